@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The `assay` command: runs the CLI bundle that `npm run build` writes to out/cli.
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const bundle = fileURLToPath(new URL('../out/cli/assay.mjs', import.meta.url))
+if (!existsSync(bundle)) {
+  process.stderr.write('assay: the CLI is not built yet (out/cli/assay.mjs is missing). Run `npm run build` in the Assay folder, then try again.\n')
+  process.exit(1)
+}
+const { main } = await import(bundle)
+process.exitCode = await main(process.argv.slice(2))

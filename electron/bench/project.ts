@@ -1,0 +1,75 @@
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { createRng } from '../../shared/stats/rng'
+import { LATEST_VERSION } from '../core/db/migrations'
+import { openProject } from '../core/db/open'
+import { createRepos } from '../core/db/repos'
+import { writeDemoProject } from '../core/demo'
+import type { BenchRow, BenchSuite } from './types'
+
+/** Opening and paging a large project: the Data screen's first page and its scrolling. */
+export const projectBench: BenchSuite = async ({ quick, log }) => {
+  const size = quick ? 10_000 : 100_000
+  const label = quick ? '10k' : '100k'
+  const rows: BenchRow[] = []
+  const dir = join(tmpdir(), 'assay-bench')
+  const path = join(dir, `items-${size}-schema${LATEST_VERSION}.assay`)
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true })
+    log(`writing a ${label}-item project to ${path} (once)…`)
+    const partial = `${path}.partial`
+    rmSync(partial, { force: true })
+    const started = performance.now()
+    const { items } = writeDemoProject(partial, { unlabeled: size - 350 })
+    const ms = performance.now() - started
+    renameSync(partial, path)
+    rows.push({ name: `write ${label}-item synthetic project (items with steps, labels, verdicts)`, value: Math.round(items / (ms / 1000)), unit: 'rows/s' })
+  }
+
+  const opens: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now()
+    const { db } = openProject(path, { mode: 'open' })
+    const page = createRepos(db).items.list(0, 50)
+    opens.push(performance.now() - started)
+    if (page.total !== size) throw new Error(`bench project has ${page.total} items, expected ${size}`)
+    db.close()
+  }
+  rows.push({ name: `open ${label}-item project + first page of 50 (median of 5)`, value: median(opens), unit: 'ms', target: { value: 500, better: 'lower' } })
+  rows.push({ name: `open ${label}-item project + first page of 50 (worst of 5)`, value: Math.max(...opens), unit: 'ms', target: { value: 500, better: 'lower' } })
+
+  const { db } = openProject(path, { mode: 'open' })
+  try {
+    const items = createRepos(db).items
+    const rng = createRng(1)
+    const pages = timeEach(200, () => items.list(rng.nextInt(size - 100), 100))
+    rows.push({ name: 'page of 100 rows at a random offset (median)', value: median(pages), unit: 'ms' })
+    rows.push({ name: 'page of 100 rows at a random offset (p95)', value: quantile(pages, 0.95), unit: 'ms', target: { value: 16, better: 'lower' } })
+    const gets = timeEach(200, () => items.get(1 + rng.nextInt(size)))
+    rows.push({ name: 'one whole item for the detail pane (p95)', value: quantile(gets, 0.95), unit: 'ms' })
+    const searches = timeEach(5, () => items.list(0, 100, 'lentil'))
+    rows.push({ name: `full-text search over ${label} items (median)`, value: median(searches), unit: 'ms' })
+  } finally {
+    db.close()
+  }
+  return rows
+}
+
+function timeEach(n: number, fn: () => unknown): number[] {
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    const started = performance.now()
+    fn()
+    times.push(performance.now() - started)
+  }
+  return times
+}
+
+export function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+}
+
+export const median = (values: number[]): number => quantile(values, 0.5)

@@ -1,0 +1,13 @@
+import { sql as initial } from './0001-initial'
+import { sql as currentLabels } from './0002-current-labels'
+
+/**
+ * Schema migrations in order; migration i brings `PRAGMA user_version` from i to i + 1. Append
+ * only: a released migration is never edited, a change is a new one (and a new test).
+ */
+export const migrations: readonly { name: string; sql: string }[] = [
+  { name: '0001-initial', sql: initial },
+  { name: '0002-current-labels', sql: currentLabels },
+]
+
+export const LATEST_VERSION = migrations.length

@@ -1,0 +1,127 @@
+import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/domain'
+import type { Db } from '../open'
+
+export interface NewItem {
+  datasetId: number
+  externalId: string
+  kind: 'chat' | 'pipeline' | 'text'
+  input: string
+  output: string
+  messages: ChatMessage[]
+  metadata: Record<string, unknown>
+  steps: Omit<Step, 'index'>[]
+}
+
+const PREVIEW = 160
+/** The label and judge columns of the table are about the `Overall` criterion. */
+const rowSelect = /* sql */ `
+  SELECT i.id, i.external_id AS externalId, d.name AS dataset, i.kind,
+         substr(i.input, 1, ${PREVIEW}) AS inputPreview, substr(i.output, 1, ${PREVIEW}) AS outputPreview,
+         (SELECT l.verdict FROM labels l JOIN criteria c ON c.id = l.criterion_id
+           WHERE l.item_id = i.id AND c.kind = 'overall' ORDER BY l.id DESC LIMIT 1) AS label,
+         (SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id
+            JOIN judge_versions jv ON jv.id = r.judge_version_id JOIN judges j ON j.id = jv.judge_id
+            JOIN criteria c ON c.id = j.criterion_id
+           WHERE v.item_id = i.id AND c.kind = 'overall' ORDER BY v.run_id DESC LIMIT 1) AS judge
+  FROM items i JOIN datasets d ON d.id = i.dataset_id`
+
+/** Items: insert in bulk, page through for the table, read one whole for the detail pane. */
+export function itemsRepo(db: Db) {
+  const insertItem = db.prepare(
+    `INSERT INTO items (dataset_id, external_id, kind, input, output, messages_json, metadata_json, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const insertStep = db.prepare(
+    'INSERT INTO steps (item_id, idx, name, input, output, metadata_json) VALUES (?, ?, ?, ?, ?, ?)',
+  )
+  const count = db.prepare('SELECT count(*) AS n FROM items').pluck()
+  const page = db.prepare(`${rowSelect} ORDER BY i.id LIMIT ? OFFSET ?`)
+  const searchCount = db
+    .prepare(
+      `SELECT count(*) FROM items i WHERE instr(lower(i.external_id), ?) OR instr(lower(i.input), ?) OR instr(lower(i.output), ?)`,
+    )
+    .pluck()
+  const searchPage = db.prepare(
+    `${rowSelect} WHERE instr(lower(i.external_id), ?) OR instr(lower(i.input), ?) OR instr(lower(i.output), ?)
+     ORDER BY i.id LIMIT ? OFFSET ?`,
+  )
+  const byId = db.prepare(
+    `SELECT i.id, i.external_id, d.name AS dataset, i.kind, i.input, i.output, i.messages_json, i.metadata_json
+     FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?`,
+  )
+  const stepsOf = db.prepare('SELECT idx, name, input, output, metadata_json FROM steps WHERE item_id = ? ORDER BY idx')
+  const labelsOf = db.prepare(
+    `SELECT c.name AS criterion, l.verdict, l.note, l.annotator, s.split, l.created_at AS createdAt
+     FROM current_labels l JOIN criteria c ON c.id = l.criterion_id
+     LEFT JOIN splits s ON s.criterion_id = l.criterion_id AND s.item_id = l.item_id
+     WHERE l.item_id = ? ORDER BY c.kind = 'overall' DESC, c.name`,
+  )
+  const verdictsOf = db.prepare(
+    `SELECT j.name AS judge, jv.version, c.name AS criterion, r.id AS runId, r.scope, v.verdict, v.critique
+     FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN judge_versions jv ON jv.id = r.judge_version_id
+     JOIN judges j ON j.id = jv.judge_id JOIN criteria c ON c.id = j.criterion_id
+     WHERE v.item_id = ? ORDER BY r.id DESC`,
+  )
+  const indexOf = db.prepare('SELECT id, (SELECT count(*) FROM items WHERE id < i.id) AS idx FROM items i WHERE external_id = ? ORDER BY id LIMIT 1')
+
+  return {
+    /** Inserts one item with its steps; call inside a transaction for bulk loads. */
+    insert(item: NewItem, createdAt: string): number {
+      const id = Number(
+        insertItem.run(
+          item.datasetId,
+          item.externalId,
+          item.kind,
+          item.input,
+          item.output,
+          JSON.stringify(item.messages),
+          JSON.stringify(item.metadata),
+          createdAt,
+        ).lastInsertRowid,
+      )
+      item.steps.forEach((s, idx) => insertStep.run(id, idx, s.name, s.input, s.output, JSON.stringify(s.metadata)))
+      return id
+    },
+
+    count: (): number => count.get() as number,
+
+    /** One page of table rows; `search` matches id, input or output, case-insensitively. */
+    list(offset: number, limit: number, search?: string): { total: number; rows: ItemRow[] } {
+      const needle = search?.trim().toLowerCase()
+      if (!needle) return { total: count.get() as number, rows: page.all(limit, offset) as ItemRow[] }
+      return {
+        total: searchCount.get(needle, needle, needle) as number,
+        rows: searchPage.all(needle, needle, needle, limit, offset) as ItemRow[],
+      }
+    },
+
+    get(id: number): ItemDetail | null {
+      const row = byId.get(id) as
+        | { id: number; external_id: string; dataset: string; kind: ItemDetail['kind']; input: string; output: string; messages_json: string; metadata_json: string }
+        | undefined
+      if (!row) return null
+      const steps = (stepsOf.all(id) as { idx: number; name: string; input: string; output: string; metadata_json: string }[]).map(
+        (s) => ({ index: s.idx, name: s.name, input: s.input, output: s.output, metadata: JSON.parse(s.metadata_json) }),
+      )
+      return {
+        id: row.id,
+        externalId: row.external_id,
+        dataset: row.dataset,
+        kind: row.kind,
+        input: row.input,
+        output: row.output,
+        messages: JSON.parse(row.messages_json),
+        metadata: JSON.parse(row.metadata_json),
+        steps,
+        labels: labelsOf.all(id) as ItemDetail['labels'],
+        verdicts: verdictsOf.all(id) as ItemDetail['verdicts'],
+      }
+    },
+
+    /** The row index of an external id in the unfiltered table (first match), or null. */
+    locate(externalId: string): { id: number; index: number } | null {
+      const row = indexOf.get(externalId) as { id: number; idx: number } | undefined
+      return row ? { id: row.id, index: row.idx } : null
+    },
+  }
+}

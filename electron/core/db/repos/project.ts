@@ -1,0 +1,45 @@
+import type { Db } from '../open'
+
+/** Project-level facts: the meta table, datasets, criteria, and the counts the Start screen shows. */
+export function projectRepo(db: Db) {
+  const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck()
+  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+  const insertDataset = db.prepare(
+    'INSERT INTO datasets (name, source_path, format, mapping_json, row_count, synthetic, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
+  const setRowCount = db.prepare('UPDATE datasets SET row_count = ? WHERE id = ?')
+  const insertCriterion = db.prepare('INSERT INTO criteria (name, kind, created_at) VALUES (?, ?, ?)')
+  const insertCriterionVersion = db.prepare(
+    'INSERT INTO criterion_versions (criterion_id, version, definition, created_at) VALUES (?, 1, ?, ?)',
+  )
+  const criterionByName = db.prepare('SELECT id FROM criteria WHERE name = ?').pluck()
+  const counts = db.prepare(
+    `SELECT (SELECT count(*) FROM items) AS itemCount,
+            (SELECT count(DISTINCT item_id) FROM current_labels WHERE verdict IN ('pass', 'fail')) AS labeledCount,
+            (SELECT count(*) FROM datasets) AS datasetCount`,
+  )
+  const logEvent = db.prepare('INSERT INTO events (at, kind, payload_json) VALUES (?, ?, ?)')
+
+  return {
+    meta: (key: string): string | undefined => getMeta.get(key) as string | undefined,
+    setMeta: (key: string, value: string): void => void setMeta.run(key, value),
+    counts: () => counts.get() as { itemCount: number; labeledCount: number; datasetCount: number },
+
+    addDataset(d: { name: string; sourcePath: string | null; format: string; mapping?: unknown; synthetic: boolean }, at: string): number {
+      return Number(
+        insertDataset.run(d.name, d.sourcePath, d.format, JSON.stringify(d.mapping ?? {}), 0, d.synthetic ? 1 : 0, at).lastInsertRowid,
+      )
+    },
+    setDatasetRowCount: (id: number, n: number): void => void setRowCount.run(n, id),
+
+    /** Creates a criterion with its first version; returns its id. */
+    addCriterion(name: string, kind: 'overall' | 'failure_mode', definition: string, at: string): number {
+      const id = Number(insertCriterion.run(name, kind, at).lastInsertRowid)
+      insertCriterionVersion.run(id, definition, at)
+      return id
+    },
+    criterionId: (name: string): number | undefined => criterionByName.get(name) as number | undefined,
+
+    log: (kind: string, payload: unknown, at: string): void => void logEvent.run(at, kind, JSON.stringify(payload)),
+  }
+}

@@ -1,0 +1,108 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import type { AnyEvent, Method, Output, ParsedInput } from '../../shared/contract'
+import type { ProjectInfo } from '../../shared/domain'
+import { AppError } from '../../shared/errors'
+import { openProject, type Db } from './db/open'
+import { LATEST_VERSION } from './db/migrations'
+import { createRepos, type Repos } from './db/repos'
+import { writeDemoProject } from './demo'
+import { projectName, type SettingsStore } from './settings'
+
+export interface ServiceDeps {
+  shell: 'electron' | 'serve'
+  version: string
+  settings: SettingsStore
+  clock: () => Date
+  /** Pushes an event to every connected renderer. */
+  emit: (event: AnyEvent) => void
+  /** Where "Open demo project" writes its file. */
+  demoPath: string
+  nativeBinding?: string
+  /** A native file dialog, where the shell has one. */
+  pickFile?: (mode: 'open' | 'create') => Promise<string | null>
+}
+
+export type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Output<M>> | Output<M> }
+
+interface OpenProject {
+  db: Db
+  path: string
+  repos: Repos
+}
+
+/**
+ * The object both shells call: one handler per contract method, over at most one open project.
+ * Plain Node: everything it needs comes in through `deps`, so tests build it without Electron.
+ */
+export function createServices(deps: ServiceDeps) {
+  let current: OpenProject | null = null
+
+  const project = (): OpenProject => {
+    if (!current) throw new AppError('no_project', 'No project is open. Open or create one from the Start screen.')
+    return current
+  }
+
+  const info = (p: OpenProject): ProjectInfo => ({
+    path: p.path,
+    name: projectName(p.path),
+    schemaVersion: LATEST_VERSION,
+    synthetic: p.repos.project.meta('synthetic') === '1',
+    ...p.repos.project.counts(),
+  })
+
+  const switchTo = (path: string, mode: 'open' | 'create'): ProjectInfo => {
+    const absolute = resolve(path)
+    const opened = openProject(absolute, { mode, nativeBinding: deps.nativeBinding, now: deps.clock })
+    close()
+    current = { db: opened.db, path: absolute, repos: createRepos(opened.db) }
+    if (mode === 'create') current.repos.project.setMeta('created_at', deps.clock().toISOString())
+    deps.settings.touchRecent(absolute, deps.clock())
+    const result = info(current)
+    deps.emit({ name: 'project.changed', payload: { project: result } })
+    return result
+  }
+
+  const close = (): void => {
+    current?.db.close()
+    current = null
+  }
+
+  const handlers: Handlers = {
+    'app.info': () => ({ version: deps.version, shell: deps.shell, canPickFiles: deps.pickFile !== undefined }),
+    'project.current': () => (current ? info(current) : null),
+    'project.recent': () => deps.settings.recent(),
+    'project.open': ({ path }) => switchTo(path, 'open'),
+    'project.create': ({ path }) => switchTo(path.endsWith('.assay') ? path : `${path}.assay`, 'create'),
+    'project.openDemo': () => {
+      if (!existsSync(deps.demoPath)) {
+        mkdirSync(dirname(deps.demoPath), { recursive: true })
+        writeDemoProject(deps.demoPath, { nativeBinding: deps.nativeBinding })
+      }
+      return switchTo(deps.demoPath, 'open')
+    },
+    'project.close': () => {
+      close()
+      deps.emit({ name: 'project.changed', payload: { project: null } })
+      return null
+    },
+    'project.pick': async ({ mode }) => {
+      if (!deps.pickFile) throw new AppError('unsupported', 'This shell has no file dialog: type the path of the project file instead.')
+      return { path: await deps.pickFile(mode) }
+    },
+    'items.list': ({ offset, limit, search }) => ({ offset, ...project().repos.items.list(offset, limit, search) }),
+    'items.get': ({ id }) => {
+      const item = project().repos.items.get(id)
+      if (!item) throw new AppError('not_found', `There is no item with id ${id} in this project.`)
+      return item
+    },
+    'items.locate': ({ externalId }) => {
+      const found = project().repos.items.locate(externalId)
+      if (!found) throw new AppError('not_found', `No item has the id "${externalId}". Check the id, or search with /.`)
+      return found
+    },
+  }
+
+  return { handlers, close, current: () => current }
+}
+export type Services = ReturnType<typeof createServices>

@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { basename, join } from 'node:path'
+import type { RecentProject } from '../../shared/domain'
+
+const MAX_RECENT = 10
+
+interface SettingsFile {
+  recent: { path: string; openedAt: string }[]
+}
+
+/**
+ * Per-user settings outside any project (recent projects now; model profiles later). Electron
+ * passes `app.getPath('userData')`; the CLI and `assay serve` use $ASSAY_HOME or
+ * ~/.config/assay, so tests point ASSAY_HOME at a temp folder.
+ */
+export function createSettingsStore(dir: string) {
+  const file = join(dir, 'settings.json')
+  const read = (): SettingsFile => {
+    if (!existsSync(file)) return { recent: [] }
+    try {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SettingsFile>
+      return { recent: Array.isArray(parsed.recent) ? parsed.recent : [] }
+    } catch {
+      return { recent: [] } // a damaged settings file only loses the recent list, never a project
+    }
+  }
+  const write = (data: SettingsFile): void => {
+    mkdirSync(dir, { recursive: true })
+    writeFileSync(`${file}.tmp`, JSON.stringify(data, null, 2))
+    renameSync(`${file}.tmp`, file)
+  }
+  return {
+    dir,
+    recent(): RecentProject[] {
+      return read().recent.map((r) => ({ ...r, name: projectName(r.path), exists: existsSync(r.path) }))
+    },
+    touchRecent(path: string, at: Date): void {
+      const recent = [{ path, openedAt: at.toISOString() }, ...read().recent.filter((r) => r.path !== path)]
+      write({ ...read(), recent: recent.slice(0, MAX_RECENT) })
+    },
+  }
+}
+export type SettingsStore = ReturnType<typeof createSettingsStore>
+
+/** The settings folder of the CLI and `assay serve`. */
+export function defaultSettingsDir(env: NodeJS.ProcessEnv): string {
+  return env.ASSAY_HOME || join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'assay')
+}
+
+export function projectName(path: string): string {
+  return basename(path).replace(/\.assay$/i, '')
+}

@@ -1,0 +1,97 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { EVENT_CHANNEL, type AnyEvent } from '../shared/contract'
+import { createServices } from './core/services'
+import { createSettingsStore } from './core/settings'
+import { registerIpc } from './ipc'
+import { buildMenu, pickProjectFile } from './menu'
+import { createMainWindow, rendererLocation } from './window'
+
+/**
+ * App lifecycle only: build the services, register IPC, create the window and the menu, and
+ * open a project given on the command line or by the OS (`.assay` file association).
+ */
+const mainDir = dirname(fileURLToPath(import.meta.url))
+let win: BrowserWindow | null = null
+
+// In development `npm start` builds better-sqlite3 for Electron's ABI into .electron-native/,
+// leaving node_modules' copy (built for Node, used by `npm test` and the CLI) untouched.
+const devBinding = join(app.getAppPath(), '.electron-native', 'better_sqlite3.node')
+const nativeBinding = !app.isPackaged && existsSync(devBinding) ? devBinding : undefined
+
+// ASSAY_HOME moves all per-user state (recent projects, the demo) elsewhere: each e2e test gets its own.
+if (process.env.ASSAY_HOME) app.setPath('userData', process.env.ASSAY_HOME)
+const settings = createSettingsStore(app.getPath('userData'))
+const services = createServices({
+  shell: 'electron',
+  version: app.getVersion(),
+  settings,
+  clock: () => new Date(),
+  emit: (event: AnyEvent) => {
+    win?.webContents.send(EVENT_CHANNEL, event)
+    if (event.name === 'project.changed') refreshMenu()
+  },
+  demoPath: join(app.getPath('userData'), 'demo.assay'),
+  nativeBinding,
+  pickFile: (mode) => pickProjectFile(win, mode),
+})
+
+function refreshMenu(): void {
+  Menu.setApplicationMenu(
+    buildMenu(settings.recent(), {
+      newProject: () => void pickProjectFile(win, 'create').then((path) => path && openOrReport(() => services.handlers['project.create']({ path }))),
+      openProject: () => void pickProjectFile(win, 'open').then((path) => path && openPath(path)),
+      openPath,
+      openDemo: () => openOrReport(() => services.handlers['project.openDemo']({})),
+      quit: () => app.quit(),
+    }),
+  )
+}
+
+function openPath(path: string): void {
+  openOrReport(() => services.handlers['project.open']({ path }))
+}
+
+function openOrReport(open: () => unknown): void {
+  try {
+    open()
+  } catch (error) {
+    dialog.showErrorBox('Could not open the project', error instanceof Error ? error.message : String(error))
+  }
+}
+
+const projectArg = (argv: string[]): string | undefined => argv.slice(1).find((a) => a.endsWith('.assay'))
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', (_event, argv) => {
+    const path = projectArg(argv)
+    if (path) openPath(path)
+    if (win?.isMinimized()) win.restore()
+    win?.focus()
+  })
+  app.on('open-file', (event, path) => {
+    event.preventDefault()
+    if (app.isReady()) openPath(path)
+    else app.once('ready', () => openPath(path))
+  })
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault())
+  })
+  app.on('window-all-closed', () => {
+    services.close()
+    app.quit()
+  })
+
+  void app.whenReady().then(() => {
+    registerIpc(ipcMain, services.handlers, rendererLocation(mainDir).isTrusted)
+    refreshMenu()
+    win = createMainWindow(mainDir)
+    win.on('closed', () => (win = null))
+    const path = projectArg(process.argv)
+    if (path) win.webContents.once('did-finish-load', () => openPath(path))
+  })
+}

@@ -1,0 +1,49 @@
+import { dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron'
+import type { RecentProject } from '../shared/domain'
+
+export interface MenuActions {
+  newProject(): void
+  openProject(): void
+  openPath(path: string): void
+  openDemo(): void
+  quit(): void
+}
+
+/** The application menu: File → New, Open, Open Recent, Open Demo Project, Quit. */
+export function buildMenu(recent: RecentProject[], actions: MenuActions): Menu {
+  const isMac = process.platform === 'darwin'
+  const recentItems: MenuItemConstructorOptions[] = recent.length
+    ? recent.map((r) => ({ label: r.path, enabled: r.exists, click: () => actions.openPath(r.path) }))
+    : [{ label: 'No recent projects', enabled: false }]
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'New Project…', accelerator: 'CmdOrCtrl+N', click: actions.newProject },
+        { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: actions.openProject },
+        { label: 'Open Recent', submenu: recentItems },
+        { label: 'Open Demo Project', click: actions.openDemo },
+        { type: 'separator' },
+        { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: actions.quit },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ]
+  return Menu.buildFromTemplate(template)
+}
+
+/** The native open/save dialog for `.assay` files; null when the user cancels. */
+export async function pickProjectFile(win: BrowserWindow | null, mode: 'open' | 'create'): Promise<string | null> {
+  const filters = [{ name: 'Assay project', extensions: ['assay'] }]
+  if (mode === 'open') {
+    const options = { title: 'Open project', filters, properties: ['openFile' as const] }
+    const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
+    return result.canceled ? null : (result.filePaths[0] ?? null)
+  }
+  const options = { title: 'New project', filters, defaultPath: 'project.assay' }
+  const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+  return result.canceled || !result.filePath ? null : result.filePath
+}

@@ -1,0 +1,22 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { channelOf, EVENT_CHANNEL, methodNames, splitMethod, type AnyEvent, type Bridge } from '../shared/contract'
+
+/**
+ * `window.assay`: one function per contract method (each bound to its own channel), plus an
+ * event subscription. No generic invoke and no raw ipcRenderer reach the page.
+ */
+const bridge: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {}
+for (const method of methodNames) {
+  const [namespace, leaf] = splitMethod(method)
+  const channel = channelOf(method)
+  bridge[namespace] ??= {}
+  bridge[namespace][leaf] = (input: unknown) => ipcRenderer.invoke(channel, input ?? {})
+}
+
+const onEvent = (listener: (event: AnyEvent) => void): (() => void) => {
+  const wrapped = (_: IpcRendererEvent, event: AnyEvent) => listener(event)
+  ipcRenderer.on(EVENT_CHANNEL, wrapped)
+  return () => ipcRenderer.removeListener(EVENT_CHANNEL, wrapped)
+}
+
+contextBridge.exposeInMainWorld('assay', { ...bridge, onEvent } as unknown as Bridge)

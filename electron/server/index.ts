@@ -1,0 +1,186 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { networkInterfaces } from 'node:os'
+import { extname, join, normalize, sep } from 'node:path'
+import type { AnyEvent } from '../../shared/contract'
+import type { Envelope } from '../../shared/errors'
+import { dispatch } from '../core/dispatch'
+import type { Handlers } from '../core/services'
+
+export interface ServeOptions {
+  handlers: Handlers
+  /** The built renderer (out/renderer). */
+  rendererDir: string
+  port: number
+  host: string
+  /** Fixed only in tests; a fresh random token per launch otherwise. */
+  token?: string
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  token: string
+  /** Pushes an event to every connected page over server-sent events. */
+  emit(event: AnyEvent): void
+  close(): Promise<void>
+}
+
+const MAX_BODY = 16 * 1024 * 1024
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]'])
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+}
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || host.startsWith('127.')
+
+/**
+ * `assay serve`: the built renderer plus the same contract over HTTP (`POST /api/<method>`) and
+ * pushed events over server-sent events (`GET /events`). Every API call and the event stream
+ * need the per-launch token; a request whose Host header is not ours is refused (DNS
+ * rebinding), and a cross-origin POST is refused (CSRF). Not part of the Electron bundle.
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  const streams = new Set<ServerResponse>()
+  let allowedHosts = new Set<string>()
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, { ok: false, error: { kind: 'internal', message: String(error) } })
+      else res.end()
+    })
+  })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+      return send(res, 403, refusal(`Refused: unexpected Host header "${req.headers.host ?? ''}". Open the address Assay printed.`))
+    }
+    const url = new URL(req.url ?? '/', 'http://assay.invalid')
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return send(res, 405, refusal('Use POST for API calls.'))
+      const origin = req.headers.origin
+      if (origin && !allowedHosts.has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
+        return send(res, 403, refusal(`Refused: cross-origin request from ${origin}.`))
+      }
+      if (!tokenMatches(bearer(req), token)) return send(res, 401, refusal('Missing or wrong token: open the address with ?token= that `assay serve` printed.'))
+      const body = await readBody(req)
+      let input: unknown
+      try {
+        input = body.length ? JSON.parse(body) : {}
+      } catch {
+        return send(res, 400, { ok: false, error: { kind: 'invalid_input', message: 'The request body is not valid JSON.' } })
+      }
+      return send(res, 200, await dispatch(options.handlers, decodeURIComponent(url.pathname.slice(5)), input))
+    }
+    if (url.pathname === '/events') {
+      if (!tokenMatches(url.searchParams.get('token'), token)) return send(res, 401, refusal('Missing or wrong token.'))
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
+      res.write(': connected\n\n')
+      streams.add(res)
+      req.on('close', () => streams.delete(res))
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, refusal('Method not allowed.'))
+    return serveStatic(url.pathname, res)
+  }
+
+  async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
+    const relative = pathname === '/' ? 'index.html' : normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '')
+    const file = join(options.rendererDir, relative)
+    if (!file.startsWith(options.rendererDir + sep) || relative.split(/[/\\]/).includes('..')) {
+      return send(res, 404, refusal('Not found.'))
+    }
+    try {
+      const content = await readFile(file)
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': relative === 'index.html' ? 'no-store' : 'max-age=3600',
+      })
+      res.end(content)
+    } catch {
+      send(res, 404, refusal(`Not found: ${pathname}`))
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  const hostPart = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host
+  const wildcard = options.host === '0.0.0.0' || options.host === '::'
+  const names = ['127.0.0.1', 'localhost', '[::1]', ...(wildcard ? interfaceAddresses() : isLoopback(options.host) ? [] : [hostPart])]
+  allowedHosts = new Set(names.map((h) => `${h}:${port}`.toLowerCase()))
+  const shownHost = wildcard || isLoopback(options.host) ? '127.0.0.1' : hostPart
+
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    emit(event) {
+      const data = `data: ${JSON.stringify(event)}\n\n`
+      for (const res of streams) res.write(data)
+    },
+    async close() {
+      for (const res of streams) res.end()
+      streams.clear()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+function refusal(message: string): Envelope<never> {
+  return { ok: false, error: { kind: 'forbidden', message } }
+}
+
+function send(res: ServerResponse, status: number, body: Envelope<unknown>): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+  res.end(text)
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const header = req.headers.authorization ?? ''
+  return header.startsWith('Bearer ') ? header.slice(7) : null
+}
+
+function tokenMatches(given: string | null, token: string): boolean {
+  if (!given) return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY) throw new Error(`request body over ${MAX_BODY} bytes`)
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Every address of this machine, for a server bound to all interfaces. */
+function interfaceAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .flatMap((a) => (a ? [a.family === 'IPv6' ? `[${a.address}]` : a.address] : []))
+}

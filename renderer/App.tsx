@@ -1,0 +1,60 @@
+import { useEffect } from 'react'
+import { subscribe } from './api'
+import { HelpOverlay } from './components/HelpOverlay'
+import { DataScreen } from './features/data/DataScreen'
+import { StartScreen } from './features/start/StartScreen'
+import { useKeyAction } from './keyboard'
+import { useStore, type Screen } from './store'
+
+/** Screens appear in the navigation once they work; later issues add Label, Analyze, Judges… */
+const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }[] = [
+  { id: 'start', title: 'Start', key: 'Alt+1', needsProject: false },
+  { id: 'data', title: 'Data', key: 'Alt+2', needsProject: true },
+]
+
+export function App() {
+  const { screen, project, error, helpOpen, init, setProject, setScreen, toggleHelp, showError } = useStore()
+
+  useEffect(() => {
+    void init()
+    return subscribe((event) => {
+      if (event.name === 'project.changed') setProject(event.payload.project)
+    })
+  }, [init, setProject])
+
+  useKeyAction('help.toggle', () => toggleHelp())
+  useKeyAction('nav.start', () => setScreen('start'))
+  useKeyAction('nav.data', () => setScreen('data'), project !== null)
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Assay</span>
+        <nav aria-label="Screens">
+          {SCREENS.filter((s) => !s.needsProject || project).map((s) => (
+            <button key={s.id} className={s.id === screen ? 'tab active' : 'tab'} aria-current={s.id === screen ? 'page' : undefined} onClick={() => setScreen(s.id)} title={s.key}>
+              {s.title}
+            </button>
+          ))}
+        </nav>
+        <span className="project-name" data-testid="project-name">
+          {project ? project.name : 'No project open'}
+          {project?.synthetic && <span className="badge synthetic" title="Every trace, label and verdict in this project is made up">synthetic demo</span>}
+        </span>
+        <button className="help-button" onClick={() => toggleHelp()} title="Keyboard shortcuts (?)">
+          ?
+        </button>
+      </header>
+      {error && (
+        <div className="error-banner" role="alert">
+          <span>{error}</span>
+          <button onClick={() => showError(null)} aria-label="Dismiss">
+            ×
+          </button>
+        </div>
+      )}
+      <main className="screen">{screen === 'data' && project ? <DataScreen /> : <StartScreen />}</main>
+      {helpOpen && <HelpOverlay onClose={() => toggleHelp(false)} />}
+    </div>
+  )
+}

@@ -1,0 +1,79 @@
+import type { AnyEvent, Bridge, Input, Method, Output } from '../shared/contract'
+import type { Envelope, ErrorKind } from '../shared/errors'
+
+declare global {
+  interface Window {
+    /** Present in the Electron shell (the preload); absent under `assay serve`. */
+    assay?: Bridge
+  }
+}
+
+/** An error envelope, thrown by the client so callers can `try`; the message is for the user. */
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+interface Transport {
+  call(method: Method, input: unknown): Promise<Envelope<unknown>>
+  subscribe(listener: (event: AnyEvent) => void): () => void
+}
+
+/** Electron: the preload's `window.assay`, one function per method. */
+function ipcTransport(bridge: Bridge): Transport {
+  return {
+    call(method, input) {
+      const [namespace, leaf] = method.split('.') as [string, string]
+      const fn = (bridge as unknown as Record<string, Record<string, (input: unknown) => Promise<Envelope<unknown>>>>)[namespace]?.[leaf]
+      if (!fn) return Promise.resolve({ ok: false, error: { kind: 'not_found', message: `Unknown API method "${method}".` } })
+      return fn(input)
+    },
+    subscribe: (listener) => bridge.onEvent(listener),
+  }
+}
+
+/** `assay serve`: POST /api/<method> with the launch token; events over server-sent events. */
+function httpTransport(): Transport {
+  const url = new URL(window.location.href)
+  const fromUrl = url.searchParams.get('token')
+  if (fromUrl) {
+    sessionStorage.setItem('assay-token', fromUrl)
+    url.searchParams.delete('token') // keep the token out of screenshots, bookmarks and history
+    window.history.replaceState(null, '', url)
+  }
+  const token = fromUrl ?? sessionStorage.getItem('assay-token') ?? ''
+  return {
+    async call(method, input) {
+      try {
+        const res = await fetch(`/api/${method}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(input ?? {}),
+        })
+        return (await res.json()) as Envelope<unknown>
+      } catch (error) {
+        return { ok: false, error: { kind: 'io', message: `Lost the connection to \`assay serve\` (${String(error)}). Is it still running?` } }
+      }
+    },
+    subscribe(listener) {
+      const source = new EventSource(`/events?token=${encodeURIComponent(token)}`)
+      source.onmessage = (message) => listener(JSON.parse(message.data as string) as AnyEvent)
+      return () => source.close()
+    },
+  }
+}
+
+const transport: Transport = window.assay ? ipcTransport(window.assay) : httpTransport()
+
+/** Calls one contract method; resolves to its output or throws ApiError. */
+export async function call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
+  const result = await transport.call(method, input)
+  if (!result.ok) throw new ApiError(result.error.kind, result.error.message)
+  return result.value as Output<M>
+}
+
+export const subscribe = (listener: (event: AnyEvent) => void): (() => void) => transport.subscribe(listener)

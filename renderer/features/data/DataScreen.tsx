@@ -1,0 +1,95 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { call } from '../../api'
+import { useKeyAction } from '../../keyboard'
+import { useStore } from '../../store'
+import { ItemsTable, ROW_HEIGHT } from './ItemsTable'
+import { ItemView } from './ItemView'
+
+/** Data: the items table with search and go-to-id, and the selected item beside it (or full size). */
+export function DataScreen() {
+  const { total, cursor, detail, expanded, search, project, moveCursor, setExpanded, resetItems, showError } = useStore()
+  const searchBox = useRef<HTMLInputElement>(null)
+  const [query, setQuery] = useState(search)
+  const [goto, setGoto] = useState<string | null>(null)
+  const page = Math.max(1, Math.floor((window.innerHeight - 160) / ROW_HEIGHT))
+
+  // Search as the user types, a quarter second after the last key.
+  useEffect(() => {
+    if (query === search) return
+    const timer = setTimeout(() => void resetItems(query), 250)
+    return () => clearTimeout(timer)
+  }, [query, search, resetItems])
+
+  useKeyAction('data.next', () => moveCursor(cursor + 1))
+  useKeyAction('data.prev', () => moveCursor(cursor - 1))
+  useKeyAction('data.pageDown', () => moveCursor(cursor + page))
+  useKeyAction('data.pageUp', () => moveCursor(cursor - page))
+  useKeyAction('data.first', () => moveCursor(0))
+  useKeyAction('data.last', () => moveCursor(total - 1))
+  useKeyAction('data.open', () => setExpanded(true), detail !== null && !expanded)
+  useKeyAction('data.close', () => (expanded ? setExpanded(false) : search ? setQuery('') : undefined))
+  useKeyAction('data.search', () => searchBox.current?.focus())
+  useKeyAction('data.goto', () => setGoto(''))
+
+  const submitGoto = async (event: FormEvent) => {
+    event.preventDefault()
+    const externalId = goto?.trim()
+    setGoto(null)
+    if (!externalId) return
+    try {
+      const found = await call('items.locate', { externalId })
+      if (search) {
+        setQuery('')
+        await resetItems('')
+      }
+      moveCursor(found.index)
+    } catch (error) {
+      showError(error instanceof Error ? error.message : String(error))
+    }
+  }
+
+  return (
+    <div className={expanded ? 'data expanded' : 'data'}>
+      <div className="data-toolbar">
+        <input
+          ref={searchBox}
+          className="search"
+          type="search"
+          placeholder="Search ids, inputs and outputs  ( / )"
+          aria-label="Search items"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') e.currentTarget.blur()
+          }}
+        />
+        {goto !== null && (
+          <form onSubmit={(e) => void submitGoto(e)} className="goto">
+            <input autoFocus aria-label="Go to item id" placeholder="Item id, then Enter" value={goto} onChange={(e) => setGoto(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setGoto(null)} onBlur={() => setGoto(null)} />
+          </form>
+        )}
+        <span className="count" data-testid="item-count">
+          {total === 0 ? 'No items' : `Item ${(cursor + 1).toLocaleString()} of ${total.toLocaleString()}`}
+          {search && ` matching “${search}”`}
+          {project && search && ` (${project.itemCount.toLocaleString()} in all)`}
+        </span>
+        <span className="muted hint">
+          <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>Esc</kbd> back · <kbd>?</kbd> keys
+        </span>
+      </div>
+      {total === 0 && !search ? (
+        <div className="empty">
+          <h2>This project has no items yet</h2>
+          <p>Importing traces arrives with the import wizard (CSV, JSONL and JSON exports). Until then, try the demo project from the Start screen.</p>
+        </div>
+      ) : (
+        <div className="data-body">
+          {!expanded && <ItemsTable />}
+          <aside className="detail" aria-live="polite">
+            {detail ? <ItemView item={detail} /> : <p className="muted">{total === 0 ? 'Nothing matches the search.' : 'Loading…'}</p>}
+          </aside>
+        </div>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,97 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { rowAt, useStore } from '../../store'
+import { VerdictBadge } from '../../components/VerdictBadge'
+
+export const ROW_HEIGHT = 32
+const OVERSCAN = 12
+
+/**
+ * The items table, virtualized: only the rows in view (plus a margin) are in the DOM, and rows
+ * arrive page by page from the core, so 100 000 items scroll like 100.
+ */
+export function ItemsTable() {
+  const total = useStore((s) => s.total)
+  const cursor = useStore((s) => s.cursor)
+  const pages = useStore((s) => s.pages)
+  const moveCursor = useStore((s) => s.moveCursor)
+  const ensureRows = useStore((s) => s.ensureRows)
+  const setExpanded = useStore((s) => s.setExpanded)
+  const scroller = useRef<HTMLDivElement>(null)
+  const [view, setView] = useState({ top: 0, height: 600 })
+
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    const measure = () => setView({ top: el.scrollTop, height: el.clientHeight })
+    measure()
+    const observer = new ResizeObserver(measure)
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [])
+
+  const first = Math.max(0, Math.floor(view.top / ROW_HEIGHT) - OVERSCAN)
+  const last = Math.min(total - 1, Math.ceil((view.top + view.height) / ROW_HEIGHT) + OVERSCAN)
+  useEffect(() => ensureRows(first, last), [first, last, total, ensureRows])
+
+  // Keep the cursor row in view when the keyboard moves it.
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    const top = cursor * ROW_HEIGHT
+    if (top < el.scrollTop) el.scrollTop = top
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight
+  }, [cursor])
+
+  const rows = []
+  for (let i = first; i <= last; i++) {
+    const row = rowAt({ pages }, i)
+    rows.push(
+      <div
+        key={i}
+        role="row"
+        aria-rowindex={i + 2}
+        aria-selected={i === cursor}
+        className={i === cursor ? 'row selected' : 'row'}
+        style={{ transform: `translateY(${i * ROW_HEIGHT}px)` }}
+        onClick={() => moveCursor(i)}
+        onDoubleClick={() => setExpanded(true)}
+        data-item-id={row?.externalId}
+      >
+        <span className="c-index">{i + 1}</span>
+        {row ? (
+          <>
+            <span className="c-id" title={row.externalId}>{row.externalId}</span>
+            <span className="c-kind">{row.kind}</span>
+            <span className="c-text" title={row.inputPreview}>{oneLine(row.inputPreview)}</span>
+            <span className="c-text" title={row.outputPreview}>{oneLine(row.outputPreview)}</span>
+            <span className="c-verdict"><VerdictBadge verdict={row.label} /></span>
+            <span className="c-verdict"><VerdictBadge verdict={row.judge} /></span>
+          </>
+        ) : (
+          <span className="muted">loading…</span>
+        )}
+      </div>,
+    )
+  }
+
+  return (
+    <div className="table" role="grid" aria-rowcount={total + 1} aria-label="Items">
+      <div className="row head" role="row" aria-rowindex={1}>
+        <span className="c-index">#</span>
+        <span className="c-id">Id</span>
+        <span className="c-kind">Kind</span>
+        <span className="c-text">Input</span>
+        <span className="c-text">Output</span>
+        <span className="c-verdict" title="Human label on Overall">Label</span>
+        <span className="c-verdict" title="Latest judge verdict on Overall">Judge</span>
+      </div>
+      <div className="table-body" ref={scroller} onScroll={(e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })} data-testid="items-scroller">
+        <div className="table-spacer" style={{ height: total * ROW_HEIGHT }}>
+          {rows}
+        </div>
+      </div>
+    </div>
+  )
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ')

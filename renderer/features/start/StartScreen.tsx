@@ -1,0 +1,100 @@
+import { useState, type FormEvent } from 'react'
+import { call } from '../../api'
+import { useKeyAction } from '../../keyboard'
+import { useStore } from '../../store'
+
+/** Start: recent projects, New, Open, and the demo project. */
+export function StartScreen() {
+  const { recent, canPickFiles, busy, project, openProject, setScreen } = useStore()
+  const [asking, setAsking] = useState<'open' | 'create' | null>(null)
+
+  const choose = async (mode: 'open' | 'create') => {
+    if (!canPickFiles) return setAsking(mode)
+    const { path } = await call('project.pick', { mode })
+    if (path) await openProject(() => call(mode === 'open' ? 'project.open' : 'project.create', { path }))
+  }
+  const openRecent = (index: number) => {
+    const target = recent[index]
+    if (target?.exists) void openProject(() => call('project.open', { path: target.path }))
+  }
+
+  useKeyAction('start.demo', () => void openProject(() => call('project.openDemo', {})), !asking)
+  useKeyAction('start.open', () => void choose('open'), !asking)
+  useKeyAction('start.new', () => void choose('create'), !asking)
+  useKeyAction('start.recent', (_event, key) => openRecent(Number(key) - 1), !asking)
+
+  return (
+    <div className="start">
+      <section className="start-intro">
+        <h1>Assay</h1>
+        <p>Label LLM traces with the keyboard, turn notes into a failure taxonomy, and calibrate LLM judges against your labels.</p>
+        {project && (
+          <p>
+            <button className="link" onClick={() => setScreen('data')}>
+              Back to {project.name} ({project.itemCount.toLocaleString()} items)
+            </button>
+          </p>
+        )}
+      </section>
+      <section className="start-actions">
+        <button className="primary" disabled={busy} onClick={() => void openProject(() => call('project.openDemo', {}))}>
+          <kbd>d</kbd> Open demo project <span className="muted">synthetic traces, labels and judge verdicts</span>
+        </button>
+        <button disabled={busy} onClick={() => void choose('open')}>
+          <kbd>o</kbd> Open project…
+        </button>
+        <button disabled={busy} onClick={() => void choose('create')}>
+          <kbd>n</kbd> New project…
+        </button>
+        {asking && <PathForm mode={asking} onDone={() => setAsking(null)} />}
+      </section>
+      <section className="start-recent">
+        <h2>Recent projects</h2>
+        {recent.length === 0 ? (
+          <p className="muted">None yet. Projects you open appear here.</p>
+        ) : (
+          <ol>
+            {recent.map((r, i) => (
+              <li key={r.path}>
+                <button className="recent" disabled={!r.exists || busy} onClick={() => openRecent(i)} title={r.exists ? r.path : `${r.path} no longer exists`}>
+                  {i < 9 && <kbd>{i + 1}</kbd>}
+                  <span className="recent-name">{r.name}</span>
+                  <span className="muted recent-path">{r.exists ? r.path : `missing: ${r.path}`}</span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </div>
+  )
+}
+
+/** Where the shell has no file dialog (`assay serve`), the user types the project's path. */
+function PathForm({ mode, onDone }: { mode: 'open' | 'create'; onDone: () => void }) {
+  const openProject = useStore((s) => s.openProject)
+  const [path, setPath] = useState('')
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    if (!path.trim()) return
+    void openProject(() => call(mode === 'open' ? 'project.open' : 'project.create', { path: path.trim() })).then(onDone)
+  }
+  return (
+    <form className="path-form" onSubmit={submit}>
+      <label>
+        {mode === 'open' ? 'Path of the project file to open' : 'Path of the new project file'} (on the machine running Assay)
+        <input
+          autoFocus
+          value={path}
+          placeholder={mode === 'open' ? '/home/me/evals/recipes.assay' : '/home/me/evals/new-project.assay'}
+          onChange={(e) => setPath(e.target.value)}
+          onKeyDown={(e) => e.key === 'Escape' && onDone()}
+        />
+      </label>
+      <button type="submit">{mode === 'open' ? 'Open' : 'Create'}</button>
+      <button type="button" onClick={onDone}>
+        Cancel
+      </button>
+    </form>
+  )
+}

@@ -1,0 +1,90 @@
+import { useEffect, useRef } from 'react'
+
+/**
+ * The one keymap registry: every shortcut of the app is declared here, the `?` overlay renders
+ * from it, and screens attach handlers to its action ids with `useKeyAction`. Keys use
+ * `KeyboardEvent.key` names; `Mod+` means Ctrl (or Cmd on macOS), `Alt+` matches by physical key.
+ */
+export const keymap = [
+  { id: 'help.toggle', keys: ['?'], scope: 'Everywhere', description: 'Show or hide this list of shortcuts' },
+  { id: 'nav.start', keys: ['Alt+1'], scope: 'Everywhere', description: 'Go to the Start screen' },
+  { id: 'nav.data', keys: ['Alt+2'], scope: 'Everywhere', description: 'Go to the Data screen (when a project is open)' },
+  { id: 'start.demo', keys: ['d'], scope: 'Start', description: 'Open the demo project (synthetic data)' },
+  { id: 'start.open', keys: ['o'], scope: 'Start', description: 'Open a project file' },
+  { id: 'start.new', keys: ['n'], scope: 'Start', description: 'Create a new project' },
+  { id: 'start.recent', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], scope: 'Start', description: 'Open a recent project by its number' },
+  { id: 'data.next', keys: ['j', 'ArrowDown'], scope: 'Data', description: 'Next item' },
+  { id: 'data.prev', keys: ['k', 'ArrowUp'], scope: 'Data', description: 'Previous item' },
+  { id: 'data.pageDown', keys: ['PageDown', 'Space'], scope: 'Data', description: 'One page down' },
+  { id: 'data.pageUp', keys: ['PageUp', 'Shift+Space'], scope: 'Data', description: 'One page up' },
+  { id: 'data.first', keys: ['Home'], scope: 'Data', description: 'First item' },
+  { id: 'data.last', keys: ['End'], scope: 'Data', description: 'Last item' },
+  { id: 'data.open', keys: ['Enter', 'o'], scope: 'Data', description: 'Open the item full size' },
+  { id: 'data.close', keys: ['Escape'], scope: 'Data', description: 'Back to the table (or clear the search)' },
+  { id: 'data.search', keys: ['/'], scope: 'Data', description: 'Search ids, inputs and outputs' },
+  { id: 'data.goto', keys: ['g'], scope: 'Data', description: 'Go to an item by its id' },
+] as const satisfies readonly { id: string; keys: readonly string[]; scope: string; description: string }[]
+
+export type ActionId = (typeof keymap)[number]['id']
+type Handler = (event: KeyboardEvent, key: string) => void
+
+const handlers = new Map<ActionId, Handler[]>()
+const byKey = new Map<string, ActionId[]>()
+for (const binding of keymap) for (const key of binding.keys) byKey.set(key, [...(byKey.get(key) ?? []), binding.id])
+
+/** The registry's name for a key event: `Mod+k`, `Alt+1`, `Shift+Space`, `?`, `j`, `Escape`. */
+export function keyName(event: KeyboardEvent): string {
+  const mod = event.ctrlKey || event.metaKey
+  if (event.altKey && !mod && /^Digit\d$/.test(event.code)) return `Alt+${event.code.slice(5)}`
+  let key = event.key === ' ' ? 'Space' : event.key
+  if (key === 'Space' && event.shiftKey) key = 'Shift+Space'
+  return mod ? `Mod+${key.toLowerCase()}` : key
+}
+
+/** True while the user types in a field: shortcuts stay off then (Escape still leaves the field). */
+export function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null
+  if (!el || !el.tagName) return false
+  return el.isContentEditable || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || (el.tagName === 'INPUT' && !['checkbox', 'radio', 'button'].includes((el as HTMLInputElement).type))
+}
+
+function onKeyDown(event: KeyboardEvent): void {
+  if (event.defaultPrevented || event.isComposing) return
+  const name = keyName(event)
+  if (isTyping(event.target)) {
+    if (name === 'Escape') (event.target as HTMLElement).blur()
+    return
+  }
+  for (const id of byKey.get(name) ?? []) {
+    const list = handlers.get(id)
+    const handler = list?.[list.length - 1] // the most recently mounted screen wins
+    if (handler) {
+      event.preventDefault()
+      handler(event, name)
+      return
+    }
+  }
+}
+
+let installed = false
+/** Installs the single window-level listener (once). */
+export function installKeyboard(): void {
+  if (installed) return
+  installed = true
+  window.addEventListener('keydown', onKeyDown)
+}
+
+/** Attaches `handler` to an action while the component is mounted and `enabled` is true. */
+export function useKeyAction(id: ActionId, handler: Handler, enabled = true): void {
+  const ref = useRef(handler)
+  ref.current = handler
+  useEffect(() => {
+    if (!enabled) return
+    const wrapped: Handler = (event, key) => ref.current(event, key)
+    handlers.set(id, [...(handlers.get(id) ?? []), wrapped])
+    return () => void handlers.set(id, (handlers.get(id) ?? []).filter((h) => h !== wrapped))
+  }, [id, enabled])
+}
+
+/** Whether an action currently has a handler (the overlay dims the ones that do nothing here). */
+export const isActive = (id: ActionId): boolean => (handlers.get(id)?.length ?? 0) > 0

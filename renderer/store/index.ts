@@ -1,0 +1,162 @@
+import { create } from 'zustand'
+import type { ItemDetail, ItemRow, ProjectInfo, RecentProject } from '../../shared/domain'
+import { call } from '../api'
+
+export type Screen = 'start' | 'data'
+export const PAGE_SIZE = 100
+
+interface AppSlice {
+  shell: 'electron' | 'serve' | null
+  canPickFiles: boolean
+  project: ProjectInfo | null
+  recent: RecentProject[]
+  screen: Screen
+  helpOpen: boolean
+  error: string | null
+  busy: boolean
+  init(): Promise<void>
+  setProject(project: ProjectInfo | null): void
+  openProject(open: () => Promise<ProjectInfo>): Promise<void>
+  setScreen(screen: Screen): void
+  toggleHelp(open?: boolean): void
+  showError(message: string | null): void
+}
+
+interface ItemsSlice {
+  total: number
+  search: string
+  /** Pages of rows by page number; a page being fetched is `'loading'`. */
+  pages: Map<number, ItemRow[] | 'loading'>
+  cursor: number
+  expanded: boolean
+  detail: ItemDetail | null
+  /** Bumped on every reset, so answers to stale requests are ignored. */
+  generation: number
+  resetItems(search?: string): Promise<void>
+  ensureRows(from: number, to: number): void
+  moveCursor(index: number): void
+  setExpanded(expanded: boolean): void
+}
+
+export type Store = AppSlice & ItemsSlice
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** The one bound store, made of an app slice and an items slice; actions call the API client. */
+export const useStore = create<Store>()((set, get) => ({
+  shell: null,
+  canPickFiles: false,
+  project: null,
+  recent: [],
+  screen: 'start',
+  helpOpen: false,
+  error: null,
+  busy: false,
+
+  async init() {
+    try {
+      const [info, project, recent] = await Promise.all([call('app.info', {}), call('project.current', {}), call('project.recent', {})])
+      set({ shell: info.shell, canPickFiles: info.canPickFiles, recent })
+      get().setProject(project)
+    } catch (error) {
+      set({ error: errorText(error) })
+    }
+  },
+
+  setProject(project) {
+    const changed = project?.path !== get().project?.path
+    set({ project, screen: project ? (changed ? 'data' : get().screen) : 'start' })
+    if (project && changed) void get().resetItems('')
+    void call('project.recent', {}).then((recent) => set({ recent }), () => undefined)
+  },
+
+  async openProject(open) {
+    set({ busy: true, error: null })
+    try {
+      get().setProject(await open())
+    } catch (error) {
+      set({ error: errorText(error) })
+    } finally {
+      set({ busy: false })
+    }
+  },
+
+  setScreen(screen) {
+    if (screen === 'data' && !get().project) return
+    set({ screen, expanded: false })
+  },
+  toggleHelp: (open) => set({ helpOpen: open ?? !get().helpOpen }),
+  showError: (error) => set({ error }),
+
+  total: 0,
+  search: '',
+  pages: new Map(),
+  cursor: 0,
+  expanded: false,
+  detail: null,
+  generation: 0,
+
+  async resetItems(search = get().search) {
+    const generation = get().generation + 1
+    set({ search, generation, pages: new Map(), cursor: 0, detail: null, expanded: false, total: 0 })
+    try {
+      const first = await call('items.list', { offset: 0, limit: PAGE_SIZE, search: search || undefined })
+      if (get().generation !== generation) return
+      set({ total: first.total, pages: new Map([[0, first.rows]]) })
+      get().moveCursor(0)
+    } catch (error) {
+      set({ error: errorText(error) })
+    }
+  },
+
+  ensureRows(from, to) {
+    const { pages, search, generation } = get()
+    for (let page = Math.floor(Math.max(0, from) / PAGE_SIZE); page <= Math.floor(to / PAGE_SIZE); page++) {
+      if (page * PAGE_SIZE >= get().total || pages.has(page)) continue
+      pages.set(page, 'loading')
+      void call('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, search: search || undefined }).then(
+        (result) => {
+          if (get().generation !== generation) return
+          set({ pages: new Map(get().pages).set(page, result.rows) })
+        },
+        (error: unknown) => {
+          get().pages.delete(page)
+          set({ error: errorText(error) })
+        },
+      )
+    }
+  },
+
+  moveCursor(index) {
+    const { total } = get()
+    if (total === 0) return set({ cursor: 0, detail: null })
+    const cursor = Math.min(Math.max(0, index), total - 1)
+    set({ cursor })
+    get().ensureRows(cursor - PAGE_SIZE / 2, cursor + PAGE_SIZE / 2)
+    const generation = get().generation
+    const load = (row: ItemRow) =>
+      call('items.get', { id: row.id }).then(
+        (detail) => get().cursor === cursor && get().generation === generation && set({ detail }),
+        (error: unknown) => set({ error: errorText(error) }),
+      )
+    const row = rowAt(get(), cursor)
+    if (row) return void load(row)
+    // The row's page is on its way: load the detail when it lands.
+    const unsubscribe = useStore.subscribe((state) => {
+      const landed = state.cursor === cursor ? rowAt(state, cursor) : null
+      if (state.cursor !== cursor || state.generation !== generation) unsubscribe()
+      else if (landed) {
+        unsubscribe()
+        void load(landed)
+      }
+    })
+  },
+
+  setExpanded: (expanded) => set({ expanded }),
+}))
+
+/** The row at a table index, if its page has arrived. */
+export function rowAt(state: Pick<Store, 'pages'>, index: number): ItemRow | null {
+  const page = state.pages.get(Math.floor(index / PAGE_SIZE))
+  return Array.isArray(page) ? (page[index % PAGE_SIZE] ?? null) : null
+}

@@ -1,0 +1,71 @@
+// `npm start`: everything a user's machine needs to run the desktop app from a checkout.
+// 1. Fetch the Electron binary if it is missing (it comes from GitHub, so this needs internet).
+// 2. Build better-sqlite3 for Electron's ABI into .electron-native/, from a copy of its sources,
+//    so node_modules keeps the Node build that `npm test` and the `assay` CLI use.
+// 3. Build the app (electron-vite) and open it; extra arguments (a .assay file) are passed on.
+// `node scripts/start.mjs --dist` packages installers with electron-builder instead of step 3.
+import { execFileSync, spawn } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const require = createRequire(import.meta.url)
+const args = process.argv.slice(2)
+const dist = args.includes('--dist')
+// npm passes the user's `nodedir` (set to Node's headers on some machines) to scripts; a native
+// build for Electron must never see it, or it silently compiles against Node's headers.
+const env = { ...process.env }
+for (const key of Object.keys(env)) if (key.toLowerCase() === 'npm_config_nodedir') delete env[key]
+
+const run = (cmd, argv, options = {}) => execFileSync(cmd, argv, { stdio: 'inherit', env, cwd: root, ...options })
+const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version
+
+function electronBinary() {
+  const pathFile = join(root, 'node_modules/electron/path.txt')
+  if (!existsSync(pathFile)) return null
+  const binary = join(root, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(binary) ? binary : null
+}
+
+function ensureElectron() {
+  if (electronBinary()) return
+  console.log(`Downloading Electron ${electronVersion} (once)…`)
+  run(process.execPath, [join(root, 'node_modules/electron/install.js')])
+  if (!electronBinary()) throw new Error('The Electron download did not produce a binary. Check your internet connection, then delete node_modules/electron and run `npm ci` again.')
+}
+
+function ensureElectronSqlite() {
+  const outDir = join(root, '.electron-native')
+  const target = join(outDir, 'better_sqlite3.node')
+  const pkgDir = dirname(require.resolve('better-sqlite3/package.json'))
+  const sqliteVersion = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version
+  const stamp = JSON.stringify({ electron: electronVersion, betterSqlite3: sqliteVersion, arch: process.arch, platform: process.platform })
+  const stampFile = join(outDir, 'stamp.json')
+  if (existsSync(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return
+
+  console.log(`Building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once, about a minute)…`)
+  const src = join(outDir, 'src')
+  rmSync(src, { recursive: true, force: true })
+  mkdirSync(outDir, { recursive: true })
+  cpSync(pkgDir, src, { recursive: true, filter: (p) => !p.startsWith(join(pkgDir, 'build')) })
+  const gyp = [join(root, 'node_modules/node-gyp/bin/node-gyp.js'), join(dirname(process.env.npm_execpath ?? ''), '../node_modules/node-gyp/bin/node-gyp.js')].find(existsSync)
+  if (!gyp) throw new Error('node-gyp was not found: run `npm ci` first.')
+  run(process.execPath, [gyp, 'rebuild', '--release', `--target=${electronVersion}`, `--arch=${process.arch}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: src })
+  cpSync(join(src, 'build/Release/better_sqlite3.node'), target)
+  writeFileSync(stampFile, stamp)
+  rmSync(src, { recursive: true, force: true })
+}
+
+ensureElectron()
+run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'])
+if (dist) {
+  // electron-builder rebuilds node_modules' better-sqlite3 for Electron while packaging;
+  // the next `npm test` notices and rebuilds it for Node (scripts/ensure-native.mjs).
+  run(process.execPath, [join(root, 'node_modules/electron-builder/cli.js'), ...args.filter((a) => a !== '--dist')])
+} else {
+  ensureElectronSqlite()
+  const child = spawn(electronBinary(), [root, ...args], { stdio: 'inherit', env })
+  child.on('exit', (code) => process.exit(code ?? 0))
+}

@@ -1,0 +1,83 @@
+/**
+ * The one API contract between the renderer and the core: every method's name, zod input and
+ * zod output, and the events the core pushes. From it come the preload's `window.assay`, the
+ * main-side handler registry, the HTTP routes of `assay serve` and the renderer's client. A
+ * method that is not here cannot be called.
+ */
+import { z } from 'zod'
+import { ItemDetail, ItemRow, ProjectInfo, RecentProject } from './domain'
+import type { Envelope } from './errors'
+
+const none = z.object({}).strict()
+const path = z.string().trim().min(1, 'a file path is required')
+
+export const contract = {
+  'app.info': {
+    input: none,
+    output: z.object({ version: z.string(), shell: z.enum(['electron', 'serve']), canPickFiles: z.boolean() }),
+  },
+  'project.current': { input: none, output: ProjectInfo.nullable() },
+  'project.recent': { input: none, output: z.array(RecentProject) },
+  'project.open': { input: z.object({ path }).strict(), output: ProjectInfo },
+  'project.create': { input: z.object({ path }).strict(), output: ProjectInfo },
+  'project.openDemo': { input: none, output: ProjectInfo },
+  'project.close': { input: none, output: z.null() },
+  /** Native file dialog; only the Electron shell has one (serve answers `unsupported`). */
+  'project.pick': {
+    input: z.object({ mode: z.enum(['open', 'create']) }).strict(),
+    output: z.object({ path: z.string().nullable() }),
+  },
+  'items.list': {
+    input: z
+      .object({
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(1000),
+        search: z.string().max(500).optional(),
+      })
+      .strict(),
+    output: z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(ItemRow) }),
+  },
+  'items.get': { input: z.object({ id: z.number().int() }).strict(), output: ItemDetail },
+  /** Position of an item in the unfiltered table, for "go to item id". */
+  'items.locate': {
+    input: z.object({ externalId: z.string().min(1) }).strict(),
+    output: z.object({ id: z.number().int(), index: z.number().int() }),
+  },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
+
+/** Events the core pushes to the renderer (IPC `webContents.send` or server-sent events). */
+export const events = {
+  'project.changed': z.object({ project: ProjectInfo.nullable() }),
+  progress: z.object({ task: z.string(), done: z.number(), total: z.number().nullable() }),
+} as const satisfies Record<string, z.ZodType>
+
+export type Contract = typeof contract
+export type Method = keyof Contract
+export type Input<M extends Method> = z.input<Contract[M]['input']>
+export type ParsedInput<M extends Method> = z.output<Contract[M]['input']>
+export type Output<M extends Method> = z.output<Contract[M]['output']>
+export type EventName = keyof typeof events
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>
+export type AnyEvent = { [E in EventName]: { name: E; payload: EventPayload<E> } }[EventName]
+
+export const methodNames = Object.keys(contract) as Method[]
+
+/** The IPC channel of a method: one channel per method, never a generic "invoke". */
+export const channelOf = (method: Method): string => `assay:${method}`
+export const EVENT_CHANNEL = 'assay:event'
+
+type Namespace<M> = M extends `${infer N}.${string}` ? N : never
+type Leaf<M, N extends string> = M extends `${N}.${infer V}` ? V : never
+
+/** `window.assay`: one function per method, grouped by namespace (`assay.items.list(...)`). */
+export type Bridge = {
+  [N in Namespace<Method>]: {
+    [M in Method as Leaf<M, N>]: (input: Input<M>) => Promise<Envelope<Output<M>>>
+  }
+} & { onEvent(listener: (event: AnyEvent) => void): () => void }
+
+/** Splits `items.list` into its namespace and leaf; used to build the nested bridge object. */
+export function splitMethod(method: Method): [string, string] {
+  const dot = method.indexOf('.')
+  return [method.slice(0, dot), method.slice(dot + 1)]
+}

@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { writeDemoProject } from '../../electron/core/demo'
+import { tempDir } from '../helpers/paths'
+import { launchApp, type AppDriver } from './driver'
+
+describe('Data screen, driven with the keyboard', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let app: AppDriver | null = null
+
+  beforeEach(() => {
+    tmp = tempDir('assay-e2e-')
+  })
+  afterEach(async () => {
+    await app?.close()
+    app = null
+    tmp.cleanup()
+  })
+
+  it('opens the demo project, shows its items, and opens one with the keyboard', async () => {
+    const project = tmp.file('demo.assay')
+    const { items } = writeDemoProject(project)
+    app = await launchApp({ home: tmp.file('home'), project })
+    const { page } = app
+
+    const count = page.getByTestId('item-count')
+    await expect.poll(() => count.textContent()).toBe(`Item 1 of ${items.toLocaleString('en-US')}`)
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toContain('synthetic demo')
+    await page.locator('[data-item-id="chat-00001"]').waitFor()
+
+    for (let i = 0; i < 3; i++) await page.keyboard.press('j')
+    await page.keyboard.press('k')
+    await expect.poll(() => count.textContent()).toBe(`Item 3 of ${items.toLocaleString('en-US')}`)
+    await expect.poll(() => page.locator('.row.selected').getAttribute('data-item-id')).toBe('chat-00003')
+    await expect.poll(() => page.getByTestId('item-view').locator('h2').textContent()).toBe('chat-00003')
+    await app.screenshot('data-table')
+
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator('.table').count()).toBe(0)
+    const view = page.getByTestId('item-view')
+    await expect.poll(() => view.locator('.bubble').count()).toBeGreaterThan(2)
+    await expect.poll(() => view.textContent()).toContain('search_recipes')
+    await app.screenshot('item-open')
+
+    await page.keyboard.press('Escape')
+    await page.locator('.table').waitFor()
+    expect(await app.problems()).toEqual([])
+  })
+
+  it('goes to an item by id, pages with End, and searches', async () => {
+    const project = tmp.file('demo.assay')
+    const { items } = writeDemoProject(project)
+    app = await launchApp({ home: tmp.file('home'), project })
+    const { page } = app
+    const count = page.getByTestId('item-count')
+    await expect.poll(() => count.textContent()).toBe(`Item 1 of ${items.toLocaleString('en-US')}`)
+
+    await page.keyboard.press('g')
+    await page.keyboard.type('pipe-00010')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => count.textContent()).toBe(`Item 210 of ${items.toLocaleString('en-US')}`)
+    await expect.poll(() => page.getByTestId('item-view').locator('h2').textContent()).toBe('pipe-00010')
+    await expect.poll(() => page.getByTestId('item-view').locator('.step').count()).toBe(3)
+
+    await page.keyboard.press('End')
+    await expect.poll(() => page.locator('.row.selected').getAttribute('data-item-id')).toBe(`prod-${String(items - 350).padStart(5, '0')}`)
+
+    await page.keyboard.press('/')
+    await page.keyboard.type('pipe-0001')
+    await expect.poll(() => count.textContent()).toBe('Item 1 of 10 matching “pipe-0001”' + ` (${items.toLocaleString('en-US')} in all)`)
+    await page.keyboard.press('j') // typing in the search box must not move the cursor
+    await expect.poll(() => page.getByLabel('Search items').inputValue()).toBe('pipe-0001j')
+    expect(await app.problems()).toEqual([])
+  })
+
+  it('shows the keymap overlay on ? and opens the demo from the Start screen with d', async () => {
+    app = await launchApp({ home: tmp.file('home') })
+    const { page } = app
+    await page.getByText('Open demo project').waitFor()
+    await page.keyboard.press('?')
+    const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    await expect.poll(() => dialog.textContent()).toContain('Open the demo project')
+    await app.screenshot('help-overlay')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => dialog.count()).toBe(0)
+
+    await page.keyboard.press('d')
+    await expect.poll(() => page.getByTestId('item-count').textContent(), { timeout: 20_000 }).toMatch(/^Item 1 of /)
+    await page.keyboard.press('Alt+1')
+    await expect.poll(() => page.locator('.recent-name').first().textContent()).toBe('demo')
+    expect(await app.problems()).toEqual([])
+  })
+})

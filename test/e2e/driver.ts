@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core'
+import { repoRoot } from '../helpers/paths'
+
+/**
+ * One driver interface for every e2e test, two ways to get the real renderer:
+ * - the Electron app through Playwright's Electron support, where the Electron binary exists;
+ * - otherwise `assay serve` in Debian's Chromium (the only option on machines that cannot
+ *   download Electron, such as CI here). ASSAY_E2E_SHELL=serve|electron forces one.
+ */
+export interface AppDriver {
+  shell: 'electron' | 'serve'
+  page: Page
+  /** Page errors and console errors seen so far; a test asserts there are none. */
+  errors: string[]
+  /** `errors` plus any error banner the app shows: a passing test ends with none. */
+  problems(): Promise<string[]>
+  screenshot(name: string): Promise<string>
+  close(): Promise<void>
+}
+
+export interface LaunchOptions {
+  /** Per-user state folder (recent projects, the demo): a fresh temp folder per test. */
+  home: string
+  project?: string
+}
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+const screenshotDir = join(repoRoot, 'test-results', 'e2e')
+
+export function electronBinary(): string | null {
+  const pathFile = join(repoRoot, 'node_modules', 'electron', 'path.txt')
+  if (!existsSync(pathFile)) return null
+  const binary = join(repoRoot, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim())
+  return existsSync(binary) ? binary : null
+}
+
+export function chosenShell(): 'electron' | 'serve' {
+  const forced = process.env.ASSAY_E2E_SHELL
+  if (forced === 'electron' || forced === 'serve') return forced
+  return electronBinary() ? 'electron' : 'serve'
+}
+
+export async function launchApp(options: LaunchOptions): Promise<AppDriver> {
+  return chosenShell() === 'electron' ? launchElectron(options) : launchServe(options)
+}
+
+async function launchElectron(options: LaunchOptions): Promise<AppDriver> {
+  const executablePath = electronBinary()
+  if (!executablePath) throw new Error('ASSAY_E2E_SHELL=electron but the Electron binary is missing: run `npm start` once (it downloads it).')
+  const app: ElectronApplication = await _electron.launch({
+    executablePath,
+    args: [repoRoot, ...(options.project ? [options.project] : [])],
+    env: { ...process.env, ASSAY_HOME: options.home },
+  })
+  const page = await app.firstWindow()
+  return wrap('electron', page, () => app.close())
+}
+
+async function launchServe(options: LaunchOptions): Promise<AppDriver> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'serve', ...(options.project ? [options.project] : []), '--port', '0', '--json'], {
+    env: { ...process.env, ASSAY_HOME: options.home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const { url } = await firstJsonLine(child)
+  const browser: Browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  const driver = wrap('serve', page, async () => {
+    await browser.close()
+    child.kill('SIGTERM')
+  })
+  await page.goto(url)
+  return driver
+}
+
+function wrap(shell: AppDriver['shell'], page: Page, close: () => Promise<void>): AppDriver {
+  page.setDefaultTimeout(5_000) // a locator that never matches fails the poll around it instead of hanging
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`)
+  })
+  return {
+    shell,
+    page,
+    errors,
+    async problems() {
+      return [...errors, ...(await page.locator('[role=alert]').allTextContents()).map((t) => `banner: ${t}`)]
+    },
+    async screenshot(name) {
+      mkdirSync(screenshotDir, { recursive: true })
+      const path = join(screenshotDir, `${name}-${shell}.png`)
+      await page.screenshot({ path })
+      return path
+    },
+    close,
+  }
+}
+
+function firstJsonLine(child: ChildProcess): Promise<{ url: string }> {
+  return new Promise((resolve, reject) => {
+    let stderr = ''
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const lines = createInterface({ input: child.stdout! })
+    lines.once('line', (line) => resolve(JSON.parse(line) as { url: string }))
+    child.once('exit', (code) => reject(new Error(`assay serve exited with ${code} before it printed its address:\n${stderr}`)))
+  })
+}
