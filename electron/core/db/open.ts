@@ -64,9 +64,19 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
     return { db, path, backupPath, migratedFrom: from }
   } catch (error) {
     db.close()
-    throw error
+    throw asCorrupt(error, path)
   }
 }
+
+/** SQLite's own "malformed" errors become the same actionable refusal as a failed check. */
+function asCorrupt(error: unknown, path: string): unknown {
+  const code = (error as { code?: string }).code ?? ''
+  if (!code.startsWith('SQLITE_CORRUPT') && code !== 'SQLITE_NOTADB') return error
+  return new AppError('corrupt', `${path} is damaged (${(error as Error).message}). ${RECOVERY(path)}`)
+}
+
+const RECOVERY = (path: string) =>
+  `Restore it from a backup (Assay keeps one beside the file before every upgrade), or try "sqlite3 ${path} .recover".`
 
 /** Applies migrations `from`..latest, each in its own transaction with its version bump. */
 export function migrate(db: Db, from: number, to: number = LATEST_VERSION): void {
@@ -115,7 +125,7 @@ function checkIntegrity(db: Db, path: string): void {
   if (problems.length > 0) {
     throw new AppError(
       'corrupt',
-      `${path} failed SQLite's integrity check (${problems.join('; ')}). Restore it from a backup (Assay keeps one beside the file before every upgrade), or try "sqlite3 ${path} .recover".`,
+      `${path} failed SQLite's integrity check (${problems.join('; ')}). ${RECOVERY(path)}`,
     )
   }
 }

@@ -1,0 +1,89 @@
+import Database from 'better-sqlite3'
+import { existsSync } from 'node:fs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { LATEST_VERSION, migrations } from '../../../electron/core/db/migrations'
+import { APPLICATION_ID, migrate, openProject } from '../../../electron/core/db/open'
+import { tempDir } from '../../helpers/paths'
+
+/** A project file stopped at schema `version`, as an older Assay would have left it. */
+function fileAtVersion(path: string, version: number): Database.Database {
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('foreign_keys = ON')
+  migrate(db, 0, version)
+  return db
+}
+
+describe('migrations', () => {
+  let tmp: ReturnType<typeof tempDir>
+  beforeEach(() => (tmp = tempDir()))
+  afterEach(() => tmp.cleanup())
+
+  it('has one test below for each migration', () => {
+    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels'])
+    expect(LATEST_VERSION).toBe(2)
+  })
+
+  it('0001-initial creates the data model on an empty file and marks it as Assay', () => {
+    const db = fileAtVersion(tmp.file('a.assay'), 1)
+    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID)
+    db.prepare("INSERT INTO datasets (name, format, created_at) VALUES ('d', 'csv', 't')").run()
+    db.prepare("INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'x', 'text', 't')").run()
+    expect(() => db.prepare("INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'x', 'text', 't')").run()).toThrow(/UNIQUE/)
+    expect(() => db.prepare("INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'y', 'video', 't')").run()).toThrow(/CHECK/)
+    db.close()
+  })
+
+  it('0002-current-labels keeps existing labels and exposes only the newest one per item, criterion and annotator', () => {
+    const path = tmp.file('v1.assay')
+    const db = fileAtVersion(path, 1)
+    db.exec(`
+      INSERT INTO datasets (name, format, created_at) VALUES ('d', 'csv', 't');
+      INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'a', 'text', 't'), (1, 'b', 'text', 't');
+      INSERT INTO criteria (name, kind, created_at) VALUES ('Overall', 'overall', 't');
+      INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, created_at) VALUES
+        (1, 1, 1, 'fail', 'ann', 't1'), (1, 1, 1, 'pass', 'ann', 't2'),
+        (2, 1, 1, 'pass', 'ann', 't1'), (2, 1, 1, 'cleared', 'ann', 't2'),
+        (2, 1, 1, 'fail', 'other', 't1');
+    `)
+    db.close()
+
+    const opened = openProject(path, { mode: 'open', now: () => new Date('2026-01-02T03:04:05Z') })
+    expect(opened.migratedFrom).toBe(1)
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(2)
+    expect(opened.db.prepare('SELECT count(*) FROM labels').pluck().get()).toBe(5) // history kept
+    const current = opened.db.prepare('SELECT item_id, annotator, verdict FROM current_labels ORDER BY item_id, annotator').all()
+    expect(current).toEqual([
+      { item_id: 1, annotator: 'ann', verdict: 'pass' },
+      { item_id: 2, annotator: 'other', verdict: 'fail' },
+    ])
+    opened.db.close()
+
+    // The backup is the file as it was before the upgrade.
+    expect(opened.backupPath).toBe(`${path}.v1-2026-01-02T03-04-05-000Z.bak`)
+    expect(existsSync(opened.backupPath!)).toBe(true)
+    const backup = new Database(opened.backupPath!, { readonly: true })
+    expect(backup.pragma('user_version', { simple: true })).toBe(1)
+    expect(backup.prepare('SELECT count(*) FROM labels').pluck().get()).toBe(5)
+    backup.close()
+  })
+
+  it('opening an up-to-date file makes no backup', () => {
+    const path = tmp.file('p.assay')
+    openProject(path, { mode: 'create' }).db.close()
+    const again = openProject(path, { mode: 'open' })
+    expect(again.backupPath).toBeNull()
+    again.db.close()
+  })
+
+  it('a failing migration rolls back to the previous version', () => {
+    const path = tmp.file('v1.assay')
+    const db = fileAtVersion(path, 1)
+    db.exec('CREATE VIEW current_labels AS SELECT 1') // makes 0002 fail half-way
+    expect(() => migrate(db, 1)).toThrow(/already exists/)
+    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'verdicts_item_run'").pluck().get()).toBe(0)
+    db.close()
+  })
+})
