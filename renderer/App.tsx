@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { subscribe } from './api'
 import { HelpOverlay } from './components/HelpOverlay'
 import { DataScreen } from './features/data/DataScreen'
@@ -13,14 +14,27 @@ const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }
 ]
 
 export function App() {
-  const { screen, project, error, helpOpen, init, setProject, setScreen, toggleHelp, showError } = useStore()
+  const { screen, project, error, helpOpen, init, setProject, setScreen, toggleHelp, showError } = useStore(
+    useShallow((s) => ({
+      screen: s.screen,
+      project: s.project,
+      error: s.error,
+      helpOpen: s.helpOpen,
+      init: s.init,
+      setProject: s.setProject,
+      setScreen: s.setScreen,
+      toggleHelp: s.toggleHelp,
+      showError: s.showError,
+    })),
+  )
 
   useEffect(() => {
     void init()
     return subscribe((event) => {
       if (event.name === 'project.changed') setProject(event.payload.project)
+      if (event.name === 'project.problem') showError(event.payload.message)
     })
-  }, [init, setProject])
+  }, [init, setProject, showError])
 
   useKeyAction('help.toggle', () => toggleHelp())
   useKeyAction('nav.start', () => setScreen('start'))

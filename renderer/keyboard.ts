@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react'
+import { flushSync } from 'react-dom'
 
 /**
  * The one keymap registry: every shortcut of the app is declared here, the `?` overlay renders
@@ -60,7 +61,8 @@ function onKeyDown(event: KeyboardEvent): void {
     const handler = list?.[list.length - 1] // the most recently mounted screen wins
     if (handler) {
       event.preventDefault()
-      handler(event, name)
+      // Render the answer to a keypress before the next frame instead of in a later task.
+      flushSync(() => handler(event, name))
       return
     }
   }

@@ -48,6 +48,8 @@ export const contract = {
 /** Events the core pushes to the renderer (IPC `webContents.send` or server-sent events). */
 export const events = {
   'project.changed': z.object({ project: ProjectInfo.nullable() }),
+  /** Something is wrong with the open project file (e.g. the background integrity check failed). */
+  'project.problem': z.object({ path: z.string(), message: z.string() }),
   progress: z.object({ task: z.string(), done: z.number(), total: z.number().nullable() }),
 } as const satisfies Record<string, z.ZodType>
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { projectBench } from '../bench/project'
+import { uiBench } from '../bench/ui'
 // import { statsBench } from '../bench/stats'
 import type { BenchRow, BenchSuite } from '../bench/types'
 import type { Command } from './command'
@@ -10,11 +11,11 @@ Measures Assay's speed on this machine and prints a table (or JSON with --json).
 Figures are wall-clock on whatever else the machine is doing: compare ratios within one run.
 
   --quick       smaller sizes, for a smoke test (seconds instead of a minute)
-  --only NAME   run one suite: ${['project', 'stats'].join(', ')}
+  --only NAME   run one suite: project, ui, stats
   --json        print {"suites": {NAME: [{name, value, unit, target, note}]}}
   --help        show this help`
 
-const suites: Record<string, BenchSuite> = { project: projectBench /*, stats: statsBench*/ }
+const suites: Record<string, BenchSuite> = { project: projectBench, ui: uiBench /*, stats: statsBench*/ }
 
 export const benchCommand: Command = {
   summary: 'measure speed (project open, paging, statistics) and print a table',

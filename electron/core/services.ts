@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path'
 import type { AnyEvent, Method, Output, ParsedInput } from '../../shared/contract'
 import type { ProjectInfo } from '../../shared/domain'
 import { AppError } from '../../shared/errors'
-import { openProject, type Db } from './db/open'
+import { integrityMessage, openProject, type Db } from './db/open'
 import { LATEST_VERSION } from './db/migrations'
 import { createRepos, type Repos } from './db/repos'
 import { writeDemoProject } from './demo'
@@ -53,9 +53,12 @@ export function createServices(deps: ServiceDeps) {
 
   const switchTo = (path: string, mode: 'open' | 'create'): ProjectInfo => {
     const absolute = resolve(path)
-    const opened = openProject(absolute, { mode, nativeBinding: deps.nativeBinding, now: deps.clock })
+    const opened = openProject(absolute, { mode, nativeBinding: deps.nativeBinding, now: deps.clock, integrity: 'background' })
     close()
     current = { db: opened.db, path: absolute, repos: createRepos(opened.db) }
+    void opened.integrity.then((problems) => {
+      if (problems.length > 0) deps.emit({ name: 'project.problem', payload: { path: absolute, message: integrityMessage(absolute, problems) } })
+    })
     if (mode === 'create') current.repos.project.setMeta('created_at', deps.clock().toISOString())
     deps.settings.touchRecent(absolute, deps.clock())
     const result = info(current)

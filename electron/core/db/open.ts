@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { AppError } from '../../../shared/errors'
+import { quickCheckInBackground } from './integrity'
 import { LATEST_VERSION, migrations } from './migrations'
 
 export type Db = Database.Database
@@ -16,6 +17,11 @@ export interface OpenOptions {
   nativeBinding?: string
   /** Stamp for backup file names; injected so tests are deterministic. */
   now?: () => Date
+  /**
+   * `now` (default) runs `quick_check` before returning; `background` runs it in a worker thread
+   * and hands back its promise, for the app's open path where a large file must show at once.
+   */
+  integrity?: 'now' | 'background'
 }
 
 export interface OpenedProject {
@@ -24,6 +30,8 @@ export interface OpenedProject {
   /** The copy made before migrating an older file, if one was made. */
   backupPath: string | null
   migratedFrom: number
+  /** With `integrity: 'background'`: the problems `quick_check` finds (empty when sound). */
+  integrity: Promise<string[]>
 }
 
 /**
@@ -56,12 +64,15 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
     db.pragma('busy_timeout = 5000')
-    checkIntegrity(db, path)
     const from = db.pragma('user_version', { simple: true }) as number
     assertAssayFile(db, path, from)
-    const backupPath = from > 0 && from < LATEST_VERSION ? backup(db, path, from, options.now ?? (() => new Date())) : null
+    const migrating = from > 0 && from < LATEST_VERSION
+    // Never migrate (or, by default, open) a damaged file: check it first.
+    if (migrating || options.integrity !== 'background') assertSound(path, quickCheck(db))
+    const backupPath = migrating ? backup(db, path, from, options.now ?? (() => new Date())) : null
     migrate(db, from)
-    return { db, path, backupPath, migratedFrom: from }
+    const integrity = options.integrity === 'background' && !migrating ? quickCheckInBackground(path, options.nativeBinding) : Promise.resolve([])
+    return { db, path, backupPath, migratedFrom: from, integrity }
   } catch (error) {
     db.close()
     throw asCorrupt(error, path)
@@ -119,16 +130,18 @@ function assertAssayFile(db: Db, path: string, version: number): void {
   }
 }
 
-function checkIntegrity(db: Db, path: string): void {
+function quickCheck(db: Db): string[] {
   const rows = db.pragma('quick_check(5)') as { quick_check: string }[]
-  const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
-  if (problems.length > 0) {
-    throw new AppError(
-      'corrupt',
-      `${path} failed SQLite's integrity check (${problems.join('; ')}). ${RECOVERY(path)}`,
-    )
-  }
+  return rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
 }
+
+/** Throws the user-facing refusal when an integrity check found problems. */
+export function assertSound(path: string, problems: string[]): void {
+  if (problems.length > 0) throw new AppError('corrupt', integrityMessage(path, problems))
+}
+
+export const integrityMessage = (path: string, problems: string[]): string =>
+  `${path} failed SQLite's integrity check (${problems.join('; ')}). ${RECOVERY(path)}`
 
 function backup(db: Db, path: string, from: number, now: () => Date): string {
   const stamp = now().toISOString().replace(/[:.]/g, '-')

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { memo, useEffect, useRef, useState, type FormEvent } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { call } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
@@ -7,7 +8,20 @@ import { ItemView } from './ItemView'
 
 /** Data: the items table with search and go-to-id, and the selected item beside it (or full size). */
 export function DataScreen() {
-  const { total, cursor, detail, expanded, search, project, moveCursor, setExpanded, resetItems, showError } = useStore()
+  const { total, cursor, detail, expanded, search, project, moveCursor, setExpanded, resetItems, showError } = useStore(
+    useShallow((s) => ({
+      total: s.total,
+      cursor: s.cursor,
+      detail: s.detail,
+      expanded: s.expanded,
+      search: s.search,
+      project: s.project,
+      moveCursor: s.moveCursor,
+      setExpanded: s.setExpanded,
+      resetItems: s.resetItems,
+      showError: s.showError,
+    })),
+  )
   const searchBox = useRef<HTMLInputElement>(null)
   const [query, setQuery] = useState(search)
   const [goto, setGoto] = useState<string | null>(null)
@@ -86,10 +100,12 @@ export function DataScreen() {
         <div className="data-body">
           {!expanded && <ItemsTable />}
           <aside className="detail" aria-live="polite">
-            {detail ? <ItemView item={detail} /> : <p className="muted">{total === 0 ? 'Nothing matches the search.' : 'Loading…'}</p>}
+            {detail ? <MemoItemView item={detail} /> : <p className="muted">{total === 0 ? 'Nothing matches the search.' : 'Loading…'}</p>}
           </aside>
         </div>
       )}
     </div>
   )
 }
+
+const MemoItemView = memo(ItemView)

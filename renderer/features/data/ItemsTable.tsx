@@ -1,4 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react'
+import type { ItemRow } from '../../../shared/domain'
 import { rowAt, useStore } from '../../store'
 import { VerdictBadge } from '../../components/VerdictBadge'
 
@@ -44,34 +45,7 @@ export function ItemsTable() {
 
   const rows = []
   for (let i = first; i <= last; i++) {
-    const row = rowAt({ pages }, i)
-    rows.push(
-      <div
-        key={i}
-        role="row"
-        aria-rowindex={i + 2}
-        aria-selected={i === cursor}
-        className={i === cursor ? 'row selected' : 'row'}
-        style={{ transform: `translateY(${i * ROW_HEIGHT}px)` }}
-        onClick={() => moveCursor(i)}
-        onDoubleClick={() => setExpanded(true)}
-        data-item-id={row?.externalId}
-      >
-        <span className="c-index">{i + 1}</span>
-        {row ? (
-          <>
-            <span className="c-id" title={row.externalId}>{row.externalId}</span>
-            <span className="c-kind">{row.kind}</span>
-            <span className="c-text" title={row.inputPreview}>{oneLine(row.inputPreview)}</span>
-            <span className="c-text" title={row.outputPreview}>{oneLine(row.outputPreview)}</span>
-            <span className="c-verdict"><VerdictBadge verdict={row.label} /></span>
-            <span className="c-verdict"><VerdictBadge verdict={row.judge} /></span>
-          </>
-        ) : (
-          <span className="muted">loading…</span>
-        )}
-      </div>,
-    )
+    rows.push(<Row key={i} index={i} row={rowAt({ pages }, i)} selected={i === cursor} onSelect={moveCursor} onOpen={setExpanded} />)
   }
 
   return (
@@ -95,3 +69,41 @@ export function ItemsTable() {
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ')
+
+interface RowProps {
+  index: number
+  row: ItemRow | null
+  selected: boolean
+  onSelect: (index: number) => void
+  onOpen: (expanded: boolean) => void
+}
+
+/** One table row; memoized so moving the cursor re-renders two rows, not the whole window. */
+const Row = memo(function Row({ index, row, selected, onSelect, onOpen }: RowProps) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={selected ? 'row selected' : 'row'}
+      style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+      onClick={() => onSelect(index)}
+      onDoubleClick={() => onOpen(true)}
+      data-item-id={row?.externalId}
+    >
+      <span className="c-index">{index + 1}</span>
+      {row ? (
+        <>
+          <span className="c-id" title={row.externalId}>{row.externalId}</span>
+          <span className="c-kind">{row.kind}</span>
+          <span className="c-text" title={row.inputPreview}>{oneLine(row.inputPreview)}</span>
+          <span className="c-text" title={row.outputPreview}>{oneLine(row.outputPreview)}</span>
+          <span className="c-verdict"><VerdictBadge verdict={row.label} /></span>
+          <span className="c-verdict"><VerdictBadge verdict={row.judge} /></span>
+        </>
+      ) : (
+        <span className="muted">loading…</span>
+      )}
+    </div>
+  )
+})

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LATEST_VERSION } from '../../../electron/core/db/migrations'
-import { openProject } from '../../../electron/core/db/open'
+import { integrityMessage, openProject } from '../../../electron/core/db/open'
 import { AppError } from '../../../shared/errors'
 import { tempDir } from '../../helpers/paths'
 
@@ -75,7 +75,7 @@ describe('openProject', () => {
     expect(refusal(() => openProject(tmp.file('other.assay'), { mode: 'open' })).message).toContain('not an Assay project')
   })
 
-  it('reports a damaged file instead of opening it', () => {
+  function damagedFile(): string {
     const path = tmp.file('damaged.assay')
     const { db } = openProject(path, { mode: 'create' })
     const insert = db.prepare("INSERT INTO events (at, kind, payload_json) VALUES ('t', 'k', ?)")
@@ -87,9 +87,26 @@ describe('openProject', () => {
     const bytes = readFileSync(path)
     bytes.fill(0xab, 4096 * 3, 4096 * 6) // scribble over a few b-tree pages
     writeFileSync(path, bytes)
+    return path
+  }
+
+  it('reports a damaged file instead of opening it', () => {
+    const path = damagedFile()
     const error = refusal(() => openProject(path, { mode: 'open' }))
     expect(error.kind).toBe('corrupt')
     expect(error.message).toMatch(/integrity check|malformed/)
     expect(error.message).toContain('.recover')
+  })
+
+  it('with the check in the background, opens at once and reports the damage when the check ends', async () => {
+    const sound = openProject(tmp.file('sound.assay'), { mode: 'create', integrity: 'background' })
+    expect(await sound.integrity).toEqual([])
+    sound.db.close()
+    const path = damagedFile()
+    const opened = openProject(path, { mode: 'open', integrity: 'background' })
+    const problems = await opened.integrity
+    opened.db.close()
+    expect(problems.length).toBeGreaterThan(0)
+    expect(integrityMessage(path, problems)).toContain('failed SQLite\'s integrity check')
   })
 })

@@ -35,16 +35,14 @@ export function itemsRepo(db: Db) {
     'INSERT INTO steps (item_id, idx, name, input, output, metadata_json) VALUES (?, ?, ?, ?, ?, ?)',
   )
   const count = db.prepare('SELECT count(*) AS n FROM items').pluck()
-  const page = db.prepare(`${rowSelect} ORDER BY i.id LIMIT ? OFFSET ?`)
-  const searchCount = db
-    .prepare(
-      `SELECT count(*) FROM items i WHERE instr(lower(i.external_id), ?) OR instr(lower(i.input), ?) OR instr(lower(i.output), ?)`,
-    )
+  const firstPage = db.prepare(`${rowSelect} ORDER BY i.id LIMIT ?`)
+  const pageByIds = db.prepare(`${rowSelect} WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id`)
+  // The external-id index is far smaller than the table, so reading every id through it is fast.
+  const allIds = db.prepare('SELECT id FROM items INDEXED BY items_external_id').pluck()
+  const searchIds = db
+    .prepare('SELECT id FROM items i WHERE instr(lower(i.external_id), ?) OR instr(lower(i.input), ?) OR instr(lower(i.output), ?) ORDER BY id')
     .pluck()
-  const searchPage = db.prepare(
-    `${rowSelect} WHERE instr(lower(i.external_id), ?) OR instr(lower(i.input), ?) OR instr(lower(i.output), ?)
-     ORDER BY i.id LIMIT ? OFFSET ?`,
-  )
+  const dataVersion = db.prepare('PRAGMA data_version').pluck()
   const byId = db.prepare(
     `SELECT i.id, i.external_id, d.name AS dataset, i.kind, i.input, i.output, i.messages_json, i.metadata_json
      FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?`,
@@ -64,9 +62,26 @@ export function itemsRepo(db: Db) {
   )
   const indexOf = db.prepare('SELECT id, (SELECT count(*) FROM items WHERE id < i.id) AS idx FROM items i WHERE external_id = ? ORDER BY id LIMIT 1')
 
+  /**
+   * The ordered ids of the table (or of a search), cached until the items change: here (`writes`)
+   * or in another process (`PRAGMA data_version`). Paging then reads exactly one page of rows by
+   * id, instead of an OFFSET that walks the whole table (~40 ms at 100 000 items).
+   */
+  let writes = 0
+  let cache: { key: string; ids: Int32Array } | null = null
+  const idsFor = (needle: string): Int32Array => {
+    const key = `${dataVersion.get()}:${writes}:${needle}`
+    if (cache?.key !== key) {
+      const ids = needle ? Int32Array.from(searchIds.all(needle, needle, needle) as number[]) : Int32Array.from(allIds.all() as number[]).sort()
+      cache = { key, ids }
+    }
+    return cache.ids
+  }
+
   return {
     /** Inserts one item with its steps; call inside a transaction for bulk loads. */
     insert(item: NewItem, createdAt: string): number {
+      writes++
       const id = Number(
         insertItem.run(
           item.datasetId,
@@ -87,12 +102,12 @@ export function itemsRepo(db: Db) {
 
     /** One page of table rows; `search` matches id, input or output, case-insensitively. */
     list(offset: number, limit: number, search?: string): { total: number; rows: ItemRow[] } {
-      const needle = search?.trim().toLowerCase()
-      if (!needle) return { total: count.get() as number, rows: page.all(limit, offset) as ItemRow[] }
-      return {
-        total: searchCount.get(needle, needle, needle) as number,
-        rows: searchPage.all(needle, needle, needle, limit, offset) as ItemRow[],
-      }
+      const needle = search?.trim().toLowerCase() ?? ''
+      // Opening a project shows the first page at once, before any id list is built.
+      if (!needle && offset === 0) return { total: count.get() as number, rows: firstPage.all(limit) as ItemRow[] }
+      const ids = idsFor(needle)
+      const page = ids.subarray(offset, offset + limit)
+      return { total: ids.length, rows: page.length ? (pageByIds.all(JSON.stringify(Array.from(page))) as ItemRow[]) : [] }
     },
 
     get(id: number): ItemDetail | null {

@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { createServices } from '../core/services'
+import { createSettingsStore } from '../core/settings'
+import { startServer } from '../server'
+import { benchProject, median, quantile } from './project'
+import type { BenchSuite } from './types'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+
+/**
+ * The renderer in real Chromium (through `assay serve`) on the large bench project: from opening
+ * the page to the first row, and from a `j` keypress to the next row highlighted and to its
+ * trace shown in the detail pane. Needs playwright-core (a dev dependency) and Chromium.
+ */
+export const uiBench: BenchSuite = async ({ quick, log }) => {
+  const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
+  if (!existsSync(CHROMIUM) || !existsSync(join(rendererDir, 'index.html'))) {
+    log(`ui bench skipped: needs ${CHROMIUM} and the built renderer in ${rendererDir}`)
+    return []
+  }
+  const { chromium } = await import('playwright-core')
+  const { path, size, label } = await benchProject(quick, log)
+  const services = createServices({
+    shell: 'serve',
+    version: 'bench',
+    settings: createSettingsStore(join(tmpdir(), 'assay-bench', 'home')),
+    clock: () => new Date(),
+    emit: () => undefined,
+    demoPath: join(tmpdir(), 'assay-bench', 'home', 'demo.assay'),
+  })
+  services.handlers['project.open']({ path })
+  const server = await startServer({ handlers: services.handlers, rendererDir, port: 0, host: '127.0.0.1' })
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const loads: number[] = []
+    for (let i = 0; i < (quick ? 2 : 5); i++) {
+      await page.goto(i === 0 ? server.url : page.url())
+      await page.getByTestId('item-view').waitFor()
+      // Time from the start of navigation (the page's time origin) to the first trace on screen.
+      loads.push(await page.evaluate(() => performance.now()))
+    }
+    const [coldLoad, ...warmLoads] = loads
+
+    const presses = quick ? 50 : 200
+    const times = await page.evaluate(async (n) => {
+      const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
+      const until = async (ok: () => boolean) => {
+        while (!ok()) await frame()
+      }
+      const row: number[] = []
+      const detail: number[] = []
+      for (let i = 0; i < n; i++) {
+        const id = document.querySelector('.row.selected')?.getAttribute('data-item-id')
+        const t0 = performance.now()
+        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', code: 'KeyJ' }))
+        await until(() => {
+          const now = document.querySelector('.row.selected')?.getAttribute('data-item-id')
+          return Boolean(now) && now !== id
+        })
+        row.push(performance.now() - t0)
+        const next = document.querySelector('.row.selected')?.getAttribute('data-item-id')
+        await until(() => document.querySelector('[data-testid=item-view] h2')?.textContent === next)
+        detail.push(performance.now() - t0)
+      }
+      return { row, detail }
+    }, presses)
+    return [
+      { name: `page load → first trace shown, ${label} items, first load`, value: coldLoad!, unit: 'ms', target: { value: 500, better: 'lower' } },
+      { name: `page load → first trace shown, ${label} items, reload (median)`, value: median(warmLoads), unit: 'ms', target: { value: 500, better: 'lower' } },
+      { name: `j → next row rendered (p95 of ${presses})`, value: quantile(times.row, 0.95), unit: 'ms', target: { value: 16, better: 'lower' }, note: `median ${median(times.row).toFixed(1)} ms; rendered before the next frame, so painted in it` },
+      { name: `j → its trace shown in the detail pane (p95 of ${presses})`, value: quantile(times.detail, 0.95), unit: 'ms', note: `median ${median(times.detail).toFixed(1)} ms; one HTTP round trip` },
+    ]
+  } finally {
+    await browser.close()
+    await server.close()
+    services.close()
+  }
+}
