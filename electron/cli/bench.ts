@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { projectBench } from '../bench/project'
 import { uiBench } from '../bench/ui'
-// import { statsBench } from '../bench/stats'
+import { statsBench } from '../bench/stats'
 import type { BenchRow, BenchSuite } from '../bench/types'
 import type { Command } from './command'
 
@@ -15,7 +15,6 @@ Figures are wall-clock on whatever else the machine is doing: compare ratios wit
   --json        print {"suites": {NAME: [{name, value, unit, target, note}]}}
   --help        show this help`
 
-const suites: Record<string, BenchSuite> = { project: projectBench, ui: uiBench /*, stats: statsBench*/ }
 
 export const benchCommand: Command = {
   summary: 'measure speed (project open, paging, statistics) and print a table',

@@ -3,14 +3,14 @@ import { toErrorData } from '../../shared/errors'
 import { benchCommand } from './bench'
 import { CliError, type CliIo, type Command } from './command'
 import { demoCommand } from './demo'
-// import { estimateCommand } from './estimate'
+import { estimateCommand } from './estimate'
 import { serveCommand } from './serve'
 
 /** Every `assay` sub-command; `assay --help` lists them in this order. */
 export const commands: Record<string, Command> = {
   serve: serveCommand,
   demo: demoCommand,
-  // estimate: estimateCommand,
+  estimate: estimateCommand,
   bench: benchCommand,
 }
 

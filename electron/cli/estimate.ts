@@ -1,0 +1,348 @@
+/**
+ * `assay estimate`: the corrected pass rate and its interval from judgy's JSON arrays, from
+ * counts, or from a CSV, on the command line. The statistics are `shared/stats`; this file only
+ * reads input (with errors that name the file, line and field) and prints the result.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import {
+  countsFromArrays,
+  DEFAULT_CONFIDENCE,
+  DEFAULT_ITERATIONS,
+  DEFAULT_METHOD,
+  DEFAULT_SEED,
+  estimate,
+  INTERVAL_METHODS,
+  isStatsError,
+  type BinaryValue,
+  type CalibrationCounts,
+  type EstimateResult,
+  type IntervalMethod,
+} from '../../shared/stats'
+import { CliError, type CliIo, type Command } from './command'
+
+const usage = `Usage: assay estimate [FILE] [--input FILE|-] [options]
+
+Bias-corrected pass rate of an LLM judge (Rogan–Gladen) with a confidence interval.
+Reads FILE, --input FILE, or standard input (also with --input -).
+
+Input formats (detected from the content):
+  judgy's JSON arrays, 1 = Pass and 0 = Fail (true/false also accepted):
+    {"test_labels": [1,0,...], "test_preds": [1,1,...], "unlabeled_preds": [1,0,...]}
+  counts JSON: test-set confusion counts and k of m production verdicts judged Pass:
+    {"tp": 90, "fn": 10, "tn": 80, "fp": 20, "k": 700, "m": 1000}
+  CSV with a header row naming the columns human and judge (any order; other columns ignored).
+  Each row is one item: with a human label it is a test item, with an empty human cell it is
+  a production verdict. Values: pass/fail, 1/0, true/false (case-insensitive).
+    human,judge
+    pass,pass
+    fail,pass
+    ,fail
+
+Options:
+  --input FILE|-      input file, or - for standard input
+  --method M          ${INTERVAL_METHODS.join(' | ')} (default ${DEFAULT_METHOD})
+                        judgy: judgy-compatible (test pairs resampled, production fixed)
+                        bootstrap, bca: also resample the production verdicts
+                        exact: judgy's interval at B = infinity (n <= 300)
+                        lang-reiczigel: adjusted analytic interval (best coverage)
+                        wald: plain delta method, for comparison
+  --iterations B      bootstrap iterations (default ${DEFAULT_ITERATIONS})
+  --seed S            non-negative integer seed (default ${DEFAULT_SEED}); always printed
+  --confidence C      two-sided level between 0 and 1 (default ${DEFAULT_CONFIDENCE})
+  --stratified        resample within each human class (bootstrap, bca, exact)
+  --fixed-unlabeled   keep the production pass rate fixed (bootstrap, bca)
+  --json              print one JSON object; errors as {"error": CODE, "message": ...}, exit code 1
+  -h, --help          show this help`
+
+/** The `estimate` sub-command (registered by the CLI dispatcher). */
+export const estimateCommand: Command = {
+  summary: 'corrected pass rate of a judge with a confidence interval',
+  usage,
+  async run(args, io) {
+    const json = args.includes('--json')
+    try {
+      const options = parseOptions(args)
+      if (options === 'help') {
+        io.stdout(`${usage}\n`)
+        return 0
+      }
+      const { text, source } = await readInput(options.input, io)
+      const counts = parseInput(text, source)
+      const result = estimate({ counts, ...options.estimate })
+      io.stdout(json ? `${JSON.stringify(toJson(result))}\n` : summary(result))
+      return 0
+    } catch (e) {
+      const error = isStatsError(e) || e instanceof CliError ? { code: e.code, message: e.message } : null
+      if (error === null) throw e
+      if (json) io.stdout(`${JSON.stringify({ error: error.code, message: error.message })}\n`)
+      else io.stderr(`assay estimate: ${error.message}${error.code === 'bad_arguments' ? '\nRun assay estimate --help for usage.' : ''}\n`)
+      return 1
+    }
+  },
+}
+
+interface Options {
+  input: string
+  estimate: {
+    method?: IntervalMethod
+    iterations?: number
+    seed?: number
+    confidence?: number
+    stratified?: boolean
+    resampleUnlabeled?: boolean
+  }
+}
+
+function parseOptions(args: string[]): Options | 'help' {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        input: { type: 'string' },
+        method: { type: 'string' },
+        iterations: { type: 'string' },
+        seed: { type: 'string' },
+        confidence: { type: 'string' },
+        stratified: { type: 'boolean' },
+        'fixed-unlabeled': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  } catch (e) {
+    throw new CliError('bad_arguments', e instanceof Error ? e.message : String(e))
+  }
+  const v = parsed.values
+  if (v.help === true) return 'help'
+  if (parsed.positionals.length > 1 || (parsed.positionals.length === 1 && v.input !== undefined)) {
+    throw new CliError('bad_arguments', 'give one input: a FILE argument or --input FILE')
+  }
+  const method = v.method
+  if (method !== undefined && !(INTERVAL_METHODS as readonly string[]).includes(method)) {
+    throw new CliError('bad_method', `unknown method "${method}"; use one of ${INTERVAL_METHODS.join(', ')}`)
+  }
+  return {
+    input: v.input ?? parsed.positionals[0] ?? '-',
+    estimate: {
+      method: method as IntervalMethod | undefined,
+      iterations: number(v.iterations, 'bad_iterations', '--iterations', /^\d+$/, 'a positive integer, e.g. 20000'),
+      seed: number(v.seed, 'bad_seed', '--seed', /^\d+$/, 'a non-negative integer'),
+      confidence: number(v.confidence, 'bad_confidence', '--confidence', /^(\d+\.?\d*|\.\d+)(e-?\d+)?$/i, 'a number between 0 and 1, e.g. 0.95'),
+      ...(v.stratified === true ? { stratified: true } : {}),
+      ...(v['fixed-unlabeled'] === true ? { resampleUnlabeled: false } : {}),
+    },
+  }
+}
+
+function number(raw: string | undefined, code: string, flag: string, pattern: RegExp, want: string): number | undefined {
+  if (raw === undefined) return undefined
+  if (!pattern.test(raw.trim())) throw new CliError(code, `${flag} must be ${want}, got "${raw}"`)
+  return Number(raw)
+}
+
+async function readInput(input: string, io: CliIo): Promise<{ text: string; source: string }> {
+  if (input === '-') return { text: await io.readStdin(), source: '<stdin>' }
+  try {
+    return { text: readFileSync(path.resolve(io.cwd, input), 'utf8'), source: input }
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)
+    throw new CliError('bad_input', `cannot read ${input}: ${reason}`)
+  }
+}
+
+/** JSON (judgy arrays or counts) or CSV → counts; every problem names the source, line and field. */
+export function parseInput(raw: string, source: string): CalibrationCounts {
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw
+  if (text.trim() === '') throw new CliError('bad_input', `${source}: input is empty; see assay estimate --help for the formats`)
+  try {
+    return text.trimStart().startsWith('{') ? parseJson(text, source) : parseCsv(text, source)
+  } catch (e) {
+    if (isStatsError(e)) throw new CliError(e.code, `${source}: ${e.message}`)
+    throw e
+  }
+}
+
+const ARRAY_KEYS = ['test_labels', 'test_preds', 'unlabeled_preds'] as const
+const COUNT_KEYS = ['tp', 'fn', 'tn', 'fp', 'k', 'm'] as const
+
+function parseJson(text: string, source: string): CalibrationCounts {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e)
+    const pos = /position (\d+)/.exec(message)
+    const where = pos ? `:${lineOf(text, Number(pos[1]))}` : ''
+    throw new CliError('bad_input', `${source}${where}: not valid JSON (${message})`)
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new CliError('bad_input', `${source}: expected a JSON object with judgy's arrays or counts`)
+  }
+  const obj = data as Record<string, unknown>
+  const keys = Object.keys(obj)
+  const shape = keys.some((k) => (ARRAY_KEYS as readonly string[]).includes(k)) ? ARRAY_KEYS : COUNT_KEYS
+  const expected = `expected judgy's {${ARRAY_KEYS.join(', ')}} or counts {${COUNT_KEYS.join(', ')}}`
+  for (const k of keys) {
+    if (!(shape as readonly string[]).includes(k)) {
+      throw new CliError('bad_input', `${source}: unknown field "${k}"; ${expected} (options such as iterations are command-line flags)`)
+    }
+  }
+  for (const k of shape) if (!(k in obj)) throw new CliError('bad_input', `${source}: missing field "${k}"; ${expected}`)
+  if (shape === ARRAY_KEYS) {
+    const arrays = ARRAY_KEYS.map((k) => {
+      const v = obj[k]
+      if (!Array.isArray(v)) throw new CliError('bad_input', `${source}: field "${k}" must be an array of 0/1 values`)
+      return v as BinaryValue[]
+    })
+    return countsFromArrays(arrays[0], arrays[1], arrays[2])
+  }
+  const counts = {} as Record<(typeof COUNT_KEYS)[number], number>
+  for (const k of COUNT_KEYS) {
+    const v = obj[k]
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      throw new CliError('bad_input', `${source}: field "${k}" must be a non-negative integer, got ${JSON.stringify(v)}`)
+    }
+    counts[k] = v
+  }
+  return counts
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++
+  return line
+}
+
+const VERDICTS: Record<string, 0 | 1> = { pass: 1, fail: 0, '1': 1, '0': 0, true: 1, false: 0 }
+
+function parseCsv(text: string, source: string): CalibrationCounts {
+  const rows = csvRecords(text, source)
+  const header = rows.shift()
+  if (header === undefined) throw new CliError('bad_input', `${source}: no header row`)
+  const names = header.fields.map((f) => f.trim().toLowerCase())
+  const hi = names.indexOf('human')
+  const ji = names.indexOf('judge')
+  if (hi < 0 || ji < 0) {
+    throw new CliError(
+      'bad_input',
+      `${source}:${header.line}: the header must name the columns human and judge (found: ${header.fields.join(', ')})`,
+    )
+  }
+  const counts = { tp: 0, fn: 0, tn: 0, fp: 0, k: 0, m: 0 }
+  for (const { line, fields } of rows) {
+    if (fields.length === 1 && fields[0].trim() === '') continue
+    if (fields.length !== header.fields.length) {
+      throw new CliError('bad_input', `${source}:${line}: expected ${header.fields.length} fields like the header, found ${fields.length}`)
+    }
+    const verdict = (col: number, name: string): 0 | 1 | null => {
+      const cell = fields[col].trim().toLowerCase()
+      if (cell === '') return null
+      const v = VERDICTS[cell]
+      if (v === undefined) throw new CliError('bad_input', `${source}:${line}: column ${name}: "${fields[col]}" is not pass/fail, 1/0 or true/false`)
+      return v
+    }
+    const human = verdict(hi, 'human')
+    const judge = verdict(ji, 'judge')
+    if (judge === null) throw new CliError('bad_input', `${source}:${line}: column judge is empty; every row needs the judge's verdict`)
+    if (human === null) {
+      counts.m++
+      counts.k += judge
+    } else if (human === 1) {
+      if (judge === 1) counts.tp++
+      else counts.fn++
+    } else if (judge === 0) counts.tn++
+    else counts.fp++
+  }
+  return counts
+}
+
+/** RFC 4180 records with the line each starts on: quoted fields may hold commas, quotes ("") and newlines; CRLF or LF. */
+function csvRecords(text: string, source: string): Array<{ line: number; fields: string[] }> {
+  const out: Array<{ line: number; fields: string[] }> = []
+  let fields: string[] = []
+  let field = ''
+  let line = 1
+  let start = 1
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (ch === '"') quoted = false
+      else {
+        if (ch === '\n') line++
+        field += ch
+      }
+    } else if (ch === '"' && field === '') quoted = true
+    else if (ch === ',') {
+      fields.push(field)
+      field = ''
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++
+      fields.push(field)
+      out.push({ line: start, fields })
+      fields = []
+      field = ''
+      start = ++line
+    } else field += ch
+  }
+  if (quoted) throw new CliError('bad_input', `${source}:${start}: a quoted field is not closed`)
+  if (field !== '' || fields.length > 0) out.push({ line: start, fields: [...fields, field] })
+  return out
+}
+
+/** The `--json` object: the fields of the issue plus design, J and the Wilson intervals. */
+export function toJson(r: EstimateResult): Record<string, unknown> {
+  const c = r.counts
+  return {
+    theta: r.theta,
+    thetaUnclipped: r.thetaUnclipped,
+    lower: r.lower,
+    upper: r.upper,
+    tpr: r.tpr,
+    tnr: r.tnr,
+    pObs: r.pObs,
+    youdenJ: r.youdenJ,
+    method: r.method,
+    iterations: r.iterations,
+    seed: r.seed,
+    prng: r.prng,
+    confidence: r.confidence,
+    nValid: r.nValid,
+    nDropped: r.nDropped,
+    pValid: r.pValid,
+    stratified: r.stratified,
+    resampleUnlabeled: r.resampleUnlabeled,
+    counts: { tp: c.tp, fn: c.fn, tn: c.tn, fp: c.fp, n: c.n, k: c.k, m: c.m },
+    tprInterval: { lower: r.tprInterval.lower, upper: r.tprInterval.upper },
+    tnrInterval: { lower: r.tnrInterval.lower, upper: r.tnrInterval.upper },
+    warnings: r.warnings,
+  }
+}
+
+function summary(r: EstimateResult): string {
+  const f = (x: number): string => x.toFixed(3)
+  const c = r.counts
+  const pct = `${+(r.confidence * 100).toFixed(4)}%`
+  const run =
+    r.iterations !== null
+      ? `B = ${r.iterations} (${r.nValid} kept, ${r.nDropped} dropped), seed ${r.seed}, ${r.prng}`
+      : r.pValid !== null
+        ? `exact enumeration, P(valid resample) = ${r.pValid.toPrecision(6)}; seed ${r.seed} (${r.prng}) unused`
+        : `analytic; seed ${r.seed} (${r.prng}) unused`
+  const lines = [
+    `Corrected pass rate  ${f(r.theta)}${r.clipped ? ` (unclipped ${f(r.thetaUnclipped)})` : ''}   ${pct} CI [${f(r.lower)}, ${f(r.upper)}]   method ${r.method}`,
+    `Raw judge pass rate  ${f(r.pObs)}   (${c.k} of ${c.m} production verdicts)`,
+    `Judge on test set    TPR ${f(r.tpr)} [${f(r.tprInterval.lower)}, ${f(r.tprInterval.upper)}]   TNR ${f(r.tnr)} [${f(r.tnrInterval.lower)}, ${f(r.tnrInterval.upper)}]   n = ${c.n} (${c.pos} Pass, ${c.neg} Fail)`,
+    `Run                  ${run}`,
+    ...r.warnings.map((w) => `warning [${w.code}]: ${w.message}`),
+  ]
+  return `${lines.join('\n')}\n`
+}

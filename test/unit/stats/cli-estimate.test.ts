@@ -1,0 +1,167 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { estimateCommand } from '../../../electron/cli/estimate'
+import type { CliIo } from '../../../electron/cli/command'
+import { estimate } from '../../../shared/stats/estimate'
+
+/** Runs `assay estimate` in-process and captures what it prints. */
+async function cli(args: string[], stdin = '', cwd = process.cwd()) {
+  let stdout = ''
+  let stderr = ''
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    readStdin: async () => stdin,
+    cwd,
+    env: {},
+  }
+  const code = await estimateCommand.run(args, io)
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) as Record<string, unknown> }
+}
+
+const judgyA = {
+  test_labels: [...Array(100).fill(1), ...Array(100).fill(0)],
+  test_preds: [...Array(90).fill(1), ...Array(10).fill(0), ...Array(80).fill(0), ...Array(20).fill(1)],
+  unlabeled_preds: [...Array(700).fill(1), ...Array(300).fill(0)],
+}
+
+describe('assay estimate', () => {
+  it('prints one JSON object with every documented field, point values exact', async () => {
+    const r = await cli(['--json', '--method', 'judgy', '--seed', '7'], JSON.stringify(judgyA))
+    expect(r.code).toBe(0)
+    const o = r.json()
+    for (const key of ['theta', 'thetaUnclipped', 'lower', 'upper', 'tpr', 'tnr', 'pObs', 'method', 'iterations', 'seed', 'prng', 'confidence', 'nValid', 'nDropped', 'counts', 'warnings']) {
+      expect(o, key).toHaveProperty(key)
+    }
+    expect(o.theta).toBe(0.7142857142857141)
+    expect(o).toMatchObject({ method: 'judgy', iterations: 20000, seed: 7, prng: 'xoshiro128**', confidence: 0.95, nValid: 20000, nDropped: 0 })
+    expect(o.counts).toEqual({ tp: 90, fn: 10, tn: 80, fp: 20, n: 200, k: 700, m: 1000 })
+    expect(Math.abs((o.lower as number) - 0.64866)).toBeLessThan(0.005)
+  })
+
+  it('uses the documented defaults and always reports the seed', async () => {
+    const o = (await cli(['--json'], JSON.stringify(judgyA))).json()
+    expect(o).toMatchObject({ method: 'lang-reiczigel', seed: 0, prng: 'xoshiro128**', confidence: 0.95, iterations: null })
+    const text = await cli([], JSON.stringify(judgyA))
+    expect(text.stdout).toContain('seed 0')
+    expect(text.stdout).toContain('method lang-reiczigel')
+  })
+
+  it('is reproducible for a seed and differs across seeds', async () => {
+    const input = JSON.stringify({ tp: 45, fn: 5, tn: 40, fp: 10, k: 70, m: 100 })
+    const a = (await cli(['--json', '--method', 'bootstrap', '--seed', '3'], input)).json()
+    const b = (await cli(['--json', '--method', 'bootstrap', '--seed', '3'], input)).json()
+    const c = (await cli(['--json', '--method', 'bootstrap', '--seed', '4'], input)).json()
+    expect(a).toEqual(b)
+    expect([a.lower, a.upper]).not.toEqual([c.lower, c.upper])
+  })
+
+  it('reads counts, a file argument, --input FILE and --input -', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'assay-estimate-'))
+    writeFileSync(path.join(dir, 'counts.json'), JSON.stringify({ tp: 90, fn: 10, tn: 80, fp: 20, k: 700, m: 1000 }))
+    const viaArg = (await cli(['counts.json', '--json'], '', dir)).json()
+    const viaFlag = (await cli(['--input', path.join(dir, 'counts.json'), '--json'])).json()
+    const viaStdin = (await cli(['--input', '-', '--json'], JSON.stringify(judgyA))).json()
+    expect(viaArg.theta).toBe(0.7142857142857141)
+    expect(viaFlag).toEqual(viaArg)
+    expect(viaStdin).toEqual(viaArg)
+  })
+
+  it('reads a CSV: header human,judge in any order, empty human = production verdict, BOM, CRLF, quotes, mixed spellings', async () => {
+    const csv =
+      '\ufeffid,judge,human\r\n1,PASS,pass\r\n2,"fail",True\r\n3,0,FAIL\r\n"4, quoted",1,0\r\n5,pass,\r\n6,false,\r\n\r\n' +
+      '7,1,""\r\n"8\nspans two lines",true,1\r\n9, Fail ,false\n'
+    const o = (await cli(['--json'], csv)).json()
+    expect(o.counts).toEqual({ tp: 2, fn: 1, tn: 2, fp: 1, n: 6, k: 2, m: 3 })
+    const dir = mkdtempSync(path.join(tmpdir(), 'assay-estimate-'))
+    writeFileSync(path.join(dir, 'lines.csv'), 'id,human,judge\n"a\nb",pass,pass\nx,pass,perhaps\n')
+    expect((await cli(['lines.csv', '--json'], '', dir)).json().message).toBe('lines.csv:4: column judge: "perhaps" is not pass/fail, 1/0 or true/false')
+  })
+
+  it('gives CSV errors that name the file, line and column', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'assay-estimate-'))
+    writeFileSync(path.join(dir, 'bad.csv'), 'human,judge\npass,pass\nmaybe,fail\n')
+    const r = await cli(['bad.csv', '--json'], '', dir)
+    expect(r.code).toBe(1)
+    expect(r.json()).toEqual({ error: 'bad_input', message: 'bad.csv:3: column human: "maybe" is not pass/fail, 1/0 or true/false' })
+    writeFileSync(path.join(dir, 'nojudge.csv'), 'human,judge\npass,\n')
+    expect((await cli(['nojudge.csv', '--json'], '', dir)).json().message).toBe("nojudge.csv:2: column judge is empty; every row needs the judge's verdict")
+    writeFileSync(path.join(dir, 'header.csv'), 'label,verdict\npass,pass\n')
+    expect((await cli(['header.csv', '--json'], '', dir)).json().message).toContain('header.csv:1: the header must name the columns human and judge')
+    writeFileSync(path.join(dir, 'ragged.csv'), 'human,judge\npass,pass,extra\n')
+    expect((await cli(['ragged.csv', '--json'], '', dir)).json().message).toBe('ragged.csv:2: expected 2 fields like the header, found 3')
+  })
+
+  it('gives JSON-input errors that name the field', async () => {
+    const bad = async (input: unknown) => (await cli(['--json'], JSON.stringify(input))).json()
+    expect(await bad({ ...judgyA, test_labels: [0.9, ...judgyA.test_labels.slice(1)] })).toEqual({
+      error: 'non_binary',
+      message: '<stdin>: test_labels must contain only 0 and 1 values (1 = Pass, 0 = Fail); test_labels[0] is 0.9',
+    })
+    expect(await bad({ tp: 1, fn: 1, tn: 1, fp: 1, k: 1 })).toMatchObject({ error: 'bad_input', message: expect.stringContaining('missing field "m"') })
+    expect(await bad({ tp: -1, fn: 1, tn: 1, fp: 1, k: 1, m: 2 })).toMatchObject({ error: 'bad_input', message: expect.stringContaining('field "tp" must be a non-negative integer, got -1') })
+    expect(await bad({ ...judgyA, iterations: 5 })).toMatchObject({ error: 'bad_input', message: expect.stringContaining('unknown field "iterations"') })
+    const notJson = await cli(['--json'], '{"tp": 1,\n "fn": }')
+    expect(notJson.json()).toMatchObject({ error: 'bad_input', message: expect.stringContaining('not valid JSON') })
+    expect((await cli(['missing.json', '--json'])).json()).toEqual({ error: 'bad_input', message: 'cannot read missing.json: no such file' })
+  })
+
+  it('reports the spec error codes (§3.1) as JSON with exit code 1', async () => {
+    const cases: Array<[string[], unknown, string]> = [
+      [['--confidence', '1.5'], judgyA, 'bad_confidence'],
+      [['--confidence', 'high'], judgyA, 'bad_confidence'],
+      [['--iterations', '0', '--method', 'judgy'], judgyA, 'bad_iterations'],
+      [[], { ...judgyA, test_preds: [1] }, 'length_mismatch'],
+      [[], { test_labels: [], test_preds: [], unlabeled_preds: [1] }, 'empty_test'],
+      [[], { ...judgyA, unlabeled_preds: [] }, 'empty_unlabeled'],
+      [[], { test_labels: [1, 1], test_preds: [1, 0], unlabeled_preds: [1] }, 'single_class_test'],
+      [[], { tp: 6, fn: 4, tn: 4, fp: 6, k: 50, m: 100 }, 'judge_not_better_than_chance'],
+      [['--method', 'nope'], judgyA, 'bad_method'],
+      [['--seed', '-3'], judgyA, 'bad_arguments'],
+      [['--method', 'exact'], { tp: 400, fn: 100, tn: 400, fp: 100, k: 5, m: 10 }, 'too_large_for_exact'],
+      [['--method', 'judgy', '--stratified'], judgyA, 'bad_option'],
+    ]
+    // n = 2: a single resample lacks a class with probability 1/2; take the first seed where it does.
+    const tiny = { tp: 1, fn: 0, tn: 1, fp: 0, k: 1, m: 2 }
+    const seed = [...Array(64).keys()].find((s) => {
+      try {
+        estimate({ counts: tiny, method: 'judgy', iterations: 1, seed: s })
+        return false
+      } catch {
+        return true
+      }
+    })
+    cases.push([['--method', 'judgy', '--iterations', '1', '--seed', String(seed)], tiny, 'no_valid_bootstrap'])
+    for (const [args, input, code] of cases) {
+      const r = await cli(['--json', ...args], JSON.stringify(input))
+      expect(r.code, code).toBe(1)
+      expect(r.json().error, JSON.stringify(args)).toBe(code)
+      expect(typeof r.json().message).toBe('string')
+    }
+  })
+
+  it('without --json prints a readable summary, and errors on stderr with a non-zero exit code', async () => {
+    const ok = await cli(['--method', 'judgy'], JSON.stringify({ tp: 90, fn: 10, tn: 80, fp: 20, k: 150, m: 1000 }))
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toMatch(/Corrected pass rate {2}0\.000 \(unclipped -0\.071\) {3}95% CI \[0\.000, 0\.0\d\d\] {3}method judgy/)
+    expect(ok.stdout).toContain('B = 20000 (20000 kept, 0 dropped), seed 0, xoshiro128**')
+    expect(ok.stdout).toContain('warning [clipped]')
+    const bad = await cli([], JSON.stringify({ tp: 6, fn: 4, tn: 4, fp: 6, k: 50, m: 100 }))
+    expect(bad.code).not.toBe(0)
+    expect(bad.stdout).toBe('')
+    expect(bad.stderr).toContain('TPR + TNR = 1.000 <= 1')
+    const usage = await cli(['--bogus'])
+    expect(usage.code).toBe(1)
+    expect(usage.stderr).toContain('--help')
+  })
+
+  it('--help prints usage, including the CSV format', async () => {
+    const r = await cli(['--help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Usage: assay estimate')
+    expect(r.stdout).toContain('empty human cell')
+    expect(r.stdout).toBe(`${estimateCommand.usage}\n`)
+  })
+})
