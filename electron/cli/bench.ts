@@ -11,10 +11,11 @@ Measures Assay's speed on this machine and prints a table (or JSON with --json).
 Figures are wall-clock on whatever else the machine is doing: compare ratios within one run.
 
   --quick       smaller sizes, for a smoke test (seconds instead of a minute)
-  --only NAME   run one suite: project, ui, stats
+  --only NAME   run one suite: project, stats, ui
   --json        print {"suites": {NAME: [{name, value, unit, target, note}]}}
   --help        show this help`
 
+const suites: Record<string, BenchSuite> = { project: projectBench, stats: statsBench, ui: uiBench }
 
 export const benchCommand: Command = {
   summary: 'measure speed (project open, paging, statistics) and print a table',
