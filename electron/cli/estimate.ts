@@ -167,6 +167,7 @@ export function parseInput(raw: string, source: string): CalibrationCounts {
   }
 }
 
+const OPTION_KEYS = ['iterations', 'seed', 'method', 'confidence', 'bootstrap_iterations', 'confidence_level']
 const ARRAY_KEYS = ['test_labels', 'test_preds', 'unlabeled_preds'] as const
 const COUNT_KEYS = ['tp', 'fn', 'tn', 'fp', 'k', 'm'] as const
 
@@ -187,12 +188,16 @@ function parseJson(text: string, source: string): CalibrationCounts {
   const keys = Object.keys(obj)
   const shape = keys.some((k) => (ARRAY_KEYS as readonly string[]).includes(k)) ? ARRAY_KEYS : COUNT_KEYS
   const expected = `expected judgy's {${ARRAY_KEYS.join(', ')}} or counts {${COUNT_KEYS.join(', ')}}`
+  // Other fields (a "description", say) are ignored, but options belong on the command line.
   for (const k of keys) {
-    if (!(shape as readonly string[]).includes(k)) {
-      throw new CliError('bad_input', `${source}: unknown field "${k}"; ${expected} (options such as iterations are command-line flags)`)
+    if (OPTION_KEYS.includes(k)) throw new CliError('bad_input', `${source}: field "${k}" is an option: pass it on the command line (--${k}) instead`)
+  }
+  for (const k of shape) {
+    if (!(k in obj)) {
+      const hint = k === 'unlabeled_preds' ? ' (the judge\'s 0/1 verdicts on the unlabeled production traces, which the corrected rate is about)' : ''
+      throw new CliError('bad_input', `${source}: missing field "${k}"${hint}; ${expected}`)
     }
   }
-  for (const k of shape) if (!(k in obj)) throw new CliError('bad_input', `${source}: missing field "${k}"; ${expected}`)
   if (shape === ARRAY_KEYS) {
     const arrays = ARRAY_KEYS.map((k) => {
       const v = obj[k]

@@ -102,7 +102,9 @@ describe('assay estimate', () => {
     })
     expect(await bad({ tp: 1, fn: 1, tn: 1, fp: 1, k: 1 })).toMatchObject({ error: 'bad_input', message: expect.stringContaining('missing field "m"') })
     expect(await bad({ tp: -1, fn: 1, tn: 1, fp: 1, k: 1, m: 2 })).toMatchObject({ error: 'bad_input', message: expect.stringContaining('field "tp" must be a non-negative integer, got -1') })
-    expect(await bad({ ...judgyA, iterations: 5 })).toMatchObject({ error: 'bad_input', message: expect.stringContaining('unknown field "iterations"') })
+    expect(await bad({ ...judgyA, iterations: 5 })).toMatchObject({ error: 'bad_input', message: expect.stringContaining('field "iterations" is an option: pass it on the command line (--iterations)') })
+    // The course's judgy_test_data.json carries a description and no unlabeled verdicts.
+    expect(await bad({ description: 'test set', test_labels: [1, 0], test_preds: [1, 0] })).toMatchObject({ error: 'bad_input', message: expect.stringContaining('missing field "unlabeled_preds" (the judge\'s 0/1 verdicts') })
     const notJson = await cli(['--json'], '{"tp": 1,\n "fn": }')
     expect(notJson.json()).toMatchObject({ error: 'bad_input', message: expect.stringContaining('not valid JSON') })
     expect((await cli(['missing.json', '--json'])).json()).toEqual({ error: 'bad_input', message: 'cannot read missing.json: no such file' })
