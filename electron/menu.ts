@@ -36,10 +36,13 @@ export function buildMenu(recent: RecentProject[], actions: MenuActions): Menu {
 }
 
 /** The native open/save dialog for `.assay` files; null when the user cancels. */
-export async function pickProjectFile(win: BrowserWindow | null, mode: 'open' | 'create'): Promise<string | null> {
-  const filters = [{ name: 'Assay project', extensions: ['assay'] }]
-  if (mode === 'open') {
-    const options = { title: 'Open project', filters, properties: ['openFile' as const] }
+export async function pickProjectFile(win: BrowserWindow | null, mode: 'open' | 'create' | 'import'): Promise<string | null> {
+  const filters =
+    mode === 'import'
+      ? [{ name: 'Traces (CSV, TSV, JSON, JSONL)', extensions: ['csv', 'tsv', 'json', 'jsonl', 'ndjson', 'txt'] }, { name: 'All files', extensions: ['*'] }]
+      : [{ name: 'Assay project', extensions: ['assay'] }]
+  if (mode !== 'create') {
+    const options = { title: mode === 'import' ? 'Import traces' : 'Open project', filters, properties: ['openFile' as const] }
     const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
     return result.canceled ? null : (result.filePaths[0] ?? null)
   }

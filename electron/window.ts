@@ -50,7 +50,8 @@ function guardNavigation(contents: WebContents, isTrusted: (url: string) => bool
     if (!isTrusted(url)) event.preventDefault()
   })
   contents.setWindowOpenHandler(({ url }) => {
-    if (safeOrigin(url)?.startsWith('https://')) void shell.openExternal(url)
+    // Trace links reach here only after the user confirmed them; open web and mail links outside.
+    if (/^(https?:|mailto:)/i.test(url)) void shell.openExternal(url)
     return { action: 'deny' }
   })
   contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))

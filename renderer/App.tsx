@@ -33,6 +33,7 @@ export function App() {
     return subscribe((event) => {
       if (event.name === 'project.changed') setProject(event.payload.project)
       if (event.name === 'project.problem') showError(event.payload.message)
+      if (event.name === 'progress') useStore.getState().setProgress(event.payload)
     })
   }, [init, setProject, showError])
 

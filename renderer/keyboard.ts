@@ -24,12 +24,17 @@ export const keymap = [
   { id: 'data.close', keys: ['Escape'], scope: 'Data', description: 'Back to the table (or clear the search)' },
   { id: 'data.search', keys: ['/'], scope: 'Data', description: 'Search ids, inputs and outputs' },
   { id: 'data.goto', keys: ['g'], scope: 'Data', description: 'Go to an item by its id' },
+  { id: 'data.import', keys: ['i'], scope: 'Data', description: 'Import traces, labels or judge verdicts from a file' },
+  { id: 'import.run', keys: ['Mod+enter'], scope: 'Import', description: 'Start the import' },
+  { id: 'import.close', keys: ['Escape'], scope: 'Import', description: 'Close the import (or cancel a running one)' },
 ] as const satisfies readonly { id: string; keys: readonly string[]; scope: string; description: string }[]
 
 export type ActionId = (typeof keymap)[number]['id']
 type Handler = (event: KeyboardEvent, key: string) => void
 
-const handlers = new Map<ActionId, Handler[]>()
+/** Handlers per action, each with the order it was mounted in: the newest screen or dialog wins. */
+const handlers = new Map<ActionId, { handler: Handler; order: number }[]>()
+let mounted = 0
 const byKey = new Map<string, ActionId[]>()
 for (const binding of keymap) for (const key of binding.keys) byKey.set(key, [...(byKey.get(key) ?? []), binding.id])
 
@@ -52,20 +57,20 @@ export function isTyping(target: EventTarget | null): boolean {
 function onKeyDown(event: KeyboardEvent): void {
   if (event.defaultPrevented || event.isComposing) return
   const name = keyName(event)
-  if (isTyping(event.target)) {
+  // While typing, plain keys type; only Mod+ chords act, and Escape leaves the field.
+  if (isTyping(event.target) && !name.startsWith('Mod+')) {
     if (name === 'Escape') (event.target as HTMLElement).blur()
     return
   }
+  let best: { handler: Handler; order: number } | undefined
   for (const id of byKey.get(name) ?? []) {
-    const list = handlers.get(id)
-    const handler = list?.[list.length - 1] // the most recently mounted screen wins
-    if (handler) {
-      event.preventDefault()
-      // Render the answer to a keypress before the next frame instead of in a later task.
-      flushSync(() => handler(event, name))
-      return
-    }
+    for (const entry of handlers.get(id) ?? []) if (!best || entry.order > best.order) best = entry
   }
+  if (!best) return
+  event.preventDefault()
+  const { handler } = best
+  // Render the answer to a keypress before the next frame instead of in a later task.
+  flushSync(() => handler(event, name))
 }
 
 let installed = false
@@ -82,9 +87,9 @@ export function useKeyAction(id: ActionId, handler: Handler, enabled = true): vo
   ref.current = handler
   useEffect(() => {
     if (!enabled) return
-    const wrapped: Handler = (event, key) => ref.current(event, key)
-    handlers.set(id, [...(handlers.get(id) ?? []), wrapped])
-    return () => void handlers.set(id, (handlers.get(id) ?? []).filter((h) => h !== wrapped))
+    const entry = { handler: ((event, key) => ref.current(event, key)) as Handler, order: ++mounted }
+    handlers.set(id, [...(handlers.get(id) ?? []), entry])
+    return () => void handlers.set(id, (handlers.get(id) ?? []).filter((h) => h !== entry))
   }, [id, enabled])
 }
 

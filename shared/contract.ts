@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import { ItemDetail, ItemRow, ProjectInfo, RecentProject } from './domain'
+import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, PreviewResult } from './import'
 import type { Envelope } from './errors'
 
 const none = z.object({}).strict()
@@ -43,6 +44,15 @@ export const contract = {
     input: z.object({ externalId: z.string().min(1) }).strict(),
     output: z.object({ id: z.number().int(), index: z.number().int() }),
   },
+  /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
+  'import.detect': { input: ImportSource, output: z.object({ detected: DetectedInfo, mapping: Mapping, preview: PreviewResult }) },
+  /** The first rows of a file mapped with the given mapping, for the wizard's preview. */
+  'import.preview': { input: ImportSource.extend({ format: FileFormat, mapping: Mapping }).strict(), output: PreviewResult },
+  /** Imports a file atomically (progress as `progress` events with task "import"). */
+  'import.run': { input: ImportStart, output: ImportReport },
+  'import.cancel': { input: none, output: z.object({ cancelled: z.boolean() }) },
+  /** Native dialog for a file to import; only the Electron shell has one. */
+  'import.pick': { input: none, output: z.object({ path: z.string().nullable() }) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 /** Events the core pushes to the renderer (IPC `webContents.send` or server-sent events). */
@@ -50,7 +60,7 @@ export const events = {
   'project.changed': z.object({ project: ProjectInfo.nullable() }),
   /** Something is wrong with the open project file (e.g. the background integrity check failed). */
   'project.problem': z.object({ path: z.string(), message: z.string() }),
-  progress: z.object({ task: z.string(), done: z.number(), total: z.number().nullable() }),
+  progress: z.object({ task: z.string(), done: z.number(), total: z.number().nullable(), detail: z.string().optional() }),
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createRng } from '../../shared/stats/rng'
-import { LATEST_VERSION } from '../core/db/migrations'
+import { migrations } from '../core/db/migrations'
 import { openProject } from '../core/db/open'
 import { createRepos } from '../core/db/repos'
 import { writeDemoProject } from '../core/demo'
@@ -17,7 +18,9 @@ export async function benchProject(quick: boolean, log: (line: string) => void):
   const size = quick ? 10_000 : 100_000
   const label = quick ? '10k' : '100k'
   const dir = join(tmpdir(), 'assay-bench')
-  const path = join(dir, `items-${size}-schema${LATEST_VERSION}.assay`)
+  // Named after the schema's text, so a changed migration writes a new bench project.
+  const schema = createHash('sha1').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 10)
+  const path = join(dir, `items-${size}-${schema}.assay`)
   let written: BenchRow | null = null
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true })

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { importBench } from '../bench/import'
 import { projectBench } from '../bench/project'
 import { uiBench } from '../bench/ui'
 import { statsBench } from '../bench/stats'
@@ -11,11 +12,11 @@ Measures Assay's speed on this machine and prints a table (or JSON with --json).
 Figures are wall-clock on whatever else the machine is doing: compare ratios within one run.
 
   --quick       smaller sizes, for a smoke test (seconds instead of a minute)
-  --only NAME   run one suite: project, stats, ui
+  --only NAME   run one suite: project, import, ui, stats
   --json        print {"suites": {NAME: [{name, value, unit, target, note}]}}
   --help        show this help`
 
-const suites: Record<string, BenchSuite> = { project: projectBench, stats: statsBench, ui: uiBench }
+const suites: Record<string, BenchSuite> = { project: projectBench, import: importBench, stats: statsBench, ui: uiBench }
 
 export const benchCommand: Command = {
   summary: 'measure speed (project open, paging, statistics) and print a table',

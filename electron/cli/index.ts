@@ -3,12 +3,16 @@ import { toErrorData } from '../../shared/errors'
 import { benchCommand } from './bench'
 import { CliError, type CliIo, type Command } from './command'
 import { demoCommand } from './demo'
+import { exportCommand } from './export'
+import { importCommand } from './import'
 import { estimateCommand } from './estimate'
 import { serveCommand } from './serve'
 
 /** Every `assay` sub-command; `assay --help` lists them in this order. */
 export const commands: Record<string, Command> = {
   serve: serveCommand,
+  import: importCommand,
+  export: exportCommand,
   demo: demoCommand,
   estimate: estimateCommand,
   bench: benchCommand,

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors'
 import { integrityMessage, openProject, type Db } from './db/open'
 import { LATEST_VERSION } from './db/migrations'
 import { createRepos, type Repos } from './db/repos'
+import { createImportService } from './import/service'
 import { writeDemoProject } from './demo'
 import { projectName, type SettingsStore } from './settings'
 
@@ -20,7 +21,7 @@ export interface ServiceDeps {
   demoPath: string
   nativeBinding?: string
   /** A native file dialog, where the shell has one. */
-  pickFile?: (mode: 'open' | 'create') => Promise<string | null>
+  pickFile?: (mode: 'open' | 'create' | 'import') => Promise<string | null>
 }
 
 export type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Output<M>> | Output<M> }
@@ -71,6 +72,17 @@ export function createServices(deps: ServiceDeps) {
     current = null
   }
 
+  const imports = createImportService({
+    projectPath: () => project().path,
+    emit: deps.emit,
+    nativeBinding: deps.nativeBinding,
+    clock: deps.clock,
+  })
+  const pick = async (mode: 'open' | 'create' | 'import') => {
+    if (!deps.pickFile) throw new AppError('unsupported', 'This shell has no file dialog: type the path of the file instead.')
+    return { path: await deps.pickFile(mode) }
+  }
+
   const handlers: Handlers = {
     'app.info': () => ({ version: deps.version, shell: deps.shell, canPickFiles: deps.pickFile !== undefined }),
     'project.current': () => (current ? info(current) : null),
@@ -89,10 +101,7 @@ export function createServices(deps: ServiceDeps) {
       deps.emit({ name: 'project.changed', payload: { project: null } })
       return null
     },
-    'project.pick': async ({ mode }) => {
-      if (!deps.pickFile) throw new AppError('unsupported', 'This shell has no file dialog: type the path of the project file instead.')
-      return { path: await deps.pickFile(mode) }
-    },
+    'project.pick': ({ mode }) => pick(mode),
     'items.list': ({ offset, limit, search }) => ({ offset, ...project().repos.items.list(offset, limit, search) }),
     'items.get': ({ id }) => {
       const item = project().repos.items.get(id)
@@ -104,6 +113,15 @@ export function createServices(deps: ServiceDeps) {
       if (!found) throw new AppError('not_found', `No item has the id "${externalId}". Check the id, or search with /.`)
       return found
     },
+    'import.detect': (source) => imports.detect(source),
+    'import.preview': ({ mapping, ...source }) => imports.preview(source, mapping),
+    'import.run': async ({ path, ...request }) => {
+      const report = await imports.run({ file: path, ...request })
+      if (report.committed && current) deps.emit({ name: 'project.changed', payload: { project: info(current) } })
+      return report
+    },
+    'import.cancel': () => imports.cancel(),
+    'import.pick': () => pick('import'),
   }
 
   return { handlers, close, current: () => current }

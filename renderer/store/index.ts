@@ -12,6 +12,9 @@ interface AppSlice {
   recent: RecentProject[]
   screen: Screen
   helpOpen: boolean
+  importing: boolean
+  /** The latest progress event of a long task (an import). */
+  progress: { task: string; done: number; total: number | null; detail?: string } | null
   error: string | null
   busy: boolean
   init(): Promise<void>
@@ -19,6 +22,8 @@ interface AppSlice {
   openProject(open: () => Promise<ProjectInfo>): Promise<void>
   setScreen(screen: Screen): void
   toggleHelp(open?: boolean): void
+  setImporting(open: boolean): void
+  setProgress(progress: AppSlice['progress']): void
   showError(message: string | null): void
 }
 
@@ -50,6 +55,8 @@ export const useStore = create<Store>()((set, get) => ({
   recent: [],
   screen: 'start',
   helpOpen: false,
+  importing: false,
+  progress: null,
   error: null,
   busy: false,
 
@@ -86,6 +93,8 @@ export const useStore = create<Store>()((set, get) => ({
     set({ screen, expanded: false })
   },
   toggleHelp: (open) => set({ helpOpen: open ?? !get().helpOpen }),
+  setImporting: (importing) => set({ importing, progress: null }),
+  setProgress: (progress) => set({ progress }),
   showError: (error) => set({ error }),
 
   total: 0,

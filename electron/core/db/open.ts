@@ -60,10 +60,7 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
 
   const db = new Database(path, { nativeBinding: options.nativeBinding })
   try {
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = FULL')
-    db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
+    applyPragmas(db)
     const from = db.pragma('user_version', { simple: true }) as number
     assertAssayFile(db, path, from)
     const migrating = from > 0 && from < LATEST_VERSION
@@ -88,6 +85,23 @@ function asCorrupt(error: unknown, path: string): unknown {
 
 const RECOVERY = (path: string) =>
   `Restore it from a backup (Assay keeps one beside the file before every upgrade), or try "sqlite3 ${path} .recover".`
+
+function applyPragmas(db: Db): void {
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+}
+
+/**
+ * A second connection to a project that `openProject` already opened (and so checked and
+ * migrated): a long import writes through it in one transaction while the app keeps reading.
+ */
+export function openConnection(path: string, nativeBinding?: string): Db {
+  const db = new Database(path, { nativeBinding, fileMustExist: true })
+  applyPragmas(db)
+  return db
+}
 
 /** Applies migrations `from`..latest, each in its own transaction with its version bump. */
 export function migrate(db: Db, from: number, to: number = LATEST_VERSION): void {

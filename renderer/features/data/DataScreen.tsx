@@ -3,13 +3,16 @@ import { useShallow } from 'zustand/react/shallow'
 import { call } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
+import { ImportWizard } from './ImportWizard'
 import { ItemsTable, ROW_HEIGHT } from './ItemsTable'
 import { ItemView } from './ItemView'
 
 /** Data: the items table with search and go-to-id, and the selected item beside it (or full size). */
 export function DataScreen() {
-  const { total, cursor, detail, expanded, search, project, moveCursor, setExpanded, resetItems, showError } = useStore(
+  const { total, cursor, detail, expanded, search, project, importing, setImporting, moveCursor, setExpanded, resetItems, showError } = useStore(
     useShallow((s) => ({
+      importing: s.importing,
+      setImporting: s.setImporting,
       total: s.total,
       cursor: s.cursor,
       detail: s.detail,
@@ -34,16 +37,20 @@ export function DataScreen() {
     return () => clearTimeout(timer)
   }, [query, search, resetItems])
 
-  useKeyAction('data.next', () => moveCursor(cursor + 1))
-  useKeyAction('data.prev', () => moveCursor(cursor - 1))
-  useKeyAction('data.pageDown', () => moveCursor(cursor + page))
-  useKeyAction('data.pageUp', () => moveCursor(cursor - page))
-  useKeyAction('data.first', () => moveCursor(0))
-  useKeyAction('data.last', () => moveCursor(total - 1))
-  useKeyAction('data.open', () => setExpanded(true), detail !== null && !expanded)
-  useKeyAction('data.close', () => (expanded ? setExpanded(false) : search ? setQuery('') : undefined))
-  useKeyAction('data.search', () => searchBox.current?.focus())
-  useKeyAction('data.goto', () => setGoto(''))
+  const browsing = !importing
+  useKeyAction('data.next', () => moveCursor(cursor + 1), browsing)
+  useKeyAction('data.prev', () => moveCursor(cursor - 1), browsing)
+  useKeyAction('data.pageDown', () => moveCursor(cursor + page), browsing)
+  useKeyAction('data.pageUp', () => moveCursor(cursor - page), browsing)
+  useKeyAction('data.first', () => moveCursor(0), browsing)
+  useKeyAction('data.last', () => moveCursor(total - 1), browsing)
+  useKeyAction('data.open', () => setExpanded(true), browsing && detail !== null && !expanded)
+  useKeyAction('data.close', () => (expanded ? setExpanded(false) : search ? setQuery('') : undefined), browsing)
+  useKeyAction('data.search', () => searchBox.current?.focus(), browsing)
+  useKeyAction('data.goto', () => setGoto(''), browsing)
+  useKeyAction('data.import', () => setImporting(true), browsing)
+
+  if (importing) return <ImportWizard onClose={() => setImporting(false)} />
 
   const submitGoto = async (event: FormEvent) => {
     event.preventDefault()
@@ -87,6 +94,9 @@ export function DataScreen() {
           {search && ` matching “${search}”`}
           {project && search && ` (${project.itemCount.toLocaleString()} in all)`}
         </span>
+        <button onClick={() => setImporting(true)}>
+          <kbd>i</kbd> Import…
+        </button>
         <span className="muted hint">
           <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>Esc</kbd> back · <kbd>?</kbd> keys
         </span>
@@ -94,7 +104,9 @@ export function DataScreen() {
       {total === 0 && !search ? (
         <div className="empty">
           <h2>This project has no items yet</h2>
-          <p>Importing traces arrives with the import wizard (CSV, JSONL and JSON exports). Until then, try the demo project from the Start screen.</p>
+          <p>
+            Press <kbd>i</kbd> to import traces from a CSV, TSV, JSON or JSONL export (chat messages, pipeline steps, span exports, and any labels or judge verdicts they hold).
+          </p>
         </div>
       ) : (
         <div className="data-body">

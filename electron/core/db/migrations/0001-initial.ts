@@ -29,10 +29,10 @@ CREATE TABLE items (
   output        TEXT NOT NULL DEFAULT '',
   messages_json TEXT NOT NULL DEFAULT '[]',
   metadata_json TEXT NOT NULL DEFAULT '{}',
-  created_at    TEXT NOT NULL,
-  UNIQUE (dataset_id, external_id)
+  created_at    TEXT NOT NULL
 ) STRICT;
-CREATE INDEX items_external_id ON items(external_id);
+-- One index for both needs: ids are unique per dataset, and labels join onto items by id alone.
+CREATE UNIQUE INDEX items_external_id ON items(external_id, dataset_id);
 
 -- Named steps of a pipeline trace, in order.
 CREATE TABLE steps (

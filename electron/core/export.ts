@@ -1,0 +1,81 @@
+import { createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import type { Writable } from 'node:stream'
+import type { Db } from './db/open'
+import { exportsRepo } from './db/repos/exports'
+
+export type ExportFormat = 'csv' | 'jsonl'
+
+/** Column names of an export, shared with the importer so an export imports back as it was. */
+export const exportColumn = {
+  label: (criterion: string) => `${criterion}.label`,
+  note: (criterion: string) => `${criterion}.note`,
+  split: (criterion: string) => `${criterion}.split`,
+  judge: (criterion: string, judge: string, version: number) => `${criterion}.judge:${judge}@v${version}`,
+  critique: (criterion: string, judge: string, version: number) => `${criterion}.judge:${judge}@v${version}.critique`,
+}
+
+/**
+ * Writes one row per item: id, dataset, kind, input, output, messages, steps, metadata, and per
+ * criterion the current human verdict, note and split, and the verdict (and critique) of each
+ * judge version. Streams: memory stays flat on a million items. Returns the number of rows.
+ */
+export async function exportItems(db: Db, out: Writable, format: ExportFormat): Promise<number> {
+  const repo = exportsRepo(db)
+  const { criteria, judges } = repo.columns()
+  const header = ['id', 'dataset', 'kind', 'input', 'output', 'messages', 'steps', 'metadata']
+  for (const c of criteria) header.push(exportColumn.label(c.name), exportColumn.note(c.name), exportColumn.split(c.name))
+  for (const j of judges) header.push(exportColumn.judge(j.criterion, j.judge, j.version), exportColumn.critique(j.criterion, j.judge, j.version))
+
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain')
+  }
+  if (format === 'csv') await write(`${header.map(csvCell).join(',')}\r\n`)
+  let rows = 0
+  for (const item of repo.items()) {
+    const row: Record<string, unknown> = {
+      id: item.external_id,
+      dataset: item.dataset,
+      kind: item.kind,
+      input: item.input,
+      output: item.output,
+      messages: JSON.parse(item.messages_json),
+      steps: repo.steps(item.id).map((s) => ({ name: s.name, input: s.input, output: s.output, metadata: JSON.parse(s.metadata_json) })),
+      metadata: JSON.parse(item.metadata_json),
+    }
+    const byCriterion = new Map(criteria.map((c) => [c.id, c.name]))
+    for (const c of criteria) Object.assign(row, { [exportColumn.label(c.name)]: '', [exportColumn.note(c.name)]: '', [exportColumn.split(c.name)]: '' })
+    for (const l of repo.labels(item.id)) {
+      const name = byCriterion.get(l.criterionId)
+      if (name) Object.assign(row, { [exportColumn.label(name)]: l.verdict, [exportColumn.note(name)]: l.note })
+    }
+    for (const s of repo.splits(item.id)) {
+      const name = byCriterion.get(s.criterionId)
+      if (name) row[exportColumn.split(name)] = s.split
+    }
+    const verdicts = new Map(repo.verdicts(item.id).map((v) => [v.versionId, v]))
+    for (const j of judges) {
+      const v = verdicts.get(j.versionId)
+      row[exportColumn.judge(j.criterion, j.judge, j.version)] = v?.verdict ?? ''
+      row[exportColumn.critique(j.criterion, j.judge, j.version)] = v?.critique ?? ''
+    }
+    if (format === 'jsonl') await write(`${JSON.stringify(row)}\n`)
+    else await write(`${header.map((h) => csvCell(typeof row[h] === 'string' ? (row[h] as string) : JSON.stringify(row[h]))).join(',')}\r\n`)
+    rows++
+  }
+  return rows
+}
+
+/** Exports into a file; the file is complete when the promise resolves. */
+export async function exportToFile(db: Db, path: string, format: ExportFormat): Promise<number> {
+  const out = createWriteStream(path)
+  const rows = await exportItems(db, out, format)
+  out.end()
+  await once(out, 'finish')
+  return rows
+}
+
+/** RFC 4180: quote a cell that holds a comma, a quote or a line break; double its quotes. */
+export function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}

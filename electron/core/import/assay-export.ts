@@ -1,0 +1,36 @@
+import { DEFAULT_VALUES, EMPTY_MAPPING, type Mapping } from '../../../shared/import'
+
+const BASE = ['id', 'dataset', 'kind', 'input', 'output', 'messages', 'steps', 'metadata']
+const JUDGE = /^(.+)\.judge:(.+)@v(\d+)$/
+
+/**
+ * The mapping of a file written by `assay export` (see core/export.ts), so that an export imports
+ * back as it was: labels and notes per criterion, the split, and every judge version's verdicts
+ * with critiques. Empty cells there mean "no verdict", not "error". Null for any other file.
+ */
+export function assayExportMapping(columns: string[]): Mapping | null {
+  if (!BASE.every((c) => columns.includes(c))) return null
+  const criteria = columns.filter((c) => c.endsWith('.label')).map((c) => c.slice(0, -'.label'.length))
+  const splitCriterion = criteria.find((c) => columns.includes(`${c}.split`))
+  const verdicts: Mapping['verdicts'] = []
+  for (const column of columns) {
+    const match = JUDGE.exec(column)
+    if (!match) continue
+    const [, criterion, judge] = match as unknown as [string, string, string, string]
+    verdicts.push({ field: column, judge, criterion, critique: columns.includes(`${column}.critique`) ? `${column}.critique` : null })
+  }
+  return {
+    ...EMPTY_MAPPING,
+    id: 'id',
+    input: 'input',
+    output: 'output',
+    messages: 'messages',
+    steps: 'steps',
+    keepUnmapped: true,
+    metadata: [],
+    labels: criteria.map((criterion) => ({ field: `${criterion}.label`, criterion, note: columns.includes(`${criterion}.note`) ? `${criterion}.note` : null, annotator: 'imported' })),
+    verdicts,
+    split: splitCriterion ? { field: `${splitCriterion}.split`, criterion: splitCriterion } : null,
+    values: { ...DEFAULT_VALUES, pass: [...DEFAULT_VALUES.pass], fail: [...DEFAULT_VALUES.fail], error: DEFAULT_VALUES.error.filter((v) => v !== ''), },
+  }
+}

@@ -1,0 +1,483 @@
+/**
+ * Applying a `Mapping` (shared/import.ts) to source records: each record becomes an item plus
+ * its labels, judge verdicts and split, or an error that names the line, the column and what to
+ * do. `suggestMapping` proposes a mapping from column names and sample values; it is only a
+ * starting point the user sees and edits.
+ */
+import type { ChatMessage } from '../../../shared/domain'
+import { EMPTY_MAPPING, type Mapping, type SpanMapping, type ValueMap } from '../../../shared/import'
+import { getField, isEmptyValue, isPlainObject, parseJsonCell, toText } from './fields'
+import {
+  assembleSpanTrees,
+  expandOtlpRecords,
+  findStep,
+  firstUserText,
+  isAssistantRole,
+  lastAssistantText,
+  looksLikeMessages,
+  normalizeMessages,
+  normalizeSteps,
+  outputMessages,
+  type SpanTrace,
+  type TraceStep,
+} from './traces'
+import { assayExportMapping } from './assay-export'
+import type { Detected, MappedItem, NormalVerdict, RecordError, SourceRecord } from './types'
+
+export interface MappedLabel {
+  criterion: string
+  /** `defer` = a note with no verdict (a notes-only label entry, or an empty verdict cell that the value map does not list). */
+  verdict: NormalVerdict | 'defer'
+  note: string
+  annotator: string
+}
+export interface MappedVerdict {
+  judge: string
+  criterion: string
+  verdict: NormalVerdict
+  critique: string
+}
+export type MapResult =
+  | { ok: true; item: MappedItem; labels: MappedLabel[]; verdicts: MappedVerdict[]; split: { criterion: string; split: 'train' | 'dev' | 'test' } | null }
+  | { ok: false; error: RecordError }
+
+// ---------------------------------------------------------------------------------------------
+// Verdict values
+
+function verdictKey(value: unknown): string {
+  let s = toText(value).trim()
+  // A cell that kept its quotes (`"PASS"`) means the same as PASS.
+  if (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) s = s.slice(1, -1).trim()
+  return s.toLowerCase()
+}
+
+/**
+ * A cell → pass / fail / error by the value map (trimmed, case-insensitive; booleans and numbers
+ * by their text, so `true`, `1` and `1.0` all read as "1"/"true"). Null when the map lists the value
+ * nowhere: the caller reports the row, never guesses.
+ */
+export function normalizeVerdict(value: unknown, values: ValueMap): NormalVerdict | null {
+  if (Array.isArray(value) || isPlainObject(value)) return null
+  const key = verdictKey(value)
+  const keys = [key]
+  if (key !== '' && Number.isFinite(Number(key))) keys.push(String(Number(key)))
+  for (const k of keys) {
+    if (values.pass.some((v) => verdictKey(v) === k)) return 'pass'
+    if (values.fail.some((v) => verdictKey(v) === k)) return 'fail'
+    if (values.error.some((v) => verdictKey(v) === k)) return 'error'
+  }
+  return null
+}
+
+/** Whether an empty cell has a meaning in this value map (DEFAULT_VALUES: error). Otherwise it means "no verdict". */
+const listsEmpty = (values: ValueMap) => normalizeVerdict('', values) !== null
+
+const SPLITS: Record<string, 'train' | 'dev' | 'test'> = {
+  train: 'train',
+  training: 'train',
+  dev: 'dev',
+  val: 'dev',
+  valid: 'dev',
+  validation: 'dev',
+  development: 'dev',
+  test: 'test',
+  testing: 'test',
+  holdout: 'test',
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records → items
+
+/** Assembled span traces travel to `mapRecord` inside an ordinary record, under this key. */
+export const TRACE_KEY = '\u0000assay.trace'
+
+/**
+ * Span exports: expands OTLP nesting, groups spans into traces (see `assembleSpanTrees`) and
+ * returns one record per trace for `mapRecord`. The whole file must be read first.
+ */
+export function mapSpanRecords(records: SourceRecord[], mapping: Mapping): { records: SourceRecord[]; errors: RecordError[] } {
+  if (!mapping.spans) return { records, errors: [] }
+  const { traces, errors } = assembleSpanTrees(expandOtlpRecords(records), mapping.spans, { input: mapping.input, output: mapping.output })
+  return { records: traces.map((t) => ({ line: t.root.line, fields: { ...t.root.fields, [TRACE_KEY]: t } })), errors }
+}
+
+function traceOf(record: SourceRecord, spans: SpanMapping, mapping: Mapping): SpanTrace | null {
+  const t = record.fields[TRACE_KEY]
+  if (isPlainObject(t) && typeof t.traceId === 'string') return t as unknown as SpanTrace
+  // A record that did not go through mapSpanRecords: a trace of one span.
+  return assembleSpanTrees([record], spans, { input: mapping.input, output: mapping.output }).traces[0] ?? null
+}
+
+/** One record → an item with its labels, verdicts and split, or an error saying what to fix. */
+export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
+  const fields = record.fields
+  const fail = (column: string | undefined, message: string): MapResult => ({ ok: false, error: { line: record.line, column, message } })
+  const used = new Set<string>([TRACE_KEY])
+  const read = (path: string | null): unknown => {
+    if (!path) return undefined
+    used.add(path)
+    return getField(fields, path)
+  }
+
+  let trace: SpanTrace | null = null
+  if (mapping.spans) {
+    trace = traceOf(record, mapping.spans, mapping)
+    if (!trace) return fail(mapping.spans.traceId, `span column "${mapping.spans.traceId}" is empty: every span needs a trace id`)
+  }
+
+  // Id
+  let externalId: string
+  const rawId = read(mapping.id)
+  if (trace) externalId = isEmptyValue(rawId) ? trace.traceId : toText(rawId).trim()
+  else if (mapping.id === null) externalId = `row-${record.line}`
+  else if (isEmptyValue(rawId) || typeof rawId === 'object') {
+    return fail(mapping.id, `id column "${mapping.id}" is ${isEmptyValue(rawId) ? 'empty' : 'not a single value'} on this row; fill it in, or map another id column (none = row numbers)`)
+  } else externalId = toText(rawId).trim()
+
+  // Content
+  let messages: ChatMessage[] = []
+  let steps: TraceStep[] = []
+  let input = ''
+  let output = ''
+  if (trace) {
+    messages = trace.messages
+    steps = trace.steps
+    input = trace.input
+    output = trace.output
+    read(mapping.input)
+    read(mapping.output)
+  } else {
+    if (mapping.messages) {
+      const r = normalizeMessages(read(mapping.messages))
+      if (!r.ok) return fail(mapping.messages, `messages column "${mapping.messages}" ${r.error}; fix the cell or map another column`)
+      messages = r.value
+    }
+    if (mapping.steps) {
+      const r = normalizeSteps(read(mapping.steps))
+      if (!r.ok) return fail(mapping.steps, `steps column "${mapping.steps}" ${r.error}; fix the cell or map another column`)
+      steps = r.value
+    }
+    const rawInput = read(mapping.input)
+    input = mapping.input === mapping.messages ? '' : toText(rawInput)
+    const rawOutput = read(mapping.output)
+    const replyMessages = mapping.output === mapping.messages ? null : outputMessages(rawOutput)
+    if (replyMessages) {
+      // A log export's reply (`{role, content}`, `{choices}`, …) completes the conversation.
+      messages = [...messages, ...replyMessages]
+      output = lastAssistantText(replyMessages)
+    } else if (mapping.output !== mapping.messages) {
+      output = toText(rawOutput)
+      const last = messages[messages.length - 1]
+      if (messages.length > 0 && output.trim() !== '' && !(last && isAssistantRole(last.role) && (last.content ?? '').trim() === output.trim())) {
+        // The conversation so far plus the reply in its own column: show the reply in the chat too.
+        messages = [...messages, { role: 'assistant', content: output }]
+      }
+    }
+  }
+  if (input.trim() === '' && messages.length > 0) input = firstUserText(messages)
+  if (output.trim() === '' && messages.length > 0) output = lastAssistantText(messages)
+
+  // Labels, verdicts, split
+  const labels: MappedLabel[] = []
+  for (const l of mapping.labels) {
+    const note = l.note ? toText(read(l.note)).trim() : ''
+    if (l.field === null) {
+      if (note !== '') labels.push({ criterion: l.criterion, verdict: 'defer', note, annotator: l.annotator })
+      continue
+    }
+    const raw = read(l.field)
+    if (isEmptyValue(raw) && !listsEmpty(mapping.values)) {
+      if (note !== '') labels.push({ criterion: l.criterion, verdict: 'defer', note, annotator: l.annotator })
+      continue
+    }
+    let verdict = normalizeVerdict(raw, mapping.values)
+    if (verdict === null) return fail(l.field, unknownValue('label', l.field, raw))
+    if (l.invert && verdict !== 'error') verdict = verdict === 'pass' ? 'fail' : 'pass'
+    labels.push({ criterion: l.criterion, verdict, note, annotator: l.annotator })
+  }
+  const verdicts: MappedVerdict[] = []
+  for (const v of mapping.verdicts) {
+    const raw = read(v.field)
+    const critique = v.critique ? toText(read(v.critique)).trim() : ''
+    if (isEmptyValue(raw) && !listsEmpty(mapping.values)) continue
+    const verdict = normalizeVerdict(raw, mapping.values)
+    if (verdict === null) return fail(v.field, unknownValue('verdict', v.field, raw))
+    verdicts.push({ judge: v.judge, criterion: v.criterion, verdict, critique })
+  }
+  let split: { criterion: string; split: 'train' | 'dev' | 'test' } | null = null
+  if (mapping.split) {
+    const raw = read(mapping.split.field)
+    if (!isEmptyValue(raw)) {
+      const s = SPLITS[verdictKey(raw)]
+      if (!s) return fail(mapping.split.field, `split column "${mapping.split.field}": value "${toText(raw)}" is not train, dev or test; fix the cell or unmap the split`)
+      split = { criterion: mapping.split.criterion, split: s }
+    }
+  }
+
+  // Metadata
+  if (mapping.spans) for (const f of [mapping.spans.traceId, mapping.spans.spanId, mapping.spans.parentId, mapping.spans.name, mapping.spans.start]) if (f) used.add(f)
+  const metadata: Record<string, unknown> = trace ? { ...trace.metadata } : {}
+  for (const path of mapping.metadata) {
+    const v = getField(fields, path)
+    if (v !== undefined) metadata[path] = parseJsonCell(v)
+    used.add(path)
+  }
+  if (mapping.keepUnmapped) {
+    for (const [key, value] of Object.entries(trace ? trace.rootFields : fields)) {
+      if (used.has(key) || key in metadata || value === undefined || value === null || value === '') continue
+      const parsed = parseJsonCell(value)
+      // A field named "metadata" that holds an object (log exports, Assay's own export) is the
+      // metadata itself: spread it rather than nesting it one level down.
+      if (key.toLowerCase() === 'metadata' && isPlainObject(parsed)) Object.assign(metadata, parsed)
+      else metadata[key] = parsed
+    }
+  }
+
+  let item: MappedItem = {
+    externalId,
+    kind: messages.length > 0 ? 'chat' : steps.length > 0 ? 'pipeline' : 'text',
+    input,
+    output,
+    messages,
+    steps: steps.map((s) => ({ name: s.name, input: s.input, output: s.output, metadata: s.metadata })),
+    metadata,
+  }
+
+  if (mapping.unit.kind === 'step') {
+    const name = mapping.unit.step
+    const found = findStep(steps, name)
+    if (!found) {
+      const column = mapping.spans ? (mapping.spans.name ?? undefined) : (mapping.steps ?? undefined)
+      return fail(column, `trace "${externalId}" has no step named "${name}" (it has: ${[...new Set(steps.map((s) => s.name))].join(', ') || 'no steps'}); skip it, or review whole traces`)
+    }
+    const { step, occurrences } = found
+    item = {
+      externalId: `${externalId}/${name}`,
+      kind: step.messages.length > 0 ? 'chat' : 'text',
+      input: step.input,
+      output: step.output,
+      messages: step.messages,
+      steps: [],
+      metadata: { ...metadata, ...step.metadata, traceId: externalId, step: name, ...(occurrences > 1 ? { stepOccurrences: occurrences } : {}) },
+    }
+  } else if (!joinOnly(mapping) && item.input.trim() === '' && item.output.trim() === '' && item.messages.length === 0 && item.steps.length === 0) {
+    return fail(
+      mapping.input ?? mapping.output ?? mapping.messages ?? undefined,
+      'this row has nothing to review under the mapping (no input, output, messages or steps); map the columns that hold the trace, or check that this is a trace file',
+    )
+  }
+  return { ok: true, item, labels, verdicts, split }
+}
+
+/** Labels, notes or verdicts for items that exist already: the row needs an id, not a trace. */
+export function joinOnly(m: Mapping): boolean {
+  return !(m.input || m.output || m.messages || m.steps || m.spans) && m.id !== null && (m.labels.length > 0 || m.verdicts.length > 0 || m.split !== null)
+}
+
+function unknownValue(what: 'label' | 'verdict', column: string, raw: unknown): string {
+  const shown = toText(raw)
+  return `${what} column "${column}": value "${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}" is not a known pass/fail/error value; add it to the value map or fix the cell`
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions
+
+const ID_NAMES = ['id', 'trace_id', 'conversation_id', 'context.trace_id', 'uuid', 'traceid', 'session_id', 'thread_id', 'record_id', 'row_id', 'example_id', 'item_id', 'run_id', 'request_id', 'span_id', 'context.span_id', 'lsmith_id']
+const MESSAGES_NAMES = ['messages', 'conversation', 'chat', 'chat_history', 'history', 'dialog', 'dialogue', 'turns']
+const INPUT_NAMES = ['input', 'attributes.input.value', 'input.value', 'inputs', 'query', 'question', 'user_query', 'user_input', 'user_message', 'prompt', 'request', 'instruction']
+const OUTPUT_NAMES = ['output', 'attributes.output.value', 'output.value', 'outputs', 'response', 'answer', 'completion', 'generation', 'bot_response', 'assistant_response', 'model_output', 'model_response', 'reply']
+const STEPS_NAMES = ['steps', 'pipeline_steps', 'trace_steps']
+/** Human-label columns, best first: one becomes the Overall label. */
+const LABEL_NAMES = ['human_label', 'label', 'ground_truth_label', 'true_label', 'gold_label', 'expected_label', 'human_verdict', 'ground_truth', 'gold', 'annotation', 'verdict', 'pass_fail', 'status', 'result', 'outcome', 'grade', 'is_correct', 'correct', 'success']
+const JUDGE_NAME = /(^|[_.\s-])(pred|preds|predicted|prediction|judge|llm|model|auto|eval|evaluator|ai|gpt)([_.\s-]|$)|judge|predict/i
+const EXPLANATION = /(^|[_.\s-])(reasoning|reason|explanation|critique|rationale|justification)$/i
+const NOTE_NAMES = ['notes', 'note', 'z_note', 'open_code_notes', 'open_code', 'open_codes', 'open_coding', 'comments', 'comment', 'human_notes', 'annotator_notes', 'annotation_notes']
+const SPLIT_NAMES = ['split', 'set', 'partition', 'fold', 'subset', 'dataset_split', 'data_split']
+/** Names of 0/1 columns that mark a failure being present (HW2 axial coding spreadsheets). */
+const FAILURE_NAME = /fail|error|missing|violat|ignor|lack|inconsisten|wrong|incorrect|hallucinat|mismatch|issue|problem|unsafe|toxic|harm|refus|omi(t|ssion)|leak/i
+
+const SPAN_CANDIDATES = {
+  traceId: ['context.trace_id', 'trace_id', 'traceId', 'context.traceId', 'trace.id'],
+  spanId: ['context.span_id', 'span_id', 'spanId', 'context.spanId', 'span.id'],
+  parentId: ['parent_id', 'parentSpanId', 'parent_span_id', 'parentId', 'context.parent_id', 'parent.span_id', 'parentObservationId'],
+  name: ['name', 'span_name', 'span.name'],
+  start: ['start_time', 'startTimeUnixNano', 'startTime', 'start', 'timestamp'],
+}
+
+/**
+ * A first mapping from column names and sample values. Conservative: a column is used only when
+ * its name says what it is and its values agree (a label column's values must all be in the
+ * pass/fail vocabulary); anything else stays in metadata for the user to map.
+ */
+export function suggestMapping(detected: Detected): Mapping {
+  const own = assayExportMapping(detected.columns)
+  if (own) return own
+  const m: Mapping = structuredClone(EMPTY_MAPPING)
+  const sample = detected.sample.map((r) => r.fields)
+  const columns = detected.columns.filter((c) => c !== '')
+  const valuesOf = (col: string) => sample.map((f) => getField(f, col)).filter((v) => v !== undefined)
+  const filled = (col: string) => valuesOf(col).filter((v) => !isEmptyValue(v))
+  const present = (col: string) => sample.some((f) => getField(f, col) !== undefined)
+  const taken = new Set<string>()
+  const take = (col: string | null) => {
+    if (col) taken.add(col)
+    return col
+  }
+  /** Columns named like one of `names` (case-insensitive), best name first; then by last dotted segment. */
+  const byName = (names: string[]) => {
+    const lower = (s: string) => s.toLowerCase()
+    const exact = names.flatMap((n) => columns.filter((c) => lower(c) === n))
+    const tail = names.flatMap((n) => columns.filter((c) => c.includes('.') && lower(c.slice(c.lastIndexOf('.') + 1)) === n))
+    return [...new Set([...exact, ...tail])].filter((c) => !taken.has(c))
+  }
+
+  // OTLP JSON (resourceSpans → scopeSpans → spans): the standard field names.
+  if (columns.includes('resourceSpans') || columns.includes('scopeSpans')) {
+    m.spans = { traceId: 'traceId', spanId: 'spanId', parentId: 'parentSpanId', name: 'name', start: 'startTimeUnixNano' }
+    m.id = 'traceId'
+    return m
+  }
+
+  // Span exports: trace, span and parent ids, several rows per trace.
+  const findPath = (cands: string[]) => cands.find((c) => present(c)) ?? null
+  const traceCol = findPath(SPAN_CANDIDATES.traceId)
+  const parentCol = findPath(SPAN_CANDIDATES.parentId)
+  const spanCol = parentCol === 'parentObservationId' ? (present('id') ? 'id' : null) : findPath(SPAN_CANDIDATES.spanId)
+  if (traceCol && spanCol && parentCol) {
+    const ids = filled(traceCol).map((v) => toText(v))
+    if (new Set(ids).size < ids.length) {
+      m.spans = { traceId: traceCol, spanId: spanCol, parentId: parentCol, name: findPath(SPAN_CANDIDATES.name), start: findPath(SPAN_CANDIDATES.start) }
+      for (const c of Object.values(m.spans)) take(c)
+      m.id = traceCol
+    }
+  }
+
+  if (!m.spans) {
+    const unique = (col: string) => {
+      const vs = valuesOf(col)
+      if (vs.length === 0 || vs.length < sample.length || vs.some((v) => isEmptyValue(v) || typeof v === 'object')) return false
+      return new Set(vs.map((v) => toText(v).trim())).size === vs.length
+    }
+    const idLike = columns.filter((c) => /(^|[_.\s-])id$|Id$|ID$/.test(c) && !/parent/i.test(c))
+    m.id = take([...byName(ID_NAMES), ...idLike].find(unique) ?? null)
+
+    const conversation = (col: string) => {
+      const vs = filled(col)
+      return vs.length > 0 && vs.filter(looksLikeMessages).length >= vs.length / 2
+    }
+    m.messages = take(byName(MESSAGES_NAMES).find(conversation) ?? byName(INPUT_NAMES).find(conversation) ?? columns.filter((c) => !taken.has(c)).find(conversation) ?? null)
+    m.steps = take(
+      byName(STEPS_NAMES).find((c) =>
+        filled(c).some((v) => {
+          const p = parseJsonCell(v)
+          return Array.isArray(p) && p.every(isPlainObject)
+        }),
+      ) ?? null,
+    )
+    const text = (col: string) => filled(col).length > 0 && !conversation(col)
+    m.input = take(byName(INPUT_NAMES).find(text) ?? null)
+    m.output = take(byName(OUTPUT_NAMES).find((c) => filled(c).length > 0) ?? null)
+  } else {
+    m.input = take(byName(['attributes.input.value', 'input.value', 'input']).find((c) => filled(c).length > 0) ?? null)
+    m.output = take(byName(['attributes.output.value', 'output.value', 'output']).find((c) => filled(c).length > 0) ?? null)
+  }
+
+  suggestJudgements(m, columns.filter((c) => !taken.has(c)), filled)
+  return m
+}
+
+/** Labels (human and 0/1 failure modes), judge verdicts, critiques, notes and the split. */
+function suggestJudgements(m: Mapping, columns: string[], filled: (col: string) => unknown[]): void {
+  const lower = (c: string) => c.toLowerCase()
+  const verdictValues = (col: string, needPassFail: boolean) => {
+    const vs = filled(col)
+    if (vs.length === 0) return false
+    const normal = vs.map((v) => normalizeVerdict(v, m.values))
+    // A column named like a verdict keeps its suggestion when a few cells hold odd values
+    // ("MAYBE"): the import then reports those rows instead of silently keeping them as metadata.
+    const known = normal.filter((v) => v !== null).length
+    return known >= 0.5 * normal.length && (!needPassFail || normal.some((v) => v !== null && v !== 'error'))
+  }
+  const stem = (c: string) =>
+    lower(c)
+      .replace(/[_.\s-]?(label|verdict|prediction|pred|reasoning|reason|explanation|critique|rationale|justification)$/, '')
+      .replace(/[_.\s-]+$/, '')
+
+  // A judge's 0/1 column named like a failure ("llm_hallucination") has the opposite polarity and
+  // verdicts cannot be inverted: it is left for the user rather than imported backwards.
+  const judgeCols = columns.filter((c) => JUDGE_NAME.test(c) && !EXPLANATION.test(c) && verdictValues(c, false) && !(FAILURE_NAME.test(c) && isBinaryOnly(filled(c))))
+  const labelRank = (c: string) => {
+    const i = LABEL_NAMES.indexOf(lower(c))
+    return i >= 0 ? i : /(_label|_verdict)$/i.test(c) ? LABEL_NAMES.indexOf('ground_truth_label') + 0.5 : -1
+  }
+  const labelCols = columns
+    .filter((c) => !judgeCols.includes(c) && labelRank(c) >= 0 && verdictValues(c, true))
+    .sort((a, b) => labelRank(a) - labelRank(b))
+  const failureCols = columns.filter((c) => !judgeCols.includes(c) && !labelCols.includes(c) && FAILURE_NAME.test(c) && isBinaryOnly(filled(c)))
+
+  const explanations = columns.filter((c) => EXPLANATION.test(c) && filled(c).length > 0)
+  const paired = new Set<string>()
+  const pairOf = (col: string) => {
+    const s = stem(col)
+    const e = s === '' ? undefined : explanations.find((x) => !paired.has(x) && stem(x) === s)
+    if (e) paired.add(e)
+    return e ?? null
+  }
+  const nearest = (col: string) => {
+    const i = columns.indexOf(col)
+    const free = explanations.filter((x) => !paired.has(x))
+    const after = free.filter((x) => columns.indexOf(x) > i).sort((a, b) => columns.indexOf(a) - columns.indexOf(b))[0]
+    const before = free.filter((x) => columns.indexOf(x) < i).sort((a, b) => columns.indexOf(b) - columns.indexOf(a))[0]
+    const e = after ?? before
+    if (e) paired.add(e)
+    return e ?? null
+  }
+
+  const labelCol = labelCols[0] ?? null
+  const labelPair = labelCol ? pairOf(labelCol) : null
+  const judgePairs = judgeCols.map((c) => pairOf(c))
+  m.verdicts = judgeCols.map((c, i) => ({ field: c, judge: c, criterion: 'Overall', critique: judgePairs[i] ?? nearest(c) }))
+
+  const notes = columns
+    .filter((c) => NOTE_NAMES.includes(lower(c)) || /(^|_)notes?$/i.test(c))
+    .map((c) => ({ c, n: filled(c).filter((v) => typeof v === 'string').length }))
+    .filter((x) => x.n > 0)
+    .sort((a, b) => b.n - a.n)
+  const noteCol = notes[0]?.c ?? null
+
+  if (labelCol) {
+    m.labels.push({ field: labelCol, criterion: 'Overall', note: noteCol ?? labelPair ?? nearest(labelCol), annotator: 'imported' })
+  } else if (noteCol) {
+    // Open-coding notes with no verdict column: kept as deferred labels that carry the note.
+    m.labels.push({ field: null, criterion: 'Overall', note: noteCol, annotator: 'imported' })
+  }
+  for (const c of failureCols) {
+    // 1 = this failure mode is present, i.e. the trace fails this criterion.
+    m.labels.push({ field: c, criterion: humanize(c), note: null, annotator: 'imported', invert: true })
+  }
+
+  const splitCol = columns.find((c) => SPLIT_NAMES.includes(lower(c)) && filled(c).length > 0 && filled(c).every((v) => verdictKey(v) in SPLITS))
+  if (splitCol) m.split = { field: splitCol, criterion: m.labels[0]?.criterion ?? 'Overall' }
+}
+
+/** Values that are all 0/1 (or true/false): a flag column rather than a pass/fail word. */
+function isBinaryOnly(values: unknown[]): boolean {
+  if (values.length === 0) return false
+  return values.every((v) => {
+    const k = verdictKey(v)
+    return ['0', '1', 'true', 'false'].includes(k) || (Number.isFinite(Number(k)) && [0, 1].includes(Number(k)))
+  })
+}
+
+/** `Failure_Mode_Time_Effort_Mismatch` → `Time effort mismatch`; `MissingResponseContent` → `Missing response content`. */
+export function humanize(column: string): string {
+  const words = column
+    .slice(column.lastIndexOf('.') + 1)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[_\s-]+/)
+    .filter(Boolean)
+  if (words.length > 2 && /^failure$/i.test(words[0]) && /^modes?$/i.test(words[1])) words.splice(0, 2)
+  const text = words.map((w) => (/^[A-Z0-9]{2,}$/.test(w) ? w : w.toLowerCase())).join(' ')
+  return text.charAt(0).toUpperCase() + text.slice(1) || column
+}

@@ -1,0 +1,36 @@
+/**
+ * The one way to read a source file: records (or errors naming their line) in file order,
+ * whatever the format. Every reader streams, except the two JSON shapes that cannot (see json.ts).
+ */
+import type { ReadOptions, ReadResult } from '../types'
+import { readCsv } from './csv'
+import { readJson } from './json'
+import { readJsonl } from './jsonl'
+
+/**
+ * Reads `path` as `options.format`.
+ *
+ * - Problems in the content are yielded as `{ error }`: per record (ragged row, bad line, an
+ *   element that is not an object), or `fatal: true` when the read cannot go on (unterminated
+ *   quote, invalid JSON syntax, bytes that are not UTF-8). Nothing is yielded after a fatal error.
+ * - On `options.signal` abort it *returns* early without throwing and without yielding more:
+ *   the caller who aborted checks `signal.aborted` and treats what it got as cancelled.
+ * - `options.onProgress(bytes)` is called after each 1 MB chunk has been consumed (so at most
+ *   every 64 KB, as asked, and in practice every 1 MB).
+ * - I/O failures (missing file, no permission) are thrown as Node reports them.
+ */
+export async function* readRecords(path: string, options: ReadOptions): AsyncGenerator<ReadResult> {
+  switch (options.format) {
+    case 'csv':
+      yield* readCsv(path, options)
+      return
+    case 'jsonl':
+      yield* readJsonl(path, options)
+      return
+    case 'json-array':
+    case 'json-records':
+    case 'json-columns':
+      yield* readJson(path, options)
+      return
+  }
+}

@@ -1,0 +1,181 @@
+import { basename } from 'node:path'
+import type { Mapping } from '../../../shared/import'
+import { openConnection } from '../db/open'
+import { importWriter, type DuplicatePolicy } from '../db/repos/imports'
+import { joinOnly, mapRecord, mapSpanRecords } from './mapping'
+import { readRecords } from './readers'
+import type { FileFormat, RecordError, SourceRecord } from './types'
+
+export interface ImportRequest {
+  file: string
+  format: FileFormat
+  delimiter?: ',' | ';' | '\t' | '|'
+  mapping: Mapping
+  /** Name of the new dataset; the file's name by default. */
+  datasetName?: string
+  /** Stop at bad rows (default, nothing is written) or skip them (counted and listed). */
+  onError: 'abort' | 'skip'
+  duplicates: DuplicatePolicy
+}
+
+export interface ImportProgress {
+  rows: number
+  bytes: number
+  total: number
+}
+
+export interface ImportReport {
+  /** `new`: a new dataset of items; `join`: labels, notes or verdicts added to existing items by id. */
+  mode: 'new' | 'join'
+  dataset: string | null
+  datasetId: number | null
+  rows: number
+  imported: number
+  skipped: number
+  duplicates: { count: number; ids: string[] }
+  /** Join mode: ids in the file that match no item (reported, never guessed). */
+  unmatched: { count: number; ids: string[] }
+  errors: RecordError[]
+  errorCount: number
+  committed: boolean
+  cancelled: boolean
+}
+
+const MAX_LISTED = 100
+
+
+/**
+ * Imports a file into a project in one transaction on a connection of its own: either every
+ * good row is committed, or (cancelled, killed, or stopped at a bad row) nothing is. Rows stream
+ * through; memory stays flat except for span exports, whose traces must be assembled whole.
+ */
+export async function runImport(
+  projectPath: string,
+  request: ImportRequest,
+  options: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; now?: () => Date; nativeBinding?: string } = {},
+): Promise<ImportReport> {
+  const at = (options.now ?? (() => new Date()))().toISOString()
+  const join = joinOnly(request.mapping)
+  const report: ImportReport = {
+    mode: join ? 'join' : 'new',
+    dataset: join ? null : (request.datasetName ?? basename(request.file)),
+    datasetId: null,
+    rows: 0,
+    imported: 0,
+    skipped: 0,
+    duplicates: { count: 0, ids: [] },
+    unmatched: { count: 0, ids: [] },
+    errors: [],
+    errorCount: 0,
+    committed: false,
+    cancelled: false,
+  }
+  const db = openConnection(projectPath, options.nativeBinding)
+  // A big transaction with SQLite's default 2 MB page cache spills pages to the WAL again and
+  // again; 64 MB keeps the b-trees in memory (a fixed cap, so memory stays flat in file size).
+  db.pragma('cache_size = -65536')
+  let bytes = 0
+  let lastProgress = 0
+  const progress = (force = false) => {
+    const now = Date.now()
+    if (!force && now - lastProgress < 100) return
+    lastProgress = now
+    options.onProgress?.({ rows: report.rows, bytes, total: 0 })
+  }
+  const fail = (error: RecordError) => {
+    report.errorCount++
+    if (report.errors.length < MAX_LISTED) report.errors.push(error)
+  }
+  const stopping = () => options.signal?.aborted || (request.onError === 'abort' && report.errorCount >= MAX_LISTED)
+
+  try {
+    db.exec('BEGIN IMMEDIATE')
+    const write = importWriter(db, at)
+    if (!join) {
+      report.datasetId = Number(
+        db
+          .prepare('INSERT INTO datasets (name, source_path, format, mapping_json, row_count, created_at) VALUES (?, ?, ?, ?, 0, ?)')
+          .run(report.dataset, request.file, request.format, JSON.stringify(request.mapping), at).lastInsertRowid,
+      )
+    }
+
+    let candidates = 0 // records offered as items: rows, or assembled traces for span exports
+    const accept = (record: SourceRecord): void => {
+      candidates++
+      const mapped = mapRecord(record, request.mapping)
+      if (!mapped.ok) return fail(mapped.error)
+      let itemId: number
+      if (join) {
+        const found = write.find(mapped.item.externalId)
+        if (found.length === 0) {
+          report.unmatched.count++
+          if (report.unmatched.ids.length < MAX_LISTED) report.unmatched.ids.push(mapped.item.externalId)
+          return
+        }
+        if (found.length > 1) {
+          return fail({ line: record.line, column: request.mapping.id ?? undefined, message: `id "${mapped.item.externalId}" matches items in ${found.length} datasets (${found.map((f) => f.dataset).join(', ')}); import into one project dataset at a time, or make the ids unique.` })
+        }
+        itemId = found[0]!.id
+      } else {
+        const written = write.item(report.datasetId!, mapped.item, request.duplicates === 'abort' ? 'skip' : request.duplicates)
+        if (!written || written.duplicate) {
+          report.duplicates.count++
+          if (report.duplicates.ids.length < MAX_LISTED) report.duplicates.ids.push(mapped.item.externalId)
+          if (request.duplicates === 'abort') {
+            return fail({ line: record.line, column: request.mapping.id ?? undefined, message: `duplicate id "${mapped.item.externalId}": choose to skip, replace or keep both duplicates.` })
+          }
+          if (!written) return
+        }
+        itemId = written.id
+      }
+      for (const label of mapped.labels) write.label(itemId, label)
+      for (const verdict of mapped.verdicts) write.verdict(itemId, verdict, basename(request.file))
+      if (mapped.split) write.split(itemId, mapped.split.criterion, mapped.split.split)
+      report.imported++
+    }
+
+    const spans: SourceRecord[] = []
+    let unreadable = 0 // rows the reader rejected (ragged, not JSON, …)
+    for await (const result of readRecords(request.file, { format: request.format, delimiter: request.delimiter, signal: options.signal, onProgress: (b) => (bytes = b) })) {
+      if (stopping()) break
+      if ('error' in result) {
+        fail(result.error)
+        if (result.error.fatal) break
+        unreadable++
+        continue
+      }
+      report.rows++
+      if (request.mapping.spans) spans.push(result.record)
+      else accept(result.record)
+      progress()
+    }
+    if (request.mapping.spans && !stopping()) {
+      const grouped = mapSpanRecords(spans, request.mapping)
+      grouped.errors.forEach(fail)
+      unreadable += grouped.errors.length
+      for (const record of grouped.records) accept(record)
+    }
+
+    report.cancelled = Boolean(options.signal?.aborted)
+    const fatal = report.errors.some((e) => e.fatal)
+    const keep = !report.cancelled && !fatal && (report.errorCount === 0 || request.onError === 'skip') && (report.imported > 0 || join)
+    report.skipped = candidates + unreadable - report.imported - (join ? report.unmatched.count : 0)
+    if (keep) {
+      write.finish()
+      if (report.datasetId !== null) db.prepare('UPDATE datasets SET row_count = ? WHERE id = ?').run(report.imported, report.datasetId)
+      db.prepare('INSERT INTO events (at, kind, payload_json) VALUES (?, ?, ?)').run(at, 'import', JSON.stringify({ ...report, errors: report.errors.slice(0, 10) }))
+      db.exec('COMMIT')
+      report.committed = true
+    } else {
+      db.exec('ROLLBACK')
+      if (report.datasetId !== null) report.datasetId = null
+    }
+    progress(true)
+    return report
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK')
+    throw error
+  } finally {
+    db.close()
+  }
+}

@@ -1,0 +1,116 @@
+import type { AnyEvent } from '../../../shared/contract'
+import { AppError } from '../../../shared/errors'
+import type { DetectedInfo, Mapping, PreviewResult, PreviewRow } from '../../../shared/import'
+import { detectFormat } from './detect'
+import { joinOnly, mapRecord, mapSpanRecords, suggestMapping } from './mapping'
+import { readRecords } from './readers'
+import { runImport, type ImportReport, type ImportRequest } from './run'
+import type { FileFormat, RecordError, SourceRecord } from './types'
+
+const PREVIEW_ROWS = 20
+/** Span exports need whole traces; the preview assembles them from the first spans of the file. */
+const PREVIEW_SPANS = 2000
+
+export interface ImportContext {
+  projectPath(): string
+  emit(event: AnyEvent): void
+  nativeBinding?: string
+  clock: () => Date
+}
+
+type Source = { path: string; format?: FileFormat; delimiter?: ',' | ';' | '\t' | '|' }
+
+/** The import wizard's handlers: detect → preview (as often as the mapping changes) → run, cancel. */
+export function createImportService(ctx: ImportContext) {
+  let running: AbortController | null = null
+
+  const detect = async (source: Source) => {
+    ctx.projectPath() // an import needs an open project; say so before reading anything
+    const detected = await detectFormat(source.path, { format: source.format, delimiter: source.delimiter }).catch((error: unknown) => {
+      throw new AppError('invalid_input', error instanceof Error ? error.message : String(error))
+    })
+    const mapping = suggestMapping(detected)
+    const info: DetectedInfo = { path: source.path, format: detected.format, delimiter: detected.delimiter, columns: detected.columns, notes: detected.notes, size: detected.size }
+    const sample = mapping.spans ? await readSample({ ...source, format: detected.format, delimiter: detected.delimiter }, PREVIEW_SPANS) : { records: detected.sample, errors: [] }
+    return { detected: info, mapping, preview: summarize(sample.records, sample.errors, mapping) }
+  }
+
+  const preview = async (source: Source & { format: FileFormat }, mapping: Mapping): Promise<PreviewResult> => {
+    const sample = await readSample(source, mapping.spans ? PREVIEW_SPANS : PREVIEW_ROWS)
+    return summarize(sample.records, sample.errors, mapping)
+  }
+
+  const run = async (request: ImportRequest): Promise<ImportReport> => {
+    if (running) throw new AppError('conflict', 'An import is already running. Wait for it to finish, or cancel it.')
+    running = new AbortController()
+    try {
+      const report = await runImport(ctx.projectPath(), request, {
+        signal: running.signal,
+        nativeBinding: ctx.nativeBinding,
+        now: ctx.clock,
+        onProgress: (p) => ctx.emit({ name: 'progress', payload: { task: 'import', done: p.bytes, total: p.total || null, detail: `${p.rows.toLocaleString('en-US')} rows read` } }),
+      })
+      return report
+    } catch (error) {
+      throw new AppError('io', `The import of ${request.file} failed and wrote nothing: ${error instanceof Error ? error.message : String(error)}`)
+    } finally {
+      running = null
+    }
+  }
+
+  const cancel = (): { cancelled: boolean } => {
+    if (!running) return { cancelled: false }
+    running.abort()
+    return { cancelled: true }
+  }
+
+  return { detect, preview, run, cancel }
+}
+
+async function readSample(source: Source & { format: FileFormat }, limit: number): Promise<{ records: SourceRecord[]; errors: RecordError[] }> {
+  const records: SourceRecord[] = []
+  const errors: RecordError[] = []
+  try {
+    for await (const result of readRecords(source.path, { format: source.format, delimiter: source.delimiter })) {
+      if ('error' in result) errors.push(result.error)
+      else records.push(result.record)
+      if (records.length + errors.length >= limit) break
+    }
+  } catch (error) {
+    throw new AppError('invalid_input', error instanceof Error ? error.message : String(error))
+  }
+  return { records, errors }
+}
+
+function summarize(records: SourceRecord[], readErrors: RecordError[], mapping: Mapping): PreviewResult {
+  const errors = [...readErrors]
+  let sources = records
+  if (mapping.spans) {
+    const grouped = mapSpanRecords(records, mapping)
+    errors.push(...grouped.errors)
+    sources = grouped.records
+  }
+  const rows: PreviewRow[] = []
+  for (const record of sources.slice(0, PREVIEW_ROWS)) {
+    const mapped = mapRecord(record, mapping)
+    if (!mapped.ok) {
+      errors.push(mapped.error)
+      continue
+    }
+    const { item } = mapped
+    rows.push({
+      line: record.line,
+      externalId: item.externalId,
+      kind: item.kind,
+      input: item.input.slice(0, 300),
+      output: item.output.slice(0, 300),
+      messages: item.messages.length,
+      steps: item.steps.map((s) => s.name),
+      labels: mapped.labels.map((l) => ({ criterion: l.criterion, verdict: l.verdict, note: l.note })),
+      verdicts: mapped.verdicts.map((v) => ({ judge: v.judge, criterion: v.criterion, verdict: v.verdict })),
+      split: mapped.split?.split ?? null,
+      metadata: Object.keys(item.metadata),
+    })
+  }
+  return { rows, errors, join: joinOnly(mapping) }
+}

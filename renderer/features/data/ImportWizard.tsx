@@ -1,0 +1,294 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import type { Output } from '../../../shared/contract'
+import type { DetectedInfo, ImportReport, Mapping, PreviewResult } from '../../../shared/import'
+import { call } from '../../api'
+import { useKeyAction } from '../../keyboard'
+import { useStore } from '../../store'
+import { MappingForm } from './MappingForm'
+
+type Detected = Output<'import.detect'>
+type Phase = { kind: 'source' } | { kind: 'map'; detected: DetectedInfo } | { kind: 'running' } | { kind: 'done'; report: ImportReport; detected: DetectedInfo }
+
+const FORMATS: { value: DetectedInfo['format']; label: string }[] = [
+  { value: 'csv', label: 'CSV / TSV' },
+  { value: 'jsonl', label: 'JSON Lines' },
+  { value: 'json-array', label: 'JSON array of records' },
+  { value: 'json-records', label: 'JSON object holding records' },
+  { value: 'json-columns', label: 'pandas column-oriented JSON' },
+]
+
+/**
+ * Import: file → detected format → mapping with a live preview of the first rows as they will
+ * be imported → one atomic import with progress and cancel → a report of what happened.
+ */
+export function ImportWizard({ onClose }: { onClose: () => void }) {
+  const canPickFiles = useStore((s) => s.canPickFiles)
+  const progress = useStore((s) => s.progress)
+  const resetItems = useStore((s) => s.resetItems)
+  const [phase, setPhase] = useState<Phase>({ kind: 'source' })
+  const [path, setPath] = useState('')
+  const [mapping, setMapping] = useState<Mapping | null>(null)
+  const [preview, setPreview] = useState<PreviewResult | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
+  const [options, setOptions] = useState({ datasetName: '', onError: 'abort' as 'abort' | 'skip', duplicates: 'abort' as 'abort' | 'skip' | 'replace' | 'keep-both' })
+  const previewSeq = useRef(0)
+
+  const detect = async (override?: Pick<DetectedInfo, 'format' | 'delimiter'>) => {
+    setProblem(null)
+    try {
+      const result: Detected = await call('import.detect', { path: path.trim(), ...override })
+      setPhase({ kind: 'map', detected: result.detected })
+      setMapping(result.mapping)
+      setPreview(result.preview)
+      setOptions((o) => ({ ...o, datasetName: o.datasetName || result.detected.path.split(/[/\\]/).pop() || '' }))
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error))
+    }
+  }
+
+  // Re-preview whenever the mapping changes (latest answer wins).
+  useEffect(() => {
+    if (phase.kind !== 'map' || !mapping) return
+    const seq = ++previewSeq.current
+    const { detected } = phase
+    const timer = setTimeout(() => {
+      call('import.preview', { path: detected.path, format: detected.format, delimiter: detected.delimiter, mapping }).then(
+        (result) => seq === previewSeq.current && setPreview(result),
+        (error: unknown) => seq === previewSeq.current && setProblem(error instanceof Error ? error.message : String(error)),
+      )
+    }, 150)
+    return () => clearTimeout(timer)
+  }, [mapping, phase])
+
+  const run = async () => {
+    if (phase.kind !== 'map' || !mapping) return
+    const { detected } = phase
+    setPhase({ kind: 'running' })
+    setProblem(null)
+    try {
+      const report = await call('import.run', {
+        path: detected.path,
+        format: detected.format,
+        delimiter: detected.delimiter,
+        mapping,
+        datasetName: options.datasetName.trim() || undefined,
+        onError: options.onError,
+        duplicates: options.duplicates,
+      })
+      setPhase({ kind: 'done', report, detected })
+      if (report.committed) void resetItems('')
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error))
+      setPhase({ kind: 'map', detected })
+    }
+  }
+
+  useKeyAction('import.run', () => void run(), phase.kind === 'map')
+  useKeyAction('import.close', () => (phase.kind === 'running' ? void call('import.cancel', {}) : onClose()))
+
+  const pick = async () => {
+    const { path: picked } = await call('import.pick', {})
+    if (picked) setPath(picked)
+  }
+  const submitSource = (event: FormEvent) => {
+    event.preventDefault()
+    if (path.trim()) void detect()
+  }
+
+  return (
+    <section className="import" aria-label="Import traces">
+      <header className="import-head">
+        <h2>Import traces</h2>
+        <button onClick={onClose} disabled={phase.kind === 'running'}>
+          Close (Esc)
+        </button>
+      </header>
+      {problem && (
+        <p className="import-problem" role="alert">
+          {problem}
+        </p>
+      )}
+
+      {(phase.kind === 'source' || phase.kind === 'map') && (
+        <form className="import-source" onSubmit={submitSource}>
+          <label>
+            File to import (CSV, TSV, JSON, JSONL{canPickFiles ? '' : '; a path on the machine running Assay'})
+            <input autoFocus aria-label="File to import" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/exports/traces.csv" />
+          </label>
+          {canPickFiles && (
+            <button type="button" onClick={() => void pick()}>
+              Choose…
+            </button>
+          )}
+          <button type="submit">Read file</button>
+        </form>
+      )}
+
+      {phase.kind === 'map' && mapping && (
+        <>
+          <div className="import-detected">
+            <label className="map-field">
+              <span>Format</span>
+              <select aria-label="Format" value={phase.detected.format} onChange={(e) => void detect({ format: e.target.value as DetectedInfo['format'], delimiter: phase.detected.delimiter })}>
+                {FORMATS.map((f) => (
+                  <option key={f.value} value={f.value}>
+                    {f.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {phase.detected.format === 'csv' && (
+              <label className="map-field">
+                <span>Delimiter</span>
+                <select aria-label="Delimiter" value={phase.detected.delimiter ?? ','} onChange={(e) => void detect({ format: 'csv', delimiter: e.target.value as DetectedInfo['delimiter'] })}>
+                  <option value=",">comma</option>
+                  <option value=";">semicolon</option>
+                  <option value={'\t'}>tab</option>
+                  <option value="|">pipe</option>
+                </select>
+              </label>
+            )}
+            <p className="muted">
+              {phase.detected.columns.length} fields · {fileSize(phase.detected.size)}{phase.detected.notes.length > 0 && ` · ${phase.detected.notes.join(' · ')}`}
+            </p>
+          </div>
+          <MappingForm columns={phase.detected.columns} mapping={mapping} onChange={setMapping} />
+          {preview && <PreviewTable preview={preview} />}
+          <div className="import-options">
+            {!preview?.join && (
+              <label className="map-field">
+                <span>Dataset name</span>
+                <input aria-label="Dataset name" value={options.datasetName} onChange={(e) => setOptions({ ...options, datasetName: e.target.value })} />
+              </label>
+            )}
+            <label className="map-field">
+              <span>Bad rows</span>
+              <select aria-label="Bad rows" value={options.onError} onChange={(e) => setOptions({ ...options, onError: e.target.value as 'abort' | 'skip' })}>
+                <option value="abort">stop and import nothing</option>
+                <option value="skip">skip them (counted and listed)</option>
+              </select>
+            </label>
+            <label className="map-field">
+              <span>Duplicate ids</span>
+              <select aria-label="Duplicate ids" value={options.duplicates} onChange={(e) => setOptions({ ...options, duplicates: e.target.value as typeof options.duplicates })}>
+                <option value="abort">stop and import nothing</option>
+                <option value="skip">keep the first, skip the rest</option>
+                <option value="replace">keep the last</option>
+                <option value="keep-both">keep all (suffix #2, #3…)</option>
+              </select>
+            </label>
+            <button className="primary" onClick={() => void run()}>
+              {preview?.join ? 'Add to existing items' : 'Import'} <kbd>Ctrl/⌘+Enter</kbd>
+            </button>
+          </div>
+        </>
+      )}
+
+      {phase.kind === 'running' && (
+        <div className="import-running" aria-live="polite">
+          <progress value={progress?.done ?? 0} max={progress?.total ?? undefined} />
+          <p>{progress?.detail ?? 'Starting…'}</p>
+          <button onClick={() => void call('import.cancel', {})}>Cancel (Esc)</button>
+        </div>
+      )}
+
+      {phase.kind === 'done' && <ReportView report={phase.report} onClose={onClose} onBack={() => setPhase(phase.report.committed ? { kind: 'source' } : { kind: 'map', detected: phase.detected })} />}
+    </section>
+  )
+}
+
+function PreviewTable({ preview }: { preview: PreviewResult }) {
+  return (
+    <div className="import-preview">
+      <h3>
+        Preview: the first {preview.rows.length} rows as they will be imported{preview.join && ' (added to existing items with the same id)'}
+      </h3>
+      {preview.errors.length > 0 && <ErrorList errors={preview.errors} title="Problems in these rows" />}
+      <table>
+        <thead>
+          <tr>
+            <th>Line</th>
+            <th>Id</th>
+            <th>Kind</th>
+            <th>Input</th>
+            <th>Output</th>
+            <th>Labels</th>
+            <th>Judge verdicts</th>
+            <th>Split</th>
+          </tr>
+        </thead>
+        <tbody>
+          {preview.rows.map((r) => (
+            <tr key={`${r.line}-${r.externalId}`}>
+              <td>{r.line}</td>
+              <td className="mono">{r.externalId}</td>
+              <td>
+                {r.kind}
+                {r.messages > 0 && ` · ${r.messages} messages`}
+                {r.steps.length > 0 && ` · ${r.steps.join(' → ')}`}
+              </td>
+              <td className="clip">{r.input}</td>
+              <td className="clip">{r.output}</td>
+              <td>{r.labels.map((l) => `${l.criterion}: ${l.verdict}${l.note ? ' ✎' : ''}`).join(', ')}</td>
+              <td>{r.verdicts.map((v) => `${v.judge}: ${v.verdict}`).join(', ')}</td>
+              <td>{r.split ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function ErrorList({ errors, title }: { errors: { line: number; column?: string; message: string }[]; title: string }) {
+  return (
+    <div className="import-errors">
+      <h4>{title}</h4>
+      <table>
+        <tbody>
+          {errors.map((e, i) => (
+            <tr key={i}>
+              <td>line {e.line}</td>
+              <td>{e.column ?? ''}</td>
+              <td>{e.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function ReportView({ report, onClose, onBack }: { report: ImportReport; onClose: () => void; onBack: () => void }) {
+  const outcome = report.committed
+    ? report.mode === 'join'
+      ? `Added to ${report.imported.toLocaleString()} existing items.`
+      : `Imported ${report.imported.toLocaleString()} items into “${report.dataset}”.`
+    : report.cancelled
+      ? 'Cancelled: nothing was imported.'
+      : 'Stopped: nothing was imported. Fix the rows below, or choose to skip bad rows or duplicates.'
+  return (
+    <div className="import-report" data-testid="import-report">
+      <h3>{outcome}</h3>
+      <p>
+        {report.rows.toLocaleString()} rows read · {report.skipped.toLocaleString()} skipped · {report.errorCount.toLocaleString()} problems
+        {report.duplicates.count > 0 && ` · ${report.duplicates.count} duplicate ids (${report.duplicates.ids.slice(0, 5).join(', ')}${report.duplicates.count > 5 ? '…' : ''})`}
+        {report.unmatched.count > 0 && ` · ${report.unmatched.count} ids match no item (${report.unmatched.ids.slice(0, 5).join(', ')}${report.unmatched.count > 5 ? '…' : ''})`}
+      </p>
+      {report.errors.length > 0 && <ErrorList errors={report.errors} title={`Problems (${report.errors.length < report.errorCount ? `first ${report.errors.length} of ` : ''}${report.errorCount})`} />}
+      <div className="import-options">
+        <button onClick={onBack}>{report.committed ? 'Import another file' : 'Back to the mapping'}</button>
+        <button className="primary" onClick={onClose} autoFocus>
+          {report.committed ? 'Show the items' : 'Close'}
+        </button>
+      </div>
+    </div>
+  )
+}
+
+function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`
+}

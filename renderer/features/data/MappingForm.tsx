@@ -1,0 +1,130 @@
+import type { Mapping } from '../../../shared/import'
+
+interface Props {
+  columns: string[]
+  mapping: Mapping
+  onChange: (mapping: Mapping) => void
+}
+
+const NONE = ''
+
+/** The mapping editor: which field is the id, the input, the output, the trace, labels, verdicts. */
+export function MappingForm({ columns, mapping, onChange }: Props) {
+  const set = (patch: Partial<Mapping>) => onChange({ ...mapping, ...patch })
+  const field = (value: string | null, update: (v: string | null) => void, label: string, hint?: string) => (
+    <label className="map-field">
+      <span>{label}</span>
+      <select value={value ?? NONE} onChange={(e) => update(e.target.value === NONE ? null : e.target.value)} aria-label={label}>
+        <option value={NONE}>— none —</option>
+        {columns.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+        {value && !columns.includes(value) && <option value={value}>{value}</option>}
+      </select>
+      {hint && <small className="muted">{hint}</small>}
+    </label>
+  )
+  const list = (values: string[]) => values.join(', ')
+  const parseList = (text: string) => text.split(',').map((v) => v.trim().toLowerCase())
+
+  return (
+    <div className="mapping">
+      <fieldset>
+        <legend>Trace</legend>
+        {field(mapping.id, (id) => set({ id }), 'Id', 'stable id; row number when none')}
+        {field(mapping.input, (input) => set({ input }), 'Input')}
+        {field(mapping.output, (output) => set({ output }), 'Output')}
+        {field(mapping.messages, (messages) => set({ messages }), 'Chat messages', 'OpenAI-style messages (array or JSON text)')}
+        {field(mapping.steps, (steps) => set({ steps }), 'Pipeline steps', 'array of {name, input, output}')}
+        <label className="map-field">
+          <span>Unit of review</span>
+          <select
+            aria-label="Unit of review"
+            value={mapping.unit.kind === 'trace' ? '' : mapping.unit.step}
+            onChange={(e) => set({ unit: e.target.value ? { kind: 'step', step: e.target.value } : { kind: 'trace' } })}
+          >
+            <option value="">whole trace</option>
+            {mapping.unit.kind === 'step' && <option value={mapping.unit.step}>step “{mapping.unit.step}”</option>}
+          </select>
+          <input
+            aria-label="Step name"
+            placeholder="or type a step name"
+            defaultValue={mapping.unit.kind === 'step' ? mapping.unit.step : ''}
+            onBlur={(e) => set({ unit: e.target.value.trim() ? { kind: 'step', step: e.target.value.trim() } : { kind: 'trace' } })}
+          />
+        </label>
+        {mapping.spans && (
+          <p className="muted">
+            Span export: rows are grouped into traces by <code>{mapping.spans.traceId}</code>, with <code>{mapping.spans.parentId ?? 'no parent'}</code> as parent; child spans become named steps.{' '}
+            <button type="button" className="link" onClick={() => set({ spans: null })}>
+              Treat each row as a trace instead
+            </button>
+          </p>
+        )}
+      </fieldset>
+
+      <fieldset>
+        <legend>Human labels</legend>
+        {mapping.labels.map((l, i) => (
+          <div className="map-row" key={i}>
+            {field(l.field, (v) => v && set({ labels: mapping.labels.map((x, j) => (j === i ? { ...x, field: v } : x)) }), 'Label column')}
+            <label className="map-field">
+              <span>Criterion</span>
+              <input aria-label="Criterion" value={l.criterion} onChange={(e) => set({ labels: mapping.labels.map((x, j) => (j === i ? { ...x, criterion: e.target.value } : x)) })} />
+            </label>
+            {field(l.note, (note) => set({ labels: mapping.labels.map((x, j) => (j === i ? { ...x, note } : x)) }), 'Note column')}
+            <button type="button" onClick={() => set({ labels: mapping.labels.filter((_, j) => j !== i) })} aria-label="Remove this label column">
+              Remove
+            </button>
+          </div>
+        ))}
+        <button type="button" disabled={columns.length === 0} onClick={() => set({ labels: [...mapping.labels, { field: columns[0]!, criterion: 'Overall', note: null, annotator: 'imported' }] })}>
+          Add a label column
+        </button>
+      </fieldset>
+
+      <fieldset>
+        <legend>Judge verdicts</legend>
+        {mapping.verdicts.map((v, i) => (
+          <div className="map-row" key={i}>
+            {field(v.field, (f) => f && set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, field: f } : x)) }), 'Verdict column')}
+            <label className="map-field">
+              <span>Judge name</span>
+              <input aria-label="Judge name" value={v.judge} onChange={(e) => set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, judge: e.target.value } : x)) })} />
+            </label>
+            <label className="map-field">
+              <span>Criterion</span>
+              <input aria-label="Verdict criterion" value={v.criterion} onChange={(e) => set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, criterion: e.target.value } : x)) })} />
+            </label>
+            {field(v.critique, (critique) => set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, critique } : x)) }), 'Critique column')}
+            <button type="button" onClick={() => set({ verdicts: mapping.verdicts.filter((_, j) => j !== i) })} aria-label="Remove this verdict column">
+              Remove
+            </button>
+          </div>
+        ))}
+        <button type="button" disabled={columns.length === 0} onClick={() => set({ verdicts: [...mapping.verdicts, { field: columns[0]!, judge: 'imported judge', criterion: 'Overall', critique: null }] })}>
+          Add a verdict column
+        </button>
+      </fieldset>
+
+      <fieldset>
+        <legend>Split, metadata and values</legend>
+        {field(mapping.split?.field ?? null, (f) => set({ split: f ? { field: f, criterion: mapping.split?.criterion ?? 'Overall' } : null }), 'Split column (train/dev/test)')}
+        <label className="map-check">
+          <input type="checkbox" checked={mapping.keepUnmapped} onChange={(e) => set({ keepUnmapped: e.target.checked })} /> Keep every other field as metadata
+        </label>
+        <div className="values">
+          {(['pass', 'fail', 'error'] as const).map((k) => (
+            <label className="map-field" key={k}>
+              <span>Values meaning {k}</span>
+              <input aria-label={`Values meaning ${k}`} defaultValue={list(mapping.values[k])} onBlur={(e) => set({ values: { ...mapping.values, [k]: parseList(e.target.value) } })} />
+            </label>
+          ))}
+          <small className="muted">Case is ignored. Any other value stops the import with its line, unless you choose to skip bad rows.</small>
+        </div>
+      </fieldset>
+    </div>
+  )
+}
