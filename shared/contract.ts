@@ -5,7 +5,7 @@
  * method that is not here cannot be called.
  */
 import { z } from 'zod'
-import { ItemDetail, ItemRow, ProjectInfo, RecentProject } from './domain'
+import { ItemDetail, ItemFacets, ItemFilter, ItemRow, ItemSort, ProjectInfo, RecentProject } from './domain'
 import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, PreviewResult } from './import'
 import type { Envelope } from './errors'
 
@@ -34,10 +34,13 @@ export const contract = {
         offset: z.number().int().min(0),
         limit: z.number().int().min(1).max(1000),
         search: z.string().max(500).optional(),
+        filter: ItemFilter.optional(),
+        sort: ItemSort.optional(),
       })
       .strict(),
     output: z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(ItemRow) }),
   },
+  'items.facets': { input: none, output: ItemFacets },
   'items.get': { input: z.object({ id: z.number().int() }).strict(), output: ItemDetail },
   /** Position of an item in the unfiltered table, for "go to item id". */
   'items.locate': {

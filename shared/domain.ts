@@ -96,3 +96,27 @@ export const ItemDetail = z.object({
   verdicts: z.array(ItemVerdict),
 })
 export type ItemDetail = z.infer<typeof ItemDetail>
+
+/** Narrowing the items table; human label and judge verdict are about the `Overall` criterion. */
+export const ItemFilter = z
+  .object({
+    label: z.enum(['any', 'unlabeled', 'labeled', 'pass', 'fail', 'defer']).default('any'),
+    /** `disagree`: the judge's latest verdict differs from the human label (both present). */
+    judge: z.enum(['any', 'none', 'pass', 'fail', 'error', 'disagree']).default('any'),
+    dataset: z.number().int().nullable().default(null),
+    metadata: z.object({ key: z.string().min(1).max(200), value: z.string().max(500) }).nullable().default(null),
+  })
+  .strict()
+export type ItemFilter = z.infer<typeof ItemFilter>
+
+export const ItemSort = z
+  .object({ by: z.enum(['id', 'label', 'judge', 'length', 'metadata']), key: z.string().max(200).optional(), desc: z.boolean() })
+  .strict()
+export type ItemSort = z.infer<typeof ItemSort>
+
+
+/** What the filter bar offers: the datasets and the metadata keys seen in the project. */
+export const ItemFacets = z.object({
+  datasets: z.array(z.object({ id: z.number().int(), name: z.string(), count: z.number().int() })),
+  metadataKeys: z.array(z.string()),
+})

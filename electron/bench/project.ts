@@ -69,7 +69,7 @@ export const projectBench: BenchSuite = async ({ quick, log }) => {
     const gets = timeEach(200, () => items.get(1 + rng.nextInt(size)))
     rows.push({ name: 'one whole item for the detail pane (p95)', value: quantile(gets, 0.95), unit: 'ms' })
     const needles = ['lentil', 'battery', 'tofu stir', 'coral', 'sleep and']
-    const searches = needles.map((needle) => timeEach(1, () => items.list(0, 100, needle))[0]!)
+    const searches = needles.map((needle) => timeEach(1, () => items.list(0, 100, { search: needle }))[0]!)
     rows.push({ name: `substring search over ${label} items, new query (median)`, value: median(searches), unit: 'ms' })
   } finally {
     db.close()

@@ -1,5 +1,7 @@
 import { create } from 'zustand'
-import type { ItemDetail, ItemRow, ProjectInfo, RecentProject } from '../../shared/domain'
+import type { Output } from '../../shared/contract'
+import type { ItemDetail, ItemFilter, ItemRow, ItemSort, ProjectInfo, RecentProject } from '../../shared/domain'
+import { DEFAULT_FILTER, DEFAULT_SORT } from '../../shared/table-query'
 import { call } from '../api'
 
 export type Screen = 'start' | 'data'
@@ -30,6 +32,9 @@ interface AppSlice {
 interface ItemsSlice {
   total: number
   search: string
+  filter: ItemFilter
+  sort: ItemSort
+  facets: Output<'items.facets'> | null
   /** Pages of rows by page number; a page being fetched is `'loading'`. */
   pages: Map<number, ItemRow[] | 'loading'>
   cursor: number
@@ -37,7 +42,9 @@ interface ItemsSlice {
   detail: ItemDetail | null
   /** Bumped on every reset, so answers to stale requests are ignored. */
   generation: number
-  resetItems(search?: string): Promise<void>
+  /** Reloads the table from the top with a new search, filter or sort (the rest unchanged). */
+  resetItems(search?: string, query?: { filter?: ItemFilter; sort?: ItemSort }): Promise<void>
+  loadFacets(): void
   ensureRows(from: number, to: number): void
   moveCursor(index: number): void
   setExpanded(expanded: boolean): void
@@ -73,7 +80,8 @@ export const useStore = create<Store>()((set, get) => ({
   setProject(project) {
     const changed = project?.path !== get().project?.path
     set({ project, screen: project ? (changed ? 'data' : get().screen) : 'start' })
-    if (project && changed) void get().resetItems('')
+    if (project && changed) void get().resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT })
+    if (project) get().loadFacets()
     void call('project.recent', {}).then((recent) => set({ recent }), () => undefined)
   },
 
@@ -99,17 +107,22 @@ export const useStore = create<Store>()((set, get) => ({
 
   total: 0,
   search: '',
+  filter: DEFAULT_FILTER,
+  sort: DEFAULT_SORT,
+  facets: null,
   pages: new Map(),
   cursor: 0,
   expanded: false,
   detail: null,
   generation: 0,
 
-  async resetItems(search = get().search) {
+  async resetItems(search = get().search, query = {}) {
     const generation = get().generation + 1
-    set({ search, generation, pages: new Map(), cursor: 0, detail: null, expanded: false, total: 0 })
+    const filter = query.filter ?? get().filter
+    const sort = query.sort ?? get().sort
+    set({ search, filter, sort, generation, pages: new Map(), cursor: 0, detail: null, expanded: false, total: 0 })
     try {
-      const first = await call('items.list', { offset: 0, limit: PAGE_SIZE, search: search || undefined })
+      const first = await call('items.list', { offset: 0, limit: PAGE_SIZE, search: search || undefined, filter, sort })
       if (get().generation !== generation) return
       set({ total: first.total, pages: new Map([[0, first.rows]]) })
       get().moveCursor(0)
@@ -119,11 +132,11 @@ export const useStore = create<Store>()((set, get) => ({
   },
 
   ensureRows(from, to) {
-    const { pages, search, generation } = get()
+    const { pages, search, filter, sort, generation } = get()
     for (let page = Math.floor(Math.max(0, from) / PAGE_SIZE); page <= Math.floor(to / PAGE_SIZE); page++) {
       if (page * PAGE_SIZE >= get().total || pages.has(page)) continue
       pages.set(page, 'loading')
-      void call('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, search: search || undefined }).then(
+      void call('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, search: search || undefined, filter, sort }).then(
         (result) => {
           if (get().generation !== generation) return
           set({ pages: new Map(get().pages).set(page, result.rows) })
@@ -162,6 +175,9 @@ export const useStore = create<Store>()((set, get) => ({
   },
 
   setExpanded: (expanded) => set({ expanded }),
+  loadFacets() {
+    void call('items.facets', {}).then((facets) => set({ facets }), () => undefined)
+  },
 }))
 
 /** The row at a table index, if its page has arrived. */

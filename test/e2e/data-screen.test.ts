@@ -72,6 +72,37 @@ describe('Data screen, driven with the keyboard', () => {
     expect(await app.problems()).toEqual([])
   })
 
+  it('filters to labeled failures and to judge/human disagreements', async () => {
+    const project = tmp.file('demo.assay')
+    writeDemoProject(project)
+    app = await launchApp({ home: tmp.file('home'), project })
+    const { page } = app
+    const count = page.getByTestId('item-count')
+    await expect.poll(() => count.textContent()).toBe('Item 1 of 1,550')
+
+    await page.keyboard.press('f')
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Human label')
+    await page.getByLabel('Human label').selectOption('fail')
+    await expect.poll(() => count.textContent()).toMatch(/^Item 1 of \d+ \(1,550 in all\)$/)
+    const fails = Number((await count.textContent())!.match(/of (\d+)/)![1])
+    expect(fails).toBeGreaterThan(15)
+    const humanLabels = async () => Promise.all((await page.locator('.row[data-item-id]').all()).map((r) => r.locator('.c-verdict').first().textContent()))
+    await expect.poll(async () => new Set(await humanLabels())).toEqual(new Set(['fail']))
+
+    await page.getByLabel('Human label').selectOption('labeled')
+    await page.getByLabel('Judge verdict').selectOption('disagree')
+    await expect.poll(async () => {
+      const rows = await page.locator('.row[data-item-id]').all()
+      const pairs = await Promise.all(rows.map(async (r) => (await r.locator('.c-verdict').allTextContents()).join('/')))
+      return pairs.length > 0 && pairs.every((p) => p === 'pass/fail' || p === 'fail/pass')
+    }).toBe(true)
+    await app.screenshot('filtered')
+
+    await page.getByRole('button', { name: 'clear' }).click()
+    await expect.poll(() => count.textContent()).toBe('Item 1 of 1,550')
+    expect(await app.problems()).toEqual([])
+  })
+
   it('shows the keymap overlay on ? and opens the demo from the Start screen with d', async () => {
     app = await launchApp({ home: tmp.file('home') })
     const { page } = app

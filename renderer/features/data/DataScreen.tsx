@@ -3,15 +3,18 @@ import { useShallow } from 'zustand/react/shallow'
 import { call } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
+import { DEFAULT_FILTER } from '../../../shared/table-query'
+import { FilterBar } from './FilterBar'
 import { ImportWizard } from './ImportWizard'
 import { ItemsTable, ROW_HEIGHT } from './ItemsTable'
 import { ItemView } from './ItemView'
 
 /** Data: the items table with search and go-to-id, and the selected item beside it (or full size). */
 export function DataScreen() {
-  const { total, cursor, detail, expanded, search, project, importing, setImporting, moveCursor, setExpanded, resetItems, showError } = useStore(
+  const { total, cursor, detail, expanded, search, project, importing, filter, setImporting, moveCursor, setExpanded, resetItems, showError } = useStore(
     useShallow((s) => ({
       importing: s.importing,
+      filter: s.filter,
       setImporting: s.setImporting,
       total: s.total,
       cursor: s.cursor,
@@ -26,6 +29,7 @@ export function DataScreen() {
     })),
   )
   const searchBox = useRef<HTMLInputElement>(null)
+  const filterBar = useRef<HTMLSelectElement>(null)
   const [query, setQuery] = useState(search)
   const [goto, setGoto] = useState<string | null>(null)
   const page = Math.max(1, Math.floor((window.innerHeight - 160) / ROW_HEIGHT))
@@ -49,8 +53,10 @@ export function DataScreen() {
   useKeyAction('data.search', () => searchBox.current?.focus(), browsing)
   useKeyAction('data.goto', () => setGoto(''), browsing)
   useKeyAction('data.import', () => setImporting(true), browsing)
+  useKeyAction('data.filter', () => filterBar.current?.focus(), browsing)
 
   if (importing) return <ImportWizard onClose={() => setImporting(false)} />
+  const filtered = search !== '' || JSON.stringify(filter) !== JSON.stringify(DEFAULT_FILTER)
 
   const submitGoto = async (event: FormEvent) => {
     event.preventDefault()
@@ -92,7 +98,7 @@ export function DataScreen() {
         <span className="count" data-testid="item-count">
           {total === 0 ? 'No items' : `Item ${(cursor + 1).toLocaleString()} of ${total.toLocaleString()}`}
           {search && ` matching “${search}”`}
-          {project && search && ` (${project.itemCount.toLocaleString()} in all)`}
+          {project && filtered && ` (${project.itemCount.toLocaleString()} in all)`}
         </span>
         <button onClick={() => setImporting(true)}>
           <kbd>i</kbd> Import…
@@ -101,7 +107,8 @@ export function DataScreen() {
           <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>Esc</kbd> back · <kbd>?</kbd> keys
         </span>
       </div>
-      {total === 0 && !search ? (
+      <FilterBar ref={filterBar} />
+      {total === 0 && !search && !filtered ? (
         <div className="empty">
           <h2>This project has no items yet</h2>
           <p>
@@ -112,7 +119,7 @@ export function DataScreen() {
         <div className="data-body">
           {!expanded && <ItemsTable />}
           <aside className="detail" aria-live="polite">
-            {detail ? <MemoItemView item={detail} /> : <p className="muted">{total === 0 ? 'Nothing matches the search.' : 'Loading…'}</p>}
+            {detail ? <MemoItemView item={detail} /> : <p className="muted">{total === 0 ? 'Nothing matches the search and filters.' : 'Loading…'}</p>}
           </aside>
         </div>
       )}

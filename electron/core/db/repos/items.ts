@@ -1,4 +1,6 @@
 import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/domain'
+import type { Statement } from 'better-sqlite3'
+import type { ItemFilter, ItemSort } from '../../../../shared/domain'
 import type { Db } from '../open'
 
 export interface NewItem {
@@ -13,6 +15,63 @@ export interface NewItem {
 }
 
 const PREVIEW = 160
+/** The table's query: a search, a filter and a sort, all optional. */
+export interface ItemQuery {
+  search?: string
+  filter?: ItemFilter
+  sort?: ItemSort
+}
+
+// The current human label and the latest judge verdict on `Overall`, as SQL expressions on `i`.
+const LABEL = `(SELECT l.verdict FROM labels l JOIN criteria c ON c.id = l.criterion_id
+  WHERE l.item_id = i.id AND c.kind = 'overall' ORDER BY l.id DESC LIMIT 1)`
+const JUDGE = `(SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id
+  JOIN judge_versions jv ON jv.id = r.judge_version_id JOIN judges j ON j.id = jv.judge_id
+  JOIN criteria c ON c.id = j.criterion_id WHERE v.item_id = i.id AND c.kind = 'overall' ORDER BY v.run_id DESC LIMIT 1)`
+
+const isPlain = (q: ItemQuery): boolean =>
+  !q.search?.trim() &&
+  (!q.filter || (q.filter.label === 'any' && q.filter.judge === 'any' && q.filter.dataset === null && q.filter.metadata === null)) &&
+  (!q.sort || (q.sort.by === 'id' && !q.sort.desc))
+
+/** The SQL of a table query; only fixed fragments are spliced in, every value is a parameter. */
+function buildQuery(q: ItemQuery): { sql: string; params: Record<string, unknown> } {
+  const where: string[] = []
+  const params: Record<string, unknown> = {}
+  const needle = q.search?.trim().toLowerCase()
+  if (needle) {
+    where.push('(instr(lower(i.external_id), @needle) OR instr(lower(i.input), @needle) OR instr(lower(i.output), @needle))')
+    params.needle = needle
+  }
+  const f = q.filter
+  if (f) {
+    const label = { any: null, unlabeled: `coalesce(${LABEL}, 'cleared') = 'cleared'`, labeled: `${LABEL} IN ('pass', 'fail')`, pass: `${LABEL} = 'pass'`, fail: `${LABEL} = 'fail'`, defer: `${LABEL} = 'defer'` }[f.label]
+    if (label) where.push(label)
+    const judge = { any: null, none: `${JUDGE} IS NULL`, pass: `${JUDGE} = 'pass'`, fail: `${JUDGE} = 'fail'`, error: `${JUDGE} = 'error'`, disagree: `${JUDGE} IN ('pass', 'fail') AND ${LABEL} IN ('pass', 'fail') AND ${JUDGE} <> ${LABEL}` }[f.judge]
+    if (judge) where.push(judge)
+    if (f.dataset !== null) {
+      where.push('i.dataset_id = @dataset')
+      params.dataset = f.dataset
+    }
+    if (f.metadata) {
+      where.push("CAST(json_extract(i.metadata_json, '$.' || json_quote(@metaKey)) AS TEXT) = @metaValue")
+      params.metaKey = f.metadata.key
+      params.metaValue = f.metadata.value
+    }
+  }
+  const s = q.sort ?? { by: 'id', desc: false }
+  const dir = s.desc ? 'DESC' : 'ASC'
+  let order = `i.id ${dir}`
+  if (s.by === 'label') order = `${LABEL} ${dir} NULLS LAST, i.id`
+  if (s.by === 'judge') order = `${JUDGE} ${dir} NULLS LAST, i.id`
+  if (s.by === 'length') order = `length(i.input) + length(i.output) + length(i.messages_json) ${dir}, i.id`
+  if (s.by === 'metadata' && s.key) {
+    order = `json_extract(i.metadata_json, '$.' || json_quote(@sortKey)) ${dir} NULLS LAST, i.id`
+    params.sortKey = s.key
+  }
+  return { sql: `SELECT i.id FROM items i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`, params }
+}
+
 /** The label and judge columns of the table are about the `Overall` criterion. */
 const rowSelect = /* sql */ `
   SELECT i.id, i.external_id AS externalId, d.name AS dataset, i.kind,
@@ -36,13 +95,17 @@ export function itemsRepo(db: Db) {
   )
   const count = db.prepare('SELECT count(*) AS n FROM items').pluck()
   const firstPage = db.prepare(`${rowSelect} ORDER BY i.id LIMIT ?`)
-  const pageByIds = db.prepare(`${rowSelect} WHERE i.id IN (SELECT value FROM json_each(?)) ORDER BY i.id`)
+  // Rows in the order of the id list (which may be sorted by label, judge, metadata…).
+  const pageByIds = db.prepare(`${rowSelect} JOIN json_each(?) AS p ON p.value = i.id ORDER BY p.key`)
   // The external-id index is far smaller than the table, so reading every id through it is fast.
   const allIds = db.prepare('SELECT id FROM items INDEXED BY items_external_id').pluck()
-  const searchIds = db
-    .prepare('SELECT id FROM items i WHERE instr(lower(i.external_id), ?) OR instr(lower(i.input), ?) OR instr(lower(i.output), ?) ORDER BY id')
-    .pluck()
   const dataVersion = db.prepare('PRAGMA data_version').pluck()
+  const facetDatasets = db.prepare('SELECT d.id, d.name, count(i.id) AS count FROM datasets d LEFT JOIN items i ON i.dataset_id = d.id GROUP BY d.id ORDER BY d.id')
+  const facetKeys = db.prepare(
+    `SELECT j.key FROM (SELECT metadata_json FROM items ORDER BY id LIMIT 5000) AS s, json_each(s.metadata_json) AS j
+     WHERE j.type NOT IN ('object', 'array') GROUP BY j.key ORDER BY count(*) DESC, j.key LIMIT 200`,
+  ).pluck()
+  const queries = new Map<string, Statement>()
   const byId = db.prepare(
     `SELECT i.id, i.external_id, d.name AS dataset, i.kind, i.input, i.output, i.messages_json, i.metadata_json
      FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?`,
@@ -69,10 +132,18 @@ export function itemsRepo(db: Db) {
    */
   let writes = 0
   let cache: { key: string; ids: Int32Array } | null = null
-  const idsFor = (needle: string): Int32Array => {
-    const key = `${dataVersion.get()}:${writes}:${needle}`
+  const idsFor = (query: ItemQuery): Int32Array => {
+    const key = `${dataVersion.get()}:${writes}:${JSON.stringify(query)}`
     if (cache?.key !== key) {
-      const ids = needle ? Int32Array.from(searchIds.all(needle, needle, needle) as number[]) : Int32Array.from(allIds.all() as number[]).sort()
+      const plain = isPlain(query)
+      let ids: Int32Array
+      if (plain) ids = Int32Array.from(allIds.all() as number[]).sort()
+      else {
+        const { sql, params } = buildQuery(query)
+        let statement = queries.get(sql)
+        if (!statement) queries.set(sql, (statement = db.prepare(sql).pluck()))
+        ids = Int32Array.from(statement.all(params) as number[])
+      }
       cache = { key, ids }
     }
     return cache.ids
@@ -101,11 +172,10 @@ export function itemsRepo(db: Db) {
     count: (): number => count.get() as number,
 
     /** One page of table rows; `search` matches id, input or output, case-insensitively. */
-    list(offset: number, limit: number, search?: string): { total: number; rows: ItemRow[] } {
-      const needle = search?.trim().toLowerCase() ?? ''
+    list(offset: number, limit: number, query: ItemQuery = {}): { total: number; rows: ItemRow[] } {
       // Opening a project shows the first page at once, before any id list is built.
-      if (!needle && offset === 0) return { total: count.get() as number, rows: firstPage.all(limit) as ItemRow[] }
-      const ids = idsFor(needle)
+      if (isPlain(query) && offset === 0) return { total: count.get() as number, rows: firstPage.all(limit) as ItemRow[] }
+      const ids = idsFor(query)
       const page = ids.subarray(offset, offset + limit)
       return { total: ids.length, rows: page.length ? (pageByIds.all(JSON.stringify(Array.from(page))) as ItemRow[]) : [] }
     },
@@ -132,6 +202,9 @@ export function itemsRepo(db: Db) {
         verdicts: verdictsOf.all(id) as ItemDetail['verdicts'],
       }
     },
+
+    /** The datasets and metadata keys the filter bar offers. */
+    facets: () => ({ datasets: facetDatasets.all() as { id: number; name: string; count: number }[], metadataKeys: facetKeys.all() as string[] }),
 
     /** The row index of an external id in the unfiltered table (first match), or null. */
     locate(externalId: string): { id: number; index: number } | null {

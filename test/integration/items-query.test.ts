@@ -1,0 +1,63 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { openProject } from '../../electron/core/db/open'
+import { createRepos } from '../../electron/core/db/repos'
+import { writeDemoProject } from '../../electron/core/demo'
+import type { ItemFilter } from '../../shared/domain'
+import { DEFAULT_FILTER } from '../../shared/table-query'
+import { tempDir } from '../helpers/paths'
+
+const tmp = tempDir()
+afterAll(() => tmp.cleanup())
+
+describe('the items table query (search, filter, sort)', () => {
+  const path = tmp.file('demo.assay')
+  writeDemoProject(path)
+  const { db } = openProject(path, { mode: 'open' })
+  const items = createRepos(db).items
+  const all = (filter: Partial<ItemFilter>, extra: Parameters<typeof items.list>[2] = {}) => items.list(0, 1000, { filter: { ...DEFAULT_FILTER, ...filter }, ...extra })
+  const sql = (q: string) => db.prepare(q).pluck().get()
+
+  it('filters by human label on Overall', () => {
+    expect(all({ label: 'labeled' }).total).toBe(120)
+    expect(all({ label: 'pass' }).total + all({ label: 'fail' }).total).toBe(120)
+    expect(all({ label: 'unlabeled' }).total).toBe(1550 - 120)
+    expect(all({ label: 'fail' }).rows.every((r) => r.label === 'fail')).toBe(true)
+  })
+
+  it('filters by judge verdict, and finds the disagreements between judge and human', () => {
+    expect(all({ judge: 'none' }).total).toBe(1550 - 120 - 1200)
+    const disagree = all({ label: 'labeled', judge: 'disagree' })
+    const expected = sql(`SELECT count(*) FROM labels l JOIN verdicts v ON v.item_id = l.item_id WHERE l.criterion_id = 1 AND l.verdict <> v.verdict`)
+    expect(disagree.total).toBe(expected)
+    expect(disagree.rows.every((r) => r.label !== r.judge && r.label !== null && r.judge !== null)).toBe(true)
+  })
+
+  it('filters by dataset and by a metadata value (keys with any characters), combined with search', () => {
+    expect(all({ dataset: 2 }).total).toBe(150)
+    const vegan = all({ metadata: { key: 'diet', value: 'vegan' } })
+    expect(vegan.total).toBeGreaterThan(10)
+    expect(vegan.rows.every((r) => r.kind === 'chat')).toBe(true)
+    expect(all({ metadata: { key: 'diet', value: 'vegan' } }, { search: 'lentil' }).rows.every((r) => r.inputPreview.includes('lentil'))).toBe(true)
+    expect(all({ metadata: { key: "it's \"odd\".key", value: 'x' } }).total).toBe(0)
+  })
+
+  it('sorts by label, judge, length and a metadata key, and pages through the sorted list', () => {
+    const byLabel = items.list(0, 130, { sort: { by: 'label', desc: false } })
+    expect(byLabel.rows.slice(0, 120).map((r) => r.label)).toEqual([...byLabel.rows.slice(0, 120).map((r) => r.label)].sort())
+    expect(byLabel.rows[120]!.label).toBeNull() // unlabeled last
+    const longest = items.list(0, 1, { sort: { by: 'length', desc: true } }).rows[0]!
+    const longestLength = sql('SELECT max(length(input) + length(output) + length(messages_json)) FROM items')
+    expect(sql(`SELECT length(input) + length(output) + length(messages_json) FROM items WHERE id = ${longest.id}`)).toBe(longestLength)
+    const topics = items.list(0, 1550, { sort: { by: 'metadata', key: 'topic', desc: false } }).rows
+    const withTopic = topics.filter((r) => r.kind === 'pipeline')
+    expect(topics.slice(0, withTopic.length).every((r) => r.kind === 'pipeline')).toBe(true)
+    const page2 = items.list(100, 100, { sort: { by: 'id', desc: true } })
+    expect(page2.rows[0]!.id).toBe(1550 - 100)
+  })
+
+  it('offers the datasets and metadata keys as facets', () => {
+    const facets = items.facets()
+    expect(facets.datasets.map((d) => d.count)).toEqual([200, 150, 1200])
+    expect(facets.metadataKeys).toEqual(expect.arrayContaining(['synthetic', 'diet', 'channel', 'topic']))
+  })
+})
