@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { Mapping } from '../../../shared/import'
 import { openConnection } from '../db/open'
@@ -79,11 +80,12 @@ export async function runImport(
   db.pragma('foreign_keys = OFF')
   let bytes = 0
   let lastProgress = 0
+  const total = statSync(request.file).size
   const progress = (force = false) => {
     const now = Date.now()
     if (!force && now - lastProgress < 100) return
     lastProgress = now
-    options.onProgress?.({ rows: report.rows, bytes, total: 0 })
+    options.onProgress?.({ rows: report.rows, bytes, total })
   }
   const fail = (error: RecordError) => {
     report.errorCount++
