@@ -4,6 +4,7 @@
  * next and roughly how many labels bring the interval to a target width (§5.2, Lee et al. 2025).
  */
 import type { CalibrationCounts } from './confusion'
+import type { PointEstimate } from './rogan-gladen'
 import { zForConfidence } from './normal'
 
 /** One warning; `code` is stable for the UI and tests, `message` says what to do. */
@@ -22,15 +23,8 @@ export interface StatsWarning {
 }
 
 /** The parts of an estimate the warnings look at (an `EstimateResult` fits). */
-export interface WarningInput {
+export interface WarningInput extends PointEstimate {
   counts: CalibrationCounts
-  theta: number
-  thetaUnclipped: number
-  clipped: boolean
-  tpr: number
-  tnr: number
-  pObs: number
-  youdenJ: number
   method: string
   lower: number
   upper: number
