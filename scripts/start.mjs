@@ -29,11 +29,24 @@ function electronBinary() {
   return existsSync(binary) ? binary : null
 }
 
+/** A failed step, told to the user in one sentence with what to do. */
+class StepError extends Error {}
+
+function step(what, advice, fn) {
+  try {
+    return fn()
+  } catch (error) {
+    throw new StepError(`${what} failed: ${error.message.split('\n')[0]}\n${advice}`)
+  }
+}
+
 function ensureElectron() {
   if (electronBinary()) return
   console.log(`Downloading Electron ${electronVersion} (once)…`)
-  run(process.execPath, [join(root, 'node_modules/electron/install.js')])
-  if (!electronBinary()) throw new Error('The Electron download did not produce a binary. Check your internet connection, then delete node_modules/electron and run `npm ci` again.')
+  step(`Downloading Electron ${electronVersion}`, 'It comes from github.com: check your internet connection or proxy (ELECTRON_MIRROR is honoured), then run `npm start` again.', () =>
+    run(process.execPath, [join(root, 'node_modules/electron/install.js')]),
+  )
+  if (!electronBinary()) throw new StepError('The Electron download did not produce a binary. Delete node_modules/electron, run `npm ci`, then `npm start` again.')
 }
 
 function ensureElectronSqlite() {
@@ -52,20 +65,30 @@ function ensureElectronSqlite() {
   cpSync(pkgDir, src, { recursive: true, filter: (p) => !p.startsWith(join(pkgDir, 'build')) })
   const gyp = [join(root, 'node_modules/node-gyp/bin/node-gyp.js'), join(dirname(process.env.npm_execpath ?? ''), '../node_modules/node-gyp/bin/node-gyp.js')].find(existsSync)
   if (!gyp) throw new Error('node-gyp was not found: run `npm ci` first.')
-  run(process.execPath, [gyp, 'rebuild', '--release', `--target=${electronVersion}`, `--arch=${process.arch}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: src })
+  step(
+    `Building better-sqlite3 for Electron ${electronVersion}`,
+    'It needs a C++ toolchain (build-essential / Xcode command line tools / Visual Studio Build Tools) and Electron\'s headers from electronjs.org. Your Node build of better-sqlite3 was not touched.',
+    () => run(process.execPath, [gyp, 'rebuild', '--release', `--target=${electronVersion}`, `--arch=${process.arch}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: src }),
+  )
   cpSync(join(src, 'build/Release/better_sqlite3.node'), target)
   writeFileSync(stampFile, stamp)
   rmSync(src, { recursive: true, force: true })
 }
 
-ensureElectron()
-run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'])
-if (dist) {
-  // electron-builder rebuilds node_modules' better-sqlite3 for Electron while packaging;
-  // the next `npm test` notices and rebuilds it for Node (scripts/ensure-native.mjs).
-  run(process.execPath, [join(root, 'node_modules/electron-builder/cli.js'), ...args.filter((a) => a !== '--dist')])
-} else {
-  ensureElectronSqlite()
-  const child = spawn(electronBinary(), [root, ...args], { stdio: 'inherit', env })
-  child.on('exit', (code) => process.exit(code ?? 0))
+try {
+  ensureElectron()
+  step('Building the app', 'Run `npm run build` to see the whole error.', () => run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']))
+  if (dist) {
+    // electron-builder rebuilds node_modules' better-sqlite3 for Electron while packaging;
+    // the next `npm test` notices and rebuilds it for Node (scripts/ensure-native.mjs).
+    run(process.execPath, [join(root, 'node_modules/electron-builder/cli.js'), ...args.filter((a) => a !== '--dist')])
+  } else {
+    ensureElectronSqlite()
+    const child = spawn(electronBinary(), [root, ...args], { stdio: 'inherit', env })
+    child.on('exit', (code) => process.exit(code ?? 0))
+  }
+} catch (error) {
+  if (!(error instanceof StepError)) throw error
+  console.error(`\nnpm start: ${error.message}`)
+  process.exit(1)
 }
