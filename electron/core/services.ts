@@ -54,7 +54,7 @@ export function createServices(deps: ServiceDeps) {
 
   const switchTo = (path: string, mode: 'open' | 'create'): ProjectInfo => {
     const absolute = resolve(path)
-    const opened = openProject(absolute, { mode, nativeBinding: deps.nativeBinding, now: deps.clock, integrity: 'background' })
+    const opened = openProject(absolute, { mode, nativeBinding: deps.nativeBinding, now: deps.clock, integrity: 'background', checkDelayMs: 1500 })
     close()
     current = { db: opened.db, path: absolute, repos: createRepos(opened.db) }
     void opened.integrity.then((problems) => {

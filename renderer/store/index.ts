@@ -80,8 +80,9 @@ export const useStore = create<Store>()((set, get) => ({
   setProject(project) {
     const changed = project?.path !== get().project?.path
     set({ project, screen: project ? (changed ? 'data' : get().screen) : 'start' })
-    if (project && changed) void get().resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT })
-    if (project) get().loadFacets()
+    // The first page and its trace come first; the filter bar's facets can wait for them.
+    if (project && changed) void get().resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }).then(() => get().loadFacets())
+    else if (project) get().loadFacets()
     void call('project.recent', {}).then((recent) => set({ recent }), () => undefined)
   },
 

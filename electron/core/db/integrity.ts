@@ -20,14 +20,19 @@ try {
 `
 
 /**
- * SQLite's `quick_check` on a project file, off the main thread. Resolves to the problems found
- * (empty when the file is sound).
+ * SQLite's `quick_check` on a project file, off the main thread, optionally after a delay (on two
+ * cores the check would otherwise compete with drawing the first page). Resolves to the problems
+ * found (empty when the file is sound).
  */
-export function quickCheckInBackground(path: string, nativeBinding?: string): Promise<string[]> {
+export function quickCheckInBackground(path: string, nativeBinding?: string, delayMs = 0): Promise<string[]> {
   return new Promise((resolve) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, nativeBinding, module: require.resolve('better-sqlite3') } })
-    worker.once('message', (problems: string[]) => resolve(problems))
-    worker.once('error', (error) => resolve([`the integrity check could not run: ${error.message}`]))
-    worker.once('exit', (code) => code !== 0 && resolve([`the integrity check stopped with code ${code}`]))
+    const start = () => {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, nativeBinding, module: require.resolve('better-sqlite3') } })
+      worker.once('message', (problems: string[]) => resolve(problems))
+      worker.once('error', (error) => resolve([`the integrity check could not run: ${error.message}`]))
+      worker.once('exit', (code) => code !== 0 && resolve([`the integrity check stopped with code ${code}`]))
+    }
+    if (delayMs > 0) setTimeout(start, delayMs).unref()
+    else start()
   })
 }

@@ -22,6 +22,8 @@ export interface OpenOptions {
    * and hands back its promise, for the app's open path where a large file must show at once.
    */
   integrity?: 'now' | 'background'
+  /** With `background`: wait this long before checking, so the first page draws first. */
+  checkDelayMs?: number
 }
 
 export interface OpenedProject {
@@ -68,7 +70,7 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
     if (migrating || options.integrity !== 'background') assertSound(path, quickCheck(db))
     const backupPath = migrating ? backup(db, path, from, options.now ?? (() => new Date())) : null
     migrate(db, from)
-    const integrity = options.integrity === 'background' && !migrating ? quickCheckInBackground(path, options.nativeBinding) : Promise.resolve([])
+    const integrity = options.integrity === 'background' && !migrating ? quickCheckInBackground(path, options.nativeBinding, options.checkDelayMs) : Promise.resolve([])
     return { db, path, backupPath, migratedFrom: from, integrity }
   } catch (error) {
     db.close()

@@ -31,7 +31,9 @@ export function createImportService(ctx: ImportContext) {
     })
     const mapping = suggestMapping(detected)
     const info: DetectedInfo = { path: source.path, format: detected.format, delimiter: detected.delimiter, columns: detected.columns, notes: detected.notes, size: detected.size }
-    const sample = mapping.spans ? await readSample({ ...source, format: detected.format, delimiter: detected.delimiter }, PREVIEW_SPANS) : { records: detected.sample, errors: [] }
+    const sample = mapping.spans
+      ? await readSample({ ...source, format: detected.format, delimiter: detected.delimiter }, PREVIEW_SPANS)
+      : { records: detected.sample, errors: detected.sampleErrors ?? [] }
     return { detected: info, mapping, preview: summarize(sample.records, sample.errors, mapping) }
   }
 
