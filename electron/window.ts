@@ -1,10 +1,11 @@
-import { BrowserWindow, shell, type WebContents } from 'electron'
+import { app, BrowserWindow, shell, type WebContents } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 /** Where the renderer comes from: the built file, or electron-vite's dev server in `dev`. */
 export function rendererLocation(mainDir: string): { url: string; isTrusted: (url: string) => boolean } {
-  const devUrl = process.env.ELECTRON_RENDERER_URL
+  // Only a development run may load the renderer from elsewhere (electron-vite's dev server).
+  const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL
   if (devUrl) {
     const origin = new URL(devUrl).origin
     return { url: devUrl, isTrusted: (url) => safeOrigin(url) === origin }

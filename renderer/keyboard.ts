@@ -63,6 +63,8 @@ function onKeyDown(event: KeyboardEvent): void {
     if (name === 'Escape') (event.target as HTMLElement).blur()
     return
   }
+  // Enter and Space on a focused button or link press it, as everywhere else.
+  if ((name === 'Enter' || name === ' ' || name === 'Space') && (event.target as HTMLElement | null)?.closest?.('button, a, [role=button], summary')) return
   let best: { handler: Handler; order: number } | undefined
   for (const id of byKey.get(name) ?? []) {
     for (const entry of handlers.get(id) ?? []) if (!best || entry.order > best.order) best = entry

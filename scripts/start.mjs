@@ -64,7 +64,7 @@ function ensureElectronSqlite() {
   mkdirSync(outDir, { recursive: true })
   cpSync(pkgDir, src, { recursive: true, filter: (p) => !p.startsWith(join(pkgDir, 'build')) })
   const gyp = [join(root, 'node_modules/node-gyp/bin/node-gyp.js'), join(dirname(process.env.npm_execpath ?? ''), '../node_modules/node-gyp/bin/node-gyp.js')].find(existsSync)
-  if (!gyp) throw new Error('node-gyp was not found: run `npm ci` first.')
+  if (!gyp) throw new StepError('node-gyp was not found: run `npm ci` first, then `npm start` again.')
   step(
     `Building better-sqlite3 for Electron ${electronVersion}`,
     'It needs a C++ toolchain (build-essential / Xcode command line tools / Visual Studio Build Tools) and Electron\'s headers from electronjs.org. Your Node build of better-sqlite3 was not touched.',
@@ -85,7 +85,11 @@ try {
   } else {
     ensureElectronSqlite()
     const child = spawn(electronBinary(), [root, ...args], { stdio: 'inherit', env })
-    child.on('exit', (code) => process.exit(code ?? 0))
+    child.on('error', (error) => {
+      console.error(`npm start: could not start Electron: ${error.message}`)
+      process.exit(1)
+    })
+    child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
   }
 } catch (error) {
   if (!(error instanceof StepError)) throw error

@@ -42,11 +42,14 @@ export const contract = {
   },
   'items.facets': { input: none, output: ItemFacets },
   'items.get': { input: z.object({ id: z.number().int() }).strict(), output: ItemDetail },
-  /** Position of an item in the unfiltered table, for "go to item id". */
+  /** Position of an item in the table as filtered and sorted now, for "go to item id". */
   'items.locate': {
-    input: z.object({ externalId: z.string().min(1) }).strict(),
+    input: z
+      .object({ externalId: z.string().min(1), search: z.string().max(500).optional(), filter: ItemFilter.optional(), sort: ItemSort.optional() })
+      .strict(),
     output: z.object({ id: z.number().int(), index: z.number().int() }),
   },
+
   /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
   'import.detect': { input: ImportSource, output: z.object({ detected: DetectedInfo, mapping: Mapping, preview: PreviewResult }) },
   /** The first rows of a file mapped with the given mapping, for the wizard's preview. */

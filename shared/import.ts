@@ -64,8 +64,8 @@ export const Mapping = z.object({
   ),
   /** Judge verdict columns, with an optional critique column; each becomes a recorded run. */
   verdicts: z.array(z.object({ field, judge: z.string().min(1), criterion: z.string().min(1), critique: field.nullable() })),
-  /** A train/dev/test column for one criterion. */
-  split: z.object({ field, criterion: z.string().min(1) }).nullable(),
+  /** train/dev/test columns, one per criterion. */
+  splits: z.array(z.object({ field, criterion: z.string().min(1) })),
   /** Review whole traces, or one named pipeline step across traces. */
   unit: z.discriminatedUnion('kind', [z.object({ kind: z.literal('trace') }), z.object({ kind: z.literal('step'), step: z.string().min(1) })]),
   values: ValueMap,
@@ -84,7 +84,7 @@ export const EMPTY_MAPPING: Mapping = {
   keepUnmapped: true,
   labels: [],
   verdicts: [],
-  split: null,
+  splits: [],
   unit: { kind: 'trace' },
   values: DEFAULT_VALUES,
 }

@@ -22,10 +22,17 @@ export const exportCommand: Command = {
     if (positionals.length !== 1) throw new CliError('bad_arguments', 'export needs one PROJECT, e.g. `assay export evals.assay --out items.csv`.')
     const format = values.format
     if (format !== 'csv' && format !== 'jsonl') throw new CliError('bad_arguments', `--format must be csv or jsonl, got "${format}".`)
+    if (values.json && !values.out) throw new CliError('bad_arguments', '--json reports on a file written with --out; without --out the export itself goes to standard output.')
     const { db } = openProject(resolve(io.cwd, positionals[0]!), { mode: 'open' })
     try {
       if (!values.out) {
-        await exportItems(db, process.stdout, format)
+        // A reader that stops early (`| head`) is not an error.
+        process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EPIPE') throw error
+        })
+        await exportItems(db, process.stdout, format).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EPIPE') throw error
+        })
         return 0
       }
       const path = resolve(io.cwd, values.out)

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { DuplicatePolicy, EMPTY_MAPPING, Mapping, type Mapping as MappingType } from '../../shared/import'
+import { DuplicatePolicy, EMPTY_MAPPING, FileFormat, Mapping, type Mapping as MappingType } from '../../shared/import'
 import { openProject } from '../core/db/open'
 import { detectFormat } from '../core/import/detect'
 import { suggestMapping } from '../core/import/mapping'
 import { runImport } from '../core/import/run'
-import type { FileFormat } from '../core/import/types'
 import { CliError, type Command } from './command'
 
 const usage = `Usage: assay import PROJECT FILE [--format F] [--delimiter D] [--map KEY=FIELD ...]
@@ -64,10 +63,12 @@ export const importCommand: Command = {
     if (onError !== 'abort' && onError !== 'skip') throw new CliError('bad_arguments', `--on-error must be abort or skip, got "${onError}".`)
     const duplicates = DuplicatePolicy.safeParse(values.duplicates)
     if (!duplicates.success) throw new CliError('bad_arguments', `--duplicates must be abort, skip, replace or keep-both, got "${values.duplicates}".`)
+    const format = values.format === undefined ? undefined : FileFormat.safeParse(values.format)
+    if (format && !format.success) throw new CliError('bad_arguments', `--format must be one of ${FileFormat.options.join(', ')}, got "${values.format}".`)
     const delimiter = values.delimiter === 'tab' ? '\t' : values.delimiter
     if (delimiter !== undefined && ![',', ';', '\t', '|'].includes(delimiter)) throw new CliError('bad_arguments', `--delimiter must be , ; tab or |, got "${values.delimiter}".`)
 
-    const detected = await detectFormat(file, { format: values.format as FileFormat | undefined, delimiter: delimiter as ',' | undefined }).catch((error: unknown) => {
+    const detected = await detectFormat(file, { format: format?.data, delimiter: delimiter as ',' | undefined }).catch((error: unknown) => {
       throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
     })
     const base = values['no-suggest'] ? EMPTY_MAPPING : suggestMapping(detected)
@@ -94,7 +95,10 @@ export const importCommand: Command = {
       for (const e of report.errors.slice(0, 20)) io.stderr(`${file}:${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.message}\n`)
       if (report.errorCount > 20) io.stderr(`… and ${report.errorCount - 20} more.\n`)
     }
-    return report.committed ? 0 : 1
+    // A join in which no id matched changed nothing: say so with the exit code too.
+    const joinedNothing = report.mode === 'join' && report.imported === 0
+    if (joinedNothing && !values.json) io.stderr('No id in the file matches an item of the project: nothing was added. Check the id column (--map id=COLUMN).\n')
+    return report.committed && !joinedNothing ? 0 : 1
   },
 }
 
@@ -144,9 +148,12 @@ export function applyMapArgs(base: MappingType, args: string[]): MappingType {
         verdict.critique = fieldOrNull
         break
       }
-      case 'split':
-        m.split = fieldOrNull ? { field: fieldOrNull, criterion: rest || 'Overall' } : null
+      case 'split': {
+        const criterion = rest || 'Overall'
+        m.splits = m.splits.filter((s) => s.criterion !== criterion)
+        if (fieldOrNull) m.splits.push({ field: fieldOrNull, criterion })
         break
+      }
       case 'metadata':
         m.metadata = value.split(',').map((f) => f.trim()).filter(Boolean)
         break

@@ -109,9 +109,10 @@ export function createServices(deps: ServiceDeps) {
       if (!item) throw new AppError('not_found', `There is no item with id ${id} in this project.`)
       return item
     },
-    'items.locate': ({ externalId }) => {
-      const found = project().repos.items.locate(externalId)
+    'items.locate': ({ externalId, ...query }) => {
+      const found = project().repos.items.locate(externalId, query)
       if (!found) throw new AppError('not_found', `No item has the id "${externalId}". Check the id, or search with /.`)
+      if (found.index < 0) throw new AppError('not_found', `Item "${externalId}" is hidden by the current search or filters. Clear them (f, then "clear"), then try again.`)
       return found
     },
     'import.detect': (source) => imports.detect(source),

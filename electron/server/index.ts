@@ -75,14 +75,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         return send(res, 403, refusal(`Refused: cross-origin request from ${origin}.`))
       }
       if (!tokenMatches(bearer(req), token)) return send(res, 401, refusal('Missing or wrong token: open the address with ?token= that `assay serve` printed.'))
-      const body = await readBody(req)
+      const body = await readBody(req).catch(() => null)
+      if (body === null) return send(res, 413, { ok: false, error: { kind: 'invalid_input', message: `The request is larger than ${MAX_BODY / 1024 / 1024} MB.` } })
       let input: unknown
       try {
         input = body.length ? JSON.parse(body) : {}
       } catch {
         return send(res, 400, { ok: false, error: { kind: 'invalid_input', message: 'The request body is not valid JSON.' } })
       }
-      return send(res, 200, await dispatch(options.handlers, decodeURIComponent(url.pathname.slice(5)), input))
+      let method: string
+      try {
+        method = decodeURIComponent(url.pathname.slice(5))
+      } catch {
+        return send(res, 400, { ok: false, error: { kind: 'invalid_input', message: 'The method name in the address is not valid.' } })
+      }
+      return send(res, 200, await dispatch(options.handlers, method, input))
     }
     if (url.pathname === '/events') {
       if (!tokenMatches(url.searchParams.get('token'), token)) return send(res, 401, refusal('Missing or wrong token.'))
@@ -97,7 +104,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : normalize(decodeURIComponent(pathname)).replace(/^[/\\]+/, '')
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(pathname)
+    } catch {
+      return send(res, 400, refusal('Bad address.'))
+    }
+    const relative = pathname === '/' ? 'index.html' : normalize(decoded).replace(/^[/\\]+/, '')
     const file = join(options.rendererDir, relative)
     if (!file.startsWith(options.rendererDir + sep) || relative.split(/[/\\]/).includes('..')) {
       return send(res, 404, refusal('Not found.'))

@@ -143,6 +143,7 @@ export const useStore = create<Store>()((set, get) => ({
           set({ pages: new Map(get().pages).set(page, result.rows) })
         },
         (error: unknown) => {
+          if (get().generation !== generation) return
           get().pages.delete(page)
           set({ error: errorText(error) })
         },
@@ -160,7 +161,7 @@ export const useStore = create<Store>()((set, get) => ({
     const load = (row: ItemRow) =>
       call('items.get', { id: row.id }).then(
         (detail) => get().cursor === cursor && get().generation === generation && set({ detail }),
-        (error: unknown) => set({ error: errorText(error) }),
+        (error: unknown) => get().generation === generation && set({ error: errorText(error) }),
       )
     const row = rowAt(get(), cursor)
     if (row) return void load(row)

@@ -60,4 +60,39 @@ describe('the items table query (search, filter, sort)', () => {
     expect(facets.datasets.map((d) => d.count)).toEqual([200, 150, 1200])
     expect(facets.metadataKeys).toEqual(expect.arrayContaining(['synthetic', 'diet', 'channel', 'topic']))
   })
+
+  it('treats an undo as no label, lets the newest annotator win, and sees its own writes at once', () => {
+    const labels = createRepos(db).labels
+    const unlabeled = all({ label: 'unlabeled' }).total
+    const target = all({ label: 'unlabeled' }).rows[0]!
+    const base = { itemId: target.id, criterionId: 1, criterionVersion: 1, note: '', firstFailingStep: null }
+    labels.add({ ...base, verdict: 'pass', annotator: 'ann' }, 't1') // the same connection: no data_version change
+    expect(all({ label: 'unlabeled' }).total).toBe(unlabeled - 1)
+    expect(all({ label: 'pass' }).rows.some((r) => r.id === target.id)).toBe(true)
+    labels.add({ ...base, verdict: 'defer', annotator: 'other' }, 't2')
+    expect(items.list(0, 1, { search: target.externalId }).rows[0]!.label).toBe('defer')
+    labels.add({ ...base, verdict: 'cleared', annotator: 'other' }, 't3')
+    const row = items.list(0, 1, { search: target.externalId }).rows[0]!
+    expect(row.label).toBeNull()
+    expect(all({ label: 'unlabeled' }).total).toBe(unlabeled)
+    expect(items.list(0, 5, { sort: { by: 'label', desc: false } }).rows.every((r) => r.label !== null)).toBe(true)
+  })
+
+  it('locates an id within the current filter, or says that the filter hides it', () => {
+    const fails = all({ label: 'fail' })
+    const third = fails.rows[2]!
+    expect(items.locate(third.externalId, { filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual({ id: third.id, index: 2 })
+    const hidden = all({ label: 'pass' }).rows[0]!
+    expect(items.locate(hidden.externalId, { filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual({ id: hidden.id, index: -1 })
+    expect(items.locate('no-such-id')).toBeNull()
+    expect(items.locate('pipe-00010')).toEqual({ id: 210, index: 209 })
+  })
+
+  it('searches with non-ASCII capitals, and filters on boolean metadata', () => {
+    db.prepare("UPDATE items SET input = 'Über die École', metadata_json = json_set(metadata_json, '$.escalated', json('true')) WHERE id = 5").run()
+    expect(items.list(0, 10, { search: 'Über' }).rows.map((r) => r.id)).toEqual([5])
+    expect(items.list(0, 10, { search: 'école' }).rows.map((r) => r.id)).toEqual([5])
+    expect(items.list(0, 10, { search: 'ÜBER' }).rows.map((r) => r.id)).toEqual([5])
+    expect(all({ metadata: { key: 'escalated', value: 'true' } }).rows.map((r) => r.id)).toEqual([5])
+  })
 })

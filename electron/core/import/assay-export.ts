@@ -11,7 +11,6 @@ const JUDGE = /^(.+)\.judge:(.+)@v(\d+)$/
 export function assayExportMapping(columns: string[]): Mapping | null {
   if (!BASE.every((c) => columns.includes(c))) return null
   const criteria = columns.filter((c) => c.endsWith('.label')).map((c) => c.slice(0, -'.label'.length))
-  const splitCriterion = criteria.find((c) => columns.includes(`${c}.split`))
   const verdicts: Mapping['verdicts'] = []
   for (const column of columns) {
     const match = JUDGE.exec(column)
@@ -30,7 +29,7 @@ export function assayExportMapping(columns: string[]): Mapping | null {
     metadata: [],
     labels: criteria.map((criterion) => ({ field: `${criterion}.label`, criterion, note: columns.includes(`${criterion}.note`) ? `${criterion}.note` : null, annotator: 'imported' })),
     verdicts,
-    split: splitCriterion ? { field: `${splitCriterion}.split`, criterion: splitCriterion } : null,
+    splits: criteria.filter((c) => columns.includes(`${c}.split`)).map((criterion) => ({ field: `${criterion}.split`, criterion })),
     values: { ...DEFAULT_VALUES, pass: [...DEFAULT_VALUES.pass], fail: [...DEFAULT_VALUES.fail], error: DEFAULT_VALUES.error.filter((v) => v !== ''), },
   }
 }

@@ -38,7 +38,7 @@ export interface MappedVerdict {
   critique: string
 }
 export type MapResult =
-  | { ok: true; item: MappedItem; labels: MappedLabel[]; verdicts: MappedVerdict[]; split: { criterion: string; split: 'train' | 'dev' | 'test' } | null }
+  | { ok: true; item: MappedItem; labels: MappedLabel[]; verdicts: MappedVerdict[]; splits: { criterion: string; split: 'train' | 'dev' | 'test' }[] }
   | { ok: false; error: RecordError }
 
 // ---------------------------------------------------------------------------------------------
@@ -71,6 +71,8 @@ export function normalizeVerdict(value: unknown, values: ValueMap): NormalVerdic
 
 /** Whether an empty cell has a meaning in this value map (DEFAULT_VALUES: error). Otherwise it means "no verdict". */
 const listsEmpty = (values: ValueMap) => normalizeVerdict('', values) !== null
+
+const DEFER = new Set(['defer', 'deferred'])
 
 const SPLITS: Record<string, 'train' | 'dev' | 'test'> = {
   train: 'train',
@@ -190,6 +192,11 @@ export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
       if (note !== '') labels.push({ criterion: l.criterion, verdict: 'defer', note, annotator: l.annotator })
       continue
     }
+    // A human may defer an item (Assay's own export writes "defer"): kept as a deferred label.
+    if (DEFER.has(verdictKey(raw))) {
+      labels.push({ criterion: l.criterion, verdict: 'defer', note, annotator: l.annotator })
+      continue
+    }
     let verdict = normalizeVerdict(raw, mapping.values)
     if (verdict === null) return fail(l.field, unknownValue('label', l.field, raw))
     if (l.invert && verdict !== 'error') verdict = verdict === 'pass' ? 'fail' : 'pass'
@@ -204,14 +211,13 @@ export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
     if (verdict === null) return fail(v.field, unknownValue('verdict', v.field, raw))
     verdicts.push({ judge: v.judge, criterion: v.criterion, verdict, critique })
   }
-  let split: { criterion: string; split: 'train' | 'dev' | 'test' } | null = null
-  if (mapping.split) {
-    const raw = read(mapping.split.field)
-    if (!isEmptyValue(raw)) {
-      const s = SPLITS[verdictKey(raw)]
-      if (!s) return fail(mapping.split.field, `split column "${mapping.split.field}": value "${toText(raw)}" is not train, dev or test; fix the cell or unmap the split`)
-      split = { criterion: mapping.split.criterion, split: s }
-    }
+  const splits: { criterion: string; split: 'train' | 'dev' | 'test' }[] = []
+  for (const column of mapping.splits) {
+    const raw = read(column.field)
+    if (isEmptyValue(raw)) continue
+    const s = SPLITS[verdictKey(raw)]
+    if (!s) return fail(column.field, `split column "${column.field}": value "${toText(raw)}" is not train, dev or test; fix the cell or unmap the split`)
+    splits.push({ criterion: column.criterion, split: s })
   }
 
   // Metadata
@@ -266,12 +272,12 @@ export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
       'this row has nothing to review under the mapping (no input, output, messages or steps); map the columns that hold the trace, or check that this is a trace file',
     )
   }
-  return { ok: true, item, labels, verdicts, split }
+  return { ok: true, item, labels, verdicts, splits }
 }
 
 /** Labels, notes or verdicts for items that exist already: the row needs an id, not a trace. */
 export function joinOnly(m: Mapping): boolean {
-  return !(m.input || m.output || m.messages || m.steps || m.spans) && m.id !== null && (m.labels.length > 0 || m.verdicts.length > 0 || m.split !== null)
+  return !(m.input || m.output || m.messages || m.steps || m.spans) && m.id !== null && (m.labels.length > 0 || m.verdicts.length > 0 || m.splits.length > 0)
 }
 
 function unknownValue(what: 'label' | 'verdict', column: string, raw: unknown): string {
@@ -457,7 +463,7 @@ function suggestJudgements(m: Mapping, columns: string[], filled: (col: string) 
   }
 
   const splitCol = columns.find((c) => SPLIT_NAMES.includes(lower(c)) && filled(c).length > 0 && filled(c).every((v) => verdictKey(v) in SPLITS))
-  if (splitCol) m.split = { field: splitCol, criterion: m.labels[0]?.criterion ?? 'Overall' }
+  if (splitCol) m.splits = [{ field: splitCol, criterion: m.labels[0]?.criterion ?? 'Overall' }]
 }
 
 /** Values that are all 0/1 (or true/false): a flag column rather than a pass/fail word. */

@@ -71,6 +71,7 @@ export async function runImport(
     committed: false,
     cancelled: false,
   }
+  const total = statSync(request.file).size // before opening anything: a missing file leaks no handle
   const db = openConnection(projectPath, options.nativeBinding)
   // A big transaction with SQLite's default 2 MB page cache spills pages to the WAL again and
   // again; 64 MB keeps the b-trees in memory (a fixed cap, so memory stays flat in file size).
@@ -80,7 +81,6 @@ export async function runImport(
   db.pragma('foreign_keys = OFF')
   let bytes = 0
   let lastProgress = 0
-  const total = statSync(request.file).size
   const progress = (force = false) => {
     const now = Date.now()
     if (!force && now - lastProgress < 100) return
@@ -135,7 +135,7 @@ export async function runImport(
       }
       for (const label of mapped.labels) write.label(itemId, label)
       for (const verdict of mapped.verdicts) write.verdict(itemId, verdict, basename(request.file))
-      if (mapped.split) write.split(itemId, mapped.split.criterion, mapped.split.split)
+      for (const s of mapped.splits) write.split(itemId, s.criterion, s.split)
       report.imported++
     }
 
@@ -163,7 +163,9 @@ export async function runImport(
 
     report.cancelled = Boolean(options.signal?.aborted)
     const fatal = report.errors.some((e) => e.fatal)
-    const keep = !report.cancelled && !fatal && (report.errorCount === 0 || request.onError === 'skip') && (report.imported > 0 || join)
+    // Duplicates under "stop" stop the import whatever the bad-row policy says.
+    const duplicatesStop = request.duplicates === 'abort' && report.duplicates.count > 0
+    const keep = !report.cancelled && !fatal && !duplicatesStop && (report.errorCount === 0 || request.onError === 'skip') && (report.imported > 0 || join)
     report.skipped = candidates + unreadable - report.imported - (join ? report.unmatched.count : 0)
     if (keep) {
       write.finish()

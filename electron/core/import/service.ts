@@ -54,6 +54,7 @@ export function createImportService(ctx: ImportContext) {
       })
       return report
     } catch (error) {
+      if (error instanceof AppError) throw error
       throw new AppError('io', `The import of ${request.file} failed and wrote nothing: ${error instanceof Error ? error.message : String(error)}`)
     } finally {
       running = null
@@ -110,7 +111,7 @@ function summarize(records: SourceRecord[], readErrors: RecordError[], mapping: 
       steps: item.steps.map((s) => s.name),
       labels: mapped.labels.map((l) => ({ criterion: l.criterion, verdict: l.verdict, note: l.note })),
       verdicts: mapped.verdicts.map((v) => ({ judge: v.judge, criterion: v.criterion, verdict: v.verdict })),
-      split: mapped.split?.split ?? null,
+      split: mapped.splits.map((s) => (mapped.splits.length > 1 ? `${s.criterion}: ${s.split}` : s.split)).join(', ') || null,
       metadata: Object.keys(item.metadata),
     })
   }

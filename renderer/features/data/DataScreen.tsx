@@ -64,12 +64,8 @@ export function DataScreen() {
     setGoto(null)
     if (!externalId) return
     try {
-      const found = await call('items.locate', { externalId })
-      if (search) {
-        setQuery('')
-        await resetItems('')
-      }
-      moveCursor(found.index)
+      const located = await call('items.locate', { externalId, search: search || undefined, filter, sort: useStore.getState().sort })
+      moveCursor(located.index)
     } catch (error) {
       showError(error instanceof Error ? error.message : String(error))
     }

@@ -66,7 +66,14 @@ export const FilterBar = forwardRef<HTMLSelectElement>(function FilterBar(_props
           apply({ metadata: metaKey ? { key: metaKey, value: metaValue } : null })
         }}
       >
-        <select aria-label="Metadata field" value={metaKey} onChange={(e) => setMetaKey(e.target.value)}>
+        <select
+          aria-label="Metadata field"
+          value={metaKey}
+          onChange={(e) => {
+            setMetaKey(e.target.value)
+            if (!e.target.value && filter.metadata) apply({ metadata: null })
+          }}
+        >
           <option value="">metadata…</option>
           {facets?.metadataKeys.map((k) => (
             <option key={k} value={k}>

@@ -111,7 +111,12 @@ export function MappingForm({ columns, mapping, onChange }: Props) {
 
       <fieldset>
         <legend>Split, metadata and values</legend>
-        {field(mapping.split?.field ?? null, (f) => set({ split: f ? { field: f, criterion: mapping.split?.criterion ?? 'Overall' } : null }), 'Split column (train/dev/test)')}
+        {field(
+          mapping.splits[0]?.field ?? null,
+          (f) => set({ splits: f ? [{ field: f, criterion: mapping.splits[0]?.criterion ?? 'Overall' }, ...mapping.splits.slice(1)] : mapping.splits.slice(1) }),
+          'Split column (train/dev/test)',
+          mapping.splits.length > 1 ? `also ${mapping.splits.slice(1).map((s) => `${s.field} → ${s.criterion}`).join(', ')}` : undefined,
+        )}
         <label className="map-check">
           <input type="checkbox" checked={mapping.keepUnmapped} onChange={(e) => set({ keepUnmapped: e.target.checked })} /> Keep every other field as metadata
         </label>

@@ -58,6 +58,7 @@ describe('the import pipeline', () => {
     const abort = await run(file)
     expect(abort).toMatchObject({ committed: false, duplicates: { count: 1, ids: ['x'] } })
     expect(abort.errors[0]!.message).toContain('duplicate id "x"')
+    expect(await run(file, { onError: 'skip' })).toMatchObject({ committed: false }) // skipping bad rows does not skip duplicates
     expect((await run(file, { duplicates: 'skip', datasetName: 'skip' })).imported).toBe(2)
     expect((await run(file, { duplicates: 'replace', datasetName: 'replace' })).imported).toBe(3)
     expect((await run(file, { duplicates: 'keep-both', datasetName: 'both' })).imported).toBe(3)
@@ -146,6 +147,12 @@ describe('the import pipeline', () => {
     writeDemoProject(demo, { unlabeled: 30 })
     const exported = tmp.file('export.csv')
     const { db } = openProject(demo, { mode: 'open' })
+    // What the demo lacks: a deferred label, a split on a failure mode, and a label undone.
+    db.exec(`
+      INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, note, annotator, created_at) VALUES
+        (3, 1, 1, 'defer', 'not sure yet', 'me', 't'), (4, 1, 1, 'pass', '', 'me', 't'), (4, 1, 1, 'cleared', '', 'me', 't2');
+      INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at) VALUES (2, 3, 'dev', 0, 't');
+    `)
     await exportToFile(db, exported, 'csv')
     db.close()
 

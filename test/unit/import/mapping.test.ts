@@ -59,7 +59,7 @@ describe('mapRecord: text traces with labels (course HW3 CSV)', () => {
     })
     expect(r.labels).toEqual([{ criterion: 'Overall', verdict: 'fail', note: 'Labelled "Gluten-Light".', annotator: 'imported' }])
     expect(r.verdicts).toEqual([])
-    expect(r.split).toBeNull()
+    expect(r.splits).toEqual([])
   })
 
   it('names the line, the column and the fix for a value outside the value map', () => {
@@ -110,10 +110,10 @@ describe('mapRecord: judge predictions and splits', () => {
   })
 
   it('reads a split column (val → dev) and refuses an unknown split', () => {
-    const m = mapping({ input: 'q', split: { field: 'split', criterion: 'Overall' } })
-    expect(okOf(mapRecord(rec(1, { q: 'x', split: 'Train' }), m)).split).toEqual({ criterion: 'Overall', split: 'train' })
-    expect(okOf(mapRecord(rec(1, { q: 'x', split: 'val' }), m)).split?.split).toBe('dev')
-    expect(okOf(mapRecord(rec(1, { q: 'x', split: '' }), m)).split).toBeNull()
+    const m = mapping({ input: 'q', splits: [{ field: 'split', criterion: 'Overall' }] })
+    expect(okOf(mapRecord(rec(1, { q: 'x', split: 'Train' }), m)).splits).toEqual([{ criterion: 'Overall', split: 'train' }])
+    expect(okOf(mapRecord(rec(1, { q: 'x', split: 'val' }), m)).splits[0]?.split).toBe('dev')
+    expect(okOf(mapRecord(rec(1, { q: 'x', split: '' }), m)).splits).toEqual([])
     expect(errorOf(mapRecord(rec(9, { q: 'x', split: 'calibration' }), m))).toMatchObject({ line: 9, column: 'split' })
   })
 
@@ -286,7 +286,7 @@ describe('suggestMapping', () => {
 
   it('course HW3: id, input, output, the label with its reasoning; success stays metadata', () => {
     const m = suggestMapping(detected([hw3, { ...hw3, trace_id: '1_2', label: 'FAIL' }]))
-    expect(m).toMatchObject({ id: 'trace_id', input: 'query', output: 'response', messages: null, spans: null, verdicts: [], split: null, keepUnmapped: true })
+    expect(m).toMatchObject({ id: 'trace_id', input: 'query', output: 'response', messages: null, spans: null, verdicts: [], splits: [], keepUnmapped: true })
     expect(m.labels).toEqual([{ field: 'label', criterion: 'Overall', note: 'reasoning', annotator: 'imported' }])
     expect(Mapping.safeParse(m).success).toBe(true)
   })
@@ -348,7 +348,7 @@ describe('suggestMapping', () => {
     const rows = ['pass', 'fail'].map((s, i) => ({ id: `SYN${i}`, query: 'q', response: 'r', notes: 'good result, but I don\'t like the final note', status: s, split: i ? 'dev' : 'train' }))
     const m = suggestMapping(detected(rows))
     expect(m.labels).toEqual([{ field: 'status', criterion: 'Overall', note: 'notes', annotator: 'imported' }])
-    expect(m.split).toEqual({ field: 'split', criterion: 'Overall' })
+    expect(m.splits).toEqual([{ field: 'split', criterion: 'Overall' }])
   })
 
   it('does not map a label column whose values are not pass/fail words', () => {

@@ -33,6 +33,7 @@ CREATE TABLE items (
 ) STRICT;
 -- One index for both needs: ids are unique per dataset, and labels join onto items by id alone.
 CREATE UNIQUE INDEX items_external_id ON items(external_id, dataset_id);
+CREATE INDEX items_dataset ON items(dataset_id, id);
 
 -- Named steps of a pipeline trace, in order.
 CREATE TABLE steps (

@@ -31,7 +31,8 @@ export function exportsRepo(db: Db) {
      FROM items i JOIN datasets d ON d.id = i.dataset_id ORDER BY i.id`,
   )
   const steps = db.prepare('SELECT name, input, output, metadata_json FROM steps WHERE item_id = ? ORDER BY idx')
-  // The newest label of any annotator is the item's current human verdict.
+  // The newest label of any annotator is the item's current human verdict; an undo means none
+  // (the rule of `currentLabel` in item-query.ts, for every criterion at once).
   const labels = db.prepare(
     `SELECT l.criterion_id AS criterionId, l.verdict, l.note, l.annotator FROM labels l
      WHERE l.item_id = ? AND l.id = (SELECT max(id) FROM labels l2 WHERE l2.item_id = l.item_id AND l2.criterion_id = l.criterion_id)

@@ -1,7 +1,9 @@
-import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/domain'
 import type { Statement } from 'better-sqlite3'
-import type { ItemFilter, ItemSort } from '../../../../shared/domain'
+import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/domain'
 import type { Db } from '../open'
+import { buildQuery, isPlain, OVERALL_JUDGE, OVERALL_LABEL, type ItemQuery } from './item-query'
+
+export type { ItemQuery }
 
 export interface NewItem {
   datasetId: number
@@ -15,77 +17,16 @@ export interface NewItem {
 }
 
 const PREVIEW = 160
-/** The table's query: a search, a filter and a sort, all optional. */
-export interface ItemQuery {
-  search?: string
-  filter?: ItemFilter
-  sort?: ItemSort
-}
-
-// The current human label and the latest judge verdict on `Overall`, as SQL expressions on `i`.
-const LABEL = `(SELECT l.verdict FROM labels l JOIN criteria c ON c.id = l.criterion_id
-  WHERE l.item_id = i.id AND c.kind = 'overall' ORDER BY l.id DESC LIMIT 1)`
-const JUDGE = `(SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id
-  JOIN judge_versions jv ON jv.id = r.judge_version_id JOIN judges j ON j.id = jv.judge_id
-  JOIN criteria c ON c.id = j.criterion_id WHERE v.item_id = i.id AND c.kind = 'overall' ORDER BY v.run_id DESC LIMIT 1)`
-
-const isPlain = (q: ItemQuery): boolean =>
-  !q.search?.trim() &&
-  (!q.filter || (q.filter.label === 'any' && q.filter.judge === 'any' && q.filter.dataset === null && q.filter.metadata === null)) &&
-  (!q.sort || (q.sort.by === 'id' && !q.sort.desc))
-
-/** The SQL of a table query; only fixed fragments are spliced in, every value is a parameter. */
-function buildQuery(q: ItemQuery): { sql: string; params: Record<string, unknown> } {
-  const where: string[] = []
-  const params: Record<string, unknown> = {}
-  const needle = q.search?.trim().toLowerCase()
-  if (needle) {
-    where.push('(instr(lower(i.external_id), @needle) OR instr(lower(i.input), @needle) OR instr(lower(i.output), @needle))')
-    params.needle = needle
-  }
-  const f = q.filter
-  if (f) {
-    const label = { any: null, unlabeled: `coalesce(${LABEL}, 'cleared') = 'cleared'`, labeled: `${LABEL} IN ('pass', 'fail')`, pass: `${LABEL} = 'pass'`, fail: `${LABEL} = 'fail'`, defer: `${LABEL} = 'defer'` }[f.label]
-    if (label) where.push(label)
-    const judge = { any: null, none: `${JUDGE} IS NULL`, pass: `${JUDGE} = 'pass'`, fail: `${JUDGE} = 'fail'`, error: `${JUDGE} = 'error'`, disagree: `${JUDGE} IN ('pass', 'fail') AND ${LABEL} IN ('pass', 'fail') AND ${JUDGE} <> ${LABEL}` }[f.judge]
-    if (judge) where.push(judge)
-    if (f.dataset !== null) {
-      where.push('i.dataset_id = @dataset')
-      params.dataset = f.dataset
-    }
-    if (f.metadata) {
-      where.push("CAST(json_extract(i.metadata_json, '$.' || json_quote(@metaKey)) AS TEXT) = @metaValue")
-      params.metaKey = f.metadata.key
-      params.metaValue = f.metadata.value
-    }
-  }
-  const s = q.sort ?? { by: 'id', desc: false }
-  const dir = s.desc ? 'DESC' : 'ASC'
-  let order = `i.id ${dir}`
-  if (s.by === 'label') order = `${LABEL} ${dir} NULLS LAST, i.id`
-  if (s.by === 'judge') order = `${JUDGE} ${dir} NULLS LAST, i.id`
-  if (s.by === 'length') order = `length(i.input) + length(i.output) + length(i.messages_json) ${dir}, i.id`
-  if (s.by === 'metadata' && s.key) {
-    order = `json_extract(i.metadata_json, '$.' || json_quote(@sortKey)) ${dir} NULLS LAST, i.id`
-    params.sortKey = s.key
-  }
-  return { sql: `SELECT i.id FROM items i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`, params }
-}
-
 /** The label and judge columns of the table are about the `Overall` criterion. */
 const rowSelect = /* sql */ `
   SELECT i.id, i.external_id AS externalId, d.name AS dataset, i.kind,
          substr(i.input, 1, ${PREVIEW}) AS inputPreview, substr(i.output, 1, ${PREVIEW}) AS outputPreview,
-         (SELECT l.verdict FROM labels l JOIN criteria c ON c.id = l.criterion_id
-           WHERE l.item_id = i.id AND c.kind = 'overall' ORDER BY l.id DESC LIMIT 1) AS label,
-         (SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id
-            JOIN judge_versions jv ON jv.id = r.judge_version_id JOIN judges j ON j.id = jv.judge_id
-            JOIN criteria c ON c.id = j.criterion_id
-           WHERE v.item_id = i.id AND c.kind = 'overall' ORDER BY v.run_id DESC LIMIT 1) AS judge
+         ${OVERALL_LABEL} AS label, ${OVERALL_JUDGE} AS judge
   FROM items i JOIN datasets d ON d.id = i.dataset_id`
 
 /** Items: insert in bulk, page through for the table, read one whole for the detail pane. */
 export function itemsRepo(db: Db) {
+  db.function('ulower', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text))
   const insertItem = db.prepare(
     `INSERT INTO items (dataset_id, external_id, kind, input, output, messages_json, metadata_json, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -101,10 +42,11 @@ export function itemsRepo(db: Db) {
   const allIds = db.prepare('SELECT id FROM items INDEXED BY items_external_id').pluck()
   const dataVersion = db.prepare('PRAGMA data_version').pluck()
   const facetDatasets = db.prepare('SELECT d.id, d.name, count(i.id) AS count FROM datasets d LEFT JOIN items i ON i.dataset_id = d.id GROUP BY d.id ORDER BY d.id')
+  // Keys are sampled from the first 2 000 items of every dataset, so each import's fields show up.
   const facetKeys = db.prepare(
-    `SELECT j.key FROM (SELECT metadata_json FROM items ORDER BY id LIMIT 5000) AS s, json_each(s.metadata_json) AS j
-     WHERE j.type NOT IN ('object', 'array') GROUP BY j.key ORDER BY count(*) DESC, j.key LIMIT 200`,
-  ).pluck()
+    `SELECT j.key, count(*) AS n FROM (SELECT metadata_json FROM items WHERE dataset_id = ? ORDER BY id LIMIT 2000) AS s, json_each(s.metadata_json) AS j
+     WHERE j.type NOT IN ('object', 'array') GROUP BY j.key`,
+  )
   const queries = new Map<string, Statement>()
   const byId = db.prepare(
     `SELECT i.id, i.external_id, d.name AS dataset, i.kind, i.input, i.output, i.messages_json, i.metadata_json
@@ -123,17 +65,18 @@ export function itemsRepo(db: Db) {
      JOIN judges j ON j.id = jv.judge_id JOIN criteria c ON c.id = j.criterion_id
      WHERE v.item_id = ? ORDER BY r.id DESC`,
   )
-  const indexOf = db.prepare('SELECT id, (SELECT count(*) FROM items WHERE id < i.id) AS idx FROM items i WHERE external_id = ? ORDER BY id LIMIT 1')
+  const idsByExternalId = db.prepare('SELECT id FROM items WHERE external_id = ? ORDER BY id').pluck()
 
   /**
    * The ordered ids of the table (or of a search), cached until the items change: here (`writes`)
    * or in another process (`PRAGMA data_version`). Paging then reads exactly one page of rows by
    * id, instead of an OFFSET that walks the whole table (~40 ms at 100 000 items).
    */
-  let writes = 0
+  // `total_changes()` counts this connection's writes, `data_version` other connections' commits.
+  const changes = db.prepare('SELECT total_changes()').pluck()
   let cache: { key: string; ids: Int32Array } | null = null
   const idsFor = (query: ItemQuery): Int32Array => {
-    const key = `${dataVersion.get()}:${writes}:${JSON.stringify(query)}`
+    const key = `${dataVersion.get()}:${changes.get()}:${JSON.stringify(query)}`
     if (cache?.key !== key) {
       const plain = isPlain(query)
       let ids: Int32Array
@@ -152,7 +95,6 @@ export function itemsRepo(db: Db) {
   return {
     /** Inserts one item with its steps; call inside a transaction for bulk loads. */
     insert(item: NewItem, createdAt: string): number {
-      writes++
       const id = Number(
         insertItem.run(
           item.datasetId,
@@ -204,12 +146,27 @@ export function itemsRepo(db: Db) {
     },
 
     /** The datasets and metadata keys the filter bar offers. */
-    facets: () => ({ datasets: facetDatasets.all() as { id: number; name: string; count: number }[], metadataKeys: facetKeys.all() as string[] }),
+    facets() {
+      const datasets = facetDatasets.all() as { id: number; name: string; count: number }[]
+      const counts = new Map<string, number>()
+      for (const d of datasets) for (const { key, n } of facetKeys.all(d.id) as { key: string; n: number }[]) counts.set(key, (counts.get(key) ?? 0) + n)
+      const metadataKeys = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 200).map(([key]) => key)
+      return { datasets, metadataKeys }
+    },
 
-    /** The row index of an external id in the unfiltered table (first match), or null. */
-    locate(externalId: string): { id: number; index: number } | null {
-      const row = indexOf.get(externalId) as { id: number; idx: number } | undefined
-      return row ? { id: row.id, index: row.idx } : null
+    /**
+     * The row of an external id in the table as it is now (search, filter and sort applied):
+     * `index` is -1 when the item exists but the current filters hide it; null when no item has it.
+     */
+    locate(externalId: string, query: ItemQuery = {}): { id: number; index: number } | null {
+      const matches = idsByExternalId.all(externalId) as number[]
+      if (matches.length === 0) return null
+      const ids = idsFor(query)
+      for (const id of matches) {
+        const index = ids.indexOf(id)
+        if (index >= 0) return { id, index }
+      }
+      return { id: matches[0]!, index: -1 }
     },
   }
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../open'
+import { OVERALL_LABEL } from './item-query'
 
 /** Project-level facts: the meta table, datasets, criteria, and the counts the Start screen shows. */
 export function projectRepo(db: Db) {
@@ -15,7 +16,8 @@ export function projectRepo(db: Db) {
   const criterionByName = db.prepare('SELECT id FROM criteria WHERE name = ?').pluck()
   const counts = db.prepare(
     `SELECT (SELECT count(*) FROM items) AS itemCount,
-            (SELECT count(DISTINCT item_id) FROM current_labels WHERE verdict IN ('pass', 'fail')) AS labeledCount,
+            (SELECT count(*) FROM items i WHERE i.id IN (SELECT item_id FROM labels WHERE criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall'))
+               AND ${OVERALL_LABEL} IN ('pass', 'fail')) AS labeledCount,
             (SELECT count(*) FROM datasets) AS datasetCount`,
   )
   const logEvent = db.prepare('INSERT INTO events (at, kind, payload_json) VALUES (?, ?, ?)')

@@ -1,0 +1,77 @@
+import type { ItemFilter, ItemSort } from '../../../../shared/domain'
+
+const META_PATH = "'$.' || json_quote(@metaKey)"
+
+/** The table's query: a search, a filter and a sort, all optional. */
+export interface ItemQuery {
+  search?: string
+  filter?: ItemFilter
+  sort?: ItemSort
+}
+
+/**
+ * The current human label of item `i` on a criterion: the newest label of any annotator, and none
+ * when that newest row is an undo (`cleared`). The one definition of "current label" for the
+ * table, its filters and sorts, the counts and the export (`criterionId` is an SQL expression).
+ */
+export const currentLabel = (criterionCondition: string): string => `NULLIF((SELECT l.verdict FROM labels l
+  WHERE l.item_id = i.id AND ${criterionCondition} ORDER BY l.id DESC LIMIT 1), 'cleared')`
+
+export const OVERALL_LABEL = currentLabel("l.criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')")
+
+/** The newest judge verdict on `Overall` for item `i` (from the latest run that judged it). */
+export const OVERALL_JUDGE = `(SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id
+  JOIN judge_versions jv ON jv.id = r.judge_version_id JOIN judges j ON j.id = jv.judge_id
+  JOIN criteria c ON c.id = j.criterion_id WHERE v.item_id = i.id AND c.kind = 'overall' ORDER BY v.run_id DESC LIMIT 1)`
+
+const LABEL = OVERALL_LABEL
+const JUDGE = OVERALL_JUDGE
+
+export const isPlain = (q: ItemQuery): boolean =>
+  !q.search?.trim() &&
+  (!q.filter || (q.filter.label === 'any' && q.filter.judge === 'any' && q.filter.dataset === null && q.filter.metadata === null)) &&
+  (!q.sort || (q.sort.by === 'id' && !q.sort.desc))
+
+/** The SQL of a table query; only fixed fragments are spliced in, every value is a parameter. */
+export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, unknown> } {
+  const where: string[] = []
+  const params: Record<string, unknown> = {}
+  // SQLite's lower() knows ASCII only: an ASCII needle uses it (fast); any other needle goes
+  // through `ulower`, JavaScript's Unicode lowercase, registered by itemsRepo (slower, but right).
+  const needle = q.search?.trim().toLowerCase()
+  if (needle) {
+    const lower = /^[\x00-\x7f]*$/.test(needle) ? 'lower' : 'ulower'
+    where.push(`(instr(${lower}(i.external_id), @needle) OR instr(${lower}(i.input), @needle) OR instr(${lower}(i.output), @needle))`)
+    params.needle = needle
+  }
+  const f = q.filter
+  if (f) {
+    const label = { any: null, unlabeled: `${LABEL} IS NULL`, labeled: `${LABEL} IN ('pass', 'fail')`, pass: `${LABEL} = 'pass'`, fail: `${LABEL} = 'fail'`, defer: `${LABEL} = 'defer'` }[f.label]
+    if (label) where.push(label)
+    const judge = { any: null, none: `${JUDGE} IS NULL`, pass: `${JUDGE} = 'pass'`, fail: `${JUDGE} = 'fail'`, error: `${JUDGE} = 'error'`, disagree: `${JUDGE} IN ('pass', 'fail') AND ${LABEL} IN ('pass', 'fail') AND ${JUDGE} <> ${LABEL}` }[f.judge]
+    if (judge) where.push(judge)
+    if (f.dataset !== null) {
+      where.push('i.dataset_id = @dataset')
+      params.dataset = f.dataset
+    }
+    if (f.metadata) {
+      // JSON true/false compare as the words, not SQLite's 1/0.
+      where.push(`CASE json_type(i.metadata_json, ${META_PATH}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+        ELSE CAST(json_extract(i.metadata_json, ${META_PATH}) AS TEXT) END = @metaValue`)
+      params.metaKey = f.metadata.key
+      params.metaValue = f.metadata.value
+    }
+  }
+  const s = q.sort ?? { by: 'id', desc: false }
+  const dir = s.desc ? 'DESC' : 'ASC'
+  let order = `i.id ${dir}`
+  if (s.by === 'label') order = `${LABEL} ${dir} NULLS LAST, i.id`
+  if (s.by === 'judge') order = `${JUDGE} ${dir} NULLS LAST, i.id`
+  if (s.by === 'length') order = `length(i.input) + length(i.output) + length(i.messages_json) ${dir}, i.id`
+  if (s.by === 'metadata' && s.key) {
+    order = `json_extract(i.metadata_json, '$.' || json_quote(@sortKey)) ${dir} NULLS LAST, i.id`
+    params.sortKey = s.key
+  }
+  return { sql: `SELECT i.id FROM items i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`, params }
+}
+
