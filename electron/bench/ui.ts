@@ -23,7 +23,7 @@ export const uiBench: BenchSuite = async ({ quick, log }) => {
     return []
   }
   const { chromium } = await import('playwright-core')
-  const { path, size, label } = await benchProject(quick, log)
+  const { path, label } = await benchProject(quick, log)
   const services = createServices({
     shell: 'serve',
     version: 'bench',

@@ -7,9 +7,8 @@
 import type { ChatMessage } from '../../../shared/domain'
 import { EMPTY_MAPPING, type Mapping, type SpanMapping, type ValueMap } from '../../../shared/import'
 import { getField, isEmptyValue, isPlainObject, parseJsonCell, toText } from './fields'
+import { assembleSpanTrees, expandOtlpRecords, type SpanTrace } from './spans'
 import {
-  assembleSpanTrees,
-  expandOtlpRecords,
   findStep,
   firstUserText,
   isAssistantRole,
@@ -18,7 +17,6 @@ import {
   normalizeMessages,
   normalizeSteps,
   outputMessages,
-  type SpanTrace,
   type TraceStep,
 } from './traces'
 import { assayExportMapping } from './assay-export'

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { collectIndexed, getField, parseJsonCell } from '../../../electron/core/import/fields'
+import { assembleSpanTrees, expandOtlpRecords, timeKey } from '../../../electron/core/import/spans'
 import {
-  assembleSpanTrees,
-  expandOtlpRecords,
   lastAssistantText,
   looksLikeMessages,
   normalizeMessages,
   normalizeSteps,
   outputMessages,
-  timeKey,
 } from '../../../electron/core/import/traces'
 import type { SourceRecord } from '../../../electron/core/import/types'
 
