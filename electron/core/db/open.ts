@@ -70,7 +70,10 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
     if (migrating || options.integrity !== 'background') assertSound(path, quickCheck(db))
     const backupPath = migrating ? backup(db, path, from, options.now ?? (() => new Date())) : null
     migrate(db, from)
-    const integrity = options.integrity === 'background' && !migrating ? quickCheckInBackground(path, options.nativeBinding, options.checkDelayMs) : Promise.resolve([])
+    const integrity =
+      options.integrity === 'background' && !migrating
+        ? quickCheckInBackground(path, () => (db.open ? quickCheck(db) : []), { nativeBinding: options.nativeBinding, delayMs: options.checkDelayMs })
+        : Promise.resolve([])
     return { db, path, backupPath, migratedFrom: from, integrity }
   } catch (error) {
     db.close()
