@@ -24,6 +24,8 @@ export const keymap = [
   { id: 'data.close', keys: ['Escape'], scope: 'Data', description: 'Back to the table (or clear the search)' },
   { id: 'data.search', keys: ['/'], scope: 'Data', description: 'Search ids, inputs and outputs' },
   { id: 'data.goto', keys: ['g'], scope: 'Data', description: 'Go to an item by its id' },
+  { id: 'data.select', keys: ['x'], scope: 'Data', description: 'Select or unselect the item (for a labeling session or a judge run)' },
+  { id: 'data.selectAll', keys: ['Mod+a'], scope: 'Data', description: 'Select every item the search and filters show' },
   { id: 'data.filter', keys: ['f'], scope: 'Data', description: 'Filter and sort the table (Tab moves between the fields)' },
   { id: 'data.import', keys: ['i'], scope: 'Data', description: 'Import traces, labels or judge verdicts from a file' },
   { id: 'import.run', keys: ['Mod+enter'], scope: 'Import', description: 'Start the import' },

@@ -41,6 +41,11 @@ export const contract = {
     output: z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(ItemRow) }),
   },
   'items.facets': { input: none, output: ItemFacets },
+  /** Every item id the table shows now, in its order: "select all matching" for a session or a run. */
+  'items.ids': {
+    input: z.object({ search: z.string().max(500).optional(), filter: ItemFilter.optional(), sort: ItemSort.optional() }).strict(),
+    output: z.object({ ids: z.array(z.number().int()) }),
+  },
   'items.get': { input: z.object({ id: z.number().int() }).strict(), output: ItemDetail },
   /** Position of an item in the table as filtered and sorted now, for "go to item id". */
   'items.locate': {

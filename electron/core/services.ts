@@ -104,6 +104,7 @@ export function createServices(deps: ServiceDeps) {
     'project.pick': ({ mode }) => pick(mode),
     'items.list': ({ offset, limit, search, filter, sort }) => ({ offset, ...project().repos.items.list(offset, limit, { search, filter, sort }) }),
     'items.facets': () => project().repos.items.facets(),
+    'items.ids': (query) => ({ ids: project().repos.items.ids(query) }),
     'items.get': ({ id }) => {
       const item = project().repos.items.get(id)
       if (!item) throw new AppError('not_found', `There is no item with id ${id} in this project.`)

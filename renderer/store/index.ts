@@ -38,6 +38,8 @@ interface ItemsSlice {
   /** Pages of rows by page number; a page being fetched is `'loading'`. */
   pages: Map<number, ItemRow[] | 'loading'>
   cursor: number
+  /** Items picked for a labeling session or a judge run (ids); kept across filters. */
+  selected: Set<number>
   expanded: boolean
   detail: ItemDetail | null
   /** Bumped on every reset, so answers to stale requests are ignored. */
@@ -45,6 +47,9 @@ interface ItemsSlice {
   /** Reloads the table from the top with a new search, filter or sort (the rest unchanged). */
   resetItems(search?: string, query?: { filter?: ItemFilter; sort?: ItemSort }): Promise<void>
   loadFacets(): void
+  toggleSelected(id: number): void
+  selectAllMatching(): Promise<void>
+  clearSelection(): void
   ensureRows(from: number, to: number): void
   moveCursor(index: number): void
   setExpanded(expanded: boolean): void
@@ -81,6 +86,7 @@ export const useStore = create<Store>()((set, get) => ({
     const changed = project?.path !== get().project?.path
     set({ project, screen: project ? (changed ? 'data' : get().screen) : 'start' })
     // The first page and its trace come first; the filter bar's facets can wait for them.
+    if (changed) set({ selected: new Set() })
     if (project && changed) void get().resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }).then(() => get().loadFacets())
     else if (project) get().loadFacets()
     void call('project.recent', {}).then((recent) => set({ recent }), () => undefined)
@@ -113,6 +119,7 @@ export const useStore = create<Store>()((set, get) => ({
   facets: null,
   pages: new Map(),
   cursor: 0,
+  selected: new Set(),
   expanded: false,
   detail: null,
   generation: 0,
@@ -177,6 +184,21 @@ export const useStore = create<Store>()((set, get) => ({
   },
 
   setExpanded: (expanded) => set({ expanded }),
+  toggleSelected(id) {
+    const selected = new Set(get().selected)
+    if (!selected.delete(id)) selected.add(id)
+    set({ selected })
+  },
+  async selectAllMatching() {
+    const { search, filter, sort } = get()
+    try {
+      const { ids } = await call('items.ids', { search: search || undefined, filter, sort })
+      set({ selected: new Set([...get().selected, ...ids]) })
+    } catch (error) {
+      set({ error: errorText(error) })
+    }
+  },
+  clearSelection: () => set({ selected: new Set() }),
   loadFacets() {
     void call('items.facets', {}).then((facets) => set({ facets }), () => undefined)
   },

@@ -89,6 +89,20 @@ describe('Data screen, driven with the keyboard', () => {
     const humanLabels = async () => Promise.all((await page.locator('.row[data-item-id]').all()).map((r) => r.locator('.c-verdict').first().textContent()))
     await expect.poll(async () => new Set(await humanLabels())).toEqual(new Set(['fail']))
 
+    // Pick items for a session or a run: x toggles one, Ctrl/⌘+A takes every match, Esc clears.
+    await page.locator('.row.selected').click()
+    await page.keyboard.press('x')
+    await expect.poll(() => page.getByTestId('selection').textContent()).toContain('1 selected')
+    await page.keyboard.press('j')
+    await page.keyboard.press('x')
+    await page.keyboard.press('k')
+    await page.keyboard.press('x')
+    await expect.poll(() => page.getByTestId('selection').textContent()).toContain('1 selected')
+    await page.keyboard.press('Control+a')
+    await expect.poll(() => page.getByTestId('selection').textContent()).toContain(`${fails} selected`)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('selection').count()).toBe(0)
+
     await page.getByLabel('Human label').selectOption('labeled')
     await page.getByLabel('Judge verdict').selectOption('disagree')
     await expect.poll(async () => {

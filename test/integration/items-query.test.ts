@@ -22,6 +22,7 @@ describe('the items table query (search, filter, sort)', () => {
     expect(all({ label: 'pass' }).total + all({ label: 'fail' }).total).toBe(120)
     expect(all({ label: 'unlabeled' }).total).toBe(1550 - 120)
     expect(all({ label: 'fail' }).rows.every((r) => r.label === 'fail')).toBe(true)
+    expect(items.ids({ filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual(all({ label: 'fail' }).rows.map((r) => r.id))
   })
 
   it('filters by judge verdict, and finds the disagreements between judge and human', () => {

@@ -2,7 +2,7 @@ import { memo, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { call } from '../../api'
 import { useKeyAction } from '../../keyboard'
-import { useStore } from '../../store'
+import { rowAt, useStore } from '../../store'
 import { DEFAULT_FILTER } from '../../../shared/table-query'
 import { FilterBar } from './FilterBar'
 import { ImportWizard } from './ImportWizard'
@@ -11,9 +11,13 @@ import { ItemView } from './ItemView'
 
 /** Data: the items table with search and go-to-id, and the selected item beside it (or full size). */
 export function DataScreen() {
-  const { total, cursor, detail, expanded, search, project, importing, filter, setImporting, moveCursor, setExpanded, resetItems, showError } = useStore(
+  const { total, cursor, detail, expanded, search, project, importing, filter, selected, toggleSelected, selectAllMatching, clearSelection, setImporting, moveCursor, setExpanded, resetItems, showError } = useStore(
     useShallow((s) => ({
       importing: s.importing,
+      selected: s.selected,
+      toggleSelected: s.toggleSelected,
+      selectAllMatching: s.selectAllMatching,
+      clearSelection: s.clearSelection,
       filter: s.filter,
       setImporting: s.setImporting,
       total: s.total,
@@ -49,7 +53,12 @@ export function DataScreen() {
   useKeyAction('data.first', () => moveCursor(0), browsing)
   useKeyAction('data.last', () => moveCursor(total - 1), browsing)
   useKeyAction('data.open', () => setExpanded(true), browsing && detail !== null && !expanded)
-  useKeyAction('data.close', () => (expanded ? setExpanded(false) : search ? setQuery('') : undefined), browsing)
+  useKeyAction('data.close', () => (expanded ? setExpanded(false) : search ? setQuery('') : selected.size > 0 ? clearSelection() : undefined), browsing)
+  useKeyAction('data.select', () => {
+    const row = rowAt(useStore.getState(), cursor)
+    if (row) toggleSelected(row.id)
+  }, browsing)
+  useKeyAction('data.selectAll', () => void selectAllMatching(), browsing)
   useKeyAction('data.search', () => searchBox.current?.focus(), browsing)
   useKeyAction('data.goto', () => setGoto(''), browsing)
   useKeyAction('data.import', () => setImporting(true), browsing)
@@ -96,6 +105,14 @@ export function DataScreen() {
           {search && ` matching “${search}”`}
           {project && filtered && ` (${project.itemCount.toLocaleString()} in all)`}
         </span>
+        {selected.size > 0 && (
+          <span className="selection" data-testid="selection">
+            {selected.size.toLocaleString()} selected{' '}
+            <button className="link" onClick={clearSelection}>
+              clear
+            </button>
+          </span>
+        )}
         <button onClick={() => setImporting(true)}>
           <kbd>i</kbd> Import…
         </button>

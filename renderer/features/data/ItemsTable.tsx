@@ -17,6 +17,7 @@ export function ItemsTable() {
   const moveCursor = useStore((s) => s.moveCursor)
   const ensureRows = useStore((s) => s.ensureRows)
   const setExpanded = useStore((s) => s.setExpanded)
+  const selected = useStore((s) => s.selected)
   const scroller = useRef<HTMLDivElement>(null)
   const [view, setView] = useState({ top: 0, height: 600 })
 
@@ -45,7 +46,8 @@ export function ItemsTable() {
 
   const rows = []
   for (let i = first; i <= last; i++) {
-    rows.push(<Row key={i} index={i} row={rowAt({ pages }, i)} selected={i === cursor} onSelect={moveCursor} onOpen={setExpanded} />)
+    const row = rowAt({ pages }, i)
+    rows.push(<Row key={i} index={i} row={row} selected={i === cursor} checked={row !== null && selected.has(row.id)} onSelect={moveCursor} onOpen={setExpanded} />)
   }
 
   return (
@@ -74,24 +76,26 @@ interface RowProps {
   index: number
   row: ItemRow | null
   selected: boolean
+  /** Picked with `x` for a session or a run. */
+  checked: boolean
   onSelect: (index: number) => void
   onOpen: (expanded: boolean) => void
 }
 
 /** One table row; memoized so moving the cursor re-renders two rows, not the whole window. */
-const Row = memo(function Row({ index, row, selected, onSelect, onOpen }: RowProps) {
+const Row = memo(function Row({ index, row, selected, checked, onSelect, onOpen }: RowProps) {
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
-      className={selected ? 'row selected' : 'row'}
+      className={`row${selected ? ' selected' : ''}${checked ? ' checked' : ''}`}
       style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
       onClick={() => onSelect(index)}
       onDoubleClick={() => onOpen(true)}
       data-item-id={row?.externalId}
     >
-      <span className="c-index">{index + 1}</span>
+      <span className="c-index">{checked && <span className="check" aria-label="selected">✓ </span>}{index + 1}</span>
       {row ? (
         <>
           <span className="c-id" title={row.externalId}>{row.externalId}</span>

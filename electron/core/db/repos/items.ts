@@ -114,6 +114,9 @@ export function itemsRepo(db: Db) {
     count: (): number => count.get() as number,
 
     /** One page of table rows; `search` matches id, input or output, case-insensitively. */
+    /** Every id of the table as queried, in order. */
+    ids: (query: ItemQuery = {}): number[] => Array.from(idsFor(query)),
+
     list(offset: number, limit: number, query: ItemQuery = {}): { total: number; rows: ItemRow[] } {
       // Opening a project shows the first page at once, before any id list is built.
       if (isPlain(query) && offset === 0) return { total: count.get() as number, rows: firstPage.all(limit) as ItemRow[] }
