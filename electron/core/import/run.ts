@@ -3,9 +3,9 @@ import { basename } from 'node:path'
 import type { Mapping } from '../../../shared/import'
 import { openConnection } from '../db/open'
 import { importWriter, type DuplicatePolicy } from '../db/repos/imports'
-import { joinOnly, mapRecord, mapSpanRecords } from './mapping'
-import { readRecords } from './readers'
-import type { FileFormat, RecordError, SourceRecord } from './types'
+import { joinOnly, type MapResult } from './mapping'
+import { mappedEvents } from './source'
+import type { FileFormat, RecordError } from './types'
 
 export interface ImportRequest {
   file: string
@@ -105,9 +105,9 @@ export async function runImport(
     }
 
     let candidates = 0 // records offered as items: rows, or assembled traces for span exports
-    const accept = (record: SourceRecord): void => {
+    let unreadable = 0 // rows the reader rejected (ragged, not JSON, …)
+    const accept = (line: number, mapped: MapResult): void => {
       candidates++
-      const mapped = mapRecord(record, request.mapping)
       if (!mapped.ok) return fail(mapped.error)
       let itemId: number
       if (join) {
@@ -118,7 +118,7 @@ export async function runImport(
           return
         }
         if (found.length > 1) {
-          return fail({ line: record.line, column: request.mapping.id ?? undefined, message: `id "${mapped.item.externalId}" matches items in ${found.length} datasets (${found.map((f) => f.dataset).join(', ')}); import into one project dataset at a time, or make the ids unique.` })
+          return fail({ line, column: request.mapping.id ?? undefined, message: `id "${mapped.item.externalId}" matches items in ${found.length} datasets (${found.map((f) => f.dataset).join(', ')}); import into one project dataset at a time, or make the ids unique.` })
         }
         itemId = found[0]!.id
       } else {
@@ -127,7 +127,7 @@ export async function runImport(
           report.duplicates.count++
           if (report.duplicates.ids.length < MAX_LISTED) report.duplicates.ids.push(mapped.item.externalId)
           if (request.duplicates === 'abort') {
-            return fail({ line: record.line, column: request.mapping.id ?? undefined, message: `duplicate id "${mapped.item.externalId}": choose to skip, replace or keep both duplicates.` })
+            return fail({ line, column: request.mapping.id ?? undefined, message: `duplicate id "${mapped.item.externalId}": choose to skip, replace or keep both duplicates.` })
           }
           if (!written) return
         }
@@ -139,26 +139,17 @@ export async function runImport(
       report.imported++
     }
 
-    const spans: SourceRecord[] = []
-    let unreadable = 0 // rows the reader rejected (ragged, not JSON, …)
-    for await (const result of readRecords(request.file, { format: request.format, delimiter: request.delimiter, signal: options.signal, onProgress: (b) => (bytes = b) })) {
+    for await (const event of mappedEvents(request, options.signal)) {
       if (stopping()) break
-      if ('error' in result) {
-        fail(result.error)
-        if (result.error.fatal) break
+      if (event.kind === 'progress') {
+        report.rows = event.rows
+        bytes = event.bytes
+        progress()
+      } else if (event.kind === 'unreadable') {
+        fail(event.error)
+        if (event.error.fatal) break
         unreadable++
-        continue
-      }
-      report.rows++
-      if (request.mapping.spans) spans.push(result.record)
-      else accept(result.record)
-      progress()
-    }
-    if (request.mapping.spans && !stopping()) {
-      const grouped = mapSpanRecords(spans, request.mapping)
-      grouped.errors.forEach(fail)
-      unreadable += grouped.errors.length
-      for (const record of grouped.records) accept(record)
+      } else accept(event.line, event.result)
     }
 
     report.cancelled = Boolean(options.signal?.aborted)
