@@ -21,7 +21,8 @@ interface AppSlice {
   busy: boolean
   init(): Promise<void>
   setProject(project: ProjectInfo | null): void
-  openProject(open: () => Promise<ProjectInfo>): Promise<void>
+  /** Runs an open/create call; resolves to whether it worked (the error banner says why not). */
+  openProject(open: () => Promise<ProjectInfo>): Promise<boolean>
   setScreen(screen: Screen): void
   toggleHelp(open?: boolean): void
   setImporting(open: boolean): void
@@ -96,8 +97,10 @@ export const useStore = create<Store>()((set, get) => ({
     set({ busy: true, error: null })
     try {
       get().setProject(await open())
+      return true
     } catch (error) {
       set({ error: errorText(error) })
+      return false
     } finally {
       set({ busy: false })
     }

@@ -134,4 +134,25 @@ describe('Data screen, driven with the keyboard', () => {
     await expect.poll(() => page.locator('.recent-name').first().textContent()).toBe('demo')
     expect(await app.problems()).toEqual([])
   })
+
+  it('opens and creates projects by path from the Start screen, with a clear error for a missing file', async () => {
+    app = await launchApp({ home: tmp.file('home') })
+    const { page } = app
+    await page.getByText('Open demo project').waitFor()
+
+    await page.keyboard.press('o')
+    await page.keyboard.type(tmp.file('nowhere.assay'))
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain(`No project file at ${tmp.file('nowhere.assay')}`)
+    await page.getByRole('button', { name: 'Dismiss' }).click()
+
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    await page.keyboard.press('n')
+    await page.keyboard.type(tmp.file('fresh'))
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('fresh')
+    await page.getByText('This project has no items yet').waitFor()
+    expect(await app.problems()).toEqual([])
+  })
 })
+

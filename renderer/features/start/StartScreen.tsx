@@ -77,7 +77,8 @@ function PathForm({ mode, onDone }: { mode: 'open' | 'create'; onDone: () => voi
   const submit = (event: FormEvent) => {
     event.preventDefault()
     if (!path.trim()) return
-    void openProject(() => call(mode === 'open' ? 'project.open' : 'project.create', { path: path.trim() })).then(onDone)
+    // On failure the form stays, so the path can be corrected; the banner says what was wrong.
+    void openProject(() => call(mode === 'open' ? 'project.open' : 'project.create', { path: path.trim() })).then((opened) => opened && onDone())
   }
   return (
     <form className="path-form" onSubmit={submit}>
