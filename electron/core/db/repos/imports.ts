@@ -1,4 +1,5 @@
 import type { Db } from '../open'
+import { projectRepo } from './project'
 import type { MappedItem, NormalVerdict } from '../../import/types'
 
 export type DuplicatePolicy = 'abort' | 'skip' | 'replace' | 'keep-both'
@@ -18,10 +19,7 @@ export function importWriter(db: Db, at: string) {
   const deleteSteps = db.prepare('DELETE FROM steps WHERE item_id = ?')
   const insertStep = db.prepare('INSERT INTO steps (item_id, idx, name, input, output, metadata_json) VALUES (?, ?, ?, ?, ?, ?)')
   const itemsByExternalId = db.prepare('SELECT i.id, d.name AS dataset FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.external_id = ? LIMIT 3')
-  const criterionByName = db.prepare('SELECT id FROM criteria WHERE name = ? AND deleted_at IS NULL').pluck()
-  const latestVersion = db.prepare('SELECT max(version) FROM criterion_versions WHERE criterion_id = ?').pluck()
-  const insertCriterion = db.prepare('INSERT INTO criteria (name, kind, created_at) VALUES (?, ?, ?)')
-  const insertCriterionVersion = db.prepare("INSERT INTO criterion_versions (criterion_id, version, definition, created_at) VALUES (?, 1, '', ?)")
+  const project = projectRepo(db)
   const insertLabel = db.prepare(
     `INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, note, annotator, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   )
@@ -51,12 +49,8 @@ export function importWriter(db: Db, at: string) {
   const criterion = (name: string) => {
     let found = criteria.get(name)
     if (!found) {
-      let id = criterionByName.get(name) as number | undefined
-      if (id === undefined) {
-        id = Number(insertCriterion.run(name, name === 'Overall' ? 'overall' : 'failure_mode', at).lastInsertRowid)
-        insertCriterionVersion.run(id, at)
-      }
-      found = { id, version: (latestVersion.get(id) as number | null) ?? 1 }
+      const id = project.criterionId(name) ?? project.addCriterion(name, name === 'Overall' ? 'overall' : 'failure_mode', '', at)
+      found = { id, version: project.criterionVersion(id) }
       criteria.set(name, found)
     }
     return found

@@ -13,7 +13,8 @@ export function projectRepo(db: Db) {
   const insertCriterionVersion = db.prepare(
     'INSERT INTO criterion_versions (criterion_id, version, definition, created_at) VALUES (?, 1, ?, ?)',
   )
-  const criterionByName = db.prepare('SELECT id FROM criteria WHERE name = ?').pluck()
+  const criterionByName = db.prepare('SELECT id FROM criteria WHERE name = ? AND deleted_at IS NULL').pluck()
+  const latestVersion = db.prepare('SELECT max(version) FROM criterion_versions WHERE criterion_id = ?').pluck()
   const counts = db.prepare(
     `SELECT (SELECT count(*) FROM items) AS itemCount,
             (SELECT count(*) FROM items i WHERE i.id IN (SELECT item_id FROM labels WHERE criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall'))
@@ -41,6 +42,8 @@ export function projectRepo(db: Db) {
       return id
     },
     criterionId: (name: string): number | undefined => criterionByName.get(name) as number | undefined,
+    /** The criterion's current version (labels record it). */
+    criterionVersion: (id: number): number => (latestVersion.get(id) as number | null) ?? 1,
 
     log: (kind: string, payload: unknown, at: string): void => void logEvent.run(at, kind, JSON.stringify(payload)),
   }
