@@ -5,7 +5,7 @@
  * method that is not here cannot be called.
  */
 import { z } from 'zod'
-import { ItemDetail, ItemFacets, ItemFilter, ItemRow, ItemSort, ProjectInfo, RecentProject } from './domain'
+import { AgreementRow, CriterionInfo, ItemDetail, ItemFacets, ItemFilter, ItemRow, ItemSort, LabelVerdict, ProjectInfo, RecentProject, Saturation, SessionItem, SessionSettings, SessionView, UserSettings } from './domain'
 import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, PreviewResult } from './import'
 import type { Envelope } from './errors'
 
@@ -54,6 +54,42 @@ export const contract = {
       .strict(),
     output: z.object({ id: z.number().int(), index: z.number().int() }),
   },
+
+  /** Per-user settings (outside any project): the annotator name labels record, the keymap preset. */
+  'settings.get': { input: none, output: UserSettings },
+  'settings.set': { input: UserSettings.partial().strict(), output: UserSettings },
+
+  'criteria.list': { input: none, output: z.array(CriterionInfo) },
+  /** A new definition makes a new version; labels made under older ones then need a re-review. */
+  'criteria.update': { input: z.object({ id: z.number().int(), definition: z.string().trim().min(1, 'a definition is required').max(5000) }).strict(), output: CriterionInfo },
+  /** Cohen's κ between annotators (and blind self re-labels) on one criterion. */
+  'criteria.agreement': { input: z.object({ id: z.number().int() }).strict(), output: z.array(AgreementRow) },
+
+  /** Starts a labeling session: its queue is fixed now, in the chosen order. */
+  'sessions.create': { input: SessionSettings, output: SessionView },
+  /** The annotator's newest session, to resume it; null when there is none. */
+  'sessions.latest': { input: none, output: SessionView.nullable() },
+  'sessions.get': { input: z.object({ id: z.number().int() }).strict(), output: SessionView },
+  /** Saves a verdict (and note); resolves only once it is committed to disk. */
+  'labels.save': {
+    input: z
+      .object({
+        sessionId: z.number().int(),
+        itemId: z.number().int(),
+        verdict: LabelVerdict,
+        note: z.string().max(20_000).default(''),
+        firstFailingStep: z.number().int().min(0).nullable().default(null),
+      })
+      .strict(),
+    output: z.object({ item: SessionItem, queue: z.array(z.number().int()), saturation: Saturation }),
+  },
+  /** Toggles a failure-mode tag on an item (a fail label on that mode, or its removal). */
+  'labels.tag': {
+    input: z.object({ sessionId: z.number().int(), itemId: z.number().int(), criterionId: z.number().int(), on: z.boolean() }).strict(),
+    output: z.object({ item: SessionItem, saturation: Saturation }),
+  },
+  /** Takes back the session's newest label still in effect; `item` is null when there is nothing left to undo. */
+  'labels.undo': { input: z.object({ sessionId: z.number().int() }).strict(), output: z.object({ item: SessionItem.nullable(), saturation: Saturation }) },
 
   /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
   'import.detect': { input: ImportSource, output: z.object({ detected: DetectedInfo, mapping: Mapping, preview: PreviewResult }) },

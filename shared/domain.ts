@@ -3,6 +3,7 @@
  * boundary) with their inferred TypeScript types. DESIGN §2 describes the concepts.
  */
 import { z } from 'zod'
+import { DEFAULT_SESSION_SIZE, SESSION_ORDER_IDS } from './session'
 
 export const Verdict = z.enum(['pass', 'fail'])
 export const LabelVerdict = z.enum(['pass', 'fail', 'defer'])
@@ -100,7 +101,8 @@ export type ItemDetail = z.infer<typeof ItemDetail>
 /** Narrowing the items table; human label and judge verdict are about the `Overall` criterion. */
 export const ItemFilter = z
   .object({
-    label: z.enum(['any', 'unlabeled', 'labeled', 'pass', 'fail', 'defer']).default('any'),
+    /** `stale`: labeled under an older version of the criterion's definition (needs re-review). */
+    label: z.enum(['any', 'unlabeled', 'labeled', 'pass', 'fail', 'defer', 'stale']).default('any'),
     /** `disagree`: the judge's latest verdict differs from the human label (both present). */
     judge: z.enum(['any', 'none', 'pass', 'fail', 'error', 'disagree']).default('any'),
     dataset: z.number().int().nullable().default(null),
@@ -120,3 +122,105 @@ export const ItemFacets = z.object({
   datasets: z.array(z.object({ id: z.number().int(), name: z.string(), count: z.number().int() })),
   metadataKeys: z.array(z.string()),
 })
+
+/** A criterion as the Label screen and the session setup show it. */
+export const CriterionInfo = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  kind: z.enum(['overall', 'failure_mode']),
+  /** The pipeline step a step-level criterion is about; null for whole traces. */
+  step: z.string().nullable(),
+  version: z.number().int(),
+  definition: z.string(),
+  /** Items whose current label is pass or fail. */
+  labeled: z.number().int(),
+  /** Current labels made under an older version of the definition: they need a re-review. */
+  stale: z.number().int(),
+})
+export type CriterionInfo = z.infer<typeof CriterionInfo>
+
+/** One annotator's current label on an item in a session. */
+export const LabelState = z.object({
+  labelId: z.number().int(),
+  verdict: LabelVerdict,
+  note: z.string(),
+  firstFailingStep: z.number().int().nullable(),
+  /** The criterion version it was made under. */
+  version: z.number().int(),
+  createdAt: z.string(),
+})
+export type LabelState = z.infer<typeof LabelState>
+
+export const SessionItem = z.object({
+  id: z.number().int(),
+  externalId: z.string(),
+  label: LabelState.nullable(),
+  judge: JudgeVerdict.nullable(),
+  /** Failure modes (criterion ids) tagged on this item by this annotator. */
+  tags: z.array(z.number().int()),
+})
+export type SessionItem = z.infer<typeof SessionItem>
+
+export const SessionSettings = z
+  .object({
+    criterionId: z.number().int(),
+    /** Review one named pipeline step across traces instead of whole traces. */
+    step: z.string().min(1).max(200).nullable().default(null),
+    order: z.enum(SESSION_ORDER_IDS).default('random'),
+    /** The metadata field a stratified order groups by. */
+    stratifyKey: z.string().min(1).max(200).nullable().default(null),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    size: z.number().int().min(1).max(100_000).default(DEFAULT_SESSION_SIZE),
+    /** Judge verdicts stay hidden until the human has labeled the item. */
+    blind: z.boolean().default(true),
+    /** Which items: the Data table's search and filter, or an explicit selection. */
+    search: z.string().max(500).optional(),
+    filter: ItemFilter.optional(),
+    ids: z.array(z.number().int()).max(1_000_000).optional(),
+  })
+  .strict()
+export type SessionSettings = z.infer<typeof SessionSettings>
+
+/** New failure modes among the last reviewed traces (methodology §2.5). */
+export const Saturation = z.object({
+  reviewed: z.number().int(),
+  window: z.number().int(),
+  newModes: z.number().int(),
+  modes: z.number().int(),
+  saturated: z.boolean(),
+})
+export type Saturation = z.infer<typeof Saturation>
+
+export const SessionView = z.object({
+  id: z.number().int(),
+  criterion: CriterionInfo,
+  annotator: z.string(),
+  settings: SessionSettings,
+  createdAt: z.string(),
+  /** The queue, in order (a deferred item moves to the end). */
+  items: z.array(SessionItem),
+  /** Failure modes that can be tagged with `t` then 1–9 (none until a taxonomy exists). */
+  modes: z.array(z.object({ id: z.number().int(), name: z.string() })),
+  saturation: Saturation,
+})
+export type SessionView = z.infer<typeof SessionView>
+
+/** Cohen's κ between two annotators (or one annotator and their own blind re-label) on one criterion. */
+export const AgreementRow = z.object({
+  a: z.string(),
+  b: z.string(),
+  n: z.number().int(),
+  /** Cells with a's verdict first: both pass, a pass/b fail, a fail/b pass, both fail. */
+  cells: z.object({ tp: z.number().int(), fn: z.number().int(), fp: z.number().int(), tn: z.number().int() }),
+  observed: z.number().nullable(),
+  kappa: z.number().nullable(),
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+})
+export type AgreementRow = z.infer<typeof AgreementRow>
+
+export const UserSettings = z.object({
+  annotator: z.string().trim().min(1).max(100),
+  keymap: z.enum(['default', 'prodigy']),
+})
+export type UserSettings = z.infer<typeof UserSettings>

@@ -8,6 +8,7 @@ import { LATEST_VERSION } from './db/migrations'
 import { createRepos, type Repos } from './db/repos'
 import { createImportService } from './import/service'
 import { writeDemoProject } from './demo'
+import { agreementOn, createSession, getSession, latestSession, saveLabel, tagItem, undoLabel, type LabelingDeps } from './labeling'
 import { projectName, type SettingsStore } from './settings'
 
 export interface ServiceDeps {
@@ -78,6 +79,15 @@ export function createServices(deps: ServiceDeps) {
     nativeBinding: deps.nativeBinding,
     clock: deps.clock,
   })
+  // An import holds the write lock on its own connection until it commits; a label saved
+  // meanwhile waits for it here (the renderer shows it as saving) instead of blocking the process.
+  let importing: Promise<unknown> | null = null
+  const labeling = async (): Promise<LabelingDeps> => {
+    while (importing) await importing.catch(() => undefined)
+    const p = project()
+    return { repos: p.repos, transaction: (fn) => p.db.transaction(fn)(), annotator: deps.settings.user().annotator, now: deps.clock().toISOString() }
+  }
+
   const pick = async (mode: 'open' | 'create' | 'import') => {
     if (!deps.pickFile) throw new AppError('unsupported', 'This shell has no file dialog: type the path of the file instead.')
     return { path: await deps.pickFile(mode) }
@@ -118,8 +128,28 @@ export function createServices(deps: ServiceDeps) {
     },
     'import.detect': (source) => imports.detect(source),
     'import.preview': ({ mapping, ...source }) => imports.preview(source, mapping),
+    'settings.get': () => deps.settings.user(),
+    'settings.set': (change) => deps.settings.setUser(change),
+    'criteria.list': () => project().repos.criteria.list(),
+    'criteria.update': async ({ id, definition }) => {
+      await labeling()
+      const updated = project().repos.criteria.updateDefinition(id, definition, deps.clock().toISOString())
+      if (!updated) throw new AppError('not_found', `There is no criterion with id ${id} in this project.`)
+      return updated
+    },
+    'criteria.agreement': async ({ id }) => agreementOn(await labeling(), id),
+    'sessions.create': async (settings) => createSession(await labeling(), settings),
+    'sessions.latest': async () => latestSession(await labeling()),
+    'sessions.get': async ({ id }) => getSession(await labeling(), id),
+    'labels.save': async (input) => saveLabel(await labeling(), input),
+    'labels.tag': async (input) => tagItem(await labeling(), input),
+    'labels.undo': async ({ sessionId }) => undoLabel(await labeling(), sessionId),
     'import.run': async ({ path, ...request }) => {
-      const report = await imports.run({ file: path, ...request })
+      const running = imports.run({ file: path, ...request })
+      importing = running
+      const report = await running.finally(() => {
+        if (importing === running) importing = null
+      })
       if (report.committed && current) deps.emit({ name: 'project.changed', payload: { project: info(current) } })
       return report
     },

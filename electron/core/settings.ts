@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { homedir } from 'node:os'
+import { homedir, userInfo } from 'node:os'
 import { basename, join } from 'node:path'
-import type { RecentProject } from '../../shared/domain'
+import type { RecentProject, UserSettings } from '../../shared/domain'
 
 const MAX_RECENT = 10
 
 interface SettingsFile {
   recent: { path: string; openedAt: string }[]
+  user?: Partial<UserSettings>
 }
 
 /**
@@ -20,7 +21,7 @@ export function createSettingsStore(dir: string) {
     if (!existsSync(file)) return { recent: [] }
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SettingsFile>
-      return { recent: Array.isArray(parsed.recent) ? parsed.recent : [] }
+      return { recent: Array.isArray(parsed.recent) ? parsed.recent : [], user: typeof parsed.user === 'object' && parsed.user ? parsed.user : {} }
     } catch {
       return { recent: [] } // a damaged settings file only loses the recent list, never a project
     }
@@ -30,10 +31,24 @@ export function createSettingsStore(dir: string) {
     writeFileSync(`${file}.tmp`, JSON.stringify(data, null, 2))
     renameSync(`${file}.tmp`, file)
   }
+  const user = (): UserSettings => {
+    const saved = read().user ?? {}
+    return {
+      annotator: typeof saved.annotator === 'string' && saved.annotator.trim() ? saved.annotator : defaultAnnotator(),
+      keymap: saved.keymap === 'prodigy' ? 'prodigy' : 'default',
+    }
+  }
   return {
     dir,
     recent(): RecentProject[] {
       return read().recent.map((r) => ({ ...r, name: projectName(r.path), exists: existsSync(r.path) }))
+    },
+    /** The annotator name every label records, and the keymap preset. */
+    user,
+    setUser(change: Partial<UserSettings>): UserSettings {
+      const data = read()
+      write({ ...data, user: { ...data.user, ...change } })
+      return user()
     },
     touchRecent(path: string, at: Date): void {
       const recent = [{ path, openedAt: at.toISOString() }, ...read().recent.filter((r) => r.path !== path)]
@@ -46,6 +61,14 @@ export type SettingsStore = ReturnType<typeof createSettingsStore>
 /** The settings folder of the CLI and `assay serve`. */
 export function defaultSettingsDir(env: NodeJS.ProcessEnv): string {
   return env.ASSAY_HOME || join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'assay')
+}
+
+function defaultAnnotator(): string {
+  try {
+    return userInfo().username || 'annotator'
+  } catch {
+    return 'annotator'
+  }
 }
 
 export function projectName(path: string): string {

@@ -11,6 +11,7 @@ const LABELS: { value: ItemFilter['label']; text: string }[] = [
   { value: 'pass', text: 'labeled pass' },
   { value: 'fail', text: 'labeled fail' },
   { value: 'defer', text: 'deferred' },
+  { value: 'stale', text: 'needs re-review (older definition)' },
 ]
 const JUDGES: { value: ItemFilter['judge']; text: string }[] = [
   { value: 'any', text: 'any judge verdict' },

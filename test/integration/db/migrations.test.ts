@@ -20,8 +20,8 @@ describe('migrations', () => {
   afterEach(() => tmp.cleanup())
 
   it('has one test below for each migration', () => {
-    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels'])
-    expect(LATEST_VERSION).toBe(2)
+    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions'])
+    expect(LATEST_VERSION).toBe(3)
   })
 
   it('0001-initial creates the data model on an empty file and marks it as Assay', () => {
@@ -51,7 +51,7 @@ describe('migrations', () => {
 
     const opened = openProject(path, { mode: 'open', now: () => new Date('2026-01-02T03:04:05Z') })
     expect(opened.migratedFrom).toBe(1)
-    expect(opened.db.pragma('user_version', { simple: true })).toBe(2)
+    expect(opened.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
     expect(opened.db.prepare('SELECT count(*) FROM labels').pluck().get()).toBe(5) // history kept
     const current = opened.db.prepare('SELECT item_id, annotator, verdict FROM current_labels ORDER BY item_id, annotator').all()
     expect(current).toEqual([
@@ -67,6 +67,26 @@ describe('migrations', () => {
     expect(backup.pragma('user_version', { simple: true })).toBe(1)
     expect(backup.prepare('SELECT count(*) FROM labels').pluck().get()).toBe(5)
     backup.close()
+  })
+
+  it('0003-sessions keeps labels, adds sessions and lets an undo row point at the label it reverts', () => {
+    const path = tmp.file('v2.assay')
+    const db = fileAtVersion(path, 2)
+    db.exec(`
+      INSERT INTO datasets (name, format, created_at) VALUES ('d', 'csv', 't');
+      INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'a', 'text', 't');
+      INSERT INTO criteria (name, kind, created_at) VALUES ('Overall', 'overall', 't');
+      INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, created_at) VALUES (1, 1, 1, 'fail', 'ann', 't1');
+    `)
+    db.close()
+    const opened = openProject(path, { mode: 'open' })
+    expect(opened.migratedFrom).toBe(2)
+    const d = opened.db
+    expect(d.prepare('SELECT verdict, reverts_id FROM labels').all()).toEqual([{ verdict: 'fail', reverts_id: null }])
+    d.prepare("INSERT INTO sessions (criterion_id, annotator, settings_json, queue_json, created_at) VALUES (1, 'ann', '{}', '[1]', 't')").run()
+    d.prepare("INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, session_id, reverts_id, created_at) VALUES (1, 1, 1, 'cleared', 'ann', 1, 1, 't2')").run()
+    expect(() => d.prepare("INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, reverts_id, created_at) VALUES (1, 1, 1, 'pass', 'ann', 99, 't3')").run()).toThrow(/FOREIGN KEY/)
+    d.close()
   })
 
   it('opening an up-to-date file makes no backup', () => {

@@ -1,5 +1,6 @@
 import { sql as initial } from './0001-initial'
 import { sql as currentLabels } from './0002-current-labels'
+import { sql as sessions } from './0003-sessions'
 
 /**
  * Schema migrations in order; migration i brings `PRAGMA user_version` from i to i + 1. Append
@@ -8,6 +9,7 @@ import { sql as currentLabels } from './0002-current-labels'
 export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0001-initial', sql: initial },
   { name: '0002-current-labels', sql: currentLabels },
+  { name: '0003-sessions', sql: sessions },
 ]
 
 export const LATEST_VERSION = migrations.length

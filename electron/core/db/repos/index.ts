@@ -1,11 +1,20 @@
 import type { Db } from '../open'
+import { criteriaRepo } from './criteria'
 import { itemsRepo } from './items'
 import { judgesRepo } from './judges'
 import { labelsRepo } from './labels'
 import { projectRepo } from './project'
+import { sessionsRepo } from './sessions'
 
 /** Every repo over one connection; statements are prepared once, when the project opens. */
 export function createRepos(db: Db) {
-  return { project: projectRepo(db), items: itemsRepo(db), labels: labelsRepo(db), judges: judgesRepo(db) }
+  return {
+    project: projectRepo(db),
+    items: itemsRepo(db),
+    labels: labelsRepo(db),
+    judges: judgesRepo(db),
+    criteria: criteriaRepo(db),
+    sessions: sessionsRepo(db),
+  }
 }
 export type Repos = ReturnType<typeof createRepos>

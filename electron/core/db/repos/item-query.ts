@@ -24,6 +24,11 @@ export const OVERALL_JUDGE = `(SELECT v.verdict FROM verdicts v JOIN runs r ON r
   JOIN judge_versions jv ON jv.id = r.judge_version_id JOIN judges j ON j.id = jv.judge_id
   JOIN criteria c ON c.id = j.criterion_id WHERE v.item_id = i.id AND c.kind = 'overall' ORDER BY v.run_id DESC LIMIT 1)`
 
+/** The current `Overall` label was made under an older version of its definition. */
+const OVERALL_STALE = `(SELECT l.criterion_version FROM labels l WHERE l.item_id = i.id
+  AND l.criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall') ORDER BY l.id DESC LIMIT 1)
+  < (SELECT max(cv.version) FROM criterion_versions cv JOIN criteria c ON c.id = cv.criterion_id WHERE c.kind = 'overall')`
+
 const LABEL = OVERALL_LABEL
 const JUDGE = OVERALL_JUDGE
 
@@ -46,7 +51,7 @@ export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, 
   }
   const f = q.filter
   if (f) {
-    const label = { any: null, unlabeled: `${LABEL} IS NULL`, labeled: `${LABEL} IN ('pass', 'fail')`, pass: `${LABEL} = 'pass'`, fail: `${LABEL} = 'fail'`, defer: `${LABEL} = 'defer'` }[f.label]
+    const label = { any: null, unlabeled: `${LABEL} IS NULL`, labeled: `${LABEL} IN ('pass', 'fail')`, pass: `${LABEL} = 'pass'`, fail: `${LABEL} = 'fail'`, defer: `${LABEL} = 'defer'`, stale: `${LABEL} IS NOT NULL AND ${OVERALL_STALE}` }[f.label]
     if (label) where.push(label)
     const judge = { any: null, none: `${JUDGE} IS NULL`, pass: `${JUDGE} = 'pass'`, fail: `${JUDGE} = 'fail'`, error: `${JUDGE} = 'error'`, disagree: `${JUDGE} IN ('pass', 'fail') AND ${LABEL} IN ('pass', 'fail') AND ${JUDGE} <> ${LABEL}` }[f.judge]
     if (judge) where.push(judge)

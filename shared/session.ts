@@ -1,0 +1,23 @@
+// Labeling-session constants, kept free of zod so the renderer can use them without bundling it.
+
+/** The orders a session can take its items in (methodology §2.6, requirement 15). */
+export const SESSION_ORDERS = [
+  { id: 'random', title: 'Seeded random', hint: 'A fair sample; the default of the method.' },
+  { id: 'unlabeled', title: 'Unlabeled first', hint: 'Items without a label, then deferred ones, each in seeded random order.' },
+  { id: 'stratified-metadata', title: 'Stratified by a metadata field', hint: 'Takes the values of the field in turn, so every value is seen early.' },
+  { id: 'stratified-judge', title: 'Stratified by judge verdict', hint: 'Judge passes, fails and errors in turn.' },
+  { id: 'disagreements', title: 'Judge/human disagreements first', hint: 'Items where the judge and the current label differ.' },
+  { id: 'stale', title: 'Needs re-review first', hint: 'Labels made under an older definition of the criterion.' },
+  { id: 'longest', title: 'Outliers: longest traces', hint: 'The longest traces first.' },
+  { id: 'tool-calls', title: 'Outliers: most tool calls', hint: 'Traces with the most tool calls first.' },
+  { id: 'relabel', title: 'Self-consistency re-label (10%)', hint: 'A blind second look at a random 10% of the items you labeled; agreement with yourself is reported as κ.' },
+] as const
+
+export type SessionOrder = (typeof SESSION_ORDERS)[number]['id']
+export const SESSION_ORDER_IDS = SESSION_ORDERS.map((o) => o.id) as [SessionOrder, ...SessionOrder[]]
+export const DEFAULT_SESSION_SIZE = 100
+
+/** The saturation meter's window (methodology §2.5): new failure modes in the last this-many reviewed traces. */
+export const SATURATION_WINDOW = 20
+/** Roughly how many traces the method reviews before it expects saturation. */
+export const SATURATION_REVIEWED = 100

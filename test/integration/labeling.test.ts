@@ -1,0 +1,136 @@
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Method, Output, ParsedInput } from '../../shared/contract'
+import { contract } from '../../shared/contract'
+import { writeDemoProject } from '../../electron/core/demo'
+import { createServices, type Services } from '../../electron/core/services'
+import { createSettingsStore } from '../../electron/core/settings'
+import { tempDir } from '../helpers/paths'
+
+describe('labeling sessions (core)', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let services: Services
+  let project: string
+  let tick = 0
+  /** Calls a handler the way both shells do: input parsed by the contract first. */
+  const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
+    (await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)) as Output<M>
+
+  beforeEach(async () => {
+    tmp = tempDir()
+    project = tmp.file('demo.assay')
+    writeDemoProject(project, { unlabeled: 200 })
+    services = createServices({
+      shell: 'serve',
+      version: 'test',
+      settings: createSettingsStore(tmp.file('home')),
+      clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, tick++)),
+      emit: () => undefined,
+      demoPath: tmp.file('home/demo.assay'),
+    })
+    await call('project.open', { path: project })
+    await call('settings.set', { annotator: 'ann' })
+  })
+  afterEach(() => {
+    services.close()
+    tmp.cleanup()
+  })
+
+  const overall = async () => (await call('criteria.list', {})).find((c) => c.kind === 'overall')!
+
+  it('orders a session deterministically from its seed, unlabeled items first', async () => {
+    const c = await overall()
+    const a = await call('sessions.create', { criterionId: c.id, order: 'unlabeled', seed: 5, size: 30 })
+    const b = await call('sessions.create', { criterionId: c.id, order: 'unlabeled', seed: 5, size: 30 })
+    const other = await call('sessions.create', { criterionId: c.id, order: 'unlabeled', seed: 6, size: 30 })
+    expect(a.items.map((i) => i.id)).toEqual(b.items.map((i) => i.id))
+    expect(a.items.map((i) => i.id)).not.toEqual(other.items.map((i) => i.id))
+    expect(a.items).toHaveLength(30)
+    expect(a.items.every((i) => i.label === null)).toBe(true)
+    expect(a.settings.blind).toBe(true)
+    expect((await call('sessions.latest', {}))!.id).toBe(other.id)
+  })
+
+  it('saves, defers to the end, and undoes back through history without deleting anything', async () => {
+    const c = await overall()
+    const s = await call('sessions.create', { criterionId: c.id, order: 'random', seed: 1, size: 5 })
+    const [i1, i2, i3] = s.items.map((i) => i.id) as [number, number, number]
+    const saved = await call('labels.save', { sessionId: s.id, itemId: i1, verdict: 'pass' })
+    expect(saved.item.label).toMatchObject({ verdict: 'pass', note: '' })
+    await call('labels.save', { sessionId: s.id, itemId: i1, verdict: 'fail', note: 'cites a recipe that does not exist' })
+    const deferred = await call('labels.save', { sessionId: s.id, itemId: i2, verdict: 'defer' })
+    expect(deferred.queue.at(-1)).toBe(i2)
+    expect(deferred.queue).toHaveLength(5)
+    await call('labels.save', { sessionId: s.id, itemId: i3, verdict: 'pass' })
+
+    // Undo walks back: i3 cleared, i2 back to nothing, i1 back to pass, then cleared, then nothing left.
+    expect((await call('labels.undo', { sessionId: s.id })).item).toMatchObject({ id: i3, label: null })
+    expect((await call('labels.undo', { sessionId: s.id })).item).toMatchObject({ id: i2, label: null })
+    expect((await call('labels.undo', { sessionId: s.id })).item).toMatchObject({ id: i1, label: { verdict: 'pass', note: '' } })
+    expect((await call('labels.undo', { sessionId: s.id })).item).toMatchObject({ id: i1, label: null })
+    expect((await call('labels.undo', { sessionId: s.id })).item).toBeNull()
+
+    const again = await call('sessions.get', { id: s.id })
+    expect(again.items.map((i) => i.id).at(-1)).toBe(i2) // the defer's move stays
+    const db = new Database(project, { readonly: true })
+    expect(db.prepare('SELECT count(*) FROM labels WHERE session_id = ?').pluck().get(s.id)).toBe(8) // 4 saves + 4 undos
+    db.close()
+  })
+
+  it('a changed definition makes a new version and flags older labels for re-review', async () => {
+    const c = await overall()
+    expect(c.stale).toBe(0)
+    const updated = await call('criteria.update', { id: c.id, definition: 'The answer is correct, complete, and respects every stated constraint.' })
+    expect(updated.version).toBe(c.version + 1)
+    expect(updated.stale).toBe(c.labeled + (await call('items.list', { offset: 0, limit: 1, filter: { label: 'defer' } })).total)
+    const stale = await call('items.list', { offset: 0, limit: 1000, filter: { label: 'stale' } })
+    expect(stale.total).toBe(updated.stale)
+    const s = await call('sessions.create', { criterionId: c.id, order: 'stale', seed: 3, size: 10 })
+    const item = s.items[0]!
+    expect(item.label).toBeNull() // the stale label is another annotator's; this one's state starts empty
+    expect((await call('items.get', { id: item.id })).labels.some((l) => l.criterion === 'Overall')).toBe(true)
+    await call('labels.save', { sessionId: s.id, itemId: item.id, verdict: 'pass' })
+    expect((await overall()).stale).toBe(updated.stale - 1)
+  })
+
+  it('tags failure modes, counts saturation, and reports agreement for a blind self re-label', async () => {
+    const c = await overall()
+    const s = await call('sessions.create', { criterionId: c.id, order: 'unlabeled', seed: 2, size: 3 })
+    expect(s.modes.map((m) => m.name)).toHaveLength(2)
+    const before = s.saturation
+    const tagged = await call('labels.tag', { sessionId: s.id, itemId: s.items[0]!.id, criterionId: s.modes[0]!.id, on: true })
+    expect(tagged.item.tags).toEqual([s.modes[0]!.id])
+    await call('labels.save', { sessionId: s.id, itemId: s.items[0]!.id, verdict: 'fail' })
+    expect((await call('labels.tag', { sessionId: s.id, itemId: s.items[0]!.id, criterionId: s.modes[0]!.id, on: false })).item.tags).toEqual([])
+    expect((await call('sessions.get', { id: s.id })).saturation.reviewed).toBe(before.reviewed + 1)
+
+    // Re-label: only items this annotator labeled; the earlier verdicts are hidden (the state is empty).
+    await call('settings.set', { annotator: 'demo-annotator' })
+    const r = await call('sessions.create', { criterionId: c.id, order: 'relabel', seed: 1, size: 100 })
+    expect(r.items.length).toBe(Math.round(c.labeled / 10))
+    expect(r.items.every((i) => i.label === null)).toBe(true)
+    for (const [n, item] of r.items.entries()) await call('labels.save', { sessionId: r.id, itemId: item.id, verdict: n === 0 ? 'pass' : 'fail' })
+    const rows = await call('criteria.agreement', { id: c.id })
+    const self = rows.find((row) => row.b === 'demo-annotator (blind re-label)')!
+    expect(self.n).toBe(r.items.length)
+    expect(self.kappa).not.toBeNull()
+  })
+
+  it('a step-level session labels a criterion of its own, only on items with that step', async () => {
+    const c = await overall()
+    const s = await call('sessions.create', { criterionId: c.id, step: 'retrieve', order: 'random', seed: 1, size: 20 })
+    expect(s.criterion).toMatchObject({ name: 'Overall · retrieve', step: 'retrieve', kind: 'failure_mode' })
+    const item = await call('items.get', { id: s.items[0]!.id })
+    expect(item.steps.map((x) => x.name)).toContain('retrieve')
+    await call('labels.save', { sessionId: s.id, itemId: item.id, verdict: 'fail', firstFailingStep: 1 })
+    // The trace-level Overall label of that item is untouched, and step criteria are not taxonomy tags.
+    expect((await overall()).labeled).toBe(c.labeled)
+    expect(s.modes.every((m) => !m.name.includes('·'))).toBe(true)
+  })
+
+  it('refuses an empty session with the reason', async () => {
+    const c = await overall()
+    await expect(call('sessions.create', { criterionId: c.id, search: 'no such text anywhere' })).rejects.toThrow(/would be empty: no item matches/)
+    await expect(call('sessions.create', { criterionId: c.id, order: 'stratified-metadata' })).rejects.toThrow(/metadata field/)
+  })
+})
