@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { subscribe } from './api'
 import { HelpOverlay } from './components/HelpOverlay'
 import { DataScreen } from './features/data/DataScreen'
+import { LabelScreen } from './features/label/LabelScreen'
 import { StartScreen } from './features/start/StartScreen'
 import { useKeyAction } from './keyboard'
 import { useStore, type Screen } from './store'
@@ -11,6 +12,7 @@ import { useStore, type Screen } from './store'
 const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }[] = [
   { id: 'start', title: 'Start', key: 'Alt+1', needsProject: false },
   { id: 'data', title: 'Data', key: 'Alt+2', needsProject: true },
+  { id: 'label', title: 'Label', key: 'Alt+3', needsProject: true },
 ]
 
 export function App() {
@@ -40,6 +42,7 @@ export function App() {
   useKeyAction('help.toggle', () => toggleHelp())
   useKeyAction('nav.start', () => setScreen('start'))
   useKeyAction('nav.data', () => setScreen('data'), project !== null)
+  useKeyAction('nav.label', () => setScreen('label'), project !== null)
 
   return (
     <div className="app">
@@ -68,7 +71,7 @@ export function App() {
           </button>
         </div>
       )}
-      <main className="screen">{screen === 'data' && project ? <DataScreen /> : <StartScreen />}</main>
+      <main className="screen">{!project || screen === 'start' ? <StartScreen /> : screen === 'data' ? <DataScreen /> : <LabelScreen />}</main>
       {helpOpen && <HelpOverlay onClose={() => toggleHelp(false)} />}
     </div>
   )

@@ -10,6 +10,7 @@ export const keymap = [
   { id: 'help.toggle', keys: ['?'], scope: 'Everywhere', description: 'Show or hide this list of shortcuts' },
   { id: 'nav.start', keys: ['Alt+1'], scope: 'Everywhere', description: 'Go to the Start screen' },
   { id: 'nav.data', keys: ['Alt+2'], scope: 'Everywhere', description: 'Go to the Data screen (when a project is open)' },
+  { id: 'nav.label', keys: ['Alt+3'], scope: 'Everywhere', description: 'Go to the Label screen (when a project is open)' },
   { id: 'start.demo', keys: ['d'], scope: 'Start', description: 'Open the demo project (synthetic data)' },
   { id: 'start.open', keys: ['o'], scope: 'Start', description: 'Open a project file' },
   { id: 'start.new', keys: ['n'], scope: 'Start', description: 'Create a new project' },
@@ -28,18 +29,65 @@ export const keymap = [
   { id: 'data.selectAll', keys: ['Mod+a'], scope: 'Data', description: 'Select every item the search and filters show' },
   { id: 'data.filter', keys: ['f'], scope: 'Data', description: 'Filter and sort the table (Tab moves between the fields)' },
   { id: 'data.import', keys: ['i'], scope: 'Data', description: 'Import traces, labels or judge verdicts from a file' },
+  { id: 'data.label', keys: ['l'], scope: 'Data', description: 'Label the selection (or the items the table shows) in a session' },
   { id: 'import.run', keys: ['Mod+enter'], scope: 'Import', description: 'Start the import' },
   { id: 'import.close', keys: ['Escape'], scope: 'Import', description: 'Close the import (or cancel a running one)' },
+  { id: 'setup.start', keys: ['Mod+enter'], scope: 'Session setup', description: 'Start the session' },
+  { id: 'setup.resume', keys: ['r'], scope: 'Session setup', description: 'Resume your last session' },
+  { id: 'label.pass', keys: ['1'], scope: 'Label', description: 'Pass, then the next item' },
+  { id: 'label.fail', keys: ['2'], scope: 'Label', description: 'Fail, then the next item' },
+  { id: 'label.defer', keys: ['d'], scope: 'Label', description: 'Defer: it comes back at the end of the session' },
+  { id: 'label.undo', keys: ['u', 'Backspace'], scope: 'Label', description: 'Undo the last label (walks back; history is kept)' },
+  { id: 'label.next', keys: ['ArrowRight', 'j'], scope: 'Label', description: 'Next item' },
+  { id: 'label.prev', keys: ['ArrowLeft', 'k'], scope: 'Label', description: 'Previous item' },
+  { id: 'label.note', keys: ['n'], scope: 'Label', description: 'Write the note (Esc leaves it; it is saved with the verdict)' },
+  { id: 'label.saveNote', keys: ['Mod+enter'], scope: 'Label', description: 'Save the note with the verdict (Fail if none yet) and go on' },
+  { id: 'label.stepNext', keys: [']'], scope: 'Label', description: 'Next pipeline step' },
+  { id: 'label.stepPrev', keys: ['['], scope: 'Label', description: 'Previous pipeline step' },
+  { id: 'label.firstFailing', keys: ['f'], scope: 'Label', description: 'Mark the chosen step as the first failing one (a Fail)' },
+  { id: 'label.tag', keys: ['t'], scope: 'Label', description: 'Tag a failure mode: t, then its number' },
+  { id: 'label.tagPick', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], scope: 'Label', description: 'After t: toggle that failure mode' },
+  { id: 'label.first', keys: ['Home'], scope: 'Label', description: 'First item of the session' },
+  { id: 'label.nextOpen', keys: ['End'], scope: 'Label', description: 'Next item without a label' },
+  { id: 'label.setup', keys: ['s'], scope: 'Label', description: 'Session setup (a new session, criteria, annotator, keymap)' },
+  { id: 'label.escape', keys: ['Escape'], scope: 'Label', description: 'Cancel t; back to the setup' },
 ] as const satisfies readonly { id: string; keys: readonly string[]; scope: string; description: string }[]
 
 export type ActionId = (typeof keymap)[number]['id']
 type Handler = (event: KeyboardEvent, key: string) => void
 
+/**
+ * Keymap presets: the default one above, and one for Prodigy users (DESIGN §3: `a` accept,
+ * `x` reject, `space` defer). A preset only replaces the keys of the actions it names.
+ */
+export const presets = {
+  default: {},
+  prodigy: { 'label.pass': ['a'], 'label.fail': ['x'], 'label.defer': ['Space'] },
+} as const satisfies Record<string, Partial<Record<ActionId, readonly string[]>>>
+export type Preset = keyof typeof presets
+let preset: Preset = 'default'
+
+/** The keys of an action under the current preset. */
+export function keysOf(id: ActionId): readonly string[] {
+  const override = (presets[preset] as Partial<Record<ActionId, readonly string[]>>)[id]
+  return override ?? keymap.find((b) => b.id === id)!.keys
+}
+
 /** Handlers per action, each with the order it was mounted in: the newest screen or dialog wins. */
 const handlers = new Map<ActionId, { handler: Handler; order: number }[]>()
 let mounted = 0
 const byKey = new Map<string, ActionId[]>()
-for (const binding of keymap) for (const key of binding.keys) byKey.set(key, [...(byKey.get(key) ?? []), binding.id])
+function indexKeys(): void {
+  byKey.clear()
+  for (const binding of keymap) for (const key of keysOf(binding.id)) byKey.set(key, [...(byKey.get(key) ?? []), binding.id])
+}
+indexKeys()
+
+/** Switches the keymap preset (a user setting). */
+export function setPreset(next: Preset): void {
+  preset = next
+  indexKeys()
+}
 
 /** The registry's name for a key event: `Mod+k`, `Alt+1`, `Shift+Space`, `?`, `j`, `Escape`. */
 export function keyName(event: KeyboardEvent): string {

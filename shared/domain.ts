@@ -121,6 +121,8 @@ export type ItemSort = z.infer<typeof ItemSort>
 export const ItemFacets = z.object({
   datasets: z.array(z.object({ id: z.number().int(), name: z.string(), count: z.number().int() })),
   metadataKeys: z.array(z.string()),
+  /** Names of pipeline steps, for step-level labeling sessions. */
+  steps: z.array(z.string()),
 })
 
 /** A criterion as the Label screen and the session setup show it. */

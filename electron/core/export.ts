@@ -10,26 +10,30 @@ export type ExportFormat = 'csv' | 'jsonl'
 export const exportColumn = {
   label: (criterion: string) => `${criterion}.label`,
   note: (criterion: string) => `${criterion}.note`,
+  annotator: (criterion: string) => `${criterion}.annotator`,
+  labeledAt: (criterion: string) => `${criterion}.labeled_at`,
   split: (criterion: string) => `${criterion}.split`,
   judge: (criterion: string, judge: string, version: number) => `${criterion}.judge:${judge}@v${version}`,
   critique: (criterion: string, judge: string, version: number) => `${criterion}.judge:${judge}@v${version}.critique`,
 }
 
+/** The columns of `exportHistory`: one row per label ever saved, undos included. */
+const HISTORY_COLUMNS = ['label_id', 'id', 'dataset', 'criterion', 'criterion_version', 'verdict', 'note', 'annotator', 'first_failing_step', 'session', 'reverts_label_id', 'created_at'] as const
+
 /**
  * Writes one row per item: id, dataset, kind, input, output, messages, steps, metadata, and per
- * criterion the current human verdict, note and split, and the verdict (and critique) of each
- * judge version. Streams: memory stays flat on a million items. Returns the number of rows.
+ * criterion the current human verdict, note, annotator, time and split, and the verdict (and
+ * critique) of each judge version. Streams: memory stays flat on a million items. Returns the
+ * number of rows.
  */
 export async function exportItems(db: Db, out: Writable, format: ExportFormat): Promise<number> {
   const repo = exportsRepo(db)
   const { criteria, judges } = repo.columns()
   const header = ['id', 'dataset', 'kind', 'input', 'output', 'messages', 'steps', 'metadata']
-  for (const c of criteria) header.push(exportColumn.label(c.name), exportColumn.note(c.name), exportColumn.split(c.name))
+  for (const c of criteria) header.push(exportColumn.label(c.name), exportColumn.note(c.name), exportColumn.annotator(c.name), exportColumn.labeledAt(c.name), exportColumn.split(c.name))
   for (const j of judges) header.push(exportColumn.judge(j.criterion, j.judge, j.version), exportColumn.critique(j.criterion, j.judge, j.version))
 
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, 'drain')
-  }
+  const write = writer(out)
   if (format === 'csv') await write(`${header.map(csvCell).join(',')}\r\n`)
   let rows = 0
   for (const item of repo.items()) {
@@ -44,10 +48,10 @@ export async function exportItems(db: Db, out: Writable, format: ExportFormat): 
       metadata: JSON.parse(item.metadata_json),
     }
     const byCriterion = new Map(criteria.map((c) => [c.id, c.name]))
-    for (const c of criteria) Object.assign(row, { [exportColumn.label(c.name)]: '', [exportColumn.note(c.name)]: '', [exportColumn.split(c.name)]: '' })
+    for (const c of criteria) for (const column of [exportColumn.label, exportColumn.note, exportColumn.annotator, exportColumn.labeledAt, exportColumn.split]) row[column(c.name)] = ''
     for (const l of repo.labels(item.id)) {
       const name = byCriterion.get(l.criterionId)
-      if (name) Object.assign(row, { [exportColumn.label(name)]: l.verdict, [exportColumn.note(name)]: l.note })
+      if (name) Object.assign(row, { [exportColumn.label(name)]: l.verdict, [exportColumn.note(name)]: l.note, [exportColumn.annotator(name)]: l.annotator, [exportColumn.labeledAt(name)]: l.createdAt })
     }
     for (const s of repo.splits(item.id)) {
       const name = byCriterion.get(s.criterionId)
@@ -59,17 +63,42 @@ export async function exportItems(db: Db, out: Writable, format: ExportFormat): 
       row[exportColumn.judge(j.criterion, j.judge, j.version)] = v?.verdict ?? ''
       row[exportColumn.critique(j.criterion, j.judge, j.version)] = v?.critique ?? ''
     }
-    if (format === 'jsonl') await write(`${JSON.stringify(row)}\n`)
-    else await write(`${header.map((h) => csvCell(typeof row[h] === 'string' ? (row[h] as string) : JSON.stringify(row[h]))).join(',')}\r\n`)
+    await write(formatRow(row, header, format))
     rows++
   }
   return rows
 }
 
+/**
+ * Writes the whole label history (`--history`): every verdict ever saved, in order, with its
+ * note, annotator, criterion version, session and time; an undo is a row that names the label it
+ * reverts. Nothing is ever deleted, so this is the audit trail of every decision.
+ */
+export async function exportHistory(db: Db, out: Writable, format: ExportFormat): Promise<number> {
+  const write = writer(out)
+  if (format === 'csv') await write(`${HISTORY_COLUMNS.join(',')}\r\n`)
+  let rows = 0
+  for (const row of exportsRepo(db).history()) {
+    await write(formatRow(row, HISTORY_COLUMNS, format))
+    rows++
+  }
+  return rows
+}
+
+const writer = (out: Writable) => async (text: string) => {
+  if (!out.write(text)) await once(out, 'drain')
+}
+
+function formatRow(row: Record<string, unknown>, header: readonly string[], format: ExportFormat): string {
+  if (format === 'jsonl') return `${JSON.stringify(row)}\n`
+  const cell = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : JSON.stringify(v))
+  return `${header.map((h) => csvCell(cell(row[h]))).join(',')}\r\n`
+}
+
 /** Exports into a file; the file is complete when the promise resolves. */
-export async function exportToFile(db: Db, path: string, format: ExportFormat): Promise<number> {
+export async function exportToFile(db: Db, path: string, format: ExportFormat, what: 'items' | 'history' = 'items'): Promise<number> {
   const out = createWriteStream(path)
-  const rows = await exportItems(db, out, format)
+  const rows = await (what === 'history' ? exportHistory : exportItems)(db, out, format)
   out.end()
   await once(out, 'finish')
   return rows

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { isActive, keymap } from '../keyboard'
+import { isActive, keymap, keysOf } from '../keyboard'
 
 const label = (key: string) => (key === ' ' ? 'Space' : key.replace('Arrow', '').replace('Mod+', 'Ctrl/⌘+'))
 
@@ -33,7 +33,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
                     .map((b) => (
                       <tr key={b.id} className={isActive(b.id) ? '' : 'inactive'}>
                         <td className="keys">
-                          {b.keys.map((k) => (
+                          {keysOf(b.id).map((k) => (
                             <kbd key={k}>{label(k)}</kbd>
                           ))}
                         </td>

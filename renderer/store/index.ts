@@ -3,8 +3,9 @@ import type { Output } from '../../shared/contract'
 import type { ItemDetail, ItemFilter, ItemRow, ItemSort, ProjectInfo, RecentProject } from '../../shared/domain'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../shared/table-query'
 import { call } from '../api'
+import { createLabelSlice, type LabelSlice } from './label'
 
-export type Screen = 'start' | 'data'
+export type Screen = 'start' | 'data' | 'label'
 export const PAGE_SIZE = 100
 
 interface AppSlice {
@@ -56,12 +57,13 @@ interface ItemsSlice {
   setExpanded(expanded: boolean): void
 }
 
-export type Store = AppSlice & ItemsSlice
+export type Store = AppSlice & ItemsSlice & LabelSlice
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** The one bound store, made of an app slice and an items slice; actions call the API client. */
-export const useStore = create<Store>()((set, get) => ({
+export const useStore = create<Store>()((set, get, api) => ({
+  ...createLabelSlice(set, get, api),
   shell: null,
   canPickFiles: false,
   project: null,
@@ -87,7 +89,7 @@ export const useStore = create<Store>()((set, get) => ({
     const changed = project?.path !== get().project?.path
     set({ project, screen: project ? (changed ? 'data' : get().screen) : 'start' })
     // The first page and its trace come first; the filter bar's facets can wait for them.
-    if (changed) set({ selected: new Set() })
+    if (changed) set({ selected: new Set(), session: null, latest: null, details: new Map(), drafts: new Map() })
     if (project && changed) void get().resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }).then(() => get().loadFacets())
     else if (project) get().loadFacets()
     void call('project.recent', {}).then((recent) => set({ recent }), () => undefined)
@@ -107,7 +109,7 @@ export const useStore = create<Store>()((set, get) => ({
   },
 
   setScreen(screen) {
-    if (screen === 'data' && !get().project) return
+    if (screen !== 'start' && !get().project) return
     set({ screen, expanded: false })
   },
   toggleHelp: (open) => set({ helpOpen: open ?? !get().helpOpen }),

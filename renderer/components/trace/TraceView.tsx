@@ -1,4 +1,4 @@
-import { useDeferredValue, useMemo, useState, type ReactNode } from 'react'
+import { useDeferredValue, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { ChatMessage, ItemDetail, Step } from '../../../shared/domain'
 import { VerdictBadge } from '../VerdictBadge'
 import { JsonOrText, JsonView } from './JsonView'
@@ -16,7 +16,7 @@ export function TraceView(props: TraceViewProps) {
   return <Trace key={props.item.id} {...props} />
 }
 
-function Trace({ item, onOpenLink = openInBrowser, firstPaintChars = FIRST_PAINT_CHARS }: TraceViewProps) {
+function Trace({ item, onOpenLink = openInBrowser, firstPaintChars = FIRST_PAINT_CHARS, showAssessments = true, stepFocus = null, firstFailingStep = null }: TraceViewProps) {
   const hasMessages = item.kind === 'chat' && item.messages.length > 0
   return (
     <article className="item-view trace" data-testid="item-view" aria-label={`Item ${item.externalId}`}>
@@ -31,12 +31,12 @@ function Trace({ item, onOpenLink = openInBrowser, firstPaintChars = FIRST_PAINT
           </span>
         </span>
       </header>
-      <Assessments item={item} />
+      {showAssessments && <Assessments item={item} />}
       {hasMessages && <Conversation messages={item.messages} onOpenLink={onOpenLink} firstPaintChars={firstPaintChars} />}
       {item.kind === 'pipeline' && item.steps.length > 0 && (
         <section className="steps" aria-label="Pipeline steps">
           {item.steps.map((s, i) => (
-            <StepView key={`${s.index}-${i}`} step={s} number={i + 1} onOpenLink={onOpenLink} />
+            <StepView key={`${s.index}-${i}`} step={s} number={i + 1} onOpenLink={onOpenLink} focused={stepFocus === i} firstFailing={firstFailingStep === s.index} />
           ))}
         </section>
       )}
@@ -59,6 +59,12 @@ export interface TraceViewProps {
   onOpenLink?: (url: string) => void
   /** Characters of chat content rendered before the first paint; see FIRST_PAINT_CHARS. */
   firstPaintChars?: number
+  /** The recorded labels and verdicts (the Label screen shows its own, blind-aware panel instead). */
+  showAssessments?: boolean
+  /** The position of the pipeline step the reviewer points at (`[` / `]`). */
+  stepFocus?: number | null
+  /** The step index marked as the first failing one. */
+  firstFailingStep?: number | null
 }
 
 /**
@@ -235,11 +241,16 @@ function ToolContent({ content }: { content: string | null }) {
   return <JsonOrText text={content} fallback={(t) => <LongText text={t} render={plain} />} />
 }
 
-function StepView({ step, number, onOpenLink }: { step: Step; number: number; onOpenLink: OpenLink }) {
+function StepView({ step, number, onOpenLink, focused, firstFailing }: { step: Step; number: number; onOpenLink: OpenLink; focused: boolean; firstFailing: boolean }) {
+  const ref = useRef<HTMLElement>(null)
+  useEffect(() => {
+    if (focused) ref.current?.scrollIntoView({ block: 'nearest' })
+  }, [focused])
   return (
-    <section className="step" data-step={step.index} aria-label={`Step ${number}: ${step.name}`}>
+    <section ref={ref} className={`step${focused ? ' focused' : ''}${firstFailing ? ' first-failing' : ''}`} data-step={step.index} aria-label={`Step ${number}: ${step.name}`} aria-current={focused ? 'step' : undefined}>
       <h3>
         <span className="step-number">{number}</span> {step.name}
+        {firstFailing && <span className="first-failing-badge">first failing step</span>}
       </h3>
       <Field title="Input" text={step.input} onOpenLink={onOpenLink} />
       <Field title="Output" text={step.output} onOpenLink={onOpenLink} />

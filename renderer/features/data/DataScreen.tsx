@@ -63,6 +63,12 @@ export function DataScreen() {
   useKeyAction('data.goto', () => setGoto(''), browsing)
   useKeyAction('data.import', () => setImporting(true), browsing)
   useKeyAction('data.filter', () => filterBar.current?.focus(), browsing)
+  const labelThese = () => {
+    const state = useStore.getState()
+    if (state.session) state.leaveSession() // a new session of these items, not the one in progress
+    state.setScreen('label')
+  }
+  useKeyAction('data.label', labelThese, browsing)
 
   if (importing) return <ImportWizard onClose={() => setImporting(false)} />
   const filtered = search !== '' || JSON.stringify(filter) !== JSON.stringify(DEFAULT_FILTER)
@@ -115,6 +121,9 @@ export function DataScreen() {
         )}
         <button onClick={() => setImporting(true)}>
           <kbd>i</kbd> Import…
+        </button>
+        <button onClick={labelThese} title="Label the selection, or the items the table shows, in a session">
+          <kbd>l</kbd> Label…
         </button>
         <span className="muted hint">
           <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>Esc</kbd> back · <kbd>?</kbd> keys

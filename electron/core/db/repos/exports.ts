@@ -34,13 +34,14 @@ export function exportsRepo(db: Db) {
   // The newest label of any annotator is the item's current human verdict; an undo means none
   // (the rule of `currentLabel` in item-query.ts, for every criterion at once).
   const labels = db.prepare(
-    `SELECT l.criterion_id AS criterionId, l.verdict, l.note, l.annotator FROM labels l
+    `SELECT l.criterion_id AS criterionId, l.verdict, l.note, l.annotator, l.created_at AS createdAt FROM labels l
      WHERE l.item_id = ? AND l.id = (SELECT max(id) FROM labels l2 WHERE l2.item_id = l.item_id AND l2.criterion_id = l.criterion_id)
        AND l.verdict <> 'cleared'`,
   )
   const history = db.prepare(
-    `SELECT c.name AS criterion, l.verdict, l.note, l.annotator, l.criterion_version AS criterionVersion, l.created_at AS createdAt
-     FROM labels l JOIN criteria c ON c.id = l.criterion_id WHERE l.item_id = ? ORDER BY l.id`,
+    `SELECT l.id AS label_id, i.external_id AS id, d.name AS dataset, c.name AS criterion, l.criterion_version, l.verdict, l.note, l.annotator,
+       l.first_failing_step, l.session_id AS session, l.reverts_id AS reverts_label_id, l.created_at
+     FROM labels l JOIN items i ON i.id = l.item_id JOIN datasets d ON d.id = i.dataset_id JOIN criteria c ON c.id = l.criterion_id ORDER BY l.id`,
   )
   const splits = db.prepare('SELECT criterion_id AS criterionId, split FROM splits WHERE item_id = ?')
   // The latest run of each judge version decides that version's verdict on the item.
@@ -55,8 +56,9 @@ export function exportsRepo(db: Db) {
     }),
     items: () => items.iterate() as IterableIterator<ExportRow>,
     steps: (itemId: number) => steps.all(itemId) as { name: string; input: string; output: string; metadata_json: string }[],
-    labels: (itemId: number) => labels.all(itemId) as { criterionId: number; verdict: string; note: string; annotator: string }[],
-    history: (itemId: number) => history.all(itemId) as { criterion: string; verdict: string; note: string; annotator: string; criterionVersion: number; createdAt: string }[],
+    labels: (itemId: number) => labels.all(itemId) as { criterionId: number; verdict: string; note: string; annotator: string; createdAt: string }[],
+    /** Every label row of the project, oldest first (streamed). */
+    history: () => history.iterate() as IterableIterator<Record<string, unknown>>,
     splits: (itemId: number) => splits.all(itemId) as { criterionId: number; split: string }[],
     verdicts: (itemId: number) => verdicts.all(itemId) as { versionId: number; verdict: string; critique: string }[],
   }

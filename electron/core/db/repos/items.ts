@@ -43,6 +43,7 @@ export function itemsRepo(db: Db) {
   const dataVersion = db.prepare('PRAGMA data_version').pluck()
   const facetDatasets = db.prepare('SELECT d.id, d.name, count(i.id) AS count FROM datasets d LEFT JOIN items i ON i.dataset_id = d.id GROUP BY d.id ORDER BY d.id')
   // Keys are sampled from the first 2 000 items of every dataset, so each import's fields show up.
+  const stepNames = db.prepare('SELECT DISTINCT name FROM steps ORDER BY name LIMIT 200').pluck()
   const facetKeys = db.prepare(
     `SELECT j.key, count(*) AS n FROM (SELECT metadata_json FROM items WHERE dataset_id = ? ORDER BY id LIMIT 2000) AS s, json_each(s.metadata_json) AS j
      WHERE j.type NOT IN ('object', 'array') GROUP BY j.key`,
@@ -154,7 +155,7 @@ export function itemsRepo(db: Db) {
       const counts = new Map<string, number>()
       for (const d of datasets) for (const { key, n } of facetKeys.all(d.id) as { key: string; n: number }[]) counts.set(key, (counts.get(key) ?? 0) + n)
       const metadataKeys = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 200).map(([key]) => key)
-      return { datasets, metadataKeys }
+      return { datasets, metadataKeys, steps: stepNames.all() as string[] }
     },
 
     /**

@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { writeDemoProject } from '../../electron/core/demo'
+import { repoRoot, tempDir } from '../helpers/paths'
+import { launchApp, type AppDriver } from './driver'
+
+type State = { verdict: 'pass' | 'fail' | 'defer'; note: string } | null
+
+/** Writes the per-user settings the app reads, so labels record a known annotator. */
+export function homeWithAnnotator(home: string, annotator: string): string {
+  mkdirSync(home, { recursive: true })
+  writeFileSync(join(home, 'settings.json'), JSON.stringify({ recent: [], user: { annotator } }))
+  return home
+}
+
+describe('Label screen, driven with the keyboard', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let app: AppDriver | null = null
+  beforeEach(() => (tmp = tempDir('assay-e2e-')))
+  afterEach(async () => {
+    await app?.close()
+    app = null
+    tmp.cleanup()
+  })
+
+  it('labels 30 items with keys only (pass, fail, defer, undo, notes, back and forth), and the export has exactly those labels after a reload', async () => {
+    const project = tmp.file('demo.assay')
+    writeDemoProject(project)
+    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'e2e'), project })
+    const { page } = app
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+3')
+    await page.locator('.setup-form select option', { hasText: 'Overall' }).waitFor({ state: 'attached' })
+    await page.keyboard.press('Control+Enter')
+    const progress = page.getByTestId('label-progress')
+    await expect.poll(() => progress.textContent()).toBe('Item 1 of 100')
+
+    const model = new Map<string, State>()
+    const undoStack: { id: string; before: State }[] = []
+    const current = async () => {
+      const heading = page.getByTestId('item-view').locator('h2')
+      await heading.waitFor()
+      return (await heading.textContent())!
+    }
+    const position = async () => Number(/Item (\d+)/.exec((await progress.textContent())!)![1])
+    const record = (id: string, next: State) => {
+      undoStack.push({ id, before: model.get(id) ?? null })
+      model.set(id, next)
+    }
+    const labeled = () => [...model.values()].filter((s) => s?.verdict === 'pass' || s?.verdict === 'fail').length
+
+    const pattern = ['1', '2', '1', 'defer', '1', 'note', '2', 'undo', 'back'] as const
+    for (let step = 0; labeled() < 30; step++) {
+      expect(step).toBeLessThan(100)
+      const action = pattern[step % pattern.length]!
+      const id = await current()
+      const at = await position()
+      const note = model.get(id)?.note ?? ''
+      if (action === '1' || action === '2') {
+        await page.keyboard.press(action)
+        record(id, { verdict: action === '1' ? 'pass' : 'fail', note })
+        await expect.poll(position).toBe(at + 1)
+      } else if (action === 'defer') {
+        await page.keyboard.press('d')
+        record(id, { verdict: 'defer', note })
+        await expect.poll(current).not.toBe(id) // the item went to the end; the next one is here
+        expect(await position()).toBe(at)
+      } else if (action === 'note') {
+        await page.keyboard.press('n')
+        await page.keyboard.type(`first failure seen on ${id}, "quoted", with a comma`)
+        await page.keyboard.press('Control+Enter')
+        record(id, { verdict: model.get(id)?.verdict === 'pass' ? 'pass' : 'fail', note: `first failure seen on ${id}, "quoted", with a comma` })
+        await expect.poll(position).toBe(at + 1)
+      } else if (action === 'undo') {
+        const last = undoStack.pop()!
+        await page.keyboard.press('u')
+        model.set(last.id, last.before)
+        await expect.poll(current).toBe(last.id) // undo goes back to the item it restored
+      } else {
+        // Back two, forward one, and change that earlier item's verdict.
+        await page.keyboard.press('ArrowLeft')
+        await page.keyboard.press('ArrowLeft')
+        await page.keyboard.press('ArrowRight')
+        await expect.poll(position).toBe(Math.max(1, at - 1))
+        const earlier = await current()
+        await page.keyboard.press('2')
+        record(earlier, { verdict: 'fail', note: model.get(earlier)?.note ?? '' })
+        await expect.poll(position).toBe(Math.max(1, at - 1) + 1)
+      }
+    }
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All labels saved')
+    const expected = new Map([...model].filter((entry): entry is [string, NonNullable<State>] => entry[1] !== null))
+    const count = (v: string) => [...expected.values()].filter((s) => s.verdict === v).length
+    const countsText = `${count('pass')} pass · ${count('fail')} fail · ${count('defer')} deferred`
+    await expect.poll(() => page.getByTestId('label-counts').textContent()).toBe(countsText)
+    await app.screenshot('labeling')
+
+    // A reload resumes the session with the same counts.
+    await page.reload()
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+3')
+    await page.getByText(/Resume session \d+: Overall/).waitFor()
+    await page.keyboard.press('r')
+    await expect.poll(() => page.getByTestId('label-counts').textContent()).toBe(countsText)
+
+    // The export holds exactly these labels for annotator e2e: verdicts and notes.
+    const out = tmp.file('export.jsonl')
+    execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'export', project, '--format', 'jsonl', '--out', out])
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>)
+    const exported = new Map(rows.filter((r) => r['Overall.annotator'] === 'e2e').map((r) => [r.id!, { verdict: r['Overall.label'], note: r['Overall.note'] }]))
+    expect(exported).toEqual(expected)
+    expect(labeled()).toBe(30)
+    expect(await app.problems()).toEqual([])
+  })
+})
