@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core'
@@ -28,7 +28,7 @@ export interface LaunchOptions {
   project?: string
 }
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
 const screenshotDir = join(repoRoot, 'test-results', 'e2e')
 
 export function electronBinary(): string | null {
@@ -100,7 +100,7 @@ function wrap(shell: AppDriver['shell'], page: Page, close: () => Promise<void>)
   }
 }
 
-function firstJsonLine(child: ChildProcess): Promise<{ url: string }> {
+export function firstJsonLine(child: ChildProcess): Promise<{ url: string }> {
   return new Promise((resolve, reject) => {
     let stderr = ''
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
@@ -108,4 +108,11 @@ function firstJsonLine(child: ChildProcess): Promise<{ url: string }> {
     lines.once('line', (line) => resolve(JSON.parse(line) as { url: string }))
     child.once('exit', (code) => reject(new Error(`assay serve exited with ${code} before it printed its address:\n${stderr}`)))
   })
+}
+
+/** A per-user settings folder whose settings name the annotator, so labels record a known name. */
+export function homeWithAnnotator(home: string, annotator: string): string {
+  mkdirSync(home, { recursive: true })
+  writeFileSync(join(home, 'settings.json'), JSON.stringify({ recent: [], user: { annotator } }))
+  return home
 }

@@ -1,19 +1,12 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
 import { repoRoot, tempDir } from '../helpers/paths'
-import { launchApp, type AppDriver } from './driver'
+import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
 
 type State = { verdict: 'pass' | 'fail' | 'defer'; note: string } | null
-
-/** Writes the per-user settings the app reads, so labels record a known annotator. */
-export function homeWithAnnotator(home: string, annotator: string): string {
-  mkdirSync(home, { recursive: true })
-  writeFileSync(join(home, 'settings.json'), JSON.stringify({ recent: [], user: { annotator } }))
-  return home
-}
 
 describe('Label screen, driven with the keyboard', () => {
   let tmp: ReturnType<typeof tempDir>

@@ -38,7 +38,8 @@ export function SessionSetup() {
   const [stratifyKey, setStratifyKey] = useState('')
   const [scope, setScope] = useState<Scope>(selected.size > 0 ? 'selection' : tableFiltered ? 'table' : 'all')
   const [size, setSize] = useState(String(DEFAULT_SESSION_SIZE))
-  const [seed, setSeed] = useState('1')
+  // A fresh seed per session, shown and recorded, so a second session samples new items and any session can be redrawn.
+  const [seed, setSeed] = useState(() => String(Math.floor(Math.random() * 1_000_000)))
   const [blind, setBlind] = useState(true)
   const [starting, setStarting] = useState(false)
   useEffect(() => {
