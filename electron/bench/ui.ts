@@ -6,7 +6,7 @@ import { createServices } from '../core/services'
 import { createSettingsStore } from '../core/settings'
 import { startServer } from '../server'
 import { benchProject, median, quantile } from './project'
-import type { BenchSuite } from './types'
+import type { BenchRow, BenchSuite } from './types'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
@@ -16,6 +16,45 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
  * the page to the first row, and from a `j` keypress to the next row highlighted and to its
  * trace shown in the detail pane. Needs playwright-core (a dev dependency) and Chromium.
  */
+/**
+ * The Label screen: a session of the bench project's 5 KB traces, then `1` (pass) pressed once
+ * every 50 ms (faster than anyone labels): keypress → the next item's trace painted, and
+ * keypress → the save acknowledged (committed to disk).
+ */
+async function labelingBench(page: import('playwright-core').Page, presses: number) {
+  await page.keyboard.press('Alt+3')
+  await page.locator('.setup-form select option', { hasText: 'Overall' }).waitFor({ state: 'attached' })
+  // A session as large as the presses, in seeded random order over the whole project.
+  await page.locator('input[type=number]').first().fill(String(presses + 10))
+  await page.keyboard.press('Control+Enter')
+  await page.getByTestId('item-view').waitFor()
+  const times = await page.evaluate(async (n) => {
+    const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
+    const heading = () => document.querySelector('[data-testid=item-view] h2')?.textContent ?? null
+    const saved = () => document.querySelector('[data-testid=save-state]')?.textContent === 'All labels saved'
+    const next: number[] = []
+    const ack: number[] = []
+    let misses = 0
+    for (let i = 0; i < n; i++) {
+      while (!heading()) await frame()
+      const id = heading()
+      const t0 = performance.now()
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: '1', code: 'Digit1' }))
+      if (!heading()) misses++ // not prefetched: the next trace was not there at once
+      while (heading() === id || !heading()) await frame()
+      next.push(performance.now() - t0)
+      while (!saved()) await new Promise((resolve) => setTimeout(resolve, 1))
+      ack.push(performance.now() - t0)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    return { next, ack, misses }
+  }, presses)
+  return (label: string): BenchRow[] => [
+    { name: `label: keypress → next 5 KB trace painted, ${label} items (p95 of ${presses})`, value: quantile(times.next, 0.95), unit: 'ms', target: { value: 16, better: 'lower' }, note: `median ${median(times.next).toFixed(1)} ms; ${times.misses} of ${presses} not prefetched` },
+    { name: `label: keypress → save committed and shown (p95 of ${presses})`, value: quantile(times.ack, 0.95), unit: 'ms', note: `median ${median(times.ack).toFixed(1)} ms; synchronous=FULL commit + one HTTP round trip` },
+  ]
+}
+
 export const uiBench: BenchSuite = async ({ quick, log }) => {
   const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
   if (!existsSync(CHROMIUM) || !existsSync(join(rendererDir, 'index.html'))) {
@@ -69,7 +108,9 @@ export const uiBench: BenchSuite = async ({ quick, log }) => {
       }
       return { row, detail }
     }, presses)
+    const labeling = await labelingBench(page, quick ? 50 : 200)
     return [
+      ...labeling(label),
       { name: `page load → first trace shown, ${label} items, first load`, value: coldLoad!, unit: 'ms', target: { value: 500, better: 'lower' } },
       { name: `page load → first trace shown, ${label} items, reload (median)`, value: median(warmLoads), unit: 'ms', target: { value: 500, better: 'lower' } },
       { name: `j → next row rendered (p95 of ${presses})`, value: quantile(times.row, 0.95), unit: 'ms', target: { value: 16, better: 'lower' }, note: `median ${median(times.row).toFixed(1)} ms; rendered before the next frame, so painted in it` },

@@ -10,6 +10,8 @@ export interface DemoOptions {
   unlabeled?: number
   nativeBinding?: string
   now?: Date
+  /** Pads every trace's answer with more Markdown to about this many characters (the bench uses 5 000). */
+  traceBytes?: number
 }
 
 const DIETS = ['vegan', 'gluten-free', 'nut-free', 'dairy-free', 'vegetarian'] as const
@@ -49,13 +51,13 @@ export function writeDemoProject(path: string, options: DemoOptions = {}): { ite
   const { db } = openProject(path, { mode: 'create', nativeBinding: options.nativeBinding })
   try {
     const repos = createRepos(db)
-    return db.transaction(() => fill(repos, rng, at, options.unlabeled ?? 1200))()
+    return db.transaction(() => fill(repos, rng, at, options.unlabeled ?? 1200, options.traceBytes ?? 0))()
   } finally {
     db.close()
   }
 }
 
-function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number): { items: number; labels: number } {
+function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number, traceBytes: number): { items: number; labels: number } {
   const p = repos.project
   p.setMeta('synthetic', '1')
   p.setMeta('created_at', at)
@@ -73,7 +75,7 @@ function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number): { ite
   const add = (datasetId: number, n: number, prefix: string, into: typeof reviewed, mix: boolean) => {
     for (let i = 0; i < n; i++) {
       const kind = mix ? (rng.nextFloat() < 0.6 ? 'chat' : 'pipeline') : datasetId === chats ? 'chat' : 'pipeline'
-      const made = kind === 'chat' ? chatTrace(rng) : pipelineTrace(rng)
+      const made = padded(kind === 'chat' ? chatTrace(rng) : pipelineTrace(rng), traceBytes)
       const externalId = `${prefix}-${String(i + 1).padStart(5, '0')}`
       const id = repos.items.insert({ ...made.item, datasetId, externalId }, at)
       into.push({ id, truth: made.truth })
@@ -173,6 +175,31 @@ function pipelineTrace(rng: Rng): Made {
     item: { kind: 'pipeline', input: question, output: answer, messages: [], metadata: { synthetic: true, topic }, steps },
     truth: { overall, diet: 'pass', retrieval: misses ? 'fail' : 'pass', note },
   }
+}
+
+const FILLER = [
+  'A note on timing: the times above assume a medium heat and a heavy pan; adjust by a few minutes for thinner pans.',
+  '- Keep the leftovers in a sealed container for up to three days, and reheat them gently with a splash of water.',
+  '- The sources differ on the details, so the summary keeps to the points on which they agree.',
+  '| Step | Minutes | Note |\n|---|---|---|\n| Prepare | 10 | chop everything first |\n| Cook | 20 | stir now and then |',
+  '```\nsummary = {"confidence": "medium", "checked_sources": 2}\n```',
+]
+
+/** Grows a trace's answer with plain Markdown to about `bytes` characters (no randomness: the demo stays as it is). */
+function padded(made: Made, bytes: number): Made {
+  const size = (m: Made) => m.item.input.length + m.item.output.length + JSON.stringify(m.item.messages).length + JSON.stringify(m.item.steps).length
+  if (bytes <= 0 || size(made) >= bytes) return made
+  const extra: string[] = []
+  for (let i = 0, missing = bytes - size(made); missing > 0; i++) {
+    const line = FILLER[i % FILLER.length]!
+    extra.push(line)
+    missing -= (line.length + 2) * 2 // the answer is stored twice: as the output and in the trace
+  }
+  const output = `${made.item.output}\n\n${extra.join('\n\n')}`
+  const item = { ...made.item, output }
+  if (item.messages.length > 0) item.messages = item.messages.map((m, i) => (i === item.messages.length - 1 ? { ...m, content: output } : m))
+  if (item.steps.length > 0) item.steps = item.steps.map((st, i) => (i === item.steps.length - 1 ? { ...st, output } : st))
+  return { ...made, item }
 }
 
 function pick<T>(rng: Rng, values: readonly T[]): T {

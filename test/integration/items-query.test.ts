@@ -62,7 +62,7 @@ describe('the items table query (search, filter, sort)', () => {
     expect(facets.metadataKeys).toEqual(expect.arrayContaining(['synthetic', 'diet', 'channel', 'topic']))
   })
 
-  it('treats an undo as no label, lets the newest annotator win, and sees its own writes at once', () => {
+  it('lets the newest annotator win, treats an undo as taking back only that annotator\'s label, and sees its own writes at once', () => {
     const labels = createRepos(db).labels
     const unlabeled = all({ label: 'unlabeled' }).total
     const target = all({ label: 'unlabeled' }).rows[0]!
@@ -72,9 +72,11 @@ describe('the items table query (search, filter, sort)', () => {
     expect(all({ label: 'pass' }).rows.some((r) => r.id === target.id)).toBe(true)
     labels.add({ ...base, verdict: 'defer', annotator: 'other' }, 't2')
     expect(items.list(0, 1, { search: target.externalId }).rows[0]!.label).toBe('defer')
+    // other's undo takes back other's label: ann's pass is the current label again.
     labels.add({ ...base, verdict: 'cleared', annotator: 'other' }, 't3')
-    const row = items.list(0, 1, { search: target.externalId }).rows[0]!
-    expect(row.label).toBeNull()
+    expect(items.list(0, 1, { search: target.externalId }).rows[0]!.label).toBe('pass')
+    labels.add({ ...base, verdict: 'cleared', annotator: 'ann' }, 't4')
+    expect(items.list(0, 1, { search: target.externalId }).rows[0]!.label).toBeNull()
     expect(all({ label: 'unlabeled' }).total).toBe(unlabeled)
     expect(items.list(0, 5, { sort: { by: 'label', desc: false } }).rows.every((r) => r.label !== null)).toBe(true)
   })

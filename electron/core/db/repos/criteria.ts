@@ -1,6 +1,7 @@
 import type { CriterionInfo, Saturation } from '../../../../shared/domain'
 import { SATURATION_REVIEWED, SATURATION_WINDOW } from '../../../../shared/session'
 import type { Db } from '../open'
+import { CURRENT_LABELS } from './item-query'
 
 /**
  * Criteria and their versions: listing with label counts, editing a definition (a new version;
@@ -8,11 +9,8 @@ import type { Db } from '../open'
  * meter over the failure modes.
  */
 export function criteriaRepo(db: Db) {
-  // Current label per item and criterion (any annotator, newest row, an undo means none).
-  const current = `SELECT l.item_id, l.criterion_id, l.verdict, l.criterion_version FROM labels l
-    WHERE l.id = (SELECT max(l2.id) FROM labels l2 WHERE l2.item_id = l.item_id AND l2.criterion_id = l.criterion_id)`
   const list = db.prepare(
-    `WITH cur AS (${current}), latest AS (SELECT criterion_id, max(version) AS version FROM criterion_versions GROUP BY criterion_id)
+    `WITH cur AS (${CURRENT_LABELS}), latest AS (SELECT criterion_id, max(version) AS version FROM criterion_versions GROUP BY criterion_id)
      SELECT c.id, c.name, c.kind, c.step, lv.version, cv.definition,
        (SELECT count(*) FROM cur WHERE cur.criterion_id = c.id AND cur.verdict IN ('pass', 'fail')) AS labeled,
        (SELECT count(*) FROM cur WHERE cur.criterion_id = c.id AND cur.verdict IN ('pass', 'fail', 'defer') AND cur.criterion_version < lv.version) AS stale

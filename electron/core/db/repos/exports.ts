@@ -1,4 +1,5 @@
 import type { Db } from '../open'
+import { CURRENT_LABELS } from './item-query'
 
 export interface ExportColumns {
   criteria: { id: number; name: string }[]
@@ -31,12 +32,9 @@ export function exportsRepo(db: Db) {
      FROM items i JOIN datasets d ON d.id = i.dataset_id ORDER BY i.id`,
   )
   const steps = db.prepare('SELECT name, input, output, metadata_json FROM steps WHERE item_id = ? ORDER BY idx')
-  // The newest label of any annotator is the item's current human verdict; an undo means none
-  // (the rule of `currentLabel` in item-query.ts, for every criterion at once).
+  // The item's current human verdict per criterion (the rule of `currentLabel` in item-query.ts).
   const labels = db.prepare(
-    `SELECT l.criterion_id AS criterionId, l.verdict, l.note, l.annotator, l.created_at AS createdAt FROM labels l
-     WHERE l.item_id = ? AND l.id = (SELECT max(id) FROM labels l2 WHERE l2.item_id = l.item_id AND l2.criterion_id = l.criterion_id)
-       AND l.verdict <> 'cleared'`,
+    `SELECT l.criterion_id AS criterionId, l.verdict, l.note, l.annotator, l.created_at AS createdAt FROM (${CURRENT_LABELS}) l WHERE l.item_id = ?`,
   )
   const history = db.prepare(
     `SELECT l.id AS label_id, i.external_id AS id, d.name AS dataset, c.name AS criterion, l.criterion_version, l.verdict, l.note, l.annotator,

@@ -10,14 +10,24 @@ export interface ItemQuery {
 }
 
 /**
- * The current human label of item `i` on a criterion: the newest label of any annotator, and none
- * when that newest row is an undo (`cleared`). The one definition of "current label" for the
- * table, its filters and sorts, the counts and the export (`criterionId` is an SQL expression).
+ * The current human label of item `i` on a criterion: each annotator's newest label counts
+ * (none when that newest row is an undo, `cleared`), and of those the most recent one wins. So
+ * one annotator's undo never hides another's label. The one definition of "current label" for
+ * the table, its filters and sorts, the counts, sessions and the export (`criterionCondition` is
+ * an SQL condition on `l`).
  */
-export const currentLabel = (criterionCondition: string): string => `NULLIF((SELECT l.verdict FROM labels l
-  WHERE l.item_id = i.id AND ${criterionCondition} ORDER BY l.id DESC LIMIT 1), 'cleared')`
+export const currentLabelRow = (criterionCondition: string, item = 'i.id'): string => `SELECT l.id FROM labels l
+  WHERE l.item_id = ${item} AND ${criterionCondition} AND l.verdict <> 'cleared'
+    AND NOT EXISTS (SELECT 1 FROM labels n WHERE n.item_id = l.item_id AND n.criterion_id = l.criterion_id AND n.annotator = l.annotator AND n.id > l.id)
+  ORDER BY l.id DESC LIMIT 1`
+
+export const currentLabel = (criterionCondition: string): string => `(SELECT verdict FROM labels WHERE id = (${currentLabelRow(criterionCondition)}))`
 
 export const OVERALL_LABEL = currentLabel("l.criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')")
+
+/** Current labels of every item and criterion at once (the same rule, for counts over a whole project). */
+export const CURRENT_LABELS = `SELECT cl.* FROM current_labels cl WHERE NOT EXISTS
+  (SELECT 1 FROM current_labels c2 WHERE c2.item_id = cl.item_id AND c2.criterion_id = cl.criterion_id AND c2.id > cl.id)`
 
 /** The newest judge verdict on `Overall` for item `i` (from the latest run that judged it). */
 export const OVERALL_JUDGE = `(SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id
@@ -25,8 +35,7 @@ export const OVERALL_JUDGE = `(SELECT v.verdict FROM verdicts v JOIN runs r ON r
   JOIN criteria c ON c.id = j.criterion_id WHERE v.item_id = i.id AND c.kind = 'overall' ORDER BY v.run_id DESC LIMIT 1)`
 
 /** The current `Overall` label was made under an older version of its definition. */
-const OVERALL_STALE = `(SELECT l.criterion_version FROM labels l WHERE l.item_id = i.id
-  AND l.criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall') ORDER BY l.id DESC LIMIT 1)
+const OVERALL_STALE = `(SELECT criterion_version FROM labels WHERE id = (${currentLabelRow("l.criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')")}))
   < (SELECT max(cv.version) FROM criterion_versions cv JOIN criteria c ON c.id = cv.criterion_id WHERE c.kind = 'overall')`
 
 const LABEL = OVERALL_LABEL

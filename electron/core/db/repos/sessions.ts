@@ -1,6 +1,7 @@
 import type { SessionItem, SessionSettings } from '../../../../shared/domain'
 import type { Candidate } from '../../queue/order'
 import type { Db } from '../open'
+import { currentLabelRow } from './item-query'
 
 export interface SessionRow {
   id: number
@@ -10,6 +11,9 @@ export interface SessionRow {
   queue: number[]
   createdAt: string
 }
+
+/** The current label row of item `i` on criterion `@c` (any annotator). */
+const CURRENT = currentLabelRow('l.criterion_id = @c')
 
 /** The newest judge verdict on criterion `@c` for item `@item` (latest run that judged it). */
 const JUDGE = (item: string) => `(SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id
@@ -70,8 +74,8 @@ export function sessionsRepo(db: Db) {
         ? `(SELECT coalesce(sum(json_array_length(m.value, '$.tool_calls')), 0) FROM json_each(i.messages_json) m WHERE json_type(m.value, '$.tool_calls') = 'array')`
         : '0'
       const sql = `SELECT i.id,
-          (SELECT l.verdict FROM labels l WHERE l.item_id = i.id AND l.criterion_id = @c ORDER BY l.id DESC LIMIT 1) AS label,
-          (SELECT l.criterion_version FROM labels l WHERE l.item_id = i.id AND l.criterion_id = @c ORDER BY l.id DESC LIMIT 1) < @version AS stale,
+          (SELECT verdict FROM labels WHERE id = (${CURRENT})) AS label,
+          (SELECT criterion_version FROM labels WHERE id = (${CURRENT})) < @version AS stale,
           (SELECT l.verdict FROM labels l WHERE l.item_id = i.id AND l.criterion_id = @c AND l.annotator = @a ORDER BY l.id DESC LIMIT 1) AS mine,
           ${JUDGE('i.id')} AS judge, ${stratum} AS stratum,
           length(i.input) + length(i.output) + length(i.messages_json) AS length, ${toolCalls} AS toolCalls
@@ -92,7 +96,7 @@ export function sessionsRepo(db: Db) {
       return rows.map((r) => ({
         id: r.id,
         label: r.label === 'pass' || r.label === 'fail' || r.label === 'defer' ? r.label : null,
-        stale: r.stale === 1 && r.label !== null && r.label !== 'cleared',
+        stale: r.stale === 1,
         mine: r.mine === 'pass' || r.mine === 'fail' ? r.mine : null,
         judge: r.judge,
         stratum: r.stratum,
