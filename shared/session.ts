@@ -10,6 +10,7 @@ export const SESSION_ORDERS = [
   { id: 'stale', title: 'Needs re-review first', hint: 'Labels made under an older definition of the criterion.' },
   { id: 'longest', title: 'Outliers: longest traces', hint: 'The longest traces first.' },
   { id: 'tool-calls', title: 'Outliers: most tool calls', hint: 'Traces with the most tool calls first.' },
+  { id: 'adjudicate', title: 'Annotator disagreements (adjudicate)', hint: "Items whose annotators' current labels differ, shown with each one's verdict and note; your label becomes the current one." },
   { id: 'relabel', title: 'Self-consistency re-label (10%)', hint: 'A blind second look at a random 10% of the items you labeled; agreement with yourself is reported as κ.' },
 ] as const
 

@@ -32,13 +32,16 @@ export function createSession(d: LabelingDeps, settings: SessionSettings): Sessi
   const candidates = d.repos.sessions.candidates(ids, criterionId, d.annotator, {
     stratifyKey: settings.order === 'stratified-metadata' ? settings.stratifyKey : null,
     toolCalls: settings.order === 'tool-calls',
+    conflict: settings.order === 'adjudicate',
   })
   const queue = orderSession(candidates, settings.order, settings.seed, settings.size)
   if (queue.length === 0) {
     const why =
       settings.order === 'relabel'
         ? `you (${d.annotator}) have not labeled any of these items pass or fail on "${base.name}" yet`
-        : settings.step
+        : settings.order === 'adjudicate'
+          ? `no item has annotators who disagree on "${base.name}" (import another annotator's labels first)`
+          : settings.step
           ? `no chosen item has a step named "${settings.step}"`
           : 'no item matches the chosen search, filter or selection'
     throw new AppError('invalid_input', `This session would be empty: ${why}.`)

@@ -116,6 +116,31 @@ describe('labeling sessions (core)', () => {
     expect(self.kappa).not.toBeNull()
   })
 
+  it('an adjudication session holds exactly the items whose annotators disagree, and its label becomes the current one', async () => {
+    const c = await overall()
+    // "ann" labels five demo-labeled items: two agree with demo-annotator, three do not.
+    const s = await call('sessions.create', { criterionId: c.id, order: 'random', seed: 9, size: 1000, filter: { label: 'labeled', judge: 'any', dataset: null, metadata: null } })
+    const picked = s.items.slice(0, 5)
+    const demoVerdict = async (id: number) => (await call('items.get', { id })).labels.find((l) => l.criterion === 'Overall' && l.annotator === 'demo-annotator')!.verdict
+    const conflicts: number[] = []
+    for (const [n, item] of picked.entries()) {
+      const theirs = await demoVerdict(item.id)
+      const mine = n < 2 ? theirs : theirs === 'pass' ? 'fail' : 'pass'
+      if (mine !== theirs) conflicts.push(item.id)
+      await call('labels.save', { sessionId: s.id, itemId: item.id, verdict: mine as 'pass' | 'fail' })
+    }
+    await call('settings.set', { annotator: 'lead' })
+    const a = await call('sessions.create', { criterionId: c.id, order: 'adjudicate', seed: 1, size: 100 })
+    expect(a.items.map((i) => i.id).sort()).toEqual(conflicts.sort())
+    const [first] = a.items
+    await call('labels.save', { sessionId: a.id, itemId: first!.id, verdict: 'fail', note: 'adjudicated' })
+    const row = (await call('items.list', { offset: 0, limit: 1, search: first!.externalId })).rows[0]!
+    expect(row.label).toBe('fail')
+    const k = (await call('criteria.agreement', { id: c.id })).find((r) => r.a === 'ann' && r.b === 'demo-annotator')!
+    expect(k.n).toBe(5)
+    expect(k.observed).toBeCloseTo(2 / 5)
+  })
+
   it('a step-level session labels a criterion of its own, only on items with that step', async () => {
     const c = await overall()
     const s = await call('sessions.create', { criterionId: c.id, step: 'retrieve', order: 'random', seed: 1, size: 20 })

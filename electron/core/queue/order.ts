@@ -11,6 +11,8 @@ export interface Candidate {
   stale: boolean
   /** This annotator's own current pass/fail label (the self-consistency re-label draws from these). */
   mine: 'pass' | 'fail' | null
+  /** Annotators' current pass/fail labels on this item differ (the adjudication order draws from these). */
+  conflict: boolean
   /** The metadata value a stratified order groups by (as text), when it asks for one. */
   stratum: string | null
   length: number
@@ -35,11 +37,12 @@ export function rank(seed: number, id: number): number {
 export function orderSession(candidates: readonly Candidate[], order: SessionOrder, seed: number, size: number): number[] {
   const random = (a: Candidate, b: Candidate) => rank(seed, a.id) - rank(seed, b.id)
   const first = (pick: (c: Candidate) => boolean) => (a: Candidate, b: Candidate) => Number(pick(b)) - Number(pick(a)) || random(a, b)
-  const pool = order === 'relabel' ? candidates.filter((c) => c.mine !== null) : [...candidates]
+  const pool = order === 'relabel' ? candidates.filter((c) => c.mine !== null) : order === 'adjudicate' ? candidates.filter((c) => c.conflict) : [...candidates]
   let sorted: Candidate[]
   switch (order) {
     case 'random':
     case 'relabel':
+    case 'adjudicate':
       sorted = pool.sort(random)
       break
     case 'unlabeled':

@@ -51,6 +51,9 @@ export function LabelingView() {
   const perMinute = rate(s.acks)
   const isPipeline = (detail?.steps.length ?? 0) > 0
   const ffs = item.label?.firstFailingStep ?? null
+  // A step-level session points at its step until the reviewer moves with [ and ].
+  const unitStep = session.settings.step && detail ? detail.steps.findIndex((st) => st.name === session.settings.step) : -1
+  const stepFocus = s.stepFocus ?? (unitStep >= 0 ? unitStep : null)
 
   const saveNote = () => {
     note.current?.blur()
@@ -73,9 +76,9 @@ export function LabelingView() {
   useKeyAction('label.stepNext', () => actions.moveStep(1), isPipeline)
   useKeyAction('label.stepPrev', () => actions.moveStep(-1), isPipeline)
   useKeyAction('label.firstFailing', () => {
-    const step = detail?.steps[s.stepFocus ?? -1]
+    const step = detail?.steps[stepFocus ?? -1]
     if (step) void actions.label('fail', { firstFailingStep: step.index, advance: false })
-  }, isPipeline && s.stepFocus !== null)
+  }, isPipeline && stepFocus !== null)
   useKeyAction('label.tag', () => actions.setTagMode(true), session.modes.length > 0)
   useKeyAction('label.tagPick', (_e, key) => void actions.toggleTag(Number(key) - 1), s.tagMode)
   useKeyAction('label.setup', () => actions.leaveSession())
@@ -101,7 +104,7 @@ export function LabelingView() {
       <div className="label-body">
         <div className="label-trace">
           {detail ? (
-            <MemoTrace item={detail} showAssessments={false} stepFocus={s.stepFocus} firstFailingStep={ffs} />
+            <MemoTrace item={detail} showAssessments={false} stepFocus={stepFocus} firstFailingStep={ffs} />
           ) : (
             <p className="muted">Loading {item.externalId}…</p>
           )}
@@ -159,7 +162,7 @@ export function LabelingView() {
                 {ffs === null ? <span className="muted">none marked</span> : <strong className="verdict-fail">{detail.steps.find((st) => st.index === ffs)?.name ?? `step ${ffs}`}</strong>}
                 {' · '}
                 <kbd>[</kbd>
-                <kbd>]</kbd> choose a step{s.stepFocus !== null && <>: {detail.steps[s.stepFocus]?.name}</>}, <kbd>f</kbd> mark it
+                <kbd>]</kbd> choose a step{stepFocus !== null && <>: {detail.steps[stepFocus]?.name}</>}, <kbd>f</kbd> mark it
               </p>
             </section>
           )}
@@ -177,6 +180,20 @@ export function LabelingView() {
                   </li>
                 ))}
               </ol>
+            </section>
+          )}
+          {session.settings.order === 'adjudicate' && detail && (
+            <section data-testid="annotators">
+              <h3>Annotators (your label decides)</h3>
+              <ul className="annotators">
+                {detail.labels
+                  .filter((l) => l.criterion === session.criterion.name)
+                  .map((l) => (
+                    <li key={l.annotator}>
+                      <VerdictBadge verdict={l.verdict} /> <strong>{l.annotator}</strong> {l.note && <span className="critique">{l.note}</span>}
+                    </li>
+                  ))}
+              </ul>
             </section>
           )}
           <JudgePanel item={item} show={showJudge} blind={session.settings.blind} critique={detail?.verdicts.find((v) => v.criterion === session.criterion.name)?.critique} />

@@ -65,7 +65,7 @@ export function sessionsRepo(db: Db) {
     allItems: (): number[] => allIds.all() as number[],
 
     /** What the order needs about each candidate; the costly columns only when the order uses them. */
-    candidates(ids: number[], criterionId: number, annotator: string, needs: { stratifyKey: string | null; toolCalls: boolean }): Candidate[] {
+    candidates(ids: number[], criterionId: number, annotator: string, needs: { stratifyKey: string | null; toolCalls: boolean; conflict: boolean }): Candidate[] {
       const stratum = needs.stratifyKey
         ? `CASE json_type(i.metadata_json, '$.' || json_quote(@key)) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
              ELSE CAST(json_extract(i.metadata_json, '$.' || json_quote(@key)) AS TEXT) END`
@@ -73,7 +73,10 @@ export function sessionsRepo(db: Db) {
       const toolCalls = needs.toolCalls
         ? `(SELECT coalesce(sum(json_array_length(m.value, '$.tool_calls')), 0) FROM json_each(i.messages_json) m WHERE json_type(m.value, '$.tool_calls') = 'array')`
         : '0'
-      const sql = `SELECT i.id,
+      const conflict = needs.conflict
+        ? `(SELECT count(DISTINCT cl.verdict) FROM current_labels cl WHERE cl.item_id = i.id AND cl.criterion_id = @c AND cl.verdict IN ('pass', 'fail')) > 1`
+        : '0'
+      const sql = `SELECT i.id, ${conflict} AS conflict,
           (SELECT verdict FROM labels WHERE id = (${CURRENT})) AS label,
           (SELECT criterion_version FROM labels WHERE id = (${CURRENT})) < @version AS stale,
           (SELECT l.verdict FROM labels l WHERE l.item_id = i.id AND l.criterion_id = @c AND l.annotator = @a ORDER BY l.id DESC LIMIT 1) AS mine,
@@ -85,6 +88,7 @@ export function sessionsRepo(db: Db) {
       const version = (latestVersion.get(criterionId) as number | null) ?? 1
       const rows = statement.all({ ids: JSON.stringify(ids), c: criterionId, a: annotator, version, ...(needs.stratifyKey ? { key: needs.stratifyKey } : {}) }) as {
         id: number
+        conflict: number
         label: string | null
         stale: number | null
         mine: string | null
@@ -97,6 +101,7 @@ export function sessionsRepo(db: Db) {
         id: r.id,
         label: r.label === 'pass' || r.label === 'fail' || r.label === 'defer' ? r.label : null,
         stale: r.stale === 1,
+        conflict: r.conflict === 1,
         mine: r.mine === 'pass' || r.mine === 'fail' ? r.mine : null,
         judge: r.judge,
         stratum: r.stratum,
