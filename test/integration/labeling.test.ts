@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3'
+import { writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { EMPTY_MAPPING } from '../../shared/import'
 import type { Method, Output, ParsedInput } from '../../shared/contract'
 import { contract } from '../../shared/contract'
 import { writeDemoProject } from '../../electron/core/demo'
@@ -151,6 +153,21 @@ describe('labeling sessions (core)', () => {
     // The trace-level Overall label of that item is untouched, and step criteria are not taxonomy tags.
     expect((await overall()).labeled).toBe(c.labeled)
     expect(s.modes.every((m) => !m.name.includes('·'))).toBe(true)
+  })
+
+  it('a label saved during an import waits for it instead of failing, and both land', async () => {
+    const c = await overall()
+    const s = await call('sessions.create', { criterionId: c.id, order: 'random', seed: 1, size: 3 })
+    const csv = tmp.file('big.csv')
+    writeFileSync(csv, `id,query,response\n${Array.from({ length: 40_000 }, (_, i) => `imp-${i},question ${i},answer ${i}`).join('\n')}\n`)
+    // The import streams on this same thread and holds the write lock until it commits: a save
+    // that did not wait would block the thread in SQLite's busy timeout, then fail with SQLITE_BUSY.
+    const imported = call('import.run', { path: csv, format: 'csv', mapping: { ...EMPTY_MAPPING, id: 'id', input: 'query', output: 'response' }, onError: 'abort', duplicates: 'abort' })
+    const saved = call('labels.save', { sessionId: s.id, itemId: s.items[0]!.id, verdict: 'pass' })
+    const [report, label] = await Promise.all([imported, saved])
+    expect(report.committed).toBe(true)
+    expect(report.imported).toBe(40_000)
+    expect(label.item.label?.verdict).toBe('pass')
   })
 
   it('refuses an empty session with the reason', async () => {
