@@ -44,6 +44,18 @@ export interface LabelSlice {
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 const loading = new Set<number>()
 
+/**
+ * Label writes go to the core one after another, in the order of the keys pressed: requests on
+ * separate connections could otherwise arrive out of order, and an undo pressed while a save is
+ * in flight must take back that save, not the one before it.
+ */
+let writes: Promise<unknown> = Promise.resolve()
+function inOrder<T>(write: () => Promise<T>): Promise<T> {
+  const run = writes.then(write, write)
+  writes = run.catch(() => undefined)
+  return run
+}
+
 export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, get) => {
   /** Puts an item's new state into the session (by id: the queue may have moved meanwhile). */
   const merge = (sessionId: number, item: SessionItem, queue?: number[]) => {
@@ -181,7 +193,7 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
         prefetch()
       }
       try {
-        const saved = await call('labels.save', { sessionId: session.id, itemId: item.id, verdict, note, firstFailingStep })
+        const saved = await inOrder(() => call('labels.save', { sessionId: session.id, itemId: item.id, verdict, note, firstFailingStep }))
         merge(session.id, saved.item, saved.queue)
         const rest = new Map(get().drafts)
         if (rest.get(item.id) === note) rest.delete(item.id)
@@ -197,7 +209,7 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
       const session = get().session
       if (!session) return
       try {
-        const { item, saturation } = await call('labels.undo', { sessionId: session.id })
+        const { item, saturation } = await inOrder(() => call('labels.undo', { sessionId: session.id }))
         if (!item) return get().showError('Nothing left to undo in this session.')
         merge(session.id, item)
         const current = get().session
@@ -218,7 +230,7 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
       if (!session || !item || !mode) return
       bump(item.id, 1)
       try {
-        const tagged = await call('labels.tag', { sessionId: session.id, itemId: item.id, criterionId: mode.id, on: !item.tags.includes(mode.id) })
+        const tagged = await inOrder(() => call('labels.tag', { sessionId: session.id, itemId: item.id, criterionId: mode.id, on: !item.tags.includes(mode.id) }))
         merge(session.id, tagged.item)
         const current = get().session
         if (current) set({ session: { ...current, saturation: tagged.saturation } })

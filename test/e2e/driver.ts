@@ -111,8 +111,8 @@ export function firstJsonLine(child: ChildProcess): Promise<{ url: string }> {
 }
 
 /** A per-user settings folder whose settings name the annotator, so labels record a known name. */
-export function homeWithAnnotator(home: string, annotator: string): string {
+export function homeWithAnnotator(home: string, annotator: string, keymap: 'default' | 'prodigy' = 'default'): string {
   mkdirSync(home, { recursive: true })
-  writeFileSync(join(home, 'settings.json'), JSON.stringify({ recent: [], user: { annotator } }))
+  writeFileSync(join(home, 'settings.json'), JSON.stringify({ recent: [], user: { annotator, keymap } }))
   return home
 }

@@ -107,4 +107,47 @@ describe('Label screen, driven with the keyboard', () => {
     expect(labeled()).toBe(30)
     expect(await app.problems()).toEqual([])
   })
+
+  it('follows the Prodigy preset, tags failure modes with t then a number, and lists the keys in the ? overlay', async () => {
+    const project = tmp.file('demo.assay')
+    writeDemoProject(project)
+    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'prodigy-user', 'prodigy'), project })
+    const { page } = app
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+3')
+    await page.locator('.setup-form select option', { hasText: 'Overall' }).waitFor({ state: 'attached' })
+    await page.keyboard.press('Control+Enter')
+    const progress = page.getByTestId('label-progress')
+    const counts = page.getByTestId('label-counts')
+    await expect.poll(() => progress.textContent()).toBe('Item 1 of 100')
+    await page.getByTestId('item-view').waitFor()
+
+    await page.keyboard.press('a')
+    await expect.poll(() => progress.textContent()).toBe('Item 2 of 100')
+    await page.keyboard.press('x')
+    await expect.poll(() => progress.textContent()).toBe('Item 3 of 100')
+    const before = await page.getByTestId('item-view').locator('h2').textContent()
+    await page.keyboard.press('Space')
+    await expect.poll(() => page.getByTestId('item-view').locator('h2').textContent()).not.toBe(before)
+    await expect.poll(() => counts.textContent()).toBe('1 pass · 1 fail · 1 deferred')
+    await page.keyboard.press('1') // the default preset's key does nothing here
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All labels saved')
+    expect(await progress.textContent()).toBe('Item 3 of 100')
+
+    // t, then 1: the first failure mode is tagged on this item (and saved).
+    const firstMode = page.locator('.tags li').first().locator('input')
+    expect(await firstMode.isChecked()).toBe(false)
+    await page.keyboard.press('t')
+    await page.locator('.tags.picking').waitFor()
+    await page.keyboard.press('1')
+    await expect.poll(() => firstMode.isChecked()).toBe(true)
+    expect(await progress.textContent()).toBe('Item 3 of 100') // a tag is not a verdict
+
+    await page.keyboard.press('?')
+    const pass = page.getByRole('dialog').locator('tr', { hasText: 'Pass, then the next item' })
+    await expect.poll(() => pass.locator('kbd').allTextContents()).toEqual(['a'])
+    await page.keyboard.press('Escape')
+    await app.screenshot('labeling-prodigy')
+    expect(await app.problems()).toEqual([])
+  })
 })
