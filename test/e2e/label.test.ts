@@ -18,17 +18,25 @@ describe('Label screen, driven with the keyboard', () => {
     tmp.cleanup()
   })
 
-  it('labels 30 items with keys only (pass, fail, defer, undo, notes, back and forth), and the export has exactly those labels after a reload', async () => {
+  /** Opens the demo project as `annotator` and starts a session with the setup's defaults (keys only). */
+  async function startSession(annotator: string, keymap: 'default' | 'prodigy' = 'default'): Promise<string> {
     const project = tmp.file('demo.assay')
     writeDemoProject(project)
-    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'e2e'), project })
+    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), annotator, keymap), project })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
     await page.keyboard.press('Alt+3')
     await page.locator('.setup-form select option', { hasText: 'Overall' }).waitFor({ state: 'attached' })
     await page.keyboard.press('Control+Enter')
+    await expect.poll(() => page.getByTestId('label-progress').textContent()).toBe('Item 1 of 100')
+    await page.getByTestId('item-view').waitFor()
+    return project
+  }
+
+  it('labels 30 items with keys only (pass, fail, defer, undo, notes, back and forth), and the export has exactly those labels after a reload', async () => {
+    const project = await startSession('e2e')
+    const { page } = app!
     const progress = page.getByTestId('label-progress')
-    await expect.poll(() => progress.textContent()).toBe('Item 1 of 100')
 
     const model = new Map<string, State>()
     const undoStack: { id: string; before: State }[] = []
@@ -88,7 +96,7 @@ describe('Label screen, driven with the keyboard', () => {
     const count = (v: string) => [...expected.values()].filter((s) => s.verdict === v).length
     const countsText = `${count('pass')} pass · ${count('fail')} fail · ${count('defer')} deferred`
     await expect.poll(() => page.getByTestId('label-counts').textContent()).toBe(countsText)
-    await app.screenshot('labeling')
+    await app!.screenshot('labeling')
 
     // A reload resumes the session with the same counts.
     await page.reload()
@@ -105,22 +113,14 @@ describe('Label screen, driven with the keyboard', () => {
     const exported = new Map(rows.filter((r) => r['Overall.annotator'] === 'e2e').map((r) => [r.id!, { verdict: r['Overall.label'], note: r['Overall.note'] }]))
     expect(exported).toEqual(expected)
     expect(labeled()).toBe(30)
-    expect(await app.problems()).toEqual([])
+    expect(await app!.problems()).toEqual([])
   })
 
   it('follows the Prodigy preset, tags failure modes with t then a number, and lists the keys in the ? overlay', async () => {
-    const project = tmp.file('demo.assay')
-    writeDemoProject(project)
-    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'prodigy-user', 'prodigy'), project })
-    const { page } = app
-    await page.getByTestId('item-count').waitFor()
-    await page.keyboard.press('Alt+3')
-    await page.locator('.setup-form select option', { hasText: 'Overall' }).waitFor({ state: 'attached' })
-    await page.keyboard.press('Control+Enter')
+    await startSession('prodigy-user', 'prodigy')
+    const { page } = app!
     const progress = page.getByTestId('label-progress')
     const counts = page.getByTestId('label-counts')
-    await expect.poll(() => progress.textContent()).toBe('Item 1 of 100')
-    await page.getByTestId('item-view').waitFor()
 
     await page.keyboard.press('a')
     await expect.poll(() => progress.textContent()).toBe('Item 2 of 100')
@@ -147,7 +147,7 @@ describe('Label screen, driven with the keyboard', () => {
     const pass = page.getByRole('dialog').locator('tr', { hasText: 'Pass, then the next item' })
     await expect.poll(() => pass.locator('kbd').allTextContents()).toEqual(['a'])
     await page.keyboard.press('Escape')
-    await app.screenshot('labeling-prodigy')
-    expect(await app.problems()).toEqual([])
+    await app!.screenshot('labeling-prodigy')
+    expect(await app!.problems()).toEqual([])
   })
 })
