@@ -79,13 +79,17 @@ export function createServices(deps: ServiceDeps) {
     nativeBinding: deps.nativeBinding,
     clock: deps.clock,
   })
-  // An import holds the write lock on its own connection until it commits; a label saved
-  // meanwhile waits for it here (the renderer shows it as saving) instead of blocking the process.
+  // An import holds the write lock on its own connection until it commits; a write made
+  // meanwhile waits for it here (the renderer shows the label as saving) instead of blocking the
+  // process in SQLite's busy timeout and failing. Reads go ahead: WAL lets them.
   let importing: Promise<unknown> | null = null
-  const labeling = async (): Promise<LabelingDeps> => {
-    while (importing) await importing.catch(() => undefined)
+  const labeling = (): LabelingDeps => {
     const p = project()
     return { repos: p.repos, transaction: (fn) => p.db.transaction(fn)(), annotator: deps.settings.user().annotator, now: deps.clock().toISOString() }
+  }
+  const writing = async (): Promise<LabelingDeps> => {
+    while (importing) await importing.catch(() => undefined)
+    return labeling()
   }
 
   const pick = async (mode: 'open' | 'create' | 'import') => {
@@ -132,18 +136,18 @@ export function createServices(deps: ServiceDeps) {
     'settings.set': (change) => deps.settings.setUser(change),
     'criteria.list': () => project().repos.criteria.list(),
     'criteria.update': async ({ id, definition }) => {
-      await labeling()
-      const updated = project().repos.criteria.updateDefinition(id, definition, deps.clock().toISOString())
+      const d = await writing()
+      const updated = d.repos.criteria.updateDefinition(id, definition, d.now)
       if (!updated) throw new AppError('not_found', `There is no criterion with id ${id} in this project.`)
       return updated
     },
-    'criteria.agreement': async ({ id }) => agreementOn(await labeling(), id),
-    'sessions.create': async (settings) => createSession(await labeling(), settings),
-    'sessions.latest': async () => latestSession(await labeling()),
-    'sessions.get': async ({ id }) => getSession(await labeling(), id),
-    'labels.save': async (input) => saveLabel(await labeling(), input),
-    'labels.tag': async (input) => tagItem(await labeling(), input),
-    'labels.undo': async ({ sessionId }) => undoLabel(await labeling(), sessionId),
+    'criteria.agreement': ({ id }) => agreementOn(labeling(), id),
+    'sessions.create': async (settings) => createSession(await writing(), settings),
+    'sessions.latest': () => latestSession(labeling()),
+    'sessions.get': ({ id }) => getSession(labeling(), id),
+    'labels.save': async (input) => saveLabel(await writing(), input),
+    'labels.tag': async (input) => tagItem(await writing(), input),
+    'labels.undo': async ({ sessionId }) => undoLabel(await writing(), sessionId),
     'import.run': async ({ path, ...request }) => {
       const running = imports.run({ file: path, ...request })
       importing = running
