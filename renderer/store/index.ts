@@ -52,6 +52,8 @@ interface ItemsSlice {
   toggleSelected(id: number): void
   selectAllMatching(): Promise<void>
   clearSelection(): void
+  /** Reloads the rows around the cursor (labels changed elsewhere), keeping the place. */
+  refreshRows(): Promise<void>
   ensureRows(from: number, to: number): void
   moveCursor(index: number): void
   setExpanded(expanded: boolean): void
@@ -110,7 +112,10 @@ export const useStore = create<Store>()((set, get, api) => ({
 
   setScreen(screen) {
     if (screen !== 'start' && !get().project) return
+    const from = get().screen
     set({ screen, expanded: false })
+    // Labels saved on the Label screen change the table's label column (and maybe its filter).
+    if (screen === 'data' && from === 'label') void get().refreshRows()
   },
   toggleHelp: (open) => set({ helpOpen: open ?? !get().helpOpen }),
   setImporting: (importing) => set({ importing, progress: null }),
@@ -139,6 +144,21 @@ export const useStore = create<Store>()((set, get, api) => ({
       if (get().generation !== generation) return
       set({ total: first.total, pages: new Map([[0, first.rows]]) })
       get().moveCursor(0)
+    } catch (error) {
+      set({ error: errorText(error) })
+    }
+  },
+
+  async refreshRows() {
+    const { search, filter, sort, cursor } = get()
+    const generation = get().generation + 1
+    const page = Math.floor(cursor / PAGE_SIZE)
+    set({ generation })
+    try {
+      const result = await call('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, search: search || undefined, filter, sort })
+      if (get().generation !== generation) return
+      set({ total: result.total, pages: new Map([[page, result.rows]]) })
+      get().moveCursor(Math.min(cursor, Math.max(0, result.total - 1)))
     } catch (error) {
       set({ error: errorText(error) })
     }

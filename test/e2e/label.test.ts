@@ -98,6 +98,16 @@ describe('Label screen, driven with the keyboard', () => {
     await expect.poll(() => page.getByTestId('label-counts').textContent()).toBe(countsText)
     await app!.screenshot('labeling')
 
+    // The Data table shows the new labels at once (the row of the last item labeled pass or fail).
+    const [lastId, last] = [...expected].filter(([, st]) => st.verdict !== 'defer').at(-1)!
+    await page.keyboard.press('Alt+2')
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('g')
+    await page.keyboard.type(lastId)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator('.row.selected').getAttribute('data-item-id')).toBe(lastId)
+    await expect.poll(() => page.locator('.row.selected .c-verdict').first().textContent()).toBe(last.verdict)
+
     // A reload resumes the session with the same counts.
     await page.reload()
     await page.getByTestId('item-count').waitFor()
