@@ -50,25 +50,29 @@ function verdictKey(value: unknown): string {
 }
 
 /**
+ * A value map as a lookup from verdict key to verdict, built once per import rather than per cell.
+ * A key listed under several verdicts takes the first of pass, fail, error.
+ */
+function verdictTable(values: ValueMap): (key: string) => NormalVerdict | null {
+  const table = new Map<string, NormalVerdict>()
+  for (const verdict of ['pass', 'fail', 'error'] as const) {
+    for (const v of values[verdict]) {
+      const k = verdictKey(v)
+      if (!table.has(k)) table.set(k, verdict)
+    }
+  }
+  return (key) => table.get(key) ?? (key !== '' && Number.isFinite(Number(key)) ? table.get(String(Number(key))) : undefined) ?? null
+}
+
+/**
  * A cell → pass / fail / error by the value map (trimmed, case-insensitive; booleans and numbers
  * by their text, so `true`, `1` and `1.0` all read as "1"/"true"). Null when the map lists the value
  * nowhere: the caller reports the row, never guesses.
  */
 export function normalizeVerdict(value: unknown, values: ValueMap): NormalVerdict | null {
   if (Array.isArray(value) || isPlainObject(value)) return null
-  const key = verdictKey(value)
-  const keys = [key]
-  if (key !== '' && Number.isFinite(Number(key))) keys.push(String(Number(key)))
-  for (const k of keys) {
-    if (values.pass.some((v) => verdictKey(v) === k)) return 'pass'
-    if (values.fail.some((v) => verdictKey(v) === k)) return 'fail'
-    if (values.error.some((v) => verdictKey(v) === k)) return 'error'
-  }
-  return null
+  return verdictTable(values)(verdictKey(value))
 }
-
-/** Whether an empty cell has a meaning in this value map (DEFAULT_VALUES: error). Otherwise it means "no verdict". */
-const listsEmpty = (values: ValueMap) => normalizeVerdict('', values) !== null
 
 const DEFER = new Set(['defer', 'deferred'])
 
@@ -108,16 +112,39 @@ function traceOf(record: SourceRecord, spans: SpanMapping, mapping: Mapping): Sp
   return assembleSpanTrees([record], spans, { input: mapping.input, output: mapping.output }).traces[0] ?? null
 }
 
-/** One record → an item with its labels, verdicts and split, or an error saying what to fix. */
-export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
+/** What `mapRecord` needs from the mapping alone: worked out once for a file rather than once a row. */
+export interface PreparedMapping {
+  verdictOf: (key: string) => NormalVerdict | null
+  /** Whether an empty cell has a meaning in this value map (DEFAULT_VALUES: error). Otherwise it means "no verdict". */
+  listsEmpty: boolean
+  /** Fields mapped to something; with keepUnmapped, metadata gets every other field. */
+  used: Set<string>
+}
+
+/** See `PreparedMapping`. */
+export function prepareMapping(mapping: Mapping): PreparedMapping {
+  const spans = mapping.spans ? [mapping.spans.traceId, mapping.spans.spanId, mapping.spans.parentId, mapping.spans.name, mapping.spans.start] : []
+  const fields = [mapping.id, mapping.messages, mapping.steps, mapping.input, mapping.output, ...spans, ...mapping.metadata]
+  for (const l of mapping.labels) fields.push(l.field, l.note)
+  for (const v of mapping.verdicts) fields.push(v.field, v.critique)
+  for (const s of mapping.splits) fields.push(s.field)
+  const verdictOf = verdictTable(mapping.values)
+  return {
+    verdictOf,
+    listsEmpty: verdictOf('') !== null,
+    used: new Set([TRACE_KEY, ...fields.filter((f): f is string => Boolean(f))]),
+  }
+}
+
+/**
+ * One record → an item with its labels, verdicts and split, or an error saying what to fix.
+ * `prepared` (from `prepareMapping(mapping)`) saves that work when mapping a whole file.
+ */
+export function mapRecord(record: SourceRecord, mapping: Mapping, prepared: PreparedMapping = prepareMapping(mapping)): MapResult {
+  const { verdictOf, listsEmpty, used } = prepared
   const fields = record.fields
   const fail = (column: string | undefined, message: string): MapResult => ({ ok: false, error: { line: record.line, column, message } })
-  const used = new Set<string>([TRACE_KEY])
-  const read = (path: string | null): unknown => {
-    if (!path) return undefined
-    used.add(path)
-    return getField(fields, path)
-  }
+  const read = (path: string | null): unknown => (path ? getField(fields, path) : undefined)
 
   let trace: SpanTrace | null = null
   if (mapping.spans) {
@@ -144,8 +171,6 @@ export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
     steps = trace.steps
     input = trace.input
     output = trace.output
-    read(mapping.input)
-    read(mapping.output)
   } else {
     if (mapping.messages) {
       const r = normalizeMessages(read(mapping.messages))
@@ -167,7 +192,7 @@ export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
       output = lastAssistantText(replyMessages)
     } else if (mapping.output !== mapping.messages) {
       output = toText(rawOutput)
-      const last = messages[messages.length - 1]
+      const last = messages.at(-1)
       if (messages.length > 0 && output.trim() !== '' && !(last && isAssistantRole(last.role) && (last.content ?? '').trim() === output.trim())) {
         // The conversation so far plus the reply in its own column: show the reply in the chat too.
         messages = [...messages, { role: 'assistant', content: output }]
@@ -186,16 +211,17 @@ export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
       continue
     }
     const raw = read(l.field)
-    if (isEmptyValue(raw) && !listsEmpty(mapping.values)) {
+    if (isEmptyValue(raw) && !listsEmpty) {
       if (note !== '') labels.push({ criterion: l.criterion, verdict: 'defer', note, annotator: l.annotator })
       continue
     }
+    const key = verdictKey(raw)
     // A human may defer an item (Assay's own export writes "defer"): kept as a deferred label.
-    if (DEFER.has(verdictKey(raw))) {
+    if (DEFER.has(key)) {
       labels.push({ criterion: l.criterion, verdict: 'defer', note, annotator: l.annotator })
       continue
     }
-    let verdict = normalizeVerdict(raw, mapping.values)
+    let verdict = isContainer(raw) ? null : verdictOf(key)
     if (verdict === null) return fail(l.field, unknownValue('label', l.field, raw))
     if (l.invert && verdict !== 'error') verdict = verdict === 'pass' ? 'fail' : 'pass'
     labels.push({ criterion: l.criterion, verdict, note, annotator: l.annotator })
@@ -204,8 +230,8 @@ export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
   for (const v of mapping.verdicts) {
     const raw = read(v.field)
     const critique = v.critique ? toText(read(v.critique)).trim() : ''
-    if (isEmptyValue(raw) && !listsEmpty(mapping.values)) continue
-    const verdict = normalizeVerdict(raw, mapping.values)
+    if (isEmptyValue(raw) && !listsEmpty) continue
+    const verdict = isContainer(raw) ? null : verdictOf(verdictKey(raw))
     if (verdict === null) return fail(v.field, unknownValue('verdict', v.field, raw))
     verdicts.push({ judge: v.judge, criterion: v.criterion, verdict, critique })
   }
@@ -219,15 +245,15 @@ export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
   }
 
   // Metadata
-  if (mapping.spans) for (const f of [mapping.spans.traceId, mapping.spans.spanId, mapping.spans.parentId, mapping.spans.name, mapping.spans.start]) if (f) used.add(f)
   const metadata: Record<string, unknown> = trace ? { ...trace.metadata } : {}
   for (const path of mapping.metadata) {
     const v = getField(fields, path)
     if (v !== undefined) metadata[path] = parseJsonCell(v)
-    used.add(path)
   }
   if (mapping.keepUnmapped) {
-    for (const [key, value] of Object.entries(trace ? trace.rootFields : fields)) {
+    const source = trace ? trace.rootFields : fields
+    for (const key of Object.keys(source)) {
+      const value = source[key]
       if (used.has(key) || key in metadata || value === undefined || value === null || value === '') continue
       const parsed = parseJsonCell(value)
       // A field named "metadata" that holds an object (log exports, Assay's own export) is the
@@ -272,6 +298,8 @@ export function mapRecord(record: SourceRecord, mapping: Mapping): MapResult {
   }
   return { ok: true, item, labels, verdicts, splits }
 }
+
+const isContainer = (value: unknown) => Array.isArray(value) || isPlainObject(value)
 
 /** Labels, notes or verdicts for items that exist already: the row needs an id, not a trace. */
 export function joinOnly(m: Mapping): boolean {

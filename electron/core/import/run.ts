@@ -2,10 +2,10 @@ import { statSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { Mapping } from '../../../shared/import'
 import { openConnection } from '../db/open'
-import { importWriter, type DuplicatePolicy } from '../db/repos/imports'
+import { importWriter, ROWS_PER_INSERT, type DuplicatePolicy } from '../db/repos/imports'
 import { joinOnly, type MapResult } from './mapping'
 import { mappedEvents } from './source'
-import type { FileFormat, RecordError } from './types'
+import type { FileFormat, MappedItem, RecordError } from './types'
 
 export interface ImportRequest {
   file: string
@@ -106,51 +106,86 @@ export async function runImport(
 
     let candidates = 0 // records offered as items: rows, or assembled traces for span exports
     let unreadable = 0 // rows the reader rejected (ragged, not JSON, …)
-    const accept = (line: number, mapped: MapResult): void => {
-      candidates++
-      if (!mapped.ok) return fail(mapped.error)
-      let itemId: number
+
+    /** The item a mapped row goes to, one row at a time: null when it has none (reported, or skipped by policy). */
+    const itemFor = (line: number, item: MappedItem): number | null => {
       if (join) {
-        const found = write.find(mapped.item.externalId)
+        const found = write.find(item.externalId)
         if (found.length === 0) {
           report.unmatched.count++
-          if (report.unmatched.ids.length < MAX_LISTED) report.unmatched.ids.push(mapped.item.externalId)
-          return
+          if (report.unmatched.ids.length < MAX_LISTED) report.unmatched.ids.push(item.externalId)
+          return null
         }
         if (found.length > 1) {
-          return fail({ line, column: request.mapping.id ?? undefined, message: `id "${mapped.item.externalId}" matches items in ${found.length} datasets (${found.map((f) => f.dataset).join(', ')}); import into one project dataset at a time, or make the ids unique.` })
+          fail({ line, column: request.mapping.id ?? undefined, message: `id "${item.externalId}" matches items in ${found.length} datasets (${found.map((f) => f.dataset).join(', ')}); import into one project dataset at a time, or make the ids unique.` })
+          return null
         }
-        itemId = found[0]!.id
-      } else {
-        const written = write.item(report.datasetId!, mapped.item, request.duplicates === 'abort' ? 'skip' : request.duplicates)
-        if (!written || written.duplicate) {
-          report.duplicates.count++
-          if (report.duplicates.ids.length < MAX_LISTED) report.duplicates.ids.push(mapped.item.externalId)
-          if (request.duplicates === 'abort') {
-            return fail({ line, column: request.mapping.id ?? undefined, message: `duplicate id "${mapped.item.externalId}": choose to skip, replace or keep both duplicates.` })
-          }
-          if (!written) return
-        }
-        itemId = written.id
+        return found[0]!.id
       }
-      for (const label of mapped.labels) write.label(itemId, label)
-      for (const verdict of mapped.verdicts) write.verdict(itemId, verdict, basename(request.file))
-      for (const s of mapped.splits) write.split(itemId, s.criterion, s.split)
-      report.imported++
+      const written = write.item(report.datasetId!, item, request.duplicates === 'abort' ? 'skip' : request.duplicates)
+      if (!written || written.duplicate) {
+        report.duplicates.count++
+        if (report.duplicates.ids.length < MAX_LISTED) report.duplicates.ids.push(item.externalId)
+        if (request.duplicates === 'abort') {
+          fail({ line, column: request.mapping.id ?? undefined, message: `duplicate id "${item.externalId}": choose to skip, replace or keep both duplicates.` })
+          return null
+        }
+      }
+      return written ? written.id : null
     }
 
-    for await (const event of mappedEvents(request, options.signal)) {
-      if (stopping()) break
-      if (event.kind === 'progress') {
-        report.rows = event.rows
-        bytes = event.bytes
-        progress()
-      } else if (event.kind === 'unreadable') {
-        fail(event.error)
-        if (event.error.fatal) break
-        unreadable++
-      } else accept(event.line, event.result)
+    // Mapped rows wait here until a multi-row insert's worth has come (or another event): then
+    // they are taken in file order, as if one by one.
+    let pending: { line: number; result: MapResult }[] = []
+    /** Writes the waiting rows; false when the import stops (see `stopping`) at one of them. */
+    const flush = (): boolean => {
+      const rows = pending
+      pending = []
+      // The usual case, a batch of new ids, goes in as one statement. A batch with a duplicate id
+      // in it writes nothing there and goes row by row instead, so every policy applies exactly.
+      // If the import stops partway, the rows after the stop are written but rolled back.
+      const items: MappedItem[] = []
+      for (const { result } of rows) if (result.ok) items.push(result.item)
+      const ids = join ? null : write.items(report.datasetId!, items)
+      let next = 0
+      for (const { line, result } of rows) {
+        if (stopping()) return false
+        candidates++
+        if (!result.ok) {
+          fail(result.error)
+          continue
+        }
+        const itemId = ids ? ids[next++]! : itemFor(line, result.item)
+        if (itemId === null) continue
+        for (const label of result.labels) write.label(itemId, label)
+        for (const verdict of result.verdicts) write.verdict(itemId, verdict, basename(request.file))
+        for (const s of result.splits) write.split(itemId, s.criterion, s.split)
+        report.imported++
+      }
+      return true
     }
+
+    read: for await (const events of mappedEvents(request, options.signal)) {
+      for (const event of events) {
+        if (event.kind === 'mapped') {
+          pending.push(event)
+          if (pending.length === ROWS_PER_INSERT && !flush()) break read
+          continue
+        }
+        flush()
+        if (stopping()) break read
+        if (event.kind === 'progress') {
+          report.rows = event.rows
+          bytes = event.bytes
+          progress()
+        } else {
+          fail(event.error)
+          if (event.error.fatal) break read
+          unreadable++
+        }
+      }
+    }
+    flush() // what is left when the file ends
 
     report.cancelled = Boolean(options.signal?.aborted)
     const fatal = report.errors.some((e) => e.fatal)

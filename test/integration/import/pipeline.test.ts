@@ -73,6 +73,46 @@ describe('the import pipeline', () => {
     ])
   })
 
+  it('writes many rows, 100 to a statement, exactly as one by one: a duplicate in a later batch, a bad row, labels on their items', async () => {
+    // 250 rows: the 200th repeats the id of the 6th, the 120th is ragged (line = row + 1, after the header).
+    const file = tmp.file('many.csv')
+    const rows = Array.from({ length: 250 }, (_, i) => (i === 119 ? 'ragged' : `${i === 199 ? 'r5' : `r${i}`},question ${i},answer ${i},${i % 3 === 0 ? 'FAIL' : 'PASS'}`))
+    writeFileSync(file, `id,q,a,label\n${rows.join('\n')}\n`)
+    const mapping: Mapping = { ...TEXT, labels: [{ field: 'label', criterion: 'Overall', note: null, annotator: 'me' }] }
+    const request = (duplicates: ImportRequest['duplicates']): Partial<ImportRequest> => ({ mapping, onError: 'skip', duplicates, datasetName: duplicates })
+    const stored = (dataset: string) => {
+      const db = new Database(project, { readonly: true })
+      try {
+        return db
+          .prepare(
+            `SELECT i.external_id AS id, i.input, group_concat(l.verdict, '+') AS labels FROM items i JOIN datasets d ON d.id = i.dataset_id
+             LEFT JOIN labels l ON l.item_id = i.id WHERE d.name = ? GROUP BY i.id ORDER BY i.id`,
+          )
+          .all(dataset) as { id: string; input: string; labels: string }[]
+      } finally {
+        db.close()
+      }
+    }
+    const verdict = (i: number) => (i % 3 === 0 ? 'fail' : 'pass')
+    const expected = (rowsKept: number[], id = (i: number) => `r${i}`) => rowsKept.map((i) => ({ id: id(i), input: `question ${i}`, labels: verdict(i) }))
+    const all = Array.from({ length: 250 }, (_, i) => i).filter((i) => i !== 119)
+
+    const abort = await run(file, { mapping, duplicates: 'abort' })
+    expect(abort).toMatchObject({ committed: false, duplicates: { count: 1, ids: ['r5'] }, errorCount: 2 })
+    expect(abort.errors.map((e) => e.line)).toEqual([121, 201])
+
+    expect(await run(file, request('skip'))).toMatchObject({ committed: true, imported: 248, skipped: 2 })
+    expect(stored('skip')).toEqual(expected(all.filter((i) => i !== 199)))
+
+    expect(await run(file, request('keep-both'))).toMatchObject({ committed: true, imported: 249, skipped: 1 })
+    expect(stored('keep-both')).toEqual(expected(all, (i) => (i === 199 ? 'r5#2' : `r${i}`)))
+
+    expect(await run(file, request('replace'))).toMatchObject({ committed: true, imported: 249, skipped: 1 })
+    const replaced = expected(all.filter((i) => i !== 199))
+    replaced[5] = { id: 'r5', input: 'question 199', labels: `${verdict(5)}+${verdict(199)}` }
+    expect(stored('replace')).toEqual(replaced)
+  })
+
   it('joins labels and judge verdicts onto existing items by id, and reports ids that match nothing', async () => {
     const traces = tmp.file('traces.csv')
     writeFileSync(traces, 'id,q,a\nt1,a,b\nt2,c,d\nt3,e,f\n')

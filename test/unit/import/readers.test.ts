@@ -148,7 +148,7 @@ describe('CSV reader', () => {
     expect(records(results)[1]).toEqual({ line: 400_003, fields: { id: '2', response: 'small' } })
   })
 
-  it('decodes a multi-byte character split across the 1 MB chunk boundary', async () => {
+  it('decodes a multi-byte character split across a chunk boundary', async () => {
     const prefix = 'a,b\n1,'
     const filler = 'x'.repeat(CHUNK_BYTES - prefix.length - 1)
     const path = write('split.csv', `${prefix}${filler}é😀\n2,ok\n`)
@@ -287,10 +287,10 @@ describe('JSON object readers', () => {
   it('refuses a whole-document JSON file above the size limit, suggesting JSON Lines', async () => {
     const path = write('big.json', JSON.stringify({ data: Array.from({ length: 100 }, (_, i) => ({ i })) }))
     const results: ReadResult[] = []
-    for await (const r of readJson(path, { format: 'json-records' }, 100)) results.push(r)
+    for await (const batch of readJson(path, { format: 'json-records' }, 100)) results.push(...batch)
     expect(results).toEqual([{ error: { line: 1, fatal: true, message: expect.stringContaining('Convert it to JSON Lines') } }])
     const within: ReadResult[] = []
-    for await (const r of readJson(path, { format: 'json-records' })) within.push(r)
+    for await (const batch of readJson(path, { format: 'json-records' })) within.push(...batch)
     expect(records(within)).toHaveLength(100)
   })
 })

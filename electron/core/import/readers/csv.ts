@@ -9,7 +9,7 @@
  */
 import type { ReadOptions, ReadResult, RecordError } from '../types'
 import { setField } from './json-syntax'
-import { parseChunks, readFileWith, type ChunkParser } from './stream'
+import { parseChunks, readFileBatches, type ChunkParser } from './stream'
 
 /** The delimiters we detect and accept. */
 export type Delimiter = ',' | ';' | '\t' | '|'
@@ -109,21 +109,14 @@ export class CsvTokenizer {
           this.emit()
         }
       } else if (state === QUOTED) {
-        // Jump to the closing quote natively; walk char by char only over line breaks in between.
+        // Jump to the closing quote natively, and count the line breaks before it from one to the
+        // next (a CRLF counts once).
         const close = s.indexOf('"', i)
         const end = close === -1 ? n : close
         if (nextLF < i) nextLF = indexOrEnd(s, '\n', i)
         if (nextCR < i) nextCR = indexOrEnd(s, '\r', i)
-        if (nextLF < end || nextCR < end) {
-          for (let k = Math.min(nextLF, nextCR); k < end; k++) {
-            const c = s.charCodeAt(k)
-            if (c === CR) line++
-            else if (c === LF && (k > 0 ? s.charCodeAt(k - 1) : this.prevLast) !== CR) line++
-          }
-          // Forget only the positions we walked past: a search that found none stays valid (n).
-          if (nextLF < end) nextLF = -1
-          if (nextCR < end) nextCR = -1
-        }
+        for (; nextCR < end; nextCR = indexOrEnd(s, '\r', nextCR + 1)) line++
+        for (; nextLF < end; nextLF = indexOrEnd(s, '\n', nextLF + 1)) if ((nextLF > 0 ? s.charCodeAt(nextLF - 1) : this.prevLast) !== CR) line++
         i = end
         if (i === n) break
         if (i + 1 < n && s.charCodeAt(i + 1) === QUOTE) {
@@ -353,7 +346,7 @@ export function parseCsvChunks(chunks: Iterable<string>, delimiter: Delimiter = 
   return parseChunks(new CsvParser(delimiter, onNote), chunks)
 }
 
-/** Streams a CSV file as records. */
-export function readCsv(path: string, options: ReadOptions): AsyncGenerator<ReadResult> {
-  return readFileWith(path, options, new CsvParser(options.delimiter ?? ',', options.onNote))
+/** Streams a CSV file as records, a chunk's worth at a time. */
+export function readCsv(path: string, options: ReadOptions): AsyncGenerator<ReadResult[]> {
+  return readFileBatches(path, options, new CsvParser(options.delimiter ?? ',', options.onNote))
 }

@@ -6,6 +6,7 @@ import type { ReadOptions, ReadResult } from '../types'
 import { readCsv } from './csv'
 import { readJson } from './json'
 import { readJsonl } from './jsonl'
+import { eachResult } from './stream'
 
 /**
  * Reads `path` as `options.format`.
@@ -15,11 +16,19 @@ import { readJsonl } from './jsonl'
  *   quote, invalid JSON syntax, bytes that are not UTF-8). Nothing is yielded after a fatal error.
  * - On `options.signal` abort it *returns* early without throwing and without yielding more:
  *   the caller who aborted checks `signal.aborted` and treats what it got as cancelled.
- * - `options.onProgress(bytes)` is called after each 1 MB chunk has been consumed (so at most
- *   every 64 KB, as asked, and in practice every 1 MB).
+ * - `options.onProgress(bytes)` is called after each chunk (`CHUNK_BYTES`) has been consumed.
  * - I/O failures (missing file, no permission) are thrown as Node reports them.
  */
-export async function* readRecords(path: string, options: ReadOptions): AsyncGenerator<ReadResult> {
+export function readRecords(path: string, options: ReadOptions): AsyncGenerator<ReadResult> {
+  return eachResult(readRecordBatches(path, options), options.signal)
+}
+
+/**
+ * `readRecords` a chunk's results at a time (hundreds of rows), for the import,
+ * which would otherwise spend a good part of its time stepping through a generator per row.
+ * On abort it stops at a chunk's end; the caller checks `signal.aborted` row by row.
+ */
+export async function* readRecordBatches(path: string, options: ReadOptions): AsyncGenerator<ReadResult[]> {
   switch (options.format) {
     case 'csv':
       yield* readCsv(path, options)

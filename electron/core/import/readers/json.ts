@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises'
 import type { ReadOptions, ReadResult, RecordError } from '../types'
 import { describeKind, isRecordObject, lineColumnAt, locateJsonError, setField } from './json-syntax'
-import { parseChunks, readFileWith, type ChunkParser } from './stream'
+import { parseChunks, readFileBatches, type ChunkParser } from './stream'
 
 const LF = 10
 const QUOTE = 34
@@ -314,10 +314,10 @@ export function parseWholeJsonChunks(chunks: Iterable<string>, format: 'json-rec
   return parseChunks(new WholeJsonParser(format, options), chunks)
 }
 
-/** Streams the records of a `.json` file of any of the three shapes. */
-export async function* readJson(path: string, options: ReadOptions, maxWholeBytes = MAX_WHOLE_JSON_BYTES): AsyncGenerator<ReadResult> {
+/** Streams the records of a `.json` file of any of the three shapes, a chunk's worth at a time. */
+export async function* readJson(path: string, options: ReadOptions, maxWholeBytes = MAX_WHOLE_JSON_BYTES): AsyncGenerator<ReadResult[]> {
   if (options.format === 'json-array') {
-    yield* readFileWith(path, options, new JsonArrayParser())
+    yield* readFileBatches(path, options, new JsonArrayParser())
     return
   }
   const format = options.format === 'json-columns' ? 'json-columns' : 'json-records'
@@ -328,8 +328,8 @@ export async function* readJson(path: string, options: ReadOptions, maxWholeByte
       format === 'json-columns'
         ? 'with pandas, `pd.read_json("file.json").to_json("file.jsonl", orient="records", lines=True)`'
         : "with jq, `jq -c '.KEY[]' file.json > file.jsonl` (KEY being the array of records)"
-    yield fatal(1, `this JSON file is ${mb(size)}; a file of this shape must be read whole, which Assay does only up to ${mb(maxWholeBytes)}. Convert it to JSON Lines (one record per line), which streams at any size: ${how}.`)
+    yield [fatal(1, `this JSON file is ${mb(size)}; a file of this shape must be read whole, which Assay does only up to ${mb(maxWholeBytes)}. Convert it to JSON Lines (one record per line), which streams at any size: ${how}.`)]
     return
   }
-  yield* readFileWith(path, options, new WholeJsonParser(format, options))
+  yield* readFileBatches(path, options, new WholeJsonParser(format, options))
 }

@@ -6,7 +6,7 @@
  */
 import type { ReadOptions, ReadResult } from '../types'
 import { describeKind, isRecordObject, lineColumnAt, locateJsonError } from './json-syntax'
-import { parseChunks, readFileWith, type ChunkParser } from './stream'
+import { parseChunks, readFileBatches, type ChunkParser } from './stream'
 
 /** JSONL text → one record per non-blank line. */
 export class JsonlParser implements ChunkParser {
@@ -77,7 +77,7 @@ export function parseJsonlChunks(chunks: Iterable<string>): Generator<ReadResult
   return parseChunks(new JsonlParser(), chunks)
 }
 
-/** Streams a JSONL file as records. */
-export function readJsonl(path: string, options: ReadOptions): AsyncGenerator<ReadResult> {
-  return readFileWith(path, options, new JsonlParser())
+/** Streams a JSONL file as records, a chunk's worth at a time. */
+export function readJsonl(path: string, options: ReadOptions): AsyncGenerator<ReadResult[]> {
+  return readFileBatches(path, options, new JsonlParser())
 }

@@ -1,13 +1,17 @@
 /**
- * The shared half of every reader: bytes come off disk in 1 MB chunks, are decoded as strict
+ * The shared half of every reader: bytes come off disk in 256 KB chunks, are decoded as strict
  * UTF-8, and are pushed as text into a format's push parser. Memory stays flat because a parser
  * only holds the record it is in the middle of.
  */
 import { createReadStream } from 'node:fs'
 import type { ReadOptions, ReadResult } from '../types'
 
-/** 1 MB reads: large enough that per-chunk overhead vanishes, small enough to keep memory flat. */
-export const CHUNK_BYTES = 1 << 20
+/**
+ * 256 KB reads: large enough that per-chunk overhead vanishes. Smaller than 1 MB because a
+ * chunk's parsed rows are alive while the import works through them, and every young-generation
+ * GC copies what is alive: 1 MB chunks spent ~3 times as long in GC on a 200 000-row import.
+ */
+export const CHUNK_BYTES = 1 << 18
 
 /** A format's parser: text in (in any chunking), results out, in file order. */
 export interface ChunkParser {
@@ -47,13 +51,14 @@ export function* parseChunks(parser: ChunkParser, chunks: Iterable<string>): Gen
 }
 
 /**
- * Streams a file through a parser. Bytes that are not UTF-8 end the read with a fatal error on the
- * line holding them: after a bad byte we can no longer trust where records begin, so we stop
- * rather than replace it with U+FFFD and carry on. On abort it returns without yielding more (the
- * caller owns the signal and checks `signal.aborted`); I/O errors (missing file, no permission)
- * are thrown as they are.
+ * Streams a file through a parser, one chunk's results at a time (an import takes hundreds of rows
+ * per step rather than paying for a step per row). Bytes that are not UTF-8 end the read with a
+ * fatal error on the line holding them: after a bad byte we can no longer trust where records
+ * begin, so we stop rather than replace it with U+FFFD and carry on. On abort it returns without
+ * yielding more (the caller owns the signal and checks `signal.aborted`); I/O errors (missing
+ * file, no permission) are thrown as they are.
  */
-export async function* readFileWith(path: string, options: ReadOptions, parser: ChunkParser): AsyncGenerator<ReadResult> {
+export async function* readFileBatches(path: string, options: ReadOptions, parser: ChunkParser): AsyncGenerator<ReadResult[]> {
   const { signal, onProgress, onNote } = options
   if (signal?.aborted) return
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES })
@@ -72,30 +77,38 @@ export async function* readFileWith(path: string, options: ReadOptions, parser: 
           onNote?.('UTF-8 byte order mark (BOM) removed')
         }
       }
-      for (const result of parser.push(text)) {
-        if (signal?.aborted) return
-        yield result
-        if (isFatal(result)) return
-      }
-      if (decoded.bad) {
-        yield { error: { line: parser.line, fatal: true, message: notUtf8Message(decoded.bad) } }
-        return
-      }
+      const results = parser.push(text)
+      if (decoded.bad && !results.some(isFatal)) results.push({ error: { line: parser.line, fatal: true, message: notUtf8Message(decoded.bad) } })
+      if (yield* upToFatal(results)) return
       bytes += raw.length
       onProgress?.(bytes)
     }
     const tail = utf8.end()
     if (tail) {
-      yield { error: { line: parser.line, fatal: true, message: notUtf8Message(tail) } }
+      yield [{ error: { line: parser.line, fatal: true, message: notUtf8Message(tail) } }]
       return
     }
-    for (const result of parser.finish()) {
-      if (signal?.aborted) return
-      yield result
-      if (isFatal(result)) return
-    }
+    yield* upToFatal(parser.finish())
   } finally {
     stream.destroy()
+  }
+}
+
+/** Yields the results up to and including the first fatal one (if not empty); true if there was one. */
+function* upToFatal(results: ReadResult[]): Generator<ReadResult[], boolean> {
+  const fatal = results.findIndex(isFatal)
+  const batch = fatal === -1 ? results : results.slice(0, fatal + 1)
+  if (batch.length > 0) yield batch
+  return fatal !== -1
+}
+
+/** The results of a reader one at a time, as `readRecords` promises them: nothing more once `signal` is aborted. */
+export async function* eachResult(batches: AsyncIterable<ReadResult[]>, signal?: AbortSignal): AsyncGenerator<ReadResult> {
+  for await (const batch of batches) {
+    for (const result of batch) {
+      if (signal?.aborted) return
+      yield result
+    }
   }
 }
 
