@@ -95,6 +95,9 @@ export function LabelingView() {
         <span className="counts" data-testid="label-counts">
           <span className="verdict-pass">{counts.pass} pass</span> · <span className="verdict-fail">{counts.fail} fail</span> · <span className="verdict-defer">{counts.defer} deferred</span>
         </span>
+        <span className="muted" data-testid="label-left">
+          {session.items.length - counts.pass - counts.fail - counts.defer} unlabeled
+        </span>
         <span className="muted">{perMinute === null ? '— items/min' : `${perMinute.toFixed(1)} items/min`}</span>
         <span className={s.saving.size > 0 ? 'save-state saving' : 'save-state'} data-testid="save-state">
           {s.saving.size > 0 ? 'Saving…' : 'All labels saved'}
