@@ -10,7 +10,7 @@ import { CliError, type Command } from './command'
 
 const usage = `Usage: assay import PROJECT FILE [--format F] [--delimiter D] [--map KEY=FIELD ...]
                     [--on-error abort|skip] [--duplicates abort|skip|replace|keep-both]
-                    [--dataset NAME] [--no-suggest] [--json]
+                    [--dataset NAME] [--no-suggest] [--progress] [--json]
 
 Imports traces (or labels and judge verdicts for items already in PROJECT) from FILE, in one
 transaction: either every good row is imported, or nothing is. Creates PROJECT if it does not
@@ -33,6 +33,7 @@ exist. The format and the mapping are detected; --map overrides one part of the 
   --duplicates      what to do with repeated ids (default abort)
   --dataset NAME    name of the new dataset (default: the file name)
   --no-suggest      start from an empty mapping instead of the detected one
+  --progress        print "N rows read (P%)" to standard error as the import goes (before it commits)
   --json            print {dataset, rows, imported, skipped, errors: [{line, column, message}], ...}
 
 Exit code 0 when the import was committed, 1 otherwise.`
@@ -52,6 +53,7 @@ export const importCommand: Command = {
         duplicates: { type: 'string', default: 'abort' },
         dataset: { type: 'string' },
         'no-suggest': { type: 'boolean', default: false },
+        progress: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
     })
@@ -84,7 +86,7 @@ export const importCommand: Command = {
       datasetName: values.dataset,
       onError,
       duplicates: duplicates.data,
-    })
+    }, { onProgress: values.progress ? (p) => io.stderr(`${p.rows.toLocaleString('en-US')} rows read${p.total ? ` (${Math.floor((100 * p.bytes) / p.total)}%)` : ''}\n`) : undefined })
     if (values.json) {
       io.stdout(`${JSON.stringify(report)}\n`)
     } else {

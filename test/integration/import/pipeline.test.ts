@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
-import { createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs'
+import { createWriteStream, writeFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EMPTY_MAPPING, type Mapping } from '../../../shared/import'
 import { openProject } from '../../../electron/core/db/open'
@@ -155,13 +156,17 @@ describe('the import pipeline', () => {
     for (let i = 0; i < 300_000; i++) out.write(`r${i},"question ${i}","answer, with a comma ${i}"\n`)
     out.end()
     await once(out, 'finish')
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'import', project, file, '--map', 'id=id', '--map', 'input=q', '--map', 'output=a'], { stdio: 'ignore' })
-    // Kill it mid-transaction: once the import has spilled over 1 MB of uncommitted pages into the WAL.
-    const started = Date.now()
-    while (!(existsSync(`${project}-wal`) && statSync(`${project}-wal`).size > 1 << 20)) {
-      if (Date.now() - started > 20_000) throw new Error('the import never started writing')
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'import', project, file, '--map', 'id=id', '--map', 'input=q', '--map', 'output=a', '--progress'], { stdio: ['ignore', 'ignore', 'pipe'] })
+    // Kill it mid-transaction: once it reports 100 000 rows read (the commit comes after the last row).
+    const lines = createInterface({ input: child.stderr! })
+    let stderr = ''
+    await new Promise<void>((resolve, reject) => {
+      lines.on('line', (line) => {
+        stderr += `${line}\n`
+        if (Number(/^([\d,]+) rows read/.exec(line)?.[1]?.replace(/,/g, '')) >= 100_000) resolve()
+      })
+      child.once('exit', () => reject(new Error(`the import ended before it was killed:\n${stderr}`)))
+    })
     child.kill('SIGKILL')
     await once(child, 'exit')
     const opened = openProject(project, { mode: 'open' }) // integrity check included
