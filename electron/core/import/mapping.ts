@@ -76,7 +76,8 @@ export function normalizeVerdict(value: unknown, values: ValueMap): NormalVerdic
 
 const DEFER = new Set(['defer', 'deferred'])
 
-const SPLITS: Record<string, 'train' | 'dev' | 'test'> = {
+// A Map, not an object literal: a cell reading "constructor" or "__proto__" must not find Object's members.
+const SPLITS = new Map<string, 'train' | 'dev' | 'test'>(Object.entries({
   train: 'train',
   training: 'train',
   dev: 'dev',
@@ -87,7 +88,7 @@ const SPLITS: Record<string, 'train' | 'dev' | 'test'> = {
   test: 'test',
   testing: 'test',
   holdout: 'test',
-}
+} as const))
 
 // ---------------------------------------------------------------------------------------------
 // Records → items
@@ -239,7 +240,7 @@ export function mapRecord(record: SourceRecord, mapping: Mapping, prepared: Prep
   for (const column of mapping.splits) {
     const raw = read(column.field)
     if (isEmptyValue(raw)) continue
-    const s = SPLITS[verdictKey(raw)]
+    const s = SPLITS.get(verdictKey(raw))
     if (!s) return fail(column.field, `split column "${column.field}": value "${toText(raw)}" is not train, dev or test; fix the cell or unmap the split`)
     splits.push({ criterion: column.criterion, split: s })
   }
@@ -488,7 +489,7 @@ function suggestJudgements(m: Mapping, columns: string[], filled: (col: string) 
     m.labels.push({ field: c, criterion: humanize(c), note: null, annotator: 'imported', invert: true })
   }
 
-  const splitCol = columns.find((c) => SPLIT_NAMES.includes(lower(c)) && filled(c).length > 0 && filled(c).every((v) => verdictKey(v) in SPLITS))
+  const splitCol = columns.find((c) => SPLIT_NAMES.includes(lower(c)) && filled(c).length > 0 && filled(c).every((v) => SPLITS.has(verdictKey(v))))
   if (splitCol) m.splits = [{ field: splitCol, criterion: m.labels[0]?.criterion ?? 'Overall' }]
 }
 

@@ -115,6 +115,8 @@ describe('mapRecord: judge predictions and splits', () => {
     expect(okOf(mapRecord(rec(1, { q: 'x', split: 'val' }), m)).splits[0]?.split).toBe('dev')
     expect(okOf(mapRecord(rec(1, { q: 'x', split: '' }), m)).splits).toEqual([])
     expect(errorOf(mapRecord(rec(9, { q: 'x', split: 'calibration' }), m))).toMatchObject({ line: 9, column: 'split' })
+    // Names of Object's own members are not splits either.
+    for (const cell of ['constructor', '__proto__', 'toString']) expect(errorOf(mapRecord(rec(3, { q: 'x', split: cell }), m))).toMatchObject({ line: 3, column: 'split' })
   })
 
   it('reads pandas column-oriented records with dotted names, numbers and nulls (Phoenix results)', () => {
