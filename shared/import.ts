@@ -58,7 +58,12 @@ export const Mapping = z.object({
       field: field.nullable(),
       criterion: z.string().min(1),
       note: field.nullable(),
+      /** Who made these labels (another annotator's file: their name). */
       annotator: z.string().min(1),
+      /** A column naming each row's annotator instead (Assay's export writes one); empty cells fall back to `annotator`. */
+      annotatorField: field.nullable().optional(),
+      /** A column with each label's time (ISO 8601), kept instead of the import's time. */
+      timeField: field.nullable().optional(),
       invert: z.boolean().optional(),
     }),
   ),

@@ -10,7 +10,7 @@ import { CliError, type Command } from './command'
 
 const usage = `Usage: assay import PROJECT FILE [--format F] [--delimiter D] [--map KEY=FIELD ...]
                     [--on-error abort|skip] [--duplicates abort|skip|replace|keep-both]
-                    [--dataset NAME] [--no-suggest] [--progress] [--json]
+                    [--dataset NAME] [--annotator NAME] [--no-suggest] [--progress] [--json]
 
 Imports traces (or labels and judge verdicts for items already in PROJECT) from FILE, in one
 transaction: either every good row is imported, or nothing is. Creates PROJECT if it does not
@@ -32,6 +32,8 @@ exist. The format and the mapping are detected; --map overrides one part of the 
   --on-error        abort (default): stop at bad rows and import nothing; skip: skip and list them
   --duplicates      what to do with repeated ids (default abort)
   --dataset NAME    name of the new dataset (default: the file name)
+  --annotator NAME  who made the labels in FILE (default "imported", or the file's annotator column):
+                    import a colleague's labels under their name to measure agreement (Cohen's κ)
   --no-suggest      start from an empty mapping instead of the detected one
   --progress        print "N rows read (P%)" to standard error as the import goes (before it commits)
   --json            print {dataset, rows, imported, skipped, errors: [{line, column, message}], ...}
@@ -52,6 +54,7 @@ export const importCommand: Command = {
         'on-error': { type: 'string', default: 'abort' },
         duplicates: { type: 'string', default: 'abort' },
         dataset: { type: 'string' },
+        annotator: { type: 'string' },
         'no-suggest': { type: 'boolean', default: false },
         progress: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -74,7 +77,9 @@ export const importCommand: Command = {
       throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
     })
     const base = values['no-suggest'] ? EMPTY_MAPPING : suggestMapping(detected)
-    const mapping = applyMapArgs(base, values.map)
+    const mapped = applyMapArgs(base, values.map)
+    const annotator = values.annotator?.trim()
+    const mapping = annotator ? { ...mapped, labels: mapped.labels.map((l) => ({ ...l, annotator })) } : mapped
 
     // Create or open (and so check and migrate) the project, then import on a connection of its own.
     openProject(project, { mode: existsSync(project) ? 'open' : 'create' }).db.close()

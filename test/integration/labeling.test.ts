@@ -170,6 +170,20 @@ describe('labeling sessions (core)', () => {
     expect(label.item.label?.verdict).toBe('pass')
   })
 
+  it("imports another annotator's labels under their name, and agreement with them shows at once", async () => {
+    const c = await overall()
+    const labeled = await call('items.list', { offset: 0, limit: 40, filter: { label: 'labeled', judge: 'any', dataset: null, metadata: null } })
+    // Alice agrees on the first 30 items and disagrees on the last 10.
+    const rows = labeled.rows.map((r, n) => `${r.externalId},${n < 30 ? r.label : r.label === 'pass' ? 'fail' : 'pass'}`)
+    const csv = tmp.file('alice.csv')
+    writeFileSync(csv, `id,verdict\n${rows.join('\n')}\n`)
+    const mapping = { ...EMPTY_MAPPING, id: 'id', labels: [{ field: 'verdict', criterion: 'Overall', note: null, annotator: 'alice' }] }
+    expect(await call('import.run', { path: csv, format: 'csv', mapping, onError: 'abort', duplicates: 'abort' })).toMatchObject({ committed: true })
+    const k = (await call('criteria.agreement', { id: c.id })).find((r) => r.a === 'alice' && r.b === 'demo-annotator')!
+    expect(k).toMatchObject({ n: 40, observed: 0.75 })
+    expect(k.lower!).toBeLessThan(k.kappa!)
+  })
+
   it('refuses an empty session with the reason', async () => {
     const c = await overall()
     await expect(call('sessions.create', { criterionId: c.id, search: 'no such text anywhere' })).rejects.toThrow(/would be empty: no item matches/)

@@ -5,7 +5,7 @@ const JUDGE = /^(.+)\.judge:(.+)@v(\d+)$/
 
 /**
  * The mapping of a file written by `assay export` (see core/export.ts), so that an export imports
- * back as it was: labels and notes per criterion, the split, and every judge version's verdicts
+ * back as it was: labels with their notes, annotators and times per criterion, the split, and every judge version's verdicts
  * with critiques. Empty cells there mean "no verdict", not "error". Null for any other file.
  */
 export function assayExportMapping(columns: string[]): Mapping | null {
@@ -27,7 +27,10 @@ export function assayExportMapping(columns: string[]): Mapping | null {
     steps: 'steps',
     keepUnmapped: true,
     metadata: [],
-    labels: criteria.map((criterion) => ({ field: `${criterion}.label`, criterion, note: columns.includes(`${criterion}.note`) ? `${criterion}.note` : null, annotator: 'imported' })),
+    labels: criteria.map((criterion) => {
+      const column = (suffix: string) => (columns.includes(`${criterion}.${suffix}`) ? `${criterion}.${suffix}` : null)
+      return { field: `${criterion}.label`, criterion, note: column('note'), annotator: 'imported', annotatorField: column('annotator'), timeField: column('labeled_at') }
+    }),
     verdicts,
     splits: criteria.filter((c) => columns.includes(`${c}.split`)).map((criterion) => ({ field: `${criterion}.split`, criterion })),
     values: { ...DEFAULT_VALUES, pass: [...DEFAULT_VALUES.pass], fail: [...DEFAULT_VALUES.fail], error: DEFAULT_VALUES.error.filter((v) => v !== ''), },

@@ -28,6 +28,8 @@ export interface MappedLabel {
   verdict: NormalVerdict | 'defer'
   note: string
   annotator: string
+  /** When the label was made, if the file says (else the import's time). */
+  createdAt?: string
 }
 export interface MappedVerdict {
   judge: string
@@ -126,7 +128,7 @@ export interface PreparedMapping {
 export function prepareMapping(mapping: Mapping): PreparedMapping {
   const spans = mapping.spans ? [mapping.spans.traceId, mapping.spans.spanId, mapping.spans.parentId, mapping.spans.name, mapping.spans.start] : []
   const fields = [mapping.id, mapping.messages, mapping.steps, mapping.input, mapping.output, ...spans, ...mapping.metadata]
-  for (const l of mapping.labels) fields.push(l.field, l.note)
+  for (const l of mapping.labels) fields.push(l.field, l.note, l.annotatorField ?? null, l.timeField ?? null)
   for (const v of mapping.verdicts) fields.push(v.field, v.critique)
   for (const s of mapping.splits) fields.push(s.field)
   const verdictOf = verdictTable(mapping.values)
@@ -207,25 +209,29 @@ export function mapRecord(record: SourceRecord, mapping: Mapping, prepared: Prep
   const labels: MappedLabel[] = []
   for (const l of mapping.labels) {
     const note = l.note ? toText(read(l.note)).trim() : ''
+    const who = (l.annotatorField && toText(read(l.annotatorField)).trim()) || l.annotator
+    const when = l.timeField ? toText(read(l.timeField)).trim() : ''
+    if (when !== '' && Number.isNaN(Date.parse(when))) return fail(l.timeField!, `label time column "${l.timeField}": "${when}" is not a date and time (ISO 8601, e.g. 2026-01-15T09:00:00Z); fix the cell or unmap the column`)
+    const label = (verdict: MappedLabel['verdict'], text: string): MappedLabel => ({ criterion: l.criterion, verdict, note: text, annotator: who, ...(when ? { createdAt: new Date(when).toISOString() } : {}) })
     if (l.field === null) {
-      if (note !== '') labels.push({ criterion: l.criterion, verdict: 'defer', note, annotator: l.annotator })
+      if (note !== '') labels.push(label('defer', note))
       continue
     }
     const raw = read(l.field)
     if (isEmptyValue(raw) && !listsEmpty) {
-      if (note !== '') labels.push({ criterion: l.criterion, verdict: 'defer', note, annotator: l.annotator })
+      if (note !== '') labels.push(label('defer', note))
       continue
     }
     const key = verdictKey(raw)
     // A human may defer an item (Assay's own export writes "defer"): kept as a deferred label.
     if (DEFER.has(key)) {
-      labels.push({ criterion: l.criterion, verdict: 'defer', note, annotator: l.annotator })
+      labels.push(label('defer', note))
       continue
     }
     let verdict = isContainer(raw) ? null : verdictOf(key)
     if (verdict === null) return fail(l.field, unknownValue('label', l.field, raw))
     if (l.invert && verdict !== 'error') verdict = verdict === 'pass' ? 'fail' : 'pass'
-    labels.push({ criterion: l.criterion, verdict, note, annotator: l.annotator })
+    labels.push(label(verdict, note))
   }
   const verdicts: MappedVerdict[] = []
   for (const v of mapping.verdicts) {

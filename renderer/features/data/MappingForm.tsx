@@ -75,6 +75,11 @@ export function MappingForm({ columns, mapping, onChange }: Props) {
               <input aria-label="Criterion" value={l.criterion} onChange={(e) => set({ labels: mapping.labels.map((x, j) => (j === i ? { ...x, criterion: e.target.value } : x)) })} />
             </label>
             {field(l.note, (note) => set({ labels: mapping.labels.map((x, j) => (j === i ? { ...x, note } : x)) }), 'Note column')}
+            <label className="map-field">
+              <span>Annotator</span>
+              <input aria-label="Annotator" title="Who made these labels: another annotator's name, to compare with yours (Cohen's κ)" value={l.annotator} onChange={(e) => set({ labels: mapping.labels.map((x, j) => (j === i ? { ...x, annotator: e.target.value || 'imported' } : x)) })} />
+            </label>
+            {field(l.annotatorField ?? null, (annotatorField) => set({ labels: mapping.labels.map((x, j) => (j === i ? { ...x, annotatorField } : x)) }), 'Annotator column')}
             <button type="button" onClick={() => set({ labels: mapping.labels.filter((_, j) => j !== i) })} aria-label="Remove this label column">
               Remove
             </button>

@@ -187,7 +187,7 @@ describe('the import pipeline', () => {
     expect(count("SELECT group_concat(external_id || '=' || output, ';') FROM items")).toBe('p1/retrieve=docs 1;p2/retrieve=docs 2')
   })
 
-  it('round-trips: an export imports back with the same items, labels, notes, splits and verdicts', async () => {
+  it('round-trips: an export imports back with the same items, metadata, labels (notes, annotators, times), splits and verdicts', async () => {
     const demo = tmp.file('demo.assay')
     writeDemoProject(demo, { unlabeled: 30 })
     const exported = tmp.file('export.csv')
@@ -195,7 +195,7 @@ describe('the import pipeline', () => {
     // What the demo lacks: a deferred label, a split on a failure mode, and a label undone.
     db.exec(`
       INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, note, annotator, created_at) VALUES
-        (3, 1, 1, 'defer', 'not sure yet', 'me', 't'), (4, 1, 1, 'pass', '', 'me', 't'), (4, 1, 1, 'cleared', '', 'me', 't2');
+        (3, 1, 1, 'defer', 'not sure yet', 'me', '2026-02-01T10:00:00.000Z'), (4, 1, 1, 'pass', '', 'me', '2026-02-01T10:00:01.000Z'), (4, 1, 1, 'cleared', '', 'me', '2026-02-01T10:00:02.000Z');
       INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at) VALUES (2, 3, 'dev', 0, 't');
     `)
     await exportToFile(db, exported, 'csv')
@@ -205,12 +205,13 @@ describe('the import pipeline', () => {
     const report = await run(exported, { format: detected.format, delimiter: detected.delimiter, mapping: suggestMapping(detected) })
     expect(report).toMatchObject({ committed: true, imported: 380, errorCount: 0 })
 
+    // One file imports as one dataset: each row's original dataset (and kind) is kept in its metadata.
     const summary = (path: string) => {
       const d = new Database(path, { readonly: true })
       const result = {
-        items: d.prepare("SELECT group_concat(external_id || kind || length(input) || length(output) || length(messages_json), ',') FROM (SELECT * FROM items ORDER BY external_id)").pluck().get(),
+        items: d.prepare("SELECT group_concat(external_id || kind || length(input) || length(output) || length(messages_json) || json_remove(metadata_json, '$.dataset', '$.kind'), ',') FROM (SELECT * FROM items ORDER BY external_id)").pluck().get(),
         steps: d.prepare('SELECT count(*) FROM steps').pluck().get(),
-        labels: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || c.name || l.verdict || l.note AS x FROM current_labels l JOIN items i ON i.id = l.item_id JOIN criteria c ON c.id = l.criterion_id ORDER BY x)").pluck().get(),
+        labels: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || c.name || l.verdict || l.note || l.annotator || l.created_at AS x FROM current_labels l JOIN items i ON i.id = l.item_id JOIN criteria c ON c.id = l.criterion_id ORDER BY x)").pluck().get(),
         splits: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || s.split AS x FROM splits s JOIN items i ON i.id = s.item_id ORDER BY x)").pluck().get(),
         verdicts: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || v.verdict AS x FROM verdicts v JOIN items i ON i.id = v.item_id ORDER BY x)").pluck().get(),
       }

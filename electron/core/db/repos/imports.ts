@@ -91,7 +91,7 @@ export function importWriter(db: Db, at: string) {
   const project = projectRepo(db)
   // Labels, splits and verdicts wait in these until a statement's worth has come: nothing in an
   // import reads them back before `finish()`, which writes the rest.
-  const labels = batchedInsert(db, { into: 'labels (item_id, criterion_id, criterion_version, verdict, note, annotator, created_at)', row: "(?, ?, ?, ?, coalesce(?, ''), ?, @at)" }, { at })
+  const labels = batchedInsert(db, { into: 'labels (item_id, criterion_id, criterion_version, verdict, note, annotator, created_at)', row: "(?, ?, ?, ?, coalesce(?, ''), ?, coalesce(?, @at))" }, { at })
   const splits = batchedInsert(
     db,
     {
@@ -191,10 +191,10 @@ export function importWriter(db: Db, at: string) {
     /** Existing items with this external id (for joining labels or verdicts onto them). */
     find: (externalId: string) => itemsByExternalId.all(externalId) as { id: number; dataset: string }[],
 
-    label(itemId: number, l: { criterion: string; verdict: NormalVerdict | 'defer'; note: string; annotator: string }): void {
+    label(itemId: number, l: { criterion: string; verdict: NormalVerdict | 'defer'; note: string; annotator: string; createdAt?: string }): void {
       const c = criterion(l.criterion)
       // An imported "error"/unknown human label is not a verdict: it is kept as a deferred label with its note.
-      labels.add(itemId, c.id, c.version, l.verdict === 'error' ? 'defer' : l.verdict, textOrNull(l.note), l.annotator)
+      labels.add(itemId, c.id, c.version, l.verdict === 'error' ? 'defer' : l.verdict, textOrNull(l.note), l.annotator, l.createdAt ?? null)
     },
 
     split(itemId: number, criterionName: string, split: 'train' | 'dev' | 'test'): void {
