@@ -5,7 +5,10 @@ const label = (key: string) => (key === ' ' ? 'Space' : key.replace('Arrow', '')
 
 /** The `?` overlay, rendered from the keymap registry so it can never disagree with the keys. */
 export function HelpOverlay({ onClose }: { onClose: () => void }) {
-  const scopes = [...new Set(keymap.map((b) => b.scope))]
+  // The keys of the screen in front come first; the rest follow, dimmed.
+  const all = [...new Set(keymap.map((b) => b.scope))]
+  const live = (scope: string) => keymap.some((b) => b.scope === scope && b.scope !== 'Everywhere' && isActive(b.id))
+  const scopes = [...all.filter(live), ...all.filter((s) => !live(s))]
   const closeRef = useRef<HTMLButtonElement>(null)
   useEffect(() => closeRef.current?.focus(), [])
   return (
