@@ -5,7 +5,7 @@
  * method that is not here cannot be called.
  */
 import { z } from 'zod'
-import { AgreementRow, CriterionInfo, ItemDetail, ItemFacets, ItemFilter, ItemRow, ItemSort, LabelVerdict, ProjectInfo, RecentProject, Saturation, SessionItem, SessionSettings, SessionView, UserSettings } from './domain'
+import { AgreementRow, CriterionInfo, NoteView, Taxonomy, ItemDetail, ItemFacets, ItemFilter, ItemRow, ItemSort, LabelVerdict, ProjectInfo, RecentProject, Saturation, SessionItem, SessionSettings, SessionView, UserSettings } from './domain'
 import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, PreviewResult } from './import'
 import type { Envelope } from './errors'
 
@@ -90,6 +90,23 @@ export const contract = {
   },
   /** Takes back the session's newest label still in effect; `item` is null when there is nothing left to undo. */
   'labels.undo': { input: z.object({ sessionId: z.number().int() }).strict(), output: z.object({ item: SessionItem.nullable(), saturation: Saturation }) },
+
+  /** Every note of the project (current labels that carry one), with the failure modes of its trace. */
+  'notes.list': { input: none, output: z.array(NoteView) },
+  /** The counted taxonomy: Pareto with Wilson intervals, co-occurrences, a metadata pivot, pipeline transitions. */
+  'taxonomy.get': { input: z.object({ pivot: z.string().min(1).max(200).nullable().default(null) }).strict(), output: Taxonomy },
+  'modes.create': {
+    input: z.object({ name: z.string().trim().min(1, 'a name is required').max(200), definition: z.string().trim().max(5000).default(''), itemIds: z.array(z.number().int()).max(100_000).default([]) }).strict(),
+    output: z.object({ id: z.number().int() }),
+  },
+  'modes.rename': { input: z.object({ id: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200) }).strict(), output: z.null() },
+  'modes.delete': { input: z.object({ id: z.number().int() }).strict(), output: z.null() },
+  /** Every trace with `from` gets `into`; `from` is deleted (labels kept as history). */
+  'modes.merge': { input: z.object({ from: z.number().int(), into: z.number().int() }).strict(), output: z.null() },
+  /** Split: these traces leave `from` and get `to`. */
+  'modes.move': { input: z.object({ itemIds: z.array(z.number().int()).min(1).max(100_000), from: z.number().int(), to: z.number().int() }).strict(), output: z.null() },
+  /** Puts a trace in a failure mode (or takes it out: the failure is absent). */
+  'modes.assign': { input: z.object({ itemId: z.number().int(), modeId: z.number().int(), on: z.boolean() }).strict(), output: z.null() },
 
   /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
   'import.detect': { input: ImportSource, output: z.object({ detected: DetectedInfo, mapping: Mapping, preview: PreviewResult }) },

@@ -226,3 +226,39 @@ export const UserSettings = z.object({
   keymap: z.enum(['default', 'prodigy']),
 })
 export type UserSettings = z.infer<typeof UserSettings>
+
+/** A note of the notes board: the current label of an item on a criterion that carries a note. */
+export const NoteView = z.object({
+  itemId: z.number().int(),
+  externalId: z.string(),
+  dataset: z.string(),
+  criterion: z.string(),
+  verdict: LabelVerdict,
+  note: z.string(),
+  annotator: z.string(),
+  createdAt: z.string(),
+  /** Failure modes present on the item (their current label is a fail). */
+  modes: z.array(z.number().int()),
+})
+export type NoteView = z.infer<typeof NoteView>
+
+const Rate = z.object({ estimate: z.number().nullable(), lower: z.number(), upper: z.number() })
+
+/** The counted taxonomy (methodology §2.4, §6.2): the Pareto, the co-occurrences, a pivot and, for pipelines, the transitions. */
+export const Taxonomy = z.object({
+  /** Traces reviewed: a pass or fail on Overall or a verdict on a failure mode. */
+  reviewed: z.number().int(),
+  modes: z.array(z.object({ id: z.number().int(), name: z.string(), definition: z.string(), version: z.number().int(), count: z.number().int(), rate: Rate, itemIds: z.array(z.number().int()) })),
+  /** cooccurrence[i][j]: traces with both mode i and mode j (the diagonal is each mode's count). */
+  cooccurrence: z.array(z.array(z.number().int())),
+  pivot: z
+    .object({ key: z.string(), values: z.array(z.object({ value: z.string(), reviewed: z.number().int(), counts: z.array(z.number().int()) })) })
+    .nullable(),
+  /** Pipelines: last successful step × first failing step, and each step's pass rate among the traces that reached it. */
+  transitions: z.object({
+    cells: z.array(z.object({ lastSuccess: z.string(), firstFailure: z.string(), count: z.number().int(), itemIds: z.array(z.number().int()) })),
+    steps: z.array(z.object({ step: z.string(), reached: z.number().int(), passed: z.number().int(), rate: Rate })),
+  }),
+  saturation: Saturation,
+})
+export type Taxonomy = z.infer<typeof Taxonomy>

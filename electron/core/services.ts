@@ -8,6 +8,7 @@ import { LATEST_VERSION } from './db/migrations'
 import { createRepos, type Repos } from './db/repos'
 import { createImportService } from './import/service'
 import { writeDemoProject } from './demo'
+import { assignMode, countTaxonomy, createMode, deleteMode, listNotes, mergeModes, moveTraces, renameMode } from './taxonomy'
 import { agreementOn, createSession, getSession, latestSession, saveLabel, tagItem, undoLabel, type LabelingDeps } from './labeling'
 import { projectName, type SettingsStore } from './settings'
 
@@ -148,6 +149,14 @@ export function createServices(deps: ServiceDeps) {
     'labels.save': async (input) => saveLabel(await writing(), input),
     'labels.tag': async (input) => tagItem(await writing(), input),
     'labels.undo': async ({ sessionId }) => undoLabel(await writing(), sessionId),
+    'notes.list': () => listNotes(labeling()),
+    'taxonomy.get': ({ pivot }) => countTaxonomy(labeling(), pivot),
+    'modes.create': async (input) => ({ id: createMode(await writing(), input) }),
+    'modes.rename': async ({ id, name }) => (renameMode(await writing(), id, name), null),
+    'modes.delete': async ({ id }) => (deleteMode(await writing(), id), null),
+    'modes.merge': async ({ from, into }) => (mergeModes(await writing(), from, into), null),
+    'modes.move': async ({ itemIds, from, to }) => (moveTraces(await writing(), itemIds, from, to), null),
+    'modes.assign': async ({ itemId, modeId, on }) => (assignMode(await writing(), itemId, modeId, on), null),
     'import.run': async ({ path, ...request }) => {
       const running = imports.run({ file: path, ...request })
       importing = running

@@ -5,6 +5,7 @@ import { judgesRepo } from './judges'
 import { labelsRepo } from './labels'
 import { projectRepo } from './project'
 import { sessionsRepo } from './sessions'
+import { taxonomyRepo } from './taxonomy'
 
 /** Every repo over one connection; statements are prepared once, when the project opens. */
 export function createRepos(db: Db) {
@@ -15,6 +16,7 @@ export function createRepos(db: Db) {
     judges: judgesRepo(db),
     criteria: criteriaRepo(db),
     sessions: sessionsRepo(db),
+    taxonomy: taxonomyRepo(db),
   }
 }
 export type Repos = ReturnType<typeof createRepos>

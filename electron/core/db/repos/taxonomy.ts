@@ -1,0 +1,72 @@
+import type { Db } from '../open'
+import { CURRENT_LABELS } from './item-query'
+
+export interface NoteRow {
+  itemId: number
+  externalId: string
+  dataset: string
+  criterion: string
+  verdict: 'pass' | 'fail' | 'defer'
+  note: string
+  annotator: string
+  createdAt: string
+}
+
+export interface ModeRow {
+  id: number
+  name: string
+  definition: string
+  version: number
+  /** Items whose current label on this mode is a fail: the failure is present. */
+  count: number
+}
+
+/** The failure taxonomy's reads (DESIGN §3, Analyze): notes, modes with their counts, and the cross tables. */
+export function taxonomyRepo(db: Db) {
+  const notes = db.prepare(
+    `SELECT l.item_id AS itemId, i.external_id AS externalId, d.name AS dataset, c.name AS criterion, l.verdict, l.note, l.annotator, l.created_at AS createdAt
+     FROM (${CURRENT_LABELS}) l JOIN items i ON i.id = l.item_id JOIN datasets d ON d.id = i.dataset_id JOIN criteria c ON c.id = l.criterion_id
+     WHERE l.note <> '' AND c.deleted_at IS NULL AND c.step IS NULL ORDER BY l.id`,
+  )
+  const modes = db.prepare(
+    `WITH cur AS (${CURRENT_LABELS})
+     SELECT c.id, c.name, cv.definition, cv.version, (SELECT count(*) FROM cur WHERE cur.criterion_id = c.id AND cur.verdict = 'fail') AS count
+     FROM criteria c JOIN criterion_versions cv ON cv.criterion_id = c.id AND cv.version = (SELECT max(version) FROM criterion_versions WHERE criterion_id = c.id)
+     WHERE c.kind = 'failure_mode' AND c.step IS NULL AND c.deleted_at IS NULL ORDER BY c.id`,
+  )
+  // The traces reviewed for the taxonomy: a pass or fail on Overall, or a verdict on any failure mode (a re-code).
+  const reviewed = db.prepare(
+    `SELECT DISTINCT l.item_id FROM (${CURRENT_LABELS}) l JOIN criteria c ON c.id = l.criterion_id
+     WHERE c.deleted_at IS NULL AND c.step IS NULL AND l.verdict IN ('pass', 'fail')`,
+  ).pluck()
+  const failing = db.prepare(
+    `SELECT l.criterion_id AS modeId, l.item_id AS itemId FROM (${CURRENT_LABELS}) l JOIN criteria c ON c.id = l.criterion_id
+     WHERE c.kind = 'failure_mode' AND c.step IS NULL AND c.deleted_at IS NULL AND l.verdict = 'fail'`,
+  )
+  const metadataOf = db.prepare(
+    `SELECT i.id, CASE json_type(i.metadata_json, '$.' || json_quote(?)) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+       ELSE CAST(json_extract(i.metadata_json, '$.' || json_quote(?)) AS TEXT) END AS value FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`,
+  )
+  // The first failing step of each reviewed pipeline trace (Overall), with the trace's step names.
+  const pipelines = db.prepare(
+    `SELECT l.item_id AS itemId, l.verdict, l.first_failing_step AS firstFailingStep,
+       (SELECT json_group_array(name) FROM (SELECT name FROM steps s WHERE s.item_id = l.item_id ORDER BY idx)) AS steps
+     FROM (${CURRENT_LABELS}) l JOIN criteria c ON c.id = l.criterion_id
+     WHERE c.kind = 'overall' AND l.verdict IN ('pass', 'fail') AND EXISTS (SELECT 1 FROM steps s WHERE s.item_id = l.item_id)`,
+  )
+  const setName = db.prepare('UPDATE criteria SET name = ? WHERE id = ?')
+  const remove = db.prepare("UPDATE criteria SET deleted_at = ?, name = name || ' [deleted ' || id || ']' WHERE id = ?")
+
+  return {
+    notes: () => notes.all() as NoteRow[],
+    modes: () => modes.all() as ModeRow[],
+    reviewed: () => reviewed.all() as number[],
+    failing: () => failing.all() as { modeId: number; itemId: number }[],
+    metadata: (key: string, ids: number[]) => metadataOf.all(key, key, JSON.stringify(ids)) as { id: number; value: string | null }[],
+    pipelines: () =>
+      (pipelines.all() as { itemId: number; verdict: 'pass' | 'fail'; firstFailingStep: number | null; steps: string }[]).map((p) => ({ ...p, steps: JSON.parse(p.steps) as string[] })),
+    rename: (id: number, name: string): void => void setName.run(name, id),
+    /** Soft delete: the mode's labels stay (history); its name is freed for a new mode. */
+    remove: (id: number, at: string): void => void remove.run(at, id),
+  }
+}

@@ -1,0 +1,164 @@
+import type { NoteView, Taxonomy } from '../../shared/domain'
+import { AppError } from '../../shared/errors'
+import { wilsonInterval } from '../../shared/stats/rates'
+import type { LabelingDeps } from './labeling'
+
+/**
+ * Axial coding (methodology §2.3–§2.5, §6.2): failure modes are criteria of kind failure_mode; a
+ * trace has a mode when its current label on that mode is a fail. Assigning a note to a mode
+ * labels the note's trace; merges, splits, renames and deletes are recorded in the events table
+ * and never delete a label.
+ */
+export function listNotes(d: LabelingDeps): NoteView[] {
+  const present = modesByItem(d)
+  return d.repos.taxonomy.notes().map((n) => ({ ...n, modes: present.get(n.itemId) ?? [] }))
+}
+
+export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonomy {
+  const t = d.repos.taxonomy
+  const reviewed = new Set(t.reviewed())
+  const failing = new Map<number, Set<number>>()
+  for (const f of t.failing()) (failing.get(f.modeId) ?? failing.set(f.modeId, new Set()).get(f.modeId)!).add(f.itemId)
+  // Most frequent first (the Pareto order); every table below follows it.
+  const modes = t
+    .modes()
+    .map((m) => ({ ...m, items: failing.get(m.id) ?? new Set<number>() }))
+    .sort((a, b) => b.count - a.count || a.id - b.id)
+  const pivotIds = [...new Set([...reviewed, ...modes.flatMap((m) => [...m.items])])]
+  const values = pivotKey ? new Map(t.metadata(pivotKey, pivotIds).map((r) => [r.id, r.value ?? '(none)'])) : null
+  const pivot =
+    pivotKey && values
+      ? {
+          key: pivotKey,
+          values: [...new Set(pivotIds.map((id) => values.get(id) ?? '(none)'))].sort().map((value) => {
+            const ids = pivotIds.filter((id) => (values.get(id) ?? '(none)') === value)
+            return { value, reviewed: ids.filter((id) => reviewed.has(id)).length, counts: modes.map((m) => ids.filter((id) => m.items.has(id)).length) }
+          }),
+        }
+      : null
+  return {
+    reviewed: reviewed.size,
+    modes: modes.map((m) => {
+      const { estimate, lower, upper } = wilsonInterval(m.count, Math.max(reviewed.size, m.count))
+      return { id: m.id, name: m.name, definition: m.definition, version: m.version, count: m.count, rate: { estimate, lower, upper }, itemIds: [...m.items] }
+    }),
+    cooccurrence: modes.map((a) => modes.map((b) => [...a.items].filter((id) => b.items.has(id)).length)),
+    pivot,
+    transitions: transitions(d),
+    saturation: d.repos.criteria.saturation(),
+  }
+}
+
+/**
+ * The transition failure matrix (methodology §6.2): for each failing pipeline trace, the last
+ * step that succeeded (or "(start)") × the first failing step; and per step, of the reviewed
+ * traces that reached it, how many passed it.
+ */
+function transitions(d: LabelingDeps): Taxonomy['transitions'] {
+  const cells = new Map<string, { lastSuccess: string; firstFailure: string; count: number; itemIds: number[] }>()
+  const steps = new Map<string, { reached: number; passed: number }>()
+  const stepStat = (name: string) => steps.get(name) ?? steps.set(name, { reached: 0, passed: 0 }).get(name)!
+  for (const p of d.repos.taxonomy.pipelines()) {
+    const failAt = p.verdict === 'fail' && p.firstFailingStep !== null ? p.firstFailingStep : null
+    if (p.verdict === 'fail' && failAt === null) continue // failed, but no failing step marked: not counted
+    p.steps.forEach((name, index) => {
+      if (failAt !== null && index > failAt) return
+      const s = stepStat(name)
+      s.reached++
+      if (failAt === null || index < failAt) s.passed++
+    })
+    if (failAt !== null && p.steps[failAt] !== undefined) {
+      const lastSuccess = failAt === 0 ? '(start)' : p.steps[failAt - 1]!
+      const key = `${lastSuccess}\u0000${p.steps[failAt]}`
+      const cell = cells.get(key) ?? { lastSuccess, firstFailure: p.steps[failAt]!, count: 0, itemIds: [] }
+      cell.count++
+      cell.itemIds.push(p.itemId)
+      cells.set(key, cell)
+    }
+  }
+  return {
+    cells: [...cells.values()],
+    steps: [...steps].map(([step, s]) => {
+      const { estimate, lower, upper } = wilsonInterval(s.passed, s.reached)
+      return { step, reached: s.reached, passed: s.passed, rate: { estimate, lower, upper } }
+    }),
+  }
+}
+
+/** A new failure mode (a criterion with its definition); the given traces get it at once. */
+export function createMode(d: LabelingDeps, input: { name: string; definition: string; itemIds: number[] }): number {
+  if (d.repos.project.criterionId(input.name) !== undefined) throw new AppError('conflict', `A criterion named "${input.name}" already exists: choose another name, or merge into it.`)
+  return d.transaction(() => {
+    const id = d.repos.project.addCriterion(input.name, 'failure_mode', input.definition, d.now)
+    for (const itemId of input.itemIds) mark(d, itemId, id, 'fail', '')
+    d.repos.project.log('mode.create', { id, name: input.name, items: input.itemIds.length }, d.now)
+    return id
+  })
+}
+
+export function renameMode(d: LabelingDeps, id: number, name: string): void {
+  const before = mode(d, id)
+  if (before.name === name) return
+  if (d.repos.project.criterionId(name) !== undefined) throw new AppError('conflict', `A criterion named "${name}" already exists: choose another name, or merge into it.`)
+  d.transaction(() => {
+    d.repos.taxonomy.rename(id, name)
+    d.repos.project.log('mode.rename', { id, from: before.name, to: name }, d.now)
+  })
+}
+
+export function deleteMode(d: LabelingDeps, id: number): void {
+  const before = mode(d, id)
+  d.transaction(() => {
+    d.repos.taxonomy.remove(id, d.now)
+    d.repos.project.log('mode.delete', { id, name: before.name, count: before.count }, d.now)
+  })
+}
+
+/** Merge: every trace with `from` gets `into`, then `from` is deleted (its labels stay, as history). */
+export function mergeModes(d: LabelingDeps, from: number, into: number): void {
+  if (from === into) throw new AppError('invalid_input', 'Choose two different failure modes to merge.')
+  const a = mode(d, from)
+  const b = mode(d, into)
+  const has = new Set(d.repos.taxonomy.failing().filter((f) => f.modeId === into).map((f) => f.itemId))
+  const moving = d.repos.taxonomy.failing().filter((f) => f.modeId === from && !has.has(f.itemId))
+  d.transaction(() => {
+    for (const f of moving) mark(d, f.itemId, into, 'fail', `merged from "${a.name}"`)
+    d.repos.taxonomy.remove(from, d.now)
+    d.repos.project.log('mode.merge', { from, fromName: a.name, into, intoName: b.name, moved: moving.length }, d.now)
+  })
+}
+
+/** Split, or correct: these traces leave `from` (a pass on it) and get `to` (a fail). */
+export function moveTraces(d: LabelingDeps, itemIds: number[], from: number, to: number): void {
+  const a = mode(d, from)
+  const b = mode(d, to)
+  d.transaction(() => {
+    for (const itemId of itemIds) {
+      mark(d, itemId, from, 'pass', `moved to "${b.name}"`)
+      mark(d, itemId, to, 'fail', `moved from "${a.name}"`)
+    }
+    d.repos.project.log('mode.move', { from, to, items: itemIds.length }, d.now)
+  })
+}
+
+/** Assigns a trace to a mode (a fail on it) or takes it out (a pass: the human says the failure is absent). */
+export function assignMode(d: LabelingDeps, itemId: number, modeId: number, on: boolean): void {
+  mode(d, modeId)
+  mark(d, itemId, modeId, on ? 'fail' : 'pass', '')
+}
+
+function mark(d: LabelingDeps, itemId: number, criterionId: number, verdict: 'pass' | 'fail', note: string): void {
+  d.repos.labels.add({ itemId, criterionId, criterionVersion: d.repos.project.criterionVersion(criterionId), verdict, note, annotator: d.annotator, firstFailingStep: null }, d.now)
+}
+
+function mode(d: LabelingDeps, id: number) {
+  const found = d.repos.taxonomy.modes().find((m) => m.id === id)
+  if (!found) throw new AppError('not_found', `There is no failure mode with id ${id} (it may have been merged or deleted).`)
+  return found
+}
+
+function modesByItem(d: LabelingDeps): Map<number, number[]> {
+  const present = new Map<number, number[]>()
+  for (const f of d.repos.taxonomy.failing()) present.set(f.itemId, [...(present.get(f.itemId) ?? []), f.modeId])
+  return present
+}
