@@ -7,6 +7,7 @@ import { exportCommand } from './export'
 import { importCommand } from './import'
 import { estimateCommand } from './estimate'
 import { serveCommand } from './serve'
+import { taxonomyCommand } from './taxonomy'
 
 /** Every `assay` sub-command; `assay --help` lists them in this order. */
 export const commands: Record<string, Command> = {
@@ -15,6 +16,7 @@ export const commands: Record<string, Command> = {
   export: exportCommand,
   demo: demoCommand,
   estimate: estimateCommand,
+  taxonomy: taxonomyCommand,
   bench: benchCommand,
 }
 
