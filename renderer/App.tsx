@@ -4,6 +4,7 @@ import { subscribe } from './api'
 import { HelpOverlay } from './components/HelpOverlay'
 import { DataScreen } from './features/data/DataScreen'
 import { LabelScreen } from './features/label/LabelScreen'
+import { AnalyzeScreen } from './features/analyze/AnalyzeScreen'
 import { StartScreen } from './features/start/StartScreen'
 import { useKeyAction } from './keyboard'
 import { useStore, type Screen } from './store'
@@ -13,6 +14,7 @@ const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }
   { id: 'start', title: 'Start', key: 'Alt+1', needsProject: false },
   { id: 'data', title: 'Data', key: 'Alt+2', needsProject: true },
   { id: 'label', title: 'Label', key: 'Alt+3', needsProject: true },
+  { id: 'analyze', title: 'Analyze', key: 'Alt+4', needsProject: true },
 ]
 
 export function App() {
@@ -43,6 +45,7 @@ export function App() {
   useKeyAction('nav.start', () => setScreen('start'))
   useKeyAction('nav.data', () => setScreen('data'), project !== null)
   useKeyAction('nav.label', () => setScreen('label'), project !== null)
+  useKeyAction('nav.analyze', () => setScreen('analyze'), project !== null)
 
   return (
     <div className="app">
@@ -71,7 +74,7 @@ export function App() {
           </button>
         </div>
       )}
-      <main className="screen">{!project || screen === 'start' ? <StartScreen /> : screen === 'data' ? <DataScreen /> : <LabelScreen />}</main>
+      <main className="screen">{!project || screen === 'start' ? <StartScreen /> : screen === 'data' ? <DataScreen /> : screen === 'label' ? <LabelScreen /> : <AnalyzeScreen />}</main>
       {helpOpen && <HelpOverlay onClose={() => toggleHelp(false)} />}
     </div>
   )

@@ -11,6 +11,7 @@ export const keymap = [
   { id: 'nav.start', keys: ['Alt+1'], scope: 'Everywhere', description: 'Go to the Start screen' },
   { id: 'nav.data', keys: ['Alt+2'], scope: 'Everywhere', description: 'Go to the Data screen (when a project is open)' },
   { id: 'nav.label', keys: ['Alt+3'], scope: 'Everywhere', description: 'Go to the Label screen (when a project is open)' },
+  { id: 'nav.analyze', keys: ['Alt+4'], scope: 'Everywhere', description: 'Go to the Analyze screen (when a project is open)' },
   { id: 'start.demo', keys: ['d'], scope: 'Start', description: 'Open the demo project (synthetic data)' },
   { id: 'start.open', keys: ['o'], scope: 'Start', description: 'Open a project file' },
   { id: 'start.new', keys: ['n'], scope: 'Start', description: 'Create a new project' },
@@ -51,6 +52,19 @@ export const keymap = [
   { id: 'label.nextOpen', keys: ['End'], scope: 'Label', description: 'Next item without a label' },
   { id: 'label.setup', keys: ['s'], scope: 'Label', description: 'Session setup (a new session, criteria, annotator, keymap)' },
   { id: 'label.escape', keys: ['Escape'], scope: 'Label', description: 'Cancel t; back to the setup' },
+  { id: 'analyze.next', keys: ['j', 'ArrowDown'], scope: 'Analyze', description: 'Next note' },
+  { id: 'analyze.prev', keys: ['k', 'ArrowUp'], scope: 'Analyze', description: 'Previous note' },
+  { id: 'analyze.assign', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], scope: 'Analyze', description: "Put the note's trace in that failure mode, or take it out" },
+  { id: 'analyze.select', keys: ['x'], scope: 'Analyze', description: 'Select or unselect the note (for a new mode)' },
+  { id: 'analyze.create', keys: ['c'], scope: 'Analyze', description: 'New failure mode from the selected notes (or this one)' },
+  { id: 'analyze.edit', keys: ['e'], scope: 'Analyze', description: 'Edit a mode: e, then its number (rename, define, merge, delete)' },
+  { id: 'analyze.recode', keys: ['r'], scope: 'Analyze', description: 'Re-code: r, then a mode number: a labeling session of every reviewed trace for it' },
+  { id: 'analyze.pick', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], scope: 'Analyze', description: 'After e or r: the failure mode' },
+  { id: 'analyze.open', keys: ['Enter', 'o'], scope: 'Analyze', description: "Show the note's trace beside the list" },
+  { id: 'analyze.search', keys: ['/'], scope: 'Analyze', description: 'Search the notes' },
+  { id: 'mode.save', keys: ['Mod+enter'], scope: 'Analyze', description: 'Save the failure mode form' },
+  { id: 'mode.close', keys: ['Escape'], scope: 'Analyze', description: 'Close the failure mode form' },
+  { id: 'analyze.back', keys: ['Escape'], scope: 'Analyze', description: 'Close the trace, the form, or clear the filter and selection' },
 ] as const satisfies readonly { id: string; keys: readonly string[]; scope: string; description: string }[]
 
 export type ActionId = (typeof keymap)[number]['id']

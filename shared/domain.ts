@@ -248,6 +248,8 @@ const Rate = z.object({ estimate: z.number().nullable(), lower: z.number(), uppe
 export const Taxonomy = z.object({
   /** Traces reviewed: a pass or fail on Overall or a verdict on a failure mode. */
   reviewed: z.number().int(),
+  /** Their ids (a re-code session labels every one of them for one mode). */
+  reviewedIds: z.array(z.number().int()),
   modes: z.array(z.object({ id: z.number().int(), name: z.string(), definition: z.string(), version: z.number().int(), count: z.number().int(), rate: Rate, itemIds: z.array(z.number().int()) })),
   /** cooccurrence[i][j]: traces with both mode i and mode j (the diagonal is each mode's count). */
   cooccurrence: z.array(z.array(z.number().int())),

@@ -38,6 +38,7 @@ export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonom
       : null
   return {
     reviewed: reviewed.size,
+    reviewedIds: [...reviewed],
     modes: modes.map((m) => {
       const { estimate, lower, upper } = wilsonInterval(m.count, Math.max(reviewed.size, m.count))
       return { id: m.id, name: m.name, definition: m.definition, version: m.version, count: m.count, rate: { estimate, lower, upper }, itemIds: [...m.items] }

@@ -1,0 +1,193 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import type { ItemDetail, NoteView, Taxonomy } from '../../../shared/domain'
+import { call } from '../../api'
+import { Pareto } from '../../components/charts/Pareto'
+import { TraceView } from '../../components/trace/TraceView'
+import { VerdictBadge } from '../../components/VerdictBadge'
+import { useKeyAction } from '../../keyboard'
+import { useStore } from '../../store'
+import { ModeForm, type ModeFormState } from './ModeForm'
+import { CrossTables } from './CrossTables'
+
+const SHOWN = 500
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/**
+ * Analyze (DESIGN §3): every note in one list, failure modes built from them with the keyboard
+ * (numbers assign, `c` creates, `e` edits, `r` re-codes), and the counts — a Pareto chart with
+ * Wilson intervals, co-occurrences, a metadata pivot and the pipeline transition matrix. Every
+ * bar and cell narrows the list to its traces.
+ */
+export function AnalyzeScreen() {
+  const showError = useStore((s) => s.showError)
+  const startSession = useStore((s) => s.startSession)
+  const facets = useStore((s) => s.facets)
+  const metadataKeys = facets?.metadataKeys ?? []
+  const [notes, setNotes] = useState<NoteView[]>([])
+  const [taxonomy, setTaxonomy] = useState<Taxonomy | null>(null)
+  const [cursor, setCursor] = useState(0)
+  const [selected, setSelected] = useState<Set<number>>(new Set())
+  const [query, setQuery] = useState('')
+  const [only, setOnly] = useState<{ title: string; ids: Set<number> } | null>(null)
+  const [pending, setPending] = useState<'edit' | 'recode' | null>(null)
+  const [form, setForm] = useState<ModeFormState | null>(null)
+  const [trace, setTrace] = useState<ItemDetail | null>(null)
+  const [pivot, setPivot] = useState<string | null>(null)
+  const search = useRef<HTMLInputElement>(null)
+
+  const reload = useCallback(async () => {
+    try {
+      const [n, t] = await Promise.all([call('notes.list', {}), call('taxonomy.get', { pivot })])
+      setNotes(n)
+      setTaxonomy(t)
+    } catch (error) {
+      showError(errorText(error))
+    }
+  }, [pivot, showError])
+  useEffect(() => void reload(), [reload])
+
+  // Number keys follow creation order, so a mode keeps its number while the counts change.
+  const numbered = useMemo(() => [...(taxonomy?.modes ?? [])].sort((a, b) => a.id - b.id).slice(0, 9), [taxonomy])
+  const visible = useMemo(() => {
+    const needle = query.trim().toLowerCase()
+    return notes.filter((n) => (!only || only.ids.has(n.itemId)) && (!needle || n.note.toLowerCase().includes(needle) || n.externalId.toLowerCase().includes(needle)))
+  }, [notes, only, query])
+  const at = Math.min(cursor, Math.max(0, visible.length - 1))
+  const current = visible[at]
+
+  const run = async (work: () => Promise<unknown>) => {
+    try {
+      await work()
+      await reload()
+    } catch (error) {
+      showError(errorText(error))
+    }
+  }
+  const browsing = form === null
+  useKeyAction('analyze.next', () => setCursor(Math.min(at + 1, visible.length - 1)), browsing)
+  useKeyAction('analyze.prev', () => setCursor(Math.max(at - 1, 0)), browsing)
+  useKeyAction('analyze.assign', (_e, key) => {
+    const mode = numbered[Number(key) - 1]
+    if (current && mode) void run(() => call('modes.assign', { itemId: current.itemId, modeId: mode.id, on: !current.modes.includes(mode.id) }))
+  }, browsing && pending === null)
+  useKeyAction('analyze.select', () => {
+    if (!current) return
+    const next = new Set(selected)
+    if (!next.delete(current.itemId)) next.add(current.itemId)
+    setSelected(next)
+  }, browsing)
+  useKeyAction('analyze.create', () => setForm({ kind: 'create', itemIds: selected.size > 0 ? [...selected] : current ? [current.itemId] : [] }), browsing)
+  useKeyAction('analyze.edit', () => setPending('edit'), browsing && numbered.length > 0)
+  useKeyAction('analyze.recode', () => setPending('recode'), browsing && numbered.length > 0)
+  useKeyAction('analyze.pick', (_e, key) => {
+    const mode = numbered[Number(key) - 1]
+    const what = pending
+    setPending(null)
+    if (!mode || !taxonomy) return
+    if (what === 'edit') setForm({ kind: 'edit', mode })
+    else void startSession({ criterionId: mode.id, order: 'unlabeled', ids: taxonomy.reviewedIds, size: Math.max(1, taxonomy.reviewedIds.length), seed: 1, blind: true })
+  }, pending !== null)
+  useKeyAction('analyze.open', () => current && void call('items.get', { id: current.itemId }).then(setTrace, (e: unknown) => showError(errorText(e))), browsing)
+  useKeyAction('analyze.search', () => search.current?.focus(), browsing)
+  useKeyAction('analyze.back', () => {
+    if (pending) setPending(null)
+    else if (trace) setTrace(null)
+    else if (only) setOnly(null)
+    else setSelected(new Set())
+  }, browsing)
+
+  const narrow = (title: string, ids: readonly number[]) => {
+    setOnly({ title, ids: new Set(ids) })
+    setCursor(0)
+    setTrace(null)
+  }
+  if (!taxonomy) return <p className="muted analyze-loading">Loading the notes…</p>
+  const withNotes = only ? new Set(visible.map((n) => n.itemId)).size : 0
+
+  return (
+    <div className="analyze">
+      <div className="analyze-bar">
+        <strong>{notes.length} notes</strong>
+        <span>{taxonomy.modes.length} failure modes</span>
+        <span data-testid="analyze-reviewed">{taxonomy.reviewed} traces reviewed</span>
+        <span className={taxonomy.saturation.saturated ? 'verdict-pass' : 'muted'}>
+          {taxonomy.saturation.newModes} new modes in the last {taxonomy.saturation.window}
+          {taxonomy.saturation.saturated ? ' · saturated' : ''}
+        </span>
+        <input ref={search} type="search" className="search" placeholder="Search notes  ( / )" aria-label="Search notes" value={query} onChange={(e) => {
+            setQuery(e.target.value)
+            setCursor(0)
+          }} onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()} />
+        {pending && <strong className="pending">{pending === 'edit' ? 'Edit' : 'Re-code'}: press a mode's number (Esc cancels)</strong>}
+      </div>
+      <div className="analyze-body">
+        <section className="notes-board" aria-label="Notes">
+          {only && (
+            <p className="narrowed">
+              {only.title}: {only.ids.size} traces, {withNotes} with notes{' '}
+              <button className="link" onClick={() => setOnly(null)}>
+                show all (Esc)
+              </button>
+            </p>
+          )}
+          {selected.size > 0 && <p className="narrowed">{selected.size} selected · <kbd>c</kbd> makes them a new failure mode</p>}
+          {visible.length === 0 && <p className="muted">{notes.length === 0 ? 'No notes yet: write them while labeling (n on the Label screen), or import a notes column.' : 'No note matches.'}</p>}
+          <ol className="notes">
+            {visible.slice(0, SHOWN).map((n, i) => (
+              <li key={`${n.itemId}-${n.criterion}-${n.annotator}`} className={`${i === at ? 'note current' : 'note'}${selected.has(n.itemId) ? ' picked' : ''}`} data-item={n.externalId} onClick={() => setCursor(i)}>
+                <div className="note-head">
+                  <code>{n.externalId}</code> <VerdictBadge verdict={n.verdict} /> <span className="muted">{n.criterion} · {n.annotator}</span>
+                  <span className="chips">
+                    {numbered.map((m, k) =>
+                      n.modes.includes(m.id) ? (
+                        <span key={m.id} className="chip" title={m.name}>
+                          {k + 1} {m.name}
+                        </span>
+                      ) : null,
+                    )}
+                  </span>
+                </div>
+                <p>{n.note}</p>
+              </li>
+            ))}
+          </ol>
+          {visible.length > SHOWN && <p className="muted">Showing the first {SHOWN} of {visible.length}: search to narrow.</p>}
+        </section>
+        <section className="analyze-side">
+          {form ? (
+            <ModeForm state={form} modes={numbered} onClose={() => setForm(null)} onDone={async () => {
+              setForm(null)
+              setSelected(new Set())
+              await reload()
+            }} />
+          ) : trace ? (
+            <div className="analyze-trace">
+              <p className="muted">
+                <kbd>Esc</kbd> back to the counts
+              </p>
+              <TraceView item={trace} />
+            </div>
+          ) : (
+            <>
+              <h2>Failure modes</h2>
+              <ol className="modes">
+                {numbered.map((m, k) => (
+                  <li key={m.id}>
+                    <kbd>{k + 1}</kbd> <strong>{m.name}</strong> <span className="muted">v{m.version} · {m.count} traces</span>
+                    <div className="muted definition">{m.definition || 'No definition yet (e, then its number).'}</div>
+                  </li>
+                ))}
+              </ol>
+              <p className="hint">
+                Numbers put the current note's trace in a mode (again: take it out) · <kbd>x</kbd> select · <kbd>c</kbd> new mode · <kbd>e</kbd>+number edit, merge, delete · <kbd>r</kbd>+number re-code every reviewed trace for that mode.
+              </p>
+              <h2>How often (Pareto)</h2>
+              <Pareto taxonomy={taxonomy} onPick={(id) => narrow(taxonomy.modes.find((m) => m.id === id)!.name, taxonomy.modes.find((m) => m.id === id)!.itemIds)} />
+              <CrossTables taxonomy={taxonomy} pivot={pivot} metadataKeys={metadataKeys} onPivot={setPivot} onNarrow={narrow} />
+            </>
+          )}
+        </section>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,129 @@
+import type { Taxonomy } from '../../../shared/domain'
+
+const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`)
+
+/** Co-occurrence, the metadata pivot and the pipeline transition matrix; cells narrow the notes to their traces. */
+export function CrossTables({ taxonomy, pivot, metadataKeys, onPivot, onNarrow }: { taxonomy: Taxonomy; pivot: string | null; metadataKeys: string[]; onPivot: (key: string | null) => void; onNarrow: (title: string, ids: readonly number[]) => void }) {
+  const { modes, cooccurrence, transitions } = taxonomy
+  const both = (i: number, j: number) => modes[i]!.itemIds.filter((id) => modes[j]!.itemIds.includes(id))
+  return (
+    <>
+      {modes.length > 1 && (
+        <>
+          <h2>Together (traces with both)</h2>
+          <table className="cross" data-testid="cooccurrence">
+            <thead>
+              <tr>
+                <th />
+                {modes.map((m, j) => (
+                  <th key={m.id} scope="col" title={m.name}>
+                    {j + 1}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {modes.map((m, i) => (
+                <tr key={m.id}>
+                  <th scope="row">
+                    {i + 1}. {m.name}
+                  </th>
+                  {modes.map((n, j) => (
+                    <td key={n.id} className={cooccurrence[i]![j]! > 0 ? 'clickable' : ''} onClick={() => cooccurrence[i]![j]! > 0 && onNarrow(`${m.name} and ${n.name}`, both(i, j))}>
+                      {cooccurrence[i]![j]}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      <h2>
+        By metadata{' '}
+        <select aria-label="Pivot by a metadata field" value={pivot ?? ''} onChange={(e) => onPivot(e.target.value || null)}>
+          <option value="">choose a field…</option>
+          {metadataKeys.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </h2>
+      {taxonomy.pivot && (
+        <table className="cross" data-testid="pivot">
+          <thead>
+            <tr>
+              <th scope="col">{taxonomy.pivot.key}</th>
+              <th scope="col">reviewed</th>
+              {modes.map((m, j) => (
+                <th key={m.id} scope="col" title={m.name}>
+                  {j + 1}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {taxonomy.pivot.values.map((v) => (
+              <tr key={v.value}>
+                <th scope="row">{v.value}</th>
+                <td>{v.reviewed}</td>
+                {v.counts.map((c, j) => (
+                  <td key={modes[j]!.id} title={v.reviewed ? `${pct(c / v.reviewed)} of ${v.reviewed}` : ''}>
+                    {c}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {transitions.steps.length > 0 && transitions.cells.length === 0 && (
+        <p className="hint">
+          Pipelines: mark the first failing step while labeling (<kbd>[</kbd> <kbd>]</kbd> then <kbd>f</kbd>) to see where they break (last successful step × first failing step).
+        </p>
+      )}
+      {transitions.cells.length > 0 && (
+        <>
+          <h2>Pipelines: last successful step → first failing step</h2>
+          <table className="cross" data-testid="transitions">
+            <thead>
+              <tr>
+                <th scope="col">last success ↓ / first failure →</th>
+                {transitions.steps.map((s) => (
+                  <th key={s.step} scope="col">
+                    {s.step}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {['(start)', ...transitions.steps.map((s) => s.step)].map((from) => (
+                <tr key={from}>
+                  <th scope="row">{from}</th>
+                  {transitions.steps.map((s) => {
+                    const cell = transitions.cells.find((c) => c.lastSuccess === from && c.firstFailure === s.step)
+                    return (
+                      <td key={s.step} className={cell ? 'clickable' : ''} onClick={() => cell && onNarrow(`Failed at ${s.step} after ${from}`, cell.itemIds)}>
+                        {cell?.count ?? ''}
+                      </td>
+                    )
+                  })}
+                </tr>
+              ))}
+              <tr>
+                <th scope="row">pass rate of the step</th>
+                {transitions.steps.map((s) => (
+                  <td key={s.step} title={`${s.passed} of ${s.reached} traces that reached it; 95% CI ${pct(s.rate.lower)}–${pct(s.rate.upper)}`}>
+                    {pct(s.rate.estimate)} <span className="muted">of {s.reached}</span>
+                  </td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+          <p className="hint">From the first failing step marked while labeling (<kbd>[</kbd> <kbd>]</kbd> then <kbd>f</kbd>); failed traces without one are not counted here.</p>
+        </>
+      )}
+    </>
+  )
+}

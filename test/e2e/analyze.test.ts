@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { writeDemoProject } from '../../electron/core/demo'
+import { repoRoot, tempDir } from '../helpers/paths'
+import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
+
+describe('Analyze screen, driven with the keyboard', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let app: AppDriver | null = null
+  beforeEach(() => (tmp = tempDir('assay-e2e-')))
+  afterEach(async () => {
+    await app?.close()
+    app = null
+    tmp.cleanup()
+  })
+
+  it('builds a taxonomy from the demo notes, assigns notes, re-codes, and the chart counts equal the export', async () => {
+    const project = tmp.file('demo.assay')
+    writeDemoProject(project)
+    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'coder'), project })
+    const { page } = app
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+4')
+    const notes = page.locator('ol.notes > li')
+    await expect.poll(() => notes.count()).toBeGreaterThan(10)
+    const search = async (text: string) => {
+      await page.keyboard.press('/')
+      await page.keyboard.press('Control+a')
+      await page.keyboard.type(text)
+      await page.keyboard.press('Enter')
+    }
+
+    // A new mode from every note about a source that does not exist: select them all with x.
+    await search('does not exist')
+    const matching = await notes.count()
+    expect(matching).toBeGreaterThan(0)
+    for (let i = 0; i < matching; i++) {
+      await page.keyboard.press('x')
+      await page.keyboard.press('j')
+    }
+    await page.keyboard.press('c')
+    await page.keyboard.type('Cites a missing source')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('The answer cites a source or a study that does not exist.')
+    await page.keyboard.press('Control+Enter')
+    const bar = (name: string) => page.locator(`g.bar-row[data-mode="${name}"] [data-testid=pareto-count]`)
+    await expect.poll(() => bar('Cites a missing source').textContent()).toMatch(new RegExp(`^${matching} \\(`))
+
+    // A second mode from one generic answer; the next generic answer is assigned to it with its number (4).
+    await search('Generic answer')
+    await page.keyboard.press('c')
+    await page.keyboard.type('No actual recipe')
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(() => bar('No actual recipe').textContent()).toMatch(/^1 \(/)
+    await page.keyboard.press('j')
+    await page.keyboard.press('4')
+    await expect.poll(() => bar('No actual recipe').textContent()).toMatch(/^2 \(/)
+    await page.keyboard.press('4') // again: takes it back out
+    await expect.poll(() => bar('No actual recipe').textContent()).toMatch(/^1 \(/)
+    await page.keyboard.press('4')
+    await expect.poll(() => bar('No actual recipe').textContent()).toMatch(/^2 \(/)
+    await app.screenshot('analyze')
+
+    // Re-code pass for mode 4: a labeling session over every reviewed trace; three verdicts.
+    await page.keyboard.press('r')
+    await page.keyboard.press('4')
+    const progress = page.getByTestId('label-progress')
+    await expect.poll(() => progress.textContent()).toBe('Item 1 of 120')
+    for (const key of ['2', '1', '2']) await page.keyboard.press(key)
+    await expect.poll(() => progress.textContent()).toBe('Item 4 of 120')
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All labels saved')
+
+    // Back to the chart: every bar's count equals the export's fails in that mode's column.
+    await page.keyboard.press('Alt+4')
+    await page.locator('svg.pareto').waitFor()
+    const shown = Object.fromEntries(
+      await page.locator('g.bar-row').evaluateAll((rows) => rows.map((g) => [g.getAttribute('data-mode'), Number(g.querySelector('[data-testid=pareto-count]')!.textContent!.split(' ')[0])])),
+    ) as Record<string, number>
+    expect(Object.keys(shown)).toHaveLength(4)
+    const out = tmp.file('export.jsonl')
+    execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'export', project, '--format', 'jsonl', '--out', out])
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>)
+    const exported = Object.fromEntries(Object.keys(shown).map((mode) => [mode, rows.filter((r) => r[`${mode}.label`] === 'fail').length]))
+    expect(shown).toEqual(exported)
+    const taxonomy = JSON.parse(execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'taxonomy', project, '--format', 'json'], { encoding: 'utf8' })) as { modes: { name: string; count: number }[] }
+    expect(Object.fromEntries(taxonomy.modes.map((m) => [m.name, m.count]))).toEqual(shown)
+    expect(await app.problems()).toEqual([])
+  })
+})
