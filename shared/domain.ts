@@ -254,7 +254,7 @@ export const Taxonomy = z.object({
   /** cooccurrence[i][j]: traces with both mode i and mode j (the diagonal is each mode's count). */
   cooccurrence: z.array(z.array(z.number().int())),
   pivot: z
-    .object({ key: z.string(), values: z.array(z.object({ value: z.string(), reviewed: z.number().int(), counts: z.array(z.number().int()) })) })
+    .object({ key: z.string(), values: z.array(z.object({ value: z.string(), reviewed: z.number().int(), counts: z.array(z.number().int()), itemIds: z.array(z.array(z.number().int())) })) })
     .nullable(),
   /** Pipelines: last successful step × first failing step, and each step's pass rate among the traces that reached it. */
   transitions: z.object({

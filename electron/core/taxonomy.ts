@@ -32,7 +32,8 @@ export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonom
           key: pivotKey,
           values: [...new Set(pivotIds.map((id) => values.get(id) ?? '(none)'))].sort().map((value) => {
             const ids = pivotIds.filter((id) => (values.get(id) ?? '(none)') === value)
-            return { value, reviewed: ids.filter((id) => reviewed.has(id)).length, counts: modes.map((m) => ids.filter((id) => m.items.has(id)).length) }
+            const cells = modes.map((m) => ids.filter((id) => m.items.has(id)))
+            return { value, reviewed: ids.filter((id) => reviewed.has(id)).length, counts: cells.map((c) => c.length), itemIds: cells }
           }),
         }
       : null

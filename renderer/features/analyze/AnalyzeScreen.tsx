@@ -6,6 +6,7 @@ import { TraceView } from '../../components/trace/TraceView'
 import { VerdictBadge } from '../../components/VerdictBadge'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
+import { taxonomyMarkdown } from '../../../shared/taxonomy-report'
 import { ModeForm, type ModeFormState } from './ModeForm'
 import { CrossTables } from './CrossTables'
 
@@ -28,6 +29,7 @@ export function AnalyzeScreen() {
   const [cursor, setCursor] = useState(0)
   const [selected, setSelected] = useState<Set<number>>(new Set())
   const [query, setQuery] = useState('')
+  const [facet, setFacet] = useState<{ criterion: string; verdict: string; dataset: string }>({ criterion: '', verdict: '', dataset: '' })
   const [only, setOnly] = useState<{ title: string; ids: Set<number> } | null>(null)
   const [pending, setPending] = useState<'edit' | 'recode' | null>(null)
   const [form, setForm] = useState<ModeFormState | null>(null)
@@ -50,8 +52,20 @@ export function AnalyzeScreen() {
   const numbered = useMemo(() => [...(taxonomy?.modes ?? [])].sort((a, b) => a.id - b.id).slice(0, 9), [taxonomy])
   const visible = useMemo(() => {
     const needle = query.trim().toLowerCase()
-    return notes.filter((n) => (!only || only.ids.has(n.itemId)) && (!needle || n.note.toLowerCase().includes(needle) || n.externalId.toLowerCase().includes(needle)))
-  }, [notes, only, query])
+    return notes.filter(
+      (n) =>
+        (!only || only.ids.has(n.itemId)) &&
+        (!facet.criterion || n.criterion === facet.criterion) &&
+        (!facet.verdict || n.verdict === facet.verdict) &&
+        (!facet.dataset || n.dataset === facet.dataset) &&
+        (!needle || n.note.toLowerCase().includes(needle) || n.externalId.toLowerCase().includes(needle)),
+    )
+  }, [notes, only, query, facet])
+  const choices = useMemo(() => ({ criterion: [...new Set(notes.map((n) => n.criterion))].sort(), dataset: [...new Set(notes.map((n) => n.dataset))].sort() }), [notes])
+  const pickFacet = (change: Partial<typeof facet>) => {
+    setFacet({ ...facet, ...change })
+    setCursor(0)
+  }
   const at = Math.min(cursor, Math.max(0, visible.length - 1))
   const current = visible[at]
 
@@ -96,6 +110,17 @@ export function AnalyzeScreen() {
     else setSelected(new Set())
   }, browsing)
 
+  const [copied, setCopied] = useState(false)
+  const copy = () => {
+    if (!taxonomy) return
+    const project = useStore.getState().project?.name ?? 'project'
+    void navigator.clipboard.writeText(taxonomyMarkdown(taxonomy, notes, project)).then(
+      () => setCopied(true),
+      () => showError('The clipboard is not available here: use `assay taxonomy PROJECT --format md` instead.'),
+    )
+  }
+  useKeyAction('analyze.copy', copy, browsing)
+
   const narrow = (title: string, ids: readonly number[]) => {
     setOnly({ title, ids: new Set(ids) })
     setCursor(0)
@@ -118,10 +143,34 @@ export function AnalyzeScreen() {
             setQuery(e.target.value)
             setCursor(0)
           }} onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()} />
+        <button onClick={copy} title="Also: assay taxonomy PROJECT --format md|json">
+          <kbd>m</kbd> {copied ? 'Copied' : 'Copy as Markdown'}
+        </button>
         {pending && <strong className="pending">{pending === 'edit' ? 'Edit' : 'Re-code'}: press a mode's number (Esc cancels)</strong>}
       </div>
       <div className="analyze-body">
         <section className="notes-board" aria-label="Notes">
+          <div className="note-filters">
+            <select aria-label="Notes of criterion" value={facet.criterion} onChange={(e) => pickFacet({ criterion: e.target.value })}>
+              <option value="">every criterion</option>
+              {choices.criterion.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+            <select aria-label="Notes with label" value={facet.verdict} onChange={(e) => pickFacet({ verdict: e.target.value })}>
+              <option value="">any label</option>
+              <option value="fail">fail</option>
+              <option value="pass">pass</option>
+              <option value="defer">deferred</option>
+            </select>
+            <select aria-label="Notes in dataset" value={facet.dataset} onChange={(e) => pickFacet({ dataset: e.target.value })}>
+              <option value="">every dataset</option>
+              {choices.dataset.map((d) => (
+                <option key={d}>{d}</option>
+              ))}
+            </select>
+            <span className="muted">{visible.length} shown</span>
+          </div>
           {only && (
             <p className="narrowed">
               {only.title}: {only.ids.size} traces, {withNotes} with notes{' '}

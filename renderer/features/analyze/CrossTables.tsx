@@ -69,7 +69,7 @@ export function CrossTables({ taxonomy, pivot, metadataKeys, onPivot, onNarrow }
                 <th scope="row">{v.value}</th>
                 <td>{v.reviewed}</td>
                 {v.counts.map((c, j) => (
-                  <td key={modes[j]!.id} title={v.reviewed ? `${pct(c / v.reviewed)} of ${v.reviewed}` : ''}>
+                  <td key={modes[j]!.id} className={c > 0 ? 'clickable' : ''} title={v.reviewed ? `${pct(c / v.reviewed)} of ${v.reviewed}` : ''} onClick={() => c > 0 && onNarrow(`${modes[j]!.name} where ${taxonomy.pivot!.key} = ${v.value}`, v.itemIds[j]!)}>
                     {c}
                   </td>
                 ))}
