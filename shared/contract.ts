@@ -105,6 +105,8 @@ export const contract = {
   'modes.merge': { input: z.object({ from: z.number().int(), into: z.number().int() }).strict(), output: z.null() },
   /** Split: these traces leave `from` and get `to`. */
   'modes.move': { input: z.object({ itemIds: z.array(z.number().int()).min(1).max(100_000), from: z.number().int(), to: z.number().int() }).strict(), output: z.null() },
+  /** Pins a trace as an example of the mode present (fail) or absent (pass), or unpins it. */
+  'modes.example': { input: z.object({ modeId: z.number().int(), itemId: z.number().int(), kind: z.enum(['pass', 'fail']), on: z.boolean() }).strict(), output: z.null() },
   /** Puts a trace in a failure mode (or takes it out: the failure is absent). */
   'modes.assign': { input: z.object({ itemId: z.number().int(), modeId: z.number().int(), on: z.boolean() }).strict(), output: z.null() },
 

@@ -250,7 +250,19 @@ export const Taxonomy = z.object({
   reviewed: z.number().int(),
   /** Their ids (a re-code session labels every one of them for one mode). */
   reviewedIds: z.array(z.number().int()),
-  modes: z.array(z.object({ id: z.number().int(), name: z.string(), definition: z.string(), version: z.number().int(), count: z.number().int(), rate: Rate, itemIds: z.array(z.number().int()) })),
+  modes: z.array(
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      definition: z.string(),
+      version: z.number().int(),
+      count: z.number().int(),
+      rate: Rate,
+      itemIds: z.array(z.number().int()),
+      /** Traces pinned as clear examples of the mode present (fail) and absent (pass): the definition's evidence, and a judge's few-shot candidates. */
+      examples: z.array(z.object({ kind: z.enum(['pass', 'fail']), itemId: z.number().int(), externalId: z.string() })),
+    }),
+  ),
   /** cooccurrence[i][j]: traces with both mode i and mode j (the diagonal is each mode's count). */
   cooccurrence: z.array(z.array(z.number().int())),
   pivot: z

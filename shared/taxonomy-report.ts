@@ -5,9 +5,14 @@ export const TAXONOMY_SCHEMA = 'assay.taxonomy/v1'
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
 
-/** Up to `n` example traces of a mode, each with its note: the definition's evidence. */
-function examples(notes: readonly NoteView[], modeId: number, n = 3) {
-  return notes.filter((x) => x.modes.includes(modeId)).slice(0, n).map((x) => ({ id: x.externalId, note: x.note }))
+type Mode = Taxonomy['modes'][number]
+
+/** A mode's examples: the pinned ones first, then traces in the mode with a note (up to `n` in all), each with its note. */
+function examples(notes: readonly NoteView[], mode: Mode, n = 3) {
+  const noteOf = (itemId: number) => notes.find((x) => x.itemId === itemId)?.note ?? ''
+  const pinned = mode.examples.map((e) => ({ kind: e.kind, id: e.externalId, note: noteOf(e.itemId) }))
+  const more = notes.filter((x) => x.modes.includes(mode.id) && !mode.examples.some((e) => e.itemId === x.itemId)).map((x) => ({ kind: 'fail' as const, id: x.externalId, note: x.note }))
+  return [...pinned, ...more].slice(0, Math.max(n, pinned.length))
 }
 
 /** The taxonomy as JSON: definitions, example traces, counts with Wilson intervals, co-occurrences. */
@@ -24,7 +29,7 @@ export function taxonomyJson(t: Taxonomy, notes: readonly NoteView[], project: s
       count: m.count,
       rate: m.rate.estimate,
       interval95: [m.rate.lower, m.rate.upper],
-      examples: examples(notes, m.id),
+      examples: examples(notes, m),
     })),
     cooccurrence: { modes: t.modes.map((m) => m.name), counts: t.cooccurrence },
     transitions: t.transitions,
@@ -38,7 +43,7 @@ export function taxonomyMarkdown(t: Taxonomy, notes: readonly NoteView[], projec
   t.modes.forEach((m, i) => lines.push(`| ${i + 1} | ${m.name.replace(/\|/g, '\\|')} | ${m.count} | ${pct(m.rate.estimate)} | ${pct(m.rate.lower)}–${pct(m.rate.upper)} |`))
   for (const m of t.modes) {
     lines.push('', `## ${m.name}`, '', m.definition || '_No definition yet._', '')
-    for (const e of examples(notes, m.id)) lines.push(`- \`${e.id}\`: ${e.note.replace(/\s+/g, ' ')}`)
+    for (const e of examples(notes, m)) lines.push(`- ${e.kind === 'pass' ? 'Pass (absent)' : 'Fail (present)'}: \`${e.id}\`${e.note ? ` — ${e.note.replace(/\s+/g, ' ')}` : ''}`)
   }
   return `${lines.join('\n')}\n`
 }

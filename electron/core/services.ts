@@ -8,7 +8,7 @@ import { LATEST_VERSION } from './db/migrations'
 import { createRepos, type Repos } from './db/repos'
 import { createImportService } from './import/service'
 import { writeDemoProject } from './demo'
-import { assignMode, countTaxonomy, createMode, deleteMode, listNotes, mergeModes, moveTraces, renameMode } from './taxonomy'
+import { assignMode, countTaxonomy, createMode, deleteMode, listNotes, mergeModes, moveTraces, pinExample, renameMode } from './taxonomy'
 import { agreementOn, createSession, getSession, latestSession, saveLabel, tagItem, undoLabel, type LabelingDeps } from './labeling'
 import { projectName, type SettingsStore } from './settings'
 
@@ -156,6 +156,7 @@ export function createServices(deps: ServiceDeps) {
     'modes.delete': async ({ id }) => (deleteMode(await writing(), id), null),
     'modes.merge': async ({ from, into }) => (mergeModes(await writing(), from, into), null),
     'modes.move': async ({ itemIds, from, to }) => (moveTraces(await writing(), itemIds, from, to), null),
+    'modes.example': async ({ modeId, itemId, kind, on }) => (pinExample(await writing(), modeId, itemId, kind, on), null),
     'modes.assign': async ({ itemId, modeId, on }) => (assignMode(await writing(), itemId, modeId, on), null),
     'import.run': async ({ path, ...request }) => {
       const running = imports.run({ file: path, ...request })

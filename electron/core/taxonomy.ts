@@ -37,12 +37,14 @@ export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonom
           }),
         }
       : null
+  const examples = t.examples()
   return {
     reviewed: reviewed.size,
     reviewedIds: [...reviewed],
     modes: modes.map((m) => {
       const { estimate, lower, upper } = wilsonInterval(m.count, Math.max(reviewed.size, m.count))
-      return { id: m.id, name: m.name, definition: m.definition, version: m.version, count: m.count, rate: { estimate, lower, upper }, itemIds: [...m.items] }
+      const pinned = examples.filter((e) => e.modeId === m.id).map(({ kind, itemId, externalId }) => ({ kind, itemId, externalId }))
+      return { id: m.id, name: m.name, definition: m.definition, version: m.version, count: m.count, rate: { estimate, lower, upper }, itemIds: [...m.items], examples: pinned }
     }),
     cooccurrence: modes.map((a) => modes.map((b) => [...a.items].filter((id) => b.items.has(id)).length)),
     pivot,
@@ -141,6 +143,17 @@ export function moveTraces(d: LabelingDeps, itemIds: number[], from: number, to:
     }
     d.repos.project.log('mode.move', { from, to, items: itemIds.length }, d.now)
   })
+}
+
+/** Pins (or unpins) a trace as an example of the mode present (`fail`) or absent (`pass`). */
+export function pinExample(d: LabelingDeps, modeId: number, itemId: number, kind: 'pass' | 'fail', on: boolean): void {
+  mode(d, modeId)
+  const current = d.repos.taxonomy.examples().filter((e) => e.modeId === modeId)
+  const ids = (k: 'pass' | 'fail') => current.filter((e) => e.kind === k && e.itemId !== itemId).map((e) => e.itemId)
+  const pass = ids('pass')
+  const fail = ids('fail')
+  if (on) (kind === 'pass' ? pass : fail).push(itemId)
+  d.repos.taxonomy.setExamples(modeId, pass, fail)
 }
 
 /** Assigns a trace to a mode (a fail on it) or takes it out (a pass: the human says the failure is absent). */

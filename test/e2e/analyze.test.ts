@@ -61,6 +61,11 @@ describe('Analyze screen, driven with the keyboard', () => {
     await expect.poll(() => bar('No actual recipe').textContent()).toMatch(/^1 \(/)
     await page.keyboard.press('4')
     await expect.poll(() => bar('No actual recipe').textContent()).toMatch(/^2 \(/)
+    // f, then 4: the current trace is pinned as an example of the mode present.
+    const current = await page.locator('li.note.current').getAttribute('data-item')
+    await page.keyboard.press('f')
+    await page.keyboard.press('4')
+    await expect.poll(() => page.locator('ol.modes .example.fail').allTextContents()).toEqual([`✗ ${current}`])
     await app.screenshot('analyze')
 
     // Re-code pass for mode 4: a labeling session over every reviewed trace; three verdicts.

@@ -66,6 +66,16 @@ describe('failure taxonomy (axial coding)', () => {
     t = await call('taxonomy.get', {})
     expect(t.modes.find((m) => m.id === other)).toBeUndefined()
     expect(t.modes.find((m) => m.id === hallucination)!.count).toBe(cites.length)
+    // Examples: pinned on the definition's latest version without making a new version.
+    const absent = notes.find((n) => !cites.includes(n.itemId))!.itemId
+    await call('modes.example', { modeId: hallucination, itemId: cites[0], kind: 'fail', on: true })
+    await call('modes.example', { modeId: hallucination, itemId: absent, kind: 'pass', on: true })
+    t = await call('taxonomy.get', {})
+    const pinned = t.modes.find((m) => m.id === hallucination)!
+    expect(pinned.examples.map((e) => [e.kind, e.itemId])).toEqual([['pass', absent], ['fail', cites[0]]])
+    expect(pinned.version).toBe(1)
+    await call('modes.example', { modeId: hallucination, itemId: absent, kind: 'pass', on: false })
+    expect((await call('taxonomy.get', {})).modes.find((m) => m.id === hallucination)!.examples.map((e) => e.itemId)).toEqual([cites[0]])
     await call('modes.rename', { id: hallucination, name: 'Hallucinated citation' })
     await call('modes.assign', { itemId: cites[0], modeId: hallucination, on: false })
     t = await call('taxonomy.get', { pivot: 'topic' })

@@ -31,7 +31,7 @@ export function AnalyzeScreen() {
   const [query, setQuery] = useState('')
   const [facet, setFacet] = useState<{ criterion: string; verdict: string; dataset: string }>({ criterion: '', verdict: '', dataset: '' })
   const [only, setOnly] = useState<{ title: string; ids: Set<number> } | null>(null)
-  const [pending, setPending] = useState<'edit' | 'recode' | null>(null)
+  const [pending, setPending] = useState<'edit' | 'recode' | 'pass' | 'fail' | null>(null)
   const [form, setForm] = useState<ModeFormState | null>(null)
   const [trace, setTrace] = useState<ItemDetail | null>(null)
   const [pivot, setPivot] = useState<string | null>(null)
@@ -93,13 +93,18 @@ export function AnalyzeScreen() {
   useKeyAction('analyze.create', () => setForm({ kind: 'create', itemIds: selected.size > 0 ? [...selected] : current ? [current.itemId] : [] }), browsing)
   useKeyAction('analyze.edit', () => setPending('edit'), browsing && numbered.length > 0)
   useKeyAction('analyze.recode', () => setPending('recode'), browsing && numbered.length > 0)
+  useKeyAction('analyze.failExample', () => setPending('fail'), browsing && numbered.length > 0 && current !== undefined)
+  useKeyAction('analyze.passExample', () => setPending('pass'), browsing && numbered.length > 0 && current !== undefined)
   useKeyAction('analyze.pick', (_e, key) => {
     const mode = numbered[Number(key) - 1]
     const what = pending
     setPending(null)
     if (!mode || !taxonomy) return
     if (what === 'edit') setForm({ kind: 'edit', mode })
-    else void startSession({ criterionId: mode.id, order: 'unlabeled', ids: taxonomy.reviewedIds, size: Math.max(1, taxonomy.reviewedIds.length), seed: 1, blind: true })
+    else if ((what === 'pass' || what === 'fail') && current) {
+      const pinned = mode.examples.some((e) => e.itemId === current.itemId && e.kind === what)
+      void run(() => call('modes.example', { modeId: mode.id, itemId: current.itemId, kind: what, on: !pinned }))
+    } else void startSession({ criterionId: mode.id, order: 'unlabeled', ids: taxonomy.reviewedIds, size: Math.max(1, taxonomy.reviewedIds.length), seed: 1, blind: true })
   }, pending !== null)
   useKeyAction('analyze.open', () => current && void call('items.get', { id: current.itemId }).then(setTrace, (e: unknown) => showError(errorText(e))), browsing)
   useKeyAction('analyze.search', () => search.current?.focus(), browsing)
@@ -146,7 +151,7 @@ export function AnalyzeScreen() {
         <button onClick={copy} title="Also: assay taxonomy PROJECT --format md|json">
           <kbd>m</kbd> {copied ? 'Copied' : 'Copy as Markdown'}
         </button>
-        {pending && <strong className="pending">{pending === 'edit' ? 'Edit' : 'Re-code'}: press a mode's number (Esc cancels)</strong>}
+        {pending && <strong className="pending">{{ edit: 'Edit', recode: 'Re-code', pass: 'Example of the mode absent', fail: 'Example of the mode present' }[pending]}: press a mode's number (Esc cancels)</strong>}
       </div>
       <div className="analyze-body">
         <section className="notes-board" aria-label="Notes">
@@ -224,11 +229,20 @@ export function AnalyzeScreen() {
                   <li key={m.id}>
                     <kbd>{k + 1}</kbd> <strong>{m.name}</strong> <span className="muted">v{m.version} · {m.count} traces</span>
                     <div className="muted definition">{m.definition || 'No definition yet (e, then its number).'}</div>
+                    {m.examples.length > 0 && (
+                      <div className="definition examples">
+                        {m.examples.map((e) => (
+                          <span key={`${e.kind}-${e.itemId}`} className={`example ${e.kind}`} title={e.kind === 'fail' ? 'example: the failure is present' : 'example: the failure is absent'}>
+                            {e.kind === 'fail' ? '✗' : '✓'} {e.externalId}
+                          </span>
+                        ))}
+                      </div>
+                    )}
                   </li>
                 ))}
               </ol>
               <p className="hint">
-                Numbers put the current note's trace in a mode (again: take it out) · <kbd>x</kbd> select · <kbd>c</kbd> new mode · <kbd>e</kbd>+number edit, merge, delete · <kbd>r</kbd>+number re-code every reviewed trace for that mode.
+                Numbers put the current note's trace in a mode (again: take it out) · <kbd>x</kbd> select · <kbd>c</kbd> new mode · <kbd>e</kbd>+number edit, merge, delete · <kbd>r</kbd>+number re-code every reviewed trace for that mode · <kbd>f</kbd>/<kbd>p</kbd>+number pin the trace as an example of the mode present/absent.
               </p>
               <h2>How often (Pareto)</h2>
               <Pareto taxonomy={taxonomy} onPick={(id) => narrow(taxonomy.modes.find((m) => m.id === id)!.name, taxonomy.modes.find((m) => m.id === id)!.itemIds)} />

@@ -54,6 +54,18 @@ export function taxonomyRepo(db: Db) {
      FROM (${CURRENT_LABELS}) l JOIN criteria c ON c.id = l.criterion_id
      WHERE c.kind = 'overall' AND l.verdict IN ('pass', 'fail') AND EXISTS (SELECT 1 FROM steps s WHERE s.item_id = l.item_id)`,
   )
+  // Examples belong to the definition's latest version, but changing them is not a new definition.
+  const examples = db.prepare(
+    `SELECT cv.criterion_id AS modeId, 'pass' AS kind, j.value AS itemId, i.external_id AS externalId FROM criterion_versions cv, json_each(cv.pass_examples) j JOIN items i ON i.id = j.value
+       WHERE cv.version = (SELECT max(version) FROM criterion_versions WHERE criterion_id = cv.criterion_id)
+     UNION ALL
+     SELECT cv.criterion_id, 'fail', j.value, i.external_id FROM criterion_versions cv, json_each(cv.fail_examples) j JOIN items i ON i.id = j.value
+       WHERE cv.version = (SELECT max(version) FROM criterion_versions WHERE criterion_id = cv.criterion_id)`,
+  )
+  const setExamples = db.prepare(
+    `UPDATE criterion_versions SET pass_examples = @pass, fail_examples = @fail
+     WHERE criterion_id = @id AND version = (SELECT max(version) FROM criterion_versions WHERE criterion_id = @id)`,
+  )
   const setName = db.prepare('UPDATE criteria SET name = ? WHERE id = ?')
   const remove = db.prepare("UPDATE criteria SET deleted_at = ?, name = name || ' [deleted ' || id || ']' WHERE id = ?")
 
@@ -65,6 +77,8 @@ export function taxonomyRepo(db: Db) {
     metadata: (key: string, ids: number[]) => metadataOf.all(key, key, JSON.stringify(ids)) as { id: number; value: string | null }[],
     pipelines: () =>
       (pipelines.all() as { itemId: number; verdict: 'pass' | 'fail'; firstFailingStep: number | null; steps: string }[]).map((p) => ({ ...p, steps: JSON.parse(p.steps) as string[] })),
+    examples: () => examples.all() as { modeId: number; kind: 'pass' | 'fail'; itemId: number; externalId: string }[],
+    setExamples: (id: number, pass: number[], fail: number[]): void => void setExamples.run({ id, pass: JSON.stringify(pass), fail: JSON.stringify(fail) }),
     rename: (id: number, name: string): void => void setName.run(name, id),
     /** Soft delete: the mode's labels stay (history); its name is freed for a new mode. */
     remove: (id: number, at: string): void => void remove.run(at, id),
