@@ -237,6 +237,8 @@ export const NoteView = z.object({
   note: z.string(),
   annotator: z.string(),
   createdAt: z.string(),
+  /** The trace's top-level metadata values, as text. */
+  metadata: z.record(z.string(), z.string()),
   /** Failure modes present on the item (their current label is a fail). */
   modes: z.array(z.number().int()),
 })

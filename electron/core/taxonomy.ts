@@ -11,7 +11,7 @@ import type { LabelingDeps } from './labeling'
  */
 export function listNotes(d: LabelingDeps): NoteView[] {
   const present = modesByItem(d)
-  return d.repos.taxonomy.notes().map((n) => ({ ...n, modes: present.get(n.itemId) ?? [] }))
+  return d.repos.taxonomy.notes().map((n) => ({ ...n, metadata: flatMetadata(n.metadata), modes: present.get(n.itemId) ?? [] }))
 }
 
 export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonomy {
@@ -170,6 +170,16 @@ function mode(d: LabelingDeps, id: number) {
   const found = d.repos.taxonomy.modes().find((m) => m.id === id)
   if (!found) throw new AppError('not_found', `There is no failure mode with id ${id} (it may have been merged or deleted).`)
   return found
+}
+
+/** Top-level metadata values as text, for filtering notes by a field (objects and lists are left out). */
+function flatMetadata(json: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(JSON.parse(json) as Record<string, unknown>)) {
+    if (value === null || typeof value === 'object') continue
+    out[key] = String(value)
+  }
+  return out
 }
 
 function modesByItem(d: LabelingDeps): Map<number, number[]> {

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
+import { humanize } from '../../electron/core/import/mapping'
 import { repoRoot, tempDir } from '../helpers/paths'
 import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
 
@@ -91,6 +92,24 @@ describe('Analyze screen, driven with the keyboard', () => {
     expect(shown).toEqual(exported)
     const taxonomy = JSON.parse(execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'taxonomy', project, '--format', 'json'], { encoding: 'utf8' })) as { modes: { name: string; count: number }[] }
     expect(Object.fromEntries(taxonomy.modes.map((m) => [m.name, m.count]))).toEqual(shown)
+    expect(await app.problems()).toEqual([])
+  })
+
+  const nathan = resolve(repoRoot, '../shared/data/NathanNam-recipe-chatbot/homeworks/hw2')
+  it.skipIf(!existsSync(nathan))("shows the NathanNam file's failure-mode frequencies on the chart, as in its failure_mode_frequency.csv", async () => {
+    const project = tmp.file('nathan.assay')
+    execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'import', project, join(nathan, 'results_20251011_123314_failure_modes.csv')])
+    app = await launchApp({ home: tmp.file('home'), project })
+    const { page } = app
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+4')
+    await expect.poll(() => page.getByTestId('analyze-reviewed').textContent()).toBe('100 traces reviewed')
+    const expected = readFileSync(join(nathan, 'failure_mode_frequency.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','))
+    for (const [column, count, percent] of expected) {
+      const bar = page.locator(`g.bar-row[data-mode="${humanize(column!)}"] [data-testid=pareto-count]`)
+      await expect.poll(() => bar.textContent()).toBe(`${count} (${Number(percent).toFixed(1)}%)`)
+    }
+    await app.screenshot('analyze-nathan')
     expect(await app.problems()).toEqual([])
   })
 })

@@ -29,7 +29,7 @@ export function AnalyzeScreen() {
   const [cursor, setCursor] = useState(0)
   const [selected, setSelected] = useState<Set<number>>(new Set())
   const [query, setQuery] = useState('')
-  const [facet, setFacet] = useState<{ criterion: string; verdict: string; dataset: string }>({ criterion: '', verdict: '', dataset: '' })
+  const [facet, setFacet] = useState({ criterion: '', verdict: '', dataset: '', key: '', value: '' })
   const [only, setOnly] = useState<{ title: string; ids: Set<number> } | null>(null)
   const [pending, setPending] = useState<'edit' | 'recode' | 'pass' | 'fail' | null>(null)
   const [form, setForm] = useState<ModeFormState | null>(null)
@@ -58,10 +58,19 @@ export function AnalyzeScreen() {
         (!facet.criterion || n.criterion === facet.criterion) &&
         (!facet.verdict || n.verdict === facet.verdict) &&
         (!facet.dataset || n.dataset === facet.dataset) &&
+        (!facet.key || (n.metadata[facet.key] ?? '') === facet.value) &&
         (!needle || n.note.toLowerCase().includes(needle) || n.externalId.toLowerCase().includes(needle)),
     )
   }, [notes, only, query, facet])
-  const choices = useMemo(() => ({ criterion: [...new Set(notes.map((n) => n.criterion))].sort(), dataset: [...new Set(notes.map((n) => n.dataset))].sort() }), [notes])
+  const choices = useMemo(
+    () => ({
+      criterion: [...new Set(notes.map((n) => n.criterion))].sort(),
+      dataset: [...new Set(notes.map((n) => n.dataset))].sort(),
+      keys: [...new Set(notes.flatMap((n) => Object.keys(n.metadata)))].sort(),
+      values: [...new Set(notes.map((n) => n.metadata[facet.key] ?? ''))].sort(),
+    }),
+    [notes, facet.key],
+  )
   const pickFacet = (change: Partial<typeof facet>) => {
     setFacet({ ...facet, ...change })
     setCursor(0)
@@ -174,6 +183,21 @@ export function AnalyzeScreen() {
                 <option key={d}>{d}</option>
               ))}
             </select>
+            <select aria-label="Notes by a metadata field" value={facet.key} onChange={(e) => pickFacet({ key: e.target.value, value: [...new Set(notes.map((n) => n.metadata[e.target.value] ?? ''))].sort()[0] ?? '' })}>
+              <option value="">any metadata</option>
+              {choices.keys.map((k) => (
+                <option key={k}>{k}</option>
+              ))}
+            </select>
+            {facet.key && (
+              <select aria-label={`Value of ${facet.key}`} value={facet.value} onChange={(e) => pickFacet({ value: e.target.value })}>
+                {choices.values.map((v) => (
+                  <option key={v} value={v}>
+                    {v || '(none)'}
+                  </option>
+                ))}
+              </select>
+            )}
             <span className="muted">{visible.length} shown</span>
           </div>
           {only && (

@@ -10,6 +10,7 @@ export interface NoteRow {
   note: string
   annotator: string
   createdAt: string
+  metadata: string
 }
 
 export interface ModeRow {
@@ -24,7 +25,8 @@ export interface ModeRow {
 /** The failure taxonomy's reads (DESIGN §3, Analyze): notes, modes with their counts, and the cross tables. */
 export function taxonomyRepo(db: Db) {
   const notes = db.prepare(
-    `SELECT l.item_id AS itemId, i.external_id AS externalId, d.name AS dataset, c.name AS criterion, l.verdict, l.note, l.annotator, l.created_at AS createdAt
+    `SELECT l.item_id AS itemId, i.external_id AS externalId, d.name AS dataset, c.name AS criterion, l.verdict, l.note, l.annotator, l.created_at AS createdAt,
+       i.metadata_json AS metadata
      FROM (${CURRENT_LABELS}) l JOIN items i ON i.id = l.item_id JOIN datasets d ON d.id = i.dataset_id JOIN criteria c ON c.id = l.criterion_id
      WHERE l.note <> '' AND c.deleted_at IS NULL AND c.step IS NULL ORDER BY l.id`,
   )
