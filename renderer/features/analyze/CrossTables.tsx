@@ -15,11 +15,7 @@ export function CrossTables({ taxonomy, pivot, metadataKeys, onPivot, onNarrow }
             <thead>
               <tr>
                 <th />
-                {modes.map((m, j) => (
-                  <th key={m.id} scope="col" title={m.name}>
-                    {j + 1}
-                  </th>
-                ))}
+                <ModeColumns modes={modes} />
               </tr>
             </thead>
             <tbody>
@@ -56,11 +52,7 @@ export function CrossTables({ taxonomy, pivot, metadataKeys, onPivot, onNarrow }
             <tr>
               <th scope="col">{taxonomy.pivot.key}</th>
               <th scope="col">reviewed</th>
-              {modes.map((m, j) => (
-                <th key={m.id} scope="col" title={m.name}>
-                  {j + 1}
-                </th>
-              ))}
+              <ModeColumns modes={modes} />
             </tr>
           </thead>
           <tbody>
@@ -126,4 +118,13 @@ export function CrossTables({ taxonomy, pivot, metadataKeys, onPivot, onNarrow }
       )}
     </>
   )
+}
+
+/** One column per mode, headed by its rank (the full name on hover). */
+function ModeColumns({ modes }: { modes: Taxonomy['modes'] }) {
+  return modes.map((m, j) => (
+    <th key={m.id} scope="col" title={m.name}>
+      {j + 1}
+    </th>
+  ))
 }

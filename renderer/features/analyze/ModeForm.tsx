@@ -60,14 +60,7 @@ export function ModeForm({ state, modes, onClose, onDone }: { state: ModeFormSta
       {!editing && (
         <label>
           Split: take these traces out of
-          <select value={other} onChange={(e) => setOther(e.target.value === '' ? '' : Number(e.target.value))}>
-            <option value="">no mode (just add this one)</option>
-            {modes.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
+          <ModeSelect value={other} onChange={setOther} modes={modes} none="no mode (just add this one)" />
         </label>
       )}
       <div className="row-fields">
@@ -83,14 +76,7 @@ export function ModeForm({ state, modes, onClose, onDone }: { state: ModeFormSta
           <legend>Merge or delete</legend>
           <label>
             Merge into (every trace with “{editing.name}” gets that mode; this one is deleted)
-            <select value={other} onChange={(e) => setOther(e.target.value === '' ? '' : Number(e.target.value))}>
-              <option value="">choose a mode…</option>
-              {modes.filter((m) => m.id !== editing.id).map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
+            <ModeSelect value={other} onChange={setOther} modes={modes.filter((m) => m.id !== editing.id)} none="choose a mode…" />
           </label>
           <div className="row-fields">
             <button type="button" disabled={other === ''} onClick={() => other !== '' && void act(() => call('modes.merge', { from: editing.id, into: other }))}>
@@ -106,5 +92,18 @@ export function ModeForm({ state, modes, onClose, onDone }: { state: ModeFormSta
         </fieldset>
       )}
     </form>
+  )
+}
+
+function ModeSelect({ value, onChange, modes, none }: { value: number | ''; onChange: (v: number | '') => void; modes: Mode[]; none: string }) {
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value === '' ? '' : Number(e.target.value))}>
+      <option value="">{none}</option>
+      {modes.map((m) => (
+        <option key={m.id} value={m.id}>
+          {m.name}
+        </option>
+      ))}
+    </select>
   )
 }
