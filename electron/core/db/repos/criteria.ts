@@ -10,11 +10,13 @@ import { CURRENT_LABELS } from './item-query'
  */
 export function criteriaRepo(db: Db) {
   const list = db.prepare(
-    `WITH cur AS (${CURRENT_LABELS}), latest AS (SELECT criterion_id, max(version) AS version FROM criterion_versions GROUP BY criterion_id)
-     SELECT c.id, c.name, c.kind, c.step, lv.version, cv.definition,
-       (SELECT count(*) FROM cur WHERE cur.criterion_id = c.id AND cur.verdict IN ('pass', 'fail')) AS labeled,
-       (SELECT count(*) FROM cur WHERE cur.criterion_id = c.id AND cur.verdict IN ('pass', 'fail', 'defer') AND cur.criterion_version < lv.version) AS stale
+    `WITH cur AS MATERIALIZED (${CURRENT_LABELS}),
+       latest AS (SELECT criterion_id, max(version) AS version FROM criterion_versions GROUP BY criterion_id),
+       counts AS (SELECT cur.criterion_id, sum(cur.verdict IN ('pass', 'fail')) AS labeled, sum(cur.criterion_version < latest.version) AS stale
+                  FROM cur JOIN latest ON latest.criterion_id = cur.criterion_id GROUP BY cur.criterion_id)
+     SELECT c.id, c.name, c.kind, c.step, lv.version, cv.definition, coalesce(n.labeled, 0) AS labeled, coalesce(n.stale, 0) AS stale
      FROM criteria c JOIN latest lv ON lv.criterion_id = c.id JOIN criterion_versions cv ON cv.criterion_id = c.id AND cv.version = lv.version
+     LEFT JOIN counts n ON n.criterion_id = c.id
      WHERE c.deleted_at IS NULL AND (@id IS NULL OR c.id = @id)
      ORDER BY c.kind = 'overall' DESC, c.step IS NOT NULL, c.id`,
   )

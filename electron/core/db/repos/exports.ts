@@ -1,5 +1,5 @@
 import type { Db } from '../open'
-import { CURRENT_LABELS } from './item-query'
+import { CURRENT_LABELS_OF_ITEM } from './item-query'
 
 export interface ExportColumns {
   criteria: { id: number; name: string }[]
@@ -34,7 +34,7 @@ export function exportsRepo(db: Db) {
   const steps = db.prepare('SELECT name, input, output, metadata_json FROM steps WHERE item_id = ? ORDER BY idx')
   // The item's current human verdict per criterion (the rule of `currentLabel` in item-query.ts).
   const labels = db.prepare(
-    `SELECT l.criterion_id AS criterionId, l.verdict, l.note, l.annotator, l.created_at AS createdAt FROM (${CURRENT_LABELS}) l WHERE l.item_id = ?`,
+    `SELECT l.criterion_id AS criterionId, l.verdict, l.note, l.annotator, l.created_at AS createdAt FROM (${CURRENT_LABELS_OF_ITEM}) l`,
   )
   const history = db.prepare(
     `SELECT l.id AS label_id, i.external_id AS id, d.name AS dataset, c.name AS criterion, l.criterion_version, l.verdict, l.note, l.annotator,
@@ -54,7 +54,7 @@ export function exportsRepo(db: Db) {
     }),
     items: () => items.iterate() as IterableIterator<ExportRow>,
     steps: (itemId: number) => steps.all(itemId) as { name: string; input: string; output: string; metadata_json: string }[],
-    labels: (itemId: number) => labels.all(itemId) as { criterionId: number; verdict: string; note: string; annotator: string; createdAt: string }[],
+    labels: (itemId: number) => labels.all({ item: itemId }) as { criterionId: number; verdict: string; note: string; annotator: string; createdAt: string }[],
     /** Every label row of the project, oldest first (streamed). */
     history: () => history.iterate() as IterableIterator<Record<string, unknown>>,
     splits: (itemId: number) => splits.all(itemId) as { criterionId: number; split: string }[],

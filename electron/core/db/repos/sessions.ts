@@ -37,13 +37,15 @@ export function sessionsRepo(db: Db) {
   const candidateQueries = new Map<string, ReturnType<Db['prepare']>>()
   const latestVersion = db.prepare('SELECT max(version) FROM criterion_versions WHERE criterion_id = ?').pluck()
 
+  // CROSS JOIN keeps the id list as the outer loop (json_each has no index: the other way round
+  // scans the list once per item). The same below.
   /** Label state for a queue: newest row per item of this annotator (in this session only, for a blind re-label). */
   const states = db.prepare(
     `SELECT q.value AS id, i.external_id AS externalId, l.id AS labelId, l.verdict, l.note, l.first_failing_step AS firstFailingStep,
        l.criterion_version AS version, l.created_at AS createdAt, ${JUDGE('q.value')} AS judge,
        (SELECT json_group_array(m.id) FROM criteria m WHERE m.kind = 'failure_mode' AND m.step IS NULL AND m.deleted_at IS NULL AND m.id <> @c
           AND (SELECT t.verdict FROM labels t WHERE t.item_id = q.value AND t.criterion_id = m.id AND t.annotator = @a ORDER BY t.id DESC LIMIT 1) = 'fail') AS tags
-     FROM json_each(@queue) q JOIN items i ON i.id = q.value
+     FROM json_each(@queue) q CROSS JOIN items i ON i.id = q.value
      LEFT JOIN labels l ON l.id = (SELECT max(l2.id) FROM labels l2 WHERE l2.item_id = q.value AND l2.criterion_id = @c AND l2.annotator = @a
        AND (@s IS NULL OR l2.session_id = @s))
      ORDER BY q.key`,
@@ -82,7 +84,7 @@ export function sessionsRepo(db: Db) {
           (SELECT l.verdict FROM labels l WHERE l.item_id = i.id AND l.criterion_id = @c AND l.annotator = @a ORDER BY l.id DESC LIMIT 1) AS mine,
           ${JUDGE('i.id')} AS judge, ${stratum} AS stratum,
           length(i.input) + length(i.output) + length(i.messages_json) AS length, ${toolCalls} AS toolCalls
-        FROM json_each(@ids) q JOIN items i ON i.id = q.value`
+        FROM json_each(@ids) q CROSS JOIN items i ON i.id = q.value`
       let statement = candidateQueries.get(sql)
       if (!statement) candidateQueries.set(sql, (statement = db.prepare(sql)))
       const version = (latestVersion.get(criterionId) as number | null) ?? 1

@@ -31,9 +31,10 @@ export function taxonomyRepo(db: Db) {
      WHERE l.note <> '' AND c.deleted_at IS NULL AND c.step IS NULL ORDER BY l.id`,
   )
   const modes = db.prepare(
-    `WITH cur AS (${CURRENT_LABELS})
-     SELECT c.id, c.name, cv.definition, cv.version, (SELECT count(*) FROM cur WHERE cur.criterion_id = c.id AND cur.verdict = 'fail') AS count
+    `WITH fails AS (SELECT criterion_id, count(*) AS n FROM (${CURRENT_LABELS}) WHERE verdict = 'fail' GROUP BY criterion_id)
+     SELECT c.id, c.name, cv.definition, cv.version, coalesce(f.n, 0) AS count
      FROM criteria c JOIN criterion_versions cv ON cv.criterion_id = c.id AND cv.version = (SELECT max(version) FROM criterion_versions WHERE criterion_id = c.id)
+     LEFT JOIN fails f ON f.criterion_id = c.id
      WHERE c.kind = 'failure_mode' AND c.step IS NULL AND c.deleted_at IS NULL ORDER BY c.id`,
   )
   // The traces reviewed for the taxonomy: a pass or fail on Overall, or a verdict on any failure mode (a re-code).
