@@ -12,7 +12,10 @@ try {
   process.exit(1)
 }
 const passed = report.numPassedTests ?? 0
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0)
+// A failed suite (a describe block or a file) holds the failed tests already counted; it counts on
+// its own only when no test failed (a file that could not load, a failing hook).
+const failedTests = report.numFailedTests ?? 0
+const failed = failedTests > 0 ? failedTests : (report.numFailedTestSuites ?? 0)
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 process.exit(failed > 0 || passed === 0 ? 1 : 0)
