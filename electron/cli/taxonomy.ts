@@ -5,6 +5,7 @@ import { taxonomyJson, taxonomyMarkdown } from '../../shared/taxonomy-report'
 import { openProject } from '../core/db/open'
 import { createRepos } from '../core/db/repos'
 import { projectName } from '../core/settings'
+import { labelingDeps } from '../core/labeling'
 import { countTaxonomy, listNotes } from '../core/taxonomy'
 import { CliError, type Command } from './command'
 
@@ -28,7 +29,7 @@ export const taxonomyCommand: Command = {
     const path = resolve(io.cwd, positionals[0]!)
     const { db } = openProject(path, { mode: 'open' })
     try {
-      const d = { repos: createRepos(db), transaction: <T>(fn: () => T) => db.transaction(fn)(), annotator: 'cli', now: new Date().toISOString() }
+      const d = labelingDeps(db, createRepos(db), 'cli', new Date())
       const t = countTaxonomy(d, null)
       const notes = listNotes(d)
       const text = values.format === 'json' ? `${JSON.stringify(taxonomyJson(t, notes, projectName(path)), null, 2)}\n` : taxonomyMarkdown(t, notes, projectName(path))

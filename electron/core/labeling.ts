@@ -1,6 +1,7 @@
 import type { AgreementRow, CriterionInfo, LabelState, Saturation, SessionItem, SessionSettings, SessionView } from '../../shared/domain'
 import { AppError } from '../../shared/errors'
 import { agreement } from '../../shared/stats/agreement'
+import type { Db } from './db/open'
 import type { Repos } from './db/repos'
 import type { SessionRow } from './db/repos/sessions'
 import { orderSession } from './queue/order'
@@ -11,6 +12,11 @@ export interface LabelingDeps {
   transaction<T>(fn: () => T): T
   annotator: string
   now: string
+}
+
+/** The one way to build `LabelingDeps` over an open project (the services and the CLI). */
+export function labelingDeps(db: Db, repos: Repos, annotator: string, now: Date): LabelingDeps {
+  return { repos, transaction: (fn) => db.transaction(fn)(), annotator, now: now.toISOString() }
 }
 
 /**

@@ -9,7 +9,7 @@ import { createRepos, type Repos } from './db/repos'
 import { createImportService } from './import/service'
 import { writeDemoProject } from './demo'
 import { assignMode, countTaxonomy, createMode, deleteMode, listNotes, mergeModes, moveTraces, pinExample, renameMode } from './taxonomy'
-import { agreementOn, createSession, getSession, latestSession, saveLabel, tagItem, undoLabel, type LabelingDeps } from './labeling'
+import { agreementOn, createSession, getSession, labelingDeps, latestSession, saveLabel, tagItem, undoLabel, type LabelingDeps } from './labeling'
 import { projectName, type SettingsStore } from './settings'
 
 export interface ServiceDeps {
@@ -86,7 +86,7 @@ export function createServices(deps: ServiceDeps) {
   let importing: Promise<unknown> | null = null
   const labeling = (): LabelingDeps => {
     const p = project()
-    return { repos: p.repos, transaction: (fn) => p.db.transaction(fn)(), annotator: deps.settings.user().annotator, now: deps.clock().toISOString() }
+    return labelingDeps(p.db, p.repos, deps.settings.user().annotator, deps.clock())
   }
   const writing = async (): Promise<LabelingDeps> => {
     while (importing) await importing.catch(() => undefined)
