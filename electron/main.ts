@@ -6,6 +6,7 @@ import { EVENT_CHANNEL, type AnyEvent } from '../shared/contract'
 import { createServices } from './core/services'
 import { createSettingsStore } from './core/settings'
 import { registerIpc } from './ipc'
+import { safeKeyStore } from './secrets'
 import { buildMenu, pickProjectFile } from './menu'
 import { createMainWindow, rendererLocation } from './window'
 
@@ -35,6 +36,7 @@ const services = createServices({
   },
   demoPath: join(app.getPath('userData'), 'demo.assay'),
   nativeBinding,
+  keys: safeKeyStore(join(app.getPath('userData'), 'keys')),
   pickFile: (mode) => pickProjectFile(win, mode),
 })
 

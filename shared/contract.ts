@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { AgreementRow, CriterionInfo, NoteView, Taxonomy, ItemDetail, ItemFacets, ItemFilter, ItemRow, ItemSort, LabelVerdict, ProjectInfo, RecentProject, Saturation, SessionItem, SessionSettings, SessionView, UserSettings } from './domain'
 import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, PreviewResult } from './import'
 import type { Envelope } from './errors'
+import { DiffLine, JudgeDetail, JudgeSummary, JudgeVersionView, ModelProfile, RunEstimate, RunScope, RunView, SplitRatios, VerdictView } from './judges'
 
 const none = z.object({}).strict()
 const path = z.string().trim().min(1, 'a file path is required')
@@ -110,6 +111,63 @@ export const contract = {
   /** Puts a trace in a failure mode (or takes it out: the failure is absent). */
   'modes.assign': { input: z.object({ itemId: z.number().int(), modeId: z.number().int(), on: z.boolean() }).strict(), output: z.null() },
 
+  /** Model profiles (per user, outside any project); `hasKey` says whether a key is set, never the key. */
+  'profiles.list': { input: none, output: z.object({ profiles: z.array(ModelProfile.extend({ hasKey: z.boolean() })), keysWhere: z.string() }) },
+  /** Saves a profile; `apiKey` (optional) goes to the key store, null removes it. */
+  'profiles.save': { input: z.object({ profile: ModelProfile, apiKey: z.string().max(2000).nullable().optional() }).strict(), output: z.null() },
+  'profiles.delete': { input: z.object({ id: z.string() }).strict(), output: z.null() },
+  /** Lists the endpoint's models with the profile's key: does the connection work, is the model there? */
+  'profiles.test': { input: z.object({ id: z.string() }).strict(), output: z.object({ ok: z.boolean(), message: z.string(), models: z.array(z.string()) }) },
+
+  'judges.list': { input: none, output: z.array(JudgeSummary) },
+  /** A new judge for a criterion: version 1 has the default template and train examples. */
+  'judges.create': {
+    input: z.object({ criterionId: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200), profileId: z.string().min(1, 'choose a model profile (Settings)') }).strict(),
+    output: JudgeSummary,
+  },
+  /** Versions, runs, metrics per split and version, splits and few-shot candidates. `revealTest` shows (and records viewing) test results. */
+  'judges.get': { input: z.object({ id: z.number().int(), revealTest: z.boolean().default(false) }).strict(), output: JudgeDetail },
+  /** A new immutable version when prompt, model, parameters or examples changed. */
+  'judges.save': {
+    input: z
+      .object({
+        judgeId: z.number().int(),
+        prompt: z.string().max(200_000),
+        profileId: z.string().min(1),
+        params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+        fewshotIds: z.array(z.number().int()).max(50),
+      })
+      .strict(),
+    output: z.object({ version: JudgeVersionView, created: z.boolean(), warning: z.string().nullable() }),
+  },
+  'judges.diff': { input: z.object({ from: z.number().int(), to: z.number().int() }).strict(), output: z.object({ prompt: z.array(DiffLine), changes: z.array(z.string()) }) },
+  /** A draft template rendered on one item. */
+  'judges.preview': {
+    input: z.object({ judgeId: z.number().int(), prompt: z.string().max(200_000), fewshotIds: z.array(z.number().int()).max(50), itemId: z.number().int() }).strict(),
+    output: z.object({ text: z.string(), tokens: z.number().int(), problems: z.array(z.string()) }),
+  },
+  'judges.estimate': { input: z.object({ versionId: z.number().int(), scope: RunScope, itemIds: z.array(z.number().int()).max(1_000_000).optional() }).strict(), output: RunEstimate },
+  /** Starts a run and answers at once; progress comes as `judge.run` events. Test items need `confirmTest`. */
+  'judges.run': {
+    input: z
+      .object({
+        versionId: z.number().int(),
+        scope: RunScope,
+        itemIds: z.array(z.number().int()).max(1_000_000).optional(),
+        confirmTest: z.boolean().default(false),
+        concurrency: z.number().int().min(1).max(64).default(8),
+      })
+      .strict(),
+    output: RunView,
+  },
+  /** Continues an interrupted or cancelled run; `retryErrors` calls the error items again too. */
+  'judges.resume': { input: z.object({ runId: z.number().int(), retryErrors: z.boolean().default(false), concurrency: z.number().int().min(1).max(64).default(8) }).strict(), output: RunView },
+  'judges.cancel': { input: z.object({ runId: z.number().int() }).strict(), output: z.object({ cancelled: z.boolean() }) },
+  /** A version's newest verdict per item (test items only once revealed), beside the human label. */
+  'judges.verdicts': { input: z.object({ versionId: z.number().int() }).strict(), output: z.array(VerdictView) },
+  /** The train/dev/test shares and seed of a criterion; items already assigned keep their split. */
+  'judges.splits': { input: z.object({ criterionId: z.number().int(), ratios: SplitRatios }).strict(), output: z.null() },
+
   /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
   'import.detect': { input: ImportSource, output: z.object({ detected: DetectedInfo, mapping: Mapping, preview: PreviewResult }) },
   /** The first rows of a file mapped with the given mapping, for the wizard's preview. */
@@ -127,6 +185,8 @@ export const events = {
   /** Something is wrong with the open project file (e.g. the background integrity check failed). */
   'project.problem': z.object({ path: z.string(), message: z.string() }),
   progress: z.object({ task: z.string(), done: z.number(), total: z.number().nullable(), detail: z.string().optional() }),
+  /** A judge run's counts as they change (about ten times a second), and once more when it ends. */
+  'judge.run': RunView,
 } as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract

@@ -5,6 +5,7 @@ import { CliError, type CliIo, type Command } from './command'
 import { demoCommand } from './demo'
 import { exportCommand } from './export'
 import { importCommand } from './import'
+import { judgeCommand } from './judge'
 import { estimateCommand } from './estimate'
 import { serveCommand } from './serve'
 import { taxonomyCommand } from './taxonomy'
@@ -14,6 +15,7 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   import: importCommand,
   export: exportCommand,
+  judge: judgeCommand,
   demo: demoCommand,
   estimate: estimateCommand,
   taxonomy: taxonomyCommand,

@@ -41,6 +41,7 @@ export async function serve(args: string[], io: CliIo, rendererDir = defaultRend
     clock: () => new Date(),
     emit: (event) => server?.emit(event),
     demoPath: join(settingsDir, 'demo.assay'),
+    env: io.env,
   })
   const project = positionals[0] ? resolve(io.cwd, positionals[0]) : null
   if (project) services.handlers['project.open']({ path: project })

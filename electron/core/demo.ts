@@ -106,7 +106,7 @@ function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number, traceB
     at,
   )
   const record = (scope: string, items: { id: number; truth: Truth }[]) => {
-    const run = repos.judges.addRun({ judgeVersionId: version, scope, status: 'done', total: items.length, done: items.length, errors: 0 }, at, at)
+    const run = repos.judges.addRun({ judgeVersionId: version, scope, status: 'done', itemIds: items.map((i) => i.id), done: items.length }, at, at)
     for (const { id, truth } of items) {
       const correct = rng.nextFloat() < (truth.overall === 'pass' ? 0.9 : 0.85)
       const verdict = correct ? truth.overall : truth.overall === 'pass' ? 'fail' : 'pass'

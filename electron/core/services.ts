@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { AnyEvent, Method, Output, ParsedInput } from '../../shared/contract'
 import type { ProjectInfo } from '../../shared/domain'
 import { AppError } from '../../shared/errors'
@@ -11,6 +11,9 @@ import { writeDemoProject } from './demo'
 import { assignMode, countTaxonomy, createMode, deleteMode, listNotes, mergeModes, moveTraces, pinExample, renameMode } from './taxonomy'
 import { agreementOn, createSession, getSession, labelingDeps, latestSession, saveLabel, tagItem, undoLabel, type LabelingDeps } from './labeling'
 import { projectName, type SettingsStore } from './settings'
+import { ModelSnapshot, type ModelProfile, type RunView } from '../../shared/judges'
+import { clientFor, fileKeyStore, keyFor, type KeyStore } from './judge/keys'
+import { createJudge, createRun, estimateRun, executeRun, judgeDetail, listJudges, previewPrompt, runOf, saveVersion, setSplitRatios, verdictsOf, versionDiff, versionForRun, type JudgeDeps } from './judge/judges'
 
 export interface ServiceDeps {
   shell: 'electron' | 'serve'
@@ -22,6 +25,10 @@ export interface ServiceDeps {
   /** Where "Open demo project" writes its file. */
   demoPath: string
   nativeBinding?: string
+  /** Where API keys live: safeStorage in Electron; key files in the settings folder by default. */
+  keys?: KeyStore
+  /** The environment API keys may come from (OPENAI_API_KEY); the process's by default. */
+  env?: NodeJS.ProcessEnv
   /** A native file dialog, where the shell has one. */
   pickFile?: (mode: 'open' | 'create' | 'import') => Promise<string | null>
 }
@@ -39,6 +46,8 @@ interface OpenProject {
  * Plain Node: everything it needs comes in through `deps`, so tests build it without Electron.
  */
 export function createServices(deps: ServiceDeps) {
+  const keys = deps.keys ?? fileKeyStore(join(deps.settings.dir, 'keys'))
+  const env = deps.env ?? process.env
   let current: OpenProject | null = null
 
   const project = (): OpenProject => {
@@ -70,6 +79,8 @@ export function createServices(deps: ServiceDeps) {
   }
 
   const close = (): void => {
+    for (const controller of running.values()) controller.abort()
+    running.clear()
     current?.db.close()
     current = null
   }
@@ -91,6 +102,29 @@ export function createServices(deps: ServiceDeps) {
   const writing = async (): Promise<LabelingDeps> => {
     while (importing) await importing.catch(() => undefined)
     return labeling()
+  }
+
+  // Judge runs in progress, by run id: cancel aborts them; closing the project aborts them all.
+  const running = new Map<number, AbortController>()
+  const judging = (): JudgeDeps => ({ db: project().db, repos: project().repos, clock: deps.clock })
+  const profile = (id: string): ModelProfile => {
+    const found = deps.settings.profiles().find((p) => p.id === id)
+    if (!found) throw new AppError('not_found', `There is no model profile "${id}": add it in Settings.`)
+    return found
+  }
+  /** Runs (or resumes) in the background; progress and the end are `judge.run` events. */
+  const launch = (runId: number, concurrency: number, retryErrors: boolean): RunView => {
+    if (running.has(runId)) throw new AppError('conflict', `Run ${runId} is already running.`)
+    const d = judging()
+    const { run } = versionForRun(d, runOf(d, runId, false).versionId)
+    const client = clientFor(run.model, keys, env)
+    const controller = new AbortController()
+    running.set(runId, controller)
+    const emit = (payload: RunView) => deps.emit({ name: 'judge.run', payload })
+    void executeRun(d, runId, { client, signal: controller.signal, concurrency, retryErrors, onProgress: emit })
+      .catch((error) => emit({ ...runOf(d, runId, false), status: 'failed', error: error instanceof Error ? error.message : String(error) }))
+      .finally(() => running.delete(runId))
+    return runOf(d, runId, true)
   }
 
   const pick = async (mode: 'open' | 'create' | 'import') => {
@@ -131,6 +165,62 @@ export function createServices(deps: ServiceDeps) {
       if (found.index < 0) throw new AppError('not_found', `Item "${externalId}" is hidden by the current search or filters. Clear them (f, then "clear"), then try again.`)
       return found
     },
+    'profiles.list': () => ({
+      profiles: deps.settings.profiles().map((p) => ({ ...p, hasKey: safeHasKey(p) })),
+      keysWhere: keys.where,
+    }),
+    'profiles.save': ({ profile: p, apiKey }) => {
+      deps.settings.saveProfile(p)
+      if (apiKey !== undefined) keys.set(p.id, apiKey && apiKey.trim() ? apiKey : null)
+      return null
+    },
+    'profiles.delete': ({ id }) => {
+      deps.settings.deleteProfile(id)
+      keys.set(id, null)
+      return null
+    },
+    'profiles.test': async ({ id }) => {
+      const p = profile(id)
+      try {
+        const models = await clientFor(ModelSnapshot.parse(p), keys, env).models({ timeoutMs: Math.min(p.timeoutMs, 15_000) })
+        const found = models.includes(p.model)
+        return { ok: true, models, message: found ? `Connected to ${p.baseUrl}; model "${p.model}" is there.` : `Connected to ${p.baseUrl}, but it does not list "${p.model}"${models.length ? ` (it lists ${models.slice(0, 8).join(', ')}${models.length > 8 ? '…' : ''})` : ''}: check the model id.` }
+      } catch (error) {
+        return { ok: false, models: [], message: error instanceof Error ? error.message : String(error) }
+      }
+    },
+    'judges.list': () => listJudges(judging()),
+    'judges.create': async ({ criterionId, name, profileId }) => {
+      await writing()
+      const p = profile(profileId)
+      return createJudge(judging(), { criterionId, name, model: ModelSnapshot.parse(p), params: p.params })
+    },
+    'judges.get': async ({ id, revealTest }) => {
+      await writing()
+      return judgeDetail(judging(), id, { revealTest, activeRuns: new Set(running.keys()) })
+    },
+    'judges.save': async ({ profileId, ...input }) => {
+      await writing()
+      return saveVersion(judging(), { ...input, model: ModelSnapshot.parse(profile(profileId)) })
+    },
+    'judges.diff': ({ from, to }) => versionDiff(judging(), from, to),
+    'judges.preview': (input) => previewPrompt(judging(), input),
+    'judges.estimate': (input) => estimateRun(judging(), input),
+    'judges.run': async ({ concurrency, ...input }) => {
+      await writing()
+      return launch(createRun(judging(), { ...input, concurrency }), concurrency, false)
+    },
+    'judges.resume': async ({ runId, retryErrors, concurrency }) => {
+      await writing()
+      return launch(runId, concurrency, retryErrors)
+    },
+    'judges.cancel': ({ runId }) => {
+      const controller = running.get(runId)
+      controller?.abort()
+      return { cancelled: controller !== undefined }
+    },
+    'judges.verdicts': ({ versionId }) => verdictsOf(judging(), versionId),
+    'judges.splits': async ({ criterionId, ratios }) => (setSplitRatios(judging(), criterionId, ratios), null),
     'import.detect': (source) => imports.detect(source),
     'import.preview': ({ mapping, ...source }) => imports.preview(source, mapping),
     'settings.get': () => deps.settings.user(),
@@ -169,6 +259,14 @@ export function createServices(deps: ServiceDeps) {
     },
     'import.cancel': () => imports.cancel(),
     'import.pick': () => pick('import'),
+  }
+
+  function safeHasKey(p: ModelProfile): boolean {
+    try {
+      return keyFor(p, keys, env) !== null
+    } catch {
+      return false // a key file others can read: "Test connection" says why
+    }
   }
 
   return { handlers, close, current: () => current }

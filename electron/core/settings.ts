@@ -2,16 +2,19 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { homedir, userInfo } from 'node:os'
 import { basename, join } from 'node:path'
 import type { RecentProject, UserSettings } from '../../shared/domain'
+import { ModelProfile } from '../../shared/judges'
 
 const MAX_RECENT = 10
 
 interface SettingsFile {
   recent: { path: string; openedAt: string }[]
   user?: Partial<UserSettings>
+  /** Model profiles for judges; API keys are never here (see judge/keys.ts). */
+  profiles?: unknown[]
 }
 
 /**
- * Per-user settings outside any project (recent projects now; model profiles later). Electron
+ * Per-user settings outside any project: recent projects, annotator, keymap, model profiles. Electron
  * passes `app.getPath('userData')`; the CLI and `assay serve` use $ASSAY_HOME or
  * ~/.config/assay, so tests point ASSAY_HOME at a temp folder.
  */
@@ -21,7 +24,11 @@ export function createSettingsStore(dir: string) {
     if (!existsSync(file)) return { recent: [] }
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SettingsFile>
-      return { recent: Array.isArray(parsed.recent) ? parsed.recent : [], user: typeof parsed.user === 'object' && parsed.user ? parsed.user : {} }
+      return {
+        recent: Array.isArray(parsed.recent) ? parsed.recent : [],
+        user: typeof parsed.user === 'object' && parsed.user ? parsed.user : {},
+        profiles: Array.isArray(parsed.profiles) ? parsed.profiles : [],
+      }
     } catch {
       return { recent: [] } // a damaged settings file only loses the recent list, never a project
     }
@@ -49,6 +56,24 @@ export function createSettingsStore(dir: string) {
       const data = read()
       write({ ...data, user: { ...data.user, ...change } })
       return user()
+    },
+    /** Model profiles (a damaged entry is skipped, never fatal). */
+    profiles(): ModelProfile[] {
+      return (read().profiles ?? []).flatMap((p) => {
+        const parsed = ModelProfile.safeParse(p)
+        return parsed.success ? [parsed.data] : []
+      })
+    },
+    saveProfile(profile: ModelProfile): ModelProfile[] {
+      const data = read()
+      const others = (data.profiles ?? []).filter((p) => (p as { id?: unknown }).id !== profile.id)
+      write({ ...data, profiles: [...others, profile] })
+      return this.profiles()
+    },
+    deleteProfile(id: string): ModelProfile[] {
+      const data = read()
+      write({ ...data, profiles: (data.profiles ?? []).filter((p) => (p as { id?: unknown }).id !== id) })
+      return this.profiles()
     },
     touchRecent(path: string, at: Date): void {
       const recent = [{ path, openedAt: at.toISOString() }, ...read().recent.filter((r) => r.path !== path)]

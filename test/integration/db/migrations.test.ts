@@ -20,8 +20,8 @@ describe('migrations', () => {
   afterEach(() => tmp.cleanup())
 
   it('has one test below for each migration', () => {
-    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions'])
-    expect(LATEST_VERSION).toBe(3)
+    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions', '0004-judges'])
+    expect(LATEST_VERSION).toBe(4)
   })
 
   it('0001-initial creates the data model on an empty file and marks it as Assay', () => {
@@ -86,6 +86,29 @@ describe('migrations', () => {
     d.prepare("INSERT INTO sessions (criterion_id, annotator, settings_json, queue_json, created_at) VALUES (1, 'ann', '{}', '[1]', 't')").run()
     d.prepare("INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, session_id, reverts_id, created_at) VALUES (1, 1, 1, 'cleared', 'ann', 1, 1, 't2')").run()
     expect(() => d.prepare("INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, reverts_id, created_at) VALUES (1, 1, 1, 'pass', 'ann', 99, 't3')").run()).toThrow(/FOREIGN KEY/)
+    d.close()
+  })
+
+  it('0004-judges keeps runs and verdicts, and adds resumable runs, verdict reasons and split settings', () => {
+    const path = tmp.file('v3.assay')
+    const db = fileAtVersion(path, 3)
+    db.exec(`
+      INSERT INTO datasets (name, format, created_at) VALUES ('d', 'csv', 't');
+      INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'a', 'text', 't');
+      INSERT INTO criteria (name, kind, created_at) VALUES ('Overall', 'overall', 't');
+      INSERT INTO judges (criterion_id, name, created_at) VALUES (1, 'j', 't');
+      INSERT INTO judge_versions (judge_id, version, prompt, created_at) VALUES (1, 1, 'p', 't');
+      INSERT INTO runs (judge_version_id, scope, status, started_at) VALUES (1, 'imported', 'done', 't');
+      INSERT INTO verdicts (run_id, item_id, verdict, created_at) VALUES (1, 1, 'pass', 't');
+    `)
+    db.close()
+    const opened = openProject(path, { mode: 'open' })
+    expect(opened.migratedFrom).toBe(3)
+    const d = opened.db
+    expect(d.prepare('SELECT item_ids_json, n_cached, error FROM runs').get()).toEqual({ item_ids_json: '[]', n_cached: 0, error: null })
+    expect(d.prepare('SELECT verdict, error, attempts, cost_usd FROM verdicts').get()).toEqual({ verdict: 'pass', error: null, attempts: 1, cost_usd: 0 })
+    d.prepare('INSERT INTO split_settings (criterion_id, train, dev, test, seed) VALUES (1, 0.15, 0.45, 0.4, 7)').run()
+    expect(() => d.prepare('INSERT INTO split_settings (criterion_id, train, dev, test, seed) VALUES (9, 0.15, 0.45, 0.4, 7)').run()).toThrow(/FOREIGN KEY/)
     d.close()
   })
 

@@ -5,6 +5,7 @@ import { judgesRepo } from './judges'
 import { labelsRepo } from './labels'
 import { projectRepo } from './project'
 import { sessionsRepo } from './sessions'
+import { splitsRepo } from './splits'
 import { taxonomyRepo } from './taxonomy'
 
 /** Every repo over one connection; statements are prepared once, when the project opens. */
@@ -16,6 +17,7 @@ export function createRepos(db: Db) {
     judges: judgesRepo(db),
     criteria: criteriaRepo(db),
     sessions: sessionsRepo(db),
+    splits: splitsRepo(db),
     taxonomy: taxonomyRepo(db),
   }
 }

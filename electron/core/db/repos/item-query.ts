@@ -42,6 +42,12 @@ export const CURRENT_LABELS_OF_ITEM = `SELECT l.* FROM labels l WHERE l.id IN (
   WHERE x.id IN (SELECT max(id) FROM labels WHERE item_id = @item GROUP BY criterion_id, annotator) AND x.verdict <> 'cleared'
   GROUP BY x.criterion_id)`
 
+/** The same, for one criterion (`@c`): what splits and judge metrics compare with. */
+export const CURRENT_LABELS_OF_CRITERION = `SELECT l.* FROM labels l WHERE l.id IN (
+  SELECT max(x.id) FROM labels x
+  WHERE x.id IN (SELECT max(id) FROM labels WHERE criterion_id = @c GROUP BY item_id, annotator) AND x.verdict <> 'cleared'
+  GROUP BY x.item_id)`
+
 /** The newest judge verdict on `Overall` for item `i` (from the latest run that judged it). */
 export const OVERALL_JUDGE = `(SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id
   JOIN judge_versions jv ON jv.id = r.judge_version_id JOIN judges j ON j.id = jv.judge_id

@@ -1,6 +1,72 @@
 import type { Db } from '../open'
 
-/** Judges, their immutable versions, runs and the verdicts of each run. */
+export interface JudgeRow {
+  id: number
+  criterion_id: number
+  name: string
+  criterion: string
+  versions: number
+  latest: number | null
+}
+
+export interface VersionRow {
+  id: number
+  judge_id: number
+  version: number
+  prompt: string
+  model_json: string
+  params_json: string
+  fewshot_ids: string
+  test_evaluations: number
+  test_viewed_at: string | null
+  created_at: string
+}
+
+export interface RunRow {
+  id: number
+  judge_version_id: number
+  version: number
+  scope: string
+  status: 'pending' | 'running' | 'cancelled' | 'failed' | 'done'
+  n_total: number
+  item_ids_json: string
+  options_json: string
+  started_at: string
+  finished_at: string | null
+  error: string | null
+  done: number
+  pass: number
+  fail: number
+  errors: number
+  cached: number
+  tokens_in: number
+  tokens_out: number
+  cost_usd: number
+}
+
+export interface NewVerdict {
+  runId: number
+  itemId: number
+  verdict: 'pass' | 'fail' | 'error'
+  critique: string
+  raw: string
+  latencyMs: number | null
+  tokensIn: number | null
+  tokensOut: number | null
+  cached: boolean
+  error?: string | null
+  attempts?: number
+  costUsd?: number
+}
+
+/** A run with its counts, aggregated from its verdicts (the run row's own counters are for finished runs). */
+const RUN = `SELECT r.id, r.judge_version_id, jv.version, r.scope, r.status, r.n_total, r.item_ids_json, r.options_json, r.started_at, r.finished_at, r.error,
+    count(v.id) AS done, coalesce(sum(v.verdict = 'pass'), 0) AS pass, coalesce(sum(v.verdict = 'fail'), 0) AS fail,
+    coalesce(sum(v.verdict = 'error'), 0) AS errors, coalesce(sum(v.cached), 0) AS cached,
+    coalesce(sum(v.tokens_in), 0) AS tokens_in, coalesce(sum(v.tokens_out), 0) AS tokens_out, coalesce(sum(v.cost_usd), 0) AS cost_usd
+  FROM runs r JOIN judge_versions jv ON jv.id = r.judge_version_id LEFT JOIN verdicts v ON v.run_id = r.id`
+
+/** Judges, their immutable versions, runs, the verdicts of each run and the request cache. */
 export function judgesRepo(db: Db) {
   const insertJudge = db.prepare('INSERT INTO judges (criterion_id, name, created_at) VALUES (?, ?, ?)')
   const insertVersion = db.prepare(
@@ -8,30 +74,93 @@ export function judgesRepo(db: Db) {
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertRun = db.prepare(
-    `INSERT INTO runs (judge_version_id, scope, status, n_total, n_done, n_error, started_at, finished_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  const insertVerdict = db.prepare(
-    `INSERT INTO verdicts (run_id, item_id, verdict, critique, raw, latency_ms, tokens_in, tokens_out, cached, created_at)
+    `INSERT INTO runs (judge_version_id, scope, status, n_total, n_done, n_error, item_ids_json, options_json, started_at, finished_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
+  const insertVerdict = db.prepare(
+    `INSERT INTO verdicts (run_id, item_id, verdict, critique, raw, latency_ms, tokens_in, tokens_out, cached, error, attempts, cost_usd, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, item_id) DO UPDATE SET verdict = excluded.verdict, critique = excluded.critique, raw = excluded.raw,
+       latency_ms = excluded.latency_ms, tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, cached = excluded.cached,
+       error = excluded.error, attempts = excluded.attempts, cost_usd = excluded.cost_usd, created_at = excluded.created_at`,
+  )
+  const judges = db.prepare(
+    `SELECT j.id, j.criterion_id, j.name, c.name AS criterion, count(jv.id) AS versions, max(jv.version) AS latest
+     FROM judges j JOIN criteria c ON c.id = j.criterion_id LEFT JOIN judge_versions jv ON jv.judge_id = j.id
+     WHERE c.deleted_at IS NULL GROUP BY j.id ORDER BY c.id, j.id`,
+  )
+  const versions = db.prepare('SELECT * FROM judge_versions WHERE judge_id = ? ORDER BY version')
+  const version = db.prepare('SELECT * FROM judge_versions WHERE id = ?')
+  const nextVersion = db.prepare('SELECT coalesce(max(version), 0) + 1 FROM judge_versions WHERE judge_id = ?').pluck()
+  const runsOfJudge = db.prepare(`${RUN} WHERE jv.judge_id = ? GROUP BY r.id ORDER BY r.id DESC`)
+  const run = db.prepare(`${RUN} WHERE r.id = ? GROUP BY r.id`)
+  const setStatus = db.prepare(
+    `UPDATE runs SET status = @status, finished_at = @finishedAt, error = @error,
+       n_done = (SELECT count(*) FROM verdicts WHERE run_id = @id), n_error = (SELECT count(*) FROM verdicts WHERE run_id = @id AND verdict = 'error'),
+       n_cached = (SELECT coalesce(sum(cached), 0) FROM verdicts WHERE run_id = @id),
+       tokens_in = (SELECT coalesce(sum(tokens_in), 0) FROM verdicts WHERE run_id = @id), tokens_out = (SELECT coalesce(sum(tokens_out), 0) FROM verdicts WHERE run_id = @id),
+       cost_usd = (SELECT coalesce(sum(cost_usd), 0) FROM verdicts WHERE run_id = @id)
+     WHERE id = @id`,
+  )
+  const finished = db.prepare("SELECT item_id FROM verdicts WHERE run_id = ? AND (verdict <> 'error' OR ?)").pluck()
+  const cacheGet = db.prepare('SELECT response_json FROM llm_cache WHERE key = ?').pluck()
+  const cachePut = db.prepare('INSERT INTO llm_cache (key, request_json, response_json, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING')
+  const cacheHas = db.prepare('SELECT 1 FROM llm_cache WHERE key = ?').pluck()
+  // The newest verdict of a version on each item, from any of its runs.
+  const latestVerdicts = db.prepare(
+    `SELECT v.item_id AS itemId, v.verdict, v.critique, v.raw, v.error, v.latency_ms AS latencyMs, v.tokens_in AS tokensIn, v.tokens_out AS tokensOut,
+       v.cached, v.attempts, i.external_id AS externalId
+     FROM verdicts v JOIN items i ON i.id = v.item_id
+     WHERE v.id IN (SELECT max(v2.id) FROM verdicts v2 JOIN runs r ON r.id = v2.run_id WHERE r.judge_version_id = ? GROUP BY v2.item_id)`,
+  )
+  const runErrors = db.prepare(
+    "SELECT i.external_id AS id, v.error AS reason FROM verdicts v JOIN items i ON i.id = v.item_id WHERE v.run_id = ? AND v.verdict = 'error' ORDER BY v.id LIMIT ?",
+  )
+  const markViewed = db.prepare('UPDATE judge_versions SET test_viewed_at = coalesce(test_viewed_at, ?) WHERE id = ?')
+  const countTest = db.prepare('UPDATE judge_versions SET test_evaluations = test_evaluations + 1 WHERE id = ?')
+  const meanTokensOut = db.prepare(
+    `SELECT avg(v.tokens_out) FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN judge_versions jv ON jv.id = r.judge_version_id
+     WHERE jv.judge_id = ? AND v.tokens_out IS NOT NULL`,
+  ).pluck()
+
   return {
-    addJudge: (criterionId: number, name: string, at: string): number =>
-      Number(insertJudge.run(criterionId, name, at).lastInsertRowid),
+    addJudge: (criterionId: number, name: string, at: string): number => Number(insertJudge.run(criterionId, name, at).lastInsertRowid),
+    list: () => judges.all() as JudgeRow[],
+    versions: (judgeId: number) => versions.all(judgeId) as VersionRow[],
+    version: (id: number) => version.get(id) as VersionRow | undefined,
+    nextVersion: (judgeId: number): number => nextVersion.get(judgeId) as number,
     addVersion(v: { judgeId: number; version: number; prompt: string; model: unknown; params: unknown; fewshotIds: number[] }, at: string): number {
+      return Number(insertVersion.run(v.judgeId, v.version, v.prompt, JSON.stringify(v.model), JSON.stringify(v.params), JSON.stringify(v.fewshotIds), at).lastInsertRowid)
+    },
+    addRun(
+      r: { judgeVersionId: number; scope: string; status: RunRow['status']; itemIds: number[]; options?: unknown; done?: number; errors?: number },
+      at: string,
+      finishedAt: string | null,
+    ): number {
       return Number(
-        insertVersion.run(v.judgeId, v.version, v.prompt, JSON.stringify(v.model), JSON.stringify(v.params), JSON.stringify(v.fewshotIds), at)
+        insertRun.run(r.judgeVersionId, r.scope, r.status, r.itemIds.length, r.done ?? 0, r.errors ?? 0, JSON.stringify(r.itemIds), JSON.stringify(r.options ?? {}), at, finishedAt)
           .lastInsertRowid,
       )
     },
-    addRun(r: { judgeVersionId: number; scope: string; status: string; total: number; done: number; errors: number }, at: string, finishedAt: string | null): number {
-      return Number(insertRun.run(r.judgeVersionId, r.scope, r.status, r.total, r.done, r.errors, at, finishedAt).lastInsertRowid)
+    runs: (judgeId: number) => runsOfJudge.all(judgeId) as RunRow[],
+    run: (id: number) => run.get(id) as RunRow | undefined,
+    /** Sets a run's status and freezes its counters from its verdicts. */
+    setStatus: (id: number, status: RunRow['status'], finishedAt: string | null, error: string | null = null): void =>
+      void setStatus.run({ id, status, finishedAt, error }),
+    /** Items of a run that need no more calls: every verdict, or only pass/fail ones when errors are to be retried. */
+    finishedItems: (runId: number, keepErrors: boolean) => new Set(finished.all(runId, keepErrors ? 1 : 0) as number[]),
+    addVerdict(v: NewVerdict, at: string): void {
+      insertVerdict.run(v.runId, v.itemId, v.verdict, v.critique, v.raw, v.latencyMs, v.tokensIn, v.tokensOut, v.cached ? 1 : 0, v.error ?? null, v.attempts ?? 1, v.costUsd ?? 0, at)
     },
-    addVerdict(
-      v: { runId: number; itemId: number; verdict: 'pass' | 'fail' | 'error'; critique: string; raw: string; latencyMs: number | null; tokensIn: number | null; tokensOut: number | null; cached: boolean },
-      at: string,
-    ): void {
-      insertVerdict.run(v.runId, v.itemId, v.verdict, v.critique, v.raw, v.latencyMs, v.tokensIn, v.tokensOut, v.cached ? 1 : 0, at)
-    },
+    cacheGet: (key: string) => cacheGet.get(key) as string | undefined,
+    cacheHas: (key: string): boolean => cacheHas.get(key) !== undefined,
+    cachePut: (key: string, request: unknown, response: unknown, at: string): void => void cachePut.run(key, JSON.stringify(request), JSON.stringify(response), at),
+    latestVerdicts: (versionId: number) =>
+      (latestVerdicts.all(versionId) as (Omit<import('../../../../shared/judges').VerdictView, 'cached' | 'split' | 'human'> & { cached: number })[]).map((v) => ({ ...v, cached: v.cached === 1 })),
+    /** The first `limit` error verdicts of a run: item id and reason. */
+    runErrors: (runId: number, limit: number) => runErrors.all(runId, limit) as { id: string; reason: string }[],
+    markTestViewed: (versionId: number, at: string): void => void markViewed.run(at, versionId),
+    countTestEvaluation: (versionId: number): void => void countTest.run(versionId),
+    meanTokensOut: (judgeId: number) => meanTokensOut.get(judgeId) as number | null,
   }
 }

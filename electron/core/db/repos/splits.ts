@@ -1,0 +1,36 @@
+import { DEFAULT_SPLITS, type SplitRatios } from '../../../../shared/judges'
+import type { Db } from '../open'
+import { CURRENT_LABELS_OF_CRITERION } from './item-query'
+
+export interface LabeledRow {
+  itemId: number
+  externalId: string
+  verdict: 'pass' | 'fail' | 'defer'
+  note: string
+  split: 'train' | 'dev' | 'test' | null
+}
+
+/** Train/dev/test per criterion: the shares and seed, and each labeled item with its split. */
+export function splitsRepo(db: Db) {
+  const ratios = db.prepare('SELECT train, dev, test, seed FROM split_settings WHERE criterion_id = ?')
+  const setRatios = db.prepare(
+    `INSERT INTO split_settings (criterion_id, train, dev, test, seed) VALUES (@c, @train, @dev, @test, @seed)
+     ON CONFLICT (criterion_id) DO UPDATE SET train = excluded.train, dev = excluded.dev, test = excluded.test, seed = excluded.seed`,
+  )
+  const labeled = db.prepare(
+    `SELECT cur.item_id AS itemId, i.external_id AS externalId, cur.verdict, cur.note, s.split
+     FROM (${CURRENT_LABELS_OF_CRITERION}) cur JOIN items i ON i.id = cur.item_id
+     LEFT JOIN splits s ON s.criterion_id = @c AND s.item_id = cur.item_id ORDER BY cur.item_id`,
+  )
+  const insert = db.prepare('INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
+  const ofItems = db.prepare('SELECT item_id AS itemId, split FROM splits WHERE criterion_id = ?')
+  return {
+    ratios: (criterionId: number): SplitRatios => (ratios.get(criterionId) as SplitRatios | undefined) ?? DEFAULT_SPLITS,
+    setRatios: (criterionId: number, r: SplitRatios): void => void setRatios.run({ c: criterionId, ...r }),
+    /** Items with a current label (pass, fail or defer) on the criterion, with their split if any. */
+    labeled: (criterionId: number) => labeled.all({ c: criterionId }) as LabeledRow[],
+    assign: (criterionId: number, itemId: number, split: 'train' | 'dev' | 'test', seed: number, at: string): void => void insert.run(criterionId, itemId, split, seed, at),
+    /** Every split assignment of a criterion, labeled or not any more. */
+    all: (criterionId: number) => new Map((ofItems.all(criterionId) as { itemId: number; split: 'train' | 'dev' | 'test' }[]).map((r) => [r.itemId, r.split])),
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The one way Assay talks to a model (DESIGN §4: LLM calls happen only in main / the server):
+ * `LlmClient`, with the real `openai` implementation. Retries are not the client's: the runner
+ * decides them (backoff, jitter, retry-after, cancel), so the client makes exactly one attempt and
+ * reports a failure as an `LlmError` that says whether another attempt may help.
+ */
+import OpenAI from 'openai'
+
+export interface LlmRequest {
+  model: string
+  messages: { role: 'system' | 'user' | 'assistant'; content: string }[]
+  /** temperature, max_tokens, seed… as the profile and version set them. */
+  params: Record<string, unknown>
+  /** `response_format` for structured outputs, or null for a strict parse of plain text. */
+  responseFormat: Record<string, unknown> | null
+}
+
+export interface LlmResponse {
+  content: string | null
+  tokensIn: number | null
+  tokensOut: number | null
+}
+
+export interface LlmClient {
+  complete(request: LlmRequest, options: { signal: AbortSignal; timeoutMs: number }): Promise<LlmResponse>
+  /** The model ids the endpoint lists (for "Test connection"). */
+  models(options: { timeoutMs: number }): Promise<string[]>
+}
+
+/** One failed attempt: whether retrying may help, and how long the server asked us to wait. */
+export class LlmError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs: number | null = null,
+    readonly status: number | null = null,
+  ) {
+    super(message)
+    this.name = 'LlmError'
+  }
+}
+
+/** A client for `baseUrl` with the real `openai` package. The key goes only into its headers. */
+export function openaiClient(baseUrl: string, apiKey: string): LlmClient {
+  const client = new OpenAI({ baseURL: baseUrl, apiKey, maxRetries: 0, logLevel: 'off' })
+  return {
+    async complete(request, { signal, timeoutMs }) {
+      try {
+        const body = {
+          ...request.params,
+          model: request.model,
+          messages: request.messages,
+          ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
+          stream: false,
+        } as OpenAI.ChatCompletionCreateParamsNonStreaming
+        const response = await client.chat.completions.create(body, { signal, timeout: timeoutMs })
+        const choice = response.choices?.[0]
+        if (!choice) throw new LlmError('The endpoint answered with no choices.', true)
+        const refusal = choice.message?.refusal
+        return {
+          content: choice.message?.content ?? (refusal ? `REFUSAL: ${refusal}` : null),
+          tokensIn: response.usage?.prompt_tokens ?? null,
+          tokensOut: response.usage?.completion_tokens ?? null,
+        }
+      } catch (error) {
+        throw classify(error, baseUrl)
+      }
+    },
+    async models({ timeoutMs }) {
+      try {
+        const ids: string[] = []
+        for await (const m of client.models.list({ timeout: timeoutMs })) ids.push(m.id)
+        return ids
+      } catch (error) {
+        throw classify(error, baseUrl)
+      }
+    },
+  }
+}
+
+/** Turns whatever the `openai` package threw into an `LlmError` a user can act on. */
+function classify(error: unknown, baseUrl: string): LlmError {
+  if (error instanceof LlmError) return error
+  if (error instanceof OpenAI.APIUserAbortError) return new LlmError('Cancelled.', false)
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return new LlmError(`No answer from ${baseUrl} within the timeout.`, true)
+  if (error instanceof OpenAI.APIConnectionError) {
+    const cause = (error.cause as { code?: string; message?: string } | undefined) ?? {}
+    return new LlmError(`Could not connect to ${baseUrl}${cause.code ? ` (${cause.code})` : ''}: is the server running and the base URL right?`, true)
+  }
+  if (error instanceof OpenAI.APIError) {
+    const status = error.status ?? null
+    const detail = (error.message || '').replace(/\s+/g, ' ').slice(0, 300)
+    const retryable = status === null || status === 408 || status === 409 || status === 429 || status >= 500
+    const hint =
+      status === 401 || status === 403
+        ? ' Check the API key of this model profile (Settings, or OPENAI_API_KEY).'
+        : status === 404
+          ? ' Check the model id and the base URL.'
+          : status === 400
+            ? ' The endpoint refused the request: if it does not support structured outputs, turn them off in the model profile.'
+            : ''
+    return new LlmError(`HTTP ${status ?? '?'} from ${baseUrl}: ${detail}.${hint}`, retryable, retryAfter(error.headers), status)
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return new LlmError(`Request failed: ${message}`, true)
+}
+
+/** `retry-after-ms`, or `retry-after` in seconds or as an HTTP date; null when absent. */
+export function retryAfter(headers: Headers | undefined): number | null {
+  const ms = Number(headers?.get('retry-after-ms') ?? Number.NaN)
+  if (Number.isFinite(ms) && ms >= 0) return ms
+  const value = headers?.get('retry-after')
+  if (!value) return null
+  const seconds = Number(value)
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  const at = Date.parse(value)
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : null
+}

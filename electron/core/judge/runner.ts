@@ -1,0 +1,121 @@
+/**
+ * Runs one judge version over a run's items (DESIGN §3.5, §6 reliability): every item ends as
+ * pass, fail or error with a reason, each verdict commits as it arrives, and a run resumes over
+ * the items that have none, so a killed run never repeats a finished call. A request already
+ * answered (same endpoint, model, parameters, prompt) comes from the cache for free.
+ *
+ * The runner is split in two so that a second way of calling the model can be added: it turns
+ * items into tasks and records results; a `RunBackend` gets the tasks that missed the cache and
+ * calls the model. `onlineBackend` keeps `concurrency` requests in flight with retries; an OpenAI
+ * Batch backend would upload the same tasks as JSONL (custom_id = item id), poll, download the
+ * output file and hand each line to the same `sink` — resume and cache then work unchanged.
+ */
+import { parseAnswer } from '../../../shared/judges'
+import { LlmError, type LlmClient, type LlmRequest, type LlmResponse } from './llm'
+
+export interface RunTask {
+  itemId: number
+  request: LlmRequest
+  key: string
+}
+
+export type TaskOutcome =
+  | { ok: true; response: LlmResponse; latencyMs: number; attempts: number }
+  | { ok: false; reason: string; latencyMs: number; attempts: number }
+
+export interface RunBackend {
+  /** Calls the model for every task and reports each outcome to `sink`; stops early when `signal` aborts. */
+  execute(tasks: Iterator<RunTask>, sink: (task: RunTask, outcome: TaskOutcome) => void, signal: AbortSignal): Promise<void>
+}
+
+export interface RetryPolicy {
+  /** Attempts after the first one, for 429, 5xx, timeouts and refused connections. */
+  retries: number
+  /** Backoff before retry n is base·2ⁿ⁻¹ with jitter, capped at maxMs; a server's retry-after wins. */
+  baseMs: number
+  maxMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseMs: 500, maxMs: 30_000 }
+
+/** Calls the endpoint with `concurrency` requests in flight; each retried by `retry`. */
+export function onlineBackend(client: LlmClient, o: { concurrency: number; timeoutMs: number; retry: RetryPolicy; random?: () => number }): RunBackend {
+  const random = o.random ?? Math.random
+  return {
+    async execute(tasks, sink, signal) {
+      const worker = async (): Promise<void> => {
+        for (let next = tasks.next(); !next.done && !signal.aborted; next = tasks.next()) {
+          const task = next.value
+          const outcome = await callWithRetries(client, task.request, signal, o.timeoutMs, o.retry, random)
+          if (signal.aborted) return // a call cut short by cancel is not a verdict: resume makes it again
+          sink(task, outcome)
+        }
+      }
+      await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker))
+    },
+  }
+}
+
+async function callWithRetries(client: LlmClient, request: LlmRequest, signal: AbortSignal, timeoutMs: number, retry: RetryPolicy, random: () => number): Promise<TaskOutcome> {
+  const started = performance.now()
+  for (let attempt = 1; ; attempt++) {
+    // Each attempt gets its own signal, linked to the run's: whatever listens to it (the HTTP
+    // client does) goes away with the attempt instead of piling up on the run's signal.
+    const attemptSignal = new AbortController()
+    const cancel = () => attemptSignal.abort()
+    signal.addEventListener('abort', cancel, { once: true })
+    try {
+      const response = await client.complete(request, { signal: attemptSignal.signal, timeoutMs })
+      return { ok: true, response, latencyMs: Math.round(performance.now() - started), attempts: attempt }
+    } catch (error) {
+      const e = error instanceof LlmError ? error : new LlmError(String(error), true)
+      if (signal.aborted || !e.retryable || attempt > retry.retries) {
+        const tries = attempt > 1 ? ` (after ${attempt} attempts)` : ''
+        return { ok: false, reason: `${e.message}${tries}`, latencyMs: Math.round(performance.now() - started), attempts: attempt }
+      }
+      const backoff = Math.min(retry.maxMs, retry.baseMs * 2 ** (attempt - 1)) * (0.5 + random() / 2)
+      const wait = e.retryAfterMs !== null ? Math.min(retry.maxMs, e.retryAfterMs) + random() * retry.baseMs * 0.1 : backoff
+      await sleep(wait, signal)
+    } finally {
+      signal.removeEventListener('abort', cancel)
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+export interface RecordedResult {
+  itemId: number
+  verdict: 'pass' | 'fail' | 'error'
+  critique: string
+  raw: string
+  error: string | null
+  latencyMs: number | null
+  tokensIn: number | null
+  tokensOut: number | null
+  cached: boolean
+  attempts: number
+}
+
+/** The verdict of one outcome: a parsed answer, or an error with the reason and the raw text kept. */
+export function verdictOf(itemId: number, outcome: TaskOutcome | { ok: true; response: LlmResponse; cached: true }): RecordedResult {
+  const cached = 'cached' in outcome
+  const base = { itemId, latencyMs: cached ? null : outcome.latencyMs, attempts: cached ? 0 : outcome.attempts, cached }
+  if (!outcome.ok) return { ...base, verdict: 'error', critique: '', raw: '', error: outcome.reason, tokensIn: null, tokensOut: null }
+  const { response } = outcome
+  const parsed = parseAnswer(response.content)
+  const tokens = { tokensIn: response.tokensIn, tokensOut: response.tokensOut }
+  if (!parsed.ok) return { ...base, ...tokens, verdict: 'error', critique: '', raw: response.content ?? '', error: parsed.reason }
+  return { ...base, ...tokens, verdict: parsed.verdict, critique: parsed.critique, raw: response.content ?? '', error: null }
+}
