@@ -391,7 +391,7 @@ export function createRun(d: JudgeDeps, input: { versionId: number; scope: RunSc
   if (test && !input.confirmTest)
     throw new AppError(
       'forbidden',
-      `This run includes test items. The test set is for one final measurement of a finished judge (version ${v.version} has been evaluated on test ${v.test_evaluations} time${v.test_evaluations === 1 ? '' : 's'}): iterate on dev, and confirm the test run explicitly${input.scope === 'test' ? ' (--confirm-test on the command line)' : ''}.`,
+      `This run includes test items. The test set is for one final measurement of a finished judge (version ${v.version} has been evaluated on test ${v.test_evaluations} time${v.test_evaluations === 1 ? '' : 's'}): iterate on dev, and confirm the test run explicitly (--confirm-test on the command line).`,
     )
   return tx(d, () => {
     const id = d.repos.judges.addRun({ judgeVersionId: v.id, scope: input.scope === 'all' ? 'selection' : input.scope, status: 'running', itemIds: ids, options: { scope: input.scope, concurrency: input.concurrency } }, now(d), null)
