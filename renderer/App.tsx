@@ -5,16 +5,20 @@ import { HelpOverlay } from './components/HelpOverlay'
 import { DataScreen } from './features/data/DataScreen'
 import { LabelScreen } from './features/label/LabelScreen'
 import { AnalyzeScreen } from './features/analyze/AnalyzeScreen'
+import { JudgesScreen } from './features/judges/JudgesScreen'
+import { SettingsScreen } from './features/settings/SettingsScreen'
 import { StartScreen } from './features/start/StartScreen'
 import { useKeyAction } from './keyboard'
 import { useStore, type Screen } from './store'
 
-/** Screens appear in the navigation once they work; later issues add Label, Analyze, Judges… */
+/** Screens appear in the navigation once they work; Calibrate and Report come next. */
 const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }[] = [
   { id: 'start', title: 'Start', key: 'Alt+1', needsProject: false },
   { id: 'data', title: 'Data', key: 'Alt+2', needsProject: true },
   { id: 'label', title: 'Label', key: 'Alt+3', needsProject: true },
   { id: 'analyze', title: 'Analyze', key: 'Alt+4', needsProject: true },
+  { id: 'judges', title: 'Judges', key: 'Alt+5', needsProject: true },
+  { id: 'settings', title: 'Settings', key: 'Alt+6', needsProject: false },
 ]
 
 export function App() {
@@ -38,6 +42,7 @@ export function App() {
       if (event.name === 'project.changed') setProject(event.payload.project)
       if (event.name === 'project.problem') showError(event.payload.message)
       if (event.name === 'progress') useStore.getState().setProgress(event.payload)
+      if (event.name === 'judge.run') useStore.getState().setRun(event.payload)
     })
   }, [init, setProject, showError])
 
@@ -46,6 +51,8 @@ export function App() {
   useKeyAction('nav.data', () => setScreen('data'), project !== null)
   useKeyAction('nav.label', () => setScreen('label'), project !== null)
   useKeyAction('nav.analyze', () => setScreen('analyze'), project !== null)
+  useKeyAction('nav.judges', () => setScreen('judges'), project !== null)
+  useKeyAction('nav.settings', () => setScreen('settings'))
 
   return (
     <div className="app">
@@ -74,7 +81,21 @@ export function App() {
           </button>
         </div>
       )}
-      <main className="screen">{!project || screen === 'start' ? <StartScreen /> : screen === 'data' ? <DataScreen /> : screen === 'label' ? <LabelScreen /> : <AnalyzeScreen />}</main>
+      <main className="screen">
+        {screen === 'settings' ? (
+          <SettingsScreen />
+        ) : !project || screen === 'start' ? (
+          <StartScreen />
+        ) : screen === 'data' ? (
+          <DataScreen />
+        ) : screen === 'label' ? (
+          <LabelScreen />
+        ) : screen === 'analyze' ? (
+          <AnalyzeScreen />
+        ) : (
+          <JudgesScreen />
+        )}
+      </main>
       {helpOpen && <HelpOverlay onClose={() => toggleHelp(false)} />}
     </div>
   )

@@ -3,7 +3,7 @@
  * benchmark and the tests: a fixed latency, and faults asked for by markers in the prompt, so a
  * test says in its data what should go wrong with which item:
  *
- *   [[fail]]         answer Fail (otherwise Pass)
+ *   [[fail]]         answer Fail (otherwise Pass, unless `failWhen` says Fail)
  *   [[429xN]]        the first N calls get 429 with `retry-after-ms: 50` (`[[429sxN]]`: retry-after: 1, in seconds)
  *   [[500xN]]        the first N calls get 500
  *   [[hangxN]]       the first N calls never answer (the client must time out)
@@ -31,7 +31,7 @@ export interface LlmServer {
   close(): Promise<void>
 }
 
-export async function startLlmServer(o: { latencyMs?: number; port?: number } = {}): Promise<LlmServer> {
+export async function startLlmServer(o: { latencyMs?: number; port?: number; failWhen?: (prompt: string) => boolean } = {}): Promise<LlmServer> {
   const latency = o.latencyMs ?? 0
   const calls: RecordedCall[] = []
   const seen = new Map<string, number>()
@@ -83,7 +83,7 @@ export async function startLlmServer(o: { latencyMs?: number; port?: number } = 
       if (fault('429')) return send(429, { error: { message: 'Rate limit reached', type: 'rate_limit' } }, { 'retry-after-ms': '50' })
       if (fault('429s')) return send(429, { error: { message: 'Rate limit reached', type: 'rate_limit' } }, { 'retry-after': '1' })
       if (fault('500')) return send(500, { error: { message: 'The server had an error' } })
-      const verdict = prompt.includes('[[fail]]') ? 'Fail' : 'Pass'
+      const verdict = prompt.includes('[[fail]]') || o.failWhen?.(prompt) ? 'Fail' : 'Pass'
       const content = prompt.includes('[[malformed]]')
         ? 'I think this output is fine, Pass.'
         : prompt.includes('[[noverdict]]')

@@ -3,7 +3,7 @@ export interface BenchRow {
   /** What was measured, e.g. "open 100k project + first page". */
   name: string
   value: number
-  unit: 'ms' | 'rows/s' | 'x' | 'count' | 'MB'
+  unit: 'ms' | 'rows/s' | 'x' | 'count' | 'MB' | '%'
   /** The quality bar from DESIGN §6, when there is one; `lower` means smaller is better. */
   target?: { value: number; better: 'lower' | 'higher' }
   note?: string

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { importBench } from '../bench/import'
+import { judgeBench } from '../bench/judge'
 import { projectBench } from '../bench/project'
 import { uiBench } from '../bench/ui'
 import { statsBench } from '../bench/stats'
@@ -12,14 +13,14 @@ Measures Assay's speed on this machine and prints a table (or JSON with --json).
 Figures are wall-clock on whatever else the machine is doing: compare ratios within one run.
 
   --quick       smaller sizes, for a smoke test (seconds instead of a minute)
-  --only NAME   run one suite: project, import, ui, stats
+  --only NAME   run one suite: project, import, ui, stats, judge
   --json        print {"suites": {NAME: [{name, value, unit, target, note}]}}
   --help        show this help`
 
-const suites: Record<string, BenchSuite> = { project: projectBench, import: importBench, stats: statsBench, ui: uiBench }
+const suites: Record<string, BenchSuite> = { project: projectBench, import: importBench, stats: statsBench, ui: uiBench, judge: judgeBench }
 
 export const benchCommand: Command = {
-  summary: 'measure speed (project open, paging, statistics) and print a table',
+  summary: 'measure speed (project open, import, labeling, statistics, judge runs) and print a table',
   usage,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, only: { type: 'string' } } })

@@ -6,6 +6,7 @@ import { demoCommand } from './demo'
 import { exportCommand } from './export'
 import { importCommand } from './import'
 import { judgeCommand } from './judge'
+import { fakeLlmCommand } from './fake-llm'
 import { estimateCommand } from './estimate'
 import { serveCommand } from './serve'
 import { taxonomyCommand } from './taxonomy'
@@ -20,6 +21,7 @@ export const commands: Record<string, Command> = {
   estimate: estimateCommand,
   taxonomy: taxonomyCommand,
   bench: benchCommand,
+  'fake-llm': fakeLlmCommand,
 }
 
 const help = () =>

@@ -105,7 +105,9 @@ function modelOf(values: Values, io: CliIo, base?: ModelSnapshot): ModelSnapshot
   const url = values['base-url'] ?? base?.baseUrl
   const model = values.model ?? base?.model
   if (!url || !model) throw new CliError('bad_arguments', 'A model needs both --base-url and --model (or --profile).')
-  const parsed = ModelProfile.safeParse({ ...base, id: base?.id || 'cli', name: base?.name || model, baseUrl: url, model, structuredOutputs: base?.structuredOutputs ?? !values['no-structured'] })
+  // A name that was only the old model id follows the new one.
+  const name = base?.name && base.name !== base.model ? base.name : model
+  const parsed = ModelProfile.safeParse({ ...base, id: base?.id || 'cli', name, baseUrl: url, model, structuredOutputs: base?.structuredOutputs ?? !values['no-structured'] })
   if (!parsed.success) throw new CliError('bad_arguments', parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '))
   return ModelSnapshot.parse(parsed.data)
 }

@@ -1,11 +1,12 @@
 import { create } from 'zustand'
 import type { Output } from '../../shared/contract'
 import type { ItemDetail, ItemFilter, ItemRow, ItemSort, ProjectInfo, RecentProject } from '../../shared/domain'
+import type { RunView } from '../../shared/judges'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../shared/table-query'
 import { call } from '../api'
 import { createLabelSlice, type LabelSlice } from './label'
 
-export type Screen = 'start' | 'data' | 'label' | 'analyze'
+export type Screen = 'start' | 'data' | 'label' | 'analyze' | 'judges' | 'settings'
 export const PAGE_SIZE = 100
 
 interface AppSlice {
@@ -20,6 +21,8 @@ interface AppSlice {
   progress: { task: string; done: number; total: number | null; detail?: string } | null
   error: string | null
   busy: boolean
+  /** Judge runs as their `judge.run` events report them, by run id. */
+  runs: Map<number, RunView>
   init(): Promise<void>
   setProject(project: ProjectInfo | null): void
   /** Runs an open/create call; resolves to whether it worked (the error banner says why not). */
@@ -29,6 +32,7 @@ interface AppSlice {
   setImporting(open: boolean): void
   setProgress(progress: AppSlice['progress']): void
   showError(message: string | null): void
+  setRun(run: RunView): void
 }
 
 interface ItemsSlice {
@@ -76,6 +80,7 @@ export const useStore = create<Store>()((set, get, api) => ({
   progress: null,
   error: null,
   busy: false,
+  runs: new Map(),
 
   async init() {
     try {
@@ -111,7 +116,7 @@ export const useStore = create<Store>()((set, get, api) => ({
   },
 
   setScreen(screen) {
-    if (screen !== 'start' && !get().project) return
+    if (screen !== 'start' && screen !== 'settings' && !get().project) return
     const from = get().screen
     set({ screen, expanded: false })
     // Labels saved on the Label screen change the table's label column (and maybe its filter).
@@ -121,6 +126,7 @@ export const useStore = create<Store>()((set, get, api) => ({
   setImporting: (importing) => set({ importing, progress: null }),
   setProgress: (progress) => set({ progress }),
   showError: (error) => set({ error }),
+  setRun: (run) => set({ runs: new Map(get().runs).set(run.id, run) }),
 
   total: 0,
   search: '',

@@ -40,7 +40,8 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     tmp.cleanup()
   })
 
-  const FAULTS: FixtureItem[] = [
+  const FAULTS: FixtureItem[] = (
+    [
     { id: 'ok-1', input: 'plain question one', label: 'pass' },
     { id: 'ok-2', input: 'plain question two', label: 'pass' },
     { id: 'fail-1', input: 'bad answer [[fail]]', label: 'fail' },
@@ -50,8 +51,9 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     { id: 'dead500', input: 'broken server [[500x99]]', label: 'pass' },
     { id: 'hang', input: 'slow server [[hangx1]]', label: 'fail' },
     { id: 'bad', input: 'chatty judge [[malformed]]', label: 'fail' },
-    { id: 'nov', input: 'judge forgets the verdict [[noverdict]]', label: 'fail' },
-  ].map((x) => ({ ...x, split: 'dev' as const }))
+      { id: 'nov', input: 'judge forgets the verdict [[noverdict]]', label: 'fail' },
+    ] as const
+  ).map((x) => ({ ...x, split: 'dev' as const }))
 
   it('every item ends as pass, fail or error with a reason; retries honour retry-after; the cache saves every repeated call', async () => {
     const d = judgeProject(tmp.file('p.assay'), FAULTS)

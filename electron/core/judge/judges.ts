@@ -115,9 +115,12 @@ const versionView = (v: VersionRow): JudgeVersionView => {
     testEvaluations: v.test_evaluations,
     testViewedAt: v.test_viewed_at,
     createdAt: v.created_at,
-    external: model.provider === 'imported',
+    external: isExternal(model),
   }
 }
+
+/** Verdicts recorded elsewhere (imported from a file, or the demo's synthetic judge): no prompt to run. */
+const isExternal = (model: { provider?: unknown }): boolean => model.provider === 'imported' || model.provider === 'demo'
 
 /** A new judge for a criterion, with version 1: the default template and up to two train examples of each class. */
 export function createJudge(d: JudgeDeps, input: { criterionId: number; name: string; model: ModelSnapshot; params: Record<string, unknown> }): JudgeSummary {
@@ -308,7 +311,7 @@ export function versionForRun(d: JudgeDeps, versionId: number): { v: VersionRow;
   const j = judgeOf(d, v.judge_id)
   const c = criterion(d, j.criterionId)
   const model = JSON.parse(v.model_json) as ModelSnapshot & { provider?: string }
-  if (model.provider === 'imported') throw new AppError('invalid_input', `Version ${v.version} of "${j.name}" holds verdicts imported from a file: it has no prompt to run. Save a version with a prompt and a model first.`)
+  if (isExternal(model)) throw new AppError('invalid_input', `Version ${v.version} of "${j.name}" holds verdicts recorded elsewhere (imported or synthetic): it has no prompt to run. Create a judge with a prompt and a model to run one.`)
   const labeled = new Map(d.repos.splits.labeled(c.id).map((r) => [r.itemId, r]))
   const examples = (JSON.parse(v.fewshot_ids) as number[])
     .map((id) => {
@@ -426,21 +429,47 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
   const todo = (JSON.parse(row.item_ids_json) as number[]).filter((id) => !finished.has(id))
   d.repos.judges.setStatus(runId, 'running', null)
 
-  const record = (itemId: number, result: ReturnType<typeof verdictOf>, cache: { key: string; request: unknown; response: unknown } | null) =>
-    tx(d, () => {
-      const at = now(d)
-      const cost = result.cached ? 0 : costOf(run.model, result.tokensIn ?? 0, result.tokensOut ?? 0)
-      d.repos.judges.addVerdict({ runId, ...result, itemId, costUsd: cost }, at)
-      if (cache && result.verdict !== 'error') d.repos.judges.cachePut(cache.key, cache.request, cache.response, at)
-    })
+  // Each verdict commits as it arrives, so a killed run never calls a finished item again. A
+  // verdict can be made again (unlike a human label): it commits with synchronous=NORMAL, which
+  // survives the process being killed (WAL) and skips the fsync that labels pay for.
+  const record = (itemId: number, result: ReturnType<typeof verdictOf>, cache: { key: string; request: unknown; response: unknown } | null) => {
+    const cost = result.cached ? 0 : costOf(run.model, result.tokensIn ?? 0, result.tokensOut ?? 0)
+    d.db.pragma('synchronous = NORMAL')
+    try {
+      tx(d, () => {
+        const at = now(d)
+        d.repos.judges.addVerdict({ runId, ...result, itemId, costUsd: cost }, at)
+        if (cache && result.verdict !== 'error') d.repos.judges.cachePut(cache.key, cache.request, cache.response, at)
+      })
+    } finally {
+      d.db.pragma('synchronous = FULL')
+    }
+    count(itemId, result, cost)
+    progress()
+  }
 
+  // Progress is counted here, not re-aggregated from the verdicts on every report.
+  const live = runView(d.repos.judges.run(runId)!, true)
+  const hadError = o.retryErrors ? new Set([...d.repos.judges.finishedItems(runId, true)].filter((id) => !finished.has(id))) : new Set<number>()
+  const count = (itemId: number, r: ReturnType<typeof verdictOf>, cost: number) => {
+    if (hadError.delete(itemId)) {
+      live.errors-- // an error verdict being replaced leaves the counts first
+      live.done--
+    }
+    live.done++
+    live[r.verdict === 'error' ? 'errors' : r.verdict]++
+    if (r.cached) live.cached++
+    live.tokensIn += r.tokensIn ?? 0
+    live.tokensOut += r.tokensOut ?? 0
+    live.costUsd += cost
+  }
   let lastProgress = 0
-  const progress = (force = false) => {
+  const progress = () => {
     if (!o.onProgress) return
     const t = performance.now()
-    if (!force && t - lastProgress < 100) return
+    if (t - lastProgress < 100) return
     lastProgress = t
-    o.onProgress(runView(d.repos.judges.run(runId)!, true))
+    o.onProgress({ ...live })
   }
 
   // Tasks come lazily: a cache hit is recorded on the way and never reaches the backend.
@@ -449,7 +478,7 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
     next() {
       while (i < todo.length && !o.signal.aborted) {
         const itemId = todo[i++]!
-        const item: ItemDetail | null = d.repos.items.get(itemId)
+        const item: ItemDetail | null = d.repos.items.get(itemId, { assessments: false })
         if (!item) {
           record(itemId, { itemId, verdict: 'error', critique: '', raw: '', error: 'The item was deleted from the project.', latencyMs: null, tokensIn: null, tokensOut: null, cached: false, attempts: 0 }, null)
           continue
@@ -459,7 +488,6 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
         const hit = d.repos.judges.cacheGet(key)
         if (hit) {
           record(itemId, verdictOf(itemId, { ok: true, response: JSON.parse(hit), cached: true }), null)
-          progress()
           continue
         }
         return { done: false, value: { itemId, request, key } }
@@ -471,10 +499,7 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
   try {
     await backend.execute(
       tasks,
-      (task, outcome) => {
-        record(task.itemId, verdictOf(task.itemId, outcome), outcome.ok ? { key: task.key, request: task.request, response: outcome.response } : null)
-        progress()
-      },
+      (task, outcome) => record(task.itemId, verdictOf(task.itemId, outcome), outcome.ok ? { key: task.key, request: task.request, response: outcome.response } : null),
       o.signal,
     )
     d.repos.judges.setStatus(runId, o.signal.aborted ? 'cancelled' : 'done', now(d))

@@ -10,6 +10,7 @@
  * Batch backend would upload the same tasks as JSONL (custom_id = item id), poll, download the
  * output file and hand each line to the same `sink` — resume and cache then work unchanged.
  */
+import { setMaxListeners } from 'node:events'
 import { parseAnswer } from '../../../shared/judges'
 import { LlmError, type LlmClient, type LlmRequest, type LlmResponse } from './llm'
 
@@ -43,6 +44,7 @@ export function onlineBackend(client: LlmClient, o: { concurrency: number; timeo
   const random = o.random ?? Math.random
   return {
     async execute(tasks, sink, signal) {
+      setMaxListeners(Math.max(10, 2 * o.concurrency), signal) // each worker listens for cancel while it waits
       const worker = async (): Promise<void> => {
         for (let next = tasks.next(); !next.done && !signal.aborted; next = tasks.next()) {
           const task = next.value

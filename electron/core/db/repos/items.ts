@@ -126,7 +126,8 @@ export function itemsRepo(db: Db) {
       return { total: ids.length, rows: page.length ? (pageByIds.all(JSON.stringify(Array.from(page))) as ItemRow[]) : [] }
     },
 
-    get(id: number): ItemDetail | null {
+    /** One item in full; `assessments: false` skips its labels and verdicts (a judge run needs only the trace). */
+    get(id: number, o: { assessments: boolean } = { assessments: true }): ItemDetail | null {
       const row = byId.get(id) as
         | { id: number; external_id: string; dataset: string; kind: ItemDetail['kind']; input: string; output: string; messages_json: string; metadata_json: string }
         | undefined
@@ -144,8 +145,8 @@ export function itemsRepo(db: Db) {
         messages: JSON.parse(row.messages_json),
         metadata: JSON.parse(row.metadata_json),
         steps,
-        labels: labelsOf.all(id) as ItemDetail['labels'],
-        verdicts: verdictsOf.all(id) as ItemDetail['verdicts'],
+        labels: o.assessments ? (labelsOf.all(id) as ItemDetail['labels']) : [],
+        verdicts: o.assessments ? (verdictsOf.all(id) as ItemDetail['verdicts']) : [],
       }
     },
 

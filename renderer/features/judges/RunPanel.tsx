@@ -1,0 +1,180 @@
+import { useEffect, useState } from 'react'
+import type { RunEstimate, RunScope, RunView, VerdictView } from '../../../shared/judges'
+import { call } from '../../api'
+import { useKeyAction } from '../../keyboard'
+import { useStore } from '../../store'
+
+const SCOPES: { id: RunScope; label: string }[] = [
+  { id: 'dev', label: 'dev split (iterate here)' },
+  { id: 'train', label: 'train split (the examples)' },
+  { id: 'test', label: 'test split (final, locked)' },
+  { id: 'unlabeled', label: 'unlabeled items (production)' },
+  { id: 'all', label: 'every item' },
+  { id: 'selection', label: 'the Data table selection' },
+]
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const money = (usd: number) => (usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`)
+
+/**
+ * Runs of the shown version: scope, a cost and token estimate before the run, the test lock's
+ * confirmation, live progress with cancel, resume of interrupted runs, and every error with its reason.
+ */
+export function RunPanel({ versionId, runs, external, onChanged }: { versionId: number; runs: RunView[]; external: boolean; onChanged: () => void }) {
+  const showError = useStore((s) => s.showError)
+  const selected = useStore((s) => s.selected)
+  const live = useStore((s) => s.runs)
+  const [scope, setScope] = useState<RunScope>('dev')
+  const [concurrency, setConcurrency] = useState(8)
+  const [estimate, setEstimate] = useState<RunEstimate | null>(null)
+  const [estimateError, setEstimateError] = useState<string | null>(null)
+  const [confirmTest, setConfirmTest] = useState(false)
+  const [verdicts, setVerdicts] = useState<VerdictView[]>([])
+
+  const merged = runs.map((r) => live.get(r.id) ?? r)
+  for (const r of live.values()) if (r.versionId === versionId && !merged.some((m) => m.id === r.id)) merged.unshift(r)
+  const active = merged.find((r) => r.status === 'running')
+  const resumable = merged.find((r) => r.status === 'interrupted' || r.status === 'cancelled')
+  const finishedCount = merged.filter((r) => r.status !== 'running').length
+
+  useEffect(() => {
+    if (external) return
+    setEstimate(null)
+    setEstimateError(null)
+    const itemIds = scope === 'selection' ? [...selected] : undefined
+    if (scope === 'selection' && selected.size === 0) return setEstimateError('Nothing is selected: select items in the Data table (x) first.')
+    call('judges.estimate', { versionId, scope, itemIds }).then(setEstimate, (error: unknown) => setEstimateError(errorText(error)))
+  }, [versionId, scope, selected, external, finishedCount])
+
+  useEffect(() => {
+    call('judges.verdicts', { versionId }).then(setVerdicts, () => setVerdicts([]))
+  }, [versionId, finishedCount])
+  // When a run ends, the metrics and lists change.
+  useEffect(() => {
+    if (finishedCount > 0) onChanged()
+  }, [finishedCount, onChanged])
+
+  const start = async () => {
+    if (external || active) return
+    if (estimate?.touchesTest && !confirmTest) return showError('This scope includes test items: tick "final test evaluation" to confirm (the test set is for one final measurement).')
+    try {
+      const run = await call('judges.run', { versionId, scope, itemIds: scope === 'selection' ? [...selected] : undefined, confirmTest, concurrency })
+      useStore.getState().setRun(run)
+      setConfirmTest(false)
+    } catch (error) {
+      showError(errorText(error))
+    }
+  }
+  const resume = async (runId: number, retryErrors: boolean) => {
+    try {
+      useStore.getState().setRun(await call('judges.resume', { runId, retryErrors, concurrency }))
+    } catch (error) {
+      showError(errorText(error))
+    }
+  }
+  useKeyAction('judges.run', () => void start(), !external)
+  useKeyAction('judges.cancel', () => active && void call('judges.cancel', { runId: active.id }), active !== undefined)
+  useKeyAction('judges.resume', () => resumable && void resume(resumable.id, false), resumable !== undefined && !active)
+
+  const errors = verdicts.filter((v) => v.verdict === 'error')
+  return (
+    <section className="run-panel">
+      <h2>Run</h2>
+      {external ? (
+        <p className="muted">This version holds verdicts recorded elsewhere (imported from a file, or the demo's synthetic judge): there is nothing to run. Create a judge with a prompt and a model (n) to run one here.</p>
+      ) : (
+        <div className="run-form">
+          <label>
+            Scope
+            <select value={scope} onChange={(e) => setScope(e.target.value as RunScope)} data-testid="run-scope">
+              {SCOPES.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.label}
+                  {s.id === 'selection' ? ` (${selected.size})` : ''}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Concurrency
+            <input type="number" min={1} max={64} value={concurrency} onChange={(e) => setConcurrency(Math.max(1, Math.min(64, Number(e.target.value) || 1)))} />
+          </label>
+          <p className="estimate" data-testid="run-estimate">
+            {estimateError ? (
+              <span className="warning">{estimateError}</span>
+            ) : estimate ? (
+              <>
+                {estimate.items} items: {estimate.calls} calls{estimate.cachedItems ? `, ${estimate.cachedItems} cached (free)` : ''} · ≈{estimate.tokensIn.toLocaleString()} tokens in, ≈{estimate.tokensOut.toLocaleString()} out · ≈{money(estimate.costUsd)}
+              </>
+            ) : (
+              'Estimating…'
+            )}
+          </p>
+          {estimate?.touchesTest && (
+            <label className="inline test-lock">
+              <input type="checkbox" checked={confirmTest} onChange={(e) => setConfirmTest(e.target.checked)} /> Final test evaluation: this version has been run on test {estimate.testEvaluations} time{estimate.testEvaluations === 1 ? '' : 's'}. Iterate on dev; test once, at the end.
+            </label>
+          )}
+          <button className="primary" onClick={() => void start()} disabled={Boolean(active) || !estimate || (estimate.touchesTest && !confirmTest)}>
+            Run <kbd>Ctrl+Enter</kbd>
+          </button>
+        </div>
+      )}
+      {active && (
+        <div className="run-progress" data-testid="run-progress">
+          <progress value={active.done} max={active.total} />
+          <span>
+            {active.done} / {active.total} · {active.pass} pass · {active.fail} fail · {active.errors} error · {active.cached} cached
+          </span>
+          <button onClick={() => void call('judges.cancel', { runId: active.id })}>
+            Cancel <kbd>x</kbd>
+          </button>
+        </div>
+      )}
+      {merged.length > 0 && (
+        <table className="runs" data-testid="runs">
+          <thead>
+            <tr><th>run</th><th>version</th><th>scope</th><th>status</th><th>done</th><th>pass</th><th>fail</th><th>error</th><th>cached</th><th>tokens in/out</th><th>cost</th><th /></tr>
+          </thead>
+          <tbody>
+            {merged.slice(0, 20).map((r) => (
+              <tr key={r.id}>
+                <td>{r.id}</td>
+                <td>v{r.version}</td>
+                <td>{r.scope}</td>
+                <td className={`status-${r.status}`} title={r.error ?? ''}>{r.status}</td>
+                <td>{r.done}/{r.total}</td>
+                <td>{r.pass}</td>
+                <td>{r.fail}</td>
+                <td>{r.errors}</td>
+                <td>{r.cached}</td>
+                <td>{r.tokensIn.toLocaleString()} / {r.tokensOut.toLocaleString()}</td>
+                <td>{money(r.costUsd)}</td>
+                <td>
+                  {(r.status === 'interrupted' || r.status === 'cancelled' || r.status === 'failed') && !active && <button onClick={() => void resume(r.id, false)}>Resume <kbd>r</kbd></button>}
+                  {r.status === 'done' && r.errors > 0 && !active && <button onClick={() => void resume(r.id, true)}>Retry errors</button>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {errors.length > 0 && (
+        <details className="run-errors" data-testid="run-errors">
+          <summary>{errors.length} error verdict{errors.length === 1 ? '' : 's'} of this version (not counted as pass or fail)</summary>
+          <table>
+            <tbody>
+              {errors.slice(0, 200).map((v) => (
+                <tr key={v.itemId}>
+                  <td className="mono">{v.externalId}</td>
+                  <td>{v.error}</td>
+                  <td className="clip mono">{v.raw}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      )}
+    </section>
+  )
+}
