@@ -15,7 +15,8 @@ import { createJudge, createRun, executeRun, judgeByName, listJudges, saveVersio
 import { createSettingsStore, defaultSettingsDir } from '../core/settings'
 import { CliError, type CliIo, type Command } from './command'
 
-const usage = `Usage:
+const usage = `Usage: assay judge list|create|run PROJECT [options]
+
   assay judge list PROJECT [--json]
   assay judge create PROJECT --criterion NAME --name NAME (--profile ID | --base-url URL --model M)
                      [--prompt-file FILE] [--param KEY=VALUE ...] [--no-structured] [--json]

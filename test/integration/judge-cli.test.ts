@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { createInterface } from 'node:readline'
 import Database from 'better-sqlite3'
@@ -247,5 +247,28 @@ describe('assay judge run', () => {
     expect(await json(['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--model', 'other-model', '--new'])).toMatchObject({ version: 2, done: 4, cached: 4 })
     expect(await json(['judge', 'list', project])).toEqual([expect.objectContaining({ versions: 2 })])
     expect(server.calls).toHaveLength(4)
+  }, 60_000)
+
+  it('imports verdicts made outside the app as a run of an external judge version, errors kept apart', async () => {
+    judgeProject(project, [
+      { id: 'a', input: 'q a', label: 'pass', split: 'dev' },
+      { id: 'b', input: 'q b', label: 'fail', split: 'dev' },
+      { id: 'c', input: 'q c', label: 'pass', split: 'dev' },
+    ]).db.close()
+    const file = tmp.file('outside.csv')
+    writeFileSync(file, 'trace_id,verdict,critique\na,PASS,fine\nb,pass,missed the problem\nc,UNKNOWN,model refused\nzzz,fail,no such item\n')
+    const report = await json<{ imported: number; errors: unknown[] }>(['import', project, file, '--no-suggest', '--map', 'id=trace_id', '--map', 'verdict:Outside judge=verdict', '--map', 'critique:Outside judge=critique'])
+    expect(report).toMatchObject({ imported: 3 })
+    expect(JSON.stringify(report)).toContain('zzz') // an id that matches nothing is reported, not guessed
+    expect(await json(['judge', 'list', project])).toEqual([expect.objectContaining({ name: 'Outside judge', criterion: 'Overall', versions: 1 })])
+    expect(query("SELECT r.scope, v.verdict, v.critique FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN items i ON i.id = v.item_id ORDER BY i.external_id")).toEqual([
+      { scope: 'imported', verdict: 'pass', critique: 'fine' },
+      { scope: 'imported', verdict: 'pass', critique: 'missed the problem' },
+      { scope: 'imported', verdict: 'error', critique: 'model refused' },
+    ])
+    // Nothing to run on an external version.
+    const run = await assay(['judge', 'run', project, '--judge', 'Outside judge', '--scope', 'dev'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/recorded elsewhere .* no prompt to run/)
   }, 60_000)
 })

@@ -16,6 +16,7 @@ import {
   executeRun,
   judgeDetail,
   saveVersion,
+  setSplitRatios,
   verdictsOf,
   versionDiff,
 } from '../../electron/core/judge/judges'
@@ -176,6 +177,22 @@ describe('splits, leakage, the test lock and versions', () => {
     // Same seed, same hash order: a second project with the same ids gets the same splits.
     const twin = judgeProject(tmp.file('q.assay'), labeled(200))
     expect(assignSplits(twin, twin.criterionId).map((r) => [r.externalId, r.split])).toEqual(first.map((r) => [r.externalId, r.split]))
+  })
+
+  it('new split shares apply to new labels only', () => {
+    const d = judgeProject(tmp.file('p.assay'), labeled(100))
+    const before = new Map(assignSplits(d, d.criterionId).map((r) => [r.itemId, r.split]))
+    setSplitRatios(d, d.criterionId, { train: 0.2, dev: 0.4, test: 0.4, seed: 1 })
+    expect(() => setSplitRatios(d, 999, { train: 0.2, dev: 0.4, test: 0.4, seed: 1 })).toThrow(/no criterion with id 999/)
+    const at = '2026-03-02T00:00:00Z'
+    for (const it of labeled(100, 100)) {
+      const id = d.repos.items.insert({ datasetId: 1, externalId: it.id, kind: 'text', input: it.input, output: it.output!, messages: [], metadata: {}, steps: [] }, at)
+      d.repos.labels.add({ itemId: id, criterionId: d.criterionId, criterionVersion: 1, verdict: it.label!, note: '', annotator: 'ann', firstFailingStep: null }, at)
+    }
+    const after = assignSplits(d, d.criterionId)
+    for (const r of after) if (before.has(r.itemId)) expect(r.split).toBe(before.get(r.itemId))
+    // 200 labeled now: 20% train overall, the first 100 kept their 15%.
+    expect(after.filter((r) => r.split === 'train')).toHaveLength(40)
   })
 
   it('refuses dev and test items as few-shot examples or inside the prompt, naming them', () => {

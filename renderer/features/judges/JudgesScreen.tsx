@@ -214,6 +214,7 @@ export function JudgesScreen() {
             <span className="splits muted" data-testid="split-counts">
               splits {Math.round(detail.splits.ratios.train * 100)}/{Math.round(detail.splits.ratios.dev * 100)}/{Math.round(detail.splits.ratios.test * 100)} · train {detail.splits.counts.train.pass}✓ {detail.splits.counts.train.fail}✗ · dev {detail.splits.counts.dev.pass}✓ {detail.splits.counts.dev.fail}✗ · test {detail.splits.counts.test.pass}✓ {detail.splits.counts.test.fail}✗
             </span>
+            <SplitSettings criterionId={detail.judge.criterionId} ratios={detail.splits.ratios} onSaved={refresh} />
           </header>
           {notice && <p className={notice.startsWith('Saved') || notice.startsWith('Nothing') ? 'ok' : 'warning-box'} role="status" data-testid="judge-notice">{notice}</p>}
           {testViewed && dirty && <p className="warning-box">Test results of this judge were viewed. Changing it now makes later test numbers optimistic: iterate on dev.</p>}
@@ -280,5 +281,36 @@ export function JudgesScreen() {
         </section>
       )}
     </div>
+  )
+}
+
+/**
+ * A criterion's split shares and seed (requirement 23: default 15/45/40, user range 10–20 /
+ * 40–45 / 40–45). Items already in a split keep it; new labels follow the new shares.
+ */
+function SplitSettings({ criterionId, ratios, onSaved }: { criterionId: number; ratios: JudgeDetail['splits']['ratios']; onSaved: () => void }) {
+  const showError = useStore((s) => s.showError)
+  const [form, setForm] = useState({ train: String(Math.round(ratios.train * 100)), dev: String(Math.round(ratios.dev * 100)), test: String(Math.round(ratios.test * 100)), seed: String(ratios.seed) })
+  const save = async () => {
+    try {
+      await call('judges.splits', { criterionId, ratios: { train: Number(form.train) / 100, dev: Number(form.dev) / 100, test: Number(form.test) / 100, seed: Number(form.seed) } })
+      onSaved()
+    } catch (error) {
+      showError(errorText(error))
+    }
+  }
+  const outside = Number(form.train) < 10 || Number(form.train) > 20 || Number(form.dev) < 40 || Number(form.dev) > 45 || Number(form.test) < 40 || Number(form.test) > 45
+  return (
+    <details className="split-settings">
+      <summary>change shares</summary>
+      <form onSubmit={(e) => { e.preventDefault(); void save() }}>
+        {(['train', 'dev', 'test'] as const).map((k) => (
+          <label key={k}>{k} %<input type="number" min={0} max={100} value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} /></label>
+        ))}
+        <label>seed<input type="number" min={0} value={form.seed} onChange={(e) => setForm({ ...form, seed: e.target.value })} /></label>
+        <button type="submit">Save</button>
+        <p className="hint">Items already in a split keep it (no reshuffle); new labels follow these shares.{outside ? ' The course suggests 10–20 / 40–45 / 40–45.' : ''}</p>
+      </form>
+    </details>
   )
 }

@@ -13,6 +13,8 @@ function Rates({ m }: { m: SplitMetrics | undefined }) {
   return (
     <span className="rates" title={`human pass: ${m.tp} judged pass, ${m.fn} judged fail · human fail: ${m.tn} judged fail, ${m.fp} judged pass`}>
       TPR <strong>{pct(tpr)}</strong> <span className="muted">[{ci(tpr)}] n={tpr.trials}</span> · TNR <strong>{pct(tnr)}</strong> <span className="muted">[{ci(tnr)}] n={tnr.trials}</span>
+      {(tpr.trials < 30 || tnr.trials < 30) && <span className="warning" title="Fewer than 30 items of a class: its interval is wide"> · small n</span>}
+      {(tpr.estimate === 1 || tnr.estimate === 1) && <span className="warning" title="A perfect score usually means easy or leaked data, or too few items"> · 100%: check</span>}
       {m.errors > 0 && <span className="warning"> · {m.errors} error{m.errors === 1 ? '' : 's'}</span>}
       {m.missing > 0 && <span className="muted"> · {m.missing} not run</span>}
     </span>
