@@ -6,19 +6,21 @@ import { DataScreen } from './features/data/DataScreen'
 import { LabelScreen } from './features/label/LabelScreen'
 import { AnalyzeScreen } from './features/analyze/AnalyzeScreen'
 import { JudgesScreen } from './features/judges/JudgesScreen'
+import { CalibrateScreen } from './features/calibrate/CalibrateScreen'
 import { SettingsScreen } from './features/settings/SettingsScreen'
 import { StartScreen } from './features/start/StartScreen'
 import { useKeyAction } from './keyboard'
 import { useStore, type Screen } from './store'
 
-/** Screens appear in the navigation once they work; Calibrate and Report come next. */
+/** Screens appear in the navigation once they work; Report comes next. */
 const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }[] = [
   { id: 'start', title: 'Start', key: 'Alt+1', needsProject: false },
   { id: 'data', title: 'Data', key: 'Alt+2', needsProject: true },
   { id: 'label', title: 'Label', key: 'Alt+3', needsProject: true },
   { id: 'analyze', title: 'Analyze', key: 'Alt+4', needsProject: true },
   { id: 'judges', title: 'Judges', key: 'Alt+5', needsProject: true },
-  { id: 'settings', title: 'Settings', key: 'Alt+6', needsProject: false },
+  { id: 'calibrate', title: 'Calibrate', key: 'Alt+6', needsProject: true },
+  { id: 'settings', title: 'Settings', key: 'Alt+8', needsProject: false },
 ]
 
 export function App() {
@@ -43,6 +45,7 @@ export function App() {
       if (event.name === 'project.problem') showError(event.payload.message)
       if (event.name === 'progress') useStore.getState().setProgress(event.payload)
       if (event.name === 'judge.run') useStore.getState().setRun(event.payload)
+      if (event.name === 'labels.changed') useStore.getState().labelsChanged()
     })
   }, [init, setProject, showError])
 
@@ -52,6 +55,7 @@ export function App() {
   useKeyAction('nav.label', () => setScreen('label'), project !== null)
   useKeyAction('nav.analyze', () => setScreen('analyze'), project !== null)
   useKeyAction('nav.judges', () => setScreen('judges'), project !== null)
+  useKeyAction('nav.calibrate', () => setScreen('calibrate'), project !== null)
   useKeyAction('nav.settings', () => setScreen('settings'))
 
   return (
@@ -92,6 +96,8 @@ export function App() {
           <LabelScreen />
         ) : screen === 'analyze' ? (
           <AnalyzeScreen />
+        ) : screen === 'calibrate' ? (
+          <CalibrateScreen />
         ) : (
           <JudgesScreen />
         )}

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import { AgreementRow, CriterionInfo, NoteView, Taxonomy, ItemDetail, ItemFacets, ItemFilter, ItemRow, ItemSort, LabelVerdict, ProjectInfo, RecentProject, Saturation, SessionItem, SessionSettings, SessionView, UserSettings } from './domain'
 import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, PreviewResult } from './import'
 import type { Envelope } from './errors'
+import { CalibrateRequest, CalibrationView, CellItem } from './calibrate'
 import { DiffLine, JudgeDetail, JudgeSummary, JudgeVersionView, ModelProfile, RunEstimate, RunScope, RunView, SplitRatios, VerdictView } from './judges'
 
 const none = z.object({}).strict()
@@ -168,6 +169,16 @@ export const contract = {
   /** The train/dev/test shares and seed of a criterion; items already assigned keep their split. */
   'judges.splits': { input: z.object({ criterionId: z.number().int(), ratios: SplitRatios }).strict(), output: z.null() },
 
+  /** Judge versions that can be calibrated (for the picker). */
+  'calibrate.choices': { input: none, output: z.array(z.object({ versionId: z.number().int(), label: z.string() })) },
+  /** Matrices per split, TPR/TNR, the corrected rate with its named interval (stored as an estimate), slices, comparisons. */
+  'calibrate.get': { input: CalibrateRequest, output: CalibrationView },
+  /** The items of one confusion-matrix cell: critique beside the human note. */
+  'calibrate.cell': {
+    input: z.object({ versionId: z.number().int(), split: z.enum(['train', 'dev', 'test']), human: z.enum(['pass', 'fail']), judge: z.enum(['pass', 'fail']) }).strict(),
+    output: z.array(CellItem),
+  },
+
   /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
   'import.detect': { input: ImportSource, output: z.object({ detected: DetectedInfo, mapping: Mapping, preview: PreviewResult }) },
   /** The first rows of a file mapped with the given mapping, for the wizard's preview. */
@@ -185,6 +196,8 @@ export const events = {
   /** Something is wrong with the open project file (e.g. the background integrity check failed). */
   'project.problem': z.object({ path: z.string(), message: z.string() }),
   progress: z.object({ task: z.string(), done: z.number(), total: z.number().nullable(), detail: z.string().optional() }),
+  /** Human labels changed (a save, an undo, a tag, an import): matrices and estimates are stale. */
+  'labels.changed': z.object({}),
   /** A judge run's counts as they change (about ten times a second), and once more when it ends. */
   'judge.run': RunView,
 } as const satisfies Record<string, z.ZodType>

@@ -13,6 +13,7 @@ import { agreementOn, createSession, getSession, labelingDeps, latestSession, sa
 import { projectName, type SettingsStore } from './settings'
 import { ModelSnapshot, type ModelProfile, type RunView } from '../../shared/judges'
 import { clientFor, fileKeyStore, keyFor, type KeyStore } from './judge/keys'
+import { calibrate, calibrationChoices, cellItems } from './calibrate'
 import { createJudge, createRun, estimateRun, executeRun, judgeDetail, listJudges, previewPrompt, runOf, saveVersion, setSplitRatios, verdictsOf, versionDiff, versionForRun, type JudgeDeps } from './judge/judges'
 
 export interface ServiceDeps {
@@ -127,6 +128,12 @@ export function createServices(deps: ServiceDeps) {
     return runOf(d, runId, true)
   }
 
+  /** Tells every window that human labels changed (live matrices), and passes the result on. */
+  const changed = <T>(result: T): T => {
+    deps.emit({ name: 'labels.changed', payload: {} })
+    return result
+  }
+
   const pick = async (mode: 'open' | 'create' | 'import') => {
     if (!deps.pickFile) throw new AppError('unsupported', 'This shell has no file dialog: type the path of the file instead.')
     return { path: await deps.pickFile(mode) }
@@ -221,6 +228,12 @@ export function createServices(deps: ServiceDeps) {
     },
     'judges.verdicts': ({ versionId }) => verdictsOf(judging(), versionId),
     'judges.splits': async ({ criterionId, ratios }) => (setSplitRatios(judging(), criterionId, ratios), null),
+    'calibrate.choices': () => calibrationChoices(judging()),
+    'calibrate.get': async (request) => {
+      await writing()
+      return calibrate(judging(), request)
+    },
+    'calibrate.cell': (input) => cellItems(judging(), input),
     'import.detect': (source) => imports.detect(source),
     'import.preview': ({ mapping, ...source }) => imports.preview(source, mapping),
     'settings.get': () => deps.settings.user(),
@@ -236,25 +249,28 @@ export function createServices(deps: ServiceDeps) {
     'sessions.create': async (settings) => createSession(await writing(), settings),
     'sessions.latest': () => latestSession(labeling()),
     'sessions.get': ({ id }) => getSession(labeling(), id),
-    'labels.save': async (input) => saveLabel(await writing(), input),
-    'labels.tag': async (input) => tagItem(await writing(), input),
-    'labels.undo': async ({ sessionId }) => undoLabel(await writing(), sessionId),
+    'labels.save': async (input) => changed(saveLabel(await writing(), input)),
+    'labels.tag': async (input) => changed(tagItem(await writing(), input)),
+    'labels.undo': async ({ sessionId }) => changed(undoLabel(await writing(), sessionId)),
     'notes.list': () => listNotes(labeling()),
     'taxonomy.get': ({ pivot }) => countTaxonomy(labeling(), pivot),
     'modes.create': async (input) => ({ id: createMode(await writing(), input) }),
     'modes.rename': async ({ id, name }) => (renameMode(await writing(), id, name), null),
     'modes.delete': async ({ id }) => (deleteMode(await writing(), id), null),
-    'modes.merge': async ({ from, into }) => (mergeModes(await writing(), from, into), null),
-    'modes.move': async ({ itemIds, from, to }) => (moveTraces(await writing(), itemIds, from, to), null),
+    'modes.merge': async ({ from, into }) => changed((mergeModes(await writing(), from, into), null)),
+    'modes.move': async ({ itemIds, from, to }) => changed((moveTraces(await writing(), itemIds, from, to), null)),
     'modes.example': async ({ modeId, itemId, kind, on }) => (pinExample(await writing(), modeId, itemId, kind, on), null),
-    'modes.assign': async ({ itemId, modeId, on }) => (assignMode(await writing(), itemId, modeId, on), null),
+    'modes.assign': async ({ itemId, modeId, on }) => changed((assignMode(await writing(), itemId, modeId, on), null)),
     'import.run': async ({ path, ...request }) => {
       const running = imports.run({ file: path, ...request })
       importing = running
       const report = await running.finally(() => {
         if (importing === running) importing = null
       })
-      if (report.committed && current) deps.emit({ name: 'project.changed', payload: { project: info(current) } })
+      if (report.committed && current) {
+        deps.emit({ name: 'project.changed', payload: { project: info(current) } })
+        deps.emit({ name: 'labels.changed', payload: {} })
+      }
       return report
     },
     'import.cancel': () => imports.cancel(),

@@ -6,7 +6,7 @@ import { DEFAULT_FILTER, DEFAULT_SORT } from '../../shared/table-query'
 import { call } from '../api'
 import { createLabelSlice, type LabelSlice } from './label'
 
-export type Screen = 'start' | 'data' | 'label' | 'analyze' | 'judges' | 'settings'
+export type Screen = 'start' | 'data' | 'label' | 'analyze' | 'judges' | 'calibrate' | 'settings'
 export const PAGE_SIZE = 100
 
 interface AppSlice {
@@ -23,6 +23,8 @@ interface AppSlice {
   busy: boolean
   /** Judge runs as their `judge.run` events report them, by run id. */
   runs: Map<number, RunView>
+  /** Bumped whenever human labels change anywhere (a `labels.changed` event): live matrices refetch. */
+  labelsVersion: number
   init(): Promise<void>
   setProject(project: ProjectInfo | null): void
   /** Runs an open/create call; resolves to whether it worked (the error banner says why not). */
@@ -33,6 +35,7 @@ interface AppSlice {
   setProgress(progress: AppSlice['progress']): void
   showError(message: string | null): void
   setRun(run: RunView): void
+  labelsChanged(): void
 }
 
 interface ItemsSlice {
@@ -81,6 +84,7 @@ export const useStore = create<Store>()((set, get, api) => ({
   error: null,
   busy: false,
   runs: new Map(),
+  labelsVersion: 0,
 
   async init() {
     try {
@@ -127,6 +131,7 @@ export const useStore = create<Store>()((set, get, api) => ({
   setProgress: (progress) => set({ progress }),
   showError: (error) => set({ error }),
   setRun: (run) => set({ runs: new Map(get().runs).set(run.id, run) }),
+  labelsChanged: () => set({ labelsVersion: get().labelsVersion + 1 }),
 
   total: 0,
   search: '',

@@ -32,7 +32,7 @@ describe('Settings and Judges screens, driven with the keyboard', () => {
     await page.getByTestId('item-count').waitFor()
 
     // Settings: a profile for the local server, with a key, and a connection test.
-    await page.keyboard.press('Alt+6')
+    await page.keyboard.press('Alt+8')
     await page.getByLabel('Endpoint').selectOption('other')
     await page.getByLabel('Name').fill('Local fake')
     await page.getByLabel('Base URL').fill(server.baseUrl)

@@ -118,6 +118,17 @@ export function judgesRepo(db: Db) {
   )
   const markViewed = db.prepare('UPDATE judge_versions SET test_viewed_at = coalesce(test_viewed_at, ?) WHERE id = ?')
   const countTest = db.prepare('UPDATE judge_versions SET test_evaluations = test_evaluations + 1 WHERE id = ?')
+  const latestEstimate = db.prepare('SELECT method, iterations, seed, confidence, result_json AS result FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1')
+  const latestEstimateId = db.prepare('SELECT id FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1').pluck()
+  const insertEstimate = db.prepare(
+    `INSERT INTO estimates (criterion_id, judge_version_id, method, iterations, seed, prng, confidence, result_json, created_at)
+     VALUES (@criterionId, @versionId, @method, @iterations, @seed, @prng, @confidence, @result, @at)`,
+  )
+  const metadataOf = db.prepare(
+    `SELECT i.id AS itemId, CASE json_type(i.metadata_json, '$.' || json_quote(@key)) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+       ELSE CAST(json_extract(i.metadata_json, '$.' || json_quote(@key)) AS TEXT) END AS value
+     FROM json_each(@ids) j CROSS JOIN items i ON i.id = j.value`,
+  )
   const meanTokensOut = db.prepare(
     `SELECT avg(v.tokens_out) FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN judge_versions jv ON jv.id = r.judge_version_id
      WHERE jv.judge_id = ? AND v.tokens_out IS NOT NULL`,
@@ -161,6 +172,19 @@ export function judgesRepo(db: Db) {
     runErrors: (runId: number, limit: number) => runErrors.all(runId, limit) as { id: string; reason: string }[],
     markTestViewed: (versionId: number, at: string): void => void markViewed.run(at, versionId),
     countTestEvaluation: (versionId: number): void => void countTest.run(versionId),
+    /**
+     * Stores an estimate with everything needed to reproduce it, unless the newest one of the
+     * version is the same (a screen that refreshes does not fill the table); returns its id.
+     */
+    saveEstimate(e: { criterionId: number; versionId: number; method: string; iterations: number | null; seed: number; prng: string; confidence: number; result: unknown }, at: string): number {
+      const result = JSON.stringify(e.result)
+      const last = latestEstimate.get(e.versionId) as { method: string; iterations: number | null; seed: number; confidence: number; result: string } | undefined
+      if (last && last.method === e.method && last.iterations === e.iterations && last.seed === e.seed && last.confidence === e.confidence && last.result === result) return latestEstimateId.get(e.versionId) as number
+      return Number(insertEstimate.run({ ...e, result, at }).lastInsertRowid)
+    },
+    /** One metadata field of each item, as text (null when missing). */
+    metadataValues: (itemIds: number[], key: string) =>
+      new Map((metadataOf.all({ ids: JSON.stringify(itemIds), key }) as { itemId: number; value: string | null }[]).map((r) => [r.itemId, r.value])),
     meanTokensOut: (judgeId: number) => meanTokensOut.get(judgeId) as number | null,
   }
 }

@@ -1,0 +1,202 @@
+/**
+ * Calibration of one judge version (DESIGN §3.6; methodology §4.6–§5.4, requirements 24–31):
+ * confusion matrices per split against the current human labels, TPR/TNR with Wilson intervals,
+ * the Rogan–Gladen corrected production rate with its named interval (stored as an estimate),
+ * labeling advice, slices by a metadata field, and a comparison of versions and criteria. All
+ * statistics are `shared/stats`; this file only gathers counts and keeps the test lock.
+ */
+import type { CalibrateRequest, CalibrationView, CellItem, CompareRow, Matrix } from '../../shared/calibrate'
+import { AppError } from '../../shared/errors'
+import { estimate, isStatsError, judgeRates, labelingAdvice, type EstimateResult, type IntervalMethod } from '../../shared/stats'
+import { DEFAULT_METHOD } from '../../shared/stats/estimate'
+import { assignSplits, listJudges, versionMetrics, type JudgeDeps } from './judge/judges'
+import type { LabeledRow } from './db/repos/splits'
+
+const BOOTSTRAP_METHODS: readonly string[] = ['judgy', 'bootstrap', 'bca']
+const HISTOGRAM_BINS = 40
+
+/** Every judge version that can be calibrated, latest first per judge, for the screen's picker. */
+export function calibrationChoices(d: JudgeDeps): { versionId: number; label: string }[] {
+  return listJudges(d).flatMap((j) =>
+    [...d.repos.judges.versions(j.id)].reverse().map((v) => ({ versionId: v.id, label: `${j.name} v${v.version} (${j.criterion})` })),
+  )
+}
+
+function versionContext(d: JudgeDeps, versionId: number) {
+  const v = d.repos.judges.version(versionId)
+  if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
+  const judge = listJudges(d).find((j) => j.id === v.judge_id)!
+  return { v, judge }
+}
+
+/** The matrices of a version: train, dev, and test only when revealed. */
+function matricesOf(d: JudgeDeps, versionId: number, labeled: LabeledRow[], withTest: boolean, confidence: number) {
+  const splits = versionMetrics(d, versionId, labeled)
+  const matrices: Matrix[] = splits
+    .filter((s): s is typeof s & { split: Matrix['split'] } => s.split !== 'unlabeled' && (withTest || s.split !== 'test'))
+    .map((s) => ({ split: s.split, tp: s.tp, fn: s.fn, tn: s.tn, fp: s.fp, errors: s.errors, missing: s.missing, ...judgeRates(s, confidence) }))
+  const prod = splits.find((s) => s.split === 'unlabeled')!
+  const test = splits.find((s) => s.split === 'test')!
+  return { matrices, production: { m: prod.judgedPass + prod.judgedFail, k: prod.judgedPass, errors: prod.errors }, test, hasTest: test.tp + test.fn + test.tn + test.fp + test.errors > 0 }
+}
+
+const refusalOf = (error: unknown): string => (isStatsError(error) ? `${error.message}` : error instanceof Error ? error.message : String(error))
+
+/** The calibration of one version: what the Calibrate screen shows, and what `assay estimate` would compute from the same counts. */
+export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
+  const { v, judge } = versionContext(d, r.versionId)
+  const labeled = assignSplits(d, judge.criterionId)
+  const first = matricesOf(d, v.id, labeled, true, r.confidence)
+  if (r.revealTest && first.hasTest) d.repos.judges.markTestViewed(v.id, d.clock().toISOString())
+  const testRevealed = (r.revealTest || v.test_viewed_at !== null) && first.hasTest
+  const { production, test } = first
+  const matrices = testRevealed ? first.matrices : first.matrices.filter((m) => m.split !== 'test')
+  const method = (r.method ?? DEFAULT_METHOD) as IntervalMethod
+  const counts = { tp: test.tp, fn: test.fn, tn: test.tn, fp: test.fp, k: production.k, m: production.m }
+
+  let result: EstimateResult | null = null
+  let refusal: string | null = null
+  if (!first.hasTest) refusal = `Version ${v.version} has no verdicts on the test split yet: run it on test (Judges screen, once the judge is final) to measure TPR and TNR.`
+  else if (!testRevealed) refusal = 'Test results are hidden (the test lock): show them to compute the corrected rate. Viewing is recorded, and changing the judge afterwards warns.'
+  else if (production.m === 0) refusal = `No production verdicts: run version ${v.version} on the unlabeled items (Judges screen, scope "unlabeled items") to estimate the success rate.`
+  else {
+    try {
+      result = estimate({ counts, method, iterations: r.iterations, seed: r.seed, confidence: r.confidence, keepDraws: BOOTSTRAP_METHODS.includes(method) })
+    } catch (error) {
+      refusal = refusalOf(error)
+    }
+  }
+
+  let estimateView: CalibrationView['estimate'] = null
+  let histogram: CalibrationView['histogram'] = null
+  let advice: CalibrationView['advice'] = null
+  if (result) {
+    const stored = { ...result, draws: undefined }
+    const estimateId = d.repos.judges.saveEstimate(
+      { criterionId: judge.criterionId, versionId: v.id, method, iterations: result.iterations, seed: result.seed, prng: result.prng, confidence: result.confidence, result: stored },
+      d.clock().toISOString(),
+    )
+    estimateView = {
+      method, theta: result.theta, thetaUnclipped: result.thetaUnclipped, clipped: result.clipped, lower: result.lower, upper: result.upper, pObs: result.pObs,
+      tpr: result.tpr, tnr: result.tnr, confidence: result.confidence, iterations: result.iterations, seed: result.seed, prng: result.prng,
+      nValid: result.nValid, nDropped: result.nDropped, counts, warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })), estimateId,
+    }
+    const draws = result.draws ?? estimate({ counts, method: 'bootstrap', iterations: r.iterations, seed: r.seed, confidence: r.confidence, keepDraws: true }).draws
+    if (draws && draws.length > 0) histogram = { ...bin(draws), source: result.draws ? method : 'bootstrap (for reference; the interval is the chosen method’s)' }
+    const a = labelingAdvice(counts, r.targetWidth, r.confidence)
+    advice = { nextClass: a.nextClass, message: a.message, additionalPass: a.additionalPass, additionalFail: a.additionalFail }
+  }
+
+  return {
+    judge: { id: judge.id, name: judge.name, criterion: judge.criterion, criterionId: judge.criterionId, versionId: v.id, version: v.version },
+    judges: calibrationChoices(d),
+    testRevealed,
+    testEvaluations: v.test_evaluations,
+    matrices,
+    production,
+    estimate: estimateView,
+    refusal,
+    histogram,
+    advice,
+    slices: slices(d, v.id, labeled, r, result ? counts : null),
+    compare: compare(d, judge.id, r.confidence),
+  }
+}
+
+/** Bootstrap draws as a histogram (sorted draws from `estimate`). */
+function bin(draws: Float64Array): { x0: number; width: number; counts: number[] } {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const x of draws) {
+    if (x < lo) lo = x
+    if (x > hi) hi = x
+  }
+  const width = hi > lo ? (hi - lo) / HISTOGRAM_BINS : 0.01
+  const counts = new Array<number>(HISTOGRAM_BINS).fill(0)
+  for (const x of draws) counts[Math.min(HISTOGRAM_BINS - 1, Math.floor((x - lo) / width))]!++
+  return { x0: lo, width, counts }
+}
+
+/**
+ * The production estimate per value of a metadata field, each with the test set's TPR and TNR
+ * (Lang–Reiczigel: analytic, so many slices cost nothing). A slice with no test items of its own
+ * is flagged: the correction then assumes the judge errs there as it does elsewhere.
+ */
+function slices(d: JudgeDeps, versionId: number, labeled: LabeledRow[], r: CalibrateRequest, counts: { tp: number; fn: number; tn: number; fp: number } | null): CalibrationView['slices'] {
+  const keys = d.repos.items.facets().metadataKeys
+  if (!r.sliceBy || !counts) return { key: r.sliceBy, keys, rows: [] }
+  const verdicts = d.repos.judges.latestVerdicts(versionId)
+  const byItem = new Map(labeled.map((x) => [x.itemId, x]))
+  const values = d.repos.judges.metadataValues([...verdicts.map((x) => x.itemId), ...labeled.map((x) => x.itemId)], r.sliceBy)
+  const groups = new Map<string, { m: number; k: number; testItems: number }>()
+  const group = (value: string) => groups.get(value) ?? groups.set(value, { m: 0, k: 0, testItems: 0 }).get(value)!
+  for (const x of verdicts) {
+    const label = byItem.get(x.itemId)
+    if ((label && (label.verdict === 'pass' || label.verdict === 'fail')) || x.verdict === 'error') continue
+    const g = group(values.get(x.itemId) ?? '(none)')
+    g.m++
+    if (x.verdict === 'pass') g.k++
+  }
+  for (const x of labeled) if (x.split === 'test' && (x.verdict === 'pass' || x.verdict === 'fail')) group(values.get(x.itemId) ?? '(none)').testItems++
+  const rows = [...groups].map(([value, g]) => {
+    let theta: number | null = null
+    let lower: number | null = null
+    let upper: number | null = null
+    let warning: string | null = g.testItems === 0 ? `No test items have ${r.sliceBy} = ${value}: the correction assumes the judge's TPR and TNR hold here too. Label some of these items to check.` : null
+    if (g.m > 0) {
+      try {
+        const e = estimate({ counts: { ...counts, k: g.k, m: g.m }, method: 'lang-reiczigel', confidence: r.confidence })
+        ;({ theta, lower, upper } = e)
+      } catch (error) {
+        warning = refusalOf(error)
+      }
+    } else warning = warning ?? 'No production verdicts in this slice.'
+    return { value, ...g, theta, lower, upper, warning }
+  })
+  return { key: r.sliceBy, keys, rows: rows.sort((a, b) => b.m - a.m || a.value.localeCompare(b.value)) }
+}
+
+/** Versions of this judge side by side, then the latest version of every other judge (one row per failure mode). */
+function compare(d: JudgeDeps, judgeId: number, confidence: number): CompareRow[] {
+  const rows: CompareRow[] = []
+  const labeledBy = new Map<number, LabeledRow[]>()
+  const row = (label: string, criterionId: number, criterion: string, versionId: number, viewed: boolean): CompareRow => {
+    const labeled = labeledBy.get(criterionId) ?? labeledBy.set(criterionId, d.repos.splits.labeled(criterionId)).get(criterionId)!
+    const { test, production } = matricesOf(d, versionId, labeled, true, confidence)
+    const testN = test.tp + test.fn + test.tn + test.fp
+    const base = { label, versionId, criterion, testN, pObs: production.m ? production.k / production.m : null }
+    const empty = { tpr: null, tnr: null, theta: null, lower: null, upper: null }
+    if (!viewed) return { ...base, ...empty, note: testN > 0 ? 'test results hidden' : 'not run on test' }
+    const { tpr, tnr } = judgeRates(test, confidence)
+    if (production.m === 0) return { ...base, ...empty, tpr: tpr.estimate, tnr: tnr.estimate, note: 'no production verdicts' }
+    try {
+      const e = estimate({ counts: { ...test, k: production.k, m: production.m }, method: 'lang-reiczigel', confidence })
+      return { ...base, tpr: e.tpr, tnr: e.tnr, theta: e.theta, lower: e.lower, upper: e.upper, note: null }
+    } catch (error) {
+      return { ...base, ...empty, tpr: tpr.estimate, tnr: tnr.estimate, note: refusalOf(error) }
+    }
+  }
+  const judges = listJudges(d)
+  const own = judges.find((j) => j.id === judgeId)!
+  for (const v of [...d.repos.judges.versions(judgeId)].reverse()) rows.push(row(`${own.name} v${v.version}`, own.criterionId, own.criterion, v.id, v.test_viewed_at !== null))
+  for (const j of judges) {
+    if (j.id === judgeId) continue
+    const latest = d.repos.judges.versions(j.id).at(-1)
+    if (latest) rows.push(row(`${j.name} v${latest.version}`, j.criterionId, j.criterion, latest.id, latest.test_viewed_at !== null))
+  }
+  return rows
+}
+
+/** The items of one matrix cell, the judge's critique beside the human note. */
+export function cellItems(d: JudgeDeps, input: { versionId: number; split: 'train' | 'dev' | 'test'; human: 'pass' | 'fail'; judge: 'pass' | 'fail' }): CellItem[] {
+  const { v, judge } = versionContext(d, input.versionId)
+  if (input.split === 'test' && v.test_viewed_at === null) throw new AppError('forbidden', 'Test results are hidden (the test lock): show them on the Calibrate screen first.')
+  const labeled = new Map(d.repos.splits.labeled(judge.criterionId).map((x) => [x.itemId, x]))
+  return d.repos.judges
+    .latestVerdicts(v.id)
+    .flatMap((x) => {
+      const l = labeled.get(x.itemId)
+      if (!l || l.split !== input.split || l.verdict !== input.human || x.verdict !== input.judge) return []
+      return [{ itemId: x.itemId, externalId: x.externalId, human: input.human, judge: input.judge, note: l.note, critique: x.critique }]
+    })
+}

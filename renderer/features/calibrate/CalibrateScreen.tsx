@@ -1,0 +1,269 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { DEFAULT_TARGETS, type CalibrationView, type CellItem } from '../../../shared/calibrate'
+import { estimate, INTERVAL_METHODS } from '../../../shared/stats'
+import { call } from '../../api'
+import { Histogram } from '../../components/charts/Histogram'
+import { useKeyAction } from '../../keyboard'
+import { useStore } from '../../store'
+import { MatrixTable, type Cell } from './MatrixTable'
+
+const METHOD_NAMES: Record<string, string> = {
+  'lang-reiczigel': 'Lang–Reiczigel (best coverage)',
+  judgy: 'judgy (course-compatible bootstrap)',
+  bootstrap: 'bootstrap, production resampled too',
+  bca: 'BCa bootstrap',
+  exact: 'exact (judgy at B = ∞)',
+  wald: 'Wald (for comparison only)',
+}
+const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3))
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/**
+ * Calibrate (DESIGN §3.6): is this judge good enough, and what is the real success rate? The
+ * matrices per split with click-through to the disagreements, TPR/TNR against targets, the
+ * corrected rate θ̂ with its named interval and bootstrap distribution, sensitivity, advice on
+ * what to label next, slices and comparisons. It refetches whenever labels change.
+ */
+export function CalibrateScreen() {
+  const showError = useStore((s) => s.showError)
+  const startSession = useStore((s) => s.startSession)
+  const labelsVersion = useStore((s) => s.labelsVersion)
+  const runs = useStore((s) => s.runs)
+  const [choices, setChoices] = useState<{ versionId: number; label: string }[] | null>(null)
+  const [versionId, setVersionId] = useState<number | null>(null)
+  const [params, setParams] = useState({ method: 'lang-reiczigel', iterations: 20_000, seed: 0, confidence: 0.95, sliceBy: null as string | null, targetWidth: 0.1 })
+  const [reveal, setReveal] = useState(false)
+  const [view, setView] = useState<CalibrationView | null>(null)
+  const [cell, setCell] = useState<{ split: 'train' | 'dev' | 'test'; human: 'pass' | 'fail'; judge: 'pass' | 'fail'; items: CellItem[] } | null>(null)
+  const [targets, setTargets] = useState(DEFAULT_TARGETS)
+  const picker = useRef<HTMLSelectElement>(null)
+
+  useEffect(() => {
+    call('calibrate.choices', {}).then(
+      (c) => {
+        setChoices(c)
+        setVersionId((v) => v ?? c[0]?.versionId ?? null)
+      },
+      (error: unknown) => showError(errorText(error)),
+    )
+  }, [showError])
+
+  const finishedRuns = [...runs.values()].filter((r) => r.status === 'done').length
+  const load = useCallback(async () => {
+    if (versionId === null) return
+    try {
+      setView(await call('calibrate.get', { versionId, ...params, revealTest: reveal }))
+    } catch (error) {
+      showError(errorText(error))
+    }
+  }, [versionId, params, reveal, showError])
+  useEffect(() => void load(), [load, labelsVersion, finishedRuns])
+
+  const openCell = useCallback(
+    async (split: 'train' | 'dev' | 'test', c: Cell) => {
+      if (versionId === null) return
+      try {
+        setCell({ split, ...c, items: await call('calibrate.cell', { versionId, split, ...c }) })
+      } catch (error) {
+        showError(errorText(error))
+      }
+    },
+    [versionId, showError],
+  )
+  // A list that is open follows label changes too.
+  useEffect(() => {
+    if (cell) void openCell(cell.split, cell)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [labelsVersion])
+
+  const primary = view?.matrices.find((m) => m.split === 'test') ?? view?.matrices.find((m) => m.split === 'dev')
+  const fix = () => {
+    if (!cell || !view || cell.items.length === 0) return
+    void startSession({ criterionId: view.judge.criterionId, order: 'random', ids: cell.items.map((i) => i.itemId), size: cell.items.length, seed: 1, blind: false })
+  }
+  useKeyAction('calibrate.test', () => setReveal(true), view !== null && !view.testRevealed)
+  useKeyAction('calibrate.falseFail', () => primary && void openCell(primary.split, { human: 'pass', judge: 'fail' }), primary !== undefined)
+  useKeyAction('calibrate.falsePass', () => primary && void openCell(primary.split, { human: 'fail', judge: 'pass' }), primary !== undefined)
+  useKeyAction('calibrate.fix', fix, cell !== null && cell.items.length > 0)
+  useKeyAction('calibrate.version', () => picker.current?.focus())
+  useKeyAction('calibrate.close', () => setCell(null), cell !== null)
+
+  if (choices === null) return <div className="calibrate-loading muted">Loading…</div>
+  if (choices.length === 0)
+    return (
+      <div className="calibrate empty">
+        <h1>Calibrate</h1>
+        <p>No judge yet. Build one on the Judges screen (<kbd>Alt+5</kbd>), or import verdicts made elsewhere (Data → import, a verdict column).</p>
+      </div>
+    )
+  const e = view?.estimate
+  return (
+    <div className="calibrate">
+      <header className="calibrate-bar">
+        <label>
+          <span>
+            Judge <kbd>v</kbd>
+          </span>
+          <select ref={picker} value={versionId ?? ''} onChange={(ev) => { setVersionId(Number(ev.target.value)); setCell(null); setReveal(false) }} data-testid="calibrate-version">
+            {choices.map((c) => <option key={c.versionId} value={c.versionId}>{c.label}</option>)}
+          </select>
+        </label>
+        <label>
+          Interval
+          <select value={params.method} onChange={(ev) => setParams({ ...params, method: ev.target.value })} data-testid="calibrate-method">
+            {INTERVAL_METHODS.map((m) => <option key={m} value={m}>{METHOD_NAMES[m] ?? m}</option>)}
+          </select>
+        </label>
+        <label>B<input type="number" min={100} max={1_000_000} step={1000} value={params.iterations} onChange={(ev) => setParams({ ...params, iterations: Number(ev.target.value) || 20_000 })} /></label>
+        <label>seed<input type="number" min={0} value={params.seed} onChange={(ev) => setParams({ ...params, seed: Number(ev.target.value) || 0 })} /></label>
+        <label>confidence<input type="number" min={0.5} max={0.999} step={0.01} value={params.confidence} onChange={(ev) => setParams({ ...params, confidence: Number(ev.target.value) || 0.95 })} /></label>
+        <label>target TPR/TNR<input type="number" min={0.5} max={1} step={0.01} value={targets.target} onChange={(ev) => setTargets({ ...targets, target: Number(ev.target.value) })} /></label>
+        <label>minimum<input type="number" min={0.5} max={1} step={0.01} value={targets.minimum} onChange={(ev) => setTargets({ ...targets, minimum: Number(ev.target.value) })} /></label>
+      </header>
+      {!view ? (
+        <p className="muted calibrate-loading">Computing…</p>
+      ) : (
+        <div className="calibrate-body">
+          <section className="matrices">
+            <div className="matrix-row">
+              {view.matrices.filter((m) => m.split !== 'train').map((m) => <MatrixTable key={m.split} m={m} targets={targets} onCell={(c) => void openCell(m.split, c)} />)}
+              {!view.testRevealed && (
+                <section className="matrix-block locked" data-testid="test-locked">
+                  <h3>test split</h3>
+                  <p>Hidden: the test set is for one final measurement. {view.testEvaluations} test evaluation{view.testEvaluations === 1 ? '' : 's'} of this version so far.</p>
+                  <button onClick={() => setReveal(true)}>Show test results <kbd>t</kbd></button>
+                  <p className="hint">Viewing is recorded; changing the judge afterwards warns that test numbers become optimistic.</p>
+                </section>
+              )}
+            </div>
+            {view.matrices.filter((m) => m.split === 'train').map((m) => (
+              <details key="train" className="train-matrix">
+                <summary>train split (the few-shot pool: optimistic, shown apart)</summary>
+                <MatrixTable m={m} targets={targets} onCell={(c) => void openCell('train', c)} />
+              </details>
+            ))}
+            {cell && (
+              <section className="cell-items" data-testid="cell-items">
+                <h3>
+                  {cell.split}: human {cell.human}, judge {cell.judge} — {cell.items.length} item{cell.items.length === 1 ? '' : 's'}{' '}
+                  {cell.items.length > 0 && <button onClick={fix}>Label these again <kbd>l</kbd></button>} <button onClick={() => setCell(null)}>Close <kbd>Esc</kbd></button>
+                </h3>
+                <table>
+                  <thead><tr><th>item</th><th>human note</th><th>judge critique</th></tr></thead>
+                  <tbody>
+                    {cell.items.map((i) => (
+                      <tr key={i.itemId}>
+                        <td className="mono">{i.externalId}</td>
+                        <td>{i.note || <span className="muted">(no note)</span>}</td>
+                        <td>{i.critique || <span className="muted">(no critique)</span>}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </section>
+            )}
+          </section>
+          <section className="estimate-panel" data-testid="estimate">
+            <h2>Production success rate</h2>
+            <p>
+              Raw judge pass rate <strong data-testid="p-obs">{view.production.m ? f3(view.production.k / view.production.m) : '—'}</strong>{' '}
+              <span className="muted">({view.production.k} of {view.production.m} unlabeled items judged pass{view.production.errors ? `; ${view.production.errors} errors left out` : ''})</span>
+            </p>
+            {e ? (
+              <>
+                <p className="theta">
+                  Corrected θ̂ <strong data-testid="theta">{f3(e.theta)}</strong>, {Math.round(e.confidence * 100)}% interval{' '}
+                  <strong data-testid="interval">[{f3(e.lower)}, {f3(e.upper)}]</strong> <span className="method">{METHOD_NAMES[e.method] ?? e.method}</span>
+                  {e.clipped && <span className="muted"> (unclipped {f3(e.thetaUnclipped)}, clipped to [0, 1])</span>}
+                </p>
+                <p className="muted small">
+                  Rogan–Gladen with test TPR {f3(e.tpr)} and TNR {f3(e.tnr)} (tp {e.counts.tp}, fn {e.counts.fn}, tn {e.counts.tn}, fp {e.counts.fp}; k {e.counts.k} of m {e.counts.m}).{' '}
+                  {e.iterations !== null ? `B = ${e.iterations}, ${e.nDropped ?? 0} draws dropped (TPR + TNR ≤ 1), ` : ''}seed {e.seed}, {e.prng}. Stored as estimate #{e.estimateId}. Recompute: <code className="mono">assay estimate</code> with these counts and <code>--method {e.method}</code>.
+                </p>
+                {view.histogram && <Histogram {...view.histogram} lower={e.lower} upper={e.upper} theta={e.theta} />}
+                {e.warnings.length > 0 && (
+                  <ul className="warnings" data-testid="warnings">
+                    {e.warnings.map((w) => <li key={w.code}>{w.message}</li>)}
+                  </ul>
+                )}
+                {view.advice && <p className="advice"><strong>Label next: {view.advice.nextClass}.</strong> {view.advice.message}</p>}
+                <Sensitivity counts={e.counts} confidence={e.confidence} />
+              </>
+            ) : (
+              <p className="refusal" data-testid="refusal">{view.refusal}</p>
+            )}
+            <Slices view={view} sliceBy={params.sliceBy} onSlice={(sliceBy) => setParams({ ...params, sliceBy })} />
+            <h2>Compare</h2>
+            <table className="compare" data-testid="compare">
+              <thead><tr><th>judge</th><th>criterion</th><th>test n</th><th>TPR</th><th>TNR</th><th>raw</th><th>θ̂ [interval], Lang–Reiczigel</th></tr></thead>
+              <tbody>
+                {view.compare.map((r) => (
+                  <tr key={r.versionId} className={r.versionId === view.judge.versionId ? 'current' : ''}>
+                    <td>{r.label}</td><td>{r.criterion}</td><td>{r.testN}</td><td>{f3(r.tpr)}</td><td>{f3(r.tnr)}</td><td>{f3(r.pObs)}</td>
+                    <td>{r.theta !== null ? `${f3(r.theta)} [${f3(r.lower)}, ${f3(r.upper)}]` : <span className="muted">{r.note}</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </div>
+      )}
+    </div>
+  )
+}
+
+/** How the interval would move if the judge's TPR or TNR were different (same n per class, same production rate). */
+function Sensitivity({ counts, confidence }: { counts: { tp: number; fn: number; tn: number; fp: number; k: number; m: number }; confidence: number }) {
+  const pos = counts.tp + counts.fn
+  const neg = counts.tn + counts.fp
+  const [tpr, setTpr] = useState(pos ? counts.tp / pos : 0.9)
+  const [tnr, setTnr] = useState(neg ? counts.tn / neg : 0.9)
+  const result = useMemo(() => {
+    try {
+      const tp = Math.round(tpr * pos)
+      const tn = Math.round(tnr * neg)
+      const e = estimate({ counts: { tp, fn: pos - tp, tn, fp: neg - tn, k: counts.k, m: counts.m }, method: 'lang-reiczigel', confidence })
+      return `θ̂ ${f3(e.theta)} [${f3(e.lower)}, ${f3(e.upper)}]`
+    } catch (error) {
+      return errorText(error)
+    }
+  }, [tpr, tnr, pos, neg, counts.k, counts.m, confidence])
+  return (
+    <details className="sensitivity">
+      <summary>Sensitivity: what if the judge's TPR or TNR were different?</summary>
+      <label>TPR {tpr.toFixed(2)}<input type="range" min={0.5} max={1} step={0.01} value={tpr} onChange={(ev) => setTpr(Number(ev.target.value))} /></label>
+      <label>TNR {tnr.toFixed(2)}<input type="range" min={0.5} max={1} step={0.01} value={tnr} onChange={(ev) => setTnr(Number(ev.target.value))} /></label>
+      <p>{result} <span className="muted">(same test n per class and production rate; Lang–Reiczigel)</span></p>
+    </details>
+  )
+}
+
+/** The production estimate per value of a metadata field. */
+function Slices({ view, sliceBy, onSlice }: { view: CalibrationView; sliceBy: string | null; onSlice: (key: string | null) => void }) {
+  return (
+    <section className="slices">
+      <h2>
+        Slices{' '}
+        <select value={sliceBy ?? ''} onChange={(ev) => onSlice(ev.target.value || null)} aria-label="Slice by metadata field" data-testid="slice-by">
+          <option value="">(choose a metadata field)</option>
+          {view.slices.keys.map((k) => <option key={k} value={k}>{k}</option>)}
+        </select>
+      </h2>
+      {sliceBy && view.slices.rows.length === 0 && <p className="muted">No estimate to slice yet.</p>}
+      {view.slices.rows.length > 0 && (
+        <table className="compare">
+          <thead><tr><th>{sliceBy}</th><th>production n</th><th>raw</th><th>θ̂ [interval]</th><th>test items</th><th /></tr></thead>
+          <tbody>
+            {view.slices.rows.map((r) => (
+              <tr key={r.value}>
+                <td>{r.value}</td><td>{r.m}</td><td>{r.m ? f3(r.k / r.m) : '—'}</td>
+                <td>{r.theta !== null ? `${f3(r.theta)} [${f3(r.lower)}, ${f3(r.upper)}]` : '—'}</td><td>{r.testItems}</td>
+                <td className="warning small">{r.warning}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}

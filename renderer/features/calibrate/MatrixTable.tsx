@@ -1,0 +1,72 @@
+import type { Matrix } from '../../../shared/calibrate'
+import type { RateInterval } from '../../../shared/stats/rates'
+
+export type Cell = { human: 'pass' | 'fail'; judge: 'pass' | 'fail' }
+
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
+const row = (a: number, b: number) => (a + b === 0 ? '' : ` (${Math.round((100 * a) / (a + b))}%)`)
+
+/** Status of a rate against the targets: the lower Wilson bound decides, not the point value. */
+export function status(r: RateInterval, targets: { target: number; minimum: number }): { text: string; className: string } {
+  if (r.estimate === null) return { text: 'no items', className: 'muted' }
+  if (r.estimate >= targets.target) return { text: r.lower >= targets.minimum ? 'meets target' : 'meets target (interval reaches below minimum)', className: 'good' }
+  if (r.estimate >= targets.minimum) return { text: 'above minimum, below target', className: 'warning' }
+  return { text: 'below minimum', className: 'bad' }
+}
+
+/**
+ * One split's confusion matrix, axes in words (Pass is the positive class), counts with row
+ * rates; error verdicts beside it, never inside. Every cell lists its items.
+ */
+export function MatrixTable({ m, onCell, targets }: { m: Matrix; onCell: (cell: Cell) => void; targets: { target: number; minimum: number } }) {
+  const cell = (human: Cell['human'], judge: Cell['judge'], count: number, other: number, agree: boolean) => (
+    <td className={agree ? 'agree' : 'disagree'}>
+      <button className="cell" onClick={() => onCell({ human, judge })} data-testid={`cell-${m.split}-${human}-${judge}`} title={`List the ${count} items: human ${human}, judge ${judge}`}>
+        {count}
+        <span className="muted">{row(count, other)}</span>
+      </button>
+    </td>
+  )
+  const tprStatus = status(m.tpr, targets)
+  const tnrStatus = status(m.tnr, targets)
+  return (
+    <section className="matrix-block" data-testid={`matrix-${m.split}`}>
+      <h3>{m.split} split</h3>
+      <table className="matrix" aria-label={`Judge against human labels, ${m.split} split`}>
+        <thead>
+          <tr>
+            <th />
+            <th scope="col">judge: pass</th>
+            <th scope="col">judge: fail</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">human: pass</th>
+            {cell('pass', 'pass', m.tp, m.fn, true)}
+            {cell('pass', 'fail', m.fn, m.tp, false)}
+          </tr>
+          <tr>
+            <th scope="row">human: fail</th>
+            {cell('fail', 'pass', m.fp, m.tn, false)}
+            {cell('fail', 'fail', m.tn, m.fp, true)}
+          </tr>
+        </tbody>
+      </table>
+      <p className="rates-line">
+        <abbr title="True positive rate: of the items a human passed, the share the judge passed">TPR</abbr> <strong data-testid={`tpr-${m.split}`}>{pct(m.tpr.estimate)}</strong>{' '}
+        <span className="muted">[{pct(m.tpr.lower)}, {pct(m.tpr.upper)}] n={m.tpr.trials}</span> <span className={tprStatus.className}>{tprStatus.text}</span>
+        <br />
+        <abbr title="True negative rate: of the items a human failed, the share the judge failed">TNR</abbr> <strong data-testid={`tnr-${m.split}`}>{pct(m.tnr.estimate)}</strong>{' '}
+        <span className="muted">[{pct(m.tnr.lower)}, {pct(m.tnr.upper)}] n={m.tnr.trials}</span> <span className={tnrStatus.className}>{tnrStatus.text}</span>
+        <br />
+        <span className="muted">
+          95% Wilson intervals. {m.errors > 0 ? `${m.errors} judge error${m.errors === 1 ? '' : 's'} (not in the matrix). ` : ''}
+          {m.missing > 0 ? `${m.missing} labeled item${m.missing === 1 ? '' : 's'} not judged by this version.` : ''}
+        </span>
+        {(m.tpr.trials < 30 || m.tnr.trials < 30) && m.tpr.trials + m.tnr.trials > 0 && <span className="warning"> Fewer than 30 items in a class: the interval is wide.</span>}
+        {(m.tpr.estimate === 1 || m.tnr.estimate === 1) && <span className="warning"> A perfect score: check for leakage or too-easy items.</span>}
+      </p>
+    </section>
+  )
+}

@@ -1,0 +1,99 @@
+/**
+ * The Calibrate screen on the demo project: the test-split matrix and the θ̂ interval on the screen
+ * equal `assay estimate --json` on the counts from `assay export`; the false-fail cell lists
+ * exactly those items; fixing a label from there changes the matrix without a reload.
+ */
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { writeDemoProject } from '../../electron/core/demo'
+import { repoRoot, tempDir } from '../helpers/paths'
+import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
+
+const assay = (...args: string[]) => execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+
+/** Counts from `assay export`: test pairs (human × judge) and the production verdicts of items without a pass/fail label. */
+function countsFromExport(project: string) {
+  const rows = assay('export', project, '--format', 'jsonl')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, string | null>)
+  const judge = 'Overall.judge:Overall judge@v1'
+  const c = { tp: 0, fn: 0, tn: 0, fp: 0, k: 0, m: 0 }
+  const falseFails: string[] = []
+  for (const r of rows) {
+    const human = r['Overall.label']
+    const verdict = r[judge]
+    if (verdict !== 'pass' && verdict !== 'fail') continue
+    if (human === 'pass' || human === 'fail') {
+      if (r['Overall.split'] !== 'test') continue
+      if (human === 'pass' && verdict === 'fail') falseFails.push(r.id!)
+      c[human === 'pass' ? (verdict === 'pass' ? 'tp' : 'fn') : verdict === 'fail' ? 'tn' : 'fp']++
+    } else {
+      c.m++
+      if (verdict === 'pass') c.k++
+    }
+  }
+  return { counts: c, falseFails: falseFails.sort() }
+}
+
+describe('Calibrate screen', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let app: AppDriver | null = null
+  beforeEach(() => (tmp = tempDir('assay-e2e-')))
+  afterEach(async () => {
+    await app?.close()
+    app = null
+    tmp.cleanup()
+  })
+
+  it('shows the test matrix and θ̂ exactly as assay estimate computes them from the export; a fixed label moves the matrix', async () => {
+    const project = tmp.file('demo.assay')
+    writeDemoProject(project)
+    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'calibrator'), project })
+    const { page } = app
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+6')
+
+    // The test lock: hidden until asked for.
+    await page.getByTestId('test-locked').waitFor()
+    await expect.poll(() => page.getByTestId('refusal').textContent()).toMatch(/Test results are hidden/)
+    await page.keyboard.press('t')
+    await page.getByTestId('matrix-test').waitFor()
+
+    const cell = async (human: string, judge: string) => Number.parseInt((await page.getByTestId(`cell-test-${human}-${judge}`).textContent())!, 10)
+    const screen = async () => ({ tp: await cell('pass', 'pass'), fn: await cell('pass', 'fail'), fp: await cell('fail', 'pass'), tn: await cell('fail', 'fail') })
+    const { counts, falseFails } = countsFromExport(project)
+    expect(await screen()).toEqual({ tp: counts.tp, fn: counts.fn, fp: counts.fp, tn: counts.tn })
+
+    const input = tmp.file('counts.json')
+    writeFileSync(input, JSON.stringify(counts))
+    const cli = (method: string) => JSON.parse(assay('estimate', '--input', input, '--method', method, '--json')) as { theta: number; lower: number; upper: number }
+    const shown = async () => ({ theta: await page.getByTestId('theta').textContent(), interval: await page.getByTestId('interval').textContent() })
+    const expected = (e: { theta: number; lower: number; upper: number }) => ({ theta: e.theta.toFixed(3), interval: `[${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}]` })
+    await expect.poll(shown).toEqual(expected(cli('lang-reiczigel')))
+    expect(await page.getByTestId('p-obs').textContent()).toBe((counts.k / counts.m).toFixed(3))
+    // judgy's bootstrap too, same seed and B.
+    await page.getByTestId('calibrate-method').selectOption('judgy')
+    await expect.poll(shown).toEqual(expected(cli('judgy')))
+    await expect.poll(() => page.locator('svg.histogram').count()).toBe(1)
+
+    // f lists the false fails of the test split: exactly the export's.
+    await page.locator('body').click({ position: { x: 5, y: 400 } }) // leave the select
+    await page.keyboard.press('f')
+    const listed = async () => (await page.locator('[data-testid=cell-items] tbody td.mono').allTextContents()).sort()
+    await expect.poll(listed).toEqual(falseFails)
+    expect(falseFails.length).toBeGreaterThan(0)
+    await app.screenshot('calibrate')
+
+    // l labels them again; the first becomes a fail; back on Calibrate the matrix has moved.
+    await page.keyboard.press('l')
+    await page.locator('.labeling').waitFor()
+    await page.keyboard.press('2')
+    await expect.poll(() => page.locator('.save-state').textContent()).toMatch(/saved/i)
+    await page.keyboard.press('Alt+6')
+    await expect.poll(screen).toEqual({ tp: counts.tp, fn: counts.fn - 1, fp: counts.fp, tn: counts.tn + 1 })
+    expect(await app.problems()).toEqual([])
+  }, 60_000)
+})
