@@ -98,6 +98,15 @@ export const CompareRow = z.object({
 })
 export type CompareRow = z.infer<typeof CompareRow>
 
+/** Every failure mode's judge at once, and "passes all" as its own judge (statistics.md §5.3). */
+export const AllModes = z.object({
+  rows: z.array(z.object({ name: z.string(), theta: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable(), simultaneousLower: z.number().nullable(), simultaneousUpper: z.number().nullable(), note: z.string().nullable() })),
+  testItems: z.number().int(),
+  productionItems: z.number().int(),
+  /** Why there is no joint estimate, in words. */
+  reason: z.string().nullable(),
+})
+
 export const CalibrationView = z.object({
   judge: z.object({ id: z.number().int(), name: z.string(), criterion: z.string(), criterionId: z.number().int(), versionId: z.number().int(), version: z.number().int() }),
   judges: z.array(z.object({ versionId: z.number().int(), label: z.string() })),
@@ -113,6 +122,7 @@ export const CalibrationView = z.object({
   slices: z.object({ key: z.string().nullable(), keys: z.array(z.string()), rows: z.array(Slice) }),
   /** Every version of this judge, and the latest version of every other judge (one row per failure mode). */
   compare: z.array(CompareRow),
+  allModes: AllModes,
 })
 export type CalibrationView = z.infer<typeof CalibrationView>
 

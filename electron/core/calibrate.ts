@@ -7,7 +7,7 @@
  */
 import type { CalibrateRequest, CalibrationView, CellItem, CompareRow, Matrix } from '../../shared/calibrate'
 import { AppError } from '../../shared/errors'
-import { estimate, isStatsError, judgeRates, labelingAdvice, type EstimateResult, type IntervalMethod } from '../../shared/stats'
+import { ALL_MODES, estimate, estimateModes, isStatsError, judgeRates, labelingAdvice, type EstimateResult, type IntervalMethod } from '../../shared/stats'
 import { DEFAULT_METHOD } from '../../shared/stats/estimate'
 import { assignSplits, listJudges, versionMetrics, type JudgeDeps } from './judge/judges'
 import type { LabeledRow } from './db/repos/splits'
@@ -100,6 +100,54 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
     advice,
     slices: slices(d, v.id, labeled, r, result ? counts : null),
     compare: compare(d, judge.id, r.confidence),
+    allModes: allModes(d, r),
+  }
+}
+
+/**
+ * All criteria with a judge at once (the newest judge of each, its newest version with test
+ * results shown): one joint bootstrap over the items every judge saw, so the modes' correlation
+ * is kept and the intervals hold together (Bonferroni), plus "passes all" as a judge of its own —
+ * the AND of the verdicts against the AND of the human labels, not a product of rates.
+ */
+function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'] {
+  const none = (reason: string) => ({ rows: [], testItems: 0, productionItems: 0, reason })
+  const newest = new Map<number, { name: string; criterionId: number; versionId: number }>()
+  for (const j of listJudges(d)) {
+    const v = d.repos.judges.versions(j.id).at(-1)
+    if (v && v.test_viewed_at !== null) newest.set(j.criterionId, { name: j.criterion, criterionId: j.criterionId, versionId: v.id })
+  }
+  const modes = [...newest.values()]
+  if (modes.length < 2) return none('Needs judges on at least two criteria, each with test results shown.')
+  const labels = modes.map((m) => new Map(d.repos.splits.labeled(m.criterionId).map((x) => [x.itemId, x])))
+  const verdicts = modes.map((m) => new Map(d.repos.judges.latestVerdicts(m.versionId).map((x) => [x.itemId, x.verdict])))
+  const judged = (id: number) => verdicts.every((v) => v.get(id) === 'pass' || v.get(id) === 'fail')
+  const bit = (v: string | undefined) => (v === 'pass' ? 1 : 0)
+  const ids = [...verdicts[0]!.keys()].filter(judged)
+  const test = ids.filter((id) => labels.every((l) => l.get(id)?.split === 'test' && (l.get(id)!.verdict === 'pass' || l.get(id)!.verdict === 'fail')))
+  const production = ids.filter((id) => labels.every((l) => l.get(id)?.verdict !== 'pass' && l.get(id)?.verdict !== 'fail'))
+  if (test.length === 0) return none('No test item is labeled and judged on every criterion with a judge.')
+  if (production.length === 0) return none('No unlabeled item is judged by every judge.')
+  try {
+    const result = estimateModes({
+      modes: modes.map((m, i) => ({
+        name: m.name,
+        testHuman: test.map((id) => bit(labels[i]!.get(id)!.verdict)),
+        testJudge: test.map((id) => bit(verdicts[i]!.get(id))),
+        unlabeled: production.map((id) => bit(verdicts[i]!.get(id))),
+      })),
+      iterations: r.iterations,
+      seed: r.seed,
+      confidence: r.confidence,
+    })
+    const rows = result.modes.map((m) =>
+      m.ok
+        ? { name: m.name === ALL_MODES ? 'passes all' : m.name, theta: m.point.theta, lower: m.lower, upper: m.upper, simultaneousLower: m.simultaneousLower, simultaneousUpper: m.simultaneousUpper, note: null }
+        : { name: m.name === ALL_MODES ? 'passes all' : m.name, theta: null, lower: null, upper: null, simultaneousLower: null, simultaneousUpper: null, note: m.error.message },
+    )
+    return { rows, testItems: test.length, productionItems: production.length, reason: null }
+  } catch (error) {
+    return none(refusalOf(error))
   }
 }
 

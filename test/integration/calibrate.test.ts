@@ -23,9 +23,9 @@ describe('calibrate', () => {
   afterEach(() => tmp.cleanup())
 
   /** A judge version whose verdicts are given per item id: recorded like imported verdicts. */
-  function withVerdicts(d: ReturnType<typeof judgeProject>, name: string, verdictOf: (id: string) => 'pass' | 'fail' | 'error') {
+  function withVerdicts(d: ReturnType<typeof judgeProject>, name: string, verdictOf: (id: string) => 'pass' | 'fail' | 'error', criterionId = d.criterionId) {
     const at = '2026-03-01T00:00:00Z'
-    const judgeId = d.repos.judges.addJudge(d.criterionId, name, at)
+    const judgeId = d.repos.judges.addJudge(criterionId, name, at)
     const versionId = d.repos.judges.addVersion({ judgeId, version: 1, prompt: 'imported', model: { provider: 'imported' }, params: {}, fewshotIds: [] }, at)
     const ids = [...d.ids.values()]
     const runId = d.repos.judges.addRun({ judgeVersionId: versionId, scope: 'imported', status: 'done', itemIds: ids }, at, at)
@@ -90,5 +90,26 @@ describe('calibrate', () => {
       ['Coin v1', expect.stringMatching(/TPR \+ TNR/)],
       ['Good v1', 'estimated'],
     ])
+  })
+
+  it('estimates all failure modes together, with "passes all" as its own judge', () => {
+    const d = judgeProject(tmp.file('p.assay'), fixture())
+    const at = '2026-03-01T00:00:00Z'
+    const tone = d.repos.project.addCriterion('Tone', 'failure_mode', 'The tone fits the user.', at)
+    for (const [ext, itemId] of d.ids) {
+      if (!ext.startsWith('t-')) continue
+      d.repos.labels.add({ itemId, criterionId: tone, criterionVersion: 1, verdict: Number(ext.slice(2)) % 4 === 0 ? 'fail' : 'pass', note: '', annotator: 'ann', firstFailingStep: null }, at)
+      d.repos.labels.assignSplit(tone, itemId, 'test', 1, at)
+    }
+    const overall = withVerdicts(d, 'Overall judge', (id) => (id.startsWith('t-') ? (Number(id.slice(2)) < 24 ? 'pass' : 'fail') : Number(id.slice(2)) % 5 === 0 ? 'fail' : 'pass'))
+    const toneJudge = withVerdicts(d, 'Tone judge', (id) => (Number(id.slice(2)) % 4 === 0 ? 'fail' : 'pass'), tone)
+    expect(calibrate(d, CalibrateRequest.parse({ versionId: overall, revealTest: true })).allModes.reason).toMatch(/at least two criteria/)
+    const both = calibrate(d, CalibrateRequest.parse({ versionId: toneJudge, revealTest: true, iterations: 2000 }))
+    expect(both.allModes).toMatchObject({ testItems: 40, productionItems: 100, reason: null })
+    expect(both.allModes.rows.map((r) => r.name)).toEqual(['Overall', 'Tone', 'passes all'])
+    const all = both.allModes.rows[2]!
+    // Perfect judges on test: θ̂ of "passes all" is the share of production items every judge passes.
+    expect(all.theta).toBeCloseTo(0.6, 10) // p-i passes Overall unless i % 5 = 0, Tone unless i % 4 = 0: 60 of 100
+    expect(all.simultaneousLower!).toBeLessThanOrEqual(all.lower!)
   })
 })
