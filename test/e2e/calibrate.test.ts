@@ -85,6 +85,15 @@ describe('Calibrate screen', () => {
     const listed = async () => (await page.locator('[data-testid=cell-items] tbody td.mono').allTextContents()).sort()
     await expect.poll(listed).toEqual(falseFails)
     expect(falseFails.length).toBeGreaterThan(0)
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('cell-items').count()).toBe(0)
+    await page.getByTestId('cell-test-pass-fail').click() // the same list by clicking the cell
+    await expect.poll(listed).toEqual(falseFails)
+    // The sensitivity plots draw θ̂ against TPR and TNR.
+    await page.getByText('Sensitivity: how the estimate moves').click()
+    await expect.poll(() => page.locator('svg.sensitivity-plot polyline').count()).toBe(2)
+    await page.locator('.sensitivity').scrollIntoViewIfNeeded()
+    await app.screenshot('calibrate-sensitivity')
     await app.screenshot('calibrate')
 
     // l labels them again; the first becomes a fail; back on Calibrate the matrix has moved.

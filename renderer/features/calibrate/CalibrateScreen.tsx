@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { DEFAULT_TARGETS, type CalibrationView, type CellItem } from '../../../shared/calibrate'
 import { estimate, INTERVAL_METHODS } from '../../../shared/stats'
 import { call } from '../../api'
 import { Histogram } from '../../components/charts/Histogram'
+import { SensitivityPlot } from '../../components/charts/SensitivityPlot'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { MatrixTable, type Cell } from './MatrixTable'
@@ -119,6 +120,7 @@ export function CalibrateScreen() {
         <label>confidence<input type="number" min={0.5} max={0.999} step={0.01} value={params.confidence} onChange={(ev) => setParams({ ...params, confidence: Number(ev.target.value) || 0.95 })} /></label>
         <label>target TPR/TNR<input type="number" min={0.5} max={1} step={0.01} value={targets.target} onChange={(ev) => setTargets({ ...targets, target: Number(ev.target.value) })} /></label>
         <label>minimum<input type="number" min={0.5} max={1} step={0.01} value={targets.minimum} onChange={(ev) => setTargets({ ...targets, minimum: Number(ev.target.value) })} /></label>
+        <label>target interval width<input type="number" min={0.01} max={0.9} step={0.01} value={params.targetWidth} onChange={(ev) => setParams({ ...params, targetWidth: Number(ev.target.value) || 0.1 })} /></label>
       </header>
       {!view ? (
         <p className="muted calibrate-loading">Computing…</p>
@@ -233,28 +235,45 @@ export function CalibrateScreen() {
   )
 }
 
-/** How the interval would move if the judge's TPR or TNR were different (same n per class, same production rate). */
+/**
+ * How θ̂ and its interval would move if the judge's TPR or TNR were different (judgy's
+ * sensitivity plots, with the same n per class and the same production rate), and a slider pair
+ * for a what-if. Lang–Reiczigel: analytic, so every point is instant.
+ */
 function Sensitivity({ counts, confidence }: { counts: { tp: number; fn: number; tn: number; fp: number; k: number; m: number }; confidence: number }) {
   const pos = counts.tp + counts.fn
   const neg = counts.tn + counts.fp
-  const [tpr, setTpr] = useState(pos ? counts.tp / pos : 0.9)
-  const [tnr, setTnr] = useState(neg ? counts.tn / neg : 0.9)
-  const result = useMemo(() => {
-    try {
-      const tp = Math.round(tpr * pos)
-      const tn = Math.round(tnr * neg)
-      const e = estimate({ counts: { tp, fn: pos - tp, tn, fp: neg - tn, k: counts.k, m: counts.m }, method: 'lang-reiczigel', confidence })
-      return `θ̂ ${f3(e.theta)} [${f3(e.lower)}, ${f3(e.upper)}]`
-    } catch (error) {
-      return errorText(error)
-    }
-  }, [tpr, tnr, pos, neg, counts.k, counts.m, confidence])
+  const measured = { tpr: pos ? counts.tp / pos : 0.9, tnr: neg ? counts.tn / neg : 0.9 }
+  const [tpr, setTpr] = useState(measured.tpr)
+  const [tnr, setTnr] = useState(measured.tnr)
+  const at = useCallback(
+    (a: number, b: number) => {
+      try {
+        const tp = Math.round(a * pos)
+        const tn = Math.round(b * neg)
+        const e = estimate({ counts: { tp, fn: pos - tp, tn, fp: neg - tn, k: counts.k, m: counts.m }, method: 'lang-reiczigel', confidence })
+        return { theta: e.theta, lower: e.lower, upper: e.upper }
+      } catch {
+        return { theta: null, lower: null, upper: null }
+      }
+    },
+    [pos, neg, counts.k, counts.m, confidence],
+  )
+  const grid = Array.from({ length: 26 }, (_, i) => 0.5 + i * 0.02)
+  const whatIf = at(tpr, tnr)
   return (
     <details className="sensitivity">
-      <summary>Sensitivity: what if the judge's TPR or TNR were different?</summary>
+      <summary>Sensitivity: how the estimate moves with the judge's TPR and TNR</summary>
+      <div className="sensitivity-plots">
+        <SensitivityPlot rate="TPR" measured={measured.tpr} points={grid.map((x) => ({ x, ...at(x, measured.tnr) }))} />
+        <SensitivityPlot rate="TNR" measured={measured.tnr} points={grid.map((x) => ({ x, ...at(measured.tpr, x) }))} />
+      </div>
       <label>TPR {tpr.toFixed(2)}<input type="range" min={0.5} max={1} step={0.01} value={tpr} onChange={(ev) => setTpr(Number(ev.target.value))} /></label>
       <label>TNR {tnr.toFixed(2)}<input type="range" min={0.5} max={1} step={0.01} value={tnr} onChange={(ev) => setTnr(Number(ev.target.value))} /></label>
-      <p>{result} <span className="muted">(same test n per class and production rate; Lang–Reiczigel)</span></p>
+      <p>
+        {whatIf.theta === null ? 'No correction: TPR + TNR ≤ 1.' : `θ̂ ${f3(whatIf.theta)} [${f3(whatIf.lower)}, ${f3(whatIf.upper)}]`}{' '}
+        <span className="muted">(same test n per class and production rate; Lang–Reiczigel)</span>
+      </p>
     </details>
   )
 }
