@@ -37,8 +37,20 @@ const services = createServices({
   demoPath: join(app.getPath('userData'), 'demo.assay'),
   nativeBinding,
   keys: safeKeyStore(join(app.getPath('userData'), 'keys')),
+  printPdf,
   pickFile: (mode) => pickProjectFile(win, mode),
 })
+
+/** A report's HTML to PDF in a hidden window that runs no script and loads nothing else. */
+async function printPdf(html: string): Promise<Buffer> {
+  const page = new BrowserWindow({ show: false, webPreferences: { sandbox: true, javascript: false, contextIsolation: true } })
+  try {
+    await page.loadURL(`data:text/html;base64,${Buffer.from(html).toString('base64')}`)
+    return await page.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
+  } finally {
+    page.destroy()
+  }
+}
 
 function refreshMenu(): void {
   Menu.setApplicationMenu(
@@ -47,6 +59,7 @@ function refreshMenu(): void {
       openProject: () => void pickProjectFile(win, 'open').then((path) => path && openPath(path)),
       openPath,
       openDemo: () => openOrReport(() => services.handlers['project.openDemo']({})),
+      exportReport: () => win?.webContents.send(EVENT_CHANNEL, { name: 'app.navigate', payload: { screen: 'report' } } satisfies AnyEvent),
       quit: () => app.quit(),
     }),
   )

@@ -6,10 +6,12 @@ export interface MenuActions {
   openProject(): void
   openPath(path: string): void
   openDemo(): void
+  /** File → Export: the Report screen, with its HTML, PDF, Markdown and JSON exports. */
+  exportReport(): void
   quit(): void
 }
 
-/** The application menu: File → New, Open, Open Recent, Open Demo Project, Quit. */
+/** The application menu: File → New, Open, Open Recent, Open Demo Project, Export Report, Quit. */
 export function buildMenu(recent: RecentProject[], actions: MenuActions): Menu {
   const isMac = process.platform === 'darwin'
   const recentItems: MenuItemConstructorOptions[] = recent.length
@@ -24,6 +26,8 @@ export function buildMenu(recent: RecentProject[], actions: MenuActions): Menu {
         { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: actions.openProject },
         { label: 'Open Recent', submenu: recentItems },
         { label: 'Open Demo Project', click: actions.openDemo },
+        { type: 'separator' },
+        { label: 'Export Report…', accelerator: 'CmdOrCtrl+E', click: actions.exportReport },
         { type: 'separator' },
         { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: actions.quit },
       ],

@@ -7,12 +7,13 @@ import { LabelScreen } from './features/label/LabelScreen'
 import { AnalyzeScreen } from './features/analyze/AnalyzeScreen'
 import { JudgesScreen } from './features/judges/JudgesScreen'
 import { CalibrateScreen } from './features/calibrate/CalibrateScreen'
+import { ReportScreen } from './features/report/ReportScreen'
 import { SettingsScreen } from './features/settings/SettingsScreen'
 import { StartScreen } from './features/start/StartScreen'
 import { useKeyAction } from './keyboard'
 import { useStore, type Screen } from './store'
 
-/** Screens appear in the navigation once they work; Report comes next. */
+/** Every screen of DESIGN §3, in its order; Alt+1…Alt+8 switch to them. */
 const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }[] = [
   { id: 'start', title: 'Start', key: 'Alt+1', needsProject: false },
   { id: 'data', title: 'Data', key: 'Alt+2', needsProject: true },
@@ -20,6 +21,7 @@ const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }
   { id: 'analyze', title: 'Analyze', key: 'Alt+4', needsProject: true },
   { id: 'judges', title: 'Judges', key: 'Alt+5', needsProject: true },
   { id: 'calibrate', title: 'Calibrate', key: 'Alt+6', needsProject: true },
+  { id: 'report', title: 'Report', key: 'Alt+7', needsProject: true },
   { id: 'settings', title: 'Settings', key: 'Alt+8', needsProject: false },
 ]
 
@@ -46,8 +48,9 @@ export function App() {
       if (event.name === 'progress') useStore.getState().setProgress(event.payload)
       if (event.name === 'judge.run') useStore.getState().setRun(event.payload)
       if (event.name === 'labels.changed') useStore.getState().labelsChanged()
+      if (event.name === 'app.navigate') setScreen(event.payload.screen)
     })
-  }, [init, setProject, showError])
+  }, [init, setProject, setScreen, showError])
 
   useKeyAction('help.toggle', () => toggleHelp())
   useKeyAction('nav.start', () => setScreen('start'))
@@ -56,6 +59,7 @@ export function App() {
   useKeyAction('nav.analyze', () => setScreen('analyze'), project !== null)
   useKeyAction('nav.judges', () => setScreen('judges'), project !== null)
   useKeyAction('nav.calibrate', () => setScreen('calibrate'), project !== null)
+  useKeyAction('nav.report', () => setScreen('report'), project !== null)
   useKeyAction('nav.settings', () => setScreen('settings'))
 
   return (
@@ -98,6 +102,8 @@ export function App() {
           <AnalyzeScreen />
         ) : screen === 'calibrate' ? (
           <CalibrateScreen />
+        ) : screen === 'report' ? (
+          <ReportScreen />
         ) : (
           <JudgesScreen />
         )}

@@ -14,6 +14,7 @@ export const keymap = [
   { id: 'nav.analyze', keys: ['Alt+4'], scope: 'Everywhere', description: 'Go to the Analyze screen (when a project is open)' },
   { id: 'nav.judges', keys: ['Alt+5'], scope: 'Everywhere', description: 'Go to the Judges screen (when a project is open)' },
   { id: 'nav.calibrate', keys: ['Alt+6'], scope: 'Everywhere', description: 'Go to the Calibrate screen (when a project is open)' },
+  { id: 'nav.report', keys: ['Alt+7'], scope: 'Everywhere', description: 'Go to the Report screen (when a project is open)' },
   { id: 'nav.settings', keys: ['Alt+8'], scope: 'Everywhere', description: 'Go to Settings (model profiles and API keys)' },
   { id: 'start.demo', keys: ['d'], scope: 'Start', description: 'Open the demo project (synthetic data)' },
   { id: 'start.open', keys: ['o'], scope: 'Start', description: 'Open a project file' },
@@ -90,6 +91,10 @@ export const keymap = [
   { id: 'calibrate.fix', keys: ['l'], scope: 'Calibrate', description: "Label the listed items again (a session on the Label screen; come back with Alt+6)" },
   { id: 'calibrate.version', keys: ['v'], scope: 'Calibrate', description: 'Choose the judge version' },
   { id: 'calibrate.close', keys: ['Escape'], scope: 'Calibrate', description: 'Close the item list' },
+  { id: 'report.html', keys: ['h'], scope: 'Report', description: 'Save the report as self-contained HTML' },
+  { id: 'report.pdf', keys: ['p'], scope: 'Report', description: 'Save the report as PDF' },
+  { id: 'report.md', keys: ['m'], scope: 'Report', description: 'Save the report as Markdown' },
+  { id: 'report.json', keys: ['j'], scope: 'Report', description: 'Save the report as JSON (schema assay.report/v1)' },
   { id: 'settings.save', keys: ['Mod+s'], scope: 'Settings', description: 'Save the model profile' },
   { id: 'settings.test', keys: ['Mod+enter'], scope: 'Settings', description: 'Test the connection of the profile' },
 ] as const satisfies readonly { id: string; keys: readonly string[]; scope: string; description: string }[]

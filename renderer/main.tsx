@@ -2,6 +2,8 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { installKeyboard } from './keyboard'
+import '../shared/charts/charts.css'
+import '../shared/report/report.css'
 import './styles.css'
 
 installKeyboard()

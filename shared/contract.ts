@@ -9,6 +9,7 @@ import { AgreementRow, CriterionInfo, NoteView, Taxonomy, ItemDetail, ItemFacets
 import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, PreviewResult } from './import'
 import type { Envelope } from './errors'
 import { CalibrateRequest, CalibrationView, CellItem } from './calibrate'
+import { REPORT_FORMATS, ReportData, ReportRequest } from './report/data'
 import { DiffLine, JudgeDetail, JudgeSummary, JudgeVersionView, ModelProfile, RunEstimate, RunScope, RunView, SplitRatios, VerdictView } from './judges'
 
 const none = z.object({}).strict()
@@ -179,6 +180,11 @@ export const contract = {
     output: z.array(CellItem),
   },
 
+  /** The calibration report's data (the Report screen renders it live). Shows test results: recorded. */
+  'report.get': { input: ReportRequest, output: ReportData },
+  /** The report as a file: self-contained HTML, Markdown, JSON or PDF (base64, with a file name). */
+  'report.render': { input: ReportRequest.extend({ format: z.enum(REPORT_FORMATS) }).strict(), output: z.object({ filename: z.string(), mime: z.string(), base64: z.string() }) },
+
   /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
   'import.detect': { input: ImportSource, output: z.object({ detected: DetectedInfo, mapping: Mapping, preview: PreviewResult }) },
   /** The first rows of a file mapped with the given mapping, for the wizard's preview. */
@@ -196,6 +202,8 @@ export const events = {
   /** Something is wrong with the open project file (e.g. the background integrity check failed). */
   'project.problem': z.object({ path: z.string(), message: z.string() }),
   progress: z.object({ task: z.string(), done: z.number(), total: z.number().nullable(), detail: z.string().optional() }),
+  /** The shell asks the renderer to show a screen (File → Export report…). */
+  'app.navigate': z.object({ screen: z.enum(['start', 'data', 'label', 'analyze', 'judges', 'calibrate', 'report', 'settings']) }),
   /** Human labels changed (a save, an undo, a tag, an import): matrices and estimates are stale. */
   'labels.changed': z.object({}),
   /** A judge run's counts as they change (about ten times a second), and once more when it ends. */

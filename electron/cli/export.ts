@@ -1,10 +1,14 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { writeFileSync } from 'node:fs'
 import { openProject } from '../core/db/open'
+import { createRepos } from '../core/db/repos'
+import { judgyArrays } from '../core/report/judgy'
 import { exportHistory, exportItems, exportToFile } from '../core/export'
 import { CliError, type Command } from './command'
 
 const usage = `Usage: assay export PROJECT [--format csv|jsonl] [--history] [--out FILE] [--json]
+       assay export PROJECT --judgy --judge NAME [--out FILE]
 
 Writes one row per item: id, dataset, kind, input, output, messages, steps, metadata, and per
 criterion its current human verdict, note, annotator, time and split, and the verdict and
@@ -14,6 +18,11 @@ critique of each judge version. \`assay import\` reads the file back.
   --history    instead, one row per label ever saved (undos included): label_id, id, dataset,
                criterion, criterion_version, verdict, note, annotator, first_failing_step,
                session, reverts_label_id, created_at
+  --judgy      instead, judgy's arrays for a judge's newest version, 1 = Pass:
+               {"test_labels": [...], "test_preds": [...], "unlabeled_preds": [...]} — the test
+               split's human labels and verdicts, and the verdicts on unlabeled items (errors
+               left out): judgy.estimate_success_rate(**arrays) reproduces the estimate, and so
+               does \`assay estimate FILE --method judgy\`. Counts as viewing test results.
   --out FILE   write to FILE (default: standard output)
   --json       with --out, print {"path", "rows", "format"} when done`
 
@@ -21,13 +30,20 @@ export const exportCommand: Command = {
   summary: 'export items with labels, splits and judge verdicts as CSV or JSONL',
   usage,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'csv' }, out: { type: 'string' }, history: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } })
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'csv' }, out: { type: 'string' }, history: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, judgy: { type: 'boolean', default: false }, judge: { type: 'string' } } })
     if (positionals.length !== 1) throw new CliError('bad_arguments', 'export needs one PROJECT, e.g. `assay export evals.assay --out items.csv`.')
     const format = values.format
     if (format !== 'csv' && format !== 'jsonl') throw new CliError('bad_arguments', `--format must be csv or jsonl, got "${format}".`)
     if (values.json && !values.out) throw new CliError('bad_arguments', '--json reports on a file written with --out; without --out the export itself goes to standard output.')
+    if (values.judgy !== Boolean(values.judge)) throw new CliError('bad_arguments', '--judgy and --judge NAME go together: `assay export PROJECT --judgy --judge NAME --out arrays.json`.')
     const { db } = openProject(resolve(io.cwd, positionals[0]!), { mode: 'open' })
     try {
+      if (values.judgy) {
+        const arrays = `${JSON.stringify(judgyArrays({ db, repos: createRepos(db), clock: () => new Date() }, values.judge!))}\n`
+        if (values.out) writeFileSync(resolve(io.cwd, values.out), arrays)
+        io.stdout(values.out ? (values.json ? `${JSON.stringify({ path: resolve(io.cwd, values.out), format: 'judgy' })}\n` : `Wrote judgy's arrays to ${resolve(io.cwd, values.out)}.\n`) : arrays)
+        return 0
+      }
       if (!values.out) {
         // A reader that stops early (`| head`) is not an error.
         process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -6,6 +6,7 @@ import { demoCommand } from './demo'
 import { exportCommand } from './export'
 import { importCommand } from './import'
 import { judgeCommand } from './judge'
+import { reportCommand } from './report'
 import { fakeLlmCommand } from './fake-llm'
 import { estimateCommand } from './estimate'
 import { serveCommand } from './serve'
@@ -19,6 +20,7 @@ export const commands: Record<string, Command> = {
   judge: judgeCommand,
   demo: demoCommand,
   estimate: estimateCommand,
+  report: reportCommand,
   taxonomy: taxonomyCommand,
   bench: benchCommand,
   'fake-llm': fakeLlmCommand,

@@ -82,7 +82,7 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
       nValid: result.nValid, nDropped: result.nDropped, counts, warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })), estimateId,
     }
     const draws = result.draws ?? estimate({ counts, method: 'bootstrap', iterations: r.iterations, seed: r.seed, confidence: r.confidence, keepDraws: true }).draws
-    if (draws && draws.length > 0) histogram = { ...bin(draws), source: result.draws ? method : 'bootstrap (for reference; the interval is the chosen method’s)' }
+    if (draws && draws.length > 0) histogram = { ...bin(draws), source: result.draws ? `${method} draws` : 'a bootstrap of the same counts, for reference (the interval is the chosen method’s)' }
     const a = labelingAdvice(counts, r.targetWidth, r.confidence)
     advice = { nextClass: a.nextClass, message: a.message, additionalPass: a.additionalPass, additionalFail: a.additionalFail }
   }
@@ -151,17 +151,17 @@ function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'
   }
 }
 
-/** Bootstrap draws as a histogram (sorted draws from `estimate`). */
+/**
+ * Bootstrap draws (sorted, from `estimate`) as a histogram over their central 99.8%, so a few
+ * extreme draws do not squash the picture; the draws beyond are counted in the edge bins.
+ */
 function bin(draws: Float64Array): { x0: number; width: number; counts: number[] } {
-  let lo = Infinity
-  let hi = -Infinity
-  for (const x of draws) {
-    if (x < lo) lo = x
-    if (x > hi) hi = x
-  }
+  const at = (q: number) => draws[Math.min(draws.length - 1, Math.max(0, Math.round(q * (draws.length - 1))))]!
+  const lo = at(0.001)
+  const hi = at(0.999)
   const width = hi > lo ? (hi - lo) / HISTOGRAM_BINS : 0.01
   const counts = new Array<number>(HISTOGRAM_BINS).fill(0)
-  for (const x of draws) counts[Math.min(HISTOGRAM_BINS - 1, Math.floor((x - lo) / width))]!++
+  for (const x of draws) counts[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor((x - lo) / width)))]!++
   return { x0: lo, width, counts }
 }
 

@@ -14,6 +14,9 @@ import { projectName, type SettingsStore } from './settings'
 import { ModelSnapshot, type ModelProfile, type RunView } from '../../shared/judges'
 import { clientFor, fileKeyStore, keyFor, type KeyStore } from './judge/keys'
 import { calibrate, calibrationChoices, cellItems } from './calibrate'
+import { buildReport } from './report/build'
+import { chromiumPrinter } from './report/pdf'
+import { reportHtml, reportJson, reportMarkdown, type PdfPrinter } from './report/render'
 import { createJudge, createRun, estimateRun, executeRun, judgeDetail, listJudges, previewPrompt, runOf, saveVersion, setSplitRatios, verdictsOf, versionDiff, versionForRun, type JudgeDeps } from './judge/judges'
 
 export interface ServiceDeps {
@@ -30,6 +33,8 @@ export interface ServiceDeps {
   keys?: KeyStore
   /** The environment API keys may come from (OPENAI_API_KEY); the process's by default. */
   env?: NodeJS.ProcessEnv
+  /** Prints a report's HTML to PDF: Electron's printToPDF; headless Chromium by default. */
+  printPdf?: PdfPrinter
   /** A native file dialog, where the shell has one. */
   pickFile?: (mode: 'open' | 'create' | 'import') => Promise<string | null>
 }
@@ -234,6 +239,18 @@ export function createServices(deps: ServiceDeps) {
       return calibrate(judging(), request)
     },
     'calibrate.cell': (input) => cellItems(judging(), input),
+    'report.get': async (request) => {
+      await writing()
+      return buildReport(judging(), { ...request, projectPath: project().path, appVersion: deps.version })
+    },
+    'report.render': async ({ format, ...request }) => {
+      await writing()
+      const data = buildReport(judging(), { ...request, projectPath: project().path, appVersion: deps.version })
+      const base = `${data.project.name}-calibration-report`
+      if (format === 'pdf') return { filename: `${base}.pdf`, mime: 'application/pdf', base64: (await (deps.printPdf ?? chromiumPrinter(env))(reportHtml(data))).toString('base64') }
+      const [text, mime] = format === 'html' ? [reportHtml(data), 'text/html'] : format === 'md' ? [reportMarkdown(data), 'text/markdown'] : [reportJson(data), 'application/json']
+      return { filename: `${base}.${format}`, mime, base64: Buffer.from(text, 'utf8').toString('base64') }
+    },
     'import.detect': (source) => imports.detect(source),
     'import.preview': ({ mapping, ...source }) => imports.preview(source, mapping),
     'settings.get': () => deps.settings.user(),

@@ -6,7 +6,7 @@ import { DEFAULT_FILTER, DEFAULT_SORT } from '../../shared/table-query'
 import { call } from '../api'
 import { createLabelSlice, type LabelSlice } from './label'
 
-export type Screen = 'start' | 'data' | 'label' | 'analyze' | 'judges' | 'calibrate' | 'settings'
+export type Screen = 'start' | 'data' | 'label' | 'analyze' | 'judges' | 'calibrate' | 'report' | 'settings'
 export const PAGE_SIZE = 100
 
 interface AppSlice {

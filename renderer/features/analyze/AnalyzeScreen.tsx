@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ItemDetail, NoteView, Taxonomy } from '../../../shared/domain'
 import { call } from '../../api'
-import { Pareto } from '../../components/charts/Pareto'
+import { Pareto } from '../../../shared/charts/Pareto'
 import { TraceView } from '../../components/trace/TraceView'
 import { VerdictBadge } from '../../components/VerdictBadge'
 import { useKeyAction } from '../../keyboard'

@@ -187,10 +187,10 @@ describe('the import pipeline', () => {
     expect(count("SELECT group_concat(external_id || '=' || output, ';') FROM items")).toBe('p1/retrieve=docs 1;p2/retrieve=docs 2')
   })
 
-  it('round-trips: an export imports back with the same items, metadata, labels (notes, annotators, times), splits and verdicts', async () => {
-    const demo = tmp.file('demo.assay')
+  it.each(['csv', 'jsonl'] as const)('round-trips: a %s export imports back with the same items, metadata, labels (notes, annotators, times), splits and verdicts', async (format) => {
+    const demo = tmp.file(`demo-${format}.assay`)
     writeDemoProject(demo, { unlabeled: 30 })
-    const exported = tmp.file('export.csv')
+    const exported = tmp.file(`export.${format}`)
     const { db } = openProject(demo, { mode: 'open' })
     // What the demo lacks: a deferred label, a split on a failure mode, and a label undone.
     db.exec(`
@@ -198,7 +198,7 @@ describe('the import pipeline', () => {
         (3, 1, 1, 'defer', 'not sure yet', 'me', '2026-02-01T10:00:00.000Z'), (4, 1, 1, 'pass', '', 'me', '2026-02-01T10:00:01.000Z'), (4, 1, 1, 'cleared', '', 'me', '2026-02-01T10:00:02.000Z');
       INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at) VALUES (2, 3, 'dev', 0, 't');
     `)
-    await exportToFile(db, exported, 'csv')
+    await exportToFile(db, exported, format)
     db.close()
 
     const detected = await detectFormat(exported)
@@ -213,7 +213,7 @@ describe('the import pipeline', () => {
         steps: d.prepare('SELECT count(*) FROM steps').pluck().get(),
         labels: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || c.name || l.verdict || l.note || l.annotator || l.created_at AS x FROM current_labels l JOIN items i ON i.id = l.item_id JOIN criteria c ON c.id = l.criterion_id ORDER BY x)").pluck().get(),
         splits: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || s.split AS x FROM splits s JOIN items i ON i.id = s.item_id ORDER BY x)").pluck().get(),
-        verdicts: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || v.verdict AS x FROM verdicts v JOIN items i ON i.id = v.item_id ORDER BY x)").pluck().get(),
+        verdicts: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || v.verdict || v.critique AS x FROM verdicts v JOIN items i ON i.id = v.item_id ORDER BY x)").pluck().get(),
       }
       d.close()
       return result

@@ -22,6 +22,7 @@ export function projectRepo(db: Db) {
             (SELECT count(*) FROM datasets) AS datasetCount`,
   )
   const logEvent = db.prepare('INSERT INTO events (at, kind, payload_json) VALUES (?, ?, ?)')
+  const datasets = db.prepare('SELECT name, format, row_count AS rows, created_at AS createdAt FROM datasets ORDER BY id')
 
   return {
     meta: (key: string): string | undefined => getMeta.get(key) as string | undefined,
@@ -34,6 +35,7 @@ export function projectRepo(db: Db) {
       )
     },
     setDatasetRowCount: (id: number, n: number): void => void setRowCount.run(n, id),
+    datasets: () => datasets.all() as { name: string; format: string; rows: number; createdAt: string }[],
 
     /** Creates a criterion with its first version; returns its id. */
     addCriterion(name: string, kind: 'overall' | 'failure_mode', definition: string, at: string): number {

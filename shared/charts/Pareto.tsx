@@ -1,4 +1,4 @@
-import type { Taxonomy } from '../../../shared/domain'
+import type { Taxonomy } from '../domain'
 
 const ROW = 26
 const LABEL = 220
@@ -11,7 +11,10 @@ const PLOT = WIDTH - LABEL - 90
  * interval, the count and rate written beside it. Plain SVG (the report renders the same
  * component to static markup). A bar can be clicked through to its traces.
  */
-export function Pareto({ taxonomy, onPick }: { taxonomy: Taxonomy; onPick?: (modeId: number) => void }) {
+/** What the chart needs of a taxonomy (the report stores only this). */
+export type ParetoData = Pick<Taxonomy, 'reviewed'> & { modes: { id: number; name: string; count: number; rate: { estimate: number | null; lower: number; upper: number } }[] }
+
+export function Pareto({ taxonomy, onPick }: { taxonomy: ParetoData; onPick?: (modeId: number) => void }) {
   const { modes, reviewed } = taxonomy
   if (modes.length === 0) return <p className="muted">No failure modes yet.</p>
   const max = Math.max(0.05, ...modes.map((m) => m.rate.upper))

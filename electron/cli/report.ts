@@ -1,0 +1,84 @@
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { version } from '../../package.json'
+import { AppError } from '../../shared/errors'
+import { REPORT_FORMATS, type ReportFormat } from '../../shared/report/data'
+import { INTERVAL_METHODS } from '../../shared/stats'
+import { openProject } from '../core/db/open'
+import { createRepos } from '../core/db/repos'
+import { buildReport } from '../core/report/build'
+import { chromiumPrinter } from '../core/report/pdf'
+import { reportHtml, reportJson, reportMarkdown } from '../core/report/render'
+import { CliError, type Command } from './command'
+
+const usage = `Usage: assay report PROJECT [--criterion NAME] [--judge NAME] [--format html|md|json|pdf] [--out FILE]
+                    [--method M] [--iterations B] [--seed S] [--confidence C]
+
+Writes the calibration report: the project and its data, each criterion's definition, every
+judge (or the one named) with its prompt, model and version, labels per split, confusion
+matrices, TPR/TNR with intervals against targets, the production estimate (raw rate, θ̂ with
+its interval, method, B, seed, PRNG, dropped draws), warnings, an interpretation, representative
+disagreements, the failure-mode Pareto, and how to recompute it with \`assay estimate\`. Making a
+report shows test results: it is recorded as viewing them (the test lock).
+
+  --format     html (default: self-contained, no scripts, no requests), md, json (schema
+               "assay.report/v1", docs/report.schema.json) or pdf (needs Chromium or Chrome;
+               CHROMIUM_PATH names one)
+  --out FILE   write to FILE (default: standard output; pdf needs --out)
+  --method M   ${INTERVAL_METHODS.join(' | ')} (default lang-reiczigel)
+  --json       with --out, print {"path", "format", "judges"} when done`
+
+export const reportCommand: Command = {
+  summary: 'write the calibration report as HTML, Markdown, JSON or PDF',
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        criterion: { type: 'string' },
+        judge: { type: 'string' },
+        format: { type: 'string', default: 'html' },
+        out: { type: 'string' },
+        method: { type: 'string' },
+        iterations: { type: 'string' },
+        seed: { type: 'string' },
+        confidence: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    })
+    if (positionals.length !== 1) throw new CliError('bad_arguments', 'report needs one PROJECT, e.g. `assay report evals.assay --out report.html`.')
+    const format = values.format as ReportFormat
+    if (!REPORT_FORMATS.includes(format)) throw new CliError('bad_arguments', `--format must be one of ${REPORT_FORMATS.join(', ')}, got "${values.format}".`)
+    if (format === 'pdf' && !values.out) throw new CliError('bad_arguments', 'A PDF needs --out FILE (it is not text for the terminal).')
+    if (values.method && !INTERVAL_METHODS.includes(values.method as never)) throw new CliError('bad_arguments', `--method must be one of ${INTERVAL_METHODS.join(', ')}, got "${values.method}".`)
+    const number = (name: string, raw: string | undefined) => {
+      if (raw === undefined) return undefined
+      const n = Number(raw)
+      if (!Number.isFinite(n)) throw new CliError('bad_arguments', `--${name} must be a number, got "${raw}".`)
+      return n
+    }
+    const path = resolve(io.cwd, positionals[0]!)
+    const { db } = openProject(path, { mode: 'open' })
+    try {
+      const data = buildReport(
+        { db, repos: createRepos(db), clock: () => new Date() },
+        { projectPath: path, appVersion: version, criterion: values.criterion, judge: values.judge, method: values.method, iterations: number('iterations', values.iterations), seed: number('seed', values.seed), confidence: number('confidence', values.confidence) },
+      )
+      const content = format === 'json' ? reportJson(data) : format === 'md' ? reportMarkdown(data) : format === 'html' ? reportHtml(data) : await chromiumPrinter(io.env)(reportHtml(data))
+      if (!values.out) io.stdout(content as string)
+      else {
+        const out = resolve(io.cwd, values.out)
+        writeFileSync(out, content)
+        io.stdout(values.json ? `${JSON.stringify({ path: out, format, judges: data.judges.length })}\n` : `Wrote the ${format.toUpperCase()} report (${data.judges.length} judge${data.judges.length === 1 ? '' : 's'}) to ${out}.\n`)
+      }
+      return 0
+    } catch (error) {
+      if (error instanceof AppError) throw new CliError(error.kind, error.message)
+      throw error
+    } finally {
+      db.close()
+    }
+  },
+}

@@ -1,0 +1,124 @@
+/**
+ * The calibration report's data (methodology §5.4): the project and its datasets, the criteria,
+ * the failure taxonomy, and for each judge its prompt, model, labels per split, matrices, TPR/TNR
+ * against targets, the production estimate, an interpretation in words, representative
+ * disagreements and the command that recomputes the estimate. Every number comes from the same
+ * code as the Calibrate screen (`calibrate`), so the report and the screen cannot disagree.
+ * Making a report shows test results, so it records their viewing (the test lock).
+ */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { CalibrateRequest, DEFAULT_TARGETS, type CalibrationView, type Matrix } from '../../../shared/calibrate'
+import { AppError } from '../../../shared/errors'
+import { REPORT_SCHEMA, type ReportData, type ReportJudge } from '../../../shared/report/data'
+import { calibrate, cellItems } from '../calibrate'
+import { labelingDeps } from '../labeling'
+import { assignSplits, listJudges, type JudgeDeps } from '../judge/judges'
+import { projectName } from '../settings'
+import { countTaxonomy } from '../taxonomy'
+
+export interface ReportOptions {
+  projectPath: string
+  appVersion: string
+  /** Only judges of this criterion / with this name; every judge by default. */
+  criterion?: string
+  judge?: string
+  method?: string
+  iterations?: number
+  seed?: number
+  confidence?: number
+  targets?: { target: number; minimum: number }
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+
+export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
+  const judges = listJudges(d).filter((j) => (!o.criterion || j.criterion === o.criterion) && (!o.judge || j.name === o.judge))
+  if ((o.criterion || o.judge) && judges.length === 0)
+    throw new AppError('not_found', `No judge matches${o.judge ? ` name "${o.judge}"` : ''}${o.criterion ? ` on criterion "${o.criterion}"` : ''}. Judges: ${listJudges(d).map((j) => `"${j.name}" (${j.criterion})`).join(', ') || 'none yet'}.`)
+  const targets = o.targets ?? DEFAULT_TARGETS
+  const reportJudges = judges.flatMap((j) => {
+    const v = d.repos.judges.versions(j.id).at(-1)
+    return v ? [judgeSection(d, j.id, v.id, o, targets)] : []
+  })
+  const taxonomy = countTaxonomy(labelingDeps(d.db, d.repos, 'report', d.clock()), null)
+  d.db.pragma('wal_checkpoint(TRUNCATE)') // the file alone then holds every commit: its hash stands for the project
+  const counts = d.repos.project.counts()
+  return {
+    schema: REPORT_SCHEMA,
+    generatedAt: d.clock().toISOString(),
+    app: { name: 'Assay', version: o.appVersion },
+    project: {
+      name: projectName(o.projectPath),
+      file: o.projectPath,
+      sha256: createHash('sha256').update(readFileSync(o.projectPath)).digest('hex'),
+      items: counts.itemCount,
+      synthetic: d.repos.project.meta('synthetic') === '1',
+      datasets: d.repos.project.datasets(),
+    },
+    criteria: d.repos.criteria.list().map((c) => ({ name: c.name, kind: c.kind, version: c.version, definition: c.definition, labeled: c.labeled })),
+    taxonomy: {
+      reviewed: taxonomy.reviewed,
+      modes: taxonomy.modes.map((m) => ({ id: m.id, name: m.name, definition: m.definition, count: m.count, rate: { estimate: m.rate.estimate, lower: m.rate.lower, upper: m.rate.upper } })),
+    },
+    judges: reportJudges,
+  }
+}
+
+function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: ReportOptions, targets: { target: number; minimum: number }): ReportJudge {
+  const view = calibrate(d, CalibrateRequest.parse({ versionId, revealTest: true, method: o.method, iterations: o.iterations, seed: o.seed, confidence: o.confidence }))
+  const v = d.repos.judges.version(versionId)!
+  const labels = { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } }
+  for (const r of assignSplits(d, view.judge.criterionId)) if (r.split && (r.verdict === 'pass' || r.verdict === 'fail')) labels[r.split][r.verdict]++
+  const test = view.matrices.find((m) => m.split === 'test')
+  const split = test && test.tp + test.fn + test.tn + test.fp > 0 ? 'test' : 'dev'
+  const disagreements = [
+    ...cellItems(d, { versionId, split, human: 'fail', judge: 'pass' }).slice(0, 5),
+    ...cellItems(d, { versionId, split, human: 'pass', judge: 'fail' }).slice(0, 5),
+  ]
+  const e = view.estimate
+  return {
+    name: view.judge.name,
+    criterion: view.judge.criterion,
+    version: v.version,
+    createdAt: v.created_at,
+    prompt: v.prompt,
+    model: JSON.parse(v.model_json),
+    params: JSON.parse(v.params_json),
+    fewshotItems: (JSON.parse(v.fewshot_ids) as number[]).length,
+    testEvaluations: v.test_evaluations,
+    labels,
+    matrices: view.matrices,
+    targets,
+    production: view.production,
+    estimate: e,
+    refusal: view.refusal,
+    histogram: view.histogram,
+    interpretation: interpret(view, test, targets),
+    disagreements,
+    command: e
+      ? `echo '${JSON.stringify(e.counts)}' | assay estimate --input - --method ${e.method}${e.iterations !== null ? ` --iterations ${e.iterations}` : ''} --seed ${e.seed} --confidence ${e.confidence} --json`
+      : null,
+  }
+}
+
+/** The numbers in plain words: how good the judge is, and what the success rate is. */
+function interpret(view: CalibrationView, test: Matrix | undefined, targets: { target: number; minimum: number }): string[] {
+  const lines: string[] = []
+  if (test && test.tpr.estimate !== null && test.tnr.estimate !== null) {
+    const grade = (x: number) => (x >= targets.target ? 'meets the target' : x >= targets.minimum ? 'is above the minimum but below the target' : 'is below the minimum')
+    lines.push(
+      `On ${test.tp + test.fn + test.tn + test.fp} held-out test items, the judge agreed with the human on ${pct(test.tpr.estimate)} of the passes (TPR, which ${grade(test.tpr.estimate)} of ${pct(targets.target)}) and on ${pct(test.tnr.estimate)} of the failures (TNR, which ${grade(test.tnr.estimate)}).`,
+    )
+  }
+  const e = view.estimate
+  if (e) {
+    const name = e.method === 'judgy' ? "judgy's bootstrap" : e.method === 'lang-reiczigel' ? 'the Lang–Reiczigel interval' : `the ${e.method} interval`
+    lines.push(
+      `Of ${view.production.m} unlabeled items the judge passed ${pct(e.pObs)}. Corrected for the judge's measured errors, the estimated true success rate is ${pct(e.theta)}, with a ${Math.round(e.confidence * 100)}% confidence interval from ${pct(e.lower)} to ${pct(e.upper)} (${name}).`,
+    )
+    if (e.upper - e.lower > 0.2) lines.push('The interval is wide: more labeled test items, especially of the rarer class, would narrow it.')
+    if (e.clipped) lines.push(`The raw correction fell outside [0, 1] (${e.thetaUnclipped.toFixed(3)}) and was clipped.`)
+  } else if (view.refusal) lines.push(`No corrected success rate: ${view.refusal}`)
+  return lines
+}

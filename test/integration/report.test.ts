@@ -1,0 +1,90 @@
+/**
+ * The calibration report of the demo project: the same numbers as the Calibrate screen's core and
+ * the statistics, in every text format; the JSON validates against the published JSON Schema
+ * (docs/report.schema.json, generated from the zod schema and kept equal to it here); judgy's
+ * exported arrays reproduce the estimate.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Ajv2020 from 'ajv/dist/2020'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { calibrate } from '../../electron/core/calibrate'
+import { openProject } from '../../electron/core/db/open'
+import { createRepos } from '../../electron/core/db/repos'
+import { writeDemoProject } from '../../electron/core/demo'
+import type { JudgeDeps } from '../../electron/core/judge/judges'
+import { buildReport } from '../../electron/core/report/build'
+import { judgyArrays } from '../../electron/core/report/judgy'
+import { reportHtml, reportJson, reportMarkdown } from '../../electron/core/report/render'
+import { CalibrateRequest } from '../../shared/calibrate'
+import { ReportData } from '../../shared/report/data'
+import { countsFromArrays, estimate } from '../../shared/stats'
+import { repoRoot, tempDir } from '../helpers/paths'
+
+const SCHEMA_FILE = join(repoRoot, 'docs/report.schema.json')
+
+describe('calibration report', () => {
+  const tmp = tempDir()
+  const path = tmp.file('demo.assay')
+  let d: JudgeDeps
+  beforeAll(() => {
+    writeDemoProject(path, { unlabeled: 300 })
+    const { db } = openProject(path, { mode: 'open' })
+    d = { db, repos: createRepos(db), clock: () => new Date('2026-03-01T00:00:00Z') }
+  })
+  afterAll(() => {
+    d.db.close()
+    tmp.cleanup()
+  })
+
+  it('shows the numbers of the Calibrate screen in HTML, Markdown and JSON', () => {
+    const data = buildReport(d, { projectPath: path, appVersion: '9.9.9' })
+    expect(ReportData.parse(data)).toEqual(data)
+    const [j] = data.judges
+    const versionId = d.repos.judges.versions(1).at(-1)!.id
+    const screen = calibrate(d, CalibrateRequest.parse({ versionId }))
+    expect(j!.estimate).toMatchObject({ theta: screen.estimate!.theta, lower: screen.estimate!.lower, upper: screen.estimate!.upper, method: 'lang-reiczigel' })
+    expect(j!.matrices).toEqual(screen.matrices)
+    expect(d.repos.judges.version(versionId)!.test_viewed_at).not.toBeNull() // a report shows test results: recorded
+    const e = j!.estimate!
+    const core = estimate({ counts: e.counts })
+    expect([e.theta, e.lower, e.upper]).toEqual([core.theta, core.lower, core.upper])
+    const numbers = [e.theta.toFixed(3), `[${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}]`, e.pObs.toFixed(3)]
+    const html = reportHtml(data)
+    const md = reportMarkdown(data)
+    for (const n of numbers) {
+      expect(html).toContain(n)
+      expect(md).toContain(n)
+    }
+    expect(JSON.parse(reportJson(data))).toEqual(data)
+    // Self-contained: no script, nothing to fetch, a CSP that forbids requests.
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i)
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`)
+    expect(html).toContain('<svg class="histogram"')
+    expect(html).toContain('<svg class="pareto"')
+    // The command in the reproducibility block recomputes the same numbers.
+    expect(j!.command).toBe(`echo '${JSON.stringify(e.counts)}' | assay estimate --input - --method lang-reiczigel --seed 0 --confidence 0.95 --json`)
+    expect(data.project.sha256).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('validates against docs/report.schema.json, which is the zod schema as JSON Schema', () => {
+    const schema = z.toJSONSchema(ReportData)
+    if (process.env.UPDATE_SCHEMA === '1') writeFileSync(SCHEMA_FILE, `${JSON.stringify(schema, null, 2)}\n`)
+    const published = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))
+    expect(published).toEqual(schema) // regenerate with UPDATE_SCHEMA=1 after changing shared/report/data.ts
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(published)
+    const data = JSON.parse(reportJson(buildReport(d, { projectPath: path, appVersion: '9.9.9', method: 'judgy' })))
+    expect(validate(data), JSON.stringify(validate.errors)).toBe(true)
+    data.judges[0].estimate.theta = 'high'
+    expect(validate(data)).toBe(false)
+  })
+
+  it("exports judgy's arrays that reproduce the judgy estimate", () => {
+    const arrays = judgyArrays(d, 'Overall judge')
+    const fromArrays = estimate({ counts: countsFromArrays(arrays.test_labels, arrays.test_preds, arrays.unlabeled_preds), method: 'judgy', seed: 3 })
+    const report = buildReport(d, { projectPath: path, appVersion: 'x', judge: 'Overall judge', method: 'judgy', seed: 3 })
+    expect(report.judges[0]!.estimate).toMatchObject({ theta: fromArrays.theta, lower: fromArrays.lower, upper: fromArrays.upper, nDropped: fromArrays.nDropped })
+    expect(() => buildReport(d, { projectPath: path, appVersion: 'x', judge: 'Nope' })).toThrow(/No judge matches name "Nope"/)
+  })
+})
