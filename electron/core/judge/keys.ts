@@ -21,7 +21,7 @@ export interface KeyStore {
 export function fileKeyStore(dir: string): KeyStore {
   const file = (id: string) => join(dir, id)
   return {
-    where: `key files in ${dir} (mode 600)`,
+    where: `in key files in ${dir} (mode 600)`,
     get(id) {
       const path = file(id)
       if (!existsSync(path)) return null

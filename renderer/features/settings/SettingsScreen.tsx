@@ -135,7 +135,11 @@ export function SettingsScreen() {
           <label>$ per 1M output tokens<input type="number" min="0" step="any" value={draft.pricePerMOutput} onChange={(e) => set({ pricePerMOutput: e.target.value })} /></label>
           <label>Timeout (ms)<input type="number" min="1000" value={draft.timeoutMs} onChange={(e) => set({ timeoutMs: e.target.value })} /></label>
         </div>
-        <label className="inline"><input type="checkbox" checked={draft.structuredOutputs} onChange={(e) => set({ structuredOutputs: e.target.checked })} /> Structured outputs (<code>json_schema</code>); off: the answer is parsed strictly</label>
+        <label className="inline"><input type="checkbox" checked={draft.structuredOutputs} onChange={(e) => set({ structuredOutputs: e.target.checked })} />
+          <span>
+            Structured outputs (<code>json_schema</code>); off: the answer is parsed strictly
+          </span>
+        </label>
         <label>
           API key {current?.hasKey ? <span className="muted">(one is set; type a new one to replace it)</span> : <span className="muted">(not needed for a local server)</span>}
           <input type="password" autoComplete="off" value={draft.apiKey} onChange={(e) => set({ apiKey: e.target.value })} placeholder={current?.hasKey ? '••••••••' : 'sk-…'} />
