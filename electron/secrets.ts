@@ -2,19 +2,23 @@ import { safeStorage } from 'electron'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../shared/errors'
-import type { KeyStore } from './core/judge/keys'
+import { safeId, type KeyStore } from './core/judge/keys'
 
 /**
  * The Electron shell's key store: each profile's API key encrypted with `safeStorage` (the OS
  * keychain: Keychain, DPAPI, libsecret/kwallet) in `DIR/<profile id>.key`, mode 0600.
  */
 export function safeKeyStore(dir: string): KeyStore {
-  const file = (id: string) => join(dir, `${id}.key`)
+  const file = (id: string) => join(dir, `${safeId(id)}.key`)
   return {
     where: 'encrypted with the system keychain (Electron safeStorage)',
     get(id) {
       if (!existsSync(file(id))) return null
-      return safeStorage.decryptString(readFileSync(file(id)))
+      try {
+        return safeStorage.decryptString(readFileSync(file(id)))
+      } catch {
+        throw new AppError('io', `The saved API key of model profile "${id}" cannot be decrypted (the system keychain changed?): enter the key again in Settings.`)
+      }
     },
     set(id, key) {
       if (key === null) return void rmSync(file(id), { force: true })

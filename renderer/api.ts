@@ -69,6 +69,9 @@ function httpTransport(): Transport {
 
 const transport: Transport = window.assay ? ipcTransport(window.assay) : httpTransport()
 
+/** The message of anything thrown, for the error banner. */
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
 /** Calls one contract method; resolves to its output or throws ApiError. */
 export async function call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
   const result = await transport.call(method, input)

@@ -91,6 +91,7 @@ export const keymap = [
   { id: 'calibrate.fix', keys: ['l'], scope: 'Calibrate', description: "Label the listed items again (a session on the Label screen; come back with Alt+6)" },
   { id: 'calibrate.version', keys: ['v'], scope: 'Calibrate', description: 'Choose the judge version' },
   { id: 'calibrate.close', keys: ['Escape'], scope: 'Calibrate', description: 'Close the item list' },
+  { id: 'report.build', keys: ['b'], scope: 'Report', description: "Build the report (shows test results: recorded)" },
   { id: 'report.html', keys: ['h'], scope: 'Report', description: 'Save the report as self-contained HTML' },
   { id: 'report.pdf', keys: ['p'], scope: 'Report', description: 'Save the report as PDF' },
   { id: 'report.md', keys: ['m'], scope: 'Report', description: 'Save the report as Markdown' },

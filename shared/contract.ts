@@ -117,9 +117,9 @@ export const contract = {
   'profiles.list': { input: none, output: z.object({ profiles: z.array(ModelProfile.extend({ hasKey: z.boolean() })), keysWhere: z.string() }) },
   /** Saves a profile; `apiKey` (optional) goes to the key store, null removes it. */
   'profiles.save': { input: z.object({ profile: ModelProfile, apiKey: z.string().max(2000).nullable().optional() }).strict(), output: z.null() },
-  'profiles.delete': { input: z.object({ id: z.string() }).strict(), output: z.null() },
+  'profiles.delete': { input: z.object({ id: ModelProfile.shape.id }).strict(), output: z.null() },
   /** Lists the endpoint's models with the profile's key: does the connection work, is the model there? */
-  'profiles.test': { input: z.object({ id: z.string() }).strict(), output: z.object({ ok: z.boolean(), message: z.string(), models: z.array(z.string()) }) },
+  'profiles.test': { input: z.object({ id: ModelProfile.shape.id }).strict(), output: z.object({ ok: z.boolean(), message: z.string(), models: z.array(z.string()) }) },
 
   'judges.list': { input: none, output: z.array(JudgeSummary) },
   /** A new judge for a criterion: version 1 has the default template and train examples. */
@@ -127,8 +127,8 @@ export const contract = {
     input: z.object({ criterionId: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200), profileId: z.string().min(1, 'choose a model profile (Settings)') }).strict(),
     output: JudgeSummary,
   },
-  /** Versions, runs, metrics per split and version, splits and few-shot candidates. `revealTest` shows (and records viewing) test results. */
-  'judges.get': { input: z.object({ id: z.number().int(), revealTest: z.boolean().default(false) }).strict(), output: JudgeDetail },
+  /** Versions, runs, metrics per split and version, splits and few-shot candidates. `revealVersion` shows (and records viewing) that version's test results. */
+  'judges.get': { input: z.object({ id: z.number().int(), revealVersion: z.number().int().nullable().default(null) }).strict(), output: JudgeDetail },
   /** A new immutable version when prompt, model, parameters or examples changed. */
   'judges.save': {
     input: z

@@ -9,7 +9,7 @@ import { JudgeVerdict, Split } from './domain'
 
 /** A model endpoint: OpenAI or any OpenAI-compatible server. The API key is never part of it. */
 export const ModelProfile = z.object({
-  id: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
+  id: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore, starting with a letter or digit'),
   name: z.string().trim().min(1).max(200),
   provider: z.string().trim().max(100).default('openai'),
   baseUrl: z.string().trim().url('a base URL such as https://api.openai.com/v1 or http://localhost:11434/v1'),

@@ -156,8 +156,9 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
   if (override && (override.baseUrl !== base.model.baseUrl || override.model !== base.model.model || values.profile)) {
     version = d.repos.judges.version(saveVersion(d, { judgeId: judge.id, prompt: version.prompt, model: override, params: JSON.parse(version.params_json), fewshotIds: JSON.parse(version.fewshot_ids) }).version.id)!
   }
-  const { keys } = settingsOf(io)
-  const client = clientFor(versionForRun(d, version.id).run.model, keys, io.env)
+  const { keys, settings } = settingsOf(io)
+  // A --base-url typed here is the user's own choice of endpoint: OPENAI_API_KEY may go to it.
+  const client = clientFor(versionForRun(d, version.id).run.model, { store: keys, env: io.env, profiles: settings.profiles(), chosenEndpoint: values['base-url'] !== undefined })
   const previous = values.new ? null : unfinishedRun(d, version.id, scope)
   const runId = previous ?? createRun(d, { versionId: version.id, scope, confirmTest: values['confirm-test'], concurrency })
   const controller = new AbortController()

@@ -7,7 +7,7 @@
  */
 import type { CalibrateRequest, CalibrationView, CellItem, CompareRow, Matrix } from '../../shared/calibrate'
 import { AppError } from '../../shared/errors'
-import { ALL_MODES, estimate, estimateModes, isStatsError, judgeRates, labelingAdvice, type EstimateResult, type IntervalMethod } from '../../shared/stats'
+import { ALL_MODES, estimate, estimateModes, isStatsError, judgeRates, labelingAdvice, type CalibrationCounts, type EstimateResult, type IntervalMethod } from '../../shared/stats'
 import { DEFAULT_METHOD } from '../../shared/stats/estimate'
 import { assignSplits, listJudges, versionMetrics, type JudgeDeps } from './judge/judges'
 import type { LabeledRow } from './db/repos/splits'
@@ -25,7 +25,8 @@ export function calibrationChoices(d: JudgeDeps): { versionId: number; label: st
 function versionContext(d: JudgeDeps, versionId: number) {
   const v = d.repos.judges.version(versionId)
   if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
-  const judge = listJudges(d).find((j) => j.id === v.judge_id)!
+  const judge = listJudges(d).find((j) => j.id === v.judge_id)
+  if (!judge) throw new AppError('not_found', `Judge version ${versionId} belongs to a judge whose criterion was deleted.`)
   return { v, judge }
 }
 
@@ -81,7 +82,7 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
       tpr: result.tpr, tnr: result.tnr, confidence: result.confidence, iterations: result.iterations, seed: result.seed, prng: result.prng,
       nValid: result.nValid, nDropped: result.nDropped, counts, warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })), estimateId,
     }
-    const draws = result.draws ?? estimate({ counts, method: 'bootstrap', iterations: r.iterations, seed: r.seed, confidence: r.confidence, keepDraws: true }).draws
+    const draws = result.draws ?? referenceDraws(counts, r)
     if (draws && draws.length > 0) histogram = { ...bin(draws), source: result.draws ? `${method} draws` : 'a bootstrap of the same counts, for reference (the interval is the chosen method’s)' }
     const a = labelingAdvice(counts, r.targetWidth, r.confidence)
     advice = { nextClass: a.nextClass, message: a.message, additionalPass: a.additionalPass, additionalFail: a.additionalFail }
@@ -148,6 +149,15 @@ function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'
     return { rows, testItems: test.length, productionItems: production.length, reason: null }
   } catch (error) {
     return none(refusalOf(error))
+  }
+}
+
+/** A bootstrap of the same counts, drawn beside an analytic interval; none when every draw is degenerate. */
+function referenceDraws(counts: CalibrationCounts, r: CalibrateRequest): Float64Array | undefined {
+  try {
+    return estimate({ counts, method: 'bootstrap', iterations: r.iterations, seed: r.seed, confidence: r.confidence, keepDraws: true }).draws
+  } catch {
+    return undefined
   }
 }
 

@@ -12,7 +12,8 @@ import { assignMode, countTaxonomy, createMode, deleteMode, listNotes, mergeMode
 import { agreementOn, createSession, getSession, labelingDeps, latestSession, saveLabel, tagItem, undoLabel, type LabelingDeps } from './labeling'
 import { projectName, type SettingsStore } from './settings'
 import { ModelSnapshot, type ModelProfile, type RunView } from '../../shared/judges'
-import { clientFor, fileKeyStore, keyFor, type KeyStore } from './judge/keys'
+import { clientFor, fileKeyStore, keyFor, type KeySources, type KeyStore } from './judge/keys'
+import type { LlmClient } from './judge/llm'
 import { calibrate, calibrationChoices, cellItems } from './calibrate'
 import { buildReport } from './report/build'
 import { chromiumPrinter } from './report/pdf'
@@ -105,11 +106,16 @@ export function createServices(deps: ServiceDeps) {
     const p = project()
     return labelingDeps(p.db, p.repos, deps.settings.user().annotator, deps.clock())
   }
-  const writing = async (): Promise<LabelingDeps> => {
+  const untilImported = async (): Promise<void> => {
     while (importing) await importing.catch(() => undefined)
+  }
+  const writing = async (): Promise<LabelingDeps> => {
+    await untilImported()
     return labeling()
   }
 
+  /** Keys come from the user's settings and environment only (never from a project's judge versions). */
+  const keySources = (): KeySources => ({ store: keys, env, profiles: deps.settings.profiles() })
   // Judge runs in progress, by run id: cancel aborts them; closing the project aborts them all.
   const running = new Map<number, AbortController>()
   const judging = (): JudgeDeps => ({ db: project().db, repos: project().repos, clock: deps.clock })
@@ -118,17 +124,24 @@ export function createServices(deps: ServiceDeps) {
     if (!found) throw new AppError('not_found', `There is no model profile "${id}": add it in Settings.`)
     return found
   }
+  /** The client for a version's endpoint, checked before anything is written (no key: no run). */
+  const clientOf = (versionId: number) => clientFor(versionForRun(judging(), versionId).run.model, keySources())
   /** Runs (or resumes) in the background; progress and the end are `judge.run` events. */
-  const launch = (runId: number, concurrency: number, retryErrors: boolean): RunView => {
+  const launch = (runId: number, client: LlmClient, concurrency: number, retryErrors: boolean): RunView => {
     if (running.has(runId)) throw new AppError('conflict', `Run ${runId} is already running.`)
     const d = judging()
-    const { run } = versionForRun(d, runOf(d, runId, false).versionId)
-    const client = clientFor(run.model, keys, env)
     const controller = new AbortController()
     running.set(runId, controller)
     const emit = (payload: RunView) => deps.emit({ name: 'judge.run', payload })
-    void executeRun(d, runId, { client, signal: controller.signal, concurrency, retryErrors, onProgress: emit })
-      .catch((error) => emit({ ...runOf(d, runId, false), status: 'failed', error: error instanceof Error ? error.message : String(error) }))
+    void executeRun(d, runId, { client, signal: controller.signal, concurrency, retryErrors, onProgress: emit, beforeWrite: untilImported })
+      .catch((error) => {
+        const message = error instanceof Error ? error.message : String(error)
+        try {
+          emit({ ...runOf(d, runId, false), status: 'failed', error: message })
+        } catch {
+          // the project was closed meanwhile: nothing left to report to
+        }
+      })
       .finally(() => running.delete(runId))
     return runOf(d, runId, true)
   }
@@ -194,7 +207,7 @@ export function createServices(deps: ServiceDeps) {
     'profiles.test': async ({ id }) => {
       const p = profile(id)
       try {
-        const models = await clientFor(ModelSnapshot.parse(p), keys, env).models({ timeoutMs: Math.min(p.timeoutMs, 15_000) })
+        const models = await clientFor(ModelSnapshot.parse(p), keySources()).models({ timeoutMs: Math.min(p.timeoutMs, 15_000) })
         const found = models.includes(p.model)
         return { ok: true, models, message: found ? `Connected to ${p.baseUrl}; model "${p.model}" is there.` : `Connected to ${p.baseUrl}, but it does not list "${p.model}"${models.length ? ` (it lists ${models.slice(0, 8).join(', ')}${models.length > 8 ? '…' : ''})` : ''}: check the model id.` }
       } catch (error) {
@@ -207,9 +220,9 @@ export function createServices(deps: ServiceDeps) {
       const p = profile(profileId)
       return createJudge(judging(), { criterionId, name, model: ModelSnapshot.parse(p), params: p.params })
     },
-    'judges.get': async ({ id, revealTest }) => {
+    'judges.get': async ({ id, revealVersion }) => {
       await writing()
-      return judgeDetail(judging(), id, { revealTest, activeRuns: new Set(running.keys()) })
+      return judgeDetail(judging(), id, { revealVersion, activeRuns: new Set(running.keys()) })
     },
     'judges.save': async ({ profileId, ...input }) => {
       await writing()
@@ -217,14 +230,18 @@ export function createServices(deps: ServiceDeps) {
     },
     'judges.diff': ({ from, to }) => versionDiff(judging(), from, to),
     'judges.preview': (input) => previewPrompt(judging(), input),
-    'judges.estimate': (input) => estimateRun(judging(), input),
+    'judges.estimate': async (input) => {
+      await untilImported() // it may give new labels their splits
+      return estimateRun(judging(), input)
+    },
     'judges.run': async ({ concurrency, ...input }) => {
-      await writing()
-      return launch(createRun(judging(), { ...input, concurrency }), concurrency, false)
+      await untilImported()
+      const client = clientOf(input.versionId)
+      return launch(createRun(judging(), { ...input, concurrency }), client, concurrency, false)
     },
     'judges.resume': async ({ runId, retryErrors, concurrency }) => {
-      await writing()
-      return launch(runId, concurrency, retryErrors)
+      await untilImported()
+      return launch(runId, clientOf(runOf(judging(), runId, false).versionId), concurrency, retryErrors)
     },
     'judges.cancel': ({ runId }) => {
       const controller = running.get(runId)
@@ -232,7 +249,11 @@ export function createServices(deps: ServiceDeps) {
       return { cancelled: controller !== undefined }
     },
     'judges.verdicts': ({ versionId }) => verdictsOf(judging(), versionId),
-    'judges.splits': async ({ criterionId, ratios }) => (setSplitRatios(judging(), criterionId, ratios), null),
+    'judges.splits': async ({ criterionId, ratios }) => {
+      await untilImported()
+      setSplitRatios(judging(), criterionId, ratios)
+      return null
+    },
     'calibrate.choices': () => calibrationChoices(judging()),
     'calibrate.get': async (request) => {
       await writing()
@@ -296,7 +317,7 @@ export function createServices(deps: ServiceDeps) {
 
   function safeHasKey(p: ModelProfile): boolean {
     try {
-      return keyFor(p, keys, env) !== null
+      return keyFor(p, keySources()) !== null
     } catch {
       return false // a key file others can read: "Test connection" says why
     }

@@ -3,7 +3,7 @@ import type { Output } from '../../shared/contract'
 import type { ItemDetail, ItemFilter, ItemRow, ItemSort, ProjectInfo, RecentProject } from '../../shared/domain'
 import type { RunView } from '../../shared/judges'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../shared/table-query'
-import { call } from '../api'
+import { call, errorText } from '../api'
 import { createLabelSlice, type LabelSlice } from './label'
 
 export type Screen = 'start' | 'data' | 'label' | 'analyze' | 'judges' | 'calibrate' | 'report' | 'settings'
@@ -68,7 +68,6 @@ interface ItemsSlice {
 
 export type Store = AppSlice & ItemsSlice & LabelSlice
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
 /** The one bound store, made of an app slice and an items slice; actions call the API client. */
 export const useStore = create<Store>()((set, get, api) => ({
@@ -100,7 +99,7 @@ export const useStore = create<Store>()((set, get, api) => ({
     const changed = project?.path !== get().project?.path
     set({ project, screen: project ? (changed ? 'data' : get().screen) : 'start' })
     // The first page and its trace come first; the filter bar's facets can wait for them.
-    if (changed) set({ selected: new Set(), session: null, latest: null, details: new Map(), drafts: new Map() })
+    if (changed) set({ selected: new Set(), session: null, latest: null, details: new Map(), drafts: new Map(), runs: new Map() })
     if (project && changed) void get().resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }).then(() => get().loadFacets())
     else if (project) get().loadFacets()
     void call('project.recent', {}).then((recent) => set({ recent }), () => undefined)

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand'
 import type { CriterionInfo, ItemDetail, LabelState, SessionItem, SessionView, UserSettings } from '../../shared/domain'
 import type { Input } from '../../shared/contract'
-import { call } from '../api'
+import { call, errorText } from '../api'
 import { setPreset } from '../keyboard'
 import type { Store } from '.'
 
@@ -41,7 +41,6 @@ export interface LabelSlice {
   moveStep(delta: number): void
 }
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 const loading = new Set<number>()
 
 /**

@@ -35,6 +35,8 @@ describe('Report screen and report files', () => {
 
     await page.keyboard.press('Alt+7')
     const preview = page.getByTestId('report-preview')
+    await expect.poll(() => preview.textContent()).toMatch(/Building it records that they were viewed/)
+    await page.keyboard.press('b')
     await expect.poll(() => preview.textContent()).toMatch(/corrected success rate θ̂/)
     const cells = await preview.locator('table.estimate td').allTextContents()
     const theta = cells[1]!.slice(0, 5)
@@ -53,6 +55,7 @@ describe('Report screen and report files', () => {
 
     // Save every format with its key.
     await page.keyboard.press('Alt+7')
+    await page.keyboard.press('b')
     await expect.poll(() => preview.textContent()).toMatch(/corrected success rate/)
     const saved: Record<string, string> = {}
     for (const [key, format] of [['h', 'html'], ['m', 'md'], ['j', 'json'], ['p', 'pdf']] as const) {

@@ -150,8 +150,8 @@ describe('assay judge run', () => {
       { id: 'u-2', input: 'another unlabeled question [[fail]]' },
     ])
 
-    // From the environment (the version's model has no profile key).
-    const run = await json(['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--progress'], { OPENAI_API_KEY: key })
+    // From the environment, to an endpoint named on the command line (no profile of the user's calls it).
+    const run = await json(['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--base-url', server.baseUrl, '--progress'], { OPENAI_API_KEY: key })
     expect(run).toMatchObject({ status: 'done', done: 3, pass: 1, fail: 1, error: 1 })
     expect(server.calls.map((c) => c.authorization)).toEqual([`Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`])
 

@@ -116,6 +116,39 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     for (const v of verdictsOf(d, versionId)) expect(v.error).toMatch(/Could not connect to http:\/\/127\.0\.0\.1:9\/v1.*after 2 attempts/)
   })
 
+  it('cancel during a retry backoff makes no further call; a failed write stops every call', async () => {
+    const d = judgeProject(tmp.file('p.assay'), [
+      { id: 'down', input: 'always failing [[500x99]]', label: 'pass', split: 'dev' },
+      ...Array.from({ length: 20 }, (_, i) => ({ id: `w-${i}`, input: `question ${i}`, label: 'pass' as const, split: 'dev' as const })),
+    ])
+    const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
+    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const client = openaiClient(server.baseUrl, 'k')
+    // The failing item waits ≥ 1 s before its retry; cancel comes at 150 ms.
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 150)
+    const started = Date.now()
+    const cancelled = await executeRun(d, createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 1 }), { client, signal: controller.signal, concurrency: 1, retry: { retries: 3, baseMs: 2000, maxMs: 4000 } })
+    expect(cancelled.status).toBe('cancelled')
+    expect(Date.now() - started).toBeLessThan(1000)
+    await new Promise((r) => setTimeout(r, 300))
+    expect(server.callsWith('[[500x99]]')).toHaveLength(1)
+
+    // A write that fails (here: the third) fails the run, and no call is made after it.
+    await server.close()
+    server = await startLlmServer({ latencyMs: 30 })
+    let writes = 0
+    const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 3 })
+    await expect(
+      executeRun(d, runId, { client: openaiClient(server.baseUrl, 'k'), signal: new AbortController().signal, concurrency: 3, retry: FAST_RETRY, beforeWrite: async () => { if (++writes === 3) throw new Error('disk full') } }),
+    ).rejects.toThrow('disk full')
+    const callsAtFailure = server.calls.length
+    await new Promise((r) => setTimeout(r, 300))
+    expect(server.calls.length).toBe(callsAtFailure)
+    expect(callsAtFailure).toBeLessThan(10)
+    expect(d.repos.judges.run(runId)).toMatchObject({ status: 'failed', error: 'disk full' })
+  })
+
   it('a cancelled run resumes over the items it had left and repeats no finished call', async () => {
     await server.close()
     server = await startLlmServer({ latencyMs: 60 })
@@ -226,11 +259,11 @@ describe('splits, leakage, the test lock and versions', () => {
       expect(d.repos.judges.version(v1.id)!.test_evaluations).toBe(1)
 
       // Hidden until revealed; revealing is recorded.
-      const hidden = judgeDetail(d, judge.id, { revealTest: false, activeRuns: new Set() })
+      const hidden = judgeDetail(d, judge.id, { revealVersion: null, activeRuns: new Set() })
       expect(hidden.metrics[0]!.testRevealed).toBe(false)
       expect(hidden.metrics[0]!.splits.map((s) => s.split)).toEqual(['train', 'dev', 'unlabeled'])
       expect(verdictsOf(d, v1.id)).toHaveLength(0)
-      const shown = judgeDetail(d, judge.id, { revealTest: true, activeRuns: new Set() })
+      const shown = judgeDetail(d, judge.id, { revealVersion: v1.id, activeRuns: new Set() })
       const test = shown.metrics[0]!.splits.find((s) => s.split === 'test')!
       expect(test.tp + test.fn + test.tn + test.fp).toBe(shown.splits.counts.test.pass + shown.splits.counts.test.fail)
       expect(d.repos.judges.version(v1.id)!.test_viewed_at).not.toBeNull()

@@ -28,9 +28,9 @@ import type { Db } from '../db/open'
 import type { Repos } from '../db/repos'
 import type { RunRow, VersionRow } from '../db/repos/judges'
 import type { LabeledRow } from '../db/repos/splits'
-import type { LlmClient } from './llm'
 import { buildRequest, cacheKey, costOf, renderFor, roughTokens, type VersionForRun } from './prompt'
-import { DEFAULT_RETRY, onlineBackend, verdictOf, type RetryPolicy, type RunBackend, type RunTask } from './runner'
+import type { LlmClient, LlmResponse } from './llm'
+import { DEFAULT_RETRY, onlineBackend, verdictOf, type RetryPolicy, type RunBackend, type RunTask, type TaskOutcome } from './runner'
 
 export interface JudgeDeps {
   db: Db
@@ -151,7 +151,8 @@ function checkLeakage(d: JudgeDeps, c: CriterionInfo, prompt: string, fewshotIds
   const byId = new Map(rows.map((r) => [r.itemId, r]))
   for (const id of fewshotIds) {
     const r = byId.get(id)
-    if (!r || (r.verdict !== 'pass' && r.verdict !== 'fail')) throw new AppError('invalid_input', `Few-shot item ${r?.externalId ?? id} has no pass or fail label on "${c.name}": label it first, or remove it.`)
+    if (!r || (r.verdict !== 'pass' && r.verdict !== 'fail'))
+      throw new AppError('invalid_input', `Few-shot item "${r?.externalId ?? d.repos.items.get(id, { assessments: false })?.externalId ?? id}" has no pass or fail label on "${c.name}": label it first, or remove it.`)
     if (r.split !== 'train')
       throw new AppError('invalid_input', `Few-shot item "${r.externalId}" is in the ${r.split} split of "${c.name}": only train items can be examples (leakage: the judge would be measured on an item it was shown). Remove it or pick a train item.`)
   }
@@ -255,10 +256,10 @@ export function versionMetrics(d: JudgeDeps, versionId: number, labeled: Labeled
 }
 
 /**
- * Everything the Judges screen shows for one judge. Test metrics stay hidden until asked for
- * (`revealTest`), which records that they were viewed: the test lock of requirement 25.
+ * Everything the Judges screen shows for one judge. A version's test metrics stay hidden until
+ * asked for (`revealVersion`), which records that they were viewed: the test lock of requirement 25.
  */
-export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealTest: boolean; activeRuns: ReadonlySet<number> }): JudgeDetail {
+export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealVersion: number | null; activeRuns: ReadonlySet<number> }): JudgeDetail {
   const judge = judgeOf(d, judgeId)
   const c = criterion(d, judge.criterionId)
   const labeled = assignSplits(d, c.id)
@@ -267,8 +268,9 @@ export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealTest: bool
     const splits = versionMetrics(d, v.id, labeled)
     const test = splits.find((s) => s.split === 'test')!
     const hasTest = test.tp + test.fn + test.tn + test.fp + test.errors > 0
-    if (o.revealTest && hasTest) d.repos.judges.markTestViewed(v.id, now(d))
-    const revealed = (o.revealTest || v.test_viewed_at !== null) && hasTest
+    const reveal = o.revealVersion === v.id && hasTest
+    if (reveal) d.repos.judges.markTestViewed(v.id, now(d))
+    const revealed = (reveal || v.test_viewed_at !== null) && hasTest
     return { versionId: v.id, splits: revealed ? splits : splits.filter((s) => s.split !== 'test'), testRevealed: revealed }
   })
   const counts = { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } }
@@ -304,6 +306,20 @@ export function verdictsOf(d: JudgeDeps, versionId: number): VerdictView[] {
 
 // ───────────────────────────── runs ─────────────────────────────
 
+/** {{examples}}: each few-shot item with its human verdict and note (the critique), as the judge sees them. */
+function examplesText(d: JudgeDeps, criterionId: number, fewshotIds: number[]): string {
+  const labeled = new Map(d.repos.splits.labeled(criterionId).map((r) => [r.itemId, r]))
+  const text = fewshotIds
+    .map((id) => {
+      const item = d.repos.items.get(id, { assessments: false })
+      const l = labeled.get(id)
+      return item && l && (l.verdict === 'pass' || l.verdict === 'fail') ? formatExample({ input: item.input, output: item.output, critique: l.note, verdict: l.verdict }) : ''
+    })
+    .filter(Boolean)
+    .join('\n\n')
+  return text || '(no examples)'
+}
+
 /** What a run will send: the version with its examples rendered, ready for `buildRequest`. */
 export function versionForRun(d: JudgeDeps, versionId: number): { v: VersionRow; run: VersionForRun; criterionId: number } {
   const v = d.repos.judges.version(versionId)
@@ -312,17 +328,8 @@ export function versionForRun(d: JudgeDeps, versionId: number): { v: VersionRow;
   const c = criterion(d, j.criterionId)
   const model = JSON.parse(v.model_json) as ModelSnapshot & { provider?: string }
   if (isExternal(model)) throw new AppError('invalid_input', `Version ${v.version} of "${j.name}" holds verdicts recorded elsewhere (imported or synthetic): it has no prompt to run. Create a judge with a prompt and a model to run one.`)
-  const labeled = new Map(d.repos.splits.labeled(c.id).map((r) => [r.itemId, r]))
-  const examples = (JSON.parse(v.fewshot_ids) as number[])
-    .map((id) => {
-      const item = d.repos.items.get(id)
-      const label = labeled.get(id)
-      if (!item || !label || (label.verdict !== 'pass' && label.verdict !== 'fail')) return ''
-      return formatExample({ input: item.input, output: item.output, critique: label.note, verdict: label.verdict })
-    })
-    .filter(Boolean)
-    .join('\n\n')
-  return { v, criterionId: c.id, run: { prompt: v.prompt, model, params: JSON.parse(v.params_json), criterion: c.name, definition: c.definition, step: c.step, examples: examples || '(no examples)' } }
+  const examples = examplesText(d, c.id, JSON.parse(v.fewshot_ids) as number[])
+  return { v, criterionId: c.id, run: { prompt: v.prompt, model, params: JSON.parse(v.params_json), criterion: c.name, definition: c.definition, step: c.step, examples } }
 }
 
 /** The items of a scope: a split's labeled items, the items without a pass/fail label, every item, or a selection. */
@@ -358,7 +365,8 @@ export function estimateRun(d: JudgeDeps, input: { versionId: number; scope: Run
     else tokensIn += roughTokens(request.messages.map((m) => m.content).join('\n')) + 8
   }
   const calls = ids.length - cachedItems
-  const perCall = d.repos.judges.meanTokensOut(v.judge_id) ?? Math.min(Number(run.params.max_tokens ?? 200), 200)
+  const cap = Number(run.params.max_tokens ?? run.params.max_completion_tokens ?? 200)
+  const perCall = d.repos.judges.meanTokensOut(v.judge_id) ?? (Number.isFinite(cap) && cap > 0 ? Math.min(cap, 200) : 200)
   const tokensOut = Math.round(perCall * calls)
   return { items: ids.length, cachedItems, calls, tokensIn, tokensOut, costUsd: costOf(run.model, tokensIn, tokensOut), touchesTest: touchesTest(d, criterionId, ids), testEvaluations: v.test_evaluations }
 }
@@ -369,16 +377,8 @@ export function previewPrompt(d: JudgeDeps, input: { judgeId: number; prompt: st
   const c = criterion(d, j.criterionId)
   const item = d.repos.items.get(input.itemId)
   if (!item) throw new AppError('not_found', `There is no item with id ${input.itemId}.`)
-  const labeled = new Map(d.repos.splits.labeled(c.id).map((r) => [r.itemId, r]))
-  const examples = input.fewshotIds
-    .map((id) => {
-      const ex = d.repos.items.get(id)
-      const l = labeled.get(id)
-      return ex && l && (l.verdict === 'pass' || l.verdict === 'fail') ? formatExample({ input: ex.input, output: ex.output, critique: l.note, verdict: l.verdict }) : ''
-    })
-    .filter(Boolean)
-    .join('\n\n')
-  const text = renderFor({ prompt: input.prompt, model: {} as ModelSnapshot, params: {}, criterion: c.name, definition: c.definition, step: c.step, examples: examples || '(no examples)' }, item)
+  const examples = examplesText(d, c.id, input.fewshotIds)
+  const text = renderFor({ prompt: input.prompt, model: {} as ModelSnapshot, params: {}, criterion: c.name, definition: c.definition, step: c.step, examples }, item)
   return { text, tokens: roughTokens(text), problems: templateProblems(input.prompt) }
 }
 
@@ -389,7 +389,10 @@ export function previewPrompt(d: JudgeDeps, input: { judgeId: number; prompt: st
 export function createRun(d: JudgeDeps, input: { versionId: number; scope: RunScope; itemIds?: number[]; confirmTest: boolean; concurrency: number }): number {
   const { v, criterionId } = versionForRun(d, input.versionId)
   const ids = scopeItems(d, criterionId, input.scope, input.itemIds)
-  if (ids.length === 0) throw new AppError('invalid_input', `The ${input.scope} scope has no items${input.scope === 'unlabeled' ? '' : ` with a pass or fail label on this criterion (label some, then run)`}.`)
+  if (ids.length === 0) {
+    const why = { unlabeled: 'every item has a pass or fail label on this criterion', all: 'the project has no items', selection: 'nothing is selected' }[input.scope as string] ?? `no item of the ${input.scope} split has a pass or fail label on this criterion (label some, then run)`
+    throw new AppError('invalid_input', `Nothing to run: ${why}.`)
+  }
   const test = touchesTest(d, criterionId, ids)
   if (test && !input.confirmTest)
     throw new AppError(
@@ -414,6 +417,8 @@ export interface ExecuteOptions {
   onProgress?: (run: RunView) => void
   /** The way calls are made; the online pool by default. */
   backend?: RunBackend
+  /** Awaited before each verdict is written (the services wait for a running import here). */
+  beforeWrite?: () => Promise<void>
 }
 
 /**
@@ -432,19 +437,20 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
   // Each verdict commits as it arrives, so a killed run never calls a finished item again. A
   // verdict can be made again (unlike a human label): it commits with synchronous=NORMAL, which
   // survives the process being killed (WAL) and skips the fsync that labels pay for.
-  const record = (itemId: number, result: ReturnType<typeof verdictOf>, cache: { key: string; request: unknown; response: unknown } | null) => {
+  // A write waits for `beforeWrite` (an import holding the write lock) instead of blocking the
+  // process in SQLite's busy timeout.
+  const record = async (task: RunTask, outcome: TaskOutcome): Promise<void> => {
+    await o.beforeWrite?.()
+    const result = verdictOf(task.itemId, outcome)
     const cost = result.cached ? 0 : costOf(run.model, result.tokensIn ?? 0, result.tokensOut ?? 0)
-    d.db.pragma('synchronous = NORMAL')
-    try {
+    d.repos.judges.relaxed(() =>
       tx(d, () => {
         const at = now(d)
-        d.repos.judges.addVerdict({ runId, ...result, itemId, costUsd: cost }, at)
-        if (cache && result.verdict !== 'error') d.repos.judges.cachePut(cache.key, cache.request, cache.response, at)
-      })
-    } finally {
-      d.db.pragma('synchronous = FULL')
-    }
-    count(itemId, result, cost)
+        d.repos.judges.addVerdict({ runId, ...result, itemId: task.itemId, costUsd: cost }, at)
+        if (outcome.ok && !result.cached && result.verdict !== 'error') d.repos.judges.cachePut(task.key, task.request, outcome.response, at)
+      }),
+    )
+    count(task.itemId, result, cost)
     progress()
   }
 
@@ -472,36 +478,23 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
     o.onProgress({ ...live })
   }
 
-  // Tasks come lazily: a cache hit is recorded on the way and never reaches the backend.
+  // Tasks come lazily, built as a worker is free; a cache hit carries its answer (no call).
   let i = 0
   const tasks: Iterator<RunTask> = {
     next() {
-      while (i < todo.length && !o.signal.aborted) {
-        const itemId = todo[i++]!
-        const item: ItemDetail | null = d.repos.items.get(itemId, { assessments: false })
-        if (!item) {
-          record(itemId, { itemId, verdict: 'error', critique: '', raw: '', error: 'The item was deleted from the project.', latencyMs: null, tokensIn: null, tokensOut: null, cached: false, attempts: 0 }, null)
-          continue
-        }
-        const request = buildRequest(run, item)
-        const key = cacheKey(run.model.baseUrl, request)
-        const hit = d.repos.judges.cacheGet(key)
-        if (hit) {
-          record(itemId, verdictOf(itemId, { ok: true, response: JSON.parse(hit), cached: true }), null)
-          continue
-        }
-        return { done: false, value: { itemId, request, key } }
-      }
-      return { done: true, value: undefined }
+      if (i >= todo.length || o.signal.aborted) return { done: true, value: undefined }
+      const itemId = todo[i++]!
+      const item: ItemDetail | null = d.repos.items.get(itemId, { assessments: false })
+      if (!item) return { done: false, value: { itemId, request: { model: '', messages: [], params: {}, responseFormat: null }, key: '', problem: 'The item was deleted from the project.' } }
+      const request = buildRequest(run, item)
+      const key = cacheKey(run.model.baseUrl, request)
+      const hit = d.repos.judges.cacheGet(key)
+      return { done: false, value: { itemId, request, key, ...(hit ? { cached: JSON.parse(hit) as LlmResponse } : {}) } }
     },
   }
   const backend = o.backend ?? onlineBackend(o.client, { concurrency: o.concurrency, timeoutMs: run.model.timeoutMs ?? 60_000, retry: o.retry ?? DEFAULT_RETRY })
   try {
-    await backend.execute(
-      tasks,
-      (task, outcome) => record(task.itemId, verdictOf(task.itemId, outcome), outcome.ok ? { key: task.key, request: task.request, response: outcome.response } : null),
-      o.signal,
-    )
+    await backend.execute(tasks, record, o.signal)
     d.repos.judges.setStatus(runId, o.signal.aborted ? 'cancelled' : 'done', now(d))
   } catch (error) {
     d.repos.judges.setStatus(runId, 'failed', now(d), error instanceof Error ? error.message : String(error))

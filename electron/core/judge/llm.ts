@@ -63,7 +63,7 @@ export function openaiClient(baseUrl: string, apiKey: string): LlmClient {
           tokensOut: response.usage?.completion_tokens ?? null,
         }
       } catch (error) {
-        throw classify(error, baseUrl)
+        throw masked(classify(error, baseUrl), apiKey)
       }
     },
     async models({ timeoutMs }) {
@@ -72,10 +72,16 @@ export function openaiClient(baseUrl: string, apiKey: string): LlmClient {
         for await (const m of client.models.list({ timeout: timeoutMs })) ids.push(m.id)
         return ids
       } catch (error) {
-        throw classify(error, baseUrl)
+        throw masked(classify(error, baseUrl), apiKey)
       }
     },
   }
+}
+
+/** An error message never carries the key, even when an endpoint echoes it back. */
+function masked(e: LlmError, apiKey: string): LlmError {
+  if (apiKey.length < 8 || !e.message.includes(apiKey)) return e
+  return new LlmError(e.message.split(apiKey).join('***'), e.retryable, e.retryAfterMs, e.status)
 }
 
 /** Turns whatever the `openai` package threw into an `LlmError` a user can act on. */

@@ -18,15 +18,23 @@ export interface RunTask {
   itemId: number
   request: LlmRequest
   key: string
+  /** The answer to this exact request from the cache: no call is made, the answer is free. */
+  cached?: LlmResponse
+  /** Why this item cannot be asked at all (e.g. it was deleted): it becomes an error verdict. */
+  problem?: string
 }
 
 export type TaskOutcome =
-  | { ok: true; response: LlmResponse; latencyMs: number; attempts: number }
+  | { ok: true; response: LlmResponse; latencyMs: number; attempts: number; cached?: boolean }
   | { ok: false; reason: string; latencyMs: number; attempts: number }
 
 export interface RunBackend {
-  /** Calls the model for every task and reports each outcome to `sink`; stops early when `signal` aborts. */
-  execute(tasks: Iterator<RunTask>, sink: (task: RunTask, outcome: TaskOutcome) => void, signal: AbortSignal): Promise<void>
+  /**
+   * Calls the model for every task (a cached or impossible task goes straight to `sink`) and
+   * awaits `sink` for each outcome; stops early when `signal` aborts, and stops every call and
+   * rethrows when `sink` throws (a failed write must not leave calls running unseen).
+   */
+  execute(tasks: Iterator<RunTask>, sink: (task: RunTask, outcome: TaskOutcome) => Promise<void>, signal: AbortSignal): Promise<void>
 }
 
 export interface RetryPolicy {
@@ -44,16 +52,37 @@ export function onlineBackend(client: LlmClient, o: { concurrency: number; timeo
   const random = o.random ?? Math.random
   return {
     async execute(tasks, sink, signal) {
-      setMaxListeners(Math.max(10, 2 * o.concurrency), signal) // each worker listens for cancel while it waits
+      // Cancel (the caller's signal) and a failure (a worker's write threw) both stop every worker.
+      const stop = new AbortController()
+      const relay = () => stop.abort()
+      signal.addEventListener('abort', relay, { once: true })
+      setMaxListeners(Math.max(10, 2 * o.concurrency), stop.signal) // each worker listens for the stop while it waits
+      let failure: unknown = null
       const worker = async (): Promise<void> => {
-        for (let next = tasks.next(); !next.done && !signal.aborted; next = tasks.next()) {
-          const task = next.value
-          const outcome = await callWithRetries(client, task.request, signal, o.timeoutMs, o.retry, random)
-          if (signal.aborted) return // a call cut short by cancel is not a verdict: resume makes it again
-          sink(task, outcome)
+        try {
+          for (let next = tasks.next(); !next.done && !stop.signal.aborted; next = tasks.next()) {
+            const task = next.value
+            const outcome: TaskOutcome = task.problem
+              ? { ok: false, reason: task.problem, latencyMs: 0, attempts: 0 }
+              : task.cached
+                ? { ok: true, response: task.cached, latencyMs: 0, attempts: 0, cached: true }
+                : await callWithRetries(client, task.request, stop.signal, o.timeoutMs, o.retry, random)
+            // A call cut short by cancel is not a verdict (resume makes it again); an answer that
+            // arrived anyway is kept, so nobody pays for it twice.
+            if (stop.signal.aborted && !outcome.ok) return
+            await sink(task, outcome)
+          }
+        } catch (error) {
+          failure ??= error
+          stop.abort()
         }
       }
-      await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker))
+      try {
+        await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker))
+      } finally {
+        signal.removeEventListener('abort', relay)
+      }
+      if (failure !== null) throw failure
     },
   }
 }
@@ -78,6 +107,7 @@ async function callWithRetries(client: LlmClient, request: LlmRequest, signal: A
       const backoff = Math.min(retry.maxMs, retry.baseMs * 2 ** (attempt - 1)) * (0.5 + random() / 2)
       const wait = e.retryAfterMs !== null ? Math.min(retry.maxMs, e.retryAfterMs) + random() * retry.baseMs * 0.1 : backoff
       await sleep(wait, signal)
+      if (signal.aborted) return { ok: false, reason: 'Cancelled.', latencyMs: Math.round(performance.now() - started), attempts: attempt }
     } finally {
       signal.removeEventListener('abort', cancel)
     }
@@ -111,9 +141,9 @@ export interface RecordedResult {
 }
 
 /** The verdict of one outcome: a parsed answer, or an error with the reason and the raw text kept. */
-export function verdictOf(itemId: number, outcome: TaskOutcome | { ok: true; response: LlmResponse; cached: true }): RecordedResult {
-  const cached = 'cached' in outcome
-  const base = { itemId, latencyMs: cached ? null : outcome.latencyMs, attempts: cached ? 0 : outcome.attempts, cached }
+export function verdictOf(itemId: number, outcome: TaskOutcome): RecordedResult {
+  const cached = outcome.ok && outcome.cached === true
+  const base = { itemId, latencyMs: cached ? null : outcome.latencyMs, attempts: outcome.attempts, cached }
   if (!outcome.ok) return { ...base, verdict: 'error', critique: '', raw: '', error: outcome.reason, tokensIn: null, tokensOut: null }
   const { response } = outcome
   const parsed = parseAnswer(response.content)

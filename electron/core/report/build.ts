@@ -42,7 +42,7 @@ export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
     return v ? [judgeSection(d, j.id, v.id, o, targets)] : []
   })
   const taxonomy = countTaxonomy(labelingDeps(d.db, d.repos, 'report', d.clock()), null)
-  d.db.pragma('wal_checkpoint(TRUNCATE)') // the file alone then holds every commit: its hash stands for the project
+  d.repos.project.checkpoint()
   const counts = d.repos.project.counts()
   return {
     schema: REPORT_SCHEMA,

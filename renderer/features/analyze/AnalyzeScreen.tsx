@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ItemDetail, NoteView, Taxonomy } from '../../../shared/domain'
-import { call } from '../../api'
+import { call, errorText } from '../../api'
 import { Pareto } from '../../../shared/charts/Pareto'
 import { TraceView } from '../../components/trace/TraceView'
 import { VerdictBadge } from '../../components/VerdictBadge'
@@ -11,7 +11,6 @@ import { ModeForm, type ModeFormState } from './ModeForm'
 import { CrossTables } from './CrossTables'
 
 const SHOWN = 500
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /**
  * Analyze (DESIGN §3): every note in one list, failure modes built from them with the keyboard

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { DEFAULT_TARGETS, type CalibrationView, type CellItem } from '../../../shared/calibrate'
 import { estimate, INTERVAL_METHODS } from '../../../shared/stats'
-import { call } from '../../api'
+import { call, errorText } from '../../api'
 import { Histogram } from '../../../shared/charts/Histogram'
 import { SensitivityPlot } from '../../../shared/charts/SensitivityPlot'
 import { useKeyAction } from '../../keyboard'
@@ -17,7 +17,6 @@ const METHOD_NAMES: Record<string, string> = {
   wald: 'Wald (for comparison only)',
 }
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3))
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /**
  * Calibrate (DESIGN §3.6): is this judge good enough, and what is the real success rate? The
@@ -115,12 +114,12 @@ export function CalibrateScreen() {
             {INTERVAL_METHODS.map((m) => <option key={m} value={m}>{METHOD_NAMES[m] ?? m}</option>)}
           </select>
         </label>
-        <label>B<input type="number" min={100} max={1_000_000} step={1000} value={params.iterations} onChange={(ev) => setParams({ ...params, iterations: Number(ev.target.value) || 20_000 })} /></label>
-        <label>seed<input type="number" min={0} value={params.seed} onChange={(ev) => setParams({ ...params, seed: Number(ev.target.value) || 0 })} /></label>
-        <label>confidence<input type="number" min={0.5} max={0.999} step={0.01} value={params.confidence} onChange={(ev) => setParams({ ...params, confidence: Number(ev.target.value) || 0.95 })} /></label>
+        <NumberField label="B" min={100} max={1_000_000} step={1000} value={params.iterations} onCommit={(iterations) => setParams({ ...params, iterations: Math.round(iterations) })} />
+        <NumberField label="seed" min={0} step={1} value={params.seed} onCommit={(seed) => setParams({ ...params, seed: Math.round(seed) })} />
+        <NumberField label="confidence" min={0.5} max={0.999} step={0.01} value={params.confidence} onCommit={(confidence) => setParams({ ...params, confidence })} />
         <label>target TPR/TNR<input type="number" min={0.5} max={1} step={0.01} value={targets.target} onChange={(ev) => setTargets({ ...targets, target: Number(ev.target.value) })} /></label>
         <label>minimum<input type="number" min={0.5} max={1} step={0.01} value={targets.minimum} onChange={(ev) => setTargets({ ...targets, minimum: Number(ev.target.value) })} /></label>
-        <label>target interval width<input type="number" min={0.01} max={0.9} step={0.01} value={params.targetWidth} onChange={(ev) => setParams({ ...params, targetWidth: Number(ev.target.value) || 0.1 })} /></label>
+        <NumberField label="target interval width" min={0.01} max={0.9} step={0.01} value={params.targetWidth} onCommit={(targetWidth) => setParams({ ...params, targetWidth })} />
       </header>
       {!view ? (
         <p className="muted calibrate-loading">Computing…</p>
@@ -128,7 +127,7 @@ export function CalibrateScreen() {
         <div className="calibrate-body">
           <section className="matrices">
             <div className="matrix-row">
-              {view.matrices.filter((m) => m.split !== 'train').map((m) => <MatrixTable key={m.split} m={m} targets={targets} onCell={(c) => void openCell(m.split, c)} />)}
+              {view.matrices.filter((m) => m.split !== 'train').map((m) => <MatrixTable key={m.split} m={m} targets={targets} confidence={params.confidence} onCell={(c) => void openCell(m.split, c)} />)}
               {!view.testRevealed && (
                 <section className="matrix-block locked" data-testid="test-locked">
                   <h3>test split</h3>
@@ -141,7 +140,7 @@ export function CalibrateScreen() {
             {view.matrices.filter((m) => m.split === 'train').map((m) => (
               <details key="train" className="train-matrix">
                 <summary>train split (the few-shot pool: optimistic, shown apart)</summary>
-                <MatrixTable m={m} targets={targets} onCell={(c) => void openCell('train', c)} />
+                <MatrixTable m={m} targets={targets} confidence={params.confidence} onCell={(c) => void openCell('train', c)} />
               </details>
             ))}
             {cell && (
@@ -189,7 +188,7 @@ export function CalibrateScreen() {
                   </ul>
                 )}
                 {view.advice && <p className="advice"><strong>Label next: {view.advice.nextClass}.</strong> {view.advice.message}</p>}
-                <Sensitivity counts={e.counts} confidence={e.confidence} />
+                <Sensitivity key={`${view.judge.versionId}/${e.estimateId}`} counts={e.counts} confidence={e.confidence} />
               </>
             ) : (
               <p className="refusal" data-testid="refusal">{view.refusal}</p>
@@ -232,6 +231,27 @@ export function CalibrateScreen() {
         </div>
       )}
     </div>
+  )
+}
+
+/**
+ * A number that takes effect when the user is done typing (Enter or leaving the field), so a
+ * half-typed B or confidence neither computes nor stores an estimate; out of range snaps back.
+ */
+function NumberField({ label, value, min, max, step, onCommit }: { label: string; value: number; min: number; max?: number; step: number; onCommit: (value: number) => void }) {
+  const [text, setText] = useState(String(value))
+  useEffect(() => setText(String(value)), [value])
+  const commit = () => {
+    const n = Number(text)
+    if (text.trim() !== '' && Number.isFinite(n) && n >= min && (max === undefined || n <= max)) {
+      if (n !== value) onCommit(n)
+    } else setText(String(value))
+  }
+  return (
+    <label>
+      {label}
+      <input type="number" min={min} max={max} step={step} value={text} onChange={(ev) => setText(ev.target.value)} onBlur={commit} onKeyDown={(ev) => ev.key === 'Enter' && commit()} />
+    </label>
   )
 }
 

@@ -6,7 +6,7 @@ export type Cell = { human: 'pass' | 'fail'; judge: 'pass' | 'fail' }
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
 const row = (a: number, b: number) => (a + b === 0 ? '' : ` (${Math.round((100 * a) / (a + b))}%)`)
 
-/** Status of a rate against the targets: the lower Wilson bound decides, not the point value. */
+/** Status of a rate against the targets, by its point value; the lower bound qualifies "meets target". */
 export function status(r: RateInterval, targets: { target: number; minimum: number }): { text: string; className: string } {
   if (r.estimate === null) return { text: 'no items', className: 'muted' }
   if (r.estimate >= targets.target) return { text: r.lower >= targets.minimum ? 'meets target' : 'meets target (interval reaches below minimum)', className: 'good' }
@@ -18,7 +18,7 @@ export function status(r: RateInterval, targets: { target: number; minimum: numb
  * One split's confusion matrix, axes in words (Pass is the positive class), counts with row
  * rates; error verdicts beside it, never inside. Every cell lists its items.
  */
-export function MatrixTable({ m, onCell, targets }: { m: Matrix; onCell: (cell: Cell) => void; targets: { target: number; minimum: number } }) {
+export function MatrixTable({ m, onCell, targets, confidence }: { m: Matrix; onCell: (cell: Cell) => void; targets: { target: number; minimum: number }; confidence: number }) {
   const cell = (human: Cell['human'], judge: Cell['judge'], count: number, other: number, agree: boolean) => (
     <td className={agree ? 'agree' : 'disagree'}>
       <button className="cell" onClick={() => onCell({ human, judge })} data-testid={`cell-${m.split}-${human}-${judge}`} title={`List the ${count} items: human ${human}, judge ${judge}`}>
@@ -61,7 +61,7 @@ export function MatrixTable({ m, onCell, targets }: { m: Matrix; onCell: (cell: 
         <span className="muted">[{pct(m.tnr.lower)}, {pct(m.tnr.upper)}] n={m.tnr.trials}</span> <span className={tnrStatus.className}>{tnrStatus.text}</span>
         <br />
         <span className="muted">
-          95% Wilson intervals. {m.errors > 0 ? `${m.errors} judge error${m.errors === 1 ? '' : 's'} (not in the matrix). ` : ''}
+          {Math.round(confidence * 100)}% Wilson intervals. {m.errors > 0 ? `${m.errors} judge error${m.errors === 1 ? '' : 's'} (not in the matrix). ` : ''}
           {m.missing > 0 ? `${m.missing} labeled item${m.missing === 1 ? '' : 's'} not judged by this version.` : ''}
         </span>
         {(m.tpr.trials < 30 || m.tnr.trials < 30) && m.tpr.trials + m.tnr.trials > 0 && <span className="warning"> Fewer than 30 items in a class: the interval is wide.</span>}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Output } from '../../../shared/contract'
 import type { CriterionInfo } from '../../../shared/domain'
 import { defaultTemplate, TEMPLATE_VARIABLES, type DiffLine, type JudgeDetail, type JudgeSummary } from '../../../shared/judges'
-import { call } from '../../api'
+import { call, errorText } from '../../api'
 import { VerdictBadge } from '../../components/VerdictBadge'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
@@ -16,7 +16,6 @@ interface Draft {
   params: string
   fewshot: number[]
 }
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /**
  * Judges (DESIGN §3.5): one binary judge per criterion, its prompt template with a preview, the
@@ -55,10 +54,10 @@ export function JudgesScreen() {
 
   const judgeId = judge?.id ?? null
   const loadDetail = useCallback(
-    async (revealTest = false) => {
+    async (revealVersion: number | null = null) => {
       if (judgeId === null) return setDetail(null)
       try {
-        const d = await call('judges.get', { id: judgeId, revealTest })
+        const d = await call('judges.get', { id: judgeId, revealVersion })
         setDetail(d)
         setShown((s) => (s !== null && d.versions.some((v) => v.id === s) ? s : (d.versions.at(-1)?.id ?? null)))
       } catch (error) {
@@ -157,7 +156,7 @@ export function JudgesScreen() {
   useKeyAction('judges.olderVersion', () => shiftVersion(-1), version !== null)
   useKeyAction('judges.newerVersion', () => shiftVersion(1), version !== null)
   useKeyAction('judges.diff', () => void showDiff(), version !== null)
-  useKeyAction('judges.test', () => void loadDetail(true), detail !== null)
+  useKeyAction('judges.test', () => void loadDetail(version?.id ?? null), version !== null)
 
   const fewshotById = useMemo(() => new Map((detail?.fewshot ?? []).map((f) => [f.itemId, f])), [detail])
   const toggleExample = (id: number) => draft && setDraft({ ...draft, fewshot: draft.fewshot.includes(id) ? draft.fewshot.filter((x) => x !== id) : [...draft.fewshot, id] })
@@ -214,11 +213,11 @@ export function JudgesScreen() {
             <span className="splits muted" data-testid="split-counts">
               splits {Math.round(detail.splits.ratios.train * 100)}/{Math.round(detail.splits.ratios.dev * 100)}/{Math.round(detail.splits.ratios.test * 100)} · train {detail.splits.counts.train.pass}✓ {detail.splits.counts.train.fail}✗ · dev {detail.splits.counts.dev.pass}✓ {detail.splits.counts.dev.fail}✗ · test {detail.splits.counts.test.pass}✓ {detail.splits.counts.test.fail}✗
             </span>
-            <SplitSettings criterionId={detail.judge.criterionId} ratios={detail.splits.ratios} onSaved={refresh} />
+            <SplitSettings key={detail.judge.criterionId} criterionId={detail.judge.criterionId} ratios={detail.splits.ratios} onSaved={refresh} />
           </header>
           {notice && <p className={notice.startsWith('Saved') || notice.startsWith('Nothing') ? 'ok' : 'warning-box'} role="status" data-testid="judge-notice">{notice}</p>}
           {testViewed && dirty && <p className="warning-box">Test results of this judge were viewed. Changing it now makes later test numbers optimistic: iterate on dev.</p>}
-          <VersionTable detail={detail} shown={shown} onShow={setShown} onRevealTest={() => void loadDetail(true)} />
+          <VersionTable detail={detail} shown={shown} onShow={setShown} onRevealTest={(id) => void loadDetail(id)} />
 
           {!version.external && (
             <div className="prompt-editor">
@@ -277,7 +276,7 @@ export function JudgesScreen() {
               <pre>{diff.prompt.map((l, i) => <div key={i} className={l.op === '+' ? 'added' : l.op === '-' ? 'removed' : 'same'}>{l.op} {l.text}</div>)}</pre>
             </section>
           )}
-          <RunPanel versionId={version.id} runs={detail.runs.filter((r) => r.versionId === version.id)} external={version.external} onChanged={refresh} />
+          <RunPanel key={version.id} versionId={version.id} runs={detail.runs.filter((r) => r.versionId === version.id)} external={version.external} onChanged={refresh} />
         </section>
       )}
     </div>

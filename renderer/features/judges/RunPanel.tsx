@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import type { RunEstimate, RunScope, RunView, VerdictView } from '../../../shared/judges'
-import { call } from '../../api'
+import { call, errorText } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 
@@ -13,7 +13,6 @@ const SCOPES: { id: RunScope; label: string }[] = [
   { id: 'selection', label: 'the Data table selection' },
 ]
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
 const money = (usd: number) => (usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`)
 
 /**

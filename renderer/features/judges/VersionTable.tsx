@@ -22,10 +22,10 @@ function Rates({ m }: { m: SplitMetrics | undefined }) {
 }
 
 /**
- * Every version of a judge side by side: model, examples, and TPR/TNR per split. Test results
- * stay hidden until the user asks (the test lock); the number of test evaluations is shown.
+ * Every version of a judge side by side: model, examples, and TPR/TNR per split. A version's test
+ * results stay hidden until the user asks for them (the test lock); test evaluations are counted.
  */
-export function VersionTable({ detail, shown, onShow, onRevealTest }: { detail: JudgeDetail; shown: number | null; onShow: (id: number) => void; onRevealTest: () => void }) {
+export function VersionTable({ detail, shown, onShow, onRevealTest }: { detail: JudgeDetail; shown: number | null; onShow: (id: number) => void; onRevealTest: (versionId: number) => void }) {
   return (
     <table className="versions" data-testid="versions">
       <thead>
@@ -52,7 +52,7 @@ export function VersionTable({ detail, shown, onShow, onRevealTest }: { detail: 
               <td><Rates m={split('train')} /></td>
               <td><Rates m={split('dev')} /></td>
               <td>
-                {m?.testRevealed ? <Rates m={split('test')} /> : <button className="link" onClick={(e) => { e.stopPropagation(); onRevealTest() }}>hidden: show <kbd>t</kbd></button>}
+                {m?.testRevealed ? <Rates m={split('test')} /> : <button className="link" onClick={(e) => { e.stopPropagation(); onRevealTest(v.id) }}>hidden: show <kbd>t</kbd></button>}
                 <div className="muted small">{v.testEvaluations} test evaluation{v.testEvaluations === 1 ? '' : 's'}</div>
               </td>
               <td>{prod && prod.judgedPass + prod.judgedFail + prod.errors > 0 ? <span>{prod.judgedPass} pass · {prod.judgedFail} fail{prod.errors ? ` · ${prod.errors} error` : ''}</span> : <span className="muted">not run</span>}</td>

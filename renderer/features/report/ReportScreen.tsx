@@ -2,11 +2,10 @@ import { useEffect, useState } from 'react'
 import type { ReportData, ReportFormat } from '../../../shared/report/data'
 import { ReportDocument } from '../../../shared/report/Document'
 import { INTERVAL_METHODS } from '../../../shared/stats'
-import { call } from '../../api'
+import { call, errorText } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /**
  * Report (DESIGN §3.7): a live preview of the calibration report — the same React document the
@@ -24,11 +23,15 @@ export function ReportScreen() {
   useEffect(() => {
     call('judges.list', {}).then((list) => setJudges(list.map((j) => j.name)), () => undefined)
   }, [])
+  // A report shows every chosen judge's test results, and viewing them is recorded (the test
+  // lock): it is built when asked for, then follows label changes.
+  const [built, setBuilt] = useState(false)
   const request = { ...(judge ? { judge } : {}), method }
   useEffect(() => {
+    if (!built) return
     call('report.get', request).then(setData, (error: unknown) => showError(errorText(error)))
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [judge, method, labelsVersion, showError])
+  }, [built, judge, method, labelsVersion, showError])
 
   const save = async (format: ReportFormat) => {
     setSaving(format)
@@ -47,6 +50,7 @@ export function ReportScreen() {
       setSaving(null)
     }
   }
+  useKeyAction('report.build', () => setBuilt(true), !built)
   useKeyAction('report.html', () => void save('html'))
   useKeyAction('report.pdf', () => void save('pdf'))
   useKeyAction('report.md', () => void save('md'))
@@ -77,7 +81,18 @@ export function ReportScreen() {
         </div>
         <span className="hint">Making a report shows test results (recorded). Labels, notes, verdicts and splits: <code>assay export</code>; judgy's arrays: <code>assay export --judgy --judge NAME</code>.</span>
       </header>
-      <div className="report-preview" data-testid="report-preview">{data ? <ReportDocument data={data} /> : <p className="muted">Building the report…</p>}</div>
+      <div className="report-preview" data-testid="report-preview">
+        {data ? (
+          <ReportDocument data={data} />
+        ) : built ? (
+          <p className="muted report-intro">Building the report…</p>
+        ) : (
+          <div className="report-intro">
+            <p>The report shows each judge's test-split results (matrices, TPR/TNR, the corrected success rate). Building it records that they were viewed, like <kbd>t</kbd> on Calibrate: after that, changing a judge warns that its test numbers are no longer an unbiased measure.</p>
+            <button className="primary" onClick={() => setBuilt(true)}>Build the report <kbd>b</kbd></button>
+          </div>
+        )}
+      </div>
     </div>
   )
 }

@@ -77,12 +77,12 @@ export function judgesRepo(db: Db) {
     `INSERT INTO runs (judge_version_id, scope, status, n_total, n_done, n_error, item_ids_json, options_json, started_at, finished_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
+  // A verdict replaced (retry of an error) is deleted and inserted again, so the newest verdict
+  // of an item is always the row with the highest id.
+  const deleteVerdict = db.prepare('DELETE FROM verdicts WHERE run_id = ? AND item_id = ?')
   const insertVerdict = db.prepare(
     `INSERT INTO verdicts (run_id, item_id, verdict, critique, raw, latency_ms, tokens_in, tokens_out, cached, error, attempts, cost_usd, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (run_id, item_id) DO UPDATE SET verdict = excluded.verdict, critique = excluded.critique, raw = excluded.raw,
-       latency_ms = excluded.latency_ms, tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, cached = excluded.cached,
-       error = excluded.error, attempts = excluded.attempts, cost_usd = excluded.cost_usd, created_at = excluded.created_at`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const judges = db.prepare(
     `SELECT j.id, j.criterion_id, j.name, c.name AS criterion, count(jv.id) AS versions, max(jv.version) AS latest
@@ -134,7 +134,21 @@ export function judgesRepo(db: Db) {
      WHERE jv.judge_id = ? AND v.tokens_out IS NOT NULL`,
   ).pluck()
 
+  const relaxedSync = db.prepare('PRAGMA synchronous = NORMAL')
+  const fullSync = db.prepare('PRAGMA synchronous = FULL')
   return {
+    /**
+     * Runs `fn` with synchronous=NORMAL: its commits survive the process being killed (WAL) but
+     * skip the fsync that labels pay for. For verdicts only: a lost one is asked again on resume.
+     */
+    relaxed<T>(fn: () => T): T {
+      relaxedSync.run()
+      try {
+        return fn()
+      } finally {
+        fullSync.run()
+      }
+    },
     addJudge: (criterionId: number, name: string, at: string): number => Number(insertJudge.run(criterionId, name, at).lastInsertRowid),
     list: () => judges.all() as JudgeRow[],
     versions: (judgeId: number) => versions.all(judgeId) as VersionRow[],
@@ -161,6 +175,7 @@ export function judgesRepo(db: Db) {
     /** Items of a run that need no more calls: every verdict, or only pass/fail ones when errors are to be retried. */
     finishedItems: (runId: number, keepErrors: boolean) => new Set(finished.all(runId, keepErrors ? 1 : 0) as number[]),
     addVerdict(v: NewVerdict, at: string): void {
+      deleteVerdict.run(v.runId, v.itemId)
       insertVerdict.run(v.runId, v.itemId, v.verdict, v.critique, v.raw, v.latencyMs, v.tokensIn, v.tokensOut, v.cached ? 1 : 0, v.error ?? null, v.attempts ?? 1, v.costUsd ?? 0, at)
     },
     cacheGet: (key: string) => cacheGet.get(key) as string | undefined,

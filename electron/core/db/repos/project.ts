@@ -35,6 +35,8 @@ export function projectRepo(db: Db) {
       )
     },
     setDatasetRowCount: (id: number, n: number): void => void setRowCount.run(n, id),
+    /** Moves every commit from the WAL into the file, so the file alone stands for the project (its hash, a copy). */
+    checkpoint: (): void => void db.pragma('wal_checkpoint(TRUNCATE)'),
     datasets: () => datasets.all() as { name: string; format: string; rows: number; createdAt: string }[],
 
     /** Creates a criterion with its first version; returns its id. */
