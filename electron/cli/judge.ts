@@ -11,7 +11,9 @@ import { ModelProfile, ModelSnapshot, RUN_SCOPES, type RunScope, type RunView } 
 import { openProject } from '../core/db/open'
 import { createRepos } from '../core/db/repos'
 import { clientFor, fileKeyStore } from '../core/judge/keys'
-import { createJudge, createRun, executeRun, judgeByName, listJudges, saveVersion, unfinishedRun, versionForRun, type JudgeDeps } from '../core/judge/judges'
+import { judgeByName, listJudges, type JudgeDeps } from '../core/judge/context'
+import { createJudge, saveVersion } from '../core/judge/judges'
+import { createRun, executeRun, unfinishedRun, versionForRun } from '../core/judge/runs'
 import { createSettingsStore, defaultSettingsDir } from '../core/settings'
 import { CliError, type CliIo, type Command } from './command'
 

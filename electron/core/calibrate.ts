@@ -9,7 +9,9 @@ import type { CalibrateRequest, CalibrationView, CellItem, CompareRow, Matrix } 
 import { AppError } from '../../shared/errors'
 import { ALL_MODES, estimate, estimateModes, isStatsError, judgeRates, labelingAdvice, type CalibrationCounts, type EstimateResult, type IntervalMethod } from '../../shared/stats'
 import { DEFAULT_METHOD } from '../../shared/stats/estimate'
-import { assignSplits, listJudges, versionMetrics, type JudgeDeps } from './judge/judges'
+import { listJudges, type JudgeDeps } from './judge/context'
+import { versionMetrics } from './judge/judges'
+import { assignSplits } from './judge/splits'
 import type { LabeledRow } from './db/repos/splits'
 
 const BOOTSTRAP_METHODS: readonly string[] = ['judgy', 'bootstrap', 'bca']

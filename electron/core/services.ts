@@ -18,7 +18,10 @@ import { calibrate, calibrationChoices, cellItems } from './calibrate'
 import { buildReport } from './report/build'
 import { chromiumPrinter } from './report/pdf'
 import { reportHtml, reportJson, reportMarkdown, type PdfPrinter } from './report/render'
-import { createJudge, createRun, estimateRun, executeRun, judgeDetail, listJudges, previewPrompt, runOf, saveVersion, setSplitRatios, verdictsOf, versionDiff, versionForRun, type JudgeDeps } from './judge/judges'
+import { listJudges, type JudgeDeps } from './judge/context'
+import { createJudge, judgeDetail, previewPrompt, saveVersion, verdictsOf, versionDiff } from './judge/judges'
+import { createRun, estimateRun, executeRun, runOf, versionForRun } from './judge/runs'
+import { setSplitRatios } from './judge/splits'
 
 export interface ServiceDeps {
   shell: 'electron' | 'serve'

@@ -1,6 +1,6 @@
 import { openProject } from '../../electron/core/db/open'
 import { createRepos } from '../../electron/core/db/repos'
-import type { JudgeDeps } from '../../electron/core/judge/judges'
+import type { JudgeDeps } from '../../electron/core/judge/context'
 
 export interface FixtureItem {
   id: string

@@ -8,18 +8,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startLlmServer, type LlmServer } from '../../electron/bench/llm-server'
 import { openaiClient } from '../../electron/core/judge/llm'
-import {
-  assignSplits,
-  createJudge,
-  createRun,
-  estimateRun,
-  executeRun,
-  judgeDetail,
-  saveVersion,
-  setSplitRatios,
-  verdictsOf,
-  versionDiff,
-} from '../../electron/core/judge/judges'
+import { createJudge, judgeDetail, saveVersion, verdictsOf, versionDiff } from '../../electron/core/judge/judges'
+import { createRun, estimateRun, executeRun } from '../../electron/core/judge/runs'
+import { assignSplits, setSplitRatios } from '../../electron/core/judge/splits'
 import type { ModelSnapshot } from '../../shared/judges'
 import { judgeProject, type FixtureItem } from '../helpers/judge-project'
 import { tempDir } from '../helpers/paths'

@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/errors'
-import { assignSplits, judgeByName, type JudgeDeps } from '../judge/judges'
+import { judgeByName, type JudgeDeps } from '../judge/context'
+import { assignSplits } from '../judge/splits'
 
 /**
  * judgy's three arrays for a judge's newest version (1 = Pass): the test split's human labels
