@@ -39,7 +39,7 @@ export function createJudge(d: JudgeDeps, input: { criterionId: number; name: st
     d.repos.project.log('judge.create', { judgeId, criterionId: c.id, name: input.name }, now(d))
     return judgeId
   })
-  return listJudges(d).find((j) => j.id === id)!
+  return judgeOf(d, id)
 }
 
 /** The leakage check (requirement 23): few-shot examples only from train; no dev or test item's text in the prompt. */
@@ -170,7 +170,7 @@ export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealVersion: n
 export function verdictsOf(d: JudgeDeps, versionId: number): VerdictView[] {
   const v = d.repos.judges.version(versionId)
   if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
-  const criterionId = listJudges(d).find((j) => j.id === v.judge_id)!.criterionId
+  const { criterionId } = judgeOf(d, v.judge_id)
   const labeled = new Map(d.repos.splits.labeled(criterionId).map((r) => [r.itemId, r]))
   const revealed = v.test_viewed_at !== null
   return d.repos.judges
