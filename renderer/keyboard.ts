@@ -68,6 +68,7 @@ export const keymap = [
   { id: 'analyze.pick', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], scope: 'Analyze', description: 'After e, r, f or p: the failure mode' },
   { id: 'analyze.open', keys: ['Enter', 'o'], scope: 'Analyze', description: "Show the note's trace beside the list" },
   { id: 'analyze.search', keys: ['/'], scope: 'Analyze', description: 'Search the notes' },
+  { id: 'analyze.suggest', keys: ['s'], scope: 'Analyze', description: 'Ask a model profile to suggest failure modes from the notes (nothing is saved until you create one)' },
   { id: 'analyze.copy', keys: ['m'], scope: 'Analyze', description: 'Copy the taxonomy as Markdown (definitions, examples, counts)' },
   { id: 'mode.save', keys: ['Mod+enter'], scope: 'Analyze', description: 'Save the failure mode form' },
   { id: 'mode.close', keys: ['Escape'], scope: 'Analyze', description: 'Close the failure mode form' },

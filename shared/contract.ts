@@ -98,6 +98,11 @@ export const contract = {
   'notes.list': { input: none, output: z.array(NoteView) },
   /** The counted taxonomy: Pareto with Wilson intervals, co-occurrences, a metadata pivot, pipeline transitions. */
   'taxonomy.get': { input: z.object({ pivot: z.string().min(1).max(200).nullable().default(null) }).strict(), output: Taxonomy },
+  /** An LLM's proposal of failure modes from the notes of failing traces (a model profile's endpoint); nothing is saved. */
+  'taxonomy.suggest': {
+    input: z.object({ profileId: ModelProfile.shape.id }).strict(),
+    output: z.object({ suggestions: z.array(z.object({ name: z.string(), definition: z.string(), itemIds: z.array(z.number().int()), notes: z.array(z.string()) })) }),
+  },
   'modes.create': {
     input: z.object({ name: z.string().trim().min(1, 'a name is required').max(200), definition: z.string().trim().max(5000).default(''), itemIds: z.array(z.number().int()).max(100_000).default([]) }).strict(),
     output: z.object({ id: z.number().int() }),

@@ -10,6 +10,8 @@
  *   [[malformed]]    the answer is not JSON
  *   [[noverdict]]    JSON with a critique and no verdict
  *
+ * `answer` replaces the content of an answer (for prompts that are not judge prompts).
+ *
  * Every call is recorded (prompt, headers, time), so tests can count calls per item.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
@@ -31,7 +33,7 @@ export interface LlmServer {
   close(): Promise<void>
 }
 
-export async function startLlmServer(o: { latencyMs?: number; port?: number; failWhen?: (prompt: string) => boolean } = {}): Promise<LlmServer> {
+export async function startLlmServer(o: { latencyMs?: number; port?: number; failWhen?: (prompt: string) => boolean; answer?: (prompt: string) => string | null } = {}): Promise<LlmServer> {
   const latency = o.latencyMs ?? 0
   const calls: RecordedCall[] = []
   const seen = new Map<string, number>()
@@ -84,11 +86,11 @@ export async function startLlmServer(o: { latencyMs?: number; port?: number; fai
       if (fault('429s')) return send(429, { error: { message: 'Rate limit reached', type: 'rate_limit' } }, { 'retry-after': '1' })
       if (fault('500')) return send(500, { error: { message: 'The server had an error' } })
       const verdict = prompt.includes('[[fail]]') || o.failWhen?.(prompt) ? 'Fail' : 'Pass'
-      const content = prompt.includes('[[malformed]]')
+      const content = o.answer?.(prompt) ?? (prompt.includes('[[malformed]]')
         ? 'I think this output is fine, Pass.'
         : prompt.includes('[[noverdict]]')
           ? JSON.stringify({ critique: 'Looks reasonable.' })
-          : JSON.stringify({ critique: `The output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`, result: verdict })
+          : JSON.stringify({ critique: `The output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`, result: verdict }))
       send(200, {
         id: `chatcmpl-${calls.length}`,
         object: 'chat.completion',

@@ -16,6 +16,7 @@ import { clientFor, fileKeyStore, keyFor, type KeySources, type KeyStore } from 
 import type { LlmClient } from './judge/llm'
 import { calibrate, calibrationChoices, cellItems } from './calibrate'
 import { buildReport } from './report/build'
+import { suggestModes } from './suggest'
 import { chromiumPrinter } from './report/pdf'
 import { reportHtml, reportJson, reportMarkdown, type PdfPrinter } from './report/render'
 import { listJudges, type JudgeDeps } from './judge/context'
@@ -256,6 +257,10 @@ export function createServices(deps: ServiceDeps) {
       await untilImported()
       setSplitRatios(judging(), criterionId, ratios)
       return null
+    },
+    'taxonomy.suggest': async ({ profileId }) => {
+      const p = profile(profileId)
+      return { suggestions: await suggestModes(clientFor(ModelSnapshot.parse(p), keySources()), ModelSnapshot.parse(p), p.params, listNotes(labeling())) }
     },
     'calibrate.choices': () => calibrationChoices(judging()),
     'calibrate.get': async (request) => {

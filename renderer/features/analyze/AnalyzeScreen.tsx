@@ -9,6 +9,7 @@ import { useStore } from '../../store'
 import { taxonomyMarkdown } from '../../../shared/taxonomy-report'
 import { ModeForm, type ModeFormState } from './ModeForm'
 import { CrossTables } from './CrossTables'
+import { SuggestPanel } from './SuggestPanel'
 
 const SHOWN = 500
 
@@ -267,6 +268,7 @@ export function AnalyzeScreen() {
               <p className="hint">
                 Numbers put the current note's trace in a mode (again: take it out) · <kbd>x</kbd> select · <kbd>c</kbd> new mode · <kbd>e</kbd>+number edit, merge, delete · <kbd>r</kbd>+number re-code every reviewed trace for that mode · <kbd>f</kbd>/<kbd>p</kbd>+number pin the trace as an example of the mode present/absent.
               </p>
+              <SuggestPanel onCreated={reload} />
               <h2>How often (Pareto)</h2>
               <Pareto taxonomy={taxonomy} onPick={(id) => narrow(taxonomy.modes.find((m) => m.id === id)!.name, taxonomy.modes.find((m) => m.id === id)!.itemIds)} />
               <CrossTables taxonomy={taxonomy} pivot={pivot} metadataKeys={metadataKeys} onPivot={setPivot} onNarrow={narrow} />
