@@ -55,6 +55,14 @@ function inOrder<T>(write: () => Promise<T>): Promise<T> {
   return run
 }
 
+/**
+ * Counts the queue changes made here (a defer moves its item to the end at once). A save's
+ * answer carries the queue as the core saw it then; it may only replace the local order when no
+ * later change was made meanwhile, or an old queue would move items under the reviewer's cursor
+ * (and a note being typed would land on the next item).
+ */
+let queueChanges = 0
+
 export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, get) => {
   /** Puts an item's new state into the session (by id: the queue may have moved meanwhile). */
   const merge = (sessionId: number, item: SessionItem, queue?: number[]) => {
@@ -184,6 +192,7 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
       bump(item.id, 1)
       // Move on at once; the item shows as labeled when the save has committed.
       if (verdict === 'defer' && advance) {
+        queueChanges++
         const items = [...session.items.filter((i) => i.id !== item.id), item]
         set({ session: { ...session, items }, tagMode: false, stepFocus: null })
         prefetch()
@@ -191,9 +200,10 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
         set({ position: position + 1, tagMode: false, stepFocus: null })
         prefetch()
       }
+      const queueAt = queueChanges
       try {
         const saved = await inOrder(() => call('labels.save', { sessionId: session.id, itemId: item.id, verdict, note, firstFailingStep }))
-        merge(session.id, saved.item, saved.queue)
+        merge(session.id, saved.item, queueAt === queueChanges ? saved.queue : undefined)
         const rest = new Map(get().drafts)
         if (rest.get(item.id) === note) rest.delete(item.id)
         const current = get().session
