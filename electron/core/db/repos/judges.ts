@@ -59,7 +59,10 @@ export interface NewVerdict {
   costUsd?: number
 }
 
-/** A run with its counts, aggregated from its verdicts (the run row's own counters are for finished runs). */
+/**
+ * A run with its counts, always aggregated from its verdicts (right while a run is going). The run
+ * row's own counters are written when its status changes, for anyone reading the file with SQLite.
+ */
 const RUN = `SELECT r.id, r.judge_version_id, jv.version, r.scope, r.status, r.n_total, r.item_ids_json, r.options_json, r.started_at, r.finished_at, r.error,
     count(v.id) AS done, coalesce(sum(v.verdict = 'pass'), 0) AS pass, coalesce(sum(v.verdict = 'fail'), 0) AS fail,
     coalesce(sum(v.verdict = 'error'), 0) AS errors, coalesce(sum(v.cached), 0) AS cached,
@@ -169,7 +172,7 @@ export function judgesRepo(db: Db) {
     },
     runs: (judgeId: number) => runsOfJudge.all(judgeId) as RunRow[],
     run: (id: number) => run.get(id) as RunRow | undefined,
-    /** Sets a run's status and freezes its counters from its verdicts. */
+    /** Sets a run's status and copies its counts from its verdicts into the row (for readers of the file). */
     setStatus: (id: number, status: RunRow['status'], finishedAt: string | null, error: string | null = null): void =>
       void setStatus.run({ id, status, finishedAt, error }),
     /** Items of a run that need no more calls: every verdict, or only pass/fail ones when errors are to be retried. */
