@@ -8,6 +8,7 @@ import { createRng } from '../../shared/stats/rng'
 import { openProject } from '../core/db/open'
 import { csvCell } from '../core/export'
 import { runImport } from '../core/import/run'
+import { median } from './project'
 import type { BenchRow, BenchSuite } from './types'
 
 const TRACES: Mapping = { ...EMPTY_MAPPING, id: 'id', input: 'query', output: 'response', keepUnmapped: false }
@@ -46,41 +47,62 @@ async function traceFile(format: 'csv' | 'jsonl', rows: number): Promise<string>
   return path
 }
 
+/** Timed imports of each 200 000-row file: the machine's noise (other tenants on two cores) moves one run by ±30%. */
+const RUNS = 3
+
 /** Imports of 200 000-row CSV and JSONL files: rows per second and how memory grows with file size. */
 export const importBench: BenchSuite = async ({ quick, log }) => {
   const big = quick ? 20_000 : 200_000
   const small = big / 4
   const rows: BenchRow[] = []
+  // DESIGN §6's bar (≥ 100 000 rows/s) is for a file of traces. The same file with its label
+  // column writes two records a row (an item and a label), so it is measured without that bar.
   const variants = [
-    { name: 'traces', mapping: TRACES },
-    { name: 'traces + a label column', mapping: MAPPING },
+    { name: 'traces', mapping: TRACES, target: { value: 100_000, better: 'higher' as const } },
+    { name: 'traces + a label column', mapping: MAPPING, target: undefined },
   ]
   for (const format of ['csv', 'jsonl'] as const) {
     for (const variant of variants) {
-      const growth: number[] = []
-      for (const n of variant.mapping === MAPPING ? [small, big] : [big]) {
-        const file = await traceFile(format, n)
-        const project = join(tmpdir(), 'assay-bench', `import-${format}-${n}.assay`)
-        removeProject(project)
-        openProject(project, { mode: 'create' }).db.close()
-        global.gc?.()
-        const before = process.memoryUsage().rss
-        let peak = before
-        const started = performance.now()
-        const report = await runImport(project, { file, format, mapping: variant.mapping, onError: 'abort', duplicates: 'abort' }, { onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) })
-        const ms = performance.now() - started
-        if (!report.committed || report.imported !== n) throw new Error(`bench import of ${file} failed: ${JSON.stringify(report.errors.slice(0, 3))}`)
-        growth.push((peak - before) / 1024 / 1024)
-        if (n === big) rows.push({ name: `import ${n.toLocaleString('en-US')}-row ${format.toUpperCase()}: ${variant.name} (one transaction)`, value: Math.round(n / (ms / 1000)), unit: 'rows/s', target: { value: 100_000, better: 'higher' } })
-        removeProject(project)
-        log(`${format} ${variant.name} ${n}: ${Math.round(ms)} ms, RSS +${growth.at(-1)!.toFixed(1)} MB`)
+      const file = await traceFile(format, big)
+      const withGrowth = variant.mapping === MAPPING
+      // Memory: peak RSS growth at a quarter of the rows, then at all of them (flat = similar).
+      const smallGrowth = withGrowth ? (await timedImport(await traceFile(format, small), format, small, variant.mapping)).growth : 0
+      const runs: { ms: number; growth: number }[] = []
+      for (let i = 0; i < RUNS; i++) {
+        runs.push(await timedImport(file, format, big, variant.mapping))
+        log(`${format} ${variant.name} ${big}: ${Math.round(runs.at(-1)!.ms)} ms, RSS +${runs.at(-1)!.growth.toFixed(1)} MB`)
       }
-      if (growth.length === 2) {
-        rows.push({ name: `${format.toUpperCase()} import, RSS growth at ${big.toLocaleString('en-US')} rows`, value: Math.round(growth[1]! * 10) / 10, unit: 'MB', note: `vs ${growth[0]!.toFixed(1)} MB at ${small.toLocaleString('en-US')} rows (flat = similar; SQLite's page cache is capped at 64 MB)` })
+      const rates = runs.map((r) => Math.round(big / (r.ms / 1000)))
+      rows.push({
+        name: `import ${big.toLocaleString('en-US')}-row ${format.toUpperCase()}: ${variant.name} (one transaction, median of ${RUNS})`,
+        value: median(rates),
+        unit: 'rows/s',
+        target: variant.target,
+        note: `runs ${rates.map((r) => r.toLocaleString('en-US')).join(' / ')}${variant.target ? '' : '; an item and a label a row'}`,
+      })
+      if (withGrowth) {
+        const growth = Math.max(...runs.map((r) => r.growth))
+        rows.push({ name: `${format.toUpperCase()} import, RSS growth at ${big.toLocaleString('en-US')} rows (largest of ${RUNS})`, value: Math.round(growth * 10) / 10, unit: 'MB', note: `vs ${smallGrowth.toFixed(1)} MB at ${small.toLocaleString('en-US')} rows (flat = similar; SQLite's page cache is capped at 64 MB)` })
       }
     }
   }
   return rows
+}
+
+/** One import of `file` into a new project: its time and the peak growth of the process's RSS. */
+async function timedImport(file: string, format: 'csv' | 'jsonl', n: number, mapping: Mapping): Promise<{ ms: number; growth: number }> {
+  const project = join(tmpdir(), 'assay-bench', `import-${format}-${n}.assay`)
+  removeProject(project)
+  openProject(project, { mode: 'create' }).db.close()
+  global.gc?.()
+  const before = process.memoryUsage().rss
+  let peak = before
+  const started = performance.now()
+  const report = await runImport(project, { file, format, mapping, onError: 'abort', duplicates: 'abort' }, { onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) })
+  const ms = performance.now() - started
+  if (!report.committed || report.imported !== n) throw new Error(`bench import of ${file} failed: ${JSON.stringify(report.errors.slice(0, 3))}`)
+  removeProject(project)
+  return { ms, growth: (peak - before) / 1024 / 1024 }
 }
 
 function removeProject(path: string): void {
