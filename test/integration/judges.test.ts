@@ -165,6 +165,31 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     expect(server.calls.length).toBeLessThanOrEqual(24 + 3)
     expect(d.db.prepare('SELECT count(*) AS n, count(DISTINCT item_id) AS distinct_items FROM verdicts WHERE run_id = ?').get(runId)).toEqual({ n: 24, distinct_items: 24 })
   })
+
+  it('retrying errors replaces them in the live counts: the run shows what the verdicts say, tokens and cost included', async () => {
+    await server.close()
+    let flaky = 0 // the first answer on the flaky item is not JSON (an error that cost tokens), the next is fine
+    server = await startLlmServer({ answer: (prompt) => (prompt.includes('flaky judge') && flaky++ === 0 ? 'Pass, I suppose.' : null) })
+    const d = judgeProject(tmp.file('p.assay'), [
+      { id: 'steady', input: 'plain question', label: 'pass', split: 'dev' },
+      { id: 'flaky', input: 'a flaky judge answers this one', label: 'pass', split: 'dev' },
+    ])
+    const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
+    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 2 })
+    const client = openaiClient(server.baseUrl, 'k')
+    const first = await executeRun(d, runId, { client, signal: new AbortController().signal, concurrency: 2 })
+    expect(first).toMatchObject({ done: 2, pass: 1, errors: 1 })
+    expect(first.tokensIn).toBeGreaterThan(0)
+
+    const live: { done: number; errors: number; pass: number; tokensIn: number; costUsd: number }[] = []
+    const retried = await executeRun(d, runId, { client, signal: new AbortController().signal, concurrency: 2, retryErrors: true, onProgress: (r) => live.push(r) })
+    expect(retried).toMatchObject({ status: 'done', done: 2, pass: 2, errors: 0 })
+    // The one retried verdict makes one live report, then the stored run follows: they agree.
+    expect(live).toHaveLength(2)
+    expect(live[0]).toMatchObject({ done: 2, pass: 2, errors: 0, tokensIn: retried.tokensIn })
+    expect(live[0]!.costUsd).toBeCloseTo(retried.costUsd, 12)
+  })
 })
 
 describe('splits, leakage, the test lock and versions', () => {

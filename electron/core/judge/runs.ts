@@ -171,11 +171,17 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
 
   // Progress is counted here, not re-aggregated from the verdicts on every report.
   const live = runView(d.repos.judges.run(runId)!, true)
-  const hadError = o.retryErrors ? new Set([...d.repos.judges.finishedItems(runId, true)].filter((id) => !finished.has(id))) : new Set<number>()
+  const replaced = o.retryErrors ? d.repos.judges.errorVerdicts(runId) : new Map()
   const count = (itemId: number, r: ReturnType<typeof verdictOf>, cost: number) => {
-    if (hadError.delete(itemId)) {
-      live.errors-- // an error verdict being replaced leaves the counts first
+    const old = replaced.get(itemId)
+    if (old) {
+      // An error verdict being replaced leaves the counts, its tokens and its cost first.
+      replaced.delete(itemId)
+      live.errors--
       live.done--
+      live.tokensIn -= old.tokensIn
+      live.tokensOut -= old.tokensOut
+      live.costUsd -= old.costUsd
     }
     live.done++
     live[r.verdict === 'error' ? 'errors' : r.verdict]++

@@ -106,6 +106,9 @@ export function judgesRepo(db: Db) {
      WHERE id = @id`,
   )
   const finished = db.prepare("SELECT item_id FROM verdicts WHERE run_id = ? AND (verdict <> 'error' OR ?)").pluck()
+  const errorVerdicts = db.prepare(
+    "SELECT item_id AS itemId, coalesce(tokens_in, 0) AS tokensIn, coalesce(tokens_out, 0) AS tokensOut, coalesce(cost_usd, 0) AS costUsd FROM verdicts WHERE run_id = ? AND verdict = 'error'",
+  )
   const cacheGet = db.prepare('SELECT response_json FROM llm_cache WHERE key = ?').pluck()
   const cachePut = db.prepare('INSERT INTO llm_cache (key, request_json, response_json, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING')
   const cacheHas = db.prepare('SELECT 1 FROM llm_cache WHERE key = ?').pluck()
@@ -177,6 +180,9 @@ export function judgesRepo(db: Db) {
       void setStatus.run({ id, status, finishedAt, error }),
     /** Items of a run that need no more calls: every verdict, or only pass/fail ones when errors are to be retried. */
     finishedItems: (runId: number, keepErrors: boolean) => new Set(finished.all(runId, keepErrors ? 1 : 0) as number[]),
+    /** The run's error verdicts with what they cost, by item (a retry replaces them). */
+    errorVerdicts: (runId: number) =>
+      new Map((errorVerdicts.all(runId) as { itemId: number; tokensIn: number; tokensOut: number; costUsd: number }[]).map((v) => [v.itemId, v])),
     addVerdict(v: NewVerdict, at: string): void {
       deleteVerdict.run(v.runId, v.itemId)
       insertVerdict.run(v.runId, v.itemId, v.verdict, v.critique, v.raw, v.latencyMs, v.tokensIn, v.tokensOut, v.cached ? 1 : 0, v.error ?? null, v.attempts ?? 1, v.costUsd ?? 0, at)
