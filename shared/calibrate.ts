@@ -112,6 +112,8 @@ export const CalibrationView = z.object({
   judges: z.array(z.object({ versionId: z.number().int(), label: z.string() })),
   testRevealed: z.boolean(),
   testEvaluations: z.number().int(),
+  /** The criterion's quality targets for TPR and TNR. */
+  targets: z.object({ target: z.number(), minimum: z.number() }),
   matrices: z.array(Matrix),
   production: z.object({ m: z.number().int(), k: z.number().int(), errors: z.number().int() }),
   estimate: EstimateView.nullable(),
@@ -138,3 +140,10 @@ export type CellItem = z.infer<typeof CellItem>
 
 /** Quality targets for TPR and TNR (methodology §4.7): 0.90 target, 0.80 minimum. */
 export const DEFAULT_TARGETS = { target: 0.9, minimum: 0.8 }
+
+/** A criterion's quality targets for TPR and TNR, kept in the project (the report uses them too). */
+export const Targets = z
+  .object({ target: z.number().gt(0).max(1), minimum: z.number().gt(0).max(1) })
+  .strict()
+  .refine((t) => t.minimum <= t.target, { message: 'the minimum cannot be above the target', path: ['minimum'] })
+export type Targets = z.infer<typeof Targets>

@@ -5,11 +5,11 @@
  * labeling advice, slices by a metadata field, and a comparison of versions and criteria. All
  * statistics are `shared/stats`; this file only gathers counts and keeps the test lock.
  */
-import type { CalibrateRequest, CalibrationView, CellItem, CompareRow, Matrix } from '../../shared/calibrate'
+import type { CalibrateRequest, CalibrationView, CellItem, CompareRow, Matrix, Targets } from '../../shared/calibrate'
 import { AppError } from '../../shared/errors'
 import { ALL_MODES, estimate, estimateModes, isStatsError, judgeRates, labelingAdvice, type CalibrationCounts, type EstimateResult, type IntervalMethod } from '../../shared/stats'
 import { DEFAULT_METHOD } from '../../shared/stats/estimate'
-import { listJudges, type JudgeDeps } from './judge/context'
+import { criterion, listJudges, now, type JudgeDeps } from './judge/context'
 import { versionMetrics } from './judge/judges'
 import { assignSplits } from './judge/splits'
 import type { LabeledRow } from './db/repos/splits'
@@ -44,6 +44,14 @@ function matricesOf(d: JudgeDeps, versionId: number, labeled: LabeledRow[], with
 }
 
 const refusalOf = (error: unknown): string => (isStatsError(error) ? `${error.message}` : error instanceof Error ? error.message : String(error))
+
+/** Sets a criterion's quality targets for TPR and TNR: the Calibrate screen and the report grade its judges against them. */
+export function setTargets(d: JudgeDeps, criterionId: number, targets: Targets): Targets {
+  criterion(d, criterionId)
+  d.repos.criteria.setTargets(criterionId, targets)
+  d.repos.project.log('targets.set', { criterionId, ...targets }, now(d))
+  return targets
+}
 
 /** The calibration of one version: what the Calibrate screen shows, and what `assay estimate` would compute from the same counts. */
 export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
@@ -95,6 +103,7 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
     judges: calibrationChoices(d),
     testRevealed,
     testEvaluations: v.test_evaluations,
+    targets: d.repos.criteria.targets(judge.criterionId),
     matrices,
     production,
     estimate: estimateView,

@@ -14,7 +14,7 @@ import { projectName, type SettingsStore } from './settings'
 import { ModelSnapshot, type ModelProfile, type RunView } from '../../shared/judges'
 import { clientFor, fileKeyStore, keyFor, type KeySources, type KeyStore } from './judge/keys'
 import type { LlmClient } from './judge/llm'
-import { calibrate, calibrationChoices, cellItems } from './calibrate'
+import { calibrate, calibrationChoices, cellItems, setTargets } from './calibrate'
 import { buildReport } from './report/build'
 import { suggestModes } from './suggest'
 import { chromiumPrinter } from './report/pdf'
@@ -268,6 +268,10 @@ export function createServices(deps: ServiceDeps) {
       return calibrate(judging(), request)
     },
     'calibrate.cell': (input) => cellItems(judging(), input),
+    'calibrate.targets': async ({ criterionId, targets }) => {
+      await untilImported()
+      return setTargets(judging(), criterionId, targets)
+    },
     'report.get': async (request) => {
       await writing()
       return buildReport(judging(), { ...request, projectPath: project().path, appVersion: deps.version })

@@ -103,6 +103,22 @@ describe('Calibrate screen', () => {
     await expect.poll(() => page.locator('.save-state').textContent()).toMatch(/saved/i)
     await page.keyboard.press('Alt+6')
     await expect.poll(screen).toEqual({ tp: counts.tp, fn: counts.fn - 1, fp: counts.fp, tn: counts.tn + 1 })
+
+    // Targets are the project's: stricter ones regrade the judge, and a reload keeps them.
+    const tpr = Number.parseFloat((await page.getByTestId('tpr-test').textContent())!) / 100
+    expect(tpr).toBeLessThan(0.98)
+    await page.getByLabel('target TPR/TNR', { exact: true }).fill('0.99')
+    await page.getByLabel('target TPR/TNR', { exact: true }).press('Enter')
+    // The minimum may now go up to the saved target.
+    await expect.poll(() => page.getByLabel('minimum', { exact: true }).getAttribute('max')).toBe('0.99')
+    await page.getByLabel('minimum', { exact: true }).fill('0.98')
+    await page.getByLabel('minimum', { exact: true }).press('Enter')
+    await expect.poll(() => page.getByTestId('tpr-status-test').textContent()).toBe('below minimum')
+    await page.reload()
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+6')
+    await expect.poll(() => page.getByTestId('tpr-status-test').textContent()).toBe('below minimum')
+    expect(await page.getByLabel('target TPR/TNR', { exact: true }).inputValue()).toBe('0.99')
     expect(await app.problems()).toEqual([])
   }, 60_000)
 })

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import Ajv2020 from 'ajv/dist/2020'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { calibrate } from '../../electron/core/calibrate'
+import { calibrate, setTargets } from '../../electron/core/calibrate'
 import { openProject } from '../../electron/core/db/open'
 import { createRepos } from '../../electron/core/db/repos'
 import { writeDemoProject } from '../../electron/core/demo'
@@ -17,7 +17,7 @@ import type { JudgeDeps } from '../../electron/core/judge/context'
 import { buildReport } from '../../electron/core/report/build'
 import { judgyArrays } from '../../electron/core/report/judgy'
 import { reportHtml, reportJson, reportMarkdown } from '../../electron/core/report/render'
-import { CalibrateRequest } from '../../shared/calibrate'
+import { CalibrateRequest, Targets } from '../../shared/calibrate'
 import { ReportData } from '../../shared/report/data'
 import { countsFromArrays, estimate } from '../../shared/stats'
 import { repoRoot, tempDir } from '../helpers/paths'
@@ -66,6 +66,24 @@ describe('calibration report', () => {
     // The command in the reproducibility block recomputes the same numbers.
     expect(j!.command).toBe(`echo '${JSON.stringify(e.counts)}' | assay estimate --input - --method lang-reiczigel --seed 0 --confidence 0.95 --json`)
     expect(data.project.sha256).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it("grades the judge against the criterion's targets, which Calibrate sets and the project keeps", () => {
+    const versionId = d.repos.judges.versions(1).at(-1)!.id
+    const criterionId = calibrate(d, CalibrateRequest.parse({ versionId })).judge.criterionId
+    expect(calibrate(d, CalibrateRequest.parse({ versionId })).targets).toEqual({ target: 0.9, minimum: 0.8 })
+    expect(() => Targets.parse({ target: 0.8, minimum: 0.9 })).toThrow(/minimum cannot be above the target/)
+    setTargets(d, criterionId, { target: 0.99, minimum: 0.98 })
+    try {
+      expect(calibrate(d, CalibrateRequest.parse({ versionId })).targets).toEqual({ target: 0.99, minimum: 0.98 })
+      const j = buildReport(d, { projectPath: path, appVersion: '9.9.9' }).judges[0]!
+      expect(j.targets).toEqual({ target: 0.99, minimum: 0.98 })
+      // The demo judge's test TPR is below 98%: with these targets the report says so.
+      expect(j.interpretation.join(' ')).toMatch(/TPR, which is below the minimum/)
+      expect(reportMarkdown(buildReport(d, { projectPath: path, appVersion: '9.9.9' }))).toMatch(/99\.0%/)
+    } finally {
+      setTargets(d, criterionId, { target: 0.9, minimum: 0.8 })
+    }
   })
 
   it('validates against docs/report.schema.json, which is the zod schema as JSON Schema', () => {

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { CalibrateRequest, DEFAULT_TARGETS, type CalibrationView, type Matrix } from '../../../shared/calibrate'
+import { CalibrateRequest, type CalibrationView, type Matrix } from '../../../shared/calibrate'
 import { AppError } from '../../../shared/errors'
 import { REPORT_SCHEMA, type ReportData, type ReportJudge } from '../../../shared/report/data'
 import { calibrate, cellItems } from '../calibrate'
@@ -28,7 +28,6 @@ export interface ReportOptions {
   iterations?: number
   seed?: number
   confidence?: number
-  targets?: { target: number; minimum: number }
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
@@ -37,10 +36,9 @@ export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
   const judges = listJudges(d).filter((j) => (!o.criterion || j.criterion === o.criterion) && (!o.judge || j.name === o.judge))
   if ((o.criterion || o.judge) && judges.length === 0)
     throw new AppError('not_found', `No judge matches${o.judge ? ` name "${o.judge}"` : ''}${o.criterion ? ` on criterion "${o.criterion}"` : ''}. Judges: ${listJudges(d).map((j) => `"${j.name}" (${j.criterion})`).join(', ') || 'none yet'}.`)
-  const targets = o.targets ?? DEFAULT_TARGETS
   const reportJudges = judges.flatMap((j) => {
     const v = d.repos.judges.versions(j.id).at(-1)
-    return v ? [judgeSection(d, j.id, v.id, o, targets)] : []
+    return v ? [judgeSection(d, j.id, v.id, o)] : []
   })
   const taxonomy = countTaxonomy(labelingDeps(d.db, d.repos, 'report', d.clock()), null)
   d.repos.project.checkpoint()
@@ -66,8 +64,9 @@ export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
   }
 }
 
-function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: ReportOptions, targets: { target: number; minimum: number }): ReportJudge {
+function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: ReportOptions): ReportJudge {
   const view = calibrate(d, CalibrateRequest.parse({ versionId, revealTest: true, method: o.method, iterations: o.iterations, seed: o.seed, confidence: o.confidence }))
+  const { targets } = view
   const v = d.repos.judges.version(versionId)!
   const labels = { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } }
   for (const r of assignSplits(d, view.judge.criterionId)) if (r.split && (r.verdict === 'pass' || r.verdict === 'fail')) labels[r.split][r.verdict]++

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { DEFAULT_TARGETS, type CalibrationView, type CellItem } from '../../../shared/calibrate'
+import { DEFAULT_TARGETS, type CalibrationView, type CellItem, type Targets } from '../../../shared/calibrate'
 import { estimate, INTERVAL_METHODS } from '../../../shared/stats'
 import { call, errorText } from '../../api'
 import { Histogram } from '../../../shared/charts/Histogram'
@@ -35,7 +35,6 @@ export function CalibrateScreen() {
   const [reveal, setReveal] = useState(false)
   const [view, setView] = useState<CalibrationView | null>(null)
   const [cell, setCell] = useState<{ split: 'train' | 'dev' | 'test'; human: 'pass' | 'fail'; judge: 'pass' | 'fail'; items: CellItem[] } | null>(null)
-  const [targets, setTargets] = useState(DEFAULT_TARGETS)
   const picker = useRef<HTMLSelectElement>(null)
 
   useEffect(() => {
@@ -75,6 +74,18 @@ export function CalibrateScreen() {
     if (cell) void openCell(cell.split, cell)
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [labelsVersion])
+
+  // The criterion's targets live in the project: the report grades the judge against the same ones.
+  const targets = view?.targets ?? DEFAULT_TARGETS
+  const saveTargets = async (next: Targets) => {
+    if (!view) return
+    try {
+      await call('calibrate.targets', { criterionId: view.judge.criterionId, targets: next })
+      await load()
+    } catch (error) {
+      showError(errorText(error))
+    }
+  }
 
   const primary = view?.matrices.find((m) => m.split === 'test') ?? view?.matrices.find((m) => m.split === 'dev')
   const fix = () => {
@@ -117,8 +128,8 @@ export function CalibrateScreen() {
         <NumberField label="B" min={100} max={1_000_000} step={1000} value={params.iterations} onCommit={(iterations) => setParams({ ...params, iterations: Math.round(iterations) })} />
         <NumberField label="seed" min={0} step={1} value={params.seed} onCommit={(seed) => setParams({ ...params, seed: Math.round(seed) })} />
         <NumberField label="confidence" min={0.5} max={0.999} step={0.01} value={params.confidence} onCommit={(confidence) => setParams({ ...params, confidence })} />
-        <label>target TPR/TNR<input type="number" min={0.5} max={1} step={0.01} value={targets.target} onChange={(ev) => setTargets({ ...targets, target: Number(ev.target.value) })} /></label>
-        <label>minimum<input type="number" min={0.5} max={1} step={0.01} value={targets.minimum} onChange={(ev) => setTargets({ ...targets, minimum: Number(ev.target.value) })} /></label>
+        <NumberField label="target TPR/TNR" min={targets.minimum} max={1} step={0.01} value={targets.target} onCommit={(target) => void saveTargets({ ...targets, target })} />
+        <NumberField label="minimum" min={0.01} max={targets.target} step={0.01} value={targets.minimum} onCommit={(minimum) => void saveTargets({ ...targets, minimum })} />
         <NumberField label="target interval width" min={0.01} max={0.9} step={0.01} value={params.targetWidth} onCommit={(targetWidth) => setParams({ ...params, targetWidth })} />
       </header>
       {!view ? (

@@ -55,10 +55,10 @@ export function MatrixTable({ m, onCell, targets, confidence }: { m: Matrix; onC
       </table>
       <p className="rates-line">
         <abbr title="True positive rate: of the items a human passed, the share the judge passed">TPR</abbr> <strong data-testid={`tpr-${m.split}`}>{pct(m.tpr.estimate)}</strong>{' '}
-        <span className="muted">[{pct(m.tpr.lower)}, {pct(m.tpr.upper)}] n={m.tpr.trials}</span> <span className={tprStatus.className}>{tprStatus.text}</span>
+        <span className="muted">[{pct(m.tpr.lower)}, {pct(m.tpr.upper)}] n={m.tpr.trials}</span> <span className={tprStatus.className} data-testid={`tpr-status-${m.split}`}>{tprStatus.text}</span>
         <br />
         <abbr title="True negative rate: of the items a human failed, the share the judge failed">TNR</abbr> <strong data-testid={`tnr-${m.split}`}>{pct(m.tnr.estimate)}</strong>{' '}
-        <span className="muted">[{pct(m.tnr.lower)}, {pct(m.tnr.upper)}] n={m.tnr.trials}</span> <span className={tnrStatus.className}>{tnrStatus.text}</span>
+        <span className="muted">[{pct(m.tnr.lower)}, {pct(m.tnr.upper)}] n={m.tnr.trials}</span> <span className={tnrStatus.className} data-testid={`tnr-status-${m.split}`}>{tnrStatus.text}</span>
         <br />
         <span className="muted">
           {Math.round(confidence * 100)}% Wilson intervals. {m.errors > 0 ? `${m.errors} judge error${m.errors === 1 ? '' : 's'} (not in the matrix). ` : ''}

@@ -20,8 +20,8 @@ describe('migrations', () => {
   afterEach(() => tmp.cleanup())
 
   it('has one test below for each migration', () => {
-    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions', '0004-judges'])
-    expect(LATEST_VERSION).toBe(4)
+    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions', '0004-judges', '0005-targets'])
+    expect(LATEST_VERSION).toBe(5)
   })
 
   it('0001-initial creates the data model on an empty file and marks it as Assay', () => {
@@ -109,6 +109,21 @@ describe('migrations', () => {
     expect(d.prepare('SELECT verdict, error, attempts, cost_usd FROM verdicts').get()).toEqual({ verdict: 'pass', error: null, attempts: 1, cost_usd: 0 })
     d.prepare('INSERT INTO split_settings (criterion_id, train, dev, test, seed) VALUES (1, 0.15, 0.45, 0.4, 7)').run()
     expect(() => d.prepare('INSERT INTO split_settings (criterion_id, train, dev, test, seed) VALUES (9, 0.15, 0.45, 0.4, 7)').run()).toThrow(/FOREIGN KEY/)
+    d.close()
+  })
+
+  it('0005-targets keeps criteria and adds their quality targets, refusing a minimum above the target', () => {
+    const path = tmp.file('v4.assay')
+    const db = fileAtVersion(path, 4)
+    db.exec("INSERT INTO criteria (name, kind, created_at) VALUES ('Overall', 'overall', 't')")
+    db.close()
+    const opened = openProject(path, { mode: 'open' })
+    expect(opened.migratedFrom).toBe(4)
+    const d = opened.db
+    expect(d.prepare('SELECT name FROM criteria').pluck().all()).toEqual(['Overall'])
+    d.prepare('INSERT INTO quality_targets (criterion_id, target, minimum) VALUES (1, 0.95, 0.85)').run()
+    expect(() => d.prepare('INSERT INTO quality_targets (criterion_id, target, minimum) VALUES (9, 0.95, 0.85)').run()).toThrow(/FOREIGN KEY/)
+    expect(() => d.prepare('UPDATE quality_targets SET minimum = 0.99').run()).toThrow(/CHECK/)
     d.close()
   })
 

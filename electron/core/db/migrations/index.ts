@@ -2,6 +2,7 @@ import { sql as initial } from './0001-initial'
 import { sql as currentLabels } from './0002-current-labels'
 import { sql as sessions } from './0003-sessions'
 import { sql as judges } from './0004-judges'
+import { sql as targets } from './0005-targets'
 
 /**
  * Schema migrations in order; migration i brings `PRAGMA user_version` from i to i + 1. Append
@@ -12,6 +13,7 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0002-current-labels', sql: currentLabels },
   { name: '0003-sessions', sql: sessions },
   { name: '0004-judges', sql: judges },
+  { name: '0005-targets', sql: targets },
 ]
 
 export const LATEST_VERSION = migrations.length

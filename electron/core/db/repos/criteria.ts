@@ -1,3 +1,4 @@
+import { DEFAULT_TARGETS, type Targets } from '../../../../shared/calibrate'
 import type { CriterionInfo, Saturation } from '../../../../shared/domain'
 import { SATURATION_REVIEWED, SATURATION_WINDOW } from '../../../../shared/session'
 import type { Db } from '../open'
@@ -5,8 +6,8 @@ import { CURRENT_LABELS } from './item-query'
 
 /**
  * Criteria and their versions: listing with label counts, editing a definition (a new version;
- * labels made under older ones then need a re-review), step-level criteria, and the saturation
- * meter over the failure modes.
+ * labels made under older ones then need a re-review), step-level criteria, quality targets for
+ * their judges, and the saturation meter over the failure modes.
  */
 export function criteriaRepo(db: Db) {
   const list = db.prepare(
@@ -30,6 +31,10 @@ export function criteriaRepo(db: Db) {
   const insertFirstVersion = db.prepare('INSERT INTO criterion_versions (criterion_id, version, definition, created_at) VALUES (?, 1, ?, ?)')
   const modes = db.prepare("SELECT id, name FROM criteria WHERE kind = 'failure_mode' AND step IS NULL AND deleted_at IS NULL ORDER BY id")
   const logEvent = db.prepare('INSERT INTO events (at, kind, payload_json) VALUES (?, ?, ?)')
+  const targets = db.prepare('SELECT target, minimum FROM quality_targets WHERE criterion_id = ?')
+  const setTargets = db.prepare(
+    'INSERT INTO quality_targets (criterion_id, target, minimum) VALUES (@id, @target, @minimum) ON CONFLICT (criterion_id) DO UPDATE SET target = excluded.target, minimum = excluded.minimum',
+  )
   // Reviewed traces in the order they were first given a pass or fail on Overall; and for each
   // failure mode, the first label that tagged it (a fail), by label id.
   const reviewOrder = db.prepare(
@@ -44,6 +49,9 @@ export function criteriaRepo(db: Db) {
 
   const get = (id: number): CriterionInfo | undefined => list.get({ id }) as CriterionInfo | undefined
   return {
+    /** The criterion's quality targets for TPR and TNR (the defaults until set). */
+    targets: (criterionId: number): Targets => (targets.get(criterionId) as Targets | undefined) ?? DEFAULT_TARGETS,
+    setTargets: (criterionId: number, t: Targets): void => void setTargets.run({ id: criterionId, ...t }),
     list: (): CriterionInfo[] => list.all({ id: null }) as CriterionInfo[],
     get,
     /** A new definition is a new version; labels keep the version they were made under. */
