@@ -8,6 +8,8 @@ import { DEFAULT_SESSION_SIZE, SESSION_ORDER_IDS } from './session'
 export const Verdict = z.enum(['pass', 'fail'])
 export const LabelVerdict = z.enum(['pass', 'fail', 'defer'])
 export const JudgeVerdict = z.enum(['pass', 'fail', 'error'])
+/** A judge verdict in the item views: `hidden` while the test lock keeps it out of sight. */
+export const ShownVerdict = z.enum(['pass', 'fail', 'error', 'hidden'])
 export const Split = z.enum(['train', 'dev', 'test'])
 
 /** One message of a chat trace, OpenAI-shaped; `tool_calls` pair with later `tool` messages by id. */
@@ -60,7 +62,7 @@ export const ItemRow = z.object({
   inputPreview: z.string(),
   outputPreview: z.string(),
   label: LabelVerdict.nullable(),
-  judge: JudgeVerdict.nullable(),
+  judge: ShownVerdict.nullable(),
 })
 export type ItemRow = z.infer<typeof ItemRow>
 
@@ -79,7 +81,7 @@ export const ItemVerdict = z.object({
   criterion: z.string(),
   runId: z.number().int(),
   scope: z.string(),
-  verdict: JudgeVerdict,
+  verdict: ShownVerdict,
   critique: z.string(),
 })
 
@@ -157,7 +159,7 @@ export const SessionItem = z.object({
   id: z.number().int(),
   externalId: z.string(),
   label: LabelState.nullable(),
-  judge: JudgeVerdict.nullable(),
+  judge: ShownVerdict.nullable(),
   /** Failure modes (criterion ids) tagged on this item by this annotator. */
   tags: z.array(z.number().int()),
 })

@@ -274,6 +274,16 @@ describe('splits, leakage, the test lock and versions', () => {
       await executeRun(d, runId, { client: openaiClient(server.baseUrl, 'k'), signal: new AbortController().signal, concurrency: 2 })
       expect(d.repos.judges.version(v1.id)!.test_evaluations).toBe(1)
 
+      // The item views keep test verdicts out of sight too: the trace panel, the Data table and
+      // its verdict filters say "hidden" (no critique) until the test results are shown.
+      const testId = [...d.repos.splits.all(d.criterionId)].find(([, s]) => s === 'test')![0]
+      expect(d.repos.items.get(testId)!.verdicts).toEqual([expect.objectContaining({ verdict: 'hidden', critique: '' })])
+      const tableRow = () => d.repos.items.list(0, 100).rows.find((r) => r.id === testId)!
+      expect(tableRow().judge).toBe('hidden')
+      for (const judge of ['pass', 'fail', 'disagree'] as const) {
+        expect(d.repos.items.list(0, 100, { filter: { label: 'any', judge, dataset: null, metadata: null } }).rows.some((r) => r.id === testId)).toBe(false)
+      }
+
       // Hidden until revealed; revealing is recorded.
       const hidden = judgeDetail(d, judge.id, { revealVersion: null, activeRuns: new Set() })
       expect(hidden.metrics[0]!.testRevealed).toBe(false)
@@ -283,6 +293,8 @@ describe('splits, leakage, the test lock and versions', () => {
       const test = shown.metrics[0]!.splits.find((s) => s.split === 'test')!
       expect(test.tp + test.fn + test.tn + test.fp).toBe(shown.splits.counts.test.pass + shown.splits.counts.test.fail)
       expect(d.repos.judges.version(v1.id)!.test_viewed_at).not.toBeNull()
+      expect(d.repos.items.get(testId)!.verdicts[0]!.verdict).toMatch(/^(pass|fail)$/)
+      expect(tableRow().judge).toMatch(/^(pass|fail)$/)
 
       // Same content: no new version. A change: a new version, with the warning.
       const same = saveVersion(d, { judgeId: judge.id, prompt: v1.prompt, model: model(server.baseUrl), params: {}, fewshotIds: JSON.parse(v1.fewshot_ids) })

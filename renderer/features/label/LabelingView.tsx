@@ -223,6 +223,8 @@ function JudgePanel({ item, show, blind, critique }: { item: SessionItem; show: 
       <h3>Judge</h3>
       {item.judge === null ? (
         <p className="muted">No judge verdict for this criterion.</p>
+      ) : item.judge === 'hidden' ? (
+        <p className="muted">A test-split item: the judge's verdict shows once this judge's test results are shown (Calibrate, <kbd>t</kbd>).</p>
       ) : show ? (
         <p>
           <VerdictBadge verdict={item.judge} /> {critique && <span className="critique">{critique}</span>}

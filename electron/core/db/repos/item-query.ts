@@ -48,8 +48,20 @@ export const CURRENT_LABELS_OF_CRITERION = `SELECT l.* FROM labels l WHERE l.id 
   WHERE x.id IN (SELECT max(id) FROM labels WHERE criterion_id = @c GROUP BY item_id, annotator) AND x.verdict <> 'cleared'
   GROUP BY x.item_id)`
 
-/** The newest judge verdict on `Overall` for item `i` (from the latest run that judged it). */
-export const OVERALL_JUDGE = `(SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id
+/**
+ * The test lock (methodology §4.7) in the item views: a verdict `v` of version `jv` on an item of
+ * the test split of `criterion` stays out of sight until that version's test results have been
+ * shown (Calibrate `t`, Judges, a report — which record the viewing). The views say `hidden`
+ * instead, so browsing the Data table or labeling cannot peek at test disagreements.
+ */
+export const testLocked = (criterion: string): string =>
+  `(jv.test_viewed_at IS NULL AND EXISTS (SELECT 1 FROM splits s WHERE s.criterion_id = ${criterion} AND s.item_id = v.item_id AND s.split = 'test'))`
+
+/** A verdict as the item views show it: `hidden` under the test lock (see `testLocked`). */
+export const shownVerdict = (criterion: string): string => `CASE WHEN ${testLocked(criterion)} THEN 'hidden' ELSE v.verdict END`
+
+/** The newest judge verdict on `Overall` for item `i` (from the latest run that judged it), as shown. */
+export const OVERALL_JUDGE = `(SELECT ${shownVerdict('c.id')} FROM verdicts v JOIN runs r ON r.id = v.run_id
   JOIN judge_versions jv ON jv.id = r.judge_version_id JOIN judges j ON j.id = jv.judge_id
   JOIN criteria c ON c.id = j.criterion_id WHERE v.item_id = i.id AND c.kind = 'overall' ORDER BY v.run_id DESC LIMIT 1)`
 

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/domain'
 import type { Db } from '../open'
-import { buildQuery, isPlain, OVERALL_JUDGE, OVERALL_LABEL, type ItemQuery } from './item-query'
+import { buildQuery, isPlain, OVERALL_JUDGE, OVERALL_LABEL, shownVerdict, testLocked, type ItemQuery } from './item-query'
 
 export type { ItemQuery }
 
@@ -61,7 +61,8 @@ export function itemsRepo(db: Db) {
      WHERE l.item_id = ? ORDER BY c.kind = 'overall' DESC, c.name`,
   )
   const verdictsOf = db.prepare(
-    `SELECT j.name AS judge, jv.version, c.name AS criterion, r.id AS runId, r.scope, v.verdict, v.critique
+    `SELECT j.name AS judge, jv.version, c.name AS criterion, r.id AS runId, r.scope, ${shownVerdict('c.id')} AS verdict,
+       CASE WHEN ${testLocked('c.id')} THEN '' ELSE v.critique END AS critique
      FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN judge_versions jv ON jv.id = r.judge_version_id
      JOIN judges j ON j.id = jv.judge_id JOIN criteria c ON c.id = j.criterion_id
      WHERE v.item_id = ? ORDER BY r.id DESC`,

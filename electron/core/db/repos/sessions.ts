@@ -1,7 +1,7 @@
 import type { SessionItem, SessionSettings } from '../../../../shared/domain'
 import type { Candidate } from '../../queue/order'
 import type { Db } from '../open'
-import { currentLabelRow } from './item-query'
+import { currentLabelRow, shownVerdict } from './item-query'
 
 export interface SessionRow {
   id: number
@@ -15,8 +15,8 @@ export interface SessionRow {
 /** The current label row of item `i` on criterion `@c` (any annotator). */
 const CURRENT = currentLabelRow('l.criterion_id = @c')
 
-/** The newest judge verdict on criterion `@c` for item `@item` (latest run that judged it). */
-const JUDGE = (item: string) => `(SELECT v.verdict FROM verdicts v JOIN runs r ON r.id = v.run_id
+/** The newest judge verdict on criterion `@c` for item `@item` (latest run that judged it), as shown (the test lock). */
+const JUDGE = (item: string) => `(SELECT ${shownVerdict('@c')} FROM verdicts v JOIN runs r ON r.id = v.run_id
   JOIN judge_versions jv ON jv.id = r.judge_version_id JOIN judges jd ON jd.id = jv.judge_id
   WHERE v.item_id = ${item} AND jd.criterion_id = @c ORDER BY v.run_id DESC LIMIT 1)`
 
