@@ -32,7 +32,7 @@ describe('the items table query (search, filter, sort)', () => {
     const inTest = "l.item_id IN (SELECT item_id FROM splits WHERE criterion_id = 1 AND split = 'test')"
     const hidden = sql(`SELECT count(*) FROM labels l JOIN verdicts v ON v.item_id = l.item_id WHERE l.criterion_id = 1 AND ${inTest}`)
     expect(hidden).toBeGreaterThan(0)
-    expect(items.list(0, 1550).rows.filter((r) => r.judge === 'hidden')).toHaveLength(hidden)
+    expect(items.list(0, 1550).rows.filter((r) => r.judge === 'hidden')).toHaveLength(hidden as number)
     const disagree = all({ label: 'labeled', judge: 'disagree' })
     const expected = sql(`SELECT count(*) FROM labels l JOIN verdicts v ON v.item_id = l.item_id WHERE l.criterion_id = 1 AND l.verdict <> v.verdict AND NOT ${inTest}`)
     expect(disagree.total).toBe(expected)
