@@ -153,7 +153,7 @@ export const contract = {
     input: z.object({ judgeId: z.number().int(), prompt: z.string().max(200_000), fewshotIds: z.array(z.number().int()).max(50), itemId: z.number().int() }).strict(),
     output: z.object({ text: z.string(), tokens: z.number().int(), problems: z.array(z.string()) }),
   },
-  'judges.estimate': { input: z.object({ versionId: z.number().int(), scope: RunScope, itemIds: z.array(z.number().int()).max(1_000_000).optional() }).strict(), output: RunEstimate },
+  'judges.estimate': { input: z.object({ versionId: z.number().int(), scope: RunScope, itemIds: z.array(z.number().int()).max(1_000_000).optional(), batch: z.boolean().default(false) }).strict(), output: RunEstimate },
   /** Starts a run and answers at once; progress comes as `judge.run` events. Test items need `confirmTest`. */
   'judges.run': {
     input: z
@@ -163,6 +163,8 @@ export const contract = {
         itemIds: z.array(z.number().int()).max(1_000_000).optional(),
         confirmTest: z.boolean().default(false),
         concurrency: z.number().int().min(1).max(64).default(8),
+        /** Through the endpoint's Batch API: half price, answers within 24 hours. */
+        batch: z.boolean().default(false),
       })
       .strict(),
     output: RunView,

@@ -61,6 +61,9 @@ export const RunView = z.object({
   versionId: z.number().int(),
   version: z.number().int(),
   scope: z.string(),
+  /** `batch`: through the Batch API (half price, answers within 24 h); `batchId` while its batch is out. */
+  mode: z.enum(['online', 'batch']),
+  batchId: z.string().nullable(),
   /** `interrupted`: marked running, but no runner works on it (the process was killed). */
   status: z.enum(['pending', 'running', 'interrupted', 'cancelled', 'failed', 'done']),
   total: z.number().int(),

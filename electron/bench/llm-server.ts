@@ -1,5 +1,5 @@
 /**
- * A local OpenAI-compatible server (`POST /v1/chat/completions`, `GET /v1/models`) for the judge
+ * A local OpenAI-compatible server (`POST /v1/chat/completions`, `GET /v1/models`, batches) for the judge
  * benchmark and the tests: a fixed latency, and faults asked for by markers in the prompt, so a
  * test says in its data what should go wrong with which item:
  *
@@ -11,6 +11,11 @@
  *   [[noverdict]]    JSON with a critique and no verdict
  *
  * `answer` replaces the content of an answer (for prompts that are not judge prompts).
+ *
+ * The Batch API too (`POST /v1/files`, `POST /v1/batches`, `GET /v1/batches/ID`,
+ * `GET /v1/files/ID/content`): every line is answered (markers and all) when the batch is
+ * created, and the batch shows as completed from its `batch.polls`-th retrieve on; a 500 goes to
+ * the error file, a hang leaves the line out of both.
  *
  * Every call is recorded (prompt, headers, time), so tests can count calls per item.
  */
@@ -33,74 +38,159 @@ export interface LlmServer {
   close(): Promise<void>
 }
 
-export async function startLlmServer(o: { latencyMs?: number; port?: number; failWhen?: (prompt: string) => boolean; answer?: (prompt: string) => string | null } = {}): Promise<LlmServer> {
+/** A reply of the fake model: an HTTP status and JSON body, or `hang` (never answer). */
+type Reply = { status: number; payload: unknown; headers?: Record<string, string> } | 'hang'
+
+export async function startLlmServer(
+  o: {
+    latencyMs?: number
+    port?: number
+    failWhen?: (prompt: string) => boolean
+    answer?: (prompt: string) => string | null
+    /** Batch API: retrieves before a batch completes (default 2), or a reason to fail every batch. */
+    batch?: { polls?: number; fail?: string }
+  } = {},
+): Promise<LlmServer> {
   const latency = o.latencyMs ?? 0
   const calls: RecordedCall[] = []
   const seen = new Map<string, number>()
   const hanging = new Set<IncomingMessage>()
+  const files = new Map<string, string>()
+  const batches = new Map<string, { batch: Record<string, unknown>; polls: number }>()
 
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      if (req.method === 'GET' && req.url?.endsWith('/models')) {
-        res.writeHead(200, { 'content-type': 'application/json' })
-        return void res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-judge', object: 'model', created: 0, owned_by: 'assay' }] }))
-      }
-      if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
-        res.writeHead(404, { 'content-type': 'application/json' })
-        return void res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }))
-      }
-      let body: Record<string, unknown>
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-      } catch {
-        res.writeHead(400, { 'content-type': 'application/json' })
-        return void res.end(JSON.stringify({ error: { message: 'body is not JSON' } }))
-      }
-      const messages = (body.messages as { content: string }[] | undefined) ?? []
-      const prompt = messages.map((m) => m.content).join('\n')
-      const count = (seen.get(prompt) ?? 0) + 1
-      seen.set(prompt, count)
-      const fault = (kind: string): boolean => {
-        const m = new RegExp(`\\[\\[${kind}x(\\d+)\\]\\]`).exec(prompt)
-        return m !== null && count <= Number(m[1])
-      }
-      const call: RecordedCall = { prompt, body, authorization: req.headers.authorization, at: Date.now(), status: 200 }
-      calls.push(call)
-      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-        call.status = status
-        setTimeout(() => {
-          if (res.destroyed) return
-          res.writeHead(status, { 'content-type': 'application/json', ...headers })
-          res.end(JSON.stringify(payload))
-        }, latency)
-      }
-      if (fault('hang')) {
-        call.status = 0
-        hanging.add(req)
-        req.socket.on('close', () => hanging.delete(req))
-        return
-      }
-      if (fault('429')) return send(429, { error: { message: 'Rate limit reached', type: 'rate_limit' } }, { 'retry-after-ms': '50' })
-      if (fault('429s')) return send(429, { error: { message: 'Rate limit reached', type: 'rate_limit' } }, { 'retry-after': '1' })
-      if (fault('500')) return send(500, { error: { message: 'The server had an error' } })
-      const verdict = prompt.includes('[[fail]]') || o.failWhen?.(prompt) ? 'Fail' : 'Pass'
-      const content = o.answer?.(prompt) ?? (prompt.includes('[[malformed]]')
-        ? 'I think this output is fine, Pass.'
-        : prompt.includes('[[noverdict]]')
-          ? JSON.stringify({ critique: 'Looks reasonable.' })
-          : JSON.stringify({ critique: `The output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`, result: verdict }))
-      send(200, {
+  /** Answers one chat request as the fake model would, faults included; records it as a call. */
+  const reply = (body: Record<string, unknown>, authorization: string | undefined): { call: RecordedCall; reply: Reply } => {
+    const messages = (body.messages as { content: string }[] | undefined) ?? []
+    const prompt = messages.map((m) => m.content).join('\n')
+    const count = (seen.get(prompt) ?? 0) + 1
+    seen.set(prompt, count)
+    const fault = (kind: string): boolean => {
+      const m = new RegExp(`\\[\\[${kind}x(\\d+)\\]\\]`).exec(prompt)
+      return m !== null && count <= Number(m[1])
+    }
+    const call: RecordedCall = { prompt, body, authorization, at: Date.now(), status: 200 }
+    calls.push(call)
+    const answer = (r: Reply) => {
+      call.status = r === 'hang' ? 0 : r.status
+      return { call, reply: r }
+    }
+    if (fault('hang')) return answer('hang')
+    if (fault('429')) return answer({ status: 429, payload: { error: { message: 'Rate limit reached', type: 'rate_limit' } }, headers: { 'retry-after-ms': '50' } })
+    if (fault('429s')) return answer({ status: 429, payload: { error: { message: 'Rate limit reached', type: 'rate_limit' } }, headers: { 'retry-after': '1' } })
+    if (fault('500')) return answer({ status: 500, payload: { error: { message: 'The server had an error' } } })
+    const verdict = prompt.includes('[[fail]]') || o.failWhen?.(prompt) ? 'Fail' : 'Pass'
+    const content = o.answer?.(prompt) ?? (prompt.includes('[[malformed]]')
+      ? 'I think this output is fine, Pass.'
+      : prompt.includes('[[noverdict]]')
+        ? JSON.stringify({ critique: 'Looks reasonable.' })
+        : JSON.stringify({ critique: `The output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`, result: verdict }))
+    return answer({
+      status: 200,
+      payload: {
         id: `chatcmpl-${calls.length}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: String(body.model ?? 'fake-judge'),
         choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
         usage: { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: Math.ceil((prompt.length + content.length) / 4) },
-      })
+      },
+    })
+  }
+
+  /** A batch over an uploaded JSONL file: every line answered now, the results shown once it has been polled enough. */
+  const createBatch = (inputFileId: string, authorization: string | undefined): Record<string, unknown> => {
+    const id = `batch_${batches.size + 1}`
+    const batch: Record<string, unknown> = {
+      id, object: 'batch', endpoint: '/v1/chat/completions', input_file_id: inputFileId, completion_window: '24h', status: 'validating',
+      created_at: Math.floor(Date.now() / 1000), output_file_id: null, error_file_id: null, errors: null, request_counts: { total: 0, completed: 0, failed: 0 },
+    }
+    const output: string[] = []
+    const errors: string[] = []
+    if (!o.batch?.fail) {
+      for (const line of (files.get(inputFileId) ?? '').split('\n')) {
+        if (line.trim() === '') continue
+        const request = JSON.parse(line) as { custom_id: string; body: Record<string, unknown> }
+        const { reply: r } = reply(request.body, authorization)
+        if (r === 'hang') continue // an answer that never came: the line is missing from both files
+        const row = JSON.stringify({ id: `batch_req_${output.length + errors.length}`, custom_id: request.custom_id, response: { status_code: r.status, request_id: 'r', body: r.payload }, error: null })
+        ;(r.status === 200 ? output : errors).push(row)
+      }
+    }
+    const file = (lines: string[]) => {
+      if (lines.length === 0) return null
+      const fileId = `file-out-${files.size + 1}`
+      files.set(fileId, `${lines.join('\n')}\n`)
+      return fileId
+    }
+    batches.set(id, { batch: { ...batch, output_file_id: file(output), error_file_id: file(errors), request_counts: { total: output.length + errors.length, completed: output.length, failed: errors.length } }, polls: 0 })
+    return batch
+  }
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const json = (status: number, payload: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(payload))
+      }
+      const url = req.url ?? ''
+      if (req.method === 'GET' && url.endsWith('/models')) return json(200, { object: 'list', data: [{ id: 'fake-judge', object: 'model', created: 0, owned_by: 'assay' }] })
+      if (url.includes('/files') || url.includes('/batches')) return void batchRoute(req, url, Buffer.concat(chunks), json, res).catch((error: unknown) => json(500, { error: { message: String(error) } }))
+      if (req.method !== 'POST' || !url.endsWith('/chat/completions')) return json(404, { error: { message: `no route ${req.method} ${url}` } })
+      let body: Record<string, unknown>
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      } catch {
+        return json(400, { error: { message: 'body is not JSON' } })
+      }
+      const { reply: r } = reply(body, req.headers.authorization)
+      if (r === 'hang') {
+        hanging.add(req)
+        req.socket.on('close', () => hanging.delete(req))
+        return
+      }
+      setTimeout(() => {
+        if (res.destroyed) return
+        res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers })
+        res.end(JSON.stringify(r.payload))
+      }, latency)
     })
   })
+
+  /** `/v1/files` (multipart upload, content) and `/v1/batches` (create, retrieve), as OpenAI's Batch API has them. */
+  const batchRoute = async (req: IncomingMessage, url: string, body: Buffer, json: (status: number, payload: unknown) => void, res: import('node:http').ServerResponse) => {
+    const content = /\/files\/([^/]+)\/content$/.exec(url)
+    if (req.method === 'GET' && content) {
+      const text = files.get(content[1]!)
+      if (text === undefined) return json(404, { error: { message: `no file ${content[1]}` } })
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      return void res.end(text)
+    }
+    if (req.method === 'POST' && url.endsWith('/files')) {
+      const form = await new Request('http://local/files', { method: 'POST', headers: req.headers as Record<string, string>, body: new Uint8Array(body) }).formData()
+      const file = form.get('file') as Blob | null
+      if (!file) return json(400, { error: { message: 'no file in the upload' } })
+      const id = `file-in-${files.size + 1}`
+      files.set(id, await file.text())
+      return json(200, { id, object: 'file', bytes: file.size, created_at: Math.floor(Date.now() / 1000), filename: 'batch.jsonl', purpose: String(form.get('purpose')), status: 'processed' })
+    }
+    if (req.method === 'POST' && url.endsWith('/batches')) {
+      const { input_file_id: input } = JSON.parse(body.toString('utf8')) as { input_file_id: string }
+      if (!files.has(input)) return json(400, { error: { message: `no file ${input}` } })
+      return json(200, createBatch(input, req.headers.authorization))
+    }
+    const one = /\/batches\/([^/]+)$/.exec(url)
+    const entry = one ? batches.get(one[1]!) : undefined
+    if (req.method === 'GET' && entry) {
+      entry.polls++
+      const polls = o.batch?.polls ?? 2
+      if (o.batch?.fail) return json(200, { ...entry.batch, status: 'failed', output_file_id: null, error_file_id: null, errors: { object: 'list', data: [{ code: 'invalid', message: o.batch.fail, line: 1 }] } })
+      return json(200, entry.polls >= polls ? { ...entry.batch, status: 'completed' } : { ...entry.batch, status: 'in_progress', output_file_id: null, error_file_id: null })
+    }
+    return json(404, { error: { message: `no route ${req.method} ${url}` } })
+  }
+
   server.keepAliveTimeout = 30_000
   await new Promise<void>((resolve) => server.listen(o.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo

@@ -24,7 +24,7 @@ const usage = `Usage: assay judge list|create|run PROJECT [options]
                      [--prompt-file FILE] [--param KEY=VALUE ...] [--no-structured] [--json]
   assay judge run PROJECT --judge NAME [--version V] --scope dev|test|unlabeled|all|train
                   [--concurrency N] [--base-url URL] [--model M] [--confirm-test]
-                  [--retry-errors] [--new] [--progress] [--json]
+                  [--batch [--poll-seconds S]] [--retry-errors] [--new] [--progress] [--json]
 
 list     every judge: criterion, versions.
 create   a judge for a criterion; version 1 has the default template (critique first, then a
@@ -39,6 +39,10 @@ run      runs a judge version (the latest unless --version) over a scope through
 
   --profile ID      a model profile saved in Settings (${'$'}ASSAY_HOME/settings.json)
   --concurrency N   requests in flight (default 8)
+  --batch           through the endpoint's Batch API (OpenAI: half price, answers within 24 h):
+                    one upload, then it waits; Ctrl+C stops waiting, and running the same command
+                    again collects the same batch's answers (a resumed run keeps its mode)
+  --poll-seconds S  with --batch: how often to ask whether the batch has ended (default 30)
   --retry-errors    call again the items whose verdict is an error
   --progress        print progress on standard error
   --json            print one JSON object
@@ -58,6 +62,8 @@ const OPTIONS = {
   judge: { type: 'string' },
   version: { type: 'string' },
   scope: { type: 'string' },
+  batch: { type: 'boolean', default: false },
+  'poll-seconds': { type: 'string', default: '30' },
   concurrency: { type: 'string', default: '8' },
   'confirm-test': { type: 'boolean', default: false },
   'retry-errors': { type: 'boolean', default: false },
@@ -149,6 +155,8 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
   if (!scope || !RUN_SCOPES.includes(scope) || scope === 'selection') throw new CliError('bad_arguments', `--scope must be one of train, dev, test, unlabeled, all; got "${values.scope ?? ''}".`)
   const concurrency = Number(values.concurrency)
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new CliError('bad_arguments', `--concurrency must be a whole number from 1 to 64, got "${values.concurrency}".`)
+  const pollSeconds = Number(values['poll-seconds'])
+  if (!(pollSeconds > 0)) throw new CliError('bad_arguments', `--poll-seconds must be a number of seconds above 0, got "${values['poll-seconds']}".`)
   const judge = judgeByName(d, values.judge)
   const versions = d.repos.judges.versions(judge.id)
   let version = values.version ? versions.find((v) => String(v.version) === values.version) : versions.at(-1)
@@ -162,7 +170,7 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
   // A --base-url typed here is the user's own choice of endpoint: OPENAI_API_KEY may go to it.
   const client = clientFor(versionForRun(d, version.id).run.model, { store: keys, env: io.env, profiles: settings.profiles(), chosenEndpoint: values['base-url'] !== undefined })
   const previous = values.new ? null : unfinishedRun(d, version.id, scope)
-  const runId = previous ?? createRun(d, { versionId: version.id, scope, confirmTest: values['confirm-test'], concurrency })
+  const runId = previous ?? createRun(d, { versionId: version.id, scope, confirmTest: values['confirm-test'], concurrency, batch: values.batch })
   const controller = new AbortController()
   const stop = () => controller.abort()
   process.once('SIGINT', stop)
@@ -175,6 +183,7 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
       signal: controller.signal,
       concurrency,
       retryErrors: values['retry-errors'],
+      batchPollMs: pollSeconds * 1000,
       onProgress: (r) => {
         if (!values.progress || performance.now() - last < 1000) return
         last = performance.now()
@@ -196,7 +205,7 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
 function summaryOf(d: JudgeDeps, r: RunView, judge: string, version: number, scope: RunScope, resumed: boolean, durationMs: number) {
   const errors = d.repos.judges.runErrors(r.id, 20)
   return {
-    run: r.id, judge, version, scope, status: r.status, resumed, total: r.total, done: r.done,
+    run: r.id, judge, version, scope, mode: r.mode, batchId: r.batchId, status: r.status, resumed, total: r.total, done: r.done,
     pass: r.pass, fail: r.fail, error: r.errors, cached: r.cached,
     tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: Number(r.costUsd.toFixed(6)), durationMs, errors,
   }
@@ -204,7 +213,8 @@ function summaryOf(d: JudgeDeps, r: RunView, judge: string, version: number, sco
 
 function text(s: ReturnType<typeof summaryOf>): string {
   const lines = [
-    `Run ${s.run} of "${s.judge}" v${s.version} on ${s.scope}${s.resumed ? ' (resumed)' : ''}: ${s.status}, ${s.done} of ${s.total} items.`,
+    `Run ${s.run} of "${s.judge}" v${s.version} on ${s.scope}${s.mode === 'batch' ? ' through the Batch API' : ''}${s.resumed ? ' (resumed)' : ''}: ${s.status}, ${s.done} of ${s.total} items.`,
+    ...(s.batchId ? [`  batch ${s.batchId} is still running: run the same command again to collect its answers.`] : []),
     `  pass ${s.pass}   fail ${s.fail}   error ${s.error}   cache hits ${s.cached}`,
     `  tokens ${s.tokensIn} in, ${s.tokensOut} out   cost $${s.costUsd.toFixed(4)}   ${(s.durationMs / 1000).toFixed(1)} s`,
     ...s.errors.map((e) => `  error ${e.id}: ${e.reason}`),

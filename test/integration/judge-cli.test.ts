@@ -249,6 +249,25 @@ describe('assay judge run', () => {
     expect(server.calls).toHaveLength(4)
   }, 60_000)
 
+  it('--batch: one upload, Ctrl+C stops the waiting, the same command again collects the same batch', async () => {
+    const options = { batch: { polls: 1_000_000 } } // the batch stays "in progress" until the test says otherwise
+    server = await startLlmServer(options)
+    await projectWithJudge(Array.from({ length: 4 }, (_, i) => ({ id: `b-${i}`, input: `batch question ${i}${i === 3 ? ' [[fail]]' : ''}`, label: 'pass', split: 'dev' })))
+    const args = ['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--batch', '--poll-seconds', '0.02', '--json']
+    const first = start(args)
+    await expect.poll(() => server!.calls.length).toBe(4) // the batch is up, every item in it
+    first.child.kill('SIGINT')
+    const stopped = await first.exited
+    expect(stopped.code).toBe(1)
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ mode: 'batch', batchId: 'batch_1', status: 'cancelled', done: 0 })
+
+    options.batch.polls = 1
+    const collected = await json(args.slice(0, -1))
+    expect(collected).toMatchObject({ mode: 'batch', batchId: null, resumed: true, status: 'done', done: 4, pass: 3, fail: 1, error: 0 })
+    expect(server.calls).toHaveLength(4) // no second batch, no item asked twice
+    expect(collected.tokensIn).toBeGreaterThan(0)
+  }, 60_000)
+
   it('imports verdicts made outside the app as a run of an external judge version, errors kept apart', async () => {
     judgeProject(project, [
       { id: 'a', input: 'q a', label: 'pass', split: 'dev' },

@@ -166,6 +166,57 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     expect(d.db.prepare('SELECT count(*) AS n, count(DISTINCT item_id) AS distinct_items FROM verdicts WHERE run_id = ?').get(runId)).toEqual({ n: 24, distinct_items: 24 })
   })
 
+  it('runs through the Batch API: one upload, answers and errors recorded at half price, a cancelled run resumes from the same batch', async () => {
+    await server.close()
+    server = await startLlmServer({ batch: { polls: 3 } })
+    const items = FAULTS.filter((f) => ['ok-1', 'ok-2', 'fail-1', 'bad', 'dead500', 'hang'].includes(f.id))
+    const d = judgeProject(tmp.file('p.assay'), items)
+    const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
+    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const client = openaiClient(server.baseUrl, 'sk-local')
+    expect(estimateRun(d, { versionId, scope: 'dev', batch: true }).costUsd).toBeCloseTo(estimateRun(d, { versionId, scope: 'dev' }).costUsd / 2, 12)
+    const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 4, batch: true })
+    const options = () => JSON.parse(d.repos.judges.run(runId)!.options_json) as { mode?: string; batchId?: string }
+
+    // Cancelled while the batch is still running: nothing recorded, the batch's id kept.
+    const controller = new AbortController()
+    const first = executeRun(d, runId, { client, signal: controller.signal, concurrency: 4, batchPollMs: 10 })
+    await expect.poll(() => options().batchId).toBe('batch_1')
+    controller.abort()
+    expect(await first).toMatchObject({ status: 'cancelled', done: 0 })
+    expect(server.calls).toHaveLength(6) // every item asked once, inside the one batch
+
+    // Resume polls the same batch and records every line once.
+    const run = await executeRun(d, runId, { client, signal: new AbortController().signal, concurrency: 4, batchPollMs: 10 })
+    expect(run).toMatchObject({ status: 'done', total: 6, done: 6, pass: 2, fail: 1, errors: 3 })
+    expect(server.calls).toHaveLength(6)
+    expect(options()).toEqual({ scope: 'dev', concurrency: 4, mode: 'batch' }) // answers recorded: the batch is done with
+    const byId = new Map(verdictsOf(d, versionId).map((v) => [v.externalId, v]))
+    expect(byId.get('fail-1')!.critique).toMatch(/fails the criterion/)
+    expect(byId.get('bad')!.error).toMatch(/not valid JSON/)
+    expect(byId.get('dead500')!.error).toMatch(/HTTP 500 in the batch: The server had an error/)
+    expect(byId.get('hang')!.error).toMatch(/batch batch_1 ended \(completed\) without an answer/)
+    expect(run.costUsd).toBeCloseTo(((run.tokensIn * 1 + run.tokensOut * 2) / 1e6) * 0.5, 12)
+
+    // A new batch run: the answered requests come from the cache; only the three errors go up.
+    const again = await executeRun(d, createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 4, batch: true }), { client, signal: new AbortController().signal, concurrency: 4, batchPollMs: 10 })
+    expect(again).toMatchObject({ status: 'done', done: 6, cached: 3 })
+    expect(server.calls).toHaveLength(9)
+    expect(server.callsWith('plain question one')).toHaveLength(1)
+  })
+
+  it('a failed batch ends every item it held as an error that says why', async () => {
+    await server.close()
+    server = await startLlmServer({ batch: { fail: 'the input file has a line that is not JSON' } })
+    const d = judgeProject(tmp.file('p.assay'), FAULTS.slice(0, 3))
+    const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
+    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 4, batch: true })
+    const run = await executeRun(d, runId, { client: openaiClient(server.baseUrl, 'k'), signal: new AbortController().signal, concurrency: 4, batchPollMs: 10 })
+    expect(run).toMatchObject({ status: 'done', done: 3, errors: 3 })
+    expect(new Set(verdictsOf(d, versionId).map((v) => v.error))).toEqual(new Set(['The batch batch_1 failed: line 1: the input file has a line that is not JSON.']))
+  })
+
   it('retrying errors replaces them in the live counts: the run shows what the verdicts say, tokens and cost included', async () => {
     await server.close()
     let flaky = 0 // the first answer on the flaky item is not JSON (an error that cost tokens), the next is fine

@@ -4,7 +4,7 @@
  * decides them (backoff, jitter, retry-after, cancel), so the client makes exactly one attempt and
  * reports a failure as an `LlmError` that says whether another attempt may help.
  */
-import OpenAI from 'openai'
+import OpenAI, { toFile } from 'openai'
 
 export interface LlmRequest {
   model: string
@@ -25,6 +25,26 @@ export interface LlmClient {
   complete(request: LlmRequest, options: { signal: AbortSignal; timeoutMs: number }): Promise<LlmResponse>
   /** The model ids the endpoint lists (for "Test connection"). */
   models(options: { timeoutMs: number }): Promise<string[]>
+  /** The endpoint's Batch API (OpenAI's `/v1/files` + `/v1/batches`), for big runs at half price. */
+  batches: BatchApi
+}
+
+/** A batch as the runner needs it: where it is, and the files that hold its answers. */
+export interface BatchState {
+  id: string
+  status: 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled'
+  outputFileId: string | null
+  errorFileId: string | null
+  /** Why the batch failed, when it says. */
+  problem: string | null
+}
+
+export interface BatchApi {
+  /** Uploads the requests (JSONL, one `{custom_id, method, url, body}` a line) and starts a batch over them. */
+  submit(jsonl: string): Promise<BatchState>
+  status(id: string): Promise<BatchState>
+  /** A result file's text (JSONL). */
+  file(id: string): Promise<string>
 }
 
 /** One failed attempt: whether retrying may help, and how long the server asked us to wait. */
@@ -43,6 +63,13 @@ export class LlmError extends Error {
 /** A client for `baseUrl` with the real `openai` package. The key goes only into its headers. */
 export function openaiClient(baseUrl: string, apiKey: string): LlmClient {
   const client = new OpenAI({ baseURL: baseUrl, apiKey, maxRetries: 0, logLevel: 'off' })
+  async function attempt<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call()
+    } catch (error) {
+      throw masked(classify(error, baseUrl), apiKey)
+    }
+  }
   return {
     async complete(request, { signal, timeoutMs }) {
       try {
@@ -66,6 +93,15 @@ export function openaiClient(baseUrl: string, apiKey: string): LlmClient {
         throw masked(classify(error, baseUrl), apiKey)
       }
     },
+    batches: {
+      submit: (jsonl) =>
+        attempt(async () => {
+          const file = await client.files.create({ file: await toFile(Buffer.from(jsonl), 'assay-batch.jsonl'), purpose: 'batch' })
+          return batchState(await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }))
+        }),
+      status: (id) => attempt(async () => batchState(await client.batches.retrieve(id))),
+      file: (id) => attempt(async () => (await client.files.content(id)).text()),
+    },
     async models({ timeoutMs }) {
       try {
         const ids: string[] = []
@@ -76,6 +112,11 @@ export function openaiClient(baseUrl: string, apiKey: string): LlmClient {
       }
     },
   }
+}
+
+function batchState(b: OpenAI.Batch): BatchState {
+  const problem = b.errors?.data?.map((e) => [e.line ? `line ${e.line}` : '', e.message].filter(Boolean).join(': ')).join('; ') || null
+  return { id: b.id, status: b.status, outputFileId: b.output_file_id ?? null, errorFileId: b.error_file_id ?? null, problem }
 }
 
 /** An error message never carries the key, even when an endpoint echoes it back. */

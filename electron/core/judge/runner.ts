@@ -4,11 +4,10 @@
  * the items that have none, so a killed run never repeats a finished call. A request already
  * answered (same endpoint, model, parameters, prompt) comes from the cache for free.
  *
- * The runner is split in two so that a second way of calling the model can be added: it turns
- * items into tasks and records results; a `RunBackend` gets the tasks that missed the cache and
- * calls the model. `onlineBackend` keeps `concurrency` requests in flight with retries; an OpenAI
- * Batch backend would upload the same tasks as JSONL (custom_id = item id), poll, download the
- * output file and hand each line to the same `sink` — resume and cache then work unchanged.
+ * The runner is split in two: it turns items into tasks and records results; a `RunBackend` gets
+ * the tasks and calls the model. `onlineBackend` keeps `concurrency` requests in flight with
+ * retries; `batchBackend` (batch.ts) uploads them to the Batch API as JSONL (custom_id = item
+ * id), polls, and hands each line of the output to the same `sink` — resume and cache unchanged.
  */
 import { setMaxListeners } from 'node:events'
 import { parseAnswer } from '../../../shared/judges'

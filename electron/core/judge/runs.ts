@@ -8,15 +8,27 @@ import { formatExample, type ModelSnapshot, type RunEstimate, type RunScope, typ
 import type { RunRow, VersionRow } from '../db/repos/judges'
 import { criterion, isExternal, judgeOf, now, tx, type JudgeDeps } from './context'
 import type { LlmClient, LlmResponse } from './llm'
+import { batchBackend } from './batch'
 import { buildRequest, cacheKey, costOf, roughTokens, type VersionForRun } from './prompt'
 import { DEFAULT_RETRY, onlineBackend, verdictOf, type RetryPolicy, type RunBackend, type RunTask, type TaskOutcome } from './runner'
 import { assignSplits } from './splits'
+
+/** What a run keeps beside its items: the scope as named, concurrency, and for a batch run its mode and batch. */
+interface RunOptions {
+  scope?: string
+  concurrency?: number
+  mode?: 'batch'
+  batchId?: string
+}
+const options = (r: { options_json: string }): RunOptions => JSON.parse(r.options_json) as RunOptions
 
 export const runView = (r: RunRow, active: boolean): RunView => ({
   id: r.id,
   versionId: r.judge_version_id,
   version: r.version,
-  scope: (JSON.parse(r.options_json) as { scope?: string }).scope ?? r.scope,
+  scope: options(r).scope ?? r.scope,
+  mode: options(r).mode ?? 'online',
+  batchId: options(r).batchId ?? null,
   status: r.status === 'running' && !active ? 'interrupted' : r.status,
   total: r.n_total,
   done: r.done,
@@ -78,7 +90,10 @@ const touchesTest = (d: JudgeDeps, criterionId: number, itemIds: number[]): bool
   return itemIds.some((id) => splits.get(id) === 'test')
 }
 
-export function estimateRun(d: JudgeDeps, input: { versionId: number; scope: RunScope; itemIds?: number[] }): RunEstimate {
+/** The Batch API's price: half of the online price (OpenAI's batch discount). */
+export const BATCH_PRICE = 0.5
+
+export function estimateRun(d: JudgeDeps, input: { versionId: number; scope: RunScope; itemIds?: number[]; batch?: boolean }): RunEstimate {
   const { v, run, criterionId } = versionForRun(d, input.versionId)
   const ids = scopeItems(d, criterionId, input.scope, input.itemIds)
   let tokensIn = 0
@@ -94,14 +109,14 @@ export function estimateRun(d: JudgeDeps, input: { versionId: number; scope: Run
   const cap = Number(run.params.max_tokens ?? run.params.max_completion_tokens ?? 200)
   const perCall = d.repos.judges.meanTokensOut(v.judge_id) ?? (Number.isFinite(cap) && cap > 0 ? Math.min(cap, 200) : 200)
   const tokensOut = Math.round(perCall * calls)
-  return { items: ids.length, cachedItems, calls, tokensIn, tokensOut, costUsd: costOf(run.model, tokensIn, tokensOut), touchesTest: touchesTest(d, criterionId, ids), testEvaluations: v.test_evaluations }
+  return { items: ids.length, cachedItems, calls, tokensIn, tokensOut, costUsd: costOf(run.model, tokensIn, tokensOut) * (input.batch ? BATCH_PRICE : 1), touchesTest: touchesTest(d, criterionId, ids), testEvaluations: v.test_evaluations }
 }
 
 /**
  * Creates a run over a scope (its items fixed now). A scope with test items needs
  * `confirmTest`, and counts as one more test evaluation of the version.
  */
-export function createRun(d: JudgeDeps, input: { versionId: number; scope: RunScope; itemIds?: number[]; confirmTest: boolean; concurrency: number }): number {
+export function createRun(d: JudgeDeps, input: { versionId: number; scope: RunScope; itemIds?: number[]; confirmTest: boolean; concurrency: number; batch?: boolean }): number {
   const { v, criterionId } = versionForRun(d, input.versionId)
   const ids = scopeItems(d, criterionId, input.scope, input.itemIds)
   if (ids.length === 0) {
@@ -115,7 +130,7 @@ export function createRun(d: JudgeDeps, input: { versionId: number; scope: RunSc
       `This run includes test items. The test set is for one final measurement of a finished judge (version ${v.version} has been evaluated on test ${v.test_evaluations} time${v.test_evaluations === 1 ? '' : 's'}): iterate on dev, and confirm the test run explicitly (--confirm-test on the command line).`,
     )
   return tx(d, () => {
-    const id = d.repos.judges.addRun({ judgeVersionId: v.id, scope: input.scope === 'all' ? 'selection' : input.scope, status: 'running', itemIds: ids, options: { scope: input.scope, concurrency: input.concurrency } }, now(d), null)
+    const id = d.repos.judges.addRun({ judgeVersionId: v.id, scope: input.scope === 'all' ? 'selection' : input.scope, status: 'running', itemIds: ids, options: { scope: input.scope, concurrency: input.concurrency, ...(input.batch ? { mode: 'batch' } : {}) } }, now(d), null)
     if (test) d.repos.judges.countTestEvaluation(v.id)
     d.repos.project.log('run.start', { runId: id, versionId: v.id, scope: input.scope, items: ids.length, test }, now(d))
     return id
@@ -134,6 +149,8 @@ export interface ExecuteOptions {
   backend?: RunBackend
   /** Awaited before each verdict is written (the services wait for a running import here). */
   beforeWrite?: () => Promise<void>
+  /** A batch run: how often to ask whether the batch has ended (30 s by default). */
+  batchPollMs?: number
 }
 
 /**
@@ -145,6 +162,8 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
   if (!row) throw new AppError('not_found', `There is no run with id ${runId}.`)
   if (row.status === 'done' && !o.retryErrors) return runView(row, false)
   const { run } = versionForRun(d, row.judge_version_id)
+  const stored = options(row)
+  const price = stored.mode === 'batch' ? BATCH_PRICE : 1
   const finished = d.repos.judges.finishedItems(runId, !o.retryErrors)
   const todo = (JSON.parse(row.item_ids_json) as number[]).filter((id) => !finished.has(id))
   d.repos.judges.setStatus(runId, 'running', null)
@@ -157,7 +176,7 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
   const record = async (task: RunTask, outcome: TaskOutcome): Promise<void> => {
     await o.beforeWrite?.()
     const result = verdictOf(task.itemId, outcome)
-    const cost = result.cached ? 0 : costOf(run.model, result.tokensIn ?? 0, result.tokensOut ?? 0)
+    const cost = result.cached ? 0 : costOf(run.model, result.tokensIn ?? 0, result.tokensOut ?? 0) * price
     d.repos.judges.relaxed(() =>
       tx(d, () => {
         const at = now(d)
@@ -213,7 +232,15 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
       return { done: false, value: { itemId, request, key, ...(hit ? { cached: JSON.parse(hit) as LlmResponse } : {}) } }
     },
   }
-  const backend = o.backend ?? onlineBackend(o.client, { concurrency: o.concurrency, timeoutMs: run.model.timeoutMs ?? 60_000, retry: o.retry ?? DEFAULT_RETRY })
+  const backend =
+    o.backend ??
+    (stored.mode === 'batch'
+      ? batchBackend(o.client, {
+          batchId: stored.batchId ?? null,
+          remember: (batchId) => d.repos.judges.setOptions(runId, { ...stored, batchId: batchId ?? undefined }),
+          pollMs: o.batchPollMs ?? 30_000,
+        })
+      : onlineBackend(o.client, { concurrency: o.concurrency, timeoutMs: run.model.timeoutMs ?? 60_000, retry: o.retry ?? DEFAULT_RETRY }))
   try {
     await backend.execute(tasks, record, o.signal)
     d.repos.judges.setStatus(runId, o.signal.aborted ? 'cancelled' : 'done', now(d))
@@ -231,7 +258,7 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
 export function unfinishedRun(d: JudgeDeps, versionId: number, scope: RunScope): number | null {
   const v = d.repos.judges.version(versionId)
   if (!v) return null
-  const r = d.repos.judges.runs(v.judge_id).find((x) => x.judge_version_id === versionId && x.status !== 'done' && ((JSON.parse(x.options_json) as { scope?: string }).scope ?? x.scope) === scope)
+  const r = d.repos.judges.runs(v.judge_id).find((x) => x.judge_version_id === versionId && x.status !== 'done' && (options(x).scope ?? x.scope) === scope)
   return r?.id ?? null
 }
 

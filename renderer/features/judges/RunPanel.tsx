@@ -28,6 +28,7 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
   const [estimate, setEstimate] = useState<RunEstimate | null>(null)
   const [estimateError, setEstimateError] = useState<string | null>(null)
   const [confirmTest, setConfirmTest] = useState(false)
+  const [batch, setBatch] = useState(false)
   const [verdicts, setVerdicts] = useState<VerdictView[]>([])
 
   const merged = runs.map((r) => live.get(r.id) ?? r)
@@ -42,8 +43,8 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
     setEstimateError(null)
     const itemIds = scope === 'selection' ? [...selected] : undefined
     if (scope === 'selection' && selected.size === 0) return setEstimateError('Nothing is selected: select items in the Data table (x) first.')
-    call('judges.estimate', { versionId, scope, itemIds }).then(setEstimate, (error: unknown) => setEstimateError(errorText(error)))
-  }, [versionId, scope, selected, external, finishedCount])
+    call('judges.estimate', { versionId, scope, itemIds, batch }).then(setEstimate, (error: unknown) => setEstimateError(errorText(error)))
+  }, [versionId, scope, selected, external, finishedCount, batch])
 
   useEffect(() => {
     call('judges.verdicts', { versionId }).then(setVerdicts, () => setVerdicts([]))
@@ -57,7 +58,7 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
     if (external || active) return
     if (estimate?.touchesTest && !confirmTest) return showError('This scope includes test items: tick "final test evaluation" to confirm (the test set is for one final measurement).')
     try {
-      const run = await call('judges.run', { versionId, scope, itemIds: scope === 'selection' ? [...selected] : undefined, confirmTest, concurrency })
+      const run = await call('judges.run', { versionId, scope, itemIds: scope === 'selection' ? [...selected] : undefined, confirmTest, concurrency, batch })
       useStore.getState().setRun(run)
       setConfirmTest(false)
     } catch (error) {
@@ -98,6 +99,9 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
             Concurrency
             <input type="number" min={1} max={64} value={concurrency} onChange={(e) => setConcurrency(Math.max(1, Math.min(64, Number(e.target.value) || 1)))} />
           </label>
+          <label className="inline" title="One upload to the endpoint's Batch API (OpenAI's /v1/batches): half the price, answers within 24 hours. Cancel stops the waiting, not the batch; Resume collects its answers.">
+            <input type="checkbox" checked={batch} onChange={(e) => setBatch(e.target.checked)} /> Batch API (half price, answers within 24 h)
+          </label>
           <p className="estimate" data-testid="run-estimate">
             {estimateError ? (
               <span className="warning">{estimateError}</span>
@@ -124,6 +128,7 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
           <progress value={active.done} max={active.total} />
           <span>
             {active.done} / {active.total} · {active.pass} pass · {active.fail} fail · {active.errors} error · {active.cached} cached
+            {active.mode === 'batch' && active.done < active.total && ' · waiting for the batch (checked every 30 s; cancel stops the waiting, Resume collects the answers)'}
           </span>
           <button onClick={() => void call('judges.cancel', { runId: active.id })}>
             Cancel <kbd>x</kbd>
@@ -140,7 +145,7 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
               <tr key={r.id}>
                 <td>{r.id}</td>
                 <td>v{r.version}</td>
-                <td>{r.scope}</td>
+                <td>{r.scope}{r.mode === 'batch' ? ' · batch' : ''}</td>
                 <td className={`status-${r.status}`} title={r.error ?? ''}>{r.status}</td>
                 <td>{r.done}/{r.total}</td>
                 <td>{r.pass}</td>

@@ -97,6 +97,7 @@ export function judgesRepo(db: Db) {
   const nextVersion = db.prepare('SELECT coalesce(max(version), 0) + 1 FROM judge_versions WHERE judge_id = ?').pluck()
   const runsOfJudge = db.prepare(`${RUN} WHERE jv.judge_id = ? GROUP BY r.id ORDER BY r.id DESC`)
   const run = db.prepare(`${RUN} WHERE r.id = ? GROUP BY r.id`)
+  const setOptions = db.prepare('UPDATE runs SET options_json = ? WHERE id = ?')
   const setStatus = db.prepare(
     `UPDATE runs SET status = @status, finished_at = @finishedAt, error = @error,
        n_done = (SELECT count(*) FROM verdicts WHERE run_id = @id), n_error = (SELECT count(*) FROM verdicts WHERE run_id = @id AND verdict = 'error'),
@@ -176,6 +177,8 @@ export function judgesRepo(db: Db) {
     runs: (judgeId: number) => runsOfJudge.all(judgeId) as RunRow[],
     run: (id: number) => run.get(id) as RunRow | undefined,
     /** Sets a run's status and copies its counts from its verdicts into the row (for readers of the file). */
+    /** Replaces a run's options (a batch run keeps its batch's id there). */
+    setOptions: (id: number, options: Record<string, unknown>): void => void setOptions.run(JSON.stringify(options), id),
     setStatus: (id: number, status: RunRow['status'], finishedAt: string | null, error: string | null = null): void =>
       void setStatus.run({ id, status, finishedAt, error }),
     /** Items of a run that need no more calls: every verdict, or only pass/fail ones when errors are to be retried. */
