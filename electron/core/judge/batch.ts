@@ -6,7 +6,7 @@
  * as it exists, so a cancelled or killed run resumes by polling the same batch: nothing is asked
  * or paid for twice. Cached items and items that cannot be asked never go up.
  */
-import { LlmError, type LlmClient, type LlmResponse } from './llm'
+import { LlmError, responseOf, type LlmClient } from './llm'
 import type { RunBackend, RunTask, TaskOutcome } from './runner'
 
 export interface BatchOptions {
@@ -85,15 +85,10 @@ function outcomeOfLine(line: string, latencyMs: number): { customId: string; out
   const fail = (reason: string) => ({ customId: row.custom_id as string, outcome: { ok: false as const, reason, latencyMs, attempts: 1 } })
   if (row.error) return fail(`The batch could not answer this item: ${row.error.message ?? row.error.code ?? 'no reason given'}.`)
   const status = row.response?.status_code
-  const body = row.response?.body as { choices?: { message?: { content?: string | null; refusal?: string | null } }[]; usage?: { prompt_tokens?: number; completion_tokens?: number }; error?: { message?: string } } | undefined
+  const body = row.response?.body as (Parameters<typeof responseOf>[0] & { error?: { message?: string } }) | undefined
   if (status !== 200 || !body) return fail(`HTTP ${status ?? '?'} in the batch: ${body?.error?.message ?? 'no answer'}.`)
-  const message = body.choices?.[0]?.message
-  if (!message) return fail('The batch answered with no choices.')
-  const response: LlmResponse = {
-    content: message.content ?? (message.refusal ? `REFUSAL: ${message.refusal}` : null),
-    tokensIn: body.usage?.prompt_tokens ?? null,
-    tokensOut: body.usage?.completion_tokens ?? null,
-  }
+  const response = responseOf(body)
+  if (!response) return fail('The batch answered with no choices.')
   return { customId: row.custom_id, outcome: { ok: true, response, latencyMs, attempts: 1 } }
 }
 

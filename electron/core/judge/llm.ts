@@ -80,15 +80,9 @@ export function openaiClient(baseUrl: string, apiKey: string): LlmClient {
           ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
           stream: false,
         } as OpenAI.ChatCompletionCreateParamsNonStreaming
-        const response = await client.chat.completions.create(body, { signal, timeout: timeoutMs })
-        const choice = response.choices?.[0]
-        if (!choice) throw new LlmError('The endpoint answered with no choices.', true)
-        const refusal = choice.message?.refusal
-        return {
-          content: choice.message?.content ?? (refusal ? `REFUSAL: ${refusal}` : null),
-          tokensIn: response.usage?.prompt_tokens ?? null,
-          tokensOut: response.usage?.completion_tokens ?? null,
-        }
+        const response = responseOf(await client.chat.completions.create(body, { signal, timeout: timeoutMs }))
+        if (!response) throw new LlmError('The endpoint answered with no choices.', true)
+        return response
       } catch (error) {
         throw masked(classify(error, baseUrl), apiKey)
       }
@@ -111,6 +105,17 @@ export function openaiClient(baseUrl: string, apiKey: string): LlmClient {
         throw masked(classify(error, baseUrl), apiKey)
       }
     },
+  }
+}
+
+/** The answer in a chat completion (online, or a line of a batch's output): null when it has no choices. A refusal is kept as text. */
+export function responseOf(completion: { choices?: { message?: { content?: string | null; refusal?: string | null } }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } | null }): LlmResponse | null {
+  const message = completion.choices?.[0]?.message
+  if (!message) return null
+  return {
+    content: message.content ?? (message.refusal ? `REFUSAL: ${message.refusal}` : null),
+    tokensIn: completion.usage?.prompt_tokens ?? null,
+    tokensOut: completion.usage?.completion_tokens ?? null,
   }
 }
 
