@@ -47,8 +47,8 @@ export async function startLlmServer(
     port?: number
     failWhen?: (prompt: string) => boolean
     answer?: (prompt: string) => string | null
-    /** Batch API: retrieves before a batch completes (default 2), or a reason to fail every batch. */
-    batch?: { polls?: number; fail?: string }
+    /** Batch API: retrieves before a batch ends (default 2); a reason to fail every batch; or end them `expired` (24 h passed) instead of completed. */
+    batch?: { polls?: number; fail?: string; expire?: boolean }
   } = {},
 ): Promise<LlmServer> {
   const latency = o.latencyMs ?? 0
@@ -186,7 +186,7 @@ export async function startLlmServer(
       entry.polls++
       const polls = o.batch?.polls ?? 2
       if (o.batch?.fail) return json(200, { ...entry.batch, status: 'failed', output_file_id: null, error_file_id: null, errors: { object: 'list', data: [{ code: 'invalid', message: o.batch.fail, line: 1 }] } })
-      return json(200, entry.polls >= polls ? { ...entry.batch, status: 'completed' } : { ...entry.batch, status: 'in_progress', output_file_id: null, error_file_id: null })
+      return json(200, entry.polls >= polls ? { ...entry.batch, status: o.batch?.expire ? 'expired' : 'completed' } : { ...entry.batch, status: 'in_progress', output_file_id: null, error_file_id: null })
     }
     return json(404, { error: { message: `no route ${req.method} ${url}` } })
   }

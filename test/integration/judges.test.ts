@@ -205,6 +205,18 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     expect(server.callsWith('plain question one')).toHaveLength(1)
   })
 
+  it('an expired batch keeps the answers it has, and the rest are errors that say the batch expired', async () => {
+    await server.close()
+    server = await startLlmServer({ batch: { expire: true } })
+    const d = judgeProject(tmp.file('p.assay'), FAULTS.filter((f) => ['ok-1', 'fail-1', 'hang'].includes(f.id)))
+    const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
+    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 4, batch: true })
+    const run = await executeRun(d, runId, { client: openaiClient(server.baseUrl, 'k'), signal: new AbortController().signal, concurrency: 4, batchPollMs: 10 })
+    expect(run).toMatchObject({ status: 'done', done: 3, pass: 1, fail: 1, errors: 1 })
+    expect(verdictsOf(d, versionId).find((v) => v.externalId === 'hang')!.error).toBe('The batch batch_1 ended (expired) without an answer for this item.')
+  })
+
   it('a failed batch ends every item it held as an error that says why', async () => {
     await server.close()
     server = await startLlmServer({ batch: { fail: 'the input file has a line that is not JSON' } })
