@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import { AgreementRow, CriterionInfo, NoteView, Taxonomy, ItemDetail, ItemFacets, ItemFilter, ItemRow, ItemSort, LabelVerdict, ProjectInfo, RecentProject, Saturation, SessionItem, SessionSettings, SessionView, UserSettings } from './domain'
-import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, PreviewResult } from './import'
+import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, OfferedLabel, PreviewResult } from './import'
 import type { Envelope } from './errors'
 import { CalibrateRequest, CalibrationView, CellItem, Targets } from './calibrate'
 import { REPORT_FORMATS, ReportData, ReportRequest } from './report/data'
@@ -175,7 +175,8 @@ export const contract = {
   /** A version's newest verdict per item (test items only once revealed), beside the human label. */
   'judges.verdicts': { input: z.object({ versionId: z.number().int() }).strict(), output: z.array(VerdictView) },
   /** The train/dev/test shares and seed of a criterion; items already assigned keep their split. */
-  'judges.splits': { input: z.object({ criterionId: z.number().int(), ratios: SplitRatios }).strict(), output: z.null() },
+  /** New shares and seed for a criterion's splits; items are placed again only while no judge depends on them (the message says which). */
+  'judges.splits': { input: z.object({ criterionId: z.number().int(), ratios: SplitRatios }).strict(), output: z.object({ replaced: z.number().int(), message: z.string() }) },
 
   /** Judge versions that can be calibrated (for the picker). */
   'calibrate.choices': { input: none, output: z.array(z.object({ versionId: z.number().int(), label: z.string() })) },
@@ -195,7 +196,8 @@ export const contract = {
   'report.render': { input: ReportRequest.extend({ format: z.enum(REPORT_FORMATS) }).strict(), output: z.object({ filename: z.string(), mime: z.string(), base64: z.string() }) },
 
   /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
-  'import.detect': { input: ImportSource, output: z.object({ detected: DetectedInfo, mapping: Mapping, preview: PreviewResult }) },
+  /** The file's format, a suggested mapping (label columns a verdicts file merely repeats are offered, not mapped) and its preview. */
+  'import.detect': { input: ImportSource, output: z.object({ detected: DetectedInfo, mapping: Mapping, offered: z.array(OfferedLabel), preview: PreviewResult }) },
   /** The first rows of a file mapped with the given mapping, for the wizard's preview. */
   'import.preview': { input: ImportSource.extend({ format: FileFormat, mapping: Mapping }).strict(), output: PreviewResult },
   /** Imports a file atomically (progress as `progress` events with task "import"). */

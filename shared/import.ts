@@ -16,11 +16,15 @@ export const ValueMap = z.object({
 })
 export type ValueMap = z.infer<typeof ValueMap>
 
-/** `PASS/pass/1/true/yes` → pass, `FAIL/0/false/no` → fail, `UNKNOWN/ERROR/empty` → error: never a silent fail. */
+/**
+ * `PASS/pass/1/true/yes` → pass, `FAIL/0/false/no` → fail, `UNKNOWN/ERROR/None` → error: never a
+ * silent fail. An empty cell is listed nowhere: it means "no verdict" (a label column's empty
+ * cell is no label, never a deferral), unless the user adds "" to a list.
+ */
 export const DEFAULT_VALUES: ValueMap = {
   pass: ['pass', 'passed', '1', 'true', 'yes', 'y', 'good', 'correct'],
   fail: ['fail', 'failed', '0', 'false', 'no', 'n', 'bad', 'incorrect'],
-  error: ['unknown', 'error', 'none', 'null', 'nan', 'n/a', ''],
+  error: ['unknown', 'error', 'none', 'null', 'nan', 'n/a'],
 }
 
 /** Rows of a span export (Phoenix/OpenInference, OpenTelemetry GenAI) grouped into traces. */
@@ -67,8 +71,22 @@ export const Mapping = z.object({
       invert: z.boolean().optional(),
     }),
   ),
-  /** Judge verdict columns, with an optional critique column; each becomes a recorded run. */
-  verdicts: z.array(z.object({ field, judge: z.string().min(1), criterion: z.string().min(1), critique: field.nullable() })),
+  /**
+   * Judge verdict columns, with an optional critique column; each import of them is a recorded run
+   * of an imported judge version. `version`: a number adds to that version of the judge (made, as
+   * an imported version, if the judge has none of that number), `new` makes the next version;
+   * absent, the judge's newest imported version takes them (a new version when it has none), so a
+   * judge's test verdicts and its production verdicts, from two files, are one version.
+   */
+  verdicts: z.array(
+    z.object({
+      field,
+      judge: z.string().min(1),
+      criterion: z.string().min(1),
+      critique: field.nullable(),
+      version: z.union([z.number().int().min(1), z.literal('new')]).optional(),
+    }),
+  ),
   /** train/dev/test columns, one per criterion. */
   splits: z.array(z.object({ field, criterion: z.string().min(1) })),
   /** Review whole traces, or one named pipeline step across traces. */
@@ -130,10 +148,30 @@ export const PreviewRow = z.object({
 })
 export type PreviewRow = z.infer<typeof PreviewRow>
 
-export const PreviewResult = z.object({ rows: z.array(PreviewRow), errors: z.array(RecordErrorSchema), join: z.boolean() })
+export const PreviewResult = z.object({
+  rows: z.array(PreviewRow),
+  errors: z.array(RecordErrorSchema),
+  /** A labels/verdicts-only mapping: every row must name an item of the project. */
+  join: z.boolean(),
+  /** How many of the previewed rows name an item the project has already (they join it, unless imported as a copy). */
+  matched: z.number().int(),
+})
 export type PreviewResult = z.infer<typeof PreviewResult>
 
+/** Ids repeated within the file: stop (default), keep the first, keep the last, or keep all under new ids. */
 export const DuplicatePolicy = z.enum(['abort', 'skip', 'replace', 'keep-both'])
+export type DuplicatePolicy = z.infer<typeof DuplicatePolicy>
+
+/**
+ * Rows whose id is already an item of the project: `join` (default) adds their labels, notes,
+ * verdicts, split and new metadata to that item (its stored trace is kept); `copy` imports them
+ * again as new items of the new dataset.
+ */
+export const ExistingPolicy = z.enum(['join', 'copy'])
+export type ExistingPolicy = z.infer<typeof ExistingPolicy>
+
+export const SplitName = z.enum(['train', 'dev', 'test'])
+export type SplitName = z.infer<typeof SplitName>
 
 export const ImportStart = z
   .object({
@@ -144,18 +182,70 @@ export const ImportStart = z
     datasetName: z.string().trim().min(1).optional(),
     onError: z.enum(['abort', 'skip']),
     duplicates: DuplicatePolicy,
+    existing: ExistingPolicy.default('join'),
+    /** "These items are the test set": every imported item with a human label goes to this split (per criterion of the file). */
+    split: SplitName.nullable().default(null),
   })
   .strict()
+export type ImportStart = z.infer<typeof ImportStart>
+
+/** A count with the first ids it is about (at most 100 listed). */
+const Listed = z.object({ count: z.number().int(), ids: z.array(z.string()) })
+export type Listed = z.infer<typeof Listed>
+
+/** A label column the suggestion left out of the mapping, and why (see `offerLabels`). */
+export const OfferedLabel = z.object({ field: z.string(), criterion: z.string(), why: z.string() })
+export type OfferedLabel = z.infer<typeof OfferedLabel>
+
+/** What one label or verdict column held, and what became of it: the numbers a user checks first. */
+export const ColumnTally = z.object({
+  kind: z.enum(['label', 'verdict']),
+  field: z.string(),
+  criterion: z.string(),
+  /** Verdict columns: the judge, and the version the verdicts went to (`v2`, `v3 (new)`). */
+  judge: z.string().nullable(),
+  version: z.string().nullable(),
+  pass: z.number().int(),
+  fail: z.number().int(),
+  /** UNKNOWN/ERROR-like values (a label column keeps them as deferred labels). */
+  error: z.number().int(),
+  /** Cells reading "defer" (label columns). */
+  defer: z.number().int(),
+  /** Empty cells: no label or verdict (a label's note, if any, is kept as a note). */
+  empty: z.number().int(),
+  /** Labels or verdicts written. */
+  added: z.number().int(),
+  /** The same label (same annotator, verdict and note) or verdict was there already: nothing written. */
+  unchanged: z.number().int(),
+})
+export type ColumnTally = z.infer<typeof ColumnTally>
 
 export const ImportReport = z.object({
+  /** `new`: new items (some rows may also have joined existing ones); `join`: every row went to items already in the project. */
   mode: z.enum(['new', 'join']),
+  /** The new dataset, when the file brought new items. */
   dataset: z.string().nullable(),
   datasetId: z.number().int().nullable(),
   rows: z.number().int(),
+  /** New items. */
   imported: z.number().int(),
+  /** Rows whose id is an item of the project already: their labels, verdicts, split and metadata went to it. */
+  matched: Listed,
   skipped: z.number().int(),
-  duplicates: z.object({ count: z.number().int(), ids: z.array(z.string()) }),
-  unmatched: z.object({ count: z.number().int(), ids: z.array(z.string()) }),
+  duplicates: Listed,
+  /** Rows of a labels/verdicts-only file whose id matches no item (reported, never guessed). */
+  unmatched: Listed,
+  /** Matched rows whose input, output or messages differ from the stored trace: the stored one was kept. */
+  textChanged: Listed,
+  /** Items the file's verdicts should have covered but did not: labeled items of the datasets it joined, with no verdict from it. */
+  notJudged: Listed,
+  /** No id column in the file: each item's id is `row-<line>`, and such rows never join existing items. */
+  idsGenerated: z.boolean(),
+  columns: z.array(ColumnTally),
+  /** Label columns found but not imported (a verdicts file joining labeled items): map them to import them too. */
+  offered: z.array(OfferedLabel),
+  /** Things the user should know though nothing was wrong with a row (e.g. items moved out of a viewed test split). */
+  warnings: z.array(z.string()),
   errors: z.array(RecordErrorSchema),
   errorCount: z.number().int(),
   committed: z.boolean(),

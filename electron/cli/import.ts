@@ -1,20 +1,26 @@
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, rmSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { DuplicatePolicy, EMPTY_MAPPING, FileFormat, Mapping, type Mapping as MappingType } from '../../shared/import'
+import { DuplicatePolicy, EMPTY_MAPPING, ExistingPolicy, FileFormat, Mapping, SplitName, type ImportReport, type Mapping as MappingType } from '../../shared/import'
 import { openProject } from '../core/db/open'
 import { detectFormat } from '../core/import/detect'
 import { suggestMapping } from '../core/import/mapping'
+import { offerLabels, sampleMatches } from '../core/import/plan'
 import { runImport } from '../core/import/run'
 import { CliError, type Command } from './command'
 
 const usage = `Usage: assay import PROJECT FILE [--format F] [--delimiter D] [--map KEY=FIELD ...]
                     [--on-error abort|skip] [--duplicates abort|skip|replace|keep-both]
+                    [--existing join|copy] [--split train|dev|test]
+                    [--judge NAME] [--judge-version N|new]
                     [--dataset NAME] [--annotator NAME] [--no-suggest] [--progress] [--json]
 
 Imports traces (or labels and judge verdicts for items already in PROJECT) from FILE, in one
 transaction: either every good row is imported, or nothing is. Creates PROJECT if it does not
-exist. The format and the mapping are detected; --map overrides one part of the mapping.
+exist (and removes it again if nothing could be imported). The format and the mapping are
+detected; --map overrides one part of the mapping. A mapped field that the file does not have,
+a label or verdict column with no verdict in it, or an id column whose values repeat stops the
+import with what was wrong and where.
 
   --format F        csv, jsonl, json-array, json-records or json-columns (pandas)
   --delimiter D     for csv: , ; tab |
@@ -28,16 +34,29 @@ exist. The format and the mapping are detected; --map overrides one part of the 
                       metadata=F1,F2                       fields kept as metadata
                       unit=step:NAME                       review one pipeline step across traces
                     a FIELD may be a column name or a dotted path into JSON (attributes.input.value);
-                    an empty FIELD (id=) unmaps it
+                    an empty FIELD (id=) unmaps it (no id column: rows are numbered row-<line>)
   --on-error        abort (default): stop at bad rows and import nothing; skip: skip and list them
-  --duplicates      what to do with repeated ids (default abort)
+  --duplicates      what to do with ids repeated within FILE (default abort: stop, with their lines)
+  --existing        rows whose id is already an item of PROJECT: join (default) adds their labels,
+                    verdicts, split and new metadata to that item (a differing trace text is
+                    reported, the stored one kept); copy imports them again as new items
+  --split S         "these items are the S set": every item of FILE with a human label goes to
+                    split S (train, dev or test) of each criterion FILE labels or judges
+  --judge NAME      the judge of the file's verdict column (default: the column's name)
+  --judge-version V add the verdicts to version V of the judge, or make a new one (new); by default
+                    they go to the judge's newest imported version (a new one if it has none), so
+                    a judge's test and production verdicts from two files are one version
   --dataset NAME    name of the new dataset (default: the file name)
   --annotator NAME  who made the labels in FILE (default "imported", or the file's annotator column):
                     import a colleague's labels under their name to measure agreement (Cohen's κ)
   --no-suggest      start from an empty mapping instead of the detected one
   --progress        print "N rows read (P%)" to standard error as the import goes (before it commits)
-  --json            print {dataset, rows, imported, skipped, errors: [{line, column, message}], ...}
+  --json            print the report: {dataset, rows, imported, matched, skipped, duplicates,
+                    unmatched, textChanged, notJudged, idsGenerated, columns, offered, warnings,
+                    errors: [{line, column, message}], committed, ...}
 
+A file of judge verdicts for items PROJECT has already does not import its human-label column
+again (it is listed under "offered"); map it (--map label=COLUMN) to import it too.
 Exit code 0 when the import was committed, 1 otherwise.`
 
 export const importCommand: Command = {
@@ -53,6 +72,10 @@ export const importCommand: Command = {
         map: { type: 'string', multiple: true, default: [] },
         'on-error': { type: 'string', default: 'abort' },
         duplicates: { type: 'string', default: 'abort' },
+        existing: { type: 'string', default: 'join' },
+        split: { type: 'string' },
+        judge: { type: 'string' },
+        'judge-version': { type: 'string' },
         dataset: { type: 'string' },
         annotator: { type: 'string' },
         'no-suggest': { type: 'boolean', default: false },
@@ -68,6 +91,10 @@ export const importCommand: Command = {
     if (onError !== 'abort' && onError !== 'skip') throw new CliError('bad_arguments', `--on-error must be abort or skip, got "${onError}".`)
     const duplicates = DuplicatePolicy.safeParse(values.duplicates)
     if (!duplicates.success) throw new CliError('bad_arguments', `--duplicates must be abort, skip, replace or keep-both, got "${values.duplicates}".`)
+    const existing = ExistingPolicy.safeParse(values.existing)
+    if (!existing.success) throw new CliError('bad_arguments', `--existing must be join or copy, got "${values.existing}".`)
+    const split = values.split === undefined ? null : SplitName.safeParse(values.split)
+    if (split && !split.success) throw new CliError('bad_arguments', `--split must be train, dev or test, got "${values.split}".`)
     const format = values.format === undefined ? undefined : FileFormat.safeParse(values.format)
     if (format && !format.success) throw new CliError('bad_arguments', `--format must be one of ${FileFormat.options.join(', ')}, got "${values.format}".`)
     const delimiter = values.delimiter === 'tab' ? '\t' : values.delimiter
@@ -77,38 +104,102 @@ export const importCommand: Command = {
       throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
     })
     const base = values['no-suggest'] ? EMPTY_MAPPING : suggestMapping(detected)
-    const mapped = applyMapArgs(base, values.map)
+    const mapped = applyJudgeArgs(applyMapArgs(base, values.map), values.judge, values['judge-version'])
     const annotator = values.annotator?.trim()
     const mapping = annotator ? { ...mapped, labels: mapped.labels.map((l) => ({ ...l, annotator })) } : mapped
 
     // Create or open (and so check and migrate) the project, then import on a connection of its own.
-    openProject(project, { mode: existsSync(project) ? 'open' : 'create' }).db.close()
-    const report = await runImport(project, {
-      file,
-      format: detected.format,
-      delimiter: detected.delimiter,
-      mapping,
-      datasetName: values.dataset,
-      onError,
-      duplicates: duplicates.data,
-    }, { onProgress: values.progress ? (p) => io.stderr(`${p.rows.toLocaleString('en-US')} rows read${p.total ? ` (${Math.floor((100 * p.bytes) / p.total)}%)` : ''}\n`) : undefined })
-    if (values.json) {
-      io.stdout(`${JSON.stringify(report)}\n`)
-    } else {
-      const what = report.mode === 'join' ? `added labels/verdicts to ${report.imported} existing items` : `imported ${report.imported} items into dataset "${report.dataset}"`
-      io.stdout(`${report.committed ? what : 'Nothing was imported'} (${report.rows} rows read, ${report.skipped} skipped, ${report.errorCount} problems).\n`)
-      if (report.duplicates.count) io.stdout(`${report.duplicates.count} duplicate ids: ${report.duplicates.ids.slice(0, 10).join(', ')}\n`)
-      if (report.unmatched.count) io.stdout(`${report.unmatched.count} ids match no item: ${report.unmatched.ids.slice(0, 10).join(', ')}\n`)
-      for (const e of report.errors.slice(0, 20)) io.stderr(`${file}:${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.message}\n`)
-      if (report.errorCount > 20) io.stderr(`… and ${report.errorCount - 20} more.\n`)
+    // A project this command made is removed again when nothing could be imported into it.
+    const created = !existsSync(project)
+    const removeCreated = () => {
+      if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${project}${suffix}`, { force: true })
     }
+    let report: ImportReport
+    try {
+      const { db } = openProject(project, { mode: created ? 'create' : 'open' })
+      const explicit = explicitLabels(values.map)
+      let offer: ReturnType<typeof offerLabels>
+      try {
+        offer = offerLabels(mapping, !created && sampleMatches(db, detected.sample, mapping).matched > 0, (l) => explicit.has(l.criterion))
+      } finally {
+        db.close()
+      }
+      report = await runImport(project, {
+        file,
+        format: detected.format,
+        delimiter: detected.delimiter,
+        mapping: offer.mapping,
+        datasetName: values.dataset,
+        onError,
+        duplicates: duplicates.data,
+        existing: existing.data,
+        split: split?.data ?? null,
+        offered: offer.offered,
+      }, { onProgress: values.progress ? (p) => io.stderr(`${p.rows.toLocaleString('en-US')} rows read${p.total ? ` (${Math.floor((100 * p.bytes) / p.total)}%)` : ''}\n`) : undefined })
+    } catch (error) {
+      removeCreated()
+      throw error
+    }
+    if (!report.committed) removeCreated()
+    if (values.json) io.stdout(`${JSON.stringify(report)}\n`)
+    else printReport(report, file, io)
     // A join in which no id matched changed nothing: say so with the exit code too.
-    const joinedNothing = report.mode === 'join' && report.imported === 0
+    const joinedNothing = report.mode === 'join' && report.matched.count === 0
     if (joinedNothing && !values.json) io.stderr('No id in the file matches an item of the project: nothing was added. Check the id column (--map id=COLUMN).\n')
     return report.committed && !joinedNothing ? 0 : 1
   },
 }
 
+/** The report in words: what was imported or joined, what each label and verdict column held, what to look at. */
+function printReport(report: ImportReport, file: string, io: { stdout(text: string): void; stderr(text: string): void }): void {
+  const name = basename(file)
+  const done = [
+    report.imported > 0 || report.mode === 'new' ? `imported ${report.imported} new items into dataset "${report.dataset ?? name}"` : '',
+    report.matched.count > 0 ? `added to ${report.matched.count} items the project had already` : '',
+  ].filter(Boolean)
+  io.stdout(`${report.committed ? done.join('; ') || 'nothing to add' : 'Nothing was imported'} (${report.rows} rows read, ${report.skipped} skipped, ${report.errorCount} problems).\n`)
+  if (report.idsGenerated) io.stdout('Ids generated (no id column): each item is row-<line>; such rows never join items of the project.\n')
+  for (const c of report.committed ? report.columns : []) {
+    const values = [['pass', c.pass], ['fail', c.fail], ['error', c.error], ['defer', c.defer], ['empty', c.empty]].filter(([, n]) => n !== 0).map(([k, n]) => `${n} ${k}`)
+    const target = c.kind === 'label' ? `labels of "${c.criterion}"` : `verdicts of judge "${c.judge}"${c.version ? ` ${c.version}` : ''}`
+    io.stdout(`  ${c.field} → ${target}: ${values.join(', ') || 'no values'}; ${c.added} added${c.unchanged ? `, ${c.unchanged} unchanged (already there)` : ''}\n`)
+  }
+  const ids = (l: { count: number; ids: string[] }) => `${l.ids.slice(0, 10).join(', ')}${l.count > 10 ? ', …' : ''}`
+  if (report.duplicates.count) io.stdout(`${report.duplicates.count} duplicate ids: ${ids(report.duplicates)}\n`)
+  if (report.unmatched.count) io.stdout(`${report.unmatched.count} ids match no item: ${ids(report.unmatched)}\n`)
+  if (report.notJudged.count) io.stdout(`${report.notJudged.count} labeled item${report.notJudged.count === 1 ? '' : 's'} of the joined datasets got no verdict from this file: ${ids(report.notJudged)}\n`)
+  for (const o of report.offered) io.stdout(`Not imported: ${o.why}.\n`)
+  for (const w of report.warnings) io.stderr(`warning: ${w}\n`)
+  for (const e of report.errors.slice(0, 20)) io.stderr(`${file}:${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.message}\n`)
+  if (report.errorCount > 20) io.stderr(`… and ${report.errorCount - 20} more.\n`)
+}
+
+/** Criteria whose label column `--map label[:CRITERION]=F` named (kept even in a verdicts file). */
+function explicitLabels(args: string[]): Set<string> {
+  const out = new Set<string>()
+  for (const arg of args) {
+    const key = arg.slice(0, Math.max(0, arg.indexOf('=')))
+    if (key === 'label' || key.startsWith('label:')) out.add(key.slice('label:'.length) || 'Overall')
+  }
+  return out
+}
+
+/** `--judge NAME` names the file's one verdict column's judge; `--judge-version N|new` picks the version its verdicts go to. */
+export function applyJudgeArgs(mapping: MappingType, judge: string | undefined, version: string | undefined): MappingType {
+  if (judge === undefined && version === undefined) return mapping
+  const flags = [judge !== undefined ? '--judge' : '', version !== undefined ? '--judge-version' : ''].filter(Boolean).join(' and ')
+  if (mapping.verdicts.length === 0) throw new CliError('bad_arguments', `${flags}: the mapping has no verdict column. Map one: --map verdict:JUDGE=COLUMN.`)
+  if (mapping.verdicts.length > 1 && judge !== undefined) throw new CliError('bad_arguments', `--judge: the mapping has ${mapping.verdicts.length} verdict columns (${mapping.verdicts.map((v) => v.field).join(', ')}); name each judge with --map verdict:JUDGE=COLUMN.`)
+  let parsed: number | 'new' | undefined
+  if (version !== undefined) {
+    parsed = version === 'new' ? 'new' : Number(version)
+    if (parsed !== 'new' && !(Number.isInteger(parsed) && parsed >= 1)) throw new CliError('bad_arguments', `--judge-version must be a version number (1, 2, …) or new, got "${version}".`)
+  }
+  return {
+    ...mapping,
+    verdicts: mapping.verdicts.map((v) => ({ ...v, ...(judge !== undefined ? { judge: judge.trim() || v.judge } : {}), ...(parsed !== undefined ? { version: parsed } : {}) })),
+  }
+}
 
 /** Applies `--map KEY=FIELD` overrides to a mapping; unknown keys are refused with the list. */
 export function applyMapArgs(base: MappingType, args: string[]): MappingType {
@@ -145,7 +236,7 @@ export function applyMapArgs(base: MappingType, args: string[]): MappingType {
       case 'verdict': {
         const [judge, criterion = 'Overall'] = rest.split('@') as [string, string?]
         if (!judge) throw new CliError('bad_arguments', `--map ${arg}: name the judge, e.g. verdict:my-judge=predicted_label.`)
-        m.verdicts = m.verdicts.filter((v) => v.judge !== judge)
+        m.verdicts = m.verdicts.filter((v) => v.judge !== judge && v.field !== fieldOrNull)
         if (fieldOrNull) m.verdicts.push({ field: fieldOrNull, judge, criterion, critique: null })
         break
       }

@@ -88,7 +88,7 @@ function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number, traceB
   p.setDatasetRowCount(pipes, 150)
   p.setDatasetRowCount(prod, unlabeledCount)
 
-  // 120 reviewed traces, labeled by one annotator on all three criteria; splits 15/45/40.
+  // 120 reviewed traces, labeled by one annotator on all three criteria; splits 15/45/40 on each.
   const labeled = shuffle(rng, reviewed).slice(0, 120)
   const splitOf = (i: number): 'train' | 'dev' | 'test' => (i < 18 ? 'train' : i < 72 ? 'dev' : 'test')
   labeled.forEach(({ id, truth }, i) => {
@@ -96,7 +96,8 @@ function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number, traceB
     repos.labels.add({ ...base, criterionId: overall, verdict: truth.overall, note: truth.note }, at)
     repos.labels.add({ ...base, criterionId: diet, verdict: truth.diet, note: '' }, at)
     repos.labels.add({ ...base, criterionId: retrieval, verdict: truth.retrieval, note: '' }, at)
-    repos.labels.assignSplit(overall, id, splitOf(i), 7, at)
+    // A labeled item has its split on every criterion it is labeled on (Assay places one with each label).
+    for (const criterion of [overall, diet, retrieval]) repos.labels.assignSplit(criterion, id, splitOf(i), 7, at)
   })
 
   // One judge on Overall (TPR ≈ 0.90, TNR ≈ 0.85), recorded on every split and the unlabeled traces.

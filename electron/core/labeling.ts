@@ -4,6 +4,7 @@ import { agreement } from '../../shared/stats/agreement'
 import type { Db } from './db/open'
 import type { Repos } from './db/repos'
 import type { SessionRow } from './db/repos/sessions'
+import { placeLabeled } from './judge/splits'
 import { orderSession } from './queue/order'
 
 export interface LabelingDeps {
@@ -81,7 +82,7 @@ export function saveLabel(
     if (input.verdict === 'defer') {
       queue = [...s.queue.filter((id) => id !== input.itemId), input.itemId]
       d.repos.sessions.setQueue(s.id, queue)
-    }
+    } else placeLabeled(d, s.criterionId, input.itemId)
   })
   return { item: itemState(d, s, input.itemId), queue, saturation: d.repos.criteria.saturation() }
 }
@@ -96,6 +97,7 @@ export function tagItem(d: LabelingDeps, input: { sessionId: number; itemId: num
     { itemId: input.itemId, criterionId: mode.id, criterionVersion: mode.version, verdict: input.on ? 'fail' : 'cleared', note: '', annotator: s.annotator, firstFailingStep: null, sessionId: s.id },
     d.now,
   )
+  if (input.on) placeLabeled(d, mode.id, input.itemId)
   return { item: itemState(d, s, input.itemId), saturation: d.repos.criteria.saturation() }
 }
 
@@ -103,6 +105,7 @@ export function tagItem(d: LabelingDeps, input: { sessionId: number; itemId: num
 export function undoLabel(d: LabelingDeps, sessionId: number): { item: SessionItem | null; saturation: Saturation } {
   const s = session(d, sessionId)
   const undone = d.repos.labels.undo(s.id, d.now)
+  if (undone) placeLabeled(d, undone.criterionId, undone.itemId) // the label it restores may be a first pass or fail
   return { item: undone ? itemState(d, s, undone.itemId) : null, saturation: d.repos.criteria.saturation() }
 }
 

@@ -98,6 +98,7 @@ export function createServices(deps: ServiceDeps) {
 
   const imports = createImportService({
     projectPath: () => project().path,
+    db: () => project().db,
     emit: deps.emit,
     nativeBinding: deps.nativeBinding,
     clock: deps.clock,
@@ -255,8 +256,7 @@ export function createServices(deps: ServiceDeps) {
     'judges.verdicts': ({ versionId }) => verdictsOf(judging(), versionId),
     'judges.splits': async ({ criterionId, ratios }) => {
       await untilImported()
-      setSplitRatios(judging(), criterionId, ratios)
-      return null
+      return setSplitRatios(judging(), criterionId, ratios)
     },
     'taxonomy.suggest': async ({ profileId }) => {
       const p = profile(profileId)

@@ -1,4 +1,5 @@
 import type { NoteView, Taxonomy } from '../../shared/domain'
+import { placeLabeled } from './judge/splits'
 import { AppError } from '../../shared/errors'
 import { wilsonInterval } from '../../shared/stats/rates'
 import type { LabelingDeps } from './labeling'
@@ -164,6 +165,7 @@ export function assignMode(d: LabelingDeps, itemId: number, modeId: number, on: 
 
 function mark(d: LabelingDeps, itemId: number, criterionId: number, verdict: 'pass' | 'fail', note: string): void {
   d.repos.labels.add({ itemId, criterionId, criterionVersion: d.repos.project.criterionVersion(criterionId), verdict, note, annotator: d.annotator, firstFailingStep: null }, d.now)
+  placeLabeled(d, criterionId, itemId)
 }
 
 function mode(d: LabelingDeps, id: number) {

@@ -47,8 +47,9 @@ describe('the demo project', () => {
     expect(one("SELECT count(*) FROM labels l JOIN criteria c ON c.id = l.criterion_id WHERE c.kind = 'overall' AND verdict = 'fail' AND note = ''")).toBe(0)
   })
 
-  it('splits the labeled items 15/45/40 and records judge verdicts on every split and ≥ 1000 unlabeled items', () => {
-    expect(all('SELECT split, count(*) AS n FROM splits GROUP BY split ORDER BY split')).toEqual([
+  it('splits the labeled items 15/45/40 on each criterion and records judge verdicts on every split and ≥ 1000 unlabeled items', () => {
+    expect(all('SELECT count(DISTINCT criterion_id) AS n FROM splits')).toEqual([{ n: 3 }])
+    expect(all('SELECT split, count(*) AS n FROM splits WHERE criterion_id = 1 GROUP BY split ORDER BY split')).toEqual([
       { split: 'dev', n: 54 },
       { split: 'test', n: 48 },
       { split: 'train', n: 18 },

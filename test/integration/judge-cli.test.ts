@@ -277,7 +277,7 @@ describe('assay judge run', () => {
     const file = tmp.file('outside.csv')
     writeFileSync(file, 'trace_id,verdict,critique\na,PASS,fine\nb,pass,missed the problem\nc,UNKNOWN,model refused\nzzz,fail,no such item\n')
     const report = await json<{ imported: number; errors: unknown[] }>(['import', project, file, '--no-suggest', '--map', 'id=trace_id', '--map', 'verdict:Outside judge=verdict', '--map', 'critique:Outside judge=critique'])
-    expect(report).toMatchObject({ imported: 3 })
+    expect(report).toMatchObject({ imported: 0, matched: { count: 3 } })
     expect(JSON.stringify(report)).toContain('zzz') // an id that matches nothing is reported, not guessed
     expect(await json(['judge', 'list', project])).toEqual([expect.objectContaining({ name: 'Outside judge', criterion: 'Overall', versions: 1 })])
     expect(query("SELECT r.scope, v.verdict, v.critique FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN items i ON i.id = v.item_id ORDER BY i.external_id")).toEqual([

@@ -291,11 +291,18 @@ describe('splits, leakage, the test lock and versions', () => {
     expect(assignSplits(twin, twin.criterionId).map((r) => [r.externalId, r.split])).toEqual(first.map((r) => [r.externalId, r.split]))
   })
 
-  it('new split shares apply to new labels only', () => {
+  it('new split shares place the items again while no judge depends on them; afterwards only new labels follow them', () => {
     const d = judgeProject(tmp.file('p.assay'), labeled(100))
-    const before = new Map(assignSplits(d, d.criterionId).map((r) => [r.itemId, r.split]))
-    setSplitRatios(d, d.criterionId, { train: 0.2, dev: 0.4, test: 0.4, seed: 1 })
+    const trains = () => assignSplits(d, d.criterionId).filter((r) => r.split === 'train').length
+    expect(trains()).toBe(15)
+    expect(setSplitRatios(d, d.criterionId, { train: 0.2, dev: 0.4, test: 0.4, seed: 1 })).toEqual({ replaced: 100, message: 'Shares 20/40/40 (seed 1) saved; 100 labeled items were placed again under them (splits given by a file stay).' })
+    expect(trains()).toBe(20)
     expect(() => setSplitRatios(d, 999, { train: 0.2, dev: 0.4, test: 0.4, seed: 1 })).toThrow(/no criterion with id 999/)
+
+    // A judge's few-shot examples come from train: from now on the splits stay.
+    createJudge(d, { criterionId: d.criterionId, name: 'J', model: model('http://127.0.0.1:1/v1'), params: {} })
+    const before = new Map(assignSplits(d, d.criterionId).map((r) => [r.itemId, r.split]))
+    expect(setSplitRatios(d, d.criterionId, { train: 0.1, dev: 0.45, test: 0.45, seed: 1 })).toEqual({ replaced: 0, message: 'Shares 10/45/45 (seed 1) saved for new labels; items keep their splits, because "J" v1 already has verdicts or few-shot examples on them.' })
     const at = '2026-03-02T00:00:00Z'
     for (const it of labeled(100, 100)) {
       const id = d.repos.items.insert({ datasetId: 1, externalId: it.id, kind: 'text', input: it.input, output: it.output!, messages: [], metadata: {}, steps: [] }, at)
@@ -303,8 +310,8 @@ describe('splits, leakage, the test lock and versions', () => {
     }
     const after = assignSplits(d, d.criterionId)
     for (const r of after) if (before.has(r.itemId)) expect(r.split).toBe(before.get(r.itemId))
-    // 200 labeled now: 20% train overall, the first 100 kept their 15%.
-    expect(after.filter((r) => r.split === 'train')).toHaveLength(40)
+    // 200 labeled now: the first 100 kept their 20 train items, and the new ones bring train to its 10% (it has more already).
+    expect(after.filter((r) => r.split === 'train')).toHaveLength(20)
   })
 
   it('refuses dev and test items as few-shot examples or inside the prompt, naming them', () => {

@@ -38,7 +38,9 @@ export interface DetectOverride {
  */
 export async function detectFormat(path: string, override: DetectOverride = {}): Promise<Detected> {
   const name = basename(path)
-  const { size } = await stat(path)
+  const info = await stat(path)
+  if (info.isDirectory()) throw new Error(`${path} is a folder, not a file. Choose the file inside it that holds your traces (CSV, TSV, JSON or JSONL).`)
+  const { size } = info
   if (size === 0) throw new Error(`${name} is empty (0 bytes). Choose the file that holds your traces, or export it again.`)
   const head = await readHead(path, Math.min(size, SNIFF_BYTES))
   const notes: string[] = []
@@ -81,10 +83,19 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
     const first = stopper
     throw new Error(`${name} could not be read as ${FORMAT_NAMES[format]}: line ${first.line}${first.column ? ` (column "${first.column}")` : ''}: ${first.message}`)
   }
-  if (sample.length === 0) note('The file holds no records')
+  if (sample.length === 0) throw new Error(noRecords(name, format, header))
   if (format === 'json-columns') note('Column-oriented (pandas to_json) JSON: one record per row index')
   const columns = header ?? unionOfKeys(sample)
   return { format, ...(delimiter ? { delimiter } : {}), columns, sample, notes, size, ...(sampleErrors.length > 0 ? { sampleErrors } : {}) }
+}
+
+/** Why a readable file gives no record, in its format's terms. */
+function noRecords(name: string, format: FileFormat, header: string[] | null): string {
+  if (format === 'csv') {
+    const columns = (header ?? []).slice(0, 12).map((c) => `"${c}"`).join(', ')
+    return `${name} has a header row (${columns}${(header?.length ?? 0) > 12 ? ', …' : ''}) but no data rows: there is nothing to import. Export the file again with its rows.`
+  }
+  return `${name} holds no records (${FORMAT_NAMES[format]} with nothing in it): there is nothing to import. Export the file again with its rows.`
 }
 
 async function readHead(path: string, length: number): Promise<Uint8Array> {

@@ -147,11 +147,44 @@ export function unflatten(row: Record<string, unknown>): Record<string, unknown>
   return out
 }
 
-/** Any cell as display text: strings as is, JSON values compact, nothing as ''. */
+/**
+ * How deep a value may nest (objects and arrays within each other). Real traces stay under 20
+ * levels; a hostile file can nest thousands, and JSON.stringify, structuredClone and the trace
+ * view all recurse: past this bound a row is refused with its line instead of overflowing the stack.
+ */
+export const MAX_NESTING = 100
+
+/** A value nested deeper than `MAX_NESTING`: the row that holds it is refused, with its line. */
+export class NestingError extends Error {
+  constructor() {
+    super(`a value is nested more than ${MAX_NESTING} levels deep (objects or arrays within each other); Assay does not import such values. Flatten that field, or leave it out of the mapping.`)
+  }
+}
+
+/** Throws `NestingError` when `value` nests deeper than `MAX_NESTING`; iterative, so any depth is safe to check. */
+export function assertShallow(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return
+  const stack: unknown[] = [value]
+  const depths: number[] = [1]
+  while (stack.length > 0) {
+    const v = stack.pop() as object
+    const depth = depths.pop()!
+    if (depth > MAX_NESTING) throw new NestingError()
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (typeof child === 'object' && child !== null) {
+        stack.push(child)
+        depths.push(depth + 1)
+      }
+    }
+  }
+}
+
+/** Any cell as display text: strings as is, JSON values compact (after `assertShallow`), nothing as ''. */
 export function toText(value: unknown): string {
   if (value === undefined || value === null) return ''
   if (typeof value === 'string') return value
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+  assertShallow(value)
   return JSON.stringify(value)
 }
 

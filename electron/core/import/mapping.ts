@@ -6,7 +6,8 @@
  */
 import type { ChatMessage } from '../../../shared/domain'
 import { EMPTY_MAPPING, type Mapping, type SpanMapping, type ValueMap } from '../../../shared/import'
-import { getField, isEmptyValue, isPlainObject, parseJsonCell, toText } from './fields'
+import { assertShallow, getField, isEmptyValue, isPlainObject, NestingError, parseJsonCell, toText } from './fields'
+import { newTally, noteExample, type FieldWatch, type Tally } from './checks'
 import { assembleSpanTrees, expandOtlpRecords, type SpanTrace } from './spans'
 import {
   findStep,
@@ -23,6 +24,8 @@ import { assayExportMapping } from './assay-export'
 import type { Detected, MappedItem, NormalVerdict, RecordError, SourceRecord } from './types'
 
 export interface MappedLabel {
+  /** Which of the mapping's label columns it came from. */
+  column: number
   criterion: string
   /** `defer` = a note with no verdict (a notes-only label entry, or an empty verdict cell that the value map does not list). */
   verdict: NormalVerdict | 'defer'
@@ -36,6 +39,8 @@ export interface MappedVerdict {
   criterion: string
   verdict: NormalVerdict
   critique: string
+  /** Which of the mapping's verdict columns it came from. */
+  column: number
 }
 export type MapResult =
   | { ok: true; item: MappedItem; labels: MappedLabel[]; verdicts: MappedVerdict[]; splits: { criterion: string; split: 'train' | 'dev' | 'test' }[] }
@@ -102,9 +107,11 @@ export const TRACE_KEY = '\u0000assay.trace'
  * Span exports: expands OTLP nesting, groups spans into traces (see `assembleSpanTrees`) and
  * returns one record per trace for `mapRecord`. The whole file must be read first.
  */
-export function mapSpanRecords(records: SourceRecord[], mapping: Mapping): { records: SourceRecord[]; errors: RecordError[] } {
+export function mapSpanRecords(records: SourceRecord[], mapping: Mapping, watch?: FieldWatch): { records: SourceRecord[]; errors: RecordError[] } {
   if (!mapping.spans) return { records, errors: [] }
-  const { traces, errors } = assembleSpanTrees(expandOtlpRecords(records), mapping.spans, { input: mapping.input, output: mapping.output })
+  const spans = expandOtlpRecords(records)
+  if (watch) for (const span of spans) watch.see(span.fields)
+  const { traces, errors } = assembleSpanTrees(spans, mapping.spans, { input: mapping.input, output: mapping.output })
   return { records: traces.map((t) => ({ line: t.root.line, fields: { ...t.root.fields, [TRACE_KEY]: t } })), errors }
 }
 
@@ -118,10 +125,12 @@ function traceOf(record: SourceRecord, spans: SpanMapping, mapping: Mapping): Sp
 /** What `mapRecord` needs from the mapping alone: worked out once for a file rather than once a row. */
 export interface PreparedMapping {
   verdictOf: (key: string) => NormalVerdict | null
-  /** Whether an empty cell has a meaning in this value map (DEFAULT_VALUES: error). Otherwise it means "no verdict". */
+  /** Whether an empty cell has a meaning in this value map (not by default). Otherwise it means "no verdict". */
   listsEmpty: boolean
   /** Fields mapped to something; with keepUnmapped, metadata gets every other field. */
   used: Set<string>
+  /** What each label and verdict column held, in mapping order, counted over the rows mapped. */
+  tallies: { labels: Tally[]; verdicts: Tally[] }
 }
 
 /** See `PreparedMapping`. */
@@ -136,15 +145,28 @@ export function prepareMapping(mapping: Mapping): PreparedMapping {
     verdictOf,
     listsEmpty: verdictOf('') !== null,
     used: new Set([TRACE_KEY, ...fields.filter((f): f is string => Boolean(f))]),
+    tallies: { labels: mapping.labels.map(newTally), verdicts: mapping.verdicts.map(newTally) },
   }
 }
 
 /**
  * One record → an item with its labels, verdicts and split, or an error saying what to fix.
- * `prepared` (from `prepareMapping(mapping)`) saves that work when mapping a whole file.
+ * `prepared` (from `prepareMapping(mapping)`) saves that work when mapping a whole file, and
+ * counts what the label and verdict columns held. A value nested too deep is refused with the
+ * row's line (see `MAX_NESTING`) — and so is one that would overflow the stack some other way.
  */
 export function mapRecord(record: SourceRecord, mapping: Mapping, prepared: PreparedMapping = prepareMapping(mapping)): MapResult {
-  const { verdictOf, listsEmpty, used } = prepared
+  try {
+    return mapOne(record, mapping, prepared)
+  } catch (error) {
+    if (!(error instanceof NestingError || error instanceof RangeError)) throw error
+    const message = error instanceof NestingError ? error.message : new NestingError().message
+    return { ok: false, error: { line: record.line, message: `this row cannot be imported: ${message}` } }
+  }
+}
+
+function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMapping): MapResult {
+  const { verdictOf, listsEmpty, used, tallies } = prepared
   const fields = record.fields
   const fail = (column: string | undefined, message: string): MapResult => ({ ok: false, error: { line: record.line, column, message } })
   const read = (path: string | null): unknown => (path ? getField(fields, path) : undefined)
@@ -207,40 +229,53 @@ export function mapRecord(record: SourceRecord, mapping: Mapping, prepared: Prep
 
   // Labels, verdicts, split
   const labels: MappedLabel[] = []
-  for (const l of mapping.labels) {
+  for (const [i, l] of mapping.labels.entries()) {
+    const tally = tallies.labels[i]!
     const note = l.note ? toText(read(l.note)).trim() : ''
     const who = (l.annotatorField && toText(read(l.annotatorField)).trim()) || l.annotator
     const when = l.timeField ? toText(read(l.timeField)).trim() : ''
     if (when !== '' && Number.isNaN(Date.parse(when))) return fail(l.timeField!, `label time column "${l.timeField}": "${when}" is not a date and time (ISO 8601, e.g. 2026-01-15T09:00:00Z); fix the cell or unmap the column`)
-    const label = (verdict: MappedLabel['verdict'], text: string): MappedLabel => ({ criterion: l.criterion, verdict, note: text, annotator: who, ...(when ? { createdAt: new Date(when).toISOString() } : {}) })
+    const label = (verdict: MappedLabel['verdict'], text: string): MappedLabel => ({ column: i, criterion: l.criterion, verdict, note: text, annotator: who, ...(when ? { createdAt: new Date(when).toISOString() } : {}) })
     if (l.field === null) {
       if (note !== '') labels.push(label('defer', note))
       continue
     }
     const raw = read(l.field)
     if (isEmptyValue(raw) && !listsEmpty) {
+      // No label; a note written without a verdict is still a note (kept as a deferred label, as a notes column is).
+      tally.empty++
+      noteExample(tally, '')
       if (note !== '') labels.push(label('defer', note))
       continue
     }
     const key = verdictKey(raw)
     // A human may defer an item (Assay's own export writes "defer"): kept as a deferred label.
     if (DEFER.has(key)) {
+      tally.defer++
       labels.push(label('defer', note))
       continue
     }
     let verdict = isContainer(raw) ? null : verdictOf(key)
     if (verdict === null) return fail(l.field, unknownValue('label', l.field, raw))
+    tally[verdict]++
+    if (verdict === 'error') noteExample(tally, toText(raw).trim())
     if (l.invert && verdict !== 'error') verdict = verdict === 'pass' ? 'fail' : 'pass'
     labels.push(label(verdict, note))
   }
   const verdicts: MappedVerdict[] = []
-  for (const v of mapping.verdicts) {
+  for (const [i, v] of mapping.verdicts.entries()) {
+    const tally = tallies.verdicts[i]!
     const raw = read(v.field)
     const critique = v.critique ? toText(read(v.critique)).trim() : ''
-    if (isEmptyValue(raw) && !listsEmpty) continue
+    if (isEmptyValue(raw) && !listsEmpty) {
+      tally.empty++
+      noteExample(tally, '')
+      continue
+    }
     const verdict = isContainer(raw) ? null : verdictOf(verdictKey(raw))
     if (verdict === null) return fail(v.field, unknownValue('verdict', v.field, raw))
-    verdicts.push({ judge: v.judge, criterion: v.criterion, verdict, critique })
+    tally[verdict]++
+    verdicts.push({ judge: v.judge, criterion: v.criterion, verdict, critique, column: i })
   }
   const splits: { criterion: string; split: 'train' | 'dev' | 'test' }[] = []
   for (const column of mapping.splits) {
@@ -303,6 +338,10 @@ export function mapRecord(record: SourceRecord, mapping: Mapping, prepared: Prep
       'this row has nothing to review under the mapping (no input, output, messages or steps); map the columns that hold the trace, or check that this is a trace file',
     )
   }
+  // Stored as JSON and drawn by the trace view: both recurse, so the depth is checked here.
+  assertShallow(item.messages)
+  assertShallow(item.metadata)
+  for (const step of item.steps) assertShallow(step.metadata)
   return { ok: true, item, labels, verdicts, splits }
 }
 
@@ -398,7 +437,10 @@ export function suggestMapping(detected: Detected): Mapping {
       return new Set(vs.map((v) => toText(v).trim())).size === vs.length
     }
     const idLike = columns.filter((c) => /(^|[_.\s-])id$|Id$|ID$/.test(c) && !/parent/i.test(c))
-    m.id = take([...byName(ID_NAMES), ...idLike].find(unique) ?? null)
+    // A column named as an id is the id even when its values repeat: the import then stops at the
+    // repeats with their lines, rather than numbering the rows and keeping the real id as metadata.
+    const scalar = (col: string) => filled(col).some((v) => typeof v !== 'object')
+    m.id = take([...byName(ID_NAMES), ...idLike].find(unique) ?? byName(ID_NAMES).find(scalar) ?? null)
 
     const conversation = (col: string) => {
       const vs = filled(col)

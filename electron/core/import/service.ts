@@ -1,8 +1,12 @@
+import { basename } from 'node:path'
 import type { AnyEvent } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
 import type { DetectedInfo, Mapping, PreviewResult, PreviewRow } from '../../../shared/import'
+import type { Db } from '../db/open'
+import { emptyColumnError, FieldWatch } from './checks'
 import { detectFormat } from './detect'
-import { joinOnly, mapRecord, mapSpanRecords, suggestMapping } from './mapping'
+import { joinOnly, mapRecord, mapSpanRecords, prepareMapping, suggestMapping } from './mapping'
+import { knownIds, offerLabels, sampleMatches } from './plan'
 import { readRecords } from './readers'
 import { runImport, type ImportReport, type ImportRequest } from './run'
 import type { FileFormat, RecordError, SourceRecord } from './types'
@@ -13,6 +17,8 @@ const PREVIEW_SPANS = 2000
 
 export interface ImportContext {
   projectPath(): string
+  /** The open project's connection, for looking the file's ids up. */
+  db(): Db
   emit(event: AnyEvent): void
   nativeBinding?: string
   clock: () => Date
@@ -29,17 +35,18 @@ export function createImportService(ctx: ImportContext) {
     const detected = await detectFormat(source.path, { format: source.format, delimiter: source.delimiter }).catch((error: unknown) => {
       throw new AppError('invalid_input', error instanceof Error ? error.message : String(error))
     })
-    const mapping = suggestMapping(detected)
+    const suggested = suggestMapping(detected)
     const info: DetectedInfo = { path: source.path, format: detected.format, delimiter: detected.delimiter, columns: detected.columns, notes: detected.notes, size: detected.size }
-    const sample = mapping.spans
+    const sample = suggested.spans
       ? await readSample({ ...source, format: detected.format, delimiter: detected.delimiter }, PREVIEW_SPANS)
       : { records: detected.sample, errors: detected.sampleErrors ?? [] }
-    return { detected: info, mapping, preview: summarize(sample.records, sample.errors, mapping) }
+    const { mapping, offered } = offerLabels(suggested, sampleMatches(ctx.db(), sample.records, suggested).matched > 0)
+    return { detected: info, mapping, offered, preview: summarize(source.path, detected.format, sample.records, sample.errors, mapping, ctx.db()) }
   }
 
   const preview = async (source: Source & { format: FileFormat }, mapping: Mapping): Promise<PreviewResult> => {
     const sample = await readSample(source, mapping.spans ? PREVIEW_SPANS : PREVIEW_ROWS)
-    return summarize(sample.records, sample.errors, mapping)
+    return summarize(source.path, source.format, sample.records, sample.errors, mapping, ctx.db())
   }
 
   const run = async (request: ImportRequest): Promise<ImportReport> => {
@@ -85,17 +92,26 @@ async function readSample(source: Source & { format: FileFormat }, limit: number
   return { records, errors }
 }
 
-function summarize(records: SourceRecord[], readErrors: RecordError[], mapping: Mapping): PreviewResult {
+/**
+ * The first rows as they will be imported, with what is wrong so far: rows that do not map, mapped
+ * fields the sample lacks (for CSV: the file), label or verdict columns with no verdict in the
+ * sample, and how many rows name items of the project already.
+ */
+function summarize(path: string, format: FileFormat, records: SourceRecord[], readErrors: RecordError[], mapping: Mapping, db: Db): PreviewResult {
   const errors = [...readErrors]
+  const watch = new FieldWatch(mapping)
   let sources = records
   if (mapping.spans) {
-    const grouped = mapSpanRecords(records, mapping)
+    const grouped = mapSpanRecords(records, mapping, watch)
     errors.push(...grouped.errors)
     sources = grouped.records
-  }
+  } else for (const r of records) watch.see(r.fields)
+  const where = format === 'csv' ? 'in any row' : `in the first ${records.length} records`
+  if (records.length > 0) errors.push(...watch.errors(basename(path), format === 'csv' ? Object.keys(records[0]!.fields) : undefined, false, where))
+  const prepared = prepareMapping(mapping)
   const rows: PreviewRow[] = []
   for (const record of sources.slice(0, PREVIEW_ROWS)) {
-    const mapped = mapRecord(record, mapping)
+    const mapped = mapRecord(record, mapping, prepared)
     if (!mapped.ok) {
       errors.push(mapped.error)
       continue
@@ -115,5 +131,13 @@ function summarize(records: SourceRecord[], readErrors: RecordError[], mapping: 
       metadata: Object.keys(item.metadata),
     })
   }
-  return { rows, errors, join: joinOnly(mapping) }
+  for (const [i, l] of mapping.labels.entries()) {
+    const error = l.field === null ? null : emptyColumnError({ kind: 'label', field: l.field, criterion: l.criterion, judge: null }, prepared.tallies.labels[i]!)
+    if (error) errors.push(error)
+  }
+  for (const [i, v] of mapping.verdicts.entries()) {
+    const error = emptyColumnError({ kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge }, prepared.tallies.verdicts[i]!)
+    if (error) errors.push(error)
+  }
+  return { rows, errors, join: joinOnly(mapping), matched: knownIds(db, mapping, rows.map((r) => r.externalId)) }
 }

@@ -130,11 +130,17 @@ function assembleOne(nodes: SpanNode[], spans: SpanMapping, io: { input?: string
 
   const seen = new Set<SpanNode>()
   const steps: TraceStep[] = []
-  const visit = (n: SpanNode, depth: number) => {
-    if (seen.has(n)) return
-    seen.add(n)
-    if (depth >= 0) steps.push(stepOf(n, depth, io))
-    for (const c of [...n.children].sort(byStart)) visit(c, depth + 1)
+  // Depth first, children in start order; iterative, since a hostile file can chain spans thousands deep.
+  const visit = (root: SpanNode, rootDepth: number) => {
+    const stack: [SpanNode, number][] = [[root, rootDepth]]
+    while (stack.length > 0) {
+      const [n, depth] = stack.pop()!
+      if (seen.has(n)) continue
+      seen.add(n)
+      if (depth >= 0) steps.push(stepOf(n, depth, io))
+      const children = [...n.children].sort(byStart)
+      for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, depth + 1])
+    }
   }
   const single = roots.length === 1
   for (const r of roots) visit(r, single ? -1 : 0)

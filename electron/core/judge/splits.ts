@@ -1,14 +1,23 @@
 /**
  * Train/dev/test splits per criterion (requirement 23): stratified by human label, in a seeded
- * hash order, and stable — an item keeps its split when labels are added.
+ * hash order, and stable — an item keeps its split when labels are added. An item is placed as
+ * soon as it has a pass or fail label (on save, on import), so every view and export shows it.
  */
 import { createHash } from 'node:crypto'
 import type { SplitRatios } from '../../../shared/judges'
+import type { Repos } from '../db/repos'
 import type { LabeledRow } from '../db/repos/splits'
 import { criterion, now, tx, type JudgeDeps } from './context'
 
 type SplitName = 'train' | 'dev' | 'test'
 const SPLITS: readonly SplitName[] = ['train', 'dev', 'test']
+
+/** What placing items needs: the repos, a write transaction and the time (labeling's deps fit). */
+export interface SplitDeps {
+  repos: Repos
+  transaction<T>(fn: () => T): T
+  now: string
+}
 
 const rank = (seed: number, criterionId: number, externalId: string): number =>
   createHash('sha256').update(`${seed}\u0000${criterionId}\u0000${externalId}`).digest().readUInt32BE(0)
@@ -20,10 +29,18 @@ const rank = (seed: number, criterionId: number, externalId: string): number =>
  * classes stay stratified because each is filled on its own.
  */
 export function assignSplits(d: JudgeDeps, criterionId: number): LabeledRow[] {
+  return assign({ repos: d.repos, transaction: (fn) => tx(d, fn), now: now(d) }, criterionId)
+}
+
+/** After a pass or fail label on an item: places it (and any other labeled item still without one) in its split. */
+export function placeLabeled(d: SplitDeps, criterionId: number, itemId: number): void {
+  if (d.repos.splits.of(criterionId, itemId) === null) assign(d, criterionId)
+}
+
+function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
   const ratios = d.repos.splits.ratios(criterionId)
-  return tx(d, () => {
+  return d.transaction(() => {
     const rows = d.repos.splits.labeled(criterionId)
-    const at = now(d)
     for (const verdict of ['pass', 'fail'] as const) {
       const ofClass = rows.filter((r) => r.verdict === verdict)
       const count: Record<SplitName, number> = { train: 0, dev: 0, test: 0 }
@@ -35,16 +52,34 @@ export function assignSplits(d: JudgeDeps, criterionId: number): LabeledRow[] {
         const split = SPLITS.reduce((best, s) => (ratios[s] * total - count[s] > ratios[best] * total - count[best] ? s : best), 'train' as SplitName)
         count[split]++
         r.split = split
-        d.repos.splits.assign(criterionId, r.itemId, split, ratios.seed, at)
+        d.repos.splits.assign(criterionId, r.itemId, split, ratios.seed, d.now)
       }
     }
     return rows
   })
 }
 
-export function setSplitRatios(d: JudgeDeps, criterionId: number, ratios: SplitRatios): void {
+/**
+ * New shares and seed for a criterion. While no judge depends on its splits (no verdict on a
+ * labeled item, no few-shot example), every item Assay placed is placed again under them (a
+ * file's splits stay); after that, items keep their split and only new labels follow the shares,
+ * so that dev results are never re-read as test results.
+ */
+export function setSplitRatios(d: JudgeDeps, criterionId: number, ratios: SplitRatios): { replaced: number; message: string } {
   criterion(d, criterionId)
-  d.repos.splits.setRatios(criterionId, ratios)
-  d.repos.project.log('splits.settings', { criterionId, ...ratios }, now(d))
+  return tx(d, () => {
+    d.repos.splits.setRatios(criterionId, ratios)
+    const usedBy = d.repos.splits.usedBy(criterionId)
+    const replaced = usedBy === null ? d.repos.splits.clearPlaced(criterionId) : 0
+    if (usedBy === null) assignSplits(d, criterionId)
+    d.repos.project.log('splits.settings', { criterionId, ...ratios, replaced }, now(d))
+    const shares = `${Math.round(ratios.train * 100)}/${Math.round(ratios.dev * 100)}/${Math.round(ratios.test * 100)} (seed ${ratios.seed})`
+    return {
+      replaced,
+      message:
+        usedBy === null
+          ? `Shares ${shares} saved; ${replaced} labeled item${replaced === 1 ? ' was' : 's were'} placed again under them (splits given by a file stay).`
+          : `Shares ${shares} saved for new labels; items keep their splits, because ${usedBy} already has verdicts or few-shot examples on them.`,
+    }
+  })
 }
-

@@ -20,8 +20,8 @@ describe('migrations', () => {
   afterEach(() => tmp.cleanup())
 
   it('has one test below for each migration', () => {
-    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions', '0004-judges', '0005-targets'])
-    expect(LATEST_VERSION).toBe(5)
+    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions', '0004-judges', '0005-targets', '0006-split-origin'])
+    expect(LATEST_VERSION).toBe(6)
   })
 
   it('0001-initial creates the data model on an empty file and marks it as Assay', () => {
@@ -124,6 +124,30 @@ describe('migrations', () => {
     d.prepare('INSERT INTO quality_targets (criterion_id, target, minimum) VALUES (1, 0.95, 0.85)').run()
     expect(() => d.prepare('INSERT INTO quality_targets (criterion_id, target, minimum) VALUES (9, 0.95, 0.85)').run()).toThrow(/FOREIGN KEY/)
     expect(() => d.prepare('UPDATE quality_targets SET minimum = 0.99').run()).toThrow(/CHECK/)
+    d.close()
+  })
+
+  it('0006-split-origin tells a file\'s splits (written with seed 0) from those Assay placed, and refuses other origins', () => {
+    const path = tmp.file('v5.assay')
+    const db = fileAtVersion(path, 5)
+    db.exec(`
+      INSERT INTO datasets (name, format, created_at) VALUES ('d', 'csv', 't');
+      INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'a', 'text', 't'), (1, 'b', 'text', 't'), (1, 'c', 'text', 't');
+      INSERT INTO criteria (name, kind, created_at) VALUES ('Overall', 'overall', 't'), ('Tone', 'failure_mode', 't');
+      INSERT INTO split_settings (criterion_id, train, dev, test, seed) VALUES (2, 0.15, 0.45, 0.4, 0);
+      INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at) VALUES (1, 1, 'test', 0, 't'), (1, 2, 'dev', 1, 't'), (2, 3, 'train', 0, 't');
+    `)
+    db.close()
+    const opened = openProject(path, { mode: 'open' })
+    expect(opened.migratedFrom).toBe(5)
+    const d = opened.db
+    // Seed 0 under the default seed 1 came from an import; on "Tone", whose seed is 0, Assay placed it.
+    expect(d.prepare('SELECT criterion_id, item_id, split, origin FROM splits ORDER BY criterion_id, item_id').all()).toEqual([
+      { criterion_id: 1, item_id: 1, split: 'test', origin: 'file' },
+      { criterion_id: 1, item_id: 2, split: 'dev', origin: 'auto' },
+      { criterion_id: 2, item_id: 3, split: 'train', origin: 'auto' },
+    ])
+    expect(() => d.prepare("UPDATE splits SET origin = 'guess'").run()).toThrow(/CHECK/)
     d.close()
   })
 

@@ -60,9 +60,10 @@ describe('the import pipeline', () => {
     expect(abort).toMatchObject({ committed: false, duplicates: { count: 1, ids: ['x'] } })
     expect(abort.errors[0]!.message).toContain('duplicate id "x"')
     expect(await run(file, { onError: 'skip' })).toMatchObject({ committed: false }) // skipping bad rows does not skip duplicates
+    // Each policy into a dataset of its own: the same ids again are a copy only when asked.
     expect((await run(file, { duplicates: 'skip', datasetName: 'skip' })).imported).toBe(2)
-    expect((await run(file, { duplicates: 'replace', datasetName: 'replace' })).imported).toBe(3)
-    expect((await run(file, { duplicates: 'keep-both', datasetName: 'both' })).imported).toBe(3)
+    expect((await run(file, { duplicates: 'replace', datasetName: 'replace', existing: 'copy' })).imported).toBe(3)
+    expect((await run(file, { duplicates: 'keep-both', datasetName: 'both', existing: 'copy' })).imported).toBe(3)
     const db = new Database(project, { readonly: true })
     const rows = db.prepare("SELECT d.name, i.external_id AS id, i.input FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.external_id LIKE 'x%' ORDER BY i.id").all()
     db.close()
@@ -80,7 +81,7 @@ describe('the import pipeline', () => {
     const rows = Array.from({ length: 250 }, (_, i) => (i === 119 ? 'ragged' : `${i === 199 ? 'r5' : `r${i}`},question ${i},answer ${i},${i % 3 === 0 ? 'FAIL' : 'PASS'}`))
     writeFileSync(file, `id,q,a,label\n${rows.join('\n')}\n`)
     const mapping: Mapping = { ...TEXT, labels: [{ field: 'label', criterion: 'Overall', note: null, annotator: 'me' }] }
-    const request = (duplicates: ImportRequest['duplicates']): Partial<ImportRequest> => ({ mapping, onError: 'skip', duplicates, datasetName: duplicates })
+    const request = (duplicates: ImportRequest['duplicates']): Partial<ImportRequest> => ({ mapping, onError: 'skip', duplicates, datasetName: duplicates, existing: 'copy' })
     const stored = (dataset: string) => {
       const db = new Database(project, { readonly: true })
       try {
@@ -131,7 +132,7 @@ describe('the import pipeline', () => {
       verdicts: [{ field: 'predicted_label', judge: 'hw3 judge', criterion: 'Overall', critique: 'reasoning' }],
     }
     const report = await run(predictions, { format: 'json-array', mapping })
-    expect(report).toMatchObject({ mode: 'join', committed: true, imported: 2, unmatched: { count: 1, ids: ['ghost'] }, dataset: null })
+    expect(report).toMatchObject({ mode: 'join', committed: true, imported: 0, matched: { count: 2, ids: ['t1', 't3'] }, unmatched: { count: 1, ids: ['ghost'] }, dataset: null })
     expect(count('SELECT count(*) FROM items')).toBe(3)
     expect(count("SELECT group_concat(verdict, ',') FROM (SELECT verdict FROM verdicts ORDER BY item_id)")).toBe('pass,error')
     expect(count("SELECT n_error FROM runs")).toBe(1)

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { detectFormat, SNIFF_BYTES } from '../../../electron/core/import/detect'
 import { readRecords } from '../../../electron/core/import/readers/index'
@@ -41,8 +41,8 @@ describe('detectFormat: CSV', () => {
   })
 
   it('prefers tab for a .tsv file when the counts do not decide', async () => {
-    expect((await detectFormat(write('one.tsv', 'a\tb\n'))).delimiter).toBe('\t')
-    expect((await detectFormat(write('one.csv', 'a,b\n'))).delimiter).toBe(',')
+    expect((await detectFormat(write('one.tsv', 'a\tb\n1\t2\n'))).delimiter).toBe('\t')
+    expect((await detectFormat(write('one.csv', 'a,b\n1,2\n'))).delimiter).toBe(',')
   })
 
   it('notes renamed duplicate and empty headers and reports ragged rows of the sample', async () => {
@@ -139,9 +139,11 @@ describe('detectFormat: files that cannot be imported', () => {
     await expect(detectFormat(write('ragged.csv', 'a,b,c\n1,2\n'))).rejects.toThrow(/ragged\.csv could not be read as CSV: line 2: this row has 2 fields, the header has 3/)
   })
 
-  it('a header-only CSV has columns and no records', async () => {
-    const detected = await detectFormat(write('header.csv', 'id,query\n'))
-    expect(detected).toMatchObject({ columns: ['id', 'query'], sample: [] })
-    expect(detected.notes).toContain('The file holds no records')
+  it('refuses a header-only CSV, an empty JSON array and a folder, each saying why', async () => {
+    await expect(detectFormat(write('header.csv', 'id,query\n'))).rejects.toThrow('header.csv has a header row ("id", "query") but no data rows: there is nothing to import. Export the file again with its rows.')
+    await expect(detectFormat(write('empty.json', '[]'))).rejects.toThrow('empty.json holds no records (a JSON array with nothing in it)')
+    const folder = tmp.file('folder.csv')
+    mkdirSync(folder)
+    await expect(detectFormat(folder)).rejects.toThrow(`${folder} is a folder, not a file. Choose the file inside it that holds your traces`)
   })
 })

@@ -30,8 +30,10 @@ describe('normalizeVerdict', () => {
     for (const v of ['FAIL', 'fail', '0', 0, 'False', false, 'no']) expect(normalizeVerdict(v, DEFAULT_VALUES), String(v)).toBe('fail')
   })
 
-  it('reads UNKNOWN, ERROR, "None", NaN and empty as error, never as a silent fail', () => {
-    for (const v of ['UNKNOWN', 'ERROR', 'None', 'none', 'NaN', 'null', '', '  ', null, undefined]) expect(normalizeVerdict(v, DEFAULT_VALUES), String(v)).toBe('error')
+  it('reads UNKNOWN, ERROR, "None", NaN as error, never as a silent fail; an empty cell is no verdict at all', () => {
+    for (const v of ['UNKNOWN', 'ERROR', 'None', 'none', 'NaN', 'null']) expect(normalizeVerdict(v, DEFAULT_VALUES), String(v)).toBe('error')
+    for (const v of ['', '  ', null, undefined]) expect(normalizeVerdict(v, DEFAULT_VALUES), String(v)).toBeNull()
+    expect(normalizeVerdict('', { ...DEFAULT_VALUES, error: [...DEFAULT_VALUES.error, ''] })).toBe('error')
   })
 
   it('returns null for a value the map does not list, or for a nested value', () => {
@@ -57,7 +59,7 @@ describe('mapRecord: text traces with labels (course HW3 CSV)', () => {
       steps: [],
       metadata: { dietary_restriction: 'gluten-free', success: 'True', query_id: '48', confidence: 'MEDIUM' },
     })
-    expect(r.labels).toEqual([{ criterion: 'Overall', verdict: 'fail', note: 'Labelled "Gluten-Light".', annotator: 'imported' }])
+    expect(r.labels).toEqual([{ column: 0, criterion: 'Overall', verdict: 'fail', note: 'Labelled "Gluten-Light".', annotator: 'imported' }])
     expect(r.verdicts).toEqual([])
     expect(r.splits).toEqual([])
   })
@@ -75,11 +77,11 @@ describe('mapRecord: text traces with labels (course HW3 CSV)', () => {
     expect(okOf(mapRecord(rec(3, row), { ...m, id: null })).item.externalId).toBe('row-3')
   })
 
-  it('an empty label cell is an error verdict by default; a map without "" makes it no label (or a deferred note)', () => {
-    expect(okOf(mapRecord(rec(2, { ...row, label: '' }), m)).labels[0].verdict).toBe('error')
-    const noEmpty = { ...m, values: { ...DEFAULT_VALUES, error: DEFAULT_VALUES.error.filter((v) => v !== '') } }
-    expect(okOf(mapRecord(rec(2, { ...row, label: '', reasoning: '' }), noEmpty)).labels).toEqual([])
-    expect(okOf(mapRecord(rec(2, { ...row, label: '' }), noEmpty)).labels).toEqual([{ criterion: 'Overall', verdict: 'defer', note: 'Labelled "Gluten-Light".', annotator: 'imported' }])
+  it('an empty label cell is no label, never a deferral (its note is kept as a note); a map listing "" makes it an error value', () => {
+    expect(okOf(mapRecord(rec(2, { ...row, label: '', reasoning: '' }), m)).labels).toEqual([])
+    expect(okOf(mapRecord(rec(2, { ...row, label: '' }), m)).labels).toEqual([{ column: 0, criterion: 'Overall', verdict: 'defer', note: 'Labelled "Gluten-Light".', annotator: 'imported' }])
+    const listsEmpty = { ...m, values: { ...DEFAULT_VALUES, error: [...DEFAULT_VALUES.error, ''] } }
+    expect(okOf(mapRecord(rec(2, { ...row, label: '' }), listsEmpty)).labels[0]!.verdict).toBe('error')
   })
 
   it('keeps JSON in a cell as parsed metadata and explicit metadata fields by path', () => {
@@ -103,9 +105,10 @@ describe('mapRecord: judge predictions and splits', () => {
       verdicts: [{ field: 'predicted_label', judge: 'predicted_label', criterion: 'Overall', critique: 'reasoning' }],
     })
     const base = { trace_id: '5_12', query: 'Vegetarian pizza', response: 'Let\'s make a Margherita…', true_label: 'PASS', reasoning: 'No meat.', success: true }
-    expect(okOf(mapRecord(rec(1, { ...base, predicted_label: 'PASS' }), m)).verdicts).toEqual([{ judge: 'predicted_label', criterion: 'Overall', verdict: 'pass', critique: 'No meat.' }])
+    expect(okOf(mapRecord(rec(1, { ...base, predicted_label: 'PASS' }), m)).verdicts).toEqual([{ column: 0, judge: 'predicted_label', criterion: 'Overall', verdict: 'pass', critique: 'No meat.' }])
     expect(okOf(mapRecord(rec(2, { ...base, predicted_label: 'UNKNOWN' }), m)).verdicts[0].verdict).toBe('error')
-    expect(okOf(mapRecord(rec(3, { ...base, predicted_label: 'ERROR', reasoning: null }), m)).verdicts[0]).toEqual({ judge: 'predicted_label', criterion: 'Overall', verdict: 'error', critique: '' })
+    expect(okOf(mapRecord(rec(3, { ...base, predicted_label: 'ERROR', reasoning: null }), m)).verdicts[0]).toEqual({ column: 0, judge: 'predicted_label', criterion: 'Overall', verdict: 'error', critique: '' })
+    expect(okOf(mapRecord(rec(3, { ...base, predicted_label: '' }), m)).verdicts).toEqual([])
     expect(errorOf(mapRecord(rec(4, { ...base, predicted_label: 'PASSED?' }), m)).message).toMatch(/^verdict column "predicted_label": value "PASSED\?"/)
   })
 
@@ -140,11 +143,11 @@ describe('mapRecord: failure-mode columns and notes without a verdict', () => {
   it('inverts 0/1 failure-mode columns: 1 = the failure is present = fail', () => {
     const r = okOf(mapRecord(rec(2, { Trace_ID: '60', User_Query: 'keto?', Open_Code_Notes: 'Boilerplate Persona; Safety Framing', SafetyRequirementIgnored: '1' }), m))
     expect(r.labels).toEqual([
-      { criterion: 'Overall', verdict: 'defer', note: 'Boilerplate Persona; Safety Framing', annotator: 'imported' },
-      { criterion: 'Safety requirement ignored', verdict: 'fail', note: '', annotator: 'imported' },
+      { column: 0, criterion: 'Overall', verdict: 'defer', note: 'Boilerplate Persona; Safety Framing', annotator: 'imported' },
+      { column: 1, criterion: 'Safety requirement ignored', verdict: 'fail', note: '', annotator: 'imported' },
     ])
     const clean = okOf(mapRecord(rec(3, { Trace_ID: '61', User_Query: 'vegan?', Open_Code_Notes: '', SafetyRequirementIgnored: 0 }), m))
-    expect(clean.labels).toEqual([{ criterion: 'Safety requirement ignored', verdict: 'pass', note: '', annotator: 'imported' }])
+    expect(clean.labels).toEqual([{ column: 1, criterion: 'Safety requirement ignored', verdict: 'pass', note: '', annotator: 'imported' }])
   })
 
   it('keeps a note written with a leading space and literal quotes as the annotator wrote it, trimmed', () => {
@@ -175,7 +178,7 @@ describe('mapRecord: chat traces', () => {
     const r = okOf(mapRecord(rec(1, nurture), m))
     expect(r.item).toMatchObject({ externalId: '97f6ba60', kind: 'chat', input: 'Is there a pool?', output: 'Yes, an Oasis Style Salt Water Pool.' })
     expect(r.item.messages.map((x) => x.role)).toEqual(['system', 'user', 'asssistant', 'tool'])
-    expect(r.labels).toEqual([{ criterion: 'Overall', verdict: 'defer', note: 'Did not invoke the text message tool', annotator: 'imported' }])
+    expect(r.labels).toEqual([{ column: 0, criterion: 'Overall', verdict: 'defer', note: 'Did not invoke the text message tool', annotator: 'imported' }])
     expect(Object.keys(r.item.metadata)).toEqual(['lsmith_url', 'tools', 'id', 'all_responses_substantiated'])
   })
 

@@ -1,9 +1,31 @@
 import type Database from 'better-sqlite3'
+import type { DuplicatePolicy, SplitName } from '../../../../shared/import'
 import type { Db } from '../open'
+import { CURRENT_LABELS_OF_CRITERION } from './item-query'
 import { projectRepo } from './project'
 import type { MappedItem, NormalVerdict } from '../../import/types'
 
-export type DuplicatePolicy = 'abort' | 'skip' | 'replace' | 'keep-both'
+/** An item of the project that a row of the file names by its id. */
+export interface ExistingItem {
+  id: number
+  datasetId: number
+  dataset: string
+  input: string
+  output: string
+  messages: string
+  metadata: string
+}
+
+/** The judge version a verdict column's verdicts go to. */
+export interface VersionTarget {
+  /** Null until its first verdict makes it (a version this import creates). */
+  id: number | null
+  version: number
+  /** Made by this import. */
+  created: boolean
+  /** Verdicts recorded outside Assay (an imported version), rather than a prompt Assay runs. */
+  external: boolean
+}
 
 /**
  * Rows per multi-row INSERT. A one-row statement spends much of its time outside the b-trees
@@ -49,6 +71,11 @@ function batchedInsert(db: Db, sql: { into: string; row: string; onConflict?: st
   }
 }
 
+/** How many of these external ids name items of the project (a file's sample, before importing it). */
+export function countKnownIds(db: Db, externalIds: string[]): number {
+  return db.prepare('SELECT count(DISTINCT external_id) FROM items WHERE external_id IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(externalIds)) as number
+}
+
 /**
  * JSON text of a list or object, or null for an empty one, as most rows hold: the batched inserts
  * write `coalesce(?, '[]')`. A string costs better-sqlite3 and SQLite two allocations and copies
@@ -87,17 +114,41 @@ export function importWriter(db: Db, at: string) {
   )
   const deleteSteps = db.prepare('DELETE FROM steps WHERE item_id = ?')
   const insertStep = db.prepare('INSERT INTO steps (item_id, idx, name, input, output, metadata_json) VALUES (?, ?, ?, ?, ?, ?)')
-  const itemsByExternalId = db.prepare('SELECT i.id, d.name AS dataset FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.external_id = ? LIMIT 3')
+  const existingItems = db.prepare(
+    `SELECT i.external_id AS externalId, i.id, i.dataset_id AS datasetId, d.name AS dataset, i.input, i.output, i.messages_json AS messages, i.metadata_json AS metadata
+     FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.external_id IN (SELECT value FROM json_each(?)) AND i.dataset_id IS NOT ?`,
+  )
+  const anyItem = db.prepare('SELECT EXISTS (SELECT 1 FROM items)').pluck()
+  const setMetadata = db.prepare('UPDATE items SET metadata_json = ? WHERE id = ?')
+  const currentLabel = db.prepare(
+    `SELECT verdict, note FROM labels WHERE item_id = ? AND criterion_id = ? AND annotator = ? ORDER BY id DESC LIMIT 1`,
+  )
+  const splitOf = db.prepare('SELECT split FROM splits WHERE criterion_id = ? AND item_id = ?').pluck()
+  const setSplit = db.prepare(
+    `INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at, origin) VALUES (?, ?, ?, 0, ?, 'file')
+     ON CONFLICT (criterion_id, item_id) DO UPDATE SET split = excluded.split, assigned_at = excluded.assigned_at, origin = 'file'`,
+  )
+  const labeledIn = db.prepare(
+    `SELECT cur.item_id AS id, i.external_id AS externalId, cur.verdict, s.split
+     FROM (${CURRENT_LABELS_OF_CRITERION}) cur JOIN items i ON i.id = cur.item_id
+     LEFT JOIN splits s ON s.criterion_id = @c AND s.item_id = cur.item_id
+     WHERE cur.verdict IN ('pass', 'fail') AND (@datasets IS NULL OR i.dataset_id IN (SELECT value FROM json_each(@datasets)))
+     ORDER BY cur.item_id`,
+  )
+  const testViewed = db.prepare(
+    `SELECT j.name || ' v' || jv.version FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id
+     WHERE j.criterion_id = ? AND jv.test_viewed_at IS NOT NULL ORDER BY jv.test_viewed_at LIMIT 1`,
+  ).pluck()
   const project = projectRepo(db)
-  // Labels, splits and verdicts wait in these until a statement's worth has come: nothing in an
-  // import reads them back before `finish()`, which writes the rest.
+  // Labels, splits and verdicts wait in these until a statement's worth has come; `labeled()`
+  // and `finish()` write what waits before reading the tables back.
   const labels = batchedInsert(db, { into: 'labels (item_id, criterion_id, criterion_version, verdict, note, annotator, created_at)', row: "(?, ?, ?, ?, coalesce(?, ''), ?, coalesce(?, @at))" }, { at })
   const splits = batchedInsert(
     db,
     {
-      into: 'splits (criterion_id, item_id, split, seed, assigned_at)',
-      row: '(?, ?, ?, 0, @at)',
-      onConflict: 'ON CONFLICT (criterion_id, item_id) DO UPDATE SET split = excluded.split, assigned_at = excluded.assigned_at',
+      into: 'splits (criterion_id, item_id, split, seed, assigned_at, origin)',
+      row: "(?, ?, ?, 0, @at, 'file')",
+      onConflict: "ON CONFLICT (criterion_id, item_id) DO UPDATE SET split = excluded.split, assigned_at = excluded.assigned_at, origin = 'file'",
     },
     { at },
   )
@@ -112,9 +163,14 @@ export function importWriter(db: Db, at: string) {
   )
   const judgeByName = db.prepare('SELECT id FROM judges WHERE criterion_id = ? AND name = ?').pluck()
   const insertJudge = db.prepare('INSERT INTO judges (criterion_id, name, created_at) VALUES (?, ?, ?)')
-  const nextJudgeVersion = db.prepare('SELECT coalesce(max(version), 0) + 1 FROM judge_versions WHERE judge_id = ?').pluck()
   const insertJudgeVersion = db.prepare(
     `INSERT INTO judge_versions (judge_id, version, prompt, model_json, params_json, fewshot_ids, created_at) VALUES (?, ?, ?, '{"provider":"imported"}', '{}', '[]', ?)`,
+  )
+  const versionsOfJudge = db.prepare(
+    `SELECT id, version, json_extract(model_json, '$.provider') IN ('imported', 'demo') AS external FROM judge_versions WHERE judge_id = ? ORDER BY version`,
+  )
+  const verdictIn = db.prepare(
+    `SELECT v.verdict, v.critique FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.judge_version_id = ? AND v.item_id = ? ORDER BY v.id DESC LIMIT 1`,
   )
   const insertRun = db.prepare(`INSERT INTO runs (judge_version_id, scope, status, started_at, finished_at) VALUES (?, 'imported', 'done', ?, ?)`)
   const finishRun = db.prepare(
@@ -123,7 +179,25 @@ export function importWriter(db: Db, at: string) {
   )
 
   const criteria = new Map<string, { id: number; version: number }>()
-  const runs = new Map<string, number>()
+  /** This import's run of each judge version it adds verdicts to, by version id. */
+  const runs = new Map<number, number>()
+  const flushRows = (): void => {
+    labels.flush()
+    splits.flush()
+    verdicts.flush()
+  }
+
+  /** Versions `version()` planned, made by `make()` with their first verdict. */
+  const pendingVersions = new Map<VersionTarget, { criterionId: number; judge: string; prompt: string }>()
+  const planned = new Map<string, number>()
+  const make = (target: VersionTarget): number => {
+    const plan = pendingVersions.get(target)!
+    let judge = judgeByName.get(plan.criterionId, plan.judge) as number | undefined
+    if (judge === undefined) judge = Number(insertJudge.run(plan.criterionId, plan.judge, at).lastInsertRowid)
+    target.id = Number(insertJudgeVersion.run(judge, target.version, plan.prompt, at).lastInsertRowid)
+    pendingVersions.delete(target)
+    return target.id
+  }
 
   const criterion = (name: string) => {
     let found = criteria.get(name)
@@ -188,39 +262,106 @@ export function importWriter(db: Db, at: string) {
       return { id, duplicate: result.changes === 0 || externalId !== item.externalId }
     },
 
-    /** Existing items with this external id (for joining labels or verdicts onto them). */
-    find: (externalId: string) => itemsByExternalId.all(externalId) as { id: number; dataset: string }[],
+    /** Whether the project has any item yet (if not, no row of the file can join one, and no lookup is needed). */
+    hasItems: (): boolean => anyItem.get() === 1,
+
+    /** Items of the project, outside dataset `except`, whose external id is one of `externalIds` (several per id when several datasets have it). */
+    existing(externalIds: string[], except: number | null): Map<string, ExistingItem[]> {
+      const found = new Map<string, ExistingItem[]>()
+      for (const row of existingItems.all(JSON.stringify(externalIds), except) as (ExistingItem & { externalId: string })[]) {
+        const list = found.get(row.externalId)
+        if (list) list.push(row)
+        else found.set(row.externalId, [row])
+      }
+      return found
+    },
+
+    /** Adds fields to an item's metadata; fields it has keep their values. */
+    addMetadata(item: Pick<ExistingItem, 'id' | 'metadata'>, extra: Record<string, unknown>): void {
+      const stored = JSON.parse(item.metadata) as Record<string, unknown>
+      const added = Object.keys(extra).filter((k) => !Object.hasOwn(stored, k))
+      if (added.length === 0) return
+      for (const k of added) stored[k] = extra[k]
+      setMetadata.run(JSON.stringify(stored), item.id)
+    },
+
+    /** The criterion's id and current definition version, created (empty) on first use. */
+    criterion,
+
+    /** An annotator's current label of an item (for "the same label again changes nothing"). */
+    currentLabel: (itemId: number, criterionId: number, annotator: string) =>
+      currentLabel.get(itemId, criterionId, annotator) as { verdict: 'pass' | 'fail' | 'defer' | 'cleared'; note: string } | undefined,
 
     label(itemId: number, l: { criterion: string; verdict: NormalVerdict | 'defer'; note: string; annotator: string; createdAt?: string }): void {
       const c = criterion(l.criterion)
       // An imported "error"/unknown human label is not a verdict: it is kept as a deferred label with its note.
-      labels.add(itemId, c.id, c.version, l.verdict === 'error' ? 'defer' : l.verdict, textOrNull(l.note), l.annotator, l.createdAt ?? null)
+      labels.add(itemId, c.id, c.version, storedLabel(l.verdict), textOrNull(l.note), l.annotator, l.createdAt ?? null)
     },
 
-    split(itemId: number, criterionName: string, split: 'train' | 'dev' | 'test'): void {
+    /** A split from the file, for an item that had none (written in bulk). */
+    split(itemId: number, criterionName: string, split: SplitName): void {
       splits.add(criterion(criterionName).id, itemId, split)
     },
 
-    verdict(itemId: number, v: { judge: string; criterion: string; verdict: NormalVerdict; critique: string }, source: string): void {
-      const key = `${v.criterion}\u0000${v.judge}`
-      let run = runs.get(key)
+    /** A split from the file for an item that may have one: the split it had when that differs (a move), else null. */
+    moveSplit(itemId: number, criterionId: number, split: SplitName): SplitName | null {
+      const had = splitOf.get(criterionId, itemId) as SplitName | undefined
+      if (had === split) return null
+      setSplit.run(criterionId, itemId, split, at)
+      return had ?? null
+    },
+
+    /** Items with a current pass/fail label on the criterion, with their split, optionally only in these datasets (rows written so far included). */
+    labeled(criterionId: number, datasets: number[] | null = null): { id: number; externalId: string; verdict: 'pass' | 'fail'; split: SplitName | null }[] {
+      flushRows()
+      return labeledIn.all({ c: criterionId, datasets: datasets ? JSON.stringify(datasets) : null }) as { id: number; externalId: string; verdict: 'pass' | 'fail'; split: SplitName | null }[]
+    },
+
+    /** The first judge version of the criterion whose test results were shown ("judge v2"), if any. */
+    testViewed: (criterionId: number) => (testViewed.get(criterionId) as string | undefined) ?? null,
+
+    /**
+     * The version a verdict column adds to: version `n`, a `new` one, or (no choice) the judge's
+     * newest imported version, else a new one. A version (and judge) to be made is made with its
+     * first verdict, so an import that writes none leaves no empty version behind.
+     */
+    version(column: { criterion: string; judge: string; version?: number | 'new' }, source: string): VersionTarget {
+      const c = criterion(column.criterion)
+      const judge = judgeByName.get(c.id, column.judge) as number | undefined
+      const versions = judge === undefined ? [] : (versionsOfJudge.all(judge) as { id: number; version: number; external: number }[])
+      const found = typeof column.version === 'number' ? versions.find((v) => v.version === column.version) : column.version === undefined ? versions.filter((v) => v.external).at(-1) : undefined
+      if (found) return { id: found.id, version: found.version, created: false, external: found.external === 1 }
+      // Numbers planned by this import count as taken: two columns of one judge get two versions.
+      const key = `${c.id}\u0000${column.judge}`
+      const next = Math.max(versions.at(-1)?.version ?? 0, planned.get(key) ?? 0) + 1
+      const number = typeof column.version === 'number' ? column.version : next
+      planned.set(key, Math.max(number, planned.get(key) ?? 0))
+      const target: VersionTarget = { id: null, version: number, created: true, external: true }
+      pendingVersions.set(target, { criterionId: c.id, judge: column.judge, prompt: `Verdicts imported from ${source}.` })
+      return target
+    },
+
+    /** The verdict an item has in a version already (its newest), if any. */
+    verdictIn: (target: VersionTarget, itemId: number) => (target.id === null ? undefined : (verdictIn.get(target.id, itemId) as { verdict: NormalVerdict; critique: string } | undefined)),
+
+    /** Records a verdict in this import's run of the version (one run per version and import), making the version first if needed. */
+    verdict(target: VersionTarget, itemId: number, verdict: NormalVerdict, critique: string): void {
+      const versionId = target.id ?? make(target)
+      let run = runs.get(versionId)
       if (run === undefined) {
-        const c = criterion(v.criterion)
-        let judge = judgeByName.get(c.id, v.judge) as number | undefined
-        if (judge === undefined) judge = Number(insertJudge.run(c.id, v.judge, at).lastInsertRowid)
-        const version = Number(insertJudgeVersion.run(judge, nextJudgeVersion.get(judge), `Verdicts imported from ${source}.`, at).lastInsertRowid)
-        run = Number(insertRun.run(version, at, at).lastInsertRowid)
-        runs.set(key, run)
+        run = Number(insertRun.run(versionId, at, at).lastInsertRowid)
+        runs.set(versionId, run)
       }
-      verdicts.add(run, itemId, v.verdict, textOrNull(v.critique))
+      verdicts.add(run, itemId, verdict, textOrNull(critique))
     },
 
     /** Writes the rows still waiting, then fills in the counts of every run this import created. */
     finish(): void {
-      labels.flush()
-      splits.flush()
-      verdicts.flush()
+      flushRows()
       for (const run of runs.values()) finishRun.run({ run })
     },
   }
 }
+
+/** How an imported human label is stored: an "error"/unknown one is not a verdict, so it is a deferral (its note kept). */
+export const storedLabel = (verdict: NormalVerdict | 'defer'): 'pass' | 'fail' | 'defer' => (verdict === 'error' ? 'defer' : verdict)
