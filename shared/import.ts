@@ -50,6 +50,8 @@ export const Mapping = z.object({
   /** Fields copied into metadata; with keepUnmapped, every field not mapped elsewhere is kept too. */
   metadata: z.array(field),
   keepUnmapped: z.boolean(),
+  /** Fields left out of the metadata too (e.g. a label column offered rather than imported). */
+  ignore: z.array(field).optional(),
   /**
    * Human verdict columns, one criterion each, with an optional note column. `field: null` = a
    * note column with no verdict column (open-coding notes): each non-empty note is imported as a

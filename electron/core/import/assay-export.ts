@@ -6,7 +6,7 @@ const JUDGE = /^(.+)\.judge:(.+)@v(\d+)$/
 /**
  * The mapping of a file written by `assay export` (see core/export.ts), so that an export imports
  * back as it was: labels with their notes, annotators and times per criterion, the split, and every judge version's verdicts
- * with critiques. Empty cells there mean "no verdict", not "error". Null for any other file.
+ * with critiques (each into the judge version it names). Null for any other file.
  */
 export function assayExportMapping(columns: string[]): Mapping | null {
   if (!BASE.every((c) => columns.includes(c))) return null
@@ -15,8 +15,9 @@ export function assayExportMapping(columns: string[]): Mapping | null {
   for (const column of columns) {
     const match = JUDGE.exec(column)
     if (!match) continue
-    const [, criterion, judge] = match as unknown as [string, string, string, string]
-    verdicts.push({ field: column, judge, criterion, critique: columns.includes(`${column}.critique`) ? `${column}.critique` : null })
+    const [, criterion, judge, version] = match as unknown as [string, string, string, string]
+    // The version it came from: the same one when the export comes back to its project, made anew in another.
+    verdicts.push({ field: column, judge, criterion, critique: columns.includes(`${column}.critique`) ? `${column}.critique` : null, version: Number(version) })
   }
   return {
     ...EMPTY_MAPPING,
@@ -33,6 +34,6 @@ export function assayExportMapping(columns: string[]): Mapping | null {
     }),
     verdicts,
     splits: criteria.filter((c) => columns.includes(`${c}.split`)).map((criterion) => ({ field: `${criterion}.split`, criterion })),
-    values: { ...DEFAULT_VALUES, pass: [...DEFAULT_VALUES.pass], fail: [...DEFAULT_VALUES.fail], error: DEFAULT_VALUES.error.filter((v) => v !== ''), },
+    values: structuredClone(DEFAULT_VALUES),
   }
 }

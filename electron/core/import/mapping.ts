@@ -136,7 +136,7 @@ export interface PreparedMapping {
 /** See `PreparedMapping`. */
 export function prepareMapping(mapping: Mapping): PreparedMapping {
   const spans = mapping.spans ? [mapping.spans.traceId, mapping.spans.spanId, mapping.spans.parentId, mapping.spans.name, mapping.spans.start] : []
-  const fields = [mapping.id, mapping.messages, mapping.steps, mapping.input, mapping.output, ...spans, ...mapping.metadata]
+  const fields = [mapping.id, mapping.messages, mapping.steps, mapping.input, mapping.output, ...spans, ...mapping.metadata, ...(mapping.ignore ?? [])]
   for (const l of mapping.labels) fields.push(l.field, l.note, l.annotatorField ?? null, l.timeField ?? null)
   for (const v of mapping.verdicts) fields.push(v.field, v.critique)
   for (const s of mapping.splits) fields.push(s.field)

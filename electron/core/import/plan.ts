@@ -36,7 +36,7 @@ export function offerLabels(mapping: Mapping, joins: boolean, keep: (label: Mapp
   const offered = mapping.labels.filter((l) => l.field !== null && !keep(l))
   if (offered.length === 0) return { mapping, offered: [] }
   return {
-    mapping: { ...mapping, labels: mapping.labels.filter((l) => !offered.includes(l)) },
+    mapping: { ...mapping, labels: mapping.labels.filter((l) => !offered.includes(l)), ignore: [...(mapping.ignore ?? []), ...offered.flatMap((l) => [l.field!, ...(l.note ? [l.note] : [])])] },
     offered: offered.map((l) => ({
       field: l.field!,
       criterion: l.criterion,

@@ -328,11 +328,12 @@ class ImportRun {
       const had = this.recentVerdicts.get(`${target.version}\u0000${v.column}\u0000${item.id}`) ?? this.write.verdictIn(target, item.id)
       if (had && (had.verdict !== v.verdict || had.critique !== v.critique)) {
         const column = this.request.mapping.verdicts[v.column]!
-        const what = had.verdict !== v.verdict ? `"${had.verdict}"; this file says "${v.verdict}"` : `verdict "${v.verdict}" with another critique`
+        const version = `judge "${column.judge}" v${target.version}`
+        const what = had.verdict !== v.verdict ? `verdict "${had.verdict}" in ${version}, and this file says "${v.verdict}"` : `verdict "${v.verdict}" in ${version} with another critique`
         this.fail({
           line,
           column: column.field,
-          message: `item "${result.item.externalId}" already has verdict ${what} in judge "${column.judge}" v${target.version}. Verdicts of another run are another version: import them as a new version (--judge-version new), or choose the version they belong to.`,
+          message: `item "${result.item.externalId}" already has ${what}. Verdicts of another run are another version: import them as a new version (--judge-version new), or choose the version they belong to.`,
         })
         return
       }
@@ -388,12 +389,14 @@ class ImportRun {
     const m = this.request.mapping
     report.cancelled = cancelled
     if (!cancelled) {
+      // A column the file does not have was reported as such already.
+      const missing = new Set(report.errors.filter((e) => e.fatal).map((e) => e.column))
       for (const [i, l] of m.labels.entries()) {
-        const error = l.field === null ? null : emptyColumnError({ kind: 'label', field: l.field, criterion: l.criterion, judge: null }, this.prepared.tallies.labels[i]!)
+        const error = l.field === null || missing.has(l.field) ? null : emptyColumnError({ kind: 'label', field: l.field, criterion: l.criterion, judge: null }, this.prepared.tallies.labels[i]!)
         if (error) this.fail(error)
       }
       for (const [i, v] of m.verdicts.entries()) {
-        const error = emptyColumnError({ kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge }, this.prepared.tallies.verdicts[i]!)
+        const error = missing.has(v.field) ? null : emptyColumnError({ kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge }, this.prepared.tallies.verdicts[i]!)
         if (error) this.fail(error)
       }
     }
@@ -403,7 +406,12 @@ class ImportRun {
     // Duplicates under "stop" stop the import whatever the bad-row policy says.
     const duplicatesStop = this.request.duplicates === 'abort' && report.duplicates.count > 0
     const keep = !cancelled && !fatal && !duplicatesStop && (report.errorCount === 0 || this.request.onError === 'skip') && (report.imported > 0 || report.matched.count > 0 || this.joinOnly)
-    if (!keep) return report
+    if (!keep) {
+      // Rolled back: nothing was imported or added, whatever the rows before the stop were.
+      report.imported = 0
+      report.matched = listed()
+      return report
+    }
 
     this.write.finish()
     this.placeSplits()

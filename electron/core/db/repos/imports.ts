@@ -136,7 +136,7 @@ export function importWriter(db: Db, at: string) {
      ORDER BY cur.item_id`,
   )
   const testViewed = db.prepare(
-    `SELECT j.name || ' v' || jv.version FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id
+    `SELECT '"' || j.name || '" v' || jv.version FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id
      WHERE j.criterion_id = ? AND jv.test_viewed_at IS NOT NULL ORDER BY jv.test_viewed_at LIMIT 1`,
   ).pluck()
   const project = projectRepo(db)
@@ -317,7 +317,7 @@ export function importWriter(db: Db, at: string) {
       return labeledIn.all({ c: criterionId, datasets: datasets ? JSON.stringify(datasets) : null }) as { id: number; externalId: string; verdict: 'pass' | 'fail'; split: SplitName | null }[]
     },
 
-    /** The first judge version of the criterion whose test results were shown ("judge v2"), if any. */
+    /** The first judge version of the criterion whose test results were shown (`"judge" v2`), if any. */
     testViewed: (criterionId: number) => (testViewed.get(criterionId) as string | undefined) ?? null,
 
     /**

@@ -1,0 +1,232 @@
+import Database from 'better-sqlite3'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ImportReport } from '../../../shared/import'
+import { runCli } from '../../helpers/cli'
+import { coursePredictions, courseTestSet, csv, kinanoRun, kinanoSet } from '../../helpers/course-like'
+import { tempDir } from '../../helpers/paths'
+
+/**
+ * Issue 15: every import a user makes of their own file is either right or refused with what was
+ * wrong, where and what to do — never "0 problems" over wrong data. Through `assay import`, on
+ * files of our own that have the quirks of the course's and the students' exports.
+ */
+describe('imports you can trust', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let project: string
+  beforeEach(() => {
+    tmp = tempDir('assay-trust-')
+    project = tmp.file('p.assay')
+  })
+  afterEach(() => tmp.cleanup())
+
+  const file = (name: string, text: string) => {
+    writeFileSync(tmp.file(name), text)
+    return tmp.file(name)
+  }
+  const assay = (...args: string[]) => runCli(args, tmp.dir)
+  const importJson = async (...args: string[]) => {
+    const r = await assay('import', ...args, '--json')
+    return { ...r, report: r.json<ImportReport>() }
+  }
+  const query = <T = unknown>(sql: string): T[] => {
+    const db = new Database(project, { readonly: true })
+    try {
+      return db.prepare(sql).all() as T[]
+    } finally {
+      db.close()
+    }
+  }
+  const one = (sql: string): unknown => Object.values(query<Record<string, unknown>>(sql)[0]!)[0]
+
+  it('a mapped field the file does not have stops the import, naming it, the fields there are and the nearest one; no project is left behind', async () => {
+    const traces = file('t.csv', 'id,input,output,label\nx1,hi,there,pass\nx2,yo,man,fail\n')
+    const label = await assay('import', 'new.assay', traces, '--map', 'label=humanlabel')
+    expect(label.code).toBe(1)
+    expect(label.stderr).toContain(
+      `${traces}:1 [humanlabel]: t.csv has no field "humanlabel" (mapped as the human label of "Overall") in any row. Did you mean "label"? Its fields: "id", "input", "output", "label". Map one of them, or unmap the human label of "Overall".`,
+    )
+    expect(existsSync(tmp.file('new.assay'))).toBe(false)
+
+    const verdict = await assay('import', 'new.assay', traces, '--map', 'verdict:j=missing')
+    expect(verdict.stderr).toContain('t.csv has no field "missing" (mapped as the verdicts of judge "j") in any row. Its fields: "id", "input", "output", "label".')
+    const input = await assay('import', 'new.assay', traces, '--map', 'input=nope')
+    expect(input.stderr).toContain('t.csv has no field "nope" (mapped as the input) in any row.')
+    expect([verdict.code, input.code, existsSync(tmp.file('new.assay'))]).toEqual([1, 1, false])
+
+    // In JSON a field may first appear in a later record: that is not missing.
+    const later = file('later.jsonl', '{"id":"a","input":"q1"}\n{"id":"b","input":"q2","grade":"fail"}\n')
+    expect((await importJson(project, later, '--map', 'label=grade')).report).toMatchObject({ committed: true, imported: 2, columns: [{ field: 'grade', fail: 1, empty: 1, added: 1 }] })
+    const nowhere = await importJson(project, later, '--map', 'label=grdae', '--existing', 'copy')
+    expect(nowhere.report.errors).toEqual([{ line: 1, column: 'grdae', fatal: true, message: expect.stringContaining('later.jsonl has no field "grdae" (mapped as the human label of "Overall") in any row. Did you mean "grade"?') }])
+  })
+
+  it('an empty label cell is no label, never a deferral; a label or verdict column with no verdict in it stops the import, showing what it holds', async () => {
+    const traces = file('t.csv', 'id,input,output,label,note,error,extra\nx1,q,a,pass,,,None\nx2,q,a,,,,None\nx3,q,a,,looks off,,\nx4,q,a,fail,bad,,None\n')
+    const ok = await importJson(project, traces, '--map', 'note=note')
+    expect(ok.report.columns).toEqual([expect.objectContaining({ kind: 'label', field: 'label', pass: 1, fail: 1, empty: 2, added: 3 })])
+    expect(query("SELECT i.external_id AS id, l.verdict, l.note FROM labels l JOIN items i ON i.id = l.item_id ORDER BY i.external_id")).toEqual([
+      { id: 'x1', verdict: 'pass', note: '' },
+      { id: 'x3', verdict: 'defer', note: 'looks off' }, // the note is kept; x2's empty cell is no label at all
+      { id: 'x4', verdict: 'fail', note: 'bad' },
+    ])
+
+    const empty = await assay('import', 'other.assay', traces, '--map', 'label=error')
+    expect(empty.stderr).toContain('label column "error" (of "Overall") holds no pass or fail value in 4 rows: it has only empty cells. Map the column that holds the verdicts, add its values to the value map, or unmap it.')
+    const none = await assay('import', 'other.assay', traces, '--map', 'label=extra')
+    expect(none.stderr).toContain('label column "extra" (of "Overall") holds no pass or fail value in 4 rows: it has only "None", empty cells.')
+    const verdicts = await assay('import', 'other.assay', traces, '--map', 'verdict:j=error')
+    expect(verdicts.stderr).toContain('verdict column "error" (of judge "j") holds no pass, fail or error value in 4 rows: it has only empty cells.')
+    expect([empty.code, none.code, verdicts.code, existsSync(tmp.file('other.assay'))]).toEqual([1, 1, 1, false])
+  })
+
+  it('an id column whose values repeat stops the import with the lines; ids are generated only without an id column, and say so', async () => {
+    const repeats = file('d.jsonl', '{"id":"x1","input":"a"}\n{"id":"x1","input":"b"}\n{"id":"x1","input":"c"}\n')
+    const stopped = await importJson(project, repeats)
+    expect(stopped.report).toMatchObject({ committed: false, imported: 0, duplicates: { count: 2, ids: ['x1', 'x1'] }, idsGenerated: false })
+    const message = 'duplicate id "x1" (first on line 1): ids must be unique within the file. Map the column that holds unique ids, number the rows instead (no id column), or choose to keep the first, the last or all of the repeats.'
+    expect(stopped.report.errors).toEqual([
+      { line: 2, column: 'id', message },
+      { line: 3, column: 'id', message },
+    ])
+    expect(existsSync(project)).toBe(false)
+
+    const numbered = await assay('import', project, repeats, '--map', 'id=')
+    expect(numbered.code).toBe(0)
+    expect(numbered.stdout).toContain('Ids generated (no id column): each item is row-<line>; such rows never join items of the project.')
+    expect(query('SELECT external_id AS id, input FROM items ORDER BY id')).toEqual([
+      { id: 'row-1', input: 'a' },
+      { id: 'row-2', input: 'b' },
+      { id: 'row-3', input: 'c' },
+    ])
+    // A second file without ids makes new items: generated ids never join.
+    expect((await importJson(project, repeats, '--map', 'id=')).report).toMatchObject({ imported: 3, matched: { count: 0 } })
+  })
+
+  it('a judge run over a labeled set joins it: 43 matched, the labeled item it skipped named, no new item, no second label; the same file again changes nothing; another run is another version', async () => {
+    const set = kinanoSet()
+    expect((await importJson(project, file('kf_dev_set.csv', set.file))).report).toMatchObject({ imported: 44, columns: [{ field: 'label', pass: 32, fail: 12, added: 44 }] })
+    const runFile = file('llm_as_judge_eval_run.csv', kinanoRun(set.rows))
+    const joined = (await importJson(project, runFile)).report
+    expect(joined).toMatchObject({
+      committed: true,
+      mode: 'join',
+      dataset: null,
+      imported: 0,
+      matched: { count: 43 },
+      notJudged: { count: 1, ids: ['46_15'] },
+      textChanged: { count: 0 },
+      offered: [{ field: 'label', criterion: 'Overall' }],
+      columns: [{ kind: 'verdict', field: 'llm_judge_label', judge: 'llm_judge_label', version: 'v1 (new)', added: 43, unchanged: 0 }],
+    })
+    expect(query('SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM verdicts) AS verdicts, (SELECT count(*) FROM datasets) AS datasets')).toEqual([
+      { items: 44, labels: 44, verdicts: 43, datasets: 1 },
+    ])
+    // The run's own columns that are not mapped become metadata; its repeated label does not.
+    expect(one("SELECT metadata_json FROM items WHERE external_id = '3_1'")).toBe('{"dietary_restriction":"paleo","query_id":"3","confidence":"high"}')
+
+    const again = (await importJson(project, runFile)).report
+    expect(again).toMatchObject({ committed: true, matched: { count: 43 }, columns: [{ version: 'v1', added: 0, unchanged: 43 }] })
+    expect(one('SELECT count(*) FROM verdicts')).toBe(43)
+
+    const other = file('other_run.csv', kinanoRun(set.rows, (i) => i % 4 === 1))
+    const refused = await importJson(project, other)
+    expect(refused.report.committed).toBe(false)
+    expect(refused.report.errors[0]!.message).toMatch(/^item "\d+_\d+" already has verdict "(pass|fail)" in judge "llm_judge_label" v1, and this file says "(pass|fail)"\. Verdicts of another run are another version: import them as a new version \(--judge-version new\)/)
+    const v2 = (await importJson(project, other, '--judge-version', 'new', '--judge', 'llm_judge_label')).report
+    expect(v2).toMatchObject({ committed: true, columns: [{ version: 'v2 (new)', added: 43 }] })
+    expect(query("SELECT jv.version, count(v.id) AS verdicts FROM judge_versions jv JOIN runs r ON r.judge_version_id = jv.id JOIN verdicts v ON v.run_id = r.id GROUP BY jv.id ORDER BY jv.version")).toEqual([
+      { version: 1, verdicts: 43 },
+      { version: 2, verdicts: 43 },
+    ])
+  })
+
+  it('"this file is my test set": --split test puts every labeled item of a predictions file in test, UNKNOWN verdicts kept as errors', async () => {
+    const { file: predictions } = coursePredictions()
+    const report = (await importJson(project, file('test_predictions.json', predictions), '--split', 'test')).report
+    expect(report).toMatchObject({
+      imported: 46,
+      columns: [
+        { kind: 'label', field: 'true_label', pass: 34, fail: 12 },
+        { kind: 'verdict', field: 'predicted_label', pass: 33, fail: 9, error: 4, version: 'v1 (new)' },
+      ],
+    })
+    expect(query("SELECT s.split, l.verdict AS human, v.verdict AS judge, count(*) AS n FROM splits s JOIN current_labels l ON l.item_id = s.item_id JOIN verdicts v ON v.item_id = s.item_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")).toEqual([
+      { split: 'test', human: 'fail', judge: 'error', n: 1 },
+      { split: 'test', human: 'fail', judge: 'fail', n: 9 },
+      { split: 'test', human: 'fail', judge: 'pass', n: 2 },
+      { split: 'test', human: 'pass', judge: 'error', n: 3 },
+      { split: 'test', human: 'pass', judge: 'pass', n: 31 },
+    ])
+    // An export right after the import shows the splits.
+    expect((await assay('export', project, '--format', 'jsonl', '--out', 'export.jsonl')).code).toBe(0)
+    const exported = readFileSync(tmp.file('export.jsonl'), 'utf8').trim().split('\n')
+    expect(exported.map((l) => (JSON.parse(l) as Record<string, string>)['Overall.split'])).toEqual(Array(46).fill('test'))
+  })
+
+  it('verdicts from two files form one version: the test predictions, then the production verdicts', async () => {
+    await importJson(project, file('test_predictions.json', coursePredictions().file), '--split', 'test')
+    const production = csv(['trace_id', 'query', 'response', 'predicted_label'], Array.from({ length: 40 }, (_, i) => [`prod-${i}`, `Production query ${i}`, `Answer ${i}`, i % 8 === 0 ? 'FAIL' : 'PASS']))
+    const report = (await importJson(project, file('production.csv', production), '--judge', 'predicted_label')).report
+    expect(report).toMatchObject({ imported: 40, columns: [{ judge: 'predicted_label', version: 'v1', pass: 35, fail: 5, added: 40 }] })
+    expect(query('SELECT count(DISTINCT jv.id) AS versions, count(DISTINCT r.id) AS runs, count(v.id) AS verdicts FROM judge_versions jv JOIN runs r ON r.judge_version_id = jv.id JOIN verdicts v ON v.run_id = r.id')).toEqual([{ versions: 1, runs: 2, verdicts: 86 }])
+    // Production items have no label, so no split.
+    expect(one("SELECT count(*) FROM splits s JOIN items i ON i.id = s.item_id WHERE i.external_id LIKE 'prod-%'")).toBe(0)
+  })
+
+  it('predictions joined onto the traces they judged: a differing trace text is reported and the stored one kept; the predictions\' labels are offered, not imported twice', async () => {
+    await importJson(project, file('test_set.csv', courseTestSet()))
+    const { file: predictions, ids } = coursePredictions()
+    const report = (await importJson(project, file('test_predictions.json', predictions))).report
+    expect(report).toMatchObject({ committed: true, imported: 0, matched: { count: 46 }, textChanged: { count: 46 }, offered: [{ field: 'true_label', criterion: 'Overall' }] })
+    expect(report.warnings[0]).toMatch(/^46 items of the project have another input, output or messages than this file \(first: .*\): the stored traces were kept/)
+    expect(one(`SELECT substr(output, -11) FROM items WHERE external_id = '${ids[0]}'`)).toBe('café style!') // the whole response, not the cut one
+    expect(query('SELECT (SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM verdicts) AS verdicts')).toEqual([{ labels: 46, verdicts: 46 }])
+  })
+
+  it('the same label from the same annotator again adds nothing; a changed one is a new entry in the history', async () => {
+    const labels = file('labels.csv', 'id,input,label\na,q1,pass\nb,q2,fail\n')
+    await importJson(project, labels, '--annotator', 'ann')
+    expect((await importJson(project, labels, '--annotator', 'ann')).report).toMatchObject({ matched: { count: 2 }, columns: [{ added: 0, unchanged: 2 }] })
+    expect((await importJson(project, file('changed.csv', 'id,input,label\na,q1,fail\nb,q2,fail\n'), '--annotator', 'ann')).report).toMatchObject({ columns: [{ added: 1, unchanged: 1 }] })
+    expect(query("SELECT i.external_id AS id, group_concat(l.verdict, '>') AS history FROM labels l JOIN items i ON i.id = l.item_id GROUP BY i.id ORDER BY i.external_id")).toEqual([
+      { id: 'a', history: 'pass>fail' },
+      { id: 'b', history: 'fail' },
+    ])
+  })
+
+  it('places labeled items in splits at import; moving items out of a test split whose results were viewed warns and is recorded', async () => {
+    await importJson(project, file('test_predictions.json', coursePredictions().file), '--split', 'test')
+    const db = new Database(project)
+    db.prepare('UPDATE judge_versions SET test_viewed_at = ?').run('2026-01-01T00:00:00Z')
+    db.close()
+    const { ids } = coursePredictions()
+    const moved = file('moved.csv', csv(['trace_id', 'true_label', 'split'], ids.slice(0, 3).map((id) => [id, 'PASS', 'dev'])))
+    const report = (await importJson(project, moved, '--map', 'label=', '--map', 'split=split')).report
+    expect(report).toMatchObject({ committed: true, matched: { count: 3 } })
+    expect(report.warnings).toEqual([
+      `3 items of "Overall" moved out of the test split (first: ${ids.slice(0, 3).join(', ')}) after "predicted_label" v1's test results were viewed: those results no longer describe a held-out set. The move is recorded in the project's events.`,
+    ])
+    expect(JSON.parse(one("SELECT payload_json FROM events WHERE kind = 'splits.moved'") as string)).toMatchObject({ criterion: 'Overall', count: 3, moves: ids.slice(0, 3).map((id) => ({ id, from: 'test', to: 'dev' })) })
+  })
+
+  it('a hostile file gets one line that names it and says what to do, and a failed import into a new project leaves no file behind', async () => {
+    mkdirSync(tmp.file('exports'))
+    const deep = `{"id":"d1","input":"q","output":${'['.repeat(5000)}${']'.repeat(5000)}}\n{"id":"d2","input":"q","output":"fine"}\n`
+    const cases: [string, string][] = [
+      [tmp.file('exports'), `${tmp.file('exports')} is a folder, not a file. Choose the file inside it that holds your traces (CSV, TSV, JSON or JSONL).`],
+      [file('header.csv', 'id,input,output\n'), 'header.csv has a header row ("id", "input", "output") but no data rows: there is nothing to import. Export the file again with its rows.'],
+      [file('empty.json', '[]'), 'empty.json holds no records (a JSON array with nothing in it): there is nothing to import.'],
+      [file('garbage.txt', 'garbage\u0001 stuff here\nmore\n'), 'The mapping takes no trace from garbage.txt: no field is mapped as its input, output, chat messages or pipeline steps, so every row would be empty. Its fields: "garbage\u0001 stuff here".'],
+      [file('deep.jsonl', deep), `${tmp.file('deep.jsonl')}:1: this row cannot be imported: a value is nested more than 100 levels deep (objects or arrays within each other); Assay does not import such values. Flatten that field, or leave it out of the mapping.`],
+      [file('binary.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08]).toString('latin1')), 'binary.csv looks like a binary file (it contains NUL bytes), not CSV or JSON.'],
+    ]
+    for (const [path, message] of cases) {
+      const r = await assay('import', 'fresh.assay', path)
+      expect([r.code, r.stderr], path).toEqual([1, expect.stringContaining(message)])
+      expect(existsSync(tmp.file('fresh.assay')), path).toBe(false)
+    }
+    // With bad rows skipped, the deep row is skipped and the rest imported.
+    expect((await importJson('fresh.assay', tmp.file('deep.jsonl'), '--on-error', 'skip')).report).toMatchObject({ committed: true, imported: 1, skipped: 1 })
+  })
+})
