@@ -48,12 +48,17 @@ export function CalibrateScreen() {
   }, [showError])
 
   const finishedRuns = [...runs.values()].filter((r) => r.status === 'done').length
+  // Only the newest request may set the view: cycling the error policy (e e) or the method fast
+  // must not leave an older answer on screen under the newer choice.
+  const latest = useRef(0)
   const load = useCallback(async () => {
     if (versionId === null) return
+    const request = ++latest.current
     try {
-      setView(await call('calibrate.get', { versionId, ...params, revealTest: reveal }))
+      const next = await call('calibrate.get', { versionId, ...params, revealTest: reveal })
+      if (request === latest.current) setView(next)
     } catch (error) {
-      showError(errorText(error))
+      if (request === latest.current) showError(errorText(error))
     }
   }, [versionId, params, reveal, showError])
   useEffect(() => void load(), [load, labelsVersion, finishedRuns])
