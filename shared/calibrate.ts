@@ -4,9 +4,13 @@
  * slices and comparisons around it. Every number comes from `shared/stats`.
  */
 import { z } from 'zod'
+import { ERROR_POLICIES, errorPolicyEffect, type ErrorPolicy } from './stats/error-policy'
 import { INTERVAL_METHODS } from './stats/estimate'
 
 export const IntervalMethodSchema = z.enum(INTERVAL_METHODS as unknown as [string, ...string[]])
+
+/** What an error verdict counts as: left out (default), a Fail verdict (the course's convention), or a Pass verdict. */
+export const ErrorPolicySchema = z.enum(ERROR_POLICIES)
 
 export const CalibrateRequest = z
   .object({
@@ -21,6 +25,8 @@ export const CalibrateRequest = z
     sliceBy: z.string().min(1).max(200).nullable().default(null),
     /** Full interval width the labeling advice aims at. */
     targetWidth: z.number().gt(0).lt(1).default(0.1),
+    /** What an error verdict counts as, in the matrices and the estimate (shared/stats/error-policy.ts). */
+    errors: ErrorPolicySchema.default('exclude'),
   })
   .strict()
 export type CalibrateRequest = z.infer<typeof CalibrateRequest>
@@ -28,11 +34,18 @@ export type CalibrateRequest = z.infer<typeof CalibrateRequest>
 const Rate = z.object({ estimate: z.number().nullable(), lower: z.number(), upper: z.number(), successes: z.number(), trials: z.number() })
 export const Matrix = z.object({
   split: z.enum(['train', 'dev', 'test']),
+  /** The cells, with the error verdicts counted in by `errorPolicy` (under `exclude`: pass/fail verdicts only). */
   tp: z.number().int(),
   fn: z.number().int(),
   tn: z.number().int(),
   fp: z.number().int(),
+  /** Error verdicts of the split's labeled items, in all: `errorsPass + errorsFail`. */
   errors: z.number().int(),
+  /** Error verdicts on items a human passed, and on items a human failed. */
+  errorsPass: z.number().int(),
+  errorsFail: z.number().int(),
+  /** What the error verdicts count as in this matrix. */
+  errorPolicy: ErrorPolicySchema,
   missing: z.number().int(),
   tpr: Rate,
   tnr: Rate,
@@ -40,6 +53,9 @@ export const Matrix = z.object({
 export type Matrix = z.infer<typeof Matrix>
 
 const Warning = z.object({ code: z.string(), message: z.string() })
+
+/** The judge's verdicts on unlabeled items: k of m judged pass, with the error verdicts counted in by the policy; `errors` of them were error verdicts. */
+export const Production = z.object({ m: z.number().int(), k: z.number().int(), errors: z.number().int() })
 
 export const EstimateView = z.object({
   method: z.string(),
@@ -57,7 +73,16 @@ export const EstimateView = z.object({
   prng: z.string(),
   nValid: z.number().nullable(),
   nDropped: z.number().nullable(),
+  /** The counts θ̂ was computed from: pass/fail verdicts with the error verdicts counted in by `errorPolicy`. */
   counts: z.object({ tp: z.number(), fn: z.number(), tn: z.number(), fp: z.number(), k: z.number(), m: z.number() }),
+  /** What an error verdict counted as, and the error verdicts (test items by human class, production). */
+  errorPolicy: ErrorPolicySchema,
+  errors: z.object({ pass: z.number().int(), fail: z.number().int(), unlabeled: z.number().int() }),
+  /**
+   * The counts JSON that \`assay estimate --errors POLICY\` reads to recompute this estimate:
+   * pass/fail verdicts only, with errors_pass, errors_fail and errors_unlabeled when there are error verdicts.
+   */
+  estimateInput: z.record(z.string(), z.number().int()),
   warnings: z.array(Warning),
   /** The stored estimate (estimates table). */
   estimateId: z.number().int(),
@@ -114,8 +139,10 @@ export const CalibrationView = z.object({
   testEvaluations: z.number().int(),
   /** The criterion's quality targets for TPR and TNR. */
   targets: z.object({ target: z.number(), minimum: z.number() }),
+  /** The error policy these numbers use. */
+  errorPolicy: ErrorPolicySchema,
   matrices: z.array(Matrix),
-  production: z.object({ m: z.number().int(), k: z.number().int(), errors: z.number().int() }),
+  production: Production,
   estimate: EstimateView.nullable(),
   /** Why there is no estimate (test hidden, TPR + TNR ≤ 1, no production verdicts…), in words. */
   refusal: z.string().nullable(),
@@ -133,10 +160,24 @@ export const CellItem = z.object({
   externalId: z.string(),
   human: z.enum(['pass', 'fail']),
   judge: z.enum(['pass', 'fail']),
+  /** The judge's verdict was an error, counted into this cell by the error policy. */
+  error: z.boolean(),
   note: z.string(),
   critique: z.string(),
 })
 export type CellItem = z.infer<typeof CellItem>
+
+/** Which matrix cell to list; under an error policy other than `exclude` error verdicts are listed in the cell they count in. */
+export const CellRequest = z
+  .object({
+    versionId: z.number().int(),
+    split: z.enum(['train', 'dev', 'test']),
+    human: z.enum(['pass', 'fail']),
+    judge: z.enum(['pass', 'fail']),
+    errors: ErrorPolicySchema.default('exclude'),
+  })
+  .strict()
+export type CellRequest = z.input<typeof CellRequest>
 
 /** Quality targets for TPR and TNR (methodology §4.7): 0.90 target, 0.80 minimum. */
 export const DEFAULT_TARGETS = { target: 0.9, minimum: 0.8 }
@@ -147,3 +188,28 @@ export const Targets = z
   .strict()
   .refine((t) => t.minimum <= t.target, { message: 'the minimum cannot be above the target', path: ['minimum'] })
 export type Targets = z.infer<typeof Targets>
+
+/** The error policies as the screens and reports name them. */
+export const ERROR_POLICY_NAMES: Record<ErrorPolicy, string> = {
+  exclude: 'left out (default)',
+  fail: 'count as Fail (course convention)',
+  pass: 'count as Pass',
+}
+
+/**
+ * A matrix's error verdicts by human class and what the policy did with them, for every place a
+ * matrix is shown (screen, HTML, Markdown): "errors: 3 on human Pass, 1 on human Fail — left out
+ * of the matrix (error policy exclude)". Empty when the split has none.
+ */
+export function matrixErrorsText(m: Pick<Matrix, 'errors' | 'errorsPass' | 'errorsFail' | 'errorPolicy'>): string {
+  if (m.errors === 0) return ''
+  const where = m.errorPolicy === 'exclude' ? 'left out of the matrix' : `${errorPolicyEffect(m.errorPolicy)} (in the judge: ${m.errorPolicy} column)`
+  return `errors: ${m.errorsPass} on human Pass, ${m.errorsFail} on human Fail — ${where}; error policy ${m.errorPolicy}`
+}
+
+/** An estimate's error policy and the error verdicts it applied to, in one line. */
+export function estimateErrorsText(e: Pick<EstimateView, 'errorPolicy' | 'errors'>): string {
+  const { pass, fail, unlabeled } = e.errors
+  if (pass + fail + unlabeled === 0) return `error policy ${e.errorPolicy} (no error verdicts)`
+  return `error policy ${e.errorPolicy}: ${pass + fail + unlabeled} error verdicts ${errorPolicyEffect(e.errorPolicy)} — ${pass} on human-Pass test items, ${fail} on human-Fail test items, ${unlabeled} in production`
+}

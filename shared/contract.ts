@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { AgreementRow, CriterionInfo, NoteView, Taxonomy, ItemDetail, ItemFacets, ItemFilter, ItemRow, ItemSort, LabelVerdict, ProjectInfo, RecentProject, Saturation, SessionItem, SessionSettings, SessionView, UserSettings } from './domain'
 import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, OfferedLabel, PreviewResult } from './import'
 import type { Envelope } from './errors'
-import { CalibrateRequest, CalibrationView, CellItem, Targets } from './calibrate'
+import { CalibrateRequest, CalibrationView, CellItem, CellRequest, Targets } from './calibrate'
 import { REPORT_FORMATS, ReportData, ReportRequest } from './report/data'
 import { DiffLine, JudgeDetail, JudgeSummary, JudgeVersionView, ModelProfile, RunEstimate, RunScope, RunView, SplitRatios, VerdictView } from './judges'
 
@@ -186,7 +186,7 @@ export const contract = {
   'calibrate.targets': { input: z.object({ criterionId: z.number().int(), targets: Targets }).strict(), output: Targets },
   /** The items of one confusion-matrix cell: critique beside the human note. */
   'calibrate.cell': {
-    input: z.object({ versionId: z.number().int(), split: z.enum(['train', 'dev', 'test']), human: z.enum(['pass', 'fail']), judge: z.enum(['pass', 'fail']) }).strict(),
+    input: CellRequest,
     output: z.array(CellItem),
   },
 

@@ -98,8 +98,11 @@ export const SplitMetrics = z.object({
   fn: z.number().int(),
   tn: z.number().int(),
   fp: z.number().int(),
-  /** Error verdicts: beside the matrix, never in it. */
+  /** Error verdicts: beside the matrix, never in it (the Calibrate screen's error policy may count them in). */
   errors: z.number().int(),
+  /** The error verdicts on items a human passed and on items a human failed (0 on unlabeled items). */
+  errorsPass: z.number().int(),
+  errorsFail: z.number().int(),
   /** Labeled items of the split with no verdict of this version yet. */
   missing: z.number().int(),
   judgedPass: z.number().int(),

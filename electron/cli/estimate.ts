@@ -9,6 +9,9 @@ import { parseArgs } from 'node:util'
 import {
   countsFromArrays,
   DEFAULT_CONFIDENCE,
+  DEFAULT_ERROR_POLICY,
+  ERROR_POLICIES,
+  NO_ERRORS,
   DEFAULT_ITERATIONS,
   DEFAULT_METHOD,
   DEFAULT_SEED,
@@ -17,6 +20,8 @@ import {
   isStatsError,
   type BinaryValue,
   type CalibrationCounts,
+  type ErrorCounts,
+  type ErrorPolicy,
   type EstimateResult,
   type IntervalMethod,
 } from '../../shared/stats'
@@ -30,14 +35,20 @@ Reads FILE, --input FILE, or standard input (also with --input -).
 Input formats (detected from the content):
   judgy's JSON arrays, 1 = Pass and 0 = Fail (true/false also accepted):
     {"test_labels": [1,0,...], "test_preds": [1,1,...], "unlabeled_preds": [1,0,...]}
-  counts JSON: test-set confusion counts and k of m production verdicts judged Pass:
-    {"tp": 90, "fn": 10, "tn": 80, "fp": 20, "k": 700, "m": 1000}
+    (0/1 only, as judgy: its arrays hold no error verdicts; use counts JSON or CSV for those)
+  counts JSON: test-set confusion counts and k of m production verdicts judged Pass, counting
+  pass/fail verdicts only; optionally the judge's error verdicts beside them: on test items a
+  human passed (errors_pass), failed (errors_fail), and on production items (errors_unlabeled):
+    {"tp": 90, "fn": 10, "tn": 80, "fp": 20, "k": 700, "m": 1000, "errors_pass": 3}
   CSV with a header row naming the columns human and judge (any order; other columns ignored).
   Each row is one item: with a human label it is a test item, with an empty human cell it is
-  a production verdict. Values: pass/fail, 1/0, true/false (case-insensitive).
+  a production verdict. Values: pass/fail, 1/0, true/false (case-insensitive). An error verdict
+  is a judge cell UNKNOWN, ERROR, NONE, NULL, NaN or N/A, or an empty judge cell on a row with a
+  human label; a row with both cells empty is refused (write UNKNOWN if the judge gave no answer).
     human,judge
     pass,pass
     fail,pass
+    pass,UNKNOWN
     ,fail
 
 Options:
@@ -53,6 +64,13 @@ Options:
   --confidence C      two-sided level between 0 and 1 (default ${DEFAULT_CONFIDENCE})
   --stratified        resample within each human class (bootstrap, bca, exact)
   --fixed-unlabeled   keep the production pass rate fixed (bootstrap, bca)
+  --errors P          what an error verdict counts as: ${ERROR_POLICIES.join(' | ')} (default ${DEFAULT_ERROR_POLICY})
+                        exclude: left out of the test matrix and of k and m; the output
+                          says how many, by human class
+                        fail: a Fail verdict, as the AI-evals course does (judgy input maps
+                          UNKNOWN to 0): a false fail on a human-Pass item, a true fail on a
+                          human-Fail item; in production counted in m, not in k
+                        pass: a Pass verdict (TP or FP; in production in k and m)
   --json              print one JSON object; errors as {"error": CODE, "message": ...}, exit code 1
   -h, --help          show this help`
 
@@ -69,8 +87,8 @@ export const estimateCommand: Command = {
         return 0
       }
       const { text, source } = await readInput(options.input, io)
-      const counts = parseInput(text, source)
-      const result = estimate({ counts, ...options.estimate })
+      const { counts, errors } = parseInput(text, source)
+      const result = estimate({ counts, errors, ...options.estimate })
       io.stdout(json ? `${JSON.stringify(toJson(result))}\n` : summary(result))
       return 0
     } catch (e) {
@@ -92,6 +110,7 @@ interface Options {
     confidence?: number
     stratified?: boolean
     resampleUnlabeled?: boolean
+    errorPolicy?: ErrorPolicy
   }
 }
 
@@ -110,6 +129,7 @@ function parseOptions(args: string[]): Options | 'help' {
         confidence: { type: 'string' },
         stratified: { type: 'boolean' },
         'fixed-unlabeled': { type: 'boolean' },
+        errors: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -126,6 +146,10 @@ function parseOptions(args: string[]): Options | 'help' {
   if (method !== undefined && !(INTERVAL_METHODS as readonly string[]).includes(method)) {
     throw new CliError('bad_method', `unknown method "${method}"; use one of ${INTERVAL_METHODS.join(', ')}`)
   }
+  const errorPolicy = v.errors
+  if (errorPolicy !== undefined && !(ERROR_POLICIES as readonly string[]).includes(errorPolicy)) {
+    throw new CliError('bad_option', `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${errorPolicy}"`)
+  }
   return {
     input: v.input ?? parsed.positionals[0] ?? '-',
     estimate: {
@@ -135,6 +159,7 @@ function parseOptions(args: string[]): Options | 'help' {
       confidence: number(v.confidence, 'bad_confidence', '--confidence', /^(\d+\.?\d*|\.\d+)(e-?\d+)?$/i, 'a number between 0 and 1, e.g. 0.95'),
       ...(v.stratified === true ? { stratified: true } : {}),
       ...(v['fixed-unlabeled'] === true ? { resampleUnlabeled: false } : {}),
+      ...(errorPolicy !== undefined ? { errorPolicy: errorPolicy as ErrorPolicy } : {}),
     },
   }
 }
@@ -155,8 +180,14 @@ async function readInput(input: string, io: CliIo): Promise<{ text: string; sour
   }
 }
 
-/** JSON (judgy arrays or counts) or CSV → counts; every problem names the source, line and field. */
-export function parseInput(raw: string, source: string): CalibrationCounts {
+/** Counts of pass/fail verdicts, and the error verdicts beside them. */
+export interface ParsedInput {
+  counts: CalibrationCounts
+  errors: ErrorCounts
+}
+
+/** JSON (judgy arrays or counts) or CSV → counts and error verdicts; every problem names the source, line and field. */
+export function parseInput(raw: string, source: string): ParsedInput {
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw
   if (text.trim() === '') throw new CliError('bad_input', `${source}: input is empty; see assay estimate --help for the formats`)
   try {
@@ -167,11 +198,13 @@ export function parseInput(raw: string, source: string): CalibrationCounts {
   }
 }
 
-const OPTION_KEYS = ['iterations', 'seed', 'method', 'confidence', 'bootstrap_iterations', 'confidence_level']
+const OPTION_KEYS = ['iterations', 'seed', 'method', 'confidence', 'bootstrap_iterations', 'confidence_level', 'errors']
 const ARRAY_KEYS = ['test_labels', 'test_preds', 'unlabeled_preds'] as const
 const COUNT_KEYS = ['tp', 'fn', 'tn', 'fp', 'k', 'm'] as const
+/** Optional in counts JSON: error verdicts on human-Pass and human-Fail test items and on production items. */
+const ERROR_KEYS = { errors_pass: 'pass', errors_fail: 'fail', errors_unlabeled: 'unlabeled' } as const
 
-function parseJson(text: string, source: string): CalibrationCounts {
+function parseJson(text: string, source: string): ParsedInput {
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -191,6 +224,9 @@ function parseJson(text: string, source: string): CalibrationCounts {
   // Other fields (a "description", say) are ignored, but options belong on the command line.
   for (const k of keys) {
     if (OPTION_KEYS.includes(k)) throw new CliError('bad_input', `${source}: field "${k}" is an option: pass it on the command line (--${k}) instead`)
+    if (shape === ARRAY_KEYS && k in ERROR_KEYS) {
+      throw new CliError('bad_input', `${source}: field "${k}" goes with counts JSON {${COUNT_KEYS.join(', ')}}, not with judgy's arrays; give counts, or a CSV with UNKNOWN judge cells`)
+    }
   }
   for (const k of shape) {
     if (!(k in obj)) {
@@ -204,17 +240,20 @@ function parseJson(text: string, source: string): CalibrationCounts {
       if (!Array.isArray(v)) throw new CliError('bad_input', `${source}: field "${k}" must be an array of 0/1 values`)
       return v as BinaryValue[]
     })
-    return countsFromArrays(arrays[0], arrays[1], arrays[2])
+    return { counts: countsFromArrays(arrays[0], arrays[1], arrays[2]), errors: { ...NO_ERRORS } }
   }
-  const counts = {} as Record<(typeof COUNT_KEYS)[number], number>
-  for (const k of COUNT_KEYS) {
+  const count = (k: string): number => {
     const v = obj[k]
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
       throw new CliError('bad_input', `${source}: field "${k}" must be a non-negative integer, got ${JSON.stringify(v)}`)
     }
-    counts[k] = v
+    return v
   }
-  return counts
+  const counts = {} as Record<(typeof COUNT_KEYS)[number], number>
+  for (const k of COUNT_KEYS) counts[k] = count(k)
+  const errors = { ...NO_ERRORS }
+  for (const [k, key] of Object.entries(ERROR_KEYS)) if (k in obj) errors[key] = count(k)
+  return { counts, errors }
 }
 
 function lineOf(text: string, offset: number): number {
@@ -224,8 +263,10 @@ function lineOf(text: string, offset: number): number {
 }
 
 const VERDICTS: Record<string, 0 | 1> = { pass: 1, fail: 0, '1': 1, '0': 0, true: 1, false: 0 }
+/** Judge cells that are an error verdict (as the import reads them; an empty cell too, next to a human label). */
+const ERROR_VERDICTS = new Set(['unknown', 'error', 'none', 'null', 'nan', 'n/a'])
 
-function parseCsv(text: string, source: string): CalibrationCounts {
+function parseCsv(text: string, source: string): ParsedInput {
   const rows = csvRecords(text, source)
   const header = rows.shift()
   if (header === undefined) throw new CliError('bad_input', `${source}: no header row`)
@@ -239,21 +280,29 @@ function parseCsv(text: string, source: string): CalibrationCounts {
     )
   }
   const counts = { tp: 0, fn: 0, tn: 0, fp: 0, k: 0, m: 0 }
+  const errors = { ...NO_ERRORS }
   for (const { line, fields } of rows) {
-    if (fields.length === 1 && fields[0].trim() === '') continue
+    // Blank lines, and rows of empty cells (spreadsheets write ",,," for them), are no items.
+    if (fields.every((f) => f.trim() === '')) continue
     if (fields.length !== header.fields.length) {
       throw new CliError('bad_input', `${source}:${line}: expected ${header.fields.length} fields like the header, found ${fields.length}`)
     }
-    const verdict = (col: number, name: string): 0 | 1 | null => {
-      const cell = fields[col].trim().toLowerCase()
-      if (cell === '') return null
-      const v = VERDICTS[cell]
-      if (v === undefined) throw new CliError('bad_input', `${source}:${line}: column ${name}: "${fields[col]}" is not pass/fail, 1/0 or true/false`)
+    const cell = (col: number) => fields[col].trim().toLowerCase()
+    const binary = (col: number, name: string, also: string): 0 | 1 => {
+      const v = VERDICTS[cell(col)]
+      if (v === undefined) throw new CliError('bad_input', `${source}:${line}: column ${name}: "${fields[col]}" is not pass/fail, 1/0 or true/false${also}`)
       return v
     }
-    const human = verdict(hi, 'human')
-    const judge = verdict(ji, 'judge')
-    if (judge === null) throw new CliError('bad_input', `${source}:${line}: column judge is empty; every row needs the judge's verdict`)
+    const human = cell(hi) === '' ? null : binary(hi, 'human', '')
+    if (cell(ji) === '' && human === null) {
+      throw new CliError('bad_input', `${source}:${line}: columns human and judge are both empty; give the judge's verdict (UNKNOWN if it gave no answer: an error verdict) or delete the row`)
+    }
+    // An empty judge cell next to a human label is a labeled item the judge did not answer: an error verdict, as the import reads it.
+    const judge = cell(ji) === '' || ERROR_VERDICTS.has(cell(ji)) ? 'error' : binary(ji, 'judge', ', or an error verdict (UNKNOWN, ERROR)')
+    if (judge === 'error') {
+      errors[human === null ? 'unlabeled' : human === 1 ? 'pass' : 'fail']++
+      continue
+    }
     if (human === null) {
       counts.m++
       counts.k += judge
@@ -263,7 +312,7 @@ function parseCsv(text: string, source: string): CalibrationCounts {
     } else if (judge === 0) counts.tn++
     else counts.fp++
   }
-  return counts
+  return { counts, errors }
 }
 
 /** RFC 4180 records with the line each starts on: quoted fields may hold commas, quotes ("") and newlines; CRLF or LF. */
@@ -326,6 +375,8 @@ export function toJson(r: EstimateResult): Record<string, unknown> {
     stratified: r.stratified,
     resampleUnlabeled: r.resampleUnlabeled,
     counts: { tp: c.tp, fn: c.fn, tn: c.tn, fp: c.fp, n: c.n, k: c.k, m: c.m },
+    errorPolicy: r.errorPolicy,
+    errors: r.errors,
     tprInterval: { lower: r.tprInterval.lower, upper: r.tprInterval.upper },
     tnrInterval: { lower: r.tnrInterval.lower, upper: r.tnrInterval.upper },
     warnings: r.warnings,
@@ -347,7 +398,20 @@ function summary(r: EstimateResult): string {
     `Raw judge pass rate  ${f(r.pObs)}   (${c.k} of ${c.m} production verdicts)`,
     `Judge on test set    TPR ${f(r.tpr)} [${f(r.tprInterval.lower)}, ${f(r.tprInterval.upper)}]   TNR ${f(r.tnr)} [${f(r.tnrInterval.lower)}, ${f(r.tnrInterval.upper)}]   n = ${c.n} (${c.pos} Pass, ${c.neg} Fail)`,
     `Run                  ${run}`,
+    ...errorLines(r),
     ...r.warnings.map((w) => `warning [${w.code}]: ${w.message}`),
   ]
   return `${lines.join('\n')}\n`
+}
+
+/** The error verdicts and what the policy did with them; nothing when there are none. */
+function errorLines(r: EstimateResult): string[] {
+  const e = r.errors
+  const total = e.pass + e.fail + e.unlabeled
+  if (total === 0) return []
+  const byClass = `${e.pass} on human Pass, ${e.fail} on human Fail, ${e.unlabeled} in production`
+  if (r.errorPolicy === 'exclude') {
+    return [`Error verdicts       ${total} left out (${byClass}); --errors fail counts them as Fail (the course's convention), --errors pass as Pass`]
+  }
+  return [`Error verdicts       ${total} counted as ${r.errorPolicy === 'fail' ? 'Fail' : 'Pass'} (${byClass}), --errors ${r.errorPolicy}`]
 }

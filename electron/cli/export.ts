@@ -3,12 +3,13 @@ import { parseArgs } from 'node:util'
 import { writeFileSync } from 'node:fs'
 import { openProject } from '../core/db/open'
 import { createRepos } from '../core/db/repos'
+import { ERROR_POLICIES, type ErrorPolicy } from '../../shared/stats'
 import { judgyArrays } from '../core/report/judgy'
 import { exportHistory, exportItems, exportToFile } from '../core/export'
 import { CliError, type Command } from './command'
 
 const usage = `Usage: assay export PROJECT [--format csv|jsonl] [--history] [--out FILE] [--json]
-       assay export PROJECT --judgy --judge NAME [--out FILE]
+       assay export PROJECT --judgy --judge NAME [--errors exclude|fail|pass] [--out FILE]
 
 Writes one row per item: id, dataset, kind, input, output, messages, steps, metadata, and per
 criterion its current human verdict, note, annotator, time and split, and the verdict and
@@ -20,9 +21,14 @@ critique of each judge version. \`assay import\` reads the file back.
                session, reverts_label_id, created_at
   --judgy      instead, judgy's arrays for a judge's newest version, 1 = Pass:
                {"test_labels": [...], "test_preds": [...], "unlabeled_preds": [...]} — the test
-               split's human labels and verdicts, and the verdicts on unlabeled items (errors
-               left out): judgy.estimate_success_rate(**arrays) reproduces the estimate, and so
-               does \`assay estimate FILE --method judgy\`. Counts as viewing test results.
+               split's human labels and verdicts, and the verdicts on unlabeled items:
+               judgy.estimate_success_rate(**arrays) reproduces the Calibrate estimate under
+               the same error policy, and so does \`assay estimate FILE --method judgy\`.
+               Counts as viewing test results.
+  --errors P   with --judgy, what a judge's error verdict (UNKNOWN/ERROR) becomes, since judgy
+               takes 0/1 only: exclude (default) leaves the item out of the arrays, as the
+               Calibrate screen does by default, and says how many on standard error; fail
+               writes 0 (the AI-evals course's convention); pass writes 1
   --out FILE   write to FILE (default: standard output)
   --json       with --out, print {"path", "rows", "format"} when done`
 
@@ -30,16 +36,28 @@ export const exportCommand: Command = {
   summary: 'export items with labels, splits and judge verdicts as CSV or JSONL',
   usage,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'csv' }, out: { type: 'string' }, history: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, judgy: { type: 'boolean', default: false }, judge: { type: 'string' } } })
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'csv' }, out: { type: 'string' }, history: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, judgy: { type: 'boolean', default: false }, judge: { type: 'string' }, errors: { type: 'string' } } })
     if (positionals.length !== 1) throw new CliError('bad_arguments', 'export needs one PROJECT, e.g. `assay export evals.assay --out items.csv`.')
     const format = values.format
     if (format !== 'csv' && format !== 'jsonl') throw new CliError('bad_arguments', `--format must be csv or jsonl, got "${format}".`)
     if (values.json && !values.out) throw new CliError('bad_arguments', '--json reports on a file written with --out; without --out the export itself goes to standard output.')
     if (values.judgy !== Boolean(values.judge)) throw new CliError('bad_arguments', '--judgy and --judge NAME go together: `assay export PROJECT --judgy --judge NAME --out arrays.json`.')
+    if (values.errors !== undefined && !values.judgy) throw new CliError('bad_arguments', '--errors goes with --judgy (what an error verdict becomes in the 0/1 arrays).')
+    if (values.errors !== undefined && !(ERROR_POLICIES as readonly string[]).includes(values.errors)) throw new CliError('bad_arguments', `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${values.errors}".`)
     const { db } = openProject(resolve(io.cwd, positionals[0]!), { mode: 'open' })
     try {
       if (values.judgy) {
-        const arrays = `${JSON.stringify(judgyArrays({ db, repos: createRepos(db), clock: () => new Date() }, values.judge!))}\n`
+        const policy = (values.errors ?? 'exclude') as ErrorPolicy
+        const judgy = judgyArrays({ db, repos: createRepos(db), clock: () => new Date() }, values.judge!, policy)
+        const arrays = `${JSON.stringify(judgy.arrays)}\n`
+        const { pass, fail, unlabeled } = judgy.errors
+        if (pass + fail + unlabeled > 0) {
+          io.stderr(
+            policy === 'exclude'
+              ? `Left out ${pass + fail + unlabeled} error verdicts (${pass} on human-Pass test items, ${fail} on human-Fail test items, ${unlabeled} in production): judgy takes 0/1 only. --errors fail writes them as 0 (the course's convention), --errors pass as 1.\n`
+              : `Wrote ${pass + fail + unlabeled} error verdicts as ${policy === 'fail' ? 0 : 1} (${pass} on human-Pass test items, ${fail} on human-Fail test items, ${unlabeled} in production).\n`,
+          )
+        }
         if (values.out) writeFileSync(resolve(io.cwd, values.out), arrays)
         io.stdout(values.out ? (values.json ? `${JSON.stringify({ path: resolve(io.cwd, values.out), format: 'judgy' })}\n` : `Wrote judgy's arrays to ${resolve(io.cwd, values.out)}.\n`) : arrays)
         return 0

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
 import { AppError } from '../../shared/errors'
 import { REPORT_FORMATS, type ReportFormat } from '../../shared/report/data'
-import { INTERVAL_METHODS } from '../../shared/stats'
+import { ERROR_POLICIES, INTERVAL_METHODS, type ErrorPolicy } from '../../shared/stats'
 import { openProject } from '../core/db/open'
 import { createRepos } from '../core/db/repos'
 import { buildReport } from '../core/report/build'
@@ -13,7 +13,7 @@ import { reportHtml, reportJson, reportMarkdown } from '../core/report/render'
 import { CliError, type Command } from './command'
 
 const usage = `Usage: assay report PROJECT [--criterion NAME] [--judge NAME] [--format html|md|json|pdf] [--out FILE]
-                    [--method M] [--iterations B] [--seed S] [--confidence C]
+                    [--method M] [--iterations B] [--seed S] [--confidence C] [--errors P]
 
 Writes the calibration report: the project and its data, each criterion's definition, every
 judge (or the one named) with its prompt, model and version, labels per split, confusion
@@ -27,6 +27,9 @@ report shows test results: it is recorded as viewing them (the test lock).
                CHROMIUM_PATH names one)
   --out FILE   write to FILE (default: standard output; pdf needs --out)
   --method M   ${INTERVAL_METHODS.join(' | ')} (default lang-reiczigel)
+  --errors P   what a judge's error verdict (UNKNOWN/ERROR) counts as in the matrices and the
+               estimate: exclude (default: left out, counted beside the matrix by human class),
+               fail (a Fail verdict: the AI-evals course's convention) or pass. The report names it.
   --json       with --out, print {"path", "format", "judges"} when done`
 
 export const reportCommand: Command = {
@@ -45,6 +48,7 @@ export const reportCommand: Command = {
         iterations: { type: 'string' },
         seed: { type: 'string' },
         confidence: { type: 'string' },
+        errors: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     })
@@ -53,6 +57,7 @@ export const reportCommand: Command = {
     if (!REPORT_FORMATS.includes(format)) throw new CliError('bad_arguments', `--format must be one of ${REPORT_FORMATS.join(', ')}, got "${values.format}".`)
     if (format === 'pdf' && !values.out) throw new CliError('bad_arguments', 'A PDF needs --out FILE (it is not text for the terminal).')
     if (values.method && !INTERVAL_METHODS.includes(values.method as never)) throw new CliError('bad_arguments', `--method must be one of ${INTERVAL_METHODS.join(', ')}, got "${values.method}".`)
+    if (values.errors !== undefined && !(ERROR_POLICIES as readonly string[]).includes(values.errors)) throw new CliError('bad_arguments', `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${values.errors}".`)
     const number = (name: string, raw: string | undefined) => {
       if (raw === undefined) return undefined
       const n = Number(raw)
@@ -64,7 +69,7 @@ export const reportCommand: Command = {
     try {
       const data = buildReport(
         { db, repos: createRepos(db), clock: () => new Date() },
-        { projectPath: path, appVersion: version, criterion: values.criterion, judge: values.judge, method: values.method, iterations: number('iterations', values.iterations), seed: number('seed', values.seed), confidence: number('confidence', values.confidence) },
+        { projectPath: path, appVersion: version, criterion: values.criterion, judge: values.judge, method: values.method, iterations: number('iterations', values.iterations), seed: number('seed', values.seed), confidence: number('confidence', values.confidence), errors: values.errors as ErrorPolicy | undefined },
       )
       const content = format === 'json' ? reportJson(data) : format === 'md' ? reportMarkdown(data) : format === 'html' ? reportHtml(data) : await chromiumPrinter(io.env)(reportHtml(data))
       if (!values.out) io.stdout(content as string)

@@ -2,12 +2,26 @@
  * Calibration of one judge version (DESIGN §3.6; methodology §4.6–§5.4, requirements 24–31):
  * confusion matrices per split against the current human labels, TPR/TNR with Wilson intervals,
  * the Rogan–Gladen corrected production rate with its named interval (stored as an estimate),
- * labeling advice, slices by a metadata field, and a comparison of versions and criteria. All
- * statistics are `shared/stats`; this file only gathers counts and keeps the test lock.
+ * labeling advice, slices by a metadata field, and a comparison of versions and criteria — all
+ * under one error policy (what the judge's error verdicts count as). All statistics are
+ * `shared/stats`; this file only gathers counts and keeps the test lock.
  */
-import type { CalibrateRequest, CalibrationView, CellItem, CompareRow, Matrix, Targets } from '../../shared/calibrate'
+import { CellRequest, type CalibrateRequest, type CalibrationView, type CellItem, type CompareRow, type Matrix, type Targets } from '../../shared/calibrate'
 import { AppError } from '../../shared/errors'
-import { ALL_MODES, estimate, estimateModes, isStatsError, judgeRates, labelingAdvice, type CalibrationCounts, type EstimateResult, type IntervalMethod } from '../../shared/stats'
+import {
+  ALL_MODES,
+  applyErrorPolicyToMatrix,
+  applyErrorPolicyToProduction,
+  estimate,
+  estimateModes,
+  isStatsError,
+  judgeRates,
+  labelingAdvice,
+  type CalibrationCounts,
+  type ErrorPolicy,
+  type EstimateResult,
+  type IntervalMethod,
+} from '../../shared/stats'
 import { DEFAULT_METHOD } from '../../shared/stats/estimate'
 import { criterion, listJudges, now, type JudgeDeps } from './judge/context'
 import { versionMetrics } from './judge/judges'
@@ -32,15 +46,23 @@ function versionContext(d: JudgeDeps, versionId: number) {
   return { v, judge }
 }
 
-/** The matrices of a version: train, dev, and test only when revealed. */
-function matricesOf(d: JudgeDeps, versionId: number, labeled: LabeledRow[], withTest: boolean, confidence: number) {
+/**
+ * The matrices of a version (train, dev, and test only when revealed) and its production verdicts,
+ * with the error verdicts counted in by the policy; `test` and `prod` are the counts before it.
+ */
+function matricesOf(d: JudgeDeps, versionId: number, labeled: LabeledRow[], withTest: boolean, confidence: number, policy: ErrorPolicy) {
   const splits = versionMetrics(d, versionId, labeled)
+  const cellsOf = (s: (typeof splits)[number]) => applyErrorPolicyToMatrix({ tp: s.tp, fn: s.fn, tn: s.tn, fp: s.fp }, { pass: s.errorsPass, fail: s.errorsFail }, policy)
   const matrices: Matrix[] = splits
     .filter((s): s is typeof s & { split: Matrix['split'] } => s.split !== 'unlabeled' && (withTest || s.split !== 'test'))
-    .map((s) => ({ split: s.split, tp: s.tp, fn: s.fn, tn: s.tn, fp: s.fp, errors: s.errors, missing: s.missing, ...judgeRates(s, confidence) }))
+    .map((s) => {
+      const cells = cellsOf(s)
+      return { split: s.split, ...cells, errors: s.errors, errorsPass: s.errorsPass, errorsFail: s.errorsFail, errorPolicy: policy, missing: s.missing, ...judgeRates(cells, confidence) }
+    })
   const prod = splits.find((s) => s.split === 'unlabeled')!
   const test = splits.find((s) => s.split === 'test')!
-  return { matrices, production: { m: prod.judgedPass + prod.judgedFail, k: prod.judgedPass, errors: prod.errors }, test, hasTest: test.tp + test.fn + test.tn + test.fp + test.errors > 0 }
+  const production = { ...applyErrorPolicyToProduction({ m: prod.judgedPass + prod.judgedFail, k: prod.judgedPass }, prod.errors, policy), errors: prod.errors }
+  return { matrices, production, test, testCells: cellsOf(test), prod, hasTest: test.tp + test.fn + test.tn + test.fp + test.errors > 0 }
 }
 
 const refusalOf = (error: unknown): string => (isStatsError(error) ? `${error.message}` : error instanceof Error ? error.message : String(error))
@@ -57,13 +79,16 @@ export function setTargets(d: JudgeDeps, criterionId: number, targets: Targets):
 export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
   const { v, judge } = versionContext(d, r.versionId)
   const labeled = assignSplits(d, judge.criterionId)
-  const first = matricesOf(d, v.id, labeled, true, r.confidence)
+  const policy = r.errors
+  const first = matricesOf(d, v.id, labeled, true, r.confidence, policy)
   if (r.revealTest && first.hasTest) d.repos.judges.markTestViewed(v.id, d.clock().toISOString())
   const testRevealed = (r.revealTest || v.test_viewed_at !== null) && first.hasTest
-  const { production, test } = first
+  const { production, test, prod } = first
   const matrices = testRevealed ? first.matrices : first.matrices.filter((m) => m.split !== 'test')
   const method = (r.method ?? DEFAULT_METHOD) as IntervalMethod
-  const counts = { tp: test.tp, fn: test.fn, tn: test.tn, fp: test.fp, k: production.k, m: production.m }
+  // Pass/fail verdicts only, the error verdicts beside: `estimate` applies the policy (and says so in its warnings).
+  const verdictCounts = { tp: test.tp, fn: test.fn, tn: test.tn, fp: test.fp, k: prod.judgedPass, m: prod.judgedPass + prod.judgedFail }
+  const errors = { pass: test.errorsPass, fail: test.errorsFail, unlabeled: prod.errors }
 
   let result: EstimateResult | null = null
   let refusal: string | null = null
@@ -72,7 +97,7 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
   else if (production.m === 0) refusal = `No production verdicts: run version ${v.version} on the unlabeled items (Judges screen, scope "unlabeled items") to estimate the success rate.`
   else {
     try {
-      result = estimate({ counts, method, iterations: r.iterations, seed: r.seed, confidence: r.confidence, keepDraws: BOOTSTRAP_METHODS.includes(method) })
+      result = estimate({ counts: verdictCounts, errors, errorPolicy: policy, method, iterations: r.iterations, seed: r.seed, confidence: r.confidence, keepDraws: BOOTSTRAP_METHODS.includes(method) })
     } catch (error) {
       refusal = refusalOf(error)
     }
@@ -82,6 +107,7 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
   let histogram: CalibrationView['histogram'] = null
   let advice: CalibrationView['advice'] = null
   if (result) {
+    const counts = { tp: result.counts.tp, fn: result.counts.fn, tn: result.counts.tn, fp: result.counts.fp, k: result.counts.k, m: result.counts.m }
     const stored = { ...result, draws: undefined }
     const estimateId = d.repos.judges.saveEstimate(
       { criterionId: judge.criterionId, versionId: v.id, method, iterations: result.iterations, seed: result.seed, prng: result.prng, confidence: result.confidence, result: stored },
@@ -90,7 +116,8 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
     estimateView = {
       method, theta: result.theta, thetaUnclipped: result.thetaUnclipped, clipped: result.clipped, lower: result.lower, upper: result.upper, pObs: result.pObs,
       tpr: result.tpr, tnr: result.tnr, confidence: result.confidence, iterations: result.iterations, seed: result.seed, prng: result.prng,
-      nValid: result.nValid, nDropped: result.nDropped, counts, warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })), estimateId,
+      nValid: result.nValid, nDropped: result.nDropped, counts, errorPolicy: policy, errors, estimateInput: estimateInput(verdictCounts, errors),
+      warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })), estimateId,
     }
     const draws = result.draws ?? referenceDraws(counts, r)
     if (draws && draws.length > 0) histogram = { ...bin(draws), source: result.draws ? `${method} draws` : 'a bootstrap of the same counts, for reference (the interval is the chosen method’s)' }
@@ -104,14 +131,15 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
     testRevealed,
     testEvaluations: v.test_evaluations,
     targets: d.repos.criteria.targets(judge.criterionId),
+    errorPolicy: policy,
     matrices,
     production,
     estimate: estimateView,
     refusal,
     histogram,
     advice,
-    slices: slices(d, v.id, labeled, r, result ? counts : null),
-    compare: compare(d, judge.id, r.confidence),
+    slices: slices(d, v.id, labeled, r, result ? result.counts : null),
+    compare: compare(d, judge.id, r.confidence, policy),
     allModes: allModes(d, r),
   }
 }
@@ -133,8 +161,9 @@ function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'
   if (modes.length < 2) return none('Needs judges on at least two criteria, each with test results shown.')
   const labels = modes.map((m) => new Map(d.repos.splits.labeled(m.criterionId).map((x) => [x.itemId, x])))
   const verdicts = modes.map((m) => new Map(d.repos.judges.latestVerdicts(m.versionId).map((x) => [x.itemId, x.verdict])))
-  const judged = (id: number) => verdicts.every((v) => v.get(id) === 'pass' || v.get(id) === 'fail')
-  const bit = (v: string | undefined) => (v === 'pass' ? 1 : 0)
+  // An error verdict is a Fail or a Pass under those policies; under `exclude` its item is left out.
+  const judged = (id: number) => verdicts.every((v) => v.get(id) === 'pass' || v.get(id) === 'fail' || (v.get(id) === 'error' && r.errors !== 'exclude'))
+  const bit = (v: string | undefined) => (v === 'pass' || (v === 'error' && r.errors === 'pass') ? 1 : 0)
   const ids = [...verdicts[0]!.keys()].filter(judged)
   const test = ids.filter((id) => labels.every((l) => l.get(id)?.split === 'test' && (l.get(id)!.verdict === 'pass' || l.get(id)!.verdict === 'fail')))
   const production = ids.filter((id) => labels.every((l) => l.get(id)?.verdict !== 'pass' && l.get(id)?.verdict !== 'fail'))
@@ -161,6 +190,16 @@ function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'
   } catch (error) {
     return none(refusalOf(error))
   }
+}
+
+/**
+ * The counts JSON `assay estimate` reads to recompute an estimate: pass/fail verdicts, and the
+ * error verdicts apart (only when there are any, so an estimate without errors keeps its old command).
+ */
+function estimateInput(c: CalibrationCounts, errors: { pass: number; fail: number; unlabeled: number }): Record<string, number> {
+  const base: Record<string, number> = { tp: c.tp, fn: c.fn, tn: c.tn, fp: c.fp, k: c.k, m: c.m }
+  if (errors.pass + errors.fail + errors.unlabeled === 0) return base
+  return { ...base, errors_pass: errors.pass, errors_fail: errors.fail, errors_unlabeled: errors.unlabeled }
 }
 
 /** A bootstrap of the same counts, drawn beside an analytic interval; none when every draw is degenerate. */
@@ -201,10 +240,10 @@ function slices(d: JudgeDeps, versionId: number, labeled: LabeledRow[], r: Calib
   const group = (value: string) => groups.get(value) ?? groups.set(value, { m: 0, k: 0, testItems: 0 }).get(value)!
   for (const x of verdicts) {
     const label = byItem.get(x.itemId)
-    if ((label && (label.verdict === 'pass' || label.verdict === 'fail')) || x.verdict === 'error') continue
+    if ((label && (label.verdict === 'pass' || label.verdict === 'fail')) || (x.verdict === 'error' && r.errors === 'exclude')) continue
     const g = group(values.get(x.itemId) ?? '(none)')
     g.m++
-    if (x.verdict === 'pass') g.k++
+    if (x.verdict === 'pass' || (x.verdict === 'error' && r.errors === 'pass')) g.k++
   }
   for (const x of labeled) if (x.split === 'test' && (x.verdict === 'pass' || x.verdict === 'fail')) group(values.get(x.itemId) ?? '(none)').testItems++
   const rows = [...groups].map(([value, g]) => {
@@ -226,12 +265,12 @@ function slices(d: JudgeDeps, versionId: number, labeled: LabeledRow[], r: Calib
 }
 
 /** Versions of this judge side by side, then the latest version of every other judge (one row per failure mode). */
-function compare(d: JudgeDeps, judgeId: number, confidence: number): CompareRow[] {
+function compare(d: JudgeDeps, judgeId: number, confidence: number, policy: ErrorPolicy): CompareRow[] {
   const rows: CompareRow[] = []
   const labeledBy = new Map<number, LabeledRow[]>()
   const row = (label: string, criterionId: number, criterion: string, versionId: number, viewed: boolean): CompareRow => {
     const labeled = labeledBy.get(criterionId) ?? labeledBy.set(criterionId, d.repos.splits.labeled(criterionId)).get(criterionId)!
-    const { test, production } = matricesOf(d, versionId, labeled, true, confidence)
+    const { testCells: test, production } = matricesOf(d, versionId, labeled, true, confidence, policy)
     const testN = test.tp + test.fn + test.tn + test.fp
     const base = { label, versionId, criterion, testN, pObs: production.m ? production.k / production.m : null }
     const empty = { tpr: null, tnr: null, theta: null, lower: null, upper: null }
@@ -256,8 +295,9 @@ function compare(d: JudgeDeps, judgeId: number, confidence: number): CompareRow[
   return rows
 }
 
-/** The items of one matrix cell, the judge's critique beside the human note. */
-export function cellItems(d: JudgeDeps, input: { versionId: number; split: 'train' | 'dev' | 'test'; human: 'pass' | 'fail'; judge: 'pass' | 'fail' }): CellItem[] {
+/** The items of one matrix cell, the judge's critique beside the human note; error verdicts in the cell the policy counts them in. */
+export function cellItems(d: JudgeDeps, request: CellRequest): CellItem[] {
+  const input = CellRequest.parse(request)
   const { v, judge } = versionContext(d, input.versionId)
   if (input.split === 'test' && v.test_viewed_at === null) throw new AppError('forbidden', 'Test results are hidden (the test lock): show them on the Calibrate screen first.')
   const labeled = new Map(d.repos.splits.labeled(judge.criterionId).map((x) => [x.itemId, x]))
@@ -265,7 +305,8 @@ export function cellItems(d: JudgeDeps, input: { versionId: number; split: 'trai
     .latestVerdicts(v.id)
     .flatMap((x) => {
       const l = labeled.get(x.itemId)
-      if (!l || l.split !== input.split || l.verdict !== input.human || x.verdict !== input.judge) return []
-      return [{ itemId: x.itemId, externalId: x.externalId, human: input.human, judge: input.judge, note: l.note, critique: x.critique }]
+      const counted = x.verdict === 'error' ? (input.errors === 'exclude' ? null : input.errors) : x.verdict
+      if (!l || l.split !== input.split || l.verdict !== input.human || counted !== input.judge) return []
+      return [{ itemId: x.itemId, externalId: x.externalId, human: input.human, judge: input.judge, error: x.verdict === 'error', note: l.note, critique: x.critique }]
     })
 }

@@ -1,6 +1,6 @@
 import { Histogram } from '../charts/Histogram'
 import { Pareto } from '../charts/Pareto'
-import type { Matrix } from '../calibrate'
+import { ERROR_POLICY_NAMES, estimateErrorsText, matrixErrorsText, type Matrix } from '../calibrate'
 import type { ReportData, ReportJudge } from './data'
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3))
@@ -65,11 +65,12 @@ function JudgeSection({ j }: { j: ReportJudge }) {
         <>
           <table className="estimate">
             <tbody>
-              <tr><th>raw judge pass rate (p_obs)</th><td>{f3(e.pObs)} ({e.counts.k} of {e.counts.m}{j.production.errors ? `; ${j.production.errors} errors left out` : ''})</td></tr>
+              <tr><th>raw judge pass rate (p_obs)</th><td>{f3(e.pObs)} ({e.counts.k} of {e.counts.m})</td></tr>
               <tr><th>corrected success rate θ̂</th><td><strong>{f3(e.theta)}</strong>{e.clipped ? ` (unclipped ${f3(e.thetaUnclipped)})` : ''}</td></tr>
               <tr><th>{Math.round(e.confidence * 100)}% interval</th><td><strong>[{f3(e.lower)}, {f3(e.upper)}]</strong> — {METHOD[e.method] ?? e.method}</td></tr>
               <tr><th>method details</th><td>{e.iterations !== null ? `B = ${e.iterations}, dropped draws ${e.nDropped ?? 0}, ` : ''}seed {e.seed}, PRNG {e.prng}, confidence {e.confidence}</td></tr>
               <tr><th>test TPR / TNR used</th><td>{f3(e.tpr)} / {f3(e.tnr)} (tp {e.counts.tp}, fn {e.counts.fn}, tn {e.counts.tn}, fp {e.counts.fp})</td></tr>
+              <tr><th>error verdicts</th><td>{estimateErrorsText(e)}</td></tr>
             </tbody>
           </table>
           {j.histogram && (
@@ -88,6 +89,7 @@ function JudgeSection({ j }: { j: ReportJudge }) {
         <p className="refusal">{j.refusal}</p>
       )}
       <h3>Judge quality (targets: TPR and TNR ≥ {j.targets.target}, minimum {j.targets.minimum})</h3>
+      <p>Error verdicts of the judge: {ERROR_POLICY_NAMES[j.errorPolicy]} — error policy <code>{j.errorPolicy}</code>.</p>
       <div className="matrices">{j.matrices.map((m) => <MatrixView key={m.split} m={m} />)}</div>
       <p>
         Labels per split (pass / fail): train {j.labels.train.pass} / {j.labels.train.fail} · dev {j.labels.dev.pass} / {j.labels.dev.fail} · test {j.labels.test.pass} / {j.labels.test.fail}. Test evaluations of this version: {j.testEvaluations}.
@@ -98,7 +100,7 @@ function JudgeSection({ j }: { j: ReportJudge }) {
           <table>
             <thead><tr><th>item</th><th>human</th><th>judge</th><th>human note</th><th>judge critique</th></tr></thead>
             <tbody>
-              {j.disagreements.map((x) => <tr key={x.itemId}><td><code>{x.externalId}</code></td><td>{x.human}</td><td>{x.judge}</td><td>{x.note || '—'}</td><td>{x.critique || '—'}</td></tr>)}
+              {j.disagreements.map((x) => <tr key={x.itemId}><td><code>{x.externalId}</code></td><td>{x.human}</td><td>{x.error ? `error (counted as ${x.judge})` : x.judge}</td><td>{x.note || '—'}</td><td>{x.critique || '—'}</td></tr>)}
             </tbody>
           </table>
         </>
@@ -125,7 +127,7 @@ function MatrixView({ m }: { m: Matrix }) {
           <tr><th>human: fail</th><td>{m.fp}</td><td>{m.tn}</td></tr>
         </tbody>
       </table>
-      <p>TPR {rate(m.tpr)}<br />TNR {rate(m.tnr)}{m.errors ? <><br />{m.errors} error verdicts (not in the matrix)</> : null}</p>
+      <p>TPR {rate(m.tpr)}<br />TNR {rate(m.tnr)}{m.errors ? <><br />{matrixErrorsText(m)}</> : null}</p>
     </div>
   )
 }

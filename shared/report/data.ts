@@ -4,7 +4,7 @@
  * as is; `docs/report.schema.json` is generated from this schema (a test keeps them equal).
  */
 import { z } from 'zod'
-import { CellItem, EstimateView, Histogram, Matrix } from '../calibrate'
+import { CellItem, ErrorPolicySchema, EstimateView, Histogram, Matrix, Production } from '../calibrate'
 
 export const REPORT_SCHEMA = 'assay.report/v1'
 
@@ -24,7 +24,9 @@ export const ReportJudge = z.object({
   labels: z.object({ train: Counts, dev: Counts, test: Counts }),
   matrices: z.array(Matrix),
   targets: z.object({ target: z.number(), minimum: z.number() }),
-  production: z.object({ m: z.number().int(), k: z.number().int(), errors: z.number().int() }),
+  /** What an error verdict counts as in this judge's matrices and estimate. */
+  errorPolicy: ErrorPolicySchema,
+  production: Production,
   estimate: EstimateView.nullable(),
   refusal: z.string().nullable(),
   histogram: Histogram.nullable(),
@@ -61,7 +63,7 @@ export const ReportData = z.object({
 }).meta({
   title: 'Assay calibration report',
   description:
-    'Schema assay.report/v1, written by `assay report --format json` (Assay). Rates are proportions in [0, 1]; Pass is the positive class (TPR = P(judge pass | human pass), TNR = P(judge fail | human fail)); theta is the Rogan–Gladen corrected success rate; every estimate names its interval method, B, seed, PRNG and confidence. A new major version of the schema gets a new name.',
+    'Schema assay.report/v1, written by `assay report --format json` (Assay). Rates are proportions in [0, 1]; Pass is the positive class (TPR = P(judge pass | human pass), TNR = P(judge fail | human fail)); theta is the Rogan–Gladen corrected success rate; every estimate names its interval method, B, seed, PRNG and confidence, and its error policy (what an error verdict of the judge counts as: left out, Fail or Pass). A new major version of the schema gets a new name.',
 })
 export type ReportData = z.infer<typeof ReportData>
 
@@ -77,6 +79,8 @@ export const ReportRequest = z
     iterations: z.number().int().min(100).max(1_000_000).optional(),
     seed: z.number().int().min(0).optional(),
     confidence: z.number().gt(0).lt(1).optional(),
+    /** What an error verdict counts as (default exclude: left out). */
+    errors: ErrorPolicySchema.optional(),
   })
   .strict()
 export type ReportRequest = z.infer<typeof ReportRequest>

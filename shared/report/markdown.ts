@@ -1,4 +1,4 @@
-import type { Matrix } from '../calibrate'
+import { ERROR_POLICY_NAMES, estimateErrorsText, matrixErrorsText, type Matrix } from '../calibrate'
 import type { ReportData } from './data'
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3))
@@ -25,15 +25,16 @@ export function reportMarkdown(data: ReportData): string {
           [`${Math.round(e.confidence * 100)}% interval`, `**[${f3(e.lower)}, ${f3(e.upper)}]** — ${e.method}`],
           ['method details', `${e.iterations !== null ? `B = ${e.iterations}, dropped draws ${e.nDropped ?? 0}, ` : ''}seed ${e.seed}, PRNG ${e.prng}, confidence ${e.confidence}`],
           ['test TPR / TNR used', `${f3(e.tpr)} / ${f3(e.tnr)} (tp ${e.counts.tp}, fn ${e.counts.fn}, tn ${e.counts.tn}, fp ${e.counts.fp})`],
+          ['error verdicts', estimateErrorsText(e)],
         ]),
       )
       for (const w of e.warnings) out.push(`- ⚠ ${w.message}`)
     } else out.push(`No corrected rate: ${j.refusal ?? ''}`)
-    out.push('', `### Judge quality (targets: TPR and TNR ≥ ${j.targets.target}, minimum ${j.targets.minimum})`, '')
+    out.push('', `### Judge quality (targets: TPR and TNR ≥ ${j.targets.target}, minimum ${j.targets.minimum})`, '', `Error verdicts of the judge: ${ERROR_POLICY_NAMES[j.errorPolicy]} — error policy \`${j.errorPolicy}\`.`, '')
     for (const m of j.matrices) out.push(matrix(m), '')
     out.push(`Labels per split (pass / fail): train ${j.labels.train.pass} / ${j.labels.train.fail} · dev ${j.labels.dev.pass} / ${j.labels.dev.fail} · test ${j.labels.test.pass} / ${j.labels.test.fail}. Test evaluations of this version: ${j.testEvaluations}.`)
     if (j.disagreements.length > 0) {
-      out.push('', '### Representative disagreements', '', table(['item', 'human', 'judge', 'human note', 'judge critique'], j.disagreements.map((x) => [`\`${x.externalId}\``, x.human, x.judge, x.note || '—', x.critique || '—'])))
+      out.push('', '### Representative disagreements', '', table(['item', 'human', 'judge', 'human note', 'judge critique'], j.disagreements.map((x) => [`\`${x.externalId}\``, x.human, x.error ? `error (counted as ${x.judge})` : x.judge, x.note || '—', x.critique || '—'])))
     }
     out.push('', '### Judge', '', `Model \`${String(j.model.model ?? j.model.provider ?? '—')}\`${j.model.baseUrl ? ` at \`${String(j.model.baseUrl)}\`` : ''} · parameters \`${JSON.stringify(j.params)}\` · ${j.fewshotItems} few-shot example(s) from train`, '', '```text', j.prompt, '```')
   }
@@ -48,5 +49,5 @@ export function reportMarkdown(data: ReportData): string {
 
 function matrix(m: Matrix): string {
   const rate = (r: Matrix['tpr']) => `${pct(r.estimate)} [${pct(r.lower)}, ${pct(r.upper)}] n=${r.trials}`
-  return `**${m.split} split**\n\n${table(['', 'judge: pass', 'judge: fail'], [['human: pass', m.tp, m.fn], ['human: fail', m.fp, m.tn]])}\n\nTPR ${rate(m.tpr)} · TNR ${rate(m.tnr)}${m.errors ? ` · ${m.errors} error verdicts (not in the matrix)` : ''}`
+  return `**${m.split} split**\n\n${table(['', 'judge: pass', 'judge: fail'], [['human: pass', m.tp, m.fn], ['human: fail', m.fp, m.tn]])}\n\nTPR ${rate(m.tpr)} · TNR ${rate(m.tnr)}${m.errors ? ` · ${matrixErrorsText(m)}` : ''}`
 }

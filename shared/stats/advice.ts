@@ -4,6 +4,7 @@
  * next and roughly how many labels bring the interval to a target width (§5.2, Lee et al. 2025).
  */
 import type { CalibrationCounts } from './confusion'
+import { describeErrors, NO_ERRORS, type ErrorCounts, type ErrorPolicy } from './error-policy'
 import type { PointEstimate } from './rogan-gladen'
 import { zForConfidence } from './normal'
 
@@ -19,6 +20,7 @@ export interface StatsWarning {
     | 'many_dropped'
     | 'unlabeled_fixed'
     | 'uninformative_interval'
+    | 'error_verdicts'
   message: string
 }
 
@@ -31,6 +33,9 @@ export interface WarningInput extends PointEstimate {
   iterations: number | null
   nDropped: number | null
   resampleUnlabeled: boolean
+  /** Error verdicts beside the counts, and what they counted as (none and `exclude` when absent). */
+  errors?: ErrorCounts
+  errorPolicy?: ErrorPolicy
 }
 
 /** Thresholds of statistics.md §6. */
@@ -44,6 +49,8 @@ export function calibrationWarnings(e: WarningInput): StatsWarning[] {
   const out: StatsWarning[] = []
   const pos = e.counts.tp + e.counts.fn
   const neg = e.counts.tn + e.counts.fp
+  const errors = errorVerdicts(e)
+  if (errors !== null) out.push({ code: 'error_verdicts', message: errors })
   for (const [cls, count] of [['Pass', pos], ['Fail', neg]] as const) {
     if (count < t.minPerClass) {
       out.push({
@@ -64,13 +71,8 @@ export function calibrationWarnings(e: WarningInput): StatsWarning[] {
       message: `Weak judge: TPR + TNR − 1 = ${f3(e.youdenJ)} (< ${t.minJ}). The correction divides by this, multiplying every error by ${(1 / e.youdenJ).toFixed(1)}; improve the judge on the dev set before trusting the corrected rate.`,
     })
   }
-  const perfect = [e.tpr === 1 ? `TPR = 1 on ${pos} Pass items` : '', e.tnr === 1 ? `TNR = 1 on ${neg} Fail items` : ''].filter(Boolean)
-  if (perfect.length > 0) {
-    out.push({
-      code: 'perfect_scores',
-      message: `The judge made no errors on the test set (${perfect.join(', ')}). That overstates its accuracy; bootstrap intervals treat the rate as exact. Label more items or use lang-reiczigel, which allows for unseen errors.`,
-    })
-  }
+  const perfect = perfectScores(e, pos, neg)
+  if (perfect !== null) out.push({ code: 'perfect_scores', message: perfect })
   if (e.clipped) {
     out.push({
       code: 'clipped',
@@ -105,6 +107,52 @@ export function calibrationWarnings(e: WarningInput): StatsWarning[] {
     })
   }
   return out
+}
+
+const items = (n: number, what: string): string => `${n} ${what} item${n === 1 ? '' : 's'}`
+
+/** What happened to the error verdicts, when there are any: never silent, since they move every rate. */
+function errorVerdicts(e: WarningInput): string | null {
+  const errors = e.errors ?? NO_ERRORS
+  const total = errors.pass + errors.fail + errors.unlabeled
+  if (total === 0) return null
+  const head = `${total} error verdict${total === 1 ? '' : 's'} (${describeErrors(errors)})`
+  switch (e.errorPolicy ?? 'exclude') {
+    case 'exclude':
+      return `${head} ${total === 1 ? 'is' : 'are'} left out of TPR, TNR and p_obs (error policy "exclude"). If the judge fails to answer on hard items, the rates are optimistic: the error policy "fail" counts an error as a Fail verdict (the AI-evals course's convention), "pass" as a Pass verdict.`
+    case 'fail':
+      return `${head} ${total === 1 ? 'is' : 'are'} counted as Fail verdicts (error policy "fail", the AI-evals course's convention): a false fail on a human-Pass item, a true fail on a human-Fail item, a non-pass in production.`
+    case 'pass':
+      return `${head} ${total === 1 ? 'is' : 'are'} counted as Pass verdicts (error policy "pass"): a true pass on a human-Pass item, a false pass on a human-Fail item, a pass in production.`
+  }
+}
+
+/**
+ * A rate of exactly 1 on the test set. It never claims "no errors" while error verdicts exist:
+ * under `exclude` it says how many items of the class were left out, under `fail`/`pass` how
+ * many of the class's items are error verdicts counted in.
+ */
+function perfectScores(e: WarningInput, pos: number, neg: number): string | null {
+  const errors = e.errors ?? NO_ERRORS
+  const policy = e.errorPolicy ?? 'exclude'
+  const part = (rate: string, cls: 'Pass' | 'Fail', n: number, errorsOfClass: number): string => {
+    if (errorsOfClass === 0) return `${rate} = 1 on ${n} ${cls} items`
+    if (policy === 'exclude') return `${rate} = 1 on the ${items(n, cls)} with a verdict; ${items(errorsOfClass, cls)} got an error verdict and ${errorsOfClass === 1 ? 'is' : 'are'} left out`
+    return `${rate} = 1 on ${n} ${cls} items, ${errorsOfClass} of them error verdicts counted as ${policy === 'fail' ? 'Fail' : 'Pass'}`
+  }
+  const perfect = [e.tpr === 1 ? part('TPR', 'Pass', pos, errors.pass) : '', e.tnr === 1 ? part('TNR', 'Fail', neg, errors.fail) : ''].filter(Boolean)
+  if (perfect.length === 0) return null
+  if (errors.pass + errors.fail === 0) {
+    // Only when both rates are 1 is the whole test set error-free; otherwise name the class.
+    const where = perfect.length === 2 ? 'the test set' : e.tpr === 1 ? 'the human-Pass test items' : 'the human-Fail test items'
+    return `The judge made no errors on ${where} (${perfect.join(', ')}). That overstates its accuracy; bootstrap intervals treat the rate as exact. Label more items or use lang-reiczigel, which allows for unseen errors.`
+  }
+  return (
+    `A perfect rate, but not a flawless judge: ${perfect.join('; ')}. A rate of 1 overstates the judge's accuracy; bootstrap intervals treat it as exact. ` +
+    (policy === 'exclude'
+      ? 'Count the error verdicts as Fail with the error policy "fail" (the AI-evals course\'s convention) to see them as misses, label more items, or use lang-reiczigel, which allows for unseen errors.'
+      : 'Label more items or use lang-reiczigel, which allows for unseen errors.')
+  )
 }
 
 /** Lee et al.'s split of a label budget between the classes. */

@@ -2,13 +2,15 @@
  * The one entry point for a corrected pass rate: counts in, point values + a named interval +
  * warnings out. Invalid input throws `StatsError { code, message }` (codes of statistics.md
  * §3.1 plus a few of ours); the IPC and CLI boundaries turn it into an error value. Everything a
- * stored estimate needs to be reproduced (method, B, seed, PRNG, confidence, design) is in the result.
+ * stored estimate needs to be reproduced (method, B, seed, PRNG, confidence, design, the error
+ * policy and the error verdicts it was applied to) is in the result.
  */
 import { calibrationWarnings, type StatsWarning } from './advice'
 import { bcaInterval, type BcaLevels } from './bca'
 import { bootstrapDraws } from './bootstrap'
 import type { CalibrationCounts } from './confusion'
-import { StatsError } from './errors'
+import { applyErrorPolicy, checkErrorPolicy, DEFAULT_ERROR_POLICY, describeErrors, NO_ERRORS, type ErrorCounts, type ErrorPolicy } from './error-policy'
+import { isStatsError, StatsError, type StatsErrorCode } from './errors'
 import { EXACT_MAX_N, exactBootstrapInterval } from './exact'
 import { langReiczigelInterval, waldInterval } from './lang-reiczigel'
 import { percentileInterval } from './quantile'
@@ -58,6 +60,10 @@ export interface EstimateInput {
   resampleUnlabeled?: boolean
   /** Return the kept bootstrap draws, sorted ascending (for a histogram). */
   keepDraws?: boolean
+  /** Error verdicts by human class and in production, beside `counts` (which hold pass/fail verdicts only). Default none. */
+  errors?: ErrorCounts
+  /** What an error verdict counts as (`error-policy.ts`). Default `exclude`: left out. */
+  errorPolicy?: ErrorPolicy
 }
 
 export interface EstimateResult {
@@ -83,7 +89,12 @@ export interface EstimateResult {
   /** The resampling design used (for analytic methods: the design their variance formula assumes). */
   stratified: boolean
   resampleUnlabeled: boolean
+  /** The counts the estimate used: pass/fail verdicts with the error verdicts counted in by `errorPolicy`. */
   counts: CalibrationCounts & { n: number; pos: number; neg: number }
+  /** What an error verdict counted as. */
+  errorPolicy: ErrorPolicy
+  /** The error verdicts as given (before the policy). */
+  errors: ErrorCounts
   tprInterval: RateInterval
   tnrInterval: RateInterval
   /** `bca` only. */
@@ -121,8 +132,10 @@ export function estimate(input: EstimateInput): EstimateResult {
     throw new StatsError('bad_seed', `seed must be a non-negative integer, got ${seed}`)
   }
   const design = resolveDesign(method, input)
-  const point = roganGladen(input.counts)
-  const c = input.counts
+  const errorPolicy = checkErrorPolicy(input.errorPolicy ?? DEFAULT_ERROR_POLICY)
+  const errors = { ...(input.errors ?? NO_ERRORS) }
+  const c = applyErrorPolicy(input.counts, errors, errorPolicy)
+  const point = withErrorHint(() => roganGladen(c), errors, errorPolicy)
   const counts = { tp: c.tp, fn: c.fn, tn: c.tn, fp: c.fp, k: c.k, m: c.m, n: c.tp + c.fn + c.tn + c.fp, pos: c.tp + c.fn, neg: c.tn + c.fp }
   const rates = judgeRates(c, confidence)
   const base = {
@@ -133,6 +146,8 @@ export function estimate(input: EstimateInput): EstimateResult {
     prng: PRNG_NAME,
     ...design,
     counts,
+    errorPolicy,
+    errors,
     tprInterval: rates.tpr,
     tnrInterval: rates.tnr,
     iterations: null,
@@ -180,6 +195,22 @@ export function estimate(input: EstimateInput): EstimateResult {
     }
   }
   return { ...result, warnings: calibrationWarnings(result) }
+}
+
+/** Refusals that the left-out error verdicts may explain (a class or the production set emptied, a judge made to look worse). */
+const EXPLAINED_BY_ERRORS: readonly StatsErrorCode[] = ['empty_test', 'empty_unlabeled', 'single_class_test', 'judge_not_better_than_chance']
+
+/** Runs `f`; a refusal that left-out error verdicts may explain names them and the policy that counts them. */
+function withErrorHint<T>(f: () => T, errors: ErrorCounts, policy: ErrorPolicy): T {
+  try {
+    return f()
+  } catch (e) {
+    if (!isStatsError(e) || policy !== 'exclude' || !EXPLAINED_BY_ERRORS.includes(e.code) || errors.pass + errors.fail + errors.unlabeled === 0) throw e
+    throw new StatsError(
+      e.code,
+      `${e.message}${/[.!?]$/.test(e.message) ? '' : '.'} Error verdicts were left out (${describeErrors(errors)}): to count them as Fail, as the AI-evals course does, use the error policy "fail" (assay estimate --errors fail).`,
+    )
+  }
 }
 
 function resolveDesign(method: IntervalMethod, input: EstimateInput): Design {

@@ -42,3 +42,16 @@ export { createRng, PRNG_NAME } from './rng'
 export type { Rng } from './rng'
 export { clip01, judgeBeatsChance, resampleTheta, roganGladen, validateCounts } from './rogan-gladen'
 export type { PointEstimate } from './rogan-gladen'
+export {
+  applyErrorPolicy,
+  applyErrorPolicyToMatrix,
+  applyErrorPolicyToProduction,
+  checkErrorCounts,
+  checkErrorPolicy,
+  DEFAULT_ERROR_POLICY,
+  describeErrors,
+  ERROR_POLICIES,
+  errorPolicyEffect,
+  NO_ERRORS,
+} from './error-policy'
+export type { ErrorCounts, ErrorPolicy } from './error-policy'

@@ -1,8 +1,10 @@
 /**
  * The Calibrate screen on the demo project: the test-split matrix and the θ̂ interval on the screen
  * equal `assay estimate --json` on the counts from `assay export`; the false-fail cell lists
- * exactly those items; fixing a label from there changes the matrix without a reload.
+ * exactly those items; fixing a label from there changes the matrix without a reload. Two test
+ * verdicts are made errors: `e` counts them as Fail, then Pass, then leaves them out again.
  */
+import Database from 'better-sqlite3'
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -51,6 +53,13 @@ describe('Calibrate screen', () => {
   it('shows the test matrix and θ̂ exactly as assay estimate computes them from the export; a fixed label moves the matrix', async () => {
     const project = tmp.file('demo.assay')
     writeDemoProject(project)
+    // Two human-Pass test items the judge passed get an error verdict (UNKNOWN) instead.
+    const db = new Database(project)
+    db.prepare(
+      `UPDATE verdicts SET verdict = 'error' WHERE id IN (SELECT v.id FROM verdicts v JOIN splits s ON s.item_id = v.item_id AND s.split = 'test'
+       JOIN current_labels l ON l.item_id = v.item_id AND l.criterion_id = s.criterion_id AND l.verdict = 'pass' WHERE v.verdict = 'pass' ORDER BY v.id LIMIT 2)`,
+    ).run()
+    db.close()
     app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'calibrator'), project })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
@@ -74,6 +83,23 @@ describe('Calibrate screen', () => {
     const expected = (e: { theta: number; lower: number; upper: number }) => ({ theta: e.theta.toFixed(3), interval: `[${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}]` })
     await expect.poll(shown).toEqual(expected(cli('lang-reiczigel')))
     expect(await page.getByTestId('p-obs').textContent()).toBe((counts.k / counts.m).toFixed(3))
+
+    // The error verdicts: left out by default and counted beside the matrix; e counts them as Fail
+    // (θ̂ as `assay estimate --errors fail` computes it), then as Pass, then leaves them out again.
+    expect(await page.getByTestId('errors-test').textContent()).toContain('errors: 2 on human Pass, 0 on human Fail — left out of the matrix')
+    await page.keyboard.press('e')
+    await expect.poll(screen).toEqual({ tp: counts.tp, fn: counts.fn + 2, fp: counts.fp, tn: counts.tn })
+    expect(await page.getByTestId('errors-test').textContent()).toContain('counted as Fail')
+    expect(await page.getByTestId('calibrate-errors').inputValue()).toBe('fail')
+    writeFileSync(input, JSON.stringify({ ...counts, errors_pass: 2, errors_fail: 0, errors_unlabeled: 0 }))
+    const failCli = JSON.parse(assay('estimate', '--input', input, '--errors', 'fail', '--json')) as { theta: number; lower: number; upper: number }
+    await expect.poll(shown).toEqual(expected(failCli))
+    await page.keyboard.press('e')
+    await expect.poll(screen).toEqual({ tp: counts.tp + 2, fn: counts.fn, fp: counts.fp, tn: counts.tn })
+    await page.keyboard.press('e')
+    await expect.poll(screen).toEqual({ tp: counts.tp, fn: counts.fn, fp: counts.fp, tn: counts.tn })
+    expect(await page.getByTestId('calibrate-errors').inputValue()).toBe('exclude')
+    writeFileSync(input, JSON.stringify(counts))
     // judgy's bootstrap too, same seed and B.
     await page.getByTestId('calibrate-method').selectOption('judgy')
     await expect.poll(shown).toEqual(expected(cli('judgy')))

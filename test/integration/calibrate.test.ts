@@ -76,6 +76,19 @@ describe('calibrate', () => {
     expect(ios).toMatchObject({ m: 49, testItems: 0 }) // p-1 is an error verdict, left out
     expect(ios.warning).toMatch(/No test items have channel = ios/)
     expect(sliced.slices.rows.find((r) => r.value === 'web')).toMatchObject({ m: 49, testItems: 40, warning: null })
+
+    // The error policy: the test error (t-39, a human fail) and the 2 production errors (p-0, p-1) count as Fail or Pass.
+    const fail = calibrate(d, req({ errors: 'fail', sliceBy: 'channel' }))
+    expect(fail.matrices.find((m) => m.split === 'test')).toMatchObject({ tp: 22, fn: 2, tn: 13, fp: 3, errors: 1, errorsPass: 0, errorsFail: 1, errorPolicy: 'fail' })
+    expect(fail.production).toEqual({ m: 100, k: 60, errors: 2 })
+    expect(fail.estimate).toMatchObject({ errorPolicy: 'fail', counts: { tp: 22, fn: 2, tn: 13, fp: 3, k: 60, m: 100 }, estimateInput: { tp: 22, fn: 2, tn: 12, fp: 3, k: 60, m: 98, errors_pass: 0, errors_fail: 1, errors_unlabeled: 2 } })
+    expect(fail.estimate!.theta).toBe(estimate({ counts: { tp: 22, fn: 2, tn: 13, fp: 3, k: 60, m: 100 } }).theta)
+    expect(fail.slices.rows.map((r) => [r.value, r.m, r.k])).toEqual([['ios', 50, 30], ['web', 50, 30]])
+    expect(fail.compare[0]).toMatchObject({ testN: 40, tnr: 13 / 16 })
+    const pass = calibrate(d, req({ errors: 'pass' }))
+    expect(pass.matrices.find((m) => m.split === 'test')).toMatchObject({ tp: 22, fn: 2, tn: 12, fp: 4 })
+    expect(pass.production).toEqual({ m: 100, k: 62, errors: 2 })
+    expect(cellItems(d, { versionId, split: 'test', human: 'fail', judge: 'pass', errors: 'pass' }).filter((c) => c.error).map((c) => c.externalId)).toEqual(['t-39'])
   })
 
   it('refuses the correction when TPR + TNR ≤ 1, and compares every judge', () => {

@@ -99,7 +99,7 @@ describe('calibration report', () => {
   })
 
   it("exports judgy's arrays that reproduce the judgy estimate", () => {
-    const arrays = judgyArrays(d, 'Overall judge')
+    const { arrays } = judgyArrays(d, 'Overall judge')
     const fromArrays = estimate({ counts: countsFromArrays(arrays.test_labels, arrays.test_preds, arrays.unlabeled_preds), method: 'judgy', seed: 3 })
     const report = buildReport(d, { projectPath: path, appVersion: 'x', judge: 'Overall judge', method: 'judgy', seed: 3 })
     expect(report.judges[0]!.estimate).toMatchObject({ theta: fromArrays.theta, lower: fromArrays.lower, upper: fromArrays.upper, nDropped: fromArrays.nDropped })

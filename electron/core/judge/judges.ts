@@ -108,10 +108,10 @@ export function versionDiff(d: JudgeDeps, fromId: number, toId: number): { promp
   return { prompt: lineDiff(a.prompt, b.prompt), changes }
 }
 
-/** Confusion counts per split of one version's newest verdicts against the current human labels. */
+/** Confusion counts per split of one version's newest verdicts against the current human labels; error verdicts counted apart, by human class. */
 export function versionMetrics(d: JudgeDeps, versionId: number, labeled: LabeledRow[]): SplitMetrics[] {
   const byItem = new Map(labeled.map((r) => [r.itemId, r]))
-  const empty = (split: SplitMetrics['split']): SplitMetrics => ({ split, tp: 0, fn: 0, tn: 0, fp: 0, errors: 0, missing: 0, judgedPass: 0, judgedFail: 0 })
+  const empty = (split: SplitMetrics['split']): SplitMetrics => ({ split, tp: 0, fn: 0, tn: 0, fp: 0, errors: 0, errorsPass: 0, errorsFail: 0, missing: 0, judgedPass: 0, judgedFail: 0 })
   const out = { train: empty('train'), dev: empty('dev'), test: empty('test'), unlabeled: empty('unlabeled') }
   const seen = new Set<number>()
   for (const v of d.repos.judges.latestVerdicts(versionId)) {
@@ -122,7 +122,11 @@ export function versionMetrics(d: JudgeDeps, versionId: number, labeled: Labeled
     if (v.verdict === 'error') m.errors++
     else if (v.verdict === 'pass') m.judgedPass++
     else m.judgedFail++
-    if (!human || m === out.unlabeled || v.verdict === 'error') continue
+    if (!human || m === out.unlabeled) continue
+    if (v.verdict === 'error') {
+      human === 'pass' ? m.errorsPass++ : m.errorsFail++
+      continue
+    }
     if (human === 'pass') v.verdict === 'pass' ? m.tp++ : m.fn++
     else v.verdict === 'fail' ? m.tn++ : m.fp++
   }

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { CalibrateRequest, type CalibrationView, type Matrix } from '../../../shared/calibrate'
 import { AppError } from '../../../shared/errors'
+import { errorPolicyEffect, type ErrorPolicy } from '../../../shared/stats'
 import { REPORT_SCHEMA, type ReportData, type ReportJudge } from '../../../shared/report/data'
 import { calibrate, cellItems } from '../calibrate'
 import { labelingDeps } from '../labeling'
@@ -28,6 +29,8 @@ export interface ReportOptions {
   iterations?: number
   seed?: number
   confidence?: number
+  /** What an error verdict counts as (default exclude). */
+  errors?: ErrorPolicy
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
@@ -65,7 +68,7 @@ export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
 }
 
 function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: ReportOptions): ReportJudge {
-  const view = calibrate(d, CalibrateRequest.parse({ versionId, revealTest: true, method: o.method, iterations: o.iterations, seed: o.seed, confidence: o.confidence }))
+  const view = calibrate(d, CalibrateRequest.parse({ versionId, revealTest: true, method: o.method, iterations: o.iterations, seed: o.seed, confidence: o.confidence, errors: o.errors }))
   const { targets } = view
   const v = d.repos.judges.version(versionId)!
   const labels = { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } }
@@ -73,8 +76,8 @@ function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: Repor
   const test = view.matrices.find((m) => m.split === 'test')
   const split = test && test.tp + test.fn + test.tn + test.fp > 0 ? 'test' : 'dev'
   const disagreements = [
-    ...cellItems(d, { versionId, split, human: 'fail', judge: 'pass' }).slice(0, 5),
-    ...cellItems(d, { versionId, split, human: 'pass', judge: 'fail' }).slice(0, 5),
+    ...cellItems(d, { versionId, split, human: 'fail', judge: 'pass', errors: view.errorPolicy }).slice(0, 5),
+    ...cellItems(d, { versionId, split, human: 'pass', judge: 'fail', errors: view.errorPolicy }).slice(0, 5),
   ]
   const e = view.estimate
   return {
@@ -90,6 +93,7 @@ function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: Repor
     labels,
     matrices: view.matrices,
     targets,
+    errorPolicy: view.errorPolicy,
     production: view.production,
     estimate: e,
     refusal: view.refusal,
@@ -97,9 +101,24 @@ function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: Repor
     interpretation: interpret(view, test, targets),
     disagreements,
     command: e
-      ? `echo '${JSON.stringify(e.counts)}' | assay estimate --input - --method ${e.method}${e.iterations !== null ? ` --iterations ${e.iterations}` : ''} --seed ${e.seed} --confidence ${e.confidence} --json`
+      ? `echo '${JSON.stringify(e.estimateInput)}' | assay estimate --input - --method ${e.method}${e.iterations !== null ? ` --iterations ${e.iterations}` : ''} --seed ${e.seed} --confidence ${e.confidence}${errorsFlag(e)} --json`
       : null,
   }
+}
+
+/** `--errors POLICY` when the policy matters to the command: error verdicts exist, or the policy is not the default. */
+function errorsFlag(e: NonNullable<CalibrationView['estimate']>): string {
+  return e.errorPolicy !== 'exclude' || e.errors.pass + e.errors.fail + e.errors.unlabeled > 0 ? ` --errors ${e.errorPolicy}` : ''
+}
+
+/** How the test items' error verdicts enter the sentence on TPR and TNR. */
+function testItemsPhrase(test: Matrix): string {
+  const n = test.tp + test.fn + test.tn + test.fp
+  if (test.errors === 0) return `On ${n} held-out test items`
+  const errors = `${test.errors} error verdict${test.errors === 1 ? '' : 's'} (${test.errorsPass} on human passes, ${test.errorsFail} on human failures)`
+  return test.errorPolicy === 'exclude'
+    ? `On the ${n} held-out test items the judge gave a verdict on (${errors} left out: error policy "exclude")`
+    : `On ${n} held-out test items, ${errors} ${errorPolicyEffect(test.errorPolicy)} (error policy "${test.errorPolicy}")`
 }
 
 /** The numbers in plain words: how good the judge is, and what the success rate is. */
@@ -108,14 +127,16 @@ function interpret(view: CalibrationView, test: Matrix | undefined, targets: { t
   if (test && test.tpr.estimate !== null && test.tnr.estimate !== null) {
     const grade = (x: number) => (x >= targets.target ? 'meets the target' : x >= targets.minimum ? 'is above the minimum but below the target' : 'is below the minimum')
     lines.push(
-      `On ${test.tp + test.fn + test.tn + test.fp} held-out test items, the judge agreed with the human on ${pct(test.tpr.estimate)} of the passes (TPR, which ${grade(test.tpr.estimate)} of ${pct(targets.target)}) and on ${pct(test.tnr.estimate)} of the failures (TNR, which ${grade(test.tnr.estimate)}).`,
+      `${testItemsPhrase(test)}, the judge agreed with the human on ${pct(test.tpr.estimate)} of the passes (TPR, which ${grade(test.tpr.estimate)} of ${pct(targets.target)}) and on ${pct(test.tnr.estimate)} of the failures (TNR, which ${grade(test.tnr.estimate)}).`,
     )
   }
   const e = view.estimate
   if (e) {
     const name = e.method === 'judgy' ? "judgy's bootstrap" : e.method === 'lang-reiczigel' ? 'the Lang–Reiczigel interval' : `the ${e.method} interval`
+    const n = view.production.errors
+    const prodErrors = n === 0 ? '' : view.errorPolicy === 'exclude' ? ` (${n} more got an error verdict, left out)` : ` (${n} of them error verdicts, ${errorPolicyEffect(view.errorPolicy)})`
     lines.push(
-      `Of ${view.production.m} unlabeled items the judge passed ${pct(e.pObs)}. Corrected for the judge's measured errors, the estimated true success rate is ${pct(e.theta)}, with a ${Math.round(e.confidence * 100)}% confidence interval from ${pct(e.lower)} to ${pct(e.upper)} (${name}).`,
+      `Of ${view.production.m} unlabeled items${prodErrors} the judge passed ${pct(e.pObs)}. Corrected for the judge's measured errors, the estimated true success rate is ${pct(e.theta)}, with a ${Math.round(e.confidence * 100)}% confidence interval from ${pct(e.lower)} to ${pct(e.upper)} (${name}).`,
     )
     if (e.upper - e.lower > 0.2) lines.push('The interval is wide: more labeled test items, especially of the rarer class, would narrow it.')
     if (e.clipped) lines.push(`The raw correction fell outside [0, 1] (${e.thetaUnclipped.toFixed(3)}) and was clipped.`)

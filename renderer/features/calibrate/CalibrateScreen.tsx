@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { DEFAULT_TARGETS, type CalibrationView, type CellItem, type Targets } from '../../../shared/calibrate'
-import { estimate, INTERVAL_METHODS } from '../../../shared/stats'
+import { DEFAULT_TARGETS, ERROR_POLICY_NAMES, estimateErrorsText, type CalibrationView, type CellItem, type Targets } from '../../../shared/calibrate'
+import { ERROR_POLICIES, errorPolicyEffect, estimate, INTERVAL_METHODS, type ErrorPolicy } from '../../../shared/stats'
 import { call, errorText } from '../../api'
 import { Histogram } from '../../../shared/charts/Histogram'
 import { SensitivityPlot } from '../../../shared/charts/SensitivityPlot'
@@ -31,7 +31,7 @@ export function CalibrateScreen() {
   const runs = useStore((s) => s.runs)
   const [choices, setChoices] = useState<{ versionId: number; label: string }[] | null>(null)
   const [versionId, setVersionId] = useState<number | null>(null)
-  const [params, setParams] = useState({ method: 'lang-reiczigel', iterations: 20_000, seed: 0, confidence: 0.95, sliceBy: null as string | null, targetWidth: 0.1 })
+  const [params, setParams] = useState({ method: 'lang-reiczigel', iterations: 20_000, seed: 0, confidence: 0.95, sliceBy: null as string | null, targetWidth: 0.1, errors: 'exclude' as ErrorPolicy })
   const [reveal, setReveal] = useState(false)
   const [view, setView] = useState<CalibrationView | null>(null)
   const [cell, setCell] = useState<{ split: 'train' | 'dev' | 'test'; human: 'pass' | 'fail'; judge: 'pass' | 'fail'; items: CellItem[] } | null>(null)
@@ -48,12 +48,17 @@ export function CalibrateScreen() {
   }, [showError])
 
   const finishedRuns = [...runs.values()].filter((r) => r.status === 'done').length
+  // Only the newest request may set the view: cycling the error policy (e e) or the method fast
+  // must not leave an older answer on screen under the newer choice.
+  const latest = useRef(0)
   const load = useCallback(async () => {
     if (versionId === null) return
+    const request = ++latest.current
     try {
-      setView(await call('calibrate.get', { versionId, ...params, revealTest: reveal }))
+      const next = await call('calibrate.get', { versionId, ...params, revealTest: reveal })
+      if (request === latest.current) setView(next)
     } catch (error) {
-      showError(errorText(error))
+      if (request === latest.current) showError(errorText(error))
     }
   }, [versionId, params, reveal, showError])
   useEffect(() => void load(), [load, labelsVersion, finishedRuns])
@@ -62,18 +67,18 @@ export function CalibrateScreen() {
     async (split: 'train' | 'dev' | 'test', c: Cell) => {
       if (versionId === null) return
       try {
-        setCell({ split, ...c, items: await call('calibrate.cell', { versionId, split, ...c }) })
+        setCell({ split, ...c, items: await call('calibrate.cell', { versionId, split, ...c, errors: params.errors }) })
       } catch (error) {
         showError(errorText(error))
       }
     },
-    [versionId, showError],
+    [versionId, params.errors, showError],
   )
-  // A list that is open follows label changes too.
+  // A list that is open follows label changes, and the error policy (error verdicts move between cells).
   useEffect(() => {
     if (cell) void openCell(cell.split, cell)
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [labelsVersion])
+  }, [labelsVersion, params.errors])
 
   // The criterion's targets live in the project: the report grades the judge against the same ones.
   const targets = view?.targets ?? DEFAULT_TARGETS
@@ -97,6 +102,8 @@ export function CalibrateScreen() {
   useKeyAction('calibrate.falsePass', () => primary && void openCell(primary.split, { human: 'fail', judge: 'pass' }), primary !== undefined)
   useKeyAction('calibrate.fix', fix, cell !== null && cell.items.length > 0)
   useKeyAction('calibrate.version', () => picker.current?.focus())
+  const nextPolicy = ERROR_POLICIES[(ERROR_POLICIES.indexOf(params.errors) + 1) % ERROR_POLICIES.length]!
+  useKeyAction('calibrate.errors', () => setParams({ ...params, errors: nextPolicy }))
   useKeyAction('calibrate.close', () => setCell(null), cell !== null)
 
   if (choices === null) return <div className="calibrate-loading muted">Loading…</div>
@@ -123,6 +130,14 @@ export function CalibrateScreen() {
           Interval
           <select value={params.method} onChange={(ev) => setParams({ ...params, method: ev.target.value })} data-testid="calibrate-method">
             {INTERVAL_METHODS.map((m) => <option key={m} value={m}>{METHOD_NAMES[m] ?? m}</option>)}
+          </select>
+        </label>
+        <label>
+          <span>
+            Error verdicts <kbd>e</kbd>
+          </span>
+          <select value={params.errors} onChange={(ev) => setParams({ ...params, errors: ev.target.value as ErrorPolicy })} data-testid="calibrate-errors" title="What a judge answer of UNKNOWN/ERROR counts as, in the matrices and the estimate">
+            {ERROR_POLICIES.map((p) => <option key={p} value={p}>{ERROR_POLICY_NAMES[p]}</option>)}
           </select>
         </label>
         <NumberField label="B" min={100} max={1_000_000} step={1000} value={params.iterations} onCommit={(iterations) => setParams({ ...params, iterations: Math.round(iterations) })} />
@@ -165,7 +180,7 @@ export function CalibrateScreen() {
                   <tbody>
                     {cell.items.map((i) => (
                       <tr key={i.itemId}>
-                        <td className="mono">{i.externalId}</td>
+                        <td className="mono">{i.externalId}{i.error && <span className="warning small" title={`The judge's verdict was an error, ${errorPolicyEffect(params.errors)} by the error policy`}> error verdict</span>}</td>
                         <td>{i.note || <span className="muted">(no note)</span>}</td>
                         <td>{i.critique || <span className="muted">(no critique)</span>}</td>
                       </tr>
@@ -179,7 +194,7 @@ export function CalibrateScreen() {
             <h2>Production success rate</h2>
             <p>
               Raw judge pass rate <strong data-testid="p-obs">{view.production.m ? f3(view.production.k / view.production.m) : '—'}</strong>{' '}
-              <span className="muted">({view.production.k} of {view.production.m} unlabeled items judged pass{view.production.errors ? `; ${view.production.errors} errors left out` : ''})</span>
+              <span className="muted">({view.production.k} of {view.production.m} unlabeled items judged pass{view.production.errors ? `; ${view.production.errors} error verdict${view.production.errors === 1 ? '' : 's'} ${errorPolicyEffect(view.errorPolicy)}` : ''})</span>
             </p>
             {e ? (
               <>
@@ -190,7 +205,7 @@ export function CalibrateScreen() {
                 </p>
                 <p className="muted small">
                   Rogan–Gladen with test TPR {f3(e.tpr)} and TNR {f3(e.tnr)} (tp {e.counts.tp}, fn {e.counts.fn}, tn {e.counts.tn}, fp {e.counts.fp}; k {e.counts.k} of m {e.counts.m}).{' '}
-                  {e.iterations !== null ? `B = ${e.iterations}, ${e.nDropped ?? 0} draws dropped (TPR + TNR ≤ 1), ` : ''}seed {e.seed}, {e.prng}. Stored as estimate #{e.estimateId}. Recompute: <code className="mono">assay estimate</code> with these counts and <code>--method {e.method}</code>.
+                  {e.iterations !== null ? `B = ${e.iterations}, ${e.nDropped ?? 0} draws dropped (TPR + TNR ≤ 1), ` : ''}seed {e.seed}, {e.prng}. <span data-testid="estimate-errors">{estimateErrorsText(e)}</span>. Stored as estimate #{e.estimateId}. Recompute: <code className="mono">assay estimate</code> with <code className="mono">{JSON.stringify(e.estimateInput)}</code> and <code>--method {e.method}{e.errorPolicy !== 'exclude' ? ` --errors ${e.errorPolicy}` : ''}</code>.
                 </p>
                 {view.histogram && <Histogram {...view.histogram} lower={e.lower} upper={e.upper} theta={e.theta} />}
                 {e.warnings.length > 0 && (

@@ -1,4 +1,4 @@
-import type { Matrix } from '../../../shared/calibrate'
+import { matrixErrorsText, type Matrix } from '../../../shared/calibrate'
 import type { RateInterval } from '../../../shared/stats/rates'
 
 export type Cell = { human: 'pass' | 'fail'; judge: 'pass' | 'fail' }
@@ -15,8 +15,22 @@ export function status(r: RateInterval, targets: { target: number; minimum: numb
 }
 
 /**
+ * A perfect rate, said without claiming "no errors" while the class has error verdicts: under
+ * `exclude` they are left out of the rate, under `fail`/`pass` they are in it.
+ */
+export function perfectScoreText(m: Matrix): string | null {
+  if (m.tpr.estimate !== 1 && m.tnr.estimate !== 1) return null
+  const left = (m.tpr.estimate === 1 ? m.errorsPass : 0) + (m.tnr.estimate === 1 ? m.errorsFail : 0)
+  if (left > 0 && m.errorPolicy === 'exclude') {
+    return `A perfect score on the items with a verdict: ${left} item${left === 1 ? '' : 's'} of that class got an error verdict and ${left === 1 ? 'is' : 'are'} left out (press e to count error verdicts as Fail). Check for leakage or too-easy items too.`
+  }
+  return 'A perfect score: check for leakage or too-easy items.'
+}
+
+/**
  * One split's confusion matrix, axes in words (Pass is the positive class), counts with row
- * rates; error verdicts beside it, never inside. Every cell lists its items.
+ * rates; error verdicts beside it by human class, counted into a column only when the error
+ * policy says so. Every cell lists its items.
  */
 export function MatrixTable({ m, onCell, targets, confidence }: { m: Matrix; onCell: (cell: Cell) => void; targets: { target: number; minimum: number }; confidence: number }) {
   const cell = (human: Cell['human'], judge: Cell['judge'], count: number, other: number, agree: boolean) => (
@@ -61,11 +75,12 @@ export function MatrixTable({ m, onCell, targets, confidence }: { m: Matrix; onC
         <span className="muted">[{pct(m.tnr.lower)}, {pct(m.tnr.upper)}] n={m.tnr.trials}</span> <span className={tnrStatus.className} data-testid={`tnr-status-${m.split}`}>{tnrStatus.text}</span>
         <br />
         <span className="muted">
-          {Math.round(confidence * 100)}% Wilson intervals. {m.errors > 0 ? `${m.errors} judge error${m.errors === 1 ? '' : 's'} (not in the matrix). ` : ''}
+          {Math.round(confidence * 100)}% Wilson intervals.{' '}
+          {m.errors > 0 && <span data-testid={`errors-${m.split}`}>{matrixErrorsText(m)}. </span>}
           {m.missing > 0 ? `${m.missing} labeled item${m.missing === 1 ? '' : 's'} not judged by this version.` : ''}
         </span>
         {(m.tpr.trials < 30 || m.tnr.trials < 30) && m.tpr.trials + m.tnr.trials > 0 && <span className="warning"> Fewer than 30 items in a class: the interval is wide.</span>}
-        {(m.tpr.estimate === 1 || m.tnr.estimate === 1) && <span className="warning"> A perfect score: check for leakage or too-easy items.</span>}
+        {perfectScoreText(m) && <span className="warning"> {perfectScoreText(m)}</span>}
       </p>
     </section>
   )

@@ -10,12 +10,22 @@ function Rates({ m }: { m: SplitMetrics | undefined }) {
   const n = m.tp + m.fn + m.tn + m.fp
   if (n === 0 && m.errors === 0) return <span className="muted">{m.missing > 0 ? `not run (${m.missing} items)` : 'no items'}</span>
   const { tpr, tnr } = judgeRates(m)
+  const perfect = tpr.estimate === 1 || tnr.estimate === 1
+  const perfectErrors = (tpr.estimate === 1 ? m.errorsPass : 0) + (tnr.estimate === 1 ? m.errorsFail : 0)
   return (
     <span className="rates" title={`human pass: ${m.tp} judged pass, ${m.fn} judged fail · human fail: ${m.tn} judged fail, ${m.fp} judged pass`}>
       TPR <strong>{pct(tpr)}</strong> <span className="muted">[{ci(tpr)}] n={tpr.trials}</span> · TNR <strong>{pct(tnr)}</strong> <span className="muted">[{ci(tnr)}] n={tnr.trials}</span>
       {(tpr.trials < 30 || tnr.trials < 30) && <span className="warning" title="Fewer than 30 items of a class: its interval is wide"> · small n</span>}
-      {(tpr.estimate === 1 || tnr.estimate === 1) && <span className="warning" title="A perfect score usually means easy or leaked data, or too few items"> · 100%: check</span>}
-      {m.errors > 0 && <span className="warning"> · {m.errors} error{m.errors === 1 ? '' : 's'}</span>}
+      {perfect && (
+        <span className="warning" title={perfectErrors > 0 ? `${perfectErrors} item${perfectErrors === 1 ? '' : 's'} of that class got an error verdict and ${perfectErrors === 1 ? 'is' : 'are'} left out of the rate (Calibrate can count error verdicts as Fail). A perfect score also often means easy or leaked data, or too few items` : 'A perfect score usually means easy or leaked data, or too few items'}>
+          {perfectErrors > 0 ? ' · 100% of those with a verdict: check' : ' · 100%: check'}
+        </span>
+      )}
+      {m.errors > 0 && (
+        <span className="warning" title="Error verdicts (UNKNOWN/ERROR answers) are left out of TPR and TNR here; the Calibrate screen can count them as Fail or Pass">
+          {' '}· {m.errors} error{m.errors === 1 ? '' : 's'} ({m.errorsPass} on human pass, {m.errorsFail} on human fail)
+        </span>
+      )}
       {m.missing > 0 && <span className="muted"> · {m.missing} not run</span>}
     </span>
   )

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react'
 import type { ReportData, ReportFormat } from '../../../shared/report/data'
 import { ReportDocument } from '../../../shared/report/Document'
-import { INTERVAL_METHODS } from '../../../shared/stats'
+import { ERROR_POLICY_NAMES } from '../../../shared/calibrate'
+import { ERROR_POLICIES, INTERVAL_METHODS, type ErrorPolicy } from '../../../shared/stats'
 import { call, errorText } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
@@ -18,6 +19,7 @@ export function ReportScreen() {
   const [judge, setJudge] = useState('')
   const [judges, setJudges] = useState<string[]>([])
   const [method, setMethod] = useState('lang-reiczigel')
+  const [errors, setErrors] = useState<ErrorPolicy>('exclude')
   const [saving, setSaving] = useState<string | null>(null)
 
   useEffect(() => {
@@ -26,12 +28,12 @@ export function ReportScreen() {
   // A report shows every chosen judge's test results, and viewing them is recorded (the test
   // lock): it is built when asked for, then follows label changes.
   const [built, setBuilt] = useState(false)
-  const request = { ...(judge ? { judge } : {}), method }
+  const request = { ...(judge ? { judge } : {}), method, errors }
   useEffect(() => {
     if (!built) return
     call('report.get', request).then(setData, (error: unknown) => showError(errorText(error)))
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [built, judge, method, labelsVersion, showError])
+  }, [built, judge, method, errors, labelsVersion, showError])
 
   const save = async (format: ReportFormat) => {
     setSaving(format)
@@ -55,6 +57,7 @@ export function ReportScreen() {
   useKeyAction('report.pdf', () => void save('pdf'))
   useKeyAction('report.md', () => void save('md'))
   useKeyAction('report.json', () => void save('json'))
+  useKeyAction('report.errors', () => setErrors(ERROR_POLICIES[(ERROR_POLICIES.indexOf(errors) + 1) % ERROR_POLICIES.length]!))
 
   return (
     <div className="report-screen">
@@ -70,6 +73,14 @@ export function ReportScreen() {
           Interval
           <select value={method} onChange={(e) => setMethod(e.target.value)}>
             {INTERVAL_METHODS.map((m) => <option key={m} value={m}>{m}</option>)}
+          </select>
+        </label>
+        <label>
+          <span>
+            Error verdicts <kbd>e</kbd>
+          </span>
+          <select value={errors} onChange={(e) => setErrors(e.target.value as ErrorPolicy)} data-testid="report-errors">
+            {ERROR_POLICIES.map((p) => <option key={p} value={p}>{ERROR_POLICY_NAMES[p]}</option>)}
           </select>
         </label>
         <div className="setup-actions">

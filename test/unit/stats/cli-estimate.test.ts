@@ -77,7 +77,7 @@ describe('assay estimate', () => {
     expect(o.counts).toEqual({ tp: 2, fn: 1, tn: 2, fp: 1, n: 6, k: 2, m: 3 })
     const dir = mkdtempSync(path.join(tmpdir(), 'assay-estimate-'))
     writeFileSync(path.join(dir, 'lines.csv'), 'id,human,judge\n"a\nb",pass,pass\nx,pass,perhaps\n')
-    expect((await cli(['lines.csv', '--json'], '', dir)).json().message).toBe('lines.csv:4: column judge: "perhaps" is not pass/fail, 1/0 or true/false')
+    expect((await cli(['lines.csv', '--json'], '', dir)).json().message).toBe('lines.csv:4: column judge: "perhaps" is not pass/fail, 1/0 or true/false, or an error verdict (UNKNOWN, ERROR)')
   })
 
   it('gives CSV errors that name the file, line and column', async () => {
@@ -86,8 +86,10 @@ describe('assay estimate', () => {
     const r = await cli(['bad.csv', '--json'], '', dir)
     expect(r.code).toBe(1)
     expect(r.json()).toEqual({ error: 'bad_input', message: 'bad.csv:3: column human: "maybe" is not pass/fail, 1/0 or true/false' })
-    writeFileSync(path.join(dir, 'nojudge.csv'), 'human,judge\npass,\n')
-    expect((await cli(['nojudge.csv', '--json'], '', dir)).json().message).toBe("nojudge.csv:2: column judge is empty; every row needs the judge's verdict")
+    writeFileSync(path.join(dir, 'nojudge.csv'), 'id,human,judge\n1,pass,pass\n2,,\n')
+    expect((await cli(['nojudge.csv', '--json'], '', dir)).json().message).toBe(
+      "nojudge.csv:3: columns human and judge are both empty; give the judge's verdict (UNKNOWN if it gave no answer: an error verdict) or delete the row",
+    )
     writeFileSync(path.join(dir, 'header.csv'), 'label,verdict\npass,pass\n')
     expect((await cli(['header.csv', '--json'], '', dir)).json().message).toContain('header.csv:1: the header must name the columns human and judge')
     writeFileSync(path.join(dir, 'ragged.csv'), 'human,judge\npass,pass,extra\n')
@@ -159,11 +161,48 @@ describe('assay estimate', () => {
     expect(usage.stderr).toContain('--help')
   })
 
+  it('reads UNKNOWN judge cells as error verdicts: left out by default and counted by class, Fail or Pass with --errors', async () => {
+    // The course's HW3 test predictions: TP 31, FP 2, TN 9, UNKNOWN on 3 human-Pass and 1 human-Fail items; 2 056 of 2 400 production verdicts pass.
+    const rows = ['human,judge', ...Array(31).fill('PASS,PASS'), ...Array(2).fill('FAIL,PASS'), ...Array(9).fill('FAIL,FAIL'), 'PASS,UNKNOWN', 'PASS,error', 'PASS,', 'FAIL,Unknown', ...Array(2056).fill(',PASS'), ...Array(344).fill(',FAIL'), ',,']
+    const csv = `${rows.join('\n')}\n`
+    const exclude = await cli([], csv)
+    expect(exclude.code).toBe(0)
+    expect(exclude.stdout).toContain('Corrected pass rate  0.825')
+    expect(exclude.stdout).toContain("Error verdicts       4 left out (3 on human Pass, 1 on human Fail, 0 in production); --errors fail counts them as Fail (the course's convention), --errors pass as Pass")
+    expect(exclude.stdout).not.toMatch(/no errors/i)
+    expect(exclude.stdout).toContain('TPR = 1 on the 31 Pass items with a verdict; 3 Pass items got an error verdict and are left out')
+    const fail = (await cli(['--json', '--errors', 'fail'], csv)).json()
+    expect((fail.theta as number).toFixed(4)).toBe('0.9261')
+    expect(fail).toMatchObject({ errorPolicy: 'fail', errors: { pass: 3, fail: 1, unlabeled: 0 }, counts: { tp: 31, fn: 3, tn: 10, fp: 2, n: 46, k: 2056, m: 2400 } })
+    const pass = (await cli(['--json', '--errors', 'pass'], csv)).json()
+    expect(pass.counts).toEqual({ tp: 34, fn: 0, tn: 9, fp: 3, n: 46, k: 2056, m: 2400 })
+    // The same from counts JSON with the error verdicts beside the counts; production errors follow the policy too.
+    const counts = { tp: 31, fn: 0, tn: 9, fp: 2, k: 2056, m: 2400, errors_pass: 3, errors_fail: 1 }
+    expect((await cli(['--json', '--errors', 'fail'], JSON.stringify(counts))).json().theta).toBe(fail.theta)
+    const prod = (await cli(['--json', '--errors', 'fail'], JSON.stringify({ ...counts, m: 2396, errors_unlabeled: 4 }))).json()
+    expect(prod.counts).toMatchObject({ k: 2056, m: 2400 })
+    expect((await cli(['--json', '--errors', 'pass'], JSON.stringify({ ...counts, m: 2396, errors_unlabeled: 4 }))).json().counts).toMatchObject({ k: 2060, m: 2400 })
+    // Without error verdicts the policy changes nothing.
+    const plain = { tp: 90, fn: 10, tn: 80, fp: 20, k: 700, m: 1000 }
+    expect((await cli(['--json', '--errors', 'fail'], JSON.stringify(plain))).json().theta).toBe(0.7142857142857141)
+  })
+
+  it('says what to do when left-out error verdicts empty a class, and refuses a bad --errors or error fields beside judgy arrays', async () => {
+    const r = await cli(['--json'], 'human,judge\npass,pass\npass,fail\nfail,UNKNOWN\n,pass\n')
+    expect(r.json()).toMatchObject({ error: 'single_class_test', message: expect.stringContaining('Error verdicts were left out (0 on human-Pass test items, 1 on human-Fail test items, 0 in production): to count them as Fail, as the AI-evals course does, use the error policy "fail" (assay estimate --errors fail).') })
+    expect((await cli(['--json', '--errors', 'maybe'], JSON.stringify(judgyA))).json()).toEqual({ error: 'bad_option', message: '--errors must be one of exclude, fail, pass, got "maybe"' })
+    expect((await cli(['--json'], JSON.stringify({ ...judgyA, errors_pass: 2 }))).json().message).toContain('field "errors_pass" goes with counts JSON')
+    expect((await cli(['--json'], JSON.stringify({ tp: 1, fn: 1, tn: 1, fp: 1, k: 1, m: 2, errors_fail: -1 }))).json().message).toContain('field "errors_fail" must be a non-negative integer, got -1')
+    expect((await cli(['--json'], JSON.stringify({ ...judgyA, errors: 'fail' }))).json().message).toContain('field "errors" is an option: pass it on the command line (--errors)')
+  })
+
   it('--help prints usage, including the CSV format', async () => {
     const r = await cli(['--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('Usage: assay estimate')
     expect(r.stdout).toContain('empty human cell')
+    expect(r.stdout).toContain('--errors P')
+    expect(r.stdout).toContain('errors_pass')
     expect(r.stdout).toBe(`${estimateCommand.usage}\n`)
   })
 })
