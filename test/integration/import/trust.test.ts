@@ -1,6 +1,10 @@
 import Database from 'better-sqlite3'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { calibrate, calibrationChoices } from '../../../electron/core/calibrate'
+import { openProject } from '../../../electron/core/db/open'
+import { createRepos } from '../../../electron/core/db/repos'
+import { CalibrateRequest } from '../../../shared/calibrate'
 import type { ImportReport } from '../../../shared/import'
 import { runCli } from '../../helpers/cli'
 import { coursePredictions, courseTestSet, csv, kinanoRun, kinanoSet } from '../../helpers/course-like'
@@ -164,14 +168,30 @@ describe('imports you can trust', () => {
     expect(exported.map((l) => (JSON.parse(l) as Record<string, string>)['Overall.split'])).toEqual(Array(46).fill('test'))
   })
 
-  it('verdicts from two files form one version: the test predictions, then the production verdicts', async () => {
+  it('verdicts from two files form one version: the course\'s test predictions with --split test, then its production verdicts, calibrate together (31/0/2/9 + 3/1 errors; 31/3/2/10 and θ̂ 0.9261 counting them as Fail)', async () => {
     await importJson(project, file('test_predictions.json', coursePredictions().file), '--split', 'test')
-    const production = csv(['trace_id', 'query', 'response', 'predicted_label'], Array.from({ length: 40 }, (_, i) => [`prod-${i}`, `Production query ${i}`, `Answer ${i}`, i % 8 === 0 ? 'FAIL' : 'PASS']))
+    // 2 400 production verdicts, 2 056 of them pass (the course's counts), in a file of their own.
+    const production = csv(['trace_id', 'query', 'response', 'predicted_label'], Array.from({ length: 2400 }, (_, i) => [`prod-${i}`, `Production query ${i}`, `Answer ${i}`, i < 2056 ? 'PASS' : 'FAIL']))
     const report = (await importJson(project, file('production.csv', production), '--judge', 'predicted_label')).report
-    expect(report).toMatchObject({ imported: 40, columns: [{ judge: 'predicted_label', version: 'v1', pass: 35, fail: 5, added: 40 }] })
-    expect(query('SELECT count(DISTINCT jv.id) AS versions, count(DISTINCT r.id) AS runs, count(v.id) AS verdicts FROM judge_versions jv JOIN runs r ON r.judge_version_id = jv.id JOIN verdicts v ON v.run_id = r.id')).toEqual([{ versions: 1, runs: 2, verdicts: 86 }])
-    // Production items have no label, so no split.
-    expect(one("SELECT count(*) FROM splits s JOIN items i ON i.id = s.item_id WHERE i.external_id LIKE 'prod-%'")).toBe(0)
+    expect(report).toMatchObject({ imported: 2400, columns: [{ judge: 'predicted_label', version: 'v1', pass: 2056, fail: 344, added: 2400 }] })
+    expect(query('SELECT count(DISTINCT jv.id) AS versions, count(DISTINCT r.id) AS runs, count(v.id) AS verdicts FROM judge_versions jv JOIN runs r ON r.judge_version_id = jv.id JOIN verdicts v ON v.run_id = r.id')).toEqual([{ versions: 1, runs: 2, verdicts: 2446 }])
+    // Production items have no label, so no split, and no deferred label either.
+    expect(query("SELECT (SELECT count(*) FROM splits s JOIN items i ON i.id = s.item_id WHERE i.external_id LIKE 'prod-%') AS splits, (SELECT count(*) FROM labels) AS labels")).toEqual([{ splits: 0, labels: 46 }])
+
+    const { db } = openProject(project, { mode: 'open' })
+    try {
+      const d = { db, repos: createRepos(db), clock: () => new Date('2026-03-01T00:00:00Z') }
+      const versionId = calibrationChoices(d)[0]!.versionId
+      const view = (errors: 'exclude' | 'fail') => calibrate(d, CalibrateRequest.parse({ versionId, revealTest: true, errors }))
+      const excluded = view('exclude')
+      expect(excluded.matrices.find((m) => m.split === 'test')).toMatchObject({ tp: 31, fn: 0, fp: 2, tn: 9, errorsPass: 3, errorsFail: 1 })
+      expect(excluded.production).toEqual({ m: 2400, k: 2056, errors: 0 })
+      const failed = view('fail')
+      expect(failed.matrices.find((m) => m.split === 'test')).toMatchObject({ tp: 31, fn: 3, fp: 2, tn: 10 })
+      expect(failed.estimate!.theta.toFixed(4)).toBe('0.9261')
+    } finally {
+      db.close()
+    }
   })
 
   it('predictions joined onto the traces they judged: a differing trace text is reported and the stored one kept; the predictions\' labels are offered, not imported twice', async () => {
