@@ -160,6 +160,10 @@ export const PreviewResult = z.object({
 })
 export type PreviewResult = z.infer<typeof PreviewResult>
 
+/** A label column the suggestion left out of the mapping, and why (see `offerLabels`). */
+export const OfferedLabel = z.object({ field: z.string(), criterion: z.string(), why: z.string() })
+export type OfferedLabel = z.infer<typeof OfferedLabel>
+
 /** Ids repeated within the file: stop (default), keep the first, keep the last, or keep all under new ids. */
 export const DuplicatePolicy = z.enum(['abort', 'skip', 'replace', 'keep-both'])
 export type DuplicatePolicy = z.infer<typeof DuplicatePolicy>
@@ -187,6 +191,8 @@ export const ImportStart = z
     existing: ExistingPolicy.default('join'),
     /** "These items are the test set": every imported item with a human label goes to this split (per criterion of the file). */
     split: SplitName.nullable().default(null),
+    /** Label columns the wizard offered and the user left out: named in the report. */
+    offered: z.array(OfferedLabel).default([]),
   })
   .strict()
 export type ImportStart = z.infer<typeof ImportStart>
@@ -194,10 +200,6 @@ export type ImportStart = z.infer<typeof ImportStart>
 /** A count with the first ids it is about (at most 100 listed). */
 const Listed = z.object({ count: z.number().int(), ids: z.array(z.string()) })
 export type Listed = z.infer<typeof Listed>
-
-/** A label column the suggestion left out of the mapping, and why (see `offerLabels`). */
-export const OfferedLabel = z.object({ field: z.string(), criterion: z.string(), why: z.string() })
-export type OfferedLabel = z.infer<typeof OfferedLabel>
 
 /** What one label or verdict column held, and what became of it: the numbers a user checks first. */
 export const ColumnTally = z.object({

@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openProject } from '../../electron/core/db/open'
+import { runCli } from '../helpers/cli'
+import { kinanoRun, kinanoSet } from '../helpers/course-like'
 import { tempDir } from '../helpers/paths'
 import { launchApp, type AppDriver } from './driver'
 
@@ -68,7 +70,7 @@ describe('Import wizard', () => {
     await page.getByRole('button', { name: 'Back to the mapping' }).click()
     await page.getByLabel('Bad rows').selectOption('skip')
     await page.keyboard.press('Control+Enter')
-    await expect.poll(() => report.textContent()).toContain('Imported 2 items')
+    await expect.poll(() => report.textContent()).toContain('Imported 2 new items')
     await expect.poll(() => report.textContent()).toContain('1 skipped')
     await page.getByRole('button', { name: 'Show the items' }).click()
     await expect.poll(() => page.getByTestId('item-count').textContent()).toBe('Item 1 of 2')
@@ -80,6 +82,44 @@ describe('Import wizard', () => {
       { id: 'q1', output: '## Curry\r\n- lentils\r\n- "coconut" milk', verdict: 'pass', note: '' },
       { id: 'q2', output: 'Boil pasta.\nAdd cream.', verdict: 'fail', note: 'uses cream for a vegan' },
     ])
+    expect(await app.problems()).toEqual([])
+  })
+
+  it('joins a judge run onto its labeled set: the run\'s label column offered, not imported; a label column with no verdict refused in the preview', async () => {
+    const set = kinanoSet()
+    const project = tmp.file('k.assay')
+    openProject(project, { mode: 'create' }).db.close()
+    writeFileSync(tmp.file('kf_dev_set.csv'), set.file)
+    expect((await runCli(['import', project, tmp.file('kf_dev_set.csv')], tmp.dir)).code).toBe(0)
+    const run = tmp.file('run.csv')
+    writeFileSync(run, kinanoRun(set.rows))
+    app = await launchApp({ home: tmp.file('home'), project })
+    const { page } = app
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('i')
+    await page.getByLabel('File to import').fill(run)
+    await page.keyboard.press('Enter')
+    await page.getByText('Preview: the first').waitFor()
+    await expect.poll(() => page.getByTestId('import-matched').textContent()).toContain('20 of these 20 rows name items the project has already')
+    await expect.poll(() => page.locator('.import-offered').textContent()).toContain('Column label: this file carries judge verdicts for items the project has already')
+
+    // A wrong mapping stops, it does not guess: a label column with no verdict in it.
+    await page.getByRole('button', { name: 'Add a label column' }).click()
+    await page.getByLabel('Label column', { exact: true }).selectOption('error')
+    await expect.poll(() => page.locator('.import-errors').textContent()).toContain('label column "error" (of "Overall") holds no pass or fail value in 20 rows: it has only empty cells.')
+    await page.getByRole('button', { name: 'Remove this label column' }).click()
+    await expect.poll(() => page.locator('.import-errors').count()).toBe(0)
+    await app.screenshot('import-join-preview')
+
+    await page.keyboard.press('Control+Enter')
+    const report = page.getByTestId('import-report')
+    await expect.poll(() => report.textContent()).toContain('Added to 43 items the project had already.')
+    await expect.poll(() => report.textContent()).toContain('1 labeled item of the datasets this file joined got no verdict from it: 46_15')
+    await expect.poll(() => report.textContent()).toContain('Not imported: column label')
+    await app.screenshot('import-join-report')
+    const db = new Database(project, { readonly: true })
+    expect(db.prepare('SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM verdicts) AS verdicts').get()).toEqual({ items: 44, labels: 44, verdicts: 43 })
+    db.close()
     expect(await app.problems()).toEqual([])
   })
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Output } from '../../../shared/contract'
-import type { DetectedInfo, ImportReport, Mapping, PreviewResult } from '../../../shared/import'
+import type { DetectedInfo, ExistingPolicy, ImportReport, Mapping, OfferedLabel, PreviewResult, SplitName } from '../../../shared/import'
 import { call } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
@@ -29,8 +29,15 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   const [path, setPath] = useState('')
   const [mapping, setMapping] = useState<Mapping | null>(null)
   const [preview, setPreview] = useState<PreviewResult | null>(null)
+  const [offered, setOffered] = useState<OfferedLabel[]>([])
   const [problem, setProblem] = useState<string | null>(null)
-  const [options, setOptions] = useState({ datasetName: '', onError: 'abort' as 'abort' | 'skip', duplicates: 'abort' as 'abort' | 'skip' | 'replace' | 'keep-both' })
+  const [options, setOptions] = useState({
+    datasetName: '',
+    onError: 'abort' as 'abort' | 'skip',
+    duplicates: 'abort' as 'abort' | 'skip' | 'replace' | 'keep-both',
+    existing: 'join' as ExistingPolicy,
+    split: null as SplitName | null,
+  })
   const previewSeq = useRef(0)
 
   const detect = async (override?: Pick<DetectedInfo, 'format' | 'delimiter'>) => {
@@ -39,6 +46,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       const result: Detected = await call('import.detect', { path: path.trim(), ...override })
       setPhase({ kind: 'map', detected: result.detected })
       setMapping(result.mapping)
+      setOffered(result.offered)
       setPreview(result.preview)
       setOptions((o) => ({ ...o, datasetName: o.datasetName || result.detected.path.split(/[/\\]/).pop() || '' }))
     } catch (error) {
@@ -74,6 +82,9 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
         datasetName: options.datasetName.trim() || undefined,
         onError: options.onError,
         duplicates: options.duplicates,
+        existing: options.existing,
+        split: options.split,
+        offered,
       })
       setPhase({ kind: 'done', report, detected })
       if (report.committed) void resetItems('')
@@ -152,7 +163,22 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
               {phase.detected.columns.length} fields · {fileSize(phase.detected.size)}{phase.detected.notes.length > 0 && ` · ${phase.detected.notes.join(' · ')}`}
             </p>
           </div>
-          <MappingForm columns={phase.detected.columns} mapping={mapping} onChange={setMapping} />
+          <MappingForm
+            columns={phase.detected.columns}
+            mapping={mapping}
+            onChange={setMapping}
+            offered={
+              offered.length > 0 && (
+                <OfferedLabels
+                  offered={offered}
+                  onTake={(o) => {
+                    setMapping({ ...mapping, labels: [...mapping.labels, { field: o.field, criterion: o.criterion, note: null, annotator: 'imported' }], ignore: (mapping.ignore ?? []).filter((f) => f !== o.field) })
+                    setOffered(offered.filter((x) => x !== o))
+                  }}
+                />
+              )
+            }
+          />
           {preview && <PreviewTable preview={preview} />}
           <div className="import-options">
             {!preview?.join && (
@@ -161,6 +187,24 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
                 <input aria-label="Dataset name" value={options.datasetName} onChange={(e) => setOptions({ ...options, datasetName: e.target.value })} />
               </label>
             )}
+            {!preview?.join && (
+              <label className="map-field" title="A row whose id is an item of the project already adds its labels, verdicts, split and new metadata to that item; its trace, if different, is reported and the stored one kept.">
+                <span>Rows whose id is in the project</span>
+                <select aria-label="Rows whose id is in the project" value={options.existing} onChange={(e) => setOptions({ ...options, existing: e.target.value as ExistingPolicy })}>
+                  <option value="join">add to those items</option>
+                  <option value="copy">import a copy (new items)</option>
+                </select>
+              </label>
+            )}
+            <label className="map-field" title="Puts every item of this file that has a human label in that split, on each criterion the file labels or judges (e.g. the file of your test set).">
+              <span>These items are</span>
+              <select aria-label="These items are" value={options.split ?? ''} onChange={(e) => setOptions({ ...options, split: e.target.value === '' ? null : (e.target.value as SplitName) })}>
+                <option value="">placed in splits by Assay</option>
+                <option value="train">the train set</option>
+                <option value="dev">the dev set</option>
+                <option value="test">the test set</option>
+              </select>
+            </label>
             <label className="map-field">
               <span>Bad rows</span>
               <select aria-label="Bad rows" value={options.onError} onChange={(e) => setOptions({ ...options, onError: e.target.value as 'abort' | 'skip' })}>
@@ -178,7 +222,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
               </select>
             </label>
             <button className="primary" onClick={() => void run()}>
-              {preview?.join ? 'Add to existing items' : 'Import'} <kbd>Ctrl/⌘+Enter</kbd>
+              {preview?.join || (preview && preview.matched === preview.rows.length && preview.rows.length > 0 && options.existing === 'join') ? 'Add to existing items' : 'Import'} <kbd>Ctrl/⌘+Enter</kbd>
             </button>
           </div>
         </>
@@ -197,12 +241,34 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   )
 }
 
+/** Label columns the suggestion left out (a verdicts file repeating its set's labels), each with a way to take it. */
+function OfferedLabels({ offered, onTake }: { offered: OfferedLabel[]; onTake: (o: OfferedLabel) => void }) {
+  return (
+    <div className="import-offered" role="note">
+      <h4>Found, not imported unless you choose</h4>
+      {offered.map((o) => (
+        <p key={o.field}>
+          Column <code>{o.field}</code>: {o.why.replace(/ \(to import them too.*\)$/, '')}.{' '}
+          <button type="button" onClick={() => onTake(o)}>
+            Import these labels too
+          </button>
+        </p>
+      ))}
+    </div>
+  )
+}
+
 function PreviewTable({ preview }: { preview: PreviewResult }) {
   return (
     <div className="import-preview">
       <h3>
         Preview: the first {preview.rows.length} rows as they will be imported{preview.join && ' (added to existing items with the same id)'}
       </h3>
+      {!preview.join && preview.matched > 0 && (
+        <p className="import-note" data-testid="import-matched">
+          {preview.matched} of these {preview.rows.length} rows name items the project has already: their labels, verdicts and split go to those items (or import a copy, below).
+        </p>
+      )}
       {preview.errors.length > 0 && <ErrorList errors={preview.errors} title="Problems in these rows" />}
       <table>
         <thead>
@@ -260,21 +326,68 @@ function ErrorList({ errors, title }: { errors: { line: number; column?: string;
 }
 
 function ReportView({ report, onClose, onBack }: { report: ImportReport; onClose: () => void; onBack: () => void }) {
+  const done = [
+    report.imported > 0 ? `Imported ${report.imported.toLocaleString()} new items into “${report.dataset}”.` : '',
+    report.matched.count > 0 ? `Added to ${report.matched.count.toLocaleString()} items the project had already.` : '',
+  ].filter(Boolean)
   const outcome = report.committed
-    ? report.mode === 'join'
-      ? `Added to ${report.imported.toLocaleString()} existing items.`
-      : `Imported ${report.imported.toLocaleString()} items into “${report.dataset}”.`
+    ? done.join(' ') || 'Nothing to add: every row was there already.'
     : report.cancelled
       ? 'Cancelled: nothing was imported.'
-      : 'Stopped: nothing was imported. Fix the rows below, or choose to skip bad rows or duplicates.'
+      : 'Stopped: nothing was imported. Fix what is listed below, or choose to skip bad rows or duplicates.'
+  const ids = (l: { count: number; ids: string[] }) => `${l.ids.slice(0, 5).join(', ')}${l.count > 5 ? '…' : ''}`
   return (
     <div className="import-report" data-testid="import-report">
       <h3>{outcome}</h3>
       <p>
         {report.rows.toLocaleString()} rows read · {report.skipped.toLocaleString()} skipped · {report.errorCount.toLocaleString()} problems
-        {report.duplicates.count > 0 && ` · ${report.duplicates.count} duplicate ids (${report.duplicates.ids.slice(0, 5).join(', ')}${report.duplicates.count > 5 ? '…' : ''})`}
-        {report.unmatched.count > 0 && ` · ${report.unmatched.count} ids match no item (${report.unmatched.ids.slice(0, 5).join(', ')}${report.unmatched.count > 5 ? '…' : ''})`}
+        {report.duplicates.count > 0 && ` · ${report.duplicates.count} duplicate ids (${ids(report.duplicates)})`}
+        {report.unmatched.count > 0 && ` · ${report.unmatched.count} ids match no item (${ids(report.unmatched)})`}
+        {report.idsGenerated && ' · ids generated (no id column): row-<line>'}
       </p>
+      {report.committed && report.columns.length > 0 && (
+        <table className="import-columns">
+          <thead>
+            <tr>
+              <th>Column</th>
+              <th>Became</th>
+              <th>pass</th>
+              <th>fail</th>
+              <th>error</th>
+              <th>defer</th>
+              <th>empty</th>
+              <th>added</th>
+              <th>already there</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.columns.map((c) => (
+              <tr key={`${c.kind}-${c.field}`}>
+                <td className="mono">{c.field}</td>
+                <td>{c.kind === 'label' ? `labels of “${c.criterion}”` : `verdicts of ${c.judge} ${c.version ?? ''}`}</td>
+                <td>{c.pass}</td>
+                <td>{c.fail}</td>
+                <td>{c.error}</td>
+                <td>{c.defer}</td>
+                <td>{c.empty}</td>
+                <td>{c.added}</td>
+                <td>{c.unchanged}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {report.notJudged.count > 0 && <p>{report.notJudged.count} labeled item{report.notJudged.count === 1 ? '' : 's'} of the datasets this file joined got no verdict from it: {ids(report.notJudged)}</p>}
+      {report.warnings.map((w) => (
+        <p key={w} className="import-warning" role="alert">
+          {w}
+        </p>
+      ))}
+      {report.offered.map((o) => (
+        <p key={o.field} className="muted">
+          Not imported: column <code>{o.field}</code> — {o.why}.
+        </p>
+      ))}
       {report.errors.length > 0 && <ErrorList errors={report.errors} title={`Problems (${report.errors.length < report.errorCount ? `first ${report.errors.length} of ` : ''}${report.errorCount})`} />}
       <div className="import-options">
         <button onClick={onBack}>{report.committed ? 'Import another file' : 'Back to the mapping'}</button>

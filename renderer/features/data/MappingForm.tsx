@@ -1,15 +1,18 @@
+import type { ReactNode } from 'react'
 import type { Mapping } from '../../../shared/import'
 
 interface Props {
   columns: string[]
   mapping: Mapping
   onChange: (mapping: Mapping) => void
+  /** Label columns the suggestion left out, shown with the human labels. */
+  offered?: ReactNode
 }
 
 const NONE = ''
 
 /** The mapping editor: which field is the id, the input, the output, the trace, labels, verdicts. */
-export function MappingForm({ columns, mapping, onChange }: Props) {
+export function MappingForm({ columns, mapping, onChange, offered }: Props) {
   const set = (patch: Partial<Mapping>) => onChange({ ...mapping, ...patch })
   const field = (value: string | null, update: (v: string | null) => void, label: string, hint?: string) => (
     <label className="map-field">
@@ -85,6 +88,7 @@ export function MappingForm({ columns, mapping, onChange }: Props) {
             </button>
           </div>
         ))}
+        {offered}
         <button type="button" disabled={columns.length === 0} onClick={() => set({ labels: [...mapping.labels, { field: columns[0]!, criterion: 'Overall', note: null, annotator: 'imported' }] })}>
           Add a label column
         </button>
@@ -104,6 +108,20 @@ export function MappingForm({ columns, mapping, onChange }: Props) {
               <input aria-label="Verdict criterion" value={v.criterion} onChange={(e) => set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, criterion: e.target.value } : x)) })} />
             </label>
             {field(v.critique, (critique) => set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, critique } : x)) }), 'Critique column')}
+            <label className="map-field" title="Which version of the judge these verdicts add to: by default its newest imported version (a new one if it has none), so a test file and a production file form one version.">
+              <span>Add to version</span>
+              <input
+                aria-label="Judge version"
+                placeholder="newest imported"
+                defaultValue={v.version === undefined ? '' : String(v.version)}
+                onBlur={(e) => {
+                  const text = e.target.value.trim().toLowerCase().replace(/^v/, '')
+                  const version = text === '' ? undefined : text === 'new' ? ('new' as const) : Number.isInteger(Number(text)) && Number(text) >= 1 ? Number(text) : undefined
+                  if (version === undefined && text !== '') e.target.value = ''
+                  set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, version } : x)) })
+                }}
+              />
+            </label>
             <button type="button" onClick={() => set({ verdicts: mapping.verdicts.filter((_, j) => j !== i) })} aria-label="Remove this verdict column">
               Remove
             </button>
@@ -132,7 +150,7 @@ export function MappingForm({ columns, mapping, onChange }: Props) {
               <input aria-label={`Values meaning ${k}`} defaultValue={list(mapping.values[k])} onBlur={(e) => set({ values: { ...mapping.values, [k]: parseList(e.target.value) } })} />
             </label>
           ))}
-          <small className="muted">Case is ignored. Any other value stops the import with its line, unless you choose to skip bad rows.</small>
+          <small className="muted">Case is ignored; an empty cell is no label or verdict. Any other value stops the import with its line, unless you choose to skip bad rows.</small>
         </div>
       </fieldset>
     </div>
