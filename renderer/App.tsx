@@ -76,11 +76,17 @@ export function App() {
         <span className="project-name" data-testid="project-name">
           {project ? project.name : 'No project open'}
           {project?.synthetic && <span className="badge synthetic" title="Every trace, label and verdict in this project is made up">synthetic demo</span>}
+          {project?.readOnly && <span className="badge readonly" title={project.readOnly}>read-only</span>}
         </span>
         <button className="help-button" onClick={() => toggleHelp()} title="Keyboard shortcuts (?)">
           ?
         </button>
       </header>
+      {project?.readOnly && (
+        <div className="readonly-banner" role="status" data-testid="readonly-banner">
+          <strong>Read-only.</strong> {project.readOnly}
+        </div>
+      )}
       {error && (
         <div className="error-banner" role="alert">
           <span>{error}</span>

@@ -60,7 +60,8 @@ export const EstimateView = z.object({
   counts: z.object({ tp: z.number(), fn: z.number(), tn: z.number(), fp: z.number(), k: z.number(), m: z.number() }),
   warnings: z.array(Warning),
   /** The stored estimate (estimates table). */
-  estimateId: z.number().int(),
+  /** The stored estimate's id; null when the project is read-only (computed, not stored). */
+  estimateId: z.number().int().nullable(),
 })
 export type EstimateView = z.infer<typeof EstimateView>
 

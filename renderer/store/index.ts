@@ -112,6 +112,7 @@ export const useStore = create<Store>()((set, get, api) => ({
       return true
     } catch (error) {
       set({ error: errorText(error) })
+      void call('project.recent', {}).then((recent) => set({ recent }), () => undefined) // a damaged file left it
       return false
     } finally {
       set({ busy: false })

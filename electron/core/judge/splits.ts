@@ -35,7 +35,7 @@ export function assignSplits(d: JudgeDeps, criterionId: number): LabeledRow[] {
         const split = SPLITS.reduce((best, s) => (ratios[s] * total - count[s] > ratios[best] * total - count[best] ? s : best), 'train' as SplitName)
         count[split]++
         r.split = split
-        d.repos.splits.assign(criterionId, r.itemId, split, ratios.seed, at)
+        if (!d.db.readonly) d.repos.splits.assign(criterionId, r.itemId, split, ratios.seed, at) // read-only: computed the same, not kept
       }
     }
     return rows

@@ -1,0 +1,183 @@
+/**
+ * Projects that cannot be written (issue 15, part 7): a project on a read-only mount (as root, a
+ * real read-only bind mount; as anyone else, a folder and files without write permission) opens
+ * read-only with the reason, reads, filters, calibrates and reports, refuses every change with
+ * the reason and what to do, and writes nothing: the same bytes, the same mtime, no file beside
+ * it. Through the services both shells call (and `dispatch`, as they do), and the real CLI.
+ */
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openProject } from '../../electron/core/db/open'
+import { createRepos } from '../../electron/core/db/repos'
+import { writeDemoProject } from '../../electron/core/demo'
+import { dispatch } from '../../electron/core/dispatch'
+import { createServices } from '../../electron/core/services'
+import { createSettingsStore } from '../../electron/core/settings'
+import type { AnyEvent } from '../../shared/contract'
+import type { Envelope } from '../../shared/errors'
+import { judgeProject } from '../helpers/judge-project'
+import { repoRoot, tempDir } from '../helpers/paths'
+import { readOnlyView, type ReadOnlyView } from '../helpers/read-only'
+
+const tmp = tempDir('assay-read-only-')
+const src = tmp.file('projects')
+let view: ReadOnlyView
+/** Every file of the read-only folder as it was before anything opened it: size, mtime and bytes. */
+let before: Map<string, { mtimeMs: number; bytes: Buffer }>
+const events: AnyEvent[] = []
+const services = createServices({
+  shell: 'serve',
+  version: 'test',
+  settings: createSettingsStore(tmp.file('home')),
+  clock: () => new Date('2026-12-01T00:00:00Z'),
+  emit: (event) => events.push(event),
+  demoPath: tmp.file('home/demo.assay'),
+})
+
+async function call<T = unknown>(method: string, input: unknown = {}): Promise<Envelope<T>> {
+  return (await dispatch(services.handlers, method, input)) as Envelope<T>
+}
+async function value<T = Record<string, unknown>>(method: string, input: unknown = {}): Promise<T> {
+  const result = await call<T>(method, input)
+  if (!result.ok) throw new Error(`${method}: ${result.error.kind}: ${result.error.message}`)
+  return result.value
+}
+
+const snapshot = (dir: string) => new Map(readdirSync(dir).map((name) => [name, { mtimeMs: statSync(join(dir, name)).mtimeMs, bytes: readFileSync(join(dir, name)) }]))
+
+/** A 3-item project reopened to add a 4th item, copied (file, -wal, -shm) while it is still open: the 4th item is only in the -wal. */
+function copiedWhileOpen(): void {
+  const path = tmp.file('work/p.assay')
+  mkdirSync(tmp.file('work'))
+  judgeProject(path, [1, 2, 3].map((i) => ({ id: `w-${i}`, input: `question ${i}` }))).db.close()
+  const { db } = openProject(path, { mode: 'open' })
+  db.pragma('wal_autocheckpoint = 0')
+  const repos = createRepos(db)
+  repos.items.insert({ datasetId: 1, externalId: 'w-4', kind: 'text', input: 'only in the -wal', output: 'a', messages: [], metadata: {}, steps: [] }, '2026-12-01T00:00:00Z')
+  for (const suffix of ['', '-wal', '-shm']) copyFileSync(path + suffix, join(src, `pending.assay${suffix}`))
+  for (const suffix of ['', '-wal']) copyFileSync(path + suffix, join(src, `wal-only.assay${suffix}`))
+  db.close()
+}
+
+beforeAll(() => {
+  mkdirSync(src)
+  mkdirSync(tmp.file('mnt'))
+  writeDemoProject(join(src, 'demo.assay'), { unlabeled: 200 })
+  copiedWhileOpen()
+  writeFileSync(tmp.file('more.csv'), 'id,input,output\nnew-1,a new question,an answer\n')
+  expect(readdirSync(src).sort()).toEqual(['demo.assay', 'pending.assay', 'pending.assay-shm', 'pending.assay-wal', 'wal-only.assay', 'wal-only.assay-wal'])
+  before = snapshot(src)
+  view = readOnlyView(src, tmp.file('mnt'))
+})
+
+afterAll(() => {
+  services.close()
+  view?.release()
+  tmp.cleanup()
+})
+
+describe('a project on a read-only mount or folder', () => {
+  const project = () => join(view.dir, 'demo.assay')
+  const why = () => (view.kind === 'mount' ? 'it is on a read-only file system' : 'you have no permission to write it')
+
+  it('opens read-only and says why and what to do', async () => {
+    const info = await value<{ readOnly: string | null; itemCount: number; labeledCount: number }>('project.open', { path: project() })
+    expect(info).toMatchObject({ itemCount: 550, labeledCount: 120 })
+    expect(info.readOnly).toBe(
+      `${project()} is read-only: ${why()}. You can read, filter and calibrate it and write reports and exports; labels, imports, judge runs and other changes cannot be saved. To change it, ${view.kind === 'mount' ? '' : `make it writable (chmod u+w "${project()}"), or `}copy it (with demo.assay-wal, if there is one) to a folder you can write and open the copy.`,
+    )
+    expect(await value('project.current')).toMatchObject({ path: project(), readOnly: info.readOnly })
+  })
+
+  it('reads, filters, calibrates (test results shown, the estimate not stored) and reports', async () => {
+    expect(await value('items.list', { offset: 0, limit: 3 })).toMatchObject({ total: 550 })
+    expect(await value('items.list', { offset: 0, limit: 3, filter: { label: 'labeled', judge: 'any', dataset: null, metadata: null } })).toMatchObject({ total: 120 })
+    const [choice] = await value<{ versionId: number }[]>('calibrate.choices')
+    const view = await value<{ testRevealed: boolean; estimate: { estimateId: number | null; theta: number } | null }>('calibrate.get', { versionId: choice!.versionId, revealTest: true })
+    expect(view.testRevealed).toBe(true)
+    expect(view.estimate).toMatchObject({ estimateId: null, theta: expect.any(Number) })
+    expect(await value<unknown[]>('calibrate.cell', { versionId: choice!.versionId, split: 'test', human: 'pass', judge: 'pass' })).not.toHaveLength(0)
+    const judges = await value<{ id: number }[]>('judges.list')
+    expect(await value('judges.get', { id: judges[0]!.id, revealVersion: choice!.versionId })).toMatchObject({ judge: { id: judges[0]!.id } })
+    const report = await value<{ base64: string }>('report.render', { format: 'md' })
+    const markdown = Buffer.from(report.base64, 'base64').toString('utf8')
+    expect(markdown).toContain('# Calibration report: demo')
+    expect(markdown).toContain('corrected success rate θ̂')
+    expect(await value<unknown[]>('notes.list')).not.toHaveLength(0)
+    expect(await value('taxonomy.get', { pivot: null })).toMatchObject({ reviewed: 120 })
+  })
+
+  it('refuses every change with the reason: sessions, labels, imports, judge runs, edits', async () => {
+    const refusal = `${project()} is open read-only (${why()}), so nothing can be changed in it: no labels, imports, judge runs or edits.`
+    const [choice] = await value<{ versionId: number }[]>('calibrate.choices')
+    const detected = await value<{ detected: { path: string; format: 'csv' }; mapping: unknown }>('import.detect', { path: tmp.file('more.csv') })
+    const attempts = {
+      'sessions.create': { criterionId: 1, order: 'random', seed: 1, size: 10, blind: false },
+      'labels.save': { sessionId: 1, itemId: 1, verdict: 'pass' },
+      'labels.undo': { sessionId: 1 },
+      'import.run': { path: detected.detected.path, format: detected.detected.format, mapping: detected.mapping, onError: 'abort', duplicates: 'abort' },
+      'judges.run': { versionId: choice!.versionId, scope: 'dev' },
+      'criteria.update': { id: 1, definition: 'A new definition.' },
+      'modes.create': { name: 'A new mode' },
+      'calibrate.targets': { criterionId: 1, targets: { target: 0.9, minimum: 0.8 } },
+    }
+    for (const [method, input] of Object.entries(attempts)) {
+      const result = await call(method, input)
+      expect([method, result.ok]).toEqual([method, false])
+      if (!result.ok) {
+        expect([method, result.error.kind]).toEqual([method, 'read_only'])
+        expect(result.error.message).toContain(refusal)
+        expect(result.error.message).toContain('to a folder you can write and open the copy.')
+      }
+    }
+    expect(await value('project.current')).toMatchObject({ itemCount: 550, labeledCount: 120 }) // still open, for reading
+  })
+
+  it('a copy whose last commits are still in its -wal (with its -shm) opens read-only with them', async () => {
+    expect(await value('project.open', { path: join(view.dir, 'pending.assay') })).toMatchObject({ itemCount: 4, readOnly: expect.stringContaining('is read-only') })
+    expect(await value('items.locate', { externalId: 'w-4' })).toMatchObject({ index: 3 })
+  })
+
+  it('a -wal holding commits without its -shm cannot be read here: refused with what to do', async () => {
+    const path = join(view.dir, 'wal-only.assay')
+    const result = await call('project.open', { path })
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        kind: 'read_only',
+        message: `${path} cannot be opened where it is: it is read-only (${view.kind === 'mount' ? 'it is on a read-only file system' : 'you have no permission to write it'}), and its last changes are still in wal-only.assay-wal, which SQLite can read only with a wal-only.assay-shm file it cannot create there. Copy ${path} and ${path}-wal to a folder you can write and open the copy.`,
+      },
+    })
+    expect(await value('project.current')).toMatchObject({ path: join(view.dir, 'pending.assay') }) // the open project stays
+  })
+
+  it('the CLI reads it (judge list, export, report) and refuses an import and a judge run with the reason', () => {
+    const assay = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], { cwd: tmp.dir, env: { ...process.env, ASSAY_HOME: tmp.file('home') }, encoding: 'utf8' })
+    const list = assay('judge', 'list', project(), '--json')
+    expect([list.status, list.stderr]).toEqual([0, ''])
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ criterion: 'Overall', versions: 1 })])
+    const exported = assay('export', project(), '--format', 'jsonl', '--out', tmp.file('export.jsonl'))
+    expect([exported.status, exported.stderr]).toEqual([0, ''])
+    expect(readFileSync(tmp.file('export.jsonl'), 'utf8').trim().split('\n')).toHaveLength(550)
+    const report = assay('report', project(), '--format', 'md')
+    expect([report.status, report.stderr]).toEqual([0, ''])
+    expect(report.stdout).toContain('corrected success rate θ̂')
+    for (const args of [['import', project(), tmp.file('more.csv')], ['judge', 'run', project(), '--judge', JSON.parse(list.stdout)[0].name, '--scope', 'dev']]) {
+      const refused = assay(...args)
+      expect([args[0], refused.status, refused.stdout]).toEqual([args[0], 1, ''])
+      expect(refused.stderr).toContain(`${project()} is open read-only (${why()}), so nothing can be changed in it`)
+    }
+  })
+
+  it('wrote nothing: every file has the same bytes and mtime, and no file was added beside them', () => {
+    services.close()
+    const after = snapshot(view.dir)
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
+    for (const [name, then] of before) {
+      const now = after.get(name)!
+      expect([name, now.mtimeMs, now.bytes.equals(then.bytes)]).toEqual([name, then.mtimeMs, true])
+    }
+  })
+})
