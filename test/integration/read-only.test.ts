@@ -34,6 +34,7 @@ const services = createServices({
   clock: () => new Date('2026-12-01T00:00:00Z'),
   emit: (event) => events.push(event),
   demoPath: tmp.file('home/demo.assay'),
+  integrityDelayMs: 0, // the background check runs (read-only too) while the tests do
 })
 
 async function call<T = unknown>(method: string, input: unknown = {}): Promise<Envelope<T>> {
@@ -138,6 +139,21 @@ describe('a project on a read-only mount or folder', () => {
   it('a copy whose last commits are still in its -wal (with its -shm) opens read-only with them', async () => {
     expect(await value('project.open', { path: join(view.dir, 'pending.assay') })).toMatchObject({ itemCount: 4, readOnly: expect.stringContaining('is read-only') })
     expect(await value('items.locate', { externalId: 'w-4' })).toMatchObject({ index: 3 })
+  })
+
+  it('the integrity check reads it as the app does (sound: no problem), in the background and before opening', async () => {
+    for (const name of ['demo.assay', 'pending.assay']) {
+      const opened = openProject(join(view.dir, name), { mode: 'open', integrity: 'background' })
+      try {
+        expect([name, opened.readOnly?.why, await opened.integrity]).toEqual([name, why(), []])
+      } finally {
+        opened.db.close()
+      }
+      const checked = openProject(join(view.dir, name), { mode: 'open' }) // integrity 'now', as the CLI opens
+      expect(checked.db.readonly).toBe(true)
+      checked.db.close()
+    }
+    expect(events.filter((e) => e.name === 'project.problem')).toEqual([])
   })
 
   it('a -wal holding commits without its -shm cannot be read here: refused with what to do', async () => {
