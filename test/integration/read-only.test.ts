@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openProject } from '../../electron/core/db/open'
 import { createRepos } from '../../electron/core/db/repos'
+import { createJudge } from '../../electron/core/judge/judges'
 import { writeDemoProject } from '../../electron/core/demo'
 import { dispatch } from '../../electron/core/dispatch'
 import { createServices } from '../../electron/core/services'
@@ -62,13 +63,28 @@ function copiedWhileOpen(): void {
   db.close()
 }
 
+/** A judge on 6 labeled items (their splits assigned when it was made), then 4 more labels that have no split yet. */
+function labelsWithoutSplits(): void {
+  const d = judgeProject(join(src, 'splits.assay'), Array.from({ length: 10 }, (_, i) => ({ id: `s-${i}`, input: `q ${i}`, label: i % 2 ? 'fail' : 'pass' })).slice(0, 6))
+  createJudge(d, { criterionId: d.criterionId, name: 'J', model: { id: 'local', name: 'Local', provider: 'test', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', pricePerMInput: 0, pricePerMOutput: 0, structuredOutputs: true, timeoutMs: 1000, apiKeyEnv: '' }, params: {} })
+  d.db.transaction(() => {
+    for (let i = 6; i < 10; i++) {
+      const id = d.repos.items.insert({ datasetId: 1, externalId: `s-${i}`, kind: 'text', input: `q ${i}`, output: 'a', messages: [], metadata: {}, steps: [] }, '2026-12-01T00:00:00Z')
+      d.repos.labels.add({ itemId: id, criterionId: d.criterionId, criterionVersion: 1, verdict: i % 2 ? 'fail' : 'pass', note: '', annotator: 'ann', firstFailingStep: null }, '2026-12-01T00:00:00Z')
+    }
+  })()
+  expect(d.db.prepare('SELECT count(*) FROM splits').pluck().get()).toBe(6)
+  d.db.close()
+}
+
 beforeAll(() => {
   mkdirSync(src)
+  labelsWithoutSplits()
   mkdirSync(tmp.file('mnt'))
   writeDemoProject(join(src, 'demo.assay'), { unlabeled: 200 })
   copiedWhileOpen()
   writeFileSync(tmp.file('more.csv'), 'id,input,output\nnew-1,a new question,an answer\n')
-  expect(readdirSync(src).sort()).toEqual(['demo.assay', 'pending.assay', 'pending.assay-shm', 'pending.assay-wal', 'wal-only.assay', 'wal-only.assay-wal'])
+  expect(readdirSync(src).sort()).toEqual(['demo.assay', 'pending.assay', 'pending.assay-shm', 'pending.assay-wal', 'splits.assay', 'wal-only.assay', 'wal-only.assay-wal'])
   before = snapshot(src)
   view = readOnlyView(src, tmp.file('mnt'))
 })
@@ -106,6 +122,18 @@ describe('a project on a read-only mount or folder', () => {
     const markdown = Buffer.from(report.base64, 'base64').toString('utf8')
     expect(markdown).toContain('# Calibration report: demo')
     expect(markdown).toContain('corrected success rate θ̂')
+    for (const [method, input] of Object.entries({
+      'items.facets': {},
+      'items.ids': { search: 'vegan' },
+      'criteria.list': {},
+      'criteria.agreement': { id: 1 },
+      'sessions.latest': {},
+      'judges.verdicts': { versionId: choice!.versionId },
+    })) {
+      expect([method, (await call(method, input)).ok]).toEqual([method, true])
+    }
+    // The demo's judge has recorded verdicts and no prompt: the estimate says so, not that the file cannot be written.
+    expect(await call('judges.estimate', { versionId: choice!.versionId, scope: 'unlabeled' })).toMatchObject({ ok: false, error: { kind: 'invalid_input', message: expect.stringContaining('no prompt to run') } })
     expect(await value<unknown[]>('notes.list')).not.toHaveLength(0)
     expect(await value('taxonomy.get', { pivot: null })).toMatchObject({ reviewed: 120 })
   })
@@ -134,6 +162,15 @@ describe('a project on a read-only mount or folder', () => {
       }
     }
     expect(await value('project.current')).toMatchObject({ itemCount: 550, labeledCount: 120 }) // still open, for reading
+  })
+
+  it('labels without a split yet are given one as they would be, without writing it', async () => {
+    await value('project.open', { path: join(view.dir, 'splits.assay') })
+    const [judge] = await value<{ id: number }[]>('judges.list')
+    const { splits } = await value<{ splits: { counts: Record<'train' | 'dev' | 'test', { pass: number; fail: number }> } }>('judges.get', { id: judge!.id })
+    const counted = Object.values(splits.counts).reduce((n, c) => n + c.pass + c.fail, 0)
+    expect(counted).toBe(10)
+    expect(await value('judges.get', { id: judge!.id })).toMatchObject({ splits }) // the same splits each time: computed the same way, never stored
   })
 
   it('a copy whose last commits are still in its -wal (with its -shm) opens read-only with them', async () => {
