@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, readdirSync, statSync } from 'node:fs'
+import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Root writes through any file mode (CI and this container run as root): only a read-only mount stops it. */
@@ -31,11 +31,25 @@ export function readOnlyView(src: string, mountPoint: string): ReadOnlyView {
       execFileSync('umount', [mountPoint])
       throw error
     }
-    return { dir: mountPoint, kind: 'mount', release: () => void execFileSync('umount', [mountPoint]) }
+    return { dir: mountPoint, kind: 'mount', release: () => unmount(mountPoint) }
   }
   const entries = [src, ...readdirSync(src).map((name) => join(src, name))]
   for (const path of entries) chmodSync(path, statSync(path).mode & ~0o222)
   return { dir: src, kind: 'permissions', release: () => entries.forEach((path) => chmodSync(path, statSync(path).mode | 0o200)) }
+}
+
+/**
+ * Unmounts; a process that is still closing the project (a server just sent SIGTERM) keeps the
+ * mount busy for a moment, so a busy mount is detached at once instead (`umount --lazy`: it is
+ * gone from every path now, and the kernel frees it when the last file closes). Throws otherwise.
+ */
+function unmount(mountPoint: string): void {
+  try {
+    execFileSync('umount', [mountPoint], { stdio: 'pipe' })
+  } catch {
+    execFileSync('umount', ['--lazy', mountPoint])
+  }
+  if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${mountPoint} `)) throw new Error(`${mountPoint} is still mounted`)
 }
 
 /**

@@ -18,7 +18,7 @@ import { createServices } from '../../electron/core/services'
 import { createSettingsStore } from '../../electron/core/settings'
 import type { AnyEvent } from '../../shared/contract'
 import type { Envelope } from '../../shared/errors'
-import { judgeProject } from '../helpers/judge-project'
+import { judgeProject, type FixtureItem } from '../helpers/judge-project'
 import { repoRoot, tempDir } from '../helpers/paths'
 import { readOnlyView, type ReadOnlyView } from '../helpers/read-only'
 
@@ -65,7 +65,7 @@ function copiedWhileOpen(): void {
 
 /** A judge on 6 labeled items (their splits assigned when it was made), then 4 more labels that have no split yet. */
 function labelsWithoutSplits(): void {
-  const d = judgeProject(join(src, 'splits.assay'), Array.from({ length: 10 }, (_, i) => ({ id: `s-${i}`, input: `q ${i}`, label: i % 2 ? 'fail' : 'pass' })).slice(0, 6))
+  const d = judgeProject(join(src, 'splits.assay'), Array.from({ length: 6 }, (_, i): FixtureItem => ({ id: `s-${i}`, input: `q ${i}`, label: i % 2 ? 'fail' : 'pass' })))
   createJudge(d, { criterionId: d.criterionId, name: 'J', model: { id: 'local', name: 'Local', provider: 'test', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', pricePerMInput: 0, pricePerMOutput: 0, structuredOutputs: true, timeoutMs: 1000, apiKeyEnv: '' }, params: {} })
   d.db.transaction(() => {
     for (let i = 6; i < 10; i++) {
