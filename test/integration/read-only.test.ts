@@ -11,12 +11,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openProject } from '../../electron/core/db/open'
 import { createRepos } from '../../electron/core/db/repos'
+import { runImport } from '../../electron/core/import/run'
 import { createJudge } from '../../electron/core/judge/judges'
 import { writeDemoProject } from '../../electron/core/demo'
 import { dispatch } from '../../electron/core/dispatch'
 import { createServices } from '../../electron/core/services'
 import { createSettingsStore } from '../../electron/core/settings'
-import type { AnyEvent } from '../../shared/contract'
+import type { AnyEvent, Output } from '../../shared/contract'
 import type { Envelope } from '../../shared/errors'
 import { judgeProject, type FixtureItem } from '../helpers/judge-project'
 import { repoRoot, tempDir } from '../helpers/paths'
@@ -141,7 +142,7 @@ describe('a project on a read-only mount or folder', () => {
   it('refuses every change with the reason: sessions, labels, imports, judge runs, edits', async () => {
     const refusal = `${project()} is open read-only (${why()}), so nothing can be changed in it: no labels, imports, judge runs or edits.`
     const [choice] = await value<{ versionId: number }[]>('calibrate.choices')
-    const detected = await value<{ detected: { path: string; format: 'csv' }; mapping: unknown }>('import.detect', { path: tmp.file('more.csv') })
+    const detected = await value<Output<'import.detect'>>('import.detect', { path: tmp.file('more.csv') })
     const attempts = {
       'sessions.create': { criterionId: 1, order: 'random', seed: 1, size: 10, blind: false },
       'labels.save': { sessionId: 1, itemId: 1, verdict: 'pass' },
@@ -161,6 +162,9 @@ describe('a project on a read-only mount or folder', () => {
         expect(result.error.message).toContain('to a folder you can write and open the copy.')
       }
     }
+    // The import pipeline itself refuses too, whoever calls it: its connection is for writing.
+    const d = detected.detected
+    await expect(runImport(project(), { file: d.path, format: d.format, mapping: detected.mapping, onError: 'abort', duplicates: 'abort' })).rejects.toMatchObject({ kind: 'read_only', message: expect.stringContaining(refusal) })
     expect(await value('project.current')).toMatchObject({ itemCount: 550, labeledCount: 120 }) // still open, for reading
   })
 

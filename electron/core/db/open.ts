@@ -137,8 +137,11 @@ function applyPragmas(db: Db, writable = true): void {
 /**
  * A second connection to a project that `openProject` already opened (and so checked and
  * migrated): a long import writes through it in one transaction while the app keeps reading.
+ * It is for writing, so a project that cannot be written is refused here, with the reason.
  */
 export function openConnection(path: string, nativeBinding?: string): Db {
+  const readOnly = readOnlyReason(path)
+  if (readOnly) throw new AppError('read_only', readOnlyRefusal(path, readOnly))
   const db = new Database(path, { nativeBinding, fileMustExist: true })
   applyPragmas(db)
   return db
