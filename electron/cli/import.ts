@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { DuplicatePolicy, EMPTY_MAPPING, FileFormat, Mapping, type Mapping as MappingType } from '../../shared/import'
-import { assertWritable, openProject } from '../core/db/open'
+import { openProject } from '../core/db/open'
 import { detectFormat } from '../core/import/detect'
 import { suggestMapping } from '../core/import/mapping'
 import { runImport } from '../core/import/run'
@@ -82,9 +82,7 @@ export const importCommand: Command = {
     const mapping = annotator ? { ...mapped, labels: mapped.labels.map((l) => ({ ...l, annotator })) } : mapped
 
     // Create or open (and so check and migrate) the project, then import on a connection of its own.
-    const opened = openProject(project, { mode: existsSync(project) ? 'open' : 'create' })
-    opened.db.close()
-    assertWritable(opened) // a read-only project is refused before anything is imported
+    openProject(project, { mode: existsSync(project) ? 'open' : 'create' }).db.close()
     const report = await runImport(project, {
       file,
       format: detected.format,
