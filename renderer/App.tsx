@@ -26,14 +26,13 @@ const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }
 ]
 
 export function App() {
-  const { screen, project, error, helpOpen, init, setProject, setScreen, toggleHelp, showError } = useStore(
+  const { screen, project, error, helpOpen, init, setScreen, toggleHelp, showError } = useStore(
     useShallow((s) => ({
       screen: s.screen,
       project: s.project,
       error: s.error,
       helpOpen: s.helpOpen,
       init: s.init,
-      setProject: s.setProject,
       setScreen: s.setScreen,
       toggleHelp: s.toggleHelp,
       showError: s.showError,
@@ -43,14 +42,14 @@ export function App() {
   useEffect(() => {
     void init()
     return subscribe((event) => {
-      if (event.name === 'project.changed') setProject(event.payload.project)
+      if (event.name === 'project.changed') useStore.getState().projectChanged(event.payload.project)
       if (event.name === 'project.problem') showError(event.payload.message)
       if (event.name === 'progress') useStore.getState().setProgress(event.payload)
       if (event.name === 'judge.run') useStore.getState().setRun(event.payload)
       if (event.name === 'labels.changed') useStore.getState().labelsChanged()
       if (event.name === 'app.navigate') setScreen(event.payload.screen)
     })
-  }, [init, setProject, setScreen, showError])
+  }, [init, setScreen, showError])
 
   useKeyAction('help.toggle', () => toggleHelp())
   useKeyAction('nav.start', () => setScreen('start'))
@@ -76,11 +75,17 @@ export function App() {
         <span className="project-name" data-testid="project-name">
           {project ? project.name : 'No project open'}
           {project?.synthetic && <span className="badge synthetic" title="Every trace, label and verdict in this project is made up">synthetic demo</span>}
+          {project?.readOnly && <span className="badge readonly" title={project.readOnly}>read-only</span>}
         </span>
         <button className="help-button" onClick={() => toggleHelp()} title="Keyboard shortcuts (?)">
           ?
         </button>
       </header>
+      {project?.readOnly && (
+        <div className="readonly-banner" role="status" data-testid="readonly-banner">
+          <strong>Read-only.</strong> {project.readOnly}
+        </div>
+      )}
       {error && (
         <div className="error-banner" role="alert">
           <span>{error}</span>

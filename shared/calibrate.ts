@@ -85,7 +85,8 @@ export const EstimateView = z.object({
   estimateInput: z.record(z.string(), z.number().int()),
   warnings: z.array(Warning),
   /** The stored estimate (estimates table). */
-  estimateId: z.number().int(),
+  /** The stored estimate's id; null when the project is read-only (computed, not stored). */
+  estimateId: z.number().int().nullable(),
 })
 export type EstimateView = z.infer<typeof EstimateView>
 

@@ -39,6 +39,8 @@ export const ProjectInfo = z.object({
   name: z.string(),
   schemaVersion: z.number().int(),
   synthetic: z.boolean(),
+  /** Why the project can only be read, and what to do (the app shows it as a banner); null when it can be written. */
+  readOnly: z.string().nullable(),
   itemCount: z.number().int(),
   labeledCount: z.number().int(),
   datasetCount: z.number().int(),

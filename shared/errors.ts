@@ -10,6 +10,8 @@ export const ERROR_KINDS = [
   'not_found',
   'newer_version',
   'corrupt',
+  /** The project is open read-only (a read-only file, folder or mount): a change was refused. */
+  'read_only',
   'io',
   'conflict',
   'unsupported',

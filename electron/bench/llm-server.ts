@@ -9,6 +9,8 @@
  *   [[hangxN]]       the first N calls never answer (the client must time out)
  *   [[malformed]]    the answer is not JSON
  *   [[noverdict]]    JSON with a critique and no verdict
+ *   [[echo-key]]     a verdict whose critique repeats the request's Authorization header (an
+ *                    endpoint that echoes the API key: the key must still reach no file)
  *
  * `answer` replaces the content of an answer (for prompts that are not judge prompts).
  *
@@ -83,7 +85,9 @@ export async function startLlmServer(
       ? 'I think this output is fine, Pass.'
       : prompt.includes('[[noverdict]]')
         ? JSON.stringify({ critique: 'Looks reasonable.' })
-        : JSON.stringify({ critique: `The output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`, result: verdict }))
+        : prompt.includes('[[echo-key]]')
+          ? JSON.stringify({ critique: `You called me with "${authorization ?? ''}"; the output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`, result: verdict })
+          : JSON.stringify({ critique: `The output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`, result: verdict }))
     return answer({
       status: 200,
       payload: {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { AppError } from '../../shared/errors'
 import { ModelProfile, ModelSnapshot, RUN_SCOPES, type RunScope, type RunView } from '../../shared/judges'
-import { openProject } from '../core/db/open'
+import { assertWritable, openProject } from '../core/db/open'
 import { createRepos } from '../core/db/repos'
 import { clientFor, fileKeyStore } from '../core/judge/keys'
 import { judgeByName, listJudges, type JudgeDeps } from '../core/judge/context'
@@ -80,7 +80,16 @@ export const judgeCommand: Command = {
     const [action, file, ...rest] = positionals
     if (!action || !['list', 'create', 'run'].includes(action)) throw new CliError('bad_arguments', 'judge needs an action: list, create or run (see `assay judge --help`).')
     if (!file || rest.length > 0) throw new CliError('bad_arguments', `judge ${action} needs one PROJECT, e.g. \`assay judge ${action} evals.assay\`.`)
-    const { db } = openProject(resolve(io.cwd, file), { mode: 'open' })
+    const opened = openProject(resolve(io.cwd, file), { mode: 'open' })
+    const { db } = opened
+    if (action !== 'list') {
+      try {
+        assertWritable(opened) // create and run write to the project
+      } catch (error) {
+        db.close()
+        throw error
+      }
+    }
     const d: JudgeDeps = { db, repos: createRepos(db), clock: () => new Date() }
     try {
       if (action === 'list') {

@@ -44,7 +44,8 @@ export async function serve(args: string[], io: CliIo, rendererDir = defaultRend
     env: io.env,
   })
   const project = positionals[0] ? resolve(io.cwd, positionals[0]) : null
-  if (project) services.handlers['project.open']({ path: project })
+  // Checked now, before anything is served: a damaged file is refused with the same message as every other command.
+  if (project) services.open(project)
   if (!isLoopback(values.host)) {
     io.stderr(`Warning: --host ${values.host} makes Assay reachable from other machines. Anyone with the token can read and change this project. Prefer 127.0.0.1 with an SSH tunnel.\n`)
   }

@@ -81,7 +81,8 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
   const labeled = assignSplits(d, judge.criterionId)
   const policy = r.errors
   const first = matricesOf(d, v.id, labeled, true, r.confidence, policy)
-  if (r.revealTest && first.hasTest) d.repos.judges.markTestViewed(v.id, d.clock().toISOString())
+  // A read-only project shows what it is asked to and records nothing (the file cannot change).
+  if (r.revealTest && first.hasTest && !d.db.readonly) d.repos.judges.markTestViewed(v.id, d.clock().toISOString())
   const testRevealed = (r.revealTest || v.test_viewed_at !== null) && first.hasTest
   const { production, test, prod } = first
   const matrices = testRevealed ? first.matrices : first.matrices.filter((m) => m.split !== 'test')
@@ -109,10 +110,12 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
   if (result) {
     const counts = { tp: result.counts.tp, fn: result.counts.fn, tn: result.counts.tn, fp: result.counts.fp, k: result.counts.k, m: result.counts.m }
     const stored = { ...result, draws: undefined }
-    const estimateId = d.repos.judges.saveEstimate(
-      { criterionId: judge.criterionId, versionId: v.id, method, iterations: result.iterations, seed: result.seed, prng: result.prng, confidence: result.confidence, result: stored },
-      d.clock().toISOString(),
-    )
+    const estimateId = d.db.readonly
+      ? null
+      : d.repos.judges.saveEstimate(
+          { criterionId: judge.criterionId, versionId: v.id, method, iterations: result.iterations, seed: result.seed, prng: result.prng, confidence: result.confidence, result: stored },
+          d.clock().toISOString(),
+        )
     estimateView = {
       method, theta: result.theta, thetaUnclipped: result.thetaUnclipped, clipped: result.clipped, lower: result.lower, upper: result.upper, pObs: result.pObs,
       tpr: result.tpr, tnr: result.tnr, confidence: result.confidence, iterations: result.iterations, seed: result.seed, prng: result.prng,
@@ -299,7 +302,8 @@ function compare(d: JudgeDeps, judgeId: number, confidence: number, policy: Erro
 export function cellItems(d: JudgeDeps, request: CellRequest): CellItem[] {
   const input = CellRequest.parse(request)
   const { v, judge } = versionContext(d, input.versionId)
-  if (input.split === 'test' && v.test_viewed_at === null) throw new AppError('forbidden', 'Test results are hidden (the test lock): show them on the Calibrate screen first.')
+  // Read-only, a view of test results cannot be recorded: showing them is what the caller asked for.
+  if (input.split === 'test' && v.test_viewed_at === null && !d.db.readonly) throw new AppError('forbidden', 'Test results are hidden (the test lock): show them on the Calibrate screen first.')
   const labeled = new Map(d.repos.splits.labeled(judge.criterionId).map((x) => [x.itemId, x]))
   return d.repos.judges
     .latestVerdicts(v.id)

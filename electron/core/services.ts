@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path'
 import type { AnyEvent, Method, Output, ParsedInput } from '../../shared/contract'
 import type { ProjectInfo } from '../../shared/domain'
 import { AppError } from '../../shared/errors'
-import { integrityMessage, openProject, type Db } from './db/open'
+import { corruptRefusal, integrityMessage, openProject, readOnlyNotice, readOnlyRefusal, sqliteCode, type Db, type OpenedProject, type ReadOnly } from './db/open'
 import { LATEST_VERSION } from './db/migrations'
 import { createRepos, type Repos } from './db/repos'
 import { createImportService } from './import/service'
@@ -42,6 +42,8 @@ export interface ServiceDeps {
   printPdf?: PdfPrinter
   /** A native file dialog, where the shell has one. */
   pickFile?: (mode: 'open' | 'create' | 'import') => Promise<string | null>
+  /** How long after opening a project its background integrity check starts (default 1.5 s: after the first page). */
+  integrityDelayMs?: number
 }
 
 export type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Output<M>> | Output<M> }
@@ -50,6 +52,8 @@ interface OpenProject {
   db: Db
   path: string
   repos: Repos
+  /** Why the file can only be read; every change is refused with it. */
+  readOnly: ReadOnly | null
 }
 
 /**
@@ -71,22 +75,73 @@ export function createServices(deps: ServiceDeps) {
     name: projectName(p.path),
     schemaVersion: LATEST_VERSION,
     synthetic: p.repos.project.meta('synthetic') === '1',
+    readOnly: p.readOnly ? readOnlyNotice(p.path, p.readOnly) : null,
     ...p.repos.project.counts(),
   })
 
-  const switchTo = (path: string, mode: 'open' | 'create'): ProjectInfo => {
+  /**
+   * Opens a project in place of the current one. A file refused while opening (damaged, newer…)
+   * never becomes current nor enters Recent; one whose damage the background check finds later
+   * is closed then (`refuse`). `integrity: 'now'` checks before answering (the CLI's `serve FILE`).
+   */
+  const switchTo = (path: string, mode: 'open' | 'create', integrity: 'now' | 'background' = 'background'): ProjectInfo => {
     const absolute = resolve(path)
-    const opened = openProject(absolute, { mode, nativeBinding: deps.nativeBinding, now: deps.clock, integrity: 'background', checkDelayMs: 1500 })
+    let opened: OpenedProject | null = null
+    let next: OpenProject
+    let result: ProjectInfo
+    try {
+      opened = openProject(absolute, { mode, nativeBinding: deps.nativeBinding, now: deps.clock, integrity, checkDelayMs: deps.integrityDelayMs ?? 1500 })
+      next = { db: opened.db, path: absolute, repos: createRepos(opened.db), readOnly: opened.readOnly }
+      if (mode === 'create') next.repos.project.setMeta('created_at', deps.clock().toISOString())
+      result = info(next) // the first reads of the file: a damaged one may fail here
+    } catch (error) {
+      opened?.db.close()
+      const refusal = corruptRefusal(error, absolute) ?? error
+      // A damaged file leaves Recent too (it was there from an earlier, sound, opening).
+      if (refusal instanceof AppError && refusal.kind === 'corrupt') deps.settings.forgetRecent(absolute)
+      throw refusal
+    }
+    const checked = opened
     close()
-    current = { db: opened.db, path: absolute, repos: createRepos(opened.db) }
-    void opened.integrity.then((problems) => {
-      if (problems.length > 0) deps.emit({ name: 'project.problem', payload: { path: absolute, message: integrityMessage(absolute, problems) } })
+    current = next
+    void checked.integrity.then((problems) => {
+      if (problems.length > 0) refuse(next, integrityMessage(absolute, problems))
     })
-    if (mode === 'create') current.repos.project.setMeta('created_at', deps.clock().toISOString())
     deps.settings.touchRecent(absolute, deps.clock())
-    const result = info(current)
     deps.emit({ name: 'project.changed', payload: { project: result } })
     return result
+  }
+
+  /** Closes a project found damaged after it opened, takes it out of Recent, and tells every window why. */
+  const refuse = (p: OpenProject, message: string): void => {
+    if (current !== p) return // already closed or replaced: nothing is served from it
+    close()
+    deps.settings.forgetRecent(p.path)
+    deps.emit({ name: 'project.changed', payload: { project: null } })
+    deps.emit({ name: 'project.problem', payload: { path: p.path, message } })
+  }
+
+  /**
+   * What a SQLite error from any call means for the user: damage closes the project (as the
+   * background check does) and says what to do; a refused write says why the file cannot be
+   * written. Anything else passes unchanged.
+   */
+  const translate = (error: unknown): unknown => {
+    const p = current
+    const code = sqliteCode(error)
+    if (!p || !code) return error
+    const damaged = corruptRefusal(error, p.path)
+    if (damaged) {
+      refuse(p, damaged.message)
+      return damaged
+    }
+    if (code.startsWith('SQLITE_READONLY')) {
+      return new AppError(
+        'read_only',
+        p.readOnly ? readOnlyRefusal(p.path, p.readOnly) : `${p.path} could not be written (${(error as Error).message}). Check that the file and its folder are writable, or copy it to a folder you can write and open the copy.`,
+      )
+    }
+    return error
   }
 
   const close = (): void => {
@@ -114,7 +169,15 @@ export function createServices(deps: ServiceDeps) {
   const untilImported = async (): Promise<void> => {
     while (importing) await importing.catch(() => undefined)
   }
+  /** Refuses any change to a project opened read-only, with why and what to do. */
+  const writable = (): OpenProject => {
+    const p = project()
+    if (p.readOnly) throw new AppError('read_only', readOnlyRefusal(p.path, p.readOnly))
+    return p
+  }
+  /** The gate of every change: the project can be written, and an import in progress has committed. */
   const writing = async (): Promise<LabelingDeps> => {
+    writable()
     await untilImported()
     return labeling()
   }
@@ -226,7 +289,7 @@ export function createServices(deps: ServiceDeps) {
       return createJudge(judging(), { criterionId, name, model: ModelSnapshot.parse(p), params: p.params })
     },
     'judges.get': async ({ id, revealVersion }) => {
-      await writing()
+      await untilImported() // it may give new labels their splits
       return judgeDetail(judging(), id, { revealVersion, activeRuns: new Set(running.keys()) })
     },
     'judges.save': async ({ profileId, ...input }) => {
@@ -240,11 +303,13 @@ export function createServices(deps: ServiceDeps) {
       return estimateRun(judging(), input)
     },
     'judges.run': async ({ concurrency, ...input }) => {
+      writable()
       await untilImported()
       const client = clientOf(input.versionId)
       return launch(createRun(judging(), { ...input, concurrency }), client, concurrency, false)
     },
     'judges.resume': async ({ runId, retryErrors, concurrency }) => {
+      writable()
       await untilImported()
       return launch(runId, clientOf(runOf(judging(), runId, false).versionId), concurrency, retryErrors)
     },
@@ -255,7 +320,7 @@ export function createServices(deps: ServiceDeps) {
     },
     'judges.verdicts': ({ versionId }) => verdictsOf(judging(), versionId),
     'judges.splits': async ({ criterionId, ratios }) => {
-      await untilImported()
+      await writing()
       return setSplitRatios(judging(), criterionId, ratios)
     },
     'taxonomy.suggest': async ({ profileId }) => {
@@ -264,20 +329,20 @@ export function createServices(deps: ServiceDeps) {
     },
     'calibrate.choices': () => calibrationChoices(judging()),
     'calibrate.get': async (request) => {
-      await writing()
+      await untilImported()
       return calibrate(judging(), request)
     },
     'calibrate.cell': (input) => cellItems(judging(), input),
     'calibrate.targets': async ({ criterionId, targets }) => {
-      await untilImported()
+      await writing()
       return setTargets(judging(), criterionId, targets)
     },
     'report.get': async (request) => {
-      await writing()
+      await untilImported()
       return buildReport(judging(), { ...request, projectPath: project().path, appVersion: deps.version })
     },
     'report.render': async ({ format, ...request }) => {
-      await writing()
+      await untilImported()
       const data = buildReport(judging(), { ...request, projectPath: project().path, appVersion: deps.version })
       const base = `${data.project.name}-calibration-report`
       if (format === 'pdf') return { filename: `${base}.pdf`, mime: 'application/pdf', base64: (await (deps.printPdf ?? chromiumPrinter(env))(reportHtml(data))).toString('base64') }
@@ -312,6 +377,7 @@ export function createServices(deps: ServiceDeps) {
     'modes.example': async ({ modeId, itemId, kind, on }) => (pinExample(await writing(), modeId, itemId, kind, on), null),
     'modes.assign': async ({ itemId, modeId, on }) => changed((assignMode(await writing(), itemId, modeId, on), null)),
     'import.run': async ({ path, ...request }) => {
+      writable()
       const running = imports.run({ file: path, ...request })
       importing = running
       const report = await running.finally(() => {
@@ -335,6 +401,36 @@ export function createServices(deps: ServiceDeps) {
     }
   }
 
-  return { handlers, close, current: () => current }
+  return {
+    handlers: guarded(handlers, translate),
+    close,
+    current: () => current,
+    /** Opens a project for a shell that starts with one (`assay serve FILE`): checked before anything is served. */
+    open: (path: string): ProjectInfo => switchTo(path, 'open', 'now'),
+  }
+}
+
+/** Methods that open another file: their errors are about that file, never the current project. */
+const OPENING: ReadonlySet<Method> = new Set<Method>(['project.open', 'project.create', 'project.openDemo'])
+
+/** Every handler on the current project, with what it throws passed through `translate` (sync and async alike). */
+function guarded(handlers: Handlers, translate: (error: unknown) => unknown): Handlers {
+  const out: Partial<Record<Method, (input: never) => unknown>> = {}
+  for (const method of Object.keys(handlers) as Method[]) {
+    const handler = handlers[method] as (input: unknown) => unknown
+    if (OPENING.has(method)) {
+      out[method] = handler
+      continue
+    }
+    out[method] = (input: unknown) => {
+      try {
+        const result = handler(input)
+        return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(translate(error))) : result
+      } catch (error) {
+        throw translate(error)
+      }
+    }
+  }
+  return out as Handlers
 }
 export type Services = ReturnType<typeof createServices>

@@ -79,6 +79,11 @@ export function createSettingsStore(dir: string) {
       const recent = [{ path, openedAt: at.toISOString() }, ...read().recent.filter((r) => r.path !== path)]
       write({ ...read(), recent: recent.slice(0, MAX_RECENT) })
     },
+    /** Takes a project out of Recent (it was found damaged): the list offers only files that open. */
+    forgetRecent(path: string): void {
+      const data = read()
+      if (data.recent.some((r) => r.path === path)) write({ ...data, recent: data.recent.filter((r) => r.path !== path) })
+    },
   }
 }
 export type SettingsStore = ReturnType<typeof createSettingsStore>

@@ -25,8 +25,12 @@ interface AppSlice {
   runs: Map<number, RunView>
   /** Bumped whenever human labels change anywhere (a `labels.changed` event): live matrices refetch. */
   labelsVersion: number
+  /** `project.changed` events seen: an open's answer older than one of them is stale. */
+  projectEvents: number
   init(): Promise<void>
   setProject(project: ProjectInfo | null): void
+  /** A `project.changed` event: the core opened, closed or refused a project. */
+  projectChanged(project: ProjectInfo | null): void
   /** Runs an open/create call; resolves to whether it worked (the error banner says why not). */
   openProject(open: () => Promise<ProjectInfo>): Promise<boolean>
   setScreen(screen: Screen): void
@@ -84,6 +88,7 @@ export const useStore = create<Store>()((set, get, api) => ({
   busy: false,
   runs: new Map(),
   labelsVersion: 0,
+  projectEvents: 0,
 
   async init() {
     try {
@@ -105,13 +110,23 @@ export const useStore = create<Store>()((set, get, api) => ({
     void call('project.recent', {}).then((recent) => set({ recent }), () => undefined)
   },
 
+  projectChanged(project) {
+    set({ projectEvents: get().projectEvents + 1 })
+    get().setProject(project)
+  },
+
   async openProject(open) {
     set({ busy: true, error: null })
     try {
-      get().setProject(await open())
+      const seen = get().projectEvents
+      const project = await open()
+      // The event of this opening came first, or even one that closed it again (damage found at
+      // the first read): the events are newer than this answer, and already applied.
+      if (get().projectEvents === seen) get().setProject(project)
       return true
     } catch (error) {
       set({ error: errorText(error) })
+      void call('project.recent', {}).then((recent) => set({ recent }), () => undefined) // a damaged file left it
       return false
     } finally {
       set({ busy: false })

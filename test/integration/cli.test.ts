@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, describe, expect, it } from 'vitest'
+import { scribble } from '../helpers/damage'
+import { judgeProject } from '../helpers/judge-project'
 import { repoRoot, tempDir } from '../helpers/paths'
 
 const tmp = tempDir()
@@ -81,6 +83,20 @@ describe('the assay CLI', () => {
     const missing = assay('serve', 'missing.assay')
     expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('No project file at')])
     expect(assay('serve', '--port', 'eighty').stderr).toContain('--port must be a whole number')
+  })
+
+  it('serve refuses a damaged project with the same message as every other command, and exits', () => {
+    const path = tmp.file('damaged.assay')
+    judgeProject(path, [{ id: 'a', input: 'question' }]).db.close()
+    scribble(path, 'items')
+    const listed = assay('judge', 'list', 'damaged.assay')
+    expect(listed.code).toBe(1)
+    const message = listed.stderr.replace(/^assay judge: /, '')
+    expect(message).toMatch(/^\S+damaged\.assay (failed SQLite's integrity check|is damaged) \(.+\)\. Restore it from a backup \(Assay keeps one beside the file before every upgrade\), or try "sqlite3 \S+damaged\.assay \.recover"\.\n$/)
+    expect(message.startsWith(`${path} `)).toBe(true)
+    const served = spawnSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'serve', 'damaged.assay', '--port', '0'], { cwd: tmp.dir, env, encoding: 'utf8', timeout: 30_000 })
+    expect([served.status, served.stdout, served.stderr]).toEqual([1, '', `assay serve: ${message}`])
+    expect(assay('report', 'damaged.assay').stderr).toBe(`assay report: ${message}`)
   })
 
   it('runs the bench and prints JSON rows with targets', () => {

@@ -5,7 +5,8 @@
  *   - a run killed with SIGKILL resumes where it stopped: no committed item is called again,
  *     every item gets exactly one verdict, the file passes integrity_check;
  *   - an API key reaches the endpoint but no byte of the project file, an export, settings.json,
- *     an API answer or any output (CLI and `assay serve`); a saved key is a 0600 file;
+ *     an API answer or any output (CLI and `assay serve`), even when the endpoint echoes it in
+ *     its answers (online and batch: stored as ***); a saved key is a 0600 file;
  *   - the test split is locked on the command line (--confirm-test, counted once);
  *   - --model on a run records a new version, and that model is what is sent.
  * The in-process behaviour of the core (faults, retries, cache, splits) is in judges.test.ts.
@@ -139,21 +140,23 @@ describe('assay judge run', () => {
     expect(query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }])
   }, 60_000)
 
-  it('the API key reaches the endpoint and no byte of the project, exports, settings, API answers or output', async () => {
+  it('the API key reaches the endpoint and no byte of the project, exports, settings, API answers or output, even echoed back', async () => {
     server = await startLlmServer()
     const key = `sk-assay-test-${randomBytes(16).toString('hex')}`
     await projectWithJudge([
       { id: 'd-1', input: 'first dev question', label: 'pass', split: 'dev' },
       { id: 'd-2', input: 'second dev question [[fail]]', label: 'fail', split: 'dev' },
       { id: 'd-3', input: 'third dev question [[malformed]]', label: 'pass', split: 'dev' },
+      { id: 'd-4', input: 'fourth dev question, to an endpoint that echoes the key [[echo-key]]', label: 'pass', split: 'dev' },
       { id: 'u-1', input: 'an unlabeled question' },
       { id: 'u-2', input: 'another unlabeled question [[fail]]' },
+      { id: 'u-3', input: 'an unlabeled question, echoed back in a batch [[echo-key]]' },
     ])
 
     // From the environment, to an endpoint named on the command line (no profile of the user's calls it).
     const run = await json(['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--base-url', server.baseUrl, '--progress'], { OPENAI_API_KEY: key })
-    expect(run).toMatchObject({ status: 'done', done: 3, pass: 1, fail: 1, error: 1 })
-    expect(server.calls.map((c) => c.authorization)).toEqual([`Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`])
+    expect(run).toMatchObject({ status: 'done', done: 4, pass: 2, fail: 1, error: 1 })
+    expect(server.calls.map((c) => c.authorization)).toEqual([`Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`])
 
     // Saved through `assay serve` as the renderer does: a 0600 key file, never settings.json or an answer.
     const serve = start(['serve', project, '--port', '0', '--json'], { OPENAI_API_KEY: '' })
@@ -181,10 +184,15 @@ describe('assay judge run', () => {
     expect(readFileSync(keyFile, 'utf8').trim()).toBe(key)
     expect(readFileSync(join(home, 'settings.json'), 'utf8')).toContain('"local"')
 
-    // The CLI reads the saved key for that profile, with nothing in the environment.
-    const byProfile = await json(['judge', 'run', project, '--judge', 'J', '--profile', 'local', '--scope', 'unlabeled'], { OPENAI_API_KEY: '' })
-    expect(byProfile).toMatchObject({ version: 2, status: 'done', done: 2, pass: 1, fail: 1 })
-    expect(server.calls.slice(3).map((c) => c.authorization)).toEqual([`Bearer ${key}`, `Bearer ${key}`])
+    // The CLI reads the saved key for that profile, with nothing in the environment; through the Batch API.
+    const byProfile = await json(['judge', 'run', project, '--judge', 'J', '--profile', 'local', '--scope', 'unlabeled', '--batch', '--poll-seconds', '0.02'], { OPENAI_API_KEY: '' })
+    expect(byProfile).toMatchObject({ version: 2, mode: 'batch', status: 'done', done: 3, pass: 2, fail: 1 })
+    expect(server.calls.slice(4).map((c) => c.authorization)).toEqual([`Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`])
+
+    // The endpoint echoed the key in two answers (one online, one in the batch's output file): kept, masked.
+    const echoed = "SELECT count(*) AS n FROM verdicts WHERE critique LIKE '%\"Bearer ***\"%' AND raw LIKE '%Bearer ***%'"
+    expect(query(echoed)).toEqual([{ n: 2 }])
+    expect(query("SELECT count(*) AS n FROM llm_cache WHERE response_json LIKE '%Bearer ***%'")).toEqual([{ n: 2 }])
 
     // Exports and logs.
     const exports = [
@@ -196,6 +204,7 @@ describe('assay judge run', () => {
     ]
     expect(exports.map((e) => e.code)).toEqual([0, 0, 0, 0, 0])
     expect(exports[1]!.stdout).toContain('meets the criterion') // the exports hold the verdicts
+    expect(exports[1]!.stdout).toContain('You called me with \\"Bearer ***\\"') // the echoed critiques, masked
     expect(readFileSync(tmp.file('export.jsonl'), 'utf8')).toContain('fails the criterion')
 
     // No byte anywhere but the key file: the project (and -wal/-shm if left), ASSAY_HOME, exports, output.

@@ -1,11 +1,18 @@
 import Database from 'better-sqlite3'
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs'
+import { basename, dirname } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { AppError } from '../../../shared/errors'
 import { quickCheckInBackground } from './integrity'
 import { LATEST_VERSION, migrations } from './migrations'
 
 export type Db = Database.Database
+
+// A project on a read-only mount, closed cleanly (no -wal), can only be read with SQLite's
+// `immutable=1`, a URI parameter; better-sqlite3 reads SQLITE_USE_URI once, when its addon first
+// loads, which is after this module is evaluated. Every path we open is absolute, so no project
+// path starting with "file:" is read as a URI by accident.
+process.env.SQLITE_USE_URI ??= '1'
 
 /** 'ASAY' in the SQLite header, so a file can be told apart from any other SQLite database. */
 export const APPLICATION_ID = 0x41534159
@@ -34,6 +41,16 @@ export interface OpenedProject {
   migratedFrom: number
   /** With `integrity: 'background'`: the problems `quick_check` finds (empty when sound). */
   integrity: Promise<string[]>
+  /** Why the file can only be read (opened read-only: every write fails), or null when it can be written. */
+  readOnly: ReadOnly | null
+}
+
+/** Why a project can only be read, and what the user can do to change it. */
+export interface ReadOnly {
+  /** "it is on a read-only file system", … */
+  why: string
+  /** "copy it to a folder you can write and open the copy", … */
+  fix: string
 }
 
 /**
@@ -59,40 +76,59 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
     throw new AppError('not_found', `The folder ${dirname(path)} does not exist. Create it first, or choose another place for the project.`)
   }
   if (exists) assertSqliteFile(path)
+  const readOnly = exists ? readOnlyReason(path) : null
+  if (!exists) {
+    const folder = folderReadOnly(dirname(path))
+    if (folder) throw new AppError('read_only', `Cannot create ${path}: ${folder}. Choose a folder you can write.`)
+  }
 
-  const db = new Database(path, { nativeBinding: options.nativeBinding })
+  let db: Db | null = null
   try {
-    applyPragmas(db)
+    const opened = readOnly ? openReadOnly(path, readOnly, options.nativeBinding) : { db: new Database(path, { nativeBinding: options.nativeBinding }), filename: path }
+    db = opened.db
+    applyPragmas(db, readOnly === null)
     const from = db.pragma('user_version', { simple: true }) as number
     assertAssayFile(db, path, from)
+    if (readOnly && from < LATEST_VERSION) throw cannotUpgrade(path, from, readOnly)
     const migrating = from > 0 && from < LATEST_VERSION
     // Never migrate (or, by default, open) a damaged file: check it first.
     if (migrating || options.integrity !== 'background') assertSound(path, quickCheck(db))
     const backupPath = migrating ? backup(db, path, from, options.now ?? (() => new Date())) : null
     migrate(db, from)
+    const checked = db
     const integrity =
       options.integrity === 'background' && !migrating
-        ? quickCheckInBackground(path, () => (db.open ? quickCheck(db) : []), { nativeBinding: options.nativeBinding, delayMs: options.checkDelayMs })
+        ? quickCheckInBackground(opened.filename, () => (checked.open ? quickCheck(checked) : []), { nativeBinding: options.nativeBinding, delayMs: options.checkDelayMs })
         : Promise.resolve([])
-    return { db, path, backupPath, migratedFrom: from, integrity }
+    return { db, path, backupPath, migratedFrom: from, integrity, readOnly }
   } catch (error) {
-    db.close()
-    throw asCorrupt(error, path)
+    db?.close()
+    throw corruptRefusal(error, path) ?? error
   }
 }
 
-/** SQLite's own "malformed" errors become the same actionable refusal as a failed check. */
-function asCorrupt(error: unknown, path: string): unknown {
-  const code = (error as { code?: string }).code ?? ''
-  if (!code.startsWith('SQLITE_CORRUPT') && code !== 'SQLITE_NOTADB') return error
+/**
+ * SQLite's own "malformed" errors (raised while opening, or by any later read) become the same
+ * actionable refusal as a failed check; null for any other error.
+ */
+export function corruptRefusal(error: unknown, path: string): AppError | null {
+  const code = sqliteCode(error)
+  if (!code.startsWith('SQLITE_CORRUPT') && code !== 'SQLITE_NOTADB') return null
   return new AppError('corrupt', `${path} is damaged (${(error as Error).message}). ${RECOVERY(path)}`)
+}
+
+/** The SQLite result code of an error better-sqlite3 raised ("SQLITE_CORRUPT", …), or "". */
+export const sqliteCode = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : ''
 }
 
 const RECOVERY = (path: string) =>
   `Restore it from a backup (Assay keeps one beside the file before every upgrade), or try "sqlite3 ${path} .recover".`
 
-function applyPragmas(db: Db): void {
-  db.pragma('journal_mode = WAL')
+function applyPragmas(db: Db, writable = true): void {
+  // The journal mode is stored in the file: a read-only connection keeps the file's own.
+  if (writable) db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
@@ -101,8 +137,11 @@ function applyPragmas(db: Db): void {
 /**
  * A second connection to a project that `openProject` already opened (and so checked and
  * migrated): a long import writes through it in one transaction while the app keeps reading.
+ * It is for writing, so a project that cannot be written is refused here, with the reason.
  */
 export function openConnection(path: string, nativeBinding?: string): Db {
+  const readOnly = readOnlyReason(path)
+  if (readOnly) throw new AppError('read_only', readOnlyRefusal(path, readOnly))
   const db = new Database(path, { nativeBinding, fileMustExist: true })
   applyPragmas(db)
   return db
@@ -119,6 +158,95 @@ export function migrate(db: Db, from: number, to: number = LATEST_VERSION): void
       db.pragma(`user_version = ${version + 1}`)
     })()
   }
+}
+
+/**
+ * Why `path` cannot be written, or null. As root, file mode bits do not stop writes, so only a
+ * read-only mount makes a file read-only there; that is also what SQLite will find.
+ */
+export function readOnlyReason(path: string): ReadOnly | null {
+  const name = basename(path)
+  const copy = `copy it (with ${name}-wal, if there is one) to a folder you can write and open the copy`
+  const onFile = writeDenied(path)
+  if (onFile === 'EROFS') return { why: 'it is on a read-only file system', fix: copy }
+  if (onFile) return { why: 'you have no permission to write it', fix: `make it writable (chmod u+w "${path}"), or ${copy}` }
+  const folder = folderReadOnly(dirname(path))
+  if (folder) return { why: `${folder}, and SQLite writes ${name}-wal and ${name}-shm beside the project`, fix: `make the folder writable, or ${copy}` }
+  return null
+}
+
+/** Why a folder cannot be written ("the folder X is on a read-only file system"), or null. */
+function folderReadOnly(dir: string): string | null {
+  const code = writeDenied(dir)
+  if (!code) return null
+  return code === 'EROFS' ? `the folder ${dir} is on a read-only file system` : `you have no permission to write in the folder ${dir}`
+}
+
+/** The errno code (EROFS, EACCES, …) that keeps this process from writing `path`, or null. */
+function writeDenied(path: string): string | null {
+  try {
+    accessSync(path, constants.W_OK)
+    return null
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'EACCES'
+  }
+}
+
+/** What the app shows while a read-only project is open. */
+export const readOnlyNotice = (path: string, r: ReadOnly): string =>
+  `${path} is read-only: ${r.why}. You can read, filter and calibrate it and write reports and exports; labels, imports, judge runs and other changes cannot be saved. To change it, ${r.fix}.`
+
+/** The refusal of any change to a read-only project. */
+export const readOnlyRefusal = (path: string, r: ReadOnly): string =>
+  `${path} is open read-only (${r.why}), so nothing can be changed in it: no labels, imports, judge runs or edits. To change it, ${r.fix}.`
+
+/** Throws the refusal when a project that was opened read-only is about to be written. */
+export function assertWritable(p: Pick<OpenedProject, 'path' | 'readOnly'>): void {
+  if (p.readOnly) throw new AppError('read_only', readOnlyRefusal(p.path, p.readOnly))
+}
+
+/**
+ * A read-only connection. With no `-wal` beside the file, nothing has it open in WAL mode and
+ * every commit is in the file: it is read `immutable` (no locks, no -shm), because a plain
+ * read-only connection would create a -wal and a -shm beside it (owned by this user, with the
+ * file's mode: they could stop the file's owner from writing) or, on a read-only mount or
+ * folder, fail to open. With a -wal, a writer may be at work or commits may wait in it: the
+ * connection shares the -shm index like any reader; where SQLite cannot create a missing -shm,
+ * a -wal that holds commits cannot be read at all (immutable would silently leave them out), so
+ * the file is refused with what to do. Caveat of immutable: a writer who starts while we read
+ * is not seen (nor locked out); a read-only file has none.
+ */
+function openReadOnly(path: string, r: ReadOnly, nativeBinding?: string): { db: Db; filename: string } {
+  const wal = `${path}-wal`
+  if (existsSync(wal)) {
+    const plain = new Database(path, { readonly: true, fileMustExist: true, nativeBinding })
+    try {
+      plain.pragma('user_version') // the first read opens the WAL and its -shm: here a read-only folder refuses
+      return { db: plain, filename: path }
+    } catch (error) {
+      plain.close()
+      const code = sqliteCode(error)
+      if (!code.startsWith('SQLITE_CANTOPEN') && !code.startsWith('SQLITE_READONLY')) throw error
+    }
+  }
+  const cannot = (what: string) =>
+    new AppError('read_only', `${path} cannot be opened where it is: it is read-only (${r.why}), and ${what}. Copy ${path}${existsSync(wal) ? ` and ${wal}` : ''} to a folder you can write and open the copy.`)
+  if (existsSync(wal) && statSync(wal).size > 0)
+    throw cannot(`its last changes are still in ${basename(wal)}, which SQLite can read only with a ${basename(path)}-shm file it cannot create there`)
+  const filename = `${pathToFileURL(path).href}?immutable=1`
+  try {
+    return { db: new Database(filename, { readonly: true, fileMustExist: true, nativeBinding }), filename }
+  } catch (error) {
+    throw cannot(`SQLite could not open it read-only (${error instanceof Error ? error.message : String(error)})`)
+  }
+}
+
+function cannotUpgrade(path: string, from: number, r: ReadOnly): AppError {
+  if (from === 0) return new AppError('read_only', `${path} is empty and read-only (${r.why}): there is no project in it to open. Create the project in a folder you can write.`)
+  return new AppError(
+    'read_only',
+    `${path} was written by an older version of Assay (schema version ${from}) and must be upgraded to open here, which writes to it, but it is read-only (${r.why}). To open it, ${r.fix}.`,
+  )
 }
 
 function assertSqliteFile(path: string): void {

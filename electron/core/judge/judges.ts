@@ -148,7 +148,7 @@ export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealVersion: n
     const test = splits.find((s) => s.split === 'test')!
     const hasTest = test.tp + test.fn + test.tn + test.fp + test.errors > 0
     const reveal = o.revealVersion === v.id && hasTest
-    if (reveal) d.repos.judges.markTestViewed(v.id, now(d))
+    if (reveal && !d.db.readonly) d.repos.judges.markTestViewed(v.id, now(d)) // read-only: shown, not recorded
     const revealed = (reveal || v.test_viewed_at !== null) && hasTest
     return { versionId: v.id, splits: revealed ? splits : splits.filter((s) => s.split !== 'test'), testRevealed: revealed }
   })

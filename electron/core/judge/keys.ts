@@ -87,5 +87,5 @@ export function clientFor(model: ModelSnapshot, k: KeySources): LlmClient {
       `No API key for ${model.baseUrl} (model "${model.model}").${why} Save a model profile with this base URL and a key in Settings (or $ASSAY_HOME/keys/<profile id>), then save the judge with that profile${OPENAI.test(model.baseUrl) ? ', or set OPENAI_API_KEY' : ''}.`,
     )
   }
-  return openaiClient(model.baseUrl, key ?? 'no-key-needed')
+  return openaiClient(model.baseUrl, key)
 }

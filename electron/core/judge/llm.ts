@@ -60,14 +60,21 @@ export class LlmError extends Error {
   }
 }
 
-/** A client for `baseUrl` with the real `openai` package. The key goes only into its headers. */
-export function openaiClient(baseUrl: string, apiKey: string): LlmClient {
-  const client = new OpenAI({ baseURL: baseUrl, apiKey, maxRetries: 0, logLevel: 'off' })
+/**
+ * A client for `baseUrl` with the real `openai` package (`apiKey` null: a local endpoint that
+ * needs none). The key goes only into its headers; and since this is the one place that knows
+ * it, everything the endpoint sends back (answers, batch files, errors, model ids) leaves here
+ * with the key replaced by `***`, so an endpoint that echoes it cannot get it into a project,
+ * the cache, an export or a message.
+ */
+export function openaiClient(baseUrl: string, apiKey: string | null): LlmClient {
+  const client = new OpenAI({ baseURL: baseUrl, apiKey: apiKey ?? 'no-key-needed', maxRetries: 0, logLevel: 'off' })
+  const mask = maskerOf(apiKey)
   async function attempt<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call()
     } catch (error) {
-      throw masked(classify(error, baseUrl), apiKey)
+      throw masked(classify(error, baseUrl), mask)
     }
   }
   return {
@@ -82,27 +89,28 @@ export function openaiClient(baseUrl: string, apiKey: string): LlmClient {
         } as OpenAI.ChatCompletionCreateParamsNonStreaming
         const response = responseOf(await client.chat.completions.create(body, { signal, timeout: timeoutMs }))
         if (!response) throw new LlmError('The endpoint answered with no choices.', true)
-        return response
+        return { ...response, content: response.content === null ? null : mask(response.content) }
       } catch (error) {
-        throw masked(classify(error, baseUrl), apiKey)
+        throw masked(classify(error, baseUrl), mask)
       }
     },
     batches: {
       submit: (jsonl) =>
         attempt(async () => {
           const file = await client.files.create({ file: await toFile(Buffer.from(jsonl), 'assay-batch.jsonl'), purpose: 'batch' })
-          return batchState(await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }))
+          return batchState(await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }), mask)
         }),
-      status: (id) => attempt(async () => batchState(await client.batches.retrieve(id))),
-      file: (id) => attempt(async () => (await client.files.content(id)).text()),
+      status: (id) => attempt(async () => batchState(await client.batches.retrieve(id), mask)),
+      // The output and error files hold the answers: masked whole, before any line is read.
+      file: (id) => attempt(async () => mask(await (await client.files.content(id)).text())),
     },
     async models({ timeoutMs }) {
       try {
         const ids: string[] = []
-        for await (const m of client.models.list({ timeout: timeoutMs })) ids.push(m.id)
+        for await (const m of client.models.list({ timeout: timeoutMs })) ids.push(mask(m.id))
         return ids
       } catch (error) {
-        throw masked(classify(error, baseUrl), apiKey)
+        throw masked(classify(error, baseUrl), mask)
       }
     },
   }
@@ -119,15 +127,24 @@ export function responseOf(completion: { choices?: { message?: { content?: strin
   }
 }
 
-function batchState(b: OpenAI.Batch): BatchState {
+function batchState(b: OpenAI.Batch, mask: (text: string) => string): BatchState {
   const problem = b.errors?.data?.map((e) => [e.line ? `line ${e.line}` : '', e.message].filter(Boolean).join(': ')).join('; ') || null
-  return { id: b.id, status: b.status, outputFileId: b.output_file_id ?? null, errorFileId: b.error_file_id ?? null, problem }
+  return { id: b.id, status: b.status, outputFileId: b.output_file_id ?? null, errorFileId: b.error_file_id ?? null, problem: problem === null ? null : mask(problem) }
+}
+
+/**
+ * Replaces every occurrence of the key in a text with `***`. A key shorter than 8 characters is
+ * left alone: masking it would mangle ordinary words, and no real provider's key is that short.
+ */
+export function maskerOf(apiKey: string | null): (text: string) => string {
+  if (apiKey === null || apiKey.length < 8) return (text) => text
+  return (text) => (text.includes(apiKey) ? text.split(apiKey).join('***') : text)
 }
 
 /** An error message never carries the key, even when an endpoint echoes it back. */
-function masked(e: LlmError, apiKey: string): LlmError {
-  if (apiKey.length < 8 || !e.message.includes(apiKey)) return e
-  return new LlmError(e.message.split(apiKey).join('***'), e.retryable, e.retryAfterMs, e.status)
+function masked(e: LlmError, mask: (text: string) => string): LlmError {
+  const message = mask(e.message)
+  return message === e.message ? e : new LlmError(message, e.retryable, e.retryAfterMs, e.status)
 }
 
 /** Turns whatever the `openai` package threw into an `LlmError` a user can act on. */

@@ -17,6 +17,8 @@ export interface SplitDeps {
   repos: Repos
   transaction<T>(fn: () => T): T
   now: string
+  /** A read-only project: splits are worked out the same way but not kept. */
+  readOnly?: boolean
 }
 
 const rank = (seed: number, criterionId: number, externalId: string): number =>
@@ -29,7 +31,7 @@ const rank = (seed: number, criterionId: number, externalId: string): number =>
  * classes stay stratified because each is filled on its own.
  */
 export function assignSplits(d: JudgeDeps, criterionId: number): LabeledRow[] {
-  return assign({ repos: d.repos, transaction: (fn) => tx(d, fn), now: now(d) }, criterionId)
+  return assign({ repos: d.repos, transaction: (fn) => tx(d, fn), now: now(d), readOnly: d.db.readonly }, criterionId)
 }
 
 /** After a pass or fail label on an item: places it (and any other labeled item still without one) in its split. */
@@ -52,7 +54,7 @@ function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
         const split = SPLITS.reduce((best, s) => (ratios[s] * total - count[s] > ratios[best] * total - count[best] ? s : best), 'train' as SplitName)
         count[split]++
         r.split = split
-        d.repos.splits.assign(criterionId, r.itemId, split, ratios.seed, d.now)
+        if (!d.readOnly) d.repos.splits.assign(criterionId, r.itemId, split, ratios.seed, d.now) // read-only: computed the same, not kept
       }
     }
     return rows

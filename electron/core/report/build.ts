@@ -44,7 +44,7 @@ export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
     return v ? [judgeSection(d, j.id, v.id, o)] : []
   })
   const taxonomy = countTaxonomy(labelingDeps(d.db, d.repos, 'report', d.clock()), null)
-  d.repos.project.checkpoint()
+  if (!d.db.readonly) d.repos.project.checkpoint() // read-only: the file is what it is
   const counts = d.repos.project.counts()
   return {
     schema: REPORT_SCHEMA,

@@ -205,7 +205,7 @@ export function CalibrateScreen() {
                 </p>
                 <p className="muted small">
                   Rogan–Gladen with test TPR {f3(e.tpr)} and TNR {f3(e.tnr)} (tp {e.counts.tp}, fn {e.counts.fn}, tn {e.counts.tn}, fp {e.counts.fp}; k {e.counts.k} of m {e.counts.m}).{' '}
-                  {e.iterations !== null ? `B = ${e.iterations}, ${e.nDropped ?? 0} draws dropped (TPR + TNR ≤ 1), ` : ''}seed {e.seed}, {e.prng}. <span data-testid="estimate-errors">{estimateErrorsText(e)}</span>. Stored as estimate #{e.estimateId}. Recompute: <code className="mono">assay estimate</code> with <code className="mono">{JSON.stringify(e.estimateInput)}</code> and <code>--method {e.method}{e.errorPolicy !== 'exclude' ? ` --errors ${e.errorPolicy}` : ''}</code>.
+                  {e.iterations !== null ? `B = ${e.iterations}, ${e.nDropped ?? 0} draws dropped (TPR + TNR ≤ 1), ` : ''}seed {e.seed}, {e.prng}. <span data-testid="estimate-errors">{estimateErrorsText(e)}</span>. {e.estimateId !== null ? `Stored as estimate #${e.estimateId}.` : 'Not stored (the project is read-only).'} Recompute: <code className="mono">assay estimate</code> with <code className="mono">{JSON.stringify(e.estimateInput)}</code> and <code>--method {e.method}{e.errorPolicy !== 'exclude' ? ` --errors ${e.errorPolicy}` : ''}</code>.
                 </p>
                 {view.histogram && <Histogram {...view.histogram} lower={e.lower} upper={e.upper} theta={e.theta} />}
                 {e.warnings.length > 0 && (
@@ -214,7 +214,7 @@ export function CalibrateScreen() {
                   </ul>
                 )}
                 {view.advice && <p className="advice"><strong>Label next: {view.advice.nextClass}.</strong> {view.advice.message}</p>}
-                <Sensitivity key={`${view.judge.versionId}/${e.estimateId}`} counts={e.counts} confidence={e.confidence} />
+                <Sensitivity key={`${view.judge.versionId}/${e.estimateId ?? `${e.method}-${e.seed}-${e.confidence}`}`} counts={e.counts} confidence={e.confidence} />
               </>
             ) : (
               <p className="refusal" data-testid="refusal">{view.refusal}</p>

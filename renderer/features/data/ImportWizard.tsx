@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Output } from '../../../shared/contract'
 import type { DetectedInfo, ExistingPolicy, ImportReport, Mapping, OfferedLabel, PreviewResult, SplitName } from '../../../shared/import'
 import { call } from '../../api'
+import { ReadOnlyNotice } from '../../components/ReadOnlyNotice'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { MappingForm } from './MappingForm'
@@ -25,6 +26,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   const canPickFiles = useStore((s) => s.canPickFiles)
   const progress = useStore((s) => s.progress)
   const resetItems = useStore((s) => s.resetItems)
+  const readOnly = useStore((s) => s.project?.readOnly ?? null)
   const [phase, setPhase] = useState<Phase>({ kind: 'source' })
   const [path, setPath] = useState('')
   const [mapping, setMapping] = useState<Mapping | null>(null)
@@ -104,6 +106,18 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
   const submitSource = (event: FormEvent) => {
     event.preventDefault()
     if (path.trim()) void detect()
+  }
+
+  if (readOnly) {
+    return (
+      <section className="import" aria-label="Import traces">
+        <header className="import-head">
+          <h2>Import traces</h2>
+          <button onClick={onClose}>Close (Esc)</button>
+        </header>
+        <ReadOnlyNotice what="Importing" reason={readOnly} />
+      </section>
+    )
   }
 
   return (

@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import { ReadOnlyNotice } from '../../components/ReadOnlyNotice'
 import { useStore } from '../../store'
 import { LabelingView } from './LabelingView'
 import { SessionSetup } from './SessionSetup'
@@ -9,9 +10,12 @@ export function LabelScreen() {
   const session = useStore((s) => s.session)
   const done = useStore((s) => (s.session ? s.position >= s.session.items.length : false))
   const loadLabeling = useStore((s) => s.loadLabeling)
+  const readOnly = useStore((s) => s.project?.readOnly ?? null)
   useEffect(() => {
-    if (!useStore.getState().session) void loadLabeling()
-  }, [loadLabeling])
+    if (!useStore.getState().session && !readOnly) void loadLabeling()
+  }, [loadLabeling, readOnly])
+  // A session writes (its queue, then every label): say why there is none instead of failing at the first key.
+  if (readOnly) return <ReadOnlyNotice what="Labeling" reason={readOnly} />
   if (!session) return <SessionSetup />
   return done ? <SessionSummary /> : <LabelingView />
 }
