@@ -56,8 +56,8 @@ describe('Calibrate screen', () => {
     // Two human-Pass test items the judge passed get an error verdict (UNKNOWN) instead.
     const db = new Database(project)
     db.prepare(
-      `UPDATE verdicts SET verdict = 'error' WHERE id IN (SELECT v.id FROM verdicts v JOIN splits s ON s.item_id = v.item_id AND s.split = 'test'
-       JOIN current_labels l ON l.item_id = v.item_id AND l.criterion_id = s.criterion_id AND l.verdict = 'pass' WHERE v.verdict = 'pass' ORDER BY v.id LIMIT 2)`,
+      `UPDATE verdicts SET verdict = 'error' WHERE id IN (SELECT v.id FROM verdicts v JOIN criteria c ON c.name = 'Overall' JOIN splits s ON s.item_id = v.item_id AND s.criterion_id = c.id AND s.split = 'test'
+       JOIN current_labels l ON l.item_id = v.item_id AND l.criterion_id = c.id AND l.verdict = 'pass' WHERE v.verdict = 'pass' ORDER BY v.id LIMIT 2)`,
     ).run()
     db.close()
     app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'calibrator'), project })
