@@ -241,6 +241,8 @@ export const ImportReport = z.object({
   unmatched: Listed,
   /** Matched rows whose input, output or messages differ from the stored trace: the stored one was kept. */
   textChanged: Listed,
+  /** Matched items that lacked an input, output or messages the file has: those were filled in (nothing stored was replaced). */
+  textFilled: Listed,
   /** Items the file's verdicts should have covered but did not: labeled items of the datasets it joined, with no verdict from it. */
   notJudged: Listed,
   /** No id column in the file: each item's id is `row-<line>`, and such rows never join existing items. */

@@ -52,7 +52,7 @@ import with what was wrong and where.
   --no-suggest      start from an empty mapping instead of the detected one
   --progress        print "N rows read (P%)" to standard error as the import goes (before it commits)
   --json            print the report: {dataset, rows, imported, matched, skipped, duplicates,
-                    unmatched, textChanged, notJudged, idsGenerated, columns, offered, warnings,
+                    unmatched, textChanged, textFilled, notJudged, idsGenerated, columns, offered, warnings,
                     errors: [{line, column, message}], committed, ...}
 
 A file of judge verdicts for items PROJECT has already does not import its human-label column

@@ -257,9 +257,9 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
     }
     let verdict = isContainer(raw) ? null : verdictOf(key)
     if (verdict === null) return fail(l.field, unknownValue('label', l.field, raw))
-    tally[verdict]++
     if (verdict === 'error') noteExample(tally, toText(raw).trim())
     if (l.invert && verdict !== 'error') verdict = verdict === 'pass' ? 'fail' : 'pass'
+    tally[verdict]++ // as labels: a failure-mode column's 1 is a fail
     labels.push(label(verdict, note))
   }
   const verdicts: MappedVerdict[] = []

@@ -184,6 +184,7 @@ class ImportRun {
       duplicates: listed(),
       unmatched: listed(),
       textChanged: listed(),
+      textFilled: listed(),
       notJudged: listed(),
       idsGenerated,
       columns: [],
@@ -343,8 +344,7 @@ class ImportRun {
 
     const mapped = result.item
     if (!this.joinOnly) {
-      const messages = mapped.messages.length === 0 ? '[]' : JSON.stringify(mapped.messages)
-      if (mapped.input !== item.input || mapped.output !== item.output || messages !== item.messages) list(this.report.textChanged, mapped.externalId)
+      this.compareText(item, mapped)
       this.write.addMetadata(item, mapped.metadata)
     }
     for (const label of result.labels) {
@@ -375,6 +375,29 @@ class ImportRun {
     this.touched.add(item.id)
     this.joinedDatasets.add(item.datasetId)
     list(this.report.matched, mapped.externalId)
+  }
+
+  /**
+   * The file's trace against the stored one: what the item lacks (an empty input, output or no
+   * messages) is filled in; what differs is reported and the stored text kept.
+   */
+  private compareText(item: ExistingItem, mapped: MappedItem): void {
+    const messages = mapped.messages.length === 0 ? '[]' : JSON.stringify(mapped.messages)
+    const fill: { input?: string; output?: string; messages?: string } = {}
+    let differs = false
+    const check = (key: 'input' | 'output' | 'messages', stored: string, incoming: string, empty: string) => {
+      if (stored === incoming || incoming === empty || incoming.trim() === '') return
+      if (stored === empty || stored.trim() === '') fill[key] = incoming
+      else differs = true
+    }
+    check('input', item.input, mapped.input, '')
+    check('output', item.output, mapped.output, '')
+    check('messages', item.messages, messages, '[]')
+    if (differs) list(this.report.textChanged, mapped.externalId)
+    else if (Object.keys(fill).length > 0) {
+      this.write.fillText(item.id, fill)
+      list(this.report.textFilled, mapped.externalId)
+    }
   }
 
   private moveSplit(itemId: number, externalId: string, criterion: string, split: SplitName): void {
@@ -428,6 +451,11 @@ class ImportRun {
     if (report.textChanged.count > 0) {
       report.warnings.push(
         `${report.textChanged.count} item${report.textChanged.count === 1 ? '' : 's'} of the project ha${report.textChanged.count === 1 ? 's' : 've'} another input, output or messages than this file (first: ${report.textChanged.ids.slice(0, 5).join(', ')}): the stored trace${report.textChanged.count === 1 ? ' was' : 's were'} kept, and the labels and verdicts added to ${report.textChanged.count === 1 ? 'it' : 'them'}. To keep both texts, import the file as a copy (--existing copy; in the wizard, "Rows whose id is in the project: import a copy").`,
+      )
+    }
+    if (report.textFilled.count > 0) {
+      report.warnings.push(
+        `${report.textFilled.count} item${report.textFilled.count === 1 ? '' : 's'} of the project lacked an input, output or messages that this file has (first: ${report.textFilled.ids.slice(0, 5).join(', ')}): filled in from the file; nothing stored was replaced.`,
       )
     }
     report.committed = true

@@ -204,6 +204,17 @@ describe('imports you can trust', () => {
     expect(query('SELECT (SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM verdicts) AS verdicts')).toEqual([{ labels: 46, verdicts: 46 }])
   })
 
+  it('a trace the project holds without its output gets it from a later file: filled in, nothing stored replaced', async () => {
+    await importJson(project, file('queries.csv', 'trace_id,query,true_label\n1_1,Vegan curry?,PASS\n2_1,Quick pasta?,FAIL\n'))
+    const report = (await importJson(project, file('traces.csv', 'trace_id,query,response\n1_1,Vegan curry?,Lentils and rice.\n2_1,Quick pasta?,Boil it.\n'))).report
+    expect(report).toMatchObject({ committed: true, imported: 0, matched: { count: 2 }, textFilled: { count: 2, ids: ['1_1', '2_1'] }, textChanged: { count: 0 } })
+    expect(report.warnings).toEqual(['2 items of the project lacked an input, output or messages that this file has (first: 1_1, 2_1): filled in from the file; nothing stored was replaced.'])
+    expect(query('SELECT external_id AS id, input, output FROM items ORDER BY id')).toEqual([
+      { id: '1_1', input: 'Vegan curry?', output: 'Lentils and rice.' },
+      { id: '2_1', input: 'Quick pasta?', output: 'Boil it.' },
+    ])
+  })
+
   it('the same label from the same annotator again adds nothing; a changed one is a new entry in the history', async () => {
     const labels = file('labels.csv', 'id,input,label\na,q1,pass\nb,q2,fail\n')
     await importJson(project, labels, '--annotator', 'ann')

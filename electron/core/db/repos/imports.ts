@@ -120,6 +120,10 @@ export function importWriter(db: Db, at: string) {
   )
   const anyItem = db.prepare('SELECT EXISTS (SELECT 1 FROM items)').pluck()
   const setMetadata = db.prepare('UPDATE items SET metadata_json = ? WHERE id = ?')
+  const fillText = db.prepare(
+    `UPDATE items SET input = coalesce(@input, input), output = coalesce(@output, output), messages_json = coalesce(@messages, messages_json),
+     kind = CASE WHEN @messages IS NOT NULL THEN 'chat' ELSE kind END WHERE id = @id`,
+  )
   const currentLabel = db.prepare(
     `SELECT verdict, note FROM labels WHERE item_id = ? AND criterion_id = ? AND annotator = ? ORDER BY id DESC LIMIT 1`,
   )
@@ -283,6 +287,11 @@ export function importWriter(db: Db, at: string) {
       if (added.length === 0) return
       for (const k of added) stored[k] = extra[k]
       setMetadata.run(JSON.stringify(stored), item.id)
+    },
+
+    /** Fills in the parts of an item's trace it lacked (each given part replaces an empty one; the caller checks that). */
+    fillText(itemId: number, parts: { input?: string; output?: string; messages?: string }): void {
+      fillText.run({ id: itemId, input: parts.input ?? null, output: parts.output ?? null, messages: parts.messages ?? null })
     },
 
     /** The criterion's id and current definition version, created (empty) on first use. */
