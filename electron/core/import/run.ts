@@ -4,7 +4,7 @@ import type { ColumnTally, DuplicatePolicy, ExistingPolicy, ImportReport, Listed
 import { openConnection, type Db } from '../db/open'
 import { createRepos, type Repos } from '../db/repos'
 import { importWriter, ROWS_PER_INSERT, storedLabel, type ExistingItem, type VersionTarget } from '../db/repos/imports'
-import { assignSplits } from '../judge/splits'
+import { assign } from '../judge/splits'
 import { emptyColumnError } from './checks'
 import { joinOnly, prepareMapping, type MapResult, type PreparedMapping } from './mapping'
 import { mappedEvents } from './source'
@@ -495,8 +495,11 @@ class ImportRun {
         for (const row of this.write.labeled(criterionId)) if (this.touched.has(row.id)) this.moveSplit(row.id, row.externalId, name, split)
       }
     }
-    const d = { db: this.db, repos: this.repos, clock: () => new Date(this.at) }
-    for (const name of criteria) assignSplits(d, this.write.criterion(name).id)
+    const d = { repos: this.repos, transaction: <T>(fn: () => T) => this.db.transaction(fn)(), now: this.at, place: this.write.placeSplit }
+    for (const name of criteria) {
+      assign(d, this.write.criterion(name).id)
+      this.write.flush()
+    }
     this.recordMoves()
   }
 

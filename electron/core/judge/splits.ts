@@ -9,7 +9,7 @@ import type { Repos } from '../db/repos'
 import type { LabeledRow } from '../db/repos/splits'
 import { criterion, now, tx, type JudgeDeps } from './context'
 
-type SplitName = 'train' | 'dev' | 'test'
+import type { SplitName } from '../../../shared/import'
 const SPLITS: readonly SplitName[] = ['train', 'dev', 'test']
 
 /** What placing items needs: the repos, a write transaction and the time (labeling's deps fit). */
@@ -19,6 +19,8 @@ export interface SplitDeps {
   now: string
   /** A read-only project: splits are worked out the same way but not kept. */
   readOnly?: boolean
+  /** Writes one placement (by default `repos.splits.assign`; an import batches them). */
+  place?(criterionId: number, itemId: number, split: SplitName, seed: number): void
 }
 
 const rank = (seed: number, criterionId: number, externalId: string): number =>
@@ -39,7 +41,8 @@ export function placeLabeled(d: SplitDeps, criterionId: number, itemId: number):
   if (d.repos.splits.of(criterionId, itemId) === null) assign(d, criterionId)
 }
 
-function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
+/** `assignSplits` over `SplitDeps`: for an import, which writes the placements in bulk. */
+export function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
   const ratios = d.repos.splits.ratios(criterionId)
   return d.transaction(() => {
     const rows = d.repos.splits.labeled(criterionId)
@@ -47,14 +50,21 @@ function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
       const ofClass = rows.filter((r) => r.verdict === verdict)
       const count: Record<SplitName, number> = { train: 0, dev: 0, test: 0 }
       for (const r of ofClass) if (r.split) count[r.split]++
-      const fresh = ofClass.filter((r) => !r.split).sort((a, b) => rank(ratios.seed, criterionId, a.externalId) - rank(ratios.seed, criterionId, b.externalId) || a.itemId - b.itemId)
+      // Each item's rank hashed once (in the sort's comparator it would be hashed log n times).
+      const fresh = ofClass
+        .filter((r) => !r.split)
+        .map((r) => ({ r, rank: rank(ratios.seed, criterionId, r.externalId) }))
+        .sort((a, b) => a.rank - b.rank || a.r.itemId - b.r.itemId)
+        .map((x) => x.r)
       let total = ofClass.length - fresh.length
       for (const r of fresh) {
         total++
         const split = SPLITS.reduce((best, s) => (ratios[s] * total - count[s] > ratios[best] * total - count[best] ? s : best), 'train' as SplitName)
         count[split]++
         r.split = split
-        if (!d.readOnly) d.repos.splits.assign(criterionId, r.itemId, split, ratios.seed, d.now) // read-only: computed the same, not kept
+        if (d.readOnly) continue // computed the same, not kept
+        if (d.place) d.place(criterionId, r.itemId, split, ratios.seed)
+        else d.repos.splits.assign(criterionId, r.itemId, split, ratios.seed, d.now)
       }
     }
     return rows

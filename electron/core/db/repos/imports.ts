@@ -156,6 +156,7 @@ export function importWriter(db: Db, at: string) {
     },
     { at },
   )
+  const placed = batchedInsert(db, { into: 'splits (criterion_id, item_id, split, seed, assigned_at)', row: '(?, ?, ?, ?, @at)' }, { at })
   const verdicts = batchedInsert(
     db,
     {
@@ -188,6 +189,7 @@ export function importWriter(db: Db, at: string) {
   const flushRows = (): void => {
     labels.flush()
     splits.flush()
+    placed.flush()
     verdicts.flush()
   }
 
@@ -312,6 +314,11 @@ export function importWriter(db: Db, at: string) {
       splits.add(criterion(criterionName).id, itemId, split)
     },
 
+    /** A split Assay placed (seeded, stratified) for an item that has none, written in bulk. */
+    placeSplit(criterionId: number, itemId: number, split: SplitName, seed: number): void {
+      placed.add(criterionId, itemId, split, seed)
+    },
+
     /** A split from the file for an item that may have one: the split it had when that differs (a move), else null. */
     moveSplit(itemId: number, criterionId: number, split: SplitName): SplitName | null {
       const had = splitOf.get(criterionId, itemId) as SplitName | undefined
@@ -363,6 +370,9 @@ export function importWriter(db: Db, at: string) {
       }
       verdicts.add(run, itemId, verdict, textOrNull(critique))
     },
+
+    /** Writes the rows still waiting. */
+    flush: flushRows,
 
     /** Writes the rows still waiting, then fills in the counts of every run this import created. */
     finish(): void {
