@@ -168,7 +168,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
 
   it('runs through the Batch API: one upload, answers and errors recorded at half price, a cancelled run resumes from the same batch', async () => {
     await server.close()
-    server = await startLlmServer({ batch: { polls: 3 } })
+    server = await startLlmServer({ batch: { polls: 25 } }) // 25 polls × 10 ms: the batch outlives the wait for its id below
     const items = FAULTS.filter((f) => ['ok-1', 'ok-2', 'fail-1', 'bad', 'dead500', 'hang'].includes(f.id))
     const d = judgeProject(tmp.file('p.assay'), items)
     const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
