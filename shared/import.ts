@@ -53,6 +53,12 @@ export const Mapping = z.object({
   /** Fields left out of the metadata too (e.g. a label column offered rather than imported). */
   ignore: z.array(field).optional(),
   /**
+   * The file is Assay's own export: a criterion's label column or a judge version's verdict
+   * column may be empty, and verdicts go into the version each column names (made, in another
+   * project, as an imported version of that number).
+   */
+  assayExport: z.boolean().optional(),
+  /**
    * Human verdict columns, one criterion each, with an optional note column. `field: null` = a
    * note column with no verdict column (open-coding notes): each non-empty note is imported as a
    * deferred label carrying the note. `invert` reads the column as "fails this criterion"
@@ -239,9 +245,9 @@ export const ImportReport = z.object({
   duplicates: Listed,
   /** Rows of a labels/verdicts-only file whose id matches no item (reported, never guessed). */
   unmatched: Listed,
-  /** Matched rows whose input, output or messages differ from the stored trace: the stored one was kept. */
-  textChanged: Listed,
-  /** Matched items that lacked an input, output or messages the file has: those were filled in (nothing stored was replaced). */
+  /** Matched rows whose text is a shortened copy of the stored trace (a predictions export's "..."): the whole stored text kept. */
+  textCut: Listed,
+  /** Matched items that lacked an input, output, messages or steps the file has: those were filled in (nothing stored was replaced). */
   textFilled: Listed,
   /** Items the file's verdicts should have covered but did not: labeled items of the datasets it joined, with no verdict from it. */
   notJudged: Listed,

@@ -52,7 +52,7 @@ import with what was wrong and where.
   --no-suggest      start from an empty mapping instead of the detected one
   --progress        print "N rows read (P%)" to standard error as the import goes (before it commits)
   --json            print the report: {dataset, rows, imported, matched, skipped, duplicates,
-                    unmatched, textChanged, textFilled, notJudged, idsGenerated, columns, offered, warnings,
+                    unmatched, textCut, textFilled, notJudged, idsGenerated, columns, offered, warnings,
                     errors: [{line, column, message}], committed, ...}
 
 A file of judge verdicts for items PROJECT has already does not import its human-label column
@@ -120,7 +120,8 @@ export const importCommand: Command = {
       const explicit = explicitLabels(values.map)
       let offer: ReturnType<typeof offerLabels>
       try {
-        offer = offerLabels(mapping, !created && sampleMatches(db, detected.sample, mapping).matched > 0, (l) => explicit.has(l.criterion))
+        const joins = !created && existing.data === 'join' && sampleMatches(db, detected.sample, mapping).matched > 0
+        offer = offerLabels(mapping, joins, (l) => explicit.has(l.criterion))
       } finally {
         db.close()
       }
@@ -144,7 +145,7 @@ export const importCommand: Command = {
     if (values.json) io.stdout(`${JSON.stringify(report)}\n`)
     else printReport(report, file, io)
     // A join in which no id matched changed nothing: say so with the exit code too.
-    const joinedNothing = report.mode === 'join' && report.matched.count === 0
+    const joinedNothing = report.committed && report.mode === 'join' && report.matched.count === 0
     if (joinedNothing && !values.json) io.stderr('No id in the file matches an item of the project: nothing was added. Check the id column (--map id=COLUMN).\n')
     return report.committed && !joinedNothing ? 0 : 1
   },

@@ -21,6 +21,7 @@ export function assayExportMapping(columns: string[]): Mapping | null {
   }
   return {
     ...EMPTY_MAPPING,
+    assayExport: true,
     id: 'id',
     input: 'input',
     output: 'output',

@@ -153,3 +153,23 @@ export function emptyColumnError(column: Pick<ColumnTally, 'kind' | 'field' | 'c
     message: `${what} holds no ${wanted} value in ${rows} row${rows === 1 ? '' : 's'}: it has ${held}. Map the column that holds the verdicts, add its values to the value map, or unmap it.`,
   }
 }
+
+/**
+ * The label and verdict columns of a mapping that hold no verdict (see `emptyColumnError`),
+ * leaving out those already reported as missing (a fatal error on the field) and, in Assay's
+ * own export, the columns of criteria and judge versions that simply have none.
+ */
+export function emptyColumnErrors(mapping: Mapping, tallies: { labels: Tally[]; verdicts: Tally[] }, reported: RecordError[] = []): RecordError[] {
+  if (mapping.assayExport) return []
+  const missing = new Set(reported.filter((e) => e.fatal).map((e) => e.column))
+  const errors: RecordError[] = []
+  for (const [i, l] of mapping.labels.entries()) {
+    const error = l.field === null || missing.has(l.field) ? null : emptyColumnError({ kind: 'label', field: l.field, criterion: l.criterion, judge: null }, tallies.labels[i]!)
+    if (error) errors.push(error)
+  }
+  for (const [i, v] of mapping.verdicts.entries()) {
+    const error = missing.has(v.field) ? null : emptyColumnError({ kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge }, tallies.verdicts[i]!)
+    if (error) errors.push(error)
+  }
+  return errors
+}

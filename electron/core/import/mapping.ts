@@ -440,7 +440,8 @@ export function suggestMapping(detected: Detected): Mapping {
     // A column named as an id is the id even when its values repeat: the import then stops at the
     // repeats with their lines, rather than numbering the rows and keeping the real id as metadata.
     const scalar = (col: string) => filled(col).some((v) => typeof v !== 'object')
-    m.id = take([...byName(ID_NAMES), ...idLike].find(unique) ?? byName(ID_NAMES).find(scalar) ?? null)
+    const idColumns = [...new Set([...byName(ID_NAMES), ...idLike])]
+    m.id = take(idColumns.find(unique) ?? idColumns.find(scalar) ?? null)
 
     const conversation = (col: string) => {
       const vs = filled(col)

@@ -1,12 +1,14 @@
 import { statSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { ColumnTally, DuplicatePolicy, ExistingPolicy, ImportReport, Listed, Mapping, SplitName } from '../../../shared/import'
+import { AppError } from '../../../shared/errors'
 import { openConnection, type Db } from '../db/open'
 import { createRepos, type Repos } from '../db/repos'
 import { importWriter, ROWS_PER_INSERT, storedLabel, type ExistingItem, type VersionTarget } from '../db/repos/imports'
 import { assign } from '../judge/splits'
-import { emptyColumnError } from './checks'
-import { joinOnly, prepareMapping, type MapResult, type PreparedMapping } from './mapping'
+import { emptyColumnErrors } from './checks'
+import { compareTrace, glimpse, stepsText, traceOf, type StoredTrace, type TraceMatch } from './join'
+import { joinOnly, prepareMapping, type MappedLabel, type MappedVerdict, type MapResult, type PreparedMapping } from './mapping'
 import { mappedEvents } from './source'
 import type { FileFormat, MappedItem, RecordError } from './types'
 
@@ -99,13 +101,14 @@ export async function runImport(
     }
     run.flush() // what is left when the file ends
     const report = run.end(Boolean(options.signal?.aborted))
-    if (!report.committed && run.duplicateErrors.length > 0) await run.locateFirsts(await firstLines(request, run.duplicateErrors.map((d) => d.id)))
     if (report.committed) {
-      db.prepare('INSERT INTO events (at, kind, payload_json) VALUES (?, ?, ?)').run(at, 'import', JSON.stringify({ ...report, errors: report.errors.slice(0, 10) }))
+      repos.project.log('import', { ...report, errors: report.errors.slice(0, 10) }, at)
       db.exec('COMMIT')
     } else {
       db.exec('ROLLBACK')
       report.datasetId = null
+      // Where each repeated id first appeared: the file is read again, after the write lock is let go.
+      if (run.duplicateErrors.length > 0) run.locateFirsts(await firstLines(request, run.duplicateErrors.filter((d) => d.first === null).map((d) => d.id)))
     }
     progress(true)
     return report
@@ -132,22 +135,20 @@ class ImportRun {
   private readonly datasetId: number | null
   private readonly targets: VersionTarget[]
   private pending: { line: number; result: MapResult }[] = []
-  /** Records offered as items (rows, or assembled traces) and rows the reader rejected. */
+  /** Records offered as items (rows, or assembled traces), rows the reader rejected, and rows written (new, replacing or joined). */
   private candidates = 0
   private unread = 0
-  /** Items this import wrote to, new or joined: "these items are the test set" places them. */
-  private readonly touched = new Set<number>()
+  private applied = 0
+  /** Items this import wrote to, new or joined, when "these items are the test set" is to place them. */
+  private readonly touched: Set<number> | null
   private readonly joinedDatasets = new Set<number>()
-  /** Per verdict column: the items it gave a verdict (new or the same as before). */
-  private readonly judged: Set<number>[]
   private readonly counts: { labels: { added: number; unchanged: number }[]; verdicts: { added: number; unchanged: number }[] }
-  /** What this import wrote to items that existed before it (the tables lag behind the batched writes). */
-  private readonly recentLabels = new Map<string, { verdict: string; note: string }>()
-  private readonly recentVerdicts = new Map<string, { verdict: string; critique: string }>()
-  /** The first repeated ids' errors, to be told where each id first appeared. */
-  readonly duplicateErrors: { id: string; error: RecordError }[] = []
+  /** Deferrals and notes not written because another annotator's verdict on the item would be hidden by them. */
+  private keptVerdicts = 0
+  /** The first repeated ids' errors, to be told where each id first appeared (`first` known for joined rows). */
+  readonly duplicateErrors: { id: string; first: number | null; error: RecordError }[] = []
   /** Items whose split this import changed. */
-  private readonly moves: { criterion: string; criterionId: number; externalId: string; from: SplitName; to: SplitName }[] = []
+  private readonly moves: { criterion: string; criterionId: number; itemId: number; externalId: string; from: SplitName; to: SplitName }[] = []
 
   constructor(
     private readonly db: Db,
@@ -163,15 +164,14 @@ class ImportRun {
     const idsGenerated = m.id === null && m.spans === null
     this.lookup = !this.joinOnly && (request.existing ?? 'join') === 'join' && !idsGenerated && this.write.hasItems()
     const dataset = this.joinOnly ? null : (request.datasetName ?? this.source)
-    this.datasetId = this.joinOnly
-      ? null
-      : Number(
-          db
-            .prepare('INSERT INTO datasets (name, source_path, format, mapping_json, row_count, created_at) VALUES (?, ?, ?, ?, 0, ?)')
-            .run(dataset, request.file, request.format, JSON.stringify(m), at).lastInsertRowid,
-        )
-    this.targets = m.verdicts.map((v) => this.write.version(v, this.source))
-    this.judged = m.verdicts.map(() => new Set<number>())
+    this.datasetId = dataset === null ? null : this.write.dataset(dataset, request.file, request.format, m)
+    this.targets = m.verdicts.map((v) => this.write.version(v, this.source, m.assayExport === true))
+    // Two columns writing one version would overwrite each other's verdicts row by row.
+    for (const [i, t] of this.targets.entries()) {
+      const j = t.id === null ? i : this.targets.findIndex((o) => o.id === t.id)
+      if (j < i) throw new AppError('invalid_input', `The verdict columns "${m.verdicts[j]!.field}" and "${m.verdicts[i]!.field}" both go to judge "${m.verdicts[i]!.judge}" v${t.version}: name another judge for one of them, or make a new version for it.`)
+    }
+    this.touched = request.split ? new Set<number>() : null
     this.counts = { labels: m.labels.map(() => ({ added: 0, unchanged: 0 })), verdicts: m.verdicts.map(() => ({ added: 0, unchanged: 0 })) }
     this.report = {
       mode: this.joinOnly ? 'join' : 'new',
@@ -183,7 +183,7 @@ class ImportRun {
       skipped: 0,
       duplicates: listed(),
       unmatched: listed(),
-      textChanged: listed(),
+      textCut: listed(),
       textFilled: listed(),
       notJudged: listed(),
       idsGenerated,
@@ -245,8 +245,8 @@ class ImportRun {
       else if (place.kind === 'unmatched') list(this.report.unmatched, result.item.externalId)
       else if (place.kind === 'join') this.joinRow(line, result, place.item)
       else {
-        const itemId = ids ? ids[next++]! : this.itemFor(line, result.item)
-        if (itemId !== null) this.newRow(result, itemId)
+        const written = ids ? { id: ids[next++]!, fresh: true } : this.itemFor(line, result.item)
+        if (written) this.newRow(result, written.id, written.fresh)
       }
     }
     return true
@@ -280,28 +280,33 @@ class ImportRun {
     }
   }
 
-  /** A new item's id in the dataset under the duplicate policy: null when the row has none (reported, or skipped by policy). */
-  private itemFor(line: number, item: MappedItem): number | null {
+  /** A new item's id in the dataset under the duplicate policy (fresh: not a replaced one); null when the row has none (reported, or skipped by policy). */
+  private itemFor(line: number, item: MappedItem): { id: number; fresh: boolean } | null {
     const policy = this.request.duplicates
     const written = this.write.item(this.datasetId!, item, policy === 'abort' ? 'skip' : policy)
     if (!written || written.duplicate) {
       list(this.report.duplicates, item.externalId)
       if (policy === 'abort') {
-        const error: RecordError = { line, column: this.request.mapping.id ?? undefined, message: duplicateMessage(item.externalId, null) }
-        if (this.duplicateErrors.length < 10) this.duplicateErrors.push({ id: item.externalId, error })
-        this.fail(error)
+        this.duplicate(line, item.externalId, null)
         return null
       }
     }
-    return written ? written.id : null
+    return written && { id: written.id, fresh: !written.duplicate || policy === 'keep-both' }
+  }
+
+  /** A repeated id under "stop": an error that will say where the id first appeared. */
+  private duplicate(line: number, id: string, first: number | null): void {
+    const error: RecordError = { line, column: this.request.mapping.id ?? undefined, message: duplicateMessage(id, first) }
+    if (this.duplicateErrors.length < 10) this.duplicateErrors.push({ id, first, error })
+    this.fail(error)
   }
 
   /** Says where each listed repeated id first appeared (found by `firstLines` once the import has stopped). */
   locateFirsts(lines: Map<string, number>): void {
-    for (const { id, error } of this.duplicateErrors) error.message = duplicateMessage(id, lines.get(id) ?? null)
+    for (const d of this.duplicateErrors) if (d.first === null) d.error.message = duplicateMessage(d.id, lines.get(d.id) ?? null)
   }
 
-  private newRow(result: MapResult & { ok: true }, itemId: number): void {
+  private newRow(result: MapResult & { ok: true }, itemId: number, fresh: boolean): void {
     for (const label of result.labels) {
       this.write.label(itemId, label)
       this.counts.labels[label.column]!.added++
@@ -309,122 +314,136 @@ class ImportRun {
     for (const v of result.verdicts) {
       this.write.verdict(this.targets[v.column]!, itemId, v.verdict, v.critique)
       this.counts.verdicts[v.column]!.added++
-      this.judged[v.column]!.add(itemId)
     }
     for (const s of result.splits) this.write.split(itemId, s.criterion, s.split)
-    this.touched.add(itemId)
-    this.report.imported++
+    this.touched?.add(itemId)
+    this.applied++
+    if (fresh) this.report.imported++
   }
 
   /**
-   * A row about an item of the project: its labels and verdicts go to that item (the same label
-   * or verdict again changes nothing), its split moves it, new metadata fields are added; a trace
-   * text that differs from the stored one is reported and the stored one kept. A verdict that
-   * contradicts the item's verdict in the same judge version refuses the whole row.
+   * A row about an item of the project, which it joins: its labels and verdicts go to that item
+   * (the same label or verdict again changes nothing), its split moves it, new metadata fields
+   * are added, and trace parts the item lacks are filled in. Refused, before anything is written:
+   * a trace that is not the stored one (the labels are about another text), a verdict that
+   * contradicts the item's in the same judge version, and, under "stop", a second row for the item.
    */
   private joinRow(line: number, result: MapResult & { ok: true }, item: ExistingItem): void {
+    const mapped = result.item
+    const annotators = [...new Set(result.labels.map((l) => l.annotator))].join('\u0000')
+    const first = this.write.joinedBefore(`${mapped.externalId}\u0000${annotators}`, line)
+    if (first !== null) {
+      list(this.report.duplicates, mapped.externalId)
+      if (this.request.duplicates === 'abort') return this.duplicate(line, mapped.externalId, first)
+      if (this.request.duplicates !== 'replace') return // skip; one item cannot be kept twice
+      this.write.flush() // "keep the last": compared with what the earlier row wrote
+    }
+
+    let match: TraceMatch = { kind: 'same' }
+    if (!this.joinOnly) {
+      const stored = { input: item.input, output: item.output, messages: item.messages, steps: mapped.steps.length === 0 ? '[]' : stepsText(this.write.stepsOf(item.id)) }
+      match = compareTrace(stored, traceOf(mapped))
+      if (match.kind === 'differs') return this.fail(this.otherTrace(line, mapped.externalId, match))
+    }
+
     const verdicts: { v: (typeof result.verdicts)[number]; same: boolean }[] = []
     for (const v of result.verdicts) {
       const target = this.targets[v.column]!
-      const had = this.recentVerdicts.get(`${target.version}\u0000${v.column}\u0000${item.id}`) ?? this.write.verdictIn(target, item.id)
-      if (had && (had.verdict !== v.verdict || had.critique !== v.critique)) {
-        const column = this.request.mapping.verdicts[v.column]!
-        const version = `judge "${column.judge}" v${target.version}`
-        const what = had.verdict !== v.verdict ? `verdict "${had.verdict}" in ${version}, and this file says "${v.verdict}"` : `verdict "${v.verdict}" in ${version} with another critique`
-        this.fail({
-          line,
-          column: column.field,
-          message: `item "${result.item.externalId}" already has ${what}. Verdicts of another run are another version: import them as a new version (--judge-version new), or choose the version they belong to.`,
-        })
-        return
-      }
+      const had = this.write.verdictIn(target, item.id)
+      const same = had !== undefined && had.verdict === v.verdict && had.critique === v.critique
+      if (had && !same && !had.ours) return this.fail(this.otherVerdict(line, mapped.externalId, v, had))
       if (!had && !target.external) return this.fail(this.promptVersion(line, v.column))
-      verdicts.push({ v, same: had !== undefined })
+      verdicts.push({ v, same })
     }
 
-    const mapped = result.item
-    if (!this.joinOnly) {
-      this.compareText(item, mapped)
-      this.write.addMetadata(item, mapped.metadata)
-    }
-    for (const label of result.labels) {
-      const c = this.write.criterion(label.criterion)
-      const key = `${item.id}\u0000${c.id}\u0000${label.annotator}`
-      const had = this.recentLabels.get(key) ?? this.write.currentLabel(item.id, c.id, label.annotator)
-      const verdict = storedLabel(label.verdict)
-      if (had && had.verdict === verdict && had.note === label.note) {
-        this.counts.labels[label.column]!.unchanged++
-        continue
-      }
-      this.write.label(item.id, label)
-      this.recentLabels.set(key, { verdict, note: label.note })
-      this.counts.labels[label.column]!.added++
-    }
+    if (match.kind === 'fill' || match.kind === 'cut') this.fill(item.id, mapped, match.parts)
+    if (match.kind === 'cut') list(this.report.textCut, mapped.externalId)
+    if (!this.joinOnly) this.write.addMetadata(item, mapped.metadata)
+    for (const label of result.labels) this.joinLabel(item.id, label)
     for (const { v, same } of verdicts) {
-      this.judged[v.column]!.add(item.id)
       if (same) {
         this.counts.verdicts[v.column]!.unchanged++
         continue
       }
-      const target = this.targets[v.column]!
-      this.write.verdict(target, item.id, v.verdict, v.critique)
-      this.recentVerdicts.set(`${target.version}\u0000${v.column}\u0000${item.id}`, { verdict: v.verdict, critique: v.critique })
+      this.write.verdict(this.targets[v.column]!, item.id, v.verdict, v.critique)
       this.counts.verdicts[v.column]!.added++
     }
     for (const s of result.splits) this.moveSplit(item.id, mapped.externalId, s.criterion, s.split)
-    this.touched.add(item.id)
+    this.touched?.add(item.id)
     this.joinedDatasets.add(item.datasetId)
-    list(this.report.matched, mapped.externalId)
+    this.applied++
+    if (first === null) list(this.report.matched, mapped.externalId)
   }
 
   /**
-   * The file's trace against the stored one: what the item lacks (an empty input, output or no
-   * messages) is filled in; what differs is reported and the stored text kept.
+   * A label for a joined item. The same label (verdict and note) again changes nothing. A row with
+   * no verdict — a note alone, UNKNOWN, "defer" — never takes away a pass or fail: the
+   * annotator's own verdict stays (with the new note), and another annotator's is not hidden
+   * behind a deferral (counted; the report says how to add such notes).
    */
-  private compareText(item: ExistingItem, mapped: MappedItem): void {
-    const messages = mapped.messages.length === 0 ? '[]' : JSON.stringify(mapped.messages)
-    const fill: { input?: string; output?: string; messages?: string } = {}
-    let differs = false
-    const check = (key: 'input' | 'output' | 'messages', stored: string, incoming: string, empty: string) => {
-      if (stored === incoming || incoming === empty || incoming.trim() === '') return
-      if (stored === empty || stored.trim() === '') fill[key] = incoming
-      else differs = true
+  private joinLabel(itemId: number, label: MappedLabel): void {
+    const c = this.write.criterion(label.criterion)
+    const had = this.write.currentLabel(itemId, c.id, label.annotator)
+    let verdict = storedLabel(label.verdict)
+    const tally = this.counts.labels[label.column]!
+    if (verdict === 'defer') {
+      if (had && (had.verdict === 'pass' || had.verdict === 'fail')) verdict = had.verdict
+      else if (this.write.hasVerdict(itemId, c.id)) {
+        this.keptVerdicts++
+        return
+      }
     }
-    check('input', item.input, mapped.input, '')
-    check('output', item.output, mapped.output, '')
-    check('messages', item.messages, messages, '[]')
-    if (differs) list(this.report.textChanged, mapped.externalId)
-    else if (Object.keys(fill).length > 0) {
-      this.write.fillText(item.id, fill)
-      list(this.report.textFilled, mapped.externalId)
+    const note = verdict !== storedLabel(label.verdict) && label.note === '' ? (had?.note ?? '') : label.note
+    if (had && had.verdict === verdict && had.note === note) {
+      tally.unchanged++
+      return
+    }
+    this.write.label(itemId, { ...label, verdict, note })
+    tally.added++
+  }
+
+  /** Fills in the parts of a joined item's trace it lacked. */
+  private fill(itemId: number, mapped: MappedItem, parts: Partial<StoredTrace>): void {
+    const { steps, ...text } = parts
+    if (Object.keys(text).length > 0) this.write.fillText(itemId, text)
+    if (steps !== undefined) this.write.fillSteps(itemId, mapped.steps)
+    if (Object.keys(parts).length > 0) list(this.report.textFilled, mapped.externalId)
+  }
+
+  private otherTrace(line: number, id: string, match: TraceMatch & { kind: 'differs' }): RecordError {
+    const m = this.request.mapping
+    const column = { input: m.input, output: m.output, messages: m.messages, steps: m.steps }[match.field]
+    return {
+      line,
+      column: column ?? undefined,
+      message: `item "${id}" of the project has another ${match.field} ("${glimpse(match.stored)}") than this row ("${glimpse(match.incoming)}"): this row's labels and verdicts are about its own text, so they cannot go to that item. Import the file as a copy to keep both traces (--existing copy; in the wizard, "import a copy"), or map an id column that tells them apart.`,
+    }
+  }
+
+  private otherVerdict(line: number, id: string, v: MappedVerdict, had: { verdict: string; critique: string }): RecordError {
+    const column = this.request.mapping.verdicts[v.column]!
+    const version = `judge "${column.judge}" v${this.targets[v.column]!.version}`
+    const what = had.verdict !== v.verdict ? `verdict "${had.verdict}" in ${version}, and this file says "${v.verdict}"` : `verdict "${v.verdict}" in ${version} with another critique`
+    return {
+      line,
+      column: column.field,
+      message: `item "${id}" already has ${what}. Verdicts of another run are another version: import them as a new version (--judge-version new), or choose the version they belong to.`,
     }
   }
 
   private moveSplit(itemId: number, externalId: string, criterion: string, split: SplitName): void {
     const criterionId = this.write.criterion(criterion).id
     const from = this.write.moveSplit(itemId, criterionId, split)
-    if (from !== null) this.moves.push({ criterion, criterionId, externalId, from, to: split })
+    if (from !== null) this.moves.push({ criterion, criterionId, itemId, externalId, from, to: split })
   }
 
   /** Checks what only the whole file can tell, places the items in their splits, and decides whether to commit. */
   end(cancelled: boolean): ImportReport {
     const report = this.report
-    const m = this.request.mapping
     report.cancelled = cancelled
-    if (!cancelled) {
-      // A column the file does not have was reported as such already.
-      const missing = new Set(report.errors.filter((e) => e.fatal).map((e) => e.column))
-      for (const [i, l] of m.labels.entries()) {
-        const error = l.field === null || missing.has(l.field) ? null : emptyColumnError({ kind: 'label', field: l.field, criterion: l.criterion, judge: null }, this.prepared.tallies.labels[i]!)
-        if (error) this.fail(error)
-      }
-      for (const [i, v] of m.verdicts.entries()) {
-        const error = missing.has(v.field) ? null : emptyColumnError({ kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge }, this.prepared.tallies.verdicts[i]!)
-        if (error) this.fail(error)
-      }
-    }
+    if (!cancelled) for (const error of emptyColumnErrors(this.request.mapping, this.prepared.tallies, report.errors)) this.fail(error)
     report.columns = this.columns()
-    report.skipped = this.candidates + this.unread - report.imported - report.matched.count - report.unmatched.count
+    report.skipped = this.candidates + this.unread - this.applied - report.unmatched.count
     const fatal = report.errors.some((e) => e.fatal)
     // Duplicates under "stop" stop the import whatever the bad-row policy says.
     const duplicatesStop = this.request.duplicates === 'abort' && report.duplicates.count > 0
@@ -433,6 +452,7 @@ class ImportRun {
       // Rolled back: nothing was imported or added, whatever the rows before the stop were.
       report.imported = 0
       report.matched = listed()
+      for (const c of report.columns) c.added = c.unchanged = 0
       return report
     }
 
@@ -440,35 +460,42 @@ class ImportRun {
     this.placeSplits()
     this.findNotJudged()
     if (this.datasetId !== null) {
-      if (report.imported > 0) this.db.prepare('UPDATE datasets SET row_count = ? WHERE id = ?').run(report.imported, this.datasetId)
-      else {
-        this.db.prepare('DELETE FROM datasets WHERE id = ?').run(this.datasetId)
+      this.write.endDataset(this.datasetId, report.imported)
+      if (report.imported === 0) {
         report.dataset = null
         report.datasetId = null
       }
     }
     report.mode = report.imported > 0 ? 'new' : 'join'
-    if (report.textChanged.count > 0) {
-      report.warnings.push(
-        `${report.textChanged.count} item${report.textChanged.count === 1 ? '' : 's'} of the project ha${report.textChanged.count === 1 ? 's' : 've'} another input, output or messages than this file (first: ${report.textChanged.ids.slice(0, 5).join(', ')}): the stored trace${report.textChanged.count === 1 ? ' was' : 's were'} kept, and the labels and verdicts added to ${report.textChanged.count === 1 ? 'it' : 'them'}. To keep both texts, import the file as a copy (--existing copy; in the wizard, "Rows whose id is in the project: import a copy").`,
-      )
-    }
-    if (report.textFilled.count > 0) {
-      report.warnings.push(
-        `${report.textFilled.count} item${report.textFilled.count === 1 ? '' : 's'} of the project lacked an input, output or messages that this file has (first: ${report.textFilled.ids.slice(0, 5).join(', ')}): filled in from the file; nothing stored was replaced.`,
-      )
-    }
+    this.warn()
     report.committed = true
     return report
+  }
+
+  private warn(): void {
+    const { report } = this
+    const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`
+    const first = (l: Listed) => l.ids.slice(0, 5).join(', ')
+    if (report.textCut.count > 0) {
+      report.warnings.push(`${items(report.textCut.count)} of this file hold a shortened copy of the stored trace (first: ${first(report.textCut)}): the whole stored text was kept, and the labels and verdicts added to it.`)
+    }
+    if (report.textFilled.count > 0) {
+      report.warnings.push(`${items(report.textFilled.count)} of the project lacked an input, output, messages or steps that this file has (first: ${first(report.textFilled)}): filled in from the file; nothing stored was replaced.`)
+    }
+    if (this.keptVerdicts > 0) {
+      report.warnings.push(
+        `${this.keptVerdicts} deferral${this.keptVerdicts === 1 ? '' : 's'} or note${this.keptVerdicts === 1 ? '' : 's'} without a verdict were not imported: their items have a pass or fail by another annotator, which a deferral would hide. To add such notes, import them under that annotator's name (--annotator NAME).`,
+      )
+    }
   }
 
   private columns(): ColumnTally[] {
     const m = this.request.mapping
     const { labels, verdicts } = this.prepared.tallies
     return [
-      ...m.labels.flatMap((l, i): ColumnTally[] => {
+      ...m.labels.map((l, i): ColumnTally => {
         const t = labels[i]!
-        return [{ kind: 'label', field: l.field ?? l.note ?? '', criterion: l.criterion, judge: null, version: null, pass: t.pass, fail: t.fail, error: t.error, defer: t.defer, empty: t.empty, ...this.counts.labels[i]! }]
+        return { kind: 'label', field: l.field ?? l.note ?? '', criterion: l.criterion, judge: null, version: null, pass: t.pass, fail: t.fail, error: t.error, defer: t.defer, empty: t.empty, ...this.counts.labels[i]! }
       }),
       ...m.verdicts.map((v, i): ColumnTally => {
         const t = verdicts[i]!
@@ -482,18 +509,24 @@ class ImportRun {
   /**
    * Splits once the rows are written: "these items are the test set" puts every item of the
    * import that has a human label on a criterion of the file in that split; every other labeled
-   * item of those criteria without a split gets one at once (seeded, stratified). A move out of a
-   * test split whose results were viewed is a warning, and every move is in the events.
+   * item of those criteria without a split gets one at once (seeded, stratified).
    */
   private placeSplits(): void {
     const m = this.request.mapping
     const criteria = [...new Set([...m.labels.map((l) => l.criterion), ...m.verdicts.map((v) => v.criterion), ...m.splits.map((s) => s.criterion)])]
     const split = this.request.split ?? null
-    if (split !== null) {
+    if (split !== null && this.touched) {
+      let placed = 0
       for (const name of criteria) {
         const criterionId = this.write.criterion(name).id
-        for (const row of this.write.labeled(criterionId)) if (this.touched.has(row.id)) this.moveSplit(row.id, row.externalId, name, split)
+        for (const row of this.write.labeled(criterionId)) {
+          if (!this.touched.has(row.id)) continue
+          placed++
+          this.moveSplit(row.id, row.externalId, name, split)
+        }
       }
+      if (placed === 0) this.report.warnings.push(`"These items are the ${split} set" placed no item: no item of this file has a human label (pass or fail), and only labeled items have a split.`)
+      else if (m.splits.length > 0) this.report.warnings.push(`"These items are the ${split} set" put its items in ${split}, in place of the file's split column.`)
     }
     const d = { repos: this.repos, transaction: <T>(fn: () => T) => this.db.transaction(fn)(), now: this.at, place: this.write.placeSplit }
     for (const name of criteria) {
@@ -503,31 +536,51 @@ class ImportRun {
     this.recordMoves()
   }
 
+  /**
+   * Every move of an item from one split to another is in the events; a move that breaks what
+   * a judge relied on is a warning: out of a test split whose results were viewed, or a few-shot
+   * example out of train (into dev or test, where its judge's results would count it).
+   */
   private recordMoves(): void {
     const byCriterion = new Map<number, typeof this.moves>()
-    for (const move of this.moves) byCriterion.set(move.criterionId, [...(byCriterion.get(move.criterionId) ?? []), move])
+    for (const move of this.moves) {
+      const list = byCriterion.get(move.criterionId)
+      if (list) list.push(move)
+      else byCriterion.set(move.criterionId, [move])
+    }
+    const ids = (moves: typeof this.moves) => moves.slice(0, 5).map((x) => x.externalId).join(', ')
+    const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`
     for (const [criterionId, moves] of byCriterion) {
+      const criterion = moves[0]!.criterion
       const viewed = this.write.testViewed(criterionId)
-      const out = moves.filter((x) => x.from === 'test')
-      this.db.prepare('INSERT INTO events (at, kind, payload_json) VALUES (?, ?, ?)').run(
-        this.at,
+      this.repos.project.log(
         'splits.moved',
-        JSON.stringify({ criterionId, criterion: moves[0]!.criterion, source: this.source, count: moves.length, moves: moves.slice(0, MAX_LISTED).map((x) => ({ id: x.externalId, from: x.from, to: x.to })), testViewed: viewed }),
+        { criterionId, criterion, source: this.source, count: moves.length, moves: moves.slice(0, MAX_LISTED).map((x) => ({ id: x.externalId, from: x.from, to: x.to })), testViewed: viewed },
+        this.at,
       )
-      if (viewed && out.length > 0) {
+      const outOfTest = moves.filter((x) => x.from === 'test')
+      if (viewed && outOfTest.length > 0) {
         this.report.warnings.push(
-          `${out.length} item${out.length === 1 ? '' : 's'} of "${moves[0]!.criterion}" moved out of the test split (first: ${out.slice(0, 5).map((x) => x.externalId).join(', ')}) after ${viewed}'s test results were viewed: those results no longer describe a held-out set. The move is recorded in the project's events.`,
+          `${items(outOfTest.length)} of "${criterion}" moved out of the test split (first: ${ids(outOfTest)}) after ${viewed}'s test results were viewed: those results no longer describe a held-out set. The move is recorded in the project's events.`,
+        )
+      }
+      const shots = this.write.fewShotItems(criterionId)
+      const shown = moves.filter((x) => x.from === 'train' && shots.has(x.itemId))
+      if (shown.length > 0) {
+        this.report.warnings.push(
+          `${items(shown.length)} of "${criterion}" that a judge shows as few-shot examples moved out of train into ${[...new Set(shown.map((x) => x.to))].join(' and ')} (first: ${ids(shown)}): that judge's results there now count items it was shown. Make a new version of the judge with other examples. The move is recorded in the project's events.`,
         )
       }
     }
   }
 
-  /** Verdict files that joined labeled items: the labeled items of those datasets that got no verdict from the file. */
+  /** Verdicts that joined labeled items: the labeled items of those datasets that have no verdict in the version they went to. */
   private findNotJudged(): void {
     if (this.joinedDatasets.size === 0) return
     const missing = new Map<number, string>()
     for (const [i, v] of this.request.mapping.verdicts.entries()) {
-      for (const row of this.write.labeled(this.write.criterion(v.criterion).id, [...this.joinedDatasets])) if (!this.judged[i]!.has(row.id)) missing.set(row.id, row.externalId)
+      const judged = this.write.judgedIn(this.targets[i]!)
+      for (const row of this.write.labeled(this.write.criterion(v.criterion).id, [...this.joinedDatasets])) if (!judged.has(row.id)) missing.set(row.id, row.externalId)
     }
     for (const externalId of missing.values()) list(this.report.notJudged, externalId)
   }

@@ -3,7 +3,7 @@ import type { AnyEvent } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
 import type { DetectedInfo, Mapping, PreviewResult, PreviewRow } from '../../../shared/import'
 import type { Db } from '../db/open'
-import { emptyColumnError, FieldWatch } from './checks'
+import { emptyColumnErrors, FieldWatch } from './checks'
 import { detectFormat } from './detect'
 import { joinOnly, mapRecord, mapSpanRecords, prepareMapping, suggestMapping } from './mapping'
 import { knownIds, offerLabels, sampleMatches } from './plan'
@@ -131,13 +131,6 @@ function summarize(path: string, format: FileFormat, records: SourceRecord[], re
       metadata: Object.keys(item.metadata),
     })
   }
-  for (const [i, l] of mapping.labels.entries()) {
-    const error = l.field === null ? null : emptyColumnError({ kind: 'label', field: l.field, criterion: l.criterion, judge: null }, prepared.tallies.labels[i]!)
-    if (error) errors.push(error)
-  }
-  for (const [i, v] of mapping.verdicts.entries()) {
-    const error = emptyColumnError({ kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge }, prepared.tallies.verdicts[i]!)
-    if (error) errors.push(error)
-  }
+  errors.push(...emptyColumnErrors(mapping, prepared.tallies, errors))
   return { rows, errors, join: joinOnly(mapping), matched: knownIds(db, mapping, rows.map((r) => r.externalId)) }
 }

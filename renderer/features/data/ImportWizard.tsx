@@ -96,6 +96,12 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
     }
   }
 
+  /** Puts an offered label column back into the mapping. */
+  const takeOffered = (o: OfferedLabel) => {
+    setMapping((m) => m && { ...m, labels: [...m.labels, { field: o.field, criterion: o.criterion, note: null, annotator: 'imported' }], ignore: (m.ignore ?? []).filter((f) => f !== o.field) })
+    setOffered((list) => list.filter((x) => x !== o))
+  }
+
   useKeyAction('import.run', () => void run(), phase.kind === 'map')
   useKeyAction('import.close', () => (phase.kind === 'running' ? void call('import.cancel', {}) : onClose()))
 
@@ -181,17 +187,7 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
             columns={phase.detected.columns}
             mapping={mapping}
             onChange={setMapping}
-            offered={
-              offered.length > 0 && (
-                <OfferedLabels
-                  offered={offered}
-                  onTake={(o) => {
-                    setMapping({ ...mapping, labels: [...mapping.labels, { field: o.field, criterion: o.criterion, note: null, annotator: 'imported' }], ignore: (mapping.ignore ?? []).filter((f) => f !== o.field) })
-                    setOffered(offered.filter((x) => x !== o))
-                  }}
-                />
-              )
-            }
+            offered={offered.length > 0 && <OfferedLabels offered={offered} onTake={takeOffered} />}
           />
           {preview && <PreviewTable preview={preview} />}
           <div className="import-options">
@@ -204,7 +200,16 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
             {!preview?.join && (
               <label className="map-field" title="A row whose id is an item of the project already adds its labels, verdicts, split and new metadata to that item; its trace, if different, is reported and the stored one kept.">
                 <span>Rows whose id is in the project</span>
-                <select aria-label="Rows whose id is in the project" value={options.existing} onChange={(e) => setOptions({ ...options, existing: e.target.value as ExistingPolicy })}>
+                <select
+                  aria-label="Rows whose id is in the project"
+                  value={options.existing}
+                  onChange={(e) => {
+                    const existing = e.target.value as ExistingPolicy
+                    setOptions({ ...options, existing })
+                    // A copy makes new items: the labels a verdicts file carries are theirs, not a repeat.
+                    if (existing === 'copy') for (const o of offered) takeOffered(o)
+                  }}
+                >
                   <option value="join">add to those items</option>
                   <option value="copy">import a copy (new items)</option>
                 </select>

@@ -5,7 +5,8 @@ import { calibrate, calibrationChoices } from '../../../electron/core/calibrate'
 import { openProject } from '../../../electron/core/db/open'
 import { createRepos } from '../../../electron/core/db/repos'
 import { CalibrateRequest } from '../../../shared/calibrate'
-import type { ImportReport } from '../../../shared/import'
+import { runImport } from '../../../electron/core/import/run'
+import { EMPTY_MAPPING, type ImportReport, type Mapping } from '../../../shared/import'
 import { runCli } from '../../helpers/cli'
 import { coursePredictions, courseTestSet, csv, kinanoRun, kinanoSet } from '../../helpers/course-like'
 import { tempDir } from '../../helpers/paths'
@@ -119,7 +120,7 @@ describe('imports you can trust', () => {
       imported: 0,
       matched: { count: 43 },
       notJudged: { count: 1, ids: ['46_15'] },
-      textChanged: { count: 0 },
+      textCut: { count: 0 },
       offered: [{ field: 'label', criterion: 'Overall' }],
       columns: [{ kind: 'verdict', field: 'llm_judge_label', judge: 'llm_judge_label', version: 'v1 (new)', added: 43, unchanged: 0 }],
     })
@@ -194,12 +195,12 @@ describe('imports you can trust', () => {
     }
   })
 
-  it('predictions joined onto the traces they judged: a differing trace text is reported and the stored one kept; the predictions\' labels are offered, not imported twice', async () => {
+  it('predictions joined onto the traces they judged: responses the export cut to 200 characters are reported and the whole text kept; the predictions\' labels are offered, not imported twice', async () => {
     await importJson(project, file('test_set.csv', courseTestSet()))
     const { file: predictions, ids } = coursePredictions()
     const report = (await importJson(project, file('test_predictions.json', predictions))).report
-    expect(report).toMatchObject({ committed: true, imported: 0, matched: { count: 46 }, textChanged: { count: 46 }, offered: [{ field: 'true_label', criterion: 'Overall' }] })
-    expect(report.warnings[0]).toMatch(/^46 items of the project have another input, output or messages than this file \(first: .*\): the stored traces were kept/)
+    expect(report).toMatchObject({ committed: true, imported: 0, matched: { count: 46 }, textCut: { count: 46 }, offered: [{ field: 'true_label', criterion: 'Overall' }] })
+    expect(report.warnings[0]).toMatch(/^46 items of this file hold a shortened copy of the stored trace \(first: .*\): the whole stored text was kept, and the labels and verdicts added to it\.$/)
     expect(one(`SELECT substr(output, -11) FROM items WHERE external_id = '${ids[0]}'`)).toBe('café style!') // the whole response, not the cut one
     expect(query('SELECT (SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM verdicts) AS verdicts')).toEqual([{ labels: 46, verdicts: 46 }])
   })
@@ -207,8 +208,8 @@ describe('imports you can trust', () => {
   it('a trace the project holds without its output gets it from a later file: filled in, nothing stored replaced', async () => {
     await importJson(project, file('queries.csv', 'trace_id,query,true_label\n1_1,Vegan curry?,PASS\n2_1,Quick pasta?,FAIL\n'))
     const report = (await importJson(project, file('traces.csv', 'trace_id,query,response\n1_1,Vegan curry?,Lentils and rice.\n2_1,Quick pasta?,Boil it.\n'))).report
-    expect(report).toMatchObject({ committed: true, imported: 0, matched: { count: 2 }, textFilled: { count: 2, ids: ['1_1', '2_1'] }, textChanged: { count: 0 } })
-    expect(report.warnings).toEqual(['2 items of the project lacked an input, output or messages that this file has (first: 1_1, 2_1): filled in from the file; nothing stored was replaced.'])
+    expect(report).toMatchObject({ committed: true, imported: 0, matched: { count: 2 }, textFilled: { count: 2, ids: ['1_1', '2_1'] }, textCut: { count: 0 } })
+    expect(report.warnings).toEqual(['2 items of the project lacked an input, output, messages or steps that this file has (first: 1_1, 2_1): filled in from the file; nothing stored was replaced.'])
     expect(query('SELECT external_id AS id, input, output FROM items ORDER BY id')).toEqual([
       { id: '1_1', input: 'Vegan curry?', output: 'Lentils and rice.' },
       { id: '2_1', input: 'Quick pasta?', output: 'Boil it.' },
@@ -239,6 +240,109 @@ describe('imports you can trust', () => {
       `3 items of "Overall" moved out of the test split (first: ${ids.slice(0, 3).join(', ')}) after "predicted_label" v1's test results were viewed: those results no longer describe a held-out set. The move is recorded in the project's events.`,
     ])
     expect(JSON.parse(one("SELECT payload_json FROM events WHERE kind = 'splits.moved'") as string)).toMatchObject({ criterion: 'Overall', count: 3, moves: ids.slice(0, 3).map((id) => ({ id, from: 'test', to: 'dev' })) })
+  })
+
+  it('a row whose id names an item of another text is refused, not joined: its labels are about its own text; a copy keeps both', async () => {
+    await importJson(project, file('v1.csv', 'id,input,output,label\nq1,Vegan curry?,Lentils.,pass\nq2,Pasta?,Boil it.,pass\n'))
+    const v2 = file('v2.csv', 'id,input,output,label\nq1,Vegan curry?,"Lentils.\r\n",pass\nq2,Pasta?,Use cream.,fail\n')
+    const refused = (await importJson(project, v2)).report
+    expect(refused).toMatchObject({ committed: false, matched: { count: 0 } })
+    expect(refused.errors).toEqual([
+      {
+        line: 4, // after a row whose quoted cell holds a line break
+        column: 'output',
+        message: 'item "q2" of the project has another output ("Boil it.") than this row ("Use cream."): this row\'s labels and verdicts are about its own text, so they cannot go to that item. Import the file as a copy to keep both traces (--existing copy; in the wizard, "import a copy"), or map an id column that tells them apart.',
+      },
+    ])
+    expect(refused.columns.every((c) => c.added === 0)).toBe(true) // rolled back: nothing added
+    expect((await importJson(project, v2, '--existing', 'copy')).report).toMatchObject({ committed: true, imported: 2, matched: { count: 0 } })
+    expect(query("SELECT d.name, i.external_id AS id, i.output, l.verdict FROM items i JOIN datasets d ON d.id = i.dataset_id JOIN labels l ON l.item_id = i.id WHERE i.external_id = 'q2' ORDER BY i.id")).toEqual([
+      { name: 'v1.csv', id: 'q2', output: 'Boil it.', verdict: 'pass' },
+      { name: 'v2.csv', id: 'q2', output: 'Use cream.', verdict: 'fail' },
+    ])
+  })
+
+  it('repeated ids among rows that join items stop the import under the default; the last one wins when asked', async () => {
+    await importJson(project, file('base.csv', 'id,input,label\na,q1,pass\nc,q3,pass\n'))
+    const repeats = file('rep.csv', 'id,label\na,pass\na,fail\nc,fail\n')
+    const stopped = (await importJson(project, repeats)).report
+    expect(stopped).toMatchObject({ committed: false, duplicates: { count: 1, ids: ['a'] } })
+    expect(stopped.errors[0]!.message).toMatch(/^duplicate id "a" \(first on line 2\): ids must be unique within the file/)
+    expect((await importJson(project, repeats, '--duplicates', 'skip')).report).toMatchObject({ committed: true, matched: { count: 2 }, skipped: 1, columns: [{ added: 1, unchanged: 1 }] })
+    expect(query("SELECT l.verdict FROM current_labels l JOIN items i ON i.id = l.item_id WHERE i.external_id = 'a'")).toEqual([{ verdict: 'pass' }])
+    expect((await importJson(project, repeats, '--duplicates', 'replace')).report).toMatchObject({ committed: true, matched: { count: 2 }, skipped: 0 })
+    expect(query("SELECT l.verdict FROM current_labels l JOIN items i ON i.id = l.item_id WHERE i.external_id = 'a'")).toEqual([{ verdict: 'fail' }])
+  })
+
+  it('a note without a verdict on a joined item keeps its pass or fail, and never hides another annotator\'s verdict behind a deferral', async () => {
+    await importJson(project, file('base.csv', 'id,input,label\na,q1,pass\nb,q2,fail\nc,q3,fail\n'), '--annotator', 'ann')
+    const notes = file('notes.csv', 'id,label,note\na,,looked again: fine\nb,UNKNOWN,\nc,pass,\n')
+    const map = ['--map', 'label=label', '--map', 'note=note']
+    expect((await importJson(project, notes, ...map, '--annotator', 'ann')).report).toMatchObject({ committed: true, columns: [{ pass: 1, error: 1, empty: 1, added: 2, unchanged: 1 }] })
+    expect(query("SELECT i.external_id AS id, l.verdict, l.note, l.annotator FROM current_labels l JOIN items i ON i.id = l.item_id ORDER BY id")).toEqual([
+      { id: 'a', verdict: 'pass', note: 'looked again: fine', annotator: 'ann' },
+      { id: 'b', verdict: 'fail', note: '', annotator: 'ann' },
+      { id: 'c', verdict: 'pass', note: '', annotator: 'ann' },
+    ])
+    const other = (await importJson(project, notes, ...map, '--annotator', 'bob')).report
+    expect(other.warnings).toEqual(['2 deferrals or notes without a verdict were not imported: their items have a pass or fail by another annotator, which a deferral would hide. To add such notes, import them under that annotator\'s name (--annotator NAME).'])
+    expect(query("SELECT i.external_id AS id, l.verdict FROM labels l JOIN items i ON i.id = l.item_id WHERE l.annotator = 'bob'")).toEqual([{ id: 'c', verdict: 'pass' }])
+  })
+
+  it('"these items are the test set" on a judge\'s few-shot examples warns that its results would count items it was shown; on a file without labels it says it placed nothing', async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => [`t${i}`, `question ${i}`, i % 3 ? 'pass' : 'fail'])
+    const labeled = file('l20.csv', csv(['id', 'input', 'label'], rows))
+    await importJson(project, labeled)
+    expect((await assay('judge', 'create', project, '--criterion', 'Overall', '--name', 'J', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm')).code).toBe(0)
+    const shots = (JSON.parse(one('SELECT fewshot_ids FROM judge_versions') as string) as number[]).length
+    expect(shots).toBeGreaterThan(0)
+    const report = (await importJson(project, labeled, '--split', 'test')).report
+    expect(report.warnings.find((w) => w.includes('few-shot'))).toMatch(new RegExp(`^${shots} items of "Overall" that a judge shows as few-shot examples moved out of train into test \\(first: .*\\): that judge's results there now count items it was shown\\.`))
+    const traces = (await importJson('traces.assay', file('tr.csv', 'id,input\nx,q\n'), '--split', 'test')).report
+    expect(traces.warnings).toEqual(['"These items are the test set" placed no item: no item of this file has a human label (pass or fail), and only labeled items have a split.'])
+  })
+
+  it('an id column of another name whose values repeat is still the id (the import stops); a judge version that does not exist, or two columns into one version, are refused', async () => {
+    const docs = (await importJson(project, file('docs.csv', 'doc_id,input\nd1,a\nd1,b\n'))).report
+    expect(docs).toMatchObject({ committed: false, idsGenerated: false, duplicates: { count: 1, ids: ['d1'] } })
+    await importJson(project, file('test_predictions.json', coursePredictions().file))
+    const more = file('more.csv', 'trace_id,a,b\n1_1,PASS,FAIL\n')
+    const seven = await assay('import', project, more, '--map', 'verdict:predicted_label=a', '--judge-version', '7')
+    expect([seven.code, seven.stderr]).toEqual([1, 'assay import: Judge "predicted_label" (on "Overall") has v1, not v7: choose one it has, or make a new version (--judge-version new).\n'])
+    const twoColumns: Mapping = {
+      ...EMPTY_MAPPING,
+      id: 'trace_id',
+      verdicts: [
+        { field: 'a', judge: 'predicted_label', criterion: 'Overall', critique: null },
+        { field: 'b', judge: 'predicted_label', criterion: 'Overall', critique: null, version: 1 },
+      ],
+    }
+    await expect(runImport(project, { file: more, format: 'csv', mapping: twoColumns, onError: 'abort', duplicates: 'abort' })).rejects.toThrow(
+      'The verdict columns "a" and "b" both go to judge "predicted_label" v1: name another judge for one of them, or make a new version for it.',
+    )
+    expect(one('SELECT count(*) FROM verdicts')).toBe(46)
+  })
+
+  it('Assay\'s own export imports back into another project although a criterion there has verdicts but no labels', async () => {
+    await importJson(project, file('test_predictions.json', coursePredictions().file), '--split', 'test')
+    const db = new Database(project)
+    db.exec("INSERT INTO criteria (name, kind, created_at) VALUES ('Tone', 'failure_mode', 't')")
+    db.close()
+    expect((await assay('export', project, '--format', 'csv', '--out', 'export.csv')).code).toBe(0)
+    const back = (await importJson('copy.assay', tmp.file('export.csv'))).report
+    expect(back).toMatchObject({ committed: true, imported: 46, errorCount: 0 })
+    expect(back.columns.find((c) => c.field === 'Tone.label')).toMatchObject({ pass: 0, fail: 0, added: 0 })
+    expect(back.columns.find((c) => c.kind === 'verdict')).toMatchObject({ judge: 'predicted_label', version: 'v1 (new)', pass: 33, fail: 9, error: 4 })
+  })
+
+  it('a verdicts file joining a labeled set names the labeled items still without a verdict in the version, counting the verdicts of earlier files', async () => {
+    const set = kinanoSet()
+    await importJson(project, file('set.csv', set.file))
+    const run = kinanoRun(set.rows)
+    expect((await importJson(project, file('run.csv', run))).report.notJudged).toEqual({ count: 1, ids: ['46_15'] })
+    // The missing row, in a file of its own: now every labeled item has a verdict in v1.
+    const rest = file('rest.csv', csv(['trace_id', 'llm_judge_label'], [['46_15', 'fail']]))
+    expect((await importJson(project, rest, '--judge', 'llm_judge_label')).report).toMatchObject({ matched: { count: 1 }, notJudged: { count: 0 }, columns: [{ version: 'v1', added: 1 }] })
   })
 
   it('a hostile file gets one line that names it and says what to do, and a failed import into a new project leaves no file behind', async () => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { DuplicatePolicy, SplitName } from '../../../../shared/import'
+import { AppError } from '../../../../shared/errors'
 import type { Db } from '../open'
 import { CURRENT_LABELS_OF_CRITERION } from './item-query'
 import { projectRepo } from './project'
@@ -132,6 +133,21 @@ export function importWriter(db: Db, at: string) {
     `INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at, origin) VALUES (?, ?, ?, 0, ?, 'file')
      ON CONFLICT (criterion_id, item_id) DO UPDATE SET split = excluded.split, assigned_at = excluded.assigned_at, origin = 'file'`,
   )
+  const anyVerdict = db.prepare(
+    `SELECT EXISTS (SELECT 1 FROM labels l WHERE l.item_id = @item AND l.criterion_id = @c AND l.verdict IN ('pass', 'fail')
+     AND l.id = (SELECT max(x.id) FROM labels x WHERE x.item_id = @item AND x.criterion_id = @c AND x.annotator = l.annotator))`,
+  ).pluck()
+  const stepsOf = db.prepare('SELECT name, input, output FROM steps WHERE item_id = ? ORDER BY idx')
+  const setKind = db.prepare("UPDATE items SET kind = 'pipeline' WHERE id = ? AND kind = 'text'")
+  const insertDataset = db.prepare('INSERT INTO datasets (name, source_path, format, mapping_json, row_count, created_at) VALUES (?, ?, ?, ?, 0, ?)')
+  const setDatasetRows = db.prepare('UPDATE datasets SET row_count = ? WHERE id = ?')
+  const dropDataset = db.prepare('DELETE FROM datasets WHERE id = ?')
+  // Ids of the rows that joined items, with the line of each first one: a repeat is a duplicate.
+  // A temporary table, not a Map, so that a million-row join stays within SQLite's page cache.
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS import_joined (key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID')
+  db.exec('DELETE FROM import_joined')
+  const joinedOnce = db.prepare('INSERT INTO import_joined (key, line) VALUES (?, ?) ON CONFLICT DO NOTHING')
+  const joinedLine = db.prepare('SELECT line FROM import_joined WHERE key = ?').pluck()
   const labeledIn = db.prepare(
     `SELECT cur.item_id AS id, i.external_id AS externalId, cur.verdict, s.split
      FROM (${CURRENT_LABELS_OF_CRITERION}) cur JOIN items i ON i.id = cur.item_id
@@ -175,8 +191,12 @@ export function importWriter(db: Db, at: string) {
     `SELECT id, version, json_extract(model_json, '$.provider') IN ('imported', 'demo') AS external FROM judge_versions WHERE judge_id = ? ORDER BY version`,
   )
   const verdictIn = db.prepare(
-    `SELECT v.verdict, v.critique FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.judge_version_id = ? AND v.item_id = ? ORDER BY v.id DESC LIMIT 1`,
+    `SELECT v.verdict, v.critique, v.run_id AS runId FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.judge_version_id = ? AND v.item_id = ? ORDER BY v.id DESC LIMIT 1`,
   )
+  const judgedIn = db.prepare('SELECT DISTINCT v.item_id FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.judge_version_id = ?').pluck()
+  const fewShots = db.prepare(
+    `SELECT DISTINCT f.value FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id, json_each(jv.fewshot_ids) f WHERE j.criterion_id = ?`,
+  ).pluck()
   const insertRun = db.prepare(`INSERT INTO runs (judge_version_id, scope, status, started_at, finished_at) VALUES (?, 'imported', 'done', ?, ?)`)
   const finishRun = db.prepare(
     `UPDATE runs SET n_total = c.n, n_done = c.n, n_error = c.errors
@@ -341,12 +361,17 @@ export function importWriter(db: Db, at: string) {
      * newest imported version, else a new one. A version (and judge) to be made is made with its
      * first verdict, so an import that writes none leaves no empty version behind.
      */
-    version(column: { criterion: string; judge: string; version?: number | 'new' }, source: string): VersionTarget {
+    version(column: { criterion: string; judge: string; version?: number | 'new' }, source: string, makeNumbered = false): VersionTarget {
+      // makeNumbered: an Assay export names versions of the project it came from; into another project they are made anew.
       const c = criterion(column.criterion)
       const judge = judgeByName.get(c.id, column.judge) as number | undefined
       const versions = judge === undefined ? [] : (versionsOfJudge.all(judge) as { id: number; version: number; external: number }[])
       const found = typeof column.version === 'number' ? versions.find((v) => v.version === column.version) : column.version === undefined ? versions.filter((v) => v.external).at(-1) : undefined
       if (found) return { id: found.id, version: found.version, created: false, external: found.external === 1 }
+      if (typeof column.version === 'number' && !makeNumbered) {
+        const has = versions.length === 0 ? `has no version yet` : `has ${versions.map((v) => `v${v.version}`).join(', ')}`
+        throw new AppError('invalid_input', `Judge "${column.judge}" (on "${column.criterion}") ${has}, not v${column.version}: choose one it has, or make a new version (--judge-version new).`)
+      }
       // Numbers planned by this import count as taken: two columns of one judge get two versions.
       const key = `${c.id}\u0000${column.judge}`
       const next = Math.max(versions.at(-1)?.version ?? 0, planned.get(key) ?? 0) + 1
@@ -357,8 +382,48 @@ export function importWriter(db: Db, at: string) {
       return target
     },
 
-    /** The verdict an item has in a version already (its newest), if any. */
-    verdictIn: (target: VersionTarget, itemId: number) => (target.id === null ? undefined : (verdictIn.get(target.id, itemId) as { verdict: NormalVerdict; critique: string } | undefined)),
+    /** The verdict an item has in a version (its newest written so far: `flush()` first to count this import's), and whether this import wrote it. */
+    verdictIn(target: VersionTarget, itemId: number): { verdict: NormalVerdict; critique: string; ours: boolean } | undefined {
+      if (target.id === null) return undefined
+      const found = verdictIn.get(target.id, itemId) as { verdict: NormalVerdict; critique: string; runId: number } | undefined
+      return found && { verdict: found.verdict, critique: found.critique, ours: runs.get(target.id) === found.runId }
+    },
+
+    /** Items that have a verdict in the version (all its runs, this import's included). */
+    judgedIn(target: VersionTarget): Set<number> {
+      if (target.id === null) return new Set()
+      flushRows()
+      return new Set(judgedIn.all(target.id) as number[])
+    },
+
+    /** Items that some judge version of the criterion shows as a few-shot example. */
+    fewShotItems: (criterionId: number) => new Set(fewShots.all(criterionId) as number[]),
+
+    /** Whether any annotator's current label of the item is a pass or a fail. */
+    hasVerdict: (itemId: number, criterionId: number): boolean => anyVerdict.get({ item: itemId, c: criterionId }) === 1,
+
+    /** The line of the first row of this import that joined with `key`; null (and `key` noted at `line`) if none did. */
+    joinedBefore(key: string, line: number): number | null {
+      if (joinedOnce.run(key, line).changes === 1) return null
+      return joinedLine.get(key) as number
+    },
+
+    /** An item's steps as `stepsText` compares them. */
+    stepsOf: (itemId: number) => stepsOf.all(itemId) as { name: string; input: string; output: string }[],
+
+    /** Steps for an item that had none (a joined item filled in from the file). */
+    fillSteps(itemId: number, steps: MappedItem['steps']): void {
+      steps.forEach((s, idx) => insertStep.run(itemId, idx, s.name, s.input, s.output, json(s.metadata)))
+      setKind.run(itemId)
+    },
+
+    /** The dataset of the import's new items. */
+    dataset: (name: string, file: string, format: string, mapping: unknown): number => Number(insertDataset.run(name, file, format, JSON.stringify(mapping), at).lastInsertRowid),
+    /** Sets the dataset's row count, or drops it when it got no item. */
+    endDataset(id: number, rows: number): void {
+      if (rows > 0) setDatasetRows.run(rows, id)
+      else dropDataset.run(id)
+    },
 
     /** Records a verdict in this import's run of the version (one run per version and import), making the version first if needed. */
     verdict(target: VersionTarget, itemId: number, verdict: NormalVerdict, critique: string): void {
