@@ -26,6 +26,7 @@ const f3 = (x: number | null | undefined) => (x === null || x === undefined ? 'â
  */
 export function CalibrateScreen() {
   const showError = useStore((s) => s.showError)
+  const readOnly = useStore((s) => s.project?.readOnly ?? null) !== null
   const startSession = useStore((s) => s.startSession)
   const labelsVersion = useStore((s) => s.labelsVersion)
   const runs = useStore((s) => s.runs)
@@ -159,7 +160,11 @@ export function CalibrateScreen() {
                   <h3>test split</h3>
                   <p>Hidden: the test set is for one final measurement. {view.testEvaluations} test evaluation{view.testEvaluations === 1 ? '' : 's'} of this version so far.</p>
                   <button onClick={() => setReveal(true)}>Show test results <kbd>t</kbd></button>
-                  <p className="hint">Viewing is recorded; changing the judge afterwards warns that test numbers become optimistic.</p>
+                  <p className="hint">
+                    {readOnly
+                      ? 'This project is read-only, so viewing cannot be recorded here (no judge can be changed in it either); in a writable copy it is recorded.'
+                      : 'Viewing is recorded; changing the judge afterwards warns that test numbers become optimistic.'}
+                  </p>
                 </section>
               )}
             </div>
