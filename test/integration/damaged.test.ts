@@ -5,9 +5,6 @@
  * the 'corrupt' error with the path and what to do, every call after it says no project is open,
  * and Recent does not offer the file.
  */
-import { spawn } from 'node:child_process'
-import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createRepos } from '../../electron/core/db/repos'
 import { dispatch } from '../../electron/core/dispatch'
@@ -17,7 +14,8 @@ import type { AnyEvent } from '../../shared/contract'
 import type { Envelope } from '../../shared/errors'
 import { scribble } from '../helpers/damage'
 import { judgeProject } from '../helpers/judge-project'
-import { repoRoot, tempDir } from '../helpers/paths'
+import { tempDir } from '../helpers/paths'
+import { startServe } from '../helpers/serve'
 
 let tmp: ReturnType<typeof tempDir>
 beforeEach(() => (tmp = tempDir('assay-damaged-')))
@@ -41,18 +39,9 @@ describe('a damaged project', () => {
   it('through `assay serve`: refused with the path and advice; then no project is open, and Recent does not offer it', async () => {
     const path = tmp.file('damaged.assay')
     project(path)
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'serve', '--port', '0', '--json'], { cwd: tmp.dir, env: { ...process.env, ASSAY_HOME: tmp.file('home') } })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const serve = await startServe([], { cwd: tmp.dir, env: { ...process.env, ASSAY_HOME: tmp.file('home') } })
+    const { api } = serve
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve)
-        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)))
-      })
-      const { port, token } = JSON.parse(line) as { port: number; token: string }
-      const api = async (method: string, input: unknown = {}) =>
-        (await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(input) })).json()
-
       // Sound, it opens and enters Recent; damaged where every open reads (the items table), it is refused.
       expect(await api('project.open', { path })).toMatchObject({ ok: true, value: { itemCount: 3 } })
       expect(await api('project.recent')).toMatchObject({ ok: true, value: [{ path }] })
@@ -63,9 +52,9 @@ describe('a damaged project', () => {
       expect(await api('project.current')).toEqual({ ok: true, value: null })
       expect(await api('project.recent')).toEqual({ ok: true, value: [] })
     } finally {
-      child.kill('SIGTERM')
+      serve.stop()
     }
-    expect(stderr).toBe('')
+    expect(serve.stderr()).toBe('')
   })
 
   describe('in the services both shells call', () => {

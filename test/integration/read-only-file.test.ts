@@ -5,14 +5,14 @@
  * changes are refused with the reason and what to do; the file keeps its bytes and mtime, and
  * nothing is left beside it (no -wal or -shm that would later stop its owner from writing).
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
 import { repoRoot, tempDir } from '../helpers/paths'
 import { asNonRoot } from '../helpers/read-only'
+import { startServe } from '../helpers/serve'
 
 const tmp = tempDir('assay-read-only-file-')
 const project = tmp.file('shared.assay')
@@ -57,26 +57,17 @@ describe('a project file without write permission', () => {
   })
 
   it('assay serve opens it read-only: the app learns why, and its changes are refused', async () => {
-    const [command, argv] = asNonRoot(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'serve', project, '--port', '0', '--json'])
-    const child = spawn(command, argv, { cwd: tmp.dir, env })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const serve = await startServe([project], { cwd: tmp.dir, env, wrap: asNonRoot })
+    const { api } = serve
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve)
-        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)))
-      })
-      const { port, token } = JSON.parse(line) as { port: number; token: string }
-      const api = async (method: string, input: unknown) =>
-        (await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(input) })).json()
       expect(await api('project.current', {})).toMatchObject({ ok: true, value: { path: project, itemCount: 450, readOnly: expect.stringContaining(`${project} is read-only: you have no permission to write it.`) } })
       expect(await api('sessions.create', { criterionId: 1 })).toEqual({ ok: false, error: { kind: 'read_only', message: refusal } })
       expect(await api('labels.save', { sessionId: 1, itemId: 1, verdict: 'fail', note: 'x' })).toEqual({ ok: false, error: { kind: 'read_only', message: refusal } })
       expect(await api('items.list', { offset: 0, limit: 2 })).toMatchObject({ ok: true, value: { total: 450 } })
     } finally {
-      child.kill('SIGTERM')
+      serve.stop()
     }
-    expect(stderr).toBe('')
+    expect(serve.stderr()).toBe('')
   })
 
   it('wrote nothing: the same bytes and mtime, and no -wal or -shm beside it', () => {
