@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/errors'
 import { openConnection, type Db } from '../db/open'
 import { createRepos, type Repos } from '../db/repos'
 import { importWriter, ROWS_PER_INSERT, storedLabel, type ExistingItem, type VersionTarget } from '../db/repos/imports'
-import { assign } from '../judge/splits'
+import { assign, placeClass, splitRank } from '../judge/splits'
 import { emptyColumnErrors } from './checks'
 import { compareTrace, glimpse, stepsText, traceOf, type StoredTrace, type TraceMatch } from './join'
 import { joinOnly, prepareMapping, type MappedLabel, type MappedVerdict, type MapResult, type PreparedMapping } from './mapping'
@@ -145,6 +145,12 @@ class ImportRun {
   private readonly counts: { labels: { added: number; unchanged: number }[]; verdicts: { added: number; unchanged: number }[] }
   /** Deferrals and notes not written because another annotator's verdict on the item would be hidden by them. */
   private keptVerdicts = 0
+  /**
+   * Label columns whose criterion had no label before this import: their pass and fail labels on
+   * new items, gathered as they are written (item, seeded rank, class), so that the splits are
+   * placed from these without reading the whole criterion back (see `placeSplits`).
+   */
+  private readonly firstLabels = new Map<number, { criterion: string; criterionId: number; seed: number; items: number[]; ranks: number[]; pass: boolean[] }>()
   /** The first repeated ids' errors, to be told where each id first appeared (`first` known for joined rows). */
   readonly duplicateErrors: { id: string; first: number | null; error: RecordError }[] = []
   /** Items whose split this import changed. */
@@ -172,6 +178,11 @@ class ImportRun {
       if (j < i) throw new AppError('invalid_input', `The verdict columns "${m.verdicts[j]!.field}" and "${m.verdicts[i]!.field}" both go to judge "${m.verdicts[i]!.judge}" v${t.version}: name another judge for one of them, or make a new version for it.`)
     }
     this.touched = request.split ? new Set<number>() : null
+    for (const [i, l] of m.labels.entries()) {
+      if (m.labels.filter((x) => x.criterion === l.criterion).length > 1) continue
+      const criterionId = this.write.criterion(l.criterion).id
+      if (!repos.splits.hasLabels(criterionId)) this.firstLabels.set(i, { criterion: l.criterion, criterionId, seed: repos.splits.ratios(criterionId).seed, items: [], ranks: [], pass: [] })
+    }
     this.counts = { labels: m.labels.map(() => ({ added: 0, unchanged: 0 })), verdicts: m.verdicts.map(() => ({ added: 0, unchanged: 0 })) }
     this.report = {
       mode: this.joinOnly ? 'join' : 'new',
@@ -310,6 +321,13 @@ class ImportRun {
     for (const label of result.labels) {
       this.write.label(itemId, label)
       this.counts.labels[label.column]!.added++
+      const first = this.firstLabels.get(label.column)
+      const verdict = storedLabel(label.verdict)
+      if (first && verdict !== 'defer') {
+        first.items.push(itemId)
+        first.ranks.push(splitRank(first.seed, first.criterionId, result.item.externalId))
+        first.pass.push(verdict === 'pass')
+      }
     }
     for (const v of result.verdicts) {
       this.write.verdict(this.targets[v.column]!, itemId, v.verdict, v.critique)
@@ -529,11 +547,24 @@ class ImportRun {
       else if (m.splits.length > 0) this.report.warnings.push(`"These items are the ${split} set" put its items in ${split}, in place of the file's split column.`)
     }
     const d = { repos: this.repos, transaction: <T>(fn: () => T) => this.db.transaction(fn)(), now: this.at, place: this.write.placeSplit }
+    // Only this import's labels to place: from what it gathered, unless other rows may have labeled or placed items.
+    const gathered = this.report.matched.count === 0 && split === null && !(this.request.duplicates === 'replace' && this.report.duplicates.count > 0)
     for (const name of criteria) {
-      assign(d, this.write.criterion(name).id)
+      const first = [...this.firstLabels.values()].find((f) => f.criterion === name)
+      if (first && gathered && !m.splits.some((s) => s.criterion === name)) this.placeFirstLabels(first)
+      else assign(d, this.write.criterion(name).id)
       this.write.flush()
     }
     this.recordMoves()
+  }
+
+  /** The splits of a criterion's first labels: `placeClass` on each class, as `assign` would read them back. */
+  private placeFirstLabels(first: { criterionId: number; seed: number; items: number[]; ranks: number[]; pass: boolean[] }): void {
+    const ratios = this.repos.splits.ratios(first.criterionId)
+    for (const pass of [true, false]) {
+      const of = first.items.flatMap((itemId, i) => (first.pass[i] === pass ? [{ itemId, rank: first.ranks[i]! }] : []))
+      placeClass({ train: 0, dev: 0, test: 0 }, of, ratios).forEach((split, i) => this.write.placeSplit(first.criterionId, of[i]!.itemId, split, first.seed))
+    }
   }
 
   /**

@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto'
 import type { SplitRatios } from '../../../shared/judges'
 import type { Repos } from '../db/repos'
 import type { LabeledRow } from '../db/repos/splits'
+import type { SplitName } from '../../../shared/import'
 import { criterion, now, tx, type JudgeDeps } from './context'
 
-import type { SplitName } from '../../../shared/import'
 const SPLITS: readonly SplitName[] = ['train', 'dev', 'test']
 
 /** What placing items needs: the repos, a write transaction and the time (labeling's deps fit). */
@@ -23,14 +23,34 @@ export interface SplitDeps {
   place?(criterionId: number, itemId: number, split: SplitName, seed: number): void
 }
 
-const rank = (seed: number, criterionId: number, externalId: string): number =>
+/** An item's place in a criterion's seeded order: the first 32 bits of sha256(seed, criterion, external id). */
+export const splitRank = (seed: number, criterionId: number, externalId: string): number =>
   createHash('sha256').update(`${seed}\u0000${criterionId}\u0000${externalId}`).digest().readUInt32BE(0)
+
+/**
+ * The rule of requirement 23 for one human class: its items without a split, in rank order
+ * (ties by item id), each go to the split furthest below its share, counting the class's items
+ * that have one (`placed`). Returns each new item's split, in the order given.
+ */
+export function placeClass(placed: Record<SplitName, number>, fresh: { itemId: number; rank: number }[], ratios: SplitRatios): SplitName[] {
+  const count = { ...placed }
+  let total = count.train + count.dev + count.test
+  const order = fresh.map((_, i) => i).sort((a, b) => fresh[a]!.rank - fresh[b]!.rank || fresh[a]!.itemId - fresh[b]!.itemId)
+  const out = new Array<SplitName>(fresh.length)
+  for (const i of order) {
+    total++
+    const split = SPLITS.reduce((best, s) => (ratios[s] * total - count[s] > ratios[best] * total - count[best] ? s : best), 'train' as SplitName)
+    count[split]++
+    out[i] = split
+  }
+  return out
+}
 
 /**
  * Gives every labeled item of a criterion that has no split one (requirement 23): within each
  * human class, items in the order of a seeded hash of their id each go to the split furthest
- * below its share. An item keeps its split for good, so adding labels never reshuffles; the
- * classes stay stratified because each is filled on its own.
+ * below its share (`placeClass`). An item keeps its split for good, so adding labels never
+ * reshuffles; the classes stay stratified because each is filled on its own.
  */
 export function assignSplits(d: JudgeDeps, criterionId: number): LabeledRow[] {
   return assign({ repos: d.repos, transaction: (fn) => tx(d, fn), now: now(d), readOnly: d.db.readonly }, criterionId)
@@ -48,24 +68,17 @@ export function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
     const rows = d.repos.splits.labeled(criterionId)
     for (const verdict of ['pass', 'fail'] as const) {
       const ofClass = rows.filter((r) => r.verdict === verdict)
-      const count: Record<SplitName, number> = { train: 0, dev: 0, test: 0 }
-      for (const r of ofClass) if (r.split) count[r.split]++
-      // Each item's rank hashed once (in the sort's comparator it would be hashed log n times).
-      const fresh = ofClass
-        .filter((r) => !r.split)
-        .map((r) => ({ r, rank: rank(ratios.seed, criterionId, r.externalId) }))
-        .sort((a, b) => a.rank - b.rank || a.r.itemId - b.r.itemId)
-        .map((x) => x.r)
-      let total = ofClass.length - fresh.length
-      for (const r of fresh) {
-        total++
-        const split = SPLITS.reduce((best, s) => (ratios[s] * total - count[s] > ratios[best] * total - count[best] ? s : best), 'train' as SplitName)
-        count[split]++
+      const placed: Record<SplitName, number> = { train: 0, dev: 0, test: 0 }
+      for (const r of ofClass) if (r.split) placed[r.split]++
+      const fresh = ofClass.filter((r) => !r.split)
+      const splits = placeClass(placed, fresh.map((r) => ({ itemId: r.itemId, rank: splitRank(ratios.seed, criterionId, r.externalId) })), ratios)
+      fresh.forEach((r, i) => {
+        const split = splits[i]!
         r.split = split
-        if (d.readOnly) continue // computed the same, not kept
+        if (d.readOnly) return // computed the same, not kept
         if (d.place) d.place(criterionId, r.itemId, split, ratios.seed)
         else d.repos.splits.assign(criterionId, r.itemId, split, ratios.seed, d.now)
-      }
+      })
     }
     return rows
   })

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { calibrate, calibrationChoices } from '../../../electron/core/calibrate'
 import { openProject } from '../../../electron/core/db/open'
 import { createRepos } from '../../../electron/core/db/repos'
+import { assignSplits } from '../../../electron/core/judge/splits'
 import { CalibrateRequest } from '../../../shared/calibrate'
 import { runImport } from '../../../electron/core/import/run'
 import { EMPTY_MAPPING, type ImportReport, type Mapping } from '../../../shared/import'
@@ -225,6 +226,26 @@ describe('imports you can trust', () => {
       { id: 'a', history: 'pass>fail' },
       { id: 'b', history: 'fail' },
     ])
+  })
+
+  it('places a file\'s first labels exactly as Assay would place them afterwards (seeded, stratified 15/45/40 by label)', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => [`r${i}`, `question ${i}`, i % 4 ? 'pass' : 'fail'])
+    await importJson(project, file('l300.csv', csv(['id', 'input', 'label'], rows)))
+    const placed = query<{ id: string; split: string }>('SELECT i.external_id AS id, s.split FROM splits s JOIN items i ON i.id = s.item_id ORDER BY s.item_id')
+    expect(query("SELECT l.verdict, s.split, count(*) AS n FROM splits s JOIN current_labels l ON l.item_id = s.item_id GROUP BY 1, 2 ORDER BY 1, 2")).toEqual([
+      { verdict: 'fail', split: 'dev', n: 34 },
+      { verdict: 'fail', split: 'test', n: 30 },
+      { verdict: 'fail', split: 'train', n: 11 },
+      { verdict: 'pass', split: 'dev', n: 101 },
+      { verdict: 'pass', split: 'test', n: 90 },
+      { verdict: 'pass', split: 'train', n: 34 },
+    ])
+    // Forget them and let the general placement read the labels back: the same splits.
+    const { db } = openProject(project, { mode: 'open' })
+    db.exec('DELETE FROM splits')
+    assignSplits({ db, repos: createRepos(db), clock: () => new Date('2026-03-01T00:00:00Z') }, 1)
+    db.close()
+    expect(query('SELECT i.external_id AS id, s.split FROM splits s JOIN items i ON i.id = s.item_id ORDER BY s.item_id')).toEqual(placed)
   })
 
   it('places labeled items in splits at import; moving items out of a test split whose results were viewed warns and is recorded', async () => {

@@ -32,6 +32,7 @@ export function splitsRepo(db: Db) {
      ORDER BY jv.id LIMIT 1`,
   ).pluck()
   const clearPlaced = db.prepare("DELETE FROM splits WHERE criterion_id = ? AND origin = 'auto'")
+  const anyLabel = db.prepare('SELECT EXISTS (SELECT 1 FROM labels WHERE criterion_id = ?)').pluck()
   return {
     ratios: (criterionId: number): SplitRatios => (ratios.get(criterionId) as SplitRatios | undefined) ?? DEFAULT_SPLITS,
     setRatios: (criterionId: number, r: SplitRatios): void => void setRatios.run({ c: criterionId, ...r }),
@@ -42,6 +43,8 @@ export function splitsRepo(db: Db) {
     of: (criterionId: number, itemId: number) => (ofItem.get(criterionId, itemId) as 'train' | 'dev' | 'test' | undefined) ?? null,
     /** The first judge version whose verdicts or few-shot examples depend on the criterion's splits ("\"judge\" v2"), if any. */
     usedBy: (criterionId: number) => (usedBy.get({ c: criterionId }) as string | undefined) ?? null,
+    /** Whether the criterion has any label yet (of any annotator, undone or not). */
+    hasLabels: (criterionId: number): boolean => anyLabel.get(criterionId) === 1,
     /** Forgets the splits Assay placed (not a file's), to place the items again: how many. */
     clearPlaced: (criterionId: number): number => clearPlaced.run(criterionId).changes,
     /** Every split assignment of a criterion, labeled or not any more. */
