@@ -5,11 +5,11 @@ import { AppError } from '../../../shared/errors'
 import { openConnection, type Db } from '../db/open'
 import { createRepos, type Repos } from '../db/repos'
 import { importWriter, ROWS_PER_INSERT, storedLabel, type ExistingItem, type VersionTarget } from '../db/repos/imports'
-import { assign, placeClass, splitRank } from '../judge/splits'
 import { emptyColumnErrors } from './checks'
 import { compareTrace, glimpse, stepsText, traceOf, type StoredTrace, type TraceMatch } from './join'
 import { joinOnly, prepareMapping, type MappedLabel, type MappedVerdict, type MapResult, type PreparedMapping } from './mapping'
 import { mappedEvents } from './source'
+import { ImportSplits } from './splits'
 import type { FileFormat, MappedItem, RecordError } from './types'
 
 export type { ImportReport }
@@ -139,29 +139,21 @@ class ImportRun {
   private candidates = 0
   private unread = 0
   private applied = 0
-  /** Items this import wrote to, new or joined, when "these items are the test set" is to place them. */
-  private readonly touched: Set<number> | null
   private readonly joinedDatasets = new Set<number>()
   private readonly counts: { labels: { added: number; unchanged: number }[]; verdicts: { added: number; unchanged: number }[] }
   /** Deferrals and notes not written because another annotator's verdict on the item would be hidden by them. */
   private keptVerdicts = 0
-  /**
-   * Label columns whose criterion had no label before this import: their pass and fail labels on
-   * new items, gathered as they are written (item, seeded rank, class), so that the splits are
-   * placed from these without reading the whole criterion back (see `placeSplits`).
-   */
-  private readonly firstLabels = new Map<number, { criterion: string; criterionId: number; seed: number; items: number[]; ranks: number[]; pass: boolean[] }>()
+  /** What the import does with splits: the file's, the ones it places, the moves it reports. */
+  private readonly splits: ImportSplits
   /** The first repeated ids' errors, to be told where each id first appeared (`first` known for joined rows). */
   readonly duplicateErrors: { id: string; first: number | null; error: RecordError }[] = []
-  /** Items whose split this import changed. */
-  private readonly moves: { criterion: string; criterionId: number; itemId: number; externalId: string; from: SplitName; to: SplitName }[] = []
 
   constructor(
-    private readonly db: Db,
-    private readonly repos: Repos,
+    db: Db,
+    repos: Repos,
     private readonly request: ImportRequest,
     private readonly prepared: PreparedMapping,
-    private readonly at: string,
+    at: string,
   ) {
     const m = request.mapping
     this.write = importWriter(db, at)
@@ -177,12 +169,7 @@ class ImportRun {
       const j = t.id === null ? i : this.targets.findIndex((o) => o.id === t.id)
       if (j < i) throw new AppError('invalid_input', `The verdict columns "${m.verdicts[j]!.field}" and "${m.verdicts[i]!.field}" both go to judge "${m.verdicts[i]!.judge}" v${t.version}: name another judge for one of them, or make a new version for it.`)
     }
-    this.touched = request.split ? new Set<number>() : null
-    for (const [i, l] of m.labels.entries()) {
-      if (m.labels.filter((x) => x.criterion === l.criterion).length > 1) continue
-      const criterionId = this.write.criterion(l.criterion).id
-      if (!repos.splits.hasLabels(criterionId)) this.firstLabels.set(i, { criterion: l.criterion, criterionId, seed: repos.splits.ratios(criterionId).seed, items: [], ranks: [], pass: [] })
-    }
+    this.splits = new ImportSplits(db, repos, this.write, request, at)
     this.counts = { labels: m.labels.map(() => ({ added: 0, unchanged: 0 })), verdicts: m.verdicts.map(() => ({ added: 0, unchanged: 0 })) }
     this.report = {
       mode: this.joinOnly ? 'join' : 'new',
@@ -321,20 +308,14 @@ class ImportRun {
     for (const label of result.labels) {
       this.write.label(itemId, label)
       this.counts.labels[label.column]!.added++
-      const first = this.firstLabels.get(label.column)
-      const verdict = storedLabel(label.verdict)
-      if (first && verdict !== 'defer') {
-        first.items.push(itemId)
-        first.ranks.push(splitRank(first.seed, first.criterionId, result.item.externalId))
-        first.pass.push(verdict === 'pass')
-      }
+      this.splits.labeled(label, itemId, result.item.externalId)
     }
     for (const v of result.verdicts) {
       this.write.verdict(this.targets[v.column]!, itemId, v.verdict, v.critique)
       this.counts.verdicts[v.column]!.added++
     }
     for (const s of result.splits) this.write.split(itemId, s.criterion, s.split)
-    this.touched?.add(itemId)
+    this.splits.touched(itemId)
     this.applied++
     if (fresh) this.report.imported++
   }
@@ -386,8 +367,8 @@ class ImportRun {
       this.write.verdict(this.targets[v.column]!, item.id, v.verdict, v.critique)
       this.counts.verdicts[v.column]!.added++
     }
-    for (const s of result.splits) this.moveSplit(item.id, mapped.externalId, s.criterion, s.split)
-    this.touched?.add(item.id)
+    for (const s of result.splits) this.splits.move(item.id, mapped.externalId, s.criterion, s.split)
+    this.splits.touched(item.id)
     this.joinedDatasets.add(item.datasetId)
     this.applied++
     if (first === null) list(this.report.matched, mapped.externalId)
@@ -449,12 +430,6 @@ class ImportRun {
     }
   }
 
-  private moveSplit(itemId: number, externalId: string, criterion: string, split: SplitName): void {
-    const criterionId = this.write.criterion(criterion).id
-    const from = this.write.moveSplit(itemId, criterionId, split)
-    if (from !== null) this.moves.push({ criterion, criterionId, itemId, externalId, from, to: split })
-  }
-
   /** Checks what only the whole file can tell, places the items in their splits, and decides whether to commit. */
   end(cancelled: boolean): ImportReport {
     const report = this.report
@@ -475,7 +450,7 @@ class ImportRun {
     }
 
     this.write.finish()
-    this.placeSplits()
+    report.warnings.push(...this.splits.place({ joined: report.matched.count > 0, replaced: this.request.duplicates === 'replace' && report.duplicates.count > 0 }))
     this.findNotJudged()
     if (this.datasetId !== null) {
       this.write.endDataset(this.datasetId, report.imported)
@@ -522,87 +497,6 @@ class ImportRun {
         return { kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge, version, pass: t.pass, fail: t.fail, error: t.error, defer: t.defer, empty: t.empty, ...this.counts.verdicts[i]! }
       }),
     ]
-  }
-
-  /**
-   * Splits once the rows are written: "these items are the test set" puts every item of the
-   * import that has a human label on a criterion of the file in that split; every other labeled
-   * item of those criteria without a split gets one at once (seeded, stratified).
-   */
-  private placeSplits(): void {
-    const m = this.request.mapping
-    const criteria = [...new Set([...m.labels.map((l) => l.criterion), ...m.verdicts.map((v) => v.criterion), ...m.splits.map((s) => s.criterion)])]
-    const split = this.request.split ?? null
-    if (split !== null && this.touched) {
-      let placed = 0
-      for (const name of criteria) {
-        const criterionId = this.write.criterion(name).id
-        for (const row of this.write.labeled(criterionId)) {
-          if (!this.touched.has(row.id)) continue
-          placed++
-          this.moveSplit(row.id, row.externalId, name, split)
-        }
-      }
-      if (placed === 0) this.report.warnings.push(`"These items are the ${split} set" placed no item: no item of this file has a human label (pass or fail), and only labeled items have a split.`)
-      else if (m.splits.length > 0) this.report.warnings.push(`"These items are the ${split} set" put its items in ${split}, in place of the file's split column.`)
-    }
-    const d = { repos: this.repos, transaction: <T>(fn: () => T) => this.db.transaction(fn)(), now: this.at, place: this.write.placeSplit }
-    // Only this import's labels to place: from what it gathered, unless other rows may have labeled or placed items.
-    const gathered = this.report.matched.count === 0 && split === null && !(this.request.duplicates === 'replace' && this.report.duplicates.count > 0)
-    for (const name of criteria) {
-      const first = [...this.firstLabels.values()].find((f) => f.criterion === name)
-      if (first && gathered && !m.splits.some((s) => s.criterion === name)) this.placeFirstLabels(first)
-      else assign(d, this.write.criterion(name).id)
-      this.write.flush()
-    }
-    this.recordMoves()
-  }
-
-  /** The splits of a criterion's first labels: `placeClass` on each class, as `assign` would read them back. */
-  private placeFirstLabels(first: { criterionId: number; seed: number; items: number[]; ranks: number[]; pass: boolean[] }): void {
-    const ratios = this.repos.splits.ratios(first.criterionId)
-    for (const pass of [true, false]) {
-      const of = first.items.flatMap((itemId, i) => (first.pass[i] === pass ? [{ itemId, rank: first.ranks[i]! }] : []))
-      placeClass({ train: 0, dev: 0, test: 0 }, of, ratios).forEach((split, i) => this.write.placeSplit(first.criterionId, of[i]!.itemId, split, first.seed))
-    }
-  }
-
-  /**
-   * Every move of an item from one split to another is in the events; a move that breaks what
-   * a judge relied on is a warning: out of a test split whose results were viewed, or a few-shot
-   * example out of train (into dev or test, where its judge's results would count it).
-   */
-  private recordMoves(): void {
-    const byCriterion = new Map<number, typeof this.moves>()
-    for (const move of this.moves) {
-      const list = byCriterion.get(move.criterionId)
-      if (list) list.push(move)
-      else byCriterion.set(move.criterionId, [move])
-    }
-    const ids = (moves: typeof this.moves) => moves.slice(0, 5).map((x) => x.externalId).join(', ')
-    const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`
-    for (const [criterionId, moves] of byCriterion) {
-      const criterion = moves[0]!.criterion
-      const viewed = this.write.testViewed(criterionId)
-      this.repos.project.log(
-        'splits.moved',
-        { criterionId, criterion, source: this.source, count: moves.length, moves: moves.slice(0, MAX_LISTED).map((x) => ({ id: x.externalId, from: x.from, to: x.to })), testViewed: viewed },
-        this.at,
-      )
-      const outOfTest = moves.filter((x) => x.from === 'test')
-      if (viewed && outOfTest.length > 0) {
-        this.report.warnings.push(
-          `${items(outOfTest.length)} of "${criterion}" moved out of the test split (first: ${ids(outOfTest)}) after ${viewed}'s test results were viewed: those results no longer describe a held-out set. The move is recorded in the project's events.`,
-        )
-      }
-      const shots = this.write.fewShotItems(criterionId)
-      const shown = moves.filter((x) => x.from === 'train' && shots.has(x.itemId))
-      if (shown.length > 0) {
-        this.report.warnings.push(
-          `${items(shown.length)} of "${criterion}" that a judge shows as few-shot examples moved out of train into ${[...new Set(shown.map((x) => x.to))].join(' and ')} (first: ${ids(shown)}): that judge's results there now count items it was shown. Make a new version of the judge with other examples. The move is recorded in the project's events.`,
-        )
-      }
-    }
   }
 
   /** Verdicts that joined labeled items: the labeled items of those datasets that have no verdict in the version they went to. */
