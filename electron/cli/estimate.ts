@@ -263,7 +263,11 @@ function lineOf(text: string, offset: number): number {
 }
 
 const VERDICTS: Record<string, 0 | 1> = { pass: 1, fail: 0, '1': 1, '0': 0, true: 1, false: 0 }
-/** Judge cells that are an error verdict (as the import reads them; an empty cell too, next to a human label). */
+/**
+ * Judge cells that are an error verdict (the import's words for one). An empty judge cell next to a
+ * human label is one too: each row of this CSV is an item the judge was asked about. (A file
+ * imported into a project reads an empty cell as no verdict: there a row need not have been judged.)
+ */
 const ERROR_VERDICTS = new Set(['unknown', 'error', 'none', 'null', 'nan', 'n/a'])
 
 function parseCsv(text: string, source: string): ParsedInput {
