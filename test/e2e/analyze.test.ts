@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
 import { humanize } from '../../electron/core/import/mapping'
-import { repoRoot, tempDir } from '../helpers/paths'
+import { hasShared, repoRoot, tempDir } from '../helpers/paths'
 import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
 
 describe('Analyze screen, driven with the keyboard', () => {
@@ -96,7 +96,7 @@ describe('Analyze screen, driven with the keyboard', () => {
   })
 
   const nathan = resolve(repoRoot, '../shared/data/NathanNam-recipe-chatbot/homeworks/hw2')
-  it.skipIf(!existsSync(nathan))("shows the NathanNam file's failure-mode frequencies on the chart, as in its failure_mode_frequency.csv", async () => {
+  it.skipIf(!hasShared('data'))("shows the NathanNam file's failure-mode frequencies on the chart, as in its failure_mode_frequency.csv", async () => {
     const project = tmp.file('nathan.assay')
     execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'import', project, join(nathan, 'results_20251011_123314_failure_modes.csv')])
     app = await launchApp({ home: tmp.file('home'), project })

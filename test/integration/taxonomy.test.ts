@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { contract, type Method, type Output, type ParsedInput } from '../../shared/contract'
@@ -6,7 +6,7 @@ import { writeDemoProject } from '../../electron/core/demo'
 import { humanize } from '../../electron/core/import/mapping'
 import { createServices, type Services } from '../../electron/core/services'
 import { createSettingsStore } from '../../electron/core/settings'
-import { repoRoot, tempDir } from '../helpers/paths'
+import { hasShared, repoRoot, tempDir } from '../helpers/paths'
 
 const dataDir = resolve(repoRoot, '../shared/data')
 
@@ -111,7 +111,7 @@ describe('failure taxonomy (axial coding)', () => {
   })
 
   const nathan = resolve(dataDir, 'NathanNam-recipe-chatbot/homeworks/hw2')
-  it.skipIf(!existsSync(nathan))('NathanNam: the failure-mode columns import and count exactly as failure_mode_frequency.csv', async () => {
+  it.skipIf(!hasShared('data'))('NathanNam: the failure-mode columns import and count exactly as failure_mode_frequency.csv', async () => {
     await call('project.create', { path: tmp.file('nathan.assay') })
     await importFile(resolve(nathan, 'results_20251011_123314_failure_modes.csv'))
     const t = await call('taxonomy.get', {})
@@ -129,7 +129,7 @@ describe('failure taxonomy (axial coding)', () => {
   })
 
   const zach = resolve(dataDir, 'zachmayer-recipe-chatbot/homeworks/hw2/error_analysis_spreadsheet.csv')
-  it.skipIf(!existsSync(zach))('zachmayer: open codes become notes and the 0/1 axial columns count as in its README', async () => {
+  it.skipIf(!hasShared('data'))('zachmayer: open codes become notes and the 0/1 axial columns count as in its README', async () => {
     await call('project.create', { path: tmp.file('zach.assay') })
     await importFile(zach)
     const t = await call('taxonomy.get', {})

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { Mapping } from '../../../shared/import'
 import { mapRecord, mapSpanRecords, suggestMapping, type MapResult } from '../../../electron/core/import/mapping'
 import type { Detected, SourceRecord } from '../../../electron/core/import/types'
-import { repoRoot } from '../../helpers/paths'
+import { hasShared, repoRoot } from '../../helpers/paths'
 
 const dataDir = resolve(repoRoot, '../shared/data')
 
@@ -68,7 +68,7 @@ function confusion(ok: ReturnType<typeof run>['ok']) {
 const NOT_TRACES = /(judgy_test_data|judge_performance|final_evaluation)\.json$/
 const path = (p: string) => join(dataDir, p)
 
-describe.skipIf(!existsSync(dataDir))('real exports in ../shared/data', () => {
+describe.skipIf(!hasShared('data'))('real exports in ../shared/data', () => {
   const files = existsSync(dataDir) ? filesUnder(dataDir).filter((f) => /\.jsonl?$/.test(f)) : []
 
   it('finds the JSON and JSONL files', () => {

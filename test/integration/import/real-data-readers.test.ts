@@ -3,13 +3,13 @@
  * goes through detectFormat + readRecords. The expected counts come from each folder's README and
  * were checked against Python's csv/json modules; the field checks pin the quirks those READMEs list.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { detectFormat } from '../../../electron/core/import/detect'
 import { readRecords } from '../../../electron/core/import/readers/index'
 import type { Detected, FileFormat, RecordError, SourceRecord } from '../../../electron/core/import/types'
-import { repoRoot } from '../../helpers/paths'
+import { hasShared, repoRoot } from '../../helpers/paths'
 
 const root = resolve(repoRoot, '../shared/data')
 
@@ -120,12 +120,8 @@ const field = (r: SourceRecord, name: string): string => {
   return value
 }
 
-describe('the course datasets', () => {
-  it('the shared data folder is present beside the repo', () => {
-    expect(existsSync(root), `${root} is missing: CI places ../shared/data beside the repo`).toBe(true)
-  })
-
-  const files = existsSync(root) ? dataFiles(root).sort() : []
+describe.skipIf(!hasShared('data'))('the course datasets', () => {
+  const files = dataFiles(root).sort()
 
   it('every data file found has an expectation here (add one when a dataset is added)', () => {
     expect(files).toEqual(Object.keys(EXPECTED).sort())
@@ -147,8 +143,8 @@ describe('the course datasets', () => {
   })
 })
 
-describe('quirks of the course datasets survive reading', () => {
-  it.skipIf(!existsSync(root))('the CRLF hw2 CSV equals its JSONL twin cell for cell: multi-line markdown intact, no stray \\r', async () => {
+describe.skipIf(!hasShared('data'))('quirks of the course datasets survive reading', () => {
+  it('the CRLF hw2 CSV equals its JSONL twin cell for cell: multi-line markdown intact, no stray \\r', async () => {
     const fromCsv = await load(`${COURSE}/homeworks/hw2/results_20250518_215844.csv`)
     const fromJsonl = await load(`${COURSE}/homeworks/hw2/reference_files/query_response.jsonl`)
     expect(fromCsv.detected.notes).toContain('Windows (CRLF) line endings')
@@ -161,7 +157,7 @@ describe('quirks of the course datasets survive reading', () => {
     expect(fromCsv.records[1]!.line).toBeGreaterThan(fromCsv.records[0]!.line + 5)
   })
 
-  it.skipIf(!existsSync(root))('hw3 labeled traces: the CSV and the JSONL agree on the texts and labels', async () => {
+  it('hw3 labeled traces: the CSV and the JSONL agree on the texts and labels', async () => {
     const fromCsv = await load(`${COURSE}/homeworks/hw3/data/labeled_traces.csv`)
     const fromJsonl = await load(`${COURSE}/homeworks/hw3/reference_files/labeled_traces.jsonl`)
     const pick = (r: SourceRecord) => ({ query: r.fields.query, response: r.fields.response, label: r.fields.label, trace_id: r.fields.trace_id })
@@ -172,7 +168,7 @@ describe('quirks of the course datasets survive reading', () => {
     expect(fromCsv.records[0]!.fields).toMatchObject({ success: 'True', labeled: 'True' })
   })
 
-  it.skipIf(!existsSync(root))('NathanNam notes: ` "No errors"` with its leading space and literal quotes is kept as written', async () => {
+  it('NathanNam notes: ` "No errors"` with its leading space and literal quotes is kept as written', async () => {
     const { records } = await load(`${NATHAN}/results_20251011_123314_open_code_notes.csv`)
     expect(records.filter((r) => r.fields.open_code_notes === ' "No errors"')).toHaveLength(3)
     const frequency = await load(`${NATHAN}/failure_mode_frequency.csv`)
@@ -180,14 +176,14 @@ describe('quirks of the course datasets survive reading', () => {
     expect(frequency.records[0]!.fields).toEqual({ column_1: 'Failure_Mode_Time_Effort_Mismatch', count: '8', percent: '8.0' })
   })
 
-  it.skipIf(!existsSync(root))('kinano runs on the course sets: the duplicate `confidence` header becomes confidence_2', async () => {
+  it('kinano runs on the course sets: the duplicate `confidence` header becomes confidence_2', async () => {
     const { detected, records } = await load(`${KINANO}/results/llm_eval_runs/hamel_test_set_llm_as_judge_eval_run_2025-06-16-11-49-11.csv`)
     expect(detected.columns.slice(-3)).toEqual(['llm_judge_label', 'reason', 'confidence_2'])
     expect(detected.notes).toContain('Duplicate header "confidence" renamed to "confidence_2"')
     expect(records[0]!.fields).toMatchObject({ trace_id: '5_12', label: 'PASS', confidence: 'high', confidence_2: 'high' })
   })
 
-  it.skipIf(!existsSync(root))('Phoenix exports: dotted columns, multi-line cells, and pandas column JSON in index order', async () => {
+  it('Phoenix exports: dotted columns, multi-line cells, and pandas column JSON in index order', async () => {
     const spans = await load(`${PHOENIX}/data/labeled_traces.csv`)
     expect(spans.detected.columns).toHaveLength(23)
     expect(spans.records[0]!.fields).toMatchObject({ ground_truth_label: 'PASS', events: '[]', parent_id: '', 'context.span_id': '5b3e86e5fa8c58d0' })
@@ -200,7 +196,7 @@ describe('quirks of the course datasets survive reading', () => {
     expect(dev.records[0]!.fields).toMatchObject({ llm_as_judge_label: 'FAIL', ground_truth_label: 'FAIL' })
   })
 
-  it.skipIf(!existsSync(root))('NurtureBoss: 22 KB JSON-in-a-cell, the empty last field without a newline, and the `asssistant` role typo', async () => {
+  it('NurtureBoss: 22 KB JSON-in-a-cell, the empty last field without a newline, and the `asssistant` role typo', async () => {
     const logs = await load(`${COURSE}/lesson-4/nurtureboss_logs.csv`)
     const first = logs.records[0]!
     expect(field(first, 'input').length).toBeGreaterThan(20_000)
@@ -211,7 +207,7 @@ describe('quirks of the course datasets survive reading', () => {
     expect(typo.map((r) => r.line)).toEqual([4, 97])
   })
 
-  it.skipIf(!existsSync(root))('files without a trailing newline lose nothing at the end', async () => {
+  it('files without a trailing newline lose nothing at the end', async () => {
     const { records } = await load(`${COURSE}/homeworks/hw3/reference_files/dietary_queries.csv`)
     expect(records[59]!.fields).toEqual({ id: '60', query: "Raw vegan meal that's actually filling", dietary_restriction: 'raw vegan ' })
   })

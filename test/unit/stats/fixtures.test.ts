@@ -6,8 +6,8 @@ import { countsFromArrays } from '../../../shared/stats/confusion'
 import { isStatsError } from '../../../shared/stats/errors'
 import { estimate, type EstimateInput } from '../../../shared/stats/estimate'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const specDir = path.resolve(repoRoot, '../shared/spec')
+// spec/judgy-fixtures.json of the statistics spec, kept in the repo (test/fixtures) so that a clone alone runs it.
+const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures')
 
 interface Bounds {
   lower: number
@@ -32,7 +32,7 @@ interface FixtureCase {
   }
 }
 
-const fixtures = JSON.parse(readFileSync(path.join(specDir, 'judgy-fixtures.json'), 'utf8')) as { cases: FixtureCase[] }
+const fixtures = JSON.parse(readFileSync(path.join(fixturesDir, 'judgy-fixtures.json'), 'utf8')) as { cases: FixtureCase[] }
 const okCases = fixtures.cases.filter((c) => c.expected.status === 'ok')
 const errorCases = fixtures.cases.filter((c) => c.expected.status === 'error')
 
