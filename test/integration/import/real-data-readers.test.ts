@@ -3,7 +3,7 @@
  * goes through detectFormat + readRecords. The expected counts come from each folder's README and
  * were checked against Python's csv/json modules; the field checks pin the quirks those READMEs list.
  */
-import { readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { detectFormat } from '../../../electron/core/import/detect'
@@ -121,7 +121,7 @@ const field = (r: SourceRecord, name: string): string => {
 }
 
 describe.skipIf(!hasShared('data'))('the course datasets', () => {
-  const files = dataFiles(root).sort()
+  const files = existsSync(root) ? dataFiles(root).sort() : [] // a skipped describe still runs its body
 
   it('every data file found has an expectation here (add one when a dataset is added)', () => {
     expect(files).toEqual(Object.keys(EXPECTED).sort())
