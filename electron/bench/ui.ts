@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
+import { findChromium } from '../core/report/pdf'
 import { createServices } from '../core/services'
 import { createSettingsStore } from '../core/settings'
 import { startServer } from '../server'
 import { benchProject, median, quantile } from './project'
 import type { BenchRow, BenchSuite } from './types'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
 
 /**
@@ -57,8 +57,9 @@ async function labelingBench(page: import('playwright-core').Page, presses: numb
 
 export const uiBench: BenchSuite = async ({ quick, log }) => {
   const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
-  if (!existsSync(CHROMIUM) || !existsSync(join(rendererDir, 'index.html'))) {
-    log(`ui bench skipped: needs ${CHROMIUM} and the built renderer in ${rendererDir}`)
+  const browserPath = findChromium(process.env)
+  if (!browserPath || !existsSync(join(rendererDir, 'index.html'))) {
+    log(`ui bench skipped: needs Chromium, Chrome or Edge (or CHROMIUM_PATH) and the built renderer in ${rendererDir}`)
     return []
   }
   const { chromium } = await import('playwright-core')
@@ -73,7 +74,7 @@ export const uiBench: BenchSuite = async ({ quick, log }) => {
   })
   services.handlers['project.open']({ path })
   const server = await startServer({ handlers: services.handlers, rendererDir, port: 0, host: '127.0.0.1' })
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS })
+  const browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ARGS })
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     const loads: number[] = []

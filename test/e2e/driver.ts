@@ -3,13 +3,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core'
+import { findChromium } from '../../electron/core/report/pdf'
 import { repoRoot } from '../helpers/paths'
 
 /**
  * One driver interface for every e2e test, two ways to get the real renderer:
- * - the Electron app through Playwright's Electron support, where the Electron binary exists;
- * - otherwise `assay serve` in Debian's Chromium (the only option on machines that cannot
- *   download Electron, such as CI here). ASSAY_E2E_SHELL=serve|electron forces one.
+ * - the Electron app through Playwright's Electron support, where the Electron binary exists
+ *   (`npm start` downloads it once, where there is internet);
+ * - otherwise `assay serve` in a browser: $CHROMIUM_PATH, a Chromium, Chrome or Edge where they
+ *   are usually installed (Debian's /usr/bin/chromium here), or Playwright's `chrome`/`msedge`
+ *   channels. ASSAY_E2E_SHELL=serve|electron forces one. The first launch says which it used;
+ *   with none, the error says how to get one.
  */
 export interface AppDriver {
   shell: 'electron' | 'serve'
@@ -48,6 +52,39 @@ export async function launchApp(options: LaunchOptions): Promise<AppDriver> {
   return chosenShell() === 'electron' ? launchElectron(options) : launchServe(options)
 }
 
+let announced = false
+/** Says once, on standard error, which shell and browser the e2e tests drive. */
+function announce(what: string): void {
+  if (announced) return
+  announced = true
+  process.stderr.write(`e2e: ${what}\n`)
+}
+
+/**
+ * A headless browser for the serve shell (and for tests that open a saved page): the first of
+ * $CHROMIUM_PATH and the usual places of Chromium, Chrome and Edge (`findChromium`), else an
+ * installed Chrome or Edge through Playwright's channels. None: an error that says what to do.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = findChromium(process.env)
+  if (executablePath) {
+    announce(`assay serve in ${executablePath}`)
+    return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS })
+  }
+  for (const channel of ['chrome', 'msedge']) {
+    try {
+      const browser = await chromium.launch({ channel, headless: true, args: CHROMIUM_ARGS })
+      announce(`assay serve in the installed ${channel === 'chrome' ? 'Google Chrome' : 'Microsoft Edge'}`)
+      return browser
+    } catch {
+      // not installed: try the next
+    }
+  }
+  throw new Error(
+    'The end-to-end tests found no way to run the app: no Electron binary (run `npm start` once, where there is internet: it downloads Electron) and no Chromium, Chrome or Edge (install one — Debian: `apt-get install chromium`; macOS/Windows: Google Chrome or Microsoft Edge — or set CHROMIUM_PATH to its executable).',
+  )
+}
+
 async function launchElectron(options: LaunchOptions): Promise<AppDriver> {
   const executablePath = electronBinary()
   if (!executablePath) throw new Error('ASSAY_E2E_SHELL=electron but the Electron binary is missing: run `npm start` once (it downloads it).')
@@ -56,6 +93,7 @@ async function launchElectron(options: LaunchOptions): Promise<AppDriver> {
     args: [repoRoot, ...(options.project ? [options.project] : [])],
     env: { ...process.env, ASSAY_HOME: options.home },
   })
+  announce(`the Electron app (${executablePath})`)
   const page = await app.firstWindow()
   return wrap('electron', page, () => app.close())
 }
@@ -66,7 +104,10 @@ async function launchServe(options: LaunchOptions): Promise<AppDriver> {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const { url } = await firstJsonLine(child)
-  const browser: Browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
+  const browser = await launchBrowser().catch((error: unknown) => {
+    child.kill('SIGTERM')
+    throw error
+  })
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   const driver = wrap('serve', page, async () => {
     await browser.close()

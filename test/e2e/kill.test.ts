@@ -2,12 +2,12 @@ import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
 import { createRng } from '../../shared/stats/rng'
 import { repoRoot, tempDir } from '../helpers/paths'
-import { CHROMIUM_ARGS, firstJsonLine, homeWithAnnotator } from './driver'
+import { firstJsonLine, homeWithAnnotator, launchBrowser } from './driver'
 
 interface Ack {
   labelId: number
@@ -28,7 +28,7 @@ describe('killing the app while labeling', () => {
   let browser: Browser
   beforeAll(async () => {
     writeDemoProject(project)
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
+    browser = await launchBrowser()
   })
   afterAll(async () => {
     await browser?.close()

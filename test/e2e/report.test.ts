@@ -8,11 +8,10 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { chromium } from 'playwright-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
 import { repoRoot, tempDir } from '../helpers/paths'
-import { CHROMIUM_ARGS, homeWithAnnotator, launchApp, type AppDriver } from './driver'
+import { homeWithAnnotator, launchApp, launchBrowser, type AppDriver } from './driver'
 
 const assay = (...args: string[]) => execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
 
@@ -84,7 +83,7 @@ describe('Report screen and report files', () => {
     expect(pdfText).toContain(theta)
 
     // The saved HTML in a fresh Chromium: not one request beyond the file itself.
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
+    const browser = await launchBrowser()
     try {
       const reader = await browser.newPage()
       const requests: string[] = []

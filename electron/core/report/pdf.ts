@@ -6,17 +6,24 @@ import { pathToFileURL } from 'node:url'
 import { AppError } from '../../../shared/errors'
 import type { PdfPrinter } from './render'
 
+/** Where Chromium, Chrome or Edge usually are on Linux, macOS and Windows. */
 const CANDIDATES = [
   '/usr/bin/chromium',
   '/usr/bin/chromium-browser',
+  '/snap/bin/chromium',
   '/usr/bin/google-chrome',
   '/usr/bin/google-chrome-stable',
+  '/usr/bin/microsoft-edge',
   '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
   'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+  'C:\\Program Files (x86)\\Google\\Chrome\\Application\\chrome.exe',
+  'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
+  'C:\\Program Files\\Microsoft\\Edge\\Application\\msedge.exe',
 ]
 
-/** The first Chromium or Chrome found ($CHROMIUM_PATH first), or null. */
+/** The first Chromium, Chrome or Edge found ($CHROMIUM_PATH first), or null. */
 export function findChromium(env: NodeJS.ProcessEnv): string | null {
   return [env.CHROMIUM_PATH, ...CANDIDATES].find((p): p is string => Boolean(p) && existsSync(p!)) ?? null
 }
