@@ -3,7 +3,8 @@
  * benchmark and the tests: a fixed latency, and faults asked for by markers in the prompt, so a
  * test says in its data what should go wrong with which item:
  *
- *   [[fail]]         answer Fail (otherwise Pass, unless `failWhen` says Fail)
+ *   [[fail]]         answer Fail (otherwise Pass, unless `failWhen` says Fail); in a judge prompt only the item
+ *                    it judges counts (after "## The item to judge"), not its few-shot examples
  *   [[429xN]]        the first N calls get 429 with `retry-after-ms: 50` (`[[429sxN]]`: retry-after: 1, in seconds)
  *   [[500xN]]        the first N calls get 500
  *   [[hangxN]]       the first N calls never answer (the client must time out)
@@ -22,6 +23,8 @@
  * Every call is recorded (prompt, headers, time), so tests can count calls per item.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http'
+/** Where the default judge template puts the item it judges, after the few-shot examples. */
+const ITEM_HEADING = '## The item to judge'
 import type { AddressInfo } from 'node:net'
 
 export interface RecordedCall {
@@ -80,7 +83,8 @@ export async function startLlmServer(
     if (fault('429')) return answer({ status: 429, payload: { error: { message: 'Rate limit reached', type: 'rate_limit' } }, headers: { 'retry-after-ms': '50' } })
     if (fault('429s')) return answer({ status: 429, payload: { error: { message: 'Rate limit reached', type: 'rate_limit' } }, headers: { 'retry-after': '1' } })
     if (fault('500')) return answer({ status: 500, payload: { error: { message: 'The server had an error' } } })
-    const verdict = prompt.includes('[[fail]]') || o.failWhen?.(prompt) ? 'Fail' : 'Pass'
+    const judged = prompt.slice(Math.max(0, prompt.lastIndexOf(ITEM_HEADING)))
+    const verdict = judged.includes('[[fail]]') || o.failWhen?.(prompt) ? 'Fail' : 'Pass'
     const content = o.answer?.(prompt) ?? (prompt.includes('[[malformed]]')
       ? 'I think this output is fine, Pass.'
       : prompt.includes('[[noverdict]]')

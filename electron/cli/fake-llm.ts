@@ -6,8 +6,8 @@ const usage = `Usage: assay fake-llm [--port N] [--latency MS] [--json]
 
 Starts a local OpenAI-compatible server (POST /v1/chat/completions, GET /v1/models, model
 "fake-judge") that answers every judge prompt with {"critique": ..., "result": "Pass"}, or Fail
-when the prompt contains [[fail]]; markers such as [[429x2]], [[500x1]], [[hangx1]],
-[[malformed]] inject faults. For trying the Judges screen without a model, and for
+when the item it judges (not a few-shot example) contains [[fail]]; markers such as [[429x2]],
+[[500x1]], [[hangx1]], [[malformed]] inject faults. For trying the Judges screen without a model, and for
 \`assay bench --only judge\`. It is not a judge: its verdicts mean nothing.
 
   --port N       port on 127.0.0.1 (default: any free port)
