@@ -65,6 +65,13 @@ export const contract = {
   'criteria.list': { input: none, output: z.array(CriterionInfo) },
   /** A new definition makes a new version; labels made under older ones then need a re-review. */
   'criteria.update': { input: z.object({ id: z.number().int(), definition: z.string().trim().min(1, 'a definition is required').max(5000) }).strict(), output: CriterionInfo },
+  /** A new criterion beside Overall (a pass/fail question; also a failure mode of the taxonomy), with its first definition. */
+  'criteria.create': {
+    input: z.object({ name: z.string().trim().min(1, 'a name is required').max(200), definition: z.string().trim().max(5000).default('') }).strict(),
+    output: CriterionInfo,
+  },
+  /** Renames a criterion (Overall and step-level criteria keep their names). */
+  'criteria.rename': { input: z.object({ id: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200) }).strict(), output: CriterionInfo },
   /** Cohen's κ between annotators (and blind self re-labels) on one criterion. */
   'criteria.agreement': { input: z.object({ id: z.number().int() }).strict(), output: z.array(AgreementRow) },
 
