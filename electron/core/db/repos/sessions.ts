@@ -39,12 +39,19 @@ export function sessionsRepo(db: Db) {
 
   // CROSS JOIN keeps the id list as the outer loop (json_each has no index: the other way round
   // scans the list once per item). The same below.
-  /** Label state for a queue: newest row per item of this annotator (in this session only, for a blind re-label). */
+  /**
+   * Label state for a queue: newest row per item of this annotator (in this session only, for a
+   * blind re-label), and each other annotator's current label (none in a blind re-label).
+   */
   const states = db.prepare(
     `SELECT q.value AS id, i.external_id AS externalId, l.id AS labelId, l.verdict, l.note, l.first_failing_step AS firstFailingStep,
        l.criterion_version AS version, l.created_at AS createdAt, ${JUDGE('q.value')} AS judge,
        (SELECT json_group_array(m.id) FROM criteria m WHERE m.kind = 'failure_mode' AND m.step IS NULL AND m.deleted_at IS NULL AND m.id <> @c
-          AND (SELECT t.verdict FROM labels t WHERE t.item_id = q.value AND t.criterion_id = m.id AND t.annotator = @a ORDER BY t.id DESC LIMIT 1) = 'fail') AS tags
+          AND (SELECT t.verdict FROM labels t WHERE t.item_id = q.value AND t.criterion_id = m.id AND t.annotator = @a ORDER BY t.id DESC LIMIT 1) = 'fail') AS tags,
+       CASE WHEN @s IS NULL THEN (SELECT json_group_array(json_object('annotator', o.annotator, 'verdict', o.verdict, 'note', o.note)) FROM (
+         SELECT o.annotator, o.verdict, o.note FROM labels o WHERE o.item_id = q.value AND o.criterion_id = @c AND o.annotator <> @a
+           AND o.id = (SELECT max(o2.id) FROM labels o2 WHERE o2.item_id = o.item_id AND o2.criterion_id = o.criterion_id AND o2.annotator = o.annotator)
+           AND o.verdict <> 'cleared' ORDER BY o.annotator) o) ELSE '[]' END AS others
      FROM json_each(@queue) q CROSS JOIN items i ON i.id = q.value
      LEFT JOIN labels l ON l.id = (SELECT max(l2.id) FROM labels l2 WHERE l2.item_id = q.value AND l2.criterion_id = @c AND l2.annotator = @a
        AND (@s IS NULL OR l2.session_id = @s))
@@ -104,7 +111,7 @@ export function sessionsRepo(db: Db) {
         label: r.label === 'pass' || r.label === 'fail' || r.label === 'defer' ? r.label : null,
         stale: r.stale === 1,
         conflict: r.conflict === 1,
-        mine: r.mine === 'pass' || r.mine === 'fail' ? r.mine : null,
+        mine: r.mine === 'pass' || r.mine === 'fail' || r.mine === 'defer' ? r.mine : null,
         judge: r.judge,
         stratum: r.stratum,
         length: r.length,
@@ -125,6 +132,7 @@ export function sessionsRepo(db: Db) {
         createdAt: string
         judge: SessionItem['judge']
         tags: string
+        others: string
       }[]
       return rows.map((r) => ({
         id: r.id,
@@ -135,6 +143,7 @@ export function sessionsRepo(db: Db) {
             : null,
         judge: r.judge,
         tags: JSON.parse(r.tags) as number[],
+        others: JSON.parse(r.others) as SessionItem['others'],
       }))
     },
   }
