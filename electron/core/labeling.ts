@@ -5,7 +5,7 @@ import type { Db } from './db/open'
 import type { Repos } from './db/repos'
 import type { SessionRow } from './db/repos/sessions'
 import { placeLabeled } from './judge/splits'
-import { orderSession, unlabeledCounts } from './queue/order'
+import { orderSession } from './queue/order'
 
 export interface LabelingDeps {
   repos: Repos
@@ -63,10 +63,13 @@ export function createSession(d: LabelingDeps, settings: SessionSettings): Sessi
 export function unlabeledOf(d: LabelingDeps, settings: Pick<SessionSettings, 'criterionId' | 'step' | 'search' | 'filter' | 'ids'>): { annotator: string; items: number; unlabeledByAnyone: number; unlabeledByMe: number } {
   const base = traceCriterion(d, settings.criterionId)
   const criterionId = settings.step ? d.repos.criteria.stepOf(base, settings.step) : base.id
-  const ids = chosenItems(d, settings)
-  if (criterionId === undefined) return { annotator: d.annotator, items: ids.length, unlabeledByAnyone: ids.length, unlabeledByMe: ids.length }
-  const candidates = d.repos.sessions.candidates(ids, criterionId, d.annotator, { stratifyKey: null, toolCalls: false, conflict: false })
-  return { annotator: d.annotator, ...unlabeledCounts(candidates) }
+  // Every item (no selection, search, filter or step): counted without listing them.
+  const ids = settings.ids || settings.search || settings.filter || settings.step ? chosenItems(d, settings) : null
+  if (criterionId === undefined) {
+    const n = ids?.length ?? d.repos.project.counts().itemCount
+    return { annotator: d.annotator, items: n, unlabeledByAnyone: n, unlabeledByMe: n }
+  }
+  return { annotator: d.annotator, ...d.repos.sessions.unlabeled(ids, criterionId, d.annotator) }
 }
 
 /** The items a session chooses from: the selection, the Data table's search and filter, or all; only those with the step, for a step-level session. */

@@ -81,17 +81,6 @@ export function orderSession(candidates: readonly Candidate[], order: SessionOrd
 /** Where a label puts an item in an "unlabeled first" order: none, deferred, then pass or fail. */
 const weight = (label: Candidate['label']): number => (label === null ? 0 : label === 'defer' ? 1 : 2)
 
-/**
- * How many candidates have no pass or fail label (none, or deferred): by anyone (the current
- * label, any annotator's) and by this annotator. What the two "unlabeled first" orders put first.
- */
-export function unlabeledCounts(candidates: readonly Candidate[]): { items: number; unlabeledByAnyone: number; unlabeledByMe: number } {
-  return {
-    items: candidates.length,
-    unlabeledByAnyone: candidates.filter((c) => weight(c.label) < 2).length,
-    unlabeledByMe: candidates.filter((c) => weight(c.mine) < 2).length,
-  }
-}
 
 /** Round-robin over the strata (each in seeded random order), so every value is seen early. */
 function interleave(pool: Candidate[], key: (c: Candidate) => string, seed: number, random: (a: Candidate, b: Candidate) => number): Candidate[] {
