@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { Output } from '../../../shared/contract'
 import type { ItemFilter } from '../../../shared/domain'
-import { useShallow } from 'zustand/react/shallow'
 import { DEFAULT_SESSION_SIZE, SESSION_ORDERS, type SessionOrder } from '../../../shared/session'
 import { DEFAULT_FILTER } from '../../../shared/table-query'
 import { call, errorText } from '../../api'
@@ -53,7 +53,7 @@ export function SessionSetup() {
   }, [facets, loadFacets])
   const criterion = traceCriteria.find((c) => c.id === criterionId) ?? traceCriteria[0]
   const orderInfo = SESSION_ORDERS.find((o) => o.id === order)!
-  const items = scope === 'selection' ? { ids: [...selected] } : scope === 'table' ? { search: search || undefined, filter } : {}
+  const items = useMemo(() => (scope === 'selection' ? { ids: [...selected] } : scope === 'table' ? { search: search || undefined, filter } : {}), [scope, selected, search, filter])
   const counts = useUnlabeled(criterion?.id ?? null, step || null, items)
   const countOf = (id: SessionOrder) => (!counts ? '' : id === 'unlabeled' ? ` (${counts.unlabeledByAnyone.toLocaleString()} of ${counts.items.toLocaleString()})` : id === 'unlabeled-mine' ? ` (${counts.unlabeledByMe.toLocaleString()} of ${counts.items.toLocaleString()})` : '')
 
@@ -226,7 +226,6 @@ function useUnlabeled(criterionId: number | null, step: string | null, items: { 
   const annotator = useStore((s) => s.user?.annotator)
   const labeled = useStore((s) => s.criteria.find((c) => c.id === criterionId)?.labeled)
   const [counts, setCounts] = useState<Unlabeled | null>(null)
-  const key = JSON.stringify([criterionId, step, items, annotator, labeled])
   useEffect(() => {
     if (criterionId === null) return setCounts(null)
     let live = true
@@ -235,8 +234,7 @@ function useUnlabeled(criterionId: number | null, step: string | null, items: { 
       (error: unknown) => live && showError(errorText(error)),
     )
     return () => void (live = false)
-    // `key` stands for every input: a new object per render must not fetch again.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key])
+    // `labeled` and `annotator` are not sent, but a change of either changes the counts.
+  }, [criterionId, step, items, annotator, labeled, showError])
   return counts
 }
