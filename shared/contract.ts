@@ -65,11 +65,23 @@ export const contract = {
   'criteria.list': { input: none, output: z.array(CriterionInfo) },
   /** A new definition makes a new version; labels made under older ones then need a re-review. */
   'criteria.update': { input: z.object({ id: z.number().int(), definition: z.string().trim().min(1, 'a definition is required').max(5000) }).strict(), output: CriterionInfo },
+  /** A new criterion beside Overall (a pass/fail question; also a failure mode of the taxonomy), with its first definition. */
+  'criteria.create': {
+    input: z.object({ name: z.string().trim().min(1, 'a name is required').max(200), definition: z.string().trim().max(5000).default('') }).strict(),
+    output: CriterionInfo,
+  },
+  /** Renames a criterion (Overall and step-level criteria keep their names). */
+  'criteria.rename': { input: z.object({ id: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200) }).strict(), output: CriterionInfo },
   /** Cohen's κ between annotators (and blind self re-labels) on one criterion. */
   'criteria.agreement': { input: z.object({ id: z.number().int() }).strict(), output: z.array(AgreementRow) },
 
   /** Starts a labeling session: its queue is fixed now, in the chosen order. */
   'sessions.create': { input: SessionSettings, output: SessionView },
+  /** Of the items a session would choose from: how many no annotator has labeled, and how many this annotator has not (pass or fail). */
+  'sessions.counts': {
+    input: SessionSettings.pick({ criterionId: true, step: true, search: true, filter: true, ids: true }),
+    output: z.object({ annotator: z.string(), items: z.number().int(), unlabeledByAnyone: z.number().int(), unlabeledByMe: z.number().int() }),
+  },
   /** The annotator's newest session, to resume it; null when there is none. */
   'sessions.latest': { input: none, output: SessionView.nullable() },
   'sessions.get': { input: z.object({ id: z.number().int() }).strict(), output: SessionView },
@@ -94,7 +106,7 @@ export const contract = {
   /** Takes back the session's newest label still in effect; `item` is null when there is nothing left to undo. */
   'labels.undo': { input: z.object({ sessionId: z.number().int() }).strict(), output: z.object({ item: SessionItem.nullable(), saturation: Saturation }) },
 
-  /** Every note of the project (current labels that carry one), with the failure modes of its trace. */
+  /** Every note of the project (each annotator's current label that carries one), with the failure modes of its trace. */
   'notes.list': { input: none, output: z.array(NoteView) },
   /** The counted taxonomy: Pareto with Wilson intervals, co-occurrences, a metadata pivot, pipeline transitions. */
   'taxonomy.get': { input: z.object({ pivot: z.string().min(1).max(200).nullable().default(null) }).strict(), output: Taxonomy },

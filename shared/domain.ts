@@ -164,6 +164,12 @@ export const SessionItem = z.object({
   judge: ShownVerdict.nullable(),
   /** Failure modes (criterion ids) tagged on this item by this annotator. */
   tags: z.array(z.number().int()),
+  /**
+   * Other annotators' current labels on this item and criterion (a session's queue is per
+   * annotator: without these an item someone else labeled would look untouched). Empty in a
+   * blind self-consistency re-label.
+   */
+  others: z.array(z.object({ annotator: z.string(), verdict: LabelVerdict, note: z.string() })),
 })
 export type SessionItem = z.infer<typeof SessionItem>
 
@@ -231,7 +237,7 @@ export const UserSettings = z.object({
 })
 export type UserSettings = z.infer<typeof UserSettings>
 
-/** A note of the notes board: the current label of an item on a criterion that carries a note. */
+/** A note of the notes board: an annotator's current label of an item on a criterion that carries a note (every annotator's, not only the newest). */
 export const NoteView = z.object({
   itemId: z.number().int(),
   externalId: z.string(),

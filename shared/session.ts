@@ -3,10 +3,11 @@
 /** The orders a session can take its items in (methodology §2.6, requirement 15). */
 export const SESSION_ORDERS = [
   { id: 'random', title: 'Seeded random', hint: 'A fair sample; the default of the method.' },
-  { id: 'unlabeled', title: 'Unlabeled first', hint: 'Items without a label, then deferred ones, each in seeded random order.' },
+  { id: 'unlabeled', title: 'Unlabeled by anyone first', hint: 'Items no annotator has labeled (anyone\'s label counts), then deferred ones, each in seeded random order.' },
+  { id: 'unlabeled-mine', title: 'Unlabeled by me first', hint: 'Items you have not labeled pass or fail, then the ones you deferred, each in seeded random order. Other annotators\' labels do not count: you label their items too (for agreement, κ).' },
   { id: 'stratified-metadata', title: 'Stratified by a metadata field', hint: 'Takes the values of the field in turn, so every value is seen early.' },
   { id: 'stratified-judge', title: 'Stratified by judge verdict', hint: 'Judge passes, fails and errors in turn.' },
-  { id: 'disagreements', title: 'Judge/human disagreements first', hint: 'Items where the judge and the current label differ.' },
+  { id: 'disagreements', title: 'Judge/human disagreements first', hint: 'Items where the judge and the current label (the newest of any annotator) differ.' },
   { id: 'stale', title: 'Needs re-review first', hint: 'Labels made under an older definition of the criterion.' },
   { id: 'longest', title: 'Outliers: longest traces', hint: 'The longest traces first.' },
   { id: 'tool-calls', title: 'Outliers: most tool calls', hint: 'Traces with the most tool calls first.' },

@@ -11,7 +11,9 @@ type Mode = Taxonomy['modes'][number]
 function examples(notes: readonly NoteView[], mode: Mode, n = 3) {
   const noteOf = (itemId: number) => notes.find((x) => x.itemId === itemId)?.note ?? ''
   const pinned = mode.examples.map((e) => ({ kind: e.kind, id: e.externalId, note: noteOf(e.itemId) }))
-  const more = notes.filter((x) => x.modes.includes(mode.id) && !mode.examples.some((e) => e.itemId === x.itemId)).map((x) => ({ kind: 'fail' as const, id: x.externalId, note: x.note }))
+  // One example per trace, though several annotators may have written a note on it.
+  const seen = new Set(mode.examples.map((e) => e.itemId))
+  const more = notes.filter((x) => x.modes.includes(mode.id) && !seen.has(x.itemId) && seen.add(x.itemId)).map((x) => ({ kind: 'fail' as const, id: x.externalId, note: x.note }))
   return [...pinned, ...more].slice(0, Math.max(n, pinned.length))
 }
 

@@ -33,7 +33,7 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
     const criterionId = db.transaction(() => {
       const dataset = repos.project.addDataset({ name: 'bench', sourcePath: null, format: 'jsonl', synthetic: true }, at)
       for (let i = 0; i < items; i++) repos.items.insert({ datasetId: dataset, externalId: `b-${i}`, kind: 'text', input: `Question ${i}: what is ${i} times ${i + 1}?`, output: `It is ${i * (i + 1)}.`, messages: [], metadata: {}, steps: [] }, at)
-      return repos.project.addCriterion('Overall', 'overall', 'The answer is correct.', at)
+      return repos.project.defineOverall('The answer is correct.', at)
     })()
     const model = { id: 'bench', name: 'bench', provider: 'local', baseUrl: server.baseUrl, model: 'fake-judge', pricePerMInput: 0, pricePerMOutput: 0, structuredOutputs: true, timeoutMs: 30_000, apiKeyEnv: '' }
     const client = openaiClient(server.baseUrl, 'bench')

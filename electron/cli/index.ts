@@ -2,6 +2,7 @@ import { version } from '../../package.json'
 import { toErrorData } from '../../shared/errors'
 import { benchCommand } from './bench'
 import { CliError, type CliIo, type Command } from './command'
+import { criterionCommand } from './criterion'
 import { demoCommand } from './demo'
 import { exportCommand } from './export'
 import { importCommand } from './import'
@@ -17,6 +18,7 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   import: importCommand,
   export: exportCommand,
+  criterion: criterionCommand,
   judge: judgeCommand,
   demo: demoCommand,
   estimate: estimateCommand,

@@ -26,7 +26,7 @@ import { DEFAULT_METHOD } from '../../shared/stats/estimate'
 import { criterion, listJudges, now, type JudgeDeps } from './judge/context'
 import { versionMetrics } from './judge/judges'
 import { assignSplits } from './judge/splits'
-import type { LabeledRow } from './db/repos/splits'
+import { humanNote, type LabeledRow } from './db/repos/splits'
 
 const BOOTSTRAP_METHODS: readonly string[] = ['judgy', 'bootstrap', 'bca']
 const HISTOGRAM_BINS = 40
@@ -311,6 +311,6 @@ export function cellItems(d: JudgeDeps, request: CellRequest): CellItem[] {
       const l = labeled.get(x.itemId)
       const counted = x.verdict === 'error' ? (input.errors === 'exclude' ? null : input.errors) : x.verdict
       if (!l || l.split !== input.split || l.verdict !== input.human || counted !== input.judge) return []
-      return [{ itemId: x.itemId, externalId: x.externalId, human: input.human, judge: input.judge, error: x.verdict === 'error', note: l.note, critique: x.critique }]
+      return [{ itemId: x.itemId, externalId: x.externalId, human: input.human, judge: input.judge, error: x.verdict === 'error', note: humanNote(l), critique: x.critique }]
     })
 }

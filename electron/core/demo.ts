@@ -62,7 +62,7 @@ function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number, traceB
   p.setMeta('synthetic', '1')
   p.setMeta('created_at', at)
   p.setMeta('description', 'Synthetic demo project bundled with Assay. Every trace, label and verdict is made up.')
-  const overall = p.addCriterion('Overall', 'overall', 'The system fully and correctly did what the user asked.', at)
+  const overall = p.defineOverall('The system fully and correctly did what the user asked.', at)
   const diet = p.addCriterion(DEMO_MODES.diet.name, 'failure_mode', DEMO_MODES.diet.definition, at)
   const retrieval = p.addCriterion(DEMO_MODES.retrieval.name, 'failure_mode', DEMO_MODES.retrieval.definition, at)
 

@@ -26,15 +26,9 @@ export function labelingDeps(db: Db, repos: Repos, annotator: string, now: Date)
  * the renderer shows as saved is on disk (synchronous=FULL).
  */
 export function createSession(d: LabelingDeps, settings: SessionSettings): SessionView {
-  const base = criterion(d, settings.criterionId)
-  if (base.step !== null) throw new AppError('invalid_input', `"${base.name}" is already a step-level criterion: choose its trace-level criterion and the step.`)
+  const base = traceCriterion(d, settings.criterionId)
   const criterionId = settings.step ? d.repos.criteria.forStep(base, settings.step, d.now) : base.id
-  const chosen = settings.ids ?? (settings.search || settings.filter ? d.repos.items.ids({ search: settings.search, filter: settings.filter }) : d.repos.sessions.allItems())
-  let ids = chosen
-  if (settings.step) {
-    const withStep = new Set(d.repos.sessions.itemsWithStep(settings.step))
-    ids = chosen.filter((id) => withStep.has(id))
-  }
+  const ids = chosenItems(d, settings)
   if (settings.order === 'stratified-metadata' && !settings.stratifyKey) throw new AppError('invalid_input', 'A stratified session needs a metadata field to stratify by: choose one.')
   const candidates = d.repos.sessions.candidates(ids, criterionId, d.annotator, {
     stratifyKey: settings.order === 'stratified-metadata' ? settings.stratifyKey : null,
@@ -58,6 +52,38 @@ export function createSession(d: LabelingDeps, settings: SessionSettings): Sessi
   const id = d.repos.sessions.create({ criterionId, annotator: d.annotator, settings: stored, queue, createdAt: d.now })
   d.repos.project.log('session.start', { sessionId: id, criterionId, order: settings.order, size: queue.length }, d.now)
   return view(d, session(d, id))
+}
+
+/**
+ * Whose labels count, in numbers, before a session starts: of the items a session with these
+ * settings would choose from, how many no annotator has labeled pass or fail, and how many this
+ * annotator has not (the two "unlabeled first" orders). Reads only: a step-level criterion
+ * that no session has made yet has no labels.
+ */
+export function unlabeledOf(d: LabelingDeps, settings: Pick<SessionSettings, 'criterionId' | 'step' | 'search' | 'filter' | 'ids'>): { annotator: string; items: number; unlabeledByAnyone: number; unlabeledByMe: number } {
+  const base = traceCriterion(d, settings.criterionId)
+  const criterionId = settings.step ? d.repos.criteria.stepOf(base, settings.step) : base.id
+  // Every item (no selection, search, filter or step): counted without listing them.
+  const ids = settings.ids || settings.search || settings.filter || settings.step ? chosenItems(d, settings) : null
+  if (criterionId === undefined) {
+    const n = ids?.length ?? d.repos.project.counts().itemCount
+    return { annotator: d.annotator, items: n, unlabeledByAnyone: n, unlabeledByMe: n }
+  }
+  return { annotator: d.annotator, ...d.repos.sessions.unlabeled(ids, criterionId, d.annotator) }
+}
+
+/** The items a session chooses from: the selection, the Data table's search and filter, or all; only those with the step, for a step-level session. */
+function chosenItems(d: LabelingDeps, settings: Pick<SessionSettings, 'step' | 'search' | 'filter' | 'ids'>): number[] {
+  const chosen = settings.ids ?? (settings.search || settings.filter ? d.repos.items.ids({ search: settings.search, filter: settings.filter }) : d.repos.sessions.allItems())
+  if (!settings.step) return chosen
+  const withStep = new Set(d.repos.sessions.itemsWithStep(settings.step))
+  return chosen.filter((id) => withStep.has(id))
+}
+
+function traceCriterion(d: LabelingDeps, id: number): CriterionInfo {
+  const base = criterion(d, id)
+  if (base.step !== null) throw new AppError('invalid_input', `"${base.name}" is already a step-level criterion: choose its trace-level criterion and the step.`)
+  return base
 }
 
 /** The newest session of this annotator, to resume after a restart. */

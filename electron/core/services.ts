@@ -8,8 +8,9 @@ import { LATEST_VERSION } from './db/migrations'
 import { createRepos, type Repos } from './db/repos'
 import { createImportService } from './import/service'
 import { writeDemoProject } from './demo'
+import { addCriterion, renameCriterion } from './criteria'
 import { assignMode, countTaxonomy, createMode, deleteMode, listNotes, mergeModes, moveTraces, pinExample, renameMode } from './taxonomy'
-import { agreementOn, createSession, getSession, labelingDeps, latestSession, saveLabel, tagItem, undoLabel, type LabelingDeps } from './labeling'
+import { agreementOn, createSession, getSession, labelingDeps, latestSession, saveLabel, tagItem, undoLabel, unlabeledOf, type LabelingDeps } from './labeling'
 import { projectName, type SettingsStore } from './settings'
 import { ModelSnapshot, type ModelProfile, type RunView } from '../../shared/judges'
 import { clientFor, fileKeyStore, keyFor, type KeySources, type KeyStore } from './judge/keys'
@@ -360,8 +361,11 @@ export function createServices(deps: ServiceDeps) {
       if (!updated) throw new AppError('not_found', `There is no criterion with id ${id} in this project.`)
       return updated
     },
+    'criteria.create': async (input) => addCriterion(await writing(), input),
+    'criteria.rename': async ({ id, name }) => renameCriterion(await writing(), id, name),
     'criteria.agreement': ({ id }) => agreementOn(labeling(), id),
     'sessions.create': async (settings) => createSession(await writing(), settings),
+    'sessions.counts': (settings) => unlabeledOf(labeling(), settings),
     'sessions.latest': () => latestSession(labeling()),
     'sessions.get': ({ id }) => getSession(labeling(), id),
     'labels.save': async (input) => changed(saveLabel(await writing(), input)),

@@ -29,6 +29,9 @@ export interface LabelSlice {
   loadLabeling(): Promise<void>
   setUser(change: Partial<UserSettings>): Promise<void>
   updateCriterion(id: number, definition: string): Promise<boolean>
+  /** Adds a criterion; resolves to it (null when refused: the error is shown). */
+  createCriterion(name: string, definition: string): Promise<CriterionInfo | null>
+  renameCriterion(id: number, name: string): Promise<boolean>
   startSession(settings: Input<'sessions.create'>): Promise<boolean>
   openSession(session: SessionView): void
   leaveSession(): void
@@ -147,6 +150,26 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
     async updateCriterion(id, definition) {
       try {
         await call('criteria.update', { id, definition })
+        set({ criteria: await call('criteria.list', {}) })
+        return true
+      } catch (error) {
+        get().showError(errorText(error))
+        return false
+      }
+    },
+    async createCriterion(name, definition) {
+      try {
+        const made = await call('criteria.create', { name, definition })
+        set({ criteria: await call('criteria.list', {}) })
+        return made
+      } catch (error) {
+        get().showError(errorText(error))
+        return null
+      }
+    },
+    async renameCriterion(id, name) {
+      try {
+        await call('criteria.rename', { id, name })
         set({ criteria: await call('criteria.list', {}) })
         return true
       } catch (error) {

@@ -19,7 +19,7 @@ export function judgeProject(path: string, items: FixtureItem[], clock = () => n
   const ids = new Map<string, number>()
   const criterionId = db.transaction(() => {
     const dataset = repos.project.addDataset({ name: 'fixture', sourcePath: null, format: 'jsonl', synthetic: false }, at)
-    const c = repos.project.addCriterion('Overall', 'overall', 'The answer is correct and complete.', at)
+    const c = repos.project.defineOverall('The answer is correct and complete.', at)
     for (const it of items) {
       const id = repos.items.insert({ datasetId: dataset, externalId: it.id, kind: 'text', input: it.input, output: it.output ?? `answer to ${it.id}`, messages: [], metadata: { source: 'fixture' }, steps: [] }, at)
       ids.set(it.id, id)

@@ -32,7 +32,7 @@ describe('the assay CLI', () => {
   it('lists its commands and has --help on each', () => {
     const help = assay('--help')
     expect(help.code).toBe(0)
-    for (const command of ['serve', 'import', 'export', 'judge', 'report', 'demo', 'estimate', 'taxonomy', 'bench', 'fake-llm']) {
+    for (const command of ['serve', 'import', 'export', 'criterion', 'judge', 'report', 'demo', 'estimate', 'taxonomy', 'bench', 'fake-llm']) {
       expect(help.stdout).toContain(`  ${command}`)
       const own = assay(command, '--help')
       expect([own.code, own.stdout.split('\n')[0]]).toEqual([0, expect.stringMatching(new RegExp(`^Usage: assay ${command}`))])

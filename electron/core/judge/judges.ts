@@ -19,7 +19,7 @@ import {
   type VerdictView,
 } from '../../../shared/judges'
 import type { VersionRow } from '../db/repos/judges'
-import type { LabeledRow } from '../db/repos/splits'
+import { humanNote, type LabeledRow } from '../db/repos/splits'
 import { criterion, judgeOf, listJudges, now, tx, versionView, type JudgeDeps } from './context'
 import { renderFor, roughTokens } from './prompt'
 import { examplesText, runView } from './runs'
@@ -31,7 +31,7 @@ export function createJudge(d: JudgeDeps, input: { criterionId: number; name: st
   if (listJudges(d).some((j) => j.criterionId === c.id && j.name === input.name)) throw new AppError('conflict', `"${c.name}" already has a judge named "${input.name}": choose another name.`)
   const rows = assignSplits(d, c.id)
   const train = rows.filter((r) => r.split === 'train' && (r.verdict === 'pass' || r.verdict === 'fail'))
-  const withNotes = [...train].sort((a, b) => Number(b.note.length > 0) - Number(a.note.length > 0))
+  const withNotes = [...train].sort((a, b) => Number(humanNote(b).length > 0) - Number(humanNote(a).length > 0))
   const fewshot = [...withNotes.filter((r) => r.verdict === 'pass').slice(0, 2), ...withNotes.filter((r) => r.verdict === 'fail').slice(0, 2)].map((r) => r.itemId)
   const id = tx(d, () => {
     const judgeId = d.repos.judges.addJudge(c.id, input.name, now(d))
@@ -158,7 +158,7 @@ export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealVersion: n
     .filter((r) => r.split === 'train' && (r.verdict === 'pass' || r.verdict === 'fail'))
     .map((r) => {
       const item = d.repos.items.get(r.itemId)
-      return { itemId: r.itemId, externalId: r.externalId, verdict: r.verdict as 'pass' | 'fail', note: r.note, preview: (item?.input ?? '').slice(0, 200) }
+      return { itemId: r.itemId, externalId: r.externalId, verdict: r.verdict as 'pass' | 'fail', note: humanNote(r), preview: (item?.input ?? '').slice(0, 200) }
     })
   return {
     judge,

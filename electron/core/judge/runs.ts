@@ -6,6 +6,7 @@ import type { ItemDetail } from '../../../shared/domain'
 import { AppError } from '../../../shared/errors'
 import { formatExample, type ModelSnapshot, type RunEstimate, type RunScope, type RunView } from '../../../shared/judges'
 import type { RunRow, VersionRow } from '../db/repos/judges'
+import { humanNote } from '../db/repos/splits'
 import { criterion, isExternal, judgeOf, now, tx, type JudgeDeps } from './context'
 import type { LlmClient, LlmResponse } from './llm'
 import { batchBackend } from './batch'
@@ -51,7 +52,9 @@ export function examplesText(d: JudgeDeps, criterionId: number, fewshotIds: numb
     .map((id) => {
       const item = d.repos.items.get(id, { assessments: false })
       const l = labeled.get(id)
-      return item && l && (l.verdict === 'pass' || l.verdict === 'fail') ? formatExample({ input: item.input, output: item.output, critique: l.note, verdict: l.verdict }) : ''
+      // The critique is the human's note: the label's own, else the one on the trace's Overall
+      // label (a failure mode's label made by tagging has none; the observation is on Overall).
+      return item && l && (l.verdict === 'pass' || l.verdict === 'fail') ? formatExample({ input: item.input, output: item.output, critique: humanNote(l), verdict: l.verdict }) : ''
     })
     .filter(Boolean)
     .join('\n\n')

@@ -9,8 +9,8 @@ export interface Candidate {
   judge: 'pass' | 'fail' | 'error' | null
   /** The current label was made under an older version of the criterion's definition. */
   stale: boolean
-  /** This annotator's own current pass/fail label (the self-consistency re-label draws from these). */
-  mine: 'pass' | 'fail' | null
+  /** This annotator's own current label (the self-consistency re-label draws from the pass/fail ones; "unlabeled by me" orders by it). */
+  mine: 'pass' | 'fail' | 'defer' | null
   /** Annotators' current pass/fail labels on this item differ (the adjudication order draws from these). */
   conflict: boolean
   /** The metadata value a stratified order groups by (as text), when it asks for one. */
@@ -37,7 +37,7 @@ export function rank(seed: number, id: number): number {
 export function orderSession(candidates: readonly Candidate[], order: SessionOrder, seed: number, size: number): number[] {
   const random = (a: Candidate, b: Candidate) => rank(seed, a.id) - rank(seed, b.id)
   const first = (pick: (c: Candidate) => boolean) => (a: Candidate, b: Candidate) => Number(pick(b)) - Number(pick(a)) || random(a, b)
-  const pool = order === 'relabel' ? candidates.filter((c) => c.mine !== null) : order === 'adjudicate' ? candidates.filter((c) => c.conflict) : [...candidates]
+  const pool = order === 'relabel' ? candidates.filter((c) => c.mine === 'pass' || c.mine === 'fail') : order === 'adjudicate' ? candidates.filter((c) => c.conflict) : [...candidates]
   let sorted: Candidate[]
   switch (order) {
     case 'random':
@@ -47,7 +47,11 @@ export function orderSession(candidates: readonly Candidate[], order: SessionOrd
       break
     case 'unlabeled':
       // Unlabeled, then deferred, then the rest: a session resumes the work that is left.
-      sorted = pool.sort((a, b) => weight(a) - weight(b) || random(a, b))
+      sorted = pool.sort((a, b) => weight(a.label) - weight(b.label) || random(a, b))
+      break
+    case 'unlabeled-mine':
+      // The same, by this annotator's own labels: another annotator's label does not count.
+      sorted = pool.sort((a, b) => weight(a.mine) - weight(b.mine) || random(a, b))
       break
     case 'disagreements':
       sorted = pool.sort(first((c) => (c.label === 'pass' || c.label === 'fail') && (c.judge === 'pass' || c.judge === 'fail') && c.label !== c.judge))
@@ -74,7 +78,9 @@ export function orderSession(candidates: readonly Candidate[], order: SessionOrd
   return ids.slice(0, limit)
 }
 
-const weight = (c: Candidate): number => (c.label === null ? 0 : c.label === 'defer' ? 1 : 2)
+/** Where a label puts an item in an "unlabeled first" order: none, deferred, then pass or fail. */
+const weight = (label: Candidate['label']): number => (label === null ? 0 : label === 'defer' ? 1 : 2)
+
 
 /** Round-robin over the strata (each in seeded random order), so every value is seen early. */
 function interleave(pool: Candidate[], key: (c: Candidate) => string, seed: number, random: (a: Candidate, b: Candidate) => number): Candidate[] {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import type { ItemDetail, NoteView, Taxonomy } from '../../../shared/domain'
+import type { CriterionInfo, ItemDetail, NoteView, Taxonomy } from '../../../shared/domain'
 import { call, errorText } from '../../api'
 import { Pareto } from '../../../shared/charts/Pareto'
 import { TraceView } from '../../components/trace/TraceView'
@@ -7,6 +7,7 @@ import { VerdictBadge } from '../../components/VerdictBadge'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { taxonomyMarkdown } from '../../../shared/taxonomy-report'
+import { CriterionForm } from '../label/CriterionForm'
 import { ModeForm, type ModeFormState } from './ModeForm'
 import { CrossTables } from './CrossTables'
 import { SuggestPanel } from './SuggestPanel'
@@ -33,15 +34,19 @@ export function AnalyzeScreen() {
   const [only, setOnly] = useState<{ title: string; ids: Set<number> } | null>(null)
   const [pending, setPending] = useState<'edit' | 'recode' | 'pass' | 'fail' | null>(null)
   const [form, setForm] = useState<ModeFormState | null>(null)
+  // Overall is not a failure mode: `e` then `0` edits its definition in the criterion form.
+  const [overall, setOverall] = useState<CriterionInfo | null>(null)
+  const [editOverall, setEditOverall] = useState(false)
   const [trace, setTrace] = useState<ItemDetail | null>(null)
   const [pivot, setPivot] = useState<string | null>(null)
   const search = useRef<HTMLInputElement>(null)
 
   const reload = useCallback(async () => {
     try {
-      const [n, t] = await Promise.all([call('notes.list', {}), call('taxonomy.get', { pivot })])
+      const [n, t, criteria] = await Promise.all([call('notes.list', {}), call('taxonomy.get', { pivot }), call('criteria.list', {})])
       setNotes(n)
       setTaxonomy(t)
+      setOverall(criteria.find((c) => c.kind === 'overall') ?? null)
     } catch (error) {
       showError(errorText(error))
     }
@@ -86,7 +91,7 @@ export function AnalyzeScreen() {
       showError(errorText(error))
     }
   }
-  const browsing = form === null
+  const browsing = form === null && !editOverall
   useKeyAction('analyze.next', () => setCursor(Math.min(at + 1, visible.length - 1)), browsing)
   useKeyAction('analyze.prev', () => setCursor(Math.max(at - 1, 0)), browsing)
   useKeyAction('analyze.assign', (_e, key) => {
@@ -100,7 +105,7 @@ export function AnalyzeScreen() {
     setSelected(next)
   }, browsing)
   useKeyAction('analyze.create', () => setForm({ kind: 'create', itemIds: selected.size > 0 ? [...selected] : current ? [current.itemId] : [] }), browsing)
-  useKeyAction('analyze.edit', () => setPending('edit'), browsing && numbered.length > 0)
+  useKeyAction('analyze.edit', () => setPending('edit'), browsing && (numbered.length > 0 || overall !== null))
   useKeyAction('analyze.recode', () => setPending('recode'), browsing && numbered.length > 0)
   useKeyAction('analyze.failExample', () => setPending('fail'), browsing && numbered.length > 0 && current !== undefined)
   useKeyAction('analyze.passExample', () => setPending('pass'), browsing && numbered.length > 0 && current !== undefined)
@@ -108,6 +113,7 @@ export function AnalyzeScreen() {
     const mode = numbered[Number(key) - 1]
     const what = pending
     setPending(null)
+    if (key === '0' && what === 'edit' && overall) return setEditOverall(true)
     if (!mode || !taxonomy) return
     if (what === 'edit') setForm({ kind: 'edit', mode })
     else if ((what === 'pass' || what === 'fail') && current) {
@@ -232,7 +238,12 @@ export function AnalyzeScreen() {
           {visible.length > SHOWN && <p className="muted">Showing the first {SHOWN} of {visible.length}: search to narrow.</p>}
         </section>
         <section className="analyze-side">
-          {form ? (
+          {editOverall && overall ? (
+            <CriterionForm criterion={overall} onClose={() => setEditOverall(false)} onSaved={() => {
+              setEditOverall(false)
+              void reload()
+            }} />
+          ) : form ? (
             <ModeForm state={form} modes={numbered} onClose={() => setForm(null)} onDone={async () => {
               setForm(null)
               setSelected(new Set())
@@ -247,6 +258,12 @@ export function AnalyzeScreen() {
             </div>
           ) : (
             <>
+              {overall && (
+                <p className="overall-criterion" data-testid="analyze-overall">
+                  <kbd>0</kbd> <strong>{overall.name}</strong> <span className="muted">v{overall.version} · {overall.labeled} labeled</span>
+                  <span className="muted definition">{overall.definition || 'No definition yet (e, then 0).'}</span>
+                </p>
+              )}
               <h2>Failure modes</h2>
               <ol className="modes">
                 {numbered.map((m, k) => (
@@ -266,7 +283,7 @@ export function AnalyzeScreen() {
                 ))}
               </ol>
               <p className="hint">
-                Numbers put the current note's trace in a mode (again: take it out) · <kbd>x</kbd> select · <kbd>c</kbd> new mode · <kbd>e</kbd>+number edit, merge, delete · <kbd>r</kbd>+number re-code every reviewed trace for that mode · <kbd>f</kbd>/<kbd>p</kbd>+number pin the trace as an example of the mode present/absent.
+                Numbers put the current note's trace in a mode (again: take it out) · <kbd>x</kbd> select · <kbd>c</kbd> new mode · <kbd>e</kbd>+number edit, merge, delete (<kbd>e</kbd> <kbd>0</kbd> defines Overall) · <kbd>r</kbd>+number re-code every reviewed trace for that mode · <kbd>f</kbd>/<kbd>p</kbd>+number pin the trace as an example of the mode present/absent.
               </p>
               <SuggestPanel onCreated={reload} />
               <h2>How often (Pareto)</h2>

@@ -1,45 +1,30 @@
-import { useState } from 'react'
 import type { CriterionInfo } from '../../../shared/domain'
-import { useStore } from '../../store'
 
 /**
- * A criterion's definition, editable. Saving makes a new version (methodology requirement 21):
- * labels keep the version they were made under, and older ones are flagged for re-review.
+ * The chosen criterion's definition, with the keys that change it: `e` renames it or writes a
+ * new definition (a new version, methodology requirement 21: labels keep the version they were
+ * made under, and older ones are flagged for re-review), `c` adds a criterion. The session
+ * setup owns the keys and opens `CriterionForm`.
  */
-export function CriterionEditor({ criterion }: { criterion: CriterionInfo }) {
-  const updateCriterion = useStore((s) => s.updateCriterion)
-  const [editing, setEditing] = useState<string | null>(null)
-  if (editing === null) {
-    return (
-      <div className="criterion-definition">
-        <p>
-          <strong>Definition (v{criterion.version}):</strong> {criterion.definition || <span className="muted">none yet</span>}{' '}
-          <button type="button" className="link" onClick={() => setEditing(criterion.definition)}>
-            edit
-          </button>
-        </p>
-        {criterion.stale > 0 && (
-          <p className="warning">
-            {criterion.stale} label{criterion.stale === 1 ? ' was' : 's were'} made under an older definition and need a re-review (order “Needs re-review first”).
-          </p>
-        )}
-      </div>
-    )
-  }
+export function CriterionEditor({ criterion, onEdit, onNew }: { criterion: CriterionInfo; onEdit: () => void; onNew: () => void }) {
   return (
-    <div className="criterion-definition editing">
-      <label>
-        New definition (saved as v{criterion.version + 1}; labels made under v{criterion.version} will need a re-review)
-        <textarea value={editing} onChange={(e) => setEditing(e.target.value)} rows={3} autoFocus />
-      </label>
-      <div className="row-fields">
-        <button type="button" onClick={() => void updateCriterion(criterion.id, editing).then((ok) => ok && setEditing(null))} disabled={!editing.trim() || editing.trim() === criterion.definition}>
-          Save as v{criterion.version + 1}
+    <div className="criterion-definition" data-testid="criterion-definition">
+      <p>
+        <strong>Definition (v{criterion.version}):</strong> {criterion.definition || <span className="muted">none yet: press e to write one</span>}{' '}
+      </p>
+      <p className="row-fields">
+        <button type="button" onClick={onEdit}>
+          <kbd>e</kbd> {criterion.kind === 'overall' ? 'Edit the definition' : 'Rename or edit the definition'}
         </button>
-        <button type="button" onClick={() => setEditing(null)}>
-          Cancel
+        <button type="button" onClick={onNew}>
+          <kbd>c</kbd> New criterion
         </button>
-      </div>
+      </p>
+      {criterion.stale > 0 && (
+        <p className="warning">
+          {criterion.stale} label{criterion.stale === 1 ? ' was' : 's were'} made under an older definition and need a re-review (order “Needs re-review first”).
+        </p>
+      )}
     </div>
   )
 }

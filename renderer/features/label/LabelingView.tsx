@@ -123,9 +123,10 @@ export function LabelingView() {
                   {item.label.version < session.criterion.version && <span className="warning"> made under v{item.label.version}: re-review</span>}
                 </>
               ) : (
-                <span className="muted">not labeled</span>
+                <span className="muted">{item.others.length > 0 ? 'not labeled by you' : 'not labeled'}</span>
               )}
             </div>
+            {item.others.length > 0 && session.settings.order !== 'adjudicate' && <OtherLabels others={item.others} />}
             <div className="buttons">
               <button className="pass" onClick={() => void actions.label('pass')}>
                 <kbd>{keyLabel('label.pass')}</kbd> Pass
@@ -214,6 +215,20 @@ export function LabelingView() {
         </aside>
       </div>
     </div>
+  )
+}
+
+/** Other annotators' labels on the item: the queue is per annotator, so say what they decided. */
+function OtherLabels({ others }: { others: SessionItem['others'] }) {
+  return (
+    <ul className="annotators others" data-testid="other-labels">
+      {others.map((o) => (
+        <li key={o.annotator}>
+          <span className={`verdict-${o.verdict}`}>{o.verdict === 'defer' ? 'deferred' : `labeled ${o.verdict}`}</span> by <strong>{o.annotator}</strong>
+          {o.note && <span className="critique">: {o.note}</span>}
+        </li>
+      ))}
+    </ul>
   )
 }
 

@@ -1,10 +1,14 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import type { Output } from '../../../shared/contract'
+import type { ItemFilter } from '../../../shared/domain'
 import { DEFAULT_SESSION_SIZE, SESSION_ORDERS, type SessionOrder } from '../../../shared/session'
 import { DEFAULT_FILTER } from '../../../shared/table-query'
+import { call, errorText } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { CriterionEditor } from './CriterionEditor'
+import { CriterionForm } from './CriterionForm'
 import { AgreementTable } from './AgreementTable'
 
 type Scope = 'all' | 'table' | 'selection'
@@ -42,11 +46,16 @@ export function SessionSetup() {
   const [seed, setSeed] = useState(() => String(Math.floor(Math.random() * 1_000_000)))
   const [blind, setBlind] = useState(true)
   const [starting, setStarting] = useState(false)
+  // The criterion form: null closed, 'new' to add one, 'edit' for the chosen criterion.
+  const [editing, setEditing] = useState<'new' | 'edit' | null>(null)
   useEffect(() => {
     if (!facets) loadFacets()
   }, [facets, loadFacets])
   const criterion = traceCriteria.find((c) => c.id === criterionId) ?? traceCriteria[0]
   const orderInfo = SESSION_ORDERS.find((o) => o.id === order)!
+  const items = useMemo(() => (scope === 'selection' ? { ids: [...selected] } : scope === 'table' ? { search: search || undefined, filter } : {}), [scope, selected, search, filter])
+  const counts = useUnlabeled(criterion?.id ?? null, step || null, items)
+  const countOf = (id: SessionOrder) => (!counts ? '' : id === 'unlabeled' ? ` (${counts.unlabeledByAnyone.toLocaleString()} of ${counts.items.toLocaleString()})` : id === 'unlabeled-mine' ? ` (${counts.unlabeledByMe.toLocaleString()} of ${counts.items.toLocaleString()})` : '')
 
   const start = async (event?: FormEvent) => {
     event?.preventDefault()
@@ -60,19 +69,21 @@ export function SessionSetup() {
       seed: Number.parseInt(seed, 10) || 0,
       size: Math.max(1, Number.parseInt(size, 10) || DEFAULT_SESSION_SIZE),
       blind,
-      ...(scope === 'selection' ? { ids: [...selected] } : scope === 'table' ? { search: search || undefined, filter } : {}),
+      ...items,
     })
     setStarting(false)
   }
-  useKeyAction('setup.start', () => void start())
-  useKeyAction('setup.resume', () => latest && openSession(latest), latest !== null)
+  useKeyAction('setup.start', () => void start(), editing === null)
+  useKeyAction('setup.resume', () => latest && openSession(latest), latest !== null && editing === null)
+  useKeyAction('setup.newCriterion', () => setEditing('new'), editing === null)
+  useKeyAction('setup.editCriterion', () => setEditing('edit'), editing === null && criterion !== undefined)
 
   return (
     <div className="setup">
       <form className="setup-form" onSubmit={(e) => void start(e)} aria-label="New labeling session">
         <h1>New labeling session</h1>
         <p className="hint">
-          <kbd>Tab</kbd> moves through the fields, <kbd>Ctrl+Enter</kbd> starts{latest ? <>, <kbd>r</kbd> resumes your last session</> : null}.
+          <kbd>Tab</kbd> moves through the fields, <kbd>Ctrl+Enter</kbd> starts{latest ? <>, <kbd>r</kbd> resumes your last session</> : null}, <kbd>c</kbd> adds a criterion, <kbd>e</kbd> edits the chosen one.
         </p>
         <label>
           Criterion
@@ -84,7 +95,24 @@ export function SessionSetup() {
             ))}
           </select>
         </label>
-        {criterion && <CriterionEditor criterion={criterion} />}
+        {editing !== null ? (
+          <CriterionForm
+            key={editing === 'new' ? 'new' : criterion?.id}
+            criterion={editing === 'edit' ? (criterion ?? null) : null}
+            onClose={() => setEditing(null)}
+            onSaved={(c) => {
+              setCriterionId(c.id)
+              setEditing(null)
+            }}
+          />
+        ) : (
+          criterion && <CriterionEditor criterion={criterion} onEdit={() => setEditing('edit')} onNew={() => setEditing('new')} />
+        )}
+        {traceCriteria.length === 0 && editing === null && (
+          <p className="muted">
+            No criterion yet: <kbd>c</kbd> adds one.
+          </p>
+        )}
         <label>
           Unit of review
           <select value={step} onChange={(e) => setStep(e.target.value)}>
@@ -102,10 +130,16 @@ export function SessionSetup() {
             {SESSION_ORDERS.map((o) => (
               <option key={o.id} value={o.id}>
                 {o.title}
+                {countOf(o.id)}
               </option>
             ))}
           </select>
           <span className="hint">{orderInfo.hint}</span>
+          {counts && (
+            <span className="hint" data-testid="unlabeled-counts">
+              Of these {counts.items.toLocaleString()} items, {counts.unlabeledByMe.toLocaleString()} have no pass or fail label of yours ({counts.annotator}) and {counts.unlabeledByAnyone.toLocaleString()} have none of any annotator.
+            </span>
+          )}
         </label>
         {order === 'stratified-metadata' && (
           <label>
@@ -182,4 +216,25 @@ export function SessionSetup() {
       </aside>
     </div>
   )
+}
+
+type Unlabeled = Output<'sessions.counts'>
+
+/** How many of a session's items are unlabeled by this annotator and by anyone, for the order picker; refreshed when the choice changes. */
+function useUnlabeled(criterionId: number | null, step: string | null, items: { ids?: number[]; search?: string; filter?: ItemFilter }): Unlabeled | null {
+  const showError = useStore((s) => s.showError)
+  const annotator = useStore((s) => s.user?.annotator)
+  const labeled = useStore((s) => s.criteria.find((c) => c.id === criterionId)?.labeled)
+  const [counts, setCounts] = useState<Unlabeled | null>(null)
+  useEffect(() => {
+    if (criterionId === null) return setCounts(null)
+    let live = true
+    call('sessions.counts', { criterionId, step, ...items }).then(
+      (c) => live && setCounts(c),
+      (error: unknown) => live && showError(errorText(error)),
+    )
+    return () => void (live = false)
+    // `labeled` and `annotator` are not sent, but a change of either changes the counts.
+  }, [criterionId, step, items, annotator, labeled, showError])
+  return counts
 }

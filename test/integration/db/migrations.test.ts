@@ -20,8 +20,8 @@ describe('migrations', () => {
   afterEach(() => tmp.cleanup())
 
   it('has one test below for each migration', () => {
-    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions', '0004-judges', '0005-targets', '0006-split-origin'])
-    expect(LATEST_VERSION).toBe(6)
+    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions', '0004-judges', '0005-targets', '0006-split-origin', '0007-overall'])
+    expect(LATEST_VERSION).toBe(7)
   })
 
   it('0001-initial creates the data model on an empty file and marks it as Assay', () => {
@@ -149,6 +149,44 @@ describe('migrations', () => {
     ])
     expect(() => d.prepare("UPDATE splits SET origin = 'guess'").run()).toThrow(/CHECK/)
     d.close()
+  })
+
+  it('0007-overall gives a project of traces alone the Overall criterion, and leaves one that has it as it was', () => {
+    const bare = tmp.file('traces.assay')
+    const a = fileAtVersion(bare, 6)
+    a.exec(`
+      INSERT INTO datasets (name, format, created_at) VALUES ('d', 'jsonl', 't');
+      INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'a', 'text', 't');
+    `)
+    a.close()
+    const labeled = tmp.file('labeled.assay')
+    const b = fileAtVersion(labeled, 6)
+    b.exec(`
+      INSERT INTO datasets (name, format, created_at) VALUES ('d', 'csv', 't');
+      INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'a', 'text', 't');
+      INSERT INTO criteria (name, kind, created_at) VALUES ('Tone', 'failure_mode', 't'), ('Overall', 'overall', 't');
+      INSERT INTO criterion_versions (criterion_id, version, definition, created_at) VALUES (1, 1, 'tone', 't'), (2, 1, 'correct', 't'), (2, 2, 'correct and complete', 't');
+      INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, created_at) VALUES (1, 2, 2, 'pass', 'ann', 't');
+    `)
+    b.close()
+
+    const first = openProject(bare, { mode: 'open' })
+    expect(first.migratedFrom).toBe(6)
+    expect(first.db.prepare('SELECT c.id, c.name, c.kind, v.version, v.definition FROM criteria c JOIN criterion_versions v ON v.criterion_id = c.id').all()).toEqual([
+      { id: 1, name: 'Overall', kind: 'overall', version: 1, definition: '' },
+    ])
+    first.db.close()
+    const second = openProject(labeled, { mode: 'open' })
+    expect(second.db.prepare('SELECT c.name, c.kind, count(v.id) AS versions FROM criteria c JOIN criterion_versions v ON v.criterion_id = c.id GROUP BY c.id ORDER BY c.id').all()).toEqual([
+      { name: 'Tone', kind: 'failure_mode', versions: 1 },
+      { name: 'Overall', kind: 'overall', versions: 2 },
+    ])
+    second.db.close()
+
+    // A new file has it from the start (it migrates from 0).
+    const fresh = openProject(tmp.file('new.assay'), { mode: 'create' })
+    expect(fresh.db.prepare("SELECT name FROM criteria WHERE kind = 'overall'").pluck().all()).toEqual(['Overall'])
+    fresh.db.close()
   })
 
   it('opening an up-to-date file makes no backup', () => {

@@ -19,6 +19,15 @@ describe('session orders', () => {
     expect(ids.slice(10, 20).every((id) => id > 10 && id <= 20)).toBe(true)
   })
 
+  it("unlabeled by me first: another annotator's label does not count, mine does", () => {
+    // 1–10: someone else's label only; 11–20: mine; 21–25: deferred by me; 26–30: nobody's.
+    const pool = many(30, (id) => (id <= 10 ? { label: 'fail' } : id <= 20 ? { label: 'pass', mine: 'pass' } : id <= 25 ? { label: 'defer', mine: 'defer' } : {}))
+    const ids = orderSession(pool, 'unlabeled-mine', 1, 30)
+    expect(ids.slice(0, 15).every((id) => id <= 10 || id > 25)).toBe(true)
+    expect(ids.slice(15, 20).every((id) => id > 20 && id <= 25)).toBe(true)
+    expect(orderSession(pool, 'unlabeled', 1, 5).every((id) => id > 25)).toBe(true)
+  })
+
   it('takes strata in turn, so a rare value is seen early', () => {
     const ids = orderSession(many(40, (id) => ({ stratum: id <= 4 ? 'voice' : 'chat' })), 'stratified-metadata', 3, 8)
     expect(ids.filter((id) => id <= 4)).toHaveLength(4) // every voice item in the first 8, alternating

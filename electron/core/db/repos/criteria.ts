@@ -65,6 +65,8 @@ export function criteriaRepo(db: Db) {
       })()
       return get(id)
     },
+    /** The step-level criterion of `base` and `step`, if a session has made it. */
+    stepOf: (base: CriterionInfo, step: string): number | undefined => stepCriterion.get(`${base.name} · ${step}`, step) as number | undefined,
     /** The criterion a step-level session labels: "<criterion> · <step>", created on first use. */
     forStep(base: CriterionInfo, step: string, at: string): number {
       const name = `${base.name} · ${step}`

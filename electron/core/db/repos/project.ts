@@ -15,6 +15,13 @@ export function projectRepo(db: Db) {
   )
   const criterionByName = db.prepare('SELECT id FROM criteria WHERE name = ? AND deleted_at IS NULL').pluck()
   const latestVersion = db.prepare('SELECT max(version) FROM criterion_versions WHERE criterion_id = ?').pluck()
+  const overallId = db.prepare("SELECT id FROM criteria WHERE kind = 'overall' AND deleted_at IS NULL ORDER BY id LIMIT 1").pluck()
+  const fillFirstDefinition = db.prepare(
+    `UPDATE criterion_versions SET definition = @definition, created_at = @at WHERE criterion_id = @id AND version = 1 AND definition = ''
+       AND NOT EXISTS (SELECT 1 FROM criterion_versions v WHERE v.criterion_id = @id AND v.version > 1)
+       AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.criterion_id = @id)`,
+  )
+  const stampCriterion = db.prepare('UPDATE criteria SET created_at = ? WHERE id = ?')
   const counts = db.prepare(
     `SELECT (SELECT count(*) FROM items) AS itemCount,
             (SELECT count(*) FROM items i WHERE i.id IN (SELECT item_id FROM labels WHERE criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall'))
@@ -46,6 +53,18 @@ export function projectRepo(db: Db) {
       return id
     },
     criterionId: (name: string): number | undefined => criterionByName.get(name) as number | undefined,
+    /**
+     * The `Overall` criterion every project has (migration 0007), given its first definition: a
+     * fresh file's empty one is filled in place (nothing was labeled under it); a criterion that
+     * already has a definition or labels keeps it. Filled, it is dated `at` (a made-up project,
+     * the demo, stays the same file for the same seed). Returns its id.
+     */
+    defineOverall(definition: string, at: string): number {
+      const id = overallId.get() as number | undefined
+      if (id === undefined) throw new Error('This project has no Overall criterion (migration 0007 adds it): open it with this version of Assay.')
+      if (fillFirstDefinition.run({ definition, at, id }).changes > 0) stampCriterion.run(at, id)
+      return id
+    },
     /** The criterion's current version (labels record it). */
     criterionVersion: (id: number): number => (latestVersion.get(id) as number | null) ?? 1,
 

@@ -8,7 +8,21 @@ export interface LabeledRow {
   verdict: 'pass' | 'fail' | 'defer'
   note: string
   split: 'train' | 'dev' | 'test' | null
+  /**
+   * For a trace-level failure mode: the note on the trace's current Overall label (the same
+   * annotator's first, else the newest), where the human usually writes it while labeling;
+   * '' for Overall and step-level criteria, and when there is none.
+   */
+  overallNote: string
 }
+
+/**
+ * The human's note on a labeled item, as few-shot critiques, the Calibrate cell lists and the
+ * report show it: the label's own note, else the note written on the trace's Overall label
+ * (tagging or assigning a failure mode writes a label without a note: the observation is on
+ * Overall). Empty only when the human wrote none.
+ */
+export const humanNote = (r: Pick<LabeledRow, 'note' | 'overallNote'>): string => r.note || r.overallNote
 
 /** Train/dev/test per criterion: the shares and seed, and each labeled item with its split. */
 export function splitsRepo(db: Db) {
@@ -18,7 +32,12 @@ export function splitsRepo(db: Db) {
      ON CONFLICT (criterion_id) DO UPDATE SET train = excluded.train, dev = excluded.dev, test = excluded.test, seed = excluded.seed`,
   )
   const labeled = db.prepare(
-    `SELECT cur.item_id AS itemId, i.external_id AS externalId, cur.verdict, cur.note, s.split
+    `SELECT cur.item_id AS itemId, i.external_id AS externalId, cur.verdict, cur.note, s.split,
+       CASE WHEN cur.note = '' AND (SELECT kind = 'failure_mode' AND step IS NULL FROM criteria WHERE id = @c) THEN coalesce((
+         SELECT o.note FROM labels o JOIN criteria oc ON oc.id = o.criterion_id
+         WHERE o.item_id = cur.item_id AND oc.kind = 'overall' AND oc.deleted_at IS NULL AND o.note <> '' AND o.verdict <> 'cleared'
+           AND o.id = (SELECT max(o2.id) FROM labels o2 WHERE o2.item_id = o.item_id AND o2.criterion_id = o.criterion_id AND o2.annotator = o.annotator)
+         ORDER BY o.annotator = cur.annotator DESC, o.id DESC LIMIT 1), '') ELSE '' END AS overallNote
      FROM (${CURRENT_LABELS_OF_CRITERION}) cur JOIN items i ON i.id = cur.item_id
      LEFT JOIN splits s ON s.criterion_id = @c AND s.item_id = cur.item_id ORDER BY cur.item_id`,
   )

@@ -24,11 +24,14 @@ export interface ModeRow {
 
 /** The failure taxonomy's reads (DESIGN §3, Analyze): notes, modes with their counts, and the cross tables. */
 export function taxonomyRepo(db: Db) {
+  // Every annotator's current label that carries a note (not only the newest label of the item):
+  // a second annotator's label must not hide the first one's note.
   const notes = db.prepare(
     `SELECT l.item_id AS itemId, i.external_id AS externalId, d.name AS dataset, c.name AS criterion, l.verdict, l.note, l.annotator, l.created_at AS createdAt,
        i.metadata_json AS metadata
-     FROM (${CURRENT_LABELS}) l JOIN items i ON i.id = l.item_id JOIN datasets d ON d.id = i.dataset_id JOIN criteria c ON c.id = l.criterion_id
-     WHERE l.note <> '' AND c.deleted_at IS NULL AND c.step IS NULL ORDER BY l.id`,
+     FROM labels l JOIN items i ON i.id = l.item_id JOIN datasets d ON d.id = i.dataset_id JOIN criteria c ON c.id = l.criterion_id
+     WHERE l.id IN (SELECT max(id) FROM labels GROUP BY item_id, criterion_id, annotator) AND l.verdict <> 'cleared'
+       AND l.note <> '' AND c.deleted_at IS NULL AND c.step IS NULL ORDER BY l.id`,
   )
   const modes = db.prepare(
     `WITH fails AS (SELECT criterion_id, count(*) AS n FROM (${CURRENT_LABELS}) WHERE verdict = 'fail' GROUP BY criterion_id)

@@ -1,0 +1,123 @@
+/**
+ * A project of the user's own traces, never the demo: its criteria are written, added and
+ * renamed with the keyboard in the session setup and on Analyze; a second annotator sees the
+ * first one's labels in a session, counts of what is unlabeled by whom, and both notes on Analyze.
+ */
+import Database from 'better-sqlite3'
+import { writeFileSync } from 'node:fs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runCli } from '../helpers/cli'
+import { tempDir } from '../helpers/paths'
+import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
+
+const row = (i: number, extra: Record<string, string> = {}) => JSON.stringify({ id: `t-${String(i).padStart(2, '0')}`, input: `How do I fix error ${i}?`, output: `Try restarting (answer ${i}).`, ...extra })
+
+describe('criteria and annotators on a project of your own traces', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let app: AppDriver | null = null
+  beforeEach(() => (tmp = tempDir('assay-e2e-')))
+  afterEach(async () => {
+    await app?.close()
+    app = null
+    tmp.cleanup()
+  })
+
+  it('writes Overall, adds and renames a criterion with keys in the setup, labels it, and defines Overall on Analyze', async () => {
+    writeFileSync(tmp.file('traces.jsonl'), Array.from({ length: 6 }, (_, i) => row(i + 1)).join('\n'))
+    expect((await runCli(['import', 'mine.assay', 'traces.jsonl'], tmp.dir)).code).toBe(0)
+    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'ann'), project: tmp.file('mine.assay') })
+    const { page } = app
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+3')
+    const chosen = () => page.locator('.setup-form select').first().evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? '')
+    await expect.poll(chosen).toBe('Overall (v1, 0 labeled)')
+    const definition = page.getByTestId('criterion-definition')
+    await expect.poll(() => definition.locator('p').first().textContent()).toBe('Definition (v1): none yet: press e to write one ')
+
+    // e: Overall's definition (its name stays); Ctrl+Enter saves it as v2.
+    await page.keyboard.press('e')
+    await expect.poll(() => page.getByLabel('Criterion name').isDisabled()).toBe(true)
+    await page.keyboard.type('The answer fixes the error the user reports.')
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(() => definition.locator('p').first().textContent()).toBe('Definition (v2): The answer fixes the error the user reports. ')
+
+    // c: a new criterion, chosen at once; e: renamed.
+    await page.keyboard.press('c')
+    await page.keyboard.type('Off topic')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('The answer is about something the user did not ask.')
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(chosen).toBe('Off topic (v1, 0 labeled)')
+    await page.keyboard.press('e')
+    await page.keyboard.press('Control+a')
+    await page.keyboard.type('Wanders off topic')
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(chosen).toBe('Wanders off topic (v1, 0 labeled)')
+
+    // A session on it, then Overall's definition from Analyze: e, then 0.
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(() => page.locator('.label-bar strong').first().textContent()).toBe('Wanders off topic')
+    await page.keyboard.press('2')
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All labels saved')
+    await page.keyboard.press('Alt+4')
+    const overall = page.getByTestId('analyze-overall')
+    await expect.poll(() => overall.textContent()).toContain('v2')
+    await page.keyboard.press('e')
+    await page.keyboard.press('0')
+    await page.keyboard.press('Control+a')
+    await page.keyboard.type('The answer fixes the reported error, safely.')
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(() => overall.textContent()).toBe('0 Overall v3 · 0 labeledThe answer fixes the reported error, safely.')
+    expect(await app.problems()).toEqual([])
+
+    const db = new Database(tmp.file('mine.assay'), { readonly: true })
+    expect(db.prepare('SELECT c.name, c.kind, v.version, v.definition FROM criteria c JOIN criterion_versions v ON v.criterion_id = c.id ORDER BY c.id, v.version').all()).toEqual([
+      { name: 'Overall', kind: 'overall', version: 1, definition: '' },
+      { name: 'Overall', kind: 'overall', version: 2, definition: 'The answer fixes the error the user reports.' },
+      { name: 'Overall', kind: 'overall', version: 3, definition: 'The answer fixes the reported error, safely.' },
+      { name: 'Wanders off topic', kind: 'failure_mode', version: 1, definition: 'The answer is about something the user did not ask.' },
+    ])
+    expect(db.prepare("SELECT c.name, l.verdict, l.annotator FROM labels l JOIN criteria c ON c.id = l.criterion_id").all()).toEqual([{ name: 'Wanders off topic', verdict: 'fail', annotator: 'ann' }])
+    db.close()
+  })
+
+  it("shows another annotator's label on the item, counts unlabeled by me and by anyone, and keeps both notes on Analyze", async () => {
+    // ann's labels came with the file: three of twelve traces.
+    const labels: Record<number, Record<string, string>> = { 3: { label: 'fail', note: 'ann: tells the user to restart a server they do not have' }, 5: { label: 'pass', note: '' }, 8: { label: 'fail', note: '' } }
+    writeFileSync(tmp.file('traces.jsonl'), Array.from({ length: 12 }, (_, i) => row(i + 1, labels[i + 1] ?? { label: '', note: '' })).join('\n'))
+    const imported = await runCli(['import', 'team.assay', 'traces.jsonl', '--annotator', 'ann', '--json'], tmp.dir)
+    expect([imported.code, imported.json()]).toMatchObject([0, { imported: 12 }])
+    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'bob'), project: tmp.file('team.assay') })
+    const { page } = app
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+3')
+    await expect.poll(() => page.getByTestId('unlabeled-counts').textContent()).toBe('Of these 12 items, 12 have no pass or fail label of yours (bob) and 9 have none of any annotator.')
+    const order = page.getByLabel('Order')
+    expect(await order.locator('option').allTextContents()).toEqual(expect.arrayContaining(['Unlabeled by anyone first (9 of 12)', 'Unlabeled by me first (12 of 12)']))
+    await order.selectOption('unlabeled-mine')
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(() => page.getByTestId('label-progress').textContent()).toBe('Item 1 of 12')
+
+    // Find t-03 with j: ann's fail and note are on it, and it is not labeled by bob.
+    const heading = page.getByTestId('item-view').locator('h2')
+    for (let i = 0; i < 12 && (await heading.textContent()) !== 't-03'; i++) {
+      const before = await heading.textContent()
+      await page.keyboard.press('j')
+      await expect.poll(() => heading.textContent()).not.toBe(before)
+    }
+    expect(await heading.textContent()).toBe('t-03')
+    await expect.poll(() => page.getByTestId('other-labels').textContent()).toBe('labeled fail by ann: ann: tells the user to restart a server they do not have')
+    expect(await page.getByTestId('current-label').textContent()).toBe('not labeled by you')
+    await page.keyboard.press('n')
+    await page.keyboard.type('bob: suggests a restart, which is the documented fix')
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('1')
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All labels saved')
+
+    // Both notes stay on the notes board.
+    await page.keyboard.press('Alt+4')
+    const notes = page.locator('ol.notes > li[data-item="t-03"] > p')
+    await expect.poll(() => notes.allTextContents()).toEqual(['ann: tells the user to restart a server they do not have', 'bob: suggests a restart, which is the documented fix'])
+    expect(await app.problems()).toEqual([])
+  })
+})
