@@ -52,7 +52,10 @@ export function App() {
       if (event.name === 'judge.run') useStore.getState().setRun(event.payload)
       if (event.name === 'labels.changed') useStore.getState().labelsChanged()
       if (event.name === 'app.navigate') setScreen(event.payload.screen)
-      if (event.name === 'app.command' && event.payload.command === 'export') useStore.getState().setExportOpen(true)
+      if (event.name === 'app.command' && event.payload.command === 'export') {
+        if (useStore.getState().project) useStore.getState().setExportOpen(true)
+        else showError('Open a project first (Start screen): an export holds its items, labels and verdicts.')
+      }
     })
   }, [init, setScreen, showError])
 

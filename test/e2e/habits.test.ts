@@ -94,6 +94,11 @@ describe('Habits from other tools', () => {
     await page.getByText('This project has no items yet').waitFor()
 
     await dropFile(page, 'my traces.csv', 'id,question,answer\nq1,"Vegan curry?","## Curry\n- lentils"\nq2,Pasta?,Boil it.\nq3,Bread?,Rice flour.\n')
+    if (app.shell === 'electron') {
+      // A File made in the page is on no disk: webUtils has no path for it, and the app says so.
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('my traces.csv is not a file on this computer')
+      return
+    }
     await page.getByText('Preview: the first').waitFor()
     expect(await page.getByLabel('Dataset name').inputValue()).toBe('my traces.csv')
     await page.keyboard.press('Control+Enter')
