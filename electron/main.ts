@@ -7,7 +7,8 @@ import { createServices } from './core/services'
 import { createSettingsStore } from './core/settings'
 import { registerIpc } from './ipc'
 import { safeKeyStore } from './secrets'
-import { buildMenu, pickProjectFile } from './menu'
+import { defaultBinDir, installLauncher, type LauncherTarget } from './core/cli-launcher'
+import { buildMenu, pickExportPath, pickProjectFile } from './menu'
 import { createMainWindow, rendererLocation } from './window'
 
 /**
@@ -39,6 +40,7 @@ const services = createServices({
   keys: safeKeyStore(join(app.getPath('userData'), 'keys')),
   printPdf,
   pickFile: (mode) => pickProjectFile(win, mode),
+  saveFile: (filename) => pickExportPath(win, filename),
 })
 
 /** A report's HTML to PDF in a hidden window that runs no script and loads nothing else. */
@@ -59,10 +61,45 @@ function refreshMenu(): void {
       openProject: () => void pickProjectFile(win, 'open').then((path) => path && openPath(path)),
       openPath,
       openDemo: () => openOrReport(() => services.handlers['project.openDemo']({})),
+      exportData: () => win?.webContents.send(EVENT_CHANNEL, { name: 'app.command', payload: { command: 'export' } } satisfies AnyEvent),
       exportReport: () => win?.webContents.send(EVENT_CHANNEL, { name: 'app.navigate', payload: { screen: 'report' } } satisfies AnyEvent),
+      installCli: () => void installCli(),
       quit: () => app.quit(),
     }),
   )
+}
+
+/**
+ * Help → Install the `assay` Command…: says what will be written where, then writes the launcher
+ * (electron/core/cli-launcher.ts) and says how to call it. A development checkout has `npx assay`.
+ */
+async function installCli(): Promise<void> {
+  const show = (message: string, detail: string, buttons = ['OK']) =>
+    win ? dialog.showMessageBox(win, { type: 'info', message, detail, buttons, defaultId: 0, cancelId: buttons.length - 1 }) : dialog.showMessageBox({ type: 'info', message, detail, buttons, defaultId: 0, cancelId: buttons.length - 1 })
+  if (!app.isPackaged) {
+    await show('The `assay` command', 'This is a development run of Assay: in its folder, run `npx assay --help` (or `node bin/assay.mjs --help`). Installed copies of the app write an `assay` command with Help → Install the `assay` Command….')
+    return
+  }
+  const target: LauncherTarget = {
+    platform: process.platform,
+    execPath: process.execPath,
+    appPath: app.getAppPath(),
+    appImage: process.env.APPIMAGE,
+    binDir: defaultBinDir(process.platform, app.getPath('home'), app.getPath('userData')),
+    userData: app.getPath('userData'),
+  }
+  const asked = await show(
+    'Install the `assay` command?',
+    `It writes ${join(target.binDir, process.platform === 'win32' ? 'assay.cmd' : 'assay')}, a launcher that runs this app's command-line tool (assay export, import, report, estimate, serve, …) with the app itself: no Node.js needed.`,
+    ['Install', 'Cancel'],
+  )
+  if (asked.response !== 0) return
+  try {
+    const { message } = installLauncher(target, process.env.PATH)
+    await show('The `assay` command is installed', message)
+  } catch (error) {
+    dialog.showErrorBox('Could not install the `assay` command', `${error instanceof Error ? error.message : String(error)}. Check that ${target.binDir} can be written.`)
+  }
 }
 
 function openPath(path: string): void {

@@ -6,12 +6,19 @@ export interface MenuActions {
   openProject(): void
   openPath(path: string): void
   openDemo(): void
-  /** File → Export: the Report screen, with its HTML, PDF, Markdown and JSON exports. */
+  /** File → Export…: the export dialog (items with labels, the label history, judgy's arrays). */
+  exportData(): void
+  /** File → Export Report: the Report screen, with its HTML, PDF, Markdown and JSON exports. */
   exportReport(): void
+  /** Help → Install the `assay` Command…: says what it writes where, then writes it. */
+  installCli(): void
   quit(): void
 }
 
-/** The application menu: File → New, Open, Open Recent, Open Demo Project, Export Report, Quit. */
+/**
+ * The application menu: File → New, Open, Open Recent, Open Demo Project, Export…, Export
+ * Report…, Quit; Help → Install the `assay` Command….
+ */
 export function buildMenu(recent: RecentProject[], actions: MenuActions): Menu {
   const isMac = process.platform === 'darwin'
   const recentItems: MenuItemConstructorOptions[] = recent.length
@@ -27,6 +34,7 @@ export function buildMenu(recent: RecentProject[], actions: MenuActions): Menu {
         { label: 'Open Recent', submenu: recentItems },
         { label: 'Open Demo Project', click: actions.openDemo },
         { type: 'separator' },
+        { label: 'Export…', accelerator: 'CmdOrCtrl+Shift+E', click: actions.exportData },
         { label: 'Export Report…', accelerator: 'CmdOrCtrl+E', click: actions.exportReport },
         { type: 'separator' },
         { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: actions.quit },
@@ -35,8 +43,18 @@ export function buildMenu(recent: RecentProject[], actions: MenuActions): Menu {
     { role: 'editMenu' },
     { role: 'viewMenu' },
     { role: 'windowMenu' },
+    { role: 'help', submenu: [{ label: 'Install the `assay` Command…', click: actions.installCli }] },
   ]
   return Menu.buildFromTemplate(template)
+}
+
+/** The native save dialog for an export, suggesting its file name; null when the user cancels. */
+export async function pickExportPath(win: BrowserWindow | null, filename: string): Promise<string | null> {
+  const ext = filename.split('.').pop() ?? ''
+  const name = ext === 'csv' ? 'CSV' : ext === 'jsonl' ? 'JSON Lines' : 'JSON'
+  const options = { title: 'Export', defaultPath: filename, filters: [{ name, extensions: [ext] }, { name: 'All files', extensions: ['*'] }] }
+  const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+  return result.canceled || !result.filePath ? null : result.filePath
 }
 
 /** The native open/save dialog for `.assay` files; null when the user cancels. */

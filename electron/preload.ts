@@ -1,9 +1,10 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { channelOf, EVENT_CHANNEL, methodNames, splitMethod, type AnyEvent, type Bridge } from '../shared/contract'
 
 /**
  * `window.assay`: one function per contract method (each bound to its own channel), plus an
- * event subscription. No generic invoke and no raw ipcRenderer reach the page.
+ * event subscription and the path of a dropped file. No generic invoke and no raw ipcRenderer
+ * reach the page.
  */
 const bridge: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {}
 for (const method of methodNames) {
@@ -19,4 +20,7 @@ const onEvent = (listener: (event: AnyEvent) => void): (() => void) => {
   return () => ipcRenderer.removeListener(EVENT_CHANNEL, wrapped)
 }
 
-contextBridge.exposeInMainWorld('assay', { ...bridge, onEvent } as unknown as Bridge)
+// With context isolation a dropped File has no `path`; Electron's webUtils tells where it is on disk.
+const pathForFile = (file: File): string => webUtils.getPathForFile(file)
+
+contextBridge.exposeInMainWorld('assay', { ...bridge, onEvent, pathForFile } as unknown as Bridge)

@@ -10,6 +10,8 @@ import { CalibrateScreen } from './features/calibrate/CalibrateScreen'
 import { ReportScreen } from './features/report/ReportScreen'
 import { SettingsScreen } from './features/settings/SettingsScreen'
 import { StartScreen } from './features/start/StartScreen'
+import { ExportDialog } from './features/data/ExportDialog'
+import { useFileDrop } from './features/data/file-drop'
 import { useKeyAction } from './keyboard'
 import { useStore, type Screen } from './store'
 
@@ -26,10 +28,12 @@ const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }
 ]
 
 export function App() {
-  const { screen, project, error, helpOpen, init, setScreen, toggleHelp, showError } = useStore(
+  const { screen, project, recent, exportOpen, error, helpOpen, init, setScreen, toggleHelp, showError } = useStore(
     useShallow((s) => ({
       screen: s.screen,
       project: s.project,
+      recent: s.recent,
+      exportOpen: s.exportOpen,
       error: s.error,
       helpOpen: s.helpOpen,
       init: s.init,
@@ -48,6 +52,10 @@ export function App() {
       if (event.name === 'judge.run') useStore.getState().setRun(event.payload)
       if (event.name === 'labels.changed') useStore.getState().labelsChanged()
       if (event.name === 'app.navigate') setScreen(event.payload.screen)
+      if (event.name === 'app.command' && event.payload.command === 'export') {
+        if (useStore.getState().project) useStore.getState().setExportOpen(true)
+        else showError('Open a project first (Start screen): an export holds its items, labels and verdicts.')
+      }
     })
   }, [init, setScreen, showError])
 
@@ -61,6 +69,11 @@ export function App() {
   useKeyAction('nav.report', () => setScreen('report'), project !== null)
   useKeyAction('nav.settings', () => setScreen('settings'))
 
+  const dragging = useFileDrop()
+  const shell = useStore((s) => s.shell)
+  // Two projects of one name (a served demo.assay and the app's own demo): the header says which folder.
+  const sameName = project !== null && recent.some((r) => r.name === project.name && r.path !== project.path)
+
   return (
     <div className="app">
       <header className="topbar">
@@ -72,12 +85,17 @@ export function App() {
             </button>
           ))}
         </nav>
-        <span className="project-name" data-testid="project-name">
+        <span className="project-name" data-testid="project-name" title={project?.path}>
           {project ? project.name : 'No project open'}
           {project?.synthetic && <span className="badge synthetic" title="Every trace, label and verdict in this project is made up">synthetic demo</span>}
           {project?.readOnly && <span className="badge readonly" title={project.readOnly}>read-only</span>}
         </span>
-        <button className="help-button" onClick={() => toggleHelp()} title="Keyboard shortcuts (?)">
+        {sameName && (
+          <span className="project-folder muted" data-testid="project-folder" title={project.path}>
+            in {folderOf(project.path)}
+          </span>
+        )}
+        <button className="help-button" onClick={() => toggleHelp()} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts (?)">
           ?
         </button>
       </header>
@@ -113,7 +131,17 @@ export function App() {
           <JudgesScreen />
         )}
       </main>
+      {dragging && (
+        <div className="drop-hint" aria-hidden="true">
+          {project ? 'Drop a trace file (CSV, TSV, JSON, JSONL) to import it' : 'Open or create a project to import into'}
+          {shell === 'electron' ? ', or a .assay project to open it' : ''}
+        </div>
+      )}
+      {exportOpen && project && <ExportDialog onClose={() => useStore.getState().setExportOpen(false)} />}
       {helpOpen && <HelpOverlay onClose={() => toggleHelp(false)} />}
     </div>
   )
 }
+
+/** The folder of a project file, as the header shows it beside a name another project shares. */
+const folderOf = (path: string): string => path.replace(/[\\/][^\\/]*$/, '') || path

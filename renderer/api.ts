@@ -21,6 +21,8 @@ export class ApiError extends Error {
 interface Transport {
   call(method: Method, input: unknown): Promise<Envelope<unknown>>
   subscribe(listener: (event: AnyEvent) => void): () => void
+  /** A path the core can read a dropped file from: where it is (Electron), or an uploaded copy (serve). */
+  fileOnServer(file: File): Promise<Envelope<{ path: string }>>
 }
 
 /** Electron: the preload's `window.assay`, one function per method. */
@@ -33,6 +35,10 @@ function ipcTransport(bridge: Bridge): Transport {
       return fn(input)
     },
     subscribe: (listener) => bridge.onEvent(listener),
+    fileOnServer: async (file) => {
+      const path = bridge.pathForFile(file)
+      return path ? { ok: true, value: { path } } : { ok: false, error: { kind: 'not_found', message: `${file.name} is not a file on this computer (dropped from a web page?): save it to a folder first, then drop it again.` } }
+    },
   }
 }
 
@@ -64,6 +70,15 @@ function httpTransport(): Transport {
       source.onmessage = (message) => listener(JSON.parse(message.data as string) as AnyEvent)
       return () => source.close()
     },
+    // The browser never learns where a dropped file is (and the server may be another machine): send its bytes.
+    async fileOnServer(file) {
+      try {
+        const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: file })
+        return (await res.json()) as Envelope<{ path: string }>
+      } catch (error) {
+        return { ok: false, error: { kind: 'io', message: `Could not send ${file.name} to \`assay serve\` (${String(error)}). Is it still running?` } }
+      }
+    },
   }
 }
 
@@ -80,3 +95,10 @@ export async function call<M extends Method>(method: M, input: Input<M>): Promis
 }
 
 export const subscribe = (listener: (event: AnyEvent) => void): (() => void) => transport.subscribe(listener)
+
+/** Where the core can read a file dropped on the window (see Transport.fileOnServer); throws ApiError. */
+export async function fileOnServer(file: File): Promise<string> {
+  const result = await transport.fileOnServer(file)
+  if (!result.ok) throw new ApiError(result.error.kind, result.error.message)
+  return result.value.path
+}

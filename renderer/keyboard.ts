@@ -16,7 +16,9 @@ export const keymap = [
   { id: 'nav.calibrate', keys: ['Alt+6'], scope: 'Everywhere', description: 'Go to the Calibrate screen (when a project is open)' },
   { id: 'nav.report', keys: ['Alt+7'], scope: 'Everywhere', description: 'Go to the Report screen (when a project is open)' },
   { id: 'nav.settings', keys: ['Alt+8'], scope: 'Everywhere', description: 'Go to Settings (model profiles and API keys)' },
-  { id: 'start.demo', keys: ['d'], scope: 'Start', description: 'Open the demo project (synthetic data)' },
+  { id: 'start.demo', keys: ['d'], scope: 'Start', description: 'Open the demo project (synthetic data; asks first when another project is open)' },
+  { id: 'start.demoConfirm', keys: ['Enter'], scope: 'Start', description: 'After d: open the demo in place of the open project' },
+  { id: 'start.demoCancel', keys: ['Escape'], scope: 'Start', description: 'After d: stay in the open project' },
   { id: 'start.open', keys: ['o'], scope: 'Start', description: 'Open a project file' },
   { id: 'start.new', keys: ['n'], scope: 'Start', description: 'Create a new project' },
   { id: 'start.recent', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], scope: 'Start', description: 'Open a recent project by its number' },
@@ -35,6 +37,9 @@ export const keymap = [
   { id: 'data.filter', keys: ['f'], scope: 'Data', description: 'Filter and sort the table (Tab moves between the fields)' },
   { id: 'data.import', keys: ['i'], scope: 'Data', description: 'Import traces, labels or judge verdicts from a file' },
   { id: 'data.label', keys: ['l'], scope: 'Data', description: 'Label the selection (or the items the table shows) in a session' },
+  { id: 'data.export', keys: ['e'], scope: 'Data', description: "Export: labels, notes and verdicts (CSV or JSON Lines), the label history, or judgy's arrays (also File → Export…)" },
+  { id: 'export.run', keys: ['Mod+enter'], scope: 'Export', description: 'Save the export' },
+  { id: 'export.close', keys: ['Escape'], scope: 'Export', description: 'Close the export dialog' },
   { id: 'import.run', keys: ['Mod+enter'], scope: 'Import', description: 'Start the import' },
   { id: 'import.close', keys: ['Escape'], scope: 'Import', description: 'Close the import (or cancel a running one)' },
   { id: 'setup.start', keys: ['Mod+enter'], scope: 'Session setup', description: 'Start the session' },
@@ -46,7 +51,7 @@ export const keymap = [
   { id: 'label.pass', keys: ['1'], scope: 'Label', description: 'Pass, then the next item' },
   { id: 'label.fail', keys: ['2'], scope: 'Label', description: 'Fail, then the next item' },
   { id: 'label.defer', keys: ['d'], scope: 'Label', description: 'Defer: it comes back at the end of the session' },
-  { id: 'label.undo', keys: ['u', 'Backspace'], scope: 'Label', description: 'Undo the last label (walks back; history is kept)' },
+  { id: 'label.undo', keys: ['u', 'Backspace', 'Mod+z'], scope: 'Label', description: 'Undo the last label (walks back; history is kept)' },
   { id: 'label.next', keys: ['ArrowRight', 'j'], scope: 'Label', description: 'Next item' },
   { id: 'label.prev', keys: ['ArrowLeft', 'k'], scope: 'Label', description: 'Previous item' },
   { id: 'label.note', keys: ['n'], scope: 'Label', description: 'Write the note (Esc leaves it; it is saved with the verdict)' },
@@ -104,7 +109,7 @@ export const keymap = [
   { id: 'report.json', keys: ['j'], scope: 'Report', description: 'Save the report as JSON (schema assay.report/v1)' },
   { id: 'report.errors', keys: ['e'], scope: 'Report', description: "The judge's error verdicts in the report: left out → counted as Fail → counted as Pass" },
   { id: 'settings.save', keys: ['Mod+s'], scope: 'Settings', description: 'Save the model profile' },
-  { id: 'settings.test', keys: ['Mod+enter'], scope: 'Settings', description: 'Test the connection of the profile' },
+  { id: 'settings.test', keys: ['Mod+enter'], scope: 'Settings', description: 'Test the connection of the profile as typed (does not save it)' },
 ] as const satisfies readonly { id: string; keys: readonly string[]; scope: string; description: string }[]
 
 export type ActionId = (typeof keymap)[number]['id']
@@ -143,14 +148,19 @@ export function setPreset(next: Preset): void {
   indexKeys()
 }
 
-/** The registry's name for a key event: `Mod+k`, `Alt+1`, `Shift+Space`, `?`, `j`, `Escape`. */
+/** The registry's name for a key event: `Mod+k`, `Mod+Shift+z`, `Alt+1`, `Shift+Space`, `?`, `j`, `Escape`. */
 export function keyName(event: KeyboardEvent): string {
   const mod = event.ctrlKey || event.metaKey
   if (event.altKey && !mod && /^Digit\d$/.test(event.code)) return `Alt+${event.code.slice(5)}`
   let key = event.key === ' ' ? 'Space' : event.key
   if (key === 'Space' && event.shiftKey) key = 'Shift+Space'
+  // Ctrl+Shift+Z (redo elsewhere) must not read as Ctrl+Z (undo).
+  if (mod && event.shiftKey && /^[a-z]$/i.test(key)) return `Mod+Shift+${key.toLowerCase()}`
   return mod ? `Mod+${key.toLowerCase()}` : key
 }
+
+/** Chords a text field keeps while the user types: its own undo, redo, select-all, copy, cut and paste. */
+const TEXT_CHORDS = new Set(['Mod+z', 'Mod+Shift+z', 'Mod+y', 'Mod+a', 'Mod+c', 'Mod+x', 'Mod+v'])
 
 /** True while the user types in a field: shortcuts stay off then (Escape still leaves the field). */
 export function isTyping(target: EventTarget | null): boolean {
@@ -163,15 +173,16 @@ function onKeyDown(event: KeyboardEvent): void {
   if (event.defaultPrevented || event.isComposing) return
   const name = keyName(event)
   // While typing, plain keys type; only Mod+ chords act, and Escape leaves the field.
-  if (isTyping(event.target) && !name.startsWith('Mod+')) {
+  if (isTyping(event.target) && (!name.startsWith('Mod+') || TEXT_CHORDS.has(name))) {
     if (name === 'Escape') (event.target as HTMLElement).blur()
     return
   }
   // Enter and Space on a focused button or link press it, as everywhere else.
   if ((name === 'Enter' || name === ' ' || name === 'Space') && (event.target as HTMLElement | null)?.closest?.('button, a, [role=button], summary')) return
   let best: { handler: Handler; order: number } | undefined
+  const floor = modals.at(-1) ?? 0
   for (const id of byKey.get(name) ?? []) {
-    for (const entry of handlers.get(id) ?? []) if (!best || entry.order > best.order) best = entry
+    for (const entry of handlers.get(id) ?? []) if (entry.order > floor && (!best || entry.order > best.order)) best = entry
   }
   if (!best) return
   event.preventDefault()
@@ -198,6 +209,21 @@ export function useKeyAction(id: ActionId, handler: Handler, enabled = true): vo
     handlers.set(id, [...(handlers.get(id) ?? []), entry])
     return () => void handlers.set(id, (handlers.get(id) ?? []).filter((h) => h !== entry))
   }, [id, enabled])
+}
+
+/** Open modal dialogs, innermost last, by their mount order. */
+const modals: number[] = []
+/**
+ * Makes a dialog modal for keys: while it is mounted, only the actions it (or anything opened
+ * after it) attaches act, so a key typed in the dialog never labels or moves what is behind it.
+ * Call it before the dialog's `useKeyAction`s.
+ */
+export function useModalKeys(): void {
+  useEffect(() => {
+    const floor = ++mounted
+    modals.push(floor)
+    return () => void modals.splice(modals.indexOf(floor), 1)
+  }, [])
 }
 
 /** Whether an action currently has a handler (the overlay dims the ones that do nothing here). */

@@ -10,6 +10,7 @@ import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapp
 import type { Envelope } from './errors'
 import { CalibrateRequest, CalibrationView, CellItem, CellRequest, Targets } from './calibrate'
 import { REPORT_FORMATS, ReportData, ReportRequest } from './report/data'
+import { ExportRequest, ExportResult } from './export'
 import { DiffLine, JudgeDetail, JudgeSummary, JudgeVersionView, ModelProfile, RunEstimate, RunScope, RunView, SplitRatios, VerdictView } from './judges'
 
 const none = z.object({}).strict()
@@ -18,7 +19,8 @@ const path = z.string().trim().min(1, 'a file path is required')
 export const contract = {
   'app.info': {
     input: none,
-    output: z.object({ version: z.string(), shell: z.enum(['electron', 'serve']), canPickFiles: z.boolean() }),
+    /** `demoPath`: the file "Open demo project" opens (the Start screen names it before leaving another project). */
+    output: z.object({ version: z.string(), shell: z.enum(['electron', 'serve']), canPickFiles: z.boolean(), demoPath: z.string() }),
   },
   'project.current': { input: none, output: ProjectInfo.nullable() },
   'project.recent': { input: none, output: z.array(RecentProject) },
@@ -135,8 +137,12 @@ export const contract = {
   /** Saves a profile; `apiKey` (optional) goes to the key store, null removes it. */
   'profiles.save': { input: z.object({ profile: ModelProfile, apiKey: z.string().max(2000).nullable().optional() }).strict(), output: z.null() },
   'profiles.delete': { input: z.object({ id: ModelProfile.shape.id }).strict(), output: z.null() },
-  /** Lists the endpoint's models with the profile's key: does the connection work, is the model there? */
-  'profiles.test': { input: z.object({ id: ModelProfile.shape.id }).strict(), output: z.object({ ok: z.boolean(), message: z.string(), models: z.array(z.string()) }) },
+  /**
+   * Lists the endpoint's models: does the connection work, is the model there? Tests the profile
+   * as typed (nothing is saved); the key is the one typed, else the saved profile's own key (only
+   * for its own base URL), else the environment's.
+   */
+  'profiles.test': { input: z.object({ profile: ModelProfile, apiKey: z.string().max(2000).optional() }).strict(), output: z.object({ ok: z.boolean(), message: z.string(), models: z.array(z.string()) }) },
 
   'judges.list': { input: none, output: z.array(JudgeSummary) },
   /** A new judge for a criterion: version 1 has the default template and train examples. */
@@ -166,6 +172,11 @@ export const contract = {
     output: z.object({ text: z.string(), tokens: z.number().int(), problems: z.array(z.string()) }),
   },
   'judges.estimate': { input: z.object({ versionId: z.number().int(), scope: RunScope, itemIds: z.array(z.number().int()).max(1_000_000).optional(), batch: z.boolean().default(false) }).strict(), output: RunEstimate },
+  /** How many items each run scope holds for a version's criterion (the run form names each scope with its count). */
+  'judges.scopes': {
+    input: z.object({ versionId: z.number().int() }).strict(),
+    output: z.object({ train: z.number().int(), dev: z.number().int(), test: z.number().int(), unlabeled: z.number().int(), all: z.number().int() }),
+  },
   /** Starts a run and answers at once; progress comes as `judge.run` events. Test items need `confirmTest`. */
   'judges.run': {
     input: z
@@ -217,6 +228,9 @@ export const contract = {
   'import.cancel': { input: none, output: z.object({ cancelled: z.boolean() }) },
   /** Native dialog for a file to import; only the Electron shell has one. */
   'import.pick': { input: none, output: z.object({ path: z.string().nullable() }) },
+
+  /** File → Export…: items with labels, the label history or judgy's arrays — saved where the user chooses (desktop) or downloaded (serve). */
+  'export.run': { input: ExportRequest, output: ExportResult },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 /** Events the core pushes to the renderer (IPC `webContents.send` or server-sent events). */
@@ -225,6 +239,8 @@ export const events = {
   /** Something is wrong with the open project file (e.g. the background integrity check failed). */
   'project.problem': z.object({ path: z.string(), message: z.string() }),
   progress: z.object({ task: z.string(), done: z.number(), total: z.number().nullable(), detail: z.string().optional() }),
+  /** The shell's menu asks the renderer to open a dialog (File → Export…). */
+  'app.command': z.object({ command: z.enum(['export']) }),
   /** The shell asks the renderer to show a screen (File → Export report…). */
   'app.navigate': z.object({ screen: z.enum(['start', 'data', 'label', 'analyze', 'judges', 'calibrate', 'report', 'settings']) }),
   /** Human labels changed (a save, an undo, a tag, an import): matrices and estimates are stale. */
@@ -256,7 +272,11 @@ export type Bridge = {
   [N in Namespace<Method>]: {
     [M in Method as Leaf<M, N>]: (input: Input<M>) => Promise<Envelope<Output<M>>>
   }
-} & { onEvent(listener: (event: AnyEvent) => void): () => void }
+} & {
+  onEvent(listener: (event: AnyEvent) => void): () => void
+  /** The path of a file dropped on the window (Electron's webUtils.getPathForFile; '' for a file not on disk). */
+  pathForFile(file: File): string
+}
 
 /** Splits `items.list` into its namespace and leaf; used to build the nested bridge object. */
 export function splitMethod(method: Method): [string, string] {

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { openProject } from '../core/db/open'
 import { createRepos } from '../core/db/repos'
 import { ERROR_POLICIES, type ErrorPolicy } from '../../shared/stats'
-import { judgyArrays } from '../core/report/judgy'
+import { judgyArrays, judgyErrorsMessage } from '../core/report/judgy'
 import { exportHistory, exportItems, exportToFile } from '../core/export'
 import { CliError, type Command } from './command'
 
@@ -50,14 +50,8 @@ export const exportCommand: Command = {
         const policy = (values.errors ?? 'exclude') as ErrorPolicy
         const judgy = judgyArrays({ db, repos: createRepos(db), clock: () => new Date() }, values.judge!, policy)
         const arrays = `${JSON.stringify(judgy.arrays)}\n`
-        const { pass, fail, unlabeled } = judgy.errors
-        if (pass + fail + unlabeled > 0) {
-          io.stderr(
-            policy === 'exclude'
-              ? `Left out ${pass + fail + unlabeled} error verdicts (${pass} on human-Pass test items, ${fail} on human-Fail test items, ${unlabeled} in production): judgy takes 0/1 only. --errors fail writes them as 0 (the course's convention), --errors pass as 1.\n`
-              : `Wrote ${pass + fail + unlabeled} error verdicts as ${policy === 'fail' ? 0 : 1} (${pass} on human-Pass test items, ${fail} on human-Fail test items, ${unlabeled} in production).\n`,
-          )
-        }
+        const note = judgyErrorsMessage(judgy.errors, policy)
+        if (note) io.stderr(`${note}\n`)
         if (values.out) writeFileSync(resolve(io.cwd, values.out), arrays)
         io.stdout(values.out ? (values.json ? `${JSON.stringify({ path: resolve(io.cwd, values.out), format: 'judgy' })}\n` : `Wrote judgy's arrays to ${resolve(io.cwd, values.out)}.\n`) : arrays)
         return 0

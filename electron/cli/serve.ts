@@ -49,7 +49,7 @@ export async function serve(args: string[], io: CliIo, rendererDir = defaultRend
   if (!isLoopback(values.host)) {
     io.stderr(`Warning: --host ${values.host} makes Assay reachable from other machines. Anyone with the token can read and change this project. Prefer 127.0.0.1 with an SSH tunnel.\n`)
   }
-  server = await startServer({ handlers: services.handlers, rendererDir, port, host: values.host })
+  server = await startServer({ handlers: services.handlers, rendererDir, port, host: values.host, download: (ticket) => services.download(ticket) })
   io.stdout(
     values.json
       ? `${JSON.stringify({ url: server.url, port: server.port, token: server.token, project })}\n`

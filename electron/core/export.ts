@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
+import { AppError } from '../../shared/errors'
 import type { Db } from './db/open'
 import { exportsRepo } from './db/repos/exports'
 
@@ -86,7 +87,28 @@ export async function exportHistory(db: Db, out: Writable, format: ExportFormat)
 }
 
 const writer = (out: Writable) => async (text: string) => {
-  if (!out.write(text)) await once(out, 'drain')
+  if (out.destroyed) throw closedEarly()
+  if (!out.write(text)) await drained(out)
+}
+
+const closedEarly = () => new AppError('io', 'The export stopped before its end: the file or download it was writing to was closed.')
+
+/**
+ * Waits until `out` takes more. A destination that closes first (a download the user cancelled)
+ * ends the export with an error instead of waiting forever with the project's rows still being read.
+ */
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (error?: unknown) => {
+      out.off('drain', onDrain).off('close', onClose).off('error', onError)
+      if (error) reject(error)
+      else resolve()
+    }
+    const onDrain = () => settle()
+    const onClose = () => settle(closedEarly())
+    const onError = (error: Error) => settle(error)
+    out.on('drain', onDrain).on('close', onClose).on('error', onError)
+  })
 }
 
 function formatRow(row: Record<string, unknown>, header: readonly string[], format: ExportFormat): string {

@@ -14,7 +14,7 @@ import { agreementOn, createSession, getSession, labelingDeps, latestSession, sa
 import { projectName, type SettingsStore } from './settings'
 import { ModelSnapshot, type ModelProfile, type RunView } from '../../shared/judges'
 import { clientFor, fileKeyStore, keyFor, type KeySources, type KeyStore } from './judge/keys'
-import type { LlmClient } from './judge/llm'
+import { openaiClient, type LlmClient } from './judge/llm'
 import { calibrate, calibrationChoices, cellItems, setTargets } from './calibrate'
 import { buildReport } from './report/build'
 import { suggestModes } from './suggest'
@@ -22,8 +22,10 @@ import { chromiumPrinter } from './report/pdf'
 import { reportHtml, reportJson, reportMarkdown, type PdfPrinter } from './report/render'
 import { listJudges, type JudgeDeps } from './judge/context'
 import { createJudge, judgeDetail, previewPrompt, saveVersion, verdictsOf, versionDiff } from './judge/judges'
-import { createRun, estimateRun, executeRun, runOf, versionForRun } from './judge/runs'
+import { createRun, estimateRun, executeRun, runOf, scopeCounts, versionForRun } from './judge/runs'
 import { setSplitRatios } from './judge/splits'
+import { exportFile, exportFilename, writeExportFile, type ExportFile } from './export-file'
+import { createDownloads } from './downloads'
 
 export interface ServiceDeps {
   shell: 'electron' | 'serve'
@@ -43,6 +45,8 @@ export interface ServiceDeps {
   printPdf?: PdfPrinter
   /** A native file dialog, where the shell has one. */
   pickFile?: (mode: 'open' | 'create' | 'import') => Promise<string | null>
+  /** A native save dialog (File → Export…), suggesting a file name; null when cancelled. Without one, exports are downloads. */
+  saveFile?: (filename: string) => Promise<string | null>
   /** How long after opening a project its background integrity check starts (default 1.5 s: after the first page). */
   integrityDelayMs?: number
 }
@@ -221,13 +225,24 @@ export function createServices(deps: ServiceDeps) {
     return result
   }
 
+  // Exports under `assay serve`: a one-time link per export, streamed when the browser fetches it.
+  const downloads = createDownloads(deps.clock)
+  const exportSource = () => {
+    const p = project()
+    return { db: p.db, repos: p.repos, clock: deps.clock, path: p.path, readOnly: p.readOnly !== null, nativeBinding: deps.nativeBinding }
+  }
+  const saveExport = async (file: ExportFile, path: string) => {
+    const rows = await writeExportFile(file, path)
+    return { via: 'saved' as const, path, message: [`Wrote ${file.describe(rows)} to ${path}.`, file.note].filter(Boolean).join(' ') }
+  }
+
   const pick = async (mode: 'open' | 'create' | 'import') => {
     if (!deps.pickFile) throw new AppError('unsupported', 'This shell has no file dialog: type the path of the file instead.')
     return { path: await deps.pickFile(mode) }
   }
 
   const handlers: Handlers = {
-    'app.info': () => ({ version: deps.version, shell: deps.shell, canPickFiles: deps.pickFile !== undefined }),
+    'app.info': () => ({ version: deps.version, shell: deps.shell, canPickFiles: deps.pickFile !== undefined, demoPath: resolve(deps.demoPath) }),
     'project.current': () => (current ? info(current) : null),
     'project.recent': () => deps.settings.recent(),
     'project.open': ({ path }) => switchTo(path, 'open'),
@@ -273,10 +288,14 @@ export function createServices(deps: ServiceDeps) {
       keys.set(id, null)
       return null
     },
-    'profiles.test': async ({ id }) => {
-      const p = profile(id)
+    'profiles.test': async ({ profile: p, apiKey }) => {
+      // The profile as typed, unsaved: a typed key goes to the URL typed beside it (the user chose
+      // it); otherwise keyFor's rule holds — a saved key only for its own profile's saved base URL.
+      const snapshot = ModelSnapshot.parse(p)
+      const typed = apiKey?.trim()
       try {
-        const models = await clientFor(ModelSnapshot.parse(p), keySources()).models({ timeoutMs: Math.min(p.timeoutMs, 15_000) })
+        const client = typed ? openaiClient(snapshot.baseUrl, typed) : clientFor(snapshot, keySources())
+        const models = await client.models({ timeoutMs: Math.min(p.timeoutMs, 15_000) })
         const found = models.includes(p.model)
         return { ok: true, models, message: found ? `Connected to ${p.baseUrl}; model "${p.model}" is there.` : `Connected to ${p.baseUrl}, but it does not list "${p.model}"${models.length ? ` (it lists ${models.slice(0, 8).join(', ')}${models.length > 8 ? '…' : ''})` : ''}: check the model id.` }
       } catch (error) {
@@ -302,6 +321,10 @@ export function createServices(deps: ServiceDeps) {
     'judges.estimate': async (input) => {
       await untilImported() // it may give new labels their splits
       return estimateRun(judging(), input)
+    },
+    'judges.scopes': async ({ versionId }) => {
+      await untilImported() // it may give new labels their splits
+      return scopeCounts(judging(), versionId)
     },
     'judges.run': async ({ concurrency, ...input }) => {
       writable()
@@ -395,6 +418,16 @@ export function createServices(deps: ServiceDeps) {
     },
     'import.cancel': () => imports.cancel(),
     'import.pick': () => pick('import'),
+    'export.run': async (request) => {
+      await untilImported()
+      if (deps.saveFile) {
+        // The file is named first: judgy's arrays record that test results were seen, so nothing is computed before the user saves.
+        const path = await deps.saveFile(exportFilename(project().path, request))
+        return path ? saveExport(exportFile(exportSource(), request), path) : { via: 'cancelled' as const }
+      }
+      const file = exportFile(exportSource(), request)
+      return { via: 'download' as const, url: `/download/${downloads.add(file)}`, filename: file.filename, message: file.note }
+    },
   }
 
   function safeHasKey(p: ModelProfile): boolean {
@@ -409,6 +442,8 @@ export function createServices(deps: ServiceDeps) {
     handlers: guarded(handlers, translate),
     close,
     current: () => current,
+    /** An export's one-time download (`assay serve`'s GET /download/TICKET); null when unknown, used or expired. */
+    download: (ticket: string): ExportFile | null => downloads.take(ticket),
     /** Opens a project for a shell that starts with one (`assay serve FILE`): checked before anything is served. */
     open: (path: string): ProjectInfo => switchTo(path, 'open', 'now'),
   }

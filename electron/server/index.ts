@@ -7,7 +7,9 @@ import { extname, join, normalize, sep } from 'node:path'
 import type { AnyEvent } from '../../shared/contract'
 import type { Envelope } from '../../shared/errors'
 import { dispatch } from '../core/dispatch'
+import type { ExportFile } from '../core/export-file'
 import type { Handlers } from '../core/services'
+import { createUploads } from './uploads'
 
 export interface ServeOptions {
   handlers: Handlers
@@ -17,6 +19,8 @@ export interface ServeOptions {
   host: string
   /** Fixed only in tests; a fresh random token per launch otherwise. */
   token?: string
+  /** An export's one-time download by its ticket (GET /download/TICKET); null when unknown, used or expired. */
+  download?: (ticket: string) => ExportFile | null
 }
 
 export interface RunningServer {
@@ -54,6 +58,7 @@ export const isLoopback = (host: string): boolean => LOOPBACK.has(host) || host.
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(24).toString('base64url')
   const streams = new Set<ServerResponse>()
+  const uploads = createUploads()
   let allowedHosts = new Set<string>()
 
   const server = createServer((req, res) => {
@@ -68,13 +73,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return send(res, 403, refusal(`Refused: unexpected Host header "${req.headers.host ?? ''}". Open the address Assay printed.`))
     }
     const url = new URL(req.url ?? '/', 'http://assay.invalid')
-    if (url.pathname.startsWith('/api/')) {
+    if (url.pathname.startsWith('/api/') || url.pathname === '/upload') {
       if (req.method !== 'POST') return send(res, 405, refusal('Use POST for API calls.'))
       const origin = req.headers.origin
       if (origin && !allowedHosts.has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
         return send(res, 403, refusal(`Refused: cross-origin request from ${origin}.`))
       }
       if (!tokenMatches(bearer(req), token)) return send(res, 401, refusal('Missing or wrong token: open the address with ?token= that `assay serve` printed.'))
+      if (url.pathname === '/upload') return send(res, 200, await uploads.receive(req, url.searchParams.get('name') ?? ''))
       const body = await readBody(req).catch(() => null)
       if (body === null) return send(res, 413, { ok: false, error: { kind: 'invalid_input', message: `The request is larger than ${MAX_BODY / 1024 / 1024} MB.` } })
       let input: unknown
@@ -100,7 +106,30 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, refusal('Method not allowed.'))
+    if (url.pathname.startsWith('/download/')) return download(url.pathname.slice('/download/'.length), res)
     return serveStatic(url.pathname, res)
+  }
+
+  /**
+   * Streams an export to the browser as a file download. The ticket came from an `export.run`
+   * call made with the token, works once and for a minute (electron/core/downloads.ts).
+   */
+  async function download(ticket: string, res: ServerResponse): Promise<void> {
+    const file = options.download?.(ticket) ?? null
+    if (!file) return send(res, 404, refusal('This download link was used already or has expired: export again (File → Export…, or e on the Data screen).'))
+    res.writeHead(200, {
+      'content-type': file.mime,
+      'content-disposition': `attachment; filename="${file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${rfc5987(file.filename)}`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'none'",
+    })
+    try {
+      await file.write(res)
+      res.end()
+    } catch {
+      res.destroy() // the browser shows the download as failed rather than complete and cut short
+    }
   }
 
   async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
@@ -150,6 +179,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       for (const res of streams) res.write(data)
     },
     async close() {
+      uploads.clear()
       for (const res of streams) res.end()
       streams.clear()
       server.closeAllConnections()
@@ -157,6 +187,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     },
   }
 }
+
+/** A header parameter value per RFC 5987 (encodeURIComponent leaves ' ( ) * as they are). */
+const rfc5987 = (text: string): string => encodeURIComponent(text).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
 function refusal(message: string): Envelope<never> {
   return { ok: false, error: { kind: 'forbidden', message } }

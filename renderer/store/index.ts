@@ -12,6 +12,14 @@ export const PAGE_SIZE = 100
 interface AppSlice {
   shell: 'electron' | 'serve' | null
   canPickFiles: boolean
+  /** The file "Open demo project" opens (the Start screen names it before leaving another project). */
+  demoPath: string | null
+  /** The export dialog (File → Export…, `e` on the Data screen). */
+  exportOpen: boolean
+  /** A file the import wizard starts with (dropped on the window); it detects it at once. */
+  importPath: string | null
+  /** Which items a new session's setup proposes: only what the user asked for with `l` on the Data screen; all items otherwise. */
+  sessionScope: 'table' | 'selection' | null
   project: ProjectInfo | null
   recent: RecentProject[]
   screen: Screen
@@ -36,6 +44,10 @@ interface AppSlice {
   setScreen(screen: Screen): void
   toggleHelp(open?: boolean): void
   setImporting(open: boolean): void
+  /** Opens the import wizard on the Data screen with a file (dropped on the window). */
+  importFile(path: string): void
+  setExportOpen(open: boolean): void
+  setSessionScope(scope: AppSlice['sessionScope']): void
   setProgress(progress: AppSlice['progress']): void
   showError(message: string | null): void
   setRun(run: RunView): void
@@ -78,6 +90,10 @@ export const useStore = create<Store>()((set, get, api) => ({
   ...createLabelSlice(set, get, api),
   shell: null,
   canPickFiles: false,
+  demoPath: null,
+  exportOpen: false,
+  importPath: null,
+  sessionScope: null,
   project: null,
   recent: [],
   screen: 'start',
@@ -93,7 +109,7 @@ export const useStore = create<Store>()((set, get, api) => ({
   async init() {
     try {
       const [info, project, recent] = await Promise.all([call('app.info', {}), call('project.current', {}), call('project.recent', {})])
-      set({ shell: info.shell, canPickFiles: info.canPickFiles, recent })
+      set({ shell: info.shell, canPickFiles: info.canPickFiles, demoPath: info.demoPath, recent })
       get().setProject(project)
     } catch (error) {
       set({ error: errorText(error) })
@@ -102,7 +118,8 @@ export const useStore = create<Store>()((set, get, api) => ({
 
   setProject(project) {
     const changed = project?.path !== get().project?.path
-    set({ project, screen: project ? (changed ? 'data' : get().screen) : 'start' })
+    // Settings needs no project: no project (yet, or any more) leaves the user there.
+    set({ project, screen: project ? (changed ? 'data' : get().screen) : get().screen === 'settings' ? 'settings' : 'start' })
     // The first page and its trace come first; the filter bar's facets can wait for them.
     if (changed) set({ selected: new Set(), session: null, latest: null, details: new Map(), drafts: new Map(), runs: new Map() })
     if (project && changed) void get().resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }).then(() => get().loadFacets())
@@ -141,7 +158,13 @@ export const useStore = create<Store>()((set, get, api) => ({
     if (screen === 'data' && from === 'label') void get().refreshRows()
   },
   toggleHelp: (open) => set({ helpOpen: open ?? !get().helpOpen }),
-  setImporting: (importing) => set({ importing, progress: null }),
+  setImporting: (importing) => set({ importing, progress: null, ...(importing ? {} : { importPath: null }) }),
+  importFile(path) {
+    if (!get().project) return
+    set({ screen: 'data', expanded: false, importing: true, importPath: path, progress: null })
+  },
+  setExportOpen: (exportOpen) => set({ exportOpen: exportOpen && get().project !== null }),
+  setSessionScope: (sessionScope) => set({ sessionScope }),
   setProgress: (progress) => set({ progress }),
   showError: (error) => set({ error }),
   setRun: (run) => set({ runs: new Map(get().runs).set(run.id, run) }),

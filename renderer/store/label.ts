@@ -24,6 +24,8 @@ export interface LabelSlice {
   /** When each save was acknowledged (performance.now), for items per minute. */
   acks: number[]
   tagMode: boolean
+  /** The newest committed write of the session (a verdict or an undo), for the screen reader's live region. */
+  lastWrite: { externalId: string; what: LabelState['verdict'] | 'undo' } | null
   /** The pipeline step `[` / `]` point at. */
   stepFocus: number | null
   loadLabeling(): Promise<void>
@@ -126,6 +128,7 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
     drafts: new Map(),
     acks: [],
     tagMode: false,
+    lastWrite: null,
     stepFocus: null,
 
     async loadLabeling() {
@@ -188,7 +191,7 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
     },
     openSession(session) {
       const open = session.items.findIndex((i) => i.label === null)
-      set({ session, latest: session, position: open < 0 ? session.items.length : open, drafts: new Map(), acks: [], tagMode: false, stepFocus: null, screen: 'label' })
+      set({ session, latest: session, position: open < 0 ? session.items.length : open, drafts: new Map(), acks: [], tagMode: false, lastWrite: null, stepFocus: null, screen: 'label' })
       prefetch()
     },
     leaveSession() {
@@ -230,7 +233,7 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
         const rest = new Map(get().drafts)
         if (rest.get(item.id) === note) rest.delete(item.id)
         const current = get().session
-        set({ drafts: rest, acks: [...get().acks.slice(-50), performance.now()], ...(current ? { session: { ...current, saturation: saved.saturation } } : {}) })
+        set({ drafts: rest, acks: [...get().acks.slice(-50), performance.now()], lastWrite: { externalId: item.externalId, what: verdict }, ...(current ? { session: { ...current, saturation: saved.saturation } } : {}) })
       } catch (error) {
         get().showError(`The label of ${item.externalId} was not saved (${errorText(error)}). It is still unlabeled: label it again.`)
       } finally {
@@ -248,7 +251,7 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
         const index = current?.items.findIndex((i) => i.id === item.id) ?? -1
         const drafts = new Map(get().drafts)
         drafts.delete(item.id)
-        if (current) set({ session: { ...current, saturation }, drafts })
+        if (current) set({ session: { ...current, saturation }, drafts, lastWrite: { externalId: item.externalId, what: 'undo' } })
         if (index >= 0) get().go(index)
       } catch (error) {
         get().showError(errorText(error))

@@ -35,7 +35,7 @@ describe('registerIpc', () => {
   })
 
   it('answers a valid call from our own window with a value envelope', async () => {
-    expect(await invoke('assay:app.info', trusted, {})).toEqual({ ok: true, value: { version: 'test', shell: 'electron', canPickFiles: false } })
+    expect(await invoke('assay:app.info', trusted, {})).toEqual({ ok: true, value: { version: 'test', shell: 'electron', canPickFiles: false, demoPath: tmp.file('demo.assay') } })
   })
 
   it('refuses a foreign sender before looking at the payload', async () => {

@@ -67,6 +67,7 @@ vi.mock('electron', () => {
     dialog: { showErrorBox: () => undefined },
     shell: { openExternal: () => Promise.resolve() },
     contextBridge: { exposeInMainWorld: (key: string, api: Record<string, unknown>) => (mock.exposed = { key, api }) },
+    webUtils: { getPathForFile: (file: { name: string }) => `/home/me/Downloads/${file.name}` },
     ipcRenderer: { invoke: (...args: unknown[]) => (mock.invoked.push(args), Promise.resolve({ ok: true, value: null })), on: () => undefined, removeListener: () => undefined },
   }
 })
@@ -105,12 +106,17 @@ describe('electron/preload.ts', () => {
     await import('../../electron/preload')
   })
 
-  it('exposes window.assay with one function per method, grouped by namespace, and an event hook', () => {
+  it('exposes window.assay with one function per method, grouped by namespace, an event hook and the path of a dropped file', () => {
     expect(mock.exposed?.key).toBe('assay')
     const api = mock.exposed!.api as Record<string, Record<string, unknown>>
     const exposed = Object.entries(api).flatMap(([ns, fns]) => (typeof fns === 'function' ? [ns] : Object.keys(fns).map((leaf) => `${ns}.${leaf}`)))
-    expect(exposed.sort()).toEqual([...methodNames, 'onEvent'].sort())
+    expect(exposed.sort()).toEqual([...methodNames, 'onEvent', 'pathForFile'].sort())
     expect('invoke' in api).toBe(false)
+  })
+
+  it("tells where a dropped file is (webUtils.getPathForFile: a File has no path under context isolation)", () => {
+    const api = mock.exposed!.api as { pathForFile: (file: { name: string }) => string }
+    expect(api.pathForFile({ name: 'traces.csv' })).toBe('/home/me/Downloads/traces.csv')
   })
 
   it('sends each call on its own channel', async () => {

@@ -88,6 +88,19 @@ export function scopeItems(d: JudgeDeps, criterionId: number, scope: RunScope, s
   return labeled.filter((r) => r.split === scope && (r.verdict === 'pass' || r.verdict === 'fail')).map((r) => r.itemId)
 }
 
+/**
+ * How many items each scope of a version's criterion holds, so the run form can say what each
+ * one counts ("items without a label: 1 427, all datasets") instead of a name a user could misread.
+ */
+export function scopeCounts(d: JudgeDeps, versionId: number): Record<Exclude<RunScope, 'selection'>, number> {
+  const v = d.repos.judges.version(versionId)
+  if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
+  const labeled = assignSplits(d, judgeOf(d, v.judge_id).criterionId).filter((r) => r.verdict === 'pass' || r.verdict === 'fail')
+  const all = d.repos.sessions.allItems().length
+  const inSplit = (split: string) => labeled.filter((r) => r.split === split).length
+  return { train: inSplit('train'), dev: inSplit('dev'), test: inSplit('test'), unlabeled: all - new Set(labeled.map((r) => r.itemId)).size, all }
+}
+
 const touchesTest = (d: JudgeDeps, criterionId: number, itemIds: number[]): boolean => {
   const splits = d.repos.splits.all(criterionId)
   return itemIds.some((id) => splits.get(id) === 'test')

@@ -43,3 +43,17 @@ export function judgyArrays(d: JudgeDeps, judgeName: string, policy: ErrorPolicy
   if ((arrays.test_labels.length > 0 || errors.pass + errors.fail > 0) && !d.db.readonly) d.repos.judges.markTestViewed(version.id, d.clock().toISOString())
   return { arrays, errors }
 }
+
+/**
+ * What became of a judge's error verdicts in judgy's 0/1 arrays, for the user: the CLI prints it
+ * on standard error and the app shows it beside the saved file; '' when there were none.
+ */
+export function judgyErrorsMessage(errors: ErrorCounts, policy: ErrorPolicy, how: 'cli' | 'app' = 'cli'): string {
+  const { pass, fail, unlabeled } = errors
+  const total = pass + fail + unlabeled
+  if (total === 0) return ''
+  const where = `${pass} on human-Pass test items, ${fail} on human-Fail test items, ${unlabeled} in production`
+  if (policy !== 'exclude') return `Wrote ${total} error verdicts as ${policy === 'fail' ? 0 : 1} (${where}).`
+  const other = how === 'cli' ? '--errors fail writes them as 0 (the course\'s convention), --errors pass as 1.' : 'Choose "count as Fail" to write them as 0 (the course\'s convention), or "count as Pass" to write them as 1.'
+  return `Left out ${total} error verdicts (${where}): judgy takes 0/1 only. ${other}`
+}

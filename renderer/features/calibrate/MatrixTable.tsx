@@ -35,7 +35,7 @@ export function perfectScoreText(m: Matrix): string | null {
 export function MatrixTable({ m, onCell, targets, confidence }: { m: Matrix; onCell: (cell: Cell) => void; targets: { target: number; minimum: number }; confidence: number }) {
   const cell = (human: Cell['human'], judge: Cell['judge'], count: number, other: number, agree: boolean) => (
     <td className={agree ? 'agree' : 'disagree'}>
-      <button className="cell" onClick={() => onCell({ human, judge })} data-testid={`cell-${m.split}-${human}-${judge}`} title={`List the ${count} items: human ${human}, judge ${judge}`}>
+      <button className="cell" onClick={() => onCell({ human, judge })} data-testid={`cell-${m.split}-${human}-${judge}`} title={`List the ${count} items: human ${human}, judge ${judge}`} aria-label={`${count} ${count === 1 ? 'item' : 'items'}${row(count, other)}, human ${human}, judge ${judge}: list them`}>
         {count}
         <span className="muted">{row(count, other)}</span>
       </button>

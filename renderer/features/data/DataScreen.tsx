@@ -11,9 +11,10 @@ import { ItemView } from './ItemView'
 
 /** Data: the items table with search and go-to-id, and the selected item beside it (or full size). */
 export function DataScreen() {
-  const { total, cursor, detail, expanded, search, project, importing, filter, selected, toggleSelected, selectAllMatching, clearSelection, setImporting, moveCursor, setExpanded, resetItems, showError } = useStore(
+  const { total, cursor, detail, expanded, search, project, importing, importPath, filter, selected, toggleSelected, selectAllMatching, clearSelection, setImporting, moveCursor, setExpanded, resetItems, showError } = useStore(
     useShallow((s) => ({
       importing: s.importing,
+      importPath: s.importPath,
       selected: s.selected,
       toggleSelected: s.toggleSelected,
       selectAllMatching: s.selectAllMatching,
@@ -63,15 +64,18 @@ export function DataScreen() {
   useKeyAction('data.goto', () => setGoto(''), browsing)
   useKeyAction('data.import', () => setImporting(true), browsing)
   useKeyAction('data.filter', () => filterBar.current?.focus(), browsing)
+  const filtered = search !== '' || JSON.stringify(filter) !== JSON.stringify(DEFAULT_FILTER)
   const labelThese = () => {
     const state = useStore.getState()
     if (state.session) state.leaveSession() // a new session of these items, not the one in progress
+    // `l` asks for these items: the setup proposes them (reaching the setup any other way proposes all items).
+    state.setSessionScope(state.selected.size > 0 ? 'selection' : filtered ? 'table' : null)
     state.setScreen('label')
   }
   useKeyAction('data.label', labelThese, browsing)
+  useKeyAction('data.export', () => useStore.getState().setExportOpen(true), browsing)
 
-  if (importing) return <ImportWizard onClose={() => setImporting(false)} />
-  const filtered = search !== '' || JSON.stringify(filter) !== JSON.stringify(DEFAULT_FILTER)
+  if (importing) return <ImportWizard key={importPath ?? ''} initialPath={importPath} onClose={() => setImporting(false)} />
 
   const submitGoto = async (event: FormEvent) => {
     event.preventDefault()
@@ -124,6 +128,9 @@ export function DataScreen() {
         </button>
         <button onClick={labelThese} title="Label the selection, or the items the table shows, in a session">
           <kbd>l</kbd> Label…
+        </button>
+        <button onClick={() => useStore.getState().setExportOpen(true)} title="Save labels, notes and verdicts (CSV or JSON Lines), the label history, or judgy's arrays">
+          <kbd>e</kbd> Export…
         </button>
         <span className="muted hint">
           <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>Esc</kbd> back · <kbd>?</kbd> keys

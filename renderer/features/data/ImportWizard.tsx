@@ -22,13 +22,13 @@ const FORMATS: { value: DetectedInfo['format']; label: string }[] = [
  * Import: file → detected format → mapping with a live preview of the first rows as they will
  * be imported → one atomic import with progress and cancel → a report of what happened.
  */
-export function ImportWizard({ onClose }: { onClose: () => void }) {
+export function ImportWizard({ onClose, initialPath = null }: { onClose: () => void; /** A file dropped on the window: detected at once. */ initialPath?: string | null }) {
   const canPickFiles = useStore((s) => s.canPickFiles)
   const progress = useStore((s) => s.progress)
   const resetItems = useStore((s) => s.resetItems)
   const readOnly = useStore((s) => s.project?.readOnly ?? null)
   const [phase, setPhase] = useState<Phase>({ kind: 'source' })
-  const [path, setPath] = useState('')
+  const [path, setPath] = useState(initialPath ?? '')
   const [mapping, setMapping] = useState<Mapping | null>(null)
   const [preview, setPreview] = useState<PreviewResult | null>(null)
   const [offered, setOffered] = useState<OfferedLabel[]>([])
@@ -55,6 +55,11 @@ export function ImportWizard({ onClose }: { onClose: () => void }) {
       setProblem(error instanceof Error ? error.message : String(error))
     }
   }
+
+  useEffect(() => {
+    if (initialPath) void detect()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
 
   // Re-preview whenever the mapping changes (latest answer wins).
   useEffect(() => {

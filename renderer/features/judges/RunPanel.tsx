@@ -1,17 +1,28 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
+import type { Output } from '../../../shared/contract'
 import type { RunEstimate, RunScope, RunView, VerdictView } from '../../../shared/judges'
+import { DEFAULT_FILTER } from '../../../shared/table-query'
 import { call, errorText } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 
-const SCOPES: { id: RunScope; label: string }[] = [
-  { id: 'dev', label: 'dev split (iterate here)' },
-  { id: 'train', label: 'train split (the examples)' },
-  { id: 'test', label: 'test split (final, locked)' },
-  { id: 'unlabeled', label: 'unlabeled items (production)' },
-  { id: 'all', label: 'every item' },
-  { id: 'selection', label: 'the Data table selection' },
+type Counts = Output<'judges.scopes'>
+const n = (count: number | undefined) => (count === undefined ? '…' : count.toLocaleString())
+
+/**
+ * Each scope says what it counts: a split's labeled items, the items without a label in every
+ * dataset (what the production estimate uses), every item; a dataset's items are a choice of
+ * their own (they run as a selection of that dataset).
+ */
+const SCOPES: { id: RunScope; label: (c: Counts | null, selected: number) => string }[] = [
+  { id: 'dev', label: (c) => `dev split: ${n(c?.dev)} labeled items (iterate here)` },
+  { id: 'train', label: (c) => `train split: ${n(c?.train)} labeled items (the few-shot pool)` },
+  { id: 'test', label: (c) => `test split: ${n(c?.test)} labeled items (final, locked)` },
+  { id: 'unlabeled', label: (c) => `items without a label: ${n(c?.unlabeled)}, all datasets (the production estimate's)` },
+  { id: 'all', label: (c) => `every item: ${n(c?.all)}, all datasets` },
+  { id: 'selection', label: (_c, selected) => `the Data table selection: ${selected.toLocaleString()} items` },
 ]
+const DATASET = 'dataset:'
 
 const money = (usd: number) => (usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`)
 
@@ -23,7 +34,14 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
   const showError = useStore((s) => s.showError)
   const selected = useStore((s) => s.selected)
   const live = useStore((s) => s.runs)
-  const [scope, setScope] = useState<RunScope>('dev')
+  const datasets = useStore((s) => s.facets?.datasets ?? [])
+  const [choice, setChoice] = useState<string>('dev')
+  const [counts, setCounts] = useState<Counts | null>(null)
+  // A dataset runs as a selection of its items (fetched when chosen).
+  const [datasetIds, setDatasetIds] = useState<number[] | null>(null)
+  const progress = useRef<HTMLDivElement>(null)
+  const scope: RunScope = choice.startsWith(DATASET) ? 'selection' : (choice as RunScope)
+  const runIds = choice.startsWith(DATASET) ? (datasetIds ?? []) : scope === 'selection' ? [...selected] : undefined
   const [concurrency, setConcurrency] = useState(8)
   const [estimate, setEstimate] = useState<RunEstimate | null>(null)
   const [estimateError, setEstimateError] = useState<string | null>(null)
@@ -39,12 +57,28 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
 
   useEffect(() => {
     if (external) return
+    call('judges.scopes', { versionId }).then(setCounts, () => setCounts(null))
+  }, [versionId, external, finishedCount])
+  useEffect(() => {
+    setDatasetIds(null)
+    if (!choice.startsWith(DATASET)) return
+    const dataset = Number(choice.slice(DATASET.length))
+    call('items.ids', { filter: { ...DEFAULT_FILTER, dataset } }).then(({ ids }) => setDatasetIds(ids), (error: unknown) => setEstimateError(errorText(error)))
+  }, [choice])
+
+  useEffect(() => {
+    if (external) return
     setEstimate(null)
     setEstimateError(null)
-    const itemIds = scope === 'selection' ? [...selected] : undefined
-    if (scope === 'selection' && selected.size === 0) return setEstimateError('Nothing is selected: select items in the Data table (x) first.')
-    call('judges.estimate', { versionId, scope, itemIds, batch }).then(setEstimate, (error: unknown) => setEstimateError(errorText(error)))
-  }, [versionId, scope, selected, external, finishedCount, batch])
+    if (choice.startsWith(DATASET) && datasetIds === null) return // its items are on their way
+    if (scope === 'selection' && runIds!.length === 0) return setEstimateError(choice.startsWith(DATASET) ? 'This dataset has no items.' : 'Nothing is selected: select items in the Data table (x) first.')
+    call('judges.estimate', { versionId, scope, itemIds: runIds, batch }).then(setEstimate, (error: unknown) => setEstimateError(errorText(error)))
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [versionId, choice, datasetIds, selected, external, finishedCount, batch])
+  // A run's progress comes into view when it starts: the form may sit below the fold.
+  useEffect(() => {
+    if (active) progress.current?.scrollIntoView({ block: 'nearest' })
+  }, [active?.id])
 
   useEffect(() => {
     call('judges.verdicts', { versionId }).then(setVerdicts, () => setVerdicts([]))
@@ -58,7 +92,7 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
     if (external || active) return
     if (estimate?.touchesTest && !confirmTest) return showError('This scope includes test items: tick "final test evaluation" to confirm (the test set is for one final measurement).')
     try {
-      const run = await call('judges.run', { versionId, scope, itemIds: scope === 'selection' ? [...selected] : undefined, confirmTest, concurrency, batch })
+      const run = await call('judges.run', { versionId, scope, itemIds: runIds, confirmTest, concurrency, batch })
       useStore.getState().setRun(run)
       setConfirmTest(false)
     } catch (error) {
@@ -86,11 +120,15 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
         <div className="run-form">
           <label>
             Scope
-            <select value={scope} onChange={(e) => setScope(e.target.value as RunScope)} data-testid="run-scope">
+            <select value={choice} onChange={(e) => setChoice(e.target.value)} data-testid="run-scope">
               {SCOPES.map((s) => (
                 <option key={s.id} value={s.id}>
-                  {s.label}
-                  {s.id === 'selection' ? ` (${selected.size})` : ''}
+                  {s.label(counts, selected.size)}
+                </option>
+              ))}
+              {datasets.map((d) => (
+                <option key={d.id} value={`${DATASET}${d.id}`}>
+                  dataset “{d.name}”: {d.count.toLocaleString()} items, labeled or not
                 </option>
               ))}
             </select>
@@ -124,7 +162,7 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
         </div>
       )}
       {active && (
-        <div className="run-progress" data-testid="run-progress">
+        <div className="run-progress" data-testid="run-progress" ref={progress}>
           <progress value={active.done} max={active.total} />
           <span>
             {active.done} / {active.total} · {active.pass} pass · {active.fail} fail · {active.errors} error · {active.cached} cached

@@ -4,7 +4,7 @@ import type { SessionItem } from '../../../shared/domain'
 import { TraceView } from '../../components/trace/TraceView'
 import { VerdictBadge } from '../../components/VerdictBadge'
 import { keysOf, useKeyAction, type ActionId } from '../../keyboard'
-import { useStore } from '../../store'
+import { useStore, type Store } from '../../store'
 import { LiveMatrix } from './LiveMatrix'
 
 const MemoTrace = memo(TraceView)
@@ -33,6 +33,7 @@ export function LabelingView() {
       acks: st.acks,
       tagMode: st.tagMode,
       stepFocus: st.stepFocus,
+      lastWrite: st.lastWrite,
     })),
   )
   const actions = useStore(
@@ -104,6 +105,9 @@ export function LabelingView() {
         </span>
         {session.settings.blind && <span className="badge blind" title="The judge's verdict stays hidden until you have labeled the item">blind</span>}
       </div>
+      <p className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="label-announce">
+        {announcement(session.items.length, position, item, s.saving.size > 0, s.lastWrite)}
+      </p>
       <div className="label-body">
         <div className="label-trace">
           {detail ? (
@@ -137,8 +141,8 @@ export function LabelingView() {
               <button onClick={() => void actions.label('defer')}>
                 <kbd>{keyLabel('label.defer')}</kbd> Defer
               </button>
-              <button onClick={() => void actions.undo()}>
-                <kbd>u</kbd> Undo
+              <button onClick={() => void actions.undo()} title="Undo the last label (u, Backspace or Ctrl/⌘+Z)">
+                <kbd>u</kbd> Undo <kbd>Ctrl/⌘+Z</kbd>
               </button>
             </div>
           </section>
@@ -230,6 +234,23 @@ function OtherLabels({ others }: { others: SessionItem['others'] }) {
       ))}
     </ul>
   )
+}
+
+const SAID: Record<NonNullable<Store['lastWrite']>['what'], (id: string) => string> = {
+  pass: (id) => `Saved Pass for ${id}`,
+  fail: (id) => `Saved Fail for ${id}`,
+  defer: (id) => `Deferred ${id}`,
+  undo: (id) => `Undid the label of ${id}`,
+}
+
+/**
+ * What the polite live region says: the item now shown, then whether labels are saved. A screen
+ * reader speaks it whenever it changes, without moving the focus.
+ */
+function announcement(total: number, position: number, item: SessionItem, saving: boolean, last: Store['lastWrite']): string {
+  const shown = `Item ${position + 1} of ${total}: ${item.externalId}, ${item.label ? (item.label.verdict === 'defer' ? 'deferred' : `labeled ${item.label.verdict}`) : 'not labeled'}.`
+  const saved = saving ? 'Saving…' : last ? `${SAID[last.what](last.externalId)}; all labels saved.` : ''
+  return `${shown} ${saved}`.trim()
 }
 
 function JudgePanel({ item, show, blind, critique }: { item: SessionItem; show: boolean; blind: boolean; critique: string | undefined }) {

@@ -40,7 +40,12 @@ export function SessionSetup() {
   const [step, setStep] = useState('')
   const [order, setOrder] = useState<SessionOrder>('random')
   const [stratifyKey, setStratifyKey] = useState('')
-  const [scope, setScope] = useState<Scope>(selected.size > 0 ? 'selection' : tableFiltered ? 'table' : 'all')
+  // All items, unless the user came with `l` from the Data screen's selection or search (a search left there earlier is not a request).
+  const [scope, setScope] = useState<Scope>(() => {
+    const asked = useStore.getState().sessionScope
+    return asked === 'selection' && selected.size > 0 ? 'selection' : asked === 'table' && tableFiltered ? 'table' : 'all'
+  })
+  useEffect(() => useStore.getState().setSessionScope(null), [])
   const [size, setSize] = useState(String(DEFAULT_SESSION_SIZE))
   // A fresh seed per session, shown and recorded, so a second session samples new items and any session can be redrawn.
   const [seed, setSeed] = useState(() => String(Math.floor(Math.random() * 1_000_000)))

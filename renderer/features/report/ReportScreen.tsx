@@ -90,7 +90,7 @@ export function ReportScreen() {
           <button onClick={() => void save('json')} disabled={saving !== null}>JSON <kbd>j</kbd></button>
           {saving && <span className="muted">Writing the {saving.toUpperCase()}…</span>}
         </div>
-        <span className="hint">Making a report shows test results (recorded). Labels, notes, verdicts and splits: <code>assay export</code>; judgy's arrays: <code>assay export --judgy --judge NAME</code>.</span>
+        <span className="hint">Making a report shows test results (recorded). Labels, notes, verdicts and splits, and judgy's arrays: File → Export…, or <kbd>e</kbd> on the Data screen (the same files as <code>assay export</code>).</span>
       </header>
       <div className="report-preview" data-testid="report-preview">
         {data ? (

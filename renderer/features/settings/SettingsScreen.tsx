@@ -31,6 +31,12 @@ export function SettingsScreen() {
   const [profiles, setProfiles] = useState<Listed[]>([])
   const [keysWhere, setKeysWhere] = useState('')
   const [draft, setDraft] = useState<Draft>(blank)
+  // The form as last loaded or saved: a test of anything else says it is not saved yet.
+  const [savedForm, setSavedForm] = useState<string | null>(null)
+  const load = (next: Draft, saved: boolean) => {
+    setDraft(next)
+    setSavedForm(saved ? JSON.stringify(next) : null)
+  }
   const [editing, setEditing] = useState<string | null>(null)
   const [status, setStatus] = useState<{ ok: boolean; message: string } | null>(null)
 
@@ -51,21 +57,29 @@ export function SettingsScreen() {
     set({ provider, baseUrl: p.baseUrl || draft.baseUrl, model: p.model || draft.model, structuredOutputs: p.structured })
   }
 
-  const save = async (): Promise<boolean> => {
+  /** The form as a profile (and the key typed, if any); null, with the reason shown, when it is not one yet. */
+  const typed = (): { profile: ModelProfile; apiKey: string } | null => {
     let params: unknown
     try {
       params = JSON.parse(draft.params || '{}')
     } catch {
       setStatus({ ok: false, message: 'Parameters must be a JSON object, e.g. {"temperature": 0, "max_tokens": 400}.' })
-      return false
+      return null
     }
     const id = draft.id.trim() || draft.name.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-')
-    const profile = { ...draft, id, params, pricePerMInput: Number(draft.pricePerMInput), pricePerMOutput: Number(draft.pricePerMOutput), timeoutMs: Number(draft.timeoutMs) }
-    const { apiKey, ...rest } = profile
+    const { apiKey, ...rest } = { ...draft, id, params, pricePerMInput: Number(draft.pricePerMInput), pricePerMOutput: Number(draft.pricePerMOutput), timeoutMs: Number(draft.timeoutMs) }
+    return { profile: rest as ModelProfile, apiKey }
+  }
+
+  const save = async (): Promise<boolean> => {
+    const form = typed()
+    if (!form) return false
+    const { profile, apiKey } = form
+    const id = profile.id
     try {
-      await call('profiles.save', { profile: rest as ModelProfile, ...(apiKey ? { apiKey } : {}) })
+      await call('profiles.save', { profile, ...(apiKey ? { apiKey } : {}) })
       setEditing(id)
-      set({ id, apiKey: '' })
+      load({ ...draft, id, apiKey: '' }, true)
       setStatus({ ok: true, message: `Saved "${profile.name}".` })
       await reload()
       return true
@@ -74,12 +88,15 @@ export function SettingsScreen() {
       return false
     }
   }
+  // Tests the form as typed; saving is its own action (Ctrl+S), so a test never changes a saved profile.
   const test = async () => {
-    if (!(await save())) return
+    const form = typed()
+    if (!form) return
     setStatus({ ok: true, message: 'Testing the connection…' })
-    const id = draft.id.trim() || draft.name.trim().toLowerCase().replace(/[^a-z0-9._-]+/g, '-')
     try {
-      setStatus(await call('profiles.test', { id }))
+      const result = await call('profiles.test', { profile: form.profile, ...(form.apiKey ? { apiKey: form.apiKey } : {}) })
+      const unsaved = JSON.stringify(draft) !== savedForm
+      setStatus({ ...result, message: unsaved ? `${result.message} Not saved yet: Ctrl+S saves the profile.` : result.message })
     } catch (error) {
       setStatus({ ok: false, message: error instanceof Error ? error.message : String(error) })
     }
@@ -88,7 +105,7 @@ export function SettingsScreen() {
     await call('profiles.delete', { id }).catch((error: unknown) => showError(String(error)))
     if (editing === id) {
       setEditing(null)
-      setDraft(blank())
+      load(blank(), false)
     }
     await reload()
   }
@@ -107,7 +124,7 @@ export function SettingsScreen() {
           <ul className="profile-list">
             {profiles.map((p) => (
               <li key={p.id} className={p.id === editing ? 'current' : ''}>
-                <button className="link" onClick={() => { setEditing(p.id); setDraft(draftOf(p)); setStatus(null) }}>
+                <button className="link" onClick={() => { setEditing(p.id); load(draftOf(p), true); setStatus(null) }}>
                   {p.name}
                 </button>{' '}
                 <span className="muted mono">{p.model} · {p.baseUrl}</span> {p.hasKey ? <span className="badge key">key set</span> : <span className="badge nokey">no key</span>}{' '}
@@ -116,7 +133,7 @@ export function SettingsScreen() {
             ))}
           </ul>
         )}
-        <button onClick={() => { setEditing(null); setDraft(blank()); setStatus(null) }}>New profile</button>
+        <button onClick={() => { setEditing(null); load(blank(), false); setStatus(null) }}>New profile</button>
       </section>
       <form className="profile-form" onSubmit={(e) => { e.preventDefault(); void save() }}>
         <h2>{editing ? `Edit "${current?.name ?? editing}"` : 'New profile'}</h2>
@@ -148,6 +165,7 @@ export function SettingsScreen() {
         <div className="setup-actions">
           <button type="submit" className="primary">Save <kbd>Ctrl+S</kbd></button>
           <button type="button" onClick={() => void test()}>Test connection <kbd>Ctrl+Enter</kbd></button>
+          <span className="hint">Testing uses the form as typed and saves nothing.</span>
         </div>
         {status && <p role="status" className={status.ok ? 'ok' : 'import-problem'} data-testid="profile-status">{status.message}</p>}
       </form>

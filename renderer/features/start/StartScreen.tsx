@@ -5,8 +5,10 @@ import { useStore } from '../../store'
 
 /** Start: recent projects, New, Open, and the demo project. */
 export function StartScreen() {
-  const { recent, canPickFiles, busy, project, openProject, setScreen } = useStore()
+  const { recent, canPickFiles, busy, project, demoPath, openProject, setScreen } = useStore()
   const [asking, setAsking] = useState<'open' | 'create' | null>(null)
+  // Opening the demo leaves the open project for another file: asked first, naming both.
+  const [demoQuestion, setDemoQuestion] = useState(false)
 
   const choose = async (mode: 'open' | 'create') => {
     if (!canPickFiles) return setAsking(mode)
@@ -18,10 +20,22 @@ export function StartScreen() {
     if (target?.exists) void openProject(() => call('project.open', { path: target.path }))
   }
 
-  useKeyAction('start.demo', () => void openProject(() => call('project.openDemo', {})), !asking)
-  useKeyAction('start.open', () => void choose('open'), !asking)
-  useKeyAction('start.new', () => void choose('create'), !asking)
-  useKeyAction('start.recent', (_event, key) => openRecent(Number(key) - 1), !asking)
+  const openDemo = () => {
+    setDemoQuestion(false)
+    void openProject(() => call('project.openDemo', {}))
+  }
+  const askDemo = () => {
+    if (project && project.path === demoPath) setScreen('data')
+    else if (project) setDemoQuestion(true)
+    else openDemo()
+  }
+  const idle = !asking && !demoQuestion
+  useKeyAction('start.demo', askDemo, idle)
+  useKeyAction('start.demoConfirm', openDemo, demoQuestion)
+  useKeyAction('start.demoCancel', () => setDemoQuestion(false), demoQuestion)
+  useKeyAction('start.open', () => void choose('open'), idle)
+  useKeyAction('start.new', () => void choose('create'), idle)
+  useKeyAction('start.recent', (_event, key) => openRecent(Number(key) - 1), idle)
 
   return (
     <div className="start">
@@ -37,9 +51,24 @@ export function StartScreen() {
         )}
       </section>
       <section className="start-actions">
-        <button className="primary" disabled={busy} onClick={() => void openProject(() => call('project.openDemo', {}))}>
+        <button className="primary" disabled={busy} onClick={askDemo}>
           <kbd>d</kbd> Open demo project <span className="muted">synthetic traces, labels and judge verdicts</span>
         </button>
+        {demoQuestion && project && (
+          <div className="demo-question" role="alertdialog" aria-labelledby="demo-question" data-testid="demo-question">
+            <p id="demo-question">
+              Open the demo project in place of <strong>{project.name}</strong> ({project.path})? The demo is another file, <code>{demoPath}</code>, with synthetic traces, labels and verdicts. {project.name} stays as it is: every label in it is saved.
+            </p>
+            <div className="setup-actions">
+              <button className="primary" autoFocus onClick={openDemo}>
+                <kbd>Enter</kbd> Open the demo
+              </button>
+              <button onClick={() => setDemoQuestion(false)}>
+                <kbd>Esc</kbd> Stay in {project.name}
+              </button>
+            </div>
+          </div>
+        )}
         <button disabled={busy} onClick={() => void choose('open')}>
           <kbd>o</kbd> Open project…
         </button>
@@ -59,6 +88,7 @@ export function StartScreen() {
                 <button className="recent" disabled={!r.exists || busy} onClick={() => openRecent(i)} title={r.exists ? r.path : `${r.path} no longer exists`}>
                   {i < 9 && <kbd>{i + 1}</kbd>}
                   <span className="recent-name">{r.name}</span>
+                  {r.path === demoPath && <span className="badge synthetic">Assay's demo</span>}
                   <span className="muted recent-path">{r.exists ? r.path : `missing: ${r.path}`}</span>
                 </button>
               </li>
