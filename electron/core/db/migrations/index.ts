@@ -4,6 +4,8 @@ import { sql as sessions } from './0003-sessions'
 import { sql as judges } from './0004-judges'
 import { sql as targets } from './0005-targets'
 import { sql as splitOrigin } from './0006-split-origin'
+// 0007 is another branch's (issue 16); the merge puts it before this one.
+import { sql as labelStates } from './0008-label-states'
 
 /**
  * Schema migrations in order; migration i brings `PRAGMA user_version` from i to i + 1. Append
@@ -16,6 +18,7 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0004-judges', sql: judges },
   { name: '0005-targets', sql: targets },
   { name: '0006-split-origin', sql: splitOrigin },
+  { name: '0008-label-states', sql: labelStates },
 ]
 
 export const LATEST_VERSION = migrations.length
