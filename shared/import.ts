@@ -112,7 +112,10 @@ export const Mapping = z.object({
       criterion: z.string().min(1),
       /** Who made these labels, when no label column of the criterion says. */
       annotator: z.string().min(1),
-      order: z.array(z.string().trim().min(1)).nullable(),
+      order: z
+        .array(z.string().trim().min(1))
+        .refine((names) => new Set(names).size === names.length, { message: 'the state order names a state twice: each state has one place in it' })
+        .nullable(),
     })
     .nullable()
     .optional(),
