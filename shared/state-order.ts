@@ -40,7 +40,14 @@ function inferOrder(evidence: readonly OrderEvidence[]): { order: string[]; unfi
   const rank = new Map<string, number>()
   // before.get(b).get(a) = how often a was seen right before b.
   const before = new Map<string, Map<string, number>>()
+  // The same sequence many times over (every trace of a pipeline) is read once, with its weight.
+  const distinct = new Map<string, OrderEvidence>()
   for (const e of evidence) {
+    const key = e.states.join('\u0000')
+    const seenBefore = distinct.get(key)
+    distinct.set(key, { states: e.states, weight: (seenBefore?.weight ?? 0) + e.weight })
+  }
+  for (const e of distinct.values()) {
     e.states.forEach((s, i) => {
       if (!rank.has(s)) {
         rank.set(s, seen.length)

@@ -12,7 +12,7 @@ import { CliError, type Command } from './command'
 const usage = `Usage: assay import PROJECT FILE [--format F] [--delimiter D] [--map KEY=FIELD ...]
                     [--on-error abort|skip] [--duplicates abort|skip|replace|keep-both]
                     [--existing join|copy] [--split train|dev|test]
-                    [--judge NAME] [--judge-version N|new]
+                    [--judge NAME] [--judge-version N|new] [--state-order A,B,…]
                     [--dataset NAME] [--annotator NAME] [--no-suggest] [--progress] [--json]
 
 Imports traces (or labels and judge verdicts for items already in PROJECT) from FILE, in one

@@ -96,6 +96,11 @@ describe('step-wise labels: last successful state × first failing state', () =>
     ])
     expect(t).toMatchObject({ orderSource: 'inferred', failed: 12, unmarked: 0, backwards: 0, steps: [] })
 
+    // The label history keeps them.
+    expect((await runCli(['export', project, '--history', '--format', 'jsonl', '--out', tmp.file('history.jsonl')], tmp.dir)).code).toBe(0)
+    const history = readFileSync(tmp.file('history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(history[0]).toMatchObject({ verdict: 'fail', first_failing_step: null, last_success_state: 'ParseRequest', first_failure_state: 'PlanToolCalls' })
+
     // The Markdown taxonomy draws the matrix and the per-state counts.
     const md = (await runCli(['taxonomy', project], tmp.dir)).stdout
     expect(md).toContain('## Where traces fail: last successful state → first failing state')
