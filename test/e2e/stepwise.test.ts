@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openProject } from '../../electron/core/db/open'
 import { writeDemoProject } from '../../electron/core/demo'
 import { runCli } from '../helpers/cli'
-import { repoRoot, tempDir } from '../helpers/paths'
+import { hasShared, repoRoot, sharedData, tempDir } from '../helpers/paths'
 import { launchApp, type AppDriver } from './driver'
 
 const FIXTURE = resolve(repoRoot, 'test/fixtures/agent-states.jsonl')
@@ -69,6 +70,27 @@ describe('step-wise labels on screen', () => {
     await page.keyboard.press('Alt+4')
     await expect.poll(() => page.getByTestId('state-order').textContent()).toContain('state order (inferred from the data): ParseRequest → PlanToolCalls → GenRecipeArgs → GetRecipes → GenWebArgs → GetWebInfo')
     expect(await page.getByTestId('state-order-unfixed').textContent()).toContain('The data does not order GenWebArgs and GetWebInfo: the one seen first is put first.')
+    expect(await app.problems()).toEqual([])
+  })
+
+  it.skipIf(!hasShared('data'))("draws the course's HW5 matrix: each state's first failures as the file counts them", async () => {
+    const hw5 = resolve(sharedData, 'ai-evals-course-recipe-chatbot/homeworks/hw5/reference_files/labeled_traces.jsonl')
+    const project = tmp.file('hw5.assay')
+    expect((await runCli(['import', project, hw5], tmp.dir)).code).toBe(0)
+    const counts = new Map<string, number>()
+    for (const line of readFileSync(hw5, 'utf8').trim().split('\n')) {
+      const state = (JSON.parse(line) as { first_failure_state: string }).first_failure_state
+      counts.set(state, (counts.get(state) ?? 0) + 1)
+    }
+    app = await launchApp({ home: tmp.file('home'), project })
+    const { page } = app
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+4')
+    await expect.poll(() => page.getByTestId('state-order').textContent()).toContain('96 failing traces · state order (inferred from the data): ParseRequest → PlanToolCalls')
+    const rows = await table(app)
+    const header = rows[0]!.slice(1, -1)
+    expect(rows.find((r) => r[0] === 'first failures')).toEqual(['first failures', ...header.map((s) => String(counts.get(s) ?? 0)), '96'])
+    await app.screenshot('analyze-hw5-transitions')
     expect(await app.problems()).toEqual([])
   })
 
