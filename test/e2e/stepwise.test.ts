@@ -40,6 +40,7 @@ describe('step-wise labels on screen', () => {
     await expect.poll(() => page.locator('.import-preview > table > tbody > tr').first().textContent()).toContain('Overall: fail (ParseRequest → PlanToolCalls)')
     // The user settles what the data leaves open: GetWebInfo before GenWebArgs.
     const order = ['ParseRequest', 'PlanToolCalls', 'GenRecipeArgs', 'GetRecipes', 'GetWebInfo', 'GenWebArgs', 'ComposeResponse', 'DeliverResponse']
+    await page.getByLabel('Step-wise labels annotator').fill('grader')
     await page.getByLabel('State order').fill(order.join(', '))
     await page.getByLabel('State order').press('Tab')
     await page.keyboard.press('Control+Enter')
@@ -58,6 +59,7 @@ describe('step-wise labels on screen', () => {
     expect(await app.problems()).toEqual([])
     const db = new Database(project, { readonly: true })
     expect(db.prepare("SELECT value FROM meta WHERE key = 'state_order'").pluck().get()).toBe(JSON.stringify(order))
+    expect(db.prepare('SELECT annotator, count(*) AS n FROM labels GROUP BY annotator').all()).toEqual([{ annotator: 'grader', n: 12 }])
     db.close()
   })
 

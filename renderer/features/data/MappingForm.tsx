@@ -165,6 +165,12 @@ function StatesFields({ mapping, field, onChange }: { mapping: Mapping; field: F
       <legend>Step-wise labels</legend>
       {field(states?.lastSuccess ?? null, (lastSuccess) => update({ lastSuccess }), 'Last successful state', 'per trace: the state (step, tool) that last succeeded')}
       {field(states?.firstFailure ?? null, (firstFailure) => update({ firstFailure }), 'First failing state', 'the first state that failed: the trace is a fail')}
+      {states && !mapping.labels.some((l) => l.criterion === states.criterion && l.field !== null) && (
+        <label className="map-field">
+          <span>Annotator</span>
+          <input aria-label="Step-wise labels annotator" title="Who made these labels (the label column's annotator, when one is mapped for the same criterion)" value={states.annotator} onChange={(e) => update({ annotator: e.target.value || 'imported' })} />
+        </label>
+      )}
       {states && (
         <label className="map-field" title="The states in order, separated by commas. Rows naming a state outside it, or a last success not before its first failure, are refused. Empty: the order is inferred from the data.">
           <span>State order</span>
