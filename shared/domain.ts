@@ -280,10 +280,27 @@ export const Taxonomy = z.object({
   pivot: z
     .object({ key: z.string(), values: z.array(z.object({ value: z.string(), reviewed: z.number().int(), counts: z.array(z.number().int()), itemIds: z.array(z.array(z.number().int())) })) })
     .nullable(),
-  /** Pipelines: last successful step × first failing step, and each step's pass rate among the traces that reached it. */
+  /**
+   * The transition failure matrix (methodology §6.2): for each failing trace, its last successful
+   * state ("(start)" when none) × its first failing state — a pipeline's steps, marked while
+   * labeling, or an agent's named states, imported — with per-state counts, and each pipeline
+   * step's pass rate among the traces that reached it.
+   */
   transitions: z.object({
     cells: z.array(z.object({ lastSuccess: z.string(), firstFailure: z.string(), count: z.number().int(), itemIds: z.array(z.number().int()) })),
     steps: z.array(z.object({ step: z.string(), reached: z.number().int(), passed: z.number().int(), rate: Rate })),
+    /** Every state in order, with how many failing traces first failed there and last succeeded there. */
+    states: z.array(z.object({ state: z.string(), firstFailures: z.number().int(), lastSuccesses: z.number().int() })),
+    /** Where the order of `states` comes from: the user (at import), the pipelines' steps, or inferred from the data. */
+    orderSource: z.enum(['user', 'steps', 'inferred']),
+    /** Neighbouring states whose order nothing in the data fixes (an inferred order put the first seen first). */
+    unfixed: z.array(z.tuple([z.string(), z.string()])),
+    /** Failing traces in the matrix. */
+    failed: z.number().int(),
+    /** Failing pipeline traces with no first failing step marked: not in the matrix. */
+    unmarked: z.number().int(),
+    /** Traces in the matrix whose last success comes after their first failure in the order (the order, or the data, is wrong). */
+    backwards: z.number().int(),
   }),
   saturation: Saturation,
 })

@@ -97,6 +97,28 @@ export const Mapping = z.object({
   ),
   /** train/dev/test columns, one per criterion. */
   splits: z.array(z.object({ field, criterion: z.string().min(1) })),
+  /**
+   * Step-wise labels (methodology §6.2): per trace, the last state that succeeded and the first
+   * that failed — pipeline step names, or an agent's states named in the data (tool names). A row
+   * naming a first failing state is a fail on `criterion` (its label column, if mapped, must not
+   * say pass); a trace with steps must have that step. `order` is the states' order as the user
+   * gives it (kept for the project; rows naming other states are refused); without it the order is
+   * inferred from the data.
+   */
+  states: z
+    .object({
+      lastSuccess: field.nullable(),
+      firstFailure: field.nullable(),
+      criterion: z.string().min(1),
+      /** Who made these labels, when no label column of the criterion says. */
+      annotator: z.string().min(1),
+      order: z
+        .array(z.string().trim().min(1))
+        .refine((names) => new Set(names).size === names.length, { message: 'the state order names a state twice: each state has one place in it' })
+        .nullable(),
+    })
+    .nullable()
+    .optional(),
   /** Review whole traces, or one named pipeline step across traces. */
   unit: z.discriminatedUnion('kind', [z.object({ kind: z.literal('trace') }), z.object({ kind: z.literal('step'), step: z.string().min(1) })]),
   values: ValueMap,
@@ -118,6 +140,7 @@ export const EMPTY_MAPPING: Mapping = {
   splits: [],
   unit: { kind: 'trace' },
   values: DEFAULT_VALUES,
+  states: null,
 }
 
 export const FileFormat = z.enum(['csv', 'jsonl', 'json-array', 'json-records', 'json-columns'])
@@ -149,7 +172,7 @@ export const PreviewRow = z.object({
   output: z.string(),
   messages: z.number().int(),
   steps: z.array(z.string()),
-  labels: z.array(z.object({ criterion: z.string(), verdict: z.string(), note: z.string() })),
+  labels: z.array(z.object({ criterion: z.string(), verdict: z.string(), note: z.string(), states: z.string().optional() })),
   verdicts: z.array(z.object({ judge: z.string(), criterion: z.string(), verdict: z.string() })),
   split: z.string().nullable(),
   metadata: z.array(z.string()),
@@ -256,6 +279,27 @@ export const ImportReport = z.object({
   columns: z.array(ColumnTally),
   /** Label columns found but not imported (a verdicts file joining labeled items): map them to import them too. */
   offered: z.array(OfferedLabel),
+  /**
+   * The step-wise label columns: how many rows named a first failing state (each a fail), a last
+   * successful state only, or neither, how many labels were written; and the project's state order
+   * after the import, with where it comes from (the user, the steps, or inferred from the data).
+   */
+  states: z
+    .object({
+      lastSuccess: z.string().nullable(),
+      firstFailure: z.string().nullable(),
+      criterion: z.string(),
+      failed: z.number().int(),
+      lastOnly: z.number().int(),
+      empty: z.number().int(),
+      added: z.number().int(),
+      unchanged: z.number().int(),
+      order: z.array(z.string()),
+      orderSource: z.enum(['user', 'steps', 'inferred']),
+      unfixed: z.array(z.tuple([z.string(), z.string()])),
+    })
+    .nullable()
+    .optional(),
   /** Things the user should know though nothing was wrong with a row (e.g. items moved out of a viewed test split). */
   warnings: z.array(z.string()),
   errors: z.array(RecordErrorSchema),

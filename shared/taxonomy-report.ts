@@ -47,5 +47,35 @@ export function taxonomyMarkdown(t: Taxonomy, notes: readonly NoteView[], projec
     lines.push('', `## ${m.name}`, '', m.definition || '_No definition yet._', '')
     for (const e of examples(notes, m)) lines.push(`- ${e.kind === 'pass' ? 'Pass (absent)' : 'Fail (present)'}: \`${e.id}\`${e.note ? ` — ${e.note.replace(/\s+/g, ' ')}` : ''}`)
   }
+  lines.push(...transitionsMarkdown(t.transitions))
   return `${lines.join('\n')}\n`
+}
+
+/** Where the order of the states comes from, in words. */
+export const ORDER_SOURCE = { user: 'as given at import', steps: "the pipelines' steps", inferred: 'inferred from the data' } as const
+
+/** The transition failure matrix as Markdown: last success × first failure with totals, then each pipeline step's pass rate. */
+function transitionsMarkdown(tr: Taxonomy['transitions']): string[] {
+  if (tr.cells.length === 0 && tr.steps.length === 0) return []
+  const cell = (t: string) => t.replace(/\|/g, '\\|')
+  const states = tr.states.map((s) => s.state)
+  const count = (from: string, to: string) => tr.cells.find((c) => c.lastSuccess === from && c.firstFailure === to)?.count ?? 0
+  const lines = ['', '## Where traces fail: last successful state → first failing state', '']
+  lines.push(`${tr.failed} failing traces. State order (${ORDER_SOURCE[tr.orderSource]}): ${states.join(' → ')}.`)
+  if (tr.unfixed.length > 0) lines.push(`The data does not order ${tr.unfixed.map(([a, b]) => `${a} and ${b}`).join('; ')}: the one seen first is put first (give the order with \`assay import … --state-order\`).`)
+  if (tr.backwards > 0) lines.push(`${tr.backwards} traces' last success comes after their first failure in this order.`)
+  if (tr.unmarked > 0) lines.push(`${tr.unmarked} failing pipeline traces have no first failing step marked: not counted.`)
+  if (tr.cells.length > 0) {
+    lines.push('', `| last success ↓ / first failure → | ${states.map(cell).join(' | ')} | total |`, `|---|${states.map(() => '---|').join('')}---|`)
+    for (const from of ['(start)', ...states]) {
+      const row = states.map((to) => count(from, to))
+      lines.push(`| ${cell(from)} | ${row.join(' | ')} | ${row.reduce((a, b) => a + b, 0)} |`)
+    }
+    lines.push(`| first failures | ${tr.states.map((s) => s.firstFailures).join(' | ')} | ${tr.failed} |`)
+  }
+  if (tr.steps.length > 0) {
+    lines.push('', '| pipeline step | passed | reached | pass rate | 95% interval (Wilson) |', '|---|---|---|---|---|')
+    for (const s of tr.steps) lines.push(`| ${cell(s.step)} | ${s.passed} | ${s.reached} | ${pct(s.rate.estimate)} | ${pct(s.rate.lower)}–${pct(s.rate.upper)} |`)
+  }
+  return lines
 }

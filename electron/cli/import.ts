@@ -12,7 +12,7 @@ import { CliError, type Command } from './command'
 const usage = `Usage: assay import PROJECT FILE [--format F] [--delimiter D] [--map KEY=FIELD ...]
                     [--on-error abort|skip] [--duplicates abort|skip|replace|keep-both]
                     [--existing join|copy] [--split train|dev|test]
-                    [--judge NAME] [--judge-version N|new]
+                    [--judge NAME] [--judge-version N|new] [--state-order A,B,…]
                     [--dataset NAME] [--annotator NAME] [--no-suggest] [--progress] [--json]
 
 Imports traces (or labels and judge verdicts for items already in PROJECT) from FILE, in one
@@ -31,6 +31,11 @@ import with what was wrong and where.
                       verdict:JUDGE=F  or  verdict:JUDGE@CRITERION=F   a judge verdict column
                       critique:JUDGE=F                     that judge's critique column
                       split=F  or  split:CRITERION=F       a train/dev/test column
+                      last-success=F, first-failure=F      step-wise labels: per trace, the last state
+                                                           that succeeded and the first that failed
+                                                           (step or agent state names, e.g. tool names);
+                                                           a named first failure is a fail on Overall
+                                                           (first-failure:CRITERION=F for another)
                       metadata=F1,F2                       fields kept as metadata
                       unit=step:NAME                       review one pipeline step across traces
                     a FIELD may be a column name or a dotted path into JSON (attributes.input.value);
@@ -47,6 +52,9 @@ import with what was wrong and where.
                     they go to the judge's newest imported version (a new one if it has none), so
                     a judge's test and production verdicts from two files are one version
   --dataset NAME    name of the new dataset (default: the file name)
+  --state-order A,B,…  the order of the states the step-wise columns name (rows naming another
+                    state, or a last success not before its first failure, are refused); kept for
+                    the project. Without it the order is inferred from the data, and printed
   --annotator NAME  who made the labels in FILE (default "imported", or the file's annotator column):
                     import a colleague's labels under their name to measure agreement (Cohen's κ)
   --no-suggest      start from an empty mapping instead of the detected one
@@ -78,6 +86,7 @@ export const importCommand: Command = {
         'judge-version': { type: 'string' },
         dataset: { type: 'string' },
         annotator: { type: 'string' },
+        'state-order': { type: 'string' },
         'no-suggest': { type: 'boolean', default: false },
         progress: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -104,9 +113,9 @@ export const importCommand: Command = {
       throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
     })
     const base = values['no-suggest'] ? EMPTY_MAPPING : suggestMapping(detected)
-    const mapped = applyJudgeArgs(applyMapArgs(base, values.map), values.judge, values['judge-version'])
+    const mapped = applyStateOrder(applyJudgeArgs(applyMapArgs(base, values.map), values.judge, values['judge-version']), values['state-order'])
     const annotator = values.annotator?.trim()
-    const mapping = annotator ? { ...mapped, labels: mapped.labels.map((l) => ({ ...l, annotator })) } : mapped
+    const mapping = annotator ? { ...mapped, labels: mapped.labels.map((l) => ({ ...l, annotator })), states: mapped.states && { ...mapped.states, annotator } } : mapped
 
     // Create or open (and so check and migrate) the project, then import on a connection of its own.
     // A project this command made is removed again when nothing could be imported into it.
@@ -169,10 +178,24 @@ function printReport(report: ImportReport, file: string, io: { stdout(text: stri
   if (report.duplicates.count) io.stdout(`${report.duplicates.count} duplicate ids: ${ids(report.duplicates)}\n`)
   if (report.unmatched.count) io.stdout(`${report.unmatched.count} ids match no item: ${ids(report.unmatched)}\n`)
   if (report.notJudged.count) io.stdout(`${report.notJudged.count} labeled item${report.notJudged.count === 1 ? '' : 's'} of the joined datasets got no verdict from this file: ${ids(report.notJudged)}\n`)
+  if (report.committed && report.states) printStates(report.states, io)
   for (const o of report.offered) io.stdout(`Not imported: ${o.why}.\n`)
   for (const w of report.warnings) io.stderr(`warning: ${w}\n`)
   for (const e of report.errors.slice(0, 20)) io.stderr(`${file}:${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.message}\n`)
   if (report.errorCount > 20) io.stderr(`… and ${report.errorCount - 20} more.\n`)
+}
+
+/** What the step-wise columns held, and the state order the project now has (the one the taxonomy uses). */
+function printStates(st: NonNullable<ImportReport['states']>, io: { stdout(text: string): void }): void {
+  const fields = [st.lastSuccess, st.firstFailure].filter(Boolean).join(', ')
+  const held = [[st.failed, 'with a first failing state (a fail)'], [st.lastOnly, 'with a last successful state only'], [st.empty, 'empty']].filter(([n]) => n !== 0).map(([n, what]) => `${n} ${what}`)
+  io.stdout(`  ${fields} → step-wise labels of "${st.criterion}": ${held.join(', ') || 'no values'}; ${st.added} added${st.unchanged ? `, ${st.unchanged} unchanged (already there)` : ''}\n`)
+  const source = { user: 'as given', steps: "from the pipelines' steps", inferred: 'inferred from the data' }[st.orderSource]
+  io.stdout(`State order (${source}): ${st.order.join(' → ')}\n`)
+  if (st.unfixed.length > 0) {
+    const pairs = st.unfixed.slice(0, 5).map(([a, b]) => `${a} / ${b}`).join(', ')
+    io.stdout(`  The data does not order ${pairs}${st.unfixed.length > 5 ? ', …' : ''}: give the order with --state-order ${st.order.join(',')} (edited as needed).\n`)
+  }
 }
 
 /** Criteria whose label column `--map label[:CRITERION]=F` named (kept even in a verdicts file). */
@@ -183,6 +206,17 @@ function explicitLabels(args: string[]): Set<string> {
     if (key === 'label' || key.startsWith('label:')) out.add(key.slice('label:'.length) || 'Overall')
   }
   return out
+}
+
+/** `--state-order A,B,…` (commas, or arrows as the import prints it) gives the step-wise columns' state order. */
+export function applyStateOrder(mapping: MappingType, order: string | undefined): MappingType {
+  if (order === undefined) return mapping
+  if (!mapping.states) throw new CliError('bad_arguments', '--state-order: the mapping has no step-wise columns. Map them: --map last-success=COLUMN --map first-failure=COLUMN.')
+  const names = order.split(/,|→|->/).map((s) => s.trim()).filter(Boolean)
+  const repeated = names.find((n, i) => names.indexOf(n) !== i)
+  if (names.length === 0) throw new CliError('bad_arguments', '--state-order: name the states in order, separated by commas, e.g. --state-order ParseRequest,PlanToolCalls,GetRecipes.')
+  if (repeated) throw new CliError('bad_arguments', `--state-order names "${repeated}" twice: each state has one place in the order.`)
+  return { ...mapping, states: { ...mapping.states, order: names } }
 }
 
 /** `--judge NAME` names the file's one verdict column's judge; `--judge-version N|new` picks the version its verdicts go to. */
@@ -253,6 +287,14 @@ export function applyMapArgs(base: MappingType, args: string[]): MappingType {
         if (fieldOrNull) m.splits.push({ field: fieldOrNull, criterion })
         break
       }
+      case 'last-success':
+      case 'first-failure': {
+        const criterion = rest || m.states?.criterion || 'Overall'
+        const states = m.states ?? { lastSuccess: null, firstFailure: null, criterion, annotator: 'imported', order: null }
+        m.states = { ...states, criterion, [kind === 'last-success' ? 'lastSuccess' : 'firstFailure']: fieldOrNull }
+        if (!m.states.lastSuccess && !m.states.firstFailure) m.states = null
+        break
+      }
       case 'metadata':
         m.metadata = value.split(',').map((f) => f.trim()).filter(Boolean)
         break
@@ -260,7 +302,7 @@ export function applyMapArgs(base: MappingType, args: string[]): MappingType {
         m.unit = value.startsWith('step:') && value.length > 5 ? { kind: 'step', step: value.slice(5) } : value === 'trace' ? { kind: 'trace' } : badUnit(value)
         break
       default:
-        throw new CliError('bad_arguments', `--map: unknown key "${kind}". Use id, input, output, messages, steps, label, note, verdict, critique, split, metadata or unit.`)
+        throw new CliError('bad_arguments', `--map: unknown key "${kind}". Use id, input, output, messages, steps, label, note, verdict, critique, split, last-success, first-failure, metadata or unit.`)
     }
   }
   const parsed = Mapping.safeParse(m)

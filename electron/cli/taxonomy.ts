@@ -13,8 +13,11 @@ const usage = `Usage: assay taxonomy PROJECT [--format md|json] [--out FILE]
 
 Writes the project's failure taxonomy: each failure mode's definition, example traces with
 their notes, how many reviewed traces have it (rate and 95% Wilson interval, most frequent
-first), co-occurrences, and for pipelines the transition matrix (JSON). The same counts as the
-Analyze screen; \`assay export\` has one column per mode.
+first), co-occurrences, and the transition matrix: for each failing trace, the last state that
+succeeded × the first that failed (pipeline steps marked while labeling, or states imported with
+--map last-success=F --map first-failure=F), with failures per state, each step's pass rate and
+where the state order comes from. The same counts as the Analyze screen; \`assay export\` has one
+column per mode.
 
   --format   md (default) or json (schema "assay.taxonomy/v1")
   --out FILE write to FILE (default: standard output)`

@@ -37,27 +37,39 @@ interface Truth {
   diet: 'pass' | 'fail'
   retrieval: 'pass' | 'fail'
   note: string
+  /** A failing pipeline: the index of its first failing step (decompose 0, retrieve 1, extract 2). */
+  failingStep: number | null
 }
+
+/** The second annotator, who labels every third labeled trace on Overall (before the first: theirs stay the current labels). */
+export const DEMO_REVIEWER = 'demo-reviewer'
 
 /**
  * Writes the bundled demo project: synthetic (and marked so in the file, its datasets and every
  * trace's metadata), deterministic from `seed`. Chat traces with tool calls and 3-step pipeline
- * traces, 120 human labels on Overall and two failure modes with notes, train/dev/test splits,
- * and one judge's recorded verdicts on every split and on the unlabeled traces.
+ * traces, 120 human labels on Overall and two failure modes with notes (failing pipelines with
+ * their first failing step marked: mostly retrieve, some extract, a few decompose), a second
+ * annotator's Overall labels on 40 of them (so Cohen's κ has something to measure),
+ * train/dev/test splits, and one judge's recorded verdicts on every split and on the unlabeled
+ * traces.
  */
 export function writeDemoProject(path: string, options: DemoOptions = {}): { items: number; labels: number } {
-  const rng = createRng(options.seed ?? 7)
+  const seed = options.seed ?? 7
+  const rng = createRng(seed)
+  // What came after the first demo (decompose failures, the second annotator) draws from a stream
+  // of its own, so the traces, labels and verdicts drawn before stay as they were.
+  const side = createRng(seed + 0x16_0000)
   const at = (options.now ?? new Date('2026-01-15T09:00:00Z')).toISOString()
   const { db } = openProject(path, { mode: 'create', nativeBinding: options.nativeBinding })
   try {
     const repos = createRepos(db)
-    return db.transaction(() => fill(repos, rng, at, options.unlabeled ?? 1200, options.traceBytes ?? 0))()
+    return db.transaction(() => fill(repos, rng, side, at, options.unlabeled ?? 1200, options.traceBytes ?? 0))()
   } finally {
     db.close()
   }
 }
 
-function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number, traceBytes: number): { items: number; labels: number } {
+function fill(repos: Repos, rng: Rng, side: Rng, at: string, unlabeledCount: number, traceBytes: number): { items: number; labels: number } {
   const p = repos.project
   p.setMeta('synthetic', '1')
   p.setMeta('created_at', at)
@@ -75,7 +87,7 @@ function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number, traceB
   const add = (datasetId: number, n: number, prefix: string, into: typeof reviewed, mix: boolean) => {
     for (let i = 0; i < n; i++) {
       const kind = mix ? (rng.nextFloat() < 0.6 ? 'chat' : 'pipeline') : datasetId === chats ? 'chat' : 'pipeline'
-      const made = padded(kind === 'chat' ? chatTrace(rng) : pipelineTrace(rng), traceBytes)
+      const made = padded(kind === 'chat' ? chatTrace(rng) : pipelineTrace(rng, side), traceBytes)
       const externalId = `${prefix}-${String(i + 1).padStart(5, '0')}`
       const id = repos.items.insert({ ...made.item, datasetId, externalId }, at)
       into.push({ id, truth: made.truth })
@@ -91,9 +103,14 @@ function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number, traceB
   // 120 reviewed traces, labeled by one annotator on all three criteria; splits 15/45/40 on each.
   const labeled = shuffle(rng, reviewed).slice(0, 120)
   const splitOf = (i: number): 'train' | 'dev' | 'test' => (i < 18 ? 'train' : i < 72 ? 'dev' : 'test')
+  // The second annotator labeled a day earlier, so the first annotator's labels are the current ones.
+  const earlier = new Date(Date.parse(at) - 86_400_000).toISOString()
+  labeled.forEach(({ id, truth }, i) => {
+    if (i % 3 === 0) repos.labels.add({ itemId: id, criterionVersion: 1, annotator: DEMO_REVIEWER, criterionId: overall, ...reviewerLabel(side, truth) }, earlier)
+  })
   labeled.forEach(({ id, truth }, i) => {
     const base = { itemId: id, criterionVersion: 1, annotator: 'demo-annotator', firstFailingStep: null }
-    repos.labels.add({ ...base, criterionId: overall, verdict: truth.overall, note: truth.note }, at)
+    repos.labels.add({ ...base, criterionId: overall, verdict: truth.overall, note: truth.note, firstFailingStep: truth.failingStep }, at)
     repos.labels.add({ ...base, criterionId: diet, verdict: truth.diet, note: '' }, at)
     repos.labels.add({ ...base, criterionId: retrieval, verdict: truth.retrieval, note: '' }, at)
     // A labeled item has its split on every criterion it is labeled on (Assay places one with each label).
@@ -117,8 +134,20 @@ function fill(repos: Repos, rng: Rng, at: string, unlabeledCount: number, traceB
   }
   for (const split of ['train', 'dev', 'test'] as const) record(split, labeled.filter((_, i) => splitOf(i) === split))
   record('unlabeled', unlabeled)
-  p.log('demo.created', { items: reviewed.length + unlabeled.length, labels: labeled.length }, at)
+  p.log('demo.created', { items: reviewed.length + unlabeled.length, labels: labeled.length, secondAnnotator: { name: DEMO_REVIEWER, labels: Math.ceil(labeled.length / 3) } }, at)
   return { items: reviewed.length + unlabeled.length, labels: labeled.length }
+}
+
+/**
+ * The second annotator's Overall label: the truth (with their own note, and a pipeline's first
+ * failing step), except about one trace in ten, which they see the other way.
+ */
+function reviewerLabel(side: Rng, truth: Truth): { verdict: 'pass' | 'fail'; note: string; firstFailingStep: number | null } {
+  const flip = side.nextFloat() < 0.1
+  const verdict = flip ? (truth.overall === 'pass' ? 'fail' : 'pass') : truth.overall
+  if (verdict === 'pass') return { verdict, note: '', firstFailingStep: null }
+  if (flip) return { verdict, note: 'Reviewer: the answer feels thin for what was asked.', firstFailingStep: null }
+  return { verdict, note: `Reviewer: ${truth.note.charAt(0).toLowerCase()}${truth.note.slice(1)}`, firstFailingStep: truth.failingStep }
 }
 
 type Made = { item: Omit<NewItem, 'datasetId' | 'externalId'>; truth: Truth }
@@ -147,11 +176,11 @@ function chatTrace(rng: Rng): Made {
   const note = breaksDiet ? `Suggests ${FORBIDDEN[diet]} although the user asked for ${diet}.` : vague ? 'Generic answer with no actual recipe.' : ''
   return {
     item: { kind: 'chat', input: user, output: answer, messages, metadata: { synthetic: true, diet, channel: pick(rng, ['web', 'ios', 'android']) }, steps: [] },
-    truth: { overall, diet: breaksDiet ? 'fail' : 'pass', retrieval: 'pass', note },
+    truth: { overall, diet: breaksDiet ? 'fail' : 'pass', retrieval: 'pass', note, failingStep: null },
   }
 }
 
-function pipelineTrace(rng: Rng): Made {
+function pipelineTrace(rng: Rng, side: Rng): Made {
   const topic = pick(rng, TOPICS)
   const question = `What does recent research say about ${topic}?`
   const misses = rng.nextFloat() < 0.2
@@ -165,16 +194,30 @@ function pipelineTrace(rng: Rng): Made {
     : hallucinates
       ? `A 2031 meta-analysis proved that ${topic} is fully solved (see doc-0).`
       : `Two sources agree: ${topic} is well documented (${docs.map((d) => d.id).join(', ')}), with open questions on long-term effects.`
+  const latency = [300 + rng.nextInt(400), 200 + rng.nextInt(300), 500 + rng.nextInt(700)]
+  // A few otherwise good traces break at decompose: the sub-questions drift to another topic, and
+  // retrieve and extract faithfully follow them (drawn from `side`, so `rng` draws as it did).
+  const drifts = !misses && !hallucinates && side.nextFloat() < 0.06
+  const other = drifts ? TOPICS[(TOPICS.indexOf(topic) + 1 + side.nextInt(TOPICS.length - 1)) % TOPICS.length]! : topic
+  const asked = drifts ? [`Define ${other}`, `Key findings on ${other} since 2020`, `Open questions about ${other}`] : subs
+  const found = drifts ? docs.map((d, i) => ({ ...d, title: i === 0 ? `Review: ${other}` : `Field study on ${other}` })) : docs
+  const said = drifts ? `Two sources agree: ${other} is well documented (${docs.map((d) => d.id).join(', ')}), with open questions on long-term effects.` : answer
   const steps = [
-    { name: STEPS[0], input: question, output: JSON.stringify(subs), metadata: { latency_ms: 300 + rng.nextInt(400) } },
-    { name: STEPS[1], input: JSON.stringify(subs), output: JSON.stringify(docs), metadata: { latency_ms: 200 + rng.nextInt(300) } },
-    { name: STEPS[2], input: JSON.stringify(docs), output: answer, metadata: { latency_ms: 500 + rng.nextInt(700) } },
+    { name: STEPS[0], input: question, output: JSON.stringify(asked), metadata: { latency_ms: latency[0]! } },
+    { name: STEPS[1], input: JSON.stringify(asked), output: JSON.stringify(found), metadata: { latency_ms: latency[1]! } },
+    { name: STEPS[2], input: JSON.stringify(found), output: said, metadata: { latency_ms: latency[2]! } },
   ]
-  const overall = misses || hallucinates ? 'fail' : 'pass'
-  const note = misses ? 'Retrieve step returned only an unrelated press release.' : hallucinates ? 'Extract step cites a source that does not exist.' : ''
+  const overall = misses || hallucinates || drifts ? 'fail' : 'pass'
+  const note = misses
+    ? 'Retrieve step returned only an unrelated press release.'
+    : hallucinates
+      ? 'Extract step cites a source that does not exist.'
+      : drifts
+        ? `Decompose step split the question into sub-questions about ${other} instead.`
+        : ''
   return {
-    item: { kind: 'pipeline', input: question, output: answer, messages: [], metadata: { synthetic: true, topic }, steps },
-    truth: { overall, diet: 'pass', retrieval: misses ? 'fail' : 'pass', note },
+    item: { kind: 'pipeline', input: question, output: said, messages: [], metadata: { synthetic: true, topic }, steps },
+    truth: { overall, diet: 'pass', retrieval: misses ? 'fail' : 'pass', note, failingStep: misses ? 1 : hallucinates ? 2 : drifts ? 0 : null },
   }
 }
 

@@ -19,7 +19,7 @@ export const exportColumn = {
 }
 
 /** The columns of `exportHistory`: one row per label ever saved, undos included. */
-const HISTORY_COLUMNS = ['label_id', 'id', 'dataset', 'criterion', 'criterion_version', 'verdict', 'note', 'annotator', 'first_failing_step', 'session', 'reverts_label_id', 'created_at'] as const
+const HISTORY_COLUMNS = ['label_id', 'id', 'dataset', 'criterion', 'criterion_version', 'verdict', 'note', 'annotator', 'first_failing_step', 'last_success_state', 'first_failure_state', 'session', 'reverts_label_id', 'created_at'] as const
 
 /**
  * Writes one row per item: id, dataset, kind, input, output, messages, steps, metadata, and per

@@ -3,6 +3,8 @@ import { placeLabeled } from './judge/splits'
 import { AppError } from '../../shared/errors'
 import { wilsonInterval } from '../../shared/stats/rates'
 import type { LabelingDeps } from './labeling'
+import type { Repos } from './db/repos'
+import { stateOrder, type OrderEvidence } from '../../shared/state-order'
 
 /**
  * Axial coding (methodology §2.3–§2.5, §6.2): failure modes are criteria of kind failure_mode; a
@@ -49,46 +51,80 @@ export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonom
     }),
     cooccurrence: modes.map((a) => modes.map((b) => [...a.items].filter((id) => b.items.has(id)).length)),
     pivot,
-    transitions: transitions(d),
+    transitions: transitionsOf(d.repos),
     saturation: d.repos.criteria.saturation(),
   }
 }
 
 /**
- * The transition failure matrix (methodology §6.2): for each failing pipeline trace, the last
- * step that succeeded (or "(start)") × the first failing step; and per step, of the reviewed
- * traces that reached it, how many passed it.
+ * The transition failure matrix (methodology §6.2): for each failing trace, the last state that
+ * succeeded (or "(start)") × the first that failed — a pipeline's steps (its first failing step
+ * marked while labeling or imported), or an agent's states named in its label (imported) — with
+ * per-state counts in the state order (the user's, or inferred: see `stateOrder`); and per
+ * pipeline step, of the reviewed traces that reached it, how many passed it.
  */
-function transitions(d: LabelingDeps): Taxonomy['transitions'] {
-  const cells = new Map<string, { lastSuccess: string; firstFailure: string; count: number; itemIds: number[] }>()
+export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transitions'] {
+  type Cell = Taxonomy['transitions']['cells'][number]
+  const cells = new Map<string, Cell>()
   const steps = new Map<string, { reached: number; passed: number }>()
   const stepStat = (name: string) => steps.get(name) ?? steps.set(name, { reached: 0, passed: 0 }).get(name)!
-  for (const p of d.repos.taxonomy.pipelines()) {
-    const failAt = p.verdict === 'fail' && p.firstFailingStep !== null ? p.firstFailingStep : null
-    if (p.verdict === 'fail' && failAt === null) continue // failed, but no failing step marked: not counted
+  const evidence: OrderEvidence[] = []
+  let unmarked = 0
+  let onlySteps = true
+  const addCell = (last: string | null, first: string, itemId: number) => {
+    const lastSuccess = last ?? START
+    const key = `${lastSuccess}\u0000${first}`
+    const cell = cells.get(key) ?? cells.set(key, { lastSuccess, firstFailure: first, count: 0, itemIds: [] }).get(key)!
+    cell.count++
+    cell.itemIds.push(itemId)
+  }
+  for (const p of repos.taxonomy.stepwise()) {
+    if (p.steps.length === 0) {
+      // An agent's named states: a transition when it failed, else only evidence of the order.
+      onlySteps = false
+      if (p.verdict === 'fail' && p.firstFailure !== null) addCell(p.lastSuccess, p.firstFailure, p.itemId)
+      else if (p.verdict === 'fail') unmarked++
+      evidence.push({ states: [p.lastSuccess, p.firstFailure].filter((s): s is string => s !== null), weight: 1 })
+      continue
+    }
+    evidence.push({ states: p.steps, weight: 1 })
+    const failAt = p.verdict === 'fail' && p.firstFailingStep !== null && p.steps[p.firstFailingStep] !== undefined ? p.firstFailingStep : null
+    if (p.verdict === 'fail' && failAt === null) {
+      unmarked++ // failed, but no failing step marked: not counted
+      continue
+    }
     p.steps.forEach((name, index) => {
       if (failAt !== null && index > failAt) return
       const s = stepStat(name)
       s.reached++
       if (failAt === null || index < failAt) s.passed++
     })
-    if (failAt !== null && p.steps[failAt] !== undefined) {
-      const lastSuccess = failAt === 0 ? '(start)' : p.steps[failAt - 1]!
-      const key = `${lastSuccess}\u0000${p.steps[failAt]}`
-      const cell = cells.get(key) ?? { lastSuccess, firstFailure: p.steps[failAt]!, count: 0, itemIds: [] }
-      cell.count++
-      cell.itemIds.push(p.itemId)
-      cells.set(key, cell)
-    }
+    if (failAt !== null) addCell(failAt === 0 ? null : p.steps[failAt - 1]!, p.steps[failAt]!, p.itemId)
   }
+  const { order, source, unfixed } = stateOrder(evidence, repos.taxonomy.stateOrder(), onlySteps)
+  const at = new Map(order.map((s, i) => [s, i]))
+  const position = (s: string) => (s === START ? -1 : (at.get(s) ?? order.length))
+  const sorted = [...cells.values()].sort((a, b) => position(a.lastSuccess) - position(b.lastSuccess) || position(a.firstFailure) - position(b.firstFailure))
+  const sum = (pick: (c: Cell) => boolean) => sorted.filter(pick).reduce((n, c) => n + c.count, 0)
   return {
-    cells: [...cells.values()],
-    steps: [...steps].map(([step, s]) => {
-      const { estimate, lower, upper } = wilsonInterval(s.passed, s.reached)
-      return { step, reached: s.reached, passed: s.passed, rate: { estimate, lower, upper } }
-    }),
+    cells: sorted,
+    steps: [...steps]
+      .sort(([a], [b]) => position(a) - position(b))
+      .map(([step, s]) => {
+        const { estimate, lower, upper } = wilsonInterval(s.passed, s.reached)
+        return { step, reached: s.reached, passed: s.passed, rate: { estimate, lower, upper } }
+      }),
+    states: order.map((state) => ({ state, firstFailures: sum((c) => c.firstFailure === state), lastSuccesses: sum((c) => c.lastSuccess === state) })),
+    orderSource: source,
+    unfixed,
+    failed: sum(() => true),
+    unmarked,
+    backwards: sum((c) => c.lastSuccess !== START && position(c.lastSuccess) > position(c.firstFailure)),
   }
 }
+
+/** The row of the transition matrix for traces that failed at their first state. */
+const START = '(start)'
 
 /** A new failure mode (a criterion with its definition); the given traces get it at once. */
 export function createMode(d: LabelingDeps, input: { name: string; definition: string; itemIds: number[] }): number {

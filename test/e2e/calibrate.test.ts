@@ -53,11 +53,12 @@ describe('Calibrate screen', () => {
   it('shows the test matrix and θ̂ exactly as assay estimate computes them from the export; a fixed label moves the matrix', async () => {
     const project = tmp.file('demo.assay')
     writeDemoProject(project)
-    // Two human-Pass test items the judge passed get an error verdict (UNKNOWN) instead.
+    // Two human-Pass test items the judge passed get an error verdict (UNKNOWN) instead (the demo's
+    // current labels are demo-annotator's; its second annotator labeled some items before).
     const db = new Database(project)
     db.prepare(
       `UPDATE verdicts SET verdict = 'error' WHERE id IN (SELECT v.id FROM verdicts v JOIN criteria c ON c.name = 'Overall' JOIN splits s ON s.item_id = v.item_id AND s.criterion_id = c.id AND s.split = 'test'
-       JOIN current_labels l ON l.item_id = v.item_id AND l.criterion_id = c.id AND l.verdict = 'pass' WHERE v.verdict = 'pass' ORDER BY v.id LIMIT 2)`,
+       JOIN current_labels l ON l.item_id = v.item_id AND l.criterion_id = c.id AND l.annotator = 'demo-annotator' AND l.verdict = 'pass' WHERE v.verdict = 'pass' ORDER BY v.id LIMIT 2)`,
     ).run()
     db.close()
     app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'calibrator'), project })

@@ -120,6 +120,11 @@ describe('labeling sessions (core)', () => {
 
   it('an adjudication session holds exactly the items whose annotators disagree, and its label becomes the current one', async () => {
     const c = await overall()
+    // The demo's two annotators disagree on a few items already.
+    await call('settings.set', { annotator: 'lead' })
+    const demo = (await call('sessions.create', { criterionId: c.id, order: 'adjudicate', seed: 1, size: 100 })).items.map((i) => i.id)
+    expect(demo.length).toBeGreaterThan(0)
+    await call('settings.set', { annotator: 'ann' })
     // "ann" labels five demo-labeled items: two agree with demo-annotator, three do not.
     const s = await call('sessions.create', { criterionId: c.id, order: 'random', seed: 9, size: 1000, filter: { label: 'labeled', judge: 'any', dataset: null, metadata: null } })
     const picked = s.items.slice(0, 5)
@@ -133,7 +138,7 @@ describe('labeling sessions (core)', () => {
     }
     await call('settings.set', { annotator: 'lead' })
     const a = await call('sessions.create', { criterionId: c.id, order: 'adjudicate', seed: 1, size: 100 })
-    expect(a.items.map((i) => i.id).sort()).toEqual(conflicts.sort())
+    expect(a.items.map((i) => i.id).sort()).toEqual([...new Set([...conflicts, ...demo])].sort())
     const [first] = a.items
     await call('labels.save', { sessionId: a.id, itemId: first!.id, verdict: 'fail', note: 'adjudicated' })
     const row = (await call('items.list', { offset: 0, limit: 1, search: first!.externalId })).rows[0]!

@@ -42,6 +42,10 @@ export function mappedFields(mapping: Mapping): MappedField[] {
     add(v.critique, `the critiques of judge "${v.judge}"`)
   }
   for (const s of mapping.splits) add(s.field, `the split of "${s.criterion}"`)
+  if (mapping.states) {
+    add(mapping.states.lastSuccess, `the last successful state (of "${mapping.states.criterion}")`)
+    add(mapping.states.firstFailure, `the first failing state (of "${mapping.states.criterion}")`)
+  }
   for (const m of mapping.metadata) add(m, 'metadata')
   return out
 }
@@ -130,6 +134,15 @@ export interface Tally {
 
 export const newTally = (): Tally => ({ pass: 0, fail: 0, error: 0, defer: 0, empty: 0, examples: [] })
 
+/** What the step-wise columns held: rows naming a first failing state, only a last successful one, or neither. */
+export interface StateTally {
+  failed: number
+  lastOnly: number
+  empty: number
+}
+
+export const newStateTally = (): StateTally => ({ failed: 0, lastOnly: 0, empty: 0 })
+
 /** Keeps `value` among a column's examples (at most 5 distinct). */
 export function noteExample(tally: Tally, value: string): void {
   if (tally.examples.length < 5 && !tally.examples.includes(value)) tally.examples.push(value)
@@ -159,7 +172,7 @@ export function emptyColumnError(column: Pick<ColumnTally, 'kind' | 'field' | 'c
  * leaving out those already reported as missing (a fatal error on the field) and, in Assay's
  * own export, the columns of criteria and judge versions that simply have none.
  */
-export function emptyColumnErrors(mapping: Mapping, tallies: { labels: Tally[]; verdicts: Tally[] }, reported: RecordError[] = []): RecordError[] {
+export function emptyColumnErrors(mapping: Mapping, tallies: { labels: Tally[]; verdicts: Tally[]; states?: StateTally }, reported: RecordError[] = []): RecordError[] {
   if (mapping.assayExport) return []
   const missing = new Set(reported.filter((e) => e.fatal).map((e) => e.column))
   const errors: RecordError[] = []
@@ -170,6 +183,20 @@ export function emptyColumnErrors(mapping: Mapping, tallies: { labels: Tally[]; 
   for (const [i, v] of mapping.verdicts.entries()) {
     const error = missing.has(v.field) ? null : emptyColumnError({ kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge }, tallies.verdicts[i]!)
     if (error) errors.push(error)
+  }
+  const states = mapping.states
+  const fields = states ? [states.lastSuccess, states.firstFailure].filter((f): f is string => f !== null) : []
+  if (states && tallies.states && fields.length > 0 && !fields.some((f) => missing.has(f))) {
+    const t = tallies.states
+    if (t.failed + t.lastOnly === 0 && t.empty > 0) {
+      const names = fields.map((f) => `"${f}"`).join(' and ')
+      errors.push({
+        line: 1,
+        column: fields[0],
+        fatal: true,
+        message: `state column${fields.length > 1 ? 's' : ''} ${names} (step-wise labels of "${states.criterion}") name${fields.length > 1 ? '' : 's'} no state in ${t.empty} row${t.empty === 1 ? '' : 's'}: only empty cells. Map the columns that name the last successful and first failing states, or unmap them.`,
+      })
+    }
   }
   return errors
 }

@@ -7,7 +7,7 @@
 import type { ChatMessage } from '../../../shared/domain'
 import { EMPTY_MAPPING, type Mapping, type SpanMapping, type ValueMap } from '../../../shared/import'
 import { assertShallow, getField, isEmptyValue, isPlainObject, NestingError, parseJsonCell, toText } from './fields'
-import { newTally, noteExample, type FieldWatch, type Tally } from './checks'
+import { newStateTally, newTally, noteExample, type FieldWatch, type StateTally, type Tally } from './checks'
 import { assembleSpanTrees, expandOtlpRecords, type SpanTrace } from './spans'
 import {
   findStep,
@@ -21,11 +21,15 @@ import {
   type TraceStep,
 } from './traces'
 import { assayExportMapping } from './assay-export'
-import type { Detected, MappedItem, NormalVerdict, RecordError, SourceRecord } from './types'
+import type { Detected, LabelStates, MappedItem, NormalVerdict, RecordError, SourceRecord } from './types'
 
 export interface MappedLabel {
-  /** Which of the mapping's label columns it came from. */
+  /** Which of the mapping's label columns it came from (-1: made by the step-wise columns alone). */
   column: number
+  /** Made or completed by the step-wise columns (`Mapping.states`): counted with them. */
+  byStates?: boolean
+  /** The step-wise label it carries (see `LabelStates`). */
+  states?: LabelStates
   criterion: string
   /** `defer` = a note with no verdict (a notes-only label entry, or an empty verdict cell that the value map does not list). */
   verdict: NormalVerdict | 'defer'
@@ -130,7 +134,9 @@ export interface PreparedMapping {
   /** Fields mapped to something; with keepUnmapped, metadata gets every other field. */
   used: Set<string>
   /** What each label and verdict column held, in mapping order, counted over the rows mapped. */
-  tallies: { labels: Tally[]; verdicts: Tally[] }
+  tallies: { labels: Tally[]; verdicts: Tally[]; states: StateTally }
+  /** The position of each state in the order the user gave, if any. */
+  stateRank: Map<string, number> | null
 }
 
 /** See `PreparedMapping`. */
@@ -140,12 +146,15 @@ export function prepareMapping(mapping: Mapping): PreparedMapping {
   for (const l of mapping.labels) fields.push(l.field, l.note, l.annotatorField ?? null, l.timeField ?? null)
   for (const v of mapping.verdicts) fields.push(v.field, v.critique)
   for (const s of mapping.splits) fields.push(s.field)
+  if (mapping.states) fields.push(mapping.states.lastSuccess, mapping.states.firstFailure)
   const verdictOf = verdictTable(mapping.values)
+  const order = mapping.states?.order ?? null
   return {
     verdictOf,
     listsEmpty: verdictOf('') !== null,
     used: new Set([TRACE_KEY, ...fields.filter((f): f is string => Boolean(f))]),
-    tallies: { labels: mapping.labels.map(newTally), verdicts: mapping.verdicts.map(newTally) },
+    tallies: { labels: mapping.labels.map(newTally), verdicts: mapping.verdicts.map(newTally), states: newStateTally() },
+    stateRank: order && order.length > 0 ? new Map(order.map((name, i) => [name, i])) : null,
   }
 }
 
@@ -338,6 +347,10 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
       'this row has nothing to review under the mapping (no input, output, messages or steps); map the columns that hold the trace, or check that this is a trace file',
     )
   }
+  if (mapping.states && (mapping.states.lastSuccess || mapping.states.firstFailure)) {
+    const problem = stepwiseLabel(mapping, mapping.states, read, labels, item, prepared)
+    if (problem) return fail(problem.column, problem.message)
+  }
   // Stored as JSON and drawn by the trace view: both recurse, so the depth is checked here.
   assertShallow(item.messages)
   assertShallow(item.metadata)
@@ -347,9 +360,114 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
 
 const isContainer = (value: unknown) => Array.isArray(value) || isPlainObject(value)
 
+// ---------------------------------------------------------------------------------------------
+// Step-wise labels
+
+/** Cells that name no state: an empty first failure is "did not fail"; an empty last success, "failed at the first state". */
+const NO_STATE = new Set(['', 'none', 'null', 'nan', 'n/a', '-'])
+const START_NAMES = new Set(['(start)', 'start'])
+
+/**
+ * Reads the row's last successful and first failing states into the label of their criterion (a
+ * fail when a state failed; made when no label column gave one), checked against the label's
+ * verdict, the order the user gave, and the trace's steps. Returns what is wrong, or null.
+ */
+function stepwiseLabel(
+  mapping: Mapping,
+  states: NonNullable<Mapping['states']>,
+  read: (path: string | null) => unknown,
+  labels: MappedLabel[],
+  item: MappedItem,
+  prepared: PreparedMapping,
+): { column?: string; message: string } | null {
+  const tally = prepared.tallies.states
+  const cell = (field: string | null, start: boolean): string | null | { column: string; message: string } => {
+    const raw = read(field)
+    if (isContainer(raw)) return { column: field!, message: `state column "${field}" holds ${Array.isArray(raw) ? 'a list' : 'an object'}, not a state name; map the column that names the state` }
+    const text = isEmptyValue(raw) ? '' : toText(raw).trim()
+    return NO_STATE.has(text.toLowerCase()) || (start && START_NAMES.has(text.toLowerCase())) ? null : text
+  }
+  const last = cell(states.lastSuccess, true)
+  const first = cell(states.firstFailure, false)
+  if (last !== null && typeof last === 'object') return last
+  if (first !== null && typeof first === 'object') return first
+  // A row without the first-failure field says nothing of a failure (a field no row has stops the import).
+  const absent = states.firstFailure !== null && read(states.firstFailure) === undefined
+  if ((last === null && first === null) || absent) {
+    tally.empty++
+    return null
+  }
+  if (first !== null) tally.failed++
+  else tally.lastOnly++
+  const firstCol = states.firstFailure ?? undefined
+  const lastCol = states.lastSuccess ?? undefined
+  if (mapping.unit.kind === 'step') {
+    return { column: firstCol ?? lastCol, message: 'step-wise labels are about whole traces, and this import reviews one step of each; review whole traces, or unmap the state columns' }
+  }
+
+  const rank = prepared.stateRank
+  if (rank) {
+    for (const [name, column] of [[last, lastCol], [first, firstCol]] as const) {
+      if (name !== null && !rank.has(name)) return { column, message: `state "${name}" is not in the state order you gave (${[...rank.keys()].join(', ')}); add it to the order, or fix the cell` }
+    }
+    if (last !== null && first !== null && rank.get(last)! >= rank.get(first)!) {
+      return { column: firstCol, message: `the last successful state "${last}" does not come before the first failing state "${first}" in the state order you gave (${[...rank.keys()].join(' → ')}); fix the cells, or the order` }
+    }
+  }
+
+  const own = labels.find((l) => l.criterion === states.criterion)
+  if (first !== null && own && own.verdict === 'pass') {
+    return { column: firstCol, message: `the first failing state is "${first}" but the label of "${states.criterion}" says pass: a trace that passed has no failing state; fix one of the cells` }
+  }
+  if (first === null && (!own || own.verdict !== 'pass')) {
+    const column = mapping.labels.some((l) => l.criterion === states.criterion && l.field !== null)
+    const says = own ? ` and the label of "${states.criterion}" says ${own.verdict}` : column ? ` and the label of "${states.criterion}" is empty` : ''
+    return {
+      column: firstCol ?? lastCol,
+      message: `the last successful state is "${last}" but no first failing state is named${says}: name the state that failed first, or ${column ? 'label the trace pass' : 'map a label column that says the trace passed'}`,
+    }
+  }
+  if (own && own.verdict === 'error') return { column: firstCol, message: `the first failing state is "${first}" but the label of "${states.criterion}" is not a verdict ("error"): a trace with a failing state is a fail; fix one of the cells` }
+
+  const resolved = resolveStates(item.steps.map((s) => s.name), last, first)
+  if ('error' in resolved) return { column: firstCol ?? lastCol, message: `trace "${item.externalId}" ${resolved.error}` }
+  if (own) {
+    own.verdict = first !== null ? 'fail' : own.verdict
+    own.states = resolved.states
+    own.byStates = true
+  } else {
+    // The criterion's label column, when its cell was empty: its first labels' splits are gathered by column.
+    const column = mapping.labels.findIndex((l) => l.criterion === states.criterion && l.field !== null)
+    const l = column >= 0 ? mapping.labels[column]! : null
+    const annotator = (l?.annotatorField && toText(read(l.annotatorField)).trim()) || l?.annotator || states.annotator
+    labels.push({ column, byStates: true, criterion: states.criterion, verdict: 'fail', note: '', annotator, states: resolved.states })
+  }
+  return null
+}
+
+/**
+ * A step-wise label as stored for a trace with these steps (none: the states by name). A
+ * pipeline's first failing state must be one of its steps — the first of that name right after
+ * the last successful one, when that is given — and is stored as the step's index.
+ */
+export function resolveStates(steps: readonly string[], last: string | null, first: string | null): { states: LabelStates } | { error: string } {
+  if (steps.length === 0) return { states: { firstFailingStep: null, lastSuccess: last, firstFailure: first } }
+  const list = `its steps: ${steps.join(', ')}`
+  if (first === null) {
+    if (last !== null && !steps.includes(last)) return { error: `has no step named "${last}" (${list}); fix the cell, or map the column that names its steps` }
+    return { states: { firstFailingStep: null, lastSuccess: null, firstFailure: null } }
+  }
+  const at = steps.findIndex((name, i) => name === first && (last === null || (i > 0 && steps[i - 1] === last)))
+  if (at < 0) {
+    const why = !steps.includes(first) ? `has no step named "${first}"` : `has no step "${first}" right after a step "${last}"`
+    return { error: `${why} (${list}); fix the cell, or map the column that names its steps` }
+  }
+  return { states: { firstFailingStep: at, lastSuccess: null, firstFailure: null } }
+}
+
 /** Labels, notes or verdicts for items that exist already: the row needs an id, not a trace. */
 export function joinOnly(m: Mapping): boolean {
-  return !(m.input || m.output || m.messages || m.steps || m.spans) && m.id !== null && (m.labels.length > 0 || m.verdicts.length > 0 || m.splits.length > 0)
+  return !(m.input || m.output || m.messages || m.steps || m.spans) && m.id !== null && (m.labels.length > 0 || m.verdicts.length > 0 || m.splits.length > 0 || Boolean(m.states))
 }
 
 function unknownValue(what: 'label' | 'verdict', column: string, raw: unknown): string {
@@ -464,8 +582,25 @@ export function suggestMapping(detected: Detected): Mapping {
     m.output = take(byName(['attributes.output.value', 'output.value', 'output']).find((c) => filled(c).length > 0) ?? null)
   }
 
+  suggestStates(m, columns.filter((c) => !taken.has(c)), filled, take)
   suggestJudgements(m, columns.filter((c) => !taken.has(c)), filled)
   return m
+}
+
+const LAST_SUCCESS = /^last[_\s.-]?(success|successful|succeeded|ok|good|passed|passing)([_\s.-]?(state|step|stage|node|tool))?$/i
+const FIRST_FAILURE = /^first[_\s.-]?(failure|failing|failed|fail|error|broken)([_\s.-]?(state|step|stage|node|tool))?$/i
+
+/** Step-wise label columns (`last_success_state`, `first_failure_state`): named so, and holding names (text), not flags. */
+function suggestStates(m: Mapping, columns: string[], filled: (col: string) => unknown[], take: (col: string | null) => string | null): void {
+  const names = (col: string) => {
+    const vs = filled(col)
+    return vs.length > 0 && vs.every((v) => typeof v === 'string' || typeof v === 'number') && vs.some((v) => typeof v === 'string' && !/^(true|false|[01])$/i.test(v.trim()))
+  }
+  const tail = (c: string) => c.slice(c.lastIndexOf('.') + 1)
+  const last = columns.find((c) => LAST_SUCCESS.test(tail(c)) && names(c)) ?? null
+  const first = columns.find((c) => FIRST_FAILURE.test(tail(c)) && names(c)) ?? null
+  if (!first) return // a last success alone says no trace failed: not a step-wise label
+  m.states = { lastSuccess: take(last), firstFailure: take(first), criterion: 'Overall', annotator: 'imported', order: null }
 }
 
 /** Labels (human and 0/1 failure modes), judge verdicts, critiques, notes and the split. */

@@ -7,10 +7,11 @@ import { createRepos, type Repos } from '../db/repos'
 import { importWriter, ROWS_PER_INSERT, storedLabel, type ExistingItem, type VersionTarget } from '../db/repos/imports'
 import { emptyColumnErrors } from './checks'
 import { compareTrace, glimpse, stepsText, traceOf, type StoredTrace, type TraceMatch } from './join'
-import { joinOnly, prepareMapping, type MappedLabel, type MappedVerdict, type MapResult, type PreparedMapping } from './mapping'
+import { joinOnly, prepareMapping, resolveStates, type MappedLabel, type MappedVerdict, type MapResult, type PreparedMapping } from './mapping'
+import { transitionsOf } from '../taxonomy'
 import { mappedEvents } from './source'
 import { ImportSplits } from './splits'
-import type { FileFormat, MappedItem, RecordError } from './types'
+import type { FileFormat, LabelStates, MappedItem, RecordError } from './types'
 
 export type { ImportReport }
 
@@ -140,7 +141,7 @@ class ImportRun {
   private unread = 0
   private applied = 0
   private readonly joinedDatasets = new Set<number>()
-  private readonly counts: { labels: { added: number; unchanged: number }[]; verdicts: { added: number; unchanged: number }[] }
+  private readonly counts: { labels: { added: number; unchanged: number }[]; verdicts: { added: number; unchanged: number }[]; states: { added: number; unchanged: number } }
   /** Deferrals and notes not written because another annotator's verdict on the item would be hidden by them. */
   private keptVerdicts = 0
   /** What the import does with splits: the file's, the ones it places, the moves it reports. */
@@ -150,7 +151,7 @@ class ImportRun {
 
   constructor(
     db: Db,
-    repos: Repos,
+    private readonly repos: Repos,
     private readonly request: ImportRequest,
     private readonly prepared: PreparedMapping,
     at: string,
@@ -170,7 +171,7 @@ class ImportRun {
       if (j < i) throw new AppError('invalid_input', `The verdict columns "${m.verdicts[j]!.field}" and "${m.verdicts[i]!.field}" both go to judge "${m.verdicts[i]!.judge}" v${t.version}: name another judge for one of them, or make a new version for it.`)
     }
     this.splits = new ImportSplits(db, repos, this.write, request, at)
-    this.counts = { labels: m.labels.map(() => ({ added: 0, unchanged: 0 })), verdicts: m.verdicts.map(() => ({ added: 0, unchanged: 0 })) }
+    this.counts = { labels: m.labels.map(() => ({ added: 0, unchanged: 0 })), verdicts: m.verdicts.map(() => ({ added: 0, unchanged: 0 })), states: { added: 0, unchanged: 0 } }
     this.report = {
       mode: this.joinOnly ? 'join' : 'new',
       dataset,
@@ -187,12 +188,19 @@ class ImportRun {
       idsGenerated,
       columns: [],
       offered: request.offered ?? [],
+      states: null,
       warnings: [],
       errors: [],
       errorCount: 0,
       committed: false,
       cancelled: false,
     }
+  }
+
+  /** Counts a label written (`added`) or found there already (`unchanged`): with its column, and with the step-wise columns if they made or completed it. */
+  private tallyLabel(label: MappedLabel, what: 'added' | 'unchanged'): void {
+    if (label.column >= 0) this.counts.labels[label.column]![what]++
+    if (label.byStates) this.counts.states[what]++
   }
 
   /** Takes a mapped row; false when the import stops. */
@@ -307,7 +315,7 @@ class ImportRun {
   private newRow(result: MapResult & { ok: true }, itemId: number, fresh: boolean): void {
     for (const label of result.labels) {
       this.write.label(itemId, label)
-      this.counts.labels[label.column]!.added++
+      this.tallyLabel(label, 'added')
       this.splits.labeled(label, itemId, result.item.externalId)
     }
     for (const v of result.verdicts) {
@@ -355,10 +363,27 @@ class ImportRun {
       verdicts.push({ v, same })
     }
 
+    // Step-wise labels name states; on an item with steps (stored, not in this file) they must be its steps.
+    const labels: MappedLabel[] = []
+    for (const label of result.labels) {
+      const named = label.states && (label.states.firstFailure !== null || label.states.lastSuccess !== null)
+      const steps = named && mapped.steps.length === 0 ? this.write.stepsOf(item.id).map((st) => st.name) : []
+      if (steps.length === 0) {
+        labels.push(label)
+        continue
+      }
+      const resolved = resolveStates(steps, label.states!.lastSuccess, label.states!.firstFailure)
+      if ('error' in resolved) {
+        const m = this.request.mapping.states
+        return this.fail({ line, column: (m?.firstFailure ?? m?.lastSuccess) || undefined, message: `item "${mapped.externalId}" of the project ${resolved.error}` })
+      }
+      labels.push({ ...label, states: resolved.states })
+    }
+
     if (match.kind === 'fill' || match.kind === 'cut') this.fill(item.id, mapped, match.parts)
     if (match.kind === 'cut') list(this.report.textCut, mapped.externalId)
     if (!this.joinOnly) this.write.addMetadata(item, mapped.metadata)
-    for (const label of result.labels) this.joinLabel(item.id, label)
+    for (const label of labels) this.joinLabel(item.id, label)
     for (const { v, same } of verdicts) {
       if (same) {
         this.counts.verdicts[v.column]!.unchanged++
@@ -384,7 +409,6 @@ class ImportRun {
     const c = this.write.criterion(label.criterion)
     const had = this.write.currentLabel(itemId, c.id, label.annotator)
     let verdict = storedLabel(label.verdict)
-    const tally = this.counts.labels[label.column]!
     if (verdict === 'defer') {
       if (had && (had.verdict === 'pass' || had.verdict === 'fail')) verdict = had.verdict
       else if (this.write.hasVerdict(itemId, c.id)) {
@@ -393,12 +417,15 @@ class ImportRun {
       }
     }
     const note = verdict !== storedLabel(label.verdict) && label.note === '' ? (had?.note ?? '') : label.note
-    if (had && had.verdict === verdict && had.note === note) {
-      tally.unchanged++
+    // A row that says nothing of states keeps the ones the same verdict has.
+    const kept = had && had.verdict === verdict ? { firstFailingStep: had.firstFailingStep, lastSuccess: had.lastSuccess, firstFailure: had.firstFailure } : undefined
+    const states = label.states ?? kept
+    if (had && had.verdict === verdict && had.note === note && sameStates(had, states)) {
+      this.tallyLabel(label, 'unchanged')
       return
     }
-    this.write.label(itemId, { ...label, verdict, note })
-    tally.added++
+    this.write.label(itemId, { ...label, verdict, note, states })
+    this.tallyLabel(label, 'added')
   }
 
   /** Fills in the parts of a joined item's trace it lacked. */
@@ -446,6 +473,7 @@ class ImportRun {
       report.imported = 0
       report.matched = listed()
       for (const c of report.columns) c.added = c.unchanged = 0
+      report.states = this.stateReport(false)
       return report
     }
 
@@ -460,6 +488,7 @@ class ImportRun {
       }
     }
     report.mode = report.imported > 0 ? 'new' : 'join'
+    report.states = this.stateReport(true)
     this.warn()
     report.committed = true
     return report
@@ -479,6 +508,31 @@ class ImportRun {
       report.warnings.push(
         `${this.keptVerdicts} deferral${this.keptVerdicts === 1 ? '' : 's'} or note${this.keptVerdicts === 1 ? '' : 's'} without a verdict were not imported: their items have a pass or fail by another annotator, which a deferral would hide. To add such notes, import them under that annotator's name (--annotator NAME).`,
       )
+    }
+  }
+
+  /**
+   * What the step-wise columns held and wrote, and (committed) the project's state order with
+   * them: the order the user gave is kept for the project first.
+   */
+  private stateReport(committed: boolean): ImportReport['states'] {
+    const m = this.request.mapping.states
+    if (!m) return null
+    const t = this.prepared.tallies.states
+    const given = m.order && m.order.length > 0 ? m.order : null
+    if (committed && given) this.repos.taxonomy.setStateOrder(given)
+    const order = committed ? transitionsOf(this.repos) : { states: [], orderSource: given ? ('user' as const) : ('inferred' as const), unfixed: [] }
+    return {
+      lastSuccess: m.lastSuccess,
+      firstFailure: m.firstFailure,
+      criterion: m.criterion,
+      failed: t.failed,
+      lastOnly: t.lastOnly,
+      empty: t.empty,
+      ...(committed ? this.counts.states : { added: 0, unchanged: 0 }),
+      order: committed ? order.states.map((s) => s.state) : (given ?? []),
+      orderSource: order.orderSource,
+      unfixed: order.unfixed,
     }
   }
 
@@ -510,6 +564,9 @@ class ImportRun {
     for (const externalId of missing.values()) list(this.report.notJudged, externalId)
   }
 }
+
+const sameStates = (a: LabelStates, b: LabelStates | undefined): boolean =>
+  a.firstFailingStep === (b?.firstFailingStep ?? null) && a.lastSuccess === (b?.lastSuccess ?? null) && a.firstFailure === (b?.firstFailure ?? null)
 
 const duplicateMessage = (id: string, first: number | null): string =>
   `duplicate id "${id}"${first === null ? '' : ` (first on line ${first})`}: ids must be unique within the file. Map the column that holds unique ids, number the rows instead (no id column), or choose to keep the first, the last or all of the repeats.`

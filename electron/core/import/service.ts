@@ -9,7 +9,7 @@ import { joinOnly, mapRecord, mapSpanRecords, prepareMapping, suggestMapping } f
 import { knownIds, offerLabels, sampleMatches } from './plan'
 import { readRecords } from './readers'
 import { runImport, type ImportReport, type ImportRequest } from './run'
-import type { FileFormat, RecordError, SourceRecord } from './types'
+import type { FileFormat, LabelStates, MappedItem, RecordError, SourceRecord } from './types'
 
 const PREVIEW_ROWS = 20
 /** Span exports need whole traces; the preview assembles them from the first spans of the file. */
@@ -92,6 +92,13 @@ async function readSample(source: Source & { format: FileFormat }, limit: number
   return { records, errors }
 }
 
+/** A step-wise label as the preview shows it: "GetRecipes → GenWebArgs", "(start) → plan", "passed through Answer". */
+function statesText(st: LabelStates, steps: MappedItem['steps']): string {
+  if (st.firstFailingStep !== null) return `${st.firstFailingStep === 0 ? '(start)' : steps[st.firstFailingStep - 1]!.name} → ${steps[st.firstFailingStep]!.name}`
+  if (st.firstFailure !== null) return `${st.lastSuccess ?? '(start)'} → ${st.firstFailure}`
+  return st.lastSuccess === null ? '' : `passed through ${st.lastSuccess}`
+}
+
 /**
  * The first rows as they will be imported, with what is wrong so far: rows that do not map, mapped
  * fields the sample lacks (for CSV: the file), label or verdict columns with no verdict in the
@@ -125,7 +132,7 @@ function summarize(path: string, format: FileFormat, records: SourceRecord[], re
       output: item.output.slice(0, 300),
       messages: item.messages.length,
       steps: item.steps.map((s) => s.name),
-      labels: mapped.labels.map((l) => ({ criterion: l.criterion, verdict: l.verdict, note: l.note })),
+      labels: mapped.labels.map((l) => ({ criterion: l.criterion, verdict: l.verdict, note: l.note, ...(l.states ? { states: statesText(l.states, item.steps) } : {}) })),
       verdicts: mapped.verdicts.map((v) => ({ judge: v.judge, criterion: v.criterion, verdict: v.verdict })),
       split: mapped.splits.map((s) => (mapped.splits.length > 1 ? `${s.criterion}: ${s.split}` : s.split)).join(', ') || null,
       metadata: Object.keys(item.metadata),

@@ -84,7 +84,7 @@ export class ImportSplits {
   place(rows: { joined: boolean; replaced: boolean }): string[] {
     const warnings: string[] = []
     const m = this.mapping
-    const criteria = [...new Set([...m.labels.map((l) => l.criterion), ...m.verdicts.map((v) => v.criterion), ...m.splits.map((s) => s.criterion)])]
+    const criteria = [...new Set([...m.labels.map((l) => l.criterion), ...(m.states ? [m.states.criterion] : []), ...m.verdicts.map((v) => v.criterion), ...m.splits.map((s) => s.criterion)])]
     const split = this.request.split ?? null
     if (split !== null && this.written) {
       let placed = 0

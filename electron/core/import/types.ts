@@ -76,3 +76,13 @@ export interface MappedItem {
   steps: { name: string; input: string; output: string; metadata: Record<string, unknown> }[]
   metadata: Record<string, unknown>
 }
+
+/**
+ * A step-wise label as stored: a pipeline's first failing step by index, or, for a trace without
+ * steps, the states by name (a null last success under a first failure: it failed at its first state).
+ */
+export interface LabelStates {
+  firstFailingStep: number | null
+  lastSuccess: string | null
+  firstFailure: string | null
+}

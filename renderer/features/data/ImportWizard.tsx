@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Output } from '../../../shared/contract'
 import type { DetectedInfo, ExistingPolicy, ImportReport, Mapping, OfferedLabel, PreviewResult, SplitName } from '../../../shared/import'
+import { ORDER_SOURCE } from '../../../shared/taxonomy-report'
 import { call } from '../../api'
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice'
 import { useKeyAction } from '../../keyboard'
@@ -319,7 +320,7 @@ function PreviewTable({ preview }: { preview: PreviewResult }) {
               </td>
               <td className="clip">{r.input}</td>
               <td className="clip">{r.output}</td>
-              <td>{r.labels.map((l) => `${l.criterion}: ${l.verdict}${l.note ? ' ✎' : ''}`).join(', ')}</td>
+              <td>{r.labels.map((l) => `${l.criterion}: ${l.verdict}${l.states ? ` (${l.states})` : ''}${l.note ? ' ✎' : ''}`).join(', ')}</td>
               <td>{r.verdicts.map((v) => `${v.judge}: ${v.verdict}`).join(', ')}</td>
               <td>{r.split ?? ''}</td>
             </tr>
@@ -401,6 +402,7 @@ function ReportView({ report, onClose, onBack }: { report: ImportReport; onClose
           </tbody>
         </table>
       )}
+      {report.committed && report.states && <StatesReport states={report.states} />}
       {report.notJudged.count > 0 && <p>{report.notJudged.count} labeled item{report.notJudged.count === 1 ? '' : 's'} of the datasets this file joined got no verdict from it: {ids(report.notJudged)}</p>}
       {report.warnings.map((w) => (
         <p key={w} className="import-warning" role="alert">
@@ -428,4 +430,33 @@ function fileSize(bytes: number): string {
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`
   if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`
+}
+
+/** What the step-wise columns held and wrote, and the state order the project now has (as the Analyze screen draws it). */
+function StatesReport({ states }: { states: NonNullable<ImportReport['states']> }) {
+  const fields = [states.lastSuccess, states.firstFailure].filter(Boolean).join(', ')
+  const held = [
+    [states.failed, 'with a first failing state (a fail)'],
+    [states.lastOnly, 'with a last successful state only'],
+    [states.empty, 'empty'],
+  ]
+    .filter(([n]) => n !== 0)
+    .map(([n, what]) => `${n} ${what}`)
+  return (
+    <div className="import-states" data-testid="import-states">
+      <p>
+        <code>{fields}</code> → step-wise labels of “{states.criterion}”: {held.join(', ') || 'no values'}; {states.added} added
+        {states.unchanged > 0 && `, ${states.unchanged} already there`}.
+      </p>
+      <p>
+        State order ({ORDER_SOURCE[states.orderSource]}): {states.order.join(' → ')}
+      </p>
+      {states.unfixed.length > 0 && (
+        <p className="muted">
+          The data does not order {states.unfixed.slice(0, 5).map(([a, b]) => `${a} and ${b}`).join('; ')}
+          {states.unfixed.length > 5 ? '; …' : ''}: give the order under “State order” in the mapping and import again.
+        </p>
+      )}
+    </div>
+  )
 }

@@ -20,8 +20,8 @@ describe('migrations', () => {
   afterEach(() => tmp.cleanup())
 
   it('has one test below for each migration', () => {
-    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions', '0004-judges', '0005-targets', '0006-split-origin', '0007-overall'])
-    expect(LATEST_VERSION).toBe(7)
+    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions', '0004-judges', '0005-targets', '0006-split-origin', '0007-overall', '0008-label-states'])
+    expect(LATEST_VERSION).toBe(8)
   })
 
   it('0001-initial creates the data model on an empty file and marks it as Assay', () => {
@@ -187,6 +187,29 @@ describe('migrations', () => {
     const fresh = openProject(tmp.file('new.assay'), { mode: 'create' })
     expect(fresh.db.prepare("SELECT name FROM criteria WHERE kind = 'overall'").pluck().all()).toEqual(['Overall'])
     fresh.db.close()
+  })
+
+  it('0008-label-states keeps labels and their first failing steps, and records named states (never an empty name)', () => {
+    const before = migrations.findIndex((m) => m.name === '0008-label-states')
+    const path = tmp.file('v7.assay')
+    const db = fileAtVersion(path, before)
+    db.exec(`
+      INSERT INTO datasets (name, format, created_at) VALUES ('d', 'csv', 't');
+      INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'a', 'pipeline', 't'), (1, 'b', 'chat', 't');
+      INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, first_failing_step, created_at) VALUES (1, 1, 1, 'fail', 'ann', 1, 't');
+    `)
+    db.close()
+    const opened = openProject(path, { mode: 'open' })
+    expect(opened.migratedFrom).toBe(before)
+    const d = opened.db
+    expect(d.prepare('SELECT verdict, first_failing_step, last_success_state, first_failure_state FROM labels').all()).toEqual([
+      { verdict: 'fail', first_failing_step: 1, last_success_state: null, first_failure_state: null },
+    ])
+    d.prepare("INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, last_success_state, first_failure_state, created_at) VALUES (2, 1, 1, 'fail', 'ann', 'PlanToolCalls', 'GetRecipes', 't')").run()
+    expect(d.prepare('SELECT last_success_state, first_failure_state FROM current_labels WHERE item_id = 2').get()).toEqual({ last_success_state: 'PlanToolCalls', first_failure_state: 'GetRecipes' })
+    expect(() => d.prepare("UPDATE labels SET first_failure_state = '' WHERE item_id = 2").run()).toThrow(/CHECK/)
+    expect(() => d.prepare("UPDATE labels SET last_success_state = '' WHERE item_id = 2").run()).toThrow(/CHECK/)
+    d.close()
   })
 
   it('opening an up-to-date file makes no backup', () => {

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EMPTY_MAPPING, type Mapping } from '../../../shared/import'
 import { openProject } from '../../../electron/core/db/open'
+import { CURRENT_LABELS } from '../../../electron/core/db/repos/item-query'
 import { writeDemoProject } from '../../../electron/core/demo'
 import { exportToFile } from '../../../electron/core/export'
 import { detectFormat } from '../../../electron/core/import/detect'
@@ -212,7 +213,8 @@ describe('the import pipeline', () => {
       const result = {
         items: d.prepare("SELECT group_concat(external_id || kind || length(input) || length(output) || length(messages_json) || json_remove(metadata_json, '$.dataset', '$.kind'), ',') FROM (SELECT * FROM items ORDER BY external_id)").pluck().get(),
         steps: d.prepare('SELECT count(*) FROM steps').pluck().get(),
-        labels: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || c.name || l.verdict || l.note || l.annotator || l.created_at AS x FROM current_labels l JOIN items i ON i.id = l.item_id JOIN criteria c ON c.id = l.criterion_id ORDER BY x)").pluck().get(),
+        // The export writes each item's current label per criterion (the newest annotator's): the demo's second annotator's older labels are in --history only.
+        labels: d.prepare(`SELECT group_concat(x, ',') FROM (SELECT i.external_id || c.name || l.verdict || l.note || l.annotator || l.created_at AS x FROM (${CURRENT_LABELS}) l JOIN items i ON i.id = l.item_id JOIN criteria c ON c.id = l.criterion_id ORDER BY x)`).pluck().get(),
         splits: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || s.split AS x FROM splits s JOIN items i ON i.id = s.item_id ORDER BY x)").pluck().get(),
         verdicts: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || v.verdict || v.critique AS x FROM verdicts v JOIN items i ON i.id = v.item_id ORDER BY x)").pluck().get(),
       }

@@ -125,11 +125,12 @@ describe.skipIf(!hasShared('data'))('real exports in ../shared/data', () => {
     expect(count(messages.map((m) => m.role))).toEqual({ user: 187, assistant: 563, agent: 116 })
   })
 
-  it('HW5 labeled traces: the pipeline states stay as metadata (categorical, not pass/fail)', () => {
-    const { ok } = run(path('ai-evals-course-recipe-chatbot/homeworks/hw5/reference_files/labeled_traces.jsonl'))
+  it('HW5 labeled traces: the pipeline states are step-wise labels (a fail with its last successful and first failing state), not metadata', () => {
+    const { mapping, ok } = run(path('ai-evals-course-recipe-chatbot/homeworks/hw5/reference_files/labeled_traces.jsonl'))
+    expect(mapping).toMatchObject({ labels: [], states: { lastSuccess: 'last_success_state', firstFailure: 'first_failure_state', criterion: 'Overall' } })
     expect(ok).toHaveLength(96)
-    expect(ok.flatMap((r) => r.labels)).toEqual([])
-    expect(count(ok.map((r) => String(r.item.metadata.first_failure_state))).GetRecipes).toBe(32)
+    expect(ok.every((r) => r.labels.length === 1 && r.labels[0]!.verdict === 'fail' && !('first_failure_state' in r.item.metadata))).toBe(true)
+    expect(count(ok.map((r) => String(r.labels[0]!.states!.firstFailure))).GetRecipes).toBe(32)
   })
 
   it('HW2 query/response JSONL: 250 text items, emoji preserved', () => {

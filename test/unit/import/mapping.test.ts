@@ -286,6 +286,50 @@ describe('mapSpanRecords + mapRecord: span exports', () => {
   })
 })
 
+describe('mapRecord: step-wise labels (last successful and first failing state)', () => {
+  const states = (over: Partial<NonNullable<MappingType['states']>> = {}) => ({ lastSuccess: 'last', firstFailure: 'first', criterion: 'Overall', annotator: 'imported', order: null, ...over })
+  const m = mapping({ id: 'id', messages: 'messages', states: states() })
+  const chat = (last: unknown, first: unknown) => rec(2, { id: 'c', messages: [{ role: 'user', content: 'hi' }], last, first })
+
+  it('a named first failing state is a fail on Overall carrying both states; "(start)", "None" or an empty last success: it failed at its first state', () => {
+    expect(okOf(mapRecord(chat('PlanToolCalls', 'GetRecipes'), m)).labels).toEqual([
+      { column: -1, byStates: true, criterion: 'Overall', verdict: 'fail', note: '', annotator: 'imported', states: { firstFailingStep: null, lastSuccess: 'PlanToolCalls', firstFailure: 'GetRecipes' } },
+    ])
+    for (const start of ['(start)', 'None', '', null]) expect(okOf(mapRecord(chat(start, ' ParseRequest '), m)).labels[0]!.states).toEqual({ firstFailingStep: null, lastSuccess: null, firstFailure: 'ParseRequest' })
+    expect(okOf(mapRecord(chat('', ''), m)).labels).toEqual([]) // no state: no label
+  })
+
+  it('goes onto the label column of its criterion (which must not say pass), with that column\'s annotator', () => {
+    const labeled = mapping({ id: 'id', messages: 'messages', labels: [{ field: 'label', criterion: 'Overall', note: 'why', annotator: 'ann' }], states: states() })
+    const row = (label: string, last: string, first: string) => rec(3, { id: 'c', messages: [{ role: 'user', content: 'hi' }], label, why: 'broke', last, first })
+    expect(okOf(mapRecord(row('FAIL', 'a', 'b'), labeled)).labels).toEqual([
+      { column: 0, byStates: true, criterion: 'Overall', verdict: 'fail', note: 'broke', annotator: 'ann', states: { firstFailingStep: null, lastSuccess: 'a', firstFailure: 'b' } },
+    ])
+    expect(okOf(mapRecord(row('PASS', 'c', ''), labeled)).labels[0]).toMatchObject({ verdict: 'pass', states: { lastSuccess: 'c', firstFailure: null } })
+    expect(errorOf(mapRecord(row('PASS', 'a', 'b'), labeled))).toMatchObject({ line: 3, column: 'first', message: expect.stringContaining('says pass: a trace that passed has no failing state') })
+    expect(errorOf(mapRecord(row('UNKNOWN', 'a', 'b'), labeled)).message).toContain('is not a verdict ("error")')
+    expect(errorOf(mapRecord(rec(4, { id: 'c', messages: [{ role: 'user', content: 'hi' }], last: { a: 1 }, first: 'b' }), m))).toMatchObject({ column: 'last', message: expect.stringContaining('holds an object, not a state name') })
+  })
+
+  it("a pipeline's first failing state is one of its steps, stored as its index", () => {
+    const steps = [{ name: 'plan' }, { name: 'search' }, { name: 'plan' }, { name: 'answer' }]
+    const pm = mapping({ id: 'id', steps: 'steps', states: states() })
+    const row = (last: string, first: string) => mapRecord(rec(5, { id: 'p', steps, last, first }), pm)
+    expect(okOf(row('', 'plan')).labels[0]!.states).toEqual({ firstFailingStep: 0, lastSuccess: null, firstFailure: null })
+    expect(okOf(row('search', 'plan')).labels[0]!.states).toEqual({ firstFailingStep: 2, lastSuccess: null, firstFailure: null })
+    expect(errorOf(row('answer', 'plan')).message).toBe('trace "p" has no step "plan" right after a step "answer" (its steps: plan, search, plan, answer); fix the cell, or map the column that names its steps')
+    expect(errorOf(mapRecord(rec(5, { id: 'p', steps, last: '', first: 'x' }), mapping({ id: 'id', steps: 'steps', states: states(), unit: { kind: 'step', step: 'plan' } }))).message).toContain('step-wise labels are about whole traces')
+  })
+
+  it('the order the user gave: a state outside it, or a last success not before its first failure, is refused', () => {
+    const ordered = mapping({ id: 'id', messages: 'messages', states: states({ order: ['a', 'b', 'c'] }) })
+    expect(okOf(mapRecord(chat('a', 'c'), ordered)).ok).toBe(true)
+    expect(errorOf(mapRecord(chat('a', 'd'), ordered)).message).toBe('state "d" is not in the state order you gave (a, b, c); add it to the order, or fix the cell')
+    expect(errorOf(mapRecord(chat('c', 'b'), ordered)).message).toBe('the last successful state "c" does not come before the first failing state "b" in the state order you gave (a → b → c); fix the cells, or the order')
+    expect(Mapping.safeParse({ ...ordered, states: states({ order: ['a', 'a'] }) }).success).toBe(false)
+  })
+})
+
 describe('suggestMapping', () => {
   const hw3 = { query: 'q', dietary_restriction: 'vegan', response: RESPONSE, success: 'True', error: '', trace_id: '1_1', query_id: '1', label: 'PASS', reasoning: 'ok', confidence: 'HIGH', labeled: 'True' }
 
@@ -354,6 +398,18 @@ describe('suggestMapping', () => {
     const m = suggestMapping(detected(rows))
     expect(m.labels).toEqual([{ field: 'status', criterion: 'Overall', note: 'notes', annotator: 'imported' }])
     expect(m.splits).toEqual([{ field: 'split', criterion: 'Overall' }])
+  })
+
+  it('step-wise label columns (last_success_state / first_failure_state, camelCase, "first failing step") become the state mapping; flags do not', () => {
+    const hw5 = [{ conversation_id: 'c1', messages: [{ role: 'user', content: 'hi' }], last_success_state: 'PlanToolCalls', first_failure_state: 'GetRecipes' }]
+    const m = suggestMapping(detected(hw5, 'jsonl'))
+    expect(m.states).toEqual({ lastSuccess: 'last_success_state', firstFailure: 'first_failure_state', criterion: 'Overall', annotator: 'imported', order: null })
+    expect(m.labels).toEqual([]) // a failure-like name, but names rather than 0/1: not a failure-mode column
+    expect(Mapping.safeParse(m).success).toBe(true)
+    expect(suggestMapping(detected([{ id: 'a', input: 'q', lastSuccessfulStep: 'plan', firstFailingStep: 'search' }])).states).toMatchObject({ lastSuccess: 'lastSuccessfulStep', firstFailure: 'firstFailingStep' })
+    expect(suggestMapping(detected([{ id: 'a', input: 'q', 'First failing step': 'search' }])).states).toMatchObject({ lastSuccess: null, firstFailure: 'First failing step' })
+    expect(suggestMapping(detected([{ id: 'a', input: 'q', last_success: 1, first_failure: 0 }])).states).toBeNull()
+    expect(suggestMapping(detected([{ id: 'a', input: 'q', last_success_state: 'plan' }])).states).toBeNull() // no failure column: nothing failed
   })
 
   it('does not map a label column whose values are not pass/fail words', () => {

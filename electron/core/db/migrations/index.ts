@@ -5,6 +5,7 @@ import { sql as judges } from './0004-judges'
 import { sql as targets } from './0005-targets'
 import { sql as splitOrigin } from './0006-split-origin'
 import { sql as overall } from './0007-overall'
+import { sql as labelStates } from './0008-label-states'
 
 /**
  * Schema migrations in order; migration i brings `PRAGMA user_version` from i to i + 1. Append
@@ -18,6 +19,7 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0005-targets', sql: targets },
   { name: '0006-split-origin', sql: splitOrigin },
   { name: '0007-overall', sql: overall },
+  { name: '0008-label-states', sql: labelStates },
 ]
 
 export const LATEST_VERSION = migrations.length

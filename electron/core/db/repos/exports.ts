@@ -38,7 +38,7 @@ export function exportsRepo(db: Db) {
   )
   const history = db.prepare(
     `SELECT l.id AS label_id, i.external_id AS id, d.name AS dataset, c.name AS criterion, l.criterion_version, l.verdict, l.note, l.annotator,
-       l.first_failing_step, l.session_id AS session, l.reverts_id AS reverts_label_id, l.created_at
+       l.first_failing_step, l.last_success_state, l.first_failure_state, l.session_id AS session, l.reverts_id AS reverts_label_id, l.created_at
      FROM labels l JOIN items i ON i.id = l.item_id JOIN datasets d ON d.id = i.dataset_id JOIN criteria c ON c.id = l.criterion_id ORDER BY l.id`,
   )
   const splits = db.prepare('SELECT criterion_id AS criterionId, split FROM splits WHERE item_id = ?')

@@ -4,7 +4,7 @@ import { AppError } from '../../../../shared/errors'
 import type { Db } from '../open'
 import { CURRENT_LABELS_OF_CRITERION } from './item-query'
 import { projectRepo } from './project'
-import type { MappedItem, NormalVerdict } from '../../import/types'
+import type { LabelStates, MappedItem, NormalVerdict } from '../../import/types'
 
 /** An item of the project that a row of the file names by its id. */
 export interface ExistingItem {
@@ -126,7 +126,8 @@ export function importWriter(db: Db, at: string) {
      kind = CASE WHEN @messages IS NOT NULL THEN 'chat' ELSE kind END WHERE id = @id`,
   )
   const currentLabel = db.prepare(
-    `SELECT verdict, note FROM labels WHERE item_id = ? AND criterion_id = ? AND annotator = ? ORDER BY id DESC LIMIT 1`,
+    `SELECT verdict, note, first_failing_step AS firstFailingStep, last_success_state AS lastSuccess, first_failure_state AS firstFailure
+     FROM labels WHERE item_id = ? AND criterion_id = ? AND annotator = ? ORDER BY id DESC LIMIT 1`,
   )
   const splitOf = db.prepare('SELECT split FROM splits WHERE criterion_id = ? AND item_id = ?').pluck()
   const setSplit = db.prepare(
@@ -162,7 +163,14 @@ export function importWriter(db: Db, at: string) {
   const project = projectRepo(db)
   // Labels, splits and verdicts wait in these until a statement's worth has come; `labeled()`
   // and `finish()` write what waits before reading the tables back.
-  const labels = batchedInsert(db, { into: 'labels (item_id, criterion_id, criterion_version, verdict, note, annotator, created_at)', row: "(?, ?, ?, ?, coalesce(?, ''), ?, coalesce(?, @at))" }, { at })
+  const labels = batchedInsert(
+    db,
+    {
+      into: 'labels (item_id, criterion_id, criterion_version, verdict, note, annotator, created_at, first_failing_step, last_success_state, first_failure_state)',
+      row: "(?, ?, ?, ?, coalesce(?, ''), ?, coalesce(?, @at), ?, ?, ?)",
+    },
+    { at },
+  )
   const splits = batchedInsert(
     db,
     {
@@ -321,12 +329,13 @@ export function importWriter(db: Db, at: string) {
 
     /** An annotator's current label of an item (for "the same label again changes nothing"). */
     currentLabel: (itemId: number, criterionId: number, annotator: string) =>
-      currentLabel.get(itemId, criterionId, annotator) as { verdict: 'pass' | 'fail' | 'defer' | 'cleared'; note: string } | undefined,
+      currentLabel.get(itemId, criterionId, annotator) as ({ verdict: 'pass' | 'fail' | 'defer' | 'cleared'; note: string } & LabelStates) | undefined,
 
-    label(itemId: number, l: { criterion: string; verdict: NormalVerdict | 'defer'; note: string; annotator: string; createdAt?: string }): void {
+    label(itemId: number, l: { criterion: string; verdict: NormalVerdict | 'defer'; note: string; annotator: string; createdAt?: string; states?: LabelStates }): void {
       const c = criterion(l.criterion)
+      const st = l.states
       // An imported "error"/unknown human label is not a verdict: it is kept as a deferred label with its note.
-      labels.add(itemId, c.id, c.version, storedLabel(l.verdict), textOrNull(l.note), l.annotator, l.createdAt ?? null)
+      labels.add(itemId, c.id, c.version, storedLabel(l.verdict), textOrNull(l.note), l.annotator, l.createdAt ?? null, st?.firstFailingStep ?? null, st?.lastSuccess ?? null, st?.firstFailure ?? null)
     },
 
     /** A split from the file, for an item that had none (written in bulk). */

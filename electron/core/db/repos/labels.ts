@@ -8,6 +8,9 @@ export interface NewLabel {
   note: string
   annotator: string
   firstFailingStep: number | null
+  /** A trace without steps: the states by name (imported; see migration 0008). */
+  lastSuccess?: string | null
+  firstFailure?: string | null
   sessionId?: number | null
   /** Set on an undo: the label whose effect this row takes back. */
   revertsId?: number | null
@@ -22,13 +25,15 @@ interface LabelRow {
   note: string
   annotator: string
   first_failing_step: number | null
+  last_success_state: string | null
+  first_failure_state: string | null
 }
 
 /** Labels are append-only: saving inserts a row that supersedes the previous one; undo too. */
 export function labelsRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, note, annotator, first_failing_step, session_id, reverts_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, note, annotator, first_failing_step, last_success_state, first_failure_state, session_id, reverts_id, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const insertSplit = db.prepare(
     'INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
@@ -61,7 +66,7 @@ export function labelsRepo(db: Db) {
 
   const add = (l: NewLabel, at: string): number =>
     Number(
-      insert.run(l.itemId, l.criterionId, l.criterionVersion, l.verdict, l.note, l.annotator, l.firstFailingStep, l.sessionId ?? null, l.revertsId ?? null, at)
+      insert.run(l.itemId, l.criterionId, l.criterionVersion, l.verdict, l.note, l.annotator, l.firstFailingStep, l.lastSuccess ?? null, l.firstFailure ?? null, l.sessionId ?? null, l.revertsId ?? null, at)
         .lastInsertRowid,
     )
   return {
@@ -86,6 +91,8 @@ export function labelsRepo(db: Db) {
           note: prior?.note ?? '',
           annotator: last.annotator,
           firstFailingStep: prior?.first_failing_step ?? null,
+          lastSuccess: prior?.last_success_state ?? null,
+          firstFailure: prior?.first_failure_state ?? null,
           sessionId,
           revertsId: last.id,
         },

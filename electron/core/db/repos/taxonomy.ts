@@ -22,6 +22,22 @@ export interface ModeRow {
   count: number
 }
 
+/** A reviewed trace's step-wise label on Overall (see `taxonomyRepo().stepwise`). */
+export interface StepwiseRow {
+  itemId: number
+  verdict: 'pass' | 'fail'
+  /** Pipelines: index of the first failing step, marked while labeling or imported. */
+  firstFailingStep: number | null
+  /** Traces without steps: the named states (a null last success under a first failure: failed at the first state). */
+  lastSuccess: string | null
+  firstFailure: string | null
+  /** The trace's step names in order (none for a trace without steps). */
+  steps: string[]
+}
+
+/** The meta key of the state order the user gave, as a JSON array of names. */
+const STATE_ORDER_KEY = 'state_order'
+
 /** The failure taxonomy's reads (DESIGN §3, Analyze): notes, modes with their counts, and the cross tables. */
 export function taxonomyRepo(db: Db) {
   // Every annotator's current label that carries a note (not only the newest label of the item):
@@ -53,13 +69,28 @@ export function taxonomyRepo(db: Db) {
     `SELECT i.id, CASE json_type(i.metadata_json, '$.' || json_quote(?)) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
        ELSE CAST(json_extract(i.metadata_json, '$.' || json_quote(?)) AS TEXT) END AS value FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`,
   )
-  // The first failing step of each reviewed pipeline trace (Overall), with the trace's step names.
-  const pipelines = db.prepare(
-    `SELECT l.item_id AS itemId, l.verdict, l.first_failing_step AS firstFailingStep,
+  // The step-wise labels (Overall) of reviewed traces: a pipeline's first failing step with its
+  // step names, or a trace's named last successful and first failing states. A failing trace's
+  // marks are those of the newest current fail that has any, whoever made it: a second
+  // annotator's fail without a mark (or an imported trace relabeled in a session) keeps the mark.
+  const stepwise = db.prepare(
+    `WITH cur AS (${CURRENT_LABELS}),
+     marked AS (
+       SELECT x.item_id, x.criterion_id, max(x.id) AS id FROM labels x JOIN cur ON cur.item_id = x.item_id AND cur.criterion_id = x.criterion_id AND cur.verdict = 'fail'
+       WHERE x.verdict = 'fail' AND (x.first_failing_step IS NOT NULL OR x.first_failure_state IS NOT NULL OR x.last_success_state IS NOT NULL)
+         AND x.id = (SELECT max(y.id) FROM labels y WHERE y.item_id = x.item_id AND y.criterion_id = x.criterion_id AND y.annotator = x.annotator)
+       GROUP BY x.item_id, x.criterion_id)
+     SELECT l.item_id AS itemId, l.verdict, coalesce(m.first_failing_step, l.first_failing_step) AS firstFailingStep,
+       CASE WHEN m.id IS NULL THEN l.last_success_state ELSE m.last_success_state END AS lastSuccess,
+       CASE WHEN m.id IS NULL THEN l.first_failure_state ELSE m.first_failure_state END AS firstFailure,
        (SELECT json_group_array(name) FROM (SELECT name FROM steps s WHERE s.item_id = l.item_id ORDER BY idx)) AS steps
-     FROM (${CURRENT_LABELS}) l JOIN criteria c ON c.id = l.criterion_id
-     WHERE c.kind = 'overall' AND l.verdict IN ('pass', 'fail') AND EXISTS (SELECT 1 FROM steps s WHERE s.item_id = l.item_id)`,
+     FROM cur l JOIN criteria c ON c.id = l.criterion_id LEFT JOIN marked mk ON mk.item_id = l.item_id AND mk.criterion_id = l.criterion_id LEFT JOIN labels m ON m.id = mk.id
+     WHERE c.kind = 'overall' AND l.verdict IN ('pass', 'fail')
+       AND (m.id IS NOT NULL OR l.last_success_state IS NOT NULL OR EXISTS (SELECT 1 FROM steps s WHERE s.item_id = l.item_id))
+     ORDER BY l.item_id`,
   )
+  const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck()
+  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
   // Examples belong to the definition's latest version, but changing them is not a new definition.
   const examples = db.prepare(
     `SELECT cv.criterion_id AS modeId, 'pass' AS kind, j.value AS itemId, i.external_id AS externalId FROM criterion_versions cv, json_each(cv.pass_examples) j JOIN items i ON i.id = j.value
@@ -81,8 +112,13 @@ export function taxonomyRepo(db: Db) {
     reviewed: () => reviewed.all() as number[],
     failing: () => failing.all() as { modeId: number; itemId: number }[],
     metadata: (key: string, ids: number[]) => metadataOf.all(key, key, JSON.stringify(ids)) as { id: number; value: string | null }[],
-    pipelines: () =>
-      (pipelines.all() as { itemId: number; verdict: 'pass' | 'fail'; firstFailingStep: number | null; steps: string }[]).map((p) => ({ ...p, steps: JSON.parse(p.steps) as string[] })),
+    stepwise: (): StepwiseRow[] => (stepwise.all() as (Omit<StepwiseRow, 'steps'> & { steps: string })[]).map((p) => ({ ...p, steps: JSON.parse(p.steps) as string[] })),
+    /** The state order the user gave (at import), if any. */
+    stateOrder: (): string[] | null => {
+      const v = getMeta.get(STATE_ORDER_KEY) as string | undefined
+      return v === undefined ? null : (JSON.parse(v) as string[])
+    },
+    setStateOrder: (order: readonly string[]): void => void setMeta.run(STATE_ORDER_KEY, JSON.stringify(order)),
     examples: () => examples.all() as { modeId: number; kind: 'pass' | 'fail'; itemId: number; externalId: string }[],
     setExamples: (id: number, pass: number[], fail: number[]): void => void setExamples.run({ id, pass: JSON.stringify(pass), fail: JSON.stringify(fail) }),
     rename: (id: number, name: string): void => void setName.run(name, id),
