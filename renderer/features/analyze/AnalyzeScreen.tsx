@@ -14,6 +14,9 @@ import { SuggestPanel } from './SuggestPanel'
 
 const SHOWN = 500
 
+/** A note's identity: its trace, criterion and annotator (a trace may carry several annotators' notes). */
+const noteKey = (n: Pick<NoteView, 'itemId' | 'criterion' | 'annotator'>): string => `${n.itemId}\u0000${n.criterion}\u0000${n.annotator}`
+
 /**
  * Analyze (DESIGN §3): every note in one list, failure modes built from them with the keyboard
  * (numbers assign, `c` creates, `e` edits, `r` re-codes), and the counts — a Pareto chart with
@@ -28,7 +31,8 @@ export function AnalyzeScreen() {
   const [notes, setNotes] = useState<NoteView[]>([])
   const [taxonomy, setTaxonomy] = useState<Taxonomy | null>(null)
   const [cursor, setCursor] = useState(0)
-  const [selected, setSelected] = useState<Set<number>>(new Set())
+  // Selected notes, by note: a trace with two annotators' notes is selected once whichever is picked.
+  const [selected, setSelected] = useState<Set<string>>(new Set())
   const [query, setQuery] = useState('')
   const [facet, setFacet] = useState({ criterion: '', verdict: '', dataset: '', key: '', value: '' })
   const [only, setOnly] = useState<{ title: string; ids: Set<number> } | null>(null)
@@ -82,6 +86,7 @@ export function AnalyzeScreen() {
   }
   const at = Math.min(cursor, Math.max(0, visible.length - 1))
   const current = visible[at]
+  const selectedTraces = useMemo(() => [...new Set(notes.filter((n) => selected.has(noteKey(n))).map((n) => n.itemId))], [notes, selected])
 
   const run = async (work: () => Promise<unknown>) => {
     try {
@@ -101,10 +106,10 @@ export function AnalyzeScreen() {
   useKeyAction('analyze.select', () => {
     if (!current) return
     const next = new Set(selected)
-    if (!next.delete(current.itemId)) next.add(current.itemId)
+    if (!next.delete(noteKey(current))) next.add(noteKey(current))
     setSelected(next)
   }, browsing)
-  useKeyAction('analyze.create', () => setForm({ kind: 'create', itemIds: selected.size > 0 ? [...selected] : current ? [current.itemId] : [] }), browsing)
+  useKeyAction('analyze.create', () => setForm({ kind: 'create', itemIds: selected.size > 0 ? selectedTraces : current ? [current.itemId] : [] }), browsing)
   useKeyAction('analyze.edit', () => setPending('edit'), browsing && (numbered.length > 0 || overall !== null))
   useKeyAction('analyze.recode', () => setPending('recode'), browsing && numbered.length > 0)
   useKeyAction('analyze.failExample', () => setPending('fail'), browsing && numbered.length > 0 && current !== undefined)
@@ -214,11 +219,15 @@ export function AnalyzeScreen() {
               </button>
             </p>
           )}
-          {selected.size > 0 && <p className="narrowed">{selected.size} selected · <kbd>c</kbd> makes them a new failure mode</p>}
+          {selected.size > 0 && (
+            <p className="narrowed">
+              {selected.size} note{selected.size === 1 ? '' : 's'} selected ({selectedTraces.length} trace{selectedTraces.length === 1 ? '' : 's'}) · <kbd>c</kbd> makes them a new failure mode
+            </p>
+          )}
           {visible.length === 0 && <p className="muted">{notes.length === 0 ? 'No notes yet: write them while labeling (n on the Label screen), or import a notes column.' : 'No note matches.'}</p>}
           <ol className="notes">
             {visible.slice(0, SHOWN).map((n, i) => (
-              <li key={`${n.itemId}-${n.criterion}-${n.annotator}`} className={`${i === at ? 'note current' : 'note'}${selected.has(n.itemId) ? ' picked' : ''}`} data-item={n.externalId} onClick={() => setCursor(i)}>
+              <li key={`${n.itemId}-${n.criterion}-${n.annotator}`} className={`${i === at ? 'note current' : 'note'}${selected.has(noteKey(n)) ? ' picked' : ''}`} data-item={n.externalId} onClick={() => setCursor(i)}>
                 <div className="note-head">
                   <code>{n.externalId}</code> <VerdictBadge verdict={n.verdict} /> <span className="muted">{n.criterion} · {n.annotator}</span>
                   <span className="chips">
