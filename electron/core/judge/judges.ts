@@ -150,7 +150,7 @@ export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealVersion: n
     const reveal = o.revealVersion === v.id && hasTest
     if (reveal) revealTest(d, v.id) // read-only: shown, not recorded
     const revealed = (reveal || v.test_viewed_at !== null) && hasTest
-    return { versionId: v.id, splits: revealed ? splits : splits.filter((s) => s.split !== 'test'), testRevealed: revealed }
+    return { versionId: v.id, splits: revealed ? splits : splits.filter((s) => s.split !== 'test'), testRevealed: revealed, lockedTestErrors: revealed ? 0 : test.errors }
   })
   const counts = { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } }
   for (const r of labeled) if (r.split && (r.verdict === 'pass' || r.verdict === 'fail')) counts[r.split][r.verdict]++

@@ -32,8 +32,8 @@ function judgesText(c: Cells): string {
     judge: { id: 1, name: 'J', criterionId: 1, criterion: 'Overall', versions: 1, latest: 1 },
     versions: [{ id: 7, version: 1, prompt: '', model: {}, params: {}, fewshotIds: [], testEvaluations: 0, testViewedAt: null, createdAt: '2026-03-01T00:00:00Z', external: true }],
     runs: [],
-    metrics: [{ versionId: 7, splits: [split('train', { tp: 0, fn: 0, tn: 0, fp: 0 }), split('dev', c), split('unlabeled', { tp: 0, fn: 0, tn: 0, fp: 0 })], testRevealed: false }],
-    splits: { ratios: { train: 0.15, dev: 0.45, test: 0.4 }, counts: { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } } },
+    metrics: [{ versionId: 7, splits: [split('train', { tp: 0, fn: 0, tn: 0, fp: 0 }), split('dev', c), split('unlabeled', { tp: 0, fn: 0, tn: 0, fp: 0 })], testRevealed: false, lockedTestErrors: 0 }],
+    splits: { ratios: { train: 0.15, dev: 0.45, test: 0.4, seed: 1 }, counts: { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } } },
     fewshot: [],
     definition: '',
   }
