@@ -250,3 +250,19 @@ export function scoreCheck(m: { tpr: number | null; tnr: number | null; errorsPa
   if (tpr === 0 && tnr === 1) return { kind: 'chance', text: 'The judge failed every item (TPR 0 %, TNR 100 %): it does not tell Pass from Fail.', short: 'fails everything' }
   return { kind: 'chance', text: `No better than chance: TPR ${pct(tpr)} + TNR ${pct(tnr)} ≤ 100 %. The judge does not tell Pass from Fail.`, short: 'no better than chance' }
 }
+
+/** Whether the version judged any labeled item of the split: a split never run has an all-zero matrix that says nothing. */
+export const splitRan = (m: Pick<Matrix, 'tp' | 'fn' | 'tn' | 'fp' | 'errors'>): boolean => m.tp + m.fn + m.tn + m.fp + m.errors > 0
+
+/** What a report says instead of the matrix of a split the version never ran on. */
+export function notRunText(m: Pick<Matrix, 'split' | 'missing'>): string {
+  const labeled = m.missing === 0 ? 'no labeled items' : `${m.missing} labeled item${m.missing === 1 ? '' : 's'} without a verdict`
+  return `${m.split} split: not run by this version (${labeled}).`
+}
+
+/** A rate with its interval and n, "93.3% [81.1%, 98.0%] n=30" — or why there is none, never the empty interval [0%, 100%] of n = 0. */
+export function rateText(r: Matrix['tpr'], humanClass: 'Pass' | 'Fail'): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+  if (r.estimate === null) return `— (no human-${humanClass} item with a pass/fail verdict)`
+  return `${pct(r.estimate)} [${pct(r.lower)}, ${pct(r.upper)}] n=${r.trials}`
+}
