@@ -1,4 +1,4 @@
-import { matrixErrorsText, scoreCheck, type Matrix } from '../../../shared/calibrate'
+import { matrixErrorsText, notRunText, scoreCheck, splitRan, type Matrix } from '../../../shared/calibrate'
 import type { RateInterval } from '../../../shared/stats/rates'
 
 export type Cell = { human: 'pass' | 'fail'; judge: 'pass' | 'fail' }
@@ -31,6 +31,14 @@ export function MatrixTable({ m, onCell, targets, confidence }: { m: Matrix; onC
       </button>
     </td>
   )
+  if (!splitRan(m)) {
+    return (
+      <section className="matrix-block" data-testid={`matrix-${m.split}`}>
+        <h3>{m.split} split</h3>
+        <p className="muted" data-testid={`not-run-${m.split}`}>{notRunText(m)}</p>
+      </section>
+    )
+  }
   const tprStatus = status(m.tpr, targets)
   const check = matrixScoreCheck(m)
   const tnrStatus = status(m.tnr, targets)

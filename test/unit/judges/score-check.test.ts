@@ -59,6 +59,12 @@ describe('the score check beside a matrix', () => {
     for (const html of [calibrateText({ tp: 30, fn: 0, tn: 17, fp: 3 }), judgesText({ tp: 30, fn: 0, tn: 17, fp: 3 })]) expect(html).not.toMatch(/perfect|100%: check|chance|everything/)
   })
 
+  it('a split the version never ran on says so instead of an all-zero matrix', () => {
+    const html = renderToStaticMarkup(createElement(MatrixTable, { m: { ...matrix({ tp: 0, fn: 0, tn: 0, fp: 0 }), split: 'train', missing: 4 }, onCell: () => {}, targets: { target: 0.9, minimum: 0.8 }, confidence: 0.95 }))
+    expect(html).toContain('train split: not run by this version (4 labeled items without a verdict).')
+    expect(html).not.toMatch(/<table|n=0/)
+  })
+
   it('never calls a score perfect without saying error verdicts were left out', () => {
     expect(calibrateText({ tp: 30, fn: 0, tn: 20, fp: 0 }, { pass: 2, fail: 1 })).toContain('A perfect score on the items with a verdict: 3 items got an error verdict and are left out')
     expect(scoreCheck({ tpr: 0.4, tnr: 0.5, errorsPass: 0, errorsFail: 0, errorPolicy: 'exclude' })?.text).toBe('No better than chance: TPR 40 % + TNR 50 % ≤ 100 %. The judge does not tell Pass from Fail.')
