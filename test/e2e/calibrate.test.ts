@@ -130,6 +130,9 @@ describe('Calibrate screen', () => {
     const listed = async () => (await page.locator('[data-testid=cell-items] tbody td.mono').allTextContents()).sort()
     await expect.poll(listed).toEqual(falseFails)
     expect(falseFails.length).toBeGreaterThan(0)
+    // Each id on one line (a text range that wraps has one rect per line).
+    const lines = await page.locator('[data-testid=cell-items] tbody td.mono').evaluateAll((tds) => tds.map((td) => { const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length }))
+    expect(lines).toEqual(falseFails.map(() => 1))
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByTestId('cell-items').count()).toBe(0)
     await page.getByTestId('cell-test-pass-fail').click() // the same list by clicking the cell
