@@ -51,6 +51,7 @@ export function App() {
       if (event.name === 'progress') useStore.getState().setProgress(event.payload)
       if (event.name === 'judge.run') useStore.getState().setRun(event.payload)
       if (event.name === 'labels.changed') useStore.getState().labelsChanged()
+      if (event.name === 'test.revealed') useStore.getState().testRevealed()
       if (event.name === 'app.navigate') setScreen(event.payload.screen)
       if (event.name === 'app.command' && event.payload.command === 'export') {
         if (useStore.getState().project) useStore.getState().setExportOpen(true)

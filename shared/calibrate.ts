@@ -214,3 +214,55 @@ export function estimateErrorsText(e: Pick<EstimateView, 'errorPolicy' | 'errors
   if (pass + fail + unlabeled === 0) return `error policy ${e.errorPolicy} (no error verdicts)`
   return `error policy ${e.errorPolicy}: ${pass + fail + unlabeled} error verdicts ${errorPolicyEffect(e.errorPolicy)} — ${pass} on human-Pass test items, ${fail} on human-Fail test items, ${unlabeled} in production`
 }
+
+/** A pair of rates worth a warning: a perfect score, or a judge no better than chance. */
+export interface ScoreCheck {
+  kind: 'perfect' | 'chance'
+  /** The sentence beside a matrix. */
+  text: string
+  /** A few words for a table cell. */
+  short: string
+}
+
+/**
+ * What a split's TPR and TNR together call for. Only both rates at 1 are a perfect score (check
+ * for leakage or too-easy items); a rate of 1 beside a TNR (or TPR) of 0 is the opposite — a judge
+ * that says Pass (or Fail) to everything — and any TPR + TNR ≤ 1 is no better than chance. Never
+ * claims "no errors" while error verdicts of the split are left out of the rates.
+ */
+export function scoreCheck(m: { tpr: number | null; tnr: number | null; errorsPass: number; errorsFail: number; errorPolicy: ErrorPolicy }): ScoreCheck | null {
+  const { tpr, tnr } = m
+  if (tpr === null || tnr === null) return null
+  const pct = (x: number) => `${Math.round(x * 100)} %`
+  if (tpr === 1 && tnr === 1) {
+    const left = m.errorPolicy === 'exclude' ? m.errorsPass + m.errorsFail : 0
+    if (left > 0) {
+      return {
+        kind: 'perfect',
+        text: `A perfect score on the items with a verdict: ${left} item${left === 1 ? '' : 's'} got an error verdict and ${left === 1 ? 'is' : 'are'} left out (press e to count error verdicts as Fail). Check for leakage or too-easy items too.`,
+        short: '100% of those with a verdict: check',
+      }
+    }
+    return { kind: 'perfect', text: 'A perfect score (TPR and TNR 100 %): check for leakage or too-easy items.', short: '100%: check' }
+  }
+  if (tpr + tnr > 1) return null
+  if (tpr === 1 && tnr === 0) return { kind: 'chance', text: 'The judge passed every item (TPR 100 %, TNR 0 %): it does not tell Pass from Fail.', short: 'passes everything' }
+  if (tpr === 0 && tnr === 1) return { kind: 'chance', text: 'The judge failed every item (TPR 0 %, TNR 100 %): it does not tell Pass from Fail.', short: 'fails everything' }
+  return { kind: 'chance', text: `No better than chance: TPR ${pct(tpr)} + TNR ${pct(tnr)} ≤ 100 %. The judge does not tell Pass from Fail.`, short: 'no better than chance' }
+}
+
+/** Whether the version judged any labeled item of the split: a split never run has an all-zero matrix that says nothing. */
+export const splitRan = (m: Pick<Matrix, 'tp' | 'fn' | 'tn' | 'fp' | 'errors'>): boolean => m.tp + m.fn + m.tn + m.fp + m.errors > 0
+
+/** What a report says instead of the matrix of a split the version never ran on. */
+export function notRunText(m: Pick<Matrix, 'split' | 'missing'>): string {
+  const labeled = m.missing === 0 ? 'no labeled items' : `${m.missing} labeled item${m.missing === 1 ? '' : 's'} without a verdict`
+  return `${m.split} split: not run by this version (${labeled}).`
+}
+
+/** A rate with its interval and n, "93.3% [81.1%, 98.0%] n=30" — or why there is none, never the empty interval [0%, 100%] of n = 0. */
+export function rateText(r: Matrix['tpr'], humanClass: 'Pass' | 'Fail'): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+  if (r.estimate === null) return `— (no human-${humanClass} item with a pass/fail verdict)`
+  return `${pct(r.estimate)} [${pct(r.lower)}, ${pct(r.upper)}] n=${r.trials}`
+}

@@ -245,6 +245,8 @@ export const events = {
   'app.navigate': z.object({ screen: z.enum(['start', 'data', 'label', 'analyze', 'judges', 'calibrate', 'report', 'settings']) }),
   /** Human labels changed (a save, an undo, a tag, an import): matrices and estimates are stale. */
   'labels.changed': z.object({}),
+  /** A judge version's test results were shown for the first time: item views that said `hidden` are stale. */
+  'test.revealed': z.object({ versionId: z.number().int() }),
   /** A judge run's counts as they change (about ten times a second), and once more when it ends. */
   'judge.run': RunView,
 } as const satisfies Record<string, z.ZodType>

@@ -226,6 +226,7 @@ export const AgreementRow = z.object({
   cells: z.object({ tp: z.number().int(), fn: z.number().int(), fp: z.number().int(), tn: z.number().int() }),
   observed: z.number().nullable(),
   kappa: z.number().nullable(),
+  /** κ's 95% interval: the exact Clopper–Pearson interval of the disagreement rate (shared/stats/agreement.ts). */
   lower: z.number().nullable(),
   upper: z.number().nullable(),
 })

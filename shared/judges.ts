@@ -142,8 +142,12 @@ export const JudgeDetail = z.object({
   judge: JudgeSummary,
   versions: z.array(JudgeVersionView),
   runs: z.array(RunView),
-  /** Per version: train, dev and unlabeled always; test only once revealed (the test lock). */
-  metrics: z.array(z.object({ versionId: z.number().int(), splits: z.array(SplitMetrics), testRevealed: z.boolean() })),
+  /**
+   * Per version: train, dev and unlabeled always; test only once revealed (the test lock). While
+   * test is locked, `lockedTestErrors` counts its error verdicts, which the version's error list
+   * cannot show yet (0 once revealed).
+   */
+  metrics: z.array(z.object({ versionId: z.number().int(), splits: z.array(SplitMetrics), testRevealed: z.boolean(), lockedTestErrors: z.number().int() })),
   splits: z.object({ ratios: SplitRatios, counts: SplitCounts }),
   fewshot: z.array(FewshotCandidate),
   definition: z.string(),

@@ -23,3 +23,28 @@ export const DEFAULT_SESSION_SIZE = 100
 export const SATURATION_WINDOW = 20
 /** Roughly how many traces the method reviews before it expects saturation. */
 export const SATURATION_REVIEWED = 100
+
+/** Where a session stands: each item counted once; a deferred item is not labeled (it still needs a verdict). */
+export interface SessionCounts {
+  pass: number
+  fail: number
+  defer: number
+  /** Items with no label of this annotator yet. */
+  open: number
+  /** pass + fail: the items that have a verdict. */
+  labeled: number
+}
+
+/** Counts a session's items by their current label (the bar, the summary and Resume all say these). */
+export function sessionCounts(items: readonly { label: { verdict: 'pass' | 'fail' | 'defer' } | null }[]): SessionCounts {
+  const c = { pass: 0, fail: 0, defer: 0, open: 0, labeled: 0 }
+  for (const i of items) c[i.label?.verdict ?? 'open']++
+  c.labeled = c.pass + c.fail
+  return c
+}
+
+/** The Resume button's words: "62 of 100 labeled, 4 deferred". */
+export function resumeProgress(items: readonly { label: { verdict: 'pass' | 'fail' | 'defer' } | null }[]): string {
+  const c = sessionCounts(items)
+  return `${c.labeled} of ${items.length} labeled${c.defer > 0 ? `, ${c.defer} deferred` : ''}`
+}

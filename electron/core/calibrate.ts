@@ -23,7 +23,7 @@ import {
   type IntervalMethod,
 } from '../../shared/stats'
 import { DEFAULT_METHOD } from '../../shared/stats/estimate'
-import { criterion, listJudges, now, type JudgeDeps } from './judge/context'
+import { criterion, listJudges, now, revealTest, type JudgeDeps } from './judge/context'
 import { versionMetrics } from './judge/judges'
 import { assignSplits } from './judge/splits'
 import { humanNote, type LabeledRow } from './db/repos/splits'
@@ -82,7 +82,7 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
   const policy = r.errors
   const first = matricesOf(d, v.id, labeled, true, r.confidence, policy)
   // A read-only project shows what it is asked to and records nothing (the file cannot change).
-  if (r.revealTest && first.hasTest && !d.db.readonly) d.repos.judges.markTestViewed(v.id, d.clock().toISOString())
+  if (r.revealTest && first.hasTest) revealTest(d, v.id)
   const testRevealed = (r.revealTest || v.test_viewed_at !== null) && first.hasTest
   const { production, test, prod } = first
   const matrices = testRevealed ? first.matrices : first.matrices.filter((m) => m.split !== 'test')

@@ -191,7 +191,7 @@ export function createServices(deps: ServiceDeps) {
   const keySources = (): KeySources => ({ store: keys, env, profiles: deps.settings.profiles() })
   // Judge runs in progress, by run id: cancel aborts them; closing the project aborts them all.
   const running = new Map<number, AbortController>()
-  const judging = (): JudgeDeps => ({ db: project().db, repos: project().repos, clock: deps.clock })
+  const judging = (): JudgeDeps => ({ db: project().db, repos: project().repos, clock: deps.clock, onTestRevealed: (versionId) => deps.emit({ name: 'test.revealed', payload: { versionId } }) })
   const profile = (id: string): ModelProfile => {
     const found = deps.settings.profiles().find((p) => p.id === id)
     if (!found) throw new AppError('not_found', `There is no model profile "${id}": add it in Settings.`)

@@ -35,6 +35,8 @@ interface AppSlice {
   labelsVersion: number
   /** `project.changed` events seen: an open's answer older than one of them is stale. */
   projectEvents: number
+  /** `test.revealed` events seen: lists that hid test verdicts refetch when it changes. */
+  testReveals: number
   init(): Promise<void>
   setProject(project: ProjectInfo | null): void
   /** A `project.changed` event: the core opened, closed or refused a project. */
@@ -52,6 +54,8 @@ interface AppSlice {
   showError(message: string | null): void
   setRun(run: RunView): void
   labelsChanged(): void
+  /** A `test.revealed` event: the Data table's `hidden` verdicts of that version are visible now. */
+  testRevealed(): void
 }
 
 interface ItemsSlice {
@@ -105,6 +109,7 @@ export const useStore = create<Store>()((set, get, api) => ({
   runs: new Map(),
   labelsVersion: 0,
   projectEvents: 0,
+  testReveals: 0,
 
   async init() {
     try {
@@ -169,6 +174,10 @@ export const useStore = create<Store>()((set, get, api) => ({
   showError: (error) => set({ error }),
   setRun: (run) => set({ runs: new Map(get().runs).set(run.id, run) }),
   labelsChanged: () => set({ labelsVersion: get().labelsVersion + 1 }),
+  testRevealed() {
+    set({ testReveals: get().testReveals + 1 })
+    if (get().project) void get().refreshRows()
+  },
 
   total: 0,
   search: '',

@@ -1,10 +1,9 @@
 import { Histogram } from '../charts/Histogram'
 import { Pareto } from '../charts/Pareto'
-import { ERROR_POLICY_NAMES, estimateErrorsText, matrixErrorsText, type Matrix } from '../calibrate'
+import { ERROR_POLICY_NAMES, estimateErrorsText, matrixErrorsText, notRunText, rateText, splitRan, type Matrix } from '../calibrate'
 import type { ReportData, ReportJudge } from './data'
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3))
-const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
 const METHOD: Record<string, string> = { 'lang-reiczigel': 'Lang–Reiczigel', judgy: 'judgy bootstrap', bootstrap: 'bootstrap (production resampled)', bca: 'BCa bootstrap', exact: 'exact', wald: 'Wald' }
 
 /**
@@ -90,7 +89,8 @@ function JudgeSection({ j }: { j: ReportJudge }) {
       )}
       <h3>Judge quality (targets: TPR and TNR ≥ {j.targets.target}, minimum {j.targets.minimum})</h3>
       <p>Error verdicts of the judge: {ERROR_POLICY_NAMES[j.errorPolicy]} — error policy <code>{j.errorPolicy}</code>.</p>
-      <div className="matrices">{j.matrices.map((m) => <MatrixView key={m.split} m={m} />)}</div>
+      <div className="matrices">{j.matrices.filter(splitRan).map((m) => <MatrixView key={m.split} m={m} />)}</div>
+      {j.matrices.filter((m) => !splitRan(m)).map((m) => <p key={m.split} className="not-run">{notRunText(m)}</p>)}
       <p>
         Labels per split (pass / fail): train {j.labels.train.pass} / {j.labels.train.fail} · dev {j.labels.dev.pass} / {j.labels.dev.fail} · test {j.labels.test.pass} / {j.labels.test.fail}. Test evaluations of this version: {j.testEvaluations}.
       </p>
@@ -100,7 +100,7 @@ function JudgeSection({ j }: { j: ReportJudge }) {
           <table>
             <thead><tr><th>item</th><th>human</th><th>judge</th><th>human note</th><th>judge critique</th></tr></thead>
             <tbody>
-              {j.disagreements.map((x) => <tr key={x.itemId}><td><code>{x.externalId}</code></td><td>{x.human}</td><td>{x.error ? `error (counted as ${x.judge})` : x.judge}</td><td>{x.note || '—'}</td><td>{x.critique || '—'}</td></tr>)}
+              {j.disagreements.map((x) => <tr key={x.itemId}><td><code className="id">{x.externalId}</code></td><td>{x.human}</td><td>{x.error ? `error (counted as ${x.judge})` : x.judge}</td><td>{x.note || '—'}</td><td>{x.critique || '—'}</td></tr>)}
             </tbody>
           </table>
         </>
@@ -116,7 +116,6 @@ function JudgeSection({ j }: { j: ReportJudge }) {
 }
 
 function MatrixView({ m }: { m: Matrix }) {
-  const rate = (r: Matrix['tpr']) => `${pct(r.estimate)} [${pct(r.lower)}, ${pct(r.upper)}] n=${r.trials}`
   return (
     <div className="matrix">
       <table>
@@ -127,7 +126,7 @@ function MatrixView({ m }: { m: Matrix }) {
           <tr><th>human: fail</th><td>{m.fp}</td><td>{m.tn}</td></tr>
         </tbody>
       </table>
-      <p>TPR {rate(m.tpr)}<br />TNR {rate(m.tnr)}{m.errors ? <><br />{matrixErrorsText(m)}</> : null}</p>
+      <p>TPR {rateText(m.tpr, 'Pass')}<br />TNR {rateText(m.tnr, 'Fail')}{m.errors ? <><br />{matrixErrorsText(m)}</> : null}</p>
     </div>
   )
 }

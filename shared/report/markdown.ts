@@ -1,4 +1,4 @@
-import { ERROR_POLICY_NAMES, estimateErrorsText, matrixErrorsText, type Matrix } from '../calibrate'
+import { ERROR_POLICY_NAMES, estimateErrorsText, matrixErrorsText, notRunText, rateText, splitRan, type Matrix } from '../calibrate'
 import type { ReportData } from './data'
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3))
@@ -31,7 +31,7 @@ export function reportMarkdown(data: ReportData): string {
       for (const w of e.warnings) out.push(`- ⚠ ${w.message}`)
     } else out.push(`No corrected rate: ${j.refusal ?? ''}`)
     out.push('', `### Judge quality (targets: TPR and TNR ≥ ${j.targets.target}, minimum ${j.targets.minimum})`, '', `Error verdicts of the judge: ${ERROR_POLICY_NAMES[j.errorPolicy]} — error policy \`${j.errorPolicy}\`.`, '')
-    for (const m of j.matrices) out.push(matrix(m), '')
+    for (const m of j.matrices) out.push(splitRan(m) ? matrix(m) : notRunText(m), '')
     out.push(`Labels per split (pass / fail): train ${j.labels.train.pass} / ${j.labels.train.fail} · dev ${j.labels.dev.pass} / ${j.labels.dev.fail} · test ${j.labels.test.pass} / ${j.labels.test.fail}. Test evaluations of this version: ${j.testEvaluations}.`)
     if (j.disagreements.length > 0) {
       out.push('', '### Representative disagreements', '', table(['item', 'human', 'judge', 'human note', 'judge critique'], j.disagreements.map((x) => [`\`${x.externalId}\``, x.human, x.error ? `error (counted as ${x.judge})` : x.judge, x.note || '—', x.critique || '—'])))
@@ -48,6 +48,5 @@ export function reportMarkdown(data: ReportData): string {
 }
 
 function matrix(m: Matrix): string {
-  const rate = (r: Matrix['tpr']) => `${pct(r.estimate)} [${pct(r.lower)}, ${pct(r.upper)}] n=${r.trials}`
-  return `**${m.split} split**\n\n${table(['', 'judge: pass', 'judge: fail'], [['human: pass', m.tp, m.fn], ['human: fail', m.fp, m.tn]])}\n\nTPR ${rate(m.tpr)} · TNR ${rate(m.tnr)}${m.errors ? ` · ${matrixErrorsText(m)}` : ''}`
+  return `**${m.split} split**\n\n${table(['', 'judge: pass', 'judge: fail'], [['human: pass', m.tp, m.fn], ['human: fail', m.fp, m.tn]])}\n\nTPR ${rateText(m.tpr, 'Pass')} · TNR ${rateText(m.tnr, 'Fail')}${m.errors ? ` · ${matrixErrorsText(m)}` : ''}`
 }

@@ -4,8 +4,21 @@
  * with annotator A as rows and B as columns: tp = both Pass, fn = A Pass/B Fail,
  * fp = A Fail/B Pass, tn = both Fail.
  */
+import { clopperPearsonInterval } from './beta'
 import type { ConfusionCounts } from './confusion'
-import { zForConfidence } from './normal'
+
+/**
+ * The interval κ is shown with, chosen by simulated coverage (`kappa-coverage.ts`, run by
+ * test/unit/stats/kappa-coverage.test.ts): κ = 1 − p_d/p_dc, where p_d is the disagreement rate
+ * and p_dc = 1 − p_e the disagreement expected by chance from the two annotators' Pass rates. The
+ * interval is the Clopper–Pearson interval of p_d (an exact binomial interval) mapped through that
+ * identity with p_dc held at its observed value. It stays valid where the large-sample interval
+ * collapses: with no disagreement (κ̂ = 1) its lower bound is the smallest κ that 0 disagreements
+ * in n items do not rule out, and its upper bound is 1. Deterministic: no random draws.
+ */
+export const KAPPA_INTERVAL_METHOD = 'clopper-pearson-disagreement'
+/** How the UI names it. */
+export const KAPPA_INTERVAL_NAME = 'exact Clopper–Pearson interval of the disagreement rate'
 
 /** Cohen's κ with its large-sample interval, plus the prevalence-robust alternatives. */
 export interface Agreement {
@@ -16,8 +29,9 @@ export interface Agreement {
   chance: number | null
   /** κ = (p_o − p_e)/(1 − p_e); null when p_e = 1 (both annotators constant and equal) or n = 0. */
   kappa: number | null
-  /** Fleiss–Cohen–Everitt standard error of κ̂. */
+  /** Fleiss–Cohen–Everitt large-sample standard error of κ̂ (0 at κ̂ = 1: not a basis for the interval). */
   se: number | null
+  /** The interval of `KAPPA_INTERVAL_METHOD`. */
   lower: number | null
   upper: number | null
   /** Prevalence- and bias-adjusted κ = 2p_o − 1 (Byrt, Bishop & Carlin 1993). */
@@ -27,10 +41,12 @@ export interface Agreement {
 }
 
 /**
- * κ, its interval κ ± z·SE with the large-sample variance of Fleiss, Cohen & Everitt (1969),
- * Psychol Bull 72:323–327:
+ * κ with its interval (`KAPPA_INTERVAL_METHOD`), the large-sample standard error of Fleiss, Cohen
+ * & Everitt (1969), Psychol Bull 72:323–327:
  * Var = {Σᵢ pᵢᵢ[1 − (pᵢ. + p.ᵢ)(1−κ)]² + (1−κ)² Σ_{i≠j} pᵢⱼ(p.ᵢ + pⱼ.)² − [κ − p_e(1−κ)]²}/(n(1−p_e)²),
  * plus PABAK and AC1, which stay meaningful when prevalence is skewed (the "kappa paradox").
+ * The interval κ ± z·SE is not used: it is [1, 1] whenever the annotators never disagree, and
+ * covered true κ values near 1 in under a quarter of small samples (see `kappaWaldInterval`).
  */
 export function agreement(c: ConfusionCounts, confidence = 0.95): Agreement {
   const n = c.tp + c.fn + c.tn + c.fp
@@ -57,6 +73,22 @@ export function agreement(c: ConfusionCounts, confidence = 0.95): Agreement {
   const offDiagonal = q * q * (p10 * (col1 + row0) ** 2 + p01 * (col0 + row1) ** 2)
   const variance = (diagonal + offDiagonal - (kappa - pe * q) ** 2) / (n * (1 - pe) ** 2)
   const se = Math.sqrt(Math.max(0, variance))
-  const z = zForConfidence(confidence)
-  return { ...base, kappa, se, lower: Math.max(-1, kappa - z * se), upper: Math.min(1, kappa + z * se) }
+  return { ...base, kappa, se, ...kappaInterval(c, confidence)! }
+}
+
+/**
+ * The interval of `KAPPA_INTERVAL_METHOD`: [1 − U/p_dc, 1 − L/p_dc] with [L, U] the
+ * Clopper–Pearson interval of the fn + fp disagreements in n items and p_dc = p₁.·p.₀ + p₀.·p.₁,
+ * clipped to [−1, 1]. It always contains κ̂ (p_d = (fn + fp)/n lies in [L, U]). Null where κ is
+ * undefined (n = 0, or both annotators gave one and the same verdict to every item).
+ */
+export function kappaInterval(c: ConfusionCounts, confidence = 0.95): { lower: number; upper: number } | null {
+  const n = c.tp + c.fn + c.tn + c.fp
+  if (n === 0) return null
+  const row1 = (c.tp + c.fn) / n
+  const col1 = (c.tp + c.fp) / n
+  const chanceDisagreement = row1 * (1 - col1) + (1 - row1) * col1
+  if (chanceDisagreement <= 0) return null
+  const { lower, upper } = clopperPearsonInterval(c.fn + c.fp, n, confidence)
+  return { lower: Math.max(-1, 1 - upper / chanceDisagreement), upper: Math.min(1, 1 - lower / chanceDisagreement) }
 }

@@ -94,6 +94,20 @@ describe('Analyze screen, driven with the keyboard', () => {
     expect(shown).toEqual(exported)
     const taxonomy = JSON.parse(execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'taxonomy', project, '--format', 'json'], { encoding: 'utf8' })) as { modes: { name: string; count: number }[] }
     expect(Object.fromEntries(taxonomy.modes.map((m) => [m.name, m.count]))).toEqual(shown)
+
+    // A bar narrows the notes to its traces; a search that none of their notes match does not make
+    // them note-less: the counts are the project's, and what the search leaves is said apart.
+    await search('Generic answer')
+    const missing = shown['Cites a missing source']!
+    await page.locator('g.bar-row[data-mode="Cites a missing source"]').click()
+    await expect.poll(() => page.getByTestId('narrowed').textContent()).toMatch(new RegExp(`^Cites a missing source: ${missing} traces, ${missing} with notes; 0 of them shown by the search and filters`))
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('narrowed').count()).toBe(0)
+    await page.keyboard.press('/')
+    await page.keyboard.press('Control+a')
+    await page.keyboard.press('Backspace')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('notes-shown').textContent()).toMatch(/^all \d+ notes shown$/)
     expect(await app.problems()).toEqual([])
   })
 

@@ -60,16 +60,35 @@ describe('Calibrate screen', () => {
       `UPDATE verdicts SET verdict = 'error' WHERE id IN (SELECT v.id FROM verdicts v JOIN criteria c ON c.name = 'Overall' JOIN splits s ON s.item_id = v.item_id AND s.criterion_id = c.id AND s.split = 'test'
        JOIN current_labels l ON l.item_id = v.item_id AND l.criterion_id = c.id AND l.annotator = 'demo-annotator' AND l.verdict = 'pass' WHERE v.verdict = 'pass' ORDER BY v.id LIMIT 2)`,
     ).run()
+    // A test item the judge failed: the Data table says `hidden` until test results are shown.
+    const lockedId = db
+      .prepare(
+        `SELECT i.external_id FROM items i JOIN criteria c ON c.name = 'Overall' JOIN splits s ON s.item_id = i.id AND s.criterion_id = c.id AND s.split = 'test'
+         JOIN verdicts v ON v.item_id = i.id WHERE v.verdict = 'fail' ORDER BY i.id LIMIT 1`,
+      )
+      .pluck()
+      .get() as string
     db.close()
     app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'calibrator'), project })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('g')
+    await page.keyboard.type(lockedId)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.locator('.row.selected').getAttribute('data-item-id')).toBe(lockedId)
+    const judgeCell = page.locator('.row.selected .c-verdict').nth(1)
+    await expect.poll(() => judgeCell.textContent()).toBe('hidden')
     await page.keyboard.press('Alt+6')
 
     // The test lock: hidden until asked for.
     await page.getByTestId('test-locked').waitFor()
     await expect.poll(() => page.getByTestId('refusal').textContent()).toMatch(/Test results are hidden/)
     await page.keyboard.press('t')
+    await page.getByTestId('matrix-test').waitFor()
+    // The Data table follows at once, without a reload.
+    await page.keyboard.press('Alt+2')
+    await expect.poll(() => judgeCell.textContent()).toBe('fail')
+    await page.keyboard.press('Alt+6')
     await page.getByTestId('matrix-test').waitFor()
 
     const cell = async (human: string, judge: string) => Number.parseInt((await page.getByTestId(`cell-test-${human}-${judge}`).textContent())!, 10)
@@ -112,6 +131,9 @@ describe('Calibrate screen', () => {
     const listed = async () => (await page.locator('[data-testid=cell-items] tbody td.mono').allTextContents()).sort()
     await expect.poll(listed).toEqual(falseFails)
     expect(falseFails.length).toBeGreaterThan(0)
+    // Each id on one line (a text range that wraps has one rect per line).
+    const lines = await page.locator('[data-testid=cell-items] tbody td.mono').evaluateAll((tds) => tds.map((td) => { const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length }))
+    expect(lines).toEqual(falseFails.map(() => 1))
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByTestId('cell-items').count()).toBe(0)
     await page.getByTestId('cell-test-pass-fail').click() // the same list by clicking the cell

@@ -189,6 +189,24 @@ describe('labeling sessions (core)', () => {
     expect(k.lower!).toBeLessThan(k.kappa!)
   })
 
+  it('κ = 1 on 9 items is shown with an interval that says how little 9 items prove, not [1, 1]', async () => {
+    const c = await overall()
+    const labeled = await call('items.list', { offset: 0, limit: 9, filter: { label: 'labeled', judge: 'any', dataset: null, metadata: null } })
+    const csv = tmp.file('bob.csv')
+    writeFileSync(csv, `id,verdict\n${labeled.rows.map((r) => `${r.externalId},${r.label}`).join('\n')}\n`)
+    const mapping = { ...EMPTY_MAPPING, id: 'id', labels: [{ field: 'verdict', criterion: 'Overall', note: null, annotator: 'bob' }] }
+    expect(await call('import.run', { path: csv, format: 'csv', mapping, onError: 'abort', duplicates: 'abort' })).toMatchObject({ committed: true })
+    const k = (await call('criteria.agreement', { id: c.id })).find((r) => r.a === 'bob' || r.b === 'bob')!
+    expect(k).toMatchObject({ n: 9, observed: 1, kappa: 1, upper: 1 })
+    // 0 disagreements in 9 items: the Clopper–Pearson upper bound of the disagreement rate is
+    // 1 − 0.025^(1/9); divided by the disagreement expected by chance, it bounds κ from below.
+    const pass = k.cells.tp / 9
+    const chance = 2 * pass * (1 - pass)
+    expect(chance).toBeGreaterThan(0) // the 9 items hold both verdicts
+    expect(k.lower!).toBeCloseTo(1 - (1 - 0.025 ** (1 / 9)) / chance, 9)
+    expect(k.lower!).toBeLessThan(0.6)
+  })
+
   it('refuses an empty session with the reason', async () => {
     const c = await overall()
     await expect(call('sessions.create', { criterionId: c.id, search: 'no such text anywhere' })).rejects.toThrow(/would be empty: no item matches/)

@@ -13,9 +13,21 @@ export interface JudgeDeps {
   db: Db
   repos: Repos
   clock: () => Date
+  /** Told when a version's test results are shown for the first time: the item views' test lock lifts (see `revealTest`). */
+  onTestRevealed?: (versionId: number) => void
 }
 
 export const now = (d: JudgeDeps): string => d.clock().toISOString()
+
+/**
+ * Records that a version's test results were shown (the test lock, methodology §4.7) and, the
+ * first time, tells `onTestRevealed`: verdicts the Data table showed as `hidden` are visible from
+ * now on, so open views must refetch. A read-only project records nothing (the file cannot change).
+ */
+export function revealTest(d: JudgeDeps, versionId: number): void {
+  if (d.db.readonly) return
+  if (d.repos.judges.markTestViewed(versionId, now(d))) d.onTestRevealed?.(versionId)
+}
 export const tx = <T>(d: JudgeDeps, fn: () => T): T => d.db.transaction(fn)()
 
 export function criterion(d: JudgeDeps, id: number): CriterionInfo {

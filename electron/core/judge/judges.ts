@@ -20,7 +20,7 @@ import {
 } from '../../../shared/judges'
 import type { VersionRow } from '../db/repos/judges'
 import { humanNote, type LabeledRow } from '../db/repos/splits'
-import { criterion, judgeOf, listJudges, now, tx, versionView, type JudgeDeps } from './context'
+import { criterion, judgeOf, listJudges, now, revealTest, tx, versionView, type JudgeDeps } from './context'
 import { renderFor, roughTokens } from './prompt'
 import { examplesText, runView } from './runs'
 import { assignSplits } from './splits'
@@ -148,9 +148,9 @@ export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealVersion: n
     const test = splits.find((s) => s.split === 'test')!
     const hasTest = test.tp + test.fn + test.tn + test.fp + test.errors > 0
     const reveal = o.revealVersion === v.id && hasTest
-    if (reveal && !d.db.readonly) d.repos.judges.markTestViewed(v.id, now(d)) // read-only: shown, not recorded
+    if (reveal) revealTest(d, v.id) // read-only: shown, not recorded
     const revealed = (reveal || v.test_viewed_at !== null) && hasTest
-    return { versionId: v.id, splits: revealed ? splits : splits.filter((s) => s.split !== 'test'), testRevealed: revealed }
+    return { versionId: v.id, splits: revealed ? splits : splits.filter((s) => s.split !== 'test'), testRevealed: revealed, lockedTestErrors: revealed ? 0 : test.errors }
   })
   const counts = { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } }
   for (const r of labeled) if (r.split && (r.verdict === 'pass' || r.verdict === 'fail')) counts[r.split][r.verdict]++

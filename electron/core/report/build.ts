@@ -140,6 +140,7 @@ function interpret(view: CalibrationView, test: Matrix | undefined, targets: { t
     )
     if (e.upper - e.lower > 0.2) lines.push('The interval is wide: more labeled test items, especially of the rarer class, would narrow it.')
     if (e.clipped) lines.push(`The raw correction fell outside [0, 1] (${e.thetaUnclipped.toFixed(3)}) and was clipped.`)
-  } else if (view.refusal) lines.push(`No corrected success rate: ${view.refusal}`)
+  }
+  // Without an estimate the reason is said once, under "Production estimate" (the refusal), not here too.
   return lines
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors'
 import { NO_ERRORS, type ErrorCounts, type ErrorPolicy } from '../../../shared/stats'
-import { judgeByName, type JudgeDeps } from '../judge/context'
+import { judgeByName, revealTest, type JudgeDeps } from '../judge/context'
 import { assignSplits } from '../judge/splits'
 
 /** judgy's three arrays, 1 = Pass. */
@@ -40,7 +40,7 @@ export function judgyArrays(d: JudgeDeps, judgeName: string, policy: ErrorPolicy
       arrays.test_preds.push(bit)
     }
   }
-  if ((arrays.test_labels.length > 0 || errors.pass + errors.fail > 0) && !d.db.readonly) d.repos.judges.markTestViewed(version.id, d.clock().toISOString())
+  if (arrays.test_labels.length > 0 || errors.pass + errors.fail > 0) revealTest(d, version.id)
   return { arrays, errors }
 }
 

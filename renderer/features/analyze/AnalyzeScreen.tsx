@@ -152,12 +152,16 @@ export function AnalyzeScreen() {
     setTrace(null)
   }
   if (!taxonomy) return <p className="muted analyze-loading">Loading the notes…</p>
-  const withNotes = only ? new Set(visible.map((n) => n.itemId)).size : 0
+  // The narrowed traces' counts come from every note of the project; what the search and filters
+  // leave of them is said apart, so a search never makes a mode's traces look note-less.
+  const filtering = query.trim() !== '' || Object.values(facet).some((v) => v !== '')
+  const withNotes = only ? new Set(notes.filter((n) => only.ids.has(n.itemId)).map((n) => n.itemId)).size : 0
+  const tracesShown = new Set(visible.map((n) => n.itemId)).size
 
   return (
     <div className="analyze">
       <div className="analyze-bar">
-        <strong>{notes.length} notes</strong>
+        <strong title="Every note of the project; the list shows those the search and filters keep">{notes.length} notes in the project</strong>
         <span>{taxonomy.modes.length} failure modes</span>
         <span data-testid="analyze-reviewed">{taxonomy.reviewed} traces reviewed</span>
         <span className={taxonomy.saturation.saturated ? 'verdict-pass' : 'muted'}>
@@ -209,11 +213,11 @@ export function AnalyzeScreen() {
                 ))}
               </select>
             )}
-            <span className="muted">{visible.length} shown</span>
+            <span className="muted" data-testid="notes-shown">{visible.length === notes.length ? `all ${notes.length} notes shown` : `${visible.length} of ${notes.length} notes shown`}</span>
           </div>
           {only && (
-            <p className="narrowed">
-              {only.title}: {only.ids.size} traces, {withNotes} with notes{' '}
+            <p className="narrowed" data-testid="narrowed">
+              {only.title}: {only.ids.size} traces, {withNotes} with notes{filtering ? `; ${tracesShown} of them shown by the search and filters` : ''}{' '}
               <button className="link" onClick={() => setOnly(null)}>
                 show all (Esc)
               </button>

@@ -1,4 +1,4 @@
-import { matrixErrorsText, type Matrix } from '../../../shared/calibrate'
+import { matrixErrorsText, notRunText, scoreCheck, splitRan, type Matrix } from '../../../shared/calibrate'
 import type { RateInterval } from '../../../shared/stats/rates'
 
 export type Cell = { human: 'pass' | 'fail'; judge: 'pass' | 'fail' }
@@ -14,18 +14,8 @@ export function status(r: RateInterval, targets: { target: number; minimum: numb
   return { text: 'below minimum', className: 'bad' }
 }
 
-/**
- * A perfect rate, said without claiming "no errors" while the class has error verdicts: under
- * `exclude` they are left out of the rate, under `fail`/`pass` they are in it.
- */
-export function perfectScoreText(m: Matrix): string | null {
-  if (m.tpr.estimate !== 1 && m.tnr.estimate !== 1) return null
-  const left = (m.tpr.estimate === 1 ? m.errorsPass : 0) + (m.tnr.estimate === 1 ? m.errorsFail : 0)
-  if (left > 0 && m.errorPolicy === 'exclude') {
-    return `A perfect score on the items with a verdict: ${left} item${left === 1 ? '' : 's'} of that class got an error verdict and ${left === 1 ? 'is' : 'are'} left out (press e to count error verdicts as Fail). Check for leakage or too-easy items too.`
-  }
-  return 'A perfect score: check for leakage or too-easy items.'
-}
+/** The split's score check (a perfect score, or no better than chance), looking at TPR and TNR together. */
+export const matrixScoreCheck = (m: Matrix) => scoreCheck({ tpr: m.tpr.estimate, tnr: m.tnr.estimate, errorsPass: m.errorsPass, errorsFail: m.errorsFail, errorPolicy: m.errorPolicy })
 
 /**
  * One split's confusion matrix, axes in words (Pass is the positive class), counts with row
@@ -41,7 +31,16 @@ export function MatrixTable({ m, onCell, targets, confidence }: { m: Matrix; onC
       </button>
     </td>
   )
+  if (!splitRan(m)) {
+    return (
+      <section className="matrix-block" data-testid={`matrix-${m.split}`}>
+        <h3>{m.split} split</h3>
+        <p className="muted" data-testid={`not-run-${m.split}`}>{notRunText(m)}</p>
+      </section>
+    )
+  }
   const tprStatus = status(m.tpr, targets)
+  const check = matrixScoreCheck(m)
   const tnrStatus = status(m.tnr, targets)
   return (
     <section className="matrix-block" data-testid={`matrix-${m.split}`}>
@@ -80,7 +79,7 @@ export function MatrixTable({ m, onCell, targets, confidence }: { m: Matrix; onC
           {m.missing > 0 ? `${m.missing} labeled item${m.missing === 1 ? '' : 's'} not judged by this version.` : ''}
         </span>
         {(m.tpr.trials < 30 || m.tnr.trials < 30) && m.tpr.trials + m.tnr.trials > 0 && <span className="warning"> Fewer than 30 items in a class: the interval is wide.</span>}
-        {perfectScoreText(m) && <span className="warning"> {perfectScoreText(m)}</span>}
+        {check && <span className="warning" data-testid={`score-check-${m.split}`}> {check.text}</span>}
       </p>
     </section>
   )

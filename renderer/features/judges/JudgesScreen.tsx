@@ -276,7 +276,14 @@ export function JudgesScreen() {
               <pre>{diff.prompt.map((l, i) => <div key={i} className={l.op === '+' ? 'added' : l.op === '-' ? 'removed' : 'same'}>{l.op} {l.text}</div>)}</pre>
             </section>
           )}
-          <RunPanel key={version.id} versionId={version.id} runs={detail.runs.filter((r) => r.versionId === version.id)} external={version.external} onChanged={refresh} />
+          <RunPanel
+            key={version.id}
+            versionId={version.id}
+            runs={detail.runs.filter((r) => r.versionId === version.id)}
+            external={version.external}
+            lockedTestErrors={detail.metrics.find((m) => m.versionId === version.id)?.lockedTestErrors ?? 0}
+            onChanged={refresh}
+          />
         </section>
       )}
     </div>

@@ -30,8 +30,9 @@ const money = (usd: number) => (usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `
  * Runs of the shown version: scope, a cost and token estimate before the run, the test lock's
  * confirmation, live progress with cancel, resume of interrupted runs, and every error with its reason.
  */
-export function RunPanel({ versionId, runs, external, onChanged }: { versionId: number; runs: RunView[]; external: boolean; onChanged: () => void }) {
+export function RunPanel({ versionId, runs, external, lockedTestErrors, onChanged }: { versionId: number; runs: RunView[]; external: boolean; lockedTestErrors: number; onChanged: () => void }) {
   const showError = useStore((s) => s.showError)
+  const testReveals = useStore((s) => s.testReveals)
   const selected = useStore((s) => s.selected)
   const live = useStore((s) => s.runs)
   const datasets = useStore((s) => s.facets?.datasets ?? [])
@@ -80,9 +81,10 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
     if (active) progress.current?.scrollIntoView({ block: 'nearest' })
   }, [active?.id])
 
+  // Test verdicts join the list once test results are shown (here, on Calibrate or in a report).
   useEffect(() => {
     call('judges.verdicts', { versionId }).then(setVerdicts, () => setVerdicts([]))
-  }, [versionId, finishedCount])
+  }, [versionId, finishedCount, testReveals])
   // When a run ends, the metrics and lists change.
   useEffect(() => {
     if (finishedCount > 0) onChanged()
@@ -111,6 +113,7 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
   useKeyAction('judges.resume', () => resumable && void resume(resumable.id, false), resumable !== undefined && !active)
 
   const errors = verdicts.filter((v) => v.verdict === 'error')
+  const errorTotal = errors.length + lockedTestErrors
   return (
     <section className="run-panel">
       <h2>Run</h2>
@@ -176,7 +179,7 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
       {merged.length > 0 && (
         <table className="runs" data-testid="runs">
           <thead>
-            <tr><th>run</th><th>version</th><th>scope</th><th>status</th><th>done</th><th>pass</th><th>fail</th><th>error</th><th>cached</th><th>tokens in/out</th><th>cost</th><th /></tr>
+            <tr><th>run</th><th>version</th><th>scope</th><th>status</th><th>done</th><th>pass</th><th>fail</th><th title="Error verdicts (UNKNOWN/ERROR answers, failed calls) among this run's items, as this run left them">error</th><th>cached</th><th>tokens in/out</th><th>cost</th><th /></tr>
           </thead>
           <tbody>
             {merged.slice(0, 20).map((r) => (
@@ -201,9 +204,9 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
           </tbody>
         </table>
       )}
-      {errors.length > 0 && (
+      {errorTotal > 0 && (
         <details className="run-errors" data-testid="run-errors">
-          <summary>{errors.length} error verdict{errors.length === 1 ? '' : 's'} of this version (not counted as pass or fail)</summary>
+          <summary data-testid="run-errors-summary">{errorListSummary(errors, lockedTestErrors)}</summary>
           <table>
             <tbody>
               {errors.slice(0, 200).map((v) => (
@@ -219,4 +222,19 @@ export function RunPanel({ versionId, runs, external, onChanged }: { versionId: 
       )}
     </section>
   )
+}
+
+/**
+ * What the version's error list counts, so it can be checked against the run rows: every item
+ * whose newest verdict of this version (from any of its runs) is an error, by split; the test
+ * split's while its results are locked are counted, not listed. A run row counts its own items.
+ */
+export function errorListSummary(listed: readonly Pick<VerdictView, 'split' | 'human'>[], lockedTestErrors: number): string {
+  const total = listed.length + lockedTestErrors
+  const where = { train: 0, dev: 0, test: lockedTestErrors, unlabeled: 0 }
+  for (const v of listed) where[v.split && (v.human === 'pass' || v.human === 'fail') ? v.split : 'unlabeled']++
+  const parts = Object.entries(where)
+    .filter(([, n]) => n > 0)
+    .map(([place, n]) => (place === 'test' && lockedTestErrors > 0 ? `${n} test (not listed until test results are shown: t)` : `${n} ${place}`))
+  return `${total} error verdict${total === 1 ? '' : 's'} of this version, each item's newest verdict from any run (not counted as pass or fail): ${parts.join(', ')}`
 }

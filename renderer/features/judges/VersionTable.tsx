@@ -1,3 +1,4 @@
+import { scoreCheck } from '../../../shared/calibrate'
 import type { JudgeDetail, SplitMetrics } from '../../../shared/judges'
 import { judgeRates, type RateInterval } from '../../../shared/stats/rates'
 
@@ -10,15 +11,15 @@ function Rates({ m }: { m: SplitMetrics | undefined }) {
   const n = m.tp + m.fn + m.tn + m.fp
   if (n === 0 && m.errors === 0) return <span className="muted">{m.missing > 0 ? `not run (${m.missing} items)` : 'no items'}</span>
   const { tpr, tnr } = judgeRates(m)
-  const perfect = tpr.estimate === 1 || tnr.estimate === 1
-  const perfectErrors = (tpr.estimate === 1 ? m.errorsPass : 0) + (tnr.estimate === 1 ? m.errorsFail : 0)
+  // Error verdicts are left out of the rates here (Calibrate can count them in).
+  const check = scoreCheck({ tpr: tpr.estimate, tnr: tnr.estimate, errorsPass: m.errorsPass, errorsFail: m.errorsFail, errorPolicy: 'exclude' })
   return (
     <span className="rates" title={`human pass: ${m.tp} judged pass, ${m.fn} judged fail · human fail: ${m.tn} judged fail, ${m.fp} judged pass`}>
       TPR <strong>{pct(tpr)}</strong> <span className="muted">[{ci(tpr)}] n={tpr.trials}</span> · TNR <strong>{pct(tnr)}</strong> <span className="muted">[{ci(tnr)}] n={tnr.trials}</span>
       {(tpr.trials < 30 || tnr.trials < 30) && <span className="warning" title="Fewer than 30 items of a class: its interval is wide"> · small n</span>}
-      {perfect && (
-        <span className="warning" title={perfectErrors > 0 ? `${perfectErrors} item${perfectErrors === 1 ? '' : 's'} of that class got an error verdict and ${perfectErrors === 1 ? 'is' : 'are'} left out of the rate (Calibrate can count error verdicts as Fail). A perfect score also often means easy or leaked data, or too few items` : 'A perfect score usually means easy or leaked data, or too few items'}>
-          {perfectErrors > 0 ? ' · 100% of those with a verdict: check' : ' · 100%: check'}
+      {check && (
+        <span className="warning" data-testid="score-check" title={check.kind === 'perfect' ? `${check.text} A perfect score also often means too few items.` : check.text}>
+          {' '}· {check.short}
         </span>
       )}
       {m.errors > 0 && (

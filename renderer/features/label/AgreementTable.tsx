@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react'
 import type { AgreementRow } from '../../../shared/domain'
+import { KAPPA_INTERVAL_NAME } from '../../../shared/stats/agreement'
 import { call } from '../../api'
 
 const fmt = (x: number | null, digits = 2) => (x === null ? '—' : x.toFixed(digits))
 
-/** Cohen's κ with its 95% interval for every two annotators (and blind self re-labels) on a criterion. */
+/** Cohen's κ with its 95% interval (the method named) for every two annotators (and blind self re-labels) on a criterion. */
 export function AgreementTable({ criterionId }: { criterionId: number }) {
   const [rows, setRows] = useState<AgreementRow[] | null>(null)
   useEffect(() => {
@@ -23,6 +24,9 @@ export function AgreementTable({ criterionId }: { criterionId: number }) {
   return (
     <section>
       <h2>Agreement (Cohen's κ, 95% interval)</h2>
+      <p className="muted small" data-testid="kappa-method">
+        Interval: {KAPPA_INTERVAL_NAME}, with each annotator's Pass rate as observed. It stays honest when the two never disagree: few items cannot show κ = 1 for sure.
+      </p>
       <table className="agreement" data-testid="agreement">
         <thead>
           <tr>

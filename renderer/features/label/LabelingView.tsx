@@ -1,6 +1,7 @@
 import { memo, useRef } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { SessionItem } from '../../../shared/domain'
+import { sessionCounts } from '../../../shared/session'
 import { TraceView } from '../../components/trace/TraceView'
 import { VerdictBadge } from '../../components/VerdictBadge'
 import { keysOf, useKeyAction, type ActionId } from '../../keyboard'
@@ -47,8 +48,7 @@ export function LabelingView() {
   const showJudge = !session.settings.blind || labeled
   const draft = s.drafts.get(item.id)
   const noteText = draft ?? item.label?.note ?? ''
-  const counts = { pass: 0, fail: 0, defer: 0 }
-  for (const i of session.items) if (i.label) counts[i.label.verdict]++
+  const counts = sessionCounts(session.items)
   const perMinute = rate(s.acks)
   const isPipeline = (detail?.steps.length ?? 0) > 0
   const ffs = item.label?.firstFailingStep ?? null
@@ -97,7 +97,7 @@ export function LabelingView() {
           <span className="verdict-pass">{counts.pass} pass</span> · <span className="verdict-fail">{counts.fail} fail</span> · <span className="verdict-defer">{counts.defer} deferred</span>
         </span>
         <span className="muted" data-testid="label-left">
-          {session.items.length - counts.pass - counts.fail - counts.defer} unlabeled
+          {counts.open} unlabeled
         </span>
         <span className="muted">{perMinute === null ? '— items/min' : `${perMinute.toFixed(1)} items/min`}</span>
         <span className={s.saving.size > 0 ? 'save-state saving' : 'save-state'} data-testid="save-state">

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { Output } from '../../../shared/contract'
 import type { ItemFilter } from '../../../shared/domain'
-import { DEFAULT_SESSION_SIZE, SESSION_ORDERS, type SessionOrder } from '../../../shared/session'
+import { DEFAULT_SESSION_SIZE, resumeProgress, SESSION_ORDERS, type SessionOrder } from '../../../shared/session'
 import { DEFAULT_FILTER } from '../../../shared/table-query'
 import { call, errorText } from '../../api'
 import { useKeyAction } from '../../keyboard'
@@ -192,7 +192,7 @@ export function SessionSetup() {
           </button>
           {latest && (
             <button type="button" onClick={() => openSession(latest)}>
-              <kbd>r</kbd> Resume session {latest.id}: {latest.criterion.name}, {latest.items.filter((i) => i.label).length} of {latest.items.length} labeled
+              <kbd>r</kbd> Resume session {latest.id}: {latest.criterion.name}, <span data-testid="resume-progress">{resumeProgress(latest.items)}</span>
             </button>
           )}
         </div>

@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow'
+import { sessionCounts } from '../../../shared/session'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { LiveMatrix } from './LiveMatrix'
@@ -6,8 +7,7 @@ import { LiveMatrix } from './LiveMatrix'
 /** The end of a session: the counts, the judge's matrix (revealed now if the session was blind), what is left. */
 export function SessionSummary() {
   const { session, go, leaveSession, undo, saving } = useStore(useShallow((s) => ({ session: s.session!, go: s.go, leaveSession: s.leaveSession, undo: s.undo, saving: s.saving })))
-  const counts = { pass: 0, fail: 0, defer: 0, open: 0 }
-  for (const i of session.items) counts[i.label?.verdict ?? 'open']++
+  const counts = sessionCounts(session.items)
   const firstOpen = session.items.findIndex((i) => !i.label || i.label.verdict === 'defer')
   useKeyAction('label.prev', () => go(session.items.length - 1))
   useKeyAction('label.first', () => go(0))

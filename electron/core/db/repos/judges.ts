@@ -123,7 +123,7 @@ export function judgesRepo(db: Db) {
   const runErrors = db.prepare(
     "SELECT i.external_id AS id, v.error AS reason FROM verdicts v JOIN items i ON i.id = v.item_id WHERE v.run_id = ? AND v.verdict = 'error' ORDER BY v.id LIMIT ?",
   )
-  const markViewed = db.prepare('UPDATE judge_versions SET test_viewed_at = coalesce(test_viewed_at, ?) WHERE id = ?')
+  const markViewed = db.prepare('UPDATE judge_versions SET test_viewed_at = ? WHERE id = ? AND test_viewed_at IS NULL')
   const countTest = db.prepare('UPDATE judge_versions SET test_evaluations = test_evaluations + 1 WHERE id = ?')
   const latestEstimate = db.prepare('SELECT method, iterations, seed, confidence, result_json AS result FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1')
   const latestEstimateId = db.prepare('SELECT id FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1').pluck()
@@ -197,7 +197,8 @@ export function judgesRepo(db: Db) {
       (latestVerdicts.all(versionId) as (Omit<import('../../../../shared/judges').VerdictView, 'cached' | 'split' | 'human'> & { cached: number })[]).map((v) => ({ ...v, cached: v.cached === 1 })),
     /** The first `limit` error verdicts of a run: item id and reason. */
     runErrors: (runId: number, limit: number) => runErrors.all(runId, limit) as { id: string; reason: string }[],
-    markTestViewed: (versionId: number, at: string): void => void markViewed.run(at, versionId),
+    /** Records the first viewing of a version's test results; true if this was it. */
+    markTestViewed: (versionId: number, at: string): boolean => markViewed.run(at, versionId).changes > 0,
     countTestEvaluation: (versionId: number): void => void countTest.run(versionId),
     /**
      * Stores an estimate with everything needed to reproduce it, unless the newest one of the
