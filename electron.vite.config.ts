@@ -10,7 +10,10 @@ export default defineConfig({
     // A sandboxed preload cannot require packages: bundle everything it imports (zod included).
     build: {
       externalizeDeps: false,
-      rollupOptions: { input: { index: 'electron/preload.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+      rollupOptions: {
+        input: { index: 'electron/preload.ts' },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

@@ -2,7 +2,12 @@ import { builtinModules } from 'node:module'
 import { defineConfig } from 'vite'
 import pkg from './package.json' with { type: 'json' }
 
-const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]
+const external = [
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  ...Object.keys(pkg.dependencies),
+  ...Object.keys(pkg.devDependencies),
+]
 
 /** Builds the `assay` CLI (and `assay serve`) for plain Node into out/cli/assay.mjs. */
 export default defineConfig({

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url'
 
 const bundle = fileURLToPath(new URL('../out/cli/assay.mjs', import.meta.url))
 if (!existsSync(bundle)) {
-  process.stderr.write('assay: the CLI is not built yet (out/cli/assay.mjs is missing). Run `npm run build` in the Assay folder, then try again.\n')
+  process.stderr.write(
+    'assay: the CLI is not built yet (out/cli/assay.mjs is missing). Run `npm run build` in the Assay folder, then try again.\n',
+  )
   process.exit(1)
 }
 const { main } = await import(bundle)

@@ -6,7 +6,10 @@ import type { Handlers } from './core/services'
 
 /** The part of `ipcMain` we use; tests pass a fake, so this file never loads Electron at runtime. */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, ...args: unknown[]) => Promise<unknown>): void
+  handle(
+    channel: string,
+    listener: (event: Pick<IpcMainInvokeEvent, 'senderFrame'>, ...args: unknown[]) => Promise<unknown>,
+  ): void
 }
 
 /**
@@ -19,7 +22,10 @@ export function registerIpc(ipcMain: IpcMainLike, handlers: Handlers, isTrustedU
     ipcMain.handle(channelOf(method), async (event, input): Promise<Envelope<unknown>> => {
       const url = event.senderFrame?.url
       if (!url || !isTrustedUrl(url)) {
-        return { ok: false, error: { kind: 'forbidden', message: `Refused ${method}: the request did not come from Assay's own window.` } }
+        return {
+          ok: false,
+          error: { kind: 'forbidden', message: `Refused ${method}: the request did not come from Assay's own window.` },
+        }
       }
       return dispatch(handlers, method, input)
     })

@@ -45,7 +45,10 @@ const services = createServices({
 
 /** A report's HTML to PDF in a hidden window that runs no script and loads nothing else. */
 async function printPdf(html: string): Promise<Buffer> {
-  const page = new BrowserWindow({ show: false, webPreferences: { sandbox: true, javascript: false, contextIsolation: true } })
+  const page = new BrowserWindow({
+    show: false,
+    webPreferences: { sandbox: true, javascript: false, contextIsolation: true },
+  })
   try {
     await page.loadURL(`data:text/html;base64,${Buffer.from(html).toString('base64')}`)
     return await page.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
@@ -57,12 +60,23 @@ async function printPdf(html: string): Promise<Buffer> {
 function refreshMenu(): void {
   Menu.setApplicationMenu(
     buildMenu(settings.recent(), {
-      newProject: () => void pickProjectFile(win, 'create').then((path) => path && openOrReport(() => services.handlers['project.create']({ path }))),
+      newProject: () =>
+        void pickProjectFile(win, 'create').then(
+          (path) => path && openOrReport(() => services.handlers['project.create']({ path })),
+        ),
       openProject: () => void pickProjectFile(win, 'open').then((path) => path && openPath(path)),
       openPath,
       openDemo: () => openOrReport(() => services.handlers['project.openDemo']({})),
-      exportData: () => win?.webContents.send(EVENT_CHANNEL, { name: 'app.command', payload: { command: 'export' } } satisfies AnyEvent),
-      exportReport: () => win?.webContents.send(EVENT_CHANNEL, { name: 'app.navigate', payload: { screen: 'report' } } satisfies AnyEvent),
+      exportData: () =>
+        win?.webContents.send(EVENT_CHANNEL, {
+          name: 'app.command',
+          payload: { command: 'export' },
+        } satisfies AnyEvent),
+      exportReport: () =>
+        win?.webContents.send(EVENT_CHANNEL, {
+          name: 'app.navigate',
+          payload: { screen: 'report' },
+        } satisfies AnyEvent),
       installCli: () => void installCli(),
       quit: () => app.quit(),
     }),
@@ -75,9 +89,21 @@ function refreshMenu(): void {
  */
 async function installCli(): Promise<void> {
   const show = (message: string, detail: string, buttons = ['OK']) =>
-    win ? dialog.showMessageBox(win, { type: 'info', message, detail, buttons, defaultId: 0, cancelId: buttons.length - 1 }) : dialog.showMessageBox({ type: 'info', message, detail, buttons, defaultId: 0, cancelId: buttons.length - 1 })
+    win
+      ? dialog.showMessageBox(win, {
+          type: 'info',
+          message,
+          detail,
+          buttons,
+          defaultId: 0,
+          cancelId: buttons.length - 1,
+        })
+      : dialog.showMessageBox({ type: 'info', message, detail, buttons, defaultId: 0, cancelId: buttons.length - 1 })
   if (!app.isPackaged) {
-    await show('The `assay` command', 'This is a development run of Assay: in its folder, run `npx assay --help` (or `node bin/assay.mjs --help`). Installed copies of the app write an `assay` command with Help → Install the `assay` Command….')
+    await show(
+      'The `assay` command',
+      'This is a development run of Assay: in its folder, run `npx assay --help` (or `node bin/assay.mjs --help`). Installed copies of the app write an `assay` command with Help → Install the `assay` Command….',
+    )
     return
   }
   const target: LauncherTarget = {
@@ -98,7 +124,10 @@ async function installCli(): Promise<void> {
     const { message } = installLauncher(target, process.env.PATH)
     await show('The `assay` command is installed', message)
   } catch (error) {
-    dialog.showErrorBox('Could not install the `assay` command', `${error instanceof Error ? error.message : String(error)}. Check that ${target.binDir} can be written.`)
+    dialog.showErrorBox(
+      'Could not install the `assay` command',
+      `${error instanceof Error ? error.message : String(error)}. Check that ${target.binDir} can be written.`,
+    )
   }
 }
 

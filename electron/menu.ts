@@ -52,19 +52,36 @@ export function buildMenu(recent: RecentProject[], actions: MenuActions): Menu {
 export async function pickExportPath(win: BrowserWindow | null, filename: string): Promise<string | null> {
   const ext = filename.split('.').pop() ?? ''
   const name = ext === 'csv' ? 'CSV' : ext === 'jsonl' ? 'JSON Lines' : 'JSON'
-  const options = { title: 'Export', defaultPath: filename, filters: [{ name, extensions: [ext] }, { name: 'All files', extensions: ['*'] }] }
+  const options = {
+    title: 'Export',
+    defaultPath: filename,
+    filters: [
+      { name, extensions: [ext] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  }
   const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
   return result.canceled || !result.filePath ? null : result.filePath
 }
 
 /** The native open/save dialog for `.assay` files; null when the user cancels. */
-export async function pickProjectFile(win: BrowserWindow | null, mode: 'open' | 'create' | 'import'): Promise<string | null> {
+export async function pickProjectFile(
+  win: BrowserWindow | null,
+  mode: 'open' | 'create' | 'import',
+): Promise<string | null> {
   const filters =
     mode === 'import'
-      ? [{ name: 'Traces (CSV, TSV, JSON, JSONL)', extensions: ['csv', 'tsv', 'json', 'jsonl', 'ndjson', 'txt'] }, { name: 'All files', extensions: ['*'] }]
+      ? [
+          { name: 'Traces (CSV, TSV, JSON, JSONL)', extensions: ['csv', 'tsv', 'json', 'jsonl', 'ndjson', 'txt'] },
+          { name: 'All files', extensions: ['*'] },
+        ]
       : [{ name: 'Assay project', extensions: ['assay'] }]
   if (mode !== 'create') {
-    const options = { title: mode === 'import' ? 'Import traces' : 'Open project', filters, properties: ['openFile' as const] }
+    const options = {
+      title: mode === 'import' ? 'Import traces' : 'Open project',
+      filters,
+      properties: ['openFile' as const],
+    }
     const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
     return result.canceled ? null : (result.filePaths[0] ?? null)
   }

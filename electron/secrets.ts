@@ -17,13 +17,19 @@ export function safeKeyStore(dir: string): KeyStore {
       try {
         return safeStorage.decryptString(readFileSync(file(id)))
       } catch {
-        throw new AppError('io', `The saved API key of model profile "${id}" cannot be decrypted (the system keychain changed?): enter the key again in Settings.`)
+        throw new AppError(
+          'io',
+          `The saved API key of model profile "${id}" cannot be decrypted (the system keychain changed?): enter the key again in Settings.`,
+        )
       }
     },
     set(id, key) {
       if (key === null) return void rmSync(file(id), { force: true })
       if (!safeStorage.isEncryptionAvailable())
-        throw new AppError('unsupported', 'This system has no keychain Electron can use to encrypt the key: set OPENAI_API_KEY in the environment instead.')
+        throw new AppError(
+          'unsupported',
+          'This system has no keychain Electron can use to encrypt the key: set OPENAI_API_KEY in the environment instead.',
+        )
       mkdirSync(dir, { recursive: true, mode: 0o700 })
       writeFileSync(file(id), safeStorage.encryptString(key.trim()), { mode: 0o600 })
     },

@@ -81,22 +81,41 @@ export function App() {
         <span className="brand">Assay</span>
         <nav aria-label="Screens">
           {SCREENS.filter((s) => !s.needsProject || project).map((s) => (
-            <button key={s.id} className={s.id === screen ? 'tab active' : 'tab'} aria-current={s.id === screen ? 'page' : undefined} onClick={() => setScreen(s.id)} title={s.key}>
+            <button
+              key={s.id}
+              className={s.id === screen ? 'tab active' : 'tab'}
+              aria-current={s.id === screen ? 'page' : undefined}
+              onClick={() => setScreen(s.id)}
+              title={s.key}
+            >
               {s.title}
             </button>
           ))}
         </nav>
         <span className="project-name" data-testid="project-name" title={project?.path}>
           {project ? project.name : 'No project open'}
-          {project?.synthetic && <span className="badge synthetic" title="Every trace, label and verdict in this project is made up">synthetic demo</span>}
-          {project?.readOnly && <span className="badge readonly" title={project.readOnly}>read-only</span>}
+          {project?.synthetic && (
+            <span className="badge synthetic" title="Every trace, label and verdict in this project is made up">
+              synthetic demo
+            </span>
+          )}
+          {project?.readOnly && (
+            <span className="badge readonly" title={project.readOnly}>
+              read-only
+            </span>
+          )}
         </span>
         {sameName && (
           <span className="project-folder muted" data-testid="project-folder" title={project.path}>
             in {folderOf(project.path)}
           </span>
         )}
-        <button className="help-button" onClick={() => toggleHelp()} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts (?)">
+        <button
+          className="help-button"
+          onClick={() => toggleHelp()}
+          title="Keyboard shortcuts (?)"
+          aria-label="Keyboard shortcuts (?)"
+        >
           ?
         </button>
       </header>
@@ -134,7 +153,9 @@ export function App() {
       </main>
       {dragging && (
         <div className="drop-hint" aria-hidden="true">
-          {project ? 'Drop a trace file (CSV, TSV, JSON, JSONL) to import it' : 'Open or create a project to import into'}
+          {project
+            ? 'Drop a trace file (CSV, TSV, JSON, JSONL) to import it'
+            : 'Open or create a project to import into'}
           {shell === 'electron' ? ', or a .assay project to open it' : ''}
         </div>
       )}

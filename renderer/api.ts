@@ -30,14 +30,25 @@ function ipcTransport(bridge: Bridge): Transport {
   return {
     call(method, input) {
       const [namespace, leaf] = method.split('.') as [string, string]
-      const fn = (bridge as unknown as Record<string, Record<string, (input: unknown) => Promise<Envelope<unknown>>>>)[namespace]?.[leaf]
-      if (!fn) return Promise.resolve({ ok: false, error: { kind: 'not_found', message: `Unknown API method "${method}".` } })
+      const fn = (bridge as unknown as Record<string, Record<string, (input: unknown) => Promise<Envelope<unknown>>>>)[
+        namespace
+      ]?.[leaf]
+      if (!fn)
+        return Promise.resolve({ ok: false, error: { kind: 'not_found', message: `Unknown API method "${method}".` } })
       return fn(input)
     },
     subscribe: (listener) => bridge.onEvent(listener),
     fileOnServer: async (file) => {
       const path = bridge.pathForFile(file)
-      return path ? { ok: true, value: { path } } : { ok: false, error: { kind: 'not_found', message: `${file.name} is not a file on this computer (dropped from a web page?): save it to a folder first, then drop it again.` } }
+      return path
+        ? { ok: true, value: { path } }
+        : {
+            ok: false,
+            error: {
+              kind: 'not_found',
+              message: `${file.name} is not a file on this computer (dropped from a web page?): save it to a folder first, then drop it again.`,
+            },
+          }
     },
   }
 }
@@ -62,7 +73,13 @@ function httpTransport(): Transport {
         })
         return (await res.json()) as Envelope<unknown>
       } catch (error) {
-        return { ok: false, error: { kind: 'io', message: `Lost the connection to \`assay serve\` (${String(error)}). Is it still running?` } }
+        return {
+          ok: false,
+          error: {
+            kind: 'io',
+            message: `Lost the connection to \`assay serve\` (${String(error)}). Is it still running?`,
+          },
+        }
       }
     },
     subscribe(listener) {
@@ -73,10 +90,20 @@ function httpTransport(): Transport {
     // The browser never learns where a dropped file is (and the server may be another machine): send its bytes.
     async fileOnServer(file) {
       try {
-        const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: file })
+        const res = await fetch(`/upload?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+          body: file,
+        })
         return (await res.json()) as Envelope<{ path: string }>
       } catch (error) {
-        return { ok: false, error: { kind: 'io', message: `Could not send ${file.name} to \`assay serve\` (${String(error)}). Is it still running?` } }
+        return {
+          ok: false,
+          error: {
+            kind: 'io',
+            message: `Could not send ${file.name} to \`assay serve\` (${String(error)}). Is it still running?`,
+          },
+        }
       }
     },
   }

@@ -9,6 +9,8 @@ try {
   const Database = require('better-sqlite3')
   new Database(':memory:').close()
 } catch (error) {
-  console.warn(`better-sqlite3 does not load in Node ${process.version} (${error.message.split('\n')[0]}); rebuilding it…`)
+  console.warn(
+    `better-sqlite3 does not load in Node ${process.version} (${error.message.split('\n')[0]}); rebuilding it…`,
+  )
   execSync('npm rebuild better-sqlite3', { stdio: 'inherit' })
 }

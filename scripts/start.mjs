@@ -43,10 +43,15 @@ function step(what, advice, fn) {
 function ensureElectron() {
   if (electronBinary()) return
   console.log(`Downloading Electron ${electronVersion} (once)…`)
-  step(`Downloading Electron ${electronVersion}`, 'It comes from github.com: check your internet connection or proxy (ELECTRON_MIRROR is honoured), then run `npm start` again.', () =>
-    run(process.execPath, [join(root, 'node_modules/electron/install.js')]),
+  step(
+    `Downloading Electron ${electronVersion}`,
+    'It comes from github.com: check your internet connection or proxy (ELECTRON_MIRROR is honoured), then run `npm start` again.',
+    () => run(process.execPath, [join(root, 'node_modules/electron/install.js')]),
   )
-  if (!electronBinary()) throw new StepError('The Electron download did not produce a binary. Delete node_modules/electron, run `npm ci`, then `npm start` again.')
+  if (!electronBinary())
+    throw new StepError(
+      'The Electron download did not produce a binary. Delete node_modules/electron, run `npm ci`, then `npm start` again.',
+    )
 }
 
 function ensureElectronSqlite() {
@@ -54,7 +59,12 @@ function ensureElectronSqlite() {
   const target = join(outDir, 'better_sqlite3.node')
   const pkgDir = dirname(require.resolve('better-sqlite3/package.json'))
   const sqliteVersion = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version
-  const stamp = JSON.stringify({ electron: electronVersion, betterSqlite3: sqliteVersion, arch: process.arch, platform: process.platform })
+  const stamp = JSON.stringify({
+    electron: electronVersion,
+    betterSqlite3: sqliteVersion,
+    arch: process.arch,
+    platform: process.platform,
+  })
   const stampFile = join(outDir, 'stamp.json')
   if (existsSync(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return
 
@@ -63,12 +73,28 @@ function ensureElectronSqlite() {
   rmSync(src, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
   cpSync(pkgDir, src, { recursive: true, filter: (p) => !p.startsWith(join(pkgDir, 'build')) })
-  const gyp = [join(root, 'node_modules/node-gyp/bin/node-gyp.js'), join(dirname(process.env.npm_execpath ?? ''), '../node_modules/node-gyp/bin/node-gyp.js')].find(existsSync)
+  const gyp = [
+    join(root, 'node_modules/node-gyp/bin/node-gyp.js'),
+    join(dirname(process.env.npm_execpath ?? ''), '../node_modules/node-gyp/bin/node-gyp.js'),
+  ].find(existsSync)
   if (!gyp) throw new StepError('node-gyp was not found: run `npm ci` first, then `npm start` again.')
   step(
     `Building better-sqlite3 for Electron ${electronVersion}`,
-    'It needs a C++ toolchain (build-essential / Xcode command line tools / Visual Studio Build Tools) and Electron\'s headers from electronjs.org. Your Node build of better-sqlite3 was not touched.',
-    () => run(process.execPath, [gyp, 'rebuild', '--release', `--target=${electronVersion}`, `--arch=${process.arch}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: src }),
+    "It needs a C++ toolchain (build-essential / Xcode command line tools / Visual Studio Build Tools) and Electron's headers from electronjs.org. Your Node build of better-sqlite3 was not touched.",
+    () =>
+      run(
+        process.execPath,
+        [
+          gyp,
+          'rebuild',
+          '--release',
+          `--target=${electronVersion}`,
+          `--arch=${process.arch}`,
+          '--runtime=electron',
+          '--dist-url=https://electronjs.org/headers',
+        ],
+        { cwd: src },
+      ),
   )
   cpSync(join(src, 'build/Release/better_sqlite3.node'), target)
   writeFileSync(stampFile, stamp)
@@ -77,7 +103,9 @@ function ensureElectronSqlite() {
 
 try {
   ensureElectron()
-  step('Building the app', 'Run `npm run build` to see the whole error.', () => run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']))
+  step('Building the app', 'Run `npm run build` to see the whole error.', () =>
+    run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']),
+  )
   if (dist) {
     // electron-builder rebuilds node_modules' better-sqlite3 for Electron while packaging;
     // the next `npm test` notices and rebuilds it for Node (scripts/ensure-native.mjs).

@@ -17,7 +17,12 @@ export const CalibrateRequest = z
     versionId: z.number().int(),
     method: IntervalMethodSchema.optional(),
     iterations: z.number().int().min(100).max(1_000_000).default(20_000),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     confidence: z.number().gt(0).lt(1).default(0.95),
     /** Show (and record the viewing of) test results: the test lock. */
     revealTest: z.boolean().default(false),
@@ -31,7 +36,13 @@ export const CalibrateRequest = z
   .strict()
 export type CalibrateRequest = z.infer<typeof CalibrateRequest>
 
-const Rate = z.object({ estimate: z.number().nullable(), lower: z.number(), upper: z.number(), successes: z.number(), trials: z.number() })
+const Rate = z.object({
+  estimate: z.number().nullable(),
+  lower: z.number(),
+  upper: z.number(),
+  successes: z.number(),
+  trials: z.number(),
+})
 export const Matrix = z.object({
   split: z.enum(['train', 'dev', 'test']),
   /** The cells, with the error verdicts counted in by `errorPolicy` (under `exclude`: pass/fail verdicts only). */
@@ -126,7 +137,17 @@ export type CompareRow = z.infer<typeof CompareRow>
 
 /** Every failure mode's judge at once, and "passes all" as its own judge (statistics.md §5.3). */
 export const AllModes = z.object({
-  rows: z.array(z.object({ name: z.string(), theta: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable(), simultaneousLower: z.number().nullable(), simultaneousUpper: z.number().nullable(), note: z.string().nullable() })),
+  rows: z.array(
+    z.object({
+      name: z.string(),
+      theta: z.number().nullable(),
+      lower: z.number().nullable(),
+      upper: z.number().nullable(),
+      simultaneousLower: z.number().nullable(),
+      simultaneousUpper: z.number().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
   testItems: z.number().int(),
   productionItems: z.number().int(),
   /** Why there is no joint estimate, in words. */
@@ -134,7 +155,14 @@ export const AllModes = z.object({
 })
 
 export const CalibrationView = z.object({
-  judge: z.object({ id: z.number().int(), name: z.string(), criterion: z.string(), criterionId: z.number().int(), versionId: z.number().int(), version: z.number().int() }),
+  judge: z.object({
+    id: z.number().int(),
+    name: z.string(),
+    criterion: z.string(),
+    criterionId: z.number().int(),
+    versionId: z.number().int(),
+    version: z.number().int(),
+  }),
   judges: z.array(z.object({ versionId: z.number().int(), label: z.string() })),
   testRevealed: z.boolean(),
   testEvaluations: z.number().int(),
@@ -148,7 +176,14 @@ export const CalibrationView = z.object({
   /** Why there is no estimate (test hidden, TPR + TNR ≤ 1, no production verdicts…), in words. */
   refusal: z.string().nullable(),
   histogram: Histogram.nullable(),
-  advice: z.object({ nextClass: z.enum(['pass', 'fail']), message: z.string(), additionalPass: z.number(), additionalFail: z.number() }).nullable(),
+  advice: z
+    .object({
+      nextClass: z.enum(['pass', 'fail']),
+      message: z.string(),
+      additionalPass: z.number(),
+      additionalFail: z.number(),
+    })
+    .nullable(),
   slices: z.object({ key: z.string().nullable(), keys: z.array(z.string()), rows: z.array(Slice) }),
   /** Every version of this judge, and the latest version of every other judge (one row per failure mode). */
   compare: z.array(CompareRow),
@@ -204,7 +239,10 @@ export const ERROR_POLICY_NAMES: Record<ErrorPolicy, string> = {
  */
 export function matrixErrorsText(m: Pick<Matrix, 'errors' | 'errorsPass' | 'errorsFail' | 'errorPolicy'>): string {
   if (m.errors === 0) return ''
-  const where = m.errorPolicy === 'exclude' ? 'left out of the matrix' : `${errorPolicyEffect(m.errorPolicy)} (in the judge: ${m.errorPolicy} column)`
+  const where =
+    m.errorPolicy === 'exclude'
+      ? 'left out of the matrix'
+      : `${errorPolicyEffect(m.errorPolicy)} (in the judge: ${m.errorPolicy} column)`
   return `errors: ${m.errorsPass} on human Pass, ${m.errorsFail} on human Fail — ${where}; error policy ${m.errorPolicy}`
 }
 
@@ -230,7 +268,13 @@ export interface ScoreCheck {
  * that says Pass (or Fail) to everything — and any TPR + TNR ≤ 1 is no better than chance. Never
  * claims "no errors" while error verdicts of the split are left out of the rates.
  */
-export function scoreCheck(m: { tpr: number | null; tnr: number | null; errorsPass: number; errorsFail: number; errorPolicy: ErrorPolicy }): ScoreCheck | null {
+export function scoreCheck(m: {
+  tpr: number | null
+  tnr: number | null
+  errorsPass: number
+  errorsFail: number
+  errorPolicy: ErrorPolicy
+}): ScoreCheck | null {
   const { tpr, tnr } = m
   if (tpr === null || tnr === null) return null
   const pct = (x: number) => `${Math.round(x * 100)} %`
@@ -243,20 +287,40 @@ export function scoreCheck(m: { tpr: number | null; tnr: number | null; errorsPa
         short: '100% of those with a verdict: check',
       }
     }
-    return { kind: 'perfect', text: 'A perfect score (TPR and TNR 100 %): check for leakage or too-easy items.', short: '100%: check' }
+    return {
+      kind: 'perfect',
+      text: 'A perfect score (TPR and TNR 100 %): check for leakage or too-easy items.',
+      short: '100%: check',
+    }
   }
   if (tpr + tnr > 1) return null
-  if (tpr === 1 && tnr === 0) return { kind: 'chance', text: 'The judge passed every item (TPR 100 %, TNR 0 %): it does not tell Pass from Fail.', short: 'passes everything' }
-  if (tpr === 0 && tnr === 1) return { kind: 'chance', text: 'The judge failed every item (TPR 0 %, TNR 100 %): it does not tell Pass from Fail.', short: 'fails everything' }
-  return { kind: 'chance', text: `No better than chance: TPR ${pct(tpr)} + TNR ${pct(tnr)} ≤ 100 %. The judge does not tell Pass from Fail.`, short: 'no better than chance' }
+  if (tpr === 1 && tnr === 0)
+    return {
+      kind: 'chance',
+      text: 'The judge passed every item (TPR 100 %, TNR 0 %): it does not tell Pass from Fail.',
+      short: 'passes everything',
+    }
+  if (tpr === 0 && tnr === 1)
+    return {
+      kind: 'chance',
+      text: 'The judge failed every item (TPR 0 %, TNR 100 %): it does not tell Pass from Fail.',
+      short: 'fails everything',
+    }
+  return {
+    kind: 'chance',
+    text: `No better than chance: TPR ${pct(tpr)} + TNR ${pct(tnr)} ≤ 100 %. The judge does not tell Pass from Fail.`,
+    short: 'no better than chance',
+  }
 }
 
 /** Whether the version judged any labeled item of the split: a split never run has an all-zero matrix that says nothing. */
-export const splitRan = (m: Pick<Matrix, 'tp' | 'fn' | 'tn' | 'fp' | 'errors'>): boolean => m.tp + m.fn + m.tn + m.fp + m.errors > 0
+export const splitRan = (m: Pick<Matrix, 'tp' | 'fn' | 'tn' | 'fp' | 'errors'>): boolean =>
+  m.tp + m.fn + m.tn + m.fp + m.errors > 0
 
 /** What a report says instead of the matrix of a split the version never ran on. */
 export function notRunText(m: Pick<Matrix, 'split' | 'missing'>): string {
-  const labeled = m.missing === 0 ? 'no labeled items' : `${m.missing} labeled item${m.missing === 1 ? '' : 's'} without a verdict`
+  const labeled =
+    m.missing === 0 ? 'no labeled items' : `${m.missing} labeled item${m.missing === 1 ? '' : 's'} without a verdict`
   return `${m.split} split: not run by this version (${labeled}).`
 }
 

@@ -5,13 +5,51 @@
  * method that is not here cannot be called.
  */
 import { z } from 'zod'
-import { AgreementRow, CriterionInfo, NoteView, Taxonomy, ItemDetail, ItemFacets, ItemFilter, ItemRow, ItemSort, LabelVerdict, ProjectInfo, RecentProject, Saturation, SessionItem, SessionSettings, SessionView, UserSettings } from './domain'
-import { DetectedInfo, FileFormat, ImportReport, ImportSource, ImportStart, Mapping, OfferedLabel, PreviewResult } from './import'
+import {
+  AgreementRow,
+  CriterionInfo,
+  NoteView,
+  Taxonomy,
+  ItemDetail,
+  ItemFacets,
+  ItemFilter,
+  ItemRow,
+  ItemSort,
+  LabelVerdict,
+  ProjectInfo,
+  RecentProject,
+  Saturation,
+  SessionItem,
+  SessionSettings,
+  SessionView,
+  UserSettings,
+} from './domain'
+import {
+  DetectedInfo,
+  FileFormat,
+  ImportReport,
+  ImportSource,
+  ImportStart,
+  Mapping,
+  OfferedLabel,
+  PreviewResult,
+} from './import'
 import type { Envelope } from './errors'
 import { CalibrateRequest, CalibrationView, CellItem, CellRequest, Targets } from './calibrate'
 import { REPORT_FORMATS, ReportData, ReportRequest } from './report/data'
 import { ExportRequest, ExportResult } from './export'
-import { DiffLine, JudgeDetail, JudgeSummary, JudgeVersionView, ModelProfile, RunEstimate, RunScope, RunView, SplitRatios, VerdictView } from './judges'
+import {
+  DiffLine,
+  JudgeDetail,
+  JudgeSummary,
+  JudgeVersionView,
+  ModelProfile,
+  RunEstimate,
+  RunScope,
+  RunView,
+  SplitRatios,
+  VerdictView,
+} from './judges'
 
 const none = z.object({}).strict()
 const path = z.string().trim().min(1, 'a file path is required')
@@ -20,7 +58,12 @@ export const contract = {
   'app.info': {
     input: none,
     /** `demoPath`: the file "Open demo project" opens (the Start screen names it before leaving another project). */
-    output: z.object({ version: z.string(), shell: z.enum(['electron', 'serve']), canPickFiles: z.boolean(), demoPath: z.string() }),
+    output: z.object({
+      version: z.string(),
+      shell: z.enum(['electron', 'serve']),
+      canPickFiles: z.boolean(),
+      demoPath: z.string(),
+    }),
   },
   'project.current': { input: none, output: ProjectInfo.nullable() },
   'project.recent': { input: none, output: z.array(RecentProject) },
@@ -48,14 +91,21 @@ export const contract = {
   'items.facets': { input: none, output: ItemFacets },
   /** Every item id the table shows now, in its order: "select all matching" for a session or a run. */
   'items.ids': {
-    input: z.object({ search: z.string().max(500).optional(), filter: ItemFilter.optional(), sort: ItemSort.optional() }).strict(),
+    input: z
+      .object({ search: z.string().max(500).optional(), filter: ItemFilter.optional(), sort: ItemSort.optional() })
+      .strict(),
     output: z.object({ ids: z.array(z.number().int()) }),
   },
   'items.get': { input: z.object({ id: z.number().int() }).strict(), output: ItemDetail },
   /** Position of an item in the table as filtered and sorted now, for "go to item id". */
   'items.locate': {
     input: z
-      .object({ externalId: z.string().min(1), search: z.string().max(500).optional(), filter: ItemFilter.optional(), sort: ItemSort.optional() })
+      .object({
+        externalId: z.string().min(1),
+        search: z.string().max(500).optional(),
+        filter: ItemFilter.optional(),
+        sort: ItemSort.optional(),
+      })
       .strict(),
     output: z.object({ id: z.number().int(), index: z.number().int() }),
   },
@@ -66,14 +116,27 @@ export const contract = {
 
   'criteria.list': { input: none, output: z.array(CriterionInfo) },
   /** A new definition makes a new version; labels made under older ones then need a re-review. */
-  'criteria.update': { input: z.object({ id: z.number().int(), definition: z.string().trim().min(1, 'a definition is required').max(5000) }).strict(), output: CriterionInfo },
+  'criteria.update': {
+    input: z
+      .object({ id: z.number().int(), definition: z.string().trim().min(1, 'a definition is required').max(5000) })
+      .strict(),
+    output: CriterionInfo,
+  },
   /** A new criterion beside Overall (a pass/fail question; also a failure mode of the taxonomy), with its first definition. */
   'criteria.create': {
-    input: z.object({ name: z.string().trim().min(1, 'a name is required').max(200), definition: z.string().trim().max(5000).default('') }).strict(),
+    input: z
+      .object({
+        name: z.string().trim().min(1, 'a name is required').max(200),
+        definition: z.string().trim().max(5000).default(''),
+      })
+      .strict(),
     output: CriterionInfo,
   },
   /** Renames a criterion (Overall and step-level criteria keep their names). */
-  'criteria.rename': { input: z.object({ id: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200) }).strict(), output: CriterionInfo },
+  'criteria.rename': {
+    input: z.object({ id: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200) }).strict(),
+    output: CriterionInfo,
+  },
   /** Cohen's κ between annotators (and blind self re-labels) on one criterion. */
   'criteria.agreement': { input: z.object({ id: z.number().int() }).strict(), output: z.array(AgreementRow) },
 
@@ -82,7 +145,12 @@ export const contract = {
   /** Of the items a session would choose from: how many no annotator has labeled, and how many this annotator has not (pass or fail). */
   'sessions.counts': {
     input: SessionSettings.pick({ criterionId: true, step: true, search: true, filter: true, ids: true }),
-    output: z.object({ annotator: z.string(), items: z.number().int(), unlabeledByAnyone: z.number().int(), unlabeledByMe: z.number().int() }),
+    output: z.object({
+      annotator: z.string(),
+      items: z.number().int(),
+      unlabeledByAnyone: z.number().int(),
+      unlabeledByMe: z.number().int(),
+    }),
   },
   /** The annotator's newest session, to resume it; null when there is none. */
   'sessions.latest': { input: none, output: SessionView.nullable() },
@@ -102,56 +170,113 @@ export const contract = {
   },
   /** Toggles a failure-mode tag on an item (a fail label on that mode, or its removal). */
   'labels.tag': {
-    input: z.object({ sessionId: z.number().int(), itemId: z.number().int(), criterionId: z.number().int(), on: z.boolean() }).strict(),
+    input: z
+      .object({ sessionId: z.number().int(), itemId: z.number().int(), criterionId: z.number().int(), on: z.boolean() })
+      .strict(),
     output: z.object({ item: SessionItem, saturation: Saturation }),
   },
   /** Takes back the session's newest label still in effect; `item` is null when there is nothing left to undo. */
-  'labels.undo': { input: z.object({ sessionId: z.number().int() }).strict(), output: z.object({ item: SessionItem.nullable(), saturation: Saturation }) },
+  'labels.undo': {
+    input: z.object({ sessionId: z.number().int() }).strict(),
+    output: z.object({ item: SessionItem.nullable(), saturation: Saturation }),
+  },
 
   /** Every note of the project (each annotator's current label that carries one), with the failure modes of its trace. */
   'notes.list': { input: none, output: z.array(NoteView) },
   /** The counted taxonomy: Pareto with Wilson intervals, co-occurrences, a metadata pivot, pipeline transitions. */
-  'taxonomy.get': { input: z.object({ pivot: z.string().min(1).max(200).nullable().default(null) }).strict(), output: Taxonomy },
+  'taxonomy.get': {
+    input: z.object({ pivot: z.string().min(1).max(200).nullable().default(null) }).strict(),
+    output: Taxonomy,
+  },
   /** An LLM's proposal of failure modes from the notes of failing traces (a model profile's endpoint); nothing is saved. */
   'taxonomy.suggest': {
     input: z.object({ profileId: ModelProfile.shape.id }).strict(),
-    output: z.object({ suggestions: z.array(z.object({ name: z.string(), definition: z.string(), itemIds: z.array(z.number().int()), notes: z.array(z.string()) })) }),
+    output: z.object({
+      suggestions: z.array(
+        z.object({
+          name: z.string(),
+          definition: z.string(),
+          itemIds: z.array(z.number().int()),
+          notes: z.array(z.string()),
+        }),
+      ),
+    }),
   },
   'modes.create': {
-    input: z.object({ name: z.string().trim().min(1, 'a name is required').max(200), definition: z.string().trim().max(5000).default(''), itemIds: z.array(z.number().int()).max(100_000).default([]) }).strict(),
+    input: z
+      .object({
+        name: z.string().trim().min(1, 'a name is required').max(200),
+        definition: z.string().trim().max(5000).default(''),
+        itemIds: z.array(z.number().int()).max(100_000).default([]),
+      })
+      .strict(),
     output: z.object({ id: z.number().int() }),
   },
-  'modes.rename': { input: z.object({ id: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200) }).strict(), output: z.null() },
+  'modes.rename': {
+    input: z.object({ id: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200) }).strict(),
+    output: z.null(),
+  },
   'modes.delete': { input: z.object({ id: z.number().int() }).strict(), output: z.null() },
   /** Every trace with `from` gets `into`; `from` is deleted (labels kept as history). */
   'modes.merge': { input: z.object({ from: z.number().int(), into: z.number().int() }).strict(), output: z.null() },
   /** Split: these traces leave `from` and get `to`. */
-  'modes.move': { input: z.object({ itemIds: z.array(z.number().int()).min(1).max(100_000), from: z.number().int(), to: z.number().int() }).strict(), output: z.null() },
+  'modes.move': {
+    input: z
+      .object({ itemIds: z.array(z.number().int()).min(1).max(100_000), from: z.number().int(), to: z.number().int() })
+      .strict(),
+    output: z.null(),
+  },
   /** Pins a trace as an example of the mode present (fail) or absent (pass), or unpins it. */
-  'modes.example': { input: z.object({ modeId: z.number().int(), itemId: z.number().int(), kind: z.enum(['pass', 'fail']), on: z.boolean() }).strict(), output: z.null() },
+  'modes.example': {
+    input: z
+      .object({ modeId: z.number().int(), itemId: z.number().int(), kind: z.enum(['pass', 'fail']), on: z.boolean() })
+      .strict(),
+    output: z.null(),
+  },
   /** Puts a trace in a failure mode (or takes it out: the failure is absent). */
-  'modes.assign': { input: z.object({ itemId: z.number().int(), modeId: z.number().int(), on: z.boolean() }).strict(), output: z.null() },
+  'modes.assign': {
+    input: z.object({ itemId: z.number().int(), modeId: z.number().int(), on: z.boolean() }).strict(),
+    output: z.null(),
+  },
 
   /** Model profiles (per user, outside any project); `hasKey` says whether a key is set, never the key. */
-  'profiles.list': { input: none, output: z.object({ profiles: z.array(ModelProfile.extend({ hasKey: z.boolean() })), keysWhere: z.string() }) },
+  'profiles.list': {
+    input: none,
+    output: z.object({ profiles: z.array(ModelProfile.extend({ hasKey: z.boolean() })), keysWhere: z.string() }),
+  },
   /** Saves a profile; `apiKey` (optional) goes to the key store, null removes it. */
-  'profiles.save': { input: z.object({ profile: ModelProfile, apiKey: z.string().max(2000).nullable().optional() }).strict(), output: z.null() },
+  'profiles.save': {
+    input: z.object({ profile: ModelProfile, apiKey: z.string().max(2000).nullable().optional() }).strict(),
+    output: z.null(),
+  },
   'profiles.delete': { input: z.object({ id: ModelProfile.shape.id }).strict(), output: z.null() },
   /**
    * Lists the endpoint's models: does the connection work, is the model there? Tests the profile
    * as typed (nothing is saved); the key is the one typed, else the saved profile's own key (only
    * for its own base URL), else the environment's.
    */
-  'profiles.test': { input: z.object({ profile: ModelProfile, apiKey: z.string().max(2000).optional() }).strict(), output: z.object({ ok: z.boolean(), message: z.string(), models: z.array(z.string()) }) },
+  'profiles.test': {
+    input: z.object({ profile: ModelProfile, apiKey: z.string().max(2000).optional() }).strict(),
+    output: z.object({ ok: z.boolean(), message: z.string(), models: z.array(z.string()) }),
+  },
 
   'judges.list': { input: none, output: z.array(JudgeSummary) },
   /** A new judge for a criterion: version 1 has the default template and train examples. */
   'judges.create': {
-    input: z.object({ criterionId: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200), profileId: z.string().min(1, 'choose a model profile (Settings)') }).strict(),
+    input: z
+      .object({
+        criterionId: z.number().int(),
+        name: z.string().trim().min(1, 'a name is required').max(200),
+        profileId: z.string().min(1, 'choose a model profile (Settings)'),
+      })
+      .strict(),
     output: JudgeSummary,
   },
   /** Versions, runs, metrics per split and version, splits and few-shot candidates. `revealVersion` shows (and records viewing) that version's test results. */
-  'judges.get': { input: z.object({ id: z.number().int(), revealVersion: z.number().int().nullable().default(null) }).strict(), output: JudgeDetail },
+  'judges.get': {
+    input: z.object({ id: z.number().int(), revealVersion: z.number().int().nullable().default(null) }).strict(),
+    output: JudgeDetail,
+  },
   /** A new immutable version when prompt, model, parameters or examples changed. */
   'judges.save': {
     input: z
@@ -165,17 +290,43 @@ export const contract = {
       .strict(),
     output: z.object({ version: JudgeVersionView, created: z.boolean(), warning: z.string().nullable() }),
   },
-  'judges.diff': { input: z.object({ from: z.number().int(), to: z.number().int() }).strict(), output: z.object({ prompt: z.array(DiffLine), changes: z.array(z.string()) }) },
+  'judges.diff': {
+    input: z.object({ from: z.number().int(), to: z.number().int() }).strict(),
+    output: z.object({ prompt: z.array(DiffLine), changes: z.array(z.string()) }),
+  },
   /** A draft template rendered on one item. */
   'judges.preview': {
-    input: z.object({ judgeId: z.number().int(), prompt: z.string().max(200_000), fewshotIds: z.array(z.number().int()).max(50), itemId: z.number().int() }).strict(),
+    input: z
+      .object({
+        judgeId: z.number().int(),
+        prompt: z.string().max(200_000),
+        fewshotIds: z.array(z.number().int()).max(50),
+        itemId: z.number().int(),
+      })
+      .strict(),
     output: z.object({ text: z.string(), tokens: z.number().int(), problems: z.array(z.string()) }),
   },
-  'judges.estimate': { input: z.object({ versionId: z.number().int(), scope: RunScope, itemIds: z.array(z.number().int()).max(1_000_000).optional(), batch: z.boolean().default(false) }).strict(), output: RunEstimate },
+  'judges.estimate': {
+    input: z
+      .object({
+        versionId: z.number().int(),
+        scope: RunScope,
+        itemIds: z.array(z.number().int()).max(1_000_000).optional(),
+        batch: z.boolean().default(false),
+      })
+      .strict(),
+    output: RunEstimate,
+  },
   /** How many items each run scope holds for a version's criterion (the run form names each scope with its count). */
   'judges.scopes': {
     input: z.object({ versionId: z.number().int() }).strict(),
-    output: z.object({ train: z.number().int(), dev: z.number().int(), test: z.number().int(), unlabeled: z.number().int(), all: z.number().int() }),
+    output: z.object({
+      train: z.number().int(),
+      dev: z.number().int(),
+      test: z.number().int(),
+      unlabeled: z.number().int(),
+      all: z.number().int(),
+    }),
   },
   /** Starts a run and answers at once; progress comes as `judge.run` events. Test items need `confirmTest`. */
   'judges.run': {
@@ -193,20 +344,38 @@ export const contract = {
     output: RunView,
   },
   /** Continues an interrupted or cancelled run; `retryErrors` calls the error items again too. */
-  'judges.resume': { input: z.object({ runId: z.number().int(), retryErrors: z.boolean().default(false), concurrency: z.number().int().min(1).max(64).default(8) }).strict(), output: RunView },
-  'judges.cancel': { input: z.object({ runId: z.number().int() }).strict(), output: z.object({ cancelled: z.boolean() }) },
+  'judges.resume': {
+    input: z
+      .object({
+        runId: z.number().int(),
+        retryErrors: z.boolean().default(false),
+        concurrency: z.number().int().min(1).max(64).default(8),
+      })
+      .strict(),
+    output: RunView,
+  },
+  'judges.cancel': {
+    input: z.object({ runId: z.number().int() }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
+  },
   /** A version's newest verdict per item (test items only once revealed), beside the human label. */
   'judges.verdicts': { input: z.object({ versionId: z.number().int() }).strict(), output: z.array(VerdictView) },
   /** The train/dev/test shares and seed of a criterion; items already assigned keep their split. */
   /** New shares and seed for a criterion's splits; items are placed again only while no judge depends on them (the message says which). */
-  'judges.splits': { input: z.object({ criterionId: z.number().int(), ratios: SplitRatios }).strict(), output: z.object({ replaced: z.number().int(), message: z.string() }) },
+  'judges.splits': {
+    input: z.object({ criterionId: z.number().int(), ratios: SplitRatios }).strict(),
+    output: z.object({ replaced: z.number().int(), message: z.string() }),
+  },
 
   /** Judge versions that can be calibrated (for the picker). */
   'calibrate.choices': { input: none, output: z.array(z.object({ versionId: z.number().int(), label: z.string() })) },
   /** Matrices per split, TPR/TNR, the corrected rate with its named interval (stored as an estimate), slices, comparisons. */
   'calibrate.get': { input: CalibrateRequest, output: CalibrationView },
   /** Sets a criterion's quality targets for TPR and TNR (kept in the project; the report uses them). */
-  'calibrate.targets': { input: z.object({ criterionId: z.number().int(), targets: Targets }).strict(), output: Targets },
+  'calibrate.targets': {
+    input: z.object({ criterionId: z.number().int(), targets: Targets }).strict(),
+    output: Targets,
+  },
   /** The items of one confusion-matrix cell: critique beside the human note. */
   'calibrate.cell': {
     input: CellRequest,
@@ -216,13 +385,27 @@ export const contract = {
   /** The calibration report's data (the Report screen renders it live). Shows test results: recorded. */
   'report.get': { input: ReportRequest, output: ReportData },
   /** The report as a file: self-contained HTML, Markdown, JSON or PDF (base64, with a file name). */
-  'report.render': { input: ReportRequest.extend({ format: z.enum(REPORT_FORMATS) }).strict(), output: z.object({ filename: z.string(), mime: z.string(), base64: z.string() }) },
+  'report.render': {
+    input: ReportRequest.extend({ format: z.enum(REPORT_FORMATS) }).strict(),
+    output: z.object({ filename: z.string(), mime: z.string(), base64: z.string() }),
+  },
 
   /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
   /** The file's format, a suggested mapping (label columns a verdicts file merely repeats are offered, not mapped) and its preview. */
-  'import.detect': { input: ImportSource, output: z.object({ detected: DetectedInfo, mapping: Mapping, offered: z.array(OfferedLabel), preview: PreviewResult }) },
+  'import.detect': {
+    input: ImportSource,
+    output: z.object({
+      detected: DetectedInfo,
+      mapping: Mapping,
+      offered: z.array(OfferedLabel),
+      preview: PreviewResult,
+    }),
+  },
   /** The first rows of a file mapped with the given mapping, for the wizard's preview. */
-  'import.preview': { input: ImportSource.extend({ format: FileFormat, mapping: Mapping }).strict(), output: PreviewResult },
+  'import.preview': {
+    input: ImportSource.extend({ format: FileFormat, mapping: Mapping }).strict(),
+    output: PreviewResult,
+  },
   /** Imports a file atomically (progress as `progress` events with task "import"). */
   'import.run': { input: ImportStart, output: ImportReport },
   'import.cancel': { input: none, output: z.object({ cancelled: z.boolean() }) },
@@ -238,11 +421,18 @@ export const events = {
   'project.changed': z.object({ project: ProjectInfo.nullable() }),
   /** Something is wrong with the open project file (e.g. the background integrity check failed). */
   'project.problem': z.object({ path: z.string(), message: z.string() }),
-  progress: z.object({ task: z.string(), done: z.number(), total: z.number().nullable(), detail: z.string().optional() }),
+  progress: z.object({
+    task: z.string(),
+    done: z.number(),
+    total: z.number().nullable(),
+    detail: z.string().optional(),
+  }),
   /** The shell's menu asks the renderer to open a dialog (File → Export…). */
   'app.command': z.object({ command: z.enum(['export']) }),
   /** The shell asks the renderer to show a screen (File → Export report…). */
-  'app.navigate': z.object({ screen: z.enum(['start', 'data', 'label', 'analyze', 'judges', 'calibrate', 'report', 'settings']) }),
+  'app.navigate': z.object({
+    screen: z.enum(['start', 'data', 'label', 'analyze', 'judges', 'calibrate', 'report', 'settings']),
+  }),
   /** Human labels changed (a save, an undo, a tag, an import): matrices and estimates are stale. */
   'labels.changed': z.object({}),
   /** A judge version's test results were shown for the first time: item views that said `hidden` are stale. */

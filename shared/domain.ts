@@ -18,9 +18,7 @@ export const ChatMessage = z.object({
   content: z.string().nullable(),
   name: z.string().optional(),
   tool_call_id: z.string().optional(),
-  tool_calls: z
-    .array(z.object({ id: z.string(), name: z.string(), arguments: z.string() }))
-    .optional(),
+  tool_calls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.string() })).optional(),
 })
 export type ChatMessage = z.infer<typeof ChatMessage>
 
@@ -110,16 +108,22 @@ export const ItemFilter = z
     /** `disagree`: the judge's latest verdict differs from the human label (both present). */
     judge: z.enum(['any', 'none', 'pass', 'fail', 'error', 'disagree']).default('any'),
     dataset: z.number().int().nullable().default(null),
-    metadata: z.object({ key: z.string().min(1).max(200), value: z.string().max(500) }).nullable().default(null),
+    metadata: z
+      .object({ key: z.string().min(1).max(200), value: z.string().max(500) })
+      .nullable()
+      .default(null),
   })
   .strict()
 export type ItemFilter = z.infer<typeof ItemFilter>
 
 export const ItemSort = z
-  .object({ by: z.enum(['id', 'label', 'judge', 'length', 'metadata']), key: z.string().max(200).optional(), desc: z.boolean() })
+  .object({
+    by: z.enum(['id', 'label', 'judge', 'length', 'metadata']),
+    key: z.string().max(200).optional(),
+    desc: z.boolean(),
+  })
   .strict()
 export type ItemSort = z.infer<typeof ItemSort>
-
 
 /** What the filter bar offers: the datasets and the metadata keys seen in the project. */
 export const ItemFacets = z.object({
@@ -181,7 +185,12 @@ export const SessionSettings = z
     order: z.enum(SESSION_ORDER_IDS).default('random'),
     /** The metadata field a stratified order groups by. */
     stratifyKey: z.string().min(1).max(200).nullable().default(null),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     size: z.number().int().min(1).max(100_000).default(DEFAULT_SESSION_SIZE),
     /** Judge verdicts stay hidden until the human has labeled the item. */
     blind: z.boolean().default(true),
@@ -279,7 +288,17 @@ export const Taxonomy = z.object({
   /** cooccurrence[i][j]: traces with both mode i and mode j (the diagonal is each mode's count). */
   cooccurrence: z.array(z.array(z.number().int())),
   pivot: z
-    .object({ key: z.string(), values: z.array(z.object({ value: z.string(), reviewed: z.number().int(), counts: z.array(z.number().int()), itemIds: z.array(z.array(z.number().int())) })) })
+    .object({
+      key: z.string(),
+      values: z.array(
+        z.object({
+          value: z.string(),
+          reviewed: z.number().int(),
+          counts: z.array(z.number().int()),
+          itemIds: z.array(z.array(z.number().int())),
+        }),
+      ),
+    })
     .nullable(),
   /**
    * The transition failure matrix (methodology §6.2): for each failing trace, its last successful
@@ -288,7 +307,14 @@ export const Taxonomy = z.object({
    * step's pass rate among the traces that reached it.
    */
   transitions: z.object({
-    cells: z.array(z.object({ lastSuccess: z.string(), firstFailure: z.string(), count: z.number().int(), itemIds: z.array(z.number().int()) })),
+    cells: z.array(
+      z.object({
+        lastSuccess: z.string(),
+        firstFailure: z.string(),
+        count: z.number().int(),
+        itemIds: z.array(z.number().int()),
+      }),
+    ),
     steps: z.array(z.object({ step: z.string(), reached: z.number().int(), passed: z.number().int(), rate: Rate })),
     /** Every state in order, with how many failing traces first failed there and last succeeded there. */
     states: z.array(z.object({ state: z.string(), firstFailures: z.number().int(), lastSuccesses: z.number().int() })),

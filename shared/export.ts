@@ -19,7 +19,10 @@ export const ExportRequest = z
     errors: z.enum(ERROR_POLICIES).default('exclude'),
   })
   .strict()
-  .refine((r) => r.what !== 'judgy' || r.judge !== undefined, { message: "judgy's arrays are per judge: choose one", path: ['judge'] })
+  .refine((r) => r.what !== 'judgy' || r.judge !== undefined, {
+    message: "judgy's arrays are per judge: choose one",
+    path: ['judge'],
+  })
 export type ExportRequest = z.infer<typeof ExportRequest>
 
 /**

@@ -114,13 +114,18 @@ export const Mapping = z.object({
       annotator: z.string().min(1),
       order: z
         .array(z.string().trim().min(1))
-        .refine((names) => new Set(names).size === names.length, { message: 'the state order names a state twice: each state has one place in it' })
+        .refine((names) => new Set(names).size === names.length, {
+          message: 'the state order names a state twice: each state has one place in it',
+        })
         .nullable(),
     })
     .nullable()
     .optional(),
   /** Review whole traces, or one named pipeline step across traces. */
-  unit: z.discriminatedUnion('kind', [z.object({ kind: z.literal('trace') }), z.object({ kind: z.literal('step'), step: z.string().min(1) })]),
+  unit: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('trace') }),
+    z.object({ kind: z.literal('step'), step: z.string().min(1) }),
+  ]),
   values: ValueMap,
 })
 export type Mapping = z.infer<typeof Mapping>
@@ -148,10 +153,19 @@ export const Delimiter = z.enum([',', ';', '\t', '|'])
 
 /** A file to read, with the format and delimiter the user chose (detected when absent). */
 export const ImportSource = z
-  .object({ path: z.string().trim().min(1, 'a file path is required'), format: FileFormat.optional(), delimiter: Delimiter.optional() })
+  .object({
+    path: z.string().trim().min(1, 'a file path is required'),
+    format: FileFormat.optional(),
+    delimiter: Delimiter.optional(),
+  })
   .strict()
 
-export const RecordErrorSchema = z.object({ line: z.number().int(), column: z.string().optional(), message: z.string(), fatal: z.boolean().optional() })
+export const RecordErrorSchema = z.object({
+  line: z.number().int(),
+  column: z.string().optional(),
+  message: z.string(),
+  fatal: z.boolean().optional(),
+})
 
 export const DetectedInfo = z.object({
   path: z.string(),
@@ -172,7 +186,9 @@ export const PreviewRow = z.object({
   output: z.string(),
   messages: z.number().int(),
   steps: z.array(z.string()),
-  labels: z.array(z.object({ criterion: z.string(), verdict: z.string(), note: z.string(), states: z.string().optional() })),
+  labels: z.array(
+    z.object({ criterion: z.string(), verdict: z.string(), note: z.string(), states: z.string().optional() }),
+  ),
   verdicts: z.array(z.object({ judge: z.string(), criterion: z.string(), verdict: z.string() })),
   split: z.string().nullable(),
   metadata: z.array(z.string()),

@@ -9,7 +9,15 @@ import { JudgeVerdict, Split } from './domain'
 
 /** A model endpoint: OpenAI or any OpenAI-compatible server. The API key is never part of it. */
 export const ModelProfile = z.object({
-  id: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore, starting with a letter or digit'),
+  id: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'letters, digits, dot, dash and underscore, starting with a letter or digit',
+    ),
   name: z.string().trim().min(1).max(200),
   provider: z.string().trim().max(100).default('openai'),
   baseUrl: z.string().trim().url('a base URL such as https://api.openai.com/v1 or http://localhost:11434/v1'),
@@ -28,7 +36,18 @@ export const ModelProfile = z.object({
 export type ModelProfile = z.infer<typeof ModelProfile>
 
 /** What a judge version records of its model: the profile as it was, without any key. */
-export const ModelSnapshot = ModelProfile.pick({ id: true, name: true, provider: true, baseUrl: true, model: true, pricePerMInput: true, pricePerMOutput: true, structuredOutputs: true, timeoutMs: true, apiKeyEnv: true })
+export const ModelSnapshot = ModelProfile.pick({
+  id: true,
+  name: true,
+  provider: true,
+  baseUrl: true,
+  model: true,
+  pricePerMInput: true,
+  pricePerMOutput: true,
+  structuredOutputs: true,
+  timeoutMs: true,
+  apiKeyEnv: true,
+})
 export type ModelSnapshot = z.infer<typeof ModelSnapshot>
 
 export const RUN_SCOPES = ['train', 'dev', 'test', 'unlabeled', 'all', 'selection'] as const
@@ -36,7 +55,16 @@ export const RunScope = z.enum(RUN_SCOPES)
 export type RunScope = z.infer<typeof RunScope>
 
 export const SplitRatios = z
-  .object({ train: z.number().min(0).max(1), dev: z.number().min(0).max(1), test: z.number().min(0).max(1), seed: z.number().int().min(0).max(2 ** 31 - 1) })
+  .object({
+    train: z.number().min(0).max(1),
+    dev: z.number().min(0).max(1),
+    test: z.number().min(0).max(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+  })
   .refine((r) => Math.abs(r.train + r.dev + r.test - 1) < 1e-6, 'train, dev and test must add up to 100%')
 export type SplitRatios = z.infer<typeof SplitRatios>
 export const DEFAULT_SPLITS: SplitRatios = { train: 0.15, dev: 0.45, test: 0.4, seed: 1 }
@@ -136,7 +164,11 @@ export const FewshotCandidate = z.object({
 })
 export type FewshotCandidate = z.infer<typeof FewshotCandidate>
 
-export const SplitCounts = z.object({ train: z.object({ pass: z.number(), fail: z.number() }), dev: z.object({ pass: z.number(), fail: z.number() }), test: z.object({ pass: z.number(), fail: z.number() }) })
+export const SplitCounts = z.object({
+  train: z.object({ pass: z.number(), fail: z.number() }),
+  dev: z.object({ pass: z.number(), fail: z.number() }),
+  test: z.object({ pass: z.number(), fail: z.number() }),
+})
 
 export const JudgeDetail = z.object({
   judge: JudgeSummary,
@@ -147,7 +179,14 @@ export const JudgeDetail = z.object({
    * test is locked, `lockedTestErrors` counts its error verdicts, which the version's error list
    * cannot show yet (0 once revealed).
    */
-  metrics: z.array(z.object({ versionId: z.number().int(), splits: z.array(SplitMetrics), testRevealed: z.boolean(), lockedTestErrors: z.number().int() })),
+  metrics: z.array(
+    z.object({
+      versionId: z.number().int(),
+      splits: z.array(SplitMetrics),
+      testRevealed: z.boolean(),
+      lockedTestErrors: z.number().int(),
+    }),
+  ),
   splits: z.object({ ratios: SplitRatios, counts: SplitCounts }),
   fewshot: z.array(FewshotCandidate),
   definition: z.string(),
@@ -183,7 +222,9 @@ export function templateProblems(template: string): string[] {
     for (const m of line.matchAll(VARIABLE)) {
       const name = m[1]!
       if ((TEMPLATE_VARIABLES as readonly string[]).includes(name) || /^metadata\.[^.]+/.test(name)) continue
-      problems.push(`Unknown variable {{${name}}} on line ${i + 1}: use ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')} or {{metadata.FIELD}}.`)
+      problems.push(
+        `Unknown variable {{${name}}} on line ${i + 1}: use ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')} or {{metadata.FIELD}}.`,
+      )
     }
   })
   if (!template.trim()) problems.push('The prompt is empty: start from the default template.')
@@ -213,7 +254,12 @@ export function renderTemplate(template: string, ctx: TemplateContext): string {
 }
 
 /** One few-shot example as the template's {{examples}} shows it: input, output, critique, result. */
-export function formatExample(e: { input: string; output: string; critique: string; verdict: 'pass' | 'fail' }): string {
+export function formatExample(e: {
+  input: string
+  output: string
+  critique: string
+  verdict: 'pass' | 'fail'
+}): string {
   return `<example>\n<input>\n${e.input}\n</input>\n<output>\n${e.output}\n</output>\n<critique>${e.critique || '(no note)'}</critique>\n<result>${e.verdict === 'pass' ? 'Pass' : 'Fail'}</result>\n</example>`
 }
 
@@ -222,7 +268,7 @@ export function defaultTemplate(criterion: string, definition: string): string {
   return `You are evaluating one output of an AI system for exactly one failure mode: "${criterion}".
 
 ## Definition
-${definition.trim() || '(Write the criterion\'s definition here: what a Pass is and what a Fail is.)'}
+${definition.trim() || "(Write the criterion's definition here: what a Pass is and what a Fail is.)"}
 
 - Pass: the output does not show this failure.
 - Fail: the output shows this failure, even partly.
@@ -267,15 +313,22 @@ export function parseAnswer(content: string | null | undefined): ParsedAnswer {
   try {
     value = JSON.parse(fenced ? fenced[1]! : text)
   } catch {
-    return { ok: false, reason: 'The answer is not valid JSON (expected {"critique": "...", "result": "Pass" or "Fail"}).' }
+    return {
+      ok: false,
+      reason: 'The answer is not valid JSON (expected {"critique": "...", "result": "Pass" or "Fail"}).',
+    }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'The answer is JSON but not an object with "critique" and "result".' }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'The answer is JSON but not an object with "critique" and "result".' }
   const o = value as Record<string, unknown>
   const raw = o.result ?? o.verdict ?? o.outcome
-  if (raw === undefined || raw === null) return { ok: false, reason: 'The answer has no verdict (expected "result": "Pass" or "Fail").' }
+  if (raw === undefined || raw === null)
+    return { ok: false, reason: 'The answer has no verdict (expected "result": "Pass" or "Fail").' }
   const verdict = typeof raw === 'string' ? raw.trim().toLowerCase() : ''
-  if (verdict !== 'pass' && verdict !== 'fail') return { ok: false, reason: `The verdict ${JSON.stringify(raw)} is neither Pass nor Fail.` }
-  if (o.critique !== undefined && typeof o.critique !== 'string') return { ok: false, reason: 'The critique is not text.' }
+  if (verdict !== 'pass' && verdict !== 'fail')
+    return { ok: false, reason: `The verdict ${JSON.stringify(raw)} is neither Pass nor Fail.` }
+  if (o.critique !== undefined && typeof o.critique !== 'string')
+    return { ok: false, reason: 'The critique is not text.' }
   return { ok: true, verdict, critique: (o.critique as string | undefined) ?? '' }
 }
 
@@ -291,7 +344,9 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   const n = a.length
   const m = b.length
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1))
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!)
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!)
   const out: DiffLine[] = []
   let i = 0
   let j = 0

@@ -3,16 +3,40 @@
 /** The orders a session can take its items in (methodology §2.6, requirement 15). */
 export const SESSION_ORDERS = [
   { id: 'random', title: 'Seeded random', hint: 'A fair sample; the default of the method.' },
-  { id: 'unlabeled', title: 'Unlabeled by anyone first', hint: 'Items no annotator has labeled (anyone\'s label counts), then deferred ones, each in seeded random order.' },
-  { id: 'unlabeled-mine', title: 'Unlabeled by me first', hint: 'Items you have not labeled pass or fail, then the ones you deferred, each in seeded random order. Other annotators\' labels do not count: you label their items too (for agreement, κ).' },
-  { id: 'stratified-metadata', title: 'Stratified by a metadata field', hint: 'Takes the values of the field in turn, so every value is seen early.' },
+  {
+    id: 'unlabeled',
+    title: 'Unlabeled by anyone first',
+    hint: "Items no annotator has labeled (anyone's label counts), then deferred ones, each in seeded random order.",
+  },
+  {
+    id: 'unlabeled-mine',
+    title: 'Unlabeled by me first',
+    hint: "Items you have not labeled pass or fail, then the ones you deferred, each in seeded random order. Other annotators' labels do not count: you label their items too (for agreement, κ).",
+  },
+  {
+    id: 'stratified-metadata',
+    title: 'Stratified by a metadata field',
+    hint: 'Takes the values of the field in turn, so every value is seen early.',
+  },
   { id: 'stratified-judge', title: 'Stratified by judge verdict', hint: 'Judge passes, fails and errors in turn.' },
-  { id: 'disagreements', title: 'Judge/human disagreements first', hint: 'Items where the judge and the current label (the newest of any annotator) differ.' },
+  {
+    id: 'disagreements',
+    title: 'Judge/human disagreements first',
+    hint: 'Items where the judge and the current label (the newest of any annotator) differ.',
+  },
   { id: 'stale', title: 'Needs re-review first', hint: 'Labels made under an older definition of the criterion.' },
   { id: 'longest', title: 'Outliers: longest traces', hint: 'The longest traces first.' },
   { id: 'tool-calls', title: 'Outliers: most tool calls', hint: 'Traces with the most tool calls first.' },
-  { id: 'adjudicate', title: 'Annotator disagreements (adjudicate)', hint: "Items whose annotators' current labels differ, shown with each one's verdict and note; your label becomes the current one." },
-  { id: 'relabel', title: 'Self-consistency re-label (10%)', hint: 'A blind second look at a random 10% of the items you labeled; agreement with yourself is reported as κ.' },
+  {
+    id: 'adjudicate',
+    title: 'Annotator disagreements (adjudicate)',
+    hint: "Items whose annotators' current labels differ, shown with each one's verdict and note; your label becomes the current one.",
+  },
+  {
+    id: 'relabel',
+    title: 'Self-consistency re-label (10%)',
+    hint: 'A blind second look at a random 10% of the items you labeled; agreement with yourself is reported as κ.',
+  },
 ] as const
 
 export type SessionOrder = (typeof SESSION_ORDERS)[number]['id']
@@ -36,7 +60,9 @@ export interface SessionCounts {
 }
 
 /** Counts a session's items by their current label (the bar, the summary and Resume all say these). */
-export function sessionCounts(items: readonly { label: { verdict: 'pass' | 'fail' | 'defer' } | null }[]): SessionCounts {
+export function sessionCounts(
+  items: readonly { label: { verdict: 'pass' | 'fail' | 'defer' } | null }[],
+): SessionCounts {
   const c = { pass: 0, fail: 0, defer: 0, open: 0, labeled: 0 }
   for (const i of items) c[i.label?.verdict ?? 'open']++
   c.labeled = c.pass + c.fail

@@ -26,7 +26,11 @@ export interface StateOrder {
  * contradicts itself, e.g. a loop in an agent) is broken at the state with the least evidence
  * against going next. Deterministic for the same evidence in the same order.
  */
-export function stateOrder(evidence: readonly OrderEvidence[], user: readonly string[] | null, fromSteps: boolean): StateOrder {
+export function stateOrder(
+  evidence: readonly OrderEvidence[],
+  user: readonly string[] | null,
+  fromSteps: boolean,
+): StateOrder {
   const inferred = inferOrder(evidence)
   if (user && user.length > 0) {
     const given = [...new Set(user)]

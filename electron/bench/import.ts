@@ -37,7 +37,10 @@ async function traceFile(format: 'csv' | 'jsonl', rows: number): Promise<string>
       label: rng.nextFloat() < 0.8 ? 'PASS' : 'FAIL',
       note: rng.nextFloat() < 0.2 ? 'too vague about timing' : '',
     }
-    const line = format === 'csv' ? `${[row.id, row.query, row.response, row.label, row.note].map(csvCell).join(',')}\n` : `${JSON.stringify(row)}\n`
+    const line =
+      format === 'csv'
+        ? `${[row.id, row.query, row.response, row.label, row.note].map(csvCell).join(',')}\n`
+        : `${JSON.stringify(row)}\n`
     if (!out.write(line)) await once(out, 'drain')
   }
   out.end()
@@ -66,11 +69,15 @@ export const importBench: BenchSuite = async ({ quick, log }) => {
       const file = await traceFile(format, big)
       const withGrowth = variant.mapping === MAPPING
       // Memory: peak RSS growth at a quarter of the rows, then at all of them (flat = similar).
-      const smallGrowth = withGrowth ? (await timedImport(await traceFile(format, small), format, small, variant.mapping)).growth : 0
+      const smallGrowth = withGrowth
+        ? (await timedImport(await traceFile(format, small), format, small, variant.mapping)).growth
+        : 0
       const runs: { ms: number; growth: number }[] = []
       for (let i = 0; i < RUNS; i++) {
         runs.push(await timedImport(file, format, big, variant.mapping))
-        log(`${format} ${variant.name} ${big}: ${Math.round(runs.at(-1)!.ms)} ms, RSS +${runs.at(-1)!.growth.toFixed(1)} MB`)
+        log(
+          `${format} ${variant.name} ${big}: ${Math.round(runs.at(-1)!.ms)} ms, RSS +${runs.at(-1)!.growth.toFixed(1)} MB`,
+        )
       }
       const rates = runs.map((r) => Math.round(big / (r.ms / 1000)))
       rows.push({
@@ -82,7 +89,12 @@ export const importBench: BenchSuite = async ({ quick, log }) => {
       })
       if (withGrowth) {
         const growth = Math.max(...runs.map((r) => r.growth))
-        rows.push({ name: `${format.toUpperCase()} import, RSS growth at ${big.toLocaleString('en-US')} rows (largest of ${RUNS})`, value: Math.round(growth * 10) / 10, unit: 'MB', note: `vs ${smallGrowth.toFixed(1)} MB at ${small.toLocaleString('en-US')} rows (flat = similar; SQLite's page cache is capped at 64 MB)` })
+        rows.push({
+          name: `${format.toUpperCase()} import, RSS growth at ${big.toLocaleString('en-US')} rows (largest of ${RUNS})`,
+          value: Math.round(growth * 10) / 10,
+          unit: 'MB',
+          note: `vs ${smallGrowth.toFixed(1)} MB at ${small.toLocaleString('en-US')} rows (flat = similar; SQLite's page cache is capped at 64 MB)`,
+        })
       }
     }
   }
@@ -90,7 +102,12 @@ export const importBench: BenchSuite = async ({ quick, log }) => {
 }
 
 /** One import of `file` into a new project: its time and the peak growth of the process's RSS. */
-async function timedImport(file: string, format: 'csv' | 'jsonl', n: number, mapping: Mapping): Promise<{ ms: number; growth: number }> {
+async function timedImport(
+  file: string,
+  format: 'csv' | 'jsonl',
+  n: number,
+  mapping: Mapping,
+): Promise<{ ms: number; growth: number }> {
   const project = join(tmpdir(), 'assay-bench', `import-${format}-${n}.assay`)
   removeProject(project)
   openProject(project, { mode: 'create' }).db.close()
@@ -98,9 +115,14 @@ async function timedImport(file: string, format: 'csv' | 'jsonl', n: number, map
   const before = process.memoryUsage().rss
   let peak = before
   const started = performance.now()
-  const report = await runImport(project, { file, format, mapping, onError: 'abort', duplicates: 'abort' }, { onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) })
+  const report = await runImport(
+    project,
+    { file, format, mapping, onError: 'abort', duplicates: 'abort' },
+    { onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) },
+  )
   const ms = performance.now() - started
-  if (!report.committed || report.imported !== n) throw new Error(`bench import of ${file} failed: ${JSON.stringify(report.errors.slice(0, 3))}`)
+  if (!report.committed || report.imported !== n)
+    throw new Error(`bench import of ${file} failed: ${JSON.stringify(report.errors.slice(0, 3))}`)
   removeProject(project)
   return { ms, growth: (peak - before) / 1024 / 1024 }
 }

@@ -31,27 +31,84 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
     const items = quick ? 200 : 1200
     const at = new Date().toISOString()
     const criterionId = db.transaction(() => {
-      const dataset = repos.project.addDataset({ name: 'bench', sourcePath: null, format: 'jsonl', synthetic: true }, at)
-      for (let i = 0; i < items; i++) repos.items.insert({ datasetId: dataset, externalId: `b-${i}`, kind: 'text', input: `Question ${i}: what is ${i} times ${i + 1}?`, output: `It is ${i * (i + 1)}.`, messages: [], metadata: {}, steps: [] }, at)
+      const dataset = repos.project.addDataset(
+        { name: 'bench', sourcePath: null, format: 'jsonl', synthetic: true },
+        at,
+      )
+      for (let i = 0; i < items; i++)
+        repos.items.insert(
+          {
+            datasetId: dataset,
+            externalId: `b-${i}`,
+            kind: 'text',
+            input: `Question ${i}: what is ${i} times ${i + 1}?`,
+            output: `It is ${i * (i + 1)}.`,
+            messages: [],
+            metadata: {},
+            steps: [],
+          },
+          at,
+        )
       return repos.project.defineOverall('The answer is correct.', at)
     })()
-    const model = { id: 'bench', name: 'bench', provider: 'local', baseUrl: server.baseUrl, model: 'fake-judge', pricePerMInput: 0, pricePerMOutput: 0, structuredOutputs: true, timeoutMs: 30_000, apiKeyEnv: '' }
+    const model = {
+      id: 'bench',
+      name: 'bench',
+      provider: 'local',
+      baseUrl: server.baseUrl,
+      model: 'fake-judge',
+      pricePerMInput: 0,
+      pricePerMOutput: 0,
+      structuredOutputs: true,
+      timeoutMs: 30_000,
+      apiKeyEnv: '',
+    }
     const client = openaiClient(server.baseUrl, 'bench')
     for (const concurrency of [8, 32]) {
-      const judge = createJudge(d, { criterionId, name: `bench-${concurrency}`, model, params: { temperature: 0, seed: concurrency } })
+      const judge = createJudge(d, {
+        criterionId,
+        name: `bench-${concurrency}`,
+        model,
+        params: { temperature: 0, seed: concurrency },
+      })
       const versionId = repos.judges.versions(judge.id)[0]!.id
       const t = performance.now()
-      const run = await executeRun(d, createRun(d, { versionId, scope: 'unlabeled', confirmTest: false, concurrency }), { client, signal: new AbortController().signal, concurrency })
+      const run = await executeRun(
+        d,
+        createRun(d, { versionId, scope: 'unlabeled', confirmTest: false, concurrency }),
+        { client, signal: new AbortController().signal, concurrency },
+      )
       const seconds = (performance.now() - t) / 1000
       const ideal = concurrency / (LATENCY_MS / 1000)
       const perSecond = run.done / seconds
-      log(`judge: ${run.done} verdicts at concurrency ${concurrency} in ${seconds.toFixed(2)} s (${run.done - run.cached} calls)`)
-      rows.push({ name: `judge run, concurrency ${concurrency}, ${LATENCY_MS} ms latency`, value: perSecond, unit: 'rows/s', note: `${run.done} items; ideal ${ideal} /s` })
-      rows.push({ name: `  share of concurrency ÷ latency (${concurrency})`, value: (100 * perSecond) / ideal, unit: '%', ...(concurrency === 8 ? { target: { value: 90, better: 'higher' as const } } : {}) })
+      log(
+        `judge: ${run.done} verdicts at concurrency ${concurrency} in ${seconds.toFixed(2)} s (${run.done - run.cached} calls)`,
+      )
+      rows.push({
+        name: `judge run, concurrency ${concurrency}, ${LATENCY_MS} ms latency`,
+        value: perSecond,
+        unit: 'rows/s',
+        note: `${run.done} items; ideal ${ideal} /s`,
+      })
+      rows.push({
+        name: `  share of concurrency ÷ latency (${concurrency})`,
+        value: (100 * perSecond) / ideal,
+        unit: '%',
+        ...(concurrency === 8 ? { target: { value: 90, better: 'higher' as const } } : {}),
+      })
       if (concurrency === 8) {
         const t2 = performance.now()
-        const again = await executeRun(d, createRun(d, { versionId, scope: 'unlabeled', confirmTest: false, concurrency }), { client, signal: new AbortController().signal, concurrency })
-        rows.push({ name: 'same run again, from the cache', value: performance.now() - t2, unit: 'ms', note: `${again.cached} of ${again.done} cached, ${again.done - again.cached} calls` })
+        const again = await executeRun(
+          d,
+          createRun(d, { versionId, scope: 'unlabeled', confirmTest: false, concurrency }),
+          { client, signal: new AbortController().signal, concurrency },
+        )
+        rows.push({
+          name: 'same run again, from the cache',
+          value: performance.now() - t2,
+          unit: 'ms',
+          note: `${again.cached} of ${again.done} cached, ${again.done - again.cached} calls`,
+        })
       }
     }
   } finally {
@@ -66,7 +123,9 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
 async function fakeLlm(latencyMs: number): Promise<{ baseUrl: string; close: () => void }> {
   const bin = process.argv[1]
   if (!bin) throw new Error('the judge bench runs from the assay CLI (`assay bench --only judge`).')
-  const child = spawn(process.execPath, [bin, 'fake-llm', '--latency', String(latencyMs), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [bin, 'fake-llm', '--latency', String(latencyMs), '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve)
     child.once('exit', (code) => reject(new Error(`assay fake-llm exited with ${code} before it printed its address`)))

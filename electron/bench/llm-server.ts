@@ -64,7 +64,10 @@ export async function startLlmServer(
   const batches = new Map<string, { batch: Record<string, unknown>; polls: number }>()
 
   /** Answers one chat request as the fake model would, faults included; records it as a call. */
-  const reply = (body: Record<string, unknown>, authorization: string | undefined): { call: RecordedCall; reply: Reply } => {
+  const reply = (
+    body: Record<string, unknown>,
+    authorization: string | undefined,
+  ): { call: RecordedCall; reply: Reply } => {
     const messages = (body.messages as { content: string }[] | undefined) ?? []
     const prompt = messages.map((m) => m.content).join('\n')
     const count = (seen.get(prompt) ?? 0) + 1
@@ -80,18 +83,36 @@ export async function startLlmServer(
       return { call, reply: r }
     }
     if (fault('hang')) return answer('hang')
-    if (fault('429')) return answer({ status: 429, payload: { error: { message: 'Rate limit reached', type: 'rate_limit' } }, headers: { 'retry-after-ms': '50' } })
-    if (fault('429s')) return answer({ status: 429, payload: { error: { message: 'Rate limit reached', type: 'rate_limit' } }, headers: { 'retry-after': '1' } })
+    if (fault('429'))
+      return answer({
+        status: 429,
+        payload: { error: { message: 'Rate limit reached', type: 'rate_limit' } },
+        headers: { 'retry-after-ms': '50' },
+      })
+    if (fault('429s'))
+      return answer({
+        status: 429,
+        payload: { error: { message: 'Rate limit reached', type: 'rate_limit' } },
+        headers: { 'retry-after': '1' },
+      })
     if (fault('500')) return answer({ status: 500, payload: { error: { message: 'The server had an error' } } })
     const judged = prompt.slice(Math.max(0, prompt.lastIndexOf(ITEM_HEADING)))
     const verdict = judged.includes('[[fail]]') || o.failWhen?.(prompt) ? 'Fail' : 'Pass'
-    const content = o.answer?.(prompt) ?? (prompt.includes('[[malformed]]')
-      ? 'I think this output is fine, Pass.'
-      : prompt.includes('[[noverdict]]')
-        ? JSON.stringify({ critique: 'Looks reasonable.' })
-        : prompt.includes('[[echo-key]]')
-          ? JSON.stringify({ critique: `You called me with "${authorization ?? ''}"; the output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`, result: verdict })
-          : JSON.stringify({ critique: `The output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`, result: verdict }))
+    const content =
+      o.answer?.(prompt) ??
+      (prompt.includes('[[malformed]]')
+        ? 'I think this output is fine, Pass.'
+        : prompt.includes('[[noverdict]]')
+          ? JSON.stringify({ critique: 'Looks reasonable.' })
+          : prompt.includes('[[echo-key]]')
+            ? JSON.stringify({
+                critique: `You called me with "${authorization ?? ''}"; the output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`,
+                result: verdict,
+              })
+            : JSON.stringify({
+                critique: `The output ${verdict === 'Pass' ? 'meets' : 'fails'} the criterion.`,
+                result: verdict,
+              }))
     return answer({
       status: 200,
       payload: {
@@ -99,8 +120,14 @@ export async function startLlmServer(
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: String(body.model ?? 'fake-judge'),
-        choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
-        usage: { prompt_tokens: Math.ceil(prompt.length / 4), completion_tokens: Math.ceil(content.length / 4), total_tokens: Math.ceil((prompt.length + content.length) / 4) },
+        choices: [
+          { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
+        ],
+        usage: {
+          prompt_tokens: Math.ceil(prompt.length / 4),
+          completion_tokens: Math.ceil(content.length / 4),
+          total_tokens: Math.ceil((prompt.length + content.length) / 4),
+        },
       },
     })
   }
@@ -109,8 +136,17 @@ export async function startLlmServer(
   const createBatch = (inputFileId: string, authorization: string | undefined): Record<string, unknown> => {
     const id = `batch_${batches.size + 1}`
     const batch: Record<string, unknown> = {
-      id, object: 'batch', endpoint: '/v1/chat/completions', input_file_id: inputFileId, completion_window: '24h', status: 'validating',
-      created_at: Math.floor(Date.now() / 1000), output_file_id: null, error_file_id: null, errors: null, request_counts: { total: 0, completed: 0, failed: 0 },
+      id,
+      object: 'batch',
+      endpoint: '/v1/chat/completions',
+      input_file_id: inputFileId,
+      completion_window: '24h',
+      status: 'validating',
+      created_at: Math.floor(Date.now() / 1000),
+      output_file_id: null,
+      error_file_id: null,
+      errors: null,
+      request_counts: { total: 0, completed: 0, failed: 0 },
     }
     const output: string[] = []
     const errors: string[] = []
@@ -120,7 +156,12 @@ export async function startLlmServer(
         const request = JSON.parse(line) as { custom_id: string; body: Record<string, unknown> }
         const { reply: r } = reply(request.body, authorization)
         if (r === 'hang') continue // an answer that never came: the line is missing from both files
-        const row = JSON.stringify({ id: `batch_req_${output.length + errors.length}`, custom_id: request.custom_id, response: { status_code: r.status, request_id: 'r', body: r.payload }, error: null })
+        const row = JSON.stringify({
+          id: `batch_req_${output.length + errors.length}`,
+          custom_id: request.custom_id,
+          response: { status_code: r.status, request_id: 'r', body: r.payload },
+          error: null,
+        })
         ;(r.status === 200 ? output : errors).push(row)
       }
     }
@@ -130,7 +171,15 @@ export async function startLlmServer(
       files.set(fileId, `${lines.join('\n')}\n`)
       return fileId
     }
-    batches.set(id, { batch: { ...batch, output_file_id: file(output), error_file_id: file(errors), request_counts: { total: output.length + errors.length, completed: output.length, failed: errors.length } }, polls: 0 })
+    batches.set(id, {
+      batch: {
+        ...batch,
+        output_file_id: file(output),
+        error_file_id: file(errors),
+        request_counts: { total: output.length + errors.length, completed: output.length, failed: errors.length },
+      },
+      polls: 0,
+    })
     return batch
   }
 
@@ -143,9 +192,17 @@ export async function startLlmServer(
         res.end(JSON.stringify(payload))
       }
       const url = req.url ?? ''
-      if (req.method === 'GET' && url.endsWith('/models')) return json(200, { object: 'list', data: [{ id: 'fake-judge', object: 'model', created: 0, owned_by: 'assay' }] })
-      if (url.includes('/files') || url.includes('/batches')) return void batchRoute(req, url, Buffer.concat(chunks), json, res).catch((error: unknown) => json(500, { error: { message: String(error) } }))
-      if (req.method !== 'POST' || !url.endsWith('/chat/completions')) return json(404, { error: { message: `no route ${req.method} ${url}` } })
+      if (req.method === 'GET' && url.endsWith('/models'))
+        return json(200, {
+          object: 'list',
+          data: [{ id: 'fake-judge', object: 'model', created: 0, owned_by: 'assay' }],
+        })
+      if (url.includes('/files') || url.includes('/batches'))
+        return void batchRoute(req, url, Buffer.concat(chunks), json, res).catch((error: unknown) =>
+          json(500, { error: { message: String(error) } }),
+        )
+      if (req.method !== 'POST' || !url.endsWith('/chat/completions'))
+        return json(404, { error: { message: `no route ${req.method} ${url}` } })
       let body: Record<string, unknown>
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
@@ -167,7 +224,13 @@ export async function startLlmServer(
   })
 
   /** `/v1/files` (multipart upload, content) and `/v1/batches` (create, retrieve), as OpenAI's Batch API has them. */
-  const batchRoute = async (req: IncomingMessage, url: string, body: Buffer, json: (status: number, payload: unknown) => void, res: import('node:http').ServerResponse) => {
+  const batchRoute = async (
+    req: IncomingMessage,
+    url: string,
+    body: Buffer,
+    json: (status: number, payload: unknown) => void,
+    res: import('node:http').ServerResponse,
+  ) => {
     const content = /\/files\/([^/]+)\/content$/.exec(url)
     if (req.method === 'GET' && content) {
       const text = files.get(content[1]!)
@@ -176,12 +239,24 @@ export async function startLlmServer(
       return void res.end(text)
     }
     if (req.method === 'POST' && url.endsWith('/files')) {
-      const form = await new Request('http://local/files', { method: 'POST', headers: req.headers as Record<string, string>, body: new Uint8Array(body) }).formData()
+      const form = await new Request('http://local/files', {
+        method: 'POST',
+        headers: req.headers as Record<string, string>,
+        body: new Uint8Array(body),
+      }).formData()
       const file = form.get('file') as Blob | null
       if (!file) return json(400, { error: { message: 'no file in the upload' } })
       const id = `file-in-${files.size + 1}`
       files.set(id, await file.text())
-      return json(200, { id, object: 'file', bytes: file.size, created_at: Math.floor(Date.now() / 1000), filename: 'batch.jsonl', purpose: String(form.get('purpose')), status: 'processed' })
+      return json(200, {
+        id,
+        object: 'file',
+        bytes: file.size,
+        created_at: Math.floor(Date.now() / 1000),
+        filename: 'batch.jsonl',
+        purpose: String(form.get('purpose')),
+        status: 'processed',
+      })
     }
     if (req.method === 'POST' && url.endsWith('/batches')) {
       const { input_file_id: input } = JSON.parse(body.toString('utf8')) as { input_file_id: string }
@@ -193,8 +268,20 @@ export async function startLlmServer(
     if (req.method === 'GET' && entry) {
       entry.polls++
       const polls = o.batch?.polls ?? 2
-      if (o.batch?.fail) return json(200, { ...entry.batch, status: 'failed', output_file_id: null, error_file_id: null, errors: { object: 'list', data: [{ code: 'invalid', message: o.batch.fail, line: 1 }] } })
-      return json(200, entry.polls >= polls ? { ...entry.batch, status: o.batch?.expire ? 'expired' : 'completed' } : { ...entry.batch, status: 'in_progress', output_file_id: null, error_file_id: null })
+      if (o.batch?.fail)
+        return json(200, {
+          ...entry.batch,
+          status: 'failed',
+          output_file_id: null,
+          error_file_id: null,
+          errors: { object: 'list', data: [{ code: 'invalid', message: o.batch.fail, line: 1 }] },
+        })
+      return json(
+        200,
+        entry.polls >= polls
+          ? { ...entry.batch, status: o.batch?.expire ? 'expired' : 'completed' }
+          : { ...entry.batch, status: 'in_progress', output_file_id: null, error_file_id: null },
+      )
     }
     return json(404, { error: { message: `no route ${req.method} ${url}` } })
   }

@@ -17,12 +17,18 @@ export const TRACE_BYTES = 5_000
  * The large synthetic project the benches share, written once per size and schema version into
  * the temp folder (it takes a few seconds). Returns the write speed when it had to write it.
  */
-export async function benchProject(quick: boolean, log: (line: string) => void): Promise<{ path: string; size: number; label: string; written: BenchRow | null }> {
+export async function benchProject(
+  quick: boolean,
+  log: (line: string) => void,
+): Promise<{ path: string; size: number; label: string; written: BenchRow | null }> {
   const size = quick ? 10_000 : 100_000
   const label = quick ? '10k' : '100k'
   const dir = join(tmpdir(), 'assay-bench')
   // Named after the schema's text, so a changed migration writes a new bench project.
-  const schema = createHash('sha1').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 10)
+  const schema = createHash('sha1')
+    .update(migrations.map((m) => m.sql).join('\n'))
+    .digest('hex')
+    .slice(0, 10)
   const path = join(dir, `items-${size}-${TRACE_BYTES}b-${schema}.assay`)
   let written: BenchRow | null = null
   if (!existsSync(path)) {
@@ -34,7 +40,11 @@ export async function benchProject(quick: boolean, log: (line: string) => void):
     const { items } = writeDemoProject(partial, { unlabeled: size - 350, traceBytes: TRACE_BYTES })
     const ms = performance.now() - started
     renameSync(partial, path)
-    written = { name: `write ${label}-item synthetic project (5 KB traces with steps, labels, verdicts)`, value: Math.round(items / (ms / 1000)), unit: 'rows/s' }
+    written = {
+      name: `write ${label}-item synthetic project (5 KB traces with steps, labels, verdicts)`,
+      value: Math.round(items / (ms / 1000)),
+      unit: 'rows/s',
+    }
   }
   return { path, size, label, written }
 }
@@ -58,9 +68,24 @@ export const projectBench: BenchSuite = async ({ quick, log }) => {
     if (problems.length) throw new Error(`bench project failed its integrity check: ${problems.join('; ')}`)
     db.close()
   }
-  rows.push({ name: `open ${label}-item project + first page of 50 (median of 5)`, value: median(opens), unit: 'ms', target: { value: 500, better: 'lower' } })
-  rows.push({ name: `open ${label}-item project + first page of 50 (worst of 5)`, value: Math.max(...opens), unit: 'ms', target: { value: 500, better: 'lower' } })
-  rows.push({ name: `integrity check of the ${label}-item file, in a worker (median)`, value: median(checks), unit: 'ms', note: 'does not block the first page' })
+  rows.push({
+    name: `open ${label}-item project + first page of 50 (median of 5)`,
+    value: median(opens),
+    unit: 'ms',
+    target: { value: 500, better: 'lower' },
+  })
+  rows.push({
+    name: `open ${label}-item project + first page of 50 (worst of 5)`,
+    value: Math.max(...opens),
+    unit: 'ms',
+    target: { value: 500, better: 'lower' },
+  })
+  rows.push({
+    name: `integrity check of the ${label}-item file, in a worker (median)`,
+    value: median(checks),
+    unit: 'ms',
+    note: 'does not block the first page',
+  })
 
   const { db } = openProject(path, { mode: 'open' })
   try {
@@ -68,7 +93,12 @@ export const projectBench: BenchSuite = async ({ quick, log }) => {
     const rng = createRng(1)
     const pages = timeEach(200, () => items.list(rng.nextInt(size - 100), 100))
     rows.push({ name: 'page of 100 rows at a random offset (median)', value: median(pages), unit: 'ms' })
-    rows.push({ name: 'page of 100 rows at a random offset (p95)', value: quantile(pages, 0.95), unit: 'ms', target: { value: 16, better: 'lower' } })
+    rows.push({
+      name: 'page of 100 rows at a random offset (p95)',
+      value: quantile(pages, 0.95),
+      unit: 'ms',
+      target: { value: 16, better: 'lower' },
+    })
     const gets = timeEach(200, () => items.get(1 + rng.nextInt(size)))
     rows.push({ name: 'one whole item for the detail pane (p95)', value: quantile(gets, 0.95), unit: 'ms' })
     const needles = ['lentil', 'battery', 'tofu stir', 'coral', 'sleep and']

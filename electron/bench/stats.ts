@@ -5,8 +5,19 @@
  * a larger coverage simulation than the unit test can afford.
  */
 import { countsToArrays, indexBootstrapDraws } from '../../shared/stats/bootstrap'
-import { COVERAGE_SCENARIOS, formatCoverageTable, simulateCoverage, type CoverageCell } from '../../shared/stats/coverage'
-import { DEFAULT_METHOD, estimate, INTERVAL_METHODS, type EstimateInput, type IntervalMethod } from '../../shared/stats/estimate'
+import {
+  COVERAGE_SCENARIOS,
+  formatCoverageTable,
+  simulateCoverage,
+  type CoverageCell,
+} from '../../shared/stats/coverage'
+import {
+  DEFAULT_METHOD,
+  estimate,
+  INTERVAL_METHODS,
+  type EstimateInput,
+  type IntervalMethod,
+} from '../../shared/stats/estimate'
 import { createRng } from '../../shared/stats/rng'
 import type { BenchRow, BenchSuite } from './types'
 
@@ -40,7 +51,8 @@ export const statsBench: BenchSuite = async ({ quick, log }) => {
   const rows: BenchRow[] = []
   const B = quick ? 2_000 : 20_000
   const size = `n=1000 m=100000 B=${B}`
-  const estimateMs = (input: Omit<EstimateInput, 'seed'>, runs: number) => time((seed) => estimate({ ...input, seed }), runs)
+  const estimateMs = (input: Omit<EstimateInput, 'seed'>, runs: number) =>
+    time((seed) => estimate({ ...input, seed }), runs)
 
   const judgy = estimateMs({ counts: COUNTS, method: 'judgy', iterations: B }, quick ? 9 : 25)
   rows.push({
@@ -53,8 +65,16 @@ export const statsBench: BenchSuite = async ({ quick, log }) => {
   log(`judgy ${size}: median ${judgy.median.toFixed(2)} ms, first run ${judgy.first.toFixed(2)} ms`)
 
   const { labels, preds } = countsToArrays(COUNTS)
-  const naive = time((seed) => indexBootstrapDraws(labels, preds, COUNTS.k, COUNTS.m, B, createRng(seed)), quick ? 1 : 3, 1)
-  rows.push({ name: `stats: naive index resampling (judgy's algorithm) ${size} (median)`, value: naive.median, unit: 'ms' })
+  const naive = time(
+    (seed) => indexBootstrapDraws(labels, preds, COUNTS.k, COUNTS.m, B, createRng(seed)),
+    quick ? 1 : 3,
+    1,
+  )
+  rows.push({
+    name: `stats: naive index resampling (judgy's algorithm) ${size} (median)`,
+    value: naive.median,
+    unit: 'ms',
+  })
   rows.push({
     name: 'stats: judgy interval speed-up over naive index resampling',
     value: naive.median / judgy.median,
@@ -91,7 +111,9 @@ function coverageRows(log: (line: string) => void): BenchRow[] {
     cells.push(...simulateCoverage(s, { replicates, iterations: 1_000, seed: 7, methods }))
     cells.push(...simulateCoverage(s, { replicates: 400, iterations: 1_000, seed: 7, methods: ['exact'] }))
   }
-  log(`coverage at nominal 0.95 (R = ${replicates}, B = 1000; exact R = 400), ${((performance.now() - t0) / 1000).toFixed(0)} s:`)
+  log(
+    `coverage at nominal 0.95 (R = ${replicates}, B = 1000; exact R = 400), ${((performance.now() - t0) / 1000).toFixed(0)} s:`,
+  )
   for (const line of formatCoverageTable(cells).split('\n')) log(line)
   return [...methods, 'exact' as IntervalMethod].map((method) => {
     const mine = cells.filter((c) => c.method === method)

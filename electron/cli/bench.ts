@@ -17,17 +17,31 @@ Figures are wall-clock on whatever else the machine is doing: compare ratios wit
   --json        print {"suites": {NAME: [{name, value, unit, target, note}]}}
   --help        show this help`
 
-const suites: Record<string, BenchSuite> = { project: projectBench, import: importBench, stats: statsBench, ui: uiBench, judge: judgeBench }
+const suites: Record<string, BenchSuite> = {
+  project: projectBench,
+  import: importBench,
+  stats: statsBench,
+  ui: uiBench,
+  judge: judgeBench,
+}
 
 export const benchCommand: Command = {
   summary: 'measure speed (project open, import, labeling, statistics, judge runs) and print a table',
   usage,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, only: { type: 'string' } } })
+    const { values } = parseArgs({
+      args,
+      options: {
+        quick: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        only: { type: 'string' },
+      },
+    })
     const chosen = values.only ? { [values.only]: suites[values.only] } : suites
     const results: Record<string, BenchRow[]> = {}
     for (const [name, suite] of Object.entries(chosen)) {
-      if (!suite) throw new Error(`unknown bench suite "${values.only}"; choose one of: ${Object.keys(suites).join(', ')}`)
+      if (!suite)
+        throw new Error(`unknown bench suite "${values.only}"; choose one of: ${Object.keys(suites).join(', ')}`)
       results[name] = await suite({ quick: values.quick, log: (line) => io.stderr(`${line}\n`) })
     }
     io.stdout(values.json ? `${JSON.stringify({ suites: results }, null, 2)}\n` : table(results))
@@ -42,8 +56,12 @@ function table(results: Record<string, BenchRow[]>): string {
     const width = Math.max(...rows.map((r) => r.name.length))
     for (const r of rows) {
       const value = r.unit === 'ms' ? r.value.toFixed(r.value < 10 ? 2 : 1) : Math.round(r.value * 100) / 100
-      const target = r.target ? ` (target ${r.target.better === 'lower' ? '≤' : '≥'} ${r.target.value} ${r.unit}: ${meets(r) ? 'ok' : 'MISSED'})` : ''
-      lines.push(`  ${r.name.padEnd(width)}  ${String(value).padStart(10)} ${r.unit}${target}${r.note ? `  ${r.note}` : ''}`)
+      const target = r.target
+        ? ` (target ${r.target.better === 'lower' ? '≤' : '≥'} ${r.target.value} ${r.unit}: ${meets(r) ? 'ok' : 'MISSED'})`
+        : ''
+      lines.push(
+        `  ${r.name.padEnd(width)}  ${String(value).padStart(10)} ${r.unit}${target}${r.note ? `  ${r.note}` : ''}`,
+      )
     }
   }
   return `${lines.join('\n')}\n`

@@ -35,19 +35,39 @@ define   a new definition: a new version; labels made under an older one are fla
 const ACTIONS = ['list', 'add', 'rename', 'define'] as const
 type Action = (typeof ACTIONS)[number]
 /** Positionals after PROJECT that each action takes. */
-const ARITY: Record<Action, string[]> = { list: [], add: ['NAME'], rename: ['NAME', 'NEW_NAME'], define: ['NAME', 'DEFINITION'] }
+const ARITY: Record<Action, string[]> = {
+  list: [],
+  add: ['NAME'],
+  rename: ['NAME', 'NEW_NAME'],
+  define: ['NAME', 'DEFINITION'],
+}
 
 export const criterionCommand: Command = {
   summary: 'list, add, rename and define the criteria labels and judges are about',
   usage,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { definition: { type: 'string' }, json: { type: 'boolean', default: false } } })
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { definition: { type: 'string' }, json: { type: 'boolean', default: false } },
+    })
     const [action, file, ...rest] = positionals
-    if (!isAction(action)) throw new CliError('bad_arguments', 'criterion needs an action: list, add, rename or define (see `assay criterion --help`).')
+    if (!isAction(action))
+      throw new CliError(
+        'bad_arguments',
+        'criterion needs an action: list, add, rename or define (see `assay criterion --help`).',
+      )
     const wanted = ARITY[action]
     if (!file || rest.length !== wanted.length)
-      throw new CliError('bad_arguments', `criterion ${action} takes PROJECT${wanted.map((w) => ` ${w}`).join('')}, e.g. \`assay criterion ${action} evals.assay${EXAMPLE[action]}\`.`)
-    if (values.definition !== undefined && action !== 'add') throw new CliError('bad_arguments', `--definition goes with add; to change a definition: \`assay criterion define PROJECT NAME "…"\`.`)
+      throw new CliError(
+        'bad_arguments',
+        `criterion ${action} takes PROJECT${wanted.map((w) => ` ${w}`).join('')}, e.g. \`assay criterion ${action} evals.assay${EXAMPLE[action]}\`.`,
+      )
+    if (values.definition !== undefined && action !== 'add')
+      throw new CliError(
+        'bad_arguments',
+        `--definition goes with add; to change a definition: \`assay criterion define PROJECT NAME "…"\`.`,
+      )
     const opened = openProject(resolve(io.cwd, file), { mode: 'open' })
     try {
       if (action !== 'list') assertWritable(opened)
@@ -60,7 +80,11 @@ export const criterionCommand: Command = {
           : action === 'rename'
             ? renameCriterion(d, criterionNamed(d, name).id, value!)
             : defineCriterion(d, criterionNamed(d, name).id, value!)
-      const said = { add: `Added "${result.name}" (v${result.version}).`, rename: `Renamed "${name}" to "${result.name}".`, define: `"${result.name}" is now at v${result.version}: ${result.definition}` }[action]
+      const said = {
+        add: `Added "${result.name}" (v${result.version}).`,
+        rename: `Renamed "${name}" to "${result.name}".`,
+        define: `"${result.name}" is now at v${result.version}: ${result.definition}`,
+      }[action]
       io.stdout(values.json ? `${JSON.stringify(result)}\n` : `${said}\n`)
       return 0
     } finally {
@@ -83,7 +107,14 @@ function printList(criteria: CriterionInfo[], json: boolean, io: CliIo): number 
     io.stdout(`${JSON.stringify(criteria)}\n`)
     return 0
   }
-  const kind = (c: CriterionInfo) => (c.kind === 'overall' ? 'overall' : c.step !== null ? `step ${c.step}` : 'failure mode')
-  io.stdout(criteria.map((c) => `${c.name}\t${kind(c)}\tv${c.version}\t${c.labeled} labeled\t${c.definition || '(no definition yet)'}\n`).join(''))
+  const kind = (c: CriterionInfo) =>
+    c.kind === 'overall' ? 'overall' : c.step !== null ? `step ${c.step}` : 'failure mode'
+  io.stdout(
+    criteria
+      .map(
+        (c) => `${c.name}\t${kind(c)}\tv${c.version}\t${c.labeled} labeled\t${c.definition || '(no definition yet)'}\n`,
+      )
+      .join(''),
+  )
   return 0
 }

@@ -20,13 +20,20 @@ export const demoCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { seed: { type: 'string', default: '7' }, unlabeled: { type: 'string', default: '1200' }, json: { type: 'boolean', default: false } },
+      options: {
+        seed: { type: 'string', default: '7' },
+        unlabeled: { type: 'string', default: '1200' },
+        json: { type: 'boolean', default: false },
+      },
     })
-    if (positionals.length !== 1) throw new CliError('bad_arguments', 'demo needs exactly one PATH, e.g. `assay demo demo.assay`.')
+    if (positionals.length !== 1)
+      throw new CliError('bad_arguments', 'demo needs exactly one PATH, e.g. `assay demo demo.assay`.')
     const seed = Number(values.seed)
     const unlabeled = Number(values.unlabeled)
-    if (!Number.isInteger(seed)) throw new CliError('bad_arguments', `--seed must be a whole number, got "${values.seed}".`)
-    if (!Number.isInteger(unlabeled) || unlabeled < 0) throw new CliError('bad_arguments', `--unlabeled must be a whole number ≥ 0, got "${values.unlabeled}".`)
+    if (!Number.isInteger(seed))
+      throw new CliError('bad_arguments', `--seed must be a whole number, got "${values.seed}".`)
+    if (!Number.isInteger(unlabeled) || unlabeled < 0)
+      throw new CliError('bad_arguments', `--unlabeled must be a whole number ≥ 0, got "${values.unlabeled}".`)
     const path = resolve(io.cwd, positionals[0]!)
     const result = writeDemoProject(path, { seed, unlabeled })
     io.stdout(

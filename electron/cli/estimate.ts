@@ -95,7 +95,10 @@ export const estimateCommand: Command = {
       const error = isStatsError(e) || e instanceof CliError ? { code: e.code, message: e.message } : null
       if (error === null) throw e
       if (json) io.stdout(`${JSON.stringify({ error: error.code, message: error.message })}\n`)
-      else io.stderr(`assay estimate: ${error.message}${error.code === 'bad_arguments' ? '\nRun assay estimate --help for usage.' : ''}\n`)
+      else
+        io.stderr(
+          `assay estimate: ${error.message}${error.code === 'bad_arguments' ? '\nRun assay estimate --help for usage.' : ''}\n`,
+        )
       return 1
     }
   },
@@ -156,7 +159,13 @@ function parseOptions(args: string[]): Options | 'help' {
       method: method as IntervalMethod | undefined,
       iterations: number(v.iterations, 'bad_iterations', '--iterations', /^\d+$/, 'a positive integer, e.g. 20000'),
       seed: number(v.seed, 'bad_seed', '--seed', /^\d+$/, 'a non-negative integer'),
-      confidence: number(v.confidence, 'bad_confidence', '--confidence', /^(\d+\.?\d*|\.\d+)(e-?\d+)?$/i, 'a number between 0 and 1, e.g. 0.95'),
+      confidence: number(
+        v.confidence,
+        'bad_confidence',
+        '--confidence',
+        /^(\d+\.?\d*|\.\d+)(e-?\d+)?$/i,
+        'a number between 0 and 1, e.g. 0.95',
+      ),
       ...(v.stratified === true ? { stratified: true } : {}),
       ...(v['fixed-unlabeled'] === true ? { resampleUnlabeled: false } : {}),
       ...(errorPolicy !== undefined ? { errorPolicy: errorPolicy as ErrorPolicy } : {}),
@@ -164,7 +173,13 @@ function parseOptions(args: string[]): Options | 'help' {
   }
 }
 
-function number(raw: string | undefined, code: string, flag: string, pattern: RegExp, want: string): number | undefined {
+function number(
+  raw: string | undefined,
+  code: string,
+  flag: string,
+  pattern: RegExp,
+  want: string,
+): number | undefined {
   if (raw === undefined) return undefined
   if (!pattern.test(raw.trim())) throw new CliError(code, `${flag} must be ${want}, got "${raw}"`)
   return Number(raw)
@@ -175,7 +190,8 @@ async function readInput(input: string, io: CliIo): Promise<{ text: string; sour
   try {
     return { text: readFileSync(path.resolve(io.cwd, input), 'utf8'), source: input }
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)
+    const reason =
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)
     throw new CliError('bad_input', `cannot read ${input}: ${reason}`)
   }
 }
@@ -189,7 +205,8 @@ export interface ParsedInput {
 /** JSON (judgy arrays or counts) or CSV → counts and error verdicts; every problem names the source, line and field. */
 export function parseInput(raw: string, source: string): ParsedInput {
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw
-  if (text.trim() === '') throw new CliError('bad_input', `${source}: input is empty; see assay estimate --help for the formats`)
+  if (text.trim() === '')
+    throw new CliError('bad_input', `${source}: input is empty; see assay estimate --help for the formats`)
   try {
     return text.trimStart().startsWith('{') ? parseJson(text, source) : parseCsv(text, source)
   } catch (e) {
@@ -223,14 +240,24 @@ function parseJson(text: string, source: string): ParsedInput {
   const expected = `expected judgy's {${ARRAY_KEYS.join(', ')}} or counts {${COUNT_KEYS.join(', ')}}`
   // Other fields (a "description", say) are ignored, but options belong on the command line.
   for (const k of keys) {
-    if (OPTION_KEYS.includes(k)) throw new CliError('bad_input', `${source}: field "${k}" is an option: pass it on the command line (--${k}) instead`)
+    if (OPTION_KEYS.includes(k))
+      throw new CliError(
+        'bad_input',
+        `${source}: field "${k}" is an option: pass it on the command line (--${k}) instead`,
+      )
     if (shape === ARRAY_KEYS && k in ERROR_KEYS) {
-      throw new CliError('bad_input', `${source}: field "${k}" goes with counts JSON {${COUNT_KEYS.join(', ')}}, not with judgy's arrays; give counts, or a CSV with UNKNOWN judge cells`)
+      throw new CliError(
+        'bad_input',
+        `${source}: field "${k}" goes with counts JSON {${COUNT_KEYS.join(', ')}}, not with judgy's arrays; give counts, or a CSV with UNKNOWN judge cells`,
+      )
     }
   }
   for (const k of shape) {
     if (!(k in obj)) {
-      const hint = k === 'unlabeled_preds' ? ' (the judge\'s 0/1 verdicts on the unlabeled production traces, which the corrected rate is about)' : ''
+      const hint =
+        k === 'unlabeled_preds'
+          ? " (the judge's 0/1 verdicts on the unlabeled production traces, which the corrected rate is about)"
+          : ''
       throw new CliError('bad_input', `${source}: missing field "${k}"${hint}; ${expected}`)
     }
   }
@@ -245,7 +272,10 @@ function parseJson(text: string, source: string): ParsedInput {
   const count = (k: string): number => {
     const v = obj[k]
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-      throw new CliError('bad_input', `${source}: field "${k}" must be a non-negative integer, got ${JSON.stringify(v)}`)
+      throw new CliError(
+        'bad_input',
+        `${source}: field "${k}" must be a non-negative integer, got ${JSON.stringify(v)}`,
+      )
     }
     return v
   }
@@ -289,20 +319,33 @@ function parseCsv(text: string, source: string): ParsedInput {
     // Blank lines, and rows of empty cells (spreadsheets write ",,," for them), are no items.
     if (fields.every((f) => f.trim() === '')) continue
     if (fields.length !== header.fields.length) {
-      throw new CliError('bad_input', `${source}:${line}: expected ${header.fields.length} fields like the header, found ${fields.length}`)
+      throw new CliError(
+        'bad_input',
+        `${source}:${line}: expected ${header.fields.length} fields like the header, found ${fields.length}`,
+      )
     }
     const cell = (col: number) => fields[col].trim().toLowerCase()
     const binary = (col: number, name: string, also: string): 0 | 1 => {
       const v = VERDICTS[cell(col)]
-      if (v === undefined) throw new CliError('bad_input', `${source}:${line}: column ${name}: "${fields[col]}" is not pass/fail, 1/0 or true/false${also}`)
+      if (v === undefined)
+        throw new CliError(
+          'bad_input',
+          `${source}:${line}: column ${name}: "${fields[col]}" is not pass/fail, 1/0 or true/false${also}`,
+        )
       return v
     }
     const human = cell(hi) === '' ? null : binary(hi, 'human', '')
     if (cell(ji) === '' && human === null) {
-      throw new CliError('bad_input', `${source}:${line}: columns human and judge are both empty; give the judge's verdict (UNKNOWN if it gave no answer: an error verdict) or delete the row`)
+      throw new CliError(
+        'bad_input',
+        `${source}:${line}: columns human and judge are both empty; give the judge's verdict (UNKNOWN if it gave no answer: an error verdict) or delete the row`,
+      )
     }
     // An empty judge cell next to a human label is a labeled item the judge did not answer: an error verdict, as the import reads it.
-    const judge = cell(ji) === '' || ERROR_VERDICTS.has(cell(ji)) ? 'error' : binary(ji, 'judge', ', or an error verdict (UNKNOWN, ERROR)')
+    const judge =
+      cell(ji) === '' || ERROR_VERDICTS.has(cell(ji))
+        ? 'error'
+        : binary(ji, 'judge', ', or an error verdict (UNKNOWN, ERROR)')
     if (judge === 'error') {
       errors[human === null ? 'unlabeled' : human === 1 ? 'pass' : 'fail']++
       continue
@@ -415,7 +458,11 @@ function errorLines(r: EstimateResult): string[] {
   if (total === 0) return []
   const byClass = `${e.pass} on human Pass, ${e.fail} on human Fail, ${e.unlabeled} in production`
   if (r.errorPolicy === 'exclude') {
-    return [`Error verdicts       ${total} left out (${byClass}); --errors fail counts them as Fail (the course's convention), --errors pass as Pass`]
+    return [
+      `Error verdicts       ${total} left out (${byClass}); --errors fail counts them as Fail (the course's convention), --errors pass as Pass`,
+    ]
   }
-  return [`Error verdicts       ${total} counted as ${r.errorPolicy === 'fail' ? 'Fail' : 'Pass'} (${byClass}), --errors ${r.errorPolicy}`]
+  return [
+    `Error verdicts       ${total} counted as ${r.errorPolicy === 'fail' ? 'Fail' : 'Pass'} (${byClass}), --errors ${r.errorPolicy}`,
+  ]
 }

@@ -36,14 +36,44 @@ export const exportCommand: Command = {
   summary: 'export items with labels, splits and judge verdicts as CSV or JSONL',
   usage,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'csv' }, out: { type: 'string' }, history: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, judgy: { type: 'boolean', default: false }, judge: { type: 'string' }, errors: { type: 'string' } } })
-    if (positionals.length !== 1) throw new CliError('bad_arguments', 'export needs one PROJECT, e.g. `assay export evals.assay --out items.csv`.')
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'csv' },
+        out: { type: 'string' },
+        history: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        judgy: { type: 'boolean', default: false },
+        judge: { type: 'string' },
+        errors: { type: 'string' },
+      },
+    })
+    if (positionals.length !== 1)
+      throw new CliError('bad_arguments', 'export needs one PROJECT, e.g. `assay export evals.assay --out items.csv`.')
     const format = values.format
-    if (format !== 'csv' && format !== 'jsonl') throw new CliError('bad_arguments', `--format must be csv or jsonl, got "${format}".`)
-    if (values.json && !values.out) throw new CliError('bad_arguments', '--json reports on a file written with --out; without --out the export itself goes to standard output.')
-    if (values.judgy !== Boolean(values.judge)) throw new CliError('bad_arguments', '--judgy and --judge NAME go together: `assay export PROJECT --judgy --judge NAME --out arrays.json`.')
-    if (values.errors !== undefined && !values.judgy) throw new CliError('bad_arguments', '--errors goes with --judgy (what an error verdict becomes in the 0/1 arrays).')
-    if (values.errors !== undefined && !(ERROR_POLICIES as readonly string[]).includes(values.errors)) throw new CliError('bad_arguments', `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${values.errors}".`)
+    if (format !== 'csv' && format !== 'jsonl')
+      throw new CliError('bad_arguments', `--format must be csv or jsonl, got "${format}".`)
+    if (values.json && !values.out)
+      throw new CliError(
+        'bad_arguments',
+        '--json reports on a file written with --out; without --out the export itself goes to standard output.',
+      )
+    if (values.judgy !== Boolean(values.judge))
+      throw new CliError(
+        'bad_arguments',
+        '--judgy and --judge NAME go together: `assay export PROJECT --judgy --judge NAME --out arrays.json`.',
+      )
+    if (values.errors !== undefined && !values.judgy)
+      throw new CliError(
+        'bad_arguments',
+        '--errors goes with --judgy (what an error verdict becomes in the 0/1 arrays).',
+      )
+    if (values.errors !== undefined && !(ERROR_POLICIES as readonly string[]).includes(values.errors))
+      throw new CliError(
+        'bad_arguments',
+        `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${values.errors}".`,
+      )
     const { db } = openProject(resolve(io.cwd, positionals[0]!), { mode: 'open' })
     try {
       if (values.judgy) {
@@ -53,7 +83,13 @@ export const exportCommand: Command = {
         const note = judgyErrorsMessage(judgy.errors, policy)
         if (note) io.stderr(`${note}\n`)
         if (values.out) writeFileSync(resolve(io.cwd, values.out), arrays)
-        io.stdout(values.out ? (values.json ? `${JSON.stringify({ path: resolve(io.cwd, values.out), format: 'judgy' })}\n` : `Wrote judgy's arrays to ${resolve(io.cwd, values.out)}.\n`) : arrays)
+        io.stdout(
+          values.out
+            ? values.json
+              ? `${JSON.stringify({ path: resolve(io.cwd, values.out), format: 'judgy' })}\n`
+              : `Wrote judgy's arrays to ${resolve(io.cwd, values.out)}.\n`
+            : arrays,
+        )
         return 0
       }
       if (!values.out) {
@@ -61,9 +97,11 @@ export const exportCommand: Command = {
         process.stdout.on('error', (error: NodeJS.ErrnoException) => {
           if (error.code !== 'EPIPE') throw error
         })
-        await (values.history ? exportHistory : exportItems)(db, process.stdout, format).catch((error: NodeJS.ErrnoException) => {
-          if (error.code !== 'EPIPE') throw error
-        })
+        await (values.history ? exportHistory : exportItems)(db, process.stdout, format).catch(
+          (error: NodeJS.ErrnoException) => {
+            if (error.code !== 'EPIPE') throw error
+          },
+        )
         return 0
       }
       const path = resolve(io.cwd, values.out)

@@ -20,13 +20,26 @@ export const fakeLlmCommand: Command = {
   summary: 'start a local OpenAI-compatible stand-in model, for trying judges and benchmarks',
   usage,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { port: { type: 'string', default: '0' }, latency: { type: 'string', default: '0' }, json: { type: 'boolean', default: false } } })
+    const { values } = parseArgs({
+      args,
+      options: {
+        port: { type: 'string', default: '0' },
+        latency: { type: 'string', default: '0' },
+        json: { type: 'boolean', default: false },
+      },
+    })
     const port = Number(values.port)
     const latencyMs = Number(values.latency)
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('bad_port', `--port must be a whole number from 0 to 65535, got "${values.port}".`)
-    if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new CliError('bad_arguments', `--latency must be a number of milliseconds ≥ 0, got "${values.latency}".`)
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new CliError('bad_port', `--port must be a whole number from 0 to 65535, got "${values.port}".`)
+    if (!Number.isFinite(latencyMs) || latencyMs < 0)
+      throw new CliError('bad_arguments', `--latency must be a number of milliseconds ≥ 0, got "${values.latency}".`)
     const server = await startLlmServer({ port, latencyMs })
-    io.stdout(values.json ? `${JSON.stringify({ baseUrl: server.baseUrl })}\n` : `A fake OpenAI-compatible model is answering at ${server.baseUrl} (model "fake-judge").\n`)
+    io.stdout(
+      values.json
+        ? `${JSON.stringify({ baseUrl: server.baseUrl })}\n`
+        : `A fake OpenAI-compatible model is answering at ${server.baseUrl} (model "fake-judge").\n`,
+    )
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)

@@ -1,7 +1,16 @@
 import { existsSync, rmSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { DuplicatePolicy, EMPTY_MAPPING, ExistingPolicy, FileFormat, Mapping, SplitName, type ImportReport, type Mapping as MappingType } from '../../shared/import'
+import {
+  DuplicatePolicy,
+  EMPTY_MAPPING,
+  ExistingPolicy,
+  FileFormat,
+  Mapping,
+  SplitName,
+  type ImportReport,
+  type Mapping as MappingType,
+} from '../../shared/import'
 import { openProject } from '../core/db/open'
 import { detectFormat } from '../core/import/detect'
 import { suggestMapping } from '../core/import/mapping'
@@ -92,30 +101,54 @@ export const importCommand: Command = {
         json: { type: 'boolean', default: false },
       },
     })
-    if (positionals.length !== 2) throw new CliError('bad_arguments', 'import needs PROJECT and FILE, e.g. `assay import evals.assay traces.csv`.')
+    if (positionals.length !== 2)
+      throw new CliError('bad_arguments', 'import needs PROJECT and FILE, e.g. `assay import evals.assay traces.csv`.')
     const project = resolve(io.cwd, positionals[0]!)
     const file = resolve(io.cwd, positionals[1]!)
     if (!existsSync(file)) throw new CliError('not_found', `No file at ${file}.`)
     const onError = values['on-error']
-    if (onError !== 'abort' && onError !== 'skip') throw new CliError('bad_arguments', `--on-error must be abort or skip, got "${onError}".`)
+    if (onError !== 'abort' && onError !== 'skip')
+      throw new CliError('bad_arguments', `--on-error must be abort or skip, got "${onError}".`)
     const duplicates = DuplicatePolicy.safeParse(values.duplicates)
-    if (!duplicates.success) throw new CliError('bad_arguments', `--duplicates must be abort, skip, replace or keep-both, got "${values.duplicates}".`)
+    if (!duplicates.success)
+      throw new CliError(
+        'bad_arguments',
+        `--duplicates must be abort, skip, replace or keep-both, got "${values.duplicates}".`,
+      )
     const existing = ExistingPolicy.safeParse(values.existing)
-    if (!existing.success) throw new CliError('bad_arguments', `--existing must be join or copy, got "${values.existing}".`)
+    if (!existing.success)
+      throw new CliError('bad_arguments', `--existing must be join or copy, got "${values.existing}".`)
     const split = values.split === undefined ? null : SplitName.safeParse(values.split)
-    if (split && !split.success) throw new CliError('bad_arguments', `--split must be train, dev or test, got "${values.split}".`)
+    if (split && !split.success)
+      throw new CliError('bad_arguments', `--split must be train, dev or test, got "${values.split}".`)
     const format = values.format === undefined ? undefined : FileFormat.safeParse(values.format)
-    if (format && !format.success) throw new CliError('bad_arguments', `--format must be one of ${FileFormat.options.join(', ')}, got "${values.format}".`)
+    if (format && !format.success)
+      throw new CliError(
+        'bad_arguments',
+        `--format must be one of ${FileFormat.options.join(', ')}, got "${values.format}".`,
+      )
     const delimiter = values.delimiter === 'tab' ? '\t' : values.delimiter
-    if (delimiter !== undefined && ![',', ';', '\t', '|'].includes(delimiter)) throw new CliError('bad_arguments', `--delimiter must be , ; tab or |, got "${values.delimiter}".`)
+    if (delimiter !== undefined && ![',', ';', '\t', '|'].includes(delimiter))
+      throw new CliError('bad_arguments', `--delimiter must be , ; tab or |, got "${values.delimiter}".`)
 
-    const detected = await detectFormat(file, { format: format?.data, delimiter: delimiter as ',' | undefined }).catch((error: unknown) => {
-      throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
-    })
+    const detected = await detectFormat(file, { format: format?.data, delimiter: delimiter as ',' | undefined }).catch(
+      (error: unknown) => {
+        throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
+      },
+    )
     const base = values['no-suggest'] ? EMPTY_MAPPING : suggestMapping(detected)
-    const mapped = applyStateOrder(applyJudgeArgs(applyMapArgs(base, values.map), values.judge, values['judge-version']), values['state-order'])
+    const mapped = applyStateOrder(
+      applyJudgeArgs(applyMapArgs(base, values.map), values.judge, values['judge-version']),
+      values['state-order'],
+    )
     const annotator = values.annotator?.trim()
-    const mapping = annotator ? { ...mapped, labels: mapped.labels.map((l) => ({ ...l, annotator })), states: mapped.states && { ...mapped.states, annotator } } : mapped
+    const mapping = annotator
+      ? {
+          ...mapped,
+          labels: mapped.labels.map((l) => ({ ...l, annotator })),
+          states: mapped.states && { ...mapped.states, annotator },
+        }
+      : mapped
 
     // Create or open (and so check and migrate) the project, then import on a connection of its own.
     // A project this command made is removed again when nothing could be imported into it.
@@ -134,18 +167,29 @@ export const importCommand: Command = {
       } finally {
         db.close()
       }
-      report = await runImport(project, {
-        file,
-        format: detected.format,
-        delimiter: detected.delimiter,
-        mapping: offer.mapping,
-        datasetName: values.dataset,
-        onError,
-        duplicates: duplicates.data,
-        existing: existing.data,
-        split: split?.data ?? null,
-        offered: offer.offered,
-      }, { onProgress: values.progress ? (p) => io.stderr(`${p.rows.toLocaleString('en-US')} rows read${p.total ? ` (${Math.floor((100 * p.bytes) / p.total)}%)` : ''}\n`) : undefined })
+      report = await runImport(
+        project,
+        {
+          file,
+          format: detected.format,
+          delimiter: detected.delimiter,
+          mapping: offer.mapping,
+          datasetName: values.dataset,
+          onError,
+          duplicates: duplicates.data,
+          existing: existing.data,
+          split: split?.data ?? null,
+          offered: offer.offered,
+        },
+        {
+          onProgress: values.progress
+            ? (p) =>
+                io.stderr(
+                  `${p.rows.toLocaleString('en-US')} rows read${p.total ? ` (${Math.floor((100 * p.bytes) / p.total)}%)` : ''}\n`,
+                )
+            : undefined,
+        },
+      )
     } catch (error) {
       removeCreated()
       throw error
@@ -155,46 +199,90 @@ export const importCommand: Command = {
     else printReport(report, file, io)
     // A join in which no id matched changed nothing: say so with the exit code too.
     const joinedNothing = report.committed && report.mode === 'join' && report.matched.count === 0
-    if (joinedNothing && !values.json) io.stderr('No id in the file matches an item of the project: nothing was added. Check the id column (--map id=COLUMN).\n')
+    if (joinedNothing && !values.json)
+      io.stderr(
+        'No id in the file matches an item of the project: nothing was added. Check the id column (--map id=COLUMN).\n',
+      )
     return report.committed && !joinedNothing ? 0 : 1
   },
 }
 
 /** The report in words: what was imported or joined, what each label and verdict column held, what to look at. */
-function printReport(report: ImportReport, file: string, io: { stdout(text: string): void; stderr(text: string): void }): void {
+function printReport(
+  report: ImportReport,
+  file: string,
+  io: { stdout(text: string): void; stderr(text: string): void },
+): void {
   const name = basename(file)
   const done = [
-    report.imported > 0 || report.mode === 'new' ? `imported ${report.imported} new items into dataset "${report.dataset ?? name}"` : '',
+    report.imported > 0 || report.mode === 'new'
+      ? `imported ${report.imported} new items into dataset "${report.dataset ?? name}"`
+      : '',
     report.matched.count > 0 ? `added to ${report.matched.count} items the project had already` : '',
   ].filter(Boolean)
-  io.stdout(`${report.committed ? done.join('; ') || 'nothing to add' : 'Nothing was imported'} (${report.rows} rows read, ${report.skipped} skipped, ${report.errorCount} problems).\n`)
-  if (report.idsGenerated) io.stdout('Ids generated (no id column): each item is row-<line>; such rows never join items of the project.\n')
+  io.stdout(
+    `${report.committed ? done.join('; ') || 'nothing to add' : 'Nothing was imported'} (${report.rows} rows read, ${report.skipped} skipped, ${report.errorCount} problems).\n`,
+  )
+  if (report.idsGenerated)
+    io.stdout('Ids generated (no id column): each item is row-<line>; such rows never join items of the project.\n')
   for (const c of report.committed ? report.columns : []) {
-    const values = [['pass', c.pass], ['fail', c.fail], ['error', c.error], ['defer', c.defer], ['empty', c.empty]].filter(([, n]) => n !== 0).map(([k, n]) => `${n} ${k}`)
-    const target = c.kind === 'label' ? `labels of "${c.criterion}"` : `verdicts of judge "${c.judge}"${c.version ? ` ${c.version}` : ''}`
-    io.stdout(`  ${c.field} → ${target}: ${values.join(', ') || 'no values'}; ${c.added} added${c.unchanged ? `, ${c.unchanged} unchanged (already there)` : ''}\n`)
+    const values = [
+      ['pass', c.pass],
+      ['fail', c.fail],
+      ['error', c.error],
+      ['defer', c.defer],
+      ['empty', c.empty],
+    ]
+      .filter(([, n]) => n !== 0)
+      .map(([k, n]) => `${n} ${k}`)
+    const target =
+      c.kind === 'label'
+        ? `labels of "${c.criterion}"`
+        : `verdicts of judge "${c.judge}"${c.version ? ` ${c.version}` : ''}`
+    io.stdout(
+      `  ${c.field} → ${target}: ${values.join(', ') || 'no values'}; ${c.added} added${c.unchanged ? `, ${c.unchanged} unchanged (already there)` : ''}\n`,
+    )
   }
   const ids = (l: { count: number; ids: string[] }) => `${l.ids.slice(0, 10).join(', ')}${l.count > 10 ? ', …' : ''}`
   if (report.duplicates.count) io.stdout(`${report.duplicates.count} duplicate ids: ${ids(report.duplicates)}\n`)
   if (report.unmatched.count) io.stdout(`${report.unmatched.count} ids match no item: ${ids(report.unmatched)}\n`)
-  if (report.notJudged.count) io.stdout(`${report.notJudged.count} labeled item${report.notJudged.count === 1 ? '' : 's'} of the joined datasets got no verdict from this file: ${ids(report.notJudged)}\n`)
+  if (report.notJudged.count)
+    io.stdout(
+      `${report.notJudged.count} labeled item${report.notJudged.count === 1 ? '' : 's'} of the joined datasets got no verdict from this file: ${ids(report.notJudged)}\n`,
+    )
   if (report.committed && report.states) printStates(report.states, io)
   for (const o of report.offered) io.stdout(`Not imported: ${o.why}.\n`)
   for (const w of report.warnings) io.stderr(`warning: ${w}\n`)
-  for (const e of report.errors.slice(0, 20)) io.stderr(`${file}:${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.message}\n`)
+  for (const e of report.errors.slice(0, 20))
+    io.stderr(`${file}:${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.message}\n`)
   if (report.errorCount > 20) io.stderr(`… and ${report.errorCount - 20} more.\n`)
 }
 
 /** What the step-wise columns held, and the state order the project now has (the one the taxonomy uses). */
 function printStates(st: NonNullable<ImportReport['states']>, io: { stdout(text: string): void }): void {
   const fields = [st.lastSuccess, st.firstFailure].filter(Boolean).join(', ')
-  const held = [[st.failed, 'with a first failing state (a fail)'], [st.lastOnly, 'with a last successful state only'], [st.empty, 'empty']].filter(([n]) => n !== 0).map(([n, what]) => `${n} ${what}`)
-  io.stdout(`  ${fields} → step-wise labels of "${st.criterion}": ${held.join(', ') || 'no values'}; ${st.added} added${st.unchanged ? `, ${st.unchanged} unchanged (already there)` : ''}\n`)
-  const source = { user: 'as given', steps: "from the pipelines' steps", inferred: 'inferred from the data' }[st.orderSource]
+  const held = [
+    [st.failed, 'with a first failing state (a fail)'],
+    [st.lastOnly, 'with a last successful state only'],
+    [st.empty, 'empty'],
+  ]
+    .filter(([n]) => n !== 0)
+    .map(([n, what]) => `${n} ${what}`)
+  io.stdout(
+    `  ${fields} → step-wise labels of "${st.criterion}": ${held.join(', ') || 'no values'}; ${st.added} added${st.unchanged ? `, ${st.unchanged} unchanged (already there)` : ''}\n`,
+  )
+  const source = { user: 'as given', steps: "from the pipelines' steps", inferred: 'inferred from the data' }[
+    st.orderSource
+  ]
   io.stdout(`State order (${source}): ${st.order.join(' → ')}\n`)
   if (st.unfixed.length > 0) {
-    const pairs = st.unfixed.slice(0, 5).map(([a, b]) => `${a} / ${b}`).join(', ')
-    io.stdout(`  The data does not order ${pairs}${st.unfixed.length > 5 ? ', …' : ''}: give the order with --state-order ${st.order.join(',')} (edited as needed).\n`)
+    const pairs = st.unfixed
+      .slice(0, 5)
+      .map(([a, b]) => `${a} / ${b}`)
+      .join(', ')
+    io.stdout(
+      `  The data does not order ${pairs}${st.unfixed.length > 5 ? ', …' : ''}: give the order with --state-order ${st.order.join(',')} (edited as needed).\n`,
+    )
   }
 }
 
@@ -211,28 +299,65 @@ function explicitLabels(args: string[]): Set<string> {
 /** `--state-order A,B,…` (commas, or arrows as the import prints it) gives the step-wise columns' state order. */
 export function applyStateOrder(mapping: MappingType, order: string | undefined): MappingType {
   if (order === undefined) return mapping
-  if (!mapping.states) throw new CliError('bad_arguments', '--state-order: the mapping has no step-wise columns. Map them: --map last-success=COLUMN --map first-failure=COLUMN.')
-  const names = order.split(/,|→|->/).map((s) => s.trim()).filter(Boolean)
+  if (!mapping.states)
+    throw new CliError(
+      'bad_arguments',
+      '--state-order: the mapping has no step-wise columns. Map them: --map last-success=COLUMN --map first-failure=COLUMN.',
+    )
+  const names = order
+    .split(/,|→|->/)
+    .map((s) => s.trim())
+    .filter(Boolean)
   const repeated = names.find((n, i) => names.indexOf(n) !== i)
-  if (names.length === 0) throw new CliError('bad_arguments', '--state-order: name the states in order, separated by commas, e.g. --state-order ParseRequest,PlanToolCalls,GetRecipes.')
-  if (repeated) throw new CliError('bad_arguments', `--state-order names "${repeated}" twice: each state has one place in the order.`)
+  if (names.length === 0)
+    throw new CliError(
+      'bad_arguments',
+      '--state-order: name the states in order, separated by commas, e.g. --state-order ParseRequest,PlanToolCalls,GetRecipes.',
+    )
+  if (repeated)
+    throw new CliError(
+      'bad_arguments',
+      `--state-order names "${repeated}" twice: each state has one place in the order.`,
+    )
   return { ...mapping, states: { ...mapping.states, order: names } }
 }
 
 /** `--judge NAME` names the file's one verdict column's judge; `--judge-version N|new` picks the version its verdicts go to. */
-export function applyJudgeArgs(mapping: MappingType, judge: string | undefined, version: string | undefined): MappingType {
+export function applyJudgeArgs(
+  mapping: MappingType,
+  judge: string | undefined,
+  version: string | undefined,
+): MappingType {
   if (judge === undefined && version === undefined) return mapping
-  const flags = [judge !== undefined ? '--judge' : '', version !== undefined ? '--judge-version' : ''].filter(Boolean).join(' and ')
-  if (mapping.verdicts.length === 0) throw new CliError('bad_arguments', `${flags}: the mapping has no verdict column. Map one: --map verdict:JUDGE=COLUMN.`)
-  if (mapping.verdicts.length > 1 && judge !== undefined) throw new CliError('bad_arguments', `--judge: the mapping has ${mapping.verdicts.length} verdict columns (${mapping.verdicts.map((v) => v.field).join(', ')}); name each judge with --map verdict:JUDGE=COLUMN.`)
+  const flags = [judge !== undefined ? '--judge' : '', version !== undefined ? '--judge-version' : '']
+    .filter(Boolean)
+    .join(' and ')
+  if (mapping.verdicts.length === 0)
+    throw new CliError(
+      'bad_arguments',
+      `${flags}: the mapping has no verdict column. Map one: --map verdict:JUDGE=COLUMN.`,
+    )
+  if (mapping.verdicts.length > 1 && judge !== undefined)
+    throw new CliError(
+      'bad_arguments',
+      `--judge: the mapping has ${mapping.verdicts.length} verdict columns (${mapping.verdicts.map((v) => v.field).join(', ')}); name each judge with --map verdict:JUDGE=COLUMN.`,
+    )
   let parsed: number | 'new' | undefined
   if (version !== undefined) {
     parsed = version === 'new' ? 'new' : Number(version)
-    if (parsed !== 'new' && !(Number.isInteger(parsed) && parsed >= 1)) throw new CliError('bad_arguments', `--judge-version must be a version number (1, 2, …) or new, got "${version}".`)
+    if (parsed !== 'new' && !(Number.isInteger(parsed) && parsed >= 1))
+      throw new CliError(
+        'bad_arguments',
+        `--judge-version must be a version number (1, 2, …) or new, got "${version}".`,
+      )
   }
   return {
     ...mapping,
-    verdicts: mapping.verdicts.map((v) => ({ ...v, ...(judge !== undefined ? { judge: judge.trim() || v.judge } : {}), ...(parsed !== undefined ? { version: parsed } : {}) })),
+    verdicts: mapping.verdicts.map((v) => ({
+      ...v,
+      ...(judge !== undefined ? { judge: judge.trim() || v.judge } : {}),
+      ...(parsed !== undefined ? { version: parsed } : {}),
+    })),
   }
 }
 
@@ -264,20 +389,29 @@ export function applyMapArgs(base: MappingType, args: string[]): MappingType {
       case 'note': {
         const criterion = rest || 'Overall'
         const label = m.labels.find((l) => l.criterion === criterion)
-        if (!label) throw new CliError('bad_arguments', `--map ${arg}: map the label column of "${criterion}" first (label:${criterion}=COLUMN).`)
+        if (!label)
+          throw new CliError(
+            'bad_arguments',
+            `--map ${arg}: map the label column of "${criterion}" first (label:${criterion}=COLUMN).`,
+          )
         label.note = fieldOrNull
         break
       }
       case 'verdict': {
         const [judge, criterion = 'Overall'] = rest.split('@') as [string, string?]
-        if (!judge) throw new CliError('bad_arguments', `--map ${arg}: name the judge, e.g. verdict:my-judge=predicted_label.`)
+        if (!judge)
+          throw new CliError('bad_arguments', `--map ${arg}: name the judge, e.g. verdict:my-judge=predicted_label.`)
         m.verdicts = m.verdicts.filter((v) => v.judge !== judge && v.field !== fieldOrNull)
         if (fieldOrNull) m.verdicts.push({ field: fieldOrNull, judge, criterion, critique: null })
         break
       }
       case 'critique': {
         const verdict = m.verdicts.find((v) => v.judge === rest)
-        if (!verdict) throw new CliError('bad_arguments', `--map ${arg}: map the verdict column of judge "${rest}" first (verdict:${rest}=COLUMN).`)
+        if (!verdict)
+          throw new CliError(
+            'bad_arguments',
+            `--map ${arg}: map the verdict column of judge "${rest}" first (verdict:${rest}=COLUMN).`,
+          )
         verdict.critique = fieldOrNull
         break
       }
@@ -290,23 +424,44 @@ export function applyMapArgs(base: MappingType, args: string[]): MappingType {
       case 'last-success':
       case 'first-failure': {
         const criterion = rest || m.states?.criterion || 'Overall'
-        const states = m.states ?? { lastSuccess: null, firstFailure: null, criterion, annotator: 'imported', order: null }
+        const states = m.states ?? {
+          lastSuccess: null,
+          firstFailure: null,
+          criterion,
+          annotator: 'imported',
+          order: null,
+        }
         m.states = { ...states, criterion, [kind === 'last-success' ? 'lastSuccess' : 'firstFailure']: fieldOrNull }
         if (!m.states.lastSuccess && !m.states.firstFailure) m.states = null
         break
       }
       case 'metadata':
-        m.metadata = value.split(',').map((f) => f.trim()).filter(Boolean)
+        m.metadata = value
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean)
         break
       case 'unit':
-        m.unit = value.startsWith('step:') && value.length > 5 ? { kind: 'step', step: value.slice(5) } : value === 'trace' ? { kind: 'trace' } : badUnit(value)
+        m.unit =
+          value.startsWith('step:') && value.length > 5
+            ? { kind: 'step', step: value.slice(5) }
+            : value === 'trace'
+              ? { kind: 'trace' }
+              : badUnit(value)
         break
       default:
-        throw new CliError('bad_arguments', `--map: unknown key "${kind}". Use id, input, output, messages, steps, label, note, verdict, critique, split, last-success, first-failure, metadata or unit.`)
+        throw new CliError(
+          'bad_arguments',
+          `--map: unknown key "${kind}". Use id, input, output, messages, steps, label, note, verdict, critique, split, last-success, first-failure, metadata or unit.`,
+        )
     }
   }
   const parsed = Mapping.safeParse(m)
-  if (!parsed.success) throw new CliError('bad_arguments', `the mapping is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  if (!parsed.success)
+    throw new CliError(
+      'bad_arguments',
+      `the mapping is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    )
   return parsed.data
 }
 

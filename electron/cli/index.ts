@@ -75,7 +75,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await command.run(args, io)
   } catch (error) {
-    const code = error instanceof CliError ? error.code : (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 'bad_arguments' : toErrorData(error).kind
+    const code =
+      error instanceof CliError
+        ? error.code
+        : (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+          ? 'bad_arguments'
+          : toErrorData(error).kind
     const message = error instanceof Error ? error.message : String(error)
     if (args.includes('--json')) io.stdout(`${JSON.stringify({ error: code, message })}\n`)
     else io.stderr(`assay ${name}: ${message}\n`)

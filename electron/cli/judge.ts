@@ -78,8 +78,13 @@ export const judgeCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS })
     const [action, file, ...rest] = positionals
-    if (!action || !['list', 'create', 'run'].includes(action)) throw new CliError('bad_arguments', 'judge needs an action: list, create or run (see `assay judge --help`).')
-    if (!file || rest.length > 0) throw new CliError('bad_arguments', `judge ${action} needs one PROJECT, e.g. \`assay judge ${action} evals.assay\`.`)
+    if (!action || !['list', 'create', 'run'].includes(action))
+      throw new CliError('bad_arguments', 'judge needs an action: list, create or run (see `assay judge --help`).')
+    if (!file || rest.length > 0)
+      throw new CliError(
+        'bad_arguments',
+        `judge ${action} needs one PROJECT, e.g. \`assay judge ${action} evals.assay\`.`,
+      )
     const opened = openProject(resolve(io.cwd, file), { mode: 'open' })
     const { db } = opened
     if (action !== 'list') {
@@ -94,7 +99,13 @@ export const judgeCommand: Command = {
     try {
       if (action === 'list') {
         const judges = listJudges(d)
-        io.stdout(values.json ? `${JSON.stringify(judges)}\n` : judges.length ? judges.map((j) => `${j.name}\t${j.criterion}\tversions ${j.versions}\n`).join('') : 'No judges yet: `assay judge create`.\n')
+        io.stdout(
+          values.json
+            ? `${JSON.stringify(judges)}\n`
+            : judges.length
+              ? judges.map((j) => `${j.name}\t${j.criterion}\tversions ${j.versions}\n`).join('')
+              : 'No judges yet: `assay judge create`.\n',
+        )
         return 0
       }
       if (action === 'create') return create(d, values, io)
@@ -115,8 +126,14 @@ function settingsOf(io: CliIo) {
 /** The model a command line names: a saved profile, or one made of --base-url and --model. */
 function modelOf(values: Values, io: CliIo, base?: ModelSnapshot): ModelSnapshot | null {
   if (values.profile) {
-    const p = settingsOf(io).settings.profiles().find((x) => x.id === values.profile)
-    if (!p) throw new CliError('not_found', `There is no model profile "${values.profile}" in ${defaultSettingsDir(io.env)}/settings.json.`)
+    const p = settingsOf(io)
+      .settings.profiles()
+      .find((x) => x.id === values.profile)
+    if (!p)
+      throw new CliError(
+        'not_found',
+        `There is no model profile "${values.profile}" in ${defaultSettingsDir(io.env)}/settings.json.`,
+      )
     return ModelSnapshot.parse(p)
   }
   if (!values['base-url'] && !values.model) return null
@@ -125,8 +142,19 @@ function modelOf(values: Values, io: CliIo, base?: ModelSnapshot): ModelSnapshot
   if (!url || !model) throw new CliError('bad_arguments', 'A model needs both --base-url and --model (or --profile).')
   // A name that was only the old model id follows the new one.
   const name = base?.name && base.name !== base.model ? base.name : model
-  const parsed = ModelProfile.safeParse({ ...base, id: base?.id || 'cli', name, baseUrl: url, model, structuredOutputs: base?.structuredOutputs ?? !values['no-structured'] })
-  if (!parsed.success) throw new CliError('bad_arguments', parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '))
+  const parsed = ModelProfile.safeParse({
+    ...base,
+    id: base?.id || 'cli',
+    name,
+    baseUrl: url,
+    model,
+    structuredOutputs: base?.structuredOutputs ?? !values['no-structured'],
+  })
+  if (!parsed.success)
+    throw new CliError(
+      'bad_arguments',
+      parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '),
+    )
   return ModelSnapshot.parse(parsed.data)
 }
 
@@ -136,50 +164,113 @@ function paramsOf(values: Values): Record<string, number | string | boolean> {
     const eq = p.indexOf('=')
     if (eq < 1) throw new CliError('bad_arguments', `--param takes KEY=VALUE, got "${p}".`)
     const raw = p.slice(eq + 1)
-    params[p.slice(0, eq)] = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) && raw.trim() !== '' ? Number(raw) : raw
+    params[p.slice(0, eq)] =
+      raw === 'true'
+        ? true
+        : raw === 'false'
+          ? false
+          : Number.isFinite(Number(raw)) && raw.trim() !== ''
+            ? Number(raw)
+            : raw
   }
   return params
 }
 
 function create(d: JudgeDeps, values: Values, io: CliIo): number {
-  if (!values.criterion || !values.name) throw new CliError('bad_arguments', 'judge create needs --criterion NAME and --name NAME.')
+  if (!values.criterion || !values.name)
+    throw new CliError('bad_arguments', 'judge create needs --criterion NAME and --name NAME.')
   const criterion = d.repos.criteria.list().find((c) => c.name === values.criterion)
-  if (!criterion) throw new CliError('not_found', `There is no criterion "${values.criterion}". Criteria: ${d.repos.criteria.list().map((c) => `"${c.name}"`).join(', ')}.`)
+  if (!criterion)
+    throw new CliError(
+      'not_found',
+      `There is no criterion "${values.criterion}". Criteria: ${d.repos.criteria
+        .list()
+        .map((c) => `"${c.name}"`)
+        .join(', ')}.`,
+    )
   const model = modelOf(values, io)
-  if (!model) throw new CliError('bad_arguments', 'judge create needs a model: --profile ID, or --base-url URL and --model M.')
+  if (!model)
+    throw new CliError('bad_arguments', 'judge create needs a model: --profile ID, or --base-url URL and --model M.')
   const params = paramsOf(values)
   const judge = createJudge(d, { criterionId: criterion.id, name: values.name, model, params })
   if (values['prompt-file']) {
     const v = d.repos.judges.versions(judge.id)[0]!
-    saveVersion(d, { judgeId: judge.id, prompt: readFileSync(resolve(io.cwd, values['prompt-file']), 'utf8'), model, params, fewshotIds: JSON.parse(v.fewshot_ids) })
+    saveVersion(d, {
+      judgeId: judge.id,
+      prompt: readFileSync(resolve(io.cwd, values['prompt-file']), 'utf8'),
+      model,
+      params,
+      fewshotIds: JSON.parse(v.fewshot_ids),
+    })
   }
   const latest = listJudges(d).find((j) => j.id === judge.id)!
-  io.stdout(values.json ? `${JSON.stringify(latest)}\n` : `Created judge "${latest.name}" on "${latest.criterion}" (version ${latest.latest}).\n`)
+  io.stdout(
+    values.json
+      ? `${JSON.stringify(latest)}\n`
+      : `Created judge "${latest.name}" on "${latest.criterion}" (version ${latest.latest}).\n`,
+  )
   return 0
 }
 
 async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
   if (!values.judge) throw new CliError('bad_arguments', 'judge run needs --judge NAME (see `assay judge list`).')
   const scope = values.scope as RunScope | undefined
-  if (!scope || !RUN_SCOPES.includes(scope) || scope === 'selection') throw new CliError('bad_arguments', `--scope must be one of train, dev, test, unlabeled, all; got "${values.scope ?? ''}".`)
+  if (!scope || !RUN_SCOPES.includes(scope) || scope === 'selection')
+    throw new CliError(
+      'bad_arguments',
+      `--scope must be one of train, dev, test, unlabeled, all; got "${values.scope ?? ''}".`,
+    )
   const concurrency = Number(values.concurrency)
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new CliError('bad_arguments', `--concurrency must be a whole number from 1 to 64, got "${values.concurrency}".`)
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new CliError(
+      'bad_arguments',
+      `--concurrency must be a whole number from 1 to 64, got "${values.concurrency}".`,
+    )
   const pollSeconds = Number(values['poll-seconds'])
-  if (!(pollSeconds > 0)) throw new CliError('bad_arguments', `--poll-seconds must be a number of seconds above 0, got "${values['poll-seconds']}".`)
+  if (!(pollSeconds > 0))
+    throw new CliError(
+      'bad_arguments',
+      `--poll-seconds must be a number of seconds above 0, got "${values['poll-seconds']}".`,
+    )
   const judge = judgeByName(d, values.judge)
   const versions = d.repos.judges.versions(judge.id)
   let version = values.version ? versions.find((v) => String(v.version) === values.version) : versions.at(-1)
-  if (!version) throw new CliError('not_found', `"${judge.name}" has no version ${values.version} (it has ${versions.map((v) => v.version).join(', ')}).`)
+  if (!version)
+    throw new CliError(
+      'not_found',
+      `"${judge.name}" has no version ${values.version} (it has ${versions.map((v) => v.version).join(', ')}).`,
+    )
   const base = versionForRun(d, version.id).run
   const override = modelOf(values, io, base.model)
   if (override && (override.baseUrl !== base.model.baseUrl || override.model !== base.model.model || values.profile)) {
-    version = d.repos.judges.version(saveVersion(d, { judgeId: judge.id, prompt: version.prompt, model: override, params: JSON.parse(version.params_json), fewshotIds: JSON.parse(version.fewshot_ids) }).version.id)!
+    version = d.repos.judges.version(
+      saveVersion(d, {
+        judgeId: judge.id,
+        prompt: version.prompt,
+        model: override,
+        params: JSON.parse(version.params_json),
+        fewshotIds: JSON.parse(version.fewshot_ids),
+      }).version.id,
+    )!
   }
   const { keys, settings } = settingsOf(io)
   // A --base-url typed here is the user's own choice of endpoint: OPENAI_API_KEY may go to it.
-  const client = clientFor(versionForRun(d, version.id).run.model, { store: keys, env: io.env, profiles: settings.profiles(), chosenEndpoint: values['base-url'] !== undefined })
+  const client = clientFor(versionForRun(d, version.id).run.model, {
+    store: keys,
+    env: io.env,
+    profiles: settings.profiles(),
+    chosenEndpoint: values['base-url'] !== undefined,
+  })
   const previous = values.new ? null : unfinishedRun(d, version.id, scope)
-  const runId = previous ?? createRun(d, { versionId: version.id, scope, confirmTest: values['confirm-test'], concurrency, batch: values.batch })
+  const runId =
+    previous ??
+    createRun(d, {
+      versionId: version.id,
+      scope,
+      confirmTest: values['confirm-test'],
+      concurrency,
+      batch: values.batch,
+    })
   const controller = new AbortController()
   const stop = () => controller.abort()
   process.once('SIGINT', stop)
@@ -196,10 +287,20 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
       onProgress: (r) => {
         if (!values.progress || performance.now() - last < 1000) return
         last = performance.now()
-        io.stderr(`run ${r.id}: ${r.done}/${r.total} (${r.pass} pass, ${r.fail} fail, ${r.errors} error, ${r.cached} cached)\n`)
+        io.stderr(
+          `run ${r.id}: ${r.done}/${r.total} (${r.pass} pass, ${r.fail} fail, ${r.errors} error, ${r.cached} cached)\n`,
+        )
       },
     })
-    const summary = summaryOf(d, result, judge.name, version.version, scope, previous !== null, Math.round(performance.now() - started))
+    const summary = summaryOf(
+      d,
+      result,
+      judge.name,
+      version.version,
+      scope,
+      previous !== null,
+      Math.round(performance.now() - started),
+    )
     io.stdout(values.json ? `${JSON.stringify(summary)}\n` : text(summary))
     return result.status === 'done' ? 0 : 1
   } catch (error) {
@@ -211,12 +312,36 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
   }
 }
 
-function summaryOf(d: JudgeDeps, r: RunView, judge: string, version: number, scope: RunScope, resumed: boolean, durationMs: number) {
+function summaryOf(
+  d: JudgeDeps,
+  r: RunView,
+  judge: string,
+  version: number,
+  scope: RunScope,
+  resumed: boolean,
+  durationMs: number,
+) {
   const errors = d.repos.judges.runErrors(r.id, 20)
   return {
-    run: r.id, judge, version, scope, mode: r.mode, batchId: r.batchId, status: r.status, resumed, total: r.total, done: r.done,
-    pass: r.pass, fail: r.fail, error: r.errors, cached: r.cached,
-    tokensIn: r.tokensIn, tokensOut: r.tokensOut, costUsd: Number(r.costUsd.toFixed(6)), durationMs, errors,
+    run: r.id,
+    judge,
+    version,
+    scope,
+    mode: r.mode,
+    batchId: r.batchId,
+    status: r.status,
+    resumed,
+    total: r.total,
+    done: r.done,
+    pass: r.pass,
+    fail: r.fail,
+    error: r.errors,
+    cached: r.cached,
+    tokensIn: r.tokensIn,
+    tokensOut: r.tokensOut,
+    costUsd: Number(r.costUsd.toFixed(6)),
+    durationMs,
+    errors,
   }
 }
 

@@ -52,12 +52,29 @@ export const reportCommand: Command = {
         json: { type: 'boolean', default: false },
       },
     })
-    if (positionals.length !== 1) throw new CliError('bad_arguments', 'report needs one PROJECT, e.g. `assay report evals.assay --out report.html`.')
+    if (positionals.length !== 1)
+      throw new CliError(
+        'bad_arguments',
+        'report needs one PROJECT, e.g. `assay report evals.assay --out report.html`.',
+      )
     const format = values.format as ReportFormat
-    if (!REPORT_FORMATS.includes(format)) throw new CliError('bad_arguments', `--format must be one of ${REPORT_FORMATS.join(', ')}, got "${values.format}".`)
-    if (format === 'pdf' && !values.out) throw new CliError('bad_arguments', 'A PDF needs --out FILE (it is not text for the terminal).')
-    if (values.method && !INTERVAL_METHODS.includes(values.method as never)) throw new CliError('bad_arguments', `--method must be one of ${INTERVAL_METHODS.join(', ')}, got "${values.method}".`)
-    if (values.errors !== undefined && !(ERROR_POLICIES as readonly string[]).includes(values.errors)) throw new CliError('bad_arguments', `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${values.errors}".`)
+    if (!REPORT_FORMATS.includes(format))
+      throw new CliError(
+        'bad_arguments',
+        `--format must be one of ${REPORT_FORMATS.join(', ')}, got "${values.format}".`,
+      )
+    if (format === 'pdf' && !values.out)
+      throw new CliError('bad_arguments', 'A PDF needs --out FILE (it is not text for the terminal).')
+    if (values.method && !INTERVAL_METHODS.includes(values.method as never))
+      throw new CliError(
+        'bad_arguments',
+        `--method must be one of ${INTERVAL_METHODS.join(', ')}, got "${values.method}".`,
+      )
+    if (values.errors !== undefined && !(ERROR_POLICIES as readonly string[]).includes(values.errors))
+      throw new CliError(
+        'bad_arguments',
+        `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${values.errors}".`,
+      )
     const number = (name: string, raw: string | undefined) => {
       if (raw === undefined) return undefined
       const n = Number(raw)
@@ -69,14 +86,35 @@ export const reportCommand: Command = {
     try {
       const data = buildReport(
         { db, repos: createRepos(db), clock: () => new Date() },
-        { projectPath: path, appVersion: version, criterion: values.criterion, judge: values.judge, method: values.method, iterations: number('iterations', values.iterations), seed: number('seed', values.seed), confidence: number('confidence', values.confidence), errors: values.errors as ErrorPolicy | undefined },
+        {
+          projectPath: path,
+          appVersion: version,
+          criterion: values.criterion,
+          judge: values.judge,
+          method: values.method,
+          iterations: number('iterations', values.iterations),
+          seed: number('seed', values.seed),
+          confidence: number('confidence', values.confidence),
+          errors: values.errors as ErrorPolicy | undefined,
+        },
       )
-      const content = format === 'json' ? reportJson(data) : format === 'md' ? reportMarkdown(data) : format === 'html' ? reportHtml(data) : await chromiumPrinter(io.env)(reportHtml(data))
+      const content =
+        format === 'json'
+          ? reportJson(data)
+          : format === 'md'
+            ? reportMarkdown(data)
+            : format === 'html'
+              ? reportHtml(data)
+              : await chromiumPrinter(io.env)(reportHtml(data))
       if (!values.out) io.stdout(content as string)
       else {
         const out = resolve(io.cwd, values.out)
         writeFileSync(out, content)
-        io.stdout(values.json ? `${JSON.stringify({ path: out, format, judges: data.judges.length })}\n` : `Wrote the ${format.toUpperCase()} report (${data.judges.length} judge${data.judges.length === 1 ? '' : 's'}) to ${out}.\n`)
+        io.stdout(
+          values.json
+            ? `${JSON.stringify({ path: out, format, judges: data.judges.length })}\n`
+            : `Wrote the ${format.toUpperCase()} report (${data.judges.length} judge${data.judges.length === 1 ? '' : 's'}) to ${out}.\n`,
+        )
       }
       return 0
     } catch (error) {

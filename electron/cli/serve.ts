@@ -22,15 +22,28 @@ Prints one line with the address to open; every request needs the token in it.
 Stop it with Ctrl+C.`
 
 /** Starts the server; resolves with it (used by tests and by the command below). */
-export async function serve(args: string[], io: CliIo, rendererDir = defaultRendererDir()): Promise<{ server: RunningServer; close: () => Promise<void> }> {
+export async function serve(
+  args: string[],
+  io: CliIo,
+  rendererDir = defaultRendererDir(),
+): Promise<{ server: RunningServer; close: () => Promise<void> }> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, json: { type: 'boolean', default: false } },
+    options: {
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      json: { type: 'boolean', default: false },
+    },
   })
   const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('bad_port', `--port must be a whole number from 0 to 65535, got "${values.port}".`)
-  if (positionals.length > 1) throw new CliError('bad_arguments', `serve takes one project file, got ${positionals.length}: ${positionals.join(' ')}`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError('bad_port', `--port must be a whole number from 0 to 65535, got "${values.port}".`)
+  if (positionals.length > 1)
+    throw new CliError(
+      'bad_arguments',
+      `serve takes one project file, got ${positionals.length}: ${positionals.join(' ')}`,
+    )
 
   const settingsDir = defaultSettingsDir(io.env)
   let server: RunningServer | null = null
@@ -47,16 +60,30 @@ export async function serve(args: string[], io: CliIo, rendererDir = defaultRend
   // Checked now, before anything is served: a damaged file is refused with the same message as every other command.
   if (project) services.open(project)
   if (!isLoopback(values.host)) {
-    io.stderr(`Warning: --host ${values.host} makes Assay reachable from other machines. Anyone with the token can read and change this project. Prefer 127.0.0.1 with an SSH tunnel.\n`)
+    io.stderr(
+      `Warning: --host ${values.host} makes Assay reachable from other machines. Anyone with the token can read and change this project. Prefer 127.0.0.1 with an SSH tunnel.\n`,
+    )
   }
-  server = await startServer({ handlers: services.handlers, rendererDir, port, host: values.host, download: (ticket) => services.download(ticket) })
+  server = await startServer({
+    handlers: services.handlers,
+    rendererDir,
+    port,
+    host: values.host,
+    download: (ticket) => services.download(ticket),
+  })
   io.stdout(
     values.json
       ? `${JSON.stringify({ url: server.url, port: server.port, token: server.token, project })}\n`
       : `Assay is serving ${project ?? 'the Start screen'} at ${server.url}\n`,
   )
   const running = server
-  return { server: running, close: async () => { await running.close(); services.close() } }
+  return {
+    server: running,
+    close: async () => {
+      await running.close()
+      services.close()
+    },
+  }
 }
 
 export const serveCommand: Command = {

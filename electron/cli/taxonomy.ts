@@ -26,16 +26,25 @@ export const taxonomyCommand: Command = {
   summary: 'write the failure taxonomy (definitions, examples, counts) as Markdown or JSON',
   usage,
   async run(args, io) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: 'string', default: 'md' }, out: { type: 'string' } } })
-    if (positionals.length !== 1) throw new CliError('bad_arguments', 'taxonomy needs one PROJECT, e.g. `assay taxonomy evals.assay --format md`.')
-    if (values.format !== 'md' && values.format !== 'json') throw new CliError('bad_arguments', `--format must be md or json, got "${values.format}".`)
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { format: { type: 'string', default: 'md' }, out: { type: 'string' } },
+    })
+    if (positionals.length !== 1)
+      throw new CliError('bad_arguments', 'taxonomy needs one PROJECT, e.g. `assay taxonomy evals.assay --format md`.')
+    if (values.format !== 'md' && values.format !== 'json')
+      throw new CliError('bad_arguments', `--format must be md or json, got "${values.format}".`)
     const path = resolve(io.cwd, positionals[0]!)
     const { db } = openProject(path, { mode: 'open' })
     try {
       const d = labelingDeps(db, createRepos(db), 'cli', new Date())
       const t = countTaxonomy(d, null)
       const notes = listNotes(d)
-      const text = values.format === 'json' ? `${JSON.stringify(taxonomyJson(t, notes, projectName(path)), null, 2)}\n` : taxonomyMarkdown(t, notes, projectName(path))
+      const text =
+        values.format === 'json'
+          ? `${JSON.stringify(taxonomyJson(t, notes, projectName(path)), null, 2)}\n`
+          : taxonomyMarkdown(t, notes, projectName(path))
       if (values.out) writeFileSync(resolve(io.cwd, values.out), text)
       else io.stdout(text)
       return 0

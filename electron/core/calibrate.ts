@@ -6,7 +6,15 @@
  * under one error policy (what the judge's error verdicts count as). All statistics are
  * `shared/stats`; this file only gathers counts and keeps the test lock.
  */
-import { CellRequest, type CalibrateRequest, type CalibrationView, type CellItem, type CompareRow, type Matrix, type Targets } from '../../shared/calibrate'
+import {
+  CellRequest,
+  type CalibrateRequest,
+  type CalibrationView,
+  type CellItem,
+  type CompareRow,
+  type Matrix,
+  type Targets,
+} from '../../shared/calibrate'
 import { AppError } from '../../shared/errors'
 import {
   ALL_MODES,
@@ -34,7 +42,9 @@ const HISTOGRAM_BINS = 40
 /** Every judge version that can be calibrated, latest first per judge, for the screen's picker. */
 export function calibrationChoices(d: JudgeDeps): { versionId: number; label: string }[] {
   return listJudges(d).flatMap((j) =>
-    [...d.repos.judges.versions(j.id)].reverse().map((v) => ({ versionId: v.id, label: `${j.name} v${v.version} (${j.criterion})` })),
+    [...d.repos.judges.versions(j.id)]
+      .reverse()
+      .map((v) => ({ versionId: v.id, label: `${j.name} v${v.version} (${j.criterion})` })),
   )
 }
 
@@ -42,7 +52,8 @@ function versionContext(d: JudgeDeps, versionId: number) {
   const v = d.repos.judges.version(versionId)
   if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
   const judge = listJudges(d).find((j) => j.id === v.judge_id)
-  if (!judge) throw new AppError('not_found', `Judge version ${versionId} belongs to a judge whose criterion was deleted.`)
+  if (!judge)
+    throw new AppError('not_found', `Judge version ${versionId} belongs to a judge whose criterion was deleted.`)
   return { v, judge }
 }
 
@@ -50,22 +61,56 @@ function versionContext(d: JudgeDeps, versionId: number) {
  * The matrices of a version (train, dev, and test only when revealed) and its production verdicts,
  * with the error verdicts counted in by the policy; `test` and `prod` are the counts before it.
  */
-function matricesOf(d: JudgeDeps, versionId: number, labeled: LabeledRow[], withTest: boolean, confidence: number, policy: ErrorPolicy) {
+function matricesOf(
+  d: JudgeDeps,
+  versionId: number,
+  labeled: LabeledRow[],
+  withTest: boolean,
+  confidence: number,
+  policy: ErrorPolicy,
+) {
   const splits = versionMetrics(d, versionId, labeled)
-  const cellsOf = (s: (typeof splits)[number]) => applyErrorPolicyToMatrix({ tp: s.tp, fn: s.fn, tn: s.tn, fp: s.fp }, { pass: s.errorsPass, fail: s.errorsFail }, policy)
+  const cellsOf = (s: (typeof splits)[number]) =>
+    applyErrorPolicyToMatrix(
+      { tp: s.tp, fn: s.fn, tn: s.tn, fp: s.fp },
+      { pass: s.errorsPass, fail: s.errorsFail },
+      policy,
+    )
   const matrices: Matrix[] = splits
-    .filter((s): s is typeof s & { split: Matrix['split'] } => s.split !== 'unlabeled' && (withTest || s.split !== 'test'))
+    .filter(
+      (s): s is typeof s & { split: Matrix['split'] } => s.split !== 'unlabeled' && (withTest || s.split !== 'test'),
+    )
     .map((s) => {
       const cells = cellsOf(s)
-      return { split: s.split, ...cells, errors: s.errors, errorsPass: s.errorsPass, errorsFail: s.errorsFail, errorPolicy: policy, missing: s.missing, ...judgeRates(cells, confidence) }
+      return {
+        split: s.split,
+        ...cells,
+        errors: s.errors,
+        errorsPass: s.errorsPass,
+        errorsFail: s.errorsFail,
+        errorPolicy: policy,
+        missing: s.missing,
+        ...judgeRates(cells, confidence),
+      }
     })
   const prod = splits.find((s) => s.split === 'unlabeled')!
   const test = splits.find((s) => s.split === 'test')!
-  const production = { ...applyErrorPolicyToProduction({ m: prod.judgedPass + prod.judgedFail, k: prod.judgedPass }, prod.errors, policy), errors: prod.errors }
-  return { matrices, production, test, testCells: cellsOf(test), prod, hasTest: test.tp + test.fn + test.tn + test.fp + test.errors > 0 }
+  const production = {
+    ...applyErrorPolicyToProduction({ m: prod.judgedPass + prod.judgedFail, k: prod.judgedPass }, prod.errors, policy),
+    errors: prod.errors,
+  }
+  return {
+    matrices,
+    production,
+    test,
+    testCells: cellsOf(test),
+    prod,
+    hasTest: test.tp + test.fn + test.tn + test.fp + test.errors > 0,
+  }
 }
 
-const refusalOf = (error: unknown): string => (isStatsError(error) ? `${error.message}` : error instanceof Error ? error.message : String(error))
+const refusalOf = (error: unknown): string =>
+  isStatsError(error) ? `${error.message}` : error instanceof Error ? error.message : String(error)
 
 /** Sets a criterion's quality targets for TPR and TNR: the Calibrate screen and the report grade its judges against them. */
 export function setTargets(d: JudgeDeps, criterionId: number, targets: Targets): Targets {
@@ -88,17 +133,37 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
   const matrices = testRevealed ? first.matrices : first.matrices.filter((m) => m.split !== 'test')
   const method = (r.method ?? DEFAULT_METHOD) as IntervalMethod
   // Pass/fail verdicts only, the error verdicts beside: `estimate` applies the policy (and says so in its warnings).
-  const verdictCounts = { tp: test.tp, fn: test.fn, tn: test.tn, fp: test.fp, k: prod.judgedPass, m: prod.judgedPass + prod.judgedFail }
+  const verdictCounts = {
+    tp: test.tp,
+    fn: test.fn,
+    tn: test.tn,
+    fp: test.fp,
+    k: prod.judgedPass,
+    m: prod.judgedPass + prod.judgedFail,
+  }
   const errors = { pass: test.errorsPass, fail: test.errorsFail, unlabeled: prod.errors }
 
   let result: EstimateResult | null = null
   let refusal: string | null = null
-  if (!first.hasTest) refusal = `Version ${v.version} has no verdicts on the test split yet: run it on test (Judges screen, once the judge is final) to measure TPR and TNR.`
-  else if (!testRevealed) refusal = 'Test results are hidden (the test lock): show them to compute the corrected rate. Viewing is recorded, and changing the judge afterwards warns.'
-  else if (production.m === 0) refusal = `No production verdicts: run version ${v.version} on the unlabeled items (Judges screen, scope "unlabeled items") to estimate the success rate.`
+  if (!first.hasTest)
+    refusal = `Version ${v.version} has no verdicts on the test split yet: run it on test (Judges screen, once the judge is final) to measure TPR and TNR.`
+  else if (!testRevealed)
+    refusal =
+      'Test results are hidden (the test lock): show them to compute the corrected rate. Viewing is recorded, and changing the judge afterwards warns.'
+  else if (production.m === 0)
+    refusal = `No production verdicts: run version ${v.version} on the unlabeled items (Judges screen, scope "unlabeled items") to estimate the success rate.`
   else {
     try {
-      result = estimate({ counts: verdictCounts, errors, errorPolicy: policy, method, iterations: r.iterations, seed: r.seed, confidence: r.confidence, keepDraws: BOOTSTRAP_METHODS.includes(method) })
+      result = estimate({
+        counts: verdictCounts,
+        errors,
+        errorPolicy: policy,
+        method,
+        iterations: r.iterations,
+        seed: r.seed,
+        confidence: r.confidence,
+        keepDraws: BOOTSTRAP_METHODS.includes(method),
+      })
     } catch (error) {
       refusal = refusalOf(error)
     }
@@ -108,28 +173,79 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
   let histogram: CalibrationView['histogram'] = null
   let advice: CalibrationView['advice'] = null
   if (result) {
-    const counts = { tp: result.counts.tp, fn: result.counts.fn, tn: result.counts.tn, fp: result.counts.fp, k: result.counts.k, m: result.counts.m }
+    const counts = {
+      tp: result.counts.tp,
+      fn: result.counts.fn,
+      tn: result.counts.tn,
+      fp: result.counts.fp,
+      k: result.counts.k,
+      m: result.counts.m,
+    }
     const stored = { ...result, draws: undefined }
     const estimateId = d.db.readonly
       ? null
       : d.repos.judges.saveEstimate(
-          { criterionId: judge.criterionId, versionId: v.id, method, iterations: result.iterations, seed: result.seed, prng: result.prng, confidence: result.confidence, result: stored },
+          {
+            criterionId: judge.criterionId,
+            versionId: v.id,
+            method,
+            iterations: result.iterations,
+            seed: result.seed,
+            prng: result.prng,
+            confidence: result.confidence,
+            result: stored,
+          },
           d.clock().toISOString(),
         )
     estimateView = {
-      method, theta: result.theta, thetaUnclipped: result.thetaUnclipped, clipped: result.clipped, lower: result.lower, upper: result.upper, pObs: result.pObs,
-      tpr: result.tpr, tnr: result.tnr, confidence: result.confidence, iterations: result.iterations, seed: result.seed, prng: result.prng,
-      nValid: result.nValid, nDropped: result.nDropped, counts, errorPolicy: policy, errors, estimateInput: estimateInput(verdictCounts, errors),
-      warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })), estimateId,
+      method,
+      theta: result.theta,
+      thetaUnclipped: result.thetaUnclipped,
+      clipped: result.clipped,
+      lower: result.lower,
+      upper: result.upper,
+      pObs: result.pObs,
+      tpr: result.tpr,
+      tnr: result.tnr,
+      confidence: result.confidence,
+      iterations: result.iterations,
+      seed: result.seed,
+      prng: result.prng,
+      nValid: result.nValid,
+      nDropped: result.nDropped,
+      counts,
+      errorPolicy: policy,
+      errors,
+      estimateInput: estimateInput(verdictCounts, errors),
+      warnings: result.warnings.map((w) => ({ code: w.code, message: w.message })),
+      estimateId,
     }
     const draws = result.draws ?? referenceDraws(counts, r)
-    if (draws && draws.length > 0) histogram = { ...bin(draws), source: result.draws ? `${method} draws` : 'a bootstrap of the same counts, for reference (the interval is the chosen method’s)' }
+    if (draws && draws.length > 0)
+      histogram = {
+        ...bin(draws),
+        source: result.draws
+          ? `${method} draws`
+          : 'a bootstrap of the same counts, for reference (the interval is the chosen method’s)',
+      }
     const a = labelingAdvice(counts, r.targetWidth, r.confidence)
-    advice = { nextClass: a.nextClass, message: a.message, additionalPass: a.additionalPass, additionalFail: a.additionalFail }
+    advice = {
+      nextClass: a.nextClass,
+      message: a.message,
+      additionalPass: a.additionalPass,
+      additionalFail: a.additionalFail,
+    }
   }
 
   return {
-    judge: { id: judge.id, name: judge.name, criterion: judge.criterion, criterionId: judge.criterionId, versionId: v.id, version: v.version },
+    judge: {
+      id: judge.id,
+      name: judge.name,
+      criterion: judge.criterion,
+      criterionId: judge.criterionId,
+      versionId: v.id,
+      version: v.version,
+    },
     judges: calibrationChoices(d),
     testRevealed,
     testEvaluations: v.test_evaluations,
@@ -158,18 +274,30 @@ function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'
   const newest = new Map<number, { name: string; criterionId: number; versionId: number }>()
   for (const j of listJudges(d)) {
     const v = d.repos.judges.versions(j.id).at(-1)
-    if (v && v.test_viewed_at !== null) newest.set(j.criterionId, { name: j.criterion, criterionId: j.criterionId, versionId: v.id })
+    if (v && v.test_viewed_at !== null)
+      newest.set(j.criterionId, { name: j.criterion, criterionId: j.criterionId, versionId: v.id })
   }
   const modes = [...newest.values()]
   if (modes.length < 2) return none('Needs judges on at least two criteria, each with test results shown.')
   const labels = modes.map((m) => new Map(d.repos.splits.labeled(m.criterionId).map((x) => [x.itemId, x])))
-  const verdicts = modes.map((m) => new Map(d.repos.judges.latestVerdicts(m.versionId).map((x) => [x.itemId, x.verdict])))
+  const verdicts = modes.map(
+    (m) => new Map(d.repos.judges.latestVerdicts(m.versionId).map((x) => [x.itemId, x.verdict])),
+  )
   // An error verdict is a Fail or a Pass under those policies; under `exclude` its item is left out.
-  const judged = (id: number) => verdicts.every((v) => v.get(id) === 'pass' || v.get(id) === 'fail' || (v.get(id) === 'error' && r.errors !== 'exclude'))
+  const judged = (id: number) =>
+    verdicts.every(
+      (v) => v.get(id) === 'pass' || v.get(id) === 'fail' || (v.get(id) === 'error' && r.errors !== 'exclude'),
+    )
   const bit = (v: string | undefined) => (v === 'pass' || (v === 'error' && r.errors === 'pass') ? 1 : 0)
   const ids = [...verdicts[0]!.keys()].filter(judged)
-  const test = ids.filter((id) => labels.every((l) => l.get(id)?.split === 'test' && (l.get(id)!.verdict === 'pass' || l.get(id)!.verdict === 'fail')))
-  const production = ids.filter((id) => labels.every((l) => l.get(id)?.verdict !== 'pass' && l.get(id)?.verdict !== 'fail'))
+  const test = ids.filter((id) =>
+    labels.every(
+      (l) => l.get(id)?.split === 'test' && (l.get(id)!.verdict === 'pass' || l.get(id)!.verdict === 'fail'),
+    ),
+  )
+  const production = ids.filter((id) =>
+    labels.every((l) => l.get(id)?.verdict !== 'pass' && l.get(id)?.verdict !== 'fail'),
+  )
   if (test.length === 0) return none('No test item is labeled and judged on every criterion with a judge.')
   if (production.length === 0) return none('No unlabeled item is judged by every judge.')
   try {
@@ -186,8 +314,24 @@ function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'
     })
     const rows = result.modes.map((m) =>
       m.ok
-        ? { name: m.name === ALL_MODES ? 'passes all' : m.name, theta: m.point.theta, lower: m.lower, upper: m.upper, simultaneousLower: m.simultaneousLower, simultaneousUpper: m.simultaneousUpper, note: null }
-        : { name: m.name === ALL_MODES ? 'passes all' : m.name, theta: null, lower: null, upper: null, simultaneousLower: null, simultaneousUpper: null, note: m.error.message },
+        ? {
+            name: m.name === ALL_MODES ? 'passes all' : m.name,
+            theta: m.point.theta,
+            lower: m.lower,
+            upper: m.upper,
+            simultaneousLower: m.simultaneousLower,
+            simultaneousUpper: m.simultaneousUpper,
+            note: null,
+          }
+        : {
+            name: m.name === ALL_MODES ? 'passes all' : m.name,
+            theta: null,
+            lower: null,
+            upper: null,
+            simultaneousLower: null,
+            simultaneousUpper: null,
+            note: m.error.message,
+          },
     )
     return { rows, testItems: test.length, productionItems: production.length, reason: null }
   } catch (error) {
@@ -199,7 +343,10 @@ function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'
  * The counts JSON `assay estimate` reads to recompute an estimate: pass/fail verdicts, and the
  * error verdicts apart (only when there are any, so an estimate without errors keeps its old command).
  */
-function estimateInput(c: CalibrationCounts, errors: { pass: number; fail: number; unlabeled: number }): Record<string, number> {
+function estimateInput(
+  c: CalibrationCounts,
+  errors: { pass: number; fail: number; unlabeled: number },
+): Record<string, number> {
   const base: Record<string, number> = { tp: c.tp, fn: c.fn, tn: c.tn, fp: c.fp, k: c.k, m: c.m }
   if (errors.pass + errors.fail + errors.unlabeled === 0) return base
   return { ...base, errors_pass: errors.pass, errors_fail: errors.fail, errors_unlabeled: errors.unlabeled }
@@ -208,7 +355,14 @@ function estimateInput(c: CalibrationCounts, errors: { pass: number; fail: numbe
 /** A bootstrap of the same counts, drawn beside an analytic interval; none when every draw is degenerate. */
 function referenceDraws(counts: CalibrationCounts, r: CalibrateRequest): Float64Array | undefined {
   try {
-    return estimate({ counts, method: 'bootstrap', iterations: r.iterations, seed: r.seed, confidence: r.confidence, keepDraws: true }).draws
+    return estimate({
+      counts,
+      method: 'bootstrap',
+      iterations: r.iterations,
+      seed: r.seed,
+      confidence: r.confidence,
+      keepDraws: true,
+    }).draws
   } catch {
     return undefined
   }
@@ -233,30 +387,52 @@ function bin(draws: Float64Array): { x0: number; width: number; counts: number[]
  * (Lang–Reiczigel: analytic, so many slices cost nothing). A slice with no test items of its own
  * is flagged: the correction then assumes the judge errs there as it does elsewhere.
  */
-function slices(d: JudgeDeps, versionId: number, labeled: LabeledRow[], r: CalibrateRequest, counts: { tp: number; fn: number; tn: number; fp: number } | null): CalibrationView['slices'] {
+function slices(
+  d: JudgeDeps,
+  versionId: number,
+  labeled: LabeledRow[],
+  r: CalibrateRequest,
+  counts: { tp: number; fn: number; tn: number; fp: number } | null,
+): CalibrationView['slices'] {
   const keys = d.repos.items.facets().metadataKeys
   if (!r.sliceBy || !counts) return { key: r.sliceBy, keys, rows: [] }
   const verdicts = d.repos.judges.latestVerdicts(versionId)
   const byItem = new Map(labeled.map((x) => [x.itemId, x]))
-  const values = d.repos.judges.metadataValues([...verdicts.map((x) => x.itemId), ...labeled.map((x) => x.itemId)], r.sliceBy)
+  const values = d.repos.judges.metadataValues(
+    [...verdicts.map((x) => x.itemId), ...labeled.map((x) => x.itemId)],
+    r.sliceBy,
+  )
   const groups = new Map<string, { m: number; k: number; testItems: number }>()
   const group = (value: string) => groups.get(value) ?? groups.set(value, { m: 0, k: 0, testItems: 0 }).get(value)!
   for (const x of verdicts) {
     const label = byItem.get(x.itemId)
-    if ((label && (label.verdict === 'pass' || label.verdict === 'fail')) || (x.verdict === 'error' && r.errors === 'exclude')) continue
+    if (
+      (label && (label.verdict === 'pass' || label.verdict === 'fail')) ||
+      (x.verdict === 'error' && r.errors === 'exclude')
+    )
+      continue
     const g = group(values.get(x.itemId) ?? '(none)')
     g.m++
     if (x.verdict === 'pass' || (x.verdict === 'error' && r.errors === 'pass')) g.k++
   }
-  for (const x of labeled) if (x.split === 'test' && (x.verdict === 'pass' || x.verdict === 'fail')) group(values.get(x.itemId) ?? '(none)').testItems++
+  for (const x of labeled)
+    if (x.split === 'test' && (x.verdict === 'pass' || x.verdict === 'fail'))
+      group(values.get(x.itemId) ?? '(none)').testItems++
   const rows = [...groups].map(([value, g]) => {
     let theta: number | null = null
     let lower: number | null = null
     let upper: number | null = null
-    let warning: string | null = g.testItems === 0 ? `No test items have ${r.sliceBy} = ${value}: the correction assumes the judge's TPR and TNR hold here too. Label some of these items to check.` : null
+    let warning: string | null =
+      g.testItems === 0
+        ? `No test items have ${r.sliceBy} = ${value}: the correction assumes the judge's TPR and TNR hold here too. Label some of these items to check.`
+        : null
     if (g.m > 0) {
       try {
-        const e = estimate({ counts: { ...counts, k: g.k, m: g.m }, method: 'lang-reiczigel', confidence: r.confidence })
+        const e = estimate({
+          counts: { ...counts, k: g.k, m: g.m },
+          method: 'lang-reiczigel',
+          confidence: r.confidence,
+        })
         ;({ theta, lower, upper } = e)
       } catch (error) {
         warning = refusalOf(error)
@@ -271,17 +447,29 @@ function slices(d: JudgeDeps, versionId: number, labeled: LabeledRow[], r: Calib
 function compare(d: JudgeDeps, judgeId: number, confidence: number, policy: ErrorPolicy): CompareRow[] {
   const rows: CompareRow[] = []
   const labeledBy = new Map<number, LabeledRow[]>()
-  const row = (label: string, criterionId: number, criterion: string, versionId: number, viewed: boolean): CompareRow => {
-    const labeled = labeledBy.get(criterionId) ?? labeledBy.set(criterionId, d.repos.splits.labeled(criterionId)).get(criterionId)!
+  const row = (
+    label: string,
+    criterionId: number,
+    criterion: string,
+    versionId: number,
+    viewed: boolean,
+  ): CompareRow => {
+    const labeled =
+      labeledBy.get(criterionId) ?? labeledBy.set(criterionId, d.repos.splits.labeled(criterionId)).get(criterionId)!
     const { testCells: test, production } = matricesOf(d, versionId, labeled, true, confidence, policy)
     const testN = test.tp + test.fn + test.tn + test.fp
     const base = { label, versionId, criterion, testN, pObs: production.m ? production.k / production.m : null }
     const empty = { tpr: null, tnr: null, theta: null, lower: null, upper: null }
     if (!viewed) return { ...base, ...empty, note: testN > 0 ? 'test results hidden' : 'not run on test' }
     const { tpr, tnr } = judgeRates(test, confidence)
-    if (production.m === 0) return { ...base, ...empty, tpr: tpr.estimate, tnr: tnr.estimate, note: 'no production verdicts' }
+    if (production.m === 0)
+      return { ...base, ...empty, tpr: tpr.estimate, tnr: tnr.estimate, note: 'no production verdicts' }
     try {
-      const e = estimate({ counts: { ...test, k: production.k, m: production.m }, method: 'lang-reiczigel', confidence })
+      const e = estimate({
+        counts: { ...test, k: production.k, m: production.m },
+        method: 'lang-reiczigel',
+        confidence,
+      })
       return { ...base, tpr: e.tpr, tnr: e.tnr, theta: e.theta, lower: e.lower, upper: e.upper, note: null }
     } catch (error) {
       return { ...base, ...empty, tpr: tpr.estimate, tnr: tnr.estimate, note: refusalOf(error) }
@@ -289,11 +477,15 @@ function compare(d: JudgeDeps, judgeId: number, confidence: number, policy: Erro
   }
   const judges = listJudges(d)
   const own = judges.find((j) => j.id === judgeId)!
-  for (const v of [...d.repos.judges.versions(judgeId)].reverse()) rows.push(row(`${own.name} v${v.version}`, own.criterionId, own.criterion, v.id, v.test_viewed_at !== null))
+  for (const v of [...d.repos.judges.versions(judgeId)].reverse())
+    rows.push(row(`${own.name} v${v.version}`, own.criterionId, own.criterion, v.id, v.test_viewed_at !== null))
   for (const j of judges) {
     if (j.id === judgeId) continue
     const latest = d.repos.judges.versions(j.id).at(-1)
-    if (latest) rows.push(row(`${j.name} v${latest.version}`, j.criterionId, j.criterion, latest.id, latest.test_viewed_at !== null))
+    if (latest)
+      rows.push(
+        row(`${j.name} v${latest.version}`, j.criterionId, j.criterion, latest.id, latest.test_viewed_at !== null),
+      )
   }
   return rows
 }
@@ -303,14 +495,23 @@ export function cellItems(d: JudgeDeps, request: CellRequest): CellItem[] {
   const input = CellRequest.parse(request)
   const { v, judge } = versionContext(d, input.versionId)
   // Read-only, a view of test results cannot be recorded: showing them is what the caller asked for.
-  if (input.split === 'test' && v.test_viewed_at === null && !d.db.readonly) throw new AppError('forbidden', 'Test results are hidden (the test lock): show them on the Calibrate screen first.')
+  if (input.split === 'test' && v.test_viewed_at === null && !d.db.readonly)
+    throw new AppError('forbidden', 'Test results are hidden (the test lock): show them on the Calibrate screen first.')
   const labeled = new Map(d.repos.splits.labeled(judge.criterionId).map((x) => [x.itemId, x]))
-  return d.repos.judges
-    .latestVerdicts(v.id)
-    .flatMap((x) => {
-      const l = labeled.get(x.itemId)
-      const counted = x.verdict === 'error' ? (input.errors === 'exclude' ? null : input.errors) : x.verdict
-      if (!l || l.split !== input.split || l.verdict !== input.human || counted !== input.judge) return []
-      return [{ itemId: x.itemId, externalId: x.externalId, human: input.human, judge: input.judge, error: x.verdict === 'error', note: humanNote(l), critique: x.critique }]
-    })
+  return d.repos.judges.latestVerdicts(v.id).flatMap((x) => {
+    const l = labeled.get(x.itemId)
+    const counted = x.verdict === 'error' ? (input.errors === 'exclude' ? null : input.errors) : x.verdict
+    if (!l || l.split !== input.split || l.verdict !== input.human || counted !== input.judge) return []
+    return [
+      {
+        itemId: x.itemId,
+        externalId: x.externalId,
+        human: input.human,
+        judge: input.judge,
+        error: x.verdict === 'error',
+        note: humanNote(l),
+        critique: x.critique,
+      },
+    ]
+  })
 }

@@ -40,7 +40,13 @@ export function launcherFiles(t: LauncherTarget): LauncherFile[] {
   const header = 'The `assay` command of the Assay app (written by Help → Install the `assay` Command…).'
   if (t.platform === 'win32') {
     const cli = join(t.appPath, 'bin', 'assay.mjs')
-    return [{ path: join(t.binDir, 'assay.cmd'), executable: false, content: `@echo off\r\nrem ${header}\r\nsetlocal\r\nset ELECTRON_RUN_AS_NODE=1\r\n"${t.execPath}" "${cli}" %*\r\n` }]
+    return [
+      {
+        path: join(t.binDir, 'assay.cmd'),
+        executable: false,
+        content: `@echo off\r\nrem ${header}\r\nsetlocal\r\nset ELECTRON_RUN_AS_NODE=1\r\n"${t.execPath}" "${cli}" %*\r\n`,
+      },
+    ]
   }
   if (t.appImage) {
     const boot = join(t.userData, 'cli', 'assay-appimage.mjs')
@@ -50,11 +56,21 @@ export function launcherFiles(t: LauncherTarget): LauncherFile[] {
         executable: false,
         content: `// ${header}\n// Started by the AppImage with ELECTRON_RUN_AS_NODE=1: the CLI is in the resources beside this run's executable.\nimport { dirname, join } from 'node:path'\nimport { pathToFileURL } from 'node:url'\n\nawait import(pathToFileURL(join(dirname(process.execPath), 'resources', 'app.asar', 'bin', 'assay.mjs')).href)\n`,
       },
-      { path: join(t.binDir, 'assay'), executable: true, content: `#!/bin/sh\n# ${header}\nELECTRON_RUN_AS_NODE=1 exec ${sh(t.appImage)} ${sh(boot)} "$@"\n` },
+      {
+        path: join(t.binDir, 'assay'),
+        executable: true,
+        content: `#!/bin/sh\n# ${header}\nELECTRON_RUN_AS_NODE=1 exec ${sh(t.appImage)} ${sh(boot)} "$@"\n`,
+      },
     ]
   }
   const cli = join(t.appPath, 'bin', 'assay.mjs')
-  return [{ path: join(t.binDir, 'assay'), executable: true, content: `#!/bin/sh\n# ${header}\nELECTRON_RUN_AS_NODE=1 exec ${sh(t.execPath)} ${sh(cli)} "$@"\n` }]
+  return [
+    {
+      path: join(t.binDir, 'assay'),
+      executable: true,
+      content: `#!/bin/sh\n# ${header}\nELECTRON_RUN_AS_NODE=1 exec ${sh(t.execPath)} ${sh(cli)} "$@"\n`,
+    },
+  ]
 }
 
 /** Where the launcher goes: ~/.local/bin (on PATH in most Linux and many macOS setups); the app's data folder on Windows. */
@@ -74,7 +90,9 @@ export function installLauncher(t: LauncherTarget, pathEnv: string | undefined):
     if (f.executable) chmodSync(f.path, 0o755)
   }
   const command = files.at(-1)!.path
-  const onPath = (pathEnv ?? '').split(t.platform === 'win32' ? ';' : delimiter).some((dir) => dir.replace(/[\\/]+$/, '') === t.binDir)
+  const onPath = (pathEnv ?? '')
+    .split(t.platform === 'win32' ? ';' : delimiter)
+    .some((dir) => dir.replace(/[\\/]+$/, '') === t.binDir)
   const addToPath =
     t.platform === 'win32'
       ? `${t.binDir} is not on your PATH: add it (Settings → "Edit environment variables for your account" → Path), or call ${command} by its full path.`

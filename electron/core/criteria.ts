@@ -22,7 +22,11 @@ export function listCriteria(d: LabelingDeps): CriterionInfo[] {
 export function criterionNamed(d: LabelingDeps, name: string): CriterionInfo {
   const all = listCriteria(d)
   const found = all.find((c) => c.name === name)
-  if (!found) throw new AppError('not_found', `There is no criterion named "${name}". Criteria: ${all.map((c) => `"${c.name}"`).join(', ')}.`)
+  if (!found)
+    throw new AppError(
+      'not_found',
+      `There is no criterion named "${name}". Criteria: ${all.map((c) => `"${c.name}"`).join(', ')}.`,
+    )
   return found
 }
 
@@ -41,9 +45,21 @@ export function renameCriterion(d: LabelingDeps, id: number, name: string): Crit
   const before = get(d, id)
   const next = checkedName(name)
   if (before.name === next) return before
-  if (before.kind === 'overall') throw new AppError('invalid_input', `"${before.name}" is the criterion every project has: it keeps its name (imports, exports and reports refer to it). Change its definition instead, or add a criterion with the name you want.`)
-  if (before.step !== null) throw new AppError('invalid_input', `"${before.name}" is the step-level criterion of step "${before.step}": it is named after its criterion and step. Rename that criterion instead.`)
-  if (d.repos.project.criterionId(next) !== undefined) throw new AppError('conflict', `A criterion named "${next}" already exists: choose another name, or merge into it (Analyze, e).`)
+  if (before.kind === 'overall')
+    throw new AppError(
+      'invalid_input',
+      `"${before.name}" is the criterion every project has: it keeps its name (imports, exports and reports refer to it). Change its definition instead, or add a criterion with the name you want.`,
+    )
+  if (before.step !== null)
+    throw new AppError(
+      'invalid_input',
+      `"${before.name}" is the step-level criterion of step "${before.step}": it is named after its criterion and step. Rename that criterion instead.`,
+    )
+  if (d.repos.project.criterionId(next) !== undefined)
+    throw new AppError(
+      'conflict',
+      `A criterion named "${next}" already exists: choose another name, or merge into it (Analyze, e).`,
+    )
   d.transaction(() => {
     d.repos.taxonomy.rename(id, next)
     d.repos.project.log('criterion.rename', { id, from: before.name, to: next }, d.now)
@@ -54,7 +70,8 @@ export function renameCriterion(d: LabelingDeps, id: number, name: string): Crit
 /** A new definition is a new version; labels made under older ones then need a re-review. */
 export function defineCriterion(d: LabelingDeps, id: number, definition: string): CriterionInfo {
   const text = definition.trim()
-  if (!text) throw new AppError('invalid_input', 'A definition is required: one sentence that says when a trace passes.')
+  if (!text)
+    throw new AppError('invalid_input', 'A definition is required: one sentence that says when a trace passes.')
   get(d, id)
   return d.repos.criteria.updateDefinition(id, text, d.now)!
 }
@@ -62,12 +79,20 @@ export function defineCriterion(d: LabelingDeps, id: number, definition: string)
 function checkedName(name: string): string {
   const trimmed = name.trim()
   if (!trimmed) throw new AppError('invalid_input', 'A criterion needs a name, e.g. "Follows dietary constraints".')
-  if (trimmed.length > NAME_MAX) throw new AppError('invalid_input', `A criterion's name has at most ${NAME_MAX} characters; this one has ${trimmed.length}.`)
+  if (trimmed.length > NAME_MAX)
+    throw new AppError(
+      'invalid_input',
+      `A criterion's name has at most ${NAME_MAX} characters; this one has ${trimmed.length}.`,
+    )
   return trimmed
 }
 
 function get(d: LabelingDeps, id: number): CriterionInfo {
   const c = d.repos.criteria.get(id)
-  if (!c) throw new AppError('not_found', `There is no criterion with id ${id} in this project (it may have been merged or deleted).`)
+  if (!c)
+    throw new AppError(
+      'not_found',
+      `There is no criterion with id ${id} in this project (it may have been merged or deleted).`,
+    )
   return c
 }

@@ -22,14 +22,36 @@ const FORBIDDEN: Record<(typeof DIETS)[number], string> = {
   'dairy-free': 'grated parmesan',
   vegetarian: 'chicken stock',
 }
-const DISHES = ['lentil curry', 'mushroom risotto', 'chickpea stew', 'tofu stir-fry', 'pumpkin soup', 'bean chili', 'falafel wrap', 'veggie lasagna']
-const TOPICS = ['battery recycling', 'urban heat islands', 'microplastics in rivers', 'remote work productivity', 'coral bleaching', 'sleep and memory']
+const DISHES = [
+  'lentil curry',
+  'mushroom risotto',
+  'chickpea stew',
+  'tofu stir-fry',
+  'pumpkin soup',
+  'bean chili',
+  'falafel wrap',
+  'veggie lasagna',
+]
+const TOPICS = [
+  'battery recycling',
+  'urban heat islands',
+  'microplastics in rivers',
+  'remote work productivity',
+  'coral bleaching',
+  'sleep and memory',
+]
 const STEPS = ['decompose', 'retrieve', 'extract'] as const
 
 /** Failure modes of the demo, each a criterion with a one-sentence definition. */
 export const DEMO_MODES = {
-  diet: { name: 'Ignores dietary constraint', definition: 'The answer includes an ingredient that the user said they cannot eat.' },
-  retrieval: { name: 'Misses the key source', definition: 'The retrieve step returns no document that answers the question, so the answer is unsupported.' },
+  diet: {
+    name: 'Ignores dietary constraint',
+    definition: 'The answer includes an ingredient that the user said they cannot eat.',
+  },
+  retrieval: {
+    name: 'Misses the key source',
+    definition: 'The retrieve step returns no document that answers the question, so the answer is unsupported.',
+  },
 } as const
 
 interface Truth {
@@ -69,7 +91,14 @@ export function writeDemoProject(path: string, options: DemoOptions = {}): { ite
   }
 }
 
-function fill(repos: Repos, rng: Rng, side: Rng, at: string, unlabeledCount: number, traceBytes: number): { items: number; labels: number } {
+function fill(
+  repos: Repos,
+  rng: Rng,
+  side: Rng,
+  at: string,
+  unlabeledCount: number,
+  traceBytes: number,
+): { items: number; labels: number } {
   const p = repos.project
   p.setMeta('synthetic', '1')
   p.setMeta('created_at', at)
@@ -78,9 +107,18 @@ function fill(repos: Repos, rng: Rng, side: Rng, at: string, unlabeledCount: num
   const diet = p.addCriterion(DEMO_MODES.diet.name, 'failure_mode', DEMO_MODES.diet.definition, at)
   const retrieval = p.addCriterion(DEMO_MODES.retrieval.name, 'failure_mode', DEMO_MODES.retrieval.definition, at)
 
-  const chats = p.addDataset({ name: 'Recipe assistant chats (synthetic)', sourcePath: null, format: 'demo', synthetic: true }, at)
-  const pipes = p.addDataset({ name: 'Research pipeline (synthetic)', sourcePath: null, format: 'demo', synthetic: true }, at)
-  const prod = p.addDataset({ name: 'Production sample, unlabeled (synthetic)', sourcePath: null, format: 'demo', synthetic: true }, at)
+  const chats = p.addDataset(
+    { name: 'Recipe assistant chats (synthetic)', sourcePath: null, format: 'demo', synthetic: true },
+    at,
+  )
+  const pipes = p.addDataset(
+    { name: 'Research pipeline (synthetic)', sourcePath: null, format: 'demo', synthetic: true },
+    at,
+  )
+  const prod = p.addDataset(
+    { name: 'Production sample, unlabeled (synthetic)', sourcePath: null, format: 'demo', synthetic: true },
+    at,
+  )
 
   const reviewed: { id: number; truth: Truth }[] = []
   const unlabeled: { id: number; truth: Truth }[] = []
@@ -106,11 +144,24 @@ function fill(repos: Repos, rng: Rng, side: Rng, at: string, unlabeledCount: num
   // The second annotator labeled a day earlier, so the first annotator's labels are the current ones.
   const earlier = new Date(Date.parse(at) - 86_400_000).toISOString()
   labeled.forEach(({ id, truth }, i) => {
-    if (i % 3 === 0) repos.labels.add({ itemId: id, criterionVersion: 1, annotator: DEMO_REVIEWER, criterionId: overall, ...reviewerLabel(side, truth) }, earlier)
+    if (i % 3 === 0)
+      repos.labels.add(
+        {
+          itemId: id,
+          criterionVersion: 1,
+          annotator: DEMO_REVIEWER,
+          criterionId: overall,
+          ...reviewerLabel(side, truth),
+        },
+        earlier,
+      )
   })
   labeled.forEach(({ id, truth }, i) => {
     const base = { itemId: id, criterionVersion: 1, annotator: 'demo-annotator', firstFailingStep: null }
-    repos.labels.add({ ...base, criterionId: overall, verdict: truth.overall, note: truth.note, firstFailingStep: truth.failingStep }, at)
+    repos.labels.add(
+      { ...base, criterionId: overall, verdict: truth.overall, note: truth.note, firstFailingStep: truth.failingStep },
+      at,
+    )
     repos.labels.add({ ...base, criterionId: diet, verdict: truth.diet, note: '' }, at)
     repos.labels.add({ ...base, criterionId: retrieval, verdict: truth.retrieval, note: '' }, at)
     // A labeled item has its split on every criterion it is labeled on (Assay places one with each label).
@@ -120,21 +171,60 @@ function fill(repos: Repos, rng: Rng, side: Rng, at: string, unlabeledCount: num
   // One judge on Overall (TPR ≈ 0.90, TNR ≈ 0.85), recorded on every split and the unlabeled traces.
   const judge = repos.judges.addJudge(overall, 'Overall judge', at)
   const version = repos.judges.addVersion(
-    { judgeId: judge, version: 1, prompt: 'Recorded verdicts of a synthetic judge (demo).', model: { provider: 'demo', model: 'synthetic-judge' }, params: { temperature: 0 }, fewshotIds: [] },
+    {
+      judgeId: judge,
+      version: 1,
+      prompt: 'Recorded verdicts of a synthetic judge (demo).',
+      model: { provider: 'demo', model: 'synthetic-judge' },
+      params: { temperature: 0 },
+      fewshotIds: [],
+    },
     at,
   )
   const record = (scope: string, items: { id: number; truth: Truth }[]) => {
-    const run = repos.judges.addRun({ judgeVersionId: version, scope, status: 'done', itemIds: items.map((i) => i.id), done: items.length }, at, at)
+    const run = repos.judges.addRun(
+      { judgeVersionId: version, scope, status: 'done', itemIds: items.map((i) => i.id), done: items.length },
+      at,
+      at,
+    )
     for (const { id, truth } of items) {
       const correct = rng.nextFloat() < (truth.overall === 'pass' ? 0.9 : 0.85)
       const verdict = correct ? truth.overall : truth.overall === 'pass' ? 'fail' : 'pass'
-      const critique = verdict === 'pass' ? 'The answer addresses the request and respects its constraints.' : 'The answer misses part of the request or breaks a stated constraint.'
-      repos.judges.addVerdict({ runId: run, itemId: id, verdict, critique, raw: JSON.stringify({ critique, verdict }), latencyMs: 400 + rng.nextInt(900), tokensIn: 600 + rng.nextInt(400), tokensOut: 60 + rng.nextInt(60), cached: false }, at)
+      const critique =
+        verdict === 'pass'
+          ? 'The answer addresses the request and respects its constraints.'
+          : 'The answer misses part of the request or breaks a stated constraint.'
+      repos.judges.addVerdict(
+        {
+          runId: run,
+          itemId: id,
+          verdict,
+          critique,
+          raw: JSON.stringify({ critique, verdict }),
+          latencyMs: 400 + rng.nextInt(900),
+          tokensIn: 600 + rng.nextInt(400),
+          tokensOut: 60 + rng.nextInt(60),
+          cached: false,
+        },
+        at,
+      )
     }
   }
-  for (const split of ['train', 'dev', 'test'] as const) record(split, labeled.filter((_, i) => splitOf(i) === split))
+  for (const split of ['train', 'dev', 'test'] as const)
+    record(
+      split,
+      labeled.filter((_, i) => splitOf(i) === split),
+    )
   record('unlabeled', unlabeled)
-  p.log('demo.created', { items: reviewed.length + unlabeled.length, labels: labeled.length, secondAnnotator: { name: DEMO_REVIEWER, labels: Math.ceil(labeled.length / 3) } }, at)
+  p.log(
+    'demo.created',
+    {
+      items: reviewed.length + unlabeled.length,
+      labels: labeled.length,
+      secondAnnotator: { name: DEMO_REVIEWER, labels: Math.ceil(labeled.length / 3) },
+    },
+    at,
+  )
   return { items: reviewed.length + unlabeled.length, labels: labeled.length }
 }
 
@@ -142,12 +232,19 @@ function fill(repos: Repos, rng: Rng, side: Rng, at: string, unlabeledCount: num
  * The second annotator's Overall label: the truth (with their own note, and a pipeline's first
  * failing step), except about one trace in ten, which they see the other way.
  */
-function reviewerLabel(side: Rng, truth: Truth): { verdict: 'pass' | 'fail'; note: string; firstFailingStep: number | null } {
+function reviewerLabel(
+  side: Rng,
+  truth: Truth,
+): { verdict: 'pass' | 'fail'; note: string; firstFailingStep: number | null } {
   const flip = side.nextFloat() < 0.1
   const verdict = flip ? (truth.overall === 'pass' ? 'fail' : 'pass') : truth.overall
   if (verdict === 'pass') return { verdict, note: '', firstFailingStep: null }
   if (flip) return { verdict, note: 'Reviewer: the answer feels thin for what was asked.', firstFailingStep: null }
-  return { verdict, note: `Reviewer: ${truth.note.charAt(0).toLowerCase()}${truth.note.slice(1)}`, firstFailingStep: truth.failingStep }
+  return {
+    verdict,
+    note: `Reviewer: ${truth.note.charAt(0).toLowerCase()}${truth.note.slice(1)}`,
+    firstFailingStep: truth.failingStep,
+  }
 }
 
 type Made = { item: Omit<NewItem, 'datasetId' | 'externalId'>; truth: Truth }
@@ -160,22 +257,45 @@ function chatTrace(rng: Rng): Made {
   const vague = !breaksDiet && rng.nextFloat() < 0.1
   const user = `Can you give me a ${diet} ${dish} recipe for ${servings} people? I have about 40 minutes.`
   const callId = `call_${rng.nextU32().toString(16)}`
-  const results = [{ title: `Easy ${diet} ${dish}`, minutes: 25 + rng.nextInt(30), rating: (3.5 + rng.nextFloat() * 1.5).toFixed(1) }]
+  const results = [
+    { title: `Easy ${diet} ${dish}`, minutes: 25 + rng.nextInt(30), rating: (3.5 + rng.nextFloat() * 1.5).toFixed(1) },
+  ]
   const extra = breaksDiet ? `\n- ${FORBIDDEN[diet]} to finish` : ''
   const answer = vague
     ? `There are many ways to make a ${dish}. Try combining your favourite ingredients and cook until done!`
     : `## ${results[0]!.title} (serves ${servings})\n\n**Ingredients**\n- 1 onion, diced\n- 2 cloves garlic\n- 400 g main vegetables for the ${dish}${extra}\n\n**Steps**\n1. Sauté the onion and garlic for 5 minutes.\n2. Add the rest and simmer for ${results[0]!.minutes} minutes.\n3. Season and serve.`
   const messages: ChatMessage[] = [
-    { role: 'system', content: 'You are a friendly recipe assistant. Always respect dietary restrictions. Answer in Markdown with ingredients and numbered steps.' },
+    {
+      role: 'system',
+      content:
+        'You are a friendly recipe assistant. Always respect dietary restrictions. Answer in Markdown with ingredients and numbered steps.',
+    },
     { role: 'user', content: user },
-    { role: 'assistant', content: null, tool_calls: [{ id: callId, name: 'search_recipes', arguments: JSON.stringify({ query: dish, diet, max_minutes: 40 }) }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [
+        { id: callId, name: 'search_recipes', arguments: JSON.stringify({ query: dish, diet, max_minutes: 40 }) },
+      ],
+    },
     { role: 'tool', tool_call_id: callId, name: 'search_recipes', content: JSON.stringify(results) },
     { role: 'assistant', content: answer },
   ]
   const overall = breaksDiet || vague ? 'fail' : 'pass'
-  const note = breaksDiet ? `Suggests ${FORBIDDEN[diet]} although the user asked for ${diet}.` : vague ? 'Generic answer with no actual recipe.' : ''
+  const note = breaksDiet
+    ? `Suggests ${FORBIDDEN[diet]} although the user asked for ${diet}.`
+    : vague
+      ? 'Generic answer with no actual recipe.'
+      : ''
   return {
-    item: { kind: 'chat', input: user, output: answer, messages, metadata: { synthetic: true, diet, channel: pick(rng, ['web', 'ios', 'android']) }, steps: [] },
+    item: {
+      kind: 'chat',
+      input: user,
+      output: answer,
+      messages,
+      metadata: { synthetic: true, diet, channel: pick(rng, ['web', 'ios', 'android']) },
+      steps: [],
+    },
     truth: { overall, diet: breaksDiet ? 'fail' : 'pass', retrieval: 'pass', note, failingStep: null },
   }
 }
@@ -188,7 +308,10 @@ function pipelineTrace(rng: Rng, side: Rng): Made {
   const subs = [`Define ${topic}`, `Key findings on ${topic} since 2020`, `Open questions about ${topic}`]
   const docs = misses
     ? [{ id: `doc-${rng.nextInt(9000)}`, title: 'Unrelated press release', relevant: false }]
-    : [{ id: `doc-${rng.nextInt(9000)}`, title: `Review: ${topic}`, relevant: true }, { id: `doc-${rng.nextInt(9000)}`, title: `Field study on ${topic}`, relevant: true }]
+    : [
+        { id: `doc-${rng.nextInt(9000)}`, title: `Review: ${topic}`, relevant: true },
+        { id: `doc-${rng.nextInt(9000)}`, title: `Field study on ${topic}`, relevant: true },
+      ]
   const answer = misses
     ? `I could not find strong evidence; ${topic} is generally considered important.`
     : hallucinates
@@ -199,12 +322,23 @@ function pipelineTrace(rng: Rng, side: Rng): Made {
   // retrieve and extract faithfully follow them (drawn from `side`, so `rng` draws as it did).
   const drifts = !misses && !hallucinates && side.nextFloat() < 0.06
   const other = drifts ? TOPICS[(TOPICS.indexOf(topic) + 1 + side.nextInt(TOPICS.length - 1)) % TOPICS.length]! : topic
-  const asked = drifts ? [`Define ${other}`, `Key findings on ${other} since 2020`, `Open questions about ${other}`] : subs
-  const found = drifts ? docs.map((d, i) => ({ ...d, title: i === 0 ? `Review: ${other}` : `Field study on ${other}` })) : docs
-  const said = drifts ? `Two sources agree: ${other} is well documented (${docs.map((d) => d.id).join(', ')}), with open questions on long-term effects.` : answer
+  const asked = drifts
+    ? [`Define ${other}`, `Key findings on ${other} since 2020`, `Open questions about ${other}`]
+    : subs
+  const found = drifts
+    ? docs.map((d, i) => ({ ...d, title: i === 0 ? `Review: ${other}` : `Field study on ${other}` }))
+    : docs
+  const said = drifts
+    ? `Two sources agree: ${other} is well documented (${docs.map((d) => d.id).join(', ')}), with open questions on long-term effects.`
+    : answer
   const steps = [
     { name: STEPS[0], input: question, output: JSON.stringify(asked), metadata: { latency_ms: latency[0]! } },
-    { name: STEPS[1], input: JSON.stringify(asked), output: JSON.stringify(found), metadata: { latency_ms: latency[1]! } },
+    {
+      name: STEPS[1],
+      input: JSON.stringify(asked),
+      output: JSON.stringify(found),
+      metadata: { latency_ms: latency[1]! },
+    },
     { name: STEPS[2], input: JSON.stringify(found), output: said, metadata: { latency_ms: latency[2]! } },
   ]
   const overall = misses || hallucinates || drifts ? 'fail' : 'pass'
@@ -216,8 +350,21 @@ function pipelineTrace(rng: Rng, side: Rng): Made {
         ? `Decompose step split the question into sub-questions about ${other} instead.`
         : ''
   return {
-    item: { kind: 'pipeline', input: question, output: said, messages: [], metadata: { synthetic: true, topic }, steps },
-    truth: { overall, diet: 'pass', retrieval: misses ? 'fail' : 'pass', note, failingStep: misses ? 1 : hallucinates ? 2 : drifts ? 0 : null },
+    item: {
+      kind: 'pipeline',
+      input: question,
+      output: said,
+      messages: [],
+      metadata: { synthetic: true, topic },
+      steps,
+    },
+    truth: {
+      overall,
+      diet: 'pass',
+      retrieval: misses ? 'fail' : 'pass',
+      note,
+      failingStep: misses ? 1 : hallucinates ? 2 : drifts ? 0 : null,
+    },
   }
 }
 
@@ -231,7 +378,11 @@ const FILLER = [
 
 /** Grows a trace's answer with plain Markdown to about `bytes` characters (no randomness: the demo stays as it is). */
 function padded(made: Made, bytes: number): Made {
-  const size = (m: Made) => m.item.input.length + m.item.output.length + JSON.stringify(m.item.messages).length + JSON.stringify(m.item.steps).length
+  const size = (m: Made) =>
+    m.item.input.length +
+    m.item.output.length +
+    JSON.stringify(m.item.messages).length +
+    JSON.stringify(m.item.steps).length
   if (bytes <= 0 || size(made) >= bytes) return made
   const extra: string[] = []
   for (let i = 0, missing = bytes - size(made); missing > 0; i++) {
@@ -241,8 +392,10 @@ function padded(made: Made, bytes: number): Made {
   }
   const output = `${made.item.output}\n\n${extra.join('\n\n')}`
   const item = { ...made.item, output }
-  if (item.messages.length > 0) item.messages = item.messages.map((m, i) => (i === item.messages.length - 1 ? { ...m, content: output } : m))
-  if (item.steps.length > 0) item.steps = item.steps.map((st, i) => (i === item.steps.length - 1 ? { ...st, output } : st))
+  if (item.messages.length > 0)
+    item.messages = item.messages.map((m, i) => (i === item.messages.length - 1 ? { ...m, content: output } : m))
+  if (item.steps.length > 0)
+    item.steps = item.steps.map((st, i) => (i === item.steps.length - 1 ? { ...st, output } : st))
   return { ...made, item }
 }
 

@@ -15,7 +15,10 @@ export async function dispatch(handlers: Handlers, method: string, rawInput: unk
   const spec = contract[method as Method]
   const parsed = spec.input.safeParse(rawInput ?? {})
   if (!parsed.success) {
-    return { ok: false, error: { kind: 'invalid_input', message: `Invalid input to ${method}: ${describeIssues(parsed.error)}` } }
+    return {
+      ok: false,
+      error: { kind: 'invalid_input', message: `Invalid input to ${method}: ${describeIssues(parsed.error)}` },
+    }
   }
   try {
     const handler = handlers[method as Method] as (input: unknown) => unknown

@@ -56,7 +56,8 @@ export function exportFile(source: ExportSource, request: ExportRequest): Export
         out.write(text)
         return arrays.test_labels.length
       },
-      describe: () => `judgy's arrays for "${request.judge}" (${arrays.test_labels.length} test pairs, ${arrays.unlabeled_preds.length} production verdicts)`,
+      describe: () =>
+        `judgy's arrays for "${request.judge}" (${arrays.test_labels.length} test pairs, ${arrays.unlabeled_preds.length} production verdicts)`,
     }
   }
   const stream = request.what === 'items' ? exportItems : exportHistory
@@ -72,7 +73,8 @@ export function exportFile(source: ExportSource, request: ExportRequest): Export
         if (reader !== source.db) reader.close()
       }
     },
-    describe: (rows) => `${rows.toLocaleString('en-US')} ${request.what === 'items' ? (rows === 1 ? 'item' : 'items') : rows === 1 ? 'label (the full history)' : 'labels (the full history)'}`,
+    describe: (rows) =>
+      `${rows.toLocaleString('en-US')} ${request.what === 'items' ? (rows === 1 ? 'item' : 'items') : rows === 1 ? 'label (the full history)' : 'labels (the full history)'}`,
   }
 }
 

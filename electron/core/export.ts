@@ -19,7 +19,22 @@ export const exportColumn = {
 }
 
 /** The columns of `exportHistory`: one row per label ever saved, undos included. */
-const HISTORY_COLUMNS = ['label_id', 'id', 'dataset', 'criterion', 'criterion_version', 'verdict', 'note', 'annotator', 'first_failing_step', 'last_success_state', 'first_failure_state', 'session', 'reverts_label_id', 'created_at'] as const
+const HISTORY_COLUMNS = [
+  'label_id',
+  'id',
+  'dataset',
+  'criterion',
+  'criterion_version',
+  'verdict',
+  'note',
+  'annotator',
+  'first_failing_step',
+  'last_success_state',
+  'first_failure_state',
+  'session',
+  'reverts_label_id',
+  'created_at',
+] as const
 
 /**
  * Writes one row per item: id, dataset, kind, input, output, messages, steps, metadata, and per
@@ -31,8 +46,19 @@ export async function exportItems(db: Db, out: Writable, format: ExportFormat): 
   const repo = exportsRepo(db)
   const { criteria, judges } = repo.columns()
   const header = ['id', 'dataset', 'kind', 'input', 'output', 'messages', 'steps', 'metadata']
-  for (const c of criteria) header.push(exportColumn.label(c.name), exportColumn.note(c.name), exportColumn.annotator(c.name), exportColumn.labeledAt(c.name), exportColumn.split(c.name))
-  for (const j of judges) header.push(exportColumn.judge(j.criterion, j.judge, j.version), exportColumn.critique(j.criterion, j.judge, j.version))
+  for (const c of criteria)
+    header.push(
+      exportColumn.label(c.name),
+      exportColumn.note(c.name),
+      exportColumn.annotator(c.name),
+      exportColumn.labeledAt(c.name),
+      exportColumn.split(c.name),
+    )
+  for (const j of judges)
+    header.push(
+      exportColumn.judge(j.criterion, j.judge, j.version),
+      exportColumn.critique(j.criterion, j.judge, j.version),
+    )
 
   const write = writer(out)
   if (format === 'csv') await write(`${header.map(csvCell).join(',')}\r\n`)
@@ -45,14 +71,30 @@ export async function exportItems(db: Db, out: Writable, format: ExportFormat): 
       input: item.input,
       output: item.output,
       messages: JSON.parse(item.messages_json),
-      steps: repo.steps(item.id).map((s) => ({ name: s.name, input: s.input, output: s.output, metadata: JSON.parse(s.metadata_json) })),
+      steps: repo
+        .steps(item.id)
+        .map((s) => ({ name: s.name, input: s.input, output: s.output, metadata: JSON.parse(s.metadata_json) })),
       metadata: JSON.parse(item.metadata_json),
     }
     const byCriterion = new Map(criteria.map((c) => [c.id, c.name]))
-    for (const c of criteria) for (const column of [exportColumn.label, exportColumn.note, exportColumn.annotator, exportColumn.labeledAt, exportColumn.split]) row[column(c.name)] = ''
+    for (const c of criteria)
+      for (const column of [
+        exportColumn.label,
+        exportColumn.note,
+        exportColumn.annotator,
+        exportColumn.labeledAt,
+        exportColumn.split,
+      ])
+        row[column(c.name)] = ''
     for (const l of repo.labels(item.id)) {
       const name = byCriterion.get(l.criterionId)
-      if (name) Object.assign(row, { [exportColumn.label(name)]: l.verdict, [exportColumn.note(name)]: l.note, [exportColumn.annotator(name)]: l.annotator, [exportColumn.labeledAt(name)]: l.createdAt })
+      if (name)
+        Object.assign(row, {
+          [exportColumn.label(name)]: l.verdict,
+          [exportColumn.note(name)]: l.note,
+          [exportColumn.annotator(name)]: l.annotator,
+          [exportColumn.labeledAt(name)]: l.createdAt,
+        })
     }
     for (const s of repo.splits(item.id)) {
       const name = byCriterion.get(s.criterionId)
@@ -91,7 +133,8 @@ const writer = (out: Writable) => async (text: string) => {
   if (!out.write(text)) await drained(out)
 }
 
-const closedEarly = () => new AppError('io', 'The export stopped before its end: the file or download it was writing to was closed.')
+const closedEarly = () =>
+  new AppError('io', 'The export stopped before its end: the file or download it was writing to was closed.')
 
 /**
  * Waits until `out` takes more. A destination that closes first (a download the user cancelled)
@@ -113,12 +156,24 @@ function drained(out: Writable): Promise<void> {
 
 function formatRow(row: Record<string, unknown>, header: readonly string[], format: ExportFormat): string {
   if (format === 'jsonl') return `${JSON.stringify(row)}\n`
-  const cell = (v: unknown) => (typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : JSON.stringify(v))
+  const cell = (v: unknown) =>
+    typeof v === 'string'
+      ? v
+      : v === null || v === undefined
+        ? ''
+        : typeof v === 'number'
+          ? String(v)
+          : JSON.stringify(v)
   return `${header.map((h) => csvCell(cell(row[h]))).join(',')}\r\n`
 }
 
 /** Exports into a file; the file is complete when the promise resolves. */
-export async function exportToFile(db: Db, path: string, format: ExportFormat, what: 'items' | 'history' = 'items'): Promise<number> {
+export async function exportToFile(
+  db: Db,
+  path: string,
+  format: ExportFormat,
+  what: 'items' | 'history' = 'items',
+): Promise<number> {
   const out = createWriteStream(path)
   const rows = await (what === 'history' ? exportHistory : exportItems)(db, out, format)
   out.end()

@@ -1,4 +1,12 @@
-import type { AgreementRow, CriterionInfo, LabelState, Saturation, SessionItem, SessionSettings, SessionView } from '../../shared/domain'
+import type {
+  AgreementRow,
+  CriterionInfo,
+  LabelState,
+  Saturation,
+  SessionItem,
+  SessionSettings,
+  SessionView,
+} from '../../shared/domain'
 import { AppError } from '../../shared/errors'
 import { agreement } from '../../shared/stats/agreement'
 import type { Db } from './db/open'
@@ -29,7 +37,8 @@ export function createSession(d: LabelingDeps, settings: SessionSettings): Sessi
   const base = traceCriterion(d, settings.criterionId)
   const criterionId = settings.step ? d.repos.criteria.forStep(base, settings.step, d.now) : base.id
   const ids = chosenItems(d, settings)
-  if (settings.order === 'stratified-metadata' && !settings.stratifyKey) throw new AppError('invalid_input', 'A stratified session needs a metadata field to stratify by: choose one.')
+  if (settings.order === 'stratified-metadata' && !settings.stratifyKey)
+    throw new AppError('invalid_input', 'A stratified session needs a metadata field to stratify by: choose one.')
   const candidates = d.repos.sessions.candidates(ids, criterionId, d.annotator, {
     stratifyKey: settings.order === 'stratified-metadata' ? settings.stratifyKey : null,
     toolCalls: settings.order === 'tool-calls',
@@ -43,8 +52,8 @@ export function createSession(d: LabelingDeps, settings: SessionSettings): Sessi
         : settings.order === 'adjudicate'
           ? `no item has annotators who disagree on "${base.name}" (import another annotator's labels first)`
           : settings.step
-          ? `no chosen item has a step named "${settings.step}"`
-          : 'no item matches the chosen search, filter or selection'
+            ? `no chosen item has a step named "${settings.step}"`
+            : 'no item matches the chosen search, filter or selection'
     throw new AppError('invalid_input', `This session would be empty: ${why}.`)
   }
   // A blind re-label must not see the earlier verdict; it is always blind to the judge too.
@@ -60,7 +69,10 @@ export function createSession(d: LabelingDeps, settings: SessionSettings): Sessi
  * annotator has not (the two "unlabeled first" orders). Reads only: a step-level criterion
  * that no session has made yet has no labels.
  */
-export function unlabeledOf(d: LabelingDeps, settings: Pick<SessionSettings, 'criterionId' | 'step' | 'search' | 'filter' | 'ids'>): { annotator: string; items: number; unlabeledByAnyone: number; unlabeledByMe: number } {
+export function unlabeledOf(
+  d: LabelingDeps,
+  settings: Pick<SessionSettings, 'criterionId' | 'step' | 'search' | 'filter' | 'ids'>,
+): { annotator: string; items: number; unlabeledByAnyone: number; unlabeledByMe: number } {
   const base = traceCriterion(d, settings.criterionId)
   const criterionId = settings.step ? d.repos.criteria.stepOf(base, settings.step) : base.id
   // Every item (no selection, search, filter or step): counted without listing them.
@@ -74,7 +86,11 @@ export function unlabeledOf(d: LabelingDeps, settings: Pick<SessionSettings, 'cr
 
 /** The items a session chooses from: the selection, the Data table's search and filter, or all; only those with the step, for a step-level session. */
 function chosenItems(d: LabelingDeps, settings: Pick<SessionSettings, 'step' | 'search' | 'filter' | 'ids'>): number[] {
-  const chosen = settings.ids ?? (settings.search || settings.filter ? d.repos.items.ids({ search: settings.search, filter: settings.filter }) : d.repos.sessions.allItems())
+  const chosen =
+    settings.ids ??
+    (settings.search || settings.filter
+      ? d.repos.items.ids({ search: settings.search, filter: settings.filter })
+      : d.repos.sessions.allItems())
   if (!settings.step) return chosen
   const withStep = new Set(d.repos.sessions.itemsWithStep(settings.step))
   return chosen.filter((id) => withStep.has(id))
@@ -82,7 +98,11 @@ function chosenItems(d: LabelingDeps, settings: Pick<SessionSettings, 'step' | '
 
 function traceCriterion(d: LabelingDeps, id: number): CriterionInfo {
   const base = criterion(d, id)
-  if (base.step !== null) throw new AppError('invalid_input', `"${base.name}" is already a step-level criterion: choose its trace-level criterion and the step.`)
+  if (base.step !== null)
+    throw new AppError(
+      'invalid_input',
+      `"${base.name}" is already a step-level criterion: choose its trace-level criterion and the step.`,
+    )
   return base
 }
 
@@ -96,14 +116,33 @@ export const getSession = (d: LabelingDeps, id: number): SessionView => view(d, 
 
 export function saveLabel(
   d: LabelingDeps,
-  input: { sessionId: number; itemId: number; verdict: LabelState['verdict']; note: string; firstFailingStep: number | null },
+  input: {
+    sessionId: number
+    itemId: number
+    verdict: LabelState['verdict']
+    note: string
+    firstFailingStep: number | null
+  },
 ): { item: SessionItem; queue: number[]; saturation: Saturation } {
   const s = session(d, input.sessionId)
-  if (!s.queue.includes(input.itemId)) throw new AppError('invalid_input', `Item ${input.itemId} is not in session ${s.id}.`)
+  if (!s.queue.includes(input.itemId))
+    throw new AppError('invalid_input', `Item ${input.itemId} is not in session ${s.id}.`)
   const version = d.repos.project.criterionVersion(s.criterionId)
   let queue = s.queue
   d.transaction(() => {
-    d.repos.labels.add({ itemId: input.itemId, criterionId: s.criterionId, criterionVersion: version, verdict: input.verdict, note: input.note, annotator: s.annotator, firstFailingStep: input.firstFailingStep, sessionId: s.id }, d.now)
+    d.repos.labels.add(
+      {
+        itemId: input.itemId,
+        criterionId: s.criterionId,
+        criterionVersion: version,
+        verdict: input.verdict,
+        note: input.note,
+        annotator: s.annotator,
+        firstFailingStep: input.firstFailingStep,
+        sessionId: s.id,
+      },
+      d.now,
+    )
     // Defer: the item comes back at the end of the session.
     if (input.verdict === 'defer') {
       queue = [...s.queue.filter((id) => id !== input.itemId), input.itemId]
@@ -114,13 +153,27 @@ export function saveLabel(
 }
 
 /** Tags (or untags) a failure mode on an item: a fail (or a cleared) label on that mode's criterion. */
-export function tagItem(d: LabelingDeps, input: { sessionId: number; itemId: number; criterionId: number; on: boolean }): { item: SessionItem; saturation: Saturation } {
+export function tagItem(
+  d: LabelingDeps,
+  input: { sessionId: number; itemId: number; criterionId: number; on: boolean },
+): { item: SessionItem; saturation: Saturation } {
   const s = session(d, input.sessionId)
-  if (!s.queue.includes(input.itemId)) throw new AppError('invalid_input', `Item ${input.itemId} is not in session ${s.id}.`)
+  if (!s.queue.includes(input.itemId))
+    throw new AppError('invalid_input', `Item ${input.itemId} is not in session ${s.id}.`)
   const mode = criterion(d, input.criterionId)
-  if (mode.kind !== 'failure_mode' || mode.step !== null) throw new AppError('invalid_input', `"${mode.name}" is not a failure mode of the taxonomy.`)
+  if (mode.kind !== 'failure_mode' || mode.step !== null)
+    throw new AppError('invalid_input', `"${mode.name}" is not a failure mode of the taxonomy.`)
   d.repos.labels.add(
-    { itemId: input.itemId, criterionId: mode.id, criterionVersion: mode.version, verdict: input.on ? 'fail' : 'cleared', note: '', annotator: s.annotator, firstFailingStep: null, sessionId: s.id },
+    {
+      itemId: input.itemId,
+      criterionId: mode.id,
+      criterionVersion: mode.version,
+      verdict: input.on ? 'fail' : 'cleared',
+      note: '',
+      annotator: s.annotator,
+      firstFailingStep: null,
+      sessionId: s.id,
+    },
     d.now,
   )
   if (input.on) placeLabeled(d, mode.id, input.itemId)
@@ -150,13 +203,23 @@ export function agreementOn(d: LabelingDeps, criterionId: number): AgreementRow[
   for (const p of d.repos.labels.relabelPairs(criterionId)) count(p.a, `${p.a} (blind re-label)`, p.va, p.vb)
   return [...groups.values()].map((g) => {
     const k = agreement(g)
-    return { a: g.a, b: g.b, n: k.n, cells: { tp: g.tp, fn: g.fn, fp: g.fp, tn: g.tn }, observed: k.observed, kappa: k.kappa, lower: k.lower, upper: k.upper }
+    return {
+      a: g.a,
+      b: g.b,
+      n: k.n,
+      cells: { tp: g.tp, fn: g.fn, fp: g.fp, tn: g.tn },
+      observed: k.observed,
+      kappa: k.kappa,
+      lower: k.lower,
+      upper: k.upper,
+    }
   })
 }
 
 function criterion(d: LabelingDeps, id: number): CriterionInfo {
   const c = d.repos.criteria.get(id)
-  if (!c) throw new AppError('not_found', `There is no criterion with id ${id} in this project (it may have been deleted).`)
+  if (!c)
+    throw new AppError('not_found', `There is no criterion with id ${id} in this project (it may have been deleted).`)
   return c
 }
 

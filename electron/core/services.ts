@@ -3,14 +3,45 @@ import { dirname, join, resolve } from 'node:path'
 import type { AnyEvent, Method, Output, ParsedInput } from '../../shared/contract'
 import type { ProjectInfo } from '../../shared/domain'
 import { AppError } from '../../shared/errors'
-import { corruptRefusal, integrityMessage, openProject, readOnlyNotice, readOnlyRefusal, sqliteCode, type Db, type OpenedProject, type ReadOnly } from './db/open'
+import {
+  corruptRefusal,
+  integrityMessage,
+  openProject,
+  readOnlyNotice,
+  readOnlyRefusal,
+  sqliteCode,
+  type Db,
+  type OpenedProject,
+  type ReadOnly,
+} from './db/open'
 import { LATEST_VERSION } from './db/migrations'
 import { createRepos, type Repos } from './db/repos'
 import { createImportService } from './import/service'
 import { writeDemoProject } from './demo'
 import { addCriterion, renameCriterion } from './criteria'
-import { assignMode, countTaxonomy, createMode, deleteMode, listNotes, mergeModes, moveTraces, pinExample, renameMode } from './taxonomy'
-import { agreementOn, createSession, getSession, labelingDeps, latestSession, saveLabel, tagItem, undoLabel, unlabeledOf, type LabelingDeps } from './labeling'
+import {
+  assignMode,
+  countTaxonomy,
+  createMode,
+  deleteMode,
+  listNotes,
+  mergeModes,
+  moveTraces,
+  pinExample,
+  renameMode,
+} from './taxonomy'
+import {
+  agreementOn,
+  createSession,
+  getSession,
+  labelingDeps,
+  latestSession,
+  saveLabel,
+  tagItem,
+  undoLabel,
+  unlabeledOf,
+  type LabelingDeps,
+} from './labeling'
 import { projectName, type SettingsStore } from './settings'
 import { ModelSnapshot, type ModelProfile, type RunView } from '../../shared/judges'
 import { clientFor, fileKeyStore, keyFor, type KeySources, type KeyStore } from './judge/keys'
@@ -89,13 +120,23 @@ export function createServices(deps: ServiceDeps) {
    * never becomes current nor enters Recent; one whose damage the background check finds later
    * is closed then (`refuse`). `integrity: 'now'` checks before answering (the CLI's `serve FILE`).
    */
-  const switchTo = (path: string, mode: 'open' | 'create', integrity: 'now' | 'background' = 'background'): ProjectInfo => {
+  const switchTo = (
+    path: string,
+    mode: 'open' | 'create',
+    integrity: 'now' | 'background' = 'background',
+  ): ProjectInfo => {
     const absolute = resolve(path)
     let opened: OpenedProject | null = null
     let next: OpenProject
     let result: ProjectInfo
     try {
-      opened = openProject(absolute, { mode, nativeBinding: deps.nativeBinding, now: deps.clock, integrity, checkDelayMs: deps.integrityDelayMs ?? 1500 })
+      opened = openProject(absolute, {
+        mode,
+        nativeBinding: deps.nativeBinding,
+        now: deps.clock,
+        integrity,
+        checkDelayMs: deps.integrityDelayMs ?? 1500,
+      })
       next = { db: opened.db, path: absolute, repos: createRepos(opened.db), readOnly: opened.readOnly }
       if (mode === 'create') next.repos.project.setMeta('created_at', deps.clock().toISOString())
       result = info(next) // the first reads of the file: a damaged one may fail here
@@ -143,7 +184,9 @@ export function createServices(deps: ServiceDeps) {
     if (code.startsWith('SQLITE_READONLY')) {
       return new AppError(
         'read_only',
-        p.readOnly ? readOnlyRefusal(p.path, p.readOnly) : `${p.path} could not be written (${(error as Error).message}). Check that the file and its folder are writable, or copy it to a folder you can write and open the copy.`,
+        p.readOnly
+          ? readOnlyRefusal(p.path, p.readOnly)
+          : `${p.path} could not be written (${(error as Error).message}). Check that the file and its folder are writable, or copy it to a folder you can write and open the copy.`,
       )
     }
     return error
@@ -191,7 +234,12 @@ export function createServices(deps: ServiceDeps) {
   const keySources = (): KeySources => ({ store: keys, env, profiles: deps.settings.profiles() })
   // Judge runs in progress, by run id: cancel aborts them; closing the project aborts them all.
   const running = new Map<number, AbortController>()
-  const judging = (): JudgeDeps => ({ db: project().db, repos: project().repos, clock: deps.clock, onTestRevealed: (versionId) => deps.emit({ name: 'test.revealed', payload: { versionId } }) })
+  const judging = (): JudgeDeps => ({
+    db: project().db,
+    repos: project().repos,
+    clock: deps.clock,
+    onTestRevealed: (versionId) => deps.emit({ name: 'test.revealed', payload: { versionId } }),
+  })
   const profile = (id: string): ModelProfile => {
     const found = deps.settings.profiles().find((p) => p.id === id)
     if (!found) throw new AppError('not_found', `There is no model profile "${id}": add it in Settings.`)
@@ -206,7 +254,14 @@ export function createServices(deps: ServiceDeps) {
     const controller = new AbortController()
     running.set(runId, controller)
     const emit = (payload: RunView) => deps.emit({ name: 'judge.run', payload })
-    void executeRun(d, runId, { client, signal: controller.signal, concurrency, retryErrors, onProgress: emit, beforeWrite: untilImported })
+    void executeRun(d, runId, {
+      client,
+      signal: controller.signal,
+      concurrency,
+      retryErrors,
+      onProgress: emit,
+      beforeWrite: untilImported,
+    })
       .catch((error) => {
         const message = error instanceof Error ? error.message : String(error)
         try {
@@ -229,20 +284,37 @@ export function createServices(deps: ServiceDeps) {
   const downloads = createDownloads(deps.clock)
   const exportSource = () => {
     const p = project()
-    return { db: p.db, repos: p.repos, clock: deps.clock, path: p.path, readOnly: p.readOnly !== null, nativeBinding: deps.nativeBinding }
+    return {
+      db: p.db,
+      repos: p.repos,
+      clock: deps.clock,
+      path: p.path,
+      readOnly: p.readOnly !== null,
+      nativeBinding: deps.nativeBinding,
+    }
   }
   const saveExport = async (file: ExportFile, path: string) => {
     const rows = await writeExportFile(file, path)
-    return { via: 'saved' as const, path, message: [`Wrote ${file.describe(rows)} to ${path}.`, file.note].filter(Boolean).join(' ') }
+    return {
+      via: 'saved' as const,
+      path,
+      message: [`Wrote ${file.describe(rows)} to ${path}.`, file.note].filter(Boolean).join(' '),
+    }
   }
 
   const pick = async (mode: 'open' | 'create' | 'import') => {
-    if (!deps.pickFile) throw new AppError('unsupported', 'This shell has no file dialog: type the path of the file instead.')
+    if (!deps.pickFile)
+      throw new AppError('unsupported', 'This shell has no file dialog: type the path of the file instead.')
     return { path: await deps.pickFile(mode) }
   }
 
   const handlers: Handlers = {
-    'app.info': () => ({ version: deps.version, shell: deps.shell, canPickFiles: deps.pickFile !== undefined, demoPath: resolve(deps.demoPath) }),
+    'app.info': () => ({
+      version: deps.version,
+      shell: deps.shell,
+      canPickFiles: deps.pickFile !== undefined,
+      demoPath: resolve(deps.demoPath),
+    }),
     'project.current': () => (current ? info(current) : null),
     'project.recent': () => deps.settings.recent(),
     'project.open': ({ path }) => switchTo(path, 'open'),
@@ -260,7 +332,10 @@ export function createServices(deps: ServiceDeps) {
       return null
     },
     'project.pick': ({ mode }) => pick(mode),
-    'items.list': ({ offset, limit, search, filter, sort }) => ({ offset, ...project().repos.items.list(offset, limit, { search, filter, sort }) }),
+    'items.list': ({ offset, limit, search, filter, sort }) => ({
+      offset,
+      ...project().repos.items.list(offset, limit, { search, filter, sort }),
+    }),
     'items.facets': () => project().repos.items.facets(),
     'items.ids': (query) => ({ ids: project().repos.items.ids(query) }),
     'items.get': ({ id }) => {
@@ -271,7 +346,11 @@ export function createServices(deps: ServiceDeps) {
     'items.locate': ({ externalId, ...query }) => {
       const found = project().repos.items.locate(externalId, query)
       if (!found) throw new AppError('not_found', `No item has the id "${externalId}". Check the id, or search with /.`)
-      if (found.index < 0) throw new AppError('not_found', `Item "${externalId}" is hidden by the current search or filters. Clear them (f, then "clear"), then try again.`)
+      if (found.index < 0)
+        throw new AppError(
+          'not_found',
+          `Item "${externalId}" is hidden by the current search or filters. Clear them (f, then "clear"), then try again.`,
+        )
       return found
     },
     'profiles.list': () => ({
@@ -297,7 +376,13 @@ export function createServices(deps: ServiceDeps) {
         const client = typed ? openaiClient(snapshot.baseUrl, typed) : clientFor(snapshot, keySources())
         const models = await client.models({ timeoutMs: Math.min(p.timeoutMs, 15_000) })
         const found = models.includes(p.model)
-        return { ok: true, models, message: found ? `Connected to ${p.baseUrl}; model "${p.model}" is there.` : `Connected to ${p.baseUrl}, but it does not list "${p.model}"${models.length ? ` (it lists ${models.slice(0, 8).join(', ')}${models.length > 8 ? '…' : ''})` : ''}: check the model id.` }
+        return {
+          ok: true,
+          models,
+          message: found
+            ? `Connected to ${p.baseUrl}; model "${p.model}" is there.`
+            : `Connected to ${p.baseUrl}, but it does not list "${p.model}"${models.length ? ` (it lists ${models.slice(0, 8).join(', ')}${models.length > 8 ? '…' : ''})` : ''}: check the model id.`,
+        }
       } catch (error) {
         return { ok: false, models: [], message: error instanceof Error ? error.message : String(error) }
       }
@@ -349,7 +434,14 @@ export function createServices(deps: ServiceDeps) {
     },
     'taxonomy.suggest': async ({ profileId }) => {
       const p = profile(profileId)
-      return { suggestions: await suggestModes(clientFor(ModelSnapshot.parse(p), keySources()), ModelSnapshot.parse(p), p.params, listNotes(labeling())) }
+      return {
+        suggestions: await suggestModes(
+          clientFor(ModelSnapshot.parse(p), keySources()),
+          ModelSnapshot.parse(p),
+          p.params,
+          listNotes(labeling()),
+        ),
+      }
     },
     'calibrate.choices': () => calibrationChoices(judging()),
     'calibrate.get': async (request) => {
@@ -369,8 +461,18 @@ export function createServices(deps: ServiceDeps) {
       await untilImported()
       const data = buildReport(judging(), { ...request, projectPath: project().path, appVersion: deps.version })
       const base = `${data.project.name}-calibration-report`
-      if (format === 'pdf') return { filename: `${base}.pdf`, mime: 'application/pdf', base64: (await (deps.printPdf ?? chromiumPrinter(env))(reportHtml(data))).toString('base64') }
-      const [text, mime] = format === 'html' ? [reportHtml(data), 'text/html'] : format === 'md' ? [reportMarkdown(data), 'text/markdown'] : [reportJson(data), 'application/json']
+      if (format === 'pdf')
+        return {
+          filename: `${base}.pdf`,
+          mime: 'application/pdf',
+          base64: (await (deps.printPdf ?? chromiumPrinter(env))(reportHtml(data))).toString('base64'),
+        }
+      const [text, mime] =
+        format === 'html'
+          ? [reportHtml(data), 'text/html']
+          : format === 'md'
+            ? [reportMarkdown(data), 'text/markdown']
+            : [reportJson(data), 'application/json']
       return { filename: `${base}.${format}`, mime, base64: Buffer.from(text, 'utf8').toString('base64') }
     },
     'import.detect': (source) => imports.detect(source),
@@ -401,7 +503,10 @@ export function createServices(deps: ServiceDeps) {
     'modes.delete': async ({ id }) => (deleteMode(await writing(), id), null),
     'modes.merge': async ({ from, into }) => changed((mergeModes(await writing(), from, into), null)),
     'modes.move': async ({ itemIds, from, to }) => changed((moveTraces(await writing(), itemIds, from, to), null)),
-    'modes.example': async ({ modeId, itemId, kind, on }) => (pinExample(await writing(), modeId, itemId, kind, on), null),
+    'modes.example': async ({ modeId, itemId, kind, on }) => (
+      pinExample(await writing(), modeId, itemId, kind, on),
+      null
+    ),
     'modes.assign': async ({ itemId, modeId, on }) => changed((assignMode(await writing(), itemId, modeId, on), null)),
     'import.run': async ({ path, ...request }) => {
       writable()
@@ -426,7 +531,12 @@ export function createServices(deps: ServiceDeps) {
         return path ? saveExport(exportFile(exportSource(), request), path) : { via: 'cancelled' as const }
       }
       const file = exportFile(exportSource(), request)
-      return { via: 'download' as const, url: `/download/${downloads.add(file)}`, filename: file.filename, message: file.note }
+      return {
+        via: 'download' as const,
+        url: `/download/${downloads.add(file)}`,
+        filename: file.filename,
+        message: file.note,
+      }
     },
   }
 

@@ -82,7 +82,8 @@ export function createSettingsStore(dir: string) {
     /** Takes a project out of Recent (it was found damaged): the list offers only files that open. */
     forgetRecent(path: string): void {
       const data = read()
-      if (data.recent.some((r) => r.path === path)) write({ ...data, recent: data.recent.filter((r) => r.path !== path) })
+      if (data.recent.some((r) => r.path === path))
+        write({ ...data, recent: data.recent.filter((r) => r.path !== path) })
     },
   }
 }

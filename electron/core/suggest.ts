@@ -25,7 +25,11 @@ const SCHEMA = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { name: { type: 'string' }, definition: { type: 'string' }, notes: { type: 'array', items: { type: 'integer' } } },
+        properties: {
+          name: { type: 'string' },
+          definition: { type: 'string' },
+          notes: { type: 'array', items: { type: 'integer' } },
+        },
         required: ['name', 'definition', 'notes'],
         additionalProperties: false,
       },
@@ -51,15 +55,26 @@ Answer with JSON only: {"modes": [{"name": "...", "definition": "...", "notes": 
 }
 
 /** Asks the model once; an answer that does not parse is an error that says so (nothing is guessed). */
-export async function suggestModes(client: LlmClient, model: ModelSnapshot, params: Record<string, unknown>, allNotes: readonly NoteView[]): Promise<ModeSuggestion[]> {
+export async function suggestModes(
+  client: LlmClient,
+  model: ModelSnapshot,
+  params: Record<string, unknown>,
+  allNotes: readonly NoteView[],
+): Promise<ModeSuggestion[]> {
   const notes = allNotes.filter((n) => n.note.trim() && n.verdict === 'fail').slice(0, MAX_SUGGEST_NOTES)
-  if (notes.length < 3) throw new AppError('invalid_input', `Only ${notes.length} note${notes.length === 1 ? '' : 's'} on failing traces: write notes while labeling (n), then ask for suggestions.`)
+  if (notes.length < 3)
+    throw new AppError(
+      'invalid_input',
+      `Only ${notes.length} note${notes.length === 1 ? '' : 's'} on failing traces: write notes while labeling (n), then ask for suggestions.`,
+    )
   const response = await client.complete(
     {
       model: model.model,
       messages: [{ role: 'user', content: suggestionPrompt(notes) }],
       params,
-      responseFormat: model.structuredOutputs ? { type: 'json_schema', json_schema: { name: 'failure_modes', strict: true, schema: SCHEMA } } : null,
+      responseFormat: model.structuredOutputs
+        ? { type: 'json_schema', json_schema: { name: 'failure_modes', strict: true, schema: SCHEMA } }
+        : null,
     },
     { signal: new AbortController().signal, timeoutMs: Math.max(model.timeoutMs, 120_000) },
   )
@@ -69,14 +84,27 @@ export async function suggestModes(client: LlmClient, model: ModelSnapshot, para
   try {
     parsed = JSON.parse(fenced ? fenced[1]! : text)
   } catch {
-    throw new AppError('invalid_input', `The model's answer is not JSON (${text.slice(0, 120)}…): try again, or a model that supports structured outputs.`)
+    throw new AppError(
+      'invalid_input',
+      `The model's answer is not JSON (${text.slice(0, 120)}…): try again, or a model that supports structured outputs.`,
+    )
   }
   const modes = (parsed as { modes?: unknown }).modes
-  if (!Array.isArray(modes)) throw new AppError('invalid_input', 'The model answered JSON without a "modes" list: try again.')
+  if (!Array.isArray(modes))
+    throw new AppError('invalid_input', 'The model answered JSON without a "modes" list: try again.')
   return modes.flatMap((m: { name?: unknown; definition?: unknown; notes?: unknown }) => {
     if (typeof m?.name !== 'string' || !m.name.trim() || !Array.isArray(m.notes)) return []
-    const picked = [...new Set(m.notes.filter((k): k is number => Number.isInteger(k) && k >= 1 && k <= notes.length))].map((k) => notes[k - 1]!)
+    const picked = [
+      ...new Set(m.notes.filter((k): k is number => Number.isInteger(k) && k >= 1 && k <= notes.length)),
+    ].map((k) => notes[k - 1]!)
     if (picked.length === 0) return []
-    return [{ name: m.name.trim().slice(0, 200), definition: typeof m.definition === 'string' ? m.definition.trim().slice(0, 5000) : '', itemIds: [...new Set(picked.map((n) => n.itemId))], notes: picked.map((n) => n.note) }]
+    return [
+      {
+        name: m.name.trim().slice(0, 200),
+        definition: typeof m.definition === 'string' ? m.definition.trim().slice(0, 5000) : '',
+        itemIds: [...new Set(picked.map((n) => n.itemId))],
+        notes: picked.map((n) => n.note),
+      },
+    ]
   })
 }

@@ -14,7 +14,9 @@ import { stateOrder, type OrderEvidence } from '../../shared/state-order'
  */
 export function listNotes(d: LabelingDeps): NoteView[] {
   const present = modesByItem(d)
-  return d.repos.taxonomy.notes().map((n) => ({ ...n, metadata: flatMetadata(n.metadata), modes: present.get(n.itemId) ?? [] }))
+  return d.repos.taxonomy
+    .notes()
+    .map((n) => ({ ...n, metadata: flatMetadata(n.metadata), modes: present.get(n.itemId) ?? [] }))
 }
 
 export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonomy {
@@ -36,7 +38,12 @@ export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonom
           values: [...new Set(pivotIds.map((id) => values.get(id) ?? '(none)'))].sort().map((value) => {
             const ids = pivotIds.filter((id) => (values.get(id) ?? '(none)') === value)
             const cells = modes.map((m) => ids.filter((id) => m.items.has(id)))
-            return { value, reviewed: ids.filter((id) => reviewed.has(id)).length, counts: cells.map((c) => c.length), itemIds: cells }
+            return {
+              value,
+              reviewed: ids.filter((id) => reviewed.has(id)).length,
+              counts: cells.map((c) => c.length),
+              itemIds: cells,
+            }
           }),
         }
       : null
@@ -46,8 +53,19 @@ export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonom
     reviewedIds: [...reviewed],
     modes: modes.map((m) => {
       const { estimate, lower, upper } = wilsonInterval(m.count, Math.max(reviewed.size, m.count))
-      const pinned = examples.filter((e) => e.modeId === m.id).map(({ kind, itemId, externalId }) => ({ kind, itemId, externalId }))
-      return { id: m.id, name: m.name, definition: m.definition, version: m.version, count: m.count, rate: { estimate, lower, upper }, itemIds: [...m.items], examples: pinned }
+      const pinned = examples
+        .filter((e) => e.modeId === m.id)
+        .map(({ kind, itemId, externalId }) => ({ kind, itemId, externalId }))
+      return {
+        id: m.id,
+        name: m.name,
+        definition: m.definition,
+        version: m.version,
+        count: m.count,
+        rate: { estimate, lower, upper },
+        itemIds: [...m.items],
+        examples: pinned,
+      }
     }),
     cooccurrence: modes.map((a) => modes.map((b) => [...a.items].filter((id) => b.items.has(id)).length)),
     pivot,
@@ -88,7 +106,10 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
       continue
     }
     evidence.push({ states: p.steps, weight: 1 })
-    const failAt = p.verdict === 'fail' && p.firstFailingStep !== null && p.steps[p.firstFailingStep] !== undefined ? p.firstFailingStep : null
+    const failAt =
+      p.verdict === 'fail' && p.firstFailingStep !== null && p.steps[p.firstFailingStep] !== undefined
+        ? p.firstFailingStep
+        : null
     if (p.verdict === 'fail' && failAt === null) {
       unmarked++ // failed, but no failing step marked: not counted
       continue
@@ -104,7 +125,9 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
   const { order, source, unfixed } = stateOrder(evidence, repos.taxonomy.stateOrder(), onlySteps)
   const at = new Map(order.map((s, i) => [s, i]))
   const position = (s: string) => (s === START ? -1 : (at.get(s) ?? order.length))
-  const sorted = [...cells.values()].sort((a, b) => position(a.lastSuccess) - position(b.lastSuccess) || position(a.firstFailure) - position(b.firstFailure))
+  const sorted = [...cells.values()].sort(
+    (a, b) => position(a.lastSuccess) - position(b.lastSuccess) || position(a.firstFailure) - position(b.firstFailure),
+  )
   const sum = (pick: (c: Cell) => boolean) => sorted.filter(pick).reduce((n, c) => n + c.count, 0)
   return {
     cells: sorted,
@@ -114,7 +137,11 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
         const { estimate, lower, upper } = wilsonInterval(s.passed, s.reached)
         return { step, reached: s.reached, passed: s.passed, rate: { estimate, lower, upper } }
       }),
-    states: order.map((state) => ({ state, firstFailures: sum((c) => c.firstFailure === state), lastSuccesses: sum((c) => c.lastSuccess === state) })),
+    states: order.map((state) => ({
+      state,
+      firstFailures: sum((c) => c.firstFailure === state),
+      lastSuccesses: sum((c) => c.lastSuccess === state),
+    })),
     orderSource: source,
     unfixed,
     failed: sum(() => true),
@@ -128,7 +155,11 @@ const START = '(start)'
 
 /** A new failure mode (a criterion with its definition); the given traces get it at once. */
 export function createMode(d: LabelingDeps, input: { name: string; definition: string; itemIds: number[] }): number {
-  if (d.repos.project.criterionId(input.name) !== undefined) throw new AppError('conflict', `A criterion named "${input.name}" already exists: choose another name, or merge into it.`)
+  if (d.repos.project.criterionId(input.name) !== undefined)
+    throw new AppError(
+      'conflict',
+      `A criterion named "${input.name}" already exists: choose another name, or merge into it.`,
+    )
   return d.transaction(() => {
     const id = d.repos.project.addCriterion(input.name, 'failure_mode', input.definition, d.now)
     for (const itemId of input.itemIds) mark(d, itemId, id, 'fail', '')
@@ -140,7 +171,8 @@ export function createMode(d: LabelingDeps, input: { name: string; definition: s
 export function renameMode(d: LabelingDeps, id: number, name: string): void {
   const before = mode(d, id)
   if (before.name === name) return
-  if (d.repos.project.criterionId(name) !== undefined) throw new AppError('conflict', `A criterion named "${name}" already exists: choose another name, or merge into it.`)
+  if (d.repos.project.criterionId(name) !== undefined)
+    throw new AppError('conflict', `A criterion named "${name}" already exists: choose another name, or merge into it.`)
   d.transaction(() => {
     d.repos.taxonomy.rename(id, name)
     d.repos.project.log('mode.rename', { id, from: before.name, to: name }, d.now)
@@ -160,7 +192,12 @@ export function mergeModes(d: LabelingDeps, from: number, into: number): void {
   if (from === into) throw new AppError('invalid_input', 'Choose two different failure modes to merge.')
   const a = mode(d, from)
   const b = mode(d, into)
-  const has = new Set(d.repos.taxonomy.failing().filter((f) => f.modeId === into).map((f) => f.itemId))
+  const has = new Set(
+    d.repos.taxonomy
+      .failing()
+      .filter((f) => f.modeId === into)
+      .map((f) => f.itemId),
+  )
   const moving = d.repos.taxonomy.failing().filter((f) => f.modeId === from && !has.has(f.itemId))
   d.transaction(() => {
     for (const f of moving) mark(d, f.itemId, into, 'fail', `merged from "${a.name}"`)
@@ -200,13 +237,25 @@ export function assignMode(d: LabelingDeps, itemId: number, modeId: number, on: 
 }
 
 function mark(d: LabelingDeps, itemId: number, criterionId: number, verdict: 'pass' | 'fail', note: string): void {
-  d.repos.labels.add({ itemId, criterionId, criterionVersion: d.repos.project.criterionVersion(criterionId), verdict, note, annotator: d.annotator, firstFailingStep: null }, d.now)
+  d.repos.labels.add(
+    {
+      itemId,
+      criterionId,
+      criterionVersion: d.repos.project.criterionVersion(criterionId),
+      verdict,
+      note,
+      annotator: d.annotator,
+      firstFailingStep: null,
+    },
+    d.now,
+  )
   placeLabeled(d, criterionId, itemId)
 }
 
 function mode(d: LabelingDeps, id: number) {
   const found = d.repos.taxonomy.modes().find((m) => m.id === id)
-  if (!found) throw new AppError('not_found', `There is no failure mode with id ${id} (it may have been merged or deleted).`)
+  if (!found)
+    throw new AppError('not_found', `There is no failure mode with id ${id} (it may have been merged or deleted).`)
   return found
 }
 

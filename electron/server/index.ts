@@ -70,7 +70,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
-      return send(res, 403, refusal(`Refused: unexpected Host header "${req.headers.host ?? ''}". Open the address Assay printed.`))
+      return send(
+        res,
+        403,
+        refusal(`Refused: unexpected Host header "${req.headers.host ?? ''}". Open the address Assay printed.`),
+      )
     }
     const url = new URL(req.url ?? '/', 'http://assay.invalid')
     if (url.pathname.startsWith('/api/') || url.pathname === '/upload') {
@@ -79,21 +83,37 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       if (origin && !allowedHosts.has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
         return send(res, 403, refusal(`Refused: cross-origin request from ${origin}.`))
       }
-      if (!tokenMatches(bearer(req), token)) return send(res, 401, refusal('Missing or wrong token: open the address with ?token= that `assay serve` printed.'))
-      if (url.pathname === '/upload') return send(res, 200, await uploads.receive(req, url.searchParams.get('name') ?? ''))
+      if (!tokenMatches(bearer(req), token))
+        return send(
+          res,
+          401,
+          refusal('Missing or wrong token: open the address with ?token= that `assay serve` printed.'),
+        )
+      if (url.pathname === '/upload')
+        return send(res, 200, await uploads.receive(req, url.searchParams.get('name') ?? ''))
       const body = await readBody(req).catch(() => null)
-      if (body === null) return send(res, 413, { ok: false, error: { kind: 'invalid_input', message: `The request is larger than ${MAX_BODY / 1024 / 1024} MB.` } })
+      if (body === null)
+        return send(res, 413, {
+          ok: false,
+          error: { kind: 'invalid_input', message: `The request is larger than ${MAX_BODY / 1024 / 1024} MB.` },
+        })
       let input: unknown
       try {
         input = body.length ? JSON.parse(body) : {}
       } catch {
-        return send(res, 400, { ok: false, error: { kind: 'invalid_input', message: 'The request body is not valid JSON.' } })
+        return send(res, 400, {
+          ok: false,
+          error: { kind: 'invalid_input', message: 'The request body is not valid JSON.' },
+        })
       }
       let method: string
       try {
         method = decodeURIComponent(url.pathname.slice(5))
       } catch {
-        return send(res, 400, { ok: false, error: { kind: 'invalid_input', message: 'The method name in the address is not valid.' } })
+        return send(res, 400, {
+          ok: false,
+          error: { kind: 'invalid_input', message: 'The method name in the address is not valid.' },
+        })
       }
       return send(res, 200, await dispatch(options.handlers, method, input))
     }
@@ -116,7 +136,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
    */
   async function download(ticket: string, res: ServerResponse): Promise<void> {
     const file = options.download?.(ticket) ?? null
-    if (!file) return send(res, 404, refusal('This download link was used already or has expired: export again (File → Export…, or e on the Data screen).'))
+    if (!file)
+      return send(
+        res,
+        404,
+        refusal(
+          'This download link was used already or has expired: export again (File → Export…, or e on the Data screen).',
+        ),
+      )
     res.writeHead(200, {
       'content-type': file.mime,
       'content-disposition': `attachment; filename="${file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${rfc5987(file.filename)}`,
@@ -166,7 +193,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const port = (server.address() as AddressInfo).port
   const hostPart = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host
   const wildcard = options.host === '0.0.0.0' || options.host === '::'
-  const names = ['127.0.0.1', 'localhost', '[::1]', ...(wildcard ? interfaceAddresses() : isLoopback(options.host) ? [] : [hostPart])]
+  const names = [
+    '127.0.0.1',
+    'localhost',
+    '[::1]',
+    ...(wildcard ? interfaceAddresses() : isLoopback(options.host) ? [] : [hostPart]),
+  ]
   allowedHosts = new Set(names.map((h) => `${h}:${port}`.toLowerCase()))
   const shownHost = wildcard || isLoopback(options.host) ? '127.0.0.1' : hostPart
 
@@ -189,7 +221,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 }
 
 /** A header parameter value per RFC 5987 (encodeURIComponent leaves ' ( ) * as they are). */
-const rfc5987 = (text: string): string => encodeURIComponent(text).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+const rfc5987 = (text: string): string =>
+  encodeURIComponent(text).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
 
 function refusal(message: string): Envelope<never> {
   return { ok: false, error: { kind: 'forbidden', message } }
@@ -197,7 +230,11 @@ function refusal(message: string): Envelope<never> {
 
 function send(res: ServerResponse, status: number, body: Envelope<unknown>): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  })
   res.end(text)
 }
 

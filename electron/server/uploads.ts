@@ -17,7 +17,11 @@ export function createUploads() {
   return {
     async receive(req: IncomingMessage, name: string): Promise<Envelope<{ path: string }>> {
       const safe = basename(name.replace(/\\/g, '/')).replace(/[\0/]/g, '').trim()
-      if (!safe || safe === '.' || safe === '..') return { ok: false, error: { kind: 'invalid_input', message: 'The upload has no file name: drop the file again.' } }
+      if (!safe || safe === '.' || safe === '..')
+        return {
+          ok: false,
+          error: { kind: 'invalid_input', message: 'The upload has no file name: drop the file again.' },
+        }
       const folder = mkdtempSync(join(tmpdir(), 'assay-upload-'))
       folders.push(folder)
       const path = join(folder, safe)
@@ -26,7 +30,13 @@ export function createUploads() {
         return { ok: true, value: { path } }
       } catch (error) {
         rmSync(folder, { recursive: true, force: true })
-        return { ok: false, error: { kind: 'io', message: `The upload of ${safe} stopped before its end (${error instanceof Error ? error.message : String(error)}): drop the file again.` } }
+        return {
+          ok: false,
+          error: {
+            kind: 'io',
+            message: `The upload of ${safe} stopped before its end (${error instanceof Error ? error.message : String(error)}): drop the file again.`,
+          },
+        }
       }
     },
     /** Removes every uploaded copy. */

@@ -12,12 +12,18 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
   const closeRef = useRef<HTMLButtonElement>(null)
   useEffect(() => closeRef.current?.focus(), [])
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" onKeyDown={(e) => {
+    <div
+      className="overlay"
+      role="dialog"
+      aria-modal="true"
+      aria-label="Keyboard shortcuts"
+      onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.preventDefault()
           onClose()
         }
-      }}>
+      }}
+    >
       <div className="overlay-panel">
         <div className="overlay-head">
           <h2>Keyboard shortcuts</h2>

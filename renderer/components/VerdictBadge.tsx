@@ -4,7 +4,10 @@
  */
 export function VerdictBadge({ verdict }: { verdict: string | null }) {
   if (!verdict) return <span className="muted">—</span>
-  const title = verdict === 'hidden' ? "A test-split item: the judge's verdict shows once this version's test results are shown (Calibrate, t)." : undefined
+  const title =
+    verdict === 'hidden'
+      ? "A test-split item: the judge's verdict shows once this version's test results are shown (Calibrate, t)."
+      : undefined
   return (
     <span className={`verdict verdict-${verdict}`} title={title}>
       {verdict}

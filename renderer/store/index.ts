@@ -88,7 +88,6 @@ interface ItemsSlice {
 
 export type Store = AppSlice & ItemsSlice & LabelSlice
 
-
 /** The one bound store, made of an app slice and an items slice; actions call the API client. */
 export const useStore = create<Store>()((set, get, api) => ({
   ...createLabelSlice(set, get, api),
@@ -113,7 +112,11 @@ export const useStore = create<Store>()((set, get, api) => ({
 
   async init() {
     try {
-      const [info, project, recent] = await Promise.all([call('app.info', {}), call('project.current', {}), call('project.recent', {})])
+      const [info, project, recent] = await Promise.all([
+        call('app.info', {}),
+        call('project.current', {}),
+        call('project.recent', {}),
+      ])
       set({ shell: info.shell, canPickFiles: info.canPickFiles, demoPath: info.demoPath, recent })
       get().setProject(project)
     } catch (error) {
@@ -124,12 +127,22 @@ export const useStore = create<Store>()((set, get, api) => ({
   setProject(project) {
     const changed = project?.path !== get().project?.path
     // Settings needs no project: no project (yet, or any more) leaves the user there.
-    set({ project, screen: project ? (changed ? 'data' : get().screen) : get().screen === 'settings' ? 'settings' : 'start' })
+    set({
+      project,
+      screen: project ? (changed ? 'data' : get().screen) : get().screen === 'settings' ? 'settings' : 'start',
+    })
     // The first page and its trace come first; the filter bar's facets can wait for them.
-    if (changed) set({ selected: new Set(), session: null, latest: null, details: new Map(), drafts: new Map(), runs: new Map() })
-    if (project && changed) void get().resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }).then(() => get().loadFacets())
+    if (changed)
+      set({ selected: new Set(), session: null, latest: null, details: new Map(), drafts: new Map(), runs: new Map() })
+    if (project && changed)
+      void get()
+        .resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT })
+        .then(() => get().loadFacets())
     else if (project) get().loadFacets()
-    void call('project.recent', {}).then((recent) => set({ recent }), () => undefined)
+    void call('project.recent', {}).then(
+      (recent) => set({ recent }),
+      () => undefined,
+    )
   },
 
   projectChanged(project) {
@@ -148,7 +161,10 @@ export const useStore = create<Store>()((set, get, api) => ({
       return true
     } catch (error) {
       set({ error: errorText(error) })
-      void call('project.recent', {}).then((recent) => set({ recent }), () => undefined) // a damaged file left it
+      void call('project.recent', {}).then(
+        (recent) => set({ recent }),
+        () => undefined,
+      ) // a damaged file left it
       return false
     } finally {
       set({ busy: false })
@@ -212,7 +228,13 @@ export const useStore = create<Store>()((set, get, api) => ({
     const page = Math.floor(cursor / PAGE_SIZE)
     set({ generation })
     try {
-      const result = await call('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, search: search || undefined, filter, sort })
+      const result = await call('items.list', {
+        offset: page * PAGE_SIZE,
+        limit: PAGE_SIZE,
+        search: search || undefined,
+        filter,
+        sort,
+      })
       if (get().generation !== generation) return
       set({ total: result.total, pages: new Map([[page, result.rows]]) })
       get().moveCursor(Math.min(cursor, Math.max(0, result.total - 1)))
@@ -226,7 +248,13 @@ export const useStore = create<Store>()((set, get, api) => ({
     for (let page = Math.floor(Math.max(0, from) / PAGE_SIZE); page <= Math.floor(to / PAGE_SIZE); page++) {
       if (page * PAGE_SIZE >= get().total || pages.has(page)) continue
       pages.set(page, 'loading')
-      void call('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, search: search || undefined, filter, sort }).then(
+      void call('items.list', {
+        offset: page * PAGE_SIZE,
+        limit: PAGE_SIZE,
+        search: search || undefined,
+        filter,
+        sort,
+      }).then(
         (result) => {
           if (get().generation !== generation) return
           set({ pages: new Map(get().pages).set(page, result.rows) })
@@ -282,7 +310,10 @@ export const useStore = create<Store>()((set, get, api) => ({
   },
   clearSelection: () => set({ selected: new Set() }),
   loadFacets() {
-    void call('items.facets', {}).then((facets) => set({ facets }), () => undefined)
+    void call('items.facets', {}).then(
+      (facets) => set({ facets }),
+      () => undefined,
+    )
   },
 }))
 

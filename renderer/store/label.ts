@@ -38,7 +38,10 @@ export interface LabelSlice {
   openSession(session: SessionView): void
   leaveSession(): void
   go(index: number): void
-  label(verdict: LabelState['verdict'], options?: { firstFailingStep?: number | null; advance?: boolean }): Promise<void>
+  label(
+    verdict: LabelState['verdict'],
+    options?: { firstFailingStep?: number | null; advance?: boolean },
+  ): Promise<void>
   undo(): Promise<void>
   toggleTag(modeIndex: number): Promise<void>
   setDraft(itemId: number, text: string): void
@@ -114,7 +117,8 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
     const { session, position, drafts } = get()
     const item = session?.items[position]
     const draft = item ? drafts.get(item.id) : undefined
-    if (item && draft !== undefined && item.label && draft !== item.label.note) void get().label(item.label.verdict, { advance: false })
+    if (item && draft !== undefined && item.label && draft !== item.label.note)
+      void get().label(item.label.verdict, { advance: false })
   }
 
   return {
@@ -133,7 +137,11 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
 
     async loadLabeling() {
       try {
-        const [user, criteria, latest] = await Promise.all([call('settings.get', {}), call('criteria.list', {}), call('sessions.latest', {})])
+        const [user, criteria, latest] = await Promise.all([
+          call('settings.get', {}),
+          call('criteria.list', {}),
+          call('sessions.latest', {}),
+        ])
         setPreset(user.keymap)
         set({ user, criteria, latest })
       } catch (error) {
@@ -191,7 +199,17 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
     },
     openSession(session) {
       const open = session.items.findIndex((i) => i.label === null)
-      set({ session, latest: session, position: open < 0 ? session.items.length : open, drafts: new Map(), acks: [], tagMode: false, lastWrite: null, stepFocus: null, screen: 'label' })
+      set({
+        session,
+        latest: session,
+        position: open < 0 ? session.items.length : open,
+        drafts: new Map(),
+        acks: [],
+        tagMode: false,
+        lastWrite: null,
+        stepFocus: null,
+        screen: 'label',
+      })
       prefetch()
     },
     leaveSession() {
@@ -213,7 +231,8 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
       const item = session?.items[position]
       if (!session || !item) return
       const note = drafts.get(item.id) ?? item.label?.note ?? ''
-      const firstFailingStep = options.firstFailingStep !== undefined ? options.firstFailingStep : (item.label?.firstFailingStep ?? null)
+      const firstFailingStep =
+        options.firstFailingStep !== undefined ? options.firstFailingStep : (item.label?.firstFailingStep ?? null)
       const advance = options.advance ?? true
       bump(item.id, 1)
       // Move on at once; the item shows as labeled when the save has committed.
@@ -228,14 +247,23 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
       }
       const queueAt = queueChanges
       try {
-        const saved = await inOrder(() => call('labels.save', { sessionId: session.id, itemId: item.id, verdict, note, firstFailingStep }))
+        const saved = await inOrder(() =>
+          call('labels.save', { sessionId: session.id, itemId: item.id, verdict, note, firstFailingStep }),
+        )
         merge(session.id, saved.item, queueAt === queueChanges ? saved.queue : undefined)
         const rest = new Map(get().drafts)
         if (rest.get(item.id) === note) rest.delete(item.id)
         const current = get().session
-        set({ drafts: rest, acks: [...get().acks.slice(-50), performance.now()], lastWrite: { externalId: item.externalId, what: verdict }, ...(current ? { session: { ...current, saturation: saved.saturation } } : {}) })
+        set({
+          drafts: rest,
+          acks: [...get().acks.slice(-50), performance.now()],
+          lastWrite: { externalId: item.externalId, what: verdict },
+          ...(current ? { session: { ...current, saturation: saved.saturation } } : {}),
+        })
       } catch (error) {
-        get().showError(`The label of ${item.externalId} was not saved (${errorText(error)}). It is still unlabeled: label it again.`)
+        get().showError(
+          `The label of ${item.externalId} was not saved (${errorText(error)}). It is still unlabeled: label it again.`,
+        )
       } finally {
         bump(item.id, -1)
       }
@@ -251,7 +279,8 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
         const index = current?.items.findIndex((i) => i.id === item.id) ?? -1
         const drafts = new Map(get().drafts)
         drafts.delete(item.id)
-        if (current) set({ session: { ...current, saturation }, drafts, lastWrite: { externalId: item.externalId, what: 'undo' } })
+        if (current)
+          set({ session: { ...current, saturation }, drafts, lastWrite: { externalId: item.externalId, what: 'undo' } })
         if (index >= 0) get().go(index)
       } catch (error) {
         get().showError(errorText(error))
@@ -265,7 +294,14 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
       if (!session || !item || !mode) return
       bump(item.id, 1)
       try {
-        const tagged = await inOrder(() => call('labels.tag', { sessionId: session.id, itemId: item.id, criterionId: mode.id, on: !item.tags.includes(mode.id) }))
+        const tagged = await inOrder(() =>
+          call('labels.tag', {
+            sessionId: session.id,
+            itemId: item.id,
+            criterionId: mode.id,
+            on: !item.tags.includes(mode.id),
+          }),
+        )
         merge(session.id, tagged.item)
         const current = get().session
         if (current) set({ session: { ...current, saturation: tagged.saturation } })
@@ -283,7 +319,12 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
       const { session, position, details, stepFocus } = get()
       const steps = details.get(session?.items[position]?.id ?? -1)?.steps ?? []
       if (steps.length === 0) return
-      const at = stepFocus === null ? (delta > 0 ? 0 : steps.length - 1) : Math.min(Math.max(0, stepFocus + delta), steps.length - 1)
+      const at =
+        stepFocus === null
+          ? delta > 0
+            ? 0
+            : steps.length - 1
+          : Math.min(Math.max(0, stepFocus + delta), steps.length - 1)
       set({ stepFocus: at })
     },
   }

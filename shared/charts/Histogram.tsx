@@ -9,7 +9,23 @@ const TOP = 12
  * interval's ends and θ̂ marked, both axes named. Plain SVG, like every chart (the report renders
  * the same component to static markup).
  */
-export function Histogram({ x0, width, counts, lower, upper, theta, source }: { x0: number; width: number; counts: number[]; lower: number; upper: number; theta: number; source: string }) {
+export function Histogram({
+  x0,
+  width,
+  counts,
+  lower,
+  upper,
+  theta,
+  source,
+}: {
+  x0: number
+  width: number
+  counts: number[]
+  lower: number
+  upper: number
+  theta: number
+  source: string
+}) {
   const lo = Math.min(x0, lower)
   const hi = Math.max(x0 + width * counts.length, upper)
   const span = hi - lo || 0.01
@@ -21,9 +37,22 @@ export function Histogram({ x0, width, counts, lower, upper, theta, source }: { 
   const ticks = Array.from({ length: 5 }, (_, i) => lo + (span * i) / 4)
   const total = counts.reduce((a, b) => a + b, 0)
   return (
-    <svg className="histogram" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" role="img" aria-label={`Distribution of ${total} ${source} draws of θ, interval ${lower.toFixed(3)}–${upper.toFixed(3)}`}>
+    <svg
+      className="histogram"
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      width="100%"
+      role="img"
+      aria-label={`Distribution of ${total} ${source} draws of θ, interval ${lower.toFixed(3)}–${upper.toFixed(3)}`}
+    >
       {counts.map((c, i) => (
-        <rect key={i} className="bin" x={x(x0 + i * width)} y={y(c)} width={Math.max(0.5, x(x0 + (i + 1) * width) - x(x0 + i * width) - 1)} height={TOP + plotH - y(c)} />
+        <rect
+          key={i}
+          className="bin"
+          x={x(x0 + i * width)}
+          y={y(c)}
+          width={Math.max(0.5, x(x0 + (i + 1) * width) - x(x0 + i * width) - 1)}
+          height={TOP + plotH - y(c)}
+        />
       ))}
       <rect className="interval" x={x(lower)} y={TOP} width={Math.max(1, x(upper) - x(lower))} height={plotH} />
       <line className="bound" x1={x(lower)} x2={x(lower)} y1={TOP} y2={TOP + plotH} />
@@ -38,7 +67,13 @@ export function Histogram({ x0, width, counts, lower, upper, theta, source }: { 
       <text x={LEFT + plotW / 2} y={HEIGHT - 6} className="axis" textAnchor="middle">
         corrected pass rate θ (shaded: the interval; line: θ̂)
       </text>
-      <text x={12} y={TOP + plotH / 2} className="axis" textAnchor="middle" transform={`rotate(-90 12 ${TOP + plotH / 2})`}>
+      <text
+        x={12}
+        y={TOP + plotH / 2}
+        className="axis"
+        textAnchor="middle"
+        transform={`rotate(-90 12 ${TOP + plotH / 2})`}
+      >
         draws
       </text>
     </svg>

@@ -12,7 +12,9 @@ const PLOT = WIDTH - LABEL - 90
  * component to static markup). A bar can be clicked through to its traces.
  */
 /** What the chart needs of a taxonomy (the report stores only this). */
-export type ParetoData = Pick<Taxonomy, 'reviewed'> & { modes: { id: number; name: string; count: number; rate: { estimate: number | null; lower: number; upper: number } }[] }
+export type ParetoData = Pick<Taxonomy, 'reviewed'> & {
+  modes: { id: number; name: string; count: number; rate: { estimate: number | null; lower: number; upper: number } }[]
+}
 
 export function Pareto({ taxonomy, onPick }: { taxonomy: ParetoData; onPick?: (modeId: number) => void }) {
   const { modes, reviewed } = taxonomy
@@ -23,7 +25,13 @@ export function Pareto({ taxonomy, onPick }: { taxonomy: ParetoData; onPick?: (m
   const height = modes.length * ROW + 44
   const ticks = Array.from({ length: 6 }, (_, i) => (top * i) / 5)
   return (
-    <svg className="pareto" viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-label={`Failure modes by share of the ${reviewed} reviewed traces`}>
+    <svg
+      className="pareto"
+      viewBox={`0 0 ${WIDTH} ${height}`}
+      width="100%"
+      role="img"
+      aria-label={`Failure modes by share of the ${reviewed} reviewed traces`}
+    >
       {ticks.map((t) => (
         <g key={t}>
           <line x1={x(t)} x2={x(t)} y1={4} y2={modes.length * ROW + 8} className="grid" />
@@ -39,13 +47,25 @@ export function Pareto({ taxonomy, onPick }: { taxonomy: ParetoData; onPick?: (m
         const y = 8 + i * ROW
         const rate = m.rate.estimate ?? 0
         return (
-          <g key={m.id} className="bar-row" data-mode={m.name} onClick={() => onPick?.(m.id)} style={{ cursor: onPick ? 'pointer' : undefined }}>
+          <g
+            key={m.id}
+            className="bar-row"
+            data-mode={m.name}
+            onClick={() => onPick?.(m.id)}
+            style={{ cursor: onPick ? 'pointer' : undefined }}
+          >
             <title>{`${m.name}: ${m.count} of ${reviewed} traces (${(rate * 100).toFixed(1)}%, 95% CI ${(m.rate.lower * 100).toFixed(1)}–${(m.rate.upper * 100).toFixed(1)}%)`}</title>
             <text x={LABEL - 8} y={y + 14} textAnchor="end" className="label">
               {i + 1}. {m.name.length > 28 ? `${m.name.slice(0, 27)}…` : m.name}
             </text>
             <rect x={LABEL} y={y + 3} width={Math.max(1, x(rate) - LABEL)} height={ROW - 10} className="bar" />
-            <line x1={x(m.rate.lower)} x2={x(m.rate.upper)} y1={y + ROW / 2 - 1} y2={y + ROW / 2 - 1} className="whisker" />
+            <line
+              x1={x(m.rate.lower)}
+              x2={x(m.rate.upper)}
+              y1={y + ROW / 2 - 1}
+              y2={y + ROW / 2 - 1}
+              className="whisker"
+            />
             <text x={x(Math.max(rate, m.rate.upper)) + 6} y={y + 14} className="value" data-testid="pareto-count">
               {m.count} ({(rate * 100).toFixed(1)}%)
             </text>

@@ -39,32 +39,50 @@ export const ReportJudge = z.object({
 })
 export type ReportJudge = z.infer<typeof ReportJudge>
 
-export const ReportData = z.object({
-  schema: z.literal(REPORT_SCHEMA),
-  generatedAt: z.string(),
-  app: z.object({ name: z.literal('Assay'), version: z.string() }),
-  project: z.object({
-    name: z.string(),
-    file: z.string(),
-    /** SHA-256 of the project file when the report was made. */
-    sha256: z.string(),
-    items: z.number().int(),
-    synthetic: z.boolean(),
-    datasets: z.array(z.object({ name: z.string(), format: z.string(), rows: z.number().int(), createdAt: z.string() })),
-  }),
-  criteria: z.array(z.object({ name: z.string(), kind: z.string(), version: z.number().int(), definition: z.string(), labeled: z.number().int() })),
-  taxonomy: z.object({
-    reviewed: z.number().int(),
-    modes: z.array(
-      z.object({ id: z.number().int(), name: z.string(), definition: z.string(), count: z.number().int(), rate: z.object({ estimate: z.number().nullable(), lower: z.number(), upper: z.number() }) }),
+export const ReportData = z
+  .object({
+    schema: z.literal(REPORT_SCHEMA),
+    generatedAt: z.string(),
+    app: z.object({ name: z.literal('Assay'), version: z.string() }),
+    project: z.object({
+      name: z.string(),
+      file: z.string(),
+      /** SHA-256 of the project file when the report was made. */
+      sha256: z.string(),
+      items: z.number().int(),
+      synthetic: z.boolean(),
+      datasets: z.array(
+        z.object({ name: z.string(), format: z.string(), rows: z.number().int(), createdAt: z.string() }),
+      ),
+    }),
+    criteria: z.array(
+      z.object({
+        name: z.string(),
+        kind: z.string(),
+        version: z.number().int(),
+        definition: z.string(),
+        labeled: z.number().int(),
+      }),
     ),
-  }),
-  judges: z.array(ReportJudge),
-}).meta({
-  title: 'Assay calibration report',
-  description:
-    'Schema assay.report/v1, written by `assay report --format json` (Assay). Rates are proportions in [0, 1]; Pass is the positive class (TPR = P(judge pass | human pass), TNR = P(judge fail | human fail)); theta is the Rogan–Gladen corrected success rate; every estimate names its interval method, B, seed, PRNG and confidence, and its error policy (what an error verdict of the judge counts as: left out, Fail or Pass). A new major version of the schema gets a new name.',
-})
+    taxonomy: z.object({
+      reviewed: z.number().int(),
+      modes: z.array(
+        z.object({
+          id: z.number().int(),
+          name: z.string(),
+          definition: z.string(),
+          count: z.number().int(),
+          rate: z.object({ estimate: z.number().nullable(), lower: z.number(), upper: z.number() }),
+        }),
+      ),
+    }),
+    judges: z.array(ReportJudge),
+  })
+  .meta({
+    title: 'Assay calibration report',
+    description:
+      'Schema assay.report/v1, written by `assay report --format json` (Assay). Rates are proportions in [0, 1]; Pass is the positive class (TPR = P(judge pass | human pass), TNR = P(judge fail | human fail)); theta is the Rogan–Gladen corrected success rate; every estimate names its interval method, B, seed, PRNG and confidence, and its error policy (what an error verdict of the judge counts as: left out, Fail or Pass). A new major version of the schema gets a new name.',
+  })
 export type ReportData = z.infer<typeof ReportData>
 
 export const REPORT_FORMATS = ['html', 'md', 'json', 'pdf'] as const

@@ -1,11 +1,23 @@
-import { ERROR_POLICY_NAMES, estimateErrorsText, matrixErrorsText, notRunText, rateText, splitRan, type Matrix } from '../calibrate'
+import {
+  ERROR_POLICY_NAMES,
+  estimateErrorsText,
+  matrixErrorsText,
+  notRunText,
+  rateText,
+  splitRan,
+  type Matrix,
+} from '../calibrate'
 import type { ReportData } from './data'
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3))
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
 const table = (head: string[], rows: (string | number)[][]) =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((x) => cell(String(x))).join(' | ')} |`)].join('\n')
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map((x) => cell(String(x))).join(' | ')} |`),
+  ].join('\n')
 
 /** The calibration report as Markdown: the same data and numbers as the HTML. */
 export function reportMarkdown(data: ReportData): string {
@@ -16,37 +28,129 @@ export function reportMarkdown(data: ReportData): string {
   ]
   for (const j of data.judges) {
     const e = j.estimate
-    out.push('', `## ${j.criterion}: judge “${j.name}” v${j.version}`, '', ...j.interpretation.map((l) => `> ${l}`), '', '### Production estimate', '')
+    out.push(
+      '',
+      `## ${j.criterion}: judge “${j.name}” v${j.version}`,
+      '',
+      ...j.interpretation.map((l) => `> ${l}`),
+      '',
+      '### Production estimate',
+      '',
+    )
     if (e) {
       out.push(
-        table(['', ''], [
-          ['raw judge pass rate (p_obs)', `${f3(e.pObs)} (${e.counts.k} of ${e.counts.m})`],
-          ['corrected success rate θ̂', `**${f3(e.theta)}**${e.clipped ? ` (unclipped ${f3(e.thetaUnclipped)})` : ''}`],
-          [`${Math.round(e.confidence * 100)}% interval`, `**[${f3(e.lower)}, ${f3(e.upper)}]** — ${e.method}`],
-          ['method details', `${e.iterations !== null ? `B = ${e.iterations}, dropped draws ${e.nDropped ?? 0}, ` : ''}seed ${e.seed}, PRNG ${e.prng}, confidence ${e.confidence}`],
-          ['test TPR / TNR used', `${f3(e.tpr)} / ${f3(e.tnr)} (tp ${e.counts.tp}, fn ${e.counts.fn}, tn ${e.counts.tn}, fp ${e.counts.fp})`],
-          ['error verdicts', estimateErrorsText(e)],
-        ]),
+        table(
+          ['', ''],
+          [
+            ['raw judge pass rate (p_obs)', `${f3(e.pObs)} (${e.counts.k} of ${e.counts.m})`],
+            [
+              'corrected success rate θ̂',
+              `**${f3(e.theta)}**${e.clipped ? ` (unclipped ${f3(e.thetaUnclipped)})` : ''}`,
+            ],
+            [`${Math.round(e.confidence * 100)}% interval`, `**[${f3(e.lower)}, ${f3(e.upper)}]** — ${e.method}`],
+            [
+              'method details',
+              `${e.iterations !== null ? `B = ${e.iterations}, dropped draws ${e.nDropped ?? 0}, ` : ''}seed ${e.seed}, PRNG ${e.prng}, confidence ${e.confidence}`,
+            ],
+            [
+              'test TPR / TNR used',
+              `${f3(e.tpr)} / ${f3(e.tnr)} (tp ${e.counts.tp}, fn ${e.counts.fn}, tn ${e.counts.tn}, fp ${e.counts.fp})`,
+            ],
+            ['error verdicts', estimateErrorsText(e)],
+          ],
+        ),
       )
       for (const w of e.warnings) out.push(`- ⚠ ${w.message}`)
     } else out.push(`No corrected rate: ${j.refusal ?? ''}`)
-    out.push('', `### Judge quality (targets: TPR and TNR ≥ ${j.targets.target}, minimum ${j.targets.minimum})`, '', `Error verdicts of the judge: ${ERROR_POLICY_NAMES[j.errorPolicy]} — error policy \`${j.errorPolicy}\`.`, '')
+    out.push(
+      '',
+      `### Judge quality (targets: TPR and TNR ≥ ${j.targets.target}, minimum ${j.targets.minimum})`,
+      '',
+      `Error verdicts of the judge: ${ERROR_POLICY_NAMES[j.errorPolicy]} — error policy \`${j.errorPolicy}\`.`,
+      '',
+    )
     for (const m of j.matrices) out.push(splitRan(m) ? matrix(m) : notRunText(m), '')
-    out.push(`Labels per split (pass / fail): train ${j.labels.train.pass} / ${j.labels.train.fail} · dev ${j.labels.dev.pass} / ${j.labels.dev.fail} · test ${j.labels.test.pass} / ${j.labels.test.fail}. Test evaluations of this version: ${j.testEvaluations}.`)
+    out.push(
+      `Labels per split (pass / fail): train ${j.labels.train.pass} / ${j.labels.train.fail} · dev ${j.labels.dev.pass} / ${j.labels.dev.fail} · test ${j.labels.test.pass} / ${j.labels.test.fail}. Test evaluations of this version: ${j.testEvaluations}.`,
+    )
     if (j.disagreements.length > 0) {
-      out.push('', '### Representative disagreements', '', table(['item', 'human', 'judge', 'human note', 'judge critique'], j.disagreements.map((x) => [`\`${x.externalId}\``, x.human, x.error ? `error (counted as ${x.judge})` : x.judge, x.note || '—', x.critique || '—'])))
+      out.push(
+        '',
+        '### Representative disagreements',
+        '',
+        table(
+          ['item', 'human', 'judge', 'human note', 'judge critique'],
+          j.disagreements.map((x) => [
+            `\`${x.externalId}\``,
+            x.human,
+            x.error ? `error (counted as ${x.judge})` : x.judge,
+            x.note || '—',
+            x.critique || '—',
+          ]),
+        ),
+      )
     }
-    out.push('', '### Judge', '', `Model \`${String(j.model.model ?? j.model.provider ?? '—')}\`${j.model.baseUrl ? ` at \`${String(j.model.baseUrl)}\`` : ''} · parameters \`${JSON.stringify(j.params)}\` · ${j.fewshotItems} few-shot example(s) from train`, '', '```text', j.prompt, '```')
+    out.push(
+      '',
+      '### Judge',
+      '',
+      `Model \`${String(j.model.model ?? j.model.provider ?? '—')}\`${j.model.baseUrl ? ` at \`${String(j.model.baseUrl)}\`` : ''} · parameters \`${JSON.stringify(j.params)}\` · ${j.fewshotItems} few-shot example(s) from train`,
+      '',
+      '```text',
+      j.prompt,
+      '```',
+    )
   }
   out.push('', '## Failure modes', '')
-  out.push(data.taxonomy.modes.length === 0 ? 'No failure modes defined.' : table(['failure mode', 'traces', `share of ${data.taxonomy.reviewed} reviewed`, '95% Wilson interval'], data.taxonomy.modes.map((m) => [m.name, m.count, pct(m.rate.estimate), `${pct(m.rate.lower)}–${pct(m.rate.upper)}`])))
-  out.push('', '## Criteria', '', table(['criterion', 'version', 'labeled', 'definition'], data.criteria.map((c) => [c.name, c.version, c.labeled, c.definition])))
-  out.push('', '## Data', '', table(['dataset', 'format', 'rows', 'imported'], data.project.datasets.map((s) => [s.name, s.format, s.rows, s.createdAt.slice(0, 10)])))
-  out.push('', '## Reproducibility', '', `- Assay ${data.app.version}`, `- project file \`${data.project.file}\`, SHA-256 \`${data.project.sha256}\``, `- generated ${data.generatedAt}`)
+  out.push(
+    data.taxonomy.modes.length === 0
+      ? 'No failure modes defined.'
+      : table(
+          ['failure mode', 'traces', `share of ${data.taxonomy.reviewed} reviewed`, '95% Wilson interval'],
+          data.taxonomy.modes.map((m) => [
+            m.name,
+            m.count,
+            pct(m.rate.estimate),
+            `${pct(m.rate.lower)}–${pct(m.rate.upper)}`,
+          ]),
+        ),
+  )
+  out.push(
+    '',
+    '## Criteria',
+    '',
+    table(
+      ['criterion', 'version', 'labeled', 'definition'],
+      data.criteria.map((c) => [c.name, c.version, c.labeled, c.definition]),
+    ),
+  )
+  out.push(
+    '',
+    '## Data',
+    '',
+    table(
+      ['dataset', 'format', 'rows', 'imported'],
+      data.project.datasets.map((s) => [s.name, s.format, s.rows, s.createdAt.slice(0, 10)]),
+    ),
+  )
+  out.push(
+    '',
+    '## Reproducibility',
+    '',
+    `- Assay ${data.app.version}`,
+    `- project file \`${data.project.file}\`, SHA-256 \`${data.project.sha256}\``,
+    `- generated ${data.generatedAt}`,
+  )
   for (const j of data.judges) if (j.command) out.push(`- ${j.name}: \`${j.command}\``)
   return `${out.join('\n')}\n`
 }
 
 function matrix(m: Matrix): string {
-  return `**${m.split} split**\n\n${table(['', 'judge: pass', 'judge: fail'], [['human: pass', m.tp, m.fn], ['human: fail', m.fp, m.tn]])}\n\nTPR ${rateText(m.tpr, 'Pass')} · TNR ${rateText(m.tnr, 'Fail')}${m.errors ? ` · ${matrixErrorsText(m)}` : ''}`
+  return `**${m.split} split**\n\n${table(
+    ['', 'judge: pass', 'judge: fail'],
+    [
+      ['human: pass', m.tp, m.fn],
+      ['human: fail', m.fp, m.tn],
+    ],
+  )}\n\nTPR ${rateText(m.tpr, 'Pass')} · TNR ${rateText(m.tnr, 'Fail')}${m.errors ? ` · ${matrixErrorsText(m)}` : ''}`
 }

@@ -39,7 +39,13 @@ export interface WarningInput extends PointEstimate {
 }
 
 /** Thresholds of statistics.md §6. */
-export const WARNING_THRESHOLDS = { minPerClass: 20, minTest: 60, minJ: 0.5, maxDroppedShare: 0.01, extreme: 0.05 } as const
+export const WARNING_THRESHOLDS = {
+  minPerClass: 20,
+  minTest: 60,
+  minJ: 0.5,
+  maxDroppedShare: 0.01,
+  extreme: 0.05,
+} as const
 
 const f3 = (x: number): string => x.toFixed(3)
 
@@ -51,7 +57,10 @@ export function calibrationWarnings(e: WarningInput): StatsWarning[] {
   const neg = e.counts.tn + e.counts.fp
   const errors = errorVerdicts(e)
   if (errors !== null) out.push({ code: 'error_verdicts', message: errors })
-  for (const [cls, count] of [['Pass', pos], ['Fail', neg]] as const) {
+  for (const [cls, count] of [
+    ['Pass', pos],
+    ['Fail', neg],
+  ] as const) {
     if (count < t.minPerClass) {
       out.push({
         code: 'small_class',
@@ -137,14 +146,19 @@ function perfectScores(e: WarningInput, pos: number, neg: number): string | null
   const policy = e.errorPolicy ?? 'exclude'
   const part = (rate: string, cls: 'Pass' | 'Fail', n: number, errorsOfClass: number): string => {
     if (errorsOfClass === 0) return `${rate} = 1 on ${n} ${cls} items`
-    if (policy === 'exclude') return `${rate} = 1 on the ${items(n, cls)} with a verdict; ${items(errorsOfClass, cls)} got an error verdict and ${errorsOfClass === 1 ? 'is' : 'are'} left out`
+    if (policy === 'exclude')
+      return `${rate} = 1 on the ${items(n, cls)} with a verdict; ${items(errorsOfClass, cls)} got an error verdict and ${errorsOfClass === 1 ? 'is' : 'are'} left out`
     return `${rate} = 1 on ${n} ${cls} items, ${errorsOfClass} of them error verdicts counted as ${policy === 'fail' ? 'Fail' : 'Pass'}`
   }
-  const perfect = [e.tpr === 1 ? part('TPR', 'Pass', pos, errors.pass) : '', e.tnr === 1 ? part('TNR', 'Fail', neg, errors.fail) : ''].filter(Boolean)
+  const perfect = [
+    e.tpr === 1 ? part('TPR', 'Pass', pos, errors.pass) : '',
+    e.tnr === 1 ? part('TNR', 'Fail', neg, errors.fail) : '',
+  ].filter(Boolean)
   if (perfect.length === 0) return null
   if (errors.pass + errors.fail === 0) {
     // Only when both rates are 1 is the whole test set error-free; otherwise name the class.
-    const where = perfect.length === 2 ? 'the test set' : e.tpr === 1 ? 'the human-Pass test items' : 'the human-Fail test items'
+    const where =
+      perfect.length === 2 ? 'the test set' : e.tpr === 1 ? 'the human-Pass test items' : 'the human-Fail test items'
     return `The judge made no errors on ${where} (${perfect.join(', ')}). That overstates its accuracy; bootstrap intervals treat the rate as exact. Label more items or use lang-reiczigel, which allows for unseen errors.`
   }
   return (
@@ -219,12 +233,24 @@ export function labelingAdvice(c: CalibrationCounts, targetWidth: number, confid
   const pct = `${Math.round(confidence * 100)}%`
   const base = { nextClass, targetPassShare: share, projectedWidthNow: now, targetWidth } as const
   if (now <= targetWidth) {
-    return { ...base, reachable: true, additionalPass: 0, additionalFail: 0, message: `The ${pct} interval is already about ±${(now / 2).toFixed(3)}; no more labels are needed for ±${(targetWidth / 2).toFixed(3)}.` }
+    return {
+      ...base,
+      reachable: true,
+      additionalPass: 0,
+      additionalFail: 0,
+      message: `The ${pct} interval is already about ±${(now / 2).toFixed(3)}; no more labels are needed for ±${(targetWidth / 2).toFixed(3)}.`,
+    }
   }
   const floor = width(Infinity, Infinity)
   if (floor >= targetWidth) {
     const mNeeded = Math.ceil((p * (1 - p)) / ((targetWidth * j) / (2 * z)) ** 2)
-    return { ...base, reachable: false, additionalPass: 0, additionalFail: 0, message: `Even unlimited test labels cannot reach ±${(targetWidth / 2).toFixed(3)} with ${c.m} production verdicts; judge at least ${mNeeded} production items. Label ${nextClass === 'pass' ? 'Pass' : 'Fail'} items next.` }
+    return {
+      ...base,
+      reachable: false,
+      additionalPass: 0,
+      additionalFail: 0,
+      message: `Even unlimited test labels cannot reach ±${(targetWidth / 2).toFixed(3)} with ${c.m} production verdicts; judge at least ${mNeeded} production items. Label ${nextClass === 'pass' ? 'Pass' : 'Fail'} items next.`,
+    }
   }
   let hi = 1
   while (width(...split(pos + neg + hi)) > targetWidth && hi < 1e9) hi *= 2

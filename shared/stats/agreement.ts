@@ -50,7 +50,17 @@ export interface Agreement {
  */
 export function agreement(c: ConfusionCounts, confidence = 0.95): Agreement {
   const n = c.tp + c.fn + c.tn + c.fp
-  const none: Agreement = { n, observed: null, chance: null, kappa: null, se: null, lower: null, upper: null, pabak: null, ac1: null }
+  const none: Agreement = {
+    n,
+    observed: null,
+    chance: null,
+    kappa: null,
+    se: null,
+    lower: null,
+    upper: null,
+    pabak: null,
+    ac1: null,
+  }
   if (n === 0) return none
   const p11 = c.tp / n
   const p10 = c.fn / n

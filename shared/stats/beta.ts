@@ -5,8 +5,8 @@
  */
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
-  9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ]
 
 /** ln Γ(x) for x > 0 by the Lanczos approximation (g = 7, n = 9; relative error about 1e-15). */
@@ -81,9 +81,15 @@ export function betaQuantile(p: number, a: number, b: number): number {
  * i.e. every p whose one-sided binomial test at α/2 does not reject x. Its coverage is at least
  * the nominal level for every p. x = 0 gives lower 0; x = n gives upper 1.
  */
-export function clopperPearsonInterval(successes: number, trials: number, confidence = 0.95): { lower: number; upper: number } {
+export function clopperPearsonInterval(
+  successes: number,
+  trials: number,
+  confidence = 0.95,
+): { lower: number; upper: number } {
   if (!(Number.isInteger(successes) && Number.isInteger(trials) && successes >= 0 && successes <= trials)) {
-    throw new RangeError(`clopperPearsonInterval needs integers 0 <= successes <= trials, got ${successes} of ${trials}`)
+    throw new RangeError(
+      `clopperPearsonInterval needs integers 0 <= successes <= trials, got ${successes} of ${trials}`,
+    )
   }
   if (trials === 0) return { lower: 0, upper: 1 }
   const alpha = 1 - confidence

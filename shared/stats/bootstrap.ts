@@ -91,7 +91,10 @@ export function indexBootstrapDraws(
 }
 
 /** Expands counts into judgy-style 0/1 arrays (pass items first), e.g. for `indexBootstrapDraws`. */
-export function countsToArrays(c: { tp: number; fn: number; tn: number; fp: number }): { labels: Uint8Array; preds: Uint8Array } {
+export function countsToArrays(c: { tp: number; fn: number; tn: number; fp: number }): {
+  labels: Uint8Array
+  preds: Uint8Array
+} {
   const n = c.tp + c.fn + c.tn + c.fp
   const labels = new Uint8Array(n)
   const preds = new Uint8Array(n)

@@ -79,7 +79,8 @@ export function countsFromArrays(
       `test_labels and test_preds must have the same length. Got ${testLabels.length} and ${testPreds.length}`,
     )
   }
-  if (testLabels.length === 0) throw new StatsError('empty_test', 'test_labels cannot be empty: label some test items first')
+  if (testLabels.length === 0)
+    throw new StatsError('empty_test', 'test_labels cannot be empty: label some test items first')
   if (unlabeledPreds.length === 0) {
     throw new StatsError('empty_unlabeled', 'unlabeled_preds cannot be empty: run the judge on production items first')
   }

@@ -74,7 +74,10 @@ export function simulateCoverage(s: CoverageScenario, o: CoverageOptions): Cover
         const options = { counts, iterations: o.iterations, seed: o.seed + r, confidence: o.confidence }
         if ((cell.method === 'bootstrap' || cell.method === 'bca') && needsBoth) {
           shared ??= estimate({ ...options, method: 'bootstrap', keepDraws: true })
-          e = cell.method === 'bootstrap' ? shared : bcaInterval(shared.draws!, shared.theta, shared.confidence, counts, true)
+          e =
+            cell.method === 'bootstrap'
+              ? shared
+              : bcaInterval(shared.draws!, shared.theta, shared.confidence, counts, true)
         } else {
           e = estimate({ ...options, method: cell.method })
         }

@@ -47,20 +47,31 @@ export function checkErrorCounts(errors: ErrorCounts): void {
   for (const key of ['pass', 'fail', 'unlabeled'] as const) {
     const v = errors[key]
     if (!(Number.isSafeInteger(v) && v >= 0)) {
-      throw new StatsError('bad_counts', `error verdicts on ${key === 'unlabeled' ? 'production' : `human-${key}`} items must be a non-negative integer, got ${String(v)}`)
+      throw new StatsError(
+        'bad_counts',
+        `error verdicts on ${key === 'unlabeled' ? 'production' : `human-${key}`} items must be a non-negative integer, got ${String(v)}`,
+      )
     }
   }
 }
 
 /** A test matrix with its error verdicts counted in by the policy (rows human, columns judge). */
-export function applyErrorPolicyToMatrix<T extends ConfusionCounts>(c: T, errors: Pick<ErrorCounts, 'pass' | 'fail'>, policy: ErrorPolicy): T {
+export function applyErrorPolicyToMatrix<T extends ConfusionCounts>(
+  c: T,
+  errors: Pick<ErrorCounts, 'pass' | 'fail'>,
+  policy: ErrorPolicy,
+): T {
   if (policy === 'fail') return { ...c, fn: c.fn + errors.pass, tn: c.tn + errors.fail }
   if (policy === 'pass') return { ...c, tp: c.tp + errors.pass, fp: c.fp + errors.fail }
   return c
 }
 
 /** Production verdicts with their errors counted in: under `fail` m grows, under `pass` k and m. */
-export function applyErrorPolicyToProduction<T extends { k: number; m: number }>(c: T, errors: number, policy: ErrorPolicy): T {
+export function applyErrorPolicyToProduction<T extends { k: number; m: number }>(
+  c: T,
+  errors: number,
+  policy: ErrorPolicy,
+): T {
   if (policy === 'fail') return { ...c, m: c.m + errors }
   if (policy === 'pass') return { ...c, k: c.k + errors, m: c.m + errors }
   return c
@@ -70,7 +81,11 @@ export function applyErrorPolicyToProduction<T extends { k: number; m: number }>
  * The counts an estimate uses: pass/fail counts plus the error verdicts as the policy says. Under
  * `exclude`, or without errors, the counts come back unchanged (the same object).
  */
-export function applyErrorPolicy(counts: CalibrationCounts, errors: ErrorCounts, policy: ErrorPolicy): CalibrationCounts {
+export function applyErrorPolicy(
+  counts: CalibrationCounts,
+  errors: ErrorCounts,
+  policy: ErrorPolicy,
+): CalibrationCounts {
   checkErrorCounts(errors)
   if (policy === 'exclude' || errors.pass + errors.fail + errors.unlabeled === 0) return counts
   return applyErrorPolicyToProduction(applyErrorPolicyToMatrix(counts, errors, policy), errors.unlabeled, policy)

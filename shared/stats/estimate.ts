@@ -9,7 +9,15 @@ import { calibrationWarnings, type StatsWarning } from './advice'
 import { bcaInterval, type BcaLevels } from './bca'
 import { bootstrapDraws } from './bootstrap'
 import type { CalibrationCounts } from './confusion'
-import { applyErrorPolicy, checkErrorPolicy, DEFAULT_ERROR_POLICY, describeErrors, NO_ERRORS, type ErrorCounts, type ErrorPolicy } from './error-policy'
+import {
+  applyErrorPolicy,
+  checkErrorPolicy,
+  DEFAULT_ERROR_POLICY,
+  describeErrors,
+  NO_ERRORS,
+  type ErrorCounts,
+  type ErrorPolicy,
+} from './error-policy'
 import { isStatsError, StatsError, type StatsErrorCode } from './errors'
 import { EXACT_MAX_N, exactBootstrapInterval } from './exact'
 import { langReiczigelInterval, waldInterval } from './lang-reiczigel'
@@ -26,7 +34,14 @@ import { roganGladen } from './rogan-gladen'
  */
 export type IntervalMethod = 'judgy' | 'bootstrap' | 'bca' | 'exact' | 'lang-reiczigel' | 'wald'
 
-export const INTERVAL_METHODS: readonly IntervalMethod[] = ['judgy', 'bootstrap', 'bca', 'exact', 'lang-reiczigel', 'wald']
+export const INTERVAL_METHODS: readonly IntervalMethod[] = [
+  'judgy',
+  'bootstrap',
+  'bca',
+  'exact',
+  'lang-reiczigel',
+  'wald',
+]
 
 /**
  * The default for new estimates: the method with the best worst-case coverage in our simulation
@@ -114,11 +129,17 @@ interface Design {
 export function estimate(input: EstimateInput): EstimateResult {
   const confidence = input.confidence ?? DEFAULT_CONFIDENCE
   if (!(confidence > 0 && confidence < 1)) {
-    throw new StatsError('bad_confidence', `confidence must be between 0 and 1 (exclusive), got ${confidence}; e.g. 0.95`)
+    throw new StatsError(
+      'bad_confidence',
+      `confidence must be between 0 and 1 (exclusive), got ${confidence}; e.g. 0.95`,
+    )
   }
   const iterations = input.iterations ?? DEFAULT_ITERATIONS
   if (!(Number.isInteger(iterations) && iterations > 0)) {
-    throw new StatsError('bad_iterations', `bootstrap iterations must be a positive integer, got ${iterations}; e.g. 20000`)
+    throw new StatsError(
+      'bad_iterations',
+      `bootstrap iterations must be a positive integer, got ${iterations}; e.g. 20000`,
+    )
   }
   if (iterations > MAX_ITERATIONS) {
     throw new StatsError('bad_iterations', `bootstrap iterations must be at most ${MAX_ITERATIONS}, got ${iterations}`)
@@ -136,7 +157,17 @@ export function estimate(input: EstimateInput): EstimateResult {
   const errors = { ...(input.errors ?? NO_ERRORS) }
   const c = applyErrorPolicy(input.counts, errors, errorPolicy)
   const point = withErrorHint(() => roganGladen(c), errors, errorPolicy)
-  const counts = { tp: c.tp, fn: c.fn, tn: c.tn, fp: c.fp, k: c.k, m: c.m, n: c.tp + c.fn + c.tn + c.fp, pos: c.tp + c.fn, neg: c.tn + c.fp }
+  const counts = {
+    tp: c.tp,
+    fn: c.fn,
+    tn: c.tn,
+    fp: c.fp,
+    k: c.k,
+    m: c.m,
+    n: c.tp + c.fn + c.tn + c.fp,
+    pos: c.tp + c.fn,
+    neg: c.tn + c.fp,
+  }
   const rates = judgeRates(c, confidence)
   const base = {
     ...point,
@@ -198,14 +229,25 @@ export function estimate(input: EstimateInput): EstimateResult {
 }
 
 /** Refusals that the left-out error verdicts may explain (a class or the production set emptied, a judge made to look worse). */
-const EXPLAINED_BY_ERRORS: readonly StatsErrorCode[] = ['empty_test', 'empty_unlabeled', 'single_class_test', 'judge_not_better_than_chance']
+const EXPLAINED_BY_ERRORS: readonly StatsErrorCode[] = [
+  'empty_test',
+  'empty_unlabeled',
+  'single_class_test',
+  'judge_not_better_than_chance',
+]
 
 /** Runs `f`; a refusal that left-out error verdicts may explain names them and the policy that counts them. */
 function withErrorHint<T>(f: () => T, errors: ErrorCounts, policy: ErrorPolicy): T {
   try {
     return f()
   } catch (e) {
-    if (!isStatsError(e) || policy !== 'exclude' || !EXPLAINED_BY_ERRORS.includes(e.code) || errors.pass + errors.fail + errors.unlabeled === 0) throw e
+    if (
+      !isStatsError(e) ||
+      policy !== 'exclude' ||
+      !EXPLAINED_BY_ERRORS.includes(e.code) ||
+      errors.pass + errors.fail + errors.unlabeled === 0
+    )
+      throw e
     throw new StatsError(
       e.code,
       `${e.message}${/[.!?]$/.test(e.message) ? '' : '.'} Error verdicts were left out (${describeErrors(errors)}): to count them as Fail, as the AI-evals course does, use the error policy "fail" (assay estimate --errors fail).`,
@@ -219,8 +261,10 @@ function resolveDesign(method: IntervalMethod, input: EstimateInput): Design {
   }
   switch (method) {
     case 'judgy':
-      if (input.stratified === true) refuse('stratified resampling', 'judgy resamples test pairs jointly; use method bootstrap')
-      if (input.resampleUnlabeled === true) refuse('resampling unlabeled verdicts', 'judgy keeps p_obs fixed; use method bootstrap')
+      if (input.stratified === true)
+        refuse('stratified resampling', 'judgy resamples test pairs jointly; use method bootstrap')
+      if (input.resampleUnlabeled === true)
+        refuse('resampling unlabeled verdicts', 'judgy keeps p_obs fixed; use method bootstrap')
       return { stratified: false, resampleUnlabeled: false }
     case 'exact':
       if (input.resampleUnlabeled === true) refuse('resampling unlabeled verdicts', 'it enumerates test resamples only')
@@ -232,7 +276,8 @@ function resolveDesign(method: IntervalMethod, input: EstimateInput): Design {
     case 'wald':
       // The analytic variance assumes fixed P, N and m with sampling error in all three proportions.
       if (input.stratified === false) refuse('joint resampling', 'its variance assumes fixed class sizes')
-      if (input.resampleUnlabeled === false) refuse('a fixed p_obs', 'its variance includes the sampling error of p_obs')
+      if (input.resampleUnlabeled === false)
+        refuse('a fixed p_obs', 'its variance includes the sampling error of p_obs')
       return { stratified: true, resampleUnlabeled: true }
   }
 }

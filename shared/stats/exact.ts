@@ -67,7 +67,10 @@ export function exactBootstrapInterval(c: CalibrationCounts, confidence: number,
     }
   }
   const alpha = 1 - confidence
-  const [lower, upper] = weightedQuantiles(vals.subarray(0, used), probs.subarray(0, used), pValid, [alpha / 2, 1 - alpha / 2])
+  const [lower, upper] = weightedQuantiles(vals.subarray(0, used), probs.subarray(0, used), pValid, [
+    alpha / 2,
+    1 - alpha / 2,
+  ])
   return { lower, upper, pValid }
 }
 
@@ -75,7 +78,12 @@ export function exactBootstrapInterval(c: CalibrationCounts, confidence: number,
  * inf{x : F(x) ≥ level} for each level, for atoms in [0, 1] with weights summing to `total`, in
  * O(cells): find the histogram bucket where F crosses a level, then sort only that bucket's atoms.
  */
-export function weightedQuantiles(vals: Float64Array, probs: Float64Array, total: number, levels: readonly number[]): number[] {
+export function weightedQuantiles(
+  vals: Float64Array,
+  probs: Float64Array,
+  total: number,
+  levels: readonly number[],
+): number[] {
   const bucketOf = new Int32Array(vals.length)
   const mass = new Float64Array(BUCKETS)
   for (let i = 0; i < vals.length; i++) {

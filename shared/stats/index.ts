@@ -29,7 +29,15 @@ export {
 export type { EstimateInput, EstimateResult, IntervalMethod } from './estimate'
 export { COVERAGE_SCENARIOS, formatCoverageTable, simulateCoverage } from './coverage'
 export type { CoverageCell, CoverageOptions, CoverageScenario } from './coverage'
-export { kappaBootstrapInterval, kappaCells, kappaGoodnessOfFitInterval, kappaScenarios, KAPPA_METHODS, kappaWaldInterval, simulateKappaCoverage } from './kappa-coverage'
+export {
+  kappaBootstrapInterval,
+  kappaCells,
+  kappaGoodnessOfFitInterval,
+  kappaScenarios,
+  KAPPA_METHODS,
+  kappaWaldInterval,
+  simulateKappaCoverage,
+} from './kappa-coverage'
 export type { KappaCoverageCell, KappaCoverageOptions, KappaMethod, KappaScenario } from './kappa-coverage'
 export { EXACT_MAX_N, exactBootstrapInterval, weightedQuantiles } from './exact'
 export type { ExactInterval } from './exact'

@@ -31,7 +31,8 @@ export function kappaCells(s: Pick<KappaScenario, 'passA' | 'passB' | 'kappa'>):
   const agree = chance + s.kappa * (1 - chance)
   const both = (agree + s.passA + s.passB - 1) / 2
   const cells: [number, number, number, number] = [both, s.passA - both, s.passB - both, agree - both]
-  if (cells.some((p) => p < -1e-12)) throw new RangeError(`κ = ${s.kappa} is impossible with Pass rates ${s.passA} and ${s.passB}`)
+  if (cells.some((p) => p < -1e-12))
+    throw new RangeError(`κ = ${s.kappa} is impossible with Pass rates ${s.passA} and ${s.passB}`)
   return cells.map((p) => Math.max(0, p)) as [number, number, number, number]
 }
 
@@ -53,7 +54,10 @@ export function kappaWaldInterval(c: ConfusionCounts, confidence = 0.95): Interv
 }
 
 /** Percentile bootstrap of κ over the four-cell multinomial (statistics.md §5.4); resamples with κ undefined are dropped. */
-export function kappaBootstrapInterval(c: ConfusionCounts, o: { iterations: number; seed: number; confidence?: number }): Interval {
+export function kappaBootstrapInterval(
+  c: ConfusionCounts,
+  o: { iterations: number; seed: number; confidence?: number },
+): Interval {
   const n = c.tp + c.fn + c.fp + c.tn
   if (n === 0) return null
   const rng = createRng(o.seed)
@@ -182,23 +186,37 @@ export function simulateKappaCoverage(s: KappaScenario, o: KappaCoverageOptions)
   }
   return o.methods.map((method, i) => {
     const t = tally[i]!
-    return { scenario: s.name, method, replicates: defined, coverage: defined === 0 ? Number.NaN : t.covered / defined, meanWidth: t.widths === 0 ? Number.NaN : t.width / t.widths, refused: t.refused }
+    return {
+      scenario: s.name,
+      method,
+      replicates: defined,
+      coverage: defined === 0 ? Number.NaN : t.covered / defined,
+      meanWidth: t.widths === 0 ? Number.NaN : t.width / t.widths,
+      refused: t.refused,
+    }
   })
 }
 
 /** Scenarios: small to moderate n, balanced, skewed and unequal Pass rates, κ from moderate to almost 1. */
-export function kappaScenarios(ns: readonly number[] = [9, 20, 50, 200], kappas: readonly number[] = [0.4, 0.6, 0.8, 0.9, 0.95, 0.98]): KappaScenario[] {
+export function kappaScenarios(
+  ns: readonly number[] = [9, 20, 50, 200],
+  kappas: readonly number[] = [0.4, 0.6, 0.8, 0.9, 0.95, 0.98],
+): KappaScenario[] {
   const margins: [number, number][] = [
     [0.5, 0.5],
     [0.8, 0.8],
     [0.7, 0.6],
   ]
-  return ns.flatMap((n) => margins.flatMap(([passA, passB]) => kappas.flatMap((kappa) => {
-    try {
-      kappaCells({ passA, passB, kappa })
-    } catch {
-      return [] // unequal Pass rates cap κ below 1
-    }
-    return [{ name: `n=${n} pass ${passA}/${passB} κ=${kappa}`, n, passA, passB, kappa }]
-  })))
+  return ns.flatMap((n) =>
+    margins.flatMap(([passA, passB]) =>
+      kappas.flatMap((kappa) => {
+        try {
+          kappaCells({ passA, passB, kappa })
+        } catch {
+          return [] // unequal Pass rates cap κ below 1
+        }
+        return [{ name: `n=${n} pass ${passA}/${passB} κ=${kappa}`, n, passA, passB, kappa }]
+      }),
+    ),
+  )
 }

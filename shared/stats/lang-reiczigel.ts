@@ -82,7 +82,8 @@ function deltaInterval(d: DeltaInputs): AnalyticInterval {
   }
   const th = (d.p + d.sp - 1) / j
   const variance =
-    (d.p * (1 - d.p) / d.m + th ** 2 * d.se * (1 - d.se) / d.pos + (1 - th) ** 2 * d.sp * (1 - d.sp) / d.neg) / j ** 2
+    ((d.p * (1 - d.p)) / d.m + (th ** 2 * d.se * (1 - d.se)) / d.pos + ((1 - th) ** 2 * d.sp * (1 - d.sp)) / d.neg) /
+    j ** 2
   const shift = d.adjusted
     ? 2 * d.z * d.z * ((th * d.se * (1 - d.se)) / d.pos - ((1 - th) * d.sp * (1 - d.sp)) / d.neg)
     : 0

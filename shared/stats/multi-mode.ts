@@ -69,11 +69,16 @@ export function estimateModes(input: MultiModeInput): MultiModeResult {
   const confidence = input.confidence ?? 0.95
   const iterations = input.iterations ?? 20_000
   const seed = input.seed ?? 0
-  if (!(confidence > 0 && confidence < 1)) throw new StatsError('bad_confidence', `confidence must be between 0 and 1, got ${confidence}`)
+  if (!(confidence > 0 && confidence < 1))
+    throw new StatsError('bad_confidence', `confidence must be between 0 and 1, got ${confidence}`)
   if (!(Number.isInteger(iterations) && iterations > 0 && iterations <= MAX_ITERATIONS)) {
-    throw new StatsError('bad_iterations', `iterations must be an integer from 1 to ${MAX_ITERATIONS}, got ${iterations}`)
+    throw new StatsError(
+      'bad_iterations',
+      `iterations must be an integer from 1 to ${MAX_ITERATIONS}, got ${iterations}`,
+    )
   }
-  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new StatsError('bad_seed', `seed must be a non-negative integer, got ${seed}`)
+  if (!(Number.isSafeInteger(seed) && seed >= 0))
+    throw new StatsError('bad_seed', `seed must be a non-negative integer, got ${seed}`)
   const bits = toBits(input.modes)
   if (input.includeAllPass ?? true) bits.push(andMode(bits))
   const J = bits.length
@@ -81,7 +86,9 @@ export function estimateModes(input: MultiModeInput): MultiModeResult {
   const m = bits[0].unlabeled.length
 
   // Compress items into patterns of bits across modes; a resample is a multinomial over patterns.
-  const testPatterns = patternCounts(n, (i) => bits.reduce((key, b, j) => key | (b.human[i] << (2 * j)) | (b.judge[i] << (2 * j + 1)), 0))
+  const testPatterns = patternCounts(n, (i) =>
+    bits.reduce((key, b, j) => key | (b.human[i] << (2 * j)) | (b.judge[i] << (2 * j + 1)), 0),
+  )
   const unlPatterns = patternCounts(m, (i) => bits.reduce((key, b, j) => key | (b.unlabeled[i] << j), 0))
 
   const estimates: Prepared[] = bits.map((b, j) => {
@@ -101,7 +108,7 @@ export function estimateModes(input: MultiModeInput): MultiModeResult {
   const valid = new Int32Array(J)
   for (let b = 0; b < iterations; b++) {
     const tc = multinomial(rng, n, testProbs)
-    const uc = input.resampleUnlabeled ?? true ? multinomial(rng, m, unlProbs) : unlPatterns.counts
+    const uc = (input.resampleUnlabeled ?? true) ? multinomial(rng, m, unlProbs) : unlPatterns.counts
     for (let j = 0; j < J; j++) {
       if (!estimates[j].ok) continue
       const c = countsOf(testPatterns.keys, tc, unlPatterns.keys, uc, j, m)
@@ -116,7 +123,14 @@ export function estimateModes(input: MultiModeInput): MultiModeResult {
     if (!e.ok) return e
     const sorted = draws[j].slice(0, valid[j]).sort()
     if (sorted.length === 0) {
-      return { name: e.name, ok: false, error: { code: 'no_valid_bootstrap', message: `no valid bootstrap samples for mode ${e.name}; label more test items` } }
+      return {
+        name: e.name,
+        ok: false,
+        error: {
+          code: 'no_valid_bootstrap',
+          message: `no valid bootstrap samples for mode ${e.name}; label more test items`,
+        },
+      }
     }
     return {
       ...e,
@@ -128,7 +142,15 @@ export function estimateModes(input: MultiModeInput): MultiModeResult {
       nDropped: iterations - valid[j],
     }
   })
-  return { modes, confidence, perIntervalConfidence: 1 - alphaJ, iterations, seed, prng: PRNG_NAME, method: 'joint-bootstrap-bonferroni' }
+  return {
+    modes,
+    confidence,
+    perIntervalConfidence: 1 - alphaJ,
+    iterations,
+    seed,
+    prng: PRNG_NAME,
+    method: 'joint-bootstrap-bonferroni',
+  }
 }
 
 type Prepared =
@@ -144,11 +166,19 @@ interface ModeBits {
 
 function toBits(modes: ModeData[]): ModeBits[] {
   if (modes.length === 0) throw new StatsError('bad_option', 'give at least one failure mode')
-  if (modes.length > MAX_MODES) throw new StatsError('bad_option', `at most ${MAX_MODES} failure modes can be estimated jointly, got ${modes.length}`)
+  if (modes.length > MAX_MODES)
+    throw new StatsError(
+      'bad_option',
+      `at most ${MAX_MODES} failure modes can be estimated jointly, got ${modes.length}`,
+    )
   const n = modes[0].testHuman.length
   const m = modes[0].unlabeled.length
   if (n === 0) throw new StatsError('empty_test', 'test set cannot be empty: label some test items first')
-  if (m === 0) throw new StatsError('empty_unlabeled', 'unlabeled verdicts cannot be empty: run the judges on production items first')
+  if (m === 0)
+    throw new StatsError(
+      'empty_unlabeled',
+      'unlabeled verdicts cannot be empty: run the judges on production items first',
+    )
   return modes.map((mode) => {
     if (mode.testHuman.length !== n || mode.testJudge.length !== n || mode.unlabeled.length !== m) {
       throw new StatsError(
@@ -162,9 +192,17 @@ function toBits(modes: ModeData[]): ModeBits[] {
         const v = arr[i]
         if (v === 1 || v === true) return 1
         if (v === 0 || v === false) return 0
-        throw new StatsError('non_binary', `mode ${mode.name}: ${what}[${i}] is ${JSON.stringify(v)}; use 1 = Pass, 0 = Fail`)
+        throw new StatsError(
+          'non_binary',
+          `mode ${mode.name}: ${what}[${i}] is ${JSON.stringify(v)}; use 1 = Pass, 0 = Fail`,
+        )
       })
-    return { name: mode.name, human: bit(mode.testHuman, 'testHuman'), judge: bit(mode.testJudge, 'testJudge'), unlabeled: bit(mode.unlabeled, 'unlabeled') }
+    return {
+      name: mode.name,
+      human: bit(mode.testHuman, 'testHuman'),
+      judge: bit(mode.testJudge, 'testJudge'),
+      unlabeled: bit(mode.unlabeled, 'unlabeled'),
+    }
   })
 }
 
@@ -183,7 +221,14 @@ function patternCounts(size: number, keyOf: (i: number) => number): { keys: Int3
   return { keys: Int32Array.from(map.keys()), counts: Int32Array.from(map.values()) }
 }
 
-function countsOf(tKeys: Int32Array, tCounts: Int32Array, uKeys: Int32Array, uCounts: Int32Array, j: number, m: number): CalibrationCounts {
+function countsOf(
+  tKeys: Int32Array,
+  tCounts: Int32Array,
+  uKeys: Int32Array,
+  uCounts: Int32Array,
+  j: number,
+  m: number,
+): CalibrationCounts {
   const c = { tp: 0, fn: 0, tn: 0, fp: 0, k: 0, m }
   for (let i = 0; i < tKeys.length; i++) {
     const h = (tKeys[i] >> (2 * j)) & 1

@@ -37,7 +37,8 @@ export function validateCounts(c: CalibrationCounts): void {
       throw new StatsError('bad_counts', `count ${key} must be a non-negative integer, got ${String(v)}`)
     }
   }
-  if (c.k > c.m) throw new StatsError('bad_counts', `k (${c.k} judged Pass) cannot exceed m (${c.m} unlabeled verdicts)`)
+  if (c.k > c.m)
+    throw new StatsError('bad_counts', `k (${c.k} judged Pass) cannot exceed m (${c.m} unlabeled verdicts)`)
   const pos = c.tp + c.fn
   const neg = c.tn + c.fp
   if (pos + neg === 0) throw new StatsError('empty_test', 'test set cannot be empty: label some test items first')

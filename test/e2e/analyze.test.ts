@@ -84,15 +84,39 @@ describe('Analyze screen, driven with the keyboard', () => {
     await page.keyboard.press('Alt+4')
     await page.locator('svg.pareto').waitFor()
     const shown = Object.fromEntries(
-      await page.locator('g.bar-row').evaluateAll((rows) => rows.map((g) => [g.getAttribute('data-mode'), Number(g.querySelector('[data-testid=pareto-count]')!.textContent!.split(' ')[0])])),
+      await page
+        .locator('g.bar-row')
+        .evaluateAll((rows) =>
+          rows.map((g) => [
+            g.getAttribute('data-mode'),
+            Number(g.querySelector('[data-testid=pareto-count]')!.textContent!.split(' ')[0]),
+          ]),
+        ),
     ) as Record<string, number>
     expect(Object.keys(shown)).toHaveLength(4)
     const out = tmp.file('export.jsonl')
-    execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'export', project, '--format', 'jsonl', '--out', out])
-    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>)
-    const exported = Object.fromEntries(Object.keys(shown).map((mode) => [mode, rows.filter((r) => r[`${mode}.label`] === 'fail').length]))
+    execFileSync(process.execPath, [
+      join(repoRoot, 'bin', 'assay.mjs'),
+      'export',
+      project,
+      '--format',
+      'jsonl',
+      '--out',
+      out,
+    ])
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>)
+    const exported = Object.fromEntries(
+      Object.keys(shown).map((mode) => [mode, rows.filter((r) => r[`${mode}.label`] === 'fail').length]),
+    )
     expect(shown).toEqual(exported)
-    const taxonomy = JSON.parse(execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'taxonomy', project, '--format', 'json'], { encoding: 'utf8' })) as { modes: { name: string; count: number }[] }
+    const taxonomy = JSON.parse(
+      execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'taxonomy', project, '--format', 'json'], {
+        encoding: 'utf8',
+      }),
+    ) as { modes: { name: string; count: number }[] }
     expect(Object.fromEntries(taxonomy.modes.map((m) => [m.name, m.count]))).toEqual(shown)
 
     // A bar narrows the notes to its traces; a search that none of their notes match does not make
@@ -100,7 +124,13 @@ describe('Analyze screen, driven with the keyboard', () => {
     await search('Generic answer')
     const missing = shown['Cites a missing source']!
     await page.locator('g.bar-row[data-mode="Cites a missing source"]').click()
-    await expect.poll(() => page.getByTestId('narrowed').textContent()).toMatch(new RegExp(`^Cites a missing source: ${missing} traces, ${missing} with notes; 0 of them shown by the search and filters`))
+    await expect
+      .poll(() => page.getByTestId('narrowed').textContent())
+      .toMatch(
+        new RegExp(
+          `^Cites a missing source: ${missing} traces, ${missing} with notes; 0 of them shown by the search and filters`,
+        ),
+      )
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByTestId('narrowed').count()).toBe(0)
     await page.keyboard.press('/')
@@ -112,20 +142,32 @@ describe('Analyze screen, driven with the keyboard', () => {
   })
 
   const nathan = resolve(repoRoot, '../shared/data/NathanNam-recipe-chatbot/homeworks/hw2')
-  it.skipIf(!hasShared('data'))("shows the NathanNam file's failure-mode frequencies on the chart, as in its failure_mode_frequency.csv", async () => {
-    const project = tmp.file('nathan.assay')
-    execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'import', project, join(nathan, 'results_20251011_123314_failure_modes.csv')])
-    app = await launchApp({ home: tmp.file('home'), project })
-    const { page } = app
-    await page.getByTestId('item-count').waitFor()
-    await page.keyboard.press('Alt+4')
-    await expect.poll(() => page.getByTestId('analyze-reviewed').textContent()).toBe('100 traces reviewed')
-    const expected = readFileSync(join(nathan, 'failure_mode_frequency.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','))
-    for (const [column, count, percent] of expected) {
-      const bar = page.locator(`g.bar-row[data-mode="${humanize(column!)}"] [data-testid=pareto-count]`)
-      await expect.poll(() => bar.textContent()).toBe(`${count} (${Number(percent).toFixed(1)}%)`)
-    }
-    await app.screenshot('analyze-nathan')
-    expect(await app.problems()).toEqual([])
-  })
+  it.skipIf(!hasShared('data'))(
+    "shows the NathanNam file's failure-mode frequencies on the chart, as in its failure_mode_frequency.csv",
+    async () => {
+      const project = tmp.file('nathan.assay')
+      execFileSync(process.execPath, [
+        join(repoRoot, 'bin', 'assay.mjs'),
+        'import',
+        project,
+        join(nathan, 'results_20251011_123314_failure_modes.csv'),
+      ])
+      app = await launchApp({ home: tmp.file('home'), project })
+      const { page } = app
+      await page.getByTestId('item-count').waitFor()
+      await page.keyboard.press('Alt+4')
+      await expect.poll(() => page.getByTestId('analyze-reviewed').textContent()).toBe('100 traces reviewed')
+      const expected = readFileSync(join(nathan, 'failure_mode_frequency.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(','))
+      for (const [column, count, percent] of expected) {
+        const bar = page.locator(`g.bar-row[data-mode="${humanize(column!)}"] [data-testid=pareto-count]`)
+        await expect.poll(() => bar.textContent()).toBe(`${count} (${Number(percent).toFixed(1)}%)`)
+      }
+      await app.screenshot('analyze-nathan')
+      expect(await app.problems()).toEqual([])
+    },
+  )
 })

@@ -13,7 +13,11 @@ import { writeDemoProject } from '../../electron/core/demo'
 import { repoRoot, tempDir } from '../helpers/paths'
 import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
 
-const assay = (...args: string[]) => execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+const assay = (...args: string[]) =>
+  execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
 
 /** Counts from `assay export`: test pairs (human × judge) and the production verdicts of items without a pass/fail label. */
 function countsFromExport(project: string) {
@@ -91,28 +95,51 @@ describe('Calibrate screen', () => {
     await page.keyboard.press('Alt+6')
     await page.getByTestId('matrix-test').waitFor()
 
-    const cell = async (human: string, judge: string) => Number.parseInt((await page.getByTestId(`cell-test-${human}-${judge}`).textContent())!, 10)
-    const screen = async () => ({ tp: await cell('pass', 'pass'), fn: await cell('pass', 'fail'), fp: await cell('fail', 'pass'), tn: await cell('fail', 'fail') })
+    const cell = async (human: string, judge: string) =>
+      Number.parseInt((await page.getByTestId(`cell-test-${human}-${judge}`).textContent())!, 10)
+    const screen = async () => ({
+      tp: await cell('pass', 'pass'),
+      fn: await cell('pass', 'fail'),
+      fp: await cell('fail', 'pass'),
+      tn: await cell('fail', 'fail'),
+    })
     const { counts, falseFails } = countsFromExport(project)
     expect(await screen()).toEqual({ tp: counts.tp, fn: counts.fn, fp: counts.fp, tn: counts.tn })
 
     const input = tmp.file('counts.json')
     writeFileSync(input, JSON.stringify(counts))
-    const cli = (method: string) => JSON.parse(assay('estimate', '--input', input, '--method', method, '--json')) as { theta: number; lower: number; upper: number }
-    const shown = async () => ({ theta: await page.getByTestId('theta').textContent(), interval: await page.getByTestId('interval').textContent() })
-    const expected = (e: { theta: number; lower: number; upper: number }) => ({ theta: e.theta.toFixed(3), interval: `[${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}]` })
+    const cli = (method: string) =>
+      JSON.parse(assay('estimate', '--input', input, '--method', method, '--json')) as {
+        theta: number
+        lower: number
+        upper: number
+      }
+    const shown = async () => ({
+      theta: await page.getByTestId('theta').textContent(),
+      interval: await page.getByTestId('interval').textContent(),
+    })
+    const expected = (e: { theta: number; lower: number; upper: number }) => ({
+      theta: e.theta.toFixed(3),
+      interval: `[${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}]`,
+    })
     await expect.poll(shown).toEqual(expected(cli('lang-reiczigel')))
     expect(await page.getByTestId('p-obs').textContent()).toBe((counts.k / counts.m).toFixed(3))
 
     // The error verdicts: left out by default and counted beside the matrix; e counts them as Fail
     // (θ̂ as `assay estimate --errors fail` computes it), then as Pass, then leaves them out again.
-    expect(await page.getByTestId('errors-test').textContent()).toContain('errors: 2 on human Pass, 0 on human Fail — left out of the matrix')
+    expect(await page.getByTestId('errors-test').textContent()).toContain(
+      'errors: 2 on human Pass, 0 on human Fail — left out of the matrix',
+    )
     await page.keyboard.press('e')
     await expect.poll(screen).toEqual({ tp: counts.tp, fn: counts.fn + 2, fp: counts.fp, tn: counts.tn })
     expect(await page.getByTestId('errors-test').textContent()).toContain('counted as Fail')
     expect(await page.getByTestId('calibrate-errors').inputValue()).toBe('fail')
     writeFileSync(input, JSON.stringify({ ...counts, errors_pass: 2, errors_fail: 0, errors_unlabeled: 0 }))
-    const failCli = JSON.parse(assay('estimate', '--input', input, '--errors', 'fail', '--json')) as { theta: number; lower: number; upper: number }
+    const failCli = JSON.parse(assay('estimate', '--input', input, '--errors', 'fail', '--json')) as {
+      theta: number
+      lower: number
+      upper: number
+    }
     await expect.poll(shown).toEqual(expected(failCli))
     await page.keyboard.press('e')
     await expect.poll(screen).toEqual({ tp: counts.tp + 2, fn: counts.fn, fp: counts.fp, tn: counts.tn })
@@ -132,7 +159,13 @@ describe('Calibrate screen', () => {
     await expect.poll(listed).toEqual(falseFails)
     expect(falseFails.length).toBeGreaterThan(0)
     // Each id on one line (a text range that wraps has one rect per line).
-    const lines = await page.locator('[data-testid=cell-items] tbody td.mono').evaluateAll((tds) => tds.map((td) => { const r = document.createRange(); r.selectNodeContents(td); return r.getClientRects().length }))
+    const lines = await page.locator('[data-testid=cell-items] tbody td.mono').evaluateAll((tds) =>
+      tds.map((td) => {
+        const r = document.createRange()
+        r.selectNodeContents(td)
+        return r.getClientRects().length
+      }),
+    )
     expect(lines).toEqual(falseFails.map(() => 1))
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByTestId('cell-items').count()).toBe(0)

@@ -10,7 +10,13 @@ import { runCli } from '../helpers/cli'
 import { tempDir } from '../helpers/paths'
 import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
 
-const row = (i: number, extra: Record<string, string> = {}) => JSON.stringify({ id: `t-${String(i).padStart(2, '0')}`, input: `How do I fix error ${i}?`, output: `Try restarting (answer ${i}).`, ...extra })
+const row = (i: number, extra: Record<string, string> = {}) =>
+  JSON.stringify({
+    id: `t-${String(i).padStart(2, '0')}`,
+    input: `How do I fix error ${i}?`,
+    output: `Try restarting (answer ${i}).`,
+    ...extra,
+  })
 
 describe('criteria and annotators on a project of your own traces', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -29,17 +35,25 @@ describe('criteria and annotators on a project of your own traces', () => {
     const { page } = app
     await page.getByTestId('item-count').waitFor()
     await page.keyboard.press('Alt+3')
-    const chosen = () => page.locator('.setup-form select').first().evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? '')
+    const chosen = () =>
+      page
+        .locator('.setup-form select')
+        .first()
+        .evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? '')
     await expect.poll(chosen).toBe('Overall (v1, 0 labeled)')
     const definition = page.getByTestId('criterion-definition')
-    await expect.poll(() => definition.locator('p').first().textContent()).toBe('Definition (v1): none yet: press e to write one ')
+    await expect
+      .poll(() => definition.locator('p').first().textContent())
+      .toBe('Definition (v1): none yet: press e to write one ')
 
     // e: Overall's definition (its name stays); Ctrl+Enter saves it as v2.
     await page.keyboard.press('e')
     await expect.poll(() => page.getByLabel('Criterion name').isDisabled()).toBe(true)
     await page.keyboard.type('The answer fixes the error the user reports.')
     await page.keyboard.press('Control+Enter')
-    await expect.poll(() => definition.locator('p').first().textContent()).toBe('Definition (v2): The answer fixes the error the user reports. ')
+    await expect
+      .poll(() => definition.locator('p').first().textContent())
+      .toBe('Definition (v2): The answer fixes the error the user reports. ')
 
     // c: a new criterion, chosen at once; e: renamed.
     await page.keyboard.press('c')
@@ -67,33 +81,59 @@ describe('criteria and annotators on a project of your own traces', () => {
     await page.keyboard.press('Control+a')
     await page.keyboard.type('The answer fixes the reported error, safely.')
     await page.keyboard.press('Control+Enter')
-    await expect.poll(() => overall.textContent()).toBe('0 Overall v3 · 0 labeledThe answer fixes the reported error, safely.')
+    await expect
+      .poll(() => overall.textContent())
+      .toBe('0 Overall v3 · 0 labeledThe answer fixes the reported error, safely.')
     expect(await app.problems()).toEqual([])
 
     const db = new Database(tmp.file('mine.assay'), { readonly: true })
-    expect(db.prepare('SELECT c.name, c.kind, v.version, v.definition FROM criteria c JOIN criterion_versions v ON v.criterion_id = c.id ORDER BY c.id, v.version').all()).toEqual([
+    expect(
+      db
+        .prepare(
+          'SELECT c.name, c.kind, v.version, v.definition FROM criteria c JOIN criterion_versions v ON v.criterion_id = c.id ORDER BY c.id, v.version',
+        )
+        .all(),
+    ).toEqual([
       { name: 'Overall', kind: 'overall', version: 1, definition: '' },
       { name: 'Overall', kind: 'overall', version: 2, definition: 'The answer fixes the error the user reports.' },
       { name: 'Overall', kind: 'overall', version: 3, definition: 'The answer fixes the reported error, safely.' },
-      { name: 'Wanders off topic', kind: 'failure_mode', version: 1, definition: 'The answer is about something the user did not ask.' },
+      {
+        name: 'Wanders off topic',
+        kind: 'failure_mode',
+        version: 1,
+        definition: 'The answer is about something the user did not ask.',
+      },
     ])
-    expect(db.prepare("SELECT c.name, l.verdict, l.annotator FROM labels l JOIN criteria c ON c.id = l.criterion_id").all()).toEqual([{ name: 'Wanders off topic', verdict: 'fail', annotator: 'ann' }])
+    expect(
+      db.prepare('SELECT c.name, l.verdict, l.annotator FROM labels l JOIN criteria c ON c.id = l.criterion_id').all(),
+    ).toEqual([{ name: 'Wanders off topic', verdict: 'fail', annotator: 'ann' }])
     db.close()
   })
 
   it("shows another annotator's label on the item, counts unlabeled by me and by anyone, and keeps both notes on Analyze", async () => {
     // ann's labels came with the file: three of twelve traces.
-    const labels: Record<number, Record<string, string>> = { 3: { label: 'fail', note: 'ann: tells the user to restart a server they do not have' }, 5: { label: 'pass', note: '' }, 8: { label: 'fail', note: '' } }
-    writeFileSync(tmp.file('traces.jsonl'), Array.from({ length: 12 }, (_, i) => row(i + 1, labels[i + 1] ?? { label: '', note: '' })).join('\n'))
+    const labels: Record<number, Record<string, string>> = {
+      3: { label: 'fail', note: 'ann: tells the user to restart a server they do not have' },
+      5: { label: 'pass', note: '' },
+      8: { label: 'fail', note: '' },
+    }
+    writeFileSync(
+      tmp.file('traces.jsonl'),
+      Array.from({ length: 12 }, (_, i) => row(i + 1, labels[i + 1] ?? { label: '', note: '' })).join('\n'),
+    )
     const imported = await runCli(['import', 'team.assay', 'traces.jsonl', '--annotator', 'ann', '--json'], tmp.dir)
     expect([imported.code, imported.json()]).toMatchObject([0, { imported: 12 }])
     app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'bob'), project: tmp.file('team.assay') })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
     await page.keyboard.press('Alt+3')
-    await expect.poll(() => page.getByTestId('unlabeled-counts').textContent()).toBe('Of these 12 items, 12 have no pass or fail label of yours (bob) and 9 have none of any annotator.')
+    await expect
+      .poll(() => page.getByTestId('unlabeled-counts').textContent())
+      .toBe('Of these 12 items, 12 have no pass or fail label of yours (bob) and 9 have none of any annotator.')
     const order = page.getByLabel('Order')
-    expect(await order.locator('option').allTextContents()).toEqual(expect.arrayContaining(['Unlabeled by anyone first (9 of 12)', 'Unlabeled by me first (12 of 12)']))
+    expect(await order.locator('option').allTextContents()).toEqual(
+      expect.arrayContaining(['Unlabeled by anyone first (9 of 12)', 'Unlabeled by me first (12 of 12)']),
+    )
     await order.selectOption('unlabeled-mine')
     await page.keyboard.press('Control+Enter')
     await expect.poll(() => page.getByTestId('label-progress').textContent()).toBe('Item 1 of 12')
@@ -106,7 +146,9 @@ describe('criteria and annotators on a project of your own traces', () => {
       await expect.poll(() => heading.textContent()).not.toBe(before)
     }
     expect(await heading.textContent()).toBe('t-03')
-    await expect.poll(() => page.getByTestId('other-labels').textContent()).toBe('labeled fail by ann: ann: tells the user to restart a server they do not have')
+    await expect
+      .poll(() => page.getByTestId('other-labels').textContent())
+      .toBe('labeled fail by ann: ann: tells the user to restart a server they do not have')
     expect(await page.getByTestId('current-label').textContent()).toBe('not labeled by you')
     await page.keyboard.press('n')
     await page.keyboard.type('bob: suggests a restart, which is the documented fix')
@@ -117,7 +159,12 @@ describe('criteria and annotators on a project of your own traces', () => {
     // Both notes stay on the notes board.
     await page.keyboard.press('Alt+4')
     const notes = page.locator('ol.notes > li[data-item="t-03"] > p')
-    await expect.poll(() => notes.allTextContents()).toEqual(['ann: tells the user to restart a server they do not have', 'bob: suggests a restart, which is the documented fix'])
+    await expect
+      .poll(() => notes.allTextContents())
+      .toEqual([
+        'ann: tells the user to restart a server they do not have',
+        'bob: suggests a restart, which is the documented fix',
+      ])
     expect(await app.problems()).toEqual([])
   })
 })

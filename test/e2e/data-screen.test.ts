@@ -62,11 +62,15 @@ describe('Data screen, driven with the keyboard', () => {
     await expect.poll(() => page.getByTestId('item-view').locator('.step').count()).toBe(3)
 
     await page.keyboard.press('End')
-    await expect.poll(() => page.locator('.row.selected').getAttribute('data-item-id')).toBe(`prod-${String(items - 350).padStart(5, '0')}`)
+    await expect
+      .poll(() => page.locator('.row.selected').getAttribute('data-item-id'))
+      .toBe(`prod-${String(items - 350).padStart(5, '0')}`)
 
     await page.keyboard.press('/')
     await page.keyboard.type('pipe-0001')
-    await expect.poll(() => count.textContent()).toBe('Item 1 of 10 matching “pipe-0001”' + ` (${items.toLocaleString('en-US')} in all)`)
+    await expect
+      .poll(() => count.textContent())
+      .toBe('Item 1 of 10 matching “pipe-0001”' + ` (${items.toLocaleString('en-US')} in all)`)
     await page.keyboard.press('j') // typing in the search box must not move the cursor
     await expect.poll(() => page.getByLabel('Search items').inputValue()).toBe('pipe-0001j')
     expect(await app.problems()).toEqual([])
@@ -86,7 +90,10 @@ describe('Data screen, driven with the keyboard', () => {
     await expect.poll(() => count.textContent()).toMatch(/^Item 1 of \d+ \(1,550 in all\)$/)
     const fails = Number((await count.textContent())!.match(/of (\d+)/)![1])
     expect(fails).toBeGreaterThan(15)
-    const humanLabels = async () => Promise.all((await page.locator('.row[data-item-id]').all()).map((r) => r.locator('.c-verdict').first().textContent()))
+    const humanLabels = async () =>
+      Promise.all(
+        (await page.locator('.row[data-item-id]').all()).map((r) => r.locator('.c-verdict').first().textContent()),
+      )
     await expect.poll(async () => new Set(await humanLabels())).toEqual(new Set(['fail']))
 
     // Pick items for a session or a run: x toggles one, Ctrl/⌘+A takes every match, Esc clears.
@@ -105,11 +112,15 @@ describe('Data screen, driven with the keyboard', () => {
 
     await page.getByLabel('Human label').selectOption('labeled')
     await page.getByLabel('Judge verdict').selectOption('disagree')
-    await expect.poll(async () => {
-      const rows = await page.locator('.row[data-item-id]').all()
-      const pairs = await Promise.all(rows.map(async (r) => (await r.locator('.c-verdict').allTextContents()).join('/')))
-      return pairs.length > 0 && pairs.every((p) => p === 'pass/fail' || p === 'fail/pass')
-    }).toBe(true)
+    await expect
+      .poll(async () => {
+        const rows = await page.locator('.row[data-item-id]').all()
+        const pairs = await Promise.all(
+          rows.map(async (r) => (await r.locator('.c-verdict').allTextContents()).join('/')),
+        )
+        return pairs.length > 0 && pairs.every((p) => p === 'pass/fail' || p === 'fail/pass')
+      })
+      .toBe(true)
     await app.screenshot('filtered')
 
     await page.getByRole('button', { name: 'clear' }).click()
@@ -143,7 +154,9 @@ describe('Data screen, driven with the keyboard', () => {
     await page.keyboard.press('o')
     await page.keyboard.type(tmp.file('nowhere.assay'))
     await page.keyboard.press('Enter')
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain(`No project file at ${tmp.file('nowhere.assay')}`)
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain(`No project file at ${tmp.file('nowhere.assay')}`)
     await page.getByRole('button', { name: 'Dismiss' }).click()
 
     await page.getByRole('button', { name: 'Cancel' }).click()
@@ -155,4 +168,3 @@ describe('Data screen, driven with the keyboard', () => {
     expect(await app.problems()).toEqual([])
   })
 })
-

@@ -32,7 +32,16 @@ export interface LaunchOptions {
   project?: string
 }
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+]
 const screenshotDir = join(repoRoot, 'test-results', 'e2e')
 
 export function electronBinary(): string | null {
@@ -87,7 +96,10 @@ export async function launchBrowser(): Promise<Browser> {
 
 async function launchElectron(options: LaunchOptions): Promise<AppDriver> {
   const executablePath = electronBinary()
-  if (!executablePath) throw new Error('ASSAY_E2E_SHELL=electron but the Electron binary is missing: run `npm start` once (it downloads it).')
+  if (!executablePath)
+    throw new Error(
+      'ASSAY_E2E_SHELL=electron but the Electron binary is missing: run `npm start` once (it downloads it).',
+    )
   const app: ElectronApplication = await _electron.launch({
     executablePath,
     args: [repoRoot, ...(options.project ? [options.project] : [])],
@@ -99,10 +111,21 @@ async function launchElectron(options: LaunchOptions): Promise<AppDriver> {
 }
 
 async function launchServe(options: LaunchOptions): Promise<AppDriver> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'serve', ...(options.project ? [options.project] : []), '--port', '0', '--json'], {
-    env: { ...process.env, ASSAY_HOME: options.home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    [
+      join(repoRoot, 'bin', 'assay.mjs'),
+      'serve',
+      ...(options.project ? [options.project] : []),
+      '--port',
+      '0',
+      '--json',
+    ],
+    {
+      env: { ...process.env, ASSAY_HOME: options.home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   const { url } = await firstJsonLine(child)
   const browser = await launchBrowser().catch((error: unknown) => {
     child.kill('SIGTERM')
@@ -147,7 +170,9 @@ export function firstJsonLine(child: ChildProcess): Promise<{ url: string }> {
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const lines = createInterface({ input: child.stdout! })
     lines.once('line', (line) => resolve(JSON.parse(line) as { url: string }))
-    child.once('exit', (code) => reject(new Error(`assay serve exited with ${code} before it printed its address:\n${stderr}`)))
+    child.once('exit', (code) =>
+      reject(new Error(`assay serve exited with ${code} before it printed its address:\n${stderr}`)),
+    )
   })
 }
 

@@ -16,7 +16,8 @@ async function dropFile(page: Page, name: string, content: string): Promise<void
     ({ name, content }) => {
       const data = new DataTransfer()
       data.items.add(new File([content], name))
-      for (const type of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }))
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }))
     },
     { name, content },
   )
@@ -61,12 +62,16 @@ describe('Habits from other tools', () => {
     await page.keyboard.press('1')
     await expect.poll(() => progress.textContent()).toBe('Item 2 of 100')
     const second = (await heading.textContent())!
-    await expect.poll(() => announce.textContent()).toBe(`Item 2 of 100: ${second}, not labeled. Saved Pass for ${first}; all labels saved.`)
+    await expect
+      .poll(() => announce.textContent())
+      .toBe(`Item 2 of 100: ${second}, not labeled. Saved Pass for ${first}; all labels saved.`)
 
     await page.keyboard.press('Control+z')
     await expect.poll(() => progress.textContent()).toBe('Item 1 of 100')
     await expect.poll(() => page.getByTestId('current-label').textContent()).toBe('not labeled')
-    await expect.poll(() => announce.textContent()).toBe(`Item 1 of 100: ${first}, not labeled. Undid the label of ${first}; all labels saved.`)
+    await expect
+      .poll(() => announce.textContent())
+      .toBe(`Item 1 of 100: ${first}, not labeled. Undid the label of ${first}; all labels saved.`)
 
     // In the note, Ctrl+Z is the text's own undo: the label stays.
     await page.keyboard.press('2')
@@ -81,7 +86,9 @@ describe('Habits from other tools', () => {
     expect(await progress.textContent()).toBe('Item 1 of 100')
 
     await page.keyboard.press('?')
-    const undoRow = page.getByRole('dialog', { name: 'Keyboard shortcuts' }).locator('tr', { hasText: 'Undo the last label' })
+    const undoRow = page
+      .getByRole('dialog', { name: 'Keyboard shortcuts' })
+      .locator('tr', { hasText: 'Undo the last label' })
     expect(await undoRow.locator('kbd').allTextContents()).toEqual(['u', 'Backspace', 'Ctrl/⌘+z'])
     expect(await app.problems()).toEqual([])
   }, 60_000)
@@ -93,10 +100,16 @@ describe('Habits from other tools', () => {
     const { page } = app
     await page.getByText('This project has no items yet').waitFor()
 
-    await dropFile(page, 'my traces.csv', 'id,question,answer\nq1,"Vegan curry?","## Curry\n- lentils"\nq2,Pasta?,Boil it.\nq3,Bread?,Rice flour.\n')
+    await dropFile(
+      page,
+      'my traces.csv',
+      'id,question,answer\nq1,"Vegan curry?","## Curry\n- lentils"\nq2,Pasta?,Boil it.\nq3,Bread?,Rice flour.\n',
+    )
     if (app.shell === 'electron') {
       // A File made in the page is on no disk: webUtils has no path for it, and the app says so.
-      await expect.poll(() => page.getByRole('alert').textContent()).toContain('my traces.csv is not a file on this computer')
+      await expect
+        .poll(() => page.getByRole('alert').textContent())
+        .toContain('my traces.csv is not a file on this computer')
       return
     }
     await page.getByText('Preview: the first').waitFor()
@@ -107,7 +120,11 @@ describe('Habits from other tools', () => {
 
     await dropFile(page, 'other.assay', 'not really a project')
     if (app.shell === 'serve') {
-      await expect.poll(() => page.getByRole('alert').textContent()).toContain('The browser does not tell Assay where other.assay is, and your labels must go to that file, not to a copy: open it by its path instead (Start screen, o).')
+      await expect
+        .poll(() => page.getByRole('alert').textContent())
+        .toContain(
+          'The browser does not tell Assay where other.assay is, and your labels must go to that file, not to a copy: open it by its path instead (Start screen, o).',
+        )
     }
   }, 60_000)
 
@@ -125,7 +142,14 @@ describe('Habits from other tools', () => {
       ['Alt+3', () => page.locator('.setup-form').waitFor()],
       ['Alt+4', () => page.locator('.analyze, .analyze-screen').first().waitFor()],
       ['Alt+5', () => page.locator('.judge-list li').first().waitFor()],
-      ['Alt+6', () => page.getByTestId('theta').waitFor().catch(() => page.locator('.calibrate-bar').first().waitFor())],
+      [
+        'Alt+6',
+        () =>
+          page
+            .getByTestId('theta')
+            .waitFor()
+            .catch(() => page.locator('.calibrate-bar').first().waitFor()),
+      ],
       ['Alt+7', () => page.getByTestId('report-preview').waitFor()],
       ['Alt+8', () => page.locator('.profile-form').waitFor()],
     ]

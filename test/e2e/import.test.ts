@@ -76,7 +76,11 @@ describe('Import wizard', () => {
     await expect.poll(() => page.getByTestId('item-count').textContent()).toBe('Item 1 of 2')
 
     const db = new Database(project, { readonly: true })
-    const rows = db.prepare("SELECT i.external_id AS id, i.output, l.verdict, l.note FROM items i JOIN labels l ON l.item_id = i.id ORDER BY i.id").all()
+    const rows = db
+      .prepare(
+        'SELECT i.external_id AS id, i.output, l.verdict, l.note FROM items i JOIN labels l ON l.item_id = i.id ORDER BY i.id',
+      )
+      .all()
     db.close()
     expect(rows).toEqual([
       { id: 'q1', output: '## Curry\r\n- lentils\r\n- "coconut" milk', verdict: 'pass', note: '' },
@@ -85,7 +89,7 @@ describe('Import wizard', () => {
     expect(await app.problems()).toEqual([])
   })
 
-  it('joins a judge run onto its labeled set: the run\'s label column offered, not imported; a label column with no verdict refused in the preview', async () => {
+  it("joins a judge run onto its labeled set: the run's label column offered, not imported; a label column with no verdict refused in the preview", async () => {
     const set = kinanoSet()
     const project = tmp.file('k.assay')
     openProject(project, { mode: 'create' }).db.close()
@@ -100,13 +104,19 @@ describe('Import wizard', () => {
     await page.getByLabel('File to import').fill(run)
     await page.keyboard.press('Enter')
     await page.getByText('Preview: the first').waitFor()
-    await expect.poll(() => page.getByTestId('import-matched').textContent()).toContain('20 of these 20 rows name items the project has already')
-    await expect.poll(() => page.locator('.import-offered').textContent()).toContain('Column label: this file carries judge verdicts for items the project has already')
+    await expect
+      .poll(() => page.getByTestId('import-matched').textContent())
+      .toContain('20 of these 20 rows name items the project has already')
+    await expect
+      .poll(() => page.locator('.import-offered').textContent())
+      .toContain('Column label: this file carries judge verdicts for items the project has already')
 
     // A wrong mapping stops, it does not guess: a label column with no verdict in it.
     await page.getByRole('button', { name: 'Add a label column' }).click()
     await page.getByLabel('Label column', { exact: true }).selectOption('error')
-    await expect.poll(() => page.locator('.import-errors').textContent()).toContain('label column "error" (of "Overall") holds no pass or fail value in 20 rows: it has only empty cells.')
+    await expect
+      .poll(() => page.locator('.import-errors').textContent())
+      .toContain('label column "error" (of "Overall") holds no pass or fail value in 20 rows: it has only empty cells.')
     await page.getByRole('button', { name: 'Remove this label column' }).click()
     await expect.poll(() => page.locator('.import-errors').count()).toBe(0)
     await app.screenshot('import-join-preview')
@@ -114,11 +124,19 @@ describe('Import wizard', () => {
     await page.keyboard.press('Control+Enter')
     const report = page.getByTestId('import-report')
     await expect.poll(() => report.textContent()).toContain('Added to 43 items the project had already.')
-    await expect.poll(() => report.textContent()).toContain('1 labeled item of the datasets this file joined got no verdict from it: 46_15')
+    await expect
+      .poll(() => report.textContent())
+      .toContain('1 labeled item of the datasets this file joined got no verdict from it: 46_15')
     await expect.poll(() => report.textContent()).toContain('Not imported: column label')
     await app.screenshot('import-join-report')
     const db = new Database(project, { readonly: true })
-    expect(db.prepare('SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM verdicts) AS verdicts').get()).toEqual({ items: 44, labels: 44, verdicts: 43 })
+    expect(
+      db
+        .prepare(
+          'SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM labels) AS labels, (SELECT count(*) FROM verdicts) AS verdicts',
+        )
+        .get(),
+    ).toEqual({ items: 44, labels: 44, verdicts: 43 })
     db.close()
     expect(await app.problems()).toEqual([])
   })
@@ -142,7 +160,17 @@ describe('Import wizard', () => {
         messages: [
           { role: 'system', content: payloads },
           { role: 'user', content: payloads },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: '<img src=x onerror=alert(1)>', arguments: JSON.stringify({ html: payloads }) } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              {
+                id: 'c1',
+                type: 'function',
+                function: { name: '<img src=x onerror=alert(1)>', arguments: JSON.stringify({ html: payloads }) },
+              },
+            ],
+          },
           { role: 'tool', tool_call_id: 'c1', content: payloads },
           { role: 'assistant', content: `${payloads}\n\n[safe link](${origin}/clicked)` },
         ],
@@ -167,7 +195,9 @@ describe('Import wizard', () => {
 
       expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined()
       expect(hits).toEqual([])
-      expect(requests.filter((url) => !url.startsWith(new URL(page.url()).origin) && !url.startsWith('file:'))).toEqual([])
+      expect(requests.filter((url) => !url.startsWith(new URL(page.url()).origin) && !url.startsWith('file:'))).toEqual(
+        [],
+      )
       expect(await view.locator('script, iframe, object, img, svg, style').count()).toBe(0)
       expect(await view.locator('[onerror], [onload], a[href^="javascript:"], a[href^="data:"]').count()).toBe(0)
       expect(await view.textContent()).toContain('<script>window.__pwned')

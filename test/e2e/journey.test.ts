@@ -15,7 +15,8 @@ import { csv, response } from '../helpers/course-like'
 import { repoRoot, tempDir } from '../helpers/paths'
 import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
 
-const assay = (...args: string[]) => execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], { encoding: 'utf8' })
+const assay = (...args: string[]) =>
+  execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], { encoding: 'utf8' })
 
 /** 60 traces: every fourth answer breaks the request; the fake judge fails an item whose text holds [[fail]]. */
 function traces(): { file: string; failing: Set<string> } {
@@ -24,14 +25,20 @@ function traces(): { file: string; failing: Set<string> } {
     const id = `q-${String(i + 1).padStart(3, '0')}`
     const bad = i % 4 === 1
     if (bad) failing.add(id)
-    return [id, `A ${['vegan', 'keto', 'gluten-free'][i % 3]} dinner for ${2 + (i % 4)}, please`, bad ? `${response(i)}\r\n\r\nAdd a knob of butter. [[fail]]` : response(i)]
+    return [
+      id,
+      `A ${['vegan', 'keto', 'gluten-free'][i % 3]} dinner for ${2 + (i % 4)}, please`,
+      bad ? `${response(i)}\r\n\r\nAdd a knob of butter. [[fail]]` : response(i),
+    ]
   })
   return { file: csv(['trace_id', 'query', 'response'], rows), failing }
 }
 
 /** `assay fake-llm` on a free port; resolves to its base URL. */
 async function fakeLlm(): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'fake-llm', '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'fake-llm', '--port', '0', '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve)
     child.once('exit', (code) => reject(new Error(`fake-llm exited ${code}`)))
@@ -74,7 +81,9 @@ describe('from your own traces to a report, without the demo', () => {
     await page.keyboard.press('Enter')
     await page.getByText('Preview: the first').waitFor()
     await page.keyboard.press('Control+Enter')
-    await expect.poll(() => page.getByTestId('import-report').textContent()).toContain('Imported 60 new items into “traces.csv”.')
+    await expect
+      .poll(() => page.getByTestId('import-report').textContent())
+      .toContain('Imported 60 new items into “traces.csv”.')
     await page.getByRole('button', { name: 'Show the items' }).click()
     await expect.poll(() => page.getByTestId('item-count').textContent()).toBe('Item 1 of 60')
 
@@ -111,7 +120,9 @@ describe('from your own traces to a report, without the demo', () => {
     await page.keyboard.press('Tab')
     await page.keyboard.type('The recipe adds an ingredient the requested diet forbids.')
     await page.keyboard.press('Control+Enter')
-    await expect.poll(() => page.locator('g.bar-row[data-mode="Breaks the diet"] [data-testid=pareto-count]').textContent()).toMatch(/^5 \(/)
+    await expect
+      .poll(() => page.locator('g.bar-row[data-mode="Breaks the diet"] [data-testid=pareto-count]').textContent())
+      .toMatch(/^5 \(/)
 
     // A model profile for the fake model, and a judge on Overall run on dev, test and production.
     await page.keyboard.press('Alt+8')
@@ -179,14 +190,18 @@ describe('from your own traces to a report, without the demo', () => {
       exportText = readFileSync(target, 'utf8')
     } else exportText = assay('export', project, '--format', 'jsonl')
     expect(exportText).toBe(assay('export', project, '--format', 'jsonl'))
-    const exported = exportText.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>)
+    const exported = exportText
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>)
     const counts = { tp: 0, fn: 0, tn: 0, fp: 0, k: 0, m: 0 }
     for (const row of exported) {
       const judge = row['Overall.judge:Diet judge@v1']
       if (judge !== 'pass' && judge !== 'fail') continue
       const human = row['Overall.label']
       if (human === 'pass' || human === 'fail') {
-        if (row['Overall.split'] === 'test') counts[human === 'pass' ? (judge === 'pass' ? 'tp' : 'fn') : judge === 'fail' ? 'tn' : 'fp']++
+        if (row['Overall.split'] === 'test')
+          counts[human === 'pass' ? (judge === 'pass' ? 'tp' : 'fn') : judge === 'fail' ? 'tn' : 'fp']++
       } else {
         counts.m++
         if (judge === 'pass') counts.k++
@@ -195,7 +210,11 @@ describe('from your own traces to a report, without the demo', () => {
     expect(counts.m).toBe(20)
     const input = tmp.file('counts.json')
     writeFileSync(input, JSON.stringify(counts))
-    const cli = JSON.parse(assay('estimate', '--input', input, '--json')) as { theta: number; lower: number; upper: number }
+    const cli = JSON.parse(assay('estimate', '--input', input, '--json')) as {
+      theta: number
+      lower: number
+      upper: number
+    }
     expect(theta).toBe(cli.theta.toFixed(3))
     expect(html).toContain(`[${cli.lower.toFixed(3)}, ${cli.upper.toFixed(3)}]`)
   }, 120_000)

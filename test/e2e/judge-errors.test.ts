@@ -16,9 +16,22 @@ import { tempDir } from '../helpers/paths'
 import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
 
 const items: FixtureItem[] = [
-  ...Array.from({ length: 6 }, (_, i): FixtureItem => ({ id: `dev-${i}`, input: `dev question ${i}${i === 0 ? ' [[malformed]]' : i >= 3 ? ' [[fail]]' : ''}`, label: i < 3 ? 'pass' : 'fail', split: 'dev' })),
-  ...Array.from({ length: 6 }, (_, i): FixtureItem => ({ id: `test-${i}`, input: `test question ${i}${i < 2 ? ' [[malformed]]' : i >= 3 ? ' [[fail]]' : ''}`, label: i < 3 ? 'pass' : 'fail', split: 'test' })),
-  ...Array.from({ length: 5 }, (_, i): FixtureItem => ({ id: `prod-${i}`, input: `production question ${i}${i === 0 ? ' [[malformed]]' : ''}` })),
+  ...Array.from({ length: 6 }, (_, i): FixtureItem => ({
+    id: `dev-${i}`,
+    input: `dev question ${i}${i === 0 ? ' [[malformed]]' : i >= 3 ? ' [[fail]]' : ''}`,
+    label: i < 3 ? 'pass' : 'fail',
+    split: 'dev',
+  })),
+  ...Array.from({ length: 6 }, (_, i): FixtureItem => ({
+    id: `test-${i}`,
+    input: `test question ${i}${i < 2 ? ' [[malformed]]' : i >= 3 ? ' [[fail]]' : ''}`,
+    label: i < 3 ? 'pass' : 'fail',
+    split: 'test',
+  })),
+  ...Array.from({ length: 5 }, (_, i): FixtureItem => ({
+    id: `prod-${i}`,
+    input: `production question ${i}${i === 0 ? ' [[malformed]]' : ''}`,
+  })),
 ]
 
 describe('Judges screen: error verdicts', () => {
@@ -39,10 +52,31 @@ describe('Judges screen: error verdicts', () => {
   it("counts the run's error verdicts in the run row and the version's list alike, test ones counted while locked and listed once shown", async () => {
     const project = tmp.file('own.assay')
     const d = judgeProject(project, items)
-    const judge = createJudge(d, { criterionId: d.criterionId, name: 'Strict judge', model: { id: 'local', name: 'Local', provider: 'test', baseUrl: server.baseUrl, model: 'fake-judge', pricePerMInput: 0, pricePerMOutput: 0, structuredOutputs: true, timeoutMs: 2000, apiKeyEnv: '' }, params: {} })
+    const judge = createJudge(d, {
+      criterionId: d.criterionId,
+      name: 'Strict judge',
+      model: {
+        id: 'local',
+        name: 'Local',
+        provider: 'test',
+        baseUrl: server.baseUrl,
+        model: 'fake-judge',
+        pricePerMInput: 0,
+        pricePerMOutput: 0,
+        structuredOutputs: true,
+        timeoutMs: 2000,
+        apiKeyEnv: '',
+      },
+      params: {},
+    })
     const versionId = d.repos.judges.versions(judge.id)[0]!.id
     const runId = createRun(d, { versionId, scope: 'all', confirmTest: true, concurrency: 4 })
-    const run = await executeRun(d, runId, { client: openaiClient(server.baseUrl, 'sk-local'), signal: new AbortController().signal, concurrency: 4, retry: { retries: 1, baseMs: 10, maxMs: 100 } })
+    const run = await executeRun(d, runId, {
+      client: openaiClient(server.baseUrl, 'sk-local'),
+      signal: new AbortController().signal,
+      concurrency: 4,
+      retry: { retries: 1, baseMs: 10, maxMs: 100 },
+    })
     expect(run).toMatchObject({ status: 'done', total: 17, errors: 4 })
     d.db.close()
 
@@ -53,17 +87,25 @@ describe('Judges screen: error verdicts', () => {
     const row = page.locator('table.runs tbody tr').first()
     await expect.poll(() => row.locator('td').nth(7).textContent()).toBe('4')
     const summary = page.getByTestId('run-errors-summary')
-    await expect.poll(() => summary.textContent()).toBe(
-      "4 error verdicts of this version, each item's newest verdict from any run (not counted as pass or fail): 1 dev, 2 test (not listed until test results are shown: t), 1 unlabeled",
-    )
+    await expect
+      .poll(() => summary.textContent())
+      .toBe(
+        "4 error verdicts of this version, each item's newest verdict from any run (not counted as pass or fail): 1 dev, 2 test (not listed until test results are shown: t), 1 unlabeled",
+      )
     await summary.click()
     const listed = page.locator('[data-testid=run-errors] tbody td.mono:first-child')
     await expect.poll(async () => (await listed.allTextContents()).sort()).toEqual(['dev-0', 'prod-0'])
 
     // t shows test results: the list now holds all four, and says so.
     await page.keyboard.press('t')
-    await expect.poll(() => summary.textContent()).toBe("4 error verdicts of this version, each item's newest verdict from any run (not counted as pass or fail): 1 dev, 2 test, 1 unlabeled")
-    await expect.poll(async () => (await listed.allTextContents()).sort()).toEqual(['dev-0', 'prod-0', 'test-0', 'test-1'])
+    await expect
+      .poll(() => summary.textContent())
+      .toBe(
+        "4 error verdicts of this version, each item's newest verdict from any run (not counted as pass or fail): 1 dev, 2 test, 1 unlabeled",
+      )
+    await expect
+      .poll(async () => (await listed.allTextContents()).sort())
+      .toEqual(['dev-0', 'prod-0', 'test-0', 'test-1'])
     await app.screenshot('judge-errors')
     expect(await app.problems()).toEqual([])
   }, 60_000)

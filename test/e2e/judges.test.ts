@@ -6,7 +6,8 @@ import { tempDir } from '../helpers/paths'
 import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
 
 /** Most of the demo's failing answers, as a stand-in judge would spot them (it misses invented citations). */
-const failing = (prompt: string) => /to finish|many ways to make|could not find strong evidence/.test(prompt.split('## The item to judge')[1] ?? '')
+const failing = (prompt: string) =>
+  /to finish|many ways to make|could not find strong evidence/.test(prompt.split('## The item to judge')[1] ?? '')
 
 describe('Settings and Judges screens, driven with the keyboard', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -42,7 +43,9 @@ describe('Settings and Judges screens, driven with the keyboard', () => {
     await page.keyboard.press('Control+s')
     await expect.poll(() => page.getByTestId('profile-status').textContent()).toBe('Saved "Local fake".')
     await page.keyboard.press('Control+Enter')
-    await expect.poll(() => page.getByTestId('profile-status').textContent()).toMatch(/Connected to .* model "fake-judge" is there/)
+    await expect
+      .poll(() => page.getByTestId('profile-status').textContent())
+      .toMatch(/Connected to .* model "fake-judge" is there/)
     expect(server.calls.length).toBe(0) // listing models is not a chat call
     expect(readFileSync(`${home}/settings.json`, 'utf8')).not.toContain(key)
     await expect.poll(() => page.locator('.profile-list').textContent()).toContain('key set')
@@ -69,14 +72,20 @@ describe('Settings and Judges screens, driven with the keyboard', () => {
     await expect.poll(() => page.getByTestId('judge-notice').textContent()).toBe('Saved as version 2.')
     await page.keyboard.press('Escape')
     await page.keyboard.press('d')
-    await expect.poll(() => page.getByTestId('version-diff').textContent()).toContain('+ Be strict about dietary restrictions.')
+    await expect
+      .poll(() => page.getByTestId('version-diff').textContent())
+      .toContain('+ Be strict about dietary restrictions.')
     await page.keyboard.press('p')
-    await expect.poll(() => page.getByTestId('prompt-preview').textContent()).toMatch(/<example>[\s\S]*The item to judge[\s\S]*Be strict about dietary restrictions\./)
+    await expect
+      .poll(() => page.getByTestId('prompt-preview').textContent())
+      .toMatch(/<example>[\s\S]*The item to judge[\s\S]*Be strict about dietary restrictions\./)
 
     // Run v2 on dev: estimate first, live progress, then the dev metrics.
     await expect.poll(() => page.getByTestId('run-estimate').textContent()).toMatch(/^54 items: 54 calls .*≈\$0\.00/)
     await page.keyboard.press('Control+Enter')
-    await expect.poll(() => page.locator('table.runs tbody tr').first().textContent(), { timeout: 20_000 }).toMatch(/^\d+v2devdone54\/54/)
+    await expect
+      .poll(() => page.locator('table.runs tbody tr').first().textContent(), { timeout: 20_000 })
+      .toMatch(/^\d+v2devdone54\/54/)
     // Identical requests (the demo has a few identical traces) are asked once: the rest hit the cache.
     const cached = Number(await page.locator('table.runs tbody tr').first().locator('td').nth(8).textContent())
     expect(server.calls.length).toBe(54 - cached)
@@ -92,14 +101,18 @@ describe('Settings and Judges screens, driven with the keyboard', () => {
     expect(await runButton.isDisabled()).toBe(true)
     await page.getByLabel(/Final test evaluation/).check()
     await runButton.click()
-    await expect.poll(() => page.locator('table.runs tbody tr').first().textContent(), { timeout: 20_000 }).toMatch(/^\d+v2testdone48\/48/)
+    await expect
+      .poll(() => page.locator('table.runs tbody tr').first().textContent(), { timeout: 20_000 })
+      .toMatch(/^\d+v2testdone48\/48/)
     await expect.poll(() => v2.locator('td').nth(3).textContent()).toMatch(/hidden: show.*1 test evaluation$/)
     await page.keyboard.press('t')
     await expect.poll(() => v2.locator('td').nth(3).textContent()).toMatch(/TPR \d+%.*1 test evaluation/)
 
     // Runs again are free: the same requests come from the cache.
     await page.getByTestId('run-scope').selectOption('dev')
-    await expect.poll(() => page.getByTestId('run-estimate').textContent()).toMatch(/^54 items: 0 calls, 54 cached \(free\)/)
+    await expect
+      .poll(() => page.getByTestId('run-estimate').textContent())
+      .toMatch(/^54 items: 0 calls, 54 cached \(free\)/)
     await page.locator('.judge-main').evaluate((el) => (el.scrollTop = 0))
     await app.screenshot('judges')
     expect(await app.problems()).toEqual([])

@@ -72,7 +72,10 @@ describe('Label screen, driven with the keyboard', () => {
         await page.keyboard.press('n')
         await page.keyboard.type(`first failure seen on ${id}, "quoted", with a comma`)
         await page.keyboard.press('Control+Enter')
-        record(id, { verdict: model.get(id)?.verdict === 'pass' ? 'pass' : 'fail', note: `first failure seen on ${id}, "quoted", with a comma` })
+        record(id, {
+          verdict: model.get(id)?.verdict === 'pass' ? 'pass' : 'fail',
+          note: `first failure seen on ${id}, "quoted", with a comma`,
+        })
         await expect.poll(position).toBe(at + 1)
       } else if (action === 'undo') {
         const last = undoStack.pop()!
@@ -115,15 +118,32 @@ describe('Label screen, driven with the keyboard', () => {
     await page.getByText(/Resume session \d+: Overall/).waitFor()
     // Deferred items are counted apart: they still need a verdict.
     expect(count('defer')).toBeGreaterThan(0)
-    expect(await page.getByTestId('resume-progress').textContent()).toBe(`${count('pass') + count('fail')} of 100 labeled, ${count('defer')} deferred`)
+    expect(await page.getByTestId('resume-progress').textContent()).toBe(
+      `${count('pass') + count('fail')} of 100 labeled, ${count('defer')} deferred`,
+    )
     await page.keyboard.press('r')
     await expect.poll(() => page.getByTestId('label-counts').textContent()).toBe(countsText)
 
     // The export holds exactly these labels for annotator e2e: verdicts and notes.
     const out = tmp.file('export.jsonl')
-    execFileSync(process.execPath, [join(repoRoot, 'bin', 'assay.mjs'), 'export', project, '--format', 'jsonl', '--out', out])
-    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>)
-    const exported = new Map(rows.filter((r) => r['Overall.annotator'] === 'e2e').map((r) => [r.id!, { verdict: r['Overall.label'], note: r['Overall.note'] }]))
+    execFileSync(process.execPath, [
+      join(repoRoot, 'bin', 'assay.mjs'),
+      'export',
+      project,
+      '--format',
+      'jsonl',
+      '--out',
+      out,
+    ])
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>)
+    const exported = new Map(
+      rows
+        .filter((r) => r['Overall.annotator'] === 'e2e')
+        .map((r) => [r.id!, { verdict: r['Overall.label'], note: r['Overall.note'] }]),
+    )
     expect(exported).toEqual(expected)
     expect(labeled()).toBe(30)
     expect(await app!.problems()).toEqual([])

@@ -41,17 +41,23 @@ describe('read-only and damaged projects in the app', () => {
 
     const banner = page.getByTestId('readonly-banner')
     await expect.poll(() => banner.textContent()).toContain(`Read-only. ${project} is read-only: `)
-    expect(await banner.textContent()).toContain('labels, imports, judge runs and other changes cannot be saved. To change it, ')
+    expect(await banner.textContent()).toContain(
+      'labels, imports, judge runs and other changes cannot be saved. To change it, ',
+    )
     expect(await page.getByTestId('project-name').textContent()).toContain('read-only')
     await page.locator('[data-item-id="chat-00001"]').waitFor() // reading works
 
     await page.keyboard.press('Alt+3')
-    await expect.poll(() => page.getByTestId('readonly-notice').textContent()).toContain('Labeling is off: the project is read-only.')
+    await expect
+      .poll(() => page.getByTestId('readonly-notice').textContent())
+      .toContain('Labeling is off: the project is read-only.')
     await app.screenshot('read-only-label')
     await page.keyboard.press('Alt+2')
     await page.locator('[data-item-id="chat-00001"]').waitFor()
     await page.keyboard.press('i')
-    await expect.poll(() => page.getByTestId('readonly-notice').textContent()).toContain('Importing is off: the project is read-only.')
+    await expect
+      .poll(() => page.getByTestId('readonly-notice').textContent())
+      .toContain('Importing is off: the project is read-only.')
     expect(await app.problems()).toEqual([])
   })
 
@@ -82,20 +88,30 @@ describe('read-only and damaged projects in the app', () => {
     }
 
     await open(refused)
-    await expect.poll(() => alert.textContent()).toMatch(new RegExp(`^${refused.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (is damaged|failed SQLite's integrity check) \\(.+\\)\\. Restore it from a backup`))
+    await expect
+      .poll(() => alert.textContent())
+      .toMatch(
+        new RegExp(
+          `^${refused.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (is damaged|failed SQLite's integrity check) \\(.+\\)\\. Restore it from a backup`,
+        ),
+      )
     expect(await page.getByTestId('project-name').textContent()).toBe('No project open')
     await app.screenshot('damaged-refused')
 
     await page.locator('.path-form button', { hasText: 'Cancel' }).click()
     await page.locator('.error-banner button').click()
     await open(firstRead)
-    await expect.poll(() => alert.textContent()).toContain(`${firstRead} is damaged (database disk image is malformed). Restore it from a backup`)
+    await expect
+      .poll(() => alert.textContent())
+      .toContain(`${firstRead} is damaged (database disk image is malformed). Restore it from a backup`)
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('No project open')
 
     await page.locator('.error-banner button').click()
     await open(late)
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('late') // it opens…
-    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain(`${late} failed SQLite's integrity check (`) // …until the check finds the damage
+    await expect
+      .poll(() => alert.textContent(), { timeout: 20_000 })
+      .toContain(`${late} failed SQLite's integrity check (`) // …until the check finds the damage
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('No project open')
     expect(await page.locator('.start-recent').textContent()).toContain('None yet.')
     expect(app.errors).toEqual([])

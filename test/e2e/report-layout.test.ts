@@ -19,7 +19,10 @@ describe('report layout', () => {
 
   it('keeps every item id of the disagreements table on one line at 480 px', async () => {
     const path = tmp.file('p.assay')
-    const d = reportProject(path, { splits: ['dev', 'test', 'unlabeled'], note: 'The answer invents a study that does not exist, then builds the whole recipe on it, and the portions are wrong too.' })
+    const d = reportProject(path, {
+      splits: ['dev', 'test', 'unlabeled'],
+      note: 'The answer invents a study that does not exist, then builds the whole recipe on it, and the portions are wrong too.',
+    })
     const data = buildReport(d, { projectPath: path, appVersion: '9.9.9' })
     d.db.close()
     expect(data.judges[0]!.disagreements.length).toBeGreaterThan(0)
@@ -27,7 +30,11 @@ describe('report layout', () => {
     const file = tmp.file('report.html')
     execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'report', path, '--format', 'html', '--out', file])
 
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    })
     try {
       const page = await browser.newPage({ viewport: { width: 480, height: 900 } })
       await page.goto(pathToFileURL(file).href)

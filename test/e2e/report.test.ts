@@ -13,7 +13,11 @@ import { writeDemoProject } from '../../electron/core/demo'
 import { repoRoot, tempDir } from '../helpers/paths'
 import { homeWithAnnotator, launchApp, launchBrowser, type AppDriver } from './driver'
 
-const assay = (...args: string[]) => execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+const assay = (...args: string[]) =>
+  execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
 
 describe('Report screen and report files', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -46,10 +50,16 @@ describe('Report screen and report files', () => {
     await expect.poll(() => page.getByTestId('theta').textContent()).toBe(theta)
     expect(await page.getByTestId('interval').textContent()).toBe(interval)
     // … and from assay estimate on the report's own counts.
-    const json = JSON.parse(assay('report', project, '--format', 'json')) as { judges: { estimate: { counts: object } }[] }
+    const json = JSON.parse(assay('report', project, '--format', 'json')) as {
+      judges: { estimate: { counts: object } }[]
+    }
     const input = tmp.file('counts.json')
     execFileSync('bash', ['-c', `cat > ${input}`], { input: JSON.stringify(json.judges[0]!.estimate.counts) })
-    const cli = JSON.parse(assay('estimate', '--input', input, '--json')) as { theta: number; lower: number; upper: number }
+    const cli = JSON.parse(assay('estimate', '--input', input, '--json')) as {
+      theta: number
+      lower: number
+      upper: number
+    }
     expect([theta, interval]).toEqual([cli.theta.toFixed(3), `[${cli.lower.toFixed(3)}, ${cli.upper.toFixed(3)}]`])
 
     // Save every format with its key.
@@ -57,7 +67,12 @@ describe('Report screen and report files', () => {
     await page.keyboard.press('b')
     await expect.poll(() => preview.textContent()).toMatch(/corrected success rate/)
     const saved: Record<string, string> = {}
-    for (const [key, format] of [['h', 'html'], ['m', 'md'], ['j', 'json'], ['p', 'pdf']] as const) {
+    for (const [key, format] of [
+      ['h', 'html'],
+      ['m', 'md'],
+      ['j', 'json'],
+      ['p', 'pdf'],
+    ] as const) {
       const download = page.waitForEvent('download', { timeout: 30_000 })
       await page.keyboard.press(key)
       const file = await download
@@ -70,7 +85,10 @@ describe('Report screen and report files', () => {
       expect(text).toContain(theta)
       expect(text).toContain(interval)
     }
-    const data = JSON.parse(readFileSync(saved.json!, 'utf8')) as { schema: string; judges: { estimate: { theta: number; lower: number; upper: number } }[] }
+    const data = JSON.parse(readFileSync(saved.json!, 'utf8')) as {
+      schema: string
+      judges: { estimate: { theta: number; lower: number; upper: number } }[]
+    }
     expect(data.schema).toBe('assay.report/v1')
     expect(data.judges[0]!.estimate.theta.toFixed(3)).toBe(theta)
 

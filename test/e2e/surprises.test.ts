@@ -40,7 +40,11 @@ describe('No surprises', () => {
     await page.keyboard.press('Alt+1')
     await page.keyboard.press('d')
     const question = page.getByTestId('demo-question')
-    await expect.poll(() => question.textContent()).toContain(`Open the demo project in place of demo (${mine})? The demo is another file, ${demoFile}, with synthetic traces`)
+    await expect
+      .poll(() => question.textContent())
+      .toContain(
+        `Open the demo project in place of demo (${mine})? The demo is another file, ${demoFile}, with synthetic traces`,
+      )
     await page.keyboard.press('Escape')
     await expect.poll(() => question.count()).toBe(0)
     expect(await name.getAttribute('title')).toBe(mine)
@@ -52,7 +56,9 @@ describe('No surprises', () => {
     // Both are called "demo": the header names the folder, Recent marks the app's own demo.
     expect(await page.getByTestId('project-folder').textContent()).toBe(`in ${dirname(demoFile)}`)
     await page.keyboard.press('Alt+1')
-    await expect.poll(() => page.locator('.start-recent li').allTextContents()).toEqual([`1demoAssay's demo${demoFile}`, `2demo${mine}`])
+    await expect
+      .poll(() => page.locator('.start-recent li').allTextContents())
+      .toEqual([`1demoAssay's demo${demoFile}`, `2demo${mine}`])
 
     // With the demo itself open, d just goes back to it.
     await page.keyboard.press('d')
@@ -61,7 +67,7 @@ describe('No surprises', () => {
     expect(await app.problems()).toEqual([])
   }, 60_000)
 
-  it("a new session proposes all items, even with a search left on the Data screen; l from that search proposes the search", async () => {
+  it('a new session proposes all items, even with a search left on the Data screen; l from that search proposes the search', async () => {
     const project = tmp.file('demo.assay')
     writeDemoProject(project, { unlabeled: 20 })
     app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'scope'), project })
@@ -98,7 +104,9 @@ describe('No surprises', () => {
     await page.getByLabel('Model id (pin an exact version)').fill('fake-judge')
     await page.keyboard.press('Control+Enter')
     const status = page.getByTestId('profile-status')
-    await expect.poll(() => status.textContent()).toBe(`Connected to ${server.baseUrl}; model "fake-judge" is there. Not saved yet: Ctrl+S saves the profile.`)
+    await expect
+      .poll(() => status.textContent())
+      .toBe(`Connected to ${server.baseUrl}; model "fake-judge" is there. Not saved yet: Ctrl+S saves the profile.`)
     expect(await page.locator('.profiles').textContent()).toContain('No profile yet')
 
     await page.keyboard.press('Control+s')
@@ -135,11 +143,15 @@ describe('No surprises', () => {
     // Each scope names its count; the estimate of "items without a label" agrees with it.
     const scope = page.getByTestId('run-scope')
     const option = (value: string) => scope.locator(`option[value="${value}"]`).textContent()
-    await expect.poll(() => option('unlabeled')).toMatch(/^items without a label: [\d,]+, all datasets \(the production estimate's\)$/)
+    await expect
+      .poll(() => option('unlabeled'))
+      .toMatch(/^items without a label: [\d,]+, all datasets \(the production estimate's\)$/)
     const unlabeled = /: ([\d,]+),/.exec((await option('unlabeled'))!)![1]!.replace(/,/g, '')
     expect(await option('dev')).toBe('dev split: 54 labeled items (iterate here)')
     expect(await option('test')).toBe('test split: 48 labeled items (final, locked)')
-    expect(await scope.locator('option', { hasText: 'Production sample, unlabeled (synthetic)' }).textContent()).toMatch(/^dataset “Production sample, unlabeled \(synthetic\)”: [\d,]+ items, labeled or not$/)
+    expect(
+      await scope.locator('option', { hasText: 'Production sample, unlabeled (synthetic)' }).textContent(),
+    ).toMatch(/^dataset “Production sample, unlabeled \(synthetic\)”: [\d,]+ items, labeled or not$/)
     await scope.selectOption('unlabeled')
     await expect.poll(() => page.getByTestId('run-estimate').textContent()).toMatch(new RegExp(`^${unlabeled} items:`))
 
@@ -152,12 +164,16 @@ describe('No surprises', () => {
     const progress = page.getByTestId('run-progress')
     await progress.waitFor()
     await expect
-      .poll(() => progress.evaluate((el) => {
-        const r = el.getBoundingClientRect()
-        return r.top >= 0 && r.bottom <= window.innerHeight
-      }))
+      .poll(() =>
+        progress.evaluate((el) => {
+          const r = el.getBoundingClientRect()
+          return r.top >= 0 && r.bottom <= window.innerHeight
+        }),
+      )
       .toBe(true)
-    await expect.poll(() => page.locator('table.runs tbody tr').first().textContent(), { timeout: 30_000 }).toMatch(/^\d+v1devdone54\/54/)
+    await expect
+      .poll(() => page.locator('table.runs tbody tr').first().textContent(), { timeout: 30_000 })
+      .toMatch(/^\d+v1devdone54\/54/)
     expect(await app.problems()).toEqual([])
   }, 90_000)
 })

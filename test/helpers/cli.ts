@@ -5,7 +5,13 @@ import type { CliIo } from '../../electron/cli/command'
 export async function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   let stdout = ''
   let stderr = ''
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readStdin: async () => '', cwd, env }
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    readStdin: async () => '',
+    cwd,
+    env,
+  }
   const code = await main(args, io)
   return { code, stdout, stderr, json: <T = Record<string, unknown>>() => JSON.parse(stdout) as T }
 }

@@ -12,7 +12,8 @@ const cell = (value: string | number): string => {
 }
 
 /** CSV text with CRLF line endings, as the students' files have. */
-export const csv = (header: string[], rows: (string | number)[][]): string => [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'
+export const csv = (header: string[], rows: (string | number)[][]): string =>
+  [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'
 
 /** A recipe-bot answer: multi-line Markdown with quotes and non-ASCII, like every `response` cell of the course. */
 export const response = (i: number): string =>
@@ -28,10 +29,21 @@ export interface LabeledRow {
  * always-empty `error` column; trace ids `<query>_<n>`. The last one, `46_15`, is a human fail.
  */
 export function kinanoSet(): { rows: LabeledRow[]; file: string } {
-  const rows: LabeledRow[] = Array.from({ length: 44 }, (_, i) => ({ id: i === 43 ? '46_15' : `${3 + i}_${(i * 7) % 20 + 1}`, label: i % 11 < 8 ? 'pass' : 'fail' }))
+  const rows: LabeledRow[] = Array.from({ length: 44 }, (_, i) => ({
+    id: i === 43 ? '46_15' : `${3 + i}_${((i * 7) % 20) + 1}`,
+    label: i % 11 < 8 ? 'pass' : 'fail',
+  }))
   const file = csv(
     ['query', 'dietary_restriction', 'response', 'label', 'error', 'trace_id', 'query_id'],
-    rows.map((r, i) => [`A ${['paleo', 'vegan', 'keto'][i % 3]} dinner for two, please`, ['paleo', 'vegan', 'keto'][i % 3]!, response(i), r.label, '', r.id, r.id.split('_')[0]!]),
+    rows.map((r, i) => [
+      `A ${['paleo', 'vegan', 'keto'][i % 3]} dinner for two, please`,
+      ['paleo', 'vegan', 'keto'][i % 3]!,
+      response(i),
+      r.label,
+      '',
+      r.id,
+      r.id.split('_')[0]!,
+    ]),
   )
   return { rows, file }
 }
@@ -42,11 +54,35 @@ export function kinanoSet(): { rows: LabeledRow[]; file: string } {
  * (by index) against the human label, so two runs can differ.
  */
 export function kinanoRun(set: LabeledRow[], flip: (i: number) => boolean = (i) => i % 6 === 0): string {
-  const header = ['query', 'dietary_restriction', 'response', 'label', 'error', 'trace_id', 'query_id', 'llm_judge_label', 'reason', 'confidence']
+  const header = [
+    'query',
+    'dietary_restriction',
+    'response',
+    'label',
+    'error',
+    'trace_id',
+    'query_id',
+    'llm_judge_label',
+    'reason',
+    'confidence',
+  ]
   const rows = set.flatMap((r, i) => {
     if (r.id === '46_15') return []
     const verdict = flip(i) ? (r.label === 'pass' ? 'fail' : 'pass') : r.label
-    return [[`A ${['paleo', 'vegan', 'keto'][i % 3]} dinner for two, please`, ['paleo', 'vegan', 'keto'][i % 3]!, response(i), r.label, '', r.id, r.id.split('_')[0]!, verdict, `The recipe ${verdict === 'pass' ? 'respects' : 'breaks'} the restriction.`, ['high', 'medium'][i % 2]!]]
+    return [
+      [
+        `A ${['paleo', 'vegan', 'keto'][i % 3]} dinner for two, please`,
+        ['paleo', 'vegan', 'keto'][i % 3]!,
+        response(i),
+        r.label,
+        '',
+        r.id,
+        r.id.split('_')[0]!,
+        verdict,
+        `The recipe ${verdict === 'pass' ? 'respects' : 'breaks'} the restriction.`,
+        ['high', 'medium'][i % 2]!,
+      ],
+    ]
   })
   return csv(header, rows)
 }
@@ -88,10 +124,34 @@ export function courseTestSet(): string {
   const { pairs, ids } = coursePredictions()
   const order = pairs.map((_, k) => k)
   return csv(
-    ['query', 'dietary_restriction', 'response', 'success', 'error', 'trace_id', 'query_id', 'label', 'reasoning', 'confidence', 'labeled'],
+    [
+      'query',
+      'dietary_restriction',
+      'response',
+      'success',
+      'error',
+      'trace_id',
+      'query_id',
+      'label',
+      'reasoning',
+      'confidence',
+      'labeled',
+    ],
     order.map((k) => {
       const i = Number(ids[k]!.split('_')[0]) - 1
-      return [`Query ${i}: something ${['vegan', 'gluten-free', 'diabetic'][i % 3]}`, ['vegan', 'gluten-free', 'diabetic'][i % 3]!, response(i), 'True', '', ids[k]!, String(i + 1), pairs[k]![0], 'Because.', 'HIGH', 'True']
+      return [
+        `Query ${i}: something ${['vegan', 'gluten-free', 'diabetic'][i % 3]}`,
+        ['vegan', 'gluten-free', 'diabetic'][i % 3]!,
+        response(i),
+        'True',
+        '',
+        ids[k]!,
+        String(i + 1),
+        pairs[k]![0],
+        'Because.',
+        'HIGH',
+        'True',
+      ]
     }),
   )
 }

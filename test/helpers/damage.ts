@@ -7,13 +7,20 @@ import { openSync, closeSync, writeSync } from 'node:fs'
  * wants it: pages every open reads, pages only the integrity check reads, or one item's
  * overflow pages. Returns the page numbers. The file must be closed (its WAL checkpointed).
  */
-export function scribble(path: string, table: string, o: { pagetype?: 'leaf' | 'internal' | 'overflow'; pick?: (pages: number[]) => number[] } = {}): number[] {
+export function scribble(
+  path: string,
+  table: string,
+  o: { pagetype?: 'leaf' | 'internal' | 'overflow'; pick?: (pages: number[]) => number[] } = {},
+): number[] {
   const db = new Database(path, { readonly: true, fileMustExist: true })
   let pages: number[]
   let size: number
   try {
     size = db.pragma('page_size', { simple: true }) as number
-    const rows = db.prepare('SELECT pageno FROM dbstat WHERE name = ? AND (? IS NULL OR pagetype = ?) ORDER BY pageno').pluck().all(table, o.pagetype ?? null, o.pagetype ?? null) as number[]
+    const rows = db
+      .prepare('SELECT pageno FROM dbstat WHERE name = ? AND (? IS NULL OR pagetype = ?) ORDER BY pageno')
+      .pluck()
+      .all(table, o.pagetype ?? null, o.pagetype ?? null) as number[]
     pages = (o.pick ?? ((all) => all))(rows)
   } finally {
     db.close()

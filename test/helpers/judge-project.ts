@@ -12,18 +12,49 @@ export interface FixtureItem {
 }
 
 /** A project file with text items, an `Overall` criterion, labels and (optionally) fixed splits. */
-export function judgeProject(path: string, items: FixtureItem[], clock = () => new Date('2026-03-01T00:00:00Z')): JudgeDeps & { criterionId: number; ids: Map<string, number> } {
+export function judgeProject(
+  path: string,
+  items: FixtureItem[],
+  clock = () => new Date('2026-03-01T00:00:00Z'),
+): JudgeDeps & { criterionId: number; ids: Map<string, number> } {
   const { db } = openProject(path, { mode: 'create' })
   const repos = createRepos(db)
   const at = clock().toISOString()
   const ids = new Map<string, number>()
   const criterionId = db.transaction(() => {
-    const dataset = repos.project.addDataset({ name: 'fixture', sourcePath: null, format: 'jsonl', synthetic: false }, at)
+    const dataset = repos.project.addDataset(
+      { name: 'fixture', sourcePath: null, format: 'jsonl', synthetic: false },
+      at,
+    )
     const c = repos.project.defineOverall('The answer is correct and complete.', at)
     for (const it of items) {
-      const id = repos.items.insert({ datasetId: dataset, externalId: it.id, kind: 'text', input: it.input, output: it.output ?? `answer to ${it.id}`, messages: [], metadata: { source: 'fixture' }, steps: [] }, at)
+      const id = repos.items.insert(
+        {
+          datasetId: dataset,
+          externalId: it.id,
+          kind: 'text',
+          input: it.input,
+          output: it.output ?? `answer to ${it.id}`,
+          messages: [],
+          metadata: { source: 'fixture' },
+          steps: [],
+        },
+        at,
+      )
       ids.set(it.id, id)
-      if (it.label) repos.labels.add({ itemId: id, criterionId: c, criterionVersion: 1, verdict: it.label, note: it.note ?? '', annotator: 'ann', firstFailingStep: null }, at)
+      if (it.label)
+        repos.labels.add(
+          {
+            itemId: id,
+            criterionId: c,
+            criterionVersion: 1,
+            verdict: it.label,
+            note: it.note ?? '',
+            annotator: 'ann',
+            firstFailingStep: null,
+          },
+          at,
+        )
       if (it.split) repos.labels.assignSplit(c, id, it.split, 1, at)
     }
     repos.project.setDatasetRowCount(dataset, items.length)

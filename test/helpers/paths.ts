@@ -15,7 +15,8 @@ export const sharedData = resolve(repoRoot, '../shared/data')
 export function hasShared(folder: 'data' | 'spec'): boolean {
   const path = resolve(repoRoot, '../shared', folder)
   if (existsSync(path)) return true
-  if (process.env.ASSAY_REQUIRE_SHARED_DATA === '1') throw new Error(`${path} is missing, and ASSAY_REQUIRE_SHARED_DATA=1 requires it: place ../shared beside the repo.`)
+  if (process.env.ASSAY_REQUIRE_SHARED_DATA === '1')
+    throw new Error(`${path} is missing, and ASSAY_REQUIRE_SHARED_DATA=1 requires it: place ../shared beside the repo.`)
   return false
 }
 

@@ -35,7 +35,11 @@ export function readOnlyView(src: string, mountPoint: string): ReadOnlyView {
   }
   const entries = [src, ...readdirSync(src).map((name) => join(src, name))]
   for (const path of entries) chmodSync(path, statSync(path).mode & ~0o222)
-  return { dir: src, kind: 'permissions', release: () => entries.forEach((path) => chmodSync(path, statSync(path).mode | 0o200)) }
+  return {
+    dir: src,
+    kind: 'permissions',
+    release: () => entries.forEach((path) => chmodSync(path, statSync(path).mode | 0o200)),
+  }
 }
 
 /**
@@ -49,7 +53,8 @@ function unmount(mountPoint: string): void {
   } catch {
     execFileSync('umount', ['--lazy', mountPoint])
   }
-  if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${mountPoint} `)) throw new Error(`${mountPoint} is still mounted`)
+  if (readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${mountPoint} `))
+    throw new Error(`${mountPoint} is still mounted`)
 }
 
 /**
@@ -57,5 +62,7 @@ function unmount(mountPoint: string): void {
  * (through setpriv) when we are root, ourselves otherwise.
  */
 export function asNonRoot(command: string, args: string[]): [string, string[]] {
-  return isRoot ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', command, ...args]] : [command, args]
+  return isRoot
+    ? ['setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', command, ...args]]
+    : [command, args]
 }

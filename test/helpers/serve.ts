@@ -7,7 +7,10 @@ import { repoRoot } from './paths'
  * Starts the built `assay serve … --port 0 --json` (through `wrap`, e.g. as another user), waits
  * for its line with the port and token, and returns a client of its API. Call `stop()` when done.
  */
-export async function startServe(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; wrap?: (command: string, argv: string[]) => [string, string[]] }) {
+export async function startServe(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; wrap?: (command: string, argv: string[]) => [string, string[]] },
+) {
   const argv = [join(repoRoot, 'bin/assay.mjs'), 'serve', ...args, '--port', '0', '--json']
   const [command, rest] = options.wrap ? options.wrap(process.execPath, argv) : [process.execPath, argv]
   const child = spawn(command, rest, { cwd: options.cwd, env: options.env })
@@ -20,6 +23,12 @@ export async function startServe(args: string[], options: { cwd: string; env: No
   const { port, token } = JSON.parse(line) as { port: number; token: string }
   /** Calls one method of the contract; resolves to its envelope. */
   const api = async (method: string, input: unknown = {}): Promise<unknown> =>
-    (await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(input) })).json()
+    (
+      await fetch(`http://127.0.0.1:${port}/api/${method}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify(input),
+      })
+    ).json()
   return { api, stderr: () => stderr, stop: () => void child.kill('SIGTERM') }
 }

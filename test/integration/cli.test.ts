@@ -12,7 +12,11 @@ const env = { ...process.env, ASSAY_HOME: tmp.file('home') }
 
 /** Runs the real `assay` bin (the built CLI) and returns its exit code and output. */
 function assay(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], { cwd: tmp.dir, env, encoding: 'utf8' })
+  const result = spawnSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], {
+    cwd: tmp.dir,
+    env,
+    encoding: 'utf8',
+  })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
@@ -32,10 +36,25 @@ describe('the assay CLI', () => {
   it('lists its commands and has --help on each', () => {
     const help = assay('--help')
     expect(help.code).toBe(0)
-    for (const command of ['serve', 'import', 'export', 'criterion', 'judge', 'report', 'demo', 'estimate', 'taxonomy', 'bench', 'fake-llm']) {
+    for (const command of [
+      'serve',
+      'import',
+      'export',
+      'criterion',
+      'judge',
+      'report',
+      'demo',
+      'estimate',
+      'taxonomy',
+      'bench',
+      'fake-llm',
+    ]) {
       expect(help.stdout).toContain(`  ${command}`)
       const own = assay(command, '--help')
-      expect([own.code, own.stdout.split('\n')[0]]).toEqual([0, expect.stringMatching(new RegExp(`^Usage: assay ${command}`))])
+      expect([own.code, own.stdout.split('\n')[0]]).toEqual([
+        0,
+        expect.stringMatching(new RegExp(`^Usage: assay ${command}`)),
+      ])
     }
   })
 
@@ -66,7 +85,11 @@ describe('the assay CLI', () => {
       const match = server.line.match(/^Assay is serving (\S+) at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([\w-]+))$/)
       expect(match?.[1]).toBe(tmp.file('served.assay'))
       const [, , , port, token] = match!
-      const res = await fetch(`http://127.0.0.1:${port}/api/project.current`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' })
+      const res = await fetch(`http://127.0.0.1:${port}/api/project.current`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: '{}',
+      })
       expect(await res.json()).toMatchObject({ ok: true, value: { name: 'served', itemCount: 1550 } })
       expect(server.stderr()).toBe('')
     } finally {
@@ -92,9 +115,15 @@ describe('the assay CLI', () => {
     const listed = assay('judge', 'list', 'damaged.assay')
     expect(listed.code).toBe(1)
     const message = listed.stderr.replace(/^assay judge: /, '')
-    expect(message).toMatch(/^\S+damaged\.assay (failed SQLite's integrity check|is damaged) \(.+\)\. Restore it from a backup \(Assay keeps one beside the file before every upgrade\), or try "sqlite3 \S+damaged\.assay \.recover"\.\n$/)
+    expect(message).toMatch(
+      /^\S+damaged\.assay (failed SQLite's integrity check|is damaged) \(.+\)\. Restore it from a backup \(Assay keeps one beside the file before every upgrade\), or try "sqlite3 \S+damaged\.assay \.recover"\.\n$/,
+    )
     expect(message.startsWith(`${path} `)).toBe(true)
-    const served = spawnSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'serve', 'damaged.assay', '--port', '0'], { cwd: tmp.dir, env, encoding: 'utf8', timeout: 30_000 })
+    const served = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'bin/assay.mjs'), 'serve', 'damaged.assay', '--port', '0'],
+      { cwd: tmp.dir, env, encoding: 'utf8', timeout: 30_000 },
+    )
     expect([served.status, served.stdout, served.stderr]).toEqual([1, '', `assay serve: ${message}`])
     expect(assay('report', 'damaged.assay').stderr).toBe(`assay report: ${message}`)
   })
@@ -103,7 +132,10 @@ describe('the assay CLI', () => {
     const result = assay('bench', '--quick', '--json', '--only', 'project')
     expect(result.code).toBe(0)
     const rows = JSON.parse(result.stdout).suites.project as { name: string; value: number; unit: string }[]
-    expect(rows.find((r) => r.name.startsWith('open 10k-item project'))).toMatchObject({ unit: 'ms', target: { value: 500, better: 'lower' } })
+    expect(rows.find((r) => r.name.startsWith('open 10k-item project'))).toMatchObject({
+      unit: 'ms',
+      target: { value: 500, better: 'lower' },
+    })
     expect(rows.every((r) => Number.isFinite(r.value) && r.value >= 0)).toBe(true)
   }, 120_000)
 })

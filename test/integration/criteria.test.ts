@@ -8,7 +8,9 @@ import { runCli } from '../helpers/cli'
 import { tempDir } from '../helpers/paths'
 
 /** A trace file with no label column, as a user's first export looks. */
-const TRACES = Array.from({ length: 12 }, (_, i) => JSON.stringify({ id: `t-${i + 1}`, input: `Question ${i + 1}`, output: `Answer ${i + 1}` })).join('\n')
+const TRACES = Array.from({ length: 12 }, (_, i) =>
+  JSON.stringify({ id: `t-${i + 1}`, input: `Question ${i + 1}`, output: `Answer ${i + 1}` }),
+).join('\n')
 
 describe('criteria are first-class', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -18,7 +20,14 @@ describe('criteria are first-class', () => {
 
   beforeEach(async () => {
     tmp = tempDir()
-    services = createServices({ shell: 'serve', version: 'test', settings: createSettingsStore(tmp.file('home')), clock: () => new Date('2026-03-01T00:00:00Z'), emit: () => undefined, demoPath: tmp.file('home/demo.assay') })
+    services = createServices({
+      shell: 'serve',
+      version: 'test',
+      settings: createSettingsStore(tmp.file('home')),
+      clock: () => new Date('2026-03-01T00:00:00Z'),
+      emit: () => undefined,
+      demoPath: tmp.file('home/demo.assay'),
+    })
     await call('settings.set', { annotator: 'ann' })
   })
   afterEach(() => {
@@ -32,8 +41,15 @@ describe('criteria are first-class', () => {
     expect([imported.code, imported.json()]).toMatchObject([0, { imported: 12 }])
     await call('project.open', { path: tmp.file('new.assay') })
     const criteria = await call('criteria.list', {})
-    expect(criteria.map((c) => [c.name, c.kind, c.version, c.definition, c.labeled])).toEqual([['Overall', 'overall', 1, '', 0]])
-    const session = await call('sessions.create', { criterionId: criteria[0]!.id, order: 'unlabeled', seed: 1, size: 100 })
+    expect(criteria.map((c) => [c.name, c.kind, c.version, c.definition, c.labeled])).toEqual([
+      ['Overall', 'overall', 1, '', 0],
+    ])
+    const session = await call('sessions.create', {
+      criterionId: criteria[0]!.id,
+      order: 'unlabeled',
+      seed: 1,
+      size: 100,
+    })
     expect(session.items).toHaveLength(12)
     expect(session.criterion.name).toBe('Overall')
   })
@@ -42,16 +58,33 @@ describe('criteria are first-class', () => {
     await call('project.create', { path: tmp.file('fresh') })
     const [overall] = await call('criteria.list', {})
     expect(overall).toMatchObject({ name: 'Overall', kind: 'overall', version: 1, definition: '' })
-    expect(await call('criteria.update', { id: overall!.id, definition: 'The answer is right and complete.' })).toMatchObject({ version: 2, definition: 'The answer is right and complete.' })
+    expect(
+      await call('criteria.update', { id: overall!.id, definition: 'The answer is right and complete.' }),
+    ).toMatchObject({ version: 2, definition: 'The answer is right and complete.' })
 
     const tone = await call('criteria.create', { name: '  Tone  ', definition: 'The tone fits the user.' })
-    expect(tone).toMatchObject({ name: 'Tone', kind: 'failure_mode', step: null, version: 1, definition: 'The tone fits the user.', labeled: 0 })
-    await expect(call('criteria.create', { name: 'Tone' })).rejects.toThrow('A criterion named "Tone" already exists: choose another name, or merge into it.')
-    expect(await call('criteria.rename', { id: tone.id, name: 'Polite tone' })).toMatchObject({ id: tone.id, name: 'Polite tone', version: 1 })
+    expect(tone).toMatchObject({
+      name: 'Tone',
+      kind: 'failure_mode',
+      step: null,
+      version: 1,
+      definition: 'The tone fits the user.',
+      labeled: 0,
+    })
+    await expect(call('criteria.create', { name: 'Tone' })).rejects.toThrow(
+      'A criterion named "Tone" already exists: choose another name, or merge into it.',
+    )
+    expect(await call('criteria.rename', { id: tone.id, name: 'Polite tone' })).toMatchObject({
+      id: tone.id,
+      name: 'Polite tone',
+      version: 1,
+    })
     await expect(call('criteria.rename', { id: overall!.id, name: 'Success' })).rejects.toThrow(
       '"Overall" is the criterion every project has: it keeps its name (imports, exports and reports refer to it). Change its definition instead, or add a criterion with the name you want.',
     )
-    await expect(call('criteria.rename', { id: tone.id, name: 'Overall' })).rejects.toThrow('A criterion named "Overall" already exists')
+    await expect(call('criteria.rename', { id: tone.id, name: 'Overall' })).rejects.toThrow(
+      'A criterion named "Overall" already exists',
+    )
     // An added criterion is a failure mode of the taxonomy, so Analyze counts it.
     expect((await call('taxonomy.get', {})).modes.map((m) => m.name)).toEqual(['Polite tone'])
     expect((await call('criteria.list', {})).map((c) => c.name)).toEqual(['Overall', 'Polite tone'])
@@ -63,22 +96,69 @@ describe('criteria are first-class', () => {
     const cli = (...args: string[]) => runCli(['criterion', ...args], tmp.dir)
 
     expect((await cli('list', 'p.assay')).stdout).toBe('Overall\toverall\tv1\t0 labeled\t(no definition yet)\n')
-    const added = await cli('add', 'p.assay', 'Diet', '--definition', 'The answer respects every dietary restriction.', '--json')
-    expect([added.code, added.json()]).toEqual([0, expect.objectContaining({ name: 'Diet', kind: 'failure_mode', version: 1, definition: 'The answer respects every dietary restriction.' })])
-    expect(await cli('rename', 'p.assay', 'Diet', 'Follows dietary constraints')).toMatchObject({ code: 0, stdout: 'Renamed "Diet" to "Follows dietary constraints".\n' })
-    expect(await cli('define', 'p.assay', 'Overall', 'The system did what the user asked.')).toMatchObject({ code: 0, stdout: '"Overall" is now at v2: The system did what the user asked.\n' })
+    const added = await cli(
+      'add',
+      'p.assay',
+      'Diet',
+      '--definition',
+      'The answer respects every dietary restriction.',
+      '--json',
+    )
+    expect([added.code, added.json()]).toEqual([
+      0,
+      expect.objectContaining({
+        name: 'Diet',
+        kind: 'failure_mode',
+        version: 1,
+        definition: 'The answer respects every dietary restriction.',
+      }),
+    ])
+    expect(await cli('rename', 'p.assay', 'Diet', 'Follows dietary constraints')).toMatchObject({
+      code: 0,
+      stdout: 'Renamed "Diet" to "Follows dietary constraints".\n',
+    })
+    expect(await cli('define', 'p.assay', 'Overall', 'The system did what the user asked.')).toMatchObject({
+      code: 0,
+      stdout: '"Overall" is now at v2: The system did what the user asked.\n',
+    })
     const list = await cli('list', 'p.assay', '--json')
-    expect(list.json<{ name: string; version: number }[]>().map((c) => [c.name, c.version])).toEqual([['Overall', 2], ['Follows dietary constraints', 1]])
+    expect(list.json<{ name: string; version: number }[]>().map((c) => [c.name, c.version])).toEqual([
+      ['Overall', 2],
+      ['Follows dietary constraints', 1],
+    ])
 
-    expect(await cli('rename', 'p.assay', 'Diet', 'X')).toMatchObject({ code: 1, stderr: 'assay criterion: There is no criterion named "Diet". Criteria: "Overall", "Follows dietary constraints".\n' })
-    expect(await cli('add', 'p.assay', 'Overall', '--json')).toMatchObject({ code: 1, stdout: `${JSON.stringify({ error: 'conflict', message: 'A criterion named "Overall" already exists: choose another name, or merge into it.' })}\n` })
-    expect(await cli('rename', 'p.assay', 'Overall')).toMatchObject({ code: 1, stderr: expect.stringContaining('criterion rename takes PROJECT NAME NEW_NAME, e.g. `assay criterion rename evals.assay "Diet" "Follows dietary constraints"`.') })
-    expect(await cli('define', 'p.assay', 'Overall', 'x', '--definition', 'y')).toMatchObject({ code: 1, stderr: expect.stringContaining('--definition goes with add') })
-    expect(await cli('frob', 'p.assay')).toMatchObject({ code: 1, stderr: expect.stringContaining('criterion needs an action: list, add, rename or define') })
+    expect(await cli('rename', 'p.assay', 'Diet', 'X')).toMatchObject({
+      code: 1,
+      stderr:
+        'assay criterion: There is no criterion named "Diet". Criteria: "Overall", "Follows dietary constraints".\n',
+    })
+    expect(await cli('add', 'p.assay', 'Overall', '--json')).toMatchObject({
+      code: 1,
+      stdout: `${JSON.stringify({ error: 'conflict', message: 'A criterion named "Overall" already exists: choose another name, or merge into it.' })}\n`,
+    })
+    expect(await cli('rename', 'p.assay', 'Overall')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(
+        'criterion rename takes PROJECT NAME NEW_NAME, e.g. `assay criterion rename evals.assay "Diet" "Follows dietary constraints"`.',
+      ),
+    })
+    expect(await cli('define', 'p.assay', 'Overall', 'x', '--definition', 'y')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--definition goes with add'),
+    })
+    expect(await cli('frob', 'p.assay')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('criterion needs an action: list, add, rename or define'),
+    })
 
     // Every change is in the events table.
     const db = new Database(tmp.file('p.assay'), { readonly: true })
-    expect(db.prepare("SELECT kind FROM events WHERE kind LIKE 'criterion.%' OR kind = 'mode.create' ORDER BY id").pluck().all()).toEqual(['mode.create', 'criterion.rename', 'criterion.version'])
+    expect(
+      db
+        .prepare("SELECT kind FROM events WHERE kind LIKE 'criterion.%' OR kind = 'mode.create' ORDER BY id")
+        .pluck()
+        .all(),
+    ).toEqual(['mode.create', 'criterion.rename', 'criterion.version'])
     db.close()
   })
 })

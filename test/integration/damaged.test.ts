@@ -22,18 +22,29 @@ beforeEach(() => (tmp = tempDir('assay-damaged-')))
 afterEach(() => tmp.cleanup())
 
 const AT = '2026-12-01T00:00:00Z'
-const NO_PROJECT = { ok: false, error: { kind: 'no_project', message: 'No project is open. Open or create one from the Start screen.' } }
+const NO_PROJECT = {
+  ok: false,
+  error: { kind: 'no_project', message: 'No project is open. Open or create one from the Start screen.' },
+}
 
 /** A sound project of 3 items; `more` adds to it before it is closed (and its WAL checkpointed). */
 function project(path: string, more: (repos: ReturnType<typeof createRepos>) => void = () => undefined): void {
-  const { db } = judgeProject(path, [1, 2, 3].map((i) => ({ id: `i-${i}`, input: `question ${i}`, label: 'pass' as const })))
+  const { db } = judgeProject(
+    path,
+    [1, 2, 3].map((i) => ({ id: `i-${i}`, input: `question ${i}`, label: 'pass' as const })),
+  )
   const repos = createRepos(db)
   db.transaction(() => more(repos))()
   db.close()
 }
 
 /** The actionable refusal: the path, then what to do. */
-const damageMessage = (path: string) => expect.stringMatching(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (is damaged|failed SQLite's integrity check) \\(.+\\)\\. Restore it from a backup \\(Assay keeps one beside the file before every upgrade\\), or try "sqlite3 .+ \\.recover"\\.$`))
+const damageMessage = (path: string) =>
+  expect.stringMatching(
+    new RegExp(
+      `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (is damaged|failed SQLite's integrity check) \\(.+\\)\\. Restore it from a backup \\(Assay keeps one beside the file before every upgrade\\), or try "sqlite3 .+ \\.recover"\\.$`,
+    ),
+  )
 
 describe('a damaged project', () => {
   it('through `assay serve`: refused with the path and advice; then no project is open, and Recent does not offer it', async () => {
@@ -47,7 +58,10 @@ describe('a damaged project', () => {
       expect(await api('project.recent')).toMatchObject({ ok: true, value: [{ path }] })
       expect(await api('project.close')).toEqual({ ok: true, value: null })
       scribble(path, 'items')
-      expect(await api('project.open', { path })).toEqual({ ok: false, error: { kind: 'corrupt', message: damageMessage(path) } })
+      expect(await api('project.open', { path })).toEqual({
+        ok: false,
+        error: { kind: 'corrupt', message: damageMessage(path) },
+      })
       expect(await api('items.list', { offset: 0, limit: 10 })).toEqual(NO_PROJECT)
       expect(await api('project.current')).toEqual({ ok: true, value: null })
       expect(await api('project.recent')).toEqual({ ok: true, value: [] })
@@ -60,7 +74,15 @@ describe('a damaged project', () => {
   describe('in the services both shells call', () => {
     const events: AnyEvent[] = []
     const services = () =>
-      createServices({ shell: 'electron', version: 'test', settings: createSettingsStore(tmp.file('home')), clock: () => new Date(AT), emit: (e) => events.push(e), demoPath: tmp.file('home/demo.assay'), integrityDelayMs: 0 })
+      createServices({
+        shell: 'electron',
+        version: 'test',
+        settings: createSettingsStore(tmp.file('home')),
+        clock: () => new Date(AT),
+        emit: (e) => events.push(e),
+        demoPath: tmp.file('home/demo.assay'),
+        integrityDelayMs: 0,
+      })
     beforeEach(() => void events.splice(0))
 
     it('the background check finds damage the first reads missed: the project is closed, leaves Recent, and the windows are told why', async () => {
@@ -75,9 +97,16 @@ describe('a damaged project', () => {
         expect(await h('project.open', { path })).toMatchObject({ ok: true, value: { itemCount: 3 } })
         await vi.waitFor(() => expect(events.map((e) => e.name)).toContain('project.problem'), { timeout: 20_000 })
         const problem = events.find((e) => e.name === 'project.problem')
-        expect(problem?.payload).toEqual({ path, message: expect.stringContaining(`${path} failed SQLite's integrity check (`) })
+        expect(problem?.payload).toEqual({
+          path,
+          message: expect.stringContaining(`${path} failed SQLite's integrity check (`),
+        })
         expect(problem?.payload).toEqual({ path, message: damageMessage(path) })
-        expect(events.map((e) => (e.name === 'project.changed' ? e.payload.project?.path ?? null : e.name))).toEqual([path, null, 'project.problem'])
+        expect(events.map((e) => (e.name === 'project.changed' ? (e.payload.project?.path ?? null) : e.name))).toEqual([
+          path,
+          null,
+          'project.problem',
+        ])
         expect(await h('items.list', { offset: 0, limit: 10 })).toEqual(NO_PROJECT)
         expect(await h('project.current')).toEqual({ ok: true, value: null })
         expect(await h('project.recent')).toEqual({ ok: true, value: [] })
@@ -90,17 +119,40 @@ describe('a damaged project', () => {
       const path = tmp.file('item.assay')
       let big = 0
       project(path, (repos) => {
-        big = repos.items.insert({ datasetId: 1, externalId: 'big', kind: 'text', input: 'Z'.repeat(200_000), output: 'o', messages: [], metadata: {}, steps: [] }, AT)
+        big = repos.items.insert(
+          {
+            datasetId: 1,
+            externalId: 'big',
+            kind: 'text',
+            input: 'Z'.repeat(200_000),
+            output: 'o',
+            messages: [],
+            metadata: {},
+            steps: [],
+          },
+          AT,
+        )
       })
       scribble(path, 'items', { pagetype: 'overflow' }) // only reading that one item's input meets it
-      const s = createServices({ shell: 'serve', version: 'test', settings: createSettingsStore(tmp.file('home')), clock: () => new Date(AT), emit: (e) => events.push(e), demoPath: tmp.file('home/demo.assay'), integrityDelayMs: 600_000 })
+      const s = createServices({
+        shell: 'serve',
+        version: 'test',
+        settings: createSettingsStore(tmp.file('home')),
+        clock: () => new Date(AT),
+        emit: (e) => events.push(e),
+        demoPath: tmp.file('home/demo.assay'),
+        integrityDelayMs: 600_000,
+      })
       const h = (method: string, input: unknown = {}) => dispatch(s.handlers, method, input)
       try {
         expect(await h('project.open', { path })).toMatchObject({ ok: true, value: { itemCount: 4 } })
         expect(await h('items.get', { id: 1 })).toMatchObject({ ok: true, value: { externalId: 'i-1' } })
         const failed = (await h('items.get', { id: big })) as Envelope<unknown>
         expect(failed).toEqual({ ok: false, error: { kind: 'corrupt', message: damageMessage(path) } })
-        expect(events.at(-1)).toEqual({ name: 'project.problem', payload: { path, message: (failed as { error: { message: string } }).error.message } })
+        expect(events.at(-1)).toEqual({
+          name: 'project.problem',
+          payload: { path, message: (failed as { error: { message: string } }).error.message },
+        })
         expect(await h('items.get', { id: 1 })).toEqual(NO_PROJECT)
         expect(await h('project.current')).toEqual({ ok: true, value: null })
         expect(await h('project.recent')).toEqual({ ok: true, value: [] })

@@ -35,32 +35,54 @@ describe('the demo project', () => {
 
   it('has chat traces with tool calls and 3-step decompose → retrieve → extract pipelines', () => {
     expect(result.items).toBeGreaterThanOrEqual(300 + 1000)
-    expect(one("SELECT count(*) FROM items WHERE kind = 'chat' AND messages_json LIKE '%tool_calls%'")).toBeGreaterThan(100)
-    const stepNames = all("SELECT group_concat(name, '>') AS names FROM (SELECT item_id, name FROM steps ORDER BY item_id, idx) GROUP BY item_id")
-    expect(new Set(stepNames.map((r) => (r as { names: string }).names))).toEqual(new Set(['decompose>retrieve>extract']))
+    expect(one("SELECT count(*) FROM items WHERE kind = 'chat' AND messages_json LIKE '%tool_calls%'")).toBeGreaterThan(
+      100,
+    )
+    const stepNames = all(
+      "SELECT group_concat(name, '>') AS names FROM (SELECT item_id, name FROM steps ORDER BY item_id, idx) GROUP BY item_id",
+    )
+    expect(new Set(stepNames.map((r) => (r as { names: string }).names))).toEqual(
+      new Set(['decompose>retrieve>extract']),
+    )
   })
 
-  it('has 120 human labels on Overall and on two failure modes, with notes on failures, and a second annotator\'s on 40 of them', () => {
-    expect(all("SELECT c.name, c.kind, l.annotator, count(l.id) AS n FROM criteria c JOIN labels l ON l.criterion_id = c.id GROUP BY c.id, l.annotator ORDER BY c.id, l.annotator")).toEqual([
+  it("has 120 human labels on Overall and on two failure modes, with notes on failures, and a second annotator's on 40 of them", () => {
+    expect(
+      all(
+        'SELECT c.name, c.kind, l.annotator, count(l.id) AS n FROM criteria c JOIN labels l ON l.criterion_id = c.id GROUP BY c.id, l.annotator ORDER BY c.id, l.annotator',
+      ),
+    ).toEqual([
       { name: 'Overall', kind: 'overall', annotator: 'demo-annotator', n: 120 },
       { name: 'Overall', kind: 'overall', annotator: DEMO_REVIEWER, n: 40 },
       { name: 'Ignores dietary constraint', kind: 'failure_mode', annotator: 'demo-annotator', n: 120 },
       { name: 'Misses the key source', kind: 'failure_mode', annotator: 'demo-annotator', n: 120 },
     ])
     expect(result.labels).toBe(120)
-    const fails = one("SELECT count(*) FROM labels l JOIN criteria c ON c.id = l.criterion_id WHERE c.kind = 'overall' AND verdict = 'fail'") as number
+    const fails = one(
+      "SELECT count(*) FROM labels l JOIN criteria c ON c.id = l.criterion_id WHERE c.kind = 'overall' AND verdict = 'fail'",
+    ) as number
     expect(fails).toBeGreaterThan(15)
-    expect(one("SELECT count(*) FROM labels l JOIN criteria c ON c.id = l.criterion_id WHERE c.kind = 'overall' AND verdict = 'fail' AND note = ''")).toBe(0)
+    expect(
+      one(
+        "SELECT count(*) FROM labels l JOIN criteria c ON c.id = l.criterion_id WHERE c.kind = 'overall' AND verdict = 'fail' AND note = ''",
+      ),
+    ).toBe(0)
   })
 
   it('splits the labeled items 15/45/40 on each criterion and records judge verdicts on every split and ≥ 1000 unlabeled items', () => {
     expect(all('SELECT count(DISTINCT criterion_id) AS n FROM splits')).toEqual([{ n: 3 }])
-    expect(all('SELECT split, count(*) AS n FROM splits WHERE criterion_id = 1 GROUP BY split ORDER BY split')).toEqual([
-      { split: 'dev', n: 54 },
-      { split: 'test', n: 48 },
-      { split: 'train', n: 18 },
-    ])
-    expect(all('SELECT r.scope, count(v.id) AS n FROM runs r JOIN verdicts v ON v.run_id = r.id GROUP BY r.id ORDER BY r.id')).toEqual([
+    expect(all('SELECT split, count(*) AS n FROM splits WHERE criterion_id = 1 GROUP BY split ORDER BY split')).toEqual(
+      [
+        { split: 'dev', n: 54 },
+        { split: 'test', n: 48 },
+        { split: 'train', n: 18 },
+      ],
+    )
+    expect(
+      all(
+        'SELECT r.scope, count(v.id) AS n FROM runs r JOIN verdicts v ON v.run_id = r.id GROUP BY r.id ORDER BY r.id',
+      ),
+    ).toEqual([
       { scope: 'train', n: 18 },
       { scope: 'dev', n: 54 },
       { scope: 'test', n: 48 },
@@ -86,7 +108,11 @@ describe('the demo project', () => {
       { step: 2, n: 4 },
     ])
     // Only failing pipelines carry a mark; a decompose failure's sub-questions are about another topic than the question.
-    expect(one("SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE l.first_failing_step IS NOT NULL AND (l.verdict <> 'fail' OR i.kind <> 'pipeline')")).toBe(0)
+    expect(
+      one(
+        "SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE l.first_failing_step IS NOT NULL AND (l.verdict <> 'fail' OR i.kind <> 'pipeline')",
+      ),
+    ).toBe(0)
     const drifted = all(
       `SELECT i.input, s.output FROM labels l JOIN items i ON i.id = l.item_id JOIN steps s ON s.item_id = i.id AND s.idx = 0
        WHERE l.criterion_id = 1 AND l.annotator = 'demo-annotator' AND l.first_failing_step = 0`,
@@ -104,8 +130,14 @@ describe('the demo project', () => {
     ])
     expect(t).toMatchObject({ orderSource: 'steps', failed: 19, unmarked: 0, backwards: 0 })
     const passRate = Object.fromEntries(t.steps.map((s) => [s.step, `${s.passed}/${s.reached}`]))
-    const pipelines = one("SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE l.criterion_id = 1 AND l.annotator = 'demo-annotator' AND i.kind = 'pipeline'") as number
-    expect(passRate).toEqual({ decompose: `${pipelines - 3}/${pipelines}`, retrieve: `${pipelines - 15}/${pipelines - 3}`, extract: `${pipelines - 19}/${pipelines - 15}` })
+    const pipelines = one(
+      "SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE l.criterion_id = 1 AND l.annotator = 'demo-annotator' AND i.kind = 'pipeline'",
+    ) as number
+    expect(passRate).toEqual({
+      decompose: `${pipelines - 3}/${pipelines}`,
+      retrieve: `${pipelines - 15}/${pipelines - 3}`,
+      extract: `${pipelines - 19}/${pipelines - 15}`,
+    })
   })
 
   it("has a second annotator who mostly agrees: Cohen's κ is neither 1 nor 0", () => {
@@ -121,7 +153,9 @@ describe('the demo project', () => {
     const k = agreement(cells)
     expect(k.kappa).toBeCloseTo(0.744, 3)
     // The first annotator's labels are the current ones: the Data table and the judge metrics are as before.
-    expect(one(`SELECT count(*) FROM (${CURRENT_LABELS}) WHERE criterion_id = 1 AND annotator = 'demo-annotator'`)).toBe(120)
+    expect(
+      one(`SELECT count(*) FROM (${CURRENT_LABELS}) WHERE criterion_id = 1 AND annotator = 'demo-annotator'`),
+    ).toBe(120)
   })
 
   it('is deterministic from its seed', () => {

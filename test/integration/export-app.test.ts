@@ -65,16 +65,30 @@ describe('export from the app (export.run)', () => {
 
     saveTo = tmp.file('app-items.csv')
     const saved = await call('export.run', { what: 'items', format: 'csv' })
-    expect(saved).toEqual({ via: 'saved', path: saveTo, message: `Wrote ${items.toLocaleString('en-US')} items to ${saveTo}.` })
+    expect(saved).toEqual({
+      via: 'saved',
+      path: saveTo,
+      message: `Wrote ${items.toLocaleString('en-US')} items to ${saveTo}.`,
+    })
     expect((await runCli(['export', project, '--out', tmp.file('cli-items.csv')], tmp.dir)).code).toBe(0)
     expect(readFileSync(saveTo, 'utf8')).toBe(readFileSync(tmp.file('cli-items.csv'), 'utf8'))
 
     saveTo = tmp.file('app-history.jsonl')
     const history = await call('export.run', { what: 'history', format: 'jsonl' })
-    expect((await runCli(['export', project, '--history', '--format', 'jsonl', '--out', tmp.file('cli-history.jsonl')], tmp.dir)).code).toBe(0)
+    expect(
+      (
+        await runCli(
+          ['export', project, '--history', '--format', 'jsonl', '--out', tmp.file('cli-history.jsonl')],
+          tmp.dir,
+        )
+      ).code,
+    ).toBe(0)
     const cliHistory = readFileSync(tmp.file('cli-history.jsonl'), 'utf8')
     expect(readFileSync(saveTo, 'utf8')).toBe(cliHistory)
-    expect(history).toMatchObject({ via: 'saved', message: `Wrote ${cliHistory.trim().split('\n').length} labels (the full history) to ${saveTo}.` })
+    expect(history).toMatchObject({
+      via: 'saved',
+      message: `Wrote ${cliHistory.trim().split('\n').length} labels (the full history) to ${saveTo}.`,
+    })
 
     // Cancelling the dialog writes nothing.
     saveTo = null
@@ -90,17 +104,45 @@ describe('export from the app (export.run)', () => {
     for (let i = 0; i < 4; i++) rows.push(`f${i},q${i},FAIL,${i < 3 ? 'FAIL' : 'UNKNOWN'},test`)
     for (let i = 0; i < 7; i++) rows.push(`u${i},q${i},,${i < 2 ? 'UNKNOWN' : 'PASS'},`)
     writeFileSync(csv, `${rows.join('\n')}\n`)
-    const mapping = { ...EMPTY_MAPPING, id: 'id', input: 'query', labels: [{ field: 'label', criterion: 'Overall', note: null, annotator: 'course' }], verdicts: [{ field: 'verdict', judge: 'course judge', criterion: 'Overall', critique: null }], splits: [{ field: 'split', criterion: 'Overall' }] }
-    expect(await runImport(project, { file: csv, format: 'csv', mapping, onError: 'abort', duplicates: 'abort' })).toMatchObject({ committed: true, imported: 17 })
+    const mapping = {
+      ...EMPTY_MAPPING,
+      id: 'id',
+      input: 'query',
+      labels: [{ field: 'label', criterion: 'Overall', note: null, annotator: 'course' }],
+      verdicts: [{ field: 'verdict', judge: 'course judge', criterion: 'Overall', critique: null }],
+      splits: [{ field: 'split', criterion: 'Overall' }],
+    }
+    expect(
+      await runImport(project, { file: csv, format: 'csv', mapping, onError: 'abort', duplicates: 'abort' }),
+    ).toMatchObject({ committed: true, imported: 17 })
     start('electron')
     await call('project.open', { path: project })
 
     saveTo = tmp.file('app-judgy.json')
     const saved = await call('export.run', { what: 'judgy', judge: 'course judge', errors: 'fail' })
-    const cli = await runCli(['export', project, '--judgy', '--judge', 'course judge', '--errors', 'fail', '--out', tmp.file('cli-judgy.json')], tmp.dir)
+    const cli = await runCli(
+      [
+        'export',
+        project,
+        '--judgy',
+        '--judge',
+        'course judge',
+        '--errors',
+        'fail',
+        '--out',
+        tmp.file('cli-judgy.json'),
+      ],
+      tmp.dir,
+    )
     expect(readFileSync(saveTo, 'utf8')).toBe(readFileSync(tmp.file('cli-judgy.json'), 'utf8'))
-    expect(JSON.parse(readFileSync(saveTo, 'utf8'))).toEqual({ test_labels: [1, 1, 1, 1, 1, 1, 0, 0, 0, 0], test_preds: [1, 1, 1, 1, 1, 0, 0, 0, 0, 0], unlabeled_preds: [0, 0, 1, 1, 1, 1, 1] })
-    expect(cli.stderr).toBe('Wrote 4 error verdicts as 0 (1 on human-Pass test items, 1 on human-Fail test items, 2 in production).\n')
+    expect(JSON.parse(readFileSync(saveTo, 'utf8'))).toEqual({
+      test_labels: [1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
+      test_preds: [1, 1, 1, 1, 1, 0, 0, 0, 0, 0],
+      unlabeled_preds: [0, 0, 1, 1, 1, 1, 1],
+    })
+    expect(cli.stderr).toBe(
+      'Wrote 4 error verdicts as 0 (1 on human-Pass test items, 1 on human-Fail test items, 2 in production).\n',
+    )
     expect(saved).toEqual({
       via: 'saved',
       path: saveTo,
@@ -109,9 +151,19 @@ describe('export from the app (export.run)', () => {
 
     saveTo = tmp.file('app-judgy-exclude.json')
     const excluded = await call('export.run', { what: 'judgy', judge: 'course judge' })
-    expect(JSON.parse(readFileSync(saveTo, 'utf8'))).toEqual({ test_labels: [1, 1, 1, 1, 1, 0, 0, 0], test_preds: [1, 1, 1, 1, 1, 0, 0, 0], unlabeled_preds: [1, 1, 1, 1, 1] })
-    expect(excluded).toMatchObject({ message: expect.stringContaining('Left out 4 error verdicts (1 on human-Pass test items, 1 on human-Fail test items, 2 in production): judgy takes 0/1 only. Choose "count as Fail"') })
-    await expect(call('export.run', { what: 'judgy', judge: 'nobody' })).rejects.toThrow('There is no judge named "nobody". Judges: "course judge".')
+    expect(JSON.parse(readFileSync(saveTo, 'utf8'))).toEqual({
+      test_labels: [1, 1, 1, 1, 1, 0, 0, 0],
+      test_preds: [1, 1, 1, 1, 1, 0, 0, 0],
+      unlabeled_preds: [1, 1, 1, 1, 1],
+    })
+    expect(excluded).toMatchObject({
+      message: expect.stringContaining(
+        'Left out 4 error verdicts (1 on human-Pass test items, 1 on human-Fail test items, 2 in production): judgy takes 0/1 only. Choose "count as Fail"',
+      ),
+    })
+    await expect(call('export.run', { what: 'judgy', judge: 'nobody' })).rejects.toThrow(
+      'There is no judge named "nobody". Judges: "course judge".',
+    )
   })
 
   it('serve: a one-time link that streams the same file, works once, and expires after a minute', async () => {
@@ -119,7 +171,9 @@ describe('export from the app (export.run)', () => {
     writeDemoProject(project, { unlabeled: 50 })
     start('serve')
     await call('project.open', { path: project })
-    expect((await runCli(['export', project, '--format', 'jsonl', '--out', tmp.file('cli.jsonl')], tmp.dir)).code).toBe(0)
+    expect((await runCli(['export', project, '--format', 'jsonl', '--out', tmp.file('cli.jsonl')], tmp.dir)).code).toBe(
+      0,
+    )
 
     const link = await call('export.run', { what: 'items', format: 'jsonl' })
     expect(link).toMatchObject({ via: 'download', filename: 'demo-items.jsonl', message: '' })
@@ -160,7 +214,12 @@ describe('export from the app (export.run)', () => {
     // Mid-export, the reviewer labels an item: it is saved.
     const overall = (await call('criteria.list', {})).find((c) => c.kind === 'overall')!
     const session = await call('sessions.create', { criterionId: overall.id, order: 'unlabeled', seed: 1, size: 5 })
-    const saved = await call('labels.save', { sessionId: session.id, itemId: session.items[0]!.id, verdict: 'fail', note: 'saved during an export' })
+    const saved = await call('labels.save', {
+      sessionId: session.id,
+      itemId: session.items[0]!.id,
+      verdict: 'fail',
+      note: 'saved during an export',
+    })
     expect(saved.item.label?.verdict).toBe('fail')
 
     // The export goes on to the end, from the snapshot it started with.
@@ -179,7 +238,9 @@ describe('export from the app (export.run)', () => {
     const stuck = new Writable({ highWaterMark: 1024, write: () => undefined }) // never takes more
     const writing = file(link.url).write(stuck)
     setTimeout(() => stuck.destroy(), 20)
-    await expect(writing).rejects.toThrow('The export stopped before its end: the file or download it was writing to was closed.')
+    await expect(writing).rejects.toThrow(
+      'The export stopped before its end: the file or download it was writing to was closed.',
+    )
     expect(existsSync(project)).toBe(true)
   })
 

@@ -21,29 +21,133 @@ describe("the human's note on a failure mode's examples and disagreements", () =
 
   function project() {
     const items = [
-      { id: 'a', input: 'Plan a trip to Rome', label: 'fail' as const, note: 'Talks about Paris instead of Rome.', split: 'train' as const },
-      { id: 'b', input: 'Plan a trip to Oslo', label: 'pass' as const, note: 'Good plan, on topic.', split: 'train' as const },
+      {
+        id: 'a',
+        input: 'Plan a trip to Rome',
+        label: 'fail' as const,
+        note: 'Talks about Paris instead of Rome.',
+        split: 'train' as const,
+      },
+      {
+        id: 'b',
+        input: 'Plan a trip to Oslo',
+        label: 'pass' as const,
+        note: 'Good plan, on topic.',
+        split: 'train' as const,
+      },
       { id: 'c', input: 'Plan a trip to Lima', label: 'fail' as const, note: '', split: 'train' as const },
-      { id: 'd', input: 'Plan a trip to Kyiv', label: 'fail' as const, note: 'Answers a cooking question.', split: 'test' as const },
-      { id: 'e', input: 'Plan a trip to Riga', label: 'pass' as const, note: 'Fine, stays on the trip.', split: 'test' as const },
+      {
+        id: 'd',
+        input: 'Plan a trip to Kyiv',
+        label: 'fail' as const,
+        note: 'Answers a cooking question.',
+        split: 'test' as const,
+      },
+      {
+        id: 'e',
+        input: 'Plan a trip to Riga',
+        label: 'pass' as const,
+        note: 'Fine, stays on the trip.',
+        split: 'test' as const,
+      },
     ]
     const d = judgeProject(tmp.file('p.assay'), items)
     const { repos } = d
-    const mode = repos.project.addCriterion('Off topic', 'failure_mode', 'The answer is about something the user did not ask.', at)
+    const mode = repos.project.addCriterion(
+      'Off topic',
+      'failure_mode',
+      'The answer is about something the user did not ask.',
+      at,
+    )
     const id = (x: string) => d.ids.get(x)!
     // Tagged in a session: a label on the mode with no note of its own (but "b", which has one).
-    for (const [x, verdict, note] of [['a', 'fail', ''], ['b', 'pass', 'Checked: stays on topic.'], ['c', 'fail', ''], ['d', 'fail', ''], ['e', 'pass', '']] as const) {
-      repos.labels.add({ itemId: id(x), criterionId: mode, criterionVersion: 1, verdict, note, annotator: 'ann', firstFailingStep: null }, at)
+    for (const [x, verdict, note] of [
+      ['a', 'fail', ''],
+      ['b', 'pass', 'Checked: stays on topic.'],
+      ['c', 'fail', ''],
+      ['d', 'fail', ''],
+      ['e', 'pass', ''],
+    ] as const) {
+      repos.labels.add(
+        {
+          itemId: id(x),
+          criterionId: mode,
+          criterionVersion: 1,
+          verdict,
+          note,
+          annotator: 'ann',
+          firstFailingStep: null,
+        },
+        at,
+      )
       repos.labels.assignSplit(mode, id(x), x === 'd' || x === 'e' ? 'test' : 'train', 1, at)
     }
     // A second annotator's later Overall note on "a": the mode label's own annotator's note comes first.
-    repos.labels.add({ itemId: id('a'), criterionId: d.criterionId, criterionVersion: 1, verdict: 'fail', note: 'Wrong city.', annotator: 'bob', firstFailingStep: null }, at)
+    repos.labels.add(
+      {
+        itemId: id('a'),
+        criterionId: d.criterionId,
+        criterionVersion: 1,
+        verdict: 'fail',
+        note: 'Wrong city.',
+        annotator: 'bob',
+        firstFailingStep: null,
+      },
+      at,
+    )
     const judge = repos.judges.addJudge(mode, 'Off-topic judge', at)
-    const versionId = repos.judges.addVersion({ judgeId: judge, version: 1, prompt: 'Is it off topic?\n{{examples}}\n{{output}}', model: { provider: 'local', model: 'm', baseUrl: 'http://127.0.0.1:9/v1', structuredOutputs: true, pricePerMInput: 0, pricePerMOutput: 0 }, params: {}, fewshotIds: [id('a'), id('b'), id('c')] }, at)
+    const versionId = repos.judges.addVersion(
+      {
+        judgeId: judge,
+        version: 1,
+        prompt: 'Is it off topic?\n{{examples}}\n{{output}}',
+        model: {
+          provider: 'local',
+          model: 'm',
+          baseUrl: 'http://127.0.0.1:9/v1',
+          structuredOutputs: true,
+          pricePerMInput: 0,
+          pricePerMOutput: 0,
+        },
+        params: {},
+        fewshotIds: [id('a'), id('b'), id('c')],
+      },
+      at,
+    )
     // The judge gets both test items wrong: two disagreements for the report.
-    const run = repos.judges.addRun({ judgeVersionId: versionId, scope: 'test', status: 'done', itemIds: [id('d'), id('e')], done: 2 }, at, at)
-    repos.judges.addVerdict({ runId: run, itemId: id('d'), verdict: 'pass', critique: 'On topic.', raw: '', latencyMs: 1, tokensIn: 1, tokensOut: 1, cached: false }, at)
-    repos.judges.addVerdict({ runId: run, itemId: id('e'), verdict: 'fail', critique: 'Off topic.', raw: '', latencyMs: 1, tokensIn: 1, tokensOut: 1, cached: false }, at)
+    const run = repos.judges.addRun(
+      { judgeVersionId: versionId, scope: 'test', status: 'done', itemIds: [id('d'), id('e')], done: 2 },
+      at,
+      at,
+    )
+    repos.judges.addVerdict(
+      {
+        runId: run,
+        itemId: id('d'),
+        verdict: 'pass',
+        critique: 'On topic.',
+        raw: '',
+        latencyMs: 1,
+        tokensIn: 1,
+        tokensOut: 1,
+        cached: false,
+      },
+      at,
+    )
+    repos.judges.addVerdict(
+      {
+        runId: run,
+        itemId: id('e'),
+        verdict: 'fail',
+        critique: 'Off topic.',
+        raw: '',
+        latencyMs: 1,
+        tokensIn: 1,
+        tokensOut: 1,
+        cached: false,
+      },
+      at,
+    )
     return { d, versionId }
   }
 
@@ -66,7 +170,9 @@ describe("the human's note on a failure mode's examples and disagreements", () =
     expect(reportMarkdown(data)).toContain('| `d` | fail | pass | Answers a cooking question. | On topic. |')
     expect(reportHtml(data)).toContain('<td>Fine, stays on the trip.</td>')
     // The Calibrate screen's cell list (open now: the report showed the test results) says the same.
-    expect(cellItems(d, { versionId, split: 'test', human: 'fail', judge: 'pass' }).map((c) => [c.externalId, c.note])).toEqual([['d', 'Answers a cooking question.']])
+    expect(
+      cellItems(d, { versionId, split: 'test', human: 'fail', judge: 'pass' }).map((c) => [c.externalId, c.note]),
+    ).toEqual([['d', 'Answers a cooking question.']])
     d.db.close()
   })
 })

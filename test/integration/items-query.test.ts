@@ -15,7 +15,8 @@ describe('the items table query (search, filter, sort)', () => {
   writeDemoProject(path)
   const { db } = openProject(path, { mode: 'open' })
   const items = createRepos(db).items
-  const all = (filter: Partial<ItemFilter>, extra: Parameters<typeof items.list>[2] = {}) => items.list(0, 1000, { filter: { ...DEFAULT_FILTER, ...filter }, ...extra })
+  const all = (filter: Partial<ItemFilter>, extra: Parameters<typeof items.list>[2] = {}) =>
+    items.list(0, 1000, { filter: { ...DEFAULT_FILTER, ...filter }, ...extra })
   const sql = (q: string) => db.prepare(q).pluck().get()
 
   it('filters by human label on Overall', () => {
@@ -23,7 +24,9 @@ describe('the items table query (search, filter, sort)', () => {
     expect(all({ label: 'pass' }).total + all({ label: 'fail' }).total).toBe(120)
     expect(all({ label: 'unlabeled' }).total).toBe(1550 - 120)
     expect(all({ label: 'fail' }).rows.every((r) => r.label === 'fail')).toBe(true)
-    expect(items.ids({ filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual(all({ label: 'fail' }).rows.map((r) => r.id))
+    expect(items.ids({ filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual(
+      all({ label: 'fail' }).rows.map((r) => r.id),
+    )
   })
 
   it('filters by judge verdict, and finds the disagreements between judge and human (test split hidden until shown)', () => {
@@ -31,11 +34,15 @@ describe('the items table query (search, filter, sort)', () => {
     // The demo's test results have not been shown: its test-split verdicts are "hidden", in no verdict filter.
     const inTest = "l.item_id IN (SELECT item_id FROM splits WHERE criterion_id = 1 AND split = 'test')"
     // The first annotator's labels are the current ones (the second labeled 40 of the same items before).
-    const hidden = sql(`SELECT count(*) FROM labels l JOIN verdicts v ON v.item_id = l.item_id WHERE l.criterion_id = 1 AND l.annotator = 'demo-annotator' AND ${inTest}`)
+    const hidden = sql(
+      `SELECT count(*) FROM labels l JOIN verdicts v ON v.item_id = l.item_id WHERE l.criterion_id = 1 AND l.annotator = 'demo-annotator' AND ${inTest}`,
+    )
     expect(hidden).toBeGreaterThan(0)
     expect(items.list(0, 1550).rows.filter((r) => r.judge === 'hidden')).toHaveLength(hidden as number)
     const disagree = all({ label: 'labeled', judge: 'disagree' })
-    const expected = sql(`SELECT count(*) FROM labels l JOIN verdicts v ON v.item_id = l.item_id WHERE l.criterion_id = 1 AND l.annotator = 'demo-annotator' AND l.verdict <> v.verdict AND NOT ${inTest}`)
+    const expected = sql(
+      `SELECT count(*) FROM labels l JOIN verdicts v ON v.item_id = l.item_id WHERE l.criterion_id = 1 AND l.annotator = 'demo-annotator' AND l.verdict <> v.verdict AND NOT ${inTest}`,
+    )
     expect(disagree.total).toBe(expected)
     expect(disagree.rows.every((r) => r.label !== r.judge && r.label !== null && r.judge !== null)).toBe(true)
   })
@@ -45,17 +52,25 @@ describe('the items table query (search, filter, sort)', () => {
     const vegan = all({ metadata: { key: 'diet', value: 'vegan' } })
     expect(vegan.total).toBeGreaterThan(10)
     expect(vegan.rows.every((r) => r.kind === 'chat')).toBe(true)
-    expect(all({ metadata: { key: 'diet', value: 'vegan' } }, { search: 'lentil' }).rows.every((r) => r.inputPreview.includes('lentil'))).toBe(true)
-    expect(all({ metadata: { key: "it's \"odd\".key", value: 'x' } }).total).toBe(0)
+    expect(
+      all({ metadata: { key: 'diet', value: 'vegan' } }, { search: 'lentil' }).rows.every((r) =>
+        r.inputPreview.includes('lentil'),
+      ),
+    ).toBe(true)
+    expect(all({ metadata: { key: 'it\'s "odd".key', value: 'x' } }).total).toBe(0)
   })
 
   it('sorts by label, judge, length and a metadata key, and pages through the sorted list', () => {
     const byLabel = items.list(0, 130, { sort: { by: 'label', desc: false } })
-    expect(byLabel.rows.slice(0, 120).map((r) => r.label)).toEqual([...byLabel.rows.slice(0, 120).map((r) => r.label)].sort())
+    expect(byLabel.rows.slice(0, 120).map((r) => r.label)).toEqual(
+      [...byLabel.rows.slice(0, 120).map((r) => r.label)].sort(),
+    )
     expect(byLabel.rows[120]!.label).toBeNull() // unlabeled last
     const longest = items.list(0, 1, { sort: { by: 'length', desc: true } }).rows[0]!
     const longestLength = sql('SELECT max(length(input) + length(output) + length(messages_json)) FROM items')
-    expect(sql(`SELECT length(input) + length(output) + length(messages_json) FROM items WHERE id = ${longest.id}`)).toBe(longestLength)
+    expect(
+      sql(`SELECT length(input) + length(output) + length(messages_json) FROM items WHERE id = ${longest.id}`),
+    ).toBe(longestLength)
     const topics = items.list(0, 1550, { sort: { by: 'metadata', key: 'topic', desc: false } }).rows
     const withTopic = topics.filter((r) => r.kind === 'pipeline')
     expect(topics.slice(0, withTopic.length).every((r) => r.kind === 'pipeline')).toBe(true)
@@ -69,7 +84,7 @@ describe('the items table query (search, filter, sort)', () => {
     expect(facets.metadataKeys).toEqual(expect.arrayContaining(['synthetic', 'diet', 'channel', 'topic']))
   })
 
-  it('lets the newest annotator win, treats an undo as taking back only that annotator\'s label, and sees its own writes at once', () => {
+  it("lets the newest annotator win, treats an undo as taking back only that annotator's label, and sees its own writes at once", () => {
     const labels = createRepos(db).labels
     const unlabeled = all({ label: 'unlabeled' }).total
     const target = all({ label: 'unlabeled' }).rows[0]!
@@ -91,9 +106,15 @@ describe('the items table query (search, filter, sort)', () => {
   it('locates an id within the current filter, or says that the filter hides it', () => {
     const fails = all({ label: 'fail' })
     const third = fails.rows[2]!
-    expect(items.locate(third.externalId, { filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual({ id: third.id, index: 2 })
+    expect(items.locate(third.externalId, { filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual({
+      id: third.id,
+      index: 2,
+    })
     const hidden = all({ label: 'pass' }).rows[0]!
-    expect(items.locate(hidden.externalId, { filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual({ id: hidden.id, index: -1 })
+    expect(items.locate(hidden.externalId, { filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual({
+      id: hidden.id,
+      index: -1,
+    })
     expect(items.locate('no-such-id')).toBeNull()
     expect(items.locate('pipe-00010')).toEqual({ id: 210, index: 209 })
   })
@@ -112,7 +133,9 @@ describe('the items table query (search, filter, sort)', () => {
       { sql: `SELECT i.id, ${currentLabel('l.criterion_id = 1')} FROM items i`, params: {} }, // a session's candidates
     ]
     for (const { sql, params } of queries) {
-      const plan = (many.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail).join('\n')
+      const plan = (many.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[])
+        .map((r) => r.detail)
+        .join('\n')
       expect(plan).toContain('labels_item_criterion')
       expect(plan).not.toMatch(/INDEX labels_criterion\b/)
     }
@@ -120,7 +143,9 @@ describe('the items table query (search, filter, sort)', () => {
   })
 
   it('searches with non-ASCII capitals, and filters on boolean metadata', () => {
-    db.prepare("UPDATE items SET input = 'Über die École', metadata_json = json_set(metadata_json, '$.escalated', json('true')) WHERE id = 5").run()
+    db.prepare(
+      "UPDATE items SET input = 'Über die École', metadata_json = json_set(metadata_json, '$.escalated', json('true')) WHERE id = 5",
+    ).run()
     expect(items.list(0, 10, { search: 'Über' }).rows.map((r) => r.id)).toEqual([5])
     expect(items.list(0, 10, { search: 'école' }).rows.map((r) => r.id)).toEqual([5])
     expect(items.list(0, 10, { search: 'ÜBER' }).rows.map((r) => r.id)).toEqual([5])

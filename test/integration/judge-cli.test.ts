@@ -52,7 +52,10 @@ afterEach(async () => {
 
 /** Starts the real `assay` bin (ASSAY_HOME in the test's temp folder); `exited` resolves when it is gone. */
 function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: tmp.dir, env: { ...process.env, ASSAY_HOME: home, ...env } })
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: tmp.dir,
+    env: { ...process.env, ASSAY_HOME: home, ...env },
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -79,7 +82,19 @@ async function json<T = Record<string, unknown>>(args: string[], env?: Record<st
 /** A project with the fixture items and judge "J" on Overall (the fake model at the server). */
 async function projectWithJudge(items: FixtureItem[]): Promise<void> {
   judgeProject(project, items).db.close()
-  await json(['judge', 'create', project, '--criterion', 'Overall', '--name', 'J', '--base-url', server!.baseUrl, '--model', 'fake-judge'])
+  await json([
+    'judge',
+    'create',
+    project,
+    '--criterion',
+    'Overall',
+    '--name',
+    'J',
+    '--base-url',
+    server!.baseUrl,
+    '--model',
+    'fake-judge',
+  ])
 }
 
 /** Reads the project file (read-only) after the CLI is done with it. */
@@ -94,7 +109,9 @@ function query<T>(sql: string, ...params: unknown[]): T[] {
 
 /** Every file under a folder, recursively. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]))
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+  )
 }
 
 describe('assay judge run', () => {
@@ -114,7 +131,9 @@ describe('assay judge run', () => {
     first.child.kill('SIGKILL')
     expect(await first.exited).toMatchObject({ signal: 'SIGKILL', stdout: '' })
 
-    const committed = query<{ external_id: string; run_id: number }>('SELECT i.external_id, v.run_id FROM verdicts v JOIN items i ON i.id = v.item_id')
+    const committed = query<{ external_id: string; run_id: number }>(
+      'SELECT i.external_id, v.run_id FROM verdicts v JOIN items i ON i.id = v.item_id',
+    )
     const before = new Set(committed.map((r) => r.external_id))
     expect(before.size).toBeGreaterThanOrEqual(10)
     expect(before.size).toBeLessThan(60)
@@ -122,7 +141,19 @@ describe('assay judge run', () => {
     const runId = committed[0]!.run_id
 
     const summary = await json<Record<string, unknown>>(args.slice(0, -1))
-    expect(summary).toMatchObject({ run: runId, version: 1, scope: 'dev', resumed: true, status: 'done', total: 60, done: 60, pass: 40, fail: 20, error: 0, cached: 0 })
+    expect(summary).toMatchObject({
+      run: runId,
+      version: 1,
+      scope: 'dev',
+      resumed: true,
+      status: 'done',
+      total: 60,
+      done: 60,
+      pass: 40,
+      fail: 20,
+      error: 0,
+      cached: 0,
+    })
 
     // An item committed before the kill was called once in all: by the killed run, never again.
     const callsPer = new Map<string, number>()
@@ -131,10 +162,14 @@ describe('assay judge run', () => {
     for (const id of before) expect([id, callsPer.get(id)]).toEqual([id, 1])
     // Only the calls in flight at the kill (4 at most) were made twice.
     expect(server.calls.length).toBeLessThanOrEqual(60 + 4)
-    expect(query('SELECT count(*) AS n, count(DISTINCT item_id) AS items FROM verdicts WHERE run_id = ?', runId)).toEqual([{ n: 60, items: 60 }])
+    expect(
+      query('SELECT count(*) AS n, count(DISTINCT item_id) AS items FROM verdicts WHERE run_id = ?', runId),
+    ).toEqual([{ n: 60, items: 60 }])
     expect(query('SELECT count(*) AS n FROM verdicts')).toEqual([{ n: 60 }])
     // Each verdict is the one the server gave for the item.
-    const verdicts = query<{ external_id: string; verdict: string }>('SELECT i.external_id, v.verdict FROM verdicts v JOIN items i ON i.id = v.item_id ORDER BY i.external_id')
+    const verdicts = query<{ external_id: string; verdict: string }>(
+      'SELECT i.external_id, v.verdict FROM verdicts v JOIN items i ON i.id = v.item_id ORDER BY i.external_id',
+    )
     expect(verdicts).toEqual(items.map((it) => ({ external_id: it.id, verdict: it.label })))
     expect(query('SELECT status FROM runs')).toEqual([{ status: 'done' }])
     expect(query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }])
@@ -147,16 +182,29 @@ describe('assay judge run', () => {
       { id: 'd-1', input: 'first dev question', label: 'pass', split: 'dev' },
       { id: 'd-2', input: 'second dev question [[fail]]', label: 'fail', split: 'dev' },
       { id: 'd-3', input: 'third dev question [[malformed]]', label: 'pass', split: 'dev' },
-      { id: 'd-4', input: 'fourth dev question, to an endpoint that echoes the key [[echo-key]]', label: 'pass', split: 'dev' },
+      {
+        id: 'd-4',
+        input: 'fourth dev question, to an endpoint that echoes the key [[echo-key]]',
+        label: 'pass',
+        split: 'dev',
+      },
       { id: 'u-1', input: 'an unlabeled question' },
       { id: 'u-2', input: 'another unlabeled question [[fail]]' },
       { id: 'u-3', input: 'an unlabeled question, echoed back in a batch [[echo-key]]' },
     ])
 
     // From the environment, to an endpoint named on the command line (no profile of the user's calls it).
-    const run = await json(['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--base-url', server.baseUrl, '--progress'], { OPENAI_API_KEY: key })
+    const run = await json(
+      ['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--base-url', server.baseUrl, '--progress'],
+      { OPENAI_API_KEY: key },
+    )
     expect(run).toMatchObject({ status: 'done', done: 4, pass: 2, fail: 1, error: 1 })
-    expect(server.calls.map((c) => c.authorization)).toEqual([`Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`])
+    expect(server.calls.map((c) => c.authorization)).toEqual([
+      `Bearer ${key}`,
+      `Bearer ${key}`,
+      `Bearer ${key}`,
+      `Bearer ${key}`,
+    ])
 
     // Saved through `assay serve` as the renderer does: a 0600 key file, never settings.json or an answer.
     const serve = start(['serve', project, '--port', '0', '--json'], { OPENAI_API_KEY: '' })
@@ -167,7 +215,11 @@ describe('assay judge run', () => {
       })
       const { port, token } = JSON.parse(first) as { port: number; token: string }
       const call = async (method: string, input: unknown) => {
-        const res = await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(input) })
+        const res = await fetch(`http://127.0.0.1:${port}/api/${method}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+          body: JSON.stringify(input),
+        })
         return res.text()
       }
       const profile = { id: 'local', name: 'Local', baseUrl: server.baseUrl, model: 'fake-judge' }
@@ -185,12 +237,33 @@ describe('assay judge run', () => {
     expect(readFileSync(join(home, 'settings.json'), 'utf8')).toContain('"local"')
 
     // The CLI reads the saved key for that profile, with nothing in the environment; through the Batch API.
-    const byProfile = await json(['judge', 'run', project, '--judge', 'J', '--profile', 'local', '--scope', 'unlabeled', '--batch', '--poll-seconds', '0.02'], { OPENAI_API_KEY: '' })
+    const byProfile = await json(
+      [
+        'judge',
+        'run',
+        project,
+        '--judge',
+        'J',
+        '--profile',
+        'local',
+        '--scope',
+        'unlabeled',
+        '--batch',
+        '--poll-seconds',
+        '0.02',
+      ],
+      { OPENAI_API_KEY: '' },
+    )
     expect(byProfile).toMatchObject({ version: 2, mode: 'batch', status: 'done', done: 3, pass: 2, fail: 1 })
-    expect(server.calls.slice(4).map((c) => c.authorization)).toEqual([`Bearer ${key}`, `Bearer ${key}`, `Bearer ${key}`])
+    expect(server.calls.slice(4).map((c) => c.authorization)).toEqual([
+      `Bearer ${key}`,
+      `Bearer ${key}`,
+      `Bearer ${key}`,
+    ])
 
     // The endpoint echoed the key in two answers (one online, one in the batch's output file): kept, masked.
-    const echoed = "SELECT count(*) AS n FROM verdicts WHERE critique LIKE '%\"Bearer ***\"%' AND raw LIKE '%Bearer ***%'"
+    const echoed =
+      "SELECT count(*) AS n FROM verdicts WHERE critique LIKE '%\"Bearer ***\"%' AND raw LIKE '%Bearer ***%'"
     expect(query(echoed)).toEqual([{ n: 2 }])
     expect(query("SELECT count(*) AS n FROM llm_cache WHERE response_json LIKE '%Bearer ***%'")).toEqual([{ n: 2 }])
 
@@ -210,11 +283,15 @@ describe('assay judge run', () => {
     // No byte anywhere but the key file: the project (and -wal/-shm if left), ASSAY_HOME, exports, output.
     const needle = Buffer.from(key)
     const files = filesUnder(tmp.dir).filter((f) => f !== keyFile)
-    expect(files.map((f) => relative(tmp.dir, f))).toEqual(expect.arrayContaining(['p.assay', 'export.jsonl', join('home', 'settings.json')]))
+    expect(files.map((f) => relative(tmp.dir, f))).toEqual(
+      expect.arrayContaining(['p.assay', 'export.jsonl', join('home', 'settings.json')]),
+    )
     const projectBytes = readFileSync(project)
     expect(projectBytes.includes(Buffer.from(server.baseUrl))).toBe(true) // the search does find what is there
-    for (const f of files) expect([relative(tmp.dir, f), readFileSync(f).includes(needle)]).toEqual([relative(tmp.dir, f), false])
-    for (const f of ['-wal', '-shm']) if (existsSync(project + f)) expect(readFileSync(project + f).includes(needle)).toBe(false)
+    for (const f of files)
+      expect([relative(tmp.dir, f), readFileSync(f).includes(needle)]).toEqual([relative(tmp.dir, f), false])
+    for (const f of ['-wal', '-shm'])
+      if (existsSync(project + f)) expect(readFileSync(project + f).includes(needle)).toBe(false)
     expect(printed.length).toBeGreaterThanOrEqual(2 * 9)
     for (const text of printed) expect(text.includes(key)).toBe(false)
   }, 60_000)
@@ -222,7 +299,12 @@ describe('assay judge run', () => {
   it('locks the test split: --scope test needs --confirm-test, and a confirmed run counts once', async () => {
     server = await startLlmServer()
     await projectWithJudge(
-      Array.from({ length: 12 }, (_, i) => ({ id: `s-${i}`, input: `split question ${i}${i % 4 === 0 ? ' [[fail]]' : ''}`, label: i % 4 === 0 ? 'fail' : 'pass', split: i < 6 ? 'dev' : 'test' })),
+      Array.from({ length: 12 }, (_, i) => ({
+        id: `s-${i}`,
+        input: `split question ${i}${i % 4 === 0 ? ' [[fail]]' : ''}`,
+        label: i % 4 === 0 ? 'fail' : 'pass',
+        split: i < 6 ? 'dev' : 'test',
+      })),
     )
     for (const scope of ['test', 'all']) {
       const refused = await assay(['judge', 'run', project, '--judge', 'J', '--scope', scope])
@@ -242,18 +324,31 @@ describe('assay judge run', () => {
 
   it('--model on a run saves a new version and sends that model', async () => {
     server = await startLlmServer()
-    await projectWithJudge(Array.from({ length: 4 }, (_, i) => ({ id: `m-${i}`, input: `model question ${i}`, label: 'pass', split: 'dev' })))
+    await projectWithJudge(
+      Array.from({ length: 4 }, (_, i) => ({
+        id: `m-${i}`,
+        input: `model question ${i}`,
+        label: 'pass',
+        split: 'dev',
+      })),
+    )
     const run = await json(['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--model', 'other-model'])
     expect(run).toMatchObject({ version: 2, status: 'done', done: 4, pass: 4 })
-    expect(await json(['judge', 'list', project])).toEqual([expect.objectContaining({ name: 'J', criterion: 'Overall', versions: 2, latest: 2 })])
+    expect(await json(['judge', 'list', project])).toEqual([
+      expect.objectContaining({ name: 'J', criterion: 'Overall', versions: 2, latest: 2 }),
+    ])
     expect(server.calls.map((c) => c.body.model)).toEqual(['other-model', 'other-model', 'other-model', 'other-model'])
-    const models = query<{ version: number; model_json: string }>('SELECT version, model_json FROM judge_versions ORDER BY version')
+    const models = query<{ version: number; model_json: string }>(
+      'SELECT version, model_json FROM judge_versions ORDER BY version',
+    )
     expect(models.map((v) => [v.version, JSON.parse(v.model_json).model, JSON.parse(v.model_json).baseUrl])).toEqual([
       [1, 'fake-judge', server.baseUrl],
       [2, 'other-model', server.baseUrl],
     ])
     // The same model again is the same version: nothing new is recorded, and the answers come from the cache.
-    expect(await json(['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--model', 'other-model', '--new'])).toMatchObject({ version: 2, done: 4, cached: 4 })
+    expect(
+      await json(['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--model', 'other-model', '--new']),
+    ).toMatchObject({ version: 2, done: 4, cached: 4 })
     expect(await json(['judge', 'list', project])).toEqual([expect.objectContaining({ versions: 2 })])
     expect(server.calls).toHaveLength(4)
   }, 60_000)
@@ -261,18 +356,51 @@ describe('assay judge run', () => {
   it('--batch: one upload, Ctrl+C stops the waiting, the same command again collects the same batch', async () => {
     const options = { batch: { polls: 1_000_000 } } // the batch stays "in progress" until the test says otherwise
     server = await startLlmServer(options)
-    await projectWithJudge(Array.from({ length: 4 }, (_, i) => ({ id: `b-${i}`, input: `batch question ${i}${i === 3 ? ' [[fail]]' : ''}`, label: 'pass', split: 'dev' })))
-    const args = ['judge', 'run', project, '--judge', 'J', '--scope', 'dev', '--batch', '--poll-seconds', '0.02', '--json']
+    await projectWithJudge(
+      Array.from({ length: 4 }, (_, i) => ({
+        id: `b-${i}`,
+        input: `batch question ${i}${i === 3 ? ' [[fail]]' : ''}`,
+        label: 'pass',
+        split: 'dev',
+      })),
+    )
+    const args = [
+      'judge',
+      'run',
+      project,
+      '--judge',
+      'J',
+      '--scope',
+      'dev',
+      '--batch',
+      '--poll-seconds',
+      '0.02',
+      '--json',
+    ]
     const first = start(args)
     await expect.poll(() => server!.calls.length).toBe(4) // the batch is up, every item in it
     first.child.kill('SIGINT')
     const stopped = await first.exited
     expect(stopped.code).toBe(1)
-    expect(JSON.parse(stopped.stdout)).toMatchObject({ mode: 'batch', batchId: 'batch_1', status: 'cancelled', done: 0 })
+    expect(JSON.parse(stopped.stdout)).toMatchObject({
+      mode: 'batch',
+      batchId: 'batch_1',
+      status: 'cancelled',
+      done: 0,
+    })
 
     options.batch.polls = 1
     const collected = await json(args.slice(0, -1))
-    expect(collected).toMatchObject({ mode: 'batch', batchId: null, resumed: true, status: 'done', done: 4, pass: 3, fail: 1, error: 0 })
+    expect(collected).toMatchObject({
+      mode: 'batch',
+      batchId: null,
+      resumed: true,
+      status: 'done',
+      done: 4,
+      pass: 3,
+      fail: 1,
+      error: 0,
+    })
     expect(server.calls).toHaveLength(4) // no second batch, no item asked twice
     expect(collected.tokensIn).toBeGreaterThan(0)
   }, 60_000)
@@ -284,12 +412,32 @@ describe('assay judge run', () => {
       { id: 'c', input: 'q c', label: 'pass', split: 'dev' },
     ]).db.close()
     const file = tmp.file('outside.csv')
-    writeFileSync(file, 'trace_id,verdict,critique\na,PASS,fine\nb,pass,missed the problem\nc,UNKNOWN,model refused\nzzz,fail,no such item\n')
-    const report = await json<{ imported: number; errors: unknown[] }>(['import', project, file, '--no-suggest', '--map', 'id=trace_id', '--map', 'verdict:Outside judge=verdict', '--map', 'critique:Outside judge=critique'])
+    writeFileSync(
+      file,
+      'trace_id,verdict,critique\na,PASS,fine\nb,pass,missed the problem\nc,UNKNOWN,model refused\nzzz,fail,no such item\n',
+    )
+    const report = await json<{ imported: number; errors: unknown[] }>([
+      'import',
+      project,
+      file,
+      '--no-suggest',
+      '--map',
+      'id=trace_id',
+      '--map',
+      'verdict:Outside judge=verdict',
+      '--map',
+      'critique:Outside judge=critique',
+    ])
     expect(report).toMatchObject({ imported: 0, matched: { count: 3 } })
     expect(JSON.stringify(report)).toContain('zzz') // an id that matches nothing is reported, not guessed
-    expect(await json(['judge', 'list', project])).toEqual([expect.objectContaining({ name: 'Outside judge', criterion: 'Overall', versions: 1 })])
-    expect(query("SELECT r.scope, v.verdict, v.critique FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN items i ON i.id = v.item_id ORDER BY i.external_id")).toEqual([
+    expect(await json(['judge', 'list', project])).toEqual([
+      expect.objectContaining({ name: 'Outside judge', criterion: 'Overall', versions: 1 }),
+    ])
+    expect(
+      query(
+        'SELECT r.scope, v.verdict, v.critique FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN items i ON i.id = v.item_id ORDER BY i.external_id',
+      ),
+    ).toEqual([
       { scope: 'imported', verdict: 'pass', critique: 'fine' },
       { scope: 'imported', verdict: 'pass', critique: 'missed the problem' },
       { scope: 'imported', verdict: 'error', critique: 'model refused' },

@@ -42,27 +42,54 @@ describe('a project file without write permission', () => {
     const list = assay('judge', 'list', project, '--json')
     expect([list.code, list.stderr]).toEqual([0, ''])
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ name: 'Overall judge', criterion: 'Overall' })])
-    expect(assay('export', project, '--out', 'items.csv', '--json')).toMatchObject({ code: 0, stdout: expect.stringContaining('"rows":450') })
+    expect(assay('export', project, '--out', 'items.csv', '--json')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('"rows":450'),
+    })
     const report = assay('report', project, '--format', 'json', '--out', 'report.json')
     expect([report.code, report.stderr]).toEqual([0, ''])
-    expect(JSON.parse(readFileSync(tmp.file('report.json'), 'utf8'))).toMatchObject({ judges: [expect.objectContaining({ estimate: expect.objectContaining({ theta: expect.any(Number) }) })] })
-    expect(assay('taxonomy', project)).toMatchObject({ code: 0, stdout: expect.stringContaining('# Failure taxonomy: shared') })
+    expect(JSON.parse(readFileSync(tmp.file('report.json'), 'utf8'))).toMatchObject({
+      judges: [expect.objectContaining({ estimate: expect.objectContaining({ theta: expect.any(Number) }) })],
+    })
+    expect(assay('taxonomy', project)).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('# Failure taxonomy: shared'),
+    })
   })
 
   it('import and judge run are refused with the reason and what to do', () => {
-    for (const args of [['import', project, 'more.csv'], ['judge', 'run', project, '--judge', 'Overall judge', '--scope', 'dev']]) {
+    for (const args of [
+      ['import', project, 'more.csv'],
+      ['judge', 'run', project, '--judge', 'Overall judge', '--scope', 'dev'],
+    ]) {
       expect(assay(...args)).toEqual({ code: 1, stdout: '', stderr: `assay ${args[0]}: ${refusal}\n` })
     }
-    expect(JSON.parse(assay('import', project, 'more.csv', '--json').stdout)).toEqual({ error: 'read_only', message: refusal })
+    expect(JSON.parse(assay('import', project, 'more.csv', '--json').stdout)).toEqual({
+      error: 'read_only',
+      message: refusal,
+    })
   })
 
   it('assay serve opens it read-only: the app learns why, and its changes are refused', async () => {
     const serve = await startServe([project], { cwd: tmp.dir, env, wrap: asNonRoot })
     const { api } = serve
     try {
-      expect(await api('project.current', {})).toMatchObject({ ok: true, value: { path: project, itemCount: 450, readOnly: expect.stringContaining(`${project} is read-only: you have no permission to write it.`) } })
-      expect(await api('sessions.create', { criterionId: 1 })).toEqual({ ok: false, error: { kind: 'read_only', message: refusal } })
-      expect(await api('labels.save', { sessionId: 1, itemId: 1, verdict: 'fail', note: 'x' })).toEqual({ ok: false, error: { kind: 'read_only', message: refusal } })
+      expect(await api('project.current', {})).toMatchObject({
+        ok: true,
+        value: {
+          path: project,
+          itemCount: 450,
+          readOnly: expect.stringContaining(`${project} is read-only: you have no permission to write it.`),
+        },
+      })
+      expect(await api('sessions.create', { criterionId: 1 })).toEqual({
+        ok: false,
+        error: { kind: 'read_only', message: refusal },
+      })
+      expect(await api('labels.save', { sessionId: 1, itemId: 1, verdict: 'fail', note: 'x' })).toEqual({
+        ok: false,
+        error: { kind: 'read_only', message: refusal },
+      })
       expect(await api('items.list', { offset: 0, limit: 2 })).toMatchObject({ ok: true, value: { total: 450 } })
     } finally {
       serve.stop()

@@ -48,17 +48,38 @@ async function value<T = Record<string, unknown>>(method: string, input: unknown
   return result.value
 }
 
-const snapshot = (dir: string) => new Map(readdirSync(dir).map((name) => [name, { mtimeMs: statSync(join(dir, name)).mtimeMs, bytes: readFileSync(join(dir, name)) }]))
+const snapshot = (dir: string) =>
+  new Map(
+    readdirSync(dir).map((name) => [
+      name,
+      { mtimeMs: statSync(join(dir, name)).mtimeMs, bytes: readFileSync(join(dir, name)) },
+    ]),
+  )
 
 /** A 3-item project reopened to add a 4th item, copied (file, -wal, -shm) while it is still open: the 4th item is only in the -wal. */
 function copiedWhileOpen(): void {
   const path = tmp.file('work/p.assay')
   mkdirSync(tmp.file('work'))
-  judgeProject(path, [1, 2, 3].map((i) => ({ id: `w-${i}`, input: `question ${i}` }))).db.close()
+  judgeProject(
+    path,
+    [1, 2, 3].map((i) => ({ id: `w-${i}`, input: `question ${i}` })),
+  ).db.close()
   const { db } = openProject(path, { mode: 'open' })
   db.pragma('wal_autocheckpoint = 0')
   const repos = createRepos(db)
-  repos.items.insert({ datasetId: 1, externalId: 'w-4', kind: 'text', input: 'only in the -wal', output: 'a', messages: [], metadata: {}, steps: [] }, '2026-12-01T00:00:00Z')
+  repos.items.insert(
+    {
+      datasetId: 1,
+      externalId: 'w-4',
+      kind: 'text',
+      input: 'only in the -wal',
+      output: 'a',
+      messages: [],
+      metadata: {},
+      steps: [],
+    },
+    '2026-12-01T00:00:00Z',
+  )
   for (const suffix of ['', '-wal', '-shm']) copyFileSync(path + suffix, join(src, `pending.assay${suffix}`))
   for (const suffix of ['', '-wal']) copyFileSync(path + suffix, join(src, `wal-only.assay${suffix}`))
   db.close()
@@ -66,12 +87,58 @@ function copiedWhileOpen(): void {
 
 /** A judge on 6 labeled items (their splits assigned when it was made), then 4 more labels that have no split yet. */
 function labelsWithoutSplits(): void {
-  const d = judgeProject(join(src, 'splits.assay'), Array.from({ length: 6 }, (_, i): FixtureItem => ({ id: `s-${i}`, input: `q ${i}`, label: i % 2 ? 'fail' : 'pass' })))
-  createJudge(d, { criterionId: d.criterionId, name: 'J', model: { id: 'local', name: 'Local', provider: 'test', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', pricePerMInput: 0, pricePerMOutput: 0, structuredOutputs: true, timeoutMs: 1000, apiKeyEnv: '' }, params: {} })
+  const d = judgeProject(
+    join(src, 'splits.assay'),
+    Array.from({ length: 6 }, (_, i): FixtureItem => ({
+      id: `s-${i}`,
+      input: `q ${i}`,
+      label: i % 2 ? 'fail' : 'pass',
+    })),
+  )
+  createJudge(d, {
+    criterionId: d.criterionId,
+    name: 'J',
+    model: {
+      id: 'local',
+      name: 'Local',
+      provider: 'test',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      model: 'm',
+      pricePerMInput: 0,
+      pricePerMOutput: 0,
+      structuredOutputs: true,
+      timeoutMs: 1000,
+      apiKeyEnv: '',
+    },
+    params: {},
+  })
   d.db.transaction(() => {
     for (let i = 6; i < 10; i++) {
-      const id = d.repos.items.insert({ datasetId: 1, externalId: `s-${i}`, kind: 'text', input: `q ${i}`, output: 'a', messages: [], metadata: {}, steps: [] }, '2026-12-01T00:00:00Z')
-      d.repos.labels.add({ itemId: id, criterionId: d.criterionId, criterionVersion: 1, verdict: i % 2 ? 'fail' : 'pass', note: '', annotator: 'ann', firstFailingStep: null }, '2026-12-01T00:00:00Z')
+      const id = d.repos.items.insert(
+        {
+          datasetId: 1,
+          externalId: `s-${i}`,
+          kind: 'text',
+          input: `q ${i}`,
+          output: 'a',
+          messages: [],
+          metadata: {},
+          steps: [],
+        },
+        '2026-12-01T00:00:00Z',
+      )
+      d.repos.labels.add(
+        {
+          itemId: id,
+          criterionId: d.criterionId,
+          criterionVersion: 1,
+          verdict: i % 2 ? 'fail' : 'pass',
+          note: '',
+          annotator: 'ann',
+          firstFailingStep: null,
+        },
+        '2026-12-01T00:00:00Z',
+      )
     }
   })()
   expect(d.db.prepare('SELECT count(*) FROM splits').pluck().get()).toBe(6)
@@ -85,7 +152,15 @@ beforeAll(() => {
   writeDemoProject(join(src, 'demo.assay'), { unlabeled: 200 })
   copiedWhileOpen()
   writeFileSync(tmp.file('more.csv'), 'id,input,output\nnew-1,a new question,an answer\n')
-  expect(readdirSync(src).sort()).toEqual(['demo.assay', 'pending.assay', 'pending.assay-shm', 'pending.assay-wal', 'splits.assay', 'wal-only.assay', 'wal-only.assay-wal'])
+  expect(readdirSync(src).sort()).toEqual([
+    'demo.assay',
+    'pending.assay',
+    'pending.assay-shm',
+    'pending.assay-wal',
+    'splits.assay',
+    'wal-only.assay',
+    'wal-only.assay-wal',
+  ])
   before = snapshot(src)
   view = readOnlyView(src, tmp.file('mnt'))
 })
@@ -101,7 +176,9 @@ describe('a project on a read-only mount or folder', () => {
   const why = () => (view.kind === 'mount' ? 'it is on a read-only file system' : 'you have no permission to write it')
 
   it('opens read-only and says why and what to do', async () => {
-    const info = await value<{ readOnly: string | null; itemCount: number; labeledCount: number }>('project.open', { path: project() })
+    const info = await value<{ readOnly: string | null; itemCount: number; labeledCount: number }>('project.open', {
+      path: project(),
+    })
     expect(info).toMatchObject({ itemCount: 550, labeledCount: 120 })
     expect(info.readOnly).toBe(
       `${project()} is read-only: ${why()}. You can read, filter and calibrate it and write reports and exports; labels, imports, judge runs and other changes cannot be saved. To change it, ${view.kind === 'mount' ? '' : `make it writable (chmod u+w "${project()}"), or `}copy it (with demo.assay-wal, if there is one) to a folder you can write and open the copy.`,
@@ -111,14 +188,32 @@ describe('a project on a read-only mount or folder', () => {
 
   it('reads, filters, calibrates (test results shown, the estimate not stored) and reports', async () => {
     expect(await value('items.list', { offset: 0, limit: 3 })).toMatchObject({ total: 550 })
-    expect(await value('items.list', { offset: 0, limit: 3, filter: { label: 'labeled', judge: 'any', dataset: null, metadata: null } })).toMatchObject({ total: 120 })
+    expect(
+      await value('items.list', {
+        offset: 0,
+        limit: 3,
+        filter: { label: 'labeled', judge: 'any', dataset: null, metadata: null },
+      }),
+    ).toMatchObject({ total: 120 })
     const [choice] = await value<{ versionId: number }[]>('calibrate.choices')
-    const view = await value<{ testRevealed: boolean; estimate: { estimateId: number | null; theta: number } | null }>('calibrate.get', { versionId: choice!.versionId, revealTest: true })
+    const view = await value<{ testRevealed: boolean; estimate: { estimateId: number | null; theta: number } | null }>(
+      'calibrate.get',
+      { versionId: choice!.versionId, revealTest: true },
+    )
     expect(view.testRevealed).toBe(true)
     expect(view.estimate).toMatchObject({ estimateId: null, theta: expect.any(Number) })
-    expect(await value<unknown[]>('calibrate.cell', { versionId: choice!.versionId, split: 'test', human: 'pass', judge: 'pass' })).not.toHaveLength(0)
+    expect(
+      await value<unknown[]>('calibrate.cell', {
+        versionId: choice!.versionId,
+        split: 'test',
+        human: 'pass',
+        judge: 'pass',
+      }),
+    ).not.toHaveLength(0)
     const judges = await value<{ id: number }[]>('judges.list')
-    expect(await value('judges.get', { id: judges[0]!.id, revealVersion: choice!.versionId })).toMatchObject({ judge: { id: judges[0]!.id } })
+    expect(await value('judges.get', { id: judges[0]!.id, revealVersion: choice!.versionId })).toMatchObject({
+      judge: { id: judges[0]!.id },
+    })
     const report = await value<{ base64: string }>('report.render', { format: 'md' })
     const markdown = Buffer.from(report.base64, 'base64').toString('utf8')
     expect(markdown).toContain('# Calibration report: demo')
@@ -134,7 +229,10 @@ describe('a project on a read-only mount or folder', () => {
       expect([method, (await call(method, input)).ok]).toEqual([method, true])
     }
     // The demo's judge has recorded verdicts and no prompt: the estimate says so, not that the file cannot be written.
-    expect(await call('judges.estimate', { versionId: choice!.versionId, scope: 'unlabeled' })).toMatchObject({ ok: false, error: { kind: 'invalid_input', message: expect.stringContaining('no prompt to run') } })
+    expect(await call('judges.estimate', { versionId: choice!.versionId, scope: 'unlabeled' })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid_input', message: expect.stringContaining('no prompt to run') },
+    })
     expect(await value<unknown[]>('notes.list')).not.toHaveLength(0)
     expect(await value('taxonomy.get', { pivot: null })).toMatchObject({ reviewed: 120 })
   })
@@ -147,7 +245,13 @@ describe('a project on a read-only mount or folder', () => {
       'sessions.create': { criterionId: 1, order: 'random', seed: 1, size: 10, blind: false },
       'labels.save': { sessionId: 1, itemId: 1, verdict: 'pass' },
       'labels.undo': { sessionId: 1 },
-      'import.run': { path: detected.detected.path, format: detected.detected.format, mapping: detected.mapping, onError: 'abort', duplicates: 'abort' },
+      'import.run': {
+        path: detected.detected.path,
+        format: detected.detected.format,
+        mapping: detected.mapping,
+        onError: 'abort',
+        duplicates: 'abort',
+      },
       'judges.run': { versionId: choice!.versionId, scope: 'dev' },
       'criteria.update': { id: 1, definition: 'A new definition.' },
       'modes.create': { name: 'A new mode' },
@@ -164,21 +268,34 @@ describe('a project on a read-only mount or folder', () => {
     }
     // The import pipeline itself refuses too, whoever calls it: its connection is for writing.
     const d = detected.detected
-    await expect(runImport(project(), { file: d.path, format: d.format, mapping: detected.mapping, onError: 'abort', duplicates: 'abort' })).rejects.toMatchObject({ kind: 'read_only', message: expect.stringContaining(refusal) })
+    await expect(
+      runImport(project(), {
+        file: d.path,
+        format: d.format,
+        mapping: detected.mapping,
+        onError: 'abort',
+        duplicates: 'abort',
+      }),
+    ).rejects.toMatchObject({ kind: 'read_only', message: expect.stringContaining(refusal) })
     expect(await value('project.current')).toMatchObject({ itemCount: 550, labeledCount: 120 }) // still open, for reading
   })
 
   it('labels without a split yet are given one as they would be, without writing it', async () => {
     await value('project.open', { path: join(view.dir, 'splits.assay') })
     const [judge] = await value<{ id: number }[]>('judges.list')
-    const { splits } = await value<{ splits: { counts: Record<'train' | 'dev' | 'test', { pass: number; fail: number }> } }>('judges.get', { id: judge!.id })
+    const { splits } = await value<{
+      splits: { counts: Record<'train' | 'dev' | 'test', { pass: number; fail: number }> }
+    }>('judges.get', { id: judge!.id })
     const counted = Object.values(splits.counts).reduce((n, c) => n + c.pass + c.fail, 0)
     expect(counted).toBe(10)
     expect(await value('judges.get', { id: judge!.id })).toMatchObject({ splits }) // the same splits each time: computed the same way, never stored
   })
 
   it('a copy whose last commits are still in its -wal (with its -shm) opens read-only with them', async () => {
-    expect(await value('project.open', { path: join(view.dir, 'pending.assay') })).toMatchObject({ itemCount: 4, readOnly: expect.stringContaining('is read-only') })
+    expect(await value('project.open', { path: join(view.dir, 'pending.assay') })).toMatchObject({
+      itemCount: 4,
+      readOnly: expect.stringContaining('is read-only'),
+    })
     expect(await value('items.locate', { externalId: 'w-4' })).toMatchObject({ index: 3 })
   })
 
@@ -211,7 +328,12 @@ describe('a project on a read-only mount or folder', () => {
   })
 
   it('the CLI reads it (judge list, export, report) and refuses an import and a judge run with the reason', () => {
-    const assay = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], { cwd: tmp.dir, env: { ...process.env, ASSAY_HOME: tmp.file('home') }, encoding: 'utf8' })
+    const assay = (...args: string[]) =>
+      spawnSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], {
+        cwd: tmp.dir,
+        env: { ...process.env, ASSAY_HOME: tmp.file('home') },
+        encoding: 'utf8',
+      })
     const list = assay('judge', 'list', project(), '--json')
     expect([list.status, list.stderr]).toEqual([0, ''])
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ criterion: 'Overall', versions: 1 })])
@@ -221,7 +343,10 @@ describe('a project on a read-only mount or folder', () => {
     const report = assay('report', project(), '--format', 'md')
     expect([report.status, report.stderr]).toEqual([0, ''])
     expect(report.stdout).toContain('corrected success rate θ̂')
-    for (const args of [['import', project(), tmp.file('more.csv')], ['judge', 'run', project(), '--judge', JSON.parse(list.stdout)[0].name, '--scope', 'dev']]) {
+    for (const args of [
+      ['import', project(), tmp.file('more.csv')],
+      ['judge', 'run', project(), '--judge', JSON.parse(list.stdout)[0].name, '--scope', 'dev'],
+    ]) {
       const refused = assay(...args)
       expect([args[0], refused.status, refused.stdout]).toEqual([args[0], 1, ''])
       expect(refused.stderr).toContain(`${project()} is open read-only (${why()}), so nothing can be changed in it`)

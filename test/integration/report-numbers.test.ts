@@ -23,7 +23,9 @@ describe('the report of a judge measured on some splits only', () => {
     d.db.close()
     const j = data.judges[0]!
     expect(j.estimate).toBeNull()
-    expect(j.refusal).toBe('Version 1 has no verdicts on the test split yet: run it on test (Judges screen, once the judge is final) to measure TPR and TNR.')
+    expect(j.refusal).toBe(
+      'Version 1 has no verdicts on the test split yet: run it on test (Judges screen, once the judge is final) to measure TPR and TNR.',
+    )
     for (const text of [reportHtml(data), reportMarkdown(data)]) {
       expect(count(text, 'has no verdicts on the test split yet')).toBe(1)
       expect(text).toContain('train split: not run by this version (4 labeled items without a verdict).')
@@ -38,7 +40,9 @@ describe('the report of a judge measured on some splits only', () => {
     const path = tmp.file('p.assay')
     const d = reportProject(path, { splits: ['dev', 'test', 'unlabeled'] })
     // Every human-Fail dev item becomes a Pass: the dev split has no human-Fail item.
-    d.db.prepare("UPDATE labels SET verdict = 'pass' WHERE item_id IN (SELECT item_id FROM splits WHERE split = 'dev')").run()
+    d.db
+      .prepare("UPDATE labels SET verdict = 'pass' WHERE item_id IN (SELECT item_id FROM splits WHERE split = 'dev')")
+      .run()
     const data = buildReport(d, { projectPath: path, appVersion: '9.9.9' })
     d.db.close()
     const md = reportMarkdown(data)

@@ -44,7 +44,12 @@ describe('calibration report', () => {
     const [j] = data.judges
     const versionId = d.repos.judges.versions(1).at(-1)!.id
     const screen = calibrate(d, CalibrateRequest.parse({ versionId }))
-    expect(j!.estimate).toMatchObject({ theta: screen.estimate!.theta, lower: screen.estimate!.lower, upper: screen.estimate!.upper, method: 'lang-reiczigel' })
+    expect(j!.estimate).toMatchObject({
+      theta: screen.estimate!.theta,
+      lower: screen.estimate!.lower,
+      upper: screen.estimate!.upper,
+      method: 'lang-reiczigel',
+    })
     expect(j!.matrices).toEqual(screen.matrices)
     expect(d.repos.judges.version(versionId)!.test_viewed_at).not.toBeNull() // a report shows test results: recorded
     const e = j!.estimate!
@@ -64,7 +69,9 @@ describe('calibration report', () => {
     expect(html).toContain('<svg class="histogram"')
     expect(html).toContain('<svg class="pareto"')
     // The command in the reproducibility block recomputes the same numbers.
-    expect(j!.command).toBe(`echo '${JSON.stringify(e.counts)}' | assay estimate --input - --method lang-reiczigel --seed 0 --confidence 0.95 --json`)
+    expect(j!.command).toBe(
+      `echo '${JSON.stringify(e.counts)}' | assay estimate --input - --method lang-reiczigel --seed 0 --confidence 0.95 --json`,
+    )
     expect(data.project.sha256).toMatch(/^[0-9a-f]{64}$/)
   })
 
@@ -100,9 +107,26 @@ describe('calibration report', () => {
 
   it("exports judgy's arrays that reproduce the judgy estimate", () => {
     const { arrays } = judgyArrays(d, 'Overall judge')
-    const fromArrays = estimate({ counts: countsFromArrays(arrays.test_labels, arrays.test_preds, arrays.unlabeled_preds), method: 'judgy', seed: 3 })
-    const report = buildReport(d, { projectPath: path, appVersion: 'x', judge: 'Overall judge', method: 'judgy', seed: 3 })
-    expect(report.judges[0]!.estimate).toMatchObject({ theta: fromArrays.theta, lower: fromArrays.lower, upper: fromArrays.upper, nDropped: fromArrays.nDropped })
-    expect(() => buildReport(d, { projectPath: path, appVersion: 'x', judge: 'Nope' })).toThrow(/No judge matches name "Nope"/)
+    const fromArrays = estimate({
+      counts: countsFromArrays(arrays.test_labels, arrays.test_preds, arrays.unlabeled_preds),
+      method: 'judgy',
+      seed: 3,
+    })
+    const report = buildReport(d, {
+      projectPath: path,
+      appVersion: 'x',
+      judge: 'Overall judge',
+      method: 'judgy',
+      seed: 3,
+    })
+    expect(report.judges[0]!.estimate).toMatchObject({
+      theta: fromArrays.theta,
+      lower: fromArrays.lower,
+      upper: fromArrays.upper,
+      nDropped: fromArrays.nDropped,
+    })
+    expect(() => buildReport(d, { projectPath: path, appVersion: 'x', judge: 'Nope' })).toThrow(
+      /No judge matches name "Nope"/,
+    )
   })
 })

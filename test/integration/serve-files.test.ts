@@ -19,13 +19,32 @@ describe('assay serve: downloads and uploads', () => {
   let services: Services
   const base = () => `http://127.0.0.1:${server.port}`
   const api = async (method: string, input: unknown) =>
-    (await (await fetch(`${base()}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: JSON.stringify(input) })).json()) as { ok: boolean; value: Record<string, string>; error?: { message: string } }
+    (await (
+      await fetch(`${base()}/api/${method}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token}` },
+        body: JSON.stringify(input),
+      })
+    ).json()) as { ok: boolean; value: Record<string, string>; error?: { message: string } }
 
   beforeAll(async () => {
     writeDemoProject(project, { unlabeled: 100 })
-    services = createServices({ shell: 'serve', version: 'test', settings: createSettingsStore(tmp.file('home')), clock: () => new Date(), emit: () => undefined, demoPath: tmp.file('home/demo.assay') })
+    services = createServices({
+      shell: 'serve',
+      version: 'test',
+      settings: createSettingsStore(tmp.file('home')),
+      clock: () => new Date(),
+      emit: () => undefined,
+      demoPath: tmp.file('home/demo.assay'),
+    })
     services.open(project)
-    server = await startServer({ handlers: services.handlers, rendererDir: join(repoRoot, 'out/renderer'), port: 0, host: '127.0.0.1', download: (ticket) => services.download(ticket) })
+    server = await startServer({
+      handlers: services.handlers,
+      rendererDir: join(repoRoot, 'out/renderer'),
+      port: 0,
+      host: '127.0.0.1',
+      download: (ticket) => services.download(ticket),
+    })
   })
   afterAll(async () => {
     await server.close()
@@ -38,19 +57,24 @@ describe('assay serve: downloads and uploads', () => {
     expect(link).toMatchObject({ ok: true, value: { via: 'download', filename: 'demo-items.csv' } })
     const res = await fetch(`${base()}${link.value.url}`)
     expect(res.status).toBe(200)
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="demo-items.csv"; filename*=UTF-8''demo-items.csv`)
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="demo-items.csv"; filename*=UTF-8''demo-items.csv`,
+    )
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     expect((await runCli(['export', project, '--out', tmp.file('cli.csv')], tmp.dir)).code).toBe(0)
     expect(await res.text()).toBe(readFileSync(tmp.file('cli.csv'), 'utf8'))
 
     const again = await fetch(`${base()}${link.value.url}`)
     expect(again.status).toBe(404)
-    expect(((await again.json()) as { error: { message: string } }).error.message).toBe('This download link was used already or has expired: export again (File → Export…, or e on the Data screen).')
+    expect(((await again.json()) as { error: { message: string } }).error.message).toBe(
+      'This download link was used already or has expired: export again (File → Export…, or e on the Data screen).',
+    )
   })
 
   it('takes a dropped file as an upload (token and same origin only) that the import wizard can read, and removes it when it stops', async () => {
     const content = 'id,question,answer\nq1,"How long do I boil an egg?","Nine minutes,\nthen cold water."\n'
-    const upload = (headers: Record<string, string>) => fetch(`${base()}/upload?name=${encodeURIComponent('my traces.csv')}`, { method: 'POST', headers, body: content })
+    const upload = (headers: Record<string, string>) =>
+      fetch(`${base()}/upload?name=${encodeURIComponent('my traces.csv')}`, { method: 'POST', headers, body: content })
 
     expect((await upload({})).status).toBe(401)
     expect((await upload({ authorization: `Bearer ${server.token}`, origin: 'http://evil.example' })).status).toBe(403)
@@ -61,14 +85,28 @@ describe('assay serve: downloads and uploads', () => {
     expect(readFileSync(value.path, 'utf8')).toBe(content)
 
     const detected = await api('import.detect', { path: value.path })
-    expect(detected).toMatchObject({ ok: true, value: { detected: { format: 'csv', columns: ['id', 'question', 'answer'] } } })
+    expect(detected).toMatchObject({
+      ok: true,
+      value: { detected: { format: 'csv', columns: ['id', 'question', 'answer'] } },
+    })
 
-    const traversal = await (await fetch(`${base()}/upload?name=${encodeURIComponent('../../etc/x.csv')}`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: 'a\n1\n' })).json() as { value: { path: string } }
+    const traversal = (await (
+      await fetch(`${base()}/upload?name=${encodeURIComponent('../../etc/x.csv')}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.token}` },
+        body: 'a\n1\n',
+      })
+    ).json()) as { value: { path: string } }
     expect(traversal.value.path.endsWith('/x.csv')).toBe(true)
     expect(dirname(traversal.value.path)).not.toBe(dirname(value.path))
 
     await server.close()
     expect(existsSync(value.path)).toBe(false)
-    server = await startServer({ handlers: services.handlers, rendererDir: join(repoRoot, 'out/renderer'), port: 0, host: '127.0.0.1' })
+    server = await startServer({
+      handlers: services.handlers,
+      rendererDir: join(repoRoot, 'out/renderer'),
+      port: 0,
+      host: '127.0.0.1',
+    })
   })
 })

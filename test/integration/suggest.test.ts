@@ -22,11 +22,21 @@ describe('taxonomy.suggest', () => {
   beforeEach(async () => {
     tmp = tempDir()
     server = await startLlmServer({ answer: (prompt) => reply(prompt) })
-    services = createServices({ shell: 'serve', version: 'test', settings: createSettingsStore(tmp.file('home')), clock: () => new Date('2026-03-01T00:00:00Z'), emit: () => undefined, demoPath: tmp.file('home/demo.assay'), env: {} })
+    services = createServices({
+      shell: 'serve',
+      version: 'test',
+      settings: createSettingsStore(tmp.file('home')),
+      clock: () => new Date('2026-03-01T00:00:00Z'),
+      emit: () => undefined,
+      demoPath: tmp.file('home/demo.assay'),
+      env: {},
+    })
     const project = tmp.file('demo.assay')
     writeDemoProject(project, { unlabeled: 10 })
     await call('project.open', { path: project })
-    await call('profiles.save', { profile: { id: 'local', name: 'Local', baseUrl: server.baseUrl, model: 'fake-judge' } })
+    await call('profiles.save', {
+      profile: { id: 'local', name: 'Local', baseUrl: server.baseUrl, model: 'fake-judge' },
+    })
   })
   afterEach(async () => {
     services.close()
@@ -41,7 +51,11 @@ describe('taxonomy.suggest', () => {
       const pick = (re: RegExp) => lines.filter((l) => re.test(l.text)).map((l) => l.n)
       return JSON.stringify({
         modes: [
-          { name: 'Breaks the diet', definition: 'Suggests an ingredient the diet forbids.', notes: [...pick(/although the user asked/), 999] },
+          {
+            name: 'Breaks the diet',
+            definition: 'Suggests an ingredient the diet forbids.',
+            notes: [...pick(/although the user asked/), 999],
+          },
           { name: 'No recipe', definition: 'Answers without an actual recipe.', notes: pick(/Generic answer/) },
           { name: 'Empty', definition: 'Matches nothing.', notes: [] },
         ],
@@ -50,7 +64,8 @@ describe('taxonomy.suggest', () => {
     const notes = await call('notes.list', {})
     const { suggestions } = await call('taxonomy.suggest', { profileId: 'local' })
     expect(suggestions.map((s) => s.name)).toEqual(['Breaks the diet', 'No recipe'])
-    const expected = (re: RegExp) => [...new Set(notes.filter((n) => n.verdict === 'fail' && re.test(n.note)).map((n) => n.itemId))].sort()
+    const expected = (re: RegExp) =>
+      [...new Set(notes.filter((n) => n.verdict === 'fail' && re.test(n.note)).map((n) => n.itemId))].sort()
     expect([...suggestions[0]!.itemIds].sort()).toEqual(expected(/although the user asked/))
     expect([...suggestions[1]!.itemIds].sort()).toEqual(expected(/Generic answer/))
     expect(suggestions[0]!.itemIds.length).toBeGreaterThan(0)
@@ -60,7 +75,11 @@ describe('taxonomy.suggest', () => {
     expect((server.calls[0]!.body.response_format as { type: string }).type).toBe('json_schema')
     // Nothing saved yet; accepting one creates the mode with its traces.
     expect((await call('taxonomy.get', { pivot: null })).modes.map((m) => m.name)).not.toContain('No recipe')
-    await call('modes.create', { name: suggestions[1]!.name, definition: suggestions[1]!.definition, itemIds: suggestions[1]!.itemIds })
+    await call('modes.create', {
+      name: suggestions[1]!.name,
+      definition: suggestions[1]!.definition,
+      itemIds: suggestions[1]!.itemIds,
+    })
     const mode = (await call('taxonomy.get', { pivot: null })).modes.find((m) => m.name === 'No recipe')!
     expect(mode.count).toBe(suggestions[1]!.itemIds.length)
   })

@@ -40,7 +40,7 @@ describe('revealing test results', () => {
   /** The Data table's judge column, every page. */
   const judgeColumn = async () => {
     const column: (string | null)[] = []
-    for (let total = Infinity; column.length < total; ) {
+    for (let total = Infinity; column.length < total;) {
       const page = await call('items.list', { offset: column.length, limit: 1000 })
       total = page.total
       column.push(...page.rows.map((r) => r.judge))
@@ -61,7 +61,9 @@ describe('revealing test results', () => {
     expect(reveals()).toEqual([{ name: 'test.revealed', payload: { versionId: choice!.versionId } }])
     const after = await judgeColumn()
     expect(after.filter((v) => v === 'hidden')).toEqual([])
-    expect(after.filter((v, i) => before[i] === 'hidden' && (v === 'pass' || v === 'fail' || v === 'error'))).toHaveLength(hidden)
+    expect(
+      after.filter((v, i) => before[i] === 'hidden' && (v === 'pass' || v === 'fail' || v === 'error')),
+    ).toHaveLength(hidden)
 
     // Shown again (t again, the Judges screen, a report): nothing new to announce.
     await call('calibrate.get', { versionId: choice!.versionId, revealTest: true })

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest'
 import { repoRoot } from '../helpers/paths'
 
 /** The thin shell: the only files allowed to import `electron` (DESIGN §4). */
-const SHELL_FILES = ['electron/main.ts', 'electron/window.ts', 'electron/preload.ts', 'electron/ipc.ts', 'electron/menu.ts', 'electron/secrets.ts']
+const SHELL_FILES = [
+  'electron/main.ts',
+  'electron/window.ts',
+  'electron/preload.ts',
+  'electron/ipc.ts',
+  'electron/menu.ts',
+  'electron/secrets.ts',
+]
 const IMPORT = /(?:from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)|import\(\s*['"]electron['"]\s*\))/
 
 function sources(dir: string): string[] {

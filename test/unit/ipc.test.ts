@@ -12,7 +12,9 @@ function fakeIpcMain() {
   const handlers = new Map<string, Listener>()
   const ipcMain: IpcMainLike = { handle: (channel, listener) => void handlers.set(channel, listener) }
   const invoke = (channel: string, url: string | null, input: unknown) =>
-    handlers.get(channel)!({ senderFrame: url === null ? null : ({ url } as never) }, input) as Promise<Envelope<unknown>>
+    handlers.get(channel)!({ senderFrame: url === null ? null : ({ url } as never) }, input) as Promise<
+      Envelope<unknown>
+    >
   return { ipcMain, handlers, invoke }
 }
 
@@ -35,13 +37,19 @@ describe('registerIpc', () => {
   })
 
   it('answers a valid call from our own window with a value envelope', async () => {
-    expect(await invoke('assay:app.info', trusted, {})).toEqual({ ok: true, value: { version: 'test', shell: 'electron', canPickFiles: false, demoPath: tmp.file('demo.assay') } })
+    expect(await invoke('assay:app.info', trusted, {})).toEqual({
+      ok: true,
+      value: { version: 'test', shell: 'electron', canPickFiles: false, demoPath: tmp.file('demo.assay') },
+    })
   })
 
   it('refuses a foreign sender before looking at the payload', async () => {
     for (const url of ['https://evil.example/', 'file:///tmp/other.html', null]) {
       const result = await invoke('assay:project.open', url, { path: tmp.file('x.assay') })
-      expect(result).toEqual({ ok: false, error: { kind: 'forbidden', message: expect.stringContaining("Assay's own window") } })
+      expect(result).toEqual({
+        ok: false,
+        error: { kind: 'forbidden', message: expect.stringContaining("Assay's own window") },
+      })
     }
   })
 

@@ -60,7 +60,10 @@ vi.mock('electron', () => {
       quit: () => undefined,
     },
     BrowserWindow: FakeWindow,
-    ipcMain: { handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => mock.handlers.set(channel, fn) },
+    ipcMain: {
+      handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) =>
+        mock.handlers.set(channel, fn),
+    },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: typeof mock.menu) => (mock.menu = m) },
     dialog: {
       showErrorBox: (title: string, message: string) => mock.messages.push({ message: title, detail: message }),
@@ -76,11 +79,15 @@ vi.mock('electron', () => {
   }
 })
 
-const menu = (label: string): Item[] => (mock.menu as Item[]).find((m) => m.label === label || m.role === label)!.submenu!
+const menu = (label: string): Item[] =>
+  (mock.menu as Item[]).find((m) => m.label === label || m.role === label)!.submenu!
 const item = (menuLabel: string, label: string): Item => menu(menuLabel).find((i) => i.label === label)!
 /** Calls a contract method the way the preload does, from the app's own page. */
 const invoke = (method: Parameters<typeof channelOf>[0], input: unknown) =>
-  mock.handlers.get(channelOf(method))!({ senderFrame: { url: pathToFileURL(join(repoRoot, 'renderer/index.html')).href } }, input) as Promise<{ ok: boolean; value: unknown }>
+  mock.handlers.get(channelOf(method))!(
+    { senderFrame: { url: pathToFileURL(join(repoRoot, 'renderer/index.html')).href } },
+    input,
+  ) as Promise<{ ok: boolean; value: unknown }>
 
 describe('the desktop menu (electron mocked)', () => {
   beforeAll(async () => {
@@ -89,21 +96,41 @@ describe('the desktop menu (electron mocked)', () => {
   })
 
   it('File has Export… (Ctrl/Cmd+Shift+E) beside Export Report…, and it opens the export dialog in the window', async () => {
-    expect(menu('File').map((i) => i.label).filter(Boolean)).toEqual(['New Project…', 'Open Project…', 'Open Recent', 'Open Demo Project', 'Export…', 'Export Report…', 'Quit'])
+    expect(
+      menu('File')
+        .map((i) => i.label)
+        .filter(Boolean),
+    ).toEqual([
+      'New Project…',
+      'Open Project…',
+      'Open Recent',
+      'Open Demo Project',
+      'Export…',
+      'Export Report…',
+      'Quit',
+    ])
     expect(item('File', 'Export…').accelerator).toBe('CmdOrCtrl+Shift+E')
     await vi.waitFor(() => expect(mock.handlers.size).toBeGreaterThan(0))
     item('File', 'Export…').click!()
     expect(mock.sent.at(-1)).toEqual([EVENT_CHANNEL, { name: 'app.command', payload: { command: 'export' } }])
   })
 
-  it("writes an export where the save dialog says, from main (the renderer never holds the file)", async () => {
+  it('writes an export where the save dialog says, from main (the renderer never holds the file)', async () => {
     const project = join(mock.home, 'menu-test.assay')
     expect(await invoke('project.create', { path: project })).toMatchObject({ ok: true })
     mock.saveTo = join(mock.home, 'chosen.csv')
-    expect(await invoke('export.run', { what: 'items', format: 'csv' })).toEqual({ ok: true, value: { via: 'saved', path: mock.saveTo, message: `Wrote 0 items to ${mock.saveTo}.` } })
-    expect(readFileSync(mock.saveTo, 'utf8')).toMatch(/^id,dataset,kind,input,output,messages,steps,metadata[^\n]*\r\n$/)
+    expect(await invoke('export.run', { what: 'items', format: 'csv' })).toEqual({
+      ok: true,
+      value: { via: 'saved', path: mock.saveTo, message: `Wrote 0 items to ${mock.saveTo}.` },
+    })
+    expect(readFileSync(mock.saveTo, 'utf8')).toMatch(
+      /^id,dataset,kind,input,output,messages,steps,metadata[^\n]*\r\n$/,
+    )
     mock.saveTo = null
-    expect(await invoke('export.run', { what: 'history', format: 'jsonl' })).toEqual({ ok: true, value: { via: 'cancelled' } })
+    expect(await invoke('export.run', { what: 'history', format: 'jsonl' })).toEqual({
+      ok: true,
+      value: { via: 'cancelled' },
+    })
   })
 
   it('Help → Install the `assay` Command… explains itself in a development run and writes nothing', async () => {
@@ -121,10 +148,15 @@ describe('the desktop menu (electron mocked)', () => {
     item('help', 'Install the `assay` Command…').click!()
     const launcher = join(mock.home, '.local', 'bin', 'assay')
     await vi.waitFor(() => expect(mock.messages).toHaveLength(2))
-    expect(mock.messages[0]).toMatchObject({ message: 'Install the `assay` command?', detail: expect.stringContaining(`It writes ${launcher}, a launcher`) })
+    expect(mock.messages[0]).toMatchObject({
+      message: 'Install the `assay` command?',
+      detail: expect.stringContaining(`It writes ${launcher}, a launcher`),
+    })
     expect(mock.messages[1]!.message).toBe('The `assay` command is installed')
     expect(mock.messages[1]!.detail).toContain(`Installed the \`assay\` command: ${launcher}.`)
-    expect(readFileSync(launcher, 'utf8')).toContain(`ELECTRON_RUN_AS_NODE=1 exec '${process.execPath}' '${join(repoRoot, 'bin', 'assay.mjs')}' "$@"`)
+    expect(readFileSync(launcher, 'utf8')).toContain(
+      `ELECTRON_RUN_AS_NODE=1 exec '${process.execPath}' '${join(repoRoot, 'bin', 'assay.mjs')}' "$@"`,
+    )
     const run = spawnSync(launcher, ['export', '--help'], { encoding: 'utf8' })
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('Usage: assay export PROJECT')

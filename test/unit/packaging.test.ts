@@ -20,13 +20,21 @@ describe('the installers ship the CLI', () => {
     expect(entries.filter((e) => e.startsWith('!') && /out\/cli\/\*\*$|^!bin/.test(e))).toEqual([])
   })
 
-  it.skipIf(!existsSync(join(repoRoot, 'out/cli/assay.mjs')))('the CLI bundle imports only Node built-ins and production dependencies', () => {
-    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
-    const bundle = readFileSync(join(repoRoot, 'out/cli/assay.mjs'), 'utf8')
-    const imported = [...bundle.matchAll(/^import .* from ['"]([^'".][^'"]*)['"]/gm)].map((m) => m[1]!)
-    const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!)
-    const missing = imported.filter((spec) => !spec.startsWith('node:') && !builtinModules.includes(spec) && !(packageOf(spec) in pkg.dependencies))
-    expect(imported).toContain('better-sqlite3')
-    expect(missing).toEqual([])
-  })
+  it.skipIf(!existsSync(join(repoRoot, 'out/cli/assay.mjs')))(
+    'the CLI bundle imports only Node built-ins and production dependencies',
+    () => {
+      const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>
+      }
+      const bundle = readFileSync(join(repoRoot, 'out/cli/assay.mjs'), 'utf8')
+      const imported = [...bundle.matchAll(/^import .* from ['"]([^'".][^'"]*)['"]/gm)].map((m) => m[1]!)
+      const packageOf = (spec: string) =>
+        spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!
+      const missing = imported.filter(
+        (spec) => !spec.startsWith('node:') && !builtinModules.includes(spec) && !(packageOf(spec) in pkg.dependencies),
+      )
+      expect(imported).toContain('better-sqlite3')
+      expect(missing).toEqual([])
+    },
+  )
 })

@@ -68,7 +68,11 @@ vi.mock('electron', () => {
     shell: { openExternal: () => Promise.resolve() },
     contextBridge: { exposeInMainWorld: (key: string, api: Record<string, unknown>) => (mock.exposed = { key, api }) },
     webUtils: { getPathForFile: (file: { name: string }) => `/home/me/Downloads/${file.name}` },
-    ipcRenderer: { invoke: (...args: unknown[]) => (mock.invoked.push(args), Promise.resolve({ ok: true, value: null })), on: () => undefined, removeListener: () => undefined },
+    ipcRenderer: {
+      invoke: (...args: unknown[]) => (mock.invoked.push(args), Promise.resolve({ ok: true, value: null })),
+      on: () => undefined,
+      removeListener: () => undefined,
+    },
   }
 })
 
@@ -84,7 +88,12 @@ describe('electron/main.ts', () => {
 
   it('creates a sandboxed, context-isolated window without Node and loads the built renderer', () => {
     const win = mock.windows[0]!
-    expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true })
+    expect(win.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    })
     // Paths are relative to the main bundle (out/main → out/preload, out/renderer); here, to the source.
     expect((win.options.webPreferences as { preload: string }).preload).toBe(join(repoRoot, 'preload/index.cjs'))
     expect(win.loaded).toBe(pathToFileURL(join(repoRoot, 'renderer/index.html')).href)
@@ -109,12 +118,14 @@ describe('electron/preload.ts', () => {
   it('exposes window.assay with one function per method, grouped by namespace, an event hook and the path of a dropped file', () => {
     expect(mock.exposed?.key).toBe('assay')
     const api = mock.exposed!.api as Record<string, Record<string, unknown>>
-    const exposed = Object.entries(api).flatMap(([ns, fns]) => (typeof fns === 'function' ? [ns] : Object.keys(fns).map((leaf) => `${ns}.${leaf}`)))
+    const exposed = Object.entries(api).flatMap(([ns, fns]) =>
+      typeof fns === 'function' ? [ns] : Object.keys(fns).map((leaf) => `${ns}.${leaf}`),
+    )
     expect(exposed.sort()).toEqual([...methodNames, 'onEvent', 'pathForFile'].sort())
     expect('invoke' in api).toBe(false)
   })
 
-  it("tells where a dropped file is (webUtils.getPathForFile: a File has no path under context isolation)", () => {
+  it('tells where a dropped file is (webUtils.getPathForFile: a File has no path under context isolation)', () => {
     const api = mock.exposed!.api as { pathForFile: (file: { name: string }) => string }
     expect(api.pathForFile({ name: 'traces.csv' })).toBe('/home/me/Downloads/traces.csv')
   })

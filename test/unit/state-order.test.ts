@@ -5,11 +5,17 @@ const seq = (...states: string[]) => ({ states, weight: 1 })
 
 describe('stateOrder', () => {
   it("takes a pipeline's steps in order", () => {
-    expect(stateOrder([seq('decompose', 'retrieve', 'extract'), seq('decompose', 'retrieve', 'extract')], null, true)).toEqual({ order: ['decompose', 'retrieve', 'extract'], source: 'steps', unfixed: [] })
+    expect(
+      stateOrder([seq('decompose', 'retrieve', 'extract'), seq('decompose', 'retrieve', 'extract')], null, true),
+    ).toEqual({ order: ['decompose', 'retrieve', 'extract'], source: 'steps', unfixed: [] })
   })
 
   it('infers an order from last success → first failure pairs, naming the states the data leaves unordered (first seen first)', () => {
-    const t = stateOrder([seq('b', 'c'), seq('a', 'b'), seq('c', 'e'), seq('c', 'd'), seq('d', 'f'), seq('e', 'f')], null, false)
+    const t = stateOrder(
+      [seq('b', 'c'), seq('a', 'b'), seq('c', 'e'), seq('c', 'd'), seq('d', 'f'), seq('e', 'f')],
+      null,
+      false,
+    )
     expect(t).toEqual({ order: ['a', 'b', 'c', 'e', 'd', 'f'], source: 'inferred', unfixed: [['e', 'd']] })
   })
 
@@ -21,7 +27,11 @@ describe('stateOrder', () => {
   })
 
   it("keeps the user's order, with the states it leaves out after it in the inferred order", () => {
-    expect(stateOrder([seq('x', 'y'), seq('b', 'a')], ['a', 'b'], false)).toEqual({ order: ['a', 'b', 'x', 'y'], source: 'user', unfixed: [] })
+    expect(stateOrder([seq('x', 'y'), seq('b', 'a')], ['a', 'b'], false)).toEqual({
+      order: ['a', 'b', 'x', 'y'],
+      source: 'user',
+      unfixed: [],
+    })
     expect(stateOrder([seq('x', 'y')], [], false).source).toBe('inferred')
   })
 })

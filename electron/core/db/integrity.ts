@@ -36,7 +36,11 @@ if (Database) {
  * found (empty when the file is sound). Where no worker can run the check (a packaging quirk, say),
  * `fallback` runs it on the caller's thread instead: the check is never silently skipped.
  */
-export function quickCheckInBackground(path: string, fallback: () => string[], options: { nativeBinding?: string; delayMs?: number } = {}): Promise<string[]> {
+export function quickCheckInBackground(
+  path: string,
+  fallback: () => string[],
+  options: { nativeBinding?: string; delayMs?: number } = {},
+): Promise<string[]> {
   return new Promise((resolve) => {
     const inProcess = () => {
       try {
@@ -48,11 +52,16 @@ export function quickCheckInBackground(path: string, fallback: () => string[], o
     const start = () => {
       let worker: Worker
       try {
-        worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, nativeBinding: options.nativeBinding, module: require.resolve('better-sqlite3') } })
+        worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { path, nativeBinding: options.nativeBinding, module: require.resolve('better-sqlite3') },
+        })
       } catch {
         return inProcess()
       }
-      worker.once('message', (answer: { problems?: string[]; unavailable?: string }) => (answer.problems ? resolve(answer.problems) : inProcess()))
+      worker.once('message', (answer: { problems?: string[]; unavailable?: string }) =>
+        answer.problems ? resolve(answer.problems) : inProcess(),
+      )
       worker.once('error', inProcess)
       worker.once('exit', (code) => code !== 0 && inProcess())
     }

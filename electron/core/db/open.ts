@@ -73,7 +73,10 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
     throw new AppError('conflict', `${path} already exists. Open it instead, or choose another file name.`)
   }
   if (!existsSync(dirname(path))) {
-    throw new AppError('not_found', `The folder ${dirname(path)} does not exist. Create it first, or choose another place for the project.`)
+    throw new AppError(
+      'not_found',
+      `The folder ${dirname(path)} does not exist. Create it first, or choose another place for the project.`,
+    )
   }
   if (exists) assertSqliteFile(path)
   const readOnly = exists ? readOnlyReason(path) : null
@@ -84,7 +87,9 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
 
   let db: Db | null = null
   try {
-    const opened = readOnly ? openReadOnly(path, readOnly, options.nativeBinding) : { db: new Database(path, { nativeBinding: options.nativeBinding }), filename: path }
+    const opened = readOnly
+      ? openReadOnly(path, readOnly, options.nativeBinding)
+      : { db: new Database(path, { nativeBinding: options.nativeBinding }), filename: path }
     db = opened.db
     applyPragmas(db, readOnly === null)
     const from = db.pragma('user_version', { simple: true }) as number
@@ -98,7 +103,10 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
     const checked = db
     const integrity =
       options.integrity === 'background' && !migrating
-        ? quickCheckInBackground(opened.filename, () => (checked.open ? quickCheck(checked) : []), { nativeBinding: options.nativeBinding, delayMs: options.checkDelayMs })
+        ? quickCheckInBackground(opened.filename, () => (checked.open ? quickCheck(checked) : []), {
+            nativeBinding: options.nativeBinding,
+            delayMs: options.checkDelayMs,
+          })
         : Promise.resolve([])
     return { db, path, backupPath, migratedFrom: from, integrity, readOnly }
   } catch (error) {
@@ -169,9 +177,14 @@ export function readOnlyReason(path: string): ReadOnly | null {
   const copy = `copy it (with ${name}-wal, if there is one) to a folder you can write and open the copy`
   const onFile = writeDenied(path)
   if (onFile === 'EROFS') return { why: 'it is on a read-only file system', fix: copy }
-  if (onFile) return { why: 'you have no permission to write it', fix: `make it writable (chmod u+w "${path}"), or ${copy}` }
+  if (onFile)
+    return { why: 'you have no permission to write it', fix: `make it writable (chmod u+w "${path}"), or ${copy}` }
   const folder = folderReadOnly(dirname(path))
-  if (folder) return { why: `${folder}, and SQLite writes ${name}-wal and ${name}-shm beside the project`, fix: `make the folder writable, or ${copy}` }
+  if (folder)
+    return {
+      why: `${folder}, and SQLite writes ${name}-wal and ${name}-shm beside the project`,
+      fix: `make the folder writable, or ${copy}`,
+    }
   return null
 }
 
@@ -179,7 +192,9 @@ export function readOnlyReason(path: string): ReadOnly | null {
 function folderReadOnly(dir: string): string | null {
   const code = writeDenied(dir)
   if (!code) return null
-  return code === 'EROFS' ? `the folder ${dir} is on a read-only file system` : `you have no permission to write in the folder ${dir}`
+  return code === 'EROFS'
+    ? `the folder ${dir} is on a read-only file system`
+    : `you have no permission to write in the folder ${dir}`
 }
 
 /** The errno code (EROFS, EACCES, …) that keeps this process from writing `path`, or null. */
@@ -230,9 +245,14 @@ function openReadOnly(path: string, r: ReadOnly, nativeBinding?: string): { db: 
     }
   }
   const cannot = (what: string) =>
-    new AppError('read_only', `${path} cannot be opened where it is: it is read-only (${r.why}), and ${what}. Copy ${path}${existsSync(wal) ? ` and ${wal}` : ''} to a folder you can write and open the copy.`)
+    new AppError(
+      'read_only',
+      `${path} cannot be opened where it is: it is read-only (${r.why}), and ${what}. Copy ${path}${existsSync(wal) ? ` and ${wal}` : ''} to a folder you can write and open the copy.`,
+    )
   if (existsSync(wal) && statSync(wal).size > 0)
-    throw cannot(`its last changes are still in ${basename(wal)}, which SQLite can read only with a ${basename(path)}-shm file it cannot create there`)
+    throw cannot(
+      `its last changes are still in ${basename(wal)}, which SQLite can read only with a ${basename(path)}-shm file it cannot create there`,
+    )
   const filename = `${pathToFileURL(path).href}?immutable=1`
   try {
     return { db: new Database(filename, { readonly: true, fileMustExist: true, nativeBinding }), filename }
@@ -242,7 +262,11 @@ function openReadOnly(path: string, r: ReadOnly, nativeBinding?: string): { db: 
 }
 
 function cannotUpgrade(path: string, from: number, r: ReadOnly): AppError {
-  if (from === 0) return new AppError('read_only', `${path} is empty and read-only (${r.why}): there is no project in it to open. Create the project in a folder you can write.`)
+  if (from === 0)
+    return new AppError(
+      'read_only',
+      `${path} is empty and read-only (${r.why}): there is no project in it to open. Create the project in a folder you can write.`,
+    )
   return new AppError(
     'read_only',
     `${path} was written by an older version of Assay (schema version ${from}) and must be upgraded to open here, which writes to it, but it is read-only (${r.why}). To open it, ${r.fix}.`,
@@ -259,7 +283,10 @@ function assertSqliteFile(path: string): void {
     closeSync(fd)
   }
   if (header.toString('latin1') !== 'SQLite format 3\0') {
-    throw new AppError('corrupt', `${path} is not an Assay project: it is not a SQLite file. Choose a .assay file, or create a new project.`)
+    throw new AppError(
+      'corrupt',
+      `${path} is not an Assay project: it is not a SQLite file. Choose a .assay file, or create a new project.`,
+    )
   }
 }
 
@@ -273,7 +300,10 @@ function assertAssayFile(db: Db, path: string, version: number): void {
   const appId = db.pragma('application_id', { simple: true }) as number
   const tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n
   if ((version === 0 && tables > 0) || (version > 0 && appId !== APPLICATION_ID)) {
-    throw new AppError('corrupt', `${path} is a SQLite database but not an Assay project. Choose a .assay file, or create a new project.`)
+    throw new AppError(
+      'corrupt',
+      `${path} is a SQLite database but not an Assay project. Choose a .assay file, or create a new project.`,
+    )
   }
 }
 

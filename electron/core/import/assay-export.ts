@@ -17,7 +17,13 @@ export function assayExportMapping(columns: string[]): Mapping | null {
     if (!match) continue
     const [, criterion, judge, version] = match as unknown as [string, string, string, string]
     // The version it came from: the same one when the export comes back to its project, made anew in another.
-    verdicts.push({ field: column, judge, criterion, critique: columns.includes(`${column}.critique`) ? `${column}.critique` : null, version: Number(version) })
+    verdicts.push({
+      field: column,
+      judge,
+      criterion,
+      critique: columns.includes(`${column}.critique`) ? `${column}.critique` : null,
+      version: Number(version),
+    })
   }
   return {
     ...EMPTY_MAPPING,
@@ -31,10 +37,19 @@ export function assayExportMapping(columns: string[]): Mapping | null {
     metadata: [],
     labels: criteria.map((criterion) => {
       const column = (suffix: string) => (columns.includes(`${criterion}.${suffix}`) ? `${criterion}.${suffix}` : null)
-      return { field: `${criterion}.label`, criterion, note: column('note'), annotator: 'imported', annotatorField: column('annotator'), timeField: column('labeled_at') }
+      return {
+        field: `${criterion}.label`,
+        criterion,
+        note: column('note'),
+        annotator: 'imported',
+        annotatorField: column('annotator'),
+        timeField: column('labeled_at'),
+      }
     }),
     verdicts,
-    splits: criteria.filter((c) => columns.includes(`${c}.split`)).map((criterion) => ({ field: `${criterion}.split`, criterion })),
+    splits: criteria
+      .filter((c) => columns.includes(`${c}.split`))
+      .map((criterion) => ({ field: `${criterion}.split`, criterion })),
     values: structuredClone(DEFAULT_VALUES),
   }
 }

@@ -68,23 +68,42 @@ export class FieldWatch {
   see(fields: Record<string, unknown>): void {
     if (this.unseen.length === 0) return
     if (this.names.size < KEPT_NAMES) for (const key in fields) if (this.names.size < KEPT_NAMES) this.names.add(key)
-    for (let i = this.unseen.length - 1; i >= 0; i--) if (getField(fields, this.unseen[i]!.field) !== undefined) this.unseen.splice(i, 1)
+    for (let i = this.unseen.length - 1; i >= 0; i--)
+      if (getField(fields, this.unseen[i]!.field) !== undefined) this.unseen.splice(i, 1)
   }
 
   /**
    * Mapped fields no record had, each as a located error. With `impossibleOnly`, only those that
    * no later record can have either: not among the `known` fields, nor a path into one of them.
    */
-  errors(file: string, known: readonly string[] = [...this.names], impossibleOnly = false, where = 'in any row'): RecordError[] {
+  errors(
+    file: string,
+    known: readonly string[] = [...this.names],
+    impossibleOnly = false,
+    where = 'in any row',
+  ): RecordError[] {
     const possible = (field: string) => known.some((k) => field === k || field.startsWith(`${k}.`))
-    return this.unseen.filter((f) => !impossibleOnly || !possible(f.field)).map((f) => missingField(f, file, known, where))
+    return this.unseen
+      .filter((f) => !impossibleOnly || !possible(f.field))
+      .map((f) => missingField(f, file, known, where))
   }
 }
 
 /** The error for a mapped field the file does not have: the field, what it was for, the fields there are, the closest one. */
-export function missingField(f: MappedField, file: string, known: readonly string[], where = 'in any row'): RecordError {
+export function missingField(
+  f: MappedField,
+  file: string,
+  known: readonly string[],
+  where = 'in any row',
+): RecordError {
   const near = closest(f.field, known)
-  const list = known.length === 0 ? 'none' : `${known.slice(0, 30).map((k) => `"${k}"`).join(', ')}${known.length > 30 ? ', …' : ''}`
+  const list =
+    known.length === 0
+      ? 'none'
+      : `${known
+          .slice(0, 30)
+          .map((k) => `"${k}"`)
+          .join(', ')}${known.length > 30 ? ', …' : ''}`
   return {
     line: 1,
     column: f.field,
@@ -101,7 +120,12 @@ export function closest(name: string, known: readonly string[]): string | null {
   let bestDistance = Infinity
   for (const candidate of known) {
     const c = norm(candidate)
-    const d = c === target ? 0 : c.includes(target) || target.includes(c) ? Math.abs(c.length - target.length) / 2 : distance(c, target)
+    const d =
+      c === target
+        ? 0
+        : c.includes(target) || target.includes(c)
+          ? Math.abs(c.length - target.length) / 2
+          : distance(c, target)
     if (d < bestDistance) {
       best = candidate
       bestDistance = d
@@ -115,7 +139,8 @@ function distance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const row = [i]
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
     previous = row
   }
   return previous[b.length]!
@@ -152,12 +177,22 @@ export function noteExample(tally: Tally, value: string): void {
  * A label column with no pass, fail or defer in any row, or a verdict column with no verdict at
  * all (pass, fail or error), was mapped to the wrong field: an error that shows what it holds.
  */
-export function emptyColumnError(column: Pick<ColumnTally, 'kind' | 'field' | 'criterion' | 'judge'>, tally: Tally): RecordError | null {
-  const verdicts = column.kind === 'label' ? tally.pass + tally.fail + tally.defer : tally.pass + tally.fail + tally.error
+export function emptyColumnError(
+  column: Pick<ColumnTally, 'kind' | 'field' | 'criterion' | 'judge'>,
+  tally: Tally,
+): RecordError | null {
+  const verdicts =
+    column.kind === 'label' ? tally.pass + tally.fail + tally.defer : tally.pass + tally.fail + tally.error
   const rows = tally.pass + tally.fail + tally.error + tally.defer + tally.empty
   if (verdicts > 0 || rows === 0) return null
-  const what = column.kind === 'label' ? `label column "${column.field}" (of "${column.criterion}")` : `verdict column "${column.field}" (of judge "${column.judge}")`
-  const held = tally.examples.length === 0 ? 'only empty cells' : `only ${tally.examples.map((e) => (e === '' ? 'empty cells' : `"${e}"`)).join(', ')}`
+  const what =
+    column.kind === 'label'
+      ? `label column "${column.field}" (of "${column.criterion}")`
+      : `verdict column "${column.field}" (of judge "${column.judge}")`
+  const held =
+    tally.examples.length === 0
+      ? 'only empty cells'
+      : `only ${tally.examples.map((e) => (e === '' ? 'empty cells' : `"${e}"`)).join(', ')}`
   const wanted = column.kind === 'label' ? 'pass or fail' : 'pass, fail or error'
   return {
     line: 1,
@@ -172,16 +207,28 @@ export function emptyColumnError(column: Pick<ColumnTally, 'kind' | 'field' | 'c
  * leaving out those already reported as missing (a fatal error on the field) and, in Assay's
  * own export, the columns of criteria and judge versions that simply have none.
  */
-export function emptyColumnErrors(mapping: Mapping, tallies: { labels: Tally[]; verdicts: Tally[]; states?: StateTally }, reported: RecordError[] = []): RecordError[] {
+export function emptyColumnErrors(
+  mapping: Mapping,
+  tallies: { labels: Tally[]; verdicts: Tally[]; states?: StateTally },
+  reported: RecordError[] = [],
+): RecordError[] {
   if (mapping.assayExport) return []
   const missing = new Set(reported.filter((e) => e.fatal).map((e) => e.column))
   const errors: RecordError[] = []
   for (const [i, l] of mapping.labels.entries()) {
-    const error = l.field === null || missing.has(l.field) ? null : emptyColumnError({ kind: 'label', field: l.field, criterion: l.criterion, judge: null }, tallies.labels[i]!)
+    const error =
+      l.field === null || missing.has(l.field)
+        ? null
+        : emptyColumnError({ kind: 'label', field: l.field, criterion: l.criterion, judge: null }, tallies.labels[i]!)
     if (error) errors.push(error)
   }
   for (const [i, v] of mapping.verdicts.entries()) {
-    const error = missing.has(v.field) ? null : emptyColumnError({ kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge }, tallies.verdicts[i]!)
+    const error = missing.has(v.field)
+      ? null
+      : emptyColumnError(
+          { kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge },
+          tallies.verdicts[i]!,
+        )
     if (error) errors.push(error)
   }
   const states = mapping.states

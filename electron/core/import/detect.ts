@@ -39,9 +39,13 @@ export interface DetectOverride {
 export async function detectFormat(path: string, override: DetectOverride = {}): Promise<Detected> {
   const name = basename(path)
   const info = await stat(path)
-  if (info.isDirectory()) throw new Error(`${path} is a folder, not a file. Choose the file inside it that holds your traces (CSV, TSV, JSON or JSONL).`)
+  if (info.isDirectory())
+    throw new Error(
+      `${path} is a folder, not a file. Choose the file inside it that holds your traces (CSV, TSV, JSON or JSONL).`,
+    )
   const { size } = info
-  if (size === 0) throw new Error(`${name} is empty (0 bytes). Choose the file that holds your traces, or export it again.`)
+  if (size === 0)
+    throw new Error(`${name} is empty (0 bytes). Choose the file that holds your traces, or export it again.`)
   const head = await readHead(path, Math.min(size, SNIFF_BYTES))
   const notes: string[] = []
   const note = (text: string): void => {
@@ -52,7 +56,10 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
     text = text.slice(1)
     note('UTF-8 byte order mark (BOM) removed')
   }
-  if (text.trim().length === 0) throw new Error(`${name} holds only blank lines or spaces. Choose the file that holds your traces, or export it again.`)
+  if (text.trim().length === 0)
+    throw new Error(
+      `${name} holds only blank lines or spaces. Choose the file that holds your traces, or export it again.`,
+    )
   const ending = lineEnding(text)
   if (ending) note(ending)
 
@@ -61,7 +68,9 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   let header: string[] | null = null
   if (format === 'csv') {
     const complete = head.length === size
-    const scores = override.delimiter ? [scoreDelimiter(text, override.delimiter, complete)] : DELIMITERS.map((d) => scoreDelimiter(text, d, complete))
+    const scores = override.delimiter
+      ? [scoreDelimiter(text, override.delimiter, complete)]
+      : DELIMITERS.map((d) => scoreDelimiter(text, d, complete))
     const best = pickDelimiter(scores, extname(path).toLowerCase())
     delimiter = best.delimiter
     header = best.header && normalizeHeader(best.header).names
@@ -81,18 +90,31 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   const stopper = sampleErrors.find((e) => e.fatal) ?? (sample.length === 0 ? sampleErrors[0] : undefined)
   if (stopper) {
     const first = stopper
-    throw new Error(`${name} could not be read as ${FORMAT_NAMES[format]}: line ${first.line}${first.column ? ` (column "${first.column}")` : ''}: ${first.message}`)
+    throw new Error(
+      `${name} could not be read as ${FORMAT_NAMES[format]}: line ${first.line}${first.column ? ` (column "${first.column}")` : ''}: ${first.message}`,
+    )
   }
   if (sample.length === 0) throw new Error(noRecords(name, format, header))
   if (format === 'json-columns') note('Column-oriented (pandas to_json) JSON: one record per row index')
   const columns = header ?? unionOfKeys(sample)
-  return { format, ...(delimiter ? { delimiter } : {}), columns, sample, notes, size, ...(sampleErrors.length > 0 ? { sampleErrors } : {}) }
+  return {
+    format,
+    ...(delimiter ? { delimiter } : {}),
+    columns,
+    sample,
+    notes,
+    size,
+    ...(sampleErrors.length > 0 ? { sampleErrors } : {}),
+  }
 }
 
 /** Why a readable file gives no record, in its format's terms. */
 function noRecords(name: string, format: FileFormat, header: string[] | null): string {
   if (format === 'csv') {
-    const columns = (header ?? []).slice(0, 12).map((c) => `"${c}"`).join(', ')
+    const columns = (header ?? [])
+      .slice(0, 12)
+      .map((c) => `"${c}"`)
+      .join(', ')
     return `${name} has a header row (${columns}${(header?.length ?? 0) > 12 ? ', …' : ''}) but no data rows: there is nothing to import. Export the file again with its rows.`
   }
   return `${name} holds no records (${FORMAT_NAMES[format]} with nothing in it): there is nothing to import. Export the file again with its rows.`
@@ -117,18 +139,27 @@ async function readHead(path: string, length: number): Promise<Uint8Array> {
 /** Strict UTF-8 of the sniffed bytes (a character cut by the sniff limit is left out, not an error). */
 function decodeHead(name: string, head: Uint8Array, truncated: boolean): string {
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-    throw new Error(`${name} is UTF-16 text; Assay reads UTF-8. Re-save it as UTF-8 (in Excel: "CSV UTF-8"; in a text editor: encoding UTF-8) and choose it again.`)
+    throw new Error(
+      `${name} is UTF-16 text; Assay reads UTF-8. Re-save it as UTF-8 (in Excel: "CSV UTF-8"; in a text editor: encoding UTF-8) and choose it again.`,
+    )
   }
   if (head.includes(0)) {
-    throw new Error(`${name} looks like a binary file (it contains NUL bytes), not CSV or JSON. If it is a spreadsheet (.xlsx) or an archive, export it as CSV UTF-8 or JSON first.`)
+    throw new Error(
+      `${name} looks like a binary file (it contains NUL bytes), not CSV or JSON. If it is a spreadsheet (.xlsx) or an archive, export it as CSV UTF-8 or JSON first.`,
+    )
   }
   const body = truncated ? head.subarray(0, head.length - incompleteTail(head)) : head
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body)
   } catch {
     const at = Math.max(0, firstInvalidUtf8(body))
-    const bytes = Array.from(body.subarray(at, at + 3), (b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`).join(' ')
-    throw new Error(`${name} is not UTF-8: line ${physicalLine(body, at)} holds the bytes ${bytes}. It is probably in a legacy encoding (Windows-1252, Latin-1). Re-save it as UTF-8 (in Excel: "CSV UTF-8") and choose it again.`)
+    const bytes = Array.from(
+      body.subarray(at, at + 3),
+      (b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    ).join(' ')
+    throw new Error(
+      `${name} is not UTF-8: line ${physicalLine(body, at)} holds the bytes ${bytes}. It is probably in a legacy encoding (Windows-1252, Latin-1). Re-save it as UTF-8 (in Excel: "CSV UTF-8") and choose it again.`,
+    )
   }
 }
 
@@ -155,7 +186,10 @@ function sniffFormat(name: string, ext: string, text: string): FileFormat {
   const first = text.trimStart()[0]
   if (first === '[') return 'json-array'
   if (first === '{') return secondLineIsObject(text) ? 'jsonl' : objectShape(text)
-  if (ext === '.json') throw new Error(`${name} does not start with "[" or "{", so it is not JSON. If it is CSV, rename it to .csv or choose CSV as the format.`)
+  if (ext === '.json')
+    throw new Error(
+      `${name} does not start with "[" or "{", so it is not JSON. If it is CSV, rename it to .csv or choose CSV as the format.`,
+    )
   return 'csv'
 }
 

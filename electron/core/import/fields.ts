@@ -40,7 +40,7 @@ export function unwrapAnyValue(value: unknown): unknown {
     case 'arrayValue':
       return isPlainObject(v) && Array.isArray(v.values) ? v.values.map(unwrapAnyValue) : []
     case 'kvlistValue':
-      return isPlainObject(v) && Array.isArray(v.values) ? attributeListToObject(v.values) ?? {} : {}
+      return isPlainObject(v) && Array.isArray(v.values) ? (attributeListToObject(v.values) ?? {}) : {}
     default:
       return value
   }
@@ -120,7 +120,9 @@ export function collectIndexed(obj: Record<string, unknown>, prefix: string): un
     else row[rest.slice(dot + 1)] = value
   }
   if (rows.size === 0) return undefined
-  return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, row]) => (Object.keys(row).length === 1 && '' in row ? row[''] : unflatten(row)))
+  return [...rows.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, row]) => (Object.keys(row).length === 1 && '' in row ? row[''] : unflatten(row)))
 }
 
 /** `{'message.role': 'user', 'message.tool_calls.0.tool_call.id': 'x'}` → nested objects and arrays. */
@@ -142,7 +144,9 @@ export function unflatten(row: Record<string, unknown>): Record<string, unknown>
     if (head in out) continue // a leaf and a branch with one name: keep the leaf
     const keys = Object.keys(group)
     const numeric = keys.every((k) => /^\d+($|\.)/.test(k))
-    out[head] = numeric ? collectIndexed(Object.fromEntries(keys.map((k) => [`_.${k}`, group[k]])), '_') : unflatten(group)
+    out[head] = numeric
+      ? collectIndexed(Object.fromEntries(keys.map((k) => [`_.${k}`, group[k]])), '_')
+      : unflatten(group)
   }
   return out
 }
@@ -157,7 +161,9 @@ export const MAX_NESTING = 100
 /** A value nested deeper than `MAX_NESTING`: the row that holds it is refused, with its line. */
 export class NestingError extends Error {
   constructor() {
-    super(`a value is nested more than ${MAX_NESTING} levels deep (objects or arrays within each other); Assay does not import such values. Flatten that field, or leave it out of the mapping.`)
+    super(
+      `a value is nested more than ${MAX_NESTING} levels deep (objects or arrays within each other); Assay does not import such values. Flatten that field, or leave it out of the mapping.`,
+    )
   }
 }
 

@@ -37,7 +37,8 @@ export function traceOf(item: MappedItem): StoredTrace {
 }
 
 /** Steps as compared: names, inputs and outputs in order (their metadata may be re-derived differently). */
-export const stepsText = (steps: { name: string; input: string; output: string }[]): string => JSON.stringify(steps.map((s) => [s.name, s.input, s.output]))
+export const stepsText = (steps: { name: string; input: string; output: string }[]): string =>
+  JSON.stringify(steps.map((s) => [s.name, s.input, s.output]))
 
 const EMPTY: Record<keyof StoredTrace, string> = { input: '', output: '', messages: '[]', steps: '[]' }
 

@@ -47,7 +47,13 @@ export interface MappedVerdict {
   column: number
 }
 export type MapResult =
-  | { ok: true; item: MappedItem; labels: MappedLabel[]; verdicts: MappedVerdict[]; splits: { criterion: string; split: 'train' | 'dev' | 'test' }[] }
+  | {
+      ok: true
+      item: MappedItem
+      labels: MappedLabel[]
+      verdicts: MappedVerdict[]
+      splits: { criterion: string; split: 'train' | 'dev' | 'test' }[]
+    }
   | { ok: false; error: RecordError }
 
 // ---------------------------------------------------------------------------------------------
@@ -72,7 +78,8 @@ function verdictTable(values: ValueMap): (key: string) => NormalVerdict | null {
       if (!table.has(k)) table.set(k, verdict)
     }
   }
-  return (key) => table.get(key) ?? (key !== '' && Number.isFinite(Number(key)) ? table.get(String(Number(key))) : undefined) ?? null
+  return (key) =>
+    table.get(key) ?? (key !== '' && Number.isFinite(Number(key)) ? table.get(String(Number(key))) : undefined) ?? null
 }
 
 /**
@@ -88,18 +95,20 @@ export function normalizeVerdict(value: unknown, values: ValueMap): NormalVerdic
 const DEFER = new Set(['defer', 'deferred'])
 
 // A Map, not an object literal: a cell reading "constructor" or "__proto__" must not find Object's members.
-const SPLITS = new Map<string, 'train' | 'dev' | 'test'>(Object.entries({
-  train: 'train',
-  training: 'train',
-  dev: 'dev',
-  val: 'dev',
-  valid: 'dev',
-  validation: 'dev',
-  development: 'dev',
-  test: 'test',
-  testing: 'test',
-  holdout: 'test',
-} as const))
+const SPLITS = new Map<string, 'train' | 'dev' | 'test'>(
+  Object.entries({
+    train: 'train',
+    training: 'train',
+    dev: 'dev',
+    val: 'dev',
+    valid: 'dev',
+    validation: 'dev',
+    development: 'dev',
+    test: 'test',
+    testing: 'test',
+    holdout: 'test',
+  } as const),
+)
 
 // ---------------------------------------------------------------------------------------------
 // Records → items
@@ -111,7 +120,11 @@ export const TRACE_KEY = '\u0000assay.trace'
  * Span exports: expands OTLP nesting, groups spans into traces (see `assembleSpanTrees`) and
  * returns one record per trace for `mapRecord`. The whole file must be read first.
  */
-export function mapSpanRecords(records: SourceRecord[], mapping: Mapping, watch?: FieldWatch): { records: SourceRecord[]; errors: RecordError[] } {
+export function mapSpanRecords(
+  records: SourceRecord[],
+  mapping: Mapping,
+  watch?: FieldWatch,
+): { records: SourceRecord[]; errors: RecordError[] } {
   if (!mapping.spans) return { records, errors: [] }
   const spans = expandOtlpRecords(records)
   if (watch) for (const span of spans) watch.see(span.fields)
@@ -141,8 +154,19 @@ export interface PreparedMapping {
 
 /** See `PreparedMapping`. */
 export function prepareMapping(mapping: Mapping): PreparedMapping {
-  const spans = mapping.spans ? [mapping.spans.traceId, mapping.spans.spanId, mapping.spans.parentId, mapping.spans.name, mapping.spans.start] : []
-  const fields = [mapping.id, mapping.messages, mapping.steps, mapping.input, mapping.output, ...spans, ...mapping.metadata, ...(mapping.ignore ?? [])]
+  const spans = mapping.spans
+    ? [mapping.spans.traceId, mapping.spans.spanId, mapping.spans.parentId, mapping.spans.name, mapping.spans.start]
+    : []
+  const fields = [
+    mapping.id,
+    mapping.messages,
+    mapping.steps,
+    mapping.input,
+    mapping.output,
+    ...spans,
+    ...mapping.metadata,
+    ...(mapping.ignore ?? []),
+  ]
   for (const l of mapping.labels) fields.push(l.field, l.note, l.annotatorField ?? null, l.timeField ?? null)
   for (const v of mapping.verdicts) fields.push(v.field, v.critique)
   for (const s of mapping.splits) fields.push(s.field)
@@ -153,7 +177,11 @@ export function prepareMapping(mapping: Mapping): PreparedMapping {
     verdictOf,
     listsEmpty: verdictOf('') !== null,
     used: new Set([TRACE_KEY, ...fields.filter((f): f is string => Boolean(f))]),
-    tallies: { labels: mapping.labels.map(newTally), verdicts: mapping.verdicts.map(newTally), states: newStateTally() },
+    tallies: {
+      labels: mapping.labels.map(newTally),
+      verdicts: mapping.verdicts.map(newTally),
+      states: newStateTally(),
+    },
     stateRank: order && order.length > 0 ? new Map(order.map((name, i) => [name, i])) : null,
   }
 }
@@ -164,7 +192,11 @@ export function prepareMapping(mapping: Mapping): PreparedMapping {
  * counts what the label and verdict columns held. A value nested too deep is refused with the
  * row's line (see `MAX_NESTING`) — and so is one that would overflow the stack some other way.
  */
-export function mapRecord(record: SourceRecord, mapping: Mapping, prepared: PreparedMapping = prepareMapping(mapping)): MapResult {
+export function mapRecord(
+  record: SourceRecord,
+  mapping: Mapping,
+  prepared: PreparedMapping = prepareMapping(mapping),
+): MapResult {
   try {
     return mapOne(record, mapping, prepared)
   } catch (error) {
@@ -177,13 +209,17 @@ export function mapRecord(record: SourceRecord, mapping: Mapping, prepared: Prep
 function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMapping): MapResult {
   const { verdictOf, listsEmpty, used, tallies } = prepared
   const fields = record.fields
-  const fail = (column: string | undefined, message: string): MapResult => ({ ok: false, error: { line: record.line, column, message } })
+  const fail = (column: string | undefined, message: string): MapResult => ({
+    ok: false,
+    error: { line: record.line, column, message },
+  })
   const read = (path: string | null): unknown => (path ? getField(fields, path) : undefined)
 
   let trace: SpanTrace | null = null
   if (mapping.spans) {
     trace = traceOf(record, mapping.spans, mapping)
-    if (!trace) return fail(mapping.spans.traceId, `span column "${mapping.spans.traceId}" is empty: every span needs a trace id`)
+    if (!trace)
+      return fail(mapping.spans.traceId, `span column "${mapping.spans.traceId}" is empty: every span needs a trace id`)
   }
 
   // Id
@@ -192,7 +228,10 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
   if (trace) externalId = isEmptyValue(rawId) ? trace.traceId : toText(rawId).trim()
   else if (mapping.id === null) externalId = `row-${record.line}`
   else if (isEmptyValue(rawId) || typeof rawId === 'object') {
-    return fail(mapping.id, `id column "${mapping.id}" is ${isEmptyValue(rawId) ? 'empty' : 'not a single value'} on this row; fill it in, or map another id column (none = row numbers)`)
+    return fail(
+      mapping.id,
+      `id column "${mapping.id}" is ${isEmptyValue(rawId) ? 'empty' : 'not a single value'} on this row; fill it in, or map another id column (none = row numbers)`,
+    )
   } else externalId = toText(rawId).trim()
 
   // Content
@@ -208,12 +247,17 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
   } else {
     if (mapping.messages) {
       const r = normalizeMessages(read(mapping.messages))
-      if (!r.ok) return fail(mapping.messages, `messages column "${mapping.messages}" ${r.error}; fix the cell or map another column`)
+      if (!r.ok)
+        return fail(
+          mapping.messages,
+          `messages column "${mapping.messages}" ${r.error}; fix the cell or map another column`,
+        )
       messages = r.value
     }
     if (mapping.steps) {
       const r = normalizeSteps(read(mapping.steps))
-      if (!r.ok) return fail(mapping.steps, `steps column "${mapping.steps}" ${r.error}; fix the cell or map another column`)
+      if (!r.ok)
+        return fail(mapping.steps, `steps column "${mapping.steps}" ${r.error}; fix the cell or map another column`)
       steps = r.value
     }
     const rawInput = read(mapping.input)
@@ -227,7 +271,11 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
     } else if (mapping.output !== mapping.messages) {
       output = toText(rawOutput)
       const last = messages.at(-1)
-      if (messages.length > 0 && output.trim() !== '' && !(last && isAssistantRole(last.role) && (last.content ?? '').trim() === output.trim())) {
+      if (
+        messages.length > 0 &&
+        output.trim() !== '' &&
+        !(last && isAssistantRole(last.role) && (last.content ?? '').trim() === output.trim())
+      ) {
         // The conversation so far plus the reply in its own column: show the reply in the chat too.
         messages = [...messages, { role: 'assistant', content: output }]
       }
@@ -243,8 +291,19 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
     const note = l.note ? toText(read(l.note)).trim() : ''
     const who = (l.annotatorField && toText(read(l.annotatorField)).trim()) || l.annotator
     const when = l.timeField ? toText(read(l.timeField)).trim() : ''
-    if (when !== '' && Number.isNaN(Date.parse(when))) return fail(l.timeField!, `label time column "${l.timeField}": "${when}" is not a date and time (ISO 8601, e.g. 2026-01-15T09:00:00Z); fix the cell or unmap the column`)
-    const label = (verdict: MappedLabel['verdict'], text: string): MappedLabel => ({ column: i, criterion: l.criterion, verdict, note: text, annotator: who, ...(when ? { createdAt: new Date(when).toISOString() } : {}) })
+    if (when !== '' && Number.isNaN(Date.parse(when)))
+      return fail(
+        l.timeField!,
+        `label time column "${l.timeField}": "${when}" is not a date and time (ISO 8601, e.g. 2026-01-15T09:00:00Z); fix the cell or unmap the column`,
+      )
+    const label = (verdict: MappedLabel['verdict'], text: string): MappedLabel => ({
+      column: i,
+      criterion: l.criterion,
+      verdict,
+      note: text,
+      annotator: who,
+      ...(when ? { createdAt: new Date(when).toISOString() } : {}),
+    })
     if (l.field === null) {
       if (note !== '') labels.push(label('defer', note))
       continue
@@ -291,7 +350,11 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
     const raw = read(column.field)
     if (isEmptyValue(raw)) continue
     const s = SPLITS.get(verdictKey(raw))
-    if (!s) return fail(column.field, `split column "${column.field}": value "${toText(raw)}" is not train, dev or test; fix the cell or unmap the split`)
+    if (!s)
+      return fail(
+        column.field,
+        `split column "${column.field}": value "${toText(raw)}" is not train, dev or test; fix the cell or unmap the split`,
+      )
     splits.push({ criterion: column.criterion, split: s })
   }
 
@@ -329,7 +392,10 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
     const found = findStep(steps, name)
     if (!found) {
       const column = mapping.spans ? (mapping.spans.name ?? undefined) : (mapping.steps ?? undefined)
-      return fail(column, `trace "${externalId}" has no step named "${name}" (it has: ${[...new Set(steps.map((s) => s.name))].join(', ') || 'no steps'}); skip it, or review whole traces`)
+      return fail(
+        column,
+        `trace "${externalId}" has no step named "${name}" (it has: ${[...new Set(steps.map((s) => s.name))].join(', ') || 'no steps'}); skip it, or review whole traces`,
+      )
     }
     const { step, occurrences } = found
     item = {
@@ -339,9 +405,21 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
       output: step.output,
       messages: step.messages,
       steps: [],
-      metadata: { ...metadata, ...step.metadata, traceId: externalId, step: name, ...(occurrences > 1 ? { stepOccurrences: occurrences } : {}) },
+      metadata: {
+        ...metadata,
+        ...step.metadata,
+        traceId: externalId,
+        step: name,
+        ...(occurrences > 1 ? { stepOccurrences: occurrences } : {}),
+      },
     }
-  } else if (!joinOnly(mapping) && item.input.trim() === '' && item.output.trim() === '' && item.messages.length === 0 && item.steps.length === 0) {
+  } else if (
+    !joinOnly(mapping) &&
+    item.input.trim() === '' &&
+    item.output.trim() === '' &&
+    item.messages.length === 0 &&
+    item.steps.length === 0
+  ) {
     return fail(
       mapping.input ?? mapping.output ?? mapping.messages ?? undefined,
       'this row has nothing to review under the mapping (no input, output, messages or steps); map the columns that hold the trace, or check that this is a trace file',
@@ -383,7 +461,11 @@ function stepwiseLabel(
   const tally = prepared.tallies.states
   const cell = (field: string | null, start: boolean): string | null | { column: string; message: string } => {
     const raw = read(field)
-    if (isContainer(raw)) return { column: field!, message: `state column "${field}" holds ${Array.isArray(raw) ? 'a list' : 'an object'}, not a state name; map the column that names the state` }
+    if (isContainer(raw))
+      return {
+        column: field!,
+        message: `state column "${field}" holds ${Array.isArray(raw) ? 'a list' : 'an object'}, not a state name; map the column that names the state`,
+      }
     const text = isEmptyValue(raw) ? '' : toText(raw).trim()
     return NO_STATE.has(text.toLowerCase()) || (start && START_NAMES.has(text.toLowerCase())) ? null : text
   }
@@ -402,35 +484,65 @@ function stepwiseLabel(
   const firstCol = states.firstFailure ?? undefined
   const lastCol = states.lastSuccess ?? undefined
   if (mapping.unit.kind === 'step') {
-    return { column: firstCol ?? lastCol, message: 'step-wise labels are about whole traces, and this import reviews one step of each; review whole traces, or unmap the state columns' }
+    return {
+      column: firstCol ?? lastCol,
+      message:
+        'step-wise labels are about whole traces, and this import reviews one step of each; review whole traces, or unmap the state columns',
+    }
   }
 
   const rank = prepared.stateRank
   if (rank) {
-    for (const [name, column] of [[last, lastCol], [first, firstCol]] as const) {
-      if (name !== null && !rank.has(name)) return { column, message: `state "${name}" is not in the state order you gave (${[...rank.keys()].join(', ')}); add it to the order, or fix the cell` }
+    for (const [name, column] of [
+      [last, lastCol],
+      [first, firstCol],
+    ] as const) {
+      if (name !== null && !rank.has(name))
+        return {
+          column,
+          message: `state "${name}" is not in the state order you gave (${[...rank.keys()].join(', ')}); add it to the order, or fix the cell`,
+        }
     }
     if (last !== null && first !== null && rank.get(last)! >= rank.get(first)!) {
-      return { column: firstCol, message: `the last successful state "${last}" does not come before the first failing state "${first}" in the state order you gave (${[...rank.keys()].join(' → ')}); fix the cells, or the order` }
+      return {
+        column: firstCol,
+        message: `the last successful state "${last}" does not come before the first failing state "${first}" in the state order you gave (${[...rank.keys()].join(' → ')}); fix the cells, or the order`,
+      }
     }
   }
 
   const own = labels.find((l) => l.criterion === states.criterion)
   if (first !== null && own && own.verdict === 'pass') {
-    return { column: firstCol, message: `the first failing state is "${first}" but the label of "${states.criterion}" says pass: a trace that passed has no failing state; fix one of the cells` }
+    return {
+      column: firstCol,
+      message: `the first failing state is "${first}" but the label of "${states.criterion}" says pass: a trace that passed has no failing state; fix one of the cells`,
+    }
   }
   if (first === null && (!own || own.verdict !== 'pass')) {
     const column = mapping.labels.some((l) => l.criterion === states.criterion && l.field !== null)
-    const says = own ? ` and the label of "${states.criterion}" says ${own.verdict}` : column ? ` and the label of "${states.criterion}" is empty` : ''
+    const says = own
+      ? ` and the label of "${states.criterion}" says ${own.verdict}`
+      : column
+        ? ` and the label of "${states.criterion}" is empty`
+        : ''
     return {
       column: firstCol ?? lastCol,
       message: `the last successful state is "${last}" but no first failing state is named${says}: name the state that failed first, or ${column ? 'label the trace pass' : 'map a label column that says the trace passed'}`,
     }
   }
-  if (own && own.verdict === 'error') return { column: firstCol, message: `the first failing state is "${first}" but the label of "${states.criterion}" is not a verdict ("error"): a trace with a failing state is a fail; fix one of the cells` }
+  if (own && own.verdict === 'error')
+    return {
+      column: firstCol,
+      message: `the first failing state is "${first}" but the label of "${states.criterion}" is not a verdict ("error"): a trace with a failing state is a fail; fix one of the cells`,
+    }
 
-  const resolved = resolveStates(item.steps.map((s) => s.name), last, first)
-  if ('error' in resolved) return { column: firstCol ?? lastCol, message: `trace "${item.externalId}" ${resolved.error}` }
+  const resolved = resolveStates(
+    item.steps.map((s) => s.name),
+    last,
+    first,
+  )
+  if ('error' in resolved)
+    return { column: firstCol ?? lastCol, message: `trace "${item.externalId}" ${resolved.error}` }
   if (own) {
     own.verdict = first !== null ? 'fail' : own.verdict
     own.states = resolved.states
@@ -440,7 +552,15 @@ function stepwiseLabel(
     const column = mapping.labels.findIndex((l) => l.criterion === states.criterion && l.field !== null)
     const l = column >= 0 ? mapping.labels[column]! : null
     const annotator = (l?.annotatorField && toText(read(l.annotatorField)).trim()) || l?.annotator || states.annotator
-    labels.push({ column, byStates: true, criterion: states.criterion, verdict: 'fail', note: '', annotator, states: resolved.states })
+    labels.push({
+      column,
+      byStates: true,
+      criterion: states.criterion,
+      verdict: 'fail',
+      note: '',
+      annotator,
+      states: resolved.states,
+    })
   }
   return null
 }
@@ -450,16 +570,23 @@ function stepwiseLabel(
  * pipeline's first failing state must be one of its steps — the first of that name right after
  * the last successful one, when that is given — and is stored as the step's index.
  */
-export function resolveStates(steps: readonly string[], last: string | null, first: string | null): { states: LabelStates } | { error: string } {
+export function resolveStates(
+  steps: readonly string[],
+  last: string | null,
+  first: string | null,
+): { states: LabelStates } | { error: string } {
   if (steps.length === 0) return { states: { firstFailingStep: null, lastSuccess: last, firstFailure: first } }
   const list = `its steps: ${steps.join(', ')}`
   if (first === null) {
-    if (last !== null && !steps.includes(last)) return { error: `has no step named "${last}" (${list}); fix the cell, or map the column that names its steps` }
+    if (last !== null && !steps.includes(last))
+      return { error: `has no step named "${last}" (${list}); fix the cell, or map the column that names its steps` }
     return { states: { firstFailingStep: null, lastSuccess: null, firstFailure: null } }
   }
   const at = steps.findIndex((name, i) => name === first && (last === null || (i > 0 && steps[i - 1] === last)))
   if (at < 0) {
-    const why = !steps.includes(first) ? `has no step named "${first}"` : `has no step "${first}" right after a step "${last}"`
+    const why = !steps.includes(first)
+      ? `has no step named "${first}"`
+      : `has no step "${first}" right after a step "${last}"`
     return { error: `${why} (${list}); fix the cell, or map the column that names its steps` }
   }
   return { states: { firstFailingStep: at, lastSuccess: null, firstFailure: null } }
@@ -467,7 +594,11 @@ export function resolveStates(steps: readonly string[], last: string | null, fir
 
 /** Labels, notes or verdicts for items that exist already: the row needs an id, not a trace. */
 export function joinOnly(m: Mapping): boolean {
-  return !(m.input || m.output || m.messages || m.steps || m.spans) && m.id !== null && (m.labels.length > 0 || m.verdicts.length > 0 || m.splits.length > 0 || Boolean(m.states))
+  return (
+    !(m.input || m.output || m.messages || m.steps || m.spans) &&
+    m.id !== null &&
+    (m.labels.length > 0 || m.verdicts.length > 0 || m.splits.length > 0 || Boolean(m.states))
+  )
 }
 
 function unknownValue(what: 'label' | 'verdict', column: string, raw: unknown): string {
@@ -478,24 +609,112 @@ function unknownValue(what: 'label' | 'verdict', column: string, raw: unknown): 
 // ---------------------------------------------------------------------------------------------
 // Suggestions
 
-const ID_NAMES = ['id', 'trace_id', 'conversation_id', 'context.trace_id', 'uuid', 'traceid', 'session_id', 'thread_id', 'record_id', 'row_id', 'example_id', 'item_id', 'run_id', 'request_id', 'span_id', 'context.span_id', 'lsmith_id']
+const ID_NAMES = [
+  'id',
+  'trace_id',
+  'conversation_id',
+  'context.trace_id',
+  'uuid',
+  'traceid',
+  'session_id',
+  'thread_id',
+  'record_id',
+  'row_id',
+  'example_id',
+  'item_id',
+  'run_id',
+  'request_id',
+  'span_id',
+  'context.span_id',
+  'lsmith_id',
+]
 const MESSAGES_NAMES = ['messages', 'conversation', 'chat', 'chat_history', 'history', 'dialog', 'dialogue', 'turns']
-const INPUT_NAMES = ['input', 'attributes.input.value', 'input.value', 'inputs', 'query', 'question', 'user_query', 'user_input', 'user_message', 'prompt', 'request', 'instruction']
-const OUTPUT_NAMES = ['output', 'attributes.output.value', 'output.value', 'outputs', 'response', 'answer', 'completion', 'generation', 'bot_response', 'assistant_response', 'model_output', 'model_response', 'reply']
+const INPUT_NAMES = [
+  'input',
+  'attributes.input.value',
+  'input.value',
+  'inputs',
+  'query',
+  'question',
+  'user_query',
+  'user_input',
+  'user_message',
+  'prompt',
+  'request',
+  'instruction',
+]
+const OUTPUT_NAMES = [
+  'output',
+  'attributes.output.value',
+  'output.value',
+  'outputs',
+  'response',
+  'answer',
+  'completion',
+  'generation',
+  'bot_response',
+  'assistant_response',
+  'model_output',
+  'model_response',
+  'reply',
+]
 const STEPS_NAMES = ['steps', 'pipeline_steps', 'trace_steps']
 /** Human-label columns, best first: one becomes the Overall label. */
-const LABEL_NAMES = ['human_label', 'label', 'ground_truth_label', 'true_label', 'gold_label', 'expected_label', 'human_verdict', 'ground_truth', 'gold', 'annotation', 'verdict', 'pass_fail', 'status', 'result', 'outcome', 'grade', 'is_correct', 'correct', 'success']
-const JUDGE_NAME = /(^|[_.\s-])(pred|preds|predicted|prediction|judge|llm|model|auto|eval|evaluator|ai|gpt)([_.\s-]|$)|judge|predict/i
+const LABEL_NAMES = [
+  'human_label',
+  'label',
+  'ground_truth_label',
+  'true_label',
+  'gold_label',
+  'expected_label',
+  'human_verdict',
+  'ground_truth',
+  'gold',
+  'annotation',
+  'verdict',
+  'pass_fail',
+  'status',
+  'result',
+  'outcome',
+  'grade',
+  'is_correct',
+  'correct',
+  'success',
+]
+const JUDGE_NAME =
+  /(^|[_.\s-])(pred|preds|predicted|prediction|judge|llm|model|auto|eval|evaluator|ai|gpt)([_.\s-]|$)|judge|predict/i
 const EXPLANATION = /(^|[_.\s-])(reasoning|reason|explanation|critique|rationale|justification)$/i
-const NOTE_NAMES = ['notes', 'note', 'z_note', 'open_code_notes', 'open_code', 'open_codes', 'open_coding', 'comments', 'comment', 'human_notes', 'annotator_notes', 'annotation_notes']
+const NOTE_NAMES = [
+  'notes',
+  'note',
+  'z_note',
+  'open_code_notes',
+  'open_code',
+  'open_codes',
+  'open_coding',
+  'comments',
+  'comment',
+  'human_notes',
+  'annotator_notes',
+  'annotation_notes',
+]
 const SPLIT_NAMES = ['split', 'set', 'partition', 'fold', 'subset', 'dataset_split', 'data_split']
 /** Names of 0/1 columns that mark a failure being present (HW2 axial coding spreadsheets). */
-const FAILURE_NAME = /fail|error|missing|violat|ignor|lack|inconsisten|wrong|incorrect|hallucinat|mismatch|issue|problem|unsafe|toxic|harm|refus|omi(t|ssion)|leak/i
+const FAILURE_NAME =
+  /fail|error|missing|violat|ignor|lack|inconsisten|wrong|incorrect|hallucinat|mismatch|issue|problem|unsafe|toxic|harm|refus|omi(t|ssion)|leak/i
 
 const SPAN_CANDIDATES = {
   traceId: ['context.trace_id', 'trace_id', 'traceId', 'context.traceId', 'trace.id'],
   spanId: ['context.span_id', 'span_id', 'spanId', 'context.spanId', 'span.id'],
-  parentId: ['parent_id', 'parentSpanId', 'parent_span_id', 'parentId', 'context.parent_id', 'parent.span_id', 'parentObservationId'],
+  parentId: [
+    'parent_id',
+    'parentSpanId',
+    'parent_span_id',
+    'parentId',
+    'context.parent_id',
+    'parent.span_id',
+    'parentObservationId',
+  ],
   name: ['name', 'span_name', 'span.name'],
   start: ['start_time', 'startTimeUnixNano', 'startTime', 'start', 'timestamp'],
 }
@@ -523,13 +742,21 @@ export function suggestMapping(detected: Detected): Mapping {
   const byName = (names: string[]) => {
     const lower = (s: string) => s.toLowerCase()
     const exact = names.flatMap((n) => columns.filter((c) => lower(c) === n))
-    const tail = names.flatMap((n) => columns.filter((c) => c.includes('.') && lower(c.slice(c.lastIndexOf('.') + 1)) === n))
+    const tail = names.flatMap((n) =>
+      columns.filter((c) => c.includes('.') && lower(c.slice(c.lastIndexOf('.') + 1)) === n),
+    )
     return [...new Set([...exact, ...tail])].filter((c) => !taken.has(c))
   }
 
   // OTLP JSON (resourceSpans → scopeSpans → spans): the standard field names.
   if (columns.includes('resourceSpans') || columns.includes('scopeSpans')) {
-    m.spans = { traceId: 'traceId', spanId: 'spanId', parentId: 'parentSpanId', name: 'name', start: 'startTimeUnixNano' }
+    m.spans = {
+      traceId: 'traceId',
+      spanId: 'spanId',
+      parentId: 'parentSpanId',
+      name: 'name',
+      start: 'startTimeUnixNano',
+    }
     m.id = 'traceId'
     return m
   }
@@ -542,7 +769,13 @@ export function suggestMapping(detected: Detected): Mapping {
   if (traceCol && spanCol && parentCol) {
     const ids = filled(traceCol).map((v) => toText(v))
     if (new Set(ids).size < ids.length) {
-      m.spans = { traceId: traceCol, spanId: spanCol, parentId: parentCol, name: findPath(SPAN_CANDIDATES.name), start: findPath(SPAN_CANDIDATES.start) }
+      m.spans = {
+        traceId: traceCol,
+        spanId: spanCol,
+        parentId: parentCol,
+        name: findPath(SPAN_CANDIDATES.name),
+        start: findPath(SPAN_CANDIDATES.start),
+      }
       for (const c of Object.values(m.spans)) take(c)
       m.id = traceCol
     }
@@ -551,7 +784,8 @@ export function suggestMapping(detected: Detected): Mapping {
   if (!m.spans) {
     const unique = (col: string) => {
       const vs = valuesOf(col)
-      if (vs.length === 0 || vs.length < sample.length || vs.some((v) => isEmptyValue(v) || typeof v === 'object')) return false
+      if (vs.length === 0 || vs.length < sample.length || vs.some((v) => isEmptyValue(v) || typeof v === 'object'))
+        return false
       return new Set(vs.map((v) => toText(v).trim())).size === vs.length
     }
     const idLike = columns.filter((c) => /(^|[_.\s-])id$|Id$|ID$/.test(c) && !/parent/i.test(c))
@@ -565,7 +799,12 @@ export function suggestMapping(detected: Detected): Mapping {
       const vs = filled(col)
       return vs.length > 0 && vs.filter(looksLikeMessages).length >= vs.length / 2
     }
-    m.messages = take(byName(MESSAGES_NAMES).find(conversation) ?? byName(INPUT_NAMES).find(conversation) ?? columns.filter((c) => !taken.has(c)).find(conversation) ?? null)
+    m.messages = take(
+      byName(MESSAGES_NAMES).find(conversation) ??
+        byName(INPUT_NAMES).find(conversation) ??
+        columns.filter((c) => !taken.has(c)).find(conversation) ??
+        null,
+    )
     m.steps = take(
       byName(STEPS_NAMES).find((c) =>
         filled(c).some((v) => {
@@ -579,28 +818,56 @@ export function suggestMapping(detected: Detected): Mapping {
     m.output = take(byName(OUTPUT_NAMES).find((c) => filled(c).length > 0) ?? null)
   } else {
     m.input = take(byName(['attributes.input.value', 'input.value', 'input']).find((c) => filled(c).length > 0) ?? null)
-    m.output = take(byName(['attributes.output.value', 'output.value', 'output']).find((c) => filled(c).length > 0) ?? null)
+    m.output = take(
+      byName(['attributes.output.value', 'output.value', 'output']).find((c) => filled(c).length > 0) ?? null,
+    )
   }
 
-  suggestStates(m, columns.filter((c) => !taken.has(c)), filled, take)
-  suggestJudgements(m, columns.filter((c) => !taken.has(c)), filled)
+  suggestStates(
+    m,
+    columns.filter((c) => !taken.has(c)),
+    filled,
+    take,
+  )
+  suggestJudgements(
+    m,
+    columns.filter((c) => !taken.has(c)),
+    filled,
+  )
   return m
 }
 
-const LAST_SUCCESS = /^last[_\s.-]?(success|successful|succeeded|ok|good|passed|passing)([_\s.-]?(state|step|stage|node|tool))?$/i
-const FIRST_FAILURE = /^first[_\s.-]?(failure|failing|failed|fail|error|broken)([_\s.-]?(state|step|stage|node|tool))?$/i
+const LAST_SUCCESS =
+  /^last[_\s.-]?(success|successful|succeeded|ok|good|passed|passing)([_\s.-]?(state|step|stage|node|tool))?$/i
+const FIRST_FAILURE =
+  /^first[_\s.-]?(failure|failing|failed|fail|error|broken)([_\s.-]?(state|step|stage|node|tool))?$/i
 
 /** Step-wise label columns (`last_success_state`, `first_failure_state`): named so, and holding names (text), not flags. */
-function suggestStates(m: Mapping, columns: string[], filled: (col: string) => unknown[], take: (col: string | null) => string | null): void {
+function suggestStates(
+  m: Mapping,
+  columns: string[],
+  filled: (col: string) => unknown[],
+  take: (col: string | null) => string | null,
+): void {
   const names = (col: string) => {
     const vs = filled(col)
-    return vs.length > 0 && vs.every((v) => typeof v === 'string' || typeof v === 'number') && vs.some((v) => typeof v === 'string' && !/^(true|false|[01])$/i.test(v.trim()))
+    return (
+      vs.length > 0 &&
+      vs.every((v) => typeof v === 'string' || typeof v === 'number') &&
+      vs.some((v) => typeof v === 'string' && !/^(true|false|[01])$/i.test(v.trim()))
+    )
   }
   const tail = (c: string) => c.slice(c.lastIndexOf('.') + 1)
   const last = columns.find((c) => LAST_SUCCESS.test(tail(c)) && names(c)) ?? null
   const first = columns.find((c) => FIRST_FAILURE.test(tail(c)) && names(c)) ?? null
   if (!first) return // a last success alone says no trace failed: not a step-wise label
-  m.states = { lastSuccess: take(last), firstFailure: take(first), criterion: 'Overall', annotator: 'imported', order: null }
+  m.states = {
+    lastSuccess: take(last),
+    firstFailure: take(first),
+    criterion: 'Overall',
+    annotator: 'imported',
+    order: null,
+  }
 }
 
 /** Labels (human and 0/1 failure modes), judge verdicts, critiques, notes and the split. */
@@ -617,12 +884,21 @@ function suggestJudgements(m: Mapping, columns: string[], filled: (col: string) 
   }
   const stem = (c: string) =>
     lower(c)
-      .replace(/[_.\s-]?(label|verdict|prediction|pred|reasoning|reason|explanation|critique|rationale|justification)$/, '')
+      .replace(
+        /[_.\s-]?(label|verdict|prediction|pred|reasoning|reason|explanation|critique|rationale|justification)$/,
+        '',
+      )
       .replace(/[_.\s-]+$/, '')
 
   // A judge's 0/1 column named like a failure ("llm_hallucination") has the opposite polarity and
   // verdicts cannot be inverted: it is left for the user rather than imported backwards.
-  const judgeCols = columns.filter((c) => JUDGE_NAME.test(c) && !EXPLANATION.test(c) && verdictValues(c, false) && !(FAILURE_NAME.test(c) && isBinaryOnly(filled(c))))
+  const judgeCols = columns.filter(
+    (c) =>
+      JUDGE_NAME.test(c) &&
+      !EXPLANATION.test(c) &&
+      verdictValues(c, false) &&
+      !(FAILURE_NAME.test(c) && isBinaryOnly(filled(c))),
+  )
   const labelRank = (c: string) => {
     const i = LABEL_NAMES.indexOf(lower(c))
     return i >= 0 ? i : /(_label|_verdict)$/i.test(c) ? LABEL_NAMES.indexOf('ground_truth_label') + 0.5 : -1
@@ -630,7 +906,9 @@ function suggestJudgements(m: Mapping, columns: string[], filled: (col: string) 
   const labelCols = columns
     .filter((c) => !judgeCols.includes(c) && labelRank(c) >= 0 && verdictValues(c, true))
     .sort((a, b) => labelRank(a) - labelRank(b))
-  const failureCols = columns.filter((c) => !judgeCols.includes(c) && !labelCols.includes(c) && FAILURE_NAME.test(c) && isBinaryOnly(filled(c)))
+  const failureCols = columns.filter(
+    (c) => !judgeCols.includes(c) && !labelCols.includes(c) && FAILURE_NAME.test(c) && isBinaryOnly(filled(c)),
+  )
 
   const explanations = columns.filter((c) => EXPLANATION.test(c) && filled(c).length > 0)
   const paired = new Set<string>()
@@ -653,7 +931,12 @@ function suggestJudgements(m: Mapping, columns: string[], filled: (col: string) 
   const labelCol = labelCols[0] ?? null
   const labelPair = labelCol ? pairOf(labelCol) : null
   const judgePairs = judgeCols.map((c) => pairOf(c))
-  m.verdicts = judgeCols.map((c, i) => ({ field: c, judge: c, criterion: 'Overall', critique: judgePairs[i] ?? nearest(c) }))
+  m.verdicts = judgeCols.map((c, i) => ({
+    field: c,
+    judge: c,
+    criterion: 'Overall',
+    critique: judgePairs[i] ?? nearest(c),
+  }))
 
   const notes = columns
     .filter((c) => NOTE_NAMES.includes(lower(c)) || /(^|_)notes?$/i.test(c))
@@ -663,7 +946,12 @@ function suggestJudgements(m: Mapping, columns: string[], filled: (col: string) 
   const noteCol = notes[0]?.c ?? null
 
   if (labelCol) {
-    m.labels.push({ field: labelCol, criterion: 'Overall', note: noteCol ?? labelPair ?? nearest(labelCol), annotator: 'imported' })
+    m.labels.push({
+      field: labelCol,
+      criterion: 'Overall',
+      note: noteCol ?? labelPair ?? nearest(labelCol),
+      annotator: 'imported',
+    })
   } else if (noteCol) {
     // Open-coding notes with no verdict column: kept as deferred labels that carry the note.
     m.labels.push({ field: null, criterion: 'Overall', note: noteCol, annotator: 'imported' })
@@ -673,7 +961,9 @@ function suggestJudgements(m: Mapping, columns: string[], filled: (col: string) 
     m.labels.push({ field: c, criterion: humanize(c), note: null, annotator: 'imported', invert: true })
   }
 
-  const splitCol = columns.find((c) => SPLIT_NAMES.includes(lower(c)) && filled(c).length > 0 && filled(c).every((v) => SPLITS.has(verdictKey(v))))
+  const splitCol = columns.find(
+    (c) => SPLIT_NAMES.includes(lower(c)) && filled(c).length > 0 && filled(c).every((v) => SPLITS.has(verdictKey(v))),
+  )
   if (splitCol) m.splits = [{ field: splitCol, criterion: m.labels[0]?.criterion ?? 'Overall' }]
 }
 

@@ -31,12 +31,20 @@ export function knownIds(db: Db, mapping: Mapping, ids: string[]): number {
  * anonymous copy of every label. Such label columns are taken out of the mapping and offered
  * instead, unless `keep` says the user chose them.
  */
-export function offerLabels(mapping: Mapping, joins: boolean, keep: (label: Mapping['labels'][number]) => boolean = () => false): { mapping: Mapping; offered: ImportReport['offered'] } {
+export function offerLabels(
+  mapping: Mapping,
+  joins: boolean,
+  keep: (label: Mapping['labels'][number]) => boolean = () => false,
+): { mapping: Mapping; offered: ImportReport['offered'] } {
   if (!joins || mapping.verdicts.length === 0) return { mapping, offered: [] }
   const offered = mapping.labels.filter((l) => l.field !== null && !keep(l))
   if (offered.length === 0) return { mapping, offered: [] }
   return {
-    mapping: { ...mapping, labels: mapping.labels.filter((l) => !offered.includes(l)), ignore: [...(mapping.ignore ?? []), ...offered.flatMap((l) => [l.field!, ...(l.note ? [l.note] : [])])] },
+    mapping: {
+      ...mapping,
+      labels: mapping.labels.filter((l) => !offered.includes(l)),
+      ignore: [...(mapping.ignore ?? []), ...offered.flatMap((l) => [l.field!, ...(l.note ? [l.note] : [])])],
+    },
     offered: offered.map((l) => ({
       field: l.field!,
       criterion: l.criterion,

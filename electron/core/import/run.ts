@@ -1,13 +1,29 @@
 import { statSync } from 'node:fs'
 import { basename } from 'node:path'
-import type { ColumnTally, DuplicatePolicy, ExistingPolicy, ImportReport, Listed, Mapping, SplitName } from '../../../shared/import'
+import type {
+  ColumnTally,
+  DuplicatePolicy,
+  ExistingPolicy,
+  ImportReport,
+  Listed,
+  Mapping,
+  SplitName,
+} from '../../../shared/import'
 import { AppError } from '../../../shared/errors'
 import { openConnection, type Db } from '../db/open'
 import { createRepos, type Repos } from '../db/repos'
 import { importWriter, ROWS_PER_INSERT, storedLabel, type ExistingItem, type VersionTarget } from '../db/repos/imports'
 import { emptyColumnErrors } from './checks'
 import { compareTrace, glimpse, stepsText, traceOf, type StoredTrace, type TraceMatch } from './join'
-import { joinOnly, prepareMapping, resolveStates, type MappedLabel, type MappedVerdict, type MapResult, type PreparedMapping } from './mapping'
+import {
+  joinOnly,
+  prepareMapping,
+  resolveStates,
+  type MappedLabel,
+  type MappedVerdict,
+  type MapResult,
+  type PreparedMapping,
+} from './mapping'
 import { transitionsOf } from '../taxonomy'
 import { mappedEvents } from './source'
 import { ImportSplits } from './splits'
@@ -61,7 +77,12 @@ const list = (l: Listed, id: string): void => {
 export async function runImport(
   projectPath: string,
   request: ImportRequest,
-  options: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; now?: () => Date; nativeBinding?: string } = {},
+  options: {
+    signal?: AbortSignal
+    onProgress?: (p: ImportProgress) => void
+    now?: () => Date
+    nativeBinding?: string
+  } = {},
 ): Promise<ImportReport> {
   const at = (options.now ?? (() => new Date()))().toISOString()
   const total = statSync(request.file).size // before opening anything: a missing file leaks no handle
@@ -109,7 +130,13 @@ export async function runImport(
       db.exec('ROLLBACK')
       report.datasetId = null
       // Where each repeated id first appeared: the file is read again, after the write lock is let go.
-      if (run.duplicateErrors.length > 0) run.locateFirsts(await firstLines(request, run.duplicateErrors.filter((d) => d.first === null).map((d) => d.id)))
+      if (run.duplicateErrors.length > 0)
+        run.locateFirsts(
+          await firstLines(
+            request,
+            run.duplicateErrors.filter((d) => d.first === null).map((d) => d.id),
+          ),
+        )
     }
     progress(true)
     return report
@@ -122,7 +149,8 @@ export async function runImport(
 }
 
 /** What became of one mapped row: a new item, an item of the project, nothing (reported), or a problem. */
-type Placement = { kind: 'new' } | { kind: 'join'; item: ExistingItem } | { kind: 'unmatched' } | { kind: 'error'; error: RecordError }
+type Placement =
+  { kind: 'new' } | { kind: 'join'; item: ExistingItem } | { kind: 'unmatched' } | { kind: 'error'; error: RecordError }
 
 /** One import in progress: the rows' writes, in file order, and what the report says of them. */
 class ImportRun {
@@ -141,7 +169,11 @@ class ImportRun {
   private unread = 0
   private applied = 0
   private readonly joinedDatasets = new Set<number>()
-  private readonly counts: { labels: { added: number; unchanged: number }[]; verdicts: { added: number; unchanged: number }[]; states: { added: number; unchanged: number } }
+  private readonly counts: {
+    labels: { added: number; unchanged: number }[]
+    verdicts: { added: number; unchanged: number }[]
+    states: { added: number; unchanged: number }
+  }
   /** Deferrals and notes not written because another annotator's verdict on the item would be hidden by them. */
   private keptVerdicts = 0
   /** What the import does with splits: the file's, the ones it places, the moves it reports. */
@@ -168,10 +200,18 @@ class ImportRun {
     // Two columns writing one version would overwrite each other's verdicts row by row.
     for (const [i, t] of this.targets.entries()) {
       const j = t.id === null ? i : this.targets.findIndex((o) => o.id === t.id)
-      if (j < i) throw new AppError('invalid_input', `The verdict columns "${m.verdicts[j]!.field}" and "${m.verdicts[i]!.field}" both go to judge "${m.verdicts[i]!.judge}" v${t.version}: name another judge for one of them, or make a new version for it.`)
+      if (j < i)
+        throw new AppError(
+          'invalid_input',
+          `The verdict columns "${m.verdicts[j]!.field}" and "${m.verdicts[i]!.field}" both go to judge "${m.verdicts[i]!.judge}" v${t.version}: name another judge for one of them, or make a new version for it.`,
+        )
     }
     this.splits = new ImportSplits(db, repos, this.write, request, at)
-    this.counts = { labels: m.labels.map(() => ({ added: 0, unchanged: 0 })), verdicts: m.verdicts.map(() => ({ added: 0, unchanged: 0 })), states: { added: 0, unchanged: 0 } }
+    this.counts = {
+      labels: m.labels.map(() => ({ added: 0, unchanged: 0 })),
+      verdicts: m.verdicts.map(() => ({ added: 0, unchanged: 0 })),
+      states: { added: 0, unchanged: 0 },
+    }
     this.report = {
       mode: this.joinOnly ? 'join' : 'new',
       dataset,
@@ -261,13 +301,21 @@ class ImportRun {
   /** Where each row goes: found among the project's items (by id) or new; checked before anything of the batch is written. */
   private place(rows: { line: number; result: MapResult }[]): Placement[] {
     const ok = rows.flatMap(({ result }) => (result.ok ? [result.item.externalId] : []))
-    const found = this.lookup || this.joinOnly ? this.write.existing(ok, this.datasetId) : new Map<string, ExistingItem[]>()
+    const found =
+      this.lookup || this.joinOnly ? this.write.existing(ok, this.datasetId) : new Map<string, ExistingItem[]>()
     return rows.map(({ line, result }): Placement => {
       if (!result.ok) return { kind: 'new' }
       const matches = found.get(result.item.externalId)
       if (matches && matches.length > 1) {
         const column = this.request.mapping.id ?? undefined
-        return { kind: 'error', error: { line, column, message: `id "${result.item.externalId}" matches items in ${matches.length} datasets (${matches.map((f) => f.dataset).join(', ')}); which one this row is about cannot be told. Import into a project where ids are unique, or make the ids unique.` } }
+        return {
+          kind: 'error',
+          error: {
+            line,
+            column,
+            message: `id "${result.item.externalId}" matches items in ${matches.length} datasets (${matches.map((f) => f.dataset).join(', ')}); which one this row is about cannot be told. Import into a project where ids are unique, or make the ids unique.`,
+          },
+        }
       }
       if (matches) return { kind: 'join', item: matches[0]! }
       if (this.joinOnly) return { kind: 'unmatched' }
@@ -302,14 +350,19 @@ class ImportRun {
 
   /** A repeated id under "stop": an error that will say where the id first appeared. */
   private duplicate(line: number, id: string, first: number | null): void {
-    const error: RecordError = { line, column: this.request.mapping.id ?? undefined, message: duplicateMessage(id, first) }
+    const error: RecordError = {
+      line,
+      column: this.request.mapping.id ?? undefined,
+      message: duplicateMessage(id, first),
+    }
     if (this.duplicateErrors.length < 10) this.duplicateErrors.push({ id, first, error })
     this.fail(error)
   }
 
   /** Says where each listed repeated id first appeared (found by `firstLines` once the import has stopped). */
   locateFirsts(lines: Map<string, number>): void {
-    for (const d of this.duplicateErrors) if (d.first === null) d.error.message = duplicateMessage(d.id, lines.get(d.id) ?? null)
+    for (const d of this.duplicateErrors)
+      if (d.first === null) d.error.message = duplicateMessage(d.id, lines.get(d.id) ?? null)
   }
 
   private newRow(result: MapResult & { ok: true }, itemId: number, fresh: boolean): void {
@@ -348,7 +401,12 @@ class ImportRun {
 
     let match: TraceMatch = { kind: 'same' }
     if (!this.joinOnly) {
-      const stored = { input: item.input, output: item.output, messages: item.messages, steps: mapped.steps.length === 0 ? '[]' : stepsText(this.write.stepsOf(item.id)) }
+      const stored = {
+        input: item.input,
+        output: item.output,
+        messages: item.messages,
+        steps: mapped.steps.length === 0 ? '[]' : stepsText(this.write.stepsOf(item.id)),
+      }
       match = compareTrace(stored, traceOf(mapped))
       if (match.kind === 'differs') return this.fail(this.otherTrace(line, mapped.externalId, match))
     }
@@ -375,7 +433,11 @@ class ImportRun {
       const resolved = resolveStates(steps, label.states!.lastSuccess, label.states!.firstFailure)
       if ('error' in resolved) {
         const m = this.request.mapping.states
-        return this.fail({ line, column: (m?.firstFailure ?? m?.lastSuccess) || undefined, message: `item "${mapped.externalId}" of the project ${resolved.error}` })
+        return this.fail({
+          line,
+          column: (m?.firstFailure ?? m?.lastSuccess) || undefined,
+          message: `item "${mapped.externalId}" of the project ${resolved.error}`,
+        })
       }
       labels.push({ ...label, states: resolved.states })
     }
@@ -418,7 +480,10 @@ class ImportRun {
     }
     const note = verdict !== storedLabel(label.verdict) && label.note === '' ? (had?.note ?? '') : label.note
     // A row that says nothing of states keeps the ones the same verdict has.
-    const kept = had && had.verdict === verdict ? { firstFailingStep: had.firstFailingStep, lastSuccess: had.lastSuccess, firstFailure: had.firstFailure } : undefined
+    const kept =
+      had && had.verdict === verdict
+        ? { firstFailingStep: had.firstFailingStep, lastSuccess: had.lastSuccess, firstFailure: had.firstFailure }
+        : undefined
     const states = label.states ?? kept
     if (had && had.verdict === verdict && had.note === note && sameStates(had, states)) {
       this.tallyLabel(label, 'unchanged')
@@ -446,10 +511,18 @@ class ImportRun {
     }
   }
 
-  private otherVerdict(line: number, id: string, v: MappedVerdict, had: { verdict: string; critique: string }): RecordError {
+  private otherVerdict(
+    line: number,
+    id: string,
+    v: MappedVerdict,
+    had: { verdict: string; critique: string },
+  ): RecordError {
     const column = this.request.mapping.verdicts[v.column]!
     const version = `judge "${column.judge}" v${this.targets[v.column]!.version}`
-    const what = had.verdict !== v.verdict ? `verdict "${had.verdict}" in ${version}, and this file says "${v.verdict}"` : `verdict "${v.verdict}" in ${version} with another critique`
+    const what =
+      had.verdict !== v.verdict
+        ? `verdict "${had.verdict}" in ${version}, and this file says "${v.verdict}"`
+        : `verdict "${v.verdict}" in ${version} with another critique`
     return {
       line,
       column: column.field,
@@ -461,13 +534,20 @@ class ImportRun {
   end(cancelled: boolean): ImportReport {
     const report = this.report
     report.cancelled = cancelled
-    if (!cancelled) for (const error of emptyColumnErrors(this.request.mapping, this.prepared.tallies, report.errors)) this.fail(error)
+    if (!cancelled)
+      for (const error of emptyColumnErrors(this.request.mapping, this.prepared.tallies, report.errors))
+        this.fail(error)
     report.columns = this.columns()
     report.skipped = this.candidates + this.unread - this.applied - report.unmatched.count
     const fatal = report.errors.some((e) => e.fatal)
     // Duplicates under "stop" stop the import whatever the bad-row policy says.
     const duplicatesStop = this.request.duplicates === 'abort' && report.duplicates.count > 0
-    const keep = !cancelled && !fatal && !duplicatesStop && (report.errorCount === 0 || this.request.onError === 'skip') && (report.imported > 0 || report.matched.count > 0 || this.joinOnly)
+    const keep =
+      !cancelled &&
+      !fatal &&
+      !duplicatesStop &&
+      (report.errorCount === 0 || this.request.onError === 'skip') &&
+      (report.imported > 0 || report.matched.count > 0 || this.joinOnly)
     if (!keep) {
       // Rolled back: nothing was imported or added, whatever the rows before the stop were.
       report.imported = 0
@@ -478,7 +558,12 @@ class ImportRun {
     }
 
     this.write.finish()
-    report.warnings.push(...this.splits.place({ joined: report.matched.count > 0, replaced: this.request.duplicates === 'replace' && report.duplicates.count > 0 }))
+    report.warnings.push(
+      ...this.splits.place({
+        joined: report.matched.count > 0,
+        replaced: this.request.duplicates === 'replace' && report.duplicates.count > 0,
+      }),
+    )
     this.findNotJudged()
     if (this.datasetId !== null) {
       this.write.endDataset(this.datasetId, report.imported)
@@ -499,10 +584,14 @@ class ImportRun {
     const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`
     const first = (l: Listed) => l.ids.slice(0, 5).join(', ')
     if (report.textCut.count > 0) {
-      report.warnings.push(`${items(report.textCut.count)} of this file hold a shortened copy of the stored trace (first: ${first(report.textCut)}): the whole stored text was kept, and the labels and verdicts added to it.`)
+      report.warnings.push(
+        `${items(report.textCut.count)} of this file hold a shortened copy of the stored trace (first: ${first(report.textCut)}): the whole stored text was kept, and the labels and verdicts added to it.`,
+      )
     }
     if (report.textFilled.count > 0) {
-      report.warnings.push(`${items(report.textFilled.count)} of the project lacked an input, output, messages or steps that this file has (first: ${first(report.textFilled)}): filled in from the file; nothing stored was replaced.`)
+      report.warnings.push(
+        `${items(report.textFilled.count)} of the project lacked an input, output, messages or steps that this file has (first: ${first(report.textFilled)}): filled in from the file; nothing stored was replaced.`,
+      )
     }
     if (this.keptVerdicts > 0) {
       report.warnings.push(
@@ -521,7 +610,9 @@ class ImportRun {
     const t = this.prepared.tallies.states
     const given = m.order && m.order.length > 0 ? m.order : null
     if (committed && given) this.repos.taxonomy.setStateOrder(given)
-    const order = committed ? transitionsOf(this.repos) : { states: [], orderSource: given ? ('user' as const) : ('inferred' as const), unfixed: [] }
+    const order = committed
+      ? transitionsOf(this.repos)
+      : { states: [], orderSource: given ? ('user' as const) : ('inferred' as const), unfixed: [] }
     return {
       lastSuccess: m.lastSuccess,
       firstFailure: m.firstFailure,
@@ -542,13 +633,37 @@ class ImportRun {
     return [
       ...m.labels.map((l, i): ColumnTally => {
         const t = labels[i]!
-        return { kind: 'label', field: l.field ?? l.note ?? '', criterion: l.criterion, judge: null, version: null, pass: t.pass, fail: t.fail, error: t.error, defer: t.defer, empty: t.empty, ...this.counts.labels[i]! }
+        return {
+          kind: 'label',
+          field: l.field ?? l.note ?? '',
+          criterion: l.criterion,
+          judge: null,
+          version: null,
+          pass: t.pass,
+          fail: t.fail,
+          error: t.error,
+          defer: t.defer,
+          empty: t.empty,
+          ...this.counts.labels[i]!,
+        }
       }),
       ...m.verdicts.map((v, i): ColumnTally => {
         const t = verdicts[i]!
         const target = this.targets[i]!
         const version = target.id === null ? null : `v${target.version}${target.created ? ' (new)' : ''}`
-        return { kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge, version, pass: t.pass, fail: t.fail, error: t.error, defer: t.defer, empty: t.empty, ...this.counts.verdicts[i]! }
+        return {
+          kind: 'verdict',
+          field: v.field,
+          criterion: v.criterion,
+          judge: v.judge,
+          version,
+          pass: t.pass,
+          fail: t.fail,
+          error: t.error,
+          defer: t.defer,
+          empty: t.empty,
+          ...this.counts.verdicts[i]!,
+        }
       }),
     ]
   }
@@ -559,14 +674,17 @@ class ImportRun {
     const missing = new Map<number, string>()
     for (const [i, v] of this.request.mapping.verdicts.entries()) {
       const judged = this.write.judgedIn(this.targets[i]!)
-      for (const row of this.write.labeled(this.write.criterion(v.criterion).id, [...this.joinedDatasets])) if (!judged.has(row.id)) missing.set(row.id, row.externalId)
+      for (const row of this.write.labeled(this.write.criterion(v.criterion).id, [...this.joinedDatasets]))
+        if (!judged.has(row.id)) missing.set(row.id, row.externalId)
     }
     for (const externalId of missing.values()) list(this.report.notJudged, externalId)
   }
 }
 
 const sameStates = (a: LabelStates, b: LabelStates | undefined): boolean =>
-  a.firstFailingStep === (b?.firstFailingStep ?? null) && a.lastSuccess === (b?.lastSuccess ?? null) && a.firstFailure === (b?.firstFailure ?? null)
+  a.firstFailingStep === (b?.firstFailingStep ?? null) &&
+  a.lastSuccess === (b?.lastSuccess ?? null) &&
+  a.firstFailure === (b?.firstFailure ?? null)
 
 const duplicateMessage = (id: string, first: number | null): string =>
   `duplicate id "${id}"${first === null ? '' : ` (first on line ${first})`}: ids must be unique within the file. Map the column that holds unique ids, number the rows instead (no id column), or choose to keep the first, the last or all of the repeats.`

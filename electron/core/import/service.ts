@@ -32,16 +32,30 @@ export function createImportService(ctx: ImportContext) {
 
   const detect = async (source: Source) => {
     ctx.projectPath() // an import needs an open project; say so before reading anything
-    const detected = await detectFormat(source.path, { format: source.format, delimiter: source.delimiter }).catch((error: unknown) => {
-      throw new AppError('invalid_input', error instanceof Error ? error.message : String(error))
-    })
+    const detected = await detectFormat(source.path, { format: source.format, delimiter: source.delimiter }).catch(
+      (error: unknown) => {
+        throw new AppError('invalid_input', error instanceof Error ? error.message : String(error))
+      },
+    )
     const suggested = suggestMapping(detected)
-    const info: DetectedInfo = { path: source.path, format: detected.format, delimiter: detected.delimiter, columns: detected.columns, notes: detected.notes, size: detected.size }
+    const info: DetectedInfo = {
+      path: source.path,
+      format: detected.format,
+      delimiter: detected.delimiter,
+      columns: detected.columns,
+      notes: detected.notes,
+      size: detected.size,
+    }
     const sample = suggested.spans
       ? await readSample({ ...source, format: detected.format, delimiter: detected.delimiter }, PREVIEW_SPANS)
       : { records: detected.sample, errors: detected.sampleErrors ?? [] }
     const { mapping, offered } = offerLabels(suggested, sampleMatches(ctx.db(), sample.records, suggested).matched > 0)
-    return { detected: info, mapping, offered, preview: summarize(source.path, detected.format, sample.records, sample.errors, mapping, ctx.db()) }
+    return {
+      detected: info,
+      mapping,
+      offered,
+      preview: summarize(source.path, detected.format, sample.records, sample.errors, mapping, ctx.db()),
+    }
   }
 
   const preview = async (source: Source & { format: FileFormat }, mapping: Mapping): Promise<PreviewResult> => {
@@ -57,12 +71,24 @@ export function createImportService(ctx: ImportContext) {
         signal: running.signal,
         nativeBinding: ctx.nativeBinding,
         now: ctx.clock,
-        onProgress: (p) => ctx.emit({ name: 'progress', payload: { task: 'import', done: p.bytes, total: p.total || null, detail: `${p.rows.toLocaleString('en-US')} rows read` } }),
+        onProgress: (p) =>
+          ctx.emit({
+            name: 'progress',
+            payload: {
+              task: 'import',
+              done: p.bytes,
+              total: p.total || null,
+              detail: `${p.rows.toLocaleString('en-US')} rows read`,
+            },
+          }),
       })
       return report
     } catch (error) {
       if (error instanceof AppError) throw error
-      throw new AppError('io', `The import of ${request.file} failed and wrote nothing: ${error instanceof Error ? error.message : String(error)}`)
+      throw new AppError(
+        'io',
+        `The import of ${request.file} failed and wrote nothing: ${error instanceof Error ? error.message : String(error)}`,
+      )
     } finally {
       running = null
     }
@@ -77,7 +103,10 @@ export function createImportService(ctx: ImportContext) {
   return { detect, preview, run, cancel }
 }
 
-async function readSample(source: Source & { format: FileFormat }, limit: number): Promise<{ records: SourceRecord[]; errors: RecordError[] }> {
+async function readSample(
+  source: Source & { format: FileFormat },
+  limit: number,
+): Promise<{ records: SourceRecord[]; errors: RecordError[] }> {
   const records: SourceRecord[] = []
   const errors: RecordError[] = []
   try {
@@ -94,7 +123,8 @@ async function readSample(source: Source & { format: FileFormat }, limit: number
 
 /** A step-wise label as the preview shows it: "GetRecipes → GenWebArgs", "(start) → plan", "passed through Answer". */
 function statesText(st: LabelStates, steps: MappedItem['steps']): string {
-  if (st.firstFailingStep !== null) return `${st.firstFailingStep === 0 ? '(start)' : steps[st.firstFailingStep - 1]!.name} → ${steps[st.firstFailingStep]!.name}`
+  if (st.firstFailingStep !== null)
+    return `${st.firstFailingStep === 0 ? '(start)' : steps[st.firstFailingStep - 1]!.name} → ${steps[st.firstFailingStep]!.name}`
   if (st.firstFailure !== null) return `${st.lastSuccess ?? '(start)'} → ${st.firstFailure}`
   return st.lastSuccess === null ? '' : `passed through ${st.lastSuccess}`
 }
@@ -104,7 +134,14 @@ function statesText(st: LabelStates, steps: MappedItem['steps']): string {
  * fields the sample lacks (for CSV: the file), label or verdict columns with no verdict in the
  * sample, and how many rows name items of the project already.
  */
-function summarize(path: string, format: FileFormat, records: SourceRecord[], readErrors: RecordError[], mapping: Mapping, db: Db): PreviewResult {
+function summarize(
+  path: string,
+  format: FileFormat,
+  records: SourceRecord[],
+  readErrors: RecordError[],
+  mapping: Mapping,
+  db: Db,
+): PreviewResult {
   const errors = [...readErrors]
   const watch = new FieldWatch(mapping)
   let sources = records
@@ -114,7 +151,10 @@ function summarize(path: string, format: FileFormat, records: SourceRecord[], re
     sources = grouped.records
   } else for (const r of records) watch.see(r.fields)
   const where = format === 'csv' ? 'in any row' : `in the first ${records.length} records`
-  if (records.length > 0) errors.push(...watch.errors(basename(path), format === 'csv' ? Object.keys(records[0]!.fields) : undefined, false, where))
+  if (records.length > 0)
+    errors.push(
+      ...watch.errors(basename(path), format === 'csv' ? Object.keys(records[0]!.fields) : undefined, false, where),
+    )
   const prepared = prepareMapping(mapping)
   const rows: PreviewRow[] = []
   for (const record of sources.slice(0, PREVIEW_ROWS)) {
@@ -132,12 +172,28 @@ function summarize(path: string, format: FileFormat, records: SourceRecord[], re
       output: item.output.slice(0, 300),
       messages: item.messages.length,
       steps: item.steps.map((s) => s.name),
-      labels: mapped.labels.map((l) => ({ criterion: l.criterion, verdict: l.verdict, note: l.note, ...(l.states ? { states: statesText(l.states, item.steps) } : {}) })),
+      labels: mapped.labels.map((l) => ({
+        criterion: l.criterion,
+        verdict: l.verdict,
+        note: l.note,
+        ...(l.states ? { states: statesText(l.states, item.steps) } : {}),
+      })),
       verdicts: mapped.verdicts.map((v) => ({ judge: v.judge, criterion: v.criterion, verdict: v.verdict })),
-      split: mapped.splits.map((s) => (mapped.splits.length > 1 ? `${s.criterion}: ${s.split}` : s.split)).join(', ') || null,
+      split:
+        mapped.splits.map((s) => (mapped.splits.length > 1 ? `${s.criterion}: ${s.split}` : s.split)).join(', ') ||
+        null,
       metadata: Object.keys(item.metadata),
     })
   }
   errors.push(...emptyColumnErrors(mapping, prepared.tallies, errors))
-  return { rows, errors, join: joinOnly(mapping), matched: knownIds(db, mapping, rows.map((r) => r.externalId)) }
+  return {
+    rows,
+    errors,
+    join: joinOnly(mapping),
+    matched: knownIds(
+      db,
+      mapping,
+      rows.map((r) => r.externalId),
+    ),
+  }
 }

@@ -31,7 +31,11 @@ const EVENTS_PER_STEP = 1000
  * first row for CSV (its header says which fields exist), after the last one for JSON. `prepared`
  * counts, as the rows go, what the label and verdict columns hold.
  */
-export async function* mappedEvents(request: SourceRequest, signal?: AbortSignal, prepared: PreparedMapping = prepareMapping(request.mapping)): AsyncGenerator<MappedEvent[]> {
+export async function* mappedEvents(
+  request: SourceRequest,
+  signal?: AbortSignal,
+  prepared: PreparedMapping = prepareMapping(request.mapping),
+): AsyncGenerator<MappedEvent[]> {
   const watch = new FieldWatch(request.mapping)
   const name = basename(request.file)
   let rows = 0
@@ -43,7 +47,12 @@ export async function* mappedEvents(request: SourceRequest, signal?: AbortSignal
     events = []
     return out
   }
-  for await (const results of readRecordBatches(request.file, { format: request.format, delimiter: request.delimiter, signal, onProgress: (b) => (bytes = b) })) {
+  for await (const results of readRecordBatches(request.file, {
+    format: request.format,
+    delimiter: request.delimiter,
+    signal,
+    onProgress: (b) => (bytes = b),
+  })) {
     for (const result of results) {
       if ('error' in result) {
         events.push({ kind: 'progress', rows, bytes }, { kind: 'unreadable', error: result.error })
@@ -57,14 +66,24 @@ export async function* mappedEvents(request: SourceRequest, signal?: AbortSignal
         watch.see(result.record.fields)
         if (rows === 1) {
           const fields = Object.keys(result.record.fields)
-          const problems = [...(request.format === 'csv' ? watch.errors(name, fields, true) : []), ...(mapsNothing(request.mapping) ? [nothingMapped(name, fields)] : [])]
+          const problems = [
+            ...(request.format === 'csv' ? watch.errors(name, fields, true) : []),
+            ...(mapsNothing(request.mapping) ? [nothingMapped(name, fields)] : []),
+          ]
           if (problems.length > 0) {
-            events.push({ kind: 'progress', rows, bytes }, ...problems.map((error) => ({ kind: 'unreadable' as const, error })))
+            events.push(
+              { kind: 'progress', rows, bytes },
+              ...problems.map((error) => ({ kind: 'unreadable' as const, error })),
+            )
             yield step()
             return
           }
         }
-        events.push({ kind: 'mapped', line: result.record.line, result: mapRecord(result.record, request.mapping, prepared) })
+        events.push({
+          kind: 'mapped',
+          line: result.record.line,
+          result: mapRecord(result.record, request.mapping, prepared),
+        })
       }
       if (rows % 1000 === 0) events.push({ kind: 'progress', rows, bytes })
       if (events.length >= EVENTS_PER_STEP) yield step()
@@ -88,7 +107,10 @@ export async function* mappedEvents(request: SourceRequest, signal?: AbortSignal
 const mapsNothing = (m: Mapping): boolean => !(m.input || m.output || m.messages || m.steps || m.spans) && !joinOnly(m)
 
 function nothingMapped(file: string, fields: string[]): RecordError {
-  const list = fields.slice(0, 30).map((f) => `"${f}"`).join(', ')
+  const list = fields
+    .slice(0, 30)
+    .map((f) => `"${f}"`)
+    .join(', ')
   return {
     line: 1,
     fatal: true,

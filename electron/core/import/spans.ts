@@ -6,7 +6,15 @@
 import type { ChatMessage } from '../../../shared/domain'
 import type { SpanMapping } from '../../../shared/import'
 import { asContainer, collectIndexed, getField, isEmptyValue, isPlainObject, parseJsonCell, toText } from './fields'
-import { firstUserText, lastAssistantText, looksLikeMessages, normalizeMessage, normalizeMessages, outputMessages, type TraceStep } from './traces'
+import {
+  firstUserText,
+  lastAssistantText,
+  looksLikeMessages,
+  normalizeMessage,
+  normalizeMessages,
+  outputMessages,
+  type TraceStep,
+} from './traces'
 import type { RecordError, SourceRecord } from './types'
 
 /** One trace assembled from its spans. `rootFields` is the root's record minus what the assembly consumed. */
@@ -39,18 +47,25 @@ interface SpanNode {
  */
 export function expandOtlpRecords(records: SourceRecord[]): SourceRecord[] {
   return records.flatMap((r) => {
-    const resourceSpans = Array.isArray(r.fields.resourceSpans) ? r.fields.resourceSpans : Array.isArray(r.fields.scopeSpans) ? [r.fields] : null
+    const resourceSpans = Array.isArray(r.fields.resourceSpans)
+      ? r.fields.resourceSpans
+      : Array.isArray(r.fields.scopeSpans)
+        ? [r.fields]
+        : null
     if (!resourceSpans) return [r]
     const out: SourceRecord[] = []
     for (const rs of resourceSpans) {
       if (!isPlainObject(rs)) continue
-      const resource = isPlainObject(rs.resource) ? asContainer(rs.resource.attributes) ?? {} : {}
+      const resource = isPlainObject(rs.resource) ? (asContainer(rs.resource.attributes) ?? {}) : {}
       for (const ss of Array.isArray(rs.scopeSpans) ? rs.scopeSpans : []) {
         if (!isPlainObject(ss) || !Array.isArray(ss.spans)) continue
         for (const span of ss.spans) {
           if (!isPlainObject(span)) continue
           const service = resource['service.name']
-          out.push({ line: r.line, fields: service === undefined ? span : { ...span, 'resource.service.name': service } })
+          out.push({
+            line: r.line,
+            fields: service === undefined ? span : { ...span, 'resource.service.name': service },
+          })
         }
       }
     }
@@ -79,7 +94,11 @@ export function assembleSpanTrees(
   records.forEach((record, index) => {
     const traceId = toText(getField(record.fields, spans.traceId)).trim()
     if (traceId === '') {
-      errors.push({ line: record.line, column: spans.traceId, message: `span column "${spans.traceId}" is empty: every span needs a trace id (check the trace id column of the span mapping)` })
+      errors.push({
+        line: record.line,
+        column: spans.traceId,
+        message: `span column "${spans.traceId}" is empty: every span needs a trace id (check the trace id column of the span mapping)`,
+      })
       return
     }
     const parentId = spans.parentId ? toText(getField(record.fields, spans.parentId)).trim() : ''
@@ -103,7 +122,11 @@ export function assembleSpanTrees(
 
 const byStart = (a: SpanNode, b: SpanNode) => (a.start ?? Infinity) - (b.start ?? Infinity) || a.index - b.index
 
-function assembleOne(nodes: SpanNode[], spans: SpanMapping, io: { input?: string | null; output?: string | null }): SpanTrace {
+function assembleOne(
+  nodes: SpanNode[],
+  spans: SpanMapping,
+  io: { input?: string | null; output?: string | null },
+): SpanTrace {
   const byId = new Map<string, SpanNode>()
   for (const n of nodes) if (n.spanId !== '' && !byId.has(n.spanId)) byId.set(n.spanId, n)
   const roots: SpanNode[] = []
@@ -119,14 +142,17 @@ function assembleOne(nodes: SpanNode[], spans: SpanMapping, io: { input?: string
   if (roots.length === 0) {
     const first = orphans.shift() ?? [...nodes].sort(byStart)[0]
     roots.push(first)
-    notes.push(`no root span in the file; span "${first.name || first.spanId}" (earliest without a parent in the file) is used as the root`)
+    notes.push(
+      `no root span in the file; span "${first.name || first.spanId}" (earliest without a parent in the file) is used as the root`,
+    )
   }
   roots.sort(byStart)
   for (const o of orphans) {
     o.orphanOf = o.parentId
     roots[0].children.push(o)
   }
-  if (orphans.length > 0) notes.push(`${orphans.length} span(s) name a parent that is not in the file; they are attached to the root`)
+  if (orphans.length > 0)
+    notes.push(`${orphans.length} span(s) name a parent that is not in the file; they are attached to the root`)
 
   const seen = new Set<SpanNode>()
   const steps: TraceStep[] = []
@@ -164,7 +190,11 @@ function assembleOne(nodes: SpanNode[], spans: SpanMapping, io: { input?: string
   const used = new Set(first.used)
   for (const k of Object.keys(rootFields)) if (used.has(k) || isIndexedOf(k, used)) delete rootFields[k]
   if (first.attributes && 'attributes' in rootFields) {
-    const slim = Object.fromEntries(Object.entries(first.attributes).filter(([k]) => !first.usedAttributes.has(k) && !isIndexedOf(k, first.usedAttributes)))
+    const slim = Object.fromEntries(
+      Object.entries(first.attributes).filter(
+        ([k]) => !first.usedAttributes.has(k) && !isIndexedOf(k, first.usedAttributes),
+      ),
+    )
     if (Object.keys(slim).length > 0) rootFields.attributes = slim
     else delete rootFields.attributes
   }
@@ -181,7 +211,8 @@ function assembleOne(nodes: SpanNode[], spans: SpanMapping, io: { input?: string
   }
 }
 
-const isIndexedOf = (key: string, used: Set<string>) => [...used].some((u) => key.startsWith(`${u}.`) && /^\d/.test(key.slice(u.length + 1)))
+const isIndexedOf = (key: string, used: Set<string>) =>
+  [...used].some((u) => key.startsWith(`${u}.`) && /^\d/.test(key.slice(u.length + 1)))
 
 function stepOf(n: SpanNode, depth: number, io: { input?: string | null; output?: string | null }): TraceStep {
   const c = spanContent(n.record, io)
@@ -192,7 +223,13 @@ function stepOf(n: SpanNode, depth: number, io: { input?: string | null; output?
   // A step keeps only text, so a span whose input/output are messages keeps them whole (as JSON) unless one plain message says it all.
   const input = c.inputFromMessages ? messagesText(c.inputMessages) : c.input
   const output = c.outputFromMessages ? messagesText(c.outputMessages) : c.output
-  return { name: n.name || toText(c.meta.kind) || 'span', input, output, metadata, messages: [...c.inputMessages, ...c.outputMessages] }
+  return {
+    name: n.name || toText(c.meta.kind) || 'span',
+    input,
+    output,
+    metadata,
+    messages: [...c.inputMessages, ...c.outputMessages],
+  }
 }
 
 function messagesText(messages: ChatMessage[]): string {
@@ -218,7 +255,12 @@ interface SpanContent {
 }
 
 const INPUT_MESSAGES = ['llm.input_messages', 'gen_ai.input.messages', 'gen_ai.prompt', 'gen_ai.request.messages']
-const OUTPUT_MESSAGES = ['llm.output_messages', 'gen_ai.output.messages', 'gen_ai.completion', 'gen_ai.response.messages']
+const OUTPUT_MESSAGES = [
+  'llm.output_messages',
+  'gen_ai.output.messages',
+  'gen_ai.completion',
+  'gen_ai.response.messages',
+]
 const META: [string, string[]][] = [
   ['kind', ['span_kind', 'openinference.span.kind', 'gen_ai.operation.name', 'type', 'kind']],
   ['model', ['llm.model_name', 'gen_ai.request.model', 'gen_ai.response.model', 'model']],
@@ -240,7 +282,9 @@ function spanContent(record: SourceRecord, io: { input?: string | null; output?:
   /** An attribute, whether flat (`attributes.x` column), nested, in an OTLP list, or indexed. */
   const attr = (key: string): unknown => {
     if (attributes) {
-      const v = Object.hasOwn(attributes, key) ? attributes[key] : collectIndexed(attributes, key) ?? getField(attributes, key)
+      const v = Object.hasOwn(attributes, key)
+        ? attributes[key]
+        : (collectIndexed(attributes, key) ?? getField(attributes, key))
       if (v !== undefined) {
         usedAttributes.add(key)
         return v
@@ -312,7 +356,18 @@ function spanContent(record: SourceRecord, io: { input?: string | null; output?:
   if (startRaw !== undefined) meta.start = toText(startRaw)
   if (endRaw !== undefined) meta.end = toText(endRaw)
   if (start !== null && end !== null) meta.durationMs = Math.round((end - start) / 10) / 100
-  return { input, output, inputFromMessages, outputFromMessages, inputMessages: inMsgs.messages, outputMessages: outMsgs.messages, meta, used, usedAttributes, attributes }
+  return {
+    input,
+    output,
+    inputFromMessages,
+    outputFromMessages,
+    inputMessages: inMsgs.messages,
+    outputMessages: outMsgs.messages,
+    meta,
+    used,
+    usedAttributes,
+    attributes,
+  }
 }
 
 /**
@@ -321,7 +376,10 @@ function spanContent(record: SourceRecord, io: { input?: string | null; output?:
  * say so), or numbers in s / ms / µs / ns judged by magnitude. Null when unreadable.
  */
 export function timeKey(value: unknown, nanoseconds = false): number | null {
-  if (nanoseconds && ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && /^\d+$/.test(value.trim())))) {
+  if (
+    nanoseconds &&
+    ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && /^\d+$/.test(value.trim())))
+  ) {
     const ns = BigInt(typeof value === 'number' ? Math.round(value) : value.trim())
     return Number(ns / 1000n) + Number(ns % 1000n) / 1000
   }

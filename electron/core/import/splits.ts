@@ -33,7 +33,14 @@ export class ImportSplits {
    * placed from these without reading the whole criterion back.
    */
   private readonly first = new Map<number, FirstLabels>()
-  private readonly moves: { criterion: string; criterionId: number; itemId: number; externalId: string; from: SplitName; to: SplitName }[] = []
+  private readonly moves: {
+    criterion: string
+    criterionId: number
+    itemId: number
+    externalId: string
+    from: SplitName
+    to: SplitName
+  }[] = []
   private readonly mapping: Mapping
   private readonly source: string
 
@@ -50,7 +57,15 @@ export class ImportSplits {
     for (const [i, l] of this.mapping.labels.entries()) {
       if (this.mapping.labels.filter((x) => x.criterion === l.criterion).length > 1) continue
       const criterionId = write.criterion(l.criterion).id
-      if (!repos.splits.hasLabels(criterionId)) this.first.set(i, { criterion: l.criterion, criterionId, seed: repos.splits.ratios(criterionId).seed, items: [], ranks: [], pass: [] })
+      if (!repos.splits.hasLabels(criterionId))
+        this.first.set(i, {
+          criterion: l.criterion,
+          criterionId,
+          seed: repos.splits.ratios(criterionId).seed,
+          items: [],
+          ranks: [],
+          pass: [],
+        })
     }
   }
 
@@ -84,7 +99,14 @@ export class ImportSplits {
   place(rows: { joined: boolean; replaced: boolean }): string[] {
     const warnings: string[] = []
     const m = this.mapping
-    const criteria = [...new Set([...m.labels.map((l) => l.criterion), ...(m.states ? [m.states.criterion] : []), ...m.verdicts.map((v) => v.criterion), ...m.splits.map((s) => s.criterion)])]
+    const criteria = [
+      ...new Set([
+        ...m.labels.map((l) => l.criterion),
+        ...(m.states ? [m.states.criterion] : []),
+        ...m.verdicts.map((v) => v.criterion),
+        ...m.splits.map((s) => s.criterion),
+      ]),
+    ]
     const split = this.request.split ?? null
     if (split !== null && this.written) {
       let placed = 0
@@ -95,10 +117,21 @@ export class ImportSplits {
           this.move(row.id, row.externalId, name, split)
         }
       }
-      if (placed === 0) warnings.push(`"These items are the ${split} set" placed no item: no item of this file has a human label (pass or fail), and only labeled items have a split.`)
-      else if (m.splits.length > 0) warnings.push(`"These items are the ${split} set" put its items in ${split}, in place of the file's split column.`)
+      if (placed === 0)
+        warnings.push(
+          `"These items are the ${split} set" placed no item: no item of this file has a human label (pass or fail), and only labeled items have a split.`,
+        )
+      else if (m.splits.length > 0)
+        warnings.push(
+          `"These items are the ${split} set" put its items in ${split}, in place of the file's split column.`,
+        )
     }
-    const d = { repos: this.repos, transaction: <T>(fn: () => T) => this.db.transaction(fn)(), now: this.at, place: this.write.placeSplit }
+    const d = {
+      repos: this.repos,
+      transaction: <T>(fn: () => T) => this.db.transaction(fn)(),
+      now: this.at,
+      place: this.write.placeSplit,
+    }
     const gathered = !rows.joined && !rows.replaced && split === null
     for (const name of criteria) {
       const first = [...this.first.values()].find((f) => f.criterion === name)
@@ -114,7 +147,9 @@ export class ImportSplits {
     const ratios = this.repos.splits.ratios(first.criterionId)
     for (const pass of [true, false]) {
       const of = first.items.flatMap((itemId, i) => (first.pass[i] === pass ? [{ itemId, rank: first.ranks[i]! }] : []))
-      placeClass({ train: 0, dev: 0, test: 0 }, of, ratios).forEach((split, i) => this.write.placeSplit(first.criterionId, of[i]!.itemId, split, first.seed))
+      placeClass({ train: 0, dev: 0, test: 0 }, of, ratios).forEach((split, i) =>
+        this.write.placeSplit(first.criterionId, of[i]!.itemId, split, first.seed),
+      )
     }
   }
 
@@ -131,14 +166,25 @@ export class ImportSplits {
       if (list) list.push(move)
       else byCriterion.set(move.criterionId, [move])
     }
-    const ids = (moves: typeof this.moves) => moves.slice(0, 5).map((x) => x.externalId).join(', ')
+    const ids = (moves: typeof this.moves) =>
+      moves
+        .slice(0, 5)
+        .map((x) => x.externalId)
+        .join(', ')
     const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`
     for (const [criterionId, moves] of byCriterion) {
       const criterion = moves[0]!.criterion
       const viewed = this.write.testViewed(criterionId)
       this.repos.project.log(
         'splits.moved',
-        { criterionId, criterion, source: this.source, count: moves.length, moves: moves.slice(0, MAX_LISTED).map((x) => ({ id: x.externalId, from: x.from, to: x.to })), testViewed: viewed },
+        {
+          criterionId,
+          criterion,
+          source: this.source,
+          count: moves.length,
+          moves: moves.slice(0, MAX_LISTED).map((x) => ({ id: x.externalId, from: x.from, to: x.to })),
+          testViewed: viewed,
+        },
         this.at,
       )
       const outOfTest = moves.filter((x) => x.from === 'test')

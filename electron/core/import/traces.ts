@@ -100,12 +100,16 @@ export function normalizeMessages(value: unknown): Parsed<ChatMessage[]> {
   if (!list) {
     const parsed = parseJsonCell(value)
     if (Array.isArray(parsed) && parsed.length === 0) return { ok: true, value: [] }
-    return { ok: false, error: `is not a list of chat messages (expected a JSON array of {role, content} objects, got ${describe(parsed)})` }
+    return {
+      ok: false,
+      error: `is not a list of chat messages (expected a JSON array of {role, content} objects, got ${describe(parsed)})`,
+    }
   }
   const out: ChatMessage[] = []
   for (let i = 0; i < list.length; i++) {
     const entry = list[i]
-    if (!isPlainObject(entry)) return { ok: false, error: `message ${i + 1} is ${describe(entry)}, not a {role, content} object` }
+    if (!isPlainObject(entry))
+      return { ok: false, error: `message ${i + 1} is ${describe(entry)}, not a {role, content} object` }
     out.push(normalizeMessage(entry))
   }
   return { ok: true, value: out }
@@ -121,7 +125,8 @@ function describe(value: unknown): string {
 /** One message in any supported shape → ChatMessage. A message without a role gets `unknown`. */
 export function normalizeMessage(raw: Record<string, unknown>): ChatMessage {
   let m = raw
-  if (isPlainObject(m.message) && Object.keys(m).length === 1) m = m.message // OpenInference {message: {...}}
+  if (isPlainObject(m.message) && Object.keys(m).length === 1)
+    m = m.message // OpenInference {message: {...}}
   else if (Object.keys(m).some((k) => k.startsWith('message.'))) {
     const nested = unflatten(m).message // OpenInference dataframe: {'message.role': ..., 'message.content': ...}
     if (isPlainObject(nested)) m = nested
@@ -130,18 +135,37 @@ export function normalizeMessage(raw: Record<string, unknown>): ChatMessage {
     const id = Array.isArray(m.id) ? m.id : []
     return fromLangChain(m.kwargs, toText(id[id.length - 1]))
   }
-  if (typeof m.role !== 'string' && typeof m.type === 'string' && isPlainObject(m.data)) return fromLangChain(m.data, m.type)
+  if (typeof m.role !== 'string' && typeof m.type === 'string' && isPlainObject(m.data))
+    return fromLangChain(m.data, m.type)
   if (m.type === 'function_call') {
     // OpenAI Responses API items.
-    return { role: 'assistant', content: null, tool_calls: [{ id: toText(m.call_id ?? m.id), name: toText(m.name), arguments: argumentsText(m.arguments) }] }
+    return {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: toText(m.call_id ?? m.id), name: toText(m.name), arguments: argumentsText(m.arguments) }],
+    }
   }
-  if (m.type === 'function_call_output') return { role: 'tool', content: toText(m.output), tool_call_id: toText(m.call_id) }
-  if (typeof m.role !== 'string' && typeof m.type === 'string' && m.type in LANGCHAIN_ROLES) return fromLangChain(m, m.type)
+  if (m.type === 'function_call_output')
+    return { role: 'tool', content: toText(m.output), tool_call_id: toText(m.call_id) }
+  if (typeof m.role !== 'string' && typeof m.type === 'string' && m.type in LANGCHAIN_ROLES)
+    return fromLangChain(m, m.type)
 
   const role = typeof m.role === 'string' ? m.role : 'unknown'
   const contentKey = ['content', 'parts', 'contents', 'text'].find((k) => k in m)
   const content = contentOf(contentKey ? m[contentKey] : undefined)
-  const known = new Set(['role', 'content', 'parts', 'contents', 'text', 'name', 'tool_calls', 'tool_call_id', 'function_call', 'type', 'id'])
+  const known = new Set([
+    'role',
+    'content',
+    'parts',
+    'contents',
+    'text',
+    'name',
+    'tool_calls',
+    'tool_call_id',
+    'function_call',
+    'type',
+    'id',
+  ])
   if (role === 'unknown' && !contentKey && Object.keys(m).some((k) => !known.has(k))) {
     // Nothing we recognise: keep the whole object as text rather than dropping it.
     content.text = JSON.stringify(m)
@@ -151,9 +175,15 @@ export function normalizeMessage(raw: Record<string, unknown>): ChatMessage {
 
 function fromLangChain(kw: Record<string, unknown>, typeOrClass: string): ChatMessage {
   const kwType = typeof kw.type === 'string' ? kw.type : ''
-  const role = (typeOrClass === 'ChatMessage' || kwType === 'chat') && typeof kw.role === 'string' ? kw.role : LANGCHAIN_ROLES[kwType] ?? LANGCHAIN_ROLES[typeOrClass] ?? (typeof kw.role === 'string' ? kw.role : 'unknown')
+  const role =
+    (typeOrClass === 'ChatMessage' || kwType === 'chat') && typeof kw.role === 'string'
+      ? kw.role
+      : (LANGCHAIN_ROLES[kwType] ?? LANGCHAIN_ROLES[typeOrClass] ?? (typeof kw.role === 'string' ? kw.role : 'unknown'))
   const extra = isPlainObject(kw.additional_kwargs) ? kw.additional_kwargs : {}
-  const calls = Array.isArray(kw.tool_calls) && kw.tool_calls.length > 0 ? toolCallsOf(kw.tool_calls) : toolCallsOf(extra.tool_calls)
+  const calls =
+    Array.isArray(kw.tool_calls) && kw.tool_calls.length > 0
+      ? toolCallsOf(kw.tool_calls)
+      : toolCallsOf(extra.tool_calls)
   return build(role, contentOf(kw.content), kw, [...calls, ...functionCallOf(extra.function_call)])
 }
 
@@ -182,7 +212,11 @@ function toolCallsOf(value: unknown): ToolCall[] {
     if (isPlainObject(c) && isPlainObject(c.tool_call)) c = c.tool_call
     if (!isPlainObject(c)) return { id: '', name: '(unreadable tool call)', arguments: toText(entry) }
     const fn = isPlainObject(c.function) ? c.function : c
-    return { id: toText(c.id ?? c.call_id), name: toText(fn.name), arguments: argumentsText(fn.arguments ?? fn.args ?? fn.input ?? c.args) }
+    return {
+      id: toText(c.id ?? c.call_id),
+      name: toText(fn.name),
+      arguments: argumentsText(fn.arguments ?? fn.args ?? fn.input ?? c.args),
+    }
   })
 }
 
@@ -232,7 +266,11 @@ function partText(part: unknown, into: Content): string | null {
     }
     case 'tool_call':
     case 'tool_use':
-      into.toolCalls.push({ id: toText(part.id), name: toText(part.name), arguments: argumentsText(part.arguments ?? part.input) })
+      into.toolCalls.push({
+        id: toText(part.id),
+        name: toText(part.name),
+        arguments: argumentsText(part.arguments ?? part.input),
+      })
       return null
     case 'tool_call_response':
     case 'tool_result': {
@@ -296,11 +334,16 @@ export function normalizeSteps(value: unknown): Parsed<TraceStep[]> {
   if (isEmptyValue(value)) return { ok: true, value: [] }
   let list = parseJsonCell(value)
   if (isPlainObject(list) && Array.isArray(list.steps)) list = list.steps
-  if (!Array.isArray(list)) return { ok: false, error: `is not a list of steps (expected a JSON array of {name, input, output}, got ${describe(list)})` }
+  if (!Array.isArray(list))
+    return {
+      ok: false,
+      error: `is not a list of steps (expected a JSON array of {name, input, output}, got ${describe(list)})`,
+    }
   const steps: TraceStep[] = []
   for (let i = 0; i < list.length; i++) {
     const s: unknown = list[i]
-    if (!isPlainObject(s)) return { ok: false, error: `step ${i + 1} is ${describe(s)}, not a {name, input, output} object` }
+    if (!isPlainObject(s))
+      return { ok: false, error: `step ${i + 1} is ${describe(s)}, not a {name, input, output} object` }
     const { name, step, input, inputs, output, outputs, messages, ...rest } = s
     const msgs = messages === undefined ? null : normalizeMessages(messages)
     steps.push({

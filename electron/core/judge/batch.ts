@@ -28,19 +28,27 @@ export function batchBackend(client: LlmClient, o: BatchOptions): RunBackend {
       for (let next = tasks.next(); !next.done; next = tasks.next()) {
         const task = next.value
         if (task.problem) await sink(task, { ok: false, reason: task.problem, latencyMs: 0, attempts: 0 })
-        else if (task.cached) await sink(task, { ok: true, response: task.cached, latencyMs: 0, attempts: 0, cached: true })
+        else if (task.cached)
+          await sink(task, { ok: true, response: task.cached, latencyMs: 0, attempts: 0, cached: true })
         else asked.set(String(task.itemId), task)
       }
       if (asked.size === 0 || signal.aborted) return
       const started = Date.now()
       let state = o.batchId ? await client.batches.status(o.batchId) : null
       if (!state) {
-        const lines = [...asked.values()].map((t) => JSON.stringify({ custom_id: String(t.itemId), method: 'POST', url: '/v1/chat/completions', body: chatBody(t) }))
+        const lines = [...asked.values()].map((t) =>
+          JSON.stringify({
+            custom_id: String(t.itemId),
+            method: 'POST',
+            url: '/v1/chat/completions',
+            body: chatBody(t),
+          }),
+        )
         state = await client.batches.submit(`${lines.join('\n')}\n`)
         o.remember(state.id)
       }
       // Cancel stops the waiting, not the batch: its answers are paid for, and resume collects them.
-      for (let failures = 0; !['completed', 'failed', 'expired', 'cancelled'].includes(state.status); ) {
+      for (let failures = 0; !['completed', 'failed', 'expired', 'cancelled'].includes(state.status);) {
         if (!(await sleep(o.pollMs, signal))) return
         try {
           state = await client.batches.status(state.id)
@@ -60,8 +68,12 @@ export function batchBackend(client: LlmClient, o: BatchOptions): RunBackend {
           if (parsed && asked.has(parsed.customId)) answered.set(parsed.customId, parsed.outcome)
         }
       }
-      const ended = state.status === 'failed' ? `The batch ${state.id} failed${state.problem ? `: ${state.problem}` : ''}.` : `The batch ${state.id} ended (${state.status}) without an answer for this item.`
-      for (const [customId, task] of asked) await sink(task, answered.get(customId) ?? { ok: false, reason: ended, latencyMs, attempts: 1 })
+      const ended =
+        state.status === 'failed'
+          ? `The batch ${state.id} failed${state.problem ? `: ${state.problem}` : ''}.`
+          : `The batch ${state.id} ended (${state.status}) without an answer for this item.`
+      for (const [customId, task] of asked)
+        await sink(task, answered.get(customId) ?? { ok: false, reason: ended, latencyMs, attempts: 1 })
       o.remember(null)
     },
   }
@@ -70,23 +82,37 @@ export function batchBackend(client: LlmClient, o: BatchOptions): RunBackend {
 /** The chat request of a task as the Batch API's `body` (the same JSON the online call sends). */
 function chatBody(t: RunTask): Record<string, unknown> {
   const r = t.request
-  return { ...r.params, model: r.model, messages: r.messages, ...(r.responseFormat ? { response_format: r.responseFormat } : {}) }
+  return {
+    ...r.params,
+    model: r.model,
+    messages: r.messages,
+    ...(r.responseFormat ? { response_format: r.responseFormat } : {}),
+  }
 }
 
 /** One line of a batch's output or error file: its item, and the answer or why there is none. */
 function outcomeOfLine(line: string, latencyMs: number): { customId: string; outcome: TaskOutcome } | null {
-  let row: { custom_id?: unknown; response?: { status_code?: number; body?: unknown } | null; error?: { message?: string; code?: string } | null }
+  let row: {
+    custom_id?: unknown
+    response?: { status_code?: number; body?: unknown } | null
+    error?: { message?: string; code?: string } | null
+  }
   try {
     row = JSON.parse(line)
   } catch {
     return null
   }
   if (typeof row.custom_id !== 'string') return null
-  const fail = (reason: string) => ({ customId: row.custom_id as string, outcome: { ok: false as const, reason, latencyMs, attempts: 1 } })
-  if (row.error) return fail(`The batch could not answer this item: ${row.error.message ?? row.error.code ?? 'no reason given'}.`)
+  const fail = (reason: string) => ({
+    customId: row.custom_id as string,
+    outcome: { ok: false as const, reason, latencyMs, attempts: 1 },
+  })
+  if (row.error)
+    return fail(`The batch could not answer this item: ${row.error.message ?? row.error.code ?? 'no reason given'}.`)
   const status = row.response?.status_code
   const body = row.response?.body as (Parameters<typeof responseOf>[0] & { error?: { message?: string } }) | undefined
-  if (status !== 200 || !body) return fail(`HTTP ${status ?? '?'} in the batch: ${body?.error?.message ?? 'no answer'}.`)
+  if (status !== 200 || !body)
+    return fail(`HTTP ${status ?? '?'} in the batch: ${body?.error?.message ?? 'no answer'}.`)
   const response = responseOf(body)
   if (!response) return fail('The batch answered with no choices.')
   return { customId: row.custom_id, outcome: { ok: true, response, latencyMs, attempts: 1 } }

@@ -37,15 +37,31 @@ export function criterion(d: JudgeDeps, id: number): CriterionInfo {
 }
 
 export function listJudges(d: JudgeDeps): JudgeSummary[] {
-  return d.repos.judges.list().map((j) => ({ id: j.id, name: j.name, criterionId: j.criterion_id, criterion: j.criterion, versions: j.versions, latest: j.latest }))
+  return d.repos.judges
+    .list()
+    .map((j) => ({
+      id: j.id,
+      name: j.name,
+      criterionId: j.criterion_id,
+      criterion: j.criterion,
+      versions: j.versions,
+      latest: j.latest,
+    }))
 }
 
 export function judgeByName(d: JudgeDeps, name: string): JudgeSummary {
   const all = listJudges(d)
   const found = all.filter((j) => j.name === name)
   if (found.length === 1) return found[0]!
-  if (found.length > 1) throw new AppError('invalid_input', `Several judges are named "${name}" (on ${found.map((j) => j.criterion).join(', ')}): rename one.`)
-  throw new AppError('not_found', `There is no judge named "${name}". ${all.length ? `Judges: ${all.map((j) => `"${j.name}"`).join(', ')}.` : 'Create one first (Judges screen, or `assay judge create`).'}`)
+  if (found.length > 1)
+    throw new AppError(
+      'invalid_input',
+      `Several judges are named "${name}" (on ${found.map((j) => j.criterion).join(', ')}): rename one.`,
+    )
+  throw new AppError(
+    'not_found',
+    `There is no judge named "${name}". ${all.length ? `Judges: ${all.map((j) => `"${j.name}"`).join(', ')}.` : 'Create one first (Judges screen, or `assay judge create`).'}`,
+  )
 }
 
 export function judgeOf(d: JudgeDeps, judgeId: number): JudgeSummary {
@@ -71,4 +87,5 @@ export const versionView = (v: VersionRow): JudgeVersionView => {
 }
 
 /** Verdicts recorded elsewhere (imported from a file, or the demo's synthetic judge): no prompt to run. */
-export const isExternal = (model: { provider?: unknown }): boolean => model.provider === 'imported' || model.provider === 'demo'
+export const isExternal = (model: { provider?: unknown }): boolean =>
+  model.provider === 'imported' || model.provider === 'demo'

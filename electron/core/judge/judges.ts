@@ -26,16 +26,33 @@ import { examplesText, runView } from './runs'
 import { assignSplits } from './splits'
 
 /** A new judge for a criterion, with version 1: the default template and up to two train examples of each class. */
-export function createJudge(d: JudgeDeps, input: { criterionId: number; name: string; model: ModelSnapshot; params: Record<string, unknown> }): JudgeSummary {
+export function createJudge(
+  d: JudgeDeps,
+  input: { criterionId: number; name: string; model: ModelSnapshot; params: Record<string, unknown> },
+): JudgeSummary {
   const c = criterion(d, input.criterionId)
-  if (listJudges(d).some((j) => j.criterionId === c.id && j.name === input.name)) throw new AppError('conflict', `"${c.name}" already has a judge named "${input.name}": choose another name.`)
+  if (listJudges(d).some((j) => j.criterionId === c.id && j.name === input.name))
+    throw new AppError('conflict', `"${c.name}" already has a judge named "${input.name}": choose another name.`)
   const rows = assignSplits(d, c.id)
   const train = rows.filter((r) => r.split === 'train' && (r.verdict === 'pass' || r.verdict === 'fail'))
   const withNotes = [...train].sort((a, b) => Number(humanNote(b).length > 0) - Number(humanNote(a).length > 0))
-  const fewshot = [...withNotes.filter((r) => r.verdict === 'pass').slice(0, 2), ...withNotes.filter((r) => r.verdict === 'fail').slice(0, 2)].map((r) => r.itemId)
+  const fewshot = [
+    ...withNotes.filter((r) => r.verdict === 'pass').slice(0, 2),
+    ...withNotes.filter((r) => r.verdict === 'fail').slice(0, 2),
+  ].map((r) => r.itemId)
   const id = tx(d, () => {
     const judgeId = d.repos.judges.addJudge(c.id, input.name, now(d))
-    d.repos.judges.addVersion({ judgeId, version: 1, prompt: defaultTemplate(c.name, c.definition), model: input.model, params: input.params, fewshotIds: fewshot }, now(d))
+    d.repos.judges.addVersion(
+      {
+        judgeId,
+        version: 1,
+        prompt: defaultTemplate(c.name, c.definition),
+        model: input.model,
+        params: input.params,
+        fewshotIds: fewshot,
+      },
+      now(d),
+    )
     d.repos.project.log('judge.create', { judgeId, criterionId: c.id, name: input.name }, now(d))
     return judgeId
   })
@@ -49,17 +66,29 @@ function checkLeakage(d: JudgeDeps, c: CriterionInfo, prompt: string, fewshotIds
   for (const id of fewshotIds) {
     const r = byId.get(id)
     if (!r || (r.verdict !== 'pass' && r.verdict !== 'fail'))
-      throw new AppError('invalid_input', `Few-shot item "${r?.externalId ?? d.repos.items.get(id, { assessments: false })?.externalId ?? id}" has no pass or fail label on "${c.name}": label it first, or remove it.`)
+      throw new AppError(
+        'invalid_input',
+        `Few-shot item "${r?.externalId ?? d.repos.items.get(id, { assessments: false })?.externalId ?? id}" has no pass or fail label on "${c.name}": label it first, or remove it.`,
+      )
     if (r.split !== 'train')
-      throw new AppError('invalid_input', `Few-shot item "${r.externalId}" is in the ${r.split} split of "${c.name}": only train items can be examples (leakage: the judge would be measured on an item it was shown). Remove it or pick a train item.`)
+      throw new AppError(
+        'invalid_input',
+        `Few-shot item "${r.externalId}" is in the ${r.split} split of "${c.name}": only train items can be examples (leakage: the judge would be measured on an item it was shown). Remove it or pick a train item.`,
+      )
   }
   for (const r of rows) {
     if (r.split !== 'dev' && r.split !== 'test') continue
     const item = d.repos.items.get(r.itemId)
     if (!item) continue
-    for (const [field, text] of [['output', item.output.trim()], ['input', item.input.trim()]] as const)
+    for (const [field, text] of [
+      ['output', item.output.trim()],
+      ['input', item.input.trim()],
+    ] as const)
       if (text.length >= 40 && prompt.includes(text))
-        throw new AppError('invalid_input', `The prompt contains the ${field} of item "${r.externalId}", which is in the ${r.split} split of "${c.name}" (leakage). Take it out, or use train items as {{examples}}.`)
+        throw new AppError(
+          'invalid_input',
+          `The prompt contains the ${field} of item "${r.externalId}", which is in the ${r.split} split of "${c.name}" (leakage). Take it out, or use train items as {{examples}}.`,
+        )
   }
 }
 
@@ -70,7 +99,13 @@ function checkLeakage(d: JudgeDeps, c: CriterionInfo, prompt: string, fewshotIds
  */
 export function saveVersion(
   d: JudgeDeps,
-  input: { judgeId: number; prompt: string; model: ModelSnapshot; params: Record<string, unknown>; fewshotIds: number[] },
+  input: {
+    judgeId: number
+    prompt: string
+    model: ModelSnapshot
+    params: Record<string, unknown>
+    fewshotIds: number[]
+  },
 ): { version: JudgeVersionView; created: boolean; warning: string | null } {
   const j = judgeOf(d, input.judgeId)
   const c = criterion(d, j.criterionId)
@@ -81,11 +116,24 @@ export function saveVersion(
   const versions = d.repos.judges.versions(j.id)
   const latest = versions.at(-1)
   const same = (v: VersionRow) =>
-    v.prompt === input.prompt && v.model_json === JSON.stringify(input.model) && v.params_json === JSON.stringify(input.params) && v.fewshot_ids === JSON.stringify(fewshotIds)
+    v.prompt === input.prompt &&
+    v.model_json === JSON.stringify(input.model) &&
+    v.params_json === JSON.stringify(input.params) &&
+    v.fewshot_ids === JSON.stringify(fewshotIds)
   const existing = versions.find(same)
   if (existing) return { version: versionView(existing), created: false, warning: null }
   const id = tx(d, () => {
-    const vid = d.repos.judges.addVersion({ judgeId: j.id, version: d.repos.judges.nextVersion(j.id), prompt: input.prompt, model: input.model, params: input.params, fewshotIds }, now(d))
+    const vid = d.repos.judges.addVersion(
+      {
+        judgeId: j.id,
+        version: d.repos.judges.nextVersion(j.id),
+        prompt: input.prompt,
+        model: input.model,
+        params: input.params,
+        fewshotIds,
+      },
+      now(d),
+    )
     d.repos.project.log('judge.version', { judgeId: j.id, versionId: vid }, now(d))
     return vid
   })
@@ -101,9 +149,13 @@ export function versionDiff(d: JudgeDeps, fromId: number, toId: number): { promp
   if (!a || !b) throw new AppError('not_found', `There is no judge version with id ${!a ? fromId : toId}.`)
   const changes: string[] = []
   const [ma, mb] = [JSON.parse(a.model_json), JSON.parse(b.model_json)] as Record<string, unknown>[]
-  for (const key of new Set([...Object.keys(ma!), ...Object.keys(mb!)])) if (JSON.stringify(ma![key]) !== JSON.stringify(mb![key])) changes.push(`model ${key}: ${JSON.stringify(ma![key])} → ${JSON.stringify(mb![key])}`)
+  for (const key of new Set([...Object.keys(ma!), ...Object.keys(mb!)]))
+    if (JSON.stringify(ma![key]) !== JSON.stringify(mb![key]))
+      changes.push(`model ${key}: ${JSON.stringify(ma![key])} → ${JSON.stringify(mb![key])}`)
   const [pa, pb] = [JSON.parse(a.params_json), JSON.parse(b.params_json)] as Record<string, unknown>[]
-  for (const key of new Set([...Object.keys(pa!), ...Object.keys(pb!)])) if (JSON.stringify(pa![key]) !== JSON.stringify(pb![key])) changes.push(`${key}: ${JSON.stringify(pa![key] ?? null)} → ${JSON.stringify(pb![key] ?? null)}`)
+  for (const key of new Set([...Object.keys(pa!), ...Object.keys(pb!)]))
+    if (JSON.stringify(pa![key]) !== JSON.stringify(pb![key]))
+      changes.push(`${key}: ${JSON.stringify(pa![key] ?? null)} → ${JSON.stringify(pb![key] ?? null)}`)
   if (a.fewshot_ids !== b.fewshot_ids) changes.push(`few-shot items: ${a.fewshot_ids} → ${b.fewshot_ids}`)
   return { prompt: lineDiff(a.prompt, b.prompt), changes }
 }
@@ -111,7 +163,19 @@ export function versionDiff(d: JudgeDeps, fromId: number, toId: number): { promp
 /** Confusion counts per split of one version's newest verdicts against the current human labels; error verdicts counted apart, by human class. */
 export function versionMetrics(d: JudgeDeps, versionId: number, labeled: LabeledRow[]): SplitMetrics[] {
   const byItem = new Map(labeled.map((r) => [r.itemId, r]))
-  const empty = (split: SplitMetrics['split']): SplitMetrics => ({ split, tp: 0, fn: 0, tn: 0, fp: 0, errors: 0, errorsPass: 0, errorsFail: 0, missing: 0, judgedPass: 0, judgedFail: 0 })
+  const empty = (split: SplitMetrics['split']): SplitMetrics => ({
+    split,
+    tp: 0,
+    fn: 0,
+    tn: 0,
+    fp: 0,
+    errors: 0,
+    errorsPass: 0,
+    errorsFail: 0,
+    missing: 0,
+    judgedPass: 0,
+    judgedFail: 0,
+  })
   const out = { train: empty('train'), dev: empty('dev'), test: empty('test'), unlabeled: empty('unlabeled') }
   const seen = new Set<number>()
   for (const v of d.repos.judges.latestVerdicts(versionId)) {
@@ -130,7 +194,8 @@ export function versionMetrics(d: JudgeDeps, versionId: number, labeled: Labeled
     if (human === 'pass') v.verdict === 'pass' ? m.tp++ : m.fn++
     else v.verdict === 'fail' ? m.tn++ : m.fp++
   }
-  for (const r of labeled) if ((r.verdict === 'pass' || r.verdict === 'fail') && r.split && !seen.has(r.itemId)) out[r.split].missing++
+  for (const r of labeled)
+    if ((r.verdict === 'pass' || r.verdict === 'fail') && r.split && !seen.has(r.itemId)) out[r.split].missing++
   return [out.train, out.dev, out.test, out.unlabeled]
 }
 
@@ -138,7 +203,11 @@ export function versionMetrics(d: JudgeDeps, versionId: number, labeled: Labeled
  * Everything the Judges screen shows for one judge. A version's test metrics stay hidden until
  * asked for (`revealVersion`), which records that they were viewed: the test lock of requirement 25.
  */
-export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealVersion: number | null; activeRuns: ReadonlySet<number> }): JudgeDetail {
+export function judgeDetail(
+  d: JudgeDeps,
+  judgeId: number,
+  o: { revealVersion: number | null; activeRuns: ReadonlySet<number> },
+): JudgeDetail {
   const judge = judgeOf(d, judgeId)
   const c = criterion(d, judge.criterionId)
   const labeled = assignSplits(d, c.id)
@@ -150,7 +219,12 @@ export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealVersion: n
     const reveal = o.revealVersion === v.id && hasTest
     if (reveal) revealTest(d, v.id) // read-only: shown, not recorded
     const revealed = (reveal || v.test_viewed_at !== null) && hasTest
-    return { versionId: v.id, splits: revealed ? splits : splits.filter((s) => s.split !== 'test'), testRevealed: revealed, lockedTestErrors: revealed ? 0 : test.errors }
+    return {
+      versionId: v.id,
+      splits: revealed ? splits : splits.filter((s) => s.split !== 'test'),
+      testRevealed: revealed,
+      lockedTestErrors: revealed ? 0 : test.errors,
+    }
   })
   const counts = { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } }
   for (const r of labeled) if (r.split && (r.verdict === 'pass' || r.verdict === 'fail')) counts[r.split][r.verdict]++
@@ -158,7 +232,13 @@ export function judgeDetail(d: JudgeDeps, judgeId: number, o: { revealVersion: n
     .filter((r) => r.split === 'train' && (r.verdict === 'pass' || r.verdict === 'fail'))
     .map((r) => {
       const item = d.repos.items.get(r.itemId)
-      return { itemId: r.itemId, externalId: r.externalId, verdict: r.verdict as 'pass' | 'fail', note: humanNote(r), preview: (item?.input ?? '').slice(0, 200) }
+      return {
+        itemId: r.itemId,
+        externalId: r.externalId,
+        verdict: r.verdict as 'pass' | 'fail',
+        note: humanNote(r),
+        preview: (item?.input ?? '').slice(0, 200),
+      }
     })
   return {
     judge,
@@ -184,13 +264,26 @@ export function verdictsOf(d: JudgeDeps, versionId: number): VerdictView[] {
 }
 
 /** The rendered prompt of a draft (unsaved) template on one item, for the editor's preview. */
-export function previewPrompt(d: JudgeDeps, input: { judgeId: number; prompt: string; fewshotIds: number[]; itemId: number }): { text: string; tokens: number; problems: string[] } {
+export function previewPrompt(
+  d: JudgeDeps,
+  input: { judgeId: number; prompt: string; fewshotIds: number[]; itemId: number },
+): { text: string; tokens: number; problems: string[] } {
   const j = judgeOf(d, input.judgeId)
   const c = criterion(d, j.criterionId)
   const item = d.repos.items.get(input.itemId)
   if (!item) throw new AppError('not_found', `There is no item with id ${input.itemId}.`)
   const examples = examplesText(d, c.id, input.fewshotIds)
-  const text = renderFor({ prompt: input.prompt, model: {} as ModelSnapshot, params: {}, criterion: c.name, definition: c.definition, step: c.step, examples }, item)
+  const text = renderFor(
+    {
+      prompt: input.prompt,
+      model: {} as ModelSnapshot,
+      params: {},
+      criterion: c.name,
+      definition: c.definition,
+      step: c.step,
+      examples,
+    },
+    item,
+  )
   return { text, tokens: roughTokens(text), problems: templateProblems(input.prompt) }
 }
-

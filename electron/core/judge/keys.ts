@@ -19,7 +19,11 @@ export interface KeyStore {
 
 /** A profile id as a file name: no path separators, no leading dot (the contract checks it too). */
 export function safeId(id: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id)) throw new AppError('invalid_input', `"${id}" is not a valid profile id: use letters, digits, dot, dash and underscore, starting with a letter or digit.`)
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id))
+    throw new AppError(
+      'invalid_input',
+      `"${id}" is not a valid profile id: use letters, digits, dot, dash and underscore, starting with a letter or digit.`,
+    )
   return id
 }
 
@@ -32,7 +36,10 @@ export function fileKeyStore(dir: string): KeyStore {
       const path = file(id)
       if (!existsSync(path)) return null
       if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0)
-        throw new AppError('forbidden', `The key file ${path} can be read by other users: run \`chmod 600 ${path}\`, then try again.`)
+        throw new AppError(
+          'forbidden',
+          `The key file ${path} can be read by other users: run \`chmod 600 ${path}\`, then try again.`,
+        )
       return readFileSync(path, 'utf8').trim() || null
     },
     set(id, key) {
@@ -81,7 +88,10 @@ export function clientFor(model: ModelSnapshot, k: KeySources): LlmClient {
   const key = keyFor(model, k)
   if (!key && !LOCAL.test(model.baseUrl)) {
     const mine = k.profiles.find((p) => p.id === model.id)
-    const why = mine && normal(mine.baseUrl) !== normal(model.baseUrl) ? ` Your profile "${model.id}" calls ${mine.baseUrl}, not this version's ${model.baseUrl}, so its key is not sent there.` : ''
+    const why =
+      mine && normal(mine.baseUrl) !== normal(model.baseUrl)
+        ? ` Your profile "${model.id}" calls ${mine.baseUrl}, not this version's ${model.baseUrl}, so its key is not sent there.`
+        : ''
     throw new AppError(
       'invalid_input',
       `No API key for ${model.baseUrl} (model "${model.model}").${why} Save a model profile with this base URL and a key in Settings (or $ASSAY_HOME/keys/<profile id>), then save the judge with that profile${OPENAI.test(model.baseUrl) ? ', or set OPENAI_API_KEY' : ''}.`,

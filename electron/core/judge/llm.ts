@@ -97,8 +97,18 @@ export function openaiClient(baseUrl: string, apiKey: string | null): LlmClient 
     batches: {
       submit: (jsonl) =>
         attempt(async () => {
-          const file = await client.files.create({ file: await toFile(Buffer.from(jsonl), 'assay-batch.jsonl'), purpose: 'batch' })
-          return batchState(await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' }), mask)
+          const file = await client.files.create({
+            file: await toFile(Buffer.from(jsonl), 'assay-batch.jsonl'),
+            purpose: 'batch',
+          })
+          return batchState(
+            await client.batches.create({
+              input_file_id: file.id,
+              endpoint: '/v1/chat/completions',
+              completion_window: '24h',
+            }),
+            mask,
+          )
         }),
       status: (id) => attempt(async () => batchState(await client.batches.retrieve(id), mask)),
       // The output and error files hold the answers: masked whole, before any line is read.
@@ -117,7 +127,10 @@ export function openaiClient(baseUrl: string, apiKey: string | null): LlmClient 
 }
 
 /** The answer in a chat completion (online, or a line of a batch's output): null when it has no choices. A refusal is kept as text. */
-export function responseOf(completion: { choices?: { message?: { content?: string | null; refusal?: string | null } }[]; usage?: { prompt_tokens?: number; completion_tokens?: number } | null }): LlmResponse | null {
+export function responseOf(completion: {
+  choices?: { message?: { content?: string | null; refusal?: string | null } }[]
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null
+}): LlmResponse | null {
   const message = completion.choices?.[0]?.message
   if (!message) return null
   return {
@@ -128,8 +141,16 @@ export function responseOf(completion: { choices?: { message?: { content?: strin
 }
 
 function batchState(b: OpenAI.Batch, mask: (text: string) => string): BatchState {
-  const problem = b.errors?.data?.map((e) => [e.line ? `line ${e.line}` : '', e.message].filter(Boolean).join(': ')).join('; ') || null
-  return { id: b.id, status: b.status, outputFileId: b.output_file_id ?? null, errorFileId: b.error_file_id ?? null, problem: problem === null ? null : mask(problem) }
+  const problem =
+    b.errors?.data?.map((e) => [e.line ? `line ${e.line}` : '', e.message].filter(Boolean).join(': ')).join('; ') ||
+    null
+  return {
+    id: b.id,
+    status: b.status,
+    outputFileId: b.output_file_id ?? null,
+    errorFileId: b.error_file_id ?? null,
+    problem: problem === null ? null : mask(problem),
+  }
 }
 
 /**
@@ -151,10 +172,14 @@ function masked(e: LlmError, mask: (text: string) => string): LlmError {
 function classify(error: unknown, baseUrl: string): LlmError {
   if (error instanceof LlmError) return error
   if (error instanceof OpenAI.APIUserAbortError) return new LlmError('Cancelled.', false)
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new LlmError(`No answer from ${baseUrl} within the timeout.`, true)
+  if (error instanceof OpenAI.APIConnectionTimeoutError)
+    return new LlmError(`No answer from ${baseUrl} within the timeout.`, true)
   if (error instanceof OpenAI.APIConnectionError) {
     const cause = (error.cause as { code?: string; message?: string } | undefined) ?? {}
-    return new LlmError(`Could not connect to ${baseUrl}${cause.code ? ` (${cause.code})` : ''}: is the server running and the base URL right?`, true)
+    return new LlmError(
+      `Could not connect to ${baseUrl}${cause.code ? ` (${cause.code})` : ''}: is the server running and the base URL right?`,
+      true,
+    )
   }
   if (error instanceof OpenAI.APIError) {
     const status = error.status ?? null
@@ -168,7 +193,12 @@ function classify(error: unknown, baseUrl: string): LlmError {
           : status === 400
             ? ' The endpoint refused the request: if it does not support structured outputs, turn them off in the model profile.'
             : ''
-    return new LlmError(`HTTP ${status ?? '?'} from ${baseUrl}: ${detail}.${hint}`, retryable, retryAfter(error.headers), status)
+    return new LlmError(
+      `HTTP ${status ?? '?'} from ${baseUrl}: ${detail}.${hint}`,
+      retryable,
+      retryAfter(error.headers),
+      status,
+    )
   }
   const message = error instanceof Error ? error.message : String(error)
   return new LlmError(`Request failed: ${message}`, true)

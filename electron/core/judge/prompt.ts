@@ -32,20 +32,34 @@ export function traceText(item: Pick<ItemDetail, 'input' | 'output' | 'messages'
       })
       .join('\n\n')
   }
-  if (item.steps.length > 0) return item.steps.map((s) => `## Step ${s.index + 1}: ${s.name}\nInput:\n${s.input}\nOutput:\n${s.output}`).join('\n\n')
+  if (item.steps.length > 0)
+    return item.steps
+      .map((s) => `## Step ${s.index + 1}: ${s.name}\nInput:\n${s.input}\nOutput:\n${s.output}`)
+      .join('\n\n')
   return `[input]\n${item.input}\n\n[output]\n${item.output}`
 }
 
 /** The text the judge sees for an item: the whole trace, or one named step of it. */
 export function itemText(item: ItemDetail, step: string | null): { input: string; output: string; trace: string } {
   const s = step ? item.steps.find((x) => x.name === step) : undefined
-  if (s) return { input: s.input, output: s.output, trace: traceText({ input: s.input, output: s.output, messages: [], steps: [s] }) }
+  if (s)
+    return {
+      input: s.input,
+      output: s.output,
+      trace: traceText({ input: s.input, output: s.output, messages: [], steps: [s] }),
+    }
   return { input: item.input, output: item.output, trace: traceText(item) }
 }
 
 export function renderFor(v: VersionForRun, item: ItemDetail): string {
   const text = itemText(item, v.step)
-  return renderTemplate(v.prompt, { ...text, examples: v.examples, definition: v.definition, criterion: v.criterion, metadata: item.metadata })
+  return renderTemplate(v.prompt, {
+    ...text,
+    examples: v.examples,
+    definition: v.definition,
+    criterion: v.criterion,
+    metadata: item.metadata,
+  })
 }
 
 export function buildRequest(v: VersionForRun, item: ItemDetail): LlmRequest {
@@ -53,12 +67,16 @@ export function buildRequest(v: VersionForRun, item: ItemDetail): LlmRequest {
     model: v.model.model,
     messages: [{ role: 'user', content: renderFor(v, item) }],
     params: v.params,
-    responseFormat: v.model.structuredOutputs ? { type: 'json_schema', json_schema: { name: 'judge_verdict', strict: true, schema: VERDICT_SCHEMA } } : null,
+    responseFormat: v.model.structuredOutputs
+      ? { type: 'json_schema', json_schema: { name: 'judge_verdict', strict: true, schema: VERDICT_SCHEMA } }
+      : null,
   }
 }
 
 export function cacheKey(baseUrl: string, request: LlmRequest): string {
-  return createHash('sha256').update(JSON.stringify({ baseUrl: baseUrl.replace(/\/+$/, ''), ...request })).digest('hex')
+  return createHash('sha256')
+    .update(JSON.stringify({ baseUrl: baseUrl.replace(/\/+$/, ''), ...request }))
+    .digest('hex')
 }
 
 /** A rough token count (4 characters a token) for estimates before a run. */

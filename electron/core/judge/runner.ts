@@ -33,7 +33,11 @@ export interface RunBackend {
    * awaits `sink` for each outcome; stops early when `signal` aborts, and stops every call and
    * rethrows when `sink` throws (a failed write must not leave calls running unseen).
    */
-  execute(tasks: Iterator<RunTask>, sink: (task: RunTask, outcome: TaskOutcome) => Promise<void>, signal: AbortSignal): Promise<void>
+  execute(
+    tasks: Iterator<RunTask>,
+    sink: (task: RunTask, outcome: TaskOutcome) => Promise<void>,
+    signal: AbortSignal,
+  ): Promise<void>
 }
 
 export interface RetryPolicy {
@@ -47,7 +51,10 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseMs: 500, maxMs: 30_000 }
 
 /** Calls the endpoint with `concurrency` requests in flight; each retried by `retry`. */
-export function onlineBackend(client: LlmClient, o: { concurrency: number; timeoutMs: number; retry: RetryPolicy; random?: () => number }): RunBackend {
+export function onlineBackend(
+  client: LlmClient,
+  o: { concurrency: number; timeoutMs: number; retry: RetryPolicy; random?: () => number },
+): RunBackend {
   const random = o.random ?? Math.random
   return {
     async execute(tasks, sink, signal) {
@@ -86,7 +93,14 @@ export function onlineBackend(client: LlmClient, o: { concurrency: number; timeo
   }
 }
 
-async function callWithRetries(client: LlmClient, request: LlmRequest, signal: AbortSignal, timeoutMs: number, retry: RetryPolicy, random: () => number): Promise<TaskOutcome> {
+async function callWithRetries(
+  client: LlmClient,
+  request: LlmRequest,
+  signal: AbortSignal,
+  timeoutMs: number,
+  retry: RetryPolicy,
+  random: () => number,
+): Promise<TaskOutcome> {
   const started = performance.now()
   for (let attempt = 1; ; attempt++) {
     // Each attempt gets its own signal, linked to the run's: whatever listens to it (the HTTP
@@ -101,12 +115,24 @@ async function callWithRetries(client: LlmClient, request: LlmRequest, signal: A
       const e = error instanceof LlmError ? error : new LlmError(String(error), true)
       if (signal.aborted || !e.retryable || attempt > retry.retries) {
         const tries = attempt > 1 ? ` (after ${attempt} attempts)` : ''
-        return { ok: false, reason: `${e.message}${tries}`, latencyMs: Math.round(performance.now() - started), attempts: attempt }
+        return {
+          ok: false,
+          reason: `${e.message}${tries}`,
+          latencyMs: Math.round(performance.now() - started),
+          attempts: attempt,
+        }
       }
       const backoff = Math.min(retry.maxMs, retry.baseMs * 2 ** (attempt - 1)) * (0.5 + random() / 2)
-      const wait = e.retryAfterMs !== null ? Math.min(retry.maxMs, e.retryAfterMs) + random() * retry.baseMs * 0.1 : backoff
+      const wait =
+        e.retryAfterMs !== null ? Math.min(retry.maxMs, e.retryAfterMs) + random() * retry.baseMs * 0.1 : backoff
       await sleep(wait, signal)
-      if (signal.aborted) return { ok: false, reason: 'Cancelled.', latencyMs: Math.round(performance.now() - started), attempts: attempt }
+      if (signal.aborted)
+        return {
+          ok: false,
+          reason: 'Cancelled.',
+          latencyMs: Math.round(performance.now() - started),
+          attempts: attempt,
+        }
     } finally {
       signal.removeEventListener('abort', cancel)
     }
@@ -143,10 +169,19 @@ export interface RecordedResult {
 export function verdictOf(itemId: number, outcome: TaskOutcome): RecordedResult {
   const cached = outcome.ok && outcome.cached === true
   const base = { itemId, latencyMs: cached ? null : outcome.latencyMs, attempts: outcome.attempts, cached }
-  if (!outcome.ok) return { ...base, verdict: 'error', critique: '', raw: '', error: outcome.reason, tokensIn: null, tokensOut: null }
+  if (!outcome.ok)
+    return { ...base, verdict: 'error', critique: '', raw: '', error: outcome.reason, tokensIn: null, tokensOut: null }
   const { response } = outcome
   const parsed = parseAnswer(response.content)
   const tokens = { tokensIn: response.tokensIn, tokensOut: response.tokensOut }
-  if (!parsed.ok) return { ...base, ...tokens, verdict: 'error', critique: '', raw: response.content ?? '', error: parsed.reason }
-  return { ...base, ...tokens, verdict: parsed.verdict, critique: parsed.critique, raw: response.content ?? '', error: null }
+  if (!parsed.ok)
+    return { ...base, ...tokens, verdict: 'error', critique: '', raw: response.content ?? '', error: parsed.reason }
+  return {
+    ...base,
+    ...tokens,
+    verdict: parsed.verdict,
+    critique: parsed.critique,
+    raw: response.content ?? '',
+    error: null,
+  }
 }

@@ -4,14 +4,28 @@
  */
 import type { ItemDetail } from '../../../shared/domain'
 import { AppError } from '../../../shared/errors'
-import { formatExample, type ModelSnapshot, type RunEstimate, type RunScope, type RunView } from '../../../shared/judges'
+import {
+  formatExample,
+  type ModelSnapshot,
+  type RunEstimate,
+  type RunScope,
+  type RunView,
+} from '../../../shared/judges'
 import type { RunRow, VersionRow } from '../db/repos/judges'
 import { humanNote } from '../db/repos/splits'
 import { criterion, isExternal, judgeOf, now, tx, type JudgeDeps } from './context'
 import type { LlmClient, LlmResponse } from './llm'
 import { batchBackend } from './batch'
 import { buildRequest, cacheKey, costOf, roughTokens, type VersionForRun } from './prompt'
-import { DEFAULT_RETRY, onlineBackend, verdictOf, type RetryPolicy, type RunBackend, type RunTask, type TaskOutcome } from './runner'
+import {
+  DEFAULT_RETRY,
+  onlineBackend,
+  verdictOf,
+  type RetryPolicy,
+  type RunBackend,
+  type RunTask,
+  type TaskOutcome,
+} from './runner'
 import { assignSplits } from './splits'
 
 /** What a run keeps beside its items: the scope as named, concurrency, and for a batch run its mode and batch. */
@@ -54,7 +68,9 @@ export function examplesText(d: JudgeDeps, criterionId: number, fewshotIds: numb
       const l = labeled.get(id)
       // The critique is the human's note: the label's own, else the one on the trace's Overall
       // label (a failure mode's label made by tagging has none; the observation is on Overall).
-      return item && l && (l.verdict === 'pass' || l.verdict === 'fail') ? formatExample({ input: item.input, output: item.output, critique: humanNote(l), verdict: l.verdict }) : ''
+      return item && l && (l.verdict === 'pass' || l.verdict === 'fail')
+        ? formatExample({ input: item.input, output: item.output, critique: humanNote(l), verdict: l.verdict })
+        : ''
     })
     .filter(Boolean)
     .join('\n\n')
@@ -62,22 +78,42 @@ export function examplesText(d: JudgeDeps, criterionId: number, fewshotIds: numb
 }
 
 /** What a run will send: the version with its examples rendered, ready for `buildRequest`. */
-export function versionForRun(d: JudgeDeps, versionId: number): { v: VersionRow; run: VersionForRun; criterionId: number } {
+export function versionForRun(
+  d: JudgeDeps,
+  versionId: number,
+): { v: VersionRow; run: VersionForRun; criterionId: number } {
   const v = d.repos.judges.version(versionId)
   if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
   const j = judgeOf(d, v.judge_id)
   const c = criterion(d, j.criterionId)
   const model = JSON.parse(v.model_json) as ModelSnapshot & { provider?: string }
-  if (isExternal(model)) throw new AppError('invalid_input', `Version ${v.version} of "${j.name}" holds verdicts recorded elsewhere (imported or synthetic): it has no prompt to run. Create a judge with a prompt and a model to run one.`)
+  if (isExternal(model))
+    throw new AppError(
+      'invalid_input',
+      `Version ${v.version} of "${j.name}" holds verdicts recorded elsewhere (imported or synthetic): it has no prompt to run. Create a judge with a prompt and a model to run one.`,
+    )
   const examples = examplesText(d, c.id, JSON.parse(v.fewshot_ids) as number[])
-  return { v, criterionId: c.id, run: { prompt: v.prompt, model, params: JSON.parse(v.params_json), criterion: c.name, definition: c.definition, step: c.step, examples } }
+  return {
+    v,
+    criterionId: c.id,
+    run: {
+      prompt: v.prompt,
+      model,
+      params: JSON.parse(v.params_json),
+      criterion: c.name,
+      definition: c.definition,
+      step: c.step,
+      examples,
+    },
+  }
 }
 
 /** The items of a scope: a split's labeled items, the items without a pass/fail label, every item, or a selection. */
 export function scopeItems(d: JudgeDeps, criterionId: number, scope: RunScope, selection?: number[]): number[] {
   const labeled = assignSplits(d, criterionId)
   if (scope === 'selection') {
-    if (!selection?.length) throw new AppError('invalid_input', 'A run on a selection needs items: select them in the Data table first.')
+    if (!selection?.length)
+      throw new AppError('invalid_input', 'A run on a selection needs items: select them in the Data table first.')
     return selection
   }
   if (scope === 'all') return d.repos.sessions.allItems()
@@ -95,10 +131,18 @@ export function scopeItems(d: JudgeDeps, criterionId: number, scope: RunScope, s
 export function scopeCounts(d: JudgeDeps, versionId: number): Record<Exclude<RunScope, 'selection'>, number> {
   const v = d.repos.judges.version(versionId)
   if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
-  const labeled = assignSplits(d, judgeOf(d, v.judge_id).criterionId).filter((r) => r.verdict === 'pass' || r.verdict === 'fail')
+  const labeled = assignSplits(d, judgeOf(d, v.judge_id).criterionId).filter(
+    (r) => r.verdict === 'pass' || r.verdict === 'fail',
+  )
   const all = d.repos.sessions.allItems().length
   const inSplit = (split: string) => labeled.filter((r) => r.split === split).length
-  return { train: inSplit('train'), dev: inSplit('dev'), test: inSplit('test'), unlabeled: all - new Set(labeled.map((r) => r.itemId)).size, all }
+  return {
+    train: inSplit('train'),
+    dev: inSplit('dev'),
+    test: inSplit('test'),
+    unlabeled: all - new Set(labeled.map((r) => r.itemId)).size,
+    all,
+  }
 }
 
 const touchesTest = (d: JudgeDeps, criterionId: number, itemIds: number[]): boolean => {
@@ -109,7 +153,10 @@ const touchesTest = (d: JudgeDeps, criterionId: number, itemIds: number[]): bool
 /** The Batch API's price: half of the online price (OpenAI's batch discount). */
 export const BATCH_PRICE = 0.5
 
-export function estimateRun(d: JudgeDeps, input: { versionId: number; scope: RunScope; itemIds?: number[]; batch?: boolean }): RunEstimate {
+export function estimateRun(
+  d: JudgeDeps,
+  input: { versionId: number; scope: RunScope; itemIds?: number[]; batch?: boolean },
+): RunEstimate {
   const { v, run, criterionId } = versionForRun(d, input.versionId)
   const ids = scopeItems(d, criterionId, input.scope, input.itemIds)
   let tokensIn = 0
@@ -123,20 +170,46 @@ export function estimateRun(d: JudgeDeps, input: { versionId: number; scope: Run
   }
   const calls = ids.length - cachedItems
   const cap = Number(run.params.max_tokens ?? run.params.max_completion_tokens ?? 200)
-  const perCall = d.repos.judges.meanTokensOut(v.judge_id) ?? (Number.isFinite(cap) && cap > 0 ? Math.min(cap, 200) : 200)
+  const perCall =
+    d.repos.judges.meanTokensOut(v.judge_id) ?? (Number.isFinite(cap) && cap > 0 ? Math.min(cap, 200) : 200)
   const tokensOut = Math.round(perCall * calls)
-  return { items: ids.length, cachedItems, calls, tokensIn, tokensOut, costUsd: costOf(run.model, tokensIn, tokensOut) * (input.batch ? BATCH_PRICE : 1), touchesTest: touchesTest(d, criterionId, ids), testEvaluations: v.test_evaluations }
+  return {
+    items: ids.length,
+    cachedItems,
+    calls,
+    tokensIn,
+    tokensOut,
+    costUsd: costOf(run.model, tokensIn, tokensOut) * (input.batch ? BATCH_PRICE : 1),
+    touchesTest: touchesTest(d, criterionId, ids),
+    testEvaluations: v.test_evaluations,
+  }
 }
 
 /**
  * Creates a run over a scope (its items fixed now). A scope with test items needs
  * `confirmTest`, and counts as one more test evaluation of the version.
  */
-export function createRun(d: JudgeDeps, input: { versionId: number; scope: RunScope; itemIds?: number[]; confirmTest: boolean; concurrency: number; batch?: boolean }): number {
+export function createRun(
+  d: JudgeDeps,
+  input: {
+    versionId: number
+    scope: RunScope
+    itemIds?: number[]
+    confirmTest: boolean
+    concurrency: number
+    batch?: boolean
+  },
+): number {
   const { v, criterionId } = versionForRun(d, input.versionId)
   const ids = scopeItems(d, criterionId, input.scope, input.itemIds)
   if (ids.length === 0) {
-    const why = { unlabeled: 'every item has a pass or fail label on this criterion', all: 'the project has no items', selection: 'nothing is selected' }[input.scope as string] ?? `no item of the ${input.scope} split has a pass or fail label on this criterion (label some, then run)`
+    const why =
+      {
+        unlabeled: 'every item has a pass or fail label on this criterion',
+        all: 'the project has no items',
+        selection: 'nothing is selected',
+      }[input.scope as string] ??
+      `no item of the ${input.scope} split has a pass or fail label on this criterion (label some, then run)`
     throw new AppError('invalid_input', `Nothing to run: ${why}.`)
   }
   const test = touchesTest(d, criterionId, ids)
@@ -146,9 +219,23 @@ export function createRun(d: JudgeDeps, input: { versionId: number; scope: RunSc
       `This run includes test items. The test set is for one final measurement of a finished judge (version ${v.version} has been evaluated on test ${v.test_evaluations} time${v.test_evaluations === 1 ? '' : 's'}): iterate on dev, and confirm the test run explicitly (--confirm-test on the command line).`,
     )
   return tx(d, () => {
-    const id = d.repos.judges.addRun({ judgeVersionId: v.id, scope: input.scope === 'all' ? 'selection' : input.scope, status: 'running', itemIds: ids, options: { scope: input.scope, concurrency: input.concurrency, ...(input.batch ? { mode: 'batch' } : {}) } }, now(d), null)
+    const id = d.repos.judges.addRun(
+      {
+        judgeVersionId: v.id,
+        scope: input.scope === 'all' ? 'selection' : input.scope,
+        status: 'running',
+        itemIds: ids,
+        options: { scope: input.scope, concurrency: input.concurrency, ...(input.batch ? { mode: 'batch' } : {}) },
+      },
+      now(d),
+      null,
+    )
     if (test) d.repos.judges.countTestEvaluation(v.id)
-    d.repos.project.log('run.start', { runId: id, versionId: v.id, scope: input.scope, items: ids.length, test }, now(d))
+    d.repos.project.log(
+      'run.start',
+      { runId: id, versionId: v.id, scope: input.scope, items: ids.length, test },
+      now(d),
+    )
     return id
   })
 }
@@ -197,7 +284,8 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
       tx(d, () => {
         const at = now(d)
         d.repos.judges.addVerdict({ runId, ...result, itemId: task.itemId, costUsd: cost }, at)
-        if (outcome.ok && !result.cached && result.verdict !== 'error') d.repos.judges.cachePut(task.key, task.request, outcome.response, at)
+        if (outcome.ok && !result.cached && result.verdict !== 'error')
+          d.repos.judges.cachePut(task.key, task.request, outcome.response, at)
       }),
     )
     count(task.itemId, result, cost)
@@ -241,11 +329,23 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
       if (i >= todo.length || o.signal.aborted) return { done: true, value: undefined }
       const itemId = todo[i++]!
       const item: ItemDetail | null = d.repos.items.get(itemId, { assessments: false })
-      if (!item) return { done: false, value: { itemId, request: { model: '', messages: [], params: {}, responseFormat: null }, key: '', problem: 'The item was deleted from the project.' } }
+      if (!item)
+        return {
+          done: false,
+          value: {
+            itemId,
+            request: { model: '', messages: [], params: {}, responseFormat: null },
+            key: '',
+            problem: 'The item was deleted from the project.',
+          },
+        }
       const request = buildRequest(run, item)
       const key = cacheKey(run.model.baseUrl, request)
       const hit = d.repos.judges.cacheGet(key)
-      return { done: false, value: { itemId, request, key, ...(hit ? { cached: JSON.parse(hit) as LlmResponse } : {}) } }
+      return {
+        done: false,
+        value: { itemId, request, key, ...(hit ? { cached: JSON.parse(hit) as LlmResponse } : {}) },
+      }
     },
   }
   const backend =
@@ -256,7 +356,11 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
           remember: (batchId) => d.repos.judges.setOptions(runId, { ...stored, batchId: batchId ?? undefined }),
           pollMs: o.batchPollMs ?? 30_000,
         })
-      : onlineBackend(o.client, { concurrency: o.concurrency, timeoutMs: run.model.timeoutMs ?? 60_000, retry: o.retry ?? DEFAULT_RETRY }))
+      : onlineBackend(o.client, {
+          concurrency: o.concurrency,
+          timeoutMs: run.model.timeoutMs ?? 60_000,
+          retry: o.retry ?? DEFAULT_RETRY,
+        }))
   try {
     await backend.execute(tasks, record, o.signal)
     d.repos.judges.setStatus(runId, o.signal.aborted ? 'cancelled' : 'done', now(d))
@@ -274,7 +378,9 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
 export function unfinishedRun(d: JudgeDeps, versionId: number, scope: RunScope): number | null {
   const v = d.repos.judges.version(versionId)
   if (!v) return null
-  const r = d.repos.judges.runs(v.judge_id).find((x) => x.judge_version_id === versionId && x.status !== 'done' && (options(x).scope ?? x.scope) === scope)
+  const r = d.repos.judges
+    .runs(v.judge_id)
+    .find((x) => x.judge_version_id === versionId && x.status !== 'done' && (options(x).scope ?? x.scope) === scope)
   return r?.id ?? null
 }
 

@@ -32,14 +32,23 @@ export const splitRank = (seed: number, criterionId: number, externalId: string)
  * (ties by item id), each go to the split furthest below its share, counting the class's items
  * that have one (`placed`). Returns each new item's split, in the order given.
  */
-export function placeClass(placed: Record<SplitName, number>, fresh: { itemId: number; rank: number }[], ratios: SplitRatios): SplitName[] {
+export function placeClass(
+  placed: Record<SplitName, number>,
+  fresh: { itemId: number; rank: number }[],
+  ratios: SplitRatios,
+): SplitName[] {
   const count = { ...placed }
   let total = count.train + count.dev + count.test
-  const order = fresh.map((_, i) => i).sort((a, b) => fresh[a]!.rank - fresh[b]!.rank || fresh[a]!.itemId - fresh[b]!.itemId)
+  const order = fresh
+    .map((_, i) => i)
+    .sort((a, b) => fresh[a]!.rank - fresh[b]!.rank || fresh[a]!.itemId - fresh[b]!.itemId)
   const out = new Array<SplitName>(fresh.length)
   for (const i of order) {
     total++
-    const split = SPLITS.reduce((best, s) => (ratios[s] * total - count[s] > ratios[best] * total - count[best] ? s : best), 'train' as SplitName)
+    const split = SPLITS.reduce(
+      (best, s) => (ratios[s] * total - count[s] > ratios[best] * total - count[best] ? s : best),
+      'train' as SplitName,
+    )
     count[split]++
     out[i] = split
   }
@@ -71,7 +80,11 @@ export function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
       const placed: Record<SplitName, number> = { train: 0, dev: 0, test: 0 }
       for (const r of ofClass) if (r.split) placed[r.split]++
       const fresh = ofClass.filter((r) => !r.split)
-      const splits = placeClass(placed, fresh.map((r) => ({ itemId: r.itemId, rank: splitRank(ratios.seed, criterionId, r.externalId) })), ratios)
+      const splits = placeClass(
+        placed,
+        fresh.map((r) => ({ itemId: r.itemId, rank: splitRank(ratios.seed, criterionId, r.externalId) })),
+        ratios,
+      )
       fresh.forEach((r, i) => {
         const split = splits[i]!
         r.split = split
@@ -90,7 +103,11 @@ export function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
  * file's splits stay); after that, items keep their split and only new labels follow the shares,
  * so that dev results are never re-read as test results.
  */
-export function setSplitRatios(d: JudgeDeps, criterionId: number, ratios: SplitRatios): { replaced: number; message: string } {
+export function setSplitRatios(
+  d: JudgeDeps,
+  criterionId: number,
+  ratios: SplitRatios,
+): { replaced: number; message: string } {
   criterion(d, criterionId)
   return tx(d, () => {
     d.repos.splits.setRatios(criterionId, ratios)

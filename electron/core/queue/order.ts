@@ -34,10 +34,21 @@ export function rank(seed: number, id: number): number {
  * The items of a session, in order, at most `size` of them (methodology §2.6; requirement 15:
  * every order keeps a random component — ties and groups are broken by the seeded hash).
  */
-export function orderSession(candidates: readonly Candidate[], order: SessionOrder, seed: number, size: number): number[] {
+export function orderSession(
+  candidates: readonly Candidate[],
+  order: SessionOrder,
+  seed: number,
+  size: number,
+): number[] {
   const random = (a: Candidate, b: Candidate) => rank(seed, a.id) - rank(seed, b.id)
-  const first = (pick: (c: Candidate) => boolean) => (a: Candidate, b: Candidate) => Number(pick(b)) - Number(pick(a)) || random(a, b)
-  const pool = order === 'relabel' ? candidates.filter((c) => c.mine === 'pass' || c.mine === 'fail') : order === 'adjudicate' ? candidates.filter((c) => c.conflict) : [...candidates]
+  const first = (pick: (c: Candidate) => boolean) => (a: Candidate, b: Candidate) =>
+    Number(pick(b)) - Number(pick(a)) || random(a, b)
+  const pool =
+    order === 'relabel'
+      ? candidates.filter((c) => c.mine === 'pass' || c.mine === 'fail')
+      : order === 'adjudicate'
+        ? candidates.filter((c) => c.conflict)
+        : [...candidates]
   let sorted: Candidate[]
   switch (order) {
     case 'random':
@@ -54,7 +65,14 @@ export function orderSession(candidates: readonly Candidate[], order: SessionOrd
       sorted = pool.sort((a, b) => weight(a.mine) - weight(b.mine) || random(a, b))
       break
     case 'disagreements':
-      sorted = pool.sort(first((c) => (c.label === 'pass' || c.label === 'fail') && (c.judge === 'pass' || c.judge === 'fail') && c.label !== c.judge))
+      sorted = pool.sort(
+        first(
+          (c) =>
+            (c.label === 'pass' || c.label === 'fail') &&
+            (c.judge === 'pass' || c.judge === 'fail') &&
+            c.label !== c.judge,
+        ),
+      )
       break
     case 'stale':
       sorted = pool.sort(first((c) => c.stale))
@@ -81,9 +99,13 @@ export function orderSession(candidates: readonly Candidate[], order: SessionOrd
 /** Where a label puts an item in an "unlabeled first" order: none, deferred, then pass or fail. */
 const weight = (label: Candidate['label']): number => (label === null ? 0 : label === 'defer' ? 1 : 2)
 
-
 /** Round-robin over the strata (each in seeded random order), so every value is seen early. */
-function interleave(pool: Candidate[], key: (c: Candidate) => string, seed: number, random: (a: Candidate, b: Candidate) => number): Candidate[] {
+function interleave(
+  pool: Candidate[],
+  key: (c: Candidate) => string,
+  seed: number,
+  random: (a: Candidate, b: Candidate) => number,
+): Candidate[] {
   const strata = new Map<string, Candidate[]>()
   for (const c of pool) {
     const k = key(c)

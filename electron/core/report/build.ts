@@ -36,9 +36,18 @@ export interface ReportOptions {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 
 export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
-  const judges = listJudges(d).filter((j) => (!o.criterion || j.criterion === o.criterion) && (!o.judge || j.name === o.judge))
+  const judges = listJudges(d).filter(
+    (j) => (!o.criterion || j.criterion === o.criterion) && (!o.judge || j.name === o.judge),
+  )
   if ((o.criterion || o.judge) && judges.length === 0)
-    throw new AppError('not_found', `No judge matches${o.judge ? ` name "${o.judge}"` : ''}${o.criterion ? ` on criterion "${o.criterion}"` : ''}. Judges: ${listJudges(d).map((j) => `"${j.name}" (${j.criterion})`).join(', ') || 'none yet'}.`)
+    throw new AppError(
+      'not_found',
+      `No judge matches${o.judge ? ` name "${o.judge}"` : ''}${o.criterion ? ` on criterion "${o.criterion}"` : ''}. Judges: ${
+        listJudges(d)
+          .map((j) => `"${j.name}" (${j.criterion})`)
+          .join(', ') || 'none yet'
+      }.`,
+    )
   const reportJudges = judges.flatMap((j) => {
     const v = d.repos.judges.versions(j.id).at(-1)
     return v ? [judgeSection(d, j.id, v.id, o)] : []
@@ -58,21 +67,41 @@ export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
       synthetic: d.repos.project.meta('synthetic') === '1',
       datasets: d.repos.project.datasets(),
     },
-    criteria: d.repos.criteria.list().map((c) => ({ name: c.name, kind: c.kind, version: c.version, definition: c.definition, labeled: c.labeled })),
+    criteria: d.repos.criteria
+      .list()
+      .map((c) => ({ name: c.name, kind: c.kind, version: c.version, definition: c.definition, labeled: c.labeled })),
     taxonomy: {
       reviewed: taxonomy.reviewed,
-      modes: taxonomy.modes.map((m) => ({ id: m.id, name: m.name, definition: m.definition, count: m.count, rate: { estimate: m.rate.estimate, lower: m.rate.lower, upper: m.rate.upper } })),
+      modes: taxonomy.modes.map((m) => ({
+        id: m.id,
+        name: m.name,
+        definition: m.definition,
+        count: m.count,
+        rate: { estimate: m.rate.estimate, lower: m.rate.lower, upper: m.rate.upper },
+      })),
     },
     judges: reportJudges,
   }
 }
 
 function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: ReportOptions): ReportJudge {
-  const view = calibrate(d, CalibrateRequest.parse({ versionId, revealTest: true, method: o.method, iterations: o.iterations, seed: o.seed, confidence: o.confidence, errors: o.errors }))
+  const view = calibrate(
+    d,
+    CalibrateRequest.parse({
+      versionId,
+      revealTest: true,
+      method: o.method,
+      iterations: o.iterations,
+      seed: o.seed,
+      confidence: o.confidence,
+      errors: o.errors,
+    }),
+  )
   const { targets } = view
   const v = d.repos.judges.version(versionId)!
   const labels = { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } }
-  for (const r of assignSplits(d, view.judge.criterionId)) if (r.split && (r.verdict === 'pass' || r.verdict === 'fail')) labels[r.split][r.verdict]++
+  for (const r of assignSplits(d, view.judge.criterionId))
+    if (r.split && (r.verdict === 'pass' || r.verdict === 'fail')) labels[r.split][r.verdict]++
   const test = view.matrices.find((m) => m.split === 'test')
   const split = test && test.tp + test.fn + test.tn + test.fp > 0 ? 'test' : 'dev'
   const disagreements = [
@@ -108,7 +137,9 @@ function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: Repor
 
 /** `--errors POLICY` when the policy matters to the command: error verdicts exist, or the policy is not the default. */
 function errorsFlag(e: NonNullable<CalibrationView['estimate']>): string {
-  return e.errorPolicy !== 'exclude' || e.errors.pass + e.errors.fail + e.errors.unlabeled > 0 ? ` --errors ${e.errorPolicy}` : ''
+  return e.errorPolicy !== 'exclude' || e.errors.pass + e.errors.fail + e.errors.unlabeled > 0
+    ? ` --errors ${e.errorPolicy}`
+    : ''
 }
 
 /** How the test items' error verdicts enter the sentence on TPR and TNR. */
@@ -122,24 +153,45 @@ function testItemsPhrase(test: Matrix): string {
 }
 
 /** The numbers in plain words: how good the judge is, and what the success rate is. */
-function interpret(view: CalibrationView, test: Matrix | undefined, targets: { target: number; minimum: number }): string[] {
+function interpret(
+  view: CalibrationView,
+  test: Matrix | undefined,
+  targets: { target: number; minimum: number },
+): string[] {
   const lines: string[] = []
   if (test && test.tpr.estimate !== null && test.tnr.estimate !== null) {
-    const grade = (x: number) => (x >= targets.target ? 'meets the target' : x >= targets.minimum ? 'is above the minimum but below the target' : 'is below the minimum')
+    const grade = (x: number) =>
+      x >= targets.target
+        ? 'meets the target'
+        : x >= targets.minimum
+          ? 'is above the minimum but below the target'
+          : 'is below the minimum'
     lines.push(
       `${testItemsPhrase(test)}, the judge agreed with the human on ${pct(test.tpr.estimate)} of the passes (TPR, which ${grade(test.tpr.estimate)} of ${pct(targets.target)}) and on ${pct(test.tnr.estimate)} of the failures (TNR, which ${grade(test.tnr.estimate)}).`,
     )
   }
   const e = view.estimate
   if (e) {
-    const name = e.method === 'judgy' ? "judgy's bootstrap" : e.method === 'lang-reiczigel' ? 'the Lang–Reiczigel interval' : `the ${e.method} interval`
+    const name =
+      e.method === 'judgy'
+        ? "judgy's bootstrap"
+        : e.method === 'lang-reiczigel'
+          ? 'the Lang–Reiczigel interval'
+          : `the ${e.method} interval`
     const n = view.production.errors
-    const prodErrors = n === 0 ? '' : view.errorPolicy === 'exclude' ? ` (${n} more got an error verdict, left out)` : ` (${n} of them error verdicts, ${errorPolicyEffect(view.errorPolicy)})`
+    const prodErrors =
+      n === 0
+        ? ''
+        : view.errorPolicy === 'exclude'
+          ? ` (${n} more got an error verdict, left out)`
+          : ` (${n} of them error verdicts, ${errorPolicyEffect(view.errorPolicy)})`
     lines.push(
       `Of ${view.production.m} unlabeled items${prodErrors} the judge passed ${pct(e.pObs)}. Corrected for the judge's measured errors, the estimated true success rate is ${pct(e.theta)}, with a ${Math.round(e.confidence * 100)}% confidence interval from ${pct(e.lower)} to ${pct(e.upper)} (${name}).`,
     )
-    if (e.upper - e.lower > 0.2) lines.push('The interval is wide: more labeled test items, especially of the rarer class, would narrow it.')
-    if (e.clipped) lines.push(`The raw correction fell outside [0, 1] (${e.thetaUnclipped.toFixed(3)}) and was clipped.`)
+    if (e.upper - e.lower > 0.2)
+      lines.push('The interval is wide: more labeled test items, especially of the rarer class, would narrow it.')
+    if (e.clipped)
+      lines.push(`The raw correction fell outside [0, 1] (${e.thetaUnclipped.toFixed(3)}) and was clipped.`)
   }
   // Without an estimate the reason is said once, under "Production estimate" (the refusal), not here too.
   return lines

@@ -19,7 +19,11 @@ export interface JudgyArrays {
  * 0 (`fail`, the course's convention) or as 1 (`pass`); `errors` counts them by human class.
  * Exporting test pairs shows test results: it is recorded like viewing them.
  */
-export function judgyArrays(d: JudgeDeps, judgeName: string, policy: ErrorPolicy = 'exclude'): { arrays: JudgyArrays; errors: ErrorCounts } {
+export function judgyArrays(
+  d: JudgeDeps,
+  judgeName: string,
+  policy: ErrorPolicy = 'exclude',
+): { arrays: JudgyArrays; errors: ErrorCounts } {
   const judge = judgeByName(d, judgeName)
   const version = d.repos.judges.versions(judge.id).at(-1)
   if (!version) throw new AppError('not_found', `Judge "${judgeName}" has no version yet.`)
@@ -32,7 +36,8 @@ export function judgyArrays(d: JudgeDeps, judgeName: string, policy: ErrorPolicy
     const human = l && (l.verdict === 'pass' || l.verdict === 'fail') ? l.verdict : null
     if (human !== null && l!.split !== 'test') continue
     if (v.verdict === 'error') errors[human === null ? 'unlabeled' : human]++
-    const bit = v.verdict === 'error' ? (policy === 'exclude' ? null : policy === 'pass' ? 1 : 0) : v.verdict === 'pass' ? 1 : 0
+    const bit =
+      v.verdict === 'error' ? (policy === 'exclude' ? null : policy === 'pass' ? 1 : 0) : v.verdict === 'pass' ? 1 : 0
     if (bit === null) continue
     if (human === null) arrays.unlabeled_preds.push(bit)
     else {
@@ -54,6 +59,9 @@ export function judgyErrorsMessage(errors: ErrorCounts, policy: ErrorPolicy, how
   if (total === 0) return ''
   const where = `${pass} on human-Pass test items, ${fail} on human-Fail test items, ${unlabeled} in production`
   if (policy !== 'exclude') return `Wrote ${total} error verdicts as ${policy === 'fail' ? 0 : 1} (${where}).`
-  const other = how === 'cli' ? '--errors fail writes them as 0 (the course\'s convention), --errors pass as 1.' : 'Choose "count as Fail" to write them as 0 (the course\'s convention), or "count as Pass" to write them as 1.'
+  const other =
+    how === 'cli'
+      ? "--errors fail writes them as 0 (the course's convention), --errors pass as 1."
+      : 'Choose "count as Fail" to write them as 0 (the course\'s convention), or "count as Pass" to write them as 1.'
   return `Left out ${total} error verdicts (${where}): judgy takes 0/1 only. ${other}`
 }

@@ -36,13 +36,26 @@ export function chromiumPrinter(env: NodeJS.ProcessEnv): PdfPrinter {
   return async (html) => {
     const chromium = findChromium(env)
     if (!chromium)
-      throw new AppError('unsupported', 'PDF needs Chromium or Chrome, and none was found: install it (Debian: `apt-get install chromium`), set CHROMIUM_PATH, or write HTML and print it from a browser.')
+      throw new AppError(
+        'unsupported',
+        'PDF needs Chromium or Chrome, and none was found: install it (Debian: `apt-get install chromium`), set CHROMIUM_PATH, or write HTML and print it from a browser.',
+      )
     const dir = mkdtempSync(join(tmpdir(), 'assay-pdf-'))
     try {
       const input = join(dir, 'report.html')
       const output = join(dir, 'report.pdf')
       writeFileSync(input, html)
-      const args = ['--headless', '--disable-gpu', '--no-sandbox', '--no-first-run', '--disable-background-networking', '--no-pdf-header-footer', `--user-data-dir=${join(dir, 'profile')}`, `--print-to-pdf=${output}`, pathToFileURL(input).href]
+      const args = [
+        '--headless',
+        '--disable-gpu',
+        '--no-sandbox',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--no-pdf-header-footer',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        `--print-to-pdf=${output}`,
+        pathToFileURL(input).href,
+      ]
       const stderr = await new Promise<string>((resolve, reject) => {
         const child = spawn(chromium, args, { stdio: ['ignore', 'ignore', 'pipe'] })
         let err = ''
@@ -54,7 +67,18 @@ export function chromiumPrinter(env: NodeJS.ProcessEnv): PdfPrinter {
           resolve(err)
         })
       })
-      if (!existsSync(output)) throw new AppError('io', `Chromium (${chromium}) did not write the PDF: ${stderr.split('\n').filter((l) => !/dbus/i.test(l)).slice(-3).join(' ').trim() || 'no message'}`)
+      if (!existsSync(output))
+        throw new AppError(
+          'io',
+          `Chromium (${chromium}) did not write the PDF: ${
+            stderr
+              .split('\n')
+              .filter((l) => !/dbus/i.test(l))
+              .slice(-3)
+              .join(' ')
+              .trim() || 'no message'
+          }`,
+        )
       return readFileSync(output)
     } finally {
       rmSync(dir, { recursive: true, force: true })

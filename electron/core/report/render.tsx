@@ -10,7 +10,8 @@ import type { ReportData } from '../../../shared/report/data'
 import { reportMarkdown } from '../../../shared/report/markdown'
 import reportCss from '../../../shared/report/report.css?raw'
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+const escape = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
 export function reportHtml(data: ReportData): string {
   const body = renderToStaticMarkup(<ReportDocument data={data} />)

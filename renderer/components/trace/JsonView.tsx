@@ -33,7 +33,15 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
 }
 
 /** `text` as a JSON tree when it parses as an object or array, else drawn by `fallback`. */
-export function JsonOrText({ text, fallback, openDepth }: { text: string; fallback: (text: string) => ReactNode; openDepth?: number }) {
+export function JsonOrText({
+  text,
+  fallback,
+  openDepth,
+}: {
+  text: string
+  fallback: (text: string) => ReactNode
+  openDepth?: number
+}) {
   const parsed = useMemo(() => parseJson(text), [text])
   return parsed.ok ? <JsonView value={parsed.value} openDepth={openDepth} /> : <>{fallback(text)}</>
 }
@@ -78,7 +86,13 @@ function Branch({ name, value, depth, openDepth }: NodeProps & { value: object }
   const summary = `${size.toLocaleString('en-US')} ${isArray ? (size === 1 ? 'item' : 'items') : size === 1 ? 'key' : 'keys'}`
   return (
     <div className="json-branch" role="treeitem" aria-expanded={open}>
-      <button type="button" className="json-toggle" onClick={toggle} onKeyDown={activateOnEnter(toggle)} aria-label={`${open ? 'Collapse' : 'Expand'} ${name ?? 'value'}`}>
+      <button
+        type="button"
+        className="json-toggle"
+        onClick={toggle}
+        onKeyDown={activateOnEnter(toggle)}
+        aria-label={`${open ? 'Collapse' : 'Expand'} ${name ?? 'value'}`}
+      >
         <span className="json-caret" aria-hidden="true">
           {open ? '▾' : '▸'}
         </span>
@@ -93,7 +107,12 @@ function Branch({ name, value, depth, openDepth }: NodeProps & { value: object }
               <JsonNode key={k} name={k} value={v} depth={depth + 1} openDepth={openDepth} />
             ))}
             {size > shown && (
-              <button type="button" className="link json-more" onClick={() => setShown((n) => n + JSON_PAGE)} onKeyDown={activateOnEnter(() => setShown((n) => n + JSON_PAGE))}>
+              <button
+                type="button"
+                className="link json-more"
+                onClick={() => setShown((n) => n + JSON_PAGE)}
+                onKeyDown={activateOnEnter(() => setShown((n) => n + JSON_PAGE))}
+              >
                 Show {Math.min(JSON_PAGE, size - shown)} more ({(size - shown).toLocaleString('en-US')} not shown)
               </button>
             )}

@@ -12,15 +12,30 @@ export const LONG_TEXT_LINES = 60
  * paid only for what is shown. With `collapse`, the text starts folded to its first lines
  * (system prompts: long, the same on every item, rarely what the reader is checking).
  */
-export function LongText({ text, render, limit = LONG_TEXT_CHARS, maxLines = LONG_TEXT_LINES, collapse }: LongTextProps) {
+export function LongText({
+  text,
+  render,
+  limit = LONG_TEXT_CHARS,
+  maxLines = LONG_TEXT_LINES,
+  collapse,
+}: LongTextProps) {
   const [expanded, setExpanded] = useState(false)
-  const cut = expanded ? null : collapse ? cutText(text, collapse.lines * 160, collapse.lines) : cutText(text, limit, maxLines)
+  const cut = expanded
+    ? null
+    : collapse
+      ? cutText(text, collapse.lines * 160, collapse.lines)
+      : cutText(text, limit, maxLines)
   if (cut === null) {
     return (
       <div className="long-text">
         {render(text)}
         {expanded && (
-          <button type="button" className="link show-more" onClick={() => setExpanded(false)} onKeyDown={activateOnEnter(() => setExpanded(false))}>
+          <button
+            type="button"
+            className="link show-more"
+            onClick={() => setExpanded(false)}
+            onKeyDown={activateOnEnter(() => setExpanded(false))}
+          >
             {collapse ? `Hide ${collapse.label.toLowerCase()}` : 'Show less'}
           </button>
         )}
@@ -33,7 +48,9 @@ export function LongText({ text, render, limit = LONG_TEXT_CHARS, maxLines = LON
     <div className={`long-text cut${collapse ? ' collapsed' : ''}`} data-hidden-chars={hidden}>
       {render(cut)}
       <button type="button" className="link show-more" onClick={expand} onKeyDown={activateOnEnter(expand)}>
-        {collapse ? `Show ${collapse.label.toLowerCase()} (${plural(hidden, 'more character')})` : `Show all (${plural(hidden, 'more character')})`}
+        {collapse
+          ? `Show ${collapse.label.toLowerCase()} (${plural(hidden, 'more character')})`
+          : `Show all (${plural(hidden, 'more character')})`}
       </button>
     </div>
   )

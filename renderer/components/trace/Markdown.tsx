@@ -50,7 +50,8 @@ export function linkTarget(href: string): { openable: true; url: string } | { op
   try {
     // The WHATWG parser drops tabs/newlines and leading control characters exactly as a browser would.
     const url = new URL(decoded)
-    if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:') return { openable: true, url: url.href }
+    if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'mailto:')
+      return { openable: true, url: url.href }
   } catch {
     // relative or malformed: nothing to open
   }
@@ -58,12 +59,57 @@ export function linkTarget(href: string): { openable: true; url: string } | { op
 }
 
 const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', copy: '©', reg: '®', trade: '™',
-  hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«',
-  raquo: '»', bull: '•', middot: '·', times: '×', divide: '÷', deg: '°', plusmn: '±', frac12: '½',
-  frac14: '¼', frac34: '¾', euro: '€', pound: '£', yen: '¥', cent: '¢', sect: '§', para: '¶',
-  larr: '←', rarr: '→', uarr: '↑', darr: '↓', harr: '↔', le: '≤', ge: '≥', ne: '≠', micro: 'µ',
-  eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç', uuml: 'ü', ouml: 'ö', auml: 'ä', ntilde: 'ñ', szlig: 'ß',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  laquo: '«',
+  raquo: '»',
+  bull: '•',
+  middot: '·',
+  times: '×',
+  divide: '÷',
+  deg: '°',
+  plusmn: '±',
+  frac12: '½',
+  frac14: '¼',
+  frac34: '¾',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  cent: '¢',
+  sect: '§',
+  para: '¶',
+  larr: '←',
+  rarr: '→',
+  uarr: '↑',
+  darr: '↓',
+  harr: '↔',
+  le: '≤',
+  ge: '≥',
+  ne: '≠',
+  micro: 'µ',
+  eacute: 'é',
+  egrave: 'è',
+  agrave: 'à',
+  ccedil: 'ç',
+  uuml: 'ü',
+  ouml: 'ö',
+  auml: 'ä',
+  ntilde: 'ñ',
+  szlig: 'ß',
 }
 
 /**
@@ -133,7 +179,11 @@ function block(token: Token, key: number, ctx: Ctx): ReactNode {
       )
     case 'text':
       // Block-level text appears in tight list items; its inline tokens carry the formatting.
-      return t.tokens ? <span key={key}>{inlines(t.tokens, ctx)}</span> : <span key={key}>{decodeEntities(t.text)}</span>
+      return t.tokens ? (
+        <span key={key}>{inlines(t.tokens, ctx)}</span>
+      ) : (
+        <span key={key}>{decodeEntities(t.text)}</span>
+      )
     case 'checkbox':
       return checkbox(t as Tokens.Checkbox, key)
     default:
@@ -148,7 +198,9 @@ function block(token: Token, key: number, ctx: Ctx): ReactNode {
 function list(l: Tokens.List, key: number, ctx: Ctx): ReactNode {
   const items = l.items.map((item, i) => (
     <li key={i} className={item.task ? 'md-task' : undefined}>
-      {item.task && !item.tokens.some((tk) => tk.type === 'checkbox') && checkbox({ type: 'checkbox', raw: '', checked: !!item.checked }, -1)}
+      {item.task &&
+        !item.tokens.some((tk) => tk.type === 'checkbox') &&
+        checkbox({ type: 'checkbox', raw: '', checked: !!item.checked }, -1)}
       {blocks(item.tokens, ctx)}
     </li>
   ))
@@ -163,7 +215,12 @@ function list(l: Tokens.List, key: number, ctx: Ctx): ReactNode {
 
 function checkbox(c: Tokens.Checkbox, key: number): ReactNode {
   return (
-    <span key={key} className={`md-check${c.checked ? ' checked' : ''}`} role="img" aria-label={c.checked ? 'done' : 'not done'}>
+    <span
+      key={key}
+      className={`md-check${c.checked ? ' checked' : ''}`}
+      role="img"
+      aria-label={c.checked ? 'done' : 'not done'}
+    >
       {c.checked ? '☑' : '☐'}{' '}
     </span>
   )
@@ -246,7 +303,15 @@ function inline(token: Token, key: number, ctx: Ctx): ReactNode {
   }
 }
 
-function Link({ href, onOpenLink, children }: { href: string; onOpenLink?: (url: string) => void; children: ReactNode }) {
+function Link({
+  href,
+  onOpenLink,
+  children,
+}: {
+  href: string
+  onOpenLink?: (url: string) => void
+  children: ReactNode
+}) {
   const target = linkTarget(href)
   if (!target.openable) {
     return (

@@ -16,7 +16,14 @@ export function TraceView(props: TraceViewProps) {
   return <Trace key={props.item.id} {...props} />
 }
 
-function Trace({ item, onOpenLink = openInBrowser, firstPaintChars = FIRST_PAINT_CHARS, showAssessments = true, stepFocus = null, firstFailingStep = null }: TraceViewProps) {
+function Trace({
+  item,
+  onOpenLink = openInBrowser,
+  firstPaintChars = FIRST_PAINT_CHARS,
+  showAssessments = true,
+  stepFocus = null,
+  firstFailingStep = null,
+}: TraceViewProps) {
   const hasMessages = item.kind === 'chat' && item.messages.length > 0
   return (
     <article className="item-view trace" data-testid="item-view" aria-label={`Item ${item.externalId}`}>
@@ -32,11 +39,20 @@ function Trace({ item, onOpenLink = openInBrowser, firstPaintChars = FIRST_PAINT
         </span>
       </header>
       {showAssessments && <Assessments item={item} />}
-      {hasMessages && <Conversation messages={item.messages} onOpenLink={onOpenLink} firstPaintChars={firstPaintChars} />}
+      {hasMessages && (
+        <Conversation messages={item.messages} onOpenLink={onOpenLink} firstPaintChars={firstPaintChars} />
+      )}
       {item.kind === 'pipeline' && item.steps.length > 0 && (
         <section className="steps" aria-label="Pipeline steps">
           {item.steps.map((s, i) => (
-            <StepView key={`${s.index}-${i}`} step={s} number={i + 1} onOpenLink={onOpenLink} focused={stepFocus === i} firstFailing={firstFailingStep === s.index} />
+            <StepView
+              key={`${s.index}-${i}`}
+              step={s}
+              number={i + 1}
+              onOpenLink={onOpenLink}
+              focused={stepFocus === i}
+              firstFailing={firstFailingStep === s.index}
+            />
           ))}
         </section>
       )}
@@ -129,14 +145,29 @@ export function pairToolCalls(messages: ChatMessage[]): PairedTrace {
 
 type OpenLink = (url: string) => void
 
-function Conversation({ messages, onOpenLink, firstPaintChars }: { messages: ChatMessage[]; onOpenLink: OpenLink; firstPaintChars: number }) {
+function Conversation({
+  messages,
+  onOpenLink,
+  firstPaintChars,
+}: {
+  messages: ChatMessage[]
+  onOpenLink: OpenLink
+  firstPaintChars: number
+}) {
   const { shown, resultOf } = useMemo(() => pairToolCalls(messages), [messages])
   const first = useMemo(() => firstPaintCount(messages, shown, firstPaintChars), [messages, shown, firstPaintChars])
   const count = useDeferredValue(shown.length, first)
   return (
     <section className="messages" aria-label="Conversation">
       {shown.slice(0, count).map((i) => (
-        <Message key={i} message={messages[i]!} index={i} messages={messages} resultOf={resultOf} onOpenLink={onOpenLink} />
+        <Message
+          key={i}
+          message={messages[i]!}
+          index={i}
+          messages={messages}
+          resultOf={resultOf}
+          onOpenLink={onOpenLink}
+        />
       ))}
       {count < shown.length && (
         <p className="muted trace-pending" role="status">
@@ -216,7 +247,15 @@ function Message({ message, index, messages, resultOf, onOpenLink }: MessageProp
   )
 }
 
-function MessageContent({ message, role, onOpenLink }: { message: ChatMessage; role: KnownRole | null; onOpenLink: OpenLink }) {
+function MessageContent({
+  message,
+  role,
+  onOpenLink,
+}: {
+  message: ChatMessage
+  role: KnownRole | null
+  onOpenLink: OpenLink
+}) {
   const content = message.content
   if (content === null || content === '') {
     return message.tool_calls?.length ? null : <div className="muted empty-content">(no content)</div>
@@ -228,7 +267,13 @@ function MessageContent({ message, role, onOpenLink }: { message: ChatMessage; r
     case 'system':
     case 'developer':
       // Shown verbatim: whoever reads a prompt needs exactly what the model received.
-      return <LongText text={content} render={plain} collapse={{ lines: 3, label: role === 'system' ? 'system prompt' : 'developer prompt' }} />
+      return (
+        <LongText
+          text={content}
+          render={plain}
+          collapse={{ lines: 3, label: role === 'system' ? 'system prompt' : 'developer prompt' }}
+        />
+      )
     case 'tool':
       return <ToolContent content={content} />
     default:
@@ -241,13 +286,31 @@ function ToolContent({ content }: { content: string | null }) {
   return <JsonOrText text={content} fallback={(t) => <LongText text={t} render={plain} />} />
 }
 
-function StepView({ step, number, onOpenLink, focused, firstFailing }: { step: Step; number: number; onOpenLink: OpenLink; focused: boolean; firstFailing: boolean }) {
+function StepView({
+  step,
+  number,
+  onOpenLink,
+  focused,
+  firstFailing,
+}: {
+  step: Step
+  number: number
+  onOpenLink: OpenLink
+  focused: boolean
+  firstFailing: boolean
+}) {
   const ref = useRef<HTMLElement>(null)
   useEffect(() => {
     if (focused) ref.current?.scrollIntoView({ block: 'nearest' })
   }, [focused])
   return (
-    <section ref={ref} className={`step${focused ? ' focused' : ''}${firstFailing ? ' first-failing' : ''}`} data-step={step.index} aria-label={`Step ${number}: ${step.name}`} aria-current={focused ? 'step' : undefined}>
+    <section
+      ref={ref}
+      className={`step${focused ? ' focused' : ''}${firstFailing ? ' first-failing' : ''}`}
+      data-step={step.index}
+      aria-label={`Step ${number}: ${step.name}`}
+      aria-current={focused ? 'step' : undefined}
+    >
       <h3>
         <span className="step-number">{number}</span> {step.name}
         {firstFailing && <span className="first-failing-badge">first failing step</span>}
@@ -267,7 +330,10 @@ function Field({ title, text, onOpenLink }: { title: string; text: string; onOpe
       {text.trim() === '' ? (
         <div className="muted empty-content">(empty)</div>
       ) : (
-        <JsonOrText text={text} fallback={(t) => <LongText text={t} render={(v) => <Markdown text={v} onOpenLink={onOpenLink} />} />} />
+        <JsonOrText
+          text={text}
+          fallback={(t) => <LongText text={t} render={(v) => <Markdown text={v} onOpenLink={onOpenLink} />} />}
+        />
       )}
     </section>
   )
@@ -285,8 +351,17 @@ function Collapsible({ title, value, className = '' }: { title: string; value: u
   const count = value && typeof value === 'object' ? Object.keys(value).length : 0
   return (
     <section className={`block collapsible ${className}`}>
-      <button type="button" className="collapsible-toggle" aria-expanded={open} onClick={toggle} onKeyDown={activateOnEnter(toggle)}>
-        <span aria-hidden="true">{open ? '▾' : '▸'}</span> {title} <span className="muted">({count} {count === 1 ? 'key' : 'keys'})</span>
+      <button
+        type="button"
+        className="collapsible-toggle"
+        aria-expanded={open}
+        onClick={toggle}
+        onKeyDown={activateOnEnter(toggle)}
+      >
+        <span aria-hidden="true">{open ? '▾' : '▸'}</span> {title}{' '}
+        <span className="muted">
+          ({count} {count === 1 ? 'key' : 'keys'})
+        </span>
       </button>
       {open && <JsonView value={value} />}
     </section>
@@ -305,7 +380,8 @@ function Assessments({ item }: { item: ItemDetail }) {
           <tr key={`l-${l.criterion}-${l.annotator}`}>
             <th>{l.criterion}</th>
             <td>
-              <VerdictBadge verdict={l.verdict} /> human ({l.annotator}){l.split && <span className="muted"> · {l.split} split</span>}
+              <VerdictBadge verdict={l.verdict} /> human ({l.annotator})
+              {l.split && <span className="muted"> · {l.split} split</span>}
             </td>
             <td className="note">{l.note}</td>
           </tr>

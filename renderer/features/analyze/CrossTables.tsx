@@ -4,7 +4,19 @@ import { ORDER_SOURCE } from '../../../shared/taxonomy-report'
 const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`)
 
 /** Co-occurrence, the metadata pivot and the pipeline transition matrix; cells narrow the notes to their traces. */
-export function CrossTables({ taxonomy, pivot, metadataKeys, onPivot, onNarrow }: { taxonomy: Taxonomy; pivot: string | null; metadataKeys: string[]; onPivot: (key: string | null) => void; onNarrow: (title: string, ids: readonly number[]) => void }) {
+export function CrossTables({
+  taxonomy,
+  pivot,
+  metadataKeys,
+  onPivot,
+  onNarrow,
+}: {
+  taxonomy: Taxonomy
+  pivot: string | null
+  metadataKeys: string[]
+  onPivot: (key: string | null) => void
+  onNarrow: (title: string, ids: readonly number[]) => void
+}) {
   const { modes, cooccurrence, transitions } = taxonomy
   const both = (i: number, j: number) => modes[i]!.itemIds.filter((id) => modes[j]!.itemIds.includes(id))
   return (
@@ -26,7 +38,11 @@ export function CrossTables({ taxonomy, pivot, metadataKeys, onPivot, onNarrow }
                     {i + 1}. {m.name}
                   </th>
                   {modes.map((n, j) => (
-                    <td key={n.id} className={cooccurrence[i]![j]! > 0 ? 'clickable' : ''} onClick={() => cooccurrence[i]![j]! > 0 && onNarrow(`${m.name} and ${n.name}`, both(i, j))}>
+                    <td
+                      key={n.id}
+                      className={cooccurrence[i]![j]! > 0 ? 'clickable' : ''}
+                      onClick={() => cooccurrence[i]![j]! > 0 && onNarrow(`${m.name} and ${n.name}`, both(i, j))}
+                    >
                       {cooccurrence[i]![j]}
                     </td>
                   ))}
@@ -38,7 +54,11 @@ export function CrossTables({ taxonomy, pivot, metadataKeys, onPivot, onNarrow }
       )}
       <h2>
         By metadata{' '}
-        <select aria-label="Pivot by a metadata field" value={pivot ?? ''} onChange={(e) => onPivot(e.target.value || null)}>
+        <select
+          aria-label="Pivot by a metadata field"
+          value={pivot ?? ''}
+          onChange={(e) => onPivot(e.target.value || null)}
+        >
           <option value="">choose a field…</option>
           {metadataKeys.map((k) => (
             <option key={k} value={k}>
@@ -62,7 +82,14 @@ export function CrossTables({ taxonomy, pivot, metadataKeys, onPivot, onNarrow }
                 <th scope="row">{v.value}</th>
                 <td>{v.reviewed}</td>
                 {v.counts.map((c, j) => (
-                  <td key={modes[j]!.id} className={c > 0 ? 'clickable' : ''} title={v.reviewed ? `${pct(c / v.reviewed)} of ${v.reviewed}` : ''} onClick={() => c > 0 && onNarrow(`${modes[j]!.name} where ${taxonomy.pivot!.key} = ${v.value}`, v.itemIds[j]!)}>
+                  <td
+                    key={modes[j]!.id}
+                    className={c > 0 ? 'clickable' : ''}
+                    title={v.reviewed ? `${pct(c / v.reviewed)} of ${v.reviewed}` : ''}
+                    onClick={() =>
+                      c > 0 && onNarrow(`${modes[j]!.name} where ${taxonomy.pivot!.key} = ${v.value}`, v.itemIds[j]!)
+                    }
+                  >
                     {c}
                   </td>
                 ))}
@@ -73,7 +100,8 @@ export function CrossTables({ taxonomy, pivot, metadataKeys, onPivot, onNarrow }
       )}
       {transitions.steps.length > 0 && transitions.cells.length === 0 && (
         <p className="hint">
-          Pipelines: mark the first failing step while labeling (<kbd>[</kbd> <kbd>]</kbd> then <kbd>f</kbd>) to see where they break (last successful step × first failing step).
+          Pipelines: mark the first failing step while labeling (<kbd>[</kbd> <kbd>]</kbd> then <kbd>f</kbd>) to see
+          where they break (last successful step × first failing step).
         </p>
       )}
       {transitions.cells.length > 0 && <Transitions transitions={transitions} onNarrow={onNarrow} />}
@@ -95,21 +123,35 @@ function ModeColumns({ modes }: { modes: Taxonomy['modes'] }) {
  * with each row's total, each state's first failures, and a pipeline step's pass rate; the state
  * order and where it comes from above it. Cells and totals narrow the notes to their traces.
  */
-function Transitions({ transitions, onNarrow }: { transitions: Taxonomy['transitions']; onNarrow: (title: string, ids: readonly number[]) => void }) {
+function Transitions({
+  transitions,
+  onNarrow,
+}: {
+  transitions: Taxonomy['transitions']
+  onNarrow: (title: string, ids: readonly number[]) => void
+}) {
   const states = transitions.states.map((s) => s.state)
-  const cellOf = (from: string, to: string) => transitions.cells.find((c) => c.lastSuccess === from && c.firstFailure === to)
-  const ids = (pick: (c: Taxonomy['transitions']['cells'][number]) => boolean) => transitions.cells.filter(pick).flatMap((c) => c.itemIds)
+  const cellOf = (from: string, to: string) =>
+    transitions.cells.find((c) => c.lastSuccess === from && c.firstFailure === to)
+  const ids = (pick: (c: Taxonomy['transitions']['cells'][number]) => boolean) =>
+    transitions.cells.filter(pick).flatMap((c) => c.itemIds)
   const rate = new Map(transitions.steps.map((s) => [s.step, s]))
   return (
     <>
       <h2>Where traces fail: last successful state → first failing state</h2>
       <p className="muted" data-testid="state-order">
-        {transitions.failed} failing traces · state order ({ORDER_SOURCE[transitions.orderSource]}): {states.join(' → ')}
+        {transitions.failed} failing traces · state order ({ORDER_SOURCE[transitions.orderSource]}):{' '}
+        {states.join(' → ')}
       </p>
       {transitions.unfixed.length > 0 && (
         <p className="hint" data-testid="state-order-unfixed">
-          The data does not order {transitions.unfixed.slice(0, 5).map(([a, b]) => `${a} and ${b}`).join('; ')}
-          {transitions.unfixed.length > 5 ? '; …' : ''}: the one seen first is put first. Give the order when you import (“State order”, or <code>--state-order</code>).
+          The data does not order{' '}
+          {transitions.unfixed
+            .slice(0, 5)
+            .map(([a, b]) => `${a} and ${b}`)
+            .join('; ')}
+          {transitions.unfixed.length > 5 ? '; …' : ''}: the one seen first is put first. Give the order when you import
+          (“State order”, or <code>--state-order</code>).
         </p>
       )}
       <div className="cross-scroll">
@@ -134,12 +176,19 @@ function Transitions({ transitions, onNarrow }: { transitions: Taxonomy['transit
                   {states.map((to) => {
                     const cell = cellOf(from, to)
                     return (
-                      <td key={to} className={cell ? 'clickable' : ''} onClick={() => cell && onNarrow(`Failed at ${to} after ${from}`, cell.itemIds)}>
+                      <td
+                        key={to}
+                        className={cell ? 'clickable' : ''}
+                        onClick={() => cell && onNarrow(`Failed at ${to} after ${from}`, cell.itemIds)}
+                      >
                         {cell?.count ?? ''}
                       </td>
                     )
                   })}
-                  <td className={total.length > 0 ? 'clickable' : ''} onClick={() => total.length > 0 && onNarrow(`Last success: ${from}`, total)}>
+                  <td
+                    className={total.length > 0 ? 'clickable' : ''}
+                    onClick={() => total.length > 0 && onNarrow(`Last success: ${from}`, total)}
+                  >
                     {total.length || ''}
                   </td>
                 </tr>
@@ -148,7 +197,17 @@ function Transitions({ transitions, onNarrow }: { transitions: Taxonomy['transit
             <tr data-testid="first-failures">
               <th scope="row">first failures</th>
               {transitions.states.map((s) => (
-                <td key={s.state} className={s.firstFailures > 0 ? 'clickable' : ''} onClick={() => s.firstFailures > 0 && onNarrow(`First failure: ${s.state}`, ids((c) => c.firstFailure === s.state))}>
+                <td
+                  key={s.state}
+                  className={s.firstFailures > 0 ? 'clickable' : ''}
+                  onClick={() =>
+                    s.firstFailures > 0 &&
+                    onNarrow(
+                      `First failure: ${s.state}`,
+                      ids((c) => c.firstFailure === s.state),
+                    )
+                  }
+                >
                   {s.firstFailures}
                 </td>
               ))}
@@ -160,7 +219,14 @@ function Transitions({ transitions, onNarrow }: { transitions: Taxonomy['transit
                 {states.map((state) => {
                   const s = rate.get(state)
                   return (
-                    <td key={state} title={s ? `${s.passed} of ${s.reached} traces that reached it; 95% CI ${pct(s.rate.lower)}–${pct(s.rate.upper)}` : 'not a pipeline step'}>
+                    <td
+                      key={state}
+                      title={
+                        s
+                          ? `${s.passed} of ${s.reached} traces that reached it; 95% CI ${pct(s.rate.lower)}–${pct(s.rate.upper)}`
+                          : 'not a pipeline step'
+                      }
+                    >
                       {s && (
                         <>
                           {pct(s.rate.estimate)} <span className="muted">of {s.reached}</span>
@@ -176,9 +242,12 @@ function Transitions({ transitions, onNarrow }: { transitions: Taxonomy['transit
         </table>
       </div>
       <p className="hint">
-        From the first failing step marked while labeling (<kbd>[</kbd> <kbd>]</kbd> then <kbd>f</kbd>) or the states imported with the traces.
-        {transitions.unmarked > 0 && ` ${transitions.unmarked} failing trace${transitions.unmarked === 1 ? ' has' : 's have'} no first failing step or state: not counted here.`}
-        {transitions.backwards > 0 && ` ${transitions.backwards} trace${transitions.backwards === 1 ? "'s" : "s'"} last success comes after the first failure in this order: check the order.`}
+        From the first failing step marked while labeling (<kbd>[</kbd> <kbd>]</kbd> then <kbd>f</kbd>) or the states
+        imported with the traces.
+        {transitions.unmarked > 0 &&
+          ` ${transitions.unmarked} failing trace${transitions.unmarked === 1 ? ' has' : 's have'} no first failing step or state: not counted here.`}
+        {transitions.backwards > 0 &&
+          ` ${transitions.backwards} trace${transitions.backwards === 1 ? "'s" : "s'"} last success comes after the first failure in this order: check the order.`}
       </p>
     </>
   )

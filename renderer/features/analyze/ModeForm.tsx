@@ -12,7 +12,17 @@ export type ModeFormState = { kind: 'create'; itemIds: number[] } | { kind: 'edi
  * split), or editing one: rename, a new definition (a new version), merge into another, delete.
  * A form: Tab moves, Ctrl/⌘+Enter saves, Esc closes.
  */
-export function ModeForm({ state, modes, onClose, onDone }: { state: ModeFormState; modes: Mode[]; onClose: () => void; onDone: () => Promise<void> }) {
+export function ModeForm({
+  state,
+  modes,
+  onClose,
+  onDone,
+}: {
+  state: ModeFormState
+  modes: Mode[]
+  onClose: () => void
+  onDone: () => Promise<void>
+}) {
   const showError = useStore((s) => s.showError)
   const editing = state.kind === 'edit' ? state.mode : null
   const [name, setName] = useState(editing?.name ?? '')
@@ -40,7 +50,8 @@ export function ModeForm({ state, modes, onClose, onDone }: { state: ModeFormSta
         return
       }
       if (name.trim() !== editing.name) await call('modes.rename', { id: editing.id, name })
-      if (definition.trim() && definition.trim() !== editing.definition) await call('criteria.update', { id: editing.id, definition })
+      if (definition.trim() && definition.trim() !== editing.definition)
+        await call('criteria.update', { id: editing.id, definition })
     })
   }
   useKeyAction('mode.save', () => save())
@@ -48,14 +59,33 @@ export function ModeForm({ state, modes, onClose, onDone }: { state: ModeFormSta
 
   return (
     <form className="mode-form" onSubmit={save} aria-label={editing ? `Edit ${editing.name}` : 'New failure mode'}>
-      <h2>{editing ? `Edit “${editing.name}”` : `New failure mode from ${(state as { itemIds: number[] }).itemIds.length} trace(s)`}</h2>
+      <h2>
+        {editing
+          ? `Edit “${editing.name}”`
+          : `New failure mode from ${(state as { itemIds: number[] }).itemIds.length} trace(s)`}
+      </h2>
       <label>
         Name
-        <input autoFocus value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Ignores dietary constraint" />
+        <input
+          autoFocus
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. Ignores dietary constraint"
+        />
       </label>
       <label>
-        One-sentence definition {editing && <span className="muted">(a change makes v{editing.version + 1}; labels under v{editing.version} will need a re-review)</span>}
-        <textarea rows={3} value={definition} onChange={(e) => setDefinition(e.target.value)} placeholder="The answer includes an ingredient the user said they cannot eat." />
+        One-sentence definition{' '}
+        {editing && (
+          <span className="muted">
+            (a change makes v{editing.version + 1}; labels under v{editing.version} will need a re-review)
+          </span>
+        )}
+        <textarea
+          rows={3}
+          value={definition}
+          onChange={(e) => setDefinition(e.target.value)}
+          placeholder="The answer includes an ingredient the user said they cannot eat."
+        />
       </label>
       {!editing && (
         <label>
@@ -76,16 +106,30 @@ export function ModeForm({ state, modes, onClose, onDone }: { state: ModeFormSta
           <legend>Merge or delete</legend>
           <label>
             Merge into (every trace with “{editing.name}” gets that mode; this one is deleted)
-            <ModeSelect value={other} onChange={setOther} modes={modes.filter((m) => m.id !== editing.id)} none="choose a mode…" />
+            <ModeSelect
+              value={other}
+              onChange={setOther}
+              modes={modes.filter((m) => m.id !== editing.id)}
+              none="choose a mode…"
+            />
           </label>
           <div className="row-fields">
-            <button type="button" disabled={other === ''} onClick={() => other !== '' && void act(() => call('modes.merge', { from: editing.id, into: other }))}>
+            <button
+              type="button"
+              disabled={other === ''}
+              onClick={() => other !== '' && void act(() => call('modes.merge', { from: editing.id, into: other }))}
+            >
               Merge
             </button>
             <label className="inline">
-              <input type="checkbox" checked={confirmDelete} onChange={(e) => setConfirmDelete(e.target.checked)} /> delete this mode (its labels stay in the history)
+              <input type="checkbox" checked={confirmDelete} onChange={(e) => setConfirmDelete(e.target.checked)} />{' '}
+              delete this mode (its labels stay in the history)
             </label>
-            <button type="button" disabled={!confirmDelete} onClick={() => void act(() => call('modes.delete', { id: editing.id }))}>
+            <button
+              type="button"
+              disabled={!confirmDelete}
+              onClick={() => void act(() => call('modes.delete', { id: editing.id }))}
+            >
               Delete
             </button>
           </div>
@@ -95,7 +139,17 @@ export function ModeForm({ state, modes, onClose, onDone }: { state: ModeFormSta
   )
 }
 
-function ModeSelect({ value, onChange, modes, none }: { value: number | ''; onChange: (v: number | '') => void; modes: Mode[]; none: string }) {
+function ModeSelect({
+  value,
+  onChange,
+  modes,
+  none,
+}: {
+  value: number | ''
+  onChange: (v: number | '') => void
+  modes: Mode[]
+  none: string
+}) {
   return (
     <select value={value} onChange={(e) => onChange(e.target.value === '' ? '' : Number(e.target.value))}>
       <option value="">{none}</option>

@@ -55,24 +55,51 @@ export function SuggestPanel({ onCreated }: { onCreated: () => Promise<void> }) 
       <summary>Suggest failure modes with an LLM</summary>
       {profiles.length === 0 ? (
         <p className="hint">
-          Needs a model profile: add one in <button className="link" onClick={() => setScreen('settings')}>Settings</button>.
+          Needs a model profile: add one in{' '}
+          <button className="link" onClick={() => setScreen('settings')}>
+            Settings
+          </button>
+          .
         </p>
       ) : (
         <p className="row-fields">
-          <select aria-label="Model profile for suggestions" value={profileId} onChange={(e) => setProfileId(e.target.value)}>
-            {profiles.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+          <select
+            aria-label="Model profile for suggestions"
+            value={profileId}
+            onChange={(e) => setProfileId(e.target.value)}
+          >
+            {profiles.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
           </select>
-          <button onClick={() => void suggest()} disabled={busy}>{busy ? 'Asking…' : <>Suggest from the notes <kbd>s</kbd></>}</button>
+          <button onClick={() => void suggest()} disabled={busy}>
+            {busy ? (
+              'Asking…'
+            ) : (
+              <>
+                Suggest from the notes <kbd>s</kbd>
+              </>
+            )}
+          </button>
         </p>
       )}
-      <p className="hint">The notes of failing traces are sent to that endpoint; nothing changes until you create a mode.</p>
+      <p className="hint">
+        The notes of failing traces are sent to that endpoint; nothing changes until you create a mode.
+      </p>
       {suggestions?.length === 0 && <p className="muted">The model proposed no group that names a note.</p>}
       <ol className="suggestions" data-testid="suggestions">
         {suggestions?.map((s) => (
           <li key={s.name}>
-            <strong>{s.name}</strong> <span className="muted">{s.itemIds.length} traces</span> <button onClick={() => void create(s)}>Create this mode</button>
+            <strong>{s.name}</strong> <span className="muted">{s.itemIds.length} traces</span>{' '}
+            <button onClick={() => void create(s)}>Create this mode</button>
             <div className="muted definition">{s.definition}</div>
-            <ul className="definition">{s.notes.slice(0, 3).map((n, i) => <li key={i}>{n}</li>)}</ul>
+            <ul className="definition">
+              {s.notes.slice(0, 3).map((n, i) => (
+                <li key={i}>{n}</li>
+              ))}
+            </ul>
           </li>
         ))}
       </ol>

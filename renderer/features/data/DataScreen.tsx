@@ -11,7 +11,26 @@ import { ItemView } from './ItemView'
 
 /** Data: the items table with search and go-to-id, and the selected item beside it (or full size). */
 export function DataScreen() {
-  const { total, cursor, detail, expanded, search, project, importing, importPath, filter, selected, toggleSelected, selectAllMatching, clearSelection, setImporting, moveCursor, setExpanded, resetItems, showError } = useStore(
+  const {
+    total,
+    cursor,
+    detail,
+    expanded,
+    search,
+    project,
+    importing,
+    importPath,
+    filter,
+    selected,
+    toggleSelected,
+    selectAllMatching,
+    clearSelection,
+    setImporting,
+    moveCursor,
+    setExpanded,
+    resetItems,
+    showError,
+  } = useStore(
     useShallow((s) => ({
       importing: s.importing,
       importPath: s.importPath,
@@ -54,11 +73,19 @@ export function DataScreen() {
   useKeyAction('data.first', () => moveCursor(0), browsing)
   useKeyAction('data.last', () => moveCursor(total - 1), browsing)
   useKeyAction('data.open', () => setExpanded(true), browsing && detail !== null && !expanded)
-  useKeyAction('data.close', () => (expanded ? setExpanded(false) : search ? setQuery('') : selected.size > 0 ? clearSelection() : undefined), browsing)
-  useKeyAction('data.select', () => {
-    const row = rowAt(useStore.getState(), cursor)
-    if (row) toggleSelected(row.id)
-  }, browsing)
+  useKeyAction(
+    'data.close',
+    () => (expanded ? setExpanded(false) : search ? setQuery('') : selected.size > 0 ? clearSelection() : undefined),
+    browsing,
+  )
+  useKeyAction(
+    'data.select',
+    () => {
+      const row = rowAt(useStore.getState(), cursor)
+      if (row) toggleSelected(row.id)
+    },
+    browsing,
+  )
   useKeyAction('data.selectAll', () => void selectAllMatching(), browsing)
   useKeyAction('data.search', () => searchBox.current?.focus(), browsing)
   useKeyAction('data.goto', () => setGoto(''), browsing)
@@ -75,7 +102,8 @@ export function DataScreen() {
   useKeyAction('data.label', labelThese, browsing)
   useKeyAction('data.export', () => useStore.getState().setExportOpen(true), browsing)
 
-  if (importing) return <ImportWizard key={importPath ?? ''} initialPath={importPath} onClose={() => setImporting(false)} />
+  if (importing)
+    return <ImportWizard key={importPath ?? ''} initialPath={importPath} onClose={() => setImporting(false)} />
 
   const submitGoto = async (event: FormEvent) => {
     event.preventDefault()
@@ -83,7 +111,12 @@ export function DataScreen() {
     setGoto(null)
     if (!externalId) return
     try {
-      const located = await call('items.locate', { externalId, search: search || undefined, filter, sort: useStore.getState().sort })
+      const located = await call('items.locate', {
+        externalId,
+        search: search || undefined,
+        filter,
+        sort: useStore.getState().sort,
+      })
       moveCursor(located.index)
     } catch (error) {
       showError(error instanceof Error ? error.message : String(error))
@@ -107,7 +140,15 @@ export function DataScreen() {
         />
         {goto !== null && (
           <form onSubmit={(e) => void submitGoto(e)} className="goto">
-            <input autoFocus aria-label="Go to item id" placeholder="Item id, then Enter" value={goto} onChange={(e) => setGoto(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setGoto(null)} onBlur={() => setGoto(null)} />
+            <input
+              autoFocus
+              aria-label="Go to item id"
+              placeholder="Item id, then Enter"
+              value={goto}
+              onChange={(e) => setGoto(e.target.value)}
+              onKeyDown={(e) => e.key === 'Escape' && setGoto(null)}
+              onBlur={() => setGoto(null)}
+            />
           </form>
         )}
         <span className="count" data-testid="item-count">
@@ -129,7 +170,10 @@ export function DataScreen() {
         <button onClick={labelThese} title="Label the selection, or the items the table shows, in a session">
           <kbd>l</kbd> Label…
         </button>
-        <button onClick={() => useStore.getState().setExportOpen(true)} title="Save labels, notes and verdicts (CSV or JSON Lines), the label history, or judgy's arrays">
+        <button
+          onClick={() => useStore.getState().setExportOpen(true)}
+          title="Save labels, notes and verdicts (CSV or JSON Lines), the label history, or judgy's arrays"
+        >
           <kbd>e</kbd> Export…
         </button>
         <span className="muted hint">
@@ -141,14 +185,19 @@ export function DataScreen() {
         <div className="empty">
           <h2>This project has no items yet</h2>
           <p>
-            Press <kbd>i</kbd> to import traces from a CSV, TSV, JSON or JSONL export (chat messages, pipeline steps, span exports, and any labels or judge verdicts they hold).
+            Press <kbd>i</kbd> to import traces from a CSV, TSV, JSON or JSONL export (chat messages, pipeline steps,
+            span exports, and any labels or judge verdicts they hold).
           </p>
         </div>
       ) : (
         <div className="data-body">
           {!expanded && <ItemsTable />}
           <aside className="detail" aria-live="polite">
-            {detail ? <MemoItemView item={detail} /> : <p className="muted">{total === 0 ? 'Nothing matches the search and filters.' : 'Loading…'}</p>}
+            {detail ? (
+              <MemoItemView item={detail} />
+            ) : (
+              <p className="muted">{total === 0 ? 'Nothing matches the search and filters.' : 'Loading…'}</p>
+            )}
           </aside>
         </div>
       )}

@@ -12,7 +12,11 @@ const KINDS: { id: ExportKind; title: string; hint: string }[] = [
     title: 'Items with their current labels',
     hint: "One row per item: id, input, output, messages, steps, metadata; per criterion the current label, note, annotator, time and split; each judge version's verdict and critique. Importing it back changes nothing.",
   },
-  { id: 'history', title: 'The full label history', hint: 'Every label ever saved, undos included (each names the label it takes back): who decided what, when.' },
+  {
+    id: 'history',
+    title: 'The full label history',
+    hint: 'Every label ever saved, undos included (each names the label it takes back): who decided what, when.',
+  },
   {
     id: 'judgy',
     title: "judgy's arrays for a judge",
@@ -49,7 +53,11 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
 
   const run = async () => {
     if (busy) return
-    if (what === 'judgy' && !judge) return setStatus({ ok: false, message: 'This project has no judge yet: judgy\'s arrays are a judge\'s verdicts beside your labels.' })
+    if (what === 'judgy' && !judge)
+      return setStatus({
+        ok: false,
+        message: "This project has no judge yet: judgy's arrays are a judge's verdicts beside your labels.",
+      })
     setBusy(true)
     setStatus({ ok: true, message: shell === 'electron' ? 'Choose where to save it…' : 'Preparing the download…' })
     try {
@@ -61,7 +69,12 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
         a.href = result.url
         a.download = result.filename
         a.click()
-        setStatus({ ok: true, message: [`Downloading ${result.filename} (your browser saves it).`, result.message].filter(Boolean).join(' ') })
+        setStatus({
+          ok: true,
+          message: [`Downloading ${result.filename} (your browser saves it).`, result.message]
+            .filter(Boolean)
+            .join(' '),
+        })
       }
     } catch (error) {
       setStatus({ ok: false, message: errorText(error) })
@@ -92,7 +105,13 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
           <legend>What</legend>
           {KINDS.map((k, i) => (
             <label key={k.id} className="inline export-kind">
-              <input ref={i === 0 ? first : undefined} type="radio" name="export-what" checked={what === k.id} onChange={() => setWhat(k.id)} />
+              <input
+                ref={i === 0 ? first : undefined}
+                type="radio"
+                name="export-what"
+                checked={what === k.id}
+                onChange={() => setWhat(k.id)}
+              />
               <span>
                 <strong>{k.title}</strong>
                 <span className="hint">{k.hint}</span>
@@ -115,7 +134,11 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
             </label>
             <label>
               Error verdicts (judgy takes 0/1 only)
-              <select value={errors} onChange={(e) => setErrors(e.target.value as ErrorPolicy)} data-testid="export-errors">
+              <select
+                value={errors}
+                onChange={(e) => setErrors(e.target.value as ErrorPolicy)}
+                data-testid="export-errors"
+              >
                 {ERROR_POLICIES.map((p) => (
                   <option key={p} value={p}>
                     {ERROR_POLICY_NAMES[p]}
@@ -127,7 +150,11 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
         ) : (
           <label>
             Format
-            <select value={format} onChange={(e) => setFormat(e.target.value as 'csv' | 'jsonl')} data-testid="export-format">
+            <select
+              value={format}
+              onChange={(e) => setFormat(e.target.value as 'csv' | 'jsonl')}
+              data-testid="export-format"
+            >
               <option value="csv">CSV</option>
               <option value="jsonl">JSON Lines</option>
             </select>

@@ -28,31 +28,52 @@ const JUDGES: { value: ItemFilter['judge']; text: string }[] = [
  */
 export const FilterBar = forwardRef<HTMLSelectElement>(function FilterBar(_props, firstRef) {
   const { filter, sort, facets, search, resetItems } = useStore(
-    useShallow((s) => ({ filter: s.filter, sort: s.sort, facets: s.facets, search: s.search, resetItems: s.resetItems })),
+    useShallow((s) => ({
+      filter: s.filter,
+      sort: s.sort,
+      facets: s.facets,
+      search: s.search,
+      resetItems: s.resetItems,
+    })),
   )
   const [metaKey, setMetaKey] = useState(filter.metadata?.key ?? '')
   const [metaValue, setMetaValue] = useState(filter.metadata?.value ?? '')
-  const apply = (next: Partial<ItemFilter>, nextSort: ItemSort = sort) => void resetItems(search, { filter: { ...filter, ...next }, sort: nextSort })
+  const apply = (next: Partial<ItemFilter>, nextSort: ItemSort = sort) =>
+    void resetItems(search, { filter: { ...filter, ...next }, sort: nextSort })
   const sortValue = sort.by === 'metadata' ? `metadata:${sort.key ?? ''}` : sort.by
-  const changed = JSON.stringify(filter) !== JSON.stringify(DEFAULT_FILTER) || JSON.stringify(sort) !== JSON.stringify(DEFAULT_SORT)
+  const changed =
+    JSON.stringify(filter) !== JSON.stringify(DEFAULT_FILTER) || JSON.stringify(sort) !== JSON.stringify(DEFAULT_SORT)
 
   return (
     <div className="filter-bar" role="group" aria-label="Filter and sort">
-      <select ref={firstRef} aria-label="Human label" value={filter.label} onChange={(e) => apply({ label: e.target.value as ItemFilter['label'] })}>
+      <select
+        ref={firstRef}
+        aria-label="Human label"
+        value={filter.label}
+        onChange={(e) => apply({ label: e.target.value as ItemFilter['label'] })}
+      >
         {LABELS.map((o) => (
           <option key={o.value} value={o.value}>
             {o.text}
           </option>
         ))}
       </select>
-      <select aria-label="Judge verdict" value={filter.judge} onChange={(e) => apply({ judge: e.target.value as ItemFilter['judge'] })}>
+      <select
+        aria-label="Judge verdict"
+        value={filter.judge}
+        onChange={(e) => apply({ judge: e.target.value as ItemFilter['judge'] })}
+      >
         {JUDGES.map((o) => (
           <option key={o.value} value={o.value}>
             {o.text}
           </option>
         ))}
       </select>
-      <select aria-label="Dataset" value={filter.dataset ?? ''} onChange={(e) => apply({ dataset: e.target.value === '' ? null : Number(e.target.value) })}>
+      <select
+        aria-label="Dataset"
+        value={filter.dataset ?? ''}
+        onChange={(e) => apply({ dataset: e.target.value === '' ? null : Number(e.target.value) })}
+      >
         <option value="">all datasets</option>
         {facets?.datasets.map((d) => (
           <option key={d.id} value={d.id}>
@@ -82,14 +103,26 @@ export const FilterBar = forwardRef<HTMLSelectElement>(function FilterBar(_props
             </option>
           ))}
         </select>
-        {metaKey && <input aria-label="Metadata value" placeholder="equals… (Enter)" value={metaValue} onChange={(e) => setMetaValue(e.target.value)} />}
+        {metaKey && (
+          <input
+            aria-label="Metadata value"
+            placeholder="equals… (Enter)"
+            value={metaValue}
+            onChange={(e) => setMetaValue(e.target.value)}
+          />
+        )}
       </form>
       <select
         aria-label="Sort"
         value={sortValue}
         onChange={(e) => {
           const v = e.target.value
-          apply({}, v.startsWith('metadata:') ? { by: 'metadata', key: v.slice(9), desc: sort.desc } : { by: v as ItemSort['by'], desc: sort.desc })
+          apply(
+            {},
+            v.startsWith('metadata:')
+              ? { by: 'metadata', key: v.slice(9), desc: sort.desc }
+              : { by: v as ItemSort['by'], desc: sort.desc },
+          )
         }}
       >
         <option value="id">sort: import order</option>
@@ -102,7 +135,12 @@ export const FilterBar = forwardRef<HTMLSelectElement>(function FilterBar(_props
           </option>
         ))}
       </select>
-      <button type="button" aria-label="Reverse the sort" title="Reverse the sort" onClick={() => apply({}, { ...sort, desc: !sort.desc })}>
+      <button
+        type="button"
+        aria-label="Reverse the sort"
+        title="Reverse the sort"
+        onClick={() => apply({}, { ...sort, desc: !sort.desc })}
+      >
         {sort.desc ? '↓' : '↑'}
       </button>
       {changed && (

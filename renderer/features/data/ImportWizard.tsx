@@ -1,6 +1,14 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import type { Output } from '../../../shared/contract'
-import type { DetectedInfo, ExistingPolicy, ImportReport, Mapping, OfferedLabel, PreviewResult, SplitName } from '../../../shared/import'
+import type {
+  DetectedInfo,
+  ExistingPolicy,
+  ImportReport,
+  Mapping,
+  OfferedLabel,
+  PreviewResult,
+  SplitName,
+} from '../../../shared/import'
 import { ORDER_SOURCE } from '../../../shared/taxonomy-report'
 import { call } from '../../api'
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice'
@@ -9,7 +17,11 @@ import { useStore } from '../../store'
 import { MappingForm } from './MappingForm'
 
 type Detected = Output<'import.detect'>
-type Phase = { kind: 'source' } | { kind: 'map'; detected: DetectedInfo } | { kind: 'running' } | { kind: 'done'; report: ImportReport; detected: DetectedInfo }
+type Phase =
+  | { kind: 'source' }
+  | { kind: 'map'; detected: DetectedInfo }
+  | { kind: 'running' }
+  | { kind: 'done'; report: ImportReport; detected: DetectedInfo }
 
 const FORMATS: { value: DetectedInfo['format']; label: string }[] = [
   { value: 'csv', label: 'CSV / TSV' },
@@ -23,7 +35,13 @@ const FORMATS: { value: DetectedInfo['format']; label: string }[] = [
  * Import: file → detected format → mapping with a live preview of the first rows as they will
  * be imported → one atomic import with progress and cancel → a report of what happened.
  */
-export function ImportWizard({ onClose, initialPath = null }: { onClose: () => void; /** A file dropped on the window: detected at once. */ initialPath?: string | null }) {
+export function ImportWizard({
+  onClose,
+  initialPath = null,
+}: {
+  onClose: () => void
+  /** A file dropped on the window: detected at once. */ initialPath?: string | null
+}) {
   const canPickFiles = useStore((s) => s.canPickFiles)
   const progress = useStore((s) => s.progress)
   const resetItems = useStore((s) => s.resetItems)
@@ -68,9 +86,15 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
     const seq = ++previewSeq.current
     const { detected } = phase
     const timer = setTimeout(() => {
-      call('import.preview', { path: detected.path, format: detected.format, delimiter: detected.delimiter, mapping }).then(
+      call('import.preview', {
+        path: detected.path,
+        format: detected.format,
+        delimiter: detected.delimiter,
+        mapping,
+      }).then(
         (result) => seq === previewSeq.current && setPreview(result),
-        (error: unknown) => seq === previewSeq.current && setProblem(error instanceof Error ? error.message : String(error)),
+        (error: unknown) =>
+          seq === previewSeq.current && setProblem(error instanceof Error ? error.message : String(error)),
       )
     }, 150)
     return () => clearTimeout(timer)
@@ -104,7 +128,14 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
 
   /** Puts an offered label column back into the mapping. */
   const takeOffered = (o: OfferedLabel) => {
-    setMapping((m) => m && { ...m, labels: [...m.labels, { field: o.field, criterion: o.criterion, note: null, annotator: 'imported' }], ignore: (m.ignore ?? []).filter((f) => f !== o.field) })
+    setMapping(
+      (m) =>
+        m && {
+          ...m,
+          labels: [...m.labels, { field: o.field, criterion: o.criterion, note: null, annotator: 'imported' }],
+          ignore: (m.ignore ?? []).filter((f) => f !== o.field),
+        },
+    )
     setOffered((list) => list.filter((x) => x !== o))
   }
 
@@ -150,7 +181,13 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
         <form className="import-source" onSubmit={submitSource}>
           <label>
             File to import (CSV, TSV, JSON, JSONL{canPickFiles ? '' : '; a path on the machine running Assay'})
-            <input autoFocus aria-label="File to import" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/exports/traces.csv" />
+            <input
+              autoFocus
+              aria-label="File to import"
+              value={path}
+              onChange={(e) => setPath(e.target.value)}
+              placeholder="/home/me/exports/traces.csv"
+            />
           </label>
           {canPickFiles && (
             <button type="button" onClick={() => void pick()}>
@@ -166,7 +203,13 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
           <div className="import-detected">
             <label className="map-field">
               <span>Format</span>
-              <select aria-label="Format" value={phase.detected.format} onChange={(e) => void detect({ format: e.target.value as DetectedInfo['format'], delimiter: phase.detected.delimiter })}>
+              <select
+                aria-label="Format"
+                value={phase.detected.format}
+                onChange={(e) =>
+                  void detect({ format: e.target.value as DetectedInfo['format'], delimiter: phase.detected.delimiter })
+                }
+              >
                 {FORMATS.map((f) => (
                   <option key={f.value} value={f.value}>
                     {f.label}
@@ -177,7 +220,13 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
             {phase.detected.format === 'csv' && (
               <label className="map-field">
                 <span>Delimiter</span>
-                <select aria-label="Delimiter" value={phase.detected.delimiter ?? ','} onChange={(e) => void detect({ format: 'csv', delimiter: e.target.value as DetectedInfo['delimiter'] })}>
+                <select
+                  aria-label="Delimiter"
+                  value={phase.detected.delimiter ?? ','}
+                  onChange={(e) =>
+                    void detect({ format: 'csv', delimiter: e.target.value as DetectedInfo['delimiter'] })
+                  }
+                >
                   <option value=",">comma</option>
                   <option value=";">semicolon</option>
                   <option value={'\t'}>tab</option>
@@ -186,7 +235,8 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
               </label>
             )}
             <p className="muted">
-              {phase.detected.columns.length} fields · {fileSize(phase.detected.size)}{phase.detected.notes.length > 0 && ` · ${phase.detected.notes.join(' · ')}`}
+              {phase.detected.columns.length} fields · {fileSize(phase.detected.size)}
+              {phase.detected.notes.length > 0 && ` · ${phase.detected.notes.join(' · ')}`}
             </p>
           </div>
           <MappingForm
@@ -200,11 +250,18 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
             {!preview?.join && (
               <label className="map-field">
                 <span>Dataset name</span>
-                <input aria-label="Dataset name" value={options.datasetName} onChange={(e) => setOptions({ ...options, datasetName: e.target.value })} />
+                <input
+                  aria-label="Dataset name"
+                  value={options.datasetName}
+                  onChange={(e) => setOptions({ ...options, datasetName: e.target.value })}
+                />
               </label>
             )}
             {!preview?.join && (
-              <label className="map-field" title="A row whose id is an item of the project already adds its labels, verdicts, split and new metadata to that item; its trace, if different, is reported and the stored one kept.">
+              <label
+                className="map-field"
+                title="A row whose id is an item of the project already adds its labels, verdicts, split and new metadata to that item; its trace, if different, is reported and the stored one kept."
+              >
                 <span>Rows whose id is in the project</span>
                 <select
                   aria-label="Rows whose id is in the project"
@@ -221,9 +278,18 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
                 </select>
               </label>
             )}
-            <label className="map-field" title="Puts every item of this file that has a human label in that split, on each criterion the file labels or judges (e.g. the file of your test set).">
+            <label
+              className="map-field"
+              title="Puts every item of this file that has a human label in that split, on each criterion the file labels or judges (e.g. the file of your test set)."
+            >
               <span>These items are</span>
-              <select aria-label="These items are" value={options.split ?? ''} onChange={(e) => setOptions({ ...options, split: e.target.value === '' ? null : (e.target.value as SplitName) })}>
+              <select
+                aria-label="These items are"
+                value={options.split ?? ''}
+                onChange={(e) =>
+                  setOptions({ ...options, split: e.target.value === '' ? null : (e.target.value as SplitName) })
+                }
+              >
                 <option value="">placed in splits by Assay</option>
                 <option value="train">the train set</option>
                 <option value="dev">the dev set</option>
@@ -232,14 +298,22 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
             </label>
             <label className="map-field">
               <span>Bad rows</span>
-              <select aria-label="Bad rows" value={options.onError} onChange={(e) => setOptions({ ...options, onError: e.target.value as 'abort' | 'skip' })}>
+              <select
+                aria-label="Bad rows"
+                value={options.onError}
+                onChange={(e) => setOptions({ ...options, onError: e.target.value as 'abort' | 'skip' })}
+              >
                 <option value="abort">stop and import nothing</option>
                 <option value="skip">skip them (counted and listed)</option>
               </select>
             </label>
             <label className="map-field">
               <span>Duplicate ids</span>
-              <select aria-label="Duplicate ids" value={options.duplicates} onChange={(e) => setOptions({ ...options, duplicates: e.target.value as typeof options.duplicates })}>
+              <select
+                aria-label="Duplicate ids"
+                value={options.duplicates}
+                onChange={(e) => setOptions({ ...options, duplicates: e.target.value as typeof options.duplicates })}
+              >
                 <option value="abort">stop and import nothing</option>
                 <option value="skip">keep the first, skip the rest</option>
                 <option value="replace">keep the last</option>
@@ -247,7 +321,14 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
               </select>
             </label>
             <button className="primary" onClick={() => void run()}>
-              {preview?.join || (preview && preview.matched === preview.rows.length && preview.rows.length > 0 && options.existing === 'join') ? 'Add to existing items' : 'Import'} <kbd>Ctrl/⌘+Enter</kbd>
+              {preview?.join ||
+              (preview &&
+                preview.matched === preview.rows.length &&
+                preview.rows.length > 0 &&
+                options.existing === 'join')
+                ? 'Add to existing items'
+                : 'Import'}{' '}
+              <kbd>Ctrl/⌘+Enter</kbd>
             </button>
           </div>
         </>
@@ -261,7 +342,15 @@ export function ImportWizard({ onClose, initialPath = null }: { onClose: () => v
         </div>
       )}
 
-      {phase.kind === 'done' && <ReportView report={phase.report} onClose={onClose} onBack={() => setPhase(phase.report.committed ? { kind: 'source' } : { kind: 'map', detected: phase.detected })} />}
+      {phase.kind === 'done' && (
+        <ReportView
+          report={phase.report}
+          onClose={onClose}
+          onBack={() =>
+            setPhase(phase.report.committed ? { kind: 'source' } : { kind: 'map', detected: phase.detected })
+          }
+        />
+      )}
     </section>
   )
 }
@@ -287,11 +376,13 @@ function PreviewTable({ preview }: { preview: PreviewResult }) {
   return (
     <div className="import-preview">
       <h3>
-        Preview: the first {preview.rows.length} rows as they will be imported{preview.join && ' (added to existing items with the same id)'}
+        Preview: the first {preview.rows.length} rows as they will be imported
+        {preview.join && ' (added to existing items with the same id)'}
       </h3>
       {!preview.join && preview.matched > 0 && (
         <p className="import-note" data-testid="import-matched">
-          {preview.matched} of these {preview.rows.length} rows name items the project has already: their labels, verdicts and split go to those items (or import a copy, below).
+          {preview.matched} of these {preview.rows.length} rows name items the project has already: their labels,
+          verdicts and split go to those items (or import a copy, below).
         </p>
       )}
       {preview.errors.length > 0 && <ErrorList errors={preview.errors} title="Problems in these rows" />}
@@ -320,7 +411,11 @@ function PreviewTable({ preview }: { preview: PreviewResult }) {
               </td>
               <td className="clip">{r.input}</td>
               <td className="clip">{r.output}</td>
-              <td>{r.labels.map((l) => `${l.criterion}: ${l.verdict}${l.states ? ` (${l.states})` : ''}${l.note ? ' ✎' : ''}`).join(', ')}</td>
+              <td>
+                {r.labels
+                  .map((l) => `${l.criterion}: ${l.verdict}${l.states ? ` (${l.states})` : ''}${l.note ? ' ✎' : ''}`)
+                  .join(', ')}
+              </td>
               <td>{r.verdicts.map((v) => `${v.judge}: ${v.verdict}`).join(', ')}</td>
               <td>{r.split ?? ''}</td>
             </tr>
@@ -365,7 +460,8 @@ function ReportView({ report, onClose, onBack }: { report: ImportReport; onClose
     <div className="import-report" data-testid="import-report">
       <h3>{outcome}</h3>
       <p>
-        {report.rows.toLocaleString()} rows read · {report.skipped.toLocaleString()} skipped · {report.errorCount.toLocaleString()} problems
+        {report.rows.toLocaleString()} rows read · {report.skipped.toLocaleString()} skipped ·{' '}
+        {report.errorCount.toLocaleString()} problems
         {report.duplicates.count > 0 && ` · ${report.duplicates.count} duplicate ids (${ids(report.duplicates)})`}
         {report.unmatched.count > 0 && ` · ${report.unmatched.count} ids match no item (${ids(report.unmatched)})`}
         {report.idsGenerated && ' · ids generated (no id column): row-<line>'}
@@ -389,7 +485,9 @@ function ReportView({ report, onClose, onBack }: { report: ImportReport; onClose
             {report.columns.map((c) => (
               <tr key={`${c.kind}-${c.field}`}>
                 <td className="mono">{c.field}</td>
-                <td>{c.kind === 'label' ? `labels of “${c.criterion}”` : `verdicts of ${c.judge} ${c.version ?? ''}`}</td>
+                <td>
+                  {c.kind === 'label' ? `labels of “${c.criterion}”` : `verdicts of ${c.judge} ${c.version ?? ''}`}
+                </td>
                 <td>{c.pass}</td>
                 <td>{c.fail}</td>
                 <td>{c.error}</td>
@@ -403,7 +501,12 @@ function ReportView({ report, onClose, onBack }: { report: ImportReport; onClose
         </table>
       )}
       {report.committed && report.states && <StatesReport states={report.states} />}
-      {report.notJudged.count > 0 && <p>{report.notJudged.count} labeled item{report.notJudged.count === 1 ? '' : 's'} of the datasets this file joined got no verdict from it: {ids(report.notJudged)}</p>}
+      {report.notJudged.count > 0 && (
+        <p>
+          {report.notJudged.count} labeled item{report.notJudged.count === 1 ? '' : 's'} of the datasets this file
+          joined got no verdict from it: {ids(report.notJudged)}
+        </p>
+      )}
       {report.warnings.map((w) => (
         <p key={w} className="import-warning" role="alert">
           {w}
@@ -414,7 +517,12 @@ function ReportView({ report, onClose, onBack }: { report: ImportReport; onClose
           Not imported: column <code>{o.field}</code> — {o.why}.
         </p>
       ))}
-      {report.errors.length > 0 && <ErrorList errors={report.errors} title={`Problems (${report.errors.length < report.errorCount ? `first ${report.errors.length} of ` : ''}${report.errorCount})`} />}
+      {report.errors.length > 0 && (
+        <ErrorList
+          errors={report.errors}
+          title={`Problems (${report.errors.length < report.errorCount ? `first ${report.errors.length} of ` : ''}${report.errorCount})`}
+        />
+      )}
       <div className="import-options">
         <button onClick={onBack}>{report.committed ? 'Import another file' : 'Back to the mapping'}</button>
         <button className="primary" onClick={onClose} autoFocus>
@@ -445,7 +553,8 @@ function StatesReport({ states }: { states: NonNullable<ImportReport['states']> 
   return (
     <div className="import-states" data-testid="import-states">
       <p>
-        <code>{fields}</code> → step-wise labels of “{states.criterion}”: {held.join(', ') || 'no values'}; {states.added} added
+        <code>{fields}</code> → step-wise labels of “{states.criterion}”: {held.join(', ') || 'no values'};{' '}
+        {states.added} added
         {states.unchanged > 0 && `, ${states.unchanged} already there`}.
       </p>
       <p>
@@ -453,7 +562,11 @@ function StatesReport({ states }: { states: NonNullable<ImportReport['states']> 
       </p>
       {states.unfixed.length > 0 && (
         <p className="muted">
-          The data does not order {states.unfixed.slice(0, 5).map(([a, b]) => `${a} and ${b}`).join('; ')}
+          The data does not order{' '}
+          {states.unfixed
+            .slice(0, 5)
+            .map(([a, b]) => `${a} and ${b}`)
+            .join('; ')}
           {states.unfixed.length > 5 ? '; …' : ''}: give the order under “State order” in the mapping and import again.
         </p>
       )}

@@ -47,7 +47,17 @@ export function ItemsTable() {
   const rows = []
   for (let i = first; i <= last; i++) {
     const row = rowAt({ pages }, i)
-    rows.push(<Row key={i} index={i} row={row} selected={i === cursor} checked={row !== null && selected.has(row.id)} onSelect={moveCursor} onOpen={setExpanded} />)
+    rows.push(
+      <Row
+        key={i}
+        index={i}
+        row={row}
+        selected={i === cursor}
+        checked={row !== null && selected.has(row.id)}
+        onSelect={moveCursor}
+        onOpen={setExpanded}
+      />,
+    )
   }
 
   return (
@@ -58,10 +68,19 @@ export function ItemsTable() {
         <span className="c-kind">Kind</span>
         <span className="c-text">Input</span>
         <span className="c-text">Output</span>
-        <span className="c-verdict" title="Human label on Overall">Label</span>
-        <span className="c-verdict" title="Latest judge verdict on Overall">Judge</span>
+        <span className="c-verdict" title="Human label on Overall">
+          Label
+        </span>
+        <span className="c-verdict" title="Latest judge verdict on Overall">
+          Judge
+        </span>
       </div>
-      <div className="table-body" ref={scroller} onScroll={(e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })} data-testid="items-scroller">
+      <div
+        className="table-body"
+        ref={scroller}
+        onScroll={(e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}
+        data-testid="items-scroller"
+      >
         <div className="table-spacer" style={{ height: total * ROW_HEIGHT }}>
           {rows}
         </div>
@@ -95,15 +114,32 @@ const Row = memo(function Row({ index, row, selected, checked, onSelect, onOpen 
       onDoubleClick={() => onOpen(true)}
       data-item-id={row?.externalId}
     >
-      <span className="c-index">{checked && <span className="check" aria-label="selected">✓ </span>}{index + 1}</span>
+      <span className="c-index">
+        {checked && (
+          <span className="check" aria-label="selected">
+            ✓{' '}
+          </span>
+        )}
+        {index + 1}
+      </span>
       {row ? (
         <>
-          <span className="c-id" title={row.externalId}>{row.externalId}</span>
+          <span className="c-id" title={row.externalId}>
+            {row.externalId}
+          </span>
           <span className="c-kind">{row.kind}</span>
-          <span className="c-text" title={row.inputPreview}>{oneLine(row.inputPreview)}</span>
-          <span className="c-text" title={row.outputPreview}>{oneLine(row.outputPreview)}</span>
-          <span className="c-verdict"><VerdictBadge verdict={row.label} /></span>
-          <span className="c-verdict"><VerdictBadge verdict={row.judge} /></span>
+          <span className="c-text" title={row.inputPreview}>
+            {oneLine(row.inputPreview)}
+          </span>
+          <span className="c-text" title={row.outputPreview}>
+            {oneLine(row.outputPreview)}
+          </span>
+          <span className="c-verdict">
+            <VerdictBadge verdict={row.label} />
+          </span>
+          <span className="c-verdict">
+            <VerdictBadge verdict={row.judge} />
+          </span>
         </>
       ) : (
         <span className="muted">loading…</span>

@@ -5,14 +5,18 @@ import { useStore } from '../../store'
 const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false
 
 /** What the window says about a file dropped on it that it will not take, or null to take it. */
-export function dropRefusal(name: string, state: { shell: 'electron' | 'serve' | null; project: unknown; importing: boolean }): string | null {
+export function dropRefusal(
+  name: string,
+  state: { shell: 'electron' | 'serve' | null; project: unknown; importing: boolean },
+): string | null {
   if (/\.assay$/i.test(name)) {
     // A copy would take the labels made in it, not the file the user dropped: refuse rather than surprise.
     return state.shell === 'serve'
       ? `The browser does not tell Assay where ${name} is, and your labels must go to that file, not to a copy: open it by its path instead (Start screen, o).`
       : null
   }
-  if (!state.project) return `Open or create a project first (Start screen), then drop ${name} again: an import adds its traces to a project.`
+  if (!state.project)
+    return `Open or create a project first (Start screen), then drop ${name} again: an import adds its traces to a project.`
   if (state.importing) return `The import wizard is open: finish or close it (Esc), then drop ${name} again.`
   return null
 }

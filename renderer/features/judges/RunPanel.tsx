@@ -18,7 +18,10 @@ const SCOPES: { id: RunScope; label: (c: Counts | null, selected: number) => str
   { id: 'dev', label: (c) => `dev split: ${n(c?.dev)} labeled items (iterate here)` },
   { id: 'train', label: (c) => `train split: ${n(c?.train)} labeled items (the few-shot pool)` },
   { id: 'test', label: (c) => `test split: ${n(c?.test)} labeled items (final, locked)` },
-  { id: 'unlabeled', label: (c) => `items without a label: ${n(c?.unlabeled)}, all datasets (the production estimate's)` },
+  {
+    id: 'unlabeled',
+    label: (c) => `items without a label: ${n(c?.unlabeled)}, all datasets (the production estimate's)`,
+  },
   { id: 'all', label: (c) => `every item: ${n(c?.all)}, all datasets` },
   { id: 'selection', label: (_c, selected) => `the Data table selection: ${selected.toLocaleString()} items` },
 ]
@@ -30,7 +33,19 @@ const money = (usd: number) => (usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `
  * Runs of the shown version: scope, a cost and token estimate before the run, the test lock's
  * confirmation, live progress with cancel, resume of interrupted runs, and every error with its reason.
  */
-export function RunPanel({ versionId, runs, external, lockedTestErrors, onChanged }: { versionId: number; runs: RunView[]; external: boolean; lockedTestErrors: number; onChanged: () => void }) {
+export function RunPanel({
+  versionId,
+  runs,
+  external,
+  lockedTestErrors,
+  onChanged,
+}: {
+  versionId: number
+  runs: RunView[]
+  external: boolean
+  lockedTestErrors: number
+  onChanged: () => void
+}) {
   const showError = useStore((s) => s.showError)
   const testReveals = useStore((s) => s.testReveals)
   const selected = useStore((s) => s.selected)
@@ -64,7 +79,10 @@ export function RunPanel({ versionId, runs, external, lockedTestErrors, onChange
     setDatasetIds(null)
     if (!choice.startsWith(DATASET)) return
     const dataset = Number(choice.slice(DATASET.length))
-    call('items.ids', { filter: { ...DEFAULT_FILTER, dataset } }).then(({ ids }) => setDatasetIds(ids), (error: unknown) => setEstimateError(errorText(error)))
+    call('items.ids', { filter: { ...DEFAULT_FILTER, dataset } }).then(
+      ({ ids }) => setDatasetIds(ids),
+      (error: unknown) => setEstimateError(errorText(error)),
+    )
   }, [choice])
 
   useEffect(() => {
@@ -72,8 +90,15 @@ export function RunPanel({ versionId, runs, external, lockedTestErrors, onChange
     setEstimate(null)
     setEstimateError(null)
     if (choice.startsWith(DATASET) && datasetIds === null) return // its items are on their way
-    if (scope === 'selection' && runIds!.length === 0) return setEstimateError(choice.startsWith(DATASET) ? 'This dataset has no items.' : 'Nothing is selected: select items in the Data table (x) first.')
-    call('judges.estimate', { versionId, scope, itemIds: runIds, batch }).then(setEstimate, (error: unknown) => setEstimateError(errorText(error)))
+    if (scope === 'selection' && runIds!.length === 0)
+      return setEstimateError(
+        choice.startsWith(DATASET)
+          ? 'This dataset has no items.'
+          : 'Nothing is selected: select items in the Data table (x) first.',
+      )
+    call('judges.estimate', { versionId, scope, itemIds: runIds, batch }).then(setEstimate, (error: unknown) =>
+      setEstimateError(errorText(error)),
+    )
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [versionId, choice, datasetIds, selected, external, finishedCount, batch])
   // A run's progress comes into view when it starts: the form may sit below the fold.
@@ -92,7 +117,10 @@ export function RunPanel({ versionId, runs, external, lockedTestErrors, onChange
 
   const start = async () => {
     if (external || active) return
-    if (estimate?.touchesTest && !confirmTest) return showError('This scope includes test items: tick "final test evaluation" to confirm (the test set is for one final measurement).')
+    if (estimate?.touchesTest && !confirmTest)
+      return showError(
+        'This scope includes test items: tick "final test evaluation" to confirm (the test set is for one final measurement).',
+      )
     try {
       const run = await call('judges.run', { versionId, scope, itemIds: runIds, confirmTest, concurrency, batch })
       useStore.getState().setRun(run)
@@ -118,7 +146,10 @@ export function RunPanel({ versionId, runs, external, lockedTestErrors, onChange
     <section className="run-panel">
       <h2>Run</h2>
       {external ? (
-        <p className="muted">This version holds verdicts recorded elsewhere (imported from a file, or the demo's synthetic judge): there is nothing to run. Create a judge with a prompt and a model (n) to run one here.</p>
+        <p className="muted">
+          This version holds verdicts recorded elsewhere (imported from a file, or the demo's synthetic judge): there is
+          nothing to run. Create a judge with a prompt and a model (n) to run one here.
+        </p>
       ) : (
         <div className="run-form">
           <label>
@@ -138,17 +169,30 @@ export function RunPanel({ versionId, runs, external, lockedTestErrors, onChange
           </label>
           <label>
             Concurrency
-            <input type="number" min={1} max={64} value={concurrency} onChange={(e) => setConcurrency(Math.max(1, Math.min(64, Number(e.target.value) || 1)))} />
+            <input
+              type="number"
+              min={1}
+              max={64}
+              value={concurrency}
+              onChange={(e) => setConcurrency(Math.max(1, Math.min(64, Number(e.target.value) || 1)))}
+            />
           </label>
-          <label className="inline" title="One upload to the endpoint's Batch API (OpenAI's /v1/batches): half the price, answers within 24 hours. Cancel stops the waiting, not the batch; Resume collects its answers.">
-            <input type="checkbox" checked={batch} onChange={(e) => setBatch(e.target.checked)} /> Batch API (half price, answers within 24 h)
+          <label
+            className="inline"
+            title="One upload to the endpoint's Batch API (OpenAI's /v1/batches): half the price, answers within 24 hours. Cancel stops the waiting, not the batch; Resume collects its answers."
+          >
+            <input type="checkbox" checked={batch} onChange={(e) => setBatch(e.target.checked)} /> Batch API (half
+            price, answers within 24 h)
           </label>
           <p className="estimate" data-testid="run-estimate">
             {estimateError ? (
               <span className="warning">{estimateError}</span>
             ) : estimate ? (
               <>
-                {estimate.items} items: {estimate.calls} calls{estimate.cachedItems ? `, ${estimate.cachedItems} cached (free)` : ''} · ≈{estimate.tokensIn.toLocaleString()} tokens in, ≈{estimate.tokensOut.toLocaleString()} out · ≈{money(estimate.costUsd)}
+                {estimate.items} items: {estimate.calls} calls
+                {estimate.cachedItems ? `, ${estimate.cachedItems} cached (free)` : ''} · ≈
+                {estimate.tokensIn.toLocaleString()} tokens in, ≈{estimate.tokensOut.toLocaleString()} out · ≈
+                {money(estimate.costUsd)}
               </>
             ) : (
               'Estimating…'
@@ -156,10 +200,16 @@ export function RunPanel({ versionId, runs, external, lockedTestErrors, onChange
           </p>
           {estimate?.touchesTest && (
             <label className="inline test-lock">
-              <input type="checkbox" checked={confirmTest} onChange={(e) => setConfirmTest(e.target.checked)} /> Final test evaluation: this version has been run on test {estimate.testEvaluations} time{estimate.testEvaluations === 1 ? '' : 's'}. Iterate on dev; test once, at the end.
+              <input type="checkbox" checked={confirmTest} onChange={(e) => setConfirmTest(e.target.checked)} /> Final
+              test evaluation: this version has been run on test {estimate.testEvaluations} time
+              {estimate.testEvaluations === 1 ? '' : 's'}. Iterate on dev; test once, at the end.
             </label>
           )}
-          <button className="primary" onClick={() => void start()} disabled={Boolean(active) || !estimate || (estimate.touchesTest && !confirmTest)}>
+          <button
+            className="primary"
+            onClick={() => void start()}
+            disabled={Boolean(active) || !estimate || (estimate.touchesTest && !confirmTest)}
+          >
             Run <kbd>Ctrl+Enter</kbd>
           </button>
         </div>
@@ -168,8 +218,11 @@ export function RunPanel({ versionId, runs, external, lockedTestErrors, onChange
         <div className="run-progress" data-testid="run-progress" ref={progress}>
           <progress value={active.done} max={active.total} />
           <span>
-            {active.done} / {active.total} · {active.pass} pass · {active.fail} fail · {active.errors} error · {active.cached} cached
-            {active.mode === 'batch' && active.done < active.total && ' · waiting for the batch (checked every 30 s; cancel stops the waiting, Resume collects the answers)'}
+            {active.done} / {active.total} · {active.pass} pass · {active.fail} fail · {active.errors} error ·{' '}
+            {active.cached} cached
+            {active.mode === 'batch' &&
+              active.done < active.total &&
+              ' · waiting for the batch (checked every 30 s; cancel stops the waiting, Resume collects the answers)'}
           </span>
           <button onClick={() => void call('judges.cancel', { runId: active.id })}>
             Cancel <kbd>x</kbd>
@@ -179,25 +232,55 @@ export function RunPanel({ versionId, runs, external, lockedTestErrors, onChange
       {merged.length > 0 && (
         <table className="runs" data-testid="runs">
           <thead>
-            <tr><th>run</th><th>version</th><th>scope</th><th>status</th><th>done</th><th>pass</th><th>fail</th><th title="Error verdicts (UNKNOWN/ERROR answers, failed calls) among this run's items, as this run left them">error</th><th>cached</th><th>tokens in/out</th><th>cost</th><th /></tr>
+            <tr>
+              <th>run</th>
+              <th>version</th>
+              <th>scope</th>
+              <th>status</th>
+              <th>done</th>
+              <th>pass</th>
+              <th>fail</th>
+              <th title="Error verdicts (UNKNOWN/ERROR answers, failed calls) among this run's items, as this run left them">
+                error
+              </th>
+              <th>cached</th>
+              <th>tokens in/out</th>
+              <th>cost</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {merged.slice(0, 20).map((r) => (
               <tr key={r.id}>
                 <td>{r.id}</td>
                 <td>v{r.version}</td>
-                <td>{r.scope}{r.mode === 'batch' ? ' · batch' : ''}</td>
-                <td className={`status-${r.status}`} title={r.error ?? ''}>{r.status}</td>
-                <td>{r.done}/{r.total}</td>
+                <td>
+                  {r.scope}
+                  {r.mode === 'batch' ? ' · batch' : ''}
+                </td>
+                <td className={`status-${r.status}`} title={r.error ?? ''}>
+                  {r.status}
+                </td>
+                <td>
+                  {r.done}/{r.total}
+                </td>
                 <td>{r.pass}</td>
                 <td>{r.fail}</td>
                 <td>{r.errors}</td>
                 <td>{r.cached}</td>
-                <td>{r.tokensIn.toLocaleString()} / {r.tokensOut.toLocaleString()}</td>
+                <td>
+                  {r.tokensIn.toLocaleString()} / {r.tokensOut.toLocaleString()}
+                </td>
                 <td>{money(r.costUsd)}</td>
                 <td>
-                  {(r.status === 'interrupted' || r.status === 'cancelled' || r.status === 'failed') && !active && <button onClick={() => void resume(r.id, false)}>Resume <kbd>r</kbd></button>}
-                  {r.status === 'done' && r.errors > 0 && !active && <button onClick={() => void resume(r.id, true)}>Retry errors</button>}
+                  {(r.status === 'interrupted' || r.status === 'cancelled' || r.status === 'failed') && !active && (
+                    <button onClick={() => void resume(r.id, false)}>
+                      Resume <kbd>r</kbd>
+                    </button>
+                  )}
+                  {r.status === 'done' && r.errors > 0 && !active && (
+                    <button onClick={() => void resume(r.id, true)}>Retry errors</button>
+                  )}
                 </td>
               </tr>
             ))}
@@ -229,12 +312,19 @@ export function RunPanel({ versionId, runs, external, lockedTestErrors, onChange
  * whose newest verdict of this version (from any of its runs) is an error, by split; the test
  * split's while its results are locked are counted, not listed. A run row counts its own items.
  */
-export function errorListSummary(listed: readonly Pick<VerdictView, 'split' | 'human'>[], lockedTestErrors: number): string {
+export function errorListSummary(
+  listed: readonly Pick<VerdictView, 'split' | 'human'>[],
+  lockedTestErrors: number,
+): string {
   const total = listed.length + lockedTestErrors
   const where = { train: 0, dev: 0, test: lockedTestErrors, unlabeled: 0 }
   for (const v of listed) where[v.split && (v.human === 'pass' || v.human === 'fail') ? v.split : 'unlabeled']++
   const parts = Object.entries(where)
     .filter(([, n]) => n > 0)
-    .map(([place, n]) => (place === 'test' && lockedTestErrors > 0 ? `${n} test (not listed until test results are shown: t)` : `${n} ${place}`))
+    .map(([place, n]) =>
+      place === 'test' && lockedTestErrors > 0
+        ? `${n} test (not listed until test results are shown: t)`
+        : `${n} ${place}`,
+    )
   return `${total} error verdict${total === 1 ? '' : 's'} of this version, each item's newest verdict from any run (not counted as pass or fail): ${parts.join(', ')}`
 }

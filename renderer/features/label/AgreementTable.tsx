@@ -10,14 +10,20 @@ export function AgreementTable({ criterionId }: { criterionId: number }) {
   const [rows, setRows] = useState<AgreementRow[] | null>(null)
   useEffect(() => {
     let live = true
-    void call('criteria.agreement', { id: criterionId }).then((r) => live && setRows(r), () => live && setRows([]))
+    void call('criteria.agreement', { id: criterionId }).then(
+      (r) => live && setRows(r),
+      () => live && setRows([]),
+    )
     return () => void (live = false)
   }, [criterionId])
   if (!rows || rows.length === 0) {
     return (
       <section>
         <h2>Agreement</h2>
-        <p className="muted">No overlap yet. Import another annotator's labels (Data → Import) or run a blind self-consistency re-label to see Cohen's κ here.</p>
+        <p className="muted">
+          No overlap yet. Import another annotator's labels (Data → Import) or run a blind self-consistency re-label to
+          see Cohen's κ here.
+        </p>
       </section>
     )
   }
@@ -25,7 +31,8 @@ export function AgreementTable({ criterionId }: { criterionId: number }) {
     <section>
       <h2>Agreement (Cohen's κ, 95% interval)</h2>
       <p className="muted small" data-testid="kappa-method">
-        Interval: {KAPPA_INTERVAL_NAME}, with each annotator's Pass rate as observed. It stays honest when the two never disagree: few items cannot show κ = 1 for sure.
+        Interval: {KAPPA_INTERVAL_NAME}, with each annotator's Pass rate as observed. It stays honest when the two never
+        disagree: few items cannot show κ = 1 for sure.
       </p>
       <table className="agreement" data-testid="agreement">
         <thead>
@@ -38,14 +45,20 @@ export function AgreementTable({ criterionId }: { criterionId: number }) {
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={`${r.a}/${r.b}`} title={`both pass ${r.cells.tp}, ${r.a} pass/${r.b} fail ${r.cells.fn}, ${r.a} fail/${r.b} pass ${r.cells.fp}, both fail ${r.cells.tn}`}>
+            <tr
+              key={`${r.a}/${r.b}`}
+              title={`both pass ${r.cells.tp}, ${r.a} pass/${r.b} fail ${r.cells.fn}, ${r.a} fail/${r.b} pass ${r.cells.fp}, both fail ${r.cells.tn}`}
+            >
               <td>
                 {r.a} · {r.b}
               </td>
               <td>{r.n}</td>
               <td>{r.observed === null ? '—' : `${Math.round(r.observed * 100)}%`}</td>
               <td>
-                {fmt(r.kappa)} <span className="muted">[{fmt(r.lower)}, {fmt(r.upper)}]</span>
+                {fmt(r.kappa)}{' '}
+                <span className="muted">
+                  [{fmt(r.lower)}, {fmt(r.upper)}]
+                </span>
               </td>
             </tr>
           ))}

@@ -6,11 +6,20 @@ import type { CriterionInfo } from '../../../shared/domain'
  * made under, and older ones are flagged for re-review), `c` adds a criterion. The session
  * setup owns the keys and opens `CriterionForm`.
  */
-export function CriterionEditor({ criterion, onEdit, onNew }: { criterion: CriterionInfo; onEdit: () => void; onNew: () => void }) {
+export function CriterionEditor({
+  criterion,
+  onEdit,
+  onNew,
+}: {
+  criterion: CriterionInfo
+  onEdit: () => void
+  onNew: () => void
+}) {
   return (
     <div className="criterion-definition" data-testid="criterion-definition">
       <p>
-        <strong>Definition (v{criterion.version}):</strong> {criterion.definition || <span className="muted">none yet: press e to write one</span>}{' '}
+        <strong>Definition (v{criterion.version}):</strong>{' '}
+        {criterion.definition || <span className="muted">none yet: press e to write one</span>}{' '}
       </p>
       <p className="row-fields">
         <button type="button" onClick={onEdit}>
@@ -22,7 +31,8 @@ export function CriterionEditor({ criterion, onEdit, onNew }: { criterion: Crite
       </p>
       {criterion.stale > 0 && (
         <p className="warning">
-          {criterion.stale} label{criterion.stale === 1 ? ' was' : 's were'} made under an older definition and need a re-review (order “Needs re-review first”).
+          {criterion.stale} label{criterion.stale === 1 ? ' was' : 's were'} made under an older definition and need a
+          re-review (order “Needs re-review first”).
         </p>
       )}
     </div>

@@ -11,9 +11,22 @@ import { useStore } from '../../store'
  * `Overall` keeps its name (imports, exports and reports refer to it), so only its definition
  * is editable here.
  */
-export function CriterionForm({ criterion, onClose, onSaved }: { criterion: CriterionInfo | null; onClose: () => void; onSaved: (c: CriterionInfo) => void }) {
+export function CriterionForm({
+  criterion,
+  onClose,
+  onSaved,
+}: {
+  criterion: CriterionInfo | null
+  onClose: () => void
+  onSaved: (c: CriterionInfo) => void
+}) {
   const { createCriterion, renameCriterion, updateCriterion, showError } = useStore(
-    useShallow((s) => ({ createCriterion: s.createCriterion, renameCriterion: s.renameCriterion, updateCriterion: s.updateCriterion, showError: s.showError })),
+    useShallow((s) => ({
+      createCriterion: s.createCriterion,
+      renameCriterion: s.renameCriterion,
+      updateCriterion: s.updateCriterion,
+      showError: s.showError,
+    })),
   )
   const [name, setName] = useState(criterion?.name ?? '')
   const [definition, setDefinition] = useState(criterion?.definition ?? '')
@@ -45,16 +58,51 @@ export function CriterionForm({ criterion, onClose, onSaved }: { criterion: Crit
   useKeyAction('criterion.close', onClose)
 
   return (
-    <form className="criterion-definition editing" onSubmit={(e) => void save(e)} aria-label={criterion ? `Edit criterion ${criterion.name}` : 'New criterion'}>
+    <form
+      className="criterion-definition editing"
+      onSubmit={(e) => void save(e)}
+      aria-label={criterion ? `Edit criterion ${criterion.name}` : 'New criterion'}
+    >
       <strong>{criterion ? `Edit “${criterion.name}”` : 'New criterion'}</strong>
-      {!criterion && <span className="hint">One pass/fail question about a trace. It is also a failure mode on the Analyze screen (a fail means the failure is present), and a judge can be built for it.</span>}
+      {!criterion && (
+        <span className="hint">
+          One pass/fail question about a trace. It is also a failure mode on the Analyze screen (a fail means the
+          failure is present), and a judge can be built for it.
+        </span>
+      )}
       <label>
-        Name{fixedName && <span className="muted"> ({criterion!.kind === 'overall' ? 'Overall keeps its name: imports, exports and reports refer to it' : 'named after its criterion and step'})</span>}
-        <input autoFocus={!fixedName} value={name} disabled={fixedName} onChange={(e) => setName(e.target.value)} placeholder="e.g. Follows dietary constraints" aria-label="Criterion name" />
+        Name
+        {fixedName && (
+          <span className="muted">
+            {' '}
+            (
+            {criterion!.kind === 'overall'
+              ? 'Overall keeps its name: imports, exports and reports refer to it'
+              : 'named after its criterion and step'}
+            )
+          </span>
+        )}
+        <input
+          autoFocus={!fixedName}
+          value={name}
+          disabled={fixedName}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. Follows dietary constraints"
+          aria-label="Criterion name"
+        />
       </label>
       <label>
-        {criterion ? `Definition (a change is saved as v${criterion.version + 1}; labels made under v${criterion.version} will need a re-review)` : 'Definition (one sentence: when does a trace pass?)'}
-        <textarea autoFocus={fixedName} value={definition} onChange={(e) => setDefinition(e.target.value)} rows={3} aria-label="Criterion definition" placeholder="The answer respects every dietary restriction the user stated." />
+        {criterion
+          ? `Definition (a change is saved as v${criterion.version + 1}; labels made under v${criterion.version} will need a re-review)`
+          : 'Definition (one sentence: when does a trace pass?)'}
+        <textarea
+          autoFocus={fixedName}
+          value={definition}
+          onChange={(e) => setDefinition(e.target.value)}
+          rows={3}
+          aria-label="Criterion definition"
+          placeholder="The answer respects every dietary restriction the user stated."
+        />
       </label>
       <div className="row-fields">
         <button type="submit" className="primary" disabled={saving}>

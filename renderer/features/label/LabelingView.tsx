@@ -38,7 +38,16 @@ export function LabelingView() {
     })),
   )
   const actions = useStore(
-    useShallow((st) => ({ go: st.go, label: st.label, undo: st.undo, toggleTag: st.toggleTag, setDraft: st.setDraft, setTagMode: st.setTagMode, moveStep: st.moveStep, leaveSession: st.leaveSession })),
+    useShallow((st) => ({
+      go: st.go,
+      label: st.label,
+      undo: st.undo,
+      toggleTag: st.toggleTag,
+      setDraft: st.setDraft,
+      setTagMode: st.setTagMode,
+      moveStep: st.moveStep,
+      leaveSession: st.leaveSession,
+    })),
   )
   const note = useRef<HTMLTextAreaElement>(null)
   const { session, position } = s
@@ -53,7 +62,8 @@ export function LabelingView() {
   const isPipeline = (detail?.steps.length ?? 0) > 0
   const ffs = item.label?.firstFailingStep ?? null
   // A step-level session points at its step until the reviewer moves with [ and ].
-  const unitStep = session.settings.step && detail ? detail.steps.findIndex((st) => st.name === session.settings.step) : -1
+  const unitStep =
+    session.settings.step && detail ? detail.steps.findIndex((st) => st.name === session.settings.step) : -1
   const stepFocus = s.stepFocus ?? (unitStep >= 0 ? unitStep : null)
 
   const saveNote = () => {
@@ -76,10 +86,14 @@ export function LabelingView() {
   useKeyAction('label.saveNote', saveNote)
   useKeyAction('label.stepNext', () => actions.moveStep(1), isPipeline)
   useKeyAction('label.stepPrev', () => actions.moveStep(-1), isPipeline)
-  useKeyAction('label.firstFailing', () => {
-    const step = detail?.steps[stepFocus ?? -1]
-    if (step) void actions.label('fail', { firstFailingStep: step.index, advance: false })
-  }, isPipeline && stepFocus !== null)
+  useKeyAction(
+    'label.firstFailing',
+    () => {
+      const step = detail?.steps[stepFocus ?? -1]
+      if (step) void actions.label('fail', { firstFailingStep: step.index, advance: false })
+    },
+    isPipeline && stepFocus !== null,
+  )
   useKeyAction('label.tag', () => actions.setTagMode(true), session.modes.length > 0)
   useKeyAction('label.tagPick', (_e, key) => void actions.toggleTag(Number(key) - 1), s.tagMode)
   useKeyAction('label.setup', () => actions.leaveSession())
@@ -94,7 +108,9 @@ export function LabelingView() {
           Item {position + 1} of {session.items.length}
         </span>
         <span className="counts" data-testid="label-counts">
-          <span className="verdict-pass">{counts.pass} pass</span> · <span className="verdict-fail">{counts.fail} fail</span> · <span className="verdict-defer">{counts.defer} deferred</span>
+          <span className="verdict-pass">{counts.pass} pass</span> ·{' '}
+          <span className="verdict-fail">{counts.fail} fail</span> ·{' '}
+          <span className="verdict-defer">{counts.defer} deferred</span>
         </span>
         <span className="muted" data-testid="label-left">
           {counts.open} unlabeled
@@ -103,7 +119,11 @@ export function LabelingView() {
         <span className={s.saving.size > 0 ? 'save-state saving' : 'save-state'} data-testid="save-state">
           {s.saving.size > 0 ? 'Saving…' : 'All labels saved'}
         </span>
-        {session.settings.blind && <span className="badge blind" title="The judge's verdict stays hidden until you have labeled the item">blind</span>}
+        {session.settings.blind && (
+          <span className="badge blind" title="The judge's verdict stays hidden until you have labeled the item">
+            blind
+          </span>
+        )}
       </div>
       <p className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" data-testid="label-announce">
         {announcement(session.items.length, position, item, s.saving.size > 0, s.lastWrite)}
@@ -124,7 +144,9 @@ export function LabelingView() {
               ) : item.label ? (
                 <>
                   <VerdictBadge verdict={item.label.verdict} /> <span className="muted">saved</span>
-                  {item.label.version < session.criterion.version && <span className="warning"> made under v{item.label.version}: re-review</span>}
+                  {item.label.version < session.criterion.version && (
+                    <span className="warning"> made under v{item.label.version}: re-review</span>
+                  )}
                 </>
               ) : (
                 <span className="muted">{item.others.length > 0 ? 'not labeled by you' : 'not labeled'}</span>
@@ -159,18 +181,29 @@ export function LabelingView() {
               onChange={(e) => actions.setDraft(item.id, e.target.value)}
             />
             <p className="hint">
-              Note only the <em>first</em> failure you see, as you observed it. <kbd>Ctrl+Enter</kbd> saves the note with the verdict ({item.label?.verdict === 'pass' ? 'Pass' : 'Fail'}) and goes on; <kbd>Esc</kbd> leaves the box.
-              {draft !== undefined && draft !== (item.label?.note ?? '') && <strong className="warning"> Note not saved yet.</strong>}
+              Note only the <em>first</em> failure you see, as you observed it. <kbd>Ctrl+Enter</kbd> saves the note
+              with the verdict ({item.label?.verdict === 'pass' ? 'Pass' : 'Fail'}) and goes on; <kbd>Esc</kbd> leaves
+              the box.
+              {draft !== undefined && draft !== (item.label?.note ?? '') && (
+                <strong className="warning"> Note not saved yet.</strong>
+              )}
             </p>
           </section>
           {isPipeline && detail && (
             <section>
               <h3>First failing step</h3>
               <p>
-                {ffs === null ? <span className="muted">none marked</span> : <strong className="verdict-fail">{detail.steps.find((st) => st.index === ffs)?.name ?? `step ${ffs}`}</strong>}
+                {ffs === null ? (
+                  <span className="muted">none marked</span>
+                ) : (
+                  <strong className="verdict-fail">
+                    {detail.steps.find((st) => st.index === ffs)?.name ?? `step ${ffs}`}
+                  </strong>
+                )}
                 {' · '}
                 <kbd>[</kbd>
-                <kbd>]</kbd> choose a step{stepFocus !== null && <>: {detail.steps[stepFocus]?.name}</>}, <kbd>f</kbd> mark it
+                <kbd>]</kbd> choose a step{stepFocus !== null && <>: {detail.steps[stepFocus]?.name}</>}, <kbd>f</kbd>{' '}
+                mark it
               </p>
             </section>
           )}
@@ -183,7 +216,12 @@ export function LabelingView() {
                 {session.modes.slice(0, 9).map((m, n) => (
                   <li key={m.id}>
                     <label className="inline">
-                      <input type="checkbox" checked={item.tags.includes(m.id)} onChange={() => void actions.toggleTag(n)} /> <kbd>{n + 1}</kbd> {m.name}
+                      <input
+                        type="checkbox"
+                        checked={item.tags.includes(m.id)}
+                        onChange={() => void actions.toggleTag(n)}
+                      />{' '}
+                      <kbd>{n + 1}</kbd> {m.name}
                     </label>
                   </li>
                 ))}
@@ -198,22 +236,39 @@ export function LabelingView() {
                   .filter((l) => l.criterion === session.criterion.name)
                   .map((l) => (
                     <li key={l.annotator}>
-                      <VerdictBadge verdict={l.verdict} /> <strong>{l.annotator}</strong> {l.note && <span className="critique">{l.note}</span>}
+                      <VerdictBadge verdict={l.verdict} /> <strong>{l.annotator}</strong>{' '}
+                      {l.note && <span className="critique">{l.note}</span>}
                     </li>
                   ))}
               </ul>
             </section>
           )}
-          <JudgePanel item={item} show={showJudge} blind={session.settings.blind} critique={detail?.verdicts.find((v) => v.criterion === session.criterion.name)?.critique} />
+          <JudgePanel
+            item={item}
+            show={showJudge}
+            blind={session.settings.blind}
+            critique={detail?.verdicts.find((v) => v.criterion === session.criterion.name)?.critique}
+          />
           <section>
             <h3>Judge vs you, this session</h3>
-            {session.settings.blind ? <p className="muted">Hidden in blind mode; shown at the end of the session.</p> : <LiveMatrix items={session.items} />}
+            {session.settings.blind ? (
+              <p className="muted">Hidden in blind mode; shown at the end of the session.</p>
+            ) : (
+              <LiveMatrix items={session.items} />
+            )}
           </section>
           <section className="saturation" data-testid="saturation">
             <h3>Saturation</h3>
             <p>
-              {session.saturation.reviewed} traces reviewed · {session.saturation.newModes} new failure mode{session.saturation.newModes === 1 ? '' : 's'} in the last {session.saturation.window} ·{' '}
-              {session.saturation.saturated ? <strong className="verdict-pass">saturated</strong> : <span className="muted">not saturated yet (about 100 reviewed with nothing new in the last {session.saturation.window})</span>}
+              {session.saturation.reviewed} traces reviewed · {session.saturation.newModes} new failure mode
+              {session.saturation.newModes === 1 ? '' : 's'} in the last {session.saturation.window} ·{' '}
+              {session.saturation.saturated ? (
+                <strong className="verdict-pass">saturated</strong>
+              ) : (
+                <span className="muted">
+                  not saturated yet (about 100 reviewed with nothing new in the last {session.saturation.window})
+                </span>
+              )}
             </p>
           </section>
         </aside>
@@ -228,7 +283,8 @@ function OtherLabels({ others }: { others: SessionItem['others'] }) {
     <ul className="annotators others" data-testid="other-labels">
       {others.map((o) => (
         <li key={o.annotator}>
-          <span className={`verdict-${o.verdict}`}>{o.verdict === 'defer' ? 'deferred' : `labeled ${o.verdict}`}</span> by <strong>{o.annotator}</strong>
+          <span className={`verdict-${o.verdict}`}>{o.verdict === 'defer' ? 'deferred' : `labeled ${o.verdict}`}</span>{' '}
+          by <strong>{o.annotator}</strong>
           {o.note && <span className="critique">: {o.note}</span>}
         </li>
       ))}
@@ -247,20 +303,39 @@ const SAID: Record<NonNullable<Store['lastWrite']>['what'], (id: string) => stri
  * What the polite live region says: the item now shown, then whether labels are saved. A screen
  * reader speaks it whenever it changes, without moving the focus.
  */
-function announcement(total: number, position: number, item: SessionItem, saving: boolean, last: Store['lastWrite']): string {
+function announcement(
+  total: number,
+  position: number,
+  item: SessionItem,
+  saving: boolean,
+  last: Store['lastWrite'],
+): string {
   const shown = `Item ${position + 1} of ${total}: ${item.externalId}, ${item.label ? (item.label.verdict === 'defer' ? 'deferred' : `labeled ${item.label.verdict}`) : 'not labeled'}.`
   const saved = saving ? 'Saving…' : last ? `${SAID[last.what](last.externalId)}; all labels saved.` : ''
   return `${shown} ${saved}`.trim()
 }
 
-function JudgePanel({ item, show, blind, critique }: { item: SessionItem; show: boolean; blind: boolean; critique: string | undefined }) {
+function JudgePanel({
+  item,
+  show,
+  blind,
+  critique,
+}: {
+  item: SessionItem
+  show: boolean
+  blind: boolean
+  critique: string | undefined
+}) {
   return (
     <section data-testid="judge-verdict">
       <h3>Judge</h3>
       {item.judge === null ? (
         <p className="muted">No judge verdict for this criterion.</p>
       ) : item.judge === 'hidden' ? (
-        <p className="muted">A test-split item: the judge's verdict shows once this judge's test results are shown (Calibrate, <kbd>t</kbd>).</p>
+        <p className="muted">
+          A test-split item: the judge's verdict shows once this judge's test results are shown (Calibrate, <kbd>t</kbd>
+          ).
+        </p>
       ) : show ? (
         <p>
           <VerdictBadge verdict={item.judge} /> {critique && <span className="critique">{critique}</span>}

@@ -2,7 +2,10 @@ import type { SessionItem } from '../../../shared/domain'
 import { judgeRates, type RateInterval } from '../../../shared/stats/rates'
 
 const pct = (r: RateInterval) => (r.estimate === null ? '—' : `${Math.round(r.estimate * 100)}%`)
-const range = (r: RateInterval) => (r.estimate === null ? 'no items of this class yet' : `95% CI ${Math.round(r.lower * 100)}–${Math.round(r.upper * 100)}%`)
+const range = (r: RateInterval) =>
+  r.estimate === null
+    ? 'no items of this class yet'
+    : `95% CI ${Math.round(r.lower * 100)}–${Math.round(r.upper * 100)}%`
 
 /**
  * The judge against this session's human labels so far: the confusion matrix (axes in words;
@@ -18,7 +21,8 @@ export function LiveMatrix({ items }: { items: readonly SessionItem[] }) {
     else if (judge === 'fail') label.verdict === 'pass' ? c.fn++ : c.tn++
   }
   const n = c.tp + c.fn + c.fp + c.tn
-  if (n === 0 && errors === 0) return <p className="muted">No item of this session has both your label and a judge verdict yet.</p>
+  if (n === 0 && errors === 0)
+    return <p className="muted">No item of this session has both your label and a judge verdict yet.</p>
   const { tpr, tnr } = judgeRates(c)
   return (
     <div className="live-matrix" data-testid="live-matrix">
@@ -44,9 +48,17 @@ export function LiveMatrix({ items }: { items: readonly SessionItem[] }) {
         </tbody>
       </table>
       <p>
-        <abbr title="True positive rate: of the items you passed, the share the judge passed">TPR</abbr> <strong>{pct(tpr)}</strong> <span className="muted">({range(tpr)}, n={tpr.trials})</span>
+        <abbr title="True positive rate: of the items you passed, the share the judge passed">TPR</abbr>{' '}
+        <strong>{pct(tpr)}</strong>{' '}
+        <span className="muted">
+          ({range(tpr)}, n={tpr.trials})
+        </span>
         <br />
-        <abbr title="True negative rate: of the items you failed, the share the judge failed">TNR</abbr> <strong>{pct(tnr)}</strong> <span className="muted">({range(tnr)}, n={tnr.trials})</span>
+        <abbr title="True negative rate: of the items you failed, the share the judge failed">TNR</abbr>{' '}
+        <strong>{pct(tnr)}</strong>{' '}
+        <span className="muted">
+          ({range(tnr)}, n={tnr.trials})
+        </span>
         {errors > 0 && (
           <>
             <br />

@@ -18,7 +18,20 @@ type Scope = 'all' | 'table' | 'selection'
  * mode; the annotator name and keymap preset; resuming the last session.
  */
 export function SessionSetup() {
-  const { user, criteria, latest, facets, selected, search, filter, total, startSession, openSession, setUser, loadFacets } = useStore(
+  const {
+    user,
+    criteria,
+    latest,
+    facets,
+    selected,
+    search,
+    filter,
+    total,
+    startSession,
+    openSession,
+    setUser,
+    loadFacets,
+  } = useStore(
     useShallow((s) => ({
       user: s.user,
       criteria: s.criteria,
@@ -43,7 +56,11 @@ export function SessionSetup() {
   // All items, unless the user came with `l` from the Data screen's selection or search (a search left there earlier is not a request).
   const [scope, setScope] = useState<Scope>(() => {
     const asked = useStore.getState().sessionScope
-    return asked === 'selection' && selected.size > 0 ? 'selection' : asked === 'table' && tableFiltered ? 'table' : 'all'
+    return asked === 'selection' && selected.size > 0
+      ? 'selection'
+      : asked === 'table' && tableFiltered
+        ? 'table'
+        : 'all'
   })
   useEffect(() => useStore.getState().setSessionScope(null), [])
   const [size, setSize] = useState(String(DEFAULT_SESSION_SIZE))
@@ -58,9 +75,20 @@ export function SessionSetup() {
   }, [facets, loadFacets])
   const criterion = traceCriteria.find((c) => c.id === criterionId) ?? traceCriteria[0]
   const orderInfo = SESSION_ORDERS.find((o) => o.id === order)!
-  const items = useMemo(() => (scope === 'selection' ? { ids: [...selected] } : scope === 'table' ? { search: search || undefined, filter } : {}), [scope, selected, search, filter])
+  const items = useMemo(
+    () =>
+      scope === 'selection' ? { ids: [...selected] } : scope === 'table' ? { search: search || undefined, filter } : {},
+    [scope, selected, search, filter],
+  )
   const counts = useUnlabeled(criterion?.id ?? null, step || null, items)
-  const countOf = (id: SessionOrder) => (!counts ? '' : id === 'unlabeled' ? ` (${counts.unlabeledByAnyone.toLocaleString()} of ${counts.items.toLocaleString()})` : id === 'unlabeled-mine' ? ` (${counts.unlabeledByMe.toLocaleString()} of ${counts.items.toLocaleString()})` : '')
+  const countOf = (id: SessionOrder) =>
+    !counts
+      ? ''
+      : id === 'unlabeled'
+        ? ` (${counts.unlabeledByAnyone.toLocaleString()} of ${counts.items.toLocaleString()})`
+        : id === 'unlabeled-mine'
+          ? ` (${counts.unlabeledByMe.toLocaleString()} of ${counts.items.toLocaleString()})`
+          : ''
 
   const start = async (event?: FormEvent) => {
     event?.preventDefault()
@@ -88,7 +116,13 @@ export function SessionSetup() {
       <form className="setup-form" onSubmit={(e) => void start(e)} aria-label="New labeling session">
         <h1>New labeling session</h1>
         <p className="hint">
-          <kbd>Tab</kbd> moves through the fields, <kbd>Ctrl+Enter</kbd> starts{latest ? <>, <kbd>r</kbd> resumes your last session</> : null}, <kbd>c</kbd> adds a criterion, <kbd>e</kbd> edits the chosen one.
+          <kbd>Tab</kbd> moves through the fields, <kbd>Ctrl+Enter</kbd> starts
+          {latest ? (
+            <>
+              , <kbd>r</kbd> resumes your last session
+            </>
+          ) : null}
+          , <kbd>c</kbd> adds a criterion, <kbd>e</kbd> edits the chosen one.
         </p>
         <label>
           Criterion
@@ -111,7 +145,9 @@ export function SessionSetup() {
             }}
           />
         ) : (
-          criterion && <CriterionEditor criterion={criterion} onEdit={() => setEditing('edit')} onNew={() => setEditing('new')} />
+          criterion && (
+            <CriterionEditor criterion={criterion} onEdit={() => setEditing('edit')} onNew={() => setEditing('new')} />
+          )
         )}
         {traceCriteria.length === 0 && editing === null && (
           <p className="muted">
@@ -142,7 +178,9 @@ export function SessionSetup() {
           <span className="hint">{orderInfo.hint}</span>
           {counts && (
             <span className="hint" data-testid="unlabeled-counts">
-              Of these {counts.items.toLocaleString()} items, {counts.unlabeledByMe.toLocaleString()} have no pass or fail label of yours ({counts.annotator}) and {counts.unlabeledByAnyone.toLocaleString()} have none of any annotator.
+              Of these {counts.items.toLocaleString()} items, {counts.unlabeledByMe.toLocaleString()} have no pass or
+              fail label of yours ({counts.annotator}) and {counts.unlabeledByAnyone.toLocaleString()} have none of any
+              annotator.
             </span>
           )}
         </label>
@@ -162,14 +200,29 @@ export function SessionSetup() {
         <fieldset className="scope">
           <legend>Items</legend>
           <label className="inline">
-            <input type="radio" name="scope" checked={scope === 'all'} onChange={() => setScope('all')} /> All items in the project
+            <input type="radio" name="scope" checked={scope === 'all'} onChange={() => setScope('all')} /> All items in
+            the project
           </label>
           <label className="inline">
-            <input type="radio" name="scope" checked={scope === 'table'} onChange={() => setScope('table')} disabled={!tableFiltered} /> The Data table's search and filter
+            <input
+              type="radio"
+              name="scope"
+              checked={scope === 'table'}
+              onChange={() => setScope('table')}
+              disabled={!tableFiltered}
+            />{' '}
+            The Data table's search and filter
             {tableFiltered ? ` (${total.toLocaleString()} items)` : ' (none set)'}
           </label>
           <label className="inline">
-            <input type="radio" name="scope" checked={scope === 'selection'} onChange={() => setScope('selection')} disabled={selected.size === 0} /> The selection
+            <input
+              type="radio"
+              name="scope"
+              checked={scope === 'selection'}
+              onChange={() => setScope('selection')}
+              disabled={selected.size === 0}
+            />{' '}
+            The selection
             {` (${selected.size.toLocaleString()} items)`}
           </label>
         </fieldset>
@@ -184,7 +237,13 @@ export function SessionSetup() {
           </label>
         </div>
         <label className="inline">
-          <input type="checkbox" checked={blind || order === 'relabel'} disabled={order === 'relabel'} onChange={(e) => setBlind(e.target.checked)} /> Blind: hide the judge's verdict until I have labeled the item
+          <input
+            type="checkbox"
+            checked={blind || order === 'relabel'}
+            disabled={order === 'relabel'}
+            onChange={(e) => setBlind(e.target.checked)}
+          />{' '}
+          Blind: hide the judge's verdict until I have labeled the item
         </label>
         <div className="setup-actions">
           <button type="submit" className="primary" disabled={!criterion || starting}>
@@ -192,7 +251,8 @@ export function SessionSetup() {
           </button>
           {latest && (
             <button type="button" onClick={() => openSession(latest)}>
-              <kbd>r</kbd> Resume session {latest.id}: {latest.criterion.name}, <span data-testid="resume-progress">{resumeProgress(latest.items)}</span>
+              <kbd>r</kbd> Resume session {latest.id}: {latest.criterion.name},{' '}
+              <span data-testid="resume-progress">{resumeProgress(latest.items)}</span>
             </button>
           )}
         </div>
@@ -206,12 +266,19 @@ export function SessionSetup() {
               key={user?.annotator}
               defaultValue={user?.annotator ?? ''}
               aria-label="Annotator name"
-              onBlur={(e) => e.target.value.trim() && e.target.value.trim() !== user?.annotator && void setUser({ annotator: e.target.value.trim() })}
+              onBlur={(e) =>
+                e.target.value.trim() &&
+                e.target.value.trim() !== user?.annotator &&
+                void setUser({ annotator: e.target.value.trim() })
+              }
             />
           </label>
           <label>
             Keymap
-            <select value={user?.keymap ?? 'default'} onChange={(e) => void setUser({ keymap: e.target.value as 'default' | 'prodigy' })}>
+            <select
+              value={user?.keymap ?? 'default'}
+              onChange={(e) => void setUser({ keymap: e.target.value as 'default' | 'prodigy' })}
+            >
               <option value="default">Default: 1 pass, 2 fail, d defer</option>
               <option value="prodigy">Prodigy: a accept, x reject, Space defer</option>
             </select>
@@ -226,7 +293,11 @@ export function SessionSetup() {
 type Unlabeled = Output<'sessions.counts'>
 
 /** How many of a session's items are unlabeled by this annotator and by anyone, for the order picker; refreshed when the choice changes. */
-function useUnlabeled(criterionId: number | null, step: string | null, items: { ids?: number[]; search?: string; filter?: ItemFilter }): Unlabeled | null {
+function useUnlabeled(
+  criterionId: number | null,
+  step: string | null,
+  items: { ids?: number[]; search?: string; filter?: ItemFilter },
+): Unlabeled | null {
   const showError = useStore((s) => s.showError)
   const annotator = useStore((s) => s.user?.annotator)
   const labeled = useStore((s) => s.criteria.find((c) => c.id === criterionId)?.labeled)

@@ -6,7 +6,15 @@ import { LiveMatrix } from './LiveMatrix'
 
 /** The end of a session: the counts, the judge's matrix (revealed now if the session was blind), what is left. */
 export function SessionSummary() {
-  const { session, go, leaveSession, undo, saving } = useStore(useShallow((s) => ({ session: s.session!, go: s.go, leaveSession: s.leaveSession, undo: s.undo, saving: s.saving })))
+  const { session, go, leaveSession, undo, saving } = useStore(
+    useShallow((s) => ({
+      session: s.session!,
+      go: s.go,
+      leaveSession: s.leaveSession,
+      undo: s.undo,
+      saving: s.saving,
+    })),
+  )
   const counts = sessionCounts(session.items)
   const firstOpen = session.items.findIndex((i) => !i.label || i.label.verdict === 'defer')
   useKeyAction('label.prev', () => go(session.items.length - 1))
@@ -19,7 +27,8 @@ export function SessionSummary() {
     <div className="summary" data-testid="session-summary">
       <h1>End of session {session.id}</h1>
       <p>
-        {session.criterion.name}: <strong>{counts.pass}</strong> pass, <strong>{counts.fail}</strong> fail, <strong>{counts.defer}</strong> deferred, <strong>{counts.open}</strong> not labeled, of {session.items.length}.
+        {session.criterion.name}: <strong>{counts.pass}</strong> pass, <strong>{counts.fail}</strong> fail,{' '}
+        <strong>{counts.defer}</strong> deferred, <strong>{counts.open}</strong> not labeled, of {session.items.length}.
         {saving.size > 0 ? ' Saving…' : ' Every label is saved.'}
       </p>
       {firstOpen >= 0 && (

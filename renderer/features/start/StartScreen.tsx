@@ -41,7 +41,10 @@ export function StartScreen() {
     <div className="start">
       <section className="start-intro">
         <h1>Assay</h1>
-        <p>Label LLM traces with the keyboard, turn notes into a failure taxonomy, and calibrate LLM judges against your labels.</p>
+        <p>
+          Label LLM traces with the keyboard, turn notes into a failure taxonomy, and calibrate LLM judges against your
+          labels.
+        </p>
         {project && (
           <p>
             <button className="link" onClick={() => setScreen('data')}>
@@ -57,7 +60,9 @@ export function StartScreen() {
         {demoQuestion && project && (
           <div className="demo-question" role="alertdialog" aria-labelledby="demo-question" data-testid="demo-question">
             <p id="demo-question">
-              Open the demo project in place of <strong>{project.name}</strong> ({project.path})? The demo is another file, <code>{demoPath}</code>, with synthetic traces, labels and verdicts. {project.name} stays as it is: every label in it is saved.
+              Open the demo project in place of <strong>{project.name}</strong> ({project.path})? The demo is another
+              file, <code>{demoPath}</code>, with synthetic traces, labels and verdicts. {project.name} stays as it is:
+              every label in it is saved.
             </p>
             <div className="setup-actions">
               <button className="primary" autoFocus onClick={openDemo}>
@@ -85,7 +90,12 @@ export function StartScreen() {
           <ol>
             {recent.map((r, i) => (
               <li key={r.path}>
-                <button className="recent" disabled={!r.exists || busy} onClick={() => openRecent(i)} title={r.exists ? r.path : `${r.path} no longer exists`}>
+                <button
+                  className="recent"
+                  disabled={!r.exists || busy}
+                  onClick={() => openRecent(i)}
+                  title={r.exists ? r.path : `${r.path} no longer exists`}
+                >
                   {i < 9 && <kbd>{i + 1}</kbd>}
                   <span className="recent-name">{r.name}</span>
                   {r.path === demoPath && <span className="badge synthetic">Assay's demo</span>}
@@ -108,12 +118,15 @@ function PathForm({ mode, onDone }: { mode: 'open' | 'create'; onDone: () => voi
     event.preventDefault()
     if (!path.trim()) return
     // On failure the form stays, so the path can be corrected; the banner says what was wrong.
-    void openProject(() => call(mode === 'open' ? 'project.open' : 'project.create', { path: path.trim() })).then((opened) => opened && onDone())
+    void openProject(() => call(mode === 'open' ? 'project.open' : 'project.create', { path: path.trim() })).then(
+      (opened) => opened && onDone(),
+    )
   }
   return (
     <form className="path-form" onSubmit={submit}>
       <label>
-        {mode === 'open' ? 'Path of the project file to open' : 'Path of the new project file'} (on the machine running Assay)
+        {mode === 'open' ? 'Path of the project file to open' : 'Path of the new project file'} (on the machine running
+        Assay)
         <input
           autoFocus
           value={path}

@@ -20,7 +20,16 @@ describe('migrations', () => {
   afterEach(() => tmp.cleanup())
 
   it('has one test below for each migration', () => {
-    expect(migrations.map((m) => m.name)).toEqual(['0001-initial', '0002-current-labels', '0003-sessions', '0004-judges', '0005-targets', '0006-split-origin', '0007-overall', '0008-label-states'])
+    expect(migrations.map((m) => m.name)).toEqual([
+      '0001-initial',
+      '0002-current-labels',
+      '0003-sessions',
+      '0004-judges',
+      '0005-targets',
+      '0006-split-origin',
+      '0007-overall',
+      '0008-label-states',
+    ])
     expect(LATEST_VERSION).toBe(8)
   })
 
@@ -30,8 +39,12 @@ describe('migrations', () => {
     expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID)
     db.prepare("INSERT INTO datasets (name, format, created_at) VALUES ('d', 'csv', 't')").run()
     db.prepare("INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'x', 'text', 't')").run()
-    expect(() => db.prepare("INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'x', 'text', 't')").run()).toThrow(/UNIQUE/)
-    expect(() => db.prepare("INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'y', 'video', 't')").run()).toThrow(/CHECK/)
+    expect(() =>
+      db.prepare("INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'x', 'text', 't')").run(),
+    ).toThrow(/UNIQUE/)
+    expect(() =>
+      db.prepare("INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'y', 'video', 't')").run(),
+    ).toThrow(/CHECK/)
     db.close()
   })
 
@@ -53,7 +66,9 @@ describe('migrations', () => {
     expect(opened.migratedFrom).toBe(1)
     expect(opened.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
     expect(opened.db.prepare('SELECT count(*) FROM labels').pluck().get()).toBe(5) // history kept
-    const current = opened.db.prepare('SELECT item_id, annotator, verdict FROM current_labels ORDER BY item_id, annotator').all()
+    const current = opened.db
+      .prepare('SELECT item_id, annotator, verdict FROM current_labels ORDER BY item_id, annotator')
+      .all()
     expect(current).toEqual([
       { item_id: 1, annotator: 'ann', verdict: 'pass' },
       { item_id: 2, annotator: 'other', verdict: 'fail' },
@@ -83,9 +98,19 @@ describe('migrations', () => {
     expect(opened.migratedFrom).toBe(2)
     const d = opened.db
     expect(d.prepare('SELECT verdict, reverts_id FROM labels').all()).toEqual([{ verdict: 'fail', reverts_id: null }])
-    d.prepare("INSERT INTO sessions (criterion_id, annotator, settings_json, queue_json, created_at) VALUES (1, 'ann', '{}', '[1]', 't')").run()
-    d.prepare("INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, session_id, reverts_id, created_at) VALUES (1, 1, 1, 'cleared', 'ann', 1, 1, 't2')").run()
-    expect(() => d.prepare("INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, reverts_id, created_at) VALUES (1, 1, 1, 'pass', 'ann', 99, 't3')").run()).toThrow(/FOREIGN KEY/)
+    d.prepare(
+      "INSERT INTO sessions (criterion_id, annotator, settings_json, queue_json, created_at) VALUES (1, 'ann', '{}', '[1]', 't')",
+    ).run()
+    d.prepare(
+      "INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, session_id, reverts_id, created_at) VALUES (1, 1, 1, 'cleared', 'ann', 1, 1, 't2')",
+    ).run()
+    expect(() =>
+      d
+        .prepare(
+          "INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, reverts_id, created_at) VALUES (1, 1, 1, 'pass', 'ann', 99, 't3')",
+        )
+        .run(),
+    ).toThrow(/FOREIGN KEY/)
     d.close()
   })
 
@@ -105,10 +130,23 @@ describe('migrations', () => {
     const opened = openProject(path, { mode: 'open' })
     expect(opened.migratedFrom).toBe(3)
     const d = opened.db
-    expect(d.prepare('SELECT item_ids_json, n_cached, error FROM runs').get()).toEqual({ item_ids_json: '[]', n_cached: 0, error: null })
-    expect(d.prepare('SELECT verdict, error, attempts, cost_usd FROM verdicts').get()).toEqual({ verdict: 'pass', error: null, attempts: 1, cost_usd: 0 })
+    expect(d.prepare('SELECT item_ids_json, n_cached, error FROM runs').get()).toEqual({
+      item_ids_json: '[]',
+      n_cached: 0,
+      error: null,
+    })
+    expect(d.prepare('SELECT verdict, error, attempts, cost_usd FROM verdicts').get()).toEqual({
+      verdict: 'pass',
+      error: null,
+      attempts: 1,
+      cost_usd: 0,
+    })
     d.prepare('INSERT INTO split_settings (criterion_id, train, dev, test, seed) VALUES (1, 0.15, 0.45, 0.4, 7)').run()
-    expect(() => d.prepare('INSERT INTO split_settings (criterion_id, train, dev, test, seed) VALUES (9, 0.15, 0.45, 0.4, 7)').run()).toThrow(/FOREIGN KEY/)
+    expect(() =>
+      d
+        .prepare('INSERT INTO split_settings (criterion_id, train, dev, test, seed) VALUES (9, 0.15, 0.45, 0.4, 7)')
+        .run(),
+    ).toThrow(/FOREIGN KEY/)
     d.close()
   })
 
@@ -122,12 +160,14 @@ describe('migrations', () => {
     const d = opened.db
     expect(d.prepare('SELECT name FROM criteria').pluck().all()).toEqual(['Overall'])
     d.prepare('INSERT INTO quality_targets (criterion_id, target, minimum) VALUES (1, 0.95, 0.85)').run()
-    expect(() => d.prepare('INSERT INTO quality_targets (criterion_id, target, minimum) VALUES (9, 0.95, 0.85)').run()).toThrow(/FOREIGN KEY/)
+    expect(() =>
+      d.prepare('INSERT INTO quality_targets (criterion_id, target, minimum) VALUES (9, 0.95, 0.85)').run(),
+    ).toThrow(/FOREIGN KEY/)
     expect(() => d.prepare('UPDATE quality_targets SET minimum = 0.99').run()).toThrow(/CHECK/)
     d.close()
   })
 
-  it('0006-split-origin tells a file\'s splits (written with seed 0) from those Assay placed, and refuses other origins', () => {
+  it("0006-split-origin tells a file's splits (written with seed 0) from those Assay placed, and refuses other origins", () => {
     const path = tmp.file('v5.assay')
     const db = fileAtVersion(path, 5)
     db.exec(`
@@ -142,7 +182,9 @@ describe('migrations', () => {
     expect(opened.migratedFrom).toBe(5)
     const d = opened.db
     // Seed 0 under the default seed 1 came from an import; on "Tone", whose seed is 0, Assay placed it.
-    expect(d.prepare('SELECT criterion_id, item_id, split, origin FROM splits ORDER BY criterion_id, item_id').all()).toEqual([
+    expect(
+      d.prepare('SELECT criterion_id, item_id, split, origin FROM splits ORDER BY criterion_id, item_id').all(),
+    ).toEqual([
       { criterion_id: 1, item_id: 1, split: 'test', origin: 'file' },
       { criterion_id: 1, item_id: 2, split: 'dev', origin: 'auto' },
       { criterion_id: 2, item_id: 3, split: 'train', origin: 'auto' },
@@ -172,12 +214,22 @@ describe('migrations', () => {
 
     const first = openProject(bare, { mode: 'open' })
     expect(first.migratedFrom).toBe(6)
-    expect(first.db.prepare('SELECT c.id, c.name, c.kind, v.version, v.definition FROM criteria c JOIN criterion_versions v ON v.criterion_id = c.id').all()).toEqual([
-      { id: 1, name: 'Overall', kind: 'overall', version: 1, definition: '' },
-    ])
+    expect(
+      first.db
+        .prepare(
+          'SELECT c.id, c.name, c.kind, v.version, v.definition FROM criteria c JOIN criterion_versions v ON v.criterion_id = c.id',
+        )
+        .all(),
+    ).toEqual([{ id: 1, name: 'Overall', kind: 'overall', version: 1, definition: '' }])
     first.db.close()
     const second = openProject(labeled, { mode: 'open' })
-    expect(second.db.prepare('SELECT c.name, c.kind, count(v.id) AS versions FROM criteria c JOIN criterion_versions v ON v.criterion_id = c.id GROUP BY c.id ORDER BY c.id').all()).toEqual([
+    expect(
+      second.db
+        .prepare(
+          'SELECT c.name, c.kind, count(v.id) AS versions FROM criteria c JOIN criterion_versions v ON v.criterion_id = c.id GROUP BY c.id ORDER BY c.id',
+        )
+        .all(),
+    ).toEqual([
       { name: 'Tone', kind: 'failure_mode', versions: 1 },
       { name: 'Overall', kind: 'overall', versions: 2 },
     ])
@@ -202,11 +254,15 @@ describe('migrations', () => {
     const opened = openProject(path, { mode: 'open' })
     expect(opened.migratedFrom).toBe(before)
     const d = opened.db
-    expect(d.prepare('SELECT verdict, first_failing_step, last_success_state, first_failure_state FROM labels').all()).toEqual([
-      { verdict: 'fail', first_failing_step: 1, last_success_state: null, first_failure_state: null },
-    ])
-    d.prepare("INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, last_success_state, first_failure_state, created_at) VALUES (2, 1, 1, 'fail', 'ann', 'PlanToolCalls', 'GetRecipes', 't')").run()
-    expect(d.prepare('SELECT last_success_state, first_failure_state FROM current_labels WHERE item_id = 2').get()).toEqual({ last_success_state: 'PlanToolCalls', first_failure_state: 'GetRecipes' })
+    expect(
+      d.prepare('SELECT verdict, first_failing_step, last_success_state, first_failure_state FROM labels').all(),
+    ).toEqual([{ verdict: 'fail', first_failing_step: 1, last_success_state: null, first_failure_state: null }])
+    d.prepare(
+      "INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, last_success_state, first_failure_state, created_at) VALUES (2, 1, 1, 'fail', 'ann', 'PlanToolCalls', 'GetRecipes', 't')",
+    ).run()
+    expect(
+      d.prepare('SELECT last_success_state, first_failure_state FROM current_labels WHERE item_id = 2').get(),
+    ).toEqual({ last_success_state: 'PlanToolCalls', first_failure_state: 'GetRecipes' })
     expect(() => d.prepare("UPDATE labels SET first_failure_state = '' WHERE item_id = 2").run()).toThrow(/CHECK/)
     expect(() => d.prepare("UPDATE labels SET last_success_state = '' WHERE item_id = 2").run()).toThrow(/CHECK/)
     d.close()

@@ -31,7 +31,23 @@ describe('openProject', () => {
     expect([backupPath, migratedFrom]).toEqual([null, 0])
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all()
     expect(tables).toEqual(
-      expect.arrayContaining(['datasets', 'items', 'steps', 'criteria', 'criterion_versions', 'labels', 'splits', 'judges', 'judge_versions', 'runs', 'verdicts', 'llm_cache', 'estimates', 'events', 'meta']),
+      expect.arrayContaining([
+        'datasets',
+        'items',
+        'steps',
+        'criteria',
+        'criterion_versions',
+        'labels',
+        'splits',
+        'judges',
+        'judge_versions',
+        'runs',
+        'verdicts',
+        'llm_cache',
+        'estimates',
+        'events',
+        'meta',
+      ]),
     )
     db.close()
   })
@@ -39,7 +55,11 @@ describe('openProject', () => {
   it('enforces foreign keys (a label for a missing item is refused)', () => {
     const { db } = openProject(tmp.file('p.assay'), { mode: 'create' })
     expect(() =>
-      db.prepare("INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, created_at) VALUES (999, 999, 1, 'pass', 'a', 'now')").run(),
+      db
+        .prepare(
+          "INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, created_at) VALUES (999, 999, 1, 'pass', 'a', 'now')",
+        )
+        .run(),
     ).toThrow(/FOREIGN KEY/)
     db.close()
   })
@@ -60,7 +80,9 @@ describe('openProject', () => {
 
   it('refuses missing files, missing folders, existing files on create, and files that are not projects', () => {
     expect(refusal(() => openProject(tmp.file('nope.assay'), { mode: 'open' })).kind).toBe('not_found')
-    expect(refusal(() => openProject(tmp.file('no-such-dir/p.assay'), { mode: 'create' })).message).toContain('does not exist')
+    expect(refusal(() => openProject(tmp.file('no-such-dir/p.assay'), { mode: 'create' })).message).toContain(
+      'does not exist',
+    )
     const path = tmp.file('p.assay')
     openProject(path, { mode: 'create' }).db.close()
     expect(refusal(() => openProject(path, { mode: 'create' })).kind).toBe('conflict')
@@ -72,7 +94,9 @@ describe('openProject', () => {
     const other = new Database(tmp.file('other.assay'))
     other.exec('CREATE TABLE t (x)')
     other.close()
-    expect(refusal(() => openProject(tmp.file('other.assay'), { mode: 'open' })).message).toContain('not an Assay project')
+    expect(refusal(() => openProject(tmp.file('other.assay'), { mode: 'open' })).message).toContain(
+      'not an Assay project',
+    )
   })
 
   function damagedFile(): string {
@@ -107,6 +131,6 @@ describe('openProject', () => {
     const problems = await opened.integrity
     opened.db.close()
     expect(problems.length).toBeGreaterThan(0)
-    expect(integrityMessage(path, problems)).toContain('failed SQLite\'s integrity check')
+    expect(integrityMessage(path, problems)).toContain("failed SQLite's integrity check")
   })
 })

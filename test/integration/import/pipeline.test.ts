@@ -36,7 +36,11 @@ describe('the import pipeline', () => {
     }
   }
   const run = (file: string, request: Partial<ImportRequest> = {}, options: Parameters<typeof runImport>[2] = {}) =>
-    runImport(project, { file, format: 'csv', mapping: TEXT, onError: 'abort', duplicates: 'abort', ...request }, options)
+    runImport(
+      project,
+      { file, format: 'csv', mapping: TEXT, onError: 'abort', duplicates: 'abort', ...request },
+      options,
+    )
 
   it('stops at a bad row and writes nothing; with skip, imports the rest and lists the bad row', async () => {
     const file = tmp.file('t.csv')
@@ -63,10 +67,18 @@ describe('the import pipeline', () => {
     expect(await run(file, { onError: 'skip' })).toMatchObject({ committed: false }) // skipping bad rows does not skip duplicates
     // Each policy into a dataset of its own: the same ids again are a copy only when asked.
     expect((await run(file, { duplicates: 'skip', datasetName: 'skip' })).imported).toBe(2)
-    expect(await run(file, { duplicates: 'replace', datasetName: 'replace', existing: 'copy' })).toMatchObject({ imported: 2, skipped: 0, duplicates: { count: 1 } }) // 2 items, the later x in place of the first
+    expect(await run(file, { duplicates: 'replace', datasetName: 'replace', existing: 'copy' })).toMatchObject({
+      imported: 2,
+      skipped: 0,
+      duplicates: { count: 1 },
+    }) // 2 items, the later x in place of the first
     expect((await run(file, { duplicates: 'keep-both', datasetName: 'both', existing: 'copy' })).imported).toBe(3)
     const db = new Database(project, { readonly: true })
-    const rows = db.prepare("SELECT d.name, i.external_id AS id, i.input FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.external_id LIKE 'x%' ORDER BY i.id").all()
+    const rows = db
+      .prepare(
+        "SELECT d.name, i.external_id AS id, i.input FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.external_id LIKE 'x%' ORDER BY i.id",
+      )
+      .all()
     db.close()
     expect(rows).toEqual([
       { name: 'skip', id: 'x', input: 'first' },
@@ -79,10 +91,21 @@ describe('the import pipeline', () => {
   it('writes many rows, 100 to a statement, exactly as one by one: a duplicate in a later batch, a bad row, labels on their items', async () => {
     // 250 rows: the 200th repeats the id of the 6th, the 120th is ragged (line = row + 1, after the header).
     const file = tmp.file('many.csv')
-    const rows = Array.from({ length: 250 }, (_, i) => (i === 119 ? 'ragged' : `${i === 199 ? 'r5' : `r${i}`},question ${i},answer ${i},${i % 3 === 0 ? 'FAIL' : 'PASS'}`))
+    const rows = Array.from({ length: 250 }, (_, i) =>
+      i === 119 ? 'ragged' : `${i === 199 ? 'r5' : `r${i}`},question ${i},answer ${i},${i % 3 === 0 ? 'FAIL' : 'PASS'}`,
+    )
     writeFileSync(file, `id,q,a,label\n${rows.join('\n')}\n`)
-    const mapping: Mapping = { ...TEXT, labels: [{ field: 'label', criterion: 'Overall', note: null, annotator: 'me' }] }
-    const request = (duplicates: ImportRequest['duplicates']): Partial<ImportRequest> => ({ mapping, onError: 'skip', duplicates, datasetName: duplicates, existing: 'copy' })
+    const mapping: Mapping = {
+      ...TEXT,
+      labels: [{ field: 'label', criterion: 'Overall', note: null, annotator: 'me' }],
+    }
+    const request = (duplicates: ImportRequest['duplicates']): Partial<ImportRequest> => ({
+      mapping,
+      onError: 'skip',
+      duplicates,
+      datasetName: duplicates,
+      existing: 'copy',
+    })
     const stored = (dataset: string) => {
       const db = new Database(project, { readonly: true })
       try {
@@ -97,7 +120,8 @@ describe('the import pipeline', () => {
       }
     }
     const verdict = (i: number) => (i % 3 === 0 ? 'fail' : 'pass')
-    const expected = (rowsKept: number[], id = (i: number) => `r${i}`) => rowsKept.map((i) => ({ id: id(i), input: `question ${i}`, labels: verdict(i) }))
+    const expected = (rowsKept: number[], id = (i: number) => `r${i}`) =>
+      rowsKept.map((i) => ({ id: id(i), input: `question ${i}`, labels: verdict(i) }))
     const all = Array.from({ length: 250 }, (_, i) => i).filter((i) => i !== 119)
 
     const abort = await run(file, { mapping, duplicates: 'abort' })
@@ -121,11 +145,14 @@ describe('the import pipeline', () => {
     writeFileSync(traces, 'id,q,a\nt1,a,b\nt2,c,d\nt3,e,f\n')
     await run(traces)
     const predictions = tmp.file('predictions.json')
-    writeFileSync(predictions, JSON.stringify([
-      { trace_id: 't1', true_label: 'PASS', predicted_label: 'PASS', reasoning: 'fine' },
-      { trace_id: 't3', true_label: 'FAIL', predicted_label: 'UNKNOWN', reasoning: 'could not tell' },
-      { trace_id: 'ghost', true_label: 'PASS', predicted_label: 'FAIL', reasoning: '' },
-    ]))
+    writeFileSync(
+      predictions,
+      JSON.stringify([
+        { trace_id: 't1', true_label: 'PASS', predicted_label: 'PASS', reasoning: 'fine' },
+        { trace_id: 't3', true_label: 'FAIL', predicted_label: 'UNKNOWN', reasoning: 'could not tell' },
+        { trace_id: 'ghost', true_label: 'PASS', predicted_label: 'FAIL', reasoning: '' },
+      ]),
+    )
     const mapping: Mapping = {
       ...EMPTY_MAPPING,
       id: 'trace_id',
@@ -133,20 +160,34 @@ describe('the import pipeline', () => {
       verdicts: [{ field: 'predicted_label', judge: 'hw3 judge', criterion: 'Overall', critique: 'reasoning' }],
     }
     const report = await run(predictions, { format: 'json-array', mapping })
-    expect(report).toMatchObject({ mode: 'join', committed: true, imported: 0, matched: { count: 2, ids: ['t1', 't3'] }, unmatched: { count: 1, ids: ['ghost'] }, dataset: null })
+    expect(report).toMatchObject({
+      mode: 'join',
+      committed: true,
+      imported: 0,
+      matched: { count: 2, ids: ['t1', 't3'] },
+      unmatched: { count: 1, ids: ['ghost'] },
+      dataset: null,
+    })
     expect(count('SELECT count(*) FROM items')).toBe(3)
-    expect(count("SELECT group_concat(verdict, ',') FROM (SELECT verdict FROM verdicts ORDER BY item_id)")).toBe('pass,error')
-    expect(count("SELECT n_error FROM runs")).toBe(1)
+    expect(count("SELECT group_concat(verdict, ',') FROM (SELECT verdict FROM verdicts ORDER BY item_id)")).toBe(
+      'pass,error',
+    )
+    expect(count('SELECT n_error FROM runs')).toBe(1)
   })
 
   it('is atomic when cancelled: nothing of the file is left', async () => {
     const file = tmp.file('big.jsonl')
     const out = createWriteStream(file)
-    for (let i = 0; i < 50_000; i++) out.write(`${JSON.stringify({ id: `r${i}`, q: 'question '.repeat(5), a: 'answer '.repeat(10) })}\n`)
+    for (let i = 0; i < 50_000; i++)
+      out.write(`${JSON.stringify({ id: `r${i}`, q: 'question '.repeat(5), a: 'answer '.repeat(10) })}\n`)
     out.end()
     await once(out, 'finish')
     const controller = new AbortController()
-    const report = await run(file, { format: 'jsonl' }, { signal: controller.signal, onProgress: (p) => p.rows > 1000 && controller.abort() })
+    const report = await run(
+      file,
+      { format: 'jsonl' },
+      { signal: controller.signal, onProgress: (p) => p.rows > 1000 && controller.abort() },
+    )
     expect(report).toMatchObject({ cancelled: true, committed: false })
     expect(count('SELECT count(*) FROM items') + count('SELECT count(*) FROM datasets')).toBe(0)
   })
@@ -158,7 +199,23 @@ describe('the import pipeline', () => {
     for (let i = 0; i < 300_000; i++) out.write(`r${i},"question ${i}","answer, with a comma ${i}"\n`)
     out.end()
     await once(out, 'finish')
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'import', project, file, '--map', 'id=id', '--map', 'input=q', '--map', 'output=a', '--progress'], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      [
+        join(repoRoot, 'bin/assay.mjs'),
+        'import',
+        project,
+        file,
+        '--map',
+        'id=id',
+        '--map',
+        'input=q',
+        '--map',
+        'output=a',
+        '--progress',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
     // Kill it mid-transaction: once it reports 100 000 rows read (the commit comes after the last row).
     const lines = createInterface({ input: child.stderr! })
     let stderr = ''
@@ -184,43 +241,75 @@ describe('the import pipeline', () => {
       { name: 'retrieve', input: 'parts', output: `docs ${n}` },
     ]
     writeFileSync(file, [1, 2].map((n) => JSON.stringify({ id: `p${n}`, steps: steps(n) })).join('\n'))
-    const report = await run(file, { format: 'jsonl', mapping: { ...EMPTY_MAPPING, id: 'id', steps: 'steps', unit: { kind: 'step', step: 'retrieve' } } })
+    const report = await run(file, {
+      format: 'jsonl',
+      mapping: { ...EMPTY_MAPPING, id: 'id', steps: 'steps', unit: { kind: 'step', step: 'retrieve' } },
+    })
     expect(report).toMatchObject({ committed: true, imported: 2 })
-    expect(count("SELECT group_concat(external_id || '=' || output, ';') FROM items")).toBe('p1/retrieve=docs 1;p2/retrieve=docs 2')
+    expect(count("SELECT group_concat(external_id || '=' || output, ';') FROM items")).toBe(
+      'p1/retrieve=docs 1;p2/retrieve=docs 2',
+    )
   })
 
-  it.each(['csv', 'jsonl'] as const)('round-trips: a %s export imports back with the same items, metadata, labels (notes, annotators, times), splits and verdicts', async (format) => {
-    const demo = tmp.file(`demo-${format}.assay`)
-    writeDemoProject(demo, { unlabeled: 30 })
-    const exported = tmp.file(`export.${format}`)
-    const { db } = openProject(demo, { mode: 'open' })
-    // What the demo lacks: a deferred label, a split on a failure mode, and a label undone.
-    db.exec(`
+  it.each(['csv', 'jsonl'] as const)(
+    'round-trips: a %s export imports back with the same items, metadata, labels (notes, annotators, times), splits and verdicts',
+    async (format) => {
+      const demo = tmp.file(`demo-${format}.assay`)
+      writeDemoProject(demo, { unlabeled: 30 })
+      const exported = tmp.file(`export.${format}`)
+      const { db } = openProject(demo, { mode: 'open' })
+      // What the demo lacks: a deferred label, a split on a failure mode, and a label undone.
+      db.exec(`
       INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, note, annotator, created_at) VALUES
         (3, 1, 1, 'defer', 'not sure yet', 'me', '2026-02-01T10:00:00.000Z'), (4, 1, 1, 'pass', '', 'me', '2026-02-01T10:00:01.000Z'), (4, 1, 1, 'cleared', '', 'me', '2026-02-01T10:00:02.000Z');
       INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at) VALUES (2, 3, 'dev', 0, 't');
     `)
-    await exportToFile(db, exported, format)
-    db.close()
+      await exportToFile(db, exported, format)
+      db.close()
 
-    const detected = await detectFormat(exported)
-    const report = await run(exported, { format: detected.format, delimiter: detected.delimiter, mapping: suggestMapping(detected) })
-    expect(report).toMatchObject({ committed: true, imported: 380, errorCount: 0 })
+      const detected = await detectFormat(exported)
+      const report = await run(exported, {
+        format: detected.format,
+        delimiter: detected.delimiter,
+        mapping: suggestMapping(detected),
+      })
+      expect(report).toMatchObject({ committed: true, imported: 380, errorCount: 0 })
 
-    // One file imports as one dataset: each row's original dataset (and kind) is kept in its metadata.
-    const summary = (path: string) => {
-      const d = new Database(path, { readonly: true })
-      const result = {
-        items: d.prepare("SELECT group_concat(external_id || kind || length(input) || length(output) || length(messages_json) || json_remove(metadata_json, '$.dataset', '$.kind'), ',') FROM (SELECT * FROM items ORDER BY external_id)").pluck().get(),
-        steps: d.prepare('SELECT count(*) FROM steps').pluck().get(),
-        // The export writes each item's current label per criterion (the newest annotator's): the demo's second annotator's older labels are in --history only.
-        labels: d.prepare(`SELECT group_concat(x, ',') FROM (SELECT i.external_id || c.name || l.verdict || l.note || l.annotator || l.created_at AS x FROM (${CURRENT_LABELS}) l JOIN items i ON i.id = l.item_id JOIN criteria c ON c.id = l.criterion_id ORDER BY x)`).pluck().get(),
-        splits: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || s.split AS x FROM splits s JOIN items i ON i.id = s.item_id ORDER BY x)").pluck().get(),
-        verdicts: d.prepare("SELECT group_concat(x, ',') FROM (SELECT i.external_id || v.verdict || v.critique AS x FROM verdicts v JOIN items i ON i.id = v.item_id ORDER BY x)").pluck().get(),
+      // One file imports as one dataset: each row's original dataset (and kind) is kept in its metadata.
+      const summary = (path: string) => {
+        const d = new Database(path, { readonly: true })
+        const result = {
+          items: d
+            .prepare(
+              "SELECT group_concat(external_id || kind || length(input) || length(output) || length(messages_json) || json_remove(metadata_json, '$.dataset', '$.kind'), ',') FROM (SELECT * FROM items ORDER BY external_id)",
+            )
+            .pluck()
+            .get(),
+          steps: d.prepare('SELECT count(*) FROM steps').pluck().get(),
+          // The export writes each item's current label per criterion (the newest annotator's): the demo's second annotator's older labels are in --history only.
+          labels: d
+            .prepare(
+              `SELECT group_concat(x, ',') FROM (SELECT i.external_id || c.name || l.verdict || l.note || l.annotator || l.created_at AS x FROM (${CURRENT_LABELS}) l JOIN items i ON i.id = l.item_id JOIN criteria c ON c.id = l.criterion_id ORDER BY x)`,
+            )
+            .pluck()
+            .get(),
+          splits: d
+            .prepare(
+              "SELECT group_concat(x, ',') FROM (SELECT i.external_id || s.split AS x FROM splits s JOIN items i ON i.id = s.item_id ORDER BY x)",
+            )
+            .pluck()
+            .get(),
+          verdicts: d
+            .prepare(
+              "SELECT group_concat(x, ',') FROM (SELECT i.external_id || v.verdict || v.critique AS x FROM verdicts v JOIN items i ON i.id = v.item_id ORDER BY x)",
+            )
+            .pluck()
+            .get(),
+        }
+        d.close()
+        return result
       }
-      d.close()
-      return result
-    }
-    expect(summary(project)).toEqual(summary(demo))
-  })
+      expect(summary(project)).toEqual(summary(demo))
+    },
+  )
 })

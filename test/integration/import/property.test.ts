@@ -15,7 +15,24 @@ const tmp = tempDir('assay-import-property-')
 afterAll(() => tmp.cleanup())
 
 /** Cells as users' files hold them: verdict words in any case, UNKNOWN, empty, text with quotes, commas and line breaks, near-duplicate ids. */
-const cellValue = fc.constantFrom('pass', 'PASS', ' Fail ', 'fail', '1', '0', 'UNKNOWN', '', ' ', 'maybe', 'x1', 'x1 ', 'x2', 'a "quoted", text', 'line\r\nbreak', 'é 😀')
+const cellValue = fc.constantFrom(
+  'pass',
+  'PASS',
+  ' Fail ',
+  'fail',
+  '1',
+  '0',
+  'UNKNOWN',
+  '',
+  ' ',
+  'maybe',
+  'x1',
+  'x1 ',
+  'x2',
+  'a "quoted", text',
+  'line\r\nbreak',
+  'é 😀',
+)
 /** Column names: the usual ones, and a name no file has (a typo in a mapping). */
 const COLUMNS = ['id', 'input', 'output', 'label', 'verdict', 'note', 'extra']
 const MISSING = 'no_such_field'
@@ -31,7 +48,10 @@ const caseArb: fc.Arbitrary<Case> = fc
   .record({
     format: fc.constantFrom<'csv' | 'jsonl'>('csv', 'jsonl'),
     columns: fc.shuffledSubarray(COLUMNS, { minLength: 2 }),
-    rows: fc.array(fc.array(cellValue, { minLength: COLUMNS.length, maxLength: COLUMNS.length }), { minLength: 1, maxLength: 6 }),
+    rows: fc.array(fc.array(cellValue, { minLength: COLUMNS.length, maxLength: COLUMNS.length }), {
+      minLength: 1,
+      maxLength: 6,
+    }),
     pick: fc.array(fc.nat(), { minLength: 5, maxLength: 5 }),
   })
   .map(({ format, columns, rows, pick }) => {
@@ -39,7 +59,18 @@ const caseArb: fc.Arbitrary<Case> = fc
       const options = [null, MISSING, ...columns]
       return options[n % options.length]!
     }
-    return { format, columns, rows: rows.map((r) => r.slice(0, columns.length)), map: { id: choice(pick[0]!), input: choice(pick[1]!), output: choice(pick[2]!), label: choice(pick[3]!), verdict: choice(pick[4]!) } }
+    return {
+      format,
+      columns,
+      rows: rows.map((r) => r.slice(0, columns.length)),
+      map: {
+        id: choice(pick[0]!),
+        input: choice(pick[1]!),
+        output: choice(pick[2]!),
+        label: choice(pick[3]!),
+        verdict: choice(pick[4]!),
+      },
+    }
   })
 
 const PASS = new Set(['pass', '1'])
@@ -49,7 +80,11 @@ const FAIL = new Set(['fail', '0'])
  * What an import of `c` must give, worked out independently of the importer: the items with their
  * mapped values, or `refused` when the file cannot be imported as mapped.
  */
-function oracle(c: Case): 'refused' | { id: string; input: string; output: string; label: string; verdict: string; metadata: Record<string, string> }[] {
+function oracle(
+  c: Case,
+):
+  | 'refused'
+  | { id: string; input: string; output: string; label: string; verdict: string; metadata: Record<string, string> }[] {
   const m = c.map
   const mapped = [m.id, m.input, m.output, m.label, m.verdict].filter((f): f is string => f !== null)
   if (mapped.includes(MISSING)) return 'refused'
@@ -71,8 +106,26 @@ function oracle(c: Case): 'refused' | { id: string; input: string; output: strin
     ids.add(id)
     const labelCell = key(at(row, m.label))
     const verdictCell = key(at(row, m.verdict))
-    const label = m.label === null || labelCell === '' ? '' : PASS.has(labelCell) ? 'pass' : FAIL.has(labelCell) ? 'fail' : labelCell === 'unknown' ? 'defer' : null
-    const verdict = m.verdict === null || verdictCell === '' ? '' : PASS.has(verdictCell) ? 'pass' : FAIL.has(verdictCell) ? 'fail' : verdictCell === 'unknown' ? 'error' : null
+    const label =
+      m.label === null || labelCell === ''
+        ? ''
+        : PASS.has(labelCell)
+          ? 'pass'
+          : FAIL.has(labelCell)
+            ? 'fail'
+            : labelCell === 'unknown'
+              ? 'defer'
+              : null
+    const verdict =
+      m.verdict === null || verdictCell === ''
+        ? ''
+        : PASS.has(verdictCell)
+          ? 'pass'
+          : FAIL.has(verdictCell)
+            ? 'fail'
+            : verdictCell === 'unknown'
+              ? 'error'
+              : null
     if (label === null || verdict === null) return 'refused' // a value the value map does not know
     if (label === 'pass' || label === 'fail') labels++
     if (verdict !== '') verdicts++
@@ -80,7 +133,11 @@ function oracle(c: Case): 'refused' | { id: string; input: string; output: strin
     const output = at(row, m.output)
     if (content && input.trim() === '' && output.trim() === '') return 'refused' // nothing to review
     const used = new Set(mapped)
-    const metadata = Object.fromEntries(c.columns.filter((col) => !used.has(col) && row[c.columns.indexOf(col)] !== '').map((col) => [col, row[c.columns.indexOf(col)]!]))
+    const metadata = Object.fromEntries(
+      c.columns
+        .filter((col) => !used.has(col) && row[c.columns.indexOf(col)] !== '')
+        .map((col) => [col, row[c.columns.indexOf(col)]!]),
+    )
     out.push({ id, input, output, label, verdict, metadata })
   }
   if ((m.label !== null && labels === 0) || (m.verdict !== null && verdicts === 0)) return 'refused' // a column with no verdict in it
@@ -96,7 +153,11 @@ describe('an import is right or refused (property)', () => {
         const dir = tmp.file(`case-${n++}`)
         const project = `${dir}.assay`
         const file = `${dir}.${c.format}`
-        const text = c.format === 'csv' ? csv(c.columns, c.rows) : c.rows.map((r) => JSON.stringify(Object.fromEntries(c.columns.map((col, i) => [col, r[i]])))).join('\n') + '\n'
+        const text =
+          c.format === 'csv'
+            ? csv(c.columns, c.rows)
+            : c.rows.map((r) => JSON.stringify(Object.fromEntries(c.columns.map((col, i) => [col, r[i]])))).join('\n') +
+              '\n'
         writeFileSync(file, text)
         openProject(project, { mode: 'create' }).db.close()
         const m = c.map
@@ -108,7 +169,13 @@ describe('an import is right or refused (property)', () => {
           labels: m.label ? [{ field: m.label, criterion: 'Overall', note: null, annotator: 'file' }] : [],
           verdicts: m.verdict ? [{ field: m.verdict, judge: 'J', criterion: 'Overall', critique: null }] : [],
         }
-        const report = await runImport(project, { file, format: c.format, mapping, onError: 'abort', duplicates: 'abort' })
+        const report = await runImport(project, {
+          file,
+          format: c.format,
+          mapping,
+          onError: 'abort',
+          duplicates: 'abort',
+        })
         const expected = oracle(c)
         if (expected === 'refused') {
           expect(report.committed, JSON.stringify({ c, report })).toBe(false)
@@ -118,7 +185,14 @@ describe('an import is right or refused (property)', () => {
             expect(e.message.length).toBeGreaterThan(20)
           }
           const db = new Database(project, { readonly: true })
-          expect(db.prepare('SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM labels) + (SELECT count(*) FROM verdicts)').pluck().get()).toBe(0)
+          expect(
+            db
+              .prepare(
+                'SELECT (SELECT count(*) FROM items) + (SELECT count(*) FROM labels) + (SELECT count(*) FROM verdicts)',
+              )
+              .pluck()
+              .get(),
+          ).toBe(0)
           db.close()
           return
         }
@@ -126,9 +200,19 @@ describe('an import is right or refused (property)', () => {
         const db = new Database(project, { readonly: true })
         await exportToFile(db, `${dir}.export.jsonl`, 'jsonl')
         db.close()
-        const exported = readFileSync(`${dir}.export.jsonl`, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>)
+        const exported = readFileSync(`${dir}.export.jsonl`, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
         expect(
-          exported.map((r) => ({ id: r.id, input: r.input, output: r.output, label: r['Overall.label'] ?? '', verdict: r['Overall.judge:J@v1'] ?? '', metadata: r.metadata })),
+          exported.map((r) => ({
+            id: r.id,
+            input: r.input,
+            output: r.output,
+            label: r['Overall.label'] ?? '',
+            verdict: r['Overall.judge:J@v1'] ?? '',
+            metadata: r.metadata,
+          })),
           JSON.stringify(c),
         ).toEqual(expected)
       }),

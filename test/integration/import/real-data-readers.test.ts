@@ -68,10 +68,20 @@ const EXPECTED: Record<string, Expectation> = {
   [`${KINANO}/results/llm_eval_runs/hamel_test_set_llm_as_judge_eval_run_2025-06-16-11-49-11.csv`]: csv(45),
   [`${KINANO}/results/llm_eval_runs/llm_as_judge_eval_run_2025-06-15-16-44-32.csv`]: csv(39),
   ...Object.fromEntries(
-    ['2025-06-15-16-16-16', '2025-06-15-16-26-29', '2025-06-15-16-36-36', '2025-06-15-16-55-17', '2025-06-15-17-16-35', '2025-06-15-17-30-54', '2025-06-15-17-40-42', '2025-06-15-17-56-49', '2025-06-16-08-50-35', '2025-06-16-09-14-44', '2025-06-16-10-03-47', '2025-06-16-10-52-52'].map((t) => [
-      `${KINANO}/results/llm_eval_runs/llm_as_judge_eval_run_${t}.csv`,
-      csv(43),
-    ]),
+    [
+      '2025-06-15-16-16-16',
+      '2025-06-15-16-26-29',
+      '2025-06-15-16-36-36',
+      '2025-06-15-16-55-17',
+      '2025-06-15-17-16-35',
+      '2025-06-15-17-30-54',
+      '2025-06-15-17-40-42',
+      '2025-06-15-17-56-49',
+      '2025-06-16-08-50-35',
+      '2025-06-16-09-14-44',
+      '2025-06-16-10-03-47',
+      '2025-06-16-10-52-52',
+    ].map((t) => [`${KINANO}/results/llm_eval_runs/llm_as_judge_eval_run_${t}.csv`, csv(43)]),
   ),
   'mitja-recipe-chatbot/homeworks/hw2/mitja/syn_results.csv': csv(20),
   'mitja-recipe-chatbot/homeworks/hw2/mitja/syn_results_annotated.csv': csv(20),
@@ -160,7 +170,12 @@ describe.skipIf(!hasShared('data'))('quirks of the course datasets survive readi
   it('hw3 labeled traces: the CSV and the JSONL agree on the texts and labels', async () => {
     const fromCsv = await load(`${COURSE}/homeworks/hw3/data/labeled_traces.csv`)
     const fromJsonl = await load(`${COURSE}/homeworks/hw3/reference_files/labeled_traces.jsonl`)
-    const pick = (r: SourceRecord) => ({ query: r.fields.query, response: r.fields.response, label: r.fields.label, trace_id: r.fields.trace_id })
+    const pick = (r: SourceRecord) => ({
+      query: r.fields.query,
+      response: r.fields.response,
+      label: r.fields.label,
+      trace_id: r.fields.trace_id,
+    })
     expect(fromCsv.records.map(pick)).toEqual(fromJsonl.records.map(pick))
     expect(fromCsv.records[0]!.fields.error).toBe('')
     // The README says the JSONL has "error": "None"; the file actually holds JSON null (and "True" strings).
@@ -173,21 +188,39 @@ describe.skipIf(!hasShared('data'))('quirks of the course datasets survive readi
     expect(records.filter((r) => r.fields.open_code_notes === ' "No errors"')).toHaveLength(3)
     const frequency = await load(`${NATHAN}/failure_mode_frequency.csv`)
     expect(frequency.detected.columns).toEqual(['column_1', 'count', 'percent'])
-    expect(frequency.records[0]!.fields).toEqual({ column_1: 'Failure_Mode_Time_Effort_Mismatch', count: '8', percent: '8.0' })
+    expect(frequency.records[0]!.fields).toEqual({
+      column_1: 'Failure_Mode_Time_Effort_Mismatch',
+      count: '8',
+      percent: '8.0',
+    })
   })
 
   it('kinano runs on the course sets: the duplicate `confidence` header becomes confidence_2', async () => {
-    const { detected, records } = await load(`${KINANO}/results/llm_eval_runs/hamel_test_set_llm_as_judge_eval_run_2025-06-16-11-49-11.csv`)
+    const { detected, records } = await load(
+      `${KINANO}/results/llm_eval_runs/hamel_test_set_llm_as_judge_eval_run_2025-06-16-11-49-11.csv`,
+    )
     expect(detected.columns.slice(-3)).toEqual(['llm_judge_label', 'reason', 'confidence_2'])
     expect(detected.notes).toContain('Duplicate header "confidence" renamed to "confidence_2"')
-    expect(records[0]!.fields).toMatchObject({ trace_id: '5_12', label: 'PASS', confidence: 'high', confidence_2: 'high' })
+    expect(records[0]!.fields).toMatchObject({
+      trace_id: '5_12',
+      label: 'PASS',
+      confidence: 'high',
+      confidence_2: 'high',
+    })
   })
 
   it('Phoenix exports: dotted columns, multi-line cells, and pandas column JSON in index order', async () => {
     const spans = await load(`${PHOENIX}/data/labeled_traces.csv`)
     expect(spans.detected.columns).toHaveLength(23)
-    expect(spans.records[0]!.fields).toMatchObject({ ground_truth_label: 'PASS', events: '[]', parent_id: '', 'context.span_id': '5b3e86e5fa8c58d0' })
-    expect(field(spans.records[0]!, 'attributes.output.value')).toMatch(/^I have a delightful recipe for Keto Chocolate Avocado Mousse/)
+    expect(spans.records[0]!.fields).toMatchObject({
+      ground_truth_label: 'PASS',
+      events: '[]',
+      parent_id: '',
+      'context.span_id': '5b3e86e5fa8c58d0',
+    })
+    expect(field(spans.records[0]!, 'attributes.output.value')).toMatch(
+      /^I have a delightful recipe for Keto Chocolate Avocado Mousse/,
+    )
     expect(field(spans.records[0]!, 'prompt').split('\n').length).toBeGreaterThan(5)
     const dev = await load(`${PHOENIX}/results/dev_predictions.json`)
     expect(dev.detected.columns).toHaveLength(28)
@@ -203,12 +236,18 @@ describe.skipIf(!hasShared('data'))('quirks of the course datasets survive readi
     expect(Array.isArray(JSON.parse(field(first, 'input')))).toBe(true)
     expect(logs.records[99]!.fields).toMatchObject({ comments: '', span_id: '7eb1d628-6774-4c2f-ab3f-f9f654c62dac' })
     const traces = await load(`${COURSE}/lesson-4/nurtureboss_traces_labeled.json`)
-    const typo = traces.records.filter((r) => (r.fields.messages as { role: string }[]).some((m) => m.role === 'asssistant'))
+    const typo = traces.records.filter((r) =>
+      (r.fields.messages as { role: string }[]).some((m) => m.role === 'asssistant'),
+    )
     expect(typo.map((r) => r.line)).toEqual([4, 97])
   })
 
   it('files without a trailing newline lose nothing at the end', async () => {
     const { records } = await load(`${COURSE}/homeworks/hw3/reference_files/dietary_queries.csv`)
-    expect(records[59]!.fields).toEqual({ id: '60', query: "Raw vegan meal that's actually filling", dietary_restriction: 'raw vegan ' })
+    expect(records[59]!.fields).toEqual({
+      id: '60',
+      query: "Raw vegan meal that's actually filling",
+      dietary_restriction: 'raw vegan ',
+    })
   })
 })

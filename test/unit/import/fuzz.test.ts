@@ -52,15 +52,41 @@ function wellFormed(results: ReadResult[]): void {
 }
 
 const cuts = fc.array(fc.nat(), { maxLength: 12 })
-const tricky = fc.constantFrom('"', ',', ';', '\t', '|', '\r', '\n', '\r\n', ' ', 'a', 'Z', 'é', '😀', '\u2028', '\uFEFF', '""')
-const cellText = fc.oneof(fc.string({ unit: tricky, maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 8 }), fc.constant(''))
+const tricky = fc.constantFrom(
+  '"',
+  ',',
+  ';',
+  '\t',
+  '|',
+  '\r',
+  '\n',
+  '\r\n',
+  ' ',
+  'a',
+  'Z',
+  'é',
+  '😀',
+  '\u2028',
+  '\uFEFF',
+  '""',
+)
+const cellText = fc.oneof(
+  fc.string({ unit: tricky, maxLength: 12 }),
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  fc.constant(''),
+)
 
 describe('CSV round trip', () => {
   it('any table written with proper quoting reads back identical, for every delimiter and chunking', () => {
     const table = fc.integer({ min: 1, max: 5 }).chain((width) =>
       fc.record({
-        header: fc.uniqueArray(fc.string({ unit: tricky, minLength: 1, maxLength: 6 }), { minLength: width, maxLength: width }),
-        rows: fc.array(fc.array(fc.tuple(cellText, fc.boolean()), { minLength: width, maxLength: width }), { maxLength: 12 }),
+        header: fc.uniqueArray(fc.string({ unit: tricky, minLength: 1, maxLength: 6 }), {
+          minLength: width,
+          maxLength: width,
+        }),
+        rows: fc.array(fc.array(fc.tuple(cellText, fc.boolean()), { minLength: width, maxLength: width }), {
+          maxLength: 12,
+        }),
         headerQuotes: fc.array(fc.boolean(), { minLength: width, maxLength: width }),
       }),
     )
@@ -74,7 +100,11 @@ describe('CSV round trip', () => {
       ({ header, rows, headerQuotes }, delimiter, eols, bom, trailingEol, positions) => {
         const width = header.length
         const encode = (cell: string, quote: boolean, first: boolean): string => {
-          const must = cell.includes(delimiter) || /["\r\n]/.test(cell) || (width === 1 && cell === '') || (first && cell.startsWith('\uFEFF'))
+          const must =
+            cell.includes(delimiter) ||
+            /["\r\n]/.test(cell) ||
+            (width === 1 && cell === '') ||
+            (first && cell.startsWith('\uFEFF'))
           return must || quote ? `"${cell.replace(/"/g, '""')}"` : cell
         }
         let text = bom ? '\uFEFF' : ''
@@ -87,7 +117,10 @@ describe('CSV round trip', () => {
         })
         if (trailingEol) text += eols[12]!
         const expected = rows.map((row, r) => ({
-          record: { line: lineAt(text, starts[r]!), fields: Object.fromEntries(row.map(([cell], j) => [header[j]!, cell])) },
+          record: {
+            line: lineAt(text, starts[r]!),
+            fields: Object.fromEntries(row.map(([cell], j) => [header[j]!, cell])),
+          },
         }))
         expect([...parseCsvChunks(cut(text, positions), delimiter)]).toEqual(expected)
       },
@@ -96,7 +129,29 @@ describe('CSV round trip', () => {
   })
 })
 
-const garbageUnit = fc.constantFrom('"', ',', ';', '\t', '|', '\n', '\r', ' ', 'a', '1', '{', '}', '[', ']', ':', '\\', 'é', '\uFEFF', 'null', 'true', '"a"')
+const garbageUnit = fc.constantFrom(
+  '"',
+  ',',
+  ';',
+  '\t',
+  '|',
+  '\n',
+  '\r',
+  ' ',
+  'a',
+  '1',
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  '\\',
+  'é',
+  '\uFEFF',
+  'null',
+  'true',
+  '"a"',
+)
 const garbage = fc.oneof(fc.string({ unit: garbageUnit, maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 40 }))
 
 describe('garbage never crashes a reader', () => {
@@ -123,7 +178,10 @@ describe('garbage never crashes a reader', () => {
   it('JSONL: every non-blank line becomes a record or an error (nothing dropped silently)', () => {
     fc.assert(
       fc.property(garbage, (text) => {
-        const lines = text.replace(/^\uFEFF/, '').split('\n').filter((l) => !/^[ \t\r]*$/.test(l))
+        const lines = text
+          .replace(/^\uFEFF/, '')
+          .split('\n')
+          .filter((l) => !/^[ \t\r]*$/.test(l))
         expect([...parseJsonlChunks([text])]).toHaveLength(lines.length)
       }),
       RUNS,
@@ -147,10 +205,12 @@ describe('garbage never crashes a reader', () => {
   })
 
   it('the JSON error locator agrees with JSON.parse on valid and broken JSON', () => {
-    const mutated = fc.tuple(fc.json({ maxDepth: 3 }), fc.nat(), fc.nat(), garbageUnit).map(([json, at, len, insert]) => {
-      const i = at % (json.length + 1)
-      return json.slice(0, i) + insert + json.slice(i + (len % 3))
-    })
+    const mutated = fc
+      .tuple(fc.json({ maxDepth: 3 }), fc.nat(), fc.nat(), garbageUnit)
+      .map(([json, at, len, insert]) => {
+        const i = at % (json.length + 1)
+        return json.slice(0, i) + insert + json.slice(i + (len % 3))
+      })
     fc.assert(
       fc.property(fc.oneof(fc.json({ maxDepth: 4 }), mutated, garbage), (text) => {
         let valid = true
@@ -192,26 +252,39 @@ describe('JSON Lines and arrays round trip', () => {
       { weight: 1, arbitrary: badLine.map((text) => ({ kind: 'bad' as const, text })) },
     )
     fc.assert(
-      fc.property(fc.array(fc.tuple(entry, fc.constantFrom('\n', '\r\n')), { maxLength: 15 }), fc.boolean(), cuts, (entries, bom, positions) => {
-        const text = (bom ? '\uFEFF' : '') + entries.map(([e, eol]) => e.text + eol).join('')
-        const expected: unknown[] = []
-        entries.forEach(([e], i) => {
-          if (e.kind === 'record') expected.push({ record: { line: i + 1, fields: JSON.parse(e.text) as Record<string, unknown> } })
-          if (e.kind === 'bad') expected.push({ error: { line: i + 1, message: expect.any(String) } })
-        })
-        expect([...parseJsonlChunks(cut(text, positions))]).toEqual(expected)
-      }),
+      fc.property(
+        fc.array(fc.tuple(entry, fc.constantFrom('\n', '\r\n')), { maxLength: 15 }),
+        fc.boolean(),
+        cuts,
+        (entries, bom, positions) => {
+          const text = (bom ? '\uFEFF' : '') + entries.map(([e, eol]) => e.text + eol).join('')
+          const expected: unknown[] = []
+          entries.forEach(([e], i) => {
+            if (e.kind === 'record')
+              expected.push({ record: { line: i + 1, fields: JSON.parse(e.text) as Record<string, unknown> } })
+            if (e.kind === 'bad') expected.push({ error: { line: i + 1, message: expect.any(String) } })
+          })
+          expect([...parseJsonlChunks(cut(text, positions))]).toEqual(expected)
+        },
+      ),
       RUNS,
     )
   })
 
   it('a JSON array of objects, in any layout and chunking, reads back deep-equal with positions', () => {
     fc.assert(
-      fc.property(fc.array(object, { maxLength: 10 }), fc.constantFrom(undefined, 0, 2, '\t', '\r\n '), cuts, (objects, indent, positions) => {
-        const text = JSON.stringify(objects, null, indent as string | number | undefined)
-        const expected = objects.map((o, i) => ({ record: { line: i + 1, fields: JSON.parse(JSON.stringify(o)) as Record<string, unknown> } }))
-        expect([...parseJsonArrayChunks(cut(text, positions))]).toEqual(expected)
-      }),
+      fc.property(
+        fc.array(object, { maxLength: 10 }),
+        fc.constantFrom(undefined, 0, 2, '\t', '\r\n '),
+        cuts,
+        (objects, indent, positions) => {
+          const text = JSON.stringify(objects, null, indent as string | number | undefined)
+          const expected = objects.map((o, i) => ({
+            record: { line: i + 1, fields: JSON.parse(JSON.stringify(o)) as Record<string, unknown> },
+          }))
+          expect([...parseJsonArrayChunks(cut(text, positions))]).toEqual(expected)
+        },
+      ),
       RUNS,
     )
   })

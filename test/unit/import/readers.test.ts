@@ -30,14 +30,21 @@ const records = (results: ReadResult[]): SourceRecord[] => results.flatMap((r) =
 const errors = (results: ReadResult[]): RecordError[] => results.flatMap((r) => ('error' in r ? [r.error] : []))
 const csv = (text: string, delimiter: ',' | ';' | '\t' | '|' = ',') => [...parseCsvChunks([text], delimiter)]
 /** The same text cut into one-character chunks: every boundary case at once. */
-const csvByChar = (text: string, delimiter: ',' | ';' | '\t' | '|' = ',') => [...parseCsvChunks(text.split(''), delimiter)]
+const csvByChar = (text: string, delimiter: ',' | ';' | '\t' | '|' = ',') => [
+  ...parseCsvChunks(text.split(''), delimiter),
+]
 
 describe('CSV reader', () => {
   it('keeps quoted newlines, doubled quotes and delimiters inside values, and numbers lines physically', () => {
     const text = 'id,response,label\n1,"Step 1:\nboil\r\nStep 2: say ""done"", then serve",PASS\n2,plain,FAIL\n'
     const results = csv(text)
     expect(results).toEqual([
-      { record: { line: 2, fields: { id: '1', response: 'Step 1:\nboil\r\nStep 2: say "done", then serve', label: 'PASS' } } },
+      {
+        record: {
+          line: 2,
+          fields: { id: '1', response: 'Step 1:\nboil\r\nStep 2: say "done", then serve', label: 'PASS' },
+        },
+      },
       { record: { line: 5, fields: { id: '2', response: 'plain', label: 'FAIL' } } },
     ])
     expect(csvByChar(text)).toEqual(results)
@@ -73,8 +80,17 @@ describe('CSV reader', () => {
 
   it('renames duplicate headers x_2, x_3 and names empty ones column_N, with notes', () => {
     const notes: string[] = []
-    const results = [...parseCsvChunks([',confidence,x,confidence,,confidence\n1,2,3,4,5,6\n'], ',', (n) => notes.push(n))]
-    expect(records(results)[0]!.fields).toEqual({ column_1: '1', confidence: '2', x: '3', confidence_2: '4', column_5: '5', confidence_3: '6' })
+    const results = [
+      ...parseCsvChunks([',confidence,x,confidence,,confidence\n1,2,3,4,5,6\n'], ',', (n) => notes.push(n)),
+    ]
+    expect(records(results)[0]!.fields).toEqual({
+      column_1: '1',
+      confidence: '2',
+      x: '3',
+      confidence_2: '4',
+      column_5: '5',
+      confidence_3: '6',
+    })
     expect(notes).toEqual([
       'Column 1 has no header; named it "column_1"',
       'Column 5 has no header; named it "column_5"',
@@ -86,8 +102,14 @@ describe('CSV reader', () => {
   it('reports ragged rows with their line and field counts, and goes on reading', () => {
     const results = csv('a,b,c,d,e\n1,2,3\n1,2,3,4,5,6,7\n1,2,3,4,5\n')
     const [fewer, more] = errors(results)
-    expect(fewer).toMatchObject({ line: 2, message: expect.stringContaining('this row has 3 fields, the header has 5') })
-    expect(more).toMatchObject({ line: 3, message: expect.stringContaining('this row has 7 fields, the header has 5 (2 extra)') })
+    expect(fewer).toMatchObject({
+      line: 2,
+      message: expect.stringContaining('this row has 3 fields, the header has 5'),
+    })
+    expect(more).toMatchObject({
+      line: 3,
+      message: expect.stringContaining('this row has 7 fields, the header has 5 (2 extra)'),
+    })
     expect(more!.message).toContain('comma')
     expect(fewer!.fatal).toBeUndefined()
     expect(records(results)).toEqual([{ line: 4, fields: { a: '1', b: '2', c: '3', d: '4', e: '5' } }])
@@ -105,19 +127,25 @@ describe('CSV reader', () => {
     for (const results of [csv(text), csvByChar(text)]) {
       expect(records(results)).toHaveLength(1)
       const last = results[results.length - 1]!
-      expect(last).toEqual({ error: { line: 3, column: 'response', fatal: true, message: expect.stringContaining('never closed') } })
+      expect(last).toEqual({
+        error: { line: 3, column: 'response', fatal: true, message: expect.stringContaining('never closed') },
+      })
     }
   })
 
   it('reports an odd stray quote in an unquoted value with line and column, but keeps paired ones literally', () => {
     const results = csv('id,notes,n\n1,5" pan,1\n2, "No errors",2\n3,say "hi" now,3\n')
-    expect(errors(results)).toEqual([{ line: 2, column: 'notes', message: expect.stringContaining('unmatched double quote') }])
+    expect(errors(results)).toEqual([
+      { line: 2, column: 'notes', message: expect.stringContaining('unmatched double quote') },
+    ])
     expect(records(results).map((r) => r.fields.notes)).toEqual([' "No errors"', 'say "hi" now'])
   })
 
   it('reports text after a closing quote; spaces there are dropped', () => {
     const results = csv('a,b\n"x"y,1\n"z"  ,2\n')
-    expect(errors(results)).toEqual([{ line: 2, column: 'a', message: expect.stringContaining('text after the closing quote') }])
+    expect(errors(results)).toEqual([
+      { line: 2, column: 'a', message: expect.stringContaining('text after the closing quote') },
+    ])
     expect(records(results)).toEqual([{ line: 3, fields: { a: 'z', b: '2' } }])
   })
 
@@ -157,13 +185,16 @@ describe('CSV reader', () => {
   })
 
   it('stops at bytes that are not UTF-8 beyond the first chunk, naming their line', async () => {
-    const head = 'id,text\n' + Array.from({ length: 20_000 }, (_, i) => `${i},"row ${i} ${'y'.repeat(60)}"`).join('\n') + '\n'
+    const head =
+      'id,text\n' + Array.from({ length: 20_000 }, (_, i) => `${i},"row ${i} ${'y'.repeat(60)}"`).join('\n') + '\n'
     expect(head.length).toBeGreaterThan(CHUNK_BYTES)
     const tail = Buffer.concat([Buffer.from('20000,caf'), Buffer.from([0xe9]), Buffer.from('\n20001,after\n')])
     const path = write('latin1.csv', Buffer.concat([Buffer.from(head), tail]))
     const results = await read(path, { format: 'csv' })
     expect(records(results)).toHaveLength(20_000)
-    expect(results[results.length - 1]).toEqual({ error: { line: 20_002, fatal: true, message: expect.stringContaining('not UTF-8 (0xE9') } })
+    expect(results[results.length - 1]).toEqual({
+      error: { line: 20_002, fatal: true, message: expect.stringContaining('not UTF-8 (0xE9') },
+    })
   })
 
   it('reports progress in bytes and stops quietly when aborted', async () => {
@@ -214,9 +245,15 @@ describe('JSONL reader', () => {
   })
 
   it('stops at bytes that are not UTF-8, naming their line', async () => {
-    const path = write('bad.jsonl', Buffer.concat([Buffer.from('{"a":1}\n{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n{"a":3}\n')]))
+    const path = write(
+      'bad.jsonl',
+      Buffer.concat([Buffer.from('{"a":1}\n{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n{"a":3}\n')]),
+    )
     const results = await read(path, { format: 'jsonl' })
-    expect(results).toEqual([{ record: { line: 1, fields: { a: 1 } } }, { error: { line: 2, fatal: true, message: expect.stringContaining('0xFF') } }])
+    expect(results).toEqual([
+      { record: { line: 1, fields: { a: 1 } } },
+      { error: { line: 2, fatal: true, message: expect.stringContaining('0xFF') } },
+    ])
   })
 })
 
@@ -227,7 +264,12 @@ describe('JSON array reader', () => {
     const expected = [
       { record: { line: 1, fields: { id: 1, s: 'a "]" , { [ x' } } },
       { record: { line: 2, fields: { id: 2, n: [1, { k: '}' }] } } },
-      { error: { line: 3, message: expect.stringContaining('element 3 of the array (line 4) is a number, not an object') } },
+      {
+        error: {
+          line: 3,
+          message: expect.stringContaining('element 3 of the array (line 4) is a number, not an object'),
+        },
+      },
       { record: { line: 4, fields: { id: 4 } } },
     ]
     expect([...parseJsonArrayChunks([text])]).toEqual(expected)
@@ -244,7 +286,9 @@ describe('JSON array reader', () => {
     ['   ', 1, 'no JSON'],
   ])('invalid JSON %j is a fatal error at line %i', (input, line, message) => {
     const results = [...parseJsonArrayChunks([input])]
-    expect(results[results.length - 1]).toEqual({ error: { line, fatal: true, message: expect.stringContaining(message) } })
+    expect(results[results.length - 1]).toEqual({
+      error: { line, fatal: true, message: expect.stringContaining(message) },
+    })
   })
 
   it('an empty array has no records and no errors', () => {
@@ -255,17 +299,38 @@ describe('JSON array reader', () => {
 describe('JSON object readers', () => {
   it('json-records picks the conventional key, else the only array, and notes it', () => {
     const notes: string[] = []
-    const results = [...parseWholeJsonChunks(['{"meta":{"n":2},"items":[{"a":1},"x"],"other":[1]}'], 'json-records', { onNote: (n) => notes.push(n) })]
-    expect(results).toEqual([{ record: { line: 1, fields: { a: 1 } } }, { error: { line: 2, message: expect.stringContaining('element 2 of the records array is a string') } }])
+    const results = [
+      ...parseWholeJsonChunks(['{"meta":{"n":2},"items":[{"a":1},"x"],"other":[1]}'], 'json-records', {
+        onNote: (n) => notes.push(n),
+      }),
+    ]
+    expect(results).toEqual([
+      { record: { line: 1, fields: { a: 1 } } },
+      { error: { line: 2, message: expect.stringContaining('element 2 of the records array is a string') } },
+    ])
     expect(notes).toEqual(['Records read from the "items" array'])
-    expect(records([...parseWholeJsonChunks(['{"n":3,"spans_x":[{"a":1}]}'], 'json-records')])).toEqual([{ line: 1, fields: { a: 1 } }])
+    expect(records([...parseWholeJsonChunks(['{"n":3,"spans_x":[{"a":1}]}'], 'json-records')])).toEqual([
+      { line: 1, fields: { a: 1 } },
+    ])
   })
 
   it('json-records refuses to guess between several arrays, naming them; recordsKey chooses', () => {
     const doc = '{"test_labels":[{"v":0}],"test_preds":[{"v":1}],"description":"x"}'
-    expect([...parseWholeJsonChunks([doc], 'json-records')]).toEqual([{ error: { line: 1, fatal: true, message: expect.stringContaining('several arrays ("test_labels", "test_preds")') } }])
-    expect(records([...parseWholeJsonChunks([doc], 'json-records', { recordsKey: 'test_preds' })])).toEqual([{ line: 1, fields: { v: 1 } }])
-    expect([...parseWholeJsonChunks(['{"summary":{"tpr":1}}'], 'json-records')]).toEqual([{ error: { line: 1, fatal: true, message: expect.stringContaining('no array of records (keys: "summary")') } }])
+    expect([...parseWholeJsonChunks([doc], 'json-records')]).toEqual([
+      {
+        error: {
+          line: 1,
+          fatal: true,
+          message: expect.stringContaining('several arrays ("test_labels", "test_preds")'),
+        },
+      },
+    ])
+    expect(records([...parseWholeJsonChunks([doc], 'json-records', { recordsKey: 'test_preds' })])).toEqual([
+      { line: 1, fields: { v: 1 } },
+    ])
+    expect([...parseWholeJsonChunks(['{"summary":{"tpr":1}}'], 'json-records')]).toEqual([
+      { error: { line: 1, fatal: true, message: expect.stringContaining('no array of records (keys: "summary")') } },
+    ])
   })
 
   it('json-columns turns pandas to_json() into rows in numeric index order', () => {
@@ -276,19 +341,25 @@ describe('JSON object readers', () => {
       { line: 3, fields: { label: 'PASS', score: null } },
       { line: 4, fields: { label: 'FAIL' } },
     ])
-    expect([...parseWholeJsonChunks(['{"a":{"0":1},"b":[1]}'], 'json-columns')]).toEqual([{ error: { line: 1, fatal: true, message: expect.stringContaining('column "b" holds an array') } }])
+    expect([...parseWholeJsonChunks(['{"a":{"0":1},"b":[1]}'], 'json-columns')]).toEqual([
+      { error: { line: 1, fatal: true, message: expect.stringContaining('column "b" holds an array') } },
+    ])
   })
 
   it('invalid JSON names its line and column', () => {
     const results = [...parseWholeJsonChunks(['{\n  "data": [\n    {"a": 1},\n    {"a": 2,}\n  ]\n}'], 'json-records')]
-    expect(results).toEqual([{ error: { line: 4, fatal: true, message: expect.stringContaining('line 4, column 13') } }])
+    expect(results).toEqual([
+      { error: { line: 4, fatal: true, message: expect.stringContaining('line 4, column 13') } },
+    ])
   })
 
   it('refuses a whole-document JSON file above the size limit, suggesting JSON Lines', async () => {
     const path = write('big.json', JSON.stringify({ data: Array.from({ length: 100 }, (_, i) => ({ i })) }))
     const results: ReadResult[] = []
     for await (const batch of readJson(path, { format: 'json-records' }, 100)) results.push(...batch)
-    expect(results).toEqual([{ error: { line: 1, fatal: true, message: expect.stringContaining('Convert it to JSON Lines') } }])
+    expect(results).toEqual([
+      { error: { line: 1, fatal: true, message: expect.stringContaining('Convert it to JSON Lines') } },
+    ])
     const within: ReadResult[] = []
     for await (const batch of readJson(path, { format: 'json-records' })) within.push(...batch)
     expect(records(within)).toHaveLength(100)

@@ -31,15 +31,27 @@ describe('getField', () => {
 
   it('reads into a JSON object held in a CSV cell, OTLP attribute lists and array indexes', () => {
     expect(getField({ metadata: '{"lsmith_id":"abc"}' }, 'metadata.lsmith_id')).toBe('abc')
-    const otlp = { attributes: [{ key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } }, { key: 'n', value: { intValue: '3' } }] }
+    const otlp = {
+      attributes: [
+        { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } },
+        { key: 'n', value: { intValue: '3' } },
+      ],
+    }
     expect(getField(otlp, 'attributes.gen_ai.request.model')).toBe('gpt-4o')
     expect(getField(otlp, 'attributes.n')).toBe(3)
     expect(getField({ messages: [{ role: 'user', content: 'hi' }] }, 'messages.0.content')).toBe('hi')
   })
 
   it('rebuilds indexed lists flattened into dotted keys', () => {
-    const attrs = { 'llm.input_messages.1.message.content': 'b', 'llm.input_messages.0.message.role': 'user', 'llm.input_messages.0.message.content': 'a' }
-    expect(collectIndexed(attrs, 'llm.input_messages')).toEqual([{ message: { role: 'user', content: 'a' } }, { message: { content: 'b' } }])
+    const attrs = {
+      'llm.input_messages.1.message.content': 'b',
+      'llm.input_messages.0.message.role': 'user',
+      'llm.input_messages.0.message.content': 'a',
+    }
+    expect(collectIndexed(attrs, 'llm.input_messages')).toEqual([
+      { message: { role: 'user', content: 'a' } },
+      { message: { content: 'b' } },
+    ])
   })
 })
 
@@ -60,13 +72,24 @@ describe('normalizeMessages: OpenAI shapes', () => {
       normalizeMessages([
         { role: 'system', content: 'be nice' },
         { role: 'user', content: 'book a tour' },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'getTourAvailability', arguments: '{}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'getTourAvailability', arguments: '{}' } }],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: '{"slots":[]}' },
-        { role: 'assistant', tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'book', arguments: { day: 'mon' } } }] },
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'book', arguments: { day: 'mon' } } }],
+        },
         { role: 'assistant', content: null, function_call: { name: 'legacy', arguments: '{"x":1}' } },
       ]),
     )
-    expect(msgs[2]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'call_1', name: 'getTourAvailability', arguments: '{}' }] })
+    expect(msgs[2]).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_1', name: 'getTourAvailability', arguments: '{}' }],
+    })
     expect(msgs[3]).toEqual({ role: 'tool', content: '{"slots":[]}', tool_call_id: 'call_1' })
     expect(msgs[4].tool_calls).toEqual([{ id: 'call_2', name: 'book', arguments: '{"day":"mon"}' }])
     expect(msgs[4].content).toBeNull()
@@ -74,7 +97,8 @@ describe('normalizeMessages: OpenAI shapes', () => {
   })
 
   it('reads a JSON string of messages from a CSV cell', () => {
-    const cell = '[{"content":"You are Emma","role":"system"},{"content":"Is there parking?","role":"user"},{"content":"Yes","role":"assistant"}]'
+    const cell =
+      '[{"content":"You are Emma","role":"system"},{"content":"Is there parking?","role":"user"},{"content":"Yes","role":"assistant"}]'
     expect(ok(normalizeMessages(cell)).map((m) => m.role)).toEqual(['system', 'user', 'assistant'])
   })
 
@@ -91,18 +115,28 @@ describe('normalizeMessages: OpenAI shapes', () => {
         },
       ]),
     )
-    expect(m.content).toBe('What is in this picture?\n[image: https://example.com/cat.png]\n[image: data:image/png;base64,…]')
+    expect(m.content).toBe(
+      'What is in this picture?\n[image: https://example.com/cat.png]\n[image: data:image/png;base64,…]',
+    )
   })
 
   it('keeps unknown roles as written (the real typo `asssistant`), missing roles become `unknown`', () => {
-    const msgs = ok(normalizeMessages([{ role: 'asssistant', content: 'Hi there!' }, { content: 'no role' }, { role: 'agent', content: 'hw5 agent turn' }]))
+    const msgs = ok(
+      normalizeMessages([
+        { role: 'asssistant', content: 'Hi there!' },
+        { content: 'no role' },
+        { role: 'agent', content: 'hw5 agent turn' },
+      ]),
+    )
     expect(msgs.map((m) => m.role)).toEqual(['asssistant', 'unknown', 'agent'])
     expect(lastAssistantText(msgs)).toBe('hw5 agent turn')
     expect(lastAssistantText(msgs.slice(0, 2))).toBe('Hi there!')
   })
 
   it('flattens a message list nested inside the list (a real NurtureBoss log cell)', () => {
-    const msgs = ok(normalizeMessages([{ role: 'user', content: 'bye' }, [{ role: 'assistant', content: 'Drive safely.' }]]))
+    const msgs = ok(
+      normalizeMessages([{ role: 'user', content: 'bye' }, [{ role: 'assistant', content: 'Drive safely.' }]]),
+    )
     expect(msgs).toEqual([
       { role: 'user', content: 'bye' },
       { role: 'assistant', content: 'Drive safely.' },
@@ -118,7 +152,11 @@ describe('normalizeMessages: OpenAI shapes', () => {
   })
 
   it('keeps TOOL_CALL[...] pseudo calls written as assistant text as text (hw5)', () => {
-    const [m] = ok(normalizeMessages([{ role: 'assistant', content: 'TOOL_CALL[GetCustomerProfile] Unable to access user profile.' }]))
+    const [m] = ok(
+      normalizeMessages([
+        { role: 'assistant', content: 'TOOL_CALL[GetCustomerProfile] Unable to access user profile.' },
+      ]),
+    )
     expect(m).toEqual({ role: 'assistant', content: 'TOOL_CALL[GetCustomerProfile] Unable to access user profile.' })
   })
 })
@@ -129,8 +167,18 @@ describe('normalizeMessages: LangChain, OTel GenAI, OpenInference, Responses API
       normalizeMessages({
         messages: [
           [
-            { lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', 'SystemMessage'], kwargs: { content: 'sys' } },
-            { lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', 'HumanMessage'], kwargs: { content: 'hi', type: 'human' } },
+            {
+              lc: 1,
+              type: 'constructor',
+              id: ['langchain', 'schema', 'messages', 'SystemMessage'],
+              kwargs: { content: 'sys' },
+            },
+            {
+              lc: 1,
+              type: 'constructor',
+              id: ['langchain', 'schema', 'messages', 'HumanMessage'],
+              kwargs: { content: 'hi', type: 'human' },
+            },
             { type: 'ai', content: '', tool_calls: [{ name: 'search', args: { q: 'x' }, id: 't1' }] },
             { type: 'tool', content: 'result', tool_call_id: 't1' },
             { type: 'human', data: { content: 'thanks' } },
@@ -149,13 +197,20 @@ describe('normalizeMessages: LangChain, OTel GenAI, OpenInference, Responses API
       normalizeMessages(
         JSON.stringify([
           { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] },
-          { role: 'assistant', parts: [{ type: 'tool_call', id: 'c1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+          {
+            role: 'assistant',
+            parts: [{ type: 'tool_call', id: 'c1', name: 'get_weather', arguments: { city: 'Paris' } }],
+          },
           { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: 'rainy' }] },
         ]),
       ),
     )
     expect(msgs[0]).toEqual({ role: 'user', content: 'Weather in Paris?' })
-    expect(msgs[1]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' }] })
+    expect(msgs[1]).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    })
     expect(msgs[2]).toEqual({ role: 'tool', content: 'rainy', tool_call_id: 'c1' })
   })
 
@@ -163,7 +218,12 @@ describe('normalizeMessages: LangChain, OTel GenAI, OpenInference, Responses API
     const msgs = ok(
       normalizeMessages([
         { message: { role: 'user', content: 'a' } },
-        { 'message.role': 'assistant', 'message.tool_calls': [{ 'tool_call.id': 'x', 'tool_call.function.name': 'f', 'tool_call.function.arguments': '{}' }] },
+        {
+          'message.role': 'assistant',
+          'message.tool_calls': [
+            { 'tool_call.id': 'x', 'tool_call.function.name': 'f', 'tool_call.function.arguments': '{}' },
+          ],
+        },
       ]),
     )
     expect(msgs[0]).toEqual({ role: 'user', content: 'a' })
@@ -183,7 +243,9 @@ describe('normalizeMessages: LangChain, OTel GenAI, OpenInference, Responses API
       ['assistant', null],
       ['tool', 'found'],
     ])
-    expect(outputMessages({ choices: [{ message: { role: 'assistant', content: 'Hello' } }] })).toEqual([{ role: 'assistant', content: 'Hello' }])
+    expect(outputMessages({ choices: [{ message: { role: 'assistant', content: 'Hello' } }] })).toEqual([
+      { role: 'assistant', content: 'Hello' },
+    ])
     expect(outputMessages('plain reply')).toBeNull()
     expect(outputMessages('{"score": 3}')).toBeNull()
   })
@@ -198,13 +260,20 @@ describe('normalizeMessages: LangChain, OTel GenAI, OpenInference, Responses API
 
 describe('normalizeSteps', () => {
   it('reads an array (or a JSON string of one) of {name, input, output}', () => {
-    const steps = ok(normalizeSteps('[{"name":"decompose","input":"q","output":["a","b"],"latency_ms":12},{"name":"retrieve","input":{"k":3},"output":"docs"}]'))
+    const steps = ok(
+      normalizeSteps(
+        '[{"name":"decompose","input":"q","output":["a","b"],"latency_ms":12},{"name":"retrieve","input":{"k":3},"output":"docs"}]',
+      ),
+    )
     expect(steps.map((s) => [s.name, s.input, s.output])).toEqual([
       ['decompose', 'q', '["a","b"]'],
       ['retrieve', '{"k":3}', 'docs'],
     ])
     expect(steps[0].metadata).toEqual({ latency_ms: 12 })
-    expect(normalizeSteps([{ name: 'a' }, 'b'])).toEqual({ ok: false, error: 'step 2 is the text "b", not a {name, input, output} object' })
+    expect(normalizeSteps([{ name: 'a' }, 'b'])).toEqual({
+      ok: false,
+      error: 'step 2 is the text "b", not a {name, input, output} object',
+    })
   })
 })
 
@@ -219,15 +288,69 @@ describe('timeKey', () => {
 })
 
 describe('assembleSpanTrees', () => {
-  const spans = { traceId: 'traceId', spanId: 'spanId', parentId: 'parentSpanId', name: 'name', start: 'startTimeUnixNano' }
+  const spans = {
+    traceId: 'traceId',
+    spanId: 'spanId',
+    parentId: 'parentSpanId',
+    name: 'name',
+    start: 'startTimeUnixNano',
+  }
   // An OTel GenAI trace written out of order, with an orphan whose parent was not exported.
   const otel = [
-    rec(1, { traceId: 't1', spanId: 'c2', parentSpanId: 'root', name: 'extract', startTimeUnixNano: '3000000', attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.system_instructions': '[{"type":"text","content":"Extract facts."}]', 'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"extract"}]}]', 'gen_ai.output.messages': '[{"role":"assistant","parts":[{"type":"text","content":"done"}]}]' } }),
-    rec(2, { traceId: 't1', spanId: 'root', parentSpanId: '', name: 'pipeline', startTimeUnixNano: '1000000', endTimeUnixNano: '9000000', attributes: { 'input.value': 'user question', 'output.value': 'final answer', 'app.version': '1.2' } }),
-    rec(3, { traceId: 't1', spanId: 'c1', parentSpanId: 'root', name: 'retrieve', startTimeUnixNano: '2000000', attributes: { 'input.value': 'q', 'output.value': 'docs' } }),
-    rec(4, { traceId: 't1', spanId: 'g1', parentSpanId: 'c1', name: 'rerank', startTimeUnixNano: '2500000', attributes: {} }),
-    rec(5, { traceId: 't1', spanId: 'o1', parentSpanId: 'gone', name: 'late-tool', startTimeUnixNano: '8000000', attributes: { 'output.value': 'tool out' } }),
-    rec(6, { traceId: 't2', spanId: 'r2', name: 'pipeline', startTimeUnixNano: '1', attributes: { 'input.value': 'second' } }),
+    rec(1, {
+      traceId: 't1',
+      spanId: 'c2',
+      parentSpanId: 'root',
+      name: 'extract',
+      startTimeUnixNano: '3000000',
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.system_instructions': '[{"type":"text","content":"Extract facts."}]',
+        'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"extract"}]}]',
+        'gen_ai.output.messages': '[{"role":"assistant","parts":[{"type":"text","content":"done"}]}]',
+      },
+    }),
+    rec(2, {
+      traceId: 't1',
+      spanId: 'root',
+      parentSpanId: '',
+      name: 'pipeline',
+      startTimeUnixNano: '1000000',
+      endTimeUnixNano: '9000000',
+      attributes: { 'input.value': 'user question', 'output.value': 'final answer', 'app.version': '1.2' },
+    }),
+    rec(3, {
+      traceId: 't1',
+      spanId: 'c1',
+      parentSpanId: 'root',
+      name: 'retrieve',
+      startTimeUnixNano: '2000000',
+      attributes: { 'input.value': 'q', 'output.value': 'docs' },
+    }),
+    rec(4, {
+      traceId: 't1',
+      spanId: 'g1',
+      parentSpanId: 'c1',
+      name: 'rerank',
+      startTimeUnixNano: '2500000',
+      attributes: {},
+    }),
+    rec(5, {
+      traceId: 't1',
+      spanId: 'o1',
+      parentSpanId: 'gone',
+      name: 'late-tool',
+      startTimeUnixNano: '8000000',
+      attributes: { 'output.value': 'tool out' },
+    }),
+    rec(6, {
+      traceId: 't2',
+      spanId: 'r2',
+      name: 'pipeline',
+      startTimeUnixNano: '1',
+      attributes: { 'input.value': 'second' },
+    }),
   ]
 
   it('builds one trace per trace id: root input/output, descendants as steps in depth-first start order', () => {
@@ -241,12 +364,17 @@ describe('assembleSpanTrees', () => {
     expect(t.steps.map((s) => s.metadata.depth)).toEqual([0, 1, 0, 0])
     const extract = t.steps[2]
     // Several input messages are kept whole; one plain reply is kept as its text.
-    expect([extract.input, extract.output]).toEqual(['[{"role":"system","content":"Extract facts."},{"role":"user","content":"extract"}]', 'done'])
+    expect([extract.input, extract.output]).toEqual([
+      '[{"role":"system","content":"Extract facts."},{"role":"user","content":"extract"}]',
+      'done',
+    ])
     expect(extract.metadata).toMatchObject({ kind: 'chat', model: 'gpt-4o', spanId: 'c2', parentId: 'root' })
     expect(extract.messages.map((m) => m.content)).toEqual(['Extract facts.', 'extract', 'done'])
     expect(t.steps[3].metadata.orphan).toBe('parent span "gone" is not in the file; attached to the root')
     expect(t.metadata).toMatchObject({ spanCount: 5, rootSpanId: 'root', durationMs: 8 })
-    expect(t.metadata.importNotes).toEqual(['1 span(s) name a parent that is not in the file; they are attached to the root'])
+    expect(t.metadata.importNotes).toEqual([
+      '1 span(s) name a parent that is not in the file; they are attached to the root',
+    ])
     // What the root said besides its input/output and timing stays for metadata.
     expect(t.rootFields).toEqual({ attributes: { 'app.version': '1.2' } })
     expect(t.metadata.end).toBe('9000000')
@@ -255,8 +383,20 @@ describe('assembleSpanTrees', () => {
   it('keeps a trace with several roots as one trace, every root a step', () => {
     const { traces } = assembleSpanTrees(
       [
-        rec(1, { traceId: 't', spanId: 'b', name: 'turn-2', startTimeUnixNano: '20', attributes: { 'input.value': 'q2', 'output.value': 'a2' } }),
-        rec(2, { traceId: 't', spanId: 'a', name: 'turn-1', startTimeUnixNano: '10', attributes: { 'input.value': 'q1', 'output.value': 'a1' } }),
+        rec(1, {
+          traceId: 't',
+          spanId: 'b',
+          name: 'turn-2',
+          startTimeUnixNano: '20',
+          attributes: { 'input.value': 'q2', 'output.value': 'a2' },
+        }),
+        rec(2, {
+          traceId: 't',
+          spanId: 'a',
+          name: 'turn-1',
+          startTimeUnixNano: '10',
+          attributes: { 'input.value': 'q1', 'output.value': 'a1' },
+        }),
         rec(3, { traceId: 't', spanId: 'a1', parentSpanId: 'a', name: 'llm', startTimeUnixNano: '11' }),
       ],
       spans,
@@ -269,19 +409,54 @@ describe('assembleSpanTrees', () => {
 
   it('uses the earliest span as root when the root was not exported, and reports rows without a trace id', () => {
     const { traces, errors } = assembleSpanTrees(
-      [rec(1, { traceId: 't', spanId: 'x', parentSpanId: 'missing', name: 'b', startTimeUnixNano: '5' }), rec(2, { traceId: 't', spanId: 'y', parentSpanId: 'missing', name: 'a', startTimeUnixNano: '1' }), rec(3, { spanId: 'z' })],
+      [
+        rec(1, { traceId: 't', spanId: 'x', parentSpanId: 'missing', name: 'b', startTimeUnixNano: '5' }),
+        rec(2, { traceId: 't', spanId: 'y', parentSpanId: 'missing', name: 'a', startTimeUnixNano: '1' }),
+        rec(3, { spanId: 'z' }),
+      ],
       spans,
     )
     expect(traces[0].root.line).toBe(2)
     expect(traces[0].steps.map((s) => s.name)).toEqual(['b'])
-    expect(errors).toEqual([{ line: 3, column: 'traceId', message: expect.stringContaining('every span needs a trace id') }])
+    expect(errors).toEqual([
+      { line: 3, column: 'traceId', message: expect.stringContaining('every span needs a trace id') },
+    ])
   })
 
   it('reads Phoenix dataframe rows: dotted columns, ISO start times, flattened llm.input_messages', () => {
-    const phoenix = { traceId: 'context.trace_id', spanId: 'context.span_id', parentId: 'parent_id', name: 'name', start: 'start_time' }
+    const phoenix = {
+      traceId: 'context.trace_id',
+      spanId: 'context.span_id',
+      parentId: 'parent_id',
+      name: 'name',
+      start: 'start_time',
+    }
     const rows = [
-      rec(2, { 'context.trace_id': 'T', 'context.span_id': 'L', parent_id: 'R', name: 'ChatCompletion', span_kind: 'LLM', start_time: '2025-07-24 22:03:40.000002+00:00', 'attributes.llm.model_name': 'gpt-4o-mini', 'attributes.llm.input_messages.0.message.role': 'user', 'attributes.llm.input_messages.0.message.content': 'vegan pizza?', 'attributes.llm.output_messages.0.message.role': 'assistant', 'attributes.llm.output_messages.0.message.content': 'Here is one' }),
-      rec(3, { 'context.trace_id': 'T', 'context.span_id': 'R', parent_id: '', name: 'Query_Information', span_kind: 'CHAIN', start_time: '2025-07-24 22:03:40.000001+00:00', end_time: '2025-07-24 22:03:41.000001+00:00', 'attributes.input.value': 'vegan pizza?', 'attributes.output.value': 'Here is one', ground_truth_label: 'PASS' }),
+      rec(2, {
+        'context.trace_id': 'T',
+        'context.span_id': 'L',
+        parent_id: 'R',
+        name: 'ChatCompletion',
+        span_kind: 'LLM',
+        start_time: '2025-07-24 22:03:40.000002+00:00',
+        'attributes.llm.model_name': 'gpt-4o-mini',
+        'attributes.llm.input_messages.0.message.role': 'user',
+        'attributes.llm.input_messages.0.message.content': 'vegan pizza?',
+        'attributes.llm.output_messages.0.message.role': 'assistant',
+        'attributes.llm.output_messages.0.message.content': 'Here is one',
+      }),
+      rec(3, {
+        'context.trace_id': 'T',
+        'context.span_id': 'R',
+        parent_id: '',
+        name: 'Query_Information',
+        span_kind: 'CHAIN',
+        start_time: '2025-07-24 22:03:40.000001+00:00',
+        end_time: '2025-07-24 22:03:41.000001+00:00',
+        'attributes.input.value': 'vegan pizza?',
+        'attributes.output.value': 'Here is one',
+        ground_truth_label: 'PASS',
+      }),
     ]
     const { traces } = assembleSpanTrees(rows, phoenix)
     expect(traces).toHaveLength(1)
@@ -289,7 +464,11 @@ describe('assembleSpanTrees', () => {
     expect([t.input, t.output, t.root.line]).toEqual(['vegan pizza?', 'Here is one', 3])
     expect(t.metadata).toMatchObject({ kind: 'CHAIN', durationMs: 1000 })
     expect(t.steps).toHaveLength(1)
-    expect(t.steps[0]).toMatchObject({ name: 'ChatCompletion', output: 'Here is one', metadata: { kind: 'LLM', model: 'gpt-4o-mini' } })
+    expect(t.steps[0]).toMatchObject({
+      name: 'ChatCompletion',
+      output: 'Here is one',
+      metadata: { kind: 'LLM', model: 'gpt-4o-mini' },
+    })
     expect(t.steps[0].messages).toEqual([
       { role: 'user', content: 'vegan pizza?' },
       { role: 'assistant', content: 'Here is one' },
@@ -305,8 +484,31 @@ describe('assembleSpanTrees', () => {
           scopeSpans: [
             {
               spans: [
-                { traceId: 'ab', spanId: '02', parentSpanId: '01', name: 'chat gpt-4o', startTimeUnixNano: '1700000000200000000', attributes: [{ key: 'gen_ai.prompt.0.role', value: { stringValue: 'user' } }, { key: 'gen_ai.prompt.0.content', value: { stringValue: 'hi' } }, { key: 'gen_ai.completion.0.role', value: { stringValue: 'assistant' } }, { key: 'gen_ai.completion.0.content', value: { stringValue: 'hello' } }] },
-                { traceId: 'ab', spanId: '01', parentSpanId: '', name: 'agent', startTimeUnixNano: '1700000000100000000', endTimeUnixNano: '1700000000900000000', attributes: [{ key: 'input.value', value: { stringValue: 'hi' } }, { key: 'output.value', value: { stringValue: 'hello' } }] },
+                {
+                  traceId: 'ab',
+                  spanId: '02',
+                  parentSpanId: '01',
+                  name: 'chat gpt-4o',
+                  startTimeUnixNano: '1700000000200000000',
+                  attributes: [
+                    { key: 'gen_ai.prompt.0.role', value: { stringValue: 'user' } },
+                    { key: 'gen_ai.prompt.0.content', value: { stringValue: 'hi' } },
+                    { key: 'gen_ai.completion.0.role', value: { stringValue: 'assistant' } },
+                    { key: 'gen_ai.completion.0.content', value: { stringValue: 'hello' } },
+                  ],
+                },
+                {
+                  traceId: 'ab',
+                  spanId: '01',
+                  parentSpanId: '',
+                  name: 'agent',
+                  startTimeUnixNano: '1700000000100000000',
+                  endTimeUnixNano: '1700000000900000000',
+                  attributes: [
+                    { key: 'input.value', value: { stringValue: 'hi' } },
+                    { key: 'output.value', value: { stringValue: 'hello' } },
+                  ],
+                },
               ],
             },
           ],
@@ -318,6 +520,14 @@ describe('assembleSpanTrees', () => {
     expect(records[0].fields['resource.service.name']).toBe('recipe-bot')
     const { traces } = assembleSpanTrees(records, spans)
     expect(traces[0].metadata.durationMs).toBe(800)
-    expect(traces[0].steps[0]).toMatchObject({ name: 'chat gpt-4o', input: 'hi', output: 'hello', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] })
+    expect(traces[0].steps[0]).toMatchObject({
+      name: 'chat gpt-4o',
+      input: 'hi',
+      output: 'hello',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'hello' },
+      ],
+    })
   })
 })

@@ -21,7 +21,23 @@ describe('API keys', () => {
     expect(keyFor({ id: 'mine', baseUrl: 'https://llm.example.com/v1' }, k)).toBe('sk-stored')
     // A project whose version claims profile "mine" but calls elsewhere gets nothing.
     expect(keyFor({ id: 'mine', baseUrl: 'https://attacker.example/v1' }, k)).toBeNull()
-    expect(() => clientFor({ id: 'mine', name: 'x', provider: 'x', baseUrl: 'https://attacker.example/v1', model: 'm', pricePerMInput: 0, pricePerMOutput: 0, structuredOutputs: true, timeoutMs: 1000, apiKeyEnv: 'AWS_SECRET_ACCESS_KEY' }, k)).toThrow(
+    expect(() =>
+      clientFor(
+        {
+          id: 'mine',
+          name: 'x',
+          provider: 'x',
+          baseUrl: 'https://attacker.example/v1',
+          model: 'm',
+          pricePerMInput: 0,
+          pricePerMOutput: 0,
+          structuredOutputs: true,
+          timeoutMs: 1000,
+          apiKeyEnv: 'AWS_SECRET_ACCESS_KEY',
+        },
+        k,
+      ),
+    ).toThrow(
       /Your profile "mine" calls https:\/\/llm\.example\.com\/v1\/, not this version's https:\/\/attacker\.example\/v1, so its key is not sent there/,
     )
   })
@@ -31,7 +47,9 @@ describe('API keys', () => {
     expect(keyFor({ id: 'mine', baseUrl: 'https://llm.example.com/v1' }, noStore)).toBe('sk-env')
     expect(keyFor({ id: 'other', baseUrl: 'https://api.openai.com/v1' }, noStore)).toBe('sk-openai')
     expect(keyFor({ id: 'other', baseUrl: 'http://10.0.0.5:8000/v1' }, noStore)).toBeNull()
-    expect(keyFor({ id: 'other', baseUrl: 'http://10.0.0.5:8000/v1' }, { ...noStore, chosenEndpoint: true })).toBe('sk-openai')
+    expect(keyFor({ id: 'other', baseUrl: 'http://10.0.0.5:8000/v1' }, { ...noStore, chosenEndpoint: true })).toBe(
+      'sk-openai',
+    )
   })
 
   it('writes key files with mode 600, refuses ids that are paths, and files others can read', () => {

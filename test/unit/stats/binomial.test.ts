@@ -20,7 +20,13 @@ function exactPmf(n: number, k: number, p: number): number {
  * Pearson χ² of `draws` samples against the pmf, tails merged until every bin expects ≥ 5.
  * Returns the statistic and degrees of freedom; we require χ² < df + 6·√(2·df) (p ≈ 1e-5).
  */
-function chiSquare(sample: (rng: Rng) => number, n: number, p: number, draws: number, seed: number): { chi2: number; df: number } {
+function chiSquare(
+  sample: (rng: Rng) => number,
+  n: number,
+  p: number,
+  draws: number,
+  seed: number,
+): { chi2: number; df: number } {
   const rng = createRng(seed)
   const { lo, pmf } = binomialPmf(n, p)
   const counts = new Map<number, number>()
@@ -59,7 +65,13 @@ function expectFits(sample: (rng: Rng) => number, n: number, p: number, draws = 
 
 describe('binomial pmf', () => {
   it('matches the exact pmf to ~1e-13 relative', () => {
-    for (const [n, p] of [[1, 0.3], [10, 0.5], [37, 0.9], [60, 0.02], [60, 0.999]] as const) {
+    for (const [n, p] of [
+      [1, 0.3],
+      [10, 0.5],
+      [37, 0.9],
+      [60, 0.02],
+      [60, 0.999],
+    ] as const) {
       const { lo, pmf } = binomialPmf(n, p)
       for (let j = 0; j < pmf.length; j++) {
         const want = exactPmf(n, lo + j, p)
@@ -69,7 +81,11 @@ describe('binomial pmf', () => {
   })
 
   it('has mean np and variance np(1−p) for large n, and trivial cases', () => {
-    for (const [n, p] of [[1000, 0.5], [100_000, 0.7], [5_000_000, 1e-4]] as const) {
+    for (const [n, p] of [
+      [1000, 0.5],
+      [100_000, 0.7],
+      [5_000_000, 1e-4],
+    ] as const) {
       const { lo, pmf } = binomialPmf(n, p)
       let sum = 0
       let mean = 0
@@ -92,20 +108,36 @@ describe('binomial pmf', () => {
 
 describe('binomial samplers follow the binomial distribution (χ² goodness of fit)', () => {
   it('inverse-CDF tables: small (searched from the mode) and large (guide table)', () => {
-    for (const [n, p] of [[20, 0.97], [30, 0.3], [1000, 0.5], [100_000, 0.7]] as const) {
+    for (const [n, p] of [
+      [20, 0.97],
+      [30, 0.3],
+      [1000, 0.5],
+      [100_000, 0.7],
+    ] as const) {
       const draw = createBinomialSampler(n, p)
       expectFits(draw, n, p)
     }
   })
 
   it('BTRS (Hörmann 1993) for n·min(p, 1−p) ≥ 10, including p > 1/2', () => {
-    for (const [n, p] of [[40, 0.25], [100, 0.3], [1000, 0.02], [2000, 0.9], [1_000_000, 0.5]] as const) {
+    for (const [n, p] of [
+      [40, 0.25],
+      [100, 0.3],
+      [1000, 0.02],
+      [2000, 0.9],
+      [1_000_000, 0.5],
+    ] as const) {
       expectFits((rng) => binomialBtrs(rng, n, p), n, p)
     }
   })
 
   it('one-off draws (inversion for small means) and families with varying n', () => {
-    for (const [n, p] of [[100, 0.05], [1_000_000, 2e-6], [15, 0.5]] as const) expectFits((rng) => binomial(rng, n, p), n, p)
+    for (const [n, p] of [
+      [100, 0.05],
+      [1_000_000, 2e-6],
+      [15, 0.5],
+    ] as const)
+      expectFits((rng) => binomial(rng, n, p), n, p)
     // A family visits n = 50 both before and after its table is built.
     const family = new BinomialFamily(0.8, 200)
     expectFits((rng) => family.draw(rng, 50), 50, 0.8)

@@ -4,7 +4,12 @@
  * bench (`electron/bench/stats.ts`) runs the same simulation larger.
  */
 import { beforeAll, describe, expect, it } from 'vitest'
-import { COVERAGE_SCENARIOS, formatCoverageTable, simulateCoverage, type CoverageCell } from '../../../shared/stats/coverage'
+import {
+  COVERAGE_SCENARIOS,
+  formatCoverageTable,
+  simulateCoverage,
+  type CoverageCell,
+} from '../../../shared/stats/coverage'
 import { DEFAULT_METHOD, type IntervalMethod } from '../../../shared/stats/estimate'
 
 const SEED = 20251127
@@ -19,10 +24,26 @@ describe('coverage simulation at nominal 0.95', () => {
   const defaultCells: CoverageCell[] = []
   beforeAll(() => {
     for (const s of COVERAGE_SCENARIOS) {
-      cells.push(...simulateCoverage(s, { replicates: REPLICATES, iterations: ITERATIONS, seed: SEED, methods: COMPARED }))
+      cells.push(
+        ...simulateCoverage(s, { replicates: REPLICATES, iterations: ITERATIONS, seed: SEED, methods: COMPARED }),
+      )
       // The same data stream, so these are the first EXACT_REPLICATES data sets of the row above.
-      cells.push(...simulateCoverage(s, { replicates: EXACT_REPLICATES, iterations: ITERATIONS, seed: SEED, methods: ['exact'] }))
-      defaultCells.push(...simulateCoverage(s, { replicates: DEFAULT_REPLICATES, iterations: ITERATIONS, seed: SEED, methods: [DEFAULT_METHOD] }))
+      cells.push(
+        ...simulateCoverage(s, {
+          replicates: EXACT_REPLICATES,
+          iterations: ITERATIONS,
+          seed: SEED,
+          methods: ['exact'],
+        }),
+      )
+      defaultCells.push(
+        ...simulateCoverage(s, {
+          replicates: DEFAULT_REPLICATES,
+          iterations: ITERATIONS,
+          seed: SEED,
+          methods: [DEFAULT_METHOD],
+        }),
+      )
     }
     console.log(
       `Coverage / mean width (R = ${REPLICATES} data sets per row, bootstrap B = ${ITERATIONS}; exact: first ${EXACT_REPLICATES} data sets)\n` +
@@ -37,7 +58,8 @@ describe('coverage simulation at nominal 0.95', () => {
   })
 
   it('the default method has the best worst-case coverage of the methods compared', () => {
-    const worst = (method: IntervalMethod) => Math.min(...cells.filter((c) => c.method === method).map((c) => c.coverage))
+    const worst = (method: IntervalMethod) =>
+      Math.min(...cells.filter((c) => c.method === method).map((c) => c.coverage))
     const best = [...COMPARED].sort((a, b) => worst(b) - worst(a))[0]
     expect(best).toBe(DEFAULT_METHOD)
   })

@@ -52,8 +52,12 @@ describe('multinomial (binomial-hierarchy) draws equal index resampling in distr
 
   it('the KS check notices a different design (unlabeled verdicts also resampled)', () => {
     const counts = { tp: 90, fn: 10, tn: 80, fp: 20, k: 210, m: 300 }
-    const judgy = bootstrapDraws(counts, B, createRng(1), { stratified: false, resampleUnlabeled: false }).draws.slice().sort()
-    const wider = bootstrapDraws(counts, B, createRng(2), { stratified: false, resampleUnlabeled: true }).draws.slice().sort()
+    const judgy = bootstrapDraws(counts, B, createRng(1), { stratified: false, resampleUnlabeled: false })
+      .draws.slice()
+      .sort()
+    const wider = bootstrapDraws(counts, B, createRng(2), { stratified: false, resampleUnlabeled: true })
+      .draws.slice()
+      .sort()
     const crit = Math.sqrt(-Math.log(1e-4 / 2) / 2) * Math.sqrt(2 / B)
     expect(ksDistance(judgy, wider)).toBeGreaterThan(crit)
   })

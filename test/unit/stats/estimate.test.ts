@@ -26,7 +26,14 @@ function code(input: EstimateInput): StatsErrorCode | 'ok' {
 describe('estimate', () => {
   it('defaults: the default method, seed 0, PRNG named, confidence 0.95', () => {
     const r = estimate({ counts: A })
-    expect(r).toMatchObject({ method: DEFAULT_METHOD, seed: DEFAULT_SEED, prng: 'xoshiro128**', confidence: 0.95, iterations: null, nValid: null })
+    expect(r).toMatchObject({
+      method: DEFAULT_METHOD,
+      seed: DEFAULT_SEED,
+      prng: 'xoshiro128**',
+      confidence: 0.95,
+      iterations: null,
+      nValid: null,
+    })
     expect(r.theta).toBe(0.7142857142857141)
     expect(r.youdenJ).toBeCloseTo(0.7, 15)
     expect(r.counts).toEqual({ ...A, n: 200, pos: 100, neg: 100 })
@@ -45,11 +52,25 @@ describe('estimate', () => {
   })
 
   it('the resampling design is explicit in the result', () => {
-    expect(estimate({ counts: A, method: 'judgy', iterations: 100 })).toMatchObject({ stratified: false, resampleUnlabeled: false })
-    expect(estimate({ counts: A, method: 'bootstrap', iterations: 100 })).toMatchObject({ stratified: false, resampleUnlabeled: true })
-    expect(estimate({ counts: A, method: 'bca', iterations: 100, stratified: true, resampleUnlabeled: false })).toMatchObject({ stratified: true, resampleUnlabeled: false })
-    expect(estimate({ counts: A, method: 'exact', stratified: true })).toMatchObject({ stratified: true, resampleUnlabeled: false })
-    expect(estimate({ counts: A, method: 'lang-reiczigel' })).toMatchObject({ stratified: true, resampleUnlabeled: true })
+    expect(estimate({ counts: A, method: 'judgy', iterations: 100 })).toMatchObject({
+      stratified: false,
+      resampleUnlabeled: false,
+    })
+    expect(estimate({ counts: A, method: 'bootstrap', iterations: 100 })).toMatchObject({
+      stratified: false,
+      resampleUnlabeled: true,
+    })
+    expect(
+      estimate({ counts: A, method: 'bca', iterations: 100, stratified: true, resampleUnlabeled: false }),
+    ).toMatchObject({ stratified: true, resampleUnlabeled: false })
+    expect(estimate({ counts: A, method: 'exact', stratified: true })).toMatchObject({
+      stratified: true,
+      resampleUnlabeled: false,
+    })
+    expect(estimate({ counts: A, method: 'lang-reiczigel' })).toMatchObject({
+      stratified: true,
+      resampleUnlabeled: true,
+    })
   })
 
   it('is reproducible from its seed, and the seed matters', () => {
@@ -124,7 +145,8 @@ describe('estimate', () => {
     for (let pos = 1; pos <= 40; pos++)
       for (let neg = 1; neg <= 40; neg++)
         for (let tp = 0; tp <= pos; tp++)
-          for (let tn = 0; tn <= neg; tn++) if (judgeBeatsChance(tp, pos, tn, neg) !== tp / pos + tn / neg - 1 > 0) disagreements++
+          for (let tn = 0; tn <= neg; tn++)
+            if (judgeBeatsChance(tp, pos, tn, neg) !== tp / pos + tn / neg - 1 > 0) disagreements++
     expect(disagreements).toBe(0)
     expect(judgeBeatsChance(3_000_000_001, 6_000_000_000, 3_000_000_000, 6_000_000_000)).toBe(true)
     expect(judgeBeatsChance(3_000_000_000, 6_000_000_000, 3_000_000_000, 6_000_000_000)).toBe(false)
@@ -140,10 +162,18 @@ describe('warnings (statistics.md §6)', () => {
 
   it('small classes, small test set, weak judge, uninformative interval', () => {
     const c = codes({ counts: { tp: 13, fn: 7, tn: 12, fp: 8, k: 100, m: 200 }, method: 'judgy' }) // fixture b3
-    for (const want of ['small_test', 'weak_judge', 'uninformative_interval', 'many_dropped', 'unlabeled_fixed'] as const) {
+    for (const want of [
+      'small_test',
+      'weak_judge',
+      'uninformative_interval',
+      'many_dropped',
+      'unlabeled_fixed',
+    ] as const) {
       expect(c).toContain(want)
     }
-    const w = estimate({ counts: { tp: 95, fn: 5, tn: 9, fp: 1, k: 600, m: 1000 } }).warnings.find((x) => x.code === 'small_class')!
+    const w = estimate({ counts: { tp: 95, fn: 5, tn: 9, fp: 1, k: 600, m: 1000 } }).warnings.find(
+      (x) => x.code === 'small_class',
+    )!
     expect(w.message).toContain('Only 10 human-Fail items')
     expect(w.message).toContain('10 more Fail')
   })
@@ -153,6 +183,8 @@ describe('warnings (statistics.md §6)', () => {
       expect.arrayContaining(['perfect_scores', 'unlabeled_fixed']),
     )
     expect(codes({ counts: { tp: 90, fn: 10, tn: 80, fp: 20, k: 150, m: 1000 } })).toContain('clipped')
-    expect(codes({ counts: { tp: 95, fn: 5, tn: 95, fp: 5, k: 925, m: 1000 }, method: 'bootstrap' })).toContain('prevalence_extreme')
+    expect(codes({ counts: { tp: 95, fn: 5, tn: 95, fp: 5, k: 925, m: 1000 }, method: 'bootstrap' })).toContain(
+      'prevalence_extreme',
+    )
   })
 })

@@ -32,7 +32,9 @@ interface FixtureCase {
   }
 }
 
-const fixtures = JSON.parse(readFileSync(path.join(fixturesDir, 'judgy-fixtures.json'), 'utf8')) as { cases: FixtureCase[] }
+const fixtures = JSON.parse(readFileSync(path.join(fixturesDir, 'judgy-fixtures.json'), 'utf8')) as {
+  cases: FixtureCase[]
+}
 const okCases = fixtures.cases.filter((c) => c.expected.status === 'ok')
 const errorCases = fixtures.cases.filter((c) => c.expected.status === 'error')
 
@@ -72,17 +74,20 @@ describe('judgy fixtures (statistics.md §3.3)', () => {
     expect(errorCode(() => run(c, { method: 'judgy' }))).toBe(c.expected.ref_error)
   })
 
-  it.each(okCases.map((c) => [c.id, c] as const))('%s: judgy interval at B = 20000 is within tolerance of judgy at B = 10^6 for several seeds', (_id, c) => {
-    const large = c.expected.judgy_large_B as Bounds
-    const tol = c.expected.suggested_tolerance_B20000 as Bounds
-    for (const seed of [0, 1, 2, 3, 4]) {
-      const r = run(c, { method: 'judgy', seed })
-      expect(r.iterations).toBe(20000)
-      expect(r.nValid! + r.nDropped!).toBe(20000)
-      expect(Math.abs(r.lower - large.lower)).toBeLessThanOrEqual(tol.lower)
-      expect(Math.abs(r.upper - large.upper)).toBeLessThanOrEqual(tol.upper)
-    }
-  })
+  it.each(okCases.map((c) => [c.id, c] as const))(
+    '%s: judgy interval at B = 20000 is within tolerance of judgy at B = 10^6 for several seeds',
+    (_id, c) => {
+      const large = c.expected.judgy_large_B as Bounds
+      const tol = c.expected.suggested_tolerance_B20000 as Bounds
+      for (const seed of [0, 1, 2, 3, 4]) {
+        const r = run(c, { method: 'judgy', seed })
+        expect(r.iterations).toBe(20000)
+        expect(r.nValid! + r.nDropped!).toBe(20000)
+        expect(Math.abs(r.lower - large.lower)).toBeLessThanOrEqual(tol.lower)
+        expect(Math.abs(r.upper - large.upper)).toBeLessThanOrEqual(tol.upper)
+      }
+    },
+  )
 
   it.each(okCases.map((c) => [c.id, c] as const))('%s: dropped draws match the share judgy drops', (_id, c) => {
     const seeded = c.expected.judgy_seeded!.filter((s) => s.n_valid !== undefined)
@@ -93,17 +98,20 @@ describe('judgy fixtures (statistics.md §3.3)', () => {
     expect(Math.abs(share - judgyShare)).toBeLessThan(0.012)
   })
 
-  it.each(okCases.map((c) => [c.id, c] as const))('%s: exact enumeration reproduces ideal_bootstrap_exact', (_id, c) => {
-    const exact = c.expected.ideal_bootstrap_exact!
-    const r = run(c, { method: 'exact' })
-    expect(Math.abs(r.lower - exact.lower)).toBeLessThanOrEqual(1e-12)
-    expect(Math.abs(r.upper - exact.upper)).toBeLessThanOrEqual(1e-12)
-    expect(Math.abs(r.pValid! - exact.p_valid)).toBeLessThanOrEqual(1e-12)
-    const strat = c.expected.extensions_not_judgy!.stratified_exact
-    const s = run(c, { method: 'exact', stratified: true })
-    expect(Math.abs(s.lower - strat.lower)).toBeLessThanOrEqual(1e-12)
-    expect(Math.abs(s.upper - strat.upper)).toBeLessThanOrEqual(1e-12)
-  })
+  it.each(okCases.map((c) => [c.id, c] as const))(
+    '%s: exact enumeration reproduces ideal_bootstrap_exact',
+    (_id, c) => {
+      const exact = c.expected.ideal_bootstrap_exact!
+      const r = run(c, { method: 'exact' })
+      expect(Math.abs(r.lower - exact.lower)).toBeLessThanOrEqual(1e-12)
+      expect(Math.abs(r.upper - exact.upper)).toBeLessThanOrEqual(1e-12)
+      expect(Math.abs(r.pValid! - exact.p_valid)).toBeLessThanOrEqual(1e-12)
+      const strat = c.expected.extensions_not_judgy!.stratified_exact
+      const s = run(c, { method: 'exact', stratified: true })
+      expect(Math.abs(s.lower - strat.lower)).toBeLessThanOrEqual(1e-12)
+      expect(Math.abs(s.upper - strat.upper)).toBeLessThanOrEqual(1e-12)
+    },
+  )
 
   it.each(okCases.map((c) => [c.id, c] as const))('%s: analytic intervals match the reference values', (_id, c) => {
     const ext = c.expected.extensions_not_judgy!
@@ -115,25 +123,32 @@ describe('judgy fixtures (statistics.md §3.3)', () => {
     expect(wald.upper).toBeCloseTo(ext.wald_delta_method.upper, 12)
   })
 
-  it.each(okCases.map((c) => [c.id, c] as const))('%s: bootstrap and BCa extensions agree with the reference at B = 10^6 within Monte-Carlo tolerance', (_id, c) => {
-    const ext = c.expected.extensions_not_judgy!
-    const tol = c.expected.suggested_tolerance_B20000!
-    // Tolerances are those suggested for the judgy interval; unlabeled resampling widens the spread a little.
-    const slack = (t: number) => 2 * t
-    const checks: Array<[Bounds, Omit<EstimateInput, 'counts'>]> = [
-      [ext.resample_unlabeled_bootstrap_B1e6, { method: 'bootstrap' }],
-      [ext.bca_B1e6, { method: 'bca', resampleUnlabeled: false }],
-      [ext.bca_resample_unlabeled_B1e6, { method: 'bca' }],
-    ]
-    // With a perfect judge the draws live on the grid k*/m: a quantile may land on the next atom.
-    const atom = c.id === 'e_perfect_judge' ? 0.01 + 1e-9 : 0
-    for (const [want, options] of checks) {
-      if (c.id === 'g_readme_example' && options.method === 'bca') continue // n = 8: atoms 1/8 apart, checked below
-      const r = run(c, { ...options, seed: 3 })
-      expect(Math.abs(r.lower - want.lower), `${options.method} lower`).toBeLessThanOrEqual(Math.max(atom, slack(tol.lower)))
-      expect(Math.abs(r.upper - want.upper), `${options.method} upper`).toBeLessThanOrEqual(Math.max(atom, slack(tol.upper)))
-    }
-  })
+  it.each(okCases.map((c) => [c.id, c] as const))(
+    '%s: bootstrap and BCa extensions agree with the reference at B = 10^6 within Monte-Carlo tolerance',
+    (_id, c) => {
+      const ext = c.expected.extensions_not_judgy!
+      const tol = c.expected.suggested_tolerance_B20000!
+      // Tolerances are those suggested for the judgy interval; unlabeled resampling widens the spread a little.
+      const slack = (t: number) => 2 * t
+      const checks: Array<[Bounds, Omit<EstimateInput, 'counts'>]> = [
+        [ext.resample_unlabeled_bootstrap_B1e6, { method: 'bootstrap' }],
+        [ext.bca_B1e6, { method: 'bca', resampleUnlabeled: false }],
+        [ext.bca_resample_unlabeled_B1e6, { method: 'bca' }],
+      ]
+      // With a perfect judge the draws live on the grid k*/m: a quantile may land on the next atom.
+      const atom = c.id === 'e_perfect_judge' ? 0.01 + 1e-9 : 0
+      for (const [want, options] of checks) {
+        if (c.id === 'g_readme_example' && options.method === 'bca') continue // n = 8: atoms 1/8 apart, checked below
+        const r = run(c, { ...options, seed: 3 })
+        expect(Math.abs(r.lower - want.lower), `${options.method} lower`).toBeLessThanOrEqual(
+          Math.max(atom, slack(tol.lower)),
+        )
+        expect(Math.abs(r.upper - want.upper), `${options.method} upper`).toBeLessThanOrEqual(
+          Math.max(atom, slack(tol.upper)),
+        )
+      }
+    },
+  )
 
   it('g_readme_example (n = 8): BCa levels agree with the reference', () => {
     // ref_estimator.py --method bca (test only) at B = 20000, seeds 0-3, gave lower levels 0.0403-0.0424 and

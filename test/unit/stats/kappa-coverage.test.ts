@@ -6,7 +6,14 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { agreement, kappaInterval, KAPPA_INTERVAL_METHOD } from '../../../shared/stats/agreement'
 import { clopperPearsonInterval, regularizedBeta } from '../../../shared/stats/beta'
-import { kappaScenarios, simulateKappaCoverage, KAPPA_METHODS, kappaWaldInterval, type KappaCoverageCell, type KappaMethod } from '../../../shared/stats/kappa-coverage'
+import {
+  kappaScenarios,
+  simulateKappaCoverage,
+  KAPPA_METHODS,
+  kappaWaldInterval,
+  type KappaCoverageCell,
+  type KappaMethod,
+} from '../../../shared/stats/kappa-coverage'
 
 const SEED = 20251206
 const REPLICATES = 1500
@@ -20,7 +27,16 @@ function table(cells: readonly KappaCoverageCell[]): string {
   const scenarios = [...new Set(cells.map((c) => c.scenario))]
   const w = Math.max(...scenarios.map((s) => s.length)) + 2
   const lines = [''.padEnd(w) + methods.map((m) => m.padEnd(30)).join('')]
-  for (const s of scenarios) lines.push(s.padEnd(w) + methods.map((m) => { const c = cells.find((x) => x.scenario === s && x.method === m)!; return `${c.coverage.toFixed(3)} / ${c.meanWidth.toFixed(2)}`.padEnd(30) }).join(''))
+  for (const s of scenarios)
+    lines.push(
+      s.padEnd(w) +
+        methods
+          .map((m) => {
+            const c = cells.find((x) => x.scenario === s && x.method === m)!
+            return `${c.coverage.toFixed(3)} / ${c.meanWidth.toFixed(2)}`.padEnd(30)
+          })
+          .join(''),
+    )
   return lines.join('\n')
 }
 
@@ -33,7 +49,10 @@ describe('the Clopper–Pearson interval', () => {
     expect(clopperPearsonInterval(9, 9)).toEqual({ lower: expect.closeTo(0.025 ** (1 / 9), 10), upper: 1 })
     expect(regularizedBeta(0.3, 2, 5)).toBeCloseTo(0.579825, 12) // P(Bin(6, 0.3) ≥ 2)
     // For integers, I_x(a, b) = P(Bin(a + b − 1, x) ≥ a): here P(Bin(52, 0.9) ≥ 50).
-    expect(regularizedBeta(0.9, 50, 3)).toBeCloseTo(52 * 51 / 2 * 0.9 ** 50 * 0.1 ** 2 + 52 * 0.9 ** 51 * 0.1 + 0.9 ** 52, 12)
+    expect(regularizedBeta(0.9, 50, 3)).toBeCloseTo(
+      ((52 * 51) / 2) * 0.9 ** 50 * 0.1 ** 2 + 52 * 0.9 ** 51 * 0.1 + 0.9 ** 52,
+      12,
+    )
   })
 })
 
@@ -73,14 +92,31 @@ describe('κ interval coverage at nominal 0.95', () => {
   const cells: KappaCoverageCell[] = []
   const large: KappaCoverageCell[] = []
   beforeAll(() => {
-    for (const s of kappaScenarios([9, 20, 50])) cells.push(...simulateKappaCoverage(s, { replicates: REPLICATES, seed: SEED, iterations: ITERATIONS, methods: KAPPA_METHODS }))
-    for (const s of kappaScenarios([200])) large.push(...simulateKappaCoverage(s, { replicates: LARGE_REPLICATES, seed: SEED, iterations: ITERATIONS, methods: LARGE_METHODS }))
+    for (const s of kappaScenarios([9, 20, 50]))
+      cells.push(
+        ...simulateKappaCoverage(s, {
+          replicates: REPLICATES,
+          seed: SEED,
+          iterations: ITERATIONS,
+          methods: KAPPA_METHODS,
+        }),
+      )
+    for (const s of kappaScenarios([200]))
+      large.push(
+        ...simulateKappaCoverage(s, {
+          replicates: LARGE_REPLICATES,
+          seed: SEED,
+          iterations: ITERATIONS,
+          methods: LARGE_METHODS,
+        }),
+      )
     console.log(
       `κ interval coverage / mean width (R = ${REPLICATES} tables per row, κ̂ defined; bootstrap B = ${ITERATIONS})\n${table(cells)}\n\n` +
         `n = 200 (R = ${LARGE_REPLICATES}):\n${table(large)}`,
     )
   }, 120_000)
-  const worst = (from: KappaCoverageCell[], method: KappaMethod) => Math.min(...from.filter((c) => c.method === method).map((c) => c.coverage))
+  const worst = (from: KappaCoverageCell[], method: KappaMethod) =>
+    Math.min(...from.filter((c) => c.method === method).map((c) => c.coverage))
 
   it(`${KAPPA_INTERVAL_METHOD} covers at least 0.93 in every scenario, n = 9 to 200, κ up to 0.98`, () => {
     const ours = [...cells, ...large].filter((c) => c.method === KAPPA_INTERVAL_METHOD)

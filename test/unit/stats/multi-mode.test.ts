@@ -11,7 +11,8 @@ function twoModes(): ModeData[] {
   const mk = () => ({ testHuman: [] as number[], testJudge: [] as number[], unlabeled: [] as number[] })
   const a = mk()
   const b = mk()
-  const judge = (truth: number, tpr: number, tnr: number) => (truth === 1 ? +(rng.nextFloat() < tpr) : +(rng.nextFloat() >= tnr))
+  const judge = (truth: number, tpr: number, tnr: number) =>
+    truth === 1 ? +(rng.nextFloat() < tpr) : +(rng.nextFloat() >= tnr)
   for (let i = 0; i < n + m; i++) {
     const hard = rng.nextFloat() < 0.3 // hard items tend to fail both modes
     const ta = +(rng.nextFloat() < (hard ? 0.5 : 0.9))
@@ -26,7 +27,10 @@ function twoModes(): ModeData[] {
       b.unlabeled.push(judge(tb, 0.92, 0.8))
     }
   }
-  return [{ name: 'tone', ...a }, { name: 'facts', ...b }]
+  return [
+    { name: 'tone', ...a },
+    { name: 'facts', ...b },
+  ]
 }
 
 describe('several failure modes', () => {
@@ -61,7 +65,8 @@ describe('several failure modes', () => {
     const [a, b] = modes
     const humanAll = a.testHuman.length
     let tp = 0
-    for (let i = 0; i < humanAll; i++) if (a.testHuman[i] === 1 && b.testHuman[i] === 1 && a.testJudge[i] === 1 && b.testJudge[i] === 1) tp++
+    for (let i = 0; i < humanAll; i++)
+      if (a.testHuman[i] === 1 && b.testHuman[i] === 1 && a.testJudge[i] === 1 && b.testJudge[i] === 1) tp++
     expect(all.counts.tp).toBe(tp)
     const [ra, rb] = result.modes
     if (!ra.ok || !rb.ok) throw new Error('modes failed')
@@ -81,16 +86,28 @@ describe('several failure modes', () => {
   })
 
   it('resamples the same items for every mode: identical modes get identical intervals', () => {
-    const r = estimateModes({ modes: [modes[0], { ...modes[0], name: 'copy' }], iterations: 2000, seed: 1, includeAllPass: false })
+    const r = estimateModes({
+      modes: [modes[0], { ...modes[0], name: 'copy' }],
+      iterations: 2000,
+      seed: 1,
+      includeAllPass: false,
+    })
     const [x, y] = r.modes
     if (!x.ok || !y.ok) throw new Error('failed')
     expect([y.lower, y.upper, y.nDropped]).toEqual([x.lower, x.upper, x.nDropped])
   })
 
   it('reports a mode that cannot be corrected without failing the others', () => {
-    const bad: ModeData = { name: 'never passes', testHuman: Array.from(modes[0].testHuman, () => 0), testJudge: modes[0].testJudge, unlabeled: modes[0].unlabeled }
+    const bad: ModeData = {
+      name: 'never passes',
+      testHuman: Array.from(modes[0].testHuman, () => 0),
+      testJudge: modes[0].testJudge,
+      unlabeled: modes[0].unlabeled,
+    }
     const r = estimateModes({ modes: [modes[0], bad], iterations: 500 })
     expect(r.modes.map((x) => (x.ok ? 'ok' : x.error.code))).toEqual(['ok', 'single_class_test', 'single_class_test'])
-    expect(() => estimateModes({ modes: [modes[0], { ...modes[1], unlabeled: [1] }] })).toThrow(/same 200 test and 2000 production items/)
+    expect(() => estimateModes({ modes: [modes[0], { ...modes[1], unlabeled: [1] }] })).toThrow(
+      /same 200 test and 2000 production items/,
+    )
   })
 })

@@ -43,13 +43,15 @@ const QUANTILE: Array<[number, number]> = [
 describe('normal distribution', () => {
   it('Φ has ~1e-14 relative accuracy from the far tail to the centre', () => {
     // The reference itself (libm erfc) is good to a few 1e-15 relative; beyond |x| = 10 both drift a little.
-    for (const [x, want] of CDF) expect(Math.abs(normalCdf(x) - want) / want, String(x)).toBeLessThan(Math.abs(x) > 10 ? 5e-13 : 5e-14)
+    for (const [x, want] of CDF)
+      expect(Math.abs(normalCdf(x) - want) / want, String(x)).toBeLessThan(Math.abs(x) > 10 ? 5e-13 : 5e-14)
     expect(normalCdf(-Infinity)).toBe(0)
     expect(normalCdf(Infinity)).toBe(1)
   })
 
   it('Φ⁻¹ is AS241: matches Python bit for bit or within an ulp', () => {
-    for (const [p, want] of QUANTILE) expect(Math.abs(normalQuantile(p) - want), String(p)).toBeLessThanOrEqual(Math.abs(want) * 2e-16)
+    for (const [p, want] of QUANTILE)
+      expect(Math.abs(normalQuantile(p) - want), String(p)).toBeLessThanOrEqual(Math.abs(want) * 2e-16)
     expect(zForConfidence(0.95)).toBe(1.9599639845400536) // ref: NormalDist().inv_cdf(1 - (1 - 0.95)/2)
     expect(normalQuantile(0)).toBe(-Infinity)
     expect(() => normalQuantile(1.5)).toThrow(RangeError)

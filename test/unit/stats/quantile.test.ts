@@ -16,7 +16,9 @@ describe('type-7 quantiles (numpy percentile, method linear)', () => {
     const rng = createRng(3)
     for (let trial = 0; trial < 200; trial++) {
       const k = 1 + rng.nextInt(400)
-      const values = Float64Array.from({ length: k }, () => (rng.nextInt(3) === 0 ? rng.nextInt(5) / 4 : rng.nextFloat()))
+      const values = Float64Array.from({ length: k }, () =>
+        rng.nextInt(3) === 0 ? rng.nextInt(5) / 4 : rng.nextFloat(),
+      )
       const copy = values.slice()
       const sorted = values.slice().sort()
       const levels = [0, 0.025, rng.nextFloat() * 0.5, 0.5, 0.5 + rng.nextFloat() * 0.5, 0.975, 1].sort((a, b) => a - b)
@@ -29,7 +31,10 @@ describe('type-7 quantiles (numpy percentile, method linear)', () => {
     const x = Float64Array.from({ length: 1001 }, (_, i) => (1000 - i) / 1000)
     const alpha = 1 - 0.95 // 0.050000000000000044, as in judgy and the reference
     const sorted = x.slice().sort()
-    expect(percentileInterval(x, 0.95)).toEqual({ lower: quantileType7(sorted, alpha / 2), upper: quantileType7(sorted, 1 - alpha / 2) })
+    expect(percentileInterval(x, 0.95)).toEqual({
+      lower: quantileType7(sorted, alpha / 2),
+      upper: quantileType7(sorted, 1 - alpha / 2),
+    })
     expect(countBelow(Float64Array.of(0, 0.5, 0.5, 1), 0.5)).toBe(1)
   })
 })

@@ -28,7 +28,11 @@ interface Dataset {
 }
 
 /** A data set from counts, as judgy's arrays (items shuffled so order cannot matter). */
-function dataset(name: string, c: { tp: number; fn: number; tn: number; fp: number; k: number; m: number }, seed: number): Dataset {
+function dataset(
+  name: string,
+  c: { tp: number; fn: number; tn: number; fp: number; k: number; m: number },
+  seed: number,
+): Dataset {
   const rng = createRng(seed)
   const { labels, preds } = countsToArrays(c)
   const order = [...labels.keys()]
@@ -105,7 +109,13 @@ function runReference(sets: Dataset[], jobs: Array<{ d: number; options: Json }>
 
 async function ours(args: string[], d: Dataset): Promise<Json> {
   let stdout = ''
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: () => {}, readStdin: async () => stdinOf(d), cwd: repoRoot, env: {} }
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: () => {},
+    readStdin: async () => stdinOf(d),
+    cwd: repoRoot,
+    env: {},
+  }
   await estimateCommand.run(['--json', ...args], io)
   return JSON.parse(stdout) as Json
 }
@@ -133,7 +143,12 @@ interface Variant {
 const VARIANTS: Variant[] = [
   { ours: ['--method', 'judgy'], ref: { method: 'bootstrap' }, kind: 'bootstrap' },
   { ours: ['--method', 'bootstrap'], ref: { method: 'bootstrap', resample_unlabeled: true }, kind: 'bootstrap' },
-  { ours: ['--method', 'bootstrap', '--stratified'], ref: { method: 'bootstrap', resample_unlabeled: true, stratified: true }, kind: 'bootstrap', some: true },
+  {
+    ours: ['--method', 'bootstrap', '--stratified'],
+    ref: { method: 'bootstrap', resample_unlabeled: true, stratified: true },
+    kind: 'bootstrap',
+    some: true,
+  },
   { ours: ['--method', 'bca'], ref: { method: 'bca', resample_unlabeled: true }, kind: 'bootstrap' },
   { ours: ['--method', 'bca', '--fixed-unlabeled'], ref: { method: 'bca' }, kind: 'bootstrap', some: true },
   { ours: ['--method', 'lang-reiczigel'], ref: { method: 'lang_reiczigel' }, kind: 'analytic' },
@@ -149,7 +164,8 @@ describe.skipIf(!hasShared('spec'))('assay estimate --json agrees with ref_estim
   const data = datasets()
   const jobs: Array<{ d: Dataset; v: Variant }> = []
   data.forEach((d, i) => {
-    for (const v of VARIANTS) if ((v.kind !== 'exact' || d.n <= 200) && (v.some !== true || i % 2 === 0)) jobs.push({ d, v })
+    for (const v of VARIANTS)
+      if ((v.kind !== 'exact' || d.n <= 200) && (v.some !== true || i % 2 === 0)) jobs.push({ d, v })
   })
   /** Reference results per job: one per seed in REF_SEEDS for bootstrap variants, else one. */
   let refOut: Json[][] = []
@@ -216,12 +232,18 @@ describe.skipIf(!hasShared('spec'))('assay estimate --json agrees with ref_estim
         // Monte-Carlo tolerance: our mean over 5 seeds (B = 20 000) against the reference's mean over 3
         // seeds (B = 50 000); the spread of each side measures its noise, and where the draws sit on a
         // lattice (small n, perfect judge) that spread includes jumps between neighbouring atoms.
-        const runs = [first, ...(await Promise.all(OUR_SEEDS.slice(1).map((s) => ours([...v.ours, '--seed', String(s)], d))))]
+        const runs = [
+          first,
+          ...(await Promise.all(OUR_SEEDS.slice(1).map((s) => ours([...v.ours, '--seed', String(s)], d)))),
+        ]
         for (const side of ['lower', 'upper'] as const) {
           const a = spread(runs.map((r) => r[side] as number))
           const b = spread(refs.map((r) => r[side] as number))
           const tol = Math.max(0.004, 6 * a.sd, 6 * b.sd)
-          expect(Math.abs(a.mean - b.mean), `${label} ${side}: ours ${a.xs.join(', ')} vs ref ${b.xs.join(', ')}`).toBeLessThanOrEqual(tol)
+          expect(
+            Math.abs(a.mean - b.mean),
+            `${label} ${side}: ours ${a.xs.join(', ')} vs ref ${b.xs.join(', ')}`,
+          ).toBeLessThanOrEqual(tol)
         }
         const share = (first.nDropped as number) / 20000
         const refShare = (ref.n_dropped as number) / REF_B

@@ -8,14 +8,32 @@ import { Markdown } from '../../../renderer/components/trace/Markdown'
 import { pairToolCalls, TraceView } from '../../../renderer/components/trace/TraceView'
 
 function item(over: Partial<ItemDetail>): ItemDetail {
-  return { id: 1, externalId: 'trace-1', dataset: 'fixture.jsonl', kind: 'chat', input: '', output: '', messages: [], steps: [], metadata: {}, labels: [], verdicts: [], ...over }
+  return {
+    id: 1,
+    externalId: 'trace-1',
+    dataset: 'fixture.jsonl',
+    kind: 'chat',
+    input: '',
+    output: '',
+    messages: [],
+    steps: [],
+    metadata: {},
+    labels: [],
+    verdicts: [],
+    ...over,
+  }
 }
-const render = (detail: ItemDetail) => renderToStaticMarkup(createElement(TraceView, { item: detail, onOpenLink: () => {} }))
+const render = (detail: ItemDetail) =>
+  renderToStaticMarkup(createElement(TraceView, { item: detail, onOpenLink: () => {} }))
 const count = (html: string, needle: string | RegExp) => html.split(needle).length - 1
 
 /** An agent turn: two calls answered out of order, plus quirks seen in real exports. */
 const agentChat: ChatMessage[] = [
-  { role: 'system', content: 'You are a recipe bot.\nRule 1: respect diets.\nRule 2: be brief.\nRule 3: cite sources.\nRule 4: never invent.' },
+  {
+    role: 'system',
+    content:
+      'You are a recipe bot.\nRule 1: respect diets.\nRule 2: be brief.\nRule 3: cite sources.\nRule 4: never invent.',
+  },
   { role: 'user', content: 'Vegan **curry** for 4?' },
   {
     role: 'assistant',
@@ -27,7 +45,12 @@ const agentChat: ChatMessage[] = [
     ],
   },
   { role: 'tool', tool_call_id: 'call_b', name: 'get_nutrition', content: '320 kcal per serving' },
-  { role: 'tool', tool_call_id: 'call_a', name: 'search_recipes', content: '[{"title":"Chickpea curry","minutes":30}]' },
+  {
+    role: 'tool',
+    tool_call_id: 'call_a',
+    name: 'search_recipes',
+    content: '[{"title":"Chickpea curry","minutes":30}]',
+  },
   { role: 'tool', tool_call_id: 'call_zzz', content: 'a result nobody asked for' },
   { role: 'tool', content: '{"available_tour_dates":["01/21/2025"]}' }, // NurtureBoss style: no ids at all
   { role: 'asssistant', content: 'Typo role from a real trace' },
@@ -81,19 +104,26 @@ describe('TraceView, chat', () => {
   })
 
   it('renders tool arguments and JSON results as a JSON tree', () => {
-    expect(html).toContain('<span class="json-key">query: </span><span class="json-string">&quot;vegan curry&quot;</span>')
+    expect(html).toContain(
+      '<span class="json-key">query: </span><span class="json-string">&quot;vegan curry&quot;</span>',
+    )
     expect(html).toContain('<span class="json-key">max_minutes: </span><span class="json-number">40</span>')
   })
 
   it('shows unpaired results where they are, flagged when their id matches no call', () => {
-    const orphan = html.slice(html.indexOf('a result nobody asked for') - 700, html.indexOf('a result nobody asked for'))
+    const orphan = html.slice(
+      html.indexOf('a result nobody asked for') - 700,
+      html.indexOf('a result nobody asked for'),
+    )
     expect(orphan).toContain('result without a matching call')
     expect(count(html, 'result without a matching call')).toBe(1) // the id-less NurtureBoss result is not flagged
     expect(html).toContain('available_tour_dates')
   })
 
   it('shows an unknown role as written, with a badge', () => {
-    expect(html).toMatch(/class="bubble role-unknown" data-role="asssistant"><div class="role"><span>asssistant<\/span><span class="trace-badge warn"[^>]*>unknown role</)
+    expect(html).toMatch(
+      /class="bubble role-unknown" data-role="asssistant"><div class="role"><span>asssistant<\/span><span class="trace-badge warn"[^>]*>unknown role</,
+    )
     expect(count(html, 'unknown role</span>')).toBe(1)
   })
 
@@ -119,8 +149,27 @@ describe('TraceView, chat', () => {
   it('keeps the labels and verdicts table', () => {
     const out = render(
       item({
-        labels: [{ criterion: 'Overall', verdict: 'fail', note: 'ignored the diet', annotator: 'ana', split: 'dev', createdAt: '2025-01-01' }],
-        verdicts: [{ judge: 'diet-judge', version: 2, criterion: 'Overall', runId: 7, scope: 'dev', verdict: 'pass', critique: 'looks fine' }],
+        labels: [
+          {
+            criterion: 'Overall',
+            verdict: 'fail',
+            note: 'ignored the diet',
+            annotator: 'ana',
+            split: 'dev',
+            createdAt: '2025-01-01',
+          },
+        ],
+        verdicts: [
+          {
+            judge: 'diet-judge',
+            version: 2,
+            criterion: 'Overall',
+            runId: 7,
+            scope: 'dev',
+            verdict: 'pass',
+            critique: 'looks fine',
+          },
+        ],
       }),
     )
     expect(out).toContain('<table class="assessments">')
@@ -188,7 +237,13 @@ describe('TraceView, pipelines and text items', () => {
         kind: 'pipeline',
         steps: [
           { index: 0, name: 'decompose', input: 'What is **vegan**?', output: '["q1","q2"]', metadata: {} },
-          { index: 1, name: 'retrieve', input: '["q1","q2"]', output: '{"docs":[{"id":"d1","score":0.9}]}', metadata: { latency_ms: 512 } },
+          {
+            index: 1,
+            name: 'retrieve',
+            input: '["q1","q2"]',
+            output: '{"docs":[{"id":"d1","score":0.9}]}',
+            metadata: { latency_ms: 512 },
+          },
           { index: 2, name: 'answer', input: '{"docs":[]}', output: '# Answer\n\nNo animal products.', metadata: {} },
         ],
       }),
@@ -216,30 +271,41 @@ describe('performance', () => {
   /** ~5 KB of recipe-like Markdown: headings, lists, a table, code, links. */
   function markdown5k(i: number): string {
     const parts = [`## Recipe ${i}\n\n**Ingredients:**\n`]
-    for (let k = 0; k < 12; k++) parts.push(`- ${k + 1} cup of *ingredient ${k}* with \`code ${k}\` and [a link](https://example.com/${i}/${k})\n`)
+    for (let k = 0; k < 12; k++)
+      parts.push(`- ${k + 1} cup of *ingredient ${k}* with \`code ${k}\` and [a link](https://example.com/${i}/${k})\n`)
     parts.push('\n| step | minutes |\n|---|--:|\n| prep | 10 |\n| cook | 20 |\n\n```python\nprint("hello")\n```\n\n')
     let s = parts.join('')
-    while (s.length < 5000) s += `${s.length}. A longer paragraph sentence with **bold** and _emphasis_ that keeps going for a while.\n`
+    while (s.length < 5000)
+      s += `${s.length}. A longer paragraph sentence with **bold** and _emphasis_ that keeps going for a while.\n`
     return s.slice(0, 5000)
   }
 
   it('renders a 1 MB trace (200 messages × 5 KB of Markdown) well under a second', () => {
-    const messages: ChatMessage[] = Array.from({ length: 200 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: markdown5k(i) }))
+    const messages: ChatMessage[] = Array.from({ length: 200 }, (_, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content: markdown5k(i),
+    }))
     const bytes = messages.reduce((n, m) => n + (m.content?.length ?? 0), 0)
     expect(bytes).toBe(1_000_000)
-    const full = (ms: ChatMessage[]) => renderToStaticMarkup(createElement(TraceView, { item: item({ messages: ms }), firstPaintChars: Infinity }))
+    const full = (ms: ChatMessage[]) =>
+      renderToStaticMarkup(createElement(TraceView, { item: item({ messages: ms }), firstPaintChars: Infinity }))
     full(messages.slice(0, 20).map((m) => ({ ...m, content: `${m.content} ` }))) // warm-up (JIT), on other texts: nothing memoized
     const t0 = performance.now()
     const out = full(messages)
     const ms = performance.now() - t0
-    console.log(`[perf] 1 MB chat trace, all 200 messages (each cut to ~4 000 chars): ${ms.toFixed(0)} ms, ${(out.length / 1e6).toFixed(2)} MB of HTML`)
+    console.log(
+      `[perf] 1 MB chat trace, all 200 messages (each cut to ~4 000 chars): ${ms.toFixed(0)} ms, ${(out.length / 1e6).toFixed(2)} MB of HTML`,
+    )
     expect(count(out, 'class="bubble ')).toBe(200)
     expect(out).toContain('Show all (')
     expect(ms).toBeLessThan(2000)
   })
 
   it('paints the first 60 000 characters of a huge trace at once and defers the rest', () => {
-    const messages: ChatMessage[] = Array.from({ length: 200 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: markdown5k(i) + '  ' }))
+    const messages: ChatMessage[] = Array.from({ length: 200 }, (_, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content: markdown5k(i) + '  ',
+    }))
     const t0 = performance.now()
     const out = render(item({ messages }))
     const ms = performance.now() - t0
@@ -255,7 +321,9 @@ describe('performance', () => {
   it('renders the same 1 MB of Markdown uncut', () => {
     const texts = Array.from({ length: 200 }, (_, i) => markdown5k(i) + ' ') // distinct from the memoized ones
     const t0 = performance.now()
-    const out = renderToStaticMarkup(createElement('div', null, ...texts.map((text, i) => createElement(Markdown, { key: i, text }))))
+    const out = renderToStaticMarkup(
+      createElement('div', null, ...texts.map((text, i) => createElement(Markdown, { key: i, text }))),
+    )
     const ms = performance.now() - t0
     console.log(`[perf] 1 MB of Markdown, 200 messages uncut (as after "Show all" on every one): ${ms.toFixed(0)} ms`)
     expect(count(out, '<h4 class="md-h md-h2">')).toBe(200)
@@ -263,7 +331,12 @@ describe('performance', () => {
   })
 
   it('renders a 1 MB JSON tool result lazily', () => {
-    const rows = Array.from({ length: 6000 }, (_, i) => ({ id: i, title: `Recipe number ${i}`, tags: ['vegan', 'quick'], nutrition: { kcal: 300 + i, protein: 12 } }))
+    const rows = Array.from({ length: 6000 }, (_, i) => ({
+      id: i,
+      title: `Recipe number ${i}`,
+      tags: ['vegan', 'quick'],
+      nutrition: { kcal: 300 + i, protein: 12 },
+    }))
     const content = JSON.stringify(rows)
     expect(content.length).toBeGreaterThan(500_000)
     const big = JSON.stringify({ results: rows, more: rows })
@@ -271,7 +344,9 @@ describe('performance', () => {
     const t0 = performance.now()
     const out = render(item({ messages: [{ role: 'tool', content: big }] }))
     const ms = performance.now() - t0
-    console.log(`[perf] ${(big.length / 1e6).toFixed(2)} MB JSON tool result: ${ms.toFixed(0)} ms, ${(out.length / 1e3).toFixed(0)} KB of HTML`)
+    console.log(
+      `[perf] ${(big.length / 1e6).toFixed(2)} MB JSON tool result: ${ms.toFixed(0)} ms, ${(out.length / 1e3).toFixed(0)} KB of HTML`,
+    )
     expect(out).toContain('Show 100 more (5,900 not shown)')
     expect(ms).toBeLessThan(2000)
   })

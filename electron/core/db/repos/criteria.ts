@@ -27,9 +27,15 @@ export function criteriaRepo(db: Db) {
      WHERE criterion_id = @id ORDER BY version DESC LIMIT 1`,
   )
   const stepCriterion = db.prepare('SELECT id FROM criteria WHERE name = ? AND step = ? AND deleted_at IS NULL').pluck()
-  const insertCriterion = db.prepare("INSERT INTO criteria (name, kind, step, created_at) VALUES (?, 'failure_mode', ?, ?)")
-  const insertFirstVersion = db.prepare('INSERT INTO criterion_versions (criterion_id, version, definition, created_at) VALUES (?, 1, ?, ?)')
-  const modes = db.prepare("SELECT id, name FROM criteria WHERE kind = 'failure_mode' AND step IS NULL AND deleted_at IS NULL ORDER BY id")
+  const insertCriterion = db.prepare(
+    "INSERT INTO criteria (name, kind, step, created_at) VALUES (?, 'failure_mode', ?, ?)",
+  )
+  const insertFirstVersion = db.prepare(
+    'INSERT INTO criterion_versions (criterion_id, version, definition, created_at) VALUES (?, 1, ?, ?)',
+  )
+  const modes = db.prepare(
+    "SELECT id, name FROM criteria WHERE kind = 'failure_mode' AND step IS NULL AND deleted_at IS NULL ORDER BY id",
+  )
   const logEvent = db.prepare('INSERT INTO events (at, kind, payload_json) VALUES (?, ?, ?)')
   const targets = db.prepare('SELECT target, minimum FROM quality_targets WHERE criterion_id = ?')
   const setTargets = db.prepare(
@@ -37,10 +43,12 @@ export function criteriaRepo(db: Db) {
   )
   // Reviewed traces in the order they were first given a pass or fail on Overall; and for each
   // failure mode, the first label that tagged it (a fail), by label id.
-  const reviewOrder = db.prepare(
-    `SELECT item_id FROM labels WHERE verdict IN ('pass', 'fail') AND criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')
+  const reviewOrder = db
+    .prepare(
+      `SELECT item_id FROM labels WHERE verdict IN ('pass', 'fail') AND criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')
      GROUP BY item_id ORDER BY min(id)`,
-  ).pluck()
+    )
+    .pluck()
   const firstTags = db.prepare(
     `SELECT l.criterion_id, l.item_id FROM labels l WHERE l.id IN (
        SELECT min(l2.id) FROM labels l2 JOIN criteria c ON c.id = l2.criterion_id
@@ -61,12 +69,17 @@ export function criteriaRepo(db: Db) {
       if (before.definition === definition) return before
       db.transaction(() => {
         insertVersion.run({ id, definition, at })
-        logEvent.run(at, 'criterion.version', JSON.stringify({ criterionId: id, from: before.version, to: before.version + 1 }))
+        logEvent.run(
+          at,
+          'criterion.version',
+          JSON.stringify({ criterionId: id, from: before.version, to: before.version + 1 }),
+        )
       })()
       return get(id)
     },
     /** The step-level criterion of `base` and `step`, if a session has made it. */
-    stepOf: (base: CriterionInfo, step: string): number | undefined => stepCriterion.get(`${base.name} · ${step}`, step) as number | undefined,
+    stepOf: (base: CriterionInfo, step: string): number | undefined =>
+      stepCriterion.get(`${base.name} · ${step}`, step) as number | undefined,
     /** The criterion a step-level session labels: "<criterion> · <step>", created on first use. */
     forStep(base: CriterionInfo, step: string, at: string): number {
       const name = `${base.name} · ${step}`

@@ -20,7 +20,9 @@ export interface ExportRow {
 
 /** Reads for `assay export`: one row per item, streamed, with its labels, splits and verdicts. */
 export function exportsRepo(db: Db) {
-  const criteria = db.prepare('SELECT id, name FROM criteria WHERE deleted_at IS NULL ORDER BY kind = \'overall\' DESC, id')
+  const criteria = db.prepare(
+    "SELECT id, name FROM criteria WHERE deleted_at IS NULL ORDER BY kind = 'overall' DESC, id",
+  )
   const judges = db.prepare(
     `SELECT c.id AS criterionId, c.name AS criterion, jv.id AS versionId, j.name AS judge, jv.version
      FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id JOIN criteria c ON c.id = j.criterion_id
@@ -53,8 +55,16 @@ export function exportsRepo(db: Db) {
       judges: judges.all() as ExportColumns['judges'],
     }),
     items: () => items.iterate() as IterableIterator<ExportRow>,
-    steps: (itemId: number) => steps.all(itemId) as { name: string; input: string; output: string; metadata_json: string }[],
-    labels: (itemId: number) => labels.all({ item: itemId }) as { criterionId: number; verdict: string; note: string; annotator: string; createdAt: string }[],
+    steps: (itemId: number) =>
+      steps.all(itemId) as { name: string; input: string; output: string; metadata_json: string }[],
+    labels: (itemId: number) =>
+      labels.all({ item: itemId }) as {
+        criterionId: number
+        verdict: string
+        note: string
+        annotator: string
+        createdAt: string
+      }[],
     /** Every label row of the project, oldest first (streamed). */
     history: () => history.iterate() as IterableIterator<Record<string, unknown>>,
     splits: (itemId: number) => splits.all(itemId) as { criterionId: number; split: string }[],

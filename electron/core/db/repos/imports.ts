@@ -41,14 +41,20 @@ export const ROWS_PER_INSERT = 100
  * the same in every row (`@at`, the import's time) is named in it and bound once, from `shared`:
  * handing SQLite a string costs about as much as inserting a small row's worth of numbers.
  */
-function batchedInsert(db: Db, sql: { into: string; row: string; onConflict?: string }, shared: Record<string, unknown>) {
+function batchedInsert(
+  db: Db,
+  sql: { into: string; row: string; onConflict?: string },
+  shared: Record<string, unknown>,
+) {
   const perRow = sql.row.split('?').length - 1
   const statements = new Map<number, Database.Statement>()
   const write = (params: unknown[]) => {
     const rows = params.length / perRow
     let statement = statements.get(rows)
     if (!statement) {
-      statement = db.prepare(`INSERT INTO ${sql.into} VALUES ${Array.from({ length: rows }, () => sql.row).join(', ')} ${sql.onConflict ?? ''}`)
+      statement = db.prepare(
+        `INSERT INTO ${sql.into} VALUES ${Array.from({ length: rows }, () => sql.row).join(', ')} ${sql.onConflict ?? ''}`,
+      )
       statements.set(rows, statement)
     }
     statement.run(params, shared)
@@ -74,7 +80,10 @@ function batchedInsert(db: Db, sql: { into: string; row: string; onConflict?: st
 
 /** How many of these external ids name items of the project (a file's sample, before importing it). */
 export function countKnownIds(db: Db, externalIds: string[]): number {
-  return db.prepare('SELECT count(DISTINCT external_id) FROM items WHERE external_id IN (SELECT value FROM json_each(?))').pluck().get(JSON.stringify(externalIds)) as number
+  return db
+    .prepare('SELECT count(DISTINCT external_id) FROM items WHERE external_id IN (SELECT value FROM json_each(?))')
+    .pluck()
+    .get(JSON.stringify(externalIds)) as number
 }
 
 /**
@@ -88,7 +97,8 @@ function jsonOrNull(value: unknown[] | Record<string, unknown>): string | null {
   return null
 }
 
-const json = (value: unknown[] | Record<string, unknown>): string => jsonOrNull(value) ?? (Array.isArray(value) ? '[]' : '{}')
+const json = (value: unknown[] | Record<string, unknown>): string =>
+  jsonOrNull(value) ?? (Array.isArray(value) ? '[]' : '{}')
 
 /** An empty string as null, for the batched inserts' `coalesce(?, '')` (see `jsonOrNull`). */
 const textOrNull = (value: string): string | null => (value === '' ? null : value)
@@ -106,7 +116,10 @@ export function importWriter(db: Db, at: string) {
   // With the ids given, so that `items()` knows each row's id.
   const insertItems = batchedInsert(
     db,
-    { into: 'items (id, dataset_id, external_id, kind, input, output, messages_json, metadata_json, created_at)', row: "(?, ?, ?, ?, ?, ?, coalesce(?, '[]'), coalesce(?, '{}'), @at)" },
+    {
+      into: 'items (id, dataset_id, external_id, kind, input, output, messages_json, metadata_json, created_at)',
+      row: "(?, ?, ?, ?, ?, ?, coalesce(?, '[]'), coalesce(?, '{}'), @at)",
+    },
     { at },
   )
   const lastItemId = db.prepare('SELECT coalesce(max(id), 0) FROM items').pluck()
@@ -114,7 +127,9 @@ export function importWriter(db: Db, at: string) {
     `UPDATE items SET kind = ?, input = ?, output = ?, messages_json = ?, metadata_json = ? WHERE dataset_id = ? AND external_id = ? RETURNING id`,
   )
   const deleteSteps = db.prepare('DELETE FROM steps WHERE item_id = ?')
-  const insertStep = db.prepare('INSERT INTO steps (item_id, idx, name, input, output, metadata_json) VALUES (?, ?, ?, ?, ?, ?)')
+  const insertStep = db.prepare(
+    'INSERT INTO steps (item_id, idx, name, input, output, metadata_json) VALUES (?, ?, ?, ?, ?, ?)',
+  )
   const existingItems = db.prepare(
     `SELECT i.external_id AS externalId, i.id, i.dataset_id AS datasetId, d.name AS dataset, i.input, i.output, i.messages_json AS messages, i.metadata_json AS metadata
      FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.external_id IN (SELECT value FROM json_each(?)) AND i.dataset_id IS NOT ?`,
@@ -134,13 +149,17 @@ export function importWriter(db: Db, at: string) {
     `INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at, origin) VALUES (?, ?, ?, 0, ?, 'file')
      ON CONFLICT (criterion_id, item_id) DO UPDATE SET split = excluded.split, assigned_at = excluded.assigned_at, origin = 'file'`,
   )
-  const anyVerdict = db.prepare(
-    `SELECT EXISTS (SELECT 1 FROM labels l WHERE l.item_id = @item AND l.criterion_id = @c AND l.verdict IN ('pass', 'fail')
+  const anyVerdict = db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM labels l WHERE l.item_id = @item AND l.criterion_id = @c AND l.verdict IN ('pass', 'fail')
      AND l.id = (SELECT max(x.id) FROM labels x WHERE x.item_id = @item AND x.criterion_id = @c AND x.annotator = l.annotator))`,
-  ).pluck()
+    )
+    .pluck()
   const stepsOf = db.prepare('SELECT name, input, output FROM steps WHERE item_id = ? ORDER BY idx')
   const setKind = db.prepare("UPDATE items SET kind = 'pipeline' WHERE id = ? AND kind = 'text'")
-  const insertDataset = db.prepare('INSERT INTO datasets (name, source_path, format, mapping_json, row_count, created_at) VALUES (?, ?, ?, ?, 0, ?)')
+  const insertDataset = db.prepare(
+    'INSERT INTO datasets (name, source_path, format, mapping_json, row_count, created_at) VALUES (?, ?, ?, ?, 0, ?)',
+  )
   const setDatasetRows = db.prepare('UPDATE datasets SET row_count = ? WHERE id = ?')
   const dropDataset = db.prepare('DELETE FROM datasets WHERE id = ?')
   // Ids of the rows that joined items, with the line of each first one: a repeat is a duplicate.
@@ -156,10 +175,12 @@ export function importWriter(db: Db, at: string) {
      WHERE cur.verdict IN ('pass', 'fail') AND (@datasets IS NULL OR i.dataset_id IN (SELECT value FROM json_each(@datasets)))
      ORDER BY cur.item_id`,
   )
-  const testViewed = db.prepare(
-    `SELECT '"' || j.name || '" v' || jv.version FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id
+  const testViewed = db
+    .prepare(
+      `SELECT '"' || j.name || '" v' || jv.version FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id
      WHERE j.criterion_id = ? AND jv.test_viewed_at IS NOT NULL ORDER BY jv.test_viewed_at LIMIT 1`,
-  ).pluck()
+    )
+    .pluck()
   const project = projectRepo(db)
   // Labels, splits and verdicts wait in these until a statement's worth has come; `labeled()`
   // and `finish()` write what waits before reading the tables back.
@@ -176,17 +197,23 @@ export function importWriter(db: Db, at: string) {
     {
       into: 'splits (criterion_id, item_id, split, seed, assigned_at, origin)',
       row: "(?, ?, ?, 0, @at, 'file')",
-      onConflict: "ON CONFLICT (criterion_id, item_id) DO UPDATE SET split = excluded.split, assigned_at = excluded.assigned_at, origin = 'file'",
+      onConflict:
+        "ON CONFLICT (criterion_id, item_id) DO UPDATE SET split = excluded.split, assigned_at = excluded.assigned_at, origin = 'file'",
     },
     { at },
   )
-  const placed = batchedInsert(db, { into: 'splits (criterion_id, item_id, split, seed, assigned_at)', row: '(?, ?, ?, ?, @at)' }, { at })
+  const placed = batchedInsert(
+    db,
+    { into: 'splits (criterion_id, item_id, split, seed, assigned_at)', row: '(?, ?, ?, ?, @at)' },
+    { at },
+  )
   const verdicts = batchedInsert(
     db,
     {
       into: 'verdicts (run_id, item_id, verdict, critique, created_at)',
       row: "(?, ?, ?, coalesce(?, ''), @at)",
-      onConflict: 'ON CONFLICT (run_id, item_id) DO UPDATE SET verdict = excluded.verdict, critique = excluded.critique',
+      onConflict:
+        'ON CONFLICT (run_id, item_id) DO UPDATE SET verdict = excluded.verdict, critique = excluded.critique',
     },
     { at },
   )
@@ -201,11 +228,17 @@ export function importWriter(db: Db, at: string) {
   const verdictIn = db.prepare(
     `SELECT v.verdict, v.critique, v.run_id AS runId FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.judge_version_id = ? AND v.item_id = ? ORDER BY v.id DESC LIMIT 1`,
   )
-  const judgedIn = db.prepare('SELECT DISTINCT v.item_id FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.judge_version_id = ?').pluck()
-  const fewShots = db.prepare(
-    `SELECT DISTINCT f.value FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id, json_each(jv.fewshot_ids) f WHERE j.criterion_id = ?`,
-  ).pluck()
-  const insertRun = db.prepare(`INSERT INTO runs (judge_version_id, scope, status, started_at, finished_at) VALUES (?, 'imported', 'done', ?, ?)`)
+  const judgedIn = db
+    .prepare('SELECT DISTINCT v.item_id FROM verdicts v JOIN runs r ON r.id = v.run_id WHERE r.judge_version_id = ?')
+    .pluck()
+  const fewShots = db
+    .prepare(
+      `SELECT DISTINCT f.value FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id, json_each(jv.fewshot_ids) f WHERE j.criterion_id = ?`,
+    )
+    .pluck()
+  const insertRun = db.prepare(
+    `INSERT INTO runs (judge_version_id, scope, status, started_at, finished_at) VALUES (?, 'imported', 'done', ?, ?)`,
+  )
   const finishRun = db.prepare(
     `UPDATE runs SET n_total = c.n, n_done = c.n, n_error = c.errors
      FROM (SELECT count(*) AS n, coalesce(sum(verdict = 'error'), 0) AS errors FROM verdicts WHERE run_id = @run) AS c WHERE id = @run`,
@@ -236,7 +269,8 @@ export function importWriter(db: Db, at: string) {
   const criterion = (name: string) => {
     let found = criteria.get(name)
     if (!found) {
-      const id = project.criterionId(name) ?? project.addCriterion(name, name === 'Overall' ? 'overall' : 'failure_mode', '', at)
+      const id =
+        project.criterionId(name) ?? project.addCriterion(name, name === 'Overall' ? 'overall' : 'failure_mode', '', at)
       found = { id, version: project.criterionVersion(id) }
       criteria.set(name, found)
     }
@@ -258,7 +292,16 @@ export function importWriter(db: Db, at: string) {
       const params: unknown[] = []
       for (let i = 0; i < list.length; i++) {
         const item = list[i]!
-        params.push(first + i, datasetId, item.externalId, item.kind, item.input, item.output, jsonOrNull(item.messages), jsonOrNull(item.metadata))
+        params.push(
+          first + i,
+          datasetId,
+          item.externalId,
+          item.kind,
+          item.input,
+          item.output,
+          jsonOrNull(item.messages),
+          jsonOrNull(item.metadata),
+        )
       }
       try {
         insertItems.now(params)
@@ -268,7 +311,9 @@ export function importWriter(db: Db, at: string) {
         throw error
       }
       const ids = list.map((_, i) => first + i)
-      list.forEach((item, i) => item.steps.forEach((s, idx) => insertStep.run(ids[i], idx, s.name, s.input, s.output, json(s.metadata))))
+      list.forEach((item, i) =>
+        item.steps.forEach((s, idx) => insertStep.run(ids[i], idx, s.name, s.input, s.output, json(s.metadata))),
+      )
       return ids
     },
 
@@ -302,7 +347,9 @@ export function importWriter(db: Db, at: string) {
     /** Items of the project, outside dataset `except`, whose external id is one of `externalIds` (several per id when several datasets have it). */
     existing(externalIds: string[], except: number | null): Map<string, ExistingItem[]> {
       const found = new Map<string, ExistingItem[]>()
-      for (const row of existingItems.all(JSON.stringify(externalIds), except) as (ExistingItem & { externalId: string })[]) {
+      for (const row of existingItems.all(JSON.stringify(externalIds), except) as (ExistingItem & {
+        externalId: string
+      })[]) {
         const list = found.get(row.externalId)
         if (list) list.push(row)
         else found.set(row.externalId, [row])
@@ -321,7 +368,12 @@ export function importWriter(db: Db, at: string) {
 
     /** Fills in the parts of an item's trace it lacked (each given part replaces an empty one; the caller checks that). */
     fillText(itemId: number, parts: { input?: string; output?: string; messages?: string }): void {
-      fillText.run({ id: itemId, input: parts.input ?? null, output: parts.output ?? null, messages: parts.messages ?? null })
+      fillText.run({
+        id: itemId,
+        input: parts.input ?? null,
+        output: parts.output ?? null,
+        messages: parts.messages ?? null,
+      })
     },
 
     /** The criterion's id and current definition version, created (empty) on first use. */
@@ -329,13 +381,35 @@ export function importWriter(db: Db, at: string) {
 
     /** An annotator's current label of an item (for "the same label again changes nothing"). */
     currentLabel: (itemId: number, criterionId: number, annotator: string) =>
-      currentLabel.get(itemId, criterionId, annotator) as ({ verdict: 'pass' | 'fail' | 'defer' | 'cleared'; note: string } & LabelStates) | undefined,
+      currentLabel.get(itemId, criterionId, annotator) as
+        ({ verdict: 'pass' | 'fail' | 'defer' | 'cleared'; note: string } & LabelStates) | undefined,
 
-    label(itemId: number, l: { criterion: string; verdict: NormalVerdict | 'defer'; note: string; annotator: string; createdAt?: string; states?: LabelStates }): void {
+    label(
+      itemId: number,
+      l: {
+        criterion: string
+        verdict: NormalVerdict | 'defer'
+        note: string
+        annotator: string
+        createdAt?: string
+        states?: LabelStates
+      },
+    ): void {
       const c = criterion(l.criterion)
       const st = l.states
       // An imported "error"/unknown human label is not a verdict: it is kept as a deferred label with its note.
-      labels.add(itemId, c.id, c.version, storedLabel(l.verdict), textOrNull(l.note), l.annotator, l.createdAt ?? null, st?.firstFailingStep ?? null, st?.lastSuccess ?? null, st?.firstFailure ?? null)
+      labels.add(
+        itemId,
+        c.id,
+        c.version,
+        storedLabel(l.verdict),
+        textOrNull(l.note),
+        l.annotator,
+        l.createdAt ?? null,
+        st?.firstFailingStep ?? null,
+        st?.lastSuccess ?? null,
+        st?.firstFailure ?? null,
+      )
     },
 
     /** A split from the file, for an item that had none (written in bulk). */
@@ -357,9 +431,17 @@ export function importWriter(db: Db, at: string) {
     },
 
     /** Items with a current pass/fail label on the criterion, with their split, optionally only in these datasets (rows written so far included). */
-    labeled(criterionId: number, datasets: number[] | null = null): { id: number; externalId: string; verdict: 'pass' | 'fail'; split: SplitName | null }[] {
+    labeled(
+      criterionId: number,
+      datasets: number[] | null = null,
+    ): { id: number; externalId: string; verdict: 'pass' | 'fail'; split: SplitName | null }[] {
       flushRows()
-      return labeledIn.all({ c: criterionId, datasets: datasets ? JSON.stringify(datasets) : null }) as { id: number; externalId: string; verdict: 'pass' | 'fail'; split: SplitName | null }[]
+      return labeledIn.all({ c: criterionId, datasets: datasets ? JSON.stringify(datasets) : null }) as {
+        id: number
+        externalId: string
+        verdict: 'pass' | 'fail'
+        split: SplitName | null
+      }[]
     },
 
     /** The first judge version of the criterion whose test results were shown (`"judge" v2`), if any. */
@@ -370,16 +452,30 @@ export function importWriter(db: Db, at: string) {
      * newest imported version, else a new one. A version (and judge) to be made is made with its
      * first verdict, so an import that writes none leaves no empty version behind.
      */
-    version(column: { criterion: string; judge: string; version?: number | 'new' }, source: string, makeNumbered = false): VersionTarget {
+    version(
+      column: { criterion: string; judge: string; version?: number | 'new' },
+      source: string,
+      makeNumbered = false,
+    ): VersionTarget {
       // makeNumbered: an Assay export names versions of the project it came from; into another project they are made anew.
       const c = criterion(column.criterion)
       const judge = judgeByName.get(c.id, column.judge) as number | undefined
-      const versions = judge === undefined ? [] : (versionsOfJudge.all(judge) as { id: number; version: number; external: number }[])
-      const found = typeof column.version === 'number' ? versions.find((v) => v.version === column.version) : column.version === undefined ? versions.filter((v) => v.external).at(-1) : undefined
+      const versions =
+        judge === undefined ? [] : (versionsOfJudge.all(judge) as { id: number; version: number; external: number }[])
+      const found =
+        typeof column.version === 'number'
+          ? versions.find((v) => v.version === column.version)
+          : column.version === undefined
+            ? versions.filter((v) => v.external).at(-1)
+            : undefined
       if (found) return { id: found.id, version: found.version, created: false, external: found.external === 1 }
       if (typeof column.version === 'number' && !makeNumbered) {
-        const has = versions.length === 0 ? `has no version yet` : `has ${versions.map((v) => `v${v.version}`).join(', ')}`
-        throw new AppError('invalid_input', `Judge "${column.judge}" (on "${column.criterion}") ${has}, not v${column.version}: choose one it has, or make a new version (--judge-version new).`)
+        const has =
+          versions.length === 0 ? `has no version yet` : `has ${versions.map((v) => `v${v.version}`).join(', ')}`
+        throw new AppError(
+          'invalid_input',
+          `Judge "${column.judge}" (on "${column.criterion}") ${has}, not v${column.version}: choose one it has, or make a new version (--judge-version new).`,
+        )
       }
       // Numbers planned by this import count as taken: two columns of one judge get two versions.
       const key = `${c.id}\u0000${column.judge}`
@@ -387,14 +483,22 @@ export function importWriter(db: Db, at: string) {
       const number = typeof column.version === 'number' ? column.version : next
       planned.set(key, Math.max(number, planned.get(key) ?? 0))
       const target: VersionTarget = { id: null, version: number, created: true, external: true }
-      pendingVersions.set(target, { criterionId: c.id, judge: column.judge, prompt: `Verdicts imported from ${source}.` })
+      pendingVersions.set(target, {
+        criterionId: c.id,
+        judge: column.judge,
+        prompt: `Verdicts imported from ${source}.`,
+      })
       return target
     },
 
     /** The verdict an item has in a version (its newest written so far: `flush()` first to count this import's), and whether this import wrote it. */
-    verdictIn(target: VersionTarget, itemId: number): { verdict: NormalVerdict; critique: string; ours: boolean } | undefined {
+    verdictIn(
+      target: VersionTarget,
+      itemId: number,
+    ): { verdict: NormalVerdict; critique: string; ours: boolean } | undefined {
       if (target.id === null) return undefined
-      const found = verdictIn.get(target.id, itemId) as { verdict: NormalVerdict; critique: string; runId: number } | undefined
+      const found = verdictIn.get(target.id, itemId) as
+        { verdict: NormalVerdict; critique: string; runId: number } | undefined
       return found && { verdict: found.verdict, critique: found.critique, ours: runs.get(target.id) === found.runId }
     },
 
@@ -409,7 +513,8 @@ export function importWriter(db: Db, at: string) {
     fewShotItems: (criterionId: number) => new Set(fewShots.all(criterionId) as number[]),
 
     /** Whether any annotator's current label of the item is a pass or a fail. */
-    hasVerdict: (itemId: number, criterionId: number): boolean => anyVerdict.get({ item: itemId, c: criterionId }) === 1,
+    hasVerdict: (itemId: number, criterionId: number): boolean =>
+      anyVerdict.get({ item: itemId, c: criterionId }) === 1,
 
     /** The line of the first row of this import that joined with `key`; null (and `key` noted at `line`) if none did. */
     joinedBefore(key: string, line: number): number | null {
@@ -427,7 +532,8 @@ export function importWriter(db: Db, at: string) {
     },
 
     /** The dataset of the import's new items. */
-    dataset: (name: string, file: string, format: string, mapping: unknown): number => Number(insertDataset.run(name, file, format, JSON.stringify(mapping), at).lastInsertRowid),
+    dataset: (name: string, file: string, format: string, mapping: unknown): number =>
+      Number(insertDataset.run(name, file, format, JSON.stringify(mapping), at).lastInsertRowid),
     /** Sets the dataset's row count, or drops it when it got no item. */
     endDataset(id: number, rows: number): void {
       if (rows > 0) setDatasetRows.run(rows, id)
@@ -457,4 +563,5 @@ export function importWriter(db: Db, at: string) {
 }
 
 /** How an imported human label is stored: an "error"/unknown one is not a verdict, so it is a deferral (its note kept). */
-export const storedLabel = (verdict: NormalVerdict | 'defer'): 'pass' | 'fail' | 'defer' => (verdict === 'error' ? 'defer' : verdict)
+export const storedLabel = (verdict: NormalVerdict | 'defer'): 'pass' | 'fail' | 'defer' =>
+  verdict === 'error' ? 'defer' : verdict

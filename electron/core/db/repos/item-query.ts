@@ -17,12 +17,16 @@ export interface ItemQuery {
  * an SQL condition on `l`). INDEXED BY: with `ORDER BY l.id` the planner would otherwise walk
  * every label of the criterion (labels_criterion) once per item.
  */
-export const currentLabelRow = (criterionCondition: string, item = 'i.id'): string => `SELECT l.id FROM labels l INDEXED BY labels_item_criterion
+export const currentLabelRow = (
+  criterionCondition: string,
+  item = 'i.id',
+): string => `SELECT l.id FROM labels l INDEXED BY labels_item_criterion
   WHERE l.item_id = ${item} AND ${criterionCondition} AND l.verdict <> 'cleared'
     AND NOT EXISTS (SELECT 1 FROM labels n WHERE n.item_id = l.item_id AND n.criterion_id = l.criterion_id AND n.annotator = l.annotator AND n.id > l.id)
   ORDER BY l.id DESC LIMIT 1`
 
-export const currentLabel = (criterionCondition: string): string => `(SELECT verdict FROM labels WHERE id = (${currentLabelRow(criterionCondition)}))`
+export const currentLabel = (criterionCondition: string): string =>
+  `(SELECT verdict FROM labels WHERE id = (${currentLabelRow(criterionCondition)}))`
 
 export const OVERALL_LABEL = currentLabel("l.criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')")
 
@@ -58,7 +62,8 @@ export const testLocked = (criterion: string): string =>
   `(jv.test_viewed_at IS NULL AND EXISTS (SELECT 1 FROM splits s WHERE s.criterion_id = ${criterion} AND s.item_id = v.item_id AND s.split = 'test'))`
 
 /** A verdict as the item views show it: `hidden` under the test lock (see `testLocked`). */
-export const shownVerdict = (criterion: string): string => `CASE WHEN ${testLocked(criterion)} THEN 'hidden' ELSE v.verdict END`
+export const shownVerdict = (criterion: string): string =>
+  `CASE WHEN ${testLocked(criterion)} THEN 'hidden' ELSE v.verdict END`
 
 /** The newest judge verdict on `Overall` for item `i` (from the latest run that judged it), as shown. */
 export const OVERALL_JUDGE = `(SELECT ${shownVerdict('c.id')} FROM verdicts v JOIN runs r ON r.id = v.run_id
@@ -74,7 +79,11 @@ const JUDGE = OVERALL_JUDGE
 
 export const isPlain = (q: ItemQuery): boolean =>
   !q.search?.trim() &&
-  (!q.filter || (q.filter.label === 'any' && q.filter.judge === 'any' && q.filter.dataset === null && q.filter.metadata === null)) &&
+  (!q.filter ||
+    (q.filter.label === 'any' &&
+      q.filter.judge === 'any' &&
+      q.filter.dataset === null &&
+      q.filter.metadata === null)) &&
   (!q.sort || (q.sort.by === 'id' && !q.sort.desc))
 
 /** The SQL of a table query; only fixed fragments are spliced in, every value is a parameter. */
@@ -86,14 +95,31 @@ export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, 
   const needle = q.search?.trim().toLowerCase()
   if (needle) {
     const lower = /^[\x00-\x7f]*$/.test(needle) ? 'lower' : 'ulower'
-    where.push(`(instr(${lower}(i.external_id), @needle) OR instr(${lower}(i.input), @needle) OR instr(${lower}(i.output), @needle))`)
+    where.push(
+      `(instr(${lower}(i.external_id), @needle) OR instr(${lower}(i.input), @needle) OR instr(${lower}(i.output), @needle))`,
+    )
     params.needle = needle
   }
   const f = q.filter
   if (f) {
-    const label = { any: null, unlabeled: `${LABEL} IS NULL`, labeled: `${LABEL} IN ('pass', 'fail')`, pass: `${LABEL} = 'pass'`, fail: `${LABEL} = 'fail'`, defer: `${LABEL} = 'defer'`, stale: `${LABEL} IS NOT NULL AND ${OVERALL_STALE}` }[f.label]
+    const label = {
+      any: null,
+      unlabeled: `${LABEL} IS NULL`,
+      labeled: `${LABEL} IN ('pass', 'fail')`,
+      pass: `${LABEL} = 'pass'`,
+      fail: `${LABEL} = 'fail'`,
+      defer: `${LABEL} = 'defer'`,
+      stale: `${LABEL} IS NOT NULL AND ${OVERALL_STALE}`,
+    }[f.label]
     if (label) where.push(label)
-    const judge = { any: null, none: `${JUDGE} IS NULL`, pass: `${JUDGE} = 'pass'`, fail: `${JUDGE} = 'fail'`, error: `${JUDGE} = 'error'`, disagree: `${JUDGE} IN ('pass', 'fail') AND ${LABEL} IN ('pass', 'fail') AND ${JUDGE} <> ${LABEL}` }[f.judge]
+    const judge = {
+      any: null,
+      none: `${JUDGE} IS NULL`,
+      pass: `${JUDGE} = 'pass'`,
+      fail: `${JUDGE} = 'fail'`,
+      error: `${JUDGE} = 'error'`,
+      disagree: `${JUDGE} IN ('pass', 'fail') AND ${LABEL} IN ('pass', 'fail') AND ${JUDGE} <> ${LABEL}`,
+    }[f.judge]
     if (judge) where.push(judge)
     if (f.dataset !== null) {
       where.push('i.dataset_id = @dataset')
@@ -117,6 +143,8 @@ export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, 
     order = `json_extract(i.metadata_json, '$.' || json_quote(@sortKey)) ${dir} NULLS LAST, i.id`
     params.sortKey = s.key
   }
-  return { sql: `SELECT i.id FROM items i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`, params }
+  return {
+    sql: `SELECT i.id FROM items i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`,
+    params,
+  }
 }
-

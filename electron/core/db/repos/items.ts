@@ -1,7 +1,15 @@
 import type { Statement } from 'better-sqlite3'
 import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/domain'
 import type { Db } from '../open'
-import { buildQuery, isPlain, OVERALL_JUDGE, OVERALL_LABEL, shownVerdict, testLocked, type ItemQuery } from './item-query'
+import {
+  buildQuery,
+  isPlain,
+  OVERALL_JUDGE,
+  OVERALL_LABEL,
+  shownVerdict,
+  testLocked,
+  type ItemQuery,
+} from './item-query'
 
 export type { ItemQuery }
 
@@ -26,7 +34,9 @@ const rowSelect = /* sql */ `
 
 /** Items: insert in bulk, page through for the table, read one whole for the detail pane. */
 export function itemsRepo(db: Db) {
-  db.function('ulower', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text))
+  db.function('ulower', { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? text.toLowerCase() : text,
+  )
   const insertItem = db.prepare(
     `INSERT INTO items (dataset_id, external_id, kind, input, output, messages_json, metadata_json, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -41,7 +51,9 @@ export function itemsRepo(db: Db) {
   // The external-id index is far smaller than the table, so reading every id through it is fast.
   const allIds = db.prepare('SELECT id FROM items INDEXED BY items_external_id').pluck()
   const dataVersion = db.prepare('PRAGMA data_version').pluck()
-  const facetDatasets = db.prepare('SELECT d.id, d.name, count(i.id) AS count FROM datasets d LEFT JOIN items i ON i.dataset_id = d.id GROUP BY d.id ORDER BY d.id')
+  const facetDatasets = db.prepare(
+    'SELECT d.id, d.name, count(i.id) AS count FROM datasets d LEFT JOIN items i ON i.dataset_id = d.id GROUP BY d.id ORDER BY d.id',
+  )
   // Keys are sampled from the first 2 000 items of every dataset, so each import's fields show up.
   const stepNames = db.prepare('SELECT DISTINCT name FROM steps ORDER BY name LIMIT 200').pluck()
   const facetKeys = db.prepare(
@@ -121,21 +133,40 @@ export function itemsRepo(db: Db) {
 
     list(offset: number, limit: number, query: ItemQuery = {}): { total: number; rows: ItemRow[] } {
       // Opening a project shows the first page at once, before any id list is built.
-      if (isPlain(query) && offset === 0) return { total: count.get() as number, rows: firstPage.all(limit) as ItemRow[] }
+      if (isPlain(query) && offset === 0)
+        return { total: count.get() as number, rows: firstPage.all(limit) as ItemRow[] }
       const ids = idsFor(query)
       const page = ids.subarray(offset, offset + limit)
-      return { total: ids.length, rows: page.length ? (pageByIds.all(JSON.stringify(Array.from(page))) as ItemRow[]) : [] }
+      return {
+        total: ids.length,
+        rows: page.length ? (pageByIds.all(JSON.stringify(Array.from(page))) as ItemRow[]) : [],
+      }
     },
 
     /** One item in full; `assessments: false` skips its labels and verdicts (a judge run needs only the trace). */
     get(id: number, o: { assessments: boolean } = { assessments: true }): ItemDetail | null {
       const row = byId.get(id) as
-        | { id: number; external_id: string; dataset: string; kind: ItemDetail['kind']; input: string; output: string; messages_json: string; metadata_json: string }
+        | {
+            id: number
+            external_id: string
+            dataset: string
+            kind: ItemDetail['kind']
+            input: string
+            output: string
+            messages_json: string
+            metadata_json: string
+          }
         | undefined
       if (!row) return null
-      const steps = (stepsOf.all(id) as { idx: number; name: string; input: string; output: string; metadata_json: string }[]).map(
-        (s) => ({ index: s.idx, name: s.name, input: s.input, output: s.output, metadata: JSON.parse(s.metadata_json) }),
-      )
+      const steps = (
+        stepsOf.all(id) as { idx: number; name: string; input: string; output: string; metadata_json: string }[]
+      ).map((s) => ({
+        index: s.idx,
+        name: s.name,
+        input: s.input,
+        output: s.output,
+        metadata: JSON.parse(s.metadata_json),
+      }))
       return {
         id: row.id,
         externalId: row.external_id,
@@ -155,8 +186,13 @@ export function itemsRepo(db: Db) {
     facets() {
       const datasets = facetDatasets.all() as { id: number; name: string; count: number }[]
       const counts = new Map<string, number>()
-      for (const d of datasets) for (const { key, n } of facetKeys.all(d.id) as { key: string; n: number }[]) counts.set(key, (counts.get(key) ?? 0) + n)
-      const metadataKeys = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 200).map(([key]) => key)
+      for (const d of datasets)
+        for (const { key, n } of facetKeys.all(d.id) as { key: string; n: number }[])
+          counts.set(key, (counts.get(key) ?? 0) + n)
+      const metadataKeys = [...counts]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .slice(0, 200)
+        .map(([key]) => key)
       return { datasets, metadataKeys, steps: stepNames.all() as string[] }
     },
 

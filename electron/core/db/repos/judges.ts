@@ -111,7 +111,9 @@ export function judgesRepo(db: Db) {
     "SELECT item_id AS itemId, coalesce(tokens_in, 0) AS tokensIn, coalesce(tokens_out, 0) AS tokensOut, coalesce(cost_usd, 0) AS costUsd FROM verdicts WHERE run_id = ? AND verdict = 'error'",
   )
   const cacheGet = db.prepare('SELECT response_json FROM llm_cache WHERE key = ?').pluck()
-  const cachePut = db.prepare('INSERT INTO llm_cache (key, request_json, response_json, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING')
+  const cachePut = db.prepare(
+    'INSERT INTO llm_cache (key, request_json, response_json, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+  )
   const cacheHas = db.prepare('SELECT 1 FROM llm_cache WHERE key = ?').pluck()
   // The newest verdict of a version on each item, from any of its runs.
   const latestVerdicts = db.prepare(
@@ -125,8 +127,12 @@ export function judgesRepo(db: Db) {
   )
   const markViewed = db.prepare('UPDATE judge_versions SET test_viewed_at = ? WHERE id = ? AND test_viewed_at IS NULL')
   const countTest = db.prepare('UPDATE judge_versions SET test_evaluations = test_evaluations + 1 WHERE id = ?')
-  const latestEstimate = db.prepare('SELECT method, iterations, seed, confidence, result_json AS result FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1')
-  const latestEstimateId = db.prepare('SELECT id FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1').pluck()
+  const latestEstimate = db.prepare(
+    'SELECT method, iterations, seed, confidence, result_json AS result FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1',
+  )
+  const latestEstimateId = db
+    .prepare('SELECT id FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1')
+    .pluck()
   const insertEstimate = db.prepare(
     `INSERT INTO estimates (criterion_id, judge_version_id, method, iterations, seed, prng, confidence, result_json, created_at)
      VALUES (@criterionId, @versionId, @method, @iterations, @seed, @prng, @confidence, @result, @at)`,
@@ -136,10 +142,12 @@ export function judgesRepo(db: Db) {
        ELSE CAST(json_extract(i.metadata_json, '$.' || json_quote(@key)) AS TEXT) END AS value
      FROM json_each(@ids) j CROSS JOIN items i ON i.id = j.value`,
   )
-  const meanTokensOut = db.prepare(
-    `SELECT avg(v.tokens_out) FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN judge_versions jv ON jv.id = r.judge_version_id
+  const meanTokensOut = db
+    .prepare(
+      `SELECT avg(v.tokens_out) FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN judge_versions jv ON jv.id = r.judge_version_id
      WHERE jv.judge_id = ? AND v.tokens_out IS NOT NULL`,
-  ).pluck()
+    )
+    .pluck()
 
   const relaxedSync = db.prepare('PRAGMA synchronous = NORMAL')
   const fullSync = db.prepare('PRAGMA synchronous = FULL')
@@ -156,45 +164,102 @@ export function judgesRepo(db: Db) {
         fullSync.run()
       }
     },
-    addJudge: (criterionId: number, name: string, at: string): number => Number(insertJudge.run(criterionId, name, at).lastInsertRowid),
+    addJudge: (criterionId: number, name: string, at: string): number =>
+      Number(insertJudge.run(criterionId, name, at).lastInsertRowid),
     list: () => judges.all() as JudgeRow[],
     versions: (judgeId: number) => versions.all(judgeId) as VersionRow[],
     version: (id: number) => version.get(id) as VersionRow | undefined,
     nextVersion: (judgeId: number): number => nextVersion.get(judgeId) as number,
-    addVersion(v: { judgeId: number; version: number; prompt: string; model: unknown; params: unknown; fewshotIds: number[] }, at: string): number {
-      return Number(insertVersion.run(v.judgeId, v.version, v.prompt, JSON.stringify(v.model), JSON.stringify(v.params), JSON.stringify(v.fewshotIds), at).lastInsertRowid)
+    addVersion(
+      v: { judgeId: number; version: number; prompt: string; model: unknown; params: unknown; fewshotIds: number[] },
+      at: string,
+    ): number {
+      return Number(
+        insertVersion.run(
+          v.judgeId,
+          v.version,
+          v.prompt,
+          JSON.stringify(v.model),
+          JSON.stringify(v.params),
+          JSON.stringify(v.fewshotIds),
+          at,
+        ).lastInsertRowid,
+      )
     },
     addRun(
-      r: { judgeVersionId: number; scope: string; status: RunRow['status']; itemIds: number[]; options?: unknown; done?: number; errors?: number },
+      r: {
+        judgeVersionId: number
+        scope: string
+        status: RunRow['status']
+        itemIds: number[]
+        options?: unknown
+        done?: number
+        errors?: number
+      },
       at: string,
       finishedAt: string | null,
     ): number {
       return Number(
-        insertRun.run(r.judgeVersionId, r.scope, r.status, r.itemIds.length, r.done ?? 0, r.errors ?? 0, JSON.stringify(r.itemIds), JSON.stringify(r.options ?? {}), at, finishedAt)
-          .lastInsertRowid,
+        insertRun.run(
+          r.judgeVersionId,
+          r.scope,
+          r.status,
+          r.itemIds.length,
+          r.done ?? 0,
+          r.errors ?? 0,
+          JSON.stringify(r.itemIds),
+          JSON.stringify(r.options ?? {}),
+          at,
+          finishedAt,
+        ).lastInsertRowid,
       )
     },
     runs: (judgeId: number) => runsOfJudge.all(judgeId) as RunRow[],
     run: (id: number) => run.get(id) as RunRow | undefined,
     /** Sets a run's status and copies its counts from its verdicts into the row (for readers of the file). */
     /** Replaces a run's options (a batch run keeps its batch's id there). */
-    setOptions: (id: number, options: Record<string, unknown>): void => void setOptions.run(JSON.stringify(options), id),
+    setOptions: (id: number, options: Record<string, unknown>): void =>
+      void setOptions.run(JSON.stringify(options), id),
     setStatus: (id: number, status: RunRow['status'], finishedAt: string | null, error: string | null = null): void =>
       void setStatus.run({ id, status, finishedAt, error }),
     /** Items of a run that need no more calls: every verdict, or only pass/fail ones when errors are to be retried. */
     finishedItems: (runId: number, keepErrors: boolean) => new Set(finished.all(runId, keepErrors ? 1 : 0) as number[]),
     /** The run's error verdicts with what they cost, by item (a retry replaces them). */
     errorVerdicts: (runId: number) =>
-      new Map((errorVerdicts.all(runId) as { itemId: number; tokensIn: number; tokensOut: number; costUsd: number }[]).map((v) => [v.itemId, v])),
+      new Map(
+        (errorVerdicts.all(runId) as { itemId: number; tokensIn: number; tokensOut: number; costUsd: number }[]).map(
+          (v) => [v.itemId, v],
+        ),
+      ),
     addVerdict(v: NewVerdict, at: string): void {
       deleteVerdict.run(v.runId, v.itemId)
-      insertVerdict.run(v.runId, v.itemId, v.verdict, v.critique, v.raw, v.latencyMs, v.tokensIn, v.tokensOut, v.cached ? 1 : 0, v.error ?? null, v.attempts ?? 1, v.costUsd ?? 0, at)
+      insertVerdict.run(
+        v.runId,
+        v.itemId,
+        v.verdict,
+        v.critique,
+        v.raw,
+        v.latencyMs,
+        v.tokensIn,
+        v.tokensOut,
+        v.cached ? 1 : 0,
+        v.error ?? null,
+        v.attempts ?? 1,
+        v.costUsd ?? 0,
+        at,
+      )
     },
     cacheGet: (key: string) => cacheGet.get(key) as string | undefined,
     cacheHas: (key: string): boolean => cacheHas.get(key) !== undefined,
-    cachePut: (key: string, request: unknown, response: unknown, at: string): void => void cachePut.run(key, JSON.stringify(request), JSON.stringify(response), at),
+    cachePut: (key: string, request: unknown, response: unknown, at: string): void =>
+      void cachePut.run(key, JSON.stringify(request), JSON.stringify(response), at),
     latestVerdicts: (versionId: number) =>
-      (latestVerdicts.all(versionId) as (Omit<import('../../../../shared/judges').VerdictView, 'cached' | 'split' | 'human'> & { cached: number })[]).map((v) => ({ ...v, cached: v.cached === 1 })),
+      (
+        latestVerdicts.all(versionId) as (Omit<
+          import('../../../../shared/judges').VerdictView,
+          'cached' | 'split' | 'human'
+        > & { cached: number })[]
+      ).map((v) => ({ ...v, cached: v.cached === 1 })),
     /** The first `limit` error verdicts of a run: item id and reason. */
     runErrors: (runId: number, limit: number) => runErrors.all(runId, limit) as { id: string; reason: string }[],
     /** Records the first viewing of a version's test results; true if this was it. */
@@ -204,15 +269,40 @@ export function judgesRepo(db: Db) {
      * Stores an estimate with everything needed to reproduce it, unless the newest one of the
      * version is the same (a screen that refreshes does not fill the table); returns its id.
      */
-    saveEstimate(e: { criterionId: number; versionId: number; method: string; iterations: number | null; seed: number; prng: string; confidence: number; result: unknown }, at: string): number {
+    saveEstimate(
+      e: {
+        criterionId: number
+        versionId: number
+        method: string
+        iterations: number | null
+        seed: number
+        prng: string
+        confidence: number
+        result: unknown
+      },
+      at: string,
+    ): number {
       const result = JSON.stringify(e.result)
-      const last = latestEstimate.get(e.versionId) as { method: string; iterations: number | null; seed: number; confidence: number; result: string } | undefined
-      if (last && last.method === e.method && last.iterations === e.iterations && last.seed === e.seed && last.confidence === e.confidence && last.result === result) return latestEstimateId.get(e.versionId) as number
+      const last = latestEstimate.get(e.versionId) as
+        { method: string; iterations: number | null; seed: number; confidence: number; result: string } | undefined
+      if (
+        last &&
+        last.method === e.method &&
+        last.iterations === e.iterations &&
+        last.seed === e.seed &&
+        last.confidence === e.confidence &&
+        last.result === result
+      )
+        return latestEstimateId.get(e.versionId) as number
       return Number(insertEstimate.run({ ...e, result, at }).lastInsertRowid)
     },
     /** One metadata field of each item, as text (null when missing). */
     metadataValues: (itemIds: number[], key: string) =>
-      new Map((metadataOf.all({ ids: JSON.stringify(itemIds), key }) as { itemId: number; value: string | null }[]).map((r) => [r.itemId, r.value])),
+      new Map(
+        (metadataOf.all({ ids: JSON.stringify(itemIds), key }) as { itemId: number; value: string | null }[]).map(
+          (r) => [r.itemId, r.value],
+        ),
+      ),
     meanTokensOut: (judgeId: number) => meanTokensOut.get(judgeId) as number | null,
   }
 }

@@ -66,8 +66,20 @@ export function labelsRepo(db: Db) {
 
   const add = (l: NewLabel, at: string): number =>
     Number(
-      insert.run(l.itemId, l.criterionId, l.criterionVersion, l.verdict, l.note, l.annotator, l.firstFailingStep, l.lastSuccess ?? null, l.firstFailure ?? null, l.sessionId ?? null, l.revertsId ?? null, at)
-        .lastInsertRowid,
+      insert.run(
+        l.itemId,
+        l.criterionId,
+        l.criterionVersion,
+        l.verdict,
+        l.note,
+        l.annotator,
+        l.firstFailingStep,
+        l.lastSuccess ?? null,
+        l.firstFailure ?? null,
+        l.sessionId ?? null,
+        l.revertsId ?? null,
+        at,
+      ).lastInsertRowid,
     )
   return {
     add,
@@ -101,7 +113,8 @@ export function labelsRepo(db: Db) {
       return { itemId: last.item_id, criterionId: last.criterion_id }
     },
     /** Overlapping current pass/fail labels of every two annotators on a criterion. */
-    annotatorPairs: (criterionId: number) => pairs.all({ c: criterionId }) as { a: string; b: string; va: 'pass' | 'fail'; vb: 'pass' | 'fail' }[],
+    annotatorPairs: (criterionId: number) =>
+      pairs.all({ c: criterionId }) as { a: string; b: string; va: 'pass' | 'fail'; vb: 'pass' | 'fail' }[],
     /** Each blind re-label of a criterion beside the same annotator's earlier label. */
     relabelPairs: (criterionId: number) =>
       (relabelPairs.all({ c: criterionId }) as { a: string; va: string | null; vb: 'pass' | 'fail' }[]).filter(

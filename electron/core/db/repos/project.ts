@@ -4,7 +4,9 @@ import { OVERALL_LABEL } from './item-query'
 /** Project-level facts: the meta table, datasets, criteria, and the counts the Start screen shows. */
 export function projectRepo(db: Db) {
   const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck()
-  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+  const setMeta = db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  )
   const insertDataset = db.prepare(
     'INSERT INTO datasets (name, source_path, format, mapping_json, row_count, synthetic, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   )
@@ -15,7 +17,9 @@ export function projectRepo(db: Db) {
   )
   const criterionByName = db.prepare('SELECT id FROM criteria WHERE name = ? AND deleted_at IS NULL').pluck()
   const latestVersion = db.prepare('SELECT max(version) FROM criterion_versions WHERE criterion_id = ?').pluck()
-  const overallId = db.prepare("SELECT id FROM criteria WHERE kind = 'overall' AND deleted_at IS NULL ORDER BY id LIMIT 1").pluck()
+  const overallId = db
+    .prepare("SELECT id FROM criteria WHERE kind = 'overall' AND deleted_at IS NULL ORDER BY id LIMIT 1")
+    .pluck()
   const fillFirstDefinition = db.prepare(
     `UPDATE criterion_versions SET definition = @definition, created_at = @at WHERE criterion_id = @id AND version = 1 AND definition = ''
        AND NOT EXISTS (SELECT 1 FROM criterion_versions v WHERE v.criterion_id = @id AND v.version > 1)
@@ -29,16 +33,22 @@ export function projectRepo(db: Db) {
             (SELECT count(*) FROM datasets) AS datasetCount`,
   )
   const logEvent = db.prepare('INSERT INTO events (at, kind, payload_json) VALUES (?, ?, ?)')
-  const datasets = db.prepare('SELECT name, format, row_count AS rows, created_at AS createdAt FROM datasets ORDER BY id')
+  const datasets = db.prepare(
+    'SELECT name, format, row_count AS rows, created_at AS createdAt FROM datasets ORDER BY id',
+  )
 
   return {
     meta: (key: string): string | undefined => getMeta.get(key) as string | undefined,
     setMeta: (key: string, value: string): void => void setMeta.run(key, value),
     counts: () => counts.get() as { itemCount: number; labeledCount: number; datasetCount: number },
 
-    addDataset(d: { name: string; sourcePath: string | null; format: string; mapping?: unknown; synthetic: boolean }, at: string): number {
+    addDataset(
+      d: { name: string; sourcePath: string | null; format: string; mapping?: unknown; synthetic: boolean },
+      at: string,
+    ): number {
       return Number(
-        insertDataset.run(d.name, d.sourcePath, d.format, JSON.stringify(d.mapping ?? {}), 0, d.synthetic ? 1 : 0, at).lastInsertRowid,
+        insertDataset.run(d.name, d.sourcePath, d.format, JSON.stringify(d.mapping ?? {}), 0, d.synthetic ? 1 : 0, at)
+          .lastInsertRowid,
       )
     },
     setDatasetRowCount: (id: number, n: number): void => void setRowCount.run(n, id),
@@ -61,7 +71,10 @@ export function projectRepo(db: Db) {
      */
     defineOverall(definition: string, at: string): number {
       const id = overallId.get() as number | undefined
-      if (id === undefined) throw new Error('This project has no Overall criterion (migration 0007 adds it): open it with this version of Assay.')
+      if (id === undefined)
+        throw new Error(
+          'This project has no Overall criterion (migration 0007 adds it): open it with this version of Assay.',
+        )
       if (fillFirstDefinition.run({ definition, at, id }).changes > 0) stampCriterion.run(at, id)
       return id
     },

@@ -25,8 +25,12 @@ const JUDGE = (item: string) => `(SELECT ${shownVerdict('@c')} FROM verdicts v J
  * each queued item's state for one annotator (their current label, the judge's verdict, tags).
  */
 export function sessionsRepo(db: Db) {
-  const insert = db.prepare('INSERT INTO sessions (criterion_id, annotator, settings_json, queue_json, created_at) VALUES (?, ?, ?, ?, ?)')
-  const byId = db.prepare('SELECT id, criterion_id, annotator, settings_json, queue_json, created_at FROM sessions WHERE id = ?')
+  const insert = db.prepare(
+    'INSERT INTO sessions (criterion_id, annotator, settings_json, queue_json, created_at) VALUES (?, ?, ?, ?, ?)',
+  )
+  const byId = db.prepare(
+    'SELECT id, criterion_id, annotator, settings_json, queue_json, created_at FROM sessions WHERE id = ?',
+  )
   const latest = db.prepare(
     `SELECT s.id, s.criterion_id, s.annotator, s.settings_json, s.queue_json, s.created_at FROM sessions s
      JOIN criteria c ON c.id = s.criterion_id WHERE s.annotator = ? AND c.deleted_at IS NULL ORDER BY s.id DESC LIMIT 1`,
@@ -68,12 +72,35 @@ export function sessionsRepo(db: Db) {
           AND m.verdict IN ('pass', 'fail') AND (@ids IS NULL OR m.item_id IN (SELECT value FROM json_each(@ids)))) AS mine`,
   )
 
-  const toRow = (r: { id: number; criterion_id: number; annotator: string; settings_json: string; queue_json: string; created_at: string } | undefined): SessionRow | null =>
-    r ? { id: r.id, criterionId: r.criterion_id, annotator: r.annotator, settings: JSON.parse(r.settings_json), queue: JSON.parse(r.queue_json), createdAt: r.created_at } : null
+  const toRow = (
+    r:
+      | {
+          id: number
+          criterion_id: number
+          annotator: string
+          settings_json: string
+          queue_json: string
+          created_at: string
+        }
+      | undefined,
+  ): SessionRow | null =>
+    r
+      ? {
+          id: r.id,
+          criterionId: r.criterion_id,
+          annotator: r.annotator,
+          settings: JSON.parse(r.settings_json),
+          queue: JSON.parse(r.queue_json),
+          createdAt: r.created_at,
+        }
+      : null
 
   return {
     create(s: Omit<SessionRow, 'id'>): number {
-      return Number(insert.run(s.criterionId, s.annotator, JSON.stringify(s.settings), JSON.stringify(s.queue), s.createdAt).lastInsertRowid)
+      return Number(
+        insert.run(s.criterionId, s.annotator, JSON.stringify(s.settings), JSON.stringify(s.queue), s.createdAt)
+          .lastInsertRowid,
+      )
     },
     get: (id: number): SessionRow | null => toRow(byId.get(id) as never),
     latest: (annotator: string): SessionRow | null => toRow(latest.get(annotator) as never),
@@ -87,13 +114,26 @@ export function sessionsRepo(db: Db) {
      * How many of `ids` (null: every item) are unlabeled (no pass or fail label, deferred ones
      * included) by anyone and by `annotator`: what the two "unlabeled first" orders put first.
      */
-    unlabeled(ids: number[] | null, criterionId: number, annotator: string): { items: number; unlabeledByAnyone: number; unlabeledByMe: number } {
-      const n = labeledCounts.get({ ids: ids && JSON.stringify(ids), c: criterionId, a: annotator }) as { items: number; anyone: number; mine: number }
+    unlabeled(
+      ids: number[] | null,
+      criterionId: number,
+      annotator: string,
+    ): { items: number; unlabeledByAnyone: number; unlabeledByMe: number } {
+      const n = labeledCounts.get({ ids: ids && JSON.stringify(ids), c: criterionId, a: annotator }) as {
+        items: number
+        anyone: number
+        mine: number
+      }
       return { items: n.items, unlabeledByAnyone: n.items - n.anyone, unlabeledByMe: n.items - n.mine }
     },
 
     /** What the order needs about each candidate; the costly columns only when the order uses them. */
-    candidates(ids: number[], criterionId: number, annotator: string, needs: { stratifyKey: string | null; toolCalls: boolean; conflict: boolean }): Candidate[] {
+    candidates(
+      ids: number[],
+      criterionId: number,
+      annotator: string,
+      needs: { stratifyKey: string | null; toolCalls: boolean; conflict: boolean },
+    ): Candidate[] {
       const stratum = needs.stratifyKey
         ? `CASE json_type(i.metadata_json, '$.' || json_quote(@key)) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
              ELSE CAST(json_extract(i.metadata_json, '$.' || json_quote(@key)) AS TEXT) END`
@@ -114,7 +154,13 @@ export function sessionsRepo(db: Db) {
       let statement = candidateQueries.get(sql)
       if (!statement) candidateQueries.set(sql, (statement = db.prepare(sql)))
       const version = (latestVersion.get(criterionId) as number | null) ?? 1
-      const rows = statement.all({ ids: JSON.stringify(ids), c: criterionId, a: annotator, version, ...(needs.stratifyKey ? { key: needs.stratifyKey } : {}) }) as {
+      const rows = statement.all({
+        ids: JSON.stringify(ids),
+        c: criterionId,
+        a: annotator,
+        version,
+        ...(needs.stratifyKey ? { key: needs.stratifyKey } : {}),
+      }) as {
         id: number
         conflict: number
         label: string | null
@@ -158,7 +204,14 @@ export function sessionsRepo(db: Db) {
         externalId: r.externalId,
         label:
           r.labelId !== null && (r.verdict === 'pass' || r.verdict === 'fail' || r.verdict === 'defer')
-            ? { labelId: r.labelId, verdict: r.verdict, note: r.note, firstFailingStep: r.firstFailingStep, version: r.version, createdAt: r.createdAt }
+            ? {
+                labelId: r.labelId,
+                verdict: r.verdict,
+                note: r.note,
+                firstFailingStep: r.firstFailingStep,
+                version: r.version,
+                createdAt: r.createdAt,
+              }
             : null,
         judge: r.judge,
         tags: JSON.parse(r.tags) as number[],

@@ -41,25 +41,32 @@ export function splitsRepo(db: Db) {
      FROM (${CURRENT_LABELS_OF_CRITERION}) cur JOIN items i ON i.id = cur.item_id
      LEFT JOIN splits s ON s.criterion_id = @c AND s.item_id = cur.item_id ORDER BY cur.item_id`,
   )
-  const insert = db.prepare('INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
+  const insert = db.prepare(
+    'INSERT INTO splits (criterion_id, item_id, split, seed, assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  )
   const ofItems = db.prepare('SELECT item_id AS itemId, split FROM splits WHERE criterion_id = ?')
   const ofItem = db.prepare('SELECT split FROM splits WHERE criterion_id = ? AND item_id = ?').pluck()
-  const usedBy = db.prepare(
-    `SELECT '"' || j.name || '" v' || jv.version FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id
+  const usedBy = db
+    .prepare(
+      `SELECT '"' || j.name || '" v' || jv.version FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id
      WHERE j.criterion_id = @c AND (jv.fewshot_ids <> '[]' OR EXISTS (
        SELECT 1 FROM runs r JOIN verdicts v ON v.run_id = r.id JOIN splits s ON s.criterion_id = @c AND s.item_id = v.item_id WHERE r.judge_version_id = jv.id))
      ORDER BY jv.id LIMIT 1`,
-  ).pluck()
+    )
+    .pluck()
   const clearPlaced = db.prepare("DELETE FROM splits WHERE criterion_id = ? AND origin = 'auto'")
   const anyLabel = db.prepare('SELECT EXISTS (SELECT 1 FROM labels WHERE criterion_id = ?)').pluck()
   return {
-    ratios: (criterionId: number): SplitRatios => (ratios.get(criterionId) as SplitRatios | undefined) ?? DEFAULT_SPLITS,
+    ratios: (criterionId: number): SplitRatios =>
+      (ratios.get(criterionId) as SplitRatios | undefined) ?? DEFAULT_SPLITS,
     setRatios: (criterionId: number, r: SplitRatios): void => void setRatios.run({ c: criterionId, ...r }),
     /** Items with a current label (pass, fail or defer) on the criterion, with their split if any. */
     labeled: (criterionId: number) => labeled.all({ c: criterionId }) as LabeledRow[],
-    assign: (criterionId: number, itemId: number, split: 'train' | 'dev' | 'test', seed: number, at: string): void => void insert.run(criterionId, itemId, split, seed, at),
+    assign: (criterionId: number, itemId: number, split: 'train' | 'dev' | 'test', seed: number, at: string): void =>
+      void insert.run(criterionId, itemId, split, seed, at),
     /** An item's split on the criterion, or null. */
-    of: (criterionId: number, itemId: number) => (ofItem.get(criterionId, itemId) as 'train' | 'dev' | 'test' | undefined) ?? null,
+    of: (criterionId: number, itemId: number) =>
+      (ofItem.get(criterionId, itemId) as 'train' | 'dev' | 'test' | undefined) ?? null,
     /** The first judge version whose verdicts or few-shot examples depend on the criterion's splits ("\"judge\" v2"), if any. */
     usedBy: (criterionId: number) => (usedBy.get({ c: criterionId }) as string | undefined) ?? null,
     /** Whether the criterion has any label yet (of any annotator, undone or not). */
@@ -67,6 +74,12 @@ export function splitsRepo(db: Db) {
     /** Forgets the splits Assay placed (not a file's), to place the items again: how many. */
     clearPlaced: (criterionId: number): number => clearPlaced.run(criterionId).changes,
     /** Every split assignment of a criterion, labeled or not any more. */
-    all: (criterionId: number) => new Map((ofItems.all(criterionId) as { itemId: number; split: 'train' | 'dev' | 'test' }[]).map((r) => [r.itemId, r.split])),
+    all: (criterionId: number) =>
+      new Map(
+        (ofItems.all(criterionId) as { itemId: number; split: 'train' | 'dev' | 'test' }[]).map((r) => [
+          r.itemId,
+          r.split,
+        ]),
+      ),
   }
 }

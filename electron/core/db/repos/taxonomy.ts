@@ -57,10 +57,12 @@ export function taxonomyRepo(db: Db) {
      WHERE c.kind = 'failure_mode' AND c.step IS NULL AND c.deleted_at IS NULL ORDER BY c.id`,
   )
   // The traces reviewed for the taxonomy: a pass or fail on Overall, or a verdict on any failure mode (a re-code).
-  const reviewed = db.prepare(
-    `SELECT DISTINCT l.item_id FROM (${CURRENT_LABELS}) l JOIN criteria c ON c.id = l.criterion_id
+  const reviewed = db
+    .prepare(
+      `SELECT DISTINCT l.item_id FROM (${CURRENT_LABELS}) l JOIN criteria c ON c.id = l.criterion_id
      WHERE c.deleted_at IS NULL AND c.step IS NULL AND l.verdict IN ('pass', 'fail')`,
-  ).pluck()
+    )
+    .pluck()
   const failing = db.prepare(
     `SELECT l.criterion_id AS modeId, l.item_id AS itemId FROM (${CURRENT_LABELS}) l JOIN criteria c ON c.id = l.criterion_id
      WHERE c.kind = 'failure_mode' AND c.step IS NULL AND c.deleted_at IS NULL AND l.verdict = 'fail'`,
@@ -90,7 +92,9 @@ export function taxonomyRepo(db: Db) {
      ORDER BY l.item_id`,
   )
   const getMeta = db.prepare('SELECT value FROM meta WHERE key = ?').pluck()
-  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+  const setMeta = db.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  )
   // Examples belong to the definition's latest version, but changing them is not a new definition.
   const examples = db.prepare(
     `SELECT cv.criterion_id AS modeId, 'pass' AS kind, j.value AS itemId, i.external_id AS externalId FROM criterion_versions cv, json_each(cv.pass_examples) j JOIN items i ON i.id = j.value
@@ -111,8 +115,13 @@ export function taxonomyRepo(db: Db) {
     modes: () => modes.all() as ModeRow[],
     reviewed: () => reviewed.all() as number[],
     failing: () => failing.all() as { modeId: number; itemId: number }[],
-    metadata: (key: string, ids: number[]) => metadataOf.all(key, key, JSON.stringify(ids)) as { id: number; value: string | null }[],
-    stepwise: (): StepwiseRow[] => (stepwise.all() as (Omit<StepwiseRow, 'steps'> & { steps: string })[]).map((p) => ({ ...p, steps: JSON.parse(p.steps) as string[] })),
+    metadata: (key: string, ids: number[]) =>
+      metadataOf.all(key, key, JSON.stringify(ids)) as { id: number; value: string | null }[],
+    stepwise: (): StepwiseRow[] =>
+      (stepwise.all() as (Omit<StepwiseRow, 'steps'> & { steps: string })[]).map((p) => ({
+        ...p,
+        steps: JSON.parse(p.steps) as string[],
+      })),
     /** The state order the user gave (at import), if any. */
     stateOrder: (): string[] | null => {
       const v = getMeta.get(STATE_ORDER_KEY) as string | undefined
@@ -120,7 +129,8 @@ export function taxonomyRepo(db: Db) {
     },
     setStateOrder: (order: readonly string[]): void => void setMeta.run(STATE_ORDER_KEY, JSON.stringify(order)),
     examples: () => examples.all() as { modeId: number; kind: 'pass' | 'fail'; itemId: number; externalId: string }[],
-    setExamples: (id: number, pass: number[], fail: number[]): void => void setExamples.run({ id, pass: JSON.stringify(pass), fail: JSON.stringify(fail) }),
+    setExamples: (id: number, pass: number[], fail: number[]): void =>
+      void setExamples.run({ id, pass: JSON.stringify(pass), fail: JSON.stringify(fail) }),
     rename: (id: number, name: string): void => void setName.run(name, id),
     /** Soft delete: the mode's labels stay (history); its name is freed for a new mode. */
     remove: (id: number, at: string): void => void remove.run(at, id),

@@ -50,7 +50,10 @@ export class CsvTokenizer {
   private prevLast = 0
   private readonly delim: number
 
-  constructor(delimiter: Delimiter, private readonly sink: RowSink) {
+  constructor(
+    delimiter: Delimiter,
+    private readonly sink: RowSink,
+  ) {
     this.delim = delimiter.charCodeAt(0)
   }
 
@@ -116,7 +119,8 @@ export class CsvTokenizer {
         if (nextLF < i) nextLF = indexOrEnd(s, '\n', i)
         if (nextCR < i) nextCR = indexOrEnd(s, '\r', i)
         for (; nextCR < end; nextCR = indexOrEnd(s, '\r', nextCR + 1)) line++
-        for (; nextLF < end; nextLF = indexOrEnd(s, '\n', nextLF + 1)) if ((nextLF > 0 ? s.charCodeAt(nextLF - 1) : this.prevLast) !== CR) line++
+        for (; nextLF < end; nextLF = indexOrEnd(s, '\n', nextLF + 1))
+          if ((nextLF > 0 ? s.charCodeAt(nextLF - 1) : this.prevLast) !== CR) line++
         i = end
         if (i === n) break
         if (i + 1 < n && s.charCodeAt(i + 1) === QUOTE) {
@@ -305,7 +309,11 @@ export class CsvParser implements ChunkParser {
     const header = this.header
     if (header === null) {
       if (problem) {
-        this.fail({ line, fatal: true, message: `the header row has ${problemText(problem.kind)} in column ${problem.field + 1}, so the columns cannot be named. Fix the header row and import again.` })
+        this.fail({
+          line,
+          fatal: true,
+          message: `the header row has ${problemText(problem.kind)} in column ${problem.field + 1}, so the columns cannot be named. Fix the header row and import again.`,
+        })
         return
       }
       const { names, notes } = normalizeHeader(fields)
@@ -327,7 +335,11 @@ export class CsvParser implements ChunkParser {
       return
     }
     if (problem) {
-      this.fail({ line, column: header[problem.field], message: `${problemText(problem.kind)} in this value. Quote the whole value and write each quote inside it twice, like "say ""hi""".` })
+      this.fail({
+        line,
+        column: header[problem.field],
+        message: `${problemText(problem.kind)} in this value. Quote the whole value and write each quote inside it twice, like "say ""hi""".`,
+      })
       return
     }
     const fieldsByName: Record<string, unknown> = {}
@@ -342,7 +354,11 @@ function problemText(kind: RowProblem['kind']): string {
 }
 
 /** Parses CSV from any chunking of its text: the seam the fuzz tests use instead of files. */
-export function parseCsvChunks(chunks: Iterable<string>, delimiter: Delimiter = ',', onNote?: (note: string) => void): Generator<ReadResult> {
+export function parseCsvChunks(
+  chunks: Iterable<string>,
+  delimiter: Delimiter = ',',
+  onNote?: (note: string) => void,
+): Generator<ReadResult> {
   return parseChunks(new CsvParser(delimiter, onNote), chunks)
 }
 

@@ -149,6 +149,7 @@ export function isRecordObject(value: unknown): value is Record<string, unknown>
 
 /** Sets a field even when its name is `__proto__` (a plain assignment would change the prototype). */
 export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
   else target[key] = value
 }

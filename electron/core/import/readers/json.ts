@@ -119,7 +119,13 @@ export class JsonArrayParser implements ChunkParser {
       } else if (state === BEFORE) {
         sync()
         if (c === 91) this.state = EXPECT
-        else this.syntax(i, c === 123 ? 'the file holds one JSON object, not an array: choose "JSON object with a records array" or "pandas columns" instead' : `expected "[" to open an array, found ${shown(c)}`)
+        else
+          this.syntax(
+            i,
+            c === 123
+              ? 'the file holds one JSON object, not an array: choose "JSON object with a records array" or "pandas columns" instead'
+              : `expected "[" to open an array, found ${shown(c)}`,
+          )
       } else if (state === EXPECT) {
         if (c === 93 && !this.afterComma && this.position === 0) this.state = DONE
         else if (c === 93 || c === 44) {
@@ -149,7 +155,10 @@ export class JsonArrayParser implements ChunkParser {
     const state = this.state
     if (state === BEFORE) this.fatal(this.line, 'the file holds no JSON: it is empty or only whitespace.')
     else if (state === EXPECT || state === ELEMENT) {
-      this.fatal(this.line, `the file ends before the array is closed with "]" (after ${this.position} complete element${this.position === 1 ? '' : 's'}${this.inString ? ', inside a string' : ''}). It may have been cut off; export it again.`)
+      this.fatal(
+        this.line,
+        `the file ends before the array is closed with "]" (after ${this.position} complete element${this.position === 1 ? '' : 's'}${this.inString ? ', inside a string' : ''}). It may have been cut off; export it again.`,
+      )
     }
     return this.drain()
   }
@@ -183,11 +192,20 @@ export class JsonArrayParser implements ChunkParser {
     } catch (error) {
       const { offset, reason } = locateJsonError(text, error)
       const at = lineColumnAt(text, offset, this.elementLine, this.elementColumn)
-      this.fatal(at.line, `invalid JSON at line ${at.line}, column ${at.column} (in element ${position} of the array): ${reason}.`)
+      this.fatal(
+        at.line,
+        `invalid JSON at line ${at.line}, column ${at.column} (in element ${position} of the array): ${reason}.`,
+      )
       return
     }
     if (isRecordObject(value)) this.out.push({ record: { line: position, fields: value } })
-    else this.out.push({ error: { line: position, message: `element ${position} of the array (line ${this.elementLine}) is ${describeKind(value)}, not an object; every element must be an object like {"id": 1, ...}.` } })
+    else
+      this.out.push({
+        error: {
+          line: position,
+          message: `element ${position} of the array (line ${this.elementLine}) is ${describeKind(value)}, not an object; every element must be an object like {"id": 1, ...}.`,
+        },
+      })
   }
 }
 
@@ -198,18 +216,27 @@ export const RECORDS_KEYS = ['data', 'records', 'rows', 'items', 'traces', 'span
  * Which key of a top-level object holds the records: a conventional name, else the only array.
  * Guessing between several arrays could import the wrong one, so that is an error naming them.
  */
-export function pickRecordsKey(document: Record<string, unknown>, wanted?: string): { key: string } | { error: string } {
+export function pickRecordsKey(
+  document: Record<string, unknown>,
+  wanted?: string,
+): { key: string } | { error: string } {
   if (wanted !== undefined) {
-    return Array.isArray(document[wanted]) ? { key: wanted } : { error: `the key "${wanted}" does not hold an array (keys: ${listKeys(Object.keys(document))}).` }
+    return Array.isArray(document[wanted])
+      ? { key: wanted }
+      : { error: `the key "${wanted}" does not hold an array (keys: ${listKeys(Object.keys(document))}).` }
   }
   const arrays = Object.keys(document).filter((k) => Array.isArray(document[k]))
   const named = RECORDS_KEYS.filter((k) => arrays.includes(k))
   const candidates = named.length > 0 ? named : arrays
   if (candidates.length === 1) return { key: candidates[0]! }
   if (candidates.length > 1) {
-    return { error: `the object holds several arrays (${listKeys(candidates)}) and it is not clear which one holds the records. Choose the key to import, or save the records as a JSON array or JSON Lines.` }
+    return {
+      error: `the object holds several arrays (${listKeys(candidates)}) and it is not clear which one holds the records. Choose the key to import, or save the records as a JSON array or JSON Lines.`,
+    }
   }
-  return { error: `the object holds no array of records (keys: ${listKeys(Object.keys(document))}). It looks like a summary, not a table; to import records, save them as a JSON array or JSON Lines.` }
+  return {
+    error: `the object holds no array of records (keys: ${listKeys(Object.keys(document))}). It looks like a summary, not a table; to import records, save them as a JSON array or JSON Lines.`,
+  }
 }
 
 function listKeys(keys: string[]): string {
@@ -225,17 +252,29 @@ function isIndexLabel(key: string): boolean {
 /** pandas `DataFrame.to_json()` (`{col: {"0": v, …}}`) → one record per index label, in index order. */
 export function columnsToRecords(document: Record<string, unknown>): ReadResult[] {
   const columns = Object.keys(document)
-  if (columns.length === 0) return [{ error: { line: 1, fatal: true, message: 'the object has no columns: there is nothing to import.' } }]
+  if (columns.length === 0)
+    return [{ error: { line: 1, fatal: true, message: 'the object has no columns: there is nothing to import.' } }]
   const labels = new Set<string>()
   for (const column of columns) {
     const values = document[column]
     if (!isRecordObject(values)) {
-      return [{ error: { line: 1, fatal: true, message: `column "${column}" holds ${describeKind(values)}, not {"0": value, "1": value, …}, so this is not pandas column-oriented JSON. Try "JSON object with a records array" instead.` } }]
+      return [
+        {
+          error: {
+            line: 1,
+            fatal: true,
+            message: `column "${column}" holds ${describeKind(values)}, not {"0": value, "1": value, …}, so this is not pandas column-oriented JSON. Try "JSON object with a records array" instead.`,
+          },
+        },
+      ]
     }
     for (const label of Object.keys(values)) labels.add(label)
   }
   const all = [...labels]
-  const ordered = [...all.filter(isIndexLabel).sort((a, b) => Number(a) - Number(b)), ...all.filter((l) => !isIndexLabel(l))]
+  const ordered = [
+    ...all.filter(isIndexLabel).sort((a, b) => Number(a) - Number(b)),
+    ...all.filter((l) => !isIndexLabel(l)),
+  ]
   return ordered.map((label, index) => {
     const fields: Record<string, unknown> = {}
     for (const column of columns) {
@@ -250,7 +289,12 @@ export function columnsToRecords(document: Record<string, unknown>): ReadResult[
 function elementsToRecords(elements: unknown[]): ReadResult[] {
   return elements.map((value, index): ReadResult => {
     if (isRecordObject(value)) return { record: { line: index + 1, fields: value } }
-    return { error: { line: index + 1, message: `element ${index + 1} of the records array is ${describeKind(value)}, not an object.` } }
+    return {
+      error: {
+        line: index + 1,
+        message: `element ${index + 1} of the records array is ${describeKind(value)}, not an object.`,
+      },
+    }
   })
 }
 
@@ -287,7 +331,8 @@ export class WholeJsonParser implements ChunkParser {
       return [fatal(at.line, `invalid JSON at line ${at.line}, column ${at.column}: ${reason}.`)]
     }
     if (Array.isArray(document)) return elementsToRecords(document)
-    if (!isRecordObject(document)) return [fatal(1, `the file holds ${describeKind(document)}, not an object or an array of records.`)]
+    if (!isRecordObject(document))
+      return [fatal(1, `the file holds ${describeKind(document)}, not an object or an array of records.`)]
     if (this.format === 'json-columns') return columnsToRecords(document)
     const picked = pickRecordsKey(document, this.options.recordsKey)
     if ('error' in picked) return [fatal(1, picked.error)]
@@ -310,12 +355,20 @@ export function parseJsonArrayChunks(chunks: Iterable<string>): Generator<ReadRe
 }
 
 /** Parses a whole JSON document from text chunks (for tests and fuzzing). */
-export function parseWholeJsonChunks(chunks: Iterable<string>, format: 'json-records' | 'json-columns', options?: Pick<ReadOptions, 'recordsKey' | 'onNote'>): Generator<ReadResult> {
+export function parseWholeJsonChunks(
+  chunks: Iterable<string>,
+  format: 'json-records' | 'json-columns',
+  options?: Pick<ReadOptions, 'recordsKey' | 'onNote'>,
+): Generator<ReadResult> {
   return parseChunks(new WholeJsonParser(format, options), chunks)
 }
 
 /** Streams the records of a `.json` file of any of the three shapes, a chunk's worth at a time. */
-export async function* readJson(path: string, options: ReadOptions, maxWholeBytes = MAX_WHOLE_JSON_BYTES): AsyncGenerator<ReadResult[]> {
+export async function* readJson(
+  path: string,
+  options: ReadOptions,
+  maxWholeBytes = MAX_WHOLE_JSON_BYTES,
+): AsyncGenerator<ReadResult[]> {
   if (options.format === 'json-array') {
     yield* readFileBatches(path, options, new JsonArrayParser())
     return
@@ -328,7 +381,12 @@ export async function* readJson(path: string, options: ReadOptions, maxWholeByte
       format === 'json-columns'
         ? 'with pandas, `pd.read_json("file.json").to_json("file.jsonl", orient="records", lines=True)`'
         : "with jq, `jq -c '.KEY[]' file.json > file.jsonl` (KEY being the array of records)"
-    yield [fatal(1, `this JSON file is ${mb(size)}; a file of this shape must be read whole, which Assay does only up to ${mb(maxWholeBytes)}. Convert it to JSON Lines (one record per line), which streams at any size: ${how}.`)]
+    yield [
+      fatal(
+        1,
+        `this JSON file is ${mb(size)}; a file of this shape must be read whole, which Assay does only up to ${mb(maxWholeBytes)}. Convert it to JSON Lines (one record per line), which streams at any size: ${how}.`,
+      ),
+    ]
     return
   }
   yield* readFileBatches(path, options, new WholeJsonParser(format, options))

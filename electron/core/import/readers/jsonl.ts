@@ -61,11 +61,21 @@ export class JsonlParser implements ChunkParser {
     } catch (error) {
       const { offset, reason } = locateJsonError(text, error)
       const { column } = lineColumnAt(text, offset)
-      this.out.push({ error: { line: this.line, message: `this line is not valid JSON (at character ${column}): ${reason}. Each line must hold one complete JSON object.` } })
+      this.out.push({
+        error: {
+          line: this.line,
+          message: `this line is not valid JSON (at character ${column}): ${reason}. Each line must hold one complete JSON object.`,
+        },
+      })
       return
     }
     if (!isRecordObject(value)) {
-      this.out.push({ error: { line: this.line, message: `this line holds ${describeKind(value)}, not a JSON object. Each line must hold one object, like {"id": 1, "input": "..."}.` } })
+      this.out.push({
+        error: {
+          line: this.line,
+          message: `this line holds ${describeKind(value)}, not a JSON object. Each line must hold one object, like {"id": 1, "input": "..."}.`,
+        },
+      })
       return
     }
     this.out.push({ record: { line: this.line, fields: value } })

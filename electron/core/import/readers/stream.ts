@@ -58,7 +58,11 @@ export function* parseChunks(parser: ChunkParser, chunks: Iterable<string>): Gen
  * yielding more (the caller owns the signal and checks `signal.aborted`); I/O errors (missing
  * file, no permission) are thrown as they are.
  */
-export async function* readFileBatches(path: string, options: ReadOptions, parser: ChunkParser): AsyncGenerator<ReadResult[]> {
+export async function* readFileBatches(
+  path: string,
+  options: ReadOptions,
+  parser: ChunkParser,
+): AsyncGenerator<ReadResult[]> {
   const { signal, onProgress, onNote } = options
   if (signal?.aborted) return
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES })
@@ -78,7 +82,8 @@ export async function* readFileBatches(path: string, options: ReadOptions, parse
         }
       }
       const results = parser.push(text)
-      if (decoded.bad && !results.some(isFatal)) results.push({ error: { line: parser.line, fatal: true, message: notUtf8Message(decoded.bad) } })
+      if (decoded.bad && !results.some(isFatal))
+        results.push({ error: { line: parser.line, fatal: true, message: notUtf8Message(decoded.bad) } })
       if (yield* upToFatal(results)) return
       bytes += raw.length
       onProgress?.(bytes)
@@ -103,7 +108,10 @@ function* upToFatal(results: ReadResult[]): Generator<ReadResult[], boolean> {
 }
 
 /** The results of a reader one at a time, as `readRecords` promises them: nothing more once `signal` is aborted. */
-export async function* eachResult(batches: AsyncIterable<ReadResult[]>, signal?: AbortSignal): AsyncGenerator<ReadResult> {
+export async function* eachResult(
+  batches: AsyncIterable<ReadResult[]>,
+  signal?: AbortSignal,
+): AsyncGenerator<ReadResult> {
   for await (const batch of batches) {
     for (const result of batch) {
       if (signal?.aborted) return
