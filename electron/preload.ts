@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
-import { channelOf, EVENT_CHANNEL, methodNames, splitMethod, type AnyEvent, type Bridge } from '../shared/contract'
+import { channelOf, EVENT_CHANNEL, methodNames, splitMethod, type AnyEvent } from '../shared/contract'
 
 /**
  * `window.assay`: one function per contract method (each bound to its own channel), plus an
@@ -23,4 +23,4 @@ const onEvent = (listener: (event: AnyEvent) => void): (() => void) => {
 // With context isolation a dropped File has no `path`; Electron's webUtils tells where it is on disk.
 const pathForFile = (file: File): string => webUtils.getPathForFile(file)
 
-contextBridge.exposeInMainWorld('assay', { ...bridge, onEvent, pathForFile } as unknown as Bridge)
+contextBridge.exposeInMainWorld('assay', { ...bridge, onEvent, pathForFile })

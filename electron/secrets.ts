@@ -24,7 +24,10 @@ export function safeKeyStore(dir: string): KeyStore {
       }
     },
     set(id, key) {
-      if (key === null) return void rmSync(file(id), { force: true })
+      if (key === null) {
+        rmSync(file(id), { force: true })
+        return
+      }
       if (!safeStorage.isEncryptionAvailable())
         throw new AppError(
           'unsupported',

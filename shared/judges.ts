@@ -220,7 +220,7 @@ export function templateProblems(template: string): string[] {
   const problems: string[] = []
   template.split('\n').forEach((line, i) => {
     for (const m of line.matchAll(VARIABLE)) {
-      const name = m[1]!
+      const name = m[1]
       if ((TEMPLATE_VARIABLES as readonly string[]).includes(name) || /^metadata\.[^.]+/.test(name)) continue
       problems.push(
         `Unknown variable {{${name}}} on line ${i + 1}: use ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')} or {{metadata.FIELD}}.`,
@@ -311,7 +311,7 @@ export function parseAnswer(content: string | null | undefined): ParsedAnswer {
   const fenced = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/i.exec(text)
   let value: unknown
   try {
-    value = JSON.parse(fenced ? fenced[1]! : text)
+    value = JSON.parse(fenced ? fenced[1] : text)
   } catch {
     return {
       ok: false,
@@ -329,7 +329,7 @@ export function parseAnswer(content: string | null | undefined): ParsedAnswer {
     return { ok: false, reason: `The verdict ${JSON.stringify(raw)} is neither Pass nor Fail.` }
   if (o.critique !== undefined && typeof o.critique !== 'string')
     return { ok: false, reason: 'The critique is not text.' }
-  return { ok: true, verdict, critique: (o.critique as string | undefined) ?? '' }
+  return { ok: true, verdict, critique: o.critique ?? '' }
 }
 
 // ───────────────────────────── diffs ─────────────────────────────
@@ -346,19 +346,19 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1))
   for (let i = n - 1; i >= 0; i--)
     for (let j = m - 1; j >= 0; j--)
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!)
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1])
   const out: DiffLine[] = []
   let i = 0
   let j = 0
   while (i < n && j < m) {
     if (a[i] === b[j]) {
-      out.push({ op: ' ', text: a[i]! })
+      out.push({ op: ' ', text: a[i] })
       i++
       j++
-    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) out.push({ op: '-', text: a[i++]! })
-    else out.push({ op: '+', text: b[j++]! })
+    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) out.push({ op: '-', text: a[i++] })
+    else out.push({ op: '+', text: b[j++] })
   }
-  while (i < n) out.push({ op: '-', text: a[i++]! })
-  while (j < m) out.push({ op: '+', text: b[j++]! })
+  while (i < n) out.push({ op: '-', text: a[i++] })
+  while (j < m) out.push({ op: '+', text: b[j++] })
   return out
 }

@@ -58,7 +58,7 @@ function inferOrder(evidence: readonly OrderEvidence[]): { order: string[]; unfi
         seen.push(s)
         before.set(s, new Map())
       }
-      const prev = i > 0 ? e.states[i - 1]! : null
+      const prev = i > 0 ? e.states[i - 1] : null
       if (prev !== null && prev !== s) before.get(s)!.set(prev, (before.get(s)!.get(prev) ?? 0) + e.weight)
     })
   }

@@ -71,7 +71,7 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
         model,
         params: { temperature: 0, seed: concurrency },
       })
-      const versionId = repos.judges.versions(judge.id)[0]!.id
+      const versionId = repos.judges.versions(judge.id)[0].id
       const t = performance.now()
       const run = await executeRun(
         d,
@@ -127,7 +127,7 @@ async function fakeLlm(latencyMs: number): Promise<{ baseUrl: string; close: () 
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve)
+    createInterface({ input: child.stdout }).once('line', resolve)
     child.once('exit', (code) => reject(new Error(`assay fake-llm exited with ${code} before it printed its address`)))
   })
   return { baseUrl: (JSON.parse(line) as { baseUrl: string }).baseUrl, close: () => void child.kill('SIGTERM') }

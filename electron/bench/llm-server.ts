@@ -192,22 +192,27 @@ export async function startLlmServer(
         res.end(JSON.stringify(payload))
       }
       const url = req.url ?? ''
-      if (req.method === 'GET' && url.endsWith('/models'))
-        return json(200, {
+      if (req.method === 'GET' && url.endsWith('/models')) {
+        json(200, {
           object: 'list',
           data: [{ id: 'fake-judge', object: 'model', created: 0, owned_by: 'assay' }],
         })
+        return
+      }
       if (url.includes('/files') || url.includes('/batches'))
         return void batchRoute(req, url, Buffer.concat(chunks), json, res).catch((error: unknown) =>
           json(500, { error: { message: String(error) } }),
         )
-      if (req.method !== 'POST' || !url.endsWith('/chat/completions'))
-        return json(404, { error: { message: `no route ${req.method} ${url}` } })
+      if (req.method !== 'POST' || !url.endsWith('/chat/completions')) {
+        json(404, { error: { message: `no route ${req.method} ${url}` } })
+        return
+      }
       let body: Record<string, unknown>
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
       } catch {
-        return json(400, { error: { message: 'body is not JSON' } })
+        json(400, { error: { message: 'body is not JSON' } })
+        return
       }
       const { reply: r } = reply(body, req.headers.authorization)
       if (r === 'hang') {
@@ -233,8 +238,11 @@ export async function startLlmServer(
   ) => {
     const content = /\/files\/([^/]+)\/content$/.exec(url)
     if (req.method === 'GET' && content) {
-      const text = files.get(content[1]!)
-      if (text === undefined) return json(404, { error: { message: `no file ${content[1]}` } })
+      const text = files.get(content[1])
+      if (text === undefined) {
+        json(404, { error: { message: `no file ${content[1]}` } })
+        return
+      }
       res.writeHead(200, { 'content-type': 'application/octet-stream' })
       return void res.end(text)
     }
@@ -245,10 +253,13 @@ export async function startLlmServer(
         body: new Uint8Array(body),
       }).formData()
       const file = form.get('file') as Blob | null
-      if (!file) return json(400, { error: { message: 'no file in the upload' } })
+      if (!file) {
+        json(400, { error: { message: 'no file in the upload' } })
+        return
+      }
       const id = `file-in-${files.size + 1}`
       files.set(id, await file.text())
-      return json(200, {
+      json(200, {
         id,
         object: 'file',
         bytes: file.size,
@@ -257,33 +268,41 @@ export async function startLlmServer(
         purpose: String(form.get('purpose')),
         status: 'processed',
       })
+      return
     }
     if (req.method === 'POST' && url.endsWith('/batches')) {
       const { input_file_id: input } = JSON.parse(body.toString('utf8')) as { input_file_id: string }
-      if (!files.has(input)) return json(400, { error: { message: `no file ${input}` } })
-      return json(200, createBatch(input, req.headers.authorization))
+      if (!files.has(input)) {
+        json(400, { error: { message: `no file ${input}` } })
+        return
+      }
+      json(200, createBatch(input, req.headers.authorization))
+      return
     }
     const one = /\/batches\/([^/]+)$/.exec(url)
-    const entry = one ? batches.get(one[1]!) : undefined
+    const entry = one ? batches.get(one[1]) : undefined
     if (req.method === 'GET' && entry) {
       entry.polls++
       const polls = o.batch?.polls ?? 2
-      if (o.batch?.fail)
-        return json(200, {
+      if (o.batch?.fail) {
+        json(200, {
           ...entry.batch,
           status: 'failed',
           output_file_id: null,
           error_file_id: null,
           errors: { object: 'list', data: [{ code: 'invalid', message: o.batch.fail, line: 1 }] },
         })
-      return json(
+        return
+      }
+      json(
         200,
         entry.polls >= polls
           ? { ...entry.batch, status: o.batch?.expire ? 'expired' : 'completed' }
           : { ...entry.batch, status: 'in_progress', output_file_id: null, error_file_id: null },
       )
+      return
     }
-    return json(404, { error: { message: `no route ${req.method} ${url}` } })
+    json(404, { error: { message: `no route ${req.method} ${url}` } })
   }
 
   server.keepAliveTimeout = 30_000

@@ -102,7 +102,7 @@ export const projectBench: BenchSuite = async ({ quick, log }) => {
     const gets = timeEach(200, () => items.get(1 + rng.nextInt(size)))
     rows.push({ name: 'one whole item for the detail pane (p95)', value: quantile(gets, 0.95), unit: 'ms' })
     const needles = ['lentil', 'battery', 'tofu stir', 'coral', 'sleep and']
-    const searches = needles.map((needle) => timeEach(1, () => items.list(0, 100, { search: needle }))[0]!)
+    const searches = needles.map((needle) => timeEach(1, () => items.list(0, 100, { search: needle }))[0])
     rows.push({ name: `substring search over ${label} items, new query (median)`, value: median(searches), unit: 'ms' })
   } finally {
     db.close()
@@ -122,7 +122,7 @@ function timeEach(n: number, fn: () => unknown): number[] {
 
 export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 }
 
 export const median = (values: number[]): number => quantile(values, 0.5)

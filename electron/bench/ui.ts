@@ -137,7 +137,7 @@ export const uiBench: BenchSuite = async ({ quick, log }) => {
       ...labeling(label),
       {
         name: `page load → first trace shown, ${label} items, first load`,
-        value: coldLoad!,
+        value: coldLoad,
         unit: 'ms',
         target: { value: 500, better: 'lower' },
       },

@@ -34,7 +34,7 @@ export const demoCommand: Command = {
       throw new CliError('bad_arguments', `--seed must be a whole number, got "${values.seed}".`)
     if (!Number.isInteger(unlabeled) || unlabeled < 0)
       throw new CliError('bad_arguments', `--unlabeled must be a whole number ≥ 0, got "${values.unlabeled}".`)
-    const path = resolve(io.cwd, positionals[0]!)
+    const path = resolve(io.cwd, positionals[0])
     const result = writeDemoProject(path, { seed, unlabeled })
     io.stdout(
       values.json

@@ -74,7 +74,7 @@ export const exportCommand: Command = {
         'bad_arguments',
         `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${values.errors}".`,
       )
-    const { db } = openProject(resolve(io.cwd, positionals[0]!), { mode: 'open' })
+    const { db } = openProject(resolve(io.cwd, positionals[0]), { mode: 'open' })
     try {
       if (values.judgy) {
         const policy = (values.errors ?? 'exclude') as ErrorPolicy

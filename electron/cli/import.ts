@@ -103,8 +103,8 @@ export const importCommand: Command = {
     })
     if (positionals.length !== 2)
       throw new CliError('bad_arguments', 'import needs PROJECT and FILE, e.g. `assay import evals.assay traces.csv`.')
-    const project = resolve(io.cwd, positionals[0]!)
-    const file = resolve(io.cwd, positionals[1]!)
+    const project = resolve(io.cwd, positionals[0])
+    const file = resolve(io.cwd, positionals[1])
     if (!existsSync(file)) throw new CliError('not_found', `No file at ${file}.`)
     const onError = values['on-error']
     if (onError !== 'abort' && onError !== 'skip')

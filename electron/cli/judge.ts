@@ -37,7 +37,7 @@ run      runs a judge version (the latest unless --version) over a scope through
          model is recorded). The test split is locked: a scope with test items needs
          --confirm-test and counts as one more test evaluation of the version.
 
-  --profile ID      a model profile saved in Settings (${'$'}ASSAY_HOME/settings.json)
+  --profile ID      a model profile saved in Settings ($ASSAY_HOME/settings.json)
   --concurrency N   requests in flight (default 8)
   --batch           through the endpoint's Batch API (OpenAI: half price, answers within 24 h):
                     one upload, then it waits; Ctrl+C stops waiting, and running the same command
@@ -47,7 +47,7 @@ run      runs a judge version (the latest unless --version) over a scope through
   --progress        print progress on standard error
   --json            print one JSON object
 
-API key: the profile's key file (${'$'}ASSAY_HOME/keys/<profile id>, mode 600), else the profile's
+API key: the profile's key file ($ASSAY_HOME/keys/<profile id>, mode 600), else the profile's
 environment variable, else OPENAI_API_KEY. A local endpoint (localhost) needs none.`
 
 const OPTIONS = {
@@ -194,7 +194,7 @@ function create(d: JudgeDeps, values: Values, io: CliIo): number {
   const params = paramsOf(values)
   const judge = createJudge(d, { criterionId: criterion.id, name: values.name, model, params })
   if (values['prompt-file']) {
-    const v = d.repos.judges.versions(judge.id)[0]!
+    const v = d.repos.judges.versions(judge.id)[0]
     saveVersion(d, {
       judgeId: judge.id,
       prompt: readFileSync(resolve(io.cwd, values['prompt-file']), 'utf8'),

@@ -81,7 +81,7 @@ export const reportCommand: Command = {
       if (!Number.isFinite(n)) throw new CliError('bad_arguments', `--${name} must be a number, got "${raw}".`)
       return n
     }
-    const path = resolve(io.cwd, positionals[0]!)
+    const path = resolve(io.cwd, positionals[0])
     const { db } = openProject(path, { mode: 'open' })
     try {
       const data = buildReport(

@@ -35,7 +35,7 @@ export const taxonomyCommand: Command = {
       throw new CliError('bad_arguments', 'taxonomy needs one PROJECT, e.g. `assay taxonomy evals.assay --format md`.')
     if (values.format !== 'md' && values.format !== 'json')
       throw new CliError('bad_arguments', `--format must be md or json, got "${values.format}".`)
-    const path = resolve(io.cwd, positionals[0]!)
+    const path = resolve(io.cwd, positionals[0])
     const { db } = openProject(path, { mode: 'open' })
     try {
       const d = labelingDeps(db, createRepos(db), 'cli', new Date())

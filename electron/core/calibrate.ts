@@ -110,7 +110,7 @@ function matricesOf(
 }
 
 const refusalOf = (error: unknown): string =>
-  isStatsError(error) ? `${error.message}` : error instanceof Error ? error.message : String(error)
+  isStatsError(error) ? error.message : error instanceof Error ? error.message : String(error)
 
 /** Sets a criterion's quality targets for TPR and TNR: the Calibrate screen and the report grade its judges against them. */
 export function setTargets(d: JudgeDeps, criterionId: number, targets: Targets): Targets {
@@ -289,7 +289,7 @@ function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'
       (v) => v.get(id) === 'pass' || v.get(id) === 'fail' || (v.get(id) === 'error' && r.errors !== 'exclude'),
     )
   const bit = (v: string | undefined) => (v === 'pass' || (v === 'error' && r.errors === 'pass') ? 1 : 0)
-  const ids = [...verdicts[0]!.keys()].filter(judged)
+  const ids = [...verdicts[0].keys()].filter(judged)
   const test = ids.filter((id) =>
     labels.every(
       (l) => l.get(id)?.split === 'test' && (l.get(id)!.verdict === 'pass' || l.get(id)!.verdict === 'fail'),
@@ -304,9 +304,9 @@ function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'
     const result = estimateModes({
       modes: modes.map((m, i) => ({
         name: m.name,
-        testHuman: test.map((id) => bit(labels[i]!.get(id)!.verdict)),
-        testJudge: test.map((id) => bit(verdicts[i]!.get(id))),
-        unlabeled: production.map((id) => bit(verdicts[i]!.get(id))),
+        testHuman: test.map((id) => bit(labels[i].get(id)!.verdict)),
+        testJudge: test.map((id) => bit(verdicts[i].get(id))),
+        unlabeled: production.map((id) => bit(verdicts[i].get(id))),
       })),
       iterations: r.iterations,
       seed: r.seed,
@@ -373,12 +373,12 @@ function referenceDraws(counts: CalibrationCounts, r: CalibrateRequest): Float64
  * extreme draws do not squash the picture; the draws beyond are counted in the edge bins.
  */
 function bin(draws: Float64Array): { x0: number; width: number; counts: number[] } {
-  const at = (q: number) => draws[Math.min(draws.length - 1, Math.max(0, Math.round(q * (draws.length - 1))))]!
+  const at = (q: number) => draws[Math.min(draws.length - 1, Math.max(0, Math.round(q * (draws.length - 1))))]
   const lo = at(0.001)
   const hi = at(0.999)
   const width = hi > lo ? (hi - lo) / HISTOGRAM_BINS : 0.01
   const counts = new Array<number>(HISTOGRAM_BINS).fill(0)
-  for (const x of draws) counts[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor((x - lo) / width)))]!++
+  for (const x of draws) counts[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor((x - lo) / width)))]++
   return { x0: lo, width, counts }
 }
 

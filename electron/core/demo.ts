@@ -263,7 +263,7 @@ function chatTrace(rng: Rng): Made {
   const extra = breaksDiet ? `\n- ${FORBIDDEN[diet]} to finish` : ''
   const answer = vague
     ? `There are many ways to make a ${dish}. Try combining your favourite ingredients and cook until done!`
-    : `## ${results[0]!.title} (serves ${servings})\n\n**Ingredients**\n- 1 onion, diced\n- 2 cloves garlic\n- 400 g main vegetables for the ${dish}${extra}\n\n**Steps**\n1. Sauté the onion and garlic for 5 minutes.\n2. Add the rest and simmer for ${results[0]!.minutes} minutes.\n3. Season and serve.`
+    : `## ${results[0].title} (serves ${servings})\n\n**Ingredients**\n- 1 onion, diced\n- 2 cloves garlic\n- 400 g main vegetables for the ${dish}${extra}\n\n**Steps**\n1. Sauté the onion and garlic for 5 minutes.\n2. Add the rest and simmer for ${results[0].minutes} minutes.\n3. Season and serve.`
   const messages: ChatMessage[] = [
     {
       role: 'system',
@@ -321,7 +321,7 @@ function pipelineTrace(rng: Rng, side: Rng): Made {
   // A few otherwise good traces break at decompose: the sub-questions drift to another topic, and
   // retrieve and extract faithfully follow them (drawn from `side`, so `rng` draws as it did).
   const drifts = !misses && !hallucinates && side.nextFloat() < 0.06
-  const other = drifts ? TOPICS[(TOPICS.indexOf(topic) + 1 + side.nextInt(TOPICS.length - 1)) % TOPICS.length]! : topic
+  const other = drifts ? TOPICS[(TOPICS.indexOf(topic) + 1 + side.nextInt(TOPICS.length - 1)) % TOPICS.length] : topic
   const asked = drifts
     ? [`Define ${other}`, `Key findings on ${other} since 2020`, `Open questions about ${other}`]
     : subs
@@ -332,14 +332,14 @@ function pipelineTrace(rng: Rng, side: Rng): Made {
     ? `Two sources agree: ${other} is well documented (${docs.map((d) => d.id).join(', ')}), with open questions on long-term effects.`
     : answer
   const steps = [
-    { name: STEPS[0], input: question, output: JSON.stringify(asked), metadata: { latency_ms: latency[0]! } },
+    { name: STEPS[0], input: question, output: JSON.stringify(asked), metadata: { latency_ms: latency[0] } },
     {
       name: STEPS[1],
       input: JSON.stringify(asked),
       output: JSON.stringify(found),
-      metadata: { latency_ms: latency[1]! },
+      metadata: { latency_ms: latency[1] },
     },
-    { name: STEPS[2], input: JSON.stringify(found), output: said, metadata: { latency_ms: latency[2]! } },
+    { name: STEPS[2], input: JSON.stringify(found), output: said, metadata: { latency_ms: latency[2] } },
   ]
   const overall = misses || hallucinates || drifts ? 'fail' : 'pass'
   const note = misses
@@ -386,7 +386,7 @@ function padded(made: Made, bytes: number): Made {
   if (bytes <= 0 || size(made) >= bytes) return made
   const extra: string[] = []
   for (let i = 0, missing = bytes - size(made); missing > 0; i++) {
-    const line = FILLER[i % FILLER.length]!
+    const line = FILLER[i % FILLER.length]
     extra.push(line)
     missing -= (line.length + 2) * 2 // the answer is stored twice: as the output and in the trace
   }
@@ -400,14 +400,14 @@ function padded(made: Made, bytes: number): Made {
 }
 
 function pick<T>(rng: Rng, values: readonly T[]): T {
-  return values[rng.nextInt(values.length)]!
+  return values[rng.nextInt(values.length)]
 }
 
 function shuffle<T>(rng: Rng, values: readonly T[]): T[] {
   const out = [...values]
   for (let i = out.length - 1; i > 0; i--) {
     const j = rng.nextInt(i + 1)
-    ;[out[i], out[j]] = [out[j]!, out[i]!]
+    ;[out[i], out[j]] = [out[j], out[i]]
   }
   return out
 }

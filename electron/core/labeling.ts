@@ -232,7 +232,7 @@ function session(d: LabelingDeps, id: number): SessionRow {
 const blindRelabel = (s: SessionRow): number | null => (s.settings.order === 'relabel' ? s.id : null)
 
 function itemState(d: LabelingDeps, s: SessionRow, itemId: number): SessionItem {
-  return d.repos.sessions.items([itemId], s.criterionId, s.annotator, blindRelabel(s))[0]!
+  return d.repos.sessions.items([itemId], s.criterionId, s.annotator, blindRelabel(s))[0]
 }
 
 function view(d: LabelingDeps, s: SessionRow): SessionView {

@@ -82,7 +82,7 @@ export async function suggestModes(
   const fenced = /^```(?:json)?\s*\n([\s\S]*?)\n?```$/i.exec(text)
   let parsed: unknown
   try {
-    parsed = JSON.parse(fenced ? fenced[1]! : text)
+    parsed = JSON.parse(fenced ? fenced[1] : text)
   } catch {
     throw new AppError(
       'invalid_input',
@@ -96,7 +96,7 @@ export async function suggestModes(
     if (typeof m?.name !== 'string' || !m.name.trim() || !Array.isArray(m.notes)) return []
     const picked = [
       ...new Set(m.notes.filter((k): k is number => Number.isInteger(k) && k >= 1 && k <= notes.length)),
-    ].map((k) => notes[k - 1]!)
+    ].map((k) => notes[k - 1])
     if (picked.length === 0) return []
     return [
       {

@@ -120,7 +120,7 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
       s.reached++
       if (failAt === null || index < failAt) s.passed++
     })
-    if (failAt !== null) addCell(failAt === 0 ? null : p.steps[failAt - 1]!, p.steps[failAt]!, p.itemId)
+    if (failAt !== null) addCell(failAt === 0 ? null : p.steps[failAt - 1], p.steps[failAt], p.itemId)
   }
   const { order, source, unfixed } = stateOrder(evidence, repos.taxonomy.stateOrder(), onlySteps)
   const at = new Map(order.map((s, i) => [s, i]))

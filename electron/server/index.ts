@@ -70,62 +70,78 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
-      return send(
+      send(
         res,
         403,
         refusal(`Refused: unexpected Host header "${req.headers.host ?? ''}". Open the address Assay printed.`),
       )
+      return
     }
     const url = new URL(req.url ?? '/', 'http://assay.invalid')
     if (url.pathname.startsWith('/api/') || url.pathname === '/upload') {
-      if (req.method !== 'POST') return send(res, 405, refusal('Use POST for API calls.'))
+      if (req.method !== 'POST') {
+        send(res, 405, refusal('Use POST for API calls.'))
+        return
+      }
       const origin = req.headers.origin
       if (origin && !allowedHosts.has(origin.replace(/^https?:\/\//, '').toLowerCase())) {
-        return send(res, 403, refusal(`Refused: cross-origin request from ${origin}.`))
+        send(res, 403, refusal(`Refused: cross-origin request from ${origin}.`))
+        return
       }
-      if (!tokenMatches(bearer(req), token))
-        return send(
-          res,
-          401,
-          refusal('Missing or wrong token: open the address with ?token= that `assay serve` printed.'),
-        )
-      if (url.pathname === '/upload')
-        return send(res, 200, await uploads.receive(req, url.searchParams.get('name') ?? ''))
+      if (!tokenMatches(bearer(req), token)) {
+        send(res, 401, refusal('Missing or wrong token: open the address with ?token= that `assay serve` printed.'))
+        return
+      }
+      if (url.pathname === '/upload') {
+        send(res, 200, await uploads.receive(req, url.searchParams.get('name') ?? ''))
+        return
+      }
       const body = await readBody(req).catch(() => null)
-      if (body === null)
-        return send(res, 413, {
+      if (body === null) {
+        send(res, 413, {
           ok: false,
           error: { kind: 'invalid_input', message: `The request is larger than ${MAX_BODY / 1024 / 1024} MB.` },
         })
+        return
+      }
       let input: unknown
       try {
         input = body.length ? JSON.parse(body) : {}
       } catch {
-        return send(res, 400, {
+        send(res, 400, {
           ok: false,
           error: { kind: 'invalid_input', message: 'The request body is not valid JSON.' },
         })
+        return
       }
       let method: string
       try {
         method = decodeURIComponent(url.pathname.slice(5))
       } catch {
-        return send(res, 400, {
+        send(res, 400, {
           ok: false,
           error: { kind: 'invalid_input', message: 'The method name in the address is not valid.' },
         })
+        return
       }
-      return send(res, 200, await dispatch(options.handlers, method, input))
+      send(res, 200, await dispatch(options.handlers, method, input))
+      return
     }
     if (url.pathname === '/events') {
-      if (!tokenMatches(url.searchParams.get('token'), token)) return send(res, 401, refusal('Missing or wrong token.'))
+      if (!tokenMatches(url.searchParams.get('token'), token)) {
+        send(res, 401, refusal('Missing or wrong token.'))
+        return
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
       res.write(': connected\n\n')
       streams.add(res)
       req.on('close', () => streams.delete(res))
       return
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, refusal('Method not allowed.'))
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, refusal('Method not allowed.'))
+      return
+    }
     if (url.pathname.startsWith('/download/')) return download(url.pathname.slice('/download/'.length), res)
     return serveStatic(url.pathname, res)
   }
@@ -136,14 +152,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
    */
   async function download(ticket: string, res: ServerResponse): Promise<void> {
     const file = options.download?.(ticket) ?? null
-    if (!file)
-      return send(
+    if (!file) {
+      send(
         res,
         404,
         refusal(
           'This download link was used already or has expired: export again (File → Export…, or e on the Data screen).',
         ),
       )
+      return
+    }
     res.writeHead(200, {
       'content-type': file.mime,
       'content-disposition': `attachment; filename="${file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${rfc5987(file.filename)}`,
@@ -164,12 +182,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     try {
       decoded = decodeURIComponent(pathname)
     } catch {
-      return send(res, 400, refusal('Bad address.'))
+      send(res, 400, refusal('Bad address.'))
+      return
     }
     const relative = pathname === '/' ? 'index.html' : normalize(decoded).replace(/^[/\\]+/, '')
     const file = join(options.rendererDir, relative)
     if (!file.startsWith(options.rendererDir + sep) || relative.split(/[/\\]/).includes('..')) {
-      return send(res, 404, refusal('Not found.'))
+      send(res, 404, refusal('Not found.'))
+      return
     }
     try {
       const content = await readFile(file)

@@ -270,7 +270,10 @@ export const useStore = create<Store>()((set, get, api) => ({
 
   moveCursor(index) {
     const { total } = get()
-    if (total === 0) return set({ cursor: 0, detail: null })
+    if (total === 0) {
+      set({ cursor: 0, detail: null })
+      return
+    }
     const cursor = Math.min(Math.max(0, index), total - 1)
     set({ cursor })
     get().ensureRows(cursor - PAGE_SIZE / 2, cursor + PAGE_SIZE / 2)

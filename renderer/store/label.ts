@@ -273,7 +273,10 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
       if (!session) return
       try {
         const { item, saturation } = await inOrder(() => call('labels.undo', { sessionId: session.id }))
-        if (!item) return get().showError('Nothing left to undo in this session.')
+        if (!item) {
+          get().showError('Nothing left to undo in this session.')
+          return
+        }
         merge(session.id, item)
         const current = get().session
         const index = current?.items.findIndex((i) => i.id === item.id) ?? -1

@@ -14,9 +14,9 @@ export function logGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`logGamma needs x > 0, got ${x}`)
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x)
   const y = x - 1
-  let a = LANCZOS[0]!
+  let a = LANCZOS[0]
   const t = y + 7.5
-  for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i]! / (y + i)
+  for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i] / (y + i)
   return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a)
 }
 

@@ -94,11 +94,11 @@ export function kappaGoodnessOfFitInterval(c: ConfusionCounts, confidence = 0.95
     const expected = [pi * pi + q * k, 2 * q * (1 - k), (1 - pi) * (1 - pi) + q * k].map((p) => n * p)
     let sum = 0
     for (let i = 0; i < 3; i++) {
-      if (expected[i]! <= 0) {
-        if (observed[i]! > 0) return Infinity
+      if (expected[i] <= 0) {
+        if (observed[i] > 0) return Infinity
         continue
       }
-      sum += (observed[i]! - expected[i]!) ** 2 / expected[i]!
+      sum += (observed[i] - expected[i]) ** 2 / expected[i]
     }
     return sum
   }
@@ -167,7 +167,7 @@ export function simulateKappaCoverage(s: KappaScenario, o: KappaCoverageOptions)
   let defined = 0
   for (let r = 0; r < o.replicates; r++) {
     const [tp, fn, fp, tn] = multinomial(rng, s.n, probs)
-    const c = { tp: tp!, fn: fn!, fp: fp!, tn: tn! }
+    const c = { tp: tp, fn: fn, fp: fp, tn: tn }
     if (kappaOf(c) === null) continue
     defined++
     const key = `${c.tp},${c.fn},${c.fp},${c.tn}`
@@ -177,7 +177,7 @@ export function simulateKappaCoverage(s: KappaScenario, o: KappaCoverageOptions)
       seen.set(key, intervals)
     }
     intervals.forEach((iv, i) => {
-      const t = tally[i]!
+      const t = tally[i]
       if (iv === null) return void t.refused++
       if (iv.lower <= s.kappa + 1e-12 && s.kappa <= iv.upper + 1e-12) t.covered++
       t.width += iv.upper - iv.lower
@@ -185,7 +185,7 @@ export function simulateKappaCoverage(s: KappaScenario, o: KappaCoverageOptions)
     })
   }
   return o.methods.map((method, i) => {
-    const t = tally[i]!
+    const t = tally[i]
     return {
       scenario: s.name,
       method,

@@ -89,7 +89,7 @@ describe('Analyze screen, driven with the keyboard', () => {
         .evaluateAll((rows) =>
           rows.map((g) => [
             g.getAttribute('data-mode'),
-            Number(g.querySelector('[data-testid=pareto-count]')!.textContent!.split(' ')[0]),
+            Number(g.querySelector('[data-testid=pareto-count]')!.textContent.split(' ')[0]),
           ]),
         ),
     ) as Record<string, number>
@@ -122,7 +122,7 @@ describe('Analyze screen, driven with the keyboard', () => {
     // A bar narrows the notes to its traces; a search that none of their notes match does not make
     // them note-less: the counts are the project's, and what the search leaves is said apart.
     await search('Generic answer')
-    const missing = shown['Cites a missing source']!
+    const missing = shown['Cites a missing source']
     await page.locator('g.bar-row[data-mode="Cites a missing source"]').click()
     await expect
       .poll(() => page.getByTestId('narrowed').textContent())
@@ -163,7 +163,7 @@ describe('Analyze screen, driven with the keyboard', () => {
         .slice(1)
         .map((line) => line.split(','))
       for (const [column, count, percent] of expected) {
-        const bar = page.locator(`g.bar-row[data-mode="${humanize(column!)}"] [data-testid=pareto-count]`)
+        const bar = page.locator(`g.bar-row[data-mode="${humanize(column)}"] [data-testid=pareto-count]`)
         await expect.poll(() => bar.textContent()).toBe(`${count} (${Number(percent).toFixed(1)}%)`)
       }
       await app.screenshot('analyze-nathan')

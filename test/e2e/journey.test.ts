@@ -40,7 +40,7 @@ async function fakeLlm(): Promise<{ child: ChildProcess; baseUrl: string }> {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve)
+    createInterface({ input: child.stdout }).once('line', resolve)
     child.once('exit', (code) => reject(new Error(`fake-llm exited ${code}`)))
   })
   return { child, baseUrl: (JSON.parse(line) as { baseUrl: string }).baseUrl }

@@ -69,7 +69,7 @@ describe('Judges screen: error verdicts', () => {
       },
       params: {},
     })
-    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const versionId = d.repos.judges.versions(judge.id)[0].id
     const runId = createRun(d, { versionId, scope: 'all', confirmTest: true, concurrency: 4 })
     const run = await executeRun(d, runId, {
       client: openaiClient(server.baseUrl, 'sk-local'),

@@ -55,7 +55,7 @@ describe('Label screen, driven with the keyboard', () => {
     const pattern = ['1', '2', '1', 'defer', '1', 'note', '2', 'undo', 'back'] as const
     for (let step = 0; labeled() < 30; step++) {
       expect(step).toBeLessThan(100)
-      const action = pattern[step % pattern.length]!
+      const action = pattern[step % pattern.length]
       const id = await current()
       const at = await position()
       const note = model.get(id)?.note ?? ''
@@ -142,7 +142,7 @@ describe('Label screen, driven with the keyboard', () => {
     const exported = new Map(
       rows
         .filter((r) => r['Overall.annotator'] === 'e2e')
-        .map((r) => [r.id!, { verdict: r['Overall.label'], note: r['Overall.note'] }]),
+        .map((r) => [r.id, { verdict: r['Overall.label'], note: r['Overall.note'] }]),
     )
     expect(exported).toEqual(expected)
     expect(labeled()).toBe(30)

@@ -25,7 +25,7 @@ describe('report layout', () => {
     })
     const data = buildReport(d, { projectPath: path, appVersion: '9.9.9' })
     d.db.close()
-    expect(data.judges[0]!.disagreements.length).toBeGreaterThan(0)
+    expect(data.judges[0].disagreements.length).toBeGreaterThan(0)
     // The HTML as `assay report` saves it (under vitest, the report's CSS is not inlined).
     const file = tmp.file('report.html')
     execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), 'report', path, '--format', 'html', '--out', file])
@@ -39,10 +39,10 @@ describe('report layout', () => {
       const page = await browser.newPage({ viewport: { width: 480, height: 900 } })
       await page.goto(pathToFileURL(file).href)
       const ids = page.locator('section.judge table td code')
-      expect(await ids.count()).toBe(data.judges[0]!.disagreements.length)
+      expect(await ids.count()).toBe(data.judges[0].disagreements.length)
       // An inline element that wraps has one client rect per line.
       const lines = await ids.evaluateAll((codes) => codes.map((c) => [c.textContent, c.getClientRects().length]))
-      expect(lines).toEqual(data.judges[0]!.disagreements.map((x) => [x.externalId, 1]))
+      expect(lines).toEqual(data.judges[0].disagreements.map((x) => [x.externalId, 1]))
       // The prose beside them does wrap.
       const note = page.locator('section.judge table td', { hasText: 'invents a study' }).first()
       expect(await note.evaluate((td) => td.getBoundingClientRect().height)).toBeGreaterThan(40)

@@ -42,8 +42,8 @@ describe('Report screen and report files', () => {
     await page.keyboard.press('b')
     await expect.poll(() => preview.textContent()).toMatch(/corrected success rate θ̂/)
     const cells = await preview.locator('table.estimate td').allTextContents()
-    const theta = cells[1]!.slice(0, 5)
-    const interval = /\[\d\.\d{3}, \d\.\d{3}\]/.exec(cells[2]!)![0]
+    const theta = cells[1].slice(0, 5)
+    const interval = /\[\d\.\d{3}, \d\.\d{3}\]/.exec(cells[2])![0]
 
     // The same numbers on Calibrate (the report showed test results, so Calibrate shows them too) …
     await page.keyboard.press('Alt+6')
@@ -54,7 +54,7 @@ describe('Report screen and report files', () => {
       judges: { estimate: { counts: object } }[]
     }
     const input = tmp.file('counts.json')
-    execFileSync('bash', ['-c', `cat > ${input}`], { input: JSON.stringify(json.judges[0]!.estimate.counts) })
+    execFileSync('bash', ['-c', `cat > ${input}`], { input: JSON.stringify(json.judges[0].estimate.counts) })
     const cli = JSON.parse(assay('estimate', '--input', input, '--json')) as {
       theta: number
       lower: number
@@ -78,25 +78,25 @@ describe('Report screen and report files', () => {
       const file = await download
       expect(file.suggestedFilename()).toBe(`demo-calibration-report.${format}`)
       saved[format] = tmp.file(file.suggestedFilename())
-      await file.saveAs(saved[format]!)
+      await file.saveAs(saved[format])
     }
     for (const format of ['html', 'md'] as const) {
-      const text = readFileSync(saved[format]!, 'utf8')
+      const text = readFileSync(saved[format], 'utf8')
       expect(text).toContain(theta)
       expect(text).toContain(interval)
     }
-    const data = JSON.parse(readFileSync(saved.json!, 'utf8')) as {
+    const data = JSON.parse(readFileSync(saved.json, 'utf8')) as {
       schema: string
       judges: { estimate: { theta: number; lower: number; upper: number } }[]
     }
     expect(data.schema).toBe('assay.report/v1')
-    expect(data.judges[0]!.estimate.theta.toFixed(3)).toBe(theta)
+    expect(data.judges[0].estimate.theta.toFixed(3)).toBe(theta)
 
     // The PDF: its first page renders, and its text has the numbers.
     const png = tmp.file('page')
-    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', saved.pdf!, png])
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', saved.pdf, png])
     expect(statSync(`${png}-1.png`).size).toBeGreaterThan(10_000)
-    const pdfText = execFileSync('pdftotext', ['-l', '1', saved.pdf!, '-'], { encoding: 'utf8' })
+    const pdfText = execFileSync('pdftotext', ['-l', '1', saved.pdf, '-'], { encoding: 'utf8' })
     expect(pdfText).toContain('Calibration report: demo')
     expect(pdfText).toContain(theta)
 
@@ -106,7 +106,7 @@ describe('Report screen and report files', () => {
       const reader = await browser.newPage()
       const requests: string[] = []
       reader.on('request', (r) => requests.push(r.url()))
-      const url = pathToFileURL(saved.html!).href
+      const url = pathToFileURL(saved.html).href
       await reader.goto(url, { waitUntil: 'networkidle' })
       expect(requests).toEqual([url])
       expect(await reader.locator('svg.histogram').count()).toBe(1)

@@ -135,7 +135,7 @@ describe('step-wise labels on screen', () => {
         .poll(() => page.getByTestId('state-order').textContent())
         .toContain('96 failing traces · state order (inferred from the data): ParseRequest → PlanToolCalls')
       const rows = await table(app)
-      const header = rows[0]!.slice(1, -1)
+      const header = rows[0].slice(1, -1)
       expect(rows.find((r) => r[0] === 'first failures')).toEqual([
         'first failures',
         ...header.map((s) => String(counts.get(s) ?? 0)),
@@ -165,9 +165,9 @@ describe('step-wise labels on screen', () => {
       ['extract', '', '', '', ''],
     ])
     expect(rows[5]).toEqual(['first failures', '3', '12', '4', '19'])
-    expect(rows[6]![0]).toBe('pass rate of the step')
-    expect(rows[6]!.slice(1, 4).every((c) => /^\d+% of \d+$/.test(c))).toBe(true)
-    expect(rows[6]![2]).not.toMatch(/^100%/)
+    expect(rows[6][0]).toBe('pass rate of the step')
+    expect(rows[6].slice(1, 4).every((c) => /^\d+% of \d+$/.test(c))).toBe(true)
+    expect(rows[6][2]).not.toMatch(/^100%/)
     // A cell narrows the notes to its traces: the twelve retrieve failures.
     await page
       .getByTestId('transitions')

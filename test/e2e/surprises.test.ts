@@ -146,7 +146,7 @@ describe('No surprises', () => {
     await expect
       .poll(() => option('unlabeled'))
       .toMatch(/^items without a label: [\d,]+, all datasets \(the production estimate's\)$/)
-    const unlabeled = /: ([\d,]+),/.exec((await option('unlabeled'))!)![1]!.replace(/,/g, '')
+    const unlabeled = /: ([\d,]+),/.exec((await option('unlabeled'))!)![1].replace(/,/g, '')
     expect(await option('dev')).toBe('dev split: 54 labeled items (iterate here)')
     expect(await option('test')).toBe('test split: 48 labeled items (final, locked)')
     expect(

@@ -37,12 +37,12 @@ export function kinanoSet(): { rows: LabeledRow[]; file: string } {
     ['query', 'dietary_restriction', 'response', 'label', 'error', 'trace_id', 'query_id'],
     rows.map((r, i) => [
       `A ${['paleo', 'vegan', 'keto'][i % 3]} dinner for two, please`,
-      ['paleo', 'vegan', 'keto'][i % 3]!,
+      ['paleo', 'vegan', 'keto'][i % 3],
       response(i),
       r.label,
       '',
       r.id,
-      r.id.split('_')[0]!,
+      r.id.split('_')[0],
     ]),
   )
   return { rows, file }
@@ -72,15 +72,15 @@ export function kinanoRun(set: LabeledRow[], flip: (i: number) => boolean = (i) 
     return [
       [
         `A ${['paleo', 'vegan', 'keto'][i % 3]} dinner for two, please`,
-        ['paleo', 'vegan', 'keto'][i % 3]!,
+        ['paleo', 'vegan', 'keto'][i % 3],
         response(i),
         r.label,
         '',
         r.id,
-        r.id.split('_')[0]!,
+        r.id.split('_')[0],
         verdict,
         `The recipe ${verdict === 'pass' ? 'respects' : 'breaks'} the restriction.`,
-        ['high', 'medium'][i % 2]!,
+        ['high', 'medium'][i % 2],
       ],
     ]
   })
@@ -111,12 +111,12 @@ export function coursePredictions(): { pairs: Pair[]; file: string; ids: string[
     query: `Query ${i}: something ${['vegan', 'gluten-free', 'diabetic'][i % 3]}`,
     dietary_restriction: ['vegan', 'gluten-free', 'diabetic'][i % 3],
     response: `${response(i).slice(0, 200)}...`,
-    true_label: pairs[i]![0],
-    predicted_label: pairs[i]![1],
-    reasoning: pairs[i]![1] === 'UNKNOWN' ? 'Could not determine.' : `Judged ${pairs[i]![1]}.`,
+    true_label: pairs[i][0],
+    predicted_label: pairs[i][1],
+    reasoning: pairs[i][1] === 'UNKNOWN' ? 'Could not determine.' : `Judged ${pairs[i][1]}.`,
     success: true,
   }))
-  return { pairs: order.map((i) => pairs[i]!), file: JSON.stringify(records, null, 2), ids }
+  return { pairs: order.map((i) => pairs[i]), file: JSON.stringify(records, null, 2), ids }
 }
 
 /** The same 46 traces as the course's test_set.csv: whole responses, GPT-4o's PASS/FAIL `label` with its `reasoning`. */
@@ -138,16 +138,16 @@ export function courseTestSet(): string {
       'labeled',
     ],
     order.map((k) => {
-      const i = Number(ids[k]!.split('_')[0]) - 1
+      const i = Number(ids[k].split('_')[0]) - 1
       return [
         `Query ${i}: something ${['vegan', 'gluten-free', 'diabetic'][i % 3]}`,
-        ['vegan', 'gluten-free', 'diabetic'][i % 3]!,
+        ['vegan', 'gluten-free', 'diabetic'][i % 3],
         response(i),
         'True',
         '',
-        ids[k]!,
+        ids[k],
         String(i + 1),
-        pairs[k]![0],
+        pairs[k][0],
         'Because.',
         'HIGH',
         'True',

@@ -16,7 +16,7 @@ describe('annotators see each other', () => {
   let services: Services
   let tick = 0
   const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    (await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)) as Output<M>
+    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
 
   beforeEach(async () => {
     tmp = tempDir()
@@ -48,9 +48,9 @@ describe('annotators see each other', () => {
 
   it("counts unlabeled by me and by anyone, shows the other annotator's label in a session, and keeps both notes", async () => {
     const [overall] = await call('criteria.list', {})
-    const all = { criterionId: overall!.id, step: null }
+    const all = { criterionId: overall.id, step: null }
     await call('settings.set', { annotator: 'ann' })
-    const a = await call('sessions.create', { criterionId: overall!.id, order: 'random', seed: 3, size: 12 })
+    const a = await call('sessions.create', { criterionId: overall.id, order: 'random', seed: 3, size: 12 })
     const [i1, i2, i3, i4] = a.items.map((i) => i.id) as [number, number, number, number]
     await call('labels.save', { sessionId: a.id, itemId: i1, verdict: 'fail', note: 'ann: answers another question' })
     await call('labels.save', { sessionId: a.id, itemId: i2, verdict: 'fail', note: 'ann: made-up number' })
@@ -71,17 +71,17 @@ describe('annotators see each other', () => {
       unlabeledByAnyone: 9,
       unlabeledByMe: 12,
     })
-    expect(await call('sessions.counts', { ...all, ids: [i1, i2, a.items[6]!.id] })).toMatchObject({
+    expect(await call('sessions.counts', { ...all, ids: [i1, i2, a.items[6].id] })).toMatchObject({
       items: 3,
       unlabeledByAnyone: 1,
       unlabeledByMe: 3,
     })
 
     // Unlabeled by anyone: ann's three pass/fail items come last. Unlabeled by me: every item is bob's to label.
-    const anyone = await call('sessions.create', { criterionId: overall!.id, order: 'unlabeled', seed: 1, size: 9 })
+    const anyone = await call('sessions.create', { criterionId: overall.id, order: 'unlabeled', seed: 1, size: 9 })
     expect(anyone.items.map((i) => i.id)).not.toContain(i1)
     expect(anyone.items.filter((i) => [i1, i2, i3].includes(i.id))).toEqual([])
-    const mine = await call('sessions.create', { criterionId: overall!.id, order: 'unlabeled-mine', seed: 1, size: 12 })
+    const mine = await call('sessions.create', { criterionId: overall.id, order: 'unlabeled-mine', seed: 1, size: 12 })
     expect(mine.items).toHaveLength(12)
     const byId = new Map(mine.items.map((i) => [i.id, i]))
     expect(byId.get(i1)).toMatchObject({
@@ -117,7 +117,7 @@ describe('annotators see each other', () => {
     await call('labels.save', { sessionId: mine.id, itemId: i2, verdict: 'fail', note: '' })
     await call('labels.save', { sessionId: mine.id, itemId: i3, verdict: 'pass', note: '' })
     await call('settings.set', { annotator: 'ann' })
-    const relabel = await call('sessions.create', { criterionId: overall!.id, order: 'relabel', seed: 1, size: 10 })
+    const relabel = await call('sessions.create', { criterionId: overall.id, order: 'relabel', seed: 1, size: 10 })
     expect(relabel.items).toHaveLength(1)
     expect(relabel.items[0]).toMatchObject({ label: null, others: [] })
   })

@@ -15,7 +15,7 @@ function fixture(): FixtureItem[] {
   const test = Array.from({ length: 40 }, (_, i) => ({
     id: `t-${i}`,
     input: `test question ${i}`,
-    label: (i < 24 ? 'pass' : 'fail') as 'pass' | 'fail',
+    label: i < 24 ? 'pass' : 'fail',
     note: `note ${i}`,
     split: 'test' as const,
   }))
@@ -224,7 +224,7 @@ describe('calibrate', () => {
     const both = calibrate(d, CalibrateRequest.parse({ versionId: toneJudge, revealTest: true, iterations: 2000 }))
     expect(both.allModes).toMatchObject({ testItems: 40, productionItems: 100, reason: null })
     expect(both.allModes.rows.map((r) => r.name)).toEqual(['Overall', 'Tone', 'passes all'])
-    const all = both.allModes.rows[2]!
+    const all = both.allModes.rows[2]
     // Perfect judges on test: θ̂ of "passes all" is the share of production items every judge passes.
     expect(all.theta).toBeCloseTo(0.6, 10) // p-i passes Overall unless i % 5 = 0, Tone unless i % 4 = 0: 60 of 100
     expect(all.simultaneousLower!).toBeLessThanOrEqual(all.lower!)

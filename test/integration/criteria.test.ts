@@ -16,7 +16,7 @@ describe('criteria are first-class', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
   const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    (await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)) as Output<M>
+    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
 
   beforeEach(async () => {
     tmp = tempDir()
@@ -45,7 +45,7 @@ describe('criteria are first-class', () => {
       ['Overall', 'overall', 1, '', 0],
     ])
     const session = await call('sessions.create', {
-      criterionId: criteria[0]!.id,
+      criterionId: criteria[0].id,
       order: 'unlabeled',
       seed: 1,
       size: 100,
@@ -59,7 +59,7 @@ describe('criteria are first-class', () => {
     const [overall] = await call('criteria.list', {})
     expect(overall).toMatchObject({ name: 'Overall', kind: 'overall', version: 1, definition: '' })
     expect(
-      await call('criteria.update', { id: overall!.id, definition: 'The answer is right and complete.' }),
+      await call('criteria.update', { id: overall.id, definition: 'The answer is right and complete.' }),
     ).toMatchObject({ version: 2, definition: 'The answer is right and complete.' })
 
     const tone = await call('criteria.create', { name: '  Tone  ', definition: 'The tone fits the user.' })
@@ -79,7 +79,7 @@ describe('criteria are first-class', () => {
       name: 'Polite tone',
       version: 1,
     })
-    await expect(call('criteria.rename', { id: overall!.id, name: 'Success' })).rejects.toThrow(
+    await expect(call('criteria.rename', { id: overall.id, name: 'Success' })).rejects.toThrow(
       '"Overall" is the criterion every project has: it keeps its name (imports, exports and reports refer to it). Change its definition instead, or add a criterion with the name you want.',
     )
     await expect(call('criteria.rename', { id: tone.id, name: 'Overall' })).rejects.toThrow(

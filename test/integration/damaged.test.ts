@@ -11,7 +11,6 @@ import { dispatch } from '../../electron/core/dispatch'
 import { createServices } from '../../electron/core/services'
 import { createSettingsStore } from '../../electron/core/settings'
 import type { AnyEvent } from '../../shared/contract'
-import type { Envelope } from '../../shared/errors'
 import { scribble } from '../helpers/damage'
 import { judgeProject } from '../helpers/judge-project'
 import { tempDir } from '../helpers/paths'
@@ -147,7 +146,7 @@ describe('a damaged project', () => {
       try {
         expect(await h('project.open', { path })).toMatchObject({ ok: true, value: { itemCount: 4 } })
         expect(await h('items.get', { id: 1 })).toMatchObject({ ok: true, value: { externalId: 'i-1' } })
-        const failed = (await h('items.get', { id: big })) as Envelope<unknown>
+        const failed = await h('items.get', { id: big })
         expect(failed).toEqual({ ok: false, error: { kind: 'corrupt', message: damageMessage(path) } })
         expect(events.at(-1)).toEqual({
           name: 'project.problem',

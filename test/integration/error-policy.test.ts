@@ -93,7 +93,7 @@ describe('the error-verdict policy on the course HW3 predictions', () => {
     expect(report).toMatchObject({ committed: true, imported: 2446 })
     const { db } = openProject(path, { mode: 'open' })
     d = { db, repos: createRepos(db), clock: () => new Date('2026-03-01T00:00:00Z') }
-    versionId = calibrationChoices(d)[0]!.versionId
+    versionId = calibrationChoices(d)[0].versionId
   })
   afterAll(() => {
     d.db.close()
@@ -196,7 +196,7 @@ describe('the error-verdict policy on the course HW3 predictions', () => {
 
   it('names the policy in the report, and its command reproduces the figure', async () => {
     const data = buildReport(d, { projectPath: path, appVersion: 'test', errors: 'fail' })
-    const j = data.judges[0]!
+    const j = data.judges[0]
     expect(j.errorPolicy).toBe('fail')
     expect(j.matrices.find((m) => m.split === 'test')).toMatchObject({ tp: 31, fn: 3, fp: 2, tn: 10 })
     const md = reportMarkdown(data)
@@ -214,7 +214,7 @@ describe('the error-verdict policy on the course HW3 predictions', () => {
       `echo '{"tp":31,"fn":0,"tn":9,"fp":2,"k":2056,"m":2400,"errors_pass":3,"errors_fail":1,"errors_unlabeled":0}' | assay estimate --input - --method lang-reiczigel --seed 0 --confidence 0.95 --errors fail --json`,
     )
     const [, stdin, args] = /^echo '(.*)' \| assay estimate (.*)$/.exec(j.command!)!
-    const out = await cli(args!.split(' '), stdin!)
+    const out = await cli(args.split(' '), stdin)
     expect(out.code).toBe(0)
     const o = JSON.parse(out.stdout) as { theta: number; lower: number; upper: number; errorPolicy: string }
     expect(o).toMatchObject({
@@ -224,7 +224,7 @@ describe('the error-verdict policy on the course HW3 predictions', () => {
       errorPolicy: 'fail',
     })
     // The default report names its policy too, and its command reproduces 0.8248.
-    const byDefault = buildReport(d, { projectPath: path, appVersion: 'test' }).judges[0]!
+    const byDefault = buildReport(d, { projectPath: path, appVersion: 'test' }).judges[0]
     expect(byDefault.errorPolicy).toBe('exclude')
     expect(byDefault.command).toContain('--errors exclude')
     expect(byDefault.interpretation[0]).toContain(

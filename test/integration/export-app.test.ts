@@ -23,7 +23,7 @@ describe('export from the app (export.run)', () => {
   let now = Date.UTC(2026, 0, 1)
   let saveTo: string | null = null
   const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    (await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)) as Output<M>
+    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
   const start = (shell: 'electron' | 'serve') => {
     services = createServices({
       shell,
@@ -216,7 +216,7 @@ describe('export from the app (export.run)', () => {
     const session = await call('sessions.create', { criterionId: overall.id, order: 'unlabeled', seed: 1, size: 5 })
     const saved = await call('labels.save', {
       sessionId: session.id,
-      itemId: session.items[0]!.id,
+      itemId: session.items[0].id,
       verdict: 'fail',
       note: 'saved during an export',
     })

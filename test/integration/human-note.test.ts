@@ -163,7 +163,7 @@ describe("the human's note on a failure mode's examples and disagreements", () =
   it("the report's disagreements and the Calibrate cell list show that note instead of a dash", () => {
     const { d, versionId } = project()
     const data = buildReport(d, { projectPath: tmp.file('p.assay'), appVersion: 'test', judge: 'Off-topic judge' })
-    expect(data.judges[0]!.disagreements.map((x) => [x.externalId, x.human, x.judge, x.note, x.critique])).toEqual([
+    expect(data.judges[0].disagreements.map((x) => [x.externalId, x.human, x.judge, x.note, x.critique])).toEqual([
       ['d', 'fail', 'pass', 'Answers a cooking question.', 'On topic.'],
       ['e', 'pass', 'fail', 'Fine, stays on the trip.', 'Off topic.'],
     ])

@@ -65,8 +65,8 @@ describe('the items table query (search, filter, sort)', () => {
     expect(byLabel.rows.slice(0, 120).map((r) => r.label)).toEqual(
       [...byLabel.rows.slice(0, 120).map((r) => r.label)].sort(),
     )
-    expect(byLabel.rows[120]!.label).toBeNull() // unlabeled last
-    const longest = items.list(0, 1, { sort: { by: 'length', desc: true } }).rows[0]!
+    expect(byLabel.rows[120].label).toBeNull() // unlabeled last
+    const longest = items.list(0, 1, { sort: { by: 'length', desc: true } }).rows[0]
     const longestLength = sql('SELECT max(length(input) + length(output) + length(messages_json)) FROM items')
     expect(
       sql(`SELECT length(input) + length(output) + length(messages_json) FROM items WHERE id = ${longest.id}`),
@@ -75,7 +75,7 @@ describe('the items table query (search, filter, sort)', () => {
     const withTopic = topics.filter((r) => r.kind === 'pipeline')
     expect(topics.slice(0, withTopic.length).every((r) => r.kind === 'pipeline')).toBe(true)
     const page2 = items.list(100, 100, { sort: { by: 'id', desc: true } })
-    expect(page2.rows[0]!.id).toBe(1550 - 100)
+    expect(page2.rows[0].id).toBe(1550 - 100)
   })
 
   it('offers the datasets and metadata keys as facets', () => {
@@ -87,30 +87,30 @@ describe('the items table query (search, filter, sort)', () => {
   it("lets the newest annotator win, treats an undo as taking back only that annotator's label, and sees its own writes at once", () => {
     const labels = createRepos(db).labels
     const unlabeled = all({ label: 'unlabeled' }).total
-    const target = all({ label: 'unlabeled' }).rows[0]!
+    const target = all({ label: 'unlabeled' }).rows[0]
     const base = { itemId: target.id, criterionId: 1, criterionVersion: 1, note: '', firstFailingStep: null }
     labels.add({ ...base, verdict: 'pass', annotator: 'ann' }, 't1') // the same connection: no data_version change
     expect(all({ label: 'unlabeled' }).total).toBe(unlabeled - 1)
     expect(all({ label: 'pass' }).rows.some((r) => r.id === target.id)).toBe(true)
     labels.add({ ...base, verdict: 'defer', annotator: 'other' }, 't2')
-    expect(items.list(0, 1, { search: target.externalId }).rows[0]!.label).toBe('defer')
+    expect(items.list(0, 1, { search: target.externalId }).rows[0].label).toBe('defer')
     // other's undo takes back other's label: ann's pass is the current label again.
     labels.add({ ...base, verdict: 'cleared', annotator: 'other' }, 't3')
-    expect(items.list(0, 1, { search: target.externalId }).rows[0]!.label).toBe('pass')
+    expect(items.list(0, 1, { search: target.externalId }).rows[0].label).toBe('pass')
     labels.add({ ...base, verdict: 'cleared', annotator: 'ann' }, 't4')
-    expect(items.list(0, 1, { search: target.externalId }).rows[0]!.label).toBeNull()
+    expect(items.list(0, 1, { search: target.externalId }).rows[0].label).toBeNull()
     expect(all({ label: 'unlabeled' }).total).toBe(unlabeled)
     expect(items.list(0, 5, { sort: { by: 'label', desc: false } }).rows.every((r) => r.label !== null)).toBe(true)
   })
 
   it('locates an id within the current filter, or says that the filter hides it', () => {
     const fails = all({ label: 'fail' })
-    const third = fails.rows[2]!
+    const third = fails.rows[2]
     expect(items.locate(third.externalId, { filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual({
       id: third.id,
       index: 2,
     })
-    const hidden = all({ label: 'pass' }).rows[0]!
+    const hidden = all({ label: 'pass' }).rows[0]
     expect(items.locate(hidden.externalId, { filter: { ...DEFAULT_FILTER, label: 'fail' } })).toEqual({
       id: hidden.id,
       index: -1,

@@ -138,9 +138,9 @@ describe('assay judge run', () => {
     expect(before.size).toBeGreaterThanOrEqual(10)
     expect(before.size).toBeLessThan(60)
     expect(new Set(committed.map((r) => r.run_id)).size).toBe(1)
-    const runId = committed[0]!.run_id
+    const runId = committed[0].run_id
 
-    const summary = await json<Record<string, unknown>>(args.slice(0, -1))
+    const summary = await json(args.slice(0, -1))
     expect(summary).toMatchObject({
       run: runId,
       version: 1,
@@ -276,8 +276,8 @@ describe('assay judge run', () => {
       await assay(['judge', 'list', project]),
     ]
     expect(exports.map((e) => e.code)).toEqual([0, 0, 0, 0, 0])
-    expect(exports[1]!.stdout).toContain('meets the criterion') // the exports hold the verdicts
-    expect(exports[1]!.stdout).toContain('You called me with \\"Bearer ***\\"') // the echoed critiques, masked
+    expect(exports[1].stdout).toContain('meets the criterion') // the exports hold the verdicts
+    expect(exports[1].stdout).toContain('You called me with \\"Bearer ***\\"') // the echoed critiques, masked
     expect(readFileSync(tmp.file('export.jsonl'), 'utf8')).toContain('fails the criterion')
 
     // No byte anywhere but the key file: the project (and -wal/-shm if left), ASSAY_HOME, exports, output.

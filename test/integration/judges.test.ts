@@ -65,7 +65,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
       model: model(server.baseUrl),
       params: { temperature: 0 },
     })
-    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const versionId = d.repos.judges.versions(judge.id)[0].id
     const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 4 })
     const client = openaiClient(server.baseUrl, 'sk-local')
     const run = await executeRun(d, runId, {
@@ -100,7 +100,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     expect(byId.get('r429')!.attempts).toBe(3)
     // retry-after: 1 (seconds) was waited for.
     const [first, second] = server.callsWith('[[429sx1]]')
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950)
+    expect(second.at - first.at).toBeGreaterThanOrEqual(950)
     // Reasons are kept, and the raw answer of an unparseable one.
     expect(byId.get('dead500')!.error).toMatch(/HTTP 500 from .*The server had an error.*after 4 attempts/)
     expect(byId.get('bad')!).toMatchObject({ verdict: 'error', raw: 'I think this output is fine, Pass.' })
@@ -108,7 +108,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     expect(byId.get('nov')!.error).toMatch(/no verdict/)
     expect(byId.get('fail-1')!.critique).toMatch(/fails the criterion/)
     // Structured outputs were asked for, with critique before verdict.
-    const format = server.calls[0]!.body.response_format as {
+    const format = server.calls[0].body.response_format as {
       type: string
       json_schema: { schema: { required: string[] } }
     }
@@ -148,7 +148,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
       model: model('http://127.0.0.1:9/v1'),
       params: {},
     })
-    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const versionId = d.repos.judges.versions(judge.id)[0].id
     const run = await executeRun(d, createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 2 }), {
       client: openaiClient('http://127.0.0.1:9/v1', 'x'),
       signal: new AbortController().signal,
@@ -171,7 +171,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
       })),
     ])
     const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
-    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const versionId = d.repos.judges.versions(judge.id)[0].id
     const client = openaiClient(server.baseUrl, 'k')
     // The failing item waits ≥ 1 s before its retry; cancel comes at 150 ms.
     const controller = new AbortController()
@@ -221,7 +221,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     }))
     const d = judgeProject(tmp.file('p.assay'), items)
     const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
-    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const versionId = d.repos.judges.versions(judge.id)[0].id
     const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 3 })
     const client = openaiClient(server.baseUrl, 'k')
     const controller = new AbortController()
@@ -257,7 +257,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     const items = FAULTS.filter((f) => ['ok-1', 'ok-2', 'fail-1', 'bad', 'dead500', 'hang'].includes(f.id))
     const d = judgeProject(tmp.file('p.assay'), items)
     const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
-    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const versionId = d.repos.judges.versions(judge.id)[0].id
     const client = openaiClient(server.baseUrl, 'sk-local')
     expect(estimateRun(d, { versionId, scope: 'dev', batch: true }).costUsd).toBeCloseTo(
       estimateRun(d, { versionId, scope: 'dev' }).costUsd / 2,
@@ -310,7 +310,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
       FAULTS.filter((f) => ['ok-1', 'fail-1', 'hang'].includes(f.id)),
     )
     const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
-    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const versionId = d.repos.judges.versions(judge.id)[0].id
     const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 4, batch: true })
     const run = await executeRun(d, runId, {
       client: openaiClient(server.baseUrl, 'k'),
@@ -329,7 +329,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     server = await startLlmServer({ batch: { fail: 'the input file has a line that is not JSON' } })
     const d = judgeProject(tmp.file('p.assay'), FAULTS.slice(0, 3))
     const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
-    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const versionId = d.repos.judges.versions(judge.id)[0].id
     const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 4, batch: true })
     const run = await executeRun(d, runId, {
       client: openaiClient(server.baseUrl, 'k'),
@@ -354,7 +354,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
       { id: 'flaky', input: 'a flaky judge answers this one', label: 'pass', split: 'dev' },
     ])
     const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
-    const versionId = d.repos.judges.versions(judge.id)[0]!.id
+    const versionId = d.repos.judges.versions(judge.id)[0].id
     const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 2 })
     const client = openaiClient(server.baseUrl, 'k')
     const first = await executeRun(d, runId, { client, signal: new AbortController().signal, concurrency: 2 })
@@ -373,7 +373,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
     // The one retried verdict makes one live report, then the stored run follows: they agree.
     expect(live).toHaveLength(2)
     expect(live[0]).toMatchObject({ done: 2, pass: 2, errors: 0, tokensIn: retried.tokensIn })
-    expect(live[0]!.costUsd).toBeCloseTo(retried.costUsd, 12)
+    expect(live[0].costUsd).toBeCloseTo(retried.costUsd, 12)
   })
 })
 
@@ -515,7 +515,7 @@ describe('splits, leakage, the test lock and versions', () => {
       model: model('http://127.0.0.1:1/v1'),
       params: {},
     })
-    const v1 = d.repos.judges.versions(judge.id)[0]!
+    const v1 = d.repos.judges.versions(judge.id)[0]
     const rows = assignSplits(d, d.criterionId)
     // Version 1's default examples are train items, two of each class.
     const fewshot = JSON.parse(v1.fewshot_ids) as number[]
@@ -541,7 +541,7 @@ describe('splits, leakage, the test lock and versions', () => {
     try {
       const d = judgeProject(tmp.file('p.assay'), labeled(40))
       const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
-      const v1 = d.repos.judges.versions(judge.id)[0]!
+      const v1 = d.repos.judges.versions(judge.id)[0]
       expect(() => createRun(d, { versionId: v1.id, scope: 'test', confirmTest: false, concurrency: 2 })).toThrow(
         /includes test items.*confirm/,
       )
@@ -574,14 +574,14 @@ describe('splits, leakage, the test lock and versions', () => {
 
       // Hidden until revealed; revealing is recorded.
       const hidden = judgeDetail(d, judge.id, { revealVersion: null, activeRuns: new Set() })
-      expect(hidden.metrics[0]!.testRevealed).toBe(false)
-      expect(hidden.metrics[0]!.splits.map((s) => s.split)).toEqual(['train', 'dev', 'unlabeled'])
+      expect(hidden.metrics[0].testRevealed).toBe(false)
+      expect(hidden.metrics[0].splits.map((s) => s.split)).toEqual(['train', 'dev', 'unlabeled'])
       expect(verdictsOf(d, v1.id)).toHaveLength(0)
       const shown = judgeDetail(d, judge.id, { revealVersion: v1.id, activeRuns: new Set() })
-      const test = shown.metrics[0]!.splits.find((s) => s.split === 'test')!
+      const test = shown.metrics[0].splits.find((s) => s.split === 'test')!
       expect(test.tp + test.fn + test.tn + test.fp).toBe(shown.splits.counts.test.pass + shown.splits.counts.test.fail)
       expect(d.repos.judges.version(v1.id)!.test_viewed_at).not.toBeNull()
-      expect(d.repos.items.get(testId)!.verdicts[0]!.verdict).toMatch(/^(pass|fail)$/)
+      expect(d.repos.items.get(testId)!.verdicts[0].verdict).toMatch(/^(pass|fail)$/)
       expect(tableRow().judge).toMatch(/^(pass|fail)$/)
 
       // Same content: no new version. A change: a new version, with the warning.

@@ -16,7 +16,7 @@ describe('labeling sessions (core)', () => {
   let tick = 0
   /** Calls a handler the way both shells do: input parsed by the contract first. */
   const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    (await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)) as Output<M>
+    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
 
   beforeEach(async () => {
     tmp = tempDir()
@@ -101,7 +101,7 @@ describe('labeling sessions (core)', () => {
     const stale = await call('items.list', { offset: 0, limit: 1000, filter: { label: 'stale' } })
     expect(stale.total).toBe(updated.stale)
     const s = await call('sessions.create', { criterionId: c.id, order: 'stale', seed: 3, size: 10 })
-    const item = s.items[0]!
+    const item = s.items[0]
     expect(item.label).toBeNull() // the stale label is another annotator's; this one's state starts empty
     expect((await call('items.get', { id: item.id })).labels.some((l) => l.criterion === 'Overall')).toBe(true)
     await call('labels.save', { sessionId: s.id, itemId: item.id, verdict: 'pass' })
@@ -115,15 +115,15 @@ describe('labeling sessions (core)', () => {
     const before = s.saturation
     const tagged = await call('labels.tag', {
       sessionId: s.id,
-      itemId: s.items[0]!.id,
-      criterionId: s.modes[0]!.id,
+      itemId: s.items[0].id,
+      criterionId: s.modes[0].id,
       on: true,
     })
-    expect(tagged.item.tags).toEqual([s.modes[0]!.id])
-    await call('labels.save', { sessionId: s.id, itemId: s.items[0]!.id, verdict: 'fail' })
+    expect(tagged.item.tags).toEqual([s.modes[0].id])
+    await call('labels.save', { sessionId: s.id, itemId: s.items[0].id, verdict: 'fail' })
     expect(
-      (await call('labels.tag', { sessionId: s.id, itemId: s.items[0]!.id, criterionId: s.modes[0]!.id, on: false }))
-        .item.tags,
+      (await call('labels.tag', { sessionId: s.id, itemId: s.items[0].id, criterionId: s.modes[0].id, on: false })).item
+        .tags,
     ).toEqual([])
     expect((await call('sessions.get', { id: s.id })).saturation.reviewed).toBe(before.reviewed + 1)
 
@@ -173,8 +173,8 @@ describe('labeling sessions (core)', () => {
     const a = await call('sessions.create', { criterionId: c.id, order: 'adjudicate', seed: 1, size: 100 })
     expect(a.items.map((i) => i.id).sort()).toEqual([...new Set([...conflicts, ...demo])].sort())
     const [first] = a.items
-    await call('labels.save', { sessionId: a.id, itemId: first!.id, verdict: 'fail', note: 'adjudicated' })
-    const row = (await call('items.list', { offset: 0, limit: 1, search: first!.externalId })).rows[0]!
+    await call('labels.save', { sessionId: a.id, itemId: first.id, verdict: 'fail', note: 'adjudicated' })
+    const row = (await call('items.list', { offset: 0, limit: 1, search: first.externalId })).rows[0]
     expect(row.label).toBe('fail')
     const k = (await call('criteria.agreement', { id: c.id })).find((r) => r.a === 'ann' && r.b === 'demo-annotator')!
     expect(k.n).toBe(5)
@@ -185,7 +185,7 @@ describe('labeling sessions (core)', () => {
     const c = await overall()
     const s = await call('sessions.create', { criterionId: c.id, step: 'retrieve', order: 'random', seed: 1, size: 20 })
     expect(s.criterion).toMatchObject({ name: 'Overall · retrieve', step: 'retrieve', kind: 'failure_mode' })
-    const item = await call('items.get', { id: s.items[0]!.id })
+    const item = await call('items.get', { id: s.items[0].id })
     expect(item.steps.map((x) => x.name)).toContain('retrieve')
     await call('labels.save', { sessionId: s.id, itemId: item.id, verdict: 'fail', firstFailingStep: 1 })
     // The trace-level Overall label of that item is untouched, and step criteria are not taxonomy tags.
@@ -210,7 +210,7 @@ describe('labeling sessions (core)', () => {
       onError: 'abort',
       duplicates: 'abort',
     })
-    const saved = call('labels.save', { sessionId: s.id, itemId: s.items[0]!.id, verdict: 'pass' })
+    const saved = call('labels.save', { sessionId: s.id, itemId: s.items[0].id, verdict: 'pass' })
     const [report, label] = await Promise.all([imported, saved])
     expect(report.committed).toBe(true)
     expect(report.imported).toBe(40_000)

@@ -198,21 +198,21 @@ describe('a project on a read-only mount or folder', () => {
     const [choice] = await value<{ versionId: number }[]>('calibrate.choices')
     const view = await value<{ testRevealed: boolean; estimate: { estimateId: number | null; theta: number } | null }>(
       'calibrate.get',
-      { versionId: choice!.versionId, revealTest: true },
+      { versionId: choice.versionId, revealTest: true },
     )
     expect(view.testRevealed).toBe(true)
     expect(view.estimate).toMatchObject({ estimateId: null, theta: expect.any(Number) })
     expect(
       await value<unknown[]>('calibrate.cell', {
-        versionId: choice!.versionId,
+        versionId: choice.versionId,
         split: 'test',
         human: 'pass',
         judge: 'pass',
       }),
     ).not.toHaveLength(0)
     const judges = await value<{ id: number }[]>('judges.list')
-    expect(await value('judges.get', { id: judges[0]!.id, revealVersion: choice!.versionId })).toMatchObject({
-      judge: { id: judges[0]!.id },
+    expect(await value('judges.get', { id: judges[0].id, revealVersion: choice.versionId })).toMatchObject({
+      judge: { id: judges[0].id },
     })
     const report = await value<{ base64: string }>('report.render', { format: 'md' })
     const markdown = Buffer.from(report.base64, 'base64').toString('utf8')
@@ -224,12 +224,12 @@ describe('a project on a read-only mount or folder', () => {
       'criteria.list': {},
       'criteria.agreement': { id: 1 },
       'sessions.latest': {},
-      'judges.verdicts': { versionId: choice!.versionId },
+      'judges.verdicts': { versionId: choice.versionId },
     })) {
       expect([method, (await call(method, input)).ok]).toEqual([method, true])
     }
     // The demo's judge has recorded verdicts and no prompt: the estimate says so, not that the file cannot be written.
-    expect(await call('judges.estimate', { versionId: choice!.versionId, scope: 'unlabeled' })).toMatchObject({
+    expect(await call('judges.estimate', { versionId: choice.versionId, scope: 'unlabeled' })).toMatchObject({
       ok: false,
       error: { kind: 'invalid_input', message: expect.stringContaining('no prompt to run') },
     })
@@ -252,7 +252,7 @@ describe('a project on a read-only mount or folder', () => {
         onError: 'abort',
         duplicates: 'abort',
       },
-      'judges.run': { versionId: choice!.versionId, scope: 'dev' },
+      'judges.run': { versionId: choice.versionId, scope: 'dev' },
       'criteria.update': { id: 1, definition: 'A new definition.' },
       'modes.create': { name: 'A new mode' },
       'calibrate.targets': { criterionId: 1, targets: { target: 0.9, minimum: 0.8 } },
@@ -285,10 +285,10 @@ describe('a project on a read-only mount or folder', () => {
     const [judge] = await value<{ id: number }[]>('judges.list')
     const { splits } = await value<{
       splits: { counts: Record<'train' | 'dev' | 'test', { pass: number; fail: number }> }
-    }>('judges.get', { id: judge!.id })
+    }>('judges.get', { id: judge.id })
     const counted = Object.values(splits.counts).reduce((n, c) => n + c.pass + c.fail, 0)
     expect(counted).toBe(10)
-    expect(await value('judges.get', { id: judge!.id })).toMatchObject({ splits }) // the same splits each time: computed the same way, never stored
+    expect(await value('judges.get', { id: judge.id })).toMatchObject({ splits }) // the same splits each time: computed the same way, never stored
   })
 
   it('a copy whose last commits are still in its -wal (with its -shm) opens read-only with them', async () => {

@@ -21,7 +21,7 @@ describe('the report of a judge measured on some splits only', () => {
     const d = reportProject(path, { splits: ['dev', 'unlabeled'] })
     const data = buildReport(d, { projectPath: path, appVersion: '9.9.9' })
     d.db.close()
-    const j = data.judges[0]!
+    const j = data.judges[0]
     expect(j.estimate).toBeNull()
     expect(j.refusal).toBe(
       'Version 1 has no verdicts on the test split yet: run it on test (Judges screen, once the judge is final) to measure TPR and TNR.',
@@ -48,6 +48,6 @@ describe('the report of a judge measured on some splits only', () => {
     const md = reportMarkdown(data)
     expect(md).toMatch(/\*\*dev split\*\*[\s\S]*TNR — \(no human-Fail item with a pass\/fail verdict\)/)
     expect(md).not.toContain('n=0')
-    expect(data.judges[0]!.estimate).not.toBeNull()
+    expect(data.judges[0].estimate).not.toBeNull()
   })
 })

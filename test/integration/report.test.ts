@@ -44,15 +44,15 @@ describe('calibration report', () => {
     const [j] = data.judges
     const versionId = d.repos.judges.versions(1).at(-1)!.id
     const screen = calibrate(d, CalibrateRequest.parse({ versionId }))
-    expect(j!.estimate).toMatchObject({
+    expect(j.estimate).toMatchObject({
       theta: screen.estimate!.theta,
       lower: screen.estimate!.lower,
       upper: screen.estimate!.upper,
       method: 'lang-reiczigel',
     })
-    expect(j!.matrices).toEqual(screen.matrices)
+    expect(j.matrices).toEqual(screen.matrices)
     expect(d.repos.judges.version(versionId)!.test_viewed_at).not.toBeNull() // a report shows test results: recorded
-    const e = j!.estimate!
+    const e = j.estimate!
     const core = estimate({ counts: e.counts })
     expect([e.theta, e.lower, e.upper]).toEqual([core.theta, core.lower, core.upper])
     const numbers = [e.theta.toFixed(3), `[${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}]`, e.pObs.toFixed(3)]
@@ -69,7 +69,7 @@ describe('calibration report', () => {
     expect(html).toContain('<svg class="histogram"')
     expect(html).toContain('<svg class="pareto"')
     // The command in the reproducibility block recomputes the same numbers.
-    expect(j!.command).toBe(
+    expect(j.command).toBe(
       `echo '${JSON.stringify(e.counts)}' | assay estimate --input - --method lang-reiczigel --seed 0 --confidence 0.95 --json`,
     )
     expect(data.project.sha256).toMatch(/^[0-9a-f]{64}$/)
@@ -83,7 +83,7 @@ describe('calibration report', () => {
     setTargets(d, criterionId, { target: 0.99, minimum: 0.98 })
     try {
       expect(calibrate(d, CalibrateRequest.parse({ versionId })).targets).toEqual({ target: 0.99, minimum: 0.98 })
-      const j = buildReport(d, { projectPath: path, appVersion: '9.9.9' }).judges[0]!
+      const j = buildReport(d, { projectPath: path, appVersion: '9.9.9' }).judges[0]
       expect(j.targets).toEqual({ target: 0.99, minimum: 0.98 })
       // The demo judge's test TPR is below 98%: with these targets the report says so.
       expect(j.interpretation.join(' ')).toMatch(/TPR, which is below the minimum/)
@@ -119,7 +119,7 @@ describe('calibration report', () => {
       method: 'judgy',
       seed: 3,
     })
-    expect(report.judges[0]!.estimate).toMatchObject({
+    expect(report.judges[0].estimate).toMatchObject({
       theta: fromArrays.theta,
       lower: fromArrays.lower,
       upper: fromArrays.upper,

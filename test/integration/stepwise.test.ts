@@ -412,7 +412,7 @@ describe('step-wise labels in the app', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
   const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    (await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)) as Output<M>
+    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
   beforeEach(async () => {
     tmp = tempDir('assay-stepwise-app-')
     services = createServices({
@@ -440,7 +440,7 @@ describe('step-wise labels in the app', () => {
       annotator: 'imported',
       order: null,
     })
-    expect(preview.rows[0]!.labels).toEqual([
+    expect(preview.rows[0].labels).toEqual([
       { criterion: 'Overall', verdict: 'fail', note: '', states: 'ParseRequest → PlanToolCalls' },
     ])
     const report = await call('import.run', {
@@ -457,12 +457,12 @@ describe('step-wise labels in the app', () => {
     // "ann" labels a trace again (a fail, no states of her own): the trace keeps its imported states.
     const overall = (await call('criteria.list', {})).find((c) => c.kind === 'overall')!
     const s = await call('sessions.create', { criterionId: overall.id, order: 'random', seed: 1, size: 3 })
-    await call('labels.save', { sessionId: s.id, itemId: s.items[0]!.id, verdict: 'fail', note: 'gave up' })
-    await call('labels.save', { sessionId: s.id, itemId: s.items[1]!.id, verdict: 'pass' })
+    await call('labels.save', { sessionId: s.id, itemId: s.items[0].id, verdict: 'fail', note: 'gave up' })
+    await call('labels.save', { sessionId: s.id, itemId: s.items[1].id, verdict: 'pass' })
     const after = await call('taxonomy.get', {})
     expect(after.transitions.failed).toBe(11) // the pass left the matrix; the fail stayed
-    expect(after.transitions.cells.flatMap((c) => c.itemIds)).toContain(s.items[0]!.id)
-    expect(after.transitions.cells.flatMap((c) => c.itemIds)).not.toContain(s.items[1]!.id)
+    expect(after.transitions.cells.flatMap((c) => c.itemIds)).toContain(s.items[0].id)
+    expect(after.transitions.cells.flatMap((c) => c.itemIds)).not.toContain(s.items[1].id)
   })
 })
 

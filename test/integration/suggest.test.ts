@@ -17,7 +17,7 @@ describe('taxonomy.suggest', () => {
   let services: Services
   let reply: (prompt: string) => string
   const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    (await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)) as Output<M>
+    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
 
   beforeEach(async () => {
     tmp = tempDir()
@@ -47,7 +47,7 @@ describe('taxonomy.suggest', () => {
   it('groups the numbered notes as the model says, and saves nothing until a suggestion is accepted', async () => {
     // A stand-in model that groups by keywords, and cites one note number that does not exist.
     reply = (prompt) => {
-      const lines = [...prompt.matchAll(/^(\d+): (.*)$/gm)].map((m) => ({ n: Number(m[1]), text: m[2]! }))
+      const lines = [...prompt.matchAll(/^(\d+): (.*)$/gm)].map((m) => ({ n: Number(m[1]), text: m[2] }))
       const pick = (re: RegExp) => lines.filter((l) => re.test(l.text)).map((l) => l.n)
       return JSON.stringify({
         modes: [
@@ -66,22 +66,22 @@ describe('taxonomy.suggest', () => {
     expect(suggestions.map((s) => s.name)).toEqual(['Breaks the diet', 'No recipe'])
     const expected = (re: RegExp) =>
       [...new Set(notes.filter((n) => n.verdict === 'fail' && re.test(n.note)).map((n) => n.itemId))].sort()
-    expect([...suggestions[0]!.itemIds].sort()).toEqual(expected(/although the user asked/))
-    expect([...suggestions[1]!.itemIds].sort()).toEqual(expected(/Generic answer/))
-    expect(suggestions[0]!.itemIds.length).toBeGreaterThan(0)
+    expect([...suggestions[0].itemIds].sort()).toEqual(expected(/although the user asked/))
+    expect([...suggestions[1].itemIds].sort()).toEqual(expected(/Generic answer/))
+    expect(suggestions[0].itemIds.length).toBeGreaterThan(0)
     // The request held the notes, with structured outputs.
     expect(server.calls).toHaveLength(1)
-    expect(server.calls[0]!.prompt).toContain('axial coding')
-    expect((server.calls[0]!.body.response_format as { type: string }).type).toBe('json_schema')
+    expect(server.calls[0].prompt).toContain('axial coding')
+    expect((server.calls[0].body.response_format as { type: string }).type).toBe('json_schema')
     // Nothing saved yet; accepting one creates the mode with its traces.
     expect((await call('taxonomy.get', { pivot: null })).modes.map((m) => m.name)).not.toContain('No recipe')
     await call('modes.create', {
-      name: suggestions[1]!.name,
-      definition: suggestions[1]!.definition,
-      itemIds: suggestions[1]!.itemIds,
+      name: suggestions[1].name,
+      definition: suggestions[1].definition,
+      itemIds: suggestions[1].itemIds,
     })
     const mode = (await call('taxonomy.get', { pivot: null })).modes.find((m) => m.name === 'No recipe')!
-    expect(mode.count).toBe(suggestions[1]!.itemIds.length)
+    expect(mode.count).toBe(suggestions[1].itemIds.length)
   })
 
   it('says so when the answer is not the JSON asked for', async () => {

@@ -14,7 +14,7 @@ describe('failure taxonomy (axial coding)', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
   const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    (await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)) as Output<M>
+    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
 
   beforeEach(async () => {
     tmp = tempDir()
@@ -58,7 +58,7 @@ describe('failure taxonomy (axial coding)', () => {
     expect(diet.rate.lower).toBeLessThan(diet.rate.estimate!)
     // The co-occurrence matrix follows the Pareto order; its diagonal is each mode's count.
     expect(before.modes.map((m) => m.count)).toEqual([...before.modes.map((m) => m.count)].sort((a, b) => b - a))
-    expect(before.modes.map((_, i) => before.cooccurrence[i]![i])).toEqual(before.modes.map((m) => m.count))
+    expect(before.modes.map((_, i) => before.cooccurrence[i][i])).toEqual(before.modes.map((m) => m.count))
 
     // A mode from the notes that mention a non-existent source.
     const notes = await call('notes.list', {})
@@ -138,15 +138,15 @@ describe('failure taxonomy (axial coding)', () => {
     const count = (t: typeof before, from: string, to: string) =>
       t.cells.find((c) => c.lastSuccess === from && c.firstFailure === to)?.count ?? 0
     const [a, b, c, d] = s.items
-    await call('labels.save', { sessionId: s.id, itemId: a!.id, verdict: 'fail', firstFailingStep: 1 })
-    await call('labels.save', { sessionId: s.id, itemId: b!.id, verdict: 'fail', firstFailingStep: 1 })
-    await call('labels.save', { sessionId: s.id, itemId: c!.id, verdict: 'fail', firstFailingStep: 0 })
-    await call('labels.save', { sessionId: s.id, itemId: d!.id, verdict: 'fail' }) // no step marked: not in the matrix
+    await call('labels.save', { sessionId: s.id, itemId: a.id, verdict: 'fail', firstFailingStep: 1 })
+    await call('labels.save', { sessionId: s.id, itemId: b.id, verdict: 'fail', firstFailingStep: 1 })
+    await call('labels.save', { sessionId: s.id, itemId: c.id, verdict: 'fail', firstFailingStep: 0 })
+    await call('labels.save', { sessionId: s.id, itemId: d.id, verdict: 'fail' }) // no step marked: not in the matrix
     const { transitions } = await call('taxonomy.get', {})
     expect(count(transitions, 'decompose', 'retrieve')).toBe(count(before, 'decompose', 'retrieve') + 2)
     expect(count(transitions, '(start)', 'decompose')).toBe(count(before, '(start)', 'decompose') + 1)
     expect(transitions.cells.find((x) => x.firstFailure === 'retrieve')!.itemIds).toEqual(
-      expect.arrayContaining([a!.id, b!.id]),
+      expect.arrayContaining([a.id, b.id]),
     )
     expect(transitions).toMatchObject({
       failed: before.failed + 3,
@@ -177,7 +177,7 @@ describe('failure taxonomy (axial coding)', () => {
         .slice(1)
         .map((line) => line.split(','))
       for (const [column, count, percent] of expected) {
-        const mode = t.modes.find((m) => m.name === humanize(column!)) // the importer's name for a 0/1 column
+        const mode = t.modes.find((m) => m.name === humanize(column)) // the importer's name for a 0/1 column
         expect(mode, `mode for ${column}`).toBeDefined()
         expect(mode!.count).toBe(Number(count))
         expect(mode!.rate.estimate! * 100).toBeCloseTo(Number(percent), 6)

@@ -15,7 +15,7 @@ describe('revealing test results', () => {
   let services: Services
   let events: AnyEvent[]
   const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    (await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)) as Output<M>
+    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
 
   beforeEach(async () => {
     tmp = tempDir()
@@ -54,11 +54,11 @@ describe('revealing test results', () => {
     const hidden = before.filter((v) => v === 'hidden').length
     expect(hidden).toBeGreaterThan(10) // the demo's test split
     const [choice] = await call('calibrate.choices', {})
-    await call('calibrate.get', { versionId: choice!.versionId })
+    await call('calibrate.get', { versionId: choice.versionId })
     expect(reveals()).toEqual([]) // looking at Calibrate without t reveals nothing
 
-    await call('calibrate.get', { versionId: choice!.versionId, revealTest: true })
-    expect(reveals()).toEqual([{ name: 'test.revealed', payload: { versionId: choice!.versionId } }])
+    await call('calibrate.get', { versionId: choice.versionId, revealTest: true })
+    expect(reveals()).toEqual([{ name: 'test.revealed', payload: { versionId: choice.versionId } }])
     const after = await judgeColumn()
     expect(after.filter((v) => v === 'hidden')).toEqual([])
     expect(
@@ -66,7 +66,7 @@ describe('revealing test results', () => {
     ).toHaveLength(hidden)
 
     // Shown again (t again, the Judges screen, a report): nothing new to announce.
-    await call('calibrate.get', { versionId: choice!.versionId, revealTest: true })
+    await call('calibrate.get', { versionId: choice.versionId, revealTest: true })
     await call('report.get', {})
     expect(reveals()).toHaveLength(1)
   })

@@ -24,11 +24,11 @@ describe('the `assay` command launcher', () => {
       userData: 'C:\\Users\\me\\AppData\\Roaming\\Assay',
     })
     expect(files).toHaveLength(1)
-    expect(files[0]!.path).toMatch(/assay\.cmd$/)
-    expect(files[0]!.content).toContain(
+    expect(files[0].path).toMatch(/assay\.cmd$/)
+    expect(files[0].content).toContain(
       'set ELECTRON_RUN_AS_NODE=1\r\n"C:\\Program Files\\Assay\\Assay.exe" "C:\\Program Files\\Assay\\resources\\app.asar',
     )
-    expect(files[0]!.content.endsWith('assay.mjs" %*\r\n')).toBe(true)
+    expect(files[0].content.endsWith('assay.mjs" %*\r\n')).toBe(true)
   })
 
   it('says where it goes and whether that folder is on PATH', () => {

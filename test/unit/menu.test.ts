@@ -152,8 +152,8 @@ describe('the desktop menu (electron mocked)', () => {
       message: 'Install the `assay` command?',
       detail: expect.stringContaining(`It writes ${launcher}, a launcher`),
     })
-    expect(mock.messages[1]!.message).toBe('The `assay` command is installed')
-    expect(mock.messages[1]!.detail).toContain(`Installed the \`assay\` command: ${launcher}.`)
+    expect(mock.messages[1].message).toBe('The `assay` command is installed')
+    expect(mock.messages[1].detail).toContain(`Installed the \`assay\` command: ${launcher}.`)
     expect(readFileSync(launcher, 'utf8')).toContain(
       `ELECTRON_RUN_AS_NODE=1 exec '${process.execPath}' '${join(repoRoot, 'bin', 'assay.mjs')}' "$@"`,
     )

@@ -12,7 +12,7 @@ import { repoRoot } from '../helpers/paths'
  */
 describe('the installers ship the CLI', () => {
   const config = readFileSync(join(repoRoot, 'electron-builder.yml'), 'utf8')
-  const files = /^files:\n((?:\s+- .*\n|\s+#.*\n)+)/m.exec(config)![1]!
+  const files = /^files:\n((?:\s+- .*\n|\s+#.*\n)+)/m.exec(config)![1]
   const entries = files.split('\n').flatMap((line) => /^\s+- '?([^']*)'?$/.exec(line)?.[1] ?? [])
 
   it('packs bin/ and out/cli/ (not excluded), beside the renderer `assay serve` serves', () => {
@@ -27,9 +27,9 @@ describe('the installers ship the CLI', () => {
         dependencies: Record<string, string>
       }
       const bundle = readFileSync(join(repoRoot, 'out/cli/assay.mjs'), 'utf8')
-      const imported = [...bundle.matchAll(/^import .* from ['"]([^'".][^'"]*)['"]/gm)].map((m) => m[1]!)
+      const imported = [...bundle.matchAll(/^import .* from ['"]([^'".][^'"]*)['"]/gm)].map((m) => m[1])
       const packageOf = (spec: string) =>
-        spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!
+        spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]
       const missing = imported.filter(
         (spec) => !spec.startsWith('node:') && !builtinModules.includes(spec) && !(packageOf(spec) in pkg.dependencies),
       )

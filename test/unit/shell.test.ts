@@ -87,7 +87,7 @@ describe('electron/main.ts', () => {
   })
 
   it('creates a sandboxed, context-isolated window without Node and loads the built renderer', () => {
-    const win = mock.windows[0]!
+    const win = mock.windows[0]
     expect(win.options.webPreferences).toMatchObject({
       contextIsolation: true,
       sandbox: true,
@@ -100,7 +100,7 @@ describe('electron/main.ts', () => {
   })
 
   it('blocks navigation away from the app and every new window', () => {
-    const win = mock.windows[0]!
+    const win = mock.windows[0]
     const navigate = win.listeners.get('will-navigate')!
     let prevented = false
     navigate({ preventDefault: () => (prevented = true) }, 'https://evil.example/')

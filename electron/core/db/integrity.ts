@@ -57,7 +57,8 @@ export function quickCheckInBackground(
           workerData: { path, nativeBinding: options.nativeBinding, module: require.resolve('better-sqlite3') },
         })
       } catch {
-        return inProcess()
+        inProcess()
+        return
       }
       worker.once('message', (answer: { problems?: string[]; unavailable?: string }) =>
         answer.problems ? resolve(answer.problems) : inProcess(),

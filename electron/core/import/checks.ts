@@ -69,7 +69,7 @@ export class FieldWatch {
     if (this.unseen.length === 0) return
     if (this.names.size < KEPT_NAMES) for (const key in fields) if (this.names.size < KEPT_NAMES) this.names.add(key)
     for (let i = this.unseen.length - 1; i >= 0; i--)
-      if (getField(fields, this.unseen[i]!.field) !== undefined) this.unseen.splice(i, 1)
+      if (getField(fields, this.unseen[i].field) !== undefined) this.unseen.splice(i, 1)
   }
 
   /**
@@ -140,10 +140,10 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i]
     for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
     previous = row
   }
-  return previous[b.length]!
+  return previous[b.length]
 }
 
 /** What one label or verdict column held, counted by `mapRecord` (see `ColumnTally`), with a few of its values. */
@@ -219,7 +219,7 @@ export function emptyColumnErrors(
     const error =
       l.field === null || missing.has(l.field)
         ? null
-        : emptyColumnError({ kind: 'label', field: l.field, criterion: l.criterion, judge: null }, tallies.labels[i]!)
+        : emptyColumnError({ kind: 'label', field: l.field, criterion: l.criterion, judge: null }, tallies.labels[i])
     if (error) errors.push(error)
   }
   for (const [i, v] of mapping.verdicts.entries()) {
@@ -227,7 +227,7 @@ export function emptyColumnErrors(
       ? null
       : emptyColumnError(
           { kind: 'verdict', field: v.field, criterion: v.criterion, judge: v.judge },
-          tallies.verdicts[i]!,
+          tallies.verdicts[i],
         )
     if (error) errors.push(error)
   }

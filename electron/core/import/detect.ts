@@ -195,7 +195,7 @@ function sniffFormat(name: string, ext: string, text: string): FileFormat {
 
 function secondLineIsObject(text: string): boolean {
   const lines = text.split('\n', 50).filter((l) => l.trim().length > 0)
-  return lines.length >= 2 && lines[1]!.trimStart().startsWith('{')
+  return lines.length >= 2 && lines[1].trimStart().startsWith('{')
 }
 
 /**
@@ -220,7 +220,7 @@ function objectShape(text: string): FileFormat {
 /** Reads the JSON string key after `at.i` (skipping spaces); null if there is none. */
 function readKey(text: string, at: { i: number }): string | null {
   let i = at.i
-  while (i < text.length && /\s/.test(text[i]!)) i++
+  while (i < text.length && /\s/.test(text[i])) i++
   if (text[i] !== '"') return null
   let j = i + 1
   while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1
@@ -262,7 +262,7 @@ function pickDelimiter(scores: DelimiterScore[], ext: string): DelimiterScore {
   const preferred = ext === '.tsv' || ext === '.tab' ? '\t' : ','
   const order = (s: DelimiterScore) => (s.delimiter === preferred ? -1 : DELIMITERS.indexOf(s.delimiter))
   const ranked = [...scores].sort((a, b) => b.consistency - a.consistency || order(a) - order(b))
-  const best = ranked[0]!
+  const best = ranked[0]
   if (best.consistency > 0 || scores.length === 1) return best
   return scores.find((s) => s.delimiter === preferred) ?? best
 }

@@ -287,7 +287,7 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
   // Labels, verdicts, split
   const labels: MappedLabel[] = []
   for (const [i, l] of mapping.labels.entries()) {
-    const tally = tallies.labels[i]!
+    const tally = tallies.labels[i]
     const note = l.note ? toText(read(l.note)).trim() : ''
     const who = (l.annotatorField && toText(read(l.annotatorField)).trim()) || l.annotator
     const when = l.timeField ? toText(read(l.timeField)).trim() : ''
@@ -332,7 +332,7 @@ function mapOne(record: SourceRecord, mapping: Mapping, prepared: PreparedMappin
   }
   const verdicts: MappedVerdict[] = []
   for (const [i, v] of mapping.verdicts.entries()) {
-    const tally = tallies.verdicts[i]!
+    const tally = tallies.verdicts[i]
     const raw = read(v.field)
     const critique = v.critique ? toText(read(v.critique)).trim() : ''
     if (isEmptyValue(raw) && !listsEmpty) {
@@ -550,7 +550,7 @@ function stepwiseLabel(
   } else {
     // The criterion's label column, when its cell was empty: its first labels' splits are gathered by column.
     const column = mapping.labels.findIndex((l) => l.criterion === states.criterion && l.field !== null)
-    const l = column >= 0 ? mapping.labels[column]! : null
+    const l = column >= 0 ? mapping.labels[column] : null
     const annotator = (l?.annotatorField && toText(read(l.annotatorField)).trim()) || l?.annotator || states.annotator
     labels.push({
       column,

@@ -203,7 +203,7 @@ class ImportRun {
       if (j < i)
         throw new AppError(
           'invalid_input',
-          `The verdict columns "${m.verdicts[j]!.field}" and "${m.verdicts[i]!.field}" both go to judge "${m.verdicts[i]!.judge}" v${t.version}: name another judge for one of them, or make a new version for it.`,
+          `The verdict columns "${m.verdicts[j].field}" and "${m.verdicts[i].field}" both go to judge "${m.verdicts[i].judge}" v${t.version}: name another judge for one of them, or make a new version for it.`,
         )
     }
     this.splits = new ImportSplits(db, repos, this.write, request, at)
@@ -239,7 +239,7 @@ class ImportRun {
 
   /** Counts a label written (`added`) or found there already (`unchanged`): with its column, and with the step-wise columns if they made or completed it. */
   private tallyLabel(label: MappedLabel, what: 'added' | 'unchanged'): void {
-    if (label.column >= 0) this.counts.labels[label.column]![what]++
+    if (label.column >= 0) this.counts.labels[label.column][what]++
     if (label.byStates) this.counts.states[what]++
   }
 
@@ -278,20 +278,20 @@ class ImportRun {
     const places = this.place(rows)
     const fresh: MappedItem[] = []
     rows.forEach(({ result }, i) => {
-      if (result.ok && places[i]!.kind === 'new') fresh.push(result.item)
+      if (result.ok && places[i].kind === 'new') fresh.push(result.item)
     })
     const ids = this.datasetId === null ? null : this.write.items(this.datasetId, fresh)
     let next = 0
     for (const [i, { line, result }] of rows.entries()) {
       if (this.stopping()) return false
       this.candidates++
-      const place = places[i]!
+      const place = places[i]
       if (!result.ok) this.fail(result.error)
       else if (place.kind === 'error') this.fail(place.error)
       else if (place.kind === 'unmatched') list(this.report.unmatched, result.item.externalId)
       else if (place.kind === 'join') this.joinRow(line, result, place.item)
       else {
-        const written = ids ? { id: ids[next++]!, fresh: true } : this.itemFor(line, result.item)
+        const written = ids ? { id: ids[next++], fresh: true } : this.itemFor(line, result.item)
         if (written) this.newRow(result, written.id, written.fresh)
       }
     }
@@ -317,20 +317,20 @@ class ImportRun {
           },
         }
       }
-      if (matches) return { kind: 'join', item: matches[0]! }
+      if (matches) return { kind: 'join', item: matches[0] }
       if (this.joinOnly) return { kind: 'unmatched' }
       // A new item has no verdict in any version yet, so only a prompt version can refuse it.
-      const refused = result.verdicts.find((v) => !this.targets[v.column]!.external)
+      const refused = result.verdicts.find((v) => !this.targets[v.column].external)
       return refused ? { kind: 'error', error: this.promptVersion(line, refused.column) } : { kind: 'new' }
     })
   }
 
   private promptVersion(line: number, column: number): RecordError {
-    const v = this.request.mapping.verdicts[column]!
+    const v = this.request.mapping.verdicts[column]
     return {
       line,
       column: v.field,
-      message: `judge "${v.judge}" v${this.targets[column]!.version} is a prompt that Assay runs, not an imported version: verdicts from a file cannot be added to it (it already has this item's verdict only if they agree). Import them as a new version of the judge (--judge-version new), or under another judge name.`,
+      message: `judge "${v.judge}" v${this.targets[column].version} is a prompt that Assay runs, not an imported version: verdicts from a file cannot be added to it (it already has this item's verdict only if they agree). Import them as a new version of the judge (--judge-version new), or under another judge name.`,
     }
   }
 
@@ -372,8 +372,8 @@ class ImportRun {
       this.splits.labeled(label, itemId, result.item.externalId)
     }
     for (const v of result.verdicts) {
-      this.write.verdict(this.targets[v.column]!, itemId, v.verdict, v.critique)
-      this.counts.verdicts[v.column]!.added++
+      this.write.verdict(this.targets[v.column], itemId, v.verdict, v.critique)
+      this.counts.verdicts[v.column].added++
     }
     for (const s of result.splits) this.write.split(itemId, s.criterion, s.split)
     this.splits.touched(itemId)
@@ -394,7 +394,10 @@ class ImportRun {
     const first = this.write.joinedBefore(`${mapped.externalId}\u0000${annotators}`, line)
     if (first !== null) {
       list(this.report.duplicates, mapped.externalId)
-      if (this.request.duplicates === 'abort') return this.duplicate(line, mapped.externalId, first)
+      if (this.request.duplicates === 'abort') {
+        this.duplicate(line, mapped.externalId, first)
+        return
+      }
       if (this.request.duplicates !== 'replace') return // skip; one item cannot be kept twice
       this.write.flush() // "keep the last": compared with what the earlier row wrote
     }
@@ -408,16 +411,25 @@ class ImportRun {
         steps: mapped.steps.length === 0 ? '[]' : stepsText(this.write.stepsOf(item.id)),
       }
       match = compareTrace(stored, traceOf(mapped))
-      if (match.kind === 'differs') return this.fail(this.otherTrace(line, mapped.externalId, match))
+      if (match.kind === 'differs') {
+        this.fail(this.otherTrace(line, mapped.externalId, match))
+        return
+      }
     }
 
     const verdicts: { v: (typeof result.verdicts)[number]; same: boolean }[] = []
     for (const v of result.verdicts) {
-      const target = this.targets[v.column]!
+      const target = this.targets[v.column]
       const had = this.write.verdictIn(target, item.id)
       const same = had !== undefined && had.verdict === v.verdict && had.critique === v.critique
-      if (had && !same && !had.ours) return this.fail(this.otherVerdict(line, mapped.externalId, v, had))
-      if (!had && !target.external) return this.fail(this.promptVersion(line, v.column))
+      if (had && !same && !had.ours) {
+        this.fail(this.otherVerdict(line, mapped.externalId, v, had))
+        return
+      }
+      if (!had && !target.external) {
+        this.fail(this.promptVersion(line, v.column))
+        return
+      }
       verdicts.push({ v, same })
     }
 
@@ -433,11 +445,12 @@ class ImportRun {
       const resolved = resolveStates(steps, label.states!.lastSuccess, label.states!.firstFailure)
       if ('error' in resolved) {
         const m = this.request.mapping.states
-        return this.fail({
+        this.fail({
           line,
           column: (m?.firstFailure ?? m?.lastSuccess) || undefined,
           message: `item "${mapped.externalId}" of the project ${resolved.error}`,
         })
+        return
       }
       labels.push({ ...label, states: resolved.states })
     }
@@ -448,11 +461,11 @@ class ImportRun {
     for (const label of labels) this.joinLabel(item.id, label)
     for (const { v, same } of verdicts) {
       if (same) {
-        this.counts.verdicts[v.column]!.unchanged++
+        this.counts.verdicts[v.column].unchanged++
         continue
       }
-      this.write.verdict(this.targets[v.column]!, item.id, v.verdict, v.critique)
-      this.counts.verdicts[v.column]!.added++
+      this.write.verdict(this.targets[v.column], item.id, v.verdict, v.critique)
+      this.counts.verdicts[v.column].added++
     }
     for (const s of result.splits) this.splits.move(item.id, mapped.externalId, s.criterion, s.split)
     this.splits.touched(item.id)
@@ -517,8 +530,8 @@ class ImportRun {
     v: MappedVerdict,
     had: { verdict: string; critique: string },
   ): RecordError {
-    const column = this.request.mapping.verdicts[v.column]!
-    const version = `judge "${column.judge}" v${this.targets[v.column]!.version}`
+    const column = this.request.mapping.verdicts[v.column]
+    const version = `judge "${column.judge}" v${this.targets[v.column].version}`
     const what =
       had.verdict !== v.verdict
         ? `verdict "${had.verdict}" in ${version}, and this file says "${v.verdict}"`
@@ -632,7 +645,7 @@ class ImportRun {
     const { labels, verdicts } = this.prepared.tallies
     return [
       ...m.labels.map((l, i): ColumnTally => {
-        const t = labels[i]!
+        const t = labels[i]
         return {
           kind: 'label',
           field: l.field ?? l.note ?? '',
@@ -644,12 +657,12 @@ class ImportRun {
           error: t.error,
           defer: t.defer,
           empty: t.empty,
-          ...this.counts.labels[i]!,
+          ...this.counts.labels[i],
         }
       }),
       ...m.verdicts.map((v, i): ColumnTally => {
-        const t = verdicts[i]!
-        const target = this.targets[i]!
+        const t = verdicts[i]
+        const target = this.targets[i]
         const version = target.id === null ? null : `v${target.version}${target.created ? ' (new)' : ''}`
         return {
           kind: 'verdict',
@@ -662,7 +675,7 @@ class ImportRun {
           error: t.error,
           defer: t.defer,
           empty: t.empty,
-          ...this.counts.verdicts[i]!,
+          ...this.counts.verdicts[i],
         }
       }),
     ]
@@ -673,7 +686,7 @@ class ImportRun {
     if (this.joinedDatasets.size === 0) return
     const missing = new Map<number, string>()
     for (const [i, v] of this.request.mapping.verdicts.entries()) {
-      const judged = this.write.judgedIn(this.targets[i]!)
+      const judged = this.write.judgedIn(this.targets[i])
       for (const row of this.write.labeled(this.write.criterion(v.criterion).id, [...this.joinedDatasets]))
         if (!judged.has(row.id)) missing.set(row.id, row.externalId)
     }

@@ -124,7 +124,7 @@ async function readSample(
 /** A step-wise label as the preview shows it: "GetRecipes → GenWebArgs", "(start) → plan", "passed through Answer". */
 function statesText(st: LabelStates, steps: MappedItem['steps']): string {
   if (st.firstFailingStep !== null)
-    return `${st.firstFailingStep === 0 ? '(start)' : steps[st.firstFailingStep - 1]!.name} → ${steps[st.firstFailingStep]!.name}`
+    return `${st.firstFailingStep === 0 ? '(start)' : steps[st.firstFailingStep - 1].name} → ${steps[st.firstFailingStep].name}`
   if (st.firstFailure !== null) return `${st.lastSuccess ?? '(start)'} → ${st.firstFailure}`
   return st.lastSuccess === null ? '' : `passed through ${st.lastSuccess}`
 }
@@ -153,7 +153,7 @@ function summarize(
   const where = format === 'csv' ? 'in any row' : `in the first ${records.length} records`
   if (records.length > 0)
     errors.push(
-      ...watch.errors(basename(path), format === 'csv' ? Object.keys(records[0]!.fields) : undefined, false, where),
+      ...watch.errors(basename(path), format === 'csv' ? Object.keys(records[0].fields) : undefined, false, where),
     )
   const prepared = prepareMapping(mapping)
   const rows: PreviewRow[] = []

@@ -165,7 +165,7 @@ function assembleOne(
       seen.add(n)
       if (depth >= 0) steps.push(stepOf(n, depth, io))
       const children = [...n.children].sort(byStart)
-      for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, depth + 1])
+      for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], depth + 1])
     }
   }
   const single = roots.length === 1

@@ -146,9 +146,9 @@ export class ImportSplits {
   private placeFirst(first: FirstLabels): void {
     const ratios = this.repos.splits.ratios(first.criterionId)
     for (const pass of [true, false]) {
-      const of = first.items.flatMap((itemId, i) => (first.pass[i] === pass ? [{ itemId, rank: first.ranks[i]! }] : []))
+      const of = first.items.flatMap((itemId, i) => (first.pass[i] === pass ? [{ itemId, rank: first.ranks[i] }] : []))
       placeClass({ train: 0, dev: 0, test: 0 }, of, ratios).forEach((split, i) =>
-        this.write.placeSplit(first.criterionId, of[i]!.itemId, split, first.seed),
+        this.write.placeSplit(first.criterionId, of[i].itemId, split, first.seed),
       )
     }
   }
@@ -173,7 +173,7 @@ export class ImportSplits {
         .join(', ')
     const items = (n: number) => `${n} item${n === 1 ? '' : 's'}`
     for (const [criterionId, moves] of byCriterion) {
-      const criterion = moves[0]!.criterion
+      const criterion = moves[0].criterion
       const viewed = this.write.testViewed(criterionId)
       this.repos.project.log(
         'splits.moved',

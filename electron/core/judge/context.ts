@@ -37,22 +37,20 @@ export function criterion(d: JudgeDeps, id: number): CriterionInfo {
 }
 
 export function listJudges(d: JudgeDeps): JudgeSummary[] {
-  return d.repos.judges
-    .list()
-    .map((j) => ({
-      id: j.id,
-      name: j.name,
-      criterionId: j.criterion_id,
-      criterion: j.criterion,
-      versions: j.versions,
-      latest: j.latest,
-    }))
+  return d.repos.judges.list().map((j) => ({
+    id: j.id,
+    name: j.name,
+    criterionId: j.criterion_id,
+    criterion: j.criterion,
+    versions: j.versions,
+    latest: j.latest,
+  }))
 }
 
 export function judgeByName(d: JudgeDeps, name: string): JudgeSummary {
   const all = listJudges(d)
   const found = all.filter((j) => j.name === name)
-  if (found.length === 1) return found[0]!
+  if (found.length === 1) return found[0]
   if (found.length > 1)
     throw new AppError(
       'invalid_input',

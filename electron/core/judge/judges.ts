@@ -149,13 +149,13 @@ export function versionDiff(d: JudgeDeps, fromId: number, toId: number): { promp
   if (!a || !b) throw new AppError('not_found', `There is no judge version with id ${!a ? fromId : toId}.`)
   const changes: string[] = []
   const [ma, mb] = [JSON.parse(a.model_json), JSON.parse(b.model_json)] as Record<string, unknown>[]
-  for (const key of new Set([...Object.keys(ma!), ...Object.keys(mb!)]))
-    if (JSON.stringify(ma![key]) !== JSON.stringify(mb![key]))
-      changes.push(`model ${key}: ${JSON.stringify(ma![key])} → ${JSON.stringify(mb![key])}`)
+  for (const key of new Set([...Object.keys(ma), ...Object.keys(mb)]))
+    if (JSON.stringify(ma[key]) !== JSON.stringify(mb[key]))
+      changes.push(`model ${key}: ${JSON.stringify(ma[key])} → ${JSON.stringify(mb[key])}`)
   const [pa, pb] = [JSON.parse(a.params_json), JSON.parse(b.params_json)] as Record<string, unknown>[]
-  for (const key of new Set([...Object.keys(pa!), ...Object.keys(pb!)]))
-    if (JSON.stringify(pa![key]) !== JSON.stringify(pb![key]))
-      changes.push(`${key}: ${JSON.stringify(pa![key] ?? null)} → ${JSON.stringify(pb![key] ?? null)}`)
+  for (const key of new Set([...Object.keys(pa), ...Object.keys(pb)]))
+    if (JSON.stringify(pa[key]) !== JSON.stringify(pb[key]))
+      changes.push(`${key}: ${JSON.stringify(pa[key] ?? null)} → ${JSON.stringify(pb[key] ?? null)}`)
   if (a.fewshot_ids !== b.fewshot_ids) changes.push(`few-shot items: ${a.fewshot_ids} → ${b.fewshot_ids}`)
   return { prompt: lineDiff(a.prompt, b.prompt), changes }
 }

@@ -43,7 +43,10 @@ export function fileKeyStore(dir: string): KeyStore {
       return readFileSync(path, 'utf8').trim() || null
     },
     set(id, key) {
-      if (key === null) return void rmSync(file(id), { force: true })
+      if (key === null) {
+        rmSync(file(id), { force: true })
+        return
+      }
       mkdirSync(dir, { recursive: true, mode: 0o700 })
       writeFileSync(file(id), `${key.trim()}\n`, { mode: 0o600 })
       chmodSync(file(id), 0o600)

@@ -141,7 +141,10 @@ async function callWithRetries(
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
+    if (signal.aborted) {
+      resolve()
+      return
+    }
     const timer = setTimeout(done, ms)
     function done() {
       clearTimeout(timer)

@@ -327,7 +327,7 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
   const tasks: Iterator<RunTask> = {
     next() {
       if (i >= todo.length || o.signal.aborted) return { done: true, value: undefined }
-      const itemId = todo[i++]!
+      const itemId = todo[i++]
       const item: ItemDetail | null = d.repos.items.get(itemId, { assessments: false })
       if (!item)
         return {

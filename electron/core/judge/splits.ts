@@ -41,13 +41,13 @@ export function placeClass(
   let total = count.train + count.dev + count.test
   const order = fresh
     .map((_, i) => i)
-    .sort((a, b) => fresh[a]!.rank - fresh[b]!.rank || fresh[a]!.itemId - fresh[b]!.itemId)
+    .sort((a, b) => fresh[a].rank - fresh[b].rank || fresh[a].itemId - fresh[b].itemId)
   const out = new Array<SplitName>(fresh.length)
   for (const i of order) {
     total++
-    const split = SPLITS.reduce(
+    const split = SPLITS.reduce<SplitName>(
       (best, s) => (ratios[s] * total - count[s] > ratios[best] * total - count[best] ? s : best),
-      'train' as SplitName,
+      'train',
     )
     count[split]++
     out[i] = split
@@ -86,7 +86,7 @@ export function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
         ratios,
       )
       fresh.forEach((r, i) => {
-        const split = splits[i]!
+        const split = splits[i]
         r.split = split
         if (d.readOnly) return // computed the same, not kept
         if (d.place) d.place(criterionId, r.itemId, split, ratios.seed)

@@ -117,7 +117,7 @@ function interleave(
     .sort((a, b) => rank(seed, hashText(a[0])) - rank(seed, hashText(b[0])))
     .map(([, list]) => list.sort(random))
   const out: Candidate[] = []
-  for (let i = 0; out.length < pool.length; i++) for (const list of lists) if (i < list.length) out.push(list[i]!)
+  for (let i = 0; out.length < pool.length; i++) for (const list of lists) if (i < list.length) out.push(list[i])
   return out
 }
 

@@ -55,7 +55,7 @@ interface NodeProps {
 
 function JsonNode(props: NodeProps) {
   const { value } = props
-  if (value !== null && typeof value === 'object') return <Branch {...props} value={value as object} />
+  if (value !== null && typeof value === 'object') return <Branch {...props} value={value} />
   return (
     <div className="json-row" role="treeitem">
       <Key name={props.name} />

@@ -40,7 +40,7 @@ export function lexMarkdown(text: string): Token[] {
     return Lexer.lex(text, { gfm: true, breaks: true })
   } catch {
     // marked does not throw on any input we know of; if it ever does, the text is still readable.
-    return [{ type: 'paragraph', raw: text, text, tokens: [{ type: 'text', raw: text, text }] } as Tokens.Paragraph]
+    return [{ type: 'paragraph', raw: text, text, tokens: [{ type: 'text', raw: text, text }] }]
   }
 }
 

@@ -162,7 +162,7 @@ function Conversation({
       {shown.slice(0, count).map((i) => (
         <Message
           key={i}
-          message={messages[i]!}
+          message={messages[i]}
           index={i}
           messages={messages}
           resultOf={resultOf}
@@ -182,7 +182,7 @@ function Conversation({
 function firstPaintCount(messages: ChatMessage[], shown: number[], budget: number): number {
   let chars = 0
   for (let n = 0; n < shown.length; n++) {
-    const m = messages[shown[n]!]!
+    const m = messages[shown[n]]
     chars += (m.content?.length ?? 0) + (m.tool_calls?.reduce((sum, c) => sum + c.arguments.length, 0) ?? 0)
     if (chars > budget) return Math.max(1, n)
   }

@@ -151,7 +151,10 @@ export function AnalyzeScreen() {
       const mode = numbered[Number(key) - 1]
       const what = pending
       setPending(null)
-      if (key === '0' && what === 'edit' && overall) return setEditOverall(true)
+      if (key === '0' && what === 'edit' && overall) {
+        setEditOverall(true)
+        return
+      }
       if (!mode || !taxonomy) return
       if (what === 'edit') setForm({ kind: 'edit', mode })
       else if ((what === 'pass' || what === 'fail') && current) {

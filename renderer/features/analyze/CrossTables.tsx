@@ -18,7 +18,7 @@ export function CrossTables({
   onNarrow: (title: string, ids: readonly number[]) => void
 }) {
   const { modes, cooccurrence, transitions } = taxonomy
-  const both = (i: number, j: number) => modes[i]!.itemIds.filter((id) => modes[j]!.itemIds.includes(id))
+  const both = (i: number, j: number) => modes[i].itemIds.filter((id) => modes[j].itemIds.includes(id))
   return (
     <>
       {modes.length > 1 && (
@@ -40,10 +40,10 @@ export function CrossTables({
                   {modes.map((n, j) => (
                     <td
                       key={n.id}
-                      className={cooccurrence[i]![j]! > 0 ? 'clickable' : ''}
-                      onClick={() => cooccurrence[i]![j]! > 0 && onNarrow(`${m.name} and ${n.name}`, both(i, j))}
+                      className={cooccurrence[i][j] > 0 ? 'clickable' : ''}
+                      onClick={() => cooccurrence[i][j] > 0 && onNarrow(`${m.name} and ${n.name}`, both(i, j))}
                     >
-                      {cooccurrence[i]![j]}
+                      {cooccurrence[i][j]}
                     </td>
                   ))}
                 </tr>
@@ -83,11 +83,11 @@ export function CrossTables({
                 <td>{v.reviewed}</td>
                 {v.counts.map((c, j) => (
                   <td
-                    key={modes[j]!.id}
+                    key={modes[j].id}
                     className={c > 0 ? 'clickable' : ''}
                     title={v.reviewed ? `${pct(c / v.reviewed)} of ${v.reviewed}` : ''}
                     onClick={() =>
-                      c > 0 && onNarrow(`${modes[j]!.name} where ${taxonomy.pivot!.key} = ${v.value}`, v.itemIds[j]!)
+                      c > 0 && onNarrow(`${modes[j].name} where ${taxonomy.pivot!.key} = ${v.value}`, v.itemIds[j])
                     }
                   >
                     {c}

@@ -40,7 +40,10 @@ export function ModeForm({
   }
   const save = (event?: FormEvent) => {
     event?.preventDefault()
-    if (!name.trim()) return showError('A failure mode needs a name.')
+    if (!name.trim()) {
+      showError('A failure mode needs a name.')
+      return
+    }
     void act(async () => {
       if (!editing) {
         const from = other === '' ? null : other

@@ -138,7 +138,7 @@ export function CalibrateScreen() {
   )
   useKeyAction('calibrate.fix', fix, cell !== null && cell.items.length > 0)
   useKeyAction('calibrate.version', () => picker.current?.focus())
-  const nextPolicy = ERROR_POLICIES[(ERROR_POLICIES.indexOf(params.errors) + 1) % ERROR_POLICIES.length]!
+  const nextPolicy = ERROR_POLICIES[(ERROR_POLICIES.indexOf(params.errors) + 1) % ERROR_POLICIES.length]
   useKeyAction('calibrate.errors', () => setParams({ ...params, errors: nextPolicy }))
   useKeyAction('calibrate.close', () => setCell(null), cell !== null)
 

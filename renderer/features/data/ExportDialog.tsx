@@ -53,11 +53,13 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
 
   const run = async () => {
     if (busy) return
-    if (what === 'judgy' && !judge)
-      return setStatus({
+    if (what === 'judgy' && !judge) {
+      setStatus({
         ok: false,
         message: "This project has no judge yet: judgy's arrays are a judge's verdicts beside your labels.",
       })
+      return
+    }
     setBusy(true)
     setStatus({ ok: true, message: shell === 'electron' ? 'Choose where to save it…' : 'Preparing the download…' })
     try {

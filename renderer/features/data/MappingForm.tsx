@@ -142,7 +142,7 @@ export function MappingForm({ columns, mapping, onChange, offered }: Props) {
             set({
               labels: [
                 ...mapping.labels,
-                { field: columns[0]!, criterion: 'Overall', note: null, annotator: 'imported' },
+                { field: columns[0], criterion: 'Overall', note: null, annotator: 'imported' },
               ],
             })
           }
@@ -209,7 +209,7 @@ export function MappingForm({ columns, mapping, onChange, offered }: Props) {
             set({
               verdicts: [
                 ...mapping.verdicts,
-                { field: columns[0]!, judge: 'imported judge', criterion: 'Overall', critique: null },
+                { field: columns[0], judge: 'imported judge', criterion: 'Overall', critique: null },
               ],
             })
           }

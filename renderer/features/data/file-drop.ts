@@ -53,7 +53,7 @@ export function useFileDrop(): boolean {
       setDragging(false)
       const files = [...(event.dataTransfer?.files ?? [])]
       if (files.length === 0) return
-      void take(files[0]!, files.length)
+      void take(files[0], files.length)
     }
     window.addEventListener('dragenter', enter)
     window.addEventListener('dragleave', leave)
@@ -72,7 +72,10 @@ export function useFileDrop(): boolean {
 async function take(file: File, count: number): Promise<void> {
   const state = useStore.getState()
   const refusal = count > 1 ? `Drop one file at a time (${count} were dropped).` : dropRefusal(file.name, state)
-  if (refusal) return state.showError(refusal)
+  if (refusal) {
+    state.showError(refusal)
+    return
+  }
   state.showError(null)
   try {
     const path = await fileOnServer(file)

@@ -65,7 +65,10 @@ export function JudgesScreen() {
   const judgeId = judge?.id ?? null
   const loadDetail = useCallback(
     async (revealVersion: number | null = null) => {
-      if (judgeId === null) return setDetail(null)
+      if (judgeId === null) {
+        setDetail(null)
+        return
+      }
       try {
         const d = await call('judges.get', { id: judgeId, revealVersion })
         setDetail(d)
@@ -85,7 +88,10 @@ export function JudgesScreen() {
   versionRef.current = version
   useEffect(() => {
     const v = versionRef.current
-    if (!v) return setDraft(null)
+    if (!v) {
+      setDraft(null)
+      return
+    }
     setDraft({
       prompt: v.prompt,
       profileId: String(v.model.id ?? ''),
@@ -111,7 +117,8 @@ export function JudgesScreen() {
     try {
       params = JSON.parse(draft.params || '{}')
     } catch {
-      return showError('Parameters must be a JSON object, e.g. {"temperature": 0}.')
+      showError('Parameters must be a JSON object, e.g. {"temperature": 0}.')
+      return
     }
     try {
       const saved = await call('judges.save', {
@@ -161,7 +168,10 @@ export function JudgesScreen() {
   const showDiff = async () => {
     if (!detail || !version) return
     const before = detail.versions.filter((v) => v.version < version.version).at(-1)
-    if (!before) return setNotice('Version 1 has nothing before it to compare with.')
+    if (!before) {
+      setNotice('Version 1 has nothing before it to compare with.')
+      return
+    }
     try {
       setDiff({
         ...(await call('judges.diff', { from: before.id, to: version.id })),

@@ -90,12 +90,14 @@ export function RunPanel({
     setEstimate(null)
     setEstimateError(null)
     if (choice.startsWith(DATASET) && datasetIds === null) return // its items are on their way
-    if (scope === 'selection' && runIds!.length === 0)
-      return setEstimateError(
+    if (scope === 'selection' && runIds!.length === 0) {
+      setEstimateError(
         choice.startsWith(DATASET)
           ? 'This dataset has no items.'
           : 'Nothing is selected: select items in the Data table (x) first.',
       )
+      return
+    }
     call('judges.estimate', { versionId, scope, itemIds: runIds, batch }).then(setEstimate, (error: unknown) =>
       setEstimateError(errorText(error)),
     )
@@ -117,10 +119,12 @@ export function RunPanel({
 
   const start = async () => {
     if (external || active) return
-    if (estimate?.touchesTest && !confirmTest)
-      return showError(
+    if (estimate?.touchesTest && !confirmTest) {
+      showError(
         'This scope includes test items: tick "final test evaluation" to confirm (the test set is for one final measurement).',
       )
+      return
+    }
     try {
       const run = await call('judges.run', { versionId, scope, itemIds: runIds, confirmTest, concurrency, batch })
       useStore.getState().setRun(run)

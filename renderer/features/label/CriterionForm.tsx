@@ -37,7 +37,10 @@ export function CriterionForm({
   const save = async (event?: FormEvent) => {
     event?.preventDefault()
     if (saving) return
-    if (!name.trim()) return showError('A criterion needs a name, e.g. "Follows dietary constraints".')
+    if (!name.trim()) {
+      showError('A criterion needs a name, e.g. "Follows dietary constraints".')
+      return
+    }
     setSaving(true)
     try {
       if (!criterion) {
@@ -76,7 +79,7 @@ export function CriterionForm({
           <span className="muted">
             {' '}
             (
-            {criterion!.kind === 'overall'
+            {criterion.kind === 'overall'
               ? 'Overall keeps its name: imports, exports and reports refer to it'
               : 'named after its criterion and step'}
             )

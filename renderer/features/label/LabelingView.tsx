@@ -14,10 +14,10 @@ const MemoTrace = memo(TraceView)
 function rate(acks: readonly number[]): number | null {
   const recent = acks.slice(-20)
   if (recent.length < 2) return null
-  return (recent.length - 1) / ((recent.at(-1)! - recent[0]!) / 60_000)
+  return (recent.length - 1) / ((recent.at(-1)! - recent[0]) / 60_000)
 }
 
-const keyLabel = (id: ActionId) => keysOf(id)[0]!.replace('Arrow', '').replace('Mod+enter', 'Ctrl+Enter')
+const keyLabel = (id: ActionId) => keysOf(id)[0].replace('Arrow', '').replace('Mod+enter', 'Ctrl+Enter')
 
 /**
  * One item per screen (DESIGN §3, Label): the trace, the verdict keys, the note, tags and the
@@ -51,7 +51,7 @@ export function LabelingView() {
   )
   const note = useRef<HTMLTextAreaElement>(null)
   const { session, position } = s
-  const item = session.items[position]!
+  const item = session.items[position]
   const detail = s.details.get(item.id)
   const labeled = item.label?.verdict === 'pass' || item.label?.verdict === 'fail'
   const showJudge = !session.settings.blind || labeled

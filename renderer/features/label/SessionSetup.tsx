@@ -303,7 +303,10 @@ function useUnlabeled(
   const labeled = useStore((s) => s.criteria.find((c) => c.id === criterionId)?.labeled)
   const [counts, setCounts] = useState<Unlabeled | null>(null)
   useEffect(() => {
-    if (criterionId === null) return setCounts(null)
+    if (criterionId === null) {
+      setCounts(null)
+      return
+    }
     let live = true
     call('sessions.counts', { criterionId, step, ...items }).then(
       (c) => live && setCounts(c),

@@ -60,7 +60,7 @@ export function ReportScreen() {
   useKeyAction('report.md', () => void save('md'))
   useKeyAction('report.json', () => void save('json'))
   useKeyAction('report.errors', () =>
-    setErrors(ERROR_POLICIES[(ERROR_POLICIES.indexOf(errors) + 1) % ERROR_POLICIES.length]!),
+    setErrors(ERROR_POLICIES[(ERROR_POLICIES.indexOf(errors) + 1) % ERROR_POLICIES.length]),
   )
 
   return (

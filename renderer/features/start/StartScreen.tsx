@@ -11,7 +11,10 @@ export function StartScreen() {
   const [demoQuestion, setDemoQuestion] = useState(false)
 
   const choose = async (mode: 'open' | 'create') => {
-    if (!canPickFiles) return setAsking(mode)
+    if (!canPickFiles) {
+      setAsking(mode)
+      return
+    }
     const { path } = await call('project.pick', { mode })
     if (path) await openProject(() => call(mode === 'open' ? 'project.open' : 'project.create', { path }))
   }

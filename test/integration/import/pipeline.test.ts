@@ -63,7 +63,7 @@ describe('the import pipeline', () => {
     writeFileSync(file, 'id,q,a\nx,first,1\ny,other,2\nx,second,3\n')
     const abort = await run(file)
     expect(abort).toMatchObject({ committed: false, duplicates: { count: 1, ids: ['x'] } })
-    expect(abort.errors[0]!.message).toContain('duplicate id "x"')
+    expect(abort.errors[0].message).toContain('duplicate id "x"')
     expect(await run(file, { onError: 'skip' })).toMatchObject({ committed: false }) // skipping bad rows does not skip duplicates
     // Each policy into a dataset of its own: the same ids again are a copy only when asked.
     expect((await run(file, { duplicates: 'skip', datasetName: 'skip' })).imported).toBe(2)
@@ -217,7 +217,7 @@ describe('the import pipeline', () => {
       { stdio: ['ignore', 'ignore', 'pipe'] },
     )
     // Kill it mid-transaction: once it reports 100 000 rows read (the commit comes after the last row).
-    const lines = createInterface({ input: child.stderr! })
+    const lines = createInterface({ input: child.stderr })
     let stderr = ''
     await new Promise<void>((resolve, reject) => {
       lines.on('line', (line) => {

@@ -64,11 +64,11 @@ const caseArb: fc.Arbitrary<Case> = fc
       columns,
       rows: rows.map((r) => r.slice(0, columns.length)),
       map: {
-        id: choice(pick[0]!),
-        input: choice(pick[1]!),
-        output: choice(pick[2]!),
-        label: choice(pick[3]!),
-        verdict: choice(pick[4]!),
+        id: choice(pick[0]),
+        input: choice(pick[1]),
+        output: choice(pick[2]),
+        label: choice(pick[3]),
+        verdict: choice(pick[4]),
       },
     }
   })
@@ -90,7 +90,7 @@ function oracle(
   if (mapped.includes(MISSING)) return 'refused'
   const content = m.input !== null || m.output !== null
   if (!content && !(m.id !== null && (m.label !== null || m.verdict !== null))) return 'refused' // nothing to import
-  const at = (row: string[], field: string | null) => (field === null ? '' : row[c.columns.indexOf(field)]!)
+  const at = (row: string[], field: string | null) => (field === null ? '' : row[c.columns.indexOf(field)])
   const key = (v: string) => v.trim().toLowerCase()
   const out: ReturnType<typeof oracle> = []
   const ids = new Set<string>()
@@ -100,7 +100,7 @@ function oracle(
   const breaks = (row: string[]) => row.join('').split(/\r\n|\r|\n/).length - 1
   let line = c.format === 'csv' ? 2 : 1
   for (const [i, row] of c.rows.entries()) {
-    if (i > 0) line += 1 + (c.format === 'csv' ? breaks(c.rows[i - 1]!) : 0)
+    if (i > 0) line += 1 + (c.format === 'csv' ? breaks(c.rows[i - 1]) : 0)
     const id = m.id === null ? `row-${line}` : at(row, m.id).trim()
     if (id === '' || ids.has(id)) return 'refused' // an empty or repeated id
     ids.add(id)
@@ -136,7 +136,7 @@ function oracle(
     const metadata = Object.fromEntries(
       c.columns
         .filter((col) => !used.has(col) && row[c.columns.indexOf(col)] !== '')
-        .map((col) => [col, row[c.columns.indexOf(col)]!]),
+        .map((col) => [col, row[c.columns.indexOf(col)]]),
     )
     out.push({ id, input, output, label, verdict, metadata })
   }

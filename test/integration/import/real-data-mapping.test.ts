@@ -180,10 +180,10 @@ describe.skipIf(!hasShared('data'))('real exports in ../shared/data', () => {
     expect(ok).toHaveLength(96)
     expect(
       ok.every(
-        (r) => r.labels.length === 1 && r.labels[0]!.verdict === 'fail' && !('first_failure_state' in r.item.metadata),
+        (r) => r.labels.length === 1 && r.labels[0].verdict === 'fail' && !('first_failure_state' in r.item.metadata),
       ),
     ).toBe(true)
-    expect(count(ok.map((r) => String(r.labels[0]!.states!.firstFailure))).GetRecipes).toBe(32)
+    expect(count(ok.map((r) => String(r.labels[0].states!.firstFailure))).GetRecipes).toBe(32)
   })
 
   it('HW2 query/response JSONL: 250 text items, emoji preserved', () => {

@@ -162,9 +162,9 @@ describe.skipIf(!hasShared('data'))('quirks of the course datasets survive readi
     const responses = fromCsv.records.map((r) => field(r, 'response'))
     expect(responses.every((t) => !t.includes('\r'))).toBe(true)
     expect(responses.filter((t) => t.includes('\n'))).toHaveLength(248) // counted with Python's csv module
-    expect(field(fromCsv.records[0]!, 'query')).toBe('Whatcha got for a 30 min eggs and cheese dinner? 🤔')
+    expect(field(fromCsv.records[0], 'query')).toBe('Whatcha got for a 30 min eggs and cheese dinner? 🤔')
     // Record lines are physical lines: the second record starts after the first one's many lines.
-    expect(fromCsv.records[1]!.line).toBeGreaterThan(fromCsv.records[0]!.line + 5)
+    expect(fromCsv.records[1].line).toBeGreaterThan(fromCsv.records[0].line + 5)
   })
 
   it('hw3 labeled traces: the CSV and the JSONL agree on the texts and labels', async () => {
@@ -177,10 +177,10 @@ describe.skipIf(!hasShared('data'))('quirks of the course datasets survive readi
       trace_id: r.fields.trace_id,
     })
     expect(fromCsv.records.map(pick)).toEqual(fromJsonl.records.map(pick))
-    expect(fromCsv.records[0]!.fields.error).toBe('')
+    expect(fromCsv.records[0].fields.error).toBe('')
     // The README says the JSONL has "error": "None"; the file actually holds JSON null (and "True" strings).
-    expect(fromJsonl.records[0]!.fields).toMatchObject({ error: null, success: 'True', labeled: 'True' })
-    expect(fromCsv.records[0]!.fields).toMatchObject({ success: 'True', labeled: 'True' })
+    expect(fromJsonl.records[0].fields).toMatchObject({ error: null, success: 'True', labeled: 'True' })
+    expect(fromCsv.records[0].fields).toMatchObject({ success: 'True', labeled: 'True' })
   })
 
   it('NathanNam notes: ` "No errors"` with its leading space and literal quotes is kept as written', async () => {
@@ -188,7 +188,7 @@ describe.skipIf(!hasShared('data'))('quirks of the course datasets survive readi
     expect(records.filter((r) => r.fields.open_code_notes === ' "No errors"')).toHaveLength(3)
     const frequency = await load(`${NATHAN}/failure_mode_frequency.csv`)
     expect(frequency.detected.columns).toEqual(['column_1', 'count', 'percent'])
-    expect(frequency.records[0]!.fields).toEqual({
+    expect(frequency.records[0].fields).toEqual({
       column_1: 'Failure_Mode_Time_Effort_Mismatch',
       count: '8',
       percent: '8.0',
@@ -201,7 +201,7 @@ describe.skipIf(!hasShared('data'))('quirks of the course datasets survive readi
     )
     expect(detected.columns.slice(-3)).toEqual(['llm_judge_label', 'reason', 'confidence_2'])
     expect(detected.notes).toContain('Duplicate header "confidence" renamed to "confidence_2"')
-    expect(records[0]!.fields).toMatchObject({
+    expect(records[0].fields).toMatchObject({
       trace_id: '5_12',
       label: 'PASS',
       confidence: 'high',
@@ -212,29 +212,29 @@ describe.skipIf(!hasShared('data'))('quirks of the course datasets survive readi
   it('Phoenix exports: dotted columns, multi-line cells, and pandas column JSON in index order', async () => {
     const spans = await load(`${PHOENIX}/data/labeled_traces.csv`)
     expect(spans.detected.columns).toHaveLength(23)
-    expect(spans.records[0]!.fields).toMatchObject({
+    expect(spans.records[0].fields).toMatchObject({
       ground_truth_label: 'PASS',
       events: '[]',
       parent_id: '',
       'context.span_id': '5b3e86e5fa8c58d0',
     })
-    expect(field(spans.records[0]!, 'attributes.output.value')).toMatch(
+    expect(field(spans.records[0], 'attributes.output.value')).toMatch(
       /^I have a delightful recipe for Keto Chocolate Avocado Mousse/,
     )
-    expect(field(spans.records[0]!, 'prompt').split('\n').length).toBeGreaterThan(5)
+    expect(field(spans.records[0], 'prompt').split('\n').length).toBeGreaterThan(5)
     const dev = await load(`${PHOENIX}/results/dev_predictions.json`)
     expect(dev.detected.columns).toHaveLength(28)
     expect(dev.detected.columns).toEqual(expect.arrayContaining(['prompt_x', 'prompt_y', 'ground_truth_confidence']))
     expect(dev.records.map((r) => r.line)).toEqual(Array.from({ length: 36 }, (_, i) => i + 1))
-    expect(dev.records[0]!.fields).toMatchObject({ llm_as_judge_label: 'FAIL', ground_truth_label: 'FAIL' })
+    expect(dev.records[0].fields).toMatchObject({ llm_as_judge_label: 'FAIL', ground_truth_label: 'FAIL' })
   })
 
   it('NurtureBoss: 22 KB JSON-in-a-cell, the empty last field without a newline, and the `asssistant` role typo', async () => {
     const logs = await load(`${COURSE}/lesson-4/nurtureboss_logs.csv`)
-    const first = logs.records[0]!
+    const first = logs.records[0]
     expect(field(first, 'input').length).toBeGreaterThan(20_000)
     expect(Array.isArray(JSON.parse(field(first, 'input')))).toBe(true)
-    expect(logs.records[99]!.fields).toMatchObject({ comments: '', span_id: '7eb1d628-6774-4c2f-ab3f-f9f654c62dac' })
+    expect(logs.records[99].fields).toMatchObject({ comments: '', span_id: '7eb1d628-6774-4c2f-ab3f-f9f654c62dac' })
     const traces = await load(`${COURSE}/lesson-4/nurtureboss_traces_labeled.json`)
     const typo = traces.records.filter((r) =>
       (r.fields.messages as { role: string }[]).some((m) => m.role === 'asssistant'),
@@ -244,7 +244,7 @@ describe.skipIf(!hasShared('data'))('quirks of the course datasets survive readi
 
   it('files without a trailing newline lose nothing at the end', async () => {
     const { records } = await load(`${COURSE}/homeworks/hw3/reference_files/dietary_queries.csv`)
-    expect(records[59]!.fields).toEqual({
+    expect(records[59].fields).toEqual({
       id: '60',
       query: "Raw vegan meal that's actually filling",
       dietary_restriction: 'raw vegan ',

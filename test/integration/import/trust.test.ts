@@ -43,7 +43,7 @@ describe('imports you can trust', () => {
       db.close()
     }
   }
-  const one = (sql: string): unknown => Object.values(query<Record<string, unknown>>(sql)[0]!)[0]
+  const one = (sql: string): unknown => Object.values(query<Record<string, unknown>>(sql)[0])[0]
 
   it('a mapped field the file does not have stops the import, naming it, the fields there are and the nearest one; no project is left behind', async () => {
     const traces = file('t.csv', 'id,input,output,label\nx1,hi,there,pass\nx2,yo,man,fail\n')
@@ -202,7 +202,7 @@ describe('imports you can trust', () => {
     )
     const refused = await importJson(project, other)
     expect(refused.report.committed).toBe(false)
-    expect(refused.report.errors[0]!.message).toMatch(
+    expect(refused.report.errors[0].message).toMatch(
       /^item "\d+_\d+" already has verdict "(pass|fail)" in judge "llm_judge_label" v1, and this file says "(pass|fail)"\. Verdicts of another run are another version: import them as a new version \(--judge-version new\)/,
     )
     const v2 = (await importJson(project, other, '--judge-version', 'new', '--judge', 'llm_judge_label')).report
@@ -278,7 +278,7 @@ describe('imports you can trust', () => {
     const { db } = openProject(project, { mode: 'open' })
     try {
       const d = { db, repos: createRepos(db), clock: () => new Date('2026-03-01T00:00:00Z') }
-      const versionId = calibrationChoices(d)[0]!.versionId
+      const versionId = calibrationChoices(d)[0].versionId
       const view = (errors: 'exclude' | 'fail') =>
         calibrate(d, CalibrateRequest.parse({ versionId, revealTest: true, errors }))
       const excluded = view('exclude')
@@ -457,7 +457,7 @@ describe('imports you can trust', () => {
     const repeats = file('rep.csv', 'id,label\na,pass\na,fail\nc,fail\n')
     const stopped = (await importJson(project, repeats)).report
     expect(stopped).toMatchObject({ committed: false, duplicates: { count: 1, ids: ['a'] } })
-    expect(stopped.errors[0]!.message).toMatch(
+    expect(stopped.errors[0].message).toMatch(
       /^duplicate id "a" \(first on line 2\): ids must be unique within the file/,
     )
     expect((await importJson(project, repeats, '--duplicates', 'skip')).report).toMatchObject({

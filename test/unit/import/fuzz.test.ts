@@ -108,18 +108,18 @@ describe('CSV round trip', () => {
           return must || quote ? `"${cell.replace(/"/g, '""')}"` : cell
         }
         let text = bom ? '\uFEFF' : ''
-        text += header.map((h, j) => encode(h, headerQuotes[j]!, j === 0 && !bom)).join(delimiter)
+        text += header.map((h, j) => encode(h, headerQuotes[j], j === 0 && !bom)).join(delimiter)
         const starts: number[] = []
         rows.forEach((row, r) => {
-          text += eols[r]!
+          text += eols[r]
           starts.push(text.length)
           text += row.map(([cell, quote]) => encode(cell, quote, false)).join(delimiter)
         })
-        if (trailingEol) text += eols[12]!
+        if (trailingEol) text += eols[12]
         const expected = rows.map((row, r) => ({
           record: {
-            line: lineAt(text, starts[r]!),
-            fields: Object.fromEntries(row.map(([cell], j) => [header[j]!, cell])),
+            line: lineAt(text, starts[r]),
+            fields: Object.fromEntries(row.map(([cell], j) => [header[j], cell])),
           },
         }))
         expect([...parseCsvChunks(cut(text, positions), delimiter)]).toEqual(expected)
@@ -278,7 +278,7 @@ describe('JSON Lines and arrays round trip', () => {
         fc.constantFrom(undefined, 0, 2, '\t', '\r\n '),
         cuts,
         (objects, indent, positions) => {
-          const text = JSON.stringify(objects, null, indent as string | number | undefined)
+          const text = JSON.stringify(objects, null, indent)
           const expected = objects.map((o, i) => ({
             record: { line: i + 1, fields: JSON.parse(JSON.stringify(o)) as Record<string, unknown> },
           }))

@@ -118,7 +118,7 @@ describe('mapRecord: text traces with labels (course HW3 CSV)', () => {
       { column: 0, criterion: 'Overall', verdict: 'defer', note: 'Labelled "Gluten-Light".', annotator: 'imported' },
     ])
     const listsEmpty = { ...m, values: { ...DEFAULT_VALUES, error: [...DEFAULT_VALUES.error, ''] } }
-    expect(okOf(mapRecord(rec(2, { ...row, label: '' }), listsEmpty)).labels[0]!.verdict).toBe('error')
+    expect(okOf(mapRecord(rec(2, { ...row, label: '' }), listsEmpty)).labels[0].verdict).toBe('error')
   })
 
   it('keeps JSON in a cell as parsed metadata and explicit metadata fields by path', () => {
@@ -578,7 +578,7 @@ describe('mapRecord: step-wise labels (last successful and first failing state)'
       },
     ])
     for (const start of ['(start)', 'None', '', null])
-      expect(okOf(mapRecord(chat(start, ' ParseRequest '), m)).labels[0]!.states).toEqual({
+      expect(okOf(mapRecord(chat(start, ' ParseRequest '), m)).labels[0].states).toEqual({
         firstFailingStep: null,
         lastSuccess: null,
         firstFailure: 'ParseRequest',
@@ -627,12 +627,12 @@ describe('mapRecord: step-wise labels (last successful and first failing state)'
     const steps = [{ name: 'plan' }, { name: 'search' }, { name: 'plan' }, { name: 'answer' }]
     const pm = mapping({ id: 'id', steps: 'steps', states: states() })
     const row = (last: string, first: string) => mapRecord(rec(5, { id: 'p', steps, last, first }), pm)
-    expect(okOf(row('', 'plan')).labels[0]!.states).toEqual({
+    expect(okOf(row('', 'plan')).labels[0].states).toEqual({
       firstFailingStep: 0,
       lastSuccess: null,
       firstFailure: null,
     })
-    expect(okOf(row('search', 'plan')).labels[0]!.states).toEqual({
+    expect(okOf(row('search', 'plan')).labels[0].states).toEqual({
       firstFailingStep: 2,
       lastSuccess: null,
       firstFailure: null,

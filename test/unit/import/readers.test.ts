@@ -66,7 +66,7 @@ describe('CSV reader', () => {
     const path = write('bom.csv', '\uFEFFid,query\n1,hi\n')
     const notes: string[] = []
     const results = await read(path, { format: 'csv', onNote: (n) => notes.push(n) })
-    expect(records(results)[0]!.fields).toEqual({ id: '1', query: 'hi' })
+    expect(records(results)[0].fields).toEqual({ id: '1', query: 'hi' })
     expect(notes).toContain('UTF-8 byte order mark (BOM) removed')
   })
 
@@ -83,7 +83,7 @@ describe('CSV reader', () => {
     const results = [
       ...parseCsvChunks([',confidence,x,confidence,,confidence\n1,2,3,4,5,6\n'], ',', (n) => notes.push(n)),
     ]
-    expect(records(results)[0]!.fields).toEqual({
+    expect(records(results)[0].fields).toEqual({
       column_1: '1',
       confidence: '2',
       x: '3',
@@ -110,8 +110,8 @@ describe('CSV reader', () => {
       line: 3,
       message: expect.stringContaining('this row has 7 fields, the header has 5 (2 extra)'),
     })
-    expect(more!.message).toContain('comma')
-    expect(fewer!.fatal).toBeUndefined()
+    expect(more.message).toContain('comma')
+    expect(fewer.fatal).toBeUndefined()
     expect(records(results)).toEqual([{ line: 4, fields: { a: '1', b: '2', c: '3', d: '4', e: '5' } }])
   })
 
@@ -126,7 +126,7 @@ describe('CSV reader', () => {
     const text = 'id,response\n1,ok\n2,"never closed\nmore\nand more\n'
     for (const results of [csv(text), csvByChar(text)]) {
       expect(records(results)).toHaveLength(1)
-      const last = results[results.length - 1]!
+      const last = results[results.length - 1]
       expect(last).toEqual({
         error: { line: 3, column: 'response', fatal: true, message: expect.stringContaining('never closed') },
       })
@@ -163,8 +163,8 @@ describe('CSV reader', () => {
 
   it('a header named __proto__ is an ordinary field', () => {
     const [record] = records(csv('__proto__,b\n1,2\n'))
-    expect(Object.keys(record!.fields)).toEqual(['__proto__', 'b'])
-    expect(Object.getOwnPropertyDescriptor(record!.fields, '__proto__')?.value).toBe('1')
+    expect(Object.keys(record.fields)).toEqual(['__proto__', 'b'])
+    expect(Object.getOwnPropertyDescriptor(record.fields, '__proto__')?.value).toBe('1')
   })
 
   it('streams a file with values larger than a chunk (a 10 MB cell) intact', async () => {
@@ -172,7 +172,7 @@ describe('CSV reader', () => {
     const path = write('big.csv', `id,response\n1,"${big.replace(/"/g, '""')}"\n2,small\n`)
     const results = await read(path, { format: 'csv' })
     expect(errors(results)).toEqual([])
-    expect(records(results)[0]!.fields.response).toBe(big)
+    expect(records(results)[0].fields.response).toBe(big)
     expect(records(results)[1]).toEqual({ line: 400_003, fields: { id: '2', response: 'small' } })
   })
 
@@ -205,7 +205,7 @@ describe('CSV reader', () => {
     expect(records(all)).toHaveLength(60_000)
     expect(seen.length).toBeGreaterThanOrEqual(2)
     expect(seen[seen.length - 1]).toBe(Buffer.byteLength(`n,z\n${body}\n`))
-    for (let i = 1; i < seen.length; i++) expect(seen[i]! - seen[i - 1]!).toBeGreaterThanOrEqual(64 * 1024)
+    for (let i = 1; i < seen.length; i++) expect(seen[i] - seen[i - 1]).toBeGreaterThanOrEqual(64 * 1024)
 
     const controller = new AbortController()
     let count = 0
@@ -241,7 +241,7 @@ describe('JSONL reader', () => {
     const path = write('long.jsonl', `${JSON.stringify({ id: 'big', response })}\n{"id":"next"}\n`)
     const got = records(await read(path, { format: 'jsonl' }))
     expect(got.map((r) => r.fields.id)).toEqual(['big', 'next'])
-    expect(got[0]!.fields.response).toBe(response)
+    expect(got[0].fields.response).toBe(response)
   })
 
   it('stops at bytes that are not UTF-8, naming their line', async () => {

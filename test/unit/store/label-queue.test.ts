@@ -32,17 +32,15 @@ const item = (id: number, label: string | null = null) => ({
 describe('label store: queue answers', () => {
   it('an old queue from an earlier save does not move a deferred item back', async () => {
     const ids = [1, 2, 3, 4, 5]
-    useStore
-      .getState()
-      .openSession({
-        id: 7,
-        items: ids.map((i) => item(i)),
-        settings: { blind: true },
-        criterion: { id: 1, version: 1 },
-        saturation: {},
-      } as never)
+    useStore.getState().openSession({
+      id: 7,
+      items: ids.map((i) => item(i)),
+      settings: { blind: true },
+      criterion: { id: 1, version: 1 },
+      saturation: {},
+    } as never)
     const order = () => useStore.getState().session!.items.map((i) => i.id)
-    const here = () => useStore.getState().session!.items[useStore.getState().position]!.id
+    const here = () => useStore.getState().session!.items[useStore.getState().position].id
 
     void useStore.getState().label('pass') // item 1, its answer delayed
     expect(here()).toBe(2)

@@ -291,7 +291,7 @@ export function importWriter(db: Db, at: string) {
       const first = Number(lastItemId.get()) + 1
       const params: unknown[] = []
       for (let i = 0; i < list.length; i++) {
-        const item = list[i]!
+        const item = list[i]
         params.push(
           first + i,
           datasetId,

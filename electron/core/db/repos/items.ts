@@ -208,7 +208,7 @@ export function itemsRepo(db: Db) {
         const index = ids.indexOf(id)
         if (index >= 0) return { id, index }
       }
-      return { id: matches[0]!, index: -1 }
+      return { id: matches[0], index: -1 }
     },
   }
 }

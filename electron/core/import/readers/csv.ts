@@ -343,8 +343,8 @@ export class CsvParser implements ChunkParser {
       return
     }
     const fieldsByName: Record<string, unknown> = {}
-    if (this.protoIndex < 0) for (let j = 0; j < header.length; j++) fieldsByName[header[j]!] = fields[j]
-    else for (let j = 0; j < header.length; j++) setField(fieldsByName, header[j]!, fields[j])
+    if (this.protoIndex < 0) for (let j = 0; j < header.length; j++) fieldsByName[header[j]] = fields[j]
+    else for (let j = 0; j < header.length; j++) setField(fieldsByName, header[j], fields[j])
     this.out.push({ record: { line, fields: fieldsByName } })
   }
 }

@@ -138,7 +138,7 @@ export function locateJsonError(text: string, error: unknown): { offset: number;
 export function describeKind(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'boolean') return `${String(value)}`
+  if (typeof value === 'boolean') return String(value)
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 

@@ -102,7 +102,7 @@ export class JsonArrayParser implements ChunkParser {
             if (closers[closers.length - 1] === c) closers.pop()
             else {
               sync()
-              this.syntax(i, `expected ${shown(closers[closers.length - 1]!)} but found ${shown(c)}`)
+              this.syntax(i, `expected ${shown(closers[closers.length - 1])} but found ${shown(c)}`)
             }
           } else if (c === 125) {
             sync()
@@ -228,7 +228,7 @@ export function pickRecordsKey(
   const arrays = Object.keys(document).filter((k) => Array.isArray(document[k]))
   const named = RECORDS_KEYS.filter((k) => arrays.includes(k))
   const candidates = named.length > 0 ? named : arrays
-  if (candidates.length === 1) return { key: candidates[0]! }
+  if (candidates.length === 1) return { key: candidates[0] }
   if (candidates.length > 1) {
     return {
       error: `the object holds several arrays (${listKeys(candidates)}) and it is not clear which one holds the records. Choose the key to import, or save the records as a JSON array or JSON Lines.`,

@@ -181,7 +181,7 @@ function sequenceLength(lead: number): number {
 export function incompleteTail(bytes: Uint8Array): number {
   const n = bytes.length
   for (let back = 1; back <= 3 && back <= n; back++) {
-    const b = bytes[n - back]!
+    const b = bytes[n - back]
     if ((b & 0xc0) !== 0x80) {
       const len = sequenceLength(b)
       return len > back ? back : 0
@@ -195,14 +195,14 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   const n = bytes.length
   let i = 0
   while (i < n) {
-    const b = bytes[i]!
+    const b = bytes[i]
     if (b < 0x80) {
       i++
       continue
     }
     const len = sequenceLength(b)
     if (len === 0 || i + len > n) return i
-    const b1 = bytes[i + 1]!
+    const b1 = bytes[i + 1]
     let lo = 0x80
     let hi = 0xbf
     if (b === 0xe0) lo = 0xa0
@@ -210,7 +210,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     else if (b === 0xf0) lo = 0x90
     else if (b === 0xf4) hi = 0x8f
     if (b1 < lo || b1 > hi) return i
-    for (let k = 2; k < len; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i
+    for (let k = 2; k < len; k++) if ((bytes[i + k] & 0xc0) !== 0x80) return i
     i += len
   }
   return -1
