@@ -4,13 +4,13 @@ import { defineConfig } from 'electron-vite'
 /** Builds the three Electron bundles into out/: main (ESM), a sandbox-safe CJS preload, renderer. */
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: 'electron/main.ts' } } },
+    build: { rolldownOptions: { input: { index: 'electron/main.ts' } } },
   },
   preload: {
     // A sandboxed preload cannot require packages: bundle everything it imports (zod included).
     build: {
       externalizeDeps: false,
-      rollupOptions: {
+      rolldownOptions: {
         input: { index: 'electron/preload.ts' },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
@@ -19,6 +19,6 @@ export default defineConfig({
   renderer: {
     root: 'renderer',
     plugins: [react()],
-    build: { outDir: 'out/renderer', minify: true, rollupOptions: { input: 'renderer/index.html' } },
+    build: { outDir: 'out/renderer', minify: true, rolldownOptions: { input: 'renderer/index.html' } },
   },
 })

@@ -16,8 +16,9 @@ const args = process.argv.slice(2)
 const dist = args.includes('--dist')
 // npm passes the user's `nodedir` (set to Node's headers on some machines) to scripts; a native
 // build for Electron must never see it, or it silently compiles against Node's headers.
-const env = { ...process.env }
-for (const key of Object.keys(env)) if (key.toLowerCase() === 'npm_config_nodedir') delete env[key]
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => key.toLowerCase() !== 'npm_config_nodedir'),
+)
 
 const run = (cmd, argv, options = {}) => execFileSync(cmd, argv, { stdio: 'inherit', env, cwd: root, ...options })
 const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version

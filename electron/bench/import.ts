@@ -74,10 +74,9 @@ export const importBench: BenchSuite = async ({ quick, log }) => {
         : 0
       const runs: { ms: number; growth: number }[] = []
       for (let i = 0; i < RUNS; i++) {
-        runs.push(await timedImport(file, format, big, variant.mapping))
-        log(
-          `${format} ${variant.name} ${big}: ${Math.round(runs.at(-1)!.ms)} ms, RSS +${runs.at(-1)!.growth.toFixed(1)} MB`,
-        )
+        const run = await timedImport(file, format, big, variant.mapping)
+        runs.push(run)
+        log(`${format} ${variant.name} ${big}: ${Math.round(run.ms)} ms, RSS +${run.growth.toFixed(1)} MB`)
       }
       const rates = runs.map((r) => Math.round(big / (r.ms / 1000)))
       rows.push({

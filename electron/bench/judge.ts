@@ -20,6 +20,7 @@ import type { BenchRow, BenchSuite } from './types'
 
 const LATENCY_MS = 50
 
+/** Judge runs at concurrency 8 and 32 over a fresh project, and the same run again from the cache. */
 export const judgeBench: BenchSuite = async ({ quick, log }) => {
   const rows: BenchRow[] = []
   const dir = mkdtempSync(join(tmpdir(), 'assay-bench-judge-'))
@@ -28,41 +29,8 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
   try {
     const repos = createRepos(db)
     const d: JudgeDeps = { db, repos, clock: () => new Date() }
-    const items = quick ? 200 : 1200
-    const at = new Date().toISOString()
-    const criterionId = db.transaction(() => {
-      const dataset = repos.project.addDataset(
-        { name: 'bench', sourcePath: null, format: 'jsonl', synthetic: true },
-        at,
-      )
-      for (let i = 0; i < items; i++)
-        repos.items.insert(
-          {
-            datasetId: dataset,
-            externalId: `b-${i}`,
-            kind: 'text',
-            input: `Question ${i}: what is ${i} times ${i + 1}?`,
-            output: `It is ${i * (i + 1)}.`,
-            messages: [],
-            metadata: {},
-            steps: [],
-          },
-          at,
-        )
-      return repos.project.defineOverall('The answer is correct.', at)
-    })()
-    const model = {
-      id: 'bench',
-      name: 'bench',
-      provider: 'local',
-      baseUrl: server.baseUrl,
-      model: 'fake-judge',
-      pricePerMInput: 0,
-      pricePerMOutput: 0,
-      structuredOutputs: true,
-      timeoutMs: 30_000,
-      apiKeyEnv: '',
-    }
+    const criterionId = addBenchItems(d, quick ? 200 : 1200)
+    const model = benchModel(server.baseUrl)
     const client = openaiClient(server.baseUrl, 'bench')
     for (const concurrency of [8, 32]) {
       const judge = createJudge(d, {
@@ -72,44 +40,14 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
         params: { temperature: 0, seed: concurrency },
       })
       const versionId = repos.judges.versions(judge.id)[0].id
-      const t = performance.now()
-      const run = await executeRun(
-        d,
-        createRun(d, { versionId, scope: 'unlabeled', confirmTest: false, concurrency }),
-        { client, signal: new AbortController().signal, concurrency },
-      )
-      const seconds = (performance.now() - t) / 1000
-      const ideal = concurrency / (LATENCY_MS / 1000)
-      const perSecond = run.done / seconds
-      log(
-        `judge: ${run.done} verdicts at concurrency ${concurrency} in ${seconds.toFixed(2)} s (${run.done - run.cached} calls)`,
-      )
-      rows.push({
-        name: `judge run, concurrency ${concurrency}, ${LATENCY_MS} ms latency`,
-        value: perSecond,
-        unit: 'rows/s',
-        note: `${run.done} items; ideal ${ideal} /s`,
-      })
-      rows.push({
-        name: `  share of concurrency ÷ latency (${concurrency})`,
-        value: (100 * perSecond) / ideal,
-        unit: '%',
-        ...(concurrency === 8 ? { target: { value: 90, better: 'higher' as const } } : {}),
-      })
-      if (concurrency === 8) {
-        const t2 = performance.now()
-        const again = await executeRun(
-          d,
-          createRun(d, { versionId, scope: 'unlabeled', confirmTest: false, concurrency }),
-          { client, signal: new AbortController().signal, concurrency },
-        )
-        rows.push({
-          name: 'same run again, from the cache',
-          value: performance.now() - t2,
-          unit: 'ms',
-          note: `${again.cached} of ${again.done} cached, ${again.done - again.cached} calls`,
+      const run = () =>
+        executeRun(d, createRun(d, { versionId, scope: 'unlabeled', confirmTest: false, concurrency }), {
+          client,
+          signal: new AbortController().signal,
+          concurrency,
         })
-      }
+      rows.push(...(await timedRun(run, concurrency, log)))
+      if (concurrency === 8) rows.push(await cachedRun(run))
     }
   } finally {
     db.close()
@@ -117,6 +55,85 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
     rmSync(dir, { recursive: true, force: true })
   }
   return rows
+}
+
+/** Writes `items` small text items and Overall; returns Overall's id. */
+function addBenchItems(d: JudgeDeps, items: number): number {
+  const { db, repos } = d
+  const at = new Date().toISOString()
+  return db.transaction(() => {
+    const dataset = repos.project.addDataset({ name: 'bench', sourcePath: null, format: 'jsonl', synthetic: true }, at)
+    for (let i = 0; i < items; i++)
+      repos.items.insert(
+        {
+          datasetId: dataset,
+          externalId: `b-${i}`,
+          kind: 'text',
+          input: `Question ${i}: what is ${i} times ${i + 1}?`,
+          output: `It is ${i * (i + 1)}.`,
+          messages: [],
+          metadata: {},
+          steps: [],
+        },
+        at,
+      )
+    return repos.project.defineOverall('The answer is correct.', at)
+  })()
+}
+
+/** The model profile of the fake server: free, with structured outputs. */
+const benchModel = (baseUrl: string) => ({
+  id: 'bench',
+  name: 'bench',
+  provider: 'local',
+  baseUrl,
+  model: 'fake-judge',
+  pricePerMInput: 0,
+  pricePerMOutput: 0,
+  structuredOutputs: true,
+  timeoutMs: 30_000,
+  apiKeyEnv: '',
+})
+
+type Run = Awaited<ReturnType<typeof executeRun>>
+
+/** One run, timed: verdicts per second, and their share of the ideal concurrency ÷ latency. */
+async function timedRun(run: () => Promise<Run>, concurrency: number, log: (line: string) => void) {
+  const t = performance.now()
+  const done = await run()
+  const seconds = (performance.now() - t) / 1000
+  const ideal = concurrency / (LATENCY_MS / 1000)
+  const perSecond = done.done / seconds
+  log(
+    `judge: ${done.done} verdicts at concurrency ${concurrency} in ${seconds.toFixed(2)} s (${done.done - done.cached} calls)`,
+  )
+  const rows: BenchRow[] = [
+    {
+      name: `judge run, concurrency ${concurrency}, ${LATENCY_MS} ms latency`,
+      value: perSecond,
+      unit: 'rows/s',
+      note: `${done.done} items; ideal ${ideal} /s`,
+    },
+    {
+      name: `  share of concurrency ÷ latency (${concurrency})`,
+      value: (100 * perSecond) / ideal,
+      unit: '%',
+      ...(concurrency === 8 ? { target: { value: 90, better: 'higher' as const } } : {}),
+    },
+  ]
+  return rows
+}
+
+/** The same run again: every verdict from the cache, no call. */
+async function cachedRun(run: () => Promise<Run>): Promise<BenchRow> {
+  const t2 = performance.now()
+  const again = await run()
+  return {
+    name: 'same run again, from the cache',
+    value: performance.now() - t2,
+    unit: 'ms',
+    note: `${again.cached} of ${again.done} cached, ${again.done - again.cached} calls`,
+  }
 }
 
 /** Starts `assay fake-llm` in a child process (this CLI's own bin) and waits for its address. */

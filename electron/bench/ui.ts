@@ -21,16 +21,11 @@ const ARGS = [
 ]
 
 /**
- * The renderer in real Chromium (through `assay serve`) on the large bench project: from opening
- * the page to the first row, and from a `j` keypress to the next row highlighted and to its
- * trace shown in the detail pane. Needs playwright-core (a dev dependency) and Chromium.
- */
-/**
  * The Label screen: a session of the bench project's 5 KB traces, then `1` (pass) pressed once
  * every 50 ms (faster than anyone labels): keypress → the next item's trace painted, and
  * keypress → the save acknowledged (committed to disk).
  */
-async function labelingBench(page: import('playwright-core').Page, presses: number) {
+async function labelingBench(page: Page, presses: number) {
   await page.keyboard.press('Alt+3')
   await page.locator('.setup-form select option', { hasText: 'Overall' }).waitFor({ state: 'attached' })
   // A session as large as the presses, in seeded random order over the whole project.
@@ -78,6 +73,11 @@ async function labelingBench(page: import('playwright-core').Page, presses: numb
   ]
 }
 
+/**
+ * The renderer in real Chromium (through `assay serve`) on the large bench project: from opening
+ * the page to the first row, and from a `j` keypress to the next row highlighted and to its
+ * trace shown in the detail pane. Needs playwright-core (a dev dependency) and Chromium.
+ */
 export const uiBench: BenchSuite = async ({ quick, log }) => {
   const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
   const browserPath = findChromium(process.env)
@@ -95,75 +95,95 @@ export const uiBench: BenchSuite = async ({ quick, log }) => {
     emit: () => undefined,
     demoPath: join(tmpdir(), 'assay-bench', 'home', 'demo.assay'),
   })
-  services.handlers['project.open']({ path })
+  await services.handlers['project.open']({ path })
   const server = await startServer({ handlers: services.handlers, rendererDir, port: 0, host: '127.0.0.1' })
   const browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ARGS })
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-    const loads: number[] = []
-    for (let i = 0; i < (quick ? 2 : 5); i++) {
-      await page.goto(i === 0 ? server.url : page.url())
-      await page.getByTestId('item-view').waitFor()
-      // Time from the start of navigation (the page's time origin) to the first trace on screen.
-      loads.push(await page.evaluate(() => performance.now()))
-    }
-    const [coldLoad, ...warmLoads] = loads
-
+    const loads = await pageLoads(page, server.url, quick ? 2 : 5)
     const presses = quick ? 50 : 200
-    const times = await page.evaluate(async (n) => {
-      const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
-      const until = async (ok: () => boolean) => {
-        while (!ok()) await frame()
-      }
-      const row: number[] = []
-      const detail: number[] = []
-      for (let i = 0; i < n; i++) {
-        const id = document.querySelector('.row.selected')?.getAttribute('data-item-id')
-        const t0 = performance.now()
-        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', code: 'KeyJ' }))
-        await until(() => {
-          const now = document.querySelector('.row.selected')?.getAttribute('data-item-id')
-          return Boolean(now) && now !== id
-        })
-        row.push(performance.now() - t0)
-        const next = document.querySelector('.row.selected')?.getAttribute('data-item-id')
-        await until(() => document.querySelector('[data-testid=item-view] h2')?.textContent === next)
-        detail.push(performance.now() - t0)
-      }
-      return { row, detail }
-    }, presses)
+    const times = await navigationTimes(page, presses)
     const labeling = await labelingBench(page, quick ? 50 : 200)
-    return [
-      ...labeling(label),
-      {
-        name: `page load → first trace shown, ${label} items, first load`,
-        value: coldLoad,
-        unit: 'ms',
-        target: { value: 500, better: 'lower' },
-      },
-      {
-        name: `page load → first trace shown, ${label} items, reload (median)`,
-        value: median(warmLoads),
-        unit: 'ms',
-        target: { value: 500, better: 'lower' },
-      },
-      {
-        name: `j → next row rendered (p95 of ${presses})`,
-        value: quantile(times.row, 0.95),
-        unit: 'ms',
-        target: { value: 16, better: 'lower' },
-        note: `median ${median(times.row).toFixed(1)} ms; rendered before the next frame, so painted in it`,
-      },
-      {
-        name: `j → its trace shown in the detail pane (p95 of ${presses})`,
-        value: quantile(times.detail, 0.95),
-        unit: 'ms',
-        note: `median ${median(times.detail).toFixed(1)} ms; one HTTP round trip`,
-      },
-    ]
+    return [...labeling(label), ...loadRows(loads, label), ...navigationRows(times, presses)]
   } finally {
     await browser.close()
     await server.close()
     services.close()
   }
+}
+
+type Page = import('playwright-core').Page
+
+/** Loads the page `count` times (once, then reloads): each time from navigation to the first trace shown. */
+async function pageLoads(page: Page, url: string, count: number): Promise<number[]> {
+  const loads: number[] = []
+  for (let i = 0; i < count; i++) {
+    await page.goto(i === 0 ? url : page.url())
+    await page.getByTestId('item-view').waitFor()
+    // Time from the start of navigation (the page's time origin) to the first trace on screen.
+    loads.push(await page.evaluate(() => performance.now()))
+  }
+  return loads
+}
+
+function loadRows(loads: number[], label: string): BenchRow[] {
+  const [coldLoad, ...warmLoads] = loads
+  return [
+    {
+      name: `page load → first trace shown, ${label} items, first load`,
+      value: coldLoad,
+      unit: 'ms',
+      target: { value: 500, better: 'lower' },
+    },
+    {
+      name: `page load → first trace shown, ${label} items, reload (median)`,
+      value: median(warmLoads),
+      unit: 'ms',
+      target: { value: 500, better: 'lower' },
+    },
+  ]
+}
+
+/** `j` pressed `presses` times on the Data screen: keypress → next row selected, and → its trace shown. */
+async function navigationTimes(page: Page, presses: number): Promise<{ row: number[]; detail: number[] }> {
+  return page.evaluate(async (n) => {
+    const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
+    const until = async (ok: () => boolean) => {
+      while (!ok()) await frame()
+    }
+    const row: number[] = []
+    const detail: number[] = []
+    for (let i = 0; i < n; i++) {
+      const id = document.querySelector('.row.selected')?.getAttribute('data-item-id')
+      const t0 = performance.now()
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'j', code: 'KeyJ' }))
+      await until(() => {
+        const now = document.querySelector('.row.selected')?.getAttribute('data-item-id')
+        return Boolean(now) && now !== id
+      })
+      row.push(performance.now() - t0)
+      const next = document.querySelector('.row.selected')?.getAttribute('data-item-id')
+      await until(() => document.querySelector('[data-testid=item-view] h2')?.textContent === next)
+      detail.push(performance.now() - t0)
+    }
+    return { row, detail }
+  }, presses)
+}
+
+function navigationRows(times: { row: number[]; detail: number[] }, presses: number): BenchRow[] {
+  return [
+    {
+      name: `j → next row rendered (p95 of ${presses})`,
+      value: quantile(times.row, 0.95),
+      unit: 'ms',
+      target: { value: 16, better: 'lower' },
+      note: `median ${median(times.row).toFixed(1)} ms; rendered before the next frame, so painted in it`,
+    },
+    {
+      name: `j → its trace shown in the detail pane (p95 of ${presses})`,
+      value: quantile(times.detail, 0.95),
+      unit: 'ms',
+      note: `median ${median(times.detail).toFixed(1)} ms; one HTTP round trip`,
+    },
+  ]
 }

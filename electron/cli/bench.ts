@@ -17,7 +17,7 @@ Figures are wall-clock on whatever else the machine is doing: compare ratios wit
   --json        print {"suites": {NAME: [{name, value, unit, target, note}]}}
   --help        show this help`
 
-const suites: Record<string, BenchSuite> = {
+const suites: Partial<Record<string, BenchSuite>> = {
   project: projectBench,
   import: importBench,
   stats: statsBench,

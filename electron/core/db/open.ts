@@ -159,7 +159,7 @@ export function openConnection(path: string, nativeBinding?: string): Db {
 export function migrate(db: Db, from: number, to: number = LATEST_VERSION): void {
   if (from === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
   for (let version = from; version < to; version++) {
-    const step = migrations[version]
+    const step = migrations.at(version)
     if (!step) throw new Error(`no migration for schema version ${version}`)
     db.transaction(() => {
       db.exec(step.sql)

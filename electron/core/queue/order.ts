@@ -9,7 +9,10 @@ export interface Candidate {
   judge: 'pass' | 'fail' | 'error' | null
   /** The current label was made under an older version of the criterion's definition. */
   stale: boolean
-  /** This annotator's own current label (the self-consistency re-label draws from the pass/fail ones; "unlabeled by me" orders by it). */
+  /**
+   * This annotator's own current label (the self-consistency re-label draws from the pass/fail ones;
+   * "unlabeled by me" orders by it).
+   */
   mine: 'pass' | 'fail' | 'defer' | null
   /** Annotators' current pass/fail labels on this item differ (the adjudication order draws from these). */
   conflict: boolean

@@ -34,7 +34,7 @@ export function judgyArrays(
   for (const v of verdicts) {
     const l = labeled.get(v.itemId)
     const human = l && (l.verdict === 'pass' || l.verdict === 'fail') ? l.verdict : null
-    if (human !== null && l!.split !== 'test') continue
+    if (human !== null && l?.split !== 'test') continue
     if (v.verdict === 'error') errors[human === null ? 'unlabeled' : human]++
     const bit =
       v.verdict === 'error' ? (policy === 'exclude' ? null : policy === 'pass' ? 1 : 0) : v.verdict === 'pass' ? 1 : 0

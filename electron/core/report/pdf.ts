@@ -25,7 +25,7 @@ const CANDIDATES = [
 
 /** The first Chromium, Chrome or Edge found ($CHROMIUM_PATH first), or null. */
 export function findChromium(env: NodeJS.ProcessEnv): string | null {
-  return [env.CHROMIUM_PATH, ...CANDIDATES].find((p): p is string => Boolean(p) && existsSync(p!)) ?? null
+  return [env.CHROMIUM_PATH, ...CANDIDATES].find((p): p is string => Boolean(p && existsSync(p))) ?? null
 }
 
 /**

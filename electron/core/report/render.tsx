@@ -10,8 +10,8 @@ import type { ReportData } from '../../../shared/report/data'
 import { reportMarkdown } from '../../../shared/report/markdown'
 import reportCss from '../../../shared/report/report.css?raw'
 
-const escape = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ENTITIES[c])
 
 export function reportHtml(data: ReportData): string {
   const body = renderToStaticMarkup(<ReportDocument data={data} />)

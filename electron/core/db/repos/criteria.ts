@@ -10,6 +10,24 @@ import { CURRENT_LABELS } from './item-query'
  * their judges, and the saturation meter over the failure modes.
  */
 export function criteriaRepo(db: Db) {
+  return { ...criterionTargets(db), ...criterionVersions(db), ...saturationMeter(db) }
+}
+
+/** Quality targets for a criterion's judges (TPR and TNR), with the defaults until set. */
+function criterionTargets(db: Db) {
+  const targets = db.prepare('SELECT target, minimum FROM quality_targets WHERE criterion_id = ?')
+  const setTargets = db.prepare(
+    'INSERT INTO quality_targets (criterion_id, target, minimum) VALUES (@id, @target, @minimum) ON CONFLICT (criterion_id) DO UPDATE SET target = excluded.target, minimum = excluded.minimum',
+  )
+  return {
+    /** The criterion's quality targets for TPR and TNR (the defaults until set). */
+    targets: (criterionId: number): Targets => (targets.get(criterionId) as Targets | undefined) ?? DEFAULT_TARGETS,
+    setTargets: (criterionId: number, t: Targets): void => void setTargets.run({ id: criterionId, ...t }),
+  }
+}
+
+/** Listing criteria with their latest version, new definitions, and the step-level criteria. */
+function criterionVersions(db: Db) {
   const list = db.prepare(
     `WITH cur AS MATERIALIZED (${CURRENT_LABELS}),
        latest AS (SELECT criterion_id, max(version) AS version FROM criterion_versions GROUP BY criterion_id),
@@ -37,29 +55,9 @@ export function criteriaRepo(db: Db) {
     "SELECT id, name FROM criteria WHERE kind = 'failure_mode' AND step IS NULL AND deleted_at IS NULL ORDER BY id",
   )
   const logEvent = db.prepare('INSERT INTO events (at, kind, payload_json) VALUES (?, ?, ?)')
-  const targets = db.prepare('SELECT target, minimum FROM quality_targets WHERE criterion_id = ?')
-  const setTargets = db.prepare(
-    'INSERT INTO quality_targets (criterion_id, target, minimum) VALUES (@id, @target, @minimum) ON CONFLICT (criterion_id) DO UPDATE SET target = excluded.target, minimum = excluded.minimum',
-  )
-  // Reviewed traces in the order they were first given a pass or fail on Overall; and for each
-  // failure mode, the first label that tagged it (a fail), by label id.
-  const reviewOrder = db
-    .prepare(
-      `SELECT item_id FROM labels WHERE verdict IN ('pass', 'fail') AND criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')
-     GROUP BY item_id ORDER BY min(id)`,
-    )
-    .pluck()
-  const firstTags = db.prepare(
-    `SELECT l.criterion_id, l.item_id FROM labels l WHERE l.id IN (
-       SELECT min(l2.id) FROM labels l2 JOIN criteria c ON c.id = l2.criterion_id
-       WHERE l2.verdict = 'fail' AND c.kind = 'failure_mode' AND c.step IS NULL AND c.deleted_at IS NULL GROUP BY l2.criterion_id)`,
-  )
 
   const get = (id: number): CriterionInfo | undefined => list.get({ id }) as CriterionInfo | undefined
   return {
-    /** The criterion's quality targets for TPR and TNR (the defaults until set). */
-    targets: (criterionId: number): Targets => (targets.get(criterionId) as Targets | undefined) ?? DEFAULT_TARGETS,
-    setTargets: (criterionId: number, t: Targets): void => void setTargets.run({ id: criterionId, ...t }),
     list: (): CriterionInfo[] => list.all({ id: null }) as CriterionInfo[],
     get,
     /** A new definition is a new version; labels keep the version they were made under. */
@@ -93,6 +91,26 @@ export function criteriaRepo(db: Db) {
     },
     /** Failure modes of the taxonomy (the tags of a session). */
     modes: () => modes.all() as { id: number; name: string }[],
+  }
+}
+
+/** How far the failure modes have settled: the saturation meter of the taxonomy. */
+function saturationMeter(db: Db) {
+  // Reviewed traces in the order they were first given a pass or fail on Overall; and for each
+  // failure mode, the first label that tagged it (a fail), by label id.
+  const reviewOrder = db
+    .prepare(
+      `SELECT item_id FROM labels WHERE verdict IN ('pass', 'fail') AND criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')
+     GROUP BY item_id ORDER BY min(id)`,
+    )
+    .pluck()
+  const firstTags = db.prepare(
+    `SELECT l.criterion_id, l.item_id FROM labels l WHERE l.id IN (
+       SELECT min(l2.id) FROM labels l2 JOIN criteria c ON c.id = l2.criterion_id
+       WHERE l2.verdict = 'fail' AND c.kind = 'failure_mode' AND c.step IS NULL AND c.deleted_at IS NULL GROUP BY l2.criterion_id)`,
+  )
+
+  return {
     /**
      * The saturation meter (methodology §2.5): traces reviewed, and how many failure modes were
      * first seen among the last `SATURATION_WINDOW` of them. Saturated: about 100 reviewed and

@@ -94,7 +94,7 @@ export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, 
   // through `ulower`, JavaScript's Unicode lowercase, registered by itemsRepo (slower, but right).
   const needle = q.search?.trim().toLowerCase()
   if (needle) {
-    const lower = /^[\x00-\x7f]*$/.test(needle) ? 'lower' : 'ulower'
+    const lower = /[\u0080-\uffff]/.test(needle) ? 'ulower' : 'lower'
     where.push(
       `(instr(${lower}(i.external_id), @needle) OR instr(${lower}(i.input), @needle) OR instr(${lower}(i.output), @needle))`,
     )

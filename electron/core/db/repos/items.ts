@@ -34,9 +34,15 @@ const rowSelect = /* sql */ `
 
 /** Items: insert in bulk, page through for the table, read one whole for the detail pane. */
 export function itemsRepo(db: Db) {
+  // Searches compare through `ulower` (see item-query.ts), so it is registered before any query.
   db.function('ulower', { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? text.toLowerCase() : text,
   )
+  return { ...itemInserts(db), ...itemTable(db), ...itemDetail(db), ...itemFacets(db) }
+}
+
+/** Writing items with their steps (an import or the demo). */
+function itemInserts(db: Db) {
   const insertItem = db.prepare(
     `INSERT INTO items (dataset_id, external_id, kind, input, output, messages_json, metadata_json, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -44,68 +50,6 @@ export function itemsRepo(db: Db) {
   const insertStep = db.prepare(
     'INSERT INTO steps (item_id, idx, name, input, output, metadata_json) VALUES (?, ?, ?, ?, ?, ?)',
   )
-  const count = db.prepare('SELECT count(*) AS n FROM items').pluck()
-  const firstPage = db.prepare(`${rowSelect} ORDER BY i.id LIMIT ?`)
-  // Rows in the order of the id list (which may be sorted by label, judge, metadata…).
-  const pageByIds = db.prepare(`${rowSelect} JOIN json_each(?) AS p ON p.value = i.id ORDER BY p.key`)
-  // The external-id index is far smaller than the table, so reading every id through it is fast.
-  const allIds = db.prepare('SELECT id FROM items INDEXED BY items_external_id').pluck()
-  const dataVersion = db.prepare('PRAGMA data_version').pluck()
-  const facetDatasets = db.prepare(
-    'SELECT d.id, d.name, count(i.id) AS count FROM datasets d LEFT JOIN items i ON i.dataset_id = d.id GROUP BY d.id ORDER BY d.id',
-  )
-  // Keys are sampled from the first 2 000 items of every dataset, so each import's fields show up.
-  const stepNames = db.prepare('SELECT DISTINCT name FROM steps ORDER BY name LIMIT 200').pluck()
-  const facetKeys = db.prepare(
-    `SELECT j.key, count(*) AS n FROM (SELECT metadata_json FROM items WHERE dataset_id = ? ORDER BY id LIMIT 2000) AS s, json_each(s.metadata_json) AS j
-     WHERE j.type NOT IN ('object', 'array') GROUP BY j.key`,
-  )
-  const queries = new Map<string, Statement>()
-  const byId = db.prepare(
-    `SELECT i.id, i.external_id, d.name AS dataset, i.kind, i.input, i.output, i.messages_json, i.metadata_json
-     FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?`,
-  )
-  const stepsOf = db.prepare('SELECT idx, name, input, output, metadata_json FROM steps WHERE item_id = ? ORDER BY idx')
-  const labelsOf = db.prepare(
-    `SELECT c.name AS criterion, l.verdict, l.note, l.annotator, s.split, l.created_at AS createdAt
-     FROM current_labels l JOIN criteria c ON c.id = l.criterion_id
-     LEFT JOIN splits s ON s.criterion_id = l.criterion_id AND s.item_id = l.item_id
-     WHERE l.item_id = ? ORDER BY c.kind = 'overall' DESC, c.name`,
-  )
-  const verdictsOf = db.prepare(
-    `SELECT j.name AS judge, jv.version, c.name AS criterion, r.id AS runId, r.scope, ${shownVerdict('c.id')} AS verdict,
-       CASE WHEN ${testLocked('c.id')} THEN '' ELSE v.critique END AS critique
-     FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN judge_versions jv ON jv.id = r.judge_version_id
-     JOIN judges j ON j.id = jv.judge_id JOIN criteria c ON c.id = j.criterion_id
-     WHERE v.item_id = ? ORDER BY r.id DESC`,
-  )
-  const idsByExternalId = db.prepare('SELECT id FROM items WHERE external_id = ? ORDER BY id').pluck()
-
-  /**
-   * The ordered ids of the table (or of a search), cached until the items change: here (`writes`)
-   * or in another process (`PRAGMA data_version`). Paging then reads exactly one page of rows by
-   * id, instead of an OFFSET that walks the whole table (~40 ms at 100 000 items).
-   */
-  // `total_changes()` counts this connection's writes, `data_version` other connections' commits.
-  const changes = db.prepare('SELECT total_changes()').pluck()
-  let cache: { key: string; ids: Int32Array } | null = null
-  const idsFor = (query: ItemQuery): Int32Array => {
-    const key = `${dataVersion.get()}:${changes.get()}:${JSON.stringify(query)}`
-    if (cache?.key !== key) {
-      const plain = isPlain(query)
-      let ids: Int32Array
-      if (plain) ids = Int32Array.from(allIds.all() as number[]).sort()
-      else {
-        const { sql, params } = buildQuery(query)
-        let statement = queries.get(sql)
-        if (!statement) queries.set(sql, (statement = db.prepare(sql).pluck()))
-        ids = Int32Array.from(statement.all(params) as number[])
-      }
-      cache = { key, ids }
-    }
-    return cache.ids
-  }
-
   return {
     /** Inserts one item with its steps; call inside a transaction for bulk loads. */
     insert(item: NewItem, createdAt: string): number {
@@ -124,13 +68,25 @@ export function itemsRepo(db: Db) {
       item.steps.forEach((s, idx) => insertStep.run(id, idx, s.name, s.input, s.output, JSON.stringify(s.metadata)))
       return id
     },
+  }
+}
 
+/** The table: counting, the ordered ids of a query (cached), one page of rows, finding a row. */
+function itemTable(db: Db) {
+  const count = db.prepare('SELECT count(*) AS n FROM items').pluck()
+  const firstPage = db.prepare(`${rowSelect} ORDER BY i.id LIMIT ?`)
+  // Rows in the order of the id list (which may be sorted by label, judge, metadata…).
+  const pageByIds = db.prepare(`${rowSelect} JOIN json_each(?) AS p ON p.value = i.id ORDER BY p.key`)
+  const idsByExternalId = db.prepare('SELECT id FROM items WHERE external_id = ? ORDER BY id').pluck()
+  const idsFor = cachedIds(db)
+
+  return {
     count: (): number => count.get() as number,
 
-    /** One page of table rows; `search` matches id, input or output, case-insensitively. */
     /** Every id of the table as queried, in order. */
     ids: (query: ItemQuery = {}): number[] => Array.from(idsFor(query)),
 
+    /** One page of table rows; `search` matches id, input or output, case-insensitively. */
     list(offset: number, limit: number, query: ItemQuery = {}): { total: number; rows: ItemRow[] } {
       // Opening a project shows the first page at once, before any id list is built.
       if (isPlain(query) && offset === 0)
@@ -141,59 +97,6 @@ export function itemsRepo(db: Db) {
         total: ids.length,
         rows: page.length ? (pageByIds.all(JSON.stringify(Array.from(page))) as ItemRow[]) : [],
       }
-    },
-
-    /** One item in full; `assessments: false` skips its labels and verdicts (a judge run needs only the trace). */
-    get(id: number, o: { assessments: boolean } = { assessments: true }): ItemDetail | null {
-      const row = byId.get(id) as
-        | {
-            id: number
-            external_id: string
-            dataset: string
-            kind: ItemDetail['kind']
-            input: string
-            output: string
-            messages_json: string
-            metadata_json: string
-          }
-        | undefined
-      if (!row) return null
-      const steps = (
-        stepsOf.all(id) as { idx: number; name: string; input: string; output: string; metadata_json: string }[]
-      ).map((s) => ({
-        index: s.idx,
-        name: s.name,
-        input: s.input,
-        output: s.output,
-        metadata: JSON.parse(s.metadata_json),
-      }))
-      return {
-        id: row.id,
-        externalId: row.external_id,
-        dataset: row.dataset,
-        kind: row.kind,
-        input: row.input,
-        output: row.output,
-        messages: JSON.parse(row.messages_json),
-        metadata: JSON.parse(row.metadata_json),
-        steps,
-        labels: o.assessments ? (labelsOf.all(id) as ItemDetail['labels']) : [],
-        verdicts: o.assessments ? (verdictsOf.all(id) as ItemDetail['verdicts']) : [],
-      }
-    },
-
-    /** The datasets and metadata keys the filter bar offers. */
-    facets() {
-      const datasets = facetDatasets.all() as { id: number; name: string; count: number }[]
-      const counts = new Map<string, number>()
-      for (const d of datasets)
-        for (const { key, n } of facetKeys.all(d.id) as { key: string; n: number }[])
-          counts.set(key, (counts.get(key) ?? 0) + n)
-      const metadataKeys = [...counts]
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .slice(0, 200)
-        .map(([key]) => key)
-      return { datasets, metadataKeys, steps: stepNames.all() as string[] }
     },
 
     /**
@@ -209,6 +112,135 @@ export function itemsRepo(db: Db) {
         if (index >= 0) return { id, index }
       }
       return { id: matches[0], index: -1 }
+    },
+  }
+}
+
+/**
+ * The ordered ids of the table (or of a search), cached until the items change: here (`writes`)
+ * or in another process (`PRAGMA data_version`). Paging then reads exactly one page of rows by
+ * id, instead of an OFFSET that walks the whole table (~40 ms at 100 000 items).
+ */
+function cachedIds(db: Db): (query: ItemQuery) => Int32Array {
+  // The external-id index is far smaller than the table, so reading every id through it is fast.
+  const allIds = db.prepare('SELECT id FROM items INDEXED BY items_external_id').pluck()
+  const dataVersion = db.prepare('PRAGMA data_version').pluck()
+  // `total_changes()` counts this connection's writes, `data_version` other connections' commits.
+  const changes = db.prepare('SELECT total_changes()').pluck()
+  const queries = new Map<string, Statement>()
+  let cache: { key: string; ids: Int32Array } | null = null
+  return (query) => {
+    const key = `${dataVersion.get() as number}:${changes.get() as number}:${JSON.stringify(query)}`
+    if (cache?.key !== key) {
+      const plain = isPlain(query)
+      let ids: Int32Array
+      if (plain) ids = Int32Array.from(allIds.all() as number[]).sort()
+      else {
+        const { sql, params } = buildQuery(query)
+        let statement = queries.get(sql)
+        if (!statement) queries.set(sql, (statement = db.prepare(sql).pluck()))
+        ids = Int32Array.from(statement.all(params) as number[])
+      }
+      cache = { key, ids }
+    }
+    return cache.ids
+  }
+}
+
+interface ItemRecord {
+  id: number
+  external_id: string
+  dataset: string
+  kind: ItemDetail['kind']
+  input: string
+  output: string
+  messages_json: string
+  metadata_json: string
+}
+
+interface StepRecord {
+  idx: number
+  name: string
+  input: string
+  output: string
+  metadata_json: string
+}
+
+/** One item in full for the detail pane: its trace, steps, labels and judges' verdicts. */
+function itemDetail(db: Db) {
+  const byId = db.prepare(
+    `SELECT i.id, i.external_id, d.name AS dataset, i.kind, i.input, i.output, i.messages_json, i.metadata_json
+     FROM items i JOIN datasets d ON d.id = i.dataset_id WHERE i.id = ?`,
+  )
+  const stepsOf = db.prepare('SELECT idx, name, input, output, metadata_json FROM steps WHERE item_id = ? ORDER BY idx')
+  const labelsOf = db.prepare(
+    `SELECT c.name AS criterion, l.verdict, l.note, l.annotator, s.split, l.created_at AS createdAt
+     FROM current_labels l JOIN criteria c ON c.id = l.criterion_id
+     LEFT JOIN splits s ON s.criterion_id = l.criterion_id AND s.item_id = l.item_id
+     WHERE l.item_id = ? ORDER BY c.kind = 'overall' DESC, c.name`,
+  )
+  const verdictsOf = db.prepare(
+    `SELECT j.name AS judge, jv.version, c.name AS criterion, r.id AS runId, r.scope, ${shownVerdict('c.id')} AS verdict,
+       CASE WHEN ${testLocked('c.id')} THEN '' ELSE v.critique END AS critique
+     FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN judge_versions jv ON jv.id = r.judge_version_id
+     JOIN judges j ON j.id = jv.judge_id JOIN criteria c ON c.id = j.criterion_id
+     WHERE v.item_id = ? ORDER BY r.id DESC`,
+  )
+
+  return {
+    /** One item in full; `assessments: false` skips its labels and verdicts (a judge run needs only the trace). */
+    get(id: number, o: { assessments: boolean } = { assessments: true }): ItemDetail | null {
+      const row = byId.get(id) as ItemRecord | undefined
+      if (!row) return null
+      const steps = (stepsOf.all(id) as StepRecord[]).map((s) => ({
+        index: s.idx,
+        name: s.name,
+        input: s.input,
+        output: s.output,
+        metadata: JSON.parse(s.metadata_json) as Step['metadata'],
+      }))
+      return {
+        id: row.id,
+        externalId: row.external_id,
+        dataset: row.dataset,
+        kind: row.kind,
+        input: row.input,
+        output: row.output,
+        messages: JSON.parse(row.messages_json) as ChatMessage[],
+        metadata: JSON.parse(row.metadata_json) as ItemDetail['metadata'],
+        steps,
+        labels: o.assessments ? (labelsOf.all(id) as ItemDetail['labels']) : [],
+        verdicts: o.assessments ? (verdictsOf.all(id) as ItemDetail['verdicts']) : [],
+      }
+    },
+  }
+}
+
+/** What the filter bar offers: datasets, metadata keys and step names. */
+function itemFacets(db: Db) {
+  const facetDatasets = db.prepare(
+    'SELECT d.id, d.name, count(i.id) AS count FROM datasets d LEFT JOIN items i ON i.dataset_id = d.id GROUP BY d.id ORDER BY d.id',
+  )
+  // Keys are sampled from the first 2 000 items of every dataset, so each import's fields show up.
+  const facetKeys = db.prepare(
+    `SELECT j.key, count(*) AS n FROM (SELECT metadata_json FROM items WHERE dataset_id = ? ORDER BY id LIMIT 2000) AS s, json_each(s.metadata_json) AS j
+     WHERE j.type NOT IN ('object', 'array') GROUP BY j.key`,
+  )
+  const stepNames = db.prepare('SELECT DISTINCT name FROM steps ORDER BY name LIMIT 200').pluck()
+
+  return {
+    /** The datasets and metadata keys the filter bar offers. */
+    facets() {
+      const datasets = facetDatasets.all() as { id: number; name: string; count: number }[]
+      const counts = new Map<string, number>()
+      for (const d of datasets)
+        for (const { key, n } of facetKeys.all(d.id) as { key: string; n: number }[])
+          counts.set(key, (counts.get(key) ?? 0) + n)
+      const metadataKeys = [...counts]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .slice(0, 200)
+        .map(([key]) => key)
+      return { datasets, metadataKeys, steps: stepNames.all() as string[] }
     },
   }
 }

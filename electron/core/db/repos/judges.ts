@@ -1,3 +1,4 @@
+import type { VerdictView } from '../../../../shared/judges'
 import type { Db } from '../open'
 
 export interface JudgeRow {
@@ -71,21 +72,21 @@ const RUN = `SELECT r.id, r.judge_version_id, jv.version, r.scope, r.status, r.n
 
 /** Judges, their immutable versions, runs, the verdicts of each run and the request cache. */
 export function judgesRepo(db: Db) {
+  return {
+    ...judgeRuns(db),
+    ...judgeVersions(db),
+    ...runVerdicts(db),
+    ...requestCache(db),
+    ...estimates(db),
+  }
+}
+
+/** Judges and their immutable versions (prompt, model, parameters, few-shot examples). */
+function judgeVersions(db: Db) {
   const insertJudge = db.prepare('INSERT INTO judges (criterion_id, name, created_at) VALUES (?, ?, ?)')
   const insertVersion = db.prepare(
     `INSERT INTO judge_versions (judge_id, version, prompt, model_json, params_json, fewshot_ids, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  )
-  const insertRun = db.prepare(
-    `INSERT INTO runs (judge_version_id, scope, status, n_total, n_done, n_error, item_ids_json, options_json, started_at, finished_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  // A verdict replaced (retry of an error) is deleted and inserted again, so the newest verdict
-  // of an item is always the row with the highest id.
-  const deleteVerdict = db.prepare('DELETE FROM verdicts WHERE run_id = ? AND item_id = ?')
-  const insertVerdict = db.prepare(
-    `INSERT INTO verdicts (run_id, item_id, verdict, critique, raw, latency_ms, tokens_in, tokens_out, cached, error, attempts, cost_usd, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const judges = db.prepare(
     `SELECT j.id, j.criterion_id, j.name, c.name AS criterion, count(jv.id) AS versions, max(jv.version) AS latest
@@ -95,53 +96,8 @@ export function judgesRepo(db: Db) {
   const versions = db.prepare('SELECT * FROM judge_versions WHERE judge_id = ? ORDER BY version')
   const version = db.prepare('SELECT * FROM judge_versions WHERE id = ?')
   const nextVersion = db.prepare('SELECT coalesce(max(version), 0) + 1 FROM judge_versions WHERE judge_id = ?').pluck()
-  const runsOfJudge = db.prepare(`${RUN} WHERE jv.judge_id = ? GROUP BY r.id ORDER BY r.id DESC`)
-  const run = db.prepare(`${RUN} WHERE r.id = ? GROUP BY r.id`)
-  const setOptions = db.prepare('UPDATE runs SET options_json = ? WHERE id = ?')
-  const setStatus = db.prepare(
-    `UPDATE runs SET status = @status, finished_at = @finishedAt, error = @error,
-       n_done = (SELECT count(*) FROM verdicts WHERE run_id = @id), n_error = (SELECT count(*) FROM verdicts WHERE run_id = @id AND verdict = 'error'),
-       n_cached = (SELECT coalesce(sum(cached), 0) FROM verdicts WHERE run_id = @id),
-       tokens_in = (SELECT coalesce(sum(tokens_in), 0) FROM verdicts WHERE run_id = @id), tokens_out = (SELECT coalesce(sum(tokens_out), 0) FROM verdicts WHERE run_id = @id),
-       cost_usd = (SELECT coalesce(sum(cost_usd), 0) FROM verdicts WHERE run_id = @id)
-     WHERE id = @id`,
-  )
-  const finished = db.prepare("SELECT item_id FROM verdicts WHERE run_id = ? AND (verdict <> 'error' OR ?)").pluck()
-  const errorVerdicts = db.prepare(
-    "SELECT item_id AS itemId, coalesce(tokens_in, 0) AS tokensIn, coalesce(tokens_out, 0) AS tokensOut, coalesce(cost_usd, 0) AS costUsd FROM verdicts WHERE run_id = ? AND verdict = 'error'",
-  )
-  const cacheGet = db.prepare('SELECT response_json FROM llm_cache WHERE key = ?').pluck()
-  const cachePut = db.prepare(
-    'INSERT INTO llm_cache (key, request_json, response_json, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
-  )
-  const cacheHas = db.prepare('SELECT 1 FROM llm_cache WHERE key = ?').pluck()
-  // The newest verdict of a version on each item, from any of its runs.
-  const latestVerdicts = db.prepare(
-    `SELECT v.item_id AS itemId, v.verdict, v.critique, v.raw, v.error, v.latency_ms AS latencyMs, v.tokens_in AS tokensIn, v.tokens_out AS tokensOut,
-       v.cached, v.attempts, i.external_id AS externalId
-     FROM verdicts v JOIN items i ON i.id = v.item_id
-     WHERE v.id IN (SELECT max(v2.id) FROM verdicts v2 JOIN runs r ON r.id = v2.run_id WHERE r.judge_version_id = ? GROUP BY v2.item_id)`,
-  )
-  const runErrors = db.prepare(
-    "SELECT i.external_id AS id, v.error AS reason FROM verdicts v JOIN items i ON i.id = v.item_id WHERE v.run_id = ? AND v.verdict = 'error' ORDER BY v.id LIMIT ?",
-  )
   const markViewed = db.prepare('UPDATE judge_versions SET test_viewed_at = ? WHERE id = ? AND test_viewed_at IS NULL')
   const countTest = db.prepare('UPDATE judge_versions SET test_evaluations = test_evaluations + 1 WHERE id = ?')
-  const latestEstimate = db.prepare(
-    'SELECT method, iterations, seed, confidence, result_json AS result FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1',
-  )
-  const latestEstimateId = db
-    .prepare('SELECT id FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1')
-    .pluck()
-  const insertEstimate = db.prepare(
-    `INSERT INTO estimates (criterion_id, judge_version_id, method, iterations, seed, prng, confidence, result_json, created_at)
-     VALUES (@criterionId, @versionId, @method, @iterations, @seed, @prng, @confidence, @result, @at)`,
-  )
-  const metadataOf = db.prepare(
-    `SELECT i.id AS itemId, CASE json_type(i.metadata_json, '$.' || json_quote(@key)) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
-       ELSE CAST(json_extract(i.metadata_json, '$.' || json_quote(@key)) AS TEXT) END AS value
-     FROM json_each(@ids) j CROSS JOIN items i ON i.id = j.value`,
-  )
   const meanTokensOut = db
     .prepare(
       `SELECT avg(v.tokens_out) FROM verdicts v JOIN runs r ON r.id = v.run_id JOIN judge_versions jv ON jv.id = r.judge_version_id
@@ -149,21 +105,7 @@ export function judgesRepo(db: Db) {
     )
     .pluck()
 
-  const relaxedSync = db.prepare('PRAGMA synchronous = NORMAL')
-  const fullSync = db.prepare('PRAGMA synchronous = FULL')
   return {
-    /**
-     * Runs `fn` with synchronous=NORMAL: its commits survive the process being killed (WAL) but
-     * skip the fsync that labels pay for. For verdicts only: a lost one is asked again on resume.
-     */
-    relaxed<T>(fn: () => T): T {
-      relaxedSync.run()
-      try {
-        return fn()
-      } finally {
-        fullSync.run()
-      }
-    },
     addJudge: (criterionId: number, name: string, at: string): number =>
       Number(insertJudge.run(criterionId, name, at).lastInsertRowid),
     list: () => judges.all() as JudgeRow[],
@@ -186,19 +128,47 @@ export function judgesRepo(db: Db) {
         ).lastInsertRowid,
       )
     },
-    addRun(
-      r: {
-        judgeVersionId: number
-        scope: string
-        status: RunRow['status']
-        itemIds: number[]
-        options?: unknown
-        done?: number
-        errors?: number
-      },
-      at: string,
-      finishedAt: string | null,
-    ): number {
+    /** Records the first viewing of a version's test results; true if this was it. */
+    markTestViewed: (versionId: number, at: string): boolean => markViewed.run(at, versionId).changes > 0,
+    countTestEvaluation: (versionId: number): void => void countTest.run(versionId),
+    meanTokensOut: (judgeId: number) => meanTokensOut.get(judgeId) as number | null,
+  }
+}
+
+/** Runs of a judge version: creating one, reading it with its counts, and its status. */
+function judgeRuns(db: Db) {
+  const insertRun = db.prepare(
+    `INSERT INTO runs (judge_version_id, scope, status, n_total, n_done, n_error, item_ids_json, options_json, started_at, finished_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const runsOfJudge = db.prepare(`${RUN} WHERE jv.judge_id = ? GROUP BY r.id ORDER BY r.id DESC`)
+  const run = db.prepare(`${RUN} WHERE r.id = ? GROUP BY r.id`)
+  const setOptions = db.prepare('UPDATE runs SET options_json = ? WHERE id = ?')
+  const setStatus = db.prepare(
+    `UPDATE runs SET status = @status, finished_at = @finishedAt, error = @error,
+       n_done = (SELECT count(*) FROM verdicts WHERE run_id = @id), n_error = (SELECT count(*) FROM verdicts WHERE run_id = @id AND verdict = 'error'),
+       n_cached = (SELECT coalesce(sum(cached), 0) FROM verdicts WHERE run_id = @id),
+       tokens_in = (SELECT coalesce(sum(tokens_in), 0) FROM verdicts WHERE run_id = @id), tokens_out = (SELECT coalesce(sum(tokens_out), 0) FROM verdicts WHERE run_id = @id),
+       cost_usd = (SELECT coalesce(sum(cost_usd), 0) FROM verdicts WHERE run_id = @id)
+     WHERE id = @id`,
+  )
+  const relaxedSync = db.prepare('PRAGMA synchronous = NORMAL')
+  const fullSync = db.prepare('PRAGMA synchronous = FULL')
+
+  return {
+    /**
+     * Runs `fn` with synchronous=NORMAL: its commits survive the process being killed (WAL) but
+     * skip the fsync that labels pay for. For verdicts only: a lost one is asked again on resume.
+     */
+    relaxed<T>(fn: () => T): T {
+      relaxedSync.run()
+      try {
+        return fn()
+      } finally {
+        fullSync.run()
+      }
+    },
+    addRun(r: NewRun, at: string, finishedAt: string | null): number {
       return Number(
         insertRun.run(
           r.judgeVersionId,
@@ -216,12 +186,51 @@ export function judgesRepo(db: Db) {
     },
     runs: (judgeId: number) => runsOfJudge.all(judgeId) as RunRow[],
     run: (id: number) => run.get(id) as RunRow | undefined,
-    /** Sets a run's status and copies its counts from its verdicts into the row (for readers of the file). */
     /** Replaces a run's options (a batch run keeps its batch's id there). */
     setOptions: (id: number, options: Record<string, unknown>): void =>
       void setOptions.run(JSON.stringify(options), id),
+    /** Sets a run's status and copies its counts from its verdicts into the row (for readers of the file). */
     setStatus: (id: number, status: RunRow['status'], finishedAt: string | null, error: string | null = null): void =>
       void setStatus.run({ id, status, finishedAt, error }),
+  }
+}
+
+/** What `addRun` stores: the version, the items asked, and counts when a run is recorded whole. */
+interface NewRun {
+  judgeVersionId: number
+  scope: string
+  status: RunRow['status']
+  itemIds: number[]
+  options?: unknown
+  done?: number
+  errors?: number
+}
+
+/** The verdicts of runs: writing one, what is finished or failed, and the newest per item. */
+function runVerdicts(db: Db) {
+  // A verdict replaced (retry of an error) is deleted and inserted again, so the newest verdict
+  // of an item is always the row with the highest id.
+  const deleteVerdict = db.prepare('DELETE FROM verdicts WHERE run_id = ? AND item_id = ?')
+  const insertVerdict = db.prepare(
+    `INSERT INTO verdicts (run_id, item_id, verdict, critique, raw, latency_ms, tokens_in, tokens_out, cached, error, attempts, cost_usd, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const finished = db.prepare("SELECT item_id FROM verdicts WHERE run_id = ? AND (verdict <> 'error' OR ?)").pluck()
+  const errorVerdicts = db.prepare(
+    "SELECT item_id AS itemId, coalesce(tokens_in, 0) AS tokensIn, coalesce(tokens_out, 0) AS tokensOut, coalesce(cost_usd, 0) AS costUsd FROM verdicts WHERE run_id = ? AND verdict = 'error'",
+  )
+  // The newest verdict of a version on each item, from any of its runs.
+  const latestVerdicts = db.prepare(
+    `SELECT v.item_id AS itemId, v.verdict, v.critique, v.raw, v.error, v.latency_ms AS latencyMs, v.tokens_in AS tokensIn, v.tokens_out AS tokensOut,
+       v.cached, v.attempts, i.external_id AS externalId
+     FROM verdicts v JOIN items i ON i.id = v.item_id
+     WHERE v.id IN (SELECT max(v2.id) FROM verdicts v2 JOIN runs r ON r.id = v2.run_id WHERE r.judge_version_id = ? GROUP BY v2.item_id)`,
+  )
+  const runErrors = db.prepare(
+    "SELECT i.external_id AS id, v.error AS reason FROM verdicts v JOIN items i ON i.id = v.item_id WHERE v.run_id = ? AND v.verdict = 'error' ORDER BY v.id LIMIT ?",
+  )
+
+  return {
     /** Items of a run that need no more calls: every verdict, or only pass/fail ones when errors are to be retried. */
     finishedItems: (runId: number, keepErrors: boolean) => new Set(finished.all(runId, keepErrors ? 1 : 0) as number[]),
     /** The run's error verdicts with what they cost, by item (a retry replaces them). */
@@ -249,39 +258,66 @@ export function judgesRepo(db: Db) {
         at,
       )
     },
+    latestVerdicts: (versionId: number) =>
+      (latestVerdicts.all(versionId) as (Omit<VerdictView, 'cached' | 'split' | 'human'> & { cached: number })[]).map(
+        (v) => ({ ...v, cached: v.cached === 1 }),
+      ),
+    /** The first `limit` error verdicts of a run: item id and reason. */
+    runErrors: (runId: number, limit: number) => runErrors.all(runId, limit) as { id: string; reason: string }[],
+  }
+}
+
+/** The LLM request cache: a response by the key of its request. */
+function requestCache(db: Db) {
+  const cacheGet = db.prepare('SELECT response_json FROM llm_cache WHERE key = ?').pluck()
+  const cachePut = db.prepare(
+    'INSERT INTO llm_cache (key, request_json, response_json, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+  )
+  const cacheHas = db.prepare('SELECT 1 FROM llm_cache WHERE key = ?').pluck()
+  return {
     cacheGet: (key: string) => cacheGet.get(key) as string | undefined,
     cacheHas: (key: string): boolean => cacheHas.get(key) !== undefined,
     cachePut: (key: string, request: unknown, response: unknown, at: string): void =>
       void cachePut.run(key, JSON.stringify(request), JSON.stringify(response), at),
-    latestVerdicts: (versionId: number) =>
-      (
-        latestVerdicts.all(versionId) as (Omit<
-          import('../../../../shared/judges').VerdictView,
-          'cached' | 'split' | 'human'
-        > & { cached: number })[]
-      ).map((v) => ({ ...v, cached: v.cached === 1 })),
-    /** The first `limit` error verdicts of a run: item id and reason. */
-    runErrors: (runId: number, limit: number) => runErrors.all(runId, limit) as { id: string; reason: string }[],
-    /** Records the first viewing of a version's test results; true if this was it. */
-    markTestViewed: (versionId: number, at: string): boolean => markViewed.run(at, versionId).changes > 0,
-    countTestEvaluation: (versionId: number): void => void countTest.run(versionId),
+  }
+}
+
+/** What `saveEstimate` stores: the method and its inputs beside the result. */
+interface NewEstimate {
+  criterionId: number
+  versionId: number
+  method: string
+  iterations: number | null
+  seed: number
+  prng: string
+  confidence: number
+  result: unknown
+}
+
+/** Saved estimates of a version's rates, and the item metadata a stratified estimate groups by. */
+function estimates(db: Db) {
+  const latestEstimate = db.prepare(
+    'SELECT method, iterations, seed, confidence, result_json AS result FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1',
+  )
+  const latestEstimateId = db
+    .prepare('SELECT id FROM estimates WHERE judge_version_id = ? ORDER BY id DESC LIMIT 1')
+    .pluck()
+  const insertEstimate = db.prepare(
+    `INSERT INTO estimates (criterion_id, judge_version_id, method, iterations, seed, prng, confidence, result_json, created_at)
+     VALUES (@criterionId, @versionId, @method, @iterations, @seed, @prng, @confidence, @result, @at)`,
+  )
+  const metadataOf = db.prepare(
+    `SELECT i.id AS itemId, CASE json_type(i.metadata_json, '$.' || json_quote(@key)) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+       ELSE CAST(json_extract(i.metadata_json, '$.' || json_quote(@key)) AS TEXT) END AS value
+     FROM json_each(@ids) j CROSS JOIN items i ON i.id = j.value`,
+  )
+
+  return {
     /**
      * Stores an estimate with everything needed to reproduce it, unless the newest one of the
      * version is the same (a screen that refreshes does not fill the table); returns its id.
      */
-    saveEstimate(
-      e: {
-        criterionId: number
-        versionId: number
-        method: string
-        iterations: number | null
-        seed: number
-        prng: string
-        confidence: number
-        result: unknown
-      },
-      at: string,
-    ): number {
+    saveEstimate(e: NewEstimate, at: string): number {
       const result = JSON.stringify(e.result)
       const last = latestEstimate.get(e.versionId) as
         { method: string; iterations: number | null; seed: number; confidence: number; result: string } | undefined
@@ -303,6 +339,5 @@ export function judgesRepo(db: Db) {
           (r) => [r.itemId, r.value],
         ),
       ),
-    meanTokensOut: (judgeId: number) => meanTokensOut.get(judgeId) as number | null,
   }
 }

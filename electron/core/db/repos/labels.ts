@@ -31,6 +31,11 @@ interface LabelRow {
 
 /** Labels are append-only: saving inserts a row that supersedes the previous one; undo too. */
 export function labelsRepo(db: Db) {
+  return { ...labelWrites(db), ...agreementPairs(db) }
+}
+
+/** Saving a label, placing its item in a split, and undoing a session's newest label. */
+function labelWrites(db: Db) {
   const insert = db.prepare(
     `INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, note, annotator, first_failing_step, last_success_state, first_failure_state, session_id, reverts_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -46,24 +51,6 @@ export function labelsRepo(db: Db) {
   const before = db.prepare(
     'SELECT * FROM labels WHERE item_id = ? AND criterion_id = ? AND annotator = ? AND id < ? ORDER BY id DESC LIMIT 1',
   )
-  // Pairs of annotators' current labels (pass/fail) on the same item and criterion.
-  const pairs = db.prepare(
-    `WITH cur AS (SELECT l.item_id, l.annotator, l.verdict FROM labels l WHERE l.criterion_id = @c
-       AND l.id = (SELECT max(id) FROM labels l2 WHERE l2.item_id = l.item_id AND l2.criterion_id = l.criterion_id AND l2.annotator = l.annotator))
-     SELECT a.annotator AS a, b.annotator AS b, a.verdict AS va, b.verdict AS vb FROM cur a JOIN cur b ON a.item_id = b.item_id AND a.annotator < b.annotator
-     WHERE a.verdict IN ('pass', 'fail') AND b.verdict IN ('pass', 'fail')`,
-  )
-  // A blind re-label against the same annotator's label just before that session.
-  const relabelPairs = db.prepare(
-    `SELECT s.annotator AS a, l.verdict AS vb,
-       (SELECT p.verdict FROM labels p WHERE p.item_id = l.item_id AND p.criterion_id = l.criterion_id AND p.annotator = l.annotator
-          AND (p.session_id IS NOT l.session_id) AND p.id < (SELECT min(f.id) FROM labels f WHERE f.session_id = s.id) ORDER BY p.id DESC LIMIT 1) AS va
-     FROM sessions s JOIN labels l ON l.session_id = s.id
-     WHERE s.criterion_id = @c AND json_extract(s.settings_json, '$.order') = 'relabel'
-       AND l.id = (SELECT max(id) FROM labels l2 WHERE l2.session_id = s.id AND l2.item_id = l.item_id AND l2.criterion_id = l.criterion_id)
-       AND l.verdict IN ('pass', 'fail')`,
-  )
-
   const add = (l: NewLabel, at: string): number =>
     Number(
       insert.run(
@@ -112,6 +99,30 @@ export function labelsRepo(db: Db) {
       )
       return { itemId: last.item_id, criterionId: last.criterion_id }
     },
+  }
+}
+
+/** Label pairs that measure agreement: between annotators, and of an annotator with themself. */
+function agreementPairs(db: Db) {
+  // Pairs of annotators' current labels (pass/fail) on the same item and criterion.
+  const pairs = db.prepare(
+    `WITH cur AS (SELECT l.item_id, l.annotator, l.verdict FROM labels l WHERE l.criterion_id = @c
+       AND l.id = (SELECT max(id) FROM labels l2 WHERE l2.item_id = l.item_id AND l2.criterion_id = l.criterion_id AND l2.annotator = l.annotator))
+     SELECT a.annotator AS a, b.annotator AS b, a.verdict AS va, b.verdict AS vb FROM cur a JOIN cur b ON a.item_id = b.item_id AND a.annotator < b.annotator
+     WHERE a.verdict IN ('pass', 'fail') AND b.verdict IN ('pass', 'fail')`,
+  )
+  // A blind re-label against the same annotator's label just before that session.
+  const relabelPairs = db.prepare(
+    `SELECT s.annotator AS a, l.verdict AS vb,
+       (SELECT p.verdict FROM labels p WHERE p.item_id = l.item_id AND p.criterion_id = l.criterion_id AND p.annotator = l.annotator
+          AND (p.session_id IS NOT l.session_id) AND p.id < (SELECT min(f.id) FROM labels f WHERE f.session_id = s.id) ORDER BY p.id DESC LIMIT 1) AS va
+     FROM sessions s JOIN labels l ON l.session_id = s.id
+     WHERE s.criterion_id = @c AND json_extract(s.settings_json, '$.order') = 'relabel'
+       AND l.id = (SELECT max(id) FROM labels l2 WHERE l2.session_id = s.id AND l2.item_id = l.item_id AND l2.criterion_id = l.criterion_id)
+       AND l.verdict IN ('pass', 'fail')`,
+  )
+
+  return {
     /** Overlapping current pass/fail labels of every two annotators on a criterion. */
     annotatorPairs: (criterionId: number) =>
       pairs.all({ c: criterionId }) as { a: string; b: string; va: 'pass' | 'fail'; vb: 'pass' | 'fail' }[],

@@ -67,7 +67,10 @@ export function splitsRepo(db: Db) {
     /** An item's split on the criterion, or null. */
     of: (criterionId: number, itemId: number) =>
       (ofItem.get(criterionId, itemId) as 'train' | 'dev' | 'test' | undefined) ?? null,
-    /** The first judge version whose verdicts or few-shot examples depend on the criterion's splits ("\"judge\" v2"), if any. */
+    /**
+     * The first judge version whose verdicts or few-shot examples depend on the criterion's splits
+     * ("\"judge\" v2"), if any.
+     */
     usedBy: (criterionId: number) => (usedBy.get({ c: criterionId }) as string | undefined) ?? null,
     /** Whether the criterion has any label yet (of any annotator, undone or not). */
     hasLabels: (criterionId: number): boolean => anyLabel.get(criterionId) === 1,

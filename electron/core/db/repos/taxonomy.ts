@@ -40,6 +40,11 @@ const STATE_ORDER_KEY = 'state_order'
 
 /** The failure taxonomy's reads (DESIGN §3, Analyze): notes, modes with their counts, and the cross tables. */
 export function taxonomyRepo(db: Db) {
+  return { ...taxonomyReads(db), ...stepwiseLabels(db), ...modeEdits(db) }
+}
+
+/** Notes to code, the failure modes with their counts, and what the cross tables count over. */
+function taxonomyReads(db: Db) {
   // Every annotator's current label that carries a note (not only the newest label of the item):
   // a second annotator's label must not hide the first one's note.
   const notes = db.prepare(
@@ -71,6 +76,18 @@ export function taxonomyRepo(db: Db) {
     `SELECT i.id, CASE json_type(i.metadata_json, '$.' || json_quote(?)) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
        ELSE CAST(json_extract(i.metadata_json, '$.' || json_quote(?)) AS TEXT) END AS value FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`,
   )
+  return {
+    notes: () => notes.all() as NoteRow[],
+    modes: () => modes.all() as ModeRow[],
+    reviewed: () => reviewed.all() as number[],
+    failing: () => failing.all() as { modeId: number; itemId: number }[],
+    metadata: (key: string, ids: number[]) =>
+      metadataOf.all(key, key, JSON.stringify(ids)) as { id: number; value: string | null }[],
+  }
+}
+
+/** Where a failing trace first went wrong: step-wise labels, and the order of named states. */
+function stepwiseLabels(db: Db) {
   // The step-wise labels (Overall) of reviewed traces: a pipeline's first failing step with its
   // step names, or a trace's named last successful and first failing states. A failing trace's
   // marks are those of the newest current fail that has any, whoever made it: a second
@@ -95,6 +112,24 @@ export function taxonomyRepo(db: Db) {
   const setMeta = db.prepare(
     'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
   )
+
+  return {
+    stepwise: (): StepwiseRow[] =>
+      (stepwise.all() as (Omit<StepwiseRow, 'steps'> & { steps: string })[]).map((p) => ({
+        ...p,
+        steps: JSON.parse(p.steps) as string[],
+      })),
+    /** The state order the user gave (at import), if any. */
+    stateOrder: (): string[] | null => {
+      const v = getMeta.get(STATE_ORDER_KEY) as string | undefined
+      return v === undefined ? null : (JSON.parse(v) as string[])
+    },
+    setStateOrder: (order: readonly string[]): void => void setMeta.run(STATE_ORDER_KEY, JSON.stringify(order)),
+  }
+}
+
+/** Editing the failure modes: their examples, names, and a soft delete. */
+function modeEdits(db: Db) {
   // Examples belong to the definition's latest version, but changing them is not a new definition.
   const examples = db.prepare(
     `SELECT cv.criterion_id AS modeId, 'pass' AS kind, j.value AS itemId, i.external_id AS externalId FROM criterion_versions cv, json_each(cv.pass_examples) j JOIN items i ON i.id = j.value
@@ -111,23 +146,6 @@ export function taxonomyRepo(db: Db) {
   const remove = db.prepare("UPDATE criteria SET deleted_at = ?, name = name || ' [deleted ' || id || ']' WHERE id = ?")
 
   return {
-    notes: () => notes.all() as NoteRow[],
-    modes: () => modes.all() as ModeRow[],
-    reviewed: () => reviewed.all() as number[],
-    failing: () => failing.all() as { modeId: number; itemId: number }[],
-    metadata: (key: string, ids: number[]) =>
-      metadataOf.all(key, key, JSON.stringify(ids)) as { id: number; value: string | null }[],
-    stepwise: (): StepwiseRow[] =>
-      (stepwise.all() as (Omit<StepwiseRow, 'steps'> & { steps: string })[]).map((p) => ({
-        ...p,
-        steps: JSON.parse(p.steps) as string[],
-      })),
-    /** The state order the user gave (at import), if any. */
-    stateOrder: (): string[] | null => {
-      const v = getMeta.get(STATE_ORDER_KEY) as string | undefined
-      return v === undefined ? null : (JSON.parse(v) as string[])
-    },
-    setStateOrder: (order: readonly string[]): void => void setMeta.run(STATE_ORDER_KEY, JSON.stringify(order)),
     examples: () => examples.all() as { modeId: number; kind: 'pass' | 'fail'; itemId: number; externalId: string }[],
     setExamples: (id: number, pass: number[], fail: number[]): void =>
       void setExamples.run({ id, pass: JSON.stringify(pass), fail: JSON.stringify(fail) }),
