@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useState, type SyntheticEvent } from 'react'
 import type { Taxonomy } from '../../../shared/domain'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
@@ -36,7 +36,7 @@ export function ModeForm({
   const act = async (work: Promise<boolean>) => {
     if (await work) await onDone()
   }
-  const save = (event?: FormEvent) => {
+  const save = (event?: SyntheticEvent) => {
     event?.preventDefault()
     if (!name.trim()) {
       useStore.getState().showError('A failure mode needs a name.')

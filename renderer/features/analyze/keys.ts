@@ -7,6 +7,8 @@ import type { Pending } from './AnalyzeBar'
 import type { ModeFormState } from './ModeForm'
 import { noteKey, type NoteList } from './note-list'
 
+type Mode = Taxonomy['modes'][number]
+
 /** What the Analyze screen's keys act on. */
 export interface AnalyzeKeys {
   list: NoteList
@@ -37,7 +39,7 @@ function useListKeys({ list, numbered, browsing, pending, setForm }: AnalyzeKeys
   useKeyAction(
     'analyze.assign',
     (_e, key) => {
-      const mode = numbered[Number(key) - 1]
+      const mode: Mode | undefined = numbered[Number(key) - 1]
       if (current && mode) void assignMode(current.itemId, mode.id, !current.modes.includes(mode.id))
     },
     browsing && pending === null,
@@ -73,7 +75,7 @@ function useModeKeys({ list, numbered, browsing, pending, setPending, setForm, s
   useKeyAction(
     'analyze.pick',
     (_e, key) => {
-      const mode = numbered[Number(key) - 1]
+      const mode: Mode | undefined = numbered[Number(key) - 1]
       const what = pending
       setPending(null)
       if (key === '0' && what === 'edit' && overall) {

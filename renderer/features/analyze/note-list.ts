@@ -56,13 +56,13 @@ export function useNoteList(notes: NoteView[]) {
     selectedTraces,
     query,
     /** A new search starts the list from the top. */
-    search(text: string) {
+    search: (text: string) => {
       setQuery(text)
       setCursor(0)
     },
     facet,
     /** A new filter starts the list from the top. */
-    pickFacet(change: Partial<NoteFacet>) {
+    pickFacet: (change: Partial<NoteFacet>) => {
       setFacet({ ...facet, ...change })
       setCursor(0)
     },

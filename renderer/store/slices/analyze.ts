@@ -85,30 +85,19 @@ export const selectPivot = (s: Store): string | null => s.analyze.pivot
 /** The trace opened from a note. */
 export const selectAnalyzeTrace = (s: Store): ItemDetail | null => s.analyze.trace
 
-/** The Analyze screen's slice: its actions call the API; the screen keeps the list's cursor and filters. */
-export const createAnalyzeSlice: StateCreator<Store, [], [], AnalyzeSlice> = (set, get) => {
-  /** Runs API calls; an error goes to the banner and resolves to null. */
-  const request = async <T>(work: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await work()
-    } catch (error) {
-      get().showError(errorText(error))
-      return null
-    }
-  }
-  const patch = (change: Partial<AnalyzeState>) => set({ analyze: { ...get().analyze, ...change } })
-  /** A write, then a fresh copy of the counts when it worked. */
-  const write = async (work: () => Promise<unknown>): Promise<boolean> => {
-    const done = await request(async () => {
-      await work()
-      return true
-    })
-    if (done) await get().loadAnalyze()
-    return done ?? false
-  }
+/** What the action groups share: the store, a patch of this slice's state, and the error-reporting call. */
+interface Tools {
+  get: () => Store
+  patch: (change: Partial<AnalyzeState>) => void
+  request: <T>(work: () => Promise<T>) => Promise<T | null>
+}
 
+/** Resolves to whether a request worked (writes whose answer is null). */
+const worked = (answer: Promise<true | null>): Promise<boolean> => answer.then((done) => done ?? false)
+
+/** Fetching the notes and counts, the pivot, the opened trace, and leaving. */
+function loadActions({ get, patch, request }: Tools) {
   return {
-    analyze: EMPTY,
     async loadAnalyze() {
       const { generation, pivot } = get().analyze
       const at = get().analyze.request + 1
@@ -120,52 +109,71 @@ export const createAnalyzeSlice: StateCreator<Store, [], [], AnalyzeSlice> = (se
       const [notes, taxonomy, criteria] = loaded
       patch({ notes, taxonomy, overall: criteria.find((c) => c.kind === 'overall') ?? null })
     },
-    setAnalyzePivot(pivot) {
+    setAnalyzePivot(pivot: string | null) {
       patch({ pivot })
       void get().loadAnalyze()
     },
-    async assignMode(itemId, modeId, on) {
-      await write(() => call('modes.assign', { itemId, modeId, on }))
-    },
-    async pinExample(modeId, itemId, kind, on) {
-      await write(() => call('modes.example', { modeId, itemId, kind, on }))
-    },
-    createMode: ({ name, definition, itemIds, from }) =>
-      request(async () => {
-        const { id } = await call('modes.create', { name, definition, itemIds: from === null ? itemIds : [] })
-        if (from !== null && itemIds.length > 0) await call('modes.move', { itemIds, from, to: id })
-        return true
-      }).then((done) => done ?? false),
-    editMode: (mode, name, definition) =>
-      request(async () => {
-        if (name.trim() !== mode.name) await call('modes.rename', { id: mode.id, name })
-        if (definition.trim() && definition.trim() !== mode.definition)
-          await call('criteria.update', { id: mode.id, definition })
-        return true
-      }).then((done) => done ?? false),
-    mergeMode: (from, into) =>
-      request(async () => {
-        await call('modes.merge', { from, into })
-        return true
-      }).then((done) => done ?? false),
-    deleteMode: (id) =>
-      request(async () => {
-        await call('modes.delete', { id })
-        return true
-      }).then((done) => done ?? false),
-    async openAnalyzeTrace(itemId) {
+    async openAnalyzeTrace(itemId: number) {
       const { generation } = get().analyze
       const trace = await request(() => call('items.get', { id: itemId }))
       if (trace && get().analyze.generation === generation) patch({ trace })
     },
     closeAnalyzeTrace: () => patch({ trace: null }),
+    leaveAnalyze() {
+      const { generation, request: at, suggestGeneration } = get().analyze
+      patch({ ...EMPTY, generation: generation + 1, request: at + 1, suggestGeneration })
+    },
+  } satisfies Partial<AnalyzeSlice>
+}
+
+/** Writes to the failure modes; each is followed by fresh counts (here or by the form that asked). */
+function modeActions({ get, request }: Tools) {
+  /** A write, then a fresh copy of the counts when it worked. */
+  const write = async (work: () => Promise<unknown>): Promise<void> => {
+    const done = await request(async () => {
+      await work()
+      return true as const
+    })
+    if (done) await get().loadAnalyze()
+  }
+  return {
+    assignMode: (itemId: number, modeId: number, on: boolean) =>
+      write(() => call('modes.assign', { itemId, modeId, on })),
+    pinExample: (modeId: number, itemId: number, kind: 'pass' | 'fail', on: boolean) =>
+      write(() => call('modes.example', { modeId, itemId, kind, on })),
+    createMode: ({ name, definition, itemIds, from }: Parameters<AnalyzeSlice['createMode']>[0]) =>
+      worked(
+        request(async () => {
+          const { id } = await call('modes.create', { name, definition, itemIds: from === null ? itemIds : [] })
+          if (from !== null && itemIds.length > 0) await call('modes.move', { itemIds, from, to: id })
+          return true as const
+        }),
+      ),
+    editMode: (mode: Mode, name: string, definition: string) =>
+      worked(
+        request(async () => {
+          if (name.trim() !== mode.name) await call('modes.rename', { id: mode.id, name })
+          if (definition.trim() && definition.trim() !== mode.definition)
+            await call('criteria.update', { id: mode.id, definition })
+          return true as const
+        }),
+      ),
+    mergeMode: (from: number, into: number) =>
+      worked(request(() => call('modes.merge', { from, into }).then(() => true as const))),
+    deleteMode: (id: number) => worked(request(() => call('modes.delete', { id }).then(() => true as const))),
+  } satisfies Partial<AnalyzeSlice>
+}
+
+/** The LLM's suggestions of failure modes. */
+function suggestActions({ get, patch, request }: Tools) {
+  return {
     async loadSuggestProfiles() {
       const { suggestGeneration } = get().analyze
       // Without profiles the panel says where to add one; a failure reads the same.
       const listed = await call('profiles.list', {}).catch(() => null)
       if (listed && get().analyze.suggestGeneration === suggestGeneration) patch({ profiles: listed.profiles })
     },
-    async suggestModes(profileId) {
+    async suggestModes(profileId: string) {
       const { suggestGeneration, suggesting } = get().analyze
       if (!profileId || suggesting) return
       patch({ suggesting: true })
@@ -173,7 +181,7 @@ export const createAnalyzeSlice: StateCreator<Store, [], [], AnalyzeSlice> = (se
       if (get().analyze.suggestGeneration !== suggestGeneration) return
       patch({ suggesting: false, ...(answer ? { suggestions: answer.suggestions } : {}) })
     },
-    async createSuggested(s) {
+    async createSuggested(s: Suggestion) {
       const { suggestGeneration } = get().analyze
       const made = await request(() =>
         call('modes.create', { name: s.name, definition: s.definition, itemIds: s.itemIds }),
@@ -187,9 +195,20 @@ export const createAnalyzeSlice: StateCreator<Store, [], [], AnalyzeSlice> = (se
       const { suggestGeneration } = get().analyze
       patch({ profiles: [], suggestions: null, suggesting: false, suggestGeneration: suggestGeneration + 1 })
     },
-    leaveAnalyze() {
-      const { generation, request: at, suggestGeneration } = get().analyze
-      set({ analyze: { ...EMPTY, generation: generation + 1, request: at + 1, suggestGeneration } })
-    },
+  } satisfies Partial<AnalyzeSlice>
+}
+
+/** The Analyze screen's slice: its actions call the API; the screen keeps the list's cursor and filters. */
+export const createAnalyzeSlice: StateCreator<Store, [], [], AnalyzeSlice> = (set, get) => {
+  /** Runs API calls; an error goes to the banner and resolves to null. */
+  const request = async <T>(work: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await work()
+    } catch (error) {
+      get().showError(errorText(error))
+      return null
+    }
   }
+  const tools: Tools = { get, request, patch: (change) => set({ analyze: { ...get().analyze, ...change } }) }
+  return { analyze: EMPTY, ...loadActions(tools), ...modeActions(tools), ...suggestActions(tools) }
 }
