@@ -9,6 +9,9 @@ import { noteKey, type NoteList } from './note-list'
 
 type Mode = Taxonomy['modes'][number]
 
+/** The mode a number key names (1 is the first), if there is one. */
+const modeOf = (numbered: Mode[], key: string): Mode | undefined => numbered.find((_, i) => i === Number(key) - 1)
+
 /** What the Analyze screen's keys act on. */
 export interface AnalyzeKeys {
   list: NoteList
@@ -39,7 +42,7 @@ function useListKeys({ list, numbered, browsing, pending, setForm }: AnalyzeKeys
   useKeyAction(
     'analyze.assign',
     (_e, key) => {
-      const mode: Mode | undefined = numbered[Number(key) - 1]
+      const mode = modeOf(numbered, key)
       if (current && mode) void assignMode(current.itemId, mode.id, !current.modes.includes(mode.id))
     },
     browsing && pending === null,
@@ -75,7 +78,7 @@ function useModeKeys({ list, numbered, browsing, pending, setPending, setForm, s
   useKeyAction(
     'analyze.pick',
     (_e, key) => {
-      const mode: Mode | undefined = numbered[Number(key) - 1]
+      const mode = modeOf(numbered, key)
       const what = pending
       setPending(null)
       if (key === '0' && what === 'edit' && overall) {

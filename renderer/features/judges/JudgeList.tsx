@@ -30,7 +30,7 @@ export function JudgeList({
     if (made.index !== null) onPick(made.index)
   }
   const startCreating = () => {
-    const c = criteria.find((x) => !judges.some((j) => j.criterionId === x.id)) ?? criteria[0]
+    const c = criteria.find((x) => !judges.some((j) => j.criterionId === x.id)) ?? criteria.at(0)
     if (!c) return
     setCreating({ criterionId: c.id, name: `${c.name} judge`, profileId: profiles[0]?.id ?? '' })
     setTimeout(() => newName.current?.focus(), 0)

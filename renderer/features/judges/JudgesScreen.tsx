@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { JudgeSummary } from '../../../shared/judges'
 import { useStore } from '../../store'
 import { selectJudgeDetail, selectJudgeList } from '../../store/slices/judges'
 import { JudgeEditor } from './JudgeEditor'
@@ -20,7 +19,7 @@ export function JudgesScreen() {
   const [index, setIndex] = useState(0)
   const [shown, setShown] = useState<number | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
-  const judge: JudgeSummary | undefined = judges[Math.min(index, judges.length - 1)]
+  const judge = judges.at(Math.min(index, judges.length - 1))
 
   useEffect(() => {
     void loadJudgeLists()
