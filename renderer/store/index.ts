@@ -5,6 +5,10 @@ import type { RunView } from '../../shared/judges'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../shared/table-query'
 import { call, errorText } from '../api'
 import { createLabelSlice, type LabelSlice } from './label'
+import { createAnalyzeSlice, type AnalyzeSlice } from './slices/analyze'
+import { createCalibrateSlice, type CalibrateSlice } from './slices/calibrate'
+import { createJudgesSlice, type JudgesSlice } from './slices/judges'
+import { createReportSlice, type ReportSlice } from './slices/report'
 
 export type Screen = 'start' | 'data' | 'label' | 'analyze' | 'judges' | 'calibrate' | 'report' | 'settings'
 export const PAGE_SIZE = 100
@@ -86,11 +90,15 @@ interface ItemsSlice {
   setExpanded(expanded: boolean): void
 }
 
-export type Store = AppSlice & ItemsSlice & LabelSlice
+export type Store = AppSlice & ItemsSlice & LabelSlice & AnalyzeSlice & JudgesSlice & CalibrateSlice & ReportSlice
 
 /** The one bound store, made of an app slice and an items slice; actions call the API client. */
 export const useStore = create<Store>()((set, get, api) => ({
   ...createLabelSlice(set, get, api),
+  ...createAnalyzeSlice(set, get, api),
+  ...createJudgesSlice(set, get, api),
+  ...createCalibrateSlice(set, get, api),
+  ...createReportSlice(set, get, api),
   shell: null,
   canPickFiles: false,
   demoPath: null,

@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react'
+import { useState, type SyntheticEvent } from 'react'
 import type { Taxonomy } from '../../../shared/domain'
-import { call } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
+import { ModeSelect } from './ModeSelect'
 
 type Mode = Taxonomy['modes'][number]
 export type ModeFormState = { kind: 'create'; itemIds: number[] } | { kind: 'edit'; mode: Mode }
@@ -23,39 +23,28 @@ export function ModeForm({
   onClose: () => void
   onDone: () => Promise<void>
 }) {
-  const showError = useStore((s) => s.showError)
+  const createMode = useStore((s) => s.createMode)
+  const editMode = useStore((s) => s.editMode)
+  const mergeMode = useStore((s) => s.mergeMode)
+  const deleteMode = useStore((s) => s.deleteMode)
   const editing = state.kind === 'edit' ? state.mode : null
   const [name, setName] = useState(editing?.name ?? '')
   const [definition, setDefinition] = useState(editing?.definition ?? '')
   const [other, setOther] = useState<number | ''>('')
   const [confirmDelete, setConfirmDelete] = useState(false)
 
-  const act = async (work: () => Promise<unknown>) => {
-    try {
-      await work()
-      await onDone()
-    } catch (error) {
-      showError(error instanceof Error ? error.message : String(error))
-    }
+  const act = async (work: Promise<boolean>) => {
+    if (await work) await onDone()
   }
-  const save = (event?: FormEvent) => {
+  const save = (event?: SyntheticEvent) => {
     event?.preventDefault()
     if (!name.trim()) {
-      showError('A failure mode needs a name.')
+      useStore.getState().showError('A failure mode needs a name.')
       return
     }
-    void act(async () => {
-      if (!editing) {
-        const from = other === '' ? null : other
-        const ids = (state as { itemIds: number[] }).itemIds
-        const { id } = await call('modes.create', { name, definition, itemIds: from === null ? ids : [] })
-        if (from !== null && ids.length > 0) await call('modes.move', { itemIds: ids, from, to: id })
-        return
-      }
-      if (name.trim() !== editing.name) await call('modes.rename', { id: editing.id, name })
-      if (definition.trim() && definition.trim() !== editing.definition)
-        await call('criteria.update', { id: editing.id, definition })
-    })
+    if (editing) void act(editMode(editing, name, definition))
+    else if (state.kind === 'create')
+      void act(createMode({ name, definition, itemIds: state.itemIds, from: other === '' ? null : other }))
   }
   useKeyAction('mode.save', () => save())
   useKeyAction('mode.close', onClose)
@@ -65,7 +54,7 @@ export function ModeForm({
       <h2>
         {editing
           ? `Edit “${editing.name}”`
-          : `New failure mode from ${(state as { itemIds: number[] }).itemIds.length} trace(s)`}
+          : `New failure mode from ${state.kind === 'create' ? state.itemIds.length : 0} trace(s)`}
       </h2>
       <label>
         Name
@@ -120,7 +109,7 @@ export function ModeForm({
             <button
               type="button"
               disabled={other === ''}
-              onClick={() => other !== '' && void act(() => call('modes.merge', { from: editing.id, into: other }))}
+              onClick={() => other !== '' && void act(mergeMode(editing.id, other))}
             >
               Merge
             </button>
@@ -128,39 +117,12 @@ export function ModeForm({
               <input type="checkbox" checked={confirmDelete} onChange={(e) => setConfirmDelete(e.target.checked)} />{' '}
               delete this mode (its labels stay in the history)
             </label>
-            <button
-              type="button"
-              disabled={!confirmDelete}
-              onClick={() => void act(() => call('modes.delete', { id: editing.id }))}
-            >
+            <button type="button" disabled={!confirmDelete} onClick={() => void act(deleteMode(editing.id))}>
               Delete
             </button>
           </div>
         </fieldset>
       )}
     </form>
-  )
-}
-
-function ModeSelect({
-  value,
-  onChange,
-  modes,
-  none,
-}: {
-  value: number | ''
-  onChange: (v: number | '') => void
-  modes: Mode[]
-  none: string
-}) {
-  return (
-    <select value={value} onChange={(e) => onChange(e.target.value === '' ? '' : Number(e.target.value))}>
-      <option value="">{none}</option>
-      {modes.map((m) => (
-        <option key={m.id} value={m.id}>
-          {m.name}
-        </option>
-      ))}
-    </select>
   )
 }

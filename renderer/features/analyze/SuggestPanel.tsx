@@ -1,53 +1,29 @@
 import { useEffect, useState } from 'react'
-import type { Output } from '../../../shared/contract'
-import { call, errorText } from '../../api'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
-
-type Suggestion = Output<'taxonomy.suggest'>['suggestions'][number]
 
 /**
  * Axial coding with an LLM's help: the notes of failing traces go to a model profile, which
  * proposes failure modes; each proposal shows its traces' notes and becomes a mode only when
  * the user creates it (the course treats LLM groupings as suggestions to confirm).
  */
-export function SuggestPanel({ onCreated }: { onCreated: () => Promise<void> }) {
-  const showError = useStore((s) => s.showError)
-  const setScreen = useStore((s) => s.setScreen)
-  const [profiles, setProfiles] = useState<{ id: string; name: string }[]>([])
-  const [profileId, setProfileId] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [suggestions, setSuggestions] = useState<Suggestion[] | null>(null)
+export function SuggestPanel() {
+  const profiles = useStore((s) => s.analyze.profiles)
+  const suggestions = useStore((s) => s.analyze.suggestions)
+  const busy = useStore((s) => s.analyze.suggesting)
+  const loadProfiles = useStore((s) => s.loadSuggestProfiles)
+  const suggestModes = useStore((s) => s.suggestModes)
+  const create = useStore((s) => s.createSuggested)
+  const leave = useStore((s) => s.leaveSuggest)
+  const [picked, setPicked] = useState('')
+  // The first profile until the user picks one.
+  const profileId = picked || profiles[0]?.id || ''
 
   useEffect(() => {
-    call('profiles.list', {}).then(
-      (p) => {
-        setProfiles(p.profiles)
-        setProfileId((id) => id || p.profiles[0]?.id || '')
-      },
-      () => undefined,
-    )
-  }, [])
-  const suggest = async () => {
-    if (!profileId || busy) return
-    setBusy(true)
-    try {
-      setSuggestions((await call('taxonomy.suggest', { profileId })).suggestions)
-    } catch (error) {
-      showError(errorText(error))
-    } finally {
-      setBusy(false)
-    }
-  }
-  const create = async (s: Suggestion) => {
-    try {
-      await call('modes.create', { name: s.name, definition: s.definition, itemIds: s.itemIds })
-      setSuggestions((list) => list?.filter((x) => x !== s) ?? null)
-      await onCreated()
-    } catch (error) {
-      showError(errorText(error))
-    }
-  }
+    void loadProfiles()
+    return leave
+  }, [loadProfiles, leave])
+  const suggest = () => suggestModes(profileId)
   useKeyAction('analyze.suggest', () => void suggest(), profileId !== '')
 
   return (
@@ -56,7 +32,7 @@ export function SuggestPanel({ onCreated }: { onCreated: () => Promise<void> }) 
       {profiles.length === 0 ? (
         <p className="hint">
           Needs a model profile: add one in{' '}
-          <button className="link" onClick={() => setScreen('settings')}>
+          <button className="link" onClick={() => useStore.getState().setScreen('settings')}>
             Settings
           </button>
           .
@@ -66,7 +42,7 @@ export function SuggestPanel({ onCreated }: { onCreated: () => Promise<void> }) 
           <select
             aria-label="Model profile for suggestions"
             value={profileId}
-            onChange={(e) => setProfileId(e.target.value)}
+            onChange={(e) => setPicked(e.target.value)}
           >
             {profiles.map((p) => (
               <option key={p.id} value={p.id}>

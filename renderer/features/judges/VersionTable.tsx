@@ -102,7 +102,7 @@ export function VersionTable({
               <th scope="row">
                 v{v.version} <span className="muted">{v.createdAt.slice(0, 16).replace('T', ' ')}</span>
               </th>
-              <td className="mono">{v.external ? 'imported verdicts' : String(v.model.model ?? '')}</td>
+              <td className="mono">{v.external ? 'imported verdicts' : (v.model.model ?? '')}</td>
               <td>
                 <Rates m={split('train')} />
               </td>
