@@ -4,10 +4,12 @@
  * slices and comparisons around it. Every number comes from `shared/stats`.
  */
 import { z } from 'zod'
+import { Split, Verdict } from './domain'
 import { ERROR_POLICIES, errorPolicyEffect, type ErrorPolicy } from './stats/error-policy'
 import { INTERVAL_METHODS } from './stats/estimate'
 
-export const IntervalMethodSchema = z.enum(INTERVAL_METHODS as unknown as [string, ...string[]])
+/** The interval methods of `shared/stats/estimate.ts`, for the boundary. */
+export const IntervalMethodSchema = z.enum(INTERVAL_METHODS)
 
 /** What an error verdict counts as: left out (default), a Fail verdict (the course's convention), or a Pass verdict. */
 export const ErrorPolicySchema = z.enum(ERROR_POLICIES)
@@ -44,7 +46,7 @@ const Rate = z.object({
   trials: z.number(),
 })
 export const Matrix = z.object({
-  split: z.enum(['train', 'dev', 'test']),
+  split: Split,
   /** The cells, with the error verdicts counted in by `errorPolicy` (under `exclude`: pass/fail verdicts only). */
   tp: z.number().int(),
   fn: z.number().int(),
@@ -178,7 +180,7 @@ export const CalibrationView = z.object({
   histogram: Histogram.nullable(),
   advice: z
     .object({
-      nextClass: z.enum(['pass', 'fail']),
+      nextClass: Verdict,
       message: z.string(),
       additionalPass: z.number(),
       additionalFail: z.number(),
@@ -194,8 +196,8 @@ export type CalibrationView = z.infer<typeof CalibrationView>
 export const CellItem = z.object({
   itemId: z.number().int(),
   externalId: z.string(),
-  human: z.enum(['pass', 'fail']),
-  judge: z.enum(['pass', 'fail']),
+  human: Verdict,
+  judge: Verdict,
   /** The judge's verdict was an error, counted into this cell by the error policy. */
   error: z.boolean(),
   note: z.string(),
@@ -207,9 +209,9 @@ export type CellItem = z.infer<typeof CellItem>
 export const CellRequest = z
   .object({
     versionId: z.number().int(),
-    split: z.enum(['train', 'dev', 'test']),
-    human: z.enum(['pass', 'fail']),
-    judge: z.enum(['pass', 'fail']),
+    split: Split,
+    human: Verdict,
+    judge: Verdict,
     errors: ErrorPolicySchema.default('exclude'),
   })
   .strict()

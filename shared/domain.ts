@@ -6,11 +6,22 @@ import { z } from 'zod'
 import { DEFAULT_SESSION_SIZE, SESSION_ORDER_IDS } from './session'
 
 export const Verdict = z.enum(['pass', 'fail'])
+export type Verdict = z.infer<typeof Verdict>
 export const LabelVerdict = z.enum(['pass', 'fail', 'defer'])
+export type LabelVerdict = z.infer<typeof LabelVerdict>
 export const JudgeVerdict = z.enum(['pass', 'fail', 'error'])
+export type JudgeVerdict = z.infer<typeof JudgeVerdict>
 /** A judge verdict in the item views: `hidden` while the test lock keeps it out of sight. */
 export const ShownVerdict = z.enum(['pass', 'fail', 'error', 'hidden'])
+export type ShownVerdict = z.infer<typeof ShownVerdict>
 export const Split = z.enum(['train', 'dev', 'test'])
+export type Split = z.infer<typeof Split>
+/** How an item's trace is shown: chat messages, named pipeline steps, or plain input and output. */
+export const ItemKind = z.enum(['chat', 'pipeline', 'text'])
+export type ItemKind = z.infer<typeof ItemKind>
+/** Where the order of a system's states comes from (`shared/state-order.ts`). */
+export const OrderSource = z.enum(['user', 'steps', 'inferred'])
+export type OrderSource = z.infer<typeof OrderSource>
 
 /** One message of a chat trace, OpenAI-shaped; `tool_calls` pair with later `tool` messages by id. */
 export const ChatMessage = z.object({
@@ -58,7 +69,7 @@ export const ItemRow = z.object({
   id: z.number().int(),
   externalId: z.string(),
   dataset: z.string(),
-  kind: z.enum(['chat', 'pipeline', 'text']),
+  kind: ItemKind,
   inputPreview: z.string(),
   outputPreview: z.string(),
   label: LabelVerdict.nullable(),
@@ -89,7 +100,7 @@ export const ItemDetail = z.object({
   id: z.number().int(),
   externalId: z.string(),
   dataset: z.string(),
-  kind: z.enum(['chat', 'pipeline', 'text']),
+  kind: ItemKind,
   input: z.string(),
   output: z.string(),
   messages: z.array(ChatMessage),
@@ -282,7 +293,7 @@ export const Taxonomy = z.object({
       rate: Rate,
       itemIds: z.array(z.number().int()),
       /** Traces pinned as clear examples of the mode present (fail) and absent (pass): the definition's evidence, and a judge's few-shot candidates. */
-      examples: z.array(z.object({ kind: z.enum(['pass', 'fail']), itemId: z.number().int(), externalId: z.string() })),
+      examples: z.array(z.object({ kind: Verdict, itemId: z.number().int(), externalId: z.string() })),
     }),
   ),
   /** cooccurrence[i][j]: traces with both mode i and mode j (the diagonal is each mode's count). */
@@ -319,7 +330,7 @@ export const Taxonomy = z.object({
     /** Every state in order, with how many failing traces first failed there and last succeeded there. */
     states: z.array(z.object({ state: z.string(), firstFailures: z.number().int(), lastSuccesses: z.number().int() })),
     /** Where the order of `states` comes from: the user (at import), the pipelines' steps, or inferred from the data. */
-    orderSource: z.enum(['user', 'steps', 'inferred']),
+    orderSource: OrderSource,
     /** Neighbouring states whose order nothing in the data fixes (an inferred order put the first seen first). */
     unfixed: z.array(z.tuple([z.string(), z.string()])),
     /** Failing traces in the matrix. */

@@ -5,7 +5,7 @@
  * a verdict, and anything else becomes an `error` verdict with the raw text kept, never `fail`.
  */
 import { z } from 'zod'
-import { JudgeVerdict, Split } from './domain'
+import { JudgeVerdict, LabelVerdict, Split, Verdict } from './domain'
 
 /** A model endpoint: OpenAI or any OpenAI-compatible server. The API key is never part of it. */
 export const ModelProfile = z.object({
@@ -142,7 +142,7 @@ export const VerdictView = z.object({
   itemId: z.number().int(),
   externalId: z.string(),
   split: Split.nullable(),
-  human: z.enum(['pass', 'fail', 'defer']).nullable(),
+  human: LabelVerdict.nullable(),
   verdict: JudgeVerdict,
   critique: z.string(),
   error: z.string().nullable(),
@@ -158,7 +158,7 @@ export type VerdictView = z.infer<typeof VerdictView>
 export const FewshotCandidate = z.object({
   itemId: z.number().int(),
   externalId: z.string(),
-  verdict: z.enum(['pass', 'fail']),
+  verdict: Verdict,
   note: z.string(),
   preview: z.string(),
 })
@@ -231,7 +231,8 @@ export function templateProblems(template: string): string[] {
   return problems
 }
 
-export interface TemplateContext {
+/** What a template's variables stand for (a type, not an interface, so it reads as a plain record of fields). */
+export type TemplateContext = {
   input: string
   output: string
   trace: string
@@ -248,18 +249,14 @@ export function renderTemplate(template: string, ctx: TemplateContext): string {
       const value = ctx.metadata[name.slice('metadata.'.length)]
       return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value)
     }
-    const value = (ctx as unknown as Record<string, unknown>)[name]
+    const fields: Readonly<Record<string, unknown>> = ctx
+    const value = fields[name]
     return typeof value === 'string' ? value : whole
   })
 }
 
 /** One few-shot example as the template's {{examples}} shows it: input, output, critique, result. */
-export function formatExample(e: {
-  input: string
-  output: string
-  critique: string
-  verdict: 'pass' | 'fail'
-}): string {
+export function formatExample(e: { input: string; output: string; critique: string; verdict: Verdict }): string {
   return `<example>\n<input>\n${e.input}\n</input>\n<output>\n${e.output}\n</output>\n<critique>${e.critique || '(no note)'}</critique>\n<result>${e.verdict === 'pass' ? 'Pass' : 'Fail'}</result>\n</example>`
 }
 
@@ -298,7 +295,7 @@ export const VERDICT_SCHEMA = {
   additionalProperties: false,
 } as const
 
-export type ParsedAnswer = { ok: true; verdict: 'pass' | 'fail'; critique: string } | { ok: false; reason: string }
+export type ParsedAnswer = { ok: true; verdict: Verdict; critique: string } | { ok: false; reason: string }
 
 /**
  * The strict parse of a judge's answer: one JSON object (a ```json fence around it is allowed)

@@ -4,6 +4,7 @@
  * inferred from what the data says about which state comes before which: each pipeline's steps in
  * order, and each failing trace's last successful state before its first failing one.
  */
+import type { OrderSource } from './domain'
 
 /** States seen in this order, `weight` times (a pipeline's step names; a last success and the first failure after it). */
 export interface OrderEvidence {
@@ -14,7 +15,7 @@ export interface OrderEvidence {
 export interface StateOrder {
   order: string[]
   /** `user`: given at import; `steps`: every state is a pipeline step, in the steps' order; `inferred`: worked out from the data. */
-  source: 'user' | 'steps' | 'inferred'
+  source: OrderSource
   /** Neighbouring states whose order nothing in the data fixes (the first seen is put first): give the order to settle them. */
   unfixed: [string, string][]
 }

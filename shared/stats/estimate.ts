@@ -32,16 +32,9 @@ import { roganGladen } from './rogan-gladen'
  * same draws; `exact`: judgy's interval at B = ∞ by enumeration (n ≤ 300); `lang-reiczigel`:
  * adjusted analytic interval; `wald`: plain delta method, for comparison only.
  */
-export type IntervalMethod = 'judgy' | 'bootstrap' | 'bca' | 'exact' | 'lang-reiczigel' | 'wald'
+export const INTERVAL_METHODS = ['judgy', 'bootstrap', 'bca', 'exact', 'lang-reiczigel', 'wald'] as const
 
-export const INTERVAL_METHODS: readonly IntervalMethod[] = [
-  'judgy',
-  'bootstrap',
-  'bca',
-  'exact',
-  'lang-reiczigel',
-  'wald',
-]
+export type IntervalMethod = (typeof INTERVAL_METHODS)[number]
 
 /**
  * The default for new estimates: the method with the best worst-case coverage in our simulation

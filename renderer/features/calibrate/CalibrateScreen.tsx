@@ -3,11 +3,19 @@ import {
   DEFAULT_TARGETS,
   ERROR_POLICY_NAMES,
   estimateErrorsText,
+  IntervalMethodSchema,
   type CalibrationView,
   type CellItem,
   type Targets,
 } from '../../../shared/calibrate'
-import { ERROR_POLICIES, errorPolicyEffect, estimate, INTERVAL_METHODS, type ErrorPolicy } from '../../../shared/stats'
+import {
+  DEFAULT_METHOD,
+  ERROR_POLICIES,
+  errorPolicyEffect,
+  estimate,
+  INTERVAL_METHODS,
+  type ErrorPolicy,
+} from '../../../shared/stats'
 import { call, errorText } from '../../api'
 import { Histogram } from '../../../shared/charts/Histogram'
 import { SensitivityPlot } from '../../../shared/charts/SensitivityPlot'
@@ -40,7 +48,7 @@ export function CalibrateScreen() {
   const [choices, setChoices] = useState<{ versionId: number; label: string }[] | null>(null)
   const [versionId, setVersionId] = useState<number | null>(null)
   const [params, setParams] = useState({
-    method: 'lang-reiczigel',
+    method: DEFAULT_METHOD,
     iterations: 20_000,
     seed: 0,
     confidence: 0.95,
@@ -182,7 +190,7 @@ export function CalibrateScreen() {
           Interval
           <select
             value={params.method}
-            onChange={(ev) => setParams({ ...params, method: ev.target.value })}
+            onChange={(ev) => setParams({ ...params, method: IntervalMethodSchema.parse(ev.target.value) })}
             data-testid="calibrate-method"
           >
             {INTERVAL_METHODS.map((m) => (
