@@ -67,7 +67,10 @@ export type Matrix = z.infer<typeof Matrix>
 
 const Warning = z.object({ code: z.string(), message: z.string() })
 
-/** The judge's verdicts on unlabeled items: k of m judged pass, with the error verdicts counted in by the policy; `errors` of them were error verdicts. */
+/**
+ * The judge's verdicts on unlabeled items: k of m judged pass, with the error verdicts counted in by the policy;
+ * `errors` of them were error verdicts.
+ */
 export const Production = z.object({ m: z.number().int(), k: z.number().int(), errors: z.number().int() })
 
 export const EstimateView = z.object({
@@ -205,7 +208,10 @@ export const CellItem = z.object({
 })
 export type CellItem = z.infer<typeof CellItem>
 
-/** Which matrix cell to list; under an error policy other than `exclude` error verdicts are listed in the cell they count in. */
+/**
+ * Which matrix cell to list; under an error policy other than `exclude` error verdicts are listed in the cell they
+ * count in.
+ */
 export const CellRequest = z
   .object({
     versionId: z.number().int(),
@@ -224,7 +230,7 @@ export const DEFAULT_TARGETS = { target: 0.9, minimum: 0.8 }
 export const Targets = z
   .object({ target: z.number().gt(0).max(1), minimum: z.number().gt(0).max(1) })
   .strict()
-  .refine((t) => t.minimum <= t.target, { message: 'the minimum cannot be above the target', path: ['minimum'] })
+  .refine((t) => t.minimum <= t.target, { error: 'the minimum cannot be above the target', path: ['minimum'] })
 export type Targets = z.infer<typeof Targets>
 
 /** The error policies as the screens and reports name them. */
@@ -315,7 +321,9 @@ export function scoreCheck(m: {
   }
 }
 
-/** Whether the version judged any labeled item of the split: a split never run has an all-zero matrix that says nothing. */
+/**
+ * Whether the version judged any labeled item of the split: a split never run has an all-zero matrix that says nothing.
+ */
 export const splitRan = (m: Pick<Matrix, 'tp' | 'fn' | 'tn' | 'fp' | 'errors'>): boolean =>
   m.tp + m.fn + m.tn + m.fp + m.errors > 0
 
@@ -326,7 +334,10 @@ export function notRunText(m: Pick<Matrix, 'split' | 'missing'>): string {
   return `${m.split} split: not run by this version (${labeled}).`
 }
 
-/** A rate with its interval and n, "93.3% [81.1%, 98.0%] n=30" — or why there is none, never the empty interval [0%, 100%] of n = 0. */
+/**
+ * A rate with its interval and n, "93.3% [81.1%, 98.0%] n=30" — or why there is none, never the empty
+ * interval [0%, 100%] of n = 0.
+ */
 export function rateText(r: Matrix['tpr'], humanClass: 'Pass' | 'Fail'): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`
   if (r.estimate === null) return `— (no human-${humanClass} item with a pass/fail verdict)`

@@ -258,7 +258,10 @@ export const UserSettings = z.object({
 })
 export type UserSettings = z.infer<typeof UserSettings>
 
-/** A note of the notes board: an annotator's current label of an item on a criterion that carries a note (every annotator's, not only the newest). */
+/**
+ * A note of the notes board: an annotator's current label of an item on a criterion that carries a note (every
+ * annotator's, not only the newest).
+ */
 export const NoteView = z.object({
   itemId: z.number().int(),
   externalId: z.string(),
@@ -277,7 +280,10 @@ export type NoteView = z.infer<typeof NoteView>
 
 const Rate = z.object({ estimate: z.number().nullable(), lower: z.number(), upper: z.number() })
 
-/** The counted taxonomy (methodology §2.4, §6.2): the Pareto, the co-occurrences, a pivot and, for pipelines, the transitions. */
+/**
+ * The counted taxonomy (methodology §2.4, §6.2): the Pareto, the co-occurrences, a pivot and, for pipelines, the
+ * transitions.
+ */
 export const Taxonomy = z.object({
   /** Traces reviewed: a pass or fail on Overall or a verdict on a failure mode. */
   reviewed: z.number().int(),
@@ -292,7 +298,10 @@ export const Taxonomy = z.object({
       count: z.number().int(),
       rate: Rate,
       itemIds: z.array(z.number().int()),
-      /** Traces pinned as clear examples of the mode present (fail) and absent (pass): the definition's evidence, and a judge's few-shot candidates. */
+      /**
+       * Traces pinned as clear examples of the mode present (fail) and absent (pass): the definition's evidence, and a
+       * judge's few-shot candidates.
+       */
       examples: z.array(z.object({ kind: Verdict, itemId: z.number().int(), externalId: z.string() })),
     }),
   ),
@@ -329,7 +338,9 @@ export const Taxonomy = z.object({
     steps: z.array(z.object({ step: z.string(), reached: z.number().int(), passed: z.number().int(), rate: Rate })),
     /** Every state in order, with how many failing traces first failed there and last succeeded there. */
     states: z.array(z.object({ state: z.string(), firstFailures: z.number().int(), lastSuccesses: z.number().int() })),
-    /** Where the order of `states` comes from: the user (at import), the pipelines' steps, or inferred from the data. */
+    /**
+     * Where the order of `states` comes from: the user (at import), the pipelines' steps, or inferred from the data.
+     */
     orderSource: OrderSource,
     /** Neighbouring states whose order nothing in the data fixes (an inferred order put the first seen first). */
     unfixed: z.array(z.tuple([z.string(), z.string()])),
@@ -337,7 +348,10 @@ export const Taxonomy = z.object({
     failed: z.number().int(),
     /** Failing pipeline traces with no first failing step marked: not in the matrix. */
     unmarked: z.number().int(),
-    /** Traces in the matrix whose last success comes after their first failure in the order (the order, or the data, is wrong). */
+    /**
+     * Traces in the matrix whose last success comes after their first failure in the order (the order, or the data, is
+     * wrong).
+     */
     backwards: z.number().int(),
   }),
   saturation: Saturation,

@@ -20,7 +20,7 @@ export const ExportRequest = z
   })
   .strict()
   .refine((r) => r.what !== 'judgy' || r.judge !== undefined, {
-    message: "judgy's arrays are per judge: choose one",
+    error: "judgy's arrays are per judge: choose one",
     path: ['judge'],
   })
 export type ExportRequest = z.infer<typeof ExportRequest>

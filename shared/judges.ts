@@ -20,7 +20,8 @@ export const ModelProfile = z.object({
     ),
   name: z.string().trim().min(1).max(200),
   provider: z.string().trim().max(100).default('openai'),
-  baseUrl: z.string().trim().url('a base URL such as https://api.openai.com/v1 or http://localhost:11434/v1'),
+  // Trimmed before the URL check (z.url() alone would check first), as the check of a string.
+  baseUrl: z.string().trim().check(z.url('a base URL such as https://api.openai.com/v1 or http://localhost:11434/v1')),
   model: z.string().trim().min(1, 'a model id is required (pin an exact version)').max(200),
   /** Sent with every request (temperature, max_tokens, top_p, seed…). */
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({ temperature: 0 }),
@@ -73,7 +74,7 @@ export const JudgeVersionView = z.object({
   id: z.number().int(),
   version: z.number().int(),
   prompt: z.string(),
-  model: ModelSnapshot.partial().passthrough(),
+  model: ModelSnapshot.partial().loose(),
   params: z.record(z.string(), z.unknown()),
   fewshotIds: z.array(z.number().int()),
   testEvaluations: z.number().int(),

@@ -68,7 +68,10 @@ export interface EstimateInput {
   resampleUnlabeled?: boolean
   /** Return the kept bootstrap draws, sorted ascending (for a histogram). */
   keepDraws?: boolean
-  /** Error verdicts by human class and in production, beside `counts` (which hold pass/fail verdicts only). Default none. */
+  /**
+   * Error verdicts by human class and in production, beside `counts` (which hold pass/fail verdicts only). Default
+   * none.
+   */
   errors?: ErrorCounts
   /** What an error verdict counts as (`error-policy.ts`). Default `exclude`: left out. */
   errorPolicy?: ErrorPolicy
@@ -261,7 +264,10 @@ function bootstrapPart(
   }
 }
 
-/** Refusals that the left-out error verdicts may explain (a class or the production set emptied, a judge made to look worse). */
+/**
+ * Refusals that the left-out error verdicts may explain (a class or the production set emptied, a judge made to look
+ * worse).
+ */
 const EXPLAINED_BY_ERRORS: readonly StatsErrorCode[] = [
   'empty_test',
   'empty_unlabeled',
