@@ -19,7 +19,10 @@ const assay = (...args: string[]) =>
     maxBuffer: 64 * 1024 * 1024,
   })
 
-/** Counts from `assay export`: test pairs (human × judge) and the production verdicts of items without a pass/fail label. */
+/**
+ * Counts from `assay export`: test pairs (human × judge) and the production verdicts of items without a pass/fail
+ * label.
+ */
 function countsFromExport(project: string) {
   const rows = assay('export', project, '--format', 'jsonl')
     .trim()

@@ -31,7 +31,7 @@ describe('criteria and annotators on a project of your own traces', () => {
       page
         .locator('.setup-form select')
         .first()
-        .evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? '')
+        .evaluate((s: HTMLSelectElement) => s.selectedOptions.item(0)?.textContent ?? '')
     await expect.poll(chosen).toBe('Overall (v1, 0 labeled)')
     const definition = page.getByTestId('criterion-definition')
     await expect
