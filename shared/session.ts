@@ -42,7 +42,7 @@ export const SESSION_ORDERS = [
 ] as const
 
 export type SessionOrder = (typeof SESSION_ORDERS)[number]['id']
-export const SESSION_ORDER_IDS = SESSION_ORDERS.map((o) => o.id) as [SessionOrder, ...SessionOrder[]]
+export const SESSION_ORDER_IDS: readonly SessionOrder[] = SESSION_ORDERS.map((o) => o.id)
 export const DEFAULT_SESSION_SIZE = 100
 
 /** The saturation meter's window (methodology §2.5): new failure modes in the last this-many reviewed traces. */
