@@ -4,10 +4,12 @@
  * slices and comparisons around it. Every number comes from `shared/stats`.
  */
 import { z } from 'zod'
+import { Split, Verdict } from './domain'
 import { ERROR_POLICIES, errorPolicyEffect, type ErrorPolicy } from './stats/error-policy'
 import { INTERVAL_METHODS } from './stats/estimate'
 
-export const IntervalMethodSchema = z.enum(INTERVAL_METHODS as unknown as [string, ...string[]])
+/** The interval methods of `shared/stats/estimate.ts`, for the boundary. */
+export const IntervalMethodSchema = z.enum(INTERVAL_METHODS)
 
 /** What an error verdict counts as: left out (default), a Fail verdict (the course's convention), or a Pass verdict. */
 export const ErrorPolicySchema = z.enum(ERROR_POLICIES)
@@ -44,7 +46,7 @@ const Rate = z.object({
   trials: z.number(),
 })
 export const Matrix = z.object({
-  split: z.enum(['train', 'dev', 'test']),
+  split: Split,
   /** The cells, with the error verdicts counted in by `errorPolicy` (under `exclude`: pass/fail verdicts only). */
   tp: z.number().int(),
   fn: z.number().int(),
@@ -65,7 +67,10 @@ export type Matrix = z.infer<typeof Matrix>
 
 const Warning = z.object({ code: z.string(), message: z.string() })
 
-/** The judge's verdicts on unlabeled items: k of m judged pass, with the error verdicts counted in by the policy; `errors` of them were error verdicts. */
+/**
+ * The judge's verdicts on unlabeled items: k of m judged pass, with the error verdicts counted in by the policy;
+ * `errors` of them were error verdicts.
+ */
 export const Production = z.object({ m: z.number().int(), k: z.number().int(), errors: z.number().int() })
 
 export const EstimateView = z.object({
@@ -178,7 +183,7 @@ export const CalibrationView = z.object({
   histogram: Histogram.nullable(),
   advice: z
     .object({
-      nextClass: z.enum(['pass', 'fail']),
+      nextClass: Verdict,
       message: z.string(),
       additionalPass: z.number(),
       additionalFail: z.number(),
@@ -194,8 +199,8 @@ export type CalibrationView = z.infer<typeof CalibrationView>
 export const CellItem = z.object({
   itemId: z.number().int(),
   externalId: z.string(),
-  human: z.enum(['pass', 'fail']),
-  judge: z.enum(['pass', 'fail']),
+  human: Verdict,
+  judge: Verdict,
   /** The judge's verdict was an error, counted into this cell by the error policy. */
   error: z.boolean(),
   note: z.string(),
@@ -203,13 +208,16 @@ export const CellItem = z.object({
 })
 export type CellItem = z.infer<typeof CellItem>
 
-/** Which matrix cell to list; under an error policy other than `exclude` error verdicts are listed in the cell they count in. */
+/**
+ * Which matrix cell to list; under an error policy other than `exclude` error verdicts are listed in the cell they
+ * count in.
+ */
 export const CellRequest = z
   .object({
     versionId: z.number().int(),
-    split: z.enum(['train', 'dev', 'test']),
-    human: z.enum(['pass', 'fail']),
-    judge: z.enum(['pass', 'fail']),
+    split: Split,
+    human: Verdict,
+    judge: Verdict,
     errors: ErrorPolicySchema.default('exclude'),
   })
   .strict()
@@ -222,7 +230,7 @@ export const DEFAULT_TARGETS = { target: 0.9, minimum: 0.8 }
 export const Targets = z
   .object({ target: z.number().gt(0).max(1), minimum: z.number().gt(0).max(1) })
   .strict()
-  .refine((t) => t.minimum <= t.target, { message: 'the minimum cannot be above the target', path: ['minimum'] })
+  .refine((t) => t.minimum <= t.target, { error: 'the minimum cannot be above the target', path: ['minimum'] })
 export type Targets = z.infer<typeof Targets>
 
 /** The error policies as the screens and reports name them. */
@@ -313,7 +321,9 @@ export function scoreCheck(m: {
   }
 }
 
-/** Whether the version judged any labeled item of the split: a split never run has an all-zero matrix that says nothing. */
+/**
+ * Whether the version judged any labeled item of the split: a split never run has an all-zero matrix that says nothing.
+ */
 export const splitRan = (m: Pick<Matrix, 'tp' | 'fn' | 'tn' | 'fp' | 'errors'>): boolean =>
   m.tp + m.fn + m.tn + m.fp + m.errors > 0
 
@@ -324,7 +334,10 @@ export function notRunText(m: Pick<Matrix, 'split' | 'missing'>): string {
   return `${m.split} split: not run by this version (${labeled}).`
 }
 
-/** A rate with its interval and n, "93.3% [81.1%, 98.0%] n=30" — or why there is none, never the empty interval [0%, 100%] of n = 0. */
+/**
+ * A rate with its interval and n, "93.3% [81.1%, 98.0%] n=30" — or why there is none, never the empty
+ * interval [0%, 100%] of n = 0.
+ */
 export function rateText(r: Matrix['tpr'], humanClass: 'Pass' | 'Fail'): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`
   if (r.estimate === null) return `— (no human-${humanClass} item with a pass/fail verdict)`

@@ -6,11 +6,22 @@ import { z } from 'zod'
 import { DEFAULT_SESSION_SIZE, SESSION_ORDER_IDS } from './session'
 
 export const Verdict = z.enum(['pass', 'fail'])
+export type Verdict = z.infer<typeof Verdict>
 export const LabelVerdict = z.enum(['pass', 'fail', 'defer'])
+export type LabelVerdict = z.infer<typeof LabelVerdict>
 export const JudgeVerdict = z.enum(['pass', 'fail', 'error'])
+export type JudgeVerdict = z.infer<typeof JudgeVerdict>
 /** A judge verdict in the item views: `hidden` while the test lock keeps it out of sight. */
 export const ShownVerdict = z.enum(['pass', 'fail', 'error', 'hidden'])
+export type ShownVerdict = z.infer<typeof ShownVerdict>
 export const Split = z.enum(['train', 'dev', 'test'])
+export type Split = z.infer<typeof Split>
+/** How an item's trace is shown: chat messages, named pipeline steps, or plain input and output. */
+export const ItemKind = z.enum(['chat', 'pipeline', 'text'])
+export type ItemKind = z.infer<typeof ItemKind>
+/** Where the order of a system's states comes from (`shared/state-order.ts`). */
+export const OrderSource = z.enum(['user', 'steps', 'inferred'])
+export type OrderSource = z.infer<typeof OrderSource>
 
 /** One message of a chat trace, OpenAI-shaped; `tool_calls` pair with later `tool` messages by id. */
 export const ChatMessage = z.object({
@@ -58,7 +69,7 @@ export const ItemRow = z.object({
   id: z.number().int(),
   externalId: z.string(),
   dataset: z.string(),
-  kind: z.enum(['chat', 'pipeline', 'text']),
+  kind: ItemKind,
   inputPreview: z.string(),
   outputPreview: z.string(),
   label: LabelVerdict.nullable(),
@@ -89,7 +100,7 @@ export const ItemDetail = z.object({
   id: z.number().int(),
   externalId: z.string(),
   dataset: z.string(),
-  kind: z.enum(['chat', 'pipeline', 'text']),
+  kind: ItemKind,
   input: z.string(),
   output: z.string(),
   messages: z.array(ChatMessage),
@@ -247,7 +258,10 @@ export const UserSettings = z.object({
 })
 export type UserSettings = z.infer<typeof UserSettings>
 
-/** A note of the notes board: an annotator's current label of an item on a criterion that carries a note (every annotator's, not only the newest). */
+/**
+ * A note of the notes board: an annotator's current label of an item on a criterion that carries a note (every
+ * annotator's, not only the newest).
+ */
 export const NoteView = z.object({
   itemId: z.number().int(),
   externalId: z.string(),
@@ -266,7 +280,10 @@ export type NoteView = z.infer<typeof NoteView>
 
 const Rate = z.object({ estimate: z.number().nullable(), lower: z.number(), upper: z.number() })
 
-/** The counted taxonomy (methodology §2.4, §6.2): the Pareto, the co-occurrences, a pivot and, for pipelines, the transitions. */
+/**
+ * The counted taxonomy (methodology §2.4, §6.2): the Pareto, the co-occurrences, a pivot and, for pipelines, the
+ * transitions.
+ */
 export const Taxonomy = z.object({
   /** Traces reviewed: a pass or fail on Overall or a verdict on a failure mode. */
   reviewed: z.number().int(),
@@ -281,8 +298,11 @@ export const Taxonomy = z.object({
       count: z.number().int(),
       rate: Rate,
       itemIds: z.array(z.number().int()),
-      /** Traces pinned as clear examples of the mode present (fail) and absent (pass): the definition's evidence, and a judge's few-shot candidates. */
-      examples: z.array(z.object({ kind: z.enum(['pass', 'fail']), itemId: z.number().int(), externalId: z.string() })),
+      /**
+       * Traces pinned as clear examples of the mode present (fail) and absent (pass): the definition's evidence, and a
+       * judge's few-shot candidates.
+       */
+      examples: z.array(z.object({ kind: Verdict, itemId: z.number().int(), externalId: z.string() })),
     }),
   ),
   /** cooccurrence[i][j]: traces with both mode i and mode j (the diagonal is each mode's count). */
@@ -318,15 +338,20 @@ export const Taxonomy = z.object({
     steps: z.array(z.object({ step: z.string(), reached: z.number().int(), passed: z.number().int(), rate: Rate })),
     /** Every state in order, with how many failing traces first failed there and last succeeded there. */
     states: z.array(z.object({ state: z.string(), firstFailures: z.number().int(), lastSuccesses: z.number().int() })),
-    /** Where the order of `states` comes from: the user (at import), the pipelines' steps, or inferred from the data. */
-    orderSource: z.enum(['user', 'steps', 'inferred']),
+    /**
+     * Where the order of `states` comes from: the user (at import), the pipelines' steps, or inferred from the data.
+     */
+    orderSource: OrderSource,
     /** Neighbouring states whose order nothing in the data fixes (an inferred order put the first seen first). */
     unfixed: z.array(z.tuple([z.string(), z.string()])),
     /** Failing traces in the matrix. */
     failed: z.number().int(),
     /** Failing pipeline traces with no first failing step marked: not in the matrix. */
     unmarked: z.number().int(),
-    /** Traces in the matrix whose last success comes after their first failure in the order (the order, or the data, is wrong). */
+    /**
+     * Traces in the matrix whose last success comes after their first failure in the order (the order, or the data, is
+     * wrong).
+     */
     backwards: z.number().int(),
   }),
   saturation: Saturation,

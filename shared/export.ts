@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ERROR_POLICIES } from './stats/error-policy'
+import { ErrorPolicySchema } from './calibrate'
 
 /**
  * What File → Export… (and `e` on the Data screen) writes — the same files as `assay export`:
@@ -16,11 +16,11 @@ export const ExportRequest = z
     format: z.enum(['csv', 'jsonl']).default('csv'),
     judge: z.string().trim().min(1).max(200).optional(),
     /** With `judgy`: what an error verdict becomes in the 0/1 arrays (as `assay export --judgy --errors`). */
-    errors: z.enum(ERROR_POLICIES).default('exclude'),
+    errors: ErrorPolicySchema.default('exclude'),
   })
   .strict()
   .refine((r) => r.what !== 'judgy' || r.judge !== undefined, {
-    message: "judgy's arrays are per judge: choose one",
+    error: "judgy's arrays are per judge: choose one",
     path: ['judge'],
   })
 export type ExportRequest = z.infer<typeof ExportRequest>

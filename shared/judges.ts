@@ -5,7 +5,7 @@
  * a verdict, and anything else becomes an `error` verdict with the raw text kept, never `fail`.
  */
 import { z } from 'zod'
-import { JudgeVerdict, Split } from './domain'
+import { JudgeVerdict, LabelVerdict, Split, Verdict } from './domain'
 
 /** A model endpoint: OpenAI or any OpenAI-compatible server. The API key is never part of it. */
 export const ModelProfile = z.object({
@@ -20,7 +20,8 @@ export const ModelProfile = z.object({
     ),
   name: z.string().trim().min(1).max(200),
   provider: z.string().trim().max(100).default('openai'),
-  baseUrl: z.string().trim().url('a base URL such as https://api.openai.com/v1 or http://localhost:11434/v1'),
+  // Trimmed before the URL check (z.url() alone would check first), as the check of a string.
+  baseUrl: z.string().trim().check(z.url('a base URL such as https://api.openai.com/v1 or http://localhost:11434/v1')),
   model: z.string().trim().min(1, 'a model id is required (pin an exact version)').max(200),
   /** Sent with every request (temperature, max_tokens, top_p, seed…). */
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({ temperature: 0 }),
@@ -73,7 +74,7 @@ export const JudgeVersionView = z.object({
   id: z.number().int(),
   version: z.number().int(),
   prompt: z.string(),
-  model: ModelSnapshot.partial().passthrough(),
+  model: ModelSnapshot.partial().loose(),
   params: z.record(z.string(), z.unknown()),
   fewshotIds: z.array(z.number().int()),
   testEvaluations: z.number().int(),
@@ -142,7 +143,7 @@ export const VerdictView = z.object({
   itemId: z.number().int(),
   externalId: z.string(),
   split: Split.nullable(),
-  human: z.enum(['pass', 'fail', 'defer']).nullable(),
+  human: LabelVerdict.nullable(),
   verdict: JudgeVerdict,
   critique: z.string(),
   error: z.string().nullable(),
@@ -158,7 +159,7 @@ export type VerdictView = z.infer<typeof VerdictView>
 export const FewshotCandidate = z.object({
   itemId: z.number().int(),
   externalId: z.string(),
-  verdict: z.enum(['pass', 'fail']),
+  verdict: Verdict,
   note: z.string(),
   preview: z.string(),
 })
@@ -231,7 +232,8 @@ export function templateProblems(template: string): string[] {
   return problems
 }
 
-export interface TemplateContext {
+/** What a template's variables stand for (a type, not an interface, so it reads as a plain record of fields). */
+export type TemplateContext = {
   input: string
   output: string
   trace: string
@@ -248,18 +250,14 @@ export function renderTemplate(template: string, ctx: TemplateContext): string {
       const value = ctx.metadata[name.slice('metadata.'.length)]
       return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value)
     }
-    const value = (ctx as unknown as Record<string, unknown>)[name]
+    const fields: Readonly<Record<string, unknown>> = ctx
+    const value = fields[name]
     return typeof value === 'string' ? value : whole
   })
 }
 
 /** One few-shot example as the template's {{examples}} shows it: input, output, critique, result. */
-export function formatExample(e: {
-  input: string
-  output: string
-  critique: string
-  verdict: 'pass' | 'fail'
-}): string {
+export function formatExample(e: { input: string; output: string; critique: string; verdict: Verdict }): string {
   return `<example>\n<input>\n${e.input}\n</input>\n<output>\n${e.output}\n</output>\n<critique>${e.critique || '(no note)'}</critique>\n<result>${e.verdict === 'pass' ? 'Pass' : 'Fail'}</result>\n</example>`
 }
 
@@ -298,7 +296,7 @@ export const VERDICT_SCHEMA = {
   additionalProperties: false,
 } as const
 
-export type ParsedAnswer = { ok: true; verdict: 'pass' | 'fail'; critique: string } | { ok: false; reason: string }
+export type ParsedAnswer = { ok: true; verdict: Verdict; critique: string } | { ok: false; reason: string }
 
 /**
  * The strict parse of a judge's answer: one JSON object (a ```json fence around it is allowed)

@@ -1,4 +1,6 @@
-// Labeling-session constants, kept free of zod so the renderer can use them without bundling it.
+// Labeling-session constants, kept free of zod so the renderer can use them without bundling it
+// (the type import below is erased).
+import type { LabelVerdict } from './domain'
 
 /** The orders a session can take its items in (methodology §2.6, requirement 15). */
 export const SESSION_ORDERS = [
@@ -40,7 +42,7 @@ export const SESSION_ORDERS = [
 ] as const
 
 export type SessionOrder = (typeof SESSION_ORDERS)[number]['id']
-export const SESSION_ORDER_IDS = SESSION_ORDERS.map((o) => o.id) as [SessionOrder, ...SessionOrder[]]
+export const SESSION_ORDER_IDS: readonly SessionOrder[] = SESSION_ORDERS.map((o) => o.id)
 export const DEFAULT_SESSION_SIZE = 100
 
 /** The saturation meter's window (methodology §2.5): new failure modes in the last this-many reviewed traces. */
@@ -59,10 +61,11 @@ export interface SessionCounts {
   labeled: number
 }
 
+/** A session item as far as its counts go: its current label, if any. */
+type SessionEntry = { label: { verdict: LabelVerdict } | null }
+
 /** Counts a session's items by their current label (the bar, the summary and Resume all say these). */
-export function sessionCounts(
-  items: readonly { label: { verdict: 'pass' | 'fail' | 'defer' } | null }[],
-): SessionCounts {
+export function sessionCounts(items: readonly SessionEntry[]): SessionCounts {
   const c = { pass: 0, fail: 0, defer: 0, open: 0, labeled: 0 }
   for (const i of items) c[i.label?.verdict ?? 'open']++
   c.labeled = c.pass + c.fail
@@ -70,7 +73,7 @@ export function sessionCounts(
 }
 
 /** The Resume button's words: "62 of 100 labeled, 4 deferred". */
-export function resumeProgress(items: readonly { label: { verdict: 'pass' | 'fail' | 'defer' } | null }[]): string {
+export function resumeProgress(items: readonly SessionEntry[]): string {
   const c = sessionCounts(items)
   return `${c.labeled} of ${items.length} labeled${c.defer > 0 ? `, ${c.defer} deferred` : ''}`
 }

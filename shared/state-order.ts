@@ -4,8 +4,11 @@
  * inferred from what the data says about which state comes before which: each pipeline's steps in
  * order, and each failing trace's last successful state before its first failing one.
  */
+import type { OrderSource } from './domain'
 
-/** States seen in this order, `weight` times (a pipeline's step names; a last success and the first failure after it). */
+/**
+ * States seen in this order, `weight` times (a pipeline's step names; a last success and the first failure after it).
+ */
 export interface OrderEvidence {
   states: readonly string[]
   weight: number
@@ -13,9 +16,15 @@ export interface OrderEvidence {
 
 export interface StateOrder {
   order: string[]
-  /** `user`: given at import; `steps`: every state is a pipeline step, in the steps' order; `inferred`: worked out from the data. */
-  source: 'user' | 'steps' | 'inferred'
-  /** Neighbouring states whose order nothing in the data fixes (the first seen is put first): give the order to settle them. */
+  /**
+   * `user`: given at import; `steps`: every state is a pipeline step, in the steps' order; `inferred`: worked out from
+   * the data.
+   */
+  source: OrderSource
+  /**
+   * Neighbouring states whose order nothing in the data fixes (the first seen is put first): give the order to settle
+   * them.
+   */
   unfixed: [string, string][]
 }
 
@@ -41,7 +50,6 @@ export function stateOrder(
 
 function inferOrder(evidence: readonly OrderEvidence[]): { order: string[]; unfixed: [string, string][] } {
   const seen: string[] = []
-  const rank = new Map<string, number>()
   // before.get(b).get(a) = how often a was seen right before b.
   const before = new Map<string, Map<string, number>>()
   // The same sequence many times over (every trace of a pipeline) is read once, with its weight.
@@ -53,25 +61,27 @@ function inferOrder(evidence: readonly OrderEvidence[]): { order: string[]; unfi
   }
   for (const e of distinct.values()) {
     e.states.forEach((s, i) => {
-      if (!rank.has(s)) {
-        rank.set(s, seen.length)
+      let preceding = before.get(s)
+      if (preceding === undefined) {
         seen.push(s)
-        before.set(s, new Map())
+        preceding = new Map()
+        before.set(s, preceding)
       }
       const prev = i > 0 ? e.states[i - 1] : null
-      if (prev !== null && prev !== s) before.get(s)!.set(prev, (before.get(s)!.get(prev) ?? 0) + e.weight)
+      if (prev !== null && prev !== s) preceding.set(prev, (preceding.get(prev) ?? 0) + e.weight)
     })
   }
   const placed = new Set<string>()
   const order: string[] = []
   const unfixed: [string, string][] = []
-  const against = (s: string) => [...before.get(s)!].reduce((n, [p, w]) => (placed.has(p) ? n : n + w), 0)
+  // Every seen state has its map; a state without one has nothing against it.
+  const against = (s: string) => [...(before.get(s) ?? [])].reduce((n, [p, w]) => (placed.has(p) ? n : n + w), 0)
   while (order.length < seen.length) {
     const open = seen.filter((s) => !placed.has(s))
     const ready = open.filter((s) => against(s) === 0)
     let next: string
     if (ready.length > 0) {
-      next = ready[0]!
+      next = ready[0]
       for (const other of ready.slice(1)) unfixed.push([next, other])
     } else {
       next = open.reduce((best, s) => (against(s) < against(best) ? s : best))

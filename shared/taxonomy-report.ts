@@ -7,7 +7,9 @@ const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}
 
 type Mode = Taxonomy['modes'][number]
 
-/** A mode's examples: the pinned ones first, then traces in the mode with a note (up to `n` in all), each with its note. */
+/**
+ * A mode's examples: the pinned ones first, then traces in the mode with a note (up to `n` in all), each with its note.
+ */
 function examples(notes: readonly NoteView[], mode: Mode, n = 3) {
   const noteOf = (itemId: number) => notes.find((x) => x.itemId === itemId)?.note ?? ''
   const pinned = mode.examples.map((e) => ({ kind: e.kind, id: e.externalId, note: noteOf(e.itemId) }))
@@ -72,7 +74,10 @@ export const ORDER_SOURCE = {
   inferred: 'inferred from the data',
 } as const
 
-/** The transition failure matrix as Markdown: last success × first failure with totals, then each pipeline step's pass rate. */
+/**
+ * The transition failure matrix as Markdown: last success × first failure with totals, then each pipeline step's pass
+ * rate.
+ */
 function transitionsMarkdown(tr: Taxonomy['transitions']): string[] {
   if (tr.cells.length === 0 && tr.steps.length === 0) return []
   const cell = (t: string) => t.replace(/\|/g, '\\|')

@@ -9,7 +9,7 @@ import {
   splitRan,
   type Matrix,
 } from '../calibrate'
-import type { ReportData, ReportJudge } from './data'
+import { profileField, type ReportData, type ReportJudge } from './data'
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3))
 const METHOD: Record<string, string> = {
@@ -240,11 +240,11 @@ function JudgeSection({ j }: { j: ReportJudge }) {
       )}
       <h3>Judge</h3>
       <p>
-        Model <code>{String(j.model.model ?? j.model.provider ?? '—')}</code>
+        Model <code>{profileField(j.model.model ?? j.model.provider ?? '—')}</code>
         {j.model.baseUrl ? (
           <>
             {' '}
-            at <code>{String(j.model.baseUrl)}</code>
+            at <code>{profileField(j.model.baseUrl)}</code>
           </>
         ) : null}{' '}
         · parameters <code>{JSON.stringify(j.params)}</code> · {j.fewshotItems} few-shot example

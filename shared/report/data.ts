@@ -39,6 +39,14 @@ export const ReportJudge = z.object({
 })
 export type ReportJudge = z.infer<typeof ReportJudge>
 
+/**
+ * A field of the model profile a version recorded, as text. The profile is kept as free-form JSON
+ * (`ReportJudge.model`), so a field is shown as is when it is text and as JSON otherwise.
+ */
+export function profileField(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
 export const ReportData = z
   .object({
     schema: z.literal(REPORT_SCHEMA),

@@ -5,9 +5,10 @@ import {
   notRunText,
   rateText,
   splitRan,
+  type EstimateView,
   type Matrix,
 } from '../calibrate'
-import type { ReportData } from './data'
+import { profileField, type ReportData, type ReportJudge } from './data'
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3))
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
@@ -26,82 +27,90 @@ export function reportMarkdown(data: ReportData): string {
     '',
     `${data.project.items} items in ${data.project.datasets.length} dataset(s) · generated ${data.generatedAt} by Assay ${data.app.version}${data.project.synthetic ? ' · **synthetic demo data**' : ''}`,
   ]
-  for (const j of data.judges) {
-    const e = j.estimate
+  for (const j of data.judges) out.push(...judgeSection(j))
+  out.push(...projectSections(data))
+  return `${out.join('\n')}\n`
+}
+
+/** One judge: its production estimate, its quality per split, its disagreements and its prompt. */
+function judgeSection(j: ReportJudge): string[] {
+  const out = [
+    '',
+    `## ${j.criterion}: judge “${j.name}” v${j.version}`,
+    '',
+    ...j.interpretation.map((l) => `> ${l}`),
+    '',
+    '### Production estimate',
+    '',
+  ]
+  const e = j.estimate
+  if (e) out.push(estimateTable(e), ...e.warnings.map((w) => `- ⚠ ${w.message}`))
+  else out.push(`No corrected rate: ${j.refusal ?? ''}`)
+  out.push(
+    '',
+    `### Judge quality (targets: TPR and TNR ≥ ${j.targets.target}, minimum ${j.targets.minimum})`,
+    '',
+    `Error verdicts of the judge: ${ERROR_POLICY_NAMES[j.errorPolicy]} — error policy \`${j.errorPolicy}\`.`,
+    '',
+  )
+  for (const m of j.matrices) out.push(splitRan(m) ? matrix(m) : notRunText(m), '')
+  out.push(
+    `Labels per split (pass / fail): train ${j.labels.train.pass} / ${j.labels.train.fail} · dev ${j.labels.dev.pass} / ${j.labels.dev.fail} · test ${j.labels.test.pass} / ${j.labels.test.fail}. Test evaluations of this version: ${j.testEvaluations}.`,
+  )
+  if (j.disagreements.length > 0) {
     out.push(
       '',
-      `## ${j.criterion}: judge “${j.name}” v${j.version}`,
+      '### Representative disagreements',
       '',
-      ...j.interpretation.map((l) => `> ${l}`),
-      '',
-      '### Production estimate',
-      '',
-    )
-    if (e) {
-      out.push(
-        table(
-          ['', ''],
-          [
-            ['raw judge pass rate (p_obs)', `${f3(e.pObs)} (${e.counts.k} of ${e.counts.m})`],
-            [
-              'corrected success rate θ̂',
-              `**${f3(e.theta)}**${e.clipped ? ` (unclipped ${f3(e.thetaUnclipped)})` : ''}`,
-            ],
-            [`${Math.round(e.confidence * 100)}% interval`, `**[${f3(e.lower)}, ${f3(e.upper)}]** — ${e.method}`],
-            [
-              'method details',
-              `${e.iterations !== null ? `B = ${e.iterations}, dropped draws ${e.nDropped ?? 0}, ` : ''}seed ${e.seed}, PRNG ${e.prng}, confidence ${e.confidence}`,
-            ],
-            [
-              'test TPR / TNR used',
-              `${f3(e.tpr)} / ${f3(e.tnr)} (tp ${e.counts.tp}, fn ${e.counts.fn}, tn ${e.counts.tn}, fp ${e.counts.fp})`,
-            ],
-            ['error verdicts', estimateErrorsText(e)],
-          ],
-        ),
-      )
-      for (const w of e.warnings) out.push(`- ⚠ ${w.message}`)
-    } else out.push(`No corrected rate: ${j.refusal ?? ''}`)
-    out.push(
-      '',
-      `### Judge quality (targets: TPR and TNR ≥ ${j.targets.target}, minimum ${j.targets.minimum})`,
-      '',
-      `Error verdicts of the judge: ${ERROR_POLICY_NAMES[j.errorPolicy]} — error policy \`${j.errorPolicy}\`.`,
-      '',
-    )
-    for (const m of j.matrices) out.push(splitRan(m) ? matrix(m) : notRunText(m), '')
-    out.push(
-      `Labels per split (pass / fail): train ${j.labels.train.pass} / ${j.labels.train.fail} · dev ${j.labels.dev.pass} / ${j.labels.dev.fail} · test ${j.labels.test.pass} / ${j.labels.test.fail}. Test evaluations of this version: ${j.testEvaluations}.`,
-    )
-    if (j.disagreements.length > 0) {
-      out.push(
-        '',
-        '### Representative disagreements',
-        '',
-        table(
-          ['item', 'human', 'judge', 'human note', 'judge critique'],
-          j.disagreements.map((x) => [
-            `\`${x.externalId}\``,
-            x.human,
-            x.error ? `error (counted as ${x.judge})` : x.judge,
-            x.note || '—',
-            x.critique || '—',
-          ]),
-        ),
-      )
-    }
-    out.push(
-      '',
-      '### Judge',
-      '',
-      `Model \`${String(j.model.model ?? j.model.provider ?? '—')}\`${j.model.baseUrl ? ` at \`${String(j.model.baseUrl)}\`` : ''} · parameters \`${JSON.stringify(j.params)}\` · ${j.fewshotItems} few-shot example(s) from train`,
-      '',
-      '```text',
-      j.prompt,
-      '```',
+      table(
+        ['item', 'human', 'judge', 'human note', 'judge critique'],
+        j.disagreements.map((x) => [
+          `\`${x.externalId}\``,
+          x.human,
+          x.error ? `error (counted as ${x.judge})` : x.judge,
+          x.note || '—',
+          x.critique || '—',
+        ]),
+      ),
     )
   }
-  out.push('', '## Failure modes', '')
+  out.push(
+    '',
+    '### Judge',
+    '',
+    `Model \`${profileField(j.model.model ?? j.model.provider ?? '—')}\`${j.model.baseUrl ? ` at \`${profileField(j.model.baseUrl)}\`` : ''} · parameters \`${JSON.stringify(j.params)}\` · ${j.fewshotItems} few-shot example(s) from train`,
+    '',
+    '```text',
+    j.prompt,
+    '```',
+  )
+  return out
+}
+
+/** The corrected production rate with its interval and everything needed to recompute it. */
+function estimateTable(e: EstimateView): string {
+  return table(
+    ['', ''],
+    [
+      ['raw judge pass rate (p_obs)', `${f3(e.pObs)} (${e.counts.k} of ${e.counts.m})`],
+      ['corrected success rate θ̂', `**${f3(e.theta)}**${e.clipped ? ` (unclipped ${f3(e.thetaUnclipped)})` : ''}`],
+      [`${Math.round(e.confidence * 100)}% interval`, `**[${f3(e.lower)}, ${f3(e.upper)}]** — ${e.method}`],
+      [
+        'method details',
+        `${e.iterations !== null ? `B = ${e.iterations}, dropped draws ${e.nDropped ?? 0}, ` : ''}seed ${e.seed}, PRNG ${e.prng}, confidence ${e.confidence}`,
+      ],
+      [
+        'test TPR / TNR used',
+        `${f3(e.tpr)} / ${f3(e.tnr)} (tp ${e.counts.tp}, fn ${e.counts.fn}, tn ${e.counts.tn}, fp ${e.counts.fp})`,
+      ],
+      ['error verdicts', estimateErrorsText(e)],
+    ],
+  )
+}
+
+/** What the report says about the whole project: failure modes, criteria, data, reproducibility. */
+function projectSections(data: ReportData): string[] {
+  const out = ['', '## Failure modes', '']
   out.push(
     data.taxonomy.modes.length === 0
       ? 'No failure modes defined.'
@@ -142,7 +151,7 @@ export function reportMarkdown(data: ReportData): string {
     `- generated ${data.generatedAt}`,
   )
   for (const j of data.judges) if (j.command) out.push(`- ${j.name}: \`${j.command}\``)
-  return `${out.join('\n')}\n`
+  return out
 }
 
 function matrix(m: Matrix): string {

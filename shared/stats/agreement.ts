@@ -83,7 +83,8 @@ export function agreement(c: ConfusionCounts, confidence = 0.95): Agreement {
   const offDiagonal = q * q * (p10 * (col1 + row0) ** 2 + p01 * (col0 + row1) ** 2)
   const variance = (diagonal + offDiagonal - (kappa - pe * q) ** 2) / (n * (1 - pe) ** 2)
   const se = Math.sqrt(Math.max(0, variance))
-  return { ...base, kappa, se, ...kappaInterval(c, confidence)! }
+  // kappaInterval is null only where κ is undefined, which pe < 1 rules out; spreading null would add nothing.
+  return { ...base, kappa, se, ...kappaInterval(c, confidence) }
 }
 
 /**

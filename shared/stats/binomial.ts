@@ -69,7 +69,10 @@ function grow(a: Float64Array): Float64Array {
   return b
 }
 
-/** The binomial pmf over its numerically relevant support (terms below 1e-18 of the mode dropped), normalised to sum to 1. */
+/**
+ * The binomial pmf over its numerically relevant support (terms below 1e-18 of the mode dropped), normalised to sum to
+ * 1.
+ */
 export function binomialPmf(n: number, p: number): BinomialPmf {
   checkArgs(n, p)
   if (p === 0 || n === 0) return { n, p, lo: 0, pmf: Float64Array.of(1) }

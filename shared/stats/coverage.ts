@@ -4,12 +4,15 @@
  * unit test runs it small and fast, the bench runs it large.
  */
 import { binomial } from './binomial'
+import type { CalibrationCounts } from './confusion'
 import { isStatsError } from './errors'
 import { bcaInterval } from './bca'
 import { estimate, type EstimateResult, type IntervalMethod } from './estimate'
 import { createRng } from './rng'
 
-/** A data-generating judge: a test set of `pos`/`neg` human labels and `m` production items with true pass rate `theta`. */
+/**
+ * A data-generating judge: a test set of `pos`/`neg` human labels and `m` production items with true pass rate `theta`.
+ */
 export interface CoverageScenario {
   name: string
   pos: number
@@ -74,10 +77,7 @@ export function simulateCoverage(s: CoverageScenario, o: CoverageOptions): Cover
         const options = { counts, iterations: o.iterations, seed: o.seed + r, confidence: o.confidence }
         if ((cell.method === 'bootstrap' || cell.method === 'bca') && needsBoth) {
           shared ??= estimate({ ...options, method: 'bootstrap', keepDraws: true })
-          e =
-            cell.method === 'bootstrap'
-              ? shared
-              : bcaInterval(shared.draws!, shared.theta, shared.confidence, counts, true)
+          e = cell.method === 'bootstrap' ? shared : bcaOfDraws(shared, counts)
         } else {
           e = estimate({ ...options, method: cell.method })
         }
@@ -99,6 +99,12 @@ export function simulateCoverage(s: CoverageScenario, o: CoverageOptions): Cover
     meanWidth: c.widthCount > 0 ? c.width / c.widthCount : Number.NaN,
     refused: c.refused,
   }))
+}
+
+/** The BCa interval of a bootstrap estimate's kept draws (the same draws, as `estimate` with method `bca`). */
+function bcaOfDraws(e: EstimateResult, counts: CalibrationCounts): { lower: number; upper: number } {
+  if (!e.draws) throw new Error('the bootstrap estimate was asked to keep its draws')
+  return bcaInterval(e.draws, e.theta, e.confidence, counts, true)
 }
 
 /** A plain-text table, one row per scenario and one "coverage / width" column per method. */

@@ -32,16 +32,9 @@ import { roganGladen } from './rogan-gladen'
  * same draws; `exact`: judgy's interval at B = ∞ by enumeration (n ≤ 300); `lang-reiczigel`:
  * adjusted analytic interval; `wald`: plain delta method, for comparison only.
  */
-export type IntervalMethod = 'judgy' | 'bootstrap' | 'bca' | 'exact' | 'lang-reiczigel' | 'wald'
+export const INTERVAL_METHODS = ['judgy', 'bootstrap', 'bca', 'exact', 'lang-reiczigel', 'wald'] as const
 
-export const INTERVAL_METHODS: readonly IntervalMethod[] = [
-  'judgy',
-  'bootstrap',
-  'bca',
-  'exact',
-  'lang-reiczigel',
-  'wald',
-]
+export type IntervalMethod = (typeof INTERVAL_METHODS)[number]
 
 /**
  * The default for new estimates: the method with the best worst-case coverage in our simulation
@@ -75,7 +68,10 @@ export interface EstimateInput {
   resampleUnlabeled?: boolean
   /** Return the kept bootstrap draws, sorted ascending (for a histogram). */
   keepDraws?: boolean
-  /** Error verdicts by human class and in production, beside `counts` (which hold pass/fail verdicts only). Default none. */
+  /**
+   * Error verdicts by human class and in production, beside `counts` (which hold pass/fail verdicts only). Default
+   * none.
+   */
   errors?: ErrorCounts
   /** What an error verdict counts as (`error-policy.ts`). Default `exclude`: left out. */
   errorPolicy?: ErrorPolicy
@@ -127,31 +123,7 @@ interface Design {
 
 /** Corrected pass rate with the requested interval; throws `StatsError` on invalid input. */
 export function estimate(input: EstimateInput): EstimateResult {
-  const confidence = input.confidence ?? DEFAULT_CONFIDENCE
-  if (!(confidence > 0 && confidence < 1)) {
-    throw new StatsError(
-      'bad_confidence',
-      `confidence must be between 0 and 1 (exclusive), got ${confidence}; e.g. 0.95`,
-    )
-  }
-  const iterations = input.iterations ?? DEFAULT_ITERATIONS
-  if (!(Number.isInteger(iterations) && iterations > 0)) {
-    throw new StatsError(
-      'bad_iterations',
-      `bootstrap iterations must be a positive integer, got ${iterations}; e.g. 20000`,
-    )
-  }
-  if (iterations > MAX_ITERATIONS) {
-    throw new StatsError('bad_iterations', `bootstrap iterations must be at most ${MAX_ITERATIONS}, got ${iterations}`)
-  }
-  const method = input.method ?? DEFAULT_METHOD
-  if (!INTERVAL_METHODS.includes(method)) {
-    throw new StatsError('bad_method', `unknown method "${String(method)}"; use one of ${INTERVAL_METHODS.join(', ')}`)
-  }
-  const seed = input.seed ?? DEFAULT_SEED
-  if (!(Number.isSafeInteger(seed) && seed >= 0)) {
-    throw new StatsError('bad_seed', `seed must be a non-negative integer, got ${seed}`)
-  }
+  const { confidence, iterations, method, seed } = checkOptions(input)
   const design = resolveDesign(method, input)
   const errorPolicy = checkErrorPolicy(input.errorPolicy ?? DEFAULT_ERROR_POLICY)
   const errors = { ...(input.errors ?? NO_ERRORS) }
@@ -188,47 +160,114 @@ export function estimate(input: EstimateInput): EstimateResult {
     bca: null,
     se: null,
   }
+  const problem = { c, counts, theta: point.theta, confidence, design }
   let result: Omit<EstimateResult, 'warnings'>
   if (method === 'lang-reiczigel' || method === 'wald') {
     const ci = method === 'wald' ? waldInterval(c, confidence) : langReiczigelInterval(c, confidence)
     result = { ...base, lower: ci.lower, upper: ci.upper, se: ci.se }
   } else if (method === 'exact') {
-    if (counts.n > EXACT_MAX_N) {
-      throw new StatsError(
-        'too_large_for_exact',
-        `exact enumeration handles at most ${EXACT_MAX_N} test items (got ${counts.n}); use method bootstrap or lang-reiczigel`,
-      )
-    }
-    const ci = exactBootstrapInterval(c, confidence, design.stratified)
-    result = { ...base, lower: ci.lower, upper: ci.upper, pValid: ci.pValid }
+    result = { ...base, ...exactPart(problem) }
   } else {
-    const boot = bootstrapDraws(c, iterations, createRng(seed), design)
-    if (boot.nValid === 0) {
-      throw new StatsError(
-        'no_valid_bootstrap',
-        `No valid bootstrap samples generated: all ${iterations} resamples lacked a class or had TPR + TNR <= 1. ` +
-          `Label more test items (now ${counts.pos} Pass, ${counts.neg} Fail) or use method lang-reiczigel.`,
-      )
-    }
-    const ci =
-      method === 'bca'
-        ? bcaInterval(boot.draws, point.theta, confidence, c, design.resampleUnlabeled)
-        : { ...percentileInterval(boot.draws, confidence), levels: null }
-    result = {
-      ...base,
-      lower: ci.lower,
-      upper: ci.upper,
-      iterations,
-      nValid: boot.nValid,
-      nDropped: boot.nDropped,
-      bca: ci.levels,
-      ...(input.keepDraws === true ? { draws: boot.draws.slice().sort() } : {}),
-    }
+    result = { ...base, ...bootstrapPart(problem, method === 'bca', iterations, seed, input.keepDraws === true) }
   }
   return { ...result, warnings: calibrationWarnings(result) }
 }
 
-/** Refusals that the left-out error verdicts may explain (a class or the production set emptied, a judge made to look worse). */
+/** The options every method takes, with their defaults, checked in this order (the first bad one is named). */
+function checkOptions(input: EstimateInput): {
+  confidence: number
+  iterations: number
+  method: IntervalMethod
+  seed: number
+} {
+  const confidence = input.confidence ?? DEFAULT_CONFIDENCE
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new StatsError(
+      'bad_confidence',
+      `confidence must be between 0 and 1 (exclusive), got ${confidence}; e.g. 0.95`,
+    )
+  }
+  const iterations = input.iterations ?? DEFAULT_ITERATIONS
+  if (!(Number.isInteger(iterations) && iterations > 0)) {
+    throw new StatsError(
+      'bad_iterations',
+      `bootstrap iterations must be a positive integer, got ${iterations}; e.g. 20000`,
+    )
+  }
+  if (iterations > MAX_ITERATIONS) {
+    throw new StatsError('bad_iterations', `bootstrap iterations must be at most ${MAX_ITERATIONS}, got ${iterations}`)
+  }
+  // The type says IntervalMethod, but JavaScript callers (and the CLI's parsed text) may pass anything.
+  const method = input.method ?? DEFAULT_METHOD
+  if (!INTERVAL_METHODS.includes(method)) {
+    throw new StatsError('bad_method', `unknown method "${method}"; use one of ${INTERVAL_METHODS.join(', ')}`)
+  }
+  const seed = input.seed ?? DEFAULT_SEED
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) {
+    throw new StatsError('bad_seed', `seed must be a non-negative integer, got ${seed}`)
+  }
+  return { confidence, iterations, method, seed }
+}
+
+/** What an interval method needs to know: the counts after the error policy, θ̂, the level and the design. */
+interface IntervalProblem {
+  c: CalibrationCounts
+  counts: { n: number; pos: number; neg: number }
+  theta: number
+  confidence: number
+  design: Design
+}
+
+/** `exact`: judgy's interval at B = ∞, by enumeration of the test resamples. */
+function exactPart({ c, counts, confidence, design }: IntervalProblem): {
+  lower: number
+  upper: number
+  pValid: number
+} {
+  if (counts.n > EXACT_MAX_N) {
+    throw new StatsError(
+      'too_large_for_exact',
+      `exact enumeration handles at most ${EXACT_MAX_N} test items (got ${counts.n}); use method bootstrap or lang-reiczigel`,
+    )
+  }
+  const ci = exactBootstrapInterval(c, confidence, design.stratified)
+  return { lower: ci.lower, upper: ci.upper, pValid: ci.pValid }
+}
+
+/** `judgy`, `bootstrap` and `bca`: the seeded draws, and the percentile (or BCa) interval of them. */
+function bootstrapPart(
+  { c, counts, theta, confidence, design }: IntervalProblem,
+  bca: boolean,
+  iterations: number,
+  seed: number,
+  keepDraws: boolean,
+): Pick<EstimateResult, 'lower' | 'upper' | 'iterations' | 'nValid' | 'nDropped' | 'bca' | 'draws'> {
+  const boot = bootstrapDraws(c, iterations, createRng(seed), design)
+  if (boot.nValid === 0) {
+    throw new StatsError(
+      'no_valid_bootstrap',
+      `No valid bootstrap samples generated: all ${iterations} resamples lacked a class or had TPR + TNR <= 1. ` +
+        `Label more test items (now ${counts.pos} Pass, ${counts.neg} Fail) or use method lang-reiczigel.`,
+    )
+  }
+  const ci = bca
+    ? bcaInterval(boot.draws, theta, confidence, c, design.resampleUnlabeled)
+    : { ...percentileInterval(boot.draws, confidence), levels: null }
+  return {
+    lower: ci.lower,
+    upper: ci.upper,
+    iterations,
+    nValid: boot.nValid,
+    nDropped: boot.nDropped,
+    bca: ci.levels,
+    ...(keepDraws ? { draws: boot.draws.slice().sort() } : {}),
+  }
+}
+
+/**
+ * Refusals that the left-out error verdicts may explain (a class or the production set emptied, a judge made to look
+ * worse).
+ */
 const EXPLAINED_BY_ERRORS: readonly StatsErrorCode[] = [
   'empty_test',
   'empty_unlabeled',

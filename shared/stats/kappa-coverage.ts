@@ -53,7 +53,10 @@ export function kappaWaldInterval(c: ConfusionCounts, confidence = 0.95): Interv
   return { lower: Math.max(-1, a.kappa - z * a.se), upper: Math.min(1, a.kappa + z * a.se) }
 }
 
-/** Percentile bootstrap of κ over the four-cell multinomial (statistics.md §5.4); resamples with κ undefined are dropped. */
+/**
+ * Percentile bootstrap of κ over the four-cell multinomial (statistics.md §5.4); resamples with κ undefined are
+ * dropped.
+ */
 export function kappaBootstrapInterval(
   c: ConfusionCounts,
   o: { iterations: number; seed: number; confidence?: number },
@@ -178,7 +181,10 @@ export function simulateKappaCoverage(s: KappaScenario, o: KappaCoverageOptions)
     }
     intervals.forEach((iv, i) => {
       const t = tally[i]
-      if (iv === null) return void t.refused++
+      if (iv === null) {
+        t.refused++
+        return
+      }
       if (iv.lower <= s.kappa + 1e-12 && s.kappa <= iv.upper + 1e-12) t.covered++
       t.width += iv.upper - iv.lower
       t.widths++

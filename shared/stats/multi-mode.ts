@@ -66,19 +66,7 @@ const MAX_MODES = 14
 
 /** Estimates every mode (and "passes all") from one shared set of resamples. */
 export function estimateModes(input: MultiModeInput): MultiModeResult {
-  const confidence = input.confidence ?? 0.95
-  const iterations = input.iterations ?? 20_000
-  const seed = input.seed ?? 0
-  if (!(confidence > 0 && confidence < 1))
-    throw new StatsError('bad_confidence', `confidence must be between 0 and 1, got ${confidence}`)
-  if (!(Number.isInteger(iterations) && iterations > 0 && iterations <= MAX_ITERATIONS)) {
-    throw new StatsError(
-      'bad_iterations',
-      `iterations must be an integer from 1 to ${MAX_ITERATIONS}, got ${iterations}`,
-    )
-  }
-  if (!(Number.isSafeInteger(seed) && seed >= 0))
-    throw new StatsError('bad_seed', `seed must be a non-negative integer, got ${seed}`)
+  const { confidence, iterations, seed } = checkOptions(input)
   const bits = toBits(input.modes)
   if (input.includeAllPass ?? true) bits.push(andMode(bits))
   const J = bits.length
@@ -151,6 +139,24 @@ export function estimateModes(input: MultiModeInput): MultiModeResult {
     prng: PRNG_NAME,
     method: 'joint-bootstrap-bonferroni',
   }
+}
+
+/** The level, B and seed with their defaults, checked in this order (the first bad one is named). */
+function checkOptions(input: MultiModeInput): { confidence: number; iterations: number; seed: number } {
+  const confidence = input.confidence ?? 0.95
+  const iterations = input.iterations ?? 20_000
+  const seed = input.seed ?? 0
+  if (!(confidence > 0 && confidence < 1))
+    throw new StatsError('bad_confidence', `confidence must be between 0 and 1, got ${confidence}`)
+  if (!(Number.isInteger(iterations) && iterations > 0 && iterations <= MAX_ITERATIONS)) {
+    throw new StatsError(
+      'bad_iterations',
+      `iterations must be an integer from 1 to ${MAX_ITERATIONS}, got ${iterations}`,
+    )
+  }
+  if (!(Number.isSafeInteger(seed) && seed >= 0))
+    throw new StatsError('bad_seed', `seed must be a non-negative integer, got ${seed}`)
+  return { confidence, iterations, seed }
 }
 
 type Prepared =

@@ -1,26 +1,19 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
 import { humanize } from '../../electron/core/import/mapping'
-import { hasShared, repoRoot, tempDir } from '../helpers/paths'
-import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
+import { hasShared, repoRoot } from '../helpers/paths'
+import { useE2e } from './setup'
 
 describe('Analyze screen, driven with the keyboard', () => {
-  let tmp: ReturnType<typeof tempDir>
-  let app: AppDriver | null = null
-  beforeEach(() => (tmp = tempDir('assay-e2e-')))
-  afterEach(async () => {
-    await app?.close()
-    app = null
-    tmp.cleanup()
-  })
+  const e2e = useE2e()
 
   it('builds a taxonomy from the demo notes, assigns notes, re-codes, and the chart counts equal the export', async () => {
-    const project = tmp.file('demo.assay')
+    const project = e2e.tmp.file('demo.assay')
     writeDemoProject(project)
-    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'coder'), project })
+    const app = await e2e.launch({ project, annotator: 'coder' })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
     await page.keyboard.press('Alt+4')
@@ -94,7 +87,7 @@ describe('Analyze screen, driven with the keyboard', () => {
         ),
     ) as Record<string, number>
     expect(Object.keys(shown)).toHaveLength(4)
-    const out = tmp.file('export.jsonl')
+    const out = e2e.tmp.file('export.jsonl')
     execFileSync(process.execPath, [
       join(repoRoot, 'bin', 'assay.mjs'),
       'export',
@@ -145,14 +138,14 @@ describe('Analyze screen, driven with the keyboard', () => {
   it.skipIf(!hasShared('data'))(
     "shows the NathanNam file's failure-mode frequencies on the chart, as in its failure_mode_frequency.csv",
     async () => {
-      const project = tmp.file('nathan.assay')
+      const project = e2e.tmp.file('nathan.assay')
       execFileSync(process.execPath, [
         join(repoRoot, 'bin', 'assay.mjs'),
         'import',
         project,
         join(nathan, 'results_20251011_123314_failure_modes.csv'),
       ])
-      app = await launchApp({ home: tmp.file('home'), project })
+      const app = await e2e.launch({ project })
       const { page } = app
       await page.getByTestId('item-count').waitFor()
       await page.keyboard.press('Alt+4')

@@ -8,10 +8,10 @@ import Database from 'better-sqlite3'
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
-import { repoRoot, tempDir } from '../helpers/paths'
-import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
+import { repoRoot } from '../helpers/paths'
+import { useE2e } from './setup'
 
 const assay = (...args: string[]) =>
   execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], {
@@ -19,7 +19,10 @@ const assay = (...args: string[]) =>
     maxBuffer: 64 * 1024 * 1024,
   })
 
-/** Counts from `assay export`: test pairs (human × judge) and the production verdicts of items without a pass/fail label. */
+/**
+ * Counts from `assay export`: test pairs (human × judge) and the production verdicts of items without a pass/fail
+ * label.
+ */
 function countsFromExport(project: string) {
   const rows = assay('export', project, '--format', 'jsonl')
     .trim()
@@ -45,17 +48,10 @@ function countsFromExport(project: string) {
 }
 
 describe('Calibrate screen', () => {
-  let tmp: ReturnType<typeof tempDir>
-  let app: AppDriver | null = null
-  beforeEach(() => (tmp = tempDir('assay-e2e-')))
-  afterEach(async () => {
-    await app?.close()
-    app = null
-    tmp.cleanup()
-  })
+  const e2e = useE2e()
 
   it('shows the test matrix and θ̂ exactly as assay estimate computes them from the export; a fixed label moves the matrix', async () => {
-    const project = tmp.file('demo.assay')
+    const project = e2e.tmp.file('demo.assay')
     writeDemoProject(project)
     // Two human-Pass test items the judge passed get an error verdict (UNKNOWN) instead (the demo's
     // current labels are demo-annotator's; its second annotator labeled some items before).
@@ -73,7 +69,7 @@ describe('Calibrate screen', () => {
       .pluck()
       .get() as string
     db.close()
-    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'calibrator'), project })
+    const app = await e2e.launch({ project, annotator: 'calibrator' })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
     await page.keyboard.press('g')
@@ -106,7 +102,7 @@ describe('Calibrate screen', () => {
     const { counts, falseFails } = countsFromExport(project)
     expect(await screen()).toEqual({ tp: counts.tp, fn: counts.fn, fp: counts.fp, tn: counts.tn })
 
-    const input = tmp.file('counts.json')
+    const input = e2e.tmp.file('counts.json')
     writeFileSync(input, JSON.stringify(counts))
     const cli = (method: string) =>
       JSON.parse(assay('estimate', '--input', input, '--method', method, '--json')) as {

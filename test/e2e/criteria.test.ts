@@ -5,10 +5,9 @@
  */
 import Database from 'better-sqlite3'
 import { writeFileSync } from 'node:fs'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli'
-import { tempDir } from '../helpers/paths'
-import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
+import { useE2e } from './setup'
 
 const row = (i: number, extra: Record<string, string> = {}) =>
   JSON.stringify({
@@ -19,19 +18,12 @@ const row = (i: number, extra: Record<string, string> = {}) =>
   })
 
 describe('criteria and annotators on a project of your own traces', () => {
-  let tmp: ReturnType<typeof tempDir>
-  let app: AppDriver | null = null
-  beforeEach(() => (tmp = tempDir('assay-e2e-')))
-  afterEach(async () => {
-    await app?.close()
-    app = null
-    tmp.cleanup()
-  })
+  const e2e = useE2e()
 
   it('writes Overall, adds and renames a criterion with keys in the setup, labels it, and defines Overall on Analyze', async () => {
-    writeFileSync(tmp.file('traces.jsonl'), Array.from({ length: 6 }, (_, i) => row(i + 1)).join('\n'))
-    expect((await runCli(['import', 'mine.assay', 'traces.jsonl'], tmp.dir)).code).toBe(0)
-    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'ann'), project: tmp.file('mine.assay') })
+    writeFileSync(e2e.tmp.file('traces.jsonl'), Array.from({ length: 6 }, (_, i) => row(i + 1)).join('\n'))
+    expect((await runCli(['import', 'mine.assay', 'traces.jsonl'], e2e.tmp.dir)).code).toBe(0)
+    const app = await e2e.launch({ project: e2e.tmp.file('mine.assay'), annotator: 'ann' })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
     await page.keyboard.press('Alt+3')
@@ -39,7 +31,7 @@ describe('criteria and annotators on a project of your own traces', () => {
       page
         .locator('.setup-form select')
         .first()
-        .evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? '')
+        .evaluate((s: HTMLSelectElement) => s.selectedOptions.item(0)?.textContent ?? '')
     await expect.poll(chosen).toBe('Overall (v1, 0 labeled)')
     const definition = page.getByTestId('criterion-definition')
     await expect
@@ -86,7 +78,7 @@ describe('criteria and annotators on a project of your own traces', () => {
       .toBe('0 Overall v3 · 0 labeledThe answer fixes the reported error, safely.')
     expect(await app.problems()).toEqual([])
 
-    const db = new Database(tmp.file('mine.assay'), { readonly: true })
+    const db = new Database(e2e.tmp.file('mine.assay'), { readonly: true })
     expect(
       db
         .prepare(
@@ -118,12 +110,12 @@ describe('criteria and annotators on a project of your own traces', () => {
       8: { label: 'fail', note: '' },
     }
     writeFileSync(
-      tmp.file('traces.jsonl'),
+      e2e.tmp.file('traces.jsonl'),
       Array.from({ length: 12 }, (_, i) => row(i + 1, labels[i + 1] ?? { label: '', note: '' })).join('\n'),
     )
-    const imported = await runCli(['import', 'team.assay', 'traces.jsonl', '--annotator', 'ann', '--json'], tmp.dir)
+    const imported = await runCli(['import', 'team.assay', 'traces.jsonl', '--annotator', 'ann', '--json'], e2e.tmp.dir)
     expect([imported.code, imported.json()]).toMatchObject([0, { imported: 12 }])
-    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'bob'), project: tmp.file('team.assay') })
+    const app = await e2e.launch({ project: e2e.tmp.file('team.assay'), annotator: 'bob' })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
     await page.keyboard.press('Alt+3')

@@ -193,7 +193,7 @@ describe('Import wizard', () => {
       await page.waitForTimeout(500) // give a smuggled request time to show up before counting none
       await app.screenshot('xss-trace')
 
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined()
+      expect(await page.evaluate(() => (window as Window & { __pwned?: string }).__pwned)).toBeUndefined()
       expect(hits).toEqual([])
       expect(requests.filter((url) => !url.startsWith(new URL(page.url()).origin) && !url.startsWith('file:'))).toEqual(
         [],

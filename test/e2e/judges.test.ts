@@ -56,7 +56,8 @@ describe('Settings and Judges screens, driven with the keyboard', () => {
     await page.locator('.judge-list li').first().waitFor() // the demo's recorded judge
     await page.keyboard.press('n')
     const name = page.getByLabel('Name', { exact: true })
-    await expect.poll(() => name.evaluate((el) => el === document.activeElement)).toBe(true) // n puts the cursor in the name
+    // n puts the cursor in the name
+    await expect.poll(() => name.evaluate((el) => el === document.activeElement)).toBe(true)
     await page.locator('.new-judge select').first().selectOption({ label: 'Overall (120 labeled)' })
     await name.fill('Overall LLM judge')
     await name.press('Enter')

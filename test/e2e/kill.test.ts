@@ -25,7 +25,7 @@ describe('killing the app while labeling', () => {
   const tmp = tempDir('assay-kill-')
   const project = tmp.file('demo.assay')
   const home = homeWithAnnotator(tmp.file('home'), 'kill-test')
-  let browser: Browser
+  let browser: Browser | undefined
   beforeAll(async () => {
     writeDemoProject(project)
     browser = await launchBrowser()
@@ -50,7 +50,7 @@ describe('killing the app while labeling', () => {
         )
         const exited = once(child, 'exit')
         const { url } = await firstJsonLine(child)
-        const page = await browser.newPage()
+        const page = await browser!.newPage()
         const acks: Ack[] = []
         let sent = 0
         page.on('request', (request) => {
@@ -79,9 +79,9 @@ describe('killing the app while labeling', () => {
         // Label as fast as the keyboard goes; the process dies at a random moment.
         const killAfter = 100 + rng.nextInt(900)
         const killer = setTimeout(() => child.kill('SIGKILL'), killAfter)
-        let alive = true
-        void exited.then(() => (alive = false))
-        while (alive) await page.keyboard.press(rng.nextFloat() < 0.7 ? '1' : '2').catch(() => undefined)
+        const serving = { alive: true }
+        void exited.then(() => (serving.alive = false))
+        while (serving.alive) await page.keyboard.press(rng.nextFloat() < 0.7 ? '1' : '2').catch(() => undefined)
         await exited
         clearTimeout(killer)
         await page.close()

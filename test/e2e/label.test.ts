@@ -1,28 +1,21 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
-import { repoRoot, tempDir } from '../helpers/paths'
-import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
+import { repoRoot } from '../helpers/paths'
+import { useE2e } from './setup'
 
 type State = { verdict: 'pass' | 'fail' | 'defer'; note: string } | null
 
 describe('Label screen, driven with the keyboard', () => {
-  let tmp: ReturnType<typeof tempDir>
-  let app: AppDriver | null = null
-  beforeEach(() => (tmp = tempDir('assay-e2e-')))
-  afterEach(async () => {
-    await app?.close()
-    app = null
-    tmp.cleanup()
-  })
+  const e2e = useE2e()
 
   /** Opens the demo project as `annotator` and starts a session with the setup's defaults (keys only). */
   async function startSession(annotator: string, keymap: 'default' | 'prodigy' = 'default'): Promise<string> {
-    const project = tmp.file('demo.assay')
+    const project = e2e.tmp.file('demo.assay')
     writeDemoProject(project)
-    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), annotator, keymap), project })
+    const app = await e2e.launch({ project, annotator, keymap })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
     await page.keyboard.press('Alt+3')
@@ -35,7 +28,7 @@ describe('Label screen, driven with the keyboard', () => {
 
   it('labels 30 items with keys only (pass, fail, defer, undo, notes, back and forth), and the export has exactly those labels after a reload', async () => {
     const project = await startSession('e2e')
-    const { page } = app!
+    const { page } = e2e.app
     const progress = page.getByTestId('label-progress')
 
     const model = new Map<string, State>()
@@ -99,7 +92,7 @@ describe('Label screen, driven with the keyboard', () => {
     const count = (v: string) => [...expected.values()].filter((s) => s.verdict === v).length
     const countsText = `${count('pass')} pass · ${count('fail')} fail · ${count('defer')} deferred`
     await expect.poll(() => page.getByTestId('label-counts').textContent()).toBe(countsText)
-    await app!.screenshot('labeling')
+    await e2e.app.screenshot('labeling')
 
     // The Data table shows the new labels at once (the row of the last item labeled pass or fail).
     const [lastId, last] = [...expected].filter(([, st]) => st.verdict !== 'defer').at(-1)!
@@ -125,7 +118,7 @@ describe('Label screen, driven with the keyboard', () => {
     await expect.poll(() => page.getByTestId('label-counts').textContent()).toBe(countsText)
 
     // The export holds exactly these labels for annotator e2e: verdicts and notes.
-    const out = tmp.file('export.jsonl')
+    const out = e2e.tmp.file('export.jsonl')
     execFileSync(process.execPath, [
       join(repoRoot, 'bin', 'assay.mjs'),
       'export',
@@ -146,12 +139,12 @@ describe('Label screen, driven with the keyboard', () => {
     )
     expect(exported).toEqual(expected)
     expect(labeled()).toBe(30)
-    expect(await app!.problems()).toEqual([])
+    expect(await e2e.app.problems()).toEqual([])
   })
 
   it('follows the Prodigy preset, tags failure modes with t then a number, and lists the keys in the ? overlay', async () => {
     await startSession('prodigy-user', 'prodigy')
-    const { page } = app!
+    const { page } = e2e.app
     const progress = page.getByTestId('label-progress')
     const counts = page.getByTestId('label-counts')
 
@@ -180,7 +173,7 @@ describe('Label screen, driven with the keyboard', () => {
     const pass = page.getByRole('dialog').locator('tr', { hasText: 'Pass, then the next item' })
     await expect.poll(() => pass.locator('kbd').allTextContents()).toEqual(['a'])
     await page.keyboard.press('Escape')
-    await app!.screenshot('labeling-prodigy')
-    expect(await app!.problems()).toEqual([])
+    await e2e.app.screenshot('labeling-prodigy')
+    expect(await e2e.app.problems()).toEqual([])
   })
 })

@@ -8,10 +8,11 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
-import { repoRoot, tempDir } from '../helpers/paths'
-import { homeWithAnnotator, launchApp, launchBrowser, type AppDriver } from './driver'
+import { repoRoot } from '../helpers/paths'
+import { launchBrowser } from './driver'
+import { useE2e } from './setup'
 
 const assay = (...args: string[]) =>
   execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], {
@@ -20,19 +21,12 @@ const assay = (...args: string[]) =>
   })
 
 describe('Report screen and report files', () => {
-  let tmp: ReturnType<typeof tempDir>
-  let app: AppDriver | null = null
-  beforeEach(() => (tmp = tempDir('assay-e2e-')))
-  afterEach(async () => {
-    await app?.close()
-    app = null
-    tmp.cleanup()
-  })
+  const e2e = useE2e()
 
   it('previews and saves the report in every format with the numbers of Calibrate and assay estimate; the HTML requests nothing', async () => {
-    const project = tmp.file('demo.assay')
+    const project = e2e.tmp.file('demo.assay')
     writeDemoProject(project)
-    app = await launchApp({ home: homeWithAnnotator(tmp.file('home'), 'reporter'), project })
+    const app = await e2e.launch({ project, annotator: 'reporter' })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
 
@@ -53,7 +47,7 @@ describe('Report screen and report files', () => {
     const json = JSON.parse(assay('report', project, '--format', 'json')) as {
       judges: { estimate: { counts: object } }[]
     }
-    const input = tmp.file('counts.json')
+    const input = e2e.tmp.file('counts.json')
     execFileSync('bash', ['-c', `cat > ${input}`], { input: JSON.stringify(json.judges[0].estimate.counts) })
     const cli = JSON.parse(assay('estimate', '--input', input, '--json')) as {
       theta: number
@@ -77,7 +71,7 @@ describe('Report screen and report files', () => {
       await page.keyboard.press(key)
       const file = await download
       expect(file.suggestedFilename()).toBe(`demo-calibration-report.${format}`)
-      saved[format] = tmp.file(file.suggestedFilename())
+      saved[format] = e2e.tmp.file(file.suggestedFilename())
       await file.saveAs(saved[format])
     }
     for (const format of ['html', 'md'] as const) {
@@ -93,7 +87,7 @@ describe('Report screen and report files', () => {
     expect(data.judges[0].estimate.theta.toFixed(3)).toBe(theta)
 
     // The PDF: its first page renders, and its text has the numbers.
-    const png = tmp.file('page')
+    const png = e2e.tmp.file('page')
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', saved.pdf, png])
     expect(statSync(`${png}-1.png`).size).toBeGreaterThan(10_000)
     const pdfText = execFileSync('pdftotext', ['-l', '1', saved.pdf, '-'], { encoding: 'utf8' })

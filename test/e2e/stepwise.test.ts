@@ -25,7 +25,7 @@ describe('step-wise labels on screen', () => {
     driver.page
       .getByTestId('transitions')
       .evaluate((t) =>
-        [...t.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent ?? '')),
+        [...t.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent)),
       )
 
   it('the wizard takes the state columns and the order the user gives; the Analyze screen draws the matrix in that order', async () => {

@@ -8,10 +8,11 @@ export async function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv
   const io: CliIo = {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    readStdin: async () => '',
+    readStdin: () => Promise.resolve(''),
     cwd,
     env,
   }
   const code = await main(args, io)
-  return { code, stdout, stderr, json: <T = Record<string, unknown>>() => JSON.parse(stdout) as T }
+  // `json()` is the parsed output as JSON.parse gives it: a test reads the fields it checks, or names the type.
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) }
 }

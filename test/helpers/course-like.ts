@@ -119,7 +119,9 @@ export function coursePredictions(): { pairs: Pair[]; file: string; ids: string[
   return { pairs: order.map((i) => pairs[i]), file: JSON.stringify(records, null, 2), ids }
 }
 
-/** The same 46 traces as the course's test_set.csv: whole responses, GPT-4o's PASS/FAIL `label` with its `reasoning`. */
+/**
+ * The same 46 traces as the course's test_set.csv: whole responses, GPT-4o's PASS/FAIL `label` with its `reasoning`.
+ */
 export function courseTestSet(): string {
   const { pairs, ids } = coursePredictions()
   const order = pairs.map((_, k) => k)

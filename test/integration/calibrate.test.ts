@@ -128,7 +128,8 @@ describe('calibrate', () => {
     expect(ios.warning).toMatch(/No test items have channel = ios/)
     expect(sliced.slices.rows.find((r) => r.value === 'web')).toMatchObject({ m: 49, testItems: 40, warning: null })
 
-    // The error policy: the test error (t-39, a human fail) and the 2 production errors (p-0, p-1) count as Fail or Pass.
+    // The error policy: the test error (t-39, a human fail) and the 2 production errors (p-0, p-1) count as Fail or
+    // Pass.
     const fail = calibrate(d, req({ errors: 'fail', sliceBy: 'channel' }))
     expect(fail.matrices.find((m) => m.split === 'test')).toMatchObject({
       tp: 22,

@@ -122,7 +122,7 @@ describe('criteria are first-class', () => {
       stdout: '"Overall" is now at v2: The system did what the user asked.\n',
     })
     const list = await cli('list', 'p.assay', '--json')
-    expect(list.json<{ name: string; version: number }[]>().map((c) => [c.name, c.version])).toEqual([
+    expect((list.json() as { name: string; version: number }[]).map((c) => [c.name, c.version])).toEqual([
       ['Overall', 2],
       ['Follows dietary constraints', 1],
     ])

@@ -107,7 +107,8 @@ describe('the demo project', () => {
       { step: 1, n: 12 },
       { step: 2, n: 4 },
     ])
-    // Only failing pipelines carry a mark; a decompose failure's sub-questions are about another topic than the question.
+    // Only failing pipelines carry a mark; a decompose failure's sub-questions are about another topic than the
+    // question.
     expect(
       one(
         "SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE l.first_failing_step IS NOT NULL AND (l.verdict <> 'fail' OR i.kind <> 'pipeline')",
@@ -146,8 +147,8 @@ describe('the demo project', () => {
     const cells = { tp: 0, fn: 0, fp: 0, tn: 0 }
     for (const p of pairs) {
       expect([p.a, p.b]).toEqual(['demo-annotator', DEMO_REVIEWER])
-      if (p.va === 'pass') p.vb === 'pass' ? cells.tp++ : cells.fn++
-      else p.vb === 'pass' ? cells.fp++ : cells.tn++
+      if (p.va === 'pass') cells[p.vb === 'pass' ? 'tp' : 'fn']++
+      else cells[p.vb === 'pass' ? 'fp' : 'tn']++
     }
     expect(cells).toEqual({ tp: 21, fn: 4, fp: 1, tn: 14 })
     const k = agreement(cells)

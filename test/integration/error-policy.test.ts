@@ -67,7 +67,7 @@ async function cli(args: string[], stdin: string) {
   const code = await estimateCommand.run(args, {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    readStdin: async () => stdin,
+    readStdin: () => Promise.resolve(stdin),
     cwd: process.cwd(),
     env: {},
   })

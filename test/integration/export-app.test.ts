@@ -32,7 +32,7 @@ describe('export from the app (export.run)', () => {
       clock: () => new Date(now),
       emit: () => undefined,
       demoPath: tmp.file('home/demo.assay'),
-      ...(shell === 'electron' ? { saveFile: async () => saveTo } : {}),
+      ...(shell === 'electron' ? { saveFile: () => Promise.resolve(saveTo) } : {}),
     })
   }
   /** Everything a download ticket streams. */

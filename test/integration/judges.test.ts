@@ -198,9 +198,7 @@ describe('judge runs against a local OpenAI-compatible server', () => {
         signal: new AbortController().signal,
         concurrency: 3,
         retry: FAST_RETRY,
-        beforeWrite: async () => {
-          if (++writes === 3) throw new Error('disk full')
-        },
+        beforeWrite: () => (++writes === 3 ? Promise.reject(new Error('disk full')) : Promise.resolve()),
       }),
     ).rejects.toThrow('disk full')
     const callsAtFailure = server.calls.length
@@ -253,7 +251,8 @@ describe('judge runs against a local OpenAI-compatible server', () => {
 
   it('runs through the Batch API: one upload, answers and errors recorded at half price, a cancelled run resumes from the same batch', async () => {
     await server.close()
-    server = await startLlmServer({ batch: { polls: 25 } }) // 25 polls × 10 ms: the batch outlives the wait for its id below
+    // 25 polls × 10 ms: the batch outlives the wait for its id below
+    server = await startLlmServer({ batch: { polls: 25 } })
     const items = FAULTS.filter((f) => ['ok-1', 'ok-2', 'fail-1', 'bad', 'dead500', 'hang'].includes(f.id))
     const d = judgeProject(tmp.file('p.assay'), items)
     const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model: model(server.baseUrl), params: {} })
@@ -503,7 +502,8 @@ describe('splits, leakage, the test lock and versions', () => {
     }
     const after = assignSplits(d, d.criterionId)
     for (const r of after) if (before.has(r.itemId)) expect(r.split).toBe(before.get(r.itemId))
-    // 200 labeled now: the first 100 kept their 20 train items, and the new ones bring train to its 10% (it has more already).
+    // 200 labeled now: the first 100 kept their 20 train items, and the new ones bring train to its 10% (it has more
+    // already).
     expect(after.filter((r) => r.split === 'train')).toHaveLength(20)
   })
 

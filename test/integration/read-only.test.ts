@@ -26,6 +26,8 @@ import { readOnlyView, type ReadOnlyView } from '../helpers/read-only'
 const tmp = tempDir('assay-read-only-')
 const src = tmp.file('projects')
 let view: ReadOnlyView
+/** Undoes the read-only view once there is one (the setup may fail before). */
+let releaseView = (): void => undefined
 /** Every file of the read-only folder as it was before anything opened it: size, mtime and bytes. */
 let before: Map<string, { mtimeMs: number; bytes: Buffer }>
 const events: AnyEvent[] = []
@@ -56,7 +58,10 @@ const snapshot = (dir: string) =>
     ]),
   )
 
-/** A 3-item project reopened to add a 4th item, copied (file, -wal, -shm) while it is still open: the 4th item is only in the -wal. */
+/**
+ * A 3-item project reopened to add a 4th item, copied (file, -wal, -shm) while it is still open: the 4th item is only
+ * in the -wal.
+ */
 function copiedWhileOpen(): void {
   const path = tmp.file('work/p.assay')
   mkdirSync(tmp.file('work'))
@@ -163,11 +168,12 @@ beforeAll(() => {
   ])
   before = snapshot(src)
   view = readOnlyView(src, tmp.file('mnt'))
+  releaseView = () => view.release()
 })
 
 afterAll(() => {
   services.close()
-  view?.release()
+  releaseView()
   tmp.cleanup()
 })
 

@@ -106,7 +106,9 @@ describe('assay serve (HTTP shell)', () => {
       ok: true,
       value: { name: 'demo', synthetic: true, itemCount: 1350, labeledCount: 120 },
     })
-    const page = JSON.parse((await api('items.list', { offset: 0, limit: 3 })).body)
+    const page = JSON.parse((await api('items.list', { offset: 0, limit: 3 })).body) as {
+      value: { total: number; rows: { externalId: string }[] }
+    }
     expect(page.value.total).toBe(1350)
     expect(page.value.rows.map((r: { externalId: string }) => r.externalId)).toEqual([
       'chat-00001',

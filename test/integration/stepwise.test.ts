@@ -13,7 +13,10 @@ import { hasShared, repoRoot, sharedData, tempDir } from '../helpers/paths'
 const FIXTURE = resolve(repoRoot, 'test/fixtures/agent-states.jsonl')
 const HW5 = resolve(sharedData, 'ai-evals-course-recipe-chatbot/homeworks/hw5/reference_files/labeled_traces.jsonl')
 
-/** The fixture's states in the order its transitions imply (GenWebArgs and GetWebInfo: not ordered by the data; first seen first). */
+/**
+ * The fixture's states in the order its transitions imply (GenWebArgs and GetWebInfo: not ordered by the data; first
+ * seen first).
+ */
 const ORDER = [
   'ParseRequest',
   'PlanToolCalls',
@@ -55,8 +58,11 @@ describe('step-wise labels: last successful state × first failing state', () =>
   afterEach(() => tmp.cleanup())
 
   const taxonomy = async () =>
-    (await runCli(['taxonomy', project, '--format', 'json'], tmp.dir)).json<{ transitions: Taxonomy['transitions'] }>()
-      .transitions
+    (
+      (await runCli(['taxonomy', project, '--format', 'json'], tmp.dir)).json() as {
+        transitions: Taxonomy['transitions']
+      }
+    ).transitions
   const sql = (query: string) => {
     const db = new Database(project, { readonly: true })
     try {
@@ -69,7 +75,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
   it('imports an agent file with state columns (suggested) as fails with their states, and `assay taxonomy` gives its transition matrix', async () => {
     const r = await runCli(['import', project, FIXTURE, '--json'], tmp.dir)
     expect(r.code).toBe(0)
-    const report = r.json<ImportReport>()
+    const report = r.json() as ImportReport
     expect(report).toMatchObject({ committed: true, imported: 12, errorCount: 0 })
     expect(report.states).toEqual({
       lastSuccess: 'last_success_state',
@@ -84,7 +90,8 @@ describe('step-wise labels: last successful state × first failing state', () =>
       orderSource: 'inferred',
       unfixed: [['GenWebArgs', 'GetWebInfo']],
     })
-    // Chat traces (messages kept), each with one failing Overall label naming its states; the state columns are not metadata.
+    // Chat traces (messages kept), each with one failing Overall label naming its states; the state columns are not
+    // metadata.
     expect(sql("SELECT count(*) AS n FROM items WHERE kind = 'chat' AND metadata_json NOT LIKE '%_state%'")).toEqual([
       { n: 12 },
     ])
@@ -185,7 +192,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
       ],
       tmp.dir,
     )
-    expect(again.json<ImportReport>().states).toMatchObject({
+    expect((again.json() as ImportReport).states).toMatchObject({
       order: given,
       orderSource: 'user',
       unfixed: [],
@@ -208,7 +215,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
     ]
     const missing = await runCli(['import', project, FIXTURE, '--state-order', partial.join(','), '--json'], tmp.dir)
     expect(missing.code).toBe(1)
-    expect(missing.json<ImportReport>().errors).toEqual([
+    expect((missing.json() as ImportReport).errors).toEqual([
       {
         line: 12,
         column: 'first_failure_state',
@@ -226,7 +233,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
       ],
       tmp.dir,
     )
-    expect(backwards.json<ImportReport>().errors[0]).toMatchObject({
+    expect((backwards.json() as ImportReport).errors[0]).toMatchObject({
       line: 1,
       column: 'first_failure_state',
       message: expect.stringContaining(
@@ -244,7 +251,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
       tmp.dir,
     )
     expect(typo.code).toBe(1)
-    expect(typo.json<ImportReport>().errors[0]).toMatchObject({
+    expect((typo.json() as ImportReport).errors[0]).toMatchObject({
       column: 'first_fail_state',
       fatal: true,
       message: expect.stringContaining(
@@ -257,7 +264,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
       ['import', project, csv, '--map', 'last-success=last_ok', '--map', 'first-failure=first_bad', '--json'],
       tmp.dir,
     )
-    expect(empty.json<ImportReport>().errors).toEqual([
+    expect((empty.json() as ImportReport).errors).toEqual([
       {
         line: 1,
         column: 'last_ok',
@@ -274,7 +281,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
       csv,
       'id,input,output,label,last_success_state,first_failure_state\na,q1,r1,fail,Plan,Search\nb,q2,r2,pass,Answer,\nc,q3,r3,pass,Plan,Search\nd,q4,r4,,Plan,\ne,q5,r5,,,Search\n',
     )
-    const r = (await runCli(['import', project, csv, '--on-error', 'skip', '--json'], tmp.dir)).json<ImportReport>()
+    const r = (await runCli(['import', project, csv, '--on-error', 'skip', '--json'], tmp.dir)).json() as ImportReport
     expect(r.errors).toEqual([
       {
         line: 4,
@@ -316,7 +323,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
       raw,
       rows.map((r) => JSON.stringify({ conversation_id: r.conversation_id, messages: r.messages })).join('\n'),
     )
-    expect((await runCli(['import', project, raw, '--json'], tmp.dir)).json<ImportReport>()).toMatchObject({
+    expect((await runCli(['import', project, raw, '--json'], tmp.dir)).json() as ImportReport).toMatchObject({
       committed: true,
       imported: 12,
       states: null,
@@ -328,7 +335,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
     )
     const joined = (
       await runCli(['import', project, labels, '--annotator', 'grader', '--json'], tmp.dir)
-    ).json<ImportReport>()
+    ).json() as ImportReport
     expect(joined).toMatchObject({
       committed: true,
       mode: 'join',
@@ -338,7 +345,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
     expect(cellsOf(await taxonomy())).toEqual(pairs(rows))
     const again = (
       await runCli(['import', project, labels, '--annotator', 'grader', '--json'], tmp.dir)
-    ).json<ImportReport>()
+    ).json() as ImportReport
     expect(again.states).toMatchObject({ added: 0, unchanged: 12 })
     expect(sql("SELECT count(*) AS n FROM labels WHERE annotator = 'grader'")).toEqual([{ n: 12 }])
   })
@@ -352,7 +359,7 @@ describe('step-wise labels: last successful state × first failing state', () =>
       csv,
       `id,steps,last_success_state,first_failure_state\np1,${abc},plan,search\np2,${abc},,answer\np3,${abc},,\np4,${abc},answer,search\np5,${abc},,rerank\n`,
     )
-    const bad = (await runCli(['import', project, csv, '--on-error', 'skip', '--json'], tmp.dir)).json<ImportReport>()
+    const bad = (await runCli(['import', project, csv, '--on-error', 'skip', '--json'], tmp.dir)).json() as ImportReport
     expect(bad.errors).toEqual([
       {
         line: 5,
@@ -393,13 +400,13 @@ describe('step-wise labels: last successful state × first failing state', () =>
     writeFileSync(join, 'id,first_failure_state\np3,plan\n')
     const joined = (
       await runCli(['import', project, join, '--map', 'first-failure=first_failure_state', '--json'], tmp.dir)
-    ).json<ImportReport>()
+    ).json() as ImportReport
     expect(joined).toMatchObject({ committed: true, matched: { count: 1 } })
     expect(cellsOf(await taxonomy()).get('(start) → plan')).toBe(1)
     writeFileSync(join, 'id,first_failure_state\np3,rerank\n')
     const refused = (
       await runCli(['import', project, join, '--map', 'first-failure=first_failure_state', '--json'], tmp.dir)
-    ).json<ImportReport>()
+    ).json() as ImportReport
     expect(refused.errors[0]).toMatchObject({
       line: 2,
       message:
@@ -488,16 +495,18 @@ describe.skipIf(!hasShared('data'))("the course's HW5 labeled traces", () => {
   it("imports as 96 failing agent traces whose matrix equals the file's own last success × first failure pairs", async () => {
     const project = tmp.file('hw5.assay')
     const r = await runCli(['import', project, HW5, '--json'], tmp.dir)
-    expect(r.json<ImportReport>()).toMatchObject({
+    expect(r.json() as ImportReport).toMatchObject({
       committed: true,
       imported: 96,
       errorCount: 0,
       states: { failed: 96, added: 96 },
     })
     const taxonomy = async () =>
-      (await runCli(['taxonomy', project, '--format', 'json'], tmp.dir)).json<{
-        transitions: Taxonomy['transitions']
-      }>().transitions
+      (
+        (await runCli(['taxonomy', project, '--format', 'json'], tmp.dir)).json() as {
+          transitions: Taxonomy['transitions']
+        }
+      ).transitions
     const t = await taxonomy()
     expect(cellsOf(t)).toEqual(pairs(rowsOf(HW5)))
     expect(t).toMatchObject({ failed: 96, backwards: 0 })
@@ -525,7 +534,7 @@ describe.skipIf(!hasShared('data'))("the course's HW5 labeled traces", () => {
     // The course's order, given: the same file again joins its traces (nothing added) and keeps the order.
     const again = (
       await runCli(['import', project, HW5, '--state-order', COURSE.join(','), '--json'], tmp.dir)
-    ).json<ImportReport>()
+    ).json() as ImportReport
     expect(again.states).toMatchObject({ added: 0, unchanged: 96, order: COURSE, orderSource: 'user' })
     expect((await taxonomy()).states.map((s) => s.state)).toEqual(COURSE)
   })

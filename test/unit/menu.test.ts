@@ -67,12 +67,13 @@ vi.mock('electron', () => {
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: typeof mock.menu) => (mock.menu = m) },
     dialog: {
       showErrorBox: (title: string, message: string) => mock.messages.push({ message: title, detail: message }),
-      showMessageBox: async (_win: unknown, options: { message: string; detail: string }) => {
+      showMessageBox: (_win: unknown, options: { message: string; detail: string }) => {
         mock.messages.push(options)
-        return { response: 0 }
+        return Promise.resolve({ response: 0 })
       },
-      showSaveDialog: async () => (mock.saveTo ? { canceled: false, filePath: mock.saveTo } : { canceled: true }),
-      showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+      showSaveDialog: () =>
+        Promise.resolve(mock.saveTo ? { canceled: false, filePath: mock.saveTo } : { canceled: true }),
+      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
     },
     shell: { openExternal: () => Promise.resolve() },
     webUtils: { getPathForFile: () => '' },

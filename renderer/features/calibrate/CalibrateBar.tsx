@@ -1,5 +1,5 @@
 import type { RefObject } from 'react'
-import { ERROR_POLICY_NAMES, type Targets } from '../../../shared/calibrate'
+import { ERROR_POLICY_NAMES, IntervalMethodSchema, type Targets } from '../../../shared/calibrate'
 import { ERROR_POLICIES, INTERVAL_METHODS, type ErrorPolicy } from '../../../shared/stats'
 import { METHOD_NAMES, type CalibrateParams } from './format'
 import { NumberField } from './NumberField'
@@ -47,7 +47,7 @@ export function CalibrateBar({
         Interval
         <select
           value={params.method}
-          onChange={(ev) => onParams({ ...params, method: ev.target.value })}
+          onChange={(ev) => onParams({ ...params, method: IntervalMethodSchema.parse(ev.target.value) })}
           data-testid="calibrate-method"
         >
           {INTERVAL_METHODS.map((m) => (

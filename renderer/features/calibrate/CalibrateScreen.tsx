@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { DEFAULT_TARGETS, type Targets } from '../../../shared/calibrate'
-import { ERROR_POLICIES } from '../../../shared/stats'
+import { DEFAULT_METHOD, ERROR_POLICIES } from '../../../shared/stats'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { selectCalibrateCell, selectCalibrateChoices, selectCalibrationView } from '../../store/slices/calibrate'
@@ -11,7 +11,7 @@ import { Matrices } from './Matrices'
 import type { Cell } from './MatrixTable'
 
 const DEFAULT_PARAMS: CalibrateParams = {
-  method: 'lang-reiczigel',
+  method: DEFAULT_METHOD,
   iterations: 20_000,
   seed: 0,
   confidence: 0.95,

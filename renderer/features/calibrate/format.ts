@@ -1,8 +1,8 @@
-import type { ErrorPolicy } from '../../../shared/stats'
+import type { ErrorPolicy, IntervalMethod } from '../../../shared/stats'
 
 /** The calibration's parameters the user picks on the Calibrate screen (sent with every fetch). */
 export interface CalibrateParams {
-  method: string
+  method: IntervalMethod
   iterations: number
   seed: number
   confidence: number

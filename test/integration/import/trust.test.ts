@@ -33,7 +33,7 @@ describe('imports you can trust', () => {
   const assay = (...args: string[]) => runCli(args, tmp.dir)
   const importJson = async (...args: string[]) => {
     const r = await assay('import', ...args, '--json')
-    return { ...r, report: r.json<ImportReport>() }
+    return { ...r, report: r.json() as ImportReport }
   }
   const query = <T = unknown>(sql: string): T[] => {
     const db = new Database(project, { readonly: true })

@@ -13,7 +13,7 @@ async function cli(args: string[], stdin = '', cwd = process.cwd()) {
   const io: CliIo = {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    readStdin: async () => stdin,
+    readStdin: () => Promise.resolve(stdin),
     cwd,
     env: {},
   }
@@ -219,7 +219,8 @@ describe('assay estimate', () => {
   })
 
   it('reads UNKNOWN judge cells as error verdicts: left out by default and counted by class, Fail or Pass with --errors', async () => {
-    // The course's HW3 test predictions: TP 31, FP 2, TN 9, UNKNOWN on 3 human-Pass and 1 human-Fail items; 2 056 of 2 400 production verdicts pass.
+    // The course's HW3 test predictions: TP 31, FP 2, TN 9, UNKNOWN on 3 human-Pass and 1 human-Fail items; 2 056 of 2
+    // 400 production verdicts pass.
     const rows = [
       'human,judge',
       ...Array(31).fill('PASS,PASS'),

@@ -18,7 +18,10 @@ import {
 const SEED = 20251206
 const REPLICATES = 1500
 const ITERATIONS = 400
-/** n = 200 without the bootstrap: once tables stop repeating, its draws per table are the slow part (its failures show at small n). */
+/**
+ * n = 200 without the bootstrap: once tables stop repeating, its draws per table are the slow part (its failures show
+ * at small n).
+ */
 const LARGE_REPLICATES = 1000
 const LARGE_METHODS: KappaMethod[] = [KAPPA_INTERVAL_METHOD, 'wald', 'goodness-of-fit']
 

@@ -112,7 +112,7 @@ async function ours(args: string[], d: Dataset): Promise<Json> {
   const io: CliIo = {
     stdout: (t) => void (stdout += t),
     stderr: () => {},
-    readStdin: async () => stdinOf(d),
+    readStdin: () => Promise.resolve(stdinOf(d)),
     cwd: repoRoot,
     env: {},
   }
@@ -176,6 +176,7 @@ describe.skipIf(!hasShared('spec'))('assay estimate --json agrees with ref_estim
     } catch (e) {
       throw new Error(
         `python3 with numpy is required for the reference cross-check (tried "python3 -c 'import numpy'"): ${e instanceof Error ? e.message : String(e)}. Install python3 and numpy.`,
+        { cause: e },
       )
     }
     const calls: Array<{ job: number; d: number; options: Json }> = []
