@@ -13,7 +13,7 @@ import {
 } from '../../shared/import'
 import { openProject } from '../core/db/open'
 import { detectFormat } from '../core/import/detect'
-import { suggestMapping } from '../core/import/mapping'
+import { suggestMapping } from '../core/import/mapping/suggest'
 import { offerLabels, sampleMatches } from '../core/import/plan'
 import { runImport } from '../core/import/run'
 import { CliError, type Command } from './command'

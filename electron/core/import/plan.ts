@@ -6,7 +6,8 @@
 import type { ImportReport, Mapping } from '../../../shared/import'
 import type { Db } from '../db/open'
 import { countKnownIds } from '../db/repos/imports'
-import { mapRecord, mapSpanRecords } from './mapping'
+import { mapRecord } from './mapping/apply'
+import { mapSpanRecords } from './mapping/prepare'
 import type { SourceRecord } from './types'
 
 /** How many of these records name an item of the project already, by the ids the mapping gives them. */

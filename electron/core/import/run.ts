@@ -15,15 +15,9 @@ import { createRepos, type Repos } from '../db/repos'
 import { importWriter, ROWS_PER_INSERT, storedLabel, type ExistingItem, type VersionTarget } from '../db/repos/imports'
 import { emptyColumnErrors } from './checks'
 import { compareTrace, glimpse, stepsText, traceOf, type StoredTrace, type TraceMatch } from './join'
-import {
-  joinOnly,
-  prepareMapping,
-  resolveStates,
-  type MappedLabel,
-  type MappedVerdict,
-  type MapResult,
-  type PreparedMapping,
-} from './mapping'
+import type { MappedLabel, MappedVerdict, MapResult } from './mapping/apply'
+import { joinOnly, prepareMapping, type PreparedMapping } from './mapping/prepare'
+import { resolveStates } from './mapping/stepwise'
 import { transitionsOf } from '../taxonomy'
 import { mappedEvents } from './source'
 import { ImportSplits } from './splits'

@@ -1,7 +1,8 @@
 import { basename } from 'node:path'
 import type { Mapping } from '../../../shared/import'
 import { FieldWatch } from './checks'
-import { joinOnly, mapRecord, mapSpanRecords, prepareMapping, type MapResult, type PreparedMapping } from './mapping'
+import { mapRecord, type MapResult } from './mapping/apply'
+import { joinOnly, mapSpanRecords, prepareMapping, type PreparedMapping } from './mapping/prepare'
 import { readRecordBatches } from './readers'
 import type { FileFormat, RecordError, SourceRecord } from './types'
 

@@ -10,7 +10,7 @@ import type { Db } from '../db/open'
 import type { Repos } from '../db/repos'
 import { storedLabel, type importWriter } from '../db/repos/imports'
 import { assign, placeClass, splitRank } from '../judge/splits'
-import type { MappedLabel } from './mapping'
+import type { MappedLabel } from './mapping/row'
 
 /** Moves listed per criterion in the events. */
 const MAX_LISTED = 100

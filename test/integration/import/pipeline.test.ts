@@ -11,7 +11,7 @@ import { CURRENT_LABELS } from '../../../electron/core/db/repos/item-query'
 import { writeDemoProject } from '../../../electron/core/demo'
 import { exportToFile } from '../../../electron/core/export'
 import { detectFormat } from '../../../electron/core/import/detect'
-import { suggestMapping } from '../../../electron/core/import/mapping'
+import { suggestMapping } from '../../../electron/core/import/mapping/suggest'
 import { runImport, type ImportRequest } from '../../../electron/core/import/run'
 import { repoRoot, tempDir } from '../../helpers/paths'
 
