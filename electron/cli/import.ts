@@ -322,7 +322,10 @@ export function applyStateOrder(mapping: MappingType, order: string | undefined)
   return { ...mapping, states: { ...mapping.states, order: names } }
 }
 
-/** `--judge NAME` names the file's one verdict column's judge; `--judge-version N|new` picks the version its verdicts go to. */
+/**
+ * `--judge NAME` names the file's one verdict column's judge; `--judge-version N|new` picks the
+ * version its verdicts go to.
+ */
 export function applyJudgeArgs(
   mapping: MappingType,
   judge: string | undefined,
