@@ -138,8 +138,8 @@ describe.skipIf(!hasShared('data'))('the course datasets', () => {
   })
 
   it.each(files)('%s', async (file) => {
+    if (!Object.hasOwn(EXPECTED, file)) throw new Error(`no expectation for ${file}`)
     const expected = EXPECTED[file]
-    if (!expected) throw new Error(`no expectation for ${file}`)
     if ('refused' in expected) {
       await expect(detectFormat(join(root, file))).rejects.toThrow(expected.refused)
       return

@@ -40,7 +40,7 @@ describe('normalizeVerdict', () => {
 
   it('reads UNKNOWN, ERROR, "None", NaN as error, never as a silent fail; an empty cell is no verdict at all', () => {
     for (const v of ['UNKNOWN', 'ERROR', 'None', 'none', 'NaN', 'null'])
-      expect(normalizeVerdict(v, DEFAULT_VALUES), String(v)).toBe('error')
+      expect(normalizeVerdict(v, DEFAULT_VALUES), v).toBe('error')
     for (const v of ['', '  ', null, undefined]) expect(normalizeVerdict(v, DEFAULT_VALUES), String(v)).toBeNull()
     expect(normalizeVerdict('', { ...DEFAULT_VALUES, error: [...DEFAULT_VALUES.error, ''] })).toBe('error')
   })

@@ -404,7 +404,11 @@ describe('assembleSpanTrees', () => {
     )
     expect(traces).toHaveLength(1)
     expect([traces[0].input, traces[0].output]).toEqual(['q1', 'a2'])
-    expect(traces[0].steps.map((s) => `${s.metadata.depth}:${s.name}`)).toEqual(['0:turn-1', '1:llm', '0:turn-2'])
+    expect(traces[0].steps.map((s) => `${String(s.metadata.depth)}:${s.name}`)).toEqual([
+      '0:turn-1',
+      '1:llm',
+      '0:turn-2',
+    ])
     expect(traces[0].metadata.roots).toBe(2)
   })
 
