@@ -31,6 +31,7 @@ export interface WriteCounts {
   states: { added: number; unchanged: number }
 }
 
+/** Nothing written yet, for each label and verdict column of the mapping. */
 export const newCounts = (m: Mapping): WriteCounts => ({
   labels: m.labels.map(() => ({ added: 0, unchanged: 0 })),
   verdicts: m.verdicts.map(() => ({ added: 0, unchanged: 0 })),

@@ -25,6 +25,7 @@ import { stepwiseLabel } from './stepwise'
 import { DEFER, isContainer, SPLITS, verdictKey } from './values'
 
 export type { MappedLabel } from './row'
+/** A judge's verdict a row gives, with the verdict column it came from. */
 export interface MappedVerdict {
   judge: string
   criterion: string
@@ -38,6 +39,7 @@ export interface MappedSplit {
   criterion: string
   split: SplitName
 }
+/** A mapped row, or the error that refuses it. */
 export type MapResult =
   | { ok: true; item: MappedItem; labels: MappedLabel[]; verdicts: MappedVerdict[]; splits: MappedSplit[] }
   | { ok: false; error: RecordError }

@@ -4,6 +4,7 @@
  * values must agree too).
  */
 
+/** Id columns. */
 export const ID_NAMES = [
   'id',
   'trace_id',
@@ -23,6 +24,7 @@ export const ID_NAMES = [
   'context.span_id',
   'lsmith_id',
 ]
+/** Conversation columns. */
 export const MESSAGES_NAMES = [
   'messages',
   'conversation',
@@ -33,6 +35,7 @@ export const MESSAGES_NAMES = [
   'dialogue',
   'turns',
 ]
+/** Input columns (a conversation under these names is the messages). */
 export const INPUT_NAMES = [
   'input',
   'attributes.input.value',
@@ -47,6 +50,7 @@ export const INPUT_NAMES = [
   'request',
   'instruction',
 ]
+/** Output columns. */
 export const OUTPUT_NAMES = [
   'output',
   'attributes.output.value',
@@ -62,6 +66,7 @@ export const OUTPUT_NAMES = [
   'model_response',
   'reply',
 ]
+/** Pipeline step columns. */
 export const STEPS_NAMES = ['steps', 'pipeline_steps', 'trace_steps']
 /** Human-label columns, best first: one becomes the Overall label. */
 export const LABEL_NAMES = [
@@ -85,9 +90,12 @@ export const LABEL_NAMES = [
   'correct',
   'success',
 ]
+/** A judge's (an LLM's, a model's) verdict column. */
 export const JUDGE_NAME =
   /(^|[_.\s-])(pred|preds|predicted|prediction|judge|llm|model|auto|eval|evaluator|ai|gpt)([_.\s-]|$)|judge|predict/i
+/** A critique or reasoning column. */
 export const EXPLANATION = /(^|[_.\s-])(reasoning|reason|explanation|critique|rationale|justification)$/i
+/** Human note columns (open coding). */
 export const NOTE_NAMES = [
   'notes',
   'note',
@@ -102,11 +110,13 @@ export const NOTE_NAMES = [
   'annotator_notes',
   'annotation_notes',
 ]
+/** train/dev/test columns. */
 export const SPLIT_NAMES = ['split', 'set', 'partition', 'fold', 'subset', 'dataset_split', 'data_split']
 /** Names of 0/1 columns that mark a failure being present (HW2 axial coding spreadsheets). */
 export const FAILURE_NAME =
   /fail|error|missing|violat|ignor|lack|inconsisten|wrong|incorrect|hallucinat|mismatch|issue|problem|unsafe|toxic|harm|refus|omi(t|ssion)|leak/i
 
+/** The fields of a span export, per part of the span mapping, best first. */
 export const SPAN_CANDIDATES = {
   traceId: ['context.trace_id', 'trace_id', 'traceId', 'context.traceId', 'trace.id'],
   spanId: ['context.span_id', 'span_id', 'spanId', 'context.spanId', 'span.id'],
@@ -123,7 +133,9 @@ export const SPAN_CANDIDATES = {
   start: ['start_time', 'startTimeUnixNano', 'startTime', 'start', 'timestamp'],
 }
 
+/** A step-wise label's last successful state. */
 export const LAST_SUCCESS =
   /^last[_\s.-]?(success|successful|succeeded|ok|good|passed|passing)([_\s.-]?(state|step|stage|node|tool))?$/i
+/** A step-wise label's first failing state. */
 export const FIRST_FAILURE =
   /^first[_\s.-]?(failure|failing|failed|fail|error|broken)([_\s.-]?(state|step|stage|node|tool))?$/i

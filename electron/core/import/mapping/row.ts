@@ -3,6 +3,7 @@ import type { Mapping } from '../../../../shared/import'
 import type { LabelStates, NormalVerdict } from '../types'
 import type { PreparedMapping } from './prepare'
 
+/** A human label a row gives (or the step-wise columns make), before it is written. */
 export interface MappedLabel {
   /** Which of the mapping's label columns it came from (-1: made by the step-wise columns alone). */
   column: number

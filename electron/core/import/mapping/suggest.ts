@@ -20,7 +20,7 @@ import {
 import { suggestJudgements } from './suggest-judgements'
 
 /** The sample's columns, what they hold, and which the suggestion has taken already. */
-export class SampleColumns {
+class SampleColumns {
   readonly columns: string[]
   private readonly rows: Record<string, unknown>[]
   private readonly taken = new Set<string>()
