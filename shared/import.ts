@@ -72,7 +72,10 @@ export const Mapping = z.object({
       note: field.nullable(),
       /** Who made these labels (another annotator's file: their name). */
       annotator: z.string().min(1),
-      /** A column naming each row's annotator instead (Assay's export writes one); empty cells fall back to `annotator`. */
+      /**
+       * A column naming each row's annotator instead (Assay's export writes one); empty cells fall
+       * back to `annotator`.
+       */
       annotatorField: field.nullable().optional(),
       /** A column with each label's time (ISO 8601), kept instead of the import's time. */
       timeField: field.nullable().optional(),
@@ -115,7 +118,7 @@ export const Mapping = z.object({
       order: z
         .array(z.string().trim().min(1))
         .refine((names) => new Set(names).size === names.length, {
-          message: 'the state order names a state twice: each state has one place in it',
+          error: 'the state order names a state twice: each state has one place in it',
         })
         .nullable(),
     })
@@ -148,8 +151,20 @@ export const EMPTY_MAPPING: Mapping = {
   states: null,
 }
 
+/**
+ * The file formats a reader understands; `detectFormat` picks one, the user can override it.
+ * - `csv`: comma/semicolon/tab/pipe separated, RFC 4180 (delimiter in `Detected.delimiter`)
+ * - `jsonl`: one JSON object per line
+ * - `json-array`: `[ {...}, {...} ]`
+ * - `json-records`: `{ <key>: [ {...} ] }`, the key one of data, records, rows, items, traces,
+ *   spans, or the only array
+ * - `json-columns`: pandas `to_json()` default: `{ "col": { "0": v, "1": v }, ... }`
+ */
 export const FileFormat = z.enum(['csv', 'jsonl', 'json-array', 'json-records', 'json-columns'])
+export type FileFormat = z.infer<typeof FileFormat>
+/** A CSV file's delimiter. */
 export const Delimiter = z.enum([',', ';', '\t', '|'])
+export type Delimiter = z.infer<typeof Delimiter>
 
 /** A file to read, with the format and delimiter the user chose (detected when absent). */
 export const ImportSource = z
@@ -160,12 +175,19 @@ export const ImportSource = z
   })
   .strict()
 
+/** A problem with one record (or the file): where it is and what to do. */
 export const RecordErrorSchema = z.object({
+  /**
+   * 1-based physical line (CSV, JSONL, JSON syntax errors); for a JSON array element that is not an
+   * object, its 1-based position (the message names its physical line too).
+   */
   line: z.number().int(),
   column: z.string().optional(),
   message: z.string(),
+  /** The reader cannot go on after this one (e.g. an unterminated quote): nothing after it was read. */
   fatal: z.boolean().optional(),
 })
+export type RecordError = z.infer<typeof RecordErrorSchema>
 
 export const DetectedInfo = z.object({
   path: z.string(),
@@ -234,7 +256,10 @@ export const ImportStart = z
     onError: z.enum(['abort', 'skip']),
     duplicates: DuplicatePolicy,
     existing: ExistingPolicy.default('join'),
-    /** "These items are the test set": every imported item with a human label goes to this split (per criterion of the file). */
+    /**
+     * "These items are the test set": every imported item with a human label goes to this split (per
+     * criterion of the file).
+     */
     split: SplitName.nullable().default(null),
     /** Label columns the wizard offered and the user left out: named in the report. */
     offered: z.array(OfferedLabel).default([]),
@@ -270,7 +295,10 @@ export const ColumnTally = z.object({
 export type ColumnTally = z.infer<typeof ColumnTally>
 
 export const ImportReport = z.object({
-  /** `new`: new items (some rows may also have joined existing ones); `join`: every row went to items already in the project. */
+  /**
+   * `new`: new items (some rows may also have joined existing ones); `join`: every row went to items
+   * already in the project.
+   */
   mode: z.enum(['new', 'join']),
   /** The new dataset, when the file brought new items. */
   dataset: z.string().nullable(),
@@ -284,11 +312,20 @@ export const ImportReport = z.object({
   duplicates: Listed,
   /** Rows of a labels/verdicts-only file whose id matches no item (reported, never guessed). */
   unmatched: Listed,
-  /** Matched rows whose text is a shortened copy of the stored trace (a predictions export's "..."): the whole stored text kept. */
+  /**
+   * Matched rows whose text is a shortened copy of the stored trace (a predictions export's "..."):
+   * the whole stored text kept.
+   */
   textCut: Listed,
-  /** Matched items that lacked an input, output, messages or steps the file has: those were filled in (nothing stored was replaced). */
+  /**
+   * Matched items that lacked an input, output, messages or steps the file has: those were filled in
+   * (nothing stored was replaced).
+   */
   textFilled: Listed,
-  /** Items the file's verdicts should have covered but did not: labeled items of the datasets it joined, with no verdict from it. */
+  /**
+   * Items the file's verdicts should have covered but did not: labeled items of the datasets it
+   * joined, with no verdict from it.
+   */
   notJudged: Listed,
   /** No id column in the file: each item's id is `row-<line>`, and such rows never join existing items. */
   idsGenerated: z.boolean(),

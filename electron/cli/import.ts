@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
+  Delimiter,
   DuplicatePolicy,
   EMPTY_MAPPING,
   ExistingPolicy,
@@ -13,10 +14,11 @@ import {
 } from '../../shared/import'
 import { openProject } from '../core/db/open'
 import { detectFormat } from '../core/import/detect'
-import { suggestMapping } from '../core/import/mapping'
+import { suggestMapping } from '../core/import/mapping/suggest'
 import { offerLabels, sampleMatches } from '../core/import/plan'
-import { runImport } from '../core/import/run'
-import { CliError, type Command } from './command'
+import { runImport, type ImportProgress } from '../core/import/run'
+import type { Detected } from '../core/import/types'
+import { CliError, type CliIo, type Command } from './command'
 
 const usage = `Usage: assay import PROJECT FILE [--format F] [--delimiter D] [--map KEY=FIELD ...]
                     [--on-error abort|skip] [--duplicates abort|skip|replace|keep-both]
@@ -76,130 +78,171 @@ A file of judge verdicts for items PROJECT has already does not import its human
 again (it is listed under "offered"); map it (--map label=COLUMN) to import it too.
 Exit code 0 when the import was committed, 1 otherwise.`
 
+/** The command's options, parsed and checked. */
+interface ImportArgs {
+  project: string
+  file: string
+  values: ReturnType<typeof parseImportArgs>['values']
+  onError: 'abort' | 'skip'
+  duplicates: DuplicatePolicy
+  existing: ExistingPolicy
+  split: SplitName | null
+  format: FileFormat | undefined
+  delimiter: Delimiter | undefined
+}
+
+function parseImportArgs(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      delimiter: { type: 'string' },
+      map: { type: 'string', multiple: true, default: [] },
+      'on-error': { type: 'string', default: 'abort' },
+      duplicates: { type: 'string', default: 'abort' },
+      existing: { type: 'string', default: 'join' },
+      split: { type: 'string' },
+      judge: { type: 'string' },
+      'judge-version': { type: 'string' },
+      dataset: { type: 'string' },
+      annotator: { type: 'string' },
+      'state-order': { type: 'string' },
+      'no-suggest': { type: 'boolean', default: false },
+      progress: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  })
+}
+
+/** The command line, checked: each bad value refused with the values it may take. */
+function importArgs(args: string[], cwd: string): ImportArgs {
+  const { values, positionals } = parseImportArgs(args)
+  if (positionals.length !== 2)
+    throw new CliError('bad_arguments', 'import needs PROJECT and FILE, e.g. `assay import evals.assay traces.csv`.')
+  const project = resolve(cwd, positionals[0])
+  const file = resolve(cwd, positionals[1])
+  if (!existsSync(file)) throw new CliError('not_found', `No file at ${file}.`)
+  const onError = values['on-error']
+  if (onError !== 'abort' && onError !== 'skip')
+    throw new CliError('bad_arguments', `--on-error must be abort or skip, got "${onError}".`)
+  const duplicates = DuplicatePolicy.safeParse(values.duplicates)
+  if (!duplicates.success)
+    throw new CliError(
+      'bad_arguments',
+      `--duplicates must be abort, skip, replace or keep-both, got "${values.duplicates}".`,
+    )
+  const existing = ExistingPolicy.safeParse(values.existing)
+  if (!existing.success)
+    throw new CliError('bad_arguments', `--existing must be join or copy, got "${values.existing}".`)
+  const split = values.split === undefined ? null : SplitName.safeParse(values.split)
+  if (split && !split.success)
+    throw new CliError('bad_arguments', `--split must be train, dev or test, got "${values.split}".`)
+  const format = values.format === undefined ? undefined : FileFormat.safeParse(values.format)
+  if (format && !format.success)
+    throw new CliError(
+      'bad_arguments',
+      `--format must be one of ${FileFormat.options.join(', ')}, got "${values.format}".`,
+    )
+  const delimiter =
+    values.delimiter === undefined
+      ? undefined
+      : Delimiter.safeParse(values.delimiter === 'tab' ? '\t' : values.delimiter)
+  if (delimiter && !delimiter.success)
+    throw new CliError('bad_arguments', `--delimiter must be , ; tab or |, got "${values.delimiter}".`)
+  return {
+    project,
+    file,
+    values,
+    onError,
+    duplicates: duplicates.data,
+    existing: existing.data,
+    split: split?.data ?? null,
+    format: format?.data,
+    delimiter: delimiter?.data,
+  }
+}
+
+/** The detected (or empty) mapping with the command line's overrides. */
+function mappingOf(detected: Detected, values: ImportArgs['values']): MappingType {
+  const base = values['no-suggest'] ? EMPTY_MAPPING : suggestMapping(detected)
+  const mapped = applyStateOrder(
+    applyJudgeArgs(applyMapArgs(base, values.map), values.judge, values['judge-version']),
+    values['state-order'],
+  )
+  const annotator = values.annotator?.trim()
+  return annotator
+    ? {
+        ...mapped,
+        labels: mapped.labels.map((l) => ({ ...l, annotator })),
+        states: mapped.states && { ...mapped.states, annotator },
+      }
+    : mapped
+}
+
+/**
+ * Creates or opens (and so checks and migrates) the project, then imports on a connection of its
+ * own. A project this command made is removed again when nothing could be imported into it.
+ */
+async function importInto(a: ImportArgs, detected: Detected, mapping: MappingType, io: CliIo): Promise<ImportReport> {
+  const { project, values } = a
+  const created = !existsSync(project)
+  const removeCreated = () => {
+    if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${project}${suffix}`, { force: true })
+  }
+  try {
+    const { db } = openProject(project, { mode: created ? 'create' : 'open' })
+    const explicit = explicitLabels(values.map)
+    let offer: ReturnType<typeof offerLabels>
+    try {
+      const joins = !created && a.existing === 'join' && sampleMatches(db, detected.sample, mapping).matched > 0
+      offer = offerLabels(mapping, joins, (l) => explicit.has(l.criterion))
+    } finally {
+      db.close()
+    }
+    const report = await runImport(
+      project,
+      {
+        file: a.file,
+        format: detected.format,
+        delimiter: detected.delimiter,
+        mapping: offer.mapping,
+        datasetName: values.dataset,
+        onError: a.onError,
+        duplicates: a.duplicates,
+        existing: a.existing,
+        split: a.split,
+        offered: offer.offered,
+      },
+      { onProgress: values.progress ? (p) => io.stderr(progressLine(p)) : undefined },
+    )
+    if (!report.committed) removeCreated()
+    return report
+  } catch (error) {
+    removeCreated()
+    throw error
+  }
+}
+
+const progressLine = (p: ImportProgress): string =>
+  `${p.rows.toLocaleString('en-US')} rows read${p.total ? ` (${Math.floor((100 * p.bytes) / p.total)}%)` : ''}\n`
+
 export const importCommand: Command = {
   summary: 'import traces, labels or judge verdicts from CSV, TSV, JSON or JSONL',
   usage,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        delimiter: { type: 'string' },
-        map: { type: 'string', multiple: true, default: [] },
-        'on-error': { type: 'string', default: 'abort' },
-        duplicates: { type: 'string', default: 'abort' },
-        existing: { type: 'string', default: 'join' },
-        split: { type: 'string' },
-        judge: { type: 'string' },
-        'judge-version': { type: 'string' },
-        dataset: { type: 'string' },
-        annotator: { type: 'string' },
-        'state-order': { type: 'string' },
-        'no-suggest': { type: 'boolean', default: false },
-        progress: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-      },
-    })
-    if (positionals.length !== 2)
-      throw new CliError('bad_arguments', 'import needs PROJECT and FILE, e.g. `assay import evals.assay traces.csv`.')
-    const project = resolve(io.cwd, positionals[0])
-    const file = resolve(io.cwd, positionals[1])
-    if (!existsSync(file)) throw new CliError('not_found', `No file at ${file}.`)
-    const onError = values['on-error']
-    if (onError !== 'abort' && onError !== 'skip')
-      throw new CliError('bad_arguments', `--on-error must be abort or skip, got "${onError}".`)
-    const duplicates = DuplicatePolicy.safeParse(values.duplicates)
-    if (!duplicates.success)
-      throw new CliError(
-        'bad_arguments',
-        `--duplicates must be abort, skip, replace or keep-both, got "${values.duplicates}".`,
-      )
-    const existing = ExistingPolicy.safeParse(values.existing)
-    if (!existing.success)
-      throw new CliError('bad_arguments', `--existing must be join or copy, got "${values.existing}".`)
-    const split = values.split === undefined ? null : SplitName.safeParse(values.split)
-    if (split && !split.success)
-      throw new CliError('bad_arguments', `--split must be train, dev or test, got "${values.split}".`)
-    const format = values.format === undefined ? undefined : FileFormat.safeParse(values.format)
-    if (format && !format.success)
-      throw new CliError(
-        'bad_arguments',
-        `--format must be one of ${FileFormat.options.join(', ')}, got "${values.format}".`,
-      )
-    const delimiter = values.delimiter === 'tab' ? '\t' : values.delimiter
-    if (delimiter !== undefined && ![',', ';', '\t', '|'].includes(delimiter))
-      throw new CliError('bad_arguments', `--delimiter must be , ; tab or |, got "${values.delimiter}".`)
-
-    const detected = await detectFormat(file, { format: format?.data, delimiter: delimiter as ',' | undefined }).catch(
+    const a = importArgs(args, io.cwd)
+    const detected = await detectFormat(a.file, { format: a.format, delimiter: a.delimiter }).catch(
       (error: unknown) => {
         throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
       },
     )
-    const base = values['no-suggest'] ? EMPTY_MAPPING : suggestMapping(detected)
-    const mapped = applyStateOrder(
-      applyJudgeArgs(applyMapArgs(base, values.map), values.judge, values['judge-version']),
-      values['state-order'],
-    )
-    const annotator = values.annotator?.trim()
-    const mapping = annotator
-      ? {
-          ...mapped,
-          labels: mapped.labels.map((l) => ({ ...l, annotator })),
-          states: mapped.states && { ...mapped.states, annotator },
-        }
-      : mapped
-
-    // Create or open (and so check and migrate) the project, then import on a connection of its own.
-    // A project this command made is removed again when nothing could be imported into it.
-    const created = !existsSync(project)
-    const removeCreated = () => {
-      if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${project}${suffix}`, { force: true })
-    }
-    let report: ImportReport
-    try {
-      const { db } = openProject(project, { mode: created ? 'create' : 'open' })
-      const explicit = explicitLabels(values.map)
-      let offer: ReturnType<typeof offerLabels>
-      try {
-        const joins = !created && existing.data === 'join' && sampleMatches(db, detected.sample, mapping).matched > 0
-        offer = offerLabels(mapping, joins, (l) => explicit.has(l.criterion))
-      } finally {
-        db.close()
-      }
-      report = await runImport(
-        project,
-        {
-          file,
-          format: detected.format,
-          delimiter: detected.delimiter,
-          mapping: offer.mapping,
-          datasetName: values.dataset,
-          onError,
-          duplicates: duplicates.data,
-          existing: existing.data,
-          split: split?.data ?? null,
-          offered: offer.offered,
-        },
-        {
-          onProgress: values.progress
-            ? (p) =>
-                io.stderr(
-                  `${p.rows.toLocaleString('en-US')} rows read${p.total ? ` (${Math.floor((100 * p.bytes) / p.total)}%)` : ''}\n`,
-                )
-            : undefined,
-        },
-      )
-    } catch (error) {
-      removeCreated()
-      throw error
-    }
-    if (!report.committed) removeCreated()
-    if (values.json) io.stdout(`${JSON.stringify(report)}\n`)
-    else printReport(report, file, io)
+    const report = await importInto(a, detected, mappingOf(detected, a.values), io)
+    if (a.values.json) io.stdout(`${JSON.stringify(report)}\n`)
+    else printReport(report, a.file, io)
     // A join in which no id matched changed nothing: say so with the exit code too.
     const joinedNothing = report.committed && report.mode === 'join' && report.matched.count === 0
-    if (joinedNothing && !values.json)
+    if (joinedNothing && !a.values.json)
       io.stderr(
         'No id in the file matches an item of the project: nothing was added. Check the id column (--map id=COLUMN).\n',
       )
@@ -322,7 +365,10 @@ export function applyStateOrder(mapping: MappingType, order: string | undefined)
   return { ...mapping, states: { ...mapping.states, order: names } }
 }
 
-/** `--judge NAME` names the file's one verdict column's judge; `--judge-version N|new` picks the version its verdicts go to. */
+/**
+ * `--judge NAME` names the file's one verdict column's judge; `--judge-version N|new` picks the
+ * version its verdicts go to.
+ */
 export function applyJudgeArgs(
   mapping: MappingType,
   judge: string | undefined,
@@ -361,6 +407,105 @@ export function applyJudgeArgs(
   }
 }
 
+/** One `--map KEY=FIELD` argument, split: `kind[:rest]=value`, and the field (null for an empty one: unmapped). */
+interface MapArg {
+  arg: string
+  kind: string
+  rest: string
+  value: string
+  field: string | null
+}
+
+/** The trace's own fields; mapping one of its text fields leaves the span grouping. */
+function mapTraceField(m: MappingType, kind: 'id' | 'input' | 'output' | 'messages' | 'steps', a: MapArg): void {
+  m[kind] = a.field
+  if (kind !== 'id' && a.field) m.spans = null
+}
+
+function mapLabel(m: MappingType, a: MapArg): void {
+  const criterion = a.rest || 'Overall'
+  m.labels = m.labels.filter((l) => l.criterion !== criterion)
+  if (a.field) m.labels.push({ field: a.field, criterion, note: null, annotator: 'imported' })
+}
+
+function mapNote(m: MappingType, a: MapArg): void {
+  const criterion = a.rest || 'Overall'
+  const label = m.labels.find((l) => l.criterion === criterion)
+  if (!label)
+    throw new CliError(
+      'bad_arguments',
+      `--map ${a.arg}: map the label column of "${criterion}" first (label:${criterion}=COLUMN).`,
+    )
+  label.note = a.field
+}
+
+function mapVerdict(m: MappingType, a: MapArg): void {
+  const [judge, criterion = 'Overall'] = a.rest.split('@') as [string, string?]
+  if (!judge)
+    throw new CliError('bad_arguments', `--map ${a.arg}: name the judge, e.g. verdict:my-judge=predicted_label.`)
+  m.verdicts = m.verdicts.filter((v) => v.judge !== judge && v.field !== a.field)
+  if (a.field) m.verdicts.push({ field: a.field, judge, criterion, critique: null })
+}
+
+function mapCritique(m: MappingType, a: MapArg): void {
+  const verdict = m.verdicts.find((v) => v.judge === a.rest)
+  if (!verdict)
+    throw new CliError(
+      'bad_arguments',
+      `--map ${a.arg}: map the verdict column of judge "${a.rest}" first (verdict:${a.rest}=COLUMN).`,
+    )
+  verdict.critique = a.field
+}
+
+function mapSplit(m: MappingType, a: MapArg): void {
+  const criterion = a.rest || 'Overall'
+  m.splits = m.splits.filter((s) => s.criterion !== criterion)
+  if (a.field) m.splits.push({ field: a.field, criterion })
+}
+
+/** `last-success=F` / `first-failure[:CRITERION]=F`: the step-wise columns; unmapping both drops them. */
+function mapStates(m: MappingType, a: MapArg): void {
+  const criterion = a.rest || m.states?.criterion || 'Overall'
+  const states = m.states ?? { lastSuccess: null, firstFailure: null, criterion, annotator: 'imported', order: null }
+  m.states = { ...states, criterion, [a.kind === 'last-success' ? 'lastSuccess' : 'firstFailure']: a.field }
+  if (!m.states.lastSuccess && !m.states.firstFailure) m.states = null
+}
+
+function mapMetadata(m: MappingType, a: MapArg): void {
+  m.metadata = a.value
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean)
+}
+
+function mapUnit(m: MappingType, a: MapArg): void {
+  const { value } = a
+  m.unit =
+    value.startsWith('step:') && value.length > 5
+      ? { kind: 'step', step: value.slice(5) }
+      : value === 'trace'
+        ? { kind: 'trace' }
+        : badUnit(value)
+}
+
+/** What each `--map` key does (a Map, so that no key finds Object's members). */
+const MAP_KEYS = new Map<string, (m: MappingType, a: MapArg) => void>([
+  ['id', (m, a) => mapTraceField(m, 'id', a)],
+  ['input', (m, a) => mapTraceField(m, 'input', a)],
+  ['output', (m, a) => mapTraceField(m, 'output', a)],
+  ['messages', (m, a) => mapTraceField(m, 'messages', a)],
+  ['steps', (m, a) => mapTraceField(m, 'steps', a)],
+  ['label', mapLabel],
+  ['note', mapNote],
+  ['verdict', mapVerdict],
+  ['critique', mapCritique],
+  ['split', mapSplit],
+  ['last-success', mapStates],
+  ['first-failure', mapStates],
+  ['metadata', mapMetadata],
+  ['unit', mapUnit],
+])
+
 /** Applies `--map KEY=FIELD` overrides to a mapping; unknown keys are refused with the list. */
 export function applyMapArgs(base: MappingType, args: string[]): MappingType {
   const m: MappingType = structuredClone(base)
@@ -369,92 +514,14 @@ export function applyMapArgs(base: MappingType, args: string[]): MappingType {
     if (eq < 1) throw new CliError('bad_arguments', `--map needs KEY=FIELD, got "${arg}".`)
     const key = arg.slice(0, eq)
     const value = arg.slice(eq + 1).trim()
-    const fieldOrNull = value === '' ? null : value
     const [kind, rest = ''] = key.split(/:(.*)/s) as [string, string?]
-    switch (kind) {
-      case 'id':
-      case 'input':
-      case 'output':
-      case 'messages':
-      case 'steps':
-        m[kind] = fieldOrNull
-        if (kind !== 'id' && fieldOrNull) m.spans = null
-        break
-      case 'label': {
-        const criterion = rest || 'Overall'
-        m.labels = m.labels.filter((l) => l.criterion !== criterion)
-        if (fieldOrNull) m.labels.push({ field: fieldOrNull, criterion, note: null, annotator: 'imported' })
-        break
-      }
-      case 'note': {
-        const criterion = rest || 'Overall'
-        const label = m.labels.find((l) => l.criterion === criterion)
-        if (!label)
-          throw new CliError(
-            'bad_arguments',
-            `--map ${arg}: map the label column of "${criterion}" first (label:${criterion}=COLUMN).`,
-          )
-        label.note = fieldOrNull
-        break
-      }
-      case 'verdict': {
-        const [judge, criterion = 'Overall'] = rest.split('@') as [string, string?]
-        if (!judge)
-          throw new CliError('bad_arguments', `--map ${arg}: name the judge, e.g. verdict:my-judge=predicted_label.`)
-        m.verdicts = m.verdicts.filter((v) => v.judge !== judge && v.field !== fieldOrNull)
-        if (fieldOrNull) m.verdicts.push({ field: fieldOrNull, judge, criterion, critique: null })
-        break
-      }
-      case 'critique': {
-        const verdict = m.verdicts.find((v) => v.judge === rest)
-        if (!verdict)
-          throw new CliError(
-            'bad_arguments',
-            `--map ${arg}: map the verdict column of judge "${rest}" first (verdict:${rest}=COLUMN).`,
-          )
-        verdict.critique = fieldOrNull
-        break
-      }
-      case 'split': {
-        const criterion = rest || 'Overall'
-        m.splits = m.splits.filter((s) => s.criterion !== criterion)
-        if (fieldOrNull) m.splits.push({ field: fieldOrNull, criterion })
-        break
-      }
-      case 'last-success':
-      case 'first-failure': {
-        const criterion = rest || m.states?.criterion || 'Overall'
-        const states = m.states ?? {
-          lastSuccess: null,
-          firstFailure: null,
-          criterion,
-          annotator: 'imported',
-          order: null,
-        }
-        m.states = { ...states, criterion, [kind === 'last-success' ? 'lastSuccess' : 'firstFailure']: fieldOrNull }
-        if (!m.states.lastSuccess && !m.states.firstFailure) m.states = null
-        break
-      }
-      case 'metadata':
-        m.metadata = value
-          .split(',')
-          .map((f) => f.trim())
-          .filter(Boolean)
-        break
-      case 'unit':
-        m.unit =
-          value.startsWith('step:') && value.length > 5
-            ? { kind: 'step', step: value.slice(5) }
-            : value === 'trace'
-              ? { kind: 'trace' }
-              : badUnit(value)
-        break
-      default:
-        throw new CliError(
-          'bad_arguments',
-          `--map: unknown key "${kind}". Use id, input, output, messages, steps, label, note, verdict, critique, split, last-success, first-failure, metadata or unit.`,
-        )
-    }
+    const apply = MAP_KEYS.get(kind)
+    if (!apply)
+      throw new CliError(
+        'bad_arguments',
+        `--map: unknown key "${kind}". Use id, input, output, messages, steps, label, note, verdict, critique, split, last-success, first-failure, metadata or unit.`,
+      )
+    apply(m, { arg, kind, rest, value, field: value === '' ? null : value })
   }
   const parsed = Mapping.safeParse(m)
   if (!parsed.success)

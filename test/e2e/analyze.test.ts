@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
-import { humanize } from '../../electron/core/import/mapping'
+import { humanize } from '../../electron/core/import/mapping/suggest-judgements'
 import { hasShared, repoRoot } from '../helpers/paths'
 import { useE2e } from './setup'
 

@@ -5,8 +5,9 @@ const JUDGE = /^(.+)\.judge:(.+)@v(\d+)$/
 
 /**
  * The mapping of a file written by `assay export` (see core/export.ts), so that an export imports
- * back as it was: labels with their notes, annotators and times per criterion, the split, and every judge version's verdicts
- * with critiques (each into the judge version it names). Null for any other file.
+ * back as it was: labels with their notes, annotators and times per criterion, the split, and every
+ * judge version's verdicts with critiques (each into the judge version it names). Null for any
+ * other file.
  */
 export function assayExportMapping(columns: string[]): Mapping | null {
   if (!BASE.every((c) => columns.includes(c))) return null
@@ -15,7 +16,7 @@ export function assayExportMapping(columns: string[]): Mapping | null {
   for (const column of columns) {
     const match = JUDGE.exec(column)
     if (!match) continue
-    const [, criterion, judge, version] = match as unknown as [string, string, string, string]
+    const [, criterion, judge, version] = match
     // The version it came from: the same one when the export comes back to its project, made anew in another.
     verdicts.push({
       field: column,

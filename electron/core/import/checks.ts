@@ -89,7 +89,10 @@ export class FieldWatch {
   }
 }
 
-/** The error for a mapped field the file does not have: the field, what it was for, the fields there are, the closest one. */
+/**
+ * The error for a mapped field the file does not have: the field, what it was for, the fields there
+ * are, the closest one.
+ */
 export function missingField(
   f: MappedField,
   file: string,

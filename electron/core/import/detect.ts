@@ -5,10 +5,10 @@
  */
 import { open, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
-import { CsvTokenizer, delimiterName, normalizeHeader, type Delimiter } from './readers/csv'
+import { CsvTokenizer, delimiterName, normalizeHeader } from './readers/csv'
 import { readRecords } from './readers/index'
 import { firstInvalidUtf8, incompleteTail } from './readers/stream'
-import type { Detected, FileFormat, RecordError, SourceRecord } from './types'
+import type { Delimiter, Detected, FileFormat, RecordError, SourceRecord } from './types'
 
 /** How much of the file decides the format: enough for ~50 typical rows, little enough to be instant. */
 export const SNIFF_BYTES = 1 << 20

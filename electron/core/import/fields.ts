@@ -170,17 +170,13 @@ export class NestingError extends Error {
 /** Throws `NestingError` when `value` nests deeper than `MAX_NESTING`; iterative, so any depth is safe to check. */
 export function assertShallow(value: unknown): void {
   if (typeof value !== 'object' || value === null) return
-  const stack: unknown[] = [value]
-  const depths: number[] = [1]
-  while (stack.length > 0) {
-    const v = stack.pop() as object
-    const depth = depths.pop()!
+  const stack: [object, number][] = [[value, 1]]
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [v, depth] = top
     if (depth > MAX_NESTING) throw new NestingError()
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (typeof child === 'object' && child !== null) {
-        stack.push(child)
-        depths.push(depth + 1)
-      }
+    const children: unknown[] = Array.isArray(v) ? v : Object.values(v)
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
     }
   }
 }

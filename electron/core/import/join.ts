@@ -21,7 +21,10 @@ export type TraceMatch =
   | { kind: 'same' }
   /** The stored item lacks parts the file has: those parts (as stored text). */
   | { kind: 'fill'; parts: Partial<StoredTrace> }
-  /** The file's text is a shortened copy of the stored one (its first field that is); parts the item lacks, to fill in. */
+  /**
+   * The file's text is a shortened copy of the stored one (its first field that is); parts the item
+   * lacks, to fill in.
+   */
   | { kind: 'cut'; field: keyof StoredTrace; parts: Partial<StoredTrace> }
   /** A different trace: the first field that differs, both values. */
   | { kind: 'differs'; field: keyof StoredTrace; stored: string; incoming: string }

@@ -6,7 +6,8 @@
 import type { ImportReport, Mapping } from '../../../shared/import'
 import type { Db } from '../db/open'
 import { countKnownIds } from '../db/repos/imports'
-import { mapRecord, mapSpanRecords } from './mapping'
+import { mapRecord } from './mapping/apply'
+import { mapSpanRecords } from './mapping/prepare'
 import type { SourceRecord } from './types'
 
 /** How many of these records name an item of the project already, by the ids the mapping gives them. */
@@ -37,18 +38,22 @@ export function offerLabels(
   keep: (label: Mapping['labels'][number]) => boolean = () => false,
 ): { mapping: Mapping; offered: ImportReport['offered'] } {
   if (!joins || mapping.verdicts.length === 0) return { mapping, offered: [] }
-  const offered = mapping.labels.filter((l) => l.field !== null && !keep(l))
+  const offered = mapping.labels.flatMap((l) => (l.field !== null && !keep(l) ? [{ label: l, field: l.field }] : []))
   if (offered.length === 0) return { mapping, offered: [] }
+  const out = new Set(offered.map((o) => o.label))
   return {
     mapping: {
       ...mapping,
-      labels: mapping.labels.filter((l) => !offered.includes(l)),
-      ignore: [...(mapping.ignore ?? []), ...offered.flatMap((l) => [l.field!, ...(l.note ? [l.note] : [])])],
+      labels: mapping.labels.filter((l) => !out.has(l)),
+      ignore: [
+        ...(mapping.ignore ?? []),
+        ...offered.flatMap(({ label, field }) => [field, ...(label.note ? [label.note] : [])]),
+      ],
     },
-    offered: offered.map((l) => ({
-      field: l.field!,
+    offered: offered.map(({ label: l, field }) => ({
+      field,
       criterion: l.criterion,
-      why: `this file carries judge verdicts for items the project has already; its human labels in "${l.field}" are most likely those items' labels again, so they are not imported (to import them too, map them: --map label:${l.criterion}=${l.field})`,
+      why: `this file carries judge verdicts for items the project has already; its human labels in "${field}" are most likely those items' labels again, so they are not imported (to import them too, map them: --map label:${l.criterion}=${l.field})`,
     })),
   }
 }

@@ -1,15 +1,17 @@
 import { basename } from 'node:path'
 import type { AnyEvent } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
-import type { DetectedInfo, Mapping, PreviewResult, PreviewRow } from '../../../shared/import'
+import type { DetectedInfo, ImportReport, Mapping, PreviewResult, PreviewRow } from '../../../shared/import'
 import type { Db } from '../db/open'
 import { emptyColumnErrors, FieldWatch } from './checks'
 import { detectFormat } from './detect'
-import { joinOnly, mapRecord, mapSpanRecords, prepareMapping, suggestMapping } from './mapping'
+import { mapRecord } from './mapping/apply'
+import { joinOnly, mapSpanRecords, prepareMapping } from './mapping/prepare'
+import { suggestMapping } from './mapping/suggest'
 import { knownIds, offerLabels, sampleMatches } from './plan'
 import { readRecords } from './readers'
-import { runImport, type ImportReport, type ImportRequest } from './run'
-import type { FileFormat, LabelStates, MappedItem, RecordError, SourceRecord } from './types'
+import { runImport, type ImportRequest } from './run'
+import type { Delimiter, FileFormat, LabelStates, MappedItem, RecordError, SourceRecord } from './types'
 
 const PREVIEW_ROWS = 20
 /** Span exports need whole traces; the preview assembles them from the first spans of the file. */
@@ -24,7 +26,11 @@ export interface ImportContext {
   clock: () => Date
 }
 
-type Source = { path: string; format?: FileFormat; delimiter?: ',' | ';' | '\t' | '|' }
+interface Source {
+  path: string
+  format?: FileFormat
+  delimiter?: Delimiter
+}
 
 /** The import wizard's handlers: detect → preview (as often as the mapping changes) → run, cancel. */
 export function createImportService(ctx: ImportContext) {

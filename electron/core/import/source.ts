@@ -1,9 +1,10 @@
 import { basename } from 'node:path'
 import type { Mapping } from '../../../shared/import'
 import { FieldWatch } from './checks'
-import { joinOnly, mapRecord, mapSpanRecords, prepareMapping, type MapResult, type PreparedMapping } from './mapping'
+import { mapRecord, type MapResult } from './mapping/apply'
+import { joinOnly, mapSpanRecords, prepareMapping, type PreparedMapping } from './mapping/prepare'
 import { readRecordBatches } from './readers'
-import type { FileFormat, RecordError, SourceRecord } from './types'
+import type { Delimiter, FileFormat, RecordError, SourceRecord } from './types'
 
 /** What the import pipeline consumes, in file order. */
 export type MappedEvent =
@@ -17,7 +18,7 @@ export type MappedEvent =
 export interface SourceRequest {
   file: string
   format: FileFormat
-  delimiter?: ',' | ';' | '\t' | '|'
+  delimiter?: Delimiter
   mapping: Mapping
 }
 

@@ -5,16 +5,9 @@
  */
 import type { ChatMessage } from '../../../shared/domain'
 import type { SpanMapping } from '../../../shared/import'
-import { asContainer, collectIndexed, getField, isEmptyValue, isPlainObject, parseJsonCell, toText } from './fields'
-import {
-  firstUserText,
-  lastAssistantText,
-  looksLikeMessages,
-  normalizeMessage,
-  normalizeMessages,
-  outputMessages,
-  type TraceStep,
-} from './traces'
+import { asContainer, getField, isPlainObject, toText } from './fields'
+import { spanContent, timeKey, type SpanContent, type SpanIo } from './span-content'
+import type { TraceStep } from './traces'
 import type { RecordError, SourceRecord } from './types'
 
 /** One trace assembled from its spans. `rootFields` is the root's record minus what the assembly consumed. */
@@ -87,13 +80,13 @@ const isNullId = (id: string) => id === '' || /^0+$/.test(id) || /^(none|null|na
 export function assembleSpanTrees(
   records: SourceRecord[],
   spans: SpanMapping,
-  io: { input?: string | null; output?: string | null } = {},
+  io: SpanIo = {},
 ): { traces: SpanTrace[]; errors: RecordError[] } {
   const errors: RecordError[] = []
   const byTrace = new Map<string, SpanNode[]>()
   records.forEach((record, index) => {
-    const traceId = toText(getField(record.fields, spans.traceId)).trim()
-    if (traceId === '') {
+    const node = spanNode(record, index, spans)
+    if (!node) {
       errors.push({
         line: record.line,
         column: spans.traceId,
@@ -101,32 +94,61 @@ export function assembleSpanTrees(
       })
       return
     }
-    const parentId = spans.parentId ? toText(getField(record.fields, spans.parentId)).trim() : ''
-    const node: SpanNode = {
-      record,
-      index,
-      traceId,
-      spanId: toText(getField(record.fields, spans.spanId)).trim(),
-      parentId: isNullId(parentId) ? '' : parentId,
-      name: spans.name ? toText(getField(record.fields, spans.name)).trim() : '',
-      start: spans.start ? timeKey(getField(record.fields, spans.start), /nano/i.test(spans.start)) : null,
-      children: [],
-    }
-    const list = byTrace.get(traceId) ?? []
+    const list = byTrace.get(node.traceId) ?? []
     list.push(node)
-    byTrace.set(traceId, list)
+    byTrace.set(node.traceId, list)
   })
   const traces = [...byTrace.values()].map((nodes) => assembleOne(nodes, spans, io))
   return { traces, errors }
 }
 
+/** A span record as a node of its trace's tree; null when it has no trace id. */
+function spanNode(record: SourceRecord, index: number, spans: SpanMapping): SpanNode | null {
+  const text = (field: string | null) => (field ? toText(getField(record.fields, field)).trim() : '')
+  const traceId = text(spans.traceId)
+  if (traceId === '') return null
+  const parentId = text(spans.parentId)
+  return {
+    record,
+    index,
+    traceId,
+    spanId: text(spans.spanId),
+    parentId: isNullId(parentId) ? '' : parentId,
+    name: text(spans.name),
+    start: spans.start ? timeKey(getField(record.fields, spans.start), /nano/i.test(spans.start)) : null,
+    children: [],
+  }
+}
+
 const byStart = (a: SpanNode, b: SpanNode) => (a.start ?? Infinity) - (b.start ?? Infinity) || a.index - b.index
 
-function assembleOne(
-  nodes: SpanNode[],
-  spans: SpanMapping,
-  io: { input?: string | null; output?: string | null },
-): SpanTrace {
+function assembleOne(nodes: SpanNode[], spans: SpanMapping, io: SpanIo): SpanTrace {
+  const { roots, notes } = linkTree(nodes)
+  const steps = walkSteps(nodes, roots, notes, io)
+  const single = roots.length === 1
+  const root = roots[0]
+  const first = spanContent(root.record, io)
+  const last = single ? first : spanContent(roots[roots.length - 1].record, io)
+  const metadata: Record<string, unknown> = { spanCount: nodes.length, rootSpanId: root.spanId, ...first.meta }
+  if (!single) metadata.roots = roots.length
+  if (notes.length > 0) metadata.importNotes = notes
+  return {
+    traceId: nodes[0].traceId,
+    root: root.record,
+    rootFields: rootFieldsOf(root.record, spans, first),
+    input: first.input,
+    output: last.output,
+    messages: single ? [...first.inputMessages, ...first.outputMessages] : [],
+    steps,
+    metadata,
+  }
+}
+
+/**
+ * Links each span to its parent: the roots in start order (with no root, the earliest span without
+ * its parent in the file), and spans whose parent is missing attached to the first root.
+ */
+function linkTree(nodes: SpanNode[]): { roots: SpanNode[]; notes: string[] } {
   const byId = new Map<string, SpanNode>()
   for (const n of nodes) if (n.spanId !== '' && !byId.has(n.spanId)) byId.set(n.spanId, n)
   const roots: SpanNode[] = []
@@ -153,14 +175,18 @@ function assembleOne(
   }
   if (orphans.length > 0)
     notes.push(`${orphans.length} span(s) name a parent that is not in the file; they are attached to the root`)
+  return { roots, notes }
+}
 
+/** The trace's steps: depth first from each root, children in start order, then spans caught in a parent cycle. */
+function walkSteps(nodes: SpanNode[], roots: SpanNode[], notes: string[], io: SpanIo): TraceStep[] {
   const seen = new Set<SpanNode>()
   const steps: TraceStep[] = []
-  // Depth first, children in start order; iterative, since a hostile file can chain spans thousands deep.
+  // Iterative, since a hostile file can chain spans thousands deep.
   const visit = (root: SpanNode, rootDepth: number) => {
     const stack: [SpanNode, number][] = [[root, rootDepth]]
-    while (stack.length > 0) {
-      const [n, depth] = stack.pop()!
+    for (let top = stack.pop(); top; top = stack.pop()) {
+      const [n, depth] = top
       if (seen.has(n)) continue
       seen.add(n)
       if (depth >= 0) steps.push(stepOf(n, depth, io))
@@ -177,50 +203,36 @@ function assembleOne(
     visit(n, single ? 0 : 1)
   }
   if (unreached.length > 0) notes.push(`${unreached.length} span(s) form a parent cycle; they are attached to the root`)
+  return steps
+}
 
-  const first = spanContent(roots[0].record, io)
-  const last = single ? first : spanContent(roots[roots.length - 1].record, io)
-  const messages = single ? [...first.inputMessages, ...first.outputMessages] : []
-  const metadata: Record<string, unknown> = { spanCount: nodes.length, rootSpanId: roots[0].spanId, ...first.meta }
-  if (!single) metadata.roots = roots.length
-  if (notes.length > 0) metadata.importNotes = notes
-
-  const rootFields = { ...roots[0].record.fields }
-  for (const f of [spans.traceId, spans.spanId, spans.parentId, spans.name, spans.start]) if (f) delete rootFields[f]
-  const used = new Set(first.used)
-  for (const k of Object.keys(rootFields)) if (used.has(k) || isIndexedOf(k, used)) delete rootFields[k]
-  if (first.attributes && 'attributes' in rootFields) {
-    const slim = Object.fromEntries(
-      Object.entries(first.attributes).filter(
-        ([k]) => !first.usedAttributes.has(k) && !isIndexedOf(k, first.usedAttributes),
-      ),
-    )
-    if (Object.keys(slim).length > 0) rootFields.attributes = slim
-    else delete rootFields.attributes
-  }
-
-  return {
-    traceId: nodes[0].traceId,
-    root: roots[0].record,
-    rootFields,
-    input: first.input,
-    output: last.output,
-    messages,
-    steps,
-    metadata,
-  }
+/** The root's record minus the span mapping's fields and what the root's content used up. */
+function rootFieldsOf(root: SourceRecord, spans: SpanMapping, content: SpanContent): Record<string, unknown> {
+  const mapped = new Set([spans.traceId, spans.spanId, spans.parentId, spans.name, spans.start])
+  const used = new Set(content.used)
+  const kept = Object.entries(root.fields).filter(([k]) => !mapped.has(k) && !used.has(k) && !isIndexedOf(k, used))
+  const { attributes, usedAttributes } = content
+  if (!attributes) return Object.fromEntries(kept)
+  const slim = Object.entries(attributes).filter(([k]) => !usedAttributes.has(k) && !isIndexedOf(k, usedAttributes))
+  return Object.fromEntries(
+    kept.flatMap(([k, v]): [string, unknown][] => {
+      if (k !== 'attributes') return [[k, v]]
+      return slim.length > 0 ? [[k, Object.fromEntries(slim)]] : []
+    }),
+  )
 }
 
 const isIndexedOf = (key: string, used: Set<string>) =>
   [...used].some((u) => key.startsWith(`${u}.`) && /^\d/.test(key.slice(u.length + 1)))
 
-function stepOf(n: SpanNode, depth: number, io: { input?: string | null; output?: string | null }): TraceStep {
+function stepOf(n: SpanNode, depth: number, io: SpanIo): TraceStep {
   const c = spanContent(n.record, io)
   const metadata: Record<string, unknown> = { spanId: n.spanId, depth }
   if (n.parentId !== '') metadata.parentId = n.parentId
   for (const [k, v] of Object.entries(c.meta)) if (v !== undefined) metadata[k] = v
   if (n.orphanOf !== undefined) metadata.orphan = `parent span "${n.orphanOf}" is not in the file; attached to the root`
-  // A step keeps only text, so a span whose input/output are messages keeps them whole (as JSON) unless one plain message says it all.
+  // A step keeps only text, so a span whose input/output are messages keeps them whole (as JSON)
+  // unless one plain message says it all.
   const input = c.inputFromMessages ? messagesText(c.inputMessages) : c.input
   const output = c.outputFromMessages ? messagesText(c.outputMessages) : c.output
   return {
@@ -236,165 +248,4 @@ function messagesText(messages: ChatMessage[]): string {
   if (messages.length === 0) return ''
   const [m] = messages
   return messages.length === 1 && !m.tool_calls && m.content !== null ? m.content : JSON.stringify(messages)
-}
-
-interface SpanContent {
-  input: string
-  output: string
-  /** The text above was derived from the messages (the span had no input/output value of its own). */
-  inputFromMessages: boolean
-  outputFromMessages: boolean
-  inputMessages: ChatMessage[]
-  outputMessages: ChatMessage[]
-  meta: Record<string, unknown>
-  /** Top-level fields consumed. */
-  used: string[]
-  /** Keys consumed inside the `attributes` object, when the span has one. */
-  usedAttributes: Set<string>
-  attributes: Record<string, unknown> | null
-}
-
-const INPUT_MESSAGES = ['llm.input_messages', 'gen_ai.input.messages', 'gen_ai.prompt', 'gen_ai.request.messages']
-const OUTPUT_MESSAGES = [
-  'llm.output_messages',
-  'gen_ai.output.messages',
-  'gen_ai.completion',
-  'gen_ai.response.messages',
-]
-const META: [string, string[]][] = [
-  ['kind', ['span_kind', 'openinference.span.kind', 'gen_ai.operation.name', 'type', 'kind']],
-  ['model', ['llm.model_name', 'gen_ai.request.model', 'gen_ai.response.model', 'model']],
-  ['tool', ['tool.name', 'gen_ai.tool.name']],
-  ['status', ['status_code', 'status.code', 'status', 'level']],
-  ['promptTokens', ['llm.token_count.prompt', 'gen_ai.usage.input_tokens', 'usage.input']],
-  ['completionTokens', ['llm.token_count.completion', 'gen_ai.usage.output_tokens', 'usage.output']],
-  ['totalTokens', ['llm.token_count.total', 'usage.total']],
-]
-const START = ['start_time', 'startTimeUnixNano', 'startTime', 'start']
-const END = ['end_time', 'endTimeUnixNano', 'endTime', 'end']
-
-/** What one span says: its input/output text and messages, kind, model, timing and tokens. */
-function spanContent(record: SourceRecord, io: { input?: string | null; output?: string | null }): SpanContent {
-  const f = record.fields
-  const attributes = 'attributes' in f ? asContainer(f.attributes) : null
-  const used: string[] = []
-  const usedAttributes = new Set<string>()
-  /** An attribute, whether flat (`attributes.x` column), nested, in an OTLP list, or indexed. */
-  const attr = (key: string): unknown => {
-    if (attributes) {
-      const v = Object.hasOwn(attributes, key)
-        ? attributes[key]
-        : (collectIndexed(attributes, key) ?? getField(attributes, key))
-      if (v !== undefined) {
-        usedAttributes.add(key)
-        return v
-      }
-    }
-    for (const path of [`attributes.${key}`, key]) {
-      const v = Object.hasOwn(f, path) ? f[path] : collectIndexed(f, path)
-      if (v !== undefined) {
-        used.push(path)
-        return v
-      }
-    }
-    return undefined
-  }
-  const firstOf = (keys: string[]) => {
-    for (const k of keys) {
-      const v = attr(k)
-      if (!isEmptyValue(v)) return v
-    }
-    return undefined
-  }
-  const messagesFrom = (keys: string[], read: (v: unknown) => ChatMessage[] | null): ChatMessage[] => {
-    for (const k of keys) {
-      const v = attr(k)
-      const m = isEmptyValue(v) ? null : read(v)
-      if (m && m.length > 0) return m
-    }
-    return []
-  }
-  const asMessages = (v: unknown) => {
-    if (!looksLikeMessages(v)) return null
-    const r = normalizeMessages(v)
-    return r.ok ? r.value : null
-  }
-
-  // `input.value` / `input` / `gen_ai.prompt` hold either text or (Langfuse generation, an LLM span's raw request) a conversation.
-  const inputValue = firstOf([...(io.input ? [io.input] : []), 'input.value', 'input', 'gen_ai.prompt'])
-  const outputValue = firstOf([...(io.output ? [io.output] : []), 'output.value', 'output', 'gen_ai.completion'])
-  const inputIsMessages = inputValue !== undefined && looksLikeMessages(inputValue)
-  const outputAsMessages = outputValue === undefined ? null : outputMessages(outputValue)
-  const inMsgs = { messages: messagesFrom(INPUT_MESSAGES, asMessages) }
-  const outMsgs = { messages: messagesFrom(OUTPUT_MESSAGES, asMessages) }
-  if (inMsgs.messages.length === 0 && inputIsMessages) inMsgs.messages = asMessages(inputValue) ?? []
-  if (outMsgs.messages.length === 0 && outputAsMessages) outMsgs.messages = outputAsMessages
-  const system = attr('gen_ai.system_instructions')
-  if (!isEmptyValue(system) && inMsgs.messages.length > 0 && inMsgs.messages[0].role !== 'system') {
-    const parsed = parseJsonCell(system)
-    const text = typeof parsed === 'string' ? parsed : normalizeMessage({ role: 'system', parts: parsed }).content
-    inMsgs.messages.unshift({ role: 'system', content: text })
-  }
-
-  // The text shown for the span: its own input/output value, unless that value is the conversation itself.
-  const inputFromMessages = inputValue === undefined || inputIsMessages
-  const outputFromMessages = outputValue === undefined || outputAsMessages !== null
-  const input = inputFromMessages ? firstUserText(inMsgs.messages) : toText(inputValue)
-  const output = outputFromMessages ? lastAssistantText(outMsgs.messages) : toText(outputValue)
-
-  const meta: Record<string, unknown> = {}
-  for (const [name, keys] of META) {
-    const v = firstOf(keys)
-    if (v !== undefined && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) meta[name] = v
-  }
-  const startKey = START.find((k) => !isEmptyValue(attr(k)))
-  const endKey = END.find((k) => !isEmptyValue(attr(k)))
-  const startRaw = startKey && attr(startKey)
-  const endRaw = endKey && attr(endKey)
-  const start = timeKey(startRaw, startKey?.endsWith('UnixNano'))
-  const end = timeKey(endRaw, endKey?.endsWith('UnixNano'))
-  if (startRaw !== undefined) meta.start = toText(startRaw)
-  if (endRaw !== undefined) meta.end = toText(endRaw)
-  if (start !== null && end !== null) meta.durationMs = Math.round((end - start) / 10) / 100
-  return {
-    input,
-    output,
-    inputFromMessages,
-    outputFromMessages,
-    inputMessages: inMsgs.messages,
-    outputMessages: outMsgs.messages,
-    meta,
-    used,
-    usedAttributes,
-    attributes,
-  }
-}
-
-/**
- * A timestamp as microseconds since the epoch, for ordering: ISO strings (Phoenix keeps
- * microseconds: `2025-07-24 22:03:39.939923+00:00`), OTLP nanosecond strings (`*UnixNano` fields
- * say so), or numbers in s / ms / µs / ns judged by magnitude. Null when unreadable.
- */
-export function timeKey(value: unknown, nanoseconds = false): number | null {
-  if (
-    nanoseconds &&
-    ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && /^\d+$/.test(value.trim())))
-  ) {
-    const ns = BigInt(typeof value === 'number' ? Math.round(value) : value.trim())
-    return Number(ns / 1000n) + Number(ns % 1000n) / 1000
-  }
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return null
-    const a = Math.abs(value)
-    return a > 1e17 ? value / 1000 : a > 1e14 ? value : a > 1e11 ? value * 1000 : value * 1e6
-  }
-  if (typeof value !== 'string' || value.trim() === '') return null
-  const s = value.trim()
-  if (/^\d+$/.test(s)) return s.length >= 18 ? Number(BigInt(s) / 1000n) : timeKey(Number(s))
-  if (/^\d+\.\d+$/.test(s)) return timeKey(Number(s))
-  const ms = Date.parse(s)
-  if (Number.isNaN(ms)) return null
-  const frac = /:\d{2}\.(\d+)/.exec(s)
-  const micro = frac ? Number(`${frac[1]}000000`.slice(3, 6)) : 0
-  return ms * 1000 + micro
 }

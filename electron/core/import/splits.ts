@@ -10,7 +10,7 @@ import type { Db } from '../db/open'
 import type { Repos } from '../db/repos'
 import { storedLabel, type importWriter } from '../db/repos/imports'
 import { assign, placeClass, splitRank } from '../judge/splits'
-import type { MappedLabel } from './mapping'
+import type { MappedLabel } from './mapping/row'
 
 /** Moves listed per criterion in the events. */
 const MAX_LISTED = 100
@@ -84,7 +84,10 @@ export class ImportSplits {
     this.written?.add(itemId)
   }
 
-  /** A split from the file (or "these items are the … set") for an item that may have another: the move is remembered. */
+  /**
+   * A split from the file (or "these items are the … set") for an item that may have another: the move
+   * is remembered.
+   */
   move(itemId: number, externalId: string, criterion: string, split: SplitName): void {
     const criterionId = this.write.criterion(criterion).id
     const from = this.write.moveSplit(itemId, criterionId, split)

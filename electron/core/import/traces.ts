@@ -24,7 +24,7 @@ export interface TraceStep {
 // Chat messages
 
 /** LangChain message `type`s and class names → OpenAI roles. */
-const LANGCHAIN_ROLES: Record<string, string> = {
+const LANGCHAIN_ROLES: Record<string, string | undefined> = {
   human: 'user',
   ai: 'assistant',
   system: 'system',
@@ -202,7 +202,10 @@ function argumentsText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
-/** OpenAI `{id, type:'function', function:{name, arguments}}`, OpenInference `{tool_call:{...}}`, flat `{id, name, args}`. */
+/**
+ * OpenAI `{id, type:'function', function:{name, arguments}}`, OpenInference `{tool_call:{...}}`, flat
+ * `{id, name, args}`.
+ */
 function toolCallsOf(value: unknown): ToolCall[] {
   const list = parseJsonCell(value)
   if (!Array.isArray(list)) return []

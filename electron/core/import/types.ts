@@ -1,17 +1,13 @@
 /**
  * The shapes that flow through an import: a file is read as records (readers/), a mapping turns
- * each record into an item plus optional labels and verdicts (mapping.ts, traces.ts), and the
- * pipeline writes them in one transaction (run.ts).
+ * each record into an item plus optional labels and verdicts (mapping/, traces.ts), and the
+ * pipeline writes them in one transaction (run.ts, import-run.ts).
  */
 import type { ChatMessage } from '../../../shared/domain'
+import type { Delimiter, FileFormat, RecordError } from '../../../shared/import'
 
-/** The file formats a reader understands; `detectFormat` picks one, the user can override it. */
-export type FileFormat =
-  | 'csv' // comma/semicolon/tab/pipe separated, RFC 4180 (delimiter in `Detected.delimiter`)
-  | 'jsonl' // one JSON object per line
-  | 'json-array' // [ {...}, {...} ]
-  | 'json-records' // { "data" | "records" | "rows" | "items" | "traces" | "spans" | <any single array key>: [ {...} ] }
-  | 'json-columns' // pandas `to_json()` default: { "col": { "0": v, "1": v }, ... }
+/** The file's format and a record's error are part of the contract: their types come from its schemas. */
+export type { Delimiter, FileFormat, RecordError }
 
 /** One record of the source file: flat or nested values keyed by column / property name. */
 export interface SourceRecord {
@@ -20,25 +16,12 @@ export interface SourceRecord {
   fields: Record<string, unknown>
 }
 
-/** A problem with one record (or the file): where it is and what to do. */
-export interface RecordError {
-  /**
-   * 1-based physical line (CSV, JSONL, JSON syntax errors); for a JSON array element that is not an
-   * object, its 1-based position (the message names its physical line too).
-   */
-  line: number
-  column?: string
-  message: string
-  /** The reader cannot go on after this one (e.g. an unterminated quote): nothing after it was read. */
-  fatal?: boolean
-}
-
 export type ReadResult = { record: SourceRecord } | { error: RecordError }
 
 export interface Detected {
   format: FileFormat
   /** CSV only. */
-  delimiter?: ',' | ';' | '\t' | '|'
+  delimiter?: Delimiter
   /** Every column / top-level property seen in the sample, in first-seen order (duplicates renamed `x_2`). */
   columns: string[]
   /** The first records as they will be read (up to 50). */

@@ -11,7 +11,7 @@ import { CURRENT_LABELS } from '../../../electron/core/db/repos/item-query'
 import { writeDemoProject } from '../../../electron/core/demo'
 import { exportToFile } from '../../../electron/core/export'
 import { detectFormat } from '../../../electron/core/import/detect'
-import { suggestMapping } from '../../../electron/core/import/mapping'
+import { suggestMapping } from '../../../electron/core/import/mapping/suggest'
 import { runImport, type ImportRequest } from '../../../electron/core/import/run'
 import { repoRoot, tempDir } from '../../helpers/paths'
 
@@ -286,8 +286,8 @@ describe('the import pipeline', () => {
             .pluck()
             .get(),
           steps: d.prepare('SELECT count(*) FROM steps').pluck().get(),
-          // The export writes each item's current label per criterion (the newest annotator's): the demo's second
-          // annotator's older labels are in --history only.
+          // The export writes each item's current label per criterion (the newest annotator's): the
+          // demo's second annotator's older labels are in --history only.
           labels: d
             .prepare(
               `SELECT group_concat(x, ',') FROM (SELECT i.external_id || c.name || l.verdict || l.note || l.annotator || l.created_at AS x FROM (${CURRENT_LABELS}) l JOIN items i ON i.id = l.item_id JOIN criteria c ON c.id = l.criterion_id ORDER BY x)`,

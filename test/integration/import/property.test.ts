@@ -15,8 +15,8 @@ const tmp = tempDir('assay-import-property-')
 afterAll(() => tmp.cleanup())
 
 /**
- * Cells as users' files hold them: verdict words in any case, UNKNOWN, empty, text with quotes, commas and line breaks,
- * near-duplicate ids.
+ * Cells as users' files hold them: verdict words in any case, UNKNOWN, empty, text with quotes, commas
+ * and line breaks, near-duplicate ids.
  */
 const cellValue = fc.constantFrom(
   'pass',

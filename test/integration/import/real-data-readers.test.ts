@@ -138,7 +138,7 @@ describe.skipIf(!hasShared('data'))('the course datasets', () => {
   })
 
   it.each(files)('%s', async (file) => {
-    if (!(file in EXPECTED)) throw new Error(`no expectation for ${file}`)
+    if (!Object.hasOwn(EXPECTED, file)) throw new Error(`no expectation for ${file}`)
     const expected = EXPECTED[file]
     if ('refused' in expected) {
       await expect(detectFormat(join(root, file))).rejects.toThrow(expected.refused)

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_VALUES, EMPTY_MAPPING, Mapping, type Mapping as MappingType } from '../../../shared/import'
-import {
-  humanize,
-  mapRecord,
-  mapSpanRecords,
-  normalizeVerdict,
-  suggestMapping,
-  type MapResult,
-} from '../../../electron/core/import/mapping'
+import { mapRecord, type MapResult } from '../../../electron/core/import/mapping/apply'
+import { mapSpanRecords } from '../../../electron/core/import/mapping/prepare'
+import { suggestMapping } from '../../../electron/core/import/mapping/suggest'
+import { humanize } from '../../../electron/core/import/mapping/suggest-judgements'
+import { normalizeVerdict } from '../../../electron/core/import/mapping/values'
 import type { Detected, SourceRecord } from '../../../electron/core/import/types'
 
 const rec = (line: number, fields: Record<string, unknown>): SourceRecord => ({ line, fields })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { collectIndexed, getField, parseJsonCell } from '../../../electron/core/import/fields'
-import { assembleSpanTrees, expandOtlpRecords, timeKey } from '../../../electron/core/import/spans'
+import { timeKey } from '../../../electron/core/import/span-content'
+import { assembleSpanTrees, expandOtlpRecords } from '../../../electron/core/import/spans'
 import {
   lastAssistantText,
   looksLikeMessages,

@@ -7,12 +7,9 @@
  * they are when they come in pairs (` "No errors"`, as Excel and Python read it); an odd one is an
  * error, since it usually means a quoted value was cut by a delimiter or line break.
  */
-import type { ReadOptions, ReadResult, RecordError } from '../types'
+import type { Delimiter, ReadOptions, ReadResult, RecordError } from '../types'
 import { setField } from './json-syntax'
 import { parseChunks, readFileBatches, type ChunkParser } from './stream'
-
-/** The delimiters we detect and accept. */
-export type Delimiter = ',' | ';' | '\t' | '|'
 
 const QUOTE = 34
 const LF = 10

@@ -91,7 +91,7 @@ export function jsonErrorOffset(text: string): number {
       mode = AFTER
       continue
     }
-    const top = stack[stack.length - 1]
+    const top = stack.at(-1)
     if (top === undefined) return i < n ? i : -1
     const c = text.charCodeAt(i)
     if (c === 44) {
