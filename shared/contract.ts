@@ -460,6 +460,11 @@ type Namespace<M> = M extends `${infer N}.${string}` ? N : never
 type Leaf<M, N extends string> = M extends `${N}.${infer V}` ? V : never
 
 /** `window.assay`: one function per method, grouped by namespace (`assay.items.list(...)`). */
+/** A file dropped on the window: a DOM File in the renderer (shared/ names no DOM type). */
+export interface DroppedFile {
+  readonly name: string
+}
+
 export type Bridge = {
   [N in Namespace<Method>]: {
     [M in Method as Leaf<M, N>]: (input: Input<M>) => Promise<Envelope<Output<M>>>
@@ -467,7 +472,7 @@ export type Bridge = {
 } & {
   onEvent(listener: (event: AnyEvent) => void): () => void
   /** The path of a file dropped on the window (Electron's webUtils.getPathForFile; '' for a file not on disk). */
-  pathForFile(file: File): string
+  pathForFile(file: DroppedFile): string
 }
 
 /** Splits `items.list` into its namespace and leaf; used to build the nested bridge object. */

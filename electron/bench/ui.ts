@@ -9,6 +9,17 @@ import { startServer } from '../server'
 import { benchProject, median, quantile } from './project'
 import type { BenchRow, BenchSuite } from './types'
 
+/**
+ * The page's globals, as the functions this file runs in Chromium (page.evaluate) use them: the
+ * Node layer has no DOM types (tsconfig.node.json), and these few are all the page code needs.
+ */
+declare const document: {
+  querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null
+}
+declare const window: { dispatchEvent(event: unknown): boolean }
+declare const KeyboardEvent: new (type: string, init: { key: string; code: string }) => unknown
+declare function requestAnimationFrame(callback: () => void): number
+
 const ARGS = [
   '--no-sandbox',
   '--disable-gpu',
