@@ -10,9 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
-import { type JudgeDeps } from '../core/judge/context'
+import { openContext } from '../core/context'
 import { createJudge } from '../core/judge/judges'
 import { createRun, executeRun } from '../core/judge/runs'
 import { openaiClient } from '../core/judge/llm'
@@ -24,10 +22,9 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
   const rows: BenchRow[] = []
   const dir = mkdtempSync(join(tmpdir(), 'assay-bench-judge-'))
   const server = await fakeLlm(LATENCY_MS)
-  const { db } = openProject(join(dir, 'bench.assay'), { mode: 'create' })
+  const d = openContext(join(dir, 'bench.assay'), { mode: 'create' })
+  const { db, repos } = d
   try {
-    const repos = createRepos(db)
-    const d: JudgeDeps = { db, repos, clock: () => new Date() }
     const items = quick ? 200 : 1200
     const at = new Date().toISOString()
     const criterionId = db.transaction(() => {

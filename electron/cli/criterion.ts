@@ -6,9 +6,8 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { CriterionInfo } from '../../shared/domain'
 import { addCriterion, criterionNamed, defineCriterion, listCriteria, renameCriterion } from '../core/criteria'
-import { assertWritable, openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
-import { labelingDeps } from '../core/labeling'
+import { openContext } from '../core/context'
+import { assertWritable } from '../core/db/open'
 import { CliError, type CliIo, type Command } from './command'
 
 const usage = `Usage: assay criterion list|add|rename|define PROJECT …
@@ -68,10 +67,9 @@ export const criterionCommand: Command = {
         'bad_arguments',
         `--definition goes with add; to change a definition: \`assay criterion define PROJECT NAME "…"\`.`,
       )
-    const opened = openProject(resolve(io.cwd, file), { mode: 'open' })
+    const d = openContext(resolve(io.cwd, file))
     try {
-      if (action !== 'list') assertWritable(opened)
-      const d = labelingDeps(opened.db, createRepos(opened.db), 'cli', new Date())
+      if (action !== 'list') assertWritable(d)
       if (action === 'list') return printList(listCriteria(d), values.json, io)
       const [name, value] = rest as [string, string | undefined]
       const result =
@@ -88,7 +86,7 @@ export const criterionCommand: Command = {
       io.stdout(values.json ? `${JSON.stringify(result)}\n` : `${said}\n`)
       return 0
     } finally {
-      opened.db.close()
+      d.close()
     }
   },
 }

@@ -8,10 +8,10 @@ import { join, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { AppError } from '../../shared/errors'
 import { ModelProfile, ModelSnapshot, RUN_SCOPES, type RunScope, type RunView } from '../../shared/judges'
-import { assertWritable, openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
+import { openContext, type ProjectContext } from '../core/context'
+import { assertWritable } from '../core/db/open'
 import { clientFor, fileKeyStore } from '../core/judge/keys'
-import { judgeByName, listJudges, type JudgeDeps } from '../core/judge/context'
+import { judgeByName, listJudges } from '../core/judge/context'
 import { createJudge, saveVersion } from '../core/judge/judges'
 import { createRun, executeRun, unfinishedRun, versionForRun } from '../core/judge/runs'
 import { createSettingsStore, defaultSettingsDir } from '../core/settings'
@@ -85,18 +85,9 @@ export const judgeCommand: Command = {
         'bad_arguments',
         `judge ${action} needs one PROJECT, e.g. \`assay judge ${action} evals.assay\`.`,
       )
-    const opened = openProject(resolve(io.cwd, file), { mode: 'open' })
-    const { db } = opened
-    if (action !== 'list') {
-      try {
-        assertWritable(opened) // create and run write to the project
-      } catch (error) {
-        db.close()
-        throw error
-      }
-    }
-    const d: JudgeDeps = { db, repos: createRepos(db), clock: () => new Date() }
+    const d = openContext(resolve(io.cwd, file))
     try {
+      if (action !== 'list') assertWritable(d) // create and run write to the project
       if (action === 'list') {
         const judges = listJudges(d)
         io.stdout(
@@ -111,7 +102,7 @@ export const judgeCommand: Command = {
       if (action === 'create') return create(d, values, io)
       return await run(d, values, io)
     } finally {
-      db.close()
+      d.close()
     }
   },
 }
@@ -176,7 +167,7 @@ function paramsOf(values: Values): Record<string, number | string | boolean> {
   return params
 }
 
-function create(d: JudgeDeps, values: Values, io: CliIo): number {
+function create(d: ProjectContext, values: Values, io: CliIo): number {
   if (!values.criterion || !values.name)
     throw new CliError('bad_arguments', 'judge create needs --criterion NAME and --name NAME.')
   const criterion = d.repos.criteria.list().find((c) => c.name === values.criterion)
@@ -212,7 +203,7 @@ function create(d: JudgeDeps, values: Values, io: CliIo): number {
   return 0
 }
 
-async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
+async function run(d: ProjectContext, values: Values, io: CliIo): Promise<number> {
   if (!values.judge) throw new CliError('bad_arguments', 'judge run needs --judge NAME (see `assay judge list`).')
   const scope = values.scope as RunScope | undefined
   if (!scope || !RUN_SCOPES.includes(scope) || scope === 'selection')
@@ -313,7 +304,7 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
 }
 
 function summaryOf(
-  d: JudgeDeps,
+  d: ProjectContext,
   r: RunView,
   judge: string,
   version: number,

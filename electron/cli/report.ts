@@ -5,8 +5,7 @@ import { version } from '../../package.json'
 import { AppError } from '../../shared/errors'
 import { REPORT_FORMATS, type ReportFormat } from '../../shared/report/data'
 import { ERROR_POLICIES, INTERVAL_METHODS, type ErrorPolicy } from '../../shared/stats'
-import { openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
+import { openContext } from '../core/context'
 import { buildReport } from '../core/report/build'
 import { chromiumPrinter } from '../core/report/pdf'
 import { reportHtml, reportJson, reportMarkdown } from '../core/report/render'
@@ -82,22 +81,19 @@ export const reportCommand: Command = {
       return n
     }
     const path = resolve(io.cwd, positionals[0])
-    const { db } = openProject(path, { mode: 'open' })
+    const d = openContext(path)
     try {
-      const data = buildReport(
-        { db, repos: createRepos(db), clock: () => new Date() },
-        {
-          projectPath: path,
-          appVersion: version,
-          criterion: values.criterion,
-          judge: values.judge,
-          method: values.method,
-          iterations: number('iterations', values.iterations),
-          seed: number('seed', values.seed),
-          confidence: number('confidence', values.confidence),
-          errors: values.errors as ErrorPolicy | undefined,
-        },
-      )
+      const data = buildReport(d, {
+        projectPath: path,
+        appVersion: version,
+        criterion: values.criterion,
+        judge: values.judge,
+        method: values.method,
+        iterations: number('iterations', values.iterations),
+        seed: number('seed', values.seed),
+        confidence: number('confidence', values.confidence),
+        errors: values.errors as ErrorPolicy | undefined,
+      })
       const content =
         format === 'json'
           ? reportJson(data)
@@ -121,7 +117,7 @@ export const reportCommand: Command = {
       if (error instanceof AppError) throw new CliError(error.kind, error.message)
       throw error
     } finally {
-      db.close()
+      d.close()
     }
   },
 }

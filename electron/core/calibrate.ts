@@ -31,7 +31,8 @@ import {
   type IntervalMethod,
 } from '../../shared/stats'
 import { DEFAULT_METHOD } from '../../shared/stats/estimate'
-import { criterion, listJudges, now, revealTest, type JudgeDeps } from './judge/context'
+import type { EvaluationContext } from './context'
+import { criterion, listJudges, revealTest } from './judge/context'
 import { versionMetrics } from './judge/judges'
 import { assignSplits } from './judge/splits'
 import { humanNote, type LabeledRow } from './db/repos/splits'
@@ -40,7 +41,7 @@ const BOOTSTRAP_METHODS: readonly string[] = ['judgy', 'bootstrap', 'bca']
 const HISTOGRAM_BINS = 40
 
 /** Every judge version that can be calibrated, latest first per judge, for the screen's picker. */
-export function calibrationChoices(d: JudgeDeps): { versionId: number; label: string }[] {
+export function calibrationChoices(d: EvaluationContext): { versionId: number; label: string }[] {
   return listJudges(d).flatMap((j) =>
     [...d.repos.judges.versions(j.id)]
       .reverse()
@@ -48,7 +49,7 @@ export function calibrationChoices(d: JudgeDeps): { versionId: number; label: st
   )
 }
 
-function versionContext(d: JudgeDeps, versionId: number) {
+function versionContext(d: EvaluationContext, versionId: number) {
   const v = d.repos.judges.version(versionId)
   if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
   const judge = listJudges(d).find((j) => j.id === v.judge_id)
@@ -62,7 +63,7 @@ function versionContext(d: JudgeDeps, versionId: number) {
  * with the error verdicts counted in by the policy; `test` and `prod` are the counts before it.
  */
 function matricesOf(
-  d: JudgeDeps,
+  d: EvaluationContext,
   versionId: number,
   labeled: LabeledRow[],
   withTest: boolean,
@@ -113,15 +114,15 @@ const refusalOf = (error: unknown): string =>
   isStatsError(error) ? error.message : error instanceof Error ? error.message : String(error)
 
 /** Sets a criterion's quality targets for TPR and TNR: the Calibrate screen and the report grade its judges against them. */
-export function setTargets(d: JudgeDeps, criterionId: number, targets: Targets): Targets {
+export function setTargets(d: EvaluationContext, criterionId: number, targets: Targets): Targets {
   criterion(d, criterionId)
   d.repos.criteria.setTargets(criterionId, targets)
-  d.repos.project.log('targets.set', { criterionId, ...targets }, now(d))
+  d.repos.project.log('targets.set', { criterionId, ...targets }, d.now())
   return targets
 }
 
 /** The calibration of one version: what the Calibrate screen shows, and what `assay estimate` would compute from the same counts. */
-export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
+export function calibrate(d: EvaluationContext, r: CalibrateRequest): CalibrationView {
   const { v, judge } = versionContext(d, r.versionId)
   const labeled = assignSplits(d, judge.criterionId)
   const policy = r.errors
@@ -195,7 +196,7 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
             confidence: result.confidence,
             result: stored,
           },
-          d.clock().toISOString(),
+          d.now(),
         )
     estimateView = {
       method,
@@ -269,7 +270,7 @@ export function calibrate(d: JudgeDeps, r: CalibrateRequest): CalibrationView {
  * is kept and the intervals hold together (Bonferroni), plus "passes all" as a judge of its own —
  * the AND of the verdicts against the AND of the human labels, not a product of rates.
  */
-function allModes(d: JudgeDeps, r: CalibrateRequest): CalibrationView['allModes'] {
+function allModes(d: EvaluationContext, r: CalibrateRequest): CalibrationView['allModes'] {
   const none = (reason: string) => ({ rows: [], testItems: 0, productionItems: 0, reason })
   const newest = new Map<number, { name: string; criterionId: number; versionId: number }>()
   for (const j of listJudges(d)) {
@@ -388,7 +389,7 @@ function bin(draws: Float64Array): { x0: number; width: number; counts: number[]
  * is flagged: the correction then assumes the judge errs there as it does elsewhere.
  */
 function slices(
-  d: JudgeDeps,
+  d: EvaluationContext,
   versionId: number,
   labeled: LabeledRow[],
   r: CalibrateRequest,
@@ -444,7 +445,7 @@ function slices(
 }
 
 /** Versions of this judge side by side, then the latest version of every other judge (one row per failure mode). */
-function compare(d: JudgeDeps, judgeId: number, confidence: number, policy: ErrorPolicy): CompareRow[] {
+function compare(d: EvaluationContext, judgeId: number, confidence: number, policy: ErrorPolicy): CompareRow[] {
   const rows: CompareRow[] = []
   const labeledBy = new Map<number, LabeledRow[]>()
   const row = (
@@ -491,7 +492,7 @@ function compare(d: JudgeDeps, judgeId: number, confidence: number, policy: Erro
 }
 
 /** The items of one matrix cell, the judge's critique beside the human note; error verdicts in the cell the policy counts them in. */
-export function cellItems(d: JudgeDeps, request: CellRequest): CellItem[] {
+export function cellItems(d: EvaluationContext, request: CellRequest): CellItem[] {
   const input = CellRequest.parse(request)
   const { v, judge } = versionContext(d, input.versionId)
   // Read-only, a view of test results cannot be recorded: showing them is what the caller asked for.

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream'
 import type { ExportRequest } from '../../shared/export'
 import { openConnection, type Db } from './db/open'
 import { exportHistory, exportItems } from './export'
-import type { JudgeDeps } from './judge/context'
+import type { EvaluationContext, ProjectContext } from './context'
 import { judgyArrays, judgyErrorsMessage } from './report/judgy'
 import { projectName } from './settings'
 
@@ -20,12 +20,11 @@ export interface ExportFile {
   describe(rows: number): string
 }
 
-export interface ExportSource extends JudgeDeps {
-  /** The project file: the rows are read on a connection of their own (below). */
-  path: string
-  readOnly: boolean
-  nativeBinding?: string
-}
+/** The project to export: its file (the rows are read on a connection of their own, below) and how to open it. */
+export type ExportSource = EvaluationContext &
+  Pick<ProjectContext, 'path' | 'readOnly'> & {
+    nativeBinding?: string
+  }
 
 /** The file name an export suggests: `recipes-items.csv`, `recipes-label-history.jsonl`, `recipes-judgy-Overall judge.json`. */
 export function exportFilename(project: string, request: Pick<ExportRequest, 'what' | 'format' | 'judge'>): string {

@@ -2,7 +2,7 @@ import type { NoteView, Taxonomy } from '../../shared/domain'
 import { placeLabeled } from './judge/splits'
 import { AppError } from '../../shared/errors'
 import { wilsonInterval } from '../../shared/stats/rates'
-import type { LabelingDeps } from './labeling'
+import { stamp, type LabelingContext, type Stamp } from './context'
 import type { Repos } from './db/repos'
 import { stateOrder, type OrderEvidence } from '../../shared/state-order'
 
@@ -12,14 +12,14 @@ import { stateOrder, type OrderEvidence } from '../../shared/state-order'
  * labels the note's trace; merges, splits, renames and deletes are recorded in the events table
  * and never delete a label.
  */
-export function listNotes(d: LabelingDeps): NoteView[] {
+export function listNotes(d: Pick<LabelingContext, 'repos'>): NoteView[] {
   const present = modesByItem(d)
   return d.repos.taxonomy
     .notes()
     .map((n) => ({ ...n, metadata: flatMetadata(n.metadata), modes: present.get(n.itemId) ?? [] }))
 }
 
-export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonomy {
+export function countTaxonomy(d: Pick<LabelingContext, 'repos'>, pivotKey: string | null): Taxonomy {
   const t = d.repos.taxonomy
   const reviewed = new Set(t.reviewed())
   const failing = new Map<number, Set<number>>()
@@ -154,7 +154,8 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
 const START = '(start)'
 
 /** A new failure mode (a criterion with its definition); the given traces get it at once. */
-export function createMode(d: LabelingDeps, input: { name: string; definition: string; itemIds: number[] }): number {
+export function createMode(context: LabelingContext, input: { name: string; definition: string; itemIds: number[] }): number {
+  const d = stamp(context)
   if (d.repos.project.criterionId(input.name) !== undefined)
     throw new AppError(
       'conflict',
@@ -168,7 +169,8 @@ export function createMode(d: LabelingDeps, input: { name: string; definition: s
   })
 }
 
-export function renameMode(d: LabelingDeps, id: number, name: string): void {
+export function renameMode(context: LabelingContext, id: number, name: string): void {
+  const d = stamp(context)
   const before = mode(d, id)
   if (before.name === name) return
   if (d.repos.project.criterionId(name) !== undefined)
@@ -179,7 +181,8 @@ export function renameMode(d: LabelingDeps, id: number, name: string): void {
   })
 }
 
-export function deleteMode(d: LabelingDeps, id: number): void {
+export function deleteMode(context: LabelingContext, id: number): void {
+  const d = stamp(context)
   const before = mode(d, id)
   d.transaction(() => {
     d.repos.taxonomy.remove(id, d.now)
@@ -188,7 +191,8 @@ export function deleteMode(d: LabelingDeps, id: number): void {
 }
 
 /** Merge: every trace with `from` gets `into`, then `from` is deleted (its labels stay, as history). */
-export function mergeModes(d: LabelingDeps, from: number, into: number): void {
+export function mergeModes(context: LabelingContext, from: number, into: number): void {
+  const d = stamp(context)
   if (from === into) throw new AppError('invalid_input', 'Choose two different failure modes to merge.')
   const a = mode(d, from)
   const b = mode(d, into)
@@ -207,7 +211,8 @@ export function mergeModes(d: LabelingDeps, from: number, into: number): void {
 }
 
 /** Split, or correct: these traces leave `from` (a pass on it) and get `to` (a fail). */
-export function moveTraces(d: LabelingDeps, itemIds: number[], from: number, to: number): void {
+export function moveTraces(context: LabelingContext, itemIds: number[], from: number, to: number): void {
+  const d = stamp(context)
   const a = mode(d, from)
   const b = mode(d, to)
   d.transaction(() => {
@@ -220,7 +225,7 @@ export function moveTraces(d: LabelingDeps, itemIds: number[], from: number, to:
 }
 
 /** Pins (or unpins) a trace as an example of the mode present (`fail`) or absent (`pass`). */
-export function pinExample(d: LabelingDeps, modeId: number, itemId: number, kind: 'pass' | 'fail', on: boolean): void {
+export function pinExample(d: LabelingContext, modeId: number, itemId: number, kind: 'pass' | 'fail', on: boolean): void {
   mode(d, modeId)
   const current = d.repos.taxonomy.examples().filter((e) => e.modeId === modeId)
   const ids = (k: 'pass' | 'fail') => current.filter((e) => e.kind === k && e.itemId !== itemId).map((e) => e.itemId)
@@ -231,12 +236,13 @@ export function pinExample(d: LabelingDeps, modeId: number, itemId: number, kind
 }
 
 /** Assigns a trace to a mode (a fail on it) or takes it out (a pass: the human says the failure is absent). */
-export function assignMode(d: LabelingDeps, itemId: number, modeId: number, on: boolean): void {
+export function assignMode(context: LabelingContext, itemId: number, modeId: number, on: boolean): void {
+  const d = stamp(context)
   mode(d, modeId)
   mark(d, itemId, modeId, on ? 'fail' : 'pass', '')
 }
 
-function mark(d: LabelingDeps, itemId: number, criterionId: number, verdict: 'pass' | 'fail', note: string): void {
+function mark(d: Stamp, itemId: number, criterionId: number, verdict: 'pass' | 'fail', note: string): void {
   d.repos.labels.add(
     {
       itemId,
@@ -252,7 +258,7 @@ function mark(d: LabelingDeps, itemId: number, criterionId: number, verdict: 'pa
   placeLabeled(d, criterionId, itemId)
 }
 
-function mode(d: LabelingDeps, id: number) {
+function mode(d: Pick<Stamp, 'repos'>, id: number) {
   const found = d.repos.taxonomy.modes().find((m) => m.id === id)
   if (!found)
     throw new AppError('not_found', `There is no failure mode with id ${id} (it may have been merged or deleted).`)
@@ -269,7 +275,7 @@ function flatMetadata(json: string): Record<string, string> {
   return out
 }
 
-function modesByItem(d: LabelingDeps): Map<number, number[]> {
+function modesByItem(d: Pick<Stamp, 'repos'>): Map<number, number[]> {
   const present = new Map<number, number[]>()
   for (const f of d.repos.taxonomy.failing()) present.set(f.itemId, [...(present.get(f.itemId) ?? []), f.modeId])
   return present

@@ -20,14 +20,15 @@ import {
 } from '../../../shared/judges'
 import type { VersionRow } from '../db/repos/judges'
 import { humanNote, type LabeledRow } from '../db/repos/splits'
-import { criterion, judgeOf, listJudges, now, revealTest, tx, versionView, type JudgeDeps } from './context'
+import type { EvaluationContext } from '../context'
+import { criterion, judgeOf, listJudges, revealTest, versionView } from './context'
 import { renderFor, roughTokens } from './prompt'
 import { examplesText, runView } from './runs'
 import { assignSplits } from './splits'
 
 /** A new judge for a criterion, with version 1: the default template and up to two train examples of each class. */
 export function createJudge(
-  d: JudgeDeps,
+  d: EvaluationContext,
   input: { criterionId: number; name: string; model: ModelSnapshot; params: Record<string, unknown> },
 ): JudgeSummary {
   const c = criterion(d, input.criterionId)
@@ -40,8 +41,8 @@ export function createJudge(
     ...withNotes.filter((r) => r.verdict === 'pass').slice(0, 2),
     ...withNotes.filter((r) => r.verdict === 'fail').slice(0, 2),
   ].map((r) => r.itemId)
-  const id = tx(d, () => {
-    const judgeId = d.repos.judges.addJudge(c.id, input.name, now(d))
+  const id = d.transaction(() => {
+    const judgeId = d.repos.judges.addJudge(c.id, input.name, d.now())
     d.repos.judges.addVersion(
       {
         judgeId,
@@ -51,16 +52,16 @@ export function createJudge(
         params: input.params,
         fewshotIds: fewshot,
       },
-      now(d),
+      d.now(),
     )
-    d.repos.project.log('judge.create', { judgeId, criterionId: c.id, name: input.name }, now(d))
+    d.repos.project.log('judge.create', { judgeId, criterionId: c.id, name: input.name }, d.now())
     return judgeId
   })
   return judgeOf(d, id)
 }
 
 /** The leakage check (requirement 23): few-shot examples only from train; no dev or test item's text in the prompt. */
-function checkLeakage(d: JudgeDeps, c: CriterionInfo, prompt: string, fewshotIds: number[]): void {
+function checkLeakage(d: EvaluationContext, c: CriterionInfo, prompt: string, fewshotIds: number[]): void {
   const rows = assignSplits(d, c.id)
   const byId = new Map(rows.map((r) => [r.itemId, r]))
   for (const id of fewshotIds) {
@@ -98,7 +99,7 @@ function checkLeakage(d: JudgeDeps, c: CriterionInfo, prompt: string, fewshotIds
  * when the test results of the version it replaces were already viewed (requirement 25).
  */
 export function saveVersion(
-  d: JudgeDeps,
+  d: EvaluationContext,
   input: {
     judgeId: number
     prompt: string
@@ -122,7 +123,7 @@ export function saveVersion(
     v.fewshot_ids === JSON.stringify(fewshotIds)
   const existing = versions.find(same)
   if (existing) return { version: versionView(existing), created: false, warning: null }
-  const id = tx(d, () => {
+  const id = d.transaction(() => {
     const vid = d.repos.judges.addVersion(
       {
         judgeId: j.id,
@@ -132,9 +133,9 @@ export function saveVersion(
         params: input.params,
         fewshotIds,
       },
-      now(d),
+      d.now(),
     )
-    d.repos.project.log('judge.version', { judgeId: j.id, versionId: vid }, now(d))
+    d.repos.project.log('judge.version', { judgeId: j.id, versionId: vid }, d.now())
     return vid
   })
   const viewed = versions.find((v) => v.test_viewed_at !== null && v.id === latest?.id)
@@ -144,7 +145,7 @@ export function saveVersion(
   return { version: versionView(d.repos.judges.version(id)!), created: true, warning }
 }
 
-export function versionDiff(d: JudgeDeps, fromId: number, toId: number): { prompt: DiffLine[]; changes: string[] } {
+export function versionDiff(d: EvaluationContext, fromId: number, toId: number): { prompt: DiffLine[]; changes: string[] } {
   const [a, b] = [fromId, toId].map((id) => d.repos.judges.version(id))
   if (!a || !b) throw new AppError('not_found', `There is no judge version with id ${!a ? fromId : toId}.`)
   const changes: string[] = []
@@ -161,7 +162,7 @@ export function versionDiff(d: JudgeDeps, fromId: number, toId: number): { promp
 }
 
 /** Confusion counts per split of one version's newest verdicts against the current human labels; error verdicts counted apart, by human class. */
-export function versionMetrics(d: JudgeDeps, versionId: number, labeled: LabeledRow[]): SplitMetrics[] {
+export function versionMetrics(d: EvaluationContext, versionId: number, labeled: LabeledRow[]): SplitMetrics[] {
   const byItem = new Map(labeled.map((r) => [r.itemId, r]))
   const empty = (split: SplitMetrics['split']): SplitMetrics => ({
     split,
@@ -204,7 +205,7 @@ export function versionMetrics(d: JudgeDeps, versionId: number, labeled: Labeled
  * asked for (`revealVersion`), which records that they were viewed: the test lock of requirement 25.
  */
 export function judgeDetail(
-  d: JudgeDeps,
+  d: EvaluationContext,
   judgeId: number,
   o: { revealVersion: number | null; activeRuns: ReadonlySet<number> },
 ): JudgeDetail {
@@ -251,7 +252,7 @@ export function judgeDetail(
   }
 }
 
-export function verdictsOf(d: JudgeDeps, versionId: number): VerdictView[] {
+export function verdictsOf(d: EvaluationContext, versionId: number): VerdictView[] {
   const v = d.repos.judges.version(versionId)
   if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
   const { criterionId } = judgeOf(d, v.judge_id)
@@ -265,7 +266,7 @@ export function verdictsOf(d: JudgeDeps, versionId: number): VerdictView[] {
 
 /** The rendered prompt of a draft (unsaved) template on one item, for the editor's preview. */
 export function previewPrompt(
-  d: JudgeDeps,
+  d: EvaluationContext,
   input: { judgeId: number; prompt: string; fewshotIds: number[]; itemId: number },
 ): { text: string; tokens: number; problems: string[] } {
   const j = judgeOf(d, input.judgeId)

@@ -13,7 +13,8 @@ import {
 } from '../../../shared/judges'
 import type { RunRow, VersionRow } from '../db/repos/judges'
 import { humanNote } from '../db/repos/splits'
-import { criterion, isExternal, judgeOf, now, tx, type JudgeDeps } from './context'
+import type { EvaluationContext } from '../context'
+import { criterion, isExternal, judgeOf } from './context'
 import type { LlmClient, LlmResponse } from './llm'
 import { batchBackend } from './batch'
 import { buildRequest, cacheKey, costOf, roughTokens, type VersionForRun } from './prompt'
@@ -60,7 +61,7 @@ export const runView = (r: RunRow, active: boolean): RunView => ({
 })
 
 /** {{examples}}: each few-shot item with its human verdict and note (the critique), as the judge sees them. */
-export function examplesText(d: JudgeDeps, criterionId: number, fewshotIds: number[]): string {
+export function examplesText(d: EvaluationContext, criterionId: number, fewshotIds: number[]): string {
   const labeled = new Map(d.repos.splits.labeled(criterionId).map((r) => [r.itemId, r]))
   const text = fewshotIds
     .map((id) => {
@@ -79,7 +80,7 @@ export function examplesText(d: JudgeDeps, criterionId: number, fewshotIds: numb
 
 /** What a run will send: the version with its examples rendered, ready for `buildRequest`. */
 export function versionForRun(
-  d: JudgeDeps,
+  d: EvaluationContext,
   versionId: number,
 ): { v: VersionRow; run: VersionForRun; criterionId: number } {
   const v = d.repos.judges.version(versionId)
@@ -109,7 +110,7 @@ export function versionForRun(
 }
 
 /** The items of a scope: a split's labeled items, the items without a pass/fail label, every item, or a selection. */
-export function scopeItems(d: JudgeDeps, criterionId: number, scope: RunScope, selection?: number[]): number[] {
+export function scopeItems(d: EvaluationContext, criterionId: number, scope: RunScope, selection?: number[]): number[] {
   const labeled = assignSplits(d, criterionId)
   if (scope === 'selection') {
     if (!selection?.length)
@@ -128,7 +129,7 @@ export function scopeItems(d: JudgeDeps, criterionId: number, scope: RunScope, s
  * How many items each scope of a version's criterion holds, so the run form can say what each
  * one counts ("items without a label: 1 427, all datasets") instead of a name a user could misread.
  */
-export function scopeCounts(d: JudgeDeps, versionId: number): Record<Exclude<RunScope, 'selection'>, number> {
+export function scopeCounts(d: EvaluationContext, versionId: number): Record<Exclude<RunScope, 'selection'>, number> {
   const v = d.repos.judges.version(versionId)
   if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
   const labeled = assignSplits(d, judgeOf(d, v.judge_id).criterionId).filter(
@@ -145,7 +146,7 @@ export function scopeCounts(d: JudgeDeps, versionId: number): Record<Exclude<Run
   }
 }
 
-const touchesTest = (d: JudgeDeps, criterionId: number, itemIds: number[]): boolean => {
+const touchesTest = (d: EvaluationContext, criterionId: number, itemIds: number[]): boolean => {
   const splits = d.repos.splits.all(criterionId)
   return itemIds.some((id) => splits.get(id) === 'test')
 }
@@ -154,7 +155,7 @@ const touchesTest = (d: JudgeDeps, criterionId: number, itemIds: number[]): bool
 export const BATCH_PRICE = 0.5
 
 export function estimateRun(
-  d: JudgeDeps,
+  d: EvaluationContext,
   input: { versionId: number; scope: RunScope; itemIds?: number[]; batch?: boolean },
 ): RunEstimate {
   const { v, run, criterionId } = versionForRun(d, input.versionId)
@@ -190,7 +191,7 @@ export function estimateRun(
  * `confirmTest`, and counts as one more test evaluation of the version.
  */
 export function createRun(
-  d: JudgeDeps,
+  d: EvaluationContext,
   input: {
     versionId: number
     scope: RunScope
@@ -218,7 +219,7 @@ export function createRun(
       'forbidden',
       `This run includes test items. The test set is for one final measurement of a finished judge (version ${v.version} has been evaluated on test ${v.test_evaluations} time${v.test_evaluations === 1 ? '' : 's'}): iterate on dev, and confirm the test run explicitly (--confirm-test on the command line).`,
     )
-  return tx(d, () => {
+  return d.transaction(() => {
     const id = d.repos.judges.addRun(
       {
         judgeVersionId: v.id,
@@ -227,14 +228,14 @@ export function createRun(
         itemIds: ids,
         options: { scope: input.scope, concurrency: input.concurrency, ...(input.batch ? { mode: 'batch' } : {}) },
       },
-      now(d),
+      d.now(),
       null,
     )
     if (test) d.repos.judges.countTestEvaluation(v.id)
     d.repos.project.log(
       'run.start',
       { runId: id, versionId: v.id, scope: input.scope, items: ids.length, test },
-      now(d),
+      d.now(),
     )
     return id
   })
@@ -260,7 +261,7 @@ export interface ExecuteOptions {
  * Runs (or resumes) a run: items with a verdict are skipped, cache hits are recorded without a
  * call, every other item goes to the backend. Each verdict commits with its cache entry.
  */
-export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions): Promise<RunView> {
+export async function executeRun(d: EvaluationContext, runId: number, o: ExecuteOptions): Promise<RunView> {
   const row = d.repos.judges.run(runId)
   if (!row) throw new AppError('not_found', `There is no run with id ${runId}.`)
   if (row.status === 'done' && !o.retryErrors) return runView(row, false)
@@ -281,8 +282,8 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
     const result = verdictOf(task.itemId, outcome)
     const cost = result.cached ? 0 : costOf(run.model, result.tokensIn ?? 0, result.tokensOut ?? 0) * price
     d.repos.judges.relaxed(() =>
-      tx(d, () => {
-        const at = now(d)
+      d.transaction(() => {
+        const at = d.now()
         d.repos.judges.addVerdict({ runId, ...result, itemId: task.itemId, costUsd: cost }, at)
         if (outcome.ok && !result.cached && result.verdict !== 'error')
           d.repos.judges.cachePut(task.key, task.request, outcome.response, at)
@@ -363,19 +364,19 @@ export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions)
         }))
   try {
     await backend.execute(tasks, record, o.signal)
-    d.repos.judges.setStatus(runId, o.signal.aborted ? 'cancelled' : 'done', now(d))
+    d.repos.judges.setStatus(runId, o.signal.aborted ? 'cancelled' : 'done', d.now())
   } catch (error) {
-    d.repos.judges.setStatus(runId, 'failed', now(d), error instanceof Error ? error.message : String(error))
+    d.repos.judges.setStatus(runId, 'failed', d.now(), error instanceof Error ? error.message : String(error))
     throw error
   }
-  d.repos.project.log('run.end', { runId, status: o.signal.aborted ? 'cancelled' : 'done' }, now(d))
+  d.repos.project.log('run.end', { runId, status: o.signal.aborted ? 'cancelled' : 'done' }, d.now())
   const view = runView(d.repos.judges.run(runId)!, false)
   o.onProgress?.(view)
   return view
 }
 
 /** The newest unfinished run of a version on a scope, to resume it. */
-export function unfinishedRun(d: JudgeDeps, versionId: number, scope: RunScope): number | null {
+export function unfinishedRun(d: EvaluationContext, versionId: number, scope: RunScope): number | null {
   const v = d.repos.judges.version(versionId)
   if (!v) return null
   const r = d.repos.judges
@@ -384,7 +385,7 @@ export function unfinishedRun(d: JudgeDeps, versionId: number, scope: RunScope):
   return r?.id ?? null
 }
 
-export const runOf = (d: JudgeDeps, runId: number, active: boolean): RunView => {
+export const runOf = (d: EvaluationContext, runId: number, active: boolean): RunView => {
   const r = d.repos.judges.run(runId)
   if (!r) throw new AppError('not_found', `There is no run with id ${runId}.`)
   return runView(r, active)
