@@ -44,7 +44,7 @@ const ARITY: Record<Action, string[]> = {
 export const criterionCommand: Command = {
   summary: 'list, add, rename and define the criteria labels and judges are about',
   usage,
-  async run(args, io) {
+  run(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
@@ -71,13 +71,13 @@ export const criterionCommand: Command = {
     try {
       if (action !== 'list') assertWritable(d)
       if (action === 'list') return printList(listCriteria(d), values.json, io)
-      const [name, value] = rest as [string, string | undefined]
+      const [name, value = ''] = rest as [string, string?]
       const result =
         action === 'add'
           ? addCriterion(d, { name, definition: values.definition ?? '' })
           : action === 'rename'
-            ? renameCriterion(d, criterionNamed(d, name).id, value!)
-            : defineCriterion(d, criterionNamed(d, name).id, value!)
+            ? renameCriterion(d, criterionNamed(d, name).id, value)
+            : defineCriterion(d, criterionNamed(d, name).id, value)
       const said = {
         add: `Added "${result.name}" (v${result.version}).`,
         rename: `Renamed "${name}" to "${result.name}".`,

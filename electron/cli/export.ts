@@ -76,9 +76,9 @@ export const exportCommand: Command = {
     const d = openContext(resolve(io.cwd, positionals[0]))
     const { db } = d
     try {
-      if (values.judgy) {
+      if (values.judgy && values.judge) {
         const policy = (values.errors ?? 'exclude') as ErrorPolicy
-        const judgy = judgyArrays(d, values.judge!, policy)
+        const judgy = judgyArrays(d, values.judge, policy)
         const arrays = `${JSON.stringify(judgy.arrays)}\n`
         const note = judgyErrorsMessage(judgy.errors, policy)
         if (note) io.stderr(`${note}\n`)
@@ -97,11 +97,9 @@ export const exportCommand: Command = {
         process.stdout.on('error', (error: NodeJS.ErrnoException) => {
           if (error.code !== 'EPIPE') throw error
         })
-        await (values.history ? exportHistory : exportItems)(db, process.stdout, format).catch(
-          (error: NodeJS.ErrnoException) => {
-            if (error.code !== 'EPIPE') throw error
-          },
-        )
+        await (values.history ? exportHistory : exportItems)(db, process.stdout, format).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error
+        })
         return 0
       }
       const path = resolve(io.cwd, values.out)

@@ -23,7 +23,7 @@ column per mode.
 export const taxonomyCommand: Command = {
   summary: 'write the failure taxonomy (definitions, examples, counts) as Markdown or JSON',
   usage,
-  async run(args, io) {
+  run(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,

@@ -7,7 +7,7 @@ import { ALL_MODES, estimate, estimateModes, judgeRates, type ErrorPolicy } from
 import { matricesOf, refusalOf } from './calibrate-matrices'
 import type { EvaluationContext } from './context'
 import type { LabeledRow } from './db/repos/splits'
-import { listJudges } from './judge/context'
+import { found, listJudges } from './judge/context'
 
 /**
  * All criteria with a judge at once (the newest judge of each, its newest version with test
@@ -37,9 +37,10 @@ export function allModes(d: EvaluationContext, r: CalibrateRequest): Calibration
   const bit = (v: string | undefined) => (v === 'pass' || (v === 'error' && r.errors === 'pass') ? 1 : 0)
   const ids = [...verdicts[0].keys()].filter(judged)
   const test = ids.filter((id) =>
-    labels.every(
-      (l) => l.get(id)?.split === 'test' && (l.get(id)!.verdict === 'pass' || l.get(id)!.verdict === 'fail'),
-    ),
+    labels.every((l) => {
+      const label = l.get(id)
+      return label?.split === 'test' && (label.verdict === 'pass' || label.verdict === 'fail')
+    }),
   )
   const production = ids.filter((id) =>
     labels.every((l) => l.get(id)?.verdict !== 'pass' && l.get(id)?.verdict !== 'fail'),
@@ -50,7 +51,7 @@ export function allModes(d: EvaluationContext, r: CalibrateRequest): Calibration
     const result = estimateModes({
       modes: modes.map((m, i) => ({
         name: m.name,
-        testHuman: test.map((id) => bit(labels[i].get(id)!.verdict)),
+        testHuman: test.map((id) => bit(labels[i].get(id)?.verdict)),
         testJudge: test.map((id) => bit(verdicts[i].get(id))),
         unlabeled: production.map((id) => bit(verdicts[i].get(id))),
       })),
@@ -106,7 +107,11 @@ export function slices(
     r.sliceBy,
   )
   const groups = new Map<string, { m: number; k: number; testItems: number }>()
-  const group = (value: string) => groups.get(value) ?? groups.set(value, { m: 0, k: 0, testItems: 0 }).get(value)!
+  const group = (value: string) => {
+    const g = groups.get(value) ?? { m: 0, k: 0, testItems: 0 }
+    groups.set(value, g)
+    return g
+  }
   for (const x of verdicts) {
     const label = byItem.get(x.itemId)
     if (
@@ -157,8 +162,8 @@ export function compare(d: EvaluationContext, judgeId: number, confidence: numbe
     versionId: number,
     viewed: boolean,
   ): CompareRow => {
-    const labeled =
-      labeledBy.get(criterionId) ?? labeledBy.set(criterionId, d.repos.splits.labeled(criterionId)).get(criterionId)!
+    const labeled = labeledBy.get(criterionId) ?? d.repos.splits.labeled(criterionId)
+    labeledBy.set(criterionId, labeled)
     const { testCells: test, production } = matricesOf(d, versionId, labeled, true, confidence, policy)
     const testN = test.tp + test.fn + test.tn + test.fp
     const base = { label, versionId, criterion, testN, pObs: production.m ? production.k / production.m : null }
@@ -179,7 +184,10 @@ export function compare(d: EvaluationContext, judgeId: number, confidence: numbe
     }
   }
   const judges = listJudges(d)
-  const own = judges.find((j) => j.id === judgeId)!
+  const own = found(
+    judges.find((j) => j.id === judgeId),
+    `judge ${judgeId}`,
+  )
   for (const v of [...d.repos.judges.versions(judgeId)].reverse())
     rows.push(row(`${own.name} v${v.version}`, own.criterionId, own.criterion, v.id, v.test_viewed_at !== null))
   for (const j of judges) {

@@ -17,7 +17,7 @@ import {
 import type { CalibrateRequest } from '../../shared/calibrate'
 import type { EvaluationContext } from './context'
 import type { LabeledRow } from './db/repos/splits'
-import { listJudges } from './judge/context'
+import { found, listJudges } from './judge/context'
 import { versionMetrics } from './judge/judges'
 
 const HISTOGRAM_BINS = 40
@@ -68,8 +68,14 @@ export function matricesOf(
         ...judgeRates(cells, confidence),
       }
     })
-  const prod = splits.find((s) => s.split === 'unlabeled')!
-  const test = splits.find((s) => s.split === 'test')!
+  const prod = found(
+    splits.find((s) => s.split === 'unlabeled'),
+    'production metrics',
+  )
+  const test = found(
+    splits.find((s) => s.split === 'test'),
+    'test metrics',
+  )
   const production = {
     ...applyErrorPolicyToProduction({ m: prod.judgedPass + prod.judgedFail, k: prod.judgedPass }, prod.errors, policy),
     errors: prod.errors,

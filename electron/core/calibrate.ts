@@ -40,7 +40,10 @@ export function calibrationChoices(d: EvaluationContext): { versionId: number; l
   )
 }
 
-/** Sets a criterion's quality targets for TPR and TNR: the Calibrate screen and the report grade its judges against them. */
+/**
+ * Sets a criterion's quality targets for TPR and TNR: the Calibrate screen and the report grade its judges against
+ * them.
+ */
 export function setTargets(d: EvaluationContext, criterionId: number, targets: Targets): Targets {
   criterion(d, criterionId)
   d.repos.criteria.setTargets(criterionId, targets)
@@ -95,7 +98,10 @@ export function calibrate(d: EvaluationContext, r: CalibrateRequest): Calibratio
 type Counted = ReturnType<typeof matricesOf>
 type ErrorsBeside = { pass: number; fail: number; unlabeled: number }
 
-/** The corrected rate from the test and production counts, or why there is none (nothing to correct, the test lock, a refusal). */
+/**
+ * The corrected rate from the test and production counts, or why there is none (nothing to correct, the test lock, a
+ * refusal).
+ */
 function estimateOf(
   first: Counted,
   r: CalibrateRequest,
@@ -221,7 +227,10 @@ function shownEstimate(
   }
 }
 
-/** The items of one matrix cell, the judge's critique beside the human note; error verdicts in the cell the policy counts them in. */
+/**
+ * The items of one matrix cell, the judge's critique beside the human note; error verdicts in the cell the policy
+ * counts them in.
+ */
 export function cellItems(d: EvaluationContext, request: CellRequest): CellItem[] {
   const input = CellRequest.parse(request)
   const { v, judge } = versionContext(d, input.versionId)

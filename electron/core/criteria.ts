@@ -75,7 +75,9 @@ export function defineCriterion(context: LabelingContext, id: number, definition
   if (!text)
     throw new AppError('invalid_input', 'A definition is required: one sentence that says when a trace passes.')
   get(d, id)
-  return d.repos.criteria.updateDefinition(id, text, d.now)!
+  const updated = d.repos.criteria.updateDefinition(id, text, d.now)
+  if (!updated) throw notFound(id)
+  return updated
 }
 
 function checkedName(name: string): string {
@@ -91,10 +93,9 @@ function checkedName(name: string): string {
 
 function get(d: Pick<LabelingContext, 'repos'>, id: number): CriterionInfo {
   const c = d.repos.criteria.get(id)
-  if (!c)
-    throw new AppError(
-      'not_found',
-      `There is no criterion with id ${id} in this project (it may have been merged or deleted).`,
-    )
+  if (!c) throw notFound(id)
   return c
 }
+
+const notFound = (id: number): AppError =>
+  new AppError('not_found', `There is no criterion with id ${id} in this project (it may have been merged or deleted).`)

@@ -26,7 +26,10 @@ export type ExportSource = EvaluationContext &
     nativeBinding?: string
   }
 
-/** The file name an export suggests: `recipes-items.csv`, `recipes-label-history.jsonl`, `recipes-judgy-Overall judge.json`. */
+/**
+ * The file name an export suggests: `recipes-items.csv`, `recipes-label-history.jsonl`, `recipes-judgy-Overall
+ * judge.json`.
+ */
 export function exportFilename(project: string, request: Pick<ExportRequest, 'what' | 'format' | 'judge'>): string {
   const base = projectName(project)
   if (request.what === 'judgy') return `${base}-judgy-${(request.judge ?? 'judge').replace(/[\\/:*?"<>|]+/g, '-')}.json`
@@ -45,15 +48,15 @@ export function exportFilename(project: string, request: Pick<ExportRequest, 'wh
 export function exportFile(source: ExportSource, request: ExportRequest): ExportFile {
   const filename = exportFilename(source.path, request)
   if (request.what === 'judgy') {
-    const { arrays, errors } = judgyArrays(source, request.judge!, request.errors)
+    const { arrays, errors } = judgyArrays(source, request.judge ?? '', request.errors)
     const text = `${JSON.stringify(arrays)}\n`
     return {
       filename,
       mime: 'application/json',
       note: judgyErrorsMessage(errors, request.errors, 'app'),
-      write: async (out) => {
+      write: (out) => {
         out.write(text)
-        return arrays.test_labels.length
+        return Promise.resolve(arrays.test_labels.length)
       },
       describe: () =>
         `judgy's arrays for "${request.judge}" (${arrays.test_labels.length} test pairs, ${arrays.unlabeled_preds.length} production verdicts)`,

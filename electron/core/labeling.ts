@@ -80,8 +80,14 @@ export function unlabeledOf(
   return { annotator, ...d.repos.sessions.unlabeled(ids, criterionId, annotator) }
 }
 
-/** The items a session chooses from: the selection, the Data table's search and filter, or all; only those with the step, for a step-level session. */
-function chosenItems(d: LabelingContext, settings: Pick<SessionSettings, 'step' | 'search' | 'filter' | 'ids'>): number[] {
+/**
+ * The items a session chooses from: the selection, the Data table's search and filter, or all; only those with the
+ * step, for a step-level session.
+ */
+function chosenItems(
+  d: LabelingContext,
+  settings: Pick<SessionSettings, 'step' | 'search' | 'filter' | 'ids'>,
+): number[] {
   const chosen =
     settings.ids ??
     (settings.search || settings.filter
@@ -183,7 +189,8 @@ export function undoLabel(d: LabelingContext, sessionId: number): { item: Sessio
   const s = session(d, sessionId)
   const now = d.now()
   const undone = d.repos.labels.undo(s.id, now)
-  if (undone) placeLabeled(splitting(d, now), undone.criterionId, undone.itemId) // the label it restores may be a first pass or fail
+  // the label it restores may be a first pass or fail
+  if (undone) placeLabeled(splitting(d, now), undone.criterionId, undone.itemId)
   return { item: undone ? itemState(d, s, undone.itemId) : null, saturation: d.repos.criteria.saturation() }
 }
 

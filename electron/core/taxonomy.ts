@@ -154,7 +154,10 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
 const START = '(start)'
 
 /** A new failure mode (a criterion with its definition); the given traces get it at once. */
-export function createMode(context: LabelingContext, input: { name: string; definition: string; itemIds: number[] }): number {
+export function createMode(
+  context: LabelingContext,
+  input: { name: string; definition: string; itemIds: number[] },
+): number {
   const d = stamp(context)
   if (d.repos.project.criterionId(input.name) !== undefined)
     throw new AppError(
@@ -225,7 +228,13 @@ export function moveTraces(context: LabelingContext, itemIds: number[], from: nu
 }
 
 /** Pins (or unpins) a trace as an example of the mode present (`fail`) or absent (`pass`). */
-export function pinExample(d: LabelingContext, modeId: number, itemId: number, kind: 'pass' | 'fail', on: boolean): void {
+export function pinExample(
+  d: LabelingContext,
+  modeId: number,
+  itemId: number,
+  kind: 'pass' | 'fail',
+  on: boolean,
+): void {
   mode(d, modeId)
   const current = d.repos.taxonomy.examples().filter((e) => e.modeId === modeId)
   const ids = (k: 'pass' | 'fail') => current.filter((e) => e.kind === k && e.itemId !== itemId).map((e) => e.itemId)

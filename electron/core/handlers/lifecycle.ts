@@ -15,6 +15,16 @@ import type { Handlers, ServiceDeps } from './types'
 
 export type Lifecycle = ReturnType<typeof createLifecycle>
 
+/** The open project as the screens show it: its name, whether it can be written, its counts. */
+const info = (p: ProjectContext): ProjectInfo => ({
+  path: p.path,
+  name: projectName(p.path),
+  schemaVersion: LATEST_VERSION,
+  synthetic: p.repos.project.meta('synthetic') === '1',
+  readOnly: p.readOnly ? readOnlyNotice(p.path, p.readOnly) : null,
+  ...p.repos.project.counts(),
+})
+
 /** The current project and how it changes; `onClose` runs first whenever it closes (judge runs stop). */
 export function createLifecycle(deps: ServiceDeps, onClose: () => void) {
   let current: ProjectContext | null = null
@@ -23,15 +33,6 @@ export function createLifecycle(deps: ServiceDeps, onClose: () => void) {
     if (!current) throw new AppError('no_project', 'No project is open. Open or create one from the Start screen.')
     return current
   }
-
-  const info = (p: ProjectContext): ProjectInfo => ({
-    path: p.path,
-    name: projectName(p.path),
-    schemaVersion: LATEST_VERSION,
-    synthetic: p.repos.project.meta('synthetic') === '1',
-    readOnly: p.readOnly ? readOnlyNotice(p.path, p.readOnly) : null,
-    ...p.repos.project.counts(),
-  })
 
   const close = (): void => {
     onClose()

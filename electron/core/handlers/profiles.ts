@@ -74,8 +74,6 @@ export function profileHandlers(deps: ServiceDeps, access: ProfileAccess): Part<
 /** What "Test connection" says when the endpoint answered: whether it lists the profile's model. */
 function connected(p: ModelProfile, models: string[]): string {
   if (models.includes(p.model)) return `Connected to ${p.baseUrl}; model "${p.model}" is there.`
-  const listed = models.length
-    ? ` (it lists ${models.slice(0, 8).join(', ')}${models.length > 8 ? '…' : ''})`
-    : ''
+  const listed = models.length ? ` (it lists ${models.slice(0, 8).join(', ')}${models.length > 8 ? '…' : ''})` : ''
   return `Connected to ${p.baseUrl}, but it does not list "${p.model}"${listed}: check the model id.`
 }

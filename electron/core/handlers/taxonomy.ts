@@ -25,12 +25,7 @@ export function taxonomyHandlers({ project, deps, profiles }: Scope): Part<'note
       const p = profiles.profile(profileId)
       const model = ModelSnapshot.parse(p)
       return {
-        suggestions: await suggestModes(
-          clientFor(model, profiles.keySources()),
-          model,
-          p.params,
-          listNotes(project()),
-        ),
+        suggestions: await suggestModes(clientFor(model, profiles.keySources()), model, p.params, listNotes(project())),
       }
     },
     'modes.create': (input) => ({ id: createMode(project(), input) }),

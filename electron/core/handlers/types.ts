@@ -13,7 +13,9 @@ import type { ProfileAccess } from './profiles'
 /** One handler per contract method, taking its parsed input and giving its output. */
 export type Handlers = { [M in Method]: (input: ParsedInput<M>) => Promise<Output<M>> | Output<M> }
 
-/** The handlers of the methods in the namespaces `N` (`Part<'labels' | 'sessions'>`): one feature's share of the map. */
+/**
+ * The handlers of the methods in the namespaces `N` (`Part<'labels' | 'sessions'>`): one feature's share of the map.
+ */
 export type Part<N extends string> = Pick<Handlers, Extract<Method, `${N}.${string}`>>
 
 export interface ServiceDeps {

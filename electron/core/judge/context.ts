@@ -63,8 +63,8 @@ export const versionView = (v: VersionRow): JudgeVersionView => {
     version: v.version,
     prompt: v.prompt,
     model,
-    params: JSON.parse(v.params_json),
-    fewshotIds: JSON.parse(v.fewshot_ids),
+    params: JSON.parse(v.params_json) as JudgeVersionView['params'],
+    fewshotIds: JSON.parse(v.fewshot_ids) as number[],
     testEvaluations: v.test_evaluations,
     testViewedAt: v.test_viewed_at,
     createdAt: v.created_at,
@@ -75,3 +75,9 @@ export const versionView = (v: VersionRow): JudgeVersionView => {
 /** Verdicts recorded elsewhere (imported from a file, or the demo's synthetic judge): no prompt to run. */
 export const isExternal = (model: { provider?: unknown }): boolean =>
   model.provider === 'imported' || model.provider === 'demo'
+
+/** A value the data guarantees (every version has metrics per split, …); a named internal error if it is missing. */
+export function found<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`Internal error: no ${what} where there always is one.`)
+  return value
+}

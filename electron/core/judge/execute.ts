@@ -176,7 +176,8 @@ function backendOf(
     })
   return onlineBackend(o.client, {
     concurrency: o.concurrency,
-    timeoutMs: run.model.timeoutMs ?? 60_000,
+    // Stored with the version: a snapshot older than the field has none.
+    timeoutMs: (run.model.timeoutMs as number | undefined) ?? 60_000,
     retry: o.retry ?? DEFAULT_RETRY,
   })
 }

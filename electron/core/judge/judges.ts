@@ -21,7 +21,7 @@ import {
 import type { VersionRow } from '../db/repos/judges'
 import { humanNote, type LabeledRow } from '../db/repos/splits'
 import type { EvaluationContext } from '../context'
-import { criterion, judgeOf, listJudges, revealTest, versionView } from './context'
+import { criterion, found, judgeOf, listJudges, revealTest, versionView } from './context'
 import { renderFor, roughTokens } from './prompt'
 import { examplesText, runView } from './runs'
 import { assignSplits } from './splits'
@@ -139,13 +139,19 @@ export function saveVersion(
     return vid
   })
   const viewed = versions.find((v) => v.test_viewed_at !== null && v.id === latest?.id)
-  const warning = viewed
-    ? `The test results of version ${viewed.version} were viewed on ${viewed.test_viewed_at!.slice(0, 10)}. Changing the judge after seeing test results makes the test numbers optimistic: iterate on dev, and report this version's test results only with that caveat (or label fresh test items).`
-    : null
-  return { version: versionView(d.repos.judges.version(id)!), created: true, warning }
+  const viewedAt = viewed?.test_viewed_at ?? null
+  const warning =
+    viewed && viewedAt !== null
+      ? `The test results of version ${viewed.version} were viewed on ${viewedAt.slice(0, 10)}. Changing the judge after seeing test results makes the test numbers optimistic: iterate on dev, and report this version's test results only with that caveat (or label fresh test items).`
+      : null
+  return { version: versionView(found(d.repos.judges.version(id), `version ${id}`)), created: true, warning }
 }
 
-export function versionDiff(d: EvaluationContext, fromId: number, toId: number): { prompt: DiffLine[]; changes: string[] } {
+export function versionDiff(
+  d: EvaluationContext,
+  fromId: number,
+  toId: number,
+): { prompt: DiffLine[]; changes: string[] } {
   const [a, b] = [fromId, toId].map((id) => d.repos.judges.version(id))
   if (!a || !b) throw new AppError('not_found', `There is no judge version with id ${!a ? fromId : toId}.`)
   const changes: string[] = []
@@ -161,7 +167,10 @@ export function versionDiff(d: EvaluationContext, fromId: number, toId: number):
   return { prompt: lineDiff(a.prompt, b.prompt), changes }
 }
 
-/** Confusion counts per split of one version's newest verdicts against the current human labels; error verdicts counted apart, by human class. */
+/**
+ * Confusion counts per split of one version's newest verdicts against the current human labels; error verdicts
+ * counted apart, by human class.
+ */
 export function versionMetrics(d: EvaluationContext, versionId: number, labeled: LabeledRow[]): SplitMetrics[] {
   const byItem = new Map(labeled.map((r) => [r.itemId, r]))
   const empty = (split: SplitMetrics['split']): SplitMetrics => ({
@@ -183,17 +192,21 @@ export function versionMetrics(d: EvaluationContext, versionId: number, labeled:
     seen.add(v.itemId)
     const r = byItem.get(v.itemId)
     const human = r && (r.verdict === 'pass' || r.verdict === 'fail') ? r.verdict : null
-    const m = human && r!.split ? out[r!.split] : out.unlabeled
+    const m = human && r?.split ? out[r.split] : out.unlabeled
     if (v.verdict === 'error') m.errors++
     else if (v.verdict === 'pass') m.judgedPass++
     else m.judgedFail++
     if (!human || m === out.unlabeled) continue
     if (v.verdict === 'error') {
-      human === 'pass' ? m.errorsPass++ : m.errorsFail++
+      if (human === 'pass') m.errorsPass++
+      else m.errorsFail++
       continue
     }
-    if (human === 'pass') v.verdict === 'pass' ? m.tp++ : m.fn++
-    else v.verdict === 'fail' ? m.tn++ : m.fp++
+    if (human === 'pass') {
+      if (v.verdict === 'pass') m.tp++
+      else m.fn++
+    } else if (v.verdict === 'fail') m.tn++
+    else m.fp++
   }
   for (const r of labeled)
     if ((r.verdict === 'pass' || r.verdict === 'fail') && r.split && !seen.has(r.itemId)) out[r.split].missing++
@@ -215,7 +228,10 @@ export function judgeDetail(
   const versions = d.repos.judges.versions(judgeId)
   const metrics = versions.map((v) => {
     const splits = versionMetrics(d, v.id, labeled)
-    const test = splits.find((s) => s.split === 'test')!
+    const test = found(
+      splits.find((s) => s.split === 'test'),
+      'test metrics',
+    )
     const hasTest = test.tp + test.fn + test.tn + test.fp + test.errors > 0
     const reveal = o.revealVersion === v.id && hasTest
     if (reveal) revealTest(d, v.id) // read-only: shown, not recorded

@@ -126,7 +126,10 @@ export function openaiClient(baseUrl: string, apiKey: string | null): LlmClient 
   }
 }
 
-/** The answer in a chat completion (online, or a line of a batch's output): null when it has no choices. A refusal is kept as text. */
+/**
+ * The answer in a chat completion (online, or a line of a batch's output): null when it has no choices. A refusal is
+ * kept as text.
+ */
 export function responseOf(completion: {
   choices?: { message?: { content?: string | null; refusal?: string | null } }[]
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null
