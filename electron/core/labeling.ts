@@ -201,8 +201,11 @@ export function agreementOn(d: LabelingContext, criterionId: number): AgreementR
   const count = (a: string, b: string, va: 'pass' | 'fail', vb: 'pass' | 'fail') => {
     const key = `${a}\u0000${b}`
     const g = groups.get(key) ?? { a, b, tp: 0, fn: 0, fp: 0, tn: 0 }
-    if (va === 'pass') vb === 'pass' ? g.tp++ : g.fn++
-    else vb === 'pass' ? g.fp++ : g.tn++
+    if (va === 'pass') {
+      if (vb === 'pass') g.tp++
+      else g.fn++
+    } else if (vb === 'pass') g.fp++
+    else g.tn++
     groups.set(key, g)
   }
   for (const p of d.repos.labels.annotatorPairs(criterionId)) count(p.a, p.b, p.va, p.vb)

@@ -23,7 +23,7 @@ export function countTaxonomy(d: Pick<LabelingContext, 'repos'>, pivotKey: strin
   const t = d.repos.taxonomy
   const reviewed = new Set(t.reviewed())
   const failing = new Map<number, Set<number>>()
-  for (const f of t.failing()) (failing.get(f.modeId) ?? failing.set(f.modeId, new Set()).get(f.modeId)!).add(f.itemId)
+  for (const f of t.failing()) entry(failing, f.modeId, () => new Set<number>()).add(f.itemId)
   // Most frequent first (the Pareto order); every table below follows it.
   const modes = t
     .modes()
@@ -85,14 +85,14 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
   type Cell = Taxonomy['transitions']['cells'][number]
   const cells = new Map<string, Cell>()
   const steps = new Map<string, { reached: number; passed: number }>()
-  const stepStat = (name: string) => steps.get(name) ?? steps.set(name, { reached: 0, passed: 0 }).get(name)!
+  const stepStat = (name: string) => entry(steps, name, () => ({ reached: 0, passed: 0 }))
   const evidence: OrderEvidence[] = []
   let unmarked = 0
   let onlySteps = true
   const addCell = (last: string | null, first: string, itemId: number) => {
     const lastSuccess = last ?? START
     const key = `${lastSuccess}\u0000${first}`
-    const cell = cells.get(key) ?? cells.set(key, { lastSuccess, firstFailure: first, count: 0, itemIds: [] }).get(key)!
+    const cell = entry(cells, key, () => ({ lastSuccess, firstFailure: first, count: 0, itemIds: [] }))
     cell.count++
     cell.itemIds.push(itemId)
   }
@@ -107,7 +107,10 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
     }
     evidence.push({ states: p.steps, weight: 1 })
     const failAt =
-      p.verdict === 'fail' && p.firstFailingStep !== null && p.steps[p.firstFailingStep] !== undefined
+      p.verdict === 'fail' &&
+      p.firstFailingStep !== null &&
+      p.firstFailingStep >= 0 &&
+      p.firstFailingStep < p.steps.length
         ? p.firstFailingStep
         : null
     if (p.verdict === 'fail' && failAt === null) {
@@ -279,7 +282,7 @@ function flatMetadata(json: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(JSON.parse(json) as Record<string, unknown>)) {
     if (value === null || typeof value === 'object') continue
-    out[key] = String(value)
+    out[key] = String(value as string | number | boolean)
   }
   return out
 }
@@ -288,4 +291,13 @@ function modesByItem(d: Pick<Stamp, 'repos'>): Map<number, number[]> {
   const present = new Map<number, number[]>()
   for (const f of d.repos.taxonomy.failing()) present.set(f.itemId, [...(present.get(f.itemId) ?? []), f.modeId])
   return present
+}
+
+/** The value at `key`, made and kept there the first time it is asked for. */
+function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  const found = map.get(key)
+  if (found !== undefined) return found
+  const made = make()
+  map.set(key, made)
+  return made
 }

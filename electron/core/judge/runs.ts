@@ -89,7 +89,7 @@ export function versionForRun(
     run: {
       prompt: v.prompt,
       model,
-      params: JSON.parse(v.params_json),
+      params: JSON.parse(v.params_json) as VersionForRun['params'],
       criterion: c.name,
       definition: c.definition,
       step: c.step,

@@ -14,7 +14,7 @@ import { errorPolicyEffect, type ErrorPolicy } from '../../../shared/stats'
 import { REPORT_SCHEMA, type ReportData, type ReportJudge } from '../../../shared/report/data'
 import { calibrate, cellItems } from '../calibrate'
 import type { EvaluationContext } from '../context'
-import { listJudges } from '../judge/context'
+import { found, listJudges } from '../judge/context'
 import { assignSplits } from '../judge/splits'
 import { projectName } from '../settings'
 import { countTaxonomy } from '../taxonomy'
@@ -98,7 +98,7 @@ function judgeSection(d: EvaluationContext, judgeId: number, versionId: number, 
     }),
   )
   const { targets } = view
-  const v = d.repos.judges.version(versionId)!
+  const v = found(d.repos.judges.version(versionId), `version ${versionId}`)
   const labels = { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } }
   for (const r of assignSplits(d, view.judge.criterionId))
     if (r.split && (r.verdict === 'pass' || r.verdict === 'fail')) labels[r.split][r.verdict]++
@@ -115,8 +115,8 @@ function judgeSection(d: EvaluationContext, judgeId: number, versionId: number, 
     version: v.version,
     createdAt: v.created_at,
     prompt: v.prompt,
-    model: JSON.parse(v.model_json),
-    params: JSON.parse(v.params_json),
+    model: JSON.parse(v.model_json) as Record<string, unknown>,
+    params: JSON.parse(v.params_json) as Record<string, unknown>,
     fewshotItems: (JSON.parse(v.fewshot_ids) as number[]).length,
     testEvaluations: v.test_evaluations,
     labels,
