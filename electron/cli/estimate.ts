@@ -326,7 +326,7 @@ function parseCsv(text: string, source: string): ParsedInput {
     }
     const cell = (col: number) => fields[col].trim().toLowerCase()
     const binary = (col: number, name: string, also: string): 0 | 1 => {
-      const v: 0 | 1 | undefined = VERDICTS[cell(col)]
+      const v = VERDICTS[cell(col)] as 0 | 1 | undefined
       if (v === undefined)
         throw new CliError(
           'bad_input',

@@ -71,14 +71,12 @@ export async function exportItems(db: Db, out: Writable, format: ExportFormat): 
       input: item.input,
       output: item.output,
       messages: JSON.parse(item.messages_json) as unknown,
-      steps: repo
-        .steps(item.id)
-        .map((s) => ({
-          name: s.name,
-          input: s.input,
-          output: s.output,
-          metadata: JSON.parse(s.metadata_json) as unknown,
-        })),
+      steps: repo.steps(item.id).map((s) => ({
+        name: s.name,
+        input: s.input,
+        output: s.output,
+        metadata: JSON.parse(s.metadata_json) as unknown,
+      })),
       metadata: JSON.parse(item.metadata_json) as unknown,
     }
     const byCriterion = new Map(criteria.map((c) => [c.id, c.name]))

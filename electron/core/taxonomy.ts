@@ -282,7 +282,7 @@ function flatMetadata(json: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(JSON.parse(json) as Record<string, unknown>)) {
     if (value === null || typeof value === 'object') continue
-    out[key] = String(value as string | number | boolean)
+    out[key] = typeof value === 'string' ? value : JSON.stringify(value)
   }
   return out
 }

@@ -177,7 +177,7 @@ function backendOf(
   return onlineBackend(o.client, {
     concurrency: o.concurrency,
     // Stored with the version: a snapshot older than the field has none.
-    timeoutMs: (run.model.timeoutMs as number | undefined) ?? 60_000,
+    timeoutMs: Number.isFinite(run.model.timeoutMs) ? run.model.timeoutMs : 60_000,
     retry: o.retry ?? DEFAULT_RETRY,
   })
 }

@@ -185,9 +185,9 @@ function classify(error: unknown, baseUrl: string): LlmError {
     )
   }
   if (error instanceof OpenAI.APIError) {
-    const apiError: InstanceType<typeof OpenAI.APIError> = error // its type parameters at their defaults, not `any`
-    const status = apiError.status ?? null
-    const detail = (apiError.message || '').replace(/\s+/g, ' ').slice(0, 300)
+    // Typed as the SDK declares them (instanceof leaves its type parameters `any`).
+    const status = (error.status as number | undefined) ?? null
+    const detail = (error.message || '').replace(/\s+/g, ' ').slice(0, 300)
     const retryable = status === null || status === 408 || status === 409 || status === 429 || status >= 500
     const hint =
       status === 401 || status === 403
@@ -200,7 +200,7 @@ function classify(error: unknown, baseUrl: string): LlmError {
     return new LlmError(
       `HTTP ${status ?? '?'} from ${baseUrl}: ${detail}.${hint}`,
       retryable,
-      retryAfter(apiError.headers),
+      retryAfter(error.headers as Headers | undefined),
       status,
     )
   }
