@@ -128,7 +128,7 @@ const SWITCHING: Method[] = ['project.create', 'project.openDemo', 'project.open
 
 const tmp = tempDir('assay-write-gate-')
 const src = tmp.file('projects')
-let view: ReadOnlyView
+let view: ReadOnlyView | undefined
 let server: LlmServer
 let services: Services
 let ids: Ids
@@ -173,7 +173,8 @@ beforeAll(async () => {
   const item = await value('items.get', { id: session.items[0].id })
   const { mapping } = await value('import.detect', { path: csv })
   services.close()
-  view = readOnlyView(src, tmp.file('mnt'))
+  const mounted = readOnlyView(src, tmp.file('mnt'))
+  view = mounted
   ids = {
     itemId: item.id,
     externalId: item.externalId,
@@ -183,7 +184,7 @@ beforeAll(async () => {
     recordedVersionId: recorded.versionId,
     modeId: mode!.id,
     profile,
-    project: join(view.dir, 'demo.assay'),
+    project: join(mounted.dir, 'demo.assay'),
     csv,
     newProject: tmp.file('new.assay'),
     mapping,
