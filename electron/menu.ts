@@ -2,24 +2,24 @@ import { dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } fro
 import type { RecentProject } from '../shared/domain'
 
 export interface MenuActions {
-  newProject(): void
-  openProject(): void
-  openPath(path: string): void
-  openDemo(): void
+  newProject: () => void
+  openProject: () => void
+  openPath: (path: string) => void
+  openDemo: () => void
   /** File → Export…: the export dialog (items with labels, the label history, judgy's arrays). */
-  exportData(): void
+  exportData: () => void
   /** File → Export Report: the Report screen, with its HTML, PDF, Markdown and JSON exports. */
-  exportReport(): void
+  exportReport: () => void
   /** Help → Install the `assay` Command…: says what it writes where, then writes it. */
-  installCli(): void
-  quit(): void
+  installCli: () => void
+  quit: () => void
 }
 
 /**
  * The application menu: File → New, Open, Open Recent, Open Demo Project, Export…, Export
  * Report…, Quit; Help → Install the `assay` Command….
  */
-export function buildMenu(recent: RecentProject[], actions: MenuActions): Menu {
+export function buildMenu(recent: RecentProject[], actions: MenuActions) {
   const isMac = process.platform === 'darwin'
   const recentItems: MenuItemConstructorOptions[] = recent.length
     ? recent.map((r) => ({ label: r.path, enabled: r.exists, click: () => actions.openPath(r.path) }))

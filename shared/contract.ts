@@ -51,6 +51,19 @@ import {
   VerdictView,
 } from './judges'
 
+/**
+ * What a method does to the open project, declared here once and gated once, where the handlers
+ * are composed (electron/core/handlers/gate.ts):
+ * - `write` changes the project: refused while it is read-only, and it waits for an import in
+ *   progress to commit (the import holds the write lock; SQLite's busy timeout would block);
+ * - `import` is the import itself: refused while the project is read-only (writes wait for it);
+ * - `after-import` only reads, but what it reads an import in progress may change (new labels are
+ *   given their splits), so it waits for the import to commit.
+ * A method without one reads beside an import (WAL lets it) or touches no project.
+ * test/integration/write-gate.test.ts fails when a method that writes is not declared.
+ */
+export type Gate = 'write' | 'import' | 'after-import'
+
 const none = z.object({}).strict()
 const path = z.string().trim().min(1, 'a file path is required')
 
@@ -121,6 +134,7 @@ export const contract = {
       .object({ id: z.number().int(), definition: z.string().trim().min(1, 'a definition is required').max(5000) })
       .strict(),
     output: CriterionInfo,
+    gate: 'write',
   },
   /** A new criterion beside Overall (a pass/fail question; also a failure mode of the taxonomy), with its first definition. */
   'criteria.create': {
@@ -131,17 +145,19 @@ export const contract = {
       })
       .strict(),
     output: CriterionInfo,
+    gate: 'write',
   },
   /** Renames a criterion (Overall and step-level criteria keep their names). */
   'criteria.rename': {
     input: z.object({ id: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200) }).strict(),
     output: CriterionInfo,
+    gate: 'write',
   },
   /** Cohen's κ between annotators (and blind self re-labels) on one criterion. */
   'criteria.agreement': { input: z.object({ id: z.number().int() }).strict(), output: z.array(AgreementRow) },
 
   /** Starts a labeling session: its queue is fixed now, in the chosen order. */
-  'sessions.create': { input: SessionSettings, output: SessionView },
+  'sessions.create': { input: SessionSettings, output: SessionView, gate: 'write' },
   /** Of the items a session would choose from: how many no annotator has labeled, and how many this annotator has not (pass or fail). */
   'sessions.counts': {
     input: SessionSettings.pick({ criterionId: true, step: true, search: true, filter: true, ids: true }),
@@ -167,6 +183,7 @@ export const contract = {
       })
       .strict(),
     output: z.object({ item: SessionItem, queue: z.array(z.number().int()), saturation: Saturation }),
+    gate: 'write',
   },
   /** Toggles a failure-mode tag on an item (a fail label on that mode, or its removal). */
   'labels.tag': {
@@ -174,11 +191,13 @@ export const contract = {
       .object({ sessionId: z.number().int(), itemId: z.number().int(), criterionId: z.number().int(), on: z.boolean() })
       .strict(),
     output: z.object({ item: SessionItem, saturation: Saturation }),
+    gate: 'write',
   },
   /** Takes back the session's newest label still in effect; `item` is null when there is nothing left to undo. */
   'labels.undo': {
     input: z.object({ sessionId: z.number().int() }).strict(),
     output: z.object({ item: SessionItem.nullable(), saturation: Saturation }),
+    gate: 'write',
   },
 
   /** Every note of the project (each annotator's current label that carries one), with the failure modes of its trace. */
@@ -211,20 +230,27 @@ export const contract = {
       })
       .strict(),
     output: z.object({ id: z.number().int() }),
+    gate: 'write',
   },
   'modes.rename': {
     input: z.object({ id: z.number().int(), name: z.string().trim().min(1, 'a name is required').max(200) }).strict(),
     output: z.null(),
+    gate: 'write',
   },
-  'modes.delete': { input: z.object({ id: z.number().int() }).strict(), output: z.null() },
+  'modes.delete': { input: z.object({ id: z.number().int() }).strict(), output: z.null(), gate: 'write' },
   /** Every trace with `from` gets `into`; `from` is deleted (labels kept as history). */
-  'modes.merge': { input: z.object({ from: z.number().int(), into: z.number().int() }).strict(), output: z.null() },
+  'modes.merge': {
+    input: z.object({ from: z.number().int(), into: z.number().int() }).strict(),
+    output: z.null(),
+    gate: 'write',
+  },
   /** Split: these traces leave `from` and get `to`. */
   'modes.move': {
     input: z
       .object({ itemIds: z.array(z.number().int()).min(1).max(100_000), from: z.number().int(), to: z.number().int() })
       .strict(),
     output: z.null(),
+    gate: 'write',
   },
   /** Pins a trace as an example of the mode present (fail) or absent (pass), or unpins it. */
   'modes.example': {
@@ -232,11 +258,13 @@ export const contract = {
       .object({ modeId: z.number().int(), itemId: z.number().int(), kind: z.enum(['pass', 'fail']), on: z.boolean() })
       .strict(),
     output: z.null(),
+    gate: 'write',
   },
   /** Puts a trace in a failure mode (or takes it out: the failure is absent). */
   'modes.assign': {
     input: z.object({ itemId: z.number().int(), modeId: z.number().int(), on: z.boolean() }).strict(),
     output: z.null(),
+    gate: 'write',
   },
 
   /** Model profiles (per user, outside any project); `hasKey` says whether a key is set, never the key. */
@@ -271,11 +299,13 @@ export const contract = {
       })
       .strict(),
     output: JudgeSummary,
+    gate: 'write',
   },
   /** Versions, runs, metrics per split and version, splits and few-shot candidates. `revealVersion` shows (and records viewing) that version's test results. */
   'judges.get': {
     input: z.object({ id: z.number().int(), revealVersion: z.number().int().nullable().default(null) }).strict(),
     output: JudgeDetail,
+    gate: 'after-import',
   },
   /** A new immutable version when prompt, model, parameters or examples changed. */
   'judges.save': {
@@ -289,6 +319,7 @@ export const contract = {
       })
       .strict(),
     output: z.object({ version: JudgeVersionView, created: z.boolean(), warning: z.string().nullable() }),
+    gate: 'write',
   },
   'judges.diff': {
     input: z.object({ from: z.number().int(), to: z.number().int() }).strict(),
@@ -316,6 +347,7 @@ export const contract = {
       })
       .strict(),
     output: RunEstimate,
+    gate: 'after-import',
   },
   /** How many items each run scope holds for a version's criterion (the run form names each scope with its count). */
   'judges.scopes': {
@@ -327,6 +359,7 @@ export const contract = {
       unlabeled: z.number().int(),
       all: z.number().int(),
     }),
+    gate: 'after-import',
   },
   /** Starts a run and answers at once; progress comes as `judge.run` events. Test items need `confirmTest`. */
   'judges.run': {
@@ -342,6 +375,7 @@ export const contract = {
       })
       .strict(),
     output: RunView,
+    gate: 'write',
   },
   /** Continues an interrupted or cancelled run; `retryErrors` calls the error items again too. */
   'judges.resume': {
@@ -353,6 +387,7 @@ export const contract = {
       })
       .strict(),
     output: RunView,
+    gate: 'write',
   },
   'judges.cancel': {
     input: z.object({ runId: z.number().int() }).strict(),
@@ -365,16 +400,18 @@ export const contract = {
   'judges.splits': {
     input: z.object({ criterionId: z.number().int(), ratios: SplitRatios }).strict(),
     output: z.object({ replaced: z.number().int(), message: z.string() }),
+    gate: 'write',
   },
 
   /** Judge versions that can be calibrated (for the picker). */
   'calibrate.choices': { input: none, output: z.array(z.object({ versionId: z.number().int(), label: z.string() })) },
   /** Matrices per split, TPR/TNR, the corrected rate with its named interval (stored as an estimate), slices, comparisons. */
-  'calibrate.get': { input: CalibrateRequest, output: CalibrationView },
+  'calibrate.get': { input: CalibrateRequest, output: CalibrationView, gate: 'after-import' },
   /** Sets a criterion's quality targets for TPR and TNR (kept in the project; the report uses them). */
   'calibrate.targets': {
     input: z.object({ criterionId: z.number().int(), targets: Targets }).strict(),
     output: Targets,
+    gate: 'write',
   },
   /** The items of one confusion-matrix cell: critique beside the human note. */
   'calibrate.cell': {
@@ -383,11 +420,12 @@ export const contract = {
   },
 
   /** The calibration report's data (the Report screen renders it live). Shows test results: recorded. */
-  'report.get': { input: ReportRequest, output: ReportData },
+  'report.get': { input: ReportRequest, output: ReportData, gate: 'after-import' },
   /** The report as a file: self-contained HTML, Markdown, JSON or PDF (base64, with a file name). */
   'report.render': {
     input: ReportRequest.extend({ format: z.enum(REPORT_FORMATS) }).strict(),
     output: z.object({ filename: z.string(), mime: z.string(), base64: z.string() }),
+    gate: 'after-import',
   },
 
   /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
@@ -407,14 +445,14 @@ export const contract = {
     output: PreviewResult,
   },
   /** Imports a file atomically (progress as `progress` events with task "import"). */
-  'import.run': { input: ImportStart, output: ImportReport },
+  'import.run': { input: ImportStart, output: ImportReport, gate: 'import' },
   'import.cancel': { input: none, output: z.object({ cancelled: z.boolean() }) },
   /** Native dialog for a file to import; only the Electron shell has one. */
   'import.pick': { input: none, output: z.object({ path: z.string().nullable() }) },
 
   /** File → Export…: items with labels, the label history or judgy's arrays — saved where the user chooses (desktop) or downloaded (serve). */
-  'export.run': { input: ExportRequest, output: ExportResult },
-} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
+  'export.run': { input: ExportRequest, output: ExportResult, gate: 'after-import' },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; gate?: Gate }>
 
 /** Events the core pushes to the renderer (IPC `webContents.send` or server-sent events). */
 export const events = {

@@ -10,11 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
-import { type JudgeDeps } from '../core/judge/context'
+import { openContext, type EvaluationContext } from '../core/context'
 import { createJudge } from '../core/judge/judges'
-import { createRun, executeRun } from '../core/judge/runs'
+import { executeRun } from '../core/judge/execute'
+import { createRun } from '../core/judge/runs'
 import { openaiClient } from '../core/judge/llm'
 import type { BenchRow, BenchSuite } from './types'
 
@@ -25,10 +24,9 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
   const rows: BenchRow[] = []
   const dir = mkdtempSync(join(tmpdir(), 'assay-bench-judge-'))
   const server = await fakeLlm(LATENCY_MS)
-  const { db } = openProject(join(dir, 'bench.assay'), { mode: 'create' })
+  const d = openContext(join(dir, 'bench.assay'), { mode: 'create' })
+  const { db, repos } = d
   try {
-    const repos = createRepos(db)
-    const d: JudgeDeps = { db, repos, clock: () => new Date() }
     const criterionId = addBenchItems(d, quick ? 200 : 1200)
     const model = benchModel(server.baseUrl)
     const client = openaiClient(server.baseUrl, 'bench')
@@ -58,7 +56,7 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
 }
 
 /** Writes `items` small text items and Overall; returns Overall's id. */
-function addBenchItems(d: JudgeDeps, items: number): number {
+function addBenchItems(d: EvaluationContext, items: number): number {
   const { db, repos } = d
   const at = new Date().toISOString()
   return db.transaction(() => {

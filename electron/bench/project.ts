@@ -5,8 +5,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createRng } from '../../shared/stats/rng'
 import { migrations } from '../core/db/migrations'
-import { openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
+import { openContext } from '../core/context'
 import { writeDemoProject } from '../core/demo'
 import type { BenchRow, BenchSuite } from './types'
 
@@ -17,7 +16,7 @@ export const TRACE_BYTES = 5_000
  * The large synthetic project the benches share, written once per size and schema version into
  * the temp folder (it takes a few seconds). Returns the write speed when it had to write it.
  */
-export async function benchProject(
+export function benchProject(
   quick: boolean,
   log: (line: string) => void,
 ): Promise<{ path: string; size: number; label: string; written: BenchRow | null }> {
@@ -46,7 +45,7 @@ export async function benchProject(
       unit: 'rows/s',
     }
   }
-  return { path, size, label, written }
+  return Promise.resolve({ path, size, label, written })
 }
 
 /** Opening and paging a large project: the Data screen's first page and its scrolling. */
@@ -59,14 +58,14 @@ export const projectBench: BenchSuite = async ({ quick, log }) => {
   const checks: number[] = []
   for (let i = 0; i < 5; i++) {
     const started = performance.now()
-    const { db, integrity } = openProject(path, { mode: 'open', integrity: 'background' })
-    const page = createRepos(db).items.list(0, 50)
+    const { repos, integrity, close } = openContext(path, { integrity: 'background' })
+    const page = repos.items.list(0, 50)
     opens.push(performance.now() - started)
     if (page.total !== size) throw new Error(`bench project has ${page.total} items, expected ${size}`)
     const problems = await integrity
     checks.push(performance.now() - started)
     if (problems.length) throw new Error(`bench project failed its integrity check: ${problems.join('; ')}`)
-    db.close()
+    close()
   }
   rows.push({
     name: `open ${label}-item project + first page of 50 (median of 5)`,
@@ -87,9 +86,9 @@ export const projectBench: BenchSuite = async ({ quick, log }) => {
     note: 'does not block the first page',
   })
 
-  const { db } = openProject(path, { mode: 'open' })
+  const project = openContext(path)
   try {
-    const items = createRepos(db).items
+    const { items } = project.repos
     const rng = createRng(1)
     const pages = timeEach(200, () => items.list(rng.nextInt(size - 100), 100))
     rows.push({ name: 'page of 100 rows at a random offset (median)', value: median(pages), unit: 'ms' })
@@ -105,7 +104,7 @@ export const projectBench: BenchSuite = async ({ quick, log }) => {
     const searches = needles.map((needle) => timeEach(1, () => items.list(0, 100, { search: needle }))[0])
     rows.push({ name: `substring search over ${label} items, new query (median)`, value: median(searches), unit: 'ms' })
   } finally {
-    db.close()
+    project.close()
   }
   return rows
 }

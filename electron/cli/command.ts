@@ -16,8 +16,8 @@ export interface Command {
   summary: string
   /** The full `assay <cmd> --help` text. */
   usage: string
-  /** Runs the command; resolves to the process exit code. */
-  run(args: string[], io: CliIo): Promise<number>
+  /** Runs the command; gives (or resolves to) the process exit code. */
+  run(args: string[], io: CliIo): Promise<number> | number
 }
 
 /** A user-facing failure: printed on stderr (or as JSON with --json) with a non-zero exit code. */

@@ -6,9 +6,8 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { CriterionInfo } from '../../shared/domain'
 import { addCriterion, criterionNamed, defineCriterion, listCriteria, renameCriterion } from '../core/criteria'
-import { assertWritable, openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
-import { labelingDeps } from '../core/labeling'
+import { openContext } from '../core/context'
+import { assertWritable } from '../core/db/open'
 import { CliError, type CliIo, type Command } from './command'
 
 const usage = `Usage: assay criterion list|add|rename|define PROJECT …
@@ -45,7 +44,7 @@ const ARITY: Record<Action, string[]> = {
 export const criterionCommand: Command = {
   summary: 'list, add, rename and define the criteria labels and judges are about',
   usage,
-  async run(args, io) {
+  run(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
@@ -68,18 +67,17 @@ export const criterionCommand: Command = {
         'bad_arguments',
         `--definition goes with add; to change a definition: \`assay criterion define PROJECT NAME "…"\`.`,
       )
-    const opened = openProject(resolve(io.cwd, file), { mode: 'open' })
+    const d = openContext(resolve(io.cwd, file))
     try {
-      if (action !== 'list') assertWritable(opened)
-      const d = labelingDeps(opened.db, createRepos(opened.db), 'cli', new Date())
+      if (action !== 'list') assertWritable(d)
       if (action === 'list') return printList(listCriteria(d), values.json, io)
-      const [name, value] = rest as [string, string | undefined]
+      const [name, value = ''] = rest as [string, string?]
       const result =
         action === 'add'
           ? addCriterion(d, { name, definition: values.definition ?? '' })
           : action === 'rename'
-            ? renameCriterion(d, criterionNamed(d, name).id, value!)
-            : defineCriterion(d, criterionNamed(d, name).id, value!)
+            ? renameCriterion(d, criterionNamed(d, name).id, value)
+            : defineCriterion(d, criterionNamed(d, name).id, value)
       const said = {
         add: `Added "${result.name}" (v${result.version}).`,
         rename: `Renamed "${name}" to "${result.name}".`,
@@ -88,7 +86,7 @@ export const criterionCommand: Command = {
       io.stdout(values.json ? `${JSON.stringify(result)}\n` : `${said}\n`)
       return 0
     } finally {
-      opened.db.close()
+      d.close()
     }
   },
 }

@@ -16,7 +16,7 @@ synthetic) to PATH. The same seed always gives the same project.
 export const demoCommand: Command = {
   summary: 'write the synthetic demo project',
   usage,
-  async run(args, io) {
+  run(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,

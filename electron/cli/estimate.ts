@@ -154,7 +154,7 @@ function parseOptions(args: string[]): Options | 'help' {
     throw new CliError('bad_option', `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${errorPolicy}"`)
   }
   return {
-    input: v.input ?? parsed.positionals[0] ?? '-',
+    input: v.input ?? parsed.positionals.at(0) ?? '-',
     estimate: {
       method: method as IntervalMethod | undefined,
       iterations: number(v.iterations, 'bad_iterations', '--iterations', /^\d+$/, 'a positive integer, e.g. 20000'),
@@ -326,7 +326,7 @@ function parseCsv(text: string, source: string): ParsedInput {
     }
     const cell = (col: number) => fields[col].trim().toLowerCase()
     const binary = (col: number, name: string, also: string): 0 | 1 => {
-      const v = VERDICTS[cell(col)]
+      const v = VERDICTS[cell(col)] as 0 | 1 | undefined
       if (v === undefined)
         throw new CliError(
           'bad_input',
@@ -341,7 +341,8 @@ function parseCsv(text: string, source: string): ParsedInput {
         `${source}:${line}: columns human and judge are both empty; give the judge's verdict (UNKNOWN if it gave no answer: an error verdict) or delete the row`,
       )
     }
-    // An empty judge cell next to a human label is a labeled item the judge did not answer: an error verdict, as the import reads it.
+    // An empty judge cell next to a human label is a labeled item the judge did not answer: an error verdict, as the
+    // import reads it.
     const judge =
       cell(ji) === '' || ERROR_VERDICTS.has(cell(ji))
         ? 'error'
@@ -362,7 +363,9 @@ function parseCsv(text: string, source: string): ParsedInput {
   return { counts, errors }
 }
 
-/** RFC 4180 records with the line each starts on: quoted fields may hold commas, quotes ("") and newlines; CRLF or LF. */
+/**
+ * RFC 4180 records with the line each starts on: quoted fields may hold commas, quotes ("") and newlines; CRLF or LF.
+ */
 function csvRecords(text: string, source: string): Array<{ line: number; fields: string[] }> {
   const out: Array<{ line: number; fields: string[] }> = []
   let fields: string[] = []

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeFileSync } from 'node:fs'
-import { openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
+import { openContext } from '../core/context'
 import { ERROR_POLICIES, type ErrorPolicy } from '../../shared/stats'
 import { judgyArrays, judgyErrorsMessage } from '../core/report/judgy'
 import { exportHistory, exportItems, exportToFile } from '../core/export'
@@ -74,11 +73,12 @@ export const exportCommand: Command = {
         'bad_arguments',
         `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${values.errors}".`,
       )
-    const { db } = openProject(resolve(io.cwd, positionals[0]), { mode: 'open' })
+    const d = openContext(resolve(io.cwd, positionals[0]))
+    const { db } = d
     try {
-      if (values.judgy) {
+      if (values.judgy && values.judge) {
         const policy = (values.errors ?? 'exclude') as ErrorPolicy
-        const judgy = judgyArrays({ db, repos: createRepos(db), clock: () => new Date() }, values.judge!, policy)
+        const judgy = judgyArrays(d, values.judge, policy)
         const arrays = `${JSON.stringify(judgy.arrays)}\n`
         const note = judgyErrorsMessage(judgy.errors, policy)
         if (note) io.stderr(`${note}\n`)
@@ -97,11 +97,9 @@ export const exportCommand: Command = {
         process.stdout.on('error', (error: NodeJS.ErrnoException) => {
           if (error.code !== 'EPIPE') throw error
         })
-        await (values.history ? exportHistory : exportItems)(db, process.stdout, format).catch(
-          (error: NodeJS.ErrnoException) => {
-            if (error.code !== 'EPIPE') throw error
-          },
-        )
+        await (values.history ? exportHistory : exportItems)(db, process.stdout, format).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error
+        })
         return 0
       }
       const path = resolve(io.cwd, values.out)
@@ -109,7 +107,7 @@ export const exportCommand: Command = {
       io.stdout(values.json ? `${JSON.stringify({ path, rows, format })}\n` : `Wrote ${rows} items to ${path}.\n`)
       return 0
     } finally {
-      db.close()
+      d.close()
     }
   },
 }

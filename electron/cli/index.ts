@@ -63,7 +63,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stdout(`${version}\n`)
     return 0
   }
-  const command = commands[name]
+  const command = commands[name] as Command | undefined
   if (!command) {
     io.stderr(`assay: unknown command "${name}". Run \`assay --help\` for the list.\n`)
     return 2

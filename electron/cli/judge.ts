@@ -8,12 +8,13 @@ import { join, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { AppError } from '../../shared/errors'
 import { ModelProfile, ModelSnapshot, RUN_SCOPES, type RunScope, type RunView } from '../../shared/judges'
-import { assertWritable, openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
+import { openContext, type ProjectContext } from '../core/context'
+import { assertWritable } from '../core/db/open'
 import { clientFor, fileKeyStore } from '../core/judge/keys'
-import { judgeByName, listJudges, type JudgeDeps } from '../core/judge/context'
+import { judgeByName, judgeOf, listJudges } from '../core/judge/context'
 import { createJudge, saveVersion } from '../core/judge/judges'
-import { createRun, executeRun, unfinishedRun, versionForRun } from '../core/judge/runs'
+import { executeRun } from '../core/judge/execute'
+import { createRun, unfinishedRun, versionForRun } from '../core/judge/runs'
 import { createSettingsStore, defaultSettingsDir } from '../core/settings'
 import { CliError, type CliIo, type Command } from './command'
 
@@ -85,18 +86,9 @@ export const judgeCommand: Command = {
         'bad_arguments',
         `judge ${action} needs one PROJECT, e.g. \`assay judge ${action} evals.assay\`.`,
       )
-    const opened = openProject(resolve(io.cwd, file), { mode: 'open' })
-    const { db } = opened
-    if (action !== 'list') {
-      try {
-        assertWritable(opened) // create and run write to the project
-      } catch (error) {
-        db.close()
-        throw error
-      }
-    }
-    const d: JudgeDeps = { db, repos: createRepos(db), clock: () => new Date() }
+    const d = openContext(resolve(io.cwd, file))
     try {
+      if (action !== 'list') assertWritable(d) // create and run write to the project
       if (action === 'list') {
         const judges = listJudges(d)
         io.stdout(
@@ -111,7 +103,7 @@ export const judgeCommand: Command = {
       if (action === 'create') return create(d, values, io)
       return await run(d, values, io)
     } finally {
-      db.close()
+      d.close()
     }
   },
 }
@@ -176,7 +168,7 @@ function paramsOf(values: Values): Record<string, number | string | boolean> {
   return params
 }
 
-function create(d: JudgeDeps, values: Values, io: CliIo): number {
+function create(d: ProjectContext, values: Values, io: CliIo): number {
   if (!values.criterion || !values.name)
     throw new CliError('bad_arguments', 'judge create needs --criterion NAME and --name NAME.')
   const criterion = d.repos.criteria.list().find((c) => c.name === values.criterion)
@@ -200,10 +192,10 @@ function create(d: JudgeDeps, values: Values, io: CliIo): number {
       prompt: readFileSync(resolve(io.cwd, values['prompt-file']), 'utf8'),
       model,
       params,
-      fewshotIds: JSON.parse(v.fewshot_ids),
+      fewshotIds: JSON.parse(v.fewshot_ids) as number[],
     })
   }
-  const latest = listJudges(d).find((j) => j.id === judge.id)!
+  const latest = judgeOf(d, judge.id)
   io.stdout(
     values.json
       ? `${JSON.stringify(latest)}\n`
@@ -212,7 +204,8 @@ function create(d: JudgeDeps, values: Values, io: CliIo): number {
   return 0
 }
 
-async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
+/** What `judge run` was asked for, checked: the judge, the scope, the concurrency and how often a batch is polled. */
+function runArgs(values: Values): { judgeName: string; scope: RunScope; concurrency: number; pollSeconds: number } {
   if (!values.judge) throw new CliError('bad_arguments', 'judge run needs --judge NAME (see `assay judge list`).')
   const scope = values.scope as RunScope | undefined
   if (!scope || !RUN_SCOPES.includes(scope) || scope === 'selection')
@@ -232,7 +225,12 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
       'bad_arguments',
       `--poll-seconds must be a number of seconds above 0, got "${values['poll-seconds']}".`,
     )
-  const judge = judgeByName(d, values.judge)
+  return { judgeName: values.judge, scope, concurrency, pollSeconds }
+}
+
+async function run(d: ProjectContext, values: Values, io: CliIo): Promise<number> {
+  const { judgeName, scope, concurrency, pollSeconds } = runArgs(values)
+  const judge = judgeByName(d, judgeName)
   const versions = d.repos.judges.versions(judge.id)
   let version = values.version ? versions.find((v) => String(v.version) === values.version) : versions.at(-1)
   if (!version)
@@ -243,15 +241,15 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
   const base = versionForRun(d, version.id).run
   const override = modelOf(values, io, base.model)
   if (override && (override.baseUrl !== base.model.baseUrl || override.model !== base.model.model || values.profile)) {
-    version = d.repos.judges.version(
-      saveVersion(d, {
-        judgeId: judge.id,
-        prompt: version.prompt,
-        model: override,
-        params: JSON.parse(version.params_json),
-        fewshotIds: JSON.parse(version.fewshot_ids),
-      }).version.id,
-    )!
+    const saved = saveVersion(d, {
+      judgeId: judge.id,
+      prompt: version.prompt,
+      model: override,
+      params: JSON.parse(version.params_json) as Record<string, number | string | boolean>,
+      fewshotIds: JSON.parse(version.fewshot_ids) as number[],
+    }).version.id
+    version = d.repos.judges.version(saved)
+    if (!version) throw new CliError('not_found', `Version ${saved} of "${judge.name}" was not saved.`)
   }
   const { keys, settings } = settingsOf(io)
   // A --base-url typed here is the user's own choice of endpoint: OPENAI_API_KEY may go to it.
@@ -313,7 +311,7 @@ async function run(d: JudgeDeps, values: Values, io: CliIo): Promise<number> {
 }
 
 function summaryOf(
-  d: JudgeDeps,
+  d: ProjectContext,
   r: RunView,
   judge: string,
   version: number,

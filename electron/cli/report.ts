@@ -3,10 +3,9 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { version } from '../../package.json'
 import { AppError } from '../../shared/errors'
-import { REPORT_FORMATS, type ReportFormat } from '../../shared/report/data'
+import { REPORT_FORMATS, type ReportData, type ReportFormat } from '../../shared/report/data'
 import { ERROR_POLICIES, INTERVAL_METHODS, type ErrorPolicy } from '../../shared/stats'
-import { openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
+import { openContext } from '../core/context'
 import { buildReport } from '../core/report/build'
 import { chromiumPrinter } from '../core/report/pdf'
 import { reportHtml, reportJson, reportMarkdown } from '../core/report/render'
@@ -75,37 +74,21 @@ export const reportCommand: Command = {
         'bad_arguments',
         `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${values.errors}".`,
       )
-    const number = (name: string, raw: string | undefined) => {
-      if (raw === undefined) return undefined
-      const n = Number(raw)
-      if (!Number.isFinite(n)) throw new CliError('bad_arguments', `--${name} must be a number, got "${raw}".`)
-      return n
-    }
     const path = resolve(io.cwd, positionals[0])
-    const { db } = openProject(path, { mode: 'open' })
+    const d = openContext(path)
     try {
-      const data = buildReport(
-        { db, repos: createRepos(db), clock: () => new Date() },
-        {
-          projectPath: path,
-          appVersion: version,
-          criterion: values.criterion,
-          judge: values.judge,
-          method: values.method,
-          iterations: number('iterations', values.iterations),
-          seed: number('seed', values.seed),
-          confidence: number('confidence', values.confidence),
-          errors: values.errors as ErrorPolicy | undefined,
-        },
-      )
-      const content =
-        format === 'json'
-          ? reportJson(data)
-          : format === 'md'
-            ? reportMarkdown(data)
-            : format === 'html'
-              ? reportHtml(data)
-              : await chromiumPrinter(io.env)(reportHtml(data))
+      const data = buildReport(d, {
+        projectPath: path,
+        appVersion: version,
+        criterion: values.criterion,
+        judge: values.judge,
+        method: values.method,
+        iterations: numberArg('iterations', values.iterations),
+        seed: numberArg('seed', values.seed),
+        confidence: numberArg('confidence', values.confidence),
+        errors: values.errors as ErrorPolicy | undefined,
+      })
+      const content = await reportContent(data, format, io.env)
       if (!values.out) io.stdout(content as string)
       else {
         const out = resolve(io.cwd, values.out)
@@ -121,7 +104,23 @@ export const reportCommand: Command = {
       if (error instanceof AppError) throw new CliError(error.kind, error.message)
       throw error
     } finally {
-      db.close()
+      d.close()
     }
   },
+}
+
+/** A numeric option, or undefined when it was not given. */
+function numberArg(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined
+  const n = Number(raw)
+  if (!Number.isFinite(n)) throw new CliError('bad_arguments', `--${name} must be a number, got "${raw}".`)
+  return n
+}
+
+/** The report in its format: text for HTML, Markdown and JSON; the bytes of a PDF. */
+async function reportContent(data: ReportData, format: ReportFormat, env: NodeJS.ProcessEnv): Promise<string | Buffer> {
+  if (format === 'json') return reportJson(data)
+  if (format === 'md') return reportMarkdown(data)
+  if (format === 'html') return reportHtml(data)
+  return await chromiumPrinter(env)(reportHtml(data))
 }

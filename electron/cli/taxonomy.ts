@@ -2,10 +2,8 @@ import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { taxonomyJson, taxonomyMarkdown } from '../../shared/taxonomy-report'
-import { openProject } from '../core/db/open'
-import { createRepos } from '../core/db/repos'
+import { openContext } from '../core/context'
 import { projectName } from '../core/settings'
-import { labelingDeps } from '../core/labeling'
 import { countTaxonomy, listNotes } from '../core/taxonomy'
 import { CliError, type Command } from './command'
 
@@ -25,7 +23,7 @@ column per mode.
 export const taxonomyCommand: Command = {
   summary: 'write the failure taxonomy (definitions, examples, counts) as Markdown or JSON',
   usage,
-  async run(args, io) {
+  run(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
@@ -36,9 +34,8 @@ export const taxonomyCommand: Command = {
     if (values.format !== 'md' && values.format !== 'json')
       throw new CliError('bad_arguments', `--format must be md or json, got "${values.format}".`)
     const path = resolve(io.cwd, positionals[0])
-    const { db } = openProject(path, { mode: 'open' })
+    const d = openContext(path)
     try {
-      const d = labelingDeps(db, createRepos(db), 'cli', new Date())
       const t = countTaxonomy(d, null)
       const notes = listNotes(d)
       const text =
@@ -49,7 +46,7 @@ export const taxonomyCommand: Command = {
       else io.stdout(text)
       return 0
     } finally {
-      db.close()
+      d.close()
     }
   },
 }

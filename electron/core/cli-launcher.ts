@@ -73,7 +73,10 @@ export function launcherFiles(t: LauncherTarget): LauncherFile[] {
   ]
 }
 
-/** Where the launcher goes: ~/.local/bin (on PATH in most Linux and many macOS setups); the app's data folder on Windows. */
+/**
+ * Where the launcher goes: ~/.local/bin (on PATH in most Linux and many macOS setups); the app's data folder on
+ * Windows.
+ */
 export function defaultBinDir(platform: NodeJS.Platform, home: string, userData: string): string {
   return platform === 'win32' ? join(userData, 'bin') : join(home, '.local', 'bin')
 }
@@ -89,7 +92,7 @@ export function installLauncher(t: LauncherTarget, pathEnv: string | undefined):
     writeFileSync(f.path, f.content)
     if (f.executable) chmodSync(f.path, 0o755)
   }
-  const command = files.at(-1)!.path
+  const command = files[files.length - 1].path
   const onPath = (pathEnv ?? '')
     .split(t.platform === 'win32' ? ';' : delimiter)
     .some((dir) => dir.replace(/[\\/]+$/, '') === t.binDir)

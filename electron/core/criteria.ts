@@ -1,6 +1,6 @@
 import type { CriterionInfo } from '../../shared/domain'
 import { AppError } from '../../shared/errors'
-import type { LabelingDeps } from './labeling'
+import { stamp, type LabelingContext } from './context'
 import { createMode } from './taxonomy'
 
 /**
@@ -14,12 +14,12 @@ import { createMode } from './taxonomy'
 /** Longest name a criterion may have (the contract's limit too). */
 export const NAME_MAX = 200
 
-export function listCriteria(d: LabelingDeps): CriterionInfo[] {
+export function listCriteria(d: LabelingContext): CriterionInfo[] {
   return d.repos.criteria.list()
 }
 
 /** The criterion named `name` (exactly, as listed), or a refusal that lists the names there are. */
-export function criterionNamed(d: LabelingDeps, name: string): CriterionInfo {
+export function criterionNamed(d: LabelingContext, name: string): CriterionInfo {
   const all = listCriteria(d)
   const found = all.find((c) => c.name === name)
   if (!found)
@@ -31,7 +31,7 @@ export function criterionNamed(d: LabelingDeps, name: string): CriterionInfo {
 }
 
 /** A new criterion with its first definition (version 1); its name must be new. */
-export function addCriterion(d: LabelingDeps, input: { name: string; definition: string }): CriterionInfo {
+export function addCriterion(d: LabelingContext, input: { name: string; definition: string }): CriterionInfo {
   const id = createMode(d, { name: checkedName(input.name), definition: input.definition.trim(), itemIds: [] })
   return get(d, id)
 }
@@ -41,7 +41,8 @@ export function addCriterion(d: LabelingDeps, input: { name: string; definition:
  * and exports and reports name their columns after it), and a step-level criterion is named after
  * its criterion and step; both are refused with what to do instead.
  */
-export function renameCriterion(d: LabelingDeps, id: number, name: string): CriterionInfo {
+export function renameCriterion(context: LabelingContext, id: number, name: string): CriterionInfo {
+  const d = stamp(context)
   const before = get(d, id)
   const next = checkedName(name)
   if (before.name === next) return before
@@ -68,12 +69,15 @@ export function renameCriterion(d: LabelingDeps, id: number, name: string): Crit
 }
 
 /** A new definition is a new version; labels made under older ones then need a re-review. */
-export function defineCriterion(d: LabelingDeps, id: number, definition: string): CriterionInfo {
+export function defineCriterion(context: LabelingContext, id: number, definition: string): CriterionInfo {
+  const d = stamp(context)
   const text = definition.trim()
   if (!text)
     throw new AppError('invalid_input', 'A definition is required: one sentence that says when a trace passes.')
   get(d, id)
-  return d.repos.criteria.updateDefinition(id, text, d.now)!
+  const updated = d.repos.criteria.updateDefinition(id, text, d.now)
+  if (!updated) throw notFound(id)
+  return updated
 }
 
 function checkedName(name: string): string {
@@ -87,12 +91,11 @@ function checkedName(name: string): string {
   return trimmed
 }
 
-function get(d: LabelingDeps, id: number): CriterionInfo {
+function get(d: Pick<LabelingContext, 'repos'>, id: number): CriterionInfo {
   const c = d.repos.criteria.get(id)
-  if (!c)
-    throw new AppError(
-      'not_found',
-      `There is no criterion with id ${id} in this project (it may have been merged or deleted).`,
-    )
+  if (!c) throw notFound(id)
   return c
 }
+
+const notFound = (id: number): AppError =>
+  new AppError('not_found', `There is no criterion with id ${id} in this project (it may have been merged or deleted).`)

@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { contract, type Method } from '../../shared/contract'
 import { toErrorData, type Envelope } from '../../shared/errors'
-import type { Handlers } from './services'
+import type { Handlers } from './handlers/types'
 
 /**
  * The one trusted entry point of both shells (IPC and HTTP): look the method up in the contract,

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream'
 import type { ExportRequest } from '../../shared/export'
 import { openConnection, type Db } from './db/open'
 import { exportHistory, exportItems } from './export'
-import type { JudgeDeps } from './judge/context'
+import type { EvaluationContext, ProjectContext } from './context'
 import { judgyArrays, judgyErrorsMessage } from './report/judgy'
 import { projectName } from './settings'
 
@@ -20,14 +20,16 @@ export interface ExportFile {
   describe(rows: number): string
 }
 
-export interface ExportSource extends JudgeDeps {
-  /** The project file: the rows are read on a connection of their own (below). */
-  path: string
-  readOnly: boolean
-  nativeBinding?: string
-}
+/** The project to export: its file (the rows are read on a connection of their own, below) and how to open it. */
+export type ExportSource = EvaluationContext &
+  Pick<ProjectContext, 'path' | 'readOnly'> & {
+    nativeBinding?: string
+  }
 
-/** The file name an export suggests: `recipes-items.csv`, `recipes-label-history.jsonl`, `recipes-judgy-Overall judge.json`. */
+/**
+ * The file name an export suggests: `recipes-items.csv`, `recipes-label-history.jsonl`, `recipes-judgy-Overall
+ * judge.json`.
+ */
 export function exportFilename(project: string, request: Pick<ExportRequest, 'what' | 'format' | 'judge'>): string {
   const base = projectName(project)
   if (request.what === 'judgy') return `${base}-judgy-${(request.judge ?? 'judge').replace(/[\\/:*?"<>|]+/g, '-')}.json`
@@ -46,15 +48,15 @@ export function exportFilename(project: string, request: Pick<ExportRequest, 'wh
 export function exportFile(source: ExportSource, request: ExportRequest): ExportFile {
   const filename = exportFilename(source.path, request)
   if (request.what === 'judgy') {
-    const { arrays, errors } = judgyArrays(source, request.judge!, request.errors)
+    const { arrays, errors } = judgyArrays(source, request.judge ?? '', request.errors)
     const text = `${JSON.stringify(arrays)}\n`
     return {
       filename,
       mime: 'application/json',
       note: judgyErrorsMessage(errors, request.errors, 'app'),
-      write: async (out) => {
+      write: (out) => {
         out.write(text)
-        return arrays.test_labels.length
+        return Promise.resolve(arrays.test_labels.length)
       },
       describe: () =>
         `judgy's arrays for "${request.judge}" (${arrays.test_labels.length} test pairs, ${arrays.unlabeled_preds.length} production verdicts)`,

@@ -70,11 +70,14 @@ export async function exportItems(db: Db, out: Writable, format: ExportFormat): 
       kind: item.kind,
       input: item.input,
       output: item.output,
-      messages: JSON.parse(item.messages_json),
-      steps: repo
-        .steps(item.id)
-        .map((s) => ({ name: s.name, input: s.input, output: s.output, metadata: JSON.parse(s.metadata_json) })),
-      metadata: JSON.parse(item.metadata_json),
+      messages: JSON.parse(item.messages_json) as unknown,
+      steps: repo.steps(item.id).map((s) => ({
+        name: s.name,
+        input: s.input,
+        output: s.output,
+        metadata: JSON.parse(s.metadata_json) as unknown,
+      })),
+      metadata: JSON.parse(item.metadata_json) as unknown,
     }
     const byCriterion = new Map(criteria.map((c) => [c.id, c.name]))
     for (const c of criteria)
@@ -142,7 +145,7 @@ const closedEarly = () =>
  */
 function drained(out: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
-    const settle = (error?: unknown) => {
+    const settle = (error?: Error) => {
       out.off('drain', onDrain).off('close', onClose).off('error', onError)
       if (error) reject(error)
       else resolve()

@@ -26,7 +26,7 @@ export function createSettingsStore(dir: string) {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<SettingsFile>
       return {
         recent: Array.isArray(parsed.recent) ? parsed.recent : [],
-        user: typeof parsed.user === 'object' && parsed.user ? parsed.user : {},
+        user: isObject(parsed.user) ? parsed.user : {},
         profiles: Array.isArray(parsed.profiles) ? parsed.profiles : [],
       }
     } catch {
@@ -104,4 +104,10 @@ function defaultAnnotator(): string {
 
 export function projectName(path: string): string {
   return basename(path).replace(/\.assay$/i, '')
+}
+
+/** A JSON object, whatever its type says: a hand-edited settings file may hold null or a list there. */
+function isObject<T>(value: T): value is T & object {
+  const v: unknown = value
+  return typeof v === 'object' && v !== null
 }

@@ -92,7 +92,7 @@ export async function suggestModes(
   const modes = (parsed as { modes?: unknown }).modes
   if (!Array.isArray(modes))
     throw new AppError('invalid_input', 'The model answered JSON without a "modes" list: try again.')
-  return modes.flatMap((m: { name?: unknown; definition?: unknown; notes?: unknown }) => {
+  return modes.flatMap((m: { name?: unknown; definition?: unknown; notes?: unknown } | null) => {
     if (typeof m?.name !== 'string' || !m.name.trim() || !Array.isArray(m.notes)) return []
     const picked = [
       ...new Set(m.notes.filter((k): k is number => Number.isInteger(k) && k >= 1 && k <= notes.length)),

@@ -2,7 +2,7 @@ import type { NoteView, Taxonomy } from '../../shared/domain'
 import { placeLabeled } from './judge/splits'
 import { AppError } from '../../shared/errors'
 import { wilsonInterval } from '../../shared/stats/rates'
-import type { LabelingDeps } from './labeling'
+import { stamp, type LabelingContext, type Stamp } from './context'
 import type { Repos } from './db/repos'
 import { stateOrder, type OrderEvidence } from '../../shared/state-order'
 
@@ -12,18 +12,18 @@ import { stateOrder, type OrderEvidence } from '../../shared/state-order'
  * labels the note's trace; merges, splits, renames and deletes are recorded in the events table
  * and never delete a label.
  */
-export function listNotes(d: LabelingDeps): NoteView[] {
+export function listNotes(d: Pick<LabelingContext, 'repos'>): NoteView[] {
   const present = modesByItem(d)
   return d.repos.taxonomy
     .notes()
     .map((n) => ({ ...n, metadata: flatMetadata(n.metadata), modes: present.get(n.itemId) ?? [] }))
 }
 
-export function countTaxonomy(d: LabelingDeps, pivotKey: string | null): Taxonomy {
+export function countTaxonomy(d: Pick<LabelingContext, 'repos'>, pivotKey: string | null): Taxonomy {
   const t = d.repos.taxonomy
   const reviewed = new Set(t.reviewed())
   const failing = new Map<number, Set<number>>()
-  for (const f of t.failing()) (failing.get(f.modeId) ?? failing.set(f.modeId, new Set()).get(f.modeId)!).add(f.itemId)
+  for (const f of t.failing()) entry(failing, f.modeId, () => new Set<number>()).add(f.itemId)
   // Most frequent first (the Pareto order); every table below follows it.
   const modes = t
     .modes()
@@ -85,14 +85,14 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
   type Cell = Taxonomy['transitions']['cells'][number]
   const cells = new Map<string, Cell>()
   const steps = new Map<string, { reached: number; passed: number }>()
-  const stepStat = (name: string) => steps.get(name) ?? steps.set(name, { reached: 0, passed: 0 }).get(name)!
+  const stepStat = (name: string) => entry(steps, name, () => ({ reached: 0, passed: 0 }))
   const evidence: OrderEvidence[] = []
   let unmarked = 0
   let onlySteps = true
   const addCell = (last: string | null, first: string, itemId: number) => {
     const lastSuccess = last ?? START
     const key = `${lastSuccess}\u0000${first}`
-    const cell = cells.get(key) ?? cells.set(key, { lastSuccess, firstFailure: first, count: 0, itemIds: [] }).get(key)!
+    const cell = entry(cells, key, () => ({ lastSuccess, firstFailure: first, count: 0, itemIds: [] }))
     cell.count++
     cell.itemIds.push(itemId)
   }
@@ -107,7 +107,10 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
     }
     evidence.push({ states: p.steps, weight: 1 })
     const failAt =
-      p.verdict === 'fail' && p.firstFailingStep !== null && p.steps[p.firstFailingStep] !== undefined
+      p.verdict === 'fail' &&
+      p.firstFailingStep !== null &&
+      p.firstFailingStep >= 0 &&
+      p.firstFailingStep < p.steps.length
         ? p.firstFailingStep
         : null
     if (p.verdict === 'fail' && failAt === null) {
@@ -154,7 +157,11 @@ export function transitionsOf(repos: Pick<Repos, 'taxonomy'>): Taxonomy['transit
 const START = '(start)'
 
 /** A new failure mode (a criterion with its definition); the given traces get it at once. */
-export function createMode(d: LabelingDeps, input: { name: string; definition: string; itemIds: number[] }): number {
+export function createMode(
+  context: LabelingContext,
+  input: { name: string; definition: string; itemIds: number[] },
+): number {
+  const d = stamp(context)
   if (d.repos.project.criterionId(input.name) !== undefined)
     throw new AppError(
       'conflict',
@@ -168,7 +175,8 @@ export function createMode(d: LabelingDeps, input: { name: string; definition: s
   })
 }
 
-export function renameMode(d: LabelingDeps, id: number, name: string): void {
+export function renameMode(context: LabelingContext, id: number, name: string): void {
+  const d = stamp(context)
   const before = mode(d, id)
   if (before.name === name) return
   if (d.repos.project.criterionId(name) !== undefined)
@@ -179,7 +187,8 @@ export function renameMode(d: LabelingDeps, id: number, name: string): void {
   })
 }
 
-export function deleteMode(d: LabelingDeps, id: number): void {
+export function deleteMode(context: LabelingContext, id: number): void {
+  const d = stamp(context)
   const before = mode(d, id)
   d.transaction(() => {
     d.repos.taxonomy.remove(id, d.now)
@@ -188,7 +197,8 @@ export function deleteMode(d: LabelingDeps, id: number): void {
 }
 
 /** Merge: every trace with `from` gets `into`, then `from` is deleted (its labels stay, as history). */
-export function mergeModes(d: LabelingDeps, from: number, into: number): void {
+export function mergeModes(context: LabelingContext, from: number, into: number): void {
+  const d = stamp(context)
   if (from === into) throw new AppError('invalid_input', 'Choose two different failure modes to merge.')
   const a = mode(d, from)
   const b = mode(d, into)
@@ -207,7 +217,8 @@ export function mergeModes(d: LabelingDeps, from: number, into: number): void {
 }
 
 /** Split, or correct: these traces leave `from` (a pass on it) and get `to` (a fail). */
-export function moveTraces(d: LabelingDeps, itemIds: number[], from: number, to: number): void {
+export function moveTraces(context: LabelingContext, itemIds: number[], from: number, to: number): void {
+  const d = stamp(context)
   const a = mode(d, from)
   const b = mode(d, to)
   d.transaction(() => {
@@ -220,7 +231,13 @@ export function moveTraces(d: LabelingDeps, itemIds: number[], from: number, to:
 }
 
 /** Pins (or unpins) a trace as an example of the mode present (`fail`) or absent (`pass`). */
-export function pinExample(d: LabelingDeps, modeId: number, itemId: number, kind: 'pass' | 'fail', on: boolean): void {
+export function pinExample(
+  d: LabelingContext,
+  modeId: number,
+  itemId: number,
+  kind: 'pass' | 'fail',
+  on: boolean,
+): void {
   mode(d, modeId)
   const current = d.repos.taxonomy.examples().filter((e) => e.modeId === modeId)
   const ids = (k: 'pass' | 'fail') => current.filter((e) => e.kind === k && e.itemId !== itemId).map((e) => e.itemId)
@@ -231,12 +248,13 @@ export function pinExample(d: LabelingDeps, modeId: number, itemId: number, kind
 }
 
 /** Assigns a trace to a mode (a fail on it) or takes it out (a pass: the human says the failure is absent). */
-export function assignMode(d: LabelingDeps, itemId: number, modeId: number, on: boolean): void {
+export function assignMode(context: LabelingContext, itemId: number, modeId: number, on: boolean): void {
+  const d = stamp(context)
   mode(d, modeId)
   mark(d, itemId, modeId, on ? 'fail' : 'pass', '')
 }
 
-function mark(d: LabelingDeps, itemId: number, criterionId: number, verdict: 'pass' | 'fail', note: string): void {
+function mark(d: Stamp, itemId: number, criterionId: number, verdict: 'pass' | 'fail', note: string): void {
   d.repos.labels.add(
     {
       itemId,
@@ -252,7 +270,7 @@ function mark(d: LabelingDeps, itemId: number, criterionId: number, verdict: 'pa
   placeLabeled(d, criterionId, itemId)
 }
 
-function mode(d: LabelingDeps, id: number) {
+function mode(d: Pick<Stamp, 'repos'>, id: number) {
   const found = d.repos.taxonomy.modes().find((m) => m.id === id)
   if (!found)
     throw new AppError('not_found', `There is no failure mode with id ${id} (it may have been merged or deleted).`)
@@ -264,13 +282,22 @@ function flatMetadata(json: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(JSON.parse(json) as Record<string, unknown>)) {
     if (value === null || typeof value === 'object') continue
-    out[key] = String(value)
+    out[key] = typeof value === 'string' ? value : JSON.stringify(value)
   }
   return out
 }
 
-function modesByItem(d: LabelingDeps): Map<number, number[]> {
+function modesByItem(d: Pick<Stamp, 'repos'>): Map<number, number[]> {
   const present = new Map<number, number[]>()
   for (const f of d.repos.taxonomy.failing()) present.set(f.itemId, [...(present.get(f.itemId) ?? []), f.modeId])
   return present
+}
+
+/** The value at `key`, made and kept there the first time it is asked for. */
+function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  const found = map.get(key)
+  if (found !== undefined) return found
+  const made = make()
+  map.set(key, made)
+  return made
 }

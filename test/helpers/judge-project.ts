@@ -1,6 +1,4 @@
-import { openProject } from '../../electron/core/db/open'
-import { createRepos } from '../../electron/core/db/repos'
-import type { JudgeDeps } from '../../electron/core/judge/context'
+import { openContext, type ProjectContext } from '../../electron/core/context'
 
 export interface FixtureItem {
   id: string
@@ -16,9 +14,9 @@ export function judgeProject(
   path: string,
   items: FixtureItem[],
   clock = () => new Date('2026-03-01T00:00:00Z'),
-): JudgeDeps & { criterionId: number; ids: Map<string, number> } {
-  const { db } = openProject(path, { mode: 'create' })
-  const repos = createRepos(db)
+): ProjectContext & { criterionId: number; ids: Map<string, number> } {
+  const context = openContext(path, { mode: 'create', clock })
+  const { db, repos } = context
   const at = clock().toISOString()
   const ids = new Map<string, number>()
   const criterionId = db.transaction(() => {
@@ -60,5 +58,5 @@ export function judgeProject(
     repos.project.setDatasetRowCount(dataset, items.length)
     return c
   })()
-  return { db, repos, clock, criterionId, ids }
+  return { ...context, criterionId, ids }
 }

@@ -1,4 +1,4 @@
-import type { JudgeDeps } from '../../electron/core/judge/context'
+import type { ProjectContext } from '../../electron/core/context'
 import { judgeProject, type FixtureItem } from './judge-project'
 
 /**
@@ -9,7 +9,7 @@ import { judgeProject, type FixtureItem } from './judge-project'
 export function reportProject(
   path: string,
   o: { splits: ('train' | 'dev' | 'test' | 'unlabeled')[]; note?: string },
-): JudgeDeps & { versionId: number } {
+): ProjectContext & { versionId: number } {
   const items: FixtureItem[] = []
   let n = 140
   const add = (split: 'train' | 'dev' | 'test' | undefined, count: number) => {

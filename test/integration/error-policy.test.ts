@@ -13,9 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { estimateCommand } from '../../electron/cli/estimate'
 import { calibrate, calibrationChoices, cellItems } from '../../electron/core/calibrate'
 import { openProject } from '../../electron/core/db/open'
-import { createRepos } from '../../electron/core/db/repos'
 import { runImport } from '../../electron/core/import/run'
-import type { JudgeDeps } from '../../electron/core/judge/context'
+import { openContext, type ProjectContext } from '../../electron/core/context'
 import { buildReport } from '../../electron/core/report/build'
 import { judgyArrays } from '../../electron/core/report/judgy'
 import { reportMarkdown } from '../../electron/core/report/render'
@@ -77,7 +76,7 @@ async function cli(args: string[], stdin: string) {
 describe('the error-verdict policy on the course HW3 predictions', () => {
   const tmp = tempDir()
   const path = tmp.file('hw3.assay')
-  let d: JudgeDeps
+  let d: ProjectContext
   let versionId: number
   beforeAll(async () => {
     openProject(path, { mode: 'create' }).db.close()
@@ -91,8 +90,7 @@ describe('the error-verdict policy on the course HW3 predictions', () => {
       duplicates: 'abort',
     })
     expect(report).toMatchObject({ committed: true, imported: 2446 })
-    const { db } = openProject(path, { mode: 'open' })
-    d = { db, repos: createRepos(db), clock: () => new Date('2026-03-01T00:00:00Z') }
+    d = openContext(path, { clock: () => new Date('2026-03-01T00:00:00Z') })
     versionId = calibrationChoices(d)[0].versionId
   })
   afterAll(() => {

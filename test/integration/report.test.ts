@@ -10,10 +10,8 @@ import Ajv2020 from 'ajv/dist/2020'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { calibrate, setTargets } from '../../electron/core/calibrate'
-import { openProject } from '../../electron/core/db/open'
-import { createRepos } from '../../electron/core/db/repos'
 import { writeDemoProject } from '../../electron/core/demo'
-import type { JudgeDeps } from '../../electron/core/judge/context'
+import { openContext, type ProjectContext } from '../../electron/core/context'
 import { buildReport } from '../../electron/core/report/build'
 import { judgyArrays } from '../../electron/core/report/judgy'
 import { reportHtml, reportJson, reportMarkdown } from '../../electron/core/report/render'
@@ -27,11 +25,10 @@ const SCHEMA_FILE = join(repoRoot, 'docs/report.schema.json')
 describe('calibration report', () => {
   const tmp = tempDir()
   const path = tmp.file('demo.assay')
-  let d: JudgeDeps
+  let d: ProjectContext
   beforeAll(() => {
     writeDemoProject(path, { unlabeled: 300 })
-    const { db } = openProject(path, { mode: 'open' })
-    d = { db, repos: createRepos(db), clock: () => new Date('2026-03-01T00:00:00Z') }
+    d = openContext(path, { clock: () => new Date('2026-03-01T00:00:00Z') })
   })
   afterAll(() => {
     d.db.close()

@@ -98,7 +98,7 @@ function outcomeOfLine(line: string, latencyMs: number): { customId: string; out
     error?: { message?: string; code?: string } | null
   }
   try {
-    row = JSON.parse(line)
+    row = JSON.parse(line) as typeof row
   } catch {
     return null
   }

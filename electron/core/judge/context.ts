@@ -1,42 +1,30 @@
 /**
- * What every judge module works on — the open project and a clock — and the lookups they share:
- * criteria, judges, and a version as the screens show it.
+ * The lookups every judge module shares, over the project's `EvaluationContext`: criteria,
+ * judges, a version as the screens show it, and the record of test results shown.
  */
 import type { CriterionInfo } from '../../../shared/domain'
 import { AppError } from '../../../shared/errors'
 import type { JudgeSummary, JudgeVersionView } from '../../../shared/judges'
-import type { Db } from '../db/open'
-import type { Repos } from '../db/repos'
+import type { EvaluationContext } from '../context'
 import type { VersionRow } from '../db/repos/judges'
-
-export interface JudgeDeps {
-  db: Db
-  repos: Repos
-  clock: () => Date
-  /** Told when a version's test results are shown for the first time: the item views' test lock lifts (see `revealTest`). */
-  onTestRevealed?: (versionId: number) => void
-}
-
-export const now = (d: JudgeDeps): string => d.clock().toISOString()
 
 /**
  * Records that a version's test results were shown (the test lock, methodology §4.7) and, the
  * first time, tells `onTestRevealed`: verdicts the Data table showed as `hidden` are visible from
  * now on, so open views must refetch. A read-only project records nothing (the file cannot change).
  */
-export function revealTest(d: JudgeDeps, versionId: number): void {
+export function revealTest(d: EvaluationContext, versionId: number): void {
   if (d.db.readonly) return
-  if (d.repos.judges.markTestViewed(versionId, now(d))) d.onTestRevealed?.(versionId)
+  if (d.repos.judges.markTestViewed(versionId, d.now())) d.onTestRevealed?.(versionId)
 }
-export const tx = <T>(d: JudgeDeps, fn: () => T): T => d.db.transaction(fn)()
 
-export function criterion(d: JudgeDeps, id: number): CriterionInfo {
+export function criterion(d: EvaluationContext, id: number): CriterionInfo {
   const c = d.repos.criteria.get(id)
   if (!c) throw new AppError('not_found', `There is no criterion with id ${id} in this project.`)
   return c
 }
 
-export function listJudges(d: JudgeDeps): JudgeSummary[] {
+export function listJudges(d: EvaluationContext): JudgeSummary[] {
   return d.repos.judges.list().map((j) => ({
     id: j.id,
     name: j.name,
@@ -47,7 +35,7 @@ export function listJudges(d: JudgeDeps): JudgeSummary[] {
   }))
 }
 
-export function judgeByName(d: JudgeDeps, name: string): JudgeSummary {
+export function judgeByName(d: EvaluationContext, name: string): JudgeSummary {
   const all = listJudges(d)
   const found = all.filter((j) => j.name === name)
   if (found.length === 1) return found[0]
@@ -62,7 +50,7 @@ export function judgeByName(d: JudgeDeps, name: string): JudgeSummary {
   )
 }
 
-export function judgeOf(d: JudgeDeps, judgeId: number): JudgeSummary {
+export function judgeOf(d: EvaluationContext, judgeId: number): JudgeSummary {
   const j = listJudges(d).find((x) => x.id === judgeId)
   if (!j) throw new AppError('not_found', `There is no judge with id ${judgeId} in this project.`)
   return j
@@ -75,8 +63,8 @@ export const versionView = (v: VersionRow): JudgeVersionView => {
     version: v.version,
     prompt: v.prompt,
     model,
-    params: JSON.parse(v.params_json),
-    fewshotIds: JSON.parse(v.fewshot_ids),
+    params: JSON.parse(v.params_json) as JudgeVersionView['params'],
+    fewshotIds: JSON.parse(v.fewshot_ids) as number[],
     testEvaluations: v.test_evaluations,
     testViewedAt: v.test_viewed_at,
     createdAt: v.created_at,
@@ -87,3 +75,9 @@ export const versionView = (v: VersionRow): JudgeVersionView => {
 /** Verdicts recorded elsewhere (imported from a file, or the demo's synthetic judge): no prompt to run. */
 export const isExternal = (model: { provider?: unknown }): boolean =>
   model.provider === 'imported' || model.provider === 'demo'
+
+/** A value the data guarantees (every version has metrics per split, …); a named internal error if it is missing. */
+export function found<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`Internal error: no ${what} where there always is one.`)
+  return value
+}

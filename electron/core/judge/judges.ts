@@ -20,14 +20,15 @@ import {
 } from '../../../shared/judges'
 import type { VersionRow } from '../db/repos/judges'
 import { humanNote, type LabeledRow } from '../db/repos/splits'
-import { criterion, judgeOf, listJudges, now, revealTest, tx, versionView, type JudgeDeps } from './context'
+import type { EvaluationContext } from '../context'
+import { criterion, found, judgeOf, listJudges, revealTest, versionView } from './context'
 import { renderFor, roughTokens } from './prompt'
 import { examplesText, runView } from './runs'
 import { assignSplits } from './splits'
 
 /** A new judge for a criterion, with version 1: the default template and up to two train examples of each class. */
 export function createJudge(
-  d: JudgeDeps,
+  d: EvaluationContext,
   input: { criterionId: number; name: string; model: ModelSnapshot; params: Record<string, unknown> },
 ): JudgeSummary {
   const c = criterion(d, input.criterionId)
@@ -40,8 +41,8 @@ export function createJudge(
     ...withNotes.filter((r) => r.verdict === 'pass').slice(0, 2),
     ...withNotes.filter((r) => r.verdict === 'fail').slice(0, 2),
   ].map((r) => r.itemId)
-  const id = tx(d, () => {
-    const judgeId = d.repos.judges.addJudge(c.id, input.name, now(d))
+  const id = d.transaction(() => {
+    const judgeId = d.repos.judges.addJudge(c.id, input.name, d.now())
     d.repos.judges.addVersion(
       {
         judgeId,
@@ -51,16 +52,16 @@ export function createJudge(
         params: input.params,
         fewshotIds: fewshot,
       },
-      now(d),
+      d.now(),
     )
-    d.repos.project.log('judge.create', { judgeId, criterionId: c.id, name: input.name }, now(d))
+    d.repos.project.log('judge.create', { judgeId, criterionId: c.id, name: input.name }, d.now())
     return judgeId
   })
   return judgeOf(d, id)
 }
 
 /** The leakage check (requirement 23): few-shot examples only from train; no dev or test item's text in the prompt. */
-function checkLeakage(d: JudgeDeps, c: CriterionInfo, prompt: string, fewshotIds: number[]): void {
+function checkLeakage(d: EvaluationContext, c: CriterionInfo, prompt: string, fewshotIds: number[]): void {
   const rows = assignSplits(d, c.id)
   const byId = new Map(rows.map((r) => [r.itemId, r]))
   for (const id of fewshotIds) {
@@ -98,7 +99,7 @@ function checkLeakage(d: JudgeDeps, c: CriterionInfo, prompt: string, fewshotIds
  * when the test results of the version it replaces were already viewed (requirement 25).
  */
 export function saveVersion(
-  d: JudgeDeps,
+  d: EvaluationContext,
   input: {
     judgeId: number
     prompt: string
@@ -122,7 +123,7 @@ export function saveVersion(
     v.fewshot_ids === JSON.stringify(fewshotIds)
   const existing = versions.find(same)
   if (existing) return { version: versionView(existing), created: false, warning: null }
-  const id = tx(d, () => {
+  const id = d.transaction(() => {
     const vid = d.repos.judges.addVersion(
       {
         judgeId: j.id,
@@ -132,19 +133,25 @@ export function saveVersion(
         params: input.params,
         fewshotIds,
       },
-      now(d),
+      d.now(),
     )
-    d.repos.project.log('judge.version', { judgeId: j.id, versionId: vid }, now(d))
+    d.repos.project.log('judge.version', { judgeId: j.id, versionId: vid }, d.now())
     return vid
   })
   const viewed = versions.find((v) => v.test_viewed_at !== null && v.id === latest?.id)
-  const warning = viewed
-    ? `The test results of version ${viewed.version} were viewed on ${viewed.test_viewed_at!.slice(0, 10)}. Changing the judge after seeing test results makes the test numbers optimistic: iterate on dev, and report this version's test results only with that caveat (or label fresh test items).`
-    : null
-  return { version: versionView(d.repos.judges.version(id)!), created: true, warning }
+  const viewedAt = viewed?.test_viewed_at ?? null
+  const warning =
+    viewed && viewedAt !== null
+      ? `The test results of version ${viewed.version} were viewed on ${viewedAt.slice(0, 10)}. Changing the judge after seeing test results makes the test numbers optimistic: iterate on dev, and report this version's test results only with that caveat (or label fresh test items).`
+      : null
+  return { version: versionView(found(d.repos.judges.version(id), `version ${id}`)), created: true, warning }
 }
 
-export function versionDiff(d: JudgeDeps, fromId: number, toId: number): { prompt: DiffLine[]; changes: string[] } {
+export function versionDiff(
+  d: EvaluationContext,
+  fromId: number,
+  toId: number,
+): { prompt: DiffLine[]; changes: string[] } {
   const [a, b] = [fromId, toId].map((id) => d.repos.judges.version(id))
   if (!a || !b) throw new AppError('not_found', `There is no judge version with id ${!a ? fromId : toId}.`)
   const changes: string[] = []
@@ -160,8 +167,11 @@ export function versionDiff(d: JudgeDeps, fromId: number, toId: number): { promp
   return { prompt: lineDiff(a.prompt, b.prompt), changes }
 }
 
-/** Confusion counts per split of one version's newest verdicts against the current human labels; error verdicts counted apart, by human class. */
-export function versionMetrics(d: JudgeDeps, versionId: number, labeled: LabeledRow[]): SplitMetrics[] {
+/**
+ * Confusion counts per split of one version's newest verdicts against the current human labels; error verdicts
+ * counted apart, by human class.
+ */
+export function versionMetrics(d: EvaluationContext, versionId: number, labeled: LabeledRow[]): SplitMetrics[] {
   const byItem = new Map(labeled.map((r) => [r.itemId, r]))
   const empty = (split: SplitMetrics['split']): SplitMetrics => ({
     split,
@@ -182,17 +192,21 @@ export function versionMetrics(d: JudgeDeps, versionId: number, labeled: Labeled
     seen.add(v.itemId)
     const r = byItem.get(v.itemId)
     const human = r && (r.verdict === 'pass' || r.verdict === 'fail') ? r.verdict : null
-    const m = human && r!.split ? out[r!.split] : out.unlabeled
+    const m = human && r?.split ? out[r.split] : out.unlabeled
     if (v.verdict === 'error') m.errors++
     else if (v.verdict === 'pass') m.judgedPass++
     else m.judgedFail++
     if (!human || m === out.unlabeled) continue
     if (v.verdict === 'error') {
-      human === 'pass' ? m.errorsPass++ : m.errorsFail++
+      if (human === 'pass') m.errorsPass++
+      else m.errorsFail++
       continue
     }
-    if (human === 'pass') v.verdict === 'pass' ? m.tp++ : m.fn++
-    else v.verdict === 'fail' ? m.tn++ : m.fp++
+    if (human === 'pass') {
+      if (v.verdict === 'pass') m.tp++
+      else m.fn++
+    } else if (v.verdict === 'fail') m.tn++
+    else m.fp++
   }
   for (const r of labeled)
     if ((r.verdict === 'pass' || r.verdict === 'fail') && r.split && !seen.has(r.itemId)) out[r.split].missing++
@@ -204,7 +218,7 @@ export function versionMetrics(d: JudgeDeps, versionId: number, labeled: Labeled
  * asked for (`revealVersion`), which records that they were viewed: the test lock of requirement 25.
  */
 export function judgeDetail(
-  d: JudgeDeps,
+  d: EvaluationContext,
   judgeId: number,
   o: { revealVersion: number | null; activeRuns: ReadonlySet<number> },
 ): JudgeDetail {
@@ -214,7 +228,10 @@ export function judgeDetail(
   const versions = d.repos.judges.versions(judgeId)
   const metrics = versions.map((v) => {
     const splits = versionMetrics(d, v.id, labeled)
-    const test = splits.find((s) => s.split === 'test')!
+    const test = found(
+      splits.find((s) => s.split === 'test'),
+      'test metrics',
+    )
     const hasTest = test.tp + test.fn + test.tn + test.fp + test.errors > 0
     const reveal = o.revealVersion === v.id && hasTest
     if (reveal) revealTest(d, v.id) // read-only: shown, not recorded
@@ -251,7 +268,7 @@ export function judgeDetail(
   }
 }
 
-export function verdictsOf(d: JudgeDeps, versionId: number): VerdictView[] {
+export function verdictsOf(d: EvaluationContext, versionId: number): VerdictView[] {
   const v = d.repos.judges.version(versionId)
   if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
   const { criterionId } = judgeOf(d, v.judge_id)
@@ -265,7 +282,7 @@ export function verdictsOf(d: JudgeDeps, versionId: number): VerdictView[] {
 
 /** The rendered prompt of a draft (unsaved) template on one item, for the editor's preview. */
 export function previewPrompt(
-  d: JudgeDeps,
+  d: EvaluationContext,
   input: { judgeId: number; prompt: string; fewshotIds: number[]; itemId: number },
 ): { text: string; tokens: number; problems: string[] } {
   const j = judgeOf(d, input.judgeId)

@@ -126,7 +126,10 @@ export function openaiClient(baseUrl: string, apiKey: string | null): LlmClient 
   }
 }
 
-/** The answer in a chat completion (online, or a line of a batch's output): null when it has no choices. A refusal is kept as text. */
+/**
+ * The answer in a chat completion (online, or a line of a batch's output): null when it has no choices. A refusal is
+ * kept as text.
+ */
 export function responseOf(completion: {
   choices?: { message?: { content?: string | null; refusal?: string | null } }[]
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null
@@ -182,7 +185,8 @@ function classify(error: unknown, baseUrl: string): LlmError {
     )
   }
   if (error instanceof OpenAI.APIError) {
-    const status = error.status ?? null
+    // Typed as the SDK declares them (instanceof leaves its type parameters `any`).
+    const status = (error.status as number | undefined) ?? null
     const detail = (error.message || '').replace(/\s+/g, ' ').slice(0, 300)
     const retryable = status === null || status === 408 || status === 409 || status === 429 || status >= 500
     const hint =
@@ -196,7 +200,7 @@ function classify(error: unknown, baseUrl: string): LlmError {
     return new LlmError(
       `HTTP ${status ?? '?'} from ${baseUrl}: ${detail}.${hint}`,
       retryable,
-      retryAfter(error.headers),
+      retryAfter(error.headers as Headers | undefined),
       status,
     )
   }

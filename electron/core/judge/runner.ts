@@ -63,7 +63,7 @@ export function onlineBackend(
       const relay = () => stop.abort()
       signal.addEventListener('abort', relay, { once: true })
       setMaxListeners(Math.max(10, 2 * o.concurrency), stop.signal) // each worker listens for the stop while it waits
-      let failure: unknown = null
+      const failures: unknown[] = [] // the first one stops the run
       const worker = async (): Promise<void> => {
         try {
           for (let next = tasks.next(); !next.done && !stop.signal.aborted; next = tasks.next()) {
@@ -75,11 +75,11 @@ export function onlineBackend(
                 : await callWithRetries(client, task.request, stop.signal, o.timeoutMs, o.retry, random)
             // A call cut short by cancel is not a verdict (resume makes it again); an answer that
             // arrived anyway is kept, so nobody pays for it twice.
-            if (stop.signal.aborted && !outcome.ok) return
+            if (isAborted(stop.signal) && !outcome.ok) return
             await sink(task, outcome)
           }
         } catch (error) {
-          failure ??= error
+          if (failures.length === 0) failures.push(error)
           stop.abort()
         }
       }
@@ -88,7 +88,7 @@ export function onlineBackend(
       } finally {
         signal.removeEventListener('abort', relay)
       }
-      if (failure !== null) throw failure
+      if (failures.length > 0) throw failures[0]
     },
   }
 }
@@ -126,7 +126,7 @@ async function callWithRetries(
       const wait =
         e.retryAfterMs !== null ? Math.min(retry.maxMs, e.retryAfterMs) + random() * retry.baseMs * 0.1 : backoff
       await sleep(wait, signal)
-      if (signal.aborted)
+      if (isAborted(signal))
         return {
           ok: false,
           reason: 'Cancelled.',
@@ -188,3 +188,6 @@ export function verdictOf(itemId: number, outcome: TaskOutcome): RecordedResult 
     error: null,
   }
 }
+
+/** Whether a signal has fired by now: read through a call, since it changes while we await. */
+const isAborted = (signal: AbortSignal): boolean => signal.aborted

@@ -2,7 +2,6 @@
  * Judge runs (DESIGN §3.5, §6): the items of a scope, a cost estimate, the test lock on creation,
  * and execution — each verdict committed as it arrives, cache hits free, resumable.
  */
-import type { ItemDetail } from '../../../shared/domain'
 import { AppError } from '../../../shared/errors'
 import {
   formatExample,
@@ -13,29 +12,20 @@ import {
 } from '../../../shared/judges'
 import type { RunRow, VersionRow } from '../db/repos/judges'
 import { humanNote } from '../db/repos/splits'
-import { criterion, isExternal, judgeOf, now, tx, type JudgeDeps } from './context'
-import type { LlmClient, LlmResponse } from './llm'
-import { batchBackend } from './batch'
+import type { EvaluationContext } from '../context'
+import { criterion, isExternal, judgeOf } from './context'
 import { buildRequest, cacheKey, costOf, roughTokens, type VersionForRun } from './prompt'
-import {
-  DEFAULT_RETRY,
-  onlineBackend,
-  verdictOf,
-  type RetryPolicy,
-  type RunBackend,
-  type RunTask,
-  type TaskOutcome,
-} from './runner'
 import { assignSplits } from './splits'
 
 /** What a run keeps beside its items: the scope as named, concurrency, and for a batch run its mode and batch. */
-interface RunOptions {
+export interface RunOptions {
   scope?: string
   concurrency?: number
   mode?: 'batch'
   batchId?: string
 }
-const options = (r: { options_json: string }): RunOptions => JSON.parse(r.options_json) as RunOptions
+/** A run's stored options (see `RunOptions`). */
+export const options = (r: { options_json: string }): RunOptions => JSON.parse(r.options_json) as RunOptions
 
 export const runView = (r: RunRow, active: boolean): RunView => ({
   id: r.id,
@@ -60,7 +50,7 @@ export const runView = (r: RunRow, active: boolean): RunView => ({
 })
 
 /** {{examples}}: each few-shot item with its human verdict and note (the critique), as the judge sees them. */
-export function examplesText(d: JudgeDeps, criterionId: number, fewshotIds: number[]): string {
+export function examplesText(d: EvaluationContext, criterionId: number, fewshotIds: number[]): string {
   const labeled = new Map(d.repos.splits.labeled(criterionId).map((r) => [r.itemId, r]))
   const text = fewshotIds
     .map((id) => {
@@ -79,7 +69,7 @@ export function examplesText(d: JudgeDeps, criterionId: number, fewshotIds: numb
 
 /** What a run will send: the version with its examples rendered, ready for `buildRequest`. */
 export function versionForRun(
-  d: JudgeDeps,
+  d: EvaluationContext,
   versionId: number,
 ): { v: VersionRow; run: VersionForRun; criterionId: number } {
   const v = d.repos.judges.version(versionId)
@@ -99,7 +89,7 @@ export function versionForRun(
     run: {
       prompt: v.prompt,
       model,
-      params: JSON.parse(v.params_json),
+      params: JSON.parse(v.params_json) as VersionForRun['params'],
       criterion: c.name,
       definition: c.definition,
       step: c.step,
@@ -109,7 +99,7 @@ export function versionForRun(
 }
 
 /** The items of a scope: a split's labeled items, the items without a pass/fail label, every item, or a selection. */
-export function scopeItems(d: JudgeDeps, criterionId: number, scope: RunScope, selection?: number[]): number[] {
+export function scopeItems(d: EvaluationContext, criterionId: number, scope: RunScope, selection?: number[]): number[] {
   const labeled = assignSplits(d, criterionId)
   if (scope === 'selection') {
     if (!selection?.length)
@@ -128,7 +118,7 @@ export function scopeItems(d: JudgeDeps, criterionId: number, scope: RunScope, s
  * How many items each scope of a version's criterion holds, so the run form can say what each
  * one counts ("items without a label: 1 427, all datasets") instead of a name a user could misread.
  */
-export function scopeCounts(d: JudgeDeps, versionId: number): Record<Exclude<RunScope, 'selection'>, number> {
+export function scopeCounts(d: EvaluationContext, versionId: number): Record<Exclude<RunScope, 'selection'>, number> {
   const v = d.repos.judges.version(versionId)
   if (!v) throw new AppError('not_found', `There is no judge version with id ${versionId}.`)
   const labeled = assignSplits(d, judgeOf(d, v.judge_id).criterionId).filter(
@@ -145,7 +135,7 @@ export function scopeCounts(d: JudgeDeps, versionId: number): Record<Exclude<Run
   }
 }
 
-const touchesTest = (d: JudgeDeps, criterionId: number, itemIds: number[]): boolean => {
+const touchesTest = (d: EvaluationContext, criterionId: number, itemIds: number[]): boolean => {
   const splits = d.repos.splits.all(criterionId)
   return itemIds.some((id) => splits.get(id) === 'test')
 }
@@ -154,7 +144,7 @@ const touchesTest = (d: JudgeDeps, criterionId: number, itemIds: number[]): bool
 export const BATCH_PRICE = 0.5
 
 export function estimateRun(
-  d: JudgeDeps,
+  d: EvaluationContext,
   input: { versionId: number; scope: RunScope; itemIds?: number[]; batch?: boolean },
 ): RunEstimate {
   const { v, run, criterionId } = versionForRun(d, input.versionId)
@@ -190,7 +180,7 @@ export function estimateRun(
  * `confirmTest`, and counts as one more test evaluation of the version.
  */
 export function createRun(
-  d: JudgeDeps,
+  d: EvaluationContext,
   input: {
     versionId: number
     scope: RunScope
@@ -218,7 +208,7 @@ export function createRun(
       'forbidden',
       `This run includes test items. The test set is for one final measurement of a finished judge (version ${v.version} has been evaluated on test ${v.test_evaluations} time${v.test_evaluations === 1 ? '' : 's'}): iterate on dev, and confirm the test run explicitly (--confirm-test on the command line).`,
     )
-  return tx(d, () => {
+  return d.transaction(() => {
     const id = d.repos.judges.addRun(
       {
         judgeVersionId: v.id,
@@ -227,155 +217,21 @@ export function createRun(
         itemIds: ids,
         options: { scope: input.scope, concurrency: input.concurrency, ...(input.batch ? { mode: 'batch' } : {}) },
       },
-      now(d),
+      d.now(),
       null,
     )
     if (test) d.repos.judges.countTestEvaluation(v.id)
     d.repos.project.log(
       'run.start',
       { runId: id, versionId: v.id, scope: input.scope, items: ids.length, test },
-      now(d),
+      d.now(),
     )
     return id
   })
 }
 
-export interface ExecuteOptions {
-  client: LlmClient
-  signal: AbortSignal
-  concurrency: number
-  retry?: RetryPolicy
-  /** Calls again the items whose verdict is an error (default: only items with no verdict). */
-  retryErrors?: boolean
-  onProgress?: (run: RunView) => void
-  /** The way calls are made; the online pool by default. */
-  backend?: RunBackend
-  /** Awaited before each verdict is written (the services wait for a running import here). */
-  beforeWrite?: () => Promise<void>
-  /** A batch run: how often to ask whether the batch has ended (30 s by default). */
-  batchPollMs?: number
-}
-
-/**
- * Runs (or resumes) a run: items with a verdict are skipped, cache hits are recorded without a
- * call, every other item goes to the backend. Each verdict commits with its cache entry.
- */
-export async function executeRun(d: JudgeDeps, runId: number, o: ExecuteOptions): Promise<RunView> {
-  const row = d.repos.judges.run(runId)
-  if (!row) throw new AppError('not_found', `There is no run with id ${runId}.`)
-  if (row.status === 'done' && !o.retryErrors) return runView(row, false)
-  const { run } = versionForRun(d, row.judge_version_id)
-  const stored = options(row)
-  const price = stored.mode === 'batch' ? BATCH_PRICE : 1
-  const finished = d.repos.judges.finishedItems(runId, !o.retryErrors)
-  const todo = (JSON.parse(row.item_ids_json) as number[]).filter((id) => !finished.has(id))
-  d.repos.judges.setStatus(runId, 'running', null)
-
-  // Each verdict commits as it arrives, so a killed run never calls a finished item again. A
-  // verdict can be made again (unlike a human label): it commits with synchronous=NORMAL, which
-  // survives the process being killed (WAL) and skips the fsync that labels pay for.
-  // A write waits for `beforeWrite` (an import holding the write lock) instead of blocking the
-  // process in SQLite's busy timeout.
-  const record = async (task: RunTask, outcome: TaskOutcome): Promise<void> => {
-    await o.beforeWrite?.()
-    const result = verdictOf(task.itemId, outcome)
-    const cost = result.cached ? 0 : costOf(run.model, result.tokensIn ?? 0, result.tokensOut ?? 0) * price
-    d.repos.judges.relaxed(() =>
-      tx(d, () => {
-        const at = now(d)
-        d.repos.judges.addVerdict({ runId, ...result, itemId: task.itemId, costUsd: cost }, at)
-        if (outcome.ok && !result.cached && result.verdict !== 'error')
-          d.repos.judges.cachePut(task.key, task.request, outcome.response, at)
-      }),
-    )
-    count(task.itemId, result, cost)
-    progress()
-  }
-
-  // Progress is counted here, not re-aggregated from the verdicts on every report.
-  const live = runView(d.repos.judges.run(runId)!, true)
-  const replaced = o.retryErrors ? d.repos.judges.errorVerdicts(runId) : new Map()
-  const count = (itemId: number, r: ReturnType<typeof verdictOf>, cost: number) => {
-    const old = replaced.get(itemId)
-    if (old) {
-      // An error verdict being replaced leaves the counts, its tokens and its cost first.
-      replaced.delete(itemId)
-      live.errors--
-      live.done--
-      live.tokensIn -= old.tokensIn
-      live.tokensOut -= old.tokensOut
-      live.costUsd -= old.costUsd
-    }
-    live.done++
-    live[r.verdict === 'error' ? 'errors' : r.verdict]++
-    if (r.cached) live.cached++
-    live.tokensIn += r.tokensIn ?? 0
-    live.tokensOut += r.tokensOut ?? 0
-    live.costUsd += cost
-  }
-  let lastProgress = 0
-  const progress = () => {
-    if (!o.onProgress) return
-    const t = performance.now()
-    if (t - lastProgress < 100) return
-    lastProgress = t
-    o.onProgress({ ...live })
-  }
-
-  // Tasks come lazily, built as a worker is free; a cache hit carries its answer (no call).
-  let i = 0
-  const tasks: Iterator<RunTask> = {
-    next() {
-      if (i >= todo.length || o.signal.aborted) return { done: true, value: undefined }
-      const itemId = todo[i++]
-      const item: ItemDetail | null = d.repos.items.get(itemId, { assessments: false })
-      if (!item)
-        return {
-          done: false,
-          value: {
-            itemId,
-            request: { model: '', messages: [], params: {}, responseFormat: null },
-            key: '',
-            problem: 'The item was deleted from the project.',
-          },
-        }
-      const request = buildRequest(run, item)
-      const key = cacheKey(run.model.baseUrl, request)
-      const hit = d.repos.judges.cacheGet(key)
-      return {
-        done: false,
-        value: { itemId, request, key, ...(hit ? { cached: JSON.parse(hit) as LlmResponse } : {}) },
-      }
-    },
-  }
-  const backend =
-    o.backend ??
-    (stored.mode === 'batch'
-      ? batchBackend(o.client, {
-          batchId: stored.batchId ?? null,
-          remember: (batchId) => d.repos.judges.setOptions(runId, { ...stored, batchId: batchId ?? undefined }),
-          pollMs: o.batchPollMs ?? 30_000,
-        })
-      : onlineBackend(o.client, {
-          concurrency: o.concurrency,
-          timeoutMs: run.model.timeoutMs ?? 60_000,
-          retry: o.retry ?? DEFAULT_RETRY,
-        }))
-  try {
-    await backend.execute(tasks, record, o.signal)
-    d.repos.judges.setStatus(runId, o.signal.aborted ? 'cancelled' : 'done', now(d))
-  } catch (error) {
-    d.repos.judges.setStatus(runId, 'failed', now(d), error instanceof Error ? error.message : String(error))
-    throw error
-  }
-  d.repos.project.log('run.end', { runId, status: o.signal.aborted ? 'cancelled' : 'done' }, now(d))
-  const view = runView(d.repos.judges.run(runId)!, false)
-  o.onProgress?.(view)
-  return view
-}
-
 /** The newest unfinished run of a version on a scope, to resume it. */
-export function unfinishedRun(d: JudgeDeps, versionId: number, scope: RunScope): number | null {
+export function unfinishedRun(d: EvaluationContext, versionId: number, scope: RunScope): number | null {
   const v = d.repos.judges.version(versionId)
   if (!v) return null
   const r = d.repos.judges
@@ -384,7 +240,7 @@ export function unfinishedRun(d: JudgeDeps, versionId: number, scope: RunScope):
   return r?.id ?? null
 }
 
-export const runOf = (d: JudgeDeps, runId: number, active: boolean): RunView => {
+export const runOf = (d: EvaluationContext, runId: number, active: boolean): RunView => {
   const r = d.repos.judges.run(runId)
   if (!r) throw new AppError('not_found', `There is no run with id ${runId}.`)
   return runView(r, active)

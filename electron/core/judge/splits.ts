@@ -8,7 +8,8 @@ import type { SplitRatios } from '../../../shared/judges'
 import type { Repos } from '../db/repos'
 import type { LabeledRow } from '../db/repos/splits'
 import type { SplitName } from '../../../shared/import'
-import { criterion, now, tx, type JudgeDeps } from './context'
+import type { EvaluationContext } from '../context'
+import { criterion } from './context'
 
 const SPLITS: readonly SplitName[] = ['train', 'dev', 'test']
 
@@ -61,8 +62,8 @@ export function placeClass(
  * below its share (`placeClass`). An item keeps its split for good, so adding labels never
  * reshuffles; the classes stay stratified because each is filled on its own.
  */
-export function assignSplits(d: JudgeDeps, criterionId: number): LabeledRow[] {
-  return assign({ repos: d.repos, transaction: (fn) => tx(d, fn), now: now(d), readOnly: d.db.readonly }, criterionId)
+export function assignSplits(d: EvaluationContext, criterionId: number): LabeledRow[] {
+  return assign({ repos: d.repos, transaction: d.transaction, now: d.now(), readOnly: d.db.readonly }, criterionId)
 }
 
 /** After a pass or fail label on an item: places it (and any other labeled item still without one) in its split. */
@@ -104,17 +105,17 @@ export function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
  * so that dev results are never re-read as test results.
  */
 export function setSplitRatios(
-  d: JudgeDeps,
+  d: EvaluationContext,
   criterionId: number,
   ratios: SplitRatios,
 ): { replaced: number; message: string } {
   criterion(d, criterionId)
-  return tx(d, () => {
+  return d.transaction(() => {
     d.repos.splits.setRatios(criterionId, ratios)
     const usedBy = d.repos.splits.usedBy(criterionId)
     const replaced = usedBy === null ? d.repos.splits.clearPlaced(criterionId) : 0
     if (usedBy === null) assignSplits(d, criterionId)
-    d.repos.project.log('splits.settings', { criterionId, ...ratios, replaced }, now(d))
+    d.repos.project.log('splits.settings', { criterionId, ...ratios, replaced }, d.now())
     const shares = `${Math.round(ratios.train * 100)}/${Math.round(ratios.dev * 100)}/${Math.round(ratios.test * 100)} (seed ${ratios.seed})`
     return {
       replaced,

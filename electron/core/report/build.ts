@@ -13,8 +13,8 @@ import { AppError } from '../../../shared/errors'
 import { errorPolicyEffect, type ErrorPolicy } from '../../../shared/stats'
 import { REPORT_SCHEMA, type ReportData, type ReportJudge } from '../../../shared/report/data'
 import { calibrate, cellItems } from '../calibrate'
-import { labelingDeps } from '../labeling'
-import { listJudges, type JudgeDeps } from '../judge/context'
+import type { EvaluationContext } from '../context'
+import { found, listJudges } from '../judge/context'
 import { assignSplits } from '../judge/splits'
 import { projectName } from '../settings'
 import { countTaxonomy } from '../taxonomy'
@@ -35,7 +35,7 @@ export interface ReportOptions {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 
-export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
+export function buildReport(d: EvaluationContext, o: ReportOptions): ReportData {
   const judges = listJudges(d).filter(
     (j) => (!o.criterion || j.criterion === o.criterion) && (!o.judge || j.name === o.judge),
   )
@@ -52,12 +52,12 @@ export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
     const v = d.repos.judges.versions(j.id).at(-1)
     return v ? [judgeSection(d, j.id, v.id, o)] : []
   })
-  const taxonomy = countTaxonomy(labelingDeps(d.db, d.repos, 'report', d.clock()), null)
+  const taxonomy = countTaxonomy(d, null)
   if (!d.db.readonly) d.repos.project.checkpoint() // read-only: the file is what it is
   const counts = d.repos.project.counts()
   return {
     schema: REPORT_SCHEMA,
-    generatedAt: d.clock().toISOString(),
+    generatedAt: d.now(),
     app: { name: 'Assay', version: o.appVersion },
     project: {
       name: projectName(o.projectPath),
@@ -84,7 +84,7 @@ export function buildReport(d: JudgeDeps, o: ReportOptions): ReportData {
   }
 }
 
-function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: ReportOptions): ReportJudge {
+function judgeSection(d: EvaluationContext, judgeId: number, versionId: number, o: ReportOptions): ReportJudge {
   const view = calibrate(
     d,
     CalibrateRequest.parse({
@@ -98,7 +98,7 @@ function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: Repor
     }),
   )
   const { targets } = view
-  const v = d.repos.judges.version(versionId)!
+  const v = found(d.repos.judges.version(versionId), `version ${versionId}`)
   const labels = { train: { pass: 0, fail: 0 }, dev: { pass: 0, fail: 0 }, test: { pass: 0, fail: 0 } }
   for (const r of assignSplits(d, view.judge.criterionId))
     if (r.split && (r.verdict === 'pass' || r.verdict === 'fail')) labels[r.split][r.verdict]++
@@ -115,8 +115,8 @@ function judgeSection(d: JudgeDeps, judgeId: number, versionId: number, o: Repor
     version: v.version,
     createdAt: v.created_at,
     prompt: v.prompt,
-    model: JSON.parse(v.model_json),
-    params: JSON.parse(v.params_json),
+    model: JSON.parse(v.model_json) as Record<string, unknown>,
+    params: JSON.parse(v.params_json) as Record<string, unknown>,
     fewshotItems: (JSON.parse(v.fewshot_ids) as number[]).length,
     testEvaluations: v.test_evaluations,
     labels,

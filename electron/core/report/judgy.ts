@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/errors'
 import { NO_ERRORS, type ErrorCounts, type ErrorPolicy } from '../../../shared/stats'
-import { judgeByName, revealTest, type JudgeDeps } from '../judge/context'
+import type { EvaluationContext } from '../context'
+import { judgeByName, revealTest } from '../judge/context'
 import { assignSplits } from '../judge/splits'
 
 /** judgy's three arrays, 1 = Pass. */
@@ -20,7 +21,7 @@ export interface JudgyArrays {
  * Exporting test pairs shows test results: it is recorded like viewing them.
  */
 export function judgyArrays(
-  d: JudgeDeps,
+  d: EvaluationContext,
   judgeName: string,
   policy: ErrorPolicy = 'exclude',
 ): { arrays: JudgyArrays; errors: ErrorCounts } {

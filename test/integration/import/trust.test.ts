@@ -2,8 +2,7 @@ import Database from 'better-sqlite3'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { calibrate, calibrationChoices } from '../../../electron/core/calibrate'
-import { openProject } from '../../../electron/core/db/open'
-import { createRepos } from '../../../electron/core/db/repos'
+import { openContext } from '../../../electron/core/context'
 import { assignSplits } from '../../../electron/core/judge/splits'
 import { CalibrateRequest } from '../../../shared/calibrate'
 import { runImport } from '../../../electron/core/import/run'
@@ -275,9 +274,9 @@ describe('imports you can trust', () => {
       ),
     ).toEqual([{ splits: 0, labels: 46 }])
 
-    const { db } = openProject(project, { mode: 'open' })
+    const d = openContext(project, { clock: () => new Date('2026-03-01T00:00:00Z') })
+    const { db } = d
     try {
-      const d = { db, repos: createRepos(db), clock: () => new Date('2026-03-01T00:00:00Z') }
       const versionId = calibrationChoices(d)[0].versionId
       const view = (errors: 'exclude' | 'fail') =>
         calibrate(d, CalibrateRequest.parse({ versionId, revealTest: true, errors }))
@@ -386,10 +385,10 @@ describe('imports you can trust', () => {
       { verdict: 'pass', split: 'train', n: 34 },
     ])
     // Forget them and let the general placement read the labels back: the same splits.
-    const { db } = openProject(project, { mode: 'open' })
-    db.exec('DELETE FROM splits')
-    assignSplits({ db, repos: createRepos(db), clock: () => new Date('2026-03-01T00:00:00Z') }, 1)
-    db.close()
+    const d = openContext(project, { clock: () => new Date('2026-03-01T00:00:00Z') })
+    d.db.exec('DELETE FROM splits')
+    assignSplits(d, 1)
+    d.close()
     expect(
       query('SELECT i.external_id AS id, s.split FROM splits s JOIN items i ON i.id = s.item_id ORDER BY s.item_id'),
     ).toEqual(placed)
