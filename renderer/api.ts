@@ -121,6 +121,38 @@ export async function call<M extends Method>(method: M, input: Input<M>): Promis
   return result.value as Output<M>
 }
 
+/**
+ * Where `request` shows a failure: the error banner. The store registers it once (the client
+ * must not import the store, which imports the client); until then a failure goes to the console.
+ */
+const banner: { show: (message: string) => void } = { show: (message) => console.error(message) }
+
+/** Points `request`'s failures at the error banner (the app slice calls it when the store is made). */
+export function reportErrorsTo(show: (message: string) => void): void {
+  banner.show = show
+}
+
+/**
+ * Calls one contract method and shows a failure in the error banner: resolves to the output, or
+ * to undefined when it failed (no output is undefined). The one place callers' errors meet the
+ * banner, so they do not each repeat a try/catch; a caller that handles an error its own way
+ * (a message in a form, a retry) uses `call`.
+ */
+export function request<M extends Method>(method: M, input: Input<M>): Promise<Output<M> | undefined> {
+  return attempt(() => call(method, input))
+}
+
+/** Runs calls that succeed or fail together (one after another, or all at once), as `request` runs one. */
+export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work()
+  } catch (error) {
+    banner.show(errorText(error))
+    return undefined
+  }
+}
+
+/** Server events (DESIGN §events): the listener gets each one; returns the unsubscribe. */
 export const subscribe = (listener: (event: AnyEvent) => void): (() => void) => transport.subscribe(listener)
 
 /** Where the core can read a file dropped on the window (see Transport.fileOnServer); throws ApiError. */
