@@ -21,8 +21,8 @@ export interface SettingsSlice {
   loadProfiles: () => Promise<void>
   /** Saves a profile (and its key, if typed); the list reloads. Errors come back as a status. */
   saveProfile: (profile: ModelProfile, apiKey: string) => Promise<ProfileStatus>
-  /** Tests a profile as typed (saving nothing); errors come back as a status. */
-  testProfile: (profile: ModelProfile, apiKey: string) => Promise<ProfileStatus>
+  /** Tests a profile as typed (saving nothing); `answered` says whether the core ran the test at all. */
+  testProfile: (profile: ModelProfile, apiKey: string) => Promise<ProfileStatus & { answered: boolean }>
   deleteProfile: (id: string) => Promise<void>
 }
 
@@ -46,9 +46,9 @@ export const createSettingsSlice: StateCreator<Store, [], [], SettingsSlice> = (
   async testProfile(profile, apiKey) {
     try {
       const result = await call('profiles.test', { profile, ...(apiKey ? { apiKey } : {}) })
-      return { ok: result.ok, message: result.message }
+      return { ok: result.ok, message: result.message, answered: true }
     } catch (error) {
-      return { ok: false, message: errorText(error) }
+      return { ok: false, message: errorText(error), answered: false }
     }
   },
   async deleteProfile(id) {
