@@ -29,18 +29,17 @@ interface Transport {
 function ipcTransport(bridge: Bridge): Transport {
   return {
     call(method, input) {
-      const [namespace, leaf] = method.split('.') as [string, string]
-      const fn = (bridge as unknown as Record<string, Record<string, (input: unknown) => Promise<Envelope<unknown>>>>)[
-        namespace
-      ]?.[leaf]
-      if (!fn)
+      const [namespace = '', leaf = ''] = method.split('.')
+      const group: unknown = Reflect.get(bridge, namespace)
+      const fn: unknown = typeof group === 'object' && group !== null ? Reflect.get(group, leaf) : undefined
+      if (typeof fn !== 'function')
         return Promise.resolve({ ok: false, error: { kind: 'not_found', message: `Unknown API method "${method}".` } })
-      return fn(input)
+      return (fn as (input: unknown) => Promise<Envelope<unknown>>)(input)
     },
     subscribe: (listener) => bridge.onEvent(listener),
-    fileOnServer: async (file) => {
+    fileOnServer: (file) => {
       const path = bridge.pathForFile(file)
-      return path
+      const found: Envelope<{ path: string }> = path
         ? { ok: true, value: { path } }
         : {
             ok: false,
@@ -49,6 +48,7 @@ function ipcTransport(bridge: Bridge): Transport {
               message: `${file.name} is not a file on this computer (dropped from a web page?): save it to a folder first, then drop it again.`,
             },
           }
+      return Promise.resolve(found)
     },
   }
 }

@@ -93,7 +93,10 @@ export function ReportView({ report, onClose }: { report: ImportReport; onClose:
   )
 }
 
-/** What the step-wise columns held and wrote, and the state order the project now has (as the Analyze screen draws it). */
+/**
+ * What the step-wise columns held and wrote, and the state order the project now has (as the
+ * Analyze screen draws it).
+ */
 function StatesReport({ states }: { states: NonNullable<ImportReport['states']> }) {
   const fields = [states.lastSuccess, states.firstFailure].filter(Boolean).join(', ')
   const held = [

@@ -349,7 +349,10 @@ type Version = Mapping['verdicts'][number]['version']
 
 const versionText = (v: Version) => (v === undefined ? '' : v === 'new' ? 'new' : String(v))
 
-/** Which version a verdict column adds to: empty (the newest imported), "new", or a number; what it holds is what the mapping says. */
+/**
+ * Which version a verdict column adds to: empty (the newest imported), "new", or a number; what it
+ * holds is what the mapping says.
+ */
 function VersionField({ version, onChange }: { version: Version; onChange: (version: Version) => void }) {
   const [text, setText] = useState(versionText(version))
   const [shown, setShown] = useState(version)

@@ -4,7 +4,10 @@ import { useStore } from '../../store'
 
 const fmt = (x: number | null, digits = 2) => (x === null ? '—' : x.toFixed(digits))
 
-/** Cohen's κ with its 95% interval (the method named) for every two annotators (and blind self re-labels) on a criterion. */
+/**
+ * Cohen's κ with its 95% interval (the method named) for every two annotators (and blind self
+ * re-labels) on a criterion.
+ */
 export function AgreementTable({ criterionId }: { criterionId: number }) {
   const rows = useStore((s) => s.agreement)
   const loadAgreement = useStore((s) => s.loadAgreement)

@@ -35,7 +35,8 @@ export function SessionSetup() {
   const [step, setStep] = useState('')
   const [order, setOrder] = useState<SessionOrder>('random')
   const [stratifyKey, setStratifyKey] = useState('')
-  // All items, unless the user came with `l` from the Data screen's selection or search (a search left there earlier is not a request).
+  // All items, unless the user came with `l` from the Data screen's selection or search (a search left
+  // there earlier is not a request).
   const [scope, setScope] = useState<Scope>(() => {
     const asked = useStore.getState().sessionScope
     return asked === 'selection' && selected.size > 0

@@ -16,8 +16,8 @@ const DETAILS_KEPT = 60
 export function prefetch(set: SetState, get: Get): void {
   const { session, position, details } = get()
   if (!session) return
-  for (let i = position - 1; i <= position + PREFETCH_AHEAD; i++) {
-    const id = session.items[i]?.id
+  for (let i = Math.max(0, position - 1); i <= position + PREFETCH_AHEAD; i++) {
+    const id = session.items.at(i)?.id
     if (id === undefined || details.has(id) || get().prefetching.has(id)) continue
     set({ prefetching: new Set(get().prefetching).add(id) })
     const done = () => {
