@@ -3,8 +3,7 @@ import { useShallow } from 'zustand/react/shallow'
 import { DEFAULT_SESSION_SIZE, resumeProgress, type SessionOrder } from '../../../shared/session'
 import { useKeyAction } from '../../keyboard'
 import { isFiltered, useStore } from '../../store'
-import { CriterionEditor } from './CriterionEditor'
-import { CriterionForm } from './CriterionForm'
+import { CriterionPicker } from './CriterionPicker'
 import { OrderField, useUnlabeled } from './OrderField'
 import { ScopeFieldset, type Scope } from './ScopeFieldset'
 import { SetupSide } from './SetupSide'
@@ -100,36 +99,13 @@ export function SessionSetup() {
           ) : null}
           , <kbd>c</kbd> adds a criterion, <kbd>e</kbd> edits the chosen one.
         </p>
-        <label>
-          Criterion
-          <select value={criterion?.id ?? ''} onChange={(e) => setCriterionId(Number(e.target.value))}>
-            {traceCriteria.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} (v{c.version}, {c.labeled} labeled{c.stale ? `, ${c.stale} need re-review` : ''})
-              </option>
-            ))}
-          </select>
-        </label>
-        {editing !== null ? (
-          <CriterionForm
-            key={editing === 'new' ? 'new' : criterion?.id}
-            criterion={editing === 'edit' ? (criterion ?? null) : null}
-            onClose={() => setEditing(null)}
-            onSaved={(c) => {
-              setCriterionId(c.id)
-              setEditing(null)
-            }}
-          />
-        ) : (
-          criterion && (
-            <CriterionEditor criterion={criterion} onEdit={() => setEditing('edit')} onNew={() => setEditing('new')} />
-          )
-        )}
-        {traceCriteria.length === 0 && editing === null && (
-          <p className="muted">
-            No criterion yet: <kbd>c</kbd> adds one.
-          </p>
-        )}
+        <CriterionPicker
+          criteria={traceCriteria}
+          criterion={criterion}
+          setCriterionId={setCriterionId}
+          editing={editing}
+          setEditing={setEditing}
+        />
         <label>
           Unit of review
           <select value={step} onChange={(e) => setStep(e.target.value)}>
