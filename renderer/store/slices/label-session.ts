@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand'
 import type { SessionView } from '../../../shared/domain'
-import { call, errorText } from '../../api'
+import { request } from '../../api'
 import type { Store } from '../index'
 import type { LabelSlice } from './label'
 
@@ -25,19 +25,14 @@ export function prefetch(set: SetState, get: Get): void {
       prefetching.delete(id)
       set({ prefetching })
     }
-    void call('items.get', { id }).then(
-      (detail) => {
-        done()
-        const next = new Map(get().details).set(id, detail)
-        const oldest = next.keys().next()
-        if (next.size > DETAILS_KEPT && !oldest.done) next.delete(oldest.value)
-        set({ details: next })
-      },
-      (error: unknown) => {
-        done()
-        get().showError(errorText(error))
-      },
-    )
+    void request('items.get', { id }).then((detail) => {
+      done()
+      if (!detail) return
+      const next = new Map(get().details).set(id, detail)
+      const oldest = next.keys().next()
+      if (next.size > DETAILS_KEPT && !oldest.done) next.delete(oldest.value)
+      set({ details: next })
+    })
   }
 }
 
