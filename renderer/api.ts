@@ -29,18 +29,17 @@ interface Transport {
 function ipcTransport(bridge: Bridge): Transport {
   return {
     call(method, input) {
-      const [namespace, leaf] = method.split('.') as [string, string]
-      const fn = (bridge as unknown as Record<string, Record<string, (input: unknown) => Promise<Envelope<unknown>>>>)[
-        namespace
-      ]?.[leaf]
-      if (!fn)
+      const [namespace = '', leaf = ''] = method.split('.')
+      const group: unknown = Reflect.get(bridge, namespace)
+      const fn: unknown = typeof group === 'object' && group !== null ? Reflect.get(group, leaf) : undefined
+      if (typeof fn !== 'function')
         return Promise.resolve({ ok: false, error: { kind: 'not_found', message: `Unknown API method "${method}".` } })
-      return fn(input)
+      return (fn as (input: unknown) => Promise<Envelope<unknown>>)(input)
     },
     subscribe: (listener) => bridge.onEvent(listener),
-    fileOnServer: async (file) => {
+    fileOnServer: (file) => {
       const path = bridge.pathForFile(file)
-      return path
+      const found: Envelope<{ path: string }> = path
         ? { ok: true, value: { path } }
         : {
             ok: false,
@@ -49,6 +48,7 @@ function ipcTransport(bridge: Bridge): Transport {
               message: `${file.name} is not a file on this computer (dropped from a web page?): save it to a folder first, then drop it again.`,
             },
           }
+      return Promise.resolve(found)
     },
   }
 }
@@ -121,6 +121,38 @@ export async function call<M extends Method>(method: M, input: Input<M>): Promis
   return result.value as Output<M>
 }
 
+/**
+ * Where `request` shows a failure: the error banner. The store registers it once (the client
+ * must not import the store, which imports the client); until then a failure goes to the console.
+ */
+const banner: { show: (message: string) => void } = { show: (message) => console.error(message) }
+
+/** Points `request`'s failures at the error banner (the app slice calls it when the store is made). */
+export function reportErrorsTo(show: (message: string) => void): void {
+  banner.show = show
+}
+
+/**
+ * Calls one contract method and shows a failure in the error banner: resolves to the output, or
+ * to undefined when it failed (no output is undefined). The one place callers' errors meet the
+ * banner, so they do not each repeat a try/catch; a caller that handles an error its own way
+ * (a message in a form, a retry) uses `call`.
+ */
+export function request<M extends Method>(method: M, input: Input<M>): Promise<Output<M> | undefined> {
+  return attempt(() => call(method, input))
+}
+
+/** Runs calls that succeed or fail together (one after another, or all at once), as `request` runs one. */
+export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work()
+  } catch (error) {
+    banner.show(errorText(error))
+    return undefined
+  }
+}
+
+/** Server events (DESIGN §events): the listener gets each one; returns the unsubscribe. */
 export const subscribe = (listener: (event: AnyEvent) => void): (() => void) => transport.subscribe(listener)
 
 /** Where the core can read a file dropped on the window (see Transport.fileOnServer); throws ApiError. */

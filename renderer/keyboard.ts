@@ -336,7 +336,7 @@ let preset: Preset = 'default'
 /** The keys of an action under the current preset. */
 export function keysOf(id: ActionId): readonly string[] {
   const override = (presets[preset] as Partial<Record<ActionId, readonly string[]>>)[id]
-  return override ?? keymap.find((b) => b.id === id)!.keys
+  return override ?? keymap.find((b) => b.id === id)?.keys ?? []
 }
 
 /** Handlers per action, each with the order it was mounted in: the newest screen or dialog wins. */
@@ -393,7 +393,8 @@ function onKeyDown(event: KeyboardEvent): void {
   // Enter and Space on a focused button or link press it, as everywhere else.
   if (
     (name === 'Enter' || name === ' ' || name === 'Space') &&
-    (event.target as HTMLElement | null)?.closest?.('button, a, [role=button], summary')
+    event.target instanceof Element &&
+    event.target.closest('button, a, [role=button], summary')
   )
     return
   let best: { handler: Handler; order: number } | undefined

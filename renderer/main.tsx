@@ -7,7 +7,9 @@ import '../shared/report/report.css'
 import './styles.css'
 
 installKeyboard()
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html has no #root element to render into')
+createRoot(root).render(
   <StrictMode>
     <App />
   </StrictMode>,

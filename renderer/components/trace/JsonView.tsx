@@ -141,7 +141,13 @@ function Leaf({ value }: { value: unknown }) {
   if (value === null) return <span className="json-null">null</span>
   if (typeof value === 'number') return <span className="json-number">{String(value)}</span>
   if (typeof value === 'boolean') return <span className="json-bool">{String(value)}</span>
-  return <span className="json-other">{String(value)}</span>
+  return <span className="json-other">{otherText(value)}</span>
+}
+
+/** The text of a leaf JSON cannot hold (undefined, a function, a bigint…), as `String` gives it. */
+function otherText(value: unknown): string {
+  if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value)
+  return String(value)
 }
 
 function JsonString({ text }: { text: string }) {

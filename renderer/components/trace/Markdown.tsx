@@ -182,7 +182,7 @@ function block(token: Token, key: number, ctx: Ctx): ReactNode {
       return t.tokens ? (
         <span key={key}>{inlines(t.tokens, ctx)}</span>
       ) : (
-        <span key={key}>{decodeEntities(t.text)}</span>
+        <span key={key}>{decodeEntities(String(t.text))}</span>
       )
     case 'checkbox':
       return checkbox(t as Tokens.Checkbox, key)
@@ -264,9 +264,9 @@ function inline(token: Token, key: number, ctx: Ctx): ReactNode {
   const t = token as Tokens.Generic
   switch (t.type) {
     case 'text':
-      return t.tokens ? <span key={key}>{inlines(t.tokens, ctx)}</span> : decodeEntities(t.text)
+      return t.tokens ? <span key={key}>{inlines(t.tokens, ctx)}</span> : decodeEntities(String(t.text))
     case 'escape':
-      return t.text
+      return String(t.text)
     case 'strong':
       return <strong key={key}>{inlines(t.tokens ?? [], ctx)}</strong>
     case 'em':
@@ -279,7 +279,7 @@ function inline(token: Token, key: number, ctx: Ctx): ReactNode {
       return <br key={key} />
     case 'link':
       return (
-        <Link key={key} href={t.href} onOpenLink={ctx.onOpenLink}>
+        <Link key={key} href={String(t.href)} onOpenLink={ctx.onOpenLink}>
           {inlines(t.tokens ?? [], ctx)}
         </Link>
       )
@@ -287,7 +287,7 @@ function inline(token: Token, key: number, ctx: Ctx): ReactNode {
       // Never fetched: a remote image would leak that the trace was read (and from where).
       return (
         <span key={key} className="md-image">
-          [image: {decodeEntities(t.text)} — {decodeEntities(t.href)}]
+          [image: {decodeEntities(String(t.text))} — {decodeEntities(String(t.href))}]
         </span>
       )
     case 'html':

@@ -1,9 +1,8 @@
-import { memo, useEffect, useRef, useState, type FormEvent } from 'react'
+import { memo, useEffect, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
-import { call } from '../../api'
 import { useKeyAction } from '../../keyboard'
-import { rowAt, useStore } from '../../store'
-import { DEFAULT_FILTER } from '../../../shared/table-query'
+import { isFiltered, rowAt, useStore } from '../../store'
+import { DataToolbar } from './DataToolbar'
 import { FilterBar } from './FilterBar'
 import { ImportWizard } from './ImportWizard'
 import { ItemsTable, ROW_HEIGHT } from './ItemsTable'
@@ -17,7 +16,6 @@ export function DataScreen() {
     detail,
     expanded,
     search,
-    project,
     importing,
     importPath,
     filter,
@@ -29,7 +27,6 @@ export function DataScreen() {
     moveCursor,
     setExpanded,
     resetItems,
-    showError,
   } = useStore(
     useShallow((s) => ({
       importing: s.importing,
@@ -45,11 +42,9 @@ export function DataScreen() {
       detail: s.detail,
       expanded: s.expanded,
       search: s.search,
-      project: s.project,
       moveCursor: s.moveCursor,
       setExpanded: s.setExpanded,
       resetItems: s.resetItems,
-      showError: s.showError,
     })),
   )
   const searchBox = useRef<HTMLInputElement>(null)
@@ -91,7 +86,7 @@ export function DataScreen() {
   useKeyAction('data.goto', () => setGoto(''), browsing)
   useKeyAction('data.import', () => setImporting(true), browsing)
   useKeyAction('data.filter', () => filterBar.current?.focus(), browsing)
-  const filtered = search !== '' || JSON.stringify(filter) !== JSON.stringify(DEFAULT_FILTER)
+  const filtered = isFiltered({ search, filter })
   const labelThese = () => {
     const state = useStore.getState()
     if (state.session) state.leaveSession() // a new session of these items, not the one in progress
@@ -105,81 +100,17 @@ export function DataScreen() {
   if (importing)
     return <ImportWizard key={importPath ?? ''} initialPath={importPath} onClose={() => setImporting(false)} />
 
-  const submitGoto = async (event: FormEvent) => {
-    event.preventDefault()
-    const externalId = goto?.trim()
-    setGoto(null)
-    if (!externalId) return
-    try {
-      const located = await call('items.locate', {
-        externalId,
-        search: search || undefined,
-        filter,
-        sort: useStore.getState().sort,
-      })
-      moveCursor(located.index)
-    } catch (error) {
-      showError(error instanceof Error ? error.message : String(error))
-    }
-  }
-
   return (
     <div className={expanded ? 'data expanded' : 'data'}>
-      <div className="data-toolbar">
-        <input
-          ref={searchBox}
-          className="search"
-          type="search"
-          placeholder="Search ids, inputs and outputs  ( / )"
-          aria-label="Search items"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') e.currentTarget.blur()
-          }}
-        />
-        {goto !== null && (
-          <form onSubmit={(e) => void submitGoto(e)} className="goto">
-            <input
-              autoFocus
-              aria-label="Go to item id"
-              placeholder="Item id, then Enter"
-              value={goto}
-              onChange={(e) => setGoto(e.target.value)}
-              onKeyDown={(e) => e.key === 'Escape' && setGoto(null)}
-              onBlur={() => setGoto(null)}
-            />
-          </form>
-        )}
-        <span className="count" data-testid="item-count">
-          {total === 0 ? 'No items' : `Item ${(cursor + 1).toLocaleString()} of ${total.toLocaleString()}`}
-          {search && ` matching “${search}”`}
-          {project && filtered && ` (${project.itemCount.toLocaleString()} in all)`}
-        </span>
-        {selected.size > 0 && (
-          <span className="selection" data-testid="selection">
-            {selected.size.toLocaleString()} selected{' '}
-            <button className="link" onClick={clearSelection}>
-              clear
-            </button>
-          </span>
-        )}
-        <button onClick={() => setImporting(true)}>
-          <kbd>i</kbd> Import…
-        </button>
-        <button onClick={labelThese} title="Label the selection, or the items the table shows, in a session">
-          <kbd>l</kbd> Label…
-        </button>
-        <button
-          onClick={() => useStore.getState().setExportOpen(true)}
-          title="Save labels, notes and verdicts (CSV or JSON Lines), the label history, or judgy's arrays"
-        >
-          <kbd>e</kbd> Export…
-        </button>
-        <span className="muted hint">
-          <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>Esc</kbd> back · <kbd>?</kbd> keys
-        </span>
-      </div>
+      <DataToolbar
+        searchBox={searchBox}
+        query={query}
+        setQuery={setQuery}
+        goto={goto}
+        setGoto={setGoto}
+        filtered={filtered}
+        onLabel={labelThese}
+      />
       <FilterBar ref={filterBar} />
       {total === 0 && !search && !filtered ? (
         <div className="empty">

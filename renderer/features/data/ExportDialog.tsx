@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { ERROR_POLICY_NAMES } from '../../../shared/calibrate'
 import type { ExportKind } from '../../../shared/export'
 import { ERROR_POLICIES, type ErrorPolicy } from '../../../shared/stats'
-import { call, errorText } from '../../api'
 import { useKeyAction, useModalKeys } from '../../keyboard'
 import { useStore } from '../../store'
 
@@ -30,26 +30,28 @@ const KINDS: { id: ExportKind; title: string; hint: string }[] = [
  * one-time download link. Either way the file streams: its size does not matter.
  */
 export function ExportDialog({ onClose }: { onClose: () => void }) {
-  const shell = useStore((s) => s.shell)
+  const { shell, judges, status, busy, openExportDialog, runExport, setStatus } = useStore(
+    useShallow((s) => ({
+      shell: s.shell,
+      judges: s.exportJudges,
+      status: s.exportStatus,
+      busy: s.exporting,
+      openExportDialog: s.openExportDialog,
+      runExport: s.runExport,
+      setStatus: s.setExportStatus,
+    })),
+  )
   const [what, setWhat] = useState<ExportKind>('items')
   const [format, setFormat] = useState<'csv' | 'jsonl'>('csv')
-  const [judges, setJudges] = useState<string[]>([])
-  const [judge, setJudge] = useState('')
+  // The judge chosen; until one is, the first of the list.
+  const [chosen, setJudge] = useState('')
+  const judge = chosen || (judges[0] ?? '')
   const [errors, setErrors] = useState<ErrorPolicy>('exclude')
-  const [status, setStatus] = useState<{ ok: boolean; message: string } | null>(null)
-  const [busy, setBusy] = useState(false)
   const first = useRef<HTMLInputElement>(null)
 
   useEffect(() => first.current?.focus(), [])
-  useEffect(() => {
-    call('judges.list', {}).then(
-      (list) => {
-        setJudges(list.map((j) => j.name))
-        setJudge((j) => j || list[0]?.name || '')
-      },
-      () => setJudges([]),
-    )
-  }, [])
+  // Before the first paint: a status left from the last time it was open is not shown.
+  useLayoutEffect(() => openExportDialog(), [openExportDialog])
 
   const run = async () => {
     if (busy) return
@@ -60,29 +62,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
       })
       return
     }
-    setBusy(true)
-    setStatus({ ok: true, message: shell === 'electron' ? 'Choose where to save it…' : 'Preparing the download…' })
-    try {
-      const result = await call('export.run', { what, format, errors, ...(what === 'judgy' ? { judge } : {}) })
-      if (result.via === 'cancelled') setStatus(null)
-      else if (result.via === 'saved') setStatus({ ok: true, message: result.message })
-      else {
-        const a = document.createElement('a')
-        a.href = result.url
-        a.download = result.filename
-        a.click()
-        setStatus({
-          ok: true,
-          message: [`Downloading ${result.filename} (your browser saves it).`, result.message]
-            .filter(Boolean)
-            .join(' '),
-        })
-      }
-    } catch (error) {
-      setStatus({ ok: false, message: errorText(error) })
-    } finally {
-      setBusy(false)
-    }
+    await runExport({ what, format, errors, ...(what === 'judgy' ? { judge } : {}) })
   }
   useModalKeys()
   useKeyAction('export.run', () => void run())

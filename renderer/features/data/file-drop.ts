@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { call, errorText, fileOnServer } from '../../api'
+import { attempt, fileOnServer } from '../../api'
 import { useStore } from '../../store'
 
 const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false
@@ -77,11 +77,8 @@ async function take(file: File, count: number): Promise<void> {
     return
   }
   state.showError(null)
-  try {
-    const path = await fileOnServer(file)
-    if (/\.assay$/i.test(file.name)) await state.openProject(() => call('project.open', { path }))
-    else useStore.getState().importFile(path)
-  } catch (error) {
-    useStore.getState().showError(errorText(error))
-  }
+  const path = await attempt(() => fileOnServer(file))
+  if (path === undefined) return
+  if (/\.assay$/i.test(file.name)) await state.openProject('project.open', { path })
+  else useStore.getState().importFile(path)
 }

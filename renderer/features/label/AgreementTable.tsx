@@ -1,21 +1,17 @@
-import { useEffect, useState } from 'react'
-import type { AgreementRow } from '../../../shared/domain'
+import { useEffect } from 'react'
 import { KAPPA_INTERVAL_NAME } from '../../../shared/stats/agreement'
-import { call } from '../../api'
+import { useStore } from '../../store'
 
 const fmt = (x: number | null, digits = 2) => (x === null ? '—' : x.toFixed(digits))
 
-/** Cohen's κ with its 95% interval (the method named) for every two annotators (and blind self re-labels) on a criterion. */
+/**
+ * Cohen's κ with its 95% interval (the method named) for every two annotators (and blind self
+ * re-labels) on a criterion.
+ */
 export function AgreementTable({ criterionId }: { criterionId: number }) {
-  const [rows, setRows] = useState<AgreementRow[] | null>(null)
-  useEffect(() => {
-    let live = true
-    void call('criteria.agreement', { id: criterionId }).then(
-      (r) => live && setRows(r),
-      () => live && setRows([]),
-    )
-    return () => void (live = false)
-  }, [criterionId])
+  const rows = useStore((s) => s.agreement)
+  const loadAgreement = useStore((s) => s.loadAgreement)
+  useEffect(() => loadAgreement(criterionId), [loadAgreement, criterionId])
   if (!rows || rows.length === 0) {
     return (
       <section>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useState, type SyntheticEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { CriterionInfo } from '../../../shared/domain'
 import { useKeyAction } from '../../keyboard'
@@ -34,7 +34,7 @@ export function CriterionForm({
   const fixedName = criterion !== null && (criterion.kind === 'overall' || criterion.step !== null)
   const defined = definition.trim()
 
-  const save = async (event?: FormEvent) => {
+  const save = async (event?: SyntheticEvent) => {
     event?.preventDefault()
     if (saving) return
     if (!name.trim()) {

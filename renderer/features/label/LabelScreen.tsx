@@ -1,6 +1,6 @@
 import { useEffect } from 'react'
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice'
-import { useStore } from '../../store'
+import { appSelectors, sessionDone, useStore } from '../../store'
 import { LabelingView } from './LabelingView'
 import { SessionSetup } from './SessionSetup'
 import { SessionSummary } from './SessionSummary'
@@ -8,14 +8,14 @@ import { SessionSummary } from './SessionSummary'
 /** Label: the session setup, then one item per screen, then the session's summary. */
 export function LabelScreen() {
   const session = useStore((s) => s.session)
-  const done = useStore((s) => (s.session ? s.position >= s.session.items.length : false))
+  const done = useStore(sessionDone)
   const loadLabeling = useStore((s) => s.loadLabeling)
-  const readOnly = useStore((s) => s.project?.readOnly ?? null)
+  const readOnly = useStore(appSelectors.readOnly)
   useEffect(() => {
     if (!useStore.getState().session && !readOnly) void loadLabeling()
   }, [loadLabeling, readOnly])
   // A session writes (its queue, then every label): say why there is none instead of failing at the first key.
   if (readOnly) return <ReadOnlyNotice what="Labeling" reason={readOnly} />
   if (!session) return <SessionSetup />
-  return done ? <SessionSummary /> : <LabelingView />
+  return done ? <SessionSummary session={session} /> : <LabelingView session={session} />
 }

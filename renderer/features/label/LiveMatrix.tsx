@@ -17,8 +17,8 @@ export function LiveMatrix({ items }: { items: readonly SessionItem[] }) {
   for (const { label, judge } of items) {
     if (label?.verdict !== 'pass' && label?.verdict !== 'fail') continue
     if (judge === 'error') errors++
-    else if (judge === 'pass') label.verdict === 'pass' ? c.tp++ : c.fp++
-    else if (judge === 'fail') label.verdict === 'pass' ? c.fn++ : c.tn++
+    else if (judge === 'pass') c[label.verdict === 'pass' ? 'tp' : 'fp']++
+    else if (judge === 'fail') c[label.verdict === 'pass' ? 'fn' : 'tn']++
   }
   const n = c.tp + c.fn + c.fp + c.tn
   if (n === 0 && errors === 0)

@@ -1,14 +1,14 @@
 import { useShallow } from 'zustand/react/shallow'
+import type { SessionView } from '../../../shared/domain'
 import { sessionCounts } from '../../../shared/session'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { LiveMatrix } from './LiveMatrix'
 
 /** The end of a session: the counts, the judge's matrix (revealed now if the session was blind), what is left. */
-export function SessionSummary() {
-  const { session, go, leaveSession, undo, saving } = useStore(
+export function SessionSummary({ session }: { session: SessionView }) {
+  const { go, leaveSession, undo, saving } = useStore(
     useShallow((s) => ({
-      session: s.session!,
       go: s.go,
       leaveSession: s.leaveSession,
       undo: s.undo,

@@ -1,11 +1,24 @@
-import { useState, type FormEvent } from 'react'
-import { call } from '../../api'
+import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
+import { PathForm } from './PathForm'
+import { RecentProjects } from './RecentProjects'
 
 /** Start: recent projects, New, Open, and the demo project. */
 export function StartScreen() {
-  const { recent, canPickFiles, busy, project, demoPath, openProject, setScreen } = useStore()
+  const { recent, canPickFiles, busy, project, demoPath, openProject, pickProject, setScreen } = useStore(
+    useShallow((s) => ({
+      recent: s.recent,
+      canPickFiles: s.canPickFiles,
+      busy: s.busy,
+      project: s.project,
+      demoPath: s.demoPath,
+      openProject: s.openProject,
+      pickProject: s.pickProject,
+      setScreen: s.setScreen,
+    })),
+  )
   const [asking, setAsking] = useState<'open' | 'create' | null>(null)
   // Opening the demo leaves the open project for another file: asked first, naming both.
   const [demoQuestion, setDemoQuestion] = useState(false)
@@ -15,17 +28,17 @@ export function StartScreen() {
       setAsking(mode)
       return
     }
-    const { path } = await call('project.pick', { mode })
-    if (path) await openProject(() => call(mode === 'open' ? 'project.open' : 'project.create', { path }))
+    const path = await pickProject(mode)
+    if (path) await openProject(mode === 'open' ? 'project.open' : 'project.create', { path })
   }
   const openRecent = (index: number) => {
-    const target = recent[index]
-    if (target?.exists) void openProject(() => call('project.open', { path: target.path }))
+    const target = recent.at(index)
+    if (target?.exists) void openProject('project.open', { path: target.path })
   }
 
   const openDemo = () => {
     setDemoQuestion(false)
-    void openProject(() => call('project.openDemo', {}))
+    void openProject('project.openDemo', {})
   }
   const askDemo = () => {
     if (project && project.path === demoPath) setScreen('data')
@@ -85,63 +98,7 @@ export function StartScreen() {
         </button>
         {asking && <PathForm mode={asking} onDone={() => setAsking(null)} />}
       </section>
-      <section className="start-recent">
-        <h2>Recent projects</h2>
-        {recent.length === 0 ? (
-          <p className="muted">None yet. Projects you open appear here.</p>
-        ) : (
-          <ol>
-            {recent.map((r, i) => (
-              <li key={r.path}>
-                <button
-                  className="recent"
-                  disabled={!r.exists || busy}
-                  onClick={() => openRecent(i)}
-                  title={r.exists ? r.path : `${r.path} no longer exists`}
-                >
-                  {i < 9 && <kbd>{i + 1}</kbd>}
-                  <span className="recent-name">{r.name}</span>
-                  {r.path === demoPath && <span className="badge synthetic">Assay's demo</span>}
-                  <span className="muted recent-path">{r.exists ? r.path : `missing: ${r.path}`}</span>
-                </button>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
+      <RecentProjects onOpen={openRecent} />
     </div>
-  )
-}
-
-/** Where the shell has no file dialog (`assay serve`), the user types the project's path. */
-function PathForm({ mode, onDone }: { mode: 'open' | 'create'; onDone: () => void }) {
-  const openProject = useStore((s) => s.openProject)
-  const [path, setPath] = useState('')
-  const submit = (event: FormEvent) => {
-    event.preventDefault()
-    if (!path.trim()) return
-    // On failure the form stays, so the path can be corrected; the banner says what was wrong.
-    void openProject(() => call(mode === 'open' ? 'project.open' : 'project.create', { path: path.trim() })).then(
-      (opened) => opened && onDone(),
-    )
-  }
-  return (
-    <form className="path-form" onSubmit={submit}>
-      <label>
-        {mode === 'open' ? 'Path of the project file to open' : 'Path of the new project file'} (on the machine running
-        Assay)
-        <input
-          autoFocus
-          value={path}
-          placeholder={mode === 'open' ? '/home/me/evals/recipes.assay' : '/home/me/evals/new-project.assay'}
-          onChange={(e) => setPath(e.target.value)}
-          onKeyDown={(e) => e.key === 'Escape' && onDone()}
-        />
-      </label>
-      <button type="submit">{mode === 'open' ? 'Open' : 'Create'}</button>
-      <button type="button" onClick={onDone}>
-        Cancel
-      </button>
-    </form>
   )
 }

@@ -13,8 +13,13 @@ const nextSave = () => {
   return i < 0 ? undefined : pending.splice(i, 1)[0]
 }
 const saves = () => pending.filter((p) => p.method === 'labels.save').length
+const call = (method: string, input: Pending['input']) =>
+  new Promise((resolve) => pending.push({ method, input, resolve }))
 vi.mock('../../../renderer/api', () => ({
-  call: (method: string, input: Pending['input']) => new Promise((resolve) => pending.push({ method, input, resolve })),
+  call,
+  request: call,
+  attempt: (work: () => Promise<unknown>) => work().catch(() => undefined),
+  reportErrorsTo: () => undefined,
   errorText: (e: unknown) => String(e),
   subscribe: () => () => undefined,
 }))

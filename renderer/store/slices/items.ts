@@ -1,0 +1,194 @@
+import type { StateCreator, StoreApi } from 'zustand'
+import type { Output } from '../../../shared/contract'
+import type { ItemDetail, ItemFilter, ItemRow, ItemSort } from '../../../shared/domain'
+import { DEFAULT_FILTER, DEFAULT_SORT } from '../../../shared/table-query'
+import { call, errorText, request } from '../../api'
+import type { Store } from '../index'
+
+/** Rows per `items.list` page: the table loads pages around the cursor. */
+export const PAGE_SIZE = 100
+
+/** The Data table: its query, the pages of rows loaded, the cursor, the selection and the item shown. */
+export interface ItemsSlice {
+  total: number
+  search: string
+  filter: ItemFilter
+  sort: ItemSort
+  facets: Output<'items.facets'> | null
+  /** Pages of rows by page number; a page being fetched is `'loading'`. */
+  pages: Map<number, ItemRow[] | 'loading'>
+  cursor: number
+  /** Items picked for a labeling session or a judge run (ids); kept across filters. */
+  selected: Set<number>
+  expanded: boolean
+  detail: ItemDetail | null
+  /** Bumped on every reset, so answers to stale requests are ignored. */
+  generation: number
+  /** Reloads the table from the top with a new search, filter or sort (the rest unchanged). */
+  resetItems: (search?: string, query?: { filter?: ItemFilter; sort?: ItemSort }) => Promise<void>
+  loadFacets: () => void
+  toggleSelected: (id: number) => void
+  selectAllMatching: () => Promise<void>
+  clearSelection: () => void
+  /** Reloads the rows around the cursor (labels changed elsewhere), keeping the place. */
+  refreshRows: () => Promise<void>
+  ensureRows: (from: number, to: number) => void
+  moveCursor: (index: number) => void
+  /** Moves the cursor to an item by its id, within the table's search and filter (go to id). */
+  locateItem: (externalId: string) => Promise<void>
+  setExpanded: (expanded: boolean) => void
+}
+
+type SetState = Parameters<StateCreator<Store, [], [], ItemsSlice>>[0]
+type Get = () => Store
+
+/** The row at a table index, if its page has arrived. */
+export function rowAt(state: Pick<ItemsSlice, 'pages'>, index: number): ItemRow | null {
+  const page = state.pages.get(Math.floor(index / PAGE_SIZE))
+  return Array.isArray(page) ? (page[index % PAGE_SIZE] ?? null) : null
+}
+
+/** Whether the table shows less than every item (a search or a filter is set). */
+export const isFiltered = (state: Pick<ItemsSlice, 'search' | 'filter'>): boolean =>
+  state.search !== '' || JSON.stringify(state.filter) !== JSON.stringify(DEFAULT_FILTER)
+
+/** Selectors of the items slice. */
+export const itemsSelectors = { rowAt, isFiltered }
+
+/** The `items.list` query of the table as it stands. */
+const query = (s: Pick<ItemsSlice, 'search' | 'filter' | 'sort'>) => ({
+  search: s.search || undefined,
+  filter: s.filter,
+  sort: s.sort,
+})
+
+/** Loading pages of rows: from the top, around the cursor, or again in place. */
+function pageActions(set: SetState, get: Get) {
+  return {
+    async resetItems(search = get().search, next: { filter?: ItemFilter; sort?: ItemSort } = {}) {
+      const generation = get().generation + 1
+      const filter = next.filter ?? get().filter
+      const sort = next.sort ?? get().sort
+      set({ search, filter, sort, generation, pages: new Map(), cursor: 0, detail: null, expanded: false, total: 0 })
+      const first = await request('items.list', { offset: 0, limit: PAGE_SIZE, ...query(get()) })
+      if (!first || get().generation !== generation) return
+      set({ total: first.total, pages: new Map([[0, first.rows]]) })
+      get().moveCursor(0)
+    },
+    async refreshRows() {
+      const { cursor } = get()
+      const generation = get().generation + 1
+      const page = Math.floor(cursor / PAGE_SIZE)
+      set({ generation })
+      const result = await request('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...query(get()) })
+      if (!result || get().generation !== generation) return
+      set({ total: result.total, pages: new Map([[page, result.rows]]) })
+      get().moveCursor(Math.min(cursor, Math.max(0, result.total - 1)))
+    },
+    ensureRows(from: number, to: number) {
+      const { pages, generation } = get()
+      const asked = query(get())
+      for (let page = Math.floor(Math.max(0, from) / PAGE_SIZE); page <= Math.floor(to / PAGE_SIZE); page++) {
+        if (page * PAGE_SIZE >= get().total || pages.has(page)) continue
+        pages.set(page, 'loading')
+        // Not `request`: a failure of a query the user has already left is not worth a banner.
+        void call('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...asked }).then(
+          (result) => {
+            if (get().generation !== generation) return
+            set({ pages: new Map(get().pages).set(page, result.rows) })
+          },
+          (error: unknown) => {
+            if (get().generation !== generation) return
+            get().pages.delete(page)
+            get().showError(errorText(error))
+          },
+        )
+      }
+    },
+  }
+}
+
+/** The cursor and the item it shows (loaded when its row has arrived). */
+function cursorActions(set: SetState, get: Get, api: StoreApi<Store>) {
+  return {
+    moveCursor(index: number) {
+      const { total } = get()
+      if (total === 0) {
+        set({ cursor: 0, detail: null })
+        return
+      }
+      const cursor = Math.min(Math.max(0, index), total - 1)
+      set({ cursor })
+      get().ensureRows(cursor - PAGE_SIZE / 2, cursor + PAGE_SIZE / 2)
+      const generation = get().generation
+      const load = (row: ItemRow) =>
+        call('items.get', { id: row.id }).then(
+          (detail) => {
+            if (get().cursor === cursor && get().generation === generation) set({ detail })
+          },
+          (error: unknown) => {
+            if (get().generation === generation) get().showError(errorText(error))
+          },
+        )
+      const row = rowAt(get(), cursor)
+      if (row) {
+        void load(row)
+        return
+      }
+      // The row's page is on its way: load the detail when it lands.
+      const unsubscribe = api.subscribe((state) => {
+        const landed = state.cursor === cursor ? rowAt(state, cursor) : null
+        if (state.cursor !== cursor || state.generation !== generation) unsubscribe()
+        else if (landed) {
+          unsubscribe()
+          void load(landed)
+        }
+      })
+    },
+    async locateItem(externalId: string) {
+      const located = await request('items.locate', { externalId, ...query(get()) })
+      if (located) get().moveCursor(located.index)
+    },
+    setExpanded: (expanded: boolean) => set({ expanded }),
+  }
+}
+
+/** The selection, and the filter bar's facets. */
+function selectionActions(set: SetState, get: Get) {
+  return {
+    toggleSelected(id: number) {
+      const selected = new Set(get().selected)
+      if (!selected.delete(id)) selected.add(id)
+      set({ selected })
+    },
+    async selectAllMatching() {
+      const found = await request('items.ids', query(get()))
+      if (found) set({ selected: new Set([...get().selected, ...found.ids]) })
+    },
+    clearSelection: () => set({ selected: new Set() }),
+    loadFacets() {
+      void call('items.facets', {}).then(
+        (facets) => set({ facets }),
+        () => undefined,
+      )
+    },
+  }
+}
+
+/** The items slice (the Data screen's server data). */
+export const createItemsSlice: StateCreator<Store, [], [], ItemsSlice> = (set, get, api) => ({
+  total: 0,
+  search: '',
+  filter: DEFAULT_FILTER,
+  sort: DEFAULT_SORT,
+  facets: null,
+  pages: new Map(),
+  cursor: 0,
+  selected: new Set(),
+  expanded: false,
+  detail: null,
+  generation: 0,
+  ...pageActions(set, get),
+  ...cursorActions(set, get, api),
+  ...selectionActions(set, get),
+})

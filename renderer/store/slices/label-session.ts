@@ -1,0 +1,103 @@
+import type { StateCreator } from 'zustand'
+import type { SessionView } from '../../../shared/domain'
+import { request } from '../../api'
+import type { Store } from '../index'
+import type { LabelSlice } from './label'
+
+type SetState = Parameters<StateCreator<Store, [], [], LabelSlice>>[0]
+type Get = () => Store
+
+/** How many items ahead (and one behind) the Label screen keeps loaded, so the next one appears at once. */
+const PREFETCH_AHEAD = 4
+/** The most item details kept: the items around the cursor are all a session needs. */
+const DETAILS_KEPT = 60
+
+/** Loads the details of the items around the cursor that are neither loaded nor on their way. */
+export function prefetch(set: SetState, get: Get): void {
+  const { session, position, details } = get()
+  if (!session) return
+  for (let i = Math.max(0, position - 1); i <= position + PREFETCH_AHEAD; i++) {
+    const id = session.items.at(i)?.id
+    if (id === undefined || details.has(id) || get().prefetching.has(id)) continue
+    set({ prefetching: new Set(get().prefetching).add(id) })
+    const done = () => {
+      const prefetching = new Set(get().prefetching)
+      prefetching.delete(id)
+      set({ prefetching })
+    }
+    void request('items.get', { id }).then((detail) => {
+      done()
+      if (!detail) return
+      const next = new Map(get().details).set(id, detail)
+      const oldest = next.keys().next()
+      if (next.size > DETAILS_KEPT && !oldest.done) next.delete(oldest.value)
+      set({ details: next })
+    })
+  }
+}
+
+/** A note typed for an item that already has a verdict is saved when the user moves on. */
+function flushDraft(get: Get): void {
+  const { session, position, drafts } = get()
+  const item = session?.items[position]
+  const draft = item ? drafts.get(item.id) : undefined
+  if (item?.label && draft !== undefined && draft !== item.label.note)
+    void get().label(item.label.verdict, { advance: false })
+}
+
+/** Opening, leaving and moving through a session. */
+export function labelSessionActions(set: SetState, get: Get) {
+  return {
+    openSession(session: SessionView) {
+      const open = session.items.findIndex((i) => i.label === null)
+      set({
+        session,
+        latest: session,
+        position: open < 0 ? session.items.length : open,
+        drafts: new Map(),
+        acks: [],
+        tagMode: false,
+        lastWrite: null,
+        stepFocus: null,
+      })
+      get().setScreen('label')
+      prefetch(set, get)
+    },
+    leaveSession() {
+      flushDraft(get)
+      set({ session: null, tagMode: false })
+      void get().loadLabeling()
+    },
+    resetLabeling() {
+      set({
+        session: null,
+        latest: null,
+        details: new Map(),
+        drafts: new Map(),
+        prefetching: new Set(),
+        queueChanges: 0,
+      })
+    },
+    go(index: number) {
+      const { session, position } = get()
+      if (!session) return
+      const next = Math.min(Math.max(0, index), session.items.length)
+      if (next === position) return
+      flushDraft(get)
+      set({ position: next, tagMode: false, stepFocus: null })
+      prefetch(set, get)
+    },
+    setDraft(itemId: number, text: string) {
+      set({ drafts: new Map(get().drafts).set(itemId, text) })
+    },
+    setTagMode: (tagMode: boolean) => set({ tagMode }),
+    moveStep(delta: number) {
+      const { session, position, details, stepFocus } = get()
+      const id = session?.items[position]?.id
+      const steps = (id === undefined ? undefined : details.get(id)?.steps) ?? []
+      if (steps.length === 0) return
+      const first = delta > 0 ? 0 : steps.length - 1
+      set({ stepFocus: stepFocus === null ? first : Math.min(Math.max(0, stepFocus + delta), steps.length - 1) })
+    },
+  }
+}
