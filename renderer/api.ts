@@ -152,6 +152,10 @@ export async function attempt<T>(work: () => Promise<T>): Promise<T | undefined>
   }
 }
 
+/** `attempt` for callers that test a failure against null (the store's feature slices). */
+export const attemptOrNull = <T>(work: () => Promise<T>): Promise<T | null> =>
+  attempt(work).then((value) => value ?? null)
+
 /** Server events (DESIGN §events): the listener gets each one; returns the unsubscribe. */
 export const subscribe = (listener: (event: AnyEvent) => void): (() => void) => transport.subscribe(listener)
 

@@ -136,7 +136,10 @@ export const contract = {
     output: CriterionInfo,
     gate: 'write',
   },
-  /** A new criterion beside Overall (a pass/fail question; also a failure mode of the taxonomy), with its first definition. */
+  /**
+   * A new criterion beside Overall (a pass/fail question; also a failure mode of the taxonomy), with its first
+   * definition.
+   */
   'criteria.create': {
     input: z
       .object({
@@ -158,7 +161,10 @@ export const contract = {
 
   /** Starts a labeling session: its queue is fixed now, in the chosen order. */
   'sessions.create': { input: SessionSettings, output: SessionView, gate: 'write' },
-  /** Of the items a session would choose from: how many no annotator has labeled, and how many this annotator has not (pass or fail). */
+  /**
+   * Of the items a session would choose from: how many no annotator has labeled, and how many this annotator has not
+   * (pass or fail).
+   */
   'sessions.counts': {
     input: SessionSettings.pick({ criterionId: true, step: true, search: true, filter: true, ids: true }),
     output: z.object({
@@ -200,14 +206,18 @@ export const contract = {
     gate: 'write',
   },
 
-  /** Every note of the project (each annotator's current label that carries one), with the failure modes of its trace. */
+  /**
+   * Every note of the project (each annotator's current label that carries one), with the failure modes of its trace.
+   */
   'notes.list': { input: none, output: z.array(NoteView) },
   /** The counted taxonomy: Pareto with Wilson intervals, co-occurrences, a metadata pivot, pipeline transitions. */
   'taxonomy.get': {
     input: z.object({ pivot: z.string().min(1).max(200).nullable().default(null) }).strict(),
     output: Taxonomy,
   },
-  /** An LLM's proposal of failure modes from the notes of failing traces (a model profile's endpoint); nothing is saved. */
+  /**
+   * An LLM's proposal of failure modes from the notes of failing traces (a model profile's endpoint); nothing is saved.
+   */
   'taxonomy.suggest': {
     input: z.object({ profileId: ModelProfile.shape.id }).strict(),
     output: z.object({
@@ -301,7 +311,10 @@ export const contract = {
     output: JudgeSummary,
     gate: 'write',
   },
-  /** Versions, runs, metrics per split and version, splits and few-shot candidates. `revealVersion` shows (and records viewing) that version's test results. */
+  /**
+   * Versions, runs, metrics per split and version, splits and few-shot candidates. `revealVersion` shows (and records
+   * viewing) that version's test results.
+   */
   'judges.get': {
     input: z.object({ id: z.number().int(), revealVersion: z.number().int().nullable().default(null) }).strict(),
     output: JudgeDetail,
@@ -396,7 +409,10 @@ export const contract = {
   /** A version's newest verdict per item (test items only once revealed), beside the human label. */
   'judges.verdicts': { input: z.object({ versionId: z.number().int() }).strict(), output: z.array(VerdictView) },
   /** The train/dev/test shares and seed of a criterion; items already assigned keep their split. */
-  /** New shares and seed for a criterion's splits; items are placed again only while no judge depends on them (the message says which). */
+  /**
+   * New shares and seed for a criterion's splits; items are placed again only while no judge depends on them (the
+   * message says which).
+   */
   'judges.splits': {
     input: z.object({ criterionId: z.number().int(), ratios: SplitRatios }).strict(),
     output: z.object({ replaced: z.number().int(), message: z.string() }),
@@ -405,7 +421,10 @@ export const contract = {
 
   /** Judge versions that can be calibrated (for the picker). */
   'calibrate.choices': { input: none, output: z.array(z.object({ versionId: z.number().int(), label: z.string() })) },
-  /** Matrices per split, TPR/TNR, the corrected rate with its named interval (stored as an estimate), slices, comparisons. */
+  /**
+   * Matrices per split, TPR/TNR, the corrected rate with its named interval (stored as an estimate), slices,
+   * comparisons.
+   */
   'calibrate.get': { input: CalibrateRequest, output: CalibrationView, gate: 'after-import' },
   /** Sets a criterion's quality targets for TPR and TNR (kept in the project; the report uses them). */
   'calibrate.targets': {
@@ -429,7 +448,10 @@ export const contract = {
   },
 
   /** Sniffs a file: its format, columns, a suggested mapping and the first rows as they would import. */
-  /** The file's format, a suggested mapping (label columns a verdicts file merely repeats are offered, not mapped) and its preview. */
+  /**
+   * The file's format, a suggested mapping (label columns a verdicts file merely repeats are offered, not mapped) and
+   * its preview.
+   */
   'import.detect': {
     input: ImportSource,
     output: z.object({
@@ -450,7 +472,10 @@ export const contract = {
   /** Native dialog for a file to import; only the Electron shell has one. */
   'import.pick': { input: none, output: z.object({ path: z.string().nullable() }) },
 
-  /** File → Export…: items with labels, the label history or judgy's arrays — saved where the user chooses (desktop) or downloaded (serve). */
+  /**
+   * File → Export…: items with labels, the label history or judgy's arrays — saved where the user chooses (desktop) or
+   * downloaded (serve).
+   */
   'export.run': { input: ExportRequest, output: ExportResult, gate: 'after-import' },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; gate?: Gate }>
 

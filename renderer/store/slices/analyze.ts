@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand'
 import type { Output } from '../../../shared/contract'
 import type { CriterionInfo, ItemDetail, NoteView, Taxonomy } from '../../../shared/domain'
-import { call, errorText } from '../../api'
+import { attemptOrNull, call } from '../../api'
 import type { Store } from '../index'
 
 type Mode = Taxonomy['modes'][number]
@@ -200,15 +200,7 @@ function suggestActions({ get, patch, request }: Tools) {
 
 /** The Analyze screen's slice: its actions call the API; the screen keeps the list's cursor and filters. */
 export const createAnalyzeSlice: StateCreator<Store, [], [], AnalyzeSlice> = (set, get) => {
-  /** Runs API calls; an error goes to the banner and resolves to null. */
-  const request = async <T>(work: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await work()
-    } catch (error) {
-      get().showError(errorText(error))
-      return null
-    }
-  }
+  const request = attemptOrNull // an error goes to the banner and resolves to null
   const tools: Tools = { get, request, patch: (change) => set({ analyze: { ...get().analyze, ...change } }) }
   return { analyze: EMPTY, ...loadActions(tools), ...modeActions(tools), ...suggestActions(tools) }
 }

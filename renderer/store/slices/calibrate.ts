@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand'
 import type { Input } from '../../../shared/contract'
 import type { CalibrationView, CellItem, Targets } from '../../../shared/calibrate'
 import type { ErrorPolicy } from '../../../shared/stats'
-import { call, errorText } from '../../api'
+import { attemptOrNull, call, errorText } from '../../api'
 import type { Store } from '../index'
 
 type Split = 'train' | 'dev' | 'test'
@@ -54,15 +54,7 @@ export const selectCalibrateCell = (s: Store): OpenCell | null => s.calibrate.ce
 
 /** The Calibrate screen's slice: its actions call the API; the screen keeps only its parameters. */
 export const createCalibrateSlice: StateCreator<Store, [], [], CalibrateSlice> = (set, get) => {
-  /** Runs API calls; an error goes to the banner and resolves to null. */
-  const request = async <T>(work: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await work()
-    } catch (error) {
-      get().showError(errorText(error))
-      return null
-    }
-  }
+  const request = attemptOrNull // an error goes to the banner and resolves to null
   const patch = (change: Partial<CalibrateState>) => set({ calibrate: { ...get().calibrate, ...change } })
 
   return {

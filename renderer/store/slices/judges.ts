@@ -3,7 +3,7 @@ import type { Input, Output } from '../../../shared/contract'
 import type { CriterionInfo } from '../../../shared/domain'
 import type { DiffLine, JudgeDetail, JudgeSummary, RunEstimate, RunScope, VerdictView } from '../../../shared/judges'
 import { DEFAULT_FILTER } from '../../../shared/table-query'
-import { call, errorText } from '../../api'
+import { attemptOrNull, call, errorText } from '../../api'
 import type { Store } from '../index'
 
 /** A draft template rendered on one item (the item is the id the user typed). */
@@ -277,15 +277,7 @@ function runActions({ get, request }: Tools) {
 
 /** The Judges screen's slice: its actions call the API; the screen keeps the drafts and choices. */
 export const createJudgesSlice: StateCreator<Store, [], [], JudgesSlice> = (set, get) => {
-  /** Runs API calls; an error goes to the banner and resolves to null. */
-  const request = async <T>(work: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await work()
-    } catch (error) {
-      get().showError(errorText(error))
-      return null
-    }
-  }
+  const request = attemptOrNull // an error goes to the banner and resolves to null
   const tools: Tools = {
     get,
     request,

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand'
 import type { Input, Output } from '../../../shared/contract'
 import type { ReportData } from '../../../shared/report/data'
-import { call, errorText } from '../../api'
+import { attemptOrNull, call } from '../../api'
 import type { Store } from '../index'
 
 /** The Report screen's server data: the judges to choose from and the report being previewed. */
@@ -35,15 +35,7 @@ export const selectReportJudges = (s: Store): string[] => s.report.judges
 
 /** The Report screen's slice: its actions call the API; the screen keeps only its choices. */
 export const createReportSlice: StateCreator<Store, [], [], ReportSlice> = (set, get) => {
-  /** Runs API calls; an error goes to the banner and resolves to null. */
-  const request = async <T>(work: () => Promise<T>): Promise<T | null> => {
-    try {
-      return await work()
-    } catch (error) {
-      get().showError(errorText(error))
-      return null
-    }
-  }
+  const request = attemptOrNull // an error goes to the banner and resolves to null
   const patch = (change: Partial<ReportState>) => set({ report: { ...get().report, ...change } })
 
   return {
