@@ -64,7 +64,7 @@ export function calibrate(d: EvaluationContext, r: CalibrateRequest): Calibratio
   if (r.revealTest && first.hasTest) revealTest(d, v.id)
   const testRevealed = (r.revealTest || v.test_viewed_at !== null) && first.hasTest
   const matrices = testRevealed ? first.matrices : first.matrices.filter((m) => m.split !== 'test')
-  const method = (r.method ?? DEFAULT_METHOD)
+  const method = r.method ?? DEFAULT_METHOD
   const attempt = estimateOf(first, r, { version: v.version, testRevealed, method })
   const shown = attempt.result
     ? shownEstimate(d, attempt.result, attempt, { criterionId: judge.criterionId, versionId: v.id, method, r })
