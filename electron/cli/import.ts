@@ -12,7 +12,7 @@ import {
   type ImportReport,
   type Mapping as MappingType,
 } from '../../shared/import'
-import { openProject } from '../core/db/open'
+import { openContext } from '../core/context'
 import { detectFormat } from '../core/import/detect'
 import { suggestMapping } from '../core/import/mapping/suggest'
 import { offerLabels, sampleMatches } from '../core/import/plan'
@@ -191,7 +191,7 @@ async function importInto(a: ImportArgs, detected: Detected, mapping: MappingTyp
     if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${project}${suffix}`, { force: true })
   }
   try {
-    const { db } = openProject(project, { mode: created ? 'create' : 'open' })
+    const { db } = openContext(project, { mode: created ? 'create' : 'open' })
     const explicit = explicitLabels(values.map)
     let offer: ReturnType<typeof offerLabels>
     try {
