@@ -19,6 +19,7 @@ vi.mock('../../../renderer/api', () => ({
   call,
   request: call,
   attempt: (work: () => Promise<unknown>) => work().catch(() => undefined),
+  attemptOrNull: (work: () => Promise<unknown>) => work().catch(() => null),
   reportErrorsTo: () => undefined,
   errorText: (e: unknown) => String(e),
   subscribe: () => () => undefined,
