@@ -1,11 +1,13 @@
 import { useMemo, useState, type ReactNode } from 'react'
+import { Leaf } from './JsonLeaf'
 import { activateOnEnter } from './LongText'
 import './trace.css'
 
+// The leaves (strings, numbers, …) live in JsonLeaf.tsx; the limit is re-exported for anyone importing it here.
+export { JSON_STRING_LIMIT } from './JsonLeaf'
+
 /** Entries of one object/array drawn at a time: a 10 000-element array must not draw 10 000 rows. */
 export const JSON_PAGE = 100
-/** Strings longer than this are cut with a "show all" button. */
-export const JSON_STRING_LIMIT = 300
 
 /**
  * A collapsible JSON tree for tool arguments, tool results, step outputs and metadata. Levels
@@ -134,32 +136,4 @@ function entries(value: object, n: number): [string, unknown][] {
     out.push([k, (value as Record<string, unknown>)[k]])
   }
   return out
-}
-
-function Leaf({ value }: { value: unknown }) {
-  if (typeof value === 'string') return <JsonString text={value} />
-  if (value === null) return <span className="json-null">null</span>
-  if (typeof value === 'number') return <span className="json-number">{String(value)}</span>
-  if (typeof value === 'boolean') return <span className="json-bool">{String(value)}</span>
-  return <span className="json-other">{otherText(value)}</span>
-}
-
-/** The text of a leaf JSON cannot hold (undefined, a function, a bigint…), as `String` gives it. */
-function otherText(value: unknown): string {
-  if (typeof value === 'object' && value !== null) return Object.prototype.toString.call(value)
-  return String(value)
-}
-
-function JsonString({ text }: { text: string }) {
-  const [all, setAll] = useState(false)
-  if (all || text.length <= JSON_STRING_LIMIT) return <span className="json-string">"{text}"</span>
-  const show = () => setAll(true)
-  return (
-    <span className="json-string">
-      "{text.slice(0, JSON_STRING_LIMIT)}…"{' '}
-      <button type="button" className="link json-more" onClick={show} onKeyDown={activateOnEnter(show)}>
-        show all ({(text.length - JSON_STRING_LIMIT).toLocaleString('en-US')} more characters)
-      </button>
-    </span>
-  )
 }
