@@ -26,20 +26,25 @@ describe("the human's note on a failure mode's examples and disagreements", () =
       { id: 'c', input: 'Plan a trip to Lima', label: 'fail' as const, note: '', split: 'train' as const },
       { id: 'd', input: 'Plan a trip to Kyiv', label: 'fail' as const, note: 'Answers a cooking question.', split: 'test' as const },
       { id: 'e', input: 'Plan a trip to Riga', label: 'pass' as const, note: 'Fine, stays on the trip.', split: 'test' as const },
+      // f fails Overall for another reason, and passes the mode: that note is not about the mode.
+      { id: 'f', input: 'Plan a vegan trip to Bern', label: 'fail' as const, note: 'Suggests a cheese fondue to a vegan.', split: 'train' as const },
+      // g: only another annotator wrote a note on Overall.
+      { id: 'g', input: 'Plan a trip to Nice', label: undefined, note: '', split: 'train' as const },
     ]
     const d = judgeProject(tmp.file('p.assay'), items)
     const { repos } = d
     const mode = repos.project.addCriterion('Off topic', 'failure_mode', 'The answer is about something the user did not ask.', at)
     const id = (x: string) => d.ids.get(x)!
     // Tagged in a session: a label on the mode with no note of its own (but "b", which has one).
-    for (const [x, verdict, note] of [['a', 'fail', ''], ['b', 'pass', 'Checked: stays on topic.'], ['c', 'fail', ''], ['d', 'fail', ''], ['e', 'pass', '']] as const) {
+    for (const [x, verdict, note] of [['a', 'fail', ''], ['b', 'pass', 'Checked: stays on topic.'], ['c', 'fail', ''], ['d', 'fail', ''], ['e', 'pass', ''], ['f', 'pass', ''], ['g', 'fail', '']] as const) {
       repos.labels.add({ itemId: id(x), criterionId: mode, criterionVersion: 1, verdict, note, annotator: 'ann', firstFailingStep: null }, at)
       repos.labels.assignSplit(mode, id(x), x === 'd' || x === 'e' ? 'test' : 'train', 1, at)
     }
     // A second annotator's later Overall note on "a": the mode label's own annotator's note comes first.
     repos.labels.add({ itemId: id('a'), criterionId: d.criterionId, criterionVersion: 1, verdict: 'fail', note: 'Wrong city.', annotator: 'bob', firstFailingStep: null }, at)
+    repos.labels.add({ itemId: id('g'), criterionId: d.criterionId, criterionVersion: 1, verdict: 'fail', note: 'Reviewer: feels thin.', annotator: 'bob', firstFailingStep: null }, at)
     const judge = repos.judges.addJudge(mode, 'Off-topic judge', at)
-    const versionId = repos.judges.addVersion({ judgeId: judge, version: 1, prompt: 'Is it off topic?\n{{examples}}\n{{output}}', model: { provider: 'local', model: 'm', baseUrl: 'http://127.0.0.1:9/v1', structuredOutputs: true, pricePerMInput: 0, pricePerMOutput: 0 }, params: {}, fewshotIds: [id('a'), id('b'), id('c')] }, at)
+    const versionId = repos.judges.addVersion({ judgeId: judge, version: 1, prompt: 'Is it off topic?\n{{examples}}\n{{output}}', model: { provider: 'local', model: 'm', baseUrl: 'http://127.0.0.1:9/v1', structuredOutputs: true, pricePerMInput: 0, pricePerMOutput: 0 }, params: {}, fewshotIds: [id('a'), id('b'), id('c'), id('f'), id('g')] }, at)
     // The judge gets both test items wrong: two disagreements for the report.
     const run = repos.judges.addRun({ judgeVersionId: versionId, scope: 'test', status: 'done', itemIds: [id('d'), id('e')], done: 2 }, at, at)
     repos.judges.addVerdict({ runId: run, itemId: id('d'), verdict: 'pass', critique: 'On topic.', raw: '', latencyMs: 1, tokensIn: 1, tokensOut: 1, cached: false }, at)
@@ -51,8 +56,9 @@ describe("the human's note on a failure mode's examples and disagreements", () =
     const { d, versionId } = project()
     const examples = versionForRun(d, versionId).run.examples
     const critiques = [...examples.matchAll(/<critique>(.*?)<\/critique>/g)].map((m) => m[1])
-    // a: ann's Overall note (the mode label's annotator) over bob's newer one; b: its own note; c: none anywhere.
-    expect(critiques).toEqual(['Talks about Paris instead of Rome.', 'Checked: stays on topic.', '(no note)'])
+    // a: ann's Overall note (the mode label's annotator) over bob's newer one; b: its own note; c: none anywhere;
+    // f: ann's Overall note explains a fail, not this pass; g: only bob's note, and the mode label is ann's.
+    expect(critiques).toEqual(['Talks about Paris instead of Rome.', 'Checked: stays on topic.', '(no note)', '(no note)', '(no note)'])
     d.db.close()
   })
 
