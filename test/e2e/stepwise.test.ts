@@ -42,8 +42,7 @@ describe('step-wise labels on screen', () => {
     const order = ['ParseRequest', 'PlanToolCalls', 'GenRecipeArgs', 'GetRecipes', 'GetWebInfo', 'GenWebArgs', 'ComposeResponse', 'DeliverResponse']
     await page.getByLabel('Step-wise labels annotator').fill('grader')
     await page.getByLabel('State order').fill(order.join(', '))
-    await page.getByLabel('State order').press('Tab')
-    await page.keyboard.press('Control+Enter')
+    await page.keyboard.press('Control+Enter') // from within the field: what was typed counts
     const report = page.getByTestId('import-states')
     await expect.poll(() => report.textContent()).toContain('step-wise labels of “Overall”: 12 with a first failing state (a fail); 12 added.')
     await expect.poll(() => report.textContent()).toContain(`State order (as given at import): ${order.join(' → ')}`)

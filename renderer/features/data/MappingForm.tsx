@@ -51,11 +51,12 @@ export function MappingForm({ columns, mapping, onChange, offered }: Props) {
             <option value="">whole trace</option>
             {mapping.unit.kind === 'step' && <option value={mapping.unit.step}>step “{mapping.unit.step}”</option>}
           </select>
+          {/* Typed fields update the mapping as they change (the preview waits 150 ms): Ctrl/⌘+Enter from within one imports what was typed. */}
           <input
             aria-label="Step name"
             placeholder="or type a step name"
             defaultValue={mapping.unit.kind === 'step' ? mapping.unit.step : ''}
-            onBlur={(e) => set({ unit: e.target.value.trim() ? { kind: 'step', step: e.target.value.trim() } : { kind: 'trace' } })}
+            onChange={(e) => set({ unit: e.target.value.trim() ? { kind: 'step', step: e.target.value.trim() } : { kind: 'trace' } })}
           />
         </label>
         {mapping.spans && (
@@ -136,7 +137,7 @@ export function MappingForm({ columns, mapping, onChange, offered }: Props) {
           {(['pass', 'fail', 'error'] as const).map((k) => (
             <label className="map-field" key={k}>
               <span>Values meaning {k}</span>
-              <input aria-label={`Values meaning ${k}`} defaultValue={list(mapping.values[k])} onBlur={(e) => set({ values: { ...mapping.values, [k]: parseList(e.target.value) } })} />
+              <input aria-label={`Values meaning ${k}`} defaultValue={list(mapping.values[k])} onChange={(e) => set({ values: { ...mapping.values, [k]: parseList(e.target.value) } })} />
             </label>
           ))}
           <small className="muted">Case is ignored; an empty cell is no label or verdict. Any other value stops the import with its line, unless you choose to skip bad rows.</small>
@@ -178,7 +179,7 @@ function StatesFields({ mapping, field, onChange }: { mapping: Mapping; field: F
             aria-label="State order"
             placeholder="inferred from the data"
             defaultValue={states.order?.join(', ') ?? ''}
-            onBlur={(e) => {
+            onChange={(e) => {
               const order = e.target.value.split(/,|→|->/).map((v) => v.trim()).filter(Boolean)
               update({ order: order.length > 0 ? order : null })
             }}
