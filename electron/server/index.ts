@@ -106,7 +106,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, refusal('Method not allowed.'))
-    if (url.pathname.startsWith('/download/')) return download(url.pathname.slice('/download/'.length), res)
+    if (url.pathname.startsWith('/download/')) {
+      // A one-time link: a HEAD (a link checker, a prefetch) must not use it up.
+      if (req.method !== 'GET') return send(res, 405, refusal('A download is fetched with GET.'), { allow: 'GET' })
+      return download(url.pathname.slice('/download/'.length), res)
+    }
     return serveStatic(url.pathname, res)
   }
 
@@ -195,9 +199,9 @@ function refusal(message: string): Envelope<never> {
   return { ok: false, error: { kind: 'forbidden', message } }
 }
 
-function send(res: ServerResponse, status: number, body: Envelope<unknown>): void {
+function send(res: ServerResponse, status: number, body: Envelope<unknown>, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers })
   res.end(text)
 }
 
