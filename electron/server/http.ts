@@ -13,12 +13,18 @@ export function refusal(message: string): Envelope<never> {
 }
 
 /** Writes an envelope as an uncached JSON response. */
-export function send(res: ServerResponse, status: number, body: Envelope<unknown>): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: Envelope<unknown>,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    ...headers,
   })
   res.end(text)
 }

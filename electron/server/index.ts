@@ -104,7 +104,13 @@ async function route(
     send(res, 405, refusal('Method not allowed.'))
     return
   }
-  if (url.pathname.startsWith('/download/'))
+  if (url.pathname.startsWith('/download/')) {
+    // A one-time link: a HEAD (a link checker, a prefetch) must not use it up.
+    if (req.method !== 'GET') {
+      send(res, 405, refusal('A download is fetched with GET.'), { allow: 'GET' })
+      return
+    }
     return sendDownload(url.pathname.slice('/download/'.length), res, options.download)
+  }
   return serveStatic(options.rendererDir, url.pathname, res)
 }

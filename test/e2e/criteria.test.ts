@@ -102,6 +102,49 @@ describe('criteria and annotators on a project of your own traces', () => {
     db.close()
   })
 
+  it('adds a criterion by its button or by Enter in its name inside the session setup, and saves a definition by its button', async () => {
+    writeFileSync(e2e.tmp.file('traces.jsonl'), Array.from({ length: 3 }, (_, i) => row(i + 1)).join('\n'))
+    expect((await runCli(['import', 'mine.assay', 'traces.jsonl'], e2e.tmp.dir)).code).toBe(0)
+    const app = await e2e.launch({ project: e2e.tmp.file('mine.assay'), annotator: 'ann' })
+    const { page } = app
+    await page.getByTestId('item-count').waitFor()
+    await page.keyboard.press('Alt+3')
+    const chosen = () =>
+      page
+        .locator('.setup-form select')
+        .first()
+        .evaluate((s: HTMLSelectElement) => s.selectedOptions.item(0)?.textContent ?? '')
+    await expect.poll(chosen).toBe('Overall (v1, 0 labeled)')
+
+    await page.keyboard.press('c')
+    await page.keyboard.type('Tone')
+    await page.getByRole('button', { name: 'Add criterion' }).click()
+    await expect.poll(chosen).toBe('Tone (v1, 0 labeled)')
+
+    // Enter in the name adds it; it does not start a session.
+    await page.keyboard.press('c')
+    await page.keyboard.type('Length')
+    await page.keyboard.press('Enter')
+    await expect.poll(chosen).toBe('Length (v1, 0 labeled)')
+    expect(await page.locator('.setup-form').count()).toBe(1)
+
+    await page.keyboard.press('e')
+    await page.getByLabel('Criterion definition').fill('The answer is at most three sentences.')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect
+      .poll(() => page.getByTestId('criterion-definition').locator('p').first().textContent())
+      .toBe('Definition (v2): The answer is at most three sentences. ')
+    expect(await app.problems()).toEqual([])
+    const db = new Database(e2e.tmp.file('mine.assay'), { readonly: true })
+    expect(db.prepare('SELECT name FROM criteria ORDER BY id').all()).toEqual([
+      { name: 'Overall' },
+      { name: 'Tone' },
+      { name: 'Length' },
+    ])
+    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 0 })
+    db.close()
+  })
+
   it("shows another annotator's label on the item, counts unlabeled by me and by anyone, and keeps both notes on Analyze", async () => {
     // ann's labels came with the file: three of twelve traces.
     const labels: Record<number, Record<string, string>> = {

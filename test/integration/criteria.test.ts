@@ -90,6 +90,41 @@ describe('criteria are first-class', () => {
     expect((await call('criteria.list', {})).map((c) => c.name)).toEqual(['Overall', 'Polite tone'])
   })
 
+  it('renaming a criterion keeps its step-level labels with it', async () => {
+    await call('project.openDemo', {})
+    const diet = await call('criteria.create', { name: 'Diet', definition: 'Respects the diet.' })
+    const session = await call('sessions.create', {
+      criterionId: diet.id,
+      step: 'retrieve',
+      order: 'unlabeled',
+      seed: 1,
+      size: 5,
+    })
+    const counts = async () => (await call('sessions.counts', { criterionId: diet.id, step: 'retrieve' })).unlabeledByMe
+    const before = await counts()
+    await call('labels.save', { sessionId: session.id, itemId: session.items[0].id, verdict: 'fail' })
+    expect(await counts()).toBe(before - 1)
+
+    await call('criteria.rename', { id: diet.id, name: 'Diet rules' })
+    expect(await counts()).toBe(before - 1)
+    const steps = (await call('criteria.list', {})).filter((c) => c.step !== null).map((c) => [c.name, c.labeled])
+    expect(steps).toEqual([['Diet rules · retrieve', 1]])
+    const again = await call('sessions.create', {
+      criterionId: diet.id,
+      step: 'retrieve',
+      order: 'unlabeled',
+      seed: 1,
+      size: 5,
+    })
+    expect(again.criterion.name).toBe('Diet rules · retrieve')
+
+    // Deleted, its step-level criteria go with it: a new criterion of that name starts afresh.
+    await call('modes.delete', { id: diet.id })
+    expect((await call('criteria.list', {})).filter((c) => c.step !== null)).toEqual([])
+    const fresh = await call('criteria.create', { name: 'Diet rules' })
+    expect((await call('sessions.counts', { criterionId: fresh.id, step: 'retrieve' })).unlabeledByMe).toBe(before)
+  })
+
   it('assay criterion list, add, rename and define, with --json and errors that say what to do', async () => {
     writeFileSync(tmp.file('traces.jsonl'), TRACES)
     expect((await runCli(['import', 'p.assay', 'traces.jsonl'], tmp.dir)).code).toBe(0)

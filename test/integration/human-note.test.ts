@@ -50,6 +50,16 @@ describe("the human's note on a failure mode's examples and disagreements", () =
         note: 'Fine, stays on the trip.',
         split: 'test' as const,
       },
+      // f fails Overall for another reason, and passes the mode: that note is not about the mode.
+      {
+        id: 'f',
+        input: 'Plan a vegan trip to Bern',
+        label: 'fail' as const,
+        note: 'Suggests a cheese fondue to a vegan.',
+        split: 'train' as const,
+      },
+      // g: only another annotator wrote a note on Overall.
+      { id: 'g', input: 'Plan a trip to Nice', label: undefined, note: '', split: 'train' as const },
     ]
     const d = judgeProject(tmp.file('p.assay'), items)
     const { repos } = d
@@ -67,6 +77,8 @@ describe("the human's note on a failure mode's examples and disagreements", () =
       ['c', 'fail', ''],
       ['d', 'fail', ''],
       ['e', 'pass', ''],
+      ['f', 'pass', ''],
+      ['g', 'fail', ''],
     ] as const) {
       repos.labels.add(
         {
@@ -95,6 +107,18 @@ describe("the human's note on a failure mode's examples and disagreements", () =
       },
       at,
     )
+    repos.labels.add(
+      {
+        itemId: id('g'),
+        criterionId: d.criterionId,
+        criterionVersion: 1,
+        verdict: 'fail',
+        note: 'Reviewer: feels thin.',
+        annotator: 'bob',
+        firstFailingStep: null,
+      },
+      at,
+    )
     const judge = repos.judges.addJudge(mode, 'Off-topic judge', at)
     const versionId = repos.judges.addVersion(
       {
@@ -110,7 +134,7 @@ describe("the human's note on a failure mode's examples and disagreements", () =
           pricePerMOutput: 0,
         },
         params: {},
-        fewshotIds: [id('a'), id('b'), id('c')],
+        fewshotIds: [id('a'), id('b'), id('c'), id('f'), id('g')],
       },
       at,
     )
@@ -155,8 +179,15 @@ describe("the human's note on a failure mode's examples and disagreements", () =
     const { d, versionId } = project()
     const examples = versionForRun(d, versionId).run.examples
     const critiques = [...examples.matchAll(/<critique>(.*?)<\/critique>/g)].map((m) => m[1])
-    // a: ann's Overall note (the mode label's annotator) over bob's newer one; b: its own note; c: none anywhere.
-    expect(critiques).toEqual(['Talks about Paris instead of Rome.', 'Checked: stays on topic.', '(no note)'])
+    // a: ann's Overall note (the mode label's annotator) over bob's newer one; b: its own note; c: none anywhere;
+    // f: ann's Overall note explains a fail, not this pass; g: only bob's note, and the mode label is ann's.
+    expect(critiques).toEqual([
+      'Talks about Paris instead of Rome.',
+      'Checked: stays on topic.',
+      '(no note)',
+      '(no note)',
+      '(no note)',
+    ])
     d.db.close()
   })
 

@@ -55,6 +55,9 @@ describe('assay serve: downloads and uploads', () => {
   it('streams an export as an attachment once; the link then says it was used', async () => {
     const link = await api('export.run', { what: 'items', format: 'csv' })
     expect(link).toMatchObject({ ok: true, value: { via: 'download', filename: 'demo-items.csv' } })
+    // A HEAD (a link checker, a prefetch) is refused and leaves the link for the download.
+    const head = await fetch(`${base()}${link.value.url}`, { method: 'HEAD' })
+    expect([head.status, head.headers.get('allow')]).toEqual([405, 'GET'])
     const res = await fetch(`${base()}${link.value.url}`)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-disposition')).toBe(

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, linkSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs'
+import { copyFileSync, linkSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { defaultBinDir, installLauncher, launcherFiles } from '../../electron/core/cli-launcher'
@@ -81,4 +81,18 @@ describe('the `assay` command launcher', () => {
       expect(run.stdout).toContain('Usage: assay estimate')
     },
   )
+
+  it('bin/assay.mjs imports the CLI by URL, so a folder with "#" (or a Windows drive path) still runs it', () => {
+    const app = tmp.file('Assay #2')
+    mkdirSync(join(app, 'bin'), { recursive: true })
+    mkdirSync(join(app, 'out', 'cli'), { recursive: true })
+    copyFileSync(join(repoRoot, 'bin', 'assay.mjs'), join(app, 'bin', 'assay.mjs'))
+    writeFileSync(
+      join(app, 'out', 'cli', 'assay.mjs'),
+      'export async function main(args) { console.log(`ran ${args.join(" ")}`); return 0 }\n',
+    )
+    const run = spawnSync(process.execPath, [join(app, 'bin', 'assay.mjs'), 'estimate', '--help'], { encoding: 'utf8' })
+    expect(run.stderr).toBe('')
+    expect([run.status, run.stdout]).toEqual([0, 'ran estimate --help\n'])
+  })
 })

@@ -63,11 +63,12 @@ export function MappingForm({ columns, mapping, onChange, offered }: Props) {
             <option value="">whole trace</option>
             {mapping.unit.kind === 'step' && <option value={mapping.unit.step}>step “{mapping.unit.step}”</option>}
           </select>
+          {/* Typed fields (here, MappingOther, MappingStates) update as typed: Ctrl/⌘+Enter imports them. */}
           <input
             aria-label="Step name"
             placeholder="or type a step name"
             defaultValue={mapping.unit.kind === 'step' ? mapping.unit.step : ''}
-            onBlur={(e) =>
+            onChange={(e) =>
               set({ unit: e.target.value.trim() ? { kind: 'step', step: e.target.value.trim() } : { kind: 'trace' } })
             }
           />

@@ -39,7 +39,7 @@ export function MappingOther({ mapping, set, field }: Omit<MappingPartProps, 'co
             <input
               aria-label={`Values meaning ${k}`}
               defaultValue={list(mapping.values[k])}
-              onBlur={(e) => set({ values: { ...mapping.values, [k]: parseList(e.target.value) } })}
+              onChange={(e) => set({ values: { ...mapping.values, [k]: parseList(e.target.value) } })}
             />
           </label>
         ))}

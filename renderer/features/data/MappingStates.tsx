@@ -66,7 +66,7 @@ export function StatesFields({
             aria-label="State order"
             placeholder="inferred from the data"
             defaultValue={states.order?.join(', ') ?? ''}
-            onBlur={(e) => {
+            onChange={(e) => {
               const order = e.target.value
                 .split(/,|→|->/)
                 .map((v) => v.trim())

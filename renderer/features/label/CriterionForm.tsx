@@ -1,4 +1,4 @@
-import { useState, type SyntheticEvent } from 'react'
+import { useState, type KeyboardEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { CriterionInfo } from '../../../shared/domain'
 import { useKeyAction } from '../../keyboard'
@@ -9,7 +9,8 @@ import { useStore } from '../../store'
  * labels keep the one they were made under and older ones are flagged for re-review). The
  * session setup and the Analyze screen open it; Tab moves, Ctrl/⌘+Enter saves, Esc closes.
  * `Overall` keeps its name (imports, exports and reports refer to it), so only its definition
- * is editable here.
+ * is editable here. It is not a <form>: the session setup that holds it is one, and a nested
+ * form would submit the outer one (or nothing, under the page's `form-action 'none'`).
  */
 export function CriterionForm({
   criterion,
@@ -34,8 +35,7 @@ export function CriterionForm({
   const fixedName = criterion !== null && (criterion.kind === 'overall' || criterion.step !== null)
   const defined = definition.trim()
 
-  const save = async (event?: SyntheticEvent) => {
-    event?.preventDefault()
+  const save = async () => {
     if (saving) return
     if (!name.trim()) {
       showError('A criterion needs a name, e.g. "Follows dietary constraints".')
@@ -59,11 +59,17 @@ export function CriterionForm({
   }
   useKeyAction('criterion.save', () => void save())
   useKeyAction('criterion.close', onClose)
+  // Enter in the name saves, as in any form (and never starts the session the setup would).
+  const enterSaves = (event: KeyboardEvent) => {
+    if (event.key !== 'Enter' || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return
+    event.preventDefault()
+    void save()
+  }
 
   return (
-    <form
+    <div
+      role="form"
       className="criterion-definition editing"
-      onSubmit={(e) => void save(e)}
       aria-label={criterion ? `Edit criterion ${criterion.name}` : 'New criterion'}
     >
       <strong>{criterion ? `Edit “${criterion.name}”` : 'New criterion'}</strong>
@@ -90,6 +96,7 @@ export function CriterionForm({
           value={name}
           disabled={fixedName}
           onChange={(e) => setName(e.target.value)}
+          onKeyDown={enterSaves}
           placeholder="e.g. Follows dietary constraints"
           aria-label="Criterion name"
         />
@@ -108,13 +115,13 @@ export function CriterionForm({
         />
       </label>
       <div className="row-fields">
-        <button type="submit" className="primary" disabled={saving}>
+        <button type="button" className="primary" disabled={saving} onClick={() => void save()}>
           <kbd>Ctrl+Enter</kbd> {criterion ? 'Save' : 'Add criterion'}
         </button>
         <button type="button" onClick={onClose}>
           <kbd>Esc</kbd> Cancel
         </button>
       </div>
-    </form>
+    </div>
   )
 }

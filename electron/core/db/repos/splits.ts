@@ -9,9 +9,11 @@ export interface LabeledRow {
   note: string
   split: 'train' | 'dev' | 'test' | null
   /**
-   * For a trace-level failure mode: the note on the trace's current Overall label (the same
-   * annotator's first, else the newest), where the human usually writes it while labeling;
-   * '' for Overall and step-level criteria, and when there is none.
+   * For a trace-level failure mode: the note on the same annotator's current Overall label when
+   * it has the same verdict (a fail's note says what failed; a pass's, why it is fine), where
+   * the human usually writes it while labeling. '' for Overall and step-level criteria, when the
+   * verdicts differ (an Overall fail's note is about another failure than a passing mode), and
+   * when there is none: another annotator's note never explains this one's label.
    */
   overallNote: string
 }
@@ -35,9 +37,10 @@ export function splitsRepo(db: Db) {
     `SELECT cur.item_id AS itemId, i.external_id AS externalId, cur.verdict, cur.note, s.split,
        CASE WHEN cur.note = '' AND (SELECT kind = 'failure_mode' AND step IS NULL FROM criteria WHERE id = @c) THEN coalesce((
          SELECT o.note FROM labels o JOIN criteria oc ON oc.id = o.criterion_id
-         WHERE o.item_id = cur.item_id AND oc.kind = 'overall' AND oc.deleted_at IS NULL AND o.note <> '' AND o.verdict <> 'cleared'
+         WHERE o.item_id = cur.item_id AND oc.kind = 'overall' AND oc.deleted_at IS NULL AND o.note <> ''
+           AND o.annotator = cur.annotator AND o.verdict = cur.verdict
            AND o.id = (SELECT max(o2.id) FROM labels o2 WHERE o2.item_id = o.item_id AND o2.criterion_id = o.criterion_id AND o2.annotator = o.annotator)
-         ORDER BY o.annotator = cur.annotator DESC, o.id DESC LIMIT 1), '') ELSE '' END AS overallNote
+         ORDER BY o.id DESC LIMIT 1), '') ELSE '' END AS overallNote
      FROM (${CURRENT_LABELS_OF_CRITERION}) cur JOIN items i ON i.id = cur.item_id
      LEFT JOIN splits s ON s.criterion_id = @c AND s.item_id = cur.item_id ORDER BY cur.item_id`,
   )

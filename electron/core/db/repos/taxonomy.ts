@@ -144,13 +144,27 @@ function modeEdits(db: Db) {
   )
   const setName = db.prepare('UPDATE criteria SET name = ? WHERE id = ?')
   const remove = db.prepare("UPDATE criteria SET deleted_at = ?, name = name || ' [deleted ' || id || ']' WHERE id = ?")
+  // A criterion's step-level criteria are found by name ("<criterion> · <step>"): they follow it.
+  const ITS_STEPS =
+    "step IS NOT NULL AND deleted_at IS NULL AND name = (SELECT name FROM criteria WHERE id = @id) || ' · ' || step"
+  const renameSteps = db.prepare(`UPDATE criteria SET name = @name || ' · ' || step WHERE ${ITS_STEPS}`)
+  const removeSteps = db.prepare(
+    `UPDATE criteria SET deleted_at = @at, name = name || ' [deleted ' || id || ']' WHERE ${ITS_STEPS}`,
+  )
 
   return {
     examples: () => examples.all() as { modeId: number; kind: 'pass' | 'fail'; itemId: number; externalId: string }[],
     setExamples: (id: number, pass: number[], fail: number[]): void =>
       void setExamples.run({ id, pass: JSON.stringify(pass), fail: JSON.stringify(fail) }),
-    rename: (id: number, name: string): void => void setName.run(name, id),
-    /** Soft delete: the mode's labels stay (history); its name is freed for a new mode. */
-    remove: (id: number, at: string): void => void remove.run(at, id),
+    /** Renames a criterion and its step-level criteria, so their labels stay with it (call in a transaction). */
+    rename: (id: number, name: string): void => {
+      renameSteps.run({ id, name })
+      setName.run(name, id)
+    },
+    /** Soft delete, with its step-level criteria: the labels stay (history); the names are freed for a new mode. */
+    remove: (id: number, at: string): void => {
+      removeSteps.run({ id, at })
+      remove.run(at, id)
+    },
   }
 }
