@@ -326,7 +326,8 @@ function parseCsv(text: string, source: string): ParsedInput {
     }
     const cell = (col: number) => fields[col].trim().toLowerCase()
     const binary = (col: number, name: string, also: string): 0 | 1 => {
-      const v = VERDICTS[cell(col)] as 0 | 1 | undefined
+      const text = cell(col)
+      const v = Object.hasOwn(VERDICTS, text) ? VERDICTS[text] : undefined // "constructor" is no verdict
       if (v === undefined)
         throw new CliError(
           'bad_input',

@@ -63,7 +63,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stdout(`${version}\n`)
     return 0
   }
-  const command = commands[name] as Command | undefined
+  // Own names only: `assay constructor` is an unknown command, not Object's constructor.
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined
   if (!command) {
     io.stderr(`assay: unknown command "${name}". Run \`assay --help\` for the list.\n`)
     return 2

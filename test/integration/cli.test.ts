@@ -63,6 +63,13 @@ describe('the assay CLI', () => {
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('unknown command "frobnicate"')
     expect(result.stdout).toBe('')
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const other = assay(name)
+      expect([other.code, other.stderr]).toEqual([
+        2,
+        `assay: unknown command "${name}". Run \`assay --help\` for the list.\n`,
+      ])
+    }
   })
 
   it('writes the demo project, and refuses to overwrite it (stderr, or JSON with --json)', () => {

@@ -122,6 +122,11 @@ describe('assay estimate', () => {
       error: 'bad_input',
       message: 'bad.csv:3: column human: "maybe" is not pass/fail, 1/0 or true/false',
     })
+    // A cell named like an object's own property is a cell like any other.
+    writeFileSync(path.join(dir, 'proto.csv'), 'human,judge\npass,pass\nconstructor,fail\n')
+    expect((await cli(['proto.csv', '--json'], '', dir)).json().message).toBe(
+      'proto.csv:3: column human: "constructor" is not pass/fail, 1/0 or true/false',
+    )
     writeFileSync(path.join(dir, 'nojudge.csv'), 'id,human,judge\n1,pass,pass\n2,,\n')
     expect((await cli(['nojudge.csv', '--json'], '', dir)).json().message).toBe(
       "nojudge.csv:3: columns human and judge are both empty; give the judge's verdict (UNKNOWN if it gave no answer: an error verdict) or delete the row",
