@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import { findChromium } from '../core/report/pdf'
+import { findChromium, HEADLESS_CHROMIUM_ARGS } from '../core/report/pdf'
 import { createServices } from '../core/services'
 import { createSettingsStore } from '../core/settings'
 import { startServer } from '../server'
@@ -19,17 +19,6 @@ declare const document: {
 declare const window: { dispatchEvent(event: unknown): boolean }
 declare const KeyboardEvent: new (type: string, init: { key: string; code: string }) => unknown
 declare function requestAnimationFrame(callback: () => void): number
-
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-]
 
 /**
  * The Label screen: a session of the bench project's 5 KB traces, then `1` (pass) pressed once
@@ -108,7 +97,7 @@ export const uiBench: BenchSuite = async ({ quick, log }) => {
   })
   await services.handlers['project.open']({ path })
   const server = await startServer({ handlers: services.handlers, rendererDir, port: 0, host: '127.0.0.1' })
-  const browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ARGS })
+  const browser = await chromium.launch({ executablePath: browserPath, headless: true, args: HEADLESS_CHROMIUM_ARGS })
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     const loads = await pageLoads(page, server.url, quick ? 2 : 5)

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core'
-import { findChromium } from '../../electron/core/report/pdf'
+import { findChromium, HEADLESS_CHROMIUM_ARGS } from '../../electron/core/report/pdf'
 import { repoRoot } from '../helpers/paths'
 
 /**
@@ -32,16 +32,7 @@ export interface LaunchOptions {
   project?: string
 }
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-]
+export const CHROMIUM_ARGS = HEADLESS_CHROMIUM_ARGS
 const screenshotDir = join(repoRoot, 'test-results', 'e2e')
 
 export function electronBinary(): string | null {

@@ -29,6 +29,21 @@ export function findChromium(env: NodeJS.ProcessEnv): string | null {
 }
 
 /**
+ * The flags Playwright launches headless Chromium with for the e2e tests and `assay bench`: as
+ * root (no sandbox), without a GPU, and with nothing fetched in the background.
+ */
+export const HEADLESS_CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+]
+
+/**
  * PDF through headless Chromium (the CLI and `assay serve`; the desktop app prints with
  * Electron). The HTML is a local file with a CSP that forbids every request.
  */

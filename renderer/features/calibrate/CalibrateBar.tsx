@@ -1,6 +1,7 @@
 import type { RefObject } from 'react'
-import { ERROR_POLICY_NAMES, IntervalMethodSchema, type Targets } from '../../../shared/calibrate'
-import { ERROR_POLICIES, INTERVAL_METHODS, type ErrorPolicy } from '../../../shared/stats'
+import { IntervalMethodSchema, type Targets } from '../../../shared/calibrate'
+import { INTERVAL_METHODS } from '../../../shared/stats'
+import { ErrorPolicyField } from '../../components/ErrorPolicyField'
 import { METHOD_NAMES, type CalibrateParams } from './format'
 import { NumberField } from './NumberField'
 
@@ -57,23 +58,12 @@ export function CalibrateBar({
           ))}
         </select>
       </label>
-      <label>
-        <span>
-          Error verdicts <kbd>e</kbd>
-        </span>
-        <select
-          value={params.errors}
-          onChange={(ev) => onParams({ ...params, errors: ev.target.value as ErrorPolicy })}
-          data-testid="calibrate-errors"
-          title="What a judge answer of UNKNOWN/ERROR counts as, in the matrices and the estimate"
-        >
-          {ERROR_POLICIES.map((p) => (
-            <option key={p} value={p}>
-              {ERROR_POLICY_NAMES[p]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ErrorPolicyField
+        value={params.errors}
+        onChange={(errors) => onParams({ ...params, errors })}
+        testId="calibrate-errors"
+        title="What a judge answer of UNKNOWN/ERROR counts as, in the matrices and the estimate"
+      />
       <NumberField
         label="B"
         min={100}

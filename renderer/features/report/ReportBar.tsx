@@ -1,6 +1,6 @@
-import { ERROR_POLICY_NAMES } from '../../../shared/calibrate'
 import type { ReportFormat } from '../../../shared/report/data'
-import { ERROR_POLICIES, INTERVAL_METHODS, type ErrorPolicy } from '../../../shared/stats'
+import { INTERVAL_METHODS, type ErrorPolicy } from '../../../shared/stats'
+import { ErrorPolicyField } from '../../components/ErrorPolicyField'
 import { useStore } from '../../store'
 import { selectReportJudges } from '../../store/slices/report'
 
@@ -51,22 +51,7 @@ export function ReportBar({
           ))}
         </select>
       </label>
-      <label>
-        <span>
-          Error verdicts <kbd>e</kbd>
-        </span>
-        <select
-          value={choice.errors}
-          onChange={(e) => onErrors(e.target.value as ErrorPolicy)}
-          data-testid="report-errors"
-        >
-          {ERROR_POLICIES.map((p) => (
-            <option key={p} value={p}>
-              {ERROR_POLICY_NAMES[p]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ErrorPolicyField value={choice.errors} onChange={onErrors} testId="report-errors" />
       <div className="setup-actions">
         {FORMATS.map(({ format, name, key }) => (
           <button
