@@ -5,18 +5,16 @@
  */
 import { writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { contract, type Method, type Output, type ParsedInput } from '../../shared/contract'
-import { createServices, type Services } from '../../electron/core/services'
-import { createSettingsStore } from '../../electron/core/settings'
+import type { Services } from '../../electron/core/services'
 import { runCli } from '../helpers/cli'
 import { tempDir } from '../helpers/paths'
+import { contractCaller, testServices } from '../helpers/services'
 
 describe('annotators see each other', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
   let tick = 0
-  const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
+  const call = contractCaller(() => services)
 
   beforeEach(async () => {
     tmp = tempDir()
@@ -31,14 +29,7 @@ describe('annotators see each other', () => {
       ).join('\n'),
     )
     expect((await runCli(['import', 'p.assay', 'traces.jsonl'], tmp.dir)).code).toBe(0)
-    services = createServices({
-      shell: 'serve',
-      version: 'test',
-      settings: createSettingsStore(tmp.file('home')),
-      clock: () => new Date(Date.UTC(2026, 2, 1, 0, 0, tick++)),
-      emit: () => undefined,
-      demoPath: tmp.file('home/demo.assay'),
-    })
+    services = testServices(tmp.file('home'), { clock: () => new Date(Date.UTC(2026, 2, 1, 0, 0, tick++)) })
     await call('project.open', { path: tmp.file('p.assay') })
   })
   afterEach(() => {

@@ -1,11 +1,10 @@
 import Database from 'better-sqlite3'
 import { writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { contract, type Method, type Output, type ParsedInput } from '../../shared/contract'
-import { createServices, type Services } from '../../electron/core/services'
-import { createSettingsStore } from '../../electron/core/settings'
+import type { Services } from '../../electron/core/services'
 import { runCli } from '../helpers/cli'
 import { tempDir } from '../helpers/paths'
+import { contractCaller, testServices } from '../helpers/services'
 
 /** A trace file with no label column, as a user's first export looks. */
 const TRACES = Array.from({ length: 12 }, (_, i) =>
@@ -15,19 +14,11 @@ const TRACES = Array.from({ length: 12 }, (_, i) =>
 describe('criteria are first-class', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
-  const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
+  const call = contractCaller(() => services)
 
   beforeEach(async () => {
     tmp = tempDir()
-    services = createServices({
-      shell: 'serve',
-      version: 'test',
-      settings: createSettingsStore(tmp.file('home')),
-      clock: () => new Date('2026-03-01T00:00:00Z'),
-      emit: () => undefined,
-      demoPath: tmp.file('home/demo.assay'),
-    })
+    services = testServices(tmp.file('home'))
     await call('settings.set', { annotator: 'ann' })
   })
   afterEach(() => {

@@ -6,7 +6,6 @@
 import { readFileSync, existsSync, writeFileSync } from 'node:fs'
 import { PassThrough, Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { contract, type Method, type Output, type ParsedInput } from '../../shared/contract'
 import { EMPTY_MAPPING } from '../../shared/import'
 import { writeDemoProject } from '../../electron/core/demo'
 import { DOWNLOAD_TTL_MS } from '../../electron/core/downloads'
@@ -16,14 +15,14 @@ import { createServices, type Services } from '../../electron/core/services'
 import { createSettingsStore } from '../../electron/core/settings'
 import { runCli } from '../helpers/cli'
 import { tempDir } from '../helpers/paths'
+import { contractCaller } from '../helpers/services'
 
 describe('export from the app (export.run)', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
   let now = Date.UTC(2026, 0, 1)
   let saveTo: string | null = null
-  const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
+  const call = contractCaller(() => services)
   const start = (shell: 'electron' | 'serve') => {
     services = createServices({
       shell,

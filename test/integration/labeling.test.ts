@@ -2,34 +2,23 @@ import Database from 'better-sqlite3'
 import { writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EMPTY_MAPPING } from '../../shared/import'
-import type { Method, Output, ParsedInput } from '../../shared/contract'
-import { contract } from '../../shared/contract'
 import { writeDemoProject } from '../../electron/core/demo'
-import { createServices, type Services } from '../../electron/core/services'
-import { createSettingsStore } from '../../electron/core/settings'
+import type { Services } from '../../electron/core/services'
 import { tempDir } from '../helpers/paths'
+import { contractCaller, testServices } from '../helpers/services'
 
 describe('labeling sessions (core)', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
   let project: string
   let tick = 0
-  /** Calls a handler the way both shells do: input parsed by the contract first. */
-  const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
+  const call = contractCaller(() => services)
 
   beforeEach(async () => {
     tmp = tempDir()
     project = tmp.file('demo.assay')
     writeDemoProject(project, { unlabeled: 200 })
-    services = createServices({
-      shell: 'serve',
-      version: 'test',
-      settings: createSettingsStore(tmp.file('home')),
-      clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, tick++)),
-      emit: () => undefined,
-      demoPath: tmp.file('home/demo.assay'),
-    })
+    services = testServices(tmp.file('home'), { clock: () => new Date(Date.UTC(2026, 0, 1, 0, 0, tick++)) })
     await call('project.open', { path: project })
     await call('settings.set', { annotator: 'ann' })
   })

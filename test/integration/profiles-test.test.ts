@@ -5,10 +5,10 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { contract, type Method, type Output, type ParsedInput } from '../../shared/contract'
 import { createServices, type Services } from '../../electron/core/services'
 import { createSettingsStore } from '../../electron/core/settings'
 import { tempDir } from '../helpers/paths'
+import { contractCaller } from '../helpers/services'
 
 /** An endpoint that lists one model and records the Authorization header of each request. */
 async function modelsServer(): Promise<{ baseUrl: string; seen: string[]; close: () => Promise<void> }> {
@@ -31,8 +31,7 @@ async function modelsServer(): Promise<{ baseUrl: string; seen: string[]; close:
 describe('profiles.test', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
-  const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
+  const call = contractCaller(() => services)
   beforeEach(() => {
     tmp = tempDir()
     services = createServices({

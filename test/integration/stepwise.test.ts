@@ -2,13 +2,12 @@ import Database from 'better-sqlite3'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { contract, type Method, type Output, type ParsedInput } from '../../shared/contract'
 import type { Taxonomy } from '../../shared/domain'
 import type { ImportReport } from '../../shared/import'
-import { createServices, type Services } from '../../electron/core/services'
-import { createSettingsStore } from '../../electron/core/settings'
+import type { Services } from '../../electron/core/services'
 import { runCli } from '../helpers/cli'
 import { hasShared, repoRoot, sharedData, tempDir } from '../helpers/paths'
+import { contractCaller, testServices } from '../helpers/services'
 
 const FIXTURE = resolve(repoRoot, 'test/fixtures/agent-states.jsonl')
 const HW5 = resolve(sharedData, 'ai-evals-course-recipe-chatbot/homeworks/hw5/reference_files/labeled_traces.jsonl')
@@ -418,18 +417,10 @@ describe('step-wise labels: last successful state × first failing state', () =>
 describe('step-wise labels in the app', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
-  const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
+  const call = contractCaller(() => services)
   beforeEach(async () => {
     tmp = tempDir('assay-stepwise-app-')
-    services = createServices({
-      shell: 'serve',
-      version: 'test',
-      settings: createSettingsStore(tmp.file('home')),
-      clock: () => new Date('2026-03-01T00:00:00Z'),
-      emit: () => undefined,
-      demoPath: tmp.file('home/demo.assay'),
-    })
+    services = testServices(tmp.file('home'))
     await call('settings.set', { annotator: 'ann' })
     await call('project.create', { path: tmp.file('p.assay') })
   })

@@ -8,16 +8,15 @@ import { startLlmServer, type LlmServer } from '../../electron/bench/llm-server'
 import { writeDemoProject } from '../../electron/core/demo'
 import { createServices, type Services } from '../../electron/core/services'
 import { createSettingsStore } from '../../electron/core/settings'
-import { contract, type Method, type Output, type ParsedInput } from '../../shared/contract'
 import { tempDir } from '../helpers/paths'
+import { contractCaller } from '../helpers/services'
 
 describe('taxonomy.suggest', () => {
   let tmp: ReturnType<typeof tempDir>
   let server: LlmServer
   let services: Services
   let reply: (prompt: string) => string
-  const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
+  const call = contractCaller(() => services)
 
   beforeEach(async () => {
     tmp = tempDir()

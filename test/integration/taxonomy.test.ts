@@ -1,31 +1,22 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { contract, type Method, type Output, type ParsedInput } from '../../shared/contract'
 import { writeDemoProject } from '../../electron/core/demo'
 import { humanize } from '../../electron/core/import/mapping/suggest-judgements'
-import { createServices, type Services } from '../../electron/core/services'
-import { createSettingsStore } from '../../electron/core/settings'
+import type { Services } from '../../electron/core/services'
 import { hasShared, repoRoot, tempDir } from '../helpers/paths'
+import { contractCaller, testServices } from '../helpers/services'
 
 const dataDir = resolve(repoRoot, '../shared/data')
 
 describe('failure taxonomy (axial coding)', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
-  const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
+  const call = contractCaller(() => services)
 
   beforeEach(async () => {
     tmp = tempDir()
-    services = createServices({
-      shell: 'serve',
-      version: 'test',
-      settings: createSettingsStore(tmp.file('home')),
-      clock: () => new Date('2026-03-01T00:00:00Z'),
-      emit: () => undefined,
-      demoPath: tmp.file('home/demo.assay'),
-    })
+    services = testServices(tmp.file('home'))
     await call('settings.set', { annotator: 'ann' })
   })
   afterEach(() => {

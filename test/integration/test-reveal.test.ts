@@ -4,32 +4,24 @@
  * `test.revealed` event, and the Data table's rows that said `hidden` show the verdict.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createServices, type Services } from '../../electron/core/services'
-import { createSettingsStore } from '../../electron/core/settings'
+import type { Services } from '../../electron/core/services'
 import { writeDemoProject } from '../../electron/core/demo'
-import { contract, type AnyEvent, type Method, type Output, type ParsedInput } from '../../shared/contract'
+import { type AnyEvent } from '../../shared/contract'
 import { tempDir } from '../helpers/paths'
+import { contractCaller, testServices } from '../helpers/services'
 
 describe('revealing test results', () => {
   let tmp: ReturnType<typeof tempDir>
   let services: Services
   let events: AnyEvent[]
-  const call = async <M extends Method>(method: M, input: unknown): Promise<Output<M>> =>
-    await services.handlers[method](contract[method].input.parse(input) as ParsedInput<M>)
+  const call = contractCaller(() => services)
 
   beforeEach(async () => {
     tmp = tempDir()
     const project = tmp.file('demo.assay')
     writeDemoProject(project)
     events = []
-    services = createServices({
-      shell: 'serve',
-      version: 'test',
-      settings: createSettingsStore(tmp.file('home')),
-      clock: () => new Date('2026-03-01T00:00:00Z'),
-      emit: (event) => void events.push(event),
-      demoPath: tmp.file('home/demo.assay'),
-    })
+    services = testServices(tmp.file('home'), { emit: (event) => void events.push(event) })
     await call('project.open', { path: project })
   })
   afterEach(() => {
