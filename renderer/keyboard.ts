@@ -298,6 +298,12 @@ export const keymap = [
     description:
       'Error verdicts (UNKNOWN/ERROR answers): left out → counted as Fail (the course convention) → counted as Pass',
   },
+  {
+    id: 'calibrate.audit',
+    keys: ['a'],
+    scope: 'Calibrate',
+    description: "Audit production: draw items stratified by the judge's verdict and label them blind (extends the audit)",
+  },
   { id: 'calibrate.close', keys: ['Escape'], scope: 'Calibrate', description: 'Close the item list' },
   { id: 'report.build', keys: ['b'], scope: 'Report', description: 'Build the report (shows test results: recorded)' },
   { id: 'report.html', keys: ['h'], scope: 'Report', description: 'Save the report as self-contained HTML' },

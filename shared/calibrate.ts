@@ -4,6 +4,7 @@
  * slices and comparisons around it. Every number comes from `shared/stats`.
  */
 import { z } from 'zod'
+import { Alternatives } from './audit'
 import { Split, Verdict } from './domain'
 import { ERROR_POLICIES, errorPolicyEffect, type ErrorPolicy } from './stats/error-policy'
 import { INTERVAL_METHODS } from './stats/estimate'
@@ -193,6 +194,8 @@ export const CalibrationView = z.object({
   /** Every version of this judge, and the latest version of every other judge (one row per failure mode). */
   compare: z.array(CompareRow),
   allModes: AllModes,
+  /** Rogan–Gladen beside PPI++ and the production audit, with "label next" (issue 18). */
+  alternatives: Alternatives,
 })
 export type CalibrationView = z.infer<typeof CalibrationView>
 

@@ -35,6 +35,7 @@ import {
   PreviewResult,
 } from './import'
 import type { Envelope } from './errors'
+import { AuditRequest, AuditStarted } from './audit'
 import { CalibrateRequest, CalibrationView, CellItem, CellRequest, Targets } from './calibrate'
 import { REPORT_FORMATS, ReportData, ReportRequest } from './report/data'
 import { ExportRequest, ExportResult } from './export'
@@ -432,6 +433,11 @@ export const contract = {
     output: Targets,
     gate: 'write',
   },
+  /**
+   * Draws production items for a version's audit, stratified by its verdict (a new audit, or the newest extended),
+   * and starts a blind session that labels them.
+   */
+  'audit.start': { input: AuditRequest, output: AuditStarted, gate: 'write' },
   /** The items of one confusion-matrix cell: critique beside the human note. */
   'calibrate.cell': {
     input: CellRequest,

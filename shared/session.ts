@@ -39,7 +39,15 @@ export const SESSION_ORDERS = [
     title: 'Self-consistency re-label (10%)',
     hint: 'A blind second look at a random 10% of the items you labeled; agreement with yourself is reported as κ.',
   },
+  {
+    id: 'audit',
+    title: 'Production audit (label next)',
+    hint: "The production items an audit drew by the judge's verdict, spread so each label narrows the interval most; started from Calibrate → Audit production.",
+  },
 ] as const
+
+/** Orders a session can be started with from its setup ('audit' starts from Calibrate, with its draw). */
+export const PICKABLE_ORDERS = SESSION_ORDERS.filter((o) => o.id !== 'audit')
 
 export type SessionOrder = (typeof SESSION_ORDERS)[number]['id']
 export const SESSION_ORDER_IDS: readonly SessionOrder[] = SESSION_ORDERS.map((o) => o.id)

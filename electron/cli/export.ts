@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeFileSync } from 'node:fs'
+import { auditCounts } from '../core/audit'
 import { openContext } from '../core/context'
 import { ERROR_POLICIES, type ErrorPolicy } from '../../shared/stats'
 import { judgyArrays, judgyErrorsMessage } from '../core/report/judgy'
@@ -9,6 +10,7 @@ import { CliError, type Command } from './command'
 
 const usage = `Usage: assay export PROJECT [--format csv|jsonl] [--history] [--out FILE] [--json]
        assay export PROJECT --judgy --judge NAME [--errors exclude|fail|pass] [--out FILE]
+       assay export PROJECT --audit --judge NAME [--out FILE]
 
 Writes one row per item: id, dataset, kind, input, output, messages, steps, metadata, and per
 criterion its current human verdict, note, annotator, time and split, and the verdict and
@@ -28,6 +30,10 @@ critique of each judge version. \`assay import\` reads the file back.
                takes 0/1 only: exclude (default) leaves the item out of the arrays, as the
                Calibrate screen does by default, and says how many on standard error; fail
                writes 0 (the AI-evals course's convention); pass writes 1
+  --audit      instead, the counts of the production audit of a judge's newest version (see
+               \`assay audit\`): {"strata": [{"name", "N", "n", "humanPass"}, ...]} — each
+               stratum's size and its drawn items labeled pass or fail, as \`assay estimate
+               FILE --method stratified\` reads them (the Calibrate screen's audit estimate)
   --out FILE   write to FILE (default: standard output)
   --json       with --out, print {"path", "rows", "format"} when done`
 
@@ -44,6 +50,7 @@ export const exportCommand: Command = {
         history: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         judgy: { type: 'boolean', default: false },
+        audit: { type: 'boolean', default: false },
         judge: { type: 'string' },
         errors: { type: 'string' },
       },
@@ -58,10 +65,12 @@ export const exportCommand: Command = {
         'bad_arguments',
         '--json reports on a file written with --out; without --out the export itself goes to standard output.',
       )
-    if (values.judgy !== Boolean(values.judge))
+    if (values.judgy && values.audit)
+      throw new CliError('bad_arguments', '--judgy and --audit are two exports: choose one.')
+    if ((values.judgy || values.audit) !== Boolean(values.judge))
       throw new CliError(
         'bad_arguments',
-        '--judgy and --judge NAME go together: `assay export PROJECT --judgy --judge NAME --out arrays.json`.',
+        '--judgy (or --audit) and --judge NAME go together: `assay export PROJECT --judgy --judge NAME --out arrays.json`.',
       )
     if (values.errors !== undefined && !values.judgy)
       throw new CliError(
@@ -76,6 +85,18 @@ export const exportCommand: Command = {
     const d = openContext(resolve(io.cwd, positionals[0]))
     const { db } = d
     try {
+      if (values.audit && values.judge) {
+        const counts = `${JSON.stringify(auditCounts(d, values.judge))}\n`
+        if (values.out) writeFileSync(resolve(io.cwd, values.out), counts)
+        io.stdout(
+          values.out
+            ? values.json
+              ? `${JSON.stringify({ path: resolve(io.cwd, values.out), format: 'audit' })}\n`
+              : `Wrote the audit's counts to ${resolve(io.cwd, values.out)}.\n`
+            : counts,
+        )
+        return 0
+      }
       if (values.judgy && values.judge) {
         const policy = (values.errors ?? 'exclude') as ErrorPolicy
         const judgy = judgyArrays(d, values.judge, policy)

@@ -1,5 +1,6 @@
 import { version } from '../../package.json'
 import { toErrorData } from '../../shared/errors'
+import { auditCommand } from './audit'
 import { benchCommand } from './bench'
 import { CliError, type CliIo, type Command } from './command'
 import { criterionCommand } from './criterion'
@@ -22,6 +23,7 @@ export const commands: Record<string, Command> = {
   judge: judgeCommand,
   demo: demoCommand,
   estimate: estimateCommand,
+  audit: auditCommand,
   report: reportCommand,
   taxonomy: taxonomyCommand,
   bench: benchCommand,

@@ -21,6 +21,8 @@ import {
   type IntervalMethod,
 } from '../../shared/stats'
 import { DEFAULT_METHOD } from '../../shared/stats/estimate'
+import { ROGAN_GLADEN_INTERVALS } from '../../shared/audit'
+import { alternatives } from './calibrate-alternatives'
 import { allModes, compare, slices } from './calibrate-compare'
 import { bin, estimateInput, matricesOf, referenceDraws, refusalOf, versionContext } from './calibrate-matrices'
 import type { EvaluationContext } from './context'
@@ -92,6 +94,14 @@ export function calibrate(d: EvaluationContext, r: CalibrateRequest): Calibratio
     slices: slices(d, v.id, labeled, r, attempt.result ? attempt.result.counts : null),
     compare: compare(d, judge.id, r.confidence, policy),
     allModes: allModes(d, r),
+    alternatives: alternatives(d, {
+      versionId: v.id,
+      criterionId: judge.criterionId,
+      counts: attempt.result ? attempt.result.counts : null,
+      roganGladen: attempt.result,
+      roganGladenInterval: ROGAN_GLADEN_INTERVALS[method] ?? method,
+      confidence: r.confidence,
+    }),
   }
 }
 

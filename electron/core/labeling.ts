@@ -32,6 +32,8 @@ export function createSession(d: LabelingContext, settings: SessionSettings): Se
   const base = traceCriterion(d, settings.criterionId)
   const criterionId = settings.step ? d.repos.criteria.forStep(base, settings.step, now) : base.id
   const ids = chosenItems(d, settings)
+  if (settings.order === 'audit' && !settings.ids)
+    throw new AppError('invalid_input', 'An audit session labels the items an audit drew: start it from Calibrate → Audit production.')
   if (settings.order === 'stratified-metadata' && !settings.stratifyKey)
     throw new AppError('invalid_input', 'A stratified session needs a metadata field to stratify by: choose one.')
   const candidates = d.repos.sessions.candidates(ids, criterionId, annotator, {
@@ -39,7 +41,11 @@ export function createSession(d: LabelingContext, settings: SessionSettings): Se
     toolCalls: settings.order === 'tool-calls',
     conflict: settings.order === 'adjudicate',
   })
-  const queue = orderSession(candidates, settings.order, settings.seed, settings.size)
+  // An audit's queue is its draw, in the order it was drawn: nothing reorders a random sample.
+  const queue =
+    settings.order === 'audit'
+      ? ids.slice(0, settings.size)
+      : orderSession(candidates, settings.order, settings.seed, settings.size)
   if (queue.length === 0) {
     const why =
       settings.order === 'relabel'

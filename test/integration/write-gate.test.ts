@@ -103,6 +103,7 @@ const inputs: { [M in Method]: (ids: Ids) => Input<M> } = {
   'calibrate.get': (ids) => ({ versionId: ids.recordedVersionId, revealTest: true }),
   'calibrate.targets': () => ({ criterionId: 1, targets: { target: 0.9, minimum: 0.8 } }),
   'calibrate.cell': (ids) => ({ versionId: ids.recordedVersionId, split: 'test', human: 'pass', judge: 'pass' }),
+  'audit.start': (ids) => ({ versionId: ids.recordedVersionId, size: 5 }),
   'report.get': () => ({}),
   'report.render': () => ({ format: 'md' }),
   'import.detect': (ids) => ({ path: ids.csv }),

@@ -68,7 +68,9 @@ export function assignSplits(d: EvaluationContext, criterionId: number): Labeled
 
 /** After a pass or fail label on an item: places it (and any other labeled item still without one) in its split. */
 export function placeLabeled(d: SplitDeps, criterionId: number, itemId: number): void {
-  if (d.repos.splits.of(criterionId, itemId) === null) assign(d, criterionId)
+  if (d.repos.splits.of(criterionId, itemId) !== null) return
+  if (d.repos.audits.drawnItems(criterionId).has(itemId)) return // an audit's item stays in production
+  assign(d, criterionId)
 }
 
 /** `assignSplits` over `SplitDeps`: for an import, which writes the placements in bulk. */
@@ -76,11 +78,13 @@ export function assign(d: SplitDeps, criterionId: number): LabeledRow[] {
   const ratios = d.repos.splits.ratios(criterionId)
   return d.transaction(() => {
     const rows = d.repos.splits.labeled(criterionId)
+    // A production audit's items are drawn by the judge's verdict: in a split they would bias TPR and TNR.
+    const audited = d.repos.audits.drawnItems(criterionId)
     for (const verdict of ['pass', 'fail'] as const) {
       const ofClass = rows.filter((r) => r.verdict === verdict)
       const placed: Record<SplitName, number> = { train: 0, dev: 0, test: 0 }
       for (const r of ofClass) if (r.split) placed[r.split]++
-      const fresh = ofClass.filter((r) => !r.split)
+      const fresh = ofClass.filter((r) => !r.split && !audited.has(r.itemId))
       const splits = placeClass(
         placed,
         fresh.map((r) => ({ itemId: r.itemId, rank: splitRank(ratios.seed, criterionId, r.externalId) })),

@@ -55,6 +55,7 @@ export function orderSession(
   let sorted: Candidate[]
   switch (order) {
     case 'random':
+    case 'audit': // its draw's order is kept by createSession; a random order otherwise
     case 'relabel':
     case 'adjudicate':
       sorted = pool.sort(random)

@@ -34,7 +34,8 @@ export function judgyArrays(
   const verdicts = d.repos.judges.latestVerdicts(version.id).sort((a, b) => a.itemId - b.itemId)
   for (const v of verdicts) {
     const l = labeled.get(v.itemId)
-    const human = l && (l.verdict === 'pass' || l.verdict === 'fail') ? l.verdict : null
+    // A labeled item without a split (an audit's draw) is production, as on the Calibrate screen.
+    const human = l && (l.verdict === 'pass' || l.verdict === 'fail') && l.split !== null ? l.verdict : null
     if (human !== null && l?.split !== 'test') continue
     if (v.verdict === 'error') errors[human === null ? 'unlabeled' : human]++
     const bit =

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { DEFAULT_AUDIT_SIZE } from '../../../shared/audit'
 import { DEFAULT_TARGETS, type Targets } from '../../../shared/calibrate'
 import { DEFAULT_METHOD, ERROR_POLICIES } from '../../../shared/stats'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { selectCalibrateCell, selectCalibrateChoices, selectCalibrationView } from '../../store/slices/calibrate'
+import { Alternatives } from './Alternatives'
 import { CalibrateBar } from './CalibrateBar'
 import { EstimatePanel } from './EstimatePanel'
 import type { CalibrateParams } from './format'
@@ -39,6 +41,9 @@ export function CalibrateScreen() {
   const closeCell = useStore((s) => s.closeCalibrateCell)
   const saveCalibrateTargets = useStore((s) => s.saveCalibrateTargets)
   const leaveCalibrate = useStore((s) => s.leaveCalibrate)
+  const startAudit = useStore((s) => s.startAudit)
+  const resumeAudit = useStore((s) => s.resumeAudit)
+  const [auditSize, setAuditSize] = useState(DEFAULT_AUDIT_SIZE)
   // The version picked; until the user picks one, the first choice.
   const [picked, setPicked] = useState<number | null>(null)
   const versionId = picked ?? choices?.[0]?.versionId ?? null
@@ -97,6 +102,8 @@ export function CalibrateScreen() {
   const nextPolicy = ERROR_POLICIES[(ERROR_POLICIES.indexOf(params.errors) + 1) % ERROR_POLICIES.length]
   useKeyAction('calibrate.errors', () => setParams({ ...params, errors: nextPolicy }))
   useKeyAction('calibrate.close', closeCell, cell !== null)
+  const audit = () => view && void startAudit(view.judge.versionId, auditSize)
+  useKeyAction('calibrate.audit', audit, view !== null)
 
   if (choices === null) return <div className="calibrate-loading muted">Loading…</div>
   if (choices.length === 0)
@@ -138,6 +145,13 @@ export function CalibrateScreen() {
             onFix={fix}
           />
           <EstimatePanel view={view} params={params} onParams={setParams} />
+          <Alternatives
+            alternatives={view.alternatives}
+            size={auditSize}
+            onSize={setAuditSize}
+            onAudit={audit}
+            onResume={(id) => void resumeAudit(id)}
+          />
         </div>
       )}
     </div>

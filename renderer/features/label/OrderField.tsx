@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import type { Output } from '../../../shared/contract'
 import type { ItemFilter } from '../../../shared/domain'
-import { SESSION_ORDERS, type SessionOrder } from '../../../shared/session'
+import { PICKABLE_ORDERS, SESSION_ORDERS, type SessionOrder } from '../../../shared/session'
 import { useStore } from '../../store'
 
 type Unlabeled = Output<'sessions.counts'>
@@ -54,7 +54,7 @@ export function OrderField({
       <label>
         Order
         <select value={order} onChange={(e) => setOrder(e.target.value as SessionOrder)}>
-          {SESSION_ORDERS.map((o) => (
+          {PICKABLE_ORDERS.map((o) => (
             <option key={o.id} value={o.id}>
               {o.title}
               {countOf(o.id)}

@@ -39,6 +39,10 @@ export interface CalibrateSlice {
   closeCalibrateCell: () => void
   /** Stores a criterion's TPR/TNR targets; resolves to whether it worked. */
   saveCalibrateTargets: (criterionId: number, targets: Targets) => Promise<boolean>
+  /** Draws production items for the version's audit and opens the blind session that labels them. */
+  startAudit: (versionId: number, size: number) => Promise<void>
+  /** Opens the session of an audit's earlier draw, to go on labeling it. */
+  resumeAudit: (sessionId: number) => Promise<void>
   /** Forgets the screen's data when it closes: it is fetched afresh when it opens. */
   leaveCalibrate: () => void
 }
@@ -88,6 +92,14 @@ export const createCalibrateSlice: StateCreator<Store, [], [], CalibrateSlice> =
     closeCalibrateCell: () => patch({ cell: null }),
     async saveCalibrateTargets(criterionId, targets) {
       return (await request(() => call('calibrate.targets', { criterionId, targets }))) !== null
+    },
+    async startAudit(versionId, size) {
+      const started = await request(() => call('audit.start', { versionId, size }))
+      if (started) get().openSession(started.session)
+    },
+    async resumeAudit(sessionId) {
+      const session = await request(() => call('sessions.get', { id: sessionId }))
+      if (session) get().openSession(session)
     },
     leaveCalibrate() {
       const { generation, request: at } = get().calibrate

@@ -29,8 +29,9 @@ describe('migrations', () => {
       '0006-split-origin',
       '0007-overall',
       '0008-label-states',
+      '0009-audits',
     ])
-    expect(LATEST_VERSION).toBe(8)
+    expect(LATEST_VERSION).toBe(9)
   })
 
   it('0001-initial creates the data model on an empty file and marks it as Assay', () => {

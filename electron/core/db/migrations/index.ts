@@ -6,6 +6,7 @@ import { sql as targets } from './0005-targets'
 import { sql as splitOrigin } from './0006-split-origin'
 import { sql as overall } from './0007-overall'
 import { sql as labelStates } from './0008-label-states'
+import { sql as audits } from './0009-audits'
 
 /**
  * Schema migrations in order; migration i brings `PRAGMA user_version` from i to i + 1. Append
@@ -20,6 +21,7 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0006-split-origin', sql: splitOrigin },
   { name: '0007-overall', sql: overall },
   { name: '0008-label-states', sql: labelStates },
+  { name: '0009-audits', sql: audits },
 ]
 
 export const LATEST_VERSION = migrations.length

@@ -1,4 +1,5 @@
 import type { Db } from '../open'
+import { auditsRepo } from './audits'
 import { criteriaRepo } from './criteria'
 import { itemsRepo } from './items'
 import { judgesRepo } from './judges'
@@ -19,6 +20,7 @@ export function createRepos(db: Db) {
     sessions: sessionsRepo(db),
     splits: splitsRepo(db),
     taxonomy: taxonomyRepo(db),
+    audits: auditsRepo(db),
   }
 }
 export type Repos = ReturnType<typeof createRepos>

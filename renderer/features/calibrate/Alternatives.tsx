@@ -1,0 +1,197 @@
+import type { Alternatives as AlternativesView, AuditView, LabelNext, MethodEstimate } from '../../../shared/audit'
+import { f3 } from './format'
+
+type Row = { name: string; assumes: string; estimate: MethodEstimate | null; why: string | null; testid: string }
+
+/**
+ * Fewer labels for the same certainty (issue 18): Rogan–Gladen beside PPI++ and the production
+ * audit, each with its interval's name, the labels it used, its width against Rogan–Gladen's and the
+ * assumption it needs; then the audit's strata and "label next" for each.
+ */
+export function Alternatives({
+  alternatives: a,
+  size,
+  onSize,
+  onAudit,
+  onResume,
+}: {
+  alternatives: AlternativesView
+  size: number
+  onSize: (size: number) => void
+  onAudit: () => void
+  onResume: (sessionId: number) => void
+}) {
+  const rows: Row[] = [
+    {
+      name: 'Rogan–Gladen (course)',
+      assumes: 'TPR and TNR carry over from the test split to production',
+      estimate: a.roganGladen,
+      why: a.roganGladen ? null : 'needs the test split (see above)',
+      testid: 'alt-rg',
+    },
+    { name: 'PPI++', assumes: a.ppiAssumption, estimate: a.ppi, why: a.ppiRefusal, testid: 'alt-ppi' },
+    {
+      name: 'Production audit',
+      assumes: 'none beyond its own random draw (only the items it drew count)',
+      estimate: a.audit?.estimate ?? null,
+      why: a.audit ? a.audit.refusal : 'no audit yet: press a to draw one',
+      testid: 'alt-audit',
+    },
+  ]
+  const base = a.roganGladen ? a.roganGladen.upper - a.roganGladen.lower : null
+  return (
+    <section className="alternatives" data-testid="alternatives" aria-labelledby="alternatives-title">
+      <h2 id="alternatives-title">Fewer labels for the same certainty</h2>
+      <table className="compare">
+        <thead>
+          <tr>
+            <th scope="col">Estimator</th>
+            <th scope="col">θ̂</th>
+            <th scope="col">Interval</th>
+            <th scope="col">Labels used</th>
+            <th scope="col">Width ÷ Rogan–Gladen</th>
+            <th scope="col">Assumes</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.name} data-testid={r.testid}>
+              <th scope="row">{r.name}</th>
+              {r.estimate ? (
+                <>
+                  <td data-testid={`${r.testid}-theta`}>{f3(r.estimate.theta)}</td>
+                  <td>
+                    <span data-testid={`${r.testid}-interval`}>
+                      [{f3(r.estimate.lower)}, {f3(r.estimate.upper)}]
+                    </span>{' '}
+                    <span className="muted small">{r.estimate.interval}</span>
+                  </td>
+                  <td>{r.estimate.labels}</td>
+                  <td>{base ? f3((r.estimate.upper - r.estimate.lower) / base) : '—'}</td>
+                </>
+              ) : (
+                <td colSpan={4} className="muted" data-testid={`${r.testid}-why`}>
+                  {r.why}
+                </td>
+              )}
+              <td className="muted small">{r.assumes}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {a.disagreement && (
+        <p className="warnings" role="alert" data-testid="alt-disagreement">
+          {a.disagreement}
+        </p>
+      )}
+      <NextLine title="Label next (Rogan–Gladen)" next={a.next.roganGladen} />
+      <NextLine title="Label next (audit)" next={a.next.audit} />
+      <AuditControls audit={a.audit} size={size} onSize={onSize} onAudit={onAudit} onResume={onResume} />
+    </section>
+  )
+}
+
+function NextLine({ title, next }: { title: string; next: LabelNext | null }) {
+  if (!next) return null
+  return (
+    <p className="advice">
+      <strong>{title}:</strong> {next.message}{' '}
+      <span className="muted">
+        Width {f3(next.widthNow)} now, about {f3(next.widthAfter)} after {next.more} more labels.
+      </span>
+    </p>
+  )
+}
+
+function AuditControls({
+  audit,
+  size,
+  onSize,
+  onAudit,
+  onResume,
+}: {
+  audit: AuditView | null
+  size: number
+  onSize: (size: number) => void
+  onAudit: () => void
+  onResume: (sessionId: number) => void
+}) {
+  const open = audit ? audit.drawn - audit.labeled - audit.strata.reduce((n, s) => n + s.deferred, 0) : 0
+  return (
+    <div className="audit" data-testid="audit">
+      <p>
+        <label>
+          Draw{' '}
+          <input
+            type="number"
+            min={1}
+            max={10000}
+            value={size}
+            aria-label="Items to draw"
+            onChange={(ev) => {
+              const n = Number(ev.target.value)
+              if (Number.isInteger(n) && n >= 1 && n <= 10_000) onSize(n)
+            }}
+          />{' '}
+          production items
+        </label>{' '}
+        <button type="button" onClick={onAudit} aria-keyshortcuts="a" data-testid="audit-start">
+          {audit ? 'Extend the audit' : 'Audit production'} <kbd>a</kbd>
+        </button>{' '}
+        {audit?.sessionId != null && open > 0 && (
+          <button type="button" onClick={() => audit.sessionId !== null && onResume(audit.sessionId)}>
+            Resume its session ({open} to label)
+          </button>
+        )}
+      </p>
+      {audit && <AuditStrata audit={audit} />}
+    </div>
+  )
+}
+
+function AuditStrata({ audit }: { audit: AuditView }) {
+  return (
+    <>
+      <table className="compare" data-testid="audit-strata">
+        <caption className="muted small">
+          Audit #{audit.id}, seed {audit.seed}: the judge&apos;s verdict on production splits it into strata; each
+          weighs N/ΣN.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Stratum</th>
+            <th scope="col">N</th>
+            <th scope="col">Drawn</th>
+            <th scope="col">Labeled</th>
+            <th scope="col">Human pass</th>
+            <th scope="col">Deferred</th>
+          </tr>
+        </thead>
+        <tbody>
+          {audit.strata.map((s) => (
+            <tr key={s.name}>
+              <th scope="row">{s.name}</th>
+              <td>{s.N}</td>
+              <td>{s.drawn}</td>
+              <td>{s.n}</td>
+              <td>{s.humanPass}</td>
+              <td>{s.deferred}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {audit.warnings.length > 0 && (
+        <ul className="warnings">
+          {audit.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+      <p className="muted small">
+        Recompute: <code className="mono">assay estimate --method stratified</code> with{' '}
+        <code className="mono">{JSON.stringify(audit.estimateInput)}</code> (or{' '}
+        <code className="mono">assay export PROJECT --audit --judge NAME</code>).
+      </p>
+    </>
+  )
+}
