@@ -23,6 +23,14 @@ export type StatsErrorCode =
   | 'bad_option'
   /** `exact` enumeration asked for more test items than it can enumerate quickly. */
   | 'too_large_for_exact'
+  /** Stratified audit: no strata given. */
+  | 'no_strata'
+  /** Stratified audit: a stratum whose N, n or humanPass is not an integer with 0 ≤ humanPass ≤ n ≤ N, N > 0. */
+  | 'bad_stratum'
+  /** Stratified audit: a stratum with no labeled item. */
+  | 'empty_stratum'
+  /** PPI: fewer than 2 labeled items or no production item. */
+  | 'too_few'
 
 /** A failure with a stable machine-readable code and a message that says what to do about it. */
 export class StatsError extends Error {
