@@ -109,3 +109,48 @@ export type Alternatives = z.infer<typeof Alternatives>
 
 export const AuditStarted = z.object({ audit: AuditView, session: SessionView, message: z.string() })
 export type AuditStarted = z.infer<typeof AuditStarted>
+
+/** One row of the side-by-side table: an estimator, its estimate (or why there is none) and what it assumes. */
+export interface AlternativeRow {
+  key: 'rg' | 'ppi' | 'audit'
+  name: string
+  assumes: string
+  estimate: MethodEstimate | null
+  why: string | null
+  /** Its interval's width over Rogan–Gladen's; null without both. */
+  widthRatio: number | null
+}
+
+/** The side-by-side rows, the same on Calibrate, in the report and its Markdown. */
+export function alternativeRows(a: Alternatives): AlternativeRow[] {
+  const rg = a.roganGladen
+  const ratio = (e: MethodEstimate | null) =>
+    e && rg && rg.upper > rg.lower ? (e.upper - e.lower) / (rg.upper - rg.lower) : null
+  const audit = a.audit?.estimate ?? null
+  return [
+    {
+      key: 'rg',
+      name: 'Rogan–Gladen (course)',
+      assumes: 'TPR and TNR carry over from the test split to production',
+      estimate: rg,
+      why: rg ? null : 'needs the test split and production verdicts',
+      widthRatio: ratio(rg),
+    },
+    {
+      key: 'ppi',
+      name: 'PPI++',
+      assumes: a.ppiAssumption,
+      estimate: a.ppi,
+      why: a.ppiRefusal,
+      widthRatio: ratio(a.ppi),
+    },
+    {
+      key: 'audit',
+      name: 'Production audit',
+      assumes: 'nothing beyond its own random draw (only the items it drew count)',
+      estimate: audit,
+      why: a.audit ? a.audit.refusal : 'no audit yet (Calibrate → Audit production, or `assay audit`)',
+      widthRatio: ratio(audit),
+    },
+  ]
+}

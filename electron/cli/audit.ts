@@ -47,7 +47,10 @@ export const auditCommand: Command = {
       },
     })
     if (positionals.length !== 1 || !values.judge)
-      throw new CliError('bad_arguments', 'audit needs PROJECT and --judge NAME, e.g. `assay audit evals.assay --judge diet --size 60`.')
+      throw new CliError(
+        'bad_arguments',
+        'audit needs PROJECT and --judge NAME, e.g. `assay audit evals.assay --judge diet --size 60`.',
+      )
     const size = whole(values.size, '--size', DEFAULT_AUDIT_SIZE)
     const seed = whole(values.seed, '--seed', 1)
     const annotator = values.annotator?.trim() || 'cli'
@@ -59,7 +62,10 @@ export const auditCommand: Command = {
       if (values.status) {
         const view = auditView(d, version.id, 0.95)
         if (!view)
-          throw new CliError('not_found', `Version ${version.version} of "${judge.name}" has no audit yet: run \`assay audit\` without --status.`)
+          throw new CliError(
+            'not_found',
+            `Version ${version.version} of "${judge.name}" has no audit yet: run \`assay audit\` without --status.`,
+          )
         io.stdout(values.json ? `${JSON.stringify(view)}\n` : status(view))
         return 0
       }
@@ -99,4 +105,3 @@ function status(a: AuditView): string {
   )
   return `Audit ${a.id} (seed ${a.seed}):\n${lines.join('\n')}\n`
 }
-

@@ -8,7 +8,9 @@
 import type { AuditRequest, AuditStarted, AuditStratum, AuditView } from '../../shared/audit'
 import { AuditRequest as AuditRequestSchema } from '../../shared/audit'
 import { AppError } from '../../shared/errors'
-import { isStatsError, neymanAllocation, stratifiedEstimate, type Stratum } from '../../shared/stats'
+import { isStatsError } from '../../shared/stats'
+import { neymanAllocation } from '../../shared/stats/allocation'
+import { stratifiedEstimate, type Stratum } from '../../shared/stats/stratified'
 import { versionContext } from './calibrate-matrices'
 import type { ProjectContext } from './context'
 import type { AuditRow, AuditStratumFrame } from './db/repos/audits'
@@ -157,11 +159,7 @@ function interleave(batch: readonly number[][]): number[] {
 }
 
 /** The version's newest audit with its estimate (or why there is none yet); null when it has none. */
-export function auditView(
-  d: Pick<AuditContext, 'repos'>,
-  versionId: number,
-  confidence: number,
-): AuditView | null {
+export function auditView(d: Pick<AuditContext, 'repos'>, versionId: number, confidence: number): AuditView | null {
   const audit = d.repos.audits.latest(versionId)
   if (!audit) return null
   const strata = strataOf(d, audit)
@@ -182,10 +180,9 @@ export function auditView(
       refusal = error.message
     }
   }
-  const sessionId = d.repos.audits.draws(audit.id, audit.criterionId).reduce<number | null>(
-    (a, x) => (x.sessionId !== null && (a === null || x.sessionId > a) ? x.sessionId : a),
-    null,
-  )
+  const sessionId = d.repos.audits
+    .draws(audit.id, audit.criterionId)
+    .reduce<number | null>((a, x) => (x.sessionId !== null && (a === null || x.sessionId > a) ? x.sessionId : a), null)
   return {
     id: audit.id,
     seed: audit.seed,

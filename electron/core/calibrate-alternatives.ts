@@ -6,15 +6,9 @@
 import type { Alternatives, AuditView, MethodEstimate } from '../../shared/audit'
 import type { SessionSettings } from '../../shared/domain'
 import { SESSION_ORDERS, type SessionOrder } from '../../shared/session'
-import {
-  auditNext,
-  isStatsError,
-  ppiEstimate,
-  PPI_ASSUMPTION,
-  rgNext,
-  type CalibrationCounts,
-  type EstimateResult,
-} from '../../shared/stats'
+import { isStatsError, type CalibrationCounts, type EstimateResult } from '../../shared/stats'
+import { auditNext, rgNext } from '../../shared/stats/allocation'
+import { ppiEstimate, PPI_ASSUMPTION } from '../../shared/stats/ppi'
 import { auditView } from './audit'
 import type { EvaluationContext } from './context'
 
@@ -59,7 +53,9 @@ export function alternatives(d: EvaluationContext, o: AlternativesInput): Altern
     ]),
     next: {
       roganGladen: rg && o.counts ? { more: NEXT_LABELS, ...pick(rgNext(o.counts, NEXT_LABELS, o.confidence)) } : null,
-      audit: audit?.estimate ? { more: NEXT_LABELS, ...pick(auditNext(strataOf(audit), NEXT_LABELS, o.confidence)) } : null,
+      audit: audit?.estimate
+        ? { more: NEXT_LABELS, ...pick(auditNext(strataOf(audit), NEXT_LABELS, o.confidence)) }
+        : null,
     },
   }
 }

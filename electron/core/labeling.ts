@@ -33,7 +33,10 @@ export function createSession(d: LabelingContext, settings: SessionSettings): Se
   const criterionId = settings.step ? d.repos.criteria.forStep(base, settings.step, now) : base.id
   const ids = chosenItems(d, settings)
   if (settings.order === 'audit' && !settings.ids)
-    throw new AppError('invalid_input', 'An audit session labels the items an audit drew: start it from Calibrate → Audit production.')
+    throw new AppError(
+      'invalid_input',
+      'An audit session labels the items an audit drew: start it from Calibrate → Audit production.',
+    )
   if (settings.order === 'stratified-metadata' && !settings.stratifyKey)
     throw new AppError('invalid_input', 'A stratified session needs a metadata field to stratify by: choose one.')
   const candidates = d.repos.sessions.candidates(ids, criterionId, annotator, {

@@ -1,3 +1,4 @@
+import { alternativeRows, type Alternatives } from '../audit'
 import { Histogram } from '../charts/Histogram'
 import { Pareto } from '../charts/Pareto'
 import {
@@ -186,6 +187,7 @@ function JudgeSection({ j }: { j: ReportJudge }) {
       ) : (
         <p className="refusal">{j.refusal}</p>
       )}
+      <AlternativesTable a={j.alternatives} />
       <h3>
         Judge quality (targets: TPR and TNR ≥ {j.targets.target}, minimum {j.targets.minimum})
       </h3>
@@ -292,5 +294,53 @@ function MatrixView({ m }: { m: Matrix }) {
         ) : null}
       </p>
     </div>
+  )
+}
+
+/** Rogan–Gladen beside PPI++ and the production audit: θ̂, interval, labels used, width ratio, assumption. */
+function AlternativesTable({ a }: { a: Alternatives }) {
+  return (
+    <>
+      <h3>Side by side: fewer labels for the same certainty</h3>
+      <table className="alternatives">
+        <thead>
+          <tr>
+            <th>estimator</th>
+            <th>θ̂</th>
+            <th>interval</th>
+            <th>labels used</th>
+            <th>width ÷ Rogan–Gladen</th>
+            <th>assumes</th>
+          </tr>
+        </thead>
+        <tbody>
+          {alternativeRows(a).map((r) => (
+            <tr key={r.key}>
+              <th>{r.name}</th>
+              {r.estimate ? (
+                <>
+                  <td>{f3(r.estimate.theta)}</td>
+                  <td>
+                    [{f3(r.estimate.lower)}, {f3(r.estimate.upper)}] — {r.estimate.interval}
+                  </td>
+                  <td>{r.estimate.labels}</td>
+                  <td>{f3(r.widthRatio)}</td>
+                </>
+              ) : (
+                <td colSpan={4}>{r.why}</td>
+              )}
+              <td>{r.assumes}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {a.disagreement && <p className="warnings">{a.disagreement}</p>}
+      {a.audit && (
+        <p>
+          Audit #{a.audit.id} (seed {a.audit.seed}):{' '}
+          {a.audit.strata.map((s) => `${s.name} N = ${s.N}, ${s.n} labeled (${s.humanPass} pass)`).join('; ')}.
+        </p>
+      )}
+    </>
   )
 }

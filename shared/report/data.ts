@@ -4,6 +4,7 @@
  * as is; `docs/report.schema.json` is generated from this schema (a test keeps them equal).
  */
 import { z } from 'zod'
+import { Alternatives } from '../audit'
 import { CellItem, ErrorPolicySchema, EstimateView, Histogram, Matrix, Production } from '../calibrate'
 
 export const REPORT_SCHEMA = 'assay.report/v1'
@@ -36,6 +37,8 @@ export const ReportJudge = z.object({
   disagreements: z.array(CellItem),
   /** The exact command that recomputes the estimate from these counts. */
   command: z.string().nullable(),
+  /** Rogan–Gladen beside PPI++ and the production audit (issue 18). */
+  alternatives: Alternatives,
 })
 export type ReportJudge = z.infer<typeof ReportJudge>
 

@@ -9,6 +9,7 @@ import {
   type Matrix,
 } from '../calibrate'
 import { profileField, type ReportData, type ReportJudge } from './data'
+import { alternativeRows, type Alternatives } from '../audit'
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x.toFixed(3))
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`)
@@ -46,6 +47,7 @@ function judgeSection(j: ReportJudge): string[] {
   const e = j.estimate
   if (e) out.push(estimateTable(e), ...e.warnings.map((w) => `- ⚠ ${w.message}`))
   else out.push(`No corrected rate: ${j.refusal ?? ''}`)
+  out.push('', '### Side by side: fewer labels for the same certainty', '', alternativesTable(j.alternatives))
   out.push(
     '',
     `### Judge quality (targets: TPR and TNR ≥ ${j.targets.target}, minimum ${j.targets.minimum})`,
@@ -162,4 +164,25 @@ function matrix(m: Matrix): string {
       ['human: fail', m.fp, m.tn],
     ],
   )}\n\nTPR ${rateText(m.tpr, 'Pass')} · TNR ${rateText(m.tnr, 'Fail')}${m.errors ? ` · ${matrixErrorsText(m)}` : ''}`
+}
+
+/** Rogan–Gladen beside PPI++ and the production audit, as a Markdown table with the disagreement and the strata. */
+function alternativesTable(a: Alternatives): string {
+  const rows = alternativeRows(a).map((r) =>
+    r.estimate
+      ? `| ${r.name} | ${f3(r.estimate.theta)} | [${f3(r.estimate.lower)}, ${f3(r.estimate.upper)}] ${r.estimate.interval} | ${r.estimate.labels} | ${f3(r.widthRatio)} | ${r.assumes} |`
+      : `| ${r.name} | — | ${r.why ?? ''} | | | ${r.assumes} |`,
+  )
+  const audit = a.audit
+    ? [
+        `Audit #${a.audit.id} (seed ${a.audit.seed}): ${a.audit.strata.map((s) => `${s.name} N = ${s.N}, ${s.n} labeled (${s.humanPass} pass)`).join('; ')}.`,
+      ]
+    : []
+  return [
+    '| estimator | θ̂ | interval | labels used | width ÷ Rogan–Gladen | assumes |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => r.replaceAll('\n', ' ')),
+    ...(a.disagreement ? ['', `⚠ ${a.disagreement}`] : []),
+    ...(audit.length ? ['', ...audit] : []),
+  ].join('\n')
 }

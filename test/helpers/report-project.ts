@@ -9,7 +9,7 @@ import { judgeProject, type FixtureItem } from './judge-project'
 export function reportProject(
   path: string,
   o: { splits: ('train' | 'dev' | 'test' | 'unlabeled')[]; note?: string },
-): ProjectContext & { versionId: number } {
+): ProjectContext & { versionId: number; criterionId: number; ids: Map<string, number> } {
   const items: FixtureItem[] = []
   let n = 140
   const add = (split: 'train' | 'dev' | 'test' | undefined, count: number) => {

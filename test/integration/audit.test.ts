@@ -9,7 +9,7 @@ import { startAudit, auditView } from '../../electron/core/audit'
 import { calibrate } from '../../electron/core/calibrate'
 import { createSession, saveLabel } from '../../electron/core/labeling'
 import { CalibrateRequest } from '../../shared/calibrate'
-import { stratifiedEstimate } from '../../shared/stats'
+import { stratifiedEstimate } from '../../shared/stats/stratified'
 import { tempDir } from '../helpers/paths'
 import { reportProject } from '../helpers/report-project'
 

@@ -129,6 +129,7 @@ function judgeSection(d: EvaluationContext, judgeId: number, versionId: number, 
     histogram: view.histogram,
     interpretation: interpret(view, test, targets),
     disagreements,
+    alternatives: view.alternatives,
     command: e
       ? `echo '${JSON.stringify(e.estimateInput)}' | assay estimate --input - --method ${e.method}${e.iterations !== null ? ` --iterations ${e.iterations}` : ''} --seed ${e.seed} --confidence ${e.confidence}${errorsFlag(e)} --json`
       : null,

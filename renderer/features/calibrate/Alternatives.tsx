@@ -1,7 +1,10 @@
-import type { Alternatives as AlternativesView, AuditView, LabelNext, MethodEstimate } from '../../../shared/audit'
+import {
+  alternativeRows,
+  type Alternatives as AlternativesView,
+  type AuditView,
+  type LabelNext,
+} from '../../../shared/audit'
 import { f3 } from './format'
-
-type Row = { name: string; assumes: string; estimate: MethodEstimate | null; why: string | null; testid: string }
 
 /**
  * Fewer labels for the same certainty (issue 18): Rogan–Gladen beside PPI++ and the production
@@ -21,24 +24,7 @@ export function Alternatives({
   onAudit: () => void
   onResume: (sessionId: number) => void
 }) {
-  const rows: Row[] = [
-    {
-      name: 'Rogan–Gladen (course)',
-      assumes: 'TPR and TNR carry over from the test split to production',
-      estimate: a.roganGladen,
-      why: a.roganGladen ? null : 'needs the test split (see above)',
-      testid: 'alt-rg',
-    },
-    { name: 'PPI++', assumes: a.ppiAssumption, estimate: a.ppi, why: a.ppiRefusal, testid: 'alt-ppi' },
-    {
-      name: 'Production audit',
-      assumes: 'none beyond its own random draw (only the items it drew count)',
-      estimate: a.audit?.estimate ?? null,
-      why: a.audit ? a.audit.refusal : 'no audit yet: press a to draw one',
-      testid: 'alt-audit',
-    },
-  ]
-  const base = a.roganGladen ? a.roganGladen.upper - a.roganGladen.lower : null
+  const rows = alternativeRows(a)
   return (
     <section className="alternatives" data-testid="alternatives" aria-labelledby="alternatives-title">
       <h2 id="alternatives-title">Fewer labels for the same certainty</h2>
@@ -55,22 +41,22 @@ export function Alternatives({
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.name} data-testid={r.testid}>
+            <tr key={r.key} data-testid={`alt-${r.key}`}>
               <th scope="row">{r.name}</th>
               {r.estimate ? (
                 <>
-                  <td data-testid={`${r.testid}-theta`}>{f3(r.estimate.theta)}</td>
+                  <td data-testid={`alt-${r.key}-theta`}>{f3(r.estimate.theta)}</td>
                   <td>
-                    <span data-testid={`${r.testid}-interval`}>
+                    <span data-testid={`alt-${r.key}-interval`}>
                       [{f3(r.estimate.lower)}, {f3(r.estimate.upper)}]
                     </span>{' '}
                     <span className="muted small">{r.estimate.interval}</span>
                   </td>
                   <td>{r.estimate.labels}</td>
-                  <td>{base ? f3((r.estimate.upper - r.estimate.lower) / base) : '—'}</td>
+                  <td>{f3(r.widthRatio)}</td>
                 </>
               ) : (
-                <td colSpan={4} className="muted" data-testid={`${r.testid}-why`}>
+                <td colSpan={4} className="muted" data-testid={`alt-${r.key}-why`}>
                   {r.why}
                 </td>
               )}

@@ -66,9 +66,7 @@ export function auditsRepo(db: Db) {
      WHERE d.audit_id = @audit AND a.criterion_id = @c ORDER BY d.position`,
   )
   const drawnOf = db
-    .prepare(
-      'SELECT DISTINCT d.item_id FROM audit_draws d JOIN audits a ON a.id = d.audit_id WHERE a.criterion_id = ?',
-    )
+    .prepare('SELECT DISTINCT d.item_id FROM audit_draws d JOIN audits a ON a.id = d.audit_id WHERE a.criterion_id = ?')
     .pluck()
   const testOrigins = db.prepare(
     `SELECT cur.session_id AS sessionId, s.settings_json AS settings FROM (${CURRENT_LABELS_OF_CRITERION}) cur
@@ -83,9 +81,7 @@ export function auditsRepo(db: Db) {
     testLabelOrigins: (criterionId: number) =>
       testOrigins.all({ c: criterionId }) as { sessionId: number | null; settings: string | null }[],
     create: (a: Omit<AuditRow, 'id'>): number =>
-      Number(
-        insert.run(a.versionId, a.criterionId, a.seed, JSON.stringify(a.strata), a.createdAt).lastInsertRowid,
-      ),
+      Number(insert.run(a.versionId, a.criterionId, a.seed, JSON.stringify(a.strata), a.createdAt).lastInsertRowid),
     /** A version's newest audit, if it has one. */
     latest: (versionId: number) => toRow(latest.get(versionId) as AuditRecord | undefined),
     byId: (id: number) => toRow(byId.get(id) as AuditRecord | undefined),
@@ -98,8 +94,7 @@ export function auditsRepo(db: Db) {
       for (const r of rows) addDraw.run(auditId, r.itemId, r.stratum, r.position, sessionId, at)
     },
     /** Every item the audit drew, in draw order, with its current label on `criterionId`. */
-    draws: (auditId: number, criterionId: number) =>
-      draws.all({ audit: auditId, c: criterionId }) as AuditDraw[],
+    draws: (auditId: number, criterionId: number) => draws.all({ audit: auditId, c: criterionId }) as AuditDraw[],
     /** Items any audit of the criterion drew: they never join its train/dev/test split. */
     drawnItems: (criterionId: number) => new Set(drawnOf.all(criterionId) as number[]),
   }
