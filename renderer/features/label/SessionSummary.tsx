@@ -37,6 +37,12 @@ export function SessionSummary({ session }: { session: SessionView }) {
         </p>
       )}
       <h2>The judge against your labels</h2>
+      {session.settings.order === 'audit' && (
+        <p className="muted" data-testid="audit-summary-note">
+          These items were drawn by the judge&apos;s verdict (a production audit), so the rates below are not the
+          judge&apos;s TPR and TNR: the audit&apos;s estimate is on Calibrate (<kbd>Alt+6</kbd>).
+        </p>
+      )}
       <LiveMatrix items={session.items} />
       <p className="muted">
         <kbd>←</kbd> back to the last item · <kbd>Home</kbd> first item · <kbd>u</kbd> undo · <kbd>s</kbd> new session
