@@ -6,7 +6,7 @@ import { openContext } from '../core/context'
 import { ERROR_POLICIES, type ErrorPolicy } from '../../shared/stats'
 import { judgyArrays, judgyErrorsMessage } from '../core/report/judgy'
 import { exportHistory, exportItems, exportToFile } from '../core/export'
-import { CliError, type Command } from './command'
+import { CliError, type CliIo, type Command } from './command'
 
 const usage = `Usage: assay export PROJECT [--format csv|jsonl] [--history] [--out FILE] [--json]
        assay export PROJECT --judgy --judge NAME [--errors exclude|fail|pass] [--out FILE]
@@ -86,31 +86,15 @@ export const exportCommand: Command = {
     const { db } = d
     try {
       if (values.audit && values.judge) {
-        const counts = `${JSON.stringify(auditCounts(d, values.judge))}\n`
-        if (values.out) writeFileSync(resolve(io.cwd, values.out), counts)
-        io.stdout(
-          values.out
-            ? values.json
-              ? `${JSON.stringify({ path: resolve(io.cwd, values.out), format: 'audit' })}\n`
-              : `Wrote the audit's counts to ${resolve(io.cwd, values.out)}.\n`
-            : counts,
-        )
+        writeObject(io, values, auditCounts(d, values.judge), { format: 'audit', what: "the audit's counts" })
         return 0
       }
       if (values.judgy && values.judge) {
         const policy = (values.errors ?? 'exclude') as ErrorPolicy
         const judgy = judgyArrays(d, values.judge, policy)
-        const arrays = `${JSON.stringify(judgy.arrays)}\n`
         const note = judgyErrorsMessage(judgy.errors, policy)
         if (note) io.stderr(`${note}\n`)
-        if (values.out) writeFileSync(resolve(io.cwd, values.out), arrays)
-        io.stdout(
-          values.out
-            ? values.json
-              ? `${JSON.stringify({ path: resolve(io.cwd, values.out), format: 'judgy' })}\n`
-              : `Wrote judgy's arrays to ${resolve(io.cwd, values.out)}.\n`
-            : arrays,
-        )
+        writeObject(io, values, judgy.arrays, { format: 'judgy', what: "judgy's arrays" })
         return 0
       }
       if (!values.out) {
@@ -131,4 +115,21 @@ export const exportCommand: Command = {
       d.close()
     }
   },
+}
+
+/** One JSON object to standard output, or to --out FILE with a line (or --json) that says where. */
+function writeObject(
+  io: CliIo,
+  values: { out?: string; json: boolean },
+  object: unknown,
+  o: { format: string; what: string },
+): void {
+  const text = `${JSON.stringify(object)}\n`
+  if (!values.out) {
+    io.stdout(text)
+    return
+  }
+  const path = resolve(io.cwd, values.out)
+  writeFileSync(path, text)
+  io.stdout(values.json ? `${JSON.stringify({ path, format: o.format })}\n` : `Wrote ${o.what} to ${path}.\n`)
 }

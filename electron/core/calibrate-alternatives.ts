@@ -15,7 +15,7 @@ import type { EvaluationContext } from './context'
 /** How many more labels "label next" projects the width for. */
 export const NEXT_LABELS = 60
 
-/** Orders whose items are a random sample of what the session chose from (a re-label or adjudication keeps the item). */
+/** Orders that take a random sample of what the session chose from (a re-label or adjudication keeps its item). */
 const RANDOM_ORDERS: readonly SessionOrder[] = ['random', 'unlabeled', 'unlabeled-mine', 'relabel', 'adjudicate']
 
 export interface AlternativesInput {
