@@ -74,7 +74,7 @@ export function startAudit(d: AuditContext, request: AuditRequest): AuditStarted
         .sort((a, b) => rank(audit.seed, a) - rank(audit.seed, b) || a - b)
         .slice(0, counts[h] ?? 0),
     )
-    const queue = interleave(batch)
+    const queue = labelNextOrder(batch, state)
     if (queue.length === 0)
       throw new AppError('invalid_input', `The audit has drawn every production item of version ${v.version} already.`)
     const session = createSession(d, {
@@ -148,14 +148,30 @@ function strataOf(d: Pick<AuditContext, 'repos'>, audit: AuditRow): AuditStratum
 }
 
 /**
- * A batch's items in the order that keeps every prefix close to the batch's allocation: the j-th item of a stratum
- * that gets a_h comes at (j + ½)/a_h. Labeling stopped early still leaves a well-spread sample.
+ * "Label next": a batch's items in the order that shrinks the interval most per label — each next item from the
+ * stratum whose next label removes the most of the variance Σ W_h²·S_h²/n_h (S_h from the labels so far, with
+ * a prior so a stratum of one verdict keeps weight; n_h counting what is drawn already). Labeling stopped early
+ * still leaves the best sample of that size the batch allows.
  */
-function interleave(batch: readonly number[][]): number[] {
-  return batch
-    .flatMap((ids, h) => ids.map((id, j) => ({ id, at: (j + 0.5) / ids.length, h })))
-    .sort((a, b) => a.at - b.at || a.h - b.h)
-    .map((x) => x.id)
+function labelNextOrder(batch: readonly number[][], state: readonly AuditStratum[]): number[] {
+  const total = state.reduce((a, s) => a + s.N, 0)
+  const counts = state.map((s) => s.drawn)
+  const taken = batch.map(() => 0)
+  const gain = (h: number): number => {
+    const s = state[h]
+    const p = (s.humanPass + 1) / (s.n + 2)
+    const k = counts[h] + 1
+    return (s.N / total) ** 2 * p * (1 - p) * (1 / k - 1 / (k + 1))
+  }
+  const out: number[] = []
+  for (;;) {
+    let best = -1
+    for (let h = 0; h < batch.length; h++)
+      if (taken[h] < batch[h].length && (best < 0 || gain(h) > gain(best))) best = h
+    if (best < 0) return out
+    out.push(batch[best][taken[best]++])
+    counts[best]++
+  }
 }
 
 /** The version's newest audit with its estimate (or why there is none yet); null when it has none. */

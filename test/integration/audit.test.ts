@@ -44,6 +44,12 @@ describe('production audit', () => {
     expect(session.items).toHaveLength(12)
     // Only production items (no train/dev/test label) are drawn.
     for (const i of session.items) expect(i.externalId >= 'chat-00164').toBe(true)
+    // Label next: the first items come from the stratum whose label removes the most variance (the larger one,
+    // with no labels yet), and the smaller one follows before the larger is used up.
+    const verdictOf = new Map(d.repos.judges.latestVerdicts(d.versionId).map((v) => [v.itemId, v.verdict]))
+    const order = session.items.map((i) => verdictOf.get(i.id))
+    expect(order[0]).toBe('pass')
+    expect(order.slice(0, 6)).toContain('fail')
     expect(audit.estimate).toBeNull()
     expect(audit.refusal).toMatch(/Label at least one drawn item of every stratum/)
     // The same seed on a fresh copy draws the same items.
