@@ -175,7 +175,10 @@ export function tQuantile(p: number, df: number): number {
 /** The reference's checks, with messages that say what to do. */
 function checkCounts(c: PpiCounts, confidence: number): void {
   if (!(confidence > 0 && confidence < 1)) {
-    throw new StatsError('bad_confidence', `confidence must be between 0 and 1 (exclusive), got ${confidence}; e.g. 0.95`)
+    throw new StatsError(
+      'bad_confidence',
+      `confidence must be between 0 and 1 (exclusive), got ${confidence}; e.g. 0.95`,
+    )
   }
   for (const key of ['tp', 'fn', 'fp', 'tn', 'k', 'm'] as const) {
     if (!(Number.isSafeInteger(c[key]) && c[key] >= 0)) {
@@ -183,7 +186,10 @@ function checkCounts(c: PpiCounts, confidence: number): void {
     }
   }
   if (c.k > c.m) {
-    throw new StatsError('bad_counts', `k (${c.k}) is the number of production items judged pass, so it cannot exceed m (${c.m})`)
+    throw new StatsError(
+      'bad_counts',
+      `k (${c.k}) is the number of production items judged pass, so it cannot exceed m (${c.m})`,
+    )
   }
   const n = c.tp + c.fn + c.fp + c.tn
   if (n < 2 || c.m < 1) {

@@ -92,7 +92,7 @@ export function stratifiedWith(strata: readonly Stratum[], confidence: number, i
   })
   const se = Math.sqrt(variance)
   const { lower, upper } = id.endsWith('-neff-fpc')
-    ? effectiveN(strata, theta, labels, z, id === 'jeffreys-neff-fpc' ? confidence : null)
+    ? effectiveN(strata, theta, z, id === 'jeffreys-neff-fpc' ? confidence : null)
     : mover(theta, parts)
   const result = {
     method: 'stratified' as const,
@@ -163,10 +163,8 @@ function wilsonCc(y: number, n: number, z: number): [number, number] {
   const p = y / n
   const q = 1 - p
   const den = 2 * (n + z * z)
-  const lower =
-    y === 0 ? 0 : (2 * n * p + z * z - 1 - z * Math.sqrt(z * z - 2 - 1 / n + 4 * p * (n * q + 1))) / den
-  const upper =
-    y === n ? 1 : (2 * n * p + z * z + 1 + z * Math.sqrt(z * z + 2 - 1 / n + 4 * p * (n * q - 1))) / den
+  const lower = y === 0 ? 0 : (2 * n * p + z * z - 1 - z * Math.sqrt(z * z - 2 - 1 / n + 4 * p * (n * q + 1))) / den
+  const upper = y === n ? 1 : (2 * n * p + z * z + 1 + z * Math.sqrt(z * z + 2 - 1 / n + 4 * p * (n * q - 1))) / den
   return [Math.max(0, lower), Math.min(1, upper)]
 }
 
@@ -177,7 +175,6 @@ function wilsonCc(y: number, n: number, z: number): [number, number] {
 function effectiveN(
   strata: readonly Stratum[],
   theta: number,
-  labels: number,
   z: number,
   jeffreys: number | null,
 ): { lower: number; upper: number } {
@@ -192,7 +189,9 @@ function effectiveN(
     centre += w * pt
     v += (w * w * (1 - s.n / s.N) * pt * (1 - pt)) / s.n
   }
-  const nEff = v > 0 ? Math.min(1e12, (centre * (1 - centre)) / v) : labels
+  // Every stratum fully labeled: a census, θ̂ is the production rate itself.
+  if (v === 0) return { lower: theta, upper: theta }
+  const nEff = (centre * (1 - centre)) / v
   if (jeffreys !== null) {
     const x = theta * nEff
     const alpha = 1 - jeffreys
@@ -208,10 +207,16 @@ function effectiveN(
 /** The reference's checks, in its order, with messages that say what to do. */
 function checkStrata(strata: readonly Stratum[], confidence: number): void {
   if (!(confidence > 0 && confidence < 1)) {
-    throw new StatsError('bad_confidence', `confidence must be between 0 and 1 (exclusive), got ${confidence}; e.g. 0.95`)
+    throw new StatsError(
+      'bad_confidence',
+      `confidence must be between 0 and 1 (exclusive), got ${confidence}; e.g. 0.95`,
+    )
   }
   if (strata.length === 0) {
-    throw new StatsError('no_strata', 'no strata: give at least one stratum of production (e.g. judge pass, judge fail)')
+    throw new StatsError(
+      'no_strata',
+      'no strata: give at least one stratum of production (e.g. judge pass, judge fail)',
+    )
   }
   strata.forEach((s, i) => {
     const where = `strata[${i}] ("${s.name}")`
