@@ -8,6 +8,7 @@
  */
 import { StatsError } from './errors'
 import { normalQuantile, zForConfidence } from './normal'
+import { clip01 } from './rogan-gladen'
 
 /** What the UI says beside a PPI++ estimate: the assumption it rests on, against Rogan–Gladen's. */
 export const PPI_ASSUMPTION =
@@ -144,8 +145,9 @@ export function ppiWith(counts: PpiCounts, confidence: number, id: PpiIntervalId
   return { ...result, warnings: ppiWarnings(result, k) }
 }
 
+/** θ̂ ± q·se clipped to [0, 1] (θ̂ itself may lie outside it: the rectifier is unbounded). */
 function symmetric(theta: number, se: number, q: number): { lower: number; upper: number } {
-  return { lower: Math.max(0, theta - q * se), upper: Math.min(1, theta + q * se) }
+  return { lower: clip01(theta - q * se), upper: clip01(theta + q * se) }
 }
 
 /** Wilson's interval for θ̂ at the effective sample size n* = θ̂(1 − θ̂)/se² (n when se = 0). */
