@@ -6,7 +6,6 @@
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CliIo } from '../../electron/cli/command'
 import { estimateCommand } from '../../electron/cli/estimate'
