@@ -2,7 +2,8 @@
  * `assay bench` rows for the statistics core (DESIGN §6): the judgy-compatible bootstrap at
  * n = 1 000, m = 100 000, B = 20 000 must take ≤ 10 ms, measured beside a naive index-resampling
  * implementation in the same run; the other interval methods are timed too, and the full run adds
- * a larger coverage simulation than the unit test can afford.
+ * a larger coverage simulation than the unit test can afford. The coverage suite of the production audit and
+ * PPI++ (issue 18, `audit-coverage.ts`) runs in both: small with --quick, large otherwise.
  */
 import { countsToArrays, indexBootstrapDraws } from '../../shared/stats/bootstrap'
 import {
@@ -19,6 +20,15 @@ import {
   type IntervalMethod,
 } from '../../shared/stats/estimate'
 import { createRng } from '../../shared/stats/rng'
+import {
+  AUDIT_SCENARIOS,
+  formatAuditCoverageTable,
+  simulateAuditCoverage,
+  widthRatio,
+  type AuditCoverageCell,
+} from '../../shared/stats/audit-coverage'
+import { AUDIT_INTERVAL, AUDIT_INTERVALS, type AuditIntervalId } from '../../shared/stats/stratified'
+import { PPI_INTERVAL, PPI_INTERVALS, type PpiIntervalId } from '../../shared/stats/ppi'
 import type { BenchRow, BenchSuite } from './types'
 
 /** n = 1 000 test items (TPR 0.9, TNR 0.8), m = 100 000 production verdicts, 70% judged Pass. */
@@ -99,6 +109,7 @@ export const statsBench: BenchSuite = ({ quick, log }) => {
   }
 
   if (!quick) rows.push(...coverageRows(log))
+  rows.push(...auditCoverageRows(quick, log))
   return Promise.resolve(rows)
 }
 
@@ -127,4 +138,76 @@ function coverageRows(log: (line: string) => void): BenchRow[] {
       note: `share of data sets whose 95% interval contains θ; worst of ${mine.length} scenarios (${worst.scenario})`,
     }
   })
+}
+
+/**
+ * Issue 18's coverage suite: the chosen audit and PPI++ intervals beside Lang–Reiczigel on the same labels
+ * (R = 5 000 per scenario; --quick 300), then every candidate interval at R = 2 000 in the log, which is how
+ * the chosen ones were picked (≥ 0.94 in every i.i.d. scenario, narrowest mean width).
+ */
+function auditCoverageRows(quick: boolean, log: (line: string) => void): BenchRow[] {
+  const replicates = quick ? 300 : 5_000
+  const t0 = performance.now()
+  const cells: AuditCoverageCell[] = AUDIT_SCENARIOS.flatMap((s) => simulateAuditCoverage(s, { replicates, seed: 18 }))
+  log(
+    `audit / PPI++ / Lang–Reiczigel coverage at nominal 0.95 (R = ${replicates}), coverage / mean width, ${((performance.now() - t0) / 1000).toFixed(0)} s:`,
+  )
+  for (const line of formatAuditCoverageTable(cells).split('\n')) log(line)
+  if (!quick) logCandidates(log)
+  const worst = (method: string): AuditCoverageCell =>
+    cells.filter((c) => c.iid && c.method === method).reduce((a, b) => (b.coverage < a.coverage ? b : a))
+  const shift = (method: string) => cells.find((c) => !c.iid && c.method === method)
+  const target = (value: number, better: 'lower' | 'higher') => (quick ? {} : { target: { value, better } })
+  const audit = worst(`audit:${AUDIT_INTERVAL}`)
+  const ppi = worst(`ppi:${PPI_INTERVAL}`)
+  const course = cells.find((c) => c.scenario.startsWith('course-like'))?.scenario ?? ''
+  const ppiShift = shift(`ppi:${PPI_INTERVAL}`)
+  const rows: BenchRow[] = [
+    {
+      name: 'stats: coverage of audit (worst i.i.d. scenario)',
+      value: audit.coverage,
+      unit: 'count',
+      ...target(0.94, 'higher'),
+      note: `${AUDIT_INTERVAL}; R = ${replicates}; worst: ${audit.scenario}`,
+    },
+    {
+      name: 'stats: coverage of ppi++ (worst i.i.d. scenario)',
+      value: ppi.coverage,
+      unit: 'count',
+      ...target(0.94, 'higher'),
+      note: `${PPI_INTERVAL}; R = ${replicates}; worst: ${ppi.scenario}`,
+    },
+    {
+      name: 'stats: audit width ÷ Lang–Reiczigel width, course-like',
+      value: widthRatio(cells, course) ?? Number.NaN,
+      unit: 'x',
+      ...target(0.7, 'lower'),
+      note: 'mean widths at the same number of labels',
+    },
+  ]
+  if (ppiShift !== undefined) {
+    rows.push({
+      name: 'stats: coverage of ppi++ under label shift (expected to fail; flagged)',
+      value: ppiShift.coverage,
+      unit: 'count',
+      note: `label_shift warning in ${(100 * (ppiShift.flagged ?? 0)).toFixed(0)}% of runs; audit ${shift(`audit:${AUDIT_INTERVAL}`)?.coverage.toFixed(3) ?? '-'}`,
+    })
+  }
+  return rows
+}
+
+/** Every candidate interval of the audit and of PPI++, R = 2 000, for the record of the choice. */
+function logCandidates(log: (line: string) => void): void {
+  const auditIntervals = Object.keys(AUDIT_INTERVALS) as AuditIntervalId[]
+  const ppiIntervals = Object.keys(PPI_INTERVALS) as PpiIntervalId[]
+  const cells = AUDIT_SCENARIOS.flatMap((s) =>
+    simulateAuditCoverage(s, { replicates: 2_000, seed: 19, auditIntervals, ppiIntervals }),
+  )
+  log('candidate intervals (R = 2000): worst i.i.d. coverage, mean width over i.i.d. scenarios')
+  for (const method of [...new Set(cells.map((c) => c.method))]) {
+    const mine = cells.filter((c) => c.iid && c.method === method)
+    const worst = mine.reduce((a, b) => (b.coverage < a.coverage ? b : a))
+    const width = mine.reduce((a, b) => a + b.meanWidth, 0) / mine.length
+    log(`  ${method.padEnd(28)} ${worst.coverage.toFixed(3)}  ${width.toFixed(4)}  (worst: ${worst.scenario})`)
+  }
 }

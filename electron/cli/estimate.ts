@@ -26,10 +26,12 @@ import {
   type IntervalMethod,
 } from '../../shared/stats'
 import { CliError, type CliIo, type Command } from './command'
+import { EXTRA_METHODS, EXTRA_USAGE, isExtraMethod, runExtraMethod, type ExtraMethod } from './estimate-methods'
 
 const usage = `Usage: assay estimate [FILE] [--input FILE|-] [options]
 
-Bias-corrected pass rate of an LLM judge (Rogan–Gladen) with a confidence interval.
+Bias-corrected pass rate of an LLM judge (Rogan–Gladen) with a confidence interval; or the
+production audit, PPI++, or all side by side (--method stratified | ppi | compare, below).
 Reads FILE, --input FILE, or standard input (also with --input -).
 
 Input formats (detected from the content):
@@ -53,7 +55,8 @@ Input formats (detected from the content):
 
 Options:
   --input FILE|-      input file, or - for standard input
-  --method M          ${INTERVAL_METHODS.join(' | ')} (default ${DEFAULT_METHOD})
+  --method M          ${INTERVAL_METHODS.join(' | ')} (default ${DEFAULT_METHOD}),
+                      or ${EXTRA_METHODS.join(' | ')}
                         judgy: judgy-compatible (test pairs resampled, production fixed)
                         bootstrap, bca: also resample the production verdicts
                         exact: judgy's interval at B = infinity (n <= 300)
@@ -72,7 +75,8 @@ Options:
                           human-Fail item; in production counted in m, not in k
                         pass: a Pass verdict (TP or FP; in production in k and m)
   --json              print one JSON object; errors as {"error": CODE, "message": ...}, exit code 1
-  -h, --help          show this help`
+  -h, --help          show this help
+${EXTRA_USAGE}`
 
 /** The `estimate` sub-command (registered by the CLI dispatcher). */
 export const estimateCommand: Command = {
@@ -87,6 +91,11 @@ export const estimateCommand: Command = {
         return 0
       }
       const { text, source } = await readInput(options.input, io)
+      if (options.extra !== null) {
+        const extra = { ...options.estimate, method: options.extra }
+        io.stdout(runExtraMethod(extra, text, source, parseInput, json))
+        return 0
+      }
       const { counts, errors } = parseInput(text, source)
       const result = estimate({ counts, errors, ...options.estimate })
       io.stdout(json ? `${JSON.stringify(toJson(result))}\n` : summary(result))
@@ -106,6 +115,8 @@ export const estimateCommand: Command = {
 
 interface Options {
   input: string
+  /** `stratified`, `ppi` or `compare` (estimate-methods.ts); null for the Rogan–Gladen interval methods. */
+  extra: ExtraMethod | null
   estimate: {
     method?: IntervalMethod
     iterations?: number
@@ -146,17 +157,23 @@ function parseOptions(args: string[]): Options | 'help' {
     throw new CliError('bad_arguments', 'give one input: a FILE argument or --input FILE')
   }
   const method = v.method
-  if (method !== undefined && !(INTERVAL_METHODS as readonly string[]).includes(method)) {
-    throw new CliError('bad_method', `unknown method "${method}"; use one of ${INTERVAL_METHODS.join(', ')}`)
+  const extra = isExtraMethod(method) ? method : null
+  if (method !== undefined && extra === null && !(INTERVAL_METHODS as readonly string[]).includes(method)) {
+    throw new CliError(
+      'bad_method',
+      `unknown method "${method}"; use one of ${[...INTERVAL_METHODS, ...EXTRA_METHODS].join(', ')}`,
+    )
   }
+  if (extra !== null) refuseBootstrapOptions(extra, v)
   const errorPolicy = v.errors
   if (errorPolicy !== undefined && !(ERROR_POLICIES as readonly string[]).includes(errorPolicy)) {
     throw new CliError('bad_option', `--errors must be one of ${ERROR_POLICIES.join(', ')}, got "${errorPolicy}"`)
   }
   return {
     input: v.input ?? parsed.positionals.at(0) ?? '-',
+    extra,
     estimate: {
-      method: method as IntervalMethod | undefined,
+      method: extra === null ? (method as IntervalMethod | undefined) : undefined,
       iterations: number(v.iterations, 'bad_iterations', '--iterations', /^\d+$/, 'a positive integer, e.g. 20000'),
       seed: number(v.seed, 'bad_seed', '--seed', /^\d+$/, 'a non-negative integer'),
       confidence: number(
@@ -170,6 +187,20 @@ function parseOptions(args: string[]): Options | 'help' {
       ...(v['fixed-unlabeled'] === true ? { resampleUnlabeled: false } : {}),
       ...(errorPolicy !== undefined ? { errorPolicy: errorPolicy as ErrorPolicy } : {}),
     },
+  }
+}
+
+/** The bootstrap options mean nothing to the audit or PPI++: refuse them rather than ignore them. */
+function refuseBootstrapOptions(method: ExtraMethod, v: Record<string, string | boolean | undefined>): void {
+  for (const flag of ['iterations', 'seed', 'stratified', 'fixed-unlabeled']) {
+    if (v[flag] !== undefined)
+      throw new CliError('bad_option', `--${flag} does not apply to --method ${method} (its intervals are analytic)`)
+  }
+  if (method === 'stratified' && v.errors !== undefined) {
+    throw new CliError(
+      'bad_option',
+      '--errors does not apply to --method stratified: give error verdicts their own stratum',
+    )
   }
 }
 

@@ -33,7 +33,10 @@ export function neymanAllocation(
     throw new StatsError('bad_counts', `the number of labels to allocate must be a non-negative integer, got ${size}`)
   }
   const room = strata.map((s) => Math.max(0, s.N - s.n))
-  const target = Math.min(size, room.reduce((a, b) => a + b, 0))
+  const target = Math.min(
+    size,
+    room.reduce((a, b) => a + b, 0),
+  )
   const pilot = strata.some((s, h) => s.n < min && room[h] > 0)
   // Until every stratum has `min` labels, top the short ones up first, then share the rest proportionally.
   const floors = strata.map((s, h) => Math.min(room[h], Math.max(0, min - s.n)))
