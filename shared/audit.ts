@@ -97,6 +97,8 @@ export const Alternatives = z.object({
   /** PPI++ on the test split, or why it is not offered. */
   ppi: MethodEstimate.extend({ lambda: z.number() }).nullable(),
   ppiRefusal: z.string().nullable(),
+  /** What to know about the PPI++ estimate (a label shift, λ = 0, a small test split). */
+  ppiWarnings: z.array(z.string()),
   ppiAssumption: z.string(),
   /** The counts JSON `assay estimate --method ppi` reads. */
   ppiInput: z.record(z.string(), z.number().int()).nullable(),

@@ -185,12 +185,14 @@ export function auditView(d: Pick<AuditContext, 'repos'>, versionId: number, con
   const empty = strata.filter((s) => s.n === 0)
   let estimate: AuditView['estimate'] = null
   let refusal: string | null = null
+  let notes: string[] = []
   if (empty.length > 0)
     refusal = `Label at least one drawn item of every stratum: ${empty.map((s) => `${s.name} has ${s.drawn === 0 ? 'none drawn' : 'none labeled yet'}`).join(', ')}.`
   else {
     try {
       const e = stratifiedEstimate(input, confidence)
       estimate = { theta: e.theta, lower: e.lower, upper: e.upper, interval: e.intervalName, labels: e.labels }
+      notes = e.warnings.map((w) => w.message)
     } catch (error) {
       if (!isStatsError(error)) throw error
       refusal = error.message
@@ -210,7 +212,7 @@ export function auditView(d: Pick<AuditContext, 'repos'>, versionId: number, con
     estimate,
     refusal,
     estimateInput: { strata: input.map((s) => ({ name: s.name, N: s.N, n: s.n, humanPass: s.humanPass })) },
-    warnings: auditWarnings(strata),
+    warnings: [...auditWarnings(strata), ...notes],
   }
 }
 

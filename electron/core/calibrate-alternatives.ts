@@ -41,6 +41,7 @@ export function alternatives(d: EvaluationContext, o: AlternativesInput): Altern
     roganGladen,
     ppi: ppi.estimate,
     ppiRefusal: ppi.refusal,
+    ppiWarnings: ppi.warnings,
     ppiAssumption: PPI_ASSUMPTION,
     ppiInput: o.counts
       ? { tp: o.counts.tp, fn: o.counts.fn, fp: o.counts.fp, tn: o.counts.tn, k: o.counts.k, m: o.counts.m }
@@ -72,11 +73,12 @@ const strataOf = (a: AuditView) => a.strata.map((s) => ({ name: s.name, N: s.N, 
 function ppiOf(
   d: EvaluationContext,
   o: AlternativesInput,
-): { estimate: (MethodEstimate & { lambda: number }) | null; refusal: string | null } {
+): { estimate: (MethodEstimate & { lambda: number }) | null; refusal: string | null; warnings: string[] } {
+  const refused = (refusal: string) => ({ estimate: null, refusal, warnings: [] })
   if (!o.counts || !o.roganGladen)
-    return { estimate: null, refusal: 'PPI++ uses the test split: it is shown with the Rogan–Gladen estimate.' }
+    return refused('PPI++ uses the test split: it is shown with the Rogan–Gladen estimate.')
   const chosen = nonRandomLabels(d, o.criterionId)
-  if (chosen) return { estimate: null, refusal: chosen }
+  if (chosen) return refused(chosen)
   try {
     const e = ppiEstimate(o.counts, o.confidence)
     return {
@@ -89,10 +91,11 @@ function ppiOf(
         lambda: e.lambda,
       },
       refusal: null,
+      warnings: e.warnings.map((w) => w.message),
     }
   } catch (error) {
     if (!isStatsError(error)) throw error
-    return { estimate: null, refusal: error.message }
+    return refused(error.message)
   }
 }
 

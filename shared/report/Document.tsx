@@ -335,6 +335,11 @@ function AlternativesTable({ a }: { a: Alternatives }) {
         </tbody>
       </table>
       {a.disagreement && <p className="warnings">{a.disagreement}</p>}
+      {a.ppiWarnings.map((w) => (
+        <p key={w} className="warnings">
+          PPI++: {w}
+        </p>
+      ))}
       {a.audit && (
         <p>
           Audit #{a.audit.id} (seed {a.audit.seed}):{' '}

@@ -183,6 +183,7 @@ function alternativesTable(a: Alternatives): string {
     '|---|---|---|---|---|---|',
     ...rows.map((r) => r.replaceAll('\n', ' ')),
     ...(a.disagreement ? ['', `⚠ ${a.disagreement}`] : []),
+    ...a.ppiWarnings.map((w) => `\n⚠ PPI++: ${w}`),
     ...(audit.length ? ['', ...audit] : []),
   ].join('\n')
 }

@@ -65,6 +65,13 @@ export function Alternatives({
           ))}
         </tbody>
       </table>
+      {a.ppiWarnings.length > 0 && (
+        <ul className="warnings" data-testid="alt-ppi-warnings">
+          {a.ppiWarnings.map((w) => (
+            <li key={w}>PPI++: {w}</li>
+          ))}
+        </ul>
+      )}
       {a.disagreement && (
         <p className="warnings" role="alert" data-testid="alt-disagreement">
           {a.disagreement}
