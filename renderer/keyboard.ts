@@ -302,7 +302,8 @@ export const keymap = [
     id: 'calibrate.audit',
     keys: ['a'],
     scope: 'Calibrate',
-    description: "Audit production: draw items stratified by the judge's verdict and label them blind (extends the audit)",
+    description:
+      "Audit production: draw items stratified by the judge's verdict and label them blind (extends the audit)",
   },
   { id: 'calibrate.close', keys: ['Escape'], scope: 'Calibrate', description: 'Close the item list' },
   { id: 'report.build', keys: ['b'], scope: 'Report', description: 'Build the report (shows test results: recorded)' },
