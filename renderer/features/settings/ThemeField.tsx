@@ -1,0 +1,35 @@
+import type { Theme } from '../../../shared/domain'
+import { useStore } from '../../store'
+
+const CHOICES: { value: Theme; label: string }[] = [
+  { value: 'system', label: 'System' },
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+]
+
+/**
+ * The theme picker: follow the system (the default) or force light or dark. Saved with the other per-user
+ * settings and applied at once (renderer/theme.ts); reports stay light whatever is chosen.
+ */
+export function ThemeField() {
+  const theme = useStore((s) => s.user?.theme ?? 'system')
+  const setUser = useStore((s) => s.setUser)
+  return (
+    <fieldset className="theme-field" data-testid="theme-field">
+      <legend>Theme</legend>
+      {CHOICES.map((c) => (
+        <label key={c.value} className="inline">
+          <input
+            type="radio"
+            name="theme"
+            value={c.value}
+            checked={theme === c.value}
+            onChange={() => void setUser({ theme: c.value })}
+          />
+          {c.label}
+        </label>
+      ))}
+      <span className="hint">Reports stay light, for print.</span>
+    </fieldset>
+  )
+}
