@@ -54,7 +54,7 @@ const PAIRS: Record<string, string[]> = {
   ],
   '--muted': ['--bg', '--panel', '--system-bg', '--tool-msg-bg', '--code-head-bg', '--subtle-bg', '--neutral-soft'],
   '--accent': ['--bg', '--panel', '--accent-soft'],
-  '--on-accent': ['--accent'],
+  '--on-accent': ['--accent-fill'],
   '--pass': ['--panel', '--pass-soft'],
   '--fail': ['--panel', '--bg', '--fail-soft'],
   '--defer': ['--panel', '--bg', '--defer-soft'],
