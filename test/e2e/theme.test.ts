@@ -79,6 +79,7 @@ describe('dark mode', () => {
     await page.getByTestId('item-count').waitFor()
     expect(await look(page)).toMatchObject({ theme: 'dark', dark: true })
     expect(await lightSpots(page)).toEqual([]) // the Data screen with its table and trace
+    await app.screenshot('theme-data-dark')
     await page.emulateMedia({ colorScheme: 'light' }) // the system switches: the app follows at once
     await expect.poll(() => look(page)).toMatchObject({ theme: 'light', light: true })
     await page.emulateMedia({ colorScheme: 'dark' })
@@ -89,6 +90,7 @@ describe('dark mode', () => {
     const field = page.getByTestId('theme-field')
     expect(await field.getByLabel('System').isChecked()).toBe(true)
     expect(await lightSpots(page)).toEqual([])
+    await app.screenshot('theme-settings-dark')
     await field.getByLabel('Light').check()
     await expect.poll(() => look(page)).toMatchObject({ theme: 'light', light: true })
     const saved = () => (JSON.parse(readFileSync(join(e2e.tmp.file('home'), 'settings.json'), 'utf8')) as Settings).user
@@ -112,13 +114,16 @@ describe('dark mode', () => {
     await page.keyboard.press('?')
     await page.locator('.overlay-panel').waitFor()
     expect(await lightSpots(page)).toEqual([])
+    await app.screenshot('theme-help-dark')
     await page.keyboard.press('Escape')
     await page.keyboard.press('Alt+4')
     await page.locator('svg.pareto').waitFor()
     expect(await lightSpots(page)).toEqual([])
+    await app.screenshot('theme-analyze-dark')
     await page.keyboard.press('Alt+5')
     await page.locator('.judge-main').waitFor()
     expect(await lightSpots(page)).toEqual([])
+    await app.screenshot('theme-judges-dark')
 
     // The report preview stays light (white page, dark text, the charts' light colours) inside the dark app.
     await page.keyboard.press('Alt+7')
@@ -141,6 +146,7 @@ describe('dark mode', () => {
       preview: 'rgb(255, 255, 255)',
     })
     expect(await look(page)).toMatchObject({ theme: 'dark', dark: true }) // the app around it is still dark
+    await app.screenshot('theme-report-dark')
     expect(await app.problems()).toEqual([])
 
     // The saved HTML report, opened under a dark system, is light as well.
@@ -177,9 +183,16 @@ describe('dark mode', () => {
       await page.keyboard.press(key)
       await expect.poll(() => page.getByTestId('label-progress').textContent()).not.toBe(before)
     }
-    await page.getByTestId('item-view').waitFor()
+    // A chat trace (bubbles, Markdown, a tool call with its result) rather than a pipeline's JSON.
+    const heading = page.getByTestId('item-view').locator('h2')
+    for (let i = 0; i < 30 && !(await heading.textContent())?.startsWith('chat-'); i++) {
+      const before = await heading.textContent()
+      await page.keyboard.press('ArrowRight')
+      await expect.poll(() => heading.textContent()).not.toBe(before)
+    }
+    expect(await heading.textContent()).toMatch(/^chat-/)
     await page.keyboard.press('n')
-    await page.keyboard.type('Cites a source the retrieval step never returned.')
+    await page.keyboard.type('Ignores the 40-minute limit the user gave.')
     await shoot(page, app.screenshot, 'label')
 
     // Calibrate: test results shown, judgy's bootstrap drawn, the false fails of the test split listed.
@@ -201,6 +214,7 @@ describe('dark mode', () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await expect.poll(() => look(page)).toMatchObject({ theme: 'dark', dark: true })
     expect(await lightSpots(page)).toEqual([])
+    await app.screenshot('theme-calibrate-below-dark')
     expect(await app.problems()).toEqual([])
   }, 90_000)
 })

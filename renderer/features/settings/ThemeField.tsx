@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import type { Theme } from '../../../shared/domain'
 import { useStore } from '../../store'
 
@@ -14,6 +15,12 @@ const CHOICES: { value: Theme; label: string }[] = [
 export function ThemeField() {
   const theme = useStore((s) => s.user?.theme ?? 'system')
   const setUser = useStore((s) => s.setUser)
+  // The choice shows at once; once saved, the store's (the saved, or on an error the old) value shows again.
+  const [pending, setPending] = useState<Theme | null>(null)
+  const pick = (value: Theme) => {
+    setPending(value)
+    void setUser({ theme: value }).finally(() => setPending(null))
+  }
   return (
     <fieldset className="theme-field" data-testid="theme-field">
       <legend>Theme</legend>
@@ -23,8 +30,8 @@ export function ThemeField() {
             type="radio"
             name="theme"
             value={c.value}
-            checked={theme === c.value}
-            onChange={() => void setUser({ theme: c.value })}
+            checked={(pending ?? theme) === c.value}
+            onChange={() => pick(c.value)}
           />
           {c.label}
         </label>
