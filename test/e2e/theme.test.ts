@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
 import { repoRoot } from '../helpers/paths'
+import type { AppDriver } from './driver'
 import { useE2e } from './setup'
 
 /** Luminance (WCAG) of the page's background and text, and what data-theme says. */
@@ -193,7 +194,7 @@ describe('dark mode', () => {
     expect(await heading.textContent()).toMatch(/^chat-/)
     await page.keyboard.press('n')
     await page.keyboard.type('Ignores the 40-minute limit the user gave.')
-    await shoot(page, app.screenshot, 'label')
+    await shoot(app, 'label')
 
     // Calibrate: test results shown, judgy's bootstrap drawn, the false fails of the test split listed.
     await page.keyboard.press('Escape')
@@ -206,7 +207,7 @@ describe('dark mode', () => {
     await page.locator('body').click({ position: { x: 5, y: 400 } }) // leave the select
     await page.keyboard.press('f')
     await page.getByTestId('cell-items').waitFor()
-    await shoot(page, app.screenshot, 'calibrate')
+    await shoot(app, 'calibrate')
     // Below the fold: the sensitivity plots and the side-by-side "Fewer labels" table, checked under dark too.
     await page.getByText('Sensitivity: how the estimate moves').click()
     await expect.poll(() => page.locator('svg.sensitivity-plot polyline').count()).toBe(2)
@@ -224,13 +225,14 @@ interface Settings {
 }
 
 /** Photographs the screen as it is in light, then in dark (checking dark for light spots in between). */
-async function shoot(page: Page, screenshot: (name: string) => Promise<string>, name: string): Promise<void> {
+async function shoot(app: AppDriver, name: string): Promise<void> {
+  const { page } = app
   await page.emulateMedia({ colorScheme: 'light' })
   await expect.poll(() => look(page)).toMatchObject({ theme: 'light', light: true })
-  await screenshot(`${name}-light`)
+  await app.screenshot(`${name}-light`)
   await page.emulateMedia({ colorScheme: 'dark' })
   await expect.poll(() => look(page)).toMatchObject({ theme: 'dark', dark: true })
   expect(await lightSpots(page)).toEqual([])
-  await screenshot(`${name}-dark`)
+  await app.screenshot(`${name}-dark`)
   await page.emulateMedia({ colorScheme: 'light' })
 }
