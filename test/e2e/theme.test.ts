@@ -81,6 +81,20 @@ describe('dark mode', () => {
     expect(await look(page)).toMatchObject({ theme: 'dark', dark: true })
     expect(await lightSpots(page)).toEqual([]) // the Data screen with its table and trace
     await app.screenshot('theme-data-dark')
+    // The export dialog, the import wizard and the Start screen.
+    await page.keyboard.press('e')
+    await page.locator('.export-dialog').waitFor()
+    expect(await lightSpots(page)).toEqual([])
+    await page.keyboard.press('Escape')
+    await page.locator('.export-dialog').waitFor({ state: 'detached' })
+    await page.keyboard.press('i')
+    await page.locator('section.import').waitFor()
+    expect(await lightSpots(page)).toEqual([])
+    await page.getByRole('button', { name: 'Close (Esc)' }).click()
+    await page.locator('section.import').waitFor({ state: 'detached' })
+    await page.keyboard.press('Alt+1')
+    await page.locator('.start').waitFor()
+    expect(await lightSpots(page)).toEqual([])
     await page.emulateMedia({ colorScheme: 'light' }) // the system switches: the app follows at once
     await expect.poll(() => look(page)).toMatchObject({ theme: 'light', light: true })
     await page.emulateMedia({ colorScheme: 'dark' })
