@@ -178,7 +178,7 @@ describe('dark mode', () => {
     expect(saved2.text).toBe('rgb(29, 33, 37)')
     expect(saved2.chart.length).toBeGreaterThan(0)
     expect(new Set(saved2.chart)).toEqual(new Set(['rgb(107, 113, 119)', 'rgb(29, 33, 37)']))
-  }, 90_000)
+  }, 120_000)
 
   it('Label and Calibrate in light and dark: no light spot under dark; the screenshots for the README', async () => {
     const project = e2e.tmp.file('demo.assay')
@@ -231,7 +231,7 @@ describe('dark mode', () => {
     expect(await lightSpots(page)).toEqual([])
     await app.screenshot('theme-calibrate-below-dark')
     expect(await app.problems()).toEqual([])
-  }, 90_000)
+  }, 120_000)
 })
 
 interface Settings {
