@@ -14,6 +14,7 @@ import { ExportDialog } from './features/data/ExportDialog'
 import { useFileDrop } from './features/data/file-drop'
 import { useKeyAction } from './keyboard'
 import { useStore, type Screen } from './store'
+import { useTheme } from './theme'
 
 /** Every screen of DESIGN §3, in its order; Alt+1…Alt+8 switch to them. */
 const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }[] = [
@@ -61,6 +62,7 @@ export function App() {
     })
   }, [init, setScreen, showError])
 
+  useTheme()
   useKeyAction('help.toggle', () => toggleHelp())
   useKeyAction('nav.start', () => setScreen('start'))
   useKeyAction('nav.data', () => setScreen('data'), project !== null)

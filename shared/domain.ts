@@ -252,9 +252,14 @@ export const AgreementRow = z.object({
 })
 export type AgreementRow = z.infer<typeof AgreementRow>
 
+/** The app's colours: follow the system (prefers-color-scheme, Electron's nativeTheme) or force one. */
+export const Theme = z.enum(['system', 'light', 'dark'])
+export type Theme = z.infer<typeof Theme>
+
 export const UserSettings = z.object({
   annotator: z.string().trim().min(1).max(100),
   keymap: z.enum(['default', 'prodigy']),
+  theme: Theme,
 })
 export type UserSettings = z.infer<typeof UserSettings>
 

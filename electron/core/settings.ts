@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { homedir, userInfo } from 'node:os'
 import { basename, join } from 'node:path'
-import type { RecentProject, UserSettings } from '../../shared/domain'
+import { Theme, type RecentProject, type UserSettings } from '../../shared/domain'
 import { ModelProfile } from '../../shared/judges'
 
 const MAX_RECENT = 10
@@ -14,7 +14,7 @@ interface SettingsFile {
 }
 
 /**
- * Per-user settings outside any project: recent projects, annotator, keymap, model profiles. Electron
+ * Per-user settings outside any project: recent projects, annotator, keymap, theme, model profiles. Electron
  * passes `app.getPath('userData')`; the CLI and `assay serve` use $ASSAY_HOME or
  * ~/.config/assay, so tests point ASSAY_HOME at a temp folder.
  */
@@ -43,6 +43,7 @@ export function createSettingsStore(dir: string) {
     return {
       annotator: typeof saved.annotator === 'string' && saved.annotator.trim() ? saved.annotator : defaultAnnotator(),
       keymap: saved.keymap === 'prodigy' ? 'prodigy' : 'default',
+      theme: Theme.safeParse(saved.theme).data ?? 'system',
     }
   }
   return {
@@ -50,7 +51,7 @@ export function createSettingsStore(dir: string) {
     recent(): RecentProject[] {
       return read().recent.map((r) => ({ ...r, name: projectName(r.path), exists: existsSync(r.path) }))
     },
-    /** The annotator name every label records, and the keymap preset. */
+    /** The annotator name every label records, the keymap preset, and the theme. */
     user,
     setUser(change: Partial<UserSettings>): UserSettings {
       const data = read()

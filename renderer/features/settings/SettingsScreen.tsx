@@ -5,11 +5,12 @@ import { useStore } from '../../store'
 import type { ProfileStatus } from '../../store/slices/settings'
 import { ProfileFields } from './ProfileFields'
 import { ProfileList } from './ProfileList'
+import { ThemeField } from './ThemeField'
 import { blank, draftOf, typed, type Draft } from './profile-draft'
 
 /**
  * Settings (DESIGN §3.8): model profiles for judges — OpenAI or any OpenAI-compatible endpoint —
- * with their parameters and prices, an API key kept outside every project, and "Test connection".
+ * with their parameters and prices, an API key kept outside every project, and "Test connection"; the theme.
  */
 export function SettingsScreen() {
   const { profiles, loadProfiles, saveProfile, testProfile, deleteProfile } = useStore(
@@ -113,6 +114,7 @@ export function SettingsScreen() {
           </p>
         )}
       </form>
+      <ThemeField />
     </div>
   )
 }
