@@ -43,6 +43,7 @@ export function createSettingsStore(dir: string) {
     return {
       annotator: typeof saved.annotator === 'string' && saved.annotator.trim() ? saved.annotator : defaultAnnotator(),
       keymap: saved.keymap === 'prodigy' ? 'prodigy' : 'default',
+      checkForUpdates: saved.checkForUpdates !== false,
     }
   }
   return {
