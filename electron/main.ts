@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { EVENT_CHANNEL, type AnyEvent } from '../shared/contract'
-import type { UserSettings } from '../shared/domain'
 import { createServices } from './core/services'
 import { createSettingsStore, type SettingsStore } from './core/settings'
 import { onLabelingReport, registerIpc } from './ipc'
@@ -18,6 +17,7 @@ import {
   linuxWindowIcon,
   rememberPlacement,
   rendererLocation,
+  themeSource,
   watchRenderer,
 } from './window'
 
@@ -85,15 +85,6 @@ async function printPdf(html: string): Promise<Buffer> {
 }
 
 const updater = createUpdater({ window: () => win, checkAtStart: () => settings.user().checkForUpdates })
-
-/**
- * The theme the dark-mode setting asks for, read defensively: UserSettings may not carry `theme` (then the
- * window follows the system, as it does with 'system').
- */
-function themeSource(user: UserSettings): 'system' | 'light' | 'dark' {
-  const theme: unknown = Reflect.get(user, 'theme')
-  return theme === 'light' || theme === 'dark' ? theme : 'system'
-}
 
 function send(event: AnyEvent): void {
   ensureWindow().webContents.send(EVENT_CHANNEL, event)

@@ -90,6 +90,15 @@ export function linuxWindowIcon(appPath: string, resourcesPath: string | undefin
   return candidates.find((path) => existsSync(path))
 }
 
+/**
+ * `nativeTheme.themeSource` for the user's settings: the dark-mode setting (`theme`) read defensively, so a
+ * settings object without it (or with a value from a newer version) makes the window follow the system.
+ */
+export function themeSource(user: object): 'system' | 'light' | 'dark' {
+  const theme: unknown = Reflect.get(user, 'theme')
+  return theme === 'light' || theme === 'dark' ? theme : 'system'
+}
+
 /** Why labels survive a crash or hang, said in both dialogs. */
 export const LABELS_ARE_SAFE =
   'Your labels are safe: each label is committed to the project file before Assay shows it as saved.'
