@@ -86,8 +86,10 @@ async function printPdf(html: string): Promise<Buffer> {
 
 const updater = createUpdater({ window: () => win, checkAtStart: () => settings.user().checkForUpdates })
 
+/** A menu command for the page; on macOS with no window open, it opens one and sends once the page is there. */
 function send(event: AnyEvent): void {
-  ensureWindow().webContents.send(EVENT_CHANNEL, event)
+  if (win) win.webContents.send(EVENT_CHANNEL, event)
+  else ensureWindow().webContents.once('did-finish-load', () => win?.webContents.send(EVENT_CHANNEL, event))
 }
 
 function refreshMenu(): void {

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { channelOf, LABELING_CHANNEL, methodNames } from '../../shared/contract'
-import { themeSource } from '../../electron/window'
+import { linuxWindowIcon, themeSource } from '../../electron/window'
 import { repoRoot } from '../helpers/paths'
 
 /**
@@ -184,6 +184,19 @@ describe('electron/main.ts', () => {
     expect(win.maximized).toBe(false)
     win.windowListeners.get('ready-to-show')!()
     expect(win.maximized).toBe(true)
+  })
+
+  it('gives the window the rendered icon on Linux when there is one, and none when not (a fresh checkout)', () => {
+    expect('icon' in mock.windows[0].options).toBe(false)
+    if (process.platform !== 'linux') return
+    const app = mkdtempSync(join(tmpdir(), 'assay-icon-'))
+    const resources = mkdtempSync(join(tmpdir(), 'assay-resources-'))
+    expect(linuxWindowIcon(app, resources)).toBeUndefined()
+    mkdirSync(join(app, 'build'))
+    writeFileSync(join(app, 'build', 'icon.png'), '')
+    expect(linuxWindowIcon(app, undefined)).toBe(join(app, 'build', 'icon.png'))
+    writeFileSync(join(resources, 'icon.png'), '')
+    expect(linuxWindowIcon(app, resources)).toBe(join(resources, 'icon.png'))
   })
 
   it('follows the system theme unless the settings say light or dark', () => {
