@@ -57,7 +57,7 @@ const services = createServices({
     win?.webContents.send(EVENT_CHANNEL, event)
     if (event.name !== 'project.changed') return
     const path = event.payload.project?.path ?? null
-    // Opened or created (an import re-sends the same project): the Dock's / taskbar's / GNOME's recent list.
+    // Opened or created (an import re-sends the same project): the recent list of the Dock and the taskbar.
     if (path !== null && path !== shownProject) app.addRecentDocument(path)
     shownProject = path
     refreshMenu()
