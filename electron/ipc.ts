@@ -1,5 +1,5 @@
-import type { IpcMainInvokeEvent } from 'electron'
-import { channelOf, methodNames } from '../shared/contract'
+import type { IpcMainEvent, IpcMainInvokeEvent } from 'electron'
+import { channelOf, LABELING_CHANNEL, methodNames } from '../shared/contract'
 import type { Envelope } from '../shared/errors'
 import { dispatch } from './core/dispatch'
 import type { Handlers } from './core/services'
@@ -30,4 +30,25 @@ export function registerIpc(ipcMain: IpcMainLike, handlers: Handlers, isTrustedU
       return dispatch(handlers, method, input)
     })
   }
+}
+
+/** The part of `ipcMain` the one-way labeling report uses; tests pass a fake. */
+export interface IpcMainEventsLike {
+  on(channel: string, listener: (event: Pick<IpcMainEvent, 'senderFrame'>, ...args: unknown[]) => void): void
+}
+
+/**
+ * Listens for the renderer's report that a labeling session opened or closed (the updater never restarts
+ * during one). Like every call, it counts only from our own window, and only as a boolean.
+ */
+export function onLabelingReport(
+  ipcMain: IpcMainEventsLike,
+  isTrustedUrl: (url: string) => boolean,
+  report: (open: boolean) => void,
+): void {
+  ipcMain.on(LABELING_CHANNEL, (event, open) => {
+    const url = event.senderFrame?.url
+    if (!url || !isTrustedUrl(url) || typeof open !== 'boolean') return
+    report(open)
+  })
 }

@@ -1,19 +1,30 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron'
+import Database from 'better-sqlite3'
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, shell } from 'electron'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { EVENT_CHANNEL, type AnyEvent } from '../shared/contract'
 import { createServices } from './core/services'
-import { createSettingsStore } from './core/settings'
-import { registerIpc } from './ipc'
+import { createSettingsStore, type SettingsStore } from './core/settings'
+import { onLabelingReport, registerIpc } from './ipc'
 import { safeKeyStore } from './secrets'
 import { defaultBinDir, installLauncher, type LauncherTarget } from './core/cli-launcher'
-import { buildMenu, pickExportPath, pickProjectFile } from './menu'
-import { createMainWindow, rendererLocation } from './window'
+import { buildMenu, pickExportPath, pickProjectFile, showAbout, type MenuActions, type Versions } from './menu'
+import { createUpdater } from './updater'
+import {
+  createMainWindow,
+  initialPlacement,
+  linuxWindowIcon,
+  rememberPlacement,
+  rendererLocation,
+  themeSource,
+  watchRenderer,
+} from './window'
 
 /**
  * App lifecycle only: build the services, register IPC, create the window and the menu, and
- * open a project given on the command line or by the OS (`.assay` file association).
+ * open a project given on the command line or by the OS (`.assay` file association). The
+ * updater is created here and nowhere else, so `assay serve` and the CLI never load it.
  */
 const mainDir = dirname(fileURLToPath(import.meta.url))
 let win: BrowserWindow | null = null
@@ -25,7 +36,18 @@ const nativeBinding = !app.isPackaged && existsSync(devBinding) ? devBinding : u
 
 // ASSAY_HOME moves all per-user state (recent projects, the demo) elsewhere: each e2e test gets its own.
 if (process.env.ASSAY_HOME) app.setPath('userData', process.env.ASSAY_HOME)
-const settings = createSettingsStore(app.getPath('userData'))
+const store = createSettingsStore(app.getPath('userData'))
+// The same store, telling the shell when the user changes a setting (the theme follows at once).
+const settings: SettingsStore = {
+  ...store,
+  setUser(change) {
+    const user = store.setUser(change)
+    nativeTheme.themeSource = themeSource(user)
+    return user
+  },
+}
+/** The project the window shows, so the OS's recent documents get each project once per opening. */
+let shownProject: string | null = null
 const services = createServices({
   shell: 'electron',
   version: app.getVersion(),
@@ -33,7 +55,12 @@ const services = createServices({
   clock: () => new Date(),
   emit: (event: AnyEvent) => {
     win?.webContents.send(EVENT_CHANNEL, event)
-    if (event.name === 'project.changed') refreshMenu()
+    if (event.name !== 'project.changed') return
+    const path = event.payload.project?.path ?? null
+    // Opened or created (an import re-sends the same project): the recent list of the Dock and the taskbar.
+    if (path !== null && path !== shownProject) app.addRecentDocument(path)
+    shownProject = path
+    refreshMenu()
   },
   demoPath: join(app.getPath('userData'), 'demo.assay'),
   nativeBinding,
@@ -57,30 +84,84 @@ async function printPdf(html: string): Promise<Buffer> {
   }
 }
 
+const updater = createUpdater({ window: () => win, checkAtStart: () => settings.user().checkForUpdates })
+
+/** A menu command for the page; on macOS with no window open, it opens one and sends once the page is there. */
+function send(event: AnyEvent): void {
+  if (win) win.webContents.send(EVENT_CHANNEL, event)
+  else ensureWindow().webContents.once('did-finish-load', () => win?.webContents.send(EVENT_CHANNEL, event))
+}
+
 function refreshMenu(): void {
-  Menu.setApplicationMenu(
-    buildMenu(settings.recent(), {
-      newProject: () =>
-        void pickProjectFile(win, 'create').then(
-          (path) => path && openOrReport(() => services.handlers['project.create']({ path })),
-        ),
-      openProject: () => void pickProjectFile(win, 'open').then((path) => path && openPath(path)),
-      openPath,
-      openDemo: () => openOrReport(() => services.handlers['project.openDemo']({})),
-      exportData: () =>
-        win?.webContents.send(EVENT_CHANNEL, {
-          name: 'app.command',
-          payload: { command: 'export' },
-        } satisfies AnyEvent),
-      exportReport: () =>
-        win?.webContents.send(EVENT_CHANNEL, {
-          name: 'app.navigate',
-          payload: { screen: 'report' },
-        } satisfies AnyEvent),
-      installCli: () => void installCli(),
-      quit: () => app.quit(),
-    }),
-  )
+  Menu.setApplicationMenu(buildMenu(settings.recent(), menuActions()))
+}
+
+function menuActions(): MenuActions {
+  return {
+    newProject: () =>
+      void pickProjectFile(win, 'create').then(
+        (path) => path && openOrReport(() => services.handlers['project.create']({ path })),
+      ),
+    openProject: () => void pickProjectFile(win, 'open').then((path) => path && openPath(path)),
+    openPath,
+    openDemo: () => openOrReport(() => services.handlers['project.openDemo']({})),
+    exportData: () => send({ name: 'app.command', payload: { command: 'export' } }),
+    exportReport: () => send({ name: 'app.navigate', payload: { screen: 'report' } }),
+    installCli: () => void installCli(),
+    showShortcuts: () => send({ name: 'app.command', payload: { command: 'shortcuts' } }),
+    openLink: (url) => void shell.openExternal(url),
+    checkForUpdates: () => void updater.checkNow(),
+    about: () => void showAbout(win, versions()),
+    quit: () => app.quit(),
+  }
+}
+
+/** What About shows; SQLite's version is asked of the same better-sqlite3 build the projects use. */
+function versions(): Versions {
+  return {
+    app: app.getVersion(),
+    electron: process.versions.electron,
+    chromium: process.versions.chrome,
+    node: process.versions.node,
+    v8: process.versions.v8,
+    sqlite: sqliteVersion(),
+  }
+}
+
+function sqliteVersion(): string {
+  try {
+    const db = new Database(':memory:', { nativeBinding })
+    try {
+      const version: unknown = db.prepare('select sqlite_version()').pluck().get()
+      return typeof version === 'string' ? version : 'unknown'
+    } finally {
+      db.close()
+    }
+  } catch {
+    return 'unknown'
+  }
+}
+
+/**
+ * The main window, where it was last closed on a connected display. A crash or hang gets a dialog; a
+ * fresh page (a reload) or a closed window has no labeling session open any more.
+ */
+function ensureWindow(): BrowserWindow {
+  if (win) return win
+  const userData = app.getPath('userData')
+  const created = createMainWindow(mainDir, {
+    placement: initialPlacement(userData),
+    icon: linuxWindowIcon(app.getAppPath(), app.isPackaged ? process.resourcesPath : undefined),
+  })
+  rememberPlacement(created, userData)
+  watchRenderer(created, () => app.quit())
+  created.webContents.on('did-navigate', () => updater.setLabeling(false))
+  created.on('closed', () => {
+    win = null
+    updater.setLabeling(false)
+  })
+  win = created
+  return created
 }
 
 /**
@@ -151,28 +232,39 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', (_event, argv) => {
     const path = projectArg(argv)
     if (path) openPath(path)
-    if (win?.isMinimized()) win.restore()
-    win?.focus()
+    const shown = ensureWindow()
+    if (shown.isMinimized()) shown.restore()
+    shown.focus()
   })
   app.on('open-file', (event, path) => {
     event.preventDefault()
-    if (app.isReady()) openPath(path)
-    else app.once('ready', () => openPath(path))
+    // macOS may send a file to the app while it has no window (it stays open without one): open one.
+    if (app.isReady()) {
+      ensureWindow()
+      openPath(path)
+    } else app.once('ready', () => openPath(path))
   })
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (e) => e.preventDefault())
   })
+  // macOS apps stay open with their last window closed (the menu bar and the Dock icon remain); `activate` reopens one.
   app.on('window-all-closed', () => {
-    services.close()
-    app.quit()
+    if (process.platform !== 'darwin') app.quit()
   })
+  app.on('activate', () => {
+    if (app.isReady()) ensureWindow()
+  })
+  app.on('will-quit', () => services.close())
 
   void app.whenReady().then(() => {
-    registerIpc(ipcMain, services.handlers, rendererLocation(mainDir).isTrusted)
+    nativeTheme.themeSource = themeSource(settings.user())
+    const { isTrusted } = rendererLocation(mainDir)
+    registerIpc(ipcMain, services.handlers, isTrusted)
+    onLabelingReport(ipcMain, isTrusted, (open) => updater.setLabeling(open))
     refreshMenu()
-    win = createMainWindow(mainDir)
-    win.on('closed', () => (win = null))
+    const shown = ensureWindow()
     const path = projectArg(process.argv)
-    if (path) win.webContents.once('did-finish-load', () => openPath(path))
+    if (path) shown.webContents.once('did-finish-load', () => openPath(path))
+    void updater.start()
   })
 }

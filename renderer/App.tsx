@@ -54,13 +54,14 @@ export function App() {
       if (event.name === 'labels.changed') useStore.getState().labelsChanged()
       if (event.name === 'test.revealed') useStore.getState().testRevealed()
       if (event.name === 'app.navigate') setScreen(event.payload.screen)
-      if (event.name === 'app.command') {
-        // The one command the menu sends: File → Export….
+      if (event.name === 'app.command' && event.payload.command === 'shortcuts') toggleHelp(true)
+      else if (event.name === 'app.command') {
+        // File → Export….
         if (useStore.getState().project) useStore.getState().setExportOpen(true)
         else showError('Open a project first (Start screen): an export holds its items, labels and verdicts.')
       }
     })
-  }, [init, setScreen, showError])
+  }, [init, setScreen, showError, toggleHelp])
 
   useTheme()
   useKeyAction('help.toggle', () => toggleHelp())

@@ -496,8 +496,8 @@ export const events = {
     total: z.number().nullable(),
     detail: z.string().optional(),
   }),
-  /** The shell's menu asks the renderer to open a dialog (File → Export…). */
-  'app.command': z.object({ command: z.enum(['export']) }),
+  /** The shell's menu asks the renderer for a dialog: File → Export…, Help → Keyboard Shortcuts (the `?` overlay). */
+  'app.command': z.object({ command: z.enum(['export', 'shortcuts']) }),
   /** The shell asks the renderer to show a screen (File → Export report…). */
   'app.navigate': z.object({
     screen: z.enum(['start', 'data', 'label', 'analyze', 'judges', 'calibrate', 'report', 'settings']),
@@ -524,6 +524,11 @@ export const methodNames = Object.keys(contract) as Method[]
 /** The IPC channel of a method: one channel per method, never a generic "invoke". */
 export const channelOf = (method: Method): string => `assay:${method}`
 export const EVENT_CHANNEL = 'assay:event'
+/**
+ * Renderer → desktop shell, one way: whether a labeling session is open (`true`/`false`), so an update never
+ * restarts the app in the middle of one. Not a contract method: only the Electron shell has anything to do with it.
+ */
+export const LABELING_CHANNEL = 'assay:labeling'
 
 type Namespace<M> = M extends `${infer N}.${string}` ? N : never
 type Leaf<M, N extends string> = M extends `${N}.${infer V}` ? V : never
@@ -542,6 +547,8 @@ export type Bridge = {
   onEvent(listener: (event: AnyEvent) => void): () => void
   /** The path of a file dropped on the window (Electron's webUtils.getPathForFile; '' for a file not on disk). */
   pathForFile(file: DroppedFile): string
+  /** Tells the desktop shell a labeling session opened or closed (LABELING_CHANNEL). */
+  reportLabeling(open: boolean): void
 }
 
 /** Splits `items.list` into its namespace and leaf; used to build the nested bridge object. */

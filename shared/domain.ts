@@ -260,6 +260,8 @@ export const UserSettings = z.object({
   annotator: z.string().trim().min(1).max(100),
   keymap: z.enum(['default', 'prodigy']),
   theme: Theme,
+  /** The desktop app checks for a new version when it starts (Help → Check for Updates… works either way). */
+  checkForUpdates: z.boolean(),
 })
 export type UserSettings = z.infer<typeof UserSettings>
 

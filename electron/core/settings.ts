@@ -44,6 +44,7 @@ export function createSettingsStore(dir: string) {
       annotator: typeof saved.annotator === 'string' && saved.annotator.trim() ? saved.annotator : defaultAnnotator(),
       keymap: saved.keymap === 'prodigy' ? 'prodigy' : 'default',
       theme: Theme.safeParse(saved.theme).data ?? 'system',
+      checkForUpdates: saved.checkForUpdates !== false,
     }
   }
   return {

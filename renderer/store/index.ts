@@ -39,3 +39,9 @@ export const useStore = create<Store>()((...a) => ({
   ...createCalibrateSlice(...a),
   ...createReportSlice(...a),
 }))
+
+// The desktop shell never restarts for an update while a labeling session is open: tell it when one opens or closes.
+useStore.subscribe((state, previous) => {
+  const open = state.session !== null
+  if (open !== (previous.session !== null) && typeof window !== 'undefined') window.assay?.reportLabeling(open)
+})

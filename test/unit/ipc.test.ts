@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { channelOf, methodNames } from '../../shared/contract'
+import { channelOf, LABELING_CHANNEL, methodNames } from '../../shared/contract'
 import type { Envelope } from '../../shared/errors'
-import { registerIpc, type IpcMainLike } from '../../electron/ipc'
+import { onLabelingReport, registerIpc, type IpcMainEventsLike, type IpcMainLike } from '../../electron/ipc'
 import { createServices } from '../../electron/core/services'
 import { createSettingsStore } from '../../electron/core/settings'
 import { tempDir } from '../helpers/paths'
@@ -72,5 +72,32 @@ describe('registerIpc', () => {
     })
     const missing = await invoke('assay:project.open', trusted, { path: tmp.file('missing.assay') })
     expect(missing.ok ? null : missing.error.kind).toBe('not_found')
+  })
+})
+
+describe('onLabelingReport', () => {
+  const trusted = 'file:///app/out/renderer/index.html'
+  const listeners = new Map<string, Parameters<IpcMainEventsLike['on']>[1]>()
+  const reports: boolean[] = []
+  onLabelingReport(
+    { on: (channel, listener) => void listeners.set(channel, listener) },
+    (url) => url === trusted,
+    (open) => reports.push(open),
+  )
+  const send = (url: string | null, value: unknown) =>
+    listeners.get(LABELING_CHANNEL)!({ senderFrame: url === null ? null : ({ url } as never) }, value)
+
+  it('passes on a session opening and closing from our own window', () => {
+    send(trusted, true)
+    send(trusted, false)
+    expect(reports).toEqual([true, false])
+  })
+
+  it('ignores a foreign sender and anything but a boolean', () => {
+    reports.length = 0
+    send('https://evil.example/', false)
+    send(null, false)
+    for (const value of ['false', 0, null, undefined, { open: true }]) send(trusted, value)
+    expect(reports).toEqual([])
   })
 })

@@ -5,12 +5,14 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { channelOf, EVENT_CHANNEL } from '../../shared/contract'
+import { buildMenu, LINKS, type MenuActions } from '../../electron/menu'
 import { repoRoot } from '../helpers/paths'
 
 /**
  * The desktop app's menu and what its items do, with `electron` mocked (its binary cannot be
  * downloaded here): File → Export… opens the export dialog in the window and the export is
- * written where the save dialog says; Help → Install the `assay` Command… writes a launcher that
+ * written where the save dialog says; Help opens the shortcuts, the project's pages, the update
+ * check and About with its versions; Help → Install the `assay` Command… writes a launcher that
  * runs the app's CLI (Node standing in for Electron run as Node).
  */
 type Item = { label?: string; role?: string; accelerator?: string; submenu?: Item[]; click?: () => void }
@@ -24,6 +26,8 @@ const mock = vi.hoisted(() => ({
   handlers: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
   saveTo: null as string | null,
   messages: [] as { message: string; detail: string }[],
+  opened: [] as string[],
+  copied: [] as string[],
 }))
 
 vi.mock('electron', () => {
@@ -39,6 +43,9 @@ vi.mock('electron', () => {
     }
     once() {}
     on() {}
+    isDestroyed() {
+      return false
+    }
     loadURL() {
       return Promise.resolve()
     }
@@ -58,11 +65,13 @@ vi.mock('electron', () => {
       on: () => undefined,
       once: () => undefined,
       quit: () => undefined,
+      addRecentDocument: () => undefined,
     },
     BrowserWindow: FakeWindow,
     ipcMain: {
       handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) =>
         mock.handlers.set(channel, fn),
+      on: () => undefined,
     },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: typeof mock.menu) => (mock.menu = m) },
     dialog: {
@@ -75,7 +84,13 @@ vi.mock('electron', () => {
         Promise.resolve(mock.saveTo ? { canceled: false, filePath: mock.saveTo } : { canceled: true }),
       showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
     },
-    shell: { openExternal: () => Promise.resolve() },
+    shell: { openExternal: (url: string) => (mock.opened.push(url), Promise.resolve()) },
+    clipboard: { writeText: (text: string) => void mock.copied.push(text) },
+    screen: {
+      getAllDisplays: () => [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+      getPrimaryDisplay: () => ({ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1080 } }),
+    },
+    nativeTheme: { themeSource: 'system' },
     webUtils: { getPathForFile: () => '' },
   }
 })
@@ -134,8 +149,95 @@ describe('the desktop menu (electron mocked)', () => {
     })
   })
 
+  it('Help: shortcuts, README, issues, updates, the `assay` command, About', () => {
+    expect(
+      menu('help')
+        .map((i) => i.label)
+        .filter(Boolean),
+    ).toEqual([
+      'Keyboard Shortcuts',
+      'README',
+      'Report an Issue…',
+      'Install the `assay` Command…',
+      'Check for Updates…',
+      'About Assay',
+    ])
+  })
+
+  it('Help → Keyboard Shortcuts opens the ? overlay in the window', () => {
+    item('help', 'Keyboard Shortcuts').click!()
+    expect(mock.sent.at(-1)).toEqual([EVENT_CHANNEL, { name: 'app.command', payload: { command: 'shortcuts' } }])
+  })
+
+  it('Help → README and Report an Issue… open the project pages in the browser', () => {
+    item('help', 'README').click!()
+    item('help', 'Report an Issue…').click!()
+    expect(mock.opened).toEqual([LINKS.readme, LINKS.issues])
+    expect(LINKS.issues).toBe(`${LINKS.home}/issues/new`)
+    // One name for the project's home: package.json's homepage, once it has one, must agree.
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { homepage?: string }
+    if (pkg.homepage) expect(LINKS.readme.startsWith(pkg.homepage.replace(/#readme$/, ''))).toBe(true)
+  })
+
+  it('Help → About Assay shows the versions a bug report needs, SQLite asked of better-sqlite3, and copies them', async () => {
+    mock.messages.length = 0
+    mock.copied.length = 0
+    item('help', 'About Assay').click!() // the mocked box answers 0: Copy
+    await vi.waitFor(() => expect(mock.copied).toHaveLength(1))
+    const detail = mock.messages[0].detail
+    expect(detail.split('\n').map((line) => line.split(':')[0])).toEqual([
+      'Version',
+      'Electron',
+      'Chromium',
+      'Node.js',
+      'V8',
+      'SQLite',
+      'OS',
+    ])
+    expect(detail).toContain('Version: 0.0.0-test')
+    expect(detail).toContain(`Node.js: ${process.versions.node}`)
+    expect(detail).toMatch(/^SQLite: 3\.\d+\.\d+$/m)
+    expect(mock.copied[0]).toBe(detail)
+  })
+
+  it('Help → Check for Updates… in a development run says how to update instead of checking', async () => {
+    mock.messages.length = 0
+    item('help', 'Check for Updates…').click!()
+    await vi.waitFor(() => expect(mock.messages).toHaveLength(1))
+    expect(mock.messages[0]).toMatchObject({ message: 'Updates come with the installed app' })
+  })
+
+  it('on macOS: About, Check for Updates… and Quit in the app menu; Help keeps the rest', () => {
+    const actions = Object.fromEntries(
+      ['newProject', 'openProject', 'openPath', 'openDemo', 'exportData', 'exportReport', 'installCli']
+        .concat(['showShortcuts', 'openLink', 'checkForUpdates', 'about', 'quit'])
+        .map((name) => [name, () => undefined]),
+    ) as unknown as MenuActions
+    const template = buildMenu([], actions, 'darwin') as unknown as Item[]
+    const labels = (items: Item[] | undefined) => (items ?? []).map((i) => i.label ?? i.role)
+    expect(template[0].role).toBe('appMenu')
+    expect(labels(template[0].submenu)).toEqual([
+      'About Assay',
+      'Check for Updates…',
+      undefined,
+      'services',
+      undefined,
+      'hide',
+      'hideOthers',
+      'unhide',
+      undefined,
+      'Quit Assay',
+    ])
+    expect(labels(template.find((m) => m.label === 'File')?.submenu)).not.toContain('Quit')
+    expect(labels(template.find((m) => m.role === 'help')?.submenu).filter(Boolean)).toEqual([
+      'Keyboard Shortcuts',
+      'README',
+      'Report an Issue…',
+      'Install the `assay` Command…',
+    ])
+  })
+
   it('Help → Install the `assay` Command… explains itself in a development run and writes nothing', async () => {
-    expect(menu('help').map((i) => i.label)).toEqual(['Install the `assay` Command…'])
     item('help', 'Install the `assay` Command…').click!()
     await vi.waitFor(() => expect(mock.messages.at(-1)?.detail).toContain('run `npx assay --help`'))
     expect(existsSync(join(mock.home, '.local', 'bin', 'assay'))).toBe(false)

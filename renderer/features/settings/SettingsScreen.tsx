@@ -10,11 +10,16 @@ import { blank, draftOf, typed, type Draft } from './profile-draft'
 
 /**
  * Settings (DESIGN §3.8): model profiles for judges — OpenAI or any OpenAI-compatible endpoint —
- * with their parameters and prices, an API key kept outside every project, and "Test connection"; the theme.
+ * with their parameters and prices, an API key kept outside every project, and "Test connection"; the theme; in
+ * the desktop app, whether it checks for updates at start.
  */
 export function SettingsScreen() {
-  const { profiles, loadProfiles, saveProfile, testProfile, deleteProfile } = useStore(
+  const { profiles, loadProfiles, saveProfile, testProfile, deleteProfile, shell, user, loadUser, setUser } = useStore(
     useShallow((s) => ({
+      shell: s.shell,
+      user: s.user,
+      loadUser: s.loadUser,
+      setUser: s.setUser,
       profiles: s.profiles,
       loadProfiles: s.loadProfiles,
       saveProfile: s.saveProfile,
@@ -32,6 +37,7 @@ export function SettingsScreen() {
   const [editing, setEditing] = useState<string | null>(null)
   const [status, setStatus] = useState<ProfileStatus | null>(null)
   useEffect(() => void loadProfiles(), [loadProfiles])
+  useEffect(() => void loadUser(), [loadUser])
 
   const set = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }))
 
@@ -115,6 +121,20 @@ export function SettingsScreen() {
         )}
       </form>
       <ThemeField />
+      {shell === 'electron' && (
+        <section className="settings-app">
+          <h2>Desktop app</h2>
+          <label>
+            <input
+              type="checkbox"
+              checked={user?.checkForUpdates ?? true}
+              disabled={!user}
+              onChange={(e) => void setUser({ checkForUpdates: e.target.checked })}
+            />{' '}
+            Check for updates when Assay starts (Help → Check for Updates… works either way)
+          </label>
+        </section>
+      )}
     </div>
   )
 }

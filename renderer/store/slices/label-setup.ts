@@ -61,6 +61,10 @@ export function labelSetupActions(set: SetState, get: Get) {
       setPreset(user.keymap)
       set({ user, criteria, latest })
     },
+    async loadUser() {
+      const user = await attempt(() => call('settings.get', {}))
+      if (user) set({ user })
+    },
     async setUser(change: Partial<UserSettings>) {
       await attempt(async () => {
         const user = await call('settings.set', change)

@@ -69,6 +69,8 @@ export interface LabelSlice {
   queueChanges: number
   loadLabeling: () => Promise<void>
   setUser: (change: Partial<UserSettings>) => Promise<void>
+  /** The user's settings alone: the Settings screen shows them with no project open. */
+  loadUser: () => Promise<void>
   updateCriterion: (id: number, definition: string) => Promise<boolean>
   /** Adds a criterion; resolves to it (null when refused: the error is shown). */
   createCriterion: (name: string, definition: string) => Promise<CriterionInfo | null>
