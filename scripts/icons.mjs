@@ -56,5 +56,7 @@ export function renderIcons({ force = false } = {}) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = Date.now()
   const wrote = renderIcons({ force: process.argv.includes('--force') })
-  console.log(wrote ? `icons: build/icon.{png,icns,ico} and build/icons/ in ${Date.now() - started} ms` : 'icons: up to date')
+  console.log(
+    wrote ? `icons: build/icon.{png,icns,ico} and build/icons/ in ${Date.now() - started} ms` : 'icons: up to date',
+  )
 }
