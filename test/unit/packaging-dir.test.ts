@@ -135,12 +135,12 @@ describe.skipIf(process.platform !== 'linux')('electron-builder --dir with a pla
 
   it('runs the fuses hook on the executable: the wire now holds scripts/fuses.mjs', async () => {
     expect(log).toContain('fuses flipped')
-    const wire = await getCurrentFuseWire(join(appOut, 'assay'))
-    const wanted = fuseConfig('linux', process.arch) as Record<string, unknown>
+    const wire = new Map(Object.entries(await getCurrentFuseWire(join(appOut, 'assay'))))
+    const wanted = new Map(Object.entries(fuseConfig('linux', process.arch)))
     for (let fuse = 0; fuse < 9; fuse++) {
-      const setting = wanted[String(fuse)]
+      const setting = wanted.get(String(fuse))
       const expected = setting === undefined ? Number(FUSE_WIRE.at(-9 + fuse)) : setting ? 49 : 48
-      expect([fuse, wire[fuse as keyof typeof wire]]).toEqual([fuse, expected])
+      expect([fuse, wire.get(String(fuse))]).toEqual([fuse, expected])
     }
   })
 })
