@@ -135,7 +135,7 @@ describe.skipIf(process.platform !== 'linux')('electron-builder --dir with a pla
 
   it('runs the fuses hook on the executable: the wire now holds scripts/fuses.mjs', async () => {
     expect(log).toContain('fuses flipped')
-    const wire = new Map(Object.entries(await getCurrentFuseWire(join(appOut, 'assay'))))
+    const wire = new Map(Object.entries(await getCurrentFuseWire(join(appOut, 'assay-app'))))
     const wanted = new Map(Object.entries(fuseConfig('linux', process.arch)))
     for (let fuse = 0; fuse < 9; fuse++) {
       const setting = wanted.get(String(fuse))
