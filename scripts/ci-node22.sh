@@ -47,10 +47,11 @@ if [ ! -f "$binding" ]; then
 fi
 
 # `node` on PATH is Node 22 too, for anything a test starts by name; NODE_OPTIONS reaches every
-# vitest worker and every CLI process a test spawns.
+# vitest worker, worker thread and CLI process a test starts.
 export PATH="$nodeDir/bin:$PATH"
 export ASSAY_NATIVE_BINDING=$binding
-export NODE_OPTIONS="--import $(node -p "require('node:url').pathToFileURL('$root/scripts/native-binding.mjs').href")"
+# --require, not --import: only --require preloads reach `eval` workers (the integrity check's).
+export NODE_OPTIONS="--require \"$root/scripts/native-binding.mjs\""
 "$node22" -e "new (require('better-sqlite3'))(':memory:').close()" ||
   { echo "ci-node22: better-sqlite3 does not load in Node $version" >&2; exit 1; }
 "$node22" node_modules/vitest/vitest.mjs run test/unit test/integration \
