@@ -3,7 +3,8 @@
 # Node: the npm registry's `node-<os>-<arch>` package ships the binary and its headers. better-sqlite3
 # is built for Node 22 in a copy under .node22/ (node_modules keeps the machine Node's build) and
 # scripts/native-binding.mjs points the tests at it. Needs `npm run build` first (the CLI tests run
-# out/cli). Writes .ci-vitest-node22.json for scripts/summary.mjs. Extra arguments go to vitest.
+# out/cli). Writes .ci-vitest-node22.json for scripts/summary.mjs. Arguments, if any, replace the
+# default `test/unit test/integration` (e.g. one test file while working on it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -54,5 +55,5 @@ export ASSAY_NATIVE_BINDING=$binding
 export NODE_OPTIONS="--require \"$root/scripts/native-binding.mjs\""
 "$node22" -e "new (require('better-sqlite3'))(':memory:').close()" ||
   { echo "ci-node22: better-sqlite3 does not load in Node $version" >&2; exit 1; }
-"$node22" node_modules/vitest/vitest.mjs run test/unit test/integration \
-  --reporter=default --reporter=json --outputFile.json="$report" "$@"
+if [ $# -eq 0 ]; then set -- test/unit test/integration; fi
+"$node22" node_modules/vitest/vitest.mjs run "$@" --reporter=default --reporter=json --outputFile.json="$report"
