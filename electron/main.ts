@@ -20,6 +20,11 @@ import {
   themeSource,
   watchRenderer,
 } from './window'
+import { runCliIfAsked } from './core/cli-launcher'
+
+// First: `assay …` through the installed app (Help → Install the `assay` Command…) runs the CLI
+// bundle and exits here — no single-instance lock, no window, no app state.
+await runCliIfAsked(app, process.argv, new URL('../cli/assay.mjs', import.meta.url))
 
 /**
  * App lifecycle only: build the services, register IPC, create the window and the menu, and
@@ -190,10 +195,8 @@ async function installCli(): Promise<void> {
   const target: LauncherTarget = {
     platform: process.platform,
     execPath: process.execPath,
-    appPath: app.getAppPath(),
     appImage: process.env.APPIMAGE,
     binDir: defaultBinDir(process.platform, app.getPath('home'), app.getPath('userData')),
-    userData: app.getPath('userData'),
   }
   const asked = await show(
     'Install the `assay` command?',

@@ -86,7 +86,11 @@ export function rememberPlacement(win: BrowserWindow, userData: string): void {
  */
 export function linuxWindowIcon(appPath: string, resourcesPath: string | undefined): string | undefined {
   if (process.platform !== 'linux') return undefined
-  const candidates = [...(resourcesPath ? [join(resourcesPath, 'icon.png')] : []), join(appPath, 'build', 'icon.png')]
+  // electron-builder packs build/icons/512x512.png into the asar (scripts/icons.mjs renders it at build time).
+  const candidates = [
+    ...(resourcesPath ? [join(resourcesPath, 'icon.png')] : []),
+    join(appPath, 'build', 'icons', '512x512.png'),
+  ]
   return candidates.find((path) => existsSync(path))
 }
 

@@ -1,8 +1,11 @@
 // `npm start`: everything a user's machine needs to run the desktop app from a checkout.
 // 1. Fetch the Electron binary if it is missing (it comes from GitHub, so this needs internet).
-// 2. Build better-sqlite3 for Electron's ABI into .electron-native/, from a copy of its sources,
-//    so node_modules keeps the Node build that `npm test` and the `assay` CLI use.
-// 3. Build the app (electron-vite) and open it; extra arguments (a .assay file) are passed on.
+// 2. Put better-sqlite3 for Electron's ABI into .electron-native/, from a copy of its package, so
+//    node_modules keeps the Node build that `npm test` and the `assay` CLI use: the prebuilt
+//    binary for this Electron, platform and arch when one is published (prebuild-install, from
+//    GitHub), else compiled from source (that needs a C++ toolchain).
+// 3. Render the icons, build the app (electron-vite) and open it; extra arguments (a .assay file)
+//    are passed on.
 // `node scripts/start.mjs --dist` packages installers with electron-builder instead of step 3.
 import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -69,11 +72,42 @@ function ensureElectronSqlite() {
   const stampFile = join(outDir, 'stamp.json')
   if (existsSync(target) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return
 
-  console.log(`Building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once, about a minute)…`)
   const src = join(outDir, 'src')
   rmSync(src, { recursive: true, force: true })
   mkdirSync(outDir, { recursive: true })
   cpSync(pkgDir, src, { recursive: true, filter: (p) => !p.startsWith(join(pkgDir, 'build')) })
+  if (!downloadPrebuilt(src, sqliteVersion)) compileForElectron(src, sqliteVersion)
+  cpSync(join(src, 'build/Release/better_sqlite3.node'), target)
+  writeFileSync(stampFile, stamp)
+  rmSync(src, { recursive: true, force: true })
+}
+
+/** The published better-sqlite3 binary for this Electron's ABI, platform and arch, if there is one. */
+function downloadPrebuilt(src, sqliteVersion) {
+  console.log(`Fetching better-sqlite3 ${sqliteVersion} prebuilt for Electron ${electronVersion} (once)…`)
+  try {
+    run(
+      process.execPath,
+      [
+        join(root, 'node_modules/prebuild-install/bin.js'),
+        '--runtime=electron',
+        `--target=${electronVersion}`,
+        `--arch=${process.arch}`,
+        `--platform=${process.platform}`,
+        '--verbose',
+      ],
+      { cwd: src },
+    )
+  } catch {
+    // No binary published for this combination, or no access to GitHub: compile instead.
+  }
+  return existsSync(join(src, 'build/Release/better_sqlite3.node'))
+}
+
+function compileForElectron(src, sqliteVersion) {
+  console.log(
+    `No prebuilt binary: compiling better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (about a minute)…`,
+  )
   const gyp = [
     join(root, 'node_modules/node-gyp/bin/node-gyp.js'),
     join(dirname(process.env.npm_execpath ?? ''), '../node_modules/node-gyp/bin/node-gyp.js'),
@@ -97,16 +131,14 @@ function ensureElectronSqlite() {
         { cwd: src },
       ),
   )
-  cpSync(join(src, 'build/Release/better_sqlite3.node'), target)
-  writeFileSync(stampFile, stamp)
-  rmSync(src, { recursive: true, force: true })
 }
 
 try {
   ensureElectron()
-  step('Building the app', 'Run `npm run build` to see the whole error.', () =>
-    run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build']),
-  )
+  step('Building the app', 'Run `npm run build` to see the whole error.', () => {
+    run(process.execPath, [join(root, 'scripts/icons.mjs')])
+    run(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'])
+  })
   if (dist) {
     // electron-builder rebuilds node_modules' better-sqlite3 for Electron while packaging;
     // the next `npm test` notices and rebuilds it for Node (scripts/ensure-native.mjs).

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -243,10 +242,9 @@ describe('the desktop menu (electron mocked)', () => {
     expect(existsSync(join(mock.home, '.local', 'bin', 'assay'))).toBe(false)
   })
 
-  it('in an installed app, asks, then writes a launcher that runs the bundled CLI with the app as Node', async () => {
+  it('in an installed app, asks, then writes a launcher that runs the app with --assay-cli', async () => {
     if (process.platform === 'win32') return // the .cmd launcher is checked in cli-launcher.test.ts
     mock.packaged = true
-    mock.appPath = repoRoot // stands in for …/resources/app.asar: bin/assay.mjs → out/cli/assay.mjs
     mock.messages.length = 0
     item('help', 'Install the `assay` Command…').click!()
     const launcher = join(mock.home, '.local', 'bin', 'assay')
@@ -257,12 +255,10 @@ describe('the desktop menu (electron mocked)', () => {
     })
     expect(mock.messages[1].message).toBe('The `assay` command is installed')
     expect(mock.messages[1].detail).toContain(`Installed the \`assay\` command: ${launcher}.`)
+    // The launcher starts the app with --assay-cli (its run is tested in cli-launcher.test.ts).
     expect(readFileSync(launcher, 'utf8')).toContain(
-      `ELECTRON_RUN_AS_NODE=1 exec '${process.execPath}' '${join(repoRoot, 'bin', 'assay.mjs')}' "$@"`,
+      `exec '${process.execPath}' --ozone-platform=headless --assay-cli "$@"`,
     )
-    const run = spawnSync(launcher, ['export', '--help'], { encoding: 'utf8' })
-    expect(run.status).toBe(0)
-    expect(run.stdout).toContain('Usage: assay export PROJECT')
     mock.packaged = false
   })
 })

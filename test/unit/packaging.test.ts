@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest'
 import { repoRoot } from '../helpers/paths'
 
 /**
- * The installers carry the `assay` command (Help → Install the `assay` Command… runs it with
- * the app as Node): electron-builder packs bin/ and out/cli/, and the CLI bundle needs nothing
- * an installer leaves out (electron-builder packs `dependencies`, never `devDependencies`).
- * Building an installer needs the Electron zip from the internet, so this checks the config.
+ * The installers carry the `assay` command (Help → Install the `assay` Command… writes a launcher
+ * that starts the app with --assay-cli, and the app runs out/cli/assay.mjs): electron-builder packs
+ * bin/ and out/cli/, and the CLI bundle needs nothing an installer leaves out (electron-builder
+ * packs `dependencies`, never `devDependencies`). This checks the config; packaging-dir.test.ts
+ * packs an app.
  */
 describe('the installers ship the CLI', () => {
   const config = readFileSync(join(repoRoot, 'electron-builder.yml'), 'utf8')

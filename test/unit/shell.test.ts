@@ -192,9 +192,9 @@ describe('electron/main.ts', () => {
     const app = mkdtempSync(join(tmpdir(), 'assay-icon-'))
     const resources = mkdtempSync(join(tmpdir(), 'assay-resources-'))
     expect(linuxWindowIcon(app, resources)).toBeUndefined()
-    mkdirSync(join(app, 'build'))
-    writeFileSync(join(app, 'build', 'icon.png'), '')
-    expect(linuxWindowIcon(app, undefined)).toBe(join(app, 'build', 'icon.png'))
+    mkdirSync(join(app, 'build', 'icons'), { recursive: true })
+    writeFileSync(join(app, 'build', 'icons', '512x512.png'), '') // what electron-builder packs
+    expect(linuxWindowIcon(app, undefined)).toBe(join(app, 'build', 'icons', '512x512.png'))
     writeFileSync(join(resources, 'icon.png'), '')
     expect(linuxWindowIcon(app, resources)).toBe(join(resources, 'icon.png'))
   })
