@@ -94,6 +94,8 @@ function batchLine(b: BatchResult): string {
   const parts = [`+${plural(b.newTraces.length, 'trace')}, ${plural(b.spans, 'span')}`]
   if (b.grownTraces.length > 0) parts.push(`${plural(b.grownTraces.length, 'trace')} grown`)
   if (b.repeated > 0) parts.push(`${plural(b.repeated, 'repeated span')} ignored`)
+  if (b.heldBack.length > 0)
+    parts.push(`${plural(b.heldBack.length, 'trace')} held back (${b.heldBack[0].reason}; kept until more spans come)`)
   return `${parts.join(', ')} (${plural(b.total, 'trace')} received in all)`
 }
 

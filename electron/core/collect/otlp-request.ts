@@ -44,7 +44,10 @@ export function unzipBody(body: Buffer, contentEncoding: string | undefined): Bu
     return gunzipSync(body, { maxOutputLength: MAX_BODY_BYTES })
   } catch (error) {
     if (error instanceof RangeError)
-      throw new RequestError(413, `The body is larger than ${MAX_BODY_BYTES} bytes once un-gzipped: export smaller batches.`)
+      throw new RequestError(
+        413,
+        `The body is larger than ${MAX_BODY_BYTES} bytes once un-gzipped: export smaller batches.`,
+      )
     throw new RequestError(400, `The body is not valid gzip: ${error instanceof Error ? error.message : String(error)}`)
   }
 }

@@ -17,7 +17,7 @@ import { createCollector, type BatchResult } from './store'
 export const TRACES_PATH = '/v1/traces'
 
 export interface ReceiverOptions {
-  /** A project file already opened once (so checked and migrated): the receiver writes through a connection of its own. */
+  /** A project already opened once (so checked and migrated); the receiver writes through a connection of its own. */
   projectPath: string
   port: number
   host: string
@@ -81,9 +81,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
 }
 
 type Outcome =
-  | { kind: 'batch'; batch: BatchResult }
-  | { kind: 'refused'; status: number; message: string }
-  | { kind: 'other' }
+  { kind: 'batch'; batch: BatchResult } | { kind: 'refused'; status: number; message: string } | { kind: 'other' }
 
 async function handle(
   req: IncomingMessage,
@@ -97,10 +95,12 @@ async function handle(
     return { kind: 'refused', status, message }
   }
   if (!allowed.has((req.headers.host ?? '').toLowerCase()))
-    return refuse(403, `Refused: unexpected Host header "${req.headers.host ?? ''}". Send to the address Assay printed.`)
+    return refuse(
+      403,
+      `Refused: unexpected Host header "${req.headers.host ?? ''}". Send to the address Assay printed.`,
+    )
   const path = (req.url ?? '/').split('?')[0]
-  if (path !== TRACES_PATH)
-    return refuse(404, `Assay receives traces only, at POST ${TRACES_PATH} (not ${path}).`)
+  if (path !== TRACES_PATH) return refuse(404, `Assay receives traces only, at POST ${TRACES_PATH} (not ${path}).`)
   if (req.method !== 'POST') return refuse(405, `Send traces with POST to ${TRACES_PATH}.`, { allow: 'POST' })
   if (!encoding)
     return refuse(
@@ -146,7 +146,10 @@ function sendOk(res: ServerResponse, encoding: OtlpEncoding): void {
   else res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.alloc(0))
 }
 
-/** OTLP/HTTP error bodies are a google.rpc.Status in the request's encoding: code 3 (INVALID_ARGUMENT) or 14 (UNAVAILABLE). */
+/**
+ * OTLP/HTTP error bodies are a google.rpc.Status in the request's encoding: code 3 (INVALID_ARGUMENT),
+ * 13 (INTERNAL) or 14 (UNAVAILABLE, which exporters retry).
+ */
 function sendStatus(
   res: ServerResponse,
   status: number,

@@ -4,7 +4,9 @@
  * with the span importer's own code (`mapSpanRecords` → `mapRecord`, with the mapping the import
  * wizard suggests for an OTLP JSON file) and its item inserted or updated in place. So a trace whose
  * spans arrive over several requests is exactly the item importing all of them at once would give,
- * and an item keeps its id (and its labels) as it grows.
+ * and an item keeps its id (and its labels) as it grows. A trace the importer would refuse (most
+ * often one with nothing to review yet: an HTTP span whose LLM children have not come) keeps its
+ * spans and gets no item until a later request makes it one; the batch says so, with the reason.
  */
 import type { Mapping } from '../../../shared/import'
 import type { Db } from '../db/open'
@@ -14,7 +16,6 @@ import { mapRecord } from '../import/mapping/apply'
 import { mapSpanRecords, prepareMapping } from '../import/mapping/prepare'
 import { suggestMapping } from '../import/mapping/suggest'
 import type { SourceRecord } from '../import/types'
-import { RequestError } from './otlp-request'
 
 /** The name of the received traces' dataset. */
 export const COLLECTED_DATASET = 'Received traces (OTLP)'
@@ -28,6 +29,8 @@ export interface BatchResult {
   /** Trace ids that became new items, and items that got more spans. */
   newTraces: string[]
   grownTraces: string[]
+  /** Traces stored as spans but not (yet) an item, with the importer's reason. */
+  heldBack: { traceId: string; reason: string }[]
   /** Received traces in the project after the request. */
   total: number
 }
@@ -55,14 +58,24 @@ export function createCollector(db: Db, clock: () => Date = () => new Date()) {
     }
     const items = newItemWriter(db, at)
     const prepared = prepareMapping(mapping)
-    const result: BatchResult = { spans: stored, repeated: spans.length - stored, newTraces: [], grownTraces: [], total: 0 }
+    const result: BatchResult = {
+      spans: stored,
+      repeated: spans.length - stored,
+      newTraces: [],
+      grownTraces: [],
+      heldBack: [],
+      total: 0,
+    }
     for (const traceId of touched) {
       const records = repo.spans(datasetId, traceId).map((json, i) => ({ line: i + 1, fields: parse(json) }))
       const grouped = mapSpanRecords(records, mapping)
       if (grouped.records.length !== 1 || grouped.errors.length > 0)
         throw new Error(`trace ${traceId} did not group into one trace`)
       const mapped = mapRecord(grouped.records[0], mapping, prepared)
-      if (!mapped.ok) throw new RequestError(400, `Trace ${traceId} cannot be stored: ${mapped.error.message}`)
+      if (!mapped.ok) {
+        result.heldBack.push({ traceId, reason: mapped.error.message })
+        continue
+      }
       const written = items.item(datasetId, mapped.item, 'replace')
       if (!written) throw new Error(`trace ${traceId} was not written`)
       ;(written.duplicate ? result.grownTraces : result.newTraces).push(traceId)

@@ -17,9 +17,7 @@ export interface CollectedSpan {
 
 /** See the module's comment. */
 export function collectedSpans(db: Db) {
-  const findDataset = db
-    .prepare('SELECT id FROM datasets WHERE format = ? ORDER BY id LIMIT 1')
-    .pluck()
+  const findDataset = db.prepare('SELECT id FROM datasets WHERE format = ? ORDER BY id LIMIT 1').pluck()
   const insertDataset = db.prepare(
     'INSERT INTO datasets (name, source_path, format, mapping_json, row_count, created_at) VALUES (?, ?, ?, ?, 0, ?)',
   )
@@ -37,7 +35,9 @@ export function collectedSpans(db: Db) {
     dataset(name: string, mapping: unknown, at: string): number {
       const found = findDataset.get(COLLECTED_FORMAT) as number | undefined
       if (found !== undefined) return found
-      return Number(insertDataset.run(name, 'assay collect', COLLECTED_FORMAT, JSON.stringify(mapping), at).lastInsertRowid)
+      return Number(
+        insertDataset.run(name, 'assay collect', COLLECTED_FORMAT, JSON.stringify(mapping), at).lastInsertRowid,
+      )
     },
     /** Stores a span; false when the dataset has it already (a request sent again). */
     add(datasetId: number, span: CollectedSpan, at: string): boolean {
