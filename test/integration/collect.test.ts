@@ -96,7 +96,9 @@ interface ItemRow {
 function itemsOf(path: string) {
   const db = new Database(path, { readonly: true })
   const items = db.prepare('SELECT * FROM items ORDER BY external_id').all() as ItemRow[]
-  const steps = db.prepare('SELECT name, input, output, metadata_json FROM steps WHERE item_id = ? ORDER BY idx')
+  const steps = db.prepare<[number], { name: string; input: string; output: string; metadata_json: string }>(
+    'SELECT name, input, output, metadata_json FROM steps WHERE item_id = ? ORDER BY idx',
+  )
   const out = items.map((i) => ({
     externalId: i.external_id,
     kind: i.kind,
