@@ -19,6 +19,9 @@ import { detectFormat } from '../../electron/core/import/detect'
 import { suggestMapping } from '../../electron/core/import/mapping/suggest'
 import { runImport } from '../../electron/core/import/run'
 import { repoRoot, tempDir } from '../helpers/paths'
+import { contractCaller, testServices } from '../helpers/services'
+import type { AnyEvent } from '../../shared/contract'
+import type { Services } from '../../electron/core/services'
 
 const bin = join(repoRoot, 'bin/assay.mjs')
 const client = join(repoRoot, 'test/helpers/otel-client.mjs')
@@ -205,11 +208,14 @@ describe('assay collect', () => {
 /** One raw request to an in-process receiver. */
 function post(port: number, body: Buffer | string, headers: Record<string, string>) {
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers }, (res) => {
-      let text = ''
-      res.on('data', (c: Buffer) => (text += c.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
-    })
+    const req = request(
+      { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', headers, agent: false },
+      (res) => {
+        let text = ''
+        res.on('data', (c: Buffer) => (text += c.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+      },
+    )
     req.on('error', reject)
     req.end(body)
   })
@@ -272,5 +278,35 @@ describe('the receiver refuses what it cannot store exactly', () => {
     } finally {
       await receiver.close()
     }
+  })
+})
+
+describe('Data → Receive traces (the app)', () => {
+  it('receives into the open project, pushes each batch, and stops when the project closes', async () => {
+    const events: AnyEvent[] = []
+    let services: Services | null = null
+    services = testServices(tmp.file('home'), { emit: (e) => events.push(e) })
+    const call = contractCaller(() => services)
+    await call('project.create', { path: tmp.file('app.assay') })
+    expect(await call('collect.status', {})).toEqual({ running: false, endpoint: null, traces: 0, spans: 0 })
+    const started = await call('collect.start', { port: 0 })
+    expect(started.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const port = Number(new URL(started.endpoint!).port)
+    const attrs = [{ key: 'input.value', value: { stringValue: 'hi' } }]
+    const spans = [{ traceId: 'ab', spanId: '01', name: 'agent', attributes: attrs }]
+    const sent = await post(port, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }), {
+      'content-type': 'application/json',
+    })
+    expect(sent.status).toBe(200)
+    expect(events.filter((e) => e.name === 'collect.batch').map((e) => e.payload)).toEqual([
+      { newTraces: 1, grownTraces: 0, spans: 1, heldBack: 0, total: 1 },
+    ])
+    expect((await call('items.list', { offset: 0, limit: 10 })).rows.map((r) => r.externalId)).toEqual(['ab'])
+    expect(await call('collect.status', {})).toMatchObject({ running: true, traces: 1, spans: 1 })
+    await call('project.close', {})
+    expect(await call('collect.status', {})).toMatchObject({ running: false })
+    // Stopped: nothing listens on its port any more.
+    await expect(post(port, '{}', { 'content-type': 'application/json' })).rejects.toThrow(/ECONNREFUSED/)
+    services.close()
   })
 })
