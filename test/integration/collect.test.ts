@@ -13,6 +13,8 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openContext } from '../../electron/core/context'
+import { collect } from '../../electron/cli/collect'
+import type { CliIo } from '../../electron/cli/command'
 import { startReceiver } from '../../electron/core/collect/receiver'
 import type { BatchResult } from '../../electron/core/collect/store'
 import { detectFormat } from '../../electron/core/import/detect'
@@ -308,5 +310,30 @@ describe('Data → Receive traces (the app)', () => {
     // Stopped: nothing listens on its port any more.
     await expect(post(port, '{}', { 'content-type': 'application/json' })).rejects.toThrow(/ECONNREFUSED/)
     services.close()
+  })
+})
+
+describe('assay collect, in-process', () => {
+  it('warns when bound beyond loopback, and says so when the port is taken', async () => {
+    let stdout = ''
+    let stderr = ''
+    const io: CliIo = {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      readStdin: () => Promise.resolve(''),
+      cwd: tmp.dir,
+      env: {},
+    }
+    const { receiver } = await collect(['p.assay', '--port', '0', '--host', '0.0.0.0'], io)
+    try {
+      expect(stderr).toMatch(/^Warning: --host 0\.0\.0\.0 makes the receiver reachable from other machines/)
+      expect(stdout).toContain(`Set OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${receiver.port}`)
+      expect(stdout).toContain('at most the request in flight is lost')
+      await expect(collect(['p.assay', '--port', String(receiver.port)], io)).rejects.toThrow(
+        `Port ${receiver.port} is in use`,
+      )
+    } finally {
+      await receiver.close()
+    }
   })
 })
