@@ -250,7 +250,12 @@ describe('the receiver refuses what it cannot store exactly', () => {
       expect((await post(receiver.port, Buffer.from([0x0a, 0x05, 0x01]), proto)).status).toBe(400)
       const foreignHost = await post(receiver.port, body([span('aa', '01')]), { ...json, host: 'evil.example:80' })
       expect(foreignHost.status).toBe(403)
-      expect(refused).toEqual([400, 400, 415, 400, 403])
+      const notGzip = await post(receiver.port, body([span('aa', '01')]), { ...json, 'content-encoding': 'gzip' })
+      expect(notGzip.status).toBe(400)
+      expect((await post(receiver.port, body([span('aa', '01')]), { ...json, 'content-encoding': 'br' })).status).toBe(
+        415,
+      )
+      expect(refused).toEqual([400, 400, 415, 400, 403, 400, 415])
 
       const db = new Database(project, { readonly: true })
       expect(db.prepare('SELECT count(*) FROM collected_spans').pluck().get()).toBe(0)
