@@ -47,7 +47,11 @@ export function App() {
   useEffect(() => {
     void init()
     return subscribe((event) => {
-      if (event.name === 'project.changed') useStore.getState().projectChanged(event.payload.project)
+      if (event.name === 'project.changed') {
+        useStore.getState().projectChanged(event.payload.project)
+        void useStore.getState().refreshReceiving()
+      }
+      if (event.name === 'collect.batch') useStore.getState().collectBatch(event.payload)
       if (event.name === 'project.problem') showError(event.payload.message)
       if (event.name === 'progress') useStore.getState().setProgress(event.payload)
       if (event.name === 'judge.run') useStore.getState().setRun(event.payload)

@@ -102,6 +102,12 @@ export const keymap = [
   },
   { id: 'data.import', keys: ['i'], scope: 'Data', description: 'Import traces, labels or judge verdicts from a file' },
   {
+    id: 'data.receive',
+    keys: ['r'],
+    scope: 'Data',
+    description: 'Receive traces from an app instrumented with OpenTelemetry (OTLP/HTTP on 127.0.0.1), or stop',
+  },
+  {
     id: 'data.label',
     keys: ['l'],
     scope: 'Data',

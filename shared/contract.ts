@@ -36,6 +36,7 @@ import {
 } from './import'
 import type { Envelope } from './errors'
 import { AuditRequest, AuditStarted } from './audit'
+import { CollectBatch, CollectStart, CollectStatus } from './collect'
 import { CalibrateRequest, CalibrationView, CellItem, CellRequest, Targets } from './calibrate'
 import { REPORT_FORMATS, ReportData, ReportRequest } from './report/data'
 import { ExportRequest, ExportResult } from './export'
@@ -479,6 +480,14 @@ export const contract = {
   'import.pick': { input: none, output: z.object({ path: z.string().nullable() }) },
 
   /**
+   * Data → "Receive traces": an OTLP/HTTP receiver on 127.0.0.1 writing into the open project (as `assay collect`);
+   * each committed request comes as a `collect.batch` event. It stops when the project closes.
+   */
+  'collect.start': { input: CollectStart, output: CollectStatus, gate: 'write' },
+  'collect.stop': { input: none, output: CollectStatus },
+  'collect.status': { input: none, output: CollectStatus },
+
+  /**
    * File → Export…: items with labels, the label history or judgy's arrays — saved where the user chooses (desktop) or
    * downloaded (serve).
    */
@@ -506,6 +515,8 @@ export const events = {
   'labels.changed': z.object({}),
   /** A judge version's test results were shown for the first time: item views that said `hidden` are stale. */
   'test.revealed': z.object({ versionId: z.number().int() }),
+  /** The receiver committed an export request (Data → "Receive traces"): the items table is stale. */
+  'collect.batch': CollectBatch,
   /** A judge run's counts as they change (about ten times a second), and once more when it ends. */
   'judge.run': RunView,
 } as const satisfies Record<string, z.ZodType>

@@ -2,6 +2,7 @@ import { version } from '../../package.json'
 import { toErrorData } from '../../shared/errors'
 import { auditCommand } from './audit'
 import { benchCommand } from './bench'
+import { collectCommand } from './collect'
 import { CliError, type CliIo, type Command } from './command'
 import { criterionCommand } from './criterion'
 import { demoCommand } from './demo'
@@ -18,6 +19,7 @@ import { taxonomyCommand } from './taxonomy'
 export const commands: Record<string, Command> = {
   serve: serveCommand,
   import: importCommand,
+  collect: collectCommand,
   export: exportCommand,
   criterion: criterionCommand,
   judge: judgeCommand,

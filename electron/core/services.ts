@@ -9,6 +9,7 @@ import type { ProjectContext } from './context'
 import { createDownloads } from './downloads'
 import type { ExportFile } from './export-file'
 import { calibrateHandlers } from './handlers/calibrate'
+import { collectHandlers, createCollectRegistry } from './handlers/collect'
 import { criteriaHandlers } from './handlers/criteria'
 import { exportHandlers } from './handlers/exports'
 import { createGate, gated } from './handlers/gate'
@@ -28,7 +29,11 @@ export type { Handlers, ServiceDeps } from './handlers/types'
 
 export function createServices(deps: ServiceDeps) {
   const runs = createRunRegistry()
-  const lifecycle = createLifecycle(deps, () => runs.abortAll())
+  const receivers = createCollectRegistry()
+  const lifecycle = createLifecycle(deps, () => {
+    runs.abortAll()
+    void receivers.stop()
+  })
   const gate = createGate(lifecycle.project)
   const profiles = profileAccess(deps)
   const scope: Scope = { deps, project: lifecycle.project, gate, profiles }
@@ -47,6 +52,7 @@ export function createServices(deps: ServiceDeps) {
     ...reportHandlers(scope),
     ...importHandlers(scope, lifecycle),
     ...exportHandlers(scope, downloads),
+    ...collectHandlers(scope, receivers),
   }
   return {
     handlers: guarded(gated(handlers, gate), lifecycle.translate),

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import { createAnalyzeSlice, type AnalyzeSlice } from './slices/analyze'
 import { createAppSlice, type AppSlice } from './slices/app'
 import { createCalibrateSlice, type CalibrateSlice } from './slices/calibrate'
+import { createCollectSlice, type CollectSlice } from './slices/collect'
 import { createExportSlice, type ExportSlice } from './slices/export'
 import { createImportSlice, type ImportSlice } from './slices/import'
 import { createItemsSlice, type ItemsSlice } from './slices/items'
@@ -24,7 +25,8 @@ export type Store = AppSlice &
   AnalyzeSlice &
   JudgesSlice &
   CalibrateSlice &
-  ReportSlice
+  ReportSlice &
+  CollectSlice
 
 /** The one bound store, composed of one slice per feature (store/slices/*); actions call the API client. */
 export const useStore = create<Store>()((...a) => ({
@@ -38,6 +40,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createJudgesSlice(...a),
   ...createCalibrateSlice(...a),
   ...createReportSlice(...a),
+  ...createCollectSlice(...a),
 }))
 
 // The desktop shell never restarts for an update while a labeling session is open: tell it when one opens or closes.

@@ -121,6 +121,9 @@ const inputs: { [M in Method]: (ids: Ids) => Input<M> } = {
   }),
   'import.cancel': () => ({}),
   'import.pick': () => ({}),
+  'collect.start': () => ({ port: 0 }),
+  'collect.stop': () => ({}),
+  'collect.status': () => ({}),
   'export.run': () => ({ what: 'items', format: 'csv' }),
 }
 

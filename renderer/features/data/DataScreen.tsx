@@ -85,6 +85,7 @@ export function DataScreen() {
   useKeyAction('data.search', () => searchBox.current?.focus(), browsing)
   useKeyAction('data.goto', () => setGoto(''), browsing)
   useKeyAction('data.import', () => setImporting(true), browsing)
+  useKeyAction('data.receive', () => void useStore.getState().toggleReceiving(), browsing)
   useKeyAction('data.filter', () => filterBar.current?.focus(), browsing)
   const filtered = isFiltered({ search, filter })
   const labelThese = () => {

@@ -1,6 +1,7 @@
 import type { RefObject, SyntheticEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useStore } from '../../store'
+import { ReceiveTraces } from './ReceiveTraces'
 
 /** The Data screen's toolbar: search, go to id, the count, the selection, and Import, Label and Export. */
 export function DataToolbar({
@@ -83,6 +84,7 @@ export function DataToolbar({
       <button onClick={() => setImporting(true)}>
         <kbd>i</kbd> Import…
       </button>
+      <ReceiveTraces />
       <button onClick={onLabel} title="Label the selection, or the items the table shows, in a session">
         <kbd>l</kbd> Label…
       </button>

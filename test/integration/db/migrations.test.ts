@@ -30,8 +30,9 @@ describe('migrations', () => {
       '0007-overall',
       '0008-label-states',
       '0009-audits',
+      '0010-collected-spans',
     ])
-    expect(LATEST_VERSION).toBe(9)
+    expect(LATEST_VERSION).toBe(10)
   })
 
   it('0001-initial creates the data model on an empty file and marks it as Assay', () => {
@@ -266,6 +267,29 @@ describe('migrations', () => {
     ).toEqual({ last_success_state: 'PlanToolCalls', first_failure_state: 'GetRecipes' })
     expect(() => d.prepare("UPDATE labels SET first_failure_state = '' WHERE item_id = 2").run()).toThrow(/CHECK/)
     expect(() => d.prepare("UPDATE labels SET last_success_state = '' WHERE item_id = 2").run()).toThrow(/CHECK/)
+    d.close()
+  })
+
+  it('0010-collected-spans keeps items and stores each received span once per dataset, trace and span id', () => {
+    const path = tmp.file('v9.assay')
+    const db = fileAtVersion(path, 9)
+    db.exec(`
+      INSERT INTO datasets (name, format, created_at) VALUES ('d', 'otlp', 't');
+      INSERT INTO items (dataset_id, external_id, kind, created_at) VALUES (1, 'a', 'text', 't');
+    `)
+    db.close()
+    const opened = openProject(path, { mode: 'open' })
+    expect(opened.migratedFrom).toBe(9)
+    const d = opened.db
+    expect(d.prepare('SELECT count(*) FROM items').pluck().get()).toBe(1)
+    const insert = d.prepare(
+      "INSERT INTO collected_spans (dataset_id, trace_id, span_id, span_json, received_at) VALUES (?, 'a', ?, '{}', 't')",
+    )
+    insert.run(1, 's1')
+    expect(() => insert.run(1, 's1')).toThrow(/UNIQUE/)
+    expect(() => insert.run(2, 's2')).toThrow(/FOREIGN KEY/)
+    d.prepare('DELETE FROM datasets').run()
+    expect(d.prepare('SELECT count(*) FROM collected_spans').pluck().get()).toBe(0)
     d.close()
   })
 

@@ -7,6 +7,7 @@ import { sql as splitOrigin } from './0006-split-origin'
 import { sql as overall } from './0007-overall'
 import { sql as labelStates } from './0008-label-states'
 import { sql as audits } from './0009-audits'
+import { sql as collectedSpans } from './0010-collected-spans'
 
 /**
  * Schema migrations in order; migration i brings `PRAGMA user_version` from i to i + 1. Append
@@ -22,6 +23,7 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0007-overall', sql: overall },
   { name: '0008-label-states', sql: labelStates },
   { name: '0009-audits', sql: audits },
+  { name: '0010-collected-spans', sql: collectedSpans },
 ]
 
 export const LATEST_VERSION = migrations.length

@@ -1,0 +1,31 @@
+import { useShallow } from 'zustand/react/shallow'
+import { useStore } from '../../store'
+
+/**
+ * Data → "Receive traces": the button (key r) that starts or stops the project's OTLP receiver,
+ * and while it runs, the address to give the app and what has come in.
+ */
+export function ReceiveTraces() {
+  const { receiving, lastBatch, toggleReceiving } = useStore(
+    useShallow((s) => ({ receiving: s.receiving, lastBatch: s.lastBatch, toggleReceiving: s.toggleReceiving })),
+  )
+  return (
+    <>
+      <button
+        onClick={() => void toggleReceiving()}
+        aria-pressed={receiving.running}
+        title="Receive traces from an app instrumented with OpenTelemetry: an OTLP/HTTP endpoint on 127.0.0.1 (JSON or protobuf)"
+      >
+        <kbd>r</kbd> {receiving.running ? 'Stop receiving' : 'Receive traces'}
+      </button>
+      {receiving.endpoint && (
+        <span className="receiving" data-testid="receiving">
+          OTEL_EXPORTER_OTLP_ENDPOINT=<code>{receiving.endpoint}</code> · {receiving.traces.toLocaleString()} traces,{' '}
+          {receiving.spans.toLocaleString()} spans
+          {lastBatch && ` · last: +${lastBatch.newTraces} traces, ${lastBatch.spans} spans`}
+          {lastBatch && lastBatch.heldBack > 0 && ` (${lastBatch.heldBack} waiting for spans with content)`}
+        </span>
+      )}
+    </>
+  )
+}
