@@ -50,6 +50,7 @@ const META: [string, string[]][] = [
   ['model', ['llm.model_name', 'gen_ai.request.model', 'gen_ai.response.model', 'model']],
   ['tool', ['tool.name', 'gen_ai.tool.name']],
   ['status', ['status_code', 'status.code', 'status', 'level']],
+  ['error', ['error', 'statusMessage']],
   ['promptTokens', ['llm.token_count.prompt', 'gen_ai.usage.input_tokens', 'usage.input']],
   ['completionTokens', ['llm.token_count.completion', 'gen_ai.usage.output_tokens', 'usage.output']],
   ['totalTokens', ['llm.token_count.total', 'usage.total']],

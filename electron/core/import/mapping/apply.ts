@@ -145,7 +145,9 @@ function completed(content: Content): Content {
 }
 
 function traceContent(trace: SpanTrace): Content {
-  return completed({ messages: trace.messages, steps: trace.steps, input: trace.input, output: trace.output })
+  // A root span whose input is a conversation and whose output is text (Braintrust, Langfuse): the reply joins the chat.
+  const messages = withReply(trace.messages, trace.output)
+  return completed({ messages, steps: trace.steps, input: trace.input, output: trace.output })
 }
 
 /** The content of a row mapped column by column (not a span export). */
