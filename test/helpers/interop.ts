@@ -38,11 +38,16 @@ export function held(project: string): Held {
         'SELECT id, external_id AS ext, kind, input, output, messages_json AS m, metadata_json AS md FROM items ORDER BY external_id',
       )
       .all() as { id: number; ext: string; kind: string; input: string; output: string; m: string; md: string }[]
-    const steps = db.prepare('SELECT name, input, output, metadata_json AS md FROM steps WHERE item_id = ? ORDER BY idx')
+    const steps = db.prepare(
+      'SELECT name, input, output, metadata_json AS md FROM steps WHERE item_id = ? ORDER BY idx',
+    )
     const items = rows.map((r) => {
-      const stepRows = (steps.all(r.id) as { name: string; input: string; output: string; md: string }[]).map(
-        (s) => ({ name: s.name, input: s.input, output: s.output, metadata: JSON.parse(s.md) as Record<string, unknown> }),
-      )
+      const stepRows = (steps.all(r.id) as { name: string; input: string; output: string; md: string }[]).map((s) => ({
+        name: s.name,
+        input: s.input,
+        output: s.output,
+        metadata: JSON.parse(s.md) as Record<string, unknown>,
+      }))
       return {
         id: r.ext,
         kind: r.kind,

@@ -145,7 +145,7 @@ function completed(content: Content): Content {
 }
 
 function traceContent(trace: SpanTrace): Content {
-  // A root span whose input is a conversation and whose output is text (Braintrust, Langfuse): the reply joins the chat.
+  // A root span whose input is a conversation and whose output is text (Braintrust): the reply joins the chat.
   const messages = withReply(trace.messages, trace.output)
   return completed({ messages, steps: trace.steps, input: trace.input, output: trace.output })
 }

@@ -100,12 +100,14 @@ function braintrust(rows: Fields[], has: (f: string) => boolean): Mapping {
  */
 function langfuse(rows: Fields[]): Mapping {
   const m = base()
+  const spans = rows.flatMap((f) => [f, ...(Array.isArray(f.observations) ? f.observations.filter(isPlainObject) : [])])
+  const has = (field: string) => spans.some((f) => field in f)
   m.spans = {
     traceId: 'traceId',
     spanId: 'id',
     parentId: 'parentObservationId',
-    name: 'name',
-    start: 'startTime',
+    name: has('name') ? 'name' : null,
+    start: has('startTime') ? 'startTime' : null,
     source: 'Langfuse traces',
   }
   m.id = 'traceId'
