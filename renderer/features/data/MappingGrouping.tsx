@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { Mapping } from '../../../shared/import'
 import type { MappingPartProps } from './mapping-part'
 
-type Part = 'traceId' | 'spanId' | 'parentId'
+type Part = 'traceId' | 'spanId' | 'parentId' | 'name' | 'start'
 
 /**
  * Grouping rows into traces by hand (the wizard's `--map trace/span/parent`): for a span export
@@ -15,7 +15,14 @@ export function MappingGrouping({ mapping, set, field }: Omit<MappingPartProps, 
   const [pending, setPending] = useState<Partial<Record<Part, string | null>>>({})
   const value = (part: Part): string | null => (part in pending ? (pending[part] ?? null) : (spans?.[part] ?? null))
   const pick = (part: Part) => (v: string | null) => {
-    const next = { traceId: value('traceId'), spanId: value('spanId'), parentId: value('parentId'), [part]: v }
+    const next = {
+      traceId: value('traceId'),
+      spanId: value('spanId'),
+      parentId: value('parentId'),
+      name: value('name'),
+      start: value('start'),
+      [part]: v,
+    }
     if (part === 'traceId' && v === null) {
       setPending({})
       set({ spans: null })
@@ -30,8 +37,8 @@ export function MappingGrouping({ mapping, set, field }: Omit<MappingPartProps, 
       traceId: next.traceId,
       spanId: next.spanId,
       parentId: next.parentId,
-      name: spans?.name ?? null,
-      start: spans?.start ?? null,
+      name: next.name,
+      start: next.start,
       strict: true,
     }
     set({ spans: grouped, id: mapping.id ?? next.traceId })
@@ -47,6 +54,8 @@ export function MappingGrouping({ mapping, set, field }: Omit<MappingPartProps, 
         {field(value('traceId'), pick('traceId'), 'Trace id field', 'rows with one trace id form one trace')}
         {field(value('spanId'), pick('spanId'), 'Span id field')}
         {field(value('parentId'), pick('parentId'), 'Parent span field', 'empty on the root span')}
+        {field(value('name'), pick('name'), 'Span name field', 'names the steps')}
+        {field(value('start'), pick('start'), 'Span start field', 'orders the steps')}
       </div>
     </details>
   )
