@@ -58,9 +58,15 @@ describe('Import wizard: span and run exports', () => {
       const project = tmp.file('p.assay')
       app = await openWizard(project, interopFixture(c.file))
       const { page } = app
-      await expect.poll(() => page.getByTestId('span-grouping').textContent()).toContain(`${c.source}: rows are grouped`)
+      await expect
+        .poll(() => page.getByTestId('span-grouping').textContent())
+        .toContain(`${c.source}: rows are grouped`)
+      if (c.threshold) {
+        // A numeric score without its threshold is a bad row of the preview, saying how to give one.
+        await expect.poll(() => page.locator('.import-errors').textContent()).toContain('is a numeric score')
+        await page.getByLabel('Verdict threshold').first().fill(c.threshold)
+      }
       await expect.poll(() => page.locator('.import-preview > table > tbody > tr').count()).toBe(3)
-      if (c.threshold) await page.getByLabel('Verdict threshold').first().fill(c.threshold)
       await page.keyboard.press('Control+Enter')
       const report = page.getByTestId('import-report')
       await expect.poll(() => report.textContent()).toContain('Imported 3 new items')
@@ -73,9 +79,9 @@ describe('Import wizard: span and run exports', () => {
     const project = tmp.file('p.assay')
     app = await openWizard(project, interopFixture('unknown-spans.jsonl'))
     const { page } = app
-    await expect.poll(() => page.locator('.import-preview > table > tbody > tr').count()).toBe(6)
     await page.getByLabel('Input', { exact: true }).selectOption('in')
     await page.getByLabel('Output', { exact: true }).selectOption('out')
+    await expect.poll(() => page.locator('.import-preview > table > tbody > tr').count()).toBe(6)
     await page.getByText('Group rows into traces by hand').click()
     await page.getByLabel('Trace id field').selectOption('trace')
     await page.getByLabel('Span id field').selectOption('sid')
