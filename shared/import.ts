@@ -34,6 +34,16 @@ export const SpanMapping = z.object({
   parentId: field.nullable(),
   name: field.nullable(),
   start: field.nullable(),
+  /** Orders siblings that started at the same time (LangSmith's `dotted_order`). */
+  order: field.nullable().optional(),
+  /**
+   * Grouping the user set by hand (`--map trace/span/parent`, the wizard's grouping fields): a
+   * parent that names no span of its trace, a repeated or empty span id and a parent cycle are
+   * errors with their line, where a known export's partial tree is kept with a note.
+   */
+  strict: z.boolean().optional(),
+  /** The export this grouping was recognised as (`LangSmith runs`, `Braintrust`, `Langfuse`), for display. */
+  source: z.string().optional(),
 })
 export type SpanMapping = z.infer<typeof SpanMapping>
 
@@ -96,6 +106,12 @@ export const Mapping = z.object({
       criterion: z.string().min(1),
       critique: field.nullable(),
       version: z.union([z.number().int().min(1), z.literal('new')]).optional(),
+      /**
+       * A numeric score column (Langfuse NUMERIC, Braintrust 0..1, LangSmith feedback): a score at
+       * or above the threshold passes, below fails. Without it a score that is not a pass/fail value
+       * is refused, since Assay cannot know where the judge's line is.
+       */
+      threshold: z.number().optional(),
     }),
   ),
   /** train/dev/test columns, one per criterion. */

@@ -33,14 +33,23 @@ detected; --map overrides one part of the mapping. A mapped field that the file 
 a label or verdict column with no verdict in it, or an id column whose values repeat stops the
 import with what was wrong and where.
 
-  --format F        csv, jsonl, json-array, json-records or json-columns (pandas)
+  --format F        csv, jsonl, json-array, json-records or json-columns (pandas). Span exports
+                    are recognised and grouped into traces: LangSmith runs, Langfuse traces (with
+                    observations and scores) or observations, Braintrust events, OpenInference,
+                    OpenTelemetry (OTLP JSON)
   --delimiter D     for csv: , ; tab |
   --map KEY=FIELD   KEY is one of:
                       id, input, output, messages, steps    the trace
+                      trace=F, span=F, parent=F            group rows (spans, runs) into traces by hand:
+                                                           trace id, span id, parent span id fields
+                                                           (span-name=F, span-start=F order the steps);
+                                                           a parent naming no span of its trace, or a
+                                                           cycle, is an error; trace= unmaps grouping
                       label=F  or  label:CRITERION=F       a human verdict column (pass/fail)
                       note=F   or  note:CRITERION=F        its note column
                       verdict:JUDGE=F  or  verdict:JUDGE@CRITERION=F   a judge verdict column
                       critique:JUDGE=F                     that judge's critique column
+                      threshold:JUDGE=N  or  threshold=N   numeric scores: N or more passes, less fails
                       split=F  or  split:CRITERION=F       a train/dev/test column
                       last-success=F, first-failure=F      step-wise labels: per trace, the last state
                                                            that succeeded and the first that failed
@@ -416,10 +425,14 @@ interface MapArg {
   field: string | null
 }
 
-/** The trace's own fields; mapping one of its text fields leaves the span grouping. */
+/**
+ * The trace's own fields; mapping one of its text fields leaves a guessed span grouping (not one
+ * set by hand, nor a recognised export's, whose input and output are read from the root span).
+ */
 function mapTraceField(m: MappingType, kind: 'id' | 'input' | 'output' | 'messages' | 'steps', a: MapArg): void {
   m[kind] = a.field
-  if (kind !== 'id' && a.field) m.spans = null
+  const kept = m.spans && (m.spans.strict || m.spans.source) && (kind === 'input' || kind === 'output')
+  if (kind !== 'id' && a.field && !kept) m.spans = null
 }
 
 function mapLabel(m: MappingType, a: MapArg): void {
@@ -488,6 +501,46 @@ function mapUnit(m: MappingType, a: MapArg): void {
         : badUnit(value)
 }
 
+/**
+ * `trace=F`, `span=F`, `parent=F` (and `span-name=F`, `span-start=F`): group the rows into traces
+ * by hand, strictly (see `SpanMapping.strict`); `trace=` unmaps the grouping (each row a trace).
+ * The span id is set only with the trace id, so the pair is checked once all arguments are read.
+ */
+function mapGrouping(m: MappingType, a: MapArg): void {
+  if (a.kind === 'trace' && a.field === null) {
+    m.spans = null
+    return
+  }
+  const spans = m.spans ?? { traceId: '', spanId: '', parentId: null, name: null, start: null }
+  const key = (
+    { trace: 'traceId', span: 'spanId', parent: 'parentId', 'span-name': 'name', 'span-start': 'start' } as const
+  )[a.kind as 'trace' | 'span' | 'parent' | 'span-name' | 'span-start']
+  if ((key === 'traceId' || key === 'spanId') && a.field === null)
+    throw new CliError(
+      'bad_arguments',
+      `--map ${a.arg}: a ${a.kind} id field is needed; --map trace= unmaps the grouping.`,
+    )
+  m.spans = { ...spans, [key]: a.field, strict: true, source: undefined }
+  if (key === 'traceId' && !m.id) m.id = a.field
+}
+
+/** `threshold:JUDGE=N` (or `threshold=N`, every verdict column): a numeric score at or above N passes. */
+function mapThreshold(m: MappingType, a: MapArg): void {
+  const n = a.value === '' ? undefined : Number(a.value)
+  if (n !== undefined && !Number.isFinite(n))
+    throw new CliError(
+      'bad_arguments',
+      `--map ${a.arg}: the threshold must be a number, e.g. threshold:${a.rest || 'JUDGE'}=0.7.`,
+    )
+  const targets = a.rest ? m.verdicts.filter((v) => v.judge === a.rest) : m.verdicts
+  if (targets.length === 0)
+    throw new CliError(
+      'bad_arguments',
+      `--map ${a.arg}: ${a.rest ? `no verdict column of judge "${a.rest}"` : 'the mapping has no verdict column'}; map it first (verdict:${a.rest || 'JUDGE'}=COLUMN). Judges: ${m.verdicts.map((v) => v.judge).join(', ') || 'none'}.`,
+    )
+  for (const v of targets) v.threshold = n
+}
+
 /** What each `--map` key does (a Map, so that no key finds Object's members). */
 const MAP_KEYS = new Map<string, (m: MappingType, a: MapArg) => void>([
   ['id', (m, a) => mapTraceField(m, 'id', a)],
@@ -504,6 +557,12 @@ const MAP_KEYS = new Map<string, (m: MappingType, a: MapArg) => void>([
   ['first-failure', mapStates],
   ['metadata', mapMetadata],
   ['unit', mapUnit],
+  ['trace', mapGrouping],
+  ['span', mapGrouping],
+  ['parent', mapGrouping],
+  ['span-name', mapGrouping],
+  ['span-start', mapGrouping],
+  ['threshold', mapThreshold],
 ])
 
 /** Applies `--map KEY=FIELD` overrides to a mapping; unknown keys are refused with the list. */
@@ -519,10 +578,15 @@ export function applyMapArgs(base: MappingType, args: string[]): MappingType {
     if (!apply)
       throw new CliError(
         'bad_arguments',
-        `--map: unknown key "${kind}". Use id, input, output, messages, steps, label, note, verdict, critique, split, last-success, first-failure, metadata or unit.`,
+        `--map: unknown key "${kind}". Use id, input, output, messages, steps, trace, span, parent, span-name, span-start, label, note, verdict, critique, threshold, split, last-success, first-failure, metadata or unit.`,
       )
     apply(m, { arg, kind, rest, value, field: value === '' ? null : value })
   }
+  if (m.spans && (m.spans.traceId === '' || m.spans.spanId === ''))
+    throw new CliError(
+      'bad_arguments',
+      `--map: grouping rows into traces needs both the trace id and the span id field: --map trace=FIELD --map span=FIELD (and --map parent=FIELD for the tree).`,
+    )
   const parsed = Mapping.safeParse(m)
   if (!parsed.success)
     throw new CliError(

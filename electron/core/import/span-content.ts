@@ -4,7 +4,7 @@
  * Langfuse, whether flat columns, nested objects, OTLP attribute lists or indexed keys.
  */
 import type { ChatMessage } from '../../../shared/domain'
-import { asContainer, collectIndexed, getField, isEmptyValue, parseJsonCell, toText } from './fields'
+import { asContainer, collectIndexed, getField, isEmptyValue, isPlainObject, parseJsonCell, toText } from './fields'
 import {
   firstUserText,
   lastAssistantText,
@@ -46,10 +46,11 @@ const OUTPUT_MESSAGES = [
   'gen_ai.response.messages',
 ]
 const META: [string, string[]][] = [
-  ['kind', ['span_kind', 'openinference.span.kind', 'gen_ai.operation.name', 'type', 'kind']],
+  ['kind', ['span_kind', 'openinference.span.kind', 'gen_ai.operation.name', 'run_type', 'type', 'kind']],
   ['model', ['llm.model_name', 'gen_ai.request.model', 'gen_ai.response.model', 'model']],
   ['tool', ['tool.name', 'gen_ai.tool.name']],
   ['status', ['status_code', 'status.code', 'status', 'level']],
+  ['error', ['error', 'statusMessage']],
   ['promptTokens', ['llm.token_count.prompt', 'gen_ai.usage.input_tokens', 'usage.input']],
   ['completionTokens', ['llm.token_count.completion', 'gen_ai.usage.output_tokens', 'usage.output']],
   ['totalTokens', ['llm.token_count.total', 'usage.total']],
@@ -87,6 +88,11 @@ class SpanAttributes {
       }
     }
     return undefined
+  }
+
+  /** A nested path of the record itself (not an attribute). */
+  nested(path: string): unknown {
+    return getField(this.fields, path)
   }
 
   /** The first of these attributes that is not empty. */
@@ -137,8 +143,12 @@ function spanText(
 > {
   // `input.value` / `input` / `gen_ai.prompt` hold either text or (Langfuse generation, an LLM
   // span's raw request) a conversation.
-  const inputValue = attrs.firstOf([...(io.input ? [io.input] : []), 'input.value', 'input', 'gen_ai.prompt'])
-  const outputValue = attrs.firstOf([...(io.output ? [io.output] : []), 'output.value', 'output', 'gen_ai.completion'])
+  const inputValue = unwrapSingle(
+    attrs.firstOf([...(io.input ? [io.input] : []), 'input.value', 'input', 'gen_ai.prompt']),
+  )
+  const outputValue = unwrapSingle(
+    attrs.firstOf([...(io.output ? [io.output] : []), 'output.value', 'output', 'gen_ai.completion']),
+  )
   const inputIsMessages = inputValue !== undefined && looksLikeMessages(inputValue)
   const outputAsMessages = outputValue === undefined ? null : outputMessages(outputValue)
   let inputMessages = attrs.messagesFrom(INPUT_MESSAGES)
@@ -160,6 +170,19 @@ function spanText(
   }
 }
 
+/**
+ * LangSmith and Braintrust keep a run's inputs and outputs as a keyed object: `{"question": "…"}`,
+ * `{"output": {AIMessage}}`. One key holding text or a message is that text or message; anything
+ * richer stays whole (shown as JSON).
+ */
+function unwrapSingle(value: unknown): unknown {
+  if (!isPlainObject(value)) return value
+  const keys = Object.keys(value)
+  if (keys.length !== 1) return value
+  const inner = value[keys[0]]
+  return typeof inner === 'string' || looksLikeMessages(inner) ? inner : value
+}
+
 /** OpenTelemetry GenAI keeps the system prompt apart: it opens the conversation (in place). */
 function addSystem(attrs: SpanAttributes, messages: ChatMessage[]): void {
   const system = attrs.get('gen_ai.system_instructions')
@@ -176,6 +199,9 @@ function spanMeta(attrs: SpanAttributes): Record<string, unknown> {
     const v = attrs.firstOf(keys)
     if (v !== undefined && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) meta[name] = v
   }
+  // Braintrust nests a span's kind: `span_attributes: {name, type}`.
+  const nestedKind = meta.kind === undefined ? attrs.nested('span_attributes.type') : undefined
+  if (typeof nestedKind === 'string' && nestedKind !== '') meta.kind = nestedKind
   const startKey = START.find((k) => !isEmptyValue(attrs.get(k)))
   const endKey = END.find((k) => !isEmptyValue(attrs.get(k)))
   const startRaw = startKey && attrs.get(startKey)

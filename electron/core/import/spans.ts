@@ -30,6 +30,8 @@ interface SpanNode {
   parentId: string
   name: string
   start: number | null
+  /** Tie-break among spans that started at once (LangSmith's `dotted_order`). */
+  order: string
   children: SpanNode[]
   orphanOf?: string
 }
@@ -98,7 +100,9 @@ export function assembleSpanTrees(
     list.push(node)
     byTrace.set(node.traceId, list)
   })
-  const traces = [...byTrace.values()].map((nodes) => assembleOne(nodes, spans, io))
+  const groups = [...byTrace.values()]
+  const kept = spans.strict ? groups.filter((nodes) => !refused(nodes, spans, errors)) : groups
+  const traces = kept.map((nodes) => assembleOne(nodes, spans, io))
   return { traces, errors }
 }
 
@@ -107,7 +111,7 @@ function spanNode(record: SourceRecord, index: number, spans: SpanMapping): Span
   const text = (field: string | null) => (field ? toText(getField(record.fields, field)).trim() : '')
   const traceId = text(spans.traceId)
   if (traceId === '') return null
-  const parentId = text(spans.parentId)
+  const parentId = parentOf(record, spans.parentId)
   return {
     record,
     index,
@@ -116,11 +120,80 @@ function spanNode(record: SourceRecord, index: number, spans: SpanMapping): Span
     parentId: isNullId(parentId) ? '' : parentId,
     name: text(spans.name),
     start: spans.start ? timeKey(getField(record.fields, spans.start), /nano/i.test(spans.start)) : null,
+    order: text(spans.order ?? null),
     children: [],
   }
 }
 
-const byStart = (a: SpanNode, b: SpanNode) => (a.start ?? Infinity) - (b.start ?? Infinity) || a.index - b.index
+/**
+ * The parent's id; Braintrust's `span_parents` is a list (empty for the root), whose first entry
+ * is the parent (the rest, rare, are kept in the record's fields).
+ */
+function parentOf(record: SourceRecord, field: string | null): string {
+  if (!field) return ''
+  const value = getField(record.fields, field)
+  const first: unknown = Array.isArray(value) ? value[0] : value
+  return toText(first ?? '').trim()
+}
+
+const byStart = (a: SpanNode, b: SpanNode) =>
+  (a.start ?? Infinity) - (b.start ?? Infinity) || (a.order < b.order ? -1 : a.order > b.order ? 1 : a.index - b.index)
+
+/**
+ * Grouping set by hand must be exact: a span without an id or with one its trace already has,
+ * a parent that is no span of the trace, and a parent cycle are errors (the trace is not
+ * imported), since attaching such spans somewhere would be a guess.
+ */
+function refused(nodes: SpanNode[], spans: SpanMapping, errors: RecordError[]): boolean {
+  const before = errors.length
+  const byId = new Map<string, SpanNode>()
+  const trace = nodes[0].traceId
+  for (const n of nodes) {
+    const problem =
+      n.spanId === ''
+        ? `span column "${spans.spanId}" is empty: with grouping by hand every span needs an id`
+        : byId.has(n.spanId)
+          ? `span id "${n.spanId}" appears twice in trace "${trace}" (first on line ${byId.get(n.spanId)?.record.line}); span ids must be unique within a trace`
+          : null
+    if (problem) errors.push({ line: n.record.line, column: spans.spanId, message: problem })
+    else byId.set(n.spanId, n)
+  }
+  for (const n of nodes) {
+    if (n.parentId === '' || byId.has(n.parentId)) continue
+    errors.push({
+      line: n.record.line,
+      column: spans.parentId ?? undefined,
+      message: `parent "${n.parentId}" names no span of trace "${trace}"; fix the parent id, export the whole trace, or map another parent field`,
+    })
+  }
+  if (errors.length === before) errors.push(...cycleErrors(nodes, byId, spans))
+  return errors.length > before
+}
+
+/** Spans whose chain of parents never reaches a root: each is an error naming the cycle. */
+function cycleErrors(nodes: SpanNode[], byId: Map<string, SpanNode>, spans: SpanMapping): RecordError[] {
+  const rooted = new Set<SpanNode>()
+  const errors: RecordError[] = []
+  for (const n of nodes) {
+    const chain: SpanNode[] = []
+    let at: SpanNode | undefined = n
+    while (at && !rooted.has(at) && !chain.includes(at)) {
+      chain.push(at)
+      at = at.parentId === '' ? undefined : byId.get(at.parentId)
+    }
+    if (!at || rooted.has(at)) {
+      for (const c of chain) rooted.add(c)
+      continue
+    }
+    const loop = chain.slice(chain.indexOf(at)).map((c) => c.spanId)
+    errors.push({
+      line: n.record.line,
+      column: spans.parentId ?? undefined,
+      message: `span "${n.spanId}" is in a parent cycle (${[...loop, loop[0]].join(' → ')}); a trace is a tree: fix the parent ids`,
+    })
+  }
+  return errors
+}
 
 function assembleOne(nodes: SpanNode[], spans: SpanMapping, io: SpanIo): SpanTrace {
   const { roots, notes } = linkTree(nodes)
@@ -208,7 +281,7 @@ function walkSteps(nodes: SpanNode[], roots: SpanNode[], notes: string[], io: Sp
 
 /** The root's record minus the span mapping's fields and what the root's content used up. */
 function rootFieldsOf(root: SourceRecord, spans: SpanMapping, content: SpanContent): Record<string, unknown> {
-  const mapped = new Set([spans.traceId, spans.spanId, spans.parentId, spans.name, spans.start])
+  const mapped = new Set([spans.traceId, spans.spanId, spans.parentId, spans.name, spans.start, spans.order])
   const used = new Set(content.used)
   const kept = Object.entries(root.fields).filter(([k]) => !mapped.has(k) && !used.has(k) && !isIndexedOf(k, used))
   const { attributes, usedAttributes } = content

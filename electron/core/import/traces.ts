@@ -62,7 +62,10 @@ function flattenNested(list: unknown[], depth = 0): unknown[] {
 function messageListOf(value: unknown): unknown[] | null {
   const v = parseJsonCell(value)
   if (Array.isArray(v)) {
-    const flat = flattenNested(v)
+    // An OpenAI `choices` list (Braintrust logs an LLM span's output so): each choice's message.
+    const flat = flattenNested(v).map((c) =>
+      isPlainObject(c) && isPlainObject(c.message) && 'finish_reason' in c ? c.message : c,
+    )
     return flat.some(isMessageLike) ? flat : null
   }
   if (!isPlainObject(v)) return null

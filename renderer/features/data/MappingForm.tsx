@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react'
 import type { Mapping } from '../../../shared/import'
 import type { FieldPicker } from './mapping-part'
+import { MappingGrouping } from './MappingGrouping'
 import { MappingLabels } from './MappingLabels'
 import { MappingOther } from './MappingOther'
 import { StatesFields } from './MappingStates'
@@ -74,14 +75,16 @@ export function MappingForm({ columns, mapping, onChange, offered }: Props) {
           />
         </label>
         {mapping.spans && (
-          <p className="muted">
-            Span export: rows are grouped into traces by <code>{mapping.spans.traceId}</code>, with{' '}
-            <code>{mapping.spans.parentId ?? 'no parent'}</code> as parent; child spans become named steps.{' '}
+          <p className="muted" data-testid="span-grouping">
+            {mapping.spans.source ?? 'Span export'}: rows are grouped into traces by{' '}
+            <code>{mapping.spans.traceId}</code>, with <code>{mapping.spans.parentId ?? 'no parent'}</code> as parent;
+            child spans become named steps.{' '}
             <button type="button" className="link" onClick={() => set({ spans: null })}>
               Treat each row as a trace instead
             </button>
           </p>
         )}
+        <MappingGrouping mapping={mapping} set={set} field={field} />
       </fieldset>
 
       <MappingLabels columns={columns} mapping={mapping} set={set} field={field} offered={offered} />

@@ -39,6 +39,12 @@ export function MappingVerdicts({ columns, mapping, set, field }: MappingPartPro
             (critique) => set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, critique } : x)) }),
             'Critique column',
           )}
+          <ThresholdField
+            threshold={v.threshold}
+            onChange={(threshold) =>
+              set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, threshold } : x)) })
+            }
+          />
           <VersionField
             version={v.version}
             onChange={(version) => set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, version } : x)) })}
@@ -67,6 +73,45 @@ export function MappingVerdicts({ columns, mapping, set, field }: MappingPartPro
         Add a verdict column
       </button>
     </fieldset>
+  )
+}
+
+/**
+ * A numeric score column's pass line (Langfuse, Braintrust, LangSmith feedback): a score at or
+ * above it passes. Empty for pass/fail columns; the import asks for it when a cell is a score.
+ */
+function ThresholdField({
+  threshold,
+  onChange,
+}: {
+  threshold: number | undefined
+  onChange: (threshold: number | undefined) => void
+}) {
+  const [text, setText] = useState(threshold === undefined ? '' : String(threshold))
+  const parse = (raw: string): number | undefined | null => {
+    const t = raw.trim()
+    if (t === '') return undefined
+    const n = Number(t)
+    return Number.isFinite(n) ? n : null
+  }
+  const parsed = parse(text)
+  return (
+    <label className="map-field" title="For numeric scores: a score at or above this passes, below it fails.">
+      <span>Threshold</span>
+      <input
+        aria-label="Verdict threshold"
+        aria-invalid={parsed === null}
+        placeholder="pass/fail values"
+        inputMode="decimal"
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value)
+          const next = parse(e.target.value)
+          if (next !== null && next !== threshold) onChange(next)
+        }}
+      />
+      {parsed === null && <small className="muted">a number, or empty</small>}
+    </label>
   )
 }
 

@@ -22,6 +22,7 @@ import type { MappedItem, NormalVerdict, RecordError, SourceRecord } from '../ty
 import { joinOnly, prepareMapping, traceOf, type PreparedMapping } from './prepare'
 import { Problem, type MappedLabel, type Row } from './row'
 import { stepwiseLabel } from './stepwise'
+import { scoreVerdict, unknownValue, unknownVerdict } from './scores'
 import { DEFER, isContainer, SPLITS, verdictKey } from './values'
 
 export type { MappedLabel } from './row'
@@ -144,7 +145,9 @@ function completed(content: Content): Content {
 }
 
 function traceContent(trace: SpanTrace): Content {
-  return completed({ messages: trace.messages, steps: trace.steps, input: trace.input, output: trace.output })
+  // A root span whose input is a conversation and whose output is text (Braintrust): the reply joins the chat.
+  const messages = withReply(trace.messages, trace.output)
+  return completed({ messages, steps: trace.steps, input: trace.input, output: trace.output })
 }
 
 /** The content of a row mapped column by column (not a span export). */
@@ -258,10 +261,18 @@ function readVerdicts(row: Row): MappedVerdict[] | Problem {
       noteExample(tally, '')
       continue
     }
-    const verdict = isContainer(raw) ? null : prepared.verdictOf(verdictKey(raw))
-    if (verdict === null) return new Problem(v.field, unknownValue('verdict', v.field, raw))
+    const scored = scoreVerdict(v, raw, critique)
+    if (scored instanceof Problem) return scored
+    const verdict = scored?.verdict ?? (isContainer(raw) ? null : prepared.verdictOf(verdictKey(raw)))
+    if (verdict === null) return new Problem(v.field, unknownVerdict(v, raw))
     tally[verdict]++
-    verdicts.push({ judge: v.judge, criterion: v.criterion, verdict, critique, column: i })
+    verdicts.push({
+      judge: v.judge,
+      criterion: v.criterion,
+      verdict,
+      critique: scored?.critique ?? critique,
+      column: i,
+    })
   }
   return verdicts
 }
@@ -366,9 +377,4 @@ function stepItem(
       ...(occurrences > 1 ? { stepOccurrences: occurrences } : {}),
     },
   }
-}
-
-function unknownValue(what: 'label' | 'verdict', column: string, raw: unknown): string {
-  const shown = toText(raw)
-  return `${what} column "${column}": value "${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}" is not a known pass/fail/error value; add it to the value map or fix the cell`
 }

@@ -5,6 +5,7 @@
 import type { Mapping, SpanMapping } from '../../../../shared/import'
 import { newStateTally, newTally, type FieldWatch, type StateTally, type Tally } from '../checks'
 import { isPlainObject } from '../fields'
+import { expandLangfuseTraces } from '../langfuse'
 import { assembleSpanTrees, expandOtlpRecords, type SpanTrace } from '../spans'
 import type { NormalVerdict, RecordError, SourceRecord } from '../types'
 import { verdictTable } from './values'
@@ -13,7 +14,7 @@ import { verdictTable } from './values'
 export const TRACE_KEY = '\u0000assay.trace'
 
 /**
- * Span exports: expands OTLP nesting, groups spans into traces (see `assembleSpanTrees`) and
+ * Span exports: expands Langfuse traces and OTLP nesting, groups spans into traces (see `assembleSpanTrees`) and
  * returns one record per trace for `mapRecord`. The whole file must be read first.
  */
 export function mapSpanRecords(
@@ -22,10 +23,14 @@ export function mapSpanRecords(
   watch?: FieldWatch,
 ): { records: SourceRecord[]; errors: RecordError[] } {
   if (!mapping.spans) return { records, errors: [] }
-  const spans = expandOtlpRecords(records)
+  const langfuse = expandLangfuseTraces(records)
+  const spans = expandOtlpRecords(langfuse.records)
   if (watch) for (const span of spans) watch.see(span.fields)
   const { traces, errors } = assembleSpanTrees(spans, mapping.spans, { input: mapping.input, output: mapping.output })
-  return { records: traces.map((t) => ({ line: t.root.line, fields: { ...t.root.fields, [TRACE_KEY]: t } })), errors }
+  return {
+    records: traces.map((t) => ({ line: t.root.line, fields: { ...t.root.fields, [TRACE_KEY]: t } })),
+    errors: [...langfuse.errors, ...errors],
+  }
 }
 
 /** Whether a value under `TRACE_KEY` is a trace `mapSpanRecords` put there (a file's own field cannot be named so). */
@@ -56,7 +61,14 @@ export interface PreparedMapping {
 /** Every field the mapping names (some null). */
 function mappedFields(mapping: Mapping): (string | null)[] {
   const spans = mapping.spans
-    ? [mapping.spans.traceId, mapping.spans.spanId, mapping.spans.parentId, mapping.spans.name, mapping.spans.start]
+    ? [
+        mapping.spans.traceId,
+        mapping.spans.spanId,
+        mapping.spans.parentId,
+        mapping.spans.name,
+        mapping.spans.start,
+        mapping.spans.order ?? null,
+      ]
     : []
   const fields = [
     mapping.id,

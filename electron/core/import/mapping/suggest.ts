@@ -17,6 +17,7 @@ import {
   SPAN_CANDIDATES,
   STEPS_NAMES,
 } from './names'
+import { suggestInterop } from './suggest-interop'
 import { suggestJudgements } from './suggest-judgements'
 
 /** The sample's columns, what they hold, and which the suggestion has taken already. */
@@ -91,6 +92,8 @@ export function suggestMapping(detected: Detected): Mapping {
     m.id = 'traceId'
     return m
   }
+  const interop = suggestInterop(detected)
+  if (interop) return interop
   suggestSpans(m, sample)
   if (m.spans) suggestSpanText(m, sample)
   else suggestTrace(m, sample)
@@ -116,7 +119,8 @@ function suggestSpans(m: Mapping, sample: SampleColumns): void {
     name: findPath(SPAN_CANDIDATES.name),
     start: findPath(SPAN_CANDIDATES.start),
   }
-  for (const c of Object.values(m.spans)) sample.take(c)
+  const { traceId, spanId, parentId, name, start } = m.spans
+  for (const c of [traceId, spanId, parentId, name, start]) sample.take(c)
   m.id = traceCol
 }
 
