@@ -96,6 +96,11 @@ export const Mapping = z.object({
       criterion: z.string().min(1),
       critique: field.nullable(),
       version: z.union([z.number().int().min(1), z.literal('new')]).optional(),
+      /**
+       * Numeric scores (an Inspect scorer's 0.8, a similarity): at or above it a pass, below it a
+       * fail. Without one a number outside the value map stops the row, saying to set it.
+       */
+      threshold: z.number().optional(),
     }),
   ),
   /** train/dev/test columns, one per criterion. */
@@ -159,8 +164,10 @@ export const EMPTY_MAPPING: Mapping = {
  * - `json-records`: `{ <key>: [ {...} ] }`, the key one of data, records, rows, items, traces,
  *   spans, or the only array
  * - `json-columns`: pandas `to_json()` default: `{ "col": { "0": v, "1": v }, ... }`
+ * - `promptfoo`: promptfoo's `results.json` (one item per result, its assertions as verdicts)
+ * - `inspect`: an Inspect AI log, `.eval` (a ZIP archive) or `.json` (one item per sample, scores as verdicts)
  */
-export const FileFormat = z.enum(['csv', 'jsonl', 'json-array', 'json-records', 'json-columns'])
+export const FileFormat = z.enum(['csv', 'jsonl', 'json-array', 'json-records', 'json-columns', 'promptfoo', 'inspect'])
 export type FileFormat = z.infer<typeof FileFormat>
 /** A CSV file's delimiter. */
 export const Delimiter = z.enum([',', ';', '\t', '|'])

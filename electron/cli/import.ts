@@ -33,7 +33,8 @@ detected; --map overrides one part of the mapping. A mapped field that the file 
 a label or verdict column with no verdict in it, or an id column whose values repeat stops the
 import with what was wrong and where.
 
-  --format F        csv, jsonl, json-array, json-records or json-columns (pandas)
+  --format F        csv, jsonl, json-array, json-records, json-columns (pandas), promptfoo
+                    (results.json) or inspect (an Inspect AI .eval or .json log)
   --delimiter D     for csv: , ; tab |
   --map KEY=FIELD   KEY is one of:
                       id, input, output, messages, steps    the trace
@@ -41,6 +42,9 @@ import with what was wrong and where.
                       note=F   or  note:CRITERION=F        its note column
                       verdict:JUDGE=F  or  verdict:JUDGE@CRITERION=F   a judge verdict column
                       critique:JUDGE=F                     that judge's critique column
+                      threshold:JUDGE=N  or  threshold=N   numeric scores: N or more is a pass, less a
+                                                           fail (one judge, or every verdict column);
+                                                           without one a numeric score stops the import
                       split=F  or  split:CRITERION=F       a train/dev/test column
                       last-success=F, first-failure=F      step-wise labels: per trace, the last state
                                                            that succeeded and the first that failed
@@ -237,6 +241,10 @@ export const importCommand: Command = {
         throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
       },
     )
+    // Where the records were found in a nested document (promptfoo's results.results, an Inspect log's samples).
+    if (!a.values.json)
+      for (const n of detected.notes.filter((note) => /^(Records read from|promptfoo|Inspect)/.test(note)))
+        io.stdout(`${n}.\n`)
     const report = await importInto(a, detected, mappingOf(detected, a.values), io)
     if (a.values.json) io.stdout(`${JSON.stringify(report)}\n`)
     else printReport(report, a.file, io)
@@ -457,6 +465,20 @@ function mapCritique(m: MappingType, a: MapArg): void {
   verdict.critique = a.field
 }
 
+/** `threshold:JUDGE=N` (a judge, or its verdict column) or `threshold=N` (every verdict column). */
+function mapThreshold(m: MappingType, a: MapArg): void {
+  const threshold = Number(a.value)
+  if (a.value === '' || !Number.isFinite(threshold))
+    throw new CliError('bad_arguments', `--map ${a.arg}: the threshold must be a number, e.g. threshold:${a.rest || 'JUDGE'}=0.5.`)
+  const chosen = a.rest ? m.verdicts.filter((v) => v.judge === a.rest || v.field === a.rest) : m.verdicts
+  if (chosen.length === 0)
+    throw new CliError(
+      'bad_arguments',
+      `--map ${a.arg}: ${a.rest ? `no verdict column of judge "${a.rest}"` : 'the mapping has no verdict column'}. Judges: ${m.verdicts.map((v) => `"${v.judge}"`).join(', ') || 'none'}.`,
+    )
+  for (const v of chosen) v.threshold = threshold
+}
+
 function mapSplit(m: MappingType, a: MapArg): void {
   const criterion = a.rest || 'Overall'
   m.splits = m.splits.filter((s) => s.criterion !== criterion)
@@ -499,6 +521,7 @@ const MAP_KEYS = new Map<string, (m: MappingType, a: MapArg) => void>([
   ['note', mapNote],
   ['verdict', mapVerdict],
   ['critique', mapCritique],
+  ['threshold', mapThreshold],
   ['split', mapSplit],
   ['last-success', mapStates],
   ['first-failure', mapStates],
@@ -519,7 +542,7 @@ export function applyMapArgs(base: MappingType, args: string[]): MappingType {
     if (!apply)
       throw new CliError(
         'bad_arguments',
-        `--map: unknown key "${kind}". Use id, input, output, messages, steps, label, note, verdict, critique, split, last-success, first-failure, metadata or unit.`,
+        `--map: unknown key "${kind}". Use id, input, output, messages, steps, label, note, verdict, critique, threshold, split, last-success, first-failure, metadata or unit.`,
       )
     apply(m, { arg, kind, rest, value, field: value === '' ? null : value })
   }

@@ -258,8 +258,8 @@ function readVerdicts(row: Row): MappedVerdict[] | Problem {
       noteExample(tally, '')
       continue
     }
-    const verdict = isContainer(raw) ? null : prepared.verdictOf(verdictKey(raw))
-    if (verdict === null) return new Problem(v.field, unknownValue('verdict', v.field, raw))
+    const verdict = isContainer(raw) ? null : (byThreshold(raw, v.threshold) ?? prepared.verdictOf(verdictKey(raw)))
+    if (verdict === null) return new Problem(v.field, unknownVerdict(v.field, v.judge, raw))
     tally[verdict]++
     verdicts.push({ judge: v.judge, criterion: v.criterion, verdict, critique, column: i })
   }
@@ -366,6 +366,21 @@ function stepItem(
       ...(occurrences > 1 ? { stepOccurrences: occurrences } : {}),
     },
   }
+}
+
+/** A numeric score against the column's threshold (none set, or not a number: null, and the value map decides). */
+function byThreshold(raw: unknown, threshold: number | undefined): NormalVerdict | null {
+  if (threshold === undefined) return null
+  const score = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN
+  if (!Number.isFinite(score)) return null
+  return score >= threshold ? 'pass' : 'fail'
+}
+
+/** A verdict cell the value map does not know; a number is a score that needs a threshold. */
+function unknownVerdict(column: string, judge: string, raw: unknown): string {
+  const score = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN
+  if (!Number.isFinite(score)) return unknownValue('verdict', column, raw)
+  return `verdict column "${column}": the score ${String(raw)} is a number, not pass/fail; set the score at or above which judge "${judge}" passes (assay import … --map "threshold:${judge}=0.5", or the Threshold box of the verdict column in the import wizard)`
 }
 
 function unknownValue(what: 'label' | 'verdict', column: string, raw: unknown): string {

@@ -213,20 +213,47 @@ export class JsonArrayParser implements ChunkParser {
 export const RECORDS_KEYS = ['data', 'records', 'rows', 'items', 'traces', 'spans', 'results', 'examples']
 
 /**
- * Which key of a top-level object holds the records: a conventional name, else the only array.
- * Guessing between several arrays could import the wrong one, so that is an error naming them.
+ * The array at a records path: a top-level key, or `outer.inner` for an array one object down
+ * (promptfoo's `results.results`). A top-level key that is itself dotted is found first.
+ */
+export function recordsAt(document: Record<string, unknown>, path: string): unknown {
+  if (Object.hasOwn(document, path)) return document[path]
+  const dot = path.indexOf('.')
+  if (dot < 0) return undefined
+  const outer = document[path.slice(0, dot)]
+  return isRecordObject(outer) ? outer[path.slice(dot + 1)] : undefined
+}
+
+/** Arrays of objects one level down (`outer.inner`), for a document whose top level holds no array. */
+function nestedArrays(document: Record<string, unknown>): string[] {
+  const found: string[] = []
+  for (const [outer, value] of Object.entries(document)) {
+    if (!isRecordObject(value)) continue
+    for (const [inner, list] of Object.entries(value))
+      if (Array.isArray(list) && list.length > 0 && list.every(isRecordObject)) found.push(`${outer}.${inner}`)
+  }
+  return found
+}
+
+/**
+ * Which key of a top-level object holds the records: a conventional name, else the only array;
+ * with no array at the top level, the array of objects one level down (`results.results`),
+ * named the same way. Guessing between several arrays could import the wrong one, so that is an
+ * error naming them.
  */
 export function pickRecordsKey(
   document: Record<string, unknown>,
   wanted?: string,
 ): { key: string } | { error: string } {
   if (wanted !== undefined) {
-    return Array.isArray(document[wanted])
+    return Array.isArray(recordsAt(document, wanted))
       ? { key: wanted }
       : { error: `the key "${wanted}" does not hold an array (keys: ${listKeys(Object.keys(document))}).` }
   }
-  const arrays = Object.keys(document).filter((k) => Array.isArray(document[k]))
-  const named = RECORDS_KEYS.filter((k) => arrays.includes(k))
+  const topLevel = Object.keys(document).filter((k) => Array.isArray(document[k]))
+  const arrays = topLevel.length > 0 ? topLevel : nestedArrays(document)
+  const tail = (k: string) => k.slice(k.lastIndexOf('.') + 1)
+  const named = RECORDS_KEYS.flatMap((n) => arrays.filter((k) => tail(k) === n))
   const candidates = named.length > 0 ? named : arrays
   if (candidates.length === 1) return { key: candidates[0] }
   if (candidates.length > 1) {
@@ -337,7 +364,7 @@ export class WholeJsonParser implements ChunkParser {
     const picked = pickRecordsKey(document, this.options.recordsKey)
     if ('error' in picked) return [fatal(1, picked.error)]
     this.options.onNote?.(`Records read from the "${picked.key}" array`)
-    return elementsToRecords(document[picked.key] as unknown[])
+    return elementsToRecords(recordsAt(document, picked.key) as unknown[])
   }
 }
 
