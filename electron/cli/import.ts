@@ -469,7 +469,10 @@ function mapCritique(m: MappingType, a: MapArg): void {
 function mapThreshold(m: MappingType, a: MapArg): void {
   const threshold = Number(a.value)
   if (a.value === '' || !Number.isFinite(threshold))
-    throw new CliError('bad_arguments', `--map ${a.arg}: the threshold must be a number, e.g. threshold:${a.rest || 'JUDGE'}=0.5.`)
+    throw new CliError(
+      'bad_arguments',
+      `--map ${a.arg}: the threshold must be a number, e.g. threshold:${a.rest || 'JUDGE'}=0.5.`,
+    )
   const chosen = a.rest ? m.verdicts.filter((v) => v.judge === a.rest || v.field === a.rest) : m.verdicts
   if (chosen.length === 0)
     throw new CliError(

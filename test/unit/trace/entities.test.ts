@@ -26,7 +26,9 @@ describe('HTML character references in Markdown', () => {
   })
 
   it('renders decoded references as text in paragraphs, headings, lists and tables', () => {
-    const out = html('# Caf&eacute; &hearts;\n\n- &check; done\n\n| a |\n|---|\n| &Eacute;t&eacute; |\n\nI &hearts; &#60;3')
+    const out = html(
+      '# Caf&eacute; &hearts;\n\n- &check; done\n\n| a |\n|---|\n| &Eacute;t&eacute; |\n\nI &hearts; &#60;3',
+    )
     expect(out).toContain('Café ♥')
     expect(out).toContain('✓ done')
     expect(out).toContain('Été')

@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises'
 import type { ReadOptions, ReadResult, RecordError } from '../types'
 import { describeKind, isRecordObject, lineColumnAt, locateJsonError, setField } from './json-syntax'
+import { nestedArrays, recordsAt } from './records-path'
 import { parseChunks, readFileBatches, type ChunkParser } from './stream'
 
 const LF = 10
@@ -211,29 +212,6 @@ export class JsonArrayParser implements ChunkParser {
 
 /** The keys that name a records array, in order of preference. */
 export const RECORDS_KEYS = ['data', 'records', 'rows', 'items', 'traces', 'spans', 'results', 'examples']
-
-/**
- * The array at a records path: a top-level key, or `outer.inner` for an array one object down
- * (promptfoo's `results.results`). A top-level key that is itself dotted is found first.
- */
-export function recordsAt(document: Record<string, unknown>, path: string): unknown {
-  if (Object.hasOwn(document, path)) return document[path]
-  const dot = path.indexOf('.')
-  if (dot < 0) return undefined
-  const outer = document[path.slice(0, dot)]
-  return isRecordObject(outer) ? outer[path.slice(dot + 1)] : undefined
-}
-
-/** Arrays of objects one level down (`outer.inner`), for a document whose top level holds no array. */
-function nestedArrays(document: Record<string, unknown>): string[] {
-  const found: string[] = []
-  for (const [outer, value] of Object.entries(document)) {
-    if (!isRecordObject(value)) continue
-    for (const [inner, list] of Object.entries(value))
-      if (Array.isArray(list) && list.length > 0 && list.every(isRecordObject)) found.push(`${outer}.${inner}`)
-  }
-  return found
-}
 
 /**
  * Which key of a top-level object holds the records: a conventional name, else the only array;

@@ -59,7 +59,11 @@ export async function* readEvalFile(
 export function evalResults(name: string, format: FileFormat, bytes: Uint8Array): ReadResult[] {
   if (isZip(bytes)) {
     if (format !== 'inspect')
-      return [fatal(`${name} is a ZIP archive: only an Inspect AI .eval log is read from a ZIP. Choose the Inspect format, or unzip it and choose the file inside.`)]
+      return [
+        fatal(
+          `${name} is a ZIP archive: only an Inspect AI .eval log is read from a ZIP. Choose the Inspect format, or unzip it and choose the file inside.`,
+        ),
+      ]
     return inspectZipRecords(name, bytes)
   }
   let text: string
@@ -74,7 +78,15 @@ export function evalResults(name: string, format: FileFormat, bytes: Uint8Array)
   } catch (error) {
     const { offset, reason } = locateJsonError(text, error)
     const at = lineColumnAt(text, offset)
-    return [{ error: { line: at.line, fatal: true, message: `invalid JSON at line ${at.line}, column ${at.column}: ${reason}.` } }]
+    return [
+      {
+        error: {
+          line: at.line,
+          fatal: true,
+          message: `invalid JSON at line ${at.line}, column ${at.column}: ${reason}.`,
+        },
+      },
+    ]
   }
   return format === 'promptfoo' ? promptfooRecords(document) : inspectJsonRecords(document)
 }

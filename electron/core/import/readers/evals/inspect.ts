@@ -51,16 +51,20 @@ export function inspectZipRecords(name: string, bytes: Uint8Array): ReadResult[]
   try {
     files = unzipSync(bytes, { filter: (f) => f.name === HEADER || f.name === START || isSampleEntry(f.name) })
   } catch (error) {
-    return [fatal(`${name} is a damaged ZIP archive (${error instanceof Error ? error.message : String(error)}). Copy or export the log again.`)]
+    return [
+      fatal(
+        `${name} is a damaged ZIP archive (${error instanceof Error ? error.message : String(error)}). Copy or export the log again.`,
+      ),
+    ]
   }
-  const headerBytes = files[HEADER] ?? files[START]
-  if (!headerBytes)
+  const headerName = [HEADER, START].find((entry) => Object.hasOwn(files, entry))
+  if (headerName === undefined)
     return [
       fatal(
         `${name} is a ZIP archive but not an Inspect AI log (it has no header.json). Assay reads ZIP files only as Inspect .eval logs; unzip it and choose the CSV, JSON or JSONL file inside.`,
       ),
     ]
-  const header = parseEntry(headerBytes)
+  const header = parseEntry(files[headerName])
   if (!isPlainObject(header)) return [fatal(`${name}: header.json is not a JSON object; the log is damaged.`)]
   const samples: unknown[] = []
   for (const entry of Object.keys(files).filter(isSampleEntry)) {
@@ -94,8 +98,7 @@ function bySampleThenEpoch(a: unknown, b: unknown): number {
   const kb = isPlainObject(b) ? b : {}
   const ia = ka.id
   const ib = kb.id
-  const byId =
-    typeof ia === 'number' && typeof ib === 'number' ? ia - ib : toText(ia).localeCompare(toText(ib), 'en')
+  const byId = typeof ia === 'number' && typeof ib === 'number' ? ia - ib : toText(ia).localeCompare(toText(ib), 'en')
   return byId !== 0 ? byId : Number(ka.epoch ?? 0) - Number(kb.epoch ?? 0)
 }
 
@@ -131,8 +134,7 @@ function logContext(header: Record<string, unknown>, samples: unknown[]): LogCon
     model: toText(spec.model),
     graders,
     primary: scorers.length > 0 ? toText(scorers[0].name) : (firstScores.at(0) ?? null),
-    epochs:
-      Number(config.epochs ?? 1) > 1 || samples.some((s) => isPlainObject(s) && Number(s.epoch ?? 1) > 1),
+    epochs: Number(config.epochs ?? 1) > 1 || samples.some((s) => isPlainObject(s) && Number(s.epoch ?? 1) > 1),
   }
 }
 
@@ -156,7 +158,10 @@ function sampleRecord(sample: Record<string, unknown>, context: LogContext): Rec
   record.meta('sample_id', sample.id)
   record.meta('epoch', epoch)
   record.meta('target', sample.target)
-  record.meta('metadata', isPlainObject(sample.metadata) && Object.keys(sample.metadata).length > 0 ? sample.metadata : undefined)
+  record.meta(
+    'metadata',
+    isPlainObject(sample.metadata) && Object.keys(sample.metadata).length > 0 ? sample.metadata : undefined,
+  )
   record.meta('task', context.task)
   record.meta('model', context.model)
   record.meta('error', isPlainObject(sample.error) ? toText(sample.error.message) : toText(sample.error))
@@ -195,7 +200,7 @@ function completion(output: unknown): string {
   return isPlainObject(choice) && isPlainObject(choice.message) ? contentText(choice.message.content) : ''
 }
 
-/** Inspect content (a string, or a list of text / reasoning / image parts) as text; non-text parts named in brackets. */
+/** Inspect content (a string, or a list of text / reasoning / image parts) as text; other parts named in brackets. */
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content
   if (!Array.isArray(content)) return toText(content)

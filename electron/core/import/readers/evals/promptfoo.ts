@@ -41,7 +41,9 @@ export function isPromptfooDocument(document: unknown): boolean {
 }
 
 function isPromptfooResult(value: unknown): boolean {
-  return isPlainObject(value) && 'testIdx' in value && 'promptIdx' in value && ('success' in value || 'response' in value)
+  return (
+    isPlainObject(value) && 'testIdx' in value && 'promptIdx' in value && ('success' in value || 'response' in value)
+  )
 }
 
 /** The results of a promptfoo results document as flat records, in file order. */
@@ -69,7 +71,7 @@ export function promptfooRecords(document: unknown): ReadResult[] {
 /** One `EvaluateResult` → the fields of an item with its overall and per-assertion verdicts. */
 function promptfooRecord(result: Record<string, unknown>): Record<string, unknown> {
   const provider = isPlainObject(result.provider) ? result.provider : {}
-  const providerName = toText(provider.label ?? provider.id)
+  const providerName = toText(provider.label) || toText(provider.id)
   const prompt = isPlainObject(result.prompt) ? result.prompt : {}
   const response = isPlainObject(result.response) ? result.response : {}
   const testCase = isPlainObject(result.testCase) ? result.testCase : {}
@@ -123,7 +125,9 @@ function assertionVerdict(record: EvalRecord, component: Record<string, unknown>
   const type = toText(assertion.type) || 'assertion'
   const metric = toText(assertion.metric)
   const grader = graderName(assertion.provider)
-  const judge = MODEL_GRADED.has(type.replace(/^not-/, '')) ? `promptfoo ${type} (${grader || 'default grader'})` : `promptfoo ${type}`
+  const judge = MODEL_GRADED.has(type.replace(/^not-/, ''))
+    ? `promptfoo ${type} (${grader || 'default grader'})`
+    : `promptfoo ${type}`
   const value = component.pass === true ? 'pass' : component.pass === false ? 'fail' : ''
   record.verdict(`${metric || type}${grader ? ` @ ${grader}` : ''}`, {
     judge,
@@ -135,6 +139,6 @@ function assertionVerdict(record: EvalRecord, component: Record<string, unknown>
 
 function graderName(provider: unknown): string {
   if (typeof provider === 'string') return provider
-  if (isPlainObject(provider)) return toText(provider.label ?? provider.id)
+  if (isPlainObject(provider)) return toText(provider.label) || toText(provider.id)
   return ''
 }
