@@ -61,7 +61,7 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   const note = (text: string): void => {
     if (!notes.includes(text)) notes.push(text)
   }
-  if (isZip(head)) return detectZip(path, size, override)
+  if (isZip(head) && isInspectZip(head, extname(path).toLowerCase(), override)) return detectZip(path, size, override)
   let text = decodeHead(name, head, head.length < size)
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1)
@@ -150,6 +150,17 @@ async function readSample(path: string, options: Parameters<typeof readRecords>[
     else if (!whole) break
   }
   return { sample, sampleErrors, keys: whole ? [...keys] : null, firstValues: whole ? firstValues : null }
+}
+
+/**
+ * Whether a ZIP archive is to be read as an Inspect log: named `.eval` or `.zip`, chosen as one, or
+ * naming Inspect's entries in its first megabyte (`_journal/start.json` is written first). Other
+ * archives (an .xlsx workbook) get the binary-file message, which says to export them as CSV.
+ */
+function isInspectZip(head: Uint8Array, ext: string, override: DetectOverride): boolean {
+  if (override.format === 'inspect' || ext === '.eval' || ext === '.zip') return true
+  const text = new TextDecoder('latin1').decode(head)
+  return text.includes('_journal/start.json') || text.includes('header.json')
 }
 
 /**
