@@ -107,7 +107,7 @@ export const Mapping = z.object({
       critique: field.nullable(),
       version: z.union([z.number().int().min(1), z.literal('new')]).optional(),
       /**
-       * A numeric score column (Langfuse NUMERIC, Braintrust 0..1, LangSmith feedback): a score at
+       * A numeric score column (Langfuse NUMERIC, Braintrust 0..1, LangSmith feedback, an Inspect scorer's 0.8): a score at
        * or above the threshold passes, below fails. Without it a score that is not a pass/fail value
        * is refused, since Assay cannot know where the judge's line is.
        */
@@ -175,8 +175,10 @@ export const EMPTY_MAPPING: Mapping = {
  * - `json-records`: `{ <key>: [ {...} ] }`, the key one of data, records, rows, items, traces,
  *   spans, or the only array
  * - `json-columns`: pandas `to_json()` default: `{ "col": { "0": v, "1": v }, ... }`
+ * - `promptfoo`: promptfoo's `results.json` (one item per result, its assertions as verdicts)
+ * - `inspect`: an Inspect AI log, `.eval` (a ZIP archive) or `.json` (one item per sample, scores as verdicts)
  */
-export const FileFormat = z.enum(['csv', 'jsonl', 'json-array', 'json-records', 'json-columns'])
+export const FileFormat = z.enum(['csv', 'jsonl', 'json-array', 'json-records', 'json-columns', 'promptfoo', 'inspect'])
 export type FileFormat = z.infer<typeof FileFormat>
 /** A CSV file's delimiter. */
 export const Delimiter = z.enum([',', ';', '\t', '|'])

@@ -33,7 +33,8 @@ detected; --map overrides one part of the mapping. A mapped field that the file 
 a label or verdict column with no verdict in it, or an id column whose values repeat stops the
 import with what was wrong and where.
 
-  --format F        csv, jsonl, json-array, json-records or json-columns (pandas). Span exports
+  --format F        csv, jsonl, json-array, json-records, json-columns (pandas), promptfoo
+                    (results.json) or inspect (an Inspect AI .eval or .json log). Span exports
                     are recognised and grouped into traces: LangSmith runs, Langfuse traces (with
                     observations and scores) or observations, Braintrust events, OpenInference,
                     OpenTelemetry (OTLP JSON)
@@ -49,7 +50,9 @@ import with what was wrong and where.
                       note=F   or  note:CRITERION=F        its note column
                       verdict:JUDGE=F  or  verdict:JUDGE@CRITERION=F   a judge verdict column
                       critique:JUDGE=F                     that judge's critique column
-                      threshold:JUDGE=N  or  threshold=N   numeric scores: N or more passes, less fails
+                      threshold:JUDGE=N  or  threshold=N   numeric scores: N or more is a pass, less a
+                                                           fail (one judge, or every verdict column);
+                                                           without one a numeric score stops the import
                       split=F  or  split:CRITERION=F       a train/dev/test column
                       last-success=F, first-failure=F      step-wise labels: per trace, the last state
                                                            that succeeded and the first that failed
@@ -246,6 +249,10 @@ export const importCommand: Command = {
         throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
       },
     )
+    // Where the records were found in a nested document (promptfoo's results.results, an Inspect log's samples).
+    if (!a.values.json)
+      for (const n of detected.notes.filter((note) => /^(Records read from|promptfoo|Inspect)/.test(note)))
+        io.stdout(`${n}.\n`)
     const report = await importInto(a, detected, mappingOf(detected, a.values), io)
     if (a.values.json) io.stdout(`${JSON.stringify(report)}\n`)
     else printReport(report, a.file, io)
@@ -470,6 +477,23 @@ function mapCritique(m: MappingType, a: MapArg): void {
   verdict.critique = a.field
 }
 
+/** `threshold:JUDGE=N` (a judge, or its verdict column) or `threshold=N` (every verdict column). */
+function mapThreshold(m: MappingType, a: MapArg): void {
+  const threshold = Number(a.value)
+  if (a.value === '' || !Number.isFinite(threshold))
+    throw new CliError(
+      'bad_arguments',
+      `--map ${a.arg}: the threshold must be a number, e.g. threshold:${a.rest || 'JUDGE'}=0.5.`,
+    )
+  const chosen = a.rest ? m.verdicts.filter((v) => v.judge === a.rest || v.field === a.rest) : m.verdicts
+  if (chosen.length === 0)
+    throw new CliError(
+      'bad_arguments',
+      `--map ${a.arg}: ${a.rest ? `no verdict column of judge "${a.rest}"` : 'the mapping has no verdict column'}. Judges: ${m.verdicts.map((v) => `"${v.judge}"`).join(', ') || 'none'}.`,
+    )
+  for (const v of chosen) v.threshold = threshold
+}
+
 function mapSplit(m: MappingType, a: MapArg): void {
   const criterion = a.rest || 'Overall'
   m.splits = m.splits.filter((s) => s.criterion !== criterion)
@@ -524,23 +548,6 @@ function mapGrouping(m: MappingType, a: MapArg): void {
   if (key === 'traceId' && !m.id) m.id = a.field
 }
 
-/** `threshold:JUDGE=N` (or `threshold=N`, every verdict column): a numeric score at or above N passes. */
-function mapThreshold(m: MappingType, a: MapArg): void {
-  const n = a.value === '' ? undefined : Number(a.value)
-  if (n !== undefined && !Number.isFinite(n))
-    throw new CliError(
-      'bad_arguments',
-      `--map ${a.arg}: the threshold must be a number, e.g. threshold:${a.rest || 'JUDGE'}=0.7.`,
-    )
-  const targets = a.rest ? m.verdicts.filter((v) => v.judge === a.rest) : m.verdicts
-  if (targets.length === 0)
-    throw new CliError(
-      'bad_arguments',
-      `--map ${a.arg}: ${a.rest ? `no verdict column of judge "${a.rest}"` : 'the mapping has no verdict column'}; map it first (verdict:${a.rest || 'JUDGE'}=COLUMN). Judges: ${m.verdicts.map((v) => v.judge).join(', ') || 'none'}.`,
-    )
-  for (const v of targets) v.threshold = n
-}
-
 /** What each `--map` key does (a Map, so that no key finds Object's members). */
 const MAP_KEYS = new Map<string, (m: MappingType, a: MapArg) => void>([
   ['id', (m, a) => mapTraceField(m, 'id', a)],
@@ -552,6 +559,7 @@ const MAP_KEYS = new Map<string, (m: MappingType, a: MapArg) => void>([
   ['note', mapNote],
   ['verdict', mapVerdict],
   ['critique', mapCritique],
+  ['threshold', mapThreshold],
   ['split', mapSplit],
   ['last-success', mapStates],
   ['first-failure', mapStates],

@@ -64,7 +64,7 @@ describe('Import wizard: span and run exports', () => {
       if (c.threshold) {
         // A numeric score without its threshold is a bad row of the preview, saying how to give one.
         await expect.poll(() => page.locator('.import-errors').textContent()).toContain('is a numeric score')
-        await page.getByLabel('Verdict threshold').first().fill(c.threshold)
+        await page.getByLabel('Score threshold').first().fill(c.threshold)
       }
       await expect.poll(() => page.locator('.import-preview > table > tbody > tr').count()).toBe(3)
       await page.keyboard.press('Control+Enter')

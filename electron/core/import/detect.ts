@@ -6,6 +6,8 @@
 import { open, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import { CsvTokenizer, delimiterName, normalizeHeader } from './readers/csv'
+import { sniffEvalFormat } from './readers/evals'
+import { isZip } from './readers/evals/inspect'
 import { readRecords } from './readers/index'
 import { firstInvalidUtf8, incompleteTail } from './readers/stream'
 import type { Delimiter, Detected, FileFormat, RecordError, SourceRecord } from './types'
@@ -22,6 +24,14 @@ const FORMAT_NAMES: Record<FileFormat, string> = {
   'json-array': 'a JSON array',
   'json-records': 'a JSON object with a records array',
   'json-columns': 'pandas column-oriented JSON',
+  promptfoo: 'promptfoo results',
+  inspect: 'an Inspect AI log',
+}
+
+/** Notes naming where an eval tool's records were found, so the user sees which array became items. */
+const EVAL_NOTES: Partial<Record<FileFormat, string>> = {
+  promptfoo: 'promptfoo results: one item per result of "results.results", its assertions as verdicts',
+  inspect: 'Inspect AI log: one item per sample, its scores as verdicts',
 }
 
 /** What the user chose instead of what we would guess. */
@@ -51,6 +61,7 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   const note = (text: string): void => {
     if (!notes.includes(text)) notes.push(text)
   }
+  if (isZip(head) && isInspectZip(head, extname(path).toLowerCase(), override)) return detectZip(path, size, override)
   let text = decodeHead(name, head, head.length < size)
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1)
@@ -63,7 +74,8 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   const ending = lineEnding(text)
   if (ending) note(ending)
 
-  const format = override.format ?? sniffFormat(name, extname(path).toLowerCase(), text)
+  const sniffed = override.format ?? sniffFormat(name, extname(path).toLowerCase(), text)
+  const format = override.format ?? (sniffed === 'json-records' ? (sniffEvalFormat(text) ?? sniffed) : sniffed)
   let delimiter: Delimiter | undefined
   let header: string[] | null = null
   if (format === 'csv') {
@@ -77,15 +89,12 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
     note(`Delimiter: ${delimiterName(delimiter)}${override.delimiter ? ' (chosen)' : ''}`)
   }
 
-  const sample: SourceRecord[] = []
-  const sampleErrors: RecordError[] = []
-  const reader = readRecords(path, { format, delimiter, onNote: note, recordsKey: override.recordsKey })
-  for await (const result of reader) {
-    if ('error' in result) {
-      if (sampleErrors.length < SAMPLE_RECORDS) sampleErrors.push(result.error)
-    } else sample.push(result.record)
-    if (sample.length >= SAMPLE_RECORDS) break
-  }
+  const { sample, sampleErrors, keys, firstValues } = await readSample(path, {
+    format,
+    delimiter,
+    onNote: note,
+    recordsKey: override.recordsKey,
+  })
   // A fatal error means the import cannot succeed; no record at all means there is nothing to import.
   const stopper = sampleErrors.find((e) => e.fatal) ?? (sample.length === 0 ? sampleErrors[0] : undefined)
   if (stopper) {
@@ -96,7 +105,9 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   }
   if (sample.length === 0) throw new Error(noRecords(name, format, header))
   if (format === 'json-columns') note('Column-oriented (pandas to_json) JSON: one record per row index')
-  const columns = header ?? unionOfKeys(sample)
+  const evalNote = EVAL_NOTES[format]
+  if (evalNote) note(evalNote)
+  const columns = header ?? keys ?? unionOfKeys(sample)
   return {
     format,
     ...(delimiter ? { delimiter } : {}),
@@ -105,6 +116,74 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
     notes,
     size,
     ...(sampleErrors.length > 0 ? { sampleErrors } : {}),
+    ...(firstValues ? { firstValues } : {}),
+  }
+}
+
+interface Sampled {
+  sample: SourceRecord[]
+  sampleErrors: RecordError[]
+  /** Eval formats: the fields of every record, since a later result may bring an assertion the first 50 lack. */
+  keys: string[] | null
+  /** Eval formats: each field's first text value (see `Detected.firstValues`). */
+  firstValues: Record<string, string> | null
+}
+
+/** The first records (and errors) as the import will read them. */
+async function readSample(path: string, options: Parameters<typeof readRecords>[1]): Promise<Sampled> {
+  const sample: SourceRecord[] = []
+  const sampleErrors: RecordError[] = []
+  const whole = options.format in EVAL_NOTES
+  const keys = new Set<string>()
+  const firstValues: Record<string, string> = {}
+  for await (const result of readRecords(path, options)) {
+    if ('error' in result) {
+      if (sampleErrors.length < SAMPLE_RECORDS) sampleErrors.push(result.error)
+      continue
+    }
+    if (whole)
+      for (const [key, value] of Object.entries(result.record.fields)) {
+        keys.add(key)
+        if (typeof value === 'string' && value !== '' && !Object.hasOwn(firstValues, key)) firstValues[key] = value
+      }
+    if (sample.length < SAMPLE_RECORDS) sample.push(result.record)
+    else if (!whole) break
+  }
+  return { sample, sampleErrors, keys: whole ? [...keys] : null, firstValues: whole ? firstValues : null }
+}
+
+/**
+ * Whether a ZIP archive is to be read as an Inspect log: named `.eval` or `.zip`, chosen as one, or
+ * naming Inspect's entries in its first megabyte (`_journal/start.json` is written first). Other
+ * archives (an .xlsx workbook) get the binary-file message, which says to export them as CSV.
+ */
+function isInspectZip(head: Uint8Array, ext: string, override: DetectOverride): boolean {
+  if (override.format === 'inspect' || ext === '.eval' || ext === '.zip') return true
+  const text = new TextDecoder('latin1').decode(head)
+  return text.includes('_journal/start.json') || text.includes('header.json')
+}
+
+/**
+ * A ZIP archive: read as an Inspect AI `.eval` log (the reader refuses, saying what to do, a ZIP
+ * that is not one); any other format chosen for it is refused here.
+ */
+async function detectZip(path: string, size: number, override: DetectOverride): Promise<Detected> {
+  const name = basename(path)
+  if (override.format && override.format !== 'inspect')
+    throw new Error(
+      `${name} is a ZIP archive, not ${FORMAT_NAMES[override.format]}. Assay reads a ZIP only as an Inspect AI .eval log; unzip it and choose the CSV, JSON or JSONL file inside.`,
+    )
+  const { sample, sampleErrors, keys, firstValues } = await readSample(path, { format: 'inspect' })
+  const stopper = sampleErrors.find((e) => e.fatal) ?? (sample.length === 0 ? sampleErrors[0] : undefined)
+  if (stopper) throw new Error(stopper.message.startsWith(name) ? stopper.message : `${name}: ${stopper.message}`)
+  return {
+    format: 'inspect',
+    columns: keys ?? unionOfKeys(sample),
+    sample,
+    notes: ['Inspect AI .eval log (a ZIP archive)', EVAL_NOTES.inspect ?? ''],
+    size,
+    ...(sampleErrors.length > 0 ? { sampleErrors } : {}),
+    ...(firstValues ? { firstValues } : {}),
   }
 }
 

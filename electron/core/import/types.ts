@@ -32,6 +32,11 @@ export interface Detected {
   size: number
   /** Problems met while reading the sample (ragged rows, bad lines), so the preview can show them. */
   sampleErrors?: RecordError[]
+  /**
+   * Eval formats (promptfoo, Inspect): each field's first text value over the whole file, so that a
+   * verdict first met after the sample still gets its judge and criterion.
+   */
+  firstValues?: Record<string, string>
 }
 
 export interface ReadOptions {

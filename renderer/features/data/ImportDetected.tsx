@@ -6,6 +6,8 @@ const FORMATS: { value: DetectedInfo['format']; label: string }[] = [
   { value: 'json-array', label: 'JSON array of records' },
   { value: 'json-records', label: 'JSON object holding records' },
   { value: 'json-columns', label: 'pandas column-oriented JSON' },
+  { value: 'promptfoo', label: 'promptfoo results (results.json)' },
+  { value: 'inspect', label: 'Inspect AI log (.eval or .json)' },
 ]
 
 /** A file size in the unit a person reads. */

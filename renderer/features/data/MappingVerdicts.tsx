@@ -2,7 +2,7 @@ import { useState } from 'react'
 import type { Mapping } from '../../../shared/import'
 import type { MappingPartProps } from './mapping-part'
 
-/** The judge verdict columns: each one's column, judge, criterion, critique column and version. */
+/** The judge verdict columns: each one's column, judge, criterion, critique column, version and score threshold. */
 export function MappingVerdicts({ columns, mapping, set, field }: MappingPartProps) {
   return (
     <fieldset>
@@ -39,15 +39,15 @@ export function MappingVerdicts({ columns, mapping, set, field }: MappingPartPro
             (critique) => set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, critique } : x)) }),
             'Critique column',
           )}
+          <VersionField
+            version={v.version}
+            onChange={(version) => set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, version } : x)) })}
+          />
           <ThresholdField
             threshold={v.threshold}
             onChange={(threshold) =>
               set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, threshold } : x)) })
             }
-          />
-          <VersionField
-            version={v.version}
-            onChange={(version) => set({ verdicts: mapping.verdicts.map((x, j) => (j === i ? { ...x, version } : x)) })}
           />
           <button
             type="button"
@@ -73,45 +73,6 @@ export function MappingVerdicts({ columns, mapping, set, field }: MappingPartPro
         Add a verdict column
       </button>
     </fieldset>
-  )
-}
-
-/**
- * A numeric score column's pass line (Langfuse, Braintrust, LangSmith feedback): a score at or
- * above it passes. Empty for pass/fail columns; the import asks for it when a cell is a score.
- */
-function ThresholdField({
-  threshold,
-  onChange,
-}: {
-  threshold: number | undefined
-  onChange: (threshold: number | undefined) => void
-}) {
-  const [text, setText] = useState(threshold === undefined ? '' : String(threshold))
-  const parse = (raw: string): number | undefined | null => {
-    const t = raw.trim()
-    if (t === '') return undefined
-    const n = Number(t)
-    return Number.isFinite(n) ? n : null
-  }
-  const parsed = parse(text)
-  return (
-    <label className="map-field" title="For numeric scores: a score at or above this passes, below it fails.">
-      <span>Threshold</span>
-      <input
-        aria-label="Verdict threshold"
-        aria-invalid={parsed === null}
-        placeholder="pass/fail values"
-        inputMode="decimal"
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value)
-          const next = parse(e.target.value)
-          if (next !== null && next !== threshold) onChange(next)
-        }}
-      />
-      {parsed === null && <small className="muted">a number, or empty</small>}
-    </label>
   )
 }
 
@@ -159,6 +120,53 @@ function VersionField({ version, onChange }: { version: Version; onChange: (vers
         }}
       />
       {parsed === null && <small className="muted">a number, "new", or empty</small>}
+    </label>
+  )
+}
+
+type Threshold = Mapping['verdicts'][number]['threshold']
+
+/**
+ * The score at or above which a numeric verdict (an Inspect scorer's 0.8, a Langfuse or Braintrust score, LangSmith
+ * feedback) passes;
+ * empty: the column holds pass/fail values, and a number in it stops the import, saying to set this.
+ */
+function ThresholdField({ threshold, onChange }: { threshold: Threshold; onChange: (t: Threshold) => void }) {
+  const [text, setText] = useState(threshold === undefined ? '' : String(threshold))
+  const [shown, setShown] = useState(threshold)
+  if (shown !== threshold) {
+    setShown(threshold)
+    setText(threshold === undefined ? '' : String(threshold))
+  }
+  const parse = (raw: string): Threshold | null => {
+    const t = raw.trim()
+    if (t === '') return undefined
+    const n = Number(t)
+    return Number.isFinite(n) ? n : null
+  }
+  const parsed = parse(text)
+  return (
+    <label
+      className="map-field"
+      title="For numeric scores: a score at or above this passes, below it fails. Leave empty for pass/fail values."
+    >
+      <span>Threshold</span>
+      <input
+        aria-label="Score threshold"
+        aria-invalid={parsed === null}
+        placeholder="pass/fail values"
+        inputMode="decimal"
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value)
+          const next = parse(e.target.value)
+          if (next !== null && next !== threshold) {
+            setShown(next)
+            onChange(next)
+          }
+        }}
+      />
+      {parsed === null && <small className="muted">a number, or empty</small>}
     </label>
   )
 }

@@ -18,6 +18,7 @@ import {
   STEPS_NAMES,
 } from './names'
 import { suggestInterop } from './suggest-interop'
+import { suggestEvalMapping } from './suggest-evals'
 import { suggestJudgements } from './suggest-judgements'
 
 /** The sample's columns, what they hold, and which the suggestion has taken already. */
@@ -76,7 +77,7 @@ class SampleColumns {
  * pass/fail vocabulary); anything else stays in metadata for the user to map.
  */
 export function suggestMapping(detected: Detected): Mapping {
-  const own = assayExportMapping(detected.columns)
+  const own = assayExportMapping(detected.columns) ?? suggestEvalMapping(detected)
   if (own) return own
   const m: Mapping = structuredClone(EMPTY_MAPPING)
   const sample = new SampleColumns(detected)

@@ -4,6 +4,7 @@
  */
 import type { ReadOptions, ReadResult } from '../types'
 import { readCsv } from './csv'
+import { readEvalFile } from './evals'
 import { readJson } from './json'
 import { readJsonl } from './jsonl'
 import { eachResult } from './stream'
@@ -40,6 +41,10 @@ export async function* readRecordBatches(path: string, options: ReadOptions): As
     case 'json-records':
     case 'json-columns':
       yield* readJson(path, options)
+      return
+    case 'promptfoo':
+    case 'inspect':
+      yield* readEvalFile(path, options)
       return
   }
 }

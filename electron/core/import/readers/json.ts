@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises'
 import type { ReadOptions, ReadResult, RecordError } from '../types'
 import { describeKind, isRecordObject, lineColumnAt, locateJsonError, setField } from './json-syntax'
+import { nestedArrays, recordsAt } from './records-path'
 import { parseChunks, readFileBatches, type ChunkParser } from './stream'
 
 const LF = 10
@@ -213,20 +214,24 @@ export class JsonArrayParser implements ChunkParser {
 export const RECORDS_KEYS = ['data', 'records', 'rows', 'items', 'traces', 'spans', 'results', 'examples']
 
 /**
- * Which key of a top-level object holds the records: a conventional name, else the only array.
- * Guessing between several arrays could import the wrong one, so that is an error naming them.
+ * Which key of a top-level object holds the records: a conventional name, else the only array;
+ * with no array at the top level, the array of objects one level down (`results.results`),
+ * named the same way. Guessing between several arrays could import the wrong one, so that is an
+ * error naming them.
  */
 export function pickRecordsKey(
   document: Record<string, unknown>,
   wanted?: string,
 ): { key: string } | { error: string } {
   if (wanted !== undefined) {
-    return Array.isArray(document[wanted])
+    return Array.isArray(recordsAt(document, wanted))
       ? { key: wanted }
       : { error: `the key "${wanted}" does not hold an array (keys: ${listKeys(Object.keys(document))}).` }
   }
-  const arrays = Object.keys(document).filter((k) => Array.isArray(document[k]))
-  const named = RECORDS_KEYS.filter((k) => arrays.includes(k))
+  const topLevel = Object.keys(document).filter((k) => Array.isArray(document[k]))
+  const arrays = topLevel.length > 0 ? topLevel : nestedArrays(document)
+  const tail = (k: string) => k.slice(k.lastIndexOf('.') + 1)
+  const named = RECORDS_KEYS.flatMap((n) => arrays.filter((k) => tail(k) === n))
   const candidates = named.length > 0 ? named : arrays
   if (candidates.length === 1) return { key: candidates[0] }
   if (candidates.length > 1) {
@@ -337,7 +342,7 @@ export class WholeJsonParser implements ChunkParser {
     const picked = pickRecordsKey(document, this.options.recordsKey)
     if ('error' in picked) return [fatal(1, picked.error)]
     this.options.onNote?.(`Records read from the "${picked.key}" array`)
-    return elementsToRecords(document[picked.key] as unknown[])
+    return elementsToRecords(recordsAt(document, picked.key) as unknown[])
   }
 }
 

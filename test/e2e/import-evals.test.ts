@@ -1,0 +1,103 @@
+/**
+ * Issue 20, items 2 and 3, through the wizard (`assay serve` + Chromium): promptfoo results and
+ * Inspect AI logs are detected, previewed and imported with the same counts as through the CLI
+ * (test/integration/import/interop-evals.test.ts names the documentation the fixtures follow).
+ */
+import Database from 'better-sqlite3'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openProject } from '../../electron/core/db/open'
+import { writeInspectEval } from '../helpers/inspect-eval'
+import { repoRoot, tempDir } from '../helpers/paths'
+import { launchApp, type AppDriver } from './driver'
+
+const PROMPTFOO = join(repoRoot, 'test/fixtures/interop/promptfoo/results.json')
+const INSPECT_JSON = join(repoRoot, 'test/fixtures/interop/inspect/log.json')
+
+/** Items, chat messages and verdicts by value, as the project holds them. */
+function counts(project: string): { items: number; messages: number; verdicts: Record<string, number> } {
+  const db = new Database(project, { readonly: true })
+  try {
+    const messages = db.prepare('SELECT messages_json FROM items').pluck().all() as string[]
+    const verdicts: Record<string, number> = {}
+    for (const r of db.prepare('SELECT verdict, count(*) AS n FROM verdicts GROUP BY verdict').all() as {
+      verdict: string
+      n: number
+    }[])
+      verdicts[r.verdict] = r.n
+    return {
+      items: messages.length,
+      messages: messages.reduce((n, m) => n + (JSON.parse(m) as unknown[]).length, 0),
+      verdicts,
+    }
+  } finally {
+    db.close()
+  }
+}
+
+describe('Import wizard: eval-tool results', () => {
+  let tmp: ReturnType<typeof tempDir>
+  let app: AppDriver | null = null
+
+  beforeEach(() => {
+    tmp = tempDir('assay-e2e-import-evals-')
+  })
+  afterEach(async () => {
+    await app?.close()
+    app = null
+    tmp.cleanup()
+  })
+
+  async function openWizard(project: string, file: string): Promise<AppDriver> {
+    openProject(project, { mode: 'create' }).db.close()
+    const driver = await launchApp({ home: tmp.file('home'), project })
+    await driver.page.getByText('This project has no items yet').waitFor()
+    await driver.page.keyboard.press('i')
+    await driver.page.getByLabel('File to import').fill(file)
+    await driver.page.keyboard.press('Enter')
+    await driver.page.getByText('Preview: the first').waitFor()
+    return driver
+  }
+
+  it('promptfoo results.json: 4 items, the overall and per-assertion verdicts', async () => {
+    const project = tmp.file('p.assay')
+    app = await openWizard(project, PROMPTFOO)
+    const { page } = app
+    await expect.poll(() => page.locator('body').textContent()).toContain('promptfoo results: one item per result')
+    await expect.poll(() => page.locator('.import-preview > table > tbody > tr').count()).toBe(4)
+    await expect.poll(() => page.getByLabel('Judge name').count()).toBe(5)
+    await page.keyboard.press('Control+Enter')
+    const report = page.getByTestId('import-report')
+    await expect.poll(() => report.textContent()).toContain('Imported 4 new items')
+    expect(counts(project)).toEqual({ items: 4, messages: 0, verdicts: { pass: 8, fail: 2, error: 1 } })
+  })
+
+  it('an Inspect .json log: a numeric scorer stops the preview until its threshold is set', async () => {
+    const project = tmp.file('p.assay')
+    app = await openWizard(project, INSPECT_JSON)
+    const { page } = app
+    await expect.poll(() => page.locator('.import-errors').textContent()).toContain('is a number, not pass/fail')
+    const judges = page.getByLabel('Judge name')
+    await expect.poll(() => judges.count()).toBe(3)
+    await expect.poll(() => judges.nth(2).inputValue()).toBe('inspect similarity')
+    await page.getByLabel('Score threshold').nth(2).fill('0.5')
+    await expect.poll(() => page.locator('.import-errors').count()).toBe(0)
+    await page.keyboard.press('Control+Enter')
+    const report = page.getByTestId('import-report')
+    await expect.poll(() => report.textContent()).toContain('Imported 3 new items')
+    expect(counts(project)).toEqual({ items: 3, messages: 9, verdicts: { pass: 5, fail: 3, error: 1 } })
+  })
+
+  it('an Inspect .eval log (a ZIP archive): 4 samples over 2 epochs', async () => {
+    const project = tmp.file('p.assay')
+    const log = writeInspectEval(tmp.file('arithmetic.eval'))
+    app = await openWizard(project, log)
+    const { page } = app
+    await expect.poll(() => page.locator('body').textContent()).toContain('Inspect AI .eval log (a ZIP archive)')
+    await expect.poll(() => page.locator('.import-preview > table > tbody > tr').count()).toBe(4)
+    await page.keyboard.press('Control+Enter')
+    const report = page.getByTestId('import-report')
+    await expect.poll(() => report.textContent()).toContain('Imported 4 new items')
+    expect(counts(project)).toEqual({ items: 4, messages: 8, verdicts: { pass: 3, fail: 1 } })
+  })
+})
