@@ -24,7 +24,7 @@ describe('Braintrust events', () => {
     const { code, report } = await importInterop(tmp.dir, project, fixture)
     expect(code).toBe(1)
     expect(report.errors[0]).toMatchObject({ line: 5, column: 'scores.Factuality' })
-    expect(report.errors[0].message).toContain('--map threshold:Factuality=0.5')
+    expect(report.errors[0].message).toContain('--map "threshold:Factuality=0.5"')
   })
 
   it('with a threshold: 8 spans become 3 items, children their steps, scores the verdicts (null: none)', async () => {

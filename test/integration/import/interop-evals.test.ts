@@ -145,7 +145,7 @@ describe('importing eval-tool results (CLI)', () => {
   it('an Inspect .json log with a numeric scorer is refused until a threshold is set, then imports', async () => {
     const refused = await runCli(['import', project, INSPECT_JSON], tmp.dir)
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toContain('the score 0.92 is a number, not pass/fail')
+    expect(refused.stderr).toContain('value 0.92 is a numeric score, not pass/fail')
     expect(refused.stderr).toContain('--map "threshold:inspect similarity=0.5"')
     expect(existsSync(project)).toBe(false)
 

@@ -27,7 +27,7 @@ describe('Langfuse traces with observations and scores', () => {
     expect(report.imported).toBe(0)
     expect(report.errors[0]).toMatchObject({ line: 1, column: 'score.helpfulness' })
     expect(report.errors[0].message).toContain('value 0.9 is a numeric score, not pass/fail')
-    expect(report.errors[0].message).toContain('--map threshold:helpfulness=0.5')
+    expect(report.errors[0].message).toContain('--map "threshold:helpfulness=0.5"')
   })
 
   it('with a threshold: 3 items, observations as steps (nested in start order), each score a judge with its comment', async () => {

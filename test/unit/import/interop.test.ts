@@ -93,10 +93,11 @@ describe('numeric scores against a threshold', () => {
     return r.ok ? r.verdicts.map((v) => [v.verdict, v.critique]) : r.error
   }
 
-  it('at or above passes, below fails, the score and line in the critique; text that is no number is an error', () => {
+  it('at or above passes, below fails, the score and line in the critique; text is read by the value map, else an error', () => {
     expect(verdictOf(0.5)).toEqual([['pass', 'score 0.5 ≥ threshold 0.5. short']])
     expect(verdictOf('0.49')).toEqual([['fail', 'score 0.49 < threshold 0.5. short']])
     expect(verdictOf(null)).toEqual([])
-    expect(verdictOf('good')).toMatchObject({ line: 7, column: 's' })
+    expect(verdictOf('good')).toEqual([['pass', 'short']]) // a pass word of the value map
+    expect(verdictOf('somewhat')).toMatchObject({ line: 7, column: 's' })
   })
 })

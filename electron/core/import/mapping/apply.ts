@@ -262,7 +262,6 @@ function readVerdicts(row: Row): MappedVerdict[] | Problem {
       continue
     }
     const scored = scoreVerdict(v, raw, critique)
-    if (scored instanceof Problem) return scored
     const verdict = scored?.verdict ?? (isContainer(raw) ? null : prepared.verdictOf(verdictKey(raw)))
     if (verdict === null) return new Problem(v.field, unknownVerdict(v, raw))
     tally[verdict]++

@@ -5,25 +5,21 @@
 import type { Mapping } from '../../../../shared/import'
 import { toText } from '../fields'
 import type { NormalVerdict } from '../types'
-import { Problem } from './row'
 import { isContainer } from './values'
 
 /**
- * A numeric score read against the verdict column's threshold (null when the column has none):
- * at or above passes. The critique keeps the score and the line, since the verdict alone loses them.
+ * A numeric score read against the verdict column's threshold (null when the column has none, or the cell is no
+ * number: the value map reads it): at or above passes. The critique keeps the score and the line, since the verdict alone loses them.
  */
 export function scoreVerdict(
   v: Mapping['verdicts'][number],
   raw: unknown,
   critique: string,
-): { verdict: NormalVerdict; critique: string } | null | Problem {
+): { verdict: NormalVerdict; critique: string } | null {
   if (v.threshold === undefined) return null
   const score = numericScore(raw)
-  if (score === null)
-    return new Problem(
-      v.field,
-      `verdict column "${v.field}": value "${toText(raw)}" is not a number, but judge "${v.judge}" has a threshold (${v.threshold}); fix the cell or remove the threshold`,
-    )
+  // A letter or word (Inspect's C/I beside numeric scorers, under `threshold=N` for every column) is the value map's.
+  if (score === null) return null
   const verdict = score >= v.threshold ? 'pass' : 'fail'
   const line = `score ${score} ${verdict === 'pass' ? '≥' : '<'} threshold ${v.threshold}`
   return { verdict, critique: critique === '' ? line : `${line}. ${critique}` }
@@ -40,7 +36,7 @@ export function numericScore(raw: unknown): number | null {
 /** Why a verdict cell is refused; a numeric score is told how to give its threshold. */
 export function unknownVerdict(v: Mapping['verdicts'][number], raw: unknown): string {
   if (numericScore(raw) === null) return unknownValue('verdict', v.field, raw)
-  return `verdict column "${v.field}": value ${toText(raw).trim()} is a numeric score, not pass/fail; give the threshold at or above which judge "${v.judge}" passes (CLI: --map threshold:${v.judge}=0.5; import wizard: the verdict's Threshold field), or unmap the column`
+  return `verdict column "${v.field}": value ${toText(raw).trim()} is a numeric score, not pass/fail; give the threshold at or above which judge "${v.judge}" passes (CLI: --map "threshold:${v.judge}=0.5"; import wizard: the verdict's Threshold field), or unmap the column`
 }
 
 /** Why a label or verdict cell is refused: its value is in no list of the value map. */
