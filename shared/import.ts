@@ -159,8 +159,9 @@ export const EMPTY_MAPPING: Mapping = {
  * - `json-records`: `{ <key>: [ {...} ] }`, the key one of data, records, rows, items, traces,
  *   spans, or the only array
  * - `json-columns`: pandas `to_json()` default: `{ "col": { "0": v, "1": v }, ... }`
+ * - `parquet`: Apache Parquet (magic `PAR1`), read a row group at a time; a record's line is its row
  */
-export const FileFormat = z.enum(['csv', 'jsonl', 'json-array', 'json-records', 'json-columns'])
+export const FileFormat = z.enum(['csv', 'jsonl', 'json-array', 'json-records', 'json-columns', 'parquet'])
 export type FileFormat = z.infer<typeof FileFormat>
 /** A CSV file's delimiter. */
 export const Delimiter = z.enum([',', ';', '\t', '|'])

@@ -33,7 +33,7 @@ detected; --map overrides one part of the mapping. A mapped field that the file 
 a label or verdict column with no verdict in it, or an id column whose values repeat stops the
 import with what was wrong and where.
 
-  --format F        csv, jsonl, json-array, json-records or json-columns (pandas)
+  --format F        csv, jsonl, json-array, json-records, json-columns (pandas) or parquet
   --delimiter D     for csv: , ; tab |
   --map KEY=FIELD   KEY is one of:
                       id, input, output, messages, steps    the trace

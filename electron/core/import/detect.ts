@@ -7,6 +7,7 @@ import { open, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import { CsvTokenizer, delimiterName, normalizeHeader } from './readers/csv'
 import { readRecords } from './readers/index'
+import { isParquetMagic } from './readers/parquet'
 import { firstInvalidUtf8, incompleteTail } from './readers/stream'
 import type { Delimiter, Detected, FileFormat, RecordError, SourceRecord } from './types'
 
@@ -22,6 +23,7 @@ const FORMAT_NAMES: Record<FileFormat, string> = {
   'json-array': 'a JSON array',
   'json-records': 'a JSON object with a records array',
   'json-columns': 'pandas column-oriented JSON',
+  parquet: 'Parquet',
 }
 
 /** What the user chose instead of what we would guess. */
@@ -51,7 +53,11 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   const note = (text: string): void => {
     if (!notes.includes(text)) notes.push(text)
   }
-  let text = decodeHead(name, head, head.length < size)
+  // Parquet is binary: its magic bytes (or its name, when the file is damaged) say so before any text check.
+  const parquet =
+    override.format === 'parquet' ||
+    (override.format === undefined && (isParquetMagic(head) || extname(path).toLowerCase() === '.parquet'))
+  let text = parquet ? 'PAR1' : decodeHead(name, head, head.length < size)
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1)
     note('UTF-8 byte order mark (BOM) removed')
@@ -63,7 +69,7 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   const ending = lineEnding(text)
   if (ending) note(ending)
 
-  const format = override.format ?? sniffFormat(name, extname(path).toLowerCase(), text)
+  const format = parquet ? 'parquet' : (override.format ?? sniffFormat(name, extname(path).toLowerCase(), text))
   let delimiter: Delimiter | undefined
   let header: string[] | null = null
   if (format === 'csv') {
@@ -91,7 +97,7 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   if (stopper) {
     const first = stopper
     throw new Error(
-      `${name} could not be read as ${FORMAT_NAMES[format]}: line ${first.line}${first.column ? ` (column "${first.column}")` : ''}: ${first.message}`,
+      `${name} could not be read as ${FORMAT_NAMES[format]}: ${format === 'parquet' ? 'row' : 'line'} ${first.line}${first.column ? ` (column "${first.column}")` : ''}: ${first.message}`,
     )
   }
   if (sample.length === 0) throw new Error(noRecords(name, format, header))

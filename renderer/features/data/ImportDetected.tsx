@@ -6,6 +6,7 @@ const FORMATS: { value: DetectedInfo['format']; label: string }[] = [
   { value: 'json-array', label: 'JSON array of records' },
   { value: 'json-records', label: 'JSON object holding records' },
   { value: 'json-columns', label: 'pandas column-oriented JSON' },
+  { value: 'parquet', label: 'Parquet' },
 ]
 
 /** A file size in the unit a person reads. */

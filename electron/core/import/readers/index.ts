@@ -6,6 +6,7 @@ import type { ReadOptions, ReadResult } from '../types'
 import { readCsv } from './csv'
 import { readJson } from './json'
 import { readJsonl } from './jsonl'
+import { readParquet } from './parquet'
 import { eachResult } from './stream'
 
 /**
@@ -40,6 +41,9 @@ export async function* readRecordBatches(path: string, options: ReadOptions): As
     case 'json-records':
     case 'json-columns':
       yield* readJson(path, options)
+      return
+    case 'parquet':
+      yield* readParquet(path, options)
       return
   }
 }
