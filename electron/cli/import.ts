@@ -228,7 +228,7 @@ const progressLine = (p: ImportProgress): string =>
   `${p.rows.toLocaleString('en-US')} rows read${p.total ? ` (${Math.floor((100 * p.bytes) / p.total)}%)` : ''}\n`
 
 export const importCommand: Command = {
-  summary: 'import traces, labels or judge verdicts from CSV, TSV, JSON or JSONL',
+  summary: 'import traces, labels or judge verdicts from CSV, TSV, JSON, JSONL or Parquet',
   usage,
   async run(args, io) {
     const a = importArgs(args, io.cwd)
@@ -239,7 +239,7 @@ export const importCommand: Command = {
     )
     const report = await importInto(a, detected, mappingOf(detected, a.values), io)
     if (a.values.json) io.stdout(`${JSON.stringify(report)}\n`)
-    else printReport(report, a.file, io)
+    else printReport(report, a.file, io, detected.format)
     // A join in which no id matched changed nothing: say so with the exit code too.
     const joinedNothing = report.committed && report.mode === 'join' && report.matched.count === 0
     if (joinedNothing && !a.values.json)
@@ -255,6 +255,7 @@ function printReport(
   report: ImportReport,
   file: string,
   io: { stdout(text: string): void; stderr(text: string): void },
+  format?: FileFormat,
 ): void {
   const name = basename(file)
   const done = [
@@ -297,7 +298,9 @@ function printReport(
   for (const o of report.offered) io.stdout(`Not imported: ${o.why}.\n`)
   for (const w of report.warnings) io.stderr(`warning: ${w}\n`)
   for (const e of report.errors.slice(0, 20))
-    io.stderr(`${file}:${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.message}\n`)
+    io.stderr(
+      `${file}${format === 'parquet' ? ` row ${e.line}` : `:${e.line}`}${e.column ? ` [${e.column}]` : ''}: ${e.message}\n`,
+    )
   if (report.errorCount > 20) io.stderr(`… and ${report.errorCount - 20} more.\n`)
 }
 

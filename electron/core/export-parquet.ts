@@ -35,15 +35,13 @@ class StreamWriter extends ByteWriter {
 function schemaOf(header: readonly string[]): SchemaElement[] {
   return [
     { name: 'root', num_children: header.length },
-    ...header.map(
-      (name): SchemaElement => ({
-        name,
-        type: 'BYTE_ARRAY',
-        converted_type: 'UTF8',
-        logical_type: { type: 'STRING' },
-        repetition_type: 'OPTIONAL',
-      }),
-    ),
+    ...header.map((name): SchemaElement => ({
+      name,
+      type: 'BYTE_ARRAY',
+      converted_type: 'UTF8',
+      logical_type: { type: 'STRING' },
+      repetition_type: 'OPTIONAL',
+    })),
   ]
 }
 

@@ -160,13 +160,7 @@ function drained(out: Writable): Promise<void> {
 
 /** A CSV cell's text: strings as they are, numbers as digits, nothing as '', anything else as JSON. */
 const cell = (v: unknown): string =>
-  typeof v === 'string'
-    ? v
-    : v === null || v === undefined
-      ? ''
-      : typeof v === 'number'
-        ? String(v)
-        : JSON.stringify(v)
+  typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : JSON.stringify(v)
 
 /** Rows → `out` in `format`: a CSV header and lines, JSON Lines, or Parquet row groups of the CSV's cells. */
 function rowSink(

@@ -184,7 +184,9 @@ export async function* readParquet(path: string, options: ReadOptions): AsyncGen
       return
     }
     const seen = new Seen(onNote)
-    onNote?.(`Parquet: ${metadata.num_rows} rows in ${metadata.row_groups.length} row group${metadata.row_groups.length === 1 ? '' : 's'}`)
+    onNote?.(
+      `Parquet: ${metadata.num_rows} rows in ${metadata.row_groups.length} row group${metadata.row_groups.length === 1 ? '' : 's'}`,
+    )
     let start = 0
     for (const group of metadata.row_groups) {
       const count = Number(group.num_rows)
