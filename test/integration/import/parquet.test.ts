@@ -114,11 +114,12 @@ describe('Parquet', () => {
     expect(fromParquet.json()).toMatchObject({ committed: true, imported: 4, errorCount: 0 })
     expect((await runCli(['import', 'j.assay', fixture('chat.jsonl')], tmp.dir)).code).toBe(0)
     // The labels' times are those of each import.
-    const untimed = (rows: unknown[]) => rows.map((r) => ({ ...(r as object), 'Overall.labeled_at': null }))
+    const untimed = (rows: unknown[]) =>
+      rows.map((r) => ({ ...(r as Record<string, unknown>), 'Overall.labeled_at': null }))
     const items = untimed(await exportJsonl('p.assay'))
     expect(items).toEqual(untimed(await exportJsonl('j.assay')))
     expect(items[1]).toMatchObject({ id: 'chat-2', kind: 'chat', 'Overall.label': 'fail' })
-    expect((items[1] as { messages: unknown[] }).messages).toHaveLength(4)
+    expect((items[1] as Record<string, unknown>).messages).toHaveLength(4)
   })
 
   it('round-trips: a project with labels and judge verdicts exported as Parquet imports back the same', async () => {
