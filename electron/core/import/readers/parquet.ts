@@ -213,6 +213,7 @@ export async function* readParquet(path: string, options: ReadOptions): AsyncGen
       start += count
       onProgress?.(groupEnd(group, size))
     }
+    onProgress?.(size) // the footer, read first, is the rest of the file
   } finally {
     await handle.close()
   }
