@@ -12,10 +12,13 @@ import { parquetWriteBuffer } from 'hyparquet-writer'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { detectFormat } from '../../../electron/core/import/detect'
 import { readRecords } from '../../../electron/core/import/readers/index'
+import { createServices } from '../../../electron/core/services'
+import { createSettingsStore } from '../../../electron/core/settings'
 import type { FileFormat, ReadResult } from '../../../electron/core/import/types'
 import { runCli } from '../../helpers/cli'
 import { repoRoot, tempDir } from '../../helpers/paths'
 import { reportProject } from '../../helpers/report-project'
+import { contractCaller } from '../../helpers/services'
 
 const fixture = (name: string) => `${repoRoot}/test/fixtures/parquet/${name}`
 const hasZstd = typeof Reflect.get(zlib, 'zstdDecompressSync') === 'function'
@@ -173,6 +176,32 @@ describe('Parquet', () => {
     const stdout = await runCli(['export', 'a.assay', '--format', 'parquet'], tmp.dir)
     expect(stdout.code).not.toBe(0)
     expect(stdout.stderr).toContain('--out FILE.parquet')
+  })
+
+  it('File → Export… as Parquet saves byte for byte what `assay export --format parquet` writes', async () => {
+    reportProject(tmp.file('a.assay'), { splits: ['test'] }).close()
+    const saveTo = tmp.file('app.parquet')
+    const services = createServices({
+      shell: 'electron',
+      version: 'test',
+      settings: createSettingsStore(tmp.file('home')),
+      clock: () => new Date('2026-03-01T00:00:00Z'),
+      emit: () => undefined,
+      demoPath: tmp.file('home/demo.assay'),
+      saveFile: () => Promise.resolve(saveTo),
+    })
+    try {
+      const call = contractCaller(() => services)
+      await call('project.open', { path: tmp.file('a.assay') })
+      expect(await call('export.run', { what: 'items', format: 'parquet' })).toMatchObject({
+        via: 'saved',
+        message: `Wrote 44 items to ${saveTo}.`,
+      })
+    } finally {
+      services.close()
+    }
+    await runCli(['export', 'a.assay', '--format', 'parquet', '--out', 'cli.parquet'], tmp.dir)
+    expect(readFileSync(saveTo).equals(readFileSync(tmp.file('cli.parquet')))).toBe(true)
   })
 
   it('names the file and what to do when it is cut off, and the rows when a row group is damaged', async () => {
