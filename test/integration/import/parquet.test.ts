@@ -89,6 +89,23 @@ describe('Parquet', () => {
     }
   })
 
+  it('reads every row once and in order across row groups, the first one read in two parts', async () => {
+    const n = 2600
+    const data = Array.from({ length: n }, (_, i) => `r${i + 1}`)
+    const bytes = parquetWriteBuffer({ columnData: [{ name: 'id', data, type: 'STRING' }], rowGroupSize: [2500, 60] })
+    writeFileSync(tmp.file('groups.parquet'), new Uint8Array(bytes))
+    const progress: number[] = []
+    const results: ReadResult[] = []
+    const reader = readRecords(tmp.file('groups.parquet'), { format: 'parquet', onProgress: (b) => progress.push(b) })
+    for await (const result of reader) results.push(result)
+    expect(results.map((r) => ('record' in r ? `${r.record.line}:${String(r.record.fields.id)}` : 'error'))).toEqual(
+      data.map((id, i) => `${i + 1}:${id}`),
+    )
+    expect(parquetMetadata(bytes).row_groups).toHaveLength(3)
+    expect(progress.at(-1)).toBe(bytes.byteLength)
+    expect(progress).toEqual([...progress].sort((a, b) => a - b))
+  })
+
   it('is detected by its magic bytes whatever its name, with its columns and what became of its values', async () => {
     const renamed = tmp.file('chat.bin')
     copyFileSync(fixture('chat.parquet'), renamed)

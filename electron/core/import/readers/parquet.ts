@@ -187,35 +187,58 @@ export async function* readParquet(path: string, options: ReadOptions): AsyncGen
     onNote?.(
       `Parquet: ${metadata.num_rows} rows in ${metadata.row_groups.length} row group${metadata.row_groups.length === 1 ? '' : 's'}`,
     )
-    let start = 0
-    for (const group of metadata.row_groups) {
-      const count = Number(group.num_rows)
+    for (const range of rangesOf(metadata)) {
       let rows: Record<string, unknown>[]
       try {
         rows = await parquetReadObjects({
           file,
           metadata,
-          rowStart: start,
-          rowEnd: start + count,
+          rowStart: range.from,
+          rowEnd: range.to,
           compressors: known,
           parsers: PARSERS,
           utf8: false,
         })
       } catch (error) {
-        yield [fatal(start + 1, groupProblem(error, start, count))]
+        yield [fatal(range.from + 1, groupProblem(error, range.groupStart, range.groupRows))]
         return
       }
       if (signal?.aborted) return
       for (let at = 0; at < rows.length; at += BATCH_ROWS) {
-        yield rows.slice(at, at + BATCH_ROWS).map((row, i) => record(row, start + at + i + 1, seen))
+        yield rows.slice(at, at + BATCH_ROWS).map((row, i) => record(row, range.from + at + i + 1, seen))
         if (signal?.aborted) return
       }
-      start += count
-      onProgress?.(groupEnd(group, size))
+      if (range.to === range.groupStart + range.groupRows) onProgress?.(groupEnd(range.group, size))
     }
     onProgress?.(size) // the footer, read first, is the rest of the file
   } finally {
     await handle.close()
+  }
+}
+
+interface RowRange {
+  from: number
+  to: number
+  group: FileMetaData['row_groups'][number]
+  groupStart: number
+  groupRows: number
+}
+
+/**
+ * The row ranges to decode, a row group each, except that the first group's first `BATCH_ROWS`
+ * rows come on their own: detection and the wizard's preview want 50 rows, and pyarrow writes up
+ * to a million rows in a group (hyparquet skips the pages before a range's start, so the rest of
+ * the group costs no more for it).
+ */
+function* rangesOf(metadata: FileMetaData): Generator<RowRange> {
+  let groupStart = 0
+  for (const [index, group] of metadata.row_groups.entries()) {
+    const groupRows = Number(group.num_rows)
+    const end = groupStart + groupRows
+    const cut = index === 0 && groupRows > BATCH_ROWS ? BATCH_ROWS : groupRows
+    yield { from: groupStart, to: groupStart + cut, group, groupStart, groupRows }
+    if (cut < groupRows) yield { from: groupStart + cut, to: end, group, groupStart, groupRows }
+    groupStart = end
   }
 }
 
