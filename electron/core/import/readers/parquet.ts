@@ -59,7 +59,7 @@ function compressors(): Compressors {
 }
 
 /** ISO 8601 in UTC with as many fraction digits as the value has (Date alone would drop microseconds). */
-function isoTime(value: bigint, perMilli: bigint): string {
+export function isoTime(value: bigint, perMilli: bigint): string {
   let millis = value / perMilli
   let rest = value % perMilli
   if (rest < 0n) {
