@@ -140,7 +140,7 @@ export async function showAbout(win: BrowserWindow | null, versions: Versions): 
 /** The native save dialog for an export, suggesting its file name; null when the user cancels. */
 export async function pickExportPath(win: BrowserWindow | null, filename: string): Promise<string | null> {
   const ext = filename.split('.').pop() ?? ''
-  const name = ext === 'csv' ? 'CSV' : ext === 'jsonl' ? 'JSON Lines' : 'JSON'
+  const name = ext === 'csv' ? 'CSV' : ext === 'jsonl' ? 'JSON Lines' : ext === 'parquet' ? 'Parquet' : 'JSON'
   const options = {
     title: 'Export',
     defaultPath: filename,
@@ -161,7 +161,10 @@ export async function pickProjectFile(
   const filters =
     mode === 'import'
       ? [
-          { name: 'Traces (CSV, TSV, JSON, JSONL)', extensions: ['csv', 'tsv', 'json', 'jsonl', 'ndjson', 'txt'] },
+          {
+            name: 'Traces (CSV, TSV, JSON, JSONL, Parquet)',
+            extensions: ['csv', 'tsv', 'json', 'jsonl', 'ndjson', 'txt', 'parquet'],
+          },
           { name: 'All files', extensions: ['*'] },
         ]
       : [{ name: 'Assay project', extensions: ['assay'] }]

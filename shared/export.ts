@@ -8,12 +8,15 @@ import { ErrorPolicySchema } from './calibrate'
  */
 export const EXPORT_KINDS = ['items', 'history', 'judgy'] as const
 export type ExportKind = (typeof EXPORT_KINDS)[number]
+/** CSV, JSON Lines, or Parquet (the CSV's columns as nullable strings, for a notebook). */
+export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 export const ExportRequest = z
   .object({
     what: z.enum(EXPORT_KINDS),
-    /** CSV or JSON Lines for `items` and `history`; judgy's arrays are always one JSON object. */
-    format: z.enum(['csv', 'jsonl']).default('csv'),
+    /** CSV, JSON Lines or Parquet for `items` and `history`; judgy's arrays are always one JSON object. */
+    format: z.enum(EXPORT_FORMATS).default('csv'),
     judge: z.string().trim().min(1).max(200).optional(),
     /** With `judgy`: what an error verdict becomes in the 0/1 arrays (as `assay export --judgy --errors`). */
     errors: ErrorPolicySchema.default('exclude'),

@@ -177,8 +177,18 @@ export const EMPTY_MAPPING: Mapping = {
  * - `json-columns`: pandas `to_json()` default: `{ "col": { "0": v, "1": v }, ... }`
  * - `promptfoo`: promptfoo's `results.json` (one item per result, its assertions as verdicts)
  * - `inspect`: an Inspect AI log, `.eval` (a ZIP archive) or `.json` (one item per sample, scores as verdicts)
+ * - `parquet`: Apache Parquet (magic `PAR1`), read a row group at a time; a record's line is its row
  */
-export const FileFormat = z.enum(['csv', 'jsonl', 'json-array', 'json-records', 'json-columns', 'promptfoo', 'inspect'])
+export const FileFormat = z.enum([
+  'csv',
+  'jsonl',
+  'json-array',
+  'json-records',
+  'json-columns',
+  'promptfoo',
+  'inspect',
+  'parquet',
+])
 export type FileFormat = z.infer<typeof FileFormat>
 /** A CSV file's delimiter. */
 export const Delimiter = z.enum([',', ';', '\t', '|'])

@@ -7,6 +7,7 @@ import { EMPTY_MAPPING, type Mapping } from '../../shared/import'
 import { createRng } from '../../shared/stats/rng'
 import { openProject } from '../core/db/open'
 import { csvCell } from '../core/export'
+import { parquetSink } from '../core/export-parquet'
 import { runImport } from '../core/import/run'
 import { median } from './project'
 import type { BenchRow, BenchSuite } from './types'
@@ -20,15 +21,23 @@ const MAPPING: Mapping = {
   labels: [{ field: 'label', criterion: 'Overall', note: 'note', annotator: 'bench' }],
 }
 
+type Format = 'csv' | 'jsonl' | 'parquet'
+const COLUMNS = ['id', 'query', 'response', 'label', 'note']
+
 /** Writes a synthetic trace file (~330 bytes a row, multi-line cells) once, for the import bench. */
-async function traceFile(format: 'csv' | 'jsonl', rows: number): Promise<string> {
+async function traceFile(format: Format, rows: number): Promise<string> {
   const dir = join(tmpdir(), 'assay-bench')
   const path = join(dir, `traces-${rows}.${format}`)
   if (existsSync(path)) return path
   mkdirSync(dir, { recursive: true })
   const rng = createRng(3)
   const out = createWriteStream(`${path}.partial`)
-  if (format === 'csv') out.write('id,query,response,label,note\n')
+  const write = async (chunk: string | Uint8Array) => {
+    if (!out.write(chunk)) await once(out, 'drain')
+  }
+  // Parquet as `assay export` writes it: string columns, row groups of 5 000 rows.
+  const parquet = format === 'parquet' ? parquetSink(COLUMNS, write) : null
+  if (format === 'csv') out.write(`${COLUMNS.join(',')}\n`)
   for (let i = 0; i < rows; i++) {
     const row = {
       id: `t-${i}`,
@@ -37,12 +46,11 @@ async function traceFile(format: 'csv' | 'jsonl', rows: number): Promise<string>
       label: rng.nextFloat() < 0.8 ? 'PASS' : 'FAIL',
       note: rng.nextFloat() < 0.2 ? 'too vague about timing' : '',
     }
-    const line =
-      format === 'csv'
-        ? `${[row.id, row.query, row.response, row.label, row.note].map(csvCell).join(',')}\n`
-        : `${JSON.stringify(row)}\n`
-    if (!out.write(line)) await once(out, 'drain')
+    const cells = [row.id, row.query, row.response, row.label, row.note]
+    if (parquet) await parquet.row(cells)
+    else await write(format === 'csv' ? `${cells.map(csvCell).join(',')}\n` : `${JSON.stringify(row)}\n`)
   }
+  await parquet?.end()
   out.end()
   await once(out, 'finish')
   const { renameSync } = await import('node:fs')
@@ -53,7 +61,7 @@ async function traceFile(format: 'csv' | 'jsonl', rows: number): Promise<string>
 /** Timed imports of each 200 000-row file: the machine's noise (other tenants on two cores) moves one run by ±30%. */
 const RUNS = 3
 
-/** Imports of 200 000-row CSV and JSONL files: rows per second and how memory grows with file size. */
+/** Imports of 200 000-row CSV, JSONL and Parquet files: rows per second and how memory grows with file size. */
 export const importBench: BenchSuite = async ({ quick, log }) => {
   const big = quick ? 20_000 : 200_000
   const small = big / 4
@@ -64,8 +72,9 @@ export const importBench: BenchSuite = async ({ quick, log }) => {
     { name: 'traces', mapping: TRACES, target: { value: 100_000, better: 'higher' as const } },
     { name: 'traces + a label column', mapping: MAPPING, target: undefined },
   ]
-  for (const format of ['csv', 'jsonl'] as const) {
-    for (const variant of variants) {
+  for (const format of ['csv', 'jsonl', 'parquet'] as const) {
+    // Parquet: the trace file only, against no bar (DESIGN §6's is for text files), to keep the bench short.
+    for (const variant of format === 'parquet' ? [{ ...variants[0], target: undefined }] : variants) {
       const file = await traceFile(format, big)
       const withGrowth = variant.mapping === MAPPING
       // Memory: peak RSS growth at a quarter of the rows, then at all of them (flat = similar).
@@ -84,7 +93,7 @@ export const importBench: BenchSuite = async ({ quick, log }) => {
         value: median(rates),
         unit: 'rows/s',
         target: variant.target,
-        note: `runs ${rates.map((r) => r.toLocaleString('en-US')).join(' / ')}${variant.target ? '' : '; an item and a label a row'}`,
+        note: `runs ${rates.map((r) => r.toLocaleString('en-US')).join(' / ')}${variant.mapping === MAPPING ? '; an item and a label a row' : ''}`,
       })
       if (withGrowth) {
         const growth = Math.max(...runs.map((r) => r.growth))
@@ -103,7 +112,7 @@ export const importBench: BenchSuite = async ({ quick, log }) => {
 /** One import of `file` into a new project: its time and the peak growth of the process's RSS. */
 async function timedImport(
   file: string,
-  format: 'csv' | 'jsonl',
+  format: Format,
   n: number,
   mapping: Mapping,
 ): Promise<{ ms: number; growth: number }> {

@@ -8,7 +8,7 @@ import { judgyArrays, judgyErrorsMessage } from '../core/report/judgy'
 import { exportHistory, exportItems, exportToFile } from '../core/export'
 import { CliError, type CliIo, type Command } from './command'
 
-const usage = `Usage: assay export PROJECT [--format csv|jsonl] [--history] [--out FILE] [--json]
+const usage = `Usage: assay export PROJECT [--format csv|jsonl|parquet] [--history] [--out FILE] [--json]
        assay export PROJECT --judgy --judge NAME [--errors exclude|fail|pass] [--out FILE]
        assay export PROJECT --audit --judge NAME [--out FILE]
 
@@ -16,7 +16,8 @@ Writes one row per item: id, dataset, kind, input, output, messages, steps, meta
 criterion its current human verdict, note, annotator, time and split, and the verdict and
 critique of each judge version. \`assay import\` reads the file back.
 
-  --format     csv (default) or jsonl
+  --format     csv (default), jsonl, or parquet (needs --out): the CSV's columns, each a nullable
+               string (an empty cell is null), for pd.read_parquet / pl.read_parquet
   --history    instead, one row per label ever saved (undos included): label_id, id, dataset,
                criterion, criterion_version, verdict, note, annotator, first_failing_step,
                session, reverts_label_id, created_at
@@ -38,7 +39,7 @@ critique of each judge version. \`assay import\` reads the file back.
   --json       with --out, print {"path", "rows", "format"} when done`
 
 export const exportCommand: Command = {
-  summary: 'export items with labels, splits and judge verdicts as CSV or JSONL',
+  summary: 'export items with labels, splits and judge verdicts as CSV, JSONL or Parquet',
   usage,
   async run(args, io) {
     const { values, positionals } = parseArgs({
@@ -58,8 +59,10 @@ export const exportCommand: Command = {
     if (positionals.length !== 1)
       throw new CliError('bad_arguments', 'export needs one PROJECT, e.g. `assay export evals.assay --out items.csv`.')
     const format = values.format
-    if (format !== 'csv' && format !== 'jsonl')
-      throw new CliError('bad_arguments', `--format must be csv or jsonl, got "${format}".`)
+    if (format !== 'csv' && format !== 'jsonl' && format !== 'parquet')
+      throw new CliError('bad_arguments', `--format must be csv, jsonl or parquet, got "${format}".`)
+    if (format === 'parquet' && !values.out)
+      throw new CliError('bad_arguments', 'A Parquet file is binary: write it to a file with --out FILE.parquet.')
     if (values.json && !values.out)
       throw new CliError(
         'bad_arguments',

@@ -33,8 +33,8 @@ detected; --map overrides one part of the mapping. A mapped field that the file 
 a label or verdict column with no verdict in it, or an id column whose values repeat stops the
 import with what was wrong and where.
 
-  --format F        csv, jsonl, json-array, json-records, json-columns (pandas), promptfoo
-                    (results.json) or inspect (an Inspect AI .eval or .json log). Span exports
+  --format F        csv, jsonl, json-array, json-records, json-columns (pandas), parquet,
+                    promptfoo (results.json) or inspect (an Inspect AI .eval or .json log). Span exports
                     are recognised and grouped into traces: LangSmith runs, Langfuse traces (with
                     observations and scores) or observations, Braintrust events, OpenInference,
                     OpenTelemetry (OTLP JSON)
@@ -240,7 +240,7 @@ const progressLine = (p: ImportProgress): string =>
   `${p.rows.toLocaleString('en-US')} rows read${p.total ? ` (${Math.floor((100 * p.bytes) / p.total)}%)` : ''}\n`
 
 export const importCommand: Command = {
-  summary: 'import traces, labels or judge verdicts from CSV, TSV, JSON or JSONL',
+  summary: 'import traces, labels or judge verdicts from CSV, TSV, JSON, JSONL or Parquet',
   usage,
   async run(args, io) {
     const a = importArgs(args, io.cwd)
@@ -255,7 +255,7 @@ export const importCommand: Command = {
         io.stdout(`${n}.\n`)
     const report = await importInto(a, detected, mappingOf(detected, a.values), io)
     if (a.values.json) io.stdout(`${JSON.stringify(report)}\n`)
-    else printReport(report, a.file, io)
+    else printReport(report, a.file, io, detected.format)
     // A join in which no id matched changed nothing: say so with the exit code too.
     const joinedNothing = report.committed && report.mode === 'join' && report.matched.count === 0
     if (joinedNothing && !a.values.json)
@@ -271,6 +271,7 @@ function printReport(
   report: ImportReport,
   file: string,
   io: { stdout(text: string): void; stderr(text: string): void },
+  format?: FileFormat,
 ): void {
   const name = basename(file)
   const done = [
@@ -313,7 +314,9 @@ function printReport(
   for (const o of report.offered) io.stdout(`Not imported: ${o.why}.\n`)
   for (const w of report.warnings) io.stderr(`warning: ${w}\n`)
   for (const e of report.errors.slice(0, 20))
-    io.stderr(`${file}:${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.message}\n`)
+    io.stderr(
+      `${file}${format === 'parquet' ? ` row ${e.line}` : `:${e.line}`}${e.column ? ` [${e.column}]` : ''}: ${e.message}\n`,
+    )
   if (report.errorCount > 20) io.stderr(`… and ${report.errorCount - 20} more.\n`)
 }
 

@@ -20,6 +20,12 @@ export interface ExportFile {
   describe(rows: number): string
 }
 
+const MIME = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/x-ndjson; charset=utf-8',
+  parquet: 'application/vnd.apache.parquet',
+}
+
 /** The project to export: its file (the rows are read on a connection of their own, below) and how to open it. */
 export type ExportSource = EvaluationContext &
   Pick<ProjectContext, 'path' | 'readOnly'> & {
@@ -65,7 +71,7 @@ export function exportFile(source: ExportSource, request: ExportRequest): Export
   const stream = request.what === 'items' ? exportItems : exportHistory
   return {
     filename,
-    mime: request.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+    mime: MIME[request.format],
     note: '',
     write: async (out) => {
       const reader: Db = source.readOnly ? source.db : openConnection(source.path, source.nativeBinding)

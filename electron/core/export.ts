@@ -4,8 +4,9 @@ import type { Writable } from 'node:stream'
 import { AppError } from '../../shared/errors'
 import type { Db } from './db/open'
 import { exportsRepo } from './db/repos/exports'
+import { parquetSink } from './export-parquet'
 
-export type ExportFormat = 'csv' | 'jsonl'
+export type ExportFormat = 'csv' | 'jsonl' | 'parquet'
 
 /** Column names of an export, shared with the importer so an export imports back as it was. */
 export const exportColumn = {
@@ -60,8 +61,7 @@ export async function exportItems(db: Db, out: Writable, format: ExportFormat): 
       exportColumn.critique(j.criterion, j.judge, j.version),
     )
 
-  const write = writer(out)
-  if (format === 'csv') await write(`${header.map(csvCell).join(',')}\r\n`)
+  const sink = rowSink(out, format, header)
   let rows = 0
   for (const item of repo.items()) {
     const row: Record<string, unknown> = {
@@ -109,9 +109,10 @@ export async function exportItems(db: Db, out: Writable, format: ExportFormat): 
       row[exportColumn.judge(j.criterion, j.judge, j.version)] = v?.verdict ?? ''
       row[exportColumn.critique(j.criterion, j.judge, j.version)] = v?.critique ?? ''
     }
-    await write(formatRow(row, header, format))
+    await sink.row(row)
     rows++
   }
+  await sink.end()
   return rows
 }
 
@@ -121,17 +122,17 @@ export async function exportItems(db: Db, out: Writable, format: ExportFormat): 
  * reverts. Nothing is ever deleted, so this is the audit trail of every decision.
  */
 export async function exportHistory(db: Db, out: Writable, format: ExportFormat): Promise<number> {
-  const write = writer(out)
-  if (format === 'csv') await write(`${HISTORY_COLUMNS.join(',')}\r\n`)
+  const sink = rowSink(out, format, HISTORY_COLUMNS)
   let rows = 0
   for (const row of exportsRepo(db).history()) {
-    await write(formatRow(row, HISTORY_COLUMNS, format))
+    await sink.row(row)
     rows++
   }
+  await sink.end()
   return rows
 }
 
-const writer = (out: Writable) => async (text: string) => {
+const writer = (out: Writable) => async (text: string | Uint8Array) => {
   if (out.destroyed) throw closedEarly()
   if (!out.write(text)) await drained(out)
 }
@@ -157,17 +158,33 @@ function drained(out: Writable): Promise<void> {
   })
 }
 
-function formatRow(row: Record<string, unknown>, header: readonly string[], format: ExportFormat): string {
-  if (format === 'jsonl') return `${JSON.stringify(row)}\n`
-  const cell = (v: unknown) =>
-    typeof v === 'string'
-      ? v
-      : v === null || v === undefined
-        ? ''
-        : typeof v === 'number'
-          ? String(v)
-          : JSON.stringify(v)
-  return `${header.map((h) => csvCell(cell(row[h]))).join(',')}\r\n`
+/** A CSV cell's text: strings as they are, numbers as digits, nothing as '', anything else as JSON. */
+const cell = (v: unknown): string =>
+  typeof v === 'string' ? v : v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : JSON.stringify(v)
+
+/** Rows → `out` in `format`: a CSV header and lines, JSON Lines, or Parquet row groups of the CSV's cells. */
+function rowSink(
+  out: Writable,
+  format: ExportFormat,
+  header: readonly string[],
+): { row(row: Record<string, unknown>): Promise<void>; end(): Promise<void> } {
+  const write = writer(out)
+  if (format === 'parquet') {
+    const sink = parquetSink(header, write)
+    return { row: (row) => sink.row(header.map((h) => cell(row[h]))), end: () => sink.end() }
+  }
+  let started = false
+  return {
+    async row(row) {
+      if (format === 'jsonl') return write(`${JSON.stringify(row)}\n`)
+      if (!started) await write(`${header.map(csvCell).join(',')}\r\n`)
+      started = true
+      await write(`${header.map((h) => csvCell(cell(row[h]))).join(',')}\r\n`)
+    },
+    async end() {
+      if (format === 'csv' && !started) await write(`${header.map(csvCell).join(',')}\r\n`)
+    },
+  }
 }
 
 /** Exports into a file; the file is complete when the promise resolves. */

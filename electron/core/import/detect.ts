@@ -9,6 +9,7 @@ import { CsvTokenizer, delimiterName, normalizeHeader } from './readers/csv'
 import { sniffEvalFormat } from './readers/evals'
 import { isZip } from './readers/evals/inspect'
 import { readRecords } from './readers/index'
+import { isParquetMagic } from './readers/parquet'
 import { firstInvalidUtf8, incompleteTail } from './readers/stream'
 import type { Delimiter, Detected, FileFormat, RecordError, SourceRecord } from './types'
 
@@ -26,6 +27,7 @@ const FORMAT_NAMES: Record<FileFormat, string> = {
   'json-columns': 'pandas column-oriented JSON',
   promptfoo: 'promptfoo results',
   inspect: 'an Inspect AI log',
+  parquet: 'Parquet',
 }
 
 /** Notes naming where an eval tool's records were found, so the user sees which array became items. */
@@ -61,8 +63,13 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   const note = (text: string): void => {
     if (!notes.includes(text)) notes.push(text)
   }
-  if (isZip(head) && isInspectZip(head, extname(path).toLowerCase(), override)) return detectZip(path, size, override)
-  let text = decodeHead(name, head, head.length < size)
+  // Parquet is binary: its magic bytes (or its name, when the file is damaged) say so before any text check.
+  const parquet =
+    override.format === 'parquet' ||
+    (override.format === undefined && (isParquetMagic(head) || extname(path).toLowerCase() === '.parquet'))
+  if (!parquet && isZip(head) && isInspectZip(head, extname(path).toLowerCase(), override))
+    return detectZip(path, size, override)
+  let text = parquet ? 'PAR1' : decodeHead(name, head, head.length < size)
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1)
     note('UTF-8 byte order mark (BOM) removed')
@@ -75,7 +82,9 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   if (ending) note(ending)
 
   const sniffed = override.format ?? sniffFormat(name, extname(path).toLowerCase(), text)
-  const format = override.format ?? (sniffed === 'json-records' ? (sniffEvalFormat(text) ?? sniffed) : sniffed)
+  const format = parquet
+    ? 'parquet'
+    : (override.format ?? (sniffed === 'json-records' ? (sniffEvalFormat(text) ?? sniffed) : sniffed))
   let delimiter: Delimiter | undefined
   let header: string[] | null = null
   if (format === 'csv') {
@@ -100,7 +109,7 @@ export async function detectFormat(path: string, override: DetectOverride = {}):
   if (stopper) {
     const first = stopper
     throw new Error(
-      `${name} could not be read as ${FORMAT_NAMES[format]}: line ${first.line}${first.column ? ` (column "${first.column}")` : ''}: ${first.message}`,
+      `${name} could not be read as ${FORMAT_NAMES[format]}: ${format === 'parquet' ? 'row' : 'line'} ${first.line}${first.column ? ` (column "${first.column}")` : ''}: ${first.message}`,
     )
   }
   if (sample.length === 0) throw new Error(noRecords(name, format, header))

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { ERROR_POLICY_NAMES } from '../../../shared/calibrate'
-import type { ExportKind } from '../../../shared/export'
+import type { ExportFormat, ExportKind } from '../../../shared/export'
 import { ERROR_POLICIES, type ErrorPolicy } from '../../../shared/stats'
 import { useKeyAction, useModalKeys } from '../../keyboard'
 import { useStore } from '../../store'
@@ -42,7 +42,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
     })),
   )
   const [what, setWhat] = useState<ExportKind>('items')
-  const [format, setFormat] = useState<'csv' | 'jsonl'>('csv')
+  const [format, setFormat] = useState<ExportFormat>('csv')
   // The judge chosen; until one is, the first of the list.
   const [chosen, setJudge] = useState('')
   const judge = chosen || (judges[0] ?? '')
@@ -134,11 +134,12 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
             Format
             <select
               value={format}
-              onChange={(e) => setFormat(e.target.value as 'csv' | 'jsonl')}
+              onChange={(e) => setFormat(e.target.value as ExportFormat)}
               data-testid="export-format"
             >
               <option value="csv">CSV</option>
               <option value="jsonl">JSON Lines</option>
+              <option value="parquet">Parquet (pandas, polars)</option>
             </select>
           </label>
         )}

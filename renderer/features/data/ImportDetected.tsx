@@ -8,6 +8,7 @@ const FORMATS: { value: DetectedInfo['format']; label: string }[] = [
   { value: 'json-columns', label: 'pandas column-oriented JSON' },
   { value: 'promptfoo', label: 'promptfoo results (results.json)' },
   { value: 'inspect', label: 'Inspect AI log (.eval or .json)' },
+  { value: 'parquet', label: 'Parquet' },
 ]
 
 /** A file size in the unit a person reads. */

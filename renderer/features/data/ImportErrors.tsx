@@ -1,10 +1,15 @@
-/** The problems of an import's rows: line, column and what is wrong, as the preview and the report list them. */
+/**
+ * The problems of an import's rows: line, column and what is wrong, as the preview and the report list them.
+ * A Parquet file has rows, not lines (`unit`).
+ */
 export function ErrorList({
   errors,
   title,
+  unit = 'line',
 }: {
   errors: { line: number; column?: string; message: string }[]
   title: string
+  unit?: 'line' | 'row'
 }) {
   return (
     <div className="import-errors">
@@ -13,7 +18,9 @@ export function ErrorList({
         <tbody>
           {errors.map((e, i) => (
             <tr key={i}>
-              <td>line {e.line}</td>
+              <td>
+                {unit} {e.line}
+              </td>
               <td>{e.column ?? ''}</td>
               <td>{e.message}</td>
             </tr>

@@ -19,7 +19,7 @@ export function OfferedLabels({ offered, onTake }: { offered: OfferedLabel[]; on
 }
 
 /** The first rows of the file as the mapping imports them, with any problems in them. */
-export function PreviewTable({ preview }: { preview: PreviewResult }) {
+export function PreviewTable({ preview, unit }: { preview: PreviewResult; unit?: 'line' | 'row' }) {
   return (
     <div className="import-preview">
       <h3>
@@ -32,11 +32,11 @@ export function PreviewTable({ preview }: { preview: PreviewResult }) {
           verdicts and split go to those items (or import a copy, below).
         </p>
       )}
-      {preview.errors.length > 0 && <ErrorList errors={preview.errors} title="Problems in these rows" />}
+      {preview.errors.length > 0 && <ErrorList errors={preview.errors} title="Problems in these rows" unit={unit} />}
       <table>
         <thead>
           <tr>
-            <th>Line</th>
+            <th>{unit === 'row' ? 'Row' : 'Line'}</th>
             <th>Id</th>
             <th>Kind</th>
             <th>Input</th>

@@ -4,7 +4,15 @@ import { useStore } from '../../store'
 import { ErrorList } from './ImportErrors'
 
 /** What an import did (or why it did nothing): counts per column, warnings, problems, and what next. */
-export function ReportView({ report, onClose }: { report: ImportReport; onClose: () => void }) {
+export function ReportView({
+  report,
+  onClose,
+  unit,
+}: {
+  report: ImportReport
+  onClose: () => void
+  unit?: 'line' | 'row'
+}) {
   const onBack = useStore((s) => s.backFromReport)
   const done = [
     report.imported > 0 ? `Imported ${report.imported.toLocaleString()} new items into “${report.dataset}”.` : '',
@@ -79,6 +87,7 @@ export function ReportView({ report, onClose }: { report: ImportReport; onClose:
       ))}
       {report.errors.length > 0 && (
         <ErrorList
+          unit={unit}
           errors={report.errors}
           title={`Problems (${report.errors.length < report.errorCount ? `first ${report.errors.length} of ` : ''}${report.errorCount})`}
         />

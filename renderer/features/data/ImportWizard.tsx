@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useState, type SyntheticEvent } from 'react'
+import type { DetectedInfo } from '../../../shared/import'
 import { useShallow } from 'zustand/react/shallow'
 import { ReadOnlyNotice } from '../../components/ReadOnlyNotice'
 import { useKeyAction } from '../../keyboard'
@@ -69,7 +70,9 @@ export function ImportWizard({
       )}
       {(phase.kind === 'source' || phase.kind === 'map') && <ImportMapping path={path} setPath={setPath} />}
       {phase.kind === 'running' && <ImportRunning onCancel={cancelImport} />}
-      {phase.kind === 'done' && <ReportView report={phase.report} onClose={onClose} />}
+      {phase.kind === 'done' && (
+        <ReportView report={phase.report} onClose={onClose} unit={recordUnit(phase.detected.format)} />
+      )}
     </section>
   )
 }
@@ -123,7 +126,7 @@ function ImportMapping({ path, setPath }: { path: string; setPath: (path: string
             onChange={setImportMapping}
             offered={offered.length > 0 && <OfferedLabels offered={offered} onTake={takeOffered} />}
           />
-          {preview && <PreviewTable preview={preview} />}
+          {preview && <PreviewTable preview={preview} unit={recordUnit(phase.detected.format)} />}
           <ImportOptionsForm />
         </>
       )}
@@ -141,4 +144,9 @@ function ImportRunning({ onCancel }: { onCancel: () => void }) {
       <button onClick={onCancel}>Cancel (Esc)</button>
     </div>
   )
+}
+
+/** Where a problem is: a Parquet file has rows, text files have lines. */
+function recordUnit(format: DetectedInfo['format']): 'line' | 'row' {
+  return format === 'parquet' ? 'row' : 'line'
 }

@@ -7,6 +7,7 @@ import { readCsv } from './csv'
 import { readEvalFile } from './evals'
 import { readJson } from './json'
 import { readJsonl } from './jsonl'
+import { readParquet } from './parquet'
 import { eachResult } from './stream'
 
 /**
@@ -45,6 +46,9 @@ export async function* readRecordBatches(path: string, options: ReadOptions): As
     case 'promptfoo':
     case 'inspect':
       yield* readEvalFile(path, options)
+      return
+    case 'parquet':
+      yield* readParquet(path, options)
       return
   }
 }
