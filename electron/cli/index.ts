@@ -8,6 +8,7 @@ import { demoCommand } from './demo'
 import { exportCommand } from './export'
 import { importCommand } from './import'
 import { judgeCommand } from './judge'
+import { mergeCommand } from './merge'
 import { reportCommand } from './report'
 import { fakeLlmCommand } from './fake-llm'
 import { estimateCommand } from './estimate'
@@ -19,6 +20,7 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   import: importCommand,
   export: exportCommand,
+  merge: mergeCommand,
   criterion: criterionCommand,
   judge: judgeCommand,
   demo: demoCommand,
