@@ -50,10 +50,22 @@ function label(d: ProjectContext, flip: (i: number) => boolean, mode: string): v
   const s = session(d, overall.id, { order: 'unlabeled', size: 30 })
   s.items.forEach((item, i) => {
     const pass = (i % 3 !== 0) !== flip(i)
-    saveLabel(d, { sessionId: s.id, itemId: item.id, verdict: pass ? 'pass' : 'fail', note: pass ? '' : `note ${String(i)}`, firstFailingStep: null })
+    saveLabel(d, {
+      sessionId: s.id,
+      itemId: item.id,
+      verdict: pass ? 'pass' : 'fail',
+      note: pass ? '' : `note ${String(i)}`,
+      firstFailingStep: null,
+    })
     if (i === 0) {
       undoLabel(d, s.id)
-      saveLabel(d, { sessionId: s.id, itemId: item.id, verdict: pass ? 'pass' : 'fail', note: 'again', firstFailingStep: null })
+      saveLabel(d, {
+        sessionId: s.id,
+        itemId: item.id,
+        verdict: pass ? 'pass' : 'fail',
+        note: 'again',
+        firstFailingStep: null,
+      })
     }
   })
   const modeId = d.repos.project.addCriterion(mode, 'failure_mode', `${mode}: the answer shows it.`, d.now())
@@ -71,13 +83,37 @@ describe('assay merge', () => {
     const overall = alice.repos.criteria.list()[0]
     const judge = alice.repos.judges.addJudge(overall.id, 'Strict judge', alice.now())
     const v = alice.repos.judges.addVersion(
-      { judgeId: judge, version: 1, prompt: 'Is {{output}} right?', model: { model: 'm', provider: 'p' }, params: { temperature: 0 }, fewshotIds: [] },
+      {
+        judgeId: judge,
+        version: 1,
+        prompt: 'Is {{output}} right?',
+        model: { model: 'm', provider: 'p' },
+        params: { temperature: 0 },
+        fewshotIds: [],
+      },
       alice.now(),
     )
     const items = alice.repos.items.ids({})
-    const run = alice.repos.judges.addRun({ judgeVersionId: v, scope: 'selection', status: 'done', itemIds: items.slice(0, 2), done: 2 }, alice.now(), alice.now())
+    const run = alice.repos.judges.addRun(
+      { judgeVersionId: v, scope: 'selection', status: 'done', itemIds: items.slice(0, 2), done: 2 },
+      alice.now(),
+      alice.now(),
+    )
     for (const itemId of items.slice(0, 2))
-      alice.repos.judges.addVerdict({ runId: run, itemId, verdict: 'pass', critique: 'fine', raw: '', latencyMs: 1, tokensIn: 1, tokensOut: 1, cached: false }, alice.now())
+      alice.repos.judges.addVerdict(
+        {
+          runId: run,
+          itemId,
+          verdict: 'pass',
+          critique: 'fine',
+          raw: '',
+          latencyMs: 1,
+          tokensIn: 1,
+          tokensOut: 1,
+          cached: false,
+        },
+        alice.now(),
+      )
     alice.close()
     const bob = as(tmp.file('bob.assay'), 'bob', '2026-03-02T10:00:00Z')
     label(bob, (i) => i % 4 === 1, 'Too short')
@@ -91,7 +127,9 @@ describe('assay merge', () => {
   it("gives the κ of the annotators' separate exports, adjudicates exactly their disagreements, and is idempotent", async () => {
     // κ from the two exports, items paired by id: alice's and bob's current Overall labels.
     const byId = (r: Row[], who: string) =>
-      new Map(r.filter((x) => x['Overall.annotator'] === who).map((x) => [x.id as string, x['Overall.label'] as string]))
+      new Map(
+        r.filter((x) => x['Overall.annotator'] === who).map((x) => [x.id as string, x['Overall.label'] as string]),
+      )
     const a = byId(rows(await exported(tmp.dir, 'alice.assay')), 'alice')
     const b = byId(rows(await exported(tmp.dir, 'bob.assay')), 'bob')
     const cells = { tp: 0, fn: 0, fp: 0, tn: 0 }
@@ -124,7 +162,9 @@ describe('assay merge', () => {
     expect(fromBob.criteria.added).toEqual(['Too short'])
     expect(fromBob.criteria.differing.map((c) => c.name)).toEqual(['Ignores dietary constraint'])
     expect(fromAlice.judges).toMatchObject({ versionsMatched: 1, runsMatched: 4, runsAdded: 1, verdictsAdded: 2 })
-    expect(fromAlice.judges.versionsAdded).toEqual([{ criterion: 'Overall', judge: 'Strict judge', version: 1, from: 1 }])
+    expect(fromAlice.judges.versionsAdded).toEqual([
+      { criterion: 'Overall', judge: 'Strict judge', version: 1, from: 1 },
+    ])
 
     const t = openContext(tmp.file('team.assay'), { annotator: () => 'carol' })
     try {
@@ -167,13 +207,17 @@ describe('assay merge', () => {
     const merged = await runCli(['merge', 'alice.assay', 'carol.assay'], tmp.dir)
     expect(merged.code).toBe(0)
     expect(merged.stdout).toMatch(/1 conflicting/)
-    expect(merged.stdout).toMatch(/conflict: "chat-00002" \(Recipe assistant chats \(synthetic\)\): it has another output/)
+    expect(merged.stdout).toMatch(
+      /conflict: "chat-00002" \(Recipe assistant chats \(synthetic\)\): it has another output/,
+    )
     const json = (await runCli(['merge', 'alice.assay', 'carol.assay', '--json'], tmp.dir)).json() as MergeReport
     expect(json.sources[0].items.conflicting.map((c) => c.id)).toEqual(['chat-00002'])
     const a = openContext(tmp.file('alice.assay'))
     try {
       const carolsOnIt = a.db
-        .prepare("SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE i.external_id = 'chat-00002' AND l.annotator = 'carol'")
+        .prepare(
+          "SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE i.external_id = 'chat-00002' AND l.annotator = 'carol'",
+        )
         .pluck()
         .get()
       expect(carolsOnIt).toBe(0)

@@ -15,19 +15,19 @@ export function mergeCriteria(s: MergeState): void {
       s.report.criteria.refused.push({ name: c.name, reason: 'deleted in the source: its labels are not merged' })
       continue
     }
-    const mapped = existing(s, c) ?? add(s, c)
-    if (mapped) s.criteria.set(c.id, mapped)
+    const mapped = existing(s, c)
+    if (mapped !== 'refused') s.criteria.set(c.id, mapped ?? add(s, c))
   }
 }
 
-/** The target's criterion of the same name, mapped; null when it has none; undefined when refused. */
-function existing(s: MergeState, c: SourceCriterion): MappedCriterion | null | undefined {
+/** The target's criterion of the same name, mapped; null when it has none. */
+function existing(s: MergeState, c: SourceCriterion): MappedCriterion | null | 'refused' {
   const t = s.tgt.byName(c.name)
   const id = c.kind === 'overall' ? s.tgt.overall() : t?.deleted_at === null ? t.id : undefined
   if (id === undefined) {
     if (!t) return null
     s.report.criteria.refused.push({ name: c.name, reason: 'deleted in the target: its labels are not merged' })
-    return undefined
+    return 'refused'
   }
   if (c.kind !== 'overall' && t && (t.kind !== c.kind || t.step !== c.step)) {
     const what =
@@ -36,7 +36,7 @@ function existing(s: MergeState, c: SourceCriterion): MappedCriterion | null | u
       name: c.name,
       reason: `the target's "${c.name}" is ${what}: its labels are not merged`,
     })
-    return undefined
+    return 'refused'
   }
   const theirs = s.src.versions(c.id)
   const ours = s.tgt.criterionVersions(id)

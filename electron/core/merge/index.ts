@@ -32,8 +32,7 @@ export interface MergeOptions {
  */
 export function mergeProjects(d: ProjectContext, sourcePaths: string[], options: MergeOptions = {}): MergeReport {
   assertWritable(d)
-  if (sourcePaths.length === 0)
-    throw new AppError('invalid_input', 'Name at least one project to merge into this one.')
+  if (sourcePaths.length === 0) throw new AppError('invalid_input', 'Name at least one project to merge into this one.')
   const sources: { path: string; db: Db }[] = []
   try {
     for (const path of sourcePaths) sources.push(openSource(d, path, options))

@@ -31,7 +31,11 @@ export function mergeItems(s: MergeState): void {
       continue
     }
     if ('ambiguous' in found) {
-      conflict(s, item, `its id names items in ${found.ambiguous.length} datasets of the target (${found.ambiguous.join(', ')})`)
+      conflict(
+        s,
+        item,
+        `its id names items in ${found.ambiguous.length} datasets of the target (${found.ambiguous.join(', ')})`,
+      )
       continue
     }
     if (joined.has(found.id)) {
@@ -40,7 +44,8 @@ export function mergeItems(s: MergeState): void {
     }
     const match = compareTrace(storedTrace(found, join.stepsOf(found.id)), storedTrace(item, steps))
     if (match.kind === 'differs') {
-      const what = `another ${match.field} ("${glimpse(match.incoming)}") than the target's ("${glimpse(match.stored)}")`
+      const at = firstDifference(match.stored, match.incoming)
+      const what = `another ${match.field} ("${glimpse(match.incoming.slice(at))}") than the target's ("${glimpse(match.stored.slice(at))}")${at > 0 ? ` from character ${String(at + 1)} on` : ''}`
       conflict(s, item, `it has ${what}`)
       continue
     }
@@ -50,7 +55,10 @@ export function mergeItems(s: MergeState): void {
       if (fillSteps !== undefined) join.fillSteps(found.id, steps.map(parsedStep))
       if (Object.keys(match.parts).length > 0) s.report.items.filled++
     }
-    join.addMetadata({ id: found.id, metadata: found.metadata_json }, JSON.parse(item.metadata_json) as Record<string, unknown>)
+    join.addMetadata(
+      { id: found.id, metadata: found.metadata_json },
+      JSON.parse(item.metadata_json) as Record<string, unknown>,
+    )
     s.items.set(item.id, found.id)
     joined.add(found.id)
     s.report.items.matched++
@@ -62,15 +70,19 @@ export function mergeItems(s: MergeState): void {
  * The target item a source item joins: the one in the same dataset, else the only one with its
  * id; null when the target has none; several in other datasets cannot be told apart.
  */
-function pick(
-  candidates: TargetItem[],
-  sameDataset: number | undefined,
-): TargetItem | { ambiguous: string[] } | null {
+function pick(candidates: TargetItem[], sameDataset: number | undefined): TargetItem | { ambiguous: string[] } | null {
   if (candidates.length === 0) return null
   const same = candidates.find((c) => c.dataset_id === sameDataset)
   if (same) return same
   if (candidates.length === 1) return candidates[0]
   return { ambiguous: candidates.map((c) => c.dataset) }
+}
+
+/** Where two texts start to differ, a few characters early so the glimpse has context. */
+function firstDifference(a: string, b: string): number {
+  let i = 0
+  while (i < a.length && i < b.length && a[i] === b[i]) i++
+  return Math.max(0, i - 20)
 }
 
 function conflict(s: MergeState, item: SourceItem, reason: string): void {

@@ -3,7 +3,7 @@
  * order aside) and the few-shot examples by external id. A version the target has already (under
  * any judge of the criterion) is not copied again; a new one becomes the next version of the
  * target's judge of the same name. Runs come with their verdicts; a run the target has (same
- * version, scope and start) is not copied again, so a second merge adds no verdicts.
+ * version, scope, start and items) is not copied again, so a second merge adds no verdicts.
  */
 import { createHash } from 'node:crypto'
 import type { SourceJudgeVersion } from '../db/repos/merge-source'
@@ -80,7 +80,12 @@ export function contentHash(
   v: { prompt: string; model_json: string; params_json: string },
   fewshotExternalIds: string[],
 ): string {
-  const content = [v.prompt, canonical(JSON.parse(v.model_json)), canonical(JSON.parse(v.params_json)), fewshotExternalIds]
+  const content = [
+    v.prompt,
+    canonical(JSON.parse(v.model_json)),
+    canonical(JSON.parse(v.params_json)),
+    fewshotExternalIds,
+  ]
   return createHash('sha256').update(JSON.stringify(content)).digest('hex')
 }
 
@@ -96,17 +101,22 @@ function canonical(value: unknown): unknown {
 function mergeRuns(s: MergeState, sourceVersionId: number, versionId: number): void {
   const j = s.report.judges
   for (const r of s.src.runs(sourceVersionId)) {
-    if (s.tgt.sameRun(versionId, r) !== undefined) {
-      j.runsMatched++
-      continue
-    }
     const itemIds = (JSON.parse(r.item_ids_json) as number[]).flatMap((id) => {
       const mapped = s.items.get(id)
       return mapped === undefined ? [] : [mapped]
     })
+    if (s.tgt.sameRun(versionId, r, itemIds) !== undefined) {
+      j.runsMatched++
+      continue
+    }
+    const verdicts = s.src.verdicts(r.id)
+    if (itemIds.length === 0 && verdicts.length > 0) {
+      j.verdictsSkipped += verdicts.length // a run on conflicting items only: nothing of it can be merged
+      continue
+    }
     const runId = s.tgt.addRun(versionId, r, itemIds)
     j.runsAdded++
-    for (const v of s.src.verdicts(r.id)) {
+    for (const v of verdicts) {
       const item = s.items.get(v.item_id)
       if (item === undefined) {
         j.verdictsSkipped++

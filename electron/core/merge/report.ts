@@ -1,8 +1,7 @@
 import type { MergeReport, SourceReport } from '../../../shared/merge'
 
 const plural = (n: number, one: string, many = `${one}s`) => `${String(n)} ${n === 1 ? one : many}`
-const counts = (list: { annotator: string; n: number }[]) =>
-  list.map((c) => `${c.annotator} ${String(c.n)}`).join(', ')
+const counts = (list: { annotator: string; n: number }[]) => list.map((c) => `${c.annotator} ${String(c.n)}`).join(', ')
 
 /** The lines about one source: what was added, matched and refused. */
 function sourceLines(r: SourceReport): string[] {
@@ -13,7 +12,8 @@ function sourceLines(r: SourceReport): string[] {
   )
   for (const c of i.conflicting.slice(0, 10))
     lines.push(`    conflict: "${c.id}" (${c.dataset}): ${c.reason}; its labels and verdicts were not merged`)
-  if (i.conflicting.length > 10) lines.push(`    … and ${String(i.conflicting.length - 10)} more (--json lists them all)`)
+  if (i.conflicting.length > 10)
+    lines.push(`    … and ${String(i.conflicting.length - 10)} more (--json lists them all)`)
   if (r.datasets.added.length) lines.push(`  datasets added: ${r.datasets.added.join(', ')}`)
   const l = r.labels
   const added = l.added.reduce((n, c) => n + c.n, 0)

@@ -161,7 +161,13 @@ export function mergeSource(db: Db) {
       ratios.get(criterionId) as { train: number; dev: number; test: number; seed: number } | undefined,
     targets: (criterionId: number) => targets.get(criterionId) as { target: number; minimum: number } | undefined,
     splits: (criterionId: number) =>
-      splits.all(criterionId) as { item_id: number; split: string; seed: number; origin: string; assigned_at: string }[],
+      splits.all(criterionId) as {
+        item_id: number
+        split: string
+        seed: number
+        origin: string
+        assigned_at: string
+      }[],
     labels: () => labels.all() as SourceLabel[],
     judgeVersions: () => judgeVersions.all() as SourceJudgeVersion[],
     runs: (versionId: number) => runs.all(versionId) as SourceRun[],

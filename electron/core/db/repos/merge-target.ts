@@ -99,11 +99,9 @@ function criterionWrites(db: Db) {
   return {
     byName: (name: string) =>
       byName.get(name) as
-        | { id: number; kind: 'overall' | 'failure_mode'; step: string | null; deleted_at: string | null }
-        | undefined,
+        { id: number; kind: 'overall' | 'failure_mode'; step: string | null; deleted_at: string | null } | undefined,
     overall: () => overall.get() as number | undefined,
-    criterionVersions: (criterionId: number) =>
-      versions.all(criterionId) as { version: number; definition: string }[],
+    criterionVersions: (criterionId: number) => versions.all(criterionId) as { version: number; definition: string }[],
     addCriterion: (c: { name: string; kind: string; step: string | null; created_at: string }): number =>
       Number(insertCriterion.run(c.name, c.kind, c.step, c.created_at).lastInsertRowid),
     addCriterionVersion: (
@@ -165,7 +163,9 @@ function judgeWrites(db: Db) {
      WHERE id = @id AND (test_evaluations < @n OR (@at IS NOT NULL AND (test_viewed_at IS NULL OR @at < test_viewed_at)))`,
   )
   const sameRun = db
-    .prepare('SELECT id FROM runs WHERE judge_version_id = ? AND scope = ? AND started_at = ? LIMIT 1')
+    .prepare(
+      'SELECT id FROM runs WHERE judge_version_id = ? AND scope = ? AND started_at = ? AND item_ids_json = ? LIMIT 1',
+    )
     .pluck()
   const insertRun = db.prepare(
     `INSERT INTO runs (judge_version_id, scope, status, n_total, n_done, n_error, n_cached, tokens_in, tokens_out, cost_usd,
@@ -192,8 +192,9 @@ function judgeWrites(db: Db) {
     },
     mergeTestViews: (id: number, v: Pick<SourceJudgeVersion, 'test_evaluations' | 'test_viewed_at'>): void =>
       void mergeTestViews.run({ id, n: v.test_evaluations, at: v.test_viewed_at }),
-    sameRun: (versionId: number, r: Pick<SourceRun, 'scope' | 'started_at'>) =>
-      sameRun.get(versionId, r.scope, r.started_at) as number | undefined,
+    /** The target's run of the version with the same scope, start and items (as the target numbers them). */
+    sameRun: (versionId: number, r: Pick<SourceRun, 'scope' | 'started_at'>, itemIds: number[]) =>
+      sameRun.get(versionId, r.scope, r.started_at, JSON.stringify(itemIds)) as number | undefined,
     addRun: (versionId: number, r: SourceRun, itemIds: number[]): number =>
       Number(
         insertRun.run({ ...r, version: versionId, n_total: itemIds.length, item_ids_json: JSON.stringify(itemIds) })
