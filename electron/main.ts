@@ -72,6 +72,11 @@ function refreshMenu(): void {
           name: 'app.command',
           payload: { command: 'export' },
         } satisfies AnyEvent),
+      mergeProject: () =>
+        win?.webContents.send(EVENT_CHANNEL, {
+          name: 'app.command',
+          payload: { command: 'merge' },
+        } satisfies AnyEvent),
       exportReport: () =>
         win?.webContents.send(EVENT_CHANNEL, {
           name: 'app.navigate',

@@ -8,6 +8,8 @@ export interface MenuActions {
   openDemo: () => void
   /** File → Export…: the export dialog (items with labels, the label history, judgy's arrays). */
   exportData: () => void
+  /** File → Merge Project…: the merge dialog (another annotator's copy into this project). */
+  mergeProject: () => void
   /** File → Export Report: the Report screen, with its HTML, PDF, Markdown and JSON exports. */
   exportReport: () => void
   /** Help → Install the `assay` Command…: says what it writes where, then writes it. */
@@ -16,7 +18,7 @@ export interface MenuActions {
 }
 
 /**
- * The application menu: File → New, Open, Open Recent, Open Demo Project, Export…, Export
+ * The application menu: File → New, Open, Open Recent, Open Demo Project, Merge Project…, Export…, Export
  * Report…, Quit; Help → Install the `assay` Command….
  */
 export function buildMenu(recent: RecentProject[], actions: MenuActions) {
@@ -34,6 +36,7 @@ export function buildMenu(recent: RecentProject[], actions: MenuActions) {
         { label: 'Open Recent', submenu: recentItems },
         { label: 'Open Demo Project', click: actions.openDemo },
         { type: 'separator' },
+        { label: 'Merge Project…', click: actions.mergeProject },
         { label: 'Export…', accelerator: 'CmdOrCtrl+Shift+E', click: actions.exportData },
         { label: 'Export Report…', accelerator: 'CmdOrCtrl+E', click: actions.exportReport },
         { type: 'separator' },

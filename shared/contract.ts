@@ -39,6 +39,7 @@ import { AuditRequest, AuditStarted } from './audit'
 import { CalibrateRequest, CalibrationView, CellItem, CellRequest, Targets } from './calibrate'
 import { REPORT_FORMATS, ReportData, ReportRequest } from './report/data'
 import { ExportRequest, ExportResult } from './export'
+import { MergeReport } from './merge'
 import {
   DiffLine,
   JudgeDetail,
@@ -483,6 +484,9 @@ export const contract = {
    * downloaded (serve).
    */
   'export.run': { input: ExportRequest, output: ExportResult, gate: 'after-import' },
+
+  /** File → Merge project…: another copy of the project merged into the open one, as `assay merge` does. */
+  'merge.run': { input: z.object({ path }).strict(), output: MergeReport, gate: 'write' },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; gate?: Gate }>
 
 /** Events the core pushes to the renderer (IPC `webContents.send` or server-sent events). */
@@ -497,7 +501,7 @@ export const events = {
     detail: z.string().optional(),
   }),
   /** The shell's menu asks the renderer to open a dialog (File → Export…). */
-  'app.command': z.object({ command: z.enum(['export']) }),
+  'app.command': z.object({ command: z.enum(['export', 'merge']) }),
   /** The shell asks the renderer to show a screen (File → Export report…). */
   'app.navigate': z.object({
     screen: z.enum(['start', 'data', 'label', 'analyze', 'judges', 'calibrate', 'report', 'settings']),

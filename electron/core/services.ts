@@ -16,6 +16,7 @@ import { importHandlers } from './handlers/imports'
 import { itemHandlers } from './handlers/items'
 import { createRunRegistry, judgeHandlers } from './handlers/judges'
 import { labelHandlers } from './handlers/labels'
+import { mergeHandlers } from './handlers/merge'
 import { createLifecycle, guarded } from './handlers/lifecycle'
 import { profileAccess, profileHandlers } from './handlers/profiles'
 import { projectHandlers } from './handlers/project'
@@ -47,6 +48,7 @@ export function createServices(deps: ServiceDeps) {
     ...reportHandlers(scope),
     ...importHandlers(scope, lifecycle),
     ...exportHandlers(scope, downloads),
+    ...mergeHandlers(scope, lifecycle),
   }
   return {
     handlers: guarded(gated(handlers, gate), lifecycle.translate),

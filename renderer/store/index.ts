@@ -7,6 +7,7 @@ import { createImportSlice, type ImportSlice } from './slices/import'
 import { createItemsSlice, type ItemsSlice } from './slices/items'
 import { createJudgesSlice, type JudgesSlice } from './slices/judges'
 import { createLabelSlice, type LabelSlice } from './slices/label'
+import { createMergeSlice, type MergeSlice } from './slices/merge'
 import { createReportSlice, type ReportSlice } from './slices/report'
 import { createSettingsSlice, type SettingsSlice } from './slices/settings'
 
@@ -20,6 +21,7 @@ export type Store = AppSlice &
   LabelSlice &
   ImportSlice &
   ExportSlice &
+  MergeSlice &
   SettingsSlice &
   AnalyzeSlice &
   JudgesSlice &
@@ -33,6 +35,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createLabelSlice(...a),
   ...createImportSlice(...a),
   ...createExportSlice(...a),
+  ...createMergeSlice(...a),
   ...createSettingsSlice(...a),
   ...createAnalyzeSlice(...a),
   ...createJudgesSlice(...a),

@@ -19,7 +19,7 @@ import { mergeJudges } from './judges'
 import { mergeLabels, placeSplits } from './labels'
 import { emptyReport, type MergeState } from './state'
 
-export { formatMergeReport } from './report'
+export { formatMergeReport } from '../../../shared/merge-report'
 
 /** What a merge needs besides the target: the addon the sources are opened with. */
 export interface MergeOptions {

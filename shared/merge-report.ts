@@ -1,4 +1,8 @@
-import type { MergeReport, SourceReport } from '../../../shared/merge'
+/**
+ * The words of a merge report, shared by `assay merge` and File → Merge project… so the terminal
+ * and the app say the same thing.
+ */
+import type { MergeReport, SourceReport } from './merge'
 
 const plural = (n: number, one: string, many = `${one}s`) => `${String(n)} ${n === 1 ? one : many}`
 const counts = (list: { annotator: string; n: number }[]) => list.map((c) => `${c.annotator} ${String(c.n)}`).join(', ')
