@@ -170,6 +170,14 @@ describe('assay merge', () => {
     try {
       const row = agreementOn(t, overallId).find((r) => r.a === 'alice' && r.b === 'bob')
       expect(row).toMatchObject({ n: 30, cells, kappa: expected.kappa, lower: expected.lower, upper: expected.upper })
+      // alice's undo came with her labels, naming the copy of the label it took back.
+      const undos = t.db
+        .prepare(
+          "SELECT l.item_id AS item, r.item_id AS reverted, r.annotator FROM labels l JOIN labels r ON r.id = l.reverts_id WHERE l.annotator = 'alice'",
+        )
+        .all() as { item: number; reverted: number; annotator: string }[]
+      expect(undos).toHaveLength(1)
+      expect(undos[0]).toMatchObject({ item: undos[0].reverted, annotator: 'alice' })
       const theirs = t.repos.items.ids({})
       const labeledByThem = theirs.filter((id) => {
         const ext = t.repos.items.get(id, { assessments: false })?.externalId ?? ''
