@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { openContext } from '../core/context'
@@ -38,6 +39,11 @@ export const mergeCommand: Command = {
         'merge needs a TARGET and at least one SOURCE, e.g. `assay merge team.assay alice.assay bob.assay`.',
       )
     const [target, ...sources] = positionals.map((p) => resolve(io.cwd, p))
+    if (!existsSync(target))
+      throw new CliError(
+        'not_found',
+        `${target} does not exist: a merge goes into a project that exists. Start from one annotator's copy (cp alice.assay team.assay), then merge the others into it.`,
+      )
     const d = openContext(target)
     try {
       const report = mergeProjects(d, sources)

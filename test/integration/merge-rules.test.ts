@@ -144,4 +144,13 @@ describe('merge rules', () => {
       services.close()
     }
   })
+
+  it('refuses a missing target and a merge without a source, saying what to do', async () => {
+    const missing = await runCli(['merge', 'team.assay', 'source.assay'], tmp.dir)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/team\.assay does not exist: .*cp alice\.assay team\.assay/)
+    const alone = await runCli(['merge', 'target.assay', '--json'], tmp.dir)
+    expect(alone.code).toBe(1)
+    expect(alone.json()).toMatchObject({ error: 'bad_arguments' })
+  })
 })
