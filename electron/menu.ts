@@ -70,7 +70,7 @@ export async function pickExportPath(win: BrowserWindow | null, filename: string
 /** The native open/save dialog for `.assay` files; null when the user cancels. */
 export async function pickProjectFile(
   win: BrowserWindow | null,
-  mode: 'open' | 'create' | 'import',
+  mode: 'open' | 'create' | 'import' | 'merge',
 ): Promise<string | null> {
   const filters =
     mode === 'import'
@@ -81,7 +81,7 @@ export async function pickProjectFile(
       : [{ name: 'Assay project', extensions: ['assay'] }]
   if (mode !== 'create') {
     const options = {
-      title: mode === 'import' ? 'Import traces' : 'Open project',
+      title: mode === 'import' ? 'Import traces' : mode === 'merge' ? 'Merge a project into this one' : 'Open project',
       filters,
       properties: ['openFile' as const],
     }

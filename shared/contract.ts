@@ -88,7 +88,8 @@ export const contract = {
   'project.close': { input: none, output: z.null() },
   /** Native file dialog; only the Electron shell has one (serve answers `unsupported`). */
   'project.pick': {
-    input: z.object({ mode: z.enum(['open', 'create']) }).strict(),
+    /** `merge`: a project to merge into the open one (File → Merge Project…). */
+    input: z.object({ mode: z.enum(['open', 'create', 'merge']) }).strict(),
     output: z.object({ path: z.string().nullable() }),
   },
   'items.list': {

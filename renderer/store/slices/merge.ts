@@ -26,7 +26,7 @@ export const createMergeSlice: StateCreator<Store, [], [], MergeSlice> = (set, g
     set({ mergeOpen: open && get().project !== null, mergeReport: null, mergeError: null, merging: false }),
   async pickMergeSource() {
     try {
-      return (await call('project.pick', { mode: 'open' })).path
+      return (await call('project.pick', { mode: 'merge' })).path
     } catch (error) {
       set({ mergeError: errorText(error) })
       return null
