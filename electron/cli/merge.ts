@@ -17,7 +17,8 @@ leaves TARGET as it was; the sources are only read):
   - failure modes by name: new ones with their definitions; a definition that differs is
     reported and TARGET's is kept;
   - judge versions by content (prompt, model, parameters, few-shot items by id) with their runs
-    and verdicts; a version or run TARGET has is not copied again;
+    and verdicts; a version or run TARGET has is not copied again (a run gets only the verdicts
+    it lacks);
   - splits: TARGET's stay; newly labeled items are placed by the usual rule.
 Labeling sessions, estimates and audits are not copied. Merging the same sources again changes
 nothing. Cohen's kappa and the "adjudicate" session order then work across the annotators.

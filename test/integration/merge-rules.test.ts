@@ -101,9 +101,46 @@ describe('merge rules', () => {
   afterEach(() => tmp.cleanup())
 
   it('matches few-shot examples by id and keeps the later label of the same annotator current', () => {
+    // One run of the shared version, further along in the source: its second verdict is added.
+    for (const [file, n] of [
+      ['target.assay', 1],
+      ['source.assay', 2],
+    ] as const) {
+      const p = openContext(tmp.file(file))
+      const version = p.db
+        .prepare("SELECT jv.id FROM judge_versions jv JOIN judges j ON j.id = jv.judge_id WHERE j.name = 'Judge'")
+        .pluck()
+        .get() as number
+      const items = [idOf(p, 't-3'), idOf(p, 't-4')]
+      const at = '2026-01-05T00:00:00.000Z'
+      const run = p.repos.judges.addRun(
+        { judgeVersionId: version, scope: 'dev', status: 'running', itemIds: items },
+        at,
+        null,
+      )
+      for (const itemId of items.slice(0, n))
+        p.repos.judges.addVerdict(
+          {
+            runId: run,
+            itemId,
+            verdict: 'fail',
+            critique: 'no',
+            raw: '',
+            latencyMs: 1,
+            tokensIn: 1,
+            tokensOut: 1,
+            cached: false,
+          },
+          at,
+        )
+      p.close()
+    }
     const d = openContext(tmp.file('target.assay'))
     try {
       const report = mergeProjects(d, [tmp.file('source.assay')])
+      expect(report.sources[0].judges).toMatchObject({ runsMatched: 1, runsAdded: 0, verdictsAdded: 1 })
+      expect(d.db.prepare('SELECT count(*) FROM verdicts').pluck().get()).toBe(2)
+      expect(d.db.prepare('SELECT n_done FROM runs').pluck().get()).toBe(2)
       const [r] = report.sources
       expect(r.items).toMatchObject({ added: 4, matched: 6, conflicting: [] })
       expect(r.datasets.added).toEqual(['other.jsonl'])

@@ -3,10 +3,11 @@
  * order aside) and the few-shot examples by external id. A version the target has already (under
  * any judge of the criterion) is not copied again; a new one becomes the next version of the
  * target's judge of the same name. Runs come with their verdicts; a run the target has (same
- * version, scope, start and items) is not copied again, so a second merge adds no verdicts.
+ * version, scope, start and items) is not copied again: only verdicts it lacks are added (it may have
+ * gone further in one copy), so a second merge adds none.
  */
 import { createHash } from 'node:crypto'
-import type { SourceJudgeVersion } from '../db/repos/merge-source'
+import type { SourceJudgeVersion, SourceVerdict } from '../db/repos/merge-source'
 import type { MergeState } from './state'
 
 /** Copies the source's judge versions, runs and verdicts the target lacks (see the module's comment). */
@@ -105,25 +106,32 @@ function mergeRuns(s: MergeState, sourceVersionId: number, versionId: number): v
       const mapped = s.items.get(id)
       return mapped === undefined ? [] : [mapped]
     })
-    if (s.tgt.sameRun(versionId, r, itemIds) !== undefined) {
+    const verdicts = s.src.verdicts(r.id)
+    const same = s.tgt.sameRun(versionId, r, itemIds)
+    if (same !== undefined) {
+      // The same run, perhaps further along in one copy: only verdicts it lacks are added.
       j.runsMatched++
+      if (addVerdicts(s, same, verdicts) > 0) s.tgt.recount(same)
       continue
     }
-    const verdicts = s.src.verdicts(r.id)
     if (itemIds.length === 0 && verdicts.length > 0) {
       j.verdictsSkipped += verdicts.length // a run on conflicting items only: nothing of it can be merged
       continue
     }
-    const runId = s.tgt.addRun(versionId, r, itemIds)
     j.runsAdded++
-    for (const v of verdicts) {
-      const item = s.items.get(v.item_id)
-      if (item === undefined) {
-        j.verdictsSkipped++
-        continue
-      }
-      s.tgt.addVerdict(runId, item, v)
-      j.verdictsAdded++
-    }
+    addVerdicts(s, s.tgt.addRun(versionId, r, itemIds), verdicts)
   }
+}
+
+/** A run's verdicts on merged items, except those the target's run has: how many were added. */
+function addVerdicts(s: MergeState, runId: number, verdicts: SourceVerdict[]): number {
+  const j = s.report.judges
+  let added = 0
+  for (const v of verdicts) {
+    const item = s.items.get(v.item_id)
+    if (item === undefined) j.verdictsSkipped++
+    else if (s.tgt.addVerdict(runId, item, v)) added++
+  }
+  j.verdictsAdded += added
+  return added
 }

@@ -175,7 +175,18 @@ function judgeWrites(db: Db) {
   )
   const insertVerdict = db.prepare(
     `INSERT INTO verdicts (run_id, item_id, verdict, critique, raw, latency_ms, tokens_in, tokens_out, cached, error, attempts, cost_usd, created_at)
-     VALUES (@run, @item, @verdict, @critique, @raw, @latency_ms, @tokens_in, @tokens_out, @cached, @error, @attempts, @cost_usd, @created_at)`,
+     VALUES (@run, @item, @verdict, @critique, @raw, @latency_ms, @tokens_in, @tokens_out, @cached, @error, @attempts, @cost_usd, @created_at)
+     ON CONFLICT (run_id, item_id) DO NOTHING`,
+  )
+  // A run's counters as stored, for readers of the file (the app counts its verdicts).
+  const recount = db.prepare(
+    `UPDATE runs SET n_done = (SELECT count(*) FROM verdicts WHERE run_id = @id),
+       n_error = (SELECT count(*) FROM verdicts WHERE run_id = @id AND verdict = 'error'),
+       n_cached = (SELECT coalesce(sum(cached), 0) FROM verdicts WHERE run_id = @id),
+       tokens_in = (SELECT coalesce(sum(tokens_in), 0) FROM verdicts WHERE run_id = @id),
+       tokens_out = (SELECT coalesce(sum(tokens_out), 0) FROM verdicts WHERE run_id = @id),
+       cost_usd = (SELECT coalesce(sum(cost_usd), 0) FROM verdicts WHERE run_id = @id)
+     WHERE id = @id`,
   )
   return {
     judgeVersions: (criterionId: number) => versions.all(criterionId) as TargetVersion[],
@@ -200,8 +211,10 @@ function judgeWrites(db: Db) {
         insertRun.run({ ...r, version: versionId, n_total: itemIds.length, item_ids_json: JSON.stringify(itemIds) })
           .lastInsertRowid,
       ),
-    addVerdict: (runId: number, itemId: number, v: SourceVerdict): void =>
-      void insertVerdict.run({ ...v, run: runId, item: itemId }),
+    /** Adds a verdict to a run; false when the run has one on the item already. */
+    addVerdict: (runId: number, itemId: number, v: SourceVerdict): boolean =>
+      insertVerdict.run({ ...v, run: runId, item: itemId }).changes === 1,
+    recount: (runId: number): void => void recount.run({ id: runId }),
   }
 }
 
