@@ -202,36 +202,42 @@ describe('assay merge', () => {
     expect(await exported(tmp.dir, 'team.assay', true)).toBe(history)
   })
 
-  it('reports an item whose trace differs and merges none of its labels', async () => {
+  it('reports an item whose trace differs and merges none of its labels or verdicts', async () => {
     copyFileSync(tmp.file('bob.assay'), tmp.file('carol.assay'))
     const carol = as(tmp.file('carol.assay'), 'carol', '2026-03-03T10:00:00Z')
     const overall = carol.repos.criteria.list()[0]
-    carol.db.prepare("UPDATE items SET output = 'A different answer.' WHERE external_id = 'chat-00002'").run()
-    const id = carol.db.prepare("SELECT id FROM items WHERE external_id = 'chat-00002'").pluck().get() as number
+    // An item the demo's judge has a verdict on in its test run.
+    const [id] = JSON.parse(
+      carol.db.prepare("SELECT item_ids_json FROM runs WHERE scope = 'test'").pluck().get() as string,
+    ) as number[]
+    const externalId = carol.repos.items.get(id, { assessments: false })?.externalId ?? ''
+    carol.db.prepare("UPDATE items SET output = 'A different answer.' WHERE id = ?").run(id)
     const s = session(carol, overall.id, { order: 'random', size: 1, ids: [id] })
     saveLabel(carol, { sessionId: s.id, itemId: id, verdict: 'fail', note: 'wrong', firstFailingStep: null })
     carol.close()
+    const count = (sql: string) => {
+      const a = openContext(tmp.file('alice.assay'))
+      try {
+        return a.db.prepare(sql).pluck().get(externalId)
+      } finally {
+        a.close()
+      }
+    }
+    const verdicts = count('SELECT count(*) FROM verdicts WHERE ? IS NOT NULL')
 
     const merged = await runCli(['merge', 'alice.assay', 'carol.assay'], tmp.dir)
     expect(merged.code).toBe(0)
     expect(merged.stdout).toMatch(/1 conflicting/)
-    expect(merged.stdout).toMatch(
-      /conflict: "chat-00002" \(Recipe assistant chats \(synthetic\)\): it has another output/,
-    )
+    expect(merged.stdout).toContain(`conflict: "${externalId}" (`)
+    expect(merged.stdout).toMatch(/it has another output \("A different answer\."\)/)
     const json = (await runCli(['merge', 'alice.assay', 'carol.assay', '--json'], tmp.dir)).json() as MergeReport
-    expect(json.sources[0].items.conflicting.map((c) => c.id)).toEqual(['chat-00002'])
-    const a = openContext(tmp.file('alice.assay'))
-    try {
-      const carolsOnIt = a.db
-        .prepare(
-          "SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE i.external_id = 'chat-00002' AND l.annotator = 'carol'",
-        )
-        .pluck()
-        .get()
-      expect(carolsOnIt).toBe(0)
-      expect(a.repos.items.ids({}).length).toBe(550)
-    } finally {
-      a.close()
-    }
+    expect(json.sources[0].items.conflicting.map((c) => c.id)).toEqual([externalId])
+    // The judge's runs are the same runs: nothing is copied again, and the verdict on the item is left out.
+    expect(json.sources[0].judges).toMatchObject({ runsAdded: 0, verdictsAdded: 0, verdictsSkipped: 1 })
+    expect(count('SELECT count(*) FROM verdicts WHERE ? IS NOT NULL')).toBe(verdicts)
+    const carols =
+      'SELECT count(*) FROM labels l JOIN items i ON i.id = l.item_id WHERE i.external_id = ? AND l.annotator = ?'
+    expect(count(carols.replace('l.annotator = ?', "l.annotator = 'carol'"))).toBe(0)
+    expect(count('SELECT count(*) FROM items WHERE ? IS NOT NULL')).toBe(550)
   })
 })

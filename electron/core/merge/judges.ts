@@ -3,7 +3,7 @@
  * order aside) and the few-shot examples by external id. A version the target has already (under
  * any judge of the criterion) is not copied again; a new one becomes the next version of the
  * target's judge of the same name. Runs come with their verdicts; a run the target has (same
- * version, scope, start and items) is not copied again: only verdicts it lacks are added (it may have
+ * version, scope and start) is not copied again: only verdicts it lacks are added (it may have
  * gone further in one copy), so a second merge adds none.
  */
 import { createHash } from 'node:crypto'
@@ -107,7 +107,7 @@ function mergeRuns(s: MergeState, sourceVersionId: number, versionId: number): v
       return mapped === undefined ? [] : [mapped]
     })
     const verdicts = s.src.verdicts(r.id)
-    const same = s.tgt.sameRun(versionId, r, itemIds)
+    const same = s.tgt.sameRun(versionId, r)
     if (same !== undefined) {
       // The same run, perhaps further along in one copy: only verdicts it lacks are added.
       j.runsMatched++

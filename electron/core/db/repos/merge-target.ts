@@ -163,9 +163,7 @@ function judgeWrites(db: Db) {
      WHERE id = @id AND (test_evaluations < @n OR (@at IS NOT NULL AND (test_viewed_at IS NULL OR @at < test_viewed_at)))`,
   )
   const sameRun = db
-    .prepare(
-      'SELECT id FROM runs WHERE judge_version_id = ? AND scope = ? AND started_at = ? AND item_ids_json = ? LIMIT 1',
-    )
+    .prepare('SELECT id FROM runs WHERE judge_version_id = ? AND scope = ? AND started_at = ? ORDER BY id LIMIT 1')
     .pluck()
   const insertRun = db.prepare(
     `INSERT INTO runs (judge_version_id, scope, status, n_total, n_done, n_error, n_cached, tokens_in, tokens_out, cost_usd,
@@ -203,9 +201,12 @@ function judgeWrites(db: Db) {
     },
     mergeTestViews: (id: number, v: Pick<SourceJudgeVersion, 'test_evaluations' | 'test_viewed_at'>): void =>
       void mergeTestViews.run({ id, n: v.test_evaluations, at: v.test_viewed_at }),
-    /** The target's run of the version with the same scope, start and items (as the target numbers them). */
-    sameRun: (versionId: number, r: Pick<SourceRun, 'scope' | 'started_at'>, itemIds: number[]) =>
-      sameRun.get(versionId, r.scope, r.started_at, JSON.stringify(itemIds)) as number | undefined,
+    /**
+     * The target's run of the version with the same scope and start (to the millisecond): the same
+     * run, whatever items of it either copy could not merge.
+     */
+    sameRun: (versionId: number, r: Pick<SourceRun, 'scope' | 'started_at'>) =>
+      sameRun.get(versionId, r.scope, r.started_at) as number | undefined,
     addRun: (versionId: number, r: SourceRun, itemIds: number[]): number =>
       Number(
         insertRun.run({ ...r, version: versionId, n_total: itemIds.length, item_ids_json: JSON.stringify(itemIds) })
