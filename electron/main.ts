@@ -111,6 +111,7 @@ function menuActions(): MenuActions {
     openPath,
     openDemo: () => openOrReport(() => services.handlers['project.openDemo']({})),
     exportData: () => send({ name: 'app.command', payload: { command: 'export' } }),
+    mergeProject: () => send({ name: 'app.command', payload: { command: 'merge' } }),
     exportReport: () => send({ name: 'app.navigate', payload: { screen: 'report' } }),
     installCli: () => void installCli(),
     showShortcuts: () => send({ name: 'app.command', payload: { command: 'shortcuts' } }),

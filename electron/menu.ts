@@ -19,6 +19,8 @@ export interface MenuActions {
   openDemo: () => void
   /** File → Export…: the export dialog (items with labels, the label history, judgy's arrays). */
   exportData: () => void
+  /** File → Merge Project…: the merge dialog (another annotator's copy into this project). */
+  mergeProject: () => void
   /** File → Export Report: the Report screen, with its HTML, PDF, Markdown and JSON exports. */
   exportReport: () => void
   /** Help → Install the `assay` Command…: says what it writes where, then writes it. */
@@ -35,7 +37,8 @@ export interface MenuActions {
 }
 
 /**
- * The application menu: File → New, Open, Open Recent, Open Demo Project, Export…, Export Report…, Quit;
+ * The application menu: File → New, Open, Open Recent, Open Demo Project, Merge Project…, Export…,
+ * Export Report…, Quit;
  * Help → Keyboard Shortcuts, README, Report an Issue…, Check for Updates…, Install the `assay` Command…,
  * About Assay. On macOS, About, Check for Updates… and Quit live in the app menu, as every Mac app has them.
  */
@@ -54,6 +57,7 @@ export function buildMenu(recent: RecentProject[], actions: MenuActions, platfor
         { label: 'Open Recent', submenu: recentItems },
         { label: 'Open Demo Project', click: actions.openDemo },
         { type: 'separator' },
+        { label: 'Merge Project…', click: actions.mergeProject },
         { label: 'Export…', accelerator: 'CmdOrCtrl+Shift+E', click: actions.exportData },
         { label: 'Export Report…', accelerator: 'CmdOrCtrl+E', click: actions.exportReport },
         ...(isMac
@@ -156,7 +160,7 @@ export async function pickExportPath(win: BrowserWindow | null, filename: string
 /** The native open/save dialog for `.assay` files; null when the user cancels. */
 export async function pickProjectFile(
   win: BrowserWindow | null,
-  mode: 'open' | 'create' | 'import',
+  mode: 'open' | 'create' | 'import' | 'merge',
 ): Promise<string | null> {
   const filters =
     mode === 'import'
@@ -170,7 +174,7 @@ export async function pickProjectFile(
       : [{ name: 'Assay project', extensions: ['assay'] }]
   if (mode !== 'create') {
     const options = {
-      title: mode === 'import' ? 'Import traces' : 'Open project',
+      title: mode === 'import' ? 'Import traces' : mode === 'merge' ? 'Merge a project into this one' : 'Open project',
       filters,
       properties: ['openFile' as const],
     }

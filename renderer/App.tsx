@@ -11,6 +11,7 @@ import { ReportScreen } from './features/report/ReportScreen'
 import { SettingsScreen } from './features/settings/SettingsScreen'
 import { StartScreen } from './features/start/StartScreen'
 import { ExportDialog } from './features/data/ExportDialog'
+import { MergeDialog } from './features/data/MergeDialog'
 import { useFileDrop } from './features/data/file-drop'
 import { useKeyAction } from './keyboard'
 import { useStore, type Screen } from './store'
@@ -29,20 +30,22 @@ const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }
 ]
 
 export function App() {
-  const { screen, project, recent, exportOpen, error, helpOpen, init, setScreen, toggleHelp, showError } = useStore(
-    useShallow((s) => ({
-      screen: s.screen,
-      project: s.project,
-      recent: s.recent,
-      exportOpen: s.exportOpen,
-      error: s.error,
-      helpOpen: s.helpOpen,
-      init: s.init,
-      setScreen: s.setScreen,
-      toggleHelp: s.toggleHelp,
-      showError: s.showError,
-    })),
-  )
+  const { screen, project, recent, exportOpen, mergeOpen, error, helpOpen, init, setScreen, toggleHelp, showError } =
+    useStore(
+      useShallow((s) => ({
+        screen: s.screen,
+        project: s.project,
+        recent: s.recent,
+        exportOpen: s.exportOpen,
+        mergeOpen: s.mergeOpen,
+        error: s.error,
+        helpOpen: s.helpOpen,
+        init: s.init,
+        setScreen: s.setScreen,
+        toggleHelp: s.toggleHelp,
+        showError: s.showError,
+      })),
+    )
 
   useEffect(() => {
     void init()
@@ -60,9 +63,16 @@ export function App() {
       if (event.name === 'app.navigate') setScreen(event.payload.screen)
       if (event.name === 'app.command' && event.payload.command === 'shortcuts') toggleHelp(true)
       else if (event.name === 'app.command') {
-        // File → Export….
-        if (useStore.getState().project) useStore.getState().setExportOpen(true)
-        else showError('Open a project first (Start screen): an export holds its items, labels and verdicts.')
+        // The commands the menu sends: File → Export… and File → Merge Project….
+        const merge = event.payload.command === 'merge'
+        if (!useStore.getState().project)
+          showError(
+            merge
+              ? 'Open a project first (Start screen): another copy is merged into the open project.'
+              : 'Open a project first (Start screen): an export holds its items, labels and verdicts.',
+          )
+        else if (merge) useStore.getState().setMergeOpen(true)
+        else useStore.getState().setExportOpen(true)
       }
     })
   }, [init, setScreen, showError, toggleHelp])
@@ -168,6 +178,7 @@ export function App() {
         </div>
       )}
       {exportOpen && project && <ExportDialog onClose={() => useStore.getState().setExportOpen(false)} />}
+      {mergeOpen && project && <MergeDialog onClose={() => useStore.getState().setMergeOpen(false)} />}
       {helpOpen && <HelpOverlay onClose={() => toggleHelp(false)} />}
     </div>
   )

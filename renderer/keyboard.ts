@@ -122,6 +122,8 @@ export const keymap = [
   },
   { id: 'export.run', keys: ['Mod+enter'], scope: 'Export', description: 'Save the export' },
   { id: 'export.close', keys: ['Escape'], scope: 'Export', description: 'Close the export dialog' },
+  { id: 'merge.run', keys: ['Mod+enter'], scope: 'Merge', description: 'Merge the chosen project into this one' },
+  { id: 'merge.close', keys: ['Escape'], scope: 'Merge', description: 'Close the merge dialog' },
   { id: 'import.run', keys: ['Mod+enter'], scope: 'Import', description: 'Start the import' },
   { id: 'import.close', keys: ['Escape'], scope: 'Import', description: 'Close the import (or cancel a running one)' },
   { id: 'setup.start', keys: ['Mod+enter'], scope: 'Session setup', description: 'Start the session' },

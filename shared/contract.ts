@@ -40,6 +40,7 @@ import { CollectBatch, CollectStart, CollectStatus } from './collect'
 import { CalibrateRequest, CalibrationView, CellItem, CellRequest, Targets } from './calibrate'
 import { REPORT_FORMATS, ReportData, ReportRequest } from './report/data'
 import { ExportRequest, ExportResult } from './export'
+import { MergeReport } from './merge'
 import {
   DiffLine,
   JudgeDetail,
@@ -88,7 +89,8 @@ export const contract = {
   'project.close': { input: none, output: z.null() },
   /** Native file dialog; only the Electron shell has one (serve answers `unsupported`). */
   'project.pick': {
-    input: z.object({ mode: z.enum(['open', 'create']) }).strict(),
+    /** `merge`: a project to merge into the open one (File → Merge Project…). */
+    input: z.object({ mode: z.enum(['open', 'create', 'merge']) }).strict(),
     output: z.object({ path: z.string().nullable() }),
   },
   'items.list': {
@@ -492,6 +494,9 @@ export const contract = {
    * downloaded (serve).
    */
   'export.run': { input: ExportRequest, output: ExportResult, gate: 'after-import' },
+
+  /** File → Merge project…: another copy of the project merged into the open one, as `assay merge` does. */
+  'merge.run': { input: z.object({ path }).strict(), output: MergeReport, gate: 'write' },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; gate?: Gate }>
 
 /** Events the core pushes to the renderer (IPC `webContents.send` or server-sent events). */
@@ -505,8 +510,11 @@ export const events = {
     total: z.number().nullable(),
     detail: z.string().optional(),
   }),
-  /** The shell's menu asks the renderer for a dialog: File → Export…, Help → Keyboard Shortcuts (the `?` overlay). */
-  'app.command': z.object({ command: z.enum(['export', 'shortcuts']) }),
+  /**
+   * The shell's menu asks the renderer for a dialog: File → Export…, File → Merge Project…, Help → Keyboard Shortcuts
+   * (the `?` overlay).
+   */
+  'app.command': z.object({ command: z.enum(['export', 'merge', 'shortcuts']) }),
   /** The shell asks the renderer to show a screen (File → Export report…). */
   'app.navigate': z.object({
     screen: z.enum(['start', 'data', 'label', 'analyze', 'judges', 'calibrate', 'report', 'settings']),

@@ -9,6 +9,7 @@ import { demoCommand } from './demo'
 import { exportCommand } from './export'
 import { importCommand } from './import'
 import { judgeCommand } from './judge'
+import { mergeCommand } from './merge'
 import { reportCommand } from './report'
 import { fakeLlmCommand } from './fake-llm'
 import { estimateCommand } from './estimate'
@@ -21,6 +22,7 @@ export const commands: Record<string, Command> = {
   import: importCommand,
   collect: collectCommand,
   export: exportCommand,
+  merge: mergeCommand,
   criterion: criterionCommand,
   judge: judgeCommand,
   demo: demoCommand,

@@ -17,6 +17,7 @@ import { importHandlers } from './handlers/imports'
 import { itemHandlers } from './handlers/items'
 import { createRunRegistry, judgeHandlers } from './handlers/judges'
 import { labelHandlers } from './handlers/labels'
+import { mergeHandlers } from './handlers/merge'
 import { createLifecycle, guarded } from './handlers/lifecycle'
 import { profileAccess, profileHandlers } from './handlers/profiles'
 import { projectHandlers } from './handlers/project'
@@ -53,6 +54,7 @@ export function createServices(deps: ServiceDeps) {
     ...importHandlers(scope, lifecycle),
     ...exportHandlers(scope, downloads),
     ...collectHandlers(scope, receivers),
+    ...mergeHandlers(scope, lifecycle),
   }
   return {
     handlers: guarded(gated(handlers, gate), lifecycle.translate),

@@ -8,6 +8,7 @@ import { createImportSlice, type ImportSlice } from './slices/import'
 import { createItemsSlice, type ItemsSlice } from './slices/items'
 import { createJudgesSlice, type JudgesSlice } from './slices/judges'
 import { createLabelSlice, type LabelSlice } from './slices/label'
+import { createMergeSlice, type MergeSlice } from './slices/merge'
 import { createReportSlice, type ReportSlice } from './slices/report'
 import { createSettingsSlice, type SettingsSlice } from './slices/settings'
 
@@ -21,6 +22,7 @@ export type Store = AppSlice &
   LabelSlice &
   ImportSlice &
   ExportSlice &
+  MergeSlice &
   SettingsSlice &
   AnalyzeSlice &
   JudgesSlice &
@@ -35,6 +37,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createLabelSlice(...a),
   ...createImportSlice(...a),
   ...createExportSlice(...a),
+  ...createMergeSlice(...a),
   ...createSettingsSlice(...a),
   ...createAnalyzeSlice(...a),
   ...createJudgesSlice(...a),

@@ -125,6 +125,7 @@ const inputs: { [M in Method]: (ids: Ids) => Input<M> } = {
   'collect.stop': () => ({}),
   'collect.status': () => ({}),
   'export.run': () => ({ what: 'items', format: 'csv' }),
+  'merge.run': (ids) => ({ path: ids.project }),
 }
 
 /** Methods that change which project is open: called last, so the others run on the read-only one. */

@@ -120,6 +120,7 @@ describe('the desktop menu (electron mocked)', () => {
       'Open Project…',
       'Open Recent',
       'Open Demo Project',
+      'Merge Project…',
       'Export…',
       'Export Report…',
       'Quit',
@@ -128,6 +129,8 @@ describe('the desktop menu (electron mocked)', () => {
     await vi.waitFor(() => expect(mock.handlers.size).toBeGreaterThan(0))
     item('File', 'Export…').click!()
     expect(mock.sent.at(-1)).toEqual([EVENT_CHANNEL, { name: 'app.command', payload: { command: 'export' } }])
+    item('File', 'Merge Project…').click!()
+    expect(mock.sent.at(-1)).toEqual([EVENT_CHANNEL, { name: 'app.command', payload: { command: 'merge' } }])
   })
 
   it('writes an export where the save dialog says, from main (the renderer never holds the file)', async () => {

@@ -7,7 +7,7 @@ import type { Lifecycle } from './lifecycle'
 import type { Part, ServiceDeps } from './types'
 
 /** A native file dialog's choice; the refusal that says to type the path where the shell has none. */
-export async function pickFile(deps: ServiceDeps, mode: 'open' | 'create' | 'import') {
+export async function pickFile(deps: ServiceDeps, mode: 'open' | 'create' | 'import' | 'merge') {
   if (!deps.pickFile)
     throw new AppError('unsupported', 'This shell has no file dialog: type the path of the file instead.')
   return { path: await deps.pickFile(mode) }

@@ -35,7 +35,7 @@ export interface ServiceDeps {
   /** Prints a report's HTML to PDF: Electron's printToPDF; headless Chromium by default. */
   printPdf?: PdfPrinter
   /** A native file dialog, where the shell has one. */
-  pickFile?: (mode: 'open' | 'create' | 'import') => Promise<string | null>
+  pickFile?: (mode: 'open' | 'create' | 'import' | 'merge') => Promise<string | null>
   /**
    * A native save dialog (File → Export…), suggesting a file name; null when cancelled.
    * Without one, exports are downloads.

@@ -96,6 +96,12 @@ export function StartScreen() {
         <button disabled={busy} onClick={() => void choose('create')}>
           <kbd>n</kbd> New project…
         </button>
+        {project && (
+          <button disabled={busy} onClick={() => useStore.getState().setMergeOpen(true)} data-testid="start-merge">
+            Merge another copy into {project.name}…{' '}
+            <span className="muted">an annotator&apos;s labels, failure modes and judge versions</span>
+          </button>
+        )}
         {asking && <PathForm mode={asking} onDone={() => setAsking(null)} />}
       </section>
       <RecentProjects onOpen={openRecent} />
