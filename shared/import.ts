@@ -107,9 +107,10 @@ export const Mapping = z.object({
       critique: field.nullable(),
       version: z.union([z.number().int().min(1), z.literal('new')]).optional(),
       /**
-       * A numeric score column (Langfuse NUMERIC, Braintrust 0..1, LangSmith feedback, an Inspect scorer's 0.8): a score at
-       * or above the threshold passes, below fails. Without it a score that is not a pass/fail value
-       * is refused, since Assay cannot know where the judge's line is.
+       * A numeric score column (Langfuse NUMERIC, Braintrust 0..1, LangSmith feedback, an Inspect scorer's 0.8):
+       * a score at or above the threshold passes, below fails; a cell that is no number is read by the value
+       * map. Without it a score that is not a pass/fail value is refused, since Assay cannot know where the
+       * judge's line is.
        */
       threshold: z.number().optional(),
     }),

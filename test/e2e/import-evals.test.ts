@@ -1,9 +1,10 @@
 /**
- * Issue 20, items 2 and 3, through the wizard (`assay serve` + Chromium): promptfoo results and
- * Inspect AI logs are detected, previewed and imported with the same counts as through the CLI
+ * Issue 20, items 2, 3 and 5, through the wizard (`assay serve` + Chromium): promptfoo results, Inspect AI logs
+ * and a Parquet file are detected, previewed and imported with the same counts as through the CLI
  * (test/integration/import/interop-evals.test.ts names the documentation the fixtures follow).
  */
 import Database from 'better-sqlite3'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openProject } from '../../electron/core/db/open'
@@ -13,6 +14,8 @@ import { launchApp, type AppDriver } from './driver'
 
 const PROMPTFOO = join(repoRoot, 'test/fixtures/interop/promptfoo/results.json')
 const INSPECT_JSON = join(repoRoot, 'test/fixtures/interop/inspect/log.json')
+const PARQUET = join(repoRoot, 'test/fixtures/parquet/chat-polars.parquet')
+const PARQUET_TWIN = join(repoRoot, 'test/fixtures/parquet/chat.jsonl')
 
 /** Items, chat messages and verdicts by value, as the project holds them. */
 function counts(project: string): { items: number; messages: number; verdicts: Record<string, number> } {
@@ -76,7 +79,7 @@ describe('Import wizard: eval-tool results', () => {
     const project = tmp.file('p.assay')
     app = await openWizard(project, INSPECT_JSON)
     const { page } = app
-    await expect.poll(() => page.locator('.import-errors').textContent()).toContain('is a number, not pass/fail')
+    await expect.poll(() => page.locator('.import-errors').textContent()).toContain('is a numeric score, not pass/fail')
     const judges = page.getByLabel('Judge name')
     await expect.poll(() => judges.count()).toBe(3)
     await expect.poll(() => judges.nth(2).inputValue()).toBe('inspect similarity')
@@ -99,5 +102,20 @@ describe('Import wizard: eval-tool results', () => {
     const report = page.getByTestId('import-report')
     await expect.poll(() => report.textContent()).toContain('Imported 4 new items')
     expect(counts(project)).toEqual({ items: 4, messages: 8, verdicts: { pass: 3, fail: 1 } })
+  })
+
+  it('a Parquet file written by polars: detected by its magic bytes, previewed and imported like its JSON twin', async () => {
+    const project = tmp.file('p.assay')
+    app = await openWizard(project, PARQUET)
+    const { page } = app
+    await expect.poll(() => page.locator('.import-preview > table > tbody > tr').count()).toBe(4)
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(() => page.getByTestId('import-report').textContent()).toContain('Imported 4 new items')
+    const twin = readFileSync(PARQUET_TWIN, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { messages: unknown[] | null })
+    expect(counts(project).items).toBe(twin.length)
+    expect(counts(project).messages).toBe(twin.reduce((n, r) => n + (r.messages?.length ?? 0), 0))
   })
 })

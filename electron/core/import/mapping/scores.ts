@@ -9,7 +9,8 @@ import { isContainer } from './values'
 
 /**
  * A numeric score read against the verdict column's threshold (null when the column has none, or the cell is no
- * number: the value map reads it): at or above passes. The critique keeps the score and the line, since the verdict alone loses them.
+ * number: the value map reads it): at or above passes. The critique keeps the score and the line, since the
+ * verdict alone loses them.
  */
 export function scoreVerdict(
   v: Mapping['verdicts'][number],
