@@ -49,12 +49,16 @@ describe('criteria and annotators on a project of your own traces', () => {
 
     // c: a new criterion, chosen at once; e: renamed.
     await page.keyboard.press('c')
+    // Type only once the form has the focus: keys typed before it mounts would be shortcuts.
+    const focused = () => page.getByLabel('Criterion name').evaluate((e) => e === document.activeElement)
+    await expect.poll(focused).toBe(true)
     await page.keyboard.type('Off topic')
     await page.keyboard.press('Tab')
     await page.keyboard.type('The answer is about something the user did not ask.')
     await page.keyboard.press('Control+Enter')
     await expect.poll(chosen).toBe('Off topic (v1, 0 labeled)')
     await page.keyboard.press('e')
+    await expect.poll(focused).toBe(true)
     await page.keyboard.press('Control+a')
     await page.keyboard.type('Wanders off topic')
     await page.keyboard.press('Control+Enter')
