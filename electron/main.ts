@@ -10,7 +10,7 @@ import { onLabelingReport, registerIpc } from './ipc'
 import { safeKeyStore } from './secrets'
 import { defaultBinDir, installLauncher, type LauncherTarget } from './core/cli-launcher'
 import { buildMenu, pickExportPath, pickProjectFile, showAbout, type MenuActions, type Versions } from './menu'
-import { createUpdater } from './updater'
+import { createUpdater } from './app-updater'
 import {
   createMainWindow,
   initialPlacement,

@@ -11,7 +11,7 @@ const SHELL_FILES = [
   'electron/ipc.ts',
   'electron/menu.ts',
   'electron/secrets.ts',
-  'electron/updater.ts',
+  'electron/app-updater.ts',
 ]
 const IMPORT = /(?:from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)|import\(\s*['"]electron['"]\s*\))/
 

@@ -59,7 +59,7 @@ vi.mock('electron-updater', () => {
   return { default: { autoUpdater } }
 })
 
-const { createUpdater } = await import('../../electron/updater')
+const { createUpdater } = await import('../../electron/app-updater')
 
 const emit = (event: string, arg: object) => mock.listeners.get(event)!(arg as { version: string } & Error)
 const messages = () => mock.boxes.map((b) => b.message)
@@ -187,19 +187,19 @@ function sources(dir: string): string[] {
 }
 
 describe('update code stays out of `assay serve` and the CLI', () => {
-  const UPDATER = /['"]electron-updater['"]|['"]\.{1,2}\/(?:\.\.\/)*updater['"]/
+  const UPDATER = /['"]electron-updater['"]|['"]\.{1,2}\/(?:\.\.\/)*app-updater['"]/
 
-  it('only electron/updater.ts names electron-updater, and only electron/main.ts imports the updater', () => {
+  it('only electron/app-updater.ts names electron-updater, and only electron/main.ts imports the updater', () => {
     const files = ['electron', 'shared', 'renderer', 'bin'].flatMap((dir) => sources(join(repoRoot, dir)))
     const naming = files.filter((file) => UPDATER.test(readFileSync(join(repoRoot, file), 'utf8')))
-    expect(naming.sort()).toEqual(['electron/main.ts', 'electron/updater.ts'])
+    expect(naming.sort()).toEqual(['electron/app-updater.ts', 'electron/main.ts'])
     expect(readFileSync(join(repoRoot, 'electron/main.ts'), 'utf8')).not.toMatch(/['"]electron-updater['"]/)
   })
 
   it('the CLI (and `assay serve`, which it starts) reaches neither electron-updater nor electron through its imports', () => {
     const { files, packages } = importGraph(join(repoRoot, 'electron/cli/index.ts'))
     expect(files.has(join(repoRoot, 'electron/server/index.ts'))).toBe(true) // the walk does reach serve
-    expect(files.has(join(repoRoot, 'electron/updater.ts'))).toBe(false)
+    expect(files.has(join(repoRoot, 'electron/app-updater.ts'))).toBe(false)
     expect([...packages].filter((p) => /^electron(-updater)?(\/|$)/.test(p))).toEqual([])
   })
 })
