@@ -7,10 +7,10 @@ import Database from 'better-sqlite3'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openProject } from '../../electron/core/db/open'
 import { writeInspectEval } from '../helpers/inspect-eval'
 import { repoRoot, tempDir } from '../helpers/paths'
-import { launchApp, type AppDriver } from './driver'
+import type { AppDriver } from './driver'
+import { openImportWizard } from './wizard'
 
 const PROMPTFOO = join(repoRoot, 'test/fixtures/interop/promptfoo/results.json')
 const INSPECT_JSON = join(repoRoot, 'test/fixtures/interop/inspect/log.json')
@@ -51,16 +51,7 @@ describe('Import wizard: eval-tool results', () => {
     tmp.cleanup()
   })
 
-  async function openWizard(project: string, file: string): Promise<AppDriver> {
-    openProject(project, { mode: 'create' }).db.close()
-    const driver = await launchApp({ home: tmp.file('home'), project })
-    await driver.page.getByText('This project has no items yet').waitFor()
-    await driver.page.keyboard.press('i')
-    await driver.page.getByLabel('File to import').fill(file)
-    await driver.page.keyboard.press('Enter')
-    await driver.page.getByText('Preview: the first').waitFor()
-    return driver
-  }
+  const openWizard = (project: string, file: string) => openImportWizard(tmp.file('home'), project, file)
 
   it('promptfoo results.json: 4 items, the overall and per-assertion verdicts', async () => {
     const project = tmp.file('p.assay')

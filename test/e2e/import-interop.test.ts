@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openProject } from '../../electron/core/db/open'
 import { interopFixture } from '../helpers/interop'
 import { tempDir } from '../helpers/paths'
-import { launchApp, type AppDriver } from './driver'
+import type { AppDriver } from './driver'
+import { openImportWizard } from './wizard'
 
 /**
  * Issue 20 through the import wizard: LangSmith runs, Langfuse traces and Braintrust events are
@@ -21,16 +21,7 @@ describe('Import wizard: span and run exports', () => {
     tmp.cleanup()
   })
 
-  async function openWizard(project: string, file: string): Promise<AppDriver> {
-    openProject(project, { mode: 'create' }).db.close()
-    const driver = await launchApp({ home: tmp.file('home'), project })
-    await driver.page.getByText('This project has no items yet').waitFor()
-    await driver.page.keyboard.press('i')
-    await driver.page.getByLabel('File to import').fill(file)
-    await driver.page.keyboard.press('Enter')
-    await driver.page.getByText('Preview: the first').waitFor()
-    return driver
-  }
+  const openWizard = (project: string, file: string) => openImportWizard(tmp.file('home'), project, file)
 
   const counts = (project: string) => {
     const db = new Database(project, { readonly: true })

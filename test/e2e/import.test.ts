@@ -8,6 +8,7 @@ import { runCli } from '../helpers/cli'
 import { kinanoRun, kinanoSet } from '../helpers/course-like'
 import { tempDir } from '../helpers/paths'
 import { launchApp, type AppDriver } from './driver'
+import { openImportWizard } from './wizard'
 
 /** A server on another port that records every request: nothing in a trace may reach it. */
 async function canary(): Promise<{ server: Server; origin: string; hits: string[] }> {
@@ -33,16 +34,7 @@ describe('Import wizard', () => {
     tmp.cleanup()
   })
 
-  async function openWizard(project: string, file: string): Promise<AppDriver> {
-    openProject(project, { mode: 'create' }).db.close()
-    const driver = await launchApp({ home: tmp.file('home'), project })
-    await driver.page.getByText('This project has no items yet').waitFor()
-    await driver.page.keyboard.press('i')
-    await driver.page.getByLabel('File to import').fill(file)
-    await driver.page.keyboard.press('Enter')
-    await driver.page.getByText('Preview: the first').waitFor()
-    return driver
-  }
+  const openWizard = (project: string, file: string) => openImportWizard(tmp.file('home'), project, file)
 
   it('imports a CSV with multi-line cells and labels, with the keyboard, and reports a bad row', async () => {
     const file = tmp.file('traces.csv')
