@@ -22,6 +22,20 @@ describe('production audit', () => {
   /** The version's verdicts on items with no train/dev/test label. */
   const production = (d: ReturnType<typeof project>) =>
     d.repos.judges.latestVerdicts(d.versionId).filter((v) => d.repos.splits.of(d.criterionId, v.itemId) === null)
+  /** Labels one item pass in a random session of its own: a label chosen for another reason than the audit. */
+  function passInOwnSession(d: ReturnType<typeof project>, itemId: number) {
+    const s = createSession(d, {
+      criterionId: d.criterionId,
+      order: 'random',
+      seed: 1,
+      size: 1,
+      blind: true,
+      ids: [itemId],
+      step: null,
+      stratifyKey: null,
+    })
+    saveLabel(d, { sessionId: s.id, itemId, verdict: 'pass', note: '', firstFailingStep: null })
+  }
   /** Labels every item of a session: pass when `pass(externalId)`. */
   function labelAll(d: ReturnType<typeof project>, sessionId: number, ids: number[], pass: (id: number) => boolean) {
     for (const itemId of ids)
@@ -68,17 +82,7 @@ describe('production audit', () => {
     labelAll(d, session.id, drawn, (id) => id % 3 !== 0)
     // A production item labeled in another session, chosen for another reason, does not enter the audit.
     const outside = production(d).find((v) => v.verdict === 'fail' && !drawn.includes(v.itemId))!
-    const other = createSession(d, {
-      criterionId: d.criterionId,
-      order: 'random',
-      seed: 1,
-      size: 1,
-      blind: true,
-      ids: [outside.itemId],
-      step: null,
-      stratifyKey: null,
-    })
-    saveLabel(d, { sessionId: other.id, itemId: outside.itemId, verdict: 'pass', note: '', firstFailingStep: null })
+    passInOwnSession(d, outside.itemId)
 
     const view = auditView(d, d.versionId, 0.95)!
     expect(view.labeled).toBe(12)
@@ -115,17 +119,7 @@ describe('production audit', () => {
     for (const i of more.session.items) expect(a.has(i.id)).toBe(false)
     // A production item labeled outside the audit joins a split: production changed, so a new audit.
     const outside = production(d).find((v) => !a.has(v.itemId) && !more.session.items.some((i) => i.id === v.itemId))!
-    const s = createSession(d, {
-      criterionId: d.criterionId,
-      order: 'random',
-      seed: 1,
-      size: 1,
-      blind: true,
-      ids: [outside.itemId],
-      step: null,
-      stratifyKey: null,
-    })
-    saveLabel(d, { sessionId: s.id, itemId: outside.itemId, verdict: 'pass', note: '', firstFailingStep: null })
+    passInOwnSession(d, outside.itemId)
     const fresh = startAudit(d, { versionId: d.versionId, size: 4 })
     expect(fresh.audit.id).not.toBe(first.audit.id)
     expect(fresh.audit.strata.reduce((n, x) => n + x.N, 0)).toBe(19)
