@@ -3,11 +3,11 @@
  * and a Parquet file are detected, previewed and imported with the same counts as through the CLI
  * (test/integration/import/interop-evals.test.ts names the documentation the fixtures follow).
  */
-import Database from 'better-sqlite3'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { writeInspectEval } from '../helpers/inspect-eval'
+import { projectCounts } from '../helpers/interop'
 import { repoRoot, tempDir } from '../helpers/paths'
 import type { AppDriver } from './driver'
 import { openImportWizard } from './wizard'
@@ -16,27 +16,6 @@ const PROMPTFOO = join(repoRoot, 'test/fixtures/interop/promptfoo/results.json')
 const INSPECT_JSON = join(repoRoot, 'test/fixtures/interop/inspect/log.json')
 const PARQUET = join(repoRoot, 'test/fixtures/parquet/chat-polars.parquet')
 const PARQUET_TWIN = join(repoRoot, 'test/fixtures/parquet/chat.jsonl')
-
-/** Items, chat messages and verdicts by value, as the project holds them. */
-function counts(project: string): { items: number; messages: number; verdicts: Record<string, number> } {
-  const db = new Database(project, { readonly: true })
-  try {
-    const messages = db.prepare('SELECT messages_json FROM items').pluck().all() as string[]
-    const verdicts: Record<string, number> = {}
-    for (const r of db.prepare('SELECT verdict, count(*) AS n FROM verdicts GROUP BY verdict').all() as {
-      verdict: string
-      n: number
-    }[])
-      verdicts[r.verdict] = r.n
-    return {
-      items: messages.length,
-      messages: messages.reduce((n, m) => n + (JSON.parse(m) as unknown[]).length, 0),
-      verdicts,
-    }
-  } finally {
-    db.close()
-  }
-}
 
 describe('Import wizard: eval-tool results', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -63,7 +42,12 @@ describe('Import wizard: eval-tool results', () => {
     await page.keyboard.press('Control+Enter')
     const report = page.getByTestId('import-report')
     await expect.poll(() => report.textContent()).toContain('Imported 4 new items')
-    expect(counts(project)).toEqual({ items: 4, messages: 0, verdicts: { pass: 8, fail: 2, error: 1 } })
+    expect(projectCounts(project)).toEqual({
+      items: 4,
+      messages: 0,
+      labels: 0,
+      verdicts: { pass: 8, fail: 2, error: 1 },
+    })
   })
 
   it('an Inspect .json log: a numeric scorer stops the preview until its threshold is set', async () => {
@@ -79,7 +63,12 @@ describe('Import wizard: eval-tool results', () => {
     await page.keyboard.press('Control+Enter')
     const report = page.getByTestId('import-report')
     await expect.poll(() => report.textContent()).toContain('Imported 3 new items')
-    expect(counts(project)).toEqual({ items: 3, messages: 9, verdicts: { pass: 5, fail: 3, error: 1 } })
+    expect(projectCounts(project)).toEqual({
+      items: 3,
+      messages: 9,
+      labels: 0,
+      verdicts: { pass: 5, fail: 3, error: 1 },
+    })
   })
 
   it('an Inspect .eval log (a ZIP archive): 4 samples over 2 epochs', async () => {
@@ -92,7 +81,7 @@ describe('Import wizard: eval-tool results', () => {
     await page.keyboard.press('Control+Enter')
     const report = page.getByTestId('import-report')
     await expect.poll(() => report.textContent()).toContain('Imported 4 new items')
-    expect(counts(project)).toEqual({ items: 4, messages: 8, verdicts: { pass: 3, fail: 1 } })
+    expect(projectCounts(project)).toEqual({ items: 4, messages: 8, labels: 0, verdicts: { pass: 3, fail: 1 } })
   })
 
   it('a Parquet file written by polars: detected by its magic bytes, previewed and imported like its JSON twin', async () => {
@@ -106,7 +95,7 @@ describe('Import wizard: eval-tool results', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { messages: unknown[] | null })
-    expect(counts(project).items).toBe(twin.length)
-    expect(counts(project).messages).toBe(twin.reduce((n, r) => n + (r.messages?.length ?? 0), 0))
+    expect(projectCounts(project).items).toBe(twin.length)
+    expect(projectCounts(project).messages).toBe(twin.reduce((n, r) => n + (r.messages?.length ?? 0), 0))
   })
 })

@@ -78,3 +78,32 @@ export function held(project: string): Held {
     db.close()
   }
 }
+
+export interface ProjectCounts {
+  items: number
+  messages: number
+  labels: number
+  verdicts: Record<string, number>
+}
+
+/** What the project holds: items, chat messages, labels and verdicts by value. */
+export function projectCounts(project: string): ProjectCounts {
+  const db = new Database(project, { readonly: true })
+  try {
+    const rows = db.prepare('SELECT messages_json FROM items').pluck().all() as string[]
+    const verdicts: Record<string, number> = {}
+    for (const r of db.prepare('SELECT verdict, count(*) AS n FROM verdicts GROUP BY verdict').all() as {
+      verdict: string
+      n: number
+    }[])
+      verdicts[r.verdict] = r.n
+    return {
+      items: rows.length,
+      messages: rows.reduce((n, m) => n + (JSON.parse(m) as unknown[]).length, 0),
+      labels: db.prepare('SELECT count(*) FROM labels').pluck().get() as number,
+      verdicts,
+    }
+  } finally {
+    db.close()
+  }
+}

@@ -14,40 +14,12 @@ import { zipSync, strToU8 } from 'fflate'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ImportReport } from '../../../shared/import'
 import { runCli } from '../../helpers/cli'
+import { projectCounts as counts } from '../../helpers/interop'
 import { writeInspectEval } from '../../helpers/inspect-eval'
 import { repoRoot, tempDir } from '../../helpers/paths'
 
 const PROMPTFOO = join(repoRoot, 'test/fixtures/interop/promptfoo/results.json')
 const INSPECT_JSON = join(repoRoot, 'test/fixtures/interop/inspect/log.json')
-
-interface Counts {
-  items: number
-  messages: number
-  labels: number
-  verdicts: Record<string, number>
-}
-
-/** What the project holds: items, chat messages, labels and verdicts by value. */
-function counts(project: string): Counts {
-  const db = new Database(project, { readonly: true })
-  try {
-    const rows = db.prepare('SELECT messages_json FROM items').pluck().all() as string[]
-    const verdicts: Record<string, number> = {}
-    for (const r of db.prepare('SELECT verdict, count(*) AS n FROM verdicts GROUP BY verdict').all() as {
-      verdict: string
-      n: number
-    }[])
-      verdicts[r.verdict] = r.n
-    return {
-      items: rows.length,
-      messages: rows.reduce((n, m) => n + (JSON.parse(m) as unknown[]).length, 0),
-      labels: db.prepare('SELECT count(*) FROM labels').pluck().get() as number,
-      verdicts,
-    }
-  } finally {
-    db.close()
-  }
-}
 
 /** Each judge (with its criterion) and its verdicts' values, e.g. `promptfoo @ Overall: pass,pass,fail,error`. */
 function judgeVerdicts(project: string): string[] {
