@@ -10,6 +10,7 @@ import { AppError } from '../../../shared/errors'
 import { openContext, type ProjectContext } from '../context'
 import { LATEST_VERSION } from '../db/migrations'
 import { corruptRefusal, integrityMessage, readOnlyNotice, readOnlyRefusal, sqliteCode } from '../db/open'
+import { indexInBackground } from '../db/search-index'
 import { projectName } from '../settings'
 import type { Handlers, ServiceDeps } from './types'
 
@@ -28,6 +29,7 @@ const info = (p: ProjectContext): ProjectInfo => ({
 /** The current project and how it changes; `onClose` runs first whenever it closes (judge runs stop). */
 export function createLifecycle(deps: ServiceDeps, onClose: () => void) {
   let current: ProjectContext | null = null
+  let indexing: { stop: () => void } | null = null
 
   const project = (): ProjectContext => {
     if (!current) throw new AppError('no_project', 'No project is open. Open or create one from the Start screen.')
@@ -36,6 +38,8 @@ export function createLifecycle(deps: ServiceDeps, onClose: () => void) {
 
   const close = (): void => {
     onClose()
+    indexing?.stop()
+    indexing = null
     current?.close()
     current = null
   }
@@ -84,6 +88,8 @@ export function createLifecycle(deps: ServiceDeps, onClose: () => void) {
     const opened = next
     close()
     current = opened
+    // The search index catches up between requests, after the first page has been drawn.
+    if (!opened.readOnly) indexing = indexInBackground(opened.db, { delayMs: deps.integrityDelayMs ?? 1500 })
     void opened.integrity.then((problems) => {
       if (problems.length > 0) refuse(opened, integrityMessage(absolute, problems))
     })

@@ -31,8 +31,9 @@ describe('migrations', () => {
       '0008-label-states',
       '0009-audits',
       '0010-collected-spans',
+      '0011-search-index',
     ])
-    expect(LATEST_VERSION).toBe(10)
+    expect(LATEST_VERSION).toBe(11)
   })
 
   it('0001-initial creates the data model on an empty file and marks it as Assay', () => {

@@ -8,6 +8,7 @@ import { sql as overall } from './0007-overall'
 import { sql as labelStates } from './0008-label-states'
 import { sql as audits } from './0009-audits'
 import { sql as collectedSpans } from './0010-collected-spans'
+import { sql as searchIndex } from './0011-search-index'
 
 /**
  * Schema migrations in order; migration i brings `PRAGMA user_version` from i to i + 1. Append
@@ -24,6 +25,7 @@ export const migrations: readonly { name: string; sql: string }[] = [
   { name: '0008-label-states', sql: labelStates },
   { name: '0009-audits', sql: audits },
   { name: '0010-collected-spans', sql: collectedSpans },
+  { name: '0011-search-index', sql: searchIndex },
 ]
 
 export const LATEST_VERSION = migrations.length

@@ -1,4 +1,5 @@
 import type { ItemFilter, ItemSort } from '../../../../shared/domain'
+import { foldForSearch } from '../search-index'
 
 const META_PATH = "'$.' || json_quote(@metaKey)"
 
@@ -77,6 +78,39 @@ const OVERALL_STALE = `(SELECT criterion_version FROM labels WHERE id = (${curre
 const LABEL = OVERALL_LABEL
 const JUDGE = OVERALL_JUDGE
 
+/**
+ * Items whose id, input or output contains `@needle` (folded by `foldForSearch`, as the index is).
+ * SQLite's lower() knows ASCII only; it is exact for an ASCII needle except where a text holds one
+ * of the two characters JavaScript lowercases to ASCII (U+0130 İ, U+212A Kelvin sign), which go
+ * through `ulower`, the JavaScript lowercase registered by itemsRepo. A needle of any other
+ * characters compares through `ulower` throughout.
+ */
+export const scanCondition = (needle: string, alias: string): string =>
+  ['external_id', 'input', 'output']
+    .map((column) => {
+      const text = `${alias}.${column}`
+      return /[\u0080-\u{10ffff}]/u.test(needle)
+        ? `instr(ulower(${text}), @needle)`
+        : `(instr(lower(${text}), @needle) OR ((instr(${text}, 'İ') OR instr(${text}, 'K')) AND instr(ulower(${text}), @needle)))`
+    })
+    .join(' OR ')
+
+/**
+ * The search: the index's phrase match (`@phrase`) for the items it holds up to date, a scan for
+ * the others (not yet indexed, or changed since: see migration 0011). Below three characters the
+ * trigram index cannot help, and the scan does it all.
+ */
+function searchCondition(needle: string): { sql: string; ids: string | null; params: Record<string, string> } {
+  if (Array.from(needle).length < 3) return { sql: `(${scanCondition(needle, 'i')})`, ids: null, params: { needle } }
+  const upto = '(SELECT indexed_upto FROM search_state)'
+  const ids = `SELECT rowid AS id FROM item_search WHERE item_search MATCH @phrase AND rowid <= ${upto}
+        AND rowid NOT IN (SELECT item_id FROM search_stale)
+      UNION ALL
+      SELECT u.id FROM items u WHERE (u.id > ${upto} OR u.id IN (SELECT item_id FROM search_stale))
+        AND (${scanCondition(needle, 'u')})`
+  return { sql: `i.id IN (${ids})`, ids, params: { needle, phrase: `"${needle.replaceAll('"', '""')}"` } }
+}
+
 export const isPlain = (q: ItemQuery): boolean =>
   !q.search?.trim() &&
   (!q.filter ||
@@ -90,15 +124,11 @@ export const isPlain = (q: ItemQuery): boolean =>
 export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, unknown> } {
   const where: string[] = []
   const params: Record<string, unknown> = {}
-  // SQLite's lower() knows ASCII only: an ASCII needle uses it (fast); any other needle goes
-  // through `ulower`, JavaScript's Unicode lowercase, registered by itemsRepo (slower, but right).
-  const needle = q.search?.trim().toLowerCase()
-  if (needle) {
-    const lower = /[\u0080-\uffff]/.test(needle) ? 'ulower' : 'lower'
-    where.push(
-      `(instr(${lower}(i.external_id), @needle) OR instr(${lower}(i.input), @needle) OR instr(${lower}(i.output), @needle))`,
-    )
-    params.needle = needle
+  const needle = q.search === undefined ? '' : foldForSearch(q.search.trim())
+  const search = needle ? searchCondition(needle) : null
+  if (search) {
+    where.push(search.sql)
+    Object.assign(params, search.params)
   }
   const f = q.filter
   if (f) {
@@ -143,6 +173,8 @@ export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, 
     order = `json_extract(i.metadata_json, '$.' || json_quote(@sortKey)) ${dir} NULLS LAST, i.id`
     params.sortKey = s.key
   }
+  // A search alone, in id order, needs no row of the items: the index's ids are the answer.
+  if (search?.ids && where.length === 1 && s.by === 'id') return { sql: `${search.ids} ORDER BY 1 ${dir}`, params }
   return {
     sql: `SELECT i.id FROM items i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`,
     params,

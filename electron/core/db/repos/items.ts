@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/domain'
 import type { Db } from '../open'
+import { indexerChanges } from '../search-index'
 import {
   buildQuery,
   isPlain,
@@ -130,7 +131,9 @@ function cachedIds(db: Db): (query: ItemQuery) => Int32Array {
   const queries = new Map<string, Statement>()
   let cache: { key: string; ids: Int32Array } | null = null
   return (query) => {
-    const key = `${dataVersion.get() as number}:${changes.get() as number}:${JSON.stringify(query)}`
+    // The search indexer's own slices change no item, so they leave the cache alone.
+    const writes = (changes.get() as number) - indexerChanges(db)
+    const key = `${dataVersion.get() as number}:${writes}:${JSON.stringify(query)}`
     if (cache?.key !== key) {
       const plain = isPlain(query)
       let ids: Int32Array
