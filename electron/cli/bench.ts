@@ -4,6 +4,7 @@ import { judgeBench } from '../bench/judge'
 import { projectBench } from '../bench/project'
 import { uiBench } from '../bench/ui'
 import { statsBench } from '../bench/stats'
+import { scaleBench } from '../bench/scale'
 import type { BenchRow, BenchSuite } from '../bench/types'
 import type { Command } from './command'
 
@@ -13,7 +14,8 @@ Measures Assay's speed on this machine and prints a table (or JSON with --json).
 Figures are wall-clock on whatever else the machine is doing: compare ratios within one run.
 
   --quick       smaller sizes, for a smoke test (seconds instead of a minute)
-  --only NAME   run one suite: project, import, ui, stats, judge
+  --only NAME   run one suite: project, import, ui, stats, judge, scale (a million items; writes a
+                ~2 GB project to the temp folder once)
   --json        print {"suites": {NAME: [{name, value, unit, target, note}]}}
   --help        show this help`
 
@@ -23,6 +25,7 @@ const suites: Partial<Record<string, BenchSuite>> = {
   stats: statsBench,
   ui: uiBench,
   judge: judgeBench,
+  scale: scaleBench,
 }
 
 export const benchCommand: Command = {

@@ -128,7 +128,6 @@ describe('the items table query (search, filter, sort)', () => {
     many.exec(`INSERT INTO labels (item_id, criterion_id, criterion_version, verdict, annotator, created_at)
       SELECT id, 1, 1, 'pass', 'bulk', 't' FROM items`)
     const queries = [
-      buildQuery({ filter: { ...DEFAULT_FILTER, label: 'pass' } }),
       buildQuery({ filter: { ...DEFAULT_FILTER, label: 'stale' } }),
       { sql: `SELECT i.id, ${currentLabel('l.criterion_id = 1')} FROM items i`, params: {} }, // a session's candidates
     ]
@@ -140,6 +139,42 @@ describe('the items table query (search, filter, sort)', () => {
       expect(plan).not.toMatch(/INDEX labels_criterion\b/)
     }
     many.close()
+  })
+
+  it('filters by label through the current labels exactly as the per-item rule decides (undos, several annotators)', () => {
+    const path = tmp.file('label-filters.assay')
+    writeDemoProject(path, { unlabeled: 300 })
+    const { db: d } = openProject(path, { mode: 'open' })
+    const repos = createRepos(d)
+    // Undos, a later annotator, defers and a label on another criterion over the demo's labels.
+    const add = (itemId: number, verdict: 'pass' | 'fail' | 'defer' | 'cleared', annotator: string, criterionId = 1) =>
+      repos.labels.add(
+        { itemId, criterionId, criterionVersion: 1, note: '', firstFailingStep: null, verdict, annotator },
+        't',
+      )
+    for (let id = 1; id <= 400; id += 7) add(id, id % 2 ? 'fail' : 'defer', 'late')
+    for (let id = 1; id <= 400; id += 21) add(id, 'cleared', 'late')
+    for (let id = 3; id <= 400; id += 11) add(id, 'cleared', 'demo-annotator')
+    for (let id = 5; id <= 400; id += 13) add(id, 'fail', 'other', 2)
+    const perItem = (condition: string) =>
+      d.prepare(`SELECT i.id FROM items i WHERE ${condition} ORDER BY i.id`).pluck().all() as number[]
+    const expected = {
+      unlabeled: perItem(
+        `${currentLabel("l.criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')")} IS NULL`,
+      ),
+      labeled: perItem(`${currentLabel('l.criterion_id = 1')} IN ('pass', 'fail')`),
+      pass: perItem(`${currentLabel('l.criterion_id = 1')} = 'pass'`),
+      fail: perItem(`${currentLabel('l.criterion_id = 1')} = 'fail'`),
+      defer: perItem(`${currentLabel('l.criterion_id = 1')} = 'defer'`),
+    }
+    for (const [label, ids] of Object.entries(expected)) {
+      expect(ids.length, label).toBeGreaterThan(5)
+      expect(
+        createRepos(d).items.ids({ filter: { ...DEFAULT_FILTER, label: label as ItemFilter['label'] } }),
+        label,
+      ).toEqual(ids)
+    }
+    d.close()
   })
 
   it('searches with non-ASCII capitals, and filters on boolean metadata', () => {

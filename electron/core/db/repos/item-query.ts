@@ -75,6 +75,17 @@ export const OVERALL_JUDGE = `(SELECT ${shownVerdict('c.id')} FROM verdicts v JO
 const OVERALL_STALE = `(SELECT criterion_version FROM labels WHERE id = (${currentLabelRow("l.criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')")}))
   < (SELECT max(cv.version) FROM criterion_versions cv JOIN criteria c ON c.id = cv.criterion_id WHERE c.kind = 'overall')`
 
+/**
+ * The current `Overall` label of every labeled item at once (`item_id`, `verdict`): the rule of
+ * `currentLabel` (each annotator's newest, undos dropped, the newest of those), grouped over the
+ * labels, so a filter costs the labels' number rather than the items'.
+ */
+const OVERALL_CURRENT = `SELECT x.item_id, x.verdict FROM labels x WHERE x.id IN (
+  SELECT max(y.id) FROM labels y WHERE y.id IN (
+    SELECT max(id) FROM labels WHERE criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')
+    GROUP BY item_id, criterion_id, annotator)
+  AND y.verdict <> 'cleared' GROUP BY y.item_id)`
+
 const LABEL = OVERALL_LABEL
 const JUDGE = OVERALL_JUDGE
 
@@ -132,13 +143,16 @@ export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, 
   }
   const f = q.filter
   if (f) {
+    // Through the current labels (as many as there are labels), not a lookup per item.
+    const labeled = (verdicts: string) =>
+      `i.id IN (SELECT item_id FROM (${OVERALL_CURRENT}) WHERE verdict IN (${verdicts}))`
     const label = {
       any: null,
-      unlabeled: `${LABEL} IS NULL`,
-      labeled: `${LABEL} IN ('pass', 'fail')`,
-      pass: `${LABEL} = 'pass'`,
-      fail: `${LABEL} = 'fail'`,
-      defer: `${LABEL} = 'defer'`,
+      unlabeled: `i.id NOT IN (SELECT item_id FROM (${OVERALL_CURRENT}))`,
+      labeled: labeled("'pass', 'fail'"),
+      pass: labeled("'pass'"),
+      fail: labeled("'fail'"),
+      defer: labeled("'defer'"),
       stale: `${LABEL} IS NOT NULL AND ${OVERALL_STALE}`,
     }[f.label]
     if (label) where.push(label)

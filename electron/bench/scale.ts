@@ -1,0 +1,139 @@
+import { performance } from 'node:perf_hooks'
+import type { ItemFilter, ItemSort } from '../../shared/domain'
+import { createRng } from '../../shared/stats/rng'
+import { DEFAULT_FILTER } from '../../shared/table-query'
+import { openContext, type ProjectContext } from '../core/context'
+import { benchProject, median, quantile } from './project'
+import type { BenchRow, BenchSuite } from './types'
+
+/** Characters per trace in the scale projects: 1 KB keeps the million-item file near 2 GB with its index. */
+const SCALE_TRACE_BYTES = 1_000
+
+type Query = { search?: string; filter?: ItemFilter; sort?: ItemSort }
+const filter = (f: Partial<ItemFilter>): Query => ({ filter: { ...DEFAULT_FILTER, ...f } })
+
+/**
+ * What the Data screen asks the project for, each time as a new query (the id cache is per query):
+ * the first page of the table after a filter, a sort or a search, a far page, a row found by id.
+ */
+const ACTIONS: { name: string; run: (p: ProjectContext, size: number, i: number) => unknown }[] = [
+  {
+    name: 'filter Overall label = fail → first page',
+    run: (p) => p.repos.items.list(0, 100, filter({ label: 'fail' })),
+  },
+  { name: 'filter labeled → first page', run: (p) => p.repos.items.list(0, 100, filter({ label: 'labeled' })) },
+  { name: 'filter unlabeled → first page', run: (p) => p.repos.items.list(0, 100, filter({ label: 'unlabeled' })) },
+  { name: 'filter judge = fail → first page', run: (p) => p.repos.items.list(0, 100, filter({ judge: 'fail' })) },
+  {
+    name: 'filter judge disagrees → first page',
+    run: (p) => p.repos.items.list(0, 100, filter({ label: 'labeled', judge: 'disagree' })),
+  },
+  {
+    name: 'sort by label → first page',
+    run: (p) => p.repos.items.list(0, 100, { sort: { by: 'label', desc: true } }),
+  },
+  {
+    name: 'search, new query → first page',
+    run: (p, _, i) => p.repos.items.list(0, 100, { search: ['lentil', 'coral bleaching', 'vegan tofu'][i % 3] }),
+  },
+  {
+    name: 'jump to a far page (id list built)',
+    run: (p, size) => p.repos.items.list(Math.floor(size * 0.9), 100, { sort: { by: 'id', desc: true } }),
+  },
+  {
+    name: 'find a row by its id (g)',
+    run: (p, size) => {
+      const externalId = p.db
+        .prepare('SELECT external_id FROM items WHERE id = ?')
+        .pluck()
+        .get(size - 400) as string
+      return p.repos.items.locate(externalId)
+    },
+  },
+  { name: 'filter bar facets', run: (p) => p.repos.items.facets() },
+]
+
+/** Each action on a freshly opened project (nothing cached), `runs` times: the median. */
+function timeActions(path: string, size: number, runs: number): Map<string, number> {
+  const times = new Map<string, number[]>()
+  for (let i = 0; i < runs; i++) {
+    for (const action of ACTIONS) {
+      const project = openContext(path)
+      try {
+        const started = performance.now()
+        action.run(project, size, i)
+        times.set(action.name, [...(times.get(action.name) ?? []), performance.now() - started])
+      } finally {
+        project.close()
+      }
+    }
+  }
+  return new Map([...times].map(([name, t]) => [name, median(t)]))
+}
+
+/** Opening the project as the app does: the file, the Start screen's counts, the first page. */
+function timeOpen(path: string, runs: number): number[] {
+  const opens: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now()
+    const project = openContext(path, { integrity: 'background' })
+    project.repos.project.counts()
+    project.repos.items.list(0, 50)
+    opens.push(performance.now() - started)
+    project.close()
+  }
+  return opens
+}
+
+/**
+ * A million items (1 KB traces) against a hundred thousand of the same: opening to the first
+ * page, and every Data-screen action at 1 M within twice its time at 100 k (`--quick`: 100 k
+ * against 10 k). The million-item project is written once (a few minutes) and kept in the temp folder.
+ */
+export const scaleBench: BenchSuite = async ({ quick, log }) => {
+  const [small, large] = quick ? [10_000, 100_000] : [100_000, 1_000_000]
+  const base = await benchProject(quick, log, { size: small, traceBytes: SCALE_TRACE_BYTES })
+  const big = await benchProject(quick, log, { size: large, traceBytes: SCALE_TRACE_BYTES })
+  const rows: BenchRow[] = [...base.written, ...big.written]
+  const opens = timeOpen(big.path, 5)
+  rows.push({
+    name: `open ${big.label}-item project → counts and first page of 50 (median of 5)`,
+    value: median(opens),
+    unit: 'ms',
+    target: { value: 300, better: 'lower' },
+    note: `worst ${Math.max(...opens).toFixed(1)} ms; vs ${median(timeOpen(base.path, 5)).toFixed(1)} ms at ${base.label}`,
+  })
+  const runs = 3
+  const at = { small: timeActions(base.path, small, runs), large: timeActions(big.path, large, runs) }
+  for (const action of ACTIONS) {
+    const [s, l] = [at.small.get(action.name) ?? NaN, at.large.get(action.name) ?? NaN]
+    rows.push({
+      name: `${action.name}: ${big.label} ÷ ${base.label}`,
+      value: l / s,
+      unit: 'x',
+      target: { value: 2, better: 'lower' },
+      note: `${l.toFixed(1)} ms at ${big.label}, ${s.toFixed(1)} ms at ${base.label} (median of ${runs}, each on a fresh open)`,
+    })
+  }
+  const rng = createRng(4)
+  const project = openContext(big.path)
+  try {
+    const { items } = project.repos
+    items.list(0, 100, { sort: { by: 'id', desc: true } })
+    const pages: number[] = []
+    for (let i = 0; i < 200; i++) {
+      const started = performance.now()
+      items.list(rng.nextInt(large - 100), 100, { sort: { by: 'id', desc: true } })
+      pages.push(performance.now() - started)
+    }
+    rows.push({
+      name: `scroll: page of 100 at a random offset, ${big.label} items (p95 of 200)`,
+      value: quantile(pages, 0.95),
+      unit: 'ms',
+      target: { value: 16, better: 'lower' },
+    })
+  } finally {
+    project.close()
+  }
+  return rows
+}
