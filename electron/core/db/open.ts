@@ -60,7 +60,10 @@ export interface ReadOnly {
  *   saw saved survives a killed process *and* a power cut. Labels arrive at human pace and bulk
  *   writes are one transaction each, so the extra fsync costs nothing a user can notice;
  * - `foreign_keys = ON`, `busy_timeout = 5000` (a second process, e.g. the CLI, waits instead
- *   of failing).
+ *   of failing);
+ * - `mmap_size` 2 GB: reads map the file instead of copying each page through SQLite's cache,
+ *   which makes a new search's first read of the index several times faster (`assay bench`).
+ *   Writes still go through the journal, so nothing about durability changes.
  * Then `PRAGMA quick_check` (the O(n) integrity check without the index cross-check, to keep
  * opening a 100k-item project fast) and migrations by `PRAGMA user_version`.
  */
@@ -140,7 +143,11 @@ function applyPragmas(db: Db, writable = true): void {
   db.pragma('synchronous = FULL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
+  db.pragma(`mmap_size = ${MMAP_BYTES}`)
 }
+
+/** SQLite's largest memory map in this build (SQLITE_MAX_MMAP_SIZE), just under 2 GB. */
+const MMAP_BYTES = 0x7fff0000
 
 /**
  * A second connection to a project that `openProject` already opened (and so checked and
