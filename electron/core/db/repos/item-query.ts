@@ -131,52 +131,55 @@ export const isPlain = (q: ItemQuery): boolean =>
       q.filter.metadata === null)) &&
   (!q.sort || (q.sort.by === 'id' && !q.sort.desc))
 
+/** Label filters that SQLite answers by walking a list of item ids (the current labels), not the items. */
+const LISTED_LABELS: ReadonlySet<ItemFilter['label']> = new Set(['labeled', 'pass', 'fail', 'defer'])
+
+/** The filter's conditions on `i`, their values put into `params`. */
+function filterClauses(f: ItemFilter, params: Record<string, unknown>): string[] {
+  const where: string[] = []
+  // Through the current labels (as many as there are labels), not a lookup per item.
+  const labeled = (verdicts: string) =>
+    `i.id IN (SELECT item_id FROM (${OVERALL_CURRENT}) WHERE verdict IN (${verdicts}))`
+  const label = {
+    any: null,
+    unlabeled: `i.id NOT IN (SELECT item_id FROM (${OVERALL_CURRENT}))`,
+    labeled: labeled("'pass', 'fail'"),
+    pass: labeled("'pass'"),
+    fail: labeled("'fail'"),
+    defer: labeled("'defer'"),
+    stale: `${LABEL} IS NOT NULL AND ${OVERALL_STALE}`,
+  }[f.label]
+  if (label) where.push(label)
+  const judge = {
+    any: null,
+    none: `${JUDGE} IS NULL`,
+    pass: `${JUDGE} = 'pass'`,
+    fail: `${JUDGE} = 'fail'`,
+    error: `${JUDGE} = 'error'`,
+    disagree: `${JUDGE} IN ('pass', 'fail') AND ${LABEL} IN ('pass', 'fail') AND ${JUDGE} <> ${LABEL}`,
+  }[f.judge]
+  if (judge) where.push(judge)
+  if (f.dataset !== null) {
+    where.push('i.dataset_id = @dataset')
+    params.dataset = f.dataset
+  }
+  if (f.metadata) {
+    // JSON true/false compare as the words, not SQLite's 1/0.
+    where.push(`CASE json_type(i.metadata_json, ${META_PATH}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+      ELSE CAST(json_extract(i.metadata_json, ${META_PATH}) AS TEXT) END = @metaValue`)
+    params.metaKey = f.metadata.key
+    params.metaValue = f.metadata.value
+  }
+  return where
+}
+
 /** The SQL of a table query; only fixed fragments are spliced in, every value is a parameter. */
 export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, unknown> } {
-  const where: string[] = []
   const params: Record<string, unknown> = {}
   const needle = q.search === undefined ? '' : foldForSearch(q.search.trim())
   const search = needle ? searchCondition(needle) : null
-  if (search) {
-    where.push(search.sql)
-    Object.assign(params, search.params)
-  }
-  const f = q.filter
-  if (f) {
-    // Through the current labels (as many as there are labels), not a lookup per item.
-    const labeled = (verdicts: string) =>
-      `i.id IN (SELECT item_id FROM (${OVERALL_CURRENT}) WHERE verdict IN (${verdicts}))`
-    const label = {
-      any: null,
-      unlabeled: `i.id NOT IN (SELECT item_id FROM (${OVERALL_CURRENT}))`,
-      labeled: labeled("'pass', 'fail'"),
-      pass: labeled("'pass'"),
-      fail: labeled("'fail'"),
-      defer: labeled("'defer'"),
-      stale: `${LABEL} IS NOT NULL AND ${OVERALL_STALE}`,
-    }[f.label]
-    if (label) where.push(label)
-    const judge = {
-      any: null,
-      none: `${JUDGE} IS NULL`,
-      pass: `${JUDGE} = 'pass'`,
-      fail: `${JUDGE} = 'fail'`,
-      error: `${JUDGE} = 'error'`,
-      disagree: `${JUDGE} IN ('pass', 'fail') AND ${LABEL} IN ('pass', 'fail') AND ${JUDGE} <> ${LABEL}`,
-    }[f.judge]
-    if (judge) where.push(judge)
-    if (f.dataset !== null) {
-      where.push('i.dataset_id = @dataset')
-      params.dataset = f.dataset
-    }
-    if (f.metadata) {
-      // JSON true/false compare as the words, not SQLite's 1/0.
-      where.push(`CASE json_type(i.metadata_json, ${META_PATH}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
-        ELSE CAST(json_extract(i.metadata_json, ${META_PATH}) AS TEXT) END = @metaValue`)
-      params.metaKey = f.metadata.key
-      params.metaValue = f.metadata.value
-    }
-  }
+  if (search) Object.assign(params, search.params)
+  const where = [...(search ? [search.sql] : []), ...(q.filter ? filterClauses(q.filter, params) : [])]
   const s = q.sort ?? { by: 'id', desc: false }
   const dir = s.desc ? 'DESC' : 'ASC'
   let order = `i.id ${dir}`
@@ -189,8 +192,14 @@ export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, 
   }
   // A search alone, in id order, needs no row of the items: the index's ids are the answer.
   if (search?.ids && where.length === 1 && s.by === 'id') return { sql: `${search.ids} ORDER BY 1 ${dir}`, params }
+  // Conditions decided per item that read nothing of its row (an unlabeled or judge filter) walk
+  // the small (dataset_id, id) index rather than the table, whose rows hold the traces: at a
+  // million items, seconds less. A list SQLite can walk instead (a search, a label) stays first.
+  const rowFree = !q.filter?.metadata && !(search && !search.ids) && s.by !== 'length' && s.by !== 'metadata'
+  const listed = Boolean(search) || (q.filter !== undefined && LISTED_LABELS.has(q.filter.label))
+  const from = where.length > 0 && rowFree && !listed ? 'items i INDEXED BY items_dataset' : 'items i'
   return {
-    sql: `SELECT i.id FROM items i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`,
+    sql: `SELECT i.id FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`,
     params,
   }
 }

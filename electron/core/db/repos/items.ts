@@ -229,7 +229,12 @@ function itemFacets(db: Db) {
     `SELECT j.key, count(*) AS n FROM (SELECT metadata_json FROM items WHERE dataset_id = ? ORDER BY id LIMIT 2000) AS s, json_each(s.metadata_json) AS j
      WHERE j.type NOT IN ('object', 'array') GROUP BY j.key`,
   )
-  const stepNames = db.prepare('SELECT DISTINCT name FROM steps ORDER BY name LIMIT 200').pluck()
+  // Step names, sampled like the keys: a DISTINCT over every step read a million-item project's steps whole.
+  const stepNames = db
+    .prepare(
+      `SELECT DISTINCT s.name FROM steps s WHERE s.item_id IN (SELECT id FROM items WHERE dataset_id = ? ORDER BY id LIMIT 2000)`,
+    )
+    .pluck()
 
   return {
     /** The datasets and metadata keys the filter bar offers. */
@@ -243,7 +248,8 @@ function itemFacets(db: Db) {
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .slice(0, 200)
         .map(([key]) => key)
-      return { datasets, metadataKeys, steps: stepNames.all() as string[] }
+      const steps = [...new Set(datasets.flatMap((d) => stepNames.all(d.id) as string[]))].sort().slice(0, 200)
+      return { datasets, metadataKeys, steps }
     },
   }
 }
