@@ -205,11 +205,11 @@ function screenOf(screen: Screen, hasProject: boolean) {
 }
 
 /**
- * Runs `then` once the first screen is up: the project's first trace shown, or the Start screen
- * (no project), or after two seconds whatever happened; returns the cancel.
+ * Runs `then` once the first screen is up: the project's first trace shown, or after two seconds
+ * whatever happened (the Start screen, an empty project); returns the cancel.
  */
 function afterFirstScreen(then: () => void): () => void {
-  const up = (s: ReturnType<typeof useStore.getState>) => s.detail !== null || (s.shell !== null && s.project === null)
+  const up = (s: ReturnType<typeof useStore.getState>) => s.detail !== null
   let done = false
   const finish = () => {
     if (done) return

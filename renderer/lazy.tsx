@@ -76,6 +76,9 @@ class ChunkErrorBoundary extends Component<{ children: ReactNode }, { error: str
   }
 }
 
+/** How long after the first screen the other screens' chunks are fetched. */
+const PRELOAD_DELAY_MS = 1000
+
 /**
  * Fetches the chunks in the background once the first screen has painted, so that switching
  * screens later never waits (and the keys held by useHoldKeys are a rare case, not the rule).
@@ -87,9 +90,10 @@ export function preloadWhenIdle(components: readonly Preloadable[]): void {
       Promise.resolve(),
     )
   }
-  // After the next paint, and when the page is idle (requestIdleCallback is missing in Safari).
-  requestAnimationFrame(() => {
+  // A second after the first screen (its first keypresses and requests come first), when the page
+  // is idle (requestIdleCallback is missing in Safari).
+  setTimeout(() => {
     if ('requestIdleCallback' in window) window.requestIdleCallback(run, { timeout: 2000 })
-    else setTimeout(run, 200)
-  })
+    else run()
+  }, PRELOAD_DELAY_MS)
 }
