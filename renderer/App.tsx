@@ -1,21 +1,41 @@
 import { useEffect } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { subscribe } from './api'
-import { HelpOverlay } from './components/HelpOverlay'
-import { DataScreen } from './features/data/DataScreen'
-import { LabelScreen } from './features/label/LabelScreen'
-import { AnalyzeScreen } from './features/analyze/AnalyzeScreen'
-import { JudgesScreen } from './features/judges/JudgesScreen'
-import { CalibrateScreen } from './features/calibrate/CalibrateScreen'
-import { ReportScreen } from './features/report/ReportScreen'
-import { SettingsScreen } from './features/settings/SettingsScreen'
+import { DataScreen, ImportWizard } from './features/data/DataScreen'
 import { StartScreen } from './features/start/StartScreen'
-import { ExportDialog } from './features/data/ExportDialog'
-import { MergeDialog } from './features/data/MergeDialog'
 import { useFileDrop } from './features/data/file-drop'
 import { useKeyAction } from './keyboard'
+import { LazyBoundary, lazyComponent, preloadWhenIdle } from './lazy'
 import { useStore, type Screen } from './store'
 import { useTheme } from './theme'
+
+// The Data and Start screens come with the first load (a project opens on Data); every other
+// screen and dialog is a chunk of its own, fetched in the background once the first screen shows.
+const LabelScreen = lazyComponent(() => import('./features/label/LabelScreen').then((m) => m.LabelScreen))
+const AnalyzeScreen = lazyComponent(() => import('./features/analyze/AnalyzeScreen').then((m) => m.AnalyzeScreen))
+const JudgesScreen = lazyComponent(() => import('./features/judges/JudgesScreen').then((m) => m.JudgesScreen))
+const CalibrateScreen = lazyComponent(() =>
+  import('./features/calibrate/CalibrateScreen').then((m) => m.CalibrateScreen),
+)
+const ReportScreen = lazyComponent(() => import('./features/report/ReportScreen').then((m) => m.ReportScreen))
+const SettingsScreen = lazyComponent(() => import('./features/settings/SettingsScreen').then((m) => m.SettingsScreen))
+const ExportDialog = lazyComponent(() => import('./features/data/ExportDialog').then((m) => m.ExportDialog))
+const MergeDialog = lazyComponent(() => import('./features/data/MergeDialog').then((m) => m.MergeDialog))
+const HelpOverlay = lazyComponent(() => import('./components/HelpOverlay').then((m) => m.HelpOverlay))
+
+/** The chunks fetched once the first screen is up: Label first (labeling follows the Data screen). */
+export const DEFERRED_CHUNKS = [
+  LabelScreen,
+  AnalyzeScreen,
+  JudgesScreen,
+  CalibrateScreen,
+  ReportScreen,
+  SettingsScreen,
+  ExportDialog,
+  MergeDialog,
+  HelpOverlay,
+  ImportWizard,
+]
 
 /** Every screen of DESIGN §3, in its order; Alt+1…Alt+8 switch to them. */
 const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }[] = [
@@ -30,7 +50,7 @@ const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }
 ]
 
 export function App() {
-  const { screen, project, recent, exportOpen, mergeOpen, error, helpOpen, init, setScreen, toggleHelp, showError } =
+  const { screen, project, recent, exportOpen, mergeOpen, error, helpOpen, setScreen, toggleHelp, showError } =
     useStore(
       useShallow((s) => ({
         screen: s.screen,
@@ -40,7 +60,6 @@ export function App() {
         mergeOpen: s.mergeOpen,
         error: s.error,
         helpOpen: s.helpOpen,
-        init: s.init,
         setScreen: s.setScreen,
         toggleHelp: s.toggleHelp,
         showError: s.showError,
@@ -48,7 +67,6 @@ export function App() {
     )
 
   useEffect(() => {
-    void init()
     return subscribe((event) => {
       if (event.name === 'project.changed') {
         useStore.getState().projectChanged(event.payload.project)
@@ -75,8 +93,9 @@ export function App() {
         else useStore.getState().setExportOpen(true)
       }
     })
-  }, [init, setScreen, showError, toggleHelp])
+  }, [setScreen, showError, toggleHelp])
 
+  useEffect(() => afterFirstScreen(() => preloadWhenIdle(DEFERRED_CHUNKS)), [])
   useTheme()
   useKeyAction('help.toggle', () => toggleHelp())
   useKeyAction('nav.start', () => setScreen('start'))
@@ -151,23 +170,7 @@ export function App() {
         </div>
       )}
       <main className="screen">
-        {screen === 'settings' ? (
-          <SettingsScreen />
-        ) : !project || screen === 'start' ? (
-          <StartScreen />
-        ) : screen === 'data' ? (
-          <DataScreen />
-        ) : screen === 'label' ? (
-          <LabelScreen />
-        ) : screen === 'analyze' ? (
-          <AnalyzeScreen />
-        ) : screen === 'calibrate' ? (
-          <CalibrateScreen />
-        ) : screen === 'report' ? (
-          <ReportScreen />
-        ) : (
-          <JudgesScreen />
-        )}
+        <LazyBoundary key={screen}>{screenOf(screen, project !== null)}</LazyBoundary>
       </main>
       {dragging && (
         <div className="drop-hint" aria-hidden="true">
@@ -177,12 +180,52 @@ export function App() {
           {shell === 'electron' ? ', or a .assay project to open it' : ''}
         </div>
       )}
-      {exportOpen && project && <ExportDialog onClose={() => useStore.getState().setExportOpen(false)} />}
-      {mergeOpen && project && <MergeDialog onClose={() => useStore.getState().setMergeOpen(false)} />}
-      {helpOpen && <HelpOverlay onClose={() => toggleHelp(false)} />}
+      <LazyBoundary dialog>
+        {exportOpen && project && <ExportDialog onClose={() => useStore.getState().setExportOpen(false)} />}
+        {mergeOpen && project && <MergeDialog onClose={() => useStore.getState().setMergeOpen(false)} />}
+        {helpOpen && <HelpOverlay onClose={() => toggleHelp(false)} />}
+      </LazyBoundary>
     </div>
   )
 }
 
 /** The folder of a project file, as the header shows it beside a name another project shares. */
 const folderOf = (path: string): string => path.replace(/[\\/][^\\/]*$/, '') || path
+
+/** The screen shown: Start until a project is open (Settings needs none). */
+function screenOf(screen: Screen, hasProject: boolean) {
+  if (screen === 'settings') return <SettingsScreen />
+  if (!hasProject || screen === 'start') return <StartScreen />
+  if (screen === 'data') return <DataScreen />
+  if (screen === 'label') return <LabelScreen />
+  if (screen === 'analyze') return <AnalyzeScreen />
+  if (screen === 'calibrate') return <CalibrateScreen />
+  if (screen === 'report') return <ReportScreen />
+  return <JudgesScreen />
+}
+
+/**
+ * Runs `then` once the first screen is up: the project's first trace shown, or after two seconds
+ * whatever happened (the Start screen, an empty project); returns the cancel.
+ */
+function afterFirstScreen(then: () => void): () => void {
+  const up = (s: ReturnType<typeof useStore.getState>) => s.detail !== null
+  let done = false
+  const finish = () => {
+    if (done) return
+    done = true
+    unsubscribe()
+    clearTimeout(timer)
+    then()
+  }
+  const unsubscribe = useStore.subscribe((s) => {
+    if (up(s)) finish()
+  })
+  const timer = setTimeout(finish, 2000)
+  if (up(useStore.getState())) finish()
+  return () => {
+    done = true
+    unsubscribe()
+    clearTimeout(timer)
+  }
+}

@@ -412,6 +412,17 @@ function onKeyDown(event: KeyboardEvent): void {
     event.target.closest('button, a, [role=button], summary')
   )
     return
+  // A screen's code is still on its way: its keys wait for it instead of going to what is behind it.
+  if (holds > 0) {
+    if (byKey.has(name)) event.preventDefault()
+    held.push({ event, name })
+    return
+  }
+  dispatch(event, name)
+}
+
+/** Runs the handler a key is bound to now: the newest mounted one above the innermost modal. */
+function dispatch(event: KeyboardEvent, name: string): void {
   let best: { handler: Handler; order: number } | undefined
   const floor = modals.at(-1) ?? 0
   for (const id of byKey.get(name) ?? []) {
@@ -447,6 +458,33 @@ export function useKeyAction(id: ActionId, handler: Handler, enabled = true): vo
         (handlers.get(id) ?? []).filter((h) => h !== entry),
       )
   }, [id, enabled])
+}
+
+/** Loading screens or dialogs mounted now (see useHoldKeys), and the keys pressed meanwhile, in order. */
+let holds = 0
+const held: { event: KeyboardEvent; name: string }[] = []
+
+/**
+ * Holds the keys while a screen or dialog whose code loads on demand is not there yet (its
+ * Suspense fallback calls this): Alt+3 then 1 at once must label, not be lost or reach the screen
+ * before. When the last hold goes, the keys are replayed in order, after the new screen's own
+ * effects have attached its handlers (a microtask runs after React's effects pass).
+ */
+export function useHoldKeys(): void {
+  useEffect(() => {
+    holds++
+    return () => {
+      holds--
+      queueMicrotask(replayHeld)
+    }
+  }, [])
+}
+
+function replayHeld(): void {
+  while (holds === 0 && held.length > 0) {
+    const next = held.shift()
+    if (next) dispatch(next.event, next.name)
+  }
 }
 
 /** Open modal dialogs, innermost last, by their mount order. */

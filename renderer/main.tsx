@@ -2,11 +2,14 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import { installKeyboard } from './keyboard'
+import { useStore } from './store'
 import { applyTheme } from './theme'
 import '../shared/charts/charts.css'
 import '../shared/report/report.css'
 import './styles.css'
 
+// The first requests leave before React renders anything: the first trace waits for their answers.
+void useStore.getState().init()
 installKeyboard()
 applyTheme('system')
 const root = document.getElementById('root')

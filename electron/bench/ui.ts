@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
@@ -15,6 +15,7 @@ import type { BenchRow, BenchSuite } from './types'
  */
 declare const document: {
   querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null
+  querySelectorAll(selector: string): { length: number }
 }
 declare const window: { dispatchEvent(event: unknown): boolean }
 declare const KeyboardEvent: new (type: string, init: { key: string; code: string }) => unknown
@@ -61,7 +62,7 @@ async function labelingBench(page: Page, presses: number) {
       name: `label: keypress → next 5 KB trace painted, ${label} items (p95 of ${presses})`,
       value: quantile(times.next, 0.95),
       unit: 'ms',
-      target: { value: 16, better: 'lower' },
+      target: { value: 8, better: 'lower' },
       note: `median ${median(times.next).toFixed(1)} ms; ${times.misses} of ${presses} not prefetched`,
     },
     {
@@ -104,7 +105,8 @@ export const uiBench: BenchSuite = async ({ quick, log }) => {
     const presses = quick ? 50 : 200
     const times = await navigationTimes(page, presses)
     const labeling = await labelingBench(page, quick ? 50 : 200)
-    return [...labeling(label), ...loadRows(loads, label), ...navigationRows(times, presses)]
+    const huge = await hugeTraceTimes(page, services, quick ? 2 : 5)
+    return [...labeling(label), ...loadRows(loads, label), ...navigationRows(times, presses), ...hugeTraceRows(huge)]
   } finally {
     await browser.close()
     await server.close()
@@ -184,6 +186,117 @@ function navigationRows(times: { row: number[]; detail: number[] }, presses: num
       value: quantile(times.detail, 0.95),
       unit: 'ms',
       note: `median ${median(times.detail).toFixed(1)} ms; one HTTP round trip`,
+    },
+  ]
+}
+
+type Services = ReturnType<typeof createServices>
+
+/** ~5 KB of recipe-like Markdown: headings, a list with code and links, a table, a code block. */
+function markdown5k(i: number): string {
+  const parts = [`## Recipe ${String(i)}\n\n**Ingredients:**\n`]
+  for (let k = 0; k < 12; k++)
+    parts.push(
+      `- ${String(k + 1)} cup of *ingredient ${String(k)}* with \`code\` and [a link](https://example.com/${String(k)})\n`,
+    )
+  parts.push('\n| step | minutes |\n|---|--:|\n| prep | 10 |\n| cook | 20 |\n\n```python\nprint("hello")\n```\n\n')
+  let text = parts.join('')
+  while (text.length < 5000)
+    text += `${String(text.length)}. A longer paragraph sentence with **bold** and _emphasis_ that keeps going.\n`
+  return `${text.slice(0, 5000)}  `
+}
+
+/**
+ * A project of three items (a small one, a 1 MB chat of 200 Markdown messages, a 1 MB JSON tool
+ * result), opened in the page: `j` from one to the next, `rounds` times, to the first screenful
+ * of the chat (the rest is deferred), to all 200 messages, and to the JSON tree. These were timing
+ * budgets of the trace-view unit tests; measured here, in Chromium, they include the 1 MB round trip.
+ */
+async function hugeTraceTimes(page: Page, services: Services, rounds: number) {
+  const dir = join(tmpdir(), 'assay-bench')
+  const path = join(dir, 'huge-traces.assay')
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true })
+  const rows = Array.from({ length: 6000 }, (_, i) => ({ id: i, title: `Recipe number ${String(i)}`, tags: ['vegan'] }))
+  const lines = [
+    { id: 'small', messages: [{ role: 'user', content: 'Hi' }] },
+    {
+      id: 'chat-1mb',
+      messages: Array.from({ length: 200 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: markdown5k(i) })),
+    },
+    {
+      id: 'json-1mb',
+      messages: [{ role: 'tool', content: JSON.stringify({ results: rows, more: rows, again: rows }) }],
+    },
+  ]
+  const jsonl = join(dir, 'huge-traces.jsonl')
+  writeFileSync(jsonl, lines.map((line) => JSON.stringify(line)).join('\n'))
+  await services.handlers['project.create']({ path })
+  const detected = await services.handlers['import.detect']({ path: jsonl })
+  await services.handlers['import.run']({
+    path: jsonl,
+    format: detected.detected.format,
+    mapping: detected.mapping,
+    onError: 'abort',
+    duplicates: 'abort',
+    existing: 'join',
+    split: null,
+    offered: [],
+  })
+  await page.reload()
+  await page.getByTestId('item-view').waitFor()
+  return page.evaluate(async (n) => {
+    const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()))
+    const heading = () => document.querySelector('[data-testid=item-view] h2')?.textContent ?? null
+    const until = async (ok: () => boolean) => {
+      while (!ok()) await frame()
+    }
+    const press = (key: string) =>
+      window.dispatchEvent(new KeyboardEvent('keydown', { key, code: `Key${key.toUpperCase()}` }))
+    const first: number[] = []
+    const all: number[] = []
+    const json: number[] = []
+    for (let i = 0; i < n; i++) {
+      await until(() => heading() === 'small')
+      let t0 = performance.now()
+      press('j')
+      await until(() => heading() === 'chat-1mb')
+      first.push(performance.now() - t0)
+      await until(() => document.querySelectorAll('.bubble').length === 200)
+      all.push(performance.now() - t0)
+      t0 = performance.now()
+      press('j')
+      await until(() => heading() === 'json-1mb' && document.querySelectorAll('.json-view').length > 0)
+      json.push(performance.now() - t0)
+      press('k')
+      press('k')
+    }
+    return { first, all, json }
+  }, rounds)
+}
+
+function hugeTraceRows(times: { first: number[]; all: number[]; json: number[] }): BenchRow[] {
+  const note = 'median of each try; includes the 1 MB items.get round trip'
+  return [
+    {
+      name: `1 MB chat trace (200 × 5 KB Markdown): j → first messages shown (median of ${String(times.first.length)})`,
+      value: median(times.first),
+      unit: 'ms',
+      target: { value: 1000, better: 'lower' },
+      note,
+    },
+    {
+      name: '1 MB chat trace: j → all 200 messages rendered (median)',
+      value: median(times.all),
+      unit: 'ms',
+      target: { value: 2000, better: 'lower' },
+      note: 'the messages past the first 60 000 characters render in a deferred pass',
+    },
+    {
+      name: '1 MB JSON tool result: j → its tree shown (median)',
+      value: median(times.json),
+      unit: 'ms',
+      target: { value: 2000, better: 'lower' },
+      note,
     },
   ]
 }

@@ -38,6 +38,16 @@ export interface MarkdownProps {
  * answers often rely on them ("Serves 4\nTime: 20 min").
  */
 export function lexMarkdown(text: string): Token[] {
+  const known = lexed.get(text)
+  if (known) return known
+  const tokens = lex(text)
+  lexed.set(text, tokens)
+  const oldest = lexed.keys().next()
+  if (lexed.size > LEXED_KEPT && !oldest.done) lexed.delete(oldest.value)
+  return tokens
+}
+
+function lex(text: string): Token[] {
   try {
     return Lexer.lex(text, { gfm: true, breaks: true })
   } catch {
@@ -45,3 +55,10 @@ export function lexMarkdown(text: string): Token[] {
     return [{ type: 'paragraph', raw: text, text, tokens: [{ type: 'text', raw: text, text }] }]
   }
 }
+
+/**
+ * Texts tokenized lately, newest last (the tokens are only read, never changed): the Label screen
+ * tokenizes the next items' texts ahead (warmTrace), so a keypress renders them without lexing.
+ */
+const lexed = new Map<string, Token[]>()
+const LEXED_KEPT = 64

@@ -1,12 +1,15 @@
 import { memo, useEffect, useRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useKeyAction } from '../../keyboard'
+import { LazyBoundary, lazyComponent } from '../../lazy'
 import { isFiltered, rowAt, useStore } from '../../store'
 import { DataToolbar } from './DataToolbar'
 import { FilterBar } from './FilterBar'
-import { ImportWizard } from './ImportWizard'
 import { ItemsTable, ROW_HEIGHT } from './ItemsTable'
 import { ItemView } from './ItemView'
+
+/** The import wizard: a chunk of its own (the mapping forms are most of the Data screen's code). */
+export const ImportWizard = lazyComponent(() => import('./ImportWizard').then((m) => m.ImportWizard))
 
 /** Data: the items table with search and go-to-id, and the selected item beside it (or full size). */
 export function DataScreen() {
@@ -99,7 +102,11 @@ export function DataScreen() {
   useKeyAction('data.export', () => useStore.getState().setExportOpen(true), browsing)
 
   if (importing)
-    return <ImportWizard key={importPath ?? ''} initialPath={importPath} onClose={() => setImporting(false)} />
+    return (
+      <LazyBoundary>
+        <ImportWizard key={importPath ?? ''} initialPath={importPath} onClose={() => setImporting(false)} />
+      </LazyBoundary>
+    )
 
   return (
     <div className={expanded ? 'data expanded' : 'data'}>

@@ -1,7 +1,8 @@
-import { memo, useRef } from 'react'
+import { memo, useEffect, useRef } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { SessionView } from '../../../shared/domain'
 import { TraceView } from '../../components/trace/TraceView'
+import { warmTrace } from '../../components/trace/warm'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { ItemExtras } from './ItemExtras'
@@ -45,6 +46,20 @@ export function LabelingView({ session }: { session: SessionView }) {
   const unitStep =
     session.settings.step && detail ? detail.steps.findIndex((st) => st.name === session.settings.step) : -1
   const stepFocus = s.stepFocus ?? (unitStep >= 0 ? unitStep : null)
+
+  // While the reviewer reads this item, the next ones' Markdown is tokenized, when the page is idle.
+  useEffect(() => {
+    const ahead = [1, 2].flatMap((k) => {
+      const next = session.items.at(position + k)
+      const loaded = next ? s.details.get(next.id) : undefined
+      return loaded ? [loaded] : []
+    })
+    if (ahead.length === 0) return
+    const timer = setTimeout(() => {
+      for (const next of ahead) warmTrace(next)
+    }, 0)
+    return () => clearTimeout(timer)
+  }, [session.items, position, s.details])
 
   const saveNote = () => {
     note.current?.blur()

@@ -4,6 +4,7 @@ import type { ProjectInfo, RecentProject } from '../../../shared/domain'
 import type { RunView } from '../../../shared/judges'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../../shared/table-query'
 import { call, errorText, reportErrorsTo } from '../../api'
+import { PAGE_SIZE, type ItemsPage } from './items'
 import type { Store } from '../index'
 
 export type Screen = 'start' | 'data' | 'label' | 'analyze' | 'judges' | 'calibrate' | 'report' | 'settings'
@@ -44,7 +45,11 @@ export interface AppSlice {
   /** `test.revealed` events seen: lists that hid test verdicts refetch when it changes. */
   testReveals: number
   init: () => Promise<void>
-  setProject: (project: ProjectInfo | null) => void
+  /**
+   * Shows a project (or none). `opening` comes from `init`: the first page of rows, already asked
+   * for alongside the project, and the recent list, just fetched.
+   */
+  setProject: (project: ProjectInfo | null, opening?: { firstPage: Promise<ItemsPage | null> }) => void
   /** A `project.changed` event: the core opened, closed or refused a project. */
   projectChanged: (project: ProjectInfo | null) => void
   /** Runs an open/create call; resolves to whether it worked (the error banner says why not). */
@@ -101,19 +106,25 @@ const refreshRecent = (set: SetState) =>
 function projectActions(set: SetState, get: Get) {
   return {
     async init() {
+      // The project is asked for first and shown as soon as it is known; its first page of rows is
+      // asked for alongside, not after it: a round trip less before the first trace. Without a
+      // project open that request fails, quietly, and nothing waits for it.
+      const current = call('project.current', {})
+      const firstPage = call('items.list', { offset: 0, limit: PAGE_SIZE, filter: DEFAULT_FILTER, sort: DEFAULT_SORT })
+      const page = firstPage.catch(() => null)
       try {
-        const [info, project, recent] = await Promise.all([
-          call('app.info', {}),
-          call('project.current', {}),
-          call('project.recent', {}),
+        await Promise.all([
+          current.then((project) => get().setProject(project, { firstPage: page })),
+          call('app.info', {}).then((info) =>
+            set({ shell: info.shell, canPickFiles: info.canPickFiles, demoPath: info.demoPath }),
+          ),
+          call('project.recent', {}).then((recent) => set({ recent })),
         ])
-        set({ shell: info.shell, canPickFiles: info.canPickFiles, demoPath: info.demoPath, recent })
-        get().setProject(project)
       } catch (error) {
         set({ error: errorText(error) })
       }
     },
-    setProject(project: ProjectInfo | null) {
+    setProject(project: ProjectInfo | null, opening?: { firstPage: Promise<ItemsPage | null> }) {
       const changed = project?.path !== get().project?.path
       const screen = get().screen
       // Settings needs no project: no project (yet, or any more) leaves the user there.
@@ -126,10 +137,10 @@ function projectActions(set: SetState, get: Get) {
       // The first page and its trace come first; the filter bar's facets can wait for them.
       if (project && changed)
         void get()
-          .resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT })
+          .resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }, opening?.firstPage)
           .then(() => get().loadFacets())
       else if (project) get().loadFacets()
-      refreshRecent(set)
+      if (!opening) refreshRecent(set)
     },
     projectChanged(project: ProjectInfo | null) {
       set({ projectEvents: get().projectEvents + 1 })

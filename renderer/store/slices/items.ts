@@ -5,6 +5,9 @@ import { DEFAULT_FILTER, DEFAULT_SORT } from '../../../shared/table-query'
 import { call, errorText, request } from '../../api'
 import type { Store } from '../index'
 
+/** One answer of `items.list`: a page of rows and the count of all that match. */
+export type ItemsPage = Output<'items.list'>
+
 /** Rows per `items.list` page: the table loads pages around the cursor. */
 export const PAGE_SIZE = 100
 
@@ -24,8 +27,15 @@ export interface ItemsSlice {
   detail: ItemDetail | null
   /** Bumped on every reset, so answers to stale requests are ignored. */
   generation: number
-  /** Reloads the table from the top with a new search, filter or sort (the rest unchanged). */
-  resetItems: (search?: string, query?: { filter?: ItemFilter; sort?: ItemSort }) => Promise<void>
+  /**
+   * Reloads the table from the top with a new search, filter or sort (the rest unchanged);
+   * `asked` is that first page already requested (null when that request failed: asked again).
+   */
+  resetItems: (
+    search?: string,
+    query?: { filter?: ItemFilter; sort?: ItemSort },
+    asked?: Promise<ItemsPage | null>,
+  ) => Promise<void>
   loadFacets: () => void
   toggleSelected: (id: number) => void
   selectAllMatching: () => Promise<void>
@@ -65,12 +75,16 @@ const query = (s: Pick<ItemsSlice, 'search' | 'filter' | 'sort'>) => ({
 /** Loading pages of rows: from the top, around the cursor, or again in place. */
 function pageActions(set: SetState, get: Get) {
   return {
-    async resetItems(search = get().search, next: { filter?: ItemFilter; sort?: ItemSort } = {}) {
+    async resetItems(
+      search = get().search,
+      next: { filter?: ItemFilter; sort?: ItemSort } = {},
+      asked?: Promise<ItemsPage | null>,
+    ) {
       const generation = get().generation + 1
       const filter = next.filter ?? get().filter
       const sort = next.sort ?? get().sort
       set({ search, filter, sort, generation, pages: new Map(), cursor: 0, detail: null, expanded: false, total: 0 })
-      const first = await request('items.list', { offset: 0, limit: PAGE_SIZE, ...query(get()) })
+      const first = (await asked) ?? (await request('items.list', { offset: 0, limit: PAGE_SIZE, ...query(get()) }))
       if (!first || get().generation !== generation) return
       set({ total: first.total, pages: new Map([[0, first.rows]]) })
       get().moveCursor(0)

@@ -12,28 +12,46 @@ const PREFETCH_AHEAD = 4
 /** The most item details kept: the items around the cursor are all a session needs. */
 const DETAILS_KEPT = 60
 
-/** Loads the details of the items around the cursor that are neither loaded nor on their way. */
+/**
+ * Loads the details of the items around the cursor that are neither loaded nor on their way.
+ * The item under the cursor is asked for at once; the ones ahead are asked for in a task of their
+ * own, after the keypress that moved the cursor has been rendered: starting a request costs the
+ * page a few milliseconds (more under load), which the next trace's paint need not wait for.
+ */
 export function prefetch(set: SetState, get: Get): void {
-  const { session, position, details } = get()
-  if (!session) return
-  for (let i = Math.max(0, position - 1); i <= position + PREFETCH_AHEAD; i++) {
-    const id = session.items.at(i)?.id
-    if (id === undefined || details.has(id) || get().prefetching.has(id)) continue
-    set({ prefetching: new Set(get().prefetching).add(id) })
-    const done = () => {
-      const prefetching = new Set(get().prefetching)
-      prefetching.delete(id)
-      set({ prefetching })
+  const current = get().session?.items.at(get().position)?.id
+  if (current !== undefined) load(set, get, [current])
+  setTimeout(() => {
+    const { session, position } = get()
+    if (!session) return
+    const around: number[] = []
+    for (let i = Math.max(0, position - 1); i <= position + PREFETCH_AHEAD; i++) {
+      const id = session.items.at(i)?.id
+      if (id !== undefined) around.push(id)
     }
+    load(set, get, around)
+  }, 0)
+}
+
+/** Fetches the details of `ids` not yet loaded or on their way, marking them as on their way in one update. */
+function load(set: SetState, get: Get, ids: number[]): void {
+  const { details, prefetching } = get()
+  const missing = ids.filter((id) => !details.has(id) && !prefetching.has(id))
+  if (missing.length === 0) return
+  set({ prefetching: new Set([...prefetching, ...missing]) })
+  for (const id of missing)
     void request('items.get', { id }).then((detail) => {
-      done()
-      if (!detail) return
+      const rest = new Set(get().prefetching)
+      rest.delete(id)
+      if (!detail) {
+        set({ prefetching: rest })
+        return
+      }
       const next = new Map(get().details).set(id, detail)
       const oldest = next.keys().next()
       if (next.size > DETAILS_KEPT && !oldest.done) next.delete(oldest.value)
-      set({ details: next })
+      set({ prefetching: rest, details: next })
     })
-  }
 }
 
 /** A note typed for an item that already has a verdict is saved when the user moves on. */

@@ -22,11 +22,16 @@ function merge(set: SetState, get: Get, sessionId: number, item: SessionItem, qu
 
 /** Counts a save in flight for an item (+1 when sent, -1 when answered). */
 function bump(set: SetState, get: Get, itemId: number, delta: number): void {
+  set({ saving: bumped(get, itemId, delta) })
+}
+
+/** The saves in flight with one more (or one fewer) for an item. */
+function bumped(get: Get, itemId: number, delta: number): Map<number, number> {
   const saving = new Map(get().saving)
   const n = (saving.get(itemId) ?? 0) + delta
   if (n > 0) saving.set(itemId, n)
   else saving.delete(itemId)
-  set({ saving })
+  return saving
 }
 
 /** Runs a write after the writes sent before it (see `LabelSlice.writes`). */
@@ -36,15 +41,32 @@ function inOrder<T>(set: SetState, get: Get, write: () => Promise<T>): Promise<T
   return run
 }
 
-/** Moves on at once after a verdict key; the item shows as labeled when the save has committed. */
-function advancePast(set: SetState, get: Get, verdict: LabelState['verdict'], item: SessionItem): void {
+/**
+ * Moves on at once after a verdict key, in the one store update of the keypress (with `saving`,
+ * the save just counted); the item shows as labeled when the save has committed.
+ */
+function advancePast(
+  set: SetState,
+  get: Get,
+  verdict: LabelState['verdict'],
+  item: SessionItem,
+  saving: Map<number, number>,
+): void {
   const { session, position } = get()
-  if (!session) return
+  if (!session) {
+    set({ saving })
+    return
+  }
   if (verdict === 'defer') {
-    set({ queueChanges: get().queueChanges + 1 })
     const items = [...session.items.filter((i) => i.id !== item.id), item]
-    set({ session: { ...session, items }, tagMode: false, stepFocus: null })
-  } else set({ position: position + 1, tagMode: false, stepFocus: null })
+    set({
+      saving,
+      queueChanges: get().queueChanges + 1,
+      session: { ...session, items },
+      tagMode: false,
+      stepFocus: null,
+    })
+  } else set({ saving, position: position + 1, tagMode: false, stepFocus: null })
   prefetch(set, get)
 }
 
@@ -58,8 +80,9 @@ export function labelWriteActions(set: SetState, get: Get) {
       const note = drafts.get(item.id) ?? item.label?.note ?? ''
       const firstFailingStep =
         options.firstFailingStep !== undefined ? options.firstFailingStep : (item.label?.firstFailingStep ?? null)
-      bump(set, get, item.id, 1)
-      if (options.advance ?? true) advancePast(set, get, verdict, item)
+      const saving = bumped(get, item.id, 1)
+      if (options.advance ?? true) advancePast(set, get, verdict, item, saving)
+      else set({ saving })
       const queueAt = get().queueChanges
       try {
         const saved = await inOrder(set, get, () =>

@@ -267,7 +267,9 @@ describe('TraceView, pipelines and text items', () => {
   })
 })
 
-describe('performance', () => {
+// How long these take is measured by `assay bench --only ui` (rows "1 MB chat trace …" and
+// "1 MB JSON tool result …"), in Chromium; here only what they render is checked.
+describe('huge traces', () => {
   /** ~5 KB of recipe-like Markdown: headings, lists, a table, code, links. */
   function markdown5k(i: number): string {
     const parts = [`## Recipe ${i}\n\n**Ingredients:**\n`]
@@ -280,7 +282,7 @@ describe('performance', () => {
     return s.slice(0, 5000)
   }
 
-  it('renders a 1 MB trace (200 messages × 5 KB of Markdown) well under a second', () => {
+  it('renders a 1 MB trace (200 messages × 5 KB of Markdown), each message cut', () => {
     const messages: ChatMessage[] = Array.from({ length: 200 }, (_, i) => ({
       role: i % 2 ? 'assistant' : 'user',
       content: markdown5k(i),
@@ -289,16 +291,9 @@ describe('performance', () => {
     expect(bytes).toBe(1_000_000)
     const full = (ms: ChatMessage[]) =>
       renderToStaticMarkup(createElement(TraceView, { item: item({ messages: ms }), firstPaintChars: Infinity }))
-    full(messages.slice(0, 20).map((m) => ({ ...m, content: `${m.content} ` }))) // warm-up (JIT), on other texts: nothing memoized
-    const t0 = performance.now()
     const out = full(messages)
-    const ms = performance.now() - t0
-    console.log(
-      `[perf] 1 MB chat trace, all 200 messages (each cut to ~4 000 chars): ${ms.toFixed(0)} ms, ${(out.length / 1e6).toFixed(2)} MB of HTML`,
-    )
     expect(count(out, 'class="bubble ')).toBe(200)
     expect(out).toContain('Show all (')
-    expect(ms).toBeLessThan(2000)
   })
 
   it('paints the first 60 000 characters of a huge trace at once and defers the rest', () => {
@@ -306,13 +301,9 @@ describe('performance', () => {
       role: i % 2 ? 'assistant' : 'user',
       content: markdown5k(i) + '  ',
     }))
-    const t0 = performance.now()
     const out = render(item({ messages }))
-    const ms = performance.now() - t0
-    console.log(`[perf] 1 MB chat trace, first paint (11 messages, the rest deferred): ${ms.toFixed(0)} ms`)
     expect(count(out, 'class="bubble ')).toBe(11) // 11 × 5 002 chars fit in 60 000
     expect(out).toContain('Rendering 189 more messages…')
-    expect(ms).toBeLessThan(1000)
     const small = render(item({ messages: messages.slice(0, 11) }))
     expect(count(small, 'class="bubble ')).toBe(11) // an ordinary trace renders whole in one pass
     expect(small).not.toContain('more messages…')
@@ -320,14 +311,10 @@ describe('performance', () => {
 
   it('renders the same 1 MB of Markdown uncut', () => {
     const texts = Array.from({ length: 200 }, (_, i) => markdown5k(i) + ' ') // distinct from the memoized ones
-    const t0 = performance.now()
     const out = renderToStaticMarkup(
       createElement('div', null, ...texts.map((text, i) => createElement(Markdown, { key: i, text }))),
     )
-    const ms = performance.now() - t0
-    console.log(`[perf] 1 MB of Markdown, 200 messages uncut (as after "Show all" on every one): ${ms.toFixed(0)} ms`)
     expect(count(out, '<h4 class="md-h md-h2">')).toBe(200)
-    expect(ms).toBeLessThan(2000)
   })
 
   it('renders a 1 MB JSON tool result lazily', () => {
@@ -341,13 +328,7 @@ describe('performance', () => {
     expect(content.length).toBeGreaterThan(500_000)
     const big = JSON.stringify({ results: rows, more: rows })
     expect(big.length).toBeGreaterThan(1_000_000)
-    const t0 = performance.now()
     const out = render(item({ messages: [{ role: 'tool', content: big }] }))
-    const ms = performance.now() - t0
-    console.log(
-      `[perf] ${(big.length / 1e6).toFixed(2)} MB JSON tool result: ${ms.toFixed(0)} ms, ${(out.length / 1e3).toFixed(0)} KB of HTML`,
-    )
     expect(out).toContain('Show 100 more (5,900 not shown)')
-    expect(ms).toBeLessThan(2000)
   })
 })
