@@ -3,7 +3,7 @@
  * UTF-8, and are pushed as text into a format's push parser. Memory stays flat because a parser
  * only holds the record it is in the middle of.
  */
-import { createReadStream } from 'node:fs'
+import { open } from 'node:fs/promises'
 import type { ReadOptions, ReadResult } from '../types'
 
 /**
@@ -68,13 +68,19 @@ export async function* readFileBatches(
 ): AsyncGenerator<ReadResult[]> {
   const { signal, onProgress, onNote } = options
   if (signal?.aborted) return
-  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES })
+  const file = await open(path, 'r')
+  // One buffer, read into again and again: a stream's new 64 KB Buffer per read lives outside
+  // the JS heap until a full GC frees it, which on a 1 000 000-row import was tens of MB of RSS.
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
   const utf8 = new Utf8Chunks()
   let bytes = 0
   let first = true
   try {
-    for await (const raw of stream as AsyncIterable<Buffer>) {
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null)
+      if (bytesRead === 0) break
       if (signal?.aborted) return
+      const raw = buffer.subarray(0, bytesRead)
       const decoded = utf8.decode(raw)
       let text = decoded.text
       if (first && text.length > 0) {
@@ -98,7 +104,7 @@ export async function* readFileBatches(
     }
     yield* upToFatal(parser.finish())
   } finally {
-    stream.destroy()
+    await file.close()
   }
 }
 
@@ -152,7 +158,8 @@ export class Utf8Chunks {
       this.carry = null
     }
     const keep = incompleteTail(bytes)
-    if (keep > 0) this.carry = bytes.slice(bytes.length - keep)
+    // A copy (`Buffer#slice` would be a view): the reader reads its next chunk into the same buffer.
+    if (keep > 0) this.carry = Uint8Array.from(bytes.subarray(bytes.length - keep))
     const body = keep > 0 ? bytes.subarray(0, bytes.length - keep) : bytes
     try {
       return { text: this.decoder.decode(body) }
