@@ -146,14 +146,25 @@ export class ImportSplits {
     return [...warnings, ...this.recordMoves()]
   }
 
-  /** The splits of a criterion's first labels: `placeClass` on each class, as `assign` would read them back. */
+  /**
+   * The splits of a criterion's first labels: `placeClass` on each class, as `assign` would read
+   * them back. Its items go to `placeClass` already in rank order (its own sort then only checks
+   * them: sorting 200 000 ranks with a comparator took a tenth of the import), and the splits are
+   * written in item order, as the table's key runs.
+   */
   private placeFirst(first: FirstLabels): void {
     const ratios = this.repos.splits.ratios(first.criterionId)
+    const all = Uint32Array.from(first.items.keys())
     for (const pass of [true, false]) {
-      const of = first.items.flatMap((itemId, i) => (first.pass[i] === pass ? [{ itemId, rank: first.ranks[i] }] : []))
-      placeClass({ train: 0, dev: 0, test: 0 }, of, ratios).forEach((split, i) =>
-        this.write.placeSplit(first.criterionId, of[i].itemId, split, first.seed),
-      )
+      const ofClass = all.filter((i) => first.pass[i] === pass)
+      const ranked = byRank(first.ranks, ofClass)
+      const of = Array.from(ranked, (i) => ({ itemId: first.items[i], rank: first.ranks[i] }))
+      const splitOf = new Array<SplitName | undefined>(first.items.length)
+      placeClass({ train: 0, dev: 0, test: 0 }, of, ratios).forEach((split, k) => (splitOf[ranked[k]] = split))
+      for (const i of ofClass) {
+        const split = splitOf[i]
+        if (split) this.write.placeSplit(first.criterionId, first.items[i], split, first.seed)
+      }
     }
   }
 
@@ -207,4 +218,21 @@ export class ImportSplits {
     }
     return warnings
   }
+}
+
+/**
+ * `indices` in ascending order of their `ranks` (32-bit), ties in the order given: a stable
+ * radix sort, 16 bits a pass.
+ */
+function byRank(ranks: readonly number[], indices: Uint32Array): Uint32Array {
+  let from: Uint32Array = indices
+  let to: Uint32Array = new Uint32Array(indices.length)
+  for (const shift of [0, 16]) {
+    const start = new Uint32Array(65537)
+    for (const i of from) start[((ranks[i] >>> shift) & 0xffff) + 1]++
+    for (let b = 1; b <= 65536; b++) start[b] += start[b - 1]
+    for (const i of from) to[start[(ranks[i] >>> shift) & 0xffff]++] = i
+    ;[from, to] = [to, from]
+  }
+  return from
 }
