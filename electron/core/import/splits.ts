@@ -154,11 +154,12 @@ export class ImportSplits {
    */
   private placeFirst(first: FirstLabels): void {
     const ratios = this.repos.splits.ratios(first.criterionId)
-    const all = Uint32Array.from(first.items.keys())
     for (const pass of [true, false]) {
-      const ofClass = all.filter((i) => first.pass[i] === pass)
-      const ranked = byRank(first.ranks, ofClass)
-      const of = Array.from(ranked, (i) => ({ itemId: first.items[i], rank: first.ranks[i] }))
+      const ofClass: number[] = []
+      for (let i = 0; i < first.items.length; i++) if (first.pass[i] === pass) ofClass.push(i)
+      const ranked = byRank(first.ranks, Uint32Array.from(ofClass))
+      const of = new Array<{ itemId: number; rank: number }>(ranked.length)
+      for (let k = 0; k < ranked.length; k++) of[k] = { itemId: first.items[ranked[k]], rank: first.ranks[ranked[k]] }
       const splitOf = new Array<SplitName | undefined>(first.items.length)
       placeClass({ train: 0, dev: 0, test: 0 }, of, ratios).forEach((split, k) => (splitOf[ranked[k]] = split))
       for (const i of ofClass) {
@@ -222,7 +223,7 @@ export class ImportSplits {
 
 /**
  * `indices` in ascending order of their `ranks` (32-bit), ties in the order given: a stable
- * radix sort, 16 bits a pass.
+ * radix sort, 16 bits a pass, that uses `indices` as scratch space (pass a copy).
  */
 function byRank(ranks: readonly number[], indices: Uint32Array): Uint32Array {
   let from: Uint32Array = indices
