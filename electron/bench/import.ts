@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process'
 import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { EMPTY_MAPPING, type Mapping } from '../../shared/import'
 import { createRng } from '../../shared/stats/rng'
@@ -66,11 +68,11 @@ export const importBench: BenchSuite = async ({ quick, log }) => {
   const big = quick ? 20_000 : 200_000
   const small = big / 4
   const rows: BenchRow[] = []
-  // DESIGN §6's bar (≥ 100 000 rows/s) is for a file of traces. The same file with its label
-  // column writes two records a row (an item and a label), so it is measured without that bar.
+  // DESIGN §6's bar (≥ 150 000 rows/s) holds with or without a label column.
+  const bar = { value: 150_000, better: 'higher' as const }
   const variants = [
-    { name: 'traces', mapping: TRACES, target: { value: 100_000, better: 'higher' as const } },
-    { name: 'traces + a label column', mapping: MAPPING, target: undefined },
+    { name: 'traces', mapping: TRACES, target: bar },
+    { name: 'traces + a label column', mapping: MAPPING, target: bar },
   ]
   for (const format of ['csv', 'jsonl', 'parquet'] as const) {
     // Parquet: the trace file only, against no bar (DESIGN §6's is for text files), to keep the bench short.
@@ -106,7 +108,78 @@ export const importBench: BenchSuite = async ({ quick, log }) => {
       }
     }
   }
+  rows.push(...(await cliImportRows(quick, log)))
   return rows
+}
+
+/** Runs of the whole-process import: each takes seconds, and a median of three steadies the machine's noise. */
+const CLI_RUNS = 3
+
+/**
+ * DESIGN §6's 1 000 000-row bar, measured as a user meets it: `assay import NEW.assay FILE` in a
+ * process of its own (start-up, detection, the import and the checkpoint included), its wall time
+ * and its peak RSS. The peak is the child's own `getrusage` high-water mark (`maxRSS`), printed
+ * as it exits, so that nothing the bench itself holds is counted and no sample is missed.
+ */
+async function cliImportRows(quick: boolean, log: (line: string) => void): Promise<BenchRow[]> {
+  const n = quick ? 100_000 : 1_000_000
+  const file = await traceFile('jsonl', n)
+  const runs: { ms: number; mb: number }[] = []
+  for (let i = 0; i < (quick ? 1 : CLI_RUNS); i++) {
+    const run = await cliImport(file, n)
+    runs.push(run)
+    log(`CLI import of ${n} JSONL rows: ${Math.round(run.ms)} ms, peak RSS ${run.mb.toFixed(0)} MB`)
+  }
+  const size = n.toLocaleString('en-US')
+  const list = (values: number[]) => values.map((v) => Math.round(v).toLocaleString('en-US')).join(' / ')
+  // The bars are for a million rows; a quick run's 100 000 is a smoke test of the same path.
+  const bar = (value: number) => (quick ? undefined : { value, better: 'lower' as const })
+  return [
+    {
+      name: `assay import of a ${size}-row JSONL (traces, a new project): wall time (median of ${runs.length})`,
+      value: Math.round(median(runs.map((r) => r.ms))),
+      unit: 'ms',
+      target: bar(7000),
+      note: `runs ${list(runs.map((r) => r.ms))}; a child process, start-up included`,
+    },
+    {
+      name: `assay import of a ${size}-row JSONL: peak RSS of the process (median of ${runs.length})`,
+      value: Math.round(median(runs.map((r) => r.mb))),
+      unit: 'MB',
+      target: bar(200),
+      note: `runs ${list(runs.map((r) => r.mb))}; the child's getrusage maxRSS`,
+    },
+  ]
+}
+
+/** `node bin/assay.mjs import NEW FILE` with the trace mapping: its wall time and peak RSS. */
+async function cliImport(file: string, n: number): Promise<{ ms: number; mb: number }> {
+  // The bench runs from the CLI bundle (out/cli/assay.mjs); bin/assay.mjs is the command users run.
+  const bin = fileURLToPath(new URL('../../bin/assay.mjs', import.meta.url))
+  const project = join(tmpdir(), 'assay-bench', `cli-import-${n}.assay`)
+  removeProject(project)
+  // bin/assay.mjs reads process.argv from its third entry on: `-e` leaves only node's, so `bin` fills the second.
+  const report = `process.on('exit', () => process.stderr.write('maxRSS ' + process.resourceUsage().maxRSS + '\\n'))`
+  const args = ['--input-type=module', '-e', `${report}; await import(process.argv[1])`, bin]
+  const map = ['--map', 'id=id', '--map', 'input=query', '--map', 'output=response', '--map', 'label=']
+  const started = performance.now()
+  const child = spawn(process.execPath, [...args, 'import', project, file, ...map, '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  const [code] = (await once(child, 'close')) as [number | null]
+  const ms = performance.now() - started
+  removeProject(project)
+  const kb = /maxRSS (\d+)/.exec(stderr)?.[1]
+  const imported = code === 0 ? (JSON.parse(stdout) as { imported?: number }).imported : undefined
+  if (imported !== n || kb === undefined)
+    throw new Error(
+      `bench CLI import of ${file} failed (exit ${code}): ${stderr.slice(0, 500)} ${stdout.slice(0, 500)}`,
+    )
+  return { ms, mb: Number(kb) / 1024 }
 }
 
 /** One import of `file` into a new project: its time and the peak growth of the process's RSS. */

@@ -81,6 +81,7 @@ export class ImportRun {
     this.lookup = !this.joinOnly && (request.existing ?? 'join') === 'join' && !idsGenerated && this.write.hasItems()
     const dataset = this.joinOnly ? null : (request.datasetName ?? source)
     this.datasetId = dataset === null ? null : this.write.dataset(dataset, request.file, request.format, m)
+    if (this.datasetId !== null) this.write.startBulk()
     this.targets = verdictTargets(this.write, m, source)
     this.splits = new ImportSplits(db, repos, this.write, request, at)
     this.counts = newCounts(m)

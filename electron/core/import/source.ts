@@ -22,8 +22,11 @@ export interface SourceRequest {
   mapping: Mapping
 }
 
-/** Events per step of `mappedEvents`: stepping an async generator once a row costs about as much as mapping the row. */
-const EVENTS_PER_STEP = 1000
+/**
+ * Events per step of `mappedEvents`: stepping an async generator once a row costs about as much
+ * as mapping the row, and a smaller step keeps fewer rows alive (see `CHUNK_BYTES`).
+ */
+const EVENTS_PER_STEP = 250
 
 /**
  * Reads and maps a file, in file order, up to `EVENTS_PER_STEP` events at a time. (Parsing in a

@@ -205,7 +205,8 @@ describe('CSV reader', () => {
     expect(records(all)).toHaveLength(60_000)
     expect(seen.length).toBeGreaterThanOrEqual(2)
     expect(seen[seen.length - 1]).toBe(Buffer.byteLength(`n,z\n${body}\n`))
-    for (let i = 1; i < seen.length; i++) expect(seen[i] - seen[i - 1]).toBeGreaterThanOrEqual(64 * 1024)
+    // A chunk at a time (the last one may be shorter), not a row at a time.
+    for (let i = 1; i < seen.length - 1; i++) expect(seen[i] - seen[i - 1]).toBeGreaterThanOrEqual(64 * 1024)
 
     const controller = new AbortController()
     let count = 0

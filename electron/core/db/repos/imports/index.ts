@@ -4,6 +4,7 @@
  * statement, so a 200 000-row file costs a few thousand statements and nothing else.
  */
 import type { Db } from '../../open'
+import { bulkLoad } from './bulk'
 import { datasetWriter, joinedItemWriter, joinedRows, newItemWriter } from './items'
 import { criterionCache, labelWriter, splitWriter } from './labels'
 import { verdictWriter, versionPlanner } from './verdicts'
@@ -27,8 +28,9 @@ export function importWriter(db: Db, at: string) {
   const splits = splitWriter(db, at, criterion, flushRows)
   const versions = versionPlanner(db, at, criterion)
   const verdicts = verdictWriter(db, at, versions.make, flushRows)
+  const bulk = bulkLoad(db)
   return {
-    ...newItemWriter(db, at),
+    ...newItemWriter(db, at, bulk),
     ...joinedItemWriter(db),
     ...joinedRows(db),
     ...datasetWriter(db, at),
@@ -49,9 +51,15 @@ export function importWriter(db: Db, at: string) {
     verdict: verdicts.verdict,
     /** Writes the rows still waiting. */
     flush: flushRows,
-    /** Writes the rows still waiting, then fills in the counts of every run this import created. */
+    /**
+     * Into a project with no items: drops the unique index on ids for this transaction (see
+     * bulk.ts); `finish()` makes it again.
+     */
+    startBulk: bulk.start,
+    /** Writes the rows still waiting, makes a dropped index again, and counts every run this import created. */
     finish(): void {
       flushRows()
+      bulk.end()
       verdicts.finishRuns()
     },
   }

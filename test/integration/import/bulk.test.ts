@@ -1,0 +1,131 @@
+import Database from 'better-sqlite3'
+import { spawn } from 'node:child_process'
+import { createWriteStream, writeFileSync } from 'node:fs'
+import { once } from 'node:events'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { EMPTY_MAPPING, type DuplicatePolicy, type Mapping } from '../../../shared/import'
+import { openProject } from '../../../electron/core/db/open'
+import { runImport } from '../../../electron/core/import/run'
+import { repoRoot, tempDir } from '../../helpers/paths'
+
+const MAPPING: Mapping = {
+  ...EMPTY_MAPPING,
+  id: 'id',
+  input: 'q',
+  output: 'a',
+  labels: [{ field: 'label', criterion: 'Overall', note: null, annotator: 'me' }],
+}
+
+/** The unique index on ids, as migration 0001 makes it. */
+const UNIQUE_IDS = "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'items_external_id'"
+
+// An import into a project with no items drops the unique index on ids for its transaction and
+// makes it again before the commit (bulk.ts): these check that nothing a user sees changes.
+describe('bulk import into a new project', () => {
+  let tmp: ReturnType<typeof tempDir>
+  beforeEach(() => {
+    tmp = tempDir('assay-bulk-')
+  })
+  afterEach(() => tmp.cleanup())
+
+  const newProject = (name: string) => {
+    const path = tmp.file(name)
+    openProject(path, { mode: 'create' }).db.close()
+    return path
+  }
+  const query = <T>(project: string, sql: string) => {
+    const db = new Database(project, { readonly: true })
+    try {
+      return db.prepare(sql).all() as T[]
+    } finally {
+      db.close()
+    }
+  }
+  const stored = (project: string, dataset: string) =>
+    query(
+      project,
+      `SELECT i.external_id AS id, i.input, group_concat(l.verdict, '+') AS labels FROM items i JOIN datasets d ON d.id = i.dataset_id
+       LEFT JOIN labels l ON l.item_id = i.id WHERE d.name = '${dataset}' GROUP BY i.id ORDER BY i.id`,
+    )
+
+  it('writes what an import into a project with items writes, under every duplicate policy, and keeps the index', async () => {
+    // 450 rows: row 50 repeats in row 320 (a later batch), row 7 twice in one batch; row 130 is ragged.
+    const file = tmp.file('many.csv')
+    const idOf = (i: number) => (i === 320 ? 'r50' : i === 9 ? 'r7' : `r${i}`)
+    const rows = Array.from({ length: 450 }, (_, i) =>
+      i === 130 ? 'ragged' : `${idOf(i)},question ${i},answer ${i},${i % 3 === 0 ? 'FAIL' : 'PASS'}`,
+    )
+    writeFileSync(file, `id,q,a,label\n${rows.join('\n')}\n`)
+    // The oracle: the same file into a project that has an item already (no bulk load there).
+    const withItem = newProject('with-item.assay')
+    const seed = tmp.file('seed.csv')
+    writeFileSync(seed, 'id,q,a\nother,x,y\n')
+    const seeded = {
+      file: seed,
+      format: 'csv' as const,
+      mapping: { ...MAPPING, labels: [] },
+      onError: 'abort' as const,
+    }
+    expect((await runImport(withItem, { ...seeded, duplicates: 'abort' })).committed).toBe(true)
+
+    for (const duplicates of ['abort', 'skip', 'replace', 'keep-both'] as DuplicatePolicy[]) {
+      const fresh = newProject(`${duplicates}.assay`)
+      const request = {
+        file,
+        format: 'csv' as const,
+        mapping: MAPPING,
+        onError: 'skip' as const,
+        duplicates,
+        datasetName: duplicates,
+      }
+      const bulk = await runImport(fresh, request)
+      const oracle = await runImport(withItem, { ...request, existing: 'copy' })
+      expect({ ...bulk, datasetId: null }).toEqual({ ...oracle, datasetId: null })
+      expect(stored(fresh, duplicates)).toEqual(stored(withItem, duplicates))
+      expect(query(fresh, UNIQUE_IDS)).toEqual(query(withItem, UNIQUE_IDS))
+      expect(query(fresh, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }])
+      if (duplicates === 'abort') {
+        expect(bulk).toMatchObject({ committed: false, duplicates: { count: 2, ids: ['r7', 'r50'] } })
+        expect(bulk.errors.map((e) => e.message).join('\n')).toContain('duplicate id "r50" (first on line 52)')
+      } else expect(bulk.committed).toBe(true)
+    }
+    // Made again from the rows, the index still refuses a repeated id in the dataset.
+    const db = new Database(tmp.file('skip.assay'))
+    expect(() =>
+      db
+        .prepare(
+          'INSERT INTO items (dataset_id, external_id, kind, created_at) SELECT dataset_id, external_id, kind, created_at FROM items LIMIT 1',
+        )
+        .run(),
+    ).toThrow(/UNIQUE/)
+    db.close()
+  })
+
+  it('leaves the index in place when the process is killed mid-import', async () => {
+    const project = newProject('killed.assay')
+    const file = tmp.file('big.jsonl')
+    const out = createWriteStream(file)
+    for (let i = 0; i < 300_000; i++) out.write(`${JSON.stringify({ id: `r${i}`, q: `question ${i}`, a: 'answer' })}\n`)
+    out.end()
+    await once(out, 'finish')
+    const args = ['import', project, file, '--map', 'id=id', '--map', 'input=q', '--map', 'output=a', '--progress']
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    const lines = createInterface({ input: child.stderr })
+    await new Promise<void>((resolve, reject) => {
+      lines.on('line', (line) => {
+        if (Number(/^([\d,]+) rows read/.exec(line)?.[1]?.replace(/,/g, '')) >= 100_000) resolve()
+      })
+      child.once('exit', () => reject(new Error('the import ended before it was killed')))
+    })
+    child.kill('SIGKILL')
+    await once(child, 'exit')
+    const opened = openProject(project, { mode: 'open' }) // integrity check included
+    expect(opened.db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(0)
+    expect(opened.db.prepare(UNIQUE_IDS).pluck().get()).toContain('CREATE UNIQUE INDEX')
+    opened.db.close()
+  })
+})
