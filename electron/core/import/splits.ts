@@ -9,9 +9,8 @@ import type { Mapping, SplitName } from '../../../shared/import'
 import type { Db } from '../db/open'
 import type { Repos } from '../db/repos'
 import { storedLabel, type importWriter } from '../db/repos/imports'
-import { assign, placeClass } from '../judge/splits'
+import { assign, placeClass, splitRank } from '../judge/splits'
 import type { MappedLabel } from './mapping/row'
-import { importSplitRank } from './split-rank'
 
 /** Moves listed per criterion in the events. */
 const MAX_LISTED = 100
@@ -76,7 +75,7 @@ export class ImportSplits {
     const verdict = storedLabel(label.verdict)
     if (!first || verdict === 'defer') return
     first.items.push(itemId)
-    first.ranks.push(importSplitRank(first.seed, first.criterionId, externalId))
+    first.ranks.push(splitRank(first.seed, first.criterionId, externalId))
     first.pass.push(verdict === 'pass')
   }
 
