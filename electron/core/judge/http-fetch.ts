@@ -52,7 +52,8 @@ function send(url: URL, init: RequestInit, body: string | null, agent: HttpAgent
       return
     }
     const headers: Record<string, string> = {}
-    new Headers(init.headers).forEach((value, name) => {
+    const given = init.headers instanceof Headers ? init.headers : new Headers(init.headers)
+    given.forEach((value, name) => {
       headers[name] = value
     })
     if (body !== null) headers['content-length'] = String(Buffer.byteLength(body))
@@ -66,8 +67,8 @@ function send(url: URL, init: RequestInit, body: string | null, agent: HttpAgent
       if (settled) return
       settled = true
       signal?.removeEventListener('abort', onAbort)
-      if (outcome instanceof Response) resolve(outcome)
-      else reject(outcome)
+      if (outcome instanceof Error) reject(outcome)
+      else resolve(outcome)
     }
     const onAbort = () => {
       request.destroy()
@@ -83,7 +84,7 @@ function send(url: URL, init: RequestInit, body: string | null, agent: HttpAgent
         if (!res.complete) finish(new TypeError('terminated'))
       })
       res.on('end', () => {
-        responseOf(res, Buffer.concat(chunks)).then(
+        responseOf(res, Buffer.concat(chunks), url.href).then(
           (response) => finish(response),
           (error: unknown) => finish(new TypeError('fetch failed', { cause: error })),
         )
@@ -94,8 +95,9 @@ function send(url: URL, init: RequestInit, body: string | null, agent: HttpAgent
 }
 
 /** The `Response` of a message read whole, its body decoded as `fetch` decodes it. */
-async function responseOf(res: IncomingMessage, raw: Buffer): Promise<Response> {
+async function responseOf(res: IncomingMessage, raw: Buffer, url: string): Promise<Response> {
   const status = res.statusCode ?? 0
+  if (status < 200 || status > 599) throw new RangeError(`status ${status} is not a final HTTP status`)
   const headers = new Headers()
   const h = res.rawHeaders
   for (let i = 0; i + 1 < h.length; i += 2) headers.append(h[i], h[i + 1])
@@ -103,7 +105,77 @@ async function responseOf(res: IncomingMessage, raw: Buffer): Promise<Response> 
   // A coding `fetch` does not know is passed on as it came, as `fetch` does.
   const decode = DECODE[encoding]
   const bytes = decode && raw.length > 0 ? await decode(raw) : raw
-  return new Response(NULL_BODY.has(status) ? null : bytes, { status, statusText: res.statusMessage ?? '', headers })
+  return new BufferedResponse(NULL_BODY.has(status) ? null : bytes, status, res.statusMessage ?? '', headers, url)
+}
+
+/** A promise of `make()`'s value, rejected with what it throws (as the body methods of `fetch` answer). */
+const settle = <T>(make: () => T): Promise<T> => new Promise<T>((resolve) => resolve(make()))
+
+const utf8 = new TextDecoder() // as `fetch` reads text: UTF-8, a leading BOM dropped, bad bytes replaced
+
+/**
+ * A `Response` whose body is already in memory. The built-in one wraps every body in a web
+ * stream, which costs more than the rest of reading an answer; this one makes a stream only if
+ * someone asks for `body`.
+ */
+class BufferedResponse implements Response {
+  readonly type = 'default'
+  readonly redirected = false
+  readonly ok: boolean
+  #used = false
+  #stream: Response['body'] | undefined
+
+  constructor(
+    private readonly bytes: Buffer | null,
+    readonly status: number,
+    readonly statusText: string,
+    readonly headers: Headers,
+    readonly url: string,
+  ) {
+    this.ok = status >= 200 && status < 300
+  }
+
+  get body(): Response['body'] {
+    if (this.bytes === null) return null
+    this.#stream ??= new Response(this.bytes).body
+    return this.#stream
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used
+  }
+
+  /** The body, once: reading it twice fails as it does with `fetch`. */
+  #take(): Buffer {
+    if (this.#used || this.#stream !== undefined) throw new TypeError('Body is unusable: Body has already been read')
+    this.#used = true
+    return this.bytes ?? Buffer.alloc(0)
+  }
+
+  text(): Promise<string> {
+    return settle(() => utf8.decode(this.#take()))
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text()) as unknown
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return settle(() => new Uint8Array(this.#take()).buffer)
+  }
+
+  blob(): Promise<Blob> {
+    return settle(() => new Blob([this.#take()], { type: this.headers.get('content-type') ?? '' }))
+  }
+
+  async formData(): Promise<FormData> {
+    return new Response(this.#take(), { headers: this.headers }).formData()
+  }
+
+  clone(): Response {
+    if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.')
+    return new BufferedResponse(this.bytes, this.status, this.statusText, this.headers, this.url)
+  }
 }
 
 /** What `fetch` rejects with on abort: the signal's reason, an `AbortError` by default. */
