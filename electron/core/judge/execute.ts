@@ -1,7 +1,7 @@
 /**
  * Executing a judge run (DESIGN §6): items with a verdict are skipped, cache hits are recorded
  * without a call, every other item goes to the backend (the online pool, or the Batch API), and
- * verdicts commit within 50 ms of their answer, so a killed run never calls a finished item again.
+ * each verdict commits as it arrives, so a killed run never calls a finished item again.
  */
 import type { ItemDetail } from '../../../shared/domain'
 import { AppError } from '../../../shared/errors'
@@ -53,44 +53,34 @@ export async function executeRun(d: EvaluationContext, runId: number, o: Execute
   const todo = (JSON.parse(row.item_ids_json) as number[]).filter((id) => !finished.has(id))
   d.repos.judges.setStatus(runId, 'running', null)
 
-  // Verdicts commit in groups (verdict-writer.ts): every answer that arrived is in the file
-  // before the run ends, and none counts as done before its commit. A verdict can be made again
-  // (unlike a human label): it commits with synchronous=NORMAL, which survives the process being
-  // killed (WAL) and skips the fsync that labels pay for. A Batch API run commits each line as
-  // before: it forgets its batch once the last one is in.
+  // Each verdict is committed before its worker moves on, so a killed run never calls a finished
+  // item again; the answers of one turn of the event loop commit together (verdict-writer.ts).
+  // A verdict can be made again (unlike a human label): it commits with synchronous=NORMAL, which
+  // survives the process being killed (WAL) and skips the fsync that labels pay for.
   // A write waits for `beforeWrite` (an import holding the write lock) instead of blocking the
   // process in SQLite's busy timeout.
   const tally = liveTally(d, runId, o)
-  const halt = new AbortController() // cancel, or a failed commit: either stops every call
-  const relay = () => halt.abort()
-  o.signal.addEventListener('abort', relay, { once: true })
   const writer = verdictWriter({
     commit: (group) => commitVerdicts(d, runId, group),
     committed: (group) => {
       for (const v of group) tally.add(v.task.itemId, v.result, v.cost)
     },
     beforeWrite: o.beforeWrite,
-    onFailure: relay,
-    ...(stored.mode === 'batch' ? { maxPending: 1, maxDelayMs: 0 } : GROUPS),
+    maxPending: MAX_GROUP,
   })
   const record = async (task: RunTask, outcome: TaskOutcome): Promise<void> => {
     await o.beforeWrite?.()
     const result = verdictOf(task.itemId, outcome)
     const cost = result.cached ? 0 : costOf(run.model, result.tokensIn ?? 0, result.tokensOut ?? 0) * price
-    writer.add({ task, outcome, result, cost })
-    if (stored.mode === 'batch') await writer.flush()
+    await writer.add({ task, outcome, result, cost })
   }
   const backend = o.backend ?? backendOf(d, runId, stored, run, o)
   try {
-    await backend.execute(taskSource(d, run, todo, halt.signal, writer), record, halt.signal)
-    await writer.flush()
+    await backend.execute(taskSource(d, run, todo, o.signal, writer), record, o.signal)
     d.repos.judges.setStatus(runId, o.signal.aborted ? 'cancelled' : 'done', d.now())
   } catch (error) {
-    await writer.flush().catch(() => undefined) // what was answered before the failure is kept
     d.repos.judges.setStatus(runId, 'failed', d.now(), error instanceof Error ? error.message : String(error))
     throw error
-  } finally {
-    o.signal.removeEventListener('abort', relay)
   }
   d.repos.project.log('run.end', { runId, status: o.signal.aborted ? 'cancelled' : 'done' }, d.now())
   const view = runView(mustRun(d, runId), false)
@@ -98,8 +88,8 @@ export async function executeRun(d: EvaluationContext, runId: number, o: Execute
   return view
 }
 
-/** An online run commits when this many answers wait, or this long after the first of them came. */
-const GROUPS = { maxPending: 256, maxDelayMs: 50 }
+/** The most verdicts one transaction writes. */
+const MAX_GROUP = 256
 
 /** Writes a group of verdicts, with the cache entries of their fresh answers, in one transaction. */
 function commitVerdicts(d: EvaluationContext, runId: number, group: PendingVerdict[]): void {

@@ -1,12 +1,13 @@
 /**
  * Verdicts committed in groups (issue 21): a run at 32 in flight answers hundreds of items a
- * second, and one transaction per answer cost more than the rest of the bookkeeping. Answers
- * wait here until `maxPending` of them are waiting or `maxDelayMs` has passed since the first,
- * then commit together. Nothing counts as done before its commit (`committed` is told only
- * then, and progress comes from there), so a killed run loses at most the answers still
- * waiting, which a resumed run asks again. Answers waiting to be committed are already
- * visible to the run's cache lookups (`pendingAnswer`), so a repeated request in the same run
- * is free whether its twin is committed yet or not.
+ * second, and one transaction per answer cost more than the rest of the bookkeeping. The answers
+ * that arrive in one turn of the event loop (up to `maxPending`) commit together when the turn's
+ * I/O is done (`setImmediate`), and each one's `add` resolves only then: a worker moves on to its
+ * next item only once its verdict is in the file, and nothing counts as done before its commit
+ * (`committed` is told then, and progress comes from there). So a killed run loses no more than
+ * one turn's answers, as before, and a resumed run never calls an item whose verdict it reported.
+ * Answers waiting for their commit are already visible to the run's cache lookups
+ * (`pendingAnswer`), so a repeated request in the same run is free either way.
  */
 import type { LlmResponse } from './llm'
 import type { RecordedResult, RunTask, TaskOutcome } from './runner'
@@ -26,68 +27,69 @@ export interface VerdictWriterOptions {
   committed: (group: PendingVerdict[]) => void
   /** Awaited before each commit (the services wait for an import holding the write lock here). */
   beforeWrite?: () => Promise<void>
-  /** Told once when a commit fails: the run must stop making calls. */
-  onFailure: (error: unknown) => void
+  /** The most answers one transaction takes. */
   maxPending: number
-  maxDelayMs: number
 }
 
 export interface VerdictWriter {
-  /** Queues an answer; throws the first commit failure, once there has been one. */
-  add(v: PendingVerdict): void
+  /** Queues an answer; resolves once it is committed, rejects with the failure of a commit. */
+  add(v: PendingVerdict): Promise<void>
   /** The answer to a request whose verdict waits to be committed, as a cache hit would give it. */
   pendingAnswer(key: string): LlmResponse | undefined
-  /** Commits what waits now; resolves once it is in the file, throws the first commit failure if there was one. */
-  flush(): Promise<void>
+}
+
+interface Group {
+  items: PendingVerdict[]
+  done: Promise<void>
+  settle: (error?: Error) => void
 }
 
 /** A writer that commits answers in groups, one group at a time, in the order they came. */
 export function verdictWriter(o: VerdictWriterOptions): VerdictWriter {
-  let pending: PendingVerdict[] = []
   const answers = new Map<string, LlmResponse>()
-  let timer: ReturnType<typeof setTimeout> | null = null
+  let open: Group | null = null
   let chain: Promise<void> = Promise.resolve()
-  let failure: { error: unknown } | null = null
+  let failure: Error | null = null
 
-  const commitWaiting = async (): Promise<void> => {
-    if (failure || pending.length === 0) return
-    await o.beforeWrite?.()
-    const group = pending // answers that came while we waited for the gate go along
-    pending = []
+  const commitGroup = async (g: Group): Promise<void> => {
     try {
-      o.commit(group)
+      if (failure) throw failure
+      await o.beforeWrite?.()
+      o.commit(g.items)
+      for (const v of g.items) if (answers.get(v.task.key) === answerToCache(v)) answers.delete(v.task.key)
+      o.committed(g.items)
+      g.settle()
     } catch (error) {
-      failure = { error }
-      o.onFailure(error)
-      return
+      failure ??= error instanceof Error ? error : new Error(String(error)) // the run stops: no later group is written
+      g.settle(failure)
     }
-    for (const v of group) if (answers.get(v.task.key) === answerToCache(v)) answers.delete(v.task.key)
-    o.committed(group)
   }
-  const commitNow = (): Promise<void> => {
-    if (timer !== null) clearTimeout(timer)
-    timer = null
-    chain = chain.then(commitWaiting).catch((error: unknown) => {
-      // the gate or `committed` threw: a failure like a failed commit
-      failure ??= { error }
-      o.onFailure(error)
+  const close = (g: Group) => {
+    if (open === g) open = null
+    chain = chain.then(() => commitGroup(g))
+  }
+  const newGroup = (): Group => {
+    let settle: Group['settle'] = () => undefined
+    const done = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error === undefined ? resolve() : reject(error))
     })
-    return chain
+    const g: Group = { items: [], done, settle }
+    setImmediate(() => {
+      if (open === g) close(g)
+    })
+    return g
   }
   return {
     add(v) {
-      if (failure) throw failure.error
-      pending.push(v)
+      if (failure) return Promise.reject(failure)
+      const g = (open ??= newGroup())
+      g.items.push(v)
       const answer = answerToCache(v)
       if (answer) answers.set(v.task.key, answer)
-      if (pending.length >= o.maxPending) void commitNow()
-      else timer ??= setTimeout(() => void commitNow(), o.maxDelayMs)
+      if (g.items.length >= o.maxPending) close(g)
+      return g.done
     },
     pendingAnswer: (key) => answers.get(key),
-    async flush() {
-      await commitNow()
-      if (failure) throw failure.error
-    },
   }
 }
 
