@@ -10,6 +10,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { Agent, request } from 'node:http'
 import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -64,7 +65,14 @@ export const judgeBench: BenchSuite = async ({ quick, log }) => {
     })
     for (const concurrency of [8, 32, 128])
       await runOver(`bench-${concurrency}`, concurrency * (quick ? 10 : ROUNDS), concurrency, async (run) => {
-        rows.push(...(await timedRun(run, concurrency, server.cpuMs, log)))
+        const timed = await timedRun(run, concurrency, server.cpuMs, log)
+        const bare = await bareShare(server.baseUrl, concurrency, concurrency * (quick ? 10 : ROUNDS))
+        rows.push(...timed.rows, {
+          name: `  bare node:http client, same server (${concurrency})`,
+          value: bare,
+          unit: '%',
+          note: `the machine's ceiling now; the judge run reached ${((100 * timed.share) / bare).toFixed(1)} % of it`,
+        })
         if (concurrency === 8) rows.push(await cachedRun(run))
       })
   } finally {
@@ -135,6 +143,7 @@ async function timedRun(
   log(
     `judge: ${done.done} verdicts (${done.errors} errors) at concurrency ${concurrency} in ${seconds.toFixed(2)} s (${done.done - done.cached} calls)`,
   )
+  const share = (100 * perSecond) / ideal
   const rows: BenchRow[] = [
     {
       name: `judge run, concurrency ${concurrency}, ${LATENCY_MS} ms latency`,
@@ -144,7 +153,7 @@ async function timedRun(
     },
     {
       name: `  share of concurrency ÷ latency (${concurrency})`,
-      value: (100 * perSecond) / ideal,
+      value: share,
       unit: '%',
       ...(target === undefined ? {} : { target: { value: target, better: 'higher' as const } }),
     },
@@ -158,7 +167,42 @@ async function timedRun(
         : { note: `fake-llm: ${((serverAfter - serverCpu) / calls).toFixed(2)} ms per call` }),
     },
   ]
-  return rows
+  return { rows, share }
+}
+
+/**
+ * The machine's ceiling at the moment: a bare node:http client (keep-alive, no SDK, no project
+ * file) making `calls` requests of a judge call's size to the same server at the same
+ * concurrency. On a busy machine neither reaches concurrency ÷ latency; the judge run's share of
+ * this one's pace says what the run itself costs.
+ */
+async function bareShare(baseUrl: string, concurrency: number, calls: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true })
+  const body = JSON.stringify({
+    model: 'fake-judge',
+    messages: [{ role: 'user', content: 'A judge prompt. '.repeat(100) }],
+  })
+  const url = new URL(`${baseUrl}/chat/completions`)
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
+  const call = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(url, { method: 'POST', agent, headers }, (res) => {
+        res.resume()
+        res.on('end', resolve)
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+  let left = calls
+  const t = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) await call()
+    }),
+  )
+  const perSecond = calls / ((performance.now() - t) / 1000)
+  agent.destroy()
+  return (100 * perSecond) / (concurrency / (LATENCY_MS / 1000))
 }
 
 /** The same run again: every verdict from the cache, no call. */
