@@ -105,7 +105,9 @@ async function responseOf(res: IncomingMessage, raw: Buffer, url: string): Promi
   // A coding `fetch` does not know is passed on as it came, as `fetch` does.
   const decode = DECODE[encoding]
   const bytes = decode && raw.length > 0 ? await decode(raw) : raw
-  return new BufferedResponse(NULL_BODY.has(status) ? null : bytes, status, res.statusMessage ?? '', headers, url)
+  // A copy of its own: a Buffer may share a pooled ArrayBuffer, which a body must not
+  const body = NULL_BODY.has(status) ? null : Uint8Array.from(bytes)
+  return new BufferedResponse(body, status, res.statusMessage ?? '', headers, url)
 }
 
 /** A promise of `make()`'s value, rejected with what it throws (as the body methods of `fetch` answer). */
@@ -125,19 +127,22 @@ class BufferedResponse implements Response {
   #used = false
   #stream: Response['body'] | undefined
 
+  readonly #data: Uint8Array<ArrayBuffer> | null
+
   constructor(
-    private readonly bytes: Buffer | null,
+    data: Uint8Array<ArrayBuffer> | null,
     readonly status: number,
     readonly statusText: string,
     readonly headers: Headers,
     readonly url: string,
   ) {
+    this.#data = data
     this.ok = status >= 200 && status < 300
   }
 
   get body(): Response['body'] {
-    if (this.bytes === null) return null
-    this.#stream ??= new Response(this.bytes).body
+    if (this.#data === null) return null
+    this.#stream ??= new Response(this.#data).body
     return this.#stream
   }
 
@@ -146,10 +151,10 @@ class BufferedResponse implements Response {
   }
 
   /** The body, once: reading it twice fails as it does with `fetch`. */
-  #take(): Buffer {
+  #take(): Uint8Array<ArrayBuffer> {
     if (this.#used || this.#stream !== undefined) throw new TypeError('Body is unusable: Body has already been read')
     this.#used = true
-    return this.bytes ?? Buffer.alloc(0)
+    return this.#data ?? new Uint8Array(0)
   }
 
   text(): Promise<string> {
@@ -161,7 +166,11 @@ class BufferedResponse implements Response {
   }
 
   arrayBuffer(): Promise<ArrayBuffer> {
-    return settle(() => new Uint8Array(this.#take()).buffer)
+    return settle(() => this.#take().slice().buffer)
+  }
+
+  bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return settle(() => this.#take().slice())
   }
 
   blob(): Promise<Blob> {
@@ -174,7 +183,7 @@ class BufferedResponse implements Response {
 
   clone(): Response {
     if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.')
-    return new BufferedResponse(this.bytes, this.status, this.statusText, this.headers, this.url)
+    return new BufferedResponse(this.#data, this.status, this.statusText, this.headers, this.url)
   }
 }
 
