@@ -76,10 +76,12 @@ export async function startLlmServer(o: LlmServerOptions = {}): Promise<LlmServe
   const store: BatchStore = { files: new Map(), batches: new Map() }
 
   const server: Server = createServer((req, res) => {
+    // The latency counts from the request's arrival: reading and answering it take none of it.
+    const due = performance.now() + (o.latencyMs ?? 0)
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      handle(req, res, Buffer.concat(chunks), { o, replyTo, store, hanging })
+      handle(req, res, Buffer.concat(chunks), { o, replyTo, store, hanging, due })
     })
   })
 
@@ -104,7 +106,7 @@ function handle(
   req: IncomingMessage,
   res: ServerResponse,
   raw: Buffer,
-  s: { o: LlmServerOptions; replyTo: ReplyTo; store: BatchStore; hanging: Set<IncomingMessage> },
+  s: { o: LlmServerOptions; replyTo: ReplyTo; store: BatchStore; hanging: Set<IncomingMessage>; due: number },
 ): void {
   const json: Json = (status, payload) => {
     res.writeHead(status, { 'content-type': 'application/json' })
@@ -141,11 +143,21 @@ function handle(
     req.socket.on('close', () => s.hanging.delete(req))
     return
   }
+  // Whole milliseconds: timers of one duration share one list in Node, a fraction would make a list each.
+  const wait = Math.max(0, Math.round(s.due - performance.now()))
   setTimeout(() => {
     if (res.destroyed) return
     res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers })
     res.end(JSON.stringify(r.payload))
-  }, s.o.latencyMs ?? 0)
+  }, wait)
+}
+
+/** The `xN` fault markers: the first N calls of a prompt get the fault. */
+const FAULT = {
+  hang: /\[\[hangx(\d+)\]\]/,
+  '429': /\[\[429x(\d+)\]\]/,
+  '429s': /\[\[429sx(\d+)\]\]/,
+  '500': /\[\[500x(\d+)\]\]/,
 }
 
 const RATE_LIMITED = { error: { message: 'Rate limit reached', type: 'rate_limit' } }
@@ -158,8 +170,8 @@ function fakeModel(o: LlmServerOptions, calls: RecordedCall[]): ReplyTo {
     const prompt = messages.map((m) => m.content).join('\n')
     const count = (seen.get(prompt) ?? 0) + 1
     seen.set(prompt, count)
-    const fault = (kind: string): boolean => {
-      const m = new RegExp(`\\[\\[${kind}x(\\d+)\\]\\]`).exec(prompt)
+    const fault = (kind: keyof typeof FAULT): boolean => {
+      const m = FAULT[kind].exec(prompt)
       return m !== null && count <= Number(m[1])
     }
     const call: RecordedCall = { prompt, body, authorization, at: Date.now(), status: 200 }

@@ -20,6 +20,7 @@ import {
   type TaskOutcome,
 } from './runner'
 import { BATCH_PRICE, options, runView, versionForRun, type RunOptions } from './runs'
+import { answerToCache, verdictWriter, type PendingVerdict, type VerdictWriter } from './verdict-writer'
 
 export interface ExecuteOptions {
   client: LlmClient
@@ -52,29 +53,30 @@ export async function executeRun(d: EvaluationContext, runId: number, o: Execute
   const todo = (JSON.parse(row.item_ids_json) as number[]).filter((id) => !finished.has(id))
   d.repos.judges.setStatus(runId, 'running', null)
 
-  // Each verdict commits as it arrives, so a killed run never calls a finished item again. A
-  // verdict can be made again (unlike a human label): it commits with synchronous=NORMAL, which
+  // Each verdict is committed before its worker moves on, so a killed run never calls a finished
+  // item again; the answers of one turn of the event loop commit together (verdict-writer.ts).
+  // A verdict can be made again (unlike a human label): it commits with synchronous=NORMAL, which
   // survives the process being killed (WAL) and skips the fsync that labels pay for.
   // A write waits for `beforeWrite` (an import holding the write lock) instead of blocking the
   // process in SQLite's busy timeout.
   const tally = liveTally(d, runId, o)
+  const writer = verdictWriter({
+    commit: (group) => commitVerdicts(d, runId, group),
+    committed: (group) => {
+      for (const v of group) tally.add(v.task.itemId, v.result, v.cost)
+    },
+    beforeWrite: o.beforeWrite,
+    maxPending: MAX_GROUP,
+  })
   const record = async (task: RunTask, outcome: TaskOutcome): Promise<void> => {
     await o.beforeWrite?.()
     const result = verdictOf(task.itemId, outcome)
     const cost = result.cached ? 0 : costOf(run.model, result.tokensIn ?? 0, result.tokensOut ?? 0) * price
-    d.repos.judges.relaxed(() =>
-      d.transaction(() => {
-        const at = d.now()
-        d.repos.judges.addVerdict({ runId, ...result, itemId: task.itemId, costUsd: cost }, at)
-        if (outcome.ok && !result.cached && result.verdict !== 'error')
-          d.repos.judges.cachePut(task.key, task.request, outcome.response, at)
-      }),
-    )
-    tally.add(task.itemId, result, cost)
+    await writer.add({ task, outcome, result, cost })
   }
   const backend = o.backend ?? backendOf(d, runId, stored, run, o)
   try {
-    await backend.execute(taskSource(d, run, todo, o.signal), record, o.signal)
+    await backend.execute(taskSource(d, run, todo, o.signal, writer), record, o.signal)
     d.repos.judges.setStatus(runId, o.signal.aborted ? 'cancelled' : 'done', d.now())
   } catch (error) {
     d.repos.judges.setStatus(runId, 'failed', d.now(), error instanceof Error ? error.message : String(error))
@@ -84,6 +86,23 @@ export async function executeRun(d: EvaluationContext, runId: number, o: Execute
   const view = runView(mustRun(d, runId), false)
   o.onProgress?.(view)
   return view
+}
+
+/** The most verdicts one transaction writes. */
+const MAX_GROUP = 256
+
+/** Writes a group of verdicts, with the cache entries of their fresh answers, in one transaction. */
+function commitVerdicts(d: EvaluationContext, runId: number, group: PendingVerdict[]): void {
+  d.repos.judges.relaxed(() =>
+    d.transaction(() => {
+      const at = d.now()
+      for (const v of group) {
+        d.repos.judges.addVerdict({ runId, ...v.result, itemId: v.task.itemId, costUsd: v.cost }, at)
+        const answer = answerToCache(v)
+        if (answer) d.repos.judges.cachePut(v.task.key, v.task.request, answer, at)
+      }
+    }),
+  )
 }
 
 /** The run's row, which exists while it executes. */
@@ -132,7 +151,13 @@ function liveTally(d: EvaluationContext, runId: number, o: Pick<ExecuteOptions, 
 }
 
 /** Tasks come lazily, built as a worker is free; a cache hit carries its answer (no call). */
-function taskSource(d: EvaluationContext, run: VersionForRun, todo: number[], signal: AbortSignal): Iterator<RunTask> {
+function taskSource(
+  d: EvaluationContext,
+  run: VersionForRun,
+  todo: number[],
+  signal: AbortSignal,
+  writer: Pick<VerdictWriter, 'pendingAnswer'>,
+): Iterator<RunTask> {
   let i = 0
   return {
     next() {
@@ -151,11 +176,10 @@ function taskSource(d: EvaluationContext, run: VersionForRun, todo: number[], si
         }
       const request = buildRequest(run, item)
       const key = cacheKey(run.model.baseUrl, request)
-      const hit = d.repos.judges.cacheGet(key)
-      return {
-        done: false,
-        value: { itemId, request, key, ...(hit ? { cached: JSON.parse(hit) as LlmResponse } : {}) },
-      }
+      const waiting = writer.pendingAnswer(key)
+      const hit = waiting ? null : d.repos.judges.cacheGet(key)
+      const cached = waiting ?? (hit ? (JSON.parse(hit) as LlmResponse) : undefined)
+      return { done: false, value: { itemId, request, key, ...(cached ? { cached } : {}) } }
     },
   }
 }

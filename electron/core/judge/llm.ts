@@ -5,6 +5,7 @@
  * reports a failure as an `LlmError` that says whether another attempt may help.
  */
 import OpenAI, { toFile } from 'openai'
+import { keepAliveFetch } from './http-fetch'
 
 export interface LlmRequest {
   model: string
@@ -68,7 +69,11 @@ export class LlmError extends Error {
  * the cache, an export or a message.
  */
 export function openaiClient(baseUrl: string, apiKey: string | null): LlmClient {
-  const client = new OpenAI({ baseURL: baseUrl, apiKey: apiKey ?? 'no-key-needed', maxRetries: 0, logLevel: 'off' })
+  const options = { baseURL: baseUrl, apiKey: apiKey ?? 'no-key-needed', maxRetries: 0, logLevel: 'off' } as const
+  const client = new OpenAI(options)
+  // Chat calls, the many small ones of a run, reuse keep-alive connections (http-fetch.ts); the
+  // Batch API's uploads and downloads and the model list keep the client's own fetch.
+  const chat = new OpenAI({ ...options, fetch: keepAliveFetch() })
   const mask = maskerOf(apiKey)
   async function attempt<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -87,7 +92,7 @@ export function openaiClient(baseUrl: string, apiKey: string | null): LlmClient 
           ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
           stream: false,
         } as OpenAI.ChatCompletionCreateParamsNonStreaming
-        const response = responseOf(await client.chat.completions.create(body, { signal, timeout: timeoutMs }))
+        const response = responseOf(await chat.chat.completions.create(body, { signal, timeout: timeoutMs }))
         if (!response) throw new LlmError('The endpoint answered with no choices.', true)
         return { ...response, content: response.content === null ? null : mask(response.content) }
       } catch (error) {
