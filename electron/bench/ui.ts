@@ -18,6 +18,9 @@ declare const document: {
   querySelectorAll(selector: string): { length: number }
 }
 declare const window: { dispatchEvent(event: unknown): boolean }
+declare const MutationObserver: new (callback: (records: unknown, observer: { disconnect(): void }) => void) => {
+  observe(target: unknown, options: { childList: boolean; subtree: boolean }): void
+}
 declare const KeyboardEvent: new (type: string, init: { key: string; code: string }) => unknown
 declare function requestAnimationFrame(callback: () => void): number
 
@@ -118,12 +121,22 @@ type Page = import('playwright-core').Page
 
 /** Loads the page `count` times (once, then reloads): each time from navigation to the first trace shown. */
 async function pageLoads(page: Page, url: string, count: number): Promise<number[]> {
+  // The moment the first trace enters the page, taken in the page itself (a MutationObserver set up
+  // before the app's script runs): Playwright's polling and its round trip are not part of the load.
+  await page.addInitScript(() => {
+    const seen = globalThis as unknown as { firstTraceAt?: number }
+    new MutationObserver((_, observer) => {
+      if (!document.querySelector('[data-testid=item-view]')) return
+      seen.firstTraceAt = performance.now()
+      observer.disconnect()
+    }).observe(document, { childList: true, subtree: true })
+  })
   const loads: number[] = []
   for (let i = 0; i < count; i++) {
     await page.goto(i === 0 ? url : page.url())
     await page.getByTestId('item-view').waitFor()
-    // Time from the start of navigation (the page's time origin) to the first trace on screen.
-    loads.push(await page.evaluate(() => performance.now()))
+    // Time from the start of navigation (the page's time origin) to the first trace in the page.
+    loads.push(await page.evaluate(() => (globalThis as unknown as { firstTraceAt: number }).firstTraceAt))
   }
   return loads
 }
