@@ -114,11 +114,15 @@ export const scanCondition = (needle: string, alias: string): string =>
 function searchCondition(needle: string): { sql: string; ids: string | null; params: Record<string, string> } {
   if (Array.from(needle).length < 3) return { sql: `(${scanCondition(needle, 'i')})`, ids: null, params: { needle } }
   const upto = '(SELECT indexed_upto FROM search_state)'
+  // Three branches, each in id order on its own (stale ids are at or below the watermark, so they
+  // never meet the tail): an ordered UNION ALL then merges them, where one `OR` branch made SQLite
+  // walk the whole table to keep the order.
   const ids = `SELECT rowid AS id FROM item_search WHERE item_search MATCH @phrase AND rowid <= ${upto}
         AND rowid NOT IN (SELECT item_id FROM search_stale)
       UNION ALL
-      SELECT u.id FROM items u WHERE (u.id > ${upto} OR u.id IN (SELECT item_id FROM search_stale))
-        AND (${scanCondition(needle, 'u')})`
+      SELECT u.id FROM items u WHERE u.id > ${upto} AND (${scanCondition(needle, 'u')})
+      UNION ALL
+      SELECT u.id FROM items u WHERE u.id IN (SELECT item_id FROM search_stale) AND (${scanCondition(needle, 'u')})`
   return { sql: `i.id IN (${ids})`, ids, params: { needle, phrase: `"${needle.replaceAll('"', '""')}"` } }
 }
 
