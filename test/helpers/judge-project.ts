@@ -1,4 +1,5 @@
 import { openContext, type ProjectContext } from '../../electron/core/context'
+import type { ModelSnapshot } from '../../shared/judges'
 
 export interface FixtureItem {
   id: string
@@ -60,3 +61,18 @@ export function judgeProject(
   })()
   return { ...context, criterionId, ids }
 }
+
+/** The model of a judge that calls the tests' local OpenAI-compatible server at `baseUrl`. */
+export const localModel = (baseUrl: string, extra: Partial<ModelSnapshot> = {}): ModelSnapshot => ({
+  id: 'local',
+  name: 'Local',
+  provider: 'test',
+  baseUrl,
+  model: 'fake-judge',
+  pricePerMInput: 1,
+  pricePerMOutput: 2,
+  structuredOutputs: true,
+  timeoutMs: 1000,
+  apiKeyEnv: '',
+  ...extra,
+})

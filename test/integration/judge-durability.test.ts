@@ -10,7 +10,7 @@ import { executeRun } from '../../electron/core/judge/execute'
 import { createJudge } from '../../electron/core/judge/judges'
 import { openaiClient } from '../../electron/core/judge/llm'
 import { createRun } from '../../electron/core/judge/runs'
-import { judgeProject } from '../helpers/judge-project'
+import { judgeProject, localModel } from '../helpers/judge-project'
 import { tempDir } from '../helpers/paths'
 
 let tmp: ReturnType<typeof tempDir>
@@ -33,7 +33,7 @@ it('every verdict reported as done is already in the file, and a cancelled run k
     split: 'dev' as const,
   }))
   const d = judgeProject(path, items)
-  const model = modelAt(server.baseUrl)
+  const model = localModel(server.baseUrl)
   const judge = createJudge(d, { criterionId: d.criterionId, name: 'J', model, params: {} })
   const versionId = d.repos.judges.versions(judge.id)[0].id
   const runId = createRun(d, { versionId, scope: 'dev', confirmTest: false, concurrency: 6 })
@@ -65,17 +65,4 @@ it('every verdict reported as done is already in the file, and a cancelled run k
   } finally {
     reader.close()
   }
-})
-
-const modelAt = (baseUrl: string) => ({
-  id: 'local',
-  name: 'Local',
-  provider: 'test',
-  baseUrl,
-  model: 'fake-judge',
-  pricePerMInput: 1,
-  pricePerMOutput: 2,
-  structuredOutputs: true,
-  timeoutMs: 1000,
-  apiKeyEnv: '',
 })

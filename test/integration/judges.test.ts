@@ -12,24 +12,11 @@ import { createJudge, judgeDetail, saveVersion, verdictsOf, versionDiff } from '
 import { executeRun } from '../../electron/core/judge/execute'
 import { createRun, estimateRun } from '../../electron/core/judge/runs'
 import { assignSplits, setSplitRatios } from '../../electron/core/judge/splits'
-import type { ModelSnapshot } from '../../shared/judges'
-import { judgeProject, type FixtureItem } from '../helpers/judge-project'
+import { judgeProject, localModel, type FixtureItem } from '../helpers/judge-project'
 import { tempDir } from '../helpers/paths'
 
 const FAST_RETRY = { retries: 3, baseMs: 10, maxMs: 2000 }
-const model = (baseUrl: string, extra: Partial<ModelSnapshot> = {}): ModelSnapshot => ({
-  id: 'local',
-  name: 'Local',
-  provider: 'test',
-  baseUrl,
-  model: 'fake-judge',
-  pricePerMInput: 1,
-  pricePerMOutput: 2,
-  structuredOutputs: true,
-  timeoutMs: 1000,
-  apiKeyEnv: '',
-  ...extra,
-})
+const model = localModel
 
 describe('judge runs against a local OpenAI-compatible server', () => {
   let tmp: ReturnType<typeof tempDir>
