@@ -76,6 +76,10 @@ describe('the items table query (search, filter, sort)', () => {
     expect(topics.slice(0, withTopic.length).every((r) => r.kind === 'pipeline')).toBe(true)
     const page2 = items.list(100, 100, { sort: { by: 'id', desc: true } })
     expect(page2.rows[0].id).toBe(1550 - 100)
+    expect(items.ids({ sort: { by: 'id', desc: true } })).toEqual(items.ids().reverse())
+    expect(items.ids({ sort: { by: 'id', desc: true } })).toEqual(
+      db.prepare('SELECT id FROM items ORDER BY id DESC').pluck().all(),
+    )
   })
 
   it('offers the datasets and metadata keys as facets', () => {

@@ -135,10 +135,13 @@ function cachedIds(db: Db): (query: ItemQuery) => Int32Array {
     const writes = (changes.get() as number) - indexerChanges(db)
     const key = `${dataVersion.get() as number}:${writes}:${JSON.stringify(query)}`
     if (cache?.key !== key) {
-      const plain = isPlain(query)
+      // Every item by id, either way: from the small index, not by walking the table's rows.
+      const byIdOnly = isPlain({ ...query, sort: undefined }) && (query.sort?.by ?? 'id') === 'id'
       let ids: Int32Array
-      if (plain) ids = Int32Array.from(allIds.all() as number[]).sort()
-      else {
+      if (byIdOnly) {
+        ids = Int32Array.from(allIds.all() as number[]).sort()
+        if (query.sort?.desc) ids.reverse()
+      } else {
         const { sql, params } = buildQuery(query)
         let statement = queries.get(sql)
         if (!statement) queries.set(sql, (statement = db.prepare(sql).pluck()))
