@@ -69,7 +69,6 @@ export async function executeRun(d: EvaluationContext, runId: number, o: Execute
     maxPending: MAX_GROUP,
   })
   const record = async (task: RunTask, outcome: TaskOutcome): Promise<void> => {
-    await o.beforeWrite?.()
     const result = verdictOf(task.itemId, outcome)
     const cost = result.cached ? 0 : costOf(run.model, result.tokensIn ?? 0, result.tokensOut ?? 0) * price
     await writer.add({ task, outcome, result, cost })
