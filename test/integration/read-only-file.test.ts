@@ -27,6 +27,17 @@ function assay(...args: string[]) {
 }
 
 beforeAll(() => {
+  // Run as root, the commands run as nobody, who must be able to read this clone (a clone inside
+  // `mktemp -d`, a 0700 folder, is closed to it): say so rather than fail on "Cannot find module".
+  const bin = join(repoRoot, 'bin/assay.mjs')
+  const [check, checkArgv] = asNonRoot(process.execPath, [
+    '-e',
+    `require('node:fs').accessSync(${JSON.stringify(bin)})`,
+  ])
+  if (spawnSync(check, checkArgv).status !== 0)
+    throw new Error(
+      `The non-root user these tests run as cannot read ${bin}: a folder above the clone is closed to other users. Make it readable (chmod o+rx on each folder of the path), or clone somewhere that is.`,
+    )
   writeDemoProject(project, { unlabeled: 100 })
   writeFileSync(tmp.file('more.csv'), 'id,input,output\nnew-1,a new question,an answer\n')
   chmodSync(tmp.dir, 0o777) // the non-root user writes its outputs and settings here
