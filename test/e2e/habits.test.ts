@@ -92,6 +92,7 @@ describe('Habits from other tools', () => {
     const undoRow = page
       .getByRole('dialog', { name: 'Keyboard shortcuts' })
       .locator('tr', { hasText: 'Undo the last label' })
+    await undoRow.waitFor() // the overlay's code is a chunk of its own: it may still be on its way
     expect(await undoRow.locator('kbd').allTextContents()).toEqual(['u', 'Backspace', 'Ctrl/⌘+z'])
     expect(await app.problems()).toEqual([])
   }, 60_000)
