@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { openProject } from '../../electron/core/db/open'
 import { createRepos } from '../../electron/core/db/repos'
-import { buildQuery, currentLabel } from '../../electron/core/db/repos/item-query'
+import { buildQuery, currentLabel, type ItemQuery } from '../../electron/core/db/repos/item-query'
+import { rangedIds } from '../../electron/core/db/repos/items'
 import { writeDemoProject } from '../../electron/core/demo'
 import type { ItemFilter } from '../../shared/domain'
 import { DEFAULT_FILTER } from '../../shared/table-query'
@@ -178,6 +179,65 @@ describe('the items table query (search, filter, sort)', () => {
         label,
       ).toEqual(ids)
     }
+    d.close()
+  })
+
+  it('answers every item or the unlabeled ones, by id or by label, from the id range exactly as SQLite lists them', () => {
+    const path = tmp.file('ranged.assay')
+    writeDemoProject(path, { unlabeled: 300 })
+    const { db: d } = openProject(path, { mode: 'open' })
+    const repos = createRepos(d)
+    const add = (itemId: number, verdict: 'pass' | 'fail' | 'defer' | 'cleared', annotator: string) =>
+      repos.labels.add(
+        { itemId, criterionId: 1, criterionVersion: 1, note: '', firstFailingStep: null, verdict, annotator },
+        't',
+      )
+    for (let id = 1; id <= 600; id += 7) add(id, id % 2 ? 'fail' : 'defer', 'late')
+    for (let id = 1; id <= 600; id += 21) add(id, 'cleared', 'late')
+    add(650, 'pass', 'late') // the last item is labeled
+    const queries: ItemQuery[] = [
+      {},
+      { sort: { by: 'id', desc: true } },
+      { filter: { ...DEFAULT_FILTER, label: 'unlabeled' } },
+      { filter: { ...DEFAULT_FILTER, label: 'unlabeled' }, sort: { by: 'id', desc: true } },
+      { sort: { by: 'label', desc: false } },
+      { sort: { by: 'label', desc: true } },
+      { filter: { ...DEFAULT_FILTER, label: 'unlabeled' }, sort: { by: 'label', desc: true } },
+    ]
+    const listed = (q: ItemQuery) => {
+      const { sql, params } = buildQuery(q)
+      return d.prepare(sql).pluck().all(params) as number[]
+    }
+    const externalIds = d.prepare('SELECT id, external_id FROM items').raw().all() as [number, string][]
+    const check = (ranged: boolean) => {
+      for (const q of queries) {
+        const ids = listed(q)
+        expect(rangedIds(d)(q) !== null, JSON.stringify(q)).toBe(ranged)
+        expect(repos.items.ids(q), JSON.stringify(q)).toEqual(ids)
+        for (const offset of [0, 99, 300, ids.length - 5, ids.length])
+          expect(repos.items.list(offset, 10, q).rows.map((r) => r.id)).toEqual(ids.slice(offset, offset + 10))
+        expect(repos.items.list(0, 1, q).total).toBe(ids.length)
+        for (const [id, externalId] of externalIds.filter((_, i) => i % 37 === 0))
+          expect(repos.items.locate(externalId, q)).toEqual({ id, index: ids.indexOf(id) })
+      }
+    }
+    // The filter bar's dataset counts, worked out from each dataset's first and last id while they allow it.
+    const grouped = d.prepare(
+      'SELECT d.id, d.name, count(i.id) AS count FROM datasets d LEFT JOIN items i ON i.dataset_id = d.id GROUP BY d.id',
+    )
+    const datasets = () => expect(repos.items.facets().datasets).toEqual(grouped.all())
+    check(true)
+    datasets()
+    d.prepare("INSERT INTO datasets (name, format, created_at) VALUES ('empty', 'jsonl', 't')").run()
+    datasets()
+    // A gap in the ids (an item deleted): SQLite lists them again.
+    d.prepare('DELETE FROM items WHERE id = 321').run()
+    check(false)
+    datasets()
+    d.prepare('DELETE FROM items WHERE id = 650').run() // the last item: no gap, but one dataset's span is short
+    datasets()
+    d.prepare('UPDATE items SET dataset_id = 1 WHERE id = 600').run() // spans that overlap
+    datasets()
     d.close()
   })
 

@@ -80,7 +80,7 @@ const OVERALL_STALE = `(SELECT criterion_version FROM labels WHERE id = (${curre
  * `currentLabel` (each annotator's newest, undos dropped, the newest of those), grouped over the
  * labels, so a filter costs the labels' number rather than the items'.
  */
-const OVERALL_CURRENT = `SELECT x.item_id, x.verdict FROM labels x WHERE x.id IN (
+export const OVERALL_CURRENT = `SELECT x.item_id, x.verdict FROM labels x WHERE x.id IN (
   SELECT max(y.id) FROM labels y WHERE y.id IN (
     SELECT max(id) FROM labels WHERE criterion_id IN (SELECT id FROM criteria WHERE kind = 'overall')
     GROUP BY item_id, criterion_id, annotator)

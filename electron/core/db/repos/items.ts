@@ -2,9 +2,11 @@ import type { Statement } from 'better-sqlite3'
 import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/domain'
 import type { Db } from '../open'
 import { indexerChanges } from '../search-index'
+import { heldIds, joinedIds, rangeIds, type IdList } from './id-list'
 import {
   buildQuery,
   isPlain,
+  OVERALL_CURRENT,
   OVERALL_JUDGE,
   OVERALL_LABEL,
   shownVerdict,
@@ -85,7 +87,7 @@ function itemTable(db: Db) {
     count: (): number => count.get() as number,
 
     /** Every id of the table as queried, in order. */
-    ids: (query: ItemQuery = {}): number[] => Array.from(idsFor(query)),
+    ids: (query: ItemQuery = {}): number[] => idsFor(query).toArray(),
 
     /** One page of table rows; `search` matches id, input or output, case-insensitively. */
     list(offset: number, limit: number, query: ItemQuery = {}): { total: number; rows: ItemRow[] } {
@@ -93,11 +95,8 @@ function itemTable(db: Db) {
       if (isPlain(query) && offset === 0)
         return { total: count.get() as number, rows: firstPage.all(limit) as ItemRow[] }
       const ids = idsFor(query)
-      const page = ids.subarray(offset, offset + limit)
-      return {
-        total: ids.length,
-        rows: page.length ? (pageByIds.all(JSON.stringify(Array.from(page))) as ItemRow[]) : [],
-      }
+      const page = ids.slice(offset, limit)
+      return { total: ids.length, rows: page.length ? (pageByIds.all(JSON.stringify(page)) as ItemRow[]) : [] }
     },
 
     /**
@@ -122,34 +121,69 @@ function itemTable(db: Db) {
  * or in another process (`PRAGMA data_version`). Paging then reads exactly one page of rows by
  * id, instead of an OFFSET that walks the whole table (~40 ms at 100 000 items).
  */
-function cachedIds(db: Db): (query: ItemQuery) => Int32Array {
-  // The external-id index is far smaller than the table, so reading every id through it is fast.
-  const allIds = db.prepare('SELECT id FROM items INDEXED BY items_external_id').pluck()
+function cachedIds(db: Db): (query: ItemQuery) => IdList {
   const dataVersion = db.prepare('PRAGMA data_version').pluck()
   // `total_changes()` counts this connection's writes, `data_version` other connections' commits.
   const changes = db.prepare('SELECT total_changes()').pluck()
-  const queries = new Map<string, Statement>()
-  let cache: { key: string; ids: Int32Array } | null = null
+  const ranged = rangedIds(db)
+  const listed = listedIds(db)
+  let cache: { key: string; ids: IdList } | null = null
   return (query) => {
     // The search indexer's own slices change no item, so they leave the cache alone.
     const writes = (changes.get() as number) - indexerChanges(db)
     const key = `${dataVersion.get() as number}:${writes}:${JSON.stringify(query)}`
-    if (cache?.key !== key) {
-      // Every item by id, either way: from the small index, not by walking the table's rows.
-      const byIdOnly = isPlain({ ...query, sort: undefined }) && (query.sort?.by ?? 'id') === 'id'
-      let ids: Int32Array
-      if (byIdOnly) {
-        ids = Int32Array.from(allIds.all() as number[]).sort()
-        if (query.sort?.desc) ids.reverse()
-      } else {
-        const { sql, params } = buildQuery(query)
-        let statement = queries.get(sql)
-        if (!statement) queries.set(sql, (statement = db.prepare(sql).pluck()))
-        ids = Int32Array.from(statement.all(params) as number[])
-      }
-      cache = { key, ids }
-    }
+    if (cache?.key !== key) cache = { key, ids: ranged(query) ?? listed(query) }
     return cache.ids
+  }
+}
+
+/** Every id of a query, listed by SQLite. */
+function listedIds(db: Db): (query: ItemQuery) => IdList {
+  // The external-id index is far smaller than the table, so reading every id through it is fast.
+  const allIds = db.prepare('SELECT id FROM items INDEXED BY items_external_id').pluck()
+  const queries = new Map<string, Statement>()
+  return (query) => {
+    // Every item by id, either way: from the small index, not by walking the table's rows.
+    if (isPlain({ ...query, sort: undefined }) && (query.sort?.by ?? 'id') === 'id') {
+      const ids = Int32Array.from(allIds.all() as number[]).sort()
+      return heldIds(query.sort?.desc ? ids.reverse() : ids)
+    }
+    const { sql, params } = buildQuery(query)
+    let statement = queries.get(sql)
+    if (!statement) queries.set(sql, (statement = db.prepare(sql).pluck()))
+    return heldIds(Int32Array.from(statement.all(params) as number[]))
+  }
+}
+
+/**
+ * The queries whose ids a gapless range of item ids answers without listing them (see `rangeIds`):
+ * every item or the unlabeled ones, by id or by label. Null for any other query, or when ids have
+ * gaps (items were deleted); the labeled items are listed, as few as there are labels.
+ */
+export function rangedIds(db: Db): (query: ItemQuery) => IdList | null {
+  const count = db.prepare('SELECT count(*) FROM items').pluck()
+  const span = db.prepare('SELECT min(id) AS first, max(id) AS last FROM items')
+  const labeled = db.prepare(`SELECT item_id AS id, verdict FROM (${OVERALL_CURRENT}) ORDER BY item_id`)
+  return ({ search, filter, sort = { by: 'id', desc: false } }) => {
+    const labels = filter?.label ?? 'any'
+    const plainFilter = !filter || (filter.judge === 'any' && filter.dataset === null && filter.metadata === null)
+    if (search?.trim() || !plainFilter || (labels !== 'any' && labels !== 'unlabeled')) return null
+    if (sort.by !== 'id' && sort.by !== 'label') return null
+    const { first, last } = span.get() as { first: number | null; last: number | null }
+    if (first === null || last === null || last - first + 1 !== (count.get() as number)) return null
+    if (labels === 'any' && sort.by === 'id') return rangeIds(first, last, new Int32Array(), sort.desc)
+    const rows = labeled.all() as { id: number; verdict: string }[]
+    const unlabeled = rangeIds(
+      first,
+      last,
+      Int32Array.from(rows, (r) => r.id),
+      sort.by === 'id' && sort.desc,
+    )
+    if (labels === 'unlabeled' || sort.by === 'id') return unlabeled
+    // ORDER BY label (either way) NULLS LAST, then id: the labeled items sorted, the rest by id.
+    const sign = sort.desc ? -1 : 1
+    rows.sort((a, b) => (a.verdict === b.verdict ? a.id - b.id : a.verdict < b.verdict ? -sign : sign))
+    return joinedIds(heldIds(Int32Array.from(rows, (r) => r.id)), unlabeled)
   }
 }
 
@@ -227,6 +261,31 @@ function itemFacets(db: Db) {
   const facetDatasets = db.prepare(
     'SELECT d.id, d.name, count(i.id) AS count FROM datasets d LEFT JOIN items i ON i.dataset_id = d.id GROUP BY d.id ORDER BY d.id',
   )
+  const datasetSpans = db.prepare(
+    `SELECT d.id, d.name, (SELECT min(id) FROM items WHERE dataset_id = d.id) AS first,
+       (SELECT max(id) FROM items WHERE dataset_id = d.id) AS last FROM datasets d ORDER BY d.id`,
+  )
+  const count = db.prepare('SELECT count(*) FROM items').pluck()
+  /**
+   * Each dataset's count from its first and last id, when the spans cannot hold another's items:
+   * apart from each other and, together, exactly as long as the items are many (each span then is
+   * full). Otherwise, or with gaps, counted item by item.
+   */
+  const datasetCounts = (): { id: number; name: string; count: number }[] => {
+    type Span = { id: number; name: string; first: number | null; last: number | null }
+    const spans = datasetSpans.all() as Span[]
+    const held = spans
+      .flatMap((s) => (s.first === null || s.last === null ? [] : [{ first: s.first, last: s.last }]))
+      .sort((a, b) => a.first - b.first)
+    const apart = held.every((s, i) => i === 0 || s.first > held[i - 1].last)
+    const full = held.reduce((n, s) => n + s.last - s.first + 1, 0) === (count.get() as number)
+    if (!apart || !full) return facetDatasets.all() as { id: number; name: string; count: number }[]
+    return spans.map((s) => ({
+      id: s.id,
+      name: s.name,
+      count: s.first === null || s.last === null ? 0 : s.last - s.first + 1,
+    }))
+  }
   // Keys are sampled from the first 2 000 items of every dataset, so each import's fields show up.
   const facetKeys = db.prepare(
     `SELECT j.key, count(*) AS n FROM (SELECT metadata_json FROM items WHERE dataset_id = ? ORDER BY id LIMIT 2000) AS s, json_each(s.metadata_json) AS j
@@ -242,7 +301,7 @@ function itemFacets(db: Db) {
   return {
     /** The datasets and metadata keys the filter bar offers. */
     facets() {
-      const datasets = facetDatasets.all() as { id: number; name: string; count: number }[]
+      const datasets = datasetCounts()
       const counts = new Map<string, number>()
       for (const d of datasets)
         for (const { key, n } of facetKeys.all(d.id) as { key: string; n: number }[])
