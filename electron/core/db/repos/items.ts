@@ -131,8 +131,9 @@ function cachedIds(db: Db): (query: ItemQuery) => IdList {
   return (query) => {
     // The search indexer's own slices change no item, so they leave the cache alone.
     const writes = (changes.get() as number) - indexerChanges(db)
-    const key = `${dataVersion.get() as number}:${writes}:${JSON.stringify(query)}`
-    if (cache?.key !== key) cache = { key, ids: ranged(query) ?? listed(query) }
+    const version = `${dataVersion.get() as number}:${writes}`
+    const key = `${version}:${JSON.stringify(query)}`
+    if (cache?.key !== key) cache = { key, ids: ranged(query, version) ?? listed(query) }
     return cache.ids
   }
 }
@@ -160,17 +161,29 @@ function listedIds(db: Db): (query: ItemQuery) => IdList {
  * every item or the unlabeled ones, by id or by label. Null for any other query, or when ids have
  * gaps (items were deleted); the labeled items are listed, as few as there are labels.
  */
-export function rangedIds(db: Db): (query: ItemQuery) => IdList | null {
+export function rangedIds(db: Db): (query: ItemQuery, version: string) => IdList | null {
   const count = db.prepare('SELECT count(*) FROM items').pluck()
-  const span = db.prepare('SELECT min(id) AS first, max(id) AS last FROM items')
+  // Two subqueries: min() and max() in one SELECT would make SQLite read every id.
+  const span = db.prepare('SELECT (SELECT min(id) FROM items) AS first, (SELECT max(id) FROM items) AS last')
   const labeled = db.prepare(`SELECT item_id AS id, verdict FROM (${OVERALL_CURRENT}) ORDER BY item_id`)
-  return ({ search, filter, sort = { by: 'id', desc: false } }) => {
+  // The items' first and last id while they have no gaps, known once per version of the items.
+  let gapless: { version: string; span: { first: number; last: number } | null } | null = null
+  const gaplessSpan = (version: string) => {
+    if (gapless?.version !== version) {
+      const { first, last } = span.get() as { first: number | null; last: number | null }
+      const whole = first !== null && last !== null && last - first + 1 === (count.get() as number)
+      gapless = { version, span: whole ? { first, last } : null }
+    }
+    return gapless.span
+  }
+  return ({ search, filter, sort = { by: 'id', desc: false } }, version) => {
     const labels = filter?.label ?? 'any'
     const plainFilter = !filter || (filter.judge === 'any' && filter.dataset === null && filter.metadata === null)
     if (search?.trim() || !plainFilter || (labels !== 'any' && labels !== 'unlabeled')) return null
     if (sort.by !== 'id' && sort.by !== 'label') return null
-    const { first, last } = span.get() as { first: number | null; last: number | null }
-    if (first === null || last === null || last - first + 1 !== (count.get() as number)) return null
+    const whole = gaplessSpan(version)
+    if (!whole) return null
+    const { first, last } = whole
     if (labels === 'any' && sort.by === 'id') return rangeIds(first, last, new Int32Array(), sort.desc)
     const rows = labeled.all() as { id: number; verdict: string }[]
     const unlabeled = rangeIds(
