@@ -81,10 +81,13 @@ function itemTable(db: Db) {
   // Rows in the order of the id list (which may be sorted by label, judge, metadata…).
   const pageByIds = db.prepare(`${rowSelect} JOIN json_each(?) AS p ON p.value = i.id ORDER BY p.key`)
   const idsByExternalId = db.prepare('SELECT id FROM items WHERE external_id = ? ORDER BY id').pluck()
-  const idsFor = cachedIds(db)
+  const version = itemsVersion(db)
+  // Counted once per version of the items: the first page at opening and the id ranges share it.
+  const itemCount = perVersion(version, () => count.get() as number)
+  const idsFor = cachedIds(db, version, itemCount)
 
   return {
-    count: (): number => count.get() as number,
+    count: itemCount,
 
     /** Every id of the table as queried, in order. */
     ids: (query: ItemQuery = {}): number[] => idsFor(query).toArray(),
@@ -92,8 +95,7 @@ function itemTable(db: Db) {
     /** One page of table rows; `search` matches id, input or output, case-insensitively. */
     list(offset: number, limit: number, query: ItemQuery = {}): { total: number; rows: ItemRow[] } {
       // Opening a project shows the first page at once, before any id list is built.
-      if (isPlain(query) && offset === 0)
-        return { total: count.get() as number, rows: firstPage.all(limit) as ItemRow[] }
+      if (isPlain(query) && offset === 0) return { total: itemCount(), rows: firstPage.all(limit) as ItemRow[] }
       const ids = idsFor(query)
       const page = ids.slice(offset, limit)
       return { total: ids.length, rows: page.length ? (pageByIds.all(JSON.stringify(page)) as ItemRow[]) : [] }
@@ -121,20 +123,35 @@ function itemTable(db: Db) {
  * or in another process (`PRAGMA data_version`). Paging then reads exactly one page of rows by
  * id, instead of an OFFSET that walks the whole table (~40 ms at 100 000 items).
  */
-function cachedIds(db: Db): (query: ItemQuery) => IdList {
-  const dataVersion = db.prepare('PRAGMA data_version').pluck()
-  // `total_changes()` counts this connection's writes, `data_version` other connections' commits.
-  const changes = db.prepare('SELECT total_changes()').pluck()
-  const ranged = rangedIds(db)
+function cachedIds(db: Db, version: () => string, itemCount: () => number): (query: ItemQuery) => IdList {
+  const ranged = rangedIds(db, version, itemCount)
   const listed = listedIds(db)
   let cache: { key: string; ids: IdList } | null = null
   return (query) => {
-    // The search indexer's own slices change no item, so they leave the cache alone.
-    const writes = (changes.get() as number) - indexerChanges(db)
-    const version = `${dataVersion.get() as number}:${writes}`
-    const key = `${version}:${JSON.stringify(query)}`
-    if (cache?.key !== key) cache = { key, ids: ranged(query, version) ?? listed(query) }
+    const key = `${version()}:${JSON.stringify(query)}`
+    if (cache?.key !== key) cache = { key, ids: ranged(query) ?? listed(query) }
     return cache.ids
+  }
+}
+
+/**
+ * The version of the items as they are now: other connections' commits (`PRAGMA data_version`)
+ * and this connection's writes (`total_changes()`), less the search indexer's slices, which change
+ * no item.
+ */
+function itemsVersion(db: Db): () => string {
+  const dataVersion = db.prepare('PRAGMA data_version').pluck()
+  const changes = db.prepare('SELECT total_changes()').pluck()
+  return () => `${dataVersion.get() as number}:${(changes.get() as number) - indexerChanges(db)}`
+}
+
+/** `compute`'s value, computed again only once the items' version has changed. */
+function perVersion<T>(version: () => string, compute: () => T): () => T {
+  let last: { version: string; value: T } | null = null
+  return () => {
+    const now = version()
+    if (last?.version !== now) last = { version: now, value: compute() }
+    return last.value
   }
 }
 
@@ -161,27 +178,21 @@ function listedIds(db: Db): (query: ItemQuery) => IdList {
  * every item or the unlabeled ones, by id or by label. Null for any other query, or when ids have
  * gaps (items were deleted); the labeled items are listed, as few as there are labels.
  */
-export function rangedIds(db: Db): (query: ItemQuery, version: string) => IdList | null {
-  const count = db.prepare('SELECT count(*) FROM items').pluck()
+export function rangedIds(db: Db, version: () => string, itemCount: () => number): (query: ItemQuery) => IdList | null {
   // Two subqueries: min() and max() in one SELECT would make SQLite read every id.
   const span = db.prepare('SELECT (SELECT min(id) FROM items) AS first, (SELECT max(id) FROM items) AS last')
   const labeled = db.prepare(`SELECT item_id AS id, verdict FROM (${OVERALL_CURRENT}) ORDER BY item_id`)
-  // The items' first and last id while they have no gaps, known once per version of the items.
-  let gapless: { version: string; span: { first: number; last: number } | null } | null = null
-  const gaplessSpan = (version: string) => {
-    if (gapless?.version !== version) {
-      const { first, last } = span.get() as { first: number | null; last: number | null }
-      const whole = first !== null && last !== null && last - first + 1 === (count.get() as number)
-      gapless = { version, span: whole ? { first, last } : null }
-    }
-    return gapless.span
-  }
-  return ({ search, filter, sort = { by: 'id', desc: false } }, version) => {
+  // The items' first and last id while they have no gaps.
+  const gaplessSpan = perVersion(version, () => {
+    const { first, last } = span.get() as { first: number | null; last: number | null }
+    return first !== null && last !== null && last - first + 1 === itemCount() ? { first, last } : null
+  })
+  return ({ search, filter, sort = { by: 'id', desc: false } }) => {
     const labels = filter?.label ?? 'any'
     const plainFilter = !filter || (filter.judge === 'any' && filter.dataset === null && filter.metadata === null)
     if (search?.trim() || !plainFilter || (labels !== 'any' && labels !== 'unlabeled')) return null
     if (sort.by !== 'id' && sort.by !== 'label') return null
-    const whole = gaplessSpan(version)
+    const whole = gaplessSpan()
     if (!whole) return null
     const { first, last } = whole
     if (labels === 'any' && sort.by === 'id') return rangeIds(first, last, new Int32Array(), sort.desc)
