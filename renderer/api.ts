@@ -121,6 +121,45 @@ export async function call<M extends Method>(method: M, input: Input<M>): Promis
   return result.value as Output<M>
 }
 
+/** Answers asked for ahead of their use (askAhead), by method and input, each until taken once. */
+const ahead = new Map<string, Promise<unknown>>()
+let aheadClosed = false
+const aheadKey = (method: Method, input: unknown) => `${method} ${JSON.stringify(input)}`
+
+/**
+ * Sends a request now whose answer code that has not run yet will want (the page's first
+ * requests, renderer/boot.ts): that code takes it with `callOrTake`, once, instead of asking again.
+ */
+export function askAhead<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
+  const answer = call(method, input)
+  // A failure is the taker's to see; an answer nobody takes (no project open) fails quietly.
+  answer.catch(() => undefined)
+  if (!aheadClosed) ahead.set(aheadKey(method, input), answer)
+  return answer
+}
+
+/** The answer asked for ahead with this very input, once; undefined when none was (or it was taken or forgotten). */
+export function takeAsked<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> | undefined {
+  const key = aheadKey(method, input)
+  const answer = ahead.get(key)
+  ahead.delete(key)
+  return answer as Promise<Output<M>> | undefined
+}
+
+/** `call`, answered by a request asked ahead with the same input when there is one; if that failed, asked again. */
+export function callOrTake<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
+  return takeAsked(method, input)?.catch(() => call(method, input)) ?? call(method, input)
+}
+
+/**
+ * Forgets the answers asked ahead and not taken, and keeps none asked from now on: they are out of
+ * date (another project was opened, or closed), or nobody will take them (no project to open).
+ */
+export function forgetAsked(): void {
+  aheadClosed = true
+  ahead.clear()
+}
+
 /**
  * Where `request` shows a failure: the error banner. The store registers it once (the client
  * must not import the store, which imports the client); until then a failure goes to the console.

@@ -3,8 +3,9 @@ import type { Input } from '../../../shared/contract'
 import type { ProjectInfo, RecentProject } from '../../../shared/domain'
 import type { RunView } from '../../../shared/judges'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../../shared/table-query'
-import { call, errorText, reportErrorsTo } from '../../api'
-import { PAGE_SIZE, type ItemsPage } from './items'
+import { call, callOrTake, errorText, forgetAsked, reportErrorsTo, takeAsked } from '../../api'
+import { FIRST_PAGE } from '../../boot'
+import type { ItemsPage } from './items'
 import type { Store } from '../index'
 
 export type Screen = 'start' | 'data' | 'label' | 'analyze' | 'judges' | 'calibrate' | 'report' | 'settings'
@@ -106,19 +107,19 @@ const refreshRecent = (set: SetState) =>
 function projectActions(set: SetState, get: Get) {
   return {
     async init() {
-      // The project is asked for first and shown as soon as it is known; its first page of rows is
-      // asked for alongside, not after it: a round trip less before the first trace. Without a
-      // project open that request fails, quietly, and nothing waits for it.
-      const current = call('project.current', {})
-      const firstPage = call('items.list', { offset: 0, limit: PAGE_SIZE, filter: DEFAULT_FILTER, sort: DEFAULT_SORT })
-      const page = firstPage.catch(() => null)
+      // The boot (start.ts) asked for all of these before this code ran; a failed boot request is
+      // asked again. The first page of rows was asked for alongside the project, not after it: a
+      // round trip less before the first trace. Without a project open that request fails,
+      // quietly, and nothing waits for it.
+      const current = callOrTake('project.current', {})
+      const page = (takeAsked('items.list', FIRST_PAGE) ?? call('items.list', FIRST_PAGE)).catch(() => null)
       try {
         await Promise.all([
           current.then((project) => get().setProject(project, { firstPage: page })),
-          call('app.info', {}).then((info) =>
+          callOrTake('app.info', {}).then((info) =>
             set({ shell: info.shell, canPickFiles: info.canPickFiles, demoPath: info.demoPath }),
           ),
-          call('project.recent', {}).then((recent) => set({ recent })),
+          callOrTake('project.recent', {}).then((recent) => set({ recent })),
         ])
       } catch (error) {
         set({ error: errorText(error) })
@@ -140,7 +141,10 @@ function projectActions(set: SetState, get: Get) {
           .resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }, opening?.firstPage)
           .then(() => get().loadFacets())
       else if (project) get().loadFacets()
-      if (!opening) refreshRecent(set)
+      if (opening) return
+      // Another project (or none) than the boot asked about: its answers are not this one's.
+      forgetAsked()
+      refreshRecent(set)
     },
     projectChanged(project: ProjectInfo | null) {
       set({ projectEvents: get().projectEvents + 1 })
