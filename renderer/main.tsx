@@ -9,14 +9,20 @@ import '../shared/charts/charts.css'
 import '../shared/report/report.css'
 import './styles.css'
 
-// The first requests left already (start.ts); init takes their answers, before React renders anything.
-void useStore.getState().init()
 installKeyboard()
 applyTheme('system')
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element to render into')
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-)
+// The first requests left already (start.ts); init takes their answers. The first render waits
+// for them (init never throws: a failure is the error banner): it shows the project's screen at
+// once, instead of the Start screen for an instant and then, after its layout, the Data screen.
+void useStore
+  .getState()
+  .init()
+  .then(() =>
+    createRoot(root).render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    ),
+  )

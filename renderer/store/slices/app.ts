@@ -1,4 +1,4 @@
-import type { StateCreator } from 'zustand'
+import type { StateCreator, StoreApi } from 'zustand'
 import type { Input } from '../../../shared/contract'
 import type { ProjectInfo, RecentProject } from '../../../shared/domain'
 import type { RunView } from '../../../shared/judges'
@@ -103,8 +103,27 @@ const refreshRecent = (set: SetState) =>
     () => undefined,
   )
 
+/**
+ * Runs `then` once the table's first trace is in the store (or there is none to wait for: no rows,
+ * a failure in the banner, another query): the facets' request (slow on a large project) must not
+ * hold up the core's answer for the trace, nor the page's work to show it.
+ */
+function afterFirstTrace(api: StoreApi<Store>, then: () => void): void {
+  const { generation } = api.getState()
+  const waiting = (s: Store) => s.detail === null && s.total > 0 && s.error === null && s.generation === generation
+  if (!waiting(api.getState())) {
+    then()
+    return
+  }
+  const unsubscribe = api.subscribe((s) => {
+    if (waiting(s)) return
+    unsubscribe()
+    setTimeout(then, 0) // after the render of the trace this update starts
+  })
+}
+
 /** Opening, closing and switching projects: what every other slice resets from. */
-function projectActions(set: SetState, get: Get) {
+function projectActions(set: SetState, get: Get, api: StoreApi<Store>) {
   return {
     async init() {
       // The boot (start.ts) asked for all of these before this code ran; a failed boot request is
@@ -139,7 +158,7 @@ function projectActions(set: SetState, get: Get) {
       if (project && changed)
         void get()
           .resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }, opening?.firstPage)
-          .then(() => get().loadFacets())
+          .then(() => afterFirstTrace(api, () => get().loadFacets()))
       else if (project) get().loadFacets()
       if (opening) return
       // Another project (or none) than the boot asked about: its answers are not this one's.
@@ -213,9 +232,9 @@ function eventActions(set: SetState, get: Get) {
 }
 
 /** The app slice; it also points the client's `request` failures at its error banner. */
-export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set, get) => {
+export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set, get, api) => {
   reportErrorsTo((message) => get().showError(message))
-  return { ...initialApp, ...projectActions(set, get), ...windowActions(set, get), ...eventActions(set, get) }
+  return { ...initialApp, ...projectActions(set, get, api), ...windowActions(set, get), ...eventActions(set, get) }
 }
 
 /** Selectors of the app slice. */
