@@ -7,7 +7,7 @@ export const FIRST_PAGE = { offset: 0, limit: PAGE_SIZE, filter: DEFAULT_FILTER,
 
 /**
  * Sends the first open's requests while the rest of the app's code is still being evaluated
- * (start.ts runs this before any other module of main.tsx): the core answers them meanwhile, so
+ * (main.tsx runs this before the app's chunk has even arrived): the core answers them meanwhile, so
  * the first trace waits for the slower of the two, not for both one after the other. Asked: the
  * project, the first page of rows and, once it is there, its first row's trace; the shell's
  * info, the recent list and the user's settings. `init`, the detail loader and the theme take

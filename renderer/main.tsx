@@ -1,28 +1,12 @@
-import './start'
-import { StrictMode } from 'react'
-import { createRoot } from 'react-dom/client'
-import { App } from './App'
-import { installKeyboard } from './keyboard'
-import { useStore } from './store'
-import { applyTheme } from './theme'
+import { boot } from './boot'
 import '../shared/charts/charts.css'
 import '../shared/report/report.css'
 import './styles.css'
 
-installKeyboard()
-applyTheme('system')
-const root = document.getElementById('root')
-if (!root) throw new Error('index.html has no #root element to render into')
-// The first requests left already (start.ts); init takes their answers. The first render waits
-// for them (init never throws: a failure is the error banner): it shows the project's screen at
-// once, instead of the Start screen for an instant and then, after its layout, the Data screen.
-void useStore
-  .getState()
-  .init()
-  .then(() =>
-    createRoot(root).render(
-      <StrictMode>
-        <App />
-      </StrictMode>,
-    ),
-  )
+// The page's entry is this small module; the app (React, the Data screen: 350 KB) is a chunk of its
+// own, so the first open's requests leave before the browser has compiled and run it: the core
+// answers them meanwhile, instead of after. The app's code is asked for first, so that it does not
+// wait behind them (`assay serve` answers one request at a time).
+const app = import('./app-main')
+boot()
+void app

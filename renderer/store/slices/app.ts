@@ -126,7 +126,7 @@ function afterFirstTrace(api: StoreApi<Store>, then: () => void): void {
 function projectActions(set: SetState, get: Get, api: StoreApi<Store>) {
   return {
     async init() {
-      // The boot (start.ts) asked for all of these before this code ran; a failed boot request is
+      // The boot (main.tsx) asked for all of these before this code ran; a failed boot request is
       // asked again. The first page of rows was asked for alongside the project, not after it: a
       // round trip less before the first trace. Without a project open that request fails,
       // quietly, and nothing waits for it.
