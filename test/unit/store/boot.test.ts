@@ -9,7 +9,16 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 type Answer = { ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } }
 type Handler = (input: Record<string, unknown>) => Answer
 
-const project = (path: string) => ({ path, name: path, itemCount: 2, readOnly: null })
+const project = (path: string) => ({
+  path,
+  name: path,
+  schemaVersion: 1,
+  synthetic: false,
+  readOnly: null,
+  itemCount: 2,
+  labeledCount: 0,
+  datasetCount: 0,
+})
 const row = (id: number) => ({ id, externalId: `i-${String(id)}`, label: null, judge: null, tags: [] })
 const ok = (value: unknown): Answer => ({ ok: true, value })
 const failed: Answer = { ok: false, error: { kind: 'not_found', message: 'No project is open.' } }
