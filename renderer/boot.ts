@@ -6,12 +6,13 @@ import { PAGE_SIZE } from './store/slices/items'
 export const FIRST_PAGE = { offset: 0, limit: PAGE_SIZE, filter: DEFAULT_FILTER, sort: DEFAULT_SORT }
 
 /**
- * Sends the first open's requests while the rest of the app's code is still being evaluated
- * (main.tsx runs this before the app's chunk has even arrived): the core answers them meanwhile, so
- * the first trace waits for the slower of the two, not for both one after the other. Asked: the
- * project, the first page of rows and, once it is there, its first row's trace; the shell's
- * info, the recent list and the user's settings. `init`, the detail loader and the theme take
- * these answers (callOrTake) instead of asking again; a project opened meanwhile forgets them.
+ * Sends the first open's requests before the app's code has even arrived (main.tsx, the page's
+ * small entry, runs this): the core answers them while the browser fetches, compiles and runs the
+ * app, so the first trace waits for the slower of the two, not for both one after the other.
+ * Asked: the first page of rows and, once it is there, its first row's trace; the project, the
+ * user's settings, the shell's info and the recent list. `init`, the detail loader and the theme
+ * take these answers once (callOrTake) instead of asking again; a project opened meanwhile makes
+ * the client forget them (forgetAsked).
  */
 export function boot(): void {
   // The core answers one request after another: the slowest one (the page), on which the trace
