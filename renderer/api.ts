@@ -25,6 +25,27 @@ interface Transport {
   fileOnServer(file: File): Promise<Envelope<{ path: string }>>
 }
 
+/**
+ * The shell's events, listened to from the page's first script on: the ones sent before the app
+ * subscribes (it does once its first render is up; the shell opens a project from the command line
+ * as soon as the page has loaded, which can be earlier) go to the first listener when it comes.
+ */
+function eventsKeptForFirstListener(bridge: Bridge): Transport['subscribe'] {
+  const listeners = new Set<(event: AnyEvent) => void>()
+  let early: AnyEvent[] | null = []
+  bridge.onEvent((event) => {
+    if (early) early.push(event)
+    for (const listener of listeners) listener(event)
+  })
+  return (listener) => {
+    listeners.add(listener)
+    const kept = early ?? []
+    early = null
+    for (const event of kept) listener(event)
+    return () => listeners.delete(listener)
+  }
+}
+
 /** Electron: the preload's `window.assay`, one function per method. */
 function ipcTransport(bridge: Bridge): Transport {
   return {
@@ -36,7 +57,7 @@ function ipcTransport(bridge: Bridge): Transport {
         return Promise.resolve({ ok: false, error: { kind: 'not_found', message: `Unknown API method "${method}".` } })
       return (fn as (input: unknown) => Promise<Envelope<unknown>>)(input)
     },
-    subscribe: (listener) => bridge.onEvent(listener),
+    subscribe: eventsKeptForFirstListener(bridge),
     fileOnServer: (file) => {
       const path = bridge.pathForFile(file)
       const found: Envelope<{ path: string }> = path

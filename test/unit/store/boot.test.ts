@@ -26,6 +26,8 @@ const failed: Answer = { ok: false, error: { kind: 'not_found', message: 'No pro
 /** Every call the bridge got, as `method input`, in order. */
 let calls: string[] = []
 let handlers: Record<string, Handler> = {}
+/** The page's listeners of the shell's events (the preload's onEvent). */
+let shellEvents: ((event: unknown) => void)[] = []
 const count = (method: string) => calls.filter((c) => c.startsWith(`${method} `)).length
 
 /** A project of two items (ids 7 and 8) at `path`: what the core answers while it is open. */
@@ -54,7 +56,11 @@ function bridge() {
       return (handlers[method] ?? (() => failed))(input)
     }
   }
-  return { ...namespaces, onEvent: () => () => undefined, pathForFile: () => '', reportLabeling: () => undefined }
+  const onEvent = (listener: (event: unknown) => void) => {
+    shellEvents.push(listener)
+    return () => undefined
+  }
+  return { ...namespaces, onEvent, pathForFile: () => '', reportLabeling: () => undefined }
 }
 
 /** A fresh page: the client, the boot and the store loaded anew (they keep module state). */
@@ -63,11 +69,13 @@ async function load() {
   vi.stubGlobal('window', { assay: bridge() })
   const { boot } = await import('../../../renderer/boot')
   const { useStore } = await import('../../../renderer/store')
-  return { boot, useStore }
+  const { subscribe } = await import('../../../renderer/api')
+  return { boot, useStore, subscribe }
 }
 
 beforeEach(() => {
   calls = []
+  shellEvents = []
   handlers = openProject('/a.assay')
 })
 
@@ -132,5 +140,20 @@ describe('boot: the first requests of a page load', () => {
     expect(useStore.getState().detail).toMatchObject({ id: 7, project: '/b.assay' })
     expect(count('items.list')).toBe(2)
     expect(count('items.get')).toBe(2)
+  })
+
+  it('an event the shell sends before the app listens (a project opened from the command line) reaches it', async () => {
+    const { subscribe } = await load()
+    const changed = { name: 'project.changed', payload: { project: project('/b.assay') } }
+    for (const listener of shellEvents) listener(changed)
+    const seen: unknown[] = []
+    subscribe((event) => seen.push(event))
+    expect(seen).toEqual([changed])
+    const later = { name: 'labels.changed', payload: {} }
+    for (const listener of shellEvents) listener(later)
+    expect(seen).toEqual([changed, later])
+    const second: unknown[] = []
+    subscribe((event) => second.push(event)) // only the first listener gets what came before it
+    expect(second).toEqual([])
   })
 })
