@@ -1,15 +1,22 @@
-import { boot } from './boot'
+import './start'
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App'
+import { installKeyboard } from './keyboard'
+import { useStore } from './store'
+import { applyTheme } from './theme'
 import '../shared/charts/charts.css'
 import '../shared/report/report.css'
 import './styles.css'
 
-// The page's entry is this small module; the app (React, the Data screen: 350 KB) is a chunk of its
-// own, so the first open's requests leave before the browser has compiled and run it: the core
-// answers them meanwhile, instead of after. The app's code is asked for first, so that it does not
-// wait behind them (`assay serve` answers one request at a time).
-const app = import('./app-main')
-boot()
-void app
-// The Data screen formats its counts for the user's locale; the first such call loads the locale's
-// data (30–70 ms in Chromium): done here, while the app's code is on its way, not in the first render.
-;(0).toLocaleString()
+// The first requests left already (start.ts); init takes their answers, before React renders anything.
+void useStore.getState().init()
+installKeyboard()
+applyTheme('system')
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html has no #root element to render into')
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+)

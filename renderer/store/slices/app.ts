@@ -4,7 +4,7 @@ import type { ProjectInfo, RecentProject } from '../../../shared/domain'
 import type { RunView } from '../../../shared/judges'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../../shared/table-query'
 import { call, callOrTake, errorText, forgetAsked, reportErrorsTo, takeAsked } from '../../api'
-import { FIRST_PAGE } from '../../boot'
+import { boot, FIRST_PAGE } from '../../boot'
 import type { ItemsPage } from './items'
 import type { Store } from '../index'
 
@@ -126,10 +126,11 @@ function afterFirstTrace(api: StoreApi<Store>, then: () => void): void {
 function projectActions(set: SetState, get: Get, api: StoreApi<Store>) {
   return {
     async init() {
-      // The boot (main.tsx) asked for all of these before this code ran; a failed boot request is
+      // The boot (start.ts) asked for all of these before this code ran; a failed boot request is
       // asked again. The first page of rows was asked for alongside the project, not after it: a
       // round trip less before the first trace. Without a project open that request fails,
       // quietly, and nothing waits for it.
+      boot() // sent already by start.ts, unless this page's entry did not
       const current = callOrTake('project.current', {})
       const page = (takeAsked('items.list', FIRST_PAGE) ?? call('items.list', FIRST_PAGE)).catch(() => null)
       try {
