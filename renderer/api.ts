@@ -25,6 +25,27 @@ interface Transport {
   fileOnServer(file: File): Promise<Envelope<{ path: string }>>
 }
 
+/**
+ * The shell's events, listened to from the page's first script on: the ones sent before the app
+ * subscribes (it does once its first render is up; the shell opens a project from the command line
+ * as soon as the page has loaded, which can be earlier) go to the first listener when it comes.
+ */
+function eventsKeptForFirstListener(bridge: Bridge): Transport['subscribe'] {
+  const listeners = new Set<(event: AnyEvent) => void>()
+  let early: AnyEvent[] | null = []
+  bridge.onEvent((event) => {
+    if (early) early.push(event)
+    for (const listener of listeners) listener(event)
+  })
+  return (listener) => {
+    listeners.add(listener)
+    const kept = early ?? []
+    early = null
+    for (const event of kept) listener(event)
+    return () => listeners.delete(listener)
+  }
+}
+
 /** Electron: the preload's `window.assay`, one function per method. */
 function ipcTransport(bridge: Bridge): Transport {
   return {
@@ -36,7 +57,7 @@ function ipcTransport(bridge: Bridge): Transport {
         return Promise.resolve({ ok: false, error: { kind: 'not_found', message: `Unknown API method "${method}".` } })
       return (fn as (input: unknown) => Promise<Envelope<unknown>>)(input)
     },
-    subscribe: (listener) => bridge.onEvent(listener),
+    subscribe: eventsKeptForFirstListener(bridge),
     fileOnServer: (file) => {
       const path = bridge.pathForFile(file)
       const found: Envelope<{ path: string }> = path
@@ -119,6 +140,45 @@ export async function call<M extends Method>(method: M, input: Input<M>): Promis
   const result = await transport.call(method, input)
   if (!result.ok) throw new ApiError(result.error.kind, result.error.message)
   return result.value as Output<M>
+}
+
+/** Answers asked for ahead of their use (askAhead), by method and input, each until taken once. */
+const ahead = new Map<string, Promise<unknown>>()
+let aheadClosed = false
+const aheadKey = (method: Method, input: unknown) => `${method} ${JSON.stringify(input)}`
+
+/**
+ * Sends a request now whose answer code that has not run yet will want (the page's first
+ * requests, renderer/boot.ts): that code takes it with `callOrTake`, once, instead of asking again.
+ */
+export function askAhead<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
+  const answer = call(method, input)
+  // A failure is the taker's to see; an answer nobody takes (no project open) fails quietly.
+  answer.catch(() => undefined)
+  if (!aheadClosed) ahead.set(aheadKey(method, input), answer)
+  return answer
+}
+
+/** The answer asked for ahead with this very input, once; undefined when none was (or it was taken or forgotten). */
+export function takeAsked<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> | undefined {
+  const key = aheadKey(method, input)
+  const answer = ahead.get(key)
+  ahead.delete(key)
+  return answer as Promise<Output<M>> | undefined
+}
+
+/** `call`, answered by a request asked ahead with the same input when there is one; if that failed, asked again. */
+export function callOrTake<M extends Method>(method: M, input: Input<M>): Promise<Output<M>> {
+  return takeAsked(method, input)?.catch(() => call(method, input)) ?? call(method, input)
+}
+
+/**
+ * Forgets the answers asked ahead and not taken, and keeps none asked from now on: they are out of
+ * date (another project was opened, or closed), or nobody will take them (no project to open).
+ */
+export function forgetAsked(): void {
+  aheadClosed = true
+  ahead.clear()
 }
 
 /**

@@ -1,3 +1,4 @@
+import './start'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
@@ -8,7 +9,7 @@ import '../shared/charts/charts.css'
 import '../shared/report/report.css'
 import './styles.css'
 
-// The first requests leave before React renders anything: the first trace waits for their answers.
+// The first requests left already (start.ts); init takes their answers, before React renders anything.
 void useStore.getState().init()
 installKeyboard()
 applyTheme('system')

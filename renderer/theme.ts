@@ -1,6 +1,6 @@
 import { useEffect } from 'react'
 import type { Theme } from '../shared/domain'
-import { request } from './api'
+import { attempt, callOrTake } from './api'
 import { useStore } from './store'
 
 /** The colours a page shows: a Theme setting resolved against the system's preference. */
@@ -30,7 +30,7 @@ export function applyTheme(setting: Theme): void {
 export function useTheme(): void {
   const setting = useStore((s) => s.user?.theme ?? 'system')
   useEffect(() => {
-    void request('settings.get', {}).then((user) => {
+    void attempt(() => callOrTake('settings.get', {})).then((user) => {
       if (user) useStore.setState((s) => ({ user: s.user ?? user }))
     })
   }, [])

@@ -1,10 +1,11 @@
-import type { StateCreator } from 'zustand'
+import type { StateCreator, StoreApi } from 'zustand'
 import type { Input } from '../../../shared/contract'
 import type { ProjectInfo, RecentProject } from '../../../shared/domain'
 import type { RunView } from '../../../shared/judges'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../../shared/table-query'
-import { call, errorText, reportErrorsTo } from '../../api'
-import { PAGE_SIZE, type ItemsPage } from './items'
+import { call, callOrTake, errorText, forgetAsked, reportErrorsTo, takeAsked } from '../../api'
+import { boot, FIRST_PAGE } from '../../boot'
+import type { ItemsPage } from './items'
 import type { Store } from '../index'
 
 export type Screen = 'start' | 'data' | 'label' | 'analyze' | 'judges' | 'calibrate' | 'report' | 'settings'
@@ -102,23 +103,43 @@ const refreshRecent = (set: SetState) =>
     () => undefined,
   )
 
+/**
+ * Runs `then` once the table's first trace is in the store (or there is none to wait for: no rows,
+ * a failure in the banner, another query): the facets' request (slow on a large project) must not
+ * hold up the core's answer for the trace, nor the page's work to show it.
+ */
+function afterFirstTrace(api: StoreApi<Store>, then: () => void): void {
+  const { generation } = api.getState()
+  const waiting = (s: Store) => s.detail === null && s.total > 0 && s.error === null && s.generation === generation
+  if (!waiting(api.getState())) {
+    then()
+    return
+  }
+  const unsubscribe = api.subscribe((s) => {
+    if (waiting(s)) return
+    unsubscribe()
+    setTimeout(then, 0) // after the render of the trace this update starts
+  })
+}
+
 /** Opening, closing and switching projects: what every other slice resets from. */
-function projectActions(set: SetState, get: Get) {
+function projectActions(set: SetState, get: Get, api: StoreApi<Store>) {
   return {
     async init() {
-      // The project is asked for first and shown as soon as it is known; its first page of rows is
-      // asked for alongside, not after it: a round trip less before the first trace. Without a
-      // project open that request fails, quietly, and nothing waits for it.
-      const current = call('project.current', {})
-      const firstPage = call('items.list', { offset: 0, limit: PAGE_SIZE, filter: DEFAULT_FILTER, sort: DEFAULT_SORT })
-      const page = firstPage.catch(() => null)
+      // The boot (start.ts) asked for all of these before this code ran; a failed boot request is
+      // asked again. The first page of rows was asked for alongside the project, not after it: a
+      // round trip less before the first trace. Without a project open that request fails,
+      // quietly, and nothing waits for it.
+      boot() // sent already by start.ts, unless this page's entry did not
+      const current = callOrTake('project.current', {})
+      const page = (takeAsked('items.list', FIRST_PAGE) ?? call('items.list', FIRST_PAGE)).catch(() => null)
       try {
         await Promise.all([
           current.then((project) => get().setProject(project, { firstPage: page })),
-          call('app.info', {}).then((info) =>
+          callOrTake('app.info', {}).then((info) =>
             set({ shell: info.shell, canPickFiles: info.canPickFiles, demoPath: info.demoPath }),
           ),
-          call('project.recent', {}).then((recent) => set({ recent })),
+          callOrTake('project.recent', {}).then((recent) => set({ recent })),
         ])
       } catch (error) {
         set({ error: errorText(error) })
@@ -138,9 +159,12 @@ function projectActions(set: SetState, get: Get) {
       if (project && changed)
         void get()
           .resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }, opening?.firstPage)
-          .then(() => get().loadFacets())
+          .then(() => afterFirstTrace(api, () => get().loadFacets()))
       else if (project) get().loadFacets()
-      if (!opening) refreshRecent(set)
+      if (opening) return
+      // Another project (or none) than the boot asked about: its answers are not this one's.
+      forgetAsked()
+      refreshRecent(set)
     },
     projectChanged(project: ProjectInfo | null) {
       set({ projectEvents: get().projectEvents + 1 })
@@ -209,9 +233,9 @@ function eventActions(set: SetState, get: Get) {
 }
 
 /** The app slice; it also points the client's `request` failures at its error banner. */
-export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set, get) => {
+export const createAppSlice: StateCreator<Store, [], [], AppSlice> = (set, get, api) => {
   reportErrorsTo((message) => get().showError(message))
-  return { ...initialApp, ...projectActions(set, get), ...windowActions(set, get), ...eventActions(set, get) }
+  return { ...initialApp, ...projectActions(set, get, api), ...windowActions(set, get), ...eventActions(set, get) }
 }
 
 /** Selectors of the app slice. */

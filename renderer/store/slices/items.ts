@@ -2,7 +2,7 @@ import type { StateCreator, StoreApi } from 'zustand'
 import type { Output } from '../../../shared/contract'
 import type { ItemDetail, ItemFilter, ItemRow, ItemSort } from '../../../shared/domain'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../../shared/table-query'
-import { call, errorText, request } from '../../api'
+import { call, callOrTake, errorText, request } from '../../api'
 import type { Store } from '../index'
 
 /** One answer of `items.list`: a page of rows and the count of all that match. */
@@ -136,7 +136,7 @@ function cursorActions(set: SetState, get: Get, api: StoreApi<Store>) {
       get().ensureRows(cursor - PAGE_SIZE / 2, cursor + PAGE_SIZE / 2)
       const generation = get().generation
       const load = (row: ItemRow) =>
-        call('items.get', { id: row.id }).then(
+        callOrTake('items.get', { id: row.id }).then(
           (detail) => {
             if (get().cursor === cursor && get().generation === generation) set({ detail })
           },

@@ -1,0 +1,159 @@
+/**
+ * The page's first requests (renderer/boot.ts) leave before the app's code runs; the first open
+ * takes their answers instead of asking again, a failed one is asked again, and a project opened
+ * meanwhile is never shown with the boot's answers. Driven through the real client over a fake of
+ * the Electron preload's bridge (`window.assay`), as the desktop shell runs it.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+
+type Answer = { ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } }
+type Handler = (input: Record<string, unknown>) => Answer
+
+const project = (path: string) => ({
+  path,
+  name: path,
+  schemaVersion: 1,
+  synthetic: false,
+  readOnly: null,
+  itemCount: 2,
+  labeledCount: 0,
+  datasetCount: 0,
+})
+const row = (id: number) => ({ id, externalId: `i-${String(id)}`, label: null, judge: null, tags: [] })
+const ok = (value: unknown): Answer => ({ ok: true, value })
+const failed: Answer = { ok: false, error: { kind: 'not_found', message: 'No project is open.' } }
+
+/** Every call the bridge got, as `method input`, in order. */
+let calls: string[] = []
+let handlers: Record<string, Handler> = {}
+/** The page's listeners of the shell's events (the preload's onEvent). */
+let shellEvents: ((event: unknown) => void)[] = []
+const count = (method: string) => calls.filter((c) => c.startsWith(`${method} `)).length
+
+/** A project of two items (ids 7 and 8) at `path`: what the core answers while it is open. */
+function openProject(path: string): Record<string, Handler> {
+  return {
+    'project.current': () => ok(project(path)),
+    'items.list': () => ok({ rows: [row(7), row(8)], total: 2 }),
+    'items.get': (input) => ok({ id: input.id, externalId: `i-${String(input.id)}`, project: path }),
+    'items.facets': () => ok({ datasets: [], metadata: [] }),
+    'app.info': () => ok({ shell: 'electron', canPickFiles: true, demoPath: null }),
+    'project.recent': () => ok([]),
+    'settings.get': () => ok({ theme: 'system' }),
+    'project.open': (input) => ok(project(String(input.path))),
+  }
+}
+
+/** The preload's `window.assay`: one async function per method, each answered by `handlers`. */
+function bridge() {
+  const namespaces: Record<string, Record<string, (input: Record<string, unknown>) => Promise<Answer>>> = {}
+  for (const method of Object.keys(openProject('x')).concat(['sessions.latest', 'criteria.list'])) {
+    const [namespace = '', leaf = ''] = method.split('.')
+    namespaces[namespace] ??= {}
+    namespaces[namespace][leaf] = async (input) => {
+      calls.push(`${method} ${JSON.stringify(input)}`)
+      await new Promise((resolve) => setTimeout(resolve, 1))
+      return (handlers[method] ?? (() => failed))(input)
+    }
+  }
+  const onEvent = (listener: (event: unknown) => void) => {
+    shellEvents.push(listener)
+    return () => undefined
+  }
+  return { ...namespaces, onEvent, pathForFile: () => '', reportLabeling: () => undefined }
+}
+
+/** A fresh page: the client, the boot and the store loaded anew (they keep module state). */
+async function load() {
+  vi.resetModules()
+  vi.stubGlobal('window', { assay: bridge() })
+  const { boot } = await import('../../../renderer/boot')
+  const { useStore } = await import('../../../renderer/store')
+  const { subscribe } = await import('../../../renderer/api')
+  return { boot, useStore, subscribe }
+}
+
+beforeEach(() => {
+  calls = []
+  shellEvents = []
+  handlers = openProject('/a.assay')
+})
+
+describe('boot: the first requests of a page load', () => {
+  it('the first open takes what the boot asked: one request of each, and the first trace shown', async () => {
+    const { boot, useStore } = await load()
+    boot()
+    await useStore.getState().init()
+    await vi.waitFor(() => expect(useStore.getState().detail).not.toBeNull())
+    expect(useStore.getState().project?.path).toBe('/a.assay')
+    expect(useStore.getState().detail?.id).toBe(7)
+    await vi.waitFor(() => expect(count('items.facets')).toBe(1)) // after the trace, not before
+    for (const method of ['project.current', 'items.list', 'items.get', 'app.info', 'project.recent'])
+      expect(count(method), method).toBe(1)
+    expect(calls).toContain('items.get {"id":7}')
+  })
+
+  it('the facets are asked for only once the first trace is in', async () => {
+    const { boot, useStore } = await load()
+    boot()
+    await useStore.getState().init()
+    expect(count('items.facets')).toBe(0) // the rows are in, their trace not yet
+    await vi.waitFor(() => expect(count('items.facets')).toBe(1))
+    expect(useStore.getState().detail).not.toBeNull()
+  })
+
+  it('a failed boot request is asked again, quietly', async () => {
+    const { boot, useStore } = await load()
+    let first = true
+    handlers['project.current'] = () => {
+      if (!first) return ok(project('/a.assay'))
+      first = false
+      return { ok: false, error: { kind: 'io', message: 'busy' } }
+    }
+    boot()
+    await useStore.getState().init()
+    await vi.waitFor(() => expect(useStore.getState().detail).not.toBeNull())
+    expect(count('project.current')).toBe(2)
+    expect(count('items.list')).toBe(1)
+    expect(useStore.getState().project?.path).toBe('/a.assay')
+    expect(useStore.getState().error).toBeNull()
+  })
+
+  it('without a project the boot page fails quietly: the Start screen, no banner, nothing asked twice', async () => {
+    handlers = { ...openProject('/a.assay'), 'project.current': () => ok(null), 'items.list': () => failed }
+    const { boot, useStore } = await load()
+    boot()
+    await useStore.getState().init()
+    expect(useStore.getState().screen).toBe('start')
+    expect(useStore.getState().error).toBeNull()
+    expect(count('items.list')).toBe(1)
+    expect(count('items.get')).toBe(0)
+  })
+
+  it('a project opened meanwhile forgets the boot answers: its own rows and trace are asked for', async () => {
+    const { boot, useStore } = await load()
+    boot()
+    await vi.waitFor(() => expect(count('items.get')).toBe(1)) // the boot's trace of /a.assay
+    handlers = openProject('/b.assay')
+    useStore.getState().projectChanged(project('/b.assay'))
+    await vi.waitFor(() => expect(useStore.getState().detail).not.toBeNull())
+    expect(useStore.getState().detail).toMatchObject({ id: 7, project: '/b.assay' })
+    expect(count('items.list')).toBe(2)
+    expect(count('items.get')).toBe(2)
+  })
+
+  it('an event the shell sends before the app listens (a project opened from the command line) reaches it', async () => {
+    const { subscribe } = await load()
+    const changed = { name: 'project.changed', payload: { project: project('/b.assay') } }
+    for (const listener of shellEvents) listener(changed)
+    const seen: unknown[] = []
+    subscribe((event) => seen.push(event))
+    expect(seen).toEqual([changed])
+    const later = { name: 'labels.changed', payload: {} }
+    for (const listener of shellEvents) listener(later)
+    expect(seen).toEqual([changed, later])
+    const second: unknown[] = []
+    subscribe((event) => second.push(event)) // only the first listener gets what came before it
+    expect(second).toEqual([])
+  })
+})
