@@ -159,7 +159,12 @@ function projectActions(set: SetState, get: Get, api: StoreApi<Store>) {
       if (project && changed)
         void get()
           .resetItems('', { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }, opening?.firstPage)
-          .then(() => afterFirstTrace(api, () => get().loadFacets()))
+          .then(() => {
+            // The first row's trace was taken as the cursor landed on it: an answer still untaken
+            // (the user searched meanwhile) would be out of date by the time a cursor reached it.
+            if (opening) forgetAsked()
+            afterFirstTrace(api, () => get().loadFacets())
+          })
       else if (project) get().loadFacets()
       if (opening) return
       // Another project (or none) than the boot asked about: its answers are not this one's.

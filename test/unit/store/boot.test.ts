@@ -142,6 +142,17 @@ describe('boot: the first requests of a page load', () => {
     expect(count('items.get')).toBe(2)
   })
 
+  it('what the boot asked and nobody took is forgotten once the first page is in, not used later', async () => {
+    const { boot, useStore } = await load()
+    const { takeAsked } = await import('../../../renderer/api')
+    boot()
+    await useStore.getState().init()
+    await vi.waitFor(() => expect(useStore.getState().detail).not.toBeNull())
+    // Nothing mounted the theme here, so the settings' answer was never taken: minutes later it
+    // would be out of date, and it is gone.
+    expect(takeAsked('settings.get', {})).toBeUndefined()
+  })
+
   it('an event the shell sends before the app listens (a project opened from the command line) reaches it', async () => {
     const { subscribe } = await load()
     const changed = { name: 'project.changed', payload: { project: project('/b.assay') } }
