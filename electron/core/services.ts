@@ -37,7 +37,7 @@ export function createServices(deps: ServiceDeps) {
   })
   const gate = createGate(lifecycle.project)
   const profiles = profileAccess(deps)
-  const scope: Scope = { deps, project: lifecycle.project, gate, profiles }
+  const scope: Scope = { deps, project: lifecycle.project, traceShown: lifecycle.traceShown, gate, profiles }
   // Exports under `assay serve`: a one-time link per export, streamed when the browser fetches it.
   const downloads = createDownloads(deps.clock)
   const handlers: Handlers = {

@@ -114,6 +114,32 @@ describe('a damaged project', () => {
       }
     })
 
+    it("the app's background check waits for the window's first trace: no core taken from the first paint", async () => {
+      const path = tmp.file('after-trace.assay')
+      project(path, (repos) => {
+        for (let i = 0; i < 2000; i++) repos.project.log('note', 'x'.repeat(200), AT)
+      })
+      scribble(path, 'events', { pagetype: 'leaf', pick: (pages) => pages.slice(10, 14) }) // only the check reads these
+      const s = createServices({
+        shell: 'electron',
+        version: 'test',
+        settings: createSettingsStore(tmp.file('home')),
+        clock: () => new Date(AT),
+        emit: (e) => events.push(e),
+        demoPath: tmp.file('home/demo.assay'),
+      })
+      const h = (method: string, input: unknown = {}) => dispatch(s.handlers, method, input)
+      try {
+        expect(await h('project.open', { path })).toMatchObject({ ok: true })
+        await new Promise((resolve) => setTimeout(resolve, 2500)) // past the fixed delay the check had before
+        expect(events.map((e) => e.name)).not.toContain('project.problem')
+        expect(await h('items.get', { id: 1 })).toMatchObject({ ok: true })
+        await vi.waitFor(() => expect(events.map((e) => e.name)).toContain('project.problem'), { timeout: 20_000 })
+      } finally {
+        s.close()
+      }
+    })
+
     it('any later call that meets damage: the corrupt error with the path and advice, then the project is closed', async () => {
       const path = tmp.file('item.assay')
       let big = 0

@@ -39,7 +39,7 @@ if (Database) {
 export function quickCheckInBackground(
   path: string,
   fallback: () => string[],
-  options: { nativeBinding?: string; delayMs?: number } = {},
+  options: { nativeBinding?: string; delayMs?: number; after?: Promise<unknown> } = {},
 ): Promise<string[]> {
   return new Promise((resolve) => {
     const inProcess = () => {
@@ -66,7 +66,8 @@ export function quickCheckInBackground(
       worker.once('error', inProcess)
       worker.once('exit', (code) => code !== 0 && inProcess())
     }
-    if (options.delayMs) setTimeout(start, options.delayMs).unref()
-    else start()
+    const begin = () => (options.delayMs ? void setTimeout(start, options.delayMs).unref() : start())
+    if (options.after) void options.after.then(begin, begin)
+    else begin()
   })
 }

@@ -31,6 +31,8 @@ export interface OpenOptions {
   integrity?: 'now' | 'background'
   /** With `background`: wait this long before checking, so the first page draws first. */
   checkDelayMs?: number
+  /** With `background`: wait for this first (the window's first trace), then `checkDelayMs`. */
+  checkAfter?: Promise<unknown>
 }
 
 export interface OpenedProject {
@@ -109,6 +111,7 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
         ? quickCheckInBackground(opened.filename, () => (checked.open ? quickCheck(checked) : []), {
             nativeBinding: options.nativeBinding,
             delayMs: options.checkDelayMs,
+            after: options.checkAfter,
           })
         : Promise.resolve([])
     return { db, path, backupPath, migratedFrom: from, integrity, readOnly }

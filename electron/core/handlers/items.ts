@@ -2,7 +2,7 @@
 import { AppError } from '../../../shared/errors'
 import type { Part, Scope } from './types'
 
-export function itemHandlers({ project }: Scope): Part<'items'> {
+export function itemHandlers({ project, traceShown }: Scope): Part<'items'> {
   return {
     'items.list': ({ offset, limit, search, filter, sort }) => ({
       offset,
@@ -13,6 +13,7 @@ export function itemHandlers({ project }: Scope): Part<'items'> {
     'items.get': ({ id }) => {
       const item = project().repos.items.get(id)
       if (!item) throw new AppError('not_found', `There is no item with id ${id} in this project.`)
+      traceShown()
       return item
     },
     'items.locate': ({ externalId, ...query }) => {

@@ -30,6 +30,8 @@ const info = (p: ProjectContext): ProjectInfo => ({
 export function createLifecycle(deps: ServiceDeps, onClose: () => void) {
   let current: ProjectContext | null = null
   let indexing: { stop: () => void } | null = null
+  // Told when a window reads a trace of the open project: its first lets the background check start.
+  let traceShown: () => void = () => undefined
 
   const project = (): ProjectContext => {
     if (!current) throw new AppError('no_project', 'No project is open. Open or create one from the Start screen.')
@@ -64,6 +66,7 @@ export function createLifecycle(deps: ServiceDeps, onClose: () => void) {
     integrity: 'now' | 'background' = 'background',
   ): ProjectInfo => {
     const absolute = resolve(path)
+    const trace = firstTrace()
     let next: ProjectContext | null = null
     let result: ProjectInfo
     try {
@@ -74,7 +77,7 @@ export function createLifecycle(deps: ServiceDeps, onClose: () => void) {
         annotator: () => deps.settings.user().annotator,
         onTestRevealed: (versionId) => deps.emit({ name: 'test.revealed', payload: { versionId } }),
         integrity,
-        checkDelayMs: deps.integrityDelayMs ?? 1500,
+        ...checkTiming(deps.integrityDelayMs, trace.settled),
       })
       if (mode === 'create') next.repos.project.setMeta('created_at', deps.clock().toISOString())
       result = info(next) // the first reads of the file: a damaged one may fail here
@@ -88,6 +91,7 @@ export function createLifecycle(deps: ServiceDeps, onClose: () => void) {
     const opened = next
     close()
     current = opened
+    traceShown = trace.shown
     // The search index catches up between requests, after the first page has been drawn.
     if (!opened.readOnly) indexing = indexInBackground(opened.db, { delayMs: deps.integrityDelayMs ?? 1500 })
     void opened.integrity.then((problems) => {
@@ -121,7 +125,27 @@ export function createLifecycle(deps: ServiceDeps, onClose: () => void) {
     )
   }
 
-  return { current: () => current, project, info, close, switchTo, translate }
+  return { current: () => current, project, info, close, switchTo, translate, traceShown: () => traceShown() }
+}
+
+/**
+ * When the background integrity check starts: it takes a core for seconds, so the app's waits for
+ * the window's first trace (then a second); tests and benches set a fixed delay after opening.
+ */
+const checkTiming = (fixedMs: number | undefined, trace: Promise<void>) =>
+  fixedMs === undefined ? { checkDelayMs: CHECK_AFTER_TRACE_MS, checkAfter: trace } : { checkDelayMs: fixedMs }
+
+/** After the window's first trace, the moment the background integrity check starts. */
+const CHECK_AFTER_TRACE_MS = 1000
+/** The latest the check waits for a first trace (a served project no browser has opened yet). */
+const CHECK_LATEST_MS = 10_000
+
+/** The first trace a window reads of a newly opened project, or the latest the check waits for it. */
+function firstTrace(): { shown: () => void; settled: Promise<void> } {
+  let shown: () => void = () => undefined
+  const read = new Promise<void>((resolve) => (shown = resolve))
+  const latest = new Promise<void>((resolve) => setTimeout(resolve, CHECK_LATEST_MS).unref())
+  return { shown, settled: Promise.race([read, latest]) }
 }
 
 /** Methods that open another file: their errors are about that file, never the current project. */

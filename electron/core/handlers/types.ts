@@ -53,6 +53,8 @@ export interface Scope {
   deps: ServiceDeps
   /** The open project, or the refusal that says to open one. */
   project: () => ProjectContext
+  /** Told when a window reads an item's trace (the first lets the background check start). */
+  traceShown: () => void
   gate: WriteGate
   profiles: ProfileAccess
 }
