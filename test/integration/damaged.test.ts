@@ -72,7 +72,8 @@ describe('a damaged project', () => {
 
   describe('in the services both shells call', () => {
     const events: AnyEvent[] = []
-    const services = () =>
+    // The background check at once (`integrityDelayMs: 0`), or as the app times it (after the first trace).
+    const services = (o = { checkAtOnce: true }) =>
       createServices({
         shell: 'electron',
         version: 'test',
@@ -80,16 +81,21 @@ describe('a damaged project', () => {
         clock: () => new Date(AT),
         emit: (e) => events.push(e),
         demoPath: tmp.file('home/demo.assay'),
-        integrityDelayMs: 0,
+        ...(o.checkAtOnce ? { integrityDelayMs: 0 } : {}),
       })
-    beforeEach(() => void events.splice(0))
-
-    it('the background check finds damage the first reads missed: the project is closed, leaves Recent, and the windows are told why', async () => {
-      const path = tmp.file('late.assay')
+    /** A project whose damage only the background check finds (pages of the events table). */
+    const lateDamage = (name: string): string => {
+      const path = tmp.file(name)
       project(path, (repos) => {
         for (let i = 0; i < 2000; i++) repos.project.log('note', 'x'.repeat(200), AT)
       })
       scribble(path, 'events', { pagetype: 'leaf', pick: (pages) => pages.slice(10, 14) }) // only the check reads these
+      return path
+    }
+    beforeEach(() => void events.splice(0))
+
+    it('the background check finds damage the first reads missed: the project is closed, leaves Recent, and the windows are told why', async () => {
+      const path = lateDamage('late.assay')
       const s = services()
       const h = (method: string, input: unknown = {}) => dispatch(s.handlers, method, input)
       try {
@@ -115,19 +121,8 @@ describe('a damaged project', () => {
     })
 
     it("the app's background check waits for the window's first trace: no core taken from the first paint", async () => {
-      const path = tmp.file('after-trace.assay')
-      project(path, (repos) => {
-        for (let i = 0; i < 2000; i++) repos.project.log('note', 'x'.repeat(200), AT)
-      })
-      scribble(path, 'events', { pagetype: 'leaf', pick: (pages) => pages.slice(10, 14) }) // only the check reads these
-      const s = createServices({
-        shell: 'electron',
-        version: 'test',
-        settings: createSettingsStore(tmp.file('home')),
-        clock: () => new Date(AT),
-        emit: (e) => events.push(e),
-        demoPath: tmp.file('home/demo.assay'),
-      })
+      const path = lateDamage('after-trace.assay')
+      const s = services({ checkAtOnce: false })
       const h = (method: string, input: unknown = {}) => dispatch(s.handlers, method, input)
       try {
         expect(await h('project.open', { path })).toMatchObject({ ok: true })
