@@ -40,7 +40,10 @@ export type LabelingContext = Pick<ProjectContext, 'repos' | 'transaction' | 'an
  */
 export type EvaluationContext = Pick<ProjectContext, 'db' | 'repos' | 'transaction' | 'now' | 'onTestRevealed'>
 
-export interface ContextOptions extends Pick<OpenOptions, 'nativeBinding' | 'integrity' | 'checkDelayMs' | 'checkAfter'> {
+export interface ContextOptions extends Pick<
+  OpenOptions,
+  'nativeBinding' | 'integrity' | 'checkDelayMs' | 'checkAfter'
+> {
   /** `open` (default) refuses a missing file; `create` makes a new one and refuses an existing one. */
   mode?: OpenOptions['mode']
   /** The time every change records (and backups are stamped with); the system clock by default. */
