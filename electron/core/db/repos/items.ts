@@ -41,7 +41,8 @@ export function itemsRepo(db: Db) {
   db.function('ulower', { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? text.toLowerCase() : text,
   )
-  return { ...itemInserts(db), ...itemTable(db), ...itemDetail(db), ...itemFacets(db) }
+  const table = itemTable(db)
+  return { ...itemInserts(db), ...table, ...itemDetail(db), ...itemFacets(db, table.count) }
 }
 
 /** Writing items with their steps (an import or the demo). */
@@ -280,8 +281,8 @@ function itemDetail(db: Db) {
   }
 }
 
-/** What the filter bar offers: datasets, metadata keys and step names. */
-function itemFacets(db: Db) {
+/** What the filter bar offers: datasets, metadata keys and step names (`itemCount`: the table's, per version). */
+function itemFacets(db: Db, itemCount: () => number) {
   const facetDatasets = db.prepare(
     'SELECT d.id, d.name, count(i.id) AS count FROM datasets d LEFT JOIN items i ON i.dataset_id = d.id GROUP BY d.id ORDER BY d.id',
   )
@@ -289,7 +290,6 @@ function itemFacets(db: Db) {
     `SELECT d.id, d.name, (SELECT min(id) FROM items WHERE dataset_id = d.id) AS first,
        (SELECT max(id) FROM items WHERE dataset_id = d.id) AS last FROM datasets d ORDER BY d.id`,
   )
-  const count = db.prepare('SELECT count(*) FROM items').pluck()
   /**
    * Each dataset's count from its first and last id, when the spans cannot hold another's items:
    * apart from each other and, together, exactly as long as the items are many (each span then is
@@ -302,7 +302,7 @@ function itemFacets(db: Db) {
       .flatMap((s) => (s.first === null || s.last === null ? [] : [{ first: s.first, last: s.last }]))
       .sort((a, b) => a.first - b.first)
     const apart = held.every((s, i) => i === 0 || s.first > held[i - 1].last)
-    const full = held.reduce((n, s) => n + s.last - s.first + 1, 0) === (count.get() as number)
+    const full = held.reduce((n, s) => n + s.last - s.first + 1, 0) === itemCount()
     if (!apart || !full) return facetDatasets.all() as { id: number; name: string; count: number }[]
     return spans.map((s) => ({
       id: s.id,
