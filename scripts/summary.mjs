@@ -21,6 +21,14 @@ for (const file of files) {
   const passed = report.numPassedTests ?? 0
   const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
   if (files.length > 1) console.error(`summary: ${file}: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+  // CI keeps only the tail of its output: name each failure here, with the start of its message.
+  for (const suite of report.testResults ?? []) {
+    const failures = (suite.assertionResults ?? []).filter((test) => test.status === 'failed')
+    if (failures.length === 0 && suite.status === 'failed')
+      console.error(`  failed: ${suite.name}: ${firstLine(suite.message)}`)
+    for (const test of failures)
+      console.error(`  failed: ${suite.name} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`)
+  }
   if (passed === 0 && failed === 0) total.failed += 1 // a run in which nothing ran is a failure
   total.passed += passed
   total.failed += failed
@@ -29,3 +37,11 @@ for (const file of files) {
 const { passed, failed, skipped } = total
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 process.exit(failed > 0 || passed === 0 ? 1 : 0)
+
+function firstLine(message) {
+  return (
+    String(message ?? '')
+      .split('\n')
+      .find((line) => line.trim() !== '') ?? '(no message)'
+  )
+}
