@@ -103,7 +103,23 @@ export const contract = {
         sort: ItemSort.optional(),
       })
       .strict(),
-    output: z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(ItemRow) }),
+    /**
+     * `counted: false`: the first pages of a large answer come before its count, and `total` only
+     * says that rows follow the page (offset + rows + 1); `items.count` then gives the exact number.
+     */
+    output: z.object({
+      total: z.number().int(),
+      offset: z.number().int(),
+      rows: z.array(ItemRow),
+      counted: z.boolean(),
+    }),
+  },
+  /** The exact number of rows of the table's query, counted off the main thread at a million items. */
+  'items.count': {
+    input: z
+      .object({ search: z.string().max(500).optional(), filter: ItemFilter.optional(), sort: ItemSort.optional() })
+      .strict(),
+    output: z.object({ total: z.number().int() }),
   },
   'items.facets': { input: none, output: ItemFacets },
   /** Every item id the table shows now, in its order: "select all matching" for a session or a run. */

@@ -5,7 +5,8 @@
  * the context, or the narrow `Pick` of it that it needs (`LabelingContext`, `EvaluationContext`).
  */
 import { resolve } from 'node:path'
-import { openProject, type Db, type OpenOptions, type ReadOnly } from './db/open'
+import { backgroundLister } from './db/background-list'
+import { MMAP_BYTES, openProject, type Db, type OpenOptions, type ReadOnly } from './db/open'
 import { createRepos, type Repos } from './db/repos'
 
 export interface ProjectContext {
@@ -70,7 +71,7 @@ export function openContext(path: string, options: ContextOptions = {}): Project
     return {
       db,
       path: absolute,
-      repos: createRepos(db),
+      repos: createRepos(db, backgroundLister(opened.filename, MMAP_BYTES, options.nativeBinding)),
       readOnly: opened.readOnly,
       clock,
       now: () => clock().toISOString(),

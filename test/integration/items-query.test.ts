@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { openProject } from '../../electron/core/db/open'
+import { backgroundLister, type IdLister } from '../../electron/core/db/background-list'
+import { MMAP_BYTES, openProject } from '../../electron/core/db/open'
 import { createRepos } from '../../electron/core/db/repos'
 import { buildQuery, currentLabel, type ItemQuery } from '../../electron/core/db/repos/item-query'
-import { rangedIds } from '../../electron/core/db/repos/items'
+import { rangedIds } from '../../electron/core/db/repos/item-ids'
 import { writeDemoProject } from '../../electron/core/demo'
 import type { ItemFilter } from '../../shared/domain'
 import { DEFAULT_FILTER } from '../../shared/table-query'
@@ -246,6 +247,98 @@ describe('the items table query (search, filter, sort)', () => {
     datasets()
     d.prepare('UPDATE items SET dataset_id = 1 WHERE id = 600').run() // spans that overlap
     datasets()
+    d.close()
+  })
+
+  it('shows the first pages of a large answer before counting it, as SQLite lists it; the exact count comes from a worker', async () => {
+    const path = tmp.file('peek.assay')
+    writeDemoProject(path)
+    const { db: d } = openProject(path, { mode: 'open' })
+    const worker = backgroundLister(path, MMAP_BYTES)
+    let listedInWorker = 0
+    let onListed = () => {}
+    const lister: IdLister = async (sql, params) => {
+      const ids = await worker(sql, params)
+      listedInWorker += 1
+      onListed()
+      return ids
+    }
+    const repos = createRepos(d, lister)
+    const listed = (q: ItemQuery) => {
+      const { sql, params } = buildQuery(q)
+      return d.prepare(sql).pluck().all(params) as number[]
+    }
+    const judged = (judge: ItemFilter['judge'], label: ItemFilter['label'] = 'any') => ({
+      filter: { ...DEFAULT_FILTER, judge, label },
+    })
+    const queries = (
+      [
+        judged('fail'),
+        judged('pass'),
+        judged('none'),
+        judged('error'),
+        judged('disagree', 'labeled'),
+        { search: 'the' },
+        { search: 'lentil' },
+        { search: 'ab' }, // below three characters: the scan
+        { filter: { ...DEFAULT_FILTER, dataset: 3 } },
+        { filter: { ...DEFAULT_FILTER, metadata: { key: 'diet', value: 'vegan' } } },
+        { filter: { ...DEFAULT_FILTER, judge: 'pass', metadata: { key: 'diet', value: 'vegan' } }, search: 'a' },
+      ] as ItemQuery[]
+    ).flatMap((q): ItemQuery[] => [q, { ...q, sort: { by: 'id', desc: true } }])
+    let peeked = 0
+    for (const q of queries) {
+      const ids = listed(q)
+      const name = JSON.stringify(q)
+      for (const offset of [0, 100, 400]) {
+        const page = repos.items.list(offset, 100, q)
+        expect(
+          page.rows.map((r) => r.id),
+          name,
+        ).toEqual(ids.slice(offset, offset + 100))
+        // Before the count: the rows that follow the page are known to exist, no more.
+        if (ids.length > offset + 100) expect(page, name).toMatchObject({ total: offset + 101, counted: false })
+        else expect(page, name).toMatchObject({ total: ids.length, counted: true })
+        if (!page.counted) peeked += 1
+      }
+      expect(await repos.items.countMatching(q), name).toBe(ids.length)
+      expect(repos.items.list(0, 100, q), name).toMatchObject({ total: ids.length, counted: true })
+      expect(
+        repos.items.list(400, 100, q).rows.map((r) => r.id),
+        name,
+      ).toEqual(ids.slice(400, 500))
+    }
+    expect(peeked).toBeGreaterThan(20)
+    expect(listedInWorker).toBeGreaterThan(5)
+    // Sorts other than by id, and label filters, are listed (and counted) at once, as before.
+    expect(repos.items.list(0, 10, { ...judged('fail'), sort: { by: 'judge', desc: false } }).counted).toBe(true)
+    expect(repos.items.list(0, 10, { filter: { ...DEFAULT_FILTER, label: 'labeled' } }).counted).toBe(true)
+
+    // Items that change while the worker lists: its answer is out of date, so the count is made again here.
+    const q = { search: 'lentil' }
+    const before = listed(q).length
+    const [newest] = d.prepare('SELECT * FROM items ORDER BY id DESC LIMIT 1').all() as { dataset_id: number }[]
+    onListed = () => {
+      onListed = () => {}
+      repos.items.insert(
+        {
+          datasetId: newest.dataset_id,
+          externalId: 'late-lentil',
+          kind: 'text',
+          input: 'a late LENTIL soup',
+          output: 'o',
+          messages: [],
+          metadata: {},
+          steps: [],
+        },
+        't',
+      )
+    }
+    expect(await repos.items.countMatching(q)).toBe(before + 1)
+    expect(listed(q)).toHaveLength(before + 1)
+    // A worker that cannot run: counted here instead.
+    const failing = createRepos(d, () => Promise.reject(new Error('no worker')))
+    expect(await failing.items.countMatching(judged('fail'))).toBe(listed(judged('fail')).length)
     d.close()
   })
 

@@ -50,6 +50,7 @@ const inputs: { [M in Method]: (ids: Ids) => Input<M> } = {
   'items.list': () => ({ offset: 0, limit: 5 }),
   'items.facets': () => ({}),
   'items.ids': () => ({ search: 'vegan' }),
+  'items.count': () => ({ search: 'vegan' }),
   'items.get': (ids) => ({ id: ids.itemId }),
   'items.locate': (ids) => ({ externalId: ids.externalId }),
   'settings.get': () => ({}),

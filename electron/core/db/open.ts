@@ -38,6 +38,8 @@ export interface OpenOptions {
 export interface OpenedProject {
   db: Db
   path: string
+  /** The file as SQLite opened it: the path, or a `file:` URI for an immutable read-only file. */
+  filename: string
   /** The copy made before migrating an older file, if one was made. */
   backupPath: string | null
   migratedFrom: number
@@ -114,7 +116,7 @@ export function openProject(path: string, options: OpenOptions): OpenedProject {
             after: options.checkAfter,
           })
         : Promise.resolve([])
-    return { db, path, backupPath, migratedFrom: from, integrity, readOnly }
+    return { db, path, filename: opened.filename, backupPath, migratedFrom: from, integrity, readOnly }
   } catch (error) {
     db?.close()
     throw corruptRefusal(error, path) ?? error
@@ -150,7 +152,7 @@ function applyPragmas(db: Db, writable = true): void {
 }
 
 /** SQLite's largest memory map in this build (SQLITE_MAX_MMAP_SIZE), just under 2 GB. */
-const MMAP_BYTES = 0x7fff0000
+export const MMAP_BYTES = 0x7fff0000
 
 /**
  * A second connection to a project that `openProject` already opened (and so checked and

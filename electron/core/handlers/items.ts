@@ -8,6 +8,7 @@ export function itemHandlers({ project, traceShown }: Scope): Part<'items'> {
       offset,
       ...project().repos.items.list(offset, limit, { search, filter, sort }),
     }),
+    'items.count': async (query) => ({ total: await project().repos.items.countMatching(query) }),
     'items.facets': () => project().repos.items.facets(),
     'items.ids': (query) => ({ ids: project().repos.items.ids(query) }),
     'items.get': ({ id }) => {

@@ -28,6 +28,7 @@ export function DataScreen() {
     clearSelection,
     setImporting,
     moveCursor,
+    moveToLast,
     setExpanded,
     resetItems,
   } = useStore(
@@ -46,6 +47,7 @@ export function DataScreen() {
       expanded: s.expanded,
       search: s.search,
       moveCursor: s.moveCursor,
+      moveToLast: s.moveToLast,
       setExpanded: s.setExpanded,
       resetItems: s.resetItems,
     })),
@@ -69,7 +71,7 @@ export function DataScreen() {
   useKeyAction('data.pageDown', () => moveCursor(cursor + page), browsing)
   useKeyAction('data.pageUp', () => moveCursor(cursor - page), browsing)
   useKeyAction('data.first', () => moveCursor(0), browsing)
-  useKeyAction('data.last', () => moveCursor(total - 1), browsing)
+  useKeyAction('data.last', () => void moveToLast(), browsing)
   useKeyAction('data.open', () => setExpanded(true), browsing && detail !== null && !expanded)
   useKeyAction(
     'data.close',

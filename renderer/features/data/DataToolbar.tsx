@@ -23,9 +23,10 @@ export function DataToolbar({
   filtered: boolean
   onLabel: () => void
 }) {
-  const { total, cursor, search, project, selected, clearSelection, setImporting, locateItem } = useStore(
+  const { total, counting, cursor, search, project, selected, clearSelection, setImporting, locateItem } = useStore(
     useShallow((s) => ({
       total: s.total,
+      counting: s.counting,
       cursor: s.cursor,
       search: s.search,
       project: s.project,
@@ -69,7 +70,9 @@ export function DataToolbar({
         </form>
       )}
       <span className="count" data-testid="item-count">
-        {total === 0 ? 'No items' : `Item ${(cursor + 1).toLocaleString()} of ${total.toLocaleString()}`}
+        {total === 0
+          ? 'No items'
+          : `Item ${(cursor + 1).toLocaleString()} of ${counting ? `${total.toLocaleString()}+ (counting…)` : total.toLocaleString()}`}
         {search && ` matching “${search}”`}
         {project && filtered && ` (${project.itemCount.toLocaleString()} in all)`}
       </span>

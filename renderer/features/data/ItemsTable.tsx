@@ -12,6 +12,7 @@ const OVERSCAN = 12
  */
 export function ItemsTable() {
   const total = useStore((s) => s.total)
+  const counting = useStore((s) => s.counting)
   const cursor = useStore((s) => s.cursor)
   const pages = useStore((s) => s.pages)
   const moveCursor = useStore((s) => s.moveCursor)
@@ -61,7 +62,7 @@ export function ItemsTable() {
   }
 
   return (
-    <div className="table" role="grid" aria-rowcount={total + 1} aria-label="Items">
+    <div className="table" role="grid" aria-rowcount={counting ? -1 : total + 1} aria-label="Items">
       <div className="row head" role="row" aria-rowindex={1}>
         <span className="c-index">#</span>
         <span className="c-id">Id</span>

@@ -14,6 +14,7 @@ export function ScopeFieldset({
   tableFiltered: boolean
 }) {
   const total = useStore((s) => s.total)
+  const counting = useStore((s) => s.counting)
   const selected = useStore((s) => s.selected)
   return (
     <fieldset className="scope">
@@ -31,7 +32,7 @@ export function ScopeFieldset({
           disabled={!tableFiltered}
         />{' '}
         The Data table's search and filter
-        {tableFiltered ? ` (${total.toLocaleString()} items)` : ' (none set)'}
+        {tableFiltered ? ` (${counting ? 'counting…' : `${total.toLocaleString()} items`})` : ' (none set)'}
       </label>
       <label className="inline">
         <input

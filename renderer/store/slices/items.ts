@@ -13,7 +13,10 @@ export const PAGE_SIZE = 100
 
 /** The Data table: its query, the pages of rows loaded, the cursor, the selection and the item shown. */
 export interface ItemsSlice {
+  /** The rows that match; while `counting`, only how many are known to exist so far. */
   total: number
+  /** The first pages of a large answer came before its count, which is on its way (`items.count`). */
+  counting: boolean
   search: string
   filter: ItemFilter
   sort: ItemSort
@@ -44,6 +47,8 @@ export interface ItemsSlice {
   refreshRows: () => Promise<void>
   ensureRows: (from: number, to: number) => void
   moveCursor: (index: number) => void
+  /** Moves the cursor to the last row (End), once the rows are counted. */
+  moveToLast: () => Promise<void>
   /** Moves the cursor to an item by its id, within the table's search and filter (go to id). */
   locateItem: (externalId: string) => Promise<void>
   setExpanded: (expanded: boolean) => void
@@ -72,8 +77,23 @@ const query = (s: Pick<ItemsSlice, 'search' | 'filter' | 'sort'>) => ({
   sort: s.sort,
 })
 
+/**
+ * What a page says of the count: an exact total ends any counting; a lower bound (`counted:
+ * false`) raises the known total while the count is on its way.
+ */
+function totalOf(state: Pick<ItemsSlice, 'total' | 'counting'>, page: ItemsPage): Partial<ItemsSlice> {
+  if (page.counted) return { total: page.total, counting: false }
+  return { total: Math.max(page.total, state.counting ? state.total : 0), counting: true }
+}
+
 /** Loading pages of rows: from the top, around the cursor, or again in place. */
 function pageActions(set: SetState, get: Get) {
+  // The exact count of a first page that came before it (see `totalOf`), for the same generation.
+  const countRows = (generation: number) =>
+    void call('items.count', query(get())).then(
+      ({ total }) => get().generation === generation && set({ total, counting: false }),
+      (error: unknown) => get().generation === generation && get().showError(errorText(error)),
+    )
   return {
     async resetItems(
       search = get().search,
@@ -83,10 +103,22 @@ function pageActions(set: SetState, get: Get) {
       const generation = get().generation + 1
       const filter = next.filter ?? get().filter
       const sort = next.sort ?? get().sort
-      set({ search, filter, sort, generation, pages: new Map(), cursor: 0, detail: null, expanded: false, total: 0 })
+      set({
+        search,
+        filter,
+        sort,
+        generation,
+        pages: new Map(),
+        cursor: 0,
+        detail: null,
+        expanded: false,
+        total: 0,
+        counting: false,
+      })
       const first = (await asked) ?? (await request('items.list', { offset: 0, limit: PAGE_SIZE, ...query(get()) }))
       if (!first || get().generation !== generation) return
-      set({ total: first.total, pages: new Map([[0, first.rows]]) })
+      set({ ...totalOf({ total: 0, counting: false }, first), pages: new Map([[0, first.rows]]) })
+      if (!first.counted) countRows(generation)
       get().moveCursor(0)
     },
     async refreshRows() {
@@ -96,7 +128,8 @@ function pageActions(set: SetState, get: Get) {
       set({ generation })
       const result = await request('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...query(get()) })
       if (!result || get().generation !== generation) return
-      set({ total: result.total, pages: new Map([[page, result.rows]]) })
+      set({ ...totalOf({ total: 0, counting: false }, result), pages: new Map([[page, result.rows]]) })
+      if (!result.counted) countRows(generation)
       get().moveCursor(Math.min(cursor, Math.max(0, result.total - 1)))
     },
     ensureRows(from: number, to: number) {
@@ -109,7 +142,7 @@ function pageActions(set: SetState, get: Get) {
         void call('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...asked }).then(
           (result) => {
             if (get().generation !== generation) return
-            set({ pages: new Map(get().pages).set(page, result.rows) })
+            set({ ...totalOf(get(), result), pages: new Map(get().pages).set(page, result.rows) })
           },
           (error: unknown) => {
             if (get().generation !== generation) return
@@ -159,6 +192,19 @@ function cursorActions(set: SetState, get: Get, api: StoreApi<Store>) {
         }
       })
     },
+    async moveToLast() {
+      const generation = get().generation
+      if (get().counting) {
+        await new Promise<void>((resolve) => {
+          const unsubscribe = api.subscribe((state) => {
+            if (state.counting && state.generation === generation) return
+            unsubscribe()
+            resolve()
+          })
+        })
+      }
+      if (get().generation === generation) get().moveCursor(get().total - 1)
+    },
     async locateItem(externalId: string) {
       const located = await request('items.locate', { externalId, ...query(get()) })
       if (located) get().moveCursor(located.index)
@@ -192,6 +238,7 @@ function selectionActions(set: SetState, get: Get) {
 /** The items slice (the Data screen's server data). */
 export const createItemsSlice: StateCreator<Store, [], [], ItemsSlice> = (set, get, api) => ({
   total: 0,
+  counting: false,
   search: '',
   filter: DEFAULT_FILTER,
   sort: DEFAULT_SORT,

@@ -34,7 +34,7 @@ const count = (method: string) => calls.filter((c) => c.startsWith(`${method} `)
 function openProject(path: string): Record<string, Handler> {
   return {
     'project.current': () => ok(project(path)),
-    'items.list': () => ok({ rows: [row(7), row(8)], total: 2 }),
+    'items.list': () => ok({ rows: [row(7), row(8)], total: 2, counted: true }),
     'items.get': (input) => ok({ id: input.id, externalId: `i-${String(input.id)}`, project: path }),
     'items.facets': () => ok({ datasets: [], metadata: [] }),
     'app.info': () => ok({ shell: 'electron', canPickFiles: true, demoPath: null }),

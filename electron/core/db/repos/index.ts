@@ -1,3 +1,4 @@
+import type { IdLister } from '../background-list'
 import type { Db } from '../open'
 import { auditsRepo } from './audits'
 import { criteriaRepo } from './criteria'
@@ -9,11 +10,14 @@ import { sessionsRepo } from './sessions'
 import { splitsRepo } from './splits'
 import { taxonomyRepo } from './taxonomy'
 
-/** Every repo over one connection; statements are prepared once, when the project opens. */
-export function createRepos(db: Db) {
+/**
+ * Every repo over one connection; statements are prepared once, when the project opens. `lister`
+ * lists the ids of a large query off this thread (the table's exact count); without one, here.
+ */
+export function createRepos(db: Db, lister?: IdLister) {
   return {
     project: projectRepo(db),
-    items: itemsRepo(db),
+    items: itemsRepo(db, lister),
     labels: labelsRepo(db),
     judges: judgesRepo(db),
     criteria: criteriaRepo(db),

@@ -177,8 +177,8 @@ function filterClauses(f: ItemFilter, params: Record<string, unknown>): string[]
   return where
 }
 
-/** The SQL of a table query; only fixed fragments are spliced in, every value is a parameter. */
-export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, unknown> } {
+/** The parts of a table query's SQL: its table, conditions, order, and the search's own id list. */
+function queryParts(q: ItemQuery) {
   const params: Record<string, unknown> = {}
   const needle = q.search === undefined ? '' : foldForSearch(q.search.trim())
   const search = needle ? searchCondition(needle) : null
@@ -195,15 +195,45 @@ export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, 
     params.sortKey = s.key
   }
   // A search alone, in id order, needs no row of the items: the index's ids are the answer.
-  if (search?.ids && where.length === 1 && s.by === 'id') return { sql: `${search.ids} ORDER BY 1 ${dir}`, params }
+  const searchOnly = search?.ids && where.length === 1 && s.by === 'id' ? search.ids : null
   // Conditions decided per item that read nothing of its row (an unlabeled or judge filter) walk
   // the small (dataset_id, id) index rather than the table, whose rows hold the traces: at a
   // million items, seconds less. A list SQLite can walk instead (a search, a label) stays first.
   const rowFree = !q.filter?.metadata && !(search && !search.ids) && s.by !== 'length' && s.by !== 'metadata'
   const listed = Boolean(search) || (q.filter !== undefined && LISTED_LABELS.has(q.filter.label))
-  const from = where.length > 0 && rowFree && !listed ? 'items i INDEXED BY items_dataset' : 'items i'
+  const byDataset = where.length > 0 && rowFree && !listed
+  return { params, where, order, dir, searchOnly, byDataset, byId: s.by === 'id' }
+}
+
+/** The SQL of a table query; only fixed fragments are spliced in, every value is a parameter. */
+export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, unknown> } {
+  const { params, where, order, dir, searchOnly, byDataset } = queryParts(q)
+  if (searchOnly) return { sql: `${searchOnly} ORDER BY 1 ${dir}`, params }
+  const from = byDataset ? 'items i INDEXED BY items_dataset' : 'items i'
   return {
     sql: `SELECT i.id FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`,
     params,
   }
+}
+
+/**
+ * The first `@limit` ids of a query in id order, found without listing the others: SQLite stops
+ * once it has them. Where the query walks the (dataset_id, id) index, each dataset's stretch of
+ * it is in id order, and an ordered UNION ALL merges the stretches. Null for any other sort (the
+ * order is only known once every id is), or when the project has no dataset.
+ */
+export function peekQuery(
+  q: ItemQuery,
+  datasets: readonly number[],
+): { sql: string; params: Record<string, unknown> } | null {
+  const { params, where, dir, searchOnly, byDataset, byId } = queryParts(q)
+  if (!byId || datasets.length === 0) return null
+  if (searchOnly) return { sql: `${searchOnly} ORDER BY 1 ${dir} LIMIT @limit`, params }
+  const conditions = where.length ? `AND ${where.join(' AND ')}` : ''
+  if (!byDataset)
+    return { sql: `SELECT i.id FROM items i WHERE 1 ${conditions} ORDER BY i.id ${dir} LIMIT @limit`, params }
+  const stretches = datasets.map(
+    (id) => `SELECT i.id FROM items i INDEXED BY items_dataset WHERE i.dataset_id = ${Math.trunc(id)} ${conditions}`,
+  )
+  return { sql: `${stretches.join(' UNION ALL ')} ORDER BY 1 ${dir} LIMIT @limit`, params }
 }

@@ -1,12 +1,13 @@
 import type { Statement } from 'better-sqlite3'
 import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/domain'
+import type { IdLister } from '../background-list'
 import type { Db } from '../open'
-import { indexerChanges } from '../search-index'
-import { heldIds, joinedIds, rangeIds, type IdList } from './id-list'
+import { heldIds } from './id-list'
+import { cachedIds, itemsVersion, perVersion } from './item-ids'
 import {
   buildQuery,
   isPlain,
-  OVERALL_CURRENT,
+  peekQuery,
   OVERALL_JUDGE,
   OVERALL_LABEL,
   shownVerdict,
@@ -35,13 +36,16 @@ const rowSelect = /* sql */ `
          ${OVERALL_LABEL} AS label, ${OVERALL_JUDGE} AS judge
   FROM items i JOIN datasets d ON d.id = i.dataset_id`
 
-/** Items: insert in bulk, page through for the table, read one whole for the detail pane. */
-export function itemsRepo(db: Db) {
+/**
+ * Items: insert in bulk, page through for the table, read one whole for the detail pane.
+ * `lister` lists a large query's ids off this thread for its exact count (see `count`).
+ */
+export function itemsRepo(db: Db, lister?: IdLister) {
   // Searches compare through `ulower` (see item-query.ts), so it is registered before any query.
   db.function('ulower', { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? text.toLowerCase() : text,
   )
-  const table = itemTable(db)
+  const table = itemTable(db, lister)
   return { ...itemInserts(db), ...table, ...itemDetail(db), ...itemFacets(db, table.count) }
 }
 
@@ -75,31 +79,87 @@ function itemInserts(db: Db) {
   }
 }
 
+/** Rows the table may show of a query before its count is known (see `list`). */
+const PEEK_ROWS = 1_000
+
+/** A page of the table: its rows, and the count of all that match (a lower bound until `counted`). */
+export interface ItemsPage {
+  total: number
+  rows: ItemRow[]
+  /** False when `total` only says that more rows follow: `count` gives the exact number. */
+  counted: boolean
+}
+
 /** The table: counting, the ordered ids of a query (cached), one page of rows, finding a row. */
-function itemTable(db: Db) {
+function itemTable(db: Db, lister?: IdLister) {
   const count = db.prepare('SELECT count(*) AS n FROM items').pluck()
   const firstPage = db.prepare(`${rowSelect} ORDER BY i.id LIMIT ?`)
   // Rows in the order of the id list (which may be sorted by label, judge, metadata…).
   const pageByIds = db.prepare(`${rowSelect} JOIN json_each(?) AS p ON p.value = i.id ORDER BY p.key`)
   const idsByExternalId = db.prepare('SELECT id FROM items WHERE external_id = ? ORDER BY id').pluck()
+  const datasetIds = db.prepare('SELECT id FROM datasets ORDER BY id').pluck()
   const version = itemsVersion(db)
   // Counted once per version of the items: the first page at opening and the id ranges share it.
   const itemCount = perVersion(version, () => count.get() as number)
-  const idsFor = cachedIds(db, version, itemCount)
+  const ids = cachedIds(db, version, itemCount)
+  const peeks = new Map<string, Statement>()
+  const rowsOf = (page: number[]) => (page.length ? (pageByIds.all(JSON.stringify(page)) as ItemRow[]) : [])
+
+  /**
+   * The first `limit` ids of a query that only a whole listing would count, found by SQLite in id
+   * order without the rest: a judge filter or a search over a million items answers its first
+   * page in a millisecond where listing every match takes a second. Null where the query is
+   * known already or is not in id order.
+   */
+  const peek = (query: ItemQuery, limit: number): number[] | null => {
+    const f = query.filter
+    const costly = query.search?.trim() || (f && (f.judge !== 'any' || f.dataset !== null || f.metadata !== null))
+    if (!costly || ids.known(query)) return null
+    const built = peekQuery(query, datasetIds.all() as number[])
+    if (!built) return null
+    let statement = peeks.get(built.sql)
+    if (!statement) peeks.set(built.sql, (statement = db.prepare(built.sql).pluck()))
+    return statement.all({ ...built.params, limit }) as number[]
+  }
 
   return {
     count: itemCount,
 
     /** Every id of the table as queried, in order. */
-    ids: (query: ItemQuery = {}): number[] => idsFor(query).toArray(),
+    ids: (query: ItemQuery = {}): number[] => ids.get(query).toArray(),
 
-    /** One page of table rows; `search` matches id, input or output, case-insensitively. */
-    list(offset: number, limit: number, query: ItemQuery = {}): { total: number; rows: ItemRow[] } {
+    /**
+     * One page of table rows; `search` matches id, input or output, case-insensitively. The first
+     * pages of a large answer come before its count (`counted: false`; ask `countMatching`).
+     */
+    list(offset: number, limit: number, query: ItemQuery = {}): ItemsPage {
       // Opening a project shows the first page at once, before any id list is built.
-      if (isPlain(query) && offset === 0) return { total: itemCount(), rows: firstPage.all(limit) as ItemRow[] }
-      const ids = idsFor(query)
-      const page = ids.slice(offset, limit)
-      return { total: ids.length, rows: page.length ? (pageByIds.all(JSON.stringify(page)) as ItemRow[]) : [] }
+      if (isPlain(query) && offset === 0)
+        return { total: itemCount(), rows: firstPage.all(limit) as ItemRow[], counted: true }
+      const peeked = offset + limit < PEEK_ROWS ? peek(query, offset + limit + 1) : null
+      if (peeked && peeked.length > offset + limit) {
+        return { total: offset + limit + 1, rows: rowsOf(peeked.slice(offset, offset + limit)), counted: false }
+      }
+      // Everything that matches, when the peek found fewer: the whole list, known now.
+      const list = peeked ? ids.put(query, heldIds(Int32Array.from(peeked))) : ids.get(query)
+      return { total: list.length, rows: rowsOf(list.slice(offset, limit)), counted: true }
+    },
+
+    /**
+     * The exact count of a query's rows. A query not known yet is listed by `lister` on another
+     * thread (then kept, as `ids` keeps it), so counting a million items never holds up a keypress;
+     * here where there is no lister, it fails, or the items changed while it listed.
+     */
+    async countMatching(query: ItemQuery = {}): Promise<number> {
+      const known = ids.known(query)
+      if (known) return known.length
+      const asked = version()
+      if (lister) {
+        const { sql, params } = buildQuery(query)
+        const listed = await lister(sql, params).catch(() => null)
+        if (listed && version() === asked) return ids.put(query, heldIds(listed)).length
+      }
+      return ids.get(query).length
     },
 
     /**
@@ -109,106 +169,13 @@ function itemTable(db: Db) {
     locate(externalId: string, query: ItemQuery = {}): { id: number; index: number } | null {
       const matches = idsByExternalId.all(externalId) as number[]
       if (matches.length === 0) return null
-      const ids = idsFor(query)
+      const list = ids.get(query)
       for (const id of matches) {
-        const index = ids.indexOf(id)
+        const index = list.indexOf(id)
         if (index >= 0) return { id, index }
       }
       return { id: matches[0], index: -1 }
     },
-  }
-}
-
-/**
- * The ordered ids of the table (or of a search), cached until the items change: here (`writes`)
- * or in another process (`PRAGMA data_version`). Paging then reads exactly one page of rows by
- * id, instead of an OFFSET that walks the whole table (~40 ms at 100 000 items).
- */
-function cachedIds(db: Db, version: () => string, itemCount: () => number): (query: ItemQuery) => IdList {
-  const ranged = rangedIds(db, version, itemCount)
-  const listed = listedIds(db)
-  let cache: { key: string; ids: IdList } | null = null
-  return (query) => {
-    const key = `${version()}:${JSON.stringify(query)}`
-    if (cache?.key !== key) cache = { key, ids: ranged(query) ?? listed(query) }
-    return cache.ids
-  }
-}
-
-/**
- * The version of the items as they are now: other connections' commits (`PRAGMA data_version`)
- * and this connection's writes (`total_changes()`), less the search indexer's slices, which change
- * no item.
- */
-function itemsVersion(db: Db): () => string {
-  const dataVersion = db.prepare('PRAGMA data_version').pluck()
-  const changes = db.prepare('SELECT total_changes()').pluck()
-  return () => `${dataVersion.get() as number}:${(changes.get() as number) - indexerChanges(db)}`
-}
-
-/** `compute`'s value, computed again only once the items' version has changed. */
-function perVersion<T>(version: () => string, compute: () => T): () => T {
-  let last: { version: string; value: T } | null = null
-  return () => {
-    const now = version()
-    if (last?.version !== now) last = { version: now, value: compute() }
-    return last.value
-  }
-}
-
-/** Every id of a query, listed by SQLite. */
-function listedIds(db: Db): (query: ItemQuery) => IdList {
-  // The external-id index is far smaller than the table, so reading every id through it is fast.
-  const allIds = db.prepare('SELECT id FROM items INDEXED BY items_external_id').pluck()
-  const queries = new Map<string, Statement>()
-  return (query) => {
-    // Every item by id, either way: from the small index, not by walking the table's rows.
-    if (isPlain({ ...query, sort: undefined }) && (query.sort?.by ?? 'id') === 'id') {
-      const ids = Int32Array.from(allIds.all() as number[]).sort()
-      return heldIds(query.sort?.desc ? ids.reverse() : ids)
-    }
-    const { sql, params } = buildQuery(query)
-    let statement = queries.get(sql)
-    if (!statement) queries.set(sql, (statement = db.prepare(sql).pluck()))
-    return heldIds(Int32Array.from(statement.all(params) as number[]))
-  }
-}
-
-/**
- * The queries whose ids a gapless range of item ids answers without listing them (see `rangeIds`):
- * every item or the unlabeled ones, by id or by label. Null for any other query, or when ids have
- * gaps (items were deleted); the labeled items are listed, as few as there are labels.
- */
-export function rangedIds(db: Db, version: () => string, itemCount: () => number): (query: ItemQuery) => IdList | null {
-  // Two subqueries: min() and max() in one SELECT would make SQLite read every id.
-  const span = db.prepare('SELECT (SELECT min(id) FROM items) AS first, (SELECT max(id) FROM items) AS last')
-  const labeled = db.prepare(`SELECT item_id AS id, verdict FROM (${OVERALL_CURRENT}) ORDER BY item_id`)
-  // The items' first and last id while they have no gaps.
-  const gaplessSpan = perVersion(version, () => {
-    const { first, last } = span.get() as { first: number | null; last: number | null }
-    return first !== null && last !== null && last - first + 1 === itemCount() ? { first, last } : null
-  })
-  return ({ search, filter, sort = { by: 'id', desc: false } }) => {
-    const labels = filter?.label ?? 'any'
-    const plainFilter = !filter || (filter.judge === 'any' && filter.dataset === null && filter.metadata === null)
-    if (search?.trim() || !plainFilter || (labels !== 'any' && labels !== 'unlabeled')) return null
-    if (sort.by !== 'id' && sort.by !== 'label') return null
-    const whole = gaplessSpan()
-    if (!whole) return null
-    const { first, last } = whole
-    if (labels === 'any' && sort.by === 'id') return rangeIds(first, last, new Int32Array(), sort.desc)
-    const rows = labeled.all() as { id: number; verdict: string }[]
-    const unlabeled = rangeIds(
-      first,
-      last,
-      Int32Array.from(rows, (r) => r.id),
-      sort.by === 'id' && sort.desc,
-    )
-    if (labels === 'unlabeled' || sort.by === 'id') return unlabeled
-    // ORDER BY label (either way) NULLS LAST, then id: the labeled items sorted, the rest by id.
-    const sign = sort.desc ? -1 : 1
-    rows.sort((a, b) => (a.verdict === b.verdict ? a.id - b.id : a.verdict < b.verdict ? -sign : sign))
-    return joinedIds(heldIds(Int32Array.from(rows, (r) => r.id)), unlabeled)
   }
 }
 
