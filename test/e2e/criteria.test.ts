@@ -189,9 +189,16 @@ describe('criteria and annotators on a project of your own traces', () => {
       .poll(() => page.getByTestId('other-labels').textContent())
       .toBe('labeled fail by ann: ann: tells the user to restart a server they do not have')
     expect(await page.getByTestId('current-label').textContent()).toBe('not labeled by you')
+    // n puts the cursor in the note; Esc leaves it with the text kept (each step waited for, so a slow
+    // machine cannot send the typing to the page's shortcuts).
+    const note = page.locator('#label-note')
+    const focused = () => note.evaluate((el) => el === document.activeElement)
     await page.keyboard.press('n')
+    await expect.poll(focused).toBe(true)
     await page.keyboard.type('bob: suggests a restart, which is the documented fix')
+    await expect.poll(() => note.inputValue()).toBe('bob: suggests a restart, which is the documented fix')
     await page.keyboard.press('Escape')
+    await expect.poll(focused).toBe(false)
     await page.keyboard.press('1')
     await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All labels saved')
 
