@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openProject } from '../../electron/core/db/open'
+import { createRepos } from '../../electron/core/db/repos'
 import { writeDemoProject } from '../../electron/core/demo'
+import { DEFAULT_FILTER } from '../../shared/table-query'
 import { tempDir } from '../helpers/paths'
 import { launchApp, type AppDriver } from './driver'
 
@@ -95,6 +98,10 @@ describe('Data screen, driven with the keyboard', () => {
         (await page.locator('.row[data-item-id]').all()).map((r) => r.locator('.c-verdict').first().textContent()),
       )
     await expect.poll(async () => new Set(await humanLabels())).toEqual(new Set(['fail']))
+    const judgeVerdicts = async () =>
+      Promise.all(
+        (await page.locator('.row[data-item-id]').all()).map((r) => r.locator('.c-verdict').last().textContent()),
+      )
 
     // Pick items for a session or a run: x toggles one, Ctrl/⌘+A takes every match, Esc clears.
     await page.locator('.row.selected').click()
@@ -122,6 +129,24 @@ describe('Data screen, driven with the keyboard', () => {
       })
       .toBe(true)
     await app.screenshot('filtered')
+
+    // The judge's failures: more than a page, so the first page comes before the count (listed in a worker).
+    const judgeFails = (() => {
+      const { db } = openProject(project, { mode: 'open' })
+      try {
+        return createRepos(db).items.ids({ filter: { ...DEFAULT_FILTER, judge: 'fail' } }).length
+      } finally {
+        db.close()
+      }
+    })()
+    expect(judgeFails).toBeGreaterThan(100)
+    await page.getByLabel('Human label').selectOption('any')
+    await page.getByLabel('Judge verdict').selectOption('fail')
+    await expect.poll(() => count.textContent()).toBe(`Item 1 of ${judgeFails.toLocaleString('en')} (1,550 in all)`)
+    await page.locator('.row.selected').click()
+    await page.keyboard.press('End')
+    await expect.poll(() => count.textContent()).toBe(`Item ${judgeFails} of ${judgeFails} (1,550 in all)`)
+    await expect.poll(async () => new Set(await judgeVerdicts())).toEqual(new Set(['fail']))
 
     await page.getByRole('button', { name: 'clear' }).click()
     await expect.poll(() => count.textContent()).toBe('Item 1 of 1,550')
