@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core'
+import { getCurrentTest } from 'vitest/suite'
 import { findChromium, HEADLESS_CHROMIUM_ARGS } from '../../electron/core/report/pdf'
 import { repoRoot } from '../helpers/paths'
 
@@ -151,8 +152,34 @@ function wrap(shell: AppDriver['shell'], page: Page, close: () => Promise<void>)
       await page.screenshot({ path })
       return path
     },
-    close,
+    // A test that failed says what the page showed before it closes: CI keeps no browser to look at.
+    async close() {
+      if (getCurrentTest()?.result?.state === 'fail') console.error(await pageState(page).catch(String))
+      await close()
+    },
   }
+}
+
+/** The page at a failure: screen, focus, what the label bar and banners say, and a screenshot. */
+async function pageState(page: Page): Promise<string> {
+  const state = await page.evaluate(() => {
+    const text = (selector: string) => document.querySelector(selector)?.textContent.trim().slice(0, 120) ?? null
+    const focus = document.activeElement
+    return {
+      screen: text('[aria-current=page]'),
+      heading: text('h1') ?? text('h2'),
+      focus: focus
+        ? `${focus.tagName.toLowerCase()}${focus.id ? `#${focus.id}` : ''} ${focus.getAttribute('aria-label') ?? ''}`
+        : null,
+      labelBar: text('.label-bar'),
+      banners: Array.from(document.querySelectorAll('[role=alert]'), (e) => e.textContent.trim()),
+      body: document.body.innerText.replace(/\s+/g, ' ').slice(0, 300),
+    }
+  })
+  mkdirSync(screenshotDir, { recursive: true })
+  const shot = join(screenshotDir, `failed-${Date.now()}.png`)
+  await page.screenshot({ path: shot })
+  return `e2e failure, the page then: ${JSON.stringify(state)}; screenshot ${shot}`
 }
 
 export function firstJsonLine(child: ChildProcess): Promise<{ url: string }> {
