@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useLayoutEffect, useRef } from 'react'
 import { flushSync } from 'react-dom'
 
 /**
@@ -444,11 +444,16 @@ export function installKeyboard(): void {
   window.addEventListener('keydown', onKeyDown)
 }
 
-/** Attaches `handler` to an action while the component is mounted and `enabled` is true. */
+/**
+ * Attaches `handler` to an action while the component is mounted and `enabled` is true. Attached
+ * and detached as React commits (a layout effect), not in the passive effects that may run a task
+ * later: a key pressed right after the screen changed (a form closed by an answer, a new version
+ * shown) reaches the handlers of what the screen shows, never those of what it has just left.
+ */
 export function useKeyAction(id: ActionId, handler: Handler, enabled = true): void {
   const ref = useRef(handler)
   ref.current = handler
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!enabled) return
     const entry = { handler: ((event, key) => ref.current(event, key)) as Handler, order: ++mounted }
     handlers.set(id, [...(handlers.get(id) ?? []), entry])
@@ -495,7 +500,7 @@ const modals: number[] = []
  * Call it before the dialog's `useKeyAction`s.
  */
 export function useModalKeys(): void {
-  useEffect(() => {
+  useLayoutEffect(() => {
     const floor = ++mounted
     modals.push(floor)
     return () => void modals.splice(modals.indexOf(floor), 1)

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { _electron, chromium, type Browser, type ElectronApplication, type Page } from 'playwright-core'
-import { getCurrentTest } from 'vitest/suite'
+import { TestRunner } from 'vitest'
 import { findChromium, HEADLESS_CHROMIUM_ARGS } from '../../electron/core/report/pdf'
 import { repoRoot } from '../helpers/paths'
 
@@ -154,7 +154,7 @@ function wrap(shell: AppDriver['shell'], page: Page, close: () => Promise<void>)
     },
     // A test that failed says what the page showed before it closes: CI keeps no browser to look at.
     async close() {
-      if (getCurrentTest()?.result?.state === 'fail') console.error(await pageState(page).catch(String))
+      if (TestRunner.getCurrentTest()?.result?.state === 'fail') console.error(await pageState(page).catch(String))
       await close()
     },
   }

@@ -336,6 +336,12 @@ describe('the items table query (search, filter, sort)', () => {
     }
     expect(await repos.items.countMatching(q)).toBe(before + 1)
     expect(listed(q)).toHaveLength(before + 1)
+    // A newer count stops the one still listing, which is refused (nobody waits for it); the newer one counts.
+    const counted = createRepos(d, backgroundLister(path, MMAP_BYTES)).items
+    const older = counted.countMatching(judged('pass'))
+    const newer = counted.countMatching(judged('fail'))
+    await expect(older).rejects.toThrow('A newer count replaced this one.')
+    expect(await newer).toBe(listed(judged('fail')).length)
     // A worker that cannot run: counted here instead.
     const failing = createRepos(d, () => Promise.reject(new Error('no worker')))
     expect(await failing.items.countMatching(judged('fail'))).toBe(listed(judged('fail')).length)

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/domain'
-import type { IdLister } from '../background-list'
+import { AppError } from '../../../../shared/errors'
+import { ListingReplaced, type IdLister } from '../background-list'
 import type { Db } from '../open'
 import { heldIds } from './id-list'
 import { cachedIds, itemsVersion, perVersion } from './item-ids'
@@ -86,7 +87,7 @@ const PEEK_ROWS = 1_000
 export interface ItemsPage {
   total: number
   rows: ItemRow[]
-  /** False when `total` only says that more rows follow: `count` gives the exact number. */
+  /** False when `total` only says that more rows follow: `countMatching` gives the exact number. */
   counted: boolean
 }
 
@@ -148,7 +149,8 @@ function itemTable(db: Db, lister?: IdLister) {
     /**
      * The exact count of a query's rows. A query not known yet is listed by `lister` on another
      * thread (then kept, as `ids` keeps it), so counting a million items never holds up a keypress;
-     * here where there is no lister, it fails, or the items changed while it listed.
+     * here where there is no lister, it fails, or the items changed while it listed. Refused when a
+     * newer count replaced it (see `backgroundLister`).
      */
     async countMatching(query: ItemQuery = {}): Promise<number> {
       const known = ids.known(query)
@@ -156,7 +158,11 @@ function itemTable(db: Db, lister?: IdLister) {
       const asked = version()
       if (lister) {
         const { sql, params } = buildQuery(query)
-        const listed = await lister(sql, params).catch(() => null)
+        const listed = await lister(sql, params).catch((error: unknown) => {
+          // A newer count replaced this one: its asker has moved on, so nothing is listed for it here.
+          if (error instanceof ListingReplaced) throw new AppError('conflict', 'A newer count replaced this one.')
+          return null
+        })
         if (listed && version() === asked) return ids.put(query, heldIds(listed)).length
       }
       return ids.get(query).length
