@@ -264,6 +264,16 @@ describe('the items table query (search, filter, sort)', () => {
       return ids
     }
     const repos = createRepos(d, lister)
+    const lateItem = (datasetId: number) => ({
+      datasetId,
+      externalId: 'late-lentil',
+      kind: 'text' as const,
+      input: 'a late LENTIL soup',
+      output: 'o',
+      messages: [],
+      metadata: {},
+      steps: [],
+    })
     const listed = (q: ItemQuery) => {
       const { sql, params } = buildQuery(q)
       return d.prepare(sql).pluck().all(params) as number[]
@@ -320,19 +330,7 @@ describe('the items table query (search, filter, sort)', () => {
     const [newest] = d.prepare('SELECT * FROM items ORDER BY id DESC LIMIT 1').all() as { dataset_id: number }[]
     onListed = () => {
       onListed = () => {}
-      repos.items.insert(
-        {
-          datasetId: newest.dataset_id,
-          externalId: 'late-lentil',
-          kind: 'text',
-          input: 'a late LENTIL soup',
-          output: 'o',
-          messages: [],
-          metadata: {},
-          steps: [],
-        },
-        't',
-      )
+      repos.items.insert(lateItem(newest.dataset_id), 't')
     }
     expect(await repos.items.countMatching(q)).toBe(before + 1)
     expect(listed(q)).toHaveLength(before + 1)
@@ -342,6 +340,16 @@ describe('the items table query (search, filter, sort)', () => {
     const newer = counted.countMatching(judged('fail'))
     await expect(older).rejects.toThrow('A newer count replaced this one.')
     expect(await newer).toBe(listed(judged('fail')).length)
+    // More datasets than one peek merges (SQLite allows 500 terms in a compound SELECT): listed whole,
+    // the same rows.
+    const addDataset = d.prepare("INSERT INTO datasets (name, format, created_at) VALUES (?, 'jsonl', 't')")
+    for (let k = 0; k < 500; k++) {
+      const datasetId = Number(addDataset.run(`extra-${k}`).lastInsertRowid)
+      repos.items.insert({ ...lateItem(datasetId), externalId: `extra-${k}` }, 't')
+    }
+    const many = repos.items.list(0, 100, judged('fail'))
+    expect(many).toMatchObject({ counted: true, total: listed(judged('fail')).length })
+    expect(many.rows.map((r) => r.id)).toEqual(listed(judged('fail')).slice(0, 100))
     // A worker that cannot run: counted here instead.
     const failing = createRepos(d, () => Promise.reject(new Error('no worker')))
     expect(await failing.items.countMatching(judged('fail'))).toBe(listed(judged('fail')).length)

@@ -216,18 +216,22 @@ export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, 
   }
 }
 
+/** Datasets one peek merges at most (SQLite allows 500 terms in a compound SELECT). */
+const PEEK_DATASETS = 64
+
 /**
  * The first `@limit` ids of a query in id order, found without listing the others: SQLite stops
  * once it has them. Where the query walks the (dataset_id, id) index, each dataset's stretch of
  * it is in id order, and an ordered UNION ALL merges the stretches. Null for any other sort (the
- * order is only known once every id is), or when the project has no dataset.
+ * order is only known once every id is), when the project has no dataset, or more than
+ * `PEEK_DATASETS` of them: the ids are then listed whole, as without a peek.
  */
 export function peekQuery(
   q: ItemQuery,
   datasets: readonly number[],
 ): { sql: string; params: Record<string, unknown> } | null {
   const { params, where, dir, searchOnly, byDataset, byId } = queryParts(q)
-  if (!byId || datasets.length === 0) return null
+  if (!byId || datasets.length === 0 || (byDataset && datasets.length > PEEK_DATASETS)) return null
   if (searchOnly) return { sql: `${searchOnly} ORDER BY 1 ${dir} LIMIT @limit`, params }
   const conditions = where.length ? `AND ${where.join(' AND ')}` : ''
   if (!byDataset)

@@ -119,7 +119,11 @@ function itemTable(db: Db, lister?: IdLister) {
     const built = peekQuery(query, datasetIds.all() as number[])
     if (!built) return null
     let statement = peeks.get(built.sql)
-    if (!statement) peeks.set(built.sql, (statement = db.prepare(built.sql).pluck()))
+    if (!statement) {
+      // One statement per query shape and set of datasets: a few, unless imports keep adding datasets.
+      if (peeks.size >= 64) peeks.clear()
+      peeks.set(built.sql, (statement = db.prepare(built.sql).pluck()))
+    }
     return statement.all({ ...built.params, limit }) as number[]
   }
 
