@@ -78,12 +78,14 @@ const query = (s: Pick<ItemsSlice, 'search' | 'filter' | 'sort'>) => ({
 })
 
 /**
- * What a page says of the count: an exact total ends any counting; a lower bound (`counted:
- * false`) raises the known total while the count is on its way.
+ * What a page says of the count, against what the table knows (`known`; null for a new query): an
+ * exact total ends any counting; a lower bound (`counted: false`) raises the known total while the
+ * count is on its way, and changes nothing once the exact count has come (it may arrive first).
  */
-function totalOf(state: Pick<ItemsSlice, 'total' | 'counting'>, page: ItemsPage): Partial<ItemsSlice> {
+function totalOf(known: Pick<ItemsSlice, 'total' | 'counting'> | null, page: ItemsPage): Partial<ItemsSlice> {
   if (page.counted) return { total: page.total, counting: false }
-  return { total: Math.max(page.total, state.counting ? state.total : 0), counting: true }
+  if (known && !known.counting) return {}
+  return { total: Math.max(page.total, known?.total ?? 0), counting: true }
 }
 
 /** Loading pages of rows: from the top, around the cursor, or again in place. */
@@ -117,7 +119,7 @@ function pageActions(set: SetState, get: Get) {
       })
       const first = (await asked) ?? (await request('items.list', { offset: 0, limit: PAGE_SIZE, ...query(get()) }))
       if (!first || get().generation !== generation) return
-      set({ ...totalOf({ total: 0, counting: false }, first), pages: new Map([[0, first.rows]]) })
+      set({ ...totalOf(null, first), pages: new Map([[0, first.rows]]) })
       if (!first.counted) countRows(generation)
       get().moveCursor(0)
     },
@@ -128,7 +130,7 @@ function pageActions(set: SetState, get: Get) {
       set({ generation })
       const result = await request('items.list', { offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...query(get()) })
       if (!result || get().generation !== generation) return
-      set({ ...totalOf({ total: 0, counting: false }, result), pages: new Map([[page, result.rows]]) })
+      set({ ...totalOf(null, result), pages: new Map([[page, result.rows]]) })
       if (!result.counted) countRows(generation)
       get().moveCursor(Math.min(cursor, Math.max(0, result.total - 1)))
     },

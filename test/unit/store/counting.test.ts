@@ -76,6 +76,16 @@ it('shows the first page at once, raises the known total as pages arrive, and ta
   expect(useStore.getState()).toMatchObject({ total: MATCHING, counting: false, cursor: MATCHING - 1 })
 })
 
+it('keeps the exact count when a page that came before it arrives after it', async () => {
+  const useStore = await store()
+  await useStore.getState().resetItems('', judgeFail)
+  counts[0].answer(MATCHING)
+  await vi.waitFor(() => expect(useStore.getState()).toMatchObject({ total: MATCHING, counting: false }))
+  useStore.getState().ensureRows(190, 210) // answered with a lower bound, as a page listed before the count
+  await vi.waitFor(() => expect(useStore.getState().pages.get(2)).toHaveLength(100))
+  expect(useStore.getState()).toMatchObject({ total: MATCHING, counting: false })
+})
+
 it('ignores the count of a query the user has left', async () => {
   const useStore = await store()
   await useStore.getState().resetItems('', judgeFail)
