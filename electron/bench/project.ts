@@ -171,16 +171,20 @@ export function searchRows(db: Db, items: Repos['items'], label: string): BenchR
        OR instr(lower(i.output), @needle) ORDER BY i.id`,
   )
   const indexed: number[] = []
+  const firstPages: number[] = []
   const scanned: number[] = []
   for (const needle of NEEDLES) {
     let started = performance.now()
     const page = items.list(0, 100, { search: needle })
+    firstPages.push(performance.now() - started)
+    // The count as well, here on this thread (the app lists it in a worker after the page).
+    const total = page.counted ? page.total : items.ids({ search: needle }).length
     indexed.push(performance.now() - started)
     started = performance.now()
     const ids = scan.pluck().all({ needle: needle.toLowerCase() }) as number[]
     scanned.push(performance.now() - started)
-    if (ids.length !== page.total || ids.slice(0, 100).join() !== page.rows.map((r) => r.id).join())
-      throw new Error(`search for "${needle}" found ${page.total} items, the scan ${ids.length}`)
+    if (ids.length !== total || ids.slice(0, 100).join() !== page.rows.map((r) => r.id).join())
+      throw new Error(`search for "${needle}" found ${total} items, the scan ${ids.length}`)
   }
   const ratios = NEEDLES.map((_, i) => scanned[i] / indexed[i])
   const everywhere = EVERYWHERE.map((needle) => timeEach(1, () => items.list(0, 100, { search: needle }))[0])
@@ -191,6 +195,12 @@ export function searchRows(db: Db, items: Repos['items'], label: string): BenchR
       unit: 'ms',
       target: { value: 30, better: 'lower' },
       note: `median ${median(indexed).toFixed(1)} ms; first page of 100 and the count; results equal the scan's`,
+    },
+    {
+      name: `  new query → first page of 100 alone, as the table shows it before the count (p95)`,
+      value: quantile(firstPages, 0.95),
+      unit: 'ms',
+      note: `median ${median(firstPages).toFixed(1)} ms`,
     },
     {
       name: `  the LIKE scan it replaced, same needles (median)`,
