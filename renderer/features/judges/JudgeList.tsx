@@ -2,7 +2,7 @@ import { useRef, useState } from 'react'
 import type { JudgeSummary } from '../../../shared/judges'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
-import { selectJudgeList, selectJudgeProfiles } from '../../store/slices/judges'
+import { selectJudgeList } from '../../store/slices/judges'
 import { NewJudgeForm, type NewJudge } from './NewJudgeForm'
 
 /** The project's judges to choose from (`j`/`k`), and the form that makes a new one (`n`). */
@@ -17,7 +17,6 @@ export function JudgeList({
 }) {
   const judges = useStore(selectJudgeList)
   const criteria = useStore((s) => s.judges.criteria)
-  const profiles = useStore(selectJudgeProfiles)
   const createJudge = useStore((s) => s.createJudge)
   const [creating, setCreating] = useState<NewJudge | null>(null)
   const newName = useRef<HTMLInputElement>(null)
@@ -29,15 +28,18 @@ export function JudgeList({
     setCreating(null)
     if (made.index !== null) onPick(made.index)
   }
-  const startCreating = () => {
-    const c = criteria.find((x) => !judges.some((j) => j.criterionId === x.id)) ?? criteria.at(0)
+  const startCreating = async () => {
+    // n pressed as the screen opens, before its lists have arrived, waits for them instead of doing nothing.
+    if (criteria.length === 0) await useStore.getState().loadJudgeLists()
+    const { criteria: all, list, profiles: known } = useStore.getState().judges
+    const c = all.find((x) => !list.some((j) => j.criterionId === x.id)) ?? all.at(0)
     if (!c) return
-    setCreating({ criterionId: c.id, name: `${c.name} judge`, profileId: profiles[0]?.id ?? '' })
+    setCreating({ criterionId: c.id, name: `${c.name} judge`, profileId: known[0]?.id ?? '' })
     setTimeout(() => newName.current?.focus(), 0)
   }
   useKeyAction('judges.next', () => onPick(Math.min(judges.length - 1, index + 1)), judges.length > 0)
   useKeyAction('judges.prev', () => onPick(Math.max(0, index - 1)), judges.length > 0)
-  useKeyAction('judges.new', startCreating)
+  useKeyAction('judges.new', () => void startCreating())
 
   return (
     <aside className="judge-list">
@@ -66,7 +68,7 @@ export function JudgeList({
           nameRef={newName}
         />
       ) : (
-        <button onClick={startCreating}>
+        <button onClick={() => void startCreating()}>
           New judge <kbd>n</kbd>
         </button>
       )}
