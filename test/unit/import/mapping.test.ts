@@ -144,6 +144,14 @@ describe('mapRecord: text traces with labels (course HW3 CSV)', () => {
     )
     expect(r.message).toContain('nothing to review')
   })
+
+  it('names a mapped trace field the row does not have, and the fields it has', () => {
+    const r = errorOf(mapRecord(rec(3, { user_msg: 'hi', bot_reply: 'hello' }), mapping({ input: 'message' })))
+    expect(r).toMatchObject({ line: 3, column: 'message' })
+    expect(r.message).toBe(
+      'this row has no field "message" (mapped as input), so nothing to review. Its fields: "user_msg", "bot_reply". Map the ones that hold the trace, or check that this is a trace file',
+    )
+  })
 })
 
 describe('mapRecord: judge predictions and splits', () => {

@@ -335,12 +335,32 @@ function reviewedItem(
   }
   const empty =
     item.input.trim() === '' && item.output.trim() === '' && item.messages.length === 0 && item.steps.length === 0
-  if (empty && !joinOnly(mapping))
+  if (empty && !joinOnly(mapping)) return nothingToReview(row)
+  return item
+}
+
+/**
+ * A row with no trace under the mapping. When the fields mapped as the trace are not in the row at
+ * all (a field name mistyped, a guess), the message names them and the fields there are.
+ */
+function nothingToReview({ mapping, read, fields }: Row): Problem {
+  const roles = { input: mapping.input, output: mapping.output, messages: mapping.messages }
+  const absent = Object.entries(roles).filter(([, field]) => field && read(field) === undefined)
+  const column = mapping.input ?? mapping.output ?? mapping.messages ?? undefined
+  if (absent.length === 0)
     return new Problem(
-      mapping.input ?? mapping.output ?? mapping.messages ?? undefined,
+      column,
       'this row has nothing to review under the mapping (no input, output, messages or steps); map the columns that hold the trace, or check that this is a trace file',
     )
-  return item
+  const names = absent.map(([role, field]) => `"${field}" (mapped as ${role})`).join(' or ')
+  const known = Object.keys(fields)
+    .slice(0, 30)
+    .map((key) => `"${key}"`)
+    .join(', ')
+  return new Problem(
+    column,
+    `this row has no field ${names}, so nothing to review. Its fields: ${known || 'none'}. Map the ones that hold the trace, or check that this is a trace file`,
+  )
 }
 
 /** One pipeline step of the trace as the item (unit `step`), with the trace's metadata. */
