@@ -15,6 +15,7 @@ export const ImportWizard = lazyComponent(() => import('./ImportWizard').then((m
 export function DataScreen() {
   const {
     total,
+    counting,
     cursor,
     detail,
     expanded,
@@ -42,6 +43,7 @@ export function DataScreen() {
       filter: s.filter,
       setImporting: s.setImporting,
       total: s.total,
+      counting: s.counting,
       cursor: s.cursor,
       detail: s.detail,
       expanded: s.expanded,
@@ -122,7 +124,7 @@ export function DataScreen() {
         onLabel={labelThese}
       />
       <FilterBar ref={filterBar} />
-      {total === 0 && !search && !filtered ? (
+      {total === 0 && !counting && !search && !filtered ? (
         <div className="empty">
           <h2>This project has no items yet</h2>
           <p>
@@ -137,7 +139,9 @@ export function DataScreen() {
             {detail ? (
               <MemoItemView item={detail} />
             ) : (
-              <p className="muted">{total === 0 ? 'Nothing matches the search and filters.' : 'Loading…'}</p>
+              <p className="muted">
+                {total === 0 && !counting ? 'Nothing matches the search and filters.' : 'Loading…'}
+              </p>
             )}
           </aside>
         </div>

@@ -71,7 +71,9 @@ export function DataToolbar({
       )}
       <span className="count" data-testid="item-count">
         {total === 0
-          ? 'No items'
+          ? counting
+            ? 'Loading…'
+            : 'No items'
           : `Item ${(cursor + 1).toLocaleString()} of ${counting ? `${total.toLocaleString()}+ (counting…)` : total.toLocaleString()}`}
         {search && ` matching “${search}”`}
         {project && filtered && ` (${project.itemCount.toLocaleString()} in all)`}

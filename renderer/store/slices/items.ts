@@ -15,7 +15,10 @@ export const PAGE_SIZE = 100
 export interface ItemsSlice {
   /** The rows that match; while `counting`, only how many are known to exist so far. */
   total: number
-  /** The first pages of a large answer came before its count, which is on its way (`items.count`). */
+  /**
+   * The count is not known yet: a new query's first page is on its way, or that page came before
+   * the count of a large answer, which is on its way (`items.count`).
+   */
   counting: boolean
   search: string
   filter: ItemFilter
@@ -115,10 +118,15 @@ function pageActions(set: SetState, get: Get) {
         detail: null,
         expanded: false,
         total: 0,
-        counting: false,
+        // Nothing is known of the new query's rows until its first page comes: not "no items".
+        counting: true,
       })
       const first = (await asked) ?? (await request('items.list', { offset: 0, limit: PAGE_SIZE, ...query(get()) }))
-      if (!first || get().generation !== generation) return
+      if (get().generation !== generation) return
+      if (!first) {
+        set({ counting: false })
+        return
+      }
       set({ ...totalOf(null, first), pages: new Map([[0, first.rows]]) })
       if (!first.counted) countRows(generation)
       get().moveCursor(0)

@@ -86,6 +86,22 @@ it('keeps the exact count when a page that came before it arrives after it', asy
   expect(useStore.getState()).toMatchObject({ total: MATCHING, counting: false })
 })
 
+it('knows no count while a new query loads (not "no items"), and none either when its first page fails', async () => {
+  const useStore = await store()
+  const loading = useStore.getState().resetItems('kettle', judgeFail)
+  expect(useStore.getState()).toMatchObject({ total: 0, counting: true })
+  await loading
+  expect(useStore.getState()).toMatchObject({ total: 101, counting: true })
+  const list = handlers['items.list']
+  delete handlers['items.list'] // the core refuses the page
+  try {
+    await useStore.getState().resetItems('lentil', judgeFail)
+  } finally {
+    handlers['items.list'] = list
+  }
+  expect(useStore.getState()).toMatchObject({ total: 0, counting: false })
+})
+
 it('ignores the count of a query the user has left', async () => {
   const useStore = await store()
   await useStore.getState().resetItems('', judgeFail)
