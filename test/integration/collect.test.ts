@@ -71,10 +71,12 @@ function sendTraces(options: Record<string, unknown>): Promise<void> {
   })
 }
 
+/** The client's log lines written so far: only whole lines (the client may be writing the last one). */
 const readLog = (path: string): LogLine[] =>
   existsSync(path)
     ? readFileSync(path, 'utf8')
         .split('\n')
+        .slice(0, -1)
         .filter((l) => l.trim() !== '')
         .map((l) => JSON.parse(l) as LogLine)
     : []
