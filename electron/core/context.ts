@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path'
 import { backgroundLister } from './db/background-list'
-import { openProject, type Db, type OpenOptions, type ReadOnly } from './db/open'
+import { MMAP_BYTES, openProject, type Db, type OpenOptions, type ReadOnly } from './db/open'
 import { createRepos, type Repos } from './db/repos'
 
 export interface ProjectContext {
@@ -71,7 +71,7 @@ export function openContext(path: string, options: ContextOptions = {}): Project
     return {
       db,
       path: absolute,
-      repos: createRepos(db, backgroundLister(opened.filename, options.nativeBinding)),
+      repos: createRepos(db, backgroundLister(opened.filename, MMAP_BYTES, options.nativeBinding)),
       readOnly: opened.readOnly,
       clock,
       now: () => clock().toISOString(),

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { backgroundLister, type IdLister } from '../../electron/core/db/background-list'
-import { openProject } from '../../electron/core/db/open'
+import { MMAP_BYTES, openProject } from '../../electron/core/db/open'
 import { createRepos } from '../../electron/core/db/repos'
 import { buildQuery, currentLabel, type ItemQuery } from '../../electron/core/db/repos/item-query'
 import { rangedIds } from '../../electron/core/db/repos/item-ids'
@@ -254,7 +254,7 @@ describe('the items table query (search, filter, sort)', () => {
     const path = tmp.file('peek.assay')
     writeDemoProject(path)
     const { db: d } = openProject(path, { mode: 'open' })
-    const worker = backgroundLister(path)
+    const worker = backgroundLister(path, MMAP_BYTES)
     let listedInWorker = 0
     let onListed = () => {}
     const lister: IdLister = async (sql, params) => {
@@ -335,7 +335,7 @@ describe('the items table query (search, filter, sort)', () => {
     expect(await repos.items.countMatching(q)).toBe(before + 1)
     expect(listed(q)).toHaveLength(before + 1)
     // A newer count stops the one still listing, which is refused (nobody waits for it); the newer one counts.
-    const counted = createRepos(d, backgroundLister(path)).items
+    const counted = createRepos(d, backgroundLister(path, MMAP_BYTES)).items
     const older = counted.countMatching(judged('pass'))
     const newer = counted.countMatching(judged('fail'))
     await expect(older).rejects.toThrow('A newer count replaced this one.')

@@ -12,6 +12,7 @@ const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.module)
 const db = new Database(workerData.filename, { readonly: true, fileMustExist: true, nativeBinding: workerData.nativeBinding })
 try {
+  db.pragma('mmap_size = ' + workerData.mmapBytes)
   db.function('ulower', { deterministic: true }, (text) => (typeof text === 'string' ? text.toLowerCase() : text))
   const ids = Int32Array.from(db.prepare(workerData.sql).pluck().all(workerData.params))
   parentPort.postMessage(ids, [ids.buffer])
@@ -37,7 +38,7 @@ export class ListingReplaced extends Error {
  * would only slow the one they do), which rejects with `ListingReplaced`. It rejects with
  * another error when the worker cannot run or the query fails; the caller then lists on its thread.
  */
-export function backgroundLister(filename: string, nativeBinding?: string): IdLister {
+export function backgroundLister(filename: string, mmapBytes: number, nativeBinding?: string): IdLister {
   const module = require.resolve('better-sqlite3')
   let running: { worker: Worker; reject: (error: Error) => void } | null = null
   return (sql, params) =>
@@ -48,7 +49,7 @@ export function backgroundLister(filename: string, nativeBinding?: string): IdLi
       }
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { filename, nativeBinding, module, sql, params },
+        workerData: { filename, nativeBinding, module, mmapBytes, sql, params },
       })
       const self = { worker, reject }
       running = self
