@@ -486,6 +486,14 @@ export const contract = {
       preview: PreviewResult,
     }),
   },
+  /**
+   * The arrays a JSON object's records may come from (`import.detect`'s `recordsKey`): two or more
+   * when the object holds several and the user must choose; none for any other file.
+   */
+  'import.arrays': {
+    input: z.object({ path: z.string().trim().min(1) }).strict(),
+    output: z.object({ keys: z.array(z.string()) }),
+  },
   /** The first rows of a file mapped with the given mapping, for the wizard's preview. */
   'import.preview': {
     input: ImportSource.extend({ format: FileFormat, mapping: Mapping }).strict(),

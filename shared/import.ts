@@ -201,6 +201,8 @@ export const ImportSource = z
     path: z.string().trim().min(1, 'a file path is required'),
     format: FileFormat.optional(),
     delimiter: Delimiter.optional(),
+    /** `json-records`: the key of the records array, when the object holds several (`results`, `a.b`). */
+    recordsKey: z.string().trim().min(1).optional(),
   })
   .strict()
 
@@ -222,6 +224,8 @@ export const DetectedInfo = z.object({
   path: z.string(),
   format: FileFormat,
   delimiter: Delimiter.optional(),
+  /** `json-records`: the key of the array the records come from (chosen, or the only one). */
+  recordsKey: z.string().optional(),
   columns: z.array(z.string()),
   notes: z.array(z.string()),
   size: z.number(),
@@ -280,6 +284,8 @@ export const ImportStart = z
     path: z.string().trim().min(1),
     format: FileFormat,
     delimiter: Delimiter.optional(),
+    /** `json-records`: the key of the records array, when the object holds several (`results`, `a.b`). */
+    recordsKey: z.string().trim().min(1).optional(),
     mapping: Mapping,
     datasetName: z.string().trim().min(1).optional(),
     onError: z.enum(['abort', 'skip']),

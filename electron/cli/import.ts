@@ -20,7 +20,7 @@ import { runImport, type ImportProgress } from '../core/import/run'
 import type { Detected } from '../core/import/types'
 import { CliError, type CliIo, type Command } from './command'
 
-const usage = `Usage: assay import PROJECT FILE [--format F] [--delimiter D] [--map KEY=FIELD ...]
+const usage = `Usage: assay import PROJECT FILE [--format F] [--delimiter D] [--records KEY] [--map KEY=FIELD ...]
                     [--on-error abort|skip] [--duplicates abort|skip|replace|keep-both]
                     [--existing join|copy] [--split train|dev|test]
                     [--judge NAME] [--judge-version N|new] [--state-order A,B,…]
@@ -39,6 +39,8 @@ import with what was wrong and where.
                     observations and scores) or observations, Braintrust events, OpenInference,
                     OpenTelemetry (OTLP JSON)
   --delimiter D     for csv: , ; tab |
+  --records KEY     for a JSON object holding several arrays: the key of the records (\`test\`,
+                    or \`results.items\` one level down)
   --map KEY=FIELD   KEY is one of:
                       id, input, output, messages, steps    the trace
                       trace=F, span=F, parent=F            group rows (spans, runs) into traces by hand:
@@ -101,6 +103,7 @@ interface ImportArgs {
   split: SplitName | null
   format: FileFormat | undefined
   delimiter: Delimiter | undefined
+  recordsKey: string | undefined
 }
 
 function parseImportArgs(args: string[]) {
@@ -110,6 +113,7 @@ function parseImportArgs(args: string[]) {
     options: {
       format: { type: 'string' },
       delimiter: { type: 'string' },
+      records: { type: 'string' },
       map: { type: 'string', multiple: true, default: [] },
       'on-error': { type: 'string', default: 'abort' },
       duplicates: { type: 'string', default: 'abort' },
@@ -172,6 +176,7 @@ function importArgs(args: string[], cwd: string): ImportArgs {
     split: split?.data ?? null,
     format: format?.data,
     delimiter: delimiter?.data,
+    recordsKey: values.records?.trim() || undefined,
   }
 }
 
@@ -218,6 +223,7 @@ async function importInto(a: ImportArgs, detected: Detected, mapping: MappingTyp
         file: a.file,
         format: detected.format,
         delimiter: detected.delimiter,
+        recordsKey: a.recordsKey,
         mapping: offer.mapping,
         datasetName: values.dataset,
         onError: a.onError,
@@ -244,11 +250,18 @@ export const importCommand: Command = {
   usage,
   async run(args, io) {
     const a = importArgs(args, io.cwd)
-    const detected = await detectFormat(a.file, { format: a.format, delimiter: a.delimiter }).catch(
-      (error: unknown) => {
-        throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
-      },
-    )
+    const detected = await detectFormat(a.file, {
+      format: a.format,
+      delimiter: a.delimiter,
+      recordsKey: a.recordsKey,
+    }).catch((error: unknown) => {
+      throw new CliError('bad_input', error instanceof Error ? error.message : String(error))
+    })
+    if (a.recordsKey !== undefined && detected.format !== 'json-records')
+      throw new CliError(
+        'bad_arguments',
+        `--records names an array of a JSON object holding records; ${basename(a.file)} was read as ${detected.format}. Leave --records out, or add --format json-records.`,
+      )
     // Where the records were found in a nested document (promptfoo's results.results, an Inspect log's samples).
     if (!a.values.json)
       for (const n of detected.notes.filter((note) => /^(Records read from|promptfoo|Inspect)/.test(note)))

@@ -81,6 +81,45 @@ describe('Import wizard', () => {
     expect(await app.problems()).toEqual([])
   })
 
+  it('a JSON object holding several arrays: the wizard names them and offers them; the array chosen is what is imported', async () => {
+    const file = tmp.file('splits.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        train: [
+          { id: 'a1', question: 'Vegan pasta?', answer: 'Try "this"', label: 'pass' },
+          { id: 'a2', question: 'Tofu?', answer: 'Sure', label: 'fail' },
+        ],
+        test: [{ id: 'b1', question: 'Québec poutine?', answer: 'Yes, 100%', label: 'pass' }],
+      }),
+    )
+    const project = tmp.file('p.assay')
+    openProject(project, { mode: 'create' }).db.close()
+    app = await launchApp({ home: tmp.file('home'), project })
+    const { page } = app
+    await page.getByText('This project has no items yet').waitFor()
+    await page.keyboard.press('i')
+    await page.getByLabel('File to import').fill(file)
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('several arrays ("train", "test")')
+    const choice = page.getByLabel('Records from')
+    await choice.waitFor()
+    expect(await choice.locator('option:not([disabled])').allTextContents()).toEqual(['train', 'test'])
+    await choice.selectOption('test')
+    await page.getByText('Preview: the first').waitFor()
+    expect(await page.getByRole('alert').count()).toBe(0)
+    expect(await choice.inputValue()).toBe('test')
+    await app.screenshot('import-records-choice')
+
+    await page.keyboard.press('Control+Enter')
+    await expect.poll(() => page.getByTestId('import-report').textContent()).toContain('Imported 1 new item')
+    const db = new Database(project, { readonly: true })
+    expect(db.prepare('SELECT external_id AS id, input FROM items').all()).toEqual([
+      { id: 'b1', input: 'Québec poutine?' },
+    ])
+    db.close()
+  })
+
   it("joins a judge run onto its labeled set: the run's label column offered, not imported; a label column with no verdict refused in the preview", async () => {
     const set = kinanoSet()
     const project = tmp.file('k.assay')

@@ -108,6 +108,7 @@ const inputs: { [M in Method]: (ids: Ids) => Input<M> } = {
   'report.get': () => ({}),
   'report.render': () => ({ format: 'md' }),
   'import.detect': (ids) => ({ path: ids.csv }),
+  'import.arrays': (ids) => ({ path: ids.csv }),
   'import.preview': (ids) => ({
     path: ids.csv,
     format: 'csv',

@@ -18,6 +18,7 @@ export function importHandlers(scope: Scope, lifecycle: Lifecycle): Part<'import
   })
   return {
     'import.detect': (source) => imports.detect(source),
+    'import.arrays': ({ path }) => imports.arrays(path),
     'import.preview': ({ mapping, ...source }) => imports.preview(source, mapping),
     'import.run': async ({ path, ...request }) => {
       const report = await scope.gate.whileImporting(imports.run({ file: path, ...request }))

@@ -24,6 +24,8 @@ export interface ImportRequest {
   file: string
   format: FileFormat
   delimiter?: Delimiter
+  /** `json-records`: the key of the records array, when the object holds several. */
+  recordsKey?: string
   mapping: Mapping
   /** Name of the new dataset; the file's name by default. */
   datasetName?: string

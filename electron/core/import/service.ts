@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AnyEvent } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
@@ -10,6 +11,9 @@ import { joinOnly, mapSpanRecords, prepareMapping } from './mapping/prepare'
 import { suggestMapping } from './mapping/suggest'
 import { knownIds, offerLabels, sampleMatches } from './plan'
 import { readRecords } from './readers'
+import { MAX_WHOLE_JSON_BYTES } from './readers/json'
+import { isRecordObject } from './readers/json-syntax'
+import { recordArrays } from './readers/records-path'
 import { runImport, type ImportRequest } from './run'
 import type { Delimiter, FileFormat, LabelStates, MappedItem, RecordError, SourceRecord } from './types'
 
@@ -30,6 +34,7 @@ interface Source {
   path: string
   format?: FileFormat
   delimiter?: Delimiter
+  recordsKey?: string
 }
 
 /** The import wizard's handlers: detect → preview (as often as the mapping changes) → run, cancel. */
@@ -38,16 +43,16 @@ export function createImportService(ctx: ImportContext) {
 
   const detect = async (source: Source) => {
     ctx.projectPath() // an import needs an open project; say so before reading anything
-    const detected = await detectFormat(source.path, { format: source.format, delimiter: source.delimiter }).catch(
-      (error: unknown) => {
-        throw new AppError('invalid_input', error instanceof Error ? error.message : String(error))
-      },
-    )
+    const { format, delimiter, recordsKey } = source
+    const detected = await detectFormat(source.path, { format, delimiter, recordsKey }).catch((error: unknown) => {
+      throw new AppError('invalid_input', error instanceof Error ? error.message : String(error))
+    })
     const suggested = suggestMapping(detected)
     const info: DetectedInfo = {
       path: source.path,
       format: detected.format,
       delimiter: detected.delimiter,
+      ...(recordsKey === undefined ? {} : { recordsKey }),
       columns: detected.columns,
       notes: detected.notes,
       size: detected.size,
@@ -61,6 +66,17 @@ export function createImportService(ctx: ImportContext) {
       mapping,
       offered,
       preview: summarize(source.path, detected.format, sample.records, sample.errors, mapping, ctx.db()),
+    }
+  }
+
+  /** The arrays a JSON object's records may come from: none for any other file (or one too big to read whole). */
+  const arrays = async (path: string): Promise<{ keys: string[] }> => {
+    try {
+      if ((await stat(path)).size > MAX_WHOLE_JSON_BYTES) return { keys: [] }
+      const document: unknown = JSON.parse(await readFile(path, 'utf8'))
+      return { keys: isRecordObject(document) ? recordArrays(document) : [] }
+    } catch {
+      return { keys: [] } // no file, or no JSON: detection says what is wrong with it
     }
   }
 
@@ -106,7 +122,7 @@ export function createImportService(ctx: ImportContext) {
     return { cancelled: true }
   }
 
-  return { detect, preview, run, cancel }
+  return { detect, arrays, preview, run, cancel }
 }
 
 async function readSample(
@@ -116,7 +132,8 @@ async function readSample(
   const records: SourceRecord[] = []
   const errors: RecordError[] = []
   try {
-    for await (const result of readRecords(source.path, { format: source.format, delimiter: source.delimiter })) {
+    const { format, delimiter, recordsKey } = source
+    for await (const result of readRecords(source.path, { format, delimiter, recordsKey })) {
       if ('error' in result) errors.push(result.error)
       else records.push(result.record)
       if (records.length + errors.length >= limit) break

@@ -19,6 +19,8 @@ export interface SourceRequest {
   file: string
   format: FileFormat
   delimiter?: Delimiter
+  /** `json-records`: the key of the records array, when the object holds several. */
+  recordsKey?: string
   mapping: Mapping
 }
 
@@ -54,6 +56,7 @@ export async function* mappedEvents(
   for await (const results of readRecordBatches(request.file, {
     format: request.format,
     delimiter: request.delimiter,
+    recordsKey: request.recordsKey,
     signal,
     onProgress: (b) => (bytes = b),
   })) {

@@ -79,12 +79,13 @@ export function ImportWizard({
 
 /** The file to read and, once read, its format, the mapping, the preview and the options. */
 function ImportMapping({ path, setPath }: { path: string; setPath: (path: string) => void }) {
-  const { phase, mapping, preview, offered, canPickFiles } = useStore(
+  const { phase, mapping, preview, offered, arrays, canPickFiles } = useStore(
     useShallow((s) => ({
       phase: s.importPhase,
       mapping: s.importMapping,
       preview: s.importPreview,
       offered: s.importOffered,
+      arrays: s.importArrays,
       canPickFiles: s.canPickFiles,
     })),
   )
@@ -117,6 +118,13 @@ function ImportMapping({ path, setPath }: { path: string; setPath: (path: string
         )}
         <button type="submit">Read file</button>
       </form>
+      {arrays.length > 1 && (
+        <RecordsChoice
+          arrays={arrays}
+          chosen={phase.kind === 'map' ? phase.detected.recordsKey : undefined}
+          onChoose={(recordsKey) => void detectImport(path, { format: 'json-records', recordsKey })}
+        />
+      )}
       {phase.kind === 'map' && mapping && (
         <>
           <ImportDetected detected={phase.detected} onDetect={(override) => void detectImport(path, override)} />
@@ -131,6 +139,35 @@ function ImportMapping({ path, setPath }: { path: string; setPath: (path: string
         </>
       )}
     </>
+  )
+}
+
+/** The array of a JSON object its records come from, when it holds several: the user's choice, never a guess. */
+function RecordsChoice({
+  arrays,
+  chosen,
+  onChoose,
+}: {
+  arrays: string[]
+  chosen: string | undefined
+  onChoose: (key: string) => void
+}) {
+  return (
+    <label className="map-field import-records">
+      <span>Records from</span>
+      <select aria-label="Records from" value={chosen ?? ''} onChange={(e) => onChoose(e.target.value)}>
+        {chosen === undefined && (
+          <option value="" disabled>
+            Choose the array that holds the records…
+          </option>
+        )}
+        {arrays.map((key) => (
+          <option key={key} value={key}>
+            {key}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }
 

@@ -37,11 +37,13 @@ export interface ImportSlice {
   importOptions: ImportOptions
   /** What went wrong with the file or the import, shown in the wizard (not the banner). */
   importProblem: string | null
+  /** A JSON object holding several arrays: the ones its records may come from, for the user to choose. */
+  importArrays: string[]
   /** Bumped by every preview asked for: only the newest answer is shown. */
   previewGeneration: number
   /** A fresh wizard; with a file (dropped on the window) it is read at once. */
   startImport: (path: string | null) => void
-  detectImport: (path: string, override?: Pick<DetectedInfo, 'format' | 'delimiter'>) => Promise<void>
+  detectImport: (path: string, override?: Pick<DetectedInfo, 'format' | 'delimiter' | 'recordsKey'>) => Promise<void>
   /** Previews the mapping a moment after its last change; returns the cancel for the waiting preview. */
   schedulePreview: () => () => void
   runImport: () => Promise<void>
@@ -67,6 +69,7 @@ const freshImport = () => ({
   importPreview: null,
   importOffered: [],
   importProblem: null,
+  importArrays: [],
   importOptions: {
     datasetName: '',
     onError: 'abort',
@@ -83,8 +86,9 @@ function readActions(set: SetState, get: Get) {
       set(freshImport())
       if (path) void get().detectImport(path)
     },
-    async detectImport(path: string, override?: Pick<DetectedInfo, 'format' | 'delimiter'>) {
-      set({ importProblem: null })
+    async detectImport(path: string, override?: Pick<DetectedInfo, 'format' | 'delimiter' | 'recordsKey'>) {
+      // The arrays to choose from stay while the user chooses among them (a new file drops them).
+      set({ importProblem: null, ...(override?.recordsKey ? {} : { importArrays: [] }) })
       try {
         const result = await call('import.detect', { path: path.trim(), ...override })
         const { importOptions } = get()
@@ -98,6 +102,9 @@ function readActions(set: SetState, get: Get) {
         })
       } catch (error) {
         set({ importProblem: errorText(error) })
+        // A JSON object holding several arrays: the wizard offers them (the problem names them too).
+        const { keys } = await call('import.arrays', { path: path.trim() }).catch(() => ({ keys: [] }))
+        if (keys.length > 1) set({ importArrays: keys })
       }
     },
     schedulePreview() {
@@ -106,7 +113,8 @@ function readActions(set: SetState, get: Get) {
       const generation = get().previewGeneration + 1
       set({ previewGeneration: generation })
       const { detected } = phase
-      const source = { path: detected.path, format: detected.format, delimiter: detected.delimiter, mapping }
+      const { path, format, delimiter, recordsKey } = detected
+      const source = { path, format, delimiter, recordsKey, mapping }
       const timer = setTimeout(() => {
         call('import.preview', source).then(
           (preview) => get().previewGeneration === generation && set({ importPreview: preview }),
@@ -131,6 +139,7 @@ function runActions(set: SetState, get: Get) {
           path: detected.path,
           format: detected.format,
           delimiter: detected.delimiter,
+          recordsKey: detected.recordsKey,
           mapping,
           ...options,
           datasetName: options.datasetName.trim() || undefined,

@@ -81,6 +81,39 @@ describe('imports you can trust', () => {
     ])
   })
 
+  it('a JSON object holding several arrays of records stops the import naming them; --records chooses one, and a key that holds none is refused', async () => {
+    const two = file(
+      'two.json',
+      JSON.stringify({
+        train: [
+          { id: 'a1', question: 'Vegan pasta?', answer: 'Try this "quoted" recipe', label: 'pass' },
+          { id: 'a2', question: 'Tofu?', answer: 'Sure', label: 'fail' },
+        ],
+        test: [{ id: 'b1', question: 'Québec poutine?', answer: 'Yes, 100%', label: 'pass' }],
+        meta: { note: 'x' },
+      }),
+    )
+    const refused = await assay('import', 'p.assay', two)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('several arrays ("train", "test")')
+    expect(refused.stderr).toContain('--records KEY')
+    expect(existsSync(project)).toBe(false)
+
+    const { code, report } = await importJson('p.assay', two, '--records', 'test')
+    expect(code).toBe(0)
+    expect(report).toMatchObject({ committed: true, imported: 1 })
+    expect(query('SELECT external_id AS id, input FROM items')).toEqual([{ id: 'b1', input: 'Québec poutine?' }])
+    expect(one('SELECT verdict FROM labels')).toBe('pass')
+
+    const notArray = await assay('import', 'p.assay', two, '--records', 'meta')
+    expect(notArray.stderr).toContain('the key "meta" does not hold an array (keys: "train", "test", "meta")')
+    const csvFile = file('t.csv', 'id,input,output\nx1,hi,there\n')
+    const wrongFormat = await assay('import', 'p.assay', csvFile, '--records', 'test')
+    expect(wrongFormat.code).toBe(1)
+    expect(wrongFormat.stderr).toContain('t.csv was read as csv. Leave --records out')
+    expect(one('SELECT count(*) FROM items')).toBe(1)
+  })
+
   it('an empty label cell is no label, never a deferral; a label or verdict column with no verdict in it stops the import, showing what it holds', async () => {
     const traces = file(
       't.csv',

@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises'
 import type { ReadOptions, ReadResult, RecordError } from '../types'
 import { describeKind, isRecordObject, lineColumnAt, locateJsonError, setField } from './json-syntax'
-import { nestedArrays, recordsAt } from './records-path'
+import { recordArrays, recordsAt } from './records-path'
 import { parseChunks, readFileBatches, type ChunkParser } from './stream'
 
 const LF = 10
@@ -210,9 +210,6 @@ export class JsonArrayParser implements ChunkParser {
   }
 }
 
-/** The keys that name a records array, in order of preference. */
-export const RECORDS_KEYS = ['data', 'records', 'rows', 'items', 'traces', 'spans', 'results', 'examples']
-
 /**
  * Which key of a top-level object holds the records: a conventional name, else the only array;
  * with no array at the top level, the array of objects one level down (`results.results`),
@@ -228,15 +225,11 @@ export function pickRecordsKey(
       ? { key: wanted }
       : { error: `the key "${wanted}" does not hold an array (keys: ${listKeys(Object.keys(document))}).` }
   }
-  const topLevel = Object.keys(document).filter((k) => Array.isArray(document[k]))
-  const arrays = topLevel.length > 0 ? topLevel : nestedArrays(document)
-  const tail = (k: string) => k.slice(k.lastIndexOf('.') + 1)
-  const named = RECORDS_KEYS.flatMap((n) => arrays.filter((k) => tail(k) === n))
-  const candidates = named.length > 0 ? named : arrays
+  const candidates = recordArrays(document)
   if (candidates.length === 1) return { key: candidates[0] }
   if (candidates.length > 1) {
     return {
-      error: `the object holds several arrays (${listKeys(candidates)}) and it is not clear which one holds the records. Choose the key to import, or save the records as a JSON array or JSON Lines.`,
+      error: `the object holds several arrays (${listKeys(candidates)}) and it is not clear which one holds the records. Choose one (\`assay import\` takes \`--records KEY\`), or save the records you want as a JSON array or JSON Lines (\`jq '.KEY' FILE > records.json\`).`,
     }
   }
   return {

@@ -17,7 +17,7 @@ export function recordsAt(document: Record<string, unknown>, path: string): unkn
 }
 
 /** Arrays of objects one level down (`outer.inner`), for a document whose top level holds no array. */
-export function nestedArrays(document: Record<string, unknown>): string[] {
+function nestedArrays(document: Record<string, unknown>): string[] {
   const found: string[] = []
   for (const [outer, value] of Object.entries(document)) {
     if (!isRecordObject(value)) continue
@@ -25,4 +25,20 @@ export function nestedArrays(document: Record<string, unknown>): string[] {
       if (Array.isArray(list) && list.length > 0 && list.every(isRecordObject)) found.push(`${outer}.${inner}`)
   }
   return found
+}
+
+/** The keys that name a records array, in order of preference. */
+const RECORDS_KEYS = ['data', 'records', 'rows', 'items', 'traces', 'spans', 'results', 'examples']
+
+/**
+ * The keys of a top-level object that may hold its records: the arrays with a conventional name
+ * (`data`, `records`, …), else every array; with no array at the top level, the arrays one level
+ * down (`results.results`), chosen the same way.
+ */
+export function recordArrays(document: Record<string, unknown>): string[] {
+  const topLevel = Object.keys(document).filter((k) => Array.isArray(document[k]))
+  const arrays = topLevel.length > 0 ? topLevel : nestedArrays(document)
+  const tail = (k: string) => k.slice(k.lastIndexOf('.') + 1)
+  const named = RECORDS_KEYS.flatMap((n) => arrays.filter((k) => tail(k) === n))
+  return named.length > 0 ? named : arrays
 }
