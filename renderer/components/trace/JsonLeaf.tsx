@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { activateOnEnter } from './LongText'
 import './trace.css'
+import { formatCount } from '../../format'
 
 /** Strings longer than this are cut with a "show all" button. */
 export const JSON_STRING_LIMIT = 300
@@ -28,7 +29,7 @@ function JsonString({ text }: { text: string }) {
     <span className="json-string">
       "{text.slice(0, JSON_STRING_LIMIT)}…"{' '}
       <button type="button" className="link json-more" onClick={show} onKeyDown={activateOnEnter(show)}>
-        show all ({(text.length - JSON_STRING_LIMIT).toLocaleString('en-US')} more characters)
+        show all ({formatCount(text.length - JSON_STRING_LIMIT)} more characters)
       </button>
     </span>
   )

@@ -2,6 +2,7 @@ import { useMemo, useState, type ReactNode } from 'react'
 import { Leaf } from './JsonLeaf'
 import { activateOnEnter } from './LongText'
 import './trace.css'
+import { formatCount } from '../../format'
 
 // The leaves (strings, numbers, …) live in JsonLeaf.tsx; the limit is re-exported for anyone importing it here.
 export { JSON_STRING_LIMIT } from './JsonLeaf'
@@ -85,7 +86,7 @@ function Branch({ name, value, depth, openDepth }: NodeProps & { value: object }
     )
   }
   const toggle = () => setOpen((o) => !o)
-  const summary = `${size.toLocaleString('en-US')} ${isArray ? (size === 1 ? 'item' : 'items') : size === 1 ? 'key' : 'keys'}`
+  const summary = `${formatCount(size)} ${isArray ? (size === 1 ? 'item' : 'items') : size === 1 ? 'key' : 'keys'}`
   return (
     <div className="json-branch" role="treeitem" aria-expanded={open}>
       <button
@@ -115,7 +116,7 @@ function Branch({ name, value, depth, openDepth }: NodeProps & { value: object }
                 onClick={() => setShown((n) => n + JSON_PAGE)}
                 onKeyDown={activateOnEnter(() => setShown((n) => n + JSON_PAGE))}
               >
-                Show {Math.min(JSON_PAGE, size - shown)} more ({(size - shown).toLocaleString('en-US')} not shown)
+                Show {Math.min(JSON_PAGE, size - shown)} more ({formatCount(size - shown)} not shown)
               </button>
             )}
           </div>

@@ -1,5 +1,6 @@
 import { useState, type KeyboardEvent, type ReactNode } from 'react'
 import './trace.css'
+import { formatCount } from '../../format'
 
 /** Past either bound a text is cut: one 50 KB tool dump must not push the answer off screen. */
 export const LONG_TEXT_CHARS = 4000
@@ -98,4 +99,4 @@ export function activateOnEnter(action: () => void) {
   }
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
+const plural = (n: number, word: string) => `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`

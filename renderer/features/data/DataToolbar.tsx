@@ -2,6 +2,7 @@ import type { RefObject, SyntheticEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { useStore } from '../../store'
 import { ReceiveTraces } from './ReceiveTraces'
+import { formatCount } from '../../format'
 
 /** The Data screen's toolbar: search, go to id, the count, the selection, and Import, Label and Export. */
 export function DataToolbar({
@@ -74,13 +75,13 @@ export function DataToolbar({
           ? counting
             ? 'Loading…'
             : 'No items'
-          : `Item ${(cursor + 1).toLocaleString()} of ${counting ? `${total.toLocaleString()}+ (counting…)` : total.toLocaleString()}`}
+          : `Item ${formatCount(cursor + 1)} of ${counting ? `${formatCount(total)}+ (counting…)` : formatCount(total)}`}
         {search && ` matching “${search}”`}
-        {project && filtered && ` (${project.itemCount.toLocaleString()} in all)`}
+        {project && filtered && ` (${formatCount(project.itemCount)} in all)`}
       </span>
       {selected.size > 0 && (
         <span className="selection" data-testid="selection">
-          {selected.size.toLocaleString()} selected{' '}
+          {formatCount(selected.size)} selected{' '}
           <button className="link" onClick={clearSelection}>
             clear
           </button>

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow'
 import type { ItemFilter, ItemSort } from '../../../shared/domain'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../../shared/table-query'
 import { useStore } from '../../store'
+import { formatCount } from '../../format'
 
 const LABELS: { value: ItemFilter['label']; text: string }[] = [
   { value: 'any', text: 'any label' },
@@ -77,7 +78,7 @@ export const FilterBar = forwardRef<HTMLSelectElement>(function FilterBar(_props
         <option value="">all datasets</option>
         {facets?.datasets.map((d) => (
           <option key={d.id} value={d.id}>
-            {d.name} ({d.count.toLocaleString()})
+            {d.name} ({formatCount(d.count)})
           </option>
         ))}
       </select>

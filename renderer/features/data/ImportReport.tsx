@@ -2,6 +2,7 @@ import type { ImportReport } from '../../../shared/import'
 import { ORDER_SOURCE } from '../../../shared/taxonomy-report'
 import { useStore } from '../../store'
 import { ErrorList } from './ImportErrors'
+import { formatCount } from '../../format'
 
 /** What an import did (or why it did nothing): counts per column, warnings, problems, and what next. */
 export function ReportView({
@@ -15,8 +16,8 @@ export function ReportView({
 }) {
   const onBack = useStore((s) => s.backFromReport)
   const done = [
-    report.imported > 0 ? `Imported ${report.imported.toLocaleString()} new items into “${report.dataset}”.` : '',
-    report.matched.count > 0 ? `Added to ${report.matched.count.toLocaleString()} items the project had already.` : '',
+    report.imported > 0 ? `Imported ${formatCount(report.imported)} new items into “${report.dataset}”.` : '',
+    report.matched.count > 0 ? `Added to ${formatCount(report.matched.count)} items the project had already.` : '',
   ].filter(Boolean)
   const outcome = report.committed
     ? done.join(' ') || 'Nothing to add: every row was there already.'
@@ -28,8 +29,8 @@ export function ReportView({
     <div className="import-report" data-testid="import-report">
       <h3>{outcome}</h3>
       <p>
-        {report.rows.toLocaleString()} rows read · {report.skipped.toLocaleString()} skipped ·{' '}
-        {report.errorCount.toLocaleString()} problems
+        {formatCount(report.rows)} rows read · {formatCount(report.skipped)} skipped · {formatCount(report.errorCount)}{' '}
+        problems
         {report.duplicates.count > 0 && ` · ${report.duplicates.count} duplicate ids (${ids(report.duplicates)})`}
         {report.unmatched.count > 0 && ` · ${report.unmatched.count} ids match no item (${ids(report.unmatched)})`}
         {report.idsGenerated && ' · ids generated (no id column): row-<line>'}

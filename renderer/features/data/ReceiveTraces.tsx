@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow'
 import { useStore } from '../../store'
+import { formatCount } from '../../format'
 
 /**
  * Data → "Receive traces": the button (key r) that starts or stops the project's OTLP receiver,
@@ -20,8 +21,8 @@ export function ReceiveTraces() {
       </button>
       {receiving.endpoint && (
         <span className="receiving" data-testid="receiving">
-          OTEL_EXPORTER_OTLP_ENDPOINT=<code>{receiving.endpoint}</code> · {receiving.traces.toLocaleString()} traces,{' '}
-          {receiving.spans.toLocaleString()} spans
+          OTEL_EXPORTER_OTLP_ENDPOINT=<code>{receiving.endpoint}</code> · {formatCount(receiving.traces)} traces,{' '}
+          {formatCount(receiving.spans)} spans
           {lastBatch && ` · last: +${lastBatch.newTraces} traces, ${lastBatch.spans} spans`}
           {lastBatch && lastBatch.heldBack > 0 && ` (${lastBatch.heldBack} waiting for spans with content)`}
         </span>

@@ -2,6 +2,7 @@ import type { Output } from '../../../shared/contract'
 import { useStore } from '../../store'
 import { selectJudgeRun } from '../../store/slices/judges'
 import { DATASET, money, SCOPES } from './run-format'
+import { formatCount } from '../../format'
 
 /** The run's settings the user picks: scope (a split, a dataset…), concurrency, Batch API, the test lock. */
 export interface RunChoice {
@@ -43,7 +44,7 @@ export function RunForm({
           ))}
           {datasets.map((d) => (
             <option key={d.id} value={`${DATASET}${d.id}`}>
-              dataset “{d.name}”: {d.count.toLocaleString()} items, labeled or not
+              dataset “{d.name}”: {formatCount(d.count)} items, labeled or not
             </option>
           ))}
         </select>
@@ -71,9 +72,8 @@ export function RunForm({
         ) : estimate ? (
           <>
             {estimate.items} items: {estimate.calls} calls
-            {estimate.cachedItems ? `, ${estimate.cachedItems} cached (free)` : ''} · ≈
-            {estimate.tokensIn.toLocaleString()} tokens in, ≈{estimate.tokensOut.toLocaleString()} out · ≈
-            {money(estimate.costUsd)}
+            {estimate.cachedItems ? `, ${estimate.cachedItems} cached (free)` : ''} · ≈{formatCount(estimate.tokensIn)}{' '}
+            tokens in, ≈{formatCount(estimate.tokensOut)} out · ≈{money(estimate.costUsd)}
           </>
         ) : (
           'Estimating…'

@@ -1,6 +1,7 @@
 import type { RefObject } from 'react'
 import type { RunView } from '../../../shared/judges'
 import { money } from './run-format'
+import { formatCount } from '../../format'
 
 /** The running run's progress (with cancel), and the version's runs with resume and retry. */
 export function RunsTable({
@@ -73,7 +74,7 @@ export function RunsTable({
                 <td>{r.errors}</td>
                 <td>{r.cached}</td>
                 <td>
-                  {r.tokensIn.toLocaleString()} / {r.tokensOut.toLocaleString()}
+                  {formatCount(r.tokensIn)} / {formatCount(r.tokensOut)}
                 </td>
                 <td>{money(r.costUsd)}</td>
                 <td>

@@ -1,9 +1,10 @@
 import type { Output } from '../../../shared/contract'
 import type { RunScope } from '../../../shared/judges'
+import { formatCount } from '../../format'
 
 /** How many items each run scope holds. */
 export type Counts = Output<'judges.scopes'>
-const n = (count: number | undefined) => (count === undefined ? '…' : count.toLocaleString())
+const n = (count: number | undefined) => (count === undefined ? '…' : formatCount(count))
 
 /**
  * Each scope says what it counts: a split's labeled items, the items without a label in every
@@ -19,7 +20,7 @@ export const SCOPES: { id: RunScope; label: (c: Counts | null, selected: number)
     label: (c) => `items without a label: ${n(c?.unlabeled)}, all datasets (the production estimate's)`,
   },
   { id: 'all', label: (c) => `every item: ${n(c?.all)}, all datasets` },
-  { id: 'selection', label: (_c, selected) => `the Data table selection: ${selected.toLocaleString()} items` },
+  { id: 'selection', label: (_c, selected) => `the Data table selection: ${formatCount(selected)} items` },
 ]
 /** The prefix of a scope choice that is a dataset (run as a selection of its items). */
 export const DATASET = 'dataset:'

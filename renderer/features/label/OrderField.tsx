@@ -3,6 +3,7 @@ import type { Output } from '../../../shared/contract'
 import type { ItemFilter } from '../../../shared/domain'
 import { PICKABLE_ORDERS, SESSION_ORDERS, type SessionOrder } from '../../../shared/session'
 import { useStore } from '../../store'
+import { formatCount } from '../../format'
 
 type Unlabeled = Output<'sessions.counts'>
 
@@ -45,9 +46,9 @@ export function OrderField({
     !counts
       ? ''
       : id === 'unlabeled'
-        ? ` (${counts.unlabeledByAnyone.toLocaleString()} of ${counts.items.toLocaleString()})`
+        ? ` (${formatCount(counts.unlabeledByAnyone)} of ${formatCount(counts.items)})`
         : id === 'unlabeled-mine'
-          ? ` (${counts.unlabeledByMe.toLocaleString()} of ${counts.items.toLocaleString()})`
+          ? ` (${formatCount(counts.unlabeledByMe)} of ${formatCount(counts.items)})`
           : ''
   return (
     <>
@@ -64,9 +65,8 @@ export function OrderField({
         <span className="hint">{orderInfo?.hint}</span>
         {counts && (
           <span className="hint" data-testid="unlabeled-counts">
-            Of these {counts.items.toLocaleString()} items, {counts.unlabeledByMe.toLocaleString()} have no pass or fail
-            label of yours ({counts.annotator}) and {counts.unlabeledByAnyone.toLocaleString()} have none of any
-            annotator.
+            Of these {formatCount(counts.items)} items, {formatCount(counts.unlabeledByMe)} have no pass or fail label
+            of yours ({counts.annotator}) and {formatCount(counts.unlabeledByAnyone)} have none of any annotator.
           </span>
         )}
       </label>

@@ -1,4 +1,5 @@
 import { useStore } from '../../store'
+import { formatCount } from '../../format'
 
 /** Which items a session draws from: all, the Data table's search and filter, or the selection. */
 export type Scope = 'all' | 'table' | 'selection'
@@ -32,7 +33,7 @@ export function ScopeFieldset({
           disabled={!tableFiltered}
         />{' '}
         The Data table's search and filter
-        {tableFiltered ? ` (${counting ? 'counting…' : `${total.toLocaleString()} items`})` : ' (none set)'}
+        {tableFiltered ? ` (${counting ? 'counting…' : `${formatCount(total)} items`})` : ' (none set)'}
       </label>
       <label className="inline">
         <input
@@ -43,7 +44,7 @@ export function ScopeFieldset({
           disabled={selected.size === 0}
         />{' '}
         The selection
-        {` (${selected.size.toLocaleString()} items)`}
+        {` (${formatCount(selected.size)} items)`}
       </label>
     </fieldset>
   )

@@ -4,6 +4,7 @@ import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { PathForm } from './PathForm'
 import { RecentProjects } from './RecentProjects'
+import { formatCount } from '../../format'
 
 /** Start: recent projects, New, Open, and the demo project. */
 export function StartScreen() {
@@ -64,7 +65,7 @@ export function StartScreen() {
         {project && (
           <p>
             <button className="link" onClick={() => setScreen('data')}>
-              Back to {project.name} ({project.itemCount.toLocaleString()} items)
+              Back to {project.name} ({formatCount(project.itemCount)} items)
             </button>
           </p>
         )}
