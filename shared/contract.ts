@@ -487,8 +487,8 @@ export const contract = {
     }),
   },
   /**
-   * The arrays a JSON object's records may come from (`import.detect`'s `recordsKey`): two or more
-   * when the object holds several and the user must choose; none for any other file.
+   * The arrays a JSON object's records may come from (`import.detect`'s `recordsKey`), as detection
+   * chooses among them: more than one when the user must choose; none for a file that is no JSON object.
    */
   'import.arrays': {
     input: z.object({ path: z.string().trim().min(1) }).strict(),

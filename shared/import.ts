@@ -201,8 +201,8 @@ export const ImportSource = z
     path: z.string().trim().min(1, 'a file path is required'),
     format: FileFormat.optional(),
     delimiter: Delimiter.optional(),
-    /** `json-records`: the key of the records array, when the object holds several (`results`, `a.b`). */
-    recordsKey: z.string().trim().min(1).optional(),
+    /** `json-records`: the key of the records array when the object holds several (`test`, `a.b`), as in the file. */
+    recordsKey: z.string().min(1).optional(),
   })
   .strict()
 
@@ -224,7 +224,7 @@ export const DetectedInfo = z.object({
   path: z.string(),
   format: FileFormat,
   delimiter: Delimiter.optional(),
-  /** `json-records`: the key of the array the records come from (chosen, or the only one). */
+  /** `json-records`: the key of the array the records come from, when the user chose it. */
   recordsKey: z.string().optional(),
   columns: z.array(z.string()),
   notes: z.array(z.string()),
@@ -284,8 +284,8 @@ export const ImportStart = z
     path: z.string().trim().min(1),
     format: FileFormat,
     delimiter: Delimiter.optional(),
-    /** `json-records`: the key of the records array, when the object holds several (`results`, `a.b`). */
-    recordsKey: z.string().trim().min(1).optional(),
+    /** `json-records`: the key of the records array when the object holds several (`test`, `a.b`), as in the file. */
+    recordsKey: z.string().min(1).optional(),
     mapping: Mapping,
     datasetName: z.string().trim().min(1).optional(),
     onError: z.enum(['abort', 'skip']),

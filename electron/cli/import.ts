@@ -160,6 +160,8 @@ function importArgs(args: string[], cwd: string): ImportArgs {
       'bad_arguments',
       `--format must be one of ${FileFormat.options.join(', ')}, got "${values.format}".`,
     )
+  if (values.records === '')
+    throw new CliError('bad_arguments', '--records needs the key of an array, e.g. --records test.')
   const delimiter =
     values.delimiter === undefined
       ? undefined
@@ -176,7 +178,7 @@ function importArgs(args: string[], cwd: string): ImportArgs {
     split: split?.data ?? null,
     format: format?.data,
     delimiter: delimiter?.data,
-    recordsKey: values.records?.trim() || undefined,
+    recordsKey: values.records,
   }
 }
 

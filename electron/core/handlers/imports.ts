@@ -1,6 +1,7 @@
 /**
- * The import wizard's methods: detect, preview, run (the one writes wait for, see gate.ts) and
- * cancel; a committed import tells every window that the project and its labels changed.
+ * The import wizard's methods: detect, the arrays a JSON object's records may come from, preview,
+ * run (the one writes wait for, see gate.ts) and cancel; a committed import tells every window
+ * that the project and its labels changed.
  */
 import { createImportService } from '../import/service'
 import type { Lifecycle } from './lifecycle'

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { open, readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AnyEvent } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
@@ -37,7 +37,10 @@ interface Source {
   recordsKey?: string
 }
 
-/** The import wizard's handlers: detect → preview (as often as the mapping changes) → run, cancel. */
+/**
+ * The import wizard's handlers: detect (and, for a JSON object holding several arrays, the arrays to
+ * choose from) → preview (as often as the mapping changes) → run, cancel.
+ */
 export function createImportService(ctx: ImportContext) {
   let running: AbortController | null = null
 
@@ -47,6 +50,11 @@ export function createImportService(ctx: ImportContext) {
     const detected = await detectFormat(source.path, { format, delimiter, recordsKey }).catch((error: unknown) => {
       throw new AppError('invalid_input', error instanceof Error ? error.message : String(error))
     })
+    if (recordsKey !== undefined && detected.format !== 'json-records')
+      throw new AppError(
+        'invalid_input',
+        `The records array "${recordsKey}" was chosen, but ${basename(source.path)} was read as ${detected.format}, which has none. Read it as a JSON object holding records, or choose no array.`,
+      )
     const suggested = suggestMapping(detected)
     const info: DetectedInfo = {
       path: source.path,
@@ -66,17 +74,6 @@ export function createImportService(ctx: ImportContext) {
       mapping,
       offered,
       preview: summarize(source.path, detected.format, sample.records, sample.errors, mapping, ctx.db()),
-    }
-  }
-
-  /** The arrays a JSON object's records may come from: none for any other file (or one too big to read whole). */
-  const arrays = async (path: string): Promise<{ keys: string[] }> => {
-    try {
-      if ((await stat(path)).size > MAX_WHOLE_JSON_BYTES) return { keys: [] }
-      const document: unknown = JSON.parse(await readFile(path, 'utf8'))
-      return { keys: isRecordObject(document) ? recordArrays(document) : [] }
-    } catch {
-      return { keys: [] } // no file, or no JSON: detection says what is wrong with it
     }
   }
 
@@ -122,7 +119,43 @@ export function createImportService(ctx: ImportContext) {
     return { cancelled: true }
   }
 
+  const arrays = (path: string): Promise<{ keys: string[] }> => {
+    ctx.projectPath()
+    return recordArraysOf(path)
+  }
+
   return { detect, arrays, preview, run, cancel }
+}
+
+/**
+ * The arrays a JSON object's records may come from (as detection chooses among them), when it
+ * holds more than one; none for any other file. A file that does not begin with `{` is not read
+ * further, so a failed detection of a large CSV costs nothing more here.
+ */
+async function recordArraysOf(path: string): Promise<{ keys: string[] }> {
+  try {
+    const { size } = await stat(path)
+    if (size > MAX_WHOLE_JSON_BYTES || !(await startsWithObject(path))) return { keys: [] }
+    const document: unknown = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''))
+    return { keys: isRecordObject(document) ? recordArrays(document).filter((key) => key !== '') : [] }
+  } catch {
+    return { keys: [] } // not JSON after all: detection says what is wrong with the file
+  }
+}
+
+/** Whether a file's first character, past a byte order mark and blanks, opens a JSON object. */
+async function startsWithObject(path: string): Promise<boolean> {
+  const file = await open(path, 'r')
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(4096), 0, 4096, 0)
+    return buffer
+      .toString('utf8', 0, bytesRead)
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .startsWith('{')
+  } finally {
+    await file.close()
+  }
 }
 
 async function readSample(

@@ -1,7 +1,7 @@
 import { useState } from 'react'
+import { formatCount } from '../../format'
 import { activateOnEnter } from './LongText'
 import './trace.css'
-import { formatCount } from '../../format'
 
 /** Strings longer than this are cut with a "show all" button. */
 export const JSON_STRING_LIMIT = 300

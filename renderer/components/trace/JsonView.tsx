@@ -1,8 +1,8 @@
 import { useMemo, useState, type ReactNode } from 'react'
+import { formatCount } from '../../format'
 import { Leaf } from './JsonLeaf'
 import { activateOnEnter } from './LongText'
 import './trace.css'
-import { formatCount } from '../../format'
 
 // The leaves (strings, numbers, …) live in JsonLeaf.tsx; the limit is re-exported for anyone importing it here.
 export { JSON_STRING_LIMIT } from './JsonLeaf'

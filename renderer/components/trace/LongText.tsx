@@ -1,6 +1,6 @@
 import { useState, type KeyboardEvent, type ReactNode } from 'react'
-import './trace.css'
 import { formatCount } from '../../format'
+import './trace.css'
 
 /** Past either bound a text is cut: one 50 KB tool dump must not push the answer off screen. */
 export const LONG_TEXT_CHARS = 4000

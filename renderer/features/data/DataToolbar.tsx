@@ -1,8 +1,8 @@
 import type { RefObject, SyntheticEvent } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { formatCount } from '../../format'
 import { useStore } from '../../store'
 import { ReceiveTraces } from './ReceiveTraces'
-import { formatCount } from '../../format'
 
 /** The Data screen's toolbar: search, go to id, the count, the selection, and Import, Label and Export. */
 export function DataToolbar({

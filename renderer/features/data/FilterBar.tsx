@@ -2,8 +2,8 @@ import { forwardRef, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import type { ItemFilter, ItemSort } from '../../../shared/domain'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../../shared/table-query'
-import { useStore } from '../../store'
 import { formatCount } from '../../format'
+import { useStore } from '../../store'
 
 const LABELS: { value: ItemFilter['label']; text: string }[] = [
   { value: 'any', text: 'any label' },

@@ -1,8 +1,8 @@
 import type { ImportReport } from '../../../shared/import'
 import { ORDER_SOURCE } from '../../../shared/taxonomy-report'
+import { formatCount } from '../../format'
 import { useStore } from '../../store'
 import { ErrorList } from './ImportErrors'
-import { formatCount } from '../../format'
 
 /** What an import did (or why it did nothing): counts per column, warnings, problems, and what next. */
 export function ReportView({
@@ -31,8 +31,10 @@ export function ReportView({
       <p>
         {formatCount(report.rows)} rows read · {formatCount(report.skipped)} skipped · {formatCount(report.errorCount)}{' '}
         problems
-        {report.duplicates.count > 0 && ` · ${report.duplicates.count} duplicate ids (${ids(report.duplicates)})`}
-        {report.unmatched.count > 0 && ` · ${report.unmatched.count} ids match no item (${ids(report.unmatched)})`}
+        {report.duplicates.count > 0 &&
+          ` · ${formatCount(report.duplicates.count)} duplicate ids (${ids(report.duplicates)})`}
+        {report.unmatched.count > 0 &&
+          ` · ${formatCount(report.unmatched.count)} ids match no item (${ids(report.unmatched)})`}
         {report.idsGenerated && ' · ids generated (no id column): row-<line>'}
       </p>
       {report.committed && report.columns.length > 0 && (

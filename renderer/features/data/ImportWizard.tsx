@@ -118,11 +118,11 @@ function ImportMapping({ path, setPath }: { path: string; setPath: (path: string
         )}
         <button type="submit">Read file</button>
       </form>
-      {arrays.length > 1 && (
+      {arrays && (
         <RecordsChoice
-          arrays={arrays}
-          chosen={phase.kind === 'map' ? phase.detected.recordsKey : undefined}
-          onChoose={(recordsKey) => void detectImport(path, { format: 'json-records', recordsKey })}
+          arrays={arrays.keys}
+          chosen={phase.kind === 'map' && phase.detected.path === arrays.path ? phase.detected.recordsKey : undefined}
+          onChoose={(recordsKey) => void detectImport(arrays.path, { format: 'json-records', recordsKey })}
         />
       )}
       {phase.kind === 'map' && mapping && (

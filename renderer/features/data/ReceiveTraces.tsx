@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow'
-import { useStore } from '../../store'
 import { formatCount } from '../../format'
+import { useStore } from '../../store'
 
 /**
  * Data → "Receive traces": the button (key r) that starts or stops the project's OTLP receiver,
@@ -23,8 +23,10 @@ export function ReceiveTraces() {
         <span className="receiving" data-testid="receiving">
           OTEL_EXPORTER_OTLP_ENDPOINT=<code>{receiving.endpoint}</code> · {formatCount(receiving.traces)} traces,{' '}
           {formatCount(receiving.spans)} spans
-          {lastBatch && ` · last: +${lastBatch.newTraces} traces, ${lastBatch.spans} spans`}
-          {lastBatch && lastBatch.heldBack > 0 && ` (${lastBatch.heldBack} waiting for spans with content)`}
+          {lastBatch && ` · last: +${formatCount(lastBatch.newTraces)} traces, ${formatCount(lastBatch.spans)} spans`}
+          {lastBatch &&
+            lastBatch.heldBack > 0 &&
+            ` (${formatCount(lastBatch.heldBack)} waiting for spans with content)`}
         </span>
       )}
     </>

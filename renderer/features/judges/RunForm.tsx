@@ -1,8 +1,8 @@
 import type { Output } from '../../../shared/contract'
+import { formatCount } from '../../format'
 import { useStore } from '../../store'
 import { selectJudgeRun } from '../../store/slices/judges'
 import { DATASET, money, SCOPES } from './run-format'
-import { formatCount } from '../../format'
 
 /** The run's settings the user picks: scope (a split, a dataset…), concurrency, Batch API, the test lock. */
 export interface RunChoice {
@@ -71,9 +71,10 @@ export function RunForm({
           <span className="warning">{estimateError}</span>
         ) : estimate ? (
           <>
-            {estimate.items} items: {estimate.calls} calls
-            {estimate.cachedItems ? `, ${estimate.cachedItems} cached (free)` : ''} · ≈{formatCount(estimate.tokensIn)}{' '}
-            tokens in, ≈{formatCount(estimate.tokensOut)} out · ≈{money(estimate.costUsd)}
+            {formatCount(estimate.items)} items: {formatCount(estimate.calls)} calls
+            {estimate.cachedItems ? `, ${formatCount(estimate.cachedItems)} cached (free)` : ''} · ≈
+            {formatCount(estimate.tokensIn)} tokens in, ≈{formatCount(estimate.tokensOut)} out · ≈
+            {money(estimate.costUsd)}
           </>
         ) : (
           'Estimating…'

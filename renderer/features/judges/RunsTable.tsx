@@ -1,7 +1,7 @@
 import type { RefObject } from 'react'
 import type { RunView } from '../../../shared/judges'
-import { money } from './run-format'
 import { formatCount } from '../../format'
+import { money } from './run-format'
 
 /** The running run's progress (with cancel), and the version's runs with resume and retry. */
 export function RunsTable({

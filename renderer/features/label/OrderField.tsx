@@ -2,8 +2,8 @@ import { useEffect } from 'react'
 import type { Output } from '../../../shared/contract'
 import type { ItemFilter } from '../../../shared/domain'
 import { PICKABLE_ORDERS, SESSION_ORDERS, type SessionOrder } from '../../../shared/session'
-import { useStore } from '../../store'
 import { formatCount } from '../../format'
+import { useStore } from '../../store'
 
 type Unlabeled = Output<'sessions.counts'>
 

@@ -1,5 +1,5 @@
-import { useStore } from '../../store'
 import { formatCount } from '../../format'
+import { useStore } from '../../store'
 
 /** Which items a session draws from: all, the Data table's search and filter, or the selection. */
 export type Scope = 'all' | 'table' | 'selection'

@@ -1,10 +1,10 @@
 import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
+import { formatCount } from '../../format'
 import { useKeyAction } from '../../keyboard'
 import { useStore } from '../../store'
 import { PathForm } from './PathForm'
 import { RecentProjects } from './RecentProjects'
-import { formatCount } from '../../format'
 
 /** Start: recent projects, New, Open, and the demo project. */
 export function StartScreen() {

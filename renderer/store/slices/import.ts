@@ -37,8 +37,10 @@ export interface ImportSlice {
   importOptions: ImportOptions
   /** What went wrong with the file or the import, shown in the wizard (not the banner). */
   importProblem: string | null
-  /** A JSON object holding several arrays: the ones its records may come from, for the user to choose. */
-  importArrays: string[]
+  /** A JSON object holding several arrays: the file, and the arrays its records may come from (the user chooses). */
+  importArrays: { path: string; keys: string[] } | null
+  /** Bumped by every file read: only the newest read's answers are kept. */
+  detectGeneration: number
   /** Bumped by every preview asked for: only the newest answer is shown. */
   previewGeneration: number
   /** A fresh wizard; with a file (dropped on the window) it is read at once. */
@@ -69,7 +71,7 @@ const freshImport = () => ({
   importPreview: null,
   importOffered: [],
   importProblem: null,
-  importArrays: [],
+  importArrays: null,
   importOptions: {
     datasetName: '',
     onError: 'abort',
@@ -83,14 +85,20 @@ const freshImport = () => ({
 function readActions(set: SetState, get: Get) {
   return {
     startImport(path: string | null) {
-      set(freshImport())
+      set({ ...freshImport(), detectGeneration: get().detectGeneration + 1 })
       if (path) void get().detectImport(path)
     },
-    async detectImport(path: string, override?: Pick<DetectedInfo, 'format' | 'delimiter' | 'recordsKey'>) {
-      // The arrays to choose from stay while the user chooses among them (a new file drops them).
-      set({ importProblem: null, ...(override?.recordsKey ? {} : { importArrays: [] }) })
+    async detectImport(file: string, override?: Pick<DetectedInfo, 'format' | 'delimiter' | 'recordsKey'>) {
+      const path = file.trim()
+      const generation = get().detectGeneration + 1
+      const { importArrays } = get()
+      // The arrays to choose from stay while the user chooses among them; another file drops them.
+      const keep = importArrays?.path === path && override?.recordsKey !== undefined
+      set({ importProblem: null, detectGeneration: generation, importArrays: keep ? importArrays : null })
+      const current = () => get().detectGeneration === generation
       try {
-        const result = await call('import.detect', { path: path.trim(), ...override })
+        const result = await call('import.detect', { path, ...override })
+        if (!current()) return
         const { importOptions } = get()
         const datasetName = importOptions.datasetName || result.detected.path.split(/[/\\]/).pop() || ''
         set({
@@ -101,10 +109,17 @@ function readActions(set: SetState, get: Get) {
           importOptions: { ...importOptions, datasetName },
         })
       } catch (error) {
-        set({ importProblem: errorText(error) })
+        if (!current()) return
+        // Another file that cannot be read leaves nothing of the last one to import by mistake.
+        const { importPhase: phase } = get()
+        const other = phase.kind === 'map' && phase.detected.path !== path
+        set({
+          importProblem: errorText(error),
+          ...(other ? { importPhase: { kind: 'source' }, importMapping: null } : {}),
+        })
         // A JSON object holding several arrays: the wizard offers them (the problem names them too).
-        const { keys } = await call('import.arrays', { path: path.trim() }).catch(() => ({ keys: [] }))
-        if (keys.length > 1) set({ importArrays: keys })
+        const { keys } = await call('import.arrays', { path }).catch(() => ({ keys: [] }))
+        if (keys.length > 1 && current()) set({ importArrays: { path, keys } })
       }
     },
     schedulePreview() {
@@ -188,6 +203,7 @@ function mappingActions(set: SetState, get: Get) {
 export const createImportSlice: StateCreator<Store, [], [], ImportSlice> = (set, get) => ({
   ...freshImport(),
   previewGeneration: 0,
+  detectGeneration: 0,
   ...readActions(set, get),
   ...runActions(set, get),
   ...mappingActions(set, get),

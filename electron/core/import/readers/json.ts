@@ -229,7 +229,7 @@ export function pickRecordsKey(
   if (candidates.length === 1) return { key: candidates[0] }
   if (candidates.length > 1) {
     return {
-      error: `the object holds several arrays (${listKeys(candidates)}) and it is not clear which one holds the records. Choose one (\`assay import\` takes \`--records KEY\`), or save the records you want as a JSON array or JSON Lines (\`jq '.KEY' FILE > records.json\`).`,
+      error: `the object holds several arrays (${listKeys(candidates)}) and it is not clear which one holds the records. Choose one (the import wizard lists them; assay import takes --records KEY), or save the records you want as a JSON array or JSON Lines.`,
     }
   }
   return {
