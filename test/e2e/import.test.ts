@@ -8,7 +8,7 @@ import { runCli } from '../helpers/cli'
 import { kinanoRun, kinanoSet } from '../helpers/course-like'
 import { tempDir } from '../helpers/paths'
 import { launchApp, type AppDriver } from './driver'
-import { openImportWizard } from './wizard'
+import { openImportWizard, readInWizard } from './wizard'
 
 /** A server on another port that records every request: nothing in a trace may reach it. */
 async function canary(): Promise<{ server: Server; origin: string; hits: string[] }> {
@@ -98,9 +98,7 @@ describe('Import wizard', () => {
     app = await launchApp({ home: tmp.file('home'), project })
     const { page } = app
     await page.getByText('This project has no items yet').waitFor()
-    await page.keyboard.press('i')
-    await page.getByLabel('File to import').fill(file)
-    await page.keyboard.press('Enter')
+    await readInWizard(page, file)
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('several arrays ("train", "test")')
     const choice = page.getByLabel('Records from')
     await choice.waitFor()
@@ -131,9 +129,7 @@ describe('Import wizard', () => {
     app = await launchApp({ home: tmp.file('home'), project })
     const { page } = app
     await page.getByTestId('item-count').waitFor()
-    await page.keyboard.press('i')
-    await page.getByLabel('File to import').fill(run)
-    await page.keyboard.press('Enter')
+    await readInWizard(page, run)
     await page.getByText('Preview: the first').waitFor()
     await expect
       .poll(() => page.getByTestId('import-matched').textContent())

@@ -9,9 +9,14 @@ export async function openImportWizard(home: string, project: string, file: stri
   openProject(project, { mode: 'create' }).db.close()
   const driver = await launchApp({ home, project })
   await driver.page.getByText('This project has no items yet').waitFor()
-  await driver.page.keyboard.press('i')
-  await driver.page.getByLabel('File to import').fill(file)
-  await driver.page.keyboard.press('Enter')
+  await readInWizard(driver.page, file)
   await driver.page.getByText('Preview: the first').waitFor()
   return driver
+}
+
+/** `i` on the Data screen, the file's path typed, Enter: the wizard reads it. */
+export async function readInWizard(page: AppDriver['page'], file: string): Promise<void> {
+  await page.keyboard.press('i')
+  await page.getByLabel('File to import').fill(file)
+  await page.keyboard.press('Enter')
 }

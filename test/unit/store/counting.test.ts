@@ -5,6 +5,7 @@
  * the count. Driven through the real store and client over a fake of the preload's bridge.
  */
 import { beforeEach, expect, it, vi } from 'vitest'
+import { storeOver } from '../../helpers/fake-bridge'
 
 type Input = Record<string, unknown>
 const MATCHING = 5_000
@@ -25,32 +26,7 @@ const handlers: Record<string, (input: Input) => unknown> = {
   'items.count': (input) => new Promise((answer) => counts.push({ input, answer: (total) => answer({ total }) })),
 }
 
-/** `window.assay.items.list(input)` and the rest: each method answered by `handlers`. */
-const bridge = new Proxy(
-  {},
-  {
-    get: (_, namespace: string) =>
-      namespace === 'onEvent'
-        ? () => () => undefined
-        : new Proxy(
-            {},
-            {
-              get: (__, leaf: string) => async (input: Input) => {
-                const method = `${namespace}.${leaf}`
-                if (!(method in handlers))
-                  return { ok: false, error: { kind: 'not_found', message: 'No project is open.' } }
-                return { ok: true, value: await handlers[method](input) }
-              },
-            },
-          ),
-  },
-)
-
-async function store() {
-  vi.resetModules()
-  vi.stubGlobal('window', { assay: bridge })
-  return (await import('../../../renderer/store')).useStore
-}
+const store = () => storeOver(handlers)
 
 beforeEach(() => {
   counts = []

@@ -5,6 +5,7 @@
  * the preload's bridge.
  */
 import { beforeEach, expect, it, vi } from 'vitest'
+import { Refusal, storeOver } from '../../helpers/fake-bridge'
 
 type Input = Record<string, unknown>
 const SEVERAL = 'the object holds several arrays'
@@ -19,11 +20,6 @@ const detected = (path: string, recordsKey?: unknown) => ({
   preview: { rows: [], errors: [] },
 })
 
-/** The core's refusal, as the bridge answers it. */
-class Refusal {
-  constructor(readonly message: string) {}
-}
-
 const handlers: Record<string, (input: Input) => unknown> = {
   'import.detect': ({ path, recordsKey }) => {
     if (path === '/c.csv') return detected('/c.csv')
@@ -36,33 +32,7 @@ const handlers: Record<string, (input: Input) => unknown> = {
   },
 }
 
-const bridge = new Proxy(
-  {},
-  {
-    get: (_, namespace: string) =>
-      namespace === 'onEvent'
-        ? () => () => undefined
-        : new Proxy(
-            {},
-            {
-              get: (__, leaf: string) => async (input: Input) => {
-                const method = `${namespace}.${leaf}`
-                if (!(method in handlers)) return { ok: false, error: { kind: 'not_found', message: 'no such method' } }
-                const value = await handlers[method](input)
-                return value instanceof Refusal
-                  ? { ok: false, error: { kind: 'invalid_input', message: value.message } }
-                  : { ok: true, value }
-              },
-            },
-          ),
-  },
-)
-
-async function store() {
-  vi.resetModules()
-  vi.stubGlobal('window', { assay: bridge })
-  return (await import('../../../renderer/store')).useStore
-}
+const store = () => storeOver(handlers)
 
 beforeEach(() => {
   arraysAsked = []
