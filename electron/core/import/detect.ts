@@ -208,7 +208,8 @@ function noRecords(name: string, format: FileFormat, header: string[] | null): s
   return `${name} holds no records (${FORMAT_NAMES[format]} with nothing in it): there is nothing to import. Export the file again with its rows.`
 }
 
-async function readHead(path: string, length: number): Promise<Uint8Array> {
+/** The first `length` bytes of a file (fewer when it is shorter). */
+export async function readHead(path: string, length: number): Promise<Uint8Array> {
   const handle = await open(path, 'r')
   try {
     const buffer = new Uint8Array(length)

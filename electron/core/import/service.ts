@@ -1,11 +1,11 @@
-import { open, readFile, stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { AnyEvent } from '../../../shared/contract'
 import { AppError } from '../../../shared/errors'
 import type { DetectedInfo, ImportReport, Mapping, PreviewResult, PreviewRow } from '../../../shared/import'
 import type { Db } from '../db/open'
 import { emptyColumnErrors, FieldWatch } from './checks'
-import { detectFormat } from './detect'
+import { detectFormat, readHead } from './detect'
 import { mapRecord } from './mapping/apply'
 import { joinOnly, mapSpanRecords, prepareMapping } from './mapping/prepare'
 import { suggestMapping } from './mapping/suggest'
@@ -145,17 +145,11 @@ async function recordArraysOf(path: string): Promise<{ keys: string[] }> {
 
 /** Whether a file's first character, past a byte order mark and blanks, opens a JSON object. */
 async function startsWithObject(path: string): Promise<boolean> {
-  const file = await open(path, 'r')
-  try {
-    const { buffer, bytesRead } = await file.read(Buffer.alloc(4096), 0, 4096, 0)
-    return buffer
-      .toString('utf8', 0, bytesRead)
-      .replace(/^\uFEFF/, '')
-      .trimStart()
-      .startsWith('{')
-  } finally {
-    await file.close()
-  }
+  const head = new TextDecoder().decode(await readHead(path, 4096))
+  return head
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{')
 }
 
 async function readSample(
