@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import { writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../helpers/cli'
+import { shownItemId } from './driver'
 import { useE2e } from './setup'
 
 const row = (i: number, extra: Record<string, string> = {}) =>
@@ -178,13 +179,12 @@ describe('criteria and annotators on a project of your own traces', () => {
     await expect.poll(() => page.getByTestId('label-progress').textContent()).toBe('Item 1 of 12')
 
     // Find t-03 with j: ann's fail and note are on it, and it is not labeled by bob.
-    const heading = page.getByTestId('item-view').locator('h2')
-    for (let i = 0; i < 12 && (await heading.textContent()) !== 't-03'; i++) {
-      const before = await heading.textContent()
+    for (let i = 0; i < 12 && (await shownItemId(page)) !== 't-03'; i++) {
+      const before = await shownItemId(page)
       await page.keyboard.press('j')
-      await expect.poll(() => heading.textContent()).not.toBe(before)
+      await expect.poll(() => shownItemId(page)).not.toBe(before)
     }
-    expect(await heading.textContent()).toBe('t-03')
+    expect(await shownItemId(page)).toBe('t-03')
     await expect
       .poll(() => page.getByTestId('other-labels').textContent())
       .toBe('labeled fail by ann: ann: tells the user to restart a server they do not have')

@@ -200,3 +200,14 @@ export function homeWithAnnotator(home: string, annotator: string, keymap: 'defa
   writeFileSync(join(home, 'settings.json'), JSON.stringify({ recent: [], user: { annotator, keymap } }))
   return home
 }
+
+/**
+ * The id of the trace the Label screen shows, once its details have come: while they are on their
+ * way the screen says "Loading …" and has no heading, which on a loaded machine can outlast a
+ * locator's 5 s.
+ */
+export async function shownItemId(page: Page): Promise<string> {
+  const heading = page.getByTestId('item-view').locator('h2')
+  await heading.waitFor({ timeout: 15_000 })
+  return (await heading.textContent()) ?? ''
+}

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openProject } from '../../electron/core/db/open'
 import { writeDemoProject } from '../../electron/core/demo'
 import { tempDir } from '../helpers/paths'
-import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
+import { homeWithAnnotator, launchApp, shownItemId, type AppDriver } from './driver'
 import type { Page } from 'playwright-core'
 
 /** Drops a file made of `content` on the window, as a file dragged from the desktop. */
@@ -55,8 +55,7 @@ describe('Habits from other tools', () => {
     await page.keyboard.press('Control+Enter')
     const progress = page.getByTestId('label-progress')
     await expect.poll(() => progress.textContent()).toBe('Item 1 of 100')
-    const heading = page.getByTestId('item-view').locator('h2')
-    const first = (await heading.textContent())!
+    const first = await shownItemId(page)
     const announce = page.getByTestId('label-announce')
     expect(await announce.getAttribute('aria-live')).toBe('polite')
     expect(await announce.getAttribute('role')).toBe('status')
@@ -64,7 +63,7 @@ describe('Habits from other tools', () => {
 
     await page.keyboard.press('1')
     await expect.poll(() => progress.textContent()).toBe('Item 2 of 100')
-    const second = (await heading.textContent())!
+    const second = await shownItemId(page)
     await expect
       .poll(() => announce.textContent())
       .toBe(`Item 2 of 100: ${second}, not labeled. Saved Pass for ${first}; all labels saved.`)

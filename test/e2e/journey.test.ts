@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { csv, response } from '../helpers/course-like'
 import { repoRoot, tempDir } from '../helpers/paths'
-import { homeWithAnnotator, launchApp, type AppDriver } from './driver'
+import { homeWithAnnotator, launchApp, shownItemId, type AppDriver } from './driver'
 
 const assay = (...args: string[]) =>
   execFileSync(process.execPath, [join(repoRoot, 'bin/assay.mjs'), ...args], { encoding: 'utf8' })
@@ -95,7 +95,7 @@ describe('from your own traces to a report, without the demo', () => {
     await expect.poll(() => progress.textContent()).toMatch(/^Item 1 of \d+$/)
     let notes = 0
     for (let n = 0; n < 40; n++) {
-      const id = (await page.getByTestId('item-view').locator('h2').textContent())!
+      const id = await shownItemId(page)
       if (failing.has(id) && notes < 5) {
         notes++
         await page.keyboard.press('n')

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
 import { repoRoot } from '../helpers/paths'
+import { shownItemId } from './driver'
 import { useE2e } from './setup'
 
 type State = { verdict: 'pass' | 'fail' | 'defer'; note: string } | null
@@ -33,11 +34,7 @@ describe('Label screen, driven with the keyboard', () => {
 
     const model = new Map<string, State>()
     const undoStack: { id: string; before: State }[] = []
-    const current = async () => {
-      const heading = page.getByTestId('item-view').locator('h2')
-      await heading.waitFor()
-      return (await heading.textContent())!
-    }
+    const current = () => shownItemId(page)
     const position = async () => Number(/Item (\d+)/.exec((await progress.textContent())!)![1])
     const record = (id: string, next: State) => {
       undoStack.push({ id, before: model.get(id) ?? null })

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { writeDemoProject } from '../../electron/core/demo'
 import { repoRoot } from '../helpers/paths'
-import type { AppDriver } from './driver'
+import { shownItemId, type AppDriver } from './driver'
 import { useE2e } from './setup'
 
 /** Luminance (WCAG) of the page's background and text, and what data-theme says. */
@@ -199,13 +199,12 @@ describe('dark mode', () => {
       await expect.poll(() => page.getByTestId('label-progress').textContent()).not.toBe(before)
     }
     // A chat trace (bubbles, Markdown, a tool call with its result) rather than a pipeline's JSON.
-    const heading = page.getByTestId('item-view').locator('h2')
-    for (let i = 0; i < 30 && !(await heading.textContent())?.startsWith('chat-'); i++) {
-      const before = await heading.textContent()
+    for (let i = 0; i < 30 && !(await shownItemId(page)).startsWith('chat-'); i++) {
+      const before = await shownItemId(page)
       await page.keyboard.press('ArrowRight')
-      await expect.poll(() => heading.textContent()).not.toBe(before)
+      await expect.poll(() => shownItemId(page)).not.toBe(before)
     }
-    expect(await heading.textContent()).toMatch(/^chat-/)
+    expect(await shownItemId(page)).toMatch(/^chat-/)
     await page.keyboard.press('n')
     await page.keyboard.type('Ignores the 40-minute limit the user gave.')
     await shoot(app, 'label')
