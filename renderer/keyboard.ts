@@ -182,6 +182,7 @@ export const keymap = [
   },
   { id: 'label.first', keys: ['Home'], scope: 'Label', description: 'First item of the session' },
   { id: 'label.nextOpen', keys: ['End'], scope: 'Label', description: 'Next item without a label' },
+  { id: 'label.retry', keys: ['r'], scope: 'Label', description: 'Load the trace again, when it could not be loaded' },
   {
     id: 'label.setup',
     keys: ['s'],

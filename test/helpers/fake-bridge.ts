@@ -22,20 +22,22 @@ export async function storeOver(handlers: Record<string, (input: Input) => unkno
       get: (_, namespace: string) =>
         namespace === 'onEvent'
           ? () => () => undefined
-          : new Proxy(
-              {},
-              {
-                get: (__, leaf: string) => async (input: Input) => {
-                  const method = `${namespace}.${leaf}`
-                  if (!(method in handlers))
-                    return { ok: false, error: { kind: 'not_found', message: 'No project is open.' } }
-                  const value = await handlers[method](input)
-                  return value instanceof Refusal
-                    ? { ok: false, error: { kind: value.kind, message: value.message } }
-                    : { ok: true, value }
+          : namespace === 'reportLabeling'
+            ? () => undefined
+            : new Proxy(
+                {},
+                {
+                  get: (__, leaf: string) => async (input: Input) => {
+                    const method = `${namespace}.${leaf}`
+                    if (!(method in handlers))
+                      return { ok: false, error: { kind: 'not_found', message: 'No project is open.' } }
+                    const value = await handlers[method](input)
+                    return value instanceof Refusal
+                      ? { ok: false, error: { kind: value.kind, message: value.message } }
+                      : { ok: true, value }
+                  },
                 },
-              },
-            ),
+              ),
     },
   )
   vi.resetModules()

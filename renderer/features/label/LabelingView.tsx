@@ -20,6 +20,7 @@ export function LabelingView({ session }: { session: SessionView }) {
     useShallow((st) => ({
       position: st.position,
       details: st.details,
+      unloaded: st.unloaded,
       tagMode: st.tagMode,
       stepFocus: st.stepFocus,
     })),
@@ -34,12 +35,14 @@ export function LabelingView({ session }: { session: SessionView }) {
       setTagMode: st.setTagMode,
       moveStep: st.moveStep,
       leaveSession: st.leaveSession,
+      retryItem: st.retryItem,
     })),
   )
   const note = useRef<HTMLTextAreaElement>(null)
   const { position } = s
   const item = session.items[position]
   const detail = s.details.get(item.id)
+  const whyUnloaded = detail ? undefined : s.unloaded.get(item.id)
   const isPipeline = (detail?.steps.length ?? 0) > 0
   const ffs = item.label?.firstFailingStep ?? null
   // A step-level session points at its step until the reviewer moves with [ and ].
@@ -77,6 +80,7 @@ export function LabelingView({ session }: { session: SessionView }) {
     const next = items.findIndex((i, n) => n > position && i.label === null)
     actions.go(next >= 0 ? next : items.findIndex((i) => i.label === null || i.label.verdict === 'defer'))
   })
+  useKeyAction('label.retry', () => actions.retryItem(), whyUnloaded !== undefined)
   useKeyAction('label.note', () => note.current?.focus())
   useKeyAction('label.saveNote', saveNote)
   useKeyAction('label.stepNext', () => actions.moveStep(1), isPipeline)
@@ -101,6 +105,15 @@ export function LabelingView({ session }: { session: SessionView }) {
         <div className="label-trace">
           {detail ? (
             <MemoTrace item={detail} showAssessments={false} stepFocus={stepFocus} firstFailingStep={ffs} />
+          ) : whyUnloaded !== undefined ? (
+            <div className="error-box" role="alert" data-testid="item-unloaded">
+              <p>
+                Could not load {item.externalId}: {whyUnloaded}
+              </p>
+              <button onClick={actions.retryItem}>
+                <kbd>r</kbd> Try again
+              </button>
+            </div>
           ) : (
             <p className="muted">Loading {item.externalId}…</p>
           )}

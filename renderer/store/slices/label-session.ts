@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand'
 import type { SessionView } from '../../../shared/domain'
-import { request } from '../../api'
+import { call, errorText } from '../../api'
 import type { Store } from '../index'
 import type { LabelSlice } from './label'
 
@@ -33,25 +33,37 @@ export function prefetch(set: SetState, get: Get): void {
   }, 0)
 }
 
-/** Fetches the details of `ids` not yet loaded or on their way, marking them as on their way in one update. */
+/**
+ * Fetches the details of `ids` not yet loaded or on their way, marking them as on their way in one
+ * update. One that could not be had (the server gone, the item deleted meanwhile) is kept in
+ * `unloaded` with why, and asked for again the next time it is wanted.
+ */
 function load(set: SetState, get: Get, ids: number[]): void {
-  const { details, prefetching } = get()
+  const { details, prefetching, unloaded } = get()
   const missing = ids.filter((id) => !details.has(id) && !prefetching.has(id))
   if (missing.length === 0) return
-  set({ prefetching: new Set([...prefetching, ...missing]) })
+  set({
+    prefetching: new Set([...prefetching, ...missing]),
+    ...(missing.some((id) => unloaded.has(id)) && {
+      unloaded: new Map([...unloaded].filter(([id]) => !missing.includes(id))),
+    }),
+  })
+  const arrived = (id: number) => {
+    const rest = new Set(get().prefetching)
+    rest.delete(id)
+    return rest
+  }
   for (const id of missing)
-    void request('items.get', { id }).then((detail) => {
-      const rest = new Set(get().prefetching)
-      rest.delete(id)
-      if (!detail) {
-        set({ prefetching: rest })
-        return
-      }
-      const next = new Map(get().details).set(id, detail)
-      const oldest = next.keys().next()
-      if (next.size > DETAILS_KEPT && !oldest.done) next.delete(oldest.value)
-      set({ prefetching: rest, details: next })
-    })
+    call('items.get', { id }).then(
+      (detail) => {
+        const next = new Map(get().details).set(id, detail)
+        const oldest = next.keys().next()
+        if (next.size > DETAILS_KEPT && !oldest.done) next.delete(oldest.value)
+        set({ prefetching: arrived(id), details: next })
+      },
+      (error: unknown) =>
+        set({ prefetching: arrived(id), unloaded: new Map(get().unloaded).set(id, errorText(error)) }),
+    )
 }
 
 /** A note typed for an item that already has a verdict is saved when the user moves on. */
@@ -93,6 +105,7 @@ export function labelSessionActions(set: SetState, get: Get) {
         details: new Map(),
         drafts: new Map(),
         prefetching: new Set(),
+        unloaded: new Map(),
         queueChanges: 0,
       })
     },
@@ -103,6 +116,9 @@ export function labelSessionActions(set: SetState, get: Get) {
       if (next === position) return
       flushDraft(get)
       set({ position: next, tagMode: false, stepFocus: null })
+      prefetch(set, get)
+    },
+    retryItem() {
       prefetch(set, get)
     },
     setDraft(itemId: number, text: string) {

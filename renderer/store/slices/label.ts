@@ -42,6 +42,11 @@ export interface LabelSlice {
   details: Map<number, ItemDetail>
   /** Item ids whose details are being fetched for the session (not fetched twice). */
   prefetching: Set<number>
+  /**
+   * Items whose details could not be had, with why: the screen says so in place of the trace
+   * (not "Loading…" for ever); asked again by `retryItem` or when the cursor comes back to them.
+   */
+  unloaded: Map<number, string>
   /** Saves in flight per item id: an item shows as labeled only once its save has committed. */
   saving: Map<number, number>
   /** Unsaved note text per item. */
@@ -87,6 +92,8 @@ export interface LabelSlice {
   /** Forgets the session and everything loaded for it (another project was opened). */
   resetLabeling: () => void
   go: (index: number) => void
+  /** Asks again for the details of the item under the cursor (and those around it) that could not be had. */
+  retryItem: () => void
   label: (
     verdict: LabelState['verdict'],
     options?: { firstFailingStep?: number | null; advance?: boolean },
@@ -122,6 +129,7 @@ export const createLabelSlice: StateCreator<Store, [], [], LabelSlice> = (set, g
   position: 0,
   details: new Map(),
   prefetching: new Set(),
+  unloaded: new Map(),
   saving: new Map(),
   drafts: new Map(),
   acks: [],
