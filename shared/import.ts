@@ -322,6 +322,11 @@ export const ColumnTally = z.object({
   defer: z.number().int(),
   /** Empty cells: no label or verdict (a label's note, if any, is kept as a note). */
   empty: z.number().int(),
+  /**
+   * Label columns: notes with no verdict beside them (a notes column alone, or an empty label
+   * cell), kept as deferred labels.
+   */
+  notes: z.number().int(),
   /** Labels or verdicts written. */
   added: z.number().int(),
   /** The same label (same annotator, verdict and note) or verdict was there already: nothing written. */

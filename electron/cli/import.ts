@@ -307,6 +307,7 @@ function printReport(
       ['error', c.error],
       ['defer', c.defer],
       ['empty', c.empty],
+      ['notes without a verdict (kept as deferred labels)', c.notes],
     ]
       .filter(([, n]) => n !== 0)
       .map(([k, n]) => `${n} ${k}`)

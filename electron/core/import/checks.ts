@@ -156,11 +156,13 @@ export interface Tally {
   error: number
   defer: number
   empty: number
+  /** Notes with no verdict beside them (a notes column alone, or an empty label cell): kept as deferred labels. */
+  notes: number
   /** Up to 5 distinct values that were not pass or fail, for the message when the column holds no verdict. */
   examples: string[]
 }
 
-export const newTally = (): Tally => ({ pass: 0, fail: 0, error: 0, defer: 0, empty: 0, examples: [] })
+export const newTally = (): Tally => ({ pass: 0, fail: 0, error: 0, defer: 0, empty: 0, notes: 0, examples: [] })
 
 /** What the step-wise columns held: rows naming a first failing state, only a last successful one, or neither. */
 export interface StateTally {

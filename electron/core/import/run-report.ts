@@ -93,6 +93,7 @@ export function columnTallies(
     error: t.error,
     defer: t.defer,
     empty: t.empty,
+    notes: t.notes,
   })
   return [
     ...m.labels.map((l, i): ColumnTally => ({

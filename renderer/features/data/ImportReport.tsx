@@ -48,6 +48,7 @@ export function ReportView({
               <th>error</th>
               <th>defer</th>
               <th>empty</th>
+              <th title="Notes with no verdict beside them, kept as deferred labels">note, no verdict</th>
               <th>added</th>
               <th>already there</th>
             </tr>
@@ -64,6 +65,7 @@ export function ReportView({
                 <td>{c.error}</td>
                 <td>{c.defer}</td>
                 <td>{c.empty}</td>
+                <td>{c.notes}</td>
                 <td>{c.added}</td>
                 <td>{c.unchanged}</td>
               </tr>

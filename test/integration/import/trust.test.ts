@@ -121,7 +121,7 @@ describe('imports you can trust', () => {
     )
     const ok = await importJson(project, traces, '--map', 'note=note')
     expect(ok.report.columns).toEqual([
-      expect.objectContaining({ kind: 'label', field: 'label', pass: 1, fail: 1, empty: 2, added: 3 }),
+      expect.objectContaining({ kind: 'label', field: 'label', pass: 1, fail: 1, empty: 2, notes: 1, added: 3 }),
     ])
     expect(
       query(
@@ -133,6 +133,12 @@ describe('imports you can trust', () => {
       { id: 'x4', verdict: 'fail', note: 'bad' },
     ])
 
+    // A notes column alone (open coding, no verdicts yet): the report says what became of the notes.
+    const notes = file('notes.csv', 'id,query,response,open_code_notes\nn1,q,a,too long\nn2,q,a,\nn3,q,a,No errors\n')
+    const opened = await assay('import', 'notes.assay', notes)
+    expect(opened.stdout).toContain(
+      'open_code_notes → labels of "Overall": 2 notes without a verdict (kept as deferred labels); 2 added',
+    )
     const empty = await assay('import', 'other.assay', traces, '--map', 'label=error')
     expect(empty.stderr).toContain(
       'label column "error" (of "Overall") holds no pass or fail value in 4 rows: it has only empty cells. Map the column that holds the verdicts, add its values to the value map, or unmap it.',

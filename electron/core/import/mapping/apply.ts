@@ -227,13 +227,14 @@ function readLabel(row: Row, l: Mapping['labels'][number], i: number): MappedLab
     annotator: who,
     ...(when ? { createdAt: new Date(when).toISOString() } : {}),
   })
-  if (l.field === null) return note !== '' ? label('defer', note) : null
-  const raw = read(l.field)
-  if (isEmptyValue(raw) && !row.prepared.listsEmpty) {
+  const raw = l.field === null ? undefined : read(l.field)
+  if (l.field === null || (isEmptyValue(raw) && !row.prepared.listsEmpty)) {
     // No label; a note written without a verdict is still a note (kept as a deferred label, as a notes column is).
-    tally.empty++
-    noteExample(tally, '')
-    return note !== '' ? label('defer', note) : null
+    tally.empty += l.field === null ? 0 : 1
+    if (l.field !== null) noteExample(tally, '')
+    if (note === '') return null
+    tally.notes++
+    return label('defer', note)
   }
   const key = verdictKey(raw)
   // A human may defer an item (Assay's own export writes "defer"): kept as a deferred label.
