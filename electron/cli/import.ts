@@ -298,7 +298,7 @@ function printReport(
   io.stdout(
     `${report.committed ? done.join('; ') || 'nothing to add' : 'Nothing was imported'} (${report.rows} rows read, ${report.skipped} skipped, ${report.errorCount} problems).\n`,
   )
-  if (report.idsGenerated)
+  if (report.idsGenerated && report.committed)
     io.stdout('Ids generated (no id column): each item is row-<line>; such rows never join items of the project.\n')
   for (const c of report.committed ? report.columns : []) {
     const values = [

@@ -242,6 +242,8 @@ export class ImportRun {
   end(cancelled: boolean): ImportReport {
     const { report, request, prepared } = this
     report.cancelled = cancelled
+    // Rows the run went through, when it stopped before the reader's next progress (at its 100th problem, say).
+    report.rows = Math.max(report.rows, this.candidates)
     if (!cancelled)
       for (const error of emptyColumnErrors(request.mapping, prepared.tallies, report.errors)) this.fail(error)
     report.columns = columnTallies(request.mapping, prepared.tallies, this.counts, this.targets)

@@ -35,7 +35,7 @@ export function ReportView({
           ` · ${formatCount(report.duplicates.count)} duplicate ids (${ids(report.duplicates)})`}
         {report.unmatched.count > 0 &&
           ` · ${formatCount(report.unmatched.count)} ids match no item (${ids(report.unmatched)})`}
-        {report.idsGenerated && ' · ids generated (no id column): row-<line>'}
+        {report.committed && report.idsGenerated && ' · ids generated (no id column): row-<line>'}
       </p>
       {report.committed && report.columns.length > 0 && (
         <table className="import-columns">

@@ -61,6 +61,18 @@ describe('imports you can trust', () => {
     expect(input.stderr).toContain('t.csv has no field "nope" (mapped as the input) in any row.')
     expect([verdict.code, input.code, existsSync(tmp.file('new.assay'))]).toEqual([1, 1, false])
 
+    // Every row of a longer file lacks it: the import stops at its 100th problem and counts the rows it went through.
+    const chats = file(
+      'chats.jsonl',
+      Array.from({ length: 150 }, (_, i) => `{"user_msg":"q${i}","bot_reply":"a"}`).join('\n'),
+    )
+    const stopped = await assay('import', 'new.assay', chats, '--map', 'input=message')
+    expect(stopped.stdout).toBe('Nothing was imported (100 rows read, 100 skipped, 100 problems).\n')
+    expect(stopped.stderr).toContain(
+      'chats.jsonl:1 [message]: this row has no field "message" (mapped as input), so nothing to review. Its fields: "user_msg", "bot_reply".',
+    )
+    expect([stopped.code, existsSync(tmp.file('new.assay'))]).toEqual([1, false])
+
     // In JSON a field may first appear in a later record: that is not missing.
     const later = file('later.jsonl', '{"id":"a","input":"q1"}\n{"id":"b","input":"q2","grade":"fail"}\n')
     expect((await importJson(project, later, '--map', 'label=grade')).report).toMatchObject({
