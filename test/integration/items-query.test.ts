@@ -325,7 +325,7 @@ describe('the items table query (search, filter, sort)', () => {
     expect(repos.items.list(0, 10, { filter: { ...DEFAULT_FILTER, label: 'labeled' } }).counted).toBe(true)
 
     // Items that change while the worker lists: its answer is out of date, so the count is made again here.
-    const q = { search: 'lentil' }
+    const q = { search: 'lentil', filter: { ...DEFAULT_FILTER, label: 'unlabeled' } } satisfies ItemQuery
     const before = listed(q).length
     const [newest] = d.prepare('SELECT * FROM items ORDER BY id DESC LIMIT 1').all() as { dataset_id: number }[]
     onListed = () => {
@@ -353,6 +353,45 @@ describe('the items table query (search, filter, sort)', () => {
     // A worker that cannot run: counted here instead.
     const failing = createRepos(d, () => Promise.reject(new Error('no worker')))
     expect(await failing.items.countMatching(judged('fail'))).toBe(listed(judged('fail')).length)
+    d.close()
+  })
+
+  it('counts a search alone at once, and lists its ids in a worker meanwhile for the pages past the first', async () => {
+    const path = tmp.file('count-here.assay')
+    writeDemoProject(path)
+    const { db: d } = openProject(path, { mode: 'open' })
+    const worker = backgroundLister(path, MMAP_BYTES)
+    const asked: string[] = []
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const lister: IdLister = async (sql, params) => {
+      asked.push(sql)
+      await held
+      return worker(sql, params)
+    }
+    const { items: counted } = createRepos(d, lister)
+    const q = { search: 'ing' }
+    const { sql, params } = buildQuery(q)
+    const ids = d.prepare(sql).pluck().all(params) as number[]
+    expect(ids.length).toBeGreaterThan(1000) // more than the table peeks at
+    expect(counted.list(0, 100, q)).toMatchObject({ total: 101, counted: false })
+    // The count comes while the worker's listing is still held back.
+    expect(await counted.countMatching(q)).toBe(ids.length)
+    expect(asked).toEqual([sql])
+    // Pages asked after the count say it, before the ids are listed.
+    const page = counted.list(100, 100, q)
+    expect(page).toMatchObject({ total: ids.length, counted: true })
+    expect(page.rows.map((r) => r.id)).toEqual(ids.slice(100, 200))
+    // Once listed, the ids are kept: a far page and the count read them without asking SQLite again.
+    release()
+    await expect.poll(() => counted.list(ids.length - 3, 10, q).rows.map((r) => r.id)).toEqual(ids.slice(-3))
+    expect(await counted.countMatching(q)).toBe(ids.length)
+    expect(asked).toHaveLength(1)
+    // Another query's count: a filter besides the search goes to the worker, as before.
+    const filtered = { ...q, filter: { ...DEFAULT_FILTER, label: 'unlabeled' } } satisfies ItemQuery
+    const listed = buildQuery(filtered)
+    expect(await counted.countMatching(filtered)).toBe(d.prepare(listed.sql).pluck().all(listed.params).length)
+    expect(asked).toEqual([sql, listed.sql])
     d.close()
   })
 

@@ -216,6 +216,16 @@ export function buildQuery(q: ItemQuery): { sql: string; params: Record<string, 
   }
 }
 
+/**
+ * The SQL that counts a search alone (in id order, no filter), up to `@cap` matches, without
+ * listing them: FTS5 counts 60 000 matches in about 15 ms where listing their ids takes 45 ms.
+ * Null for any other query.
+ */
+export function searchCountQuery(q: ItemQuery): { sql: string; params: Record<string, unknown> } | null {
+  const { params, searchOnly } = queryParts(q)
+  return searchOnly ? { sql: `SELECT count(*) FROM (${searchOnly} LIMIT @cap)`, params } : null
+}
+
 /** Datasets one peek merges at most (SQLite allows 500 terms in a compound SELECT). */
 const PEEK_DATASETS = 64
 

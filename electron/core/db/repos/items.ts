@@ -3,12 +3,13 @@ import type { ChatMessage, ItemDetail, ItemRow, Step } from '../../../../shared/
 import { AppError } from '../../../../shared/errors'
 import { ListingReplaced, type IdLister } from '../background-list'
 import type { Db } from '../open'
-import { heldIds } from './id-list'
+import { heldIds, type IdList } from './id-list'
 import { cachedIds, itemsVersion, perVersion } from './item-ids'
 import {
   buildQuery,
   isPlain,
   peekQuery,
+  searchCountQuery,
   OVERALL_JUDGE,
   OVERALL_LABEL,
   shownVerdict,
@@ -82,6 +83,8 @@ function itemInserts(db: Db) {
 
 /** Rows the table may show of a query before its count is known (see `list`). */
 const PEEK_ROWS = 1_000
+/** Matches of a search counted on the request's thread, beyond which its count is listed in a worker. */
+const COUNT_HERE = 100_000
 
 /** A page of the table: its rows, and the count of all that match (a lower bound until `counted`). */
 export interface ItemsPage {
@@ -89,6 +92,31 @@ export interface ItemsPage {
   rows: ItemRow[]
   /** False when `total` only says that more rows follow: `countMatching` gives the exact number. */
   counted: boolean
+}
+
+/**
+ * Searches counted on the request's thread (see `COUNT_HERE`); the last count is kept for the
+ * version of the items it was made at, so the pages asked after it say it before its ids are listed.
+ */
+function searchCounter(db: Db, version: () => string) {
+  const statements = new Map<string, Statement>()
+  let last: { key: string; n: number } | null = null
+  const keyOf = (query: ItemQuery) => `${version()}:${JSON.stringify(query)}`
+  return {
+    /** The count of a search alone with at most `COUNT_HERE` matches; null for any other query, or more matches. */
+    count(query: ItemQuery): number | null {
+      const built = searchCountQuery(query)
+      if (!built) return null
+      let statement = statements.get(built.sql)
+      if (!statement) statements.set(built.sql, (statement = db.prepare(built.sql).pluck()))
+      const n = statement.get({ ...built.params, cap: COUNT_HERE + 1 }) as number
+      if (n > COUNT_HERE) return null
+      last = { key: keyOf(query), n }
+      return n
+    },
+    /** The last count, if it is of this query and the items have not changed since. */
+    known: (query: ItemQuery): number | null => (last?.key === keyOf(query) ? last.n : null),
+  }
 }
 
 /** The table: counting, the ordered ids of a query (cached), one page of rows, finding a row. */
@@ -127,6 +155,23 @@ function itemTable(db: Db, lister?: IdLister) {
     return statement.all({ ...built.params, limit }) as number[]
   }
 
+  const searches = searchCounter(db, version)
+  const countKnown = (query: ItemQuery): number | null => searches.known(query) ?? ids.known(query)?.length ?? null
+
+  /**
+   * A query's ids listed by `lister` on another thread and kept, as `ids` keeps them; null where
+   * there is no lister, it fails, or the items changed meanwhile (asked at version `asked`).
+   */
+  const listElsewhere = async (query: ItemQuery, asked: string): Promise<IdList | null> => {
+    if (!lister) return null
+    const { sql, params } = buildQuery(query)
+    const listed = await lister(sql, params).catch((error: unknown) => {
+      if (error instanceof ListingReplaced) throw error
+      return null
+    })
+    return listed && version() === asked ? ids.put(query, heldIds(listed)) : null
+  }
+
   return {
     count: itemCount,
 
@@ -143,7 +188,9 @@ function itemTable(db: Db, lister?: IdLister) {
         return { total: itemCount(), rows: firstPage.all(limit) as ItemRow[], counted: true }
       const peeked = offset + limit < PEEK_ROWS ? peek(query, offset + limit + 1) : null
       if (peeked && peeked.length > offset + limit) {
-        return { total: offset + limit + 1, rows: rowsOf(peeked.slice(offset, offset + limit)), counted: false }
+        const total = countKnown(query)
+        const rows = rowsOf(peeked.slice(offset, offset + limit))
+        return { total: total ?? offset + limit + 1, rows, counted: total !== null }
       }
       // Everything that matches, when the peek found fewer: the whole list, known now.
       const list = peeked ? ids.put(query, heldIds(Int32Array.from(peeked))) : ids.get(query)
@@ -151,25 +198,28 @@ function itemTable(db: Db, lister?: IdLister) {
     },
 
     /**
-     * The exact count of a query's rows. A query not known yet is listed by `lister` on another
-     * thread (then kept, as `ids` keeps it), so counting a million items never holds up a keypress;
-     * here where there is no lister, it fails, or the items changed while it listed. Refused when a
-     * newer count replaced it (see `backgroundLister`).
+     * The exact count of a query's rows. A search of up to `COUNT_HERE` matches is counted here at
+     * once; any other query not known yet is listed by `lister` on another thread (then kept, as
+     * `ids` keeps it), so counting a million items never holds up a keypress; here where there is
+     * no lister, it fails, or the items changed while it listed. Refused when a newer count
+     * replaced it (see `backgroundLister`).
      */
     async countMatching(query: ItemQuery = {}): Promise<number> {
-      const known = ids.known(query)
-      if (known) return known.length
+      const known = countKnown(query)
+      if (known !== null) return known
       const asked = version()
-      if (lister) {
-        const { sql, params } = buildQuery(query)
-        const listed = await lister(sql, params).catch((error: unknown) => {
-          // A newer count replaced this one: its asker has moved on, so nothing is listed for it here.
-          if (error instanceof ListingReplaced) throw new AppError('conflict', 'A newer count replaced this one.')
-          return null
-        })
-        if (listed && version() === asked) return ids.put(query, heldIds(listed)).length
+      const counted = searches.count(query)
+      if (counted !== null) {
+        // Exact now; the ids, which pages past the peek read, are listed meanwhile off this thread.
+        void listElsewhere(query, asked).catch(() => {})
+        return counted
       }
-      return ids.get(query).length
+      const listed = await listElsewhere(query, asked).catch((error: unknown) => {
+        // A newer count replaced this one: its asker has moved on, so nothing is listed for it here.
+        if (error instanceof ListingReplaced) throw new AppError('conflict', 'A newer count replaced this one.')
+        return null
+      })
+      return (listed ?? ids.get(query)).length
     },
 
     /**
