@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { openProject, type Db } from '../../electron/core/db/open'
+import type { IdLister } from '../../electron/core/db/background-list'
 import { createRepos } from '../../electron/core/db/repos'
 import { buildQuery } from '../../electron/core/db/repos/item-query'
 import { foldForSearch, indexAll, searchIndexer } from '../../electron/core/db/search-index'
@@ -113,7 +114,9 @@ describe('substring search through the trigram index', () => {
       for (const [i, q] of queries.entries()) {
         const want = expected(all, q)
         // The count first (made without listing), then the ids.
-        expect(await repos.items.countMatching({ search: q }), `${stage}, count: ${JSON.stringify(q)}`).toBe(want.length)
+        expect(await repos.items.countMatching({ search: q }), `${stage}, count: ${JSON.stringify(q)}`).toBe(
+          want.length,
+        )
         expect(repos.items.ids({ search: q }), `${stage}: ${JSON.stringify(q)}`).toEqual(want)
         if (i % 5 > 0) continue
         // With a filter (the index's ids go through the items) and sorted the other way.
@@ -147,6 +150,37 @@ describe('substring search through the trigram index', () => {
     indexAll(db)
     expect(indexer.isBehind()).toBe(false)
     await check('caught up again')
+    db.close()
+  })
+
+  it('counts a search at once only while few items wait for the index; else the count is listed in a worker', async () => {
+    const { db } = fuzzProject('count-behind.assay', 5, 5_100)
+    // The worker's answer is marked (one id too many), so a count that comes from it shows.
+    let held: Promise<void> | null = null
+    const listed: string[] = []
+    const lister: IdLister = async (sql, params) => {
+      listed.push(sql)
+      if (held) await held
+      return Int32Array.from([...(db.prepare(sql).pluck().all(params) as number[]), -1])
+    }
+    const { items } = createRepos(db, lister)
+    // Listed plainly, past the table's cache of ids.
+    const want = (search: string) => {
+      const { sql, params } = buildQuery({ search })
+      return db.prepare(sql).pluck().all(params).length
+    }
+    // 5 100 items not indexed: counting here would scan them all, so the worker lists them.
+    expect(await items.countMatching({ search: 'abc' })).toBe(want('abc') + 1)
+    // Indexed, and 200 new items past the index: counted here, while the worker's listing is held.
+    indexAll(db)
+    const insert = db.prepare(
+      "INSERT INTO items (dataset_id, external_id, kind, input, output, created_at) VALUES (1, ?, 'text', ?, ?, 't')",
+    )
+    for (let i = 0; i < 200; i++) insert.run(`late-${i}`, 'xyz and more', 'o')
+    held = new Promise(() => {})
+    listed.length = 0
+    expect(await items.countMatching({ search: 'xyz' })).toBe(want('xyz'))
+    expect(listed).toHaveLength(1) // its ids, for the pages, are listed meanwhile
     db.close()
   })
 

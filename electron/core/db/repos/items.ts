@@ -83,8 +83,13 @@ function itemInserts(db: Db) {
 
 /** Rows the table may show of a query before its count is known (see `list`). */
 const PEEK_ROWS = 1_000
-/** Matches of a search counted on the request's thread, beyond which its count is listed in a worker. */
+/**
+ * A search is counted on the request's thread up to `COUNT_HERE` matches (FTS5: about 20 ms), and
+ * while at most `UNINDEXED_HERE` items wait for the index (each scanned: 5 KB traces, ~20 ms);
+ * beyond either, its count is listed in a worker.
+ */
 const COUNT_HERE = 100_000
+const UNINDEXED_HERE = 5_000
 
 /** A page of the table: its rows, and the count of all that match (a lower bound until `counted`). */
 export interface ItemsPage {
@@ -95,18 +100,28 @@ export interface ItemsPage {
 }
 
 /**
- * Searches counted on the request's thread (see `COUNT_HERE`); the last count is kept for the
+ * Searches counted on the request's thread (see `COUNT_HERE`), the last count kept for the
  * version of the items it was made at, so the pages asked after it say it before its ids are listed.
  */
 function searchCounter(db: Db, version: () => string) {
   const statements = new Map<string, Statement>()
+  // Items the index does not hold yet (new since, or changed), counted up to a cap: a search scans them.
+  let unindexed: Statement | null = null
+  const behind = (): number =>
+    (unindexed ??= db
+      .prepare(
+        `SELECT (SELECT count(*) FROM (SELECT 1 FROM items WHERE id > (SELECT indexed_upto FROM search_state) LIMIT @cap))
+              + (SELECT count(*) FROM (SELECT 1 FROM search_stale LIMIT @cap))`,
+      )
+      .pluck()).get({ cap: UNINDEXED_HERE + 1 }) as number
   let last: { key: string; n: number } | null = null
   const keyOf = (query: ItemQuery) => `${version()}:${JSON.stringify(query)}`
   return {
     /** The count of a search alone with at most `COUNT_HERE` matches; null for any other query, or more matches. */
     count(query: ItemQuery): number | null {
       const built = searchCountQuery(query)
-      if (!built) return null
+      // While the index catches up (after a large import), the scan of the rest would hold this thread.
+      if (!built || behind() > UNINDEXED_HERE) return null
       let statement = statements.get(built.sql)
       if (!statement) statements.set(built.sql, (statement = db.prepare(built.sql).pluck()))
       const n = statement.get({ ...built.params, cap: COUNT_HERE + 1 }) as number
