@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { spawn } from 'node:child_process'
-import { createWriteStream, writeFileSync } from 'node:fs'
+import { createWriteStream, existsSync, writeFileSync } from 'node:fs'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -103,6 +103,51 @@ describe('bulk import into a new project', () => {
     db.close()
   })
 
+  it("writes a new project's pages once (a rollback journal, not the WAL), and leaves the file in WAL mode", async () => {
+    const file = tmp.file('rows.csv')
+    const rows = Array.from({ length: 20_000 }, (_, i) => `r${i},question ${i},answer ${i},${i % 4 ? 'PASS' : 'FAIL'}`)
+    writeFileSync(file, `id,q,a,label\n${rows.join('\n')}\n`)
+    const request = {
+      file,
+      format: 'csv' as const,
+      mapping: MAPPING,
+      onError: 'abort' as const,
+      duplicates: 'abort' as const,
+    }
+    const files = (project: string) => ['-journal', '-wal'].filter((end) => existsSync(`${project}${end}`)).join(' ')
+    const mode = (project: string) => query<{ journal_mode: string }>(project, 'PRAGMA journal_mode')[0].journal_mode
+
+    const alone = newProject('alone.assay')
+    const seen = new Set<string>()
+    const report = await runImport(alone, request, { onProgress: () => seen.add(files(alone)) })
+    expect(report).toMatchObject({ committed: true, imported: 20_000 })
+    expect(seen.has('-journal')).toBe(true) // (the last report comes after the commit, with neither)
+    expect([...seen].some((f) => f.includes('-wal'))).toBe(false)
+    expect(files(alone)).toBe('')
+    expect(mode(alone)).toBe('wal')
+
+    // With the project open elsewhere (the app importing into its own project): the WAL, at once,
+    // and the other connection reads while the import writes.
+    const shared = newProject('shared.assay')
+    const app = new Database(shared)
+    const read = app.prepare('SELECT count(*) FROM items').pluck()
+    const counts: unknown[] = []
+    seen.clear()
+    const started = performance.now()
+    const again = await runImport(shared, request, {
+      onProgress: () => {
+        seen.add(files(shared))
+        counts.push(read.get())
+      },
+    })
+    expect(performance.now() - started).toBeLessThan(4_000) // no wait for a busy file (5 s)
+    expect(again).toMatchObject({ committed: true, imported: 20_000 })
+    expect(seen).toEqual(new Set(['-wal']))
+    expect(new Set(counts)).toEqual(new Set([0, 20_000])) // read during the import, and after its commit
+    app.close()
+    expect(stored(alone, 'rows.csv')).toEqual(stored(shared, 'rows.csv'))
+  })
+
   it('leaves the index in place when the process is killed mid-import', async () => {
     const project = newProject('killed.assay')
     const file = tmp.file('big.jsonl')
@@ -123,9 +168,13 @@ describe('bulk import into a new project', () => {
     })
     child.kill('SIGKILL')
     await once(child, 'exit')
+    // It wrote into the file itself (a new project: see run.ts), and left its journal behind.
+    expect(existsSync(`${project}-journal`)).toBe(true)
     const opened = openProject(project, { mode: 'open' }) // integrity check included
     expect(opened.db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(0)
     expect(opened.db.prepare(UNIQUE_IDS).pluck().get()).toContain('CREATE UNIQUE INDEX')
+    expect(opened.db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(existsSync(`${project}-journal`)).toBe(false)
     opened.db.close()
   })
 })
