@@ -7,6 +7,8 @@ import { createInterface } from 'node:readline'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EMPTY_MAPPING, type DuplicatePolicy, type Mapping } from '../../../shared/import'
 import { openProject } from '../../../electron/core/db/open'
+import { createRepos } from '../../../electron/core/db/repos'
+import { indexAll } from '../../../electron/core/db/search-index'
 import { runImport } from '../../../electron/core/import/run'
 import { repoRoot, tempDir } from '../../helpers/paths'
 
@@ -20,6 +22,8 @@ const MAPPING: Mapping = {
 
 /** The unique index on ids, as migration 0001 makes it. */
 const UNIQUE_IDS = "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'items_external_id'"
+/** The triggers (the search index's among them, which a bulk load drops while no new id can need it). */
+const TRIGGERS = "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"
 
 // An import into a project with no items drops the unique index on ids for its transaction and
 // makes it again before the commit (bulk.ts): these check that nothing a user sees changes.
@@ -85,6 +89,7 @@ describe('bulk import into a new project', () => {
       expect({ ...bulk, datasetId: null }).toEqual({ ...oracle, datasetId: null })
       expect(stored(fresh, duplicates)).toEqual(stored(withItem, duplicates))
       expect(query(fresh, UNIQUE_IDS)).toEqual(query(withItem, UNIQUE_IDS))
+      expect(query(fresh, TRIGGERS)).toEqual(query(withItem, TRIGGERS))
       expect(query(fresh, 'PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }])
       if (duplicates === 'abort') {
         expect(bulk).toMatchObject({ committed: false, duplicates: { count: 2, ids: ['r7', 'r50'] } })
@@ -146,6 +151,38 @@ describe('bulk import into a new project', () => {
     expect(new Set(counts)).toEqual(new Set([0, 20_000])) // read during the import, and after its commit
     app.close()
     expect(stored(alone, 'rows.csv')).toEqual(stored(shared, 'rows.csv'))
+  })
+
+  it('finds new items by search in a project whose indexed items were all deleted (ids at or below the index)', async () => {
+    const project = newProject('reused.assay')
+    const file = (name: string, word: string) => {
+      const path = tmp.file(name)
+      writeFileSync(path, `id,q,a\n${Array.from({ length: 50 }, (_, i) => `r${i},${word} ${i},answer`).join('\n')}\n`)
+      return path
+    }
+    const request = (path: string) => ({
+      file: path,
+      format: 'csv' as const,
+      mapping: { ...MAPPING, labels: [] },
+      onError: 'abort' as const,
+      duplicates: 'abort' as const,
+    })
+    expect((await runImport(project, request(file('old.csv', 'walnut')))).committed).toBe(true)
+    const { db } = openProject(project, { mode: 'open' })
+    expect(indexAll(db)).toBe(50)
+    db.exec('DELETE FROM items')
+    indexAll(db) // the deleted items leave the index; its watermark stays at 50
+    db.close()
+    // No items, so a bulk load; the new items take the old ids, which the index holds for the old text.
+    expect((await runImport(project, request(file('new.csv', 'hazelnut')))).committed).toBe(true)
+    const opened = openProject(project, { mode: 'open' })
+    const { items } = createRepos(opened.db)
+    expect(items.ids({ search: 'hazelnut' })).toHaveLength(50)
+    expect(items.ids({ search: 'walnut' })).toEqual([])
+    indexAll(opened.db)
+    expect(items.ids({ search: 'hazelnut' })).toHaveLength(50)
+    expect(items.ids({ search: 'walnut' })).toEqual([])
+    opened.db.close()
   })
 
   it('leaves the index in place when the process is killed mid-import', async () => {
