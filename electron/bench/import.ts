@@ -108,6 +108,17 @@ export const importBench: BenchSuite = async ({ quick, log }) => {
       }
     }
   }
+  // The same JSONL file as the app imports it into the project open in its window: the WAL kept.
+  const file = await traceFile('jsonl', big)
+  const runs: number[] = []
+  for (let i = 0; i < RUNS; i++)
+    runs.push(Math.round(big / ((await timedImport(file, 'jsonl', big, TRACES, true)).ms / 1000)))
+  rows.push({
+    name: `import ${big.toLocaleString('en-US')}-row JSONL: traces, into a project the app has open (median of ${RUNS})`,
+    value: median(runs),
+    unit: 'rows/s',
+    note: `runs ${runs.map((r) => r.toLocaleString('en-US')).join(' / ')}; written through the WAL (another connection reads meanwhile)`,
+  })
   rows.push(...(await cliImportRows(quick, log)))
   return rows
 }
@@ -182,16 +193,22 @@ async function cliImport(file: string, n: number): Promise<{ ms: number; mb: num
   return { ms, mb: Number(kb) / 1024 }
 }
 
-/** One import of `file` into a new project: its time and the peak growth of the process's RSS. */
+/**
+ * One import of `file` into a new project: its time and the peak growth of the process's RSS.
+ * `appOpen`: with the project open on another connection meanwhile, as when the app imports into
+ * the project in its window (the import then keeps the WAL: see run.ts).
+ */
 async function timedImport(
   file: string,
   format: Format,
   n: number,
   mapping: Mapping,
+  appOpen = false,
 ): Promise<{ ms: number; growth: number }> {
   const project = join(tmpdir(), 'assay-bench', `import-${format}-${n}.assay`)
   removeProject(project)
-  openProject(project, { mode: 'create' }).db.close()
+  const created = openProject(project, { mode: 'create' }).db
+  if (!appOpen) created.close()
   global.gc?.()
   const before = process.memoryUsage().rss
   let peak = before
@@ -202,6 +219,7 @@ async function timedImport(
     { onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)) },
   )
   const ms = performance.now() - started
+  if (created.open) created.close()
   if (!report.committed || report.imported !== n)
     throw new Error(`bench import of ${file} failed: ${JSON.stringify(report.errors.slice(0, 3))}`)
   removeProject(project)
@@ -209,5 +227,5 @@ async function timedImport(
 }
 
 function removeProject(path: string): void {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true })
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true })
 }
