@@ -207,7 +207,7 @@ async function importInto(a: ImportArgs, detected: Detected, mapping: MappingTyp
   const { project, values } = a
   const created = !existsSync(project)
   const removeCreated = () => {
-    if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${project}${suffix}`, { force: true })
+    if (created) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${project}${suffix}`, { force: true })
   }
   try {
     const { db } = openContext(project, { mode: created ? 'create' : 'open' })

@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openProject } from '../../electron/core/db/open'
@@ -150,15 +151,33 @@ function labelsWithoutSplits(): void {
   d.db.close()
 }
 
+/**
+ * A project whose write in rollback-journal mode (as an import into a new project writes) was
+ * killed: half of it is in the file, the rest of the truth in killed.assay-journal.
+ */
+function killedInJournalMode(): void {
+  const path = join(src, 'killed.assay')
+  writeDemoProject(path, { unlabeled: 50 })
+  const script = `const Database = require(process.argv[1]); const db = new Database(process.argv[2]);
+    db.pragma('journal_mode = DELETE'); db.pragma('cache_size = 10'); db.exec('BEGIN');
+    db.exec("UPDATE items SET output = output || ' changed'"); process.kill(process.pid, 'SIGKILL')`
+  const betterSqlite = createRequire(import.meta.url).resolve('better-sqlite3')
+  const child = spawnSync(process.execPath, ['-e', script, betterSqlite, path])
+  expect(child.signal, child.stderr.toString()).toBe('SIGKILL')
+}
+
 beforeAll(() => {
   mkdirSync(src)
   labelsWithoutSplits()
   mkdirSync(tmp.file('mnt'))
   writeDemoProject(join(src, 'demo.assay'), { unlabeled: 200 })
   copiedWhileOpen()
+  killedInJournalMode()
   writeFileSync(tmp.file('more.csv'), 'id,input,output\nnew-1,a new question,an answer\n')
   expect(readdirSync(src).sort()).toEqual([
     'demo.assay',
+    'killed.assay',
+    'killed.assay-journal',
     'pending.assay',
     'pending.assay-shm',
     'pending.assay-wal',
@@ -331,6 +350,18 @@ describe('a project on a read-only mount or folder', () => {
       },
     })
     expect(await value('project.current')).toMatchObject({ path: join(view.dir, 'pending.assay') }) // the open project stays
+  })
+
+  it('a write cut short in journal mode (a killed import) cannot be rolled back here: refused with what to do', async () => {
+    const path = join(view.dir, 'killed.assay')
+    const result = await call('project.open', { path })
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        kind: 'read_only',
+        message: `${path} cannot be opened where it is: it is read-only (${why()}), and a write that was cut short left killed.assay-journal, which only a copy you can write can roll back. Copy ${path} and ${path}-journal to a folder you can write and open the copy.`,
+      },
+    })
   })
 
   it('the CLI reads it (judge list, export, report) and refuses an import and a judge run with the reason', () => {

@@ -233,7 +233,8 @@ export function assertWritable(p: Pick<OpenedProject, 'path' | 'readOnly'>): voi
 }
 
 /**
- * A read-only connection. With no `-wal` beside the file, nothing has it open in WAL mode and
+ * A read-only connection; refused where a `-journal` beside the file says a write was cut short.
+ * With no `-wal` beside the file, nothing has it open in WAL mode and
  * every commit is in the file: it is read `immutable` (no locks, no -shm), because a plain
  * read-only connection would create a -wal and a -shm beside it (owned by this user, with the
  * file's mode: they could stop the file's owner from writing) or, on a read-only mount or
@@ -245,6 +246,16 @@ export function assertWritable(p: Pick<OpenedProject, 'path' | 'readOnly'>): voi
  */
 function openReadOnly(path: string, r: ReadOnly, nativeBinding?: string): { db: Db; filename: string } {
   const wal = `${path}-wal`
+  const journal = `${path}-journal`
+  const cannot = (what: string) =>
+    new AppError(
+      'read_only',
+      `${path} cannot be opened where it is: it is read-only (${r.why}), and ${what}. Copy ${[path, wal, journal].filter((f) => existsSync(f)).join(' and ')} to a folder you can write and open the copy.`,
+    )
+  // A write cut short in rollback-journal mode (a killed import into a new project): the file holds
+  // half of it until the journal is played back, which needs write access (immutable would not).
+  if (existsSync(journal) && statSync(journal).size > 0)
+    throw cannot(`a write that was cut short left ${basename(journal)}, which only a copy you can write can roll back`)
   if (existsSync(wal)) {
     const plain = new Database(path, { readonly: true, fileMustExist: true, nativeBinding })
     try {
@@ -256,11 +267,6 @@ function openReadOnly(path: string, r: ReadOnly, nativeBinding?: string): { db: 
       if (!code.startsWith('SQLITE_CANTOPEN') && !code.startsWith('SQLITE_READONLY')) throw error
     }
   }
-  const cannot = (what: string) =>
-    new AppError(
-      'read_only',
-      `${path} cannot be opened where it is: it is read-only (${r.why}), and ${what}. Copy ${path}${existsSync(wal) ? ` and ${wal}` : ''} to a folder you can write and open the copy.`,
-    )
   if (existsSync(wal) && statSync(wal).size > 0)
     throw cannot(
       `its last changes are still in ${basename(wal)}, which SQLite can read only with a ${basename(path)}-shm file it cannot create there`,
