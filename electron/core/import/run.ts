@@ -74,8 +74,9 @@ export async function runImport(
   const at = (options.now ?? (() => new Date()))().toISOString()
   const total = statSync(request.file).size // before opening anything: a missing file leaks no handle
   const db = importConnection(projectPath, options.nativeBinding)
-  const direct = writesOnce(db)
+  let direct = false
   try {
+    direct = writesOnce(db)
     // Prepared before the transaction: a repository prepares pragmas, which SQLite refuses inside one.
     const repos = createRepos(db)
     db.exec('BEGIN IMMEDIATE')
@@ -137,12 +138,12 @@ function writesOnce(db: Db): boolean {
   }
 }
 
-/** WAL mode again (see `writesOnce`); if a reader holds it up, the next open sets it. */
+/** WAL mode again (see `writesOnce`); whatever stops it (a reader holding the file), the next open sets it. */
 function backToWal(db: Db): void {
   try {
     db.pragma('journal_mode = WAL')
-  } catch (error) {
-    if (sqliteCode(error) !== 'SQLITE_BUSY') throw error
+  } catch {
+    // The import itself is committed or rolled back already: nothing of it depends on the mode.
   }
 }
 
