@@ -53,7 +53,7 @@ export async function executeRun(d: EvaluationContext, runId: number, o: Execute
   const todo = (JSON.parse(row.item_ids_json) as number[]).filter((id) => !finished.has(id))
   d.repos.judges.setStatus(runId, 'running', null)
 
-  // Each verdict is committed before its worker moves on, so a killed run never calls a finished
+  // Each verdict is committed before it counts as done, so a killed run never calls a finished
   // item again; the answers of one turn of the event loop commit together (verdict-writer.ts).
   // A verdict can be made again (unlike a human label): it commits with synchronous=NORMAL, which
   // survives the process being killed (WAL) and skips the fsync that labels pay for.

@@ -64,7 +64,15 @@ export function onlineBackend(
       signal.addEventListener('abort', relay, { once: true })
       setMaxListeners(Math.max(10, 2 * o.concurrency), stop.signal) // each worker listens for the stop while it waits
       const failures: unknown[] = [] // the first one stops the run
+      const fail = (error: unknown) => {
+        if (failures.length === 0) failures.push(error)
+        stop.abort()
+      }
+      // A worker makes its next call while its last answer is being committed (the commit waits
+      // for the end of the event loop's turn): the commit is off the path from one answer to the
+      // next call. It records one answer at a time, so no more than `concurrency` wait for the file.
       const worker = async (): Promise<void> => {
+        let recording: Promise<void> = Promise.resolve()
         try {
           for (let next = tasks.next(); !next.done && !stop.signal.aborted; next = tasks.next()) {
             const task = next.value
@@ -75,12 +83,14 @@ export function onlineBackend(
                 : await callWithRetries(client, task.request, stop.signal, o.timeoutMs, o.retry, random)
             // A call cut short by cancel is not a verdict (resume makes it again); an answer that
             // arrived anyway is kept, so nobody pays for it twice.
-            if (isAborted(stop.signal) && !outcome.ok) return
-            await sink(task, outcome)
+            if (isAborted(stop.signal) && !outcome.ok) break
+            await recording
+            recording = sink(task, outcome)
+            recording.catch(fail) // a failed write stops the call already made meanwhile
           }
+          await recording
         } catch (error) {
-          if (failures.length === 0) failures.push(error)
-          stop.abort()
+          fail(error)
         }
       }
       try {

@@ -2,10 +2,11 @@
  * Verdicts committed in groups (issue 21): a run at 32 in flight answers hundreds of items a
  * second, and one transaction per answer cost more than the rest of the bookkeeping. The answers
  * that arrive in one turn of the event loop (up to `maxPending`) commit together when the turn's
- * I/O is done (`setImmediate`), and each one's `add` resolves only then: a worker moves on to its
- * next item only once its verdict is in the file, and nothing counts as done before its commit
- * (`committed` is told then, and progress comes from there). So a killed run loses no more than
- * one turn's answers, as before, and a resumed run never calls an item whose verdict it reported.
+ * I/O is done (`setImmediate`), and each one's `add` resolves only then: nothing counts as done
+ * before its commit (`committed` is told then, and progress comes from there). A worker makes its
+ * next call meanwhile but records its next answer only after this one's commit. So a killed run
+ * loses no more than one turn's answers, and a resumed run never calls an item whose verdict it
+ * reported.
  * Answers waiting for their commit are already visible to the run's cache lookups
  * (`pendingAnswer`), so a repeated request in the same run is free either way.
  */
