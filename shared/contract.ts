@@ -130,6 +130,16 @@ export const contract = {
     output: z.object({ ids: z.array(z.number().int()) }),
   },
   'items.get': { input: z.object({ id: z.number().int() }).strict(), output: ItemDetail },
+  /**
+   * The item of a query's first row, or null when nothing matches: the first open asks for it with
+   * the first page (renderer/boot.ts), so the first trace does not wait for the page to arrive.
+   */
+  'items.first': {
+    input: z
+      .object({ search: z.string().max(500).optional(), filter: ItemFilter.optional(), sort: ItemSort.optional() })
+      .strict(),
+    output: ItemDetail.nullable(),
+  },
   /** Position of an item in the table as filtered and sorted now, for "go to item id". */
   'items.locate': {
     input: z

@@ -52,6 +52,7 @@ const inputs: { [M in Method]: (ids: Ids) => Input<M> } = {
   'items.ids': () => ({ search: 'vegan' }),
   'items.count': () => ({ search: 'vegan' }),
   'items.get': (ids) => ({ id: ids.itemId }),
+  'items.first': () => ({}),
   'items.locate': (ids) => ({ externalId: ids.externalId }),
   'settings.get': () => ({}),
   'settings.set': () => ({ annotator: 'reviewer' }),

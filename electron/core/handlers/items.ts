@@ -17,6 +17,13 @@ export function itemHandlers({ project, traceShown }: Scope): Part<'items'> {
       traceShown()
       return item
     },
+    'items.first': (query) => {
+      const { items } = project().repos
+      const row = items.list(0, 1, query).rows.at(0)
+      const item = row ? items.get(row.id) : null
+      if (item) traceShown()
+      return item
+    },
     'items.locate': ({ externalId, ...query }) => {
       const found = project().repos.items.locate(externalId, query)
       if (!found) throw new AppError('not_found', `No item has the id "${externalId}". Check the id, or search with /.`)

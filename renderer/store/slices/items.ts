@@ -2,7 +2,7 @@ import type { StateCreator, StoreApi } from 'zustand'
 import type { Output } from '../../../shared/contract'
 import type { ItemDetail, ItemFilter, ItemRow, ItemSort } from '../../../shared/domain'
 import { DEFAULT_FILTER, DEFAULT_SORT } from '../../../shared/table-query'
-import { call, callOrTake, errorText, request } from '../../api'
+import { call, errorText, request, takeAsked } from '../../api'
 import type { Store } from '../index'
 
 /** One answer of `items.list`: a page of rows and the count of all that match. */
@@ -10,6 +10,9 @@ export type ItemsPage = Output<'items.list'>
 
 /** Rows per `items.list` page: the table loads pages around the cursor. */
 export const PAGE_SIZE = 100
+
+/** The table's query when a project opens: the default filter and sort, no search. */
+export const OPENING_QUERY = { filter: DEFAULT_FILTER, sort: DEFAULT_SORT }
 
 /** The Data table: its query, the pages of rows loaded, the cursor, the selection and the item shown. */
 export interface ItemsSlice {
@@ -165,6 +168,16 @@ function pageActions(set: SetState, get: Get) {
   }
 }
 
+/**
+ * An item's detail: the first open's first trace when it is this item's (asked ahead with the
+ * first page, renderer/boot.ts, so it is on its way or here already), otherwise asked now.
+ */
+function detailOf(id: number): Promise<ItemDetail> {
+  const ask = () => call('items.get', { id })
+  const first = takeAsked('items.first', OPENING_QUERY)
+  return first ? first.then((detail) => (detail?.id === id ? detail : ask()), ask) : ask()
+}
+
 /** The cursor and the item it shows (loaded when its row has arrived). */
 function cursorActions(set: SetState, get: Get, api: StoreApi<Store>) {
   return {
@@ -179,7 +192,7 @@ function cursorActions(set: SetState, get: Get, api: StoreApi<Store>) {
       get().ensureRows(cursor - PAGE_SIZE / 2, cursor + PAGE_SIZE / 2)
       const generation = get().generation
       const load = (row: ItemRow) =>
-        callOrTake('items.get', { id: row.id }).then(
+        detailOf(row.id).then(
           (detail) => {
             if (get().cursor === cursor && get().generation === generation) set({ detail })
           },

@@ -36,6 +36,7 @@ function openProject(path: string): Record<string, Handler> {
     'project.current': () => ok(project(path)),
     'items.list': () => ok({ rows: [row(7), row(8)], total: 2, counted: true }),
     'items.get': (input) => ok({ id: input.id, externalId: `i-${String(input.id)}`, project: path }),
+    'items.first': () => ok({ id: 7, externalId: 'i-7', project: path }),
     'items.facets': () => ok({ datasets: [], metadata: [] }),
     'app.info': () => ok({ shell: 'electron', canPickFiles: true, demoPath: null }),
     'project.recent': () => ok([]),
@@ -83,14 +84,30 @@ describe('boot: the first requests of a page load', () => {
   it('the first open takes what the boot asked: one request of each, and the first trace shown', async () => {
     const { boot, useStore } = await load()
     boot()
+    // The first row's trace is asked with the page, not once the page is in.
+    expect(calls.map((c) => c.split(' ')[0]).slice(0, 2)).toEqual(['items.list', 'items.first'])
     await useStore.getState().init()
     await vi.waitFor(() => expect(useStore.getState().detail).not.toBeNull())
     expect(useStore.getState().project?.path).toBe('/a.assay')
     expect(useStore.getState().detail?.id).toBe(7)
     await vi.waitFor(() => expect(count('items.facets')).toBe(1)) // after the trace, not before
-    for (const method of ['project.current', 'items.list', 'items.get', 'app.info', 'project.recent'])
+    for (const method of ['project.current', 'items.list', 'items.first', 'app.info', 'project.recent'])
       expect(count(method), method).toBe(1)
-    expect(calls).toContain('items.get {"id":7}')
+    expect(count('items.get')).toBe(0)
+  })
+
+  it("the boot's first trace is shown only when it is the first row's; otherwise that row's is asked", async () => {
+    for (const first of [() => ok({ id: 9, externalId: 'i-9', project: '/a.assay' }), () => failed, () => ok(null)]) {
+      calls = []
+      handlers['items.first'] = first // another item (the items changed between the two answers), a failure, none
+      const { boot, useStore } = await load()
+      boot()
+      await useStore.getState().init()
+      await vi.waitFor(() => expect(useStore.getState().detail).not.toBeNull())
+      expect(useStore.getState().detail?.id).toBe(7)
+      expect(calls).toContain('items.get {"id":7}')
+      expect(useStore.getState().error).toBeNull()
+    }
   })
 
   it('the facets are asked for only once the first trace is in', async () => {
@@ -128,18 +145,19 @@ describe('boot: the first requests of a page load', () => {
     expect(useStore.getState().error).toBeNull()
     expect(count('items.list')).toBe(1)
     expect(count('items.get')).toBe(0)
+    expect(count('items.first')).toBe(1)
   })
 
   it('a project opened meanwhile forgets the boot answers: its own rows and trace are asked for', async () => {
     const { boot, useStore } = await load()
     boot()
-    await vi.waitFor(() => expect(count('items.get')).toBe(1)) // the boot's trace of /a.assay
+    await vi.waitFor(() => expect(count('items.first')).toBe(1)) // the boot's trace of /a.assay
     handlers = openProject('/b.assay')
     useStore.getState().projectChanged(project('/b.assay'))
     await vi.waitFor(() => expect(useStore.getState().detail).not.toBeNull())
     expect(useStore.getState().detail).toMatchObject({ id: 7, project: '/b.assay' })
     expect(count('items.list')).toBe(2)
-    expect(count('items.get')).toBe(2)
+    expect(count('items.get')).toBe(1)
   })
 
   it('what the boot asked and nobody took is forgotten once the first page is in, not used later', async () => {
