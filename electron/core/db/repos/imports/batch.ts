@@ -59,6 +59,39 @@ export function batchedInsert(
   }
 }
 
+/** See `groupedInsert`. */
+export interface GroupedInsert {
+  /** The batch of the rows that share these values (named in `row`), made on first use. */
+  group(key: string, values: Record<string, unknown>): BatchedInsert
+  flush(): void
+}
+
+/**
+ * `batchedInsert`s of one table, one for each set of values its rows share (a label's criterion,
+ * its version and the annotator): bound once a statement, not once a row. Rows of one group keep
+ * their order; groups are written in the order their batches fill.
+ */
+export function groupedInsert(
+  db: Db,
+  sql: { into: string; row: string; onConflict?: string },
+  shared: Record<string, unknown>,
+): GroupedInsert {
+  const groups = new Map<string, BatchedInsert>()
+  return {
+    group(key, values) {
+      let batch = groups.get(key)
+      if (!batch) {
+        batch = batchedInsert(db, sql, { ...shared, ...values })
+        groups.set(key, batch)
+      }
+      return batch
+    },
+    flush() {
+      for (const batch of groups.values()) batch.flush()
+    },
+  }
+}
+
 /**
  * JSON text of a list or object, or null for an empty one, as most rows hold: the batched inserts
  * write `coalesce(?, '[]')`. A string costs better-sqlite3 and SQLite two allocations and copies
