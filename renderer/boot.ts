@@ -20,8 +20,8 @@ let sent = false
 export function boot(): void {
   if (sent) return
   sent = true
-  // The core answers one request after another: the slowest one (the page), on which the trace
-  // waits, and its trace go first; the shell's info, the recent list and the settings wait for nothing.
+  // The core answers one request after another: the first page and its trace, which the first
+  // paint waits for, go first; the shell's info, the recent list and the settings wait for nothing.
   void askAhead('items.list', FIRST_PAGE)
   void askAhead('items.first', OPENING_QUERY)
   void askAhead('project.current', {})

@@ -44,7 +44,7 @@ export function labelWriter(db: Db, at: string, criterion: CriterionOf) {
      AND l.id = (SELECT max(x.id) FROM labels x WHERE x.item_id = @item AND x.criterion_id = @c AND x.annotator = l.annotator))`,
     )
     .pluck()
-  // Grouped by criterion and annotator, which are bound once a statement (a third of the writes).
+  // Grouped by criterion and annotator, which are bound once a statement rather than once a row.
   const labels = groupedInsert(
     db,
     {
