@@ -12,7 +12,7 @@ const tasks = (n: number): Iterator<RunTask> =>
   Array.from({ length: n }, (_, i) => ({ itemId: i + 1, request, key: `k${i + 1}` }))[Symbol.iterator]()
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** A client answering after `ms`, logging each call's start and end; aborted calls reject. */
+/** A client answering after `ms`, logging each call and each abort; an aborted call rejects. */
 function client(log: string[], ms: number): LlmClient {
   let n = 0
   return {
