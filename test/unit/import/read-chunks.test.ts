@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { open, type FileHandle } from 'node:fs/promises'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { readRecords } from '../../../electron/core/import/readers/index'
-import { CHUNK_BYTES } from '../../../electron/core/import/readers/stream'
+import { JsonlParser } from '../../../electron/core/import/readers/jsonl'
+import { CHUNK_BYTES, readFileBatches } from '../../../electron/core/import/readers/stream'
 import type { ReadResult } from '../../../electron/core/import/types'
 import { tempDir } from '../../helpers/paths'
 
@@ -27,5 +29,35 @@ describe('reading a file chunk by chunk', () => {
     expect(results.map((r) => ('record' in r ? r.record.fields : null))).toEqual(
       rows.map((r) => JSON.parse(r) as unknown),
     )
+  })
+
+  it('reads the next chunk while the rows of this one are taken, and ends that read when stopped', async () => {
+    const path = tmp.file('rows.jsonl')
+    const row = `${JSON.stringify({ id: 'x', text: 'y'.repeat(200) })}\n`
+    writeFileSync(path, row.repeat(Math.ceil((4 * CHUNK_BYTES) / row.length)))
+    // Every file handle's reads, and when they end (read is a method of their prototype).
+    const log: string[] = []
+    const handle = await open(path, 'r')
+    const prototype = Object.getPrototypeOf(handle) as FileHandle
+    await handle.close()
+    const read = Reflect.get(prototype, 'read') as (...args: unknown[]) => Promise<unknown>
+    const spy = vi.spyOn(prototype, 'read').mockImplementation(function (this: FileHandle, ...args: unknown[]) {
+      log.push('read')
+      const reading = read.apply(this, args)
+      void reading.then(() => log.push('read done'))
+      return reading as ReturnType<FileHandle['read']>
+    })
+    try {
+      const batches = readFileBatches(path, {}, new JsonlParser())
+      expect((await batches.next()).done).toBe(false)
+      // The first chunk's rows are here, and the second chunk is on its way already.
+      expect(log).toEqual(['read', 'read done', 'read'])
+      // Stopped here (a fatal row, an abort): the read under way ends before the reader does.
+      await batches.return(undefined)
+      log.push('stopped')
+      expect(log).toEqual(['read', 'read done', 'read', 'read done', 'stopped'])
+    } finally {
+      spy.mockRestore()
+    }
   })
 })
