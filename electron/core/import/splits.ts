@@ -148,8 +148,9 @@ export class ImportSplits {
   /**
    * The splits of a criterion's first labels: `placeClass` on each class, as `assign` would read
    * them back. Its items go to `placeClass` already in rank order (its own sort then only checks
-   * them: sorting 200 000 ranks with a comparator took a tenth of the import), and the splits are
-   * written in item order, as the table's key runs.
+   * them: sorting 200 000 ranks with a comparator took a tenth of the import), and each class's
+   * splits are written in item order, as the table's key runs (both classes merged into one item
+   * order measured the same, and made the key's index 5 % larger).
    */
   private placeFirst(first: FirstLabels): void {
     const ratios = this.repos.splits.ratios(first.criterionId)
