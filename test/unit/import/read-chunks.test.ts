@@ -48,7 +48,7 @@ describe('reading a file chunk by chunk', () => {
       return reading as ReturnType<FileHandle['read']>
     })
     try {
-      const batches = readFileBatches(path, {}, new JsonlParser())
+      const batches = readFileBatches(path, { format: 'jsonl' }, new JsonlParser())
       expect((await batches.next()).done).toBe(false)
       // The first chunk's rows are here, and the second chunk is on its way already.
       expect(log).toEqual(['read', 'read done', 'read'])
