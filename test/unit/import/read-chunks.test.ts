@@ -60,4 +60,33 @@ describe('reading a file chunk by chunk', () => {
       spy.mockRestore()
     }
   })
+
+  it('a read ahead that fails while the import is elsewhere fails the next step, not the process', async () => {
+    const path = tmp.file('rows.jsonl')
+    writeFileSync(path, `${JSON.stringify({ id: 'x', text: 'y'.repeat(200) })}\n`.repeat(1000))
+    const handle = await open(path, 'r')
+    const prototype = Object.getPrototypeOf(handle) as FileHandle
+    await handle.close()
+    const read = Reflect.get(prototype, 'read') as (...args: unknown[]) => Promise<unknown>
+    let reads = 0
+    // Not a spy: a spy keeps the promises it returns, handling their rejections itself.
+    Reflect.set(prototype, 'read', function (this: FileHandle, ...args: unknown[]) {
+      reads++
+      return reads === 2 ? Promise.reject(new Error('EIO: i/o error, read')) : read.apply(this, args)
+    })
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const batches = readFileBatches(path, { format: 'jsonl' }, new JsonlParser())
+      expect((await batches.next()).done).toBe(false)
+      // The import is busy elsewhere for a few turns of the event loop while the read fails.
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      await expect(batches.next()).rejects.toThrow('EIO')
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+      Reflect.set(prototype, 'read', read)
+    }
+  })
 })
