@@ -50,11 +50,12 @@ const SCREENS: { id: Screen; title: string; key: string; needsProject: boolean }
 ]
 
 export function App() {
-  const { screen, project, recent, exportOpen, mergeOpen, error, helpOpen, setScreen, toggleHelp, showError } =
+  const { screen, project, opening, recent, exportOpen, mergeOpen, error, helpOpen, setScreen, toggleHelp, showError } =
     useStore(
       useShallow((s) => ({
         screen: s.screen,
         project: s.project,
+        opening: s.opening,
         recent: s.recent,
         exportOpen: s.exportOpen,
         mergeOpen: s.mergeOpen,
@@ -130,7 +131,7 @@ export function App() {
           ))}
         </nav>
         <span className="project-name" data-testid="project-name" title={project?.path}>
-          {project ? project.name : 'No project open'}
+          {project ? project.name : opening ? '' : 'No project open'}
           {project?.synthetic && (
             <span className="badge synthetic" title="Every trace, label and verdict in this project is made up">
               synthetic demo
@@ -170,7 +171,8 @@ export function App() {
         </div>
       )}
       <main className="screen">
-        <LazyBoundary key={screen}>{screenOf(screen, project !== null)}</LazyBoundary>
+        {/* No screen until the core has said which project is open: not the Start screen of one that is opening. */}
+        {!opening && <LazyBoundary key={screen}>{screenOf(screen, project !== null)}</LazyBoundary>}
       </main>
       {dragging && (
         <div className="drop-hint" aria-hidden="true">

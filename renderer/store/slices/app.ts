@@ -29,6 +29,11 @@ export interface AppSlice {
    */
   sessionScope: 'table' | 'selection' | null
   project: ProjectInfo | null
+  /**
+   * True until the core has said which project is open (`init`): the window shows no screen
+   * meanwhile, rather than the Start screen of a project that is about to open.
+   */
+  opening: boolean
   recent: RecentProject[]
   screen: Screen
   helpOpen: boolean
@@ -83,6 +88,7 @@ const initialApp = {
   importPath: null as string | null,
   sessionScope: null as AppSlice['sessionScope'],
   project: null as ProjectInfo | null,
+  opening: true,
   recent: [] as RecentProject[],
   screen: 'start' as Screen,
   helpOpen: false,
@@ -142,14 +148,18 @@ function projectActions(set: SetState, get: Get, api: StoreApi<Store>) {
           callOrTake('project.recent', {}).then((recent) => set({ recent })),
         ])
       } catch (error) {
-        set({ error: errorText(error) })
+        set({ error: errorText(error), opening: false })
       }
     },
     setProject(project: ProjectInfo | null, opening?: { firstPage: Promise<ItemsPage | null> }) {
       const changed = project?.path !== get().project?.path
       const screen = get().screen
       // Settings needs no project: no project (yet, or any more) leaves the user there.
-      set({ project, screen: project ? (changed ? 'data' : screen) : screen === 'settings' ? 'settings' : 'start' })
+      set({
+        project,
+        opening: false,
+        screen: project ? (changed ? 'data' : screen) : screen === 'settings' ? 'settings' : 'start',
+      })
       if (changed) {
         get().clearSelection()
         get().resetLabeling()

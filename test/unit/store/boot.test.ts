@@ -148,6 +148,25 @@ describe('boot: the first requests of a page load', () => {
     expect(count('items.first')).toBe(1)
   })
 
+  it('no screen until the core has said which project is open: never the Start screen of one opening', async () => {
+    const cases: [Record<string, Handler>, string, boolean][] = [
+      [openProject('/a.assay'), 'data', false], // a project: Data, not Start first
+      [{ ...openProject('/a.assay'), 'project.current': () => ok(null) }, 'start', false], // none: Start
+      [{ ...openProject('/a.assay'), 'project.current': () => failed }, 'start', true], // no answer: Start and why
+    ]
+    for (const [answers, screen, banner] of cases) {
+      handlers = answers
+      const { boot, useStore } = await load()
+      boot()
+      const opened = useStore.getState().init()
+      expect(useStore.getState().opening).toBe(true)
+      await opened
+      expect(useStore.getState().opening).toBe(false)
+      expect(useStore.getState().screen).toBe(screen)
+      expect(useStore.getState().error !== null).toBe(banner)
+    }
+  })
+
   it('a project opened meanwhile forgets the boot answers: its own rows and trace are asked for', async () => {
     const { boot, useStore } = await load()
     boot()
