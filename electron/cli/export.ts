@@ -1,4 +1,4 @@
-import { resolve } from 'node:path'
+import { basename, extname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeFileSync } from 'node:fs'
 import { auditCounts } from '../core/audit'
@@ -16,8 +16,10 @@ Writes one row per item: id, dataset, kind, input, output, messages, steps, meta
 criterion its current human verdict, note, annotator, time and split, and the verdict and
 critique of each judge version. \`assay import\` reads the file back.
 
-  --format     csv (default), jsonl, or parquet (needs --out): the CSV's columns, each a nullable
-               string (an empty cell is null), for pd.read_parquet / pl.read_parquet
+  --format     csv, jsonl, or parquet (needs --out): the CSV's columns, each a nullable
+               string (an empty cell is null), for pd.read_parquet / pl.read_parquet. By
+               default the name of --out FILE decides (.csv, .jsonl or .ndjson, .parquet), and
+               CSV otherwise; a --format that contradicts the name stops
   --history    instead, one row per label ever saved (undos included): label_id, id, dataset,
                criterion, criterion_version, verdict, note, annotator, first_failing_step,
                session, reverts_label_id, created_at
@@ -46,7 +48,7 @@ export const exportCommand: Command = {
       args,
       allowPositionals: true,
       options: {
-        format: { type: 'string', default: 'csv' },
+        format: { type: 'string' },
         out: { type: 'string' },
         history: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -58,9 +60,7 @@ export const exportCommand: Command = {
     })
     if (positionals.length !== 1)
       throw new CliError('bad_arguments', 'export needs one PROJECT, e.g. `assay export evals.assay --out items.csv`.')
-    const format = values.format
-    if (format !== 'csv' && format !== 'jsonl' && format !== 'parquet')
-      throw new CliError('bad_arguments', `--format must be csv, jsonl or parquet, got "${format}".`)
+    const format = values.judgy || values.audit ? 'csv' : exportFormat(values.format, values.out)
     if (format === 'parquet' && !values.out)
       throw new CliError('bad_arguments', 'A Parquet file is binary: write it to a file with --out FILE.parquet.')
     if (values.json && !values.out)
@@ -118,6 +118,43 @@ export const exportCommand: Command = {
       d.close()
     }
   },
+}
+
+type ExportFormat = 'csv' | 'jsonl' | 'parquet'
+
+/** The formats the name of `--out FILE` says by its extension. */
+const NAMED: Record<string, ExportFormat | undefined> = {
+  '.csv': 'csv',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.parquet': 'parquet',
+}
+
+const KIND: Record<ExportFormat, string> = { csv: 'CSV', jsonl: 'JSON Lines', parquet: 'Parquet' }
+
+/**
+ * The items' (or history's) format: `--format`, or else what the name of `--out` says, or CSV. A
+ * file whose name says one format never gets another: `--out items.jsonl` with `--format csv`
+ * stops, and so does `.json`, which would get CSV and has no export of its own.
+ */
+function exportFormat(format: string | undefined, out: string | undefined): ExportFormat {
+  if (format !== undefined && format !== 'csv' && format !== 'jsonl' && format !== 'parquet')
+    throw new CliError('bad_arguments', `--format must be csv, jsonl or parquet, got "${format}".`)
+  const name = out === undefined ? '' : basename(out)
+  const extension = extname(name).toLowerCase()
+  if (extension === '.json')
+    throw new CliError(
+      'bad_arguments',
+      `${name}: the export has no single-JSON form; JSON Lines, one object per item, is --out ${name.slice(0, -extension.length)}.jsonl.`,
+    )
+  const named = NAMED[extension]
+  if (format === undefined) return named ?? 'csv'
+  if (named !== undefined && named !== format)
+    throw new CliError(
+      'bad_arguments',
+      `--format ${format} would write ${KIND[format]} into ${name}, a name that says ${KIND[named]}: leave --format out (the name decides) or name the file to match.`,
+    )
+  return format
 }
 
 /** One JSON object to standard output, or to --out FILE with a line (or --json) that says where. */

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -83,6 +84,28 @@ describe('the assay CLI', () => {
     expect(json.code).toBe(1)
     expect(JSON.parse(json.stdout)).toEqual({ error: 'conflict', message: expect.stringContaining('already exists') })
     expect(assay('demo').stderr).toContain('needs exactly one PATH')
+  })
+
+  it('export writes the format its file is named for, and stops when --format or the name contradicts it', () => {
+    expect(assay('demo', 'formats.assay').code).toBe(0)
+    const written = (name: string, ...args: string[]) => {
+      const result = assay('export', 'formats.assay', '--out', name, ...args)
+      return { ...result, text: existsSync(tmp.file(name)) ? readFileSync(tmp.file(name)) : null }
+    }
+    const jsonl = written('items.jsonl')
+    expect(jsonl.code).toBe(0)
+    expect(JSON.parse(jsonl.text!.toString().split('\n')[0])).toMatchObject({ id: expect.any(String) })
+    expect(JSON.parse(written('items.NDJSON').text!.toString().split('\n')[0])).toHaveProperty('id')
+    expect(written('items.parquet').text!.subarray(0, 4).toString()).toBe('PAR1')
+    for (const name of ['items.csv', 'items.txt']) expect(written(name).text!.toString()).toMatch(/^id,dataset,kind,/)
+    expect(written('named.csv', '--format', 'csv').code).toBe(0)
+
+    const contradicted = written('wrong.jsonl', '--format', 'csv')
+    expect([contradicted.code, contradicted.text]).toEqual([1, null])
+    expect(contradicted.stderr).toContain('--format csv would write CSV into wrong.jsonl, a name that says JSON Lines')
+    const json = written('items.json')
+    expect([json.code, json.text]).toEqual([1, null])
+    expect(json.stderr).toContain('JSON Lines, one object per item, is --out items.jsonl')
   })
 
   it('serves a project and prints the one line with its address and token', async () => {
